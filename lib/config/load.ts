@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { z } from 'zod';
+import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
+
+/** The config file used when `BASELINE_CONFIG` is not set, relative to the repository root. */
+export const DEFAULT_CONFIG_PATH = path.join(__dirname, '..', '..', 'config', 'baseline.json');
+
+/** One problem found in a config file. */
+export interface ConfigProblem {
+  /** Path of the offending value, e.g. `environments.prod.bastion.allowedCidrs[1]`. */
+  readonly path: string;
+  /** The value received, as JSON, or `(missing)`. */
+  readonly received: string;
+  /** What is wrong, what is expected and how to fix it. */
+  readonly message: string;
+}
+
+/** Thrown when a config file is unreadable or invalid; lists every problem of the file at once. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `Invalid baseline config ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n` +
+        problems.map((p) => `  - ${p.path}: received ${p.received}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Formats a zod path the way people write it: `a.b[1].c`. */
+export function formatPath(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
+    .join('') || '(root)';
+}
+
+function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {
+  let node: unknown = input;
+  for (const s of segments) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[s];
+  }
+  return node;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return received === undefined
+        ? `is required: expected ${issue.expected}; add it (see config/baseline.schema.json)`
+        : `expected ${issue.expected}, not ${Array.isArray(received) ? 'array' : typeof received}; ${issue.message.startsWith('Invalid input') ? 'change the value to the expected type' : issue.message}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Turns zod issues into problems naming path, received value, expectation and fix. */
+export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // One problem per unknown key: a misspelt key would otherwise silently disable a control.
+      for (const key of issue.keys) {
+        const at = [...issue.path, key];
+        problems.push({
+          path: formatPath(at),
+          received: show(valueAt(input, at)),
+          message: 'is not a known setting (a misspelt key would silently drop a control); remove it or correct its spelling (see config/baseline.schema.json)',
+        });
+      }
+      continue;
+    }
+    const received = valueAt(input, issue.path);
+    problems.push({ path: formatPath(issue.path), received: show(received), message: describeIssue(issue, received) });
+  }
+  return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Validates an already-parsed config object. Guardrails are read first because they set the
+ * allowlist breadth and RSA size the rest of the file is checked against.
+ * @throws ConfigError listing every problem of the file.
+ */
+export function parseConfig(input: unknown, file = '(inline config)'): BaselineConfig {
+  const guardrails = GuardrailsSchema.safeParse(input);
+  const limits = guardrails.success
+    ? guardrails.data.guardrails
+    : { maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 };
+  const result = configSchema(limits.maxAllowlistPrefix, limits.minRsaBits).safeParse(input);
+  if (!result.success) throw new ConfigError(file, toProblems(result.error.issues, input));
+  return result.data;
+}
+
+/**
+ * Reads and validates the config file named by `BASELINE_CONFIG`, or `config/baseline.json`.
+ * @throws ConfigError when the file cannot be read, is not JSON, or is invalid.
+ */
+export function loadConfig(file: string = process.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH): BaselineConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '(file)', received: show(file), message: `cannot be read (${(err as NodeJS.ErrnoException).code}); set BASELINE_CONFIG to an existing file` }]);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '(file)', received: '(unparsable text)', message: `is not valid JSON (${(err as Error).message}); fix the syntax` }]);
+  }
+  return parseConfig(input, file);
+}

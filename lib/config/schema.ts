@@ -1,0 +1,405 @@
+import { z } from 'zod';
+import { allowlistCidrProblem, isPrivateIpv4Cidr, parseCidr, type AllowlistLimits } from './cidr';
+import { awsRegionInJurisdiction, AWS_JURISDICTIONS, JURISDICTIONS } from './jurisdictions';
+import { checkSshPublicKey } from './ssh-keys';
+
+/*
+ * The one config file of both apps (DESIGN.md "One config file for everything"). Every object is
+ * strict: an unknown key is an error, so a typo such as `allowedCidr` cannot silently drop a
+ * control. Each refinement's message says what is expected and how to fix it; the loader adds
+ * the path and the received value.
+ */
+
+/** Values AWS WAFv2 accepts for a rate-based rule's evaluation window, in seconds. */
+export const WAF_RATE_WINDOWS = [60, 120, 300, 600] as const;
+/** The lowest request limit WAFv2 accepts for a rate-based rule. */
+export const WAF_MIN_RATE_LIMIT = 10;
+/** The highest request limit WAFv2 accepts for a rate-based rule. */
+export const WAF_MAX_RATE_LIMIT = 2_000_000_000;
+/** Retention values CloudWatch Logs accepts (days) from the claim floor (30) upwards. */
+export const LOG_RETENTION_DAYS = [30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Claim floors (CLAIMS.md B6 and B10, DESIGN.md LOG-RETENTION and BACKUP). */
+export const CLAIM_FLOORS = {
+  logRetentionDays: 30,
+  databaseBackupRetentionDays: 30,
+  fileBackupRetentionDays: 90,
+} as const;
+/** AWS managed rule groups that may be added on top of the always-on baseline groups. */
+export const OPTIONAL_AWS_MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAdminProtectionRuleSet',
+  'AWSManagedRulesLinuxRuleSet',
+  'AWSManagedRulesUnixRuleSet',
+  'AWSManagedRulesPHPRuleSet',
+  'AWSManagedRulesWordPressRuleSet',
+  'AWSManagedRulesWindowsRuleSet',
+  'AWSManagedRulesBotControlRuleSet',
+  'AWSManagedRulesACFPRuleSet',
+  'AWSManagedRulesATPRuleSet',
+] as const;
+
+/** User names the bastion must never create (system accounts, or the shared default user). */
+const RESERVED_USERS = new Set(['root', 'admin', 'ec2-user', 'ssm-user', 'ubuntu', 'nobody', 'sshd', 'bin', 'daemon', 'sys']);
+
+/**
+ * Cross-field rules run even when other fields of the file failed (so every problem is reported
+ * in one run); a rule whose inputs are themselves malformed is skipped, since those inputs
+ * already carry their own error.
+ */
+const ALWAYS = { when: () => true };
+function guarded(rule: () => void): void {
+  try {
+    rule();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+  }
+}
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+const rateLimit = z.strictObject({
+  limit: z
+    .number()
+    .int()
+    .min(WAF_MIN_RATE_LIMIT, `WAFv2 accepts rate limits of at least ${WAF_MIN_RATE_LIMIT} requests; raise the limit`)
+    .max(WAF_MAX_RATE_LIMIT, `WAFv2 accepts rate limits of at most ${WAF_MAX_RATE_LIMIT}; lower the limit`)
+    .describe('Requests per client IP allowed within the window before WAF blocks it.'),
+  windowSeconds: z
+    .union(WAF_RATE_WINDOWS.map((w) => z.literal(w)) as [z.ZodLiteral<60>, z.ZodLiteral<120>, z.ZodLiteral<300>, z.ZodLiteral<600>], {
+      error: `must be one of ${WAF_RATE_WINDOWS.join(', ')} (the windows WAFv2 accepts); pick the nearest`,
+    })
+    .describe('Evaluation window of the rate-based rule, in seconds.'),
+});
+
+const criticalPath = rateLimit.extend({
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,30}$/, 'must be a short name of letters, digits and dashes (used in rule and metric names)')
+    .describe('Name of the endpoint (login, password-reset...), used in the WAF rule name.'),
+  pathPrefix: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be a URL path starting with "/" (e.g. /login)')
+    .describe('Requests whose URI path starts with this prefix are counted by this rule.'),
+});
+
+function allowlistSchema(limits: AllowlistLimits) {
+  return z
+    .array(
+      z.string().superRefine((cidr, ctx) => {
+        const problem = allowlistCidrProblem(cidr, limits);
+        if (problem) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${problem}; expected a single office or VPN egress range such as 198.51.100.10/32, no broader than IPv4 /${limits.ipv4} or IPv6 /${limits.ipv6}`,
+          });
+        }
+      }),
+    )
+    .min(1, 'must list at least one source range; the bastion is unreachable otherwise')
+    .superRefine((cidrs, ctx) => {
+      const seen = new Map<string, number>();
+      cidrs.forEach((cidr, i) => {
+        const p = parseCidr(cidr);
+        const key = 'error' in p ? cidr : p.canonical;
+        if (seen.has(key)) {
+          ctx.addIssue({ code: 'custom', path: [i], message: `duplicates entry [${seen.get(key)}]; remove one of them` });
+        } else seen.set(key, i);
+      });
+    });
+}
+
+function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
+  return z
+    .strictObject({
+      allowedCidrs: allowlistSchema(limits).describe('Source ranges allowed to reach the bastion on port 22 (IPv4 or IPv6).'),
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as t3.micro').default('t3.micro').describe('EC2 instance type of the bastion.'),
+      users: z
+        .array(
+          z.strictObject({
+            name: z
+              .string()
+              .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name (lower case letters, digits, _ and -, at most 32 characters)')
+              .refine((n) => !RESERVED_USERS.has(n), 'is a reserved system or shared account; every login must be identifiable, so use the person\'s own name')
+              .describe('OS account name of one person.'),
+            publicKeys: z
+              .array(
+                z.string().superRefine((text, ctx) => {
+                  const checked = checkSshPublicKey(text, minRsaBits);
+                  if ('error' in checked) {
+                    ctx.addIssue({ code: 'custom', message: `${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (>= ${minRsaBits} bits) public key` });
+                  }
+                }),
+              )
+              .min(1, 'must hold at least one public key')
+              .describe('OpenSSH public keys of this person (ed25519, ECDSA or RSA >= 3072 bits).'),
+          }),
+        )
+        .min(1, 'must list at least one person')
+        .describe('One OS account per person; only that person\'s keys are installed.'),
+    })
+    .superRefine((bastion, ctx) => guarded(() => {
+      const users = new Map<string, number>();
+      const keys = new Map<string, string>();
+      bastion.users.forEach((user, u) => {
+        if (users.has(user.name)) {
+          ctx.addIssue({ code: 'custom', path: ['users', u, 'name'], message: `duplicates users[${users.get(user.name)}]; merge their publicKeys into one entry` });
+        } else users.set(user.name, u);
+        user.publicKeys.forEach((text, k) => {
+          const checked = checkSshPublicKey(text, minRsaBits);
+          if ('error' in checked) return;
+          const where = `users[${u}].publicKeys[${k}]`;
+          const first = keys.get(checked.fingerprint);
+          if (first) {
+            ctx.addIssue({ code: 'custom', path: ['users', u, 'publicKeys', k], message: `is the same key (${checked.fingerprint}) as ${first}; keys are personal, give each person their own` });
+          } else keys.set(checked.fingerprint, where);
+        });
+      });
+    }), ALWAYS);
+}
+
+const accountService = z
+  .enum(['create', 'managed'], { error: 'must be "create" (this stack enables it) or "managed" (your organization already runs it)' })
+  .default('create');
+
+const awsSchema = z.strictObject({
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id (quoted)').describe('AWS account id of this environment.'),
+  region: z.string().regex(AWS_REGION, 'must be an AWS region name such as eu-west-1').describe('Primary AWS region.'),
+  drRegion: z.string().regex(AWS_REGION, 'must be an AWS region name such as eu-central-1').describe('Disaster-recovery region: different from region, same jurisdiction.'),
+  availabilityZones: z
+    .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an availability zone name such as eu-west-1a'))
+    .min(2, 'must list at least 2 availability zones (control HA-MULTIZONE)')
+    .max(6, 'must list at most 6 availability zones')
+    .describe('Availability zones of the primary region, explicit so synth needs no AWS lookup.'),
+  vpcCidr: z
+    .string()
+    .default('10.0.0.0/16')
+    .superRefine((cidr, ctx) => {
+      const p = parseCidr(cidr);
+      if ('error' in p) ctx.addIssue({ code: 'custom', message: `${p.error}; expected a private IPv4 block such as 10.0.0.0/16` });
+      else if (p.family !== 'ipv4' || !isPrivateIpv4Cidr(cidr) || p.prefix < 16 || p.prefix > 20) {
+        ctx.addIssue({ code: 'custom', message: 'must be an RFC 1918 IPv4 block between /16 and /20 (e.g. 10.0.0.0/16), large enough for three tiers in every zone' });
+      }
+    })
+    .describe('Address space of the VPC.'),
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)')
+    .describe('ACM certificate of the HTTPS listener, in this account and the primary region.'),
+  accountServices: z
+    .strictObject({
+      cloudTrail: accountService.describe('Organization trail already records this account: "managed".'),
+      guardDuty: accountService.describe('GuardDuty detector: "create" here, or "managed" by a delegated administrator.'),
+      securityHub: accountService.describe('Security Hub with FSBP and CIS standards: "create" or "managed".'),
+      inspector: accountService.describe('Inspector EC2/ECR scanning: "create" or "managed".'),
+    })
+    .default({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create' })
+    .describe('Account-wide services an organization may already run centrally.'),
+  app: z
+    .strictObject({
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as t3.small').default('t3.small'),
+      port: z.number().int().min(1024, 'must be an unprivileged port (1024-65535)').max(65535, 'must be at most 65535').default(8443).describe('HTTPS port the app listens on.'),
+      healthCheckPath: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/healthz'),
+      minCapacity: z.number().int().min(2, 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)').default(2),
+      maxCapacity: z.number().int().min(2, 'must be at least 2').max(100, 'must be at most 100').default(6),
+    })
+    .default({ instanceType: 't3.small', port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 })
+    .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity; raise maxCapacity', path: ['maxCapacity'] }),
+  database: z
+    .strictObject({
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an instance type without the db. prefix, such as t4g.medium').default('t4g.medium'),
+      allocatedStorageGiB: z.number().int().min(20, 'must be at least 20 GiB').max(65536, 'must be at most 65536 GiB').default(50),
+      maxAllocatedStorageGiB: z.number().int().min(20, 'must be at least 20 GiB').max(65536, 'must be at most 65536 GiB').default(200),
+    })
+    .default({ instanceType: 't4g.medium', allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 })
+    .refine((d) => d.maxAllocatedStorageGiB >= d.allocatedStorageGiB, { message: 'must be at least allocatedStorageGiB; raise it', path: ['maxAllocatedStorageGiB'] }),
+  cdn: z
+    .strictObject({
+      certificateArn: z
+        .string()
+        .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN in us-east-1 (CloudFront only reads certificates there)'),
+      domainNames: z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as static.example.com')).min(1, 'must list at least one domain name served by the certificate'),
+    })
+    .describe('CloudFront distribution for the static-assets bucket (control CDN-ASSETS).'),
+});
+
+const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
+  z.strictObject({
+    production: z.boolean().describe('Production environments must have their own account and at least 3 availability zones.'),
+    residency: z.enum(JURISDICTIONS, { error: `must be one of ${JURISDICTIONS.join(', ')}` }).describe('Jurisdiction every region of this environment must lie in (control DATA-RESIDENCY).'),
+    tags: z.record(z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'tag keys: letters, digits and _ . : / = + @ -'), z.string().max(256)).default({}).describe('Tags applied to every resource.'),
+    aws: awsSchema,
+    waf: z
+      .strictObject({
+        globalRateLimit: rateLimit.default({ limit: 2000, windowSeconds: 300 }).describe('Per-IP limit on all traffic (control WAF-RATE-GLOBAL).'),
+        criticalPaths: z
+          .array(criticalPath)
+          .min(1, 'must list at least one critical endpoint (login) (control WAF-RATE-CRITICAL)')
+          .default([
+            { name: 'login', pathPrefix: '/login', limit: 100, windowSeconds: 300 },
+            { name: 'password-reset', pathPrefix: '/password/reset', limit: 20, windowSeconds: 300 },
+            { name: 'signup', pathPrefix: '/signup', limit: 50, windowSeconds: 300 },
+            { name: 'token', pathPrefix: '/oauth/token', limit: 300, windowSeconds: 300 },
+          ])
+          .describe('Stricter per-IP limits on login, password reset, sign-up and token endpoints (control WAF-RATE-CRITICAL).'),
+        extraManagedRuleGroups: z.array(z.enum(OPTIONAL_AWS_MANAGED_RULE_GROUPS)).default([]).describe('AWS managed rule groups added to the always-on baseline groups.'),
+      })
+      .default({
+        globalRateLimit: { limit: 2000, windowSeconds: 300 },
+        criticalPaths: [
+          { name: 'login', pathPrefix: '/login', limit: 100, windowSeconds: 300 },
+          { name: 'password-reset', pathPrefix: '/password/reset', limit: 20, windowSeconds: 300 },
+          { name: 'signup', pathPrefix: '/signup', limit: 50, windowSeconds: 300 },
+          { name: 'token', pathPrefix: '/oauth/token', limit: 300, windowSeconds: 300 },
+        ],
+        extraManagedRuleGroups: [],
+      })
+      .superRefine((waf, ctx) => guarded(() => {
+        const globalPerSecond = waf.globalRateLimit.limit / waf.globalRateLimit.windowSeconds;
+        const names = new Map<string, number>();
+        const prefixes = new Map<string, number>();
+        waf.criticalPaths.forEach((p, i) => {
+          if (p.limit / p.windowSeconds >= globalPerSecond) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['criticalPaths', i, 'limit'],
+              input: p.limit,
+              message: `allows ${p.limit} requests per ${p.windowSeconds} s, not stricter than globalRateLimit (${waf.globalRateLimit.limit} per ${waf.globalRateLimit.windowSeconds} s); lower it below ${Math.ceil(globalPerSecond * p.windowSeconds)}`,
+            });
+          }
+          if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['criticalPaths', i, 'name'], input: p.name, message: `duplicates criticalPaths[${names.get(p.name)}].name; names must be unique` });
+          else names.set(p.name, i);
+          if (prefixes.has(p.pathPrefix)) ctx.addIssue({ code: 'custom', path: ['criticalPaths', i, 'pathPrefix'], input: p.pathPrefix, message: `duplicates criticalPaths[${prefixes.get(p.pathPrefix)}].pathPrefix; merge the two rules` });
+          else prefixes.set(p.pathPrefix, i);
+        });
+        if (waf.criticalPaths.length > 8) {
+          ctx.addIssue({ code: 'custom', path: ['criticalPaths'], input: waf.criticalPaths.length, message: 'lists more than 8 endpoints; merge prefixes to stay inside the web ACL capacity' });
+        }
+      }), ALWAYS),
+    bastion: bastionSchema(limits, minRsaBits),
+    logging: z
+      .strictObject({
+        retentionDays: z
+          .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+            error: `must be one of ${LOG_RETENTION_DAYS.join(', ')}: CloudWatch Logs accepts only these, and the claim (B6) keeps logs at least ${CLAIM_FLOORS.logRetentionDays} days`,
+          })
+          .default(90)
+          .describe('Days CloudWatch log groups (flow, WAF, app, audit) keep events.'),
+        auditRetentionDays: z
+          .number()
+          .int()
+          .min(CLAIM_FLOORS.logRetentionDays, `must be at least ${CLAIM_FLOORS.logRetentionDays} (claim B6: logs kept at least one month)`)
+          .max(3653, 'must be at most 3653 (10 years)')
+          .default(180)
+          .describe('Days CloudTrail log files are locked (S3 Object Lock, compliance mode) and kept.'),
+      })
+      .default({ retentionDays: 90, auditRetentionDays: 180 }),
+    backup: z
+      .strictObject({
+        databaseRetentionDays: z
+          .number()
+          .int()
+          .min(CLAIM_FLOORS.databaseBackupRetentionDays, `must be at least ${CLAIM_FLOORS.databaseBackupRetentionDays} (claim B10: database PITR kept 30 days)`)
+          .max(35, 'must be at most 35 (the RDS maximum for automated backups)')
+          .default(30)
+          .describe('Days of database point-in-time recovery.'),
+        fileRetentionDays: z
+          .number()
+          .int()
+          .min(CLAIM_FLOORS.fileBackupRetentionDays, `must be at least ${CLAIM_FLOORS.fileBackupRetentionDays} (claim B10: file backups kept at least 90 days)`)
+          .max(3653, 'must be at most 3653')
+          .default(90)
+          .describe('Days noncurrent object versions are kept before expiry.'),
+      })
+      .default({ databaseRetentionDays: 30, fileRetentionDays: 90 }),
+    alerts: z.strictObject({
+      emails: z.array(z.email('must be an e-mail address')).min(1, 'must list at least one on-call address (control DETECT-THREATS)').describe('Addresses subscribed to the alert topic.'),
+      smsNumbers: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15555550100')).default([]).describe('Phone numbers subscribed to the alert topic by SMS.'),
+    }),
+  });
+
+const guardrailsSchema = z
+  .strictObject({
+    maxAllowlistPrefix: z
+      .strictObject({
+        ipv4: z.number().int().min(8, 'must be between 8 and 32 (/0 is never accepted)').max(32, 'must be between 8 and 32').default(24),
+        ipv6: z.number().int().min(16, 'must be between 16 and 128 (/0 is never accepted)').max(128, 'must be between 16 and 128').default(48),
+      })
+      .default({ ipv4: 24, ipv6: 48 })
+      .describe('Broadest allowlist entries accepted, as prefix lengths.'),
+    minRsaBits: z.number().int().min(3072, 'must be at least 3072 (NIST SP 800-57 for use beyond 2030)').max(16384, 'must be at most 16384').default(3072).describe('Smallest RSA SSH key accepted.'),
+  })
+  .default({ maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 });
+
+/** The guardrails part alone; read first because it parameterizes the rest of the schema. */
+export const GuardrailsSchema = z.looseObject({ guardrails: guardrailsSchema });
+
+/**
+ * Builds the schema of the whole file for the given guardrails (allowlist breadth, RSA size).
+ * Cross-environment rules (residency, regions, account separation) are checked here too.
+ */
+export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, minRsaBits = 3072) {
+  return z
+    .strictObject({
+      $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
+      project: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/, 'must be 3-20 lower-case letters, digits and dashes (it prefixes resource names)')
+        .describe('Short project name prefixing stack and resource names.'),
+      guardrails: guardrailsSchema,
+      environments: z
+        .record(z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'environment names must be 2-12 lower-case letters and digits (e.g. staging, prod)'), environmentSchema(limits, minRsaBits))
+        .refine((envs) => Object.keys(envs).length > 0, 'must define at least one environment')
+        .describe('One entry per environment (staging, prod...).'),
+    })
+    .superRefine((config, ctx) => {
+      const byAccountRegion = new Map<string, string>();
+      const accountOwners = new Map<string, { name: string; production: boolean }[]>();
+      for (const [name, env] of Object.entries(config.environments ?? {})) guarded(() => {
+        const at = (...rest: (string | number)[]) => ['environments', name, ...rest];
+        const { aws } = env;
+        const regions = AWS_JURISDICTIONS[env.residency].join(', ');
+        if (!awsRegionInJurisdiction(aws.region, env.residency)) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'region'), input: aws.region, message: `is outside residency "${env.residency}"; pick one of ${regions} or change residency` });
+        }
+        if (aws.drRegion === aws.region) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'drRegion'), input: aws.drRegion, message: `equals aws.region; a region outage would take both copies. Pick another region of residency "${env.residency}": ${regions}` });
+        } else if (!awsRegionInJurisdiction(aws.drRegion, env.residency)) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'drRegion'), input: aws.drRegion, message: `is outside residency "${env.residency}" (data must stay in the jurisdiction); pick one of ${regions}` });
+        }
+        const seenZones = new Set<string>();
+        aws.availabilityZones.forEach((zone, i) => {
+          if (!zone.startsWith(aws.region) || zone.length !== aws.region.length + 1) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones', i), input: zone, message: `is not a zone of aws.region ${aws.region}; use ${aws.region}a, ${aws.region}b...` });
+          }
+          if (seenZones.has(zone)) ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones', i), input: zone, message: 'is listed twice; list each zone once' });
+          seenZones.add(zone);
+        });
+        if (env.production && aws.availabilityZones.length < 3) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones'), input: aws.availabilityZones, message: 'lists fewer than 3 zones for a production environment; add a third zone of the region (control HA-MULTIZONE)' });
+        }
+        const [, , , certRegion, certAccount] = aws.certificateArn.split(':');
+        if (certRegion !== aws.region || certAccount !== aws.account) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'certificateArn'), input: aws.certificateArn, message: `must be a certificate in aws.account ${aws.account} and aws.region ${aws.region} (a load balancer can only use certificates of its own region and account)` });
+        }
+        if (aws.cdn.certificateArn.split(':')[4] !== aws.account) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'cdn', 'certificateArn'), input: aws.cdn.certificateArn, message: `must be a certificate in aws.account ${aws.account}` });
+        }
+        // ENV-SEPARATION (claim A9): one account + region per environment, and production never
+        // shares its account with anything else.
+        const owners = accountOwners.get(aws.account) ?? [];
+        const sameRegion = byAccountRegion.get(`${aws.account}/${aws.region}`);
+        const prodClash = owners.find((o) => o.production !== env.production || (o.production && env.production));
+        if (sameRegion) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'account'), input: aws.account, message: `is also used by environment "${sameRegion}" in ${aws.region}; give each environment its own account (control ENV-SEPARATION)` });
+        } else if (prodClash) {
+          ctx.addIssue({ code: 'custom', path: at('aws', 'account'), input: aws.account, message: `is also the account of environment "${prodClash.name}"; a production environment must have an account of its own (control ENV-SEPARATION, claim A9)` });
+        }
+        byAccountRegion.set(`${aws.account}/${aws.region}`, sameRegion ?? name);
+        accountOwners.set(aws.account, [...owners, { name, production: env.production }]);
+      });
+    }, ALWAYS);
+}
+
+/** The validated config of the whole file, defaults applied. */
+export type BaselineConfig = z.output<ReturnType<typeof configSchema>>;
+/** One validated environment. */
+export type EnvironmentConfig = BaselineConfig['environments'][string];
