@@ -58,6 +58,10 @@ export function allowlistCidrProblem(text: string, limits: AllowlistLimits): str
   if ('error' in parsed) return parsed.error;
   const limit = parsed.family === 'ipv4' ? limits.ipv4 : limits.ipv6;
   if (parsed.prefix === 0) return 'opens the port to the whole internet (/0 is never accepted)';
+  // ::ffff:0:0/96 is all of IPv4 written as IPv6; judged against the IPv6 limit it would pass.
+  if (parsed.family === 'ipv6' && ipaddr.IPv6.parse(parsed.canonical.split('/')[0]).isIPv4MappedAddress()) {
+    return 'is an IPv4-mapped IPv6 block; write the range in IPv4 notation';
+  }
   if (parsed.prefix < limit) {
     return `is broader than the allowed maximum /${limit} for ${parsed.family === 'ipv4' ? 'IPv4' : 'IPv6'} (guardrails.maxAllowlistPrefix.${parsed.family})`;
   }

@@ -57,7 +57,10 @@ function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
     case 'invalid_type':
       return received === undefined
         ? `is required: expected ${issue.expected}; add it (see config/baseline.schema.json)`
-        : `expected ${issue.expected}, not ${Array.isArray(received) ? 'array' : typeof received}; ${issue.message.startsWith('Invalid input') ? 'change the value to the expected type' : issue.message}`;
+        : `expected ${issue.expected}, not ${received === null ? 'null' : Array.isArray(received) ? 'array' : typeof received}; ${issue.message.startsWith('Invalid input') ? 'change the value to the expected type' : issue.message}`;
+    case 'invalid_key':
+      // zod's own text is "Invalid key in record"; the key rule's message says what is expected.
+      return `is not an accepted key: ${issue.issues.map((inner) => inner.message).join('; ')}`;
     default:
       return issue.message;
   }
@@ -80,7 +83,9 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
       continue;
     }
     const received = valueAt(input, issue.path);
-    problems.push({ path: formatPath(issue.path), received: show(received), message: describeIssue(issue, received) });
+    // For a rejected key the key itself is what was received, not the value under it.
+    const shown = issue.code === 'invalid_key' ? show(issue.path[issue.path.length - 1]) : show(received);
+    problems.push({ path: formatPath(issue.path), received: shown, message: describeIssue(issue, received) });
   }
   return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -70,6 +70,10 @@ const rateLimit = z.strictObject({
     .describe('Evaluation window of the rate-based rule, in seconds.'),
 });
 
+function isValidRate(rate: { limit: unknown; windowSeconds: unknown }): boolean {
+  return rateLimit.safeParse({ limit: rate.limit, windowSeconds: rate.windowSeconds }).success;
+}
+
 const criticalPath = rateLimit.extend({
   name: z
     .string()
@@ -139,7 +143,8 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
     .superRefine((bastion, ctx) => guarded(() => {
       const users = new Map<string, number>();
       const keys = new Map<string, string>();
-      bastion.users.forEach((user, u) => {
+      // One malformed user (already reported) must not hide the duplicate checks of the others.
+      bastion.users.forEach((user, u) => guarded(() => {
         if (users.has(user.name)) {
           ctx.addIssue({ code: 'custom', path: ['users', u, 'name'], message: `duplicates users[${users.get(user.name)}]; merge their publicKeys into one entry` });
         } else users.set(user.name, u);
@@ -152,7 +157,7 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
             ctx.addIssue({ code: 'custom', path: ['users', u, 'publicKeys', k], message: `is the same key (${checked.fingerprint}) as ${first}; keys are personal, give each person their own` });
           } else keys.set(checked.fingerprint, where);
         });
-      });
+      }));
     }), ALWAYS);
 }
 
@@ -256,7 +261,9 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
         const names = new Map<string, number>();
         const prefixes = new Map<string, number>();
         waf.criticalPaths.forEach((p, i) => {
-          if (p.limit / p.windowSeconds >= globalPerSecond) {
+          // Compared only when both rules are valid, or an invalid limit or window (already
+          // reported) would make every critical path look "not stricter".
+          if (isValidRate(waf.globalRateLimit) && isValidRate(p) && p.limit / p.windowSeconds >= globalPerSecond) {
             ctx.addIssue({
               code: 'custom',
               path: ['criticalPaths', i, 'limit'],
@@ -352,49 +359,74 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
     .superRefine((config, ctx) => {
       const byAccountRegion = new Map<string, string>();
       const accountOwners = new Map<string, { name: string; production: boolean }[]>();
-      for (const [name, env] of Object.entries(config.environments ?? {})) guarded(() => {
+      for (const [name, env] of Object.entries(config?.environments ?? {})) {
+        // Each rule runs on its own and only when its inputs are present, so a missing or
+        // malformed field (already reported) neither hides the other rules of the environment
+        // nor produces follow-up messages such as "aws.account undefined".
         const at = (...rest: (string | number)[]) => ['environments', name, ...rest];
-        const { aws } = env;
-        const regions = AWS_JURISDICTIONS[env.residency].join(', ');
-        if (!awsRegionInJurisdiction(aws.region, env.residency)) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'region'), input: aws.region, message: `is outside residency "${env.residency}"; pick one of ${regions} or change residency` });
-        }
-        if (aws.drRegion === aws.region) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'drRegion'), input: aws.drRegion, message: `equals aws.region; a region outage would take both copies. Pick another region of residency "${env.residency}": ${regions}` });
-        } else if (!awsRegionInJurisdiction(aws.drRegion, env.residency)) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'drRegion'), input: aws.drRegion, message: `is outside residency "${env.residency}" (data must stay in the jurisdiction); pick one of ${regions}` });
-        }
-        const seenZones = new Set<string>();
-        aws.availabilityZones.forEach((zone, i) => {
-          if (!zone.startsWith(aws.region) || zone.length !== aws.region.length + 1) {
-            ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones', i), input: zone, message: `is not a zone of aws.region ${aws.region}; use ${aws.region}a, ${aws.region}b...` });
+        const aws = (env?.aws ?? {}) as Partial<typeof env.aws>;
+        const text = (...values: unknown[]) => values.every((v) => typeof v === 'string');
+        const residency = JURISDICTIONS.includes(env?.residency) ? env.residency : undefined;
+        guarded(() => {
+          if (!residency || !text(aws.region, aws.drRegion)) return;
+          const regions = AWS_JURISDICTIONS[residency].join(', ');
+          if (!awsRegionInJurisdiction(aws.region!, residency)) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'region'), input: aws.region, message: `is outside residency "${residency}"; pick one of ${regions} or change residency` });
           }
-          if (seenZones.has(zone)) ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones', i), input: zone, message: 'is listed twice; list each zone once' });
-          seenZones.add(zone);
+          if (aws.drRegion === aws.region) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'drRegion'), input: aws.drRegion, message: `equals aws.region; a region outage would take both copies. Pick another region of residency "${residency}": ${regions}` });
+          } else if (!awsRegionInJurisdiction(aws.drRegion!, residency)) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'drRegion'), input: aws.drRegion, message: `is outside residency "${residency}" (data must stay in the jurisdiction); pick one of ${regions}` });
+          }
         });
-        if (env.production && aws.availabilityZones.length < 3) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones'), input: aws.availabilityZones, message: 'lists fewer than 3 zones for a production environment; add a third zone of the region (control HA-MULTIZONE)' });
-        }
-        const [, , , certRegion, certAccount] = aws.certificateArn.split(':');
-        if (certRegion !== aws.region || certAccount !== aws.account) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'certificateArn'), input: aws.certificateArn, message: `must be a certificate in aws.account ${aws.account} and aws.region ${aws.region} (a load balancer can only use certificates of its own region and account)` });
-        }
-        if (aws.cdn.certificateArn.split(':')[4] !== aws.account) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'cdn', 'certificateArn'), input: aws.cdn.certificateArn, message: `must be a certificate in aws.account ${aws.account}` });
-        }
+        guarded(() => {
+          if (!text(aws.region) || !Array.isArray(aws.availabilityZones)) return;
+          const region = aws.region!;
+          const seenZones = new Set<string>();
+          aws.availabilityZones.forEach((zone, i) => {
+            if (!text(zone)) return;
+            if (!zone.startsWith(region) || zone.length !== region.length + 1) {
+              ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones', i), input: zone, message: `is not a zone of aws.region ${region}; use ${region}a, ${region}b...` });
+            }
+            if (seenZones.has(zone)) ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones', i), input: zone, message: 'is listed twice; list each zone once' });
+            seenZones.add(zone);
+          });
+        });
+        guarded(() => {
+          if (env.production === true && Array.isArray(aws.availabilityZones) && aws.availabilityZones.length < 3) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones'), input: aws.availabilityZones, message: 'lists fewer than 3 zones for a production environment; add a third zone of the region (control HA-MULTIZONE)' });
+          }
+        });
+        guarded(() => {
+          if (!text(aws.certificateArn, aws.account, aws.region)) return;
+          const [, , , certRegion, certAccount] = aws.certificateArn!.split(':');
+          if (certRegion !== aws.region || certAccount !== aws.account) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'certificateArn'), input: aws.certificateArn, message: `must be a certificate in aws.account ${aws.account} and aws.region ${aws.region} (a load balancer can only use certificates of its own region and account)` });
+          }
+        });
+        guarded(() => {
+          if (!text(aws.cdn?.certificateArn, aws.account)) return;
+          if (aws.cdn!.certificateArn.split(':')[4] !== aws.account) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'cdn', 'certificateArn'), input: aws.cdn!.certificateArn, message: `must be a certificate in aws.account ${aws.account}` });
+          }
+        });
         // ENV-SEPARATION (claim A9): one account + region per environment, and production never
         // shares its account with anything else.
-        const owners = accountOwners.get(aws.account) ?? [];
-        const sameRegion = byAccountRegion.get(`${aws.account}/${aws.region}`);
-        const prodClash = owners.find((o) => o.production !== env.production || (o.production && env.production));
-        if (sameRegion) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'account'), input: aws.account, message: `is also used by environment "${sameRegion}" in ${aws.region}; give each environment its own account (control ENV-SEPARATION)` });
-        } else if (prodClash) {
-          ctx.addIssue({ code: 'custom', path: at('aws', 'account'), input: aws.account, message: `is also the account of environment "${prodClash.name}"; a production environment must have an account of its own (control ENV-SEPARATION, claim A9)` });
-        }
-        byAccountRegion.set(`${aws.account}/${aws.region}`, sameRegion ?? name);
-        accountOwners.set(aws.account, [...owners, { name, production: env.production }]);
-      });
+        guarded(() => {
+          if (!text(aws.account, aws.region) || typeof env.production !== 'boolean') return;
+          const account = aws.account!;
+          const owners = accountOwners.get(account) ?? [];
+          const sameRegion = byAccountRegion.get(`${account}/${aws.region}`);
+          const prodClash = owners.find((o) => o.production || env.production);
+          if (sameRegion) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'account'), input: account, message: `is also used by environment "${sameRegion}" in ${aws.region}; give each environment its own account (control ENV-SEPARATION)` });
+          } else if (prodClash) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'account'), input: account, message: `is also the account of environment "${prodClash.name}"; a production environment must have an account of its own (control ENV-SEPARATION, claim A9)` });
+          }
+          byAccountRegion.set(`${account}/${aws.region}`, sameRegion ?? name);
+          accountOwners.set(account, [...owners, { name, production: env.production }]);
+        });
+      }
     }, ALWAYS);
 }
 

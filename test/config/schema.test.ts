@@ -1,0 +1,720 @@
+import { configSchema, LOG_RETENTION_DAYS, WAF_RATE_WINDOWS } from '../../lib/config/schema';
+import { parseConfig } from '../../lib/config/load';
+import { KEYS } from '../fixtures/ssh-keys';
+import { baseline, loose, moveAccount, moveRegion, problem, problemsOf } from './support';
+
+const json = (value: unknown) => JSON.stringify(value);
+const UNKNOWN = /is not a known setting .*remove it or correct its spelling/;
+
+describe('configSchema', () => {
+  test('accepts the shipped config', () => {
+    expect(problemsOf(baseline())).toEqual([]);
+  });
+
+  describe('unknown keys', () => {
+    test.each([
+      ['the root', (c: any) => (c.projct = 'acme'), 'projct'],
+      ['guardrails', (c: any) => (c.guardrails.maxAllowlistPrefix.ipv5 = 24), 'guardrails.maxAllowlistPrefix.ipv5'],
+      ['an environment', (c: any) => (c.environments.prod.prodution = true), 'environments.prod.prodution'],
+      ['aws', (c: any) => (c.environments.prod.aws.acount = '222222222222'), 'environments.prod.aws.acount'],
+      ['aws.app', (c: any) => (c.environments.prod.aws.app.minCapcity = 3), 'environments.prod.aws.app.minCapcity'],
+      ['a critical path', (c: any) => (c.environments.prod.waf.criticalPaths[2].method = 'POST'), 'environments.prod.waf.criticalPaths[2].method'],
+      ['the bastion', (c: any) => (c.environments.staging.bastion.allowedCidr = ['203.0.113.10/32']), 'environments.staging.bastion.allowedCidr'],
+      ['a bastion user', (c: any) => (c.environments.prod.bastion.users[1].publicKey = KEYS.otherEd25519), 'environments.prod.bastion.users[1].publicKey'],
+      ['logging', (c: any) => (c.environments.prod.logging.retention = 30), 'environments.prod.logging.retention'],
+    ])('fails on an unknown key in %s, naming its full path', (_where, mutate, at) => {
+      const config = baseline();
+      mutate(config);
+      expect(problemsOf(config)).toEqual([problem(at, UNKNOWN)]);
+    });
+
+    test('reports each unknown key of one object separately', () => {
+      const config = loose(baseline());
+      config.environments.prod.aws.acount = '1';
+      config.environments.prod.aws.regoin = 'eu-west-1';
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.acount', UNKNOWN, '"1"'),
+        problem('environments.prod.aws.regoin', UNKNOWN, '"eu-west-1"'),
+      ]);
+    });
+
+    test('fails when an environment name is not lower-case letters and digits, saying what names are accepted', () => {
+      const config = loose(baseline());
+      config.environments.Prod = config.environments.prod;
+      delete config.environments.prod;
+      expect(problemsOf(config)).toEqual([problem('environments.Prod', /is not an accepted key: environment names must be 2-12 lower-case letters and digits/, '"Prod"')]);
+    });
+
+    test('fails on a tag key with characters AWS does not accept, showing the key', () => {
+      const config = loose(baseline());
+      config.environments.prod.tags['cost center!'] = 'finance';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.tags.cost center!', /is not an accepted key: tag keys: letters, digits/, '"cost center!"')]);
+    });
+
+    test('fails when no environment is defined', () => {
+      const config = loose(baseline());
+      config.environments = {};
+      expect(problemsOf(config)).toEqual([problem('environments', /must define at least one environment/, '{}')]);
+    });
+  });
+
+  describe('required fields and types', () => {
+    test('fails when a required field is missing, saying it is required', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.aws.account;
+      // Only the missing field is reported: the certificate rules that need the account are skipped.
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.account', /is required: expected string; add it/, '(missing)')]);
+    });
+
+    test('fails when a value has the wrong type, naming both types', () => {
+      const config = loose(baseline());
+      config.environments.prod.production = 'yes';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.production', /expected boolean, not string/, '"yes"')]);
+    });
+
+    test('calls null null, not object', () => {
+      const config = loose(baseline());
+      config.environments.prod.aws = null;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws', /expected object, not null/, 'null')]);
+    });
+
+    test('fails on an unknown residency, listing the jurisdictions', () => {
+      const config = loose(baseline());
+      config.environments.staging.residency = 'mars';
+      expect(problemsOf(config)).toEqual([problem('environments.staging.residency', /must be one of eu, europe, us, ca, au, jp, in/, '"mars"')]);
+    });
+
+    test('a missing section does not hide the cross-environment rules', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.aws.cdn;
+      moveAccount(config.environments.staging, '222222222222');
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.account', /is also used by environment "staging" in eu-west-1/),
+        problem('environments.prod.aws.cdn', /is required: expected object/, '(missing)'),
+      ]);
+    });
+  });
+
+  describe('bastion allowlist', () => {
+    const at = (i: number) => `environments.prod.bastion.allowedCidrs[${i}]`;
+    const withCidr = (cidr: string, i = 1) => {
+      const config = baseline();
+      config.environments.prod.bastion.allowedCidrs[i] = cidr;
+      return config;
+    };
+
+    test('fails when an entry is not a CIDR block', () => {
+      expect(problemsOf(withCidr('203.0.113.300/32'))).toEqual([problem(at(1), /is not a valid IPv4 or IPv6 CIDR block; expected a single office or VPN egress range/, '"203.0.113.300/32"')]);
+    });
+
+    test('fails when an entry has no prefix length', () => {
+      expect(problemsOf(withCidr('203.0.113.10'))).toEqual([problem(at(1), /is not in CIDR notation/, '"203.0.113.10"')]);
+    });
+
+    test('fails when an entry has host bits set, naming the network it probably meant', () => {
+      expect(problemsOf(withCidr('203.0.113.10/24'))).toEqual([problem(at(1), /has host bits set \(the network of this prefix is 203\.0\.113\.0\/24\)/, '"203.0.113.10/24"')]);
+    });
+
+    test('fails when an IPv4 entry is broader than /24', () => {
+      expect(problemsOf(withCidr('203.0.0.0/16'))).toEqual([problem(at(1), /is broader than the allowed maximum \/24 for IPv4 \(guardrails\.maxAllowlistPrefix\.ipv4\)/, '"203.0.0.0/16"')]);
+    });
+
+    test('fails when an IPv6 entry is broader than /48', () => {
+      expect(problemsOf(withCidr('2001:db8::/32', 2))).toEqual([problem(at(2), /is broader than the allowed maximum \/48 for IPv6 \(guardrails\.maxAllowlistPrefix\.ipv6\)/, '"2001:db8::/32"')]);
+    });
+
+    test('fails when the allowlist contains 0.0.0.0/0', () => {
+      expect(problemsOf(withCidr('0.0.0.0/0'))).toEqual([problem(at(1), /opens the port to the whole internet \(\/0 is never accepted\)/, '"0.0.0.0/0"')]);
+    });
+
+    test('fails when the allowlist contains ::/0', () => {
+      expect(problemsOf(withCidr('::/0', 2))).toEqual([problem(at(2), /opens the port to the whole internet/, '"::/0"')]);
+    });
+
+    test('fails on /0 even with the loosest guardrails', () => {
+      const config = withCidr('0.0.0.0/0');
+      config.environments.prod.bastion.allowedCidrs[2] = '::/0';
+      config.guardrails.maxAllowlistPrefix = { ipv4: 8, ipv6: 16 };
+      expect(problemsOf(config)).toEqual([
+        problem(at(1), /opens the port to the whole internet/, '"0.0.0.0/0"'),
+        problem(at(2), /opens the port to the whole internet/, '"::/0"'),
+      ]);
+    });
+
+    test('fails on /0 even when the schema is built with no breadth limit at all', () => {
+      const config = withCidr('0.0.0.0/0');
+      config.environments.prod.bastion.allowedCidrs[2] = '::/0';
+      const result = configSchema({ ipv4: 0, ipv6: 0 }).safeParse(config);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((i) => [i.path.join('.'), i.message.split(';')[0]])).toEqual([
+        ['environments.prod.bastion.allowedCidrs.1', 'opens the port to the whole internet (/0 is never accepted)'],
+        ['environments.prod.bastion.allowedCidrs.2', 'opens the port to the whole internet (/0 is never accepted)'],
+      ]);
+    });
+
+    test('fails when all of IPv4 is written as an IPv4-mapped IPv6 block', () => {
+      expect(problemsOf(withCidr('::ffff:0:0/96', 2))).toEqual([problem(at(2), /is an IPv4-mapped IPv6 block/, '"::ffff:0:0/96"')]);
+    });
+
+    test('fails when an entry is listed twice, pointing at the first', () => {
+      expect(problemsOf(withCidr('203.0.113.10/32', 2))).toEqual([problem(at(2), /duplicates entry \[1\]; remove one of them/, '"203.0.113.10/32"')]);
+    });
+
+    test('recognizes a duplicate written differently (IPv6 zero padding)', () => {
+      const config = baseline();
+      config.environments.prod.bastion.allowedCidrs.push('2001:0db8:1234:0000::/48');
+      expect(problemsOf(config)).toEqual([problem(at(3), /duplicates entry \[2\]/)]);
+    });
+
+    test('fails when the allowlist is empty', () => {
+      const config = baseline();
+      config.environments.prod.bastion.allowedCidrs = [];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.allowedCidrs', /must list at least one source range/, '[]')]);
+    });
+  });
+
+  describe('guardrails', () => {
+    test('raising guardrails.maxAllowlistPrefix.ipv4 to 16 admits a /16', () => {
+      const config = baseline();
+      config.environments.prod.bastion.allowedCidrs[1] = '203.0.0.0/16';
+      expect(problemsOf(config)).toHaveLength(1);
+      config.guardrails.maxAllowlistPrefix.ipv4 = 16;
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('raising guardrails.maxAllowlistPrefix.ipv6 to 32 admits a /32', () => {
+      const config = baseline();
+      config.environments.prod.bastion.allowedCidrs[2] = '2001:db8::/32';
+      expect(problemsOf(config)).toHaveLength(1);
+      config.guardrails.maxAllowlistPrefix.ipv6 = 32;
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('lowering the maximum to single addresses rejects the shipped ranges in every environment', () => {
+      const config = baseline();
+      config.guardrails.maxAllowlistPrefix = { ipv4: 32, ipv6: 128 };
+      const broader = (env: string, i: number, max: string) =>
+        problem(`environments.${env}.bastion.allowedCidrs[${i}]`, new RegExp(`is broader than the allowed maximum ${max}`));
+      expect(problemsOf(config)).toEqual([
+        broader('prod', 0, '/32 for IPv4'),
+        broader('prod', 2, '/128 for IPv6'),
+        broader('staging', 0, '/32 for IPv4'),
+        broader('staging', 2, '/128 for IPv6'),
+      ]);
+    });
+
+    test('fails when a guardrail would allow /0, and checks the allowlist against the defaults meanwhile', () => {
+      const config = baseline();
+      config.guardrails.maxAllowlistPrefix.ipv4 = 0;
+      config.environments.prod.bastion.allowedCidrs[1] = '203.0.0.0/16';
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.bastion.allowedCidrs[1]', /broader than the allowed maximum \/24/),
+        problem('guardrails.maxAllowlistPrefix.ipv4', /must be between 8 and 32 \(\/0 is never accepted\)/, '0'),
+      ]);
+    });
+
+    test('raising guardrails.minRsaBits to 8192 rejects the 4096-bit key in every environment', () => {
+      const config = baseline();
+      config.guardrails.minRsaBits = 8192;
+      const weak = (env: string) => problem(`environments.${env}.bastion.users[1].publicKeys[0]`, /is an RSA key of 4096 bits \(SHA256:[^)]+\); at least 8192 bits are required/, json(KEYS.rsa4096).slice(0, 117) + '...');
+      expect(problemsOf(config)).toEqual([weak('prod'), weak('staging')]);
+    });
+
+    test('refuses to lower guardrails.minRsaBits below 3072', () => {
+      const config = baseline();
+      config.guardrails.minRsaBits = 2048;
+      config.environments.prod.bastion.users[0].publicKeys = [KEYS.rsa2048];
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.bastion.users[0].publicKeys[0]', /is an RSA key of 2048 bits .*at least 3072 bits are required/),
+        problem('guardrails.minRsaBits', /must be at least 3072/, '2048'),
+      ]);
+    });
+  });
+
+  describe('bastion users and keys', () => {
+    const key = (u: number, k = 0) => `environments.prod.bastion.users[${u}].publicKeys[${k}]`;
+    const withKey = (text: string) => {
+      const config = baseline();
+      config.environments.prod.bastion.users[0].publicKeys[0] = text;
+      return config;
+    };
+
+    test('fails when a key is not an OpenSSH public key', () => {
+      expect(problemsOf(withKey('ssh-ed25519 notbase64'))).toEqual([problem(key(0), /is not an OpenSSH public key .*expected an ssh-ed25519, ecdsa-sha2-nistp256\/384\/521 or ssh-rsa \(>= 3072 bits\) public key/, '"ssh-ed25519 notbase64"')]);
+    });
+
+    test('fails when a private key is pasted, without echoing more than a prefix of it', () => {
+      const pasted = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACCzKOaeEacv5xgMRSCD7zWHH25ybuiNosgNxOOmuVr68gAAAJgAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+      const found = problemsOf(withKey(pasted));
+      expect(found).toEqual([problem(key(0), /is a PRIVATE key: paste the public key \(the \.pub file\), never the private one/)]);
+      expect(found[0].received.length).toBeLessThanOrEqual(120);
+    });
+
+    test('fails on a DSA key', () => {
+      expect(problemsOf(withKey(KEYS.dsa))).toEqual([problem(key(0), /is a DSA key \(SHA256:[^)]+\); DSA is broken/)]);
+    });
+
+    test('fails on an RSA key of 2048 bits', () => {
+      expect(problemsOf(withKey(KEYS.rsa2048))).toEqual([problem(key(0), /is an RSA key of 2048 bits .*at least 3072 bits are required/)]);
+    });
+
+    test('fails when a user has no key', () => {
+      const config = baseline();
+      config.environments.prod.bastion.users[0].publicKeys = [];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users[0].publicKeys', /must hold at least one public key/, '[]')]);
+    });
+
+    test('fails when there are no users', () => {
+      const config = baseline();
+      config.environments.prod.bastion.users = [];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users', /must list at least one person/, '[]')]);
+    });
+
+    test('fails when two entries have the same user name', () => {
+      const config = baseline();
+      config.environments.prod.bastion.users[1].name = 'alice';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users[1].name', /duplicates users\[0\]; merge their publicKeys into one entry/, '"alice"')]);
+    });
+
+    test('fails when two users share a key, even with different comments', () => {
+      const config = baseline();
+      config.environments.prod.bastion.users[1].publicKeys = [KEYS.otherEd25519, KEYS.ed25519.replace('alice@', 'bob@')];
+      expect(problemsOf(config)).toEqual([problem(key(1, 1), /is the same key \(SHA256:[^)]+\) as users\[0\]\.publicKeys\[0\]; keys are personal/)]);
+    });
+
+    test('still finds a shared key when an earlier user is malformed', () => {
+      const config = loose(baseline());
+      config.environments.prod.bastion.users.unshift({ name: 'carol' });
+      config.environments.prod.bastion.users[2].publicKeys = [KEYS.ed25519];
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.bastion.users[0].publicKeys', /is required/, '(missing)'),
+        problem(key(2), /is the same key .* as users\[1\]\.publicKeys\[0\]/),
+      ]);
+    });
+
+    test.each(['root', 'ec2-user', 'admin', 'ubuntu'])('fails on the reserved user name %s', (name) => {
+      const config = baseline();
+      config.environments.prod.bastion.users[1].name = name;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users[1].name', /is a reserved system or shared account; .*use the person's own name/, json(name))]);
+    });
+
+    test('fails on a user name that is not a Linux user name', () => {
+      const config = baseline();
+      config.environments.prod.bastion.users[1].name = 'Bob Smith';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users[1].name', /must be a Linux user name/, '"Bob Smith"')]);
+    });
+
+    test('accepts the same person with the same key in two environments', () => {
+      // The shipped config does exactly this (alice and bob in staging and prod).
+      const config = baseline();
+      expect(config.environments.staging.bastion.users[0].publicKeys).toEqual(config.environments.prod.bastion.users[0].publicKeys);
+      expect(problemsOf(config)).toEqual([]);
+    });
+  });
+
+  describe('regions and data residency', () => {
+    test('fails when the DR region equals the primary region', () => {
+      const config = baseline();
+      config.environments.prod.aws.drRegion = 'eu-west-1';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.drRegion', /equals aws\.region; a region outage would take both copies\. Pick another region of residency "eu"/, '"eu-west-1"')]);
+    });
+
+    test('fails when an eu environment fails over to us-east-1', () => {
+      const config = baseline();
+      config.environments.prod.aws.drRegion = 'us-east-1';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.drRegion', /is outside residency "eu" \(data must stay in the jurisdiction\); pick one of eu-central-1, /, '"us-east-1"')]);
+    });
+
+    test('fails when the primary region lies outside the residency', () => {
+      const config = baseline();
+      moveRegion(config.environments.prod, 'us-east-1');
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.region', /is outside residency "eu"; pick one of .* or change residency/, '"us-east-1"')]);
+    });
+
+    test('London is in residency "europe" but not in "eu"', () => {
+      const config = baseline();
+      moveRegion(config.environments.prod, 'eu-west-2');
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.region', /is outside residency "eu"/, '"eu-west-2"')]);
+      config.environments.prod.residency = 'europe';
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('fails when a region is not an AWS region name', () => {
+      const config = baseline();
+      config.environments.prod.aws.drRegion = 'Frankfurt';
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.drRegion', /must be an AWS region name/, '"Frankfurt"'),
+        problem('environments.prod.aws.drRegion', /is outside residency "eu"/, '"Frankfurt"'),
+      ]);
+    });
+  });
+
+  describe('availability zones', () => {
+    test('fails on a zone of another region', () => {
+      const config = baseline();
+      config.environments.prod.aws.availabilityZones[2] = 'eu-central-1c';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.availabilityZones[2]', /is not a zone of aws\.region eu-west-1; use eu-west-1a, eu-west-1b/, '"eu-central-1c"')]);
+    });
+
+    test('fails on a zone listed twice', () => {
+      const config = baseline();
+      config.environments.prod.aws.availabilityZones[2] = 'eu-west-1a';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.availabilityZones[2]', /is listed twice/, '"eu-west-1a"')]);
+    });
+
+    test('fails when a production environment has only 2 zones', () => {
+      const config = baseline();
+      config.environments.prod.aws.availabilityZones.pop();
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.availabilityZones', /lists fewer than 3 zones for a production environment/, '["eu-west-1a","eu-west-1b"]')]);
+    });
+
+    test('accepts 2 zones outside production', () => {
+      const config = baseline();
+      expect(config.environments.staging.aws.availabilityZones).toHaveLength(2);
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('fails with a single zone in any environment', () => {
+      const config = baseline();
+      config.environments.staging.aws.availabilityZones.pop();
+      expect(problemsOf(config)).toEqual([problem('environments.staging.aws.availabilityZones', /must list at least 2 availability zones/, '["eu-west-1a"]')]);
+    });
+  });
+
+  describe('certificates', () => {
+    test('fails when the load balancer certificate is in another region', () => {
+      const config = baseline();
+      config.environments.prod.aws.certificateArn = 'arn:aws:acm:eu-central-1:222222222222:certificate/00000000-0000-4000-8000-000000000003';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.certificateArn', /must be a certificate in aws\.account 222222222222 and aws\.region eu-west-1/, json(config.environments.prod.aws.certificateArn))]);
+    });
+
+    test('fails when the load balancer certificate is in another account', () => {
+      const config = baseline();
+      config.environments.prod.aws.certificateArn = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000003';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.certificateArn', /must be a certificate in aws\.account 222222222222 and aws\.region eu-west-1/)]);
+    });
+
+    test('fails when the certificate is not an ACM ARN', () => {
+      const config = baseline();
+      config.environments.prod.aws.certificateArn = 'arn:aws:iam::222222222222:server-certificate/web';
+      expect(problemsOf(config)).toContainEqual(problem('environments.prod.aws.certificateArn', /must be an ACM certificate ARN/));
+    });
+
+    test('fails when the CDN certificate is not in us-east-1', () => {
+      const config = baseline();
+      config.environments.prod.aws.cdn.certificateArn = 'arn:aws:acm:eu-west-1:222222222222:certificate/00000000-0000-4000-8000-000000000004';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.certificateArn', /must be an ACM certificate ARN in us-east-1 \(CloudFront only reads certificates there\)/)]);
+    });
+
+    test('fails when the CDN certificate is in another account', () => {
+      const config = baseline();
+      config.environments.prod.aws.cdn.certificateArn = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-4000-8000-000000000004';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.certificateArn', /must be a certificate in aws\.account 222222222222/)]);
+    });
+
+    test('fails on a CDN domain name that is not a DNS name', () => {
+      const config = baseline();
+      config.environments.prod.aws.cdn.domainNames[0] = 'https://static.example.com';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.domainNames[0]', /must be a lower-case DNS name/)]);
+    });
+  });
+
+  describe('WAF rate limits', () => {
+    test('fails when a critical path limit is below 10', () => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[1].limit = 5;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[1].limit', /WAFv2 accepts rate limits of at least 10 requests/, '5')]);
+    });
+
+    test('fails when the global limit is below 10', () => {
+      const config = baseline();
+      config.environments.prod.waf.globalRateLimit.limit = 9;
+      // Only the limit itself: the critical paths are not compared against an invalid global rule.
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.globalRateLimit.limit', /at least 10 requests/, '9')]);
+    });
+
+    test('fails when a limit is above the WAFv2 maximum', () => {
+      const config = baseline();
+      config.environments.prod.waf.globalRateLimit.limit = 3_000_000_000;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.globalRateLimit.limit', /at most 2000000000/)]);
+    });
+
+    test.each([30, 180, 3600])('fails on the window %i s, which WAFv2 does not accept', (window) => {
+      const config = loose(baseline());
+      config.environments.prod.waf.globalRateLimit.windowSeconds = window;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.globalRateLimit.windowSeconds', /must be one of 60, 120, 300, 600/, String(window))]);
+    });
+
+    test.each([...WAF_RATE_WINDOWS])('accepts the window %i s', (window) => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[0].windowSeconds = window;
+      config.environments.prod.waf.criticalPaths[0].limit = 10;
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('fails when a critical path allows more per second than the global rule, even with a lower limit', () => {
+      // 500 per 60 s is 8.3/s; the global 2000 per 300 s is 6.7/s.
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[0] = { name: 'login', pathPrefix: '/login', limit: 500, windowSeconds: 60 };
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].limit', /allows 500 requests per 60 s, not stricter than globalRateLimit \(2000 per 300 s\); lower it below 400/, '500')]);
+    });
+
+    test('fails when a critical path is exactly as strict as the global rule', () => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[3].limit = 2000;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[3].limit', /not stricter than globalRateLimit/, '2000')]);
+    });
+
+    test('accepts a critical path with a higher limit over a longer window when it is stricter per second', () => {
+      // Global 100 per 60 s is 1.7/s; 200 per 600 s is 0.3/s.
+      const config = baseline();
+      config.environments.prod.waf.globalRateLimit = { limit: 100, windowSeconds: 60 };
+      config.environments.prod.waf.criticalPaths[0] = { name: 'login', pathPrefix: '/login', limit: 200, windowSeconds: 600 };
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('fails on two critical paths with the same name', () => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[3].name = 'login';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[3].name', /duplicates criticalPaths\[0\]\.name; names must be unique/, '"login"')]);
+    });
+
+    test('fails on two critical paths with the same prefix', () => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[3].pathPrefix = '/login';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[3].pathPrefix', /duplicates criticalPaths\[0\]\.pathPrefix; merge the two rules/, '"/login"')]);
+    });
+
+    test('fails on more than 8 critical paths', () => {
+      const config = baseline();
+      for (let i = 0; i < 5; i++) config.environments.prod.waf.criticalPaths.push({ name: `p${i}`, pathPrefix: `/p${i}`, limit: 10, windowSeconds: 300 });
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths', /lists more than 8 endpoints/)]);
+    });
+
+    test('fails on a path prefix that is not a URL path', () => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[0].pathPrefix = 'login';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].pathPrefix', /must be a URL path starting with "\/"/, '"login"')]);
+    });
+
+    test('fails on a managed rule group that is not offered', () => {
+      const config = baseline();
+      config.environments.prod.waf.extraManagedRuleGroups = ['AWSManagedRulesSQLiRuleSet'];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.extraManagedRuleGroups[0]', /AWSManagedRulesAdminProtectionRuleSet/, '"AWSManagedRulesSQLiRuleSet"')]);
+    });
+  });
+
+  describe('log and backup retention', () => {
+    test.each([14, 29, 0])('fails on a log retention of %i days, below the 30-day claim', (days) => {
+      const config = loose(baseline());
+      config.environments.prod.logging.retentionDays = days;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.logging.retentionDays', /must be one of 30, 60, 90, .*CloudWatch Logs accepts only these, and the claim \(B6\) keeps logs at least 30 days/, String(days))]);
+    });
+
+    test('fails on a log retention CloudWatch does not offer (100 days)', () => {
+      const config = loose(baseline());
+      config.environments.prod.logging.retentionDays = 100;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.logging.retentionDays', /must be one of 30, 60, 90, 120/, '100')]);
+    });
+
+    test('accepts every CloudWatch retention from 30 days up', () => {
+      const config = baseline();
+      for (const days of LOG_RETENTION_DAYS) {
+        config.environments.prod.logging.retentionDays = days;
+        expect(problemsOf(config)).toEqual([]);
+      }
+    });
+
+    test('fails when audit logs are kept less than 30 days', () => {
+      const config = baseline();
+      config.environments.prod.logging.auditRetentionDays = 29;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.logging.auditRetentionDays', /must be at least 30 \(claim B6/, '29')]);
+    });
+
+    test('fails when database backups are kept less than 30 days', () => {
+      const config = baseline();
+      config.environments.prod.backup.databaseRetentionDays = 29;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.backup.databaseRetentionDays', /must be at least 30 \(claim B10: database PITR kept 30 days\)/, '29')]);
+    });
+
+    test('fails when database backups are kept more than the RDS maximum of 35 days', () => {
+      const config = baseline();
+      config.environments.prod.backup.databaseRetentionDays = 36;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.backup.databaseRetentionDays', /must be at most 35 \(the RDS maximum/, '36')]);
+    });
+
+    test('fails when file backups are kept less than 90 days', () => {
+      const config = baseline();
+      config.environments.prod.backup.fileRetentionDays = 89;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.backup.fileRetentionDays', /must be at least 90 \(claim B10: file backups kept at least 90 days\)/, '89')]);
+    });
+
+    test('fails on a fractional retention', () => {
+      const config = baseline();
+      config.environments.prod.backup.databaseRetentionDays = 30.5;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.backup.databaseRetentionDays', /expected int/, '30.5')]);
+    });
+  });
+
+  describe('environment separation', () => {
+    test('fails when two environments share an account and region', () => {
+      const config = baseline();
+      moveAccount(config.environments.staging, '222222222222');
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.account', /is also used by environment "staging" in eu-west-1; give each environment its own account/, '"222222222222"')]);
+    });
+
+    test('fails when two non-production environments share an account and region', () => {
+      const config = loose(baseline());
+      config.environments.qa = structuredClone(config.environments.staging);
+      expect(problemsOf(config)).toEqual([problem('environments.qa.aws.account', /is also used by environment "staging" in eu-west-1/, '"111111111111"')]);
+    });
+
+    test('fails when production shares its account with staging in another region', () => {
+      const config = baseline();
+      moveAccount(config.environments.staging, '222222222222');
+      moveRegion(config.environments.staging, 'eu-north-1');
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.account', /is also the account of environment "staging"; a production environment must have an account of its own/, '"222222222222"')]);
+    });
+
+    test('fails when two production environments share an account in different regions', () => {
+      const config = loose(baseline());
+      config.environments.prod2 = structuredClone(config.environments.prod);
+      moveRegion(config.environments.prod2, 'eu-north-1');
+      expect(problemsOf(config)).toEqual([problem('environments.prod2.aws.account', /is also the account of environment "prod"/)]);
+    });
+
+    test('accepts two non-production environments in one account in different regions', () => {
+      const config = loose(baseline());
+      config.environments.qa = structuredClone(config.environments.staging);
+      moveRegion(config.environments.qa, 'eu-north-1');
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('fails on an account id that is not 12 digits', () => {
+      const config = loose(baseline());
+      config.environments.prod.aws.account = 222222222222;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.account', /expected string, not number/, '222222222222')]);
+    });
+  });
+
+  describe('alerts', () => {
+    test('fails on an invalid e-mail address', () => {
+      const config = baseline();
+      config.environments.prod.alerts.emails[1] = 'security.example.com';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.alerts.emails[1]', /must be an e-mail address/, '"security.example.com"')]);
+    });
+
+    test('fails without any e-mail address', () => {
+      const config = baseline();
+      config.environments.prod.alerts.emails = [];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.alerts.emails', /must list at least one on-call address/, '[]')]);
+    });
+
+    test.each(['555-0100', '15555550100', '+0555550100'])('fails on the SMS number %s, which is not E.164', (number) => {
+      const config = baseline();
+      config.environments.prod.alerts.smsNumbers[0] = number;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.alerts.smsNumbers[0]', /must be an E\.164 phone number such as \+15555550100/, json(number))]);
+    });
+  });
+
+  describe('app tier, database and VPC', () => {
+    test('fails when the app tier may shrink below 2 instances', () => {
+      const config = baseline();
+      config.environments.prod.aws.app.minCapacity = 1;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.minCapacity', /must be at least 2 so the app tier survives the loss of one instance or zone/, '1')]);
+    });
+
+    test('fails when minCapacity exceeds maxCapacity', () => {
+      const config = baseline();
+      config.environments.prod.aws.app.minCapacity = 20;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.maxCapacity', /minCapacity must not exceed maxCapacity; raise maxCapacity/, '12')]);
+    });
+
+    test('fails on a privileged app port', () => {
+      const config = baseline();
+      config.environments.prod.aws.app.port = 443;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.port', /must be an unprivileged port/, '443')]);
+    });
+
+    test('fails when the storage ceiling is below the allocated storage', () => {
+      const config = baseline();
+      config.environments.prod.aws.database.maxAllocatedStorageGiB = 50;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.database.maxAllocatedStorageGiB', /must be at least allocatedStorageGiB/, '50')]);
+    });
+
+    test.each([
+      ['public', '8.8.0.0/16'],
+      ['too small', '10.20.0.0/24'],
+      ['too large', '10.0.0.0/8'],
+      ['shared address space, not RFC 1918', '100.64.0.0/16'],
+      ['IPv6', 'fd00::/48'],
+    ])('fails on a VPC block that is %s', (_why, cidr) => {
+      const config = baseline();
+      config.environments.prod.aws.vpcCidr = cidr;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.vpcCidr', /must be an RFC 1918 IPv4 block between \/16 and \/20/, json(cidr))]);
+    });
+
+    test('fails on a VPC block with host bits set', () => {
+      const config = baseline();
+      config.environments.prod.aws.vpcCidr = '10.20.1.0/16';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.vpcCidr', /has host bits set .*expected a private IPv4 block/, '"10.20.1.0/16"')]);
+    });
+
+    test.each(['10.20.0.0/16', '172.16.0.0/20', '192.168.0.0/18'])('accepts the private VPC block %s', (cidr) => {
+      const config = baseline();
+      config.environments.prod.aws.vpcCidr = cidr;
+      expect(problemsOf(config)).toEqual([]);
+    });
+  });
+
+  describe('defaults', () => {
+    test('applies the secure defaults when the optional sections are omitted', () => {
+      const config = loose(baseline());
+      delete config.guardrails;
+      const env = config.environments.staging;
+      for (const key of ['tags', 'waf', 'logging', 'backup']) delete env[key];
+      for (const key of ['vpcCidr', 'accountServices', 'app', 'database']) delete env.aws[key];
+      delete env.bastion.instanceType;
+      delete env.alerts.smsNumbers;
+
+      const parsed = parseConfig(config);
+      expect(parsed.guardrails).toEqual({ maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 });
+      const staging = parsed.environments.staging;
+      expect(staging.tags).toEqual({});
+      expect(staging.aws.vpcCidr).toBe('10.0.0.0/16');
+      expect(staging.aws.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create' });
+      // Instance types are sizing, not security: only their presence is asserted here.
+      expect(staging.aws.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 });
+      expect(staging.aws.database).toMatchObject({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 });
+      expect(staging.waf).toEqual({
+        globalRateLimit: { limit: 2000, windowSeconds: 300 },
+        criticalPaths: [
+          { name: 'login', pathPrefix: '/login', limit: 100, windowSeconds: 300 },
+          { name: 'password-reset', pathPrefix: '/password/reset', limit: 20, windowSeconds: 300 },
+          { name: 'signup', pathPrefix: '/signup', limit: 50, windowSeconds: 300 },
+          { name: 'token', pathPrefix: '/oauth/token', limit: 300, windowSeconds: 300 },
+        ],
+        extraManagedRuleGroups: [],
+      });
+      expect(staging.bastion.instanceType).toEqual(expect.any(String));
+      expect(staging.logging).toEqual({ retentionDays: 90, auditRetentionDays: 180 });
+      expect(staging.backup).toEqual({ databaseRetentionDays: 30, fileRetentionDays: 90 });
+      expect(staging.alerts.smsNumbers).toEqual([]);
+    });
+
+    test('fills the omitted fields of a partly given section', () => {
+      const config = loose(baseline());
+      config.environments.staging.aws.app = { minCapacity: 3 };
+      config.environments.staging.logging = { retentionDays: 365 };
+      const staging = parseConfig(config).environments.staging;
+      expect(staging.aws.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 3, maxCapacity: 6 });
+      expect(staging.logging).toEqual({ retentionDays: 365, auditRetentionDays: 180 });
+    });
+
+    test('the default critical paths are stricter than the default global limit', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.waf;
+      expect(problemsOf(config)).toEqual([]);
+    });
+  });
+});
