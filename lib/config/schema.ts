@@ -115,7 +115,7 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
   return z
     .strictObject({
       allowedCidrs: allowlistSchema(limits).describe('Source ranges allowed to reach the bastion on port 22 (IPv4 or IPv6).'),
-      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as t3.micro').default('t3.micro').describe('EC2 instance type of the bastion.'),
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as c7a.medium').default('c7a.medium').describe('EC2 instance type of the bastion; a Nitro type with encryption in transit (CT.EC2.PR.19).'),
       users: z
         .array(
           z.strictObject({
@@ -199,13 +199,18 @@ const awsSchema = z.strictObject({
     .describe('Account-wide services an organization may already run centrally.'),
   app: z
     .strictObject({
-      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as t3.small').default('t3.small'),
+      instanceTypes: z
+        .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as m7i.large'))
+        .min(2, 'must list at least 2 instance types, so a shortage of one type in a zone cannot stop replacement (CT.AUTOSCALING.PR.6)')
+        .max(10, 'must list at most 10 instance types')
+        .default(['m7i.large', 'm7a.large'])
+        .describe('Instance types of the app tier, in order of preference.'),
       port: z.number().int().min(1024, 'must be an unprivileged port (1024-65535)').max(65535, 'must be at most 65535').default(8443).describe('HTTPS port the app listens on.'),
       healthCheckPath: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/healthz'),
       minCapacity: z.number().int().min(2, 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)').default(2),
       maxCapacity: z.number().int().min(2, 'must be at least 2').max(100, 'must be at most 100').default(6),
     })
-    .default({ instanceType: 't3.small', port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 })
+    .default({ instanceTypes: ['m7i.large', 'm7a.large'], port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 })
     .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity; raise maxCapacity', path: ['maxCapacity'] }),
   database: z
     .strictObject({

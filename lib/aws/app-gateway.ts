@@ -1,0 +1,127 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge, nagRule } from './acknowledge';
+
+/** TLS policies accepted on the HTTPS listener: TLS 1.2 minimum with TLS 1.3 (control EDGE-TLS). */
+export const ACCEPTED_TLS_POLICIES: readonly elbv2.SslPolicy[] = [
+  elbv2.SslPolicy.RECOMMENDED_TLS,
+  elbv2.SslPolicy.TLS13_RES,
+  elbv2.SslPolicy.TLS13_12_PQ,
+  elbv2.SslPolicy.TLS13_12_RES_PQ,
+  elbv2.SslPolicy.TLS13_13,
+  elbv2.SslPolicy.TLS13_13_PQ,
+];
+
+/** Props of {@link AppGateway}. */
+export interface AppGatewayProps {
+  /** VPC of the load balancer. */
+  readonly vpc: ec2.IVpc;
+  /** Public subnets, one per zone (at least 2). */
+  readonly subnets: ec2.SubnetSelection;
+  /** ARN of the ACM certificate of the HTTPS listener (same account and region). */
+  readonly certificateArn: string;
+  /** Bucket receiving access logs; must use SSE-S3, since ALB log delivery cannot use KMS. */
+  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * TLS policy of the HTTPS listener; must be one of {@link ACCEPTED_TLS_POLICIES}.
+   * @default ELBSecurityPolicy-TLS13-1-2-2021-06
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * Source ranges allowed to reach ports 80/443, e.g. the edge network's ranges when fronted by a
+   * CDN (control ORIGIN-LOCK).
+   * @default - any IPv4 and IPv6 address (a public entry point, protected by the web ACL)
+   */
+  readonly allowedSources?: readonly ec2.IPeer[];
+  /** Port the app instances serve HTTPS on. */
+  readonly targetPort: number;
+  /** Path of the app's health check. */
+  readonly healthCheckPath: string;
+  /**
+   * Deletion protection of the load balancer.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The only public entry point of the app (controls EDGE-TLS and NET-TIERS; claims A7, A12, B3,
+ * B8): an internet-facing ALB with an HTTPS listener on a TLS 1.2+/1.3 policy, an HTTP listener
+ * that only redirects, invalid headers dropped and HTTP desync mitigated, access logs, and
+ * deletion protection. Targets are reached over HTTPS too (control ENC-TRANSIT).
+ */
+export class AppGateway extends Construct {
+  /** The load balancer. */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The HTTPS listener; the app tier adds its targets here. */
+  readonly httpsListener: elbv2.ApplicationListener;
+  /** Target group the app tier registers in (HTTPS to the targets). */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Security group of the load balancer, the only source the app tier admits. */
+  readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AppGatewayProps) {
+    super(scope, id);
+    const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS;
+    if (!ACCEPTED_TLS_POLICIES.includes(sslPolicy)) {
+      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS 1.2+ policy with TLS 1.3: ${ACCEPTED_TLS_POLICIES.join(', ')}`);
+    }
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Public entry point: HTTPS, and HTTP that only redirects',
+      allowAllOutbound: false,
+    });
+    for (const peer of props.allowedSources ?? [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()]) {
+      this.securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from clients');
+      this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+    }
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      internetFacing: true,
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+      deletionProtection: props.deletionProtection ?? true,
+      http2Enabled: true,
+      idleTimeout: Duration.seconds(60),
+    });
+    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+      vpc: props.vpc,
+      port: props.targetPort,
+      // TLS all the way to the instance (control ENC-TRANSIT): the VPC is not a trust boundary.
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      targetType: elbv2.TargetType.INSTANCE,
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        protocol: elbv2.Protocol.HTTPS,
+        path: props.healthCheckPath,
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+        interval: Duration.seconds(15),
+      },
+    });
+    this.httpsListener = this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      sslPolicy,
+      certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+      open: false,
+      defaultTargetGroups: [this.targetGroup],
+    });
+    const http = this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+    });
+    acknowledge(http, 'Redirect-only listener: it answers every request with a 301 to HTTPS and serves no content, so it has no certificate (EDGE-TLS).', nagRule('ELBv2ACMCertificateRequired', ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']));
+    if (!props.allowedSources) {
+      acknowledge(this.securityGroup, 'Public entry point of a SaaS: clients come from anywhere. Only 80 (redirect) and 443 are open, and the WAF web ACL with rate limits inspects every request (WAF-*).', ['AwsSolutions::AwsSolutions-EC23']);
+    }
+  }
+}

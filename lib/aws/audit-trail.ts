@@ -1,0 +1,65 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { SecureBucket } from './secure-bucket';
+
+/** Props of {@link AuditTrail}. */
+export interface AuditTrailProps {
+  /** Key encrypting the trail's files and log group. */
+  readonly logsKey: kms.IKey;
+  /** Days trail files are locked (Object Lock, compliance mode) and then kept (at least 30). */
+  readonly retentionDays: number;
+  /** Days the CloudWatch copy of the trail is kept. */
+  readonly logGroupRetention: logs.RetentionDays;
+  /** Bucket receiving the trail bucket's own server access logs. */
+  readonly serverAccessLogsBucket: s3.IBucket;
+}
+
+/**
+ * The tamper-evident audit trail (controls LOG-CENTRAL and LOG-RETENTION; claims A4, A6, A16, B6):
+ * a multi-region CloudTrail with global service events and log-file validation (digest files
+ * prove no file was altered or removed), encrypted under the logs key, written to a bucket whose
+ * Object Lock in compliance mode keeps every file unchangeable for the retention period, and
+ * copied to CloudWatch Logs for alarms such as root-account use.
+ */
+export class AuditTrail extends Construct {
+  /** The trail. */
+  readonly trail: cloudtrail.Trail;
+  /** The CloudWatch copy of the trail. */
+  readonly logGroup: logs.LogGroup;
+  /** The Object-Locked bucket of trail files. */
+  readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 30) {
+      throw new Error(`AuditTrail.retentionDays: received ${props.retentionDays}; expected at least 30 days (claim B6: logs kept at least one month)`);
+    }
+    this.bucket = new SecureBucket(this, 'Bucket', {
+      encryptionKey: props.logsKey,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      noncurrentVersionRetentionDays: props.retentionDays,
+      expirationDays: props.retentionDays,
+      objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+    }).bucket;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: props.logsKey,
+      retention: props.logGroupRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.trail = new cloudtrail.Trail(this, 'Resource', {
+      bucket: this.bucket,
+      encryptionKey: props.logsKey,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: this.logGroup,
+      managementEvents: cloudtrail.ReadWriteType.ALL,
+    });
+  }
+}
+

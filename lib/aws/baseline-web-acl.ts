@@ -1,0 +1,200 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+
+/** A per-client-IP request limit. */
+export interface RateLimit {
+  /** Requests one client IP may send within the window. WAFv2 accepts 10 to 2,000,000,000. */
+  readonly limit: number;
+  /** Evaluation window in seconds: 60, 120, 300 or 600. */
+  readonly windowSeconds: number;
+}
+
+/** A stricter limit on one critical endpoint (login, password reset, sign-up, token). */
+export interface CriticalPathLimit extends RateLimit {
+  /** Short name used in the rule and metric names. */
+  readonly name: string;
+  /** URI path prefix the rule counts (matched case-insensitively, after URL decoding). */
+  readonly pathPrefix: string;
+}
+
+/** Props of {@link BaselineWebAcl}. */
+export interface BaselineWebAclProps {
+  /** Name of the web ACL; also names its metrics and its `aws-waf-logs-` log group. */
+  readonly name: string;
+  /**
+   * `REGIONAL` for load balancers, `CLOUDFRONT` for distributions (deploy in us-east-1).
+   * @default 'REGIONAL'
+   */
+  readonly scope?: 'REGIONAL' | 'CLOUDFRONT';
+  /** Per-IP limit on all traffic (control WAF-RATE-GLOBAL). */
+  readonly globalRateLimit: RateLimit;
+  /**
+   * Stricter per-IP limits on critical endpoints (control WAF-RATE-CRITICAL); each must allow
+   * fewer requests per second than the global limit.
+   * @default - none (not allowed for REGIONAL scope, which fronts the login endpoints)
+   */
+  readonly criticalPaths?: readonly CriticalPathLimit[];
+  /**
+   * AWS managed rule groups added after the baseline groups.
+   * @default - none
+   */
+  readonly extraManagedRuleGroups?: readonly string[];
+  /** Key encrypting the WAF log group. */
+  readonly logsKey: kms.IKey;
+  /** Days WAF logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The managed groups every web ACL runs (controls WAF-REPUTATION and WAF-MANAGED). */
+export const BASELINE_MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesAnonymousIpList',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+] as const;
+
+const WINDOWS = [60, 120, 300, 600];
+
+/**
+ * A WAFv2 web ACL (claims A2, A10, A14, B5): per-IP rate limits on critical endpoints first,
+ * then a per-IP limit on all traffic, then AWS IP-reputation, anonymizer, known-bad-input, core
+ * (OWASP) and SQL-injection groups, all blocking. Every rule emits metrics and sampled requests;
+ * full logs go to an encrypted `aws-waf-logs-` group with the `authorization` and `cookie`
+ * headers redacted, so credentials never land in logs.
+ */
+export class BaselineWebAcl extends Construct {
+  /** The web ACL. */
+  readonly webAcl: wafv2.CfnWebACL;
+  /** The log group receiving the full WAF logs. */
+  readonly logGroup: logs.LogGroup;
+  /** The web ACL's ARN. */
+  readonly webAclArn: string;
+  /** Name of the web ACL (for metric dimensions). */
+  readonly webAclName: string;
+  private associations = 0;
+
+  constructor(scope: Construct, id: string, props: BaselineWebAclProps) {
+    super(scope, id);
+    const aclScope = props.scope ?? 'REGIONAL';
+    const critical = props.criticalPaths ?? [];
+    checkLimit('globalRateLimit', props.globalRateLimit);
+    if (aclScope === 'REGIONAL' && critical.length === 0) {
+      throw new Error('BaselineWebAcl.criticalPaths: received none; a REGIONAL web ACL fronts the login endpoints and needs at least one stricter limit (control WAF-RATE-CRITICAL)');
+    }
+    const globalRate = props.globalRateLimit.limit / props.globalRateLimit.windowSeconds;
+    critical.forEach((path, i) => {
+      checkLimit(`criticalPaths[${i}]`, path);
+      if (path.limit / path.windowSeconds >= globalRate) {
+        throw new Error(`BaselineWebAcl.criticalPaths[${i}].limit: received ${path.limit} per ${path.windowSeconds} s; expected fewer requests per second than globalRateLimit (${props.globalRateLimit.limit} per ${props.globalRateLimit.windowSeconds} s); lower it`);
+      }
+    });
+
+    const metric = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `${props.name}-${name}`,
+    });
+    const tooManyRequests = { block: { customResponse: { responseCode: 429 } } };
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
+    for (const path of critical) {
+      rules.push({
+        name: `rate-${path.name}`,
+        priority: rules.length,
+        action: tooManyRequests,
+        statement: {
+          rateBasedStatement: {
+            aggregateKeyType: 'IP',
+            limit: path.limit,
+            evaluationWindowSec: path.windowSeconds,
+            scopeDownStatement: {
+              byteMatchStatement: {
+                fieldToMatch: { uriPath: {} },
+                positionalConstraint: 'STARTS_WITH',
+                searchString: path.pathPrefix.toLowerCase(),
+                textTransformations: [
+                  { priority: 0, type: 'URL_DECODE' },
+                  { priority: 1, type: 'LOWERCASE' },
+                ],
+              },
+            },
+          },
+        },
+        visibilityConfig: metric(`rate-${path.name}`),
+      });
+    }
+    rules.push({
+      name: 'rate-all',
+      priority: rules.length,
+      action: tooManyRequests,
+      statement: {
+        rateBasedStatement: {
+          aggregateKeyType: 'IP',
+          limit: props.globalRateLimit.limit,
+          evaluationWindowSec: props.globalRateLimit.windowSeconds,
+        },
+      },
+      visibilityConfig: metric('rate-all'),
+    });
+    for (const group of [...BASELINE_MANAGED_RULE_GROUPS, ...(props.extraManagedRuleGroups ?? [])]) {
+      rules.push({
+        name: group,
+        priority: rules.length,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: group } },
+        visibilityConfig: metric(group),
+      });
+    }
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'Resource', {
+      name: props.name,
+      scope: aclScope,
+      defaultAction: { allow: {} },
+      rules,
+      visibilityConfig: metric('all'),
+    });
+    this.webAclArn = this.webAcl.attrArn;
+    this.webAclName = props.name;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // WAF only delivers to log groups whose name starts with aws-waf-logs-.
+      logGroupName: `aws-waf-logs-${props.name}`,
+      encryptionKey: props.logsKey,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      // WAF wants the log group ARN without the trailing ':*' that logGroupArn carries.
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+    });
+    logging.node.addDependency(this.logGroup);
+  }
+
+  /** Associates the web ACL with a regional resource (an ALB) in the same stack. */
+  associate(resourceArn: string): wafv2.CfnWebACLAssociation {
+    if (this.webAcl.scope !== 'REGIONAL') {
+      throw new Error('BaselineWebAcl.associate: a CLOUDFRONT web ACL is attached through the distribution\'s webAclId, not an association');
+    }
+    this.associations += 1;
+    return new wafv2.CfnWebACLAssociation(this, this.associations === 1 ? 'Association' : `Association${this.associations}`, {
+      resourceArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+  }
+}
+
+function checkLimit(field: string, limit: RateLimit): void {
+  if (!Number.isInteger(limit.limit) || limit.limit < 10 || limit.limit > 2_000_000_000) {
+    throw new Error(`BaselineWebAcl.${field}.limit: received ${limit.limit}; expected an integer from 10 to 2000000000 (WAFv2 limits)`);
+  }
+  if (!WINDOWS.includes(limit.windowSeconds)) {
+    throw new Error(`BaselineWebAcl.${field}.windowSeconds: received ${limit.windowSeconds}; expected one of ${WINDOWS.join(', ')}`);
+  }
+}

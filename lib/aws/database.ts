@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { acknowledge, guardRule } from './acknowledge';
+
+/** Props of {@link Database}. */
+export interface DatabaseProps {
+  /** VPC of the database. */
+  readonly vpc: ec2.IVpc;
+  /** Isolated data subnets (no route to the internet), in at least two zones. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Security group of the app tier: the only source admitted on 5432 (control DB-FROM-APP). */
+  readonly appSecurityGroup: ec2.ISecurityGroup;
+  /** Key encrypting storage, snapshots, Performance Insights, logs and the master secret. */
+  readonly dataKey: kms.IKey;
+  /** Key encrypting the exported PostgreSQL log groups. */
+  readonly logsKey: kms.IKey;
+  /** Instance identifier; fixed so the log groups can be created (and retained) up front. */
+  readonly instanceIdentifier: string;
+  /** Days of point-in-time recovery, 30 to 35 (claim B10). */
+  readonly backupRetentionDays: number;
+  /** Days the exported database logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+  /** @default t4g.medium */
+  readonly instanceType?: ec2.InstanceType;
+  /** @default 50 */
+  readonly allocatedStorageGiB?: number;
+  /** Storage autoscaling ceiling. @default 200 */
+  readonly maxAllocatedStorageGiB?: number;
+  /** @default PostgreSQL 17.6 */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+  /**
+   * Standby in a second zone with automatic failover (control HA-MULTIZONE).
+   * @default true
+   */
+  readonly multiAz?: boolean;
+}
+
+/** Log types PostgreSQL exports to CloudWatch Logs. */
+const EXPORTED_LOGS = ['postgresql', 'upgrade'] as const;
+
+/**
+ * The PostgreSQL database (controls DB-FROM-APP, ENC-REST, ENC-TRANSIT, BACKUP, SECRETS; claims
+ * A8, A10, A12, B3, B10): RDS Multi-AZ in the isolated subnets, never publicly accessible,
+ * admitting 5432 only from the app tier's security group, TLS forced (`rds.force_ssl`),
+ * IAM authentication, encrypted under the data key, point-in-time recovery for the configured
+ * days, deletion protection and a final snapshot. The master password is generated and rotated
+ * by RDS in Secrets Manager under the data key, so no secret appears in source or synth output.
+ */
+export class Database extends Construct {
+  /** The database instance. */
+  readonly instance: rds.DatabaseInstance;
+  /** Security group of the database. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** Log groups of the exported database logs, by log type. */
+  readonly logGroups: Record<string, logs.LogGroup> = {};
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < 30 || props.backupRetentionDays > 35) {
+      throw new Error(`Database.backupRetentionDays: received ${props.backupRetentionDays}; expected 30 to 35 (claim B10 keeps 30 days of PITR; RDS keeps at most 35)`);
+    }
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
+      throw new Error(`Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);
+    }
+    const allocated = props.allocatedStorageGiB ?? 50;
+    const maxAllocated = props.maxAllocatedStorageGiB ?? 200;
+    if (maxAllocated < allocated) {
+      throw new Error(`Database.maxAllocatedStorageGiB: received ${maxAllocated}; expected at least allocatedStorageGiB (${allocated})`);
+    }
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Database: PostgreSQL from the app tier only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(props.appSecurityGroup, ec2.Port.tcp(5432), 'PostgreSQL from the app tier only');
+    props.appSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(5432), 'App tier to the database');
+
+    // Created up front so they are encrypted, retained and expire on our schedule rather than
+    // RDS's (which would create them unencrypted and never expiring).
+    for (const type of EXPORTED_LOGS) {
+      this.logGroups[type] = new logs.LogGroup(this, `Logs-${type}`, {
+        logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${type}`,
+        encryptionKey: props.logsKey,
+        retention: props.logRetention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_6 });
+    this.instance = new rds.DatabaseInstance(this, 'Resource', {
+      engine,
+      instanceIdentifier: props.instanceIdentifier,
+      instanceType: props.instanceType ?? new ec2.InstanceType('t4g.medium'),
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      publiclyAccessible: false,
+      multiAz: props.multiAz ?? true,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: allocated,
+      maxAllocatedStorage: maxAllocated,
+      storageEncrypted: true,
+      storageEncryptionKey: props.dataKey,
+      manageMasterUserPassword: true,
+      credentials: rds.Credentials.fromUsername('dbadmin', { encryptionKey: props.dataKey }),
+      iamAuthentication: true,
+      parameters: {
+        'rds.force_ssl': '1',
+        'ssl_min_protocol_version': 'TLSv1.2',
+        'log_connections': '1',
+        'log_disconnections': '1',
+      },
+      backupRetention: Duration.days(props.backupRetentionDays),
+      preferredBackupWindow: '02:00-03:00',
+      preferredMaintenanceWindow: 'sun:04:00-sun:05:00',
+      copyTagsToSnapshot: true,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      autoMinorVersionUpgrade: true,
+      cloudwatchLogsExports: [...EXPORTED_LOGS],
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: props.dataKey,
+      monitoringInterval: Duration.seconds(60),
+    });
+    for (const group of Object.values(this.logGroups)) this.instance.node.addDependency(group);
+    acknowledge(
+      this.instance,
+      'The standard PostgreSQL port is part of the DB-FROM-APP claim (5432 from the app tier only); its security group admits only the app tier, so a non-standard port would hide nothing.',
+      ['AwsSolutions::AwsSolutions-RDS11', guardRule('rds_instance_no_default_ports_check')],
+    );
+    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
+    if (monitoringRole) {
+      acknowledge(monitoringRole, 'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy of the RDS monitoring service principal; it only writes OS metrics to RDSOSMetrics.', [
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      ]);
+    }
+  }
+}

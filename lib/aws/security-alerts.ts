@@ -1,0 +1,80 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { acknowledge, nagRule } from './acknowledge';
+
+/** Props of {@link SecurityAlerts}. */
+export interface SecurityAlertsProps {
+  /** Key encrypting the topic (it carries finding details). */
+  readonly key: kms.IKey;
+  /** On-call e-mail addresses (at least one). */
+  readonly emails: readonly string[];
+  /**
+   * On-call phone numbers in E.164 form, notified by SMS (claim B13).
+   * @default - none
+   */
+  readonly smsNumbers?: readonly string[];
+}
+
+/**
+ * The on-call alert path (control DETECT-THREATS; claims A4, A5, B7, B13): an encrypted SNS topic
+ * that only accepts TLS publishers, with e-mail and SMS subscribers, plus helpers that create
+ * alarms wired to it. Every alarm alerts on ALARM and on OK, and treats missing data as not
+ * breaching so a quiet system does not page.
+ */
+export class SecurityAlerts extends Construct {
+  /** The alert topic. */
+  readonly topic: sns.Topic;
+  private readonly action: actions.SnsAction;
+
+  constructor(scope: Construct, id: string, props: SecurityAlertsProps) {
+    super(scope, id);
+    if (props.emails.length === 0) {
+      throw new Error('SecurityAlerts.emails: received an empty list; expected at least one on-call address, or alerts reach nobody');
+    }
+    this.topic = new sns.Topic(this, 'Resource', { masterKey: props.key, enforceSSL: true, displayName: 'Security alerts' });
+    const subs = [
+      ...props.emails.map((email) => new subscriptions.EmailSubscription(email)),
+      ...(props.smsNumbers ?? []).map((n) => new subscriptions.SmsSubscription(n)),
+    ];
+    for (const sub of subs) {
+      const subscription = this.topic.addSubscription(sub);
+      acknowledge(subscription, 'E-mail and SMS endpoints: a dead-letter queue would hold undelivered pages nobody reads; failed deliveries show in the NumberOfNotificationsFailed metric and the source findings stay in GuardDuty and Security Hub.', nagRule('SNSRedrivePolicy', ['Serverless']));
+    }
+    this.action = new actions.SnsAction(this.topic);
+  }
+
+  /** Creates an alarm that notifies the topic. */
+  alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
+    alarm.addAlarmAction(this.action);
+    alarm.addOkAction(this.action);
+    return alarm;
+  }
+
+  /**
+   * Alarms on any use of the root account, read from the trail's CloudWatch log group (CIS 1.7):
+   * root use bypasses role-based access and MFA-gated roles (claims A6, A16).
+   */
+  alarmOnRootUse(trailLogGroup: logs.ILogGroup): cloudwatch.Alarm {
+    const filter = new logs.MetricFilter(this, 'RootUseFilter', {
+      logGroup: trailLogGroup,
+      filterPattern: logs.FilterPattern.literal('{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'),
+      metricNamespace: 'SecurityBaseline',
+      metricName: 'RootAccountUse',
+      metricValue: '1',
+    });
+    return this.alarm('RootUse', {
+      alarmDescription: 'The root account was used. Confirm with the account owner; rotate root credentials if unexpected.',
+      metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+  }
+}

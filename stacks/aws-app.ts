@@ -1,0 +1,27 @@
+import { App } from 'aws-cdk-lib';
+import { ConfigError, loadConfig } from '../lib/config/load';
+import { addAwsStacks } from './aws-stacks';
+import { addPolicyChecks } from './policy';
+
+/*
+ * The CDK app (cdk.json). The config file (BASELINE_CONFIG or config/baseline.json) is validated
+ * before any construct exists, so an invalid file writes no template.
+ */
+function main(): void {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = new App();
+  addAwsStacks(app, config);
+  addPolicyChecks(app);
+  app.synth();
+}
+
+main();

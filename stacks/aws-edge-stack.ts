@@ -1,0 +1,49 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { allowCloudWatchLogs, denyGrantsToNonServices } from '../lib/aws/baseline-keys';
+import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import type { EnvironmentConfig } from '../lib/config/schema';
+import { acknowledgeGeneratedResources } from './aws-acknowledgements';
+
+/** Props of {@link AwsEdgeStack}. */
+export interface AwsEdgeStackProps extends StackProps {
+  /** Name prefix, `<project>-<environment>`. */
+  readonly prefix: string;
+  /** The environment's validated config. */
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * The us-east-1 part of an environment: the CLOUDFRONT-scope web ACL that CloudFront requires to
+ * live in us-east-1, with its own log key. The primary stack reads the ACL's ARN through CDK's
+ * cross-region references (no hand-copied ARNs).
+ */
+export class AwsEdgeStack extends Stack {
+  /** The CloudFront web ACL. */
+  readonly webAcl: BaselineWebAcl;
+
+  constructor(scope: Construct, id: string, props: AwsEdgeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logsKey = new kms.Key(this, 'LogsKey', {
+      alias: `alias/${props.prefix}/edge-logs`,
+      description: 'CloudFront web ACL logs',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    allowCloudWatchLogs(logsKey);
+    denyGrantsToNonServices(logsKey);
+    // The CDN serves static files only: no login paths here, so only the global rate limit.
+    this.webAcl = new BaselineWebAcl(this, 'CdnWebAcl', {
+      name: `${props.prefix}-cdn`,
+      scope: 'CLOUDFRONT',
+      globalRateLimit: config.waf.globalRateLimit,
+      logsKey,
+      logRetention: config.logging.retentionDays as logs.RetentionDays,
+    });
+    acknowledgeGeneratedResources(this, config.logging.retentionDays);
+  }
+}

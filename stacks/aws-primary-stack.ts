@@ -1,0 +1,237 @@
+import { type CfnElement, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { AdminRole } from '../lib/aws/admin-role';
+import { AppGateway } from '../lib/aws/app-gateway';
+import { AppTier } from '../lib/aws/app-tier';
+import { AuditTrail } from '../lib/aws/audit-trail';
+import { BaselineKeys } from '../lib/aws/baseline-keys';
+import { BaselineNetwork } from '../lib/aws/baseline-network';
+import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import { Bastion } from '../lib/aws/bastion';
+import { Database } from '../lib/aws/database';
+import { SecureBucket } from '../lib/aws/secure-bucket';
+import { SecurityAlerts } from '../lib/aws/security-alerts';
+import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
+import { acknowledge, nagRule } from '../lib/aws/acknowledge';
+import { acknowledgeStackFindings } from './aws-acknowledgements';
+import { ThreatDetection } from '../lib/aws/threat-detection';
+import type { BaselineConfig, EnvironmentConfig } from '../lib/config/schema';
+
+/** Props of {@link AwsPrimaryStack}. */
+export interface AwsPrimaryStackProps extends StackProps {
+  /** Name prefix, `<project>-<environment>`. */
+  readonly prefix: string;
+  /** The environment's validated config. */
+  readonly config: EnvironmentConfig;
+  /** File-wide guardrails (allowlist breadth, RSA size). */
+  readonly guardrails: BaselineConfig['guardrails'];
+  /** ARN of the CLOUDFRONT web ACL from the edge stack (a cross-region reference). */
+  readonly cdnWebAclArn: string;
+}
+
+/**
+ * The primary region of one environment: every control of DESIGN.md's AWS topology, wired from
+ * the validated config. Constructs carry the controls; this stack only connects them.
+ */
+export class AwsPrimaryStack extends Stack {
+  readonly keys: BaselineKeys;
+  readonly network: BaselineNetwork;
+  readonly webAcl: BaselineWebAcl;
+  readonly gateway: AppGateway;
+  readonly appTier: AppTier;
+  readonly database: Database;
+  readonly bastion: Bastion;
+  readonly alerts: SecurityAlerts;
+  readonly dataBucket: s3.Bucket;
+  readonly assetsBucket: s3.Bucket;
+  readonly auditTrail?: AuditTrail;
+  private readonly props: AwsPrimaryStackProps;
+
+  constructor(scope: Construct, id: string, props: AwsPrimaryStackProps) {
+    super(scope, id, props);
+    this.props = props;
+    const { config, prefix } = props;
+    const retention = config.logging.retentionDays as logs.RetentionDays;
+
+    this.keys = new BaselineKeys(this, 'Keys', { aliasPrefix: prefix });
+    this.alerts = new SecurityAlerts(this, 'Alerts', { key: this.keys.logs, emails: config.alerts.emails, smsNumbers: config.alerts.smsNumbers });
+    this.network = new BaselineNetwork(this, 'Network', {
+      cidr: config.aws.vpcCidr,
+      availabilityZones: config.aws.availabilityZones,
+      logsKey: this.keys.logs,
+      flowLogRetention: retention,
+    });
+    const { vpc } = this.network;
+
+    // Log sinks of services that cannot write to KMS-encrypted buckets use SSE-S3 (AES-256).
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      noncurrentVersionRetentionDays: 30,
+      expirationDays: config.logging.retentionDays,
+    }).bucket;
+    const albLogs = new SecureBucket(this, 'AlbLogs', {
+      serverAccessLogsBucket: accessLogs,
+      objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(config.logging.retentionDays)),
+      noncurrentVersionRetentionDays: config.logging.retentionDays,
+      expirationDays: config.logging.retentionDays,
+    }).bucket;
+    this.dataBucket = new SecureBucket(this, 'DataBucket', {
+      encryptionKey: this.keys.data,
+      serverAccessLogsBucket: accessLogs,
+      noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
+    }).bucket;
+    this.assetsBucket = new SecureBucket(this, 'AssetsBucket', {
+      encryptionKey: this.keys.assets,
+      serverAccessLogsBucket: accessLogs,
+      noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
+    }).bucket;
+
+    this.webAcl = new BaselineWebAcl(this, 'WebAcl', {
+      name: `${prefix}-app`,
+      globalRateLimit: config.waf.globalRateLimit,
+      criticalPaths: config.waf.criticalPaths,
+      extraManagedRuleGroups: config.waf.extraManagedRuleGroups,
+      logsKey: this.keys.logs,
+      logRetention: retention,
+    });
+    this.gateway = new AppGateway(this, 'Gateway', {
+      vpc,
+      subnets: this.network.publicSubnets,
+      certificateArn: config.aws.certificateArn,
+      accessLogsBucket: albLogs,
+      targetPort: config.aws.app.port,
+      healthCheckPath: config.aws.app.healthCheckPath,
+    });
+    this.webAcl.associate(this.gateway.loadBalancer.loadBalancerArn);
+
+    this.appTier = new AppTier(this, 'App', {
+      vpc,
+      subnets: this.network.appSubnets,
+      targetGroup: this.gateway.targetGroup,
+      gatewaySecurityGroup: this.gateway.securityGroup,
+      port: config.aws.app.port,
+      volumeKey: this.keys.data,
+      alertTopic: this.alerts.topic,
+      instanceTypes: config.aws.app.instanceTypes.map((t) => new ec2.InstanceType(t)),
+      minCapacity: config.aws.app.minCapacity,
+      maxCapacity: config.aws.app.maxCapacity,
+    });
+    this.dataBucket.grantReadWrite(this.appTier.role);
+
+    this.database = new Database(this, 'Database', {
+      vpc,
+      subnets: this.network.dataSubnets,
+      appSecurityGroup: this.appTier.securityGroup,
+      dataKey: this.keys.data,
+      logsKey: this.keys.logs,
+      instanceIdentifier: `${prefix}-db`,
+      backupRetentionDays: config.backup.databaseRetentionDays,
+      logRetention: retention,
+      instanceType: new ec2.InstanceType(config.aws.database.instanceType),
+      allocatedStorageGiB: config.aws.database.allocatedStorageGiB,
+      maxAllocatedStorageGiB: config.aws.database.maxAllocatedStorageGiB,
+    });
+    this.database.instance.grantConnect(this.appTier.role, 'app');
+
+    const hostLogs = new logs.LogGroup(this, 'HostAuthLogs', {
+      logGroupName: `/${prefix}/hosts/auth`,
+      encryptionKey: this.keys.logs,
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bastion = new Bastion(this, 'Bastion', {
+      vpc,
+      subnets: this.network.publicSubnets,
+      allowedCidrs: config.bastion.allowedCidrs,
+      users: config.bastion.users,
+      volumeKey: this.keys.data,
+      authLogGroup: hostLogs,
+      maxAllowlistPrefix: props.guardrails.maxAllowlistPrefix,
+      minRsaBits: props.guardrails.minRsaBits,
+      instanceType: new ec2.InstanceType(config.bastion.instanceType),
+    });
+    this.bastion.allowSshTo(this.appTier.securityGroup);
+    this.appTier.allowSshFrom(this.bastion.securityGroup);
+
+    if (config.aws.accountServices.cloudTrail === 'create') {
+      this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+        logsKey: this.keys.logs,
+        retentionDays: config.logging.auditRetentionDays,
+        logGroupRetention: retention,
+        serverAccessLogsBucket: accessLogs,
+      });
+      this.alerts.alarmOnRootUse(this.auditTrail.logGroup);
+    }
+    new ThreatDetection(this, 'ThreatDetection', {
+      alertTopic: this.alerts.topic,
+      guardDuty: config.aws.accountServices.guardDuty,
+      securityHub: config.aws.accountServices.securityHub,
+    });
+    new AdminRole(this, 'AdminRole');
+
+    this.alerts.alarm('WafBlockedSpike', {
+      alarmDescription: 'WAF is blocking an unusual number of requests: an attack or a false positive after a rule change.',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/WAFV2',
+        metricName: 'BlockedRequests',
+        dimensionsMap: { WebACL: this.webAcl.webAclName, Region: this.region, Rule: 'ALL' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1000,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.alerts.alarm('Gateway5xx', {
+      alarmDescription: 'The load balancer returns 5xx errors: no healthy targets or overload.',
+      metric: this.gateway.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 50,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.alerts.alarm('UnhealthyHosts', {
+      alarmDescription: 'App instances fail their health checks.',
+      metric: this.gateway.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+
+    const cdn = new StaticAssetsCdn(this, 'Cdn', {
+      assetsBucket: this.assetsBucket,
+      certificateArn: config.aws.cdn.certificateArn,
+      domainNames: config.aws.cdn.domainNames,
+      webAclArn: props.cdnWebAclArn,
+      logsKey: this.keys.logs,
+      serverAccessLogsBucket: accessLogs,
+      logRetentionDays: config.logging.retentionDays,
+    });
+    acknowledgeStackFindings(this, {
+      accessLogs,
+      albLogs,
+      dataBucket: this.dataBucket,
+      assetsBucket: this.assetsBucket,
+      lockedLogBuckets: [cdn.logBucket, ...(this.auditTrail ? [this.auditTrail.bucket] : [])],
+      logRetentionDays: config.logging.retentionDays,
+    });
+    acknowledge(this.database.instance, 'Point-in-time recovery (automated backups, configured days) is on; the AWS Backup plan with cross-region copies is part of the DR stack (issue 3, BACKUP and DR-REGION).', nagRule('RDSInBackupPlan', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5']));
+    const appPolicy = this.appTier.role.node.tryFindChild('DefaultPolicy');
+    if (appPolicy) {
+      const bucketId = this.getLogicalId(this.dataBucket.node.defaultChild as CfnElement);
+      acknowledge(appPolicy, 'CDK read/write grant on the one data bucket and its key: object-level wildcards (bucket/*, s3:GetObject*, kms:GenerateDataKey*) are how S3 and KMS name object and data-key actions; no other bucket or key is reachable.', [
+        `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+        ...['s3:List*', 's3:GetObject*', 's3:GetBucket*', 's3:DeleteObject*', 's3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((a) => `AwsSolutions::AwsSolutions-IAM5[Action::${a}]`),
+      ]);
+    }
+    acknowledge(this.keys.assets, 'CloudFront cannot be named in the key policy before the distribution exists, so the condition matches distributions of this account; this key encrypts only the public static assets.', ['Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac']);
+  }
+
+  /** The configured zones, so nothing in this stack asks AWS for them at synth. */
+  override get availabilityZones(): string[] {
+    return [...this.props.config.aws.availabilityZones];
+  }
+}

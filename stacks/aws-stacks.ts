@@ -1,0 +1,50 @@
+import { App, Tags } from 'aws-cdk-lib';
+import type { BaselineConfig } from '../lib/config/schema';
+import { AwsEdgeStack } from './aws-edge-stack';
+import { AwsPrimaryStack } from './aws-primary-stack';
+
+/** The AWS stacks of one environment. */
+export interface AwsEnvironmentStacks {
+  readonly edge: AwsEdgeStack;
+  readonly primary: AwsPrimaryStack;
+}
+
+/**
+ * Adds every environment's AWS stacks to `app`: `<env>-aws-edge` (us-east-1) and
+ * `<env>-aws-primary` (the configured region). Used by the CDK app and by the tests, so both
+ * synthesize exactly the same thing.
+ */
+export function addAwsStacks(app: App, config: BaselineConfig): Record<string, AwsEnvironmentStacks> {
+  const result: Record<string, AwsEnvironmentStacks> = {};
+  for (const [name, env] of Object.entries(config.environments)) {
+    const prefix = `${config.project}-${name}`;
+    const common = {
+      prefix,
+      config: env,
+      terminationProtection: env.production,
+      crossRegionReferences: true,
+    };
+    const edge = new AwsEdgeStack(app, `${name}-aws-edge`, {
+      ...common,
+      stackName: `${prefix}-aws-edge`,
+      description: `${config.project} ${name}: CloudFront web ACL (us-east-1)`,
+      env: { account: env.aws.account, region: 'us-east-1' },
+    });
+    const primary = new AwsPrimaryStack(app, `${name}-aws-primary`, {
+      ...common,
+      stackName: `${prefix}-aws-primary`,
+      description: `${config.project} ${name}: primary region security baseline`,
+      env: { account: env.aws.account, region: env.aws.region },
+      guardrails: config.guardrails,
+      cdnWebAclArn: edge.webAcl.webAclArn,
+    });
+    primary.addDependency(edge);
+    for (const stack of [edge, primary]) {
+      Tags.of(stack).add('project', config.project);
+      Tags.of(stack).add('environment', name);
+      for (const [key, value] of Object.entries(env.tags)) Tags.of(stack).add(key, value);
+    }
+    result[name] = { edge, primary };
+  }
+  return result;
+}
