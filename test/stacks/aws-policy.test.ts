@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { addPolicyChecks } from '../../stacks/policy';
+import { sanitize, synthAws, type SynthResult } from './support';
+
+// One synth of the whole default config with every policy gate; shared by all assertions.
+let result: SynthResult;
+beforeAll(() => {
+  result = synthAws();
+});
+
+describe('AWS app with the default config', () => {
+  it('synthesizes edge and primary stacks for staging and prod with zero unacknowledged policy findings', () => {
+    // synthAws throws if any cdk-nag pack or Control Tower Guard rule reports a violation.
+    expect(Object.keys(result.templates).sort()).toEqual(['prod-aws-edge', 'prod-aws-primary', 'staging-aws-edge', 'staging-aws-primary']);
+  });
+
+  it('writes every acknowledgement into the template metadata with a reason', () => {
+    const acknowledged: { id: string; reason: string }[] = [];
+    for (const template of Object.values(result.templates)) {
+      for (const resource of Object.values<any>(template.Resources)) {
+        acknowledged.push(...(resource.Metadata?.cdk_nag?.rules_to_suppress ?? []));
+      }
+    }
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const ack of acknowledged) {
+      expect(ack.reason.length).toBeGreaterThanOrEqual(40);
+    }
+  });
+
+  it.each(['staging-aws-edge', 'staging-aws-primary', 'prod-aws-edge', 'prod-aws-primary'])('matches the reviewed snapshot of %s', (stack) => {
+    expect(sanitize(result.templates[stack])).toMatchSnapshot();
+  });
+});
+
+describe('policy gates', () => {
+  it('fail the synth on an unacknowledged violation', () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'gate-')) });
+    const stack = new Stack(app, 'Weak', { env: { account: '111111111111', region: 'eu-west-1' } });
+    // An unencrypted, unversioned, unlogged bucket: several packs must reject it.
+    new s3.Bucket(stack, 'Weak', { encryption: s3.BucketEncryption.UNENCRYPTED });
+    addPolicyChecks(app);
+    let report = '';
+    try {
+      app.synth();
+    } catch (err) {
+      report = (err as Error).message;
+    }
+    // Both engines report: cdk-nag (server access logs) and Control Tower Guard (KMS encryption).
+    expect(report).toContain("AwsSolutions::AwsSolutions-S1");
+    expect(report).toContain('CT.S3.PR.10');
+  });
+});
