@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { rawDefaultConfig } from './support';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Runs an app entry point the way cdk/cdktf do, with the given config file. */
+function runApp(entry: string, config: unknown) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'baseline-app-'));
+  const file = path.join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  const outdir = path.join(dir, 'out');
+  const run = spawnSync(process.execPath, ['-r', './scripts/register.js', entry], {
+    cwd: ROOT,
+    env: { ...process.env, BASELINE_CONFIG: file, CDK_OUTDIR: outdir, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
+    encoding: 'utf8',
+  });
+  let written: string[] = [];
+  try {
+    written = readdirSync(outdir);
+  } catch {
+    written = [];
+  }
+  return { status: run.status, stderr: run.stderr, written };
+}
+
+function badConfig() {
+  const config = rawDefaultConfig();
+  config.environments.prod.bastion.allowedCidrs[1] = '10.0.0.0/8';
+  config.environments.staging.aws.drRegion = 'us-east-1';
+  config.environments.prod.waf.typo = true;
+  return config;
+}
+
+describe.each(['stacks/aws-app.ts', 'stacks/tf-app.ts'])('%s with an invalid config', (entry) => {
+  const result = runApp(entry, badConfig());
+
+  it('exits non-zero and writes no output', () => {
+    expect(result.status).toBe(1);
+    expect(result.written.filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+
+  it('reports every problem of the file in one run, each naming its field, the value and the fix', () => {
+    expect(result.stderr).toContain('(3 problems)');
+    expect(result.stderr).toContain('environments.prod.bastion.allowedCidrs[1]: received "10.0.0.0/8": is broader than the allowed maximum /24');
+    expect(result.stderr).toContain('environments.staging.aws.drRegion: received "us-east-1": is outside residency "eu"');
+    expect(result.stderr).toContain('environments.prod.waf.typo: received true: is not a known setting');
+  });
+});

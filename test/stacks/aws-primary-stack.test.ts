@@ -1,0 +1,106 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { parseConfig } from '../../lib/config/load';
+import { defaultConfig, rawDefaultConfig, synthAws, type SynthResult } from './support';
+
+// The stack wires config values into constructs; these tests prove each value arrives intact.
+const config = defaultConfig();
+let result: SynthResult;
+let managed: SynthResult;
+beforeAll(() => {
+  result = synthAws(config, { policy: false });
+  const raw = rawDefaultConfig();
+  delete raw.environments.prod;
+  raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed' };
+  managed = synthAws(parseConfig(raw), { policy: false });
+});
+
+describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
+  const cfg = config.environments[env];
+  const template = () => Template.fromJSON(result.templates[`${env}-aws-primary`]);
+
+  it('rate-limits each configured critical path and all traffic with the configured limits', () => {
+    const acl = Object.values<any>(template().findResources('AWS::WAFv2::WebACL'))[0];
+    const rules = acl.Properties.Rules;
+    cfg.waf.criticalPaths.forEach((p, i) => {
+      expect(rules[i]).toMatchObject({
+        Name: `rate-${p.name}`,
+        Priority: i,
+        Statement: { RateBasedStatement: { Limit: p.limit, EvaluationWindowSec: p.windowSeconds, AggregateKeyType: 'IP', ScopeDownStatement: { ByteMatchStatement: { SearchString: p.pathPrefix.toLowerCase(), PositionalConstraint: 'STARTS_WITH' } } } },
+      });
+    });
+    expect(rules[cfg.waf.criticalPaths.length]).toMatchObject({
+      Name: 'rate-all',
+      Statement: { RateBasedStatement: { Limit: cfg.waf.globalRateLimit.limit, EvaluationWindowSec: cfg.waf.globalRateLimit.windowSeconds, AggregateKeyType: 'IP' } },
+    });
+    const groups = rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement.Name);
+    expect(groups).toEqual(expect.arrayContaining(cfg.waf.extraManagedRuleGroups));
+  });
+
+  it('admits SSH to the bastion from exactly the configured allowlist', () => {
+    const sgs = template().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Bastion: SSH from the allowlist only' } });
+    const ingress = Object.values<any>(sgs)[0].Properties.SecurityGroupIngress;
+    const sources = ingress.map((r: any) => r.CidrIp ?? r.CidrIpv6).sort();
+    expect(sources).toEqual([...cfg.bastion.allowedCidrs].sort());
+    for (const rule of ingress) expect(rule).toMatchObject({ FromPort: 22, ToPort: 22, IpProtocol: 'tcp' });
+  });
+
+  it('installs exactly the configured users and keys on the bastion', () => {
+    const userData = JSON.stringify(Object.values<any>(template().findResources('AWS::EC2::Instance'))[0].Properties.UserData);
+    expect(userData).toContain(`AllowUsers ${cfg.bastion.users.map((u) => u.name).join(' ')}`);
+    for (const user of cfg.bastion.users) {
+      for (const key of user.publicKeys) expect(userData).toContain(key.split(' ')[1]);
+    }
+  });
+
+  it('keeps database PITR, log retention and audit lock for the configured days', () => {
+    template().hasResourceProperties('AWS::RDS::DBInstance', { BackupRetentionPeriod: cfg.backup.databaseRetentionDays, MultiAZ: true });
+    for (const group of Object.values<any>(template().findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(cfg.logging.retentionDays);
+    }
+    template().hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: cfg.logging.auditRetentionDays } } },
+    });
+    template().hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: cfg.backup.fileRetentionDays } })]) },
+    });
+  });
+
+  it('runs the app tier with the configured capacity and instance types in the configured zones', () => {
+    template().hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: String(cfg.aws.app.minCapacity),
+      MaxSize: String(cfg.aws.app.maxCapacity),
+      AvailabilityZones: cfg.aws.availabilityZones,
+      MixedInstancesPolicy: { LaunchTemplate: { Overrides: cfg.aws.app.instanceTypes.map((t) => ({ InstanceType: t })) } },
+    });
+  });
+
+  it('subscribes every configured on-call address', () => {
+    for (const email of cfg.alerts.emails) template().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email });
+    for (const sms of cfg.alerts.smsNumbers) template().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: sms });
+  });
+
+  it('serves the configured domains with the configured certificates', () => {
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Certificates: [{ CertificateArn: cfg.aws.certificateArn }] });
+    template().hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: cfg.aws.cdn.domainNames, ViewerCertificate: Match.objectLike({ AcmCertificateArn: cfg.aws.cdn.certificateArn }) }),
+    });
+  });
+});
+
+describe('account services managed by the organization', () => {
+  const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
+
+  it('creates no trail, detector or hub, but still pages on-call for high-severity findings', () => {
+    template().resourceCountIs('AWS::CloudTrail::Trail', 0);
+    template().resourceCountIs('AWS::GuardDuty::Detector', 0);
+    template().resourceCountIs('AWS::SecurityHub::Hub', 0);
+    template().hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] } });
+  });
+
+  it('creates them all when the config says create', () => {
+    const created = Template.fromJSON(result.templates['staging-aws-primary']);
+    created.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    created.resourceCountIs('AWS::GuardDuty::Detector', 1);
+    created.resourceCountIs('AWS::SecurityHub::Hub', 1);
+  });
+});
