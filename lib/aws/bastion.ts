@@ -141,7 +141,6 @@ export class Bastion extends Construct {
       userData,
       userDataCausesReplacement: true,
       detailedMonitoring: true,
-      disableApiTermination: true,
       ebsOptimized: true,
       blockDevices: [
         {
@@ -154,6 +153,11 @@ export class Bastion extends Construct {
       this.instance,
       'The bastion is the one host meant to be reached from outside (BASTION-SSH, claim A11): its public IP admits only port 22 from the configured allowlist, with per-user keys and no passwords.',
       [...nagRule('EC2InstanceNoPublicIp', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']), guardRule('ec2_instance_no_public_ip_check')],
+    );
+    acknowledge(
+      this.instance,
+      'The bastion is stateless and is replaced whenever a user or key changes (userDataCausesReplacement), so no stale account survives; termination protection would make that replacement fail.',
+      ['AwsSolutions::AwsSolutions-EC29'],
     );
     acknowledge(
       this.instance,
