@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { isPrivateIpv4Cidr } from '../config/cidr';
 
 /** Props of {@link BaselineNetwork}. */
 export interface BaselineNetworkProps {
@@ -45,7 +46,7 @@ export class BaselineNetwork extends Construct {
   constructor(scope: Construct, id: string, props: BaselineNetworkProps) {
     super(scope, id);
     const prefix = Number(props.cidr.split('/')[1]);
-    if (!Number.isInteger(prefix) || prefix < 16 || prefix > 20) {
+    if (!Number.isInteger(prefix) || prefix < 16 || prefix > 20 || !isPrivateIpv4Cidr(props.cidr)) {
       throw new Error(`BaselineNetwork.cidr: received "${props.cidr}"; expected an RFC 1918 block from /16 to /20 (e.g. 10.0.0.0/16)`);
     }
     if (props.availabilityZones.length < 2) {
