@@ -38,7 +38,7 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
       guardrails: config.guardrails,
       cdnWebAclArn: edge.webAcl.webAclArn,
     });
-    primary.addDependency(edge);
+    primary.addStackDependency(edge);
     for (const stack of [edge, primary]) {
       Tags.of(stack).add('project', config.project);
       Tags.of(stack).add('environment', name);

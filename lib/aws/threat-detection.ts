@@ -74,7 +74,7 @@ export class ThreatDetection extends Construct {
         const standard = new securityhub.CfnStandard(this, `Standard-${name}`, {
           standardsArn: `arn:${partition}:securityhub:${region}::${path}`,
         });
-        standard.addDependency(this.hub);
+        standard.addResourceDependency(this.hub);
       }
     }
     const rule = new events.Rule(this, 'HighSeverityFindings', {
