@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -38,6 +39,32 @@ export class AuditTrail extends Construct {
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 30) {
       throw new Error(`AuditTrail.retentionDays: received ${props.retentionDays}; expected at least 30 days (claim B6: logs kept at least one month)`);
     }
+    // CloudTrail is not a principal of this account, so only the key policy can let it encrypt the
+    // trail files; CDK's Trail adds nothing (aws/aws-cdk#3822) and CreateTrail would fail with
+    // InsufficientEncryptionPolicyException. Limited to trails of this account.
+    const stack = Stack.of(this);
+    const cloudTrailService = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    props.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailToEncryptTrailFiles',
+        principals: [cloudTrailService],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*` },
+        },
+      }),
+    );
+    props.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudTrailToDescribeKey',
+        principals: [cloudTrailService],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
     this.bucket = new SecureBucket(this, 'Bucket', {
       encryptionKey: props.logsKey,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
