@@ -1,0 +1,185 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AppGateway } from '../../lib/aws/app-gateway';
+import { AppTier, type AppTierProps } from '../../lib/aws/app-tier';
+import { AZS, ENV, acknowledgements, getAtt, idSource, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
+
+const CERT = `arn:aws:acm:${ENV.region}:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`;
+
+const stack = testStack();
+const vpc = testVpc(stack);
+const volumeKey = new kms.Key(stack, 'DataKey');
+const topic = new sns.Topic(stack, 'Alerts');
+const bastionSg = new ec2.SecurityGroup(stack, 'BastionSg', { vpc, allowAllOutbound: false });
+const gateway = new AppGateway(stack, 'Gateway', {
+  vpc,
+  subnets: { subnetGroupName: 'Public' },
+  certificateArn: CERT,
+  accessLogsBucket: new s3.Bucket(stack, 'AlbLogs'),
+  targetPort: 8443,
+  healthCheckPath: '/healthz',
+});
+const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gatewaySecurityGroup: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic };
+const tier = new AppTier(stack, 'App', common);
+const sized = new AppTier(stack, 'Sized', {
+  ...common,
+  minCapacity: 3,
+  maxCapacity: 9,
+  rootVolumeGiB: 30,
+  instanceTypes: [new ec2.InstanceType('c7i.large'), new ec2.InstanceType('c7a.large'), new ec2.InstanceType('c6i.large')],
+});
+sized.allowSshFrom(bastionSg);
+const template = Template.fromStack(stack);
+
+const asg = resourceOf(template, tier.autoScalingGroup);
+const launchTemplateOf = (t: AppTier) => {
+  const id = resourceOf(template, t.autoScalingGroup).Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId.Ref;
+  return template.toJSON().Resources[id];
+};
+const ltData = launchTemplateOf(tier).Properties.LaunchTemplateData;
+
+describe('AppTier', () => {
+  it('admits application traffic only from the gateway security group, on the app port', () => {
+    expect(securityGroupRules(template, tier.securityGroup).ingress).toEqual([`tcp 8443 sg:${logicalId(gateway.securityGroup)}`]);
+  });
+
+  it('admits no CIDR at all', () => {
+    for (const t of [tier, sized]) {
+      for (const rule of securityGroupRules(template, t.securityGroup).ingress) expect(rule).toMatch(/ sg:/);
+    }
+  });
+
+  it('admits SSH only from the bastion security group, and only after allowSshFrom', () => {
+    expect(securityGroupRules(template, sized.securityGroup).ingress).toEqual([`tcp 22 sg:${logicalId(bastionSg)}`, `tcp 8443 sg:${logicalId(gateway.securityGroup)}`]);
+    expect(securityGroupRules(template, tier.securityGroup).ingress.some((r) => r.startsWith('tcp 22 '))).toBe(false);
+  });
+
+  it('sends only HTTPS out (the database adds 5432 to its own group)', () => {
+    expect(securityGroupRules(template, tier.securityGroup).egress).toEqual(['tcp 443 0.0.0.0/0']);
+  });
+
+  it('lets the gateway reach the app tier on the app port', () => {
+    expect(securityGroupRules(template, gateway.securityGroup).egress).toContain(`tcp 8443 sg:${logicalId(tier.securityGroup)}`);
+  });
+
+  it('requires IMDSv2 with a hop limit of 1', () => {
+    expect(ltData.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+  });
+
+  it('gives instances no public IP address', () => {
+    expect(ltData.NetworkInterfaces).toEqual([
+      { AssociatePublicIpAddress: false, DeviceIndex: 0, Groups: [getAtt(tier.securityGroup, 'GroupId')] },
+    ]);
+    expect(ltData.SecurityGroupIds).toBeUndefined();
+  });
+
+  it('encrypts the root volume under the volume key', () => {
+    expect(ltData.BlockDeviceMappings).toEqual([
+      { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 20, VolumeType: 'gp3' } },
+    ]);
+    expect(launchTemplateOf(sized).Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs).toMatchObject({ Encrypted: true, VolumeSize: 30 });
+  });
+
+  it('enables detailed monitoring and EBS optimization', () => {
+    expect(ltData).toMatchObject({ Monitoring: { Enabled: true }, EbsOptimized: true });
+  });
+
+  it('keeps at least two instances, over every zone of the app subnets', () => {
+    expect(asg.Properties).toMatchObject({ MinSize: '2', MaxSize: '6', CapacityRebalance: true });
+    expect(asg.Properties.AvailabilityZones).toEqual([...AZS]);
+    expect(asg.Properties.VPCZoneIdentifier).toEqual(vpc.privateSubnets.map((s) => ref(s)));
+    expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({ MinInstancesInService: 2 });
+    expect(resourceOf(template, sized.autoScalingGroup).Properties).toMatchObject({ MinSize: '3', MaxSize: '9' });
+  });
+
+  it('runs on at least two on-demand instance types in order of preference', () => {
+    expect(asg.Properties.MixedInstancesPolicy).toEqual({
+      LaunchTemplate: {
+        LaunchTemplateSpecification: { LaunchTemplateId: expect.anything(), Version: expect.anything() },
+        Overrides: [{ InstanceType: 'm7i.large' }, { InstanceType: 'm7a.large' }],
+      },
+      InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandPercentageAboveBaseCapacity: 100 },
+    });
+    expect(resourceOf(template, sized.autoScalingGroup).Properties.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([
+      { InstanceType: 'c7i.large' },
+      { InstanceType: 'c7a.large' },
+      { InstanceType: 'c6i.large' },
+    ]);
+  });
+
+  it('replaces instances the load balancer reports unhealthy', () => {
+    expect(asg.Properties).toMatchObject({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 300, TargetGroupARNs: [ref(gateway.targetGroup)] });
+  });
+
+  it('notifies the alert topic of scaling events and failed launches', () => {
+    expect(asg.Properties.NotificationConfigurations).toEqual([
+      {
+        TopicARN: ref(topic),
+        NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'],
+      },
+    ]);
+  });
+
+  it('scales on CPU', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      AutoScalingGroupName: ref(tier.autoScalingGroup),
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 60 },
+    });
+  });
+
+  it('gives the instance role no permissions of its own', () => {
+    const role = resourceOf(template, tier.role);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies).toBeUndefined();
+    const attached = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(logicalId(tier.role)));
+    expect(attached).toEqual([]);
+  });
+
+  it('acknowledges the launch-template findings on the group, with reasons', () => {
+    const acks = acknowledgements(tier.autoScalingGroup);
+    expect(acks['AwsSolutions::AwsSolutions-EC26']).toMatch(/encrypted under the data key/);
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5']) {
+      expect(acks[`${pack}::${pack}-EC2IMDSv2Enabled`]).toMatch(/IMDSv2/);
+    }
+  });
+
+  describe('errors', () => {
+    const scratch = testStack('Scratch');
+    const scratchVpc = testVpc(scratch);
+    const id = idSource();
+    const gatewaySg = new ec2.SecurityGroup(scratch, 'Gw', { vpc: scratchVpc, allowAllOutbound: false });
+    const props = (over: Partial<AppTierProps>): AppTierProps => ({
+      vpc: scratchVpc,
+      subnets: { subnetGroupName: 'App' },
+      targetGroup: gateway.targetGroup,
+      gatewaySecurityGroup: gatewaySg,
+      port: 8443,
+      volumeKey: new kms.Key(scratch, id()),
+      alertTopic: new sns.Topic(scratch, id()),
+      ...over,
+    });
+    const make = (over: Partial<AppTierProps>) => () => new AppTier(scratch, id(), props(over));
+
+    it.each([1, 0, 2.5])('fails when minCapacity is %p', (minCapacity) => {
+      expect(make({ minCapacity })).toThrow(new RegExp(`AppTier\\.minCapacity: received ${minCapacity}; expected at least 2`));
+    });
+
+    it('fails when maxCapacity is below minCapacity', () => {
+      expect(make({ minCapacity: 4, maxCapacity: 3 })).toThrow(/AppTier\.maxCapacity: received 3; expected an integer not below minCapacity \(4\)/);
+      expect(make({ maxCapacity: 1 })).toThrow(/AppTier\.maxCapacity: received 1; expected an integer not below minCapacity \(2\)/);
+    });
+
+    it.each([0, 65536, 443.5])('fails when the port is %p', (port) => {
+      expect(make({ port })).toThrow(new RegExp(`AppTier\\.port: received ${port}; expected a TCP port from 1 to 65535`));
+    });
+
+    it('fails with a single instance type', () => {
+      expect(make({ instanceTypes: [new ec2.InstanceType('m7i.large')] })).toThrow(/AppTier\.instanceTypes: received 1 type\(s\); expected at least 2/);
+    });
+  });
+});

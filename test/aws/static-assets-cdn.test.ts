@@ -1,0 +1,167 @@
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SecureBucket } from '../../lib/aws/secure-bucket';
+import { StaticAssetsCdn, type StaticAssetsCdnProps } from '../../lib/aws/static-assets-cdn';
+import { ENV, acknowledgements, getAtt, idSource, ref, resourceOf, resourcesOfType, testStack } from './support';
+
+const CERT = `arn:aws:acm:us-east-1:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`;
+const WEB_ACL = `arn:aws:wafv2:us-east-1:${ENV.account}:global/webacl/acme-prod-cdn/11111111-2222-3333-4444-555555555555`;
+
+const stack = testStack();
+const assetsKey = new kms.Key(stack, 'AssetsKey');
+const logsKey = new kms.Key(stack, 'LogsKey');
+const accessLogs = new s3.Bucket(stack, 'AccessLogs');
+const assets = new SecureBucket(stack, 'Assets', { encryptionKey: assetsKey, noncurrentVersionRetentionDays: 90 }).bucket;
+const cdn = new StaticAssetsCdn(stack, 'Cdn', {
+  assetsBucket: assets,
+  certificateArn: CERT,
+  domainNames: ['static.example.com', 'assets.example.com'],
+  webAclArn: WEB_ACL,
+  logsKey,
+  serverAccessLogsBucket: accessLogs,
+  logRetentionDays: 90,
+});
+const template = Template.fromStack(stack);
+const config = resourceOf(template, cdn.distribution).Properties.DistributionConfig;
+
+describe('StaticAssetsCdn', () => {
+  it('serves the configured names on TLS 1.2+ with SNI and the us-east-1 certificate', () => {
+    expect(config.Aliases).toEqual(['static.example.com', 'assets.example.com']);
+    expect(config.ViewerCertificate).toEqual({ AcmCertificateArn: CERT, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+  });
+
+  it('redirects HTTP to HTTPS and allows only GET and HEAD', () => {
+    expect(config.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'], Compress: true });
+    expect(config.CacheBehaviors).toBeUndefined();
+  });
+
+  it('is protected by the CLOUDFRONT web ACL', () => {
+    expect(config.WebACLId).toBe(WEB_ACL);
+  });
+
+  it('reads its only origin, the assets bucket, through origin access control', () => {
+    expect(config.Origins).toHaveLength(1);
+    const [origin] = config.Origins;
+    expect(origin).toMatchObject({ DomainName: getAtt(assets, 'RegionalDomainName'), S3OriginConfig: { OriginAccessIdentity: '' } });
+    const oacId = origin.OriginAccessControlId['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[oacId].Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    template.resourceCountIs('AWS::CloudFront::CloudFrontOriginAccessIdentity', 0);
+  });
+
+  it('lets only this distribution read the assets bucket, through the CloudFront service principal', () => {
+    const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === ref(assets).Ref);
+    expect(policies).toHaveLength(1);
+    const allows = policies[0][1].Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [getAtt(assets, 'Arn'), '/*']] },
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', ref(cdn.distribution)]],
+            },
+          },
+        },
+      },
+    ]);
+    expect(resourceOf(template, assets).Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('adds HSTS of two years with subdomains, and browser hardening headers, to every response', () => {
+    const policy = resourceOf(template, cdn.node.findChild('SecurityHeaders')).Properties.ResponseHeadersPolicyConfig;
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(ref(cdn.node.findChild('SecurityHeaders')));
+    expect(policy.SecurityHeadersConfig).toEqual({
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: false, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+      XSSProtection: { Protection: true, ModeBlock: true, Override: true },
+    });
+    expect(policy.SecurityHeadersConfig.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31536000);
+  });
+
+  it('logs to its own Object-Locked, KMS-encrypted, private log bucket', () => {
+    expect(config.Logging).toEqual({ Bucket: getAtt(cdn.logBucket, 'RegionalDomainName'), Prefix: 'cloudfront/' });
+    const bucket = resourceOf(template, cdn.logBucket);
+    expect(bucket.Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 90 } } },
+      // CloudFront standard logging writes with ACLs; public access stays blocked.
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(logsKey, 'Arn') } }] },
+      LoggingConfiguration: { DestinationBucketName: ref(accessLogs) },
+    });
+    expect(bucket.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 90 });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets CloudFront log delivery use the logs key', () => {
+    expect(resourceOf(template, logsKey).Properties.KeyPolicy.Statement).toContainEqual({
+      Sid: 'AllowCloudFrontLogDelivery',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+    });
+  });
+
+  it('acknowledges the worldwide edge and the missing origin failover, with reasons', () => {
+    const acks = acknowledgements(cdn.distribution);
+    expect(acks['AwsSolutions::AwsSolutions-CFR1']).toMatch(/DATA-RESIDENCY/);
+    expect(acks['cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check']).toMatch(/DR region/);
+  });
+
+  describe('errors', () => {
+    const scratch = testStack('Scratch');
+    const key = new kms.Key(scratch, 'Key');
+    const bucket = new s3.Bucket(scratch, 'Assets');
+    const logBucket = new s3.Bucket(scratch, 'Logs');
+    const id = idSource();
+    const make = (over: Partial<StaticAssetsCdnProps>) => () =>
+      new StaticAssetsCdn(scratch, id(), {
+        assetsBucket: bucket,
+        certificateArn: CERT,
+        domainNames: ['static.example.com'],
+        webAclArn: WEB_ACL,
+        logsKey: key,
+        serverAccessLogsBucket: logBucket,
+        logRetentionDays: 30,
+        ...over,
+      });
+
+    it('fails when HSTS max-age is under one year', () => {
+      expect(make({ hstsMaxAge: Duration.days(364) })).toThrow(/StaticAssetsCdn\.hstsMaxAge: received 31449600 s; expected at least one year \(31536000 s\)/);
+    });
+
+    it('accepts exactly one year of HSTS', () => {
+      expect(make({ hstsMaxAge: Duration.days(365) })).not.toThrow();
+    });
+
+    it('fails on empty domain names', () => {
+      expect(make({ domainNames: [] })).toThrow(/StaticAssetsCdn\.domainNames: received an empty list; expected the names the certificate covers/);
+    });
+
+    it.each([
+      `arn:aws:acm:eu-west-1:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`,
+      `arn:aws:acm:us-east-2:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`,
+      'not-an-arn',
+    ])('fails on the certificate %s, outside us-east-1', (certificateArn) => {
+      expect(make({ certificateArn })).toThrow(/StaticAssetsCdn\.certificateArn: received ".*"; expected a certificate in us-east-1, the only region CloudFront reads/);
+    });
+  });
+});

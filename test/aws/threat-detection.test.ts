@@ -1,0 +1,86 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SECURITY_HUB_STANDARDS, ThreatDetection } from '../../lib/aws/threat-detection';
+import { ENV, acknowledgements, idSource, logicalId, ref, resourceOf, resourcesOfType, testStack } from './support';
+
+const stack = testStack();
+const topic = new sns.Topic(stack, 'Alerts');
+const created = new ThreatDetection(stack, 'Created', { alertTopic: topic });
+const managed = new ThreatDetection(stack, 'Managed', { alertTopic: topic, guardDuty: 'managed', securityHub: 'managed', alertSeverity: 5 });
+const template = Template.fromStack(stack);
+
+const ruleOf = (t: ThreatDetection) => resourceOf(template, t.node.findChild('HighSeverityFindings')).Properties;
+
+describe('ThreatDetection', () => {
+  it('enables GuardDuty with S3 data events and EBS malware scanning', () => {
+    template.resourceCountIs('AWS::GuardDuty::Detector', 1);
+    expect(resourceOf(template, created.detector!).Properties).toEqual({
+      Enable: true,
+      FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+      DataSources: { S3Logs: { Enable: true }, MalwareProtection: { ScanEc2InstanceWithFindings: { EbsVolumes: true } } },
+    });
+  });
+
+  it('enables Security Hub with the FSBP and CIS standards only', () => {
+    template.resourceCountIs('AWS::SecurityHub::Hub', 1);
+    expect(resourceOf(template, created.hub!).Properties).toEqual({ EnableDefaultStandards: false, ControlFindingGenerator: 'SECURITY_CONTROL', AutoEnableControls: true });
+    const standards = resourcesOfType(template, 'AWS::SecurityHub::Standard');
+    expect(standards.map(([, s]) => s.Properties.StandardsArn).sort()).toEqual([
+      `arn:aws:securityhub:${ENV.region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
+      `arn:aws:securityhub:${ENV.region}::standards/cis-aws-foundations-benchmark/v/3.0.0`,
+    ]);
+    for (const [, standard] of standards) expect(standard.DependsOn).toContain(logicalId(created.hub!));
+    expect(Object.values(SECURITY_HUB_STANDARDS)).toHaveLength(2);
+  });
+
+  it('pages on-call for GuardDuty findings of severity 7 or more', () => {
+    expect(ruleOf(created)).toMatchObject({
+      State: 'ENABLED',
+      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 7] }] } },
+      Targets: [{ Arn: ref(topic), Id: 'Target0' }],
+    });
+  });
+
+  it('lets EventBridge publish to the topic', () => {
+    const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy');
+    expect(policies).toHaveLength(1);
+    expect(policies[0][1].Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: ref(topic) }),
+    );
+  });
+
+  it('creates no detector or hub when the organization manages them', () => {
+    expect(managed.detector).toBeUndefined();
+    expect(managed.hub).toBeUndefined();
+    expect(managed.node.tryFindChild('Detector')).toBeUndefined();
+    expect(managed.node.tryFindChild('Hub')).toBeUndefined();
+    expect(managed.node.children.filter((c) => c.node.id.startsWith('Standard-'))).toEqual([]);
+  });
+
+  it('still pages on-call when the organization manages them, at the given severity', () => {
+    expect(ruleOf(managed)).toMatchObject({
+      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 5] }] } },
+      Targets: [{ Arn: ref(topic), Id: 'Target0' }],
+    });
+  });
+
+  it('acknowledges the missing dead-letter queue on the rule, with a reason', () => {
+    expect(acknowledgements(created.node.findChild('HighSeverityFindings'))['Serverless::Serverless-EventBusDLQ']).toMatch(/systems of record/);
+  });
+
+  describe('errors', () => {
+    const scratch = testStack('Scratch');
+    const scratchTopic = new sns.Topic(scratch, 'Topic');
+    const id = idSource();
+
+    it.each([0, 0.9, 9, 10])('fails when alertSeverity is %p', (alertSeverity) => {
+      expect(() => new ThreatDetection(scratch, id(), { alertTopic: scratchTopic, guardDuty: 'managed', securityHub: 'managed', alertSeverity })).toThrow(
+        new RegExp(`ThreatDetection\\.alertSeverity: received ${alertSeverity}; expected a GuardDuty severity from 1 to 8\\.9`),
+      );
+    });
+
+    it.each([1, 8.9])('accepts alertSeverity %p', (alertSeverity) => {
+      expect(() => new ThreatDetection(scratch, id(), { alertTopic: scratchTopic, guardDuty: 'managed', securityHub: 'managed', alertSeverity })).not.toThrow();
+    });
+  });
+});
