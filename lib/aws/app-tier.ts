@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -84,6 +84,24 @@ export class AppTier extends Construct {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'App instances: no permissions beyond what constructs grant explicitly',
     });
+    // Auto Scaling launches instances as its service-linked role, which must be able to use the
+    // volume key or every launch fails. The role may not exist yet when the key is created, so it
+    // is matched by ARN condition rather than named as principal (which KMS would reject).
+    const stack = Stack.of(this);
+    props.volumeKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToUseVolumeKey',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+            'kms:CallerAccount': stack.account,
+          },
+        },
+      }),
+    );
     const instanceTypes = props.instanceTypes ?? [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m7a.large')];
     if (instanceTypes.length < 2) {
       throw new Error(`AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a shortage of one type`);

@@ -42,6 +42,22 @@ const launchTemplateOf = (t: AppTier) => {
 const ltData = launchTemplateOf(tier).Properties.LaunchTemplateData;
 
 describe('AppTier', () => {
+  it('lets the Auto Scaling service-linked role use the volume key, matched by ARN so the role need not exist yet', () => {
+    const key = resourceOf(template, volumeKey);
+    const statement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowAutoScalingToUseVolumeKey');
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:CreateGrant']),
+      Condition: {
+        StringEquals: {
+          'aws:PrincipalArn': `arn:aws:iam::${ENV.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+          'kms:CallerAccount': ENV.account,
+        },
+      },
+    });
+  });
+
   it('admits application traffic only from the gateway security group, on the app port', () => {
     expect(securityGroupRules(template, tier.securityGroup).ingress).toEqual([`tcp 8443 sg:${logicalId(gateway.securityGroup)}`]);
   });
