@@ -102,6 +102,10 @@ export class AppTier extends Construct {
         },
       }),
     );
+    const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
+    if (zones.size < 2) {
+      throw new Error(`AppTier.subnets: received subnets in ${zones.size} availability zone(s); expected at least 2 (control HA-MULTIZONE)`);
+    }
     const instanceTypes = props.instanceTypes ?? [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m7a.large')];
     if (instanceTypes.length < 2) {
       throw new Error(`AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a shortage of one type`);

@@ -66,6 +66,10 @@ export class Database extends Construct {
     if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
       throw new Error(`Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);
     }
+    const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
+    if (zones.size < 2) {
+      throw new Error(`Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least 2 for the Multi-AZ standby (control HA-MULTIZONE)`);
+    }
     const allocated = props.allocatedStorageGiB ?? 50;
     const maxAllocated = props.maxAllocatedStorageGiB ?? 200;
     if (maxAllocated < allocated) {

@@ -55,6 +55,9 @@ export class StaticAssetsCdn extends Construct {
     if (hstsMaxAge.toSeconds() < 31536000) {
       throw new Error(`StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least one year (31536000 s)`);
     }
+    if (!Number.isInteger(props.logRetentionDays) || props.logRetentionDays < 1) {
+      throw new Error(`StaticAssetsCdn.logRetentionDays: received ${props.logRetentionDays}; expected a positive number of days (it sets the log Object Lock and expiry)`);
+    }
     if (props.domainNames.length === 0) {
       throw new Error('StaticAssetsCdn.domainNames: received an empty list; expected the names the certificate covers (the default cloudfront.net name cannot enforce TLS 1.2)');
     }

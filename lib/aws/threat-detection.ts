@@ -52,7 +52,7 @@ export class ThreatDetection extends Construct {
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
     super(scope, id);
     const severity = props.alertSeverity ?? 7;
-    if (severity < 1 || severity > 8.9) {
+    if (!(severity >= 1 && severity <= 8.9)) {
       throw new Error(`ThreatDetection.alertSeverity: received ${severity}; expected a GuardDuty severity from 1 to 8.9`);
     }
     const region = Stack.of(this).region;

@@ -195,6 +195,7 @@ describe('AppTier', () => {
     });
 
     it('fails with a single instance type', () => {
+      expect(make({ subnets: { availabilityZones: ['eu-west-1a'], subnetGroupName: 'App' } })).toThrow(/AppTier\.subnets: received subnets in 1 availability zone\(s\); expected at least 2/);
       expect(make({ instanceTypes: [new ec2.InstanceType('m7i.large')] })).toThrow(/AppTier\.instanceTypes: received 1 type\(s\); expected at least 2/);
     });
   });

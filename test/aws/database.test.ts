@@ -128,6 +128,10 @@ describe('Database', () => {
         ...over,
       });
 
+    it('fails when the data subnets span a single zone', () => {
+      expect(make({ subnets: { availabilityZones: ['eu-west-1a'], subnetGroupName: 'Data' } })).toThrow(/Database\.subnets: received subnets in 1 availability zone\(s\); expected at least 2/);
+    });
+
     it.each([29, 36, 0, 30.5])('fails when backupRetentionDays is %p', (backupRetentionDays) => {
       expect(make({ backupRetentionDays })).toThrow(new RegExp(`Database\\.backupRetentionDays: received ${backupRetentionDays}; expected 30 to 35`));
     });

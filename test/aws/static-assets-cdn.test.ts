@@ -153,6 +153,7 @@ describe('StaticAssetsCdn', () => {
     });
 
     it('fails on empty domain names', () => {
+      expect(make({ logRetentionDays: 0 })).toThrow(/StaticAssetsCdn\.logRetentionDays: received 0; expected a positive number of days/);
       expect(make({ domainNames: [] })).toThrow(/StaticAssetsCdn\.domainNames: received an empty list; expected the names the certificate covers/);
     });
 

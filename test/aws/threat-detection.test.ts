@@ -73,7 +73,7 @@ describe('ThreatDetection', () => {
     const scratchTopic = new sns.Topic(scratch, 'Topic');
     const id = idSource();
 
-    it.each([0, 0.9, 9, 10])('fails when alertSeverity is %p', (alertSeverity) => {
+    it.each([0, 0.9, 9, 10, NaN])('fails when alertSeverity is %p', (alertSeverity) => {
       expect(() => new ThreatDetection(scratch, id(), { alertTopic: scratchTopic, guardDuty: 'managed', securityHub: 'managed', alertSeverity })).toThrow(
         new RegExp(`ThreatDetection\\.alertSeverity: received ${alertSeverity}; expected a GuardDuty severity from 1 to 8\\.9`),
       );
