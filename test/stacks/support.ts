@@ -32,7 +32,7 @@ export interface SynthResult {
 export function synthAws(config: BaselineConfig = defaultConfig(), options: { policy?: boolean; outdir?: string } = {}): SynthResult {
   const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
   const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'baseline-synth-'));
-  const app = new App({ context: cdkJson.context, outdir });
+  const app = new App({ context: cdkJson.context, analyticsReporting: cdkJson.versionReporting, outdir });
   addAwsStacks(app, config);
   if (options.policy !== false) addPolicyChecks(app);
   const assembly = app.synth();
