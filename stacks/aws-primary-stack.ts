@@ -227,7 +227,9 @@ export class AwsPrimaryStack extends Stack {
         ...['s3:List*', 's3:GetObject*', 's3:GetBucket*', 's3:DeleteObject*', 's3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((a) => `AwsSolutions::AwsSolutions-IAM5[Action::${a}]`),
       ]);
     }
-    acknowledge(this, 'Availability zones come from the reviewed config (aws.availabilityZones), so synth never needs AWS credentials and every environment states where it runs (HA-MULTIZONE, DATA-RESIDENCY).', ['CloudFormation-Validate::W3010']);
+    for (const pinned of [this.network.vpc, this.bastion.instance, this.appTier.autoScalingGroup]) {
+      acknowledge(pinned, 'Availability zones come from the reviewed config (aws.availabilityZones), so synth never needs AWS credentials and every environment states where it runs (HA-MULTIZONE, DATA-RESIDENCY).', ['CloudFormation-Validate::W3010']);
+    }
     acknowledge(this.keys, 'CloudFront cannot be named in the key policy before the distribution exists, so the condition matches distributions of this account; this key encrypts only the public static assets.', ['Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac']);
   }
 
