@@ -1,0 +1,215 @@
+import type { CheckResult } from '../types';
+import { bucketPolicyStatements, sseS3OnlyBuckets } from './buckets';
+import { databaseTlsProblems } from './network';
+import { Outcome } from './result';
+import {
+  conditionValue,
+  isFalse,
+  isPublicPrincipal,
+  isTrue,
+  launchTemplateOf,
+  list,
+  ofType,
+  refTarget,
+  refTo,
+  show,
+  statements,
+  type CfnTemplate,
+  type Res,
+} from './template';
+
+/**
+ * True when a key reference names a customer-managed key: a KMS key or alias of this template, or
+ * an ARN/id from elsewhere, but not an AWS-managed alias (`alias/aws/...`) and not absent.
+ */
+export function isCustomerManagedKey(template: CfnTemplate, value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (refTo(template, value, 'AWS::KMS::Key', 'AWS::KMS::Alias')) return true;
+  if (typeof value === 'string') return !/alias\/aws\//.test(value);
+  if (refTarget(value) !== undefined) return false; // a reference to something that is not a key
+  return true; // Fn::ImportValue and the like: a key from elsewhere
+}
+
+/**
+ * Control ENC-REST: data at rest is encrypted under customer-managed, rotated, AES-256 KMS keys:
+ * buckets, databases, log groups, topics, the trail, volumes and secrets.
+ */
+export function checkEncRest(template: CfnTemplate): CheckResult {
+  const out = new Outcome('ENC-REST');
+  const cmk = (v: unknown) => isCustomerManagedKey(template, v);
+  let count = 0;
+
+  for (const key of ofType(template, 'AWS::KMS::Key')) {
+    count++;
+    out.within(key.id, () => {
+      if (!isTrue(key.props.EnableKeyRotation)) out.fail(key.id, `EnableKeyRotation is ${show(key.props.EnableKeyRotation)}; expected true`);
+      const spec = key.props.KeySpec;
+      if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT') out.fail(key.id, `KeySpec is ${show(spec)}; expected SYMMETRIC_DEFAULT (AES-256)`);
+    });
+  }
+
+  const sseS3Only = sseS3OnlyBuckets(template);
+  for (const bucket of ofType(template, 'AWS::S3::Bucket')) {
+    count++;
+    out.within(bucket.id, () => {
+      const rules = list(bucket.props.BucketEncryption?.ServerSideEncryptionConfiguration);
+      if (rules.length === 0) out.fail(bucket.id, 'BucketEncryption is absent; expected SSE-KMS (aws:kms) with a customer-managed key and BucketKeyEnabled');
+      for (const rule of rules) {
+        const sse = rule?.ServerSideEncryptionByDefault ?? {};
+        if (sse.SSEAlgorithm === 'AES256' && sseS3Only.has(bucket.id)) continue; // ALB and S3 access logs cannot be written to SSE-KMS buckets
+        if (sse.SSEAlgorithm !== 'aws:kms' && sse.SSEAlgorithm !== 'aws:kms:dsse') {
+          out.fail(bucket.id, `SSEAlgorithm is ${show(sse.SSEAlgorithm)}; expected "aws:kms"${sseS3Only.has(bucket.id) ? ' or "AES256" (log sink)' : ''}`);
+          continue;
+        }
+        if (!cmk(sse.KMSMasterKeyID)) out.fail(bucket.id, `KMSMasterKeyID is ${show(sse.KMSMasterKeyID)}; expected a customer-managed KMS key`);
+        if (sse.SSEAlgorithm === 'aws:kms' && rule.BucketKeyEnabled !== true) out.fail(bucket.id, `BucketKeyEnabled is ${show(rule.BucketKeyEnabled)}; expected true`);
+      }
+    });
+  }
+
+  for (const db of [...ofType(template, 'AWS::RDS::DBCluster'), ...ofType(template, 'AWS::RDS::DBInstance')]) {
+    count++;
+    if (db.type === 'AWS::RDS::DBInstance' && db.props.DBClusterIdentifier !== undefined) continue; // encrypted by its cluster
+    out.within(db.id, () => {
+      const p = db.props;
+      if (!isTrue(p.StorageEncrypted)) out.fail(db.id, `StorageEncrypted is ${show(p.StorageEncrypted)}; expected true`);
+      if (!cmk(p.KmsKeyId)) out.fail(db.id, `KmsKeyId is ${show(p.KmsKeyId)}; expected a customer-managed KMS key`);
+      if (isTrue(p.EnablePerformanceInsights) && !cmk(p.PerformanceInsightsKMSKeyId)) {
+        out.fail(db.id, `PerformanceInsightsKMSKeyId is ${show(p.PerformanceInsightsKMSKeyId)}; expected a customer-managed KMS key`);
+      }
+      if (isTrue(p.ManageMasterUserPassword) && !cmk(p.MasterUserSecret?.KmsKeyId)) {
+        out.fail(db.id, `MasterUserSecret.KmsKeyId is ${show(p.MasterUserSecret?.KmsKeyId)}; expected a customer-managed KMS key`);
+      }
+    });
+  }
+
+  const keyed: Array<[string, string]> = [
+    ['AWS::Logs::LogGroup', 'KmsKeyId'],
+    ['AWS::SNS::Topic', 'KmsMasterKeyId'],
+    ['AWS::CloudTrail::Trail', 'KMSKeyId'],
+    ['AWS::SecretsManager::Secret', 'KmsKeyId'],
+  ];
+  for (const [type, property] of keyed) {
+    for (const r of ofType(template, type)) {
+      count++;
+      out.within(r.id, () => {
+        if (!cmk(r.props[property])) out.fail(r.id, `${property} is ${show(r.props[property])}; expected a customer-managed KMS key`);
+      });
+    }
+  }
+
+  for (const volume of ofType(template, 'AWS::EC2::Volume')) {
+    count++;
+    out.within(volume.id, () => checkEbs(out, template, volume.id, 'volume', volume.props));
+  }
+
+  // Launch templates used by an auto scaling group or a non-overriding instance must encrypt the root volume.
+  const mustDefine = new Set<string>();
+  for (const asg of ofType(template, 'AWS::AutoScaling::AutoScalingGroup')) {
+    const lt = launchTemplateOf(template, asg);
+    if (lt) mustDefine.add(lt.id);
+  }
+  for (const instance of ofType(template, 'AWS::EC2::Instance')) {
+    count++;
+    out.within(instance.id, () => {
+      const lt = launchTemplateOf(template, instance);
+      const own = list(instance.props.BlockDeviceMappings);
+      if (own.length > 0) own.forEach((m, i) => checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m));
+      else if (lt) mustDefine.add(lt.id);
+      else out.fail(instance.id, 'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
+    });
+  }
+  for (const lt of ofType(template, 'AWS::EC2::LaunchTemplate')) {
+    count++;
+    out.within(lt.id, () => {
+      const mappings = list(lt.props.LaunchTemplateData?.BlockDeviceMappings);
+      if (mappings.length === 0 && mustDefine.has(lt.id)) {
+        out.fail(lt.id, 'LaunchTemplateData.BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
+      }
+      mappings.forEach((m, i) => checkMapping(out, template, lt.id, `LaunchTemplateData.BlockDeviceMappings[${i}]`, m));
+    });
+  }
+
+  return out.result(count > 0);
+}
+
+function checkMapping(out: Outcome, template: CfnTemplate, id: string, where: string, mapping: any): void {
+  if (mapping?.Ebs === undefined) return; // instance store or NoDevice
+  checkEbs(out, template, id, `${where}.Ebs`, mapping.Ebs);
+}
+
+function checkEbs(out: Outcome, template: CfnTemplate, id: string, where: string, ebs: any): void {
+  if (!isTrue(ebs.Encrypted)) out.fail(id, `${where}.Encrypted is ${show(ebs.Encrypted)}; expected true`);
+  if (!isCustomerManagedKey(template, ebs.KmsKeyId)) out.fail(id, `${where}.KmsKeyId is ${show(ebs.KmsKeyId)}; expected a customer-managed KMS key`);
+}
+
+/** True for a statement denying every S3 action to everyone when the request is not over TLS. */
+export function deniesInsecureTransport(statement: any): boolean {
+  if (statement?.Effect !== 'Deny' || !isPublicPrincipal(statement.Principal)) return false;
+  if (!list(statement.Action).some((a) => a === 's3:*' || a === '*')) return false;
+  return list(conditionValue(statement, 'Bool', 'aws:SecureTransport')).some(isFalse);
+}
+
+/**
+ * Control ENC-TRANSIT: buckets refuse plain HTTP, the load balancer reaches targets over HTTPS,
+ * databases force TLS, and CloudFront reaches custom origins over TLS 1.2 only.
+ */
+export function checkEncTransit(template: CfnTemplate): CheckResult {
+  const out = new Outcome('ENC-TRANSIT');
+  const buckets = ofType(template, 'AWS::S3::Bucket');
+  for (const bucket of buckets) {
+    out.within(bucket.id, () => {
+      const found = bucketPolicyStatements(template, bucket).find((s) => deniesInsecureTransport(s.statement));
+      if (found) out.carry(found.policy);
+      else out.fail(bucket.id, 'no bucket policy denies requests without TLS; expected a Deny of s3:* to "*" with Condition Bool aws:SecureTransport "false"');
+    });
+  }
+  for (const policy of ofType(template, 'AWS::S3::BucketPolicy')) {
+    if (!statements(policy.props.PolicyDocument).some(deniesInsecureTransport)) {
+      out.fail(policy.id, 'bucket policy has no statement denying requests without TLS; expected Deny s3:* with Condition Bool aws:SecureTransport "false"');
+    }
+  }
+
+  const tgs = ofType(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').filter((tg) => tg.props.TargetType !== 'lambda');
+  for (const tg of tgs) {
+    out.within(tg.id, () => {
+      if (tg.props.Protocol !== 'HTTPS' && tg.props.Protocol !== 'TLS') out.fail(tg.id, `Protocol is ${show(tg.props.Protocol)}; expected "HTTPS"`);
+    });
+  }
+
+  const dbs: Res[] = [...ofType(template, 'AWS::RDS::DBCluster'), ...ofType(template, 'AWS::RDS::DBInstance').filter((d) => d.props.DBClusterIdentifier === undefined)];
+  for (const db of dbs) {
+    out.within(db.id, () => {
+      const tls = databaseTlsProblems(template, db);
+      for (const p of tls.problems) out.fail(db.id, p);
+      if (tls.group && tls.problems.length === 0) out.carry(tls.group);
+    });
+  }
+
+  const distributions = ofType(template, 'AWS::CloudFront::Distribution');
+  for (const d of distributions) {
+    out.within(d.id, () => {
+      list(d.props.DistributionConfig?.Origins).forEach((origin, i) => {
+        const custom = origin?.CustomOriginConfig;
+        if (!custom) return;
+        if (custom.OriginProtocolPolicy !== 'https-only') {
+          out.fail(d.id, `Origins[${i}] (${show(origin.Id)}) OriginProtocolPolicy is ${show(custom.OriginProtocolPolicy)}; expected "https-only"`);
+        }
+        const protocols = list(custom.OriginSSLProtocols);
+        if (protocols.length === 0 || protocols.some((p) => p !== 'TLSv1.2')) {
+          out.fail(d.id, `Origins[${i}] (${show(origin.Id)}) OriginSSLProtocols is ${show(custom.OriginSSLProtocols)}; expected ["TLSv1.2"]`);
+        }
+      });
+    });
+  }
+
+  // A plus, not required: alert topics that refuse publishing without TLS.
+  for (const tp of ofType(template, 'AWS::SNS::TopicPolicy')) {
+    const denies = statements(tp.props.PolicyDocument).some(
+      (s) => s.Effect === 'Deny' && list(conditionValue(s, 'Bool', 'aws:SecureTransport')).some(isFalse),
+    );
+    if (denies) out.carry(tp.id);
+  }
+
+  return out.result(buckets.length + tgs.length + dbs.length + distributions.length > 0);
+}

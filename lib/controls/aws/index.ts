@@ -1,0 +1,14 @@
+// AWS checks over synthesized CloudFormation templates, one function per control.
+export * from './availability';
+export * from './buckets';
+export * from './cdn';
+export * from './detection';
+export * from './edge-tls';
+export * from './encryption';
+export * from './identity';
+export * from './logging';
+export * from './network';
+export * from './result';
+export * from './storage';
+export * from './template';
+export * from './waf';

@@ -1,0 +1,148 @@
+import type { CheckOptions, CheckResult } from '../types';
+import { logBuckets } from './buckets';
+import { isApplicationLoadBalancer } from './edge-tls';
+import { Outcome } from './result';
+import { asNumber, attribute, isTrue, list, ofType, refTarget, refTo, show, TEMPLATE, type CfnTemplate, type Res } from './template';
+
+/**
+ * Control LOG-CENTRAL: a multi-region, validated trail feeding CloudWatch Logs; flow logs of all
+ * traffic for every VPC; access logs for every ALB and CloudFront distribution; a logging
+ * configuration for every web ACL; database logs exported.
+ */
+export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
+  const out = new Outcome('LOG-CENTRAL');
+  const trails = ofType(template, 'AWS::CloudTrail::Trail');
+  const vpcs = ofType(template, 'AWS::EC2::VPC');
+  const lbs = ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter(isApplicationLoadBalancer);
+  const acls = ofType(template, 'AWS::WAFv2::WebACL');
+  const distributions = ofType(template, 'AWS::CloudFront::Distribution');
+  const dbs = ofType(template, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster').filter((d) => d.props.DBClusterIdentifier === undefined || d.type === 'AWS::RDS::DBCluster');
+
+  for (const trail of trails) {
+    out.within(trail.id, () => {
+      const p = trail.props;
+      for (const flag of ['IsMultiRegionTrail', 'EnableLogFileValidation', 'IsLogging', 'IncludeGlobalServiceEvents']) {
+        if (!isTrue(p[flag])) out.fail(trail.id, `${flag} is ${show(p[flag])}; expected true`);
+      }
+      if (p.CloudWatchLogsLogGroupArn === undefined) out.fail(trail.id, 'CloudWatchLogsLogGroupArn is absent; expected the trail delivered to a CloudWatch log group (alarms on root use)');
+      const selectors = list(p.EventSelectors);
+      if (selectors.length > 0 && !selectors.some((s) => s?.IncludeManagementEvents !== false && (s?.ReadWriteType ?? 'All') === 'All')) {
+        out.fail(trail.id, `EventSelectors ${show(selectors)} drop management events; expected IncludeManagementEvents true with ReadWriteType "All"`);
+      }
+    });
+  }
+  if (trails.length === 0 && vpcs.length > 0 && options.cloudTrailManaged !== true) {
+    out.fail(TEMPLATE, 'no AWS::CloudTrail::Trail; expected a multi-region trail, or options.cloudTrailManaged when an organization trail covers the account');
+  }
+
+  const flowLogs = ofType(template, 'AWS::EC2::FlowLog');
+  for (const vpc of vpcs) {
+    out.within(vpc.id, () => {
+      const own = flowLogs.filter((f) => list(f.props.ResourceIds ?? f.props.ResourceId).some((r) => refTarget(r) === vpc.id));
+      const good = own.filter((f) => f.props.TrafficType === 'ALL' && (f.props.LogGroupName !== undefined || f.props.LogDestination !== undefined));
+      if (good.length === 0) {
+        const found = own.map((f) => `${f.id} TrafficType ${show(f.props.TrafficType)}`).join(', ');
+        out.fail(vpc.id, `no flow log of all traffic to a log destination${found ? ` (found ${found})` : ''}; expected an AWS::EC2::FlowLog with ResourceId the VPC and TrafficType "ALL"`);
+      } else out.carry(...good.map((f) => f.id));
+    });
+  }
+
+  for (const lb of lbs) {
+    out.within(lb.id, () => {
+      const enabled = attribute(lb.props.LoadBalancerAttributes, 'access_logs.s3.enabled');
+      const bucket = attribute(lb.props.LoadBalancerAttributes, 'access_logs.s3.bucket');
+      if (enabled !== 'true' && enabled !== true) out.fail(lb.id, `attribute access_logs.s3.enabled is ${show(enabled)}; expected "true"`);
+      if (bucket === undefined || bucket === '') out.fail(lb.id, 'attribute access_logs.s3.bucket is absent; expected the log bucket');
+    });
+  }
+
+  const wafLogging = ofType(template, 'AWS::WAFv2::LoggingConfiguration');
+  for (const acl of acls) {
+    out.within(acl.id, () => {
+      const logging = wafLogging.filter((l) => refTarget(l.props.ResourceArn) === acl.id);
+      if (logging.length === 0) out.fail(acl.id, 'no AWS::WAFv2::LoggingConfiguration for this web ACL; expected full WAF logs');
+      else out.carry(...logging.map((l) => l.id));
+    });
+  }
+
+  const deliverySources = ofType(template, 'AWS::Logs::DeliverySource');
+  for (const d of distributions) {
+    out.within(d.id, () => {
+      const legacy = d.props.DistributionConfig?.Logging?.Bucket !== undefined;
+      const v2 = deliverySources.some((s) => refTarget(s.props.ResourceArn) === d.id);
+      if (!legacy && !v2) out.fail(d.id, 'DistributionConfig.Logging is absent; expected access logs (Logging.Bucket or a log delivery source)');
+    });
+  }
+
+  for (const db of dbs) {
+    const engine = String(db.props.Engine ?? '').toLowerCase();
+    if (!engine.includes('postgres')) continue;
+    out.within(db.id, () => {
+      const exports = list(db.props.EnableCloudwatchLogsExports);
+      if (!exports.includes('postgresql')) out.fail(db.id, `EnableCloudwatchLogsExports is ${show(db.props.EnableCloudwatchLogsExports)}; expected it to include "postgresql"`);
+    });
+  }
+
+  return out.result(trails.length + vpcs.length + lbs.length + acls.length + distributions.length + dbs.length > 0);
+}
+
+/**
+ * Control LOG-RETENTION: log groups keep events for the configured window and survive stack
+ * deletion; the CloudTrail bucket is locked in compliance mode; log buckets do not expire early.
+ */
+export function checkLogRetention(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
+  const out = new Outcome('LOG-RETENTION');
+  const min = options.minLogRetentionDays ?? 30;
+  const max = options.maxLogRetentionDays;
+  const groups = ofType(template, 'AWS::Logs::LogGroup');
+  for (const group of groups) {
+    out.within(group.id, () => {
+      const days = asNumber(group.props.RetentionInDays);
+      const range = `at least ${min}${max !== undefined ? ` and at most ${max}` : ''} days`;
+      if (days === undefined || days < min || (max !== undefined && days > max)) out.fail(group.id, `RetentionInDays is ${show(group.props.RetentionInDays)}; expected ${range}`);
+      if (group.resource.DeletionPolicy !== 'Retain') out.fail(group.id, `DeletionPolicy is ${show(group.resource.DeletionPolicy)}; expected "Retain"`);
+      if (group.resource.UpdateReplacePolicy !== 'Retain') out.fail(group.id, `UpdateReplacePolicy is ${show(group.resource.UpdateReplacePolicy)}; expected "Retain"`);
+    });
+  }
+
+  const trails = ofType(template, 'AWS::CloudTrail::Trail');
+  for (const trail of trails) {
+    const bucket = refTo(template, trail.props.S3BucketName, 'AWS::S3::Bucket');
+    if (!bucket) {
+      out.fail(trail.id, `S3BucketName is ${show(trail.props.S3BucketName)}; expected a bucket of this template whose Object Lock can be verified`);
+      continue;
+    }
+    out.within(bucket.id, () => {
+      if (!isTrue(bucket.props.ObjectLockEnabled)) out.fail(bucket.id, `ObjectLockEnabled is ${show(bucket.props.ObjectLockEnabled)}; expected true (trail files must be tamper-proof)`);
+      lockProblems(out, bucket, min, true);
+    });
+  }
+
+  const logs = logBuckets(template);
+  for (const [id] of logs) {
+    const bucket = refTo(template, { Ref: id }, 'AWS::S3::Bucket')!;
+    out.within(id, () => {
+      for (const rule of list(bucket.props.LifecycleConfiguration?.Rules).filter((r) => r?.Status === 'Enabled')) {
+        const days = rule.ExpirationInDays;
+        if (days !== undefined && !((asNumber(days) ?? 0) >= min)) {
+          out.fail(id, `lifecycle rule ${show(rule.Id)} expires logs after ${show(days)} days; expected at least ${min}`);
+        }
+      }
+      if (!trails.some((t) => refTarget(t.props.S3BucketName) === id)) lockProblems(out, bucket, min, false);
+    });
+  }
+
+  return out.result(groups.length + trails.length + logs.size > 0);
+}
+
+/** Object Lock of a log bucket: COMPLIANCE mode (GOVERNANCE can be bypassed) for at least `min` days. */
+function lockProblems(out: Outcome, bucket: Res, min: number, required: boolean): void {
+  const retention = bucket.props.ObjectLockConfiguration?.Rule?.DefaultRetention;
+  if (!retention) {
+    if (required) out.fail(bucket.id, `ObjectLockConfiguration.Rule.DefaultRetention is absent; expected Mode "COMPLIANCE" for at least ${min} days`);
+    return;
+  }
+  if (retention.Mode !== 'COMPLIANCE') out.fail(bucket.id, `Object Lock Mode is ${show(retention.Mode)}; expected "COMPLIANCE" (GOVERNANCE can be bypassed)`);
+  const days = asNumber(retention.Days) ?? (asNumber(retention.Years) !== undefined ? asNumber(retention.Years)! * 365 : undefined);
+  if (days === undefined || days < min) out.fail(bucket.id, `Object Lock DefaultRetention is ${retention.Days !== undefined ? `${show(retention.Days)} days` : `${show(retention.Years)} years`}; expected at least ${min} days`);
+}

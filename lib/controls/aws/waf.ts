@@ -1,0 +1,274 @@
+import type { CheckResult } from '../types';
+import { isApplicationLoadBalancer } from './edge-tls';
+import { Outcome } from './result';
+import { list, ofType, refTarget, refsIn, refTo, renderText, type CfnTemplate, type Res, show } from './template';
+
+/** Managed groups against OWASP-class attacks, malformed requests and SQL injection (claims A10, A14, B5). */
+export const MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'] as const;
+/** Managed groups against bad-reputation and anonymizing sources (claims A2, A14). */
+export const REPUTATION_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesAnonymousIpList'] as const;
+/** Evaluation windows WAFv2 accepts for rate-based rules, in seconds. */
+export const RATE_WINDOWS_SECONDS: readonly number[] = [60, 120, 300, 600];
+/** The lowest limit WAFv2 accepts for a rate-based rule. */
+export const MIN_RATE_LIMIT = 10;
+/** Headers that carry credentials and must be redacted from WAF logs. */
+export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
+
+const DEFAULT_WINDOW_SECONDS = 300;
+
+/** Control WAF-MANAGED: the core, known-bad-inputs and SQLi groups block; REGIONAL ACLs are attached and logged. */
+export function checkWafManaged(template: CfnTemplate): CheckResult {
+  const out = new Outcome('WAF-MANAGED');
+  const acls = webAcls(template);
+  for (const acl of acls) {
+    out.within(acl.id, () => {
+      checkGroups(out, acl, MANAGED_GROUPS);
+      checkVisibility(out, acl);
+      if (acl.props.Scope === 'REGIONAL') checkLogging(out, template, acl);
+    });
+  }
+  // A logging configuration that exists is checked even for CLOUDFRONT ACLs.
+  for (const logging of ofType(template, 'AWS::WAFv2::LoggingConfiguration')) {
+    const acl = refTo(template, logging.props.ResourceArn, 'AWS::WAFv2::WebACL');
+    if (acl && acl.props.Scope !== 'REGIONAL') out.within(logging.id, () => checkLoggingConfiguration(out, template, logging));
+  }
+  checkCoverage(out, template, 'all');
+  return out.result(applicable(template, acls));
+}
+
+/** Control WAF-REPUTATION: the IP-reputation and anonymous-IP groups block on every ACL. */
+export function checkWafReputation(template: CfnTemplate): CheckResult {
+  const out = new Outcome('WAF-REPUTATION');
+  const acls = webAcls(template);
+  for (const acl of acls) out.within(acl.id, () => checkGroups(out, acl, REPUTATION_GROUPS));
+  checkCoverage(out, template, 'all');
+  return out.result(applicable(template, acls));
+}
+
+/** Control WAF-RATE-GLOBAL: every ACL blocks any client IP above a per-IP rate, unconditionally. */
+export function checkWafRateGlobal(template: CfnTemplate): CheckResult {
+  const out = new Outcome('WAF-RATE-GLOBAL');
+  const acls = webAcls(template);
+  for (const acl of acls) {
+    out.within(acl.id, () => {
+      const candidates = rules(acl).filter((r) => rateStatement(r) && !rateStatement(r).ScopeDownStatement);
+      if (candidates.length === 0) {
+        out.fail(acl.id, 'no rate-based rule without ScopeDownStatement; expected one with AggregateKeyType "IP", Action Block, Limit >= 10');
+        return;
+      }
+      if (validGlobalRules(acl).length > 0) return;
+      // None is valid: report what is wrong with each candidate.
+      for (const rule of candidates) for (const problem of globalRuleProblems(acl, rule)) out.fail(acl.id, `rule ${show(rule.Name)}: ${problem}`);
+    });
+  }
+  checkCoverage(out, template, 'all');
+  return out.result(applicable(template, acls));
+}
+
+/**
+ * Control WAF-RATE-CRITICAL: every REGIONAL ACL has path-scoped per-IP rate rules that block, at a
+ * lower rate per second than the global rule and evaluated before it.
+ */
+export function checkWafRateCritical(template: CfnTemplate): CheckResult {
+  const out = new Outcome('WAF-RATE-CRITICAL');
+  const acls = webAcls(template).filter((a) => a.props.Scope === 'REGIONAL');
+  for (const acl of acls) {
+    out.within(acl.id, () => {
+      const scoped = rules(acl).filter((r) => rateStatement(r)?.ScopeDownStatement !== undefined);
+      if (scoped.length === 0) {
+        out.fail(acl.id, 'no rate-based rule with a ScopeDownStatement; expected per-IP limits on critical paths (login, password reset)');
+        return;
+      }
+      const globals = validGlobalRules(acl);
+      if (globals.length === 0) out.fail(acl.id, 'no valid global rate-based rule to compare the critical-path limits with (see WAF-RATE-GLOBAL)');
+      const globalRate = Math.min(...globals.map(perSecond));
+      const globalPriority = Math.min(...globals.map((r) => Number(r.Priority)));
+      for (const rule of scoped) {
+        const name = `rule ${show(rule.Name)}`;
+        const s = rateStatement(rule);
+        if (s.AggregateKeyType !== 'IP') out.fail(acl.id, `${name}: AggregateKeyType is ${show(s.AggregateKeyType)}; expected "IP"`);
+        if (!isBlock(rule)) out.fail(acl.id, `${name}: Action is ${show(rule.Action)}; expected Block`);
+        const limit = Number(s.Limit);
+        if (!(limit >= MIN_RATE_LIMIT)) out.fail(acl.id, `${name}: Limit is ${show(s.Limit)}; expected at least ${MIN_RATE_LIMIT}`);
+        const window = s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS;
+        if (!RATE_WINDOWS_SECONDS.includes(Number(window))) out.fail(acl.id, `${name}: EvaluationWindowSec is ${show(window)}; expected one of ${RATE_WINDOWS_SECONDS.join(', ')}`);
+        for (const problem of pathMatchProblems(s.ScopeDownStatement)) out.fail(acl.id, `${name}: ScopeDownStatement ${problem}`);
+        if (globals.length > 0) {
+          if (!(perSecond(rule) < globalRate)) {
+            out.fail(acl.id, `${name}: allows ${s.Limit} per ${window} s (${perSecond(rule).toFixed(3)}/s); expected fewer requests per second than the global rule (${globalRate.toFixed(3)}/s)`);
+          }
+          if (!(Number(rule.Priority) < globalPriority)) {
+            out.fail(acl.id, `${name}: Priority is ${show(rule.Priority)}; expected lower than the global rate rule's (${globalPriority}), so it is evaluated first`);
+          }
+        }
+        const bypass = allowBefore(acl, rule);
+        if (bypass) out.fail(acl.id, `${name}: rule ${show(bypass.Name)} (Priority ${bypass.Priority}) allows requests before it is evaluated; expected no Allow rule ahead of it`);
+      }
+    });
+  }
+  checkCoverage(out, template, 'regional');
+  const albs = ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter(isApplicationLoadBalancer);
+  return out.result(acls.length + albs.length > 0);
+}
+
+// ---- shared ----
+
+function webAcls(template: CfnTemplate): Res[] {
+  return ofType(template, 'AWS::WAFv2::WebACL');
+}
+
+function applicable(template: CfnTemplate, acls: Res[]): boolean {
+  const albs = ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter(isApplicationLoadBalancer);
+  const distributions = ofType(template, 'AWS::CloudFront::Distribution');
+  return acls.length + albs.length + distributions.length > 0;
+}
+
+function rules(acl: Res): any[] {
+  return list(acl.props.Rules).filter((r) => r && typeof r === 'object');
+}
+
+function rateStatement(rule: any): any {
+  return rule?.Statement?.RateBasedStatement;
+}
+
+function isBlock(rule: any): boolean {
+  return rule?.Action !== undefined && rule.Action.Block !== undefined && Object.keys(rule.Action).length === 1;
+}
+
+function perSecond(rule: any): number {
+  const s = rateStatement(rule);
+  return Number(s.Limit) / Number(s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS);
+}
+
+/** The first rule with an Allow action evaluated before `rule`, if any: it would bypass `rule`. */
+function allowBefore(acl: Res, rule: any): any | undefined {
+  return rules(acl).find((r) => r.Action?.Allow !== undefined && Number(r.Priority) < Number(rule.Priority));
+}
+
+function globalRuleProblems(acl: Res, rule: any): string[] {
+  const s = rateStatement(rule);
+  const problems: string[] = [];
+  if (s.AggregateKeyType !== 'IP') problems.push(`AggregateKeyType is ${show(s.AggregateKeyType)}; expected "IP"`);
+  if (!isBlock(rule)) problems.push(`Action is ${show(rule.Action)}; expected Block`);
+  if (!(Number(s.Limit) >= MIN_RATE_LIMIT)) problems.push(`Limit is ${show(s.Limit)}; expected at least ${MIN_RATE_LIMIT}`);
+  const window = s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS;
+  if (!RATE_WINDOWS_SECONDS.includes(Number(window))) problems.push(`EvaluationWindowSec is ${show(window)}; expected one of ${RATE_WINDOWS_SECONDS.join(', ')}`);
+  const bypass = allowBefore(acl, rule);
+  if (bypass) problems.push(`rule ${show(bypass.Name)} (Priority ${bypass.Priority}) allows requests before it is evaluated; expected no Allow rule ahead of it`);
+  return problems;
+}
+
+function validGlobalRules(acl: Res): any[] {
+  return rules(acl).filter((r) => rateStatement(r) && !rateStatement(r).ScopeDownStatement && globalRuleProblems(acl, r).length === 0);
+}
+
+/** Problems of a scope-down statement that should match critical paths by prefix. */
+function pathMatchProblems(statement: any): string[] {
+  if (statement?.OrStatement) {
+    const inner = list(statement.OrStatement.Statements);
+    if (inner.length === 0) return ['is an empty OrStatement; expected path matches'];
+    return inner.flatMap(pathMatchProblems);
+  }
+  const m = statement?.ByteMatchStatement;
+  if (!m) return [`is ${show(statement)}; expected a ByteMatchStatement on UriPath (or an OrStatement of them)`];
+  const problems: string[] = [];
+  if (m.FieldToMatch?.UriPath === undefined) problems.push(`matches ${show(m.FieldToMatch)}; expected FieldToMatch UriPath`);
+  if (m.PositionalConstraint !== 'STARTS_WITH') problems.push(`PositionalConstraint is ${show(m.PositionalConstraint)}; expected "STARTS_WITH" (a path prefix)`);
+  const transforms = list(m.TextTransformations).map((t) => t?.Type);
+  if (!transforms.includes('LOWERCASE')) {
+    problems.push(`TextTransformations are ${show(transforms)}; expected LOWERCASE among them, or "/Login" escapes the limit`);
+  }
+  if (typeof m.SearchString === 'string' && m.SearchString !== m.SearchString.toLowerCase()) {
+    problems.push(`SearchString ${show(m.SearchString)} has upper case; expected lower case (it is compared after LOWERCASE)`);
+  }
+  return problems;
+}
+
+function checkGroups(out: Outcome, acl: Res, groups: readonly string[]): void {
+  for (const name of groups) {
+    const rule = rules(acl).find((r) => r.Statement?.ManagedRuleGroupStatement?.Name === name);
+    if (!rule) {
+      out.fail(acl.id, `managed rule group ${name} is missing; expected a rule with ManagedRuleGroupStatement VendorName "AWS", Name "${name}"`);
+      continue;
+    }
+    const g = rule.Statement.ManagedRuleGroupStatement;
+    const label = `rule ${show(rule.Name)} (${name})`;
+    if (g.VendorName !== 'AWS') out.fail(acl.id, `${label}: VendorName is ${show(g.VendorName)}; expected "AWS"`);
+    const override = rule.OverrideAction;
+    if (!override || override.None === undefined || Object.keys(override).length !== 1) {
+      out.fail(acl.id, `${label}: OverrideAction is ${show(override)}; expected {"None":{}} (Count only observes)`);
+    }
+    const weakened = list(g.RuleActionOverrides).filter((o) => o?.ActionToUse?.Count !== undefined || o?.ActionToUse?.Allow !== undefined);
+    if (weakened.length > 0) {
+      out.fail(acl.id, `${label}: RuleActionOverrides set ${weakened.map((o) => show(o.Name)).join(', ')} to Count/Allow; expected every rule of the group to keep its blocking action`);
+    }
+    if (list(g.ExcludedRules).length > 0) out.fail(acl.id, `${label}: ExcludedRules ${show(g.ExcludedRules)}; expected none`);
+    if (g.ScopeDownStatement !== undefined) out.fail(acl.id, `${label}: ScopeDownStatement limits the group to some requests; expected it to inspect all requests`);
+    const bypass = allowBefore(acl, rule);
+    if (bypass) out.fail(acl.id, `${label}: rule ${show(bypass.Name)} (Priority ${bypass.Priority}) allows requests before it is evaluated; expected no Allow rule ahead of it`);
+  }
+}
+
+function checkVisibility(out: Outcome, acl: Res): void {
+  const ok = (v: any) => v?.CloudWatchMetricsEnabled === true && v?.SampledRequestsEnabled === true;
+  if (!ok(acl.props.VisibilityConfig)) {
+    out.fail(acl.id, `VisibilityConfig is ${show(acl.props.VisibilityConfig)}; expected CloudWatchMetricsEnabled and SampledRequestsEnabled true`);
+  }
+  for (const rule of rules(acl)) {
+    if (!ok(rule.VisibilityConfig)) {
+      out.fail(acl.id, `rule ${show(rule.Name)}: VisibilityConfig is ${show(rule.VisibilityConfig)}; expected CloudWatchMetricsEnabled and SampledRequestsEnabled true`);
+    }
+  }
+}
+
+function checkLogging(out: Outcome, template: CfnTemplate, acl: Res): void {
+  const configs = ofType(template, 'AWS::WAFv2::LoggingConfiguration').filter((l) => refTarget(l.props.ResourceArn) === acl.id);
+  if (configs.length === 0) {
+    out.fail(acl.id, 'no AWS::WAFv2::LoggingConfiguration has ResourceArn pointing at this web ACL; expected one logging to an aws-waf-logs- log group');
+  }
+  for (const logging of configs) out.within(logging.id, () => checkLoggingConfiguration(out, template, logging));
+}
+
+function checkLoggingConfiguration(out: Outcome, template: CfnTemplate, logging: Res): void {
+  const redacted = list(logging.props.RedactedFields).map((f) => String(f?.SingleHeader?.Name ?? '').toLowerCase());
+  for (const header of REDACTED_HEADERS) {
+    if (!redacted.includes(header)) {
+      out.fail(logging.id, `RedactedFields do not include SingleHeader "${header}"; expected ${REDACTED_HEADERS.join(' and ')} redacted so credentials never reach the logs`);
+    }
+  }
+  const destinations = list(logging.props.LogDestinationConfigs);
+  if (destinations.length === 0) out.fail(logging.id, 'LogDestinationConfigs is empty; expected an aws-waf-logs- log group');
+  for (const destination of destinations) {
+    if (!isWafLogDestination(template, destination)) {
+      out.fail(logging.id, `LogDestinationConfigs entry ${show(destination)} is not a log group named aws-waf-logs-*; expected one`);
+    }
+  }
+}
+
+function isWafLogDestination(template: CfnTemplate, destination: unknown): boolean {
+  if (/:log-group:aws-waf-logs-/.test(renderText(destination))) return true;
+  return refsIn(destination).some((id) => {
+    const group = template.Resources?.[id];
+    const name = group?.Properties?.LogGroupName;
+    return group?.Type === 'AWS::Logs::LogGroup' && typeof name === 'string' && name.startsWith('aws-waf-logs-');
+  });
+}
+
+/**
+ * Every ALB is associated with a REGIONAL web ACL of this template, and (`all`) every CloudFront
+ * distribution names a web ACL: a rule set protects nothing unless it sits in front of the entry.
+ */
+function checkCoverage(out: Outcome, template: CfnTemplate, which: 'all' | 'regional'): void {
+  const regional = new Set(webAcls(template).filter((a) => a.props.Scope === 'REGIONAL').map((a) => a.id));
+  const associations = ofType(template, 'AWS::WAFv2::WebACLAssociation');
+  for (const lb of ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter(isApplicationLoadBalancer)) {
+    const linked = associations.some((a) => refTarget(a.props.ResourceArn) === lb.id && regional.has(refTarget(a.props.WebACLArn) ?? ''));
+    if (!linked) out.fail(lb.id, 'no AWS::WAFv2::WebACLAssociation links this load balancer to a REGIONAL web ACL of this template; expected one');
+  }
+  if (which === 'all') {
+    for (const d of ofType(template, 'AWS::CloudFront::Distribution')) {
+      const id = d.props.DistributionConfig?.WebACLId;
+      if (id === undefined || id === '') out.fail(d.id, 'DistributionConfig.WebACLId is absent; expected a CLOUDFRONT web ACL');
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The control catalogue and its checks (DESIGN.md "The control catalogue"): re-exports, plus the
+// two entry points tests and the evidence report use.
+import { CONTROLS } from './catalogue';
+import type { CheckOptions, CheckResult, Finding } from './types';
+
+export * from './types';
+export * from './catalogue';
+export * as aws from './aws';
+
+/** Runs every control's AWS check on one synthesized CloudFormation template, in catalogue order. */
+export function checkAws(template: any, options: CheckOptions = {}): CheckResult[] {
+  return CONTROLS.flatMap((c) => (c.checks.aws ? [c.checks.aws(template, options)] : []));
+}
+
+/** Every finding of the failed results (empty when all passed or were not applicable). */
+export function failures(results: readonly CheckResult[]): Finding[] {
+  return results.filter((r) => r.status === 'fail').flatMap((r) => [...r.findings]);
+}
+
+/** Findings as one line each, `CONTROL resource: message`, for test output and reports. */
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.control} ${f.resource}: ${f.message}`).join('\n');
+}

@@ -1,0 +1,102 @@
+/** A cloud a control can be implemented and checked on. */
+export type Cloud = 'aws' | 'azure' | 'cloudflare';
+
+/** The ids of the controls in the catalogue (DESIGN.md "The control catalogue"). */
+export type ControlId =
+  | 'EDGE-TLS'
+  | 'WAF-MANAGED'
+  | 'WAF-REPUTATION'
+  | 'WAF-RATE-GLOBAL'
+  | 'WAF-RATE-CRITICAL'
+  | 'ORIGIN-LOCK'
+  | 'NET-TIERS'
+  | 'APP-FROM-GATEWAY'
+  | 'DB-FROM-APP'
+  | 'BASTION-SSH'
+  | 'ADMIN-MFA'
+  | 'ENC-REST'
+  | 'ENC-TRANSIT'
+  | 'STORAGE-PRIVATE'
+  | 'SECRETS'
+  | 'LOG-CENTRAL'
+  | 'LOG-RETENTION'
+  | 'DETECT-THREATS'
+  | 'HA-MULTIZONE'
+  | 'BACKUP'
+  | 'DR-REGION'
+  | 'DATA-RESIDENCY'
+  | 'ENV-SEPARATION'
+  | 'CDN-ASSETS';
+
+/** One way a synthesized template falls short of a control. */
+export interface Finding {
+  /** The control that is not met. */
+  readonly control: ControlId;
+  /** Logical id of the offending resource, or `(template)` when something is missing altogether. */
+  readonly resource: string;
+  /** What is wrong: the value found and the value expected. */
+  readonly message: string;
+}
+
+/** The outcome of one control's check on one template. */
+export interface CheckResult {
+  /** The control checked. */
+  readonly control: ControlId;
+  /**
+   * `fail` when there is at least one finding; `not-applicable` when the template holds none of the
+   * resource types the control concerns; `pass` otherwise.
+   */
+  readonly status: 'pass' | 'fail' | 'not-applicable';
+  /** Every shortfall found; empty unless `status` is `fail`. */
+  readonly findings: readonly Finding[];
+  /** Logical ids of the resources that carry the control (and were found compliant). */
+  readonly evidence: readonly string[];
+}
+
+/** Expectations a check can be tuned with (all optional; the defaults are the claim floors). */
+export interface CheckOptions {
+  /** Lowest log retention in days (claim B6). @default 30 */
+  readonly minLogRetentionDays?: number;
+  /** Highest log retention in days for CloudWatch log groups. @default - no upper bound */
+  readonly maxLogRetentionDays?: number;
+  /** Lowest database point-in-time-recovery retention in days (claim B10). @default 30 */
+  readonly minDatabaseBackupDays?: number;
+  /** Lowest retention of noncurrent object versions in data buckets, in days (claim B10). @default 90 */
+  readonly minFileRetentionDays?: number;
+  /** Broadest CIDR prefix allowed in the SSH allowlist. @default { ipv4: 24, ipv6: 48 } */
+  readonly maxAllowlistPrefix?: { readonly ipv4: number; readonly ipv6: number };
+  /**
+   * CloudTrail is managed outside this template (an organization trail): no trail, and no root-use
+   * metric filter on its log group, is required here. A trail that is present is still checked.
+   * @default false
+   */
+  readonly cloudTrailManaged?: boolean;
+  /**
+   * GuardDuty is managed outside this template (delegated administrator): no detector is required
+   * here. A detector that is present is still checked.
+   * @default false
+   */
+  readonly guardDutyManaged?: boolean;
+  /**
+   * Security Hub is managed outside this template: no hub or standards are required here.
+   * @default false
+   */
+  readonly securityHubManaged?: boolean;
+}
+
+/** A check of one control over one cloud's synthesized output. */
+export type Check = (template: any, options?: CheckOptions) => CheckResult;
+
+/** One claim of the catalogue, where it comes from, and its checks per cloud. */
+export interface Control {
+  /** Stable id, e.g. `EDGE-TLS`. */
+  readonly id: ControlId;
+  /** The claim, as it appears in DESIGN.md. */
+  readonly claim: string;
+  /** The CLAIMS.md ids the control makes true, e.g. `['A14', 'B3']`. */
+  readonly sources: readonly string[];
+  /** The check over each cloud's synthesized output; a cloud without a check is absent. */
+  readonly checks: Partial<Record<Cloud, Check>>;
+  /** Why a cloud has no template check yet, or what the check cannot see. */
+  readonly note?: string;
+}

@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CONTROLS, control } from '../../lib/controls';
+
+/** The catalogue table of DESIGN.md ("The control catalogue"), copied: id -> claim. */
+const DESIGN_TABLE: ReadonlyArray<readonly [string, string]> = [
+  ['EDGE-TLS', 'Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS'],
+  ['WAF-MANAGED', 'Managed WAF rules block OWASP-class attacks, SQL injection, malformed requests'],
+  ['WAF-REPUTATION', 'Bad-reputation and anonymizing sources are blocked; browser integrity checked'],
+  ['WAF-RATE-GLOBAL', 'Every client IP is rate limited'],
+  ['WAF-RATE-CRITICAL', 'Login, password reset and other critical endpoints have tighter limits'],
+  ['ORIGIN-LOCK', 'Origins accept traffic only from the edge'],
+  ['NET-TIERS', 'Public, app and data tiers are separate; only gateways and bastion are public'],
+  ['APP-FROM-GATEWAY', 'App hosts accept application traffic only from the load balancer/gateway'],
+  ['DB-FROM-APP', 'The database is reachable only from the app tier, never publicly, over TLS'],
+  ['BASTION-SSH', 'Admin SSH only via the bastion, per-user keys, no passwords, allowlisted IPs'],
+  ['ADMIN-MFA', 'Privileged cloud access requires MFA and is least-privilege'],
+  ['ENC-REST', 'Data at rest is AES-256 encrypted under customer-managed, rotated keys'],
+  ['ENC-TRANSIT', 'All connections, internal ones included, use TLS 1.2+'],
+  ['STORAGE-PRIVATE', 'Object storage blocks public access and is versioned'],
+  ['SECRETS', 'No secret appears in source or synth output'],
+  ['LOG-CENTRAL', 'Audit, network-flow, gateway and WAF logs are collected centrally'],
+  ['LOG-RETENTION', 'Logs are kept 30-180 days (configurable) and are tamper-evident'],
+  ['DETECT-THREATS', 'Threat detection and vulnerability scanning are on, alerting on-call'],
+  ['HA-MULTIZONE', 'Every tier spans >= 2 zones and replaces unhealthy instances'],
+  ['BACKUP', 'Daily backups, point-in-time recovery, 30-day DB / 90-day file retention'],
+  ['DR-REGION', 'Data replicated to a second region; RPO <= 1 h, RTO <= 4 h, documented failover'],
+  ['DATA-RESIDENCY', 'Each environment pins its regions; DR stays in the same jurisdiction'],
+  ['ENV-SEPARATION', 'Production and staging are separate stacks and accounts/subscriptions'],
+  ['CDN-ASSETS', 'Static assets are served through a CDN with a private origin and TLS 1.2+'],
+];
+
+/** CLAIMS.md ids: A1..A16 and B1..B13. */
+const CLAIM_ID = /^(A([1-9]|1[0-6])|B([1-9]|1[0-3]))$/;
+
+describe('control catalogue', () => {
+  it('lists every DESIGN.md catalogue row once, in order, with its claim', () => {
+    expect(CONTROLS.map((c) => [c.id, c.claim])).toEqual(DESIGN_TABLE);
+    expect(new Set(CONTROLS.map((c) => c.id)).size).toBe(CONTROLS.length);
+  });
+
+  it('matches the table in DESIGN.md when the shared design is beside the repository', () => {
+    const design = path.join(__dirname, '..', '..', '..', 'shared', 'DESIGN.md');
+    if (!existsSync(design)) {
+      console.log(`catalogue.test: ${design} is absent; compared with the copied table only`);
+      return;
+    }
+    const section = readFileSync(design, 'utf8').split('## The control catalogue')[1] ?? '';
+    const rows = [...section.matchAll(/^\| ([A-Z][A-Z-]+) \| (.+?) \|$/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(DESIGN_TABLE);
+  });
+
+  it('cites at least one CLAIMS.md id per control, each valid and listed once', () => {
+    for (const c of CONTROLS) {
+      expect(c.sources.length).toBeGreaterThan(0);
+      for (const s of c.sources) expect(s).toMatch(CLAIM_ID);
+      expect(new Set(c.sources).size).toBe(c.sources.length);
+    }
+  });
+
+  it('makes every claim of CLAIMS.md that infrastructure can carry true by some control', () => {
+    const cited = new Set(CONTROLS.flatMap((c) => c.sources));
+    // A1 (hosting choice) and A13 (application password policy) are not infrastructure controls.
+    const expected = [...Array.from({ length: 16 }, (_, i) => `A${i + 1}`), ...Array.from({ length: 13 }, (_, i) => `B${i + 1}`)].filter((id) => id !== 'A1' && id !== 'A13');
+    expect(expected.filter((id) => !cited.has(id))).toEqual([]);
+  });
+
+  it('has an AWS check for every control except the config-level ones, which explain why', () => {
+    const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
+    expect(withoutAws).toEqual(['ORIGIN-LOCK', 'DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
+    for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
+  });
+
+  it('finds a control by id and rejects unknown ids', () => {
+    expect(control('BACKUP').sources).toContain('B10');
+    expect(() => control('NOPE' as never)).toThrow(/received "NOPE"; expected one of EDGE-TLS/);
+  });
+});
