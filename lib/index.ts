@@ -19,3 +19,4 @@ export * from './aws/secure-bucket';
 export * from './aws/security-alerts';
 export * from './aws/static-assets-cdn';
 export * from './aws/threat-detection';
+export * from './controls';

@@ -1,0 +1,128 @@
+import { CONTROLS, checkAws, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
+import { defaultConfig, synthAws } from './support';
+
+// The control checks of lib/controls run over the real synthesized templates: every control the
+// AWS stacks carry must pass, and each weakening below must flip exactly the control it breaks.
+const config = defaultConfig();
+const { templates } = synthAws(config, { policy: false });
+
+const AWS_CHECKED = CONTROLS.filter((c) => c.checks.aws).map((c) => c.id);
+/** Controls the edge stack (CloudFront web ACL only) carries. */
+const EDGE_CONTROLS: ControlId[] = ['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'LOG-RETENTION'];
+
+function byControl(results: CheckResult[]): Record<string, CheckResult> {
+  return Object.fromEntries(results.map((r) => [r.control, r]));
+}
+
+describe.each(['staging', 'prod'])('control checks on %s', (env) => {
+  it('pass on the primary stack, every AWS-checked control applying', () => {
+    const results = checkAws(templates[`${env}-aws-primary`], { minDatabaseBackupDays: config.environments[env].backup.databaseRetentionDays });
+    expect(formatFindings(failures(results))).toBe('');
+    const status = byControl(results);
+    for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
+  });
+
+  it('pass on the edge stack, where only the web ACL controls apply', () => {
+    const results = byControl(checkAws(templates[`${env}-aws-edge`]));
+    expect(formatFindings(failures(Object.values(results)))).toBe('');
+    for (const id of EDGE_CONTROLS) expect({ id, status: results[id].status }).toEqual({ id, status: 'pass' });
+    expect(results['DB-FROM-APP'].status).toBe('not-applicable');
+  });
+});
+
+type Template = { Resources: Record<string, any> };
+const resources = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const first = (t: Template, type: string, where: (r: any) => boolean = () => true) => {
+  const found = resources(t, type).find(([, r]) => where(r));
+  if (!found) throw new Error(`no ${type} in the template`);
+  return found[1];
+};
+const regionalAcl = (t: Template) => first(t, 'AWS::WAFv2::WebACL', (r) => r.Properties.Scope === 'REGIONAL');
+
+/** Each weakening a reviewer must never miss, and the control that must then fail. */
+const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
+  ['a critical-path rate limit loosened above the global one', 'WAF-RATE-CRITICAL', (t) => {
+    regionalAcl(t).Properties.Rules[0].Statement.RateBasedStatement.Limit = 100000;
+  }],
+  ['the global rate rule removed', 'WAF-RATE-GLOBAL', (t) => {
+    const acl = regionalAcl(t);
+    acl.Properties.Rules = acl.Properties.Rules.filter((r: any) => r.Name !== 'rate-all');
+  }],
+  ['the core rule set switched to count', 'WAF-MANAGED', (t) => {
+    const rule = regionalAcl(t).Properties.Rules.find((r: any) => r.Name === 'AWSManagedRulesCommonRuleSet');
+    rule.OverrideAction = { Count: {} };
+  }],
+  ['the IP reputation list removed', 'WAF-REPUTATION', (t) => {
+    const acl = regionalAcl(t);
+    acl.Properties.Rules = acl.Properties.Rules.filter((r: any) => r.Name !== 'AWSManagedRulesAmazonIpReputationList');
+  }],
+  ['port 22 opened to the world on the bastion', 'BASTION-SSH', (t) => {
+    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => /Bastion/.test(r.Properties.GroupDescription));
+    sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 22, ToPort: 22 });
+  }],
+  ['the app port opened to a CIDR', 'APP-FROM-GATEWAY', (t) => {
+    const sg = Object.keys(t.Resources).find((id) => t.Resources[id].Type === 'AWS::EC2::SecurityGroup' && /^App tier/.test(t.Resources[id].Properties.GroupDescription))!;
+    t.Resources.WeakAppIngress = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443 } };
+  }],
+  ['the database made public', 'DB-FROM-APP', (t) => {
+    first(t, 'AWS::RDS::DBInstance').Properties.PubliclyAccessible = true;
+  }],
+  ['rds.force_ssl turned off', 'ENC-TRANSIT', (t) => {
+    first(t, 'AWS::RDS::DBParameterGroup').Properties.Parameters['rds.force_ssl'] = '0';
+  }],
+  ['the HTTPS listener on a TLS 1.0 policy', 'EDGE-TLS', (t) => {
+    first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.SslPolicy = 'ELBSecurityPolicy-2016-08';
+  }],
+  ['encryption removed from the data bucket', 'ENC-REST', (t) => {
+    const bucket = first(t, 'AWS::S3::Bucket', (r) => r.Properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm === 'aws:kms');
+    delete bucket.Properties.BucketEncryption;
+  }],
+  ['key rotation turned off', 'ENC-REST', (t) => {
+    first(t, 'AWS::KMS::Key').Properties.EnableKeyRotation = false;
+  }],
+  ['public access allowed on a bucket', 'STORAGE-PRIVATE', (t) => {
+    first(t, 'AWS::S3::Bucket').Properties.PublicAccessBlockConfiguration.RestrictPublicBuckets = false;
+  }],
+  ['a literal database password', 'SECRETS', (t) => {
+    const db = first(t, 'AWS::RDS::DBInstance');
+    delete db.Properties.ManageMasterUserPassword;
+    db.Properties.MasterUserPassword = 'hunter2hunter2';
+  }],
+  ['MFA dropped from the admin role', 'ADMIN-MFA', (t) => {
+    const role = first(t, 'AWS::IAM::Role', (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('MultiFactorAuthPresent'));
+    for (const s of role.Properties.AssumeRolePolicyDocument.Statement) delete s.Condition;
+  }],
+  ['trail log-file validation turned off', 'LOG-CENTRAL', (t) => {
+    first(t, 'AWS::CloudTrail::Trail').Properties.EnableLogFileValidation = false;
+  }],
+  ['a log group kept one week', 'LOG-RETENTION', (t) => {
+    first(t, 'AWS::Logs::LogGroup').Properties.RetentionInDays = 7;
+  }],
+  ['GuardDuty disabled', 'DETECT-THREATS', (t) => {
+    first(t, 'AWS::GuardDuty::Detector').Properties.Enable = false;
+  }],
+  ['the app tier shrunk to one instance', 'HA-MULTIZONE', (t) => {
+    first(t, 'AWS::AutoScaling::AutoScalingGroup').Properties.MinSize = '1';
+  }],
+  ['database backups kept one week', 'BACKUP', (t) => {
+    first(t, 'AWS::RDS::DBInstance').Properties.BackupRetentionPeriod = 7;
+  }],
+  ['the database deletable by a stack update', 'BACKUP', (t) => {
+    const db = first(t, 'AWS::RDS::DBInstance');
+    db.DeletionPolicy = 'Delete';
+    db.UpdateReplacePolicy = 'Delete';
+  }],
+  ['the CDN accepting TLS 1.0', 'CDN-ASSETS', (t) => {
+    first(t, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion = 'TLSv1';
+  }],
+];
+
+describe('control checks on a weakened prod-aws-primary', () => {
+  it.each(WEAKENINGS)('fail when %s (%s)', (_what, control, weaken) => {
+    const template = JSON.parse(JSON.stringify(templates['prod-aws-primary']));
+    weaken(template);
+    const result = byControl(checkAws(template))[control];
+    expect(result.status).toBe('fail');
+    expect(result.findings.length).toBeGreaterThan(0);
+  });
+});
