@@ -41,6 +41,16 @@ export interface AppGatewayProps {
   /** Path of the app's health check. */
   readonly healthCheckPath: string;
   /**
+   * HSTS max-age sent on every HTTPS response; at least one year (control EDGE-TLS, claim A14).
+   * @default 2 years
+   */
+  readonly hstsMaxAge?: Duration;
+  /**
+   * Adds `preload` to HSTS. Only once every subdomain serves HTTPS: preload lists are slow to leave.
+   * @default false
+   */
+  readonly hstsPreload?: boolean;
+  /**
    * Deletion protection of the load balancer.
    * @default true
    */
@@ -68,6 +78,10 @@ export class AppGateway extends Construct {
     const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS;
     if (!ACCEPTED_TLS_POLICIES.includes(sslPolicy)) {
       throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS 1.2+ policy with TLS 1.3: ${ACCEPTED_TLS_POLICIES.join(', ')}`);
+    }
+    const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
+    if (hstsMaxAge.toSeconds() < 31536000) {
+      throw new Error(`AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least one year (31536000 s)`);
     }
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -113,6 +127,14 @@ export class AppGateway extends Construct {
       open: false,
       defaultTargetGroups: [this.targetGroup],
     });
+    // The ALB adds HSTS and browser-hardening headers to every HTTPS response itself, so the claim
+    // holds whatever the app behind it sends (control EDGE-TLS).
+    (this.httpsListener.node.defaultChild as elbv2.CfnListener).listenerAttributes = [
+      { key: 'routing.http.response.strict_transport_security.header_value', value: `max-age=${hstsMaxAge.toSeconds()}; includeSubDomains${props.hstsPreload ? '; preload' : ''}` },
+      { key: 'routing.http.response.x_content_type_options.header_value', value: 'nosniff' },
+      { key: 'routing.http.response.x_frame_options.header_value', value: 'DENY' },
+      { key: 'routing.http.response.server.enabled', value: 'false' },
+    ];
     const http = this.loadBalancer.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,

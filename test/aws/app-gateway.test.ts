@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -27,6 +28,8 @@ const locked = new AppGateway(stack, 'Locked', {
   healthCheckPath: '/healthz',
   allowedSources: [ec2.Peer.ipv4('198.51.100.0/24'), ec2.Peer.ipv6('2001:db8::/32')],
   sslPolicy: elbv2.SslPolicy.TLS13_13,
+  hstsMaxAge: Duration.days(365),
+  hstsPreload: true,
 });
 const template = Template.fromStack(stack);
 
@@ -64,7 +67,19 @@ describe('AppGateway', () => {
       SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
       Certificates: [{ CertificateArn: CERT }],
       DefaultActions: [{ Type: 'forward', TargetGroupArn: ref(gateway.targetGroup) }],
+      ListenerAttributes: [
+        { Key: 'routing.http.response.strict_transport_security.header_value', Value: 'max-age=63072000; includeSubDomains' },
+        { Key: 'routing.http.response.x_content_type_options.header_value', Value: 'nosniff' },
+        { Key: 'routing.http.response.x_frame_options.header_value', Value: 'DENY' },
+        { Key: 'routing.http.response.server.enabled', Value: 'false' },
+      ],
     });
+  });
+
+  it('adds preload to HSTS only when asked', () => {
+    const hsts = (g: AppGateway) => listenersOf(g).find((l) => l.Protocol === 'HTTPS')!.ListenerAttributes[0].Value;
+    expect(hsts(gateway)).not.toContain('preload');
+    expect(hsts(locked)).toBe('max-age=31536000; includeSubDomains; preload');
   });
 
   it('answers HTTP on 80 only with a permanent redirect to HTTPS', () => {
@@ -152,6 +167,10 @@ describe('AppGateway', () => {
         );
       },
     );
+
+    it('fails when HSTS max-age is under a year', () => {
+      expect(() => new AppGateway(scratch, id(), props({ hstsMaxAge: Duration.days(364) }))).toThrow(/AppGateway\.hstsMaxAge: received 31449600 s; expected at least one year \(31536000 s\)/);
+    });
 
     it.each(ACCEPTED_TLS_POLICIES)('accepts %s', (sslPolicy) => {
       expect(() => new AppGateway(scratch, id(), props({ sslPolicy }))).not.toThrow();

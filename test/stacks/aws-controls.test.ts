@@ -73,6 +73,9 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   ['the HTTPS listener on a TLS 1.0 policy', 'EDGE-TLS', (t) => {
     first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.SslPolicy = 'ELBSecurityPolicy-2016-08';
   }],
+  ['HSTS dropped from the load balancer', 'EDGE-TLS', (t) => {
+    delete first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.ListenerAttributes;
+  }],
   ['encryption removed from the data bucket', 'ENC-REST', (t) => {
     const bucket = first(t, 'AWS::S3::Bucket', (r) => r.Properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm === 'aws:kms');
     delete bucket.Properties.BucketEncryption;

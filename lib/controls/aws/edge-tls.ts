@@ -44,6 +44,7 @@ export function checkEdgeTls(template: CfnTemplate): CheckResult {
         if (!ALB_TLS_POLICIES.includes(p.SslPolicy)) {
           out.fail(listener.id, `SslPolicy is ${show(p.SslPolicy)}; expected one of ${ALB_TLS_POLICIES.join(', ')}`);
         }
+        checkListenerHsts(out, listener.id, attribute(p.ListenerAttributes, 'routing.http.response.strict_transport_security.header_value'));
       } else if (p.Protocol === 'HTTP') {
         const actions = list(p.DefaultActions);
         if (actions.length === 0) out.fail(listener.id, 'HTTP listener has no default action; expected a redirect to HTTPS');
@@ -74,6 +75,15 @@ export function checkEdgeTls(template: CfnTemplate): CheckResult {
   for (const d of distributions) out.within(d.id, () => checkViewerTls(out, template, d));
 
   return out.result(listeners.length + lbs.length + distributions.length > 0);
+}
+
+/** HSTS sent by the load balancer itself: max-age of a year or more, and includeSubDomains. */
+function checkListenerHsts(out: Outcome, id: string, value: unknown): void {
+  const text = typeof value === 'string' ? value : '';
+  const maxAge = Number(/max-age=(\d+)/i.exec(text)?.[1] ?? NaN);
+  if (!(maxAge >= MIN_HSTS_MAX_AGE_SECONDS) || !/includeSubDomains/i.test(text)) {
+    out.fail(id, `listener attribute routing.http.response.strict_transport_security.header_value is ${show(value)}; expected "max-age=${MIN_HSTS_MAX_AGE_SECONDS} or more; includeSubDomains"`);
+  }
 }
 
 function checkRedirect(out: Outcome, id: string, action: any): void {
