@@ -40,8 +40,8 @@ describe('policy gates', () => {
   it('fail the synth on an unacknowledged violation', () => {
     const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'gate-')) });
     const stack = new Stack(app, 'Weak', { env: { account: '111111111111', region: 'eu-west-1' } });
-    // An unencrypted, unversioned, unlogged bucket: several packs must reject it.
-    new s3.Bucket(stack, 'Weak', { encryption: s3.BucketEncryption.UNENCRYPTED });
+    // A bucket with S3 defaults only (no KMS key, no versioning, no access logs): several packs must reject it.
+    new s3.Bucket(stack, 'Weak');
     addPolicyChecks(app);
     let report = '';
     try {
