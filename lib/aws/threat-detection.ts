@@ -39,8 +39,8 @@ export const SECURITY_HUB_STANDARDS = {
 /**
  * Threat detection (control DETECT-THREATS; claims A2, A3, A4, A5, B7): GuardDuty with S3 data
  * events and EBS malware scanning, Security Hub with the AWS Foundational Security Best Practices
- * and CIS standards, and an EventBridge rule that sends high-severity GuardDuty findings to the
- * alert topic. Findings are raised whether or not this stack created the services, so the alert
+ * and CIS standards, and EventBridge rules that send high-severity GuardDuty findings and new
+ * critical or high Security Hub findings to the alert topic. Findings are raised whether or not this stack created the services, so the alert
  * rule is always present.
  */
 export class ThreatDetection extends Construct {
@@ -86,6 +86,25 @@ export class ThreatDetection extends Construct {
       },
       targets: [new targets.SnsTopic(props.alertTopic)],
     });
-    acknowledge(rule, 'EventBridge retries delivery to the topic for 24 hours, and every finding also stays in GuardDuty and Security Hub, the systems of record; a dead-letter queue would add a queue nobody watches.', nagRule('EventBusDLQ', ['Serverless']));
+    // Security Hub aggregates GuardDuty, Inspector, IAM Access Analyzer and its own standard
+    // checks: new critical and high findings page on-call too (claims A4, A5, B7).
+    const hubRule = new events.Rule(this, 'CriticalSecurityHubFindings', {
+      description: 'New critical and high Security Hub findings page on-call',
+      eventPattern: {
+        source: ['aws.securityhub'],
+        detailType: ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            Severity: { Label: ['CRITICAL', 'HIGH'] },
+            Workflow: { Status: ['NEW'] },
+            RecordState: ['ACTIVE'],
+          },
+        },
+      },
+      targets: [new targets.SnsTopic(props.alertTopic)],
+    });
+    for (const r of [rule, hubRule]) {
+      acknowledge(r, 'EventBridge retries delivery to the topic for 24 hours, and every finding also stays in GuardDuty and Security Hub, the systems of record; a dead-letter queue would add a queue nobody watches.', nagRule('EventBusDLQ', ['Serverless']));
+    }
   }
 }

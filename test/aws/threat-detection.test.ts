@@ -41,6 +41,20 @@ describe('ThreatDetection', () => {
     });
   });
 
+  it('pages on-call for new, active critical and high Security Hub findings', () => {
+    for (const t of [created, managed]) {
+      expect(resourceOf(template, t.node.findChild('CriticalSecurityHubFindings')).Properties).toMatchObject({
+        EventPattern: {
+          source: ['aws.securityhub'],
+          'detail-type': ['Security Hub Findings - Imported'],
+          detail: { findings: { Severity: { Label: ['CRITICAL', 'HIGH'] }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] } },
+        },
+        State: 'ENABLED',
+        Targets: [expect.objectContaining({ Arn: ref(topic) })],
+      });
+    }
+  });
+
   it('lets EventBridge publish to the topic', () => {
     const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy');
     expect(policies).toHaveLength(1);
