@@ -170,6 +170,9 @@ export class AwsPrimaryStack extends Stack {
       alertTopic: this.alerts.topic,
       guardDuty: config.aws.accountServices.guardDuty,
       securityHub: config.aws.accountServices.securityHub,
+      inspector: config.aws.accountServices.inspector,
+      logsKey: this.keys.logs,
+      logRetention: retention,
     });
     new AdminRole(this, 'AdminRole');
 

@@ -1,9 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, nagRule } from './acknowledge';
 
@@ -23,6 +27,20 @@ export interface ThreatDetectionProps {
    * @default 'create'
    */
   readonly securityHub?: 'create' | 'managed';
+  /**
+   * `create` enables Amazon Inspector EC2 and ECR scanning in this account and region (there is
+   * no CloudFormation resource for it, so a deployment-time API call does it); `managed` leaves
+   * it to the organization's delegated administrator.
+   * @default 'create'
+   */
+  readonly inspector?: 'create' | 'managed';
+  /**
+   * Days the Inspector enabler's own log group keeps events.
+   * @default 90
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /** Key encrypting the Inspector enabler's log group. */
+  readonly logsKey: kms.IKey;
   /**
    * Lowest GuardDuty severity that pages on-call (GuardDuty's scale: 7 is High).
    * @default 7
@@ -48,6 +66,8 @@ export class ThreatDetection extends Construct {
   readonly detector?: guardduty.CfnDetector;
   /** The Security Hub hub, when created here. */
   readonly hub?: securityhub.CfnHub;
+  /** The deployment-time call that enables Inspector, when created here. */
+  readonly inspectorEnabler?: cr.AwsCustomResource;
 
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
     super(scope, id);
@@ -76,6 +96,9 @@ export class ThreatDetection extends Construct {
         });
         standard.addResourceDependency(this.hub);
       }
+    }
+    if ((props.inspector ?? 'create') === 'create') {
+      this.inspectorEnabler = this.enableInspector(props.logsKey, props.logRetention ?? logs.RetentionDays.THREE_MONTHS);
     }
     const rule = new events.Rule(this, 'HighSeverityFindings', {
       description: `GuardDuty findings of severity ${severity} or more page on-call`,
@@ -106,5 +129,48 @@ export class ThreatDetection extends Construct {
     for (const r of [rule, hubRule]) {
       acknowledge(r, 'EventBridge retries delivery to the topic for 24 hours, and every finding also stays in GuardDuty and Security Hub, the systems of record; a dead-letter queue would add a queue nobody watches.', nagRule('EventBusDLQ', ['Serverless']));
     }
+  }
+
+  /**
+   * Enables Inspector scanning of EC2 instances and ECR images (claim A3). The call is idempotent
+   * and is not reversed on stack deletion: removing the stack must not silently stop scanning.
+   */
+  private enableInspector(logsKey: kms.IKey, retention: logs.RetentionDays): cr.AwsCustomResource {
+    const stack = Stack.of(this);
+    const logGroup = new logs.LogGroup(this, 'InspectorEnablerLogs', { encryptionKey: logsKey, retention, removalPolicy: RemovalPolicy.RETAIN });
+    const call: cr.AwsSdkCall = {
+      service: 'Inspector2',
+      action: 'enable',
+      parameters: { accountIds: [stack.account], resourceTypes: ['EC2', 'ECR'] },
+      physicalResourceId: cr.PhysicalResourceId.of(`inspector-${stack.account}-${stack.region}`),
+    };
+    const enabler = new cr.AwsCustomResource(this, 'InspectorEnabler', {
+      onCreate: call,
+      onUpdate: call,
+      installLatestAwsSdk: false,
+      logGroup,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['inspector2:Enable'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          actions: ['iam:CreateServiceLinkedRole'],
+          resources: [`arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`],
+          conditions: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
+        }),
+      ]),
+    });
+    // The handler is CDK's provider for AWS API calls: it runs only when CloudFormation creates
+    // or updates this resource, makes one call, and holds no data.
+    const handler = (enabler.grantPrincipal as iam.Role).node.scope!;
+    const once = 'CDK\'s deployment-time handler for one Inspector API call: CloudFormation invokes it synchronously on create or update, a failure fails the deployment visibly, and it holds no data';
+    acknowledge(handler, `${once}; a VPC attachment would only add a NAT dependency.`, nagRule('LambdaInsideVPC', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']));
+    acknowledge(handler, `${once}; there is no asynchronous event to dead-letter.`, [...nagRule('LambdaDLQ', ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless'])]);
+    acknowledge(handler, `${once}; it runs once per deployment, so reserved concurrency would protect nothing.`, nagRule('LambdaConcurrency', ['HIPAA.Security', 'NIST.800.53.R5']));
+    acknowledge(handler, `${once}; the call itself is recorded by CloudTrail, which is the trace that matters.`, nagRule('LambdaTracing', ['Serverless']));
+    acknowledge(handler, `${once}; its memory size is set by CDK for the SDK it loads.`, nagRule('LambdaDefaultMemorySize', ['Serverless']));
+    acknowledge(handler, 'AWSLambdaBasicExecutionRole only lets the CDK handler write its own logs; the Inspector permission is a separate, narrow statement.', [
+      'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    ]);
+    acknowledge(enabler, 'inspector2:Enable acts on the account and supports no resource-level permissions, so its statement must name "*"; the service-linked-role statement is scoped to the Inspector role.', ['AwsSolutions::AwsSolutions-IAM5[Resource::*]']);
+    return enabler;
   }
 }

@@ -194,8 +194,9 @@ const awsSchema = z.strictObject({
       cloudTrail: accountService.describe('Organization trail already records this account: "managed".'),
       guardDuty: accountService.describe('GuardDuty detector: "create" here, or "managed" by a delegated administrator.'),
       securityHub: accountService.describe('Security Hub with FSBP and CIS standards: "create" or "managed".'),
+      inspector: accountService.describe('Inspector EC2 and ECR vulnerability scanning: "create" enables it for this account, or "managed" by a delegated administrator.'),
     })
-    .default({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create' })
+    .default({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create' })
     .describe('Account-wide services an organization may already run centrally.'),
   app: z
     .strictObject({

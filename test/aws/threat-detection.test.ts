@@ -1,12 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SECURITY_HUB_STANDARDS, ThreatDetection } from '../../lib/aws/threat-detection';
 import { ENV, acknowledgements, idSource, logicalId, ref, resourceOf, resourcesOfType, testStack } from './support';
 
 const stack = testStack();
 const topic = new sns.Topic(stack, 'Alerts');
-const created = new ThreatDetection(stack, 'Created', { alertTopic: topic });
-const managed = new ThreatDetection(stack, 'Managed', { alertTopic: topic, guardDuty: 'managed', securityHub: 'managed', alertSeverity: 5 });
+const logsKey = new kms.Key(stack, 'LogsKey');
+const created = new ThreatDetection(stack, 'Created', { alertTopic: topic, logsKey });
+const managed = new ThreatDetection(stack, 'Managed', { alertTopic: topic, logsKey, guardDuty: 'managed', securityHub: 'managed', inspector: 'managed', alertSeverity: 5 });
 const template = Template.fromStack(stack);
 
 const ruleOf = (t: ThreatDetection) => resourceOf(template, t.node.findChild('HighSeverityFindings')).Properties;
@@ -55,6 +57,23 @@ describe('ThreatDetection', () => {
     }
   });
 
+  it('enables Inspector EC2 and ECR scanning once per account and region, and never disables it', () => {
+    const calls = resourcesOfType(template, 'Custom::AWS').map(([, r]) => r.Properties);
+    expect(calls).toHaveLength(1);
+    const create = JSON.parse(calls[0].Create['Fn::Join'] ? calls[0].Create['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : 'X')).join('') : calls[0].Create);
+    expect(create).toMatchObject({ service: 'Inspector2', action: 'enable', parameters: { resourceTypes: ['EC2', 'ECR'] } });
+    expect(calls[0].Delete).toBeUndefined();
+    expect(created.inspectorEnabler).toBeDefined();
+    expect(managed.inspectorEnabler).toBeUndefined();
+  });
+
+  it('grants the Inspector enabler only inspector2:Enable and the Inspector service-linked role', () => {
+    const policies = resourcesOfType(template, 'AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument.Statement).filter((s: any[]) => JSON.stringify(s).includes('inspector2'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0].map((s: any) => s.Action)).toEqual(['inspector2:Enable', 'iam:CreateServiceLinkedRole']);
+    expect(policies[0][1].Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } });
+  });
+
   it('lets EventBridge publish to the topic', () => {
     const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy');
     expect(policies).toHaveLength(1);
@@ -88,13 +107,13 @@ describe('ThreatDetection', () => {
     const id = idSource();
 
     it.each([0, 0.9, 9, 10, NaN])('fails when alertSeverity is %p', (alertSeverity) => {
-      expect(() => new ThreatDetection(scratch, id(), { alertTopic: scratchTopic, guardDuty: 'managed', securityHub: 'managed', alertSeverity })).toThrow(
+      expect(() => new ThreatDetection(scratch, id(), { alertTopic: scratchTopic, logsKey, guardDuty: 'managed', securityHub: 'managed', inspector: 'managed', alertSeverity })).toThrow(
         new RegExp(`ThreatDetection\\.alertSeverity: received ${alertSeverity}; expected a GuardDuty severity from 1 to 8\\.9`),
       );
     });
 
     it.each([1, 8.9])('accepts alertSeverity %p', (alertSeverity) => {
-      expect(() => new ThreatDetection(scratch, id(), { alertTopic: scratchTopic, guardDuty: 'managed', securityHub: 'managed', alertSeverity })).not.toThrow();
+      expect(() => new ThreatDetection(scratch, id(), { alertTopic: scratchTopic, logsKey, guardDuty: 'managed', securityHub: 'managed', inspector: 'managed', alertSeverity })).not.toThrow();
     });
   });
 });

@@ -10,7 +10,7 @@ beforeAll(() => {
   result = synthAws(config, { policy: false });
   const raw = rawDefaultConfig();
   delete raw.environments.prod;
-  raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed' };
+  raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed', inspector: 'managed' };
   managed = synthAws(parseConfig(raw), { policy: false });
 });
 
@@ -90,10 +90,11 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
 describe('account services managed by the organization', () => {
   const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
 
-  it('creates no trail, detector or hub, but still pages on-call for high-severity findings', () => {
+  it('creates no trail, detector, hub or Inspector enabler, but still pages on-call for high-severity findings', () => {
     template().resourceCountIs('AWS::CloudTrail::Trail', 0);
     template().resourceCountIs('AWS::GuardDuty::Detector', 0);
     template().resourceCountIs('AWS::SecurityHub::Hub', 0);
+    template().resourceCountIs('Custom::AWS', 0);
     template().hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] } });
   });
 
@@ -102,5 +103,6 @@ describe('account services managed by the organization', () => {
     created.resourceCountIs('AWS::CloudTrail::Trail', 1);
     created.resourceCountIs('AWS::GuardDuty::Detector', 1);
     created.resourceCountIs('AWS::SecurityHub::Hub', 1);
+    created.resourceCountIs('Custom::AWS', 1);
   });
 });
