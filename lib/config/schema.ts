@@ -196,7 +196,7 @@ const awsSchema = z.strictObject({
       securityHub: accountService.describe('Security Hub with FSBP and CIS standards: "create" or "managed".'),
       inspector: accountService.describe('Inspector EC2 and ECR vulnerability scanning: "create" enables it for this account, or "managed" by a delegated administrator.'),
     })
-    .default({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create' })
+    .prefault({})
     .describe('Account-wide services an organization may already run centrally.'),
   app: z
     .strictObject({
@@ -211,7 +211,7 @@ const awsSchema = z.strictObject({
       minCapacity: z.number().int().min(2, 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)').default(2),
       maxCapacity: z.number().int().min(2, 'must be at least 2').max(100, 'must be at most 100').default(6),
     })
-    .default({ instanceTypes: ['m7i.large', 'm7a.large'], port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 })
+    .prefault({})
     .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity; raise maxCapacity', path: ['maxCapacity'] }),
   database: z
     .strictObject({
@@ -219,7 +219,7 @@ const awsSchema = z.strictObject({
       allocatedStorageGiB: z.number().int().min(20, 'must be at least 20 GiB').max(65536, 'must be at most 65536 GiB').default(50),
       maxAllocatedStorageGiB: z.number().int().min(20, 'must be at least 20 GiB').max(65536, 'must be at most 65536 GiB').default(200),
     })
-    .default({ instanceType: 't4g.medium', allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 })
+    .prefault({})
     .refine((d) => d.maxAllocatedStorageGiB >= d.allocatedStorageGiB, { message: 'must be at least allocatedStorageGiB; raise it', path: ['maxAllocatedStorageGiB'] }),
   cdn: z
     .strictObject({
@@ -252,16 +252,7 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
           .describe('Stricter per-IP limits on login, password reset, sign-up and token endpoints (control WAF-RATE-CRITICAL).'),
         extraManagedRuleGroups: z.array(z.enum(OPTIONAL_AWS_MANAGED_RULE_GROUPS)).default([]).describe('AWS managed rule groups added to the always-on baseline groups.'),
       })
-      .default({
-        globalRateLimit: { limit: 2000, windowSeconds: 300 },
-        criticalPaths: [
-          { name: 'login', pathPrefix: '/login', limit: 100, windowSeconds: 300 },
-          { name: 'password-reset', pathPrefix: '/password/reset', limit: 20, windowSeconds: 300 },
-          { name: 'signup', pathPrefix: '/signup', limit: 50, windowSeconds: 300 },
-          { name: 'token', pathPrefix: '/oauth/token', limit: 300, windowSeconds: 300 },
-        ],
-        extraManagedRuleGroups: [],
-      })
+      .prefault({})
       .superRefine((waf, ctx) => guarded(() => {
         const globalPerSecond = waf.globalRateLimit.limit / waf.globalRateLimit.windowSeconds;
         const names = new Map<string, number>();
@@ -303,7 +294,7 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
           .default(180)
           .describe('Days CloudTrail log files are locked (S3 Object Lock, compliance mode) and kept.'),
       })
-      .default({ retentionDays: 90, auditRetentionDays: 180 }),
+      .prefault({}),
     backup: z
       .strictObject({
         databaseRetentionDays: z
@@ -321,7 +312,7 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
           .default(90)
           .describe('Days noncurrent object versions are kept before expiry.'),
       })
-      .default({ databaseRetentionDays: 30, fileRetentionDays: 90 }),
+      .prefault({}),
     alerts: z.strictObject({
       emails: z.array(z.email('must be an e-mail address')).min(1, 'must list at least one on-call address (control DETECT-THREATS)').describe('Addresses subscribed to the alert topic.'),
       smsNumbers: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15555550100')).default([]).describe('Phone numbers subscribed to the alert topic by SMS.'),
@@ -335,11 +326,11 @@ const guardrailsSchema = z
         ipv4: z.number().int().min(8, 'must be between 8 and 32 (/0 is never accepted)').max(32, 'must be between 8 and 32').default(24),
         ipv6: z.number().int().min(16, 'must be between 16 and 128 (/0 is never accepted)').max(128, 'must be between 16 and 128').default(48),
       })
-      .default({ ipv4: 24, ipv6: 48 })
+      .prefault({})
       .describe('Broadest allowlist entries accepted, as prefix lengths.'),
     minRsaBits: z.number().int().min(3072, 'must be at least 3072 (NIST SP 800-57 for use beyond 2030)').max(16384, 'must be at most 16384').default(3072).describe('Smallest RSA SSH key accepted.'),
   })
-  .default({ maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 });
+  .prefault({});
 
 /** The guardrails part alone; read first because it parameterizes the rest of the schema. */
 export const GuardrailsSchema = z.looseObject({ guardrails: guardrailsSchema });

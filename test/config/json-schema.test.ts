@@ -70,7 +70,10 @@ describe('renderSchema', () => {
   test('describes the input: settings with a default are optional', () => {
     expect(schema.required).toEqual(['project', 'environments']);
     expect(environment.required).toEqual(['production', 'residency', 'aws', 'bastion', 'alerts']);
-    expect(environment.properties!.logging.default).toEqual({ retentionDays: 90, auditRetentionDays: 180 });
+    // An omitted section is filled from its fields' own defaults, which editors show per field.
+    expect(environment.properties!.logging.default).toEqual({});
+    expect(environment.properties!.logging.properties!.retentionDays.default).toBe(90);
+    expect(environment.properties!.logging.properties!.auditRetentionDays.default).toBe(180);
   });
 
   test('carries the descriptions of the zod schema for editors', () => {
