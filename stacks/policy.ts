@@ -10,12 +10,6 @@ import {
 } from 'cdk-nag';
 
 /**
- * Control Tower proactive controls that conflict with a stated claim or design; each is listed in
- * the README with its reason. Everything else runs and fails the synth.
- */
-export const DISABLED_GUARD_RULES: Readonly<Record<string, string>> = {};
-
-/**
  * Runs every cdk-nag 3 pack and the Control Tower Guard rules on every AWS stack of `app`; any
  * unacknowledged finding fails the synth. Acknowledgements are written into the template
  * metadata so reviewers see them in the synth diff.
@@ -29,6 +23,7 @@ export function addPolicyChecks(app: App): void {
     new NIST80053R5Checks(app, props),
     new PCIDSS321Checks(app, props),
     new ServerlessChecks(app, props),
-    new CfnGuardValidator({ disabledRules: Object.keys(DISABLED_GUARD_RULES) }),
+    // Every Control Tower rule runs; conflicts with a stated claim are acknowledged per resource.
+    new CfnGuardValidator(),
   );
 }
