@@ -21,7 +21,7 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS',
     sources: ['A7', 'A14', 'B3'],
     checks: { aws: checkEdgeTls },
-    note: 'AWS: the ALB cannot add HSTS itself; HSTS on the ALB path comes from the app or the edge (Cloudflare).',
+    note: 'AWS: the ALB adds HSTS through its HTTPS listener attributes; CloudFront through a response-headers policy.',
   },
   {
     id: 'WAF-MANAGED',
