@@ -53,7 +53,7 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Origins accept traffic only from the edge',
     sources: ['A2', 'A12'],
     checks: {},
-    note: 'No AWS template check yet: whether the gateway admits only the edge ranges depends on the config (Cloudflare in front or not); checked at config level.',
+    note: 'Not built yet (Cloudflare issue): the gateway admits 80/443 from anywhere until the edge ranges are configured; no check yet.',
   },
   {
     id: 'NET-TIERS',
@@ -127,7 +127,7 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Threat detection and vulnerability scanning are on, alerting on-call',
     sources: ['A2', 'A3', 'A4', 'A5', 'B7', 'B13'],
     checks: { aws: checkDetectThreats },
-    note: 'AWS: Inspector v2 cannot be enabled by CloudFormation, so vulnerability scanning is not visible in the template.',
+    note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it.',
   },
   {
     id: 'HA-MULTIZONE',

@@ -82,6 +82,12 @@ export interface CheckOptions {
    * @default false
    */
   readonly securityHubManaged?: boolean;
+  /**
+   * Amazon Inspector is enabled outside this template (delegated administrator): no enabling call
+   * is required here.
+   * @default false
+   */
+  readonly inspectorManaged?: boolean;
 }
 
 /** A check of one control over one cloud's synthesized output. */

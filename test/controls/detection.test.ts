@@ -17,10 +17,21 @@ describe('DETECT-THREATS (AWS)', () => {
 
   it('accepts services managed elsewhere when the options say so', () => {
     const t = weakened((t) => {
-      for (const id of ['Detector', 'GuardDutyFindings', 'Hub', 'StandardFsbp', 'StandardCis']) delete t.Resources[id];
+      for (const id of ['Detector', 'GuardDutyFindings', 'Hub', 'StandardFsbp', 'StandardCis', 'InspectorEnabler']) delete t.Resources[id];
     });
     expectFinding(checkDetectThreats(t), '(template)', /no AWS::GuardDuty::Detector/);
-    expectPass(checkDetectThreats(t, { guardDutyManaged: true, securityHubManaged: true }));
+    expectPass(checkDetectThreats(t, { guardDutyManaged: true, securityHubManaged: true, inspectorManaged: true }));
+  });
+
+  it('fails without the call that enables Inspector, unless Inspector is managed elsewhere', () => {
+    const t = weakened((t) => delete t.Resources.InspectorEnabler);
+    expectFinding(checkDetectThreats(t), '(template)', /no Custom::AWS call enabling Inspector2 for EC2/);
+    expectPass(checkDetectThreats(t, { inspectorManaged: true }));
+  });
+
+  it('fails when the Inspector call leaves EC2 out', () => {
+    const t = weakened((t) => (t.Resources.InspectorEnabler.Properties.Create = t.Resources.InspectorEnabler.Properties.Create.replace('"EC2",', '')));
+    expectFinding(checkDetectThreats(t), '(template)', /no Custom::AWS call enabling Inspector2/);
   });
 
   it('accepts the 5xx alarm on target errors and a metric-math alarm', () => {

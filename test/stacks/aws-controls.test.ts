@@ -104,6 +104,9 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   ['GuardDuty disabled', 'DETECT-THREATS', (t) => {
     first(t, 'AWS::GuardDuty::Detector').Properties.Enable = false;
   }],
+  ['the Inspector enabling call removed', 'DETECT-THREATS', (t) => {
+    for (const [id] of resources(t, 'Custom::AWS')) delete t.Resources[id];
+  }],
   ['the app tier shrunk to one instance', 'HA-MULTIZONE', (t) => {
     first(t, 'AWS::AutoScaling::AutoScalingGroup').Properties.MinSize = '1';
   }],

@@ -48,6 +48,17 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
     }
   }
 
+  // Inspector has no CloudFormation resource: it is enabled by a deployment-time API call
+  // (Custom::AWS calling Inspector2 enable for EC2).
+  if (workload && options.inspectorManaged !== true) {
+    const enabler = ofType(template, 'Custom::AWS').find((c) => {
+      const create = renderText(c.props.Create);
+      return /"service":"Inspector2"/.test(create) && /"action":"enable"/.test(create) && /"EC2"/.test(create);
+    });
+    if (enabler) out.carry(enabler.id);
+    else out.fail(TEMPLATE, 'no Custom::AWS call enabling Inspector2 for EC2; expected vulnerability scanning enabled here, or options.inspectorManaged');
+  }
+
   // The alert topic: encrypted with a customer-managed key and subscribed to.
   const subscriptions = ofType(template, 'AWS::SNS::Subscription');
   const alertTopics = new Set<string>();
