@@ -20,3 +20,4 @@ export * from './aws/security-alerts';
 export * from './aws/static-assets-cdn';
 export * from './aws/threat-detection';
 export * from './controls';
+export * from './aws/backup-plan';

@@ -1,17 +1,19 @@
 import { App, Tags } from 'aws-cdk-lib';
 import type { BaselineConfig } from '../lib/config/schema';
+import { AwsDrStack } from './aws-dr-stack';
 import { AwsEdgeStack } from './aws-edge-stack';
 import { AwsPrimaryStack } from './aws-primary-stack';
 
 /** The AWS stacks of one environment. */
 export interface AwsEnvironmentStacks {
   readonly edge: AwsEdgeStack;
+  readonly dr: AwsDrStack;
   readonly primary: AwsPrimaryStack;
 }
 
 /**
  * Adds every environment's AWS stacks to `app`: `<env>-aws-edge` (us-east-1) and
- * `<env>-aws-primary` (the configured region). Used by the CDK app and by the tests, so both
+ * `<env>-aws-dr` (the DR region) and `<env>-aws-primary` (the configured region). Used by the CDK app and by the tests, so both
  * synthesize exactly the same thing.
  */
 export function addAwsStacks(app: App, config: BaselineConfig): Record<string, AwsEnvironmentStacks> {
@@ -30,6 +32,12 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
       description: `${config.project} ${name}: CloudFront web ACL (us-east-1)`,
       env: { account: env.aws.account, region: 'us-east-1' },
     });
+    const dr = new AwsDrStack(app, `${name}-aws-dr`, {
+      ...common,
+      stackName: `${prefix}-aws-dr`,
+      description: `${config.project} ${name}: disaster-recovery region (${env.aws.drRegion})`,
+      env: { account: env.aws.account, region: env.aws.drRegion },
+    });
     const primary = new AwsPrimaryStack(app, `${name}-aws-primary`, {
       ...common,
       stackName: `${prefix}-aws-primary`,
@@ -39,12 +47,13 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
       cdnWebAclArn: edge.webAcl.webAclArn,
     });
     primary.addStackDependency(edge);
-    for (const stack of [edge, primary]) {
+    primary.addStackDependency(dr);
+    for (const stack of [edge, dr, primary]) {
       Tags.of(stack).add('project', config.project);
       Tags.of(stack).add('environment', name);
       for (const [key, value] of Object.entries(env.tags)) Tags.of(stack).add(key, value);
     }
-    result[name] = { edge, primary };
+    result[name] = { edge, dr, primary };
   }
   return result;
 }

@@ -22,6 +22,12 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
   });
 
+  it('pass on the DR stack, whose keys and locked backup vault carry encryption and backup', () => {
+    const results = byControl(checkAws(templates[`${env}-aws-dr`]));
+    expect(formatFindings(failures(Object.values(results)))).toBe('');
+    expect(results['ENC-REST'].status).toBe('pass');
+  });
+
   it('pass on the edge stack, where only the web ACL controls apply', () => {
     const results = byControl(checkAws(templates[`${env}-aws-edge`]));
     expect(formatFindings(failures(Object.values(results)))).toBe('');

@@ -13,9 +13,9 @@ beforeAll(() => {
 });
 
 describe('AWS app with the default config', () => {
-  it('synthesizes edge and primary stacks for staging and prod with zero unacknowledged policy findings', () => {
+  it('synthesizes edge, DR and primary stacks for staging and prod with zero unacknowledged policy findings', () => {
     // synthAws throws if any cdk-nag pack or Control Tower Guard rule reports a violation.
-    expect(Object.keys(result.templates).sort()).toEqual(['prod-aws-edge', 'prod-aws-primary', 'staging-aws-edge', 'staging-aws-primary']);
+    expect(Object.keys(result.templates).sort()).toEqual(['prod-aws-dr', 'prod-aws-edge', 'prod-aws-primary', 'staging-aws-dr', 'staging-aws-edge', 'staging-aws-primary']);
   });
 
   it('writes every acknowledgement into the template metadata with a reason', () => {
@@ -31,7 +31,7 @@ describe('AWS app with the default config', () => {
     }
   });
 
-  it.each(['staging-aws-edge', 'staging-aws-primary', 'prod-aws-edge', 'prod-aws-primary'])('matches the reviewed snapshot of %s', (stack) => {
+  it.each(['staging-aws-edge', 'staging-aws-dr', 'staging-aws-primary', 'prod-aws-edge', 'prod-aws-dr', 'prod-aws-primary'])('matches the reviewed snapshot of %s', (stack) => {
     expect(sanitize(result.templates[stack])).toMatchSnapshot();
   });
 });

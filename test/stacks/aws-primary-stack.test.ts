@@ -74,6 +74,32 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
     });
   });
 
+  it('backs up the database and buckets daily for the configured days and copies them to the DR vault', () => {
+    const drVault = `arn:aws:backup:${cfg.aws.drRegion}:${cfg.aws.account}:backup-vault:acme-${env}-dr`;
+    const rules = Object.values<any>(template().findResources('AWS::Backup::BackupPlan')).map((p) => p.Properties.BackupPlan.BackupPlanRule[0]);
+    expect(rules.find((r) => r.RuleName === 'DailyDatabase')).toMatchObject({
+      Lifecycle: { DeleteAfterDays: cfg.backup.databaseRetentionDays },
+      CopyActions: [{ DestinationBackupVaultArn: drVault, Lifecycle: { DeleteAfterDays: cfg.backup.databaseRetentionDays } }],
+    });
+    expect(rules.find((r) => r.RuleName === 'DailyFiles')).toMatchObject({
+      Lifecycle: { DeleteAfterDays: cfg.backup.fileRetentionDays },
+      CopyActions: [{ DestinationBackupVaultArn: drVault, Lifecycle: { DeleteAfterDays: cfg.backup.fileRetentionDays } }],
+    });
+    expect(rules.find((r) => r.RuleName === 'Continuous')).toMatchObject({ EnableContinuousBackup: true, Lifecycle: { DeleteAfterDays: cfg.backup.databaseRetentionDays } });
+  });
+
+  it('receives those copies in a locked vault of the DR region, encrypted under a DR-region key', () => {
+    const dr = Template.fromJSON(result.templates[`${env}-aws-dr`]);
+    const vault = Object.values<any>(dr.findResources('AWS::Backup::BackupVault'))[0];
+    expect(vault.Properties).toMatchObject({
+      BackupVaultName: `acme-${env}-dr`,
+      LockConfiguration: { MinRetentionDays: Math.min(cfg.backup.databaseRetentionDays, cfg.backup.fileRetentionDays), ChangeableForDays: 3 },
+    });
+    const keyId = vault.Properties.EncryptionKeyArn['Fn::GetAtt'][0];
+    expect(dr.toJSON().Resources[keyId]).toMatchObject({ Type: 'AWS::KMS::Key', DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    expect(vault.DeletionPolicy).toBe('Retain');
+  });
+
   it('subscribes every configured on-call address', () => {
     for (const email of cfg.alerts.emails) template().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email });
     for (const sms of cfg.alerts.smsNumbers) template().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: sms });
