@@ -21,3 +21,4 @@ export * from './aws/static-assets-cdn';
 export * from './aws/threat-detection';
 export * from './controls';
 export * from './aws/backup-plan';
+export * from './aws/bucket-replication';

@@ -25,21 +25,29 @@ const COMPLIANCE_PACKS = ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 
  */
 export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps): void {
   acknowledgeGeneratedResources(stack, props.logRetentionDays);
-  const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
-  const logSinkReason = 'Log sink written by an AWS service that only supports SSE-S3 (AES-256) targets: S3 server access logging and ALB access logs cannot use KMS keys.';
-  for (const sink of [props.accessLogs, props.albLogs]) {
-    acknowledge(bucket(sink), logSinkReason, [...nagRule('S3DefaultEncryptionKMS', ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']), guardRule('s3_bucket_default_encryption_kms_check')]);
-    acknowledge(bucket(sink), 'Access logs describe requests, not customer data; they are kept in this region under the logging retention and are not part of the recovery-point claim.', nagRule('S3BucketReplicationEnabled', COMPLIANCE_PACKS));
-  }
-  acknowledge(bucket(props.accessLogs), 'This is the server-access-log sink itself: logging it would log into itself in a loop.', [guardRule('s3_bucket_logging_enabled_check')]);
-  acknowledge(bucket(props.accessLogs), 'S3 server access logging refuses target buckets with an Object Lock default retention; the sink is versioned and its objects expire only after the log retention.', [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')]);
+  acknowledgeLogSink(props.accessLogs);
+  acknowledgeSseS3Sink(props.albLogs);
   for (const locked of props.lockedLogBuckets) {
     acknowledge(bucket(locked), 'Log files held under Object Lock (compliance mode) in this region for the log retention, so they cannot be altered or deleted; they are evidence, not customer data, and are outside the recovery-point claim.', nagRule('S3BucketReplicationEnabled', COMPLIANCE_PACKS));
   }
   for (const data of [props.dataBucket, props.assetsBucket]) {
-    acknowledge(bucket(data), 'Customer and asset objects must stay deletable (erasure requests, claim A9); versioning keeps every overwritten or deleted version for the backup retention instead.', [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')]);
-    acknowledge(bucket(data), 'Cross-region replication to the DR region is configured by the DR stack (issue 3, DR-REGION); this stack holds the primary copy with versioning.', nagRule('S3BucketReplicationEnabled', COMPLIANCE_PACKS));
+    acknowledge(bucket(data), 'Customer and asset objects must stay deletable (erasure requests under privacy law); versioning keeps every overwritten or deleted version for the backup retention instead.', [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')]);
   }
+}
+
+const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
+
+/** A bucket written by an AWS log-delivery service that only accepts SSE-S3 targets. */
+function acknowledgeSseS3Sink(sink: s3.IBucket): void {
+  acknowledge(bucket(sink), 'Log sink written by an AWS service that only supports SSE-S3 (AES-256) targets: S3 server access logging and ALB access logs cannot use KMS keys.', [...nagRule('S3DefaultEncryptionKMS', ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']), guardRule('s3_bucket_default_encryption_kms_check')]);
+  acknowledge(bucket(sink), 'Access logs describe requests, not customer data; they are kept in this region under the logging retention and are not part of the recovery-point claim.', nagRule('S3BucketReplicationEnabled', COMPLIANCE_PACKS));
+}
+
+/** The S3 server-access-log sink of a stack. */
+export function acknowledgeLogSink(sink: s3.IBucket): void {
+  acknowledgeSseS3Sink(sink);
+  acknowledge(bucket(sink), 'This is the server-access-log sink itself: logging it would log into itself in a loop.', [guardRule('s3_bucket_logging_enabled_check')]);
+  acknowledge(bucket(sink), 'S3 server access logging refuses target buckets with an Object Lock default retention; the sink is versioned and its objects expire only after the log retention.', [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')]);
 }
 
 /**

@@ -10,6 +10,7 @@ import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import { AuditTrail } from '../lib/aws/audit-trail';
 import { BaselineBackupPlan } from '../lib/aws/backup-plan';
+import { BucketReplication } from '../lib/aws/bucket-replication';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
@@ -20,7 +21,7 @@ import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledge } from '../lib/aws/acknowledge';
 import { acknowledgeStackFindings } from './aws-acknowledgements';
-import { drVaultName } from './aws-dr-stack';
+import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import { ThreatDetection } from '../lib/aws/threat-detection';
 import type { BaselineConfig, EnvironmentConfig } from '../lib/config/schema';
 
@@ -34,6 +35,8 @@ export interface AwsPrimaryStackProps extends StackProps {
   readonly guardrails: BaselineConfig['guardrails'];
   /** ARN of the CLOUDFRONT web ACL from the edge stack (a cross-region reference). */
   readonly cdnWebAclArn: string;
+  /** ARNs of the DR-region keys encrypting each replica (cross-region references). */
+  readonly replicaKeyArns: Record<ReplicatedBucket, string>;
 }
 
 /**
@@ -139,6 +142,20 @@ export class AwsPrimaryStack extends Stack {
       maxAllocatedStorageGiB: config.aws.database.maxAllocatedStorageGiB,
     });
     this.database.instance.grantConnect(this.appTier.role, 'app');
+
+    // Every object of the data and assets buckets is copied to the DR region within 15 minutes
+    // (Replication Time Control), deletions included, under DR-region keys (control DR-REGION).
+    const sources: Record<ReplicatedBucket, [s3.Bucket, typeof this.keys.data]> = { data: [this.dataBucket, this.keys.data], assets: [this.assetsBucket, this.keys.assets] };
+    for (const [purpose, [source, sourceKey]] of Object.entries(sources) as [ReplicatedBucket, [s3.Bucket, typeof this.keys.data]][]) {
+      new BucketReplication(this, purpose === 'data' ? 'DataReplication' : 'AssetsReplication', {
+        source,
+        sourceKey,
+        destinationBucketArn: `arn:${this.partition}:s3:::${replicaBucketName(prefix, purpose, config.aws.account)}`,
+        destinationKeyArn: props.replicaKeyArns[purpose],
+        destinationRegion: config.aws.drRegion,
+        roleName: replicationRoleName(prefix, purpose),
+      });
+    }
 
     // Daily backups of the database and buckets, point-in-time recovery, and copies into the
     // locked vault of the DR region (controls BACKUP and DR-REGION, claims B2 and B10).

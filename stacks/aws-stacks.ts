@@ -45,6 +45,7 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
       env: { account: env.aws.account, region: env.aws.region },
       guardrails: config.guardrails,
       cdnWebAclArn: edge.webAcl.webAclArn,
+      replicaKeyArns: { data: dr.keys.data.keyArn, assets: dr.keys.assets.keyArn },
     });
     primary.addStackDependency(edge);
     primary.addStackDependency(dr);

@@ -100,6 +100,27 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
     expect(vault.DeletionPolicy).toBe('Retain');
   });
 
+  it('replicates the data and assets buckets to named DR replicas under DR-region keys, deletions included, within 15 minutes', () => {
+    const dr = result.templates[`${env}-aws-dr`];
+    for (const purpose of ['data', 'assets']) {
+      const replicaName = `acme-${env}-${purpose}-dr-${cfg.aws.account}`;
+      const source = Object.values<any>(template().findResources('AWS::S3::Bucket')).find((b) => b.Properties.ReplicationConfiguration?.Rules[0].Destination.Bucket === `arn:aws:s3:::${replicaName}`);
+      expect(source).toBeDefined();
+      const rule = source.Properties.ReplicationConfiguration.Rules[0];
+      expect(rule).toMatchObject({
+        Status: 'Enabled',
+        DeleteMarkerReplication: { Status: 'Enabled' },
+        Destination: { ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } }, Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } } },
+        SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+      });
+      // The replica key is read from the DR stack, so replicas are encrypted under a DR-region key.
+      expect(rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID['Fn::GetStackOutput']).toMatchObject({ StackName: `acme-${env}-aws-dr`, Region: cfg.aws.drRegion });
+      const replica = Object.values<any>(dr.Resources).find((r: any) => r.Type === 'AWS::S3::Bucket' && r.Properties.BucketName === replicaName);
+      expect(replica).toMatchObject({ DeletionPolicy: 'Retain', Properties: { VersioningConfiguration: { Status: 'Enabled' } } });
+      expect(replica.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    }
+  });
+
   it('subscribes every configured on-call address', () => {
     for (const email of cfg.alerts.emails) template().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email });
     for (const sms of cfg.alerts.smsNumbers) template().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: sms });
