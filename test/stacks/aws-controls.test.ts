@@ -22,10 +22,20 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
   });
 
-  it('pass on the DR stack, whose keys and locked backup vault carry encryption and backup', () => {
+  it('pass on the DR stack, whose keys, replicas and locked backup vault carry encryption, privacy and backup', () => {
     const results = byControl(checkAws(templates[`${env}-aws-dr`]));
     expect(formatFindings(failures(Object.values(results)))).toBe('');
-    expect(results['ENC-REST'].status).toBe('pass');
+    for (const id of ['ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'BACKUP'] as ControlId[]) expect({ id, status: results[id].status }).toEqual({ id, status: 'pass' });
+  });
+
+  it('fail on the DR stack when a replica loses versioning or its KMS encryption', () => {
+    const unversioned = JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
+    const replica = (t: Template) => first(t, 'AWS::S3::Bucket', (r) => typeof r.Properties.BucketName === 'string' && r.Properties.BucketName.includes('-data-dr-'));
+    delete replica(unversioned).Properties.VersioningConfiguration;
+    expect(byControl(checkAws(unversioned))['STORAGE-PRIVATE'].status).toBe('fail');
+    const unencrypted = JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
+    delete replica(unencrypted).Properties.BucketEncryption;
+    expect(byControl(checkAws(unencrypted))['ENC-REST'].status).toBe('fail');
   });
 
   it('pass on the edge stack, where only the web ACL controls apply', () => {
