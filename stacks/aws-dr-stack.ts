@@ -5,7 +5,7 @@ import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { EnvironmentConfig } from '../lib/config/schema';
+import type { AwsEnvironmentConfig } from '../lib/config/schema';
 import { acknowledgeGeneratedResources, acknowledgeLogSink } from './aws-acknowledgements';
 
 /** Props of {@link AwsDrStack}. */
@@ -13,7 +13,7 @@ export interface AwsDrStackProps extends StackProps {
   /** Name prefix, `<project>-<environment>`. */
   readonly prefix: string;
   /** The environment's validated config. */
-  readonly config: EnvironmentConfig;
+  readonly config: AwsEnvironmentConfig;
 }
 
 /** The buckets replicated to the DR region, by purpose. */

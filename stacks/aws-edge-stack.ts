@@ -4,7 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { allowCloudWatchLogs, denyGrantsToNonServices } from '../lib/aws/baseline-keys';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
-import type { EnvironmentConfig } from '../lib/config/schema';
+import type { AwsEnvironmentConfig } from '../lib/config/schema';
 import { acknowledgeGeneratedResources } from './aws-acknowledgements';
 
 /** Props of {@link AwsEdgeStack}. */
@@ -12,7 +12,7 @@ export interface AwsEdgeStackProps extends StackProps {
   /** Name prefix, `<project>-<environment>`. */
   readonly prefix: string;
   /** The environment's validated config. */
-  readonly config: EnvironmentConfig;
+  readonly config: AwsEnvironmentConfig;
 }
 
 /**

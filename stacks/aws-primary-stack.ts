@@ -23,14 +23,14 @@ import { acknowledge } from '../lib/aws/acknowledge';
 import { acknowledgeStackFindings } from './aws-acknowledgements';
 import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import { ThreatDetection } from '../lib/aws/threat-detection';
-import type { BaselineConfig, EnvironmentConfig } from '../lib/config/schema';
+import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 
 /** Props of {@link AwsPrimaryStack}. */
 export interface AwsPrimaryStackProps extends StackProps {
   /** Name prefix, `<project>-<environment>`. */
   readonly prefix: string;
   /** The environment's validated config. */
-  readonly config: EnvironmentConfig;
+  readonly config: AwsEnvironmentConfig;
   /** File-wide guardrails (allowlist breadth, RSA size). */
   readonly guardrails: BaselineConfig['guardrails'];
   /** ARN of the CLOUDFRONT web ACL from the edge stack (a cross-region reference). */

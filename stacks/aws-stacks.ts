@@ -1,5 +1,5 @@
 import { App, Tags } from 'aws-cdk-lib';
-import type { BaselineConfig } from '../lib/config/schema';
+import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { AwsDrStack } from './aws-dr-stack';
 import { AwsEdgeStack } from './aws-edge-stack';
 import { AwsPrimaryStack } from './aws-primary-stack';
@@ -18,7 +18,10 @@ export interface AwsEnvironmentStacks {
  */
 export function addAwsStacks(app: App, config: BaselineConfig): Record<string, AwsEnvironmentStacks> {
   const result: Record<string, AwsEnvironmentStacks> = {};
-  for (const [name, env] of Object.entries(config.environments)) {
+  for (const [name, environment] of Object.entries(config.environments)) {
+    // An Azure-only environment has no AWS stacks.
+    if (!environment.aws) continue;
+    const env = environment as AwsEnvironmentConfig;
     const prefix = `${config.project}-${name}`;
     const common = {
       prefix,

@@ -75,3 +75,14 @@ export function isPrivateIpv4Cidr(text: string): boolean {
   const [address] = ipaddr.parseCIDR(text);
   return address.range() === 'private';
 }
+
+/** Whether two valid CIDR blocks of the same family share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const pa = parseCidr(a);
+  const pb = parseCidr(b);
+  if ('error' in pa || 'error' in pb || pa.family !== pb.family) return false;
+  const [addrA] = ipaddr.parseCIDR(pa.canonical);
+  const [addrB] = ipaddr.parseCIDR(pb.canonical);
+  // Two blocks overlap exactly when the shorter prefix contains the other block's network.
+  return pa.prefix <= pb.prefix ? addrB.match(addrA, pa.prefix) : addrA.match(addrB, pb.prefix);
+}

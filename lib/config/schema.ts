@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allowlistCidrProblem, isPrivateIpv4Cidr, parseCidr, type AllowlistLimits } from './cidr';
-import { awsRegionInJurisdiction, AWS_JURISDICTIONS, JURISDICTIONS } from './jurisdictions';
+import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type AllowlistLimits } from './cidr';
+import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
 import { checkSshPublicKey } from './ssh-keys';
 
 /*
@@ -24,6 +24,25 @@ export const CLAIM_FLOORS = {
   databaseBackupRetentionDays: 30,
   fileBackupRetentionDays: 90,
 } as const;
+/**
+ * Planning figures of the recovery mechanisms (control DR-REGION). The synth refuses an RPO or
+ * RTO these mechanisms cannot meet, and the stacks output the figures as what each mechanism
+ * guarantees, so the trust-center number is backed by the configuration that deploys.
+ */
+export const RECOVERY_MECHANISMS = {
+  /** S3 Replication Time Control: 99.99 % of objects replicated within 15 minutes (SLA). */
+  objectReplicationMinutes: 15,
+  /** Without a database replica, the newest database copy in the DR region is the daily backup copy. */
+  dailyBackupCopyMinutes: 24 * 60,
+  /**
+   * Promoting a cross-region read replica, scaling the warm standby out and moving traffic:
+   * the runbook's steps, measured in minutes of operator and service time.
+   */
+  failoverWithReplicaMinutes: 60,
+  /** Restoring the database from a backup copy in the DR region, then the same steps as above. */
+  failoverFromBackupMinutes: 480,
+} as const;
+
 /** AWS managed rule groups that may be added on top of the always-on baseline groups. */
 export const OPTIONAL_AWS_MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAdminProtectionRuleSet',
@@ -165,26 +184,58 @@ const accountService = z
   .enum(['create', 'managed'], { error: 'must be "create" (this stack enables it) or "managed" (your organization already runs it)' })
   .default('create');
 
+function privateVpcCidr(example: string, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .superRefine((cidr, ctx) => {
+      const p = parseCidr(cidr);
+      if ('error' in p) ctx.addIssue({ code: 'custom', message: `${p.error}; expected a private IPv4 block such as ${example}` });
+      else if (p.family !== 'ipv4' || !isPrivateIpv4Cidr(cidr) || p.prefix < 16 || p.prefix > 20) {
+        ctx.addIssue({ code: 'custom', message: `must be an RFC 1918 IPv4 block between /16 and /20 (e.g. ${example}), large enough for three tiers in every zone` });
+      }
+    });
+}
+
+const AWS_ZONE = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
+
+const awsDrSchema = z
+  .strictObject({
+    availabilityZones: z
+      .array(z.string().regex(AWS_ZONE, 'must be an availability zone name such as eu-central-1a'))
+      .min(2, 'must list at least 2 availability zones of aws.drRegion (control HA-MULTIZONE)')
+      .max(6, 'must list at most 6 availability zones')
+      .describe('Availability zones of the DR region, explicit so synth needs no AWS lookup.'),
+    vpcCidr: privateVpcCidr('10.1.0.0/16', '10.1.0.0/16').describe('Address space of the DR VPC; must not overlap aws.vpcCidr, so the two can be peered.'),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)')
+      .describe('ACM certificate of the standby HTTPS listener, in this account and aws.drRegion.'),
+    databaseReplica: z
+      .boolean()
+      .default(true)
+      .describe('Keep a cross-region read replica of the database in the DR region (needed for an RPO under a day or an RTO under 8 hours).'),
+    app: z
+      .strictObject({
+        minCapacity: z.number().int().min(0, 'must be 0 or more').max(100, 'must be at most 100').default(0).describe('Standby app instances while the primary serves (0: scale out at failover).'),
+        maxCapacity: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(6).describe('Largest size of the standby app tier after failover.'),
+      })
+      .prefault({})
+      .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity; raise maxCapacity', path: ['maxCapacity'] })
+      .describe('Warm-standby app tier capacity in the DR region.'),
+  })
+  .describe('Warm standby in aws.drRegion (control DR-REGION).');
+
 const awsSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id (quoted)').describe('AWS account id of this environment.'),
   region: z.string().regex(AWS_REGION, 'must be an AWS region name such as eu-west-1').describe('Primary AWS region.'),
   drRegion: z.string().regex(AWS_REGION, 'must be an AWS region name such as eu-central-1').describe('Disaster-recovery region: different from region, same jurisdiction.'),
   availabilityZones: z
-    .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an availability zone name such as eu-west-1a'))
+    .array(z.string().regex(AWS_ZONE, 'must be an availability zone name such as eu-west-1a'))
     .min(2, 'must list at least 2 availability zones (control HA-MULTIZONE)')
     .max(6, 'must list at most 6 availability zones')
     .describe('Availability zones of the primary region, explicit so synth needs no AWS lookup.'),
-  vpcCidr: z
-    .string()
-    .default('10.0.0.0/16')
-    .superRefine((cidr, ctx) => {
-      const p = parseCidr(cidr);
-      if ('error' in p) ctx.addIssue({ code: 'custom', message: `${p.error}; expected a private IPv4 block such as 10.0.0.0/16` });
-      else if (p.family !== 'ipv4' || !isPrivateIpv4Cidr(cidr) || p.prefix < 16 || p.prefix > 20) {
-        ctx.addIssue({ code: 'custom', message: 'must be an RFC 1918 IPv4 block between /16 and /20 (e.g. 10.0.0.0/16), large enough for three tiers in every zone' });
-      }
-    })
-    .describe('Address space of the VPC.'),
+  vpcCidr: privateVpcCidr('10.0.0.0/16', '10.0.0.0/16').describe('Address space of the VPC.'),
   certificateArn: z
     .string()
     .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)')
@@ -229,14 +280,121 @@ const awsSchema = z.strictObject({
       domainNames: z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as static.example.com')).min(1, 'must list at least one domain name served by the certificate'),
     })
     .describe('CloudFront distribution for the static-assets bucket (control CDN-ASSETS).'),
+  dr: awsDrSchema,
 });
+
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const AZURE_LOCATION = /^[a-z]+[0-9]?$/;
+
+const azureBackend = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('local').describe('State in cdktf.out (single operator, tests and trials only).') }),
+    z.strictObject({
+      type: z.literal('azurerm').describe('State in an Azure storage container (teams, CI).'),
+      resourceGroupName: z.string().regex(/^[A-Za-z0-9._()-]{1,89}[A-Za-z0-9_()-]$/, 'must be a resource group name'),
+      storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be 3-24 lower-case letters and digits'),
+      containerName: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name (3-63 lower-case letters, digits and single dashes)'),
+    }),
+  ], { error: 'must be {"type": "local"} or {"type": "azurerm", "resourceGroupName", "storageAccountName", "containerName"}' })
+  .default({ type: 'local' })
+  .describe('Terraform state backend of the Azure stacks; one state file per stack (key <stack>.tfstate).');
+
+const azureApp = (minFloor: number, defaults: { min: number; max: number }) =>
+  z
+    .strictObject({
+      minCapacity: z
+        .number()
+        .int()
+        .min(minFloor, minFloor === 2 ? 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)' : 'must be 0 or more')
+        .max(100, 'must be at most 100')
+        .default(defaults.min),
+      maxCapacity: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(defaults.max),
+    })
+    .prefault({})
+    .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity; raise maxCapacity', path: ['maxCapacity'] });
+
+const azureSchema = z
+  .strictObject({
+    subscriptionId: z.string().regex(UUID, 'must be a subscription id (a lower-case GUID)').describe('Azure subscription of this environment.'),
+    tenantId: z.string().regex(UUID, 'must be a tenant id (a lower-case GUID)').describe('Entra tenant of the subscription.'),
+    location: z.string().regex(AZURE_LOCATION, 'must be an Azure location name such as westeurope').describe('Primary Azure location.'),
+    drLocation: z.string().regex(AZURE_LOCATION, 'must be an Azure location name such as northeurope').describe('Disaster-recovery location: the region pair of location (geo-redundant storage and backups replicate there).'),
+    vnetCidr: privateVpcCidr('10.30.0.0/16', '10.30.0.0/16').describe('Address space of the primary VNet.'),
+    drVnetCidr: privateVpcCidr('10.31.0.0/16', '10.31.0.0/16').describe('Address space of the DR VNet; must not overlap vnetCidr.'),
+    deployerCidrs: z
+      .array(z.string().superRefine((cidr, ctx) => {
+        const p = parseCidr(cidr);
+        if ('error' in p) ctx.addIssue({ code: 'custom', message: `${p.error}; expected the public egress range of your CI runners, such as 203.0.113.0/28` });
+        else if (p.family !== 'ipv4' || p.prefix < 24) ctx.addIssue({ code: 'custom', message: 'must be an IPv4 block of /24 or narrower (Key Vault firewall rules are IPv4 only)' });
+      }))
+      .default([])
+      .describe('Public IPv4 ranges of the machines that run cdktf deploy: the only addresses the Key Vault firewall admits besides the app subnet.'),
+    certificateSecretId: z
+      .string()
+      .regex(/^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}\/?$/, 'must be a versionless Key Vault secret id such as https://kv-certs.vault.azure.net/secrets/www')
+      .describe('Key Vault secret holding the TLS certificate of both application gateways (versionless, so renewals are picked up).'),
+    app: z
+      .strictObject({
+        vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'must be an Azure VM size such as Standard_D2as_v5').default('Standard_D2as_v5'),
+        port: z.number().int().min(1024, 'must be an unprivileged port (1024-65535)').max(65535, 'must be at most 65535').default(8443).describe('HTTPS port the app listens on.'),
+        healthCheckPath: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/healthz'),
+        capacity: azureApp(2, { min: 2, max: 6 }).describe('Instances of the primary app scale set.'),
+        drCapacity: azureApp(0, { min: 0, max: 6 }).describe('Instances of the warm-standby scale set in drLocation (0: scale out at failover).'),
+      })
+      .prefault({}),
+    database: z
+      .strictObject({
+        skuName: z.string().regex(/^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/, 'must be a Flexible Server SKU such as GP_Standard_D2ds_v5 (General Purpose or Memory Optimized; Burstable has no zone-redundant HA)').default('GP_Standard_D2ds_v5'),
+        storageMb: z
+          .union([32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408].map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
+            error: 'must be a storage size Flexible Server accepts (32768, 65536, 131072, 262144, 524288, 1048576 ... MB)',
+          })
+          .default(131072),
+        entraAdmin: z
+          .strictObject({
+            objectId: z.string().regex(UUID, 'must be the object id (GUID) of the Entra group or principal'),
+            principalName: z.string().min(1, 'must name the Entra group or principal').max(256),
+            principalType: z.enum(['Group', 'User', 'ServicePrincipal'], { error: 'must be Group, User or ServicePrincipal' }).default('Group'),
+          })
+          .describe('Entra principal administering the server (password authentication is off).'),
+      })
+      .describe('PostgreSQL Flexible Server (Entra authentication only).'),
+    accountServices: z
+      .strictObject({
+        defender: accountService.describe('Microsoft Defender for Cloud plans: "create" sets them on this subscription, or "managed" by your organization.'),
+      })
+      .prefault({}),
+    backend: azureBackend,
+  })
+  .describe('Azure hosting of this environment (CDK for Terraform app).');
 
 const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
   z.strictObject({
     production: z.boolean().describe('Production environments must have their own account and at least 3 availability zones.'),
     residency: z.enum(JURISDICTIONS, { error: `must be one of ${JURISDICTIONS.join(', ')}` }).describe('Jurisdiction every region of this environment must lie in (control DATA-RESIDENCY).'),
     tags: z.record(z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'tag keys: letters, digits and _ . : / = + @ -'), z.string().max(256)).default({}).describe('Tags applied to every resource.'),
-    aws: awsSchema,
+    aws: awsSchema.optional().describe('AWS hosting of this environment (CDK app). Omit when the environment runs on Azure only.'),
+    azure: azureSchema.optional(),
+    recovery: z
+      .strictObject({
+        rpoMinutes: z
+          .number()
+          .int()
+          .min(RECOVERY_MECHANISMS.objectReplicationMinutes, `must be at least ${RECOVERY_MECHANISMS.objectReplicationMinutes}: object replication guarantees 15 minutes (S3 Replication Time Control), nothing here can promise less`)
+          .max(7 * 24 * 60, 'must be at most 10080 (one week)')
+          .default(60)
+          .describe('Recovery point objective: most data, in minutes of writes, a region loss may lose (claim: RPO 1 hour).'),
+        rtoMinutes: z
+          .number()
+          .int()
+          .min(RECOVERY_MECHANISMS.failoverWithReplicaMinutes, `must be at least ${RECOVERY_MECHANISMS.failoverWithReplicaMinutes}: promoting the replica, scaling the standby and moving traffic is planned at ${RECOVERY_MECHANISMS.failoverWithReplicaMinutes} minutes`)
+          .max(7 * 24 * 60, 'must be at most 10080 (one week)')
+          .default(240)
+          .describe('Recovery time objective: longest time, in minutes, from the decision to fail over to serving from the DR region (claim: RTO 4 hours).'),
+      })
+      .prefault({})
+      .describe('Recovery objectives the DR mechanisms must meet (control DR-REGION).'),
     waf: z
       .strictObject({
         globalRateLimit: rateLimit.default({ limit: 2000, windowSeconds: 300 }).describe('Per-IP limit on all traffic (control WAF-RATE-GLOBAL).'),
@@ -356,12 +514,14 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
     .superRefine((config, ctx) => {
       const byAccountRegion = new Map<string, string>();
       const accountOwners = new Map<string, { name: string; production: boolean }[]>();
+      const subscriptionOwners = new Map<string, { name: string; production: boolean }[]>();
       for (const [name, env] of Object.entries(config?.environments ?? {})) {
         // Each rule runs on its own and only when its inputs are present, so a missing or
         // malformed field (already reported) neither hides the other rules of the environment
         // nor produces follow-up messages such as "aws.account undefined".
         const at = (...rest: (string | number)[]) => ['environments', name, ...rest];
-        const aws = (env?.aws ?? {}) as Partial<typeof env.aws>;
+        const aws = (env?.aws ?? {}) as Partial<NonNullable<typeof env.aws>>;
+        const azure = (env?.azure ?? {}) as Partial<NonNullable<typeof env.azure>>;
         const text = (...values: unknown[]) => values.every((v) => typeof v === 'string');
         const residency = JURISDICTIONS.includes(env?.residency) ? env.residency : undefined;
         guarded(() => {
@@ -407,6 +567,84 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
             ctx.addIssue({ code: 'custom', path: at('aws', 'cdn', 'certificateArn'), input: aws.cdn!.certificateArn, message: `must be a certificate in aws.account ${aws.account}` });
           }
         });
+        guarded(() => {
+          if (env && typeof env === 'object' && env.aws === undefined && env.azure === undefined) {
+            ctx.addIssue({ code: 'custom', path: at(), input: undefined, message: 'hosts nothing; add an "aws" section, an "azure" section, or both' });
+          }
+        });
+        // The AWS warm standby (control DR-REGION) must live in aws.drRegion and its network must
+        // be addressable next to the primary's.
+        guarded(() => {
+          const dr = aws.dr;
+          if (!dr || !text(aws.drRegion)) return;
+          const region = aws.drRegion!;
+          // A DR region that is itself wrong carries its own error; checking its zones and
+          // certificate against it would only add follow-up noise.
+          if (region === aws.region || (residency && !awsRegionInJurisdiction(region, residency))) return;
+          if (Array.isArray(dr.availabilityZones)) {
+            const seen = new Set<string>();
+            dr.availabilityZones.forEach((zone, i) => {
+              if (!text(zone)) return;
+              if (!zone.startsWith(region) || zone.length !== region.length + 1) {
+                ctx.addIssue({ code: 'custom', path: at('aws', 'dr', 'availabilityZones', i), input: zone, message: `is not a zone of aws.drRegion ${region}; use ${region}a, ${region}b...` });
+              }
+              if (seen.has(zone)) ctx.addIssue({ code: 'custom', path: at('aws', 'dr', 'availabilityZones', i), input: zone, message: 'is listed twice; list each zone once' });
+              seen.add(zone);
+            });
+          }
+          if (text(dr.certificateArn, aws.account)) {
+            const [, , , certRegion, certAccount] = dr.certificateArn.split(':');
+            if (certRegion !== region || certAccount !== aws.account) {
+              ctx.addIssue({ code: 'custom', path: at('aws', 'dr', 'certificateArn'), input: dr.certificateArn, message: `must be a certificate in aws.account ${aws.account} and aws.drRegion ${region} (the standby load balancer can only use certificates of its own region)` });
+            }
+          }
+          const validVpc = (cidr: unknown) => privateVpcCidr('', '').safeParse(cidr).success;
+          if (validVpc(dr.vpcCidr) && validVpc(aws.vpcCidr) && cidrsOverlap(dr.vpcCidr, aws.vpcCidr!)) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'dr', 'vpcCidr'), input: dr.vpcCidr, message: `overlaps aws.vpcCidr ${aws.vpcCidr}; pick a disjoint block (e.g. the next /16) so the VPCs can be peered for failback` });
+          }
+        });
+        // RPO/RTO as data (control DR-REGION): refuse objectives the configured mechanisms
+        // cannot meet, rather than publish a number the deployment does not back.
+        guarded(() => {
+          const recovery = env.recovery;
+          if (!aws.dr || typeof recovery?.rpoMinutes !== 'number' || typeof recovery.rtoMinutes !== 'number') return;
+          if (aws.dr.databaseReplica === false) {
+            if (recovery.rpoMinutes < RECOVERY_MECHANISMS.dailyBackupCopyMinutes) {
+              ctx.addIssue({ code: 'custom', path: at('recovery', 'rpoMinutes'), input: recovery.rpoMinutes, message: `cannot be met with aws.dr.databaseReplica false: the newest database copy in aws.drRegion is then the daily backup copy (${RECOVERY_MECHANISMS.dailyBackupCopyMinutes} minutes); set databaseReplica to true or raise rpoMinutes` });
+            }
+            if (recovery.rtoMinutes < RECOVERY_MECHANISMS.failoverFromBackupMinutes) {
+              ctx.addIssue({ code: 'custom', path: at('recovery', 'rtoMinutes'), input: recovery.rtoMinutes, message: `cannot be met with aws.dr.databaseReplica false: restoring the database from a backup copy is planned at ${RECOVERY_MECHANISMS.failoverFromBackupMinutes} minutes; set databaseReplica to true or raise rtoMinutes` });
+            }
+          }
+        });
+        guarded(() => {
+          if (!residency || !text(azure.location, azure.drLocation)) return;
+          const locations = AZURE_JURISDICTIONS[residency].join(', ');
+          if (!azureLocationInJurisdiction(azure.location!, residency)) {
+            ctx.addIssue({ code: 'custom', path: at('azure', 'location'), input: azure.location, message: `is outside residency "${residency}" or has no region pair in it; pick one of ${locations} or change residency` });
+            return;
+          }
+          const pair = AZURE_REGION_PAIRS[azure.location!];
+          if (azure.drLocation !== pair) {
+            ctx.addIssue({ code: 'custom', path: at('azure', 'drLocation'), input: azure.drLocation, message: `must be ${pair}, the region pair of azure.location ${azure.location}: geo-redundant storage and database geo-backups replicate to the pair only` });
+          }
+        });
+        guarded(() => {
+          const validVnet = (cidr: unknown) => privateVpcCidr('', '').safeParse(cidr).success;
+          if (validVnet(azure.vnetCidr) && validVnet(azure.drVnetCidr) && cidrsOverlap(azure.vnetCidr!, azure.drVnetCidr!)) {
+            ctx.addIssue({ code: 'custom', path: at('azure', 'drVnetCidr'), input: azure.drVnetCidr, message: `overlaps azure.vnetCidr ${azure.vnetCidr}; pick a disjoint block so the VNets can be peered for failback` });
+          }
+        });
+        // ENV-SEPARATION on Azure: a production subscription belongs to one environment.
+        guarded(() => {
+          if (!text(azure.subscriptionId) || typeof env.production !== 'boolean') return;
+          const owners = subscriptionOwners.get(azure.subscriptionId!) ?? [];
+          const clash = owners.find((o) => o.production || env.production) ?? (owners.length ? owners[0] : undefined);
+          if (clash) {
+            ctx.addIssue({ code: 'custom', path: at('azure', 'subscriptionId'), input: azure.subscriptionId, message: `is also the subscription of environment "${clash.name}"; give each environment its own subscription (control ENV-SEPARATION, claim A9)` });
+          }
+          subscriptionOwners.set(azure.subscriptionId!, [...owners, { name, production: env.production }]);
+        });
         // ENV-SEPARATION (claim A9): one account + region per environment, and production never
         // shares its account with anything else.
         guarded(() => {
@@ -431,3 +669,7 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
 export type BaselineConfig = z.output<ReturnType<typeof configSchema>>;
 /** One validated environment. */
 export type EnvironmentConfig = BaselineConfig['environments'][string];
+/** One validated environment that hosts on AWS. */
+export type AwsEnvironmentConfig = EnvironmentConfig & { readonly aws: NonNullable<EnvironmentConfig['aws']> };
+/** One validated environment that hosts on Azure. */
+export type AzureEnvironmentConfig = EnvironmentConfig & { readonly azure: NonNullable<EnvironmentConfig['azure']> };

@@ -69,7 +69,7 @@ describe('renderSchema', () => {
 
   test('describes the input: settings with a default are optional', () => {
     expect(schema.required).toEqual(['project', 'environments']);
-    expect(environment.required).toEqual(['production', 'residency', 'aws', 'bastion', 'alerts']);
+    expect(environment.required).toEqual(['production', 'residency', 'bastion', 'alerts']);
     // An omitted section is filled from its fields' own defaults, which editors show per field.
     expect(environment.properties!.logging.default).toEqual({});
     expect(environment.properties!.logging.properties!.retentionDays.default).toBe(90);

@@ -20,7 +20,7 @@ describe('parseConfig', () => {
     const config = parseConfig(baseline());
     expect(config.project).toBe('acme');
     expect(Object.keys(config.environments)).toEqual(['staging', 'prod']);
-    expect(config.environments.prod.aws.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(config.environments.prod.aws!.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
     expect(config.environments.prod.bastion.allowedCidrs).toEqual(['198.51.100.0/28', '203.0.113.10/32', '2001:db8:1234::/48']);
   });
 
@@ -28,7 +28,7 @@ describe('parseConfig', () => {
     const config = loose(baseline());
     config.environments.staging.bastion.allowedCidrs[0] = '0.0.0.0/0';
     config.environments.staging.logging.retentionDays = 14;
-    config.environments.prod.aws.drRegion = 'us-east-1';
+    config.environments.prod.aws!.drRegion = 'us-east-1';
     config.environments.prod.bastion.users[1].name = 'root';
     config.environments.prod.waf.globalRateLimt = { limit: 2000, windowSeconds: 300 };
 
@@ -47,7 +47,7 @@ describe('parseConfig', () => {
 
   test('says "1 problem" for a single problem', () => {
     const config = baseline();
-    config.environments.prod.aws.drRegion = 'eu-west-1';
+    config.environments.prod.aws!.drRegion = 'eu-west-1';
     const error = configError(() => parseConfig(config));
     expect(error.message).toMatch(/^Invalid baseline config \(inline config\) \(1 problem\);/);
     expect(error.name).toBe('ConfigError');

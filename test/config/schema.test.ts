@@ -1,7 +1,7 @@
 import { configSchema, LOG_RETENTION_DAYS, WAF_RATE_WINDOWS } from '../../lib/config/schema';
 import { parseConfig } from '../../lib/config/load';
 import { KEYS } from '../fixtures/ssh-keys';
-import { baseline, loose, moveAccount, moveRegion, problem, problemsOf } from './support';
+import { baseline, cloneEnvironment, loose, moveAccount, moveRegion, problem, problemsOf } from './support';
 
 const json = (value: unknown) => JSON.stringify(value);
 const UNKNOWN = /is not a known setting .*remove it or correct its spelling/;
@@ -370,13 +370,13 @@ describe('configSchema', () => {
 
     test('accepts 2 zones outside production', () => {
       const config = baseline();
-      expect(config.environments.staging.aws.availabilityZones).toHaveLength(2);
+      expect(config.environments.staging.aws!.availabilityZones).toHaveLength(2);
       expect(problemsOf(config)).toEqual([]);
     });
 
     test('fails with a single zone in any environment', () => {
       const config = baseline();
-      config.environments.staging.aws.availabilityZones.pop();
+      config.environments.staging.aws!.availabilityZones.pop();
       expect(problemsOf(config)).toEqual([problem('environments.staging.aws.availabilityZones', /must list at least 2 availability zones/, '["eu-west-1a"]')]);
     });
   });
@@ -565,7 +565,7 @@ describe('configSchema', () => {
 
     test('fails when two non-production environments share an account and region', () => {
       const config = loose(baseline());
-      config.environments.qa = structuredClone(config.environments.staging);
+      config.environments.qa = cloneEnvironment(config.environments.staging, '00000000-0000-4000-8000-00000000a0aa');
       expect(problemsOf(config)).toEqual([problem('environments.qa.aws.account', /is also used by environment "staging" in eu-west-1/, '"111111111111"')]);
     });
 
@@ -578,14 +578,14 @@ describe('configSchema', () => {
 
     test('fails when two production environments share an account in different regions', () => {
       const config = loose(baseline());
-      config.environments.prod2 = structuredClone(config.environments.prod);
+      config.environments.prod2 = cloneEnvironment(config.environments.prod, '00000000-0000-4000-8000-00000000a0bb');
       moveRegion(config.environments.prod2, 'eu-north-1');
       expect(problemsOf(config)).toEqual([problem('environments.prod2.aws.account', /is also the account of environment "prod"/)]);
     });
 
     test('accepts two non-production environments in one account in different regions', () => {
       const config = loose(baseline());
-      config.environments.qa = structuredClone(config.environments.staging);
+      config.environments.qa = cloneEnvironment(config.environments.staging, '00000000-0000-4000-8000-00000000a0aa');
       moveRegion(config.environments.qa, 'eu-north-1');
       expect(problemsOf(config)).toEqual([]);
     });
@@ -681,11 +681,11 @@ describe('configSchema', () => {
       expect(parsed.guardrails).toEqual({ maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 });
       const staging = parsed.environments.staging;
       expect(staging.tags).toEqual({});
-      expect(staging.aws.vpcCidr).toBe('10.0.0.0/16');
-      expect(staging.aws.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create' });
+      expect(staging.aws!.vpcCidr).toBe('10.0.0.0/16');
+      expect(staging.aws!.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create' });
       // Instance types are sizing, not security: only their presence is asserted here.
-      expect(staging.aws.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 });
-      expect(staging.aws.database).toMatchObject({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 });
+      expect(staging.aws!.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 });
+      expect(staging.aws!.database).toMatchObject({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 });
       expect(staging.waf).toEqual({
         globalRateLimit: { limit: 2000, windowSeconds: 300 },
         criticalPaths: [
@@ -704,16 +704,165 @@ describe('configSchema', () => {
 
     test('fills the omitted fields of a partly given section', () => {
       const config = loose(baseline());
-      config.environments.staging.aws.app = { minCapacity: 3 };
+      config.environments.staging.aws!.app = { minCapacity: 3 };
       config.environments.staging.logging = { retentionDays: 365 };
       const staging = parseConfig(config).environments.staging;
-      expect(staging.aws.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 3, maxCapacity: 6 });
+      expect(staging.aws!.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 3, maxCapacity: 6 });
       expect(staging.logging).toEqual({ retentionDays: 365, auditRetentionDays: 180 });
     });
 
     test('the default critical paths are stricter than the default global limit', () => {
       const config = loose(baseline());
       delete config.environments.prod.waf;
+      expect(problemsOf(config)).toEqual([]);
+    });
+  });
+
+  describe('AWS warm standby (aws.dr)', () => {
+    test('fails when a DR zone is not in aws.drRegion', () => {
+      const config = baseline();
+      config.environments.prod.aws.dr.availabilityZones[1] = 'eu-west-1b';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.dr.availabilityZones[1]', /is not a zone of aws.drRegion eu-central-1/, '"eu-west-1b"')]);
+    });
+
+    test('fails with a single DR zone', () => {
+      const config = baseline();
+      config.environments.staging.aws.dr.availabilityZones.pop();
+      expect(problemsOf(config)).toEqual([problem('environments.staging.aws.dr.availabilityZones', /must list at least 2 availability zones of aws.drRegion/)]);
+    });
+
+    test('fails when the standby certificate is in the primary region', () => {
+      const config = baseline();
+      config.environments.prod.aws.dr.certificateArn = config.environments.prod.aws.certificateArn;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.dr.certificateArn', /must be a certificate in aws.account 222222222222 and aws.drRegion eu-central-1/)]);
+    });
+
+    test('fails when the DR VPC overlaps the primary VPC', () => {
+      const config = baseline();
+      config.environments.prod.aws.dr.vpcCidr = '10.20.0.0/17';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.dr.vpcCidr', /overlaps aws.vpcCidr 10.20.0.0\/16; pick a disjoint block/, '"10.20.0.0/17"')]);
+    });
+
+    test('fails when the standby minimum exceeds its maximum', () => {
+      const config = baseline();
+      config.environments.prod.aws.dr.app.minCapacity = 20;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.dr.app.maxCapacity', /minCapacity must not exceed maxCapacity/)]);
+    });
+
+    test('defaults to a replica and a standby of 0 to 6 instances', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.aws.dr.app;
+      delete config.environments.prod.aws.dr.databaseReplica;
+      const dr = parseConfig(config, 'test.json').environments.prod.aws!.dr;
+      expect(dr.databaseReplica).toBe(true);
+      expect(dr.app).toEqual({ minCapacity: 0, maxCapacity: 6 });
+    });
+  });
+
+  describe('recovery objectives', () => {
+    test('default to RPO 60 minutes and RTO 240 minutes', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.recovery;
+      expect(parseConfig(config, 'test.json').environments.prod.recovery).toEqual({ rpoMinutes: 60, rtoMinutes: 240 });
+    });
+
+    test('fails on an RPO below the 15-minute object replication guarantee', () => {
+      const config = baseline();
+      config.environments.prod.recovery.rpoMinutes = 5;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.recovery.rpoMinutes', /must be at least 15: object replication guarantees 15 minutes/, '5')]);
+    });
+
+    test('fails on an RTO below the planned failover time', () => {
+      const config = baseline();
+      config.environments.prod.recovery.rtoMinutes = 30;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.recovery.rtoMinutes', /must be at least 60/, '30')]);
+    });
+
+    test('fails when no replica is kept but the RPO and RTO need one', () => {
+      const config = baseline();
+      config.environments.prod.aws.dr.databaseReplica = false;
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.recovery.rpoMinutes', /cannot be met with aws.dr.databaseReplica false: the newest database copy .* daily backup copy \(1440 minutes\)/, '60'),
+        problem('environments.prod.recovery.rtoMinutes', /cannot be met with aws.dr.databaseReplica false: restoring the database from a backup copy is planned at 480 minutes/, '240'),
+      ]);
+    });
+
+    test('accepts no replica with objectives a daily copy and a restore can meet', () => {
+      const config = baseline();
+      config.environments.prod.aws.dr.databaseReplica = false;
+      config.environments.prod.recovery = { rpoMinutes: 1440, rtoMinutes: 480 };
+      expect(problemsOf(config)).toEqual([]);
+    });
+  });
+
+  describe('azure', () => {
+    test('fails when drLocation is not the region pair of location', () => {
+      const config = baseline();
+      config.environments.prod.azure.drLocation = 'germanywestcentral';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.drLocation', /must be northeurope, the region pair of azure.location westeurope/, '"germanywestcentral"')]);
+    });
+
+    test('fails when location is outside the residency', () => {
+      const config = baseline();
+      config.environments.prod.azure.location = 'eastus';
+      config.environments.prod.azure.drLocation = 'westus';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.location', /is outside residency "eu" or has no region pair in it/, '"eastus"')]);
+    });
+
+    test('fails when the DR VNet overlaps the primary VNet', () => {
+      const config = baseline();
+      config.environments.prod.azure.drVnetCidr = config.environments.prod.azure.vnetCidr;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.drVnetCidr', /overlaps azure.vnetCidr 10.40.0.0\/16/)]);
+    });
+
+    test('fails when two environments share a subscription', () => {
+      const config = baseline();
+      config.environments.prod.azure.subscriptionId = config.environments.staging.azure.subscriptionId;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.subscriptionId', /is also the subscription of environment "staging"; give each environment its own subscription/)]);
+    });
+
+    test.each([
+      ['subscriptionId', 'not-a-guid', /must be a subscription id/],
+      ['tenantId', '00000000-0000-4000-8000-00000000F001', /must be a tenant id/],
+      ['certificateSecretId', 'https://kv.example.com/secrets/www', /must be a versionless Key Vault secret id/],
+    ])('fails on a malformed %s', (field, value, message) => {
+      const config = loose(baseline());
+      config.environments.prod.azure[field] = value;
+      expect(problemsOf(config)).toEqual([problem(`environments.prod.azure.${field}`, message, JSON.stringify(value))]);
+    });
+
+    test('fails on a deployer range broader than /24 or in IPv6', () => {
+      const config = baseline();
+      config.environments.prod.azure.deployerCidrs = ['203.0.0.0/16', '2001:db8::/48'];
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.azure.deployerCidrs[0]', /must be an IPv4 block of \/24 or narrower/),
+        problem('environments.prod.azure.deployerCidrs[1]', /must be an IPv4 block of \/24 or narrower/),
+      ]);
+    });
+
+    test('fails on a primary app tier of fewer than 2 instances, but lets the standby go to 0', () => {
+      const config = baseline();
+      config.environments.prod.azure.app.capacity.minCapacity = 1;
+      config.environments.prod.azure.app.drCapacity.minCapacity = 0;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.app.capacity.minCapacity', /must be at least 2 so the app tier survives/, '1')]);
+    });
+
+    test('fails on an azurerm backend without its storage account', () => {
+      const config = loose(baseline());
+      config.environments.prod.azure.backend = { type: 'azurerm', resourceGroupName: 'rg-tfstate', containerName: 'tfstate' };
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.backend.storageAccountName', /expected string/, '(missing)')]);
+    });
+
+    test('fails on an environment that hosts nothing', () => {
+      const config = loose(baseline());
+      delete config.environments.staging.aws;
+      delete config.environments.staging.azure;
+      expect(problemsOf(config)).toEqual([problem('environments.staging', /hosts nothing; add an "aws" section, an "azure" section, or both/)]);
+    });
+
+    test('accepts an Azure-only environment', () => {
+      const config = loose(baseline());
+      delete config.environments.staging.aws;
       expect(problemsOf(config)).toEqual([]);
     });
   });

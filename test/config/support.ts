@@ -55,4 +55,12 @@ export function moveAccount(env: BaselineJson['environments']['prod' | 'staging'
   env.aws.account = account;
   env.aws.certificateArn = env.aws.certificateArn.replace(/:\d{12}:/, `:${account}:`);
   env.aws.cdn.certificateArn = env.aws.cdn.certificateArn.replace(/:\d{12}:/, `:${account}:`);
+  env.aws.dr.certificateArn = env.aws.dr.certificateArn.replace(/:\d{12}:/, `:${account}:`);
+}
+
+/** A copy of `env` as a new environment: same settings, its own Azure subscription. */
+export function cloneEnvironment(env: BaselineJson['environments']['prod' | 'staging'], subscriptionId: string): BaselineJson['environments']['prod' | 'staging'] {
+  const copy = structuredClone(env);
+  copy.azure.subscriptionId = subscriptionId;
+  return copy;
 }

@@ -67,15 +67,15 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
 
   it('runs the app tier with the configured capacity and instance types in the configured zones', () => {
     template().hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MinSize: String(cfg.aws.app.minCapacity),
-      MaxSize: String(cfg.aws.app.maxCapacity),
-      AvailabilityZones: cfg.aws.availabilityZones,
-      MixedInstancesPolicy: { LaunchTemplate: { Overrides: cfg.aws.app.instanceTypes.map((t) => ({ InstanceType: t })) } },
+      MinSize: String(cfg.aws!.app.minCapacity),
+      MaxSize: String(cfg.aws!.app.maxCapacity),
+      AvailabilityZones: cfg.aws!.availabilityZones,
+      MixedInstancesPolicy: { LaunchTemplate: { Overrides: cfg.aws!.app.instanceTypes.map((t) => ({ InstanceType: t })) } },
     });
   });
 
   it('backs up the database and buckets daily for the configured days and copies them to the DR vault', () => {
-    const drVault = `arn:aws:backup:${cfg.aws.drRegion}:${cfg.aws.account}:backup-vault:acme-${env}-dr`;
+    const drVault = `arn:aws:backup:${cfg.aws!.drRegion}:${cfg.aws!.account}:backup-vault:acme-${env}-dr`;
     const rules = Object.values<any>(template().findResources('AWS::Backup::BackupPlan')).map((p) => p.Properties.BackupPlan.BackupPlanRule[0]);
     expect(rules.find((r) => r.RuleName === 'DailyDatabase')).toMatchObject({
       Lifecycle: { DeleteAfterDays: cfg.backup.databaseRetentionDays },
@@ -103,7 +103,7 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
   it('replicates the data and assets buckets to named DR replicas under DR-region keys, deletions included, within 15 minutes', () => {
     const dr = result.templates[`${env}-aws-dr`];
     for (const purpose of ['data', 'assets']) {
-      const replicaName = `acme-${env}-${purpose}-dr-${cfg.aws.account}`;
+      const replicaName = `acme-${env}-${purpose}-dr-${cfg.aws!.account}`;
       const source = Object.values<any>(template().findResources('AWS::S3::Bucket')).find((b) => b.Properties.ReplicationConfiguration?.Rules[0].Destination.Bucket === `arn:aws:s3:::${replicaName}`);
       expect(source).toBeDefined();
       const rule = source.Properties.ReplicationConfiguration.Rules[0];
@@ -114,7 +114,7 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
         SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
       });
       // The replica key is read from the DR stack, so replicas are encrypted under a DR-region key.
-      expect(rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID['Fn::GetStackOutput']).toMatchObject({ StackName: `acme-${env}-aws-dr`, Region: cfg.aws.drRegion });
+      expect(rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID['Fn::GetStackOutput']).toMatchObject({ StackName: `acme-${env}-aws-dr`, Region: cfg.aws!.drRegion });
       const replica = Object.values<any>(dr.Resources).find((r: any) => r.Type === 'AWS::S3::Bucket' && r.Properties.BucketName === replicaName);
       expect(replica).toMatchObject({ DeletionPolicy: 'Retain', Properties: { VersioningConfiguration: { Status: 'Enabled' } } });
       expect(replica.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
@@ -127,9 +127,9 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
   });
 
   it('serves the configured domains with the configured certificates', () => {
-    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Certificates: [{ CertificateArn: cfg.aws.certificateArn }] });
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Certificates: [{ CertificateArn: cfg.aws!.certificateArn }] });
     template().hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ Aliases: cfg.aws.cdn.domainNames, ViewerCertificate: Match.objectLike({ AcmCertificateArn: cfg.aws.cdn.certificateArn }) }),
+      DistributionConfig: Match.objectLike({ Aliases: cfg.aws!.cdn.domainNames, ViewerCertificate: Match.objectLike({ AcmCertificateArn: cfg.aws!.cdn.certificateArn }) }),
     });
   });
 });
