@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -34,11 +34,25 @@ export interface AppTierProps {
   readonly machineImage?: ec2.IMachineImage;
   /** Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE). @default 2 */
   readonly minCapacity?: number;
+  /**
+   * Marks the tier as the warm standby of a disaster-recovery region (control DR-REGION): it
+   * may then run 0 or 1 instances until a failover scales it out, which is the trade the DR
+   * design makes (the standby serves no traffic). The group carries the tag
+   * `baseline:standby=warm-standby`, so the weaker capacity is visible in the synth and the
+   * HA-MULTIZONE check knows to require only the scale-out room (maxCapacity >= 2).
+   * @default false
+   */
+  readonly standby?: boolean;
   /** @default 6 */
   readonly maxCapacity?: number;
   /** Root volume size. @default 20 */
   readonly rootVolumeGiB?: number;
 }
+
+/** Tag marking a warm-standby app tier; read by the HA-MULTIZONE check. */
+export const STANDBY_TAG = 'baseline:standby';
+/** Value of {@link STANDBY_TAG}. */
+export const STANDBY_TAG_VALUE = 'warm-standby';
 
 /**
  * The app servers (controls APP-FROM-GATEWAY, HA-MULTIZONE, ENC-REST; claims A12, B11): an Auto
@@ -58,13 +72,18 @@ export class AppTier extends Construct {
 
   constructor(scope: Construct, id: string, props: AppTierProps) {
     super(scope, id);
-    const min = props.minCapacity ?? 2;
+    const standby = props.standby ?? false;
+    const min = props.minCapacity ?? (standby ? 0 : 2);
     const max = props.maxCapacity ?? 6;
-    if (!Number.isInteger(min) || min < 2) {
-      throw new Error(`AppTier.minCapacity: received ${min}; expected at least 2 so the tier survives losing an instance or zone`);
+    if (!Number.isInteger(min) || min < (standby ? 0 : 2)) {
+      throw new Error(
+        standby
+          ? `AppTier.minCapacity: received ${min}; expected a whole number of instances, 0 or more`
+          : `AppTier.minCapacity: received ${min}; expected at least 2 so the tier survives losing an instance or zone (a DR warm standby sets standby: true)`,
+      );
     }
-    if (!Number.isInteger(max) || max < min) {
-      throw new Error(`AppTier.maxCapacity: received ${max}; expected an integer not below minCapacity (${min})`);
+    if (!Number.isInteger(max) || max < min || max < 2) {
+      throw new Error(`AppTier.maxCapacity: received ${max}; expected an integer of at least 2 and not below minCapacity (${min}), so the tier can spread over two zones`);
     }
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
       throw new Error(`AppTier.port: received ${props.port}; expected a TCP port from 1 to 65535`);
@@ -154,6 +173,7 @@ export class AppTier extends Construct {
     (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(props.subnets).availabilityZones;
     this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
     this.autoScalingGroup.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    if (standby) Tags.of(this.autoScalingGroup).add(STANDBY_TAG, STANDBY_TAG_VALUE, { applyToLaunchedInstances: true });
     acknowledge(this.autoScalingGroup, 'Root volumes are encrypted under the data key in the launch template (Ebs.Encrypted true, KmsKeyId); this rule throws on the mixed-instances launch template reference (acknowledged in both id forms, since cdk-nag matches a rule that threw by its bare id). The ENC-REST control check asserts the launch template.', ['AwsSolutions::AwsSolutions-EC26', 'AwsSolutions-EC26']);
     acknowledge(this.autoScalingGroup, 'The launch template requires IMDSv2 (HttpTokens required, hop limit 1); this rule reads only the group\'s own LaunchTemplate property, not the mixed-instances launch template. The app-tier tests assert the launch template.', nagRule('EC2IMDSv2Enabled', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5']));
   }

@@ -164,6 +164,40 @@ describe('AppTier', () => {
     }
   });
 
+  describe('warm standby', () => {
+    const standbyStack = testStack('Standby');
+    const standbyVpc = testVpc(standbyStack);
+    const standbyGateway = new AppGateway(standbyStack, 'Gateway', {
+      vpc: standbyVpc,
+      subnets: { subnetGroupName: 'Public' },
+      certificateArn: CERT,
+      accessLogsBucket: new s3.Bucket(standbyStack, 'AlbLogs'),
+      targetPort: 8443,
+      healthCheckPath: '/healthz',
+    });
+    const standbyTier = new AppTier(standbyStack, 'App', {
+      vpc: standbyVpc,
+      subnets: { subnetGroupName: 'App' },
+      targetGroup: standbyGateway.targetGroup,
+      gatewaySecurityGroup: standbyGateway.securityGroup,
+      port: 8443,
+      volumeKey: new kms.Key(standbyStack, 'Key'),
+      alertTopic: new sns.Topic(standbyStack, 'Topic'),
+      standby: true,
+    });
+    const group = resourceOf(Template.fromStack(standbyStack), standbyTier.autoScalingGroup).Properties;
+
+    it('idles at 0 instances by default and carries the standby tag, visible in the synth', () => {
+      expect(group.MinSize).toBe('0');
+      expect(group.MaxSize).toBe('6');
+      expect(group.Tags).toContainEqual({ Key: 'baseline:standby', Value: 'warm-standby', PropagateAtLaunch: true });
+    });
+
+    it('keeps the serving tier untagged', () => {
+      expect((asg.Properties.Tags ?? []).map((t: any) => t.Key)).not.toContain('baseline:standby');
+    });
+  });
+
   describe('errors', () => {
     const scratch = testStack('Scratch');
     const scratchVpc = testVpc(scratch);
@@ -182,12 +216,18 @@ describe('AppTier', () => {
     const make = (over: Partial<AppTierProps>) => () => new AppTier(scratch, id(), props(over));
 
     it.each([1, 0, 2.5])('fails when minCapacity is %p', (minCapacity) => {
-      expect(make({ minCapacity })).toThrow(new RegExp(`AppTier\\.minCapacity: received ${minCapacity}; expected at least 2`));
+      expect(make({ minCapacity })).toThrow(new RegExp(`AppTier\\.minCapacity: received ${minCapacity}; expected at least 2 .*standby: true`));
     });
 
-    it('fails when maxCapacity is below minCapacity', () => {
-      expect(make({ minCapacity: 4, maxCapacity: 3 })).toThrow(/AppTier\.maxCapacity: received 3; expected an integer not below minCapacity \(4\)/);
-      expect(make({ maxCapacity: 1 })).toThrow(/AppTier\.maxCapacity: received 1; expected an integer not below minCapacity \(2\)/);
+    it('fails when maxCapacity is below minCapacity or below 2', () => {
+      expect(make({ minCapacity: 4, maxCapacity: 3 })).toThrow(/AppTier\.maxCapacity: received 3; expected an integer of at least 2 and not below minCapacity \(4\)/);
+      expect(make({ maxCapacity: 1 })).toThrow(/AppTier\.maxCapacity: received 1; expected an integer of at least 2 and not below minCapacity \(2\)/);
+      expect(make({ standby: true, minCapacity: 0, maxCapacity: 1 })).toThrow(/AppTier\.maxCapacity: received 1; expected an integer of at least 2/);
+    });
+
+    it('fails on a negative or fractional standby minCapacity', () => {
+      expect(make({ standby: true, minCapacity: -1 })).toThrow(/AppTier\.minCapacity: received -1; expected a whole number of instances, 0 or more/);
+      expect(make({ standby: true, minCapacity: 0.5 })).toThrow(/AppTier\.minCapacity: received 0.5/);
     });
 
     it.each([0, 65536, 443.5])('fails when the port is %p', (port) => {

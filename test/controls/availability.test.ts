@@ -1,4 +1,5 @@
-import { checkHaMultizone } from '../../lib/controls/aws/availability';
+import { STANDBY_TAG as APP_STANDBY_TAG, STANDBY_TAG_VALUE } from '../../lib/aws/app-tier';
+import { checkHaMultizone, STANDBY_TAG } from '../../lib/controls/aws/availability';
 import { edgeTemplate, primaryTemplate } from './fixtures/aws-templates';
 import { expectFinding, expectNotApplicable, expectPass, props, weakened } from './support';
 
@@ -46,5 +47,31 @@ describe('HA-MULTIZONE (AWS)', () => {
     ],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkHaMultizone(weakened(edit)), resource, message);
+  });
+
+  it('lets a tagged warm standby idle below two instances, but not without room to scale over two zones', () => {
+    const standby = (max: string) =>
+      weakened((t) => {
+        const asg = props(t, 'AppAsg');
+        asg.MinSize = '0';
+        asg.MaxSize = max;
+        asg.Tags = [...(asg.Tags ?? []), { Key: STANDBY_TAG.key, Value: STANDBY_TAG.value, PropagateAtLaunch: true }];
+      });
+    expectPass(checkHaMultizone(standby('4')));
+    expectFinding(checkHaMultizone(standby('1')), 'AppAsg', /warm standby MaxSize is "1"; expected at least 2/);
+    // The tag is what grants the exception: an untagged idle group still fails.
+    expectFinding(checkHaMultizone(weakened((t) => (props(t, 'AppAsg').MinSize = '0'))), 'AppAsg', /MinSize is "0"; expected at least 2/);
+  });
+
+  it('does not ask a cross-region read replica to be Multi-AZ', () => {
+    const t = weakened((t) => {
+      props(t, 'Database').MultiAZ = false;
+      props(t, 'Database').SourceDBInstanceIdentifier = 'arn:aws:rds:eu-west-1:111111111111:db:acme-prod-db';
+    });
+    expectPass(checkHaMultizone(t));
+  });
+
+  it('uses the tag AppTier sets', () => {
+    expect(STANDBY_TAG).toEqual({ key: APP_STANDBY_TAG, value: STANDBY_TAG_VALUE });
   });
 });

@@ -6,6 +6,12 @@ import { asNumber, isTrue, list, ofType, publicSubnets, refTarget, show, tagsOf,
 export const MIN_ZONES = 2;
 
 /**
+ * Tag of a warm-standby app tier in a DR region (set by `AppTier` with `standby: true`): it may
+ * idle at 0-1 instances but must be able to scale out over two zones at failover.
+ */
+export const STANDBY_TAG = { key: 'baseline:standby', value: 'warm-standby' } as const;
+
+/**
  * Control HA-MULTIZONE: the app group spans two or more zones with at least two healthy
  * instances replaced on ELB health checks; the database is Multi-AZ; load balancers and every
  * subnet tier span two or more zones.
@@ -31,12 +37,17 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       if (zones === undefined) out.fail(asg.id, `VPCZoneIdentifier ${show(p.VPCZoneIdentifier)} names subnets outside this template; expected subnets whose zones can be verified`);
       else if (zones.size < MIN_ZONES) out.fail(asg.id, `instances span ${zones.size} zone(s) (${[...zones].join(', ') || 'none'}); expected at least ${MIN_ZONES}`);
       const min = asNumber(p.MinSize);
-      if (min === undefined || min < 2) out.fail(asg.id, `MinSize is ${show(p.MinSize)}; expected at least 2 (an instance per zone survives a zone loss)`);
+      if (tagsOf(asg)[STANDBY_TAG.key] === STANDBY_TAG.value) {
+        const max = asNumber(p.MaxSize);
+        if (max === undefined || max < 2) out.fail(asg.id, `warm standby MaxSize is ${show(p.MaxSize)}; expected at least 2, so failover can run an instance in each of two zones`);
+      } else if (min === undefined || min < 2) out.fail(asg.id, `MinSize is ${show(p.MinSize)}; expected at least 2 (an instance per zone survives a zone loss)`);
       if (p.HealthCheckType !== 'ELB') out.fail(asg.id, `HealthCheckType is ${show(p.HealthCheckType)}; expected "ELB" (replace instances the load balancer sees failing)`);
     });
   }
 
-  for (const db of instances.filter((d) => d.props.DBClusterIdentifier === undefined)) {
+  // A cross-region read replica is the DR copy (control DR-REGION), not a serving tier: it
+  // becomes Multi-AZ when promoted, as the failover runbook says.
+  for (const db of instances.filter((d) => d.props.DBClusterIdentifier === undefined && d.props.SourceDBInstanceIdentifier === undefined)) {
     out.within(db.id, () => {
       if (!isTrue(db.props.MultiAZ)) out.fail(db.id, `MultiAZ is ${show(db.props.MultiAZ)}; expected true`);
     });
