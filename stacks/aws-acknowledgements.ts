@@ -38,7 +38,7 @@ export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps
 const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
 
 /** A bucket written by an AWS log-delivery service that only accepts SSE-S3 targets. */
-function acknowledgeSseS3Sink(sink: s3.IBucket): void {
+export function acknowledgeSseS3Sink(sink: s3.IBucket): void {
   acknowledge(bucket(sink), 'Log sink written by an AWS service that only supports SSE-S3 (AES-256) targets: S3 server access logging and ALB access logs cannot use KMS keys.', [...nagRule('S3DefaultEncryptionKMS', ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']), guardRule('s3_bucket_default_encryption_kms_check')]);
   acknowledge(bucket(sink), 'Access logs describe requests, not customer data; they are kept in this region under the logging retention and are not part of the recovery-point claim.', nagRule('S3BucketReplicationEnabled', COMPLIANCE_PACKS));
 }

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
@@ -6,7 +6,10 @@ import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
-import { acknowledgeGeneratedResources, acknowledgeLogSink } from './aws-acknowledgements';
+import { acknowledge } from '../lib/aws/acknowledge';
+import { RECOVERY_MECHANISMS } from '../lib/config/schema';
+import { acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
+import { addServingTier, type ServingTier } from './aws-serving-tier';
 
 /** Props of {@link AwsDrStack}. */
 export interface AwsDrStackProps extends StackProps {
@@ -38,11 +41,27 @@ export function drVaultName(prefix: string): string {
   return `${prefix}-dr`;
 }
 
+/** Output keys of the DR stack, read by the failover runbook (docs/failover.md). */
+export const DR_OUTPUTS = {
+  recoveryObjectives: 'RecoveryObjectives',
+  objectReplication: 'ObjectReplicationGuarantee',
+  backupCopies: 'BackupCopyGuarantee',
+  standbyGroup: 'StandbyAutoScalingGroupName',
+  standbyMaxCapacity: 'StandbyMaxCapacity',
+  standbyLoadBalancer: 'StandbyLoadBalancerDnsName',
+  backupVault: 'BackupVaultName',
+  dataReplicaBucket: 'DataReplicaBucketName',
+  assetsReplicaBucket: 'AssetsReplicaBucketName',
+} as const;
+
 /**
  * The disaster-recovery region of one environment (`aws.drRegion`, control DR-REGION): its own
  * customer-managed keys, so copies are encrypted under DR-region keys and survive the loss of
- * the primary region, and a locked backup vault that receives the primary's daily copies.
- * Replica buckets, the database replica and the warm standby build on this stack (issue 3).
+ * the primary region; a locked backup vault receiving the primary's daily copies; replicas of
+ * the primary's buckets; and a warm standby (network, web ACL with the same rules, load
+ * balancer, app tier at 0-1 instances, alarms, regional threat detection), so failover is
+ * scaling out and promoting the database replica, not building infrastructure. Its outputs
+ * state what each mechanism guarantees; the runbook reads them.
  */
 export class AwsDrStack extends Stack {
   /** Keys of the DR region; replicas and copies are encrypted under these, not primary keys. */
@@ -51,10 +70,14 @@ export class AwsDrStack extends Stack {
   readonly backupVault: LockedBackupVault;
   /** The replica of each replicated primary bucket. */
   readonly replicas: Record<ReplicatedBucket, s3.Bucket>;
+  /** The warm standby's network, web ACL, load balancer, app tier and alerts. */
+  readonly standby: ServingTier;
+  private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: AwsDrStackProps) {
     super(scope, id, props);
     const { config, prefix } = props;
+    this.zones = config.aws.dr.availabilityZones;
     this.keys = new BaselineKeys(this, 'Keys', { aliasPrefix: prefix });
     this.backupVault = BaselineBackupPlan.drVault(this, 'BackupVault', {
       vaultKey: this.keys.backup,
@@ -81,6 +104,40 @@ export class AwsDrStack extends Stack {
         }).bucket,
       ]),
     ) as Record<ReplicatedBucket, s3.Bucket>;
+
+    this.standby = addServingTier(this, {
+      prefix,
+      config,
+      keys: this.keys,
+      accessLogs,
+      vpcCidr: config.aws.dr.vpcCidr,
+      availabilityZones: config.aws.dr.availabilityZones,
+      certificateArn: config.aws.dr.certificateArn,
+      minCapacity: config.aws.dr.app.minCapacity,
+      maxCapacity: config.aws.dr.app.maxCapacity,
+      standby: true,
+    });
+    acknowledgeSseS3Sink(this.standby.albLogs);
+    for (const pinned of [this.standby.network.vpc, this.standby.appTier.autoScalingGroup]) {
+      acknowledge(pinned, 'Availability zones come from the reviewed config (aws.dr.availabilityZones), so synth never needs AWS credentials and every environment states where it runs (HA-MULTIZONE, DATA-RESIDENCY).', ['CloudFormation-Validate::W3010']);
+    }
+
+    // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output(DR_OUTPUTS.recoveryObjectives, `RPO ${config.recovery.rpoMinutes} min, RTO ${config.recovery.rtoMinutes} min`, 'Recovery objectives of this environment (config recovery), checked at synth against the mechanisms below');
+    output(DR_OUTPUTS.objectReplication, `S3 Replication Time Control: objects and delete markers in ${config.aws.drRegion} within ${RECOVERY_MECHANISMS.objectReplicationMinutes} min`, 'Worst-case object loss on a region failure');
+    output(DR_OUTPUTS.backupCopies, `Daily AWS Backup copies into vault ${drVaultName(prefix)} (locked): database ${config.backup.databaseRetentionDays} d, files ${config.backup.fileRetentionDays} d`, 'Recovery from data corruption or deletion');
+    output(DR_OUTPUTS.standbyGroup, this.standby.appTier.autoScalingGroup.autoScalingGroupName, 'Warm-standby Auto Scaling group: scale it out at failover');
+    output(DR_OUTPUTS.standbyMaxCapacity, String(config.aws.dr.app.maxCapacity), 'Largest size of the standby app tier (aws.dr.app.maxCapacity)');
+    output(DR_OUTPUTS.standbyLoadBalancer, this.standby.gateway.loadBalancer.loadBalancerDnsName, 'Standby load balancer: point DNS (or the Cloudflare DR pool) here at failover');
+    output(DR_OUTPUTS.backupVault, this.backupVault.vault.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
+    output(DR_OUTPUTS.dataReplicaBucket, this.replicas.data.bucketName, 'Replica of the data bucket');
+    output(DR_OUTPUTS.assetsReplicaBucket, this.replicas.assets.bucketName, 'Replica of the static-assets bucket');
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
+  }
+
+  /** The configured DR zones, so nothing in this stack asks AWS for them at synth. */
+  override get availabilityZones(): string[] {
+    return [...this.zones];
   }
 }

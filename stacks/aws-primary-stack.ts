@@ -1,7 +1,5 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { type CfnElement, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -21,8 +19,8 @@ import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledge } from '../lib/aws/acknowledge';
 import { acknowledgeStackFindings } from './aws-acknowledgements';
+import { addServingTier } from './aws-serving-tier';
 import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
-import { ThreatDetection } from '../lib/aws/threat-detection';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 
 /** Props of {@link AwsPrimaryStack}. */
@@ -65,26 +63,27 @@ export class AwsPrimaryStack extends Stack {
     const retention = config.logging.retentionDays as logs.RetentionDays;
 
     this.keys = new BaselineKeys(this, 'Keys', { aliasPrefix: prefix });
-    this.alerts = new SecurityAlerts(this, 'Alerts', { key: this.keys.logs, emails: config.alerts.emails, smsNumbers: config.alerts.smsNumbers });
-    this.network = new BaselineNetwork(this, 'Network', {
-      cidr: config.aws.vpcCidr,
-      availabilityZones: config.aws.availabilityZones,
-      logsKey: this.keys.logs,
-      flowLogRetention: retention,
-    });
-    const { vpc } = this.network;
-
     // Log sinks of services that cannot write to KMS-encrypted buckets use SSE-S3 (AES-256).
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
       noncurrentVersionRetentionDays: 30,
       expirationDays: config.logging.retentionDays,
     }).bucket;
-    const albLogs = new SecureBucket(this, 'AlbLogs', {
-      serverAccessLogsBucket: accessLogs,
-      objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(config.logging.retentionDays)),
-      noncurrentVersionRetentionDays: config.logging.retentionDays,
-      expirationDays: config.logging.retentionDays,
-    }).bucket;
+    const serving = addServingTier(this, {
+      prefix,
+      config,
+      keys: this.keys,
+      accessLogs,
+      vpcCidr: config.aws.vpcCidr,
+      availabilityZones: config.aws.availabilityZones,
+      certificateArn: config.aws.certificateArn,
+      minCapacity: config.aws.app.minCapacity,
+      maxCapacity: config.aws.app.maxCapacity,
+      standby: false,
+    });
+    ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
+    const { albLogs } = serving;
+    const { vpc } = this.network;
+
     this.dataBucket = new SecureBucket(this, 'DataBucket', {
       encryptionKey: this.keys.data,
       serverAccessLogsBucket: accessLogs,
@@ -96,36 +95,6 @@ export class AwsPrimaryStack extends Stack {
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
     }).bucket;
 
-    this.webAcl = new BaselineWebAcl(this, 'WebAcl', {
-      name: `${prefix}-app`,
-      globalRateLimit: config.waf.globalRateLimit,
-      criticalPaths: config.waf.criticalPaths,
-      extraManagedRuleGroups: config.waf.extraManagedRuleGroups,
-      logsKey: this.keys.logs,
-      logRetention: retention,
-    });
-    this.gateway = new AppGateway(this, 'Gateway', {
-      vpc,
-      subnets: this.network.publicSubnets,
-      certificateArn: config.aws.certificateArn,
-      accessLogsBucket: albLogs,
-      targetPort: config.aws.app.port,
-      healthCheckPath: config.aws.app.healthCheckPath,
-    });
-    this.webAcl.associate(this.gateway.loadBalancer.loadBalancerArn);
-
-    this.appTier = new AppTier(this, 'App', {
-      vpc,
-      subnets: this.network.appSubnets,
-      targetGroup: this.gateway.targetGroup,
-      gatewaySecurityGroup: this.gateway.securityGroup,
-      port: config.aws.app.port,
-      volumeKey: this.keys.data,
-      alertTopic: this.alerts.topic,
-      instanceTypes: config.aws.app.instanceTypes.map((t) => new ec2.InstanceType(t)),
-      minCapacity: config.aws.app.minCapacity,
-      maxCapacity: config.aws.app.maxCapacity,
-    });
     this.dataBucket.grantReadWrite(this.appTier.role);
 
     this.database = new Database(this, 'Database', {
@@ -198,43 +167,7 @@ export class AwsPrimaryStack extends Stack {
       });
       this.alerts.alarmOnRootUse(this.auditTrail.logGroup);
     }
-    new ThreatDetection(this, 'ThreatDetection', {
-      alertTopic: this.alerts.topic,
-      guardDuty: config.aws.accountServices.guardDuty,
-      securityHub: config.aws.accountServices.securityHub,
-      inspector: config.aws.accountServices.inspector,
-      logsKey: this.keys.logs,
-      logRetention: retention,
-    });
     new AdminRole(this, 'AdminRole');
-
-    this.alerts.alarm('WafBlockedSpike', {
-      alarmDescription: 'WAF is blocking an unusual number of requests: an attack or a false positive after a rule change.',
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/WAFV2',
-        metricName: 'BlockedRequests',
-        dimensionsMap: { WebACL: this.webAcl.webAclName, Region: this.region, Rule: 'ALL' },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
-      threshold: 1000,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    });
-    this.alerts.alarm('Gateway5xx', {
-      alarmDescription: 'The load balancer returns 5xx errors: no healthy targets or overload.',
-      metric: this.gateway.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 50,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    });
-    this.alerts.alarm('UnhealthyHosts', {
-      alarmDescription: 'App instances fail their health checks.',
-      metric: this.gateway.targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    });
 
     const cdn = new StaticAssetsCdn(this, 'Cdn', {
       assetsBucket: this.assetsBucket,

@@ -66,7 +66,8 @@ export interface CheckOptions {
   /** Broadest CIDR prefix allowed in the SSH allowlist. @default { ipv4: 24, ipv6: 48 } */
   readonly maxAllowlistPrefix?: { readonly ipv4: number; readonly ipv6: number };
   /**
-   * CloudTrail is managed outside this template (an organization trail): no trail, and no root-use
+   * CloudTrail is recorded outside this template (an organization trail, or, for a DR-region
+   * stack, the multi-region trail of the environment's primary stack): no trail, and no root-use
    * metric filter on its log group, is required here. A trail that is present is still checked.
    * @default false
    */

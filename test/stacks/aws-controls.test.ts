@@ -22,10 +22,25 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
   });
 
-  it('pass on the DR stack, whose keys, replicas and locked backup vault carry encryption, privacy and backup', () => {
-    const results = byControl(checkAws(templates[`${env}-aws-dr`]));
+  it('pass on the DR stack: keys, replicas, locked vault and the warm standby carry the same controls', () => {
+    // The primary stack's multi-region trail records the DR region too.
+    const results = byControl(checkAws(templates[`${env}-aws-dr`], { cloudTrailManaged: true }));
     expect(formatFindings(failures(Object.values(results)))).toBe('');
-    for (const id of ['ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'BACKUP'] as ControlId[]) expect({ id, status: results[id].status }).toEqual({ id, status: 'pass' });
+    const standby: ControlId[] = ['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'NET-TIERS', 'APP-FROM-GATEWAY', 'LOG-CENTRAL', 'DETECT-THREATS', 'HA-MULTIZONE'];
+    for (const id of ['ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'BACKUP', ...standby] as ControlId[]) expect({ id, status: results[id].status }).toEqual({ id, status: 'pass' });
+  });
+
+  it('fail on the DR stack when the standby loses its WAF rate limit or its standby tag', () => {
+    const dr = () => JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
+    const noRate = dr();
+    const acl = first(noRate, 'AWS::WAFv2::WebACL');
+    acl.Properties.Rules = acl.Properties.Rules.filter((r: any) => !r.Statement?.RateBasedStatement || r.Statement.RateBasedStatement.ScopeDownStatement);
+    expect(byControl(checkAws(noRate, { cloudTrailManaged: true }))['WAF-RATE-GLOBAL'].status).toBe('fail');
+    const untagged = dr();
+    const asg = first(untagged, 'AWS::AutoScaling::AutoScalingGroup');
+    asg.Properties.Tags = asg.Properties.Tags.filter((t: any) => t.Key !== 'baseline:standby');
+    asg.Properties.MinSize = '0';
+    expect(byControl(checkAws(untagged, { cloudTrailManaged: true }))['HA-MULTIZONE'].status).toBe('fail');
   });
 
   it('fail on the DR stack when a replica loses versioning or its KMS encryption', () => {
