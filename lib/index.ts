@@ -22,3 +22,4 @@ export * from './aws/threat-detection';
 export * from './controls';
 export * from './aws/backup-plan';
 export * from './aws/bucket-replication';
+export * from './aws/database-replica';

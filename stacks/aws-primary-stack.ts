@@ -1,4 +1,4 @@
-import { type CfnElement, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -23,6 +23,19 @@ import { addServingTier } from './aws-serving-tier';
 import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 
+/** Output keys of the primary stack, read by the failover runbook (docs/failover.md). */
+export const PRIMARY_OUTPUTS = {
+  databaseIdentifier: 'DatabaseInstanceIdentifier',
+  databaseBackupReplication: 'DatabaseBackupReplicationGuarantee',
+  appGroup: 'AppAutoScalingGroupName',
+  loadBalancer: 'LoadBalancerDnsName',
+} as const;
+
+/** Identifier of an environment's primary database; fixed so the DR replica can name its source. */
+export function databaseIdentifier(prefix: string): string {
+  return `${prefix}-db`;
+}
+
 /** Props of {@link AwsPrimaryStack}. */
 export interface AwsPrimaryStackProps extends StackProps {
   /** Name prefix, `<project>-<environment>`. */
@@ -35,6 +48,8 @@ export interface AwsPrimaryStackProps extends StackProps {
   readonly cdnWebAclArn: string;
   /** ARNs of the DR-region keys encrypting each replica (cross-region references). */
   readonly replicaKeyArns: Record<ReplicatedBucket, string>;
+  /** ARN of the DR-region key encrypting the replicated automated database backups. */
+  readonly backupReplicationKeyArn: string;
 }
 
 /**
@@ -103,12 +118,14 @@ export class AwsPrimaryStack extends Stack {
       appSecurityGroup: this.appTier.securityGroup,
       dataKey: this.keys.data,
       logsKey: this.keys.logs,
-      instanceIdentifier: `${prefix}-db`,
+      instanceIdentifier: databaseIdentifier(prefix),
       backupRetentionDays: config.backup.databaseRetentionDays,
       logRetention: retention,
       instanceType: new ec2.InstanceType(config.aws.database.instanceType),
       allocatedStorageGiB: config.aws.database.allocatedStorageGiB,
       maxAllocatedStorageGiB: config.aws.database.maxAllocatedStorageGiB,
+      // Point-in-time recovery survives the loss of the region (control DR-REGION).
+      backupReplication: { region: config.aws.drRegion, kmsKeyArn: props.backupReplicationKeyArn },
     });
     this.database.instance.grantConnect(this.appTier.role, 'app');
 
@@ -178,6 +195,13 @@ export class AwsPrimaryStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       logRetentionDays: config.logging.retentionDays,
     });
+    new CfnOutput(this, PRIMARY_OUTPUTS.databaseIdentifier, { value: databaseIdentifier(prefix), description: 'Primary database instance (source of the DR replica)' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.databaseBackupReplication, {
+      value: `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d of point-in-time recovery there`,
+      description: 'Recovery from data corruption even when this region is lost',
+    });
+    new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, { value: this.appTier.autoScalingGroup.autoScalingGroupName, description: 'App tier Auto Scaling group' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.loadBalancer, { value: this.gateway.loadBalancer.loadBalancerDnsName, description: 'Primary load balancer (origin of the primary pool)' });
     acknowledgeStackFindings(this, {
       accessLogs,
       albLogs,

@@ -1,5 +1,6 @@
 import { App, Tags } from 'aws-cdk-lib';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
+import { AwsDrDatabaseStack } from './aws-dr-database-stack';
 import { AwsDrStack } from './aws-dr-stack';
 import { AwsEdgeStack } from './aws-edge-stack';
 import { AwsPrimaryStack } from './aws-primary-stack';
@@ -9,12 +10,15 @@ export interface AwsEnvironmentStacks {
   readonly edge: AwsEdgeStack;
   readonly dr: AwsDrStack;
   readonly primary: AwsPrimaryStack;
+  /** The database replica's stack; absent when `aws.dr.databaseReplica` is false. */
+  readonly drDatabase?: AwsDrDatabaseStack;
 }
 
 /**
- * Adds every environment's AWS stacks to `app`: `<env>-aws-edge` (us-east-1) and
- * `<env>-aws-dr` (the DR region) and `<env>-aws-primary` (the configured region). Used by the CDK app and by the tests, so both
- * synthesize exactly the same thing.
+ * Adds every environment's AWS stacks to `app`, in deployment order: `<env>-aws-edge`
+ * (us-east-1) and `<env>-aws-dr` (the DR region), then `<env>-aws-primary` (the configured
+ * region), then `<env>-aws-dr-database` (the replica of the primary database, in the DR region).
+ * Used by the CDK app and by the tests, so both synthesize exactly the same thing.
  */
 export function addAwsStacks(app: App, config: BaselineConfig): Record<string, AwsEnvironmentStacks> {
   const result: Record<string, AwsEnvironmentStacks> = {};
@@ -49,15 +53,27 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
       guardrails: config.guardrails,
       cdnWebAclArn: edge.webAcl.webAclArn,
       replicaKeyArns: { data: dr.keys.data.keyArn, assets: dr.keys.assets.keyArn },
+      backupReplicationKeyArn: dr.keys.data.keyArn,
     });
     primary.addStackDependency(edge);
     primary.addStackDependency(dr);
-    for (const stack of [edge, dr, primary]) {
+    // The replica needs its source: it deploys after the primary database exists.
+    const drDatabase = env.aws.dr.databaseReplica
+      ? new AwsDrDatabaseStack(app, `${name}-aws-dr-database`, {
+          ...common,
+          stackName: `${prefix}-aws-dr-database`,
+          description: `${config.project} ${name}: cross-region database replica (${env.aws.drRegion})`,
+          env: { account: env.aws.account, region: env.aws.drRegion },
+          dr,
+        })
+      : undefined;
+    drDatabase?.addStackDependency(primary);
+    for (const stack of [edge, dr, primary, ...(drDatabase ? [drDatabase] : [])]) {
       Tags.of(stack).add('project', config.project);
       Tags.of(stack).add('environment', name);
       for (const [key, value] of Object.entries(env.tags)) Tags.of(stack).add(key, value);
     }
-    result[name] = { edge, dr, primary };
+    result[name] = { edge, dr, primary, drDatabase };
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -37,10 +37,37 @@ export interface DatabaseProps {
    * @default true
    */
   readonly multiAz?: boolean;
+  /**
+   * Replicates the automated backups and transaction logs to another region (control
+   * DR-REGION), so point-in-time recovery stays possible after a data-corruption event even
+   * when this region is lost. The copies are kept for `backupRetentionDays`, encrypted under
+   * `kmsKeyArn`, a key of that region.
+   * @default - automated backups stay in this region
+   */
+  readonly backupReplication?: DatabaseBackupReplication;
+}
+
+/** Cross-region replication of a database's automated backups. */
+export interface DatabaseBackupReplication {
+  /** Region receiving the backups; must differ from the database's region. */
+  readonly region: string;
+  /** ARN of the KMS key, in `region`, encrypting the replicated backups. */
+  readonly kmsKeyArn: string;
 }
 
 /** Log types PostgreSQL exports to CloudWatch Logs. */
-const EXPORTED_LOGS = ['postgresql', 'upgrade'] as const;
+export const EXPORTED_LOGS = ['postgresql', 'upgrade'] as const;
+
+/**
+ * Server parameters of the primary and of its replicas: TLS 1.2+ forced on every connection
+ * (ENC-TRANSIT) and connections logged (LOG-CENTRAL). A promoted replica keeps them.
+ */
+export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
+  'rds.force_ssl': '1',
+  'ssl_min_protocol_version': 'TLSv1.2',
+  'log_connections': '1',
+  'log_disconnections': '1',
+};
 
 /**
  * The PostgreSQL database (controls DB-FROM-APP, ENC-REST, ENC-TRANSIT, BACKUP, SECRETS; claims
@@ -112,12 +139,7 @@ export class Database extends Construct {
       manageMasterUserPassword: true,
       credentials: rds.Credentials.fromUsername('dbadmin', { encryptionKey: props.dataKey }),
       iamAuthentication: true,
-      parameters: {
-        'rds.force_ssl': '1',
-        'ssl_min_protocol_version': 'TLSv1.2',
-        'log_connections': '1',
-        'log_disconnections': '1',
-      },
+      parameters: { ...DATABASE_PARAMETERS },
       backupRetention: Duration.days(props.backupRetentionDays),
       preferredBackupWindow: '02:00-03:00',
       preferredMaintenanceWindow: 'sun:04:00-sun:05:00',
@@ -131,6 +153,20 @@ export class Database extends Construct {
       monitoringInterval: Duration.seconds(60),
     });
     for (const group of Object.values(this.logGroups)) this.instance.node.addDependency(group);
+    if (props.backupReplication) {
+      const { region, kmsKeyArn } = props.backupReplication;
+      const here = Stack.of(this).region;
+      if (!Token.isUnresolved(region) && !Token.isUnresolved(here) && region === here) {
+        throw new Error(`Database.backupReplication.region: received ${region}, the database's own region; expected the DR region, so the backups survive the loss of this one`);
+      }
+      if (!Token.isUnresolved(region) && !Token.isUnresolved(kmsKeyArn) && kmsKeyArn.split(':')[3] !== region) {
+        throw new Error(`Database.backupReplication.kmsKeyArn: received ${kmsKeyArn}; expected a KMS key ARN in ${region} (RDS encrypts the replicated backups with a key of the destination region)`);
+      }
+      const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
+      cfn.automaticBackupReplicationRegion = region;
+      cfn.automaticBackupReplicationKmsKeyId = kmsKeyArn;
+      cfn.automaticBackupReplicationRetentionPeriod = props.backupRetentionDays;
+    }
     acknowledge(
       this.instance,
       'The standard PostgreSQL port is part of the DB-FROM-APP claim (5432 from the app tier only); its security group admits only the app tier, so a non-standard port would hide nothing.',

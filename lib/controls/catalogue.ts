@@ -1,6 +1,7 @@
 import { checkHaMultizone } from './aws/availability';
 import { checkCdnAssets } from './aws/cdn';
 import { checkDetectThreats } from './aws/detection';
+import { checkDrRegion } from './aws/disaster-recovery';
 import { checkEdgeTls } from './aws/edge-tls';
 import { checkEncRest, checkEncTransit } from './aws/encryption';
 import { checkAdminMfa, checkSecrets } from './aws/identity';
@@ -146,7 +147,8 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Data replicated to a second region; RPO <= 1 h, RTO <= 4 h, documented failover',
     sources: ['A15', 'B2', 'B10', 'B12'],
     checks: {},
-    note: 'No AWS template check yet: the DR region stacks (replica buckets, database replica, Backup copies) are a later issue.',
+    environmentChecks: { aws: checkDrRegion },
+    note: 'Checked across an environment\'s stacks (primary, DR, DR database): replication, replica, locked copies and warm standby. RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
   },
   {
     id: 'DATA-RESIDENCY',

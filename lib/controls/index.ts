@@ -1,7 +1,7 @@
 // The control catalogue and its checks (DESIGN.md "The control catalogue"): re-exports, plus the
 // two entry points tests and the evidence report use.
 import { CONTROLS } from './catalogue';
-import type { CheckOptions, CheckResult, Finding } from './types';
+import type { AwsEnvironmentTemplates, CheckOptions, CheckResult, Finding } from './types';
 
 export * from './types';
 export * from './catalogue';
@@ -10,6 +10,11 @@ export * as aws from './aws';
 /** Runs every control's AWS check on one synthesized CloudFormation template, in catalogue order. */
 export function checkAws(template: any, options: CheckOptions = {}): CheckResult[] {
   return CONTROLS.flatMap((c) => (c.checks.aws ? [c.checks.aws(template, options)] : []));
+}
+
+/** Runs every control's environment-wide AWS check (DR-REGION) on one environment's templates. */
+export function checkAwsEnvironment(templates: AwsEnvironmentTemplates, options: CheckOptions = {}): CheckResult[] {
+  return CONTROLS.flatMap((c) => (c.environmentChecks?.aws ? [c.environmentChecks.aws(templates, options)] : []));
 }
 
 /** Every finding of the failed results (empty when all passed or were not applicable). */

@@ -89,7 +89,30 @@ export interface CheckOptions {
    * @default false
    */
   readonly inspectorManaged?: boolean;
+  /** The DR region replicas and backup copies must go to (control DR-REGION). @default - any other region */
+  readonly drRegion?: string;
+  /** The recovery point objective in minutes: the replica lag alarm must fire within it. @default - not checked */
+  readonly rpoMinutes?: number;
+  /**
+   * Whether a cross-region database replica is required (control DR-REGION). False only when the
+   * recovery objectives allow a restore from the replicated backups.
+   * @default true
+   */
+  readonly databaseReplica?: boolean;
 }
+
+/** The synthesized CloudFormation templates of one environment, for checks spanning regions. */
+export interface AwsEnvironmentTemplates {
+  /** The primary region's stack. */
+  readonly primary: any;
+  /** The DR region's stack (keys, replicas, locked vault, warm standby). */
+  readonly dr?: any;
+  /** The DR region's database replica stack. */
+  readonly drDatabase?: any;
+}
+
+/** A check of one control over all the stacks of one environment on one cloud. */
+export type EnvironmentCheck = (templates: AwsEnvironmentTemplates, options?: CheckOptions) => CheckResult;
 
 /** A check of one control over one cloud's synthesized output. */
 export type Check = (template: any, options?: CheckOptions) => CheckResult;
@@ -104,6 +127,8 @@ export interface Control {
   readonly sources: readonly string[];
   /** The check over each cloud's synthesized output; a cloud without a check is absent. */
   readonly checks: Partial<Record<Cloud, Check>>;
+  /** Checks that read all the stacks of an environment at once (replicas live in another region). */
+  readonly environmentChecks?: Partial<Record<Cloud, EnvironmentCheck>>;
   /** Why a cloud has no template check yet, or what the check cannot see. */
   readonly note?: string;
 }

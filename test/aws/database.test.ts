@@ -151,3 +151,44 @@ describe('Database', () => {
     });
   });
 });
+
+describe('Database backup replication', () => {
+  const make = (backupReplication: DatabaseProps['backupReplication'], id = 'Replicated') => {
+    const s = testStack(id);
+    const v = testVpc(s);
+    const database = new Database(s, 'Database', {
+      vpc: v,
+      subnets: { subnetGroupName: 'Data' },
+      appSecurityGroup: new ec2.SecurityGroup(s, 'AppSg', { vpc: v, allowAllOutbound: false }),
+      dataKey: new kms.Key(s, 'DataKey'),
+      logsKey: new kms.Key(s, 'LogsKey'),
+      instanceIdentifier: 'acme-prod-db',
+      backupRetentionDays: 32,
+      logRetention: logs.RetentionDays.THREE_MONTHS,
+      backupReplication,
+    });
+    return resourceOf(Template.fromStack(s), database.instance).Properties;
+  };
+  const DR_KEY = 'arn:aws:kms:eu-central-1:111111111111:key/00000000-0000-4000-8000-000000000001';
+
+  it('replicates automated backups to the DR region under the DR key, for the PITR window', () => {
+    expect(make({ region: 'eu-central-1', kmsKeyArn: DR_KEY })).toMatchObject({
+      AutomaticBackupReplicationRegion: 'eu-central-1',
+      AutomaticBackupReplicationKmsKeyId: DR_KEY,
+      AutomaticBackupReplicationRetentionPeriod: 32,
+    });
+  });
+
+  it('keeps backups in the region unless asked', () => {
+    expect(props.AutomaticBackupReplicationRegion).toBeUndefined();
+    expect(props.AutomaticBackupReplicationKmsKeyId).toBeUndefined();
+  });
+
+  it('fails when the replication region is the database region', () => {
+    expect(() => make({ region: 'eu-west-1', kmsKeyArn: DR_KEY.replace('eu-central-1', 'eu-west-1') }, 'Same')).toThrow(/Database\.backupReplication\.region: received eu-west-1, the database's own region/);
+  });
+
+  it('fails when the key is not in the replication region', () => {
+    expect(() => make({ region: 'eu-central-1', kmsKeyArn: DR_KEY.replace('eu-central-1', 'eu-west-1') }, 'WrongKey')).toThrow(/Database\.backupReplication\.kmsKeyArn: .*expected a KMS key ARN in eu-central-1/);
+  });
+});

@@ -1,4 +1,4 @@
-import { CONTROLS, checkAws, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
+import { CONTROLS, checkAws, checkAwsEnvironment, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
 import { defaultConfig, synthAws } from './support';
 
 // The control checks of lib/controls run over the real synthesized templates: every control the
@@ -161,5 +161,70 @@ describe('control checks on a weakened prod-aws-primary', () => {
     const result = byControl(checkAws(template))[control];
     expect(result.status).toBe('fail');
     expect(result.findings.length).toBeGreaterThan(0);
+  });
+});
+
+describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
+  const cfg = config.environments[env];
+  const options = { drRegion: cfg.aws!.drRegion, rpoMinutes: cfg.recovery.rpoMinutes };
+  const copy = (id: string) => JSON.parse(JSON.stringify(templates[`${env}-aws-${id}`]));
+  const set = () => ({ primary: copy('primary'), dr: copy('dr'), drDatabase: copy('dr-database') });
+  const dr = (s: ReturnType<typeof set>) => byControl(checkAwsEnvironment(s, options))['DR-REGION'];
+
+  it('passes: replicated buckets, backup replication, replica with lag alarm, locked copies, warm standby', () => {
+    const result = dr(set());
+    expect(formatFindings(result.findings)).toBe('');
+    expect(result.status).toBe('pass');
+    expect(result.evidence.some((e) => e.startsWith('dr-database/'))).toBe(true);
+    expect(result.evidence.some((e) => e.startsWith('dr/') && e.includes('Vault'))).toBe(true);
+  });
+
+  it.each<[string, (s: ReturnType<typeof set>) => void, RegExp]>([
+    ['a data bucket without Replication Time Control', (s) => {
+      const bucket = first(s.primary, 'AWS::S3::Bucket', (r) => r.Properties.ReplicationConfiguration);
+      delete bucket.Properties.ReplicationConfiguration.Rules[0].Destination.ReplicationTime;
+    }, /expected Replication Time Control enabled at 15 minutes/],
+    ['a data bucket without delete-marker replication', (s) => {
+      first(s.primary, 'AWS::S3::Bucket', (r) => r.Properties.ReplicationConfiguration).Properties.ReplicationConfiguration.Rules[0].DeleteMarkerReplication = { Status: 'Disabled' };
+    }, /DeleteMarkerReplication .*expected "Enabled"/],
+    ['a data bucket that no longer replicates', (s) => {
+      delete first(s.primary, 'AWS::S3::Bucket', (r) => r.Properties.ReplicationConfiguration).Properties.ReplicationConfiguration;
+    }, /has no enabled replication rule/],
+    ['a replica bucket missing from the DR stack', (s) => {
+      for (const [id, r] of resources(s.dr, 'AWS::S3::Bucket')) if (String(r.Properties.BucketName).includes('-data-dr-')) delete s.dr.Resources[id];
+    }, /which the DR template does not hold/],
+    ['a database whose backups stay in the region', (s) => {
+      delete first(s.primary, 'AWS::RDS::DBInstance').Properties.AutomaticBackupReplicationRegion;
+    }, /has no AutomaticBackupReplicationRegion/],
+    ['no database replica', (s) => {
+      delete (s as any).drDatabase;
+    }, /has no cross-region read replica/],
+    ['an unencrypted replica', (s) => {
+      delete first(s.drDatabase, 'AWS::RDS::DBInstance').Properties.KmsKeyId;
+    }, /expected encryption under a DR-region key/],
+    ['a lag alarm above the RPO', (s) => {
+      first(s.drDatabase, 'AWS::CloudWatch::Alarm', (a) => a.Properties.MetricName === 'ReplicaLag').Properties.Threshold = cfg.recovery.rpoMinutes * 60 + 1;
+    }, /expected at most the RPO/],
+    ['backups that are no longer copied', (s) => {
+      for (const [, plan] of resources(s.primary, 'AWS::Backup::BackupPlan')) for (const rule of plan.Properties.BackupPlan.BackupPlanRule) delete rule.CopyActions;
+    }, /no backup plan rule has a copy action/],
+    ['an unlocked DR vault', (s) => {
+      delete first(s.dr, 'AWS::Backup::BackupVault').Properties.LockConfiguration;
+    }, /has no LockConfiguration/],
+    ['no warm standby', (s) => {
+      for (const [, r] of resources(s.dr, 'AWS::AutoScaling::AutoScalingGroup')) r.Properties.Tags = [];
+    }, /has no warm-standby app group/],
+  ])('fails with %s', (_name, edit, message) => {
+    const s = set();
+    edit(s);
+    const result = dr(s);
+    expect(result.status).toBe('fail');
+    expect(formatFindings(result.findings)).toMatch(message);
+  });
+
+  it('accepts no replica when told the objectives allow a restore from backup', () => {
+    const s: any = set();
+    delete s.drDatabase;
+    expect(byControl(checkAwsEnvironment(s, { ...options, databaseReplica: false }))['DR-REGION'].status).toBe('pass');
   });
 });

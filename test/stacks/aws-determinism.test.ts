@@ -8,7 +8,7 @@ describe('AWS synth output', () => {
     const second = synthAws(undefined, { policy: true });
     const files = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.template.json') || f.endsWith('.assets.json')).sort();
     expect(files(second.outdir)).toEqual(files(first.outdir));
-    expect(files(first.outdir).length).toBe(12);
+    expect(files(first.outdir).length).toBe(16);
     for (const file of files(first.outdir)) {
       expect({ file, text: readFileSync(path.join(second.outdir, file), 'utf8') }).toEqual({ file, text: readFileSync(path.join(first.outdir, file), 'utf8') });
     }

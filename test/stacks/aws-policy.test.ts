@@ -12,10 +12,12 @@ beforeAll(() => {
   result = synthAws();
 });
 
+const STACKS = ['staging', 'prod'].flatMap((env) => ['edge', 'dr', 'primary', 'dr-database'].map((kind) => `${env}-aws-${kind}`));
+
 describe('AWS app with the default config', () => {
-  it('synthesizes edge, DR and primary stacks for staging and prod with zero unacknowledged policy findings', () => {
+  it('synthesizes edge, DR, primary and DR database stacks for staging and prod with zero unacknowledged policy findings', () => {
     // synthAws throws if any cdk-nag pack or Control Tower Guard rule reports a violation.
-    expect(Object.keys(result.templates).sort()).toEqual(['prod-aws-dr', 'prod-aws-edge', 'prod-aws-primary', 'staging-aws-dr', 'staging-aws-edge', 'staging-aws-primary']);
+    expect(Object.keys(result.templates).sort()).toEqual(STACKS.slice().sort());
   });
 
   it('writes every acknowledgement into the template metadata with a reason', () => {
@@ -31,7 +33,7 @@ describe('AWS app with the default config', () => {
     }
   });
 
-  it.each(['staging-aws-edge', 'staging-aws-dr', 'staging-aws-primary', 'prod-aws-edge', 'prod-aws-dr', 'prod-aws-primary'])('matches the reviewed snapshot of %s', (stack) => {
+  it.each(STACKS)('matches the reviewed snapshot of %s', (stack) => {
     expect(sanitize(result.templates[stack])).toMatchSnapshot();
   });
 });

@@ -3,6 +3,7 @@ export * from './availability';
 export * from './buckets';
 export * from './cdn';
 export * from './detection';
+export * from './disaster-recovery';
 export * from './edge-tls';
 export * from './encryption';
 export * from './identity';

@@ -1,0 +1,132 @@
+import type { AwsEnvironmentTemplates, CheckOptions, CheckResult } from '../types';
+import { STANDBY_TAG } from './availability';
+import { logBuckets } from './buckets';
+import { Outcome } from './result';
+import { asNumber, isFalse, list, ofType, renderText, show, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+
+/** The longest replication SLA the claim accepts (S3 Replication Time Control), in minutes. */
+export const MAX_REPLICATION_MINUTES = 15;
+
+const PRIMARY = 'primary';
+const DR = 'dr';
+const DR_DATABASE = 'dr-database';
+
+/** `<stack>/<logical id>`, so a finding names the template it is in. */
+const at = (stack: string, id: string) => `${stack}/${id}`;
+
+/**
+ * Control DR-REGION across one environment's stacks: every data bucket of the primary replicates
+ * (15-minute Replication Time Control, delete markers, under a DR-region key) to a versioned,
+ * KMS-encrypted bucket of the DR stack; the primary database replicates its automated backups
+ * to the DR region and has an encrypted cross-region read replica with a lag alarm; the backup
+ * plan copies into a locked vault of the DR stack; and the DR stack holds a warm standby
+ * (tagged app group behind a load balancer with a web ACL).
+ *
+ * A check over several templates: the single-template checks cannot see where a replica lives.
+ */
+export function checkDrRegion(templates: AwsEnvironmentTemplates, options: CheckOptions = {}): CheckResult {
+  const out = new Outcome('DR-REGION');
+  const primary = templates.primary as CfnTemplate;
+  const dr = templates.dr as CfnTemplate | undefined;
+  if (!dr) {
+    out.fail(TEMPLATE, 'no DR-region template; expected the environment\'s DR stack next to its primary stack');
+    return out.result();
+  }
+
+  // Objects: every primary data bucket replicates into a hardened bucket of the DR stack.
+  const drBuckets = new Map<string, Res>();
+  for (const b of ofType(dr, 'AWS::S3::Bucket')) if (typeof b.props.BucketName === 'string') drBuckets.set(b.props.BucketName, b);
+  const logs = logBuckets(primary);
+  for (const bucket of ofType(primary, 'AWS::S3::Bucket').filter((b) => !logs.has(b.id) && b.props.ObjectLockEnabled !== true)) {
+    out.within(at(PRIMARY, bucket.id), () => {
+      const where = at(PRIMARY, bucket.id);
+      const rules = list(bucket.props.ReplicationConfiguration?.Rules).filter((r) => r?.Status === 'Enabled');
+      if (rules.length === 0) {
+        out.fail(where, 'has no enabled replication rule; expected every data bucket to replicate to the DR region');
+        return;
+      }
+      for (const rule of rules) {
+        const dest = rule.Destination ?? {};
+        const minutes = asNumber(dest.ReplicationTime?.Time?.Minutes);
+        if (dest.ReplicationTime?.Status !== 'Enabled' || minutes === undefined || minutes > MAX_REPLICATION_MINUTES) {
+          out.fail(where, `replication rule ${show(rule.Id)} has ReplicationTime ${show(dest.ReplicationTime)}; expected Replication Time Control enabled at ${MAX_REPLICATION_MINUTES} minutes`);
+        }
+        if (dest.Metrics?.Status !== 'Enabled') out.fail(where, `replication rule ${show(rule.Id)} has Metrics ${show(dest.Metrics)}; expected replication metrics enabled (RTC needs them, and they feed the lag alarm)`);
+        if (rule.DeleteMarkerReplication?.Status !== 'Enabled') out.fail(where, `replication rule ${show(rule.Id)} has DeleteMarkerReplication ${show(rule.DeleteMarkerReplication)}; expected "Enabled"`);
+        if (!renderText(dest.EncryptionConfiguration?.ReplicaKmsKeyID)) out.fail(where, `replication rule ${show(rule.Id)} has no EncryptionConfiguration.ReplicaKmsKeyID; expected replicas encrypted under a DR-region key`);
+        const name = renderText(dest.Bucket).replace(/^arn:[^:]*:s3:::/, '');
+        const replica = drBuckets.get(name);
+        if (!replica) {
+          out.fail(where, `replicates to ${show(dest.Bucket)}, which the DR template does not hold; expected a bucket of the DR stack`);
+          continue;
+        }
+        out.within(at(DR, replica.id), () => {
+          if (replica.props.VersioningConfiguration?.Status !== 'Enabled') out.fail(at(DR, replica.id), `replica ${name} has VersioningConfiguration ${show(replica.props.VersioningConfiguration)}; expected "Enabled" (replication requires it)`);
+          const sse = list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault;
+          if (sse?.SSEAlgorithm !== 'aws:kms' || !renderText(sse?.KMSMasterKeyID)) out.fail(at(DR, replica.id), `replica ${name} is encrypted with ${show(sse)}; expected SSE-KMS under a DR-region key`);
+          if (replica.resource.DeletionPolicy !== 'Retain') out.fail(at(DR, replica.id), `replica ${name} has DeletionPolicy ${show(replica.resource.DeletionPolicy)}; expected "Retain"`);
+        });
+      }
+    });
+  }
+
+  // Database: automated backups replicated to the DR region, and a cross-region read replica.
+  const sources = ofType(primary, 'AWS::RDS::DBInstance').filter((d) => d.props.SourceDBInstanceIdentifier === undefined && d.props.DBClusterIdentifier === undefined);
+  for (const db of sources) {
+    out.within(at(PRIMARY, db.id), () => {
+      const where = at(PRIMARY, db.id);
+      const region = renderText(db.props.AutomaticBackupReplicationRegion);
+      if (!region) out.fail(where, 'has no AutomaticBackupReplicationRegion; expected automated backups replicated to the DR region (point-in-time recovery after a region loss)');
+      else if (options.drRegion && region !== options.drRegion) out.fail(where, `replicates automated backups to ${region}; expected the DR region ${options.drRegion}`);
+      if (region && !renderText(db.props.AutomaticBackupReplicationKmsKeyId)) out.fail(where, 'has no AutomaticBackupReplicationKmsKeyId; expected the replicated backups encrypted under a DR-region key');
+    });
+    const identifier = renderText(db.props.DBInstanceIdentifier);
+    const replicaTemplate = templates.drDatabase as CfnTemplate | undefined;
+    const replicas = replicaTemplate ? ofType(replicaTemplate, 'AWS::RDS::DBInstance').filter((r) => renderText(r.props.SourceDBInstanceIdentifier).endsWith(`:db:${identifier}`)) : [];
+    if (replicas.length === 0) {
+      if (options.databaseReplica !== false) out.fail(at(PRIMARY, db.id), `has no cross-region read replica (SourceDBInstanceIdentifier ending ":db:${identifier}") in the DR database template; expected one, or options.databaseReplica false when the recovery objectives allow a restore from backup`);
+      continue;
+    }
+    for (const replica of replicas) {
+      const where = at(DR_DATABASE, replica.id);
+      out.within(where, () => {
+        // A replica's encryption follows KmsKeyId (CloudFormation forbids StorageEncrypted on it).
+        if (replica.props.StorageEncrypted === false || !renderText(replica.props.KmsKeyId)) out.fail(where, `has StorageEncrypted ${show(replica.props.StorageEncrypted)} and KmsKeyId ${show(replica.props.KmsKeyId)}; expected encryption under a DR-region key`);
+        if (!isFalse(replica.props.PubliclyAccessible)) out.fail(where, `has PubliclyAccessible ${show(replica.props.PubliclyAccessible)}; expected false`);
+        if (replica.props.DeletionProtection !== true) out.fail(where, `has DeletionProtection ${show(replica.props.DeletionProtection)}; expected true`);
+        const lagAlarm = ofType(replicaTemplate!, 'AWS::CloudWatch::Alarm').find((a) => a.props.MetricName === 'ReplicaLag' && list(a.props.AlarmActions).length > 0);
+        if (!lagAlarm) out.fail(where, 'has no ReplicaLag alarm with an action; expected the on-call to learn when the replica falls behind the RPO');
+        else if (options.rpoMinutes !== undefined) {
+          const threshold = asNumber(lagAlarm.props.Threshold);
+          if (threshold === undefined || threshold > options.rpoMinutes * 60) out.fail(at(DR_DATABASE, lagAlarm.id), `alarms at a ReplicaLag of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO (${options.rpoMinutes * 60} s)`);
+        }
+      });
+    }
+  }
+
+  // Backups: copies into a locked vault of the DR stack.
+  const drVaults = new Map<string, Res>();
+  for (const v of ofType(dr, 'AWS::Backup::BackupVault')) drVaults.set(renderText(v.props.BackupVaultName), v);
+  // Continuous-backup (PITR) plans stay in the region by design; the daily plan carries copies.
+  const plans = ofType(primary, 'AWS::Backup::BackupPlan');
+  const copies = plans.flatMap((plan) => list(plan.props.BackupPlan?.BackupPlanRule).flatMap((r) => list(r?.CopyActions).map((copy) => ({ plan, copy }))));
+  if (plans.length > 0 && copies.length === 0) out.fail(at(PRIMARY, TEMPLATE), 'no backup plan rule has a copy action; expected daily backups copied to the DR region\'s locked vault');
+  for (const { plan, copy } of copies) {
+    const arn = renderText(copy.DestinationBackupVaultArn);
+    const vaultName = arn.split(':backup-vault:')[1] ?? '';
+    const vault = drVaults.get(vaultName);
+    if (!vault) out.fail(at(PRIMARY, plan.id), `copies to ${show(copy.DestinationBackupVaultArn)}, which the DR template does not hold; expected the DR stack's vault`);
+    else if (!vault.props.LockConfiguration) out.fail(at(DR, vault.id), `DR vault ${vaultName} has no LockConfiguration; expected a vault lock so copies cannot be deleted early`);
+    else out.carry(at(PRIMARY, plan.id), at(DR, vault.id));
+  }
+
+  // Warm standby: a tagged app group behind a load balancer protected by a web ACL.
+  const standby = ofType(dr, 'AWS::AutoScaling::AutoScalingGroup').filter((g) => tagsOf(g)[STANDBY_TAG.key] === STANDBY_TAG.value);
+  if (standby.length === 0) out.fail(at(DR, TEMPLATE), `has no warm-standby app group (tag ${STANDBY_TAG.key}=${STANDBY_TAG.value}); expected failover to scale out existing infrastructure`);
+  else out.carry(...standby.map((g) => at(DR, g.id)));
+  const lbs = ofType(dr, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+  if (lbs.length === 0) out.fail(at(DR, TEMPLATE), 'has no load balancer; expected the standby gateway in place before a failover');
+  if (ofType(dr, 'AWS::WAFv2::WebACLAssociation').length < lbs.length) out.fail(at(DR, TEMPLATE), 'has a load balancer without a web ACL association; expected the same WAF rules as the primary');
+
+  return out.result();
+}

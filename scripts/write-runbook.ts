@@ -1,0 +1,11 @@
+// Writes docs/failover.md from the config and the stacks' output keys (stacks/aws-runbook.ts);
+// test/stacks/aws-runbook.test.ts fails when the committed file drifts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadConfig } from '../lib/config/load';
+import { renderFailoverRunbook } from '../stacks/aws-runbook';
+
+const target = path.join(__dirname, '..', 'docs', 'failover.md');
+mkdirSync(path.dirname(target), { recursive: true });
+writeFileSync(target, renderFailoverRunbook(loadConfig()).markdown);
+console.log(`wrote ${path.relative(process.cwd(), target)}`);
