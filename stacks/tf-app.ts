@@ -1,13 +1,17 @@
 import { App } from 'cdktf';
 import { ConfigError, loadConfig } from '../lib/config/load';
+import type { BaselineConfig } from '../lib/config/schema';
+import { addAzureStacks } from './azure-stacks';
 
 /*
- * The CDK for Terraform app (cdktf.json): Azure and Cloudflare stacks are added by their issues.
+ * The CDK for Terraform app (cdktf.json): the Azure stacks of every environment (Cloudflare is
+ * added by its issue).
  * It validates the same config file, so both apps accept and reject the same input.
  */
 function main(): void {
+  let config: BaselineConfig;
   try {
-    loadConfig();
+    config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -16,6 +20,7 @@ function main(): void {
     throw err;
   }
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out', skipValidation: false });
+  addAzureStacks(app, config);
   app.synth();
 }
 
