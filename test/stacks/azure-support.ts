@@ -1,0 +1,34 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import type { BaselineConfig } from '../../lib/config/schema';
+import { addAzureStacks } from '../../stacks/azure-stacks';
+
+/** The synthesized Terraform JSON of every Azure stack, by stack name. */
+export function synthAzureApp(config: BaselineConfig): Record<string, any> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-tf-'));
+  const app = new App({ outdir, skipValidation: false });
+  const stacks = addAzureStacks(app, config);
+  app.synth();
+  const out: Record<string, any> = {};
+  for (const envStacks of Object.values(stacks)) {
+    for (const stack of [envStacks.dr, envStacks.primary]) {
+      const name = stack.node.id;
+      out[name] = JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    }
+  }
+  return out;
+}
+
+/** The resources of one type in a stack, by name. */
+export function tfResources(stack: any, type: string): Record<string, any> {
+  return stack.resource?.[type] ?? {};
+}
+
+/** The only resource of `type` in a stack. */
+export function tfOnly(stack: any, type: string): any {
+  const all = Object.values(tfResources(stack, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
