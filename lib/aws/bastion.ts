@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
-import { checkSshPublicKey } from '../config/ssh-keys';
+import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 import { acknowledge, guardRule, nagRule } from './acknowledge';
 
 /** One person allowed to log in to the bastion. */
@@ -46,22 +46,6 @@ export interface BastionProps {
   readonly machineImage?: ec2.IMachineImage;
 }
 
-/** The sshd settings the bastion enforces (control BASTION-SSH, claim A11). */
-export const SSHD_HARDENING = [
-  'PasswordAuthentication no',
-  'KbdInteractiveAuthentication no',
-  'PermitRootLogin no',
-  'PubkeyAuthentication yes',
-  'AuthenticationMethods publickey',
-  'PermitEmptyPasswords no',
-  'MaxAuthTries 3',
-  'LoginGraceTime 30',
-  // VERBOSE logs the fingerprint of the key used, so every login is tied to a person.
-  'LogLevel VERBOSE',
-  'X11Forwarding no',
-  'AllowAgentForwarding no',
-  'PermitTunnel no',
-] as const;
 
 /**
  * The only way to a shell on the servers (control BASTION-SSH; claims A11, A16): one small

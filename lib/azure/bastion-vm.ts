@@ -6,7 +6,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { VirtualMachineExtension } from '@cdktf/provider-azurerm/lib/virtual-machine-extension';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkSshPublicKey } from '../config/ssh-keys';
+import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 import { azureSshKeyProblem } from './app-scale-set';
 
 /** One person allowed to log in to the bastion. */
@@ -70,22 +70,8 @@ export interface BastionVmProps {
   readonly tags?: Record<string, string>;
 }
 
-/** The sshd settings the bastion enforces (control BASTION-SSH, claim A11), as on AWS. */
-export const BASTION_VM_SSHD_HARDENING = [
-  'PasswordAuthentication no',
-  'KbdInteractiveAuthentication no',
-  'PermitRootLogin no',
-  'PubkeyAuthentication yes',
-  'AuthenticationMethods publickey',
-  'PermitEmptyPasswords no',
-  'MaxAuthTries 3',
-  'LoginGraceTime 30',
-  // VERBOSE logs the fingerprint of the key used, so every login is tied to a person.
-  'LogLevel VERBOSE',
-  'X11Forwarding no',
-  'AllowAgentForwarding no',
-  'PermitTunnel no',
-] as const;
+/** The sshd settings the bastion enforces (control BASTION-SSH, claim A11): the same list as on AWS. */
+export const BASTION_VM_SSHD_HARDENING = SSHD_HARDENING;
 
 /** Syslog facilities shipped to the workspace: sshd and sudo log to auth and authpriv. */
 export const BASTION_VM_LOG_FACILITIES = ['auth', 'authpriv'] as const;

@@ -50,3 +50,20 @@ export function checkSshPublicKey(
   const openssh = key.toString('ssh').split(' ').slice(0, 2).join(' ');
   return { type: key.type, bits: key.size, fingerprint, openssh };
 }
+
+/** The sshd settings every bastion enforces, on AWS and Azure alike (control BASTION-SSH, claim A11). */
+export const SSHD_HARDENING = [
+  'PasswordAuthentication no',
+  'KbdInteractiveAuthentication no',
+  'PermitRootLogin no',
+  'PubkeyAuthentication yes',
+  'AuthenticationMethods publickey',
+  'PermitEmptyPasswords no',
+  'MaxAuthTries 3',
+  'LoginGraceTime 30',
+  // VERBOSE logs the fingerprint of the key used, so every login is tied to a person.
+  'LogLevel VERBOSE',
+  'X11Forwarding no',
+  'AllowAgentForwarding no',
+  'PermitTunnel no',
+] as const;

@@ -2,7 +2,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Bastion, type BastionProps, SSHD_HARDENING } from '../../lib/aws/bastion';
+import { Bastion, type BastionProps } from '../../lib/aws/bastion';
+import { SSHD_HARDENING } from '../../lib/config/ssh-keys';
 import { KEYS } from '../fixtures/ssh-keys';
 import { acknowledgements, getAtt, idSource, joined, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
 
