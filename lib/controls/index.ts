@@ -6,10 +6,19 @@ import type { AwsEnvironmentTemplates, CheckOptions, CheckResult, Finding } from
 export * from './types';
 export * from './catalogue';
 export * as aws from './aws';
+export * as azure from './azure';
 
 /** Runs every control's AWS check on one synthesized CloudFormation template, in catalogue order. */
 export function checkAws(template: any, options: CheckOptions = {}): CheckResult[] {
   return CONTROLS.flatMap((c) => (c.checks.aws ? [c.checks.aws(template, options)] : []));
+}
+
+/**
+ * Runs every control's Azure check on one synthesized Terraform JSON stack (cdk.tf.json), in
+ * catalogue order.
+ */
+export function checkAzure(tfJson: any, options: CheckOptions = {}): CheckResult[] {
+  return CONTROLS.flatMap((c) => (c.checks.azure ? [c.checks.azure(tfJson, options)] : []));
 }
 
 /** Runs every control's environment-wide AWS check (DR-REGION) on one environment's templates. */

@@ -99,6 +99,14 @@ export interface CheckOptions {
    * @default true
    */
   readonly databaseReplica?: boolean;
+  /**
+   * Defender for Cloud plans and the security contact are managed outside this Terraform stack
+   * (another subscription-level stack or the platform team): no pricing or contact is required
+   * here (Azure DETECT-THREATS). Pricings that are present are still checked, and the alert
+   * routing to on-call is still required when the stack holds detection resources.
+   * @default false
+   */
+  readonly defenderManaged?: boolean;
 }
 
 /** The synthesized CloudFormation templates of one environment, for checks spanning regions. */

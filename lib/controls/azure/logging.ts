@@ -1,0 +1,87 @@
+import { Outcome } from '../aws/result';
+import type { CheckOptions, CheckResult } from '../types';
+import { applicationGateways } from './edge';
+import { asNumber, block, blocks, isFalse, isTrue, ofType, postgresServers, refTarget, show, TEMPLATE, type TfJson, type TfRes } from './terraform';
+
+const WORKSPACE = 'azurerm_log_analytics_workspace';
+
+/**
+ * Control LOG-CENTRAL (Azure): the stack has an azurerm_log_analytics_workspace; every virtual
+ * network is the target of an enabled azurerm_network_watcher_flow_log; every application
+ * gateway, key vault and PostgreSQL server is the target of an azurerm_monitor_diagnostic_setting
+ * sending `enabled_log` category_group "allLogs" to a Log Analytics workspace.
+ */
+export function checkLogCentral(tf: TfJson): CheckResult {
+  const out = new Outcome('LOG-CENTRAL');
+  const workspaces = ofType(tf, WORKSPACE);
+  const vnets = ofType(tf, 'azurerm_virtual_network');
+  const flowLogs = ofType(tf, 'azurerm_network_watcher_flow_log');
+  const settings = ofType(tf, 'azurerm_monitor_diagnostic_setting');
+  const targets = [...applicationGateways(tf), ...ofType(tf, 'azurerm_key_vault'), ...postgresServers(tf)];
+
+  const applicable = workspaces.length + vnets.length + flowLogs.length + settings.length + targets.length > 0;
+  if (!applicable) return out.result(false);
+  if (workspaces.length === 0) out.fail(TEMPLATE, `no ${WORKSPACE}; expected a central workspace the diagnostic settings and flow logs send to`);
+  else out.carry(...workspaces.map((w) => w.address));
+
+  for (const vnet of vnets) {
+    out.within(vnet.address, () => {
+      const log = flowLogs.find((f) => refTarget(f.args.target_resource_id)?.address === vnet.address || refTarget(f.args.network_security_group_id)?.address === vnet.address);
+      if (!log) out.fail(vnet.address, 'no azurerm_network_watcher_flow_log targets this virtual network; expected a VNet flow log');
+      else if (isFalse(log.args.enabled)) out.fail(log.address, `enabled is ${show(log.args.enabled)}; expected true`);
+      else out.carry(log.address);
+    });
+  }
+
+  for (const target of targets) {
+    out.within(target.address, () => {
+      const own = settings.filter((s) => refTarget(s.args.target_resource_id)?.address === target.address);
+      const good = own.find((s) => sendsAllLogs(s) && sendsToWorkspace(s));
+      if (good) out.carry(good.address);
+      else if (own.length === 0) out.fail(target.address, 'no azurerm_monitor_diagnostic_setting targets it; expected one sending category_group "allLogs" to the Log Analytics workspace');
+      else out.fail(target.address, `diagnostic settings ${own.map((s) => s.address).join(', ')} send enabled_log ${show(own.flatMap((s) => blocks(s.args.enabled_log)))} to ${show(own.map((s) => s.args.log_analytics_workspace_id))}; expected category_group "allLogs" to a Log Analytics workspace`);
+    });
+  }
+  return out.result(true);
+}
+
+function sendsAllLogs(setting: TfRes): boolean {
+  return blocks(setting.args.enabled_log).some((l) => l?.category_group === 'allLogs');
+}
+
+function sendsToWorkspace(setting: TfRes): boolean {
+  const id = setting.args.log_analytics_workspace_id;
+  if (refTarget(id)) return refTarget(id)!.type === WORKSPACE;
+  return typeof id === 'string' && /\/providers\/Microsoft\.OperationalInsights\/workspaces\//i.test(id);
+}
+
+/**
+ * Control LOG-RETENTION (Azure): every Log Analytics workspace sets retention_in_days of at least
+ * `minLogRetentionDays` (default 30) and, when `maxLogRetentionDays` is set, at most that; every
+ * flow log has retention_policy enabled with days of at least the minimum.
+ */
+export function checkLogRetention(tf: TfJson, options: CheckOptions = {}): CheckResult {
+  const out = new Outcome('LOG-RETENTION');
+  const min = options.minLogRetentionDays ?? 30;
+  const max = options.maxLogRetentionDays;
+  const workspaces = ofType(tf, WORKSPACE);
+  const flowLogs = ofType(tf, 'azurerm_network_watcher_flow_log');
+  for (const ws of workspaces) {
+    out.within(ws.address, () => {
+      const days = asNumber(ws.args.retention_in_days);
+      if (days === undefined || days < min || (max !== undefined && days > max)) {
+        out.fail(ws.address, `retention_in_days is ${show(ws.args.retention_in_days)}; expected ${max !== undefined ? `${min} to ${max}` : `at least ${min}`}`);
+      }
+    });
+  }
+  for (const log of flowLogs) {
+    out.within(log.address, () => {
+      const policy = block(log.args.retention_policy);
+      const days = asNumber(policy?.days);
+      if (!isTrue(policy?.enabled) || days === undefined || days < min) {
+        out.fail(log.address, `retention_policy is ${show(log.args.retention_policy)}; expected enabled true with days of at least ${min}`);
+      }
+    });
+  }
+  return out.result(workspaces.length + flowLogs.length > 0);
+}
