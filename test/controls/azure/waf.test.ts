@@ -1,0 +1,109 @@
+import { checkWafManaged, checkWafRateCritical, checkWafRateGlobal, checkWafReputation } from '../../../lib/controls/azure/waf';
+import { expectFinding, expectNotApplicable, expectPass, only, primary, weakened } from './support';
+
+const POLICY = 'azurerm_web_application_firewall_policy';
+const GW = 'azurerm_application_gateway';
+const policy = (t: any) => only(t, POLICY).args;
+const gw = (t: any) => only(t, GW).args;
+const rule = (t: any, name: string) => policy(t).custom_rules.find((r: any) => r.name === name);
+const P = only(primary(), POLICY).address;
+const G = only(primary(), GW).address;
+const empty = { resource: { azurerm_storage_account: { a: {} } } };
+
+describe('WAF-MANAGED (Azure)', () => {
+  it('passes a Prevention-mode policy with DRS 2.1 forced onto the WAF_v2 gateway', () => {
+    const result = checkWafManaged(primary());
+    expectPass(result);
+    expect(result.evidence).toEqual(expect.arrayContaining([P, G]));
+  });
+
+  it('accepts OWASP 3.2 and a later DRS', () => {
+    expectPass(checkWafManaged(weakened((t) => (policy(t).managed_rules.managed_rule_set[0] = { type: 'OWASP', version: '3.2' }))));
+    expectPass(checkWafManaged(weakened((t) => (policy(t).managed_rules.managed_rule_set[0].version = '2.10'))));
+  });
+
+  it('is not applicable without a policy or gateway', () => {
+    expectNotApplicable(checkWafManaged(empty));
+  });
+
+  it.each<[string, (t: any) => void, string, RegExp]>([
+    ['Detection mode', (t) => (policy(t).policy_settings.mode = 'Detection'), P, /mode is "Detection"; expected "Prevention"/],
+    ['the policy disabled', (t) => (policy(t).policy_settings.enabled = false), P, /enabled is false; expected true/],
+    ['bodies not inspected', (t) => (policy(t).policy_settings.request_body_check = false), P, /request_body_check is false; expected true/],
+    ['no policy settings', (t) => delete policy(t).policy_settings, P, /policy_settings is absent/],
+    ['DRS 2.0', (t) => (policy(t).managed_rules.managed_rule_set[0].version = '2.0'), P, /expected Microsoft_DefaultRuleSet 2.1 or later/],
+    ['OWASP 3.1', (t) => (policy(t).managed_rules.managed_rule_set[0] = { type: 'OWASP', version: '3.1' }), P, /"OWASP 3.1"/],
+    ['no core rule set', (t) => policy(t).managed_rules.managed_rule_set.shift(), P, /expected Microsoft_DefaultRuleSet/],
+    ['no policy on the gateway', (t) => delete gw(t).firewall_policy_id, G, /firewall_policy_id is absent/],
+    ['the association not forced', (t) => (gw(t).force_firewall_policy_association = false), G, /force_firewall_policy_association is false; expected true/],
+    ['a Standard_v2 gateway', (t) => (gw(t).sku = { name: 'Standard_v2', tier: 'Standard_v2' }), G, /sku.tier is "Standard_v2"; expected "WAF_v2"/],
+  ])('fails with %s', (_name, edit, resource, message) => {
+    expectFinding(checkWafManaged(weakened(edit)), resource, message);
+  });
+});
+
+describe('WAF-REPUTATION (Azure)', () => {
+  it('passes with the Bot Manager rule set', () => {
+    expectPass(checkWafReputation(primary()));
+  });
+
+  it('is not applicable without a policy or gateway', () => {
+    expectNotApplicable(checkWafReputation(empty));
+  });
+
+  it('fails without the Bot Manager rule set', () => {
+    expectFinding(checkWafReputation(weakened((t) => policy(t).managed_rules.managed_rule_set.pop())), P, /expected Microsoft_BotManagerRuleSet/);
+  });
+
+  it('fails when the gateway enforces no policy', () => {
+    expectFinding(checkWafReputation(weakened((t) => (gw(t).firewall_policy_id = 'none'))), G, /firewall_policy_id is "none"/);
+  });
+});
+
+describe('WAF-RATE-GLOBAL (Azure)', () => {
+  it('passes the per-IP match-all rate limit', () => {
+    expectPass(checkWafRateGlobal(primary()));
+  });
+
+  it('is not applicable without a policy', () => {
+    expectNotApplicable(checkWafRateGlobal(empty));
+  });
+
+  it.each<[string, (t: any) => void, RegExp]>([
+    ['no global rule', (t) => (policy(t).custom_rules = policy(t).custom_rules.filter((r: any) => r.name !== 'RateLimitAllTraffic')), /no custom rule limits all traffic per client IP/],
+    ['the global rule disabled', (t) => (rule(t, 'RateLimitAllTraffic').enabled = false), /no custom rule limits all traffic/],
+    ['the global rule only logging', (t) => (rule(t, 'RateLimitAllTraffic').action = 'Log'), /no custom rule limits all traffic/],
+    ['the global rule counting per socket address', (t) => (rule(t, 'RateLimitAllTraffic').group_rate_limit_by = 'None'), /no custom rule limits all traffic/],
+    ['the global rule narrowed to one network', (t) => (rule(t, 'RateLimitAllTraffic').match_conditions[0].negation_condition = false), /no custom rule limits all traffic/],
+    ['the global rule narrowed by a path', (t) => rule(t, 'RateLimitAllTraffic').match_conditions.push({ match_variables: [{ variable_name: 'RequestUri' }], operator: 'BeginsWith', match_values: ['/api'] }), /no custom rule limits all traffic/],
+    ['no threshold', (t) => delete rule(t, 'RateLimitAllTraffic').rate_limit_threshold, /rate_limit_threshold absent per "FiveMins"; expected a number/],
+    [
+      'an Allow rule ahead of the limit',
+      (t) => policy(t).custom_rules.unshift({ name: 'AllowPartners', priority: 0, rule_type: 'MatchRule', action: 'Allow', match_conditions: [{ match_variables: [{ variable_name: 'RemoteAddr' }], operator: 'IPMatch', match_values: ['203.0.113.0/24'] }] }),
+      /"AllowPartners" \(Allow, priority 0\) is evaluated before the global limit/,
+    ],
+  ])('fails with %s', (_name, edit, message) => {
+    expectFinding(checkWafRateGlobal(weakened(edit)), P, message);
+  });
+});
+
+describe('WAF-RATE-CRITICAL (Azure)', () => {
+  it('passes stricter limits on /login and /password-reset evaluated first', () => {
+    expectPass(checkWafRateCritical(primary()));
+  });
+
+  it('is not applicable without a policy', () => {
+    expectNotApplicable(checkWafRateCritical(empty));
+  });
+
+  it.each<[string, (t: any) => void, RegExp]>([
+    ['no critical-path rule', (t) => (policy(t).custom_rules = [rule(t, 'RateLimitAllTraffic')]), /no rate-limit rule matches a critical path/],
+    ['a looser login limit', (t) => (rule(t, 'RateLimitLogin').rate_limit_threshold = 5000), /"RateLimitLogin" admits 5000 per "FiveMins"; expected fewer requests per second than the global limit "RateLimitAllTraffic" \(2000 per "FiveMins"\)/],
+    ['an equal rate over a shorter window', (t) => Object.assign(rule(t, 'RateLimitLogin'), { rate_limit_threshold: 400, rate_limit_duration: 'OneMin' }), /"RateLimitLogin" admits 400 per "OneMin"/],
+    ['the login rule after the global one', (t) => (rule(t, 'RateLimitLogin').priority = 50), /"RateLimitLogin" has priority 50; expected a lower number than the global limit/],
+    ['no Lowercase transform', (t) => (rule(t, 'RateLimitLogin').match_conditions[0].transforms = ['UrlDecode']), /"RateLimitLogin" matches \["\/login"\] with transforms \["UrlDecode"\]; expected lower-case paths and the Lowercase transform/],
+    ['no global limit to compare with', (t) => (policy(t).custom_rules = policy(t).custom_rules.filter((r: any) => r.name !== 'RateLimitAllTraffic')), /no global per-IP rate limit/],
+  ])('fails with %s', (_name, edit, message) => {
+    expectFinding(checkWafRateCritical(weakened(edit)), P, message);
+  });
+});
