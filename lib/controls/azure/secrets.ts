@@ -5,13 +5,14 @@ import { allResources, block, decodedText, isFalse, isTrue, ofType, postgresServ
 /** Arguments that hold a password in azurerm resources. */
 const PASSWORD_ARGS = new Set(['admin_password', 'administrator_password', 'administrator_password_wo', 'administrator_login_password']);
 /** cloud-init or shell lines that set a password. */
-const SETS_PASSWORD = /\b(password|passwd|hashed_passwd|plain_text_passwd|chpasswd)\s*[:=]/i;
+const SETS_PASSWORD = /(?<![A-Za-z])(?<!lock_)(password|passwd|hashed_passwd|plain_text_passwd|chpasswd)\s*[:=]/i;
 
 /**
  * Control SECRETS (Azure): no resource sets admin_password, administrator_password(_wo) or
  * administrator_login_password (nested blocks included); PostgreSQL servers have
  * authentication.password_auth_enabled false (Entra only); no custom_data or user_data sets a
- * password (`password:`, `passwd:`, `chpasswd:` and the like, after base64 decoding); no
+ * password (`password:`, `DB_PASSWORD=`, `passwd:`, `chpasswd:` and the like, but not cloud-init's
+ * `lock_passwd:`, after base64 decoding); no
  * azurerm_key_vault_secret carries its value in the stack; key vaults have
  * rbac_authorization_enabled true (no access policies).
  */
