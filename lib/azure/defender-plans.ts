@@ -48,7 +48,7 @@ export class DefenderPlans extends Construct {
     super(scope, id);
     const plans = props.plans ?? (Object.keys(DEFENDER_PLANS) as DefenderPlan[]);
     for (const plan of plans) {
-      if (!(plan in DEFENDER_PLANS)) {
+      if (!Object.hasOwn(DEFENDER_PLANS, plan)) {
         throw new Error(`DefenderPlans ${this.node.path}: plan "${plan}" is unknown; expected one of ${Object.keys(DEFENDER_PLANS).join(', ')}`);
       }
     }

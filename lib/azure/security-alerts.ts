@@ -13,6 +13,9 @@ export const WATCHED_OPERATIONS = {
   'role-assignment-write': 'Microsoft.Authorization/roleAssignments/write',
 } as const;
 
+/** The one- and two-digit ITU-T E.164 country codes; every other country code has three digits. */
+const SHORT_COUNTRY_CODE = /^(?:1|7|2[07]|3[0-469]|4[013-9]|5[1-8]|6[0-6]|8[1246]|9[0-58])/;
+
 /** Properties of {@link SecurityAlerts}. */
 export interface SecurityAlertsProps {
   /** Prefix of the alert and action group names, such as `acme-prod`. */
@@ -52,9 +55,13 @@ export class SecurityAlerts extends Construct {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error(`${where}: emails entry "${email}" is not an e-mail address`);
     }
     const sms = (props.smsNumbers ?? []).map((number) => {
-      const match = /^\+(1|[2-9]\d{1,2})(\d{6,12})$/.exec(number);
-      if (!match) throw new Error(`${where}: smsNumbers entry "${number}" is not an E.164 number such as +15555550100`);
-      return { countryCode: match[1], phoneNumber: match[2], number };
+      // E.164 country codes are prefix-free, so the code is read from the table, not guessed by
+      // length: a greedy three-digit guess paged +442079460000 (UK) as country code 442.
+      const digits = /^\+([1-9]\d{6,14})$/.exec(number)?.[1] ?? '';
+      const countryCode = SHORT_COUNTRY_CODE.exec(digits)?.[0] ?? digits.slice(0, 3);
+      const phoneNumber = digits.slice(countryCode.length);
+      if (!/^\d{6,12}$/.test(phoneNumber)) throw new Error(`${where}: smsNumbers entry "${number}" is not an E.164 number such as +15555550100`);
+      return { countryCode, phoneNumber, number };
     });
     if (!/^[0-9a-f-]{36}$/.test(props.subscriptionId)) throw new Error(`${where}: subscriptionId "${props.subscriptionId}" is not a subscription id (GUID)`);
     const shortName = props.namePrefix.replace(/[^A-Za-z0-9]/g, '').slice(0, 12);
