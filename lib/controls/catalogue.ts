@@ -148,8 +148,8 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Data replicated to a second region; RPO <= 1 h, RTO <= 4 h, documented failover',
     sources: ['A15', 'B2', 'B10', 'B12'],
     checks: { azure: azure.checkDrRegion },
-    environmentChecks: { aws: checkDrRegion },
-    note: 'Checked across an environment\'s stacks (primary, DR, DR database): replication, replica, locked copies and warm standby. RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
+    environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
+    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
   },
   {
     id: 'DATA-RESIDENCY',

@@ -1,7 +1,7 @@
 // The control catalogue and its checks (DESIGN.md "The control catalogue"): re-exports, plus the
 // two entry points tests and the evidence report use.
 import { CONTROLS } from './catalogue';
-import type { AwsEnvironmentTemplates, CheckOptions, CheckResult, Finding } from './types';
+import type { AwsEnvironmentTemplates, AzureEnvironmentStacks, CheckOptions, CheckResult, Finding } from './types';
 
 export * from './types';
 export * from './catalogue';
@@ -24,6 +24,11 @@ export function checkAzure(tfJson: any, options: CheckOptions = {}): CheckResult
 /** Runs every control's environment-wide AWS check (DR-REGION) on one environment's templates. */
 export function checkAwsEnvironment(templates: AwsEnvironmentTemplates, options: CheckOptions = {}): CheckResult[] {
   return CONTROLS.flatMap((c) => (c.environmentChecks?.aws ? [c.environmentChecks.aws(templates, options)] : []));
+}
+
+/** Runs every control's environment-wide Azure check (DR-REGION) on one environment's stacks. */
+export function checkAzureEnvironment(stacks: AzureEnvironmentStacks, options: CheckOptions = {}): CheckResult[] {
+  return CONTROLS.flatMap((c) => (c.environmentChecks?.azure ? [c.environmentChecks.azure(stacks, options)] : []));
 }
 
 /** Every finding of the failed results (empty when all passed or were not applicable). */

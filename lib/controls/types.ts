@@ -119,8 +119,16 @@ export interface AwsEnvironmentTemplates {
   readonly drDatabase?: any;
 }
 
+/** The synthesized Terraform JSON stacks of one environment on Azure, for checks spanning regions. */
+export interface AzureEnvironmentStacks {
+  /** The primary region's stack (`<env>-azure-primary`). */
+  readonly primary: any;
+  /** The DR region's stack (`<env>-azure-dr`). */
+  readonly dr?: any;
+}
+
 /** A check of one control over all the stacks of one environment on one cloud. */
-export type EnvironmentCheck = (templates: AwsEnvironmentTemplates, options?: CheckOptions) => CheckResult;
+export type EnvironmentCheck = (stacks: AwsEnvironmentTemplates & AzureEnvironmentStacks, options?: CheckOptions) => CheckResult;
 
 /** A check of one control over one cloud's synthesized output. */
 export type Check = (template: any, options?: CheckOptions) => CheckResult;

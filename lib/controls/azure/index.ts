@@ -2,6 +2,7 @@
 export * from './availability';
 export * from './detection';
 export * from './dr';
+export * from './dr-environment';
 export * from './edge';
 export * from './encryption';
 export * from './logging';

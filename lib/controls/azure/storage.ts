@@ -2,8 +2,20 @@ import { Outcome } from '../aws/result';
 import type { CheckOptions, CheckResult } from '../types';
 import { asNumber, block, isFalse, isReplica, isTrue, ofType, postgresServers, preventsDestroy, refTarget, show, type TfJson } from './terraform';
 
-/** Lowest blob soft-delete retention (days) the BACKUP check accepts. */
+/**
+ * Lowest blob soft-delete retention (days) the BACKUP check accepts on a log storage account (one
+ * that flow logs or diagnostic settings write to); data accounts need `minFileRetentionDays`.
+ */
 export const AZURE_MIN_BLOB_DELETE_RETENTION_DAYS = 7;
+
+/**
+ * Storage accounts that hold logs: the targets of VNet/NSG flow logs and diagnostic settings.
+ * Their retention is a log-retention matter (LOG-RETENTION); every other account holds data.
+ */
+export function logStorageAccounts(tf: TfJson): Set<string> {
+  const targets = ofType(tf, 'azurerm_network_watcher_flow_log', 'azurerm_monitor_diagnostic_setting').map((r) => refTarget(r.args.storage_account_id)?.address);
+  return new Set(targets.filter((a): a is string => a !== undefined));
+}
 /** Lowest daily retention (days) of a VM backup policy. */
 export const AZURE_MIN_VM_BACKUP_DAILY_RETENTION = 7;
 /** Stateful resource types that must carry lifecycle.prevent_destroy (control BACKUP). */
@@ -51,8 +63,9 @@ export function checkStoragePrivate(tf: TfJson): CheckResult {
 
 /**
  * Control BACKUP (Azure): non-replica PostgreSQL servers keep backup_retention_days of at least
- * `minDatabaseBackupDays` (default 30) with geo_redundant_backup_enabled; storage accounts keep
- * deleted blobs 7+ days and version blobs; Recovery Services vaults have soft_delete_enabled
+ * `minDatabaseBackupDays` (default 30) with geo_redundant_backup_enabled; data storage accounts
+ * keep deleted blobs and containers `minFileRetentionDays` (default 90) and log storage accounts
+ * 7+ days, and all version blobs; Recovery Services vaults have soft_delete_enabled
  * true, immutability Unlocked or Locked, and an azurerm_backup_policy_vm with a Daily (or Hourly)
  * schedule and retention_daily 7+; key vaults, keys, storage accounts, PostgreSQL servers,
  * recovery vaults and Log Analytics workspaces have lifecycle.prevent_destroy true.
@@ -71,13 +84,20 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
     });
   }
 
+  const logAccounts = logStorageAccounts(tf);
   for (const sa of ofType(tf, 'azurerm_storage_account')) {
     count++;
     out.within(sa.address, () => {
       const props = block(sa.args.blob_properties);
-      const days = asNumber(block(props?.delete_retention_policy)?.days);
-      if (days === undefined || days < AZURE_MIN_BLOB_DELETE_RETENTION_DAYS) {
-        out.fail(sa.address, `blob_properties.delete_retention_policy.days is ${show(block(props?.delete_retention_policy)?.days)}; expected at least ${AZURE_MIN_BLOB_DELETE_RETENTION_DAYS}`);
+      // Claim B10: deleted files stay recoverable for the file retention; log accounts only need
+      // a short undo window (their retention is the log workspace's and the flow log's).
+      const isLog = logAccounts.has(sa.address);
+      const min = isLog ? AZURE_MIN_BLOB_DELETE_RETENTION_DAYS : (options.minFileRetentionDays ?? 90);
+      const why = isLog ? 'log storage' : 'deleted files recoverable for the file retention';
+      for (const policy of ['delete_retention_policy', 'container_delete_retention_policy']) {
+        const value = block(props?.[policy])?.days;
+        const days = asNumber(value);
+        if (days === undefined || days < min) out.fail(sa.address, `blob_properties.${policy}.days is ${show(value)}; expected at least ${min} (${why})`);
       }
       if (!isTrue(props?.versioning_enabled)) out.fail(sa.address, `blob_properties.versioning_enabled is ${show(props?.versioning_enabled)}; expected true`);
     });

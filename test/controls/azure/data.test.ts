@@ -11,6 +11,8 @@ import { dr, every, expectFinding, expectNotApplicable, expectPass, named, only,
 const p = primary();
 const SA = named(p, 'azurerm_storage_account', /stacmedata/).address;
 const sa = (t: any) => named(t, 'azurerm_storage_account', /stacmedata/).args;
+const FLOW_SA = named(p, 'azurerm_storage_account', /stfl/).address;
+const flowLogSa = (t: any) => named(t, 'azurerm_storage_account', /stfl/).args;
 const DB = only(p, 'azurerm_postgresql_flexible_server').address;
 const db = (t: any) => only(t, 'azurerm_postgresql_flexible_server').args;
 const KEY = named(p, 'azurerm_key_vault_key', /KeyDatabase/).address;
@@ -213,7 +215,9 @@ suite('HA-MULTIZONE (Azure)', checkHaMultizone, [
 suite('BACKUP (Azure)', checkBackup, [
   ['7-day PITR', (t) => (db(t).backup_retention_days = 7), DB, /backup_retention_days is 7; expected at least 30/],
   ['no geo-redundant backups', (t) => (db(t).geo_redundant_backup_enabled = false), DB, /geo_redundant_backup_enabled is false/],
-  ['1-day blob soft delete', (t) => (sa(t).blob_properties.delete_retention_policy.days = 1), SA, /delete_retention_policy.days is 1; expected at least 7/],
+  ['1-day blob soft delete', (t) => (sa(t).blob_properties.delete_retention_policy.days = 1), SA, /delete_retention_policy.days is 1; expected at least 90 \(deleted files recoverable/],
+  ['30-day container soft delete on data storage', (t) => (sa(t).blob_properties.container_delete_retention_policy.days = 30), SA, /container_delete_retention_policy.days is 30; expected at least 90/],
+  ['1-day soft delete on log storage', (t) => (flowLogSa(t).blob_properties.delete_retention_policy.days = 1), FLOW_SA, /delete_retention_policy.days is 1; expected at least 7 \(log storage\)/],
   ['no blob versioning', (t) => delete sa(t).blob_properties.versioning_enabled, SA, /versioning_enabled is absent/],
   ['vault soft delete off', (t) => (rsv(t).soft_delete_enabled = false), RSV, /soft_delete_enabled is false/],
   ['vault immutability disabled', (t) => (rsv(t).immutability = 'Disabled'), RSV, /immutability is "Disabled"; expected "Locked"/],
@@ -226,6 +230,13 @@ suite('BACKUP (Azure)', checkBackup, [
 ], () => {
   it('honours minDatabaseBackupDays', () => {
     expectFinding(checkBackup(primary(), { minDatabaseBackupDays: 35 }), DB, /backup_retention_days is 30; expected at least 35/);
+  });
+
+  it('holds data storage to minFileRetentionDays and log storage to the 7-day floor', () => {
+    const result = checkBackup(primary(), { minFileRetentionDays: 180 });
+    expectFinding(result, SA, /blob_properties.delete_retention_policy.days is 90; expected at least 180/);
+    expect(result.findings.filter((f) => f.resource === FLOW_SA)).toEqual([]);
+    expectPass(checkBackup(weakened((t) => (flowLogSa(t).blob_properties.delete_retention_policy.days = 7), primary)));
   });
 });
 

@@ -1,0 +1,122 @@
+import { Outcome } from '../aws/result';
+import type { AzureEnvironmentStacks, CheckOptions, CheckResult } from '../types';
+import { applicationGateways } from './edge';
+import { block, blocks, isReplica, ofType, postgresServers, refTo, scaleSets, show, TEMPLATE, type TfJson, type TfRes } from './terraform';
+
+const PRIMARY = 'primary';
+const DR = 'dr';
+
+/** `<stack>/<address>`, so a finding names the stack it is in. */
+const at = (stack: string, address: string) => `${stack}/${address}`;
+
+/**
+ * Control DR-REGION across one environment's Azure stacks (primary and DR), what the
+ * single-stack check cannot see:
+ * - the DR stack's resource groups sit in another location than the primary's (and in
+ *   `drRegion` when given);
+ * - every primary PostgreSQL server has a read replica in the DR stack whose `source_server_id`
+ *   is that server's id (unless `databaseReplica` is false), and its geo-backup key and identity
+ *   are a key and an identity the DR stack creates (so geo-restore in the paired region can
+ *   unwrap the backups even when the primary region is down);
+ * - the DR stack holds a warm standby: an application gateway with a WAF policy in front of a
+ *   scale set.
+ */
+export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options: CheckOptions = {}): CheckResult {
+  const out = new Outcome('DR-REGION');
+  const primary = stacks.primary;
+  const dr = stacks.dr;
+  if (!dr) {
+    out.fail(TEMPLATE, 'no DR-region stack; expected the environment\'s <env>-azure-dr stack next to its primary stack');
+    return out.result();
+  }
+
+  const primaryLocations = locations(primary);
+  const drLocations = locations(dr);
+  const findingsBefore = out.count;
+  if (drLocations.length === 0) out.fail(at(DR, TEMPLATE), 'the DR stack has no resource group with a literal location; expected its resource groups in the DR region');
+  for (const location of drLocations) {
+    if (primaryLocations.includes(location)) out.fail(at(DR, 'azurerm_resource_group'), `location ${show(location)} is also a primary location; expected the DR stack in another (paired) region`);
+    if (options.drRegion !== undefined && location !== options.drRegion) out.fail(at(DR, 'azurerm_resource_group'), `location is ${show(location)}; expected the DR region ${show(options.drRegion)}`);
+  }
+  if (out.count === findingsBefore) out.carry(...ofType(dr, 'azurerm_resource_group').map((rg) => at(DR, rg.address)));
+
+  const replicas = postgresServers(dr).filter(isReplica);
+  for (const server of postgresServers(primary).filter((s) => !isReplica(s))) {
+    out.within(at(PRIMARY, server.address), () => {
+      const where = at(PRIMARY, server.address);
+      if (options.databaseReplica !== false) {
+        const id = serverId(primary, server);
+        const replica = replicas.find((r) => typeof r.args.source_server_id === 'string' && sameId(r.args.source_server_id, id));
+        if (!replica) {
+          out.fail(where, `no replica in the DR stack has source_server_id ${show(id.full ?? `.../flexibleServers/${id.name}`)}; expected a cross-region read replica of this server (or the databaseReplica option false when the objectives allow a geo-restore)`);
+        } else {
+          out.carry(at(DR, replica.address));
+        }
+      }
+      const cmk = block(server.args.customer_managed_key);
+      const key = typeof cmk?.geo_backup_key_vault_key_id === 'string' ? drKey(dr, cmk.geo_backup_key_vault_key_id) : undefined;
+      if (!key) out.fail(where, `customer_managed_key.geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)}; expected a key of a Key Vault the DR stack creates`);
+      const identity = typeof cmk?.geo_backup_user_assigned_identity_id === 'string' ? drIdentity(dr, cmk.geo_backup_user_assigned_identity_id) : undefined;
+      if (!identity) out.fail(where, `customer_managed_key.geo_backup_user_assigned_identity_id is ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected a user-assigned identity the DR stack creates`);
+    });
+  }
+
+  // The warm standby: a WAF-guarded gateway in front of a scale set, ready to take traffic.
+  const guarded = applicationGateways(dr).filter((gw) => refTo(dr, gw.args.firewall_policy_id, 'azurerm_web_application_firewall_policy'));
+  if (guarded.length === 0) out.fail(at(DR, TEMPLATE), 'no application gateway with a WAF policy (firewall_policy_id) in the DR stack; expected a warm standby edge');
+  if (scaleSets(dr).length === 0) out.fail(at(DR, TEMPLATE), 'no scale set in the DR stack; expected a warm standby app tier');
+  else if (guarded.length > 0) out.carry(...guarded.map((gw) => at(DR, gw.address)), ...scaleSets(dr).map((s) => at(DR, s.address)));
+  return out.result();
+}
+
+/** The literal locations of a stack's resource groups. */
+function locations(tf: TfJson): string[] {
+  return [...new Set(ofType(tf, 'azurerm_resource_group').map((rg) => rg.args.location).filter((l): l is string => typeof l === 'string' && !l.includes('${')))];
+}
+
+/** A literal value, or the literal `name` of the resource it references. */
+function literalName(tf: TfJson, value: unknown): string | undefined {
+  if (typeof value === 'string' && !value.includes('${')) return value;
+  const target = refTo(tf, value);
+  const name = target?.args.name;
+  return typeof name === 'string' && !name.includes('${') ? name : undefined;
+}
+
+interface ServerId {
+  readonly name?: string;
+  /** The full resource id when subscription, resource group and name are all literal. */
+  readonly full?: string;
+}
+
+/** A server's Azure resource id from its name, resource group and the stack's provider subscription. */
+function serverId(tf: TfJson, server: TfRes): ServerId {
+  const name = literalName(tf, server.args.name);
+  const rg = literalName(tf, server.args.resource_group_name);
+  const subscription = blocks((tf as any).provider?.azurerm).map((p) => p?.subscription_id).find((s) => typeof s === 'string');
+  const full = name && rg && subscription ? `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}` : undefined;
+  return { name, full };
+}
+
+/** Azure ids compare case-insensitively; without a full id, the server name must match. */
+function sameId(candidate: string, id: ServerId): boolean {
+  if (id.full) return candidate.toLowerCase() === id.full.toLowerCase();
+  return id.name !== undefined && candidate.toLowerCase().endsWith(`/flexibleservers/${id.name.toLowerCase()}`);
+}
+
+/** The DR stack's key a `https://<vault>.vault.azure.net/keys/<key>[/<version>]` id names. */
+function drKey(dr: TfJson, keyId: string): TfRes | undefined {
+  const m = /^https:\/\/([a-z0-9-]+)\.vault\.azure\.net\/keys\/([A-Za-z0-9-]+)(?:\/[A-Za-z0-9]*)?$/i.exec(keyId);
+  if (!m) return undefined;
+  const vault = ofType(dr, 'azurerm_key_vault').find((v) => String(v.args.name).toLowerCase() === m[1].toLowerCase());
+  if (!vault) return undefined;
+  return ofType(dr, 'azurerm_key_vault_key').find((k) => k.args.name === m[2] && refTo(dr, k.args.key_vault_id)?.address === vault.address);
+}
+
+/** The DR stack's user-assigned identity an `/subscriptions/.../userAssignedIdentities/<name>` id names. */
+function drIdentity(dr: TfJson, identityId: string): TfRes | undefined {
+  const m = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i.exec(identityId);
+  if (!m) return undefined;
+  return ofType(dr, 'azurerm_user_assigned_identity').find(
+    (i) => String(i.args.name).toLowerCase() === m[2].toLowerCase() && literalName(dr, i.args.resource_group_name)?.toLowerCase() === m[1].toLowerCase(),
+  );
+}
