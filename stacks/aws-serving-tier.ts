@@ -12,6 +12,7 @@ import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { ThreatDetection } from '../lib/aws/threat-detection';
+import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from '../lib/config/cloudflare-ranges';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
 
 /** Where the serving tier runs: the primary region, or the DR region's warm standby. */
@@ -78,6 +79,11 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     accessLogsBucket: albLogs,
     targetPort: config.aws.app.port,
     healthCheckPath: config.aws.app.healthCheckPath,
+    // ORIGIN-LOCK: fronted by Cloudflare, the load balancer admits only the edge's ranges, so the
+    // edge's WAF, rate limits and bot checks cannot be bypassed by calling the origin directly.
+    allowedSources: config.cloudflare?.originLock
+      ? [...CLOUDFLARE_IPV4_RANGES.map((cidr) => ec2.Peer.ipv4(cidr)), ...CLOUDFLARE_IPV6_RANGES.map((cidr) => ec2.Peer.ipv6(cidr))]
+      : undefined,
   });
   webAcl.associate(gateway.loadBalancer.loadBalancerArn);
   const appTier = new AppTier(stack, 'App', {

@@ -5,6 +5,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AppGateway } from '../lib/azure/app-gateway';
+import { CLOUDFLARE_IPV4_RANGES } from '../lib/config/cloudflare-ranges';
 import { AppScaleSet } from '../lib/azure/app-scale-set';
 import { BaselineDiskEncryptionSet } from '../lib/azure/disk-encryption-set';
 import { BaselineKeyVault } from '../lib/azure/baseline-key-vault';
@@ -119,6 +120,9 @@ export class AzureRegionStack extends TerraformStack {
       addressSpace: primary ? azure.vnetCidr : azure.drVnetCidr,
       appPort: azure.app.port,
       bastionAllowedCidrs: config.bastion.allowedCidrs,
+      // ORIGIN-LOCK: fronted by Cloudflare, the gateway admits 80/443 only from the edge (IPv4:
+      // the gateway's public address is IPv4), so the edge's WAF and rate limits cannot be bypassed.
+      gatewaySourceAddressPrefixes: config.cloudflare?.originLock ? [...CLOUDFLARE_IPV4_RANGES] : undefined,
       tags,
     });
     this.keyVault = new BaselineKeyVault(this, 'KeyVault', {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type AllowlistLimits } from './cidr';
 import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
 import { checkSshPublicKey } from './ssh-keys';
+import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
 
 /*
  * The one config file of both apps (DESIGN.md "One config file for everything"). Every object is
@@ -96,11 +97,12 @@ function isValidRate(rate: { limit: unknown; windowSeconds: unknown }): boolean 
 const criticalPath = rateLimit.extend({
   name: z
     .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,30}$/, 'must be a short name of letters, digits and dashes (used in rule and metric names)')
+    .regex(/^(?=.{1,31}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be a short kebab-case name such as password-reset (lower-case letters, digits and single dashes; used in rule and metric names on every cloud)')
     .describe('Name of the endpoint (login, password-reset...), used in the WAF rule name.'),
   pathPrefix: z
     .string()
-    .regex(/^\/[A-Za-z0-9._~\-/]*$/, 'must be a URL path starting with "/" (e.g. /login)')
+    .regex(/^\/[A-Za-z0-9._~\-/]{1,199}$/, 'must be a URL path starting with "/" (e.g. /login), at most 200 characters of letters, digits and . _ ~ - /')
+    .refine((p) => !/\/\/|(^|\/)\.\.?(\/|$)/.test(p), 'must not hold "//", "." or ".." segments: URL normalization rewrites them, so the rule would never match')
     .describe('Requests whose URI path starts with this prefix are counted by this rule.'),
 });
 
@@ -369,6 +371,51 @@ const azureSchema = z
   })
   .describe('Azure hosting of this environment (CDK for Terraform app).');
 
+const HEX32 = /^[0-9a-f]{32}$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** An origin address: a DNS name or an IP address, nothing else (no scheme, port or path). */
+const originAddress = z.string().superRefine((text, ctx) => {
+  if (DNS_NAME.test(text)) return;
+  const p = parseCidr(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`);
+  if ('error' in p || text.includes('/')) ctx.addIssue({ code: 'custom', message: 'must be the DNS name or IP address of the region\'s gateway, without scheme, port or path (such as origin-eu.example.com)' });
+});
+
+const cloudflareSchema = z
+  .strictObject({
+    accountId: z.string().regex(HEX32, 'must be a Cloudflare account id (32 lower-case hex digits)').describe('Cloudflare account holding the load balancer pools and monitor.'),
+    zoneId: z.string().regex(HEX32, 'must be a Cloudflare zone id (32 lower-case hex digits)').describe('Cloudflare zone of hostname.'),
+    zoneName: z.string().regex(DNS_NAME, 'must be a lower-case DNS name such as example.com').describe('Name of the zone.'),
+    hostname: z.string().regex(DNS_NAME, 'must be a lower-case DNS name such as app.example.com').describe('Public name of the app, answered by the Cloudflare load balancer; the only Host the edge admits.'),
+    plan: z.enum(CLOUDFLARE_PLANS, { error: `must be one of ${CLOUDFLARE_PLANS.join(', ')}` }).describe('Plan of the zone: bounds the number, periods and timeouts of rate-limiting rules.'),
+    securityLevel: z.enum(['medium', 'high', 'under_attack'], { error: 'must be medium, high or under_attack (lower levels stop challenging bad-reputation clients, control WAF-REPUTATION)' }).default('medium').describe('Zone security level: how readily clients with a poor IP reputation are challenged.'),
+    hstsPreload: z.boolean().default(false).describe('Adds preload to HSTS. Only once every subdomain serves HTTPS: preload lists are slow to leave.'),
+    owasp: z
+      .strictObject({
+        paranoiaLevel: z.number().int().min(1, 'must be 1-4').max(4, 'must be 1-4').default(1).describe('OWASP Core Ruleset paranoia level (higher blocks more, with more false positives).'),
+        anomalyThreshold: z.enum(['low', 'medium', 'high'], { error: 'must be low, medium or high' }).default('medium').describe('OWASP anomaly score threshold: low (60), medium (40) or high (25) sensitivity.'),
+      })
+      .prefault({}),
+    mitigationTimeoutSeconds: z.number().int().positive('must be a positive number of seconds').optional().describe('How long a client that exceeded a rate limit stays blocked; bounded by the plan. Default: the construct\'s plan default.'),
+    origins: z
+      .strictObject({
+        cloud: z.enum(['aws', 'azure'], { error: 'must be aws or azure' }).describe('Which cloud\'s primary and DR gateways are the load balancer\'s pools.'),
+        primary: originAddress.optional().describe('Address of the primary region\'s gateway (omit to read it from outputsFile).'),
+        dr: originAddress.optional().describe('Address of the DR region\'s gateway (omit to read it from outputsFile).'),
+        outputsFile: z.string().min(1).optional().describe('Path of the outputs file written by `cdk deploy --outputs-file` (AWS) or `cdktf deploy --outputs-file` (Azure), relative to the working directory: the gateways\' addresses are read from it at synth.'),
+      })
+      .superRefine((o, ctx) => {
+        const explicit = o.primary !== undefined || o.dr !== undefined;
+        if (explicit && o.outputsFile !== undefined) ctx.addIssue({ code: 'custom', path: ['outputsFile'], message: 'is set together with primary/dr; give the addresses or the outputs file, not both' });
+        else if (!explicit && o.outputsFile === undefined) ctx.addIssue({ code: 'custom', path: ['primary'], message: 'is missing; give primary and dr addresses, or outputsFile to read them from the deployed stacks\' outputs' });
+        else if (explicit && (o.primary === undefined || o.dr === undefined)) ctx.addIssue({ code: 'custom', path: [o.primary === undefined ? 'primary' : 'dr'], message: 'is missing; give both primary and dr' });
+        else if (explicit && o.primary === o.dr) ctx.addIssue({ code: 'custom', path: ['dr'], message: 'is the same address as primary; the DR pool must be the DR region\'s gateway' });
+      })
+      .describe('Origins of the failover load balancer (control DR-REGION).'),
+    healthCheckPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a path starting with "/" (letters, digits and . _ ~ / - only)').default('/healthz').describe('Path the load balancer monitor requests over HTTPS.'),
+    originLock: z.boolean().default(true).describe('Lock the gateways of this environment to Cloudflare: the AWS load balancers and Azure gateways admit 80/443 only from Cloudflare\'s ranges (control ORIGIN-LOCK). false is an explicit opt-out.'),
+  })
+  .describe('Cloudflare edge in front of this environment (CDK for Terraform app, stack <env>-cloudflare).');
+
 const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
   z.strictObject({
     production: z.boolean().describe('Production environments must have their own account and at least 3 availability zones.'),
@@ -376,6 +423,7 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
     tags: z.record(z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'tag keys: letters, digits and _ . : / = + @ -'), z.string().max(256)).default({}).describe('Tags applied to every resource.'),
     aws: awsSchema.optional().describe('AWS hosting of this environment (CDK app). Omit when the environment runs on Azure only.'),
     azure: azureSchema.optional(),
+    cloudflare: cloudflareSchema.optional(),
     recovery: z
       .strictObject({
         rpoMinutes: z
@@ -644,6 +692,42 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
             ctx.addIssue({ code: 'custom', path: at('azure', 'subscriptionId'), input: azure.subscriptionId, message: `is also the subscription of environment "${clash.name}"; give each environment its own subscription (control ENV-SEPARATION, claim A9)` });
           }
           subscriptionOwners.set(azure.subscriptionId!, [...owners, { name, production: env.production }]);
+        });
+        // The Cloudflare edge: the hostname lies in the zone, the origins' cloud hosts this
+        // environment, and the WAF's rate limits fit the zone's plan (WAF-RATE-*, issue 5).
+        guarded(() => {
+          const cf = env?.cloudflare;
+          if (!cf) return;
+          if (DNS_NAME.test(String(cf.hostname)) && DNS_NAME.test(String(cf.zoneName)) && cf.hostname !== cf.zoneName && !cf.hostname.endsWith(`.${cf.zoneName}`)) {
+            ctx.addIssue({ code: 'custom', path: at('cloudflare', 'hostname'), input: cf.hostname, message: `is not in the zone ${cf.zoneName}; use ${cf.zoneName} or a name ending in .${cf.zoneName}` });
+          }
+          const cloud = cf.origins?.cloud;
+          // Only when the section is absent but the environment hosts somewhere: a null or
+          // missing-everything environment already has its own message.
+          if ((cloud === 'aws' || cloud === 'azure') && env[cloud] === undefined && (env.aws !== undefined || env.azure !== undefined)) {
+            ctx.addIssue({ code: 'custom', path: at('cloudflare', 'origins', 'cloud'), input: cloud, message: `is ${cloud}, but this environment has no ${cloud} section; front a cloud the environment is hosted on` });
+          }
+          const waf = env?.waf;
+          if (!CLOUDFLARE_PLANS.includes(cf.plan) || !waf || !Array.isArray(waf.criticalPaths) || !isValidRate(waf.globalRateLimit) || !waf.criticalPaths.every(isValidRate) || waf.criticalPaths.length > 8) return;
+          if (cf.mitigationTimeoutSeconds !== undefined && !(Number.isInteger(cf.mitigationTimeoutSeconds) && cf.mitigationTimeoutSeconds > 0)) return;
+          const rules = [
+            ...waf.criticalPaths.map((p) => ({ name: p.name, periodSeconds: p.windowSeconds, requestsPerPeriod: p.limit, mitigationTimeoutSeconds: cf.mitigationTimeoutSeconds })),
+            { name: 'all-traffic', periodSeconds: waf.globalRateLimit.windowSeconds, requestsPerPeriod: waf.globalRateLimit.limit, mitigationTimeoutSeconds: cf.mitigationTimeoutSeconds },
+          ];
+          const seen = new Set<string>();
+          for (const problem of rateLimitProblems(cf.plan, rules)) {
+            const index = problem.rule === undefined ? -1 : waf.criticalPaths.findIndex((p) => p.name === problem.rule);
+            const rulePath = index >= 0 ? ['waf', 'criticalPaths', index] : ['waf', 'globalRateLimit'];
+            const path =
+              problem.field === 'count' ? at('waf', 'criticalPaths')
+              : problem.field === 'mitigationTimeoutSeconds' ? at('cloudflare', 'mitigationTimeoutSeconds')
+              : problem.field === 'periodSeconds' ? at(...rulePath, 'windowSeconds')
+              : at(...rulePath, 'limit');
+            const key = `${path.join('.')}|${problem.message}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            ctx.addIssue({ code: 'custom', path, message: `${problem.message} (cloudflare.plan is ${cf.plan})` });
+          }
         });
         // ENV-SEPARATION (claim A9): one account + region per environment, and production never
         // shares its account with anything else.

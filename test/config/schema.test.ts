@@ -497,6 +497,24 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].pathPrefix', /must be a URL path starting with "\/"/, '"login"')]);
     });
 
+    test.each([
+      ['/', /must be a URL path starting with "\/"/],
+      ['/login"; true', /must be a URL path starting with "\/"/],
+      ['/a//login', /must not hold "\/\/", "." or ".." segments/],
+      ['/a/../login', /must not hold "\/\/", "." or ".." segments/],
+      [`/${'x'.repeat(200)}`, /at most 200 characters/],
+    ])('fails on the path prefix %s, which no cloud\'s rule could match as written', (prefix, message) => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[0].pathPrefix = prefix;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].pathPrefix', message)]);
+    });
+
+    test.each(['Login', 'log--in', 'login-', '1login'])('fails on the critical path name %s (kebab-case only)', (name) => {
+      const config = baseline();
+      config.environments.prod.waf.criticalPaths[0].name = name;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].name', /must be a short kebab-case name such as password-reset/, JSON.stringify(name))]);
+    });
+
     test('fails on a managed rule group that is not offered', () => {
       const config = baseline();
       config.environments.prod.waf.extraManagedRuleGroups = ['AWSManagedRulesSQLiRuleSet'];
@@ -863,6 +881,120 @@ describe('configSchema', () => {
     test('accepts an Azure-only environment', () => {
       const config = loose(baseline());
       delete config.environments.staging.aws;
+      expect(problemsOf(config)).toEqual([]);
+    });
+  });
+  describe('cloudflare', () => {
+    test('applies the secure defaults', () => {
+      const cf = parseConfig(baseline()).environments.staging.cloudflare!;
+      expect(cf).toMatchObject({ securityLevel: 'medium', hstsPreload: false, owasp: { paranoiaLevel: 1, anomalyThreshold: 'medium' }, healthCheckPath: '/healthz', originLock: true });
+      expect(cf.mitigationTimeoutSeconds).toBeUndefined();
+    });
+
+    test.each([
+      ['accountId', 'ABCDEF', /must be a Cloudflare account id \(32 lower-case hex digits\)/],
+      ['zoneId', '0123456789ABCDEF0123456789ABCDEF', /must be a Cloudflare zone id/],
+      ['zoneName', 'Example.com', /must be a lower-case DNS name such as example.com/],
+      ['hostname', 'https://app.example.com', /must be a lower-case DNS name such as app.example.com/],
+      ['plan', 'premium', /must be one of free, pro, business, enterprise/],
+      ['securityLevel', 'low', /must be medium, high or under_attack \(lower levels stop challenging/],
+      ['healthCheckPath', '/health"; drop', /must be a path starting with "\/"/],
+      ['mitigationTimeoutSeconds', -1, /must be a positive number of seconds/],
+    ])('fails on a malformed %s', (field, value, message) => {
+      const config = loose(baseline());
+      config.environments.prod.cloudflare[field] = value;
+      expect(problemsOf(config)).toEqual([problem(`environments.prod.cloudflare.${field}`, message, JSON.stringify(value))]);
+    });
+
+    test.each([
+      ['paranoiaLevel', 5, /must be 1-4/],
+      ['anomalyThreshold', 'extreme', /must be low, medium or high/],
+    ])('fails on an out-of-range owasp.%s', (field, value, message) => {
+      const config = loose(baseline());
+      config.environments.prod.cloudflare.owasp = { [field]: value };
+      expect(problemsOf(config)).toEqual([problem(`environments.prod.cloudflare.owasp.${field}`, message, JSON.stringify(value))]);
+    });
+
+    test('fails when the hostname is outside the zone', () => {
+      const config = baseline();
+      config.environments.prod.cloudflare.hostname = 'app.example.org';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.cloudflare.hostname', /is not in the zone example.com; use example.com or a name ending in .example.com/, '"app.example.org"')]);
+    });
+
+    test('fails when the load balancer fronts a cloud the environment is not hosted on', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.aws;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.cloudflare.origins.cloud', /is aws, but this environment has no aws section; front a cloud the environment is hosted on/, '"aws"')]);
+    });
+
+    test.each([
+      ['a URL', 'https://lb.example.com'],
+      ['a port', 'lb.example.com:443'],
+      ['a path', 'lb.example.com/health'],
+      ['a CIDR', '203.0.113.0/24'],
+    ])('fails on an origin given as %s', (_what, value) => {
+      const config = baseline();
+      config.environments.prod.cloudflare.origins.primary = value;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.cloudflare.origins.primary', /must be the DNS name or IP address of the region's gateway, without scheme, port or path/, JSON.stringify(value))]);
+    });
+
+    test('accepts IP addresses as origins', () => {
+      const config = baseline();
+      config.environments.prod.cloudflare.origins.primary = '203.0.113.10';
+      config.environments.prod.cloudflare.origins.dr = '2001:db8::10';
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test.each<[string, (o: any) => void, string, RegExp]>([
+      ['no origins at all', (o) => { delete o.primary; delete o.dr; }, 'primary', /is missing; give primary and dr addresses, or outputsFile/],
+      ['only a primary', (o) => delete o.dr, 'dr', /is missing; give both primary and dr/],
+      ['addresses and an outputs file', (o) => (o.outputsFile = 'cdk-outputs.json'), 'outputsFile', /give the addresses or the outputs file, not both/],
+      ['the same address twice', (o) => (o.dr = o.primary), 'dr', /is the same address as primary; the DR pool must be the DR region's gateway/],
+    ])('fails on %s', (_what, mutate, field, message) => {
+      const config = loose(baseline());
+      mutate(config.environments.prod.cloudflare.origins);
+      expect(problemsOf(config)).toEqual([problem(`environments.prod.cloudflare.origins.${field}`, message)]);
+    });
+
+    test('accepts origins read from an outputs file', () => {
+      const config = loose(baseline());
+      config.environments.prod.cloudflare.origins = { cloud: 'aws', outputsFile: 'cdk-outputs.json' };
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('fails when the rate limits need more rules than the plan allows, naming the plan', () => {
+      const config = baseline();
+      config.environments.prod.cloudflare.plan = 'pro';
+      config.environments.prod.waf.globalRateLimit.windowSeconds = 60;
+      for (const p of config.environments.prod.waf.criticalPaths) p.windowSeconds = 60;
+      config.environments.prod.waf.criticalPaths = config.environments.prod.waf.criticalPaths.slice(0, 1);
+      config.environments.prod.waf.criticalPaths[0].limit = 10;
+      expect(problemsOf(config)).toEqual([]);
+      config.environments.prod.waf.criticalPaths.push({ name: 'signup', pathPrefix: '/signup', limit: 10, windowSeconds: 60 });
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths', /3 rate limiting rules are more than the pro plan allows \(at most 2\); merge rules or raise the plan \(cloudflare.plan is pro\)/)]);
+    });
+
+    test('fails when a window is longer than the plan allows, naming the window and the plan', () => {
+      const config = baseline();
+      config.environments.prod.cloudflare.plan = 'pro';
+      config.environments.prod.waf.criticalPaths = config.environments.prod.waf.criticalPaths.slice(0, 1);
+      config.environments.prod.waf.globalRateLimit.windowSeconds = 60;
+      config.environments.prod.waf.globalRateLimit.limit = 400;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].windowSeconds', /period 300 s is longer than the pro plan allows \(at most 60 s\); shorten the window or raise the plan \(cloudflare.plan is pro\)/)]);
+    });
+
+    test('fails when the mitigation timeout is longer than the plan allows', () => {
+      const config = loose(baseline());
+      config.environments.prod.cloudflare.mitigationTimeoutSeconds = 100000;
+      const problems = problemsOf(config);
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems.every((p) => p.path === 'environments.prod.cloudflare.mitigationTimeoutSeconds' && /mitigation timeout 100000 s.*business/.test(p.message))).toBe(true);
+      expect(new Set(problems.map((p) => p.message)).size).toBe(problems.length);
+    });
+
+    test('accepts an environment without Cloudflare', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.cloudflare;
       expect(problemsOf(config)).toEqual([]);
     });
   });

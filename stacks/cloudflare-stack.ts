@@ -1,0 +1,102 @@
+import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AuthenticatedOriginPulls } from '../lib/cloudflare/authenticated-origin-pulls';
+import { OriginFailover } from '../lib/cloudflare/origin-failover';
+import { EdgeRateLimits } from '../lib/cloudflare/rate-limits';
+import { EdgeWaf } from '../lib/cloudflare/waf-rulesets';
+import { ZoneHardening } from '../lib/cloudflare/zone-hardening';
+import type { EnvironmentConfig } from '../lib/config/schema';
+import type { CloudflareOrigins } from './cloudflare-origins';
+
+/** Outputs of the Cloudflare stack. */
+export const CLOUDFLARE_OUTPUTS = {
+  hostname: 'hostname',
+  loadBalancerId: 'load_balancer_id',
+} as const;
+
+/** Props of {@link CloudflareStack}. */
+export interface CloudflareStackProps {
+  /** Project name (config `project`). */
+  readonly project: string;
+  /** Environment name, e.g. `prod`. */
+  readonly environment: string;
+  /** The environment's validated config; `cloudflare` must be set. */
+  readonly config: EnvironmentConfig;
+  /** The primary and DR gateway addresses (config or the deployed stacks' outputs). */
+  readonly origins: CloudflareOrigins;
+}
+
+/**
+ * `<env>-cloudflare`: the edge in front of both clouds (claims A2, A7, A10, A14, A15). Zone TLS
+ * hardening and HSTS (EDGE-TLS), browser integrity check and security level (WAF-REPUTATION),
+ * the Cloudflare Managed and OWASP rulesets plus host and threat rules (WAF-MANAGED,
+ * WAF-REPUTATION), per-IP rate limits on critical paths and on all traffic (WAF-RATE-*),
+ * authenticated origin pulls (ORIGIN-LOCK, with the clouds' gateways admitting only Cloudflare's
+ * ranges) and a load balancer failing over from the primary to the DR region (DR-REGION).
+ *
+ * The API token is never in config or output: the provider reads CLOUDFLARE_API_TOKEN.
+ */
+export class CloudflareStack extends TerraformStack {
+  readonly zone: ZoneHardening;
+  readonly waf: EdgeWaf;
+  readonly rateLimits: EdgeRateLimits;
+  readonly failover: OriginFailover;
+
+  constructor(scope: Construct, id: string, props: CloudflareStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const cf = config.cloudflare;
+    if (!cf) throw new Error(`CloudflareStack ${id}: environment ${props.environment} has no cloudflare section`);
+
+    // No api_token argument: the provider reads CLOUDFLARE_API_TOKEN, so the token never lands in
+    // config, code, the synthesized JSON or the state's provider block (control SECRETS).
+    new CloudflareProvider(this, 'cloudflare', {});
+    const backend = config.azure?.backend;
+    if (backend?.type === 'azurerm') {
+      new AzurermBackend(this, {
+        resourceGroupName: backend.resourceGroupName,
+        storageAccountName: backend.storageAccountName,
+        containerName: backend.containerName,
+        key: `${id}.tfstate`,
+        useAzureadAuth: true,
+      });
+    } else {
+      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    }
+
+    this.zone = new ZoneHardening(this, 'Zone', {
+      zoneId: cf.zoneId,
+      securityLevel: cf.securityLevel,
+      hstsPreload: cf.hstsPreload,
+    });
+    this.waf = new EdgeWaf(this, 'Waf', {
+      zoneId: cf.zoneId,
+      plan: cf.plan,
+      hostnames: [cf.hostname],
+      owaspParanoiaLevel: cf.owasp.paranoiaLevel as 1 | 2 | 3 | 4,
+      owaspAnomalyThreshold: cf.owasp.anomalyThreshold,
+    });
+    // The same limits as the clouds' WAFs (config `waf`): the edge enforces them first, per client
+    // address, and the gateways' WAFs still hold if the edge is ever bypassed.
+    this.rateLimits = new EdgeRateLimits(this, 'RateLimits', {
+      zoneId: cf.zoneId,
+      plan: cf.plan,
+      global: { requestsPerPeriod: config.waf.globalRateLimit.limit, periodSeconds: config.waf.globalRateLimit.windowSeconds },
+      critical: config.waf.criticalPaths.map((p) => ({ name: p.name, pathPrefix: p.pathPrefix, requestsPerPeriod: p.limit, periodSeconds: p.windowSeconds })),
+      mitigationTimeoutSeconds: cf.mitigationTimeoutSeconds,
+    });
+    new AuthenticatedOriginPulls(this, 'OriginPulls', { zoneId: cf.zoneId });
+    this.failover = new OriginFailover(this, 'Failover', {
+      accountId: cf.accountId,
+      zoneId: cf.zoneId,
+      hostname: cf.hostname,
+      primary: { name: `${props.project}-${props.environment}-${cf.origins.cloud}-primary`, address: props.origins.primary },
+      dr: { name: `${props.project}-${props.environment}-${cf.origins.cloud}-dr`, address: props.origins.dr },
+      healthCheckPath: cf.healthCheckPath,
+      notificationEmail: config.alerts.emails[0],
+    });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.loadBalancer.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
+  }
+}
