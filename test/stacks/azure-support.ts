@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import type { BaselineConfig } from '../../lib/config/schema';
 import { addAzureStacks } from '../../stacks/azure-stacks';
+import { addCloudflareStacks } from '../../stacks/cloudflare-stacks';
 
 /** The synthesized Terraform JSON of every Azure stack, by stack name. */
 export function synthAzureApp(config: BaselineConfig): Record<string, any> {
@@ -31,4 +32,15 @@ export function tfOnly(stack: any, type: string): any {
   const all = Object.values(tfResources(stack, type));
   if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
   return all[0];
+}
+
+/** The synthesized Terraform JSON of every Cloudflare stack, by stack name. */
+export function synthCloudflareApp(config: BaselineConfig): Record<string, any> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-cf-'));
+  const app = new App({ outdir, skipValidation: false });
+  const stacks = addCloudflareStacks(app, config);
+  app.synth();
+  return Object.fromEntries(
+    Object.values(stacks).map((stack) => [stack.node.id, JSON.parse(readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'))]),
+  );
 }

@@ -1,0 +1,181 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, parseConfig } from '../../lib/config/load';
+import { CLOUDFLARE_IPV4_RANGES } from '../../lib/config/cloudflare-ranges';
+import { resolveAllCloudflareOrigins } from '../../stacks/cloudflare-stacks';
+import { synthAzureApp, synthCloudflareApp, tfOnly, tfResources } from './azure-support';
+import { defaultConfig, rawDefaultConfig } from './support';
+
+// The Cloudflare stacks wire config values into the edge constructs; these tests prove each value
+// arrives intact, snapshot every stack for review, check determinism, and prove the origins come
+// from config or from the deployed stacks' outputs, never from code.
+const config = defaultConfig();
+const stacks = synthCloudflareApp(config);
+const STACKS = ['staging-cloudflare', 'prod-cloudflare'];
+
+function sanitize(stack: any): any {
+  const copy = JSON.parse(JSON.stringify(stack));
+  if (copy['//']?.metadata) copy['//'].metadata.version = '<cdktf version>';
+  return copy;
+}
+const ruleset = (stack: any, phase: string) => {
+  const found = Object.values(tfResources(stack, 'cloudflare_ruleset')).filter((r: any) => r.phase === phase);
+  if (found.length !== 1) throw new Error(`expected one ${phase} ruleset, found ${found.length}`);
+  return found[0] as any;
+};
+const setting = (stack: any, id: string) => (Object.values(tfResources(stack, 'cloudflare_zone_setting')) as any[]).find((s) => s.setting_id === id)?.value;
+
+describe('Cloudflare stacks with the default config', () => {
+  it('synthesizes one edge stack per environment, offline', () => {
+    expect(Object.keys(stacks).sort()).toEqual([...STACKS].sort());
+  });
+
+  it.each(STACKS)('matches the reviewed snapshot of %s', (name) => {
+    expect(sanitize(stacks[name])).toMatchSnapshot();
+  });
+
+  it('is byte-identical across two synths', () => {
+    expect(JSON.stringify(synthCloudflareApp(config))).toBe(JSON.stringify(stacks));
+  });
+
+  it('pins the provider, keeps state local by default, and never holds an API token', () => {
+    for (const name of STACKS) {
+      expect(stacks[name].terraform.required_providers.cloudflare).toEqual({ source: 'cloudflare/cloudflare', version: '5.14.0' });
+      expect(stacks[name].terraform.backend).toEqual({ local: { path: `terraform.${name}.tfstate` } });
+      // The provider reads CLOUDFLARE_API_TOKEN; nothing token-like is written.
+      expect(stacks[name].provider.cloudflare).toEqual([{}]);
+      expect(JSON.stringify(stacks[name])).not.toMatch(/api_token|api_key|api_user_service_key/);
+    }
+  });
+});
+
+describe.each(['staging', 'prod'])('%s Cloudflare stack', (env) => {
+  const cfg = config.environments[env];
+  const cf = cfg.cloudflare!;
+  const stack = stacks[`${env}-cloudflare`];
+
+  it('puts every zone-level resource in the configured zone', () => {
+    for (const type of ['cloudflare_zone_setting', 'cloudflare_ruleset', 'cloudflare_load_balancer', 'cloudflare_authenticated_origin_pulls_settings']) {
+      for (const r of Object.values(tfResources(stack, type)) as any[]) expect({ type, zone: r.zone_id }).toEqual({ type, zone: cf.zoneId });
+    }
+    for (const type of ['cloudflare_load_balancer_pool', 'cloudflare_load_balancer_monitor']) {
+      for (const r of Object.values(tfResources(stack, type)) as any[]) expect({ type, account: r.account_id }).toEqual({ type, account: cf.accountId });
+    }
+  });
+
+  it('hardens TLS and HSTS and sets the configured security level', () => {
+    expect(setting(stack, 'ssl')).toBe('strict');
+    expect(setting(stack, 'min_tls_version')).toBe('1.2');
+    expect(setting(stack, 'always_use_https')).toBe('on');
+    expect(setting(stack, 'browser_check')).toBe('on');
+    expect(setting(stack, 'security_level')).toBe(cf.securityLevel);
+    expect(setting(stack, 'security_header')).toEqual({ strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, nosniff: true, preload: cf.hstsPreload } });
+  });
+
+  it('admits only the configured hostname and runs both managed rulesets', () => {
+    expect(ruleset(stack, 'http_request_firewall_custom').rules[0]).toMatchObject({ action: 'block', expression: `not http.host in {"${cf.hostname}"}` });
+    const managed = ruleset(stack, 'http_request_firewall_managed').rules;
+    expect(managed.map((r: any) => [r.action, r.action_parameters.id])).toEqual([
+      ['execute', 'efb7b8c949ac4650a09736fc376e9aee'],
+      ['execute', '4814384a9e5d4991b9815dcfc25d2f1f'],
+    ]);
+  });
+
+  it('rate-limits the configured critical paths and all traffic with the config\'s numbers', () => {
+    const rules = ruleset(stack, 'http_ratelimit').rules;
+    expect(rules.map((r: any) => [r.expression, r.ratelimit.requests_per_period, r.ratelimit.period])).toEqual([
+      ...cfg.waf.criticalPaths.map((p) => [`starts_with(lower(http.request.uri.path), "${p.pathPrefix}")`, p.limit, p.windowSeconds]),
+      ['true', cfg.waf.globalRateLimit.limit, cfg.waf.globalRateLimit.windowSeconds],
+    ]);
+    for (const r of rules) expect(r).toMatchObject({ action: 'block', enabled: true, ratelimit: { characteristics: ['ip.src', 'cf.colo.id'], mitigation_timeout: 600 } });
+  });
+
+  it('fails over from the configured primary origin to the DR origin, checking the health path over HTTPS', () => {
+    const lb = tfOnly(stack, 'cloudflare_load_balancer');
+    const pools = tfResources(stack, 'cloudflare_load_balancer_pool');
+    const poolName = (ref: string) => pools[/\.([^.]+)\.id\}$/.exec(ref)![1]].origins[0].address;
+    expect(lb).toMatchObject({ name: cf.hostname, steering_policy: 'off', proxied: true });
+    expect(lb.default_pools.map(poolName)).toEqual([cf.origins.primary, cf.origins.dr]);
+    expect(poolName(lb.fallback_pool)).toBe(cf.origins.dr);
+    expect(tfOnly(stack, 'cloudflare_load_balancer_monitor')).toMatchObject({ type: 'https', path: cf.healthCheckPath, expected_codes: '200', header: { Host: [cf.hostname] } });
+    for (const pool of Object.values(pools) as any[]) expect(pool.notification_email).toBe(cfg.alerts.emails[0]);
+  });
+
+  it('turns on authenticated origin pulls', () => {
+    expect(tfOnly(stack, 'cloudflare_authenticated_origin_pulls_settings')).toMatchObject({ zone_id: cf.zoneId, enabled: true });
+  });
+});
+
+describe('origin lock on the clouds', () => {
+  const azure = synthAzureApp(config);
+
+  it.each(['staging-azure-primary', 'staging-azure-dr', 'prod-azure-primary', 'prod-azure-dr'])('%s: the gateway NSG admits 80/443 only from Cloudflare\'s IPv4 ranges', (name) => {
+    const nsg = (Object.values(tfResources(azure[name], 'azurerm_network_security_group')) as any[]).find((n) => n.security_rule.some((r: any) => r.name === 'allow-https'));
+    for (const rule of nsg.security_rule.filter((r: any) => ['allow-https', 'allow-http-redirect'].includes(r.name))) {
+      expect(rule.source_address_prefixes).toEqual([...CLOUDFLARE_IPV4_RANGES]);
+      expect(rule.source_address_prefix ?? null).toBeNull();
+    }
+  });
+
+  it('leaves the gateway open to the Internet when originLock is false (the opt-out shows in the synth)', () => {
+    const raw = rawDefaultConfig() as any;
+    raw.environments.staging.cloudflare.originLock = false;
+    const open = synthAzureApp(parseConfig(raw));
+    const nsg = (Object.values(tfResources(open['staging-azure-primary'], 'azurerm_network_security_group')) as any[]).find((n) => n.security_rule.some((r: any) => r.name === 'allow-https'));
+    expect(nsg.security_rule.find((r: any) => r.name === 'allow-https')).toMatchObject({ source_address_prefix: 'Internet' });
+  });
+});
+
+describe('origins from the deployed stacks\' outputs', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'baseline-outputs-'));
+  const withOutputsFile = (cloud: 'aws' | 'azure', file: string) => {
+    const raw = rawDefaultConfig() as any;
+    raw.environments.prod.cloudflare.origins = { cloud, outputsFile: file };
+    return parseConfig(raw);
+  };
+
+  it('reads the AWS load balancers from a `cdk deploy --outputs-file` file', () => {
+    const file = path.join(dir, 'cdk-outputs.json');
+    writeFileSync(file, JSON.stringify({
+      'acme-prod-aws-primary': { LoadBalancerDnsName: 'acme-primary-123.eu-west-1.elb.amazonaws.com' },
+      'acme-prod-aws-dr': { StandbyLoadBalancerDnsName: 'acme-dr-456.eu-central-1.elb.amazonaws.com' },
+    }));
+    const origins = resolveAllCloudflareOrigins(withOutputsFile('aws', file));
+    expect(origins.prod).toEqual({ primary: 'acme-primary-123.eu-west-1.elb.amazonaws.com', dr: 'acme-dr-456.eu-central-1.elb.amazonaws.com', source: file });
+    const synthesized = synthCloudflareApp(withOutputsFile('aws', file))['prod-cloudflare'];
+    expect(tfOnly(synthesized, 'cloudflare_load_balancer').description).toBe('Failover: acme-prod-aws-primary first, then acme-prod-aws-dr (DR-REGION)');
+    const pools = tfResources(synthesized, 'cloudflare_load_balancer_pool');
+    expect(Object.fromEntries(Object.values(pools).map((p: any) => [p.name, p.origins[0].address]))).toEqual({
+      'acme-prod-aws-primary': 'acme-primary-123.eu-west-1.elb.amazonaws.com',
+      'acme-prod-aws-dr': 'acme-dr-456.eu-central-1.elb.amazonaws.com',
+    });
+  });
+
+  it('reads the Azure gateways from a `cdktf deploy --outputs-file` file', () => {
+    const file = path.join(dir, 'cdktf-outputs.json');
+    writeFileSync(file, JSON.stringify({ 'prod-azure-primary': { gateway_public_ip: '20.1.2.3' }, 'prod-azure-dr': { gateway_public_ip: '20.4.5.6' } }));
+    const synthesized = synthCloudflareApp(withOutputsFile('azure', file))['prod-cloudflare'];
+    const addresses = (Object.values(tfResources(synthesized, 'cloudflare_load_balancer_pool')) as any[]).map((p) => p.origins[0].address).sort();
+    expect(addresses).toEqual(['20.1.2.3', '20.4.5.6']);
+  });
+
+  it.each<[string, string | undefined, RegExp]>([
+    ['is missing', undefined, /environments\.prod\.cloudflare\.origins\.outputsFile: received ".*missing\.json": cannot be read \(ENOENT\); deploy the aws stacks first with `cdk deploy --all --outputs-file .*missing\.json`/],
+    ['is not JSON', '{', /outputsFile: received .*: is not valid JSON .*; write it again with `cdk deploy --all --outputs-file/],
+    ['lacks the DR output', JSON.stringify({ 'acme-prod-aws-primary': { LoadBalancerDnsName: 'a.example.com' } }), /has no output StandbyLoadBalancerDnsName of stack acme-prod-aws-dr or prod-aws-dr/],
+    ['names one address twice', JSON.stringify({ 'acme-prod-aws-primary': { LoadBalancerDnsName: 'a.example.com' }, 'acme-prod-aws-dr': { StandbyLoadBalancerDnsName: 'a.example.com' } }), /gives the same address a.example.com for the primary and the DR gateway/],
+  ])('fails with a config error naming the field when the outputs file %s', (what, content, message) => {
+    const file = path.join(dir, content === undefined ? 'missing.json' : `${what.replace(/\W+/g, '-')}.json`);
+    if (content !== undefined) writeFileSync(file, content);
+    let error: unknown;
+    try {
+      resolveAllCloudflareOrigins(withOutputsFile('aws', file));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/nothing was synthesized/);
+    expect((error as Error).message).toMatch(message);
+  });
+});
