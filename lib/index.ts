@@ -1,6 +1,7 @@
 // The public API: re-exports only (DESIGN.md "Layout"). Azure and Cloudflare constructs live in
 // lib/azure and lib/cloudflare and are exported there, so AWS users never load CDK for Terraform.
 export * from './config/cidr';
+export * from './config/cloudflare-ranges';
 export * from './config/jurisdictions';
 export * from './config/load';
 export * from './config/schema';

@@ -1,16 +1,15 @@
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+// The plan decides which managed rulesets, lists and fields a rule may use.
+import { CLOUDFLARE_PLANS, type CloudflarePlan } from './plan-limits';
 
-/** A Cloudflare zone plan; it decides which managed rulesets, lists and fields a rule may use. */
-export type CloudflarePlan = 'free' | 'pro' | 'business' | 'enterprise';
+export type { CloudflarePlan };
+
 /** OWASP Core Ruleset paranoia level: rules of this level and every lower one run. */
 export type OwaspParanoiaLevel = 1 | 2 | 3 | 4;
 /** OWASP Core Ruleset anomaly-score threshold, by Cloudflare's name for it. */
 export type OwaspAnomalyThreshold = 'low' | 'medium' | 'high';
-
-/** The plans {@link EdgeWaf} knows, cheapest first. */
-export const CLOUDFLARE_PLANS: readonly CloudflarePlan[] = ['free', 'pro', 'business', 'enterprise'];
 
 /**
  * Ids of Cloudflare's WAF managed rulesets (the same in every account). `managed` and `owasp`
