@@ -7,9 +7,11 @@ import { checkEncRest, checkEncTransit } from './aws/encryption';
 import { checkAdminMfa, checkSecrets } from './aws/identity';
 import { checkLogCentral, checkLogRetention } from './aws/logging';
 import { checkAppFromGateway, checkBastionSsh, checkDbFromApp, checkNetTiers } from './aws/network';
+import { checkOriginLock } from './aws/origin-lock';
 import { checkBackup, checkStoragePrivate } from './aws/storage';
 import { checkWafManaged, checkWafRateCritical, checkWafRateGlobal, checkWafReputation } from './aws/waf';
 import * as azure from './azure';
+import * as cloudflare from './cloudflare';
 import type { Control, ControlId } from './types';
 
 /**
@@ -22,40 +24,41 @@ export const CONTROLS: readonly Control[] = [
     id: 'EDGE-TLS',
     claim: 'Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS',
     sources: ['A7', 'A14', 'B3'],
-    checks: { aws: checkEdgeTls, azure: azure.checkEdgeTls },
+    checks: { aws: checkEdgeTls, azure: azure.checkEdgeTls, cloudflare: cloudflare.checkEdgeTls },
     note: 'AWS: the ALB adds HSTS through its HTTPS listener attributes; CloudFront through a response-headers policy.',
   },
   {
     id: 'WAF-MANAGED',
     claim: 'Managed WAF rules block OWASP-class attacks, SQL injection, malformed requests',
     sources: ['A2', 'A10', 'A14', 'B5'],
-    checks: { aws: checkWafManaged, azure: azure.checkWafManaged },
+    checks: { aws: checkWafManaged, azure: azure.checkWafManaged, cloudflare: cloudflare.checkWafManaged },
+    note: 'Cloudflare: a Free zone can run only the Cloudflare Free Managed Ruleset (no OWASP Core Ruleset); the check accepts it only when the stack shows the zone on the Free plan (a cloudflare_zone_subscription with rate_plan.id "free"), and fails it otherwise.',
   },
   {
     id: 'WAF-REPUTATION',
     claim: 'Bad-reputation and anonymizing sources are blocked; browser integrity checked',
     sources: ['A2', 'A14'],
-    checks: { aws: checkWafReputation, azure: azure.checkWafReputation },
-    note: 'Browser integrity checks are a Cloudflare feature; the AWS check covers IP reputation and anonymizers.',
+    checks: { aws: checkWafReputation, azure: azure.checkWafReputation, cloudflare: cloudflare.checkWafReputation },
+    note: 'Browser integrity checks are a Cloudflare feature (the Cloudflare check requires browser_check on); the AWS check covers IP reputation and anonymizers. Cloudflare has retired the threat score that security_level medium/high compared against, so the reputation claim there rests on the blocking rules for unexpected hosts, Managed IP Lists and Tor.',
   },
   {
     id: 'WAF-RATE-GLOBAL',
     claim: 'Every client IP is rate limited',
     sources: ['A10', 'A14'],
-    checks: { aws: checkWafRateGlobal, azure: azure.checkWafRateGlobal },
+    checks: { aws: checkWafRateGlobal, azure: azure.checkWafRateGlobal, cloudflare: cloudflare.checkWafRateGlobal },
   },
   {
     id: 'WAF-RATE-CRITICAL',
     claim: 'Login, password reset and other critical endpoints have tighter limits',
     sources: ['A14'],
-    checks: { aws: checkWafRateCritical, azure: azure.checkWafRateCritical },
+    checks: { aws: checkWafRateCritical, azure: azure.checkWafRateCritical, cloudflare: cloudflare.checkWafRateCritical },
   },
   {
     id: 'ORIGIN-LOCK',
     claim: 'Origins accept traffic only from the edge',
     sources: ['A2', 'A12'],
-    checks: {},
-    note: 'Not built yet (Cloudflare issue): the gateway admits 80/443 from anywhere until the edge ranges are configured; no check yet.',
+    checks: { aws: checkOriginLock, azure: azure.checkOriginLock, cloudflare: cloudflare.checkOriginLock },
+    note: 'Cloudflare: authenticated origin pulls enabled per zone and every load balancer proxied. AWS and Azure: with the originLocked option (the environment is fronted by Cloudflare with origin lock), the internet-facing load balancers\' security groups and the gateway subnet\'s NSG admit traffic only from Cloudflare\'s published ranges (lib/config/cloudflare-ranges.ts); without it, not applicable. Not checkable in a template: that the origins require Cloudflare\'s client certificate (a TLS setting of the application or gateway), and that Cloudflare\'s shared origin-pull certificate does not tell this zone from other Cloudflare customers\' zones.',
   },
   {
     id: 'NET-TIERS',
@@ -110,7 +113,7 @@ export const CONTROLS: readonly Control[] = [
     id: 'SECRETS',
     claim: 'No secret appears in source or synth output',
     sources: ['A6', 'B4'],
-    checks: { aws: checkSecrets, azure: azure.checkSecrets },
+    checks: { aws: checkSecrets, azure: azure.checkSecrets, cloudflare: cloudflare.checkSecrets },
   },
   {
     id: 'LOG-CENTRAL',
@@ -147,9 +150,9 @@ export const CONTROLS: readonly Control[] = [
     id: 'DR-REGION',
     claim: 'Data replicated to a second region; RPO <= 1 h, RTO <= 4 h, documented failover',
     sources: ['A15', 'B2', 'B10', 'B12'],
-    checks: { azure: azure.checkDrRegion },
+    checks: { azure: azure.checkDrRegion, cloudflare: cloudflare.checkDrRegion },
     environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
-    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
+    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
   },
   {
     id: 'DATA-RESIDENCY',

@@ -7,6 +7,7 @@ export * from './types';
 export * from './catalogue';
 export * as aws from './aws';
 export * as azure from './azure';
+export * as cloudflare from './cloudflare';
 
 /** Runs every control's AWS check on one synthesized CloudFormation template, in catalogue order. */
 export function checkAws(template: any, options: CheckOptions = {}): CheckResult[] {
@@ -19,6 +20,14 @@ export function checkAws(template: any, options: CheckOptions = {}): CheckResult
  */
 export function checkAzure(tfJson: any, options: CheckOptions = {}): CheckResult[] {
   return CONTROLS.flatMap((c) => (c.checks.azure ? [c.checks.azure(tfJson, options)] : []));
+}
+
+/**
+ * Runs every control's Cloudflare check on one synthesized Terraform JSON stack
+ * (`<env>-cloudflare`), in catalogue order.
+ */
+export function checkCloudflare(tfJson: any, options: CheckOptions = {}): CheckResult[] {
+  return CONTROLS.flatMap((c) => (c.checks.cloudflare ? [c.checks.cloudflare(tfJson, options)] : []));
 }
 
 /** Runs every control's environment-wide AWS check (DR-REGION) on one environment's templates. */

@@ -107,6 +107,14 @@ export interface CheckOptions {
    * @default false
    */
   readonly defenderManaged?: boolean;
+  /**
+   * The environment is fronted by Cloudflare with origin lock (config `cloudflare.originLock`):
+   * the internet-facing AWS load balancers' security groups and the Azure gateway subnet's NSG
+   * must admit traffic only from Cloudflare's published ranges (control ORIGIN-LOCK). Without it
+   * the origins are the public entry points and ORIGIN-LOCK is not applicable on AWS and Azure.
+   * @default false
+   */
+  readonly originLocked?: boolean;
 }
 
 /** The synthesized CloudFormation templates of one environment, for checks spanning regions. */

@@ -67,8 +67,17 @@ describe('control catalogue', () => {
 
   it('has an AWS check for every control except the config-level ones, which explain why', () => {
     const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
-    expect(withoutAws).toEqual(['ORIGIN-LOCK', 'DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
+    expect(withoutAws).toEqual(['DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
     for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
+  });
+
+  it('has a Cloudflare check for every control the edge carries', () => {
+    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'SECRETS', 'DR-REGION']);
+  });
+
+  it('checks ORIGIN-LOCK on every cloud, explaining what a template cannot show', () => {
+    expect(Object.keys(control('ORIGIN-LOCK').checks).sort()).toEqual(['aws', 'azure', 'cloudflare']);
+    expect(control('ORIGIN-LOCK').note).toMatch(/originLocked/);
   });
 
   it('finds a control by id and rejects unknown ids', () => {

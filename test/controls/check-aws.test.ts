@@ -3,12 +3,18 @@ import { edgeTemplate, primaryTemplate } from './fixtures/aws-templates';
 import { props, weakened } from './support';
 
 describe('checkAws', () => {
-  it('passes every AWS control on the compliant primary-region template', () => {
+  it('passes every AWS control on the compliant primary-region template; ORIGIN-LOCK applies only to origin-locked environments', () => {
     const results = checkAws(primaryTemplate());
     expect(formatFindings(failures(results))).toBe('');
     expect(results.map((r) => r.control)).toEqual(CONTROLS.filter((c) => c.checks.aws).map((c) => c.id));
-    expect(results.every((r) => r.status === 'pass')).toBe(true);
-    for (const r of results) expect(r.evidence.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status !== 'pass').map((r) => [r.control, r.status])).toEqual([['ORIGIN-LOCK', 'not-applicable']]);
+    for (const r of results.filter((r) => r.status === 'pass')) expect(r.evidence.length).toBeGreaterThan(0);
+  });
+
+  it('fails ORIGIN-LOCK on the primary template when the environment is origin-locked, its gateway admitting the whole internet', () => {
+    const found = failures(checkAws(primaryTemplate(), { originLocked: true }));
+    expect(new Set(found.map((f) => f.control))).toEqual(new Set(['ORIGIN-LOCK']));
+    expect(formatFindings(found)).toMatch(/^ORIGIN-LOCK GatewaySg: GatewaySg \(of internet-facing Gateway\) admits tcp 443-443 from CidrIp "0.0.0.0\/0"/m);
   });
 
   it('passes the edge template, where only WAF, key, log and secret controls apply', () => {

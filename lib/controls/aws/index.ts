@@ -9,6 +9,7 @@ export * from './encryption';
 export * from './identity';
 export * from './logging';
 export * from './network';
+export * from './origin-lock';
 export * from './result';
 export * from './storage';
 export * from './template';

@@ -7,6 +7,7 @@ export * from './edge';
 export * from './encryption';
 export * from './logging';
 export * from './network';
+export * from './origin-lock';
 export * from './secrets';
 export * from './storage';
 export * from './terraform';

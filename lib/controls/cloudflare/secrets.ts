@@ -1,0 +1,60 @@
+import { Outcome } from '../aws/result';
+import { blocks, show, type TfJson } from '../azure/terraform';
+import type { CheckResult } from '../types';
+import { cloudflareResources } from './zone';
+
+/** Provider arguments that carry a Cloudflare credential. */
+export const CLOUDFLARE_CREDENTIAL_ARGS = ['api_token', 'api_key', 'api_user_service_key'] as const;
+/** Backend arguments that carry a credential (azurerm, s3, http, remote...). */
+const BACKEND_SECRET_ARGS = new Set(['access_key', 'sas_token', 'client_secret', 'client_certificate_password', 'secret_key', 'password', 'token']);
+/** Variable names that say they hold a credential. */
+const SECRET_NAME = /token|secret|password|api_?key|access_?key/i;
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A whole-value reference such as `${var.token}`, as opposed to literal text. */
+function isReference(value: unknown): boolean {
+  return typeof value === 'string' && /^\$\{[^}]*\}$/.test(value.trim());
+}
+
+/**
+ * Control SECRETS (Cloudflare): no `cloudflare` provider block sets `api_token`, `api_key` or
+ * `api_user_service_key` (the provider reads CLOUDFLARE_API_TOKEN from the environment, so the
+ * token is never in code, config or the synthesized JSON; a variable reference is refused too, as
+ * it routes the token through tfvars); no `variable` whose name says token, secret, password or
+ * key has a default; and no backend block sets an access key, SAS token, client secret or password.
+ * Not applicable to a stack without a cloudflare provider or Cloudflare resources.
+ */
+export function checkSecrets(tf: TfJson): CheckResult {
+  const out = new Outcome('SECRETS');
+  const providers = blocks((tf?.provider as any)?.cloudflare);
+  providers.forEach((config, i) => {
+    const address = providers.length === 1 ? 'provider.cloudflare' : `provider.cloudflare[${i}]`;
+    out.within(address, () => {
+      for (const arg of CLOUDFLARE_CREDENTIAL_ARGS) {
+        const value = config?.[arg];
+        if (value === undefined || value === null) continue;
+        const how = isReference(value) ? `from ${show(value)}` : 'as a literal (the secret is in the synthesized JSON)';
+        out.fail(address, `${arg} is set ${how}; expected none: the provider reads CLOUDFLARE_API_TOKEN from the environment`);
+      }
+    });
+  });
+  const variables = isObject(tf?.variable) ? tf.variable : {};
+  for (const [name, variable] of Object.entries(variables)) {
+    if (SECRET_NAME.test(name) && isObject(variable) && variable.default !== undefined && variable.default !== null && variable.default !== '') {
+      out.fail(`variable.${name}`, 'has a default value; expected no default for a credential (it would be in the synthesized JSON)');
+    }
+  }
+  const backends = isObject((tf?.terraform as any)?.backend) ? (tf.terraform as any).backend : {};
+  for (const [type, config] of Object.entries<any>(backends)) {
+    for (const [arg, value] of Object.entries(isObject(config) ? config : {})) {
+      // Terraform refuses references in a backend block: any value here is literal.
+      if (BACKEND_SECRET_ARGS.has(arg) && value !== undefined && value !== null && value !== '') {
+        out.fail(`terraform.backend.${type}`, `${arg} is set in the stack; expected Entra ID or environment credentials (use_azuread_auth, ARM_* variables)`);
+      }
+    }
+  }
+  return out.result(providers.length + cloudflareResources(tf).length > 0);
+}

@@ -1,0 +1,30 @@
+import { checkSecrets } from '../../../lib/controls/cloudflare/secrets';
+import { edge, expectFinding, expectNotApplicable, expectPass, weakened } from './support';
+
+describe('SECRETS (Cloudflare)', () => {
+  it('passes a provider without credentials (they come from CLOUDFLARE_API_TOKEN)', () => {
+    const result = checkSecrets(edge());
+    expectPass(result);
+    expect(result.evidence).toEqual(['provider.cloudflare']);
+  });
+
+  it('passes a backend that authenticates with Entra ID', () => {
+    expectPass(checkSecrets(weakened((t) => (t.terraform.backend = { azurerm: { storage_account_name: 'sttfstate', container_name: 'tfstate', key: 'prod-cloudflare.tfstate', use_azuread_auth: true } }))));
+  });
+
+  it('is not applicable to an empty stack', () => {
+    expectNotApplicable(checkSecrets({}));
+  });
+
+  it.each<[string, (t: any) => void, string, RegExp]>([
+    ['a literal API token', (t) => (t.provider.cloudflare[0].api_token = 'x'.repeat(40)), 'provider.cloudflare', /api_token is set as a literal \(the secret is in the synthesized JSON\); expected none: the provider reads CLOUDFLARE_API_TOKEN/],
+    ['a global API key', (t) => Object.assign(t.provider.cloudflare[0], { api_key: 'f'.repeat(37), email: 'ops@example.com' }), 'provider.cloudflare', /api_key is set as a literal/],
+    ['a user service key', (t) => (t.provider.cloudflare[0].api_user_service_key = 'v1.0-abc'), 'provider.cloudflare', /api_user_service_key is set as a literal/],
+    ['a token routed through a variable', (t) => (t.provider.cloudflare[0].api_token = '${var.cloudflare_api_token}'), 'provider.cloudflare', /api_token is set from "\$\{var.cloudflare_api_token\}"; expected none/],
+    ['a second, aliased provider with a token', (t) => t.provider.cloudflare.push({ alias: 'other', api_token: 'y'.repeat(40) }), 'provider.cloudflare[1]', /api_token is set as a literal/],
+    ['a credential variable with a default', (t) => (t.variable = { cloudflare_api_token: { type: 'string', default: 'z'.repeat(40) } }), 'variable.cloudflare_api_token', /has a default value; expected no default for a credential/],
+    ['a backend storage access key', (t) => (t.terraform.backend = { azurerm: { storage_account_name: 'sttfstate', access_key: 'a2V5' } }), 'terraform.backend.azurerm', /access_key is set in the stack; expected Entra ID or environment credentials/],
+  ])('fails with %s', (_name, edit, resource, message) => {
+    expectFinding(checkSecrets(weakened(edit)), resource, message);
+  });
+});
