@@ -16,7 +16,7 @@ function byControl(results: CheckResult[]): Record<string, CheckResult> {
 
 describe.each(['staging', 'prod'])('control checks on %s', (env) => {
   it('pass on the primary stack, every AWS-checked control applying', () => {
-    const results = checkAws(templates[`${env}-aws-primary`], { minDatabaseBackupDays: config.environments[env].backup.databaseRetentionDays });
+    const results = checkAws(templates[`${env}-aws-primary`], { minDatabaseBackupDays: config.environments[env].backup.databaseRetentionDays, originLocked: config.environments[env].cloudflare?.originLock });
     expect(formatFindings(failures(results))).toBe('');
     const status = byControl(results);
     for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
@@ -24,9 +24,9 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
 
   it('pass on the DR stack: keys, replicas, locked vault and the warm standby carry the same controls', () => {
     // The primary stack's multi-region trail records the DR region too.
-    const results = byControl(checkAws(templates[`${env}-aws-dr`], { cloudTrailManaged: true }));
+    const results = byControl(checkAws(templates[`${env}-aws-dr`], { cloudTrailManaged: true, originLocked: config.environments[env].cloudflare?.originLock }));
     expect(formatFindings(failures(Object.values(results)))).toBe('');
-    const standby: ControlId[] = ['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'NET-TIERS', 'APP-FROM-GATEWAY', 'LOG-CENTRAL', 'DETECT-THREATS', 'HA-MULTIZONE'];
+    const standby: ControlId[] = ['ORIGIN-LOCK', 'EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'NET-TIERS', 'APP-FROM-GATEWAY', 'LOG-CENTRAL', 'DETECT-THREATS', 'HA-MULTIZONE'];
     for (const id of ['ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'BACKUP', ...standby] as ControlId[]) expect({ id, status: results[id].status }).toEqual({ id, status: 'pass' });
   });
 
@@ -149,6 +149,10 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     db.DeletionPolicy = 'Delete';
     db.UpdateReplacePolicy = 'Delete';
   }],
+  ['the load balancer opened to the whole Internet behind the edge\'s back', 'ORIGIN-LOCK', (t) => {
+    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 443));
+    sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' });
+  }],
   ['the CDN accepting TLS 1.0', 'CDN-ASSETS', (t) => {
     first(t, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion = 'TLSv1';
   }],
@@ -158,7 +162,7 @@ describe('control checks on a weakened prod-aws-primary', () => {
   it.each(WEAKENINGS)('fail when %s (%s)', (_what, control, weaken) => {
     const template = JSON.parse(JSON.stringify(templates['prod-aws-primary']));
     weaken(template);
-    const result = byControl(checkAws(template))[control];
+    const result = byControl(checkAws(template, { originLocked: true }))[control];
     expect(result.status).toBe('fail');
     expect(result.findings.length).toBeGreaterThan(0);
   });

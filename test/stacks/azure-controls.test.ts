@@ -36,6 +36,7 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     minDatabaseBackupDays: cfg.backup.databaseRetentionDays,
     minFileRetentionDays: cfg.backup.fileRetentionDays,
     minLogRetentionDays: cfg.logging.retentionDays,
+    originLocked: cfg.cloudflare?.originLock,
   };
   const primary = stacks[`${env}-azure-primary`] as Tf;
   const dr = stacks[`${env}-azure-dr`] as Tf;
@@ -68,6 +69,11 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
 
   /** Each weakening of the primary stack a reviewer must never miss, and the control that must then fail. */
   const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
+    ['the gateway admitting the whole Internet behind the edge\'s back', 'ORIGIN-LOCK', (t) => {
+      const rule = nsgRule(t, 'Network_GatewayNsg', 'allow-https');
+      delete rule.source_address_prefixes;
+      rule.source_address_prefix = 'Internet';
+    }],
     ['the gateway on an old TLS policy', 'EDGE-TLS', (t) => (only(t, 'azurerm_application_gateway').ssl_policy.policy_name = 'AppGwSslPolicy20170401')],
     ['the HTTP listener serving instead of redirecting', 'EDGE-TLS', (t) => {
       const rule = only(t, 'azurerm_application_gateway').request_routing_rule.find((r: any) => r.http_listener_name === 'http');

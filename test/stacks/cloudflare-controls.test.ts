@@ -1,0 +1,66 @@
+import { CONTROLS, checkCloudflare, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
+import { synthCloudflareApp } from './azure-support';
+import { defaultConfig } from './support';
+
+// The control checks of lib/controls run over the real synthesized Cloudflare stacks: every
+// control the edge carries must pass, and each weakening below must flip the control it breaks.
+const config = defaultConfig();
+const stacks = synthCloudflareApp(config);
+const CLOUDFLARE_CHECKED = CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id);
+
+type Tf = { resource: Record<string, Record<string, any>>; provider?: any };
+const copy = (tf: Tf): Tf => JSON.parse(JSON.stringify(tf));
+const byControl = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.control, r])) as Record<ControlId, CheckResult>;
+const all = (tf: Tf, type: string) => Object.values(tf.resource[type] ?? {});
+const setting = (tf: Tf, id: string) => all(tf, 'cloudflare_zone_setting').find((s) => s.setting_id === id)!;
+const ruleset = (tf: Tf, phase: string) => all(tf, 'cloudflare_ruleset').find((r) => r.phase === phase)!;
+
+/** Each weakening a reviewer must never miss, and the control that must then fail. */
+const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
+  ['SSL mode flexible (plain HTTP to the origin)', 'EDGE-TLS', (t) => (setting(t, 'ssl').value = 'flexible')],
+  ['TLS 1.0 accepted', 'EDGE-TLS', (t) => (setting(t, 'min_tls_version').value = '1.0')],
+  ['HSTS for one day', 'EDGE-TLS', (t) => (setting(t, 'security_header').value.strict_transport_security.max_age = 86400)],
+  ['the OWASP ruleset removed', 'WAF-MANAGED', (t) => {
+    const managed = ruleset(t, 'http_request_firewall_managed');
+    managed.rules = managed.rules.filter((r: any) => r.action_parameters?.id !== '4814384a9e5d4991b9815dcfc25d2f1f');
+  }],
+  ['the browser integrity check off', 'WAF-REPUTATION', (t) => (setting(t, 'browser_check').value = 'off')],
+  ['the unexpected-host rule disabled', 'WAF-REPUTATION', (t) => (ruleset(t, 'http_request_firewall_custom').rules[0].enabled = false)],
+  ['the all-traffic rate rule removed', 'WAF-RATE-GLOBAL', (t) => {
+    const rl = ruleset(t, 'http_ratelimit');
+    rl.rules = rl.rules.filter((r: any) => r.expression !== 'true');
+  }],
+  ['the login limit loosened above the global one', 'WAF-RATE-CRITICAL', (t) => (ruleset(t, 'http_ratelimit').rules[0].ratelimit.requests_per_period = 100000)],
+  ['authenticated origin pulls off', 'ORIGIN-LOCK', (t) => (all(t, 'cloudflare_authenticated_origin_pulls_settings')[0].enabled = false)],
+  ['the load balancer DNS-only (origins exposed)', 'ORIGIN-LOCK', (t) => (all(t, 'cloudflare_load_balancer')[0].proxied = false)],
+  ['random steering instead of failover order', 'DR-REGION', (t) => (all(t, 'cloudflare_load_balancer')[0].steering_policy = 'random')],
+  ['only the primary pool', 'DR-REGION', (t) => {
+    const lb = all(t, 'cloudflare_load_balancer')[0];
+    lb.default_pools = lb.default_pools.slice(0, 1);
+  }],
+  ['an API token written into the provider block', 'SECRETS', (t) => (t.provider = { cloudflare: [{ api_token: 'abcdefghijklmnopqrstuvwxyz0123456789ABCD' }] })],
+];
+
+describe.each(['staging', 'prod'])('Cloudflare control checks on %s', (env) => {
+  const stack = stacks[`${env}-cloudflare`] as Tf;
+
+  it('pass on the edge stack, every Cloudflare-checked control applying', () => {
+    const results = checkCloudflare(stack);
+    expect(formatFindings(failures(results))).toBe('');
+    const status = byControl(results);
+    for (const id of CLOUDFLARE_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
+  });
+
+  it('covers every Cloudflare-checked control with a weakening of the real stack', () => {
+    const covered = new Set(WEAKENINGS.map(([, id]) => id));
+    expect(CLOUDFLARE_CHECKED.filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  it.each(WEAKENINGS)('fail with %s (%s)', (_what, control, weaken) => {
+    const weakened = copy(stack);
+    weaken(weakened);
+    const result = byControl(checkCloudflare(weakened))[control];
+    expect(result.status).toBe('fail');
+    expect(result.findings.every((f) => f.control === control)).toBe(true);
+  });
+});
