@@ -72,7 +72,10 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     if (db.type === 'AWS::RDS::DBInstance' && db.props.DBClusterIdentifier !== undefined) continue; // encrypted by its cluster
     out.within(db.id, () => {
       const p = db.props;
-      if (!isTrue(p.StorageEncrypted)) out.fail(db.id, `StorageEncrypted is ${show(p.StorageEncrypted)}; expected true`);
+      // A read replica inherits encryption from its source and CloudFormation forbids
+      // StorageEncrypted on it; its KmsKeyId (required cross-region) says which key it uses.
+      const replica = db.props.SourceDBInstanceIdentifier !== undefined;
+      if (replica ? p.StorageEncrypted === false : !isTrue(p.StorageEncrypted)) out.fail(db.id, `StorageEncrypted is ${show(p.StorageEncrypted)}; expected true`);
       if (!cmk(p.KmsKeyId)) out.fail(db.id, `KmsKeyId is ${show(p.KmsKeyId)}; expected a customer-managed KMS key`);
       if (isTrue(p.EnablePerformanceInsights) && !cmk(p.PerformanceInsightsKMSKeyId)) {
         out.fail(db.id, `PerformanceInsightsKMSKeyId is ${show(p.PerformanceInsightsKMSKeyId)}; expected a customer-managed KMS key`);
