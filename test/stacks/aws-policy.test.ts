@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgements } from '../../lib/evidence/acknowledgements';
+import { readSynthOutput } from '../../lib/evidence/synth-output';
 import { addPolicyChecks } from '../../stacks/policy';
 import { sanitize, synthAws, type SynthResult } from './support';
 
@@ -31,6 +33,15 @@ describe('AWS app with the default config', () => {
     for (const ack of acknowledged) {
       expect(ack.reason.length).toBeGreaterThanOrEqual(40);
     }
+  });
+
+  it('lists every acknowledgement for the evidence report, with its resource, construct path and reason', () => {
+    const acks = acknowledgements(readSynthOutput(result.outdir));
+    const inTemplates = Object.values(result.templates).flatMap((t: any) => Object.values<any>(t.Resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []));
+    expect(acks).toHaveLength(inTemplates.length);
+    expect(acks).toContainEqual(expect.objectContaining({ stack: 'prod-aws-primary', resource: 'KeysDataA2F7C5E6', path: 'prod-aws-primary/Keys/Data/Resource', rule: '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac' }));
+    const keys = acks.map((a) => `${a.stack}\u0000${a.resource}\u0000${a.rule}`);
+    expect([...keys].sort()).toEqual(keys);
   });
 
   it.each(STACKS)('matches the reviewed snapshot of %s', (stack) => {

@@ -44,3 +44,13 @@ export function synthCloudflareApp(config: BaselineConfig): Record<string, any> 
     Object.values(stacks).map((stack) => [stack.node.id, JSON.parse(readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'))]),
   );
 }
+
+/** Synthesizes the whole Terraform app (Azure and Cloudflare stacks) as `npm run synth:tf` does; returns its output directory. */
+export function synthTerraformApp(config: BaselineConfig): string {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-tfapp-'));
+  const app = new App({ outdir, skipValidation: false });
+  addAzureStacks(app, config);
+  addCloudflareStacks(app, config);
+  app.synth();
+  return outdir;
+}
