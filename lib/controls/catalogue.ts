@@ -12,7 +12,7 @@ import { checkBackup, checkStoragePrivate } from './aws/storage';
 import { checkWafManaged, checkWafRateCritical, checkWafRateGlobal, checkWafReputation } from './aws/waf';
 import * as azure from './azure';
 import * as cloudflare from './cloudflare';
-import type { Control, ControlId } from './types';
+import type { Cloud, Control, ControlId } from './types';
 
 /**
  * The control catalogue (DESIGN.md "The control catalogue"): every claim once, the CLAIMS.md ids
@@ -25,6 +25,11 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS',
     sources: ['A7', 'A14', 'B3'],
     checks: { aws: checkEdgeTls, azure: azure.checkEdgeTls, cloudflare: cloudflare.checkEdgeTls },
+    tests: {
+      aws: ['test/aws/app-gateway.test.ts', 'test/aws/static-assets-cdn.test.ts'],
+      azure: ['test/azure/app-gateway.test.ts', 'test/controls/azure/edge.test.ts'],
+      cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/controls/cloudflare/edge-tls.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+    },
     note: 'AWS: the ALB adds HSTS through its HTTPS listener attributes; CloudFront through a response-headers policy.',
   },
   {
@@ -32,6 +37,11 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Managed WAF rules block OWASP-class attacks, SQL injection, malformed requests',
     sources: ['A2', 'A10', 'A14', 'B5'],
     checks: { aws: checkWafManaged, azure: azure.checkWafManaged, cloudflare: cloudflare.checkWafManaged },
+    tests: {
+      aws: ['test/aws/baseline-web-acl.test.ts'],
+      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts'],
+      cloudflare: ['test/cloudflare/waf-rulesets.test.ts', 'test/controls/cloudflare/waf.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+    },
     note: 'Cloudflare: a Free zone can run only the Cloudflare Free Managed Ruleset (no OWASP Core Ruleset); the check accepts it only when the stack shows the zone on the Free plan (a cloudflare_zone_subscription with rate_plan.id "free"), and fails it otherwise.',
   },
   {
@@ -39,6 +49,11 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Bad-reputation and anonymizing sources are blocked; browser integrity checked',
     sources: ['A2', 'A14'],
     checks: { aws: checkWafReputation, azure: azure.checkWafReputation, cloudflare: cloudflare.checkWafReputation },
+    tests: {
+      aws: ['test/aws/baseline-web-acl.test.ts'],
+      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts'],
+      cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/cloudflare/waf-rulesets.test.ts', 'test/controls/cloudflare/waf.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+    },
     note: 'Browser integrity checks are a Cloudflare feature (the Cloudflare check requires browser_check on); the AWS check covers IP reputation and anonymizers. Cloudflare has retired the threat score that security_level medium/high compared against, so the reputation claim there rests on the blocking rules for unexpected hosts, Managed IP Lists and Tor.',
   },
   {
@@ -46,18 +61,33 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Every client IP is rate limited',
     sources: ['A10', 'A14'],
     checks: { aws: checkWafRateGlobal, azure: azure.checkWafRateGlobal, cloudflare: cloudflare.checkWafRateGlobal },
+    tests: {
+      aws: ['test/aws/baseline-web-acl.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts'],
+      cloudflare: ['test/cloudflare/rate-limits.test.ts', 'test/cloudflare/plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+    },
   },
   {
     id: 'WAF-RATE-CRITICAL',
     claim: 'Login, password reset and other critical endpoints have tighter limits',
     sources: ['A14'],
     checks: { aws: checkWafRateCritical, azure: azure.checkWafRateCritical, cloudflare: cloudflare.checkWafRateCritical },
+    tests: {
+      aws: ['test/aws/baseline-web-acl.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts'],
+      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts'],
+      cloudflare: ['test/cloudflare/rate-limits.test.ts', 'test/cloudflare/plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+    },
   },
   {
     id: 'ORIGIN-LOCK',
     claim: 'Origins accept traffic only from the edge',
     sources: ['A2', 'A12'],
     checks: { aws: checkOriginLock, azure: azure.checkOriginLock, cloudflare: cloudflare.checkOriginLock },
+    tests: {
+      aws: ['test/aws/app-gateway.test.ts', 'test/controls/origin-lock.test.ts', 'test/stacks/aws-controls.test.ts', 'test/config/cloudflare-ranges.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/controls/azure/origin-lock.test.ts', 'test/stacks/azure-controls.test.ts', 'test/stacks/cloudflare-stacks.test.ts'],
+      cloudflare: ['test/cloudflare/authenticated-origin-pulls.test.ts', 'test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/origin-lock.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+    },
     note: 'Cloudflare: authenticated origin pulls enabled per zone and every load balancer proxied. AWS and Azure: with the originLocked option (the environment is fronted by Cloudflare with origin lock), the internet-facing load balancers\' security groups and the gateway subnet\'s NSG admit traffic only from Cloudflare\'s published ranges (lib/config/cloudflare-ranges.ts); without it, not applicable. Not checkable in a template: that the origins require Cloudflare\'s client certificate (a TLS setting of the application or gateway), and that Cloudflare\'s shared origin-pull certificate does not tell this zone from other Cloudflare customers\' zones.',
   },
   {
@@ -65,30 +95,50 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Public, app and data tiers are separate; only gateways and bastion are public',
     sources: ['A10', 'A12', 'B8'],
     checks: { aws: checkNetTiers, azure: azure.checkNetTiers },
+    tests: {
+      aws: ['test/aws/baseline-network.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/controls/azure/network.test.ts'],
+    },
   },
   {
     id: 'APP-FROM-GATEWAY',
     claim: 'App hosts accept application traffic only from the load balancer/gateway',
     sources: ['A12'],
     checks: { aws: checkAppFromGateway, azure: azure.checkAppFromGateway },
+    tests: {
+      aws: ['test/aws/app-tier.test.ts', 'test/aws/app-gateway.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/network.test.ts'],
+    },
   },
   {
     id: 'DB-FROM-APP',
     claim: 'The database is reachable only from the app tier, never publicly, over TLS',
     sources: ['A10', 'A12', 'B3'],
     checks: { aws: checkDbFromApp, azure: azure.checkDbFromApp },
+    tests: {
+      aws: ['test/aws/database.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/postgres-server.test.ts', 'test/controls/azure/network.test.ts'],
+    },
   },
   {
     id: 'BASTION-SSH',
     claim: 'Admin SSH only via the bastion, per-user keys, no passwords, allowlisted IPs',
     sources: ['A11'],
     checks: { aws: checkBastionSsh, azure: azure.checkBastionSsh },
+    tests: {
+      aws: ['test/aws/bastion.test.ts', 'test/config/cidr.test.ts', 'test/config/ssh-keys.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/network.test.ts'],
+    },
   },
   {
     id: 'ADMIN-MFA',
     claim: 'Privileged cloud access requires MFA and is least-privilege',
     sources: ['A6', 'A16'],
     checks: { aws: checkAdminMfa },
+    tests: {
+      aws: ['test/aws/admin-role.test.ts', 'test/aws/security-alerts.test.ts'],
+      azure: ['test/azure/security-alerts.test.ts'],
+    },
     note: 'AWS: checks roles assumable by account principals; sign-in MFA for the identity provider is outside the template.',
   },
   {
@@ -96,42 +146,71 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Data at rest is AES-256 encrypted under customer-managed, rotated keys',
     sources: ['A8', 'B3', 'B4'],
     checks: { aws: checkEncRest, azure: azure.checkEncRest },
+    tests: {
+      aws: ['test/aws/baseline-keys.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/database.test.ts', 'test/aws/app-tier.test.ts'],
+      azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
+    },
   },
   {
     id: 'ENC-TRANSIT',
     claim: 'All connections, internal ones included, use TLS 1.2+',
     sources: ['A7', 'B3'],
     checks: { aws: checkEncTransit, azure: azure.checkEncTransit },
+    tests: {
+      aws: ['test/aws/app-gateway.test.ts', 'test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts'],
+      azure: ['test/azure/app-gateway.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
+    },
   },
   {
     id: 'STORAGE-PRIVATE',
     claim: 'Object storage blocks public access and is versioned',
     sources: ['A6', 'B2'],
     checks: { aws: checkStoragePrivate, azure: azure.checkStoragePrivate },
+    tests: {
+      aws: ['test/aws/secure-bucket.test.ts'],
+      azure: ['test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
+    },
   },
   {
     id: 'SECRETS',
     claim: 'No secret appears in source or synth output',
     sources: ['A6', 'B4'],
     checks: { aws: checkSecrets, azure: azure.checkSecrets, cloudflare: cloudflare.checkSecrets },
+    tests: {
+      aws: ['test/aws/database.test.ts', 'test/config/ssh-keys.test.ts'],
+      azure: ['test/azure/postgres-server.test.ts', 'test/azure/bastion-vm.test.ts', 'test/controls/azure/data.test.ts'],
+      cloudflare: ['test/controls/cloudflare/secrets.test.ts', 'test/stacks/cloudflare-stacks.test.ts'],
+    },
   },
   {
     id: 'LOG-CENTRAL',
     claim: 'Audit, network-flow, gateway and WAF logs are collected centrally',
     sources: ['A4', 'A11', 'A16'],
     checks: { aws: checkLogCentral, azure: azure.checkLogCentral },
+    tests: {
+      aws: ['test/aws/audit-trail.test.ts', 'test/aws/baseline-network.test.ts', 'test/aws/baseline-web-acl.test.ts'],
+      azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/controls/azure/data.test.ts'],
+    },
   },
   {
     id: 'LOG-RETENTION',
     claim: 'Logs are kept 30-180 days (configurable) and are tamper-evident',
     sources: ['B6'],
     checks: { aws: checkLogRetention, azure: azure.checkLogRetention },
+    tests: {
+      aws: ['test/aws/audit-trail.test.ts', 'test/aws/secure-bucket.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      azure: ['test/azure/log-workspace.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/controls/azure/data.test.ts'],
+    },
   },
   {
     id: 'DETECT-THREATS',
     claim: 'Threat detection and vulnerability scanning are on, alerting on-call',
     sources: ['A2', 'A3', 'A4', 'A5', 'B7', 'B13'],
     checks: { aws: checkDetectThreats, azure: azure.checkDetectThreats },
+    tests: {
+      aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      azure: ['test/azure/defender-plans.test.ts', 'test/azure/security-alerts.test.ts', 'test/controls/azure/data.test.ts'],
+    },
     note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it.',
   },
   {
@@ -139,12 +218,20 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Every tier spans >= 2 zones and replaces unhealthy instances',
     sources: ['A15', 'B11'],
     checks: { aws: checkHaMultizone, azure: azure.checkHaMultizone },
+    tests: {
+      aws: ['test/aws/baseline-network.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/database.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      azure: ['test/azure/app-gateway.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
+    },
   },
   {
     id: 'BACKUP',
     claim: 'Daily backups, point-in-time recovery, 30-day DB / 90-day file retention',
     sources: ['A15', 'B2', 'B10'],
     checks: { aws: checkBackup, azure: azure.checkBackup },
+    tests: {
+      aws: ['test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      azure: ['test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
+    },
   },
   {
     id: 'DR-REGION',
@@ -152,6 +239,11 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A15', 'B2', 'B10', 'B12'],
     checks: { azure: azure.checkDrRegion, cloudflare: cloudflare.checkDrRegion },
     environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
+    tests: {
+      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts'],
+      azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
+      cloudflare: ['test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/failover.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+    },
     note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
   },
   {
@@ -159,6 +251,10 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Each environment pins its regions; DR stays in the same jurisdiction',
     sources: ['B9'],
     checks: {},
+    tests: {
+      aws: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-app.test.ts'],
+      azure: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts'],
+    },
     note: 'Checked at config level (regions and jurisdictions); a single template does not show its pairing.',
   },
   {
@@ -166,6 +262,10 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Production and staging are separate stacks and accounts/subscriptions',
     sources: ['A9'],
     checks: {},
+    tests: {
+      aws: ['test/config/schema.test.ts', 'test/stacks/aws-policy.test.ts'],
+      azure: ['test/config/schema.test.ts', 'test/stacks/azure-stacks.test.ts'],
+    },
     note: 'Checked at config level (distinct accounts per environment); a single template cannot show separation.',
   },
   {
@@ -173,6 +273,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Static assets are served through a CDN with a private origin and TLS 1.2+',
     sources: ['A7', 'B1', 'B3'],
     checks: { aws: checkCdnAssets },
+    tests: {
+      aws: ['test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+    },
   },
 ];
 
@@ -182,3 +285,14 @@ export function control(id: ControlId): Control {
   if (!found) throw new Error(`control: received ${JSON.stringify(id)}; expected one of ${CONTROLS.map((c) => c.id).join(', ')}`);
   return found;
 }
+
+/**
+ * Test files that run every check of a cloud on the real synthesized stacks of both environments
+ * (pass on the default config, fail on weakened copies). They prove every control with a check on
+ * that cloud, in addition to the control's own `tests`.
+ */
+export const STACK_CONTROL_TESTS: Readonly<Record<Cloud, readonly string[]>> = {
+  aws: ['test/stacks/aws-controls.test.ts'],
+  azure: ['test/stacks/azure-controls.test.ts'],
+  cloudflare: ['test/stacks/cloudflare-controls.test.ts'],
+};

@@ -153,6 +153,13 @@ export interface Control {
   readonly checks: Partial<Record<Cloud, Check>>;
   /** Checks that read all the stacks of an environment at once (replicas live in another region). */
   readonly environmentChecks?: Partial<Record<Cloud, EnvironmentCheck>>;
+  /**
+   * The test files that prove the control per cloud, relative to the repository root (the tests
+   * columns of README's "Controls" table). The evidence report cites them so a reviewer can go
+   * from a claim to the test that fails when it stops being true.
+   * @default - none listed (the control is not carried by that cloud)
+   */
+  readonly tests?: Partial<Record<Cloud, readonly string[]>>;
   /** Why a cloud has no template check yet, or what the check cannot see. */
   readonly note?: string;
 }
