@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+// Our own CI (.ci/run, on a clean clone): chromium before the tests, and the controls report gate
+// and baseline-check on the output the synth section wrote, failing CI when they fail.
+const ROOT = path.join(__dirname, '..', '..');
+const file = path.join(ROOT, '.ci', 'run');
+const text = readFileSync(file, 'utf8');
+const at = (needle: string) => {
+  const i = text.indexOf(needle);
+  expect({ needle, found: i >= 0 }).toEqual({ needle, found: true });
+  return i;
+};
+
+describe('.ci/run', () => {
+  it('is valid bash', () => {
+    expect(spawnSync('bash', ['-n', file], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it('installs chromium when missing, non-interactively, before the tests', () => {
+    expect(at('command -v chromium >/dev/null')).toBeLessThan(at('npm ci --no-audit'));
+    expect(text).toContain('DEBIAN_FRONTEND=noninteractive');
+    expect(text).toContain('apt-get install -y --no-install-recommends chromium');
+  });
+
+  it('runs the report gate and baseline-check after the synth, failing CI when they fail', () => {
+    const synth = at('\nnpm run synth\n');
+    const report = at('\nnpm run report >');
+    const check = at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json');
+    expect(synth).toBeLessThan(report);
+    expect(report).toBeLessThan(check);
+    expect(check).toBeLessThan(at('section "Determinism: AWS app synthesized twice"'));
+    expect(text).toMatch(/\[\[ "\$report_rc" == 0 \]\] \|\| fail /);
+    expect(text).toMatch(/\[\[ "\$check_rc" == 0 \]\] \|\| fail /);
+  });
+});

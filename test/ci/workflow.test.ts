@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+// The CI workflow users copy: it must run the commands the README documents, in order, with the
+// gates where they belong. js-yaml is not a dependency of ours: it comes with jest
+// (@jest/transform -> babel-plugin-istanbul), which every test run has.
+const { load } = require('js-yaml') as { load: (text: string) => any };
+
+const ROOT = path.join(__dirname, '..', '..');
+const text = readFileSync(path.join(ROOT, '.github', 'workflows', 'baseline.yml'), 'utf8');
+const workflow = load(text);
+const scripts: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts;
+const job = workflow.jobs.baseline;
+const steps: any[] = job.steps;
+const runs = steps.filter((s) => typeof s.run === 'string');
+const stepRunning = (command: string) => steps.find((s) => typeof s.run === 'string' && s.run.split('\n').some((line: string) => line.trim().startsWith(command)));
+const stepUsing = (action: string) => steps.find((s) => typeof s.uses === 'string' && s.uses.startsWith(`${action}@`));
+
+describe('.github/workflows/baseline.yml', () => {
+  it('runs on pull requests and on pushes to main, on ubuntu-latest, with telemetry off', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push']);
+    expect(workflow.on.push.branches).toEqual(['main']);
+    expect(job['runs-on']).toBe('ubuntu-latest');
+    expect(workflow.env).toMatchObject({ CHECKPOINT_DISABLE: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' });
+    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+  });
+
+  it('calls the README commands in order: npm ci, npm test, npm run synth, npm run report, npm run diff', () => {
+    const order = ['npm ci', 'npm test', 'npm run synth', 'npm run report', 'npm run diff'].map((c) => {
+      const step = stepRunning(c);
+      expect({ command: c, found: Boolean(step) }).toEqual({ command: c, found: true });
+      return steps.indexOf(step);
+    });
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const run of runs) {
+      for (const [, name] of run.run.matchAll(/npm run ([\w:-]+)/g)) expect({ step: run.name, script: name, defined: name in scripts }).toEqual({ step: run.name, script: name, defined: true });
+    }
+  });
+
+  it('checks out the whole history for the diff and sets up node 20 with the npm cache', () => {
+    expect(steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+    expect(stepUsing('actions/setup-node').with).toEqual({ 'node-version': 20, cache: 'npm' });
+  });
+
+  it('pins every action by its major tag', () => {
+    const uses = steps.filter((s) => s.uses).map((s) => s.uses);
+    expect(uses.length).toBeGreaterThanOrEqual(4);
+    for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+  });
+
+  it('installs chromium for the HTML report test before npm test', () => {
+    const chromium = stepRunning('command -v chromium');
+    expect(chromium.run).toContain('apt-get install -y chromium');
+    expect(steps.indexOf(chromium)).toBeLessThan(steps.indexOf(stepRunning('npm test')));
+  });
+
+  it('gates on the report, diffs against the base branch only on pull requests, and keeps the reports whatever happened', () => {
+    const report = stepRunning('npm run report');
+    expect(report.if).toBeUndefined();
+    expect(report['continue-on-error']).toBeUndefined();
+    const diff = stepRunning('npm run diff');
+    expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF"');
+    expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(diff.if).toContain("github.event_name == 'pull_request'");
+    const upload = stepUsing('actions/upload-artifact');
+    expect(upload.with.path).toBe('reports/');
+    expect(upload.if).toContain('!cancelled()');
+    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(diff));
+  });
+
+  it('posts or updates one PR comment with reports/diff.md', () => {
+    const comment = stepUsing('actions/github-script');
+    expect(comment.if).toContain("github.event_name == 'pull_request'");
+    expect(comment.with.script).toContain("readFileSync('reports/diff.md'");
+    expect(comment.with.script).toContain('updateComment');
+    expect(comment.with.script).toContain('createComment');
+  });
+
+  it('splices no event field into a script (script injection)', () => {
+    for (const s of runs) expect({ step: s.name, run: s.run }).toEqual({ step: s.name, run: expect.not.stringContaining('${{') });
+    expect(text).not.toMatch(/github\.event\.pull_request\.(title|body|head\.ref)/);
+  });
+});
