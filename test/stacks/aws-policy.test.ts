@@ -35,11 +35,12 @@ describe('AWS app with the default config', () => {
     }
   });
 
-  it('lists every acknowledgement for the evidence report, with its resource, construct path and reason', () => {
+  it('lists every acknowledgement for the evidence report, with its resource and reason', () => {
     const acks = acknowledgements(readSynthOutput(result.outdir));
     const inTemplates = Object.values(result.templates).flatMap((t: any) => Object.values<any>(t.Resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []));
     expect(acks).toHaveLength(inTemplates.length);
-    expect(acks).toContainEqual(expect.objectContaining({ stack: 'prod-aws-primary', resource: 'KeysDataA2F7C5E6', path: 'prod-aws-primary/Keys/Data/Resource', rule: '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac' }));
+    // (The construct path is recorded by the CLI's synth only, so it is not asserted here.)
+    expect(acks).toContainEqual(expect.objectContaining({ stack: 'prod-aws-primary', resource: 'KeysDataA2F7C5E6', rule: '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac', reason: expect.stringMatching(/CloudFront cannot be named in the key policy/) }));
     const keys = acks.map((a) => `${a.stack}\u0000${a.resource}\u0000${a.rule}`);
     expect([...keys].sort()).toEqual(keys);
   });
