@@ -1,0 +1,321 @@
+// The security diff of a pull request (issue 6): `npm run diff -- [<git-ref>] [--out FILE]`.
+// Synthesizes both apps (AWS CDK, CDK for Terraform) at the base ref, in a temporary git worktree,
+// and in the working tree, evaluates every control on both sides with each side's config, and
+// prints a Markdown summary that fits a pull-request comment (also written to reports/diff.md).
+// Exit 0 whenever a diff was produced: the gate is the report (npm run report), not the diff;
+// 2 on usage errors (unknown ref, bad option); 1 when the diff could not be produced at all.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadConfig } from '../lib/config/load';
+import type { BaselineConfig } from '../lib/config/schema';
+import { renderDiffMarkdown, securityDiff } from '../lib/evidence/diff-report';
+import { evaluate } from '../lib/evidence/evaluate';
+import { readSynthOutput, type SynthesizedStack } from '../lib/evidence/synth-output';
+
+/** A mistake in how the script was called; the message says how to fix it. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `usage: npm run diff -- [<git-ref>] [--out FILE] [--jobs N]
+  <git-ref>   the base to compare the working tree with (default: the merge base of HEAD and
+              main, else origin/main, else HEAD~1)
+  --out FILE  also write the Markdown there (default: reports/diff.md)
+  --jobs N    synthesize up to N apps at once (default: 2)`;
+
+/** The parsed command line. */
+export interface DiffArgs {
+  readonly ref?: string;
+  readonly out: string;
+  readonly jobs: number;
+  readonly help: boolean;
+}
+
+/** Parses `[<git-ref>] [--out FILE] [--jobs N] [--help]`; throws UsageError naming the fix. */
+export function parseArgs(argv: readonly string[]): DiffArgs {
+  let ref: string | undefined;
+  let out = path.join('reports', 'diff.md');
+  let jobs = 2;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') help = true;
+    else if (a === '--out' || a === '--jobs') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${a === '--out' ? '--out reports/diff.md' : '--jobs 2'}\n${USAGE}`);
+      if (a === '--out') out = value;
+      else {
+        jobs = Number(value);
+        if (!Number.isInteger(jobs) || jobs < 1 || jobs > 4) throw new UsageError(`--jobs received ${JSON.stringify(value)}; expected a whole number from 1 to 4\n${USAGE}`);
+      }
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    else if (ref !== undefined) throw new UsageError(`one git ref at most; received ${JSON.stringify(ref)} and ${JSON.stringify(a)}\n${USAGE}`);
+    else ref = a;
+  }
+  return { ref, out, jobs, help };
+}
+
+/** Runs git in `cwd`; the trimmed stdout, or undefined when git fails. */
+export function git(cwd: string, args: readonly string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The base commit and how to name it. */
+export interface BaseRef {
+  readonly sha: string;
+  /** For the Markdown header, e.g. "`abc1234` (merge base of HEAD and main)". */
+  readonly label: string;
+  /** A caveat to show (a fallback was used). */
+  readonly note?: string;
+}
+
+const commitOf = (cwd: string, ref: string) => git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+
+/**
+ * The commit to compare with: `ref` when given (UsageError when unknown: it says how to fetch it);
+ * else the merge base of HEAD and main, else of HEAD and origin/main, else HEAD~1 (with a note).
+ */
+export function resolveBaseRef(cwd: string, ref?: string): BaseRef {
+  const short = (sha: string) => sha.slice(0, 7);
+  if (ref !== undefined) {
+    const sha = commitOf(cwd, ref);
+    if (!sha) {
+      const fetch = `git fetch origin ${ref.replace(/^origin\//, '')}`;
+      throw new UsageError(
+        `unknown git ref ${JSON.stringify(ref)}: fetch it first (${fetch}; in a shallow CI clone, git fetch --unshallow or actions/checkout with fetch-depth: 0), or name a commit that exists (git log --oneline)`,
+      );
+    }
+    return { sha, label: sha.startsWith(ref) ? code(short(sha)) : `${code(short(sha))} (${code(ref)})` };
+  }
+  const head = commitOf(cwd, 'HEAD');
+  if (!head) throw new UsageError('this repository has no commit yet: commit first, or name a base ref');
+  for (const branch of ['main', 'origin/main']) {
+    if (!commitOf(cwd, branch)) continue;
+    const base = git(cwd, ['merge-base', 'HEAD', branch]);
+    if (!base) continue;
+    const note = base === head ? `HEAD is on ${branch}, so the merge base is HEAD itself: only uncommitted changes show (name a ref, e.g. \`npm run diff -- HEAD~1\`, to review the last commit)` : undefined;
+    return { sha: base, label: `${code(short(base))} (merge base of HEAD and ${branch})`, ...(note ? { note } : {}) };
+  }
+  const previous = commitOf(cwd, 'HEAD~1');
+  if (!previous) throw new UsageError('no main or origin/main branch and no parent commit to compare with: name a base ref (npm run diff -- <git-ref>)');
+  return { sha: previous, label: `${code(short(previous))} (HEAD~1)`, note: 'no main or origin/main branch here: compared with HEAD~1 (fetch main, or name a ref, to compare with the merge base)' };
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+/**
+ * Runs `fn` with a detached worktree of `sha` (node_modules linked from `root`), and always
+ * removes the worktree afterwards, also when `fn` throws.
+ */
+export async function withWorktree<T>(root: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'baseline-diff-'));
+  const dir = path.join(tmp, 'base');
+  const cleanup = () => {
+    git(root, ['worktree', 'remove', '--force', dir]);
+    rmSync(tmp, { recursive: true, force: true });
+    git(root, ['worktree', 'prune']);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    try {
+      execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err: any) {
+      throw new Error(`git worktree add failed for ${sha}: ${String(err.stderr ?? err.message).trim()}; check \`git worktree list\` and run \`git worktree prune\``);
+    }
+    if (existsSync(path.join(root, 'node_modules')) && !existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    return await fn(dir);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    cleanup();
+  }
+}
+
+/** The outcome of synthesizing one app on one side. */
+export interface AppSynth {
+  /** The stacks, or undefined when the app could not be synthesized (then `problem` says why). */
+  readonly stacks?: SynthesizedStack[];
+  /** Why the app is missing or incomplete on this side. */
+  readonly problem?: string;
+  /** A caveat about stacks that were read anyway (e.g. the policy gate failed after writing them). */
+  readonly caveat?: string;
+  readonly seconds: number;
+}
+
+function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr = (stderr + String(d)).slice(-20000);
+    });
+    child.on('error', (err) => resolve({ code: 127, stderr: String(err) }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
+  });
+}
+
+function tail(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/reserved context key|^Supply a stack id|^Successfully synthesized/.test(l));
+  const last = lines.slice(-3).join(' / ');
+  return last.length > 400 ? `${last.slice(0, 399)}…` : last || '(no error output)';
+}
+
+/** Relative names, so the Markdown does not carry temporary paths. */
+function relabel(stacks: SynthesizedStack[], outdir: string, side: string): SynthesizedStack[] {
+  return stacks.map((s) => ({ ...s, file: `${side}:${path.relative(outdir, s.file)}` }));
+}
+
+/**
+ * Synthesizes one app of one side into `outdir`: AWS with the CDK CLI (`cdk synth`, as a developer
+ * does), Terraform with the cdktf app (CDKTF_OUTDIR). A side without the app's config file has no
+ * stacks of it.
+ */
+export async function synthApp(app: 'aws' | 'terraform', dir: string, outdir: string, side: string): Promise<AppSynth> {
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+  const name = app === 'aws' ? 'AWS (cdk.json)' : 'Terraform (cdktf.json)';
+  if (!existsSync(path.join(dir, app === 'aws' ? 'cdk.json' : 'cdktf.json'))) return { stacks: [], caveat: `the ${side} has no ${app === 'aws' ? 'cdk.json' : 'cdktf.json'}: its ${name} stacks count as absent there`, seconds: seconds() };
+  const env = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir };
+  const { code, stderr } =
+    app === 'aws'
+      ? await run('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', outdir], dir, env)
+      : await run(process.execPath, ['-r', './scripts/register.js', 'stacks/tf-app.ts'], dir, env);
+  let stacks: SynthesizedStack[] | undefined;
+  try {
+    stacks = existsSync(path.join(outdir, 'manifest.json')) ? relabel(readSynthOutput(outdir), outdir, side) : undefined;
+  } catch {
+    stacks = undefined;
+  }
+  if (code === 0 && stacks) return { stacks, seconds: seconds() };
+  if (stacks && app === 'aws') {
+    // The CDK writes the whole assembly before its policy validations run; a failed gate still leaves every template.
+    return { stacks, caveat: `the ${side}'s ${name} synth exited with ${code} after writing every template (a policy gate?): ${tail(stderr)}`, seconds: seconds() };
+  }
+  return { problem: `the ${side} failed to synthesize ${name} (exit ${code}): ${tail(stderr)}`, seconds: seconds() };
+}
+
+/** Runs tasks with at most `jobs` at once, results in task order. */
+export async function pool<T>(tasks: readonly (() => Promise<T>)[], jobs: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+  return results;
+}
+
+/** The config a side's apps read: BASELINE_CONFIG (relative to the side's directory) or config/baseline.json. */
+function configOf(dir: string): { config?: BaselineConfig; problem?: string } {
+  const file = path.resolve(dir, process.env.BASELINE_CONFIG || path.join('config', 'baseline.json'));
+  try {
+    return { config: loadConfig(file) };
+  } catch (err) {
+    return { problem: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
+  }
+}
+
+function log(message: string): void {
+  process.stderr.write(`[diff] ${message}\n`);
+}
+
+/** The whole flow; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: DiffArgs;
+  let root: string;
+  let base: BaseRef;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const top = git(process.cwd(), ['rev-parse', '--show-toplevel']);
+    if (!top) throw new UsageError('not inside a git repository: run npm run diff from a clone of this project');
+    root = top;
+    base = resolveBaseRef(root, args.ref);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`npm run diff: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const started = Date.now();
+  const headSha = git(root, ['rev-parse', '--short=7', 'HEAD']) ?? 'HEAD';
+  const dirty = (git(root, ['status', '--porcelain', '--untracked-files=no']) ?? '') !== '';
+  const headLabel = `working tree (${code(headSha)}${dirty ? ' + uncommitted changes' : ''})`;
+  const notes: string[] = base.note ? [base.note] : [];
+  if (git(root, ['diff', '--quiet', base.sha, '--', 'package-lock.json']) === undefined) {
+    notes.push('package-lock.json differs between the sides: the base was synthesized with the working tree\'s node_modules');
+  }
+
+  const out = mkdtempSync(path.join(tmpdir(), 'baseline-diff-out-'));
+  try {
+    const results = await withWorktree(root, base.sha, async (baseDir) => {
+      log(`base ${base.sha.slice(0, 7)} checked out in a temporary worktree; synthesizing 2 apps x 2 sides (${args.jobs} at once)`);
+      const task = (app: 'aws' | 'terraform', dir: string, side: 'base' | 'head') => async () => {
+        const r = await synthApp(app, dir, path.join(out, `${side}-${app}`), side);
+        log(`${side} ${app}: ${r.problem ? 'failed' : `${r.stacks?.length ?? 0} stacks`} in ${r.seconds}s`);
+        return r;
+      };
+      const synths = await pool([task('aws', baseDir, 'base'), task('aws', root, 'head'), task('terraform', baseDir, 'base'), task('terraform', root, 'head')], args.jobs);
+      return { synths, baseConfig: configOf(baseDir) };
+    });
+    const [awsBase, awsHead, tfBase, tfHead] = results.synths;
+    const side = (aws: AppSynth, tf: AppSynth, other: [AppSynth, AppSynth]) => [...(aws.stacks && other[0].stacks ? aws.stacks : []), ...(tf.stacks && other[1].stacks ? tf.stacks : [])];
+    for (const [name, b, h] of [['AWS app', awsBase, awsHead], ['Terraform app', tfBase, tfHead]] as const) {
+      if (b.problem || h.problem) notes.push(`${name} not compared: ${[b.problem, h.problem].filter(Boolean).join('; ')}`);
+      for (const c of [b.caveat, h.caveat]) if (c) notes.push(c);
+    }
+    const baseStacks = side(awsBase, tfBase, [awsHead, tfHead]);
+    const headStacks = side(awsHead, tfHead, [awsBase, tfBase]);
+
+    // Claim floors on both sides when either side's config does not load, so results stay comparable.
+    const baseConfig = results.baseConfig;
+    const headConfig = configOf(root);
+    const configured = baseConfig.config && headConfig.config;
+    if (!configured) notes.push(`control results use the claim floors on both sides: the ${baseConfig.config ? 'head' : 'base'}'s config does not load with this schema (${(baseConfig.problem ?? headConfig.problem ?? '').slice(0, 200)})`);
+    const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) => evaluate(stacks, configured && config ? (env) => config.environments[env] : () => undefined);
+    const diff = securityDiff({ stacks: baseStacks, evaluation: ev(baseStacks, baseConfig.config) }, { stacks: headStacks, evaluation: ev(headStacks, headConfig.config) }, notes);
+    const markdown = renderDiffMarkdown(diff, { base: base.label, head: headLabel });
+    process.stdout.write(markdown);
+    const target = path.resolve(root, args.out);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, markdown);
+    log(`wrote ${path.relative(process.cwd(), target) || target} in ${Math.round((Date.now() - started) / 1000)}s`);
+    return 0;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`npm run diff: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
