@@ -1,4 +1,6 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { type App, CfnResource, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import {
   AwsSolutionsChecks,
@@ -23,7 +25,33 @@ export function addPolicyChecks(app: App): void {
     new NIST80053R5Checks(app, props),
     new PCIDSS321Checks(app, props),
     new ServerlessChecks(app, props),
-    // Every Control Tower rule runs; conflicts with a stated claim are acknowledged per resource.
-    new CfnGuardValidator(),
+    // Every Control Tower rule that can apply runs; conflicts with a stated claim are
+    // acknowledged per resource.
+    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: controlTowerRulesFor(app) }),
   );
+}
+
+/** The Control Tower Guard rules shipped with @cdklabs/cdk-validator-cfnguard. */
+export const CONTROL_TOWER_RULES_DIR = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard')), '..', 'rules', 'control-tower', 'cfn-guard');
+
+/**
+ * The Control Tower rule files that concern a resource type the app holds (every rule file names
+ * the types it checks), or that name no type at all. A rule whose types are all absent cannot
+ * report anything, but cfn-guard still evaluates it against every template: skipping those is
+ * about 40% of the Guard run, the slowest part of the synth (BENCHMARKS.md). Computed from the
+ * construct tree when the gates are added, so a new resource type brings its rules in.
+ */
+export function controlTowerRulesFor(app: App, rulesDir: string = CONTROL_TOWER_RULES_DIR): string[] {
+  const present = new Set(app.node.findAll().filter(CfnResource.isCfnResource).map((r) => r.cfnResourceType));
+  const files = (dir: string): string[] =>
+    readdirSync(dir)
+      .sort()
+      .flatMap((name) => {
+        const full = path.join(dir, name);
+        return statSync(full).isDirectory() ? files(full) : name.endsWith('.guard') ? [full] : [];
+      });
+  return files(rulesDir).filter((file) => {
+    const types = readFileSync(file, 'utf8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [];
+    return types.length === 0 || types.some((t) => present.has(t));
+  });
 }
