@@ -81,7 +81,7 @@ export const CONTROLS: readonly Control[] = [
   {
     id: 'ORIGIN-LOCK',
     claim: 'Origins accept traffic only from the edge',
-    sources: ['A2', 'A12'],
+    sources: ['A2', 'A10', 'A12'],
     checks: { aws: checkOriginLock, azure: azure.checkOriginLock, cloudflare: cloudflare.checkOriginLock },
     tests: {
       aws: ['test/aws/app-gateway.test.ts', 'test/controls/origin-lock.test.ts', 'test/stacks/aws-controls.test.ts', 'test/config/cloudflare-ranges.test.ts'],
@@ -123,7 +123,7 @@ export const CONTROLS: readonly Control[] = [
   {
     id: 'BASTION-SSH',
     claim: 'Admin SSH only via the bastion, per-user keys, no passwords, allowlisted IPs',
-    sources: ['A11'],
+    sources: ['A11', 'A16'],
     checks: { aws: checkBastionSsh, azure: azure.checkBastionSsh },
     tests: {
       aws: ['test/aws/bastion.test.ts', 'test/config/cidr.test.ts', 'test/config/ssh-keys.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts'],
@@ -164,7 +164,7 @@ export const CONTROLS: readonly Control[] = [
   {
     id: 'STORAGE-PRIVATE',
     claim: 'Object storage blocks public access and is versioned',
-    sources: ['A6', 'B2'],
+    sources: ['A6', 'A8', 'B2', 'B3'],
     checks: { aws: checkStoragePrivate, azure: azure.checkStoragePrivate },
     tests: {
       aws: ['test/aws/secure-bucket.test.ts'],
@@ -249,7 +249,7 @@ export const CONTROLS: readonly Control[] = [
   {
     id: 'DATA-RESIDENCY',
     claim: 'Each environment pins its regions; DR stays in the same jurisdiction',
-    sources: ['B9'],
+    sources: ['B9', 'B12'],
     checks: {},
     tests: {
       aws: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-app.test.ts'],
