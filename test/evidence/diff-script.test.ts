@@ -26,8 +26,8 @@ function repo(): { dir: string; git: (...args: string[]) => string; commit: (msg
 
 describe('parseArgs', () => {
   it('reads a ref, --out and --jobs, with defaults', () => {
-    expect(parseArgs([])).toEqual({ ref: undefined, out: path.join('reports', 'diff.md'), jobs: 2, help: false });
-    expect(parseArgs(['HEAD~1', '--out', 'x.md', '--jobs', '1'])).toEqual({ ref: 'HEAD~1', out: 'x.md', jobs: 1, help: false });
+    expect(parseArgs([])).toEqual({ ref: undefined, out: path.join('reports', 'diff.md'), jobs: 1, help: false });
+    expect(parseArgs(['HEAD~1', '--out', 'x.md', '--jobs', '2'])).toEqual({ ref: 'HEAD~1', out: 'x.md', jobs: 2, help: false });
     expect(parseArgs(['--help']).help).toBe(true);
   });
 
@@ -115,6 +115,14 @@ describe('synthApp', () => {
   it('treats a side without the app as having no stacks of it', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'baseline-diff-empty-'));
     expect(await synthApp('terraform', empty, path.join(empty, 'out'), 'base')).toMatchObject({ stacks: [], caveat: 'the base has no cdktf.json: its Terraform (cdktf.json) stacks count as absent there' });
+  });
+
+  it('reports an app that fails to synthesize, with the end of its error output', async () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'baseline-diff-broken-'));
+    writeFileSync(path.join(broken, 'cdktf.json'), '{}');
+    const r = await synthApp('terraform', broken, path.join(broken, 'out'), 'base');
+    expect(r.stacks).toBeUndefined();
+    expect(r.problem).toMatch(/^the base failed to synthesize Terraform \(cdktf\.json\) \(exit 1\): .*Cannot find module/);
   });
 
   it('synthesizes the Terraform app of a directory into the given output, with paths relative to it', async () => {
