@@ -1,39 +1,10 @@
-import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
+import { synthTerraform } from '../tf-support';
 
-/** The synthesized Terraform JSON of one stack. */
-export interface TfJson {
-  readonly resource?: Record<string, Record<string, Record<string, any>>>;
-  readonly data?: Record<string, Record<string, Record<string, any>>>;
-  readonly [key: string]: unknown;
-}
+export { onlyResource, resourcesOf, withoutNulls, type TfJson } from '../tf-support';
 
 /** A Cloudflare zone id and account id every construct test uses (32 hex digits, as Cloudflare's). */
 export const ZONE_ID = '0123456789abcdef0123456789abcdef';
 export const ACCOUNT_ID = 'fedcba9876543210fedcba9876543210';
 
-/**
- * Synthesizes whatever `build` adds to a fresh test stack and returns the parsed Terraform JSON.
- * Assertions read this JSON (not the TypeScript input): the Cloudflare bindings type setting
- * values and rules loosely, and only the JSON shows what Terraform receives.
- */
-export function synthCloudflare(build: (scope: Construct) => void): TfJson {
-  return JSON.parse(Testing.synthScope(build)) as TfJson;
-}
-
-/** All resources of one Terraform type, by their synthesized name. */
-export function resourcesOf(json: TfJson, type: string): Record<string, Record<string, any>> {
-  return json.resource?.[type] ?? {};
-}
-
-/** The only resource of `type` (fails the test when there are none or several). */
-export function onlyResource(json: TfJson, type: string): Record<string, any> {
-  const all = Object.values(resourcesOf(json, type));
-  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
-  return all[0];
-}
-
-/** A copy of a value with every null dropped (attribute lists synthesize unset fields as null). */
-export function withoutNulls<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (_k, v) => (v === null ? undefined : v)));
-}
+/** Synthesizes a Cloudflare construct test stack (see synthTerraform). */
+export const synthCloudflare = synthTerraform;
