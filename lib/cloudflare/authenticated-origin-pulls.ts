@@ -1,6 +1,6 @@
 import { AuthenticatedOriginPullsSettings } from '@cdktf/provider-cloudflare/lib/authenticated-origin-pulls-settings';
-import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkCloudflareId } from './ids';
 
 /** Properties of {@link AuthenticatedOriginPulls}. */
 export interface AuthenticatedOriginPullsProps {
@@ -37,11 +37,7 @@ export class AuthenticatedOriginPulls extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthenticatedOriginPullsProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.zoneId) && !/^[0-9a-f]{32}$/.test(props.zoneId)) {
-      throw new Error(
-        `AuthenticatedOriginPulls ${this.node.path}: zoneId "${props.zoneId}" is invalid; expected the zone's id, 32 lowercase hex digits (Overview page of the zone, or the zone resource's id)`,
-      );
-    }
+    checkCloudflareId(`AuthenticatedOriginPulls ${this.node.path}`, 'zoneId', props.zoneId);
     this.resource = new AuthenticatedOriginPullsSettings(this, 'Resource', {
       zoneId: props.zoneId,
       enabled: true,

@@ -3,6 +3,7 @@ import { LoadBalancerMonitor } from '@cdktf/provider-cloudflare/lib/load-balance
 import { LoadBalancerPool } from '@cdktf/provider-cloudflare/lib/load-balancer-pool';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkCloudflareId } from './ids';
 import * as ipaddr from 'ipaddr.js';
 
 /** One region's entry point: the origin a pool sends traffic to. */
@@ -123,11 +124,8 @@ export class OriginFailover extends Construct {
     const where = `OriginFailover ${this.node.path}`;
     const known = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
 
-    for (const [prop, value] of [['accountId', props.accountId], ['zoneId', props.zoneId]] as const) {
-      if (known(value) && !/^[0-9a-f]{32}$/.test(value)) {
-        throw new Error(`${where}: ${prop} "${value}" is invalid; expected the 32 lowercase hex digits Cloudflare shows on the dashboard overview`);
-      }
-    }
+    checkCloudflareId(where, 'accountId', props.accountId);
+    checkCloudflareId(where, 'zoneId', props.zoneId);
     if (known(props.hostname) && !isDnsName(props.hostname)) {
       throw new Error(`${where}: hostname "${props.hostname}" is invalid; expected a lowercase DNS name without wildcard, scheme or path, such as www.example.com`);
     }

@@ -1,6 +1,7 @@
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkCloudflareId } from './ids';
 import {
   CLOUDFLARE_PLANS,
   defaultMitigationTimeoutSeconds,
@@ -113,9 +114,7 @@ export class EdgeRateLimits extends Construct {
   constructor(scope: Construct, id: string, props: EdgeRateLimitsProps) {
     super(scope, id);
     const where = `EdgeRateLimits ${this.node.path}`;
-    if (!Token.isUnresolved(props.zoneId) && !/^[0-9a-f]{32}$/.test(props.zoneId)) {
-      throw new Error(`${where}: zoneId "${props.zoneId}" is invalid; expected the zone's id, 32 lowercase hex digits`);
-    }
+    checkCloudflareId(where, 'zoneId', props.zoneId);
     if (!(CLOUDFLARE_PLANS as readonly string[]).includes(props.plan)) {
       throw new Error(`${where}: plan "${props.plan}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')}`);
     }

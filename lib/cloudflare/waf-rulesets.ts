@@ -1,6 +1,7 @@
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkCloudflareId } from './ids';
 // The plan decides which managed rulesets, lists and fields a rule may use.
 import { CLOUDFLARE_PLANS, type CloudflarePlan } from './plan-limits';
 
@@ -202,9 +203,7 @@ export class EdgeWaf extends Construct {
     super(scope, id);
     const where = `EdgeWaf ${this.node.path}`;
 
-    if (!Token.isUnresolved(props.zoneId) && !/^[0-9a-f]{32}$/.test(props.zoneId)) {
-      throw new Error(`${where}: zoneId ${JSON.stringify(props.zoneId)} is invalid; expected the zone's id, 32 lowercase hexadecimal digits (Cloudflare dashboard > zone Overview > Zone ID)`);
-    }
+    checkCloudflareId(where, 'zoneId', props.zoneId);
     if (!(CLOUDFLARE_PLANS as readonly string[]).includes(props.plan)) {
       throw new Error(`${where}: plan ${JSON.stringify(props.plan)} is invalid; expected one of ${CLOUDFLARE_PLANS.join(', ')} (the zone's Cloudflare plan)`);
     }

@@ -1,6 +1,7 @@
 import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkCloudflareId } from './ids';
 
 /** Minimum TLS versions the baseline offers (control EDGE-TLS); 1.0 and 1.1 are not offered. */
 export const ZONE_MIN_TLS_VERSIONS = ['1.2', '1.3'] as const;
@@ -157,9 +158,7 @@ export class ZoneHardening extends Construct {
   constructor(scope: Construct, id: string, props: ZoneHardeningProps) {
     super(scope, id);
     const where = `ZoneHardening ${this.node.path}`;
-    if (!Token.isUnresolved(props.zoneId) && !/^[0-9a-f]{32}$/.test(props.zoneId)) {
-      throw new Error(`${where}: zoneId "${props.zoneId}" is invalid; expected the zone's id, 32 lowercase hex digits (Overview page of the zone, or the zone resource's id)`);
-    }
+    checkCloudflareId(where, 'zoneId', props.zoneId);
     const minTlsVersion = props.minTlsVersion ?? '1.2';
     if (!Token.isUnresolved(minTlsVersion) && !(ZONE_MIN_TLS_VERSIONS as readonly string[]).includes(minTlsVersion)) {
       throw new Error(`${where}: minTlsVersion "${minTlsVersion}" is not offered; expected "1.2" or "1.3" (control EDGE-TLS: TLS 1.0 and 1.1 are deprecated)`);

@@ -219,10 +219,10 @@ describe('OriginFailover', () => {
     const fails = (p: Partial<OriginFailoverProps>) => () => synth({ ...props, ...p });
 
     it.each(['FEDCBA9876543210FEDCBA9876543210', 'fedcba98', 'my-account'])('accountId %p', (accountId) => {
-      expect(fails({ accountId })).toThrow(new RegExp(`accountId "${accountId}" is invalid; expected the 32 lowercase hex digits`));
+      expect(fails({ accountId })).toThrow(new RegExp(`accountId "${accountId}" is invalid; expected the account's id, 32 lowercase hex digits`));
     });
     it('a zoneId that is not 32 lowercase hex digits', () => {
-      expect(fails({ zoneId: 'example.com' })).toThrow(/zoneId "example\.com" is invalid; expected the 32 lowercase hex digits/);
+      expect(fails({ zoneId: 'example.com' })).toThrow(/zoneId "example\.com" is invalid; expected the zone's id, 32 lowercase hex digits/);
     });
     it.each(['WWW.example.com', '*.example.com', 'https://www.example.com', 'www.example.com/', 'example', 'www..example.com', '-www.example.com', '192.0.2.1'])(
       'hostname %p',

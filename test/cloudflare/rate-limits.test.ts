@@ -212,7 +212,7 @@ describe('EdgeRateLimits', () => {
     const withPath = (over: Partial<EdgeCriticalPathLimit>) => fails({ critical: [{ ...login, ...over }] });
 
     it('a zone id that is not 32 lowercase hex digits', () => {
-      expect(fails({ zoneId: 'example.com' })).toThrow(/^EdgeRateLimits Test\/RateLimits: zoneId "example\.com" is invalid; expected the zone's id, 32 lowercase hex digits$/);
+      expect(fails({ zoneId: 'example.com' })).toThrow(/^EdgeRateLimits Test\/RateLimits: zoneId "example\.com" is invalid; expected the zone's id, 32 lowercase hex digits \(shown on the zone's Overview page in the Cloudflare dashboard\)$/);
       expect(fails({ zoneId: ZONE_ID.toUpperCase() })).toThrow(/zoneId "0123456789ABCDEF0123456789ABCDEF" is invalid/);
     });
 

@@ -284,7 +284,7 @@ describe('EdgeWaf', () => {
 
     it.each(['0123456789ABCDEF0123456789ABCDEF', '0123456789abcdef', 'not-a-zone-id-not-a-zone-id-0000', ''])('zoneId %p', (zoneId) => {
       expect(fails({ zoneId })).toThrow(
-        new RegExp(`^EdgeWaf stack/Waf: zoneId "${zoneId}" is invalid; expected the zone's id, 32 lowercase hexadecimal digits`),
+        new RegExp(`^EdgeWaf stack/Waf: zoneId "${zoneId}" is invalid; expected the zone's id, 32 lowercase hex digits`),
       );
     });
 
