@@ -6,7 +6,7 @@
 import { CONTROLS, STACK_CONTROL_TESTS } from '../controls/catalogue';
 import type { Cloud, Control, ControlId, Finding } from '../controls/types';
 import type { Acknowledgement } from './acknowledgements';
-import { CLOUDS, type CellStatus, type Evaluation, type StackEvaluation } from './evaluate';
+import { CLOUDS, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
 import { renderTopologySvg } from './report-topology';
 import type { SynthesizedStack } from './synth-output';
 
@@ -67,15 +67,7 @@ export interface ReportColumn {
 }
 
 /** One cell of the matrix, with evidence and findings sorted. */
-export interface ReportCell {
-  readonly control: ControlId;
-  readonly environment: string;
-  readonly cloud: Cloud;
-  readonly status: CellStatus;
-  readonly evidence: readonly string[];
-  readonly findings: readonly (Finding & { readonly stack: string })[];
-  readonly stacks: readonly string[];
-}
+export type ReportCell = MatrixCell;
 
 /** One control of the catalogue as the report shows it. */
 export interface ReportControl {
