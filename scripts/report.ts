@@ -1,17 +1,26 @@
-// The controls report (issue 6): `npm run report [-- --synth] [--cdk-out DIR] [--cdktf-out DIR] [--out DIR]`.
+// The controls report (issue 6): `npm run report [-- --synth] [--cdk-out DIR] [--cdktf-out DIR] [--out DIR]
+// [--base REF | --base-cdk-out DIR --base-cdktf-out DIR] [--accepted FILE]`.
 // Reads the synthesized output of both apps (synthesizing a missing one first), evaluates every
 // control with the options of the config (BASELINE_CONFIG or config/baseline.json), and writes
-// reports/controls.md, controls.json and controls.html. The same output always gives the same
-// bytes. Exit 0 when no cell fails, 1 when any does (the CI gate), 2 on usage or input errors.
+// reports/controls.md, controls.json and controls.html. With a base (a git ref synthesized in a
+// temporary worktree, or its existing output), it also lists every stateful resource the head
+// replaces or removes and fails on any not accepted in config/accepted-stateful-changes.json: a
+// renamed database meets every control in one synth, so only the comparison catches it. The same
+// output always gives the same bytes. Exit 0 when nothing fails, 1 when a control fails or a
+// stateful change is not accepted (the CI gate), 2 on usage or input errors.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
 import { acknowledgements } from '../lib/evidence/acknowledgements';
 import { evaluate } from '../lib/evidence/evaluate';
-import { buildReport, renderReportFiles, stackTopology, summaryText } from '../lib/evidence/report';
+import { diffStacks } from '../lib/evidence/diff-report';
+import { buildReport, renderReportFiles, stackTopology, summaryText, type StatefulComparison } from '../lib/evidence/report';
+import { applyAcceptances, parseAcceptances, statefulChanges, type Acceptance } from '../lib/evidence/stateful-changes';
 import { readSynthOutput, SynthOutputError, type SynthesizedStack } from '../lib/evidence/synth-output';
+import { git, resolveBaseRef, synthApp, UsageError as DiffUsageError, withWorktree } from './diff';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -24,12 +33,20 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage: npm run report -- [--synth] [--cdk-out DIR] [--cdktf-out DIR] [--out DIR]
-  --synth          synthesize both apps first, even when their output directories exist
-  --cdk-out DIR    the AWS cloud assembly (default: cdk.out; synthesized when missing)
-  --cdktf-out DIR  the CDK for Terraform output (default: cdktf.out; synthesized when missing)
-  --out DIR        where controls.md, controls.json and controls.html go (default: reports)
+                         [--base REF | --base-cdk-out DIR --base-cdktf-out DIR] [--accepted FILE]
+  --synth               synthesize both apps first, even when their output directories exist
+  --cdk-out DIR         the AWS cloud assembly (default: cdk.out; synthesized when missing)
+  --cdktf-out DIR       the CDK for Terraform output (default: cdktf.out; synthesized when missing)
+  --out DIR             where controls.md, controls.json and controls.html go (default: reports)
+  --base REF            also compare with git REF (e.g. origin/main; synthesized in a temporary
+                        worktree) and fail on a stateful resource replaced or removed without acceptance
+  --base-cdk-out DIR    compare with this existing base cloud assembly instead of synthesizing a ref
+  --base-cdktf-out DIR  compare with this existing base CDK for Terraform output
+  --accepted FILE       the reviewers' acceptances of stateful changes
+                        (default: config/accepted-stateful-changes.json when it exists)
 The config comes from BASELINE_CONFIG, else config/baseline.json.
-Exit codes: 0 no control fails; 1 a control fails in some environment and cloud; 2 usage or input error.`;
+Exit codes: 0 nothing fails; 1 a control fails in some environment and cloud, or a stateful
+resource is replaced or removed without acceptance; 2 usage or input error.`;
 
 /** The parsed command line. */
 export interface ReportArgs {
@@ -38,13 +55,25 @@ export interface ReportArgs {
   readonly cdktfOut: string;
   readonly out: string;
   readonly help: boolean;
+  /** The git ref to compare with. */
+  readonly base?: string;
+  /** Existing base output to compare with (instead of a ref). */
+  readonly baseCdkOut?: string;
+  readonly baseCdktfOut?: string;
+  /** The acceptances file; undefined: the default file, when it exists. */
+  readonly accepted?: string;
 }
+
+/** Where reviewers accept stateful replacements and removals, relative to the repository root. */
+export const DEFAULT_ACCEPTED_FILE = path.join('config', 'accepted-stateful-changes.json');
 
 /** Parses the command line; throws UsageError naming the option and the fix. */
 export function parseArgs(argv: readonly string[]): ReportArgs {
   let synth = false;
   let help = false;
   const dirs = { '--cdk-out': 'cdk.out', '--cdktf-out': 'cdktf.out', '--out': 'reports' };
+  const optional: Record<'--base' | '--base-cdk-out' | '--base-cdktf-out' | '--accepted', string | undefined> = { '--base': undefined, '--base-cdk-out': undefined, '--base-cdktf-out': undefined, '--accepted': undefined };
+  const example: Record<keyof typeof optional, string> = { '--base': 'origin/main', '--base-cdk-out': 'base/cdk.out', '--base-cdktf-out': 'base/cdktf.out', '--accepted': DEFAULT_ACCEPTED_FILE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--synth') synth = true;
@@ -53,9 +82,27 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
       const value = argv[++i];
       if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a directory, e.g. ${a} ${dirs[a as keyof typeof dirs]}\n${USAGE}`);
       dirs[a as keyof typeof dirs] = value;
+    } else if (a in optional) {
+      const value = argv[++i];
+      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${a} ${example[a as keyof typeof optional]}\n${USAGE}`);
+      optional[a as keyof typeof optional] = value;
     } else throw new UsageError(`unknown ${a.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(a)}\n${USAGE}`);
   }
-  return { synth, help, cdkOut: dirs['--cdk-out'], cdktfOut: dirs['--cdktf-out'], out: dirs['--out'] };
+  const [base, baseCdkOut, baseCdktfOut, accepted] = [optional['--base'], optional['--base-cdk-out'], optional['--base-cdktf-out'], optional['--accepted']];
+  if (base !== undefined && (baseCdkOut !== undefined || baseCdktfOut !== undefined)) {
+    throw new UsageError(`--base ${base} synthesizes the base itself; drop --base-cdk-out/--base-cdktf-out, or drop --base to compare with existing output\n${USAGE}`);
+  }
+  return {
+    synth,
+    help,
+    cdkOut: dirs['--cdk-out'],
+    cdktfOut: dirs['--cdktf-out'],
+    out: dirs['--out'],
+    ...(base !== undefined ? { base } : {}),
+    ...(baseCdkOut !== undefined ? { baseCdkOut } : {}),
+    ...(baseCdktfOut !== undefined ? { baseCdktfOut } : {}),
+    ...(accepted !== undefined ? { accepted } : {}),
+  };
 }
 
 /** Runs a command in the repository root; resolves to its exit code (stderr passed through). */
@@ -103,6 +150,86 @@ function shown(p: string): string {
   return (path.relative(process.cwd(), path.resolve(p)) || '.').split(path.sep).join('/');
 }
 
+/** The acceptances of `file` (explicit: must exist), else of the default file when it exists. */
+export function loadAcceptances(file: string | undefined, root: string = ROOT): { acceptances: Acceptance[]; source?: string } {
+  const target = file ?? path.join(root, DEFAULT_ACCEPTED_FILE);
+  if (!existsSync(target)) {
+    if (file === undefined) return { acceptances: [] };
+    throw new UsageError(`--accepted ${file}: no such file; create it ({"accepted": []}) or drop the option`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(target, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${shown(target)} is not valid JSON (${err instanceof Error ? err.message : String(err)}); expected {"accepted": [{"stack": "...", "resource": "...", "reason": "..."}]}`);
+  }
+  try {
+    return { acceptances: parseAcceptances(json, shown(target)), source: shown(target) };
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * The base side's stacks: the given existing output, or REF synthesized (both apps, with the CDK
+ * CLI and the cdktf app, as npm run diff does) in a temporary worktree. Only the apps the base has
+ * output for are compared, so `apps` says which.
+ */
+async function baseStacks(args: ReportArgs): Promise<{ label: string; stacks: SynthesizedStack[]; apps: Set<'aws' | 'terraform'> }> {
+  if (args.base === undefined) {
+    const stacks: SynthesizedStack[] = [];
+    const apps = new Set<'aws' | 'terraform'>();
+    for (const [dir, app] of [[args.baseCdkOut, 'aws'], [args.baseCdktfOut, 'terraform']] as const) {
+      if (dir === undefined) continue;
+      stacks.push(...readSynthOutput(dir));
+      apps.add(app);
+    }
+    return { label: [args.baseCdkOut, args.baseCdktfOut].filter((d): d is string => d !== undefined).map(shown).join(' and '), stacks, apps };
+  }
+  const root = git(process.cwd(), ['rev-parse', '--show-toplevel']);
+  if (!root) throw new UsageError(`--base ${args.base} needs a git repository: run the report from a clone, or pass --base-cdk-out/--base-cdktf-out`);
+  let ref;
+  try {
+    ref = resolveBaseRef(root, args.base);
+  } catch (err) {
+    if (err instanceof DiffUsageError) throw new UsageError(`--base: ${err.message}`);
+    throw err;
+  }
+  const out = mkdtempSync(path.join(tmpdir(), 'baseline-report-base-'));
+  try {
+    process.stderr.write(`report: synthesizing the base ${ref.sha.slice(0, 7)} in a temporary worktree...\n`);
+    const stacks = await withWorktree(root, ref.sha, async (dir) => {
+      const all: SynthesizedStack[] = [];
+      // One app at a time: each AWS synth keeps both cores busy (see npm run diff --jobs).
+      for (const app of ['aws', 'terraform'] as const) {
+        const r = await synthApp(app, dir, path.join(out, app), 'base');
+        if (r.problem) throw new UsageError(`cannot compare with --base ${args.base}: ${r.problem}`);
+        if (r.caveat) process.stderr.write(`report: note: ${r.caveat}\n`);
+        all.push(...(r.stacks ?? []));
+      }
+      return all;
+    });
+    // The diff's label is Markdown; the report escapes what it shows, so it takes plain text.
+    return { label: ref.label.replace(/`/g, ''), stacks, apps: new Set(['aws', 'terraform']) };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function comparing(args: ReportArgs): boolean {
+  return args.base !== undefined || args.baseCdkOut !== undefined || args.baseCdktfOut !== undefined;
+}
+
+/** The stateful comparison of the head with the base the arguments name, or undefined without one. */
+export async function statefulComparison(args: ReportArgs, head: readonly SynthesizedStack[], acceptances: readonly Acceptance[], acceptancesFile?: string): Promise<StatefulComparison | undefined> {
+  if (!comparing(args)) return undefined;
+  const base = await baseStacks(args);
+  const appOf = (s: SynthesizedStack) => (s.cloud === 'aws' ? 'aws' : 'terraform');
+  const compared = head.filter((s) => base.apps.has(appOf(s)));
+  const { changes, unused } = applyAcceptances(statefulChanges(diffStacks(base.stacks, compared)), acceptances);
+  return { base: base.label, changes, unusedAcceptances: unused, ...(acceptancesFile ? { acceptancesFile } : {}) };
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.help) {
@@ -112,6 +239,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const configFile = process.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
   // Validated before any synthesis: an invalid config is an input error, not a failing control.
   const config: BaselineConfig = loadConfig(configFile);
+  // So is a bad acceptances file: found before minutes of synthesis.
+  const { acceptances, source: acceptancesFile } = comparing(args) ? loadAcceptances(args.accepted) : { acceptances: [], source: undefined };
   const cdkOut = shown(args.cdkOut);
   const cdktfOut = shown(args.cdktfOut);
   const pending: Promise<void>[] = [];
@@ -133,8 +262,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth if the output is stale)\n`);
   }
   const evaluation = evaluate(stacks, (env) => config.environments[env]);
+  const comparison = await statefulComparison(args, stacks, acceptances, acceptancesFile ?? (args.accepted === undefined ? DEFAULT_ACCEPTED_FILE.split(path.sep).join('/') : undefined));
+  for (const a of comparison?.unusedAcceptances ?? []) process.stderr.write(`report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances (already merged, or a typo)\n`);
   const report = buildReport({
     evaluation,
+    ...(comparison ? { statefulChanges: comparison } : {}),
     acknowledgements: acknowledgements(stacks),
     topology: stackTopology(stacks, awsRegions(cdkOut)),
     inputs: { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile) },

@@ -8,6 +8,7 @@ import type { Cloud, Control, ControlId, Finding } from '../controls/types';
 import type { Acknowledgement } from './acknowledgements';
 import { CLOUDS, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
 import { renderTopologySvg } from './report-topology';
+import type { Acceptance, StatefulChange } from './stateful-changes';
 import type { SynthesizedStack } from './synth-output';
 
 /** Version of the JSON schema of `controls.json`; bumped on any incompatible change. */
@@ -50,6 +51,12 @@ export interface ReportInput {
   readonly stackControlTests?: Readonly<Partial<Record<Cloud, readonly string[]>>>;
   /** Region, hosts and origins per stack for the topology picture. @default - none: stacks only */
   readonly topology?: Topology;
+  /**
+   * Stateful resources the head would replace or remove compared with a base (npm run report --
+   * --base <ref>); any not accepted fails the report.
+   * @default - no comparison: the report covers the head's synth only
+   */
+  readonly statefulChanges?: StatefulComparison;
   /** Where the input came from (e.g. `{ cdkOut: 'cdk.out', config: 'config/baseline.json' }`), shown in the header. */
   readonly inputs?: Readonly<Record<string, string>>;
   /**
@@ -59,6 +66,20 @@ export interface ReportInput {
    */
   readonly generatedAt?: string;
 }
+
+/** The stateful changes of the head against a base, with the reviewers' acceptances applied. */
+export interface StatefulComparison {
+  /** The base compared with, as plain text, e.g. "abc1234 (origin/main)". */
+  readonly base: string;
+  /** Sorted by stack and resource; `acceptedBecause` set on the accepted ones. */
+  readonly changes: readonly StatefulChange[];
+  /** Acceptances that match no change (already merged, or a typo): to be removed. */
+  readonly unusedAcceptances: readonly Acceptance[];
+  /** Where reviewers accept changes. @default 'config/accepted-stateful-changes.json' */
+  readonly acceptancesFile?: string;
+}
+
+const DEFAULT_ACCEPTANCES_FILE = 'config/accepted-stateful-changes.json';
 
 /** One column of the matrix. */
 export interface ReportColumn {
@@ -83,7 +104,7 @@ export interface ReportControl {
 
 /** The counts a reader sees first. */
 export interface ReportSummary {
-  /** `fail` when any cell fails. */
+  /** `fail` when any cell fails, or a stateful resource is replaced or removed without acceptance. */
   readonly result: 'pass' | 'fail';
   /** Cells per status, and their total. */
   readonly cells: Readonly<Record<CellStatus | 'total', number>>;
@@ -94,6 +115,8 @@ export interface ReportSummary {
   readonly acknowledgements: number;
   /** Distinct rules among the acknowledgements. */
   readonly acknowledgedRules: number;
+  /** Stateful replacements and removals against the base, when compared with one. */
+  readonly statefulChanges?: { readonly base: string; readonly total: number; readonly unaccepted: number; readonly acceptancesFile: string };
   /** Every failing cell, in matrix order. */
   readonly failing: readonly { readonly control: ControlId; readonly environment: string; readonly cloud: Cloud; readonly findings: number }[];
 }
@@ -114,6 +137,8 @@ export interface ControlsReport {
   readonly stacks: readonly ReportStack[];
   /** Results of the checks that read all of an environment's stacks of one cloud (DR-REGION). */
   readonly environmentResults: Evaluation['environmentResults'];
+  /** The comparison with a base, when the report was asked for one. */
+  readonly statefulChanges?: StatefulComparison;
   /** Sorted by stack, resource and rule. */
   readonly acknowledgements: readonly Acknowledgement[];
 }
@@ -170,13 +195,15 @@ export function buildReport(input: ReportInput): ControlsReport {
   const stacks: ReportStack[] = [...evaluation.stacks]
     .sort((a, b) => compare(a.name, b.name))
     .map((s) => ({ ...s, ...(topology[s.name] ?? {}) }));
+  const stateful = input.statefulChanges;
+  const unaccepted = stateful ? stateful.changes.filter((c) => c.acceptedBecause === undefined).length : 0;
   const acks = [...input.acknowledgements].sort((a, b) => compare(`${a.stack}\u0000${a.resource}\u0000${a.rule}`, `${b.stack}\u0000${b.resource}\u0000${b.rule}`));
   return {
     version: REPORT_VERSION,
     ...(input.generatedAt ? { generatedAt: input.generatedAt } : {}),
     ...(input.inputs ? { inputs: Object.fromEntries(Object.entries(input.inputs).sort(([a], [b]) => compare(a, b))) } : {}),
     summary: {
-      result: failing.length > 0 ? 'fail' : 'pass',
+      result: failing.length > 0 || unaccepted > 0 ? 'fail' : 'pass',
       cells,
       controls: controls.length,
       environments: [...evaluation.environments],
@@ -184,6 +211,7 @@ export function buildReport(input: ReportInput): ControlsReport {
       stacks: stacks.length,
       acknowledgements: acks.length,
       acknowledgedRules: new Set(acks.map((a) => a.rule)).size,
+      ...(stateful ? { statefulChanges: { base: stateful.base, total: stateful.changes.length, unaccepted, acceptancesFile: stateful.acceptancesFile ?? DEFAULT_ACCEPTANCES_FILE } } : {}),
       failing,
     },
     columns,
@@ -191,6 +219,7 @@ export function buildReport(input: ReportInput): ControlsReport {
     matrix,
     stacks,
     environmentResults: evaluation.environmentResults,
+    ...(stateful ? { statefulChanges: stateful } : {}),
     acknowledgements: acks,
   };
 }
@@ -248,7 +277,26 @@ export function summaryText(report: ControlsReport): string {
   const scope = `${count(s.cells.total, 'cell')}: ${count(s.controls, 'control')} in ${list(s.environments)} on ${list(s.clouds.map((c) => CLOUD_LABEL[c]))}, from ${count(s.stacks, 'stack')}`;
   const acks = `${count(s.acknowledgements, 'acknowledged policy finding')} under ${count(s.acknowledgedRules, 'rule')}`;
   const failing = s.failing.length > 0 ? ` Failing: ${s.failing.map((f) => `${f.control} (${columnLabel(f)}, ${count(f.findings, 'finding')})`).join(', ')}.` : '';
-  return `Result: ${s.result.toUpperCase()}. ${counts} (${scope}); ${acks}.${failing}`;
+  return `Result: ${s.result.toUpperCase()}. ${counts} (${scope}); ${acks}.${failing}${statefulText(s)}`;
+}
+
+/** The summary's sentence about the comparison with a base, when there is one. */
+function statefulText(s: ReportSummary): string {
+  const c = s.statefulChanges;
+  if (!c) return '';
+  if (c.total === 0) return ` Against ${c.base}: no stateful resource replaced or removed.`;
+  const accepted = c.total - c.unaccepted;
+  const tail = c.unaccepted > 0 ? `${c.unaccepted} not accepted (${c.acceptancesFile})` : 'all accepted';
+  return ` Against ${c.base}: ${count(c.total, 'stateful resource')} replaced or removed, ${accepted > 0 && c.unaccepted > 0 ? `${accepted} accepted, ` : ''}${tail}.`;
+}
+
+const STATEFUL_VERB: Record<StatefulChange['action'], string> = { remove: 'removed', replace: 'replaced', 'may-replace': 'possibly replaced' };
+
+/** One stateful change as one line of text (Markdown escaping applied by the caller's `code`). */
+function statefulParts(c: StatefulChange): { what: string; why: string } {
+  const renamed = c.renamedTo ? `, probably renamed to ${c.renamedTo} (construct id changed)` : '';
+  const forced = c.forcedBy.length > 0 ? ` by ${c.forcedBy.slice(0, 5).join(', ')}` : '';
+  return { what: `${STATEFUL_VERB[c.action]}${forced}${renamed}`, why: c.consequence ?? '' };
 }
 
 /** Rule id -> reason -> acknowledgements, both levels sorted. */
@@ -360,6 +408,23 @@ export function renderMarkdown(report: ControlsReport): string {
       if (cell.findings.length > FINDINGS_SHOWN) out.push(`- …${more(cell.findings.length, FINDINGS_SHOWN, 'findings')}`);
       out.push('');
     }
+  }
+
+  const comparison = report.statefulChanges;
+  if (comparison) {
+    out.push(`## Stateful resources replaced or removed against ${escapeMarkdown(comparison.base)}`, '');
+    if (comparison.changes.length === 0) out.push('None: no database, bucket, key, vault or storage account of the base is replaced or removed.', '');
+    for (const c of comparison.changes) {
+      const { what, why } = statefulParts(c);
+      const mark = c.acceptedBecause === undefined ? '❌ **not accepted**' : `✅ accepted: ${escapeMarkdown(c.acceptedBecause)}`;
+      // The consequence is the security diff's own Markdown (bold, code spans), shown as the diff shows it.
+      out.push(`- ${code(`${c.stack}/${c.resource}`)} (${escapeMarkdown(c.type)}${c.constructPath ? `, ${code(c.constructPath)}` : ''}) ${escapeMarkdown(what)} — ${mark}${why ? `. ${why}` : ''}`);
+    }
+    if (comparison.changes.some((c) => c.acceptedBecause === undefined)) {
+      out.push('', `A replaced or removed stateful resource loses its data or the keys to it; no control check sees that in one synth. Keep the construct id (or pin the logical id / add a \`moved\` block), or, when losing or re-creating the data is intended, accept the change in ${code(report.summary.statefulChanges!.acceptancesFile)} with the reason, in the same pull request.`);
+    }
+    for (const a of comparison.unusedAcceptances) out.push('', `- ⚠️ Accepted but not replaced or removed: ${code(`${a.stack}/${a.resource}`)}; remove it from ${code(report.summary.statefulChanges!.acceptancesFile)} (already merged, or a typo).`);
+    out.push('');
   }
 
   out.push('## Controls', '');
@@ -570,7 +635,7 @@ export function renderHtml(report: ControlsReport): string {
     h.push(`<p class="muted">Input: ${parts.join(', ')}.</p>`);
   }
   h.push(`<p id="summary" class="summary result-${s.result}" data-result="${s.result}">${escapeHtml(summaryText(report))}</p>`);
-  h.push('<nav><a href="#matrix-section">Matrix</a><a href="#topology">Topology</a><a href="#controls">Controls</a><a href="#acknowledgements">Acknowledged policy findings</a></nav>', '</header>');
+  h.push(`<nav><a href="#matrix-section">Matrix</a>${report.statefulChanges ? '<a href="#stateful">Stateful changes</a>' : ''}<a href="#topology">Topology</a><a href="#controls">Controls</a><a href="#acknowledgements">Acknowledged policy findings</a></nav>`, '</header>');
 
   // Matrix with filters.
   h.push('<section id="matrix-section">', '<h2>Matrix</h2>');
@@ -596,6 +661,23 @@ export function renderHtml(report: ControlsReport): string {
     h.push(`<tr data-control="${escapeHtml(c.id)}" data-search="${escapeHtml(searchText(report, c))}"><th><a href="#control-${escapeHtml(c.id)}">${escapeHtml(c.id)}</a><div class="claim">${escapeHtml(c.claim)}</div></th>${tds.join('')}</tr>`);
   }
   h.push('</tbody>', '</table>', '</section>');
+
+  const comparison = report.statefulChanges;
+  if (comparison) {
+    h.push('<section id="stateful">', `<h2>Stateful resources replaced or removed against ${escapeHtml(comparison.base)}</h2>`);
+    if (comparison.changes.length === 0) h.push('<p>None: no database, bucket, key, vault or storage account of the base is replaced or removed.</p>');
+    else {
+      h.push('<table class="acks"><thead><tr><th>Stack</th><th>Resource</th><th>Type</th><th>Change</th><th>Data</th><th>Accepted</th></tr></thead><tbody>');
+      for (const c of comparison.changes) {
+        const { what, why } = statefulParts(c);
+        const accepted = c.acceptedBecause === undefined ? '<td class="status-fail" data-status="fail">✖ not accepted</td>' : `<td class="status-pass" data-status="pass">✔ ${escapeHtml(c.acceptedBecause)}</td>`;
+        h.push(`<tr data-stack="${escapeHtml(c.stack)}"><td>${escapeHtml(c.stack)}</td><td><code>${escapeHtml(c.resource)}</code></td><td>${escapeHtml(c.type)}</td><td>${escapeHtml(what)}</td><td>${escapeHtml(why.replace(/\*\*|`/g, ''))}</td>${accepted}</tr>`);
+      }
+      h.push('</tbody></table>');
+    }
+    for (const a of comparison.unusedAcceptances) h.push(`<p>⚠ Accepted but not replaced or removed: <code>${escapeHtml(`${a.stack}/${a.resource}`)}</code>; remove it from <code>${escapeHtml(report.summary.statefulChanges!.acceptancesFile)}</code>.</p>`);
+    h.push('</section>');
+  }
 
   // Topology.
   h.push('<section id="topology" class="topology">', '<h2>Topology</h2>');

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { CONTROLS } from '../../lib/controls';
 import { acknowledgements } from '../../lib/evidence/acknowledgements';
 import { evaluate, type Evaluation } from '../../lib/evidence/evaluate';
+import { diffStacks } from '../../lib/evidence/diff-report';
+import { applyAcceptances, statefulChanges, type Acceptance } from '../../lib/evidence/stateful-changes';
 import { buildReport, escapeHtml, escapeMarkdown, markdownMatrix, REPORT_VERSION, renderHtml, renderJson, renderMarkdown, stackTopology, summaryText, type ControlsReport } from '../../lib/evidence/report';
 import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth-output';
 import { parseArgs, UsageError } from '../../scripts/report';
@@ -34,6 +36,18 @@ const weakened = (name: string, weaken: (template: any) => void): SynthesizedSta
     return { ...s, template };
   });
 const resourcesOf = (t: any, type: string): [string, any][] => Object.entries<any>(t.Resources).filter(([, r]) => r.Type === type);
+/** A construct id change: the database's logical id (AWS) or Terraform name (Azure) renamed everywhere it is referenced. */
+const renameEverywhere = (t: any, from: string, to: string) => JSON.parse(JSON.stringify(t).split(from).join(to));
+const rdsId = Object.keys(stacks.find((s) => s.name === 'prod-aws-primary')!.template.Resources).find((id) => id.startsWith('Database') && stacks.find((s) => s.name === 'prod-aws-primary')!.template.Resources[id].Type === 'AWS::RDS::DBInstance')!;
+const renamed = stacks.map((s) => (s.name === 'prod-aws-primary' ? { ...s, template: renameEverywhere(s.template, `"${rdsId}"`, '"DbRenamed0A1B2C3D"') } : s));
+const pgName = Object.keys(stacks.find((s) => s.name === 'prod-azure-primary')!.template.resource.azurerm_postgresql_flexible_server)[0];
+const renamedBoth = renamed.map((s) => (s.name === 'prod-azure-primary' ? { ...s, template: renameEverywhere(s.template, `azurerm_postgresql_flexible_server.${pgName}`, `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`) } : s)).map((s) => {
+  if (s.name !== 'prod-azure-primary') return s;
+  const servers = s.template.resource.azurerm_postgresql_flexible_server;
+  servers[`PrimaryDb_${pgName}`] = servers[pgName];
+  delete servers[pgName];
+  return s;
+});
 
 describe('controls report', () => {
   it('renders the default config as passing: summary, exact matrix rows, every section', () => {
@@ -124,15 +138,7 @@ describe('controls report', () => {
     expect(html).toContain(`<g class="node" data-stack="${stackName}" data-status="fail" data-failing="${control}">`);
   });
 
-  it('still evaluates every control when a database\'s construct id is renamed (removed under one logical id, added under another)', () => {
-    // A rename replaces the database: the security diff (npm run diff) flags that. The report's
-    // part is that the controls keep evaluating the database under its new id, not lose it.
-    const renamed = weakened('prod-aws-primary', (t) => {
-      const [oldId] = resourcesOf(t, 'AWS::RDS::DBInstance')[0];
-      const text = JSON.stringify(t).split(`"${oldId}"`).join('"DbRenamed0A1B2C3D"');
-      Object.assign(t, JSON.parse(text));
-      expect(t.Resources[oldId]).toBeUndefined();
-    });
+  it('still evaluates every control under a renamed database construct id (the comparison with a base is what fails it)', () => {
     const r = reportOf(renamed);
     expect(r.summary.result).toBe('pass');
     const db = r.matrix.filter((c) => c.environment === 'prod' && c.cloud === 'aws' && c.evidence.some((e) => e.endsWith('/DbRenamed0A1B2C3D')));
@@ -213,9 +219,62 @@ describe('controls report', () => {
   });
 });
 
+describe('controls report against a base (stateful replacements and removals)', () => {
+  const REASON = 'restored from snapshot rds:prod-2026-11-30 into the renamed instance';
+  const against = (head: readonly SynthesizedStack[], accepted: Acceptance[] = []): ControlsReport => {
+    const { changes, unused } = applyAcceptances(statefulChanges(diffStacks(stacks, head)), accepted);
+    return buildReport({ evaluation: evaluate(head, configFor), acknowledgements: acknowledgements(head), statefulChanges: { base: 'base', changes, unusedAcceptances: unused } });
+  };
+  const renamedReport = against(renamedBoth);
+
+  it('passes and says so when nothing stateful is replaced or removed', () => {
+    const r = against(stacks);
+    expect(r.summary).toMatchObject({ result: 'pass', statefulChanges: { base: 'base', total: 0, unaccepted: 0 } });
+    expect(summaryText(r)).toMatch(/ Against base: no stateful resource replaced or removed\.$/);
+    expect(renderMarkdown(r)).toContain('## Stateful resources replaced or removed against base\n\nNone: no database');
+  });
+
+  it('fails when a database\'s construct id is renamed, on AWS (RDS) and Azure (PostgreSQL), naming each removal and what happens to the data', () => {
+    expect(renamedReport.summary.failing).toEqual([]);
+    expect(renamedReport.summary).toMatchObject({ result: 'fail', statefulChanges: { total: 2, unaccepted: 2 } });
+    expect(renamedReport.statefulChanges!.changes.map((c) => [c.stack, c.resource, c.action, c.renamedTo])).toEqual([
+      ['prod-aws-primary', rdsId, 'remove', 'DbRenamed0A1B2C3D'],
+      ['prod-azure-primary', `azurerm_postgresql_flexible_server.${pgName}`, 'remove', `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`],
+    ]);
+    expect(renamedReport.summary.statefulChanges?.acceptancesFile).toBe('config/accepted-stateful-changes.json');
+    expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
+    const md = renderMarkdown(renamedReport);
+    const section = md.split('\n## Stateful resources replaced or removed against base\n\n')[1].split('\n## Controls\n')[0];
+    expect(section).toMatch(new RegExp(`^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to DbRenamed0A1B2C3D \\(construct id changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`, 'm'));
+    expect(section).toMatch(/^- `prod-azure-primary\/azurerm_postgresql_flexible_server\.Database_[0-9A-F]+` \(azurerm_postgresql_flexible_server.*\) removed, probably renamed to .* — ❌ \*\*not accepted\*\*\. \*\*destroyed with its data\*\*; `lifecycle\.prevent_destroy` makes `terraform apply` refuse this plan/m);
+    expect(section).toContain('accept the change in `config/accepted-stateful-changes.json` with the reason');
+    const html = renderHtml(renamedReport);
+    expect(html).toContain('<a href="#stateful">Stateful changes</a>');
+    expect(html).toContain(`<tr data-stack="prod-aws-primary"><td>prod-aws-primary</td><td><code>${rdsId}</code></td><td>AWS::RDS::DBInstance</td><td>removed, probably renamed to DbRenamed0A1B2C3D (construct id changed)</td>`);
+    expect(JSON.parse(renderJson(renamedReport)).summary.statefulChanges).toEqual({ base: 'base', total: 2, unaccepted: 2, acceptancesFile: 'config/accepted-stateful-changes.json' });
+  });
+
+  it('passes once a reviewer accepts each removal in writing, shows the reason, and flags acceptances that match nothing', () => {
+    const pg = `azurerm_postgresql_flexible_server.${pgName}`;
+    const partly = against(renamedBoth, [{ stack: 'prod-aws-primary', resource: rdsId, reason: REASON }]);
+    expect(partly.summary).toMatchObject({ result: 'fail', statefulChanges: { total: 2, unaccepted: 1 } });
+    expect(summaryText(partly)).toContain('2 stateful resources replaced or removed, 1 accepted, 1 not accepted');
+    const accepted = against(renamedBoth, [
+      { stack: 'prod-aws-primary', resource: rdsId, reason: REASON },
+      { stack: 'prod-azure-primary', resource: pg, reason: REASON },
+      { stack: 'prod-aws-dr', resource: 'NotThere', reason: REASON },
+    ]);
+    expect(accepted.summary).toMatchObject({ result: 'pass', statefulChanges: { total: 2, unaccepted: 0 } });
+    expect(summaryText(accepted)).toContain('Against base: 2 stateful resources replaced or removed, all accepted.');
+    const md = renderMarkdown(accepted);
+    expect(md).toContain(`(construct id changed) — ✅ accepted: ${REASON}. `);
+    expect(md).toContain('- ⚠️ Accepted but not replaced or removed: `prod-aws-dr/NotThere`; remove it');
+  });
+});
+
 describe('report modules', () => {
   it('are pure: no aws-cdk-lib, cdktf, file system, clock or randomness', () => {
-    for (const file of ['lib/evidence/report.ts', 'lib/evidence/report-topology.ts']) {
+    for (const file of ['lib/evidence/report.ts', 'lib/evidence/report-topology.ts', 'lib/evidence/stateful-changes.ts']) {
       const source = readFileSync(path.join(ROOT, file), 'utf8');
       expect({ file, impure: source.match(/from '(aws-cdk-lib|cdktf|constructs|node:fs|fs|node:child_process)[^']*'|Date\.now|new Date|Math\.random|process\./g) }).toEqual({ file, impure: null });
     }
@@ -272,7 +331,42 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(badConfig.stderr).toContain('missing.json');
   });
 
+  it('compared with a base, exits 1 on a renamed database until a reviewer accepts it in the acceptances file, and 2 on a bad file', () => {
+    // The head: the cloud assembly with the RDS instance's construct id renamed (its logical id changes everywhere).
+    const head = mkdtempSync(path.join(tmpdir(), 'report-renamed-'));
+    cpSync(cdkOut, head, { recursive: true });
+    const file = path.join(head, 'prod-aws-primary.template.json');
+    writeFileSync(file, readFileSync(file, 'utf8').split(`"${rdsId}"`).join('"DbRenamed0A1B2C3D"'));
+    const out = mkdtempSync(path.join(tmpdir(), 'report-base-out-'));
+    const args = ['--cdk-out', head, '--cdktf-out', cdktfOut, '--base-cdk-out', cdkOut, '--base-cdktf-out', cdktfOut, '--out', out];
+    const empty = path.join(out, 'none.json');
+    writeFileSync(empty, '{"accepted": []}');
+    const failing = script([...args, '--accepted', empty]);
+    expect(failing.stderr).toBe('');
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
+    expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(`- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to DbRenamed0A1B2C3D (construct id changed) — ❌ **not accepted**`);
+    const acceptances = path.join(out, 'accepted.json');
+    writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' }] }));
+    const accepted = script([...args, '--accepted', acceptances]);
+    expect(accepted.status).toBe(0);
+    expect(accepted.stdout).toContain('1 stateful resource replaced or removed, all accepted.');
+    // Without a base the same head passes: one synth cannot show the rename.
+    expect(script(['--cdk-out', head, '--cdktf-out', cdktfOut, '--out', out]).status).toBe(0);
+    writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'fine' }] }));
+    const bad = script([...args, '--accepted', acceptances]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/accepted\.json is invalid .*\n  - accepted\[0\]\.reason: received "fine": write why the data may go/);
+    const missing = script([...args, '--accepted', path.join(out, 'nope.json')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('nope.json: no such file; create it ({"accepted": []}) or drop the option');
+  });
+
   it('parses its options, naming the fix for a missing value', () => {
+    expect(parseArgs(['--base', 'origin/main', '--accepted', 'a.json'])).toMatchObject({ base: 'origin/main', accepted: 'a.json' });
+    expect(parseArgs(['--base-cdk-out', 'b/cdk.out', '--base-cdktf-out', 'b/cdktf.out'])).toMatchObject({ baseCdkOut: 'b/cdk.out', baseCdktfOut: 'b/cdktf.out' });
+    expect(() => parseArgs(['--base'])).toThrow(/--base needs a value, e.g. --base origin\/main/);
+    expect(() => parseArgs(['--base', 'main', '--base-cdk-out', 'x'])).toThrow(/--base main synthesizes the base itself; drop --base-cdk-out/);
     expect(parseArgs([])).toEqual({ synth: false, help: false, cdkOut: 'cdk.out', cdktfOut: 'cdktf.out', out: 'reports' });
     expect(parseArgs(['--synth', '--cdk-out', 'a', '--cdktf-out', 'b', '--out', 'c'])).toEqual({ synth: true, help: false, cdkOut: 'a', cdktfOut: 'b', out: 'c' });
     expect(() => parseArgs(['--out'])).toThrow(UsageError);
