@@ -6,7 +6,7 @@
 // 2 on usage errors (unknown ref, bad option); 1 when no app could be compared (both sides'
 // synth problems are in the Markdown) or the diff could not be produced at all.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../lib/config/load';
@@ -23,10 +23,14 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `usage: npm run diff -- [<git-ref>] [--out FILE] [--jobs N]
+export const USAGE = `usage: npm run diff -- [<git-ref>] [--out FILE] [--jobs N] [--keep-base DIR]
   <git-ref>   the base to compare the working tree with (default: the merge base of HEAD and
               main, else origin/main, else HEAD~1)
   --out FILE  also write the Markdown there (default: reports/diff.md)
+  --keep-base DIR
+              keep the base's synthesized output in DIR/cdk.out and DIR/cdktf.out, so the
+              report can gate on stateful changes without synthesizing the base again
+              (npm run report -- --base-cdk-out DIR/cdk.out --base-cdktf-out DIR/cdktf.out)
   --jobs N    synthesize up to N apps at once (default: 1; on 2 cores two AWS synths at once
               were slower: 89-107 s against 70-79 s for the whole diff)`;
 
@@ -36,6 +40,8 @@ export interface DiffArgs {
   readonly out: string;
   readonly jobs: number;
   readonly help: boolean;
+  /** Where to keep the base's synthesized output. */
+  readonly keepBase?: string;
 }
 
 /** Parses `[<git-ref>] [--out FILE] [--jobs N] [--help]`; throws UsageError naming the fix. */
@@ -47,13 +53,15 @@ export function parseArgs(argv: readonly string[]): DiffArgs {
   // (node plus the cfn-guard and cdk-nag validations).
   let jobs = 1;
   let help = false;
+  let keepBase: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') help = true;
-    else if (a === '--out' || a === '--jobs') {
+    else if (a === '--out' || a === '--jobs' || a === '--keep-base') {
       const value = argv[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${a === '--out' ? '--out reports/diff.md' : '--jobs 2'}\n${USAGE}`);
+      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${a === '--out' ? '--out reports/diff.md' : a === '--keep-base' ? '--keep-base .baseline-base' : '--jobs 2'}\n${USAGE}`);
       if (a === '--out') out = value;
+      else if (a === '--keep-base') keepBase = value;
       else {
         jobs = Number(value);
         if (!Number.isInteger(jobs) || jobs < 1 || jobs > 4) throw new UsageError(`--jobs received ${JSON.stringify(value)}; expected a whole number from 1 to 4\n${USAGE}`);
@@ -62,7 +70,7 @@ export function parseArgs(argv: readonly string[]): DiffArgs {
     else if (ref !== undefined) throw new UsageError(`one git ref at most; received ${JSON.stringify(ref)} and ${JSON.stringify(a)}\n${USAGE}`);
     else ref = a;
   }
-  return { ref, out, jobs, help };
+  return { ref, out, jobs, help, ...(keepBase !== undefined ? { keepBase } : {}) };
 }
 
 /** Runs git in `cwd`; the trimmed stdout, or undefined when git fails. */
@@ -291,6 +299,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return { synths, baseConfig: configOf(baseDir) };
     });
     const [awsBase, awsHead, tfBase, tfHead] = results.synths;
+    if (args.keepBase !== undefined) {
+      // Replaced as a whole, so a stale app output from an earlier run is never mistaken for this base's.
+      const keep = path.resolve(args.keepBase);
+      for (const [from, to, synth] of [['base-aws', 'cdk.out', awsBase], ['base-terraform', 'cdktf.out', tfBase]] as const) {
+        rmSync(path.join(keep, to), { recursive: true, force: true });
+        if (synth.stacks && existsSync(path.join(out, from))) cpSync(path.join(out, from), path.join(keep, to), { recursive: true });
+      }
+      log(`kept the base's output in ${path.relative(process.cwd(), keep) || keep}/{cdk.out,cdktf.out}`);
+    }
     const side = (aws: AppSynth, tf: AppSynth, other: [AppSynth, AppSynth]) => [...(aws.stacks && other[0].stacks ? aws.stacks : []), ...(tf.stacks && other[1].stacks ? tf.stacks : [])];
     for (const [name, b, h] of [['AWS app', awsBase, awsHead], ['Terraform app', tfBase, tfHead]] as const) {
       if (b.problem || h.problem) notes.push(`${name} not compared: ${[b.problem, h.problem].filter(Boolean).join('; ')}`);

@@ -24,13 +24,16 @@ describe('.ci/run', () => {
     expect(text).toContain('apt-get install -y --no-install-recommends chromium');
   });
 
-  it('runs the report gate and baseline-check after the synth, failing CI when they fail', () => {
+  it('runs the report gate (compared with the determinism check\'s second synth) and baseline-check after the synths, failing CI when they fail', () => {
     const synth = at('\nnpm run synth\n');
-    const report = at('\nnpm run report >');
+    const second = at('npx --no-install cdk synth --quiet --no-notices --output "$work/aws-2"');
+    const report = at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" >');
     const check = at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json');
-    expect(synth).toBeLessThan(report);
+    expect(synth).toBeLessThan(second);
+    expect(second).toBeLessThan(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf'));
+    expect(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf')).toBeLessThan(report);
     expect(report).toBeLessThan(check);
-    expect(check).toBeLessThan(at('section "Determinism: AWS app synthesized twice"'));
+    expect(check).toBeLessThan(at('section "Invalid config fails the synth and writes nothing"'));
     expect(text).toMatch(/\[\[ "\$report_rc" == 0 \]\] \|\| fail /);
     expect(text).toMatch(/\[\[ "\$check_rc" == 0 \]\] \|\| fail /);
   });

@@ -25,8 +25,8 @@ describe('.github/workflows/baseline.yml', () => {
     expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
   });
 
-  it('calls the README commands in order: npm ci, npm test, npm run synth, npm run report, npm run diff', () => {
-    const order = ['npm ci', 'npm test', 'npm run synth', 'npm run report', 'npm run diff'].map((c) => {
+  it('calls the README commands in order: npm ci, npm test, npm run synth, npm run diff, npm run report', () => {
+    const order = ['npm ci', 'npm test', 'npm run synth', 'npm run diff', 'npm run report'].map((c) => {
       const step = stepRunning(c);
       expect({ command: c, found: Boolean(step) }).toEqual({ command: c, found: true });
       return steps.indexOf(step);
@@ -54,12 +54,17 @@ describe('.github/workflows/baseline.yml', () => {
     expect(steps.indexOf(chromium)).toBeLessThan(steps.indexOf(stepRunning('npm test')));
   });
 
-  it('gates on the report, diffs against the base branch only on pull requests, and keeps the reports whatever happened', () => {
+  it('gates on the report (on pull requests also on stateful changes against the base the diff kept), diffs only on pull requests, and keeps the reports whatever happened', () => {
     const report = stepRunning('npm run report');
-    expect(report.if).toBeUndefined();
+    // A failed diff does not skip the gate; a failed synth leaves nothing to report on.
+    expect(report.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
     expect(report['continue-on-error']).toBeUndefined();
+    expect(report.run).toContain('if [ "$GITHUB_EVENT_NAME" != pull_request ]; then\n  npm run report\n');
+    expect(report.run).toContain('npm run report -- --base-cdk-out .baseline-base/cdk.out --base-cdktf-out .baseline-base/cdktf.out\n');
+    expect(report.run).toContain('npm run report -- --base "origin/$BASE_REF"\n');
+    expect(report.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
     const diff = stepRunning('npm run diff');
-    expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF"');
+    expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF" --keep-base .baseline-base');
     expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
     expect(diff.if).toContain("github.event_name == 'pull_request'");
     const upload = stepUsing('actions/upload-artifact');

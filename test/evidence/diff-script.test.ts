@@ -29,6 +29,7 @@ describe('parseArgs', () => {
     expect(parseArgs([])).toEqual({ ref: undefined, out: path.join('reports', 'diff.md'), jobs: 1, help: false });
     expect(parseArgs(['HEAD~1', '--out', 'x.md', '--jobs', '2'])).toEqual({ ref: 'HEAD~1', out: 'x.md', jobs: 2, help: false });
     expect(parseArgs(['--help']).help).toBe(true);
+    expect(parseArgs(['--keep-base', '.baseline-base'])).toMatchObject({ keepBase: '.baseline-base' });
   });
 
   it.each<[string[], RegExp]>([
@@ -36,6 +37,7 @@ describe('parseArgs', () => {
     [['a', 'b'], /one git ref at most; received "a" and "b"/],
     [['--out'], /--out needs a value, e.g. --out reports\/diff.md/],
     [['--jobs', '0'], /--jobs received "0"; expected a whole number from 1 to 4/],
+    [['--keep-base'], /--keep-base needs a value, e.g. --keep-base .baseline-base/],
   ])('rejects %j naming the fix', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);
