@@ -9,5 +9,12 @@ module.exports = {
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   // Each worker synthesizes whole stacks; two workers fit the 2-core CI machine.
   maxWorkers: 2,
+  // A worker's heap grows file after file (each file loads aws-cdk-lib or cdktf afresh) to ~870 MB,
+  // its RSS to ~1.5 GB; a worker whose heap is above this after a file is replaced (~1 s).
+  workerIdleMemoryLimit: '700MB',
+  // The default config's AWS and Terraform apps are synthesized once per run, in the background,
+  // and shared by the test files that read them (test/synth-cache.ts).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 120000,
 };

@@ -1,10 +1,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { App } from 'cdktf';
 import type { BaselineConfig } from '../../lib/config/schema';
 import { addAzureStacks } from '../../stacks/azure-stacks';
 import { addCloudflareStacks } from '../../stacks/cloudflare-stacks';
+import { sharedOutput } from '../synth-cache';
+import { defaultConfig } from './support';
 
 /** The synthesized Terraform JSON of every Azure stack, by stack name. */
 export function synthAzureApp(config: BaselineConfig): Record<string, any> {
@@ -45,9 +48,18 @@ export function synthCloudflareApp(config: BaselineConfig): Record<string, any> 
   );
 }
 
-/** Synthesizes the whole Terraform app (Azure and Cloudflare stacks) as `npm run synth:tf` does; returns its output directory. */
-export function synthTerraformApp(config: BaselineConfig): string {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-tfapp-'));
+/**
+ * Synthesizes the whole Terraform app (Azure and Cloudflare stacks) as `npm run synth:tf` does;
+ * returns its output directory. The default config is synthesized once per jest run
+ * (test/synth-cache.ts) and its shared directory returned unless `outdir` or `fresh` is given:
+ * copy it before writing into it.
+ */
+export function synthTerraformApp(config: BaselineConfig, options: { outdir?: string; fresh?: boolean } = {}): string {
+  if (!options.outdir && !options.fresh && isDeepStrictEqual(config, defaultConfig())) {
+    const shared = sharedOutput('terraform');
+    if (shared) return shared;
+  }
+  const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'baseline-tfapp-'));
   const app = new App({ outdir, skipValidation: false });
   addAzureStacks(app, config);
   addCloudflareStacks(app, config);

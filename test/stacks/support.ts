@@ -1,11 +1,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { App } from 'aws-cdk-lib';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { parseConfig } from '../../lib/config/load';
 import type { BaselineConfig } from '../../lib/config/schema';
 import { addAwsStacks } from '../../stacks/aws-stacks';
 import { addPolicyChecks } from '../../stacks/policy';
+import { sharedOutput } from '../synth-cache';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -25,20 +28,42 @@ export interface SynthResult {
   readonly templates: Record<string, any>;
 }
 
+/** Options of {@link synthAws}. */
+export interface SynthAwsOptions {
+  /** Run the policy gates (default true). */
+  readonly policy?: boolean;
+  /** Synthesize into this directory (implies a fresh synth). */
+  readonly outdir?: string;
+  /** Synthesize now even when the run's shared output of the default config would do. */
+  readonly fresh?: boolean;
+}
+
 /**
  * Synthesizes the AWS app exactly as `cdk synth` does: same context (cdk.json feature flags),
  * same stacks, and (unless disabled) the same policy gates, which throw on any violation.
+ *
+ * The default config without the policy gates is synthesized once per jest run
+ * (test/synth-cache.ts): such a call returns that shared output, read back as `app.synth()`
+ * returns it (a fresh copy of the templates per call). Its directory is shared by every test
+ * file: copy it before writing into it.
  */
-export function synthAws(config: BaselineConfig = defaultConfig(), options: { policy?: boolean; outdir?: string } = {}): SynthResult {
+export function synthAws(config: BaselineConfig = defaultConfig(), options: SynthAwsOptions = {}): SynthResult {
+  if (options.policy === false && !options.outdir && !options.fresh && isDeepStrictEqual(config, defaultConfig())) {
+    const shared = sharedOutput('aws');
+    if (shared) return { outdir: shared, templates: templatesOf(new CloudAssembly(shared)) };
+  }
   const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
   const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'baseline-synth-'));
   const app = new App({ context: cdkJson.context, analyticsReporting: cdkJson.versionReporting, outdir });
   addAwsStacks(app, config);
   if (options.policy !== false) addPolicyChecks(app);
-  const assembly = app.synth();
+  return { outdir, templates: templatesOf(app.synth()) };
+}
+
+function templatesOf(assembly: CloudAssembly): Record<string, any> {
   const templates: Record<string, any> = {};
   for (const stack of assembly.stacks) templates[stack.id] = stack.template;
-  return { outdir, templates };
+  return templates;
 }
 
 /** Replaces values that change with the aws-cdk-lib version (asset hashes), not with our code. */

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { CACHE_ENV, type CacheKind } from './synth-cache';
+
+const ROOT = path.join(__dirname, '..');
+
+/** The synths started here, for test/global-teardown.ts (both hooks run in jest's main process). */
+export const RUNNING = Symbol.for('baseline-test-synth-cache');
+export interface RunningSynths {
+  readonly dir: string;
+  readonly children: ChildProcess[];
+}
+
+/**
+ * Starts the shared synths of the default config (test/synth-cache.ts), the AWS app and the
+ * Terraform app, as two child processes, and returns without waiting: the tests that need no
+ * synth run meanwhile, and a test file asking for the output waits until it is written. The
+ * workers inherit the directories through the environment.
+ */
+export default function globalSetup(): void {
+  const dir = mkdtempSync(path.join(tmpdir(), 'baseline-test-cache-'));
+  const children: ChildProcess[] = [];
+  for (const kind of Object.keys(CACHE_ENV) as CacheKind[]) {
+    const outdir = path.join(dir, kind);
+    const log = `${outdir}.log`;
+    const fd = openSync(log, 'w');
+    const child = spawn(process.execPath, ['-r', './scripts/register.js', 'test/synth-cache-child.ts', kind, outdir], {
+      cwd: ROOT,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', [CACHE_ENV.aws]: '', [CACHE_ENV.terraform]: '' },
+    });
+    closeSync(fd);
+    writeFileSync(`${outdir}.pid`, String(child.pid));
+    // Not waited for here; a crash (e.g. out of memory) still tells the waiting workers why.
+    child.unref();
+    child.on('error', (err) => writeFileSync(`${outdir}.failed`, String(err.stack ?? err)));
+    child.on('exit', (code, signal) => {
+      if (existsSync(`${outdir}.done`) || existsSync(`${outdir}.failed`)) return;
+      writeFileSync(`${outdir}.failed`, `exit ${code ?? signal}; the end of ${log}:\n${readFileSync(log, 'utf8').slice(-4000)}`);
+    });
+    children.push(child);
+    process.env[CACHE_ENV[kind]] = outdir;
+  }
+  (globalThis as any)[RUNNING] = { dir, children } satisfies RunningSynths;
+}
