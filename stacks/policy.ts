@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { type App, CfnResource, Validations } from 'aws-cdk-lib';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import {
   AwsSolutionsChecks,
   HIPAASecurityChecks,
@@ -10,6 +9,7 @@ import {
   PCIDSS321Checks,
   ServerlessChecks,
 } from 'cdk-nag';
+import { ControlTowerGuardValidator } from './guard-validator';
 
 /**
  * Runs every cdk-nag 3 pack and the Control Tower Guard rules on every AWS stack of `app`; any
@@ -26,8 +26,9 @@ export function addPolicyChecks(app: App): void {
     new PCIDSS321Checks(app, props),
     new ServerlessChecks(app, props),
     // Every Control Tower rule that can apply runs; conflicts with a stated claim are
-    // acknowledged per resource.
-    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: controlTowerRulesFor(app) }),
+    // acknowledged per resource. Same findings as CfnGuardValidator, run on templates scoped to
+    // what each rule reads (guard-validator.ts).
+    new ControlTowerGuardValidator({ rules: controlTowerRulesFor(app) }),
   );
 }
 
