@@ -24,6 +24,13 @@ describe('.ci/run', () => {
     expect(text).toContain('apt-get install -y --no-install-recommends chromium');
   });
 
+  it('checks the scoped Guard run against the shipped validator on the default config, after the tests and before the synth', () => {
+    const check = at("GUARD_EQUIVALENCE=1 npx --no-install jest test/stacks/guard-validator.test.ts -t 'on the default config'");
+    expect(at('npm test -- --json')).toBeLessThan(check);
+    expect(check).toBeLessThan(at('\nnpm run synth\n'));
+    expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
+  });
+
   it('runs the report gate (compared with the determinism check\'s second synth) and baseline-check after the synths, failing CI when they fail', () => {
     const synth = at('\nnpm run synth\n');
     const second = at('npx --no-install cdk synth --quiet --no-notices --output "$work/aws-2"');
