@@ -23,6 +23,7 @@ import {
   stats,
   summaryLine,
   targets,
+  unavoidableWork,
   validateGenerated,
   type BenchReport,
   type Measurement,
@@ -339,6 +340,31 @@ describe('renderMarkdown', () => {
     ]);
     expect(rows[0].measured).toBe('30.0 s = 8.3× the floor of 3.60 s (CDK CLI start 2.50 s + app imports 1.10 s); in CPU time 40.0 s = 13.3× the floor\'s 3.00 s');
     expect(rows[3].measured).toBe('1.64 GB (largest worker VmHWM over all runs)');
+  });
+
+  test('targets: with the phase runs, the limit is 1.5 × the floor + the unavoidable work, and the AWS time is split', () => {
+    const r = report();
+    const withPhases: BenchReport = {
+      ...r,
+      synth: [
+        ...r.synth!,
+        measurement('phases-aws-bare', 'AWS app phases, no gates', [run(4, 4, 500000, { phases: { importSeconds: 1, constructSeconds: 2, synthSeconds: 1 } })]),
+        measurement('phases-aws-gated', 'AWS app phases, every gate', [run(25, 30, 600000, { phases: { importSeconds: 1, constructSeconds: 2, synthSeconds: 20 } })]),
+        measurement('phases-tf', 'TF app phases', [run(2, 2, 200000, { phases: { importSeconds: 1.5, constructSeconds: 0.5, synthSeconds: 0.3 } })]),
+      ],
+    };
+    const rows = targets(withPhases);
+    // AWS: 30 s against 1.5 × 3.60 s + (2 + 20) s = 27.4 s; TF: 2.5 s against 1.5 × 2.00 s + 0.8 s = 3.8 s.
+    expect(rows[0].met).toBe('no: 2.60 s above the limit');
+    expect(rows[0].measured).toContain('; unavoidable work 22.0 s (construction 2.00 s + app.synth() 20.0 s with every gate), so the limit is 1.5 × 3.60 s + 22.0 s = 27.4 s');
+    expect(rows[1].met).toBe('yes (1.30 s below the limit)');
+    expect(unavoidableWork(r, 'aws')).toBeUndefined();
+    const md = renderMarkdown(withPhases);
+    expect(md).toContain('### Where the AWS synth\'s time goes');
+    expect(md).toContain('| CDK CLI start | 2.50 s | 8% |');
+    expect(md).toContain('| Policy gates | 19.0 s | 63% | cdk-nag packs, Control Tower Guard and CDK\'s built-in CloudFormation validation (gated minus bare synthesis); cfn-guard used 9.50 s CPU in the CLI run |');
+    expect(md).toContain('| Rest | 4.50 s | 15% |');
+    expect(renderMarkdown(r)).not.toContain('Where the AWS synth');
   });
 
   test('quick runs say what was not measured', () => {
