@@ -103,6 +103,9 @@ describe('stats and fits', () => {
     const quad = assessLinearity([1, 4, 16], [1, 16, 256]);
     expect(quad.verdict).toBe('not linear');
     expect(quad.reason).toMatch(/ratio 4\.00/);
+    // A fixed cost amortizing (the TF synth's seconds at 1, 4, 16 environments): 0.23/env, then 0.14/env.
+    expect(assessLinearity([1, 4, 16], [1.08, 1.77, 3.47])).toEqual({ verdict: 'sub-linear', reason: 'r² 0.991; per-env cost 0.23 over 1→4, 0.14 over 4→16 (ratio 0.62)' });
+    expect(assessLinearity([1, 4, 16], [10, 20, 21]).verdict).toBe('not linear');
   });
 
   test('kibToMB is decimal megabytes', () => {
