@@ -44,15 +44,18 @@ export const CONTROL_TOWER_RULES_DIR = path.join(path.dirname(require.resolve('@
  */
 export function controlTowerRulesFor(app: App, rulesDir: string = CONTROL_TOWER_RULES_DIR): string[] {
   const present = new Set(app.node.findAll().filter(CfnResource.isCfnResource).map((r) => r.cfnResourceType));
-  const files = (dir: string): string[] =>
-    readdirSync(dir)
-      .sort()
-      .flatMap((name) => {
-        const full = path.join(dir, name);
-        return statSync(full).isDirectory() ? files(full) : name.endsWith('.guard') ? [full] : [];
-      });
-  return files(rulesDir).filter((file) => {
+  return guardRuleFiles(rulesDir).filter((file) => {
     const types = readFileSync(file, 'utf8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [];
     return types.length === 0 || types.some((t) => present.has(t));
   });
+}
+
+/** Every `.guard` file below `dir`, depth first, in sorted order (the order findings are reported in). */
+export function guardRuleFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? guardRuleFiles(full) : name.endsWith('.guard') ? [full] : [];
+    });
 }

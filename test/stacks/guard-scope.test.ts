@@ -1,15 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ruleScope, ScopableTemplate } from '../../stacks/guard-scope';
-import { CONTROL_TOWER_RULES_DIR } from '../../stacks/policy';
+import { CONTROL_TOWER_RULES_DIR, guardRuleFiles } from '../../stacks/policy';
 
-const files = (dir: string): string[] =>
-  readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = path.join(dir, name);
-      return statSync(full).isDirectory() ? files(full) : name.endsWith('.guard') ? [full] : [];
-    });
+const files = guardRuleFiles;
 
 describe('ruleScope', () => {
   it('scopes every shipped Control Tower rule file (an unscoped file gets whole templates: same findings, slower)', () => {
