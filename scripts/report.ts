@@ -92,6 +92,9 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
   if (base !== undefined && (baseCdkOut !== undefined || baseCdktfOut !== undefined)) {
     throw new UsageError(`--base ${base} synthesizes the base itself; drop --base-cdk-out/--base-cdktf-out, or drop --base to compare with existing output\n${USAGE}`);
   }
+  if (accepted !== undefined && base === undefined && baseCdkOut === undefined && baseCdktfOut === undefined) {
+    throw new UsageError(`--accepted ${accepted} applies to a comparison with a base; add --base REF (or --base-cdk-out/--base-cdktf-out)\n${USAGE}`);
+  }
   return {
     synth,
     help,

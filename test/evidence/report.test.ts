@@ -366,6 +366,7 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(parseArgs(['--base', 'origin/main', '--accepted', 'a.json'])).toMatchObject({ base: 'origin/main', accepted: 'a.json' });
     expect(parseArgs(['--base-cdk-out', 'b/cdk.out', '--base-cdktf-out', 'b/cdktf.out'])).toMatchObject({ baseCdkOut: 'b/cdk.out', baseCdktfOut: 'b/cdktf.out' });
     expect(() => parseArgs(['--base'])).toThrow(/--base needs a value, e.g. --base origin\/main/);
+    expect(() => parseArgs(['--accepted', 'a.json'])).toThrow(/--accepted a\.json applies to a comparison with a base; add --base REF/);
     expect(() => parseArgs(['--base', 'main', '--base-cdk-out', 'x'])).toThrow(/--base main synthesizes the base itself; drop --base-cdk-out/);
     expect(parseArgs([])).toEqual({ synth: false, help: false, cdkOut: 'cdk.out', cdktfOut: 'cdktf.out', out: 'reports' });
     expect(parseArgs(['--synth', '--cdk-out', 'a', '--cdktf-out', 'b', '--out', 'c'])).toEqual({ synth: true, help: false, cdkOut: 'a', cdktfOut: 'b', out: 'c' });
