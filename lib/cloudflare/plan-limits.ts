@@ -131,6 +131,16 @@ export interface RateLimitRuleTerms {
   readonly mitigationTimeoutSeconds?: number;
 }
 
+/**
+ * Fails unless `plan` is one of CLOUDFLARE_PLANS (inherited names such as `toString` are not).
+ * One check for every construct and helper that takes a plan, so the message is the same everywhere.
+ */
+export function checkCloudflarePlan(where: string, plan: string): asserts plan is CloudflarePlan {
+  if (!(CLOUDFLARE_PLANS as readonly string[]).includes(plan)) {
+    throw new Error(`${where}: plan "${String(plan)}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')} (the zone's plan, shown on its Overview page in the Cloudflare dashboard)`);
+  }
+}
+
 /** One way a set of rate limiting rules breaks a plan's limits. */
 export interface RateLimitProblem {
   /** The `name` of the rule at fault; absent for the rule count. */
@@ -150,9 +160,7 @@ export interface RateLimitProblem {
  * client for a while, so the baseline never uses it).
  */
 export function rateLimitProblems(plan: CloudflarePlan, rules: readonly RateLimitRuleTerms[]): RateLimitProblem[] {
-  if (!Object.prototype.hasOwnProperty.call(CLOUDFLARE_PLAN_LIMITS, plan)) {
-    throw new Error(`rateLimitProblems: plan "${String(plan)}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')}`);
-  }
+  checkCloudflarePlan('rateLimitProblems', plan);
   const limits = CLOUDFLARE_PLAN_LIMITS[plan];
   const problems: RateLimitProblem[] = [];
   if (rules.length > limits.maxRules) {

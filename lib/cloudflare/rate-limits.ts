@@ -3,7 +3,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCloudflareId } from './ids';
 import {
-  CLOUDFLARE_PLANS,
+  checkCloudflarePlan,
   defaultMitigationTimeoutSeconds,
   rateLimitProblems,
   type CloudflarePlan,
@@ -115,9 +115,7 @@ export class EdgeRateLimits extends Construct {
     super(scope, id);
     const where = `EdgeRateLimits ${this.node.path}`;
     checkCloudflareId(where, 'zoneId', props.zoneId);
-    if (!(CLOUDFLARE_PLANS as readonly string[]).includes(props.plan)) {
-      throw new Error(`${where}: plan "${props.plan}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')}`);
-    }
+    checkCloudflarePlan(where, props.plan);
     const plan = props.plan;
     if (props.critical.length === 0) {
       throw new Error(`${where}: critical is empty; list at least one critical endpoint (login) with a stricter limit (control WAF-RATE-CRITICAL)`);

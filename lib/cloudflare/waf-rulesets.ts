@@ -3,7 +3,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCloudflareId } from './ids';
 // The plan decides which managed rulesets, lists and fields a rule may use.
-import { CLOUDFLARE_PLANS, type CloudflarePlan } from './plan-limits';
+import { checkCloudflarePlan, type CloudflarePlan } from './plan-limits';
 
 export type { CloudflarePlan };
 
@@ -204,9 +204,7 @@ export class EdgeWaf extends Construct {
     const where = `EdgeWaf ${this.node.path}`;
 
     checkCloudflareId(where, 'zoneId', props.zoneId);
-    if (!(CLOUDFLARE_PLANS as readonly string[]).includes(props.plan)) {
-      throw new Error(`${where}: plan ${JSON.stringify(props.plan)} is invalid; expected one of ${CLOUDFLARE_PLANS.join(', ')} (the zone's Cloudflare plan)`);
-    }
+    checkCloudflarePlan(where, props.plan);
     const plan = props.plan;
     const hostnames = checkHostnames(where, props.hostnames);
 

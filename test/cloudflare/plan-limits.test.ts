@@ -245,7 +245,7 @@ describe('rateLimitProblems', () => {
   });
 
   it('throws on a plan that does not exist (including inherited names)', () => {
-    expect(() => rateLimitProblems('team' as CloudflarePlan, [])).toThrow(/^rateLimitProblems: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise$/);
+    expect(() => rateLimitProblems('team' as CloudflarePlan, [])).toThrow(/^rateLimitProblems: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \(the zone's plan, shown on its Overview page in the Cloudflare dashboard\)$/);
     expect(() => rateLimitProblems('toString' as CloudflarePlan, [])).toThrow(/plan "toString" is not a Cloudflare plan/);
   });
 });

@@ -217,7 +217,7 @@ describe('EdgeRateLimits', () => {
     });
 
     it('a plan that does not exist', () => {
-      expect(fails({ plan: 'team' as any })).toThrow(/: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise$/);
+      expect(fails({ plan: 'team' as any })).toThrow(/: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \(the zone's plan, shown on its Overview page in the Cloudflare dashboard\)$/);
     });
 
     it('no critical path', () => {

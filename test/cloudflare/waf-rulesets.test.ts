@@ -290,7 +290,7 @@ describe('EdgeWaf', () => {
 
     it.each(['Pro', 'team', 'toString'])('plan %p', (plan) => {
       expect(fails({ plan: plan as any })).toThrow(
-        `EdgeWaf stack/Waf: plan "${plan}" is invalid; expected one of free, pro, business, enterprise (the zone's Cloudflare plan)`,
+        `EdgeWaf stack/Waf: plan "${plan}" is not a Cloudflare plan; expected one of free, pro, business, enterprise (the zone's plan, shown on its Overview page in the Cloudflare dashboard)`,
       );
     });
 
