@@ -10,6 +10,7 @@ import { evaluate, type Evaluation } from '../../lib/evidence/evaluate';
 import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth-output';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, synthAws } from '../stacks/support';
+import { renamePostgres, renameRds, weakenStacks, type Weaken } from './support';
 
 // The security diff on the real synthesized output of both apps (synthesized once for the file):
 // each weakening applied to a copy of the head must show in the right section of the Markdown,
@@ -21,16 +22,8 @@ const configFor = (env: string) => config.environments[env];
 const baseEvaluation = evaluate(base, configFor);
 const LABELS = { base: '`base`', head: 'working tree' };
 
-type Weaken = (template: any) => any;
-/** A copy of the base with some stacks weakened; a weakening may return a replacement template. */
-function headWith(changes: Record<string, Weaken>): SynthesizedStack[] {
-  return base.map((s) => {
-    const weaken = changes[s.name];
-    if (!weaken) return s;
-    const copy = JSON.parse(JSON.stringify(s.template));
-    return { ...s, template: weaken(copy) ?? copy };
-  });
-}
+/** A copy of the base with some stacks weakened. */
+const headWith = (changes: Record<string, Weaken>): SynthesizedStack[] => weakenStacks(base, changes);
 
 function diffOf(head: SynthesizedStack[]): { diff: SecurityDiff; md: string; evaluation: Evaluation } {
   const evaluation = evaluate(head, configFor);
@@ -56,9 +49,6 @@ function stackPart(md: string, stack: string): string {
 }
 
 const resourcesOf = (t: any, type: string) => Object.entries<any>(t.Resources).filter(([, r]) => r.Type === type);
-/** Renames a CloudFormation logical id or Terraform name everywhere (what a construct id change does). */
-const renameEverywhere = (t: any, from: string, to: string) => JSON.parse(JSON.stringify(t).split(from).join(to));
-
 const openSsh = (t: any) => {
   const [, sg] = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([, r]) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 22))!;
   sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', FromPort: 22, ToPort: 22, IpProtocol: 'tcp', Description: 'debugging' });
@@ -72,10 +62,6 @@ const dropBucketEncryption = (t: any) => {
   const [, bucket] = resourcesOf(t, 'AWS::S3::Bucket').find(([, r]) => r.Properties.BucketEncryption)!;
   delete bucket.Properties.BucketEncryption;
 };
-const renameRds = (t: any) => {
-  const [id] = resourcesOf(t, 'AWS::RDS::DBInstance')[0];
-  return renameEverywhere(t, id, id.replace(/^Database/, 'PrimaryDb'));
-};
 const loosenAzureRate = (t: any) => {
   const waf = Object.values<any>(t.resource.azurerm_web_application_firewall_policy)[0];
   waf.custom_rules.find((r: any) => r.name === 'RateLimitLogin').rate_limit_threshold = 100_000;
@@ -87,14 +73,6 @@ const openNsgSsh = (t: any) => {
 };
 const noInfraEncryption = (t: any) => {
   for (const sa of Object.values<any>(t.resource.azurerm_storage_account)) sa.infrastructure_encryption_enabled = false;
-};
-const renamePostgres = (t: any) => {
-  const [name] = Object.keys(t.resource.azurerm_postgresql_flexible_server);
-  const renamed = renameEverywhere(t, `azurerm_postgresql_flexible_server.${name}`, `azurerm_postgresql_flexible_server.PrimaryDb_${name}`);
-  const servers = renamed.resource.azurerm_postgresql_flexible_server;
-  servers[`PrimaryDb_${name}`] = servers[name];
-  delete servers[name];
-  return renamed;
 };
 const loosenCloudflareRate = (t: any) => {
   const rl = Object.values<any>(t.resource.cloudflare_ruleset).find((r) => r.phase === 'http_ratelimit');

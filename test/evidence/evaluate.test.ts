@@ -4,6 +4,7 @@ import { checkOptionsFor, evaluate, withProducerStack, type Evaluation } from '.
 import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth-output';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, synthAws } from '../stacks/support';
+import { weakenStacks } from './support';
 
 // The evaluation behind the report, the policy gate and the diff, run on the real synthesized
 // output of both apps: the default config passes everywhere, and a weakened copy fails exactly
@@ -13,12 +14,12 @@ const stacks = [...readSynthOutput(synthAws(config, { policy: false }).outdir), 
 const configFor = (env: string) => config.environments[env];
 const evaluation = evaluate(stacks, configFor);
 const cell = (ev: Evaluation, control: string, environment: string, cloud: string) => ev.matrix.find((c) => c.control === control && c.environment === environment && c.cloud === cloud)!;
-const weakened = (name: string, weaken: (template: any) => void): SynthesizedStack[] =>
-  stacks.map((s) => {
-    if (s.name !== name) return s;
-    const template = JSON.parse(JSON.stringify(s.template));
-    weaken(template);
-    return { ...s, template };
+// The weakening edits the copy in place (whatever its arrow returns is ignored).
+const weakened = (name: string, weaken: (template: any) => unknown): SynthesizedStack[] =>
+  weakenStacks(stacks, {
+    [name]: (t) => {
+      weaken(t);
+    },
   });
 
 describe('evaluate', () => {

@@ -12,6 +12,7 @@ import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth
 import { parseArgs, UsageError } from '../../scripts/report';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, synthAws } from '../stacks/support';
+import { rdsIdOf, renamePostgres, renameRds, weakenStacks } from './support';
 
 // The controls report rendered from the real synthesized output of both apps: the default config
 // passes everywhere, and each weakening a reviewer must not miss flips the report to failing and
@@ -28,26 +29,21 @@ const reportOf = (s: readonly SynthesizedStack[], ev: Evaluation = evaluate(s, c
 const report = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgements: acknowledgements(stacks), topology });
 const markdown = renderMarkdown(report);
 
-const weakened = (name: string, weaken: (template: any) => void): SynthesizedStack[] =>
-  stacks.map((s) => {
-    if (s.name !== name) return s;
-    const template = JSON.parse(JSON.stringify(s.template));
-    weaken(template);
-    return { ...s, template };
+// The weakening edits the copy in place (whatever its arrow returns is ignored).
+const weakened = (name: string, weaken: (template: any) => unknown): SynthesizedStack[] =>
+  weakenStacks(stacks, {
+    [name]: (t) => {
+      weaken(t);
+    },
   });
 const resourcesOf = (t: any, type: string): [string, any][] => Object.entries<any>(t.Resources).filter(([, r]) => r.Type === type);
-/** A construct id change: the database's logical id (AWS) or Terraform name (Azure) renamed everywhere it is referenced. */
-const renameEverywhere = (t: any, from: string, to: string) => JSON.parse(JSON.stringify(t).split(from).join(to));
-const rdsId = Object.keys(stacks.find((s) => s.name === 'prod-aws-primary')!.template.Resources).find((id) => id.startsWith('Database') && stacks.find((s) => s.name === 'prod-aws-primary')!.template.Resources[id].Type === 'AWS::RDS::DBInstance')!;
-const renamed = stacks.map((s) => (s.name === 'prod-aws-primary' ? { ...s, template: renameEverywhere(s.template, `"${rdsId}"`, '"DbRenamed0A1B2C3D"') } : s));
+// A construct id change (Database -> PrimaryDb): the RDS instance's logical id (prod AWS) and the
+// PostgreSQL server's Terraform name (prod Azure) renamed everywhere they are referenced.
+const rdsId = rdsIdOf(stacks.find((s) => s.name === 'prod-aws-primary')!.template);
+const newRdsId = rdsId.replace(/^Database/, 'PrimaryDb');
 const pgName = Object.keys(stacks.find((s) => s.name === 'prod-azure-primary')!.template.resource.azurerm_postgresql_flexible_server)[0];
-const renamedBoth = renamed.map((s) => (s.name === 'prod-azure-primary' ? { ...s, template: renameEverywhere(s.template, `azurerm_postgresql_flexible_server.${pgName}`, `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`) } : s)).map((s) => {
-  if (s.name !== 'prod-azure-primary') return s;
-  const servers = s.template.resource.azurerm_postgresql_flexible_server;
-  servers[`PrimaryDb_${pgName}`] = servers[pgName];
-  delete servers[pgName];
-  return s;
-});
+const renamed = weakenStacks(stacks, { 'prod-aws-primary': renameRds });
+const renamedBoth = weakenStacks(stacks, { 'prod-aws-primary': renameRds, 'prod-azure-primary': renamePostgres });
 
 describe('controls report', () => {
   it('renders the default config as passing: summary, exact matrix rows, every section', () => {
@@ -141,9 +137,9 @@ describe('controls report', () => {
   it('still evaluates every control under a renamed database construct id (the comparison with a base is what fails it)', () => {
     const r = reportOf(renamed);
     expect(r.summary.result).toBe('pass');
-    const db = r.matrix.filter((c) => c.environment === 'prod' && c.cloud === 'aws' && c.evidence.some((e) => e.endsWith('/DbRenamed0A1B2C3D')));
+    const db = r.matrix.filter((c) => c.environment === 'prod' && c.cloud === 'aws' && c.evidence.some((e) => e.endsWith(`/${newRdsId}`)));
     expect(db.map((c) => c.control)).toEqual(expect.arrayContaining(['DB-FROM-APP', 'ENC-REST', 'ENC-TRANSIT', 'BACKUP', 'HA-MULTIZONE', 'DR-REGION']));
-    expect(renderMarkdown(r)).toContain('`prod-aws-primary/DbRenamed0A1B2C3D`');
+    expect(renderMarkdown(r)).toContain(`\`prod-aws-primary/${newRdsId}\``);
     // ... and a rename that loses a property the controls need fails like any weakening.
     const broken = reportOf(weakened('prod-aws-primary', (t) => {
       const [oldId, resource] = resourcesOf(t, 'AWS::RDS::DBInstance')[0];
@@ -238,19 +234,19 @@ describe('controls report against a base (stateful replacements and removals)', 
     expect(renamedReport.summary.failing).toEqual([]);
     expect(renamedReport.summary).toMatchObject({ result: 'fail', statefulChanges: { total: 2, unaccepted: 2 } });
     expect(renamedReport.statefulChanges!.changes.map((c) => [c.stack, c.resource, c.action, c.renamedTo])).toEqual([
-      ['prod-aws-primary', rdsId, 'remove', 'DbRenamed0A1B2C3D'],
+      ['prod-aws-primary', rdsId, 'remove', newRdsId],
       ['prod-azure-primary', `azurerm_postgresql_flexible_server.${pgName}`, 'remove', `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`],
     ]);
     expect(renamedReport.summary.statefulChanges?.acceptancesFile).toBe('config/accepted-stateful-changes.json');
     expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
     const md = renderMarkdown(renamedReport);
     const section = md.split('\n## Stateful resources replaced or removed against base\n\n')[1].split('\n## Controls\n')[0];
-    expect(section).toMatch(new RegExp(`^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to DbRenamed0A1B2C3D \\(construct id changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`, 'm'));
+    expect(section).toMatch(new RegExp(`^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to ${newRdsId} \\(construct id changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`, 'm'));
     expect(section).toMatch(/^- `prod-azure-primary\/azurerm_postgresql_flexible_server\.Database_[0-9A-F]+` \(azurerm_postgresql_flexible_server.*\) removed, probably renamed to .* — ❌ \*\*not accepted\*\*\. \*\*destroyed with its data\*\*; `lifecycle\.prevent_destroy` makes `terraform apply` refuse this plan/m);
     expect(section).toContain('accept the change in `config/accepted-stateful-changes.json` with the reason');
     const html = renderHtml(renamedReport);
     expect(html).toContain('<a href="#stateful">Stateful changes</a>');
-    expect(html).toContain(`<tr data-stack="prod-aws-primary"><td>prod-aws-primary</td><td><code>${rdsId}</code></td><td>AWS::RDS::DBInstance</td><td>removed, probably renamed to DbRenamed0A1B2C3D (construct id changed)</td>`);
+    expect(html).toContain(`<tr data-stack="prod-aws-primary"><td>prod-aws-primary</td><td><code>${rdsId}</code></td><td>AWS::RDS::DBInstance</td><td>removed, probably renamed to ${newRdsId} (construct id changed)</td>`);
     expect(JSON.parse(renderJson(renamedReport)).summary.statefulChanges).toEqual({ base: 'base', total: 2, unaccepted: 2, acceptancesFile: 'config/accepted-stateful-changes.json' });
   });
 
@@ -336,7 +332,7 @@ describe('npm run report (scripts/report.ts)', () => {
     const head = mkdtempSync(path.join(tmpdir(), 'report-renamed-'));
     cpSync(cdkOut, head, { recursive: true });
     const file = path.join(head, 'prod-aws-primary.template.json');
-    writeFileSync(file, readFileSync(file, 'utf8').split(`"${rdsId}"`).join('"DbRenamed0A1B2C3D"'));
+    writeFileSync(file, JSON.stringify(renameRds(JSON.parse(readFileSync(file, 'utf8')))));
     const out = mkdtempSync(path.join(tmpdir(), 'report-base-out-'));
     const args = ['--cdk-out', head, '--cdktf-out', cdktfOut, '--base-cdk-out', cdkOut, '--base-cdktf-out', cdktfOut, '--out', out];
     const empty = path.join(out, 'none.json');
@@ -345,7 +341,7 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(failing.stderr).toBe('');
     expect(failing.status).toBe(1);
     expect(failing.stdout).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
-    expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(`- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to DbRenamed0A1B2C3D (construct id changed) — ❌ **not accepted**`);
+    expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(`- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to ${newRdsId} (construct id changed) — ❌ **not accepted**`);
     const acceptances = path.join(out, 'accepted.json');
     writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' }] }));
     const accepted = script([...args, '--accepted', acceptances]);
