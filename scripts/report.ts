@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
+import { CONTROLS } from '../lib/controls/catalogue';
+import { assertFrameworkMappings, CONTROL_FRAMEWORKS, FrameworkMappingError } from '../lib/controls/frameworks';
 import { acknowledgements } from '../lib/evidence/acknowledgements';
 import { evaluate } from '../lib/evidence/evaluate';
 import { diffStacks } from '../lib/evidence/diff-report';
@@ -239,6 +241,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // The framework mapping the report and the OSCAL documents cite: a typo is an input error.
+  assertFrameworkMappings(CONTROL_FRAMEWORKS, CONTROLS.map((c) => c.id));
   const configFile = process.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
   // Validated before any synthesis: an invalid config is an input error, not a failing control.
   const config: BaselineConfig = loadConfig(configFile);
@@ -286,7 +290,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof UsageError || err instanceof ConfigError || err instanceof SynthOutputError) {
+      if (err instanceof UsageError || err instanceof ConfigError || err instanceof SynthOutputError || err instanceof FrameworkMappingError) {
         process.stderr.write(`report: ${err.message}\n`);
         process.exit(2);
       }
