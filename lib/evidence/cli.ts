@@ -2,14 +2,14 @@
 // (cdk.out, cdktf.out), so a platform team with its own CDK / CDK for Terraform code can assert the
 // baseline in CI. Pure apart from reading the given directories and config file: it writes to the
 // streams it is handed and returns the exit code, so tests call it without spawning a process.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import pkg from '../../package.json';
 import { ConfigError, loadConfig } from '../config/load';
 import type { BaselineConfig } from '../config/schema';
 import { CONTROLS } from '../controls/catalogue';
 import type { Cloud, ControlId } from '../controls/types';
 import { CLOUDS, evaluate, type CellStatus, type Evaluation, type MatrixCell } from './evaluate';
+import { writeFileAtomic } from './atomic-write';
 import { buildSarif } from './sarif';
 import { readSynthOutput, SynthOutputError, type SynthesizedStack } from './synth-output';
 
@@ -62,23 +62,6 @@ export type OutputFormat = (typeof FORMATS)[number];
 
 /** The tool version SARIF reports (package.json). */
 const VERSION: string = pkg.version;
-
-/**
- * Writes `text` to `file` whole or not at all: into a temporary file beside it, then renamed over
- * it, so a crash or a full disk never leaves a half-written SARIF file for the upload step.
- */
-export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(path.resolve(file));
-  mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
 
 /** A usage or input problem: one line naming the problem and the fix. */
 class InputError extends Error {}
