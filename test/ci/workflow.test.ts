@@ -73,6 +73,14 @@ describe('.github/workflows/baseline.yml', () => {
     expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(diff));
   });
 
+  it('writes the OSCAL documents and the trust page after the report gate, into the reports artifact', () => {
+    const step = stepRunning('npm run trust-page');
+    expect(step.run).toBe('npm run report -- --format oscal || [ $? -eq 1 ]\nnpm run trust-page\n');
+    expect(step.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
+    expect(steps.indexOf(step)).toBeGreaterThan(steps.indexOf(stepRunning('npm run report')));
+    expect(steps.indexOf(stepUsing('actions/upload-artifact'))).toBeGreaterThan(steps.indexOf(step));
+  });
+
   it('writes the control results as SARIF after the report gate and uploads them to code scanning', () => {
     const sarif = stepRunning('npx --no-install baseline-check --format sarif');
     expect(sarif.run).toBe('npx --no-install baseline-check --format sarif --output reports/baseline.sarif --config config/baseline.json cdk.out cdktf.out || [ $? -eq 1 ]');
