@@ -281,6 +281,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // The framework mapping the report and the OSCAL documents cite: a typo is an input error.
   assertFrameworkMappings(CONTROL_FRAMEWORKS, CONTROLS.map((c) => c.id));
+  // The OSCAL documents' time, found before any synthesis: a bad SOURCE_DATE_EPOCH is an input error.
+  const timestamp = args.format === 'oscal' ? evidenceTimestamp() : undefined;
   const configFile = process.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
   // Validated before any synthesis: an invalid config is an input error, not a failing control.
   const config: BaselineConfig = loadConfig(configFile);
@@ -307,8 +309,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth if the output is stale)\n`);
   }
   const evaluation = evaluate(stacks, (env) => config.environments[env]);
-  if (args.format === 'oscal') {
-    const timestamp = evidenceTimestamp();
+  if (timestamp !== undefined) {
     const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: process.cwd(), encoding: 'utf8' });
     const commit = head.status === 0 ? head.stdout.trim() : undefined;
     const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

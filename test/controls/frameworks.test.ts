@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import nist from '../../data/frameworks/nist-sp800-53r5.json';
 import { CONTROLS } from '../../lib/controls';
 import {
@@ -89,5 +93,16 @@ describe('framework mapping', () => {
     expect(refs.map((r) => r.framework.id)).toEqual(['soc2', 'iso27001', 'nist-800-53']);
     expect(refs[2].ids).toContainEqual({ id: 'AC-17(3)', title: 'Managed Access Control Points' });
     expect(refs[1].ids).toContainEqual({ id: '8.5', title: 'Secure authentication' });
+  });
+
+  it('makes the report and the trust page exit 2, writing nothing, on an unknown framework id in the mapping', () => {
+    const ROOT = path.join(__dirname, '..', '..');
+    const out = mkdtempSync(path.join(tmpdir(), 'frameworks-typo-'));
+    for (const script of ['scripts/report.ts', 'scripts/trust-page.ts']) {
+      const run = spawnSync(process.execPath, ['-r', './scripts/register.js', '-r', './test/fixtures/typo-framework-mapping.ts', script, '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BASELINE_CONFIG: '' } });
+      expect({ script, status: run.status }).toEqual({ script, status: 2 });
+      expect(run.stderr).toMatch(/framework mapping \(lib\/controls\/frameworks\.ts\) has 1 problem:\n {2}- DB-FROM-APP: "SC-77" is not a NIST SP 800-53 id/);
+    }
+    expect(readdirSync(out)).toEqual([]);
   });
 });
