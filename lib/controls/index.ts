@@ -6,6 +6,7 @@ import type { AwsEnvironmentTemplates, AzureEnvironmentStacks, CheckOptions, Che
 export * from './types';
 export * from './catalogue';
 export * from './frameworks';
+export * from './implementations';
 export * as aws from './aws';
 export * as azure from './azure';
 export * as cloudflare from './cloudflare';
