@@ -8,13 +8,18 @@
 // renamed database meets every control in one synth, so only the comparison catches it. The same
 // output always gives the same bytes. Exit 0 when nothing fails, 1 when a control fails or a
 // stateful change is not accepted (the CI gate), 2 on usage or input errors.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
+import { CONTROLS } from '../lib/controls/catalogue';
+import { assertFrameworkMappings, CONTROL_FRAMEWORKS, FrameworkMappingError } from '../lib/controls/frameworks';
 import { acknowledgements } from '../lib/evidence/acknowledgements';
+import { writeFilesAtomic } from '../lib/evidence/atomic-write';
+import { buildAssessmentResults, buildComponentDefinition, OscalInputError } from '../lib/evidence/oscal';
 import { evaluate } from '../lib/evidence/evaluate';
 import { diffStacks } from '../lib/evidence/diff-report';
 import { buildReport, renderReportFiles, stackTopology, summaryText, type StatefulComparison } from '../lib/evidence/report';
@@ -32,12 +37,15 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `usage: npm run report -- [--synth] [--cdk-out DIR] [--cdktf-out DIR] [--out DIR]
+export const USAGE = `usage: npm run report -- [--synth] [--cdk-out DIR] [--cdktf-out DIR] [--out DIR] [--format report|oscal]
                          [--base REF | --base-cdk-out DIR --base-cdktf-out DIR] [--accepted FILE]
   --synth               synthesize both apps first, even when their output directories exist
   --cdk-out DIR         the AWS cloud assembly (default: cdk.out; synthesized when missing)
   --cdktf-out DIR       the CDK for Terraform output (default: cdktf.out; synthesized when missing)
   --out DIR             where controls.md, controls.json and controls.html go (default: reports)
+  --format oscal        write NIST OSCAL 1.1.2 instead: oscal-assessment-results.json and
+                        oscal-component-definition.json; their timestamps are SOURCE_DATE_EPOCH
+                        when set, else the HEAD commit's date (the same commit gives the same bytes)
   --base REF            also compare with git REF (e.g. origin/main; synthesized in a temporary
                         worktree) and fail on a stateful resource replaced or removed without acceptance
   --base-cdk-out DIR    compare with this existing base cloud assembly instead of synthesizing a ref
@@ -55,6 +63,8 @@ export interface ReportArgs {
   readonly cdktfOut: string;
   readonly out: string;
   readonly help: boolean;
+  /** `oscal`: the two OSCAL documents instead of controls.md, .json, .html. @default 'report' */
+  readonly format?: 'report' | 'oscal';
   /** The git ref to compare with. */
   readonly base?: string;
   /** Existing base output to compare with (instead of a ref). */
@@ -71,6 +81,7 @@ export const DEFAULT_ACCEPTED_FILE = path.join('config', 'accepted-stateful-chan
 export function parseArgs(argv: readonly string[]): ReportArgs {
   let synth = false;
   let help = false;
+  let format: 'report' | 'oscal' = 'report';
   const dirs = { '--cdk-out': 'cdk.out', '--cdktf-out': 'cdktf.out', '--out': 'reports' };
   const optional: Record<'--base' | '--base-cdk-out' | '--base-cdktf-out' | '--accepted', string | undefined> = { '--base': undefined, '--base-cdk-out': undefined, '--base-cdktf-out': undefined, '--accepted': undefined };
   const example: Record<keyof typeof optional, string> = { '--base': 'origin/main', '--base-cdk-out': 'base/cdk.out', '--base-cdktf-out': 'base/cdktf.out', '--accepted': DEFAULT_ACCEPTED_FILE };
@@ -78,6 +89,11 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
     const a = argv[i];
     if (a === '--synth') synth = true;
     else if (a === '--help' || a === '-h') help = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const value = a === '--format' ? argv[++i] : a.slice('--format='.length);
+      if (value !== 'report' && value !== 'oscal') throw new UsageError(`--format needs report or oscal${value ? ` (received ${JSON.stringify(value)})` : ''}, e.g. --format oscal\n${USAGE}`);
+      format = value;
+    }
     else if (a in dirs) {
       const value = argv[++i];
       if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a directory, e.g. ${a} ${dirs[a as keyof typeof dirs]}\n${USAGE}`);
@@ -98,6 +114,7 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
   return {
     synth,
     help,
+    ...(format === 'oscal' ? { format } : {}),
     cdkOut: dirs['--cdk-out'],
     cdktfOut: dirs['--cdktf-out'],
     out: dirs['--out'],
@@ -106,6 +123,29 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
     ...(baseCdktfOut !== undefined ? { baseCdktfOut } : {}),
     ...(accepted !== undefined ? { accepted } : {}),
   };
+}
+
+/**
+ * The time the OSCAL documents carry (the schema requires one): SOURCE_DATE_EPOCH (seconds since
+ * 1970, the reproducible-builds convention) when set, else the committer date of HEAD. Never the
+ * clock: two runs on the same commit must give the same bytes, and the evidence describes the
+ * commit's synthesized output, not the moment the report ran.
+ */
+export function evidenceTimestamp(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== '') {
+    if (!/^\d{1,12}$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a number of seconds since 1970-01-01; set it to e.g. $(git log -1 --format=%ct) or unset it`);
+    return new Date(Number(epoch) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  const git = spawnSync('git', ['log', '-1', '--format=%cI', 'HEAD'], { cwd, encoding: 'utf8' });
+  const date = git.status === 0 ? git.stdout.trim() : '';
+  if (!date) throw new UsageError('the OSCAL documents need a timestamp: run from a git clone (HEAD\'s commit date is used) or set SOURCE_DATE_EPOCH to seconds since 1970');
+  return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The SHA-256 of a file, for recording which config a report was produced from. */
+export function fileDigest(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 /** Runs a command in the repository root; resolves to its exit code (stderr passed through). */
@@ -239,6 +279,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // The framework mapping the report and the OSCAL documents cite: a typo is an input error.
+  assertFrameworkMappings(CONTROL_FRAMEWORKS, CONTROLS.map((c) => c.id));
+  // The OSCAL documents' time, found before any synthesis: a bad SOURCE_DATE_EPOCH is an input error.
+  const timestamp = args.format === 'oscal' ? evidenceTimestamp() : undefined;
   const configFile = process.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
   // Validated before any synthesis: an invalid config is an input error, not a failing control.
   const config: BaselineConfig = loadConfig(configFile);
@@ -265,6 +309,21 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth if the output is stale)\n`);
   }
   const evaluation = evaluate(stacks, (env) => config.environments[env]);
+  if (timestamp !== undefined) {
+    const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: process.cwd(), encoding: 'utf8' });
+    const commit = head.status === 0 ? head.stdout.trim() : undefined;
+    const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    const inputs = { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile), 'config sha256': fileDigest(configFile) };
+    const outDir = shown(args.out);
+    const files = {
+      [path.join(outDir, 'oscal-assessment-results.json')]: `${JSON.stringify(buildAssessmentResults({ evaluation, timestamp, version, inputs, ...(commit ? { commit } : {}) }), null, 2)}\n`,
+      [path.join(outDir, 'oscal-component-definition.json')]: `${JSON.stringify(buildComponentDefinition({ timestamp, version }), null, 2)}\n`,
+    };
+    writeFilesAtomic(files);
+    const failing = evaluation.matrix.filter((c) => c.status === 'fail').length;
+    process.stdout.write(`OSCAL 1.1.2 documents as of ${timestamp}: ${evaluation.matrix.length} cells, ${failing} failing. Wrote ${Object.keys(files).join(', ')}.\n`);
+    return failing > 0 ? 1 : 0;
+  }
   const comparison = await statefulComparison(args, stacks, acceptances, acceptancesFile ?? (args.accepted === undefined ? DEFAULT_ACCEPTED_FILE.split(path.sep).join('/') : undefined));
   for (const a of comparison?.unusedAcceptances ?? []) process.stderr.write(`report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances (already merged, or a typo)\n`);
   const report = buildReport({
@@ -272,12 +331,13 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(comparison ? { statefulChanges: comparison } : {}),
     acknowledgements: acknowledgements(stacks),
     topology: stackTopology(stacks, awsRegions(cdkOut)),
-    inputs: { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile) },
+    inputs: { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile), 'config sha256': fileDigest(configFile) },
   });
   const outDir = shown(args.out);
   mkdirSync(outDir, { recursive: true });
   const files = renderReportFiles(report);
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(outDir, name), content);
+  // All three or none: a trust page built from a half-written controls.json would be wrong.
+  writeFilesAtomic(Object.fromEntries(Object.entries(files).map(([name, content]) => [path.join(outDir, name), content])));
   process.stdout.write(`${summaryText(report)}\nWrote ${Object.keys(files).map((f) => `${outDir}/${f}`).join(', ')}.\n`);
   return report.summary.result === 'fail' ? 1 : 0;
 }
@@ -286,7 +346,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof UsageError || err instanceof ConfigError || err instanceof SynthOutputError) {
+      if (err instanceof UsageError || err instanceof ConfigError || err instanceof SynthOutputError || err instanceof FrameworkMappingError || err instanceof OscalInputError) {
         process.stderr.write(`report: ${err.message}\n`);
         process.exit(2);
       }

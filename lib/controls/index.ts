@@ -5,6 +5,8 @@ import type { AwsEnvironmentTemplates, AzureEnvironmentStacks, CheckOptions, Che
 
 export * from './types';
 export * from './catalogue';
+export * from './frameworks';
+export * from './implementations';
 export * as aws from './aws';
 export * as azure from './azure';
 export * as cloudflare from './cloudflare';

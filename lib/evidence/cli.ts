@@ -2,12 +2,15 @@
 // (cdk.out, cdktf.out), so a platform team with its own CDK / CDK for Terraform code can assert the
 // baseline in CI. Pure apart from reading the given directories and config file: it writes to the
 // streams it is handed and returns the exit code, so tests call it without spawning a process.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import pkg from '../../package.json';
 import { ConfigError, loadConfig } from '../config/load';
 import type { BaselineConfig } from '../config/schema';
 import { CONTROLS } from '../controls/catalogue';
 import type { Cloud, ControlId } from '../controls/types';
 import { CLOUDS, evaluate, type CellStatus, type Evaluation, type MatrixCell } from './evaluate';
+import { writeFileAtomic } from './atomic-write';
+import { buildSarif } from './sarif';
 import { readSynthOutput, SynthOutputError, type SynthesizedStack } from './synth-output';
 
 /** Where the CLI writes: `process`, or a capturing stub in tests. */
@@ -26,7 +29,7 @@ export const EXIT = {
   USAGE: 2,
 } as const;
 
-export const USAGE = 'usage: baseline-check [--json] [--config FILE] [--strict] <cdk.out|cdktf.out>...';
+export const USAGE = 'usage: baseline-check [--json | --format text|json|sarif] [--output FILE] [--config FILE] [--strict] <cdk.out|cdktf.out>...';
 
 const HELP = `${USAGE}
 
@@ -42,17 +45,30 @@ Options:
   --strict       also fail a control that has a check for a cloud an environment uses but is not
                  proven there: "not applicable" (no stack holds what the control concerns) or
                  "not checked" (its cross-stack check needs <env>-<cloud>-primary naming).
-  --json         print one JSON document (version 1) on stdout and nothing else.
+  --format F     text (default): a table per environment and a summary line;
+                 json: one JSON document (version 1) and nothing else;
+                 sarif: SARIF 2.1.0 for code scanning (one rule per control check, one result
+                 per finding, at the synthesized file and resource).
+  --json         the same as --format json.
+  --output FILE  write the output to FILE instead of stdout (written whole or not at all).
   -h, --help     print this help.
 
 Exit codes: 0 every checked control passes; 1 at least one control fails; 2 usage or input error.
 `;
 
+/** The output formats. */
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** The tool version SARIF reports (package.json). */
+const VERSION: string = pkg.version;
+
 /** A usage or input problem: one line naming the problem and the fix. */
 class InputError extends Error {}
 
 interface Args {
-  readonly json: boolean;
+  readonly format: OutputFormat;
+  readonly output?: string;
   readonly strict: boolean;
   readonly config?: string;
   readonly dirs: readonly string[];
@@ -60,7 +76,13 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  let json = false;
+  let format: OutputFormat | undefined;
+  let output: string | undefined;
+  const setFormat = (value: string | undefined, given: string) => {
+    if (!value || !(FORMATS as readonly string[]).includes(value)) throw new InputError(`${given} needs one of ${FORMATS.join(', ')}${value ? ` (received ${JSON.stringify(value)})` : ''}; e.g. --format sarif`);
+    if (format !== undefined && format !== value) throw new InputError(`two output formats given (${format}, ${value}); pass one --format`);
+    format = value as OutputFormat;
+  };
   let strict = false;
   let help = false;
   let config: string | undefined;
@@ -73,7 +95,14 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (arg === '--') {
       options = false;
     } else if (arg === '--json') {
-      json = true;
+      setFormat('json', '--json');
+    } else if (arg === '--format' || arg.startsWith('--format=')) {
+      setFormat(arg === '--format' ? argv[++i] : arg.slice('--format='.length), '--format');
+    } else if (arg === '--output' || arg.startsWith('--output=')) {
+      const value = arg === '--output' ? argv[++i] : arg.slice('--output='.length);
+      if (!value || value.startsWith('-')) throw new InputError('--output needs a file; e.g. --output reports/baseline.sarif');
+      if (output !== undefined) throw new InputError(`--output given twice (${output}, ${value}); pass one file`);
+      output = value;
     } else if (arg === '--strict') {
       strict = true;
     } else if (arg === '-h' || arg === '--help') {
@@ -87,7 +116,7 @@ function parseArgs(argv: readonly string[]): Args {
       throw new InputError(`unknown option ${arg}; run baseline-check --help for the options`);
     }
   }
-  return { json, strict, config, dirs, help };
+  return { format: format ?? 'text', ...(output !== undefined ? { output } : {}), strict, config, dirs, help };
 }
 
 function readDir(dir: string): SynthesizedStack[] {
@@ -270,7 +299,8 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
   const counts = controlCounts(matrix);
 
   for (const note of notes) io.stderr.write(`baseline-check: note: ${note}\n`);
-  if (args.json) {
+  let out: string;
+  if (args.format === 'json') {
     const doc = {
       version: 1,
       failed,
@@ -294,10 +324,33 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
       stacks: stacks.map((s) => ({ name: s.name, cloud: s.cloud, environment: s.environment, role: s.role })),
       notes,
     };
-    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    out = `${JSON.stringify(doc, null, 2)}\n`;
+  } else if (args.format === 'sarif') {
+    const texts = new Map<string, string | undefined>();
+    const readText = (file: string) => {
+      if (!texts.has(file)) {
+        try {
+          texts.set(file, readFileSync(file, 'utf8'));
+        } catch {
+          texts.set(file, undefined);
+        }
+      }
+      return texts.get(file);
+    };
+    out = `${JSON.stringify(buildSarif({ matrix, stacks, readText, version: VERSION }), null, 2)}\n`;
   } else {
-    io.stdout.write(textReport(evaluation, matrix, stacks, args.strict));
-    io.stdout.write(`${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\n`);
+    out = `${textReport(evaluation, matrix, stacks, args.strict)}${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\n`;
+  }
+  if (args.output === undefined) {
+    io.stdout.write(out);
+  } else {
+    try {
+      writeFileAtomic(args.output, out);
+    } catch (err) {
+      io.stderr.write(`baseline-check: cannot write ${args.output} (${(err as Error).message.split('\n')[0]}); pass a writable --output path\n`);
+      return EXIT.USAGE;
+    }
+    io.stdout.write(`${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}; wrote ${args.output} (${args.format})\n`);
   }
   return failed ? EXIT.FAIL : EXIT.PASS;
 }

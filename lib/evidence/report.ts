@@ -4,6 +4,7 @@
 // or in catalogue order, so the same input always renders the same bytes and a diff of two
 // reports shows only real changes.
 import { CONTROLS, STACK_CONTROL_TESTS } from '../controls/catalogue';
+import { CONTROL_FRAMEWORKS, frameworkReferences, MAPPING_SOURCES, type ControlFrameworkMapping, type FrameworkId } from '../controls/frameworks';
 import type { Cloud, Control, ControlId, Finding } from '../controls/types';
 import type { Acknowledgement } from './acknowledgements';
 import { CLOUDS, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
@@ -100,6 +101,21 @@ export interface ReportControl {
   readonly tests: Readonly<Partial<Record<Cloud, readonly string[]>>>;
   /** The clouds with a check for the control. */
   readonly checkedOn: readonly Cloud[];
+  /**
+   * The SOC 2, ISO/IEC 27001 and NIST SP 800-53 controls it supports (lib/controls/frameworks.ts),
+   * in framework order; absent for a control the mapping does not cover.
+   */
+  readonly frameworks?: readonly ReportFrameworkReference[];
+}
+
+/** A control's references in one framework, as the report shows them. */
+export interface ReportFrameworkReference {
+  readonly framework: FrameworkId;
+  /** e.g. `SOC 2 (AICPA Trust Services Criteria (2017), revised points of focus (2022))`. */
+  readonly label: string;
+  readonly ids: readonly { readonly id: string; readonly title: string }[];
+  /** Where the mapping comes from (MAPPING_SOURCES). */
+  readonly source: string;
 }
 
 /** The counts a reader sees first. */
@@ -188,7 +204,11 @@ export function buildReport(input: ReportInput): ControlsReport {
       const files = [...(c.tests?.[cloud] ?? []), ...(checkedOn.includes(cloud) ? (stackTests[cloud] ?? []) : [])];
       if (files.length > 0) tests[cloud] = [...new Set(files)];
     }
-    return { id: c.id, claim: c.claim, sources: [...c.sources], ...(c.note ? { note: c.note } : {}), tests, checkedOn };
+    const mapping = (CONTROL_FRAMEWORKS as Partial<Record<ControlId, ControlFrameworkMapping>>)[c.id];
+    const frameworks = mapping
+      ? frameworkReferences(mapping).map((r) => ({ framework: r.framework.id, label: `${r.framework.name} (${r.framework.edition})`, ids: r.ids, source: MAPPING_SOURCES[mapping.source].title }))
+      : undefined;
+    return { id: c.id, claim: c.claim, sources: [...c.sources], ...(c.note ? { note: c.note } : {}), tests, checkedOn, ...(frameworks ? { frameworks } : {}) };
   });
   const cells = Object.fromEntries([...STATUSES.map((s) => [s, matrix.filter((c) => c.status === s).length]), ['total', matrix.length]]) as Record<CellStatus | 'total', number>;
   const failing = matrix.filter((c) => c.status === 'fail').map((c) => ({ control: c.control, environment: c.environment, cloud: c.cloud, findings: c.findings.length }));
@@ -432,6 +452,10 @@ export function renderMarkdown(report: ControlsReport): string {
     out.push(`### ${c.id}`, '');
     out.push(escapeMarkdown(c.claim), '');
     out.push(`- Claims: ${c.sources.map(escapeMarkdown).join(', ')} (CLAIMS.md)`);
+    if (c.frameworks) {
+      out.push(`- Frameworks (${escapeMarkdown(c.frameworks[0]?.source ?? '')}, lib/controls/frameworks.ts):`);
+      for (const f of c.frameworks) out.push(`  - ${escapeMarkdown(f.label)}: ${f.ids.map((x) => `${escapeMarkdown(x.id)} ${escapeMarkdown(x.title)}`).join('; ')}`);
+    }
     const tested = CLOUDS.filter((cloud) => c.tests[cloud]?.length);
     out.push(`- Checked on: ${c.checkedOn.length > 0 ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ') : 'no cloud\'s synthesized output (see the note)'}`);
     if (tested.length === 0) out.push('- Proved by: no test listed');
@@ -694,6 +718,9 @@ export function renderHtml(report: ControlsReport): string {
     h.push(`<h3>${escapeHtml(c.id)}</h3>`, `<p>${escapeHtml(c.claim)}</p>`);
     h.push('<dl>');
     h.push(`<dt>Claims</dt><dd>${escapeHtml(c.sources.join(', '))} (CLAIMS.md)</dd>`);
+    if (c.frameworks) {
+      h.push(`<dt>Frameworks</dt><dd><ul class="frameworks">${c.frameworks.map((f) => `<li data-framework="${escapeHtml(f.framework)}">${escapeHtml(f.label)}: ${f.ids.map((x) => `<abbr title="${escapeHtml(x.title)}">${escapeHtml(x.id)}</abbr>`).join(', ')}</li>`).join('')}</ul><span class="muted">${escapeHtml(c.frameworks[0]?.source ?? '')} (lib/controls/frameworks.ts): which framework controls it supports, not that an auditor finds them met.</span></dd>`);
+    }
     h.push(`<dt>Checked on</dt><dd>${escapeHtml(c.checkedOn.length > 0 ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ') : 'no cloud\'s synthesized output (see the note)')}</dd>`);
     const tested = CLOUDS.filter((cloud) => c.tests[cloud]?.length);
     h.push(`<dt>Proved by</dt><dd>${tested.length === 0 ? 'no test listed' : `<ul>${tested.map((cloud) => `<li>${escapeHtml(CLOUD_LABEL[cloud])}: ${c.tests[cloud]!.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`).join('')}</ul>`}</dd>`);

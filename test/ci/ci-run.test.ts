@@ -44,4 +44,22 @@ describe('.ci/run', () => {
     expect(text).toMatch(/\[\[ "\$report_rc" == 0 \]\] \|\| fail /);
     expect(text).toMatch(/\[\[ "\$check_rc" == 0 \]\] \|\| fail /);
   });
+
+  it('generates the OSCAL documents, the trust page and the SARIF after the report gate, twice, and fails when a run differs', () => {
+    const section = at('section "Evidence: OSCAL, trust page and SARIF, each generated twice and compared"');
+    expect(at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" >')).toBeLessThan(section);
+    expect(at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json')).toBeLessThan(section);
+    expect(section).toBeLessThan(at('section "Invalid config fails the synth and writes nothing"'));
+    for (const command of [
+      'npm run -s report -- --format oscal --out reports',
+      'npm run -s trust-page \\',
+      'node bin/baseline-check.js --format sarif --output reports/baseline.sarif --config config/baseline.json cdk.out cdktf.out',
+      'npm run -s report -- --format oscal --out "$work/again"',
+      'npm run -s trust-page -- --report "$work/again/controls.json" --out "$work/again"',
+      'node bin/baseline-check.js --format sarif --output "$work/again/baseline.sarif"',
+    ]) expect(at(command)).toBeGreaterThan(section);
+    expect(text).toContain('for f in controls.md controls.json controls.html oscal-assessment-results.json oscal-component-definition.json trust.html trust.md trust-review.md baseline.sarif; do');
+    expect(text).toContain('cmp "reports/$f" "$work/again/$f" || fail');
+    expect(text).toMatch(/\[\[ "\$evidence_rc" == 0 \]\] \|\| fail /);
+  });
 });

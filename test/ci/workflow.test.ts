@@ -22,7 +22,7 @@ describe('.github/workflows/baseline.yml', () => {
     expect(workflow.on.push.branches).toEqual(['main']);
     expect(job['runs-on']).toBe('ubuntu-latest');
     expect(workflow.env).toMatchObject({ CHECKPOINT_DISABLE: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' });
-    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
   });
 
   it('calls the README commands in order: npm ci, npm test, npm run synth, npm run diff, npm run report', () => {
@@ -45,7 +45,7 @@ describe('.github/workflows/baseline.yml', () => {
   it('pins every action by its major tag', () => {
     const uses = steps.filter((s) => s.uses).map((s) => s.uses);
     expect(uses.length).toBeGreaterThanOrEqual(4);
-    for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+    for (const u of uses) expect(u).toMatch(/^[\w-]+\/[\w-]+(\/[\w-]+)?@v\d+$/);
   });
 
   it('installs chromium for the HTML report test before npm test', () => {
@@ -71,6 +71,31 @@ describe('.github/workflows/baseline.yml', () => {
     expect(upload.with.path).toBe('reports/');
     expect(upload.if).toContain('!cancelled()');
     expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(diff));
+  });
+
+  it('writes the OSCAL documents and the trust page after the report gate, into the reports artifact', () => {
+    const step = stepRunning('npm run trust-page');
+    expect(step.run).toBe('npm run report -- --format oscal || [ $? -eq 1 ]\nnpm run trust-page\n');
+    expect(step.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
+    expect(steps.indexOf(step)).toBeGreaterThan(steps.indexOf(stepRunning('npm run report')));
+    expect(steps.indexOf(stepUsing('actions/upload-artifact'))).toBeGreaterThan(steps.indexOf(step));
+  });
+
+  it('writes the control results as SARIF after the report gate and uploads them to code scanning', () => {
+    const sarif = stepRunning('npx --no-install baseline-check --format sarif');
+    expect(sarif.run).toBe('npx --no-install baseline-check --format sarif --output reports/baseline.sarif --config config/baseline.json cdk.out cdktf.out || [ $? -eq 1 ]');
+    expect(sarif.id).toBe('sarif');
+    expect(sarif.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
+    expect(steps.indexOf(sarif)).toBeGreaterThan(steps.indexOf(stepRunning('npm run report')));
+    const upload = stepUsing('github/codeql-action/upload-sarif');
+    expect(upload.with).toEqual({ sarif_file: 'reports/baseline.sarif', category: 'baseline-check' });
+    expect(upload.if).toContain("steps.sarif.outcome == 'success'");
+    expect(upload.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(sarif));
+    // The SARIF file goes into the reports artifact too (uploaded after it is written).
+    expect(steps.indexOf(stepUsing('actions/upload-artifact'))).toBeGreaterThan(steps.indexOf(sarif));
+    expect(scripts).toBeDefined();
+    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).bin['baseline-check']).toBe('bin/baseline-check.js');
   });
 
   it('posts or updates one PR comment with reports/diff.md', () => {

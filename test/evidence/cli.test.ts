@@ -187,7 +187,7 @@ describe('baseline-check', () => {
     const { code, stdout, stderr } = run('--help');
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/^usage: baseline-check \[--json\] \[--config FILE\] \[--strict\] <cdk\.out\|cdktf\.out>\.\.\./);
+    expect(stdout).toMatch(/^usage: baseline-check \[--json \| --format text\|json\|sarif\] \[--output FILE\] \[--config FILE\] \[--strict\] <cdk\.out\|cdktf\.out>\.\.\./);
     expect(stdout).toContain('Exit codes: 0 every checked control passes; 1 at least one control fails; 2 usage or input error.');
   });
 
