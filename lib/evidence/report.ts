@@ -6,16 +6,21 @@
 import { CONTROLS, STACK_CONTROL_TESTS } from '../controls/catalogue';
 import type { Cloud, Control, ControlId, Finding } from '../controls/types';
 import type { Acknowledgement } from './acknowledgements';
-import { CLOUDS, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
+import { CELL_STATUSES, CLOUDS, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
 import { renderTopologySvg } from './report-topology';
 import type { Acceptance, StatefulChange } from './stateful-changes';
 import type { SynthesizedStack } from './synth-output';
+import { describeCells, verdictOf, type ExitPolicy, type HeadlineResult } from './verdict';
 
-/** Version of the JSON schema of `controls.json`; bumped on any incompatible change. */
-export const REPORT_VERSION = 1;
+/**
+ * Version of the JSON schema of `controls.json`; bumped on any incompatible change. 2: the cell
+ * verdicts `config-enforced` and `unchecked` replace `not-checked`, cells carry `reason` and
+ * `enforcedBy`, and the summary's `result` may be `pass-with-unchecked`.
+ */
+export const REPORT_VERSION = 2;
 
 /** The order statuses are counted and offered as filters in. */
-export const STATUSES: readonly CellStatus[] = ['pass', 'fail', 'not-applicable', 'not-checked'];
+export const STATUSES: readonly CellStatus[] = CELL_STATUSES;
 
 /** How many resources a cell lists before "and N more" (controls.json keeps them all). */
 export const EVIDENCE_SHOWN = 6;
@@ -24,9 +29,11 @@ export const EVIDENCE_SHOWN = 6;
 export const FINDINGS_SHOWN = 50;
 
 const CLOUD_LABEL: Record<Cloud, string> = { aws: 'AWS', azure: 'Azure', cloudflare: 'Cloudflare' };
-const STATUS_MARK: Record<CellStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not-applicable': '– n/a', 'not-checked': 'not checked' };
+const STATUS_MARK: Record<CellStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not-applicable': '– n/a', 'config-enforced': '⚙️ config', unchecked: '❔ unchecked' };
 // The page may be opened where no colour-emoji font is installed; these marks are in common text fonts.
-const HTML_STATUS_MARK: Record<CellStatus, string> = { pass: '✔ pass', fail: '✖ fail', 'not-applicable': '– n/a', 'not-checked': 'not checked' };
+const HTML_STATUS_MARK: Record<CellStatus, string> = { pass: '✔ pass', fail: '✖ fail', 'not-applicable': '– n/a', 'config-enforced': '⚙ config', unchecked: '? unchecked' };
+/** Words for the counts line. */
+const STATUS_WORDS: Record<CellStatus, string> = { pass: 'pass', fail: 'fail', 'not-applicable': 'not applicable', 'config-enforced': 'config-enforced', unchecked: 'unchecked' };
 
 /** What the topology picture knows about a stack beyond its evaluation (from the synthesized output). */
 export interface StackFacts {
@@ -65,6 +72,11 @@ export interface ReportInput {
    * @default - no timestamp
    */
   readonly generatedAt?: string;
+  /**
+   * The exit-code policy the run applies (shown in the report, and its problems listed).
+   * @default - `require: 'passing'`: only failing cells fail the run
+   */
+  readonly policy?: ExitPolicy;
 }
 
 /** The stateful changes of the head against a base, with the reviewers' acceptances applied. */
@@ -104,8 +116,17 @@ export interface ReportControl {
 
 /** The counts a reader sees first. */
 export interface ReportSummary {
-  /** `fail` when any cell fails, or a stateful resource is replaced or removed without acceptance. */
-  readonly result: 'pass' | 'fail';
+  /**
+   * `fail` when any cell fails, or a stateful resource is replaced or removed without acceptance;
+   * `pass-with-unchecked` when nothing fails but some cell is unchecked; `pass` otherwise.
+   */
+  readonly result: HeadlineResult;
+  /** The headline sentence: `PASS`, `PASS with 2 unchecked cells: ADMIN-MFA on Azure (prod, staging)`, `FAIL`. */
+  readonly headline: string;
+  /** Every unchecked cell, in matrix order, with why. */
+  readonly unchecked: readonly { readonly control: ControlId; readonly environment: string; readonly cloud: Cloud; readonly reason: string }[];
+  /** The exit-code policy applied and what fails under it (empty: exit 0). */
+  readonly policy: { readonly require: 'passing' | 'checked'; readonly allowUnchecked: readonly string[]; readonly problems: readonly string[] };
   /** Cells per status, and their total. */
   readonly cells: Readonly<Record<CellStatus | 'total', number>>;
   readonly controls: number;
@@ -180,6 +201,8 @@ export function buildReport(input: ReportInput): ControlsReport {
       evidence: sortedUnique(c.evidence),
       findings: [...c.findings].sort((a, b) => compare(findingKey(a), findingKey(b))),
       stacks: sortedUnique(c.stacks),
+      ...(c.reason !== undefined ? { reason: c.reason } : {}),
+      ...(c.enforcedBy !== undefined ? { enforcedBy: c.enforcedBy } : {}),
     }));
   const controls: ReportControl[] = catalogue.map((c) => {
     const checkedOn = CLOUDS.filter((cloud) => c.checks[cloud] || c.environmentChecks?.[cloud]);
@@ -197,13 +220,20 @@ export function buildReport(input: ReportInput): ControlsReport {
     .map((s) => ({ ...s, ...(topology[s.name] ?? {}) }));
   const stateful = input.statefulChanges;
   const unaccepted = stateful ? stateful.changes.filter((c) => c.acceptedBecause === undefined).length : 0;
+  const verdict = verdictOf(matrix, input.policy);
+  const result: HeadlineResult = verdict.result === 'fail' || unaccepted > 0 ? 'fail' : verdict.result;
+  const headline = result === 'fail' ? 'FAIL' : verdict.headline;
+  const problems = [...verdict.problems, ...(unaccepted > 0 ? [`${unaccepted} stateful change${unaccepted === 1 ? '' : 's'} not accepted`] : [])];
   const acks = [...input.acknowledgements].sort((a, b) => compare(`${a.stack}\u0000${a.resource}\u0000${a.rule}`, `${b.stack}\u0000${b.resource}\u0000${b.rule}`));
   return {
     version: REPORT_VERSION,
     ...(input.generatedAt ? { generatedAt: input.generatedAt } : {}),
     ...(input.inputs ? { inputs: Object.fromEntries(Object.entries(input.inputs).sort(([a], [b]) => compare(a, b))) } : {}),
     summary: {
-      result: failing.length > 0 || unaccepted > 0 ? 'fail' : 'pass',
+      result,
+      headline,
+      unchecked: verdict.unchecked.map((c) => ({ control: c.control, environment: c.environment, cloud: c.cloud, reason: c.reason ?? '' })),
+      policy: { require: verdict.require, allowUnchecked: (input.policy?.allowUnchecked ?? []).map((a) => `${a.control}:${a.cloud}`), problems },
       cells,
       controls: controls.length,
       environments: [...evaluation.environments],
@@ -273,11 +303,12 @@ function columnLabel(c: { environment: string; cloud: Cloud }): string {
 /** The one-paragraph summary the script prints and both renderings open with. */
 export function summaryText(report: ControlsReport): string {
   const s = report.summary;
-  const counts = `${s.cells.pass} pass / ${s.cells.fail} fail / ${s.cells['not-applicable']} not applicable / ${s.cells['not-checked']} not checked`;
+  const counts = STATUSES.map((st) => `${s.cells[st]} ${STATUS_WORDS[st]}`).join(' / ');
   const scope = `${count(s.cells.total, 'cell')}: ${count(s.controls, 'control')} in ${list(s.environments)} on ${list(s.clouds.map((c) => CLOUD_LABEL[c]))}, from ${count(s.stacks, 'stack')}`;
   const acks = `${count(s.acknowledgements, 'acknowledged policy finding')} under ${count(s.acknowledgedRules, 'rule')}`;
   const failing = s.failing.length > 0 ? ` Failing: ${s.failing.map((f) => `${f.control} (${columnLabel(f)}, ${count(f.findings, 'finding')})`).join(', ')}.` : '';
-  return `Result: ${s.result.toUpperCase()}. ${counts} (${scope}); ${acks}.${failing}${statefulText(s)}`;
+  const unchecked = s.result === 'fail' && s.unchecked.length > 0 ? ` Unchecked: ${describeCells(s.unchecked as MatrixCell[])}.` : '';
+  return `Result: ${s.headline}. ${counts} (${scope}); ${acks}.${failing}${unchecked}${statefulText(s)}`;
 }
 
 /** The summary's sentence about the comparison with a base, when there is one. */
@@ -311,13 +342,14 @@ function groupAcknowledgements(acks: readonly Acknowledgement[]): [string, [stri
 }
 
 /**
- * What a "not checked" cell means: a control no check reads on this cloud is either proved
- * elsewhere (config-level tests, listed) or not carried by this cloud's stacks at all.
+ * What a cell that no check proved means, in one sentence: why it is not applicable, which loader
+ * rule enforces it, or why it is unchecked.
  */
-function notCheckedText(control: ReportControl, cloud: Cloud): string {
-  return control.tests[cloud]?.length
-    ? 'no check reads this cloud\'s output; proved by the tests listed (see the note)'
-    : `not carried by the ${CLOUD_LABEL[cloud]} stacks`;
+function cellExplanation(cell: ReportCell): string {
+  if (cell.status === 'config-enforced') return `enforced by the config loader (${cell.enforcedBy ?? 'lib/config/schema.ts'})${cell.reason ? `: ${cell.reason}` : ''}`;
+  if (cell.status === 'unchecked') return `nothing verifies it: ${cell.reason ?? 'no check reads this cloud\'s output'}`;
+  if (cell.status === 'not-applicable') return cell.reason ?? `nothing it concerns in ${list(cell.stacks)}`;
+  return '';
 }
 
 function cellOf(report: ControlsReport, control: ControlId, col: ReportColumn): ReportCell | undefined {
@@ -369,11 +401,11 @@ export function markdownMatrix(report: ControlsReport): string[] {
   return [header, align, ...rows];
 }
 
-function markdownCell(control: ReportControl, cell: ReportCell): string[] {
+function markdownCell(cell: ReportCell): string[] {
   const head = `- **${columnLabel(cell)}** ${STATUS_MARK[cell.status]}`;
   const evidence = cell.evidence.length > 0
     ? `${count(cell.evidence.length, 'resource')} carry it: ${cell.evidence.slice(0, EVIDENCE_SHOWN).map(code).join(', ')}${more(cell.evidence.length, EVIDENCE_SHOWN, 'resources')}`
-    : cell.status === 'not-checked' ? notCheckedText(control, cell.cloud) : cell.status === 'not-applicable' ? `nothing it concerns in ${list(cell.stacks.map(code))}` : '';
+    : cell.status === 'not-applicable' && !cell.reason ? `nothing it concerns in ${list(cell.stacks.map(code))}` : escapeMarkdown(cellExplanation(cell));
   const lines = [`${head}${evidence ? `: ${evidence}` : ''}`];
   if (cell.findings.length > 0) {
     lines.push(`  - ${count(cell.findings.length, 'finding')}:`);
@@ -398,7 +430,7 @@ export function renderMarkdown(report: ControlsReport): string {
 
   out.push('## Matrix', '');
   out.push(...markdownMatrix(report), '');
-  out.push('✅ pass: every stack that holds what the control concerns meets it. ❌ fail: at least one finding. – n/a: no stack holds what the control concerns. not checked: no check reads this cloud\'s output; the control\'s note says where it is checked instead.', '');
+  out.push('✅ pass: checked on the synthesized output; every stack that holds what the control concerns meets it. ❌ fail: at least one finding. – n/a: the cloud\'s stacks hold nothing the control concerns. ⚙️ config: no check reads the output, but the config loader rejects every config that would break the claim (the cell names the rule). ❔ unchecked: the control applies and nothing verifies it (the cell says why). Only pass and config count as meeting a claim; the result is PASS only when no cell fails or is unchecked.', '');
 
   if (report.summary.failing.length > 0) {
     out.push('## Failing', '');
@@ -443,7 +475,7 @@ export function renderMarkdown(report: ControlsReport): string {
     out.push('');
     for (const col of report.columns) {
       const cell = cellOf(report, c.id, col);
-      if (cell) out.push(...markdownCell(c, cell));
+      if (cell) out.push(...markdownCell(cell));
     }
     out.push('');
   }
@@ -490,7 +522,7 @@ h1 { margin: .2rem 0 .5rem; } h2 { border-bottom: 1px solid var(--line); padding
 code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; background: #f6f8fa; padding: 0 .25em; border-radius: 3px; overflow-wrap: anywhere; }
 [hidden] { display: none !important; }
 .summary { padding: .6rem .8rem; border-radius: 6px; font-weight: 600; }
-.summary.result-pass { background: var(--bg-pass); } .summary.result-fail { background: var(--bg-fail); }
+.summary.result-pass { background: var(--bg-pass); } .summary.result-fail { background: var(--bg-fail); } .summary.result-pass-with-unchecked { background: #fff8c5; }
 nav a { margin-right: 1rem; }
 #filters { display: flex; flex-wrap: wrap; gap: .8rem; align-items: end; margin: .8rem 0; }
 #filters label { display: flex; flex-direction: column; font-size: 12px; color: #59636e; }
@@ -502,7 +534,7 @@ table { border-collapse: collapse; }
 #matrix tbody th .claim { color: #59636e; font-size: 12px; }
 #matrix td { text-align: center; white-space: nowrap; }
 td.status-pass { color: var(--pass); } td.status-fail { color: var(--fail); background: var(--bg-fail); font-weight: 600; }
-td.status-not-applicable { color: var(--na); } td.status-not-checked { color: var(--nc); font-size: 12px; }
+td.status-not-applicable { color: var(--na); } td.status-config-enforced { color: var(--pass); font-size: 12px; } td.status-unchecked { color: var(--nc); background: #fff8c5; font-size: 12px; }
 td.dim { opacity: .3; }
 .topology svg { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 article.control { border: 1px solid var(--line); border-radius: 6px; padding: .2rem 1rem .8rem; margin: 1rem 0; }
@@ -511,7 +543,7 @@ article.control h3 { margin-bottom: .2rem; }
 .cells { list-style: none; padding: 0; }
 .cells > li { margin: .4rem 0; }
 .badge { display: inline-block; min-width: 6.5rem; font-weight: 600; }
-.badge.status-pass { color: var(--pass); } .badge.status-fail { color: var(--fail); } .badge.status-not-applicable { color: var(--na); } .badge.status-not-checked { color: var(--nc); }
+.badge.status-pass { color: var(--pass); } .badge.status-fail { color: var(--fail); } .badge.status-not-applicable { color: var(--na); } .badge.status-config-enforced { color: var(--pass); } .badge.status-unchecked { color: var(--nc); }
 .findings li { color: var(--fail); }
 .muted { color: #59636e; }
 details > summary { cursor: pointer; }
@@ -595,7 +627,7 @@ const SCRIPT = `
 })();
 `;
 
-function htmlCellItem(control: ReportControl, cell: ReportCell): string {
+function htmlCellItem(cell: ReportCell): string {
   const parts: string[] = [];
   parts.push(`<span class="badge status-${cell.status}">${escapeHtml(HTML_STATUS_MARK[cell.status])}</span> <strong>${escapeHtml(columnLabel(cell))}</strong>`);
   if (cell.evidence.length > 0) {
@@ -603,10 +635,8 @@ function htmlCellItem(control: ReportControl, cell: ReportCell): string {
     const rest = cell.evidence.slice(EVIDENCE_SHOWN);
     parts.push(` <span class="muted">${escapeHtml(count(cell.evidence.length, 'resource'))} carry it:</span> ${shown}`);
     if (rest.length > 0) parts.push(` <details><summary>and ${rest.length} more</summary>${rest.map((e) => `<code>${escapeHtml(e)}</code>`).join(', ')}</details>`);
-  } else if (cell.status === 'not-checked') {
-    parts.push(` <span class="muted">${escapeHtml(notCheckedText(control, cell.cloud))}</span>`);
-  } else if (cell.status === 'not-applicable') {
-    parts.push(` <span class="muted">nothing it concerns in ${escapeHtml(list(cell.stacks))}</span>`);
+  } else if (cell.status !== 'pass' && cell.status !== 'fail') {
+    parts.push(` <span class="muted">${escapeHtml(cellExplanation(cell))}</span>`);
   }
   if (cell.findings.length > 0) {
     const items = cell.findings.slice(0, FINDINGS_SHOWN).map((f) => `<li><code>${escapeHtml(`${f.stack}/${f.resource}`)}</code>: ${escapeHtml(f.message)}</li>`);
@@ -699,7 +729,7 @@ export function renderHtml(report: ControlsReport): string {
     h.push(`<dt>Proved by</dt><dd>${tested.length === 0 ? 'no test listed' : `<ul>${tested.map((cloud) => `<li>${escapeHtml(CLOUD_LABEL[cloud])}: ${c.tests[cloud]!.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`).join('')}</ul>`}</dd>`);
     if (c.note) h.push(`<dt>Note</dt><dd>${escapeHtml(c.note)}</dd>`);
     h.push('</dl>');
-    h.push(`<ul class="cells">${cells.map((cell) => htmlCellItem(c, cell)).join('')}</ul>`, '</article>');
+    h.push(`<ul class="cells">${cells.map((cell) => htmlCellItem(cell)).join('')}</ul>`, '</article>');
   }
   h.push('</section>');
 

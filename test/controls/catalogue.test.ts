@@ -72,7 +72,24 @@ describe('control catalogue', () => {
   });
 
   it('has a Cloudflare check for every control the edge carries', () => {
-    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'SECRETS', 'DR-REGION']);
+    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'ENC-TRANSIT', 'SECRETS', 'DR-REGION']);
+  });
+
+  it('states, for every cloud a control has no check on, whether it is not applicable, config-enforced or unchecked, and why', () => {
+    // Without a statement the report could not tell a reader why a cell is not proven.
+    const silent = CONTROLS.flatMap((c) =>
+      (['aws', 'azure', 'cloudflare'] as const)
+        .filter((cloud) => !c.checks[cloud] && !c.environmentChecks?.[cloud] && !c.deploymentChecks?.[cloud] && !c.coverage?.[cloud])
+        .map((cloud) => `${c.id} ${cloud}`),
+    );
+    expect(silent).toEqual([]);
+    for (const c of CONTROLS) {
+      for (const [cloud, coverage] of Object.entries(c.coverage ?? {})) {
+        expect({ id: c.id, cloud, checked: Boolean(c.checks[cloud as 'aws'] || c.environmentChecks?.[cloud as 'aws'] || c.deploymentChecks?.[cloud as 'aws']) }).toEqual({ id: c.id, cloud, checked: false });
+        expect(coverage.reason.length).toBeGreaterThanOrEqual(40);
+        if (coverage.verdict === 'config-enforced') expect(coverage.rule).toMatch(/^lib\/config\/\S+\.ts: /);
+      }
+    }
   });
 
   it('checks ORIGIN-LOCK on every cloud, explaining what a template cannot show', () => {

@@ -28,6 +28,12 @@ const reportOf = (s: readonly SynthesizedStack[], ev: Evaluation = evaluate(s, c
   buildReport({ evaluation: ev, acknowledgements: acknowledgements(s), topology: stackTopology(s) });
 const report = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgements: acknowledgements(stacks), topology });
 const markdown = renderMarkdown(report);
+// The default config's verdict: nothing fails; these cells apply and nothing verifies them (each
+// with the catalogue's reason), so the headline says PASS with them, never a bare PASS.
+const UNCHECKED = 'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DETECT-THREATS on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging), ENV-SEPARATION on Cloudflare (prod, staging)';
+const HEADLINE = `PASS with 12 unchecked cells: ${UNCHECKED}`;
+const COUNTS = '102 pass / 0 fail / 22 not applicable / 8 config-enforced / 12 unchecked';
+const CELLS = { pass: 102, fail: 0, 'not-applicable': 22, 'config-enforced': 8, unchecked: 12, total: 144 };
 
 // The weakening edits the copy in place (whatever its arrow returns is ignored).
 const weakened = (name: string, weaken: (template: any) => unknown): SynthesizedStack[] =>
@@ -47,16 +53,18 @@ const renamedBoth = weakenStacks(stacks, { 'prod-aws-primary': renameRds, 'prod-
 
 describe('controls report', () => {
   it('renders the default config as passing: summary, exact matrix rows, every section', () => {
-    expect(report.summary).toMatchObject({ result: 'pass', controls: CONTROLS.length, environments: ['prod', 'staging'], clouds: ['aws', 'azure', 'cloudflare'], stacks: 14, failing: [] });
-    expect(report.summary.cells).toEqual({ pass: 100, fail: 0, 'not-applicable': 0, 'not-checked': 44, total: 144 });
-    expect(markdown).toContain('**Result: PASS. 100 pass / 0 fail / 0 not applicable / 44 not checked (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); 0 acknowledged policy findings under 0 rules.**');
+    expect(report.summary).toMatchObject({ result: 'pass-with-unchecked', headline: HEADLINE, controls: CONTROLS.length, environments: ['prod', 'staging'], clouds: ['aws', 'azure', 'cloudflare'], stacks: 14, failing: [] });
+    expect(report.summary.cells).toEqual(CELLS);
+    expect(report.summary.policy).toEqual({ require: 'passing', allowUnchecked: [], problems: [] });
+    expect(report.summary.unchecked).toContainEqual({ control: 'ADMIN-MFA', environment: 'prod', cloud: 'azure', reason: expect.stringMatching(/Conditional Access/) });
+    expect(markdown).toContain(`**Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); 0 acknowledged policy findings under 0 rules.**`);
     const matrix = markdownMatrix(report);
     expect(matrix.slice(0, 2)).toEqual(['| Control | prod AWS | prod Azure | prod Cloudflare | staging AWS | staging Azure | staging Cloudflare |', '|---|:-:|:-:|:-:|:-:|:-:|:-:|']);
     expect(matrix).toEqual(expect.arrayContaining([
       '| [EDGE-TLS](#edge-tls) | ✅ pass | ✅ pass | ✅ pass | ✅ pass | ✅ pass | ✅ pass |',
-      '| [DB-FROM-APP](#db-from-app) | ✅ pass | ✅ pass | not checked | ✅ pass | ✅ pass | not checked |',
-      '| [ADMIN-MFA](#admin-mfa) | ✅ pass | not checked | not checked | ✅ pass | not checked | not checked |',
-      '| [ENV-SEPARATION](#env-separation) | not checked | not checked | not checked | not checked | not checked | not checked |',
+      '| [DB-FROM-APP](#db-from-app) | ✅ pass | ✅ pass | – n/a | ✅ pass | ✅ pass | – n/a |',
+      '| [ADMIN-MFA](#admin-mfa) | ✅ pass | ❔ unchecked | – n/a | ✅ pass | ❔ unchecked | – n/a |',
+      '| [ENV-SEPARATION](#env-separation) | ⚙️ config | ⚙️ config | ❔ unchecked | ⚙️ config | ⚙️ config | ❔ unchecked |',
     ]));
     expect(matrix).toHaveLength(2 + CONTROLS.length);
     for (const line of matrix) expect(markdown).toContain(line);
@@ -71,11 +79,12 @@ describe('controls report', () => {
     expect(section).toContain('  - AWS: `test/aws/database.test.ts`, `test/stacks/aws-controls.test.ts`');
     expect(section).toContain('  - Azure: `test/azure/baseline-vnet.test.ts`, `test/azure/postgres-server.test.ts`, `test/controls/azure/network.test.ts`, `test/stacks/azure-controls.test.ts`');
     expect(section).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*`prod-aws-dr-database\/DatabaseReplica[A-F0-9]+`.*`prod-aws-primary\/Database[A-F0-9]+`/);
-    expect(section).toContain('- **prod Cloudflare** not checked: not carried by the Cloudflare stacks');
+    expect(section).toContain('- **prod Cloudflare** – n/a: the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no database');
+    expect(markdown.split('\n### ADMIN-MFA\n')[1].split('\n### ')[0]).toMatch(/- \*\*prod Azure\*\* ❔ unchecked: nothing verifies it: Entra ID Conditional Access/);
     // Evidence is truncated with a count; controls.json keeps every resource.
     const edge = markdown.split('\n### EDGE-TLS\n')[1].split('\n### ')[0];
     expect(edge).toMatch(/- \*\*prod AWS\*\* ✅ pass: (\d+) resources carry it: (`[^`]+`, ){5}`[^`]+` and \d+ more resources \(see controls.json\)/);
-    expect(markdown.split('\n### DATA-RESIDENCY\n')[1]).toMatch(/^[\s\S]*?- Note: Checked at config level[\s\S]*?- \*\*prod AWS\*\* not checked: no check reads this cloud's output; proved by the tests listed/);
+    expect(markdown.split('\n### DATA-RESIDENCY\n')[1]).toMatch(/^[\s\S]*?- \*\*prod AWS\*\* ⚙️ config: enforced by the config loader \(lib\/config\/schema\.ts: aws\.region and aws\.drRegion must lie in the environment's residency/);
   });
 
   it('lists the acknowledgements the assembly carries, grouped by rule with stack, resource, path and reason', () => {
@@ -136,7 +145,7 @@ describe('controls report', () => {
 
   it('still evaluates every control under a renamed database construct id (the comparison with a base is what fails it)', () => {
     const r = reportOf(renamed);
-    expect(r.summary.result).toBe('pass');
+    expect(r.summary.result).toBe('pass-with-unchecked');
     const db = r.matrix.filter((c) => c.environment === 'prod' && c.cloud === 'aws' && c.evidence.some((e) => e.endsWith(`/${newRdsId}`)));
     expect(db.map((c) => c.control)).toEqual(expect.arrayContaining(['DB-FROM-APP', 'ENC-REST', 'ENC-TRANSIT', 'BACKUP', 'HA-MULTIZONE', 'DR-REGION']));
     expect(renderMarkdown(r)).toContain(`\`prod-aws-primary/${newRdsId}\``);
@@ -154,7 +163,9 @@ describe('controls report', () => {
     const json = JSON.parse(renderJson(report));
     expect(Object.keys(json)).toEqual(['version', 'summary', 'columns', 'controls', 'matrix', 'stacks', 'environmentResults', 'acknowledgements']);
     expect(json.version).toBe(REPORT_VERSION);
-    expect(json.summary).toMatchObject({ result: 'pass', cells: { pass: 100, fail: 0, total: 144 } });
+    expect(json.summary).toMatchObject({ result: 'pass-with-unchecked', headline: HEADLINE, cells: CELLS });
+    expect(json.matrix.find((c: any) => c.control === 'NET-TIERS' && c.environment === 'prod' && c.cloud === 'cloudflare')).toMatchObject({ status: 'not-applicable', reason: expect.stringMatching(/no network/) });
+    expect(json.matrix.find((c: any) => c.control === 'ENV-SEPARATION' && c.environment === 'prod' && c.cloud === 'azure')).toMatchObject({ status: 'config-enforced', enforcedBy: expect.stringMatching(/subscription/) });
     expect(json.matrix).toHaveLength(144);
     expect(json.stacks.map((s: any) => s.name)).toEqual([...json.stacks.map((s: any) => s.name)].sort());
     expect(json.stacks.find((s: any) => s.name === 'prod-aws-primary')).toMatchObject({ region: 'eu-west-1', results: expect.arrayContaining([expect.objectContaining({ control: 'BASTION-SSH', status: 'pass' })]) });
@@ -211,7 +222,10 @@ describe('controls report', () => {
     expect(html).toMatch(/<line class="link link-traffic"[^>]*><title>prod-cloudflare → prod-aws-primary \(traffic\)<\/title>/);
     expect(html).toMatch(/<line class="link link-failover"[^>]*><title>prod-cloudflare → prod-aws-dr \(failover\)<\/title>/);
     expect(html).toContain('<select name="status">');
-    expect(summaryText(report)).toMatch(/^Result: PASS\. /);
+    expect(summaryText(report)).toMatch(/^Result: PASS with 12 unchecked cells: /);
+    expect(html).toContain('<p id="summary" class="summary result-pass-with-unchecked" data-result="pass-with-unchecked">');
+    expect(html).toMatch(/<td data-environment="prod" data-cloud="azure" data-status="unchecked" class="status-unchecked"[^>]*>\? unchecked<\/td>/);
+    expect(html).toContain('<span class="badge status-not-applicable">– n/a</span> <strong>prod Cloudflare</strong> <span class="muted">the Cloudflare stacks hold');
   });
 });
 
@@ -225,7 +239,7 @@ describe('controls report against a base (stateful replacements and removals)', 
 
   it('passes and says so when nothing stateful is replaced or removed', () => {
     const r = against(stacks);
-    expect(r.summary).toMatchObject({ result: 'pass', statefulChanges: { base: 'base', total: 0, unaccepted: 0 } });
+    expect(r.summary).toMatchObject({ result: 'pass-with-unchecked', statefulChanges: { base: 'base', total: 0, unaccepted: 0 } });
     expect(summaryText(r)).toMatch(/ Against base: no stateful resource replaced or removed\.$/);
     expect(renderMarkdown(r)).toContain('## Stateful resources replaced or removed against base\n\nNone: no database');
   });
@@ -238,7 +252,7 @@ describe('controls report against a base (stateful replacements and removals)', 
       ['prod-azure-primary', `azurerm_postgresql_flexible_server.${pgName}`, 'remove', `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`],
     ]);
     expect(renamedReport.summary.statefulChanges?.acceptancesFile).toBe('config/accepted-stateful-changes.json');
-    expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
+    expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 102 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
     const md = renderMarkdown(renamedReport);
     const section = md.split('\n## Stateful resources replaced or removed against base\n\n')[1].split('\n## Controls\n')[0];
     expect(section).toMatch(new RegExp(`^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to ${newRdsId} \\(construct id changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`, 'm'));
@@ -260,7 +274,7 @@ describe('controls report against a base (stateful replacements and removals)', 
       { stack: 'prod-azure-primary', resource: pg, reason: REASON },
       { stack: 'prod-aws-dr', resource: 'NotThere', reason: REASON },
     ]);
-    expect(accepted.summary).toMatchObject({ result: 'pass', statefulChanges: { total: 2, unaccepted: 0 } });
+    expect(accepted.summary).toMatchObject({ result: 'pass-with-unchecked', statefulChanges: { total: 2, unaccepted: 0 } });
     expect(summaryText(accepted)).toContain('Against base: 2 stateful resources replaced or removed, all accepted.');
     const md = renderMarkdown(accepted);
     expect(md).toContain(`(construct id changed) — ✅ accepted: ${REASON}. `);
@@ -290,11 +304,29 @@ describe('npm run report (scripts/report.ts)', () => {
     const first = script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', a]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^Result: PASS\. 100 pass \/ 0 fail .*\nWrote .*controls\.md, .*controls\.json, .*controls\.html\.\n$/);
+    expect(first.stdout).toBe(`Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); 0 acknowledged policy findings under 0 rules.\nWrote ${path.relative(ROOT, a)}/controls.md, ${path.relative(ROOT, a)}/controls.json, ${path.relative(ROOT, a)}/controls.html.\n`);
     expect(script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', b]).status).toBe(0);
     expect(Object.keys(files(a))).toEqual(['controls.html', 'controls.json', 'controls.md']);
     expect(files(b)).toEqual(files(a));
     expect(JSON.parse(files(a)['controls.json']).stacks.find((s: any) => s.name === 'staging-aws-dr').region).toBe('eu-central-1');
+  });
+
+  it('exits by the documented policy: --require checked fails on unchecked cells unless each is allowed, and on a stale allowance', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'report-policy-'));
+    const base = ['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', out, '--require', 'checked'];
+    const strict = script(base);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain(`report: exit 1: --require checked: 12 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
+    const allowances = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DETECT-THREATS:cloudflare', 'DATA-RESIDENCY:cloudflare', 'ENV-SEPARATION:cloudflare'];
+    const allowed = script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a])]);
+    expect(allowed.stdout).not.toContain('exit 1');
+    expect(allowed.status).toBe(0);
+    // The headline still names every unchecked cell: an allowance changes the exit code, not the verdict.
+    expect(allowed.stdout).toContain(`Result: ${HEADLINE}.`);
+    expect(JSON.parse(readFileSync(path.join(out, 'controls.json'), 'utf8')).summary.policy).toEqual({ require: 'checked', allowUnchecked: allowances, problems: [] });
+    const stale = script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:aws']);
+    expect(stale.status).toBe(1);
+    expect(stale.stdout).toContain('report: exit 1: --allow-unchecked BACKUP:aws matches no unchecked cell (the control is checked there now, or the name is wrong); remove it');
   });
 
   it('exits 1 when a control fails, naming it', () => {
@@ -340,7 +372,7 @@ describe('npm run report (scripts/report.ts)', () => {
     const failing = script([...args, '--accepted', empty]);
     expect(failing.stderr).toBe('');
     expect(failing.status).toBe(1);
-    expect(failing.stdout).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
+    expect(failing.stdout).toMatch(/^Result: FAIL\. 102 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
     expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(`- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to ${newRdsId} (construct id changed) — ❌ **not accepted**`);
     const acceptances = path.join(out, 'accepted.json');
     writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' }] }));
@@ -364,8 +396,13 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(() => parseArgs(['--base'])).toThrow(/--base needs a value, e.g. --base origin\/main/);
     expect(() => parseArgs(['--accepted', 'a.json'])).toThrow(/--accepted a\.json applies to a comparison with a base; add --base REF/);
     expect(() => parseArgs(['--base', 'main', '--base-cdk-out', 'x'])).toThrow(/--base main synthesizes the base itself; drop --base-cdk-out/);
-    expect(parseArgs([])).toEqual({ synth: false, help: false, cdkOut: 'cdk.out', cdktfOut: 'cdktf.out', out: 'reports' });
-    expect(parseArgs(['--synth', '--cdk-out', 'a', '--cdktf-out', 'b', '--out', 'c'])).toEqual({ synth: true, help: false, cdkOut: 'a', cdktfOut: 'b', out: 'c' });
+    expect(parseArgs([])).toEqual({ synth: false, help: false, cdkOut: 'cdk.out', cdktfOut: 'cdktf.out', out: 'reports', require: 'passing', allowUnchecked: [] });
+    expect(parseArgs(['--synth', '--cdk-out', 'a', '--cdktf-out', 'b', '--out', 'c'])).toEqual({ synth: true, help: false, cdkOut: 'a', cdktfOut: 'b', out: 'c', require: 'passing', allowUnchecked: [] });
+    expect(parseArgs(['--require', 'checked', '--allow-unchecked', 'ADMIN-MFA:azure'])).toMatchObject({ require: 'checked', allowUnchecked: [{ control: 'ADMIN-MFA', cloud: 'azure' }] });
+    expect(() => parseArgs(['--require', 'all'])).toThrow(/--require needs one of passing, checked \(received "all"\)/);
+    expect(() => parseArgs(['--require', 'checked', '--allow-unchecked', 'ADMIN-MFA'])).toThrow(/expected CONTROL:cloud, e\.g\. ADMIN-MFA:azure/);
+    expect(() => parseArgs(['--require', 'checked', '--allow-unchecked', 'NOPE:aws'])).toThrow(/NOPE is not a control of the catalogue/);
+    expect(() => parseArgs(['--allow-unchecked', 'ADMIN-MFA:azure'])).toThrow(/--allow-unchecked applies under --require checked/);
     expect(() => parseArgs(['--out'])).toThrow(UsageError);
     expect(() => parseArgs(['--cdk-out', '--synth'])).toThrow(/--cdk-out needs a directory, e.g. --cdk-out cdk.out/);
     expect(() => parseArgs(['extra'])).toThrow(/unknown argument "extra"/);
