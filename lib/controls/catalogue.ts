@@ -8,6 +8,7 @@ import { checkAdminMfa, checkSecrets } from './aws/identity';
 import { checkLogCentral, checkLogRetention } from './aws/logging';
 import { checkAppFromGateway, checkBastionSsh, checkDbFromApp, checkNetTiers } from './aws/network';
 import { checkOriginLock } from './aws/origin-lock';
+import { checkAwsResidency, checkAwsSeparation } from './aws/residency';
 import { checkBackup, checkStoragePrivate } from './aws/storage';
 import { checkWafManaged, checkWafRateCritical, checkWafRateGlobal, checkWafReputation } from './aws/waf';
 import * as azure from './azure';
@@ -290,32 +291,28 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Each environment pins its regions; DR stays in the same jurisdiction',
     sources: ['B9', 'B12'],
     checks: {},
+    deploymentChecks: { aws: checkAwsResidency, azure: azure.checkAzureResidency },
     coverage: {
-      aws: { verdict: 'config-enforced', rule: 'lib/config/schema.ts: aws.region and aws.drRegion must lie in the environment\'s residency (lib/config/jurisdictions.ts)', reason: 'the stacks deploy only to the configured regions' },
-      azure: { verdict: 'config-enforced', rule: 'lib/config/schema.ts: azure.location in the residency, azure.drLocation its region pair', reason: 'the stacks deploy only to the configured locations' },
       cloudflare: { verdict: 'unchecked', reason: 'requests are decrypted, inspected and cached in Cloudflare\'s data centre nearest the client, worldwide; Regional Services (Data Localization Suite, Enterprise) would keep that in the jurisdiction and is not configured' },
     },
     tests: {
-      aws: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-app.test.ts'],
-      azure: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts'],
+      aws: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-app.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
+      azure: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
     },
-    note: 'Checked at config level (regions and jurisdictions); a single template does not show its pairing.',
+    note: 'Attack: a replica, backup copy or data store in a region outside the jurisdiction (a third region), which no single stack shows. Checked on the synthesized output of all of an environment\'s stacks at once, against the residency of the config (or of the stack markers without one): AWS: each stack\'s region from the cloud assembly; every data store and data-handling compute in the residency; S3 replication destinations (by bucket), AWS Backup copy vaults, RDS backup replication and replica sources in the residency. Azure: every resource location in the residency, and the region pair of everything that geo-replicates (storage, PostgreSQL geo-backups, vaults, Key Vaults). A data store a construct marks as a residency exception (baseline:residency-exception, with its reason) is reported as an exception in the cell and the headline, never silently: today the CloudFront web ACL\'s request logs, which AWS keeps in us-east-1. Not followed: what a CloudFront distribution (global by design) serves; it serves the public static assets only (CDN-ASSETS). The config loader also rejects regions outside the residency before synthesis (lib/config/schema.ts).',
   },
   {
     id: 'ENV-SEPARATION',
     claim: 'Production and staging are separate stacks and accounts/subscriptions',
     sources: ['A9'],
     checks: {},
-    coverage: {
-      aws: { verdict: 'config-enforced', rule: 'lib/config/schema.ts: no two environments share an account in one region, and a production account belongs to one environment', reason: 'each environment\'s stacks deploy to its configured account' },
-      azure: { verdict: 'config-enforced', rule: 'lib/config/schema.ts: no two environments share a subscription', reason: 'each environment\'s stacks deploy to its configured subscription' },
-      cloudflare: { verdict: 'unchecked', reason: 'no check compares the environments\' Cloudflare accounts and zones' },
-    },
+    deploymentChecks: { aws: checkAwsSeparation, azure: azure.checkAzureSeparation, cloudflare: cloudflare.checkCloudflareSeparation },
     tests: {
-      aws: ['test/config/schema.test.ts', 'test/stacks/aws-policy.test.ts'],
-      azure: ['test/config/schema.test.ts', 'test/stacks/azure-stacks.test.ts'],
+      aws: ['test/config/schema.test.ts', 'test/stacks/aws-policy.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
+      azure: ['test/config/schema.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
+      cloudflare: ['test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
     },
-    note: 'Checked at config level (distinct accounts per environment); a single template cannot show separation.',
+    note: 'Attack: staging and production in one account, subscription or Cloudflare zone, so staging access (or a staging workload) reaches production. Checked across all environments\' synthesized stacks, grouped by their stack markers (never by names), with accounts from the cloud assembly (AWS), subscriptions from the azurerm provider blocks and account and zone ids from the Cloudflare resources: a production environment shares its account, subscription or Cloudflare account with none; no two environments share an AWS account in one region, an Azure subscription or a Cloudflare zone. An environment whose production flag is unknown is taken as production. The config loader rejects the same before synthesis (lib/config/schema.ts).',
   },
   {
     id: 'CDN-ASSETS',

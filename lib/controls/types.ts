@@ -50,6 +50,12 @@ export interface CheckResult {
   readonly status: 'pass' | 'fail' | 'not-applicable' | 'unchecked';
   /** Why the check could not judge (`unchecked` only). */
   readonly reason?: string;
+  /**
+   * Shortfalls the code declares on purpose, each with the reason its marker gives (e.g. a log
+   * store AWS requires in us-east-1, outside the residency): they do not fail the check, and
+   * every report shows them in the cell and in its headline, so a PASS never hides them.
+   */
+  readonly exceptions?: readonly Finding[];
   /** Every shortfall found; empty unless `status` is `fail`. */
   readonly findings: readonly Finding[];
   /** Logical ids of the resources that carry the control (and were found compliant). */
@@ -158,6 +164,8 @@ export interface DeployedStack {
   readonly account?: string;
   /** AWS region of the stack (from the cloud assembly), when it is pinned. */
   readonly region?: string;
+  /** Whether the stack carries a stack marker: without one its environment is its own name, a guess no check relies on. */
+  readonly marked: boolean;
   /** The template (CloudFormation) or Terraform JSON. */
   readonly template: any;
 }

@@ -46,6 +46,11 @@ export interface MatrixCell {
   readonly reason?: string;
   /** The config loader rule that enforces the claim (`config-enforced` only). */
   readonly enforcedBy?: string;
+  /**
+   * Shortfalls the code declares on purpose (a marker with its reason), with the stack: they do not
+   * fail the cell, and every report shows them beside it and in the headline.
+   */
+  readonly exceptions?: readonly (Finding & { readonly stack: string })[];
 }
 
 /** The results of one stack's checks. */
@@ -159,7 +164,7 @@ export function deploymentOf(stacks: readonly SynthesizedStack[], configFor: (en
     environments[environment] = { ...(production !== undefined ? { production } : {}), ...(residency !== undefined ? { residency } : {}) };
   }
   return {
-    stacks: stacks.map((s) => ({ name: s.name, cloud: s.cloud, environment: s.environment, role: s.role, template: s.template, ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) })),
+    stacks: [...stacks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((s) => ({ name: s.name, cloud: s.cloud, environment: s.environment, role: s.role, template: s.template, marked: s.marker !== undefined, ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) })),
     environments,
   };
 }
@@ -265,6 +270,7 @@ export function evaluate(stacks: readonly SynthesizedStack[], configFor: (enviro
           : unchecked.length > 0 || all.length === 0 || missing ? 'unchecked'
           : all.some((x) => x.r.status === 'pass') ? 'pass'
           : 'not-applicable';
+        const exceptions = all.flatMap((x) => (x.r.exceptions ?? []).map((f) => ({ ...f, stack: x.stack })));
         const reasons = [
           ...unchecked.map((x) => `${x.stack}: ${x.r.reason ?? 'the check could not judge'}`),
           ...(missing ? [`its check reads an environment's ${cloud} stacks together and needs the environment's primary stack (a stack marked role "primary")`] : []),
@@ -275,6 +281,7 @@ export function evaluate(stacks: readonly SynthesizedStack[], configFor: (enviro
           evidence: all.flatMap((x) => x.r.evidence.map((id) => (id.includes('/') && x.stack.includes(' ') ? id : `${x.stack}/${id}`))),
           findings: all.flatMap((x) => x.r.findings.map((f) => ({ ...f, stack: x.stack }))),
           ...(status === 'unchecked' && reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
+          ...(exceptions.length > 0 ? { exceptions } : {}),
         });
       }
     }

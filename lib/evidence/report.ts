@@ -6,7 +6,7 @@
 import { CONTROLS, STACK_CONTROL_TESTS } from '../controls/catalogue';
 import type { Cloud, Control, ControlId, Finding } from '../controls/types';
 import type { Acknowledgement } from './acknowledgements';
-import { CELL_STATUSES, CLOUDS, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
+import { CELL_STATUSES, CLOUDS, hasCheck, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
 import { renderTopologySvg } from './report-topology';
 import type { Acceptance, StatefulChange } from './stateful-changes';
 import type { SynthesizedStack } from './synth-output';
@@ -203,9 +203,10 @@ export function buildReport(input: ReportInput): ControlsReport {
       stacks: sortedUnique(c.stacks),
       ...(c.reason !== undefined ? { reason: c.reason } : {}),
       ...(c.enforcedBy !== undefined ? { enforcedBy: c.enforcedBy } : {}),
+      ...(c.exceptions?.length ? { exceptions: [...c.exceptions].sort((a, b) => compare(findingKey(a), findingKey(b))) } : {}),
     }));
   const controls: ReportControl[] = catalogue.map((c) => {
-    const checkedOn = CLOUDS.filter((cloud) => c.checks[cloud] || c.environmentChecks?.[cloud]);
+    const checkedOn = CLOUDS.filter((cloud) => hasCheck(c, cloud));
     const tests: Partial<Record<Cloud, readonly string[]>> = {};
     for (const cloud of clouds) {
       const files = [...(c.tests?.[cloud] ?? []), ...(checkedOn.includes(cloud) ? (stackTests[cloud] ?? []) : [])];
@@ -352,6 +353,11 @@ function cellExplanation(cell: ReportCell): string {
   return '';
 }
 
+/** `<stack>/<resource>`; a check across an environment's stacks names the stack in the resource already. */
+function located(f: { readonly stack: string; readonly resource: string }): string {
+  return f.resource.includes('/') && f.stack.includes(' ') ? f.resource : `${f.stack}/${f.resource}`;
+}
+
 function cellOf(report: ControlsReport, control: ControlId, col: ReportColumn): ReportCell | undefined {
   return report.matrix.find((c) => c.control === control && c.environment === col.environment && c.cloud === col.cloud);
 }
@@ -407,6 +413,10 @@ function markdownCell(cell: ReportCell): string[] {
     ? `${count(cell.evidence.length, 'resource')} carry it: ${cell.evidence.slice(0, EVIDENCE_SHOWN).map(code).join(', ')}${more(cell.evidence.length, EVIDENCE_SHOWN, 'resources')}`
     : cell.status === 'not-applicable' && !cell.reason ? `nothing it concerns in ${list(cell.stacks.map(code))}` : escapeMarkdown(cellExplanation(cell));
   const lines = [`${head}${evidence ? `: ${evidence}` : ''}`];
+  if (cell.exceptions?.length) {
+    lines.push(`  - ${count(cell.exceptions.length, 'declared exception')} (not failing, by a marker in the code):`);
+    for (const e of cell.exceptions) lines.push(`    - ${code(located(e))}: ${escapeMarkdown(e.message)}`);
+  }
   if (cell.findings.length > 0) {
     lines.push(`  - ${count(cell.findings.length, 'finding')}:`);
     for (const f of cell.findings.slice(0, FINDINGS_SHOWN)) lines.push(`    - ${code(`${f.stack}/${f.resource}`)}: ${escapeMarkdown(f.message)}`);
@@ -544,7 +554,7 @@ article.control h3 { margin-bottom: .2rem; }
 .cells > li { margin: .4rem 0; }
 .badge { display: inline-block; min-width: 6.5rem; font-weight: 600; }
 .badge.status-pass { color: var(--pass); } .badge.status-fail { color: var(--fail); } .badge.status-not-applicable { color: var(--na); } .badge.status-config-enforced { color: var(--pass); } .badge.status-unchecked { color: var(--nc); }
-.findings li { color: var(--fail); }
+.findings li { color: var(--fail); } .exceptions li { color: var(--nc); }
 .muted { color: #59636e; }
 details > summary { cursor: pointer; }
 table.acks td, table.acks th { border: 1px solid var(--line); padding: .2rem .4rem; text-align: left; vertical-align: top; font-size: 12px; }
@@ -637,6 +647,10 @@ function htmlCellItem(cell: ReportCell): string {
     if (rest.length > 0) parts.push(` <details><summary>and ${rest.length} more</summary>${rest.map((e) => `<code>${escapeHtml(e)}</code>`).join(', ')}</details>`);
   } else if (cell.status !== 'pass' && cell.status !== 'fail') {
     parts.push(` <span class="muted">${escapeHtml(cellExplanation(cell))}</span>`);
+  }
+  if (cell.exceptions?.length) {
+    const items = cell.exceptions.map((e) => `<li><code>${escapeHtml(located(e))}</code>: ${escapeHtml(e.message)}</li>`);
+    parts.push(` <span class="muted">${escapeHtml(count(cell.exceptions.length, 'declared exception'))} (not failing, by a marker in the code):</span><ul class="exceptions">${items.join('')}</ul>`);
   }
   if (cell.findings.length > 0) {
     const items = cell.findings.slice(0, FINDINGS_SHOWN).map((f) => `<li><code>${escapeHtml(`${f.stack}/${f.resource}`)}</code>: ${escapeHtml(f.message)}</li>`);

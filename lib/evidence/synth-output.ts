@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { stackMarkerOf, type StackMarker } from '../controls/markers';
 import type { Cloud } from '../controls/types';
 
-/** What a stack does in its environment, from the reference stacks' naming (`<env>-<cloud>-<role>`). */
+/** What a stack does in its environment, from its stack marker (lib/controls/markers.ts). */
 export type StackRole = 'primary' | 'dr' | 'dr-database' | 'edge' | 'other';
 
 /** One synthesized stack. */
@@ -15,9 +15,9 @@ export interface SynthesizedStack {
   readonly name: string;
   /** The cloud its resources belong to. */
   readonly cloud: Cloud;
-  /** The environment, from the name (`prod` of `prod-aws-primary`), or the name itself. */
+  /** The environment its stack marker names, or, without a marker, the stack's name itself. */
   readonly environment: string;
-  /** The role within the environment. */
+  /** The role its stack marker names; `other` without a marker. */
   readonly role: StackRole;
   /** The template (CloudFormation) or Terraform JSON. */
   readonly template: any;
@@ -25,7 +25,8 @@ export interface SynthesizedStack {
   readonly file: string;
   /**
    * The account the stack deploys to: the AWS account of the cloud assembly's environment, the
-   * Azure `subscription_id` of the azurerm provider block.
+   * Azure `subscription_id` of the azurerm provider block, the Cloudflare account ids its
+   * resources name.
    * @default - not named in the output (environment-agnostic)
    */
   readonly account?: string;
@@ -35,25 +36,16 @@ export interface SynthesizedStack {
   readonly marker?: StackMarker;
 }
 
-const NAMING = /^(?<env>[a-z0-9][a-z0-9-]*?)-(?<cloud>aws|azure|cloudflare)(?:-(?<role>primary|dr-database|dr|edge))?$/;
-
-/** Environment and role of a stack name that follows the reference naming, else the name itself. */
-export function classifyStackName(name: string): { environment: string; role: StackRole; cloud?: Cloud } {
-  const m = NAMING.exec(name);
-  if (!m?.groups) return { environment: name, role: 'other' };
-  const cloud = m.groups.cloud as Cloud;
-  const role = (m.groups.role as StackRole | undefined) ?? (cloud === 'cloudflare' ? 'edge' : 'other');
-  return { environment: m.groups.env, role, cloud };
-}
-
 /**
- * Environment and role of a stack: from its stack marker (lib/controls/markers.ts) when it carries
- * one, else from the reference naming `<env>-<cloud>[-<role>]`.
+ * Environment and role of a stack, from its stack marker (lib/controls/markers.ts). A stack is
+ * never classified by its name: a stack named `prod-aws-dr` is not prod's DR stack unless it says
+ * so. Without a marker it is its own environment, role `other` (environment-wide and
+ * cross-environment checks then leave their cells unchecked, saying why).
  */
-export function classifyStack(name: string, template: any): { environment: string; role: StackRole; cloud?: Cloud; marker?: StackMarker } {
+export function classifyStack(name: string, template: any): { environment: string; role: StackRole; marker?: StackMarker } {
   const marker = stackMarkerOf(template);
   if (marker) return { environment: marker.environment, role: marker.role, marker };
-  return classifyStackName(name);
+  return { environment: name, role: 'other' };
 }
 
 /**
@@ -143,7 +135,7 @@ function readTerraformStacks(dir: string, manifest: any): SynthesizedStack[] {
     if (!existsSync(file)) continue;
     const template = JSON.parse(readFileSync(file, 'utf8'));
     const named = classifyStack(name, template);
-    const cloud = terraformCloud(template) ?? named.cloud;
+    const cloud = terraformCloud(template);
     if (!cloud) continue;
     const account = terraformAccount(template, cloud);
     out.push({ name, cloud, environment: named.environment, role: named.role, template, file, ...(account ? { account } : {}), ...(named.marker ? { marker: named.marker } : {}) });

@@ -5,7 +5,9 @@
 // `config-enforced` (the loader rejects every config that breaks the claim); `not-applicable`
 // cells make no claim. The headline is PASS only when no cell fails and none is unchecked;
 // otherwise it names every unchecked cell ("PASS with 2 unchecked cells: ADMIN-MFA on Azure
-// (prod, staging)") or says FAIL. The exit code follows the requirement the caller chose:
+// (prod, staging)") or says FAIL. Shortfalls the code declares on purpose (a marker with its
+// reason, e.g. a log store AWS requires outside the residency) do not fail a cell, and the
+// headline names them too ("...; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)"). The exit code follows the requirement the caller chose:
 //   --require passing (the default): 1 when a cell fails;
 //   --require checked (CI): 1 also when a cell is unchecked, except the cells named by
 //     --allow-unchecked CONTROL:cloud, each of which must still match an unchecked cell (an
@@ -46,6 +48,8 @@ export interface Verdict {
   readonly headline: string;
   readonly failing: readonly MatrixCell[];
   readonly unchecked: readonly MatrixCell[];
+  /** Cells that pass only because the code declares a shortfall on purpose (shown in the headline). */
+  readonly withExceptions: readonly MatrixCell[];
   /** The requirement applied. */
   readonly require: Requirement;
   /** Why the exit code is 1: failing cells, unchecked cells not allowed, stale allowances. Empty: exit 0. */
@@ -88,13 +92,17 @@ export function verdictOf(matrix: readonly MatrixCell[], policy: ExitPolicy = {}
   const require = policy.require ?? 'passing';
   const failing = matrix.filter((c) => c.status === 'fail');
   const unchecked = matrix.filter((c) => c.status === 'unchecked');
+  const withExceptions = matrix.filter((c) => c.status !== 'fail' && (c.exceptions?.length ?? 0) > 0);
   const result: HeadlineResult = failing.length > 0 ? 'fail' : unchecked.length > 0 ? 'pass-with-unchecked' : 'pass';
+  const declared = withExceptions.length > 0 ? `${plural(withExceptions.reduce((n, c) => n + (c.exceptions?.length ?? 0), 0), 'declared exception')} in ${describeCells(withExceptions)}` : '';
   const headline =
     result === 'fail'
-      ? `FAIL: ${plural(failing.length, 'failing cell')}: ${describeCells(failing)}${unchecked.length > 0 ? `; ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}` : ''}`
+      ? `FAIL: ${plural(failing.length, 'failing cell')}: ${describeCells(failing)}${unchecked.length > 0 ? `; ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}` : ''}${declared ? `; ${declared}` : ''}`
       : result === 'pass-with-unchecked'
-        ? `PASS with ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}`
-        : 'PASS';
+        ? `PASS with ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}${declared ? `; ${declared}` : ''}`
+        : declared
+          ? `PASS with ${declared}`
+          : 'PASS';
   const problems: string[] = [];
   if (failing.length > 0) problems.push(`${plural(failing.length, 'cell')} fail: ${describeCells(failing)}`);
   if (require === 'checked') {
@@ -108,5 +116,5 @@ export function verdictOf(matrix: readonly MatrixCell[], policy: ExitPolicy = {}
       }
     }
   }
-  return { result, headline, failing, unchecked, require, problems, exitCode: problems.length > 0 ? 1 : 0 };
+  return { result, headline, failing, unchecked, withExceptions, require, problems, exitCode: problems.length > 0 ? 1 : 0 };
 }

@@ -9,3 +9,4 @@ export * from './secrets';
 export * from './waf';
 export * from './zone';
 export * from './transit';
+export * from './separation';
