@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 import { acknowledge, guardRule, nagRule } from './acknowledge';
+import { ROLE_MARKER } from '../controls/markers';
 
 /** One person allowed to log in to the bastion. */
 export interface BastionUser {
@@ -159,6 +160,10 @@ export class Bastion extends Construct {
     this.instance.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
     // Repeated on the instance, where instance-level settings win and every pack looks first.
     this.instance.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' };
+    // The marker the checks recognise a bastion by (NET-TIERS lets it have a public address,
+    // BASTION-SSH checks it strictly): template metadata, which config tags cannot forge and a
+    // name cannot imply.
+    this.instance.instance.addMetadata(ROLE_MARKER, 'bastion');
   }
 
   /** Lets the bastion open SSH connections to the given tier (which must admit it too). */
