@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
-import { acknowledgements } from '../lib/evidence/acknowledgements';
+import { auditAcknowledgements, readAssemblyAcknowledgements } from '../lib/evidence/acknowledgement-audit';
 import { evaluate } from '../lib/evidence/evaluate';
 import { diffStacks } from '../lib/evidence/diff-report';
 import { CONTROLS } from '../lib/controls/catalogue';
@@ -302,7 +302,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const report = buildReport({
     evaluation,
     ...(comparison ? { statefulChanges: comparison } : {}),
-    acknowledgements: acknowledgements(stacks),
+    acknowledgementAudit: auditAcknowledgements(readAssemblyAcknowledgements(cdkOut)),
     topology: stackTopology(stacks, awsRegions(cdkOut)),
     inputs: { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile) },
     policy: { require: args.require, allowUnchecked: args.allowUnchecked },

@@ -126,7 +126,6 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resourceTypes: ['AWS::AutoScaling::AutoScalingGroup'],
     claim: { protects: ['ENC-REST'] },
     appliedIn: ['lib/aws/app-tier.ts'],
-    verifiedBy: 'test/stacks/aws-policy.test.ts (a rule that throws is reported as an error, not in the validation report\'s suppressed findings: without the decision the gated synth fails)',
   },
   {
     id: 'pinned-availability-zones',
@@ -373,7 +372,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     rules: [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')],
     resources: 'The data and assets buckets and their DR replicas',
     resourceTypes: ['AWS::S3::Bucket'],
-    claim: { protects: ['BACKUP'], conflictsWith: ['LOG-RETENTION'] },
+    claim: { protects: ['BACKUP', 'STORAGE-PRIVATE'] },
     appliedIn: ['stacks/aws-acknowledgements.ts', 'lib/aws/bucket-replication.ts'],
   },
   {

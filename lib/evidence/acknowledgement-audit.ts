@@ -61,6 +61,8 @@ export interface DecisionUse {
   readonly resources: string;
   readonly claim: AcknowledgementEntry['claim'];
   readonly appliedBy: 'baseline' | 'aws-cdk-lib';
+  /** The test proving a construct warning's placement (which the validation report does not list). */
+  readonly verifiedBy?: string;
   /** Where it was applied (construct paths). */
   readonly placements: readonly string[];
   /** Rule ids that suppressed at least one finding. */
@@ -178,7 +180,6 @@ export function auditAcknowledgements(data: AssemblyAcknowledgements, register: 
     const library = entry.appliedBy === 'aws-cdk-lib';
     if (placements.length === 0) {
       if (!library && !entry.appliesWhen && data.validated) problems.push({ kind: 'unused', decision: entry.id, message: `decision ${entry.id} is applied nowhere in this synth and names no condition (appliesWhen); remove it, or say when it applies` });
-      if (entry.appliesWhen || library) continue;
     }
     const found = placements.flatMap((p) => suppressed(p.path, p.rule));
     if (!library && data.validated) {
@@ -212,6 +213,7 @@ export function auditAcknowledgements(data: AssemblyAcknowledgements, register: 
       resources: entry.resources,
       claim: entry.claim,
       appliedBy: entry.appliedBy ?? 'baseline',
+      ...(entry.verifiedBy ? { verifiedBy: entry.verifiedBy } : {}),
       placements: [...new Set(placements.map((p) => p.path))].sort(),
       rules: [...new Set(found.map((f) => f.rule))].sort(),
       findingResources: [...new Set(found.map((f) => f.resource))].sort(),

@@ -5,7 +5,7 @@
 // reports shows only real changes.
 import { CONTROLS, STACK_CONTROL_TESTS } from '../controls/catalogue';
 import type { Cloud, Control, ControlId, Finding } from '../controls/types';
-import type { Acknowledgement } from './acknowledgements';
+import type { AckProblem, AcknowledgementAudit, DecisionUse } from './acknowledgement-audit';
 import { CELL_STATUSES, CLOUDS, hasCheck, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
 import { renderTopologySvg } from './report-topology';
 import type { Acceptance, StatefulChange } from './stateful-changes';
@@ -51,7 +51,12 @@ export type Topology = Readonly<Record<string, StackFacts>>;
 /** What the report is rendered from. */
 export interface ReportInput {
   readonly evaluation: Evaluation;
-  readonly acknowledgements: readonly Acknowledgement[];
+  /**
+   * The audit of the AWS cloud assembly's acknowledged policy findings against the register
+   * (lib/evidence/acknowledgement-audit.ts); its problems fail the report.
+   * @default - none: no AWS assembly, or it was not audited
+   */
+  readonly acknowledgementAudit?: AcknowledgementAudit;
   /** @default CONTROLS (the catalogue) */
   readonly controls?: readonly Control[];
   /** Tests that run every check of a cloud on the real stacks. @default STACK_CONTROL_TESTS */
@@ -133,9 +138,12 @@ export interface ReportSummary {
   readonly environments: readonly string[];
   readonly clouds: readonly Cloud[];
   readonly stacks: number;
-  readonly acknowledgements: number;
-  /** Distinct rules among the acknowledgements. */
-  readonly acknowledgedRules: number;
+  /** Policy findings the gates reported and the register's decisions acknowledged (one per rule and resource, never the stamps). */
+  readonly acknowledgedFindings: number;
+  /** Decisions of the register applied in the assembly. */
+  readonly acknowledgementDecisions: number;
+  /** Whether the AWS assembly held a validation report (synthesized with the policy gates). */
+  readonly acknowledgementsAudited: boolean;
   /** Stateful replacements and removals against the base, when compared with one. */
   readonly statefulChanges?: { readonly base: string; readonly total: number; readonly unaccepted: number; readonly acceptancesFile: string };
   /** Every failing cell, in matrix order. */
@@ -161,7 +169,21 @@ export interface ControlsReport {
   /** The comparison with a base, when the report was asked for one. */
   readonly statefulChanges?: StatefulComparison;
   /** Sorted by stack, resource and rule. */
-  readonly acknowledgements: readonly Acknowledgement[];
+  readonly acknowledgements: ReportAcknowledgements;
+}
+
+/** The acknowledged policy findings, by decision of the register. */
+export interface ReportAcknowledgements {
+  /** False when the assembly has no validation report (synthesized without the policy gates). */
+  readonly audited: boolean;
+  /** Distinct acknowledged findings (rule and resource). */
+  readonly findings: number;
+  /** The decisions applied, register order. */
+  readonly decisions: readonly DecisionUse[];
+  /** Register decisions not applied in this synth (conditional ones), by id. */
+  readonly notApplied: readonly string[];
+  /** What the audit found wrong (each fails the report). */
+  readonly problems: readonly AckProblem[];
 }
 
 function compare(a: string, b: string): number {
@@ -224,8 +246,19 @@ export function buildReport(input: ReportInput): ControlsReport {
   const verdict = verdictOf(matrix, input.policy);
   const result: HeadlineResult = verdict.result === 'fail' || unaccepted > 0 ? 'fail' : verdict.result;
   const headline = result === 'fail' ? 'FAIL' : verdict.headline;
-  const problems = [...verdict.problems, ...(unaccepted > 0 ? [`${unaccepted} stateful change${unaccepted === 1 ? '' : 's'} not accepted`] : [])];
-  const acks = [...input.acknowledgements].sort((a, b) => compare(`${a.stack}\u0000${a.resource}\u0000${a.rule}`, `${b.stack}\u0000${b.resource}\u0000${b.rule}`));
+  const audit = input.acknowledgementAudit;
+  const acks: ReportAcknowledgements = {
+    audited: audit?.validated ?? false,
+    findings: audit?.findings ?? 0,
+    decisions: (audit?.decisions ?? []).filter((d) => d.placements.length > 0),
+    notApplied: (audit?.decisions ?? []).filter((d) => d.placements.length === 0).map((d) => d.id),
+    problems: audit?.problems ?? [],
+  };
+  const problems = [
+    ...verdict.problems,
+    ...(unaccepted > 0 ? [`${unaccepted} stateful change${unaccepted === 1 ? '' : 's'} not accepted`] : []),
+    ...acks.problems.map((p) => `acknowledgement audit: ${p.message}`),
+  ];
   return {
     version: REPORT_VERSION,
     ...(input.generatedAt ? { generatedAt: input.generatedAt } : {}),
@@ -240,8 +273,9 @@ export function buildReport(input: ReportInput): ControlsReport {
       environments: [...evaluation.environments],
       clouds,
       stacks: stacks.length,
-      acknowledgements: acks.length,
-      acknowledgedRules: new Set(acks.map((a) => a.rule)).size,
+      acknowledgedFindings: acks.findings,
+      acknowledgementDecisions: acks.decisions.length,
+      acknowledgementsAudited: acks.audited,
       ...(stateful ? { statefulChanges: { base: stateful.base, total: stateful.changes.length, unaccepted, acceptancesFile: stateful.acceptancesFile ?? DEFAULT_ACCEPTANCES_FILE } } : {}),
       failing,
     },
@@ -306,7 +340,9 @@ export function summaryText(report: ControlsReport): string {
   const s = report.summary;
   const counts = STATUSES.map((st) => `${s.cells[st]} ${STATUS_WORDS[st]}`).join(' / ');
   const scope = `${count(s.cells.total, 'cell')}: ${count(s.controls, 'control')} in ${list(s.environments)} on ${list(s.clouds.map((c) => CLOUD_LABEL[c]))}, from ${count(s.stacks, 'stack')}`;
-  const acks = `${count(s.acknowledgements, 'acknowledged policy finding')} under ${count(s.acknowledgedRules, 'rule')}`;
+  const acks = s.acknowledgementsAudited
+    ? `${count(s.acknowledgedFindings, 'acknowledged policy finding')} under ${count(s.acknowledgementDecisions, 'decision')} of the register`
+    : 'no policy-gate report in the AWS assembly (synthesized without the gates), so no acknowledged finding is listed';
   const failing = s.failing.length > 0 ? ` Failing: ${s.failing.map((f) => `${f.control} (${columnLabel(f)}, ${count(f.findings, 'finding')})`).join(', ')}.` : '';
   const unchecked = s.result === 'fail' && s.unchecked.length > 0 ? ` Unchecked: ${describeCells(s.unchecked as MatrixCell[])}.` : '';
   return `Result: ${s.headline}. ${counts} (${scope}); ${acks}.${failing}${unchecked}${statefulText(s)}`;
@@ -331,16 +367,12 @@ function statefulParts(c: StatefulChange): { what: string; why: string } {
   return { what: `${STATEFUL_VERB[c.action]}${forced}${renamed}`, why: c.consequence ?? '' };
 }
 
-/** Rule id -> reason -> acknowledgements, both levels sorted. */
-function groupAcknowledgements(acks: readonly Acknowledgement[]): [string, [string, Acknowledgement[]][]][] {
-  const byRule = new Map<string, Map<string, Acknowledgement[]>>();
-  for (const a of acks) {
-    const byReason = byRule.get(a.rule) ?? new Map<string, Acknowledgement[]>();
-    byRule.set(a.rule, byReason);
-    byReason.set(a.reason, [...(byReason.get(a.reason) ?? []), a]);
-  }
-  return [...byRule.entries()].sort(([a], [b]) => compare(a, b)).map(([rule, byReason]) => [rule, [...byReason.entries()].sort(([a], [b]) => compare(a, b))]);
+/** The claim of a decision in words: `protects DB-FROM-APP; conflicts with LOG-RETENTION`. */
+function claimText(d: DecisionUse): string {
+  return [d.claim.protects?.length ? `protects ${d.claim.protects.join(', ')}` : '', d.claim.conflictsWith?.length ? `conflicts with ${d.claim.conflictsWith.join(', ')}` : ''].filter(Boolean).join('; ');
 }
+
+const ACK_INTRO = 'Each decision of the register (lib/aws/acknowledgement-register.ts) is applied in code on the resource that carries the finding; counted from the policy gates\' validation report (cdk.out/validation-report.json): one finding per rule and resource, never the metadata stamps cdk-nag copies onto templates.';
 
 /**
  * What a cell that no check proved means, in one sentence: why it is not applicable, which loader
@@ -491,19 +523,23 @@ export function renderMarkdown(report: ControlsReport): string {
   }
 
   out.push('## Acknowledged policy findings', '');
-  if (report.acknowledgements.length === 0) {
-    out.push('None: the synthesized CloudFormation templates carry no acknowledged cdk-nag or Control Tower finding (an assembly synthesized without the policy gates carries none).', '');
+  const acks = report.acknowledgements;
+  if (!acks.audited) {
+    out.push('None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; `npm run synth` writes one).', '');
   } else {
-    out.push(`${count(report.acknowledgements.length, 'finding')} under ${count(report.summary.acknowledgedRules, 'rule')} ${report.acknowledgements.length === 1 ? 'is' : 'are'} acknowledged in code (lib/aws/acknowledge.ts) with the reason below, which the templates carry in their metadata. Grouped by rule, then by reason.`, '');
-    for (const [rule, byReason] of groupAcknowledgements(report.acknowledgements)) {
-      const n = byReason.reduce((sum, [, acks]) => sum + acks.length, 0);
-      out.push(`### ${code(rule)} (${n})`, '');
-      for (const [reason, acks] of byReason) {
-        out.push(`Reason: ${escapeMarkdown(reason)}`, '');
-        for (const a of acks) out.push(`- ${code(`${a.stack}/${a.resource}`)}${a.path ? ` at ${code(a.path)}` : ''}`);
-        out.push('');
-      }
+    out.push(`${count(acks.findings, 'finding')} under ${count(acks.decisions.length, 'decision')}. ${ACK_INTRO}`, '');
+    out.push('| Decision | Claim | Rules | Resources | Findings | Reason |', '|---|---|--:|--:|--:|---|');
+    for (const d of acks.decisions) {
+      const counts = d.findings === 0 && d.verifiedBy ? `– | ${d.placements.length} placement${d.placements.length === 1 ? '' : 's'} | – (a construct warning, proved by ${escapeMarkdown(d.verifiedBy.split(' ')[0])})` : `${d.rules.length} | ${d.findingResources.length} | ${d.findings}`;
+      out.push(`| \`${d.id}\`${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''} | ${escapeMarkdown(claimText(d))} | ${counts} | ${escapeMarkdown(d.reason)} |`);
     }
+    out.push('');
+    if (acks.notApplied.length > 0) out.push(`Not applied in this synth (conditional): ${acks.notApplied.map(code).join(', ')}.`, '');
+  }
+  if (acks.problems.length > 0) {
+    out.push(`### ❌ ${count(acks.problems.length, 'acknowledgement problem')}`, '');
+    for (const p of acks.problems) out.push(`- ${p.kind}: ${escapeMarkdown(p.message)}`);
+    out.push('');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -749,23 +785,20 @@ export function renderHtml(report: ControlsReport): string {
 
   // Acknowledgements.
   h.push('<section id="acknowledgements">', '<h2>Acknowledged policy findings</h2>');
-  if (report.acknowledgements.length === 0) {
-    h.push('<p>None: the synthesized CloudFormation templates carry no acknowledged cdk-nag or Control Tower finding (an assembly synthesized without the policy gates carries none).</p>');
+  const acks = report.acknowledgements;
+  if (!acks.audited) {
+    h.push('<p>None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; <code>npm run synth</code> writes one).</p>');
   } else {
-    h.push(`<p>${escapeHtml(`${count(report.acknowledgements.length, 'finding')} under ${count(s.acknowledgedRules, 'rule')} ${report.acknowledgements.length === 1 ? 'is' : 'are'} acknowledged in code (lib/aws/acknowledge.ts) with the reason shown, which the templates carry in their metadata.`)}</p>`);
-    for (const [rule, byReason] of groupAcknowledgements(report.acknowledgements)) {
-      const n = byReason.reduce((sum, [, acks]) => sum + acks.length, 0);
-      h.push(`<details class="ack" data-rule="${escapeHtml(rule)}"><summary><code>${escapeHtml(rule)}</code> (${n})</summary>`);
-      h.push('<table class="acks"><thead><tr><th>Reason</th><th>Stack</th><th>Resource</th><th>Path</th></tr></thead><tbody>');
-      for (const [reason, acks] of byReason) {
-        acks.forEach((a, i) => {
-          const reasonCell = i === 0 ? `<td rowspan="${acks.length}">${escapeHtml(reason)}</td>` : '';
-          h.push(`<tr>${reasonCell}<td>${escapeHtml(a.stack)}</td><td><code>${escapeHtml(a.resource)}</code></td><td><code>${escapeHtml(a.path ?? '')}</code></td></tr>`);
-        });
-      }
-      h.push('</tbody></table></details>');
+    h.push(`<p>${escapeHtml(`${count(acks.findings, 'finding')} under ${count(acks.decisions.length, 'decision')}. ${ACK_INTRO}`)}</p>`);
+    h.push('<table class="acks"><thead><tr><th>Decision</th><th>Claim</th><th>Rules</th><th>Resources</th><th>Findings</th><th>Reason</th></tr></thead><tbody>');
+    for (const d of acks.decisions) {
+      const resources = `<details><summary>${d.findingResources.length}</summary>${d.findingResources.map((r) => `<code>${escapeHtml(r)}</code>`).join('<br>')}</details>`;
+      h.push(`<tr data-decision="${escapeHtml(d.id)}"><td><code>${escapeHtml(d.id)}</code>${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''}</td><td>${escapeHtml(claimText(d))}</td><td title="${escapeHtml(d.rules.join(' '))}">${d.rules.length}</td><td>${resources}</td><td>${d.findings}</td><td>${escapeHtml(d.reason)}</td></tr>`);
     }
+    h.push('</tbody></table>');
+    if (acks.notApplied.length > 0) h.push(`<p class="muted">Not applied in this synth (conditional): ${acks.notApplied.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}.</p>`);
   }
+  if (acks.problems.length > 0) h.push(`<ul class="findings">${acks.problems.map((p) => `<li>${escapeHtml(`${p.kind}: ${p.message}`)}</li>`).join('')}</ul>`);
   h.push('</section>');
   h.push(`<script>${SCRIPT}</script>`, '</body>', '</html>');
   return `${h.join('\n')}\n`;

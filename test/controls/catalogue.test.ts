@@ -65,9 +65,11 @@ describe('control catalogue', () => {
     expect(expected.filter((id) => !cited.has(id))).toEqual([]);
   });
 
-  it('has an AWS check for every control except the config-level ones, which explain why', () => {
+  it('checks every control on the AWS output: per template, or across stacks where a template cannot show it (with a note saying why)', () => {
     const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
     expect(withoutAws).toEqual(['DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
+    expect(control('DR-REGION').environmentChecks?.aws).toBeDefined();
+    for (const id of ['DATA-RESIDENCY', 'ENV-SEPARATION'] as const) expect(control(id).deploymentChecks?.aws).toBeDefined();
     for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
   });
 
@@ -110,7 +112,7 @@ describe('control catalogue', () => {
   it('names at least one proving test for every cloud a control is checked on', () => {
     const untested = CONTROLS.flatMap((c) =>
       (['aws', 'azure', 'cloudflare'] as const)
-        .filter((cloud) => (c.checks[cloud] || c.environmentChecks?.[cloud]) && !(c.tests?.[cloud]?.length))
+        .filter((cloud) => (c.checks[cloud] || c.environmentChecks?.[cloud] || c.deploymentChecks?.[cloud]) && !(c.tests?.[cloud]?.length))
         .map((cloud) => `${c.id} ${cloud}`),
     );
     expect(untested).toEqual([]);

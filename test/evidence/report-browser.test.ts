@@ -50,7 +50,7 @@ describe('controls report in a browser', () => {
     const profile = mkdtempSync(path.join(tmpdir(), 'report-chromium-profile-'));
     try {
       const file = path.join(dir, 'controls.html');
-      writeFileSync(file, renderHtml(buildReport({ evaluation: failingEvaluation(), acknowledgements: [] })));
+      writeFileSync(file, renderHtml(buildReport({ evaluation: failingEvaluation() })));
       const dom = execFileSync(
         CHROMIUM,
         ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--virtual-time-budget=5000', '--dump-dom', `${pathToFileURL(file).href}#status=fail&cloud=aws`],

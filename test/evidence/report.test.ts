@@ -3,7 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CONTROLS } from '../../lib/controls';
-import { acknowledgements } from '../../lib/evidence/acknowledgements';
+import type { AcknowledgementEntry } from '../../lib/aws/acknowledgement-register';
+import { auditAcknowledgements, type AcknowledgementAudit } from '../../lib/evidence/acknowledgement-audit';
 import { evaluate, type Evaluation } from '../../lib/evidence/evaluate';
 import { diffStacks } from '../../lib/evidence/diff-report';
 import { applyAcceptances, statefulChanges, type Acceptance } from '../../lib/evidence/stateful-changes';
@@ -25,8 +26,10 @@ const stacks = [...readSynthOutput(cdkOut), ...readSynthOutput(cdktfOut)];
 const configFor = (env: string) => config.environments[env];
 const topology = stackTopology(stacks, { 'prod-aws-primary': 'eu-west-1', 'prod-aws-dr': 'eu-central-1' });
 const reportOf = (s: readonly SynthesizedStack[], ev: Evaluation = evaluate(s, configFor)): ControlsReport =>
-  buildReport({ evaluation: ev, acknowledgements: acknowledgements(s), topology: stackTopology(s) });
-const report = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgements: acknowledgements(stacks), topology });
+  buildReport({ evaluation: ev, topology: stackTopology(s) });
+const report = buildReport({ evaluation: evaluate(stacks, configFor), topology });
+// The test synthesizes without the policy gates (fast), so there is no validation report to audit.
+const NO_ACKS = 'no policy-gate report in the AWS assembly (synthesized without the gates), so no acknowledged finding is listed';
 const markdown = renderMarkdown(report);
 // The default config's verdict: nothing fails; these cells apply and nothing verifies them (each
 // with the catalogue's reason), so the headline says PASS with them, never a bare PASS.
@@ -59,7 +62,7 @@ describe('controls report', () => {
     expect(report.summary.cells).toEqual(CELLS);
     expect(report.summary.policy).toEqual({ require: 'passing', allowUnchecked: [], problems: [] });
     expect(report.summary.unchecked).toContainEqual({ control: 'ADMIN-MFA', environment: 'prod', cloud: 'azure', reason: expect.stringMatching(/Conditional Access/) });
-    expect(markdown).toContain(`**Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); 0 acknowledged policy findings under 0 rules.**`);
+    expect(markdown).toContain(`**Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); ${NO_ACKS}.**`);
     const matrix = markdownMatrix(report);
     expect(matrix.slice(0, 2)).toEqual(['| Control | prod AWS | prod Azure | prod Cloudflare | staging AWS | staging Azure | staging Cloudflare |', '|---|:-:|:-:|:-:|:-:|:-:|:-:|']);
     expect(matrix).toEqual(expect.arrayContaining([
@@ -92,23 +95,28 @@ describe('controls report', () => {
     expect(residency).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 1 declared exception \(not failing, by a marker in the code\):\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/);
   });
 
-  it('lists the acknowledgements the assembly carries, grouped by rule with stack, resource, path and reason', () => {
-    // The test synthesizes without the policy gates (fast), so the templates carry none; cdk synth's do.
-    expect(acknowledgements(stacks)).toEqual([]);
-    expect(markdown).toContain('## Acknowledged policy findings\n\nNone: ');
-    const withAcks = weakened('prod-aws-primary', (t) => {
-      const [id] = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([, r]) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 22))!;
-      t.Resources[id].Metadata = { 'aws:cdk:path': 'prod-aws-primary/Bastion/SecurityGroup/Resource', cdk_nag: { rules_to_suppress: [{ id: 'AwsSolutions-EC23', reason: 'Only the allowlisted admin ranges reach SSH; BASTION-SSH checks it.' }, { id: 'CT.EC2.PR.7', reason: 'Encrypted | piped <reason>' }] } };
-    });
-    const md = renderMarkdown(reportOf(withAcks));
-    const section = md.split('## Acknowledged policy findings\n')[1];
-    expect(section).toContain('2 findings under 2 rules are acknowledged in code');
-    expect(section).toMatch(/### `AwsSolutions-EC23` \(1\)\n\nReason: Only the allowlisted admin ranges reach SSH; BASTION-SSH checks it\.\n\n- `prod-aws-primary\/BastionSecurityGroup[A-F0-9]+` at `prod-aws-primary\/Bastion\/SecurityGroup\/Resource`/);
-    expect(section).toContain('Reason: Encrypted \\| piped &lt;reason>');
-    expect(section.indexOf('AwsSolutions-EC23')).toBeLessThan(section.indexOf('CT.EC2.PR.7'));
-    const html = renderHtml(reportOf(withAcks));
-    expect(html).toContain('<details class="ack" data-rule="CT.EC2.PR.7"><summary><code>CT.EC2.PR.7</code> (1)</summary>');
-    expect(html).toContain('Encrypted | piped &lt;reason&gt;');
+  it('lists the acknowledged findings by decision of the register, counting findings and resources, not stamps, and fails on audit problems', () => {
+    expect(markdown).toContain('## Acknowledged policy findings\n\nNone listed: the AWS cloud assembly has no validation report');
+    const entry: AcknowledgementEntry = { id: 'bastion-public-address', reason: 'Only the allowlisted admin ranges | reach <SSH>; BASTION-SSH checks it.', rules: ['A::A-R1', 'B::B-R1'], resources: 'The bastion', resourceTypes: ['AWS::EC2::Instance'], claim: { protects: ['BASTION-SSH'], conflictsWith: ['NET-TIERS'] }, appliedIn: ['lib/aws/bastion.ts'] };
+    const at = 'prod-aws-primary/Bastion/Resource/Resource';
+    const audit = (findings: number): AcknowledgementAudit => auditAcknowledgements({
+      placements: entry.rules.map((rule) => ({ stack: 'prod-aws-primary', path: at, rule, reason: entry.reason })),
+      findings: entry.rules.slice(0, findings).map((rule) => ({ plugin: 'x', ruleName: rule, rule, acknowledgedAt: at, resource: at })),
+      resources: { [at]: { stack: 'prod-aws-primary', logicalId: 'B', type: 'AWS::EC2::Instance' } },
+      validated: true,
+    }, [entry, { ...entry, id: 'alb-open-to-clients', appliesWhen: 'no origin lock' }]);
+    const good = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(2) });
+    expect(good.summary).toMatchObject({ acknowledgedFindings: 2, acknowledgementDecisions: 1, acknowledgementsAudited: true, policy: { problems: [] } });
+    expect(summaryText(good)).toContain('; 2 acknowledged policy findings under 1 decision of the register.');
+    const section = renderMarkdown(good).split('## Acknowledged policy findings\n')[1];
+    expect(section).toContain('2 findings under 1 decision. Each decision of the register (lib/aws/acknowledgement-register.ts) is applied in code on the resource that carries the finding');
+    expect(section).toContain('| `bastion-public-address` | protects BASTION-SSH; conflicts with NET-TIERS | 2 | 1 | 2 | Only the allowlisted admin ranges \\| reach &lt;SSH>; BASTION-SSH checks it. |');
+    expect(section).toContain('Not applied in this synth (conditional): `alb-open-to-clients`.');
+    expect(renderHtml(good)).toContain('<tr data-decision="bastion-public-address"><td><code>bastion-public-address</code></td><td>protects BASTION-SSH; conflicts with NET-TIERS</td>');
+    // A stale acknowledgement fails the report, which names it.
+    const stale = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(1) });
+    expect(stale.summary.policy.problems).toEqual([`acknowledgement audit: ${at}: decision bastion-public-address acknowledges B::B-R1, which finds nothing there; remove the acknowledgement (or that rule of it)`]);
+    expect(renderMarkdown(stale)).toContain('### ❌ 1 acknowledgement problem\n\n- stale: ');
   });
 
   it.each<[string, string, string, string, RegExp, (t: any) => void]>([
@@ -177,16 +185,16 @@ describe('controls report', () => {
     expect(json.stacks.find((s: any) => s.name === 'prod-azure-dr').region).toBe('northeurope');
     expect(json.stacks.find((s: any) => s.name === 'prod-cloudflare')).toMatchObject({ hosts: ['app.example.com'], origins: ['prod-aws-dr', 'prod-aws-primary'] });
     expect(json.controls.find((c: any) => c.id === 'DR-REGION').checkedOn).toEqual(['aws', 'azure', 'cloudflare']);
-    expect(json.acknowledgements).toEqual([]);
+    expect(json.acknowledgements).toEqual({ audited: false, findings: 0, decisions: [], notApplied: [], problems: [] });
   });
 
   it('renders the same bytes for the same input, with no timestamp unless given one', () => {
-    const again = buildReport({ evaluation: evaluate([...stacks].reverse(), configFor), acknowledgements: acknowledgements(stacks), topology });
+    const again = buildReport({ evaluation: evaluate([...stacks].reverse(), configFor), topology });
     expect(renderMarkdown(again)).toBe(markdown);
     expect(renderJson(again)).toBe(renderJson(report));
     expect(renderHtml(again)).toBe(renderHtml(report));
     expect(renderJson(report)).not.toMatch(/generatedAt|20\d\d-\d\d-\d\dT/);
-    const stamped = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgements: [], generatedAt: '2026-01-02T03:04:05Z' });
+    const stamped = buildReport({ evaluation: evaluate(stacks, configFor), generatedAt: '2026-01-02T03:04:05Z' });
     expect(renderMarkdown(stamped)).toContain('generated 2026-01-02T03:04:05Z');
   });
 
@@ -198,7 +206,8 @@ describe('controls report', () => {
         ? { ...c, status: 'fail' as const, findings: [{ control: 'SECRETS' as const, stack: 'prod-aws-primary', resource: 'Evil"><img src=x onerror=alert(1)>', message: 'found <script>alert("pwned")</script> & \'quotes\' | pipe' }] }
         : c)),
     };
-    const r = buildReport({ evaluation: evil, acknowledgements: [{ stack: 'prod-aws-primary', resource: 'R', rule: '<b>rule</b>', reason: '</script><script>alert(2)</script>' }], inputs: { config: '<i>x</i>' } });
+    const evilAudit: AcknowledgementAudit = { validated: true, findings: 1, problems: [], decisions: [{ id: '<b>rule</b>', reason: '</script><script>alert(2)</script>', resources: 'R', claim: { protects: ['SECRETS'] }, appliedBy: 'baseline', placements: ['p'], rules: ['<b>r</b>'], findingResources: ['<img src=x>'], findings: 1 }] };
+    const r = buildReport({ evaluation: evil, acknowledgementAudit: evilAudit, inputs: { config: '<i>x</i>' } });
     const html = renderHtml(r);
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<img');
@@ -210,7 +219,7 @@ describe('controls report', () => {
     // Code spans show their content literally (no HTML) on every Markdown renderer; prose is escaped.
     expect(md.replace(/^<!-- Generated .* -->$/m, '').replace(/`[^`]*`/g, '')).not.toMatch(/<[A-Za-z/!?]/);
     expect(md).toContain('found &lt;script>alert("pwned")&lt;/script> & \'quotes\' \\| pipe');
-    expect(md).toContain('Reason: &lt;/script>&lt;script>alert(2)&lt;/script>');
+    expect(md).toContain('| &lt;/script>&lt;script>alert(2)&lt;/script> |');
     expect(escapeMarkdown('a|b\nc `d` [e](f) *g* x_y')).toBe('a\\|b c \\`d\\` \\[e\\](f) \\*g\\* x_y');
     expect(escapeHtml('<a href="x">\'&\'</a>')).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
@@ -238,7 +247,7 @@ describe('controls report against a base (stateful replacements and removals)', 
   const REASON = 'restored from snapshot rds:prod-2026-11-30 into the renamed instance';
   const against = (head: readonly SynthesizedStack[], accepted: Acceptance[] = []): ControlsReport => {
     const { changes, unused } = applyAcceptances(statefulChanges(diffStacks(stacks, head)), accepted);
-    return buildReport({ evaluation: evaluate(head, configFor), acknowledgements: acknowledgements(head), statefulChanges: { base: 'base', changes, unusedAcceptances: unused } });
+    return buildReport({ evaluation: evaluate(head, configFor), statefulChanges: { base: 'base', changes, unusedAcceptances: unused } });
   };
   const renamedReport = against(renamedBoth);
 
@@ -309,7 +318,7 @@ describe('npm run report (scripts/report.ts)', () => {
     const first = script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', a]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toBe(`Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); 0 acknowledged policy findings under 0 rules.\nWrote ${path.relative(ROOT, a)}/controls.md, ${path.relative(ROOT, a)}/controls.json, ${path.relative(ROOT, a)}/controls.html.\n`);
+    expect(first.stdout).toBe(`Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); ${NO_ACKS}.\nWrote ${path.relative(ROOT, a)}/controls.md, ${path.relative(ROOT, a)}/controls.json, ${path.relative(ROOT, a)}/controls.html.\n`);
     expect(script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', b]).status).toBe(0);
     expect(Object.keys(files(a))).toEqual(['controls.html', 'controls.json', 'controls.md']);
     expect(files(b)).toEqual(files(a));
