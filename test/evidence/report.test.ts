@@ -95,6 +95,19 @@ describe('controls report', () => {
     expect(residency).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 1 declared exception \(not failing, by a marker in the code\):\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/);
   });
 
+  it('shows a config-enforced cell with the loader rule, counted as meeting the claim', () => {
+    const ev = evaluate(stacks, configFor);
+    const rule = 'lib/config/schema.ts: no two environments share a subscription';
+    const enforced = { ...ev, matrix: ev.matrix.map((c) => (c.control === 'ENV-SEPARATION' && c.cloud === 'azure' ? { ...c, status: 'config-enforced' as const, evidence: [], reason: 'each environment deploys to its configured subscription', enforcedBy: rule } : c)) };
+    const r = buildReport({ evaluation: enforced });
+    expect(r.summary.cells['config-enforced']).toBe(2);
+    expect(r.summary.headline).toBe(HEADLINE);
+    const md = renderMarkdown(r);
+    expect(md.split('\n### ENV-SEPARATION\n')[1]).toContain(`- **prod Azure** ⚙️ config: enforced by the config loader (${rule}): each environment deploys to its configured subscription`);
+    expect(markdownMatrix(r)).toContain('| [ENV-SEPARATION](#env-separation) | ✅ pass | ⚙️ config | ✅ pass | ✅ pass | ⚙️ config | ✅ pass |');
+    expect(renderHtml(r)).toMatch(/data-status="config-enforced" class="status-config-enforced"[^>]*>⚙ config<\/td>/);
+  });
+
   it('lists the acknowledged findings by decision of the register, counting findings and resources, not stamps, and fails on audit problems', () => {
     expect(markdown).toContain('## Acknowledged policy findings\n\nNone listed: the AWS cloud assembly has no validation report');
     const entry: AcknowledgementEntry = { id: 'bastion-public-address', reason: 'Only the allowlisted admin ranges | reach <SSH>; BASTION-SSH checks it.', rules: ['A::A-R1', 'B::B-R1'], resources: 'The bastion', resourceTypes: ['AWS::EC2::Instance'], claim: { protects: ['BASTION-SSH'], conflictsWith: ['NET-TIERS'] }, appliedIn: ['lib/aws/bastion.ts'] };
