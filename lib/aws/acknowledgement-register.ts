@@ -62,7 +62,9 @@ export interface AcknowledgementEntry {
   /**
    * `aws-cdk-lib`: the library acknowledges it itself, inside its own constructs; listed so every
    * acknowledgement of the output has an entry, and exempt from the stale and width gates (its
-   * placement is not ours to change).
+   * placement is not ours to change). None today: ec2.FlowLog's F3002/F3003 acknowledgement,
+   * stale for a flow log without DestinationOptions, was removed by building the flow log from
+   * its L1 (lib/aws/baseline-network.ts).
    * @default 'baseline'
    */
   readonly appliedBy?: 'baseline' | 'aws-cdk-lib';
@@ -428,16 +430,6 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resourceTypes: ['AWS::Lambda::Function'],
     claim: { protects: ['NET-TIERS'] },
     appliedIn: ['stacks/aws-acknowledgements.ts'],
-  },
-  {
-    id: 'aws-cdk-lib-flow-log-destination-options',
-    reason: 'Acknowledged by aws-cdk-lib itself on every FlowLog it creates: AWS::EC2::FlowLog DestinationOptions accepts camelCase properties the CloudFormation schema lists in PascalCase.',
-    rules: ['CloudFormation-Validate::F3002', 'CloudFormation-Validate::F3003'],
-    resources: 'The VPC flow logs (aws-cdk-lib\'s own acknowledgement)',
-    resourceTypes: ['AWS::EC2::FlowLog'],
-    claim: { protects: ['LOG-CENTRAL'] },
-    appliedIn: ['aws-cdk-lib (ec2.FlowLog)'],
-    appliedBy: 'aws-cdk-lib',
   },
 ] as const satisfies readonly AcknowledgementEntry[];
 
