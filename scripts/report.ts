@@ -6,8 +6,9 @@
 // temporary worktree, or its existing output), it also lists every stateful resource the head
 // replaces or removes and fails on any not accepted in config/accepted-stateful-changes.json: a
 // renamed database meets every control in one synth, so only the comparison catches it. The same
-// output always gives the same bytes. Exit 0 when nothing fails, 1 when a control fails or a
-// stateful change is not accepted (the CI gate), 2 on usage or input errors.
+// output always gives the same bytes. Exit codes follow lib/evidence/verdict.ts: 0 when nothing
+// fails under the requirement, 1 when a cell fails or a stateful change is not accepted (and, with
+// --require checked, when a cell is unchecked without --allow-unchecked), 2 on usage or input errors.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,14 +16,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
-import { CONTROLS } from '../lib/controls/catalogue';
 import { assertFrameworkMappings, CONTROL_FRAMEWORKS, FrameworkMappingError } from '../lib/controls/frameworks';
-import { acknowledgements } from '../lib/evidence/acknowledgements';
+import { auditAcknowledgements, readAssemblyAcknowledgements } from '../lib/evidence/acknowledgement-audit';
 import { writeFilesAtomic } from '../lib/evidence/atomic-write';
 import { buildAssessmentResults, buildComponentDefinition, OscalInputError } from '../lib/evidence/oscal';
 import { evaluate } from '../lib/evidence/evaluate';
 import { diffStacks } from '../lib/evidence/diff-report';
+import { CONTROLS } from '../lib/controls/catalogue';
 import { buildReport, renderReportFiles, stackTopology, summaryText, type StatefulComparison } from '../lib/evidence/report';
+import { parseAllowance, REQUIREMENTS, type Requirement, type UncheckedAllowance } from '../lib/evidence/verdict';
 import { applyAcceptances, parseAcceptances, statefulChanges, type Acceptance } from '../lib/evidence/stateful-changes';
 import { readSynthOutput, SynthOutputError, type SynthesizedStack } from '../lib/evidence/synth-output';
 import { git, resolveBaseRef, synthApp, UsageError as DiffUsageError, withWorktree } from './diff';
@@ -39,6 +41,7 @@ export class UsageError extends Error {
 
 export const USAGE = `usage: npm run report -- [--synth] [--cdk-out DIR] [--cdktf-out DIR] [--out DIR] [--format report|oscal]
                          [--base REF | --base-cdk-out DIR --base-cdktf-out DIR] [--accepted FILE]
+                         [--require passing|checked] [--allow-unchecked CONTROL:cloud]...
   --synth               synthesize both apps first, even when their output directories exist
   --cdk-out DIR         the AWS cloud assembly (default: cdk.out; synthesized when missing)
   --cdktf-out DIR       the CDK for Terraform output (default: cdktf.out; synthesized when missing)
@@ -52,9 +55,17 @@ export const USAGE = `usage: npm run report -- [--synth] [--cdk-out DIR] [--cdkt
   --base-cdktf-out DIR  compare with this existing base CDK for Terraform output
   --accepted FILE       the reviewers' acceptances of stateful changes
                         (default: config/accepted-stateful-changes.json when it exists)
+  --require REQ         passing (default): exit 1 when a cell fails; checked (CI): also exit 1
+                        when a cell is unchecked (applies, and nothing verifies it)
+  --allow-unchecked CONTROL:cloud
+                        under --require checked, accept the unchecked cells of CONTROL on cloud
+                        (e.g. ADMIN-MFA:azure); repeatable; a stale one (matching no unchecked
+                        cell) fails the run
 The config comes from BASELINE_CONFIG, else config/baseline.json.
-Exit codes: 0 nothing fails; 1 a control fails in some environment and cloud, or a stateful
-resource is replaced or removed without acceptance; 2 usage or input error.`;
+The headline is PASS only when no cell fails or is unchecked ("PASS with 2 unchecked cells: ..."
+otherwise). Exit codes: 0 nothing fails under the requirement; 1 a control fails in some
+environment and cloud, a stateful resource is replaced or removed without acceptance, or (with
+--require checked) a cell is unchecked without an allowance; 2 usage or input error.`;
 
 /** The parsed command line. */
 export interface ReportArgs {
@@ -72,6 +83,10 @@ export interface ReportArgs {
   readonly baseCdktfOut?: string;
   /** The acceptances file; undefined: the default file, when it exists. */
   readonly accepted?: string;
+  /** What the exit code demands (lib/evidence/verdict.ts). */
+  readonly require: Requirement;
+  /** Unchecked cells accepted under `require: 'checked'`. */
+  readonly allowUnchecked: readonly UncheckedAllowance[];
 }
 
 /** Where reviewers accept stateful replacements and removals, relative to the repository root. */
@@ -82,6 +97,8 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
   let synth = false;
   let help = false;
   let format: 'report' | 'oscal' = 'report';
+  let require: Requirement | undefined;
+  const allowUnchecked: UncheckedAllowance[] = [];
   const dirs = { '--cdk-out': 'cdk.out', '--cdktf-out': 'cdktf.out', '--out': 'reports' };
   const optional: Record<'--base' | '--base-cdk-out' | '--base-cdktf-out' | '--accepted', string | undefined> = { '--base': undefined, '--base-cdk-out': undefined, '--base-cdktf-out': undefined, '--accepted': undefined };
   const example: Record<keyof typeof optional, string> = { '--base': 'origin/main', '--base-cdk-out': 'base/cdk.out', '--base-cdktf-out': 'base/cdktf.out', '--accepted': DEFAULT_ACCEPTED_FILE };
@@ -93,6 +110,16 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
       const value = a === '--format' ? argv[++i] : a.slice('--format='.length);
       if (value !== 'report' && value !== 'oscal') throw new UsageError(`--format needs report or oscal${value ? ` (received ${JSON.stringify(value)})` : ''}, e.g. --format oscal\n${USAGE}`);
       format = value;
+    } else if (a === '--require') {
+      const value = argv[++i];
+      if (!REQUIREMENTS.includes(value as Requirement)) throw new UsageError(`--require needs one of ${REQUIREMENTS.join(', ')} (received ${JSON.stringify(value ?? '')}), e.g. --require checked\n${USAGE}`);
+      require = value as Requirement;
+    } else if (a === '--allow-unchecked') {
+      try {
+        allowUnchecked.push(parseAllowance(argv[++i] ?? '', CONTROLS.map((c) => c.id)));
+      } catch (err) {
+        throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+      }
     }
     else if (a in dirs) {
       const value = argv[++i];
@@ -111,10 +138,13 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
   if (accepted !== undefined && base === undefined && baseCdkOut === undefined && baseCdktfOut === undefined) {
     throw new UsageError(`--accepted ${accepted} applies to a comparison with a base; add --base REF (or --base-cdk-out/--base-cdktf-out)\n${USAGE}`);
   }
+  if (allowUnchecked.length > 0 && require !== 'checked') throw new UsageError(`--allow-unchecked applies under --require checked; add --require checked or drop it\n${USAGE}`);
   return {
     synth,
     help,
     ...(format === 'oscal' ? { format } : {}),
+    require: require ?? 'passing',
+    allowUnchecked,
     cdkOut: dirs['--cdk-out'],
     cdktfOut: dirs['--cdktf-out'],
     out: dirs['--out'],
@@ -329,9 +359,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const report = buildReport({
     evaluation,
     ...(comparison ? { statefulChanges: comparison } : {}),
-    acknowledgements: acknowledgements(stacks),
+    acknowledgementAudit: auditAcknowledgements(readAssemblyAcknowledgements(cdkOut)),
     topology: stackTopology(stacks, awsRegions(cdkOut)),
     inputs: { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile), 'config sha256': fileDigest(configFile) },
+    policy: { require: args.require, allowUnchecked: args.allowUnchecked },
   });
   const outDir = shown(args.out);
   mkdirSync(outDir, { recursive: true });
@@ -339,7 +370,8 @@ async function main(argv: readonly string[]): Promise<number> {
   // All three or none: a trust page built from a half-written controls.json would be wrong.
   writeFilesAtomic(Object.fromEntries(Object.entries(files).map(([name, content]) => [path.join(outDir, name), content])));
   process.stdout.write(`${summaryText(report)}\nWrote ${Object.keys(files).map((f) => `${outDir}/${f}`).join(', ')}.\n`);
-  return report.summary.result === 'fail' ? 1 : 0;
+  for (const problem of report.summary.policy.problems) process.stdout.write(`report: exit 1: ${problem}\n`);
+  return report.summary.policy.problems.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -6,7 +6,6 @@ import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
-import { acknowledge } from '../lib/aws/acknowledge';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
 import { addServingTier, type ServingTier } from './aws-serving-tier';
@@ -118,9 +117,6 @@ export class AwsDrStack extends Stack {
       standby: true,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
-    for (const pinned of [this.standby.network.vpc, this.standby.appTier.autoScalingGroup]) {
-      acknowledge(pinned, 'Availability zones come from the reviewed config (aws.dr.availabilityZones), so synth never needs AWS credentials and every environment states where it runs (HA-MULTIZONE, DATA-RESIDENCY).', ['CloudFormation-Validate::W3010']);
-    }
 
     // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgeDecision } from '../lib/aws/acknowledge';
 import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import type { BaselineKeys } from '../lib/aws/baseline-keys';
@@ -140,5 +141,11 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     logsKey: keys.logs,
     logRetention: retention,
   });
+  // The zones the config pins (HA-MULTIZONE, DATA-RESIDENCY), on the resources that name them:
+  // every subnet, and the app group (which Control Tower requires to list them, CT.AUTOSCALING.PR.1).
+  for (const subnet of [...network.vpc.publicSubnets, ...network.vpc.privateSubnets, ...network.vpc.isolatedSubnets]) {
+    acknowledgeDecision(subnet.node.defaultChild!, 'pinned-availability-zones');
+  }
+  acknowledgeDecision(appTier.autoScalingGroup.node.defaultChild!, 'pinned-availability-zones');
   return { alerts, network, albLogs, webAcl, gateway, appTier };
 }

@@ -1,4 +1,5 @@
 import { App, Tags } from 'aws-cdk-lib';
+import { markAwsStack } from '../lib/aws/stack-marker';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { AwsDrDatabaseStack } from './aws-dr-database-stack';
 import { AwsDrStack } from './aws-dr-stack';
@@ -68,6 +69,13 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
         })
       : undefined;
     drDatabase?.addStackDependency(primary);
+    // The stack marker: the evidence tools group stacks by it, never by their names, and read the
+    // environment's production flag and residency from it (ENV-SEPARATION, DATA-RESIDENCY).
+    const marker = { environment: name, production: env.production, residency: env.residency };
+    markAwsStack(edge, { ...marker, role: 'edge' });
+    markAwsStack(dr, { ...marker, role: 'dr' });
+    markAwsStack(primary, { ...marker, role: 'primary' });
+    if (drDatabase) markAwsStack(drDatabase, { ...marker, role: 'dr-database' });
     for (const stack of [edge, dr, primary, ...(drDatabase ? [drDatabase] : [])]) {
       Tags.of(stack).add('project', config.project);
       Tags.of(stack).add('environment', name);

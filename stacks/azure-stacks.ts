@@ -1,4 +1,5 @@
 import type { App } from 'cdktf';
+import { markTerraformStack } from '../lib/azure/stack-marker';
 import type { AzureEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { AzureRegionStack } from './azure-region-stack';
 
@@ -22,6 +23,10 @@ export function addAzureStacks(app: App, config: BaselineConfig): Record<string,
     const dr = new AzureRegionStack(app, `${name}-azure-dr`, { ...common, role: 'dr' });
     const primary = new AzureRegionStack(app, `${name}-azure-primary`, { ...common, role: 'primary' });
     primary.addDependency(dr);
+    // The stack marker the evidence tools group stacks by (never their names).
+    const marker = { environment: name, production: env.production, residency: env.residency };
+    markTerraformStack(dr, { ...marker, role: 'dr' });
+    markTerraformStack(primary, { ...marker, role: 'primary' });
     result[name] = { dr, primary };
   }
   return result;

@@ -1,4 +1,5 @@
 import type { App } from 'cdktf';
+import { markTerraformStack } from '../lib/azure/stack-marker';
 import type { BaselineConfig } from '../lib/config/schema';
 import { resolveCloudflareOrigins, type CloudflareOrigins } from './cloudflare-origins';
 import { CloudflareStack } from './cloudflare-stack';
@@ -25,6 +26,8 @@ export function addCloudflareStacks(app: App, config: BaselineConfig, origins: R
   for (const [name, env] of Object.entries(config.environments)) {
     if (!env.cloudflare) continue;
     result[name] = new CloudflareStack(app, `${name}-cloudflare`, { project: config.project, environment: name, config: env, origins: origins[name] });
+    // The stack marker the evidence tools group stacks by (never their names).
+    markTerraformStack(result[name], { environment: name, role: 'edge', production: env.production, residency: env.residency });
   }
   return result;
 }

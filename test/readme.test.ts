@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ACKNOWLEDGEMENT_REGISTER } from '../lib/aws/acknowledgement-register';
 import { CONTROLS } from '../lib/controls/catalogue';
 
 // The README's control table is what reviewers read first; it must say what the catalogue says.
@@ -27,5 +28,14 @@ describe('README control table', () => {
       return Object.values(c.tests ?? {}).flat().filter((t) => !row.includes(t)).map((t) => `${c.id}: ${t}`);
     });
     expect(gaps).toEqual([]);
+  });
+});
+
+describe('README acknowledgement decisions', () => {
+  it('lists every decision of the register once, and no other', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.split('| Decision | Resources | Rules (packs) | Claim |')[1]?.split('\n\n')[0] ?? '';
+    const ids = [...table.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(ids).toEqual(ACKNOWLEDGEMENT_REGISTER.map((e) => e.id));
   });
 });

@@ -1,29 +1,74 @@
-import { Validations } from 'aws-cdk-lib';
+import { Annotations, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { ACK_REASON_FLOOR, placeholders, registerEntry, type DecisionId } from './acknowledgement-register';
 
-/** The cdk-nag 3 packs that run on every AWS stack, by the prefix of their rule ids. */
-export const NAG_PACKS = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless'] as const;
-/** The id a pack's rule is acknowledged by. */
-export type NagPack = (typeof NAG_PACKS)[number];
-
-/** Ids of one cdk-nag rule in the given packs (`HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled`). */
-export function nagRule(rule: string, packs: readonly NagPack[]): string[] {
-  return packs.map((pack) => `${pack}::${pack}-${rule}`);
-}
-
-/** Id of a Control Tower Guard rule (`cdk-validator-cfnguard::s3_bucket_logging_enabled_check`). */
-export function guardRule(rule: string): string {
-  return `cdk-validator-cfnguard::${rule}`;
-}
+export { guardRule, NAG_PACKS, nagRule, type NagPack } from './acknowledgement-register';
 
 /**
  * Acknowledges policy findings on one construct, with the reason a reviewer reads in the template
- * metadata. Call it on the narrowest construct that carries the finding; the reason must name the
- * compensating control or the design conflict, never work left undone.
+ * metadata. The low-level primitive: this baseline's constructs and stacks apply decisions of the
+ * register with {@link acknowledgeDecision} instead, and CI fails on an acknowledgement that has
+ * no register entry. Call it on the narrowest construct that carries the finding; the reason must
+ * name the compensating control or the design conflict, never work left undone.
  */
 export function acknowledge(scope: IConstruct, reason: string, ids: readonly string[]): void {
-  if (reason.trim().length < 40) {
+  if (reason.trim().length < ACK_REASON_FLOOR) {
     throw new Error(`acknowledge(${scope.node.path}): the reason "${reason}" is too short; say which control compensates and why the rule does not fit`);
   }
   Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
 }
+
+/** Options of {@link acknowledgeDecision}. */
+export interface AcknowledgeDecisionOptions {
+  /**
+   * Values of the `{name}` placeholders of the entry's rule ids (e.g. the logical id a finding
+   * names); a list gives one rule id per value.
+   * @default - none (the entry's rules have no placeholders)
+   */
+  readonly params?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * Only these of the entry's rules (as the register writes them), when the construct carries
+   * only some of the findings (e.g. one of two managed policies).
+   * @default - every rule of the entry
+   */
+  readonly rules?: readonly string[];
+}
+
+/**
+ * Applies one decision of the acknowledgement register (lib/aws/acknowledgement-register.ts) to
+ * `scope`, which should be the CloudFormation resource that carries the finding
+ * (`construct.node.defaultChild`): the audit fails a decision applied to a resource without the
+ * finding. Throws when the register has no such decision, a placeholder has no value, or a rule
+ * is not the entry's.
+ */
+export function acknowledgeDecision(scope: IConstruct, id: DecisionId, options: AcknowledgeDecisionOptions = {}): void {
+  const entry = registerEntry(id);
+  const where = `acknowledgeDecision(${scope.node.path}, ${id})`;
+  const rules = options.rules ?? entry.rules;
+  for (const rule of rules) if (!entry.rules.includes(rule)) throw new Error(`${where}: rule ${rule} is not one of the decision's rules (${entry.rules.join(', ')})`);
+  const ids = rules.flatMap((rule) => {
+    let expanded = [rule];
+    for (const name of placeholders(rule)) {
+      const value = options.params?.[name];
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new Error(`${where}: rule ${rule} needs params.${name}`);
+      const values: readonly string[] = typeof value === 'string' ? [value] : value;
+      expanded = expanded.flatMap((r) => values.map((v) => r.replace(`{${name}}`, v)));
+    }
+    return expanded;
+  });
+  const warnings = ids.filter((rule) => rule.startsWith(ANNOTATION_PREFIX));
+  const rest = ids.filter((rule) => !rule.startsWith(ANNOTATION_PREFIX));
+  if (rest.length > 0) acknowledge(scope, entry.reason, rest);
+  // A construct warning is acknowledged on the construct that raised it, without the
+  // Validations metadata cdk-nag copies onto every resource below: those stamps would show the
+  // reason on resources it is not about. The audit reads this marker instead.
+  for (const rule of warnings) {
+    Annotations.of(scope).acknowledgeWarning(rule.slice(ANNOTATION_PREFIX.length), entry.reason);
+    scope.node.addMetadata(ACKNOWLEDGED_WARNING_METADATA, { [rule]: entry.reason });
+  }
+}
+
+const ANNOTATION_PREFIX = 'Annotation::';
+
+/** Construct metadata recording a warning acknowledged through the register (read by the acknowledgement audit). */
+export const ACKNOWLEDGED_WARNING_METADATA = 'baseline:acknowledged-warning';

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledge } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 
 /** Props of {@link AdminRole}. */
 export interface AdminRoleProps {
@@ -53,9 +53,7 @@ export class AdminRole extends Construct {
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
     });
     if (!props.managedPolicies) {
-      acknowledge(this.role, 'Break-glass administrator role: full access is its purpose. It is assumable only with MFA younger than an hour, for one-hour sessions, and every use is in the audit trail (ADMIN-MFA).', [
-        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]',
-      ]);
+      acknowledgeDecision(this.role.node.defaultChild!, 'admin-role-administrator-access');
     }
   }
 }

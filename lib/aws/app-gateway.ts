@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, nagRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 
 /** TLS policies accepted on the HTTPS listener: TLS 1.2 minimum with TLS 1.3 (control EDGE-TLS). */
 export const ACCEPTED_TLS_POLICIES: readonly elbv2.SslPolicy[] = [
@@ -141,9 +141,7 @@ export class AppGateway extends Construct {
       open: false,
       defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
     });
-    acknowledge(http, 'Redirect-only listener: it answers every request with a 301 to HTTPS and serves no content, so it has no certificate (EDGE-TLS).', nagRule('ELBv2ACMCertificateRequired', ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']));
-    if (!props.allowedSources) {
-      acknowledge(this.securityGroup, 'Public entry point of a SaaS: clients come from anywhere. Only 80 (redirect) and 443 are open, and the WAF web ACL with rate limits inspects every request (WAF-*).', ['AwsSolutions::AwsSolutions-EC23']);
-    }
+    acknowledgeDecision(http.node.defaultChild!, 'alb-http-redirect-without-certificate');
+    if (!props.allowedSources) acknowledgeDecision(this.securityGroup.node.defaultChild!, 'alb-open-to-clients');
   }
 }

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledge, nagRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 
 /** Props of {@link AppTier}. */
 export interface AppTierProps {
@@ -174,8 +174,8 @@ export class AppTier extends Construct {
     this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
     this.autoScalingGroup.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
     if (standby) Tags.of(this.autoScalingGroup).add(STANDBY_TAG, STANDBY_TAG_VALUE, { applyToLaunchedInstances: true });
-    acknowledge(this.autoScalingGroup, 'Root volumes are encrypted under the data key in the launch template (Ebs.Encrypted true, KmsKeyId); this rule throws on the mixed-instances launch template reference (acknowledged in both id forms, since cdk-nag matches a rule that threw by its bare id). The ENC-REST control check asserts the launch template.', ['AwsSolutions::AwsSolutions-EC26', 'AwsSolutions-EC26']);
-    acknowledge(this.autoScalingGroup, 'The launch template requires IMDSv2 (HttpTokens required, hop limit 1); this rule reads only the group\'s own LaunchTemplate property, not the mixed-instances launch template. The app-tier tests assert the launch template.', nagRule('EC2IMDSv2Enabled', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5']));
+    acknowledgeDecision(this.autoScalingGroup.node.defaultChild!, 'app-group-volume-encryption-in-launch-template');
+    acknowledgeDecision(this.autoScalingGroup.node.defaultChild!, 'app-group-imdsv2-in-launch-template');
   }
 
   /** Admits SSH from the bastion's security group only (control BASTION-SSH). */

@@ -14,7 +14,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 
 /** Claim floors of CLAIMS.md B10: database backups kept 30 days, file backups at least 90. */
 const DATABASE_FLOOR_DAYS = 30;
@@ -312,14 +312,12 @@ export class BaselineBackupPlan extends Construct {
       description: 'AWS Backup: takes the baseline backups and copies them to the DR vault',
       managedPolicies,
     });
-    acknowledge(
-      this.role,
-      'AWS-maintained service-role policies of AWS Backup, assumable only by backup.amazonaws.com; AWS updates them as the services they back up change, which a hand-copied policy would miss.',
-      [
+    acknowledgeDecision(this.role.node.defaultChild!, 'backup-service-role-policies', {
+      rules: [
         'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
         ...(buckets.length > 0 ? ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]'] : []),
       ],
-    );
+    });
 
     const drVault = props.drVaultArn === undefined ? undefined : backup.BackupVault.fromBackupVaultArn(this, 'DrVault', props.drVaultArn);
     const planName = (suffix: string) => `${Names.uniqueResourceName(this, { maxLength: 40 })}-${suffix}`;

@@ -1,5 +1,6 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -70,9 +71,21 @@ export class BaselineNetwork extends Construct {
       retention: props.flowLogRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
-      trafficType: ec2.FlowLogTrafficType.ALL,
+    // The flow log to CloudWatch Logs (LOG-CENTRAL), built from the L1 at the paths ec2.FlowLog
+    // used (same logical ids): ec2.FlowLog acknowledges cfn-lint F3002/F3003 on every flow log, for
+    // a camelCase DestinationOptions this flow log does not have, which would stamp a stale
+    // acknowledgement on the output.
+    const flowLog = new Construct(this.vpc, 'FlowLog');
+    Tags.of(flowLog).add('Name', flowLog.node.path);
+    const role = new iam.Role(flowLog, 'IAMRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], resources: [this.flowLogGroup.logGroupArn] }));
+    new ec2.CfnFlowLog(flowLog, 'FlowLog', {
+      resourceId: this.vpc.vpcId,
+      resourceType: 'VPC',
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logGroupName: this.flowLogGroup.logGroupName,
+      deliverLogsPermissionArn: role.roleArn,
     });
   }
 }

@@ -1,8 +1,9 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { RESIDENCY_EXCEPTION_MARKER } from '../controls/markers';
 
 /** A per-client-IP request limit. */
 export interface RateLimit {
@@ -175,6 +176,17 @@ export class BaselineWebAcl extends Construct {
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
     });
     logging.node.addDependency(this.logGroup);
+    if (this.webAcl.scope === 'CLOUDFRONT') {
+      // DATA-RESIDENCY: a CLOUDFRONT web ACL lives in us-east-1 and WAF delivers its logs to a
+      // CloudWatch log group there only. They are request logs of the static-asset CDN (client IP,
+      // URI, headers with authorization and cookie redacted), not service data. Declared here so
+      // the residency check reports it as an exception in every report instead of failing or
+      // hiding it; an S3 destination in the residency would remove it (README Known gaps).
+      (this.logGroup.node.defaultChild as CfnResource).addMetadata(
+        RESIDENCY_EXCEPTION_MARKER,
+        'AWS WAF delivers a CloudFront web ACL\'s logs to CloudWatch Logs in us-east-1 only; these are request logs of the static-asset CDN (client IP, URI, headers without authorization and cookie), not service data',
+      );
+    }
   }
 
   /** Associates the web ACL with a regional resource (an ALB) in the same stack. */

@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
-import { acknowledge, guardRule, nagRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
+import { ROLE_MARKER } from '../controls/markers';
 
 /** One person allowed to log in to the bastion. */
 export interface BastionUser {
@@ -133,21 +134,11 @@ export class Bastion extends Construct {
         },
       ],
     });
-    acknowledge(
-      this.instance,
-      'The bastion is the one host meant to be reached from outside (BASTION-SSH, claim A11): its public IP admits only port 22 from the configured allowlist, with per-user keys and no passwords.',
-      [...nagRule('EC2InstanceNoPublicIp', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']), guardRule('ec2_instance_no_public_ip_check')],
-    );
-    acknowledge(
-      this.instance,
-      'The bastion is stateless and is replaced whenever a user or key changes (userDataCausesReplacement), so no stale account survives; termination protection would make that replacement fail.',
-      ['AwsSolutions::AwsSolutions-EC29'],
-    );
-    acknowledge(
-      this.instance,
-      'The instance is in the VPC: its subnet is set on its network interface (NetworkInterfaces[0].SubnetId), which this rule does not read.',
-      nagRule('EC2InstancesInVPC', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']),
-    );
+    for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const) acknowledgeDecision(this.instance.instance, decision);
+    // aws-cdk-lib copies the subnet's zone into AvailabilityZone, which the subnet on the network
+    // interface already fixes; the copy only hard-codes a zone name (cfn-lint W3010). Removed
+    // rather than acknowledged.
+    this.instance.instance.addPropertyDeletionOverride('AvailabilityZone');
     // IMDSv2 only, one hop (stolen instance credentials through SSRF need IMDSv1), through a
     // launch template with detailed monitoring (CT.EC2.PR.10) that every policy pack can read.
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
@@ -159,6 +150,10 @@ export class Bastion extends Construct {
     this.instance.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
     // Repeated on the instance, where instance-level settings win and every pack looks first.
     this.instance.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' };
+    // The marker the checks recognise a bastion by (NET-TIERS lets it have a public address,
+    // BASTION-SSH checks it strictly): template metadata, which config tags cannot forge and a
+    // name cannot imply.
+    this.instance.instance.addMetadata(ROLE_MARKER, 'bastion');
   }
 
   /** Lets the bastion open SSH connections to the given tier (which must admit it too). */

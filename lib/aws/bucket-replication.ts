@@ -9,15 +9,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
-import { acknowledge, guardRule, nagRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 import { SecureBucket } from './secure-bucket';
 
 /** The S3 actions that write replicas; the role may use them, and nobody else may on a replica bucket. */
 const REPLICATE_ACTIONS = ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'];
 /** S3 Replication Time Control's only threshold: 99.99% of objects within 15 minutes. */
 const RTC_MINUTES = 15;
-/** The packs whose S3BucketReplicationEnabled rule flags a bucket that does not replicate. */
-const REPLICATION_PACKS = ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321'] as const;
 
 /**
  * Storage classes a DR replica may use: all are multi-zone and readable at once, so a failover
@@ -171,7 +169,7 @@ export class BucketReplication extends Construct {
     // A reference to another stack resolves to its import only at synth, so cdk-nag's finding id
     // for it cannot be known here.
     acknowledgeObjectWildcards(
-      this.role.node.findChild('DefaultPolicy'),
+      this.role.node.findChild('DefaultPolicy').node.defaultChild!,
       [sourceObjects, destinationObjects].filter((arn) => !referencesOtherStack(stack, arn)),
     );
 
@@ -280,16 +278,8 @@ export class ReplicaBucket extends Construct {
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': roleArn } },
       }),
     );
-    acknowledge(
-      resource,
-      'Replicas of customer objects must stay deletable like their primary (customer erasure requests): replicated delete markers and noncurrent-version expiry remove them; versioning keeps every overwritten or deleted version for the backup retention instead.',
-      [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')],
-    );
-    acknowledge(
-      resource,
-      'This bucket is the DR-region replica of a primary bucket (DR-REGION); replicating the copy again would add a third region outside the environment\'s pinned regions (DATA-RESIDENCY).',
-      nagRule('S3BucketReplicationEnabled', REPLICATION_PACKS),
-    );
+    acknowledgeDecision(resource, 'customer-objects-deletable');
+    acknowledgeDecision(resource, 'replica-not-replicated-again');
   }
 }
 
@@ -336,11 +326,8 @@ function validateKeyArn(stack: Stack, arn: string, region: string): void {
  */
 function acknowledgeObjectWildcards(policy: IConstruct, objectArns: string[]): void {
   const stack = Stack.of(policy);
-  acknowledge(
-    policy,
-    'S3 replication reads every object version of the source bucket and writes every replica into the one DR bucket; S3 names objects only as <bucket-arn>/*, and no other bucket is reachable (DR-REGION).',
-    objectArns.map((arn) => `AwsSolutions::AwsSolutions-IAM5[Resource::${flatten(stack.resolve(arn))}]`),
-  );
+  if (objectArns.length === 0) return;
+  acknowledgeDecision(policy, 'replication-object-arns', { params: { objectArn: objectArns.map((arn) => flatten(stack.resolve(arn))) } });
 }
 
 /** A resolved CloudFormation value as cdk-nag writes it in a finding id (`<Logical.Arn>/*`). */

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledge, guardRule, nagRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 import { DATABASE_PARAMETERS, EXPORTED_LOGS } from './database';
 
 /** Props of {@link DatabaseReplica}. */
@@ -134,9 +134,7 @@ export class DatabaseReplica extends Construct {
       assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
     });
-    acknowledge(monitoringRole, 'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy of the RDS monitoring service principal; it only writes OS metrics to RDSOSMetrics.', [
-      'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-    ]);
+    acknowledgeDecision(monitoringRole.node.defaultChild!, 'rds-enhanced-monitoring-policy');
     const sourceRegion = Token.isUnresolved(props.sourceInstanceArn) ? undefined : props.sourceInstanceArn.split(':')[3];
     this.instance = new rds.CfnDBInstance(this, 'Resource', {
       dbInstanceIdentifier: props.instanceIdentifier,
@@ -185,34 +183,13 @@ export class DatabaseReplica extends Construct {
     this.lagAlarm.node.addDependency(this.instance);
     if (props.alertTopic) this.lagAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
 
-    acknowledge(
-      this.instance,
-      'The standard PostgreSQL port is part of the DB-FROM-APP claim (5432 from the DR app tier only); its security group admits only that tier, so a non-standard port would hide nothing.',
-      ['AwsSolutions::AwsSolutions-RDS11', guardRule('rds_instance_no_default_ports_check')],
-    );
+    // Control Tower's default-port rule does not report read replicas; only cdk-nag's does.
+    acknowledgeDecision(this.instance, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-RDS11'] });
     if (!(props.multiAz ?? false)) {
-      acknowledge(
-        this.instance,
-        'Standby read replica in the DR region: it serves no traffic until promoted, and the failover runbook enables Multi-AZ right after promotion; the primary instance is Multi-AZ (HA-MULTIZONE).',
-        ['AwsSolutions::AwsSolutions-RDS3', ...nagRule('RDSMultiAZSupport', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5'])],
-      );
+      acknowledgeDecision(this.instance, 'replica-standby-single-az');
     }
-    acknowledge(
-      this.instance,
-      'Encrypted under the DR region\'s data key through KmsKeyId: CloudFormation forbids StorageEncrypted on a read replica (it follows the encrypted source), so the rule cannot see it. The construct test and the DR-REGION control check assert the key.',
-      ['AwsSolutions::AwsSolutions-RDS2', ...nagRule('RDSStorageEncrypted', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321'])],
-    );
-    acknowledge(
-      this.instance,
-      'This instance is itself the cross-region copy of the primary database, which is in the AWS Backup plan (daily copies to the locked DR vault) and replicates its automated backups here; backing up the replica would store the same data a third time. Once promoted it keeps automated backups for the configured days.',
-      nagRule('RDSInBackupPlan', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5']),
-    );
-    for (const group of logGroups) {
-      acknowledge(
-        group,
-        'Encrypted under the DR region\'s logs key (KmsKeyId is set), which lives in the DR stack and arrives here as a CloudFormation import; the Guard rule cannot resolve Fn::ImportValue. The construct test asserts the key.',
-        [guardRule('cloudwatch_log_group_encrypted_check')],
-      );
-    }
+    acknowledgeDecision(this.instance, 'replica-encrypted-through-key-id');
+    acknowledgeDecision(this.instance, 'replica-is-the-backup-copy');
+    for (const group of logGroups) acknowledgeDecision(group.node.defaultChild!, 'replica-log-groups-key-from-dr-stack');
   }
 }

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { acknowledge, guardRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 
 /** Props of {@link Database}. */
 export interface DatabaseProps {
@@ -167,16 +167,8 @@ export class Database extends Construct {
       cfn.automaticBackupReplicationKmsKeyId = kmsKeyArn;
       cfn.automaticBackupReplicationRetentionPeriod = props.backupRetentionDays;
     }
-    acknowledge(
-      this.instance,
-      'The standard PostgreSQL port is part of the DB-FROM-APP claim (5432 from the app tier only); its security group admits only the app tier, so a non-standard port would hide nothing.',
-      ['AwsSolutions::AwsSolutions-RDS11', guardRule('rds_instance_no_default_ports_check')],
-    );
+    acknowledgeDecision(this.instance.node.defaultChild!, 'postgres-standard-port');
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
-    if (monitoringRole) {
-      acknowledge(monitoringRole, 'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy of the RDS monitoring service principal; it only writes OS metrics to RDSOSMetrics.', [
-        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
-      ]);
-    }
+    if (monitoringRole) acknowledgeDecision(monitoringRole.node.defaultChild!, 'rds-enhanced-monitoring-policy');
   }
 }

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { acknowledge, nagRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 
 /** Props of {@link SecurityAlerts}. */
 export interface SecurityAlertsProps {
@@ -44,7 +44,7 @@ export class SecurityAlerts extends Construct {
     ];
     for (const sub of subs) {
       const subscription = this.topic.addSubscription(sub);
-      acknowledge(subscription, 'E-mail and SMS endpoints: a dead-letter queue would hold undelivered pages nobody reads; failed deliveries show in the NumberOfNotificationsFailed metric and the source findings stay in GuardDuty and Security Hub.', nagRule('SNSRedrivePolicy', ['Serverless']));
+      acknowledgeDecision(subscription.node.defaultChild!, 'alert-subscriptions-without-dlq');
     }
     this.action = new actions.SnsAction(this.topic);
   }

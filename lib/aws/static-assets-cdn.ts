@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, guardRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 import { SecureBucket } from './secure-bucket';
 
 /** Props of {@link StaticAssetsCdn}. */
@@ -115,7 +115,7 @@ export class StaticAssetsCdn extends Construct {
       logFilePrefix: 'cloudfront/',
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     });
-    acknowledge(this.distribution, 'Static assets are public content served worldwide; data residency (DATA-RESIDENCY) concerns customer data, which never reaches this distribution.', ['AwsSolutions::AwsSolutions-CFR1']);
-    acknowledge(this.distribution, 'Origin failover needs a second copy of the assets in the DR region, which the DR stack (issue 3) adds as a replica bucket; until then a regional S3 outage serves cached objects only.', [guardRule('cloudfront_origin_failover_enabled_check')]);
+    acknowledgeDecision(this.distribution.node.defaultChild!, 'cdn-assets-served-worldwide');
+    acknowledgeDecision(this.distribution.node.defaultChild!, 'cdn-origin-failover-pending');
   }
 }

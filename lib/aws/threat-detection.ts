@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledge, nagRule } from './acknowledge';
+import { acknowledgeDecision } from './acknowledge';
 
 /** Props of {@link ThreatDetection}. */
 export interface ThreatDetectionProps {
@@ -126,9 +126,7 @@ export class ThreatDetection extends Construct {
       },
       targets: [new targets.SnsTopic(props.alertTopic)],
     });
-    for (const r of [rule, hubRule]) {
-      acknowledge(r, 'EventBridge retries delivery to the topic for 24 hours, and every finding also stays in GuardDuty and Security Hub, the systems of record; a dead-letter queue would add a queue nobody watches.', nagRule('EventBusDLQ', ['Serverless']));
-    }
+    for (const r of [rule, hubRule]) acknowledgeDecision(r.node.defaultChild!, 'findings-rule-without-dlq');
   }
 
   /**
@@ -160,17 +158,11 @@ export class ThreatDetection extends Construct {
     });
     // The handler is CDK's provider for AWS API calls: it runs only when CloudFormation creates
     // or updates this resource, makes one call, and holds no data.
-    const handler = (enabler.grantPrincipal as iam.Role).node.scope!;
-    const once = 'CDK\'s deployment-time handler for one Inspector API call: CloudFormation invokes it synchronously on create or update, a failure fails the deployment visibly, and it holds no data';
-    acknowledge(handler, `${once}; a VPC attachment would only add a NAT dependency.`, nagRule('LambdaInsideVPC', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']));
-    acknowledge(handler, `${once}; there is no asynchronous event to dead-letter.`, [...nagRule('LambdaDLQ', ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless'])]);
-    acknowledge(handler, `${once}; it runs once per deployment, so reserved concurrency would protect nothing.`, nagRule('LambdaConcurrency', ['HIPAA.Security', 'NIST.800.53.R5']));
-    acknowledge(handler, `${once}; the call itself is recorded by CloudTrail, which is the trace that matters.`, nagRule('LambdaTracing', ['Serverless']));
-    acknowledge(handler, `${once}; its memory size is set by CDK for the SDK it loads.`, nagRule('LambdaDefaultMemorySize', ['Serverless']));
-    acknowledge(handler, 'AWSLambdaBasicExecutionRole only lets the CDK handler write its own logs; the Inspector permission is a separate, narrow statement.', [
-      'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    ]);
-    acknowledge(enabler, 'inspector2:Enable acts on the account and supports no resource-level permissions, so its statement must name "*"; the service-linked-role statement is scoped to the Inspector role.', ['AwsSolutions::AwsSolutions-IAM5[Resource::*]']);
+    const handlerRole = enabler.grantPrincipal as iam.Role;
+    const handler = handlerRole.node.scope!;
+    acknowledgeDecision(handler.node.defaultChild!, 'cdk-api-call-handler');
+    acknowledgeDecision(handlerRole.node.defaultChild!, 'cdk-api-call-handler-logs-policy');
+    acknowledgeDecision(enabler.node.findChild('CustomResourcePolicy').node.defaultChild!, 'inspector-enable-account-wide');
     return enabler;
   }
 }

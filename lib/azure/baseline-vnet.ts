@@ -6,6 +6,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import * as ipaddr from 'ipaddr.js';
 import { isPrivateIpv4Cidr, parseCidr } from '../config/cidr';
+import { TIER_MARKER } from '../controls/markers';
 
 /** Properties of {@link BaselineVnet}. */
 export interface BaselineVnetProps {
@@ -146,7 +147,9 @@ export class BaselineVnet extends Construct {
     this.dataSubnetId = this.dataSubnet.id;
 
     const nsg = (tier: string, subnetOf: Subnet, rules: NetworkSecurityGroupSecurityRule[]) => {
-      const group = new NetworkSecurityGroup(this, `${tier}Nsg`, { ...base, name: `nsg-${props.name}-${tier.toLowerCase()}`, securityRule: [...rules, denyAllInbound()] });
+      // The tier marker the checks read (Azure subnets carry no tags): which NSG guards the
+      // bastion tier decides where SSH may come from (BASTION-SSH), never the subnet's name.
+      const group = new NetworkSecurityGroup(this, `${tier}Nsg`, { ...base, name: `nsg-${props.name}-${tier.toLowerCase()}`, securityRule: [...rules, denyAllInbound()], tags: { ...props.tags, [TIER_MARKER]: tier.toLowerCase() } });
       new SubnetNetworkSecurityGroupAssociation(this, `${tier}NsgAssociation`, { subnetId: subnetOf.id, networkSecurityGroupId: group.id });
       return group;
     };

@@ -8,6 +8,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 import { azureSshKeyProblem } from './app-scale-set';
+import { ROLE_MARKER } from '../controls/markers';
 
 /** One person allowed to log in to the bastion. */
 export interface BastionVmUser {
@@ -236,7 +237,10 @@ export class BastionVm extends Construct {
       },
       sourceImageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
       bootDiagnostics: {},
-      tags: props.tags,
+      // The marker the checks recognise a bastion by (NET-TIERS lets its NIC have a public IP,
+      // BASTION-SSH checks it strictly); the config loader rejects baseline: tags, so config tags
+      // cannot forge it, and a VM's name implies nothing.
+      tags: { ...props.tags, [ROLE_MARKER]: 'bastion' },
     });
     this.vmId = this.resource.id;
     this.publicIpAddress = this.publicIp.ipAddress;

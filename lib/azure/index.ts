@@ -17,3 +17,4 @@ export * from './security-alerts';
 export * from './vnet-flow-log';
 export * from './waf-policy';
 export * from './workload-identity';
+export * from './stack-marker';

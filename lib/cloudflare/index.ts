@@ -7,3 +7,4 @@ export * from './plan-limits';
 export * from './rate-limits';
 export * from './waf-rulesets';
 export * from './zone-hardening';
+export { markTerraformStack } from '../azure/stack-marker';

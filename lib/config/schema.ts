@@ -1,3 +1,4 @@
+import { RESERVED_TAG_PREFIX } from '../controls/markers';
 import { z } from 'zod';
 import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type AllowlistLimits } from './cidr';
 import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
@@ -420,7 +421,18 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
   z.strictObject({
     production: z.boolean().describe('Production environments must have their own account and at least 3 availability zones.'),
     residency: z.enum(JURISDICTIONS, { error: `must be one of ${JURISDICTIONS.join(', ')}` }).describe('Jurisdiction every region of this environment must lie in (control DATA-RESIDENCY).'),
-    tags: z.record(z.string().regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'tag keys: letters, digits and _ . : / = + @ -'), z.string().max(256)).default({}).describe('Tags applied to every resource.'),
+    tags: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9_.:/=+@-]{1,128}$/, 'tag keys: letters, digits and _ . : / = + @ -')
+          // Marker tags (lib/controls/markers.ts) tell the checks what a resource is (a bastion, a
+          // warm standby): a config tag applied to every resource must never forge one.
+          .refine((key) => !key.toLowerCase().startsWith(RESERVED_TAG_PREFIX), `tag keys starting with "${RESERVED_TAG_PREFIX}" are reserved for the markers the checks read (a bastion, a warm standby); pick another key`),
+        z.string().max(256),
+      )
+      .default({})
+      .describe('Tags applied to every resource.'),
     aws: awsSchema.optional().describe('AWS hosting of this environment (CDK app). Omit when the environment runs on Azure only.'),
     azure: azureSchema.optional(),
     cloudflare: cloudflareSchema.optional(),

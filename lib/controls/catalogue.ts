@@ -8,6 +8,7 @@ import { checkAdminMfa, checkSecrets } from './aws/identity';
 import { checkLogCentral, checkLogRetention } from './aws/logging';
 import { checkAppFromGateway, checkBastionSsh, checkDbFromApp, checkNetTiers } from './aws/network';
 import { checkOriginLock } from './aws/origin-lock';
+import { checkAwsResidency, checkAwsSeparation } from './aws/residency';
 import { checkBackup, checkStoragePrivate } from './aws/storage';
 import { checkWafManaged, checkWafRateCritical, checkWafRateGlobal, checkWafReputation } from './aws/waf';
 import * as azure from './azure';
@@ -95,6 +96,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Public, app and data tiers are separate; only gateways and bastion are public',
     sources: ['A10', 'A12', 'B8'],
     checks: { aws: checkNetTiers, azure: azure.checkNetTiers },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no network, subnet or host to tier', unlessTypes: ['cloudflare_spectrum_application', 'cloudflare_zero_trust_tunnel_cloudflared'] },
+    },
     tests: {
       aws: ['test/aws/baseline-network.test.ts'],
       azure: ['test/azure/baseline-vnet.test.ts', 'test/controls/azure/network.test.ts'],
@@ -105,6 +109,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'App hosts accept application traffic only from the load balancer/gateway',
     sources: ['A12'],
     checks: { aws: checkAppFromGateway, azure: azure.checkAppFromGateway },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no app host; the origins admit only the edge (ORIGIN-LOCK)', unlessTypes: ['cloudflare_workers_script', 'cloudflare_worker_script'] },
+    },
     tests: {
       aws: ['test/aws/app-tier.test.ts', 'test/aws/app-gateway.test.ts'],
       azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/network.test.ts'],
@@ -115,6 +122,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'The database is reachable only from the app tier, never publicly, over TLS',
     sources: ['A10', 'A12', 'B3'],
     checks: { aws: checkDbFromApp, azure: azure.checkDbFromApp },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no database', unlessTypes: ['cloudflare_d1_database', 'cloudflare_hyperdrive_config'] },
+    },
     tests: {
       aws: ['test/aws/database.test.ts'],
       azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/postgres-server.test.ts', 'test/controls/azure/network.test.ts'],
@@ -125,6 +135,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Admin SSH only via the bastion, per-user keys, no passwords, allowlisted IPs',
     sources: ['A11', 'A16'],
     checks: { aws: checkBastionSsh, azure: azure.checkBastionSsh },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no host to log into, no SSH path', unlessTypes: ['cloudflare_spectrum_application', 'cloudflare_zero_trust_tunnel_cloudflared'] },
+    },
     tests: {
       aws: ['test/aws/bastion.test.ts', 'test/config/cidr.test.ts', 'test/config/ssh-keys.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts'],
       azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/network.test.ts'],
@@ -135,6 +148,10 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Privileged cloud access requires MFA and is least-privilege',
     sources: ['A6', 'A16'],
     checks: { aws: checkAdminMfa },
+    coverage: {
+      azure: { verdict: 'unchecked', reason: 'Entra ID Conditional Access (MFA for administrators) is tenant-wide and outside these stacks, and no check reads the stacks\' role assignments for least privilege' },
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks grant no access (no member, token or Access policy); dashboard 2FA and SSO are account settings, and the deploy token comes from CLOUDFLARE_API_TOKEN', unlessTypes: ['cloudflare_account_member', 'cloudflare_api_token', 'cloudflare_account_token', 'cloudflare_zero_trust_access_policy', 'cloudflare_zero_trust_access_application'] },
+    },
     tests: {
       aws: ['test/aws/admin-role.test.ts', 'test/aws/security-alerts.test.ts'],
       azure: ['test/azure/security-alerts.test.ts'],
@@ -146,6 +163,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Data at rest is AES-256 encrypted under customer-managed, rotated keys',
     sources: ['A8', 'B3', 'B4'],
     checks: { aws: checkEncRest, azure: azure.checkEncRest },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no data store at rest (no R2 bucket, KV namespace, D1 database or queue)', unlessTypes: ['cloudflare_r2_bucket', 'cloudflare_workers_kv_namespace', 'cloudflare_d1_database', 'cloudflare_queue'] },
+    },
     tests: {
       aws: ['test/aws/baseline-keys.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/database.test.ts', 'test/aws/app-tier.test.ts'],
       azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
@@ -155,17 +175,22 @@ export const CONTROLS: readonly Control[] = [
     id: 'ENC-TRANSIT',
     claim: 'All connections, internal ones included, use TLS 1.2+',
     sources: ['A7', 'B3'],
-    checks: { aws: checkEncTransit, azure: azure.checkEncTransit },
+    checks: { aws: checkEncTransit, azure: azure.checkEncTransit, cloudflare: cloudflare.checkEncTransit },
     tests: {
       aws: ['test/aws/app-gateway.test.ts', 'test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts'],
       azure: ['test/azure/app-gateway.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
+      cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/controls/cloudflare/transit.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
+    note: 'Cloudflare: the edge terminates client TLS, so the edge-to-origin hop is checked (SSL mode Full (strict), TLS 1.2+ minimum, HTTPS health monitors).',
   },
   {
     id: 'STORAGE-PRIVATE',
     claim: 'Object storage blocks public access and is versioned',
     sources: ['A6', 'A8', 'B2', 'B3'],
     checks: { aws: checkStoragePrivate, azure: azure.checkStoragePrivate },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no object storage', unlessTypes: ['cloudflare_r2_bucket', 'cloudflare_r2_custom_domain', 'cloudflare_r2_managed_domain'] },
+    },
     tests: {
       aws: ['test/aws/secure-bucket.test.ts'],
       azure: ['test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
@@ -187,6 +212,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Audit, network-flow, gateway and WAF logs are collected centrally',
     sources: ['A4', 'A11', 'A16'],
     checks: { aws: checkLogCentral, azure: azure.checkLogCentral },
+    coverage: {
+      cloudflare: { verdict: 'unchecked', reason: 'the edge WAF\'s and HTTP request logs stay in Cloudflare\'s dashboard: Logpush of firewall and HTTP events needs an Enterprise zone and is not built (README Known gaps)' },
+    },
     tests: {
       aws: ['test/aws/audit-trail.test.ts', 'test/aws/baseline-network.test.ts', 'test/aws/baseline-web-acl.test.ts'],
       azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/controls/azure/data.test.ts'],
@@ -197,6 +225,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Logs are kept 30-180 days (configurable) and are tamper-evident',
     sources: ['B6'],
     checks: { aws: checkLogRetention, azure: azure.checkLogRetention },
+    coverage: {
+      cloudflare: { verdict: 'unchecked', reason: 'no edge logs are collected (see LOG-CENTRAL), so their retention is whatever the Cloudflare plan keeps, not the configured retention' },
+    },
     tests: {
       aws: ['test/aws/audit-trail.test.ts', 'test/aws/secure-bucket.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
       azure: ['test/azure/log-workspace.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/controls/azure/data.test.ts'],
@@ -207,6 +238,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Threat detection and vulnerability scanning are on, alerting on-call',
     sources: ['A2', 'A3', 'A4', 'A5', 'B7', 'B13'],
     checks: { aws: checkDetectThreats, azure: azure.checkDetectThreats },
+    coverage: {
+      cloudflare: { verdict: 'unchecked', reason: 'the edge WAF blocks and counts attacks, but no Cloudflare notification policy alerts on-call on security events (not built)' },
+    },
     tests: {
       aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
       azure: ['test/azure/defender-plans.test.ts', 'test/azure/security-alerts.test.ts', 'test/controls/azure/data.test.ts'],
@@ -218,6 +252,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Every tier spans >= 2 zones and replaces unhealthy instances',
     sources: ['A15', 'B11'],
     checks: { aws: checkHaMultizone, azure: azure.checkHaMultizone },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no instance or tier to spread over zones (the edge is Cloudflare\'s anycast network; failover between regions is DR-REGION)', unlessTypes: ['cloudflare_workers_script', 'cloudflare_worker_script'] },
+    },
     tests: {
       aws: ['test/aws/baseline-network.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/database.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
       azure: ['test/azure/app-gateway.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
@@ -228,6 +265,9 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Daily backups, point-in-time recovery, 30-day DB / 90-day file retention',
     sources: ['A15', 'B2', 'B10'],
     checks: { aws: checkBackup, azure: azure.checkBackup },
+    coverage: {
+      cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no data to back up (the configuration is this code)', unlessTypes: ['cloudflare_r2_bucket', 'cloudflare_workers_kv_namespace', 'cloudflare_d1_database'] },
+    },
     tests: {
       aws: ['test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
       azure: ['test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
@@ -251,28 +291,38 @@ export const CONTROLS: readonly Control[] = [
     claim: 'Each environment pins its regions; DR stays in the same jurisdiction',
     sources: ['B9', 'B12'],
     checks: {},
-    tests: {
-      aws: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-app.test.ts'],
-      azure: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts'],
+    deploymentChecks: { aws: checkAwsResidency, azure: azure.checkAzureResidency },
+    coverage: {
+      cloudflare: { verdict: 'unchecked', reason: 'requests are decrypted, inspected and cached in Cloudflare\'s data centre nearest the client, worldwide; Regional Services (Data Localization Suite, Enterprise) would keep that in the jurisdiction and is not configured' },
     },
-    note: 'Checked at config level (regions and jurisdictions); a single template does not show its pairing.',
+    tests: {
+      aws: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-app.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
+      azure: ['test/config/jurisdictions.test.ts', 'test/config/schema.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
+    },
+    note: 'Attack: a replica, backup copy or data store in a region outside the jurisdiction (a third region), which no single stack shows. Checked on the synthesized output of all of an environment\'s stacks at once, against the residency of the config (or of the stack markers without one): AWS: each stack\'s region from the cloud assembly; every data store and data-handling compute in the residency; S3 replication destinations (by bucket), AWS Backup copy vaults, RDS backup replication and replica sources in the residency. Azure: every resource location in the residency, and the region pair of everything that geo-replicates (storage, PostgreSQL geo-backups, vaults, Key Vaults). A data store a construct marks as a residency exception (baseline:residency-exception, with its reason) is reported as an exception in the cell and the headline, never silently: today the CloudFront web ACL\'s request logs, which AWS keeps in us-east-1. Not followed: what a CloudFront distribution (global by design) serves; it serves the public static assets only (CDN-ASSETS). The config loader also rejects regions outside the residency before synthesis (lib/config/schema.ts).',
   },
   {
     id: 'ENV-SEPARATION',
     claim: 'Production and staging are separate stacks and accounts/subscriptions',
     sources: ['A9'],
     checks: {},
+    deploymentChecks: { aws: checkAwsSeparation, azure: azure.checkAzureSeparation, cloudflare: cloudflare.checkCloudflareSeparation },
     tests: {
-      aws: ['test/config/schema.test.ts', 'test/stacks/aws-policy.test.ts'],
-      azure: ['test/config/schema.test.ts', 'test/stacks/azure-stacks.test.ts'],
+      aws: ['test/config/schema.test.ts', 'test/stacks/aws-policy.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
+      azure: ['test/config/schema.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
+      cloudflare: ['test/controls/residency.test.ts', 'test/stacks/deployment-controls.test.ts'],
     },
-    note: 'Checked at config level (distinct accounts per environment); a single template cannot show separation.',
+    note: 'Attack: staging and production in one account, subscription or Cloudflare zone, so staging access (or a staging workload) reaches production. Checked across all environments\' synthesized stacks, grouped by their stack markers (never by names), with accounts from the cloud assembly (AWS), subscriptions from the azurerm provider blocks and account and zone ids from the Cloudflare resources: a production environment shares its account, subscription or Cloudflare account with none; no two environments share an AWS account in one region, an Azure subscription or a Cloudflare zone. An environment whose production flag is unknown is taken as production. The config loader rejects the same before synthesis (lib/config/schema.ts).',
   },
   {
     id: 'CDN-ASSETS',
     claim: 'Static assets are served through a CDN with a private origin and TLS 1.2+',
     sources: ['A7', 'B1', 'B3'],
     checks: { aws: checkCdnAssets },
+    coverage: {
+      azure: { verdict: 'not-applicable', reason: 'static assets are served by the AWS CDN (claim B1); the Azure stacks hold no CDN or static-website store', unlessTypes: ['azurerm_cdn_profile', 'azurerm_cdn_frontdoor_profile', 'azurerm_static_web_app'] },
+      cloudflare: { verdict: 'not-applicable', reason: 'static assets are served by CloudFront from a private bucket (the AWS cells); the Cloudflare zone fronts the application hostname only' },
+    },
     tests: {
       aws: ['test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
     },

@@ -44,9 +44,18 @@ export interface CheckResult {
   readonly control: ControlId;
   /**
    * `fail` when there is at least one finding; `not-applicable` when the template holds none of the
-   * resource types the control concerns; `pass` otherwise.
+   * resource types the control concerns; `unchecked` when the check lacks an input it needs to
+   * judge (e.g. the environment's residency), with `reason` saying which; `pass` otherwise.
    */
-  readonly status: 'pass' | 'fail' | 'not-applicable';
+  readonly status: 'pass' | 'fail' | 'not-applicable' | 'unchecked';
+  /** Why the check could not judge (`unchecked` only). */
+  readonly reason?: string;
+  /**
+   * Shortfalls the code declares on purpose, each with the reason its marker gives (e.g. a log
+   * store AWS requires in us-east-1, outside the residency): they do not fail the check, and
+   * every report shows them in the cell and in its headline, so a PASS never hides them.
+   */
+  readonly exceptions?: readonly Finding[];
   /** Every shortfall found; empty unless `status` is `fail`. */
   readonly findings: readonly Finding[];
   /** Logical ids of the resources that carry the control (and were found compliant). */
@@ -141,6 +150,60 @@ export type EnvironmentCheck = (stacks: AwsEnvironmentTemplates & AzureEnvironme
 /** A check of one control over one cloud's synthesized output. */
 export type Check = (template: any, options?: CheckOptions) => CheckResult;
 
+/**
+ * One synthesized stack as deployed: where it goes (read from the output itself: the cloud
+ * assembly's `aws://account/region`, the Terraform provider block) and what its stack marker says.
+ */
+export interface DeployedStack {
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly environment: string;
+  /** The stack's role from its marker (`primary`, `dr`, `dr-database`, `edge`), else `other`. */
+  readonly role: string;
+  /** AWS account id, Azure subscription id, or Cloudflare account id(s) joined, when the output names it. */
+  readonly account?: string;
+  /** AWS region of the stack (from the cloud assembly), when it is pinned. */
+  readonly region?: string;
+  /** Whether the stack carries a stack marker: without one its environment is its own name, a guess no check relies on. */
+  readonly marked: boolean;
+  /** The template (CloudFormation) or Terraform JSON. */
+  readonly template: any;
+}
+
+/** What checks across environments need to know about each environment. */
+export interface EnvironmentFacts {
+  /** Whether it is a production environment (config `production`, or the stack marker). */
+  readonly production?: boolean;
+  /** The jurisdiction its data must stay in (config `residency`, or the stack marker). */
+  readonly residency?: string;
+}
+
+/** Every stack of a deployment (all environments), with what is known of each environment. */
+export interface Deployment {
+  readonly stacks: readonly DeployedStack[];
+  readonly environments: Readonly<Record<string, EnvironmentFacts>>;
+}
+
+/**
+ * A check of one control for one environment on one cloud that needs where stacks are deployed
+ * (regions, accounts) or other environments' stacks (DATA-RESIDENCY, ENV-SEPARATION).
+ */
+export type DeploymentCheck = (deployment: Deployment, environment: string) => CheckResult;
+
+/**
+ * What a cloud without a check of a control holds, as the catalogue states it (the reviewed
+ * reason shows in the report cell):
+ * - `not-applicable`: the cloud's stacks hold nothing the control concerns; `unlessTypes` lists
+ *   resource types that would make it apply (the cell is then unchecked, naming the resource);
+ * - `config-enforced`: the config loader enforces the claim before anything is synthesized;
+ *   `rule` names the loader rule (file and what it rejects);
+ * - `unchecked`: it applies, and nothing checks it yet.
+ */
+export type Coverage =
+  | { readonly verdict: 'not-applicable'; readonly reason: string; readonly unlessTypes?: readonly string[] }
+  | { readonly verdict: 'config-enforced'; readonly rule: string; readonly reason: string }
+  | { readonly verdict: 'unchecked'; readonly reason: string };
+
 /** One claim of the catalogue, where it comes from, and its checks per cloud. */
 export interface Control {
   /** Stable id, e.g. `EDGE-TLS`. */
@@ -153,6 +216,14 @@ export interface Control {
   readonly checks: Partial<Record<Cloud, Check>>;
   /** Checks that read all the stacks of an environment at once (replicas live in another region). */
   readonly environmentChecks?: Partial<Record<Cloud, EnvironmentCheck>>;
+  /** Checks that read where stacks are deployed and other environments' stacks (residency, separation). */
+  readonly deploymentChecks?: Partial<Record<Cloud, DeploymentCheck>>;
+  /**
+   * For each cloud with no check: whether the control is not applicable there, enforced by the
+   * config loader, or unchecked, and why.
+   * @default - unchecked: no check reads this cloud's output
+   */
+  readonly coverage?: Partial<Record<Cloud, Coverage>>;
   /**
    * The test files that prove the control per cloud, relative to the repository root (the tests
    * columns of README's "Controls" table). The evidence report cites them so a reviewer can go

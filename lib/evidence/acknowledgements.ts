@@ -1,6 +1,8 @@
-// Every acknowledged policy finding (cdk-nag packs and Control Tower Guard rules alike are
-// acknowledged through cdk-nag's `rules_to_suppress` metadata, see lib/aws/acknowledge.ts), with
-// the reason a reviewer reads, taken from the synthesized templates themselves.
+// The acknowledgement stamps of the synthesized templates: cdk-nag copies every acknowledgement
+// (`rules_to_suppress`, with its reason) onto each resource below the construct it was applied to,
+// whether or not that resource carries the finding. Stamps are what a template and its diff show;
+// they are not findings: the report counts findings and decisions from the validation report
+// (lib/evidence/acknowledgement-audit.ts).
 import type { SynthesizedStack } from './synth-output';
 
 /** One acknowledged finding on one resource. */

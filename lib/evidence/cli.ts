@@ -8,10 +8,11 @@ import { ConfigError, loadConfig } from '../config/load';
 import type { BaselineConfig } from '../config/schema';
 import { CONTROLS } from '../controls/catalogue';
 import type { Cloud, ControlId } from '../controls/types';
-import { CLOUDS, evaluate, type CellStatus, type Evaluation, type MatrixCell } from './evaluate';
+import { CLOUDS, evaluate, hasCheck as catalogueHasCheck, type CellStatus, type Evaluation, type MatrixCell } from './evaluate';
 import { writeFileAtomic } from './atomic-write';
 import { buildSarif } from './sarif';
 import { readSynthOutput, SynthOutputError, type SynthesizedStack } from './synth-output';
+import { parseAllowance, REQUIREMENTS, verdictOf, type Requirement, type UncheckedAllowance } from './verdict';
 
 /** Where the CLI writes: `process`, or a capturing stub in tests. */
 export interface CliIo {
@@ -21,39 +22,54 @@ export interface CliIo {
 
 /** Exit codes, stable for CI scripts. */
 export const EXIT = {
-  /** Every checked control passes (under `--strict`: every checkable control is proven). */
+  /**
+   * Nothing fails under the requirement: no failing cell (`--require checked`: and no unchecked
+   * cell beyond the `--allow-unchecked` ones; `--strict`: every checkable control proven).
+   */
   PASS: 0,
-  /** At least one control fails. */
+  /** A cell fails, or (`--require checked`) a cell is unchecked, or an allowance is stale. */
   FAIL: 1,
   /** Usage or input error: no directory, unreadable or unsynthesized directory, invalid config. */
   USAGE: 2,
 } as const;
 
-export const USAGE = 'usage: baseline-check [--json | --format text|json|sarif] [--output FILE] [--config FILE] [--strict] <cdk.out|cdktf.out>...';
+export const USAGE =
+  'usage: baseline-check [--json | --format text|json|sarif] [--output FILE] [--config FILE] [--require passing|checked] [--allow-unchecked CONTROL:cloud]... [--strict] <cdk.out|cdktf.out>...';
 
 const HELP = `${USAGE}
 
 Runs the security baseline's control checks over synthesized output: CloudFormation templates of a
 CDK cloud assembly (cdk.out) and Terraform JSON of CDK for Terraform (cdktf.out, azurerm and
-cloudflare stacks). Stacks named <env>-<cloud>[-<role>] (role: primary, dr, dr-database, edge) are
-grouped by environment; any other stack is its own environment.
+cloudflare stacks). Stacks are grouped by environment by their stack marker (Metadata.baseline of
+a template, //.baseline of Terraform JSON: environment, role, production, residency); a stack
+without one is its own environment.
+
+Each cell (control x environment x cloud) is pass, FAIL, n/a (nothing it concerns), config
+(enforced by the config loader, not read from the output) or unchecked (it applies and nothing
+verifies it). The headline is PASS only when no cell fails or is unchecked.
 
 Options:
   --config FILE  a baseline config (config/baseline.json format); validated, and its environments
                  set the check options (retention, backups, DR region, RPO, origin lock, account
                  services managed elsewhere). Without it the claim floors apply.
+  --require passing|checked
+                 what the exit code demands: passing (the default) fails on a failing cell;
+                 checked (for CI) also fails on an unchecked cell.
+  --allow-unchecked CONTROL:cloud
+                 under --require checked, accept the unchecked cells of CONTROL on cloud (e.g.
+                 ADMIN-MFA:azure); repeatable; one that matches no unchecked cell fails the run.
   --strict       also fail a control that has a check for a cloud an environment uses but is not
-                 proven there: "not applicable" (no stack holds what the control concerns) or
-                 "not checked" (its cross-stack check needs <env>-<cloud>-primary naming).
-  --format F     text (default): a table per environment and a summary line;
-                 json: one JSON document (version 1) and nothing else;
+                 proven there: n/a (no stack holds what the control concerns) or unchecked.
+  --format F     text (default): a table per environment, a summary line and the headline;
+                 json: one JSON document (version 2) and nothing else;
                  sarif: SARIF 2.1.0 for code scanning (one rule per control check, one result
                  per finding, at the synthesized file and resource).
   --json         the same as --format json.
   --output FILE  write the output to FILE instead of stdout (written whole or not at all).
   -h, --help     print this help.
 
-Exit codes: 0 every checked control passes; 1 at least one control fails; 2 usage or input error.
+Exit codes: 0 nothing fails under the requirement; 1 a cell fails (or, with --require checked, a
+cell is unchecked without an allowance, or an allowance is stale); 2 usage or input error.
 `;
 
 /** The output formats. */
@@ -70,6 +86,8 @@ interface Args {
   readonly format: OutputFormat;
   readonly output?: string;
   readonly strict: boolean;
+  readonly require: Requirement;
+  readonly allowUnchecked: readonly UncheckedAllowance[];
   readonly config?: string;
   readonly dirs: readonly string[];
   readonly help: boolean;
@@ -85,6 +103,8 @@ function parseArgs(argv: readonly string[]): Args {
   };
   let strict = false;
   let help = false;
+  let require: Requirement | undefined;
+  const allowUnchecked: UncheckedAllowance[] = [];
   let config: string | undefined;
   const dirs: string[] = [];
   let options = true;
@@ -107,6 +127,18 @@ function parseArgs(argv: readonly string[]): Args {
       strict = true;
     } else if (arg === '-h' || arg === '--help') {
       help = true;
+    } else if (arg === '--require' || arg.startsWith('--require=')) {
+      const value = arg === '--require' ? argv[++i] : arg.slice('--require='.length);
+      if (!REQUIREMENTS.includes(value as Requirement)) throw new InputError(`--require needs one of ${REQUIREMENTS.join(', ')} (received ${JSON.stringify(value ?? '')}); pass --require checked in CI`);
+      if (require !== undefined && require !== value) throw new InputError(`--require given twice (${require}, ${value}); pass one`);
+      require = value as Requirement;
+    } else if (arg === '--allow-unchecked' || arg.startsWith('--allow-unchecked=')) {
+      const value = arg === '--allow-unchecked' ? argv[++i] : arg.slice('--allow-unchecked='.length);
+      try {
+        allowUnchecked.push(parseAllowance(value ?? '', CONTROLS.map((c) => c.id)));
+      } catch (err) {
+        throw new InputError((err as Error).message);
+      }
     } else if (arg === '--config' || arg.startsWith('--config=')) {
       const value = arg === '--config' ? argv[++i] : arg.slice('--config='.length);
       if (!value) throw new InputError('--config needs a file; pass --config config/baseline.json (or drop --config to check against the claim floors)');
@@ -116,7 +148,8 @@ function parseArgs(argv: readonly string[]): Args {
       throw new InputError(`unknown option ${arg}; run baseline-check --help for the options`);
     }
   }
-  return { format: format ?? 'text', ...(output !== undefined ? { output } : {}), strict, config, dirs, help };
+  if (allowUnchecked.length > 0 && require !== 'checked') throw new InputError('--allow-unchecked applies under --require checked; add --require checked or drop it');
+  return { format: format ?? 'text', ...(output !== undefined ? { output } : {}), strict, require: require ?? 'passing', allowUnchecked, config, dirs, help };
 }
 
 function readDir(dir: string): SynthesizedStack[] {
@@ -154,48 +187,52 @@ function readConfig(file: string): BaselineConfig {
   }
 }
 
-/** Whether the catalogue has a check of `control` for `cloud` (per stack or across an environment's stacks). */
+/** Whether the catalogue has a check of `control` for `cloud` (per stack, across an environment's stacks, or of the deployment). */
 function hasCheck(control: ControlId, cloud: Cloud): boolean {
-  const c = CONTROLS.find((x) => x.id === control)!;
-  return Boolean(c.checks[cloud] || c.environmentChecks?.[cloud]);
+  return catalogueHasCheck(CONTROLS.find((x) => x.id === control)!, cloud);
 }
 
 /**
  * `--strict`: a cell whose control has a check for its cloud but that is not proven (not
- * applicable, or its environment check did not run) fails, with a finding saying why.
+ * applicable, or unchecked) fails, with a finding saying why.
  */
 function strictCell(cell: MatrixCell, configured: boolean): MatrixCell {
-  if (cell.status === 'pass' || cell.status === 'fail' || !hasCheck(cell.control, cell.cloud)) return cell;
+  if (cell.status === 'pass' || cell.status === 'fail' || cell.status === 'config-enforced' || !hasCheck(cell.control, cell.cloud)) return cell;
   // Without a config the check options are the claim floors: origin lock, for one, is off.
   const options = configured ? '' : ' (without --config for this environment, options such as origin lock are off)';
   const message =
     cell.status === 'not-applicable'
       ? `strict: not proven: the ${cell.cloud} stacks of ${cell.environment} hold nothing this control applies to${options}; add the resources that carry it, or drop --strict`
-      : `strict: not checked: the ${cell.cloud} check of this control reads an environment's stacks together and needs a stack named ${cell.environment}-${cell.cloud}-primary; follow the <env>-<cloud>-<role> naming, or drop --strict`;
+      : `strict: not proven: ${cell.reason ?? 'the check could not judge'}; give the check what it needs (stack markers, --config), or drop --strict`;
   return { ...cell, status: 'fail', findings: [{ control: cell.control, stack: `${cell.environment} (${cell.cloud} stacks)`, resource: '(template)', message }] };
 }
 
-type Counts = { pass: number; fail: number; notApplicable: number; notChecked: number };
-const countKey: Record<CellStatus, keyof Counts> = { pass: 'pass', fail: 'fail', 'not-applicable': 'notApplicable', 'not-checked': 'notChecked' };
+type Counts = { pass: number; fail: number; notApplicable: number; configEnforced: number; unchecked: number };
+const countKey: Record<CellStatus, keyof Counts> = { pass: 'pass', fail: 'fail', 'not-applicable': 'notApplicable', 'config-enforced': 'configEnforced', unchecked: 'unchecked' };
+const emptyCounts = (): Counts => ({ pass: 0, fail: 0, notApplicable: 0, configEnforced: 0, unchecked: 0 });
 
-/** Each control once: fail when any cell fails, else pass when any passes, else not applicable when any is, else not checked. */
+/**
+ * Each control once, by its worst cell: fail, then unchecked, then pass, then config-enforced,
+ * then not applicable.
+ */
 function controlCounts(matrix: readonly MatrixCell[]): Counts {
-  const counts: Counts = { pass: 0, fail: 0, notApplicable: 0, notChecked: 0 };
+  const counts = emptyCounts();
+  const order: CellStatus[] = ['fail', 'unchecked', 'pass', 'config-enforced', 'not-applicable'];
   for (const control of CONTROLS) {
     const statuses = new Set(matrix.filter((c) => c.control === control.id).map((c) => c.status));
-    const status: CellStatus = statuses.has('fail') ? 'fail' : statuses.has('pass') ? 'pass' : statuses.has('not-applicable') ? 'not-applicable' : 'not-checked';
-    counts[countKey[status]]++;
+    const status = order.find((st) => statuses.has(st));
+    if (status) counts[countKey[status]]++;
   }
   return counts;
 }
 
 function cellCounts(matrix: readonly MatrixCell[]): Counts {
-  const counts: Counts = { pass: 0, fail: 0, notApplicable: 0, notChecked: 0 };
+  const counts = emptyCounts();
   for (const c of matrix) counts[countKey[c.status]]++;
   return counts;
 }
 
-const LABEL: Record<CellStatus, string> = { pass: 'pass', fail: 'FAIL', 'not-applicable': 'n/a', 'not-checked': '-' };
+const LABEL: Record<CellStatus, string> = { pass: 'pass', fail: 'FAIL', 'not-applicable': 'n/a', 'config-enforced': 'config', unchecked: 'unchecked' };
 const MAX_FINDING = 400;
 
 /** The first finding of a control's row, on its own line under it; --json has them all. */
@@ -214,7 +251,7 @@ function textReport(evaluation: Evaluation, matrix: readonly MatrixCell[], stack
   for (const environment of evaluation.environments) {
     const own = stacks.filter((s) => s.environment === environment);
     const clouds = CLOUDS.filter((cloud) => own.some((s) => s.cloud === cloud));
-    const widths = clouds.map((cloud) => Math.max(cloud.length, 4) + 2);
+    const widths = clouds.map((cloud) => Math.max(cloud.length, 9) + 2);
     lines.push(`${environment}: ${own.length} stack${own.length === 1 ? '' : 's'} (${own.map((s) => s.name).join(', ')})`);
     lines.push(`  ${'control'.padEnd(controlWidth)}${clouds.map((cloud, i) => cloud.padEnd(widths[i])).join('')}`.trimEnd());
     for (const control of CONTROLS) {
@@ -226,23 +263,21 @@ function textReport(evaluation: Evaluation, matrix: readonly MatrixCell[], stack
     lines.push('');
   }
   lines.push(
-    strict
-      ? 'pass: checked and compliant; FAIL: a finding, or (--strict) not proven; n/a: no stack holds what the control concerns; -: no check for this cloud'
-      : 'pass: checked and compliant; FAIL: a finding; n/a: no stack holds what the control concerns; -: no check for this cloud',
+    `pass: checked and compliant; FAIL: a finding${strict ? ', or (--strict) not proven' : ''}; n/a: no stack holds what the control concerns; config: enforced by the config loader, not read from the output; unchecked: applies, and nothing verifies it (--json says why)`,
   );
   return `${lines.join('\n')}\n`;
 }
 
 function summaryLine(counts: Counts, stacks: number, environments: number, strict: boolean): string {
   return (
-    `baseline-check: ${counts.pass} controls pass, ${counts.fail} fail, ${counts.notApplicable} not applicable, ${counts.notChecked} not checked` +
+    `baseline-check: ${counts.pass} controls pass, ${counts.fail} fail, ${counts.unchecked} unchecked, ${counts.configEnforced} config-enforced, ${counts.notApplicable} not applicable` +
     ` (${stacks} stack${stacks === 1 ? '' : 's'} in ${environments} environment${environments === 1 ? '' : 's'}${strict ? ', strict' : ''})`
   );
 }
 
 /**
  * Runs `baseline-check` with `argv` (the arguments after the program name) and returns the exit
- * code: 0 every checked control passes, 1 at least one fails, 2 usage or input error.
+ * code: 0 nothing fails under the requirement, 1 something does, 2 usage or input error.
  */
 export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
   let args: Args;
@@ -295,15 +330,20 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
     return EXIT.USAGE;
   }
   const matrix = args.strict ? evaluation.matrix.map((c) => strictCell(c, Boolean(config?.environments[c.environment]))) : evaluation.matrix;
-  const failed = matrix.some((c) => c.status === 'fail');
+  const verdict = verdictOf(matrix, { require: args.require, allowUnchecked: args.allowUnchecked });
+  const failed = verdict.exitCode !== 0;
   const counts = controlCounts(matrix);
 
   for (const note of notes) io.stderr.write(`baseline-check: note: ${note}\n`);
   let out: string;
   if (args.format === 'json') {
     const doc = {
-      version: 1,
+      version: 2,
       failed,
+      headline: verdict.headline,
+      require: args.require,
+      allowUnchecked: args.allowUnchecked.map((a) => `${a.control}:${a.cloud}`),
+      problems: verdict.problems,
       strict: args.strict,
       config: args.config ?? null,
       summary: {
@@ -320,6 +360,8 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
         findings: c.findings.map((f) => ({ stack: f.stack, resource: f.resource, message: f.message })),
         evidence: c.evidence,
         stacks: c.stacks,
+        ...(c.reason !== undefined ? { reason: c.reason } : {}),
+        ...(c.enforcedBy !== undefined ? { enforcedBy: c.enforcedBy } : {}),
       })),
       stacks: stacks.map((s) => ({ name: s.name, cloud: s.cloud, environment: s.environment, role: s.role })),
       notes,
@@ -339,7 +381,8 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
     };
     out = `${JSON.stringify(buildSarif({ matrix, stacks, readText, version: VERSION }), null, 2)}\n`;
   } else {
-    out = `${textReport(evaluation, matrix, stacks, args.strict)}${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\n`;
+    const problems = verdict.problems.map((problem) => `baseline-check: exit 1: ${problem}\n`).join('');
+    out = `${textReport(evaluation, matrix, stacks, args.strict)}${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\nbaseline-check: ${verdict.headline}\n${problems}`;
   }
   if (args.output === undefined) {
     io.stdout.write(out);
@@ -351,6 +394,7 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
       return EXIT.USAGE;
     }
     io.stdout.write(`${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}; wrote ${args.output} (${args.format})\n`);
+    io.stdout.write(`baseline-check: ${verdict.headline}\n`);
   }
   return failed ? EXIT.FAIL : EXIT.PASS;
 }

@@ -11,6 +11,7 @@ import { brief, CATEGORIES, CATEGORY_TITLES, isLoud, type AttributeChange, type 
 import { diffTerraform } from './diff-terraform';
 import type { CellStatus, Evaluation, MatrixCell } from './evaluate';
 import type { SynthesizedStack } from './synth-output';
+import { verdictOf } from './verdict';
 
 /** GitHub's limit on a pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65536;
@@ -25,7 +26,10 @@ export interface ControlChange {
   readonly after: CellStatus | 'absent';
   /** Findings of the head that the base did not have. */
   readonly newFindings: readonly (Finding & { readonly stack: string })[];
-  /** 0 now failing, 1 still failing with new findings, 2 evidence lost, 3 other, 4 fixed. */
+  /**
+   * 0 now failing, 1 still failing with new findings, 2 a satisfied cell (pass or config-enforced)
+   * no longer satisfied (unchecked, n/a, absent), 3 other, 4 fixed.
+   */
   readonly rank: number;
 }
 
@@ -39,6 +43,12 @@ export interface SecurityDiff {
   readonly headFailing: boolean;
   /** Number of failing cells of the head. */
   readonly headFailingCells: number;
+  /**
+   * The head report's headline (lib/evidence/verdict.ts): `PASS`, `PASS with N unchecked cells: ...`
+   * or `FAIL: ...`.
+   * @default - not known: the line says only whether the head fails
+   */
+  readonly headHeadline?: string;
   /** What could not be compared, and other caveats (one line each). */
   readonly notes: readonly string[];
 }
@@ -63,6 +73,7 @@ export function diffStacks(before: readonly SynthesizedStack[], after: readonly 
 }
 
 const RANK_FAIL = (s: string) => s === 'fail';
+const SATISFIED = (s: string) => s === 'pass' || s === 'config-enforced';
 const findingKey = (f: Finding & { stack: string }) => `${f.stack}|${f.resource}|${f.message}`;
 
 /** Every matrix cell whose status or findings changed, worst first, then catalogue order. */
@@ -83,7 +94,7 @@ export function compareEvaluations(before: Evaluation, after: Evaluation): Contr
     const rank =
       RANK_FAIL(as) && !RANK_FAIL(bs) ? 0
       : RANK_FAIL(as) ? 1
-      : bs === 'pass' ? 2
+      : SATISFIED(bs) && !SATISFIED(as) ? 2
       : RANK_FAIL(bs) ? 4
       : 3;
     out.push({ control: cell.control, environment: cell.environment, cloud: cell.cloud, before: bs, after: as, newFindings, rank });
@@ -99,6 +110,7 @@ export function securityDiff(before: DiffSide, after: DiffSide, notes: readonly 
     controls: compareEvaluations(before.evaluation, after.evaluation),
     headFailing: after.evaluation.failed,
     headFailingCells: failing,
+    headHeadline: verdictOf(after.evaluation.matrix).headline,
     notes,
   };
 }
@@ -121,7 +133,14 @@ interface Limits {
   readonly otherDetails: boolean;
 }
 
-const STATUS: Record<ControlChange['before'], string> = { pass: '✅ pass', fail: '❌ fail', 'not-applicable': '➖ n/a', 'not-checked': '⚪ not checked', absent: '— (no stack)' };
+const STATUS: Record<ControlChange['before'], string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  'not-applicable': '➖ n/a',
+  'config-enforced': '⚙️ config',
+  unchecked: '❔ unchecked',
+  absent: '— (no stack)',
+};
 
 function code(text: string): string {
   const t = text.replace(/`/g, 'ˋ').replace(/\s+/g, ' ');
@@ -239,7 +258,16 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
     );
   } else verdict.push('✅ **No changes** to the synthesized infrastructure');
   out.push(verdict.join(' · '), '');
-  out.push(diff.headFailing ? `Head report: ❌ **failing** (${plural(diff.headFailingCells, 'control cell')} fail; \`npm run report\` lists them)` : 'Head report: ✅ every checked control passes', '');
+  out.push(
+    diff.headFailing
+      ? `Head report: ❌ **failing** (${plural(diff.headFailingCells, 'control cell')} fail; \`npm run report\` lists them)`
+      : diff.headHeadline?.startsWith('PASS with')
+        ? `Head report: ❔ ${diff.headHeadline} (nothing fails; \`npm run report\` says why each is unchecked)`
+        : diff.headHeadline === 'PASS'
+          ? 'Head report: ✅ PASS (every cell checked or enforced by the config loader, none failing)'
+          : 'Head report: ✅ no control cell fails',
+    '',
+  );
   for (const n of diff.notes) out.push(`> ℹ️ ${n}`);
   if (diff.notes.length) out.push('');
 

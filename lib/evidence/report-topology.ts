@@ -167,7 +167,7 @@ export function renderTopologySvg(report: ControlsReport, options: TopologyRende
   const height = panels.reduce((h, p) => h + p.height, 0) + LEGEND_H;
   const out: string[] = [];
   out.push(`<svg id="topology-svg" role="img" aria-labelledby="topology-title" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">`);
-  out.push(`<title id="topology-title">${esc(`Topology of ${report.summary.environments.join(', ')}: ${report.summary.result === 'fail' ? `${report.summary.failing.length} failing cells` : 'every checked control passes'}`)}</title>`);
+  out.push(`<title id="topology-title">${esc(`Topology of ${report.summary.environments.join(', ')}: ${report.summary.result === 'fail' ? `${report.summary.failing.length} failing cells` : report.summary.headline}`)}</title>`);
   out.push('<defs>');
   out.push('<marker id="arrow-traffic" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker>');
   out.push('<marker id="arrow-replication" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8250df"/></marker>');

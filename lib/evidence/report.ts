@@ -6,17 +6,22 @@
 import { CONTROLS, STACK_CONTROL_TESTS } from '../controls/catalogue';
 import { CONTROL_FRAMEWORKS, frameworkReferences, MAPPING_SOURCES, type ControlFrameworkMapping, type FrameworkId } from '../controls/frameworks';
 import type { Cloud, Control, ControlId, Finding } from '../controls/types';
-import type { Acknowledgement } from './acknowledgements';
-import { CLOUDS, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
+import type { AckProblem, AcknowledgementAudit, DecisionUse } from './acknowledgement-audit';
+import { CELL_STATUSES, CLOUDS, hasCheck, type CellStatus, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
 import { renderTopologySvg } from './report-topology';
 import type { Acceptance, StatefulChange } from './stateful-changes';
 import type { SynthesizedStack } from './synth-output';
+import { describeCells, verdictOf, type ExitPolicy, type HeadlineResult } from './verdict';
 
-/** Version of the JSON schema of `controls.json`; bumped on any incompatible change. */
-export const REPORT_VERSION = 1;
+/**
+ * Version of the JSON schema of `controls.json`; bumped on any incompatible change. 2: the cell
+ * verdicts `config-enforced` and `unchecked` replace `not-checked`, cells carry `reason` and
+ * `enforcedBy`, and the summary's `result` may be `pass-with-unchecked`.
+ */
+export const REPORT_VERSION = 2;
 
 /** The order statuses are counted and offered as filters in. */
-export const STATUSES: readonly CellStatus[] = ['pass', 'fail', 'not-applicable', 'not-checked'];
+export const STATUSES: readonly CellStatus[] = CELL_STATUSES;
 
 /** How many resources a cell lists before "and N more" (controls.json keeps them all). */
 export const EVIDENCE_SHOWN = 6;
@@ -25,9 +30,11 @@ export const EVIDENCE_SHOWN = 6;
 export const FINDINGS_SHOWN = 50;
 
 const CLOUD_LABEL: Record<Cloud, string> = { aws: 'AWS', azure: 'Azure', cloudflare: 'Cloudflare' };
-const STATUS_MARK: Record<CellStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not-applicable': '– n/a', 'not-checked': 'not checked' };
+const STATUS_MARK: Record<CellStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not-applicable': '– n/a', 'config-enforced': '⚙️ config', unchecked: '❔ unchecked' };
 // The page may be opened where no colour-emoji font is installed; these marks are in common text fonts.
-const HTML_STATUS_MARK: Record<CellStatus, string> = { pass: '✔ pass', fail: '✖ fail', 'not-applicable': '– n/a', 'not-checked': 'not checked' };
+const HTML_STATUS_MARK: Record<CellStatus, string> = { pass: '✔ pass', fail: '✖ fail', 'not-applicable': '– n/a', 'config-enforced': '⚙ config', unchecked: '? unchecked' };
+/** Words for the counts line. */
+const STATUS_WORDS: Record<CellStatus, string> = { pass: 'pass', fail: 'fail', 'not-applicable': 'not applicable', 'config-enforced': 'config-enforced', unchecked: 'unchecked' };
 
 /** What the topology picture knows about a stack beyond its evaluation (from the synthesized output). */
 export interface StackFacts {
@@ -45,7 +52,12 @@ export type Topology = Readonly<Record<string, StackFacts>>;
 /** What the report is rendered from. */
 export interface ReportInput {
   readonly evaluation: Evaluation;
-  readonly acknowledgements: readonly Acknowledgement[];
+  /**
+   * The audit of the AWS cloud assembly's acknowledged policy findings against the register
+   * (lib/evidence/acknowledgement-audit.ts); its problems fail the report.
+   * @default - none: no AWS assembly, or it was not audited
+   */
+  readonly acknowledgementAudit?: AcknowledgementAudit;
   /** @default CONTROLS (the catalogue) */
   readonly controls?: readonly Control[];
   /** Tests that run every check of a cloud on the real stacks. @default STACK_CONTROL_TESTS */
@@ -66,6 +78,11 @@ export interface ReportInput {
    * @default - no timestamp
    */
   readonly generatedAt?: string;
+  /**
+   * The exit-code policy the run applies (shown in the report, and its problems listed).
+   * @default - `require: 'passing'`: only failing cells fail the run
+   */
+  readonly policy?: ExitPolicy;
 }
 
 /** The stateful changes of the head against a base, with the reviewers' acceptances applied. */
@@ -120,17 +137,29 @@ export interface ReportFrameworkReference {
 
 /** The counts a reader sees first. */
 export interface ReportSummary {
-  /** `fail` when any cell fails, or a stateful resource is replaced or removed without acceptance. */
-  readonly result: 'pass' | 'fail';
+  /**
+   * `fail` when any cell fails, or a stateful resource is replaced or removed without acceptance;
+   * `pass-with-unchecked` when nothing fails but some cell is unchecked; `pass` otherwise.
+   */
+  readonly result: HeadlineResult;
+  /** The headline sentence: `PASS`, `PASS with 2 unchecked cells: ADMIN-MFA on Azure (prod, staging)`, `FAIL`. */
+  readonly headline: string;
+  /** Every unchecked cell, in matrix order, with why. */
+  readonly unchecked: readonly { readonly control: ControlId; readonly environment: string; readonly cloud: Cloud; readonly reason: string }[];
+  /** The exit-code policy applied and what fails under it (empty: exit 0). */
+  readonly policy: { readonly require: 'passing' | 'checked'; readonly allowUnchecked: readonly string[]; readonly problems: readonly string[] };
   /** Cells per status, and their total. */
   readonly cells: Readonly<Record<CellStatus | 'total', number>>;
   readonly controls: number;
   readonly environments: readonly string[];
   readonly clouds: readonly Cloud[];
   readonly stacks: number;
-  readonly acknowledgements: number;
-  /** Distinct rules among the acknowledgements. */
-  readonly acknowledgedRules: number;
+  /** Policy findings the gates reported and the register's decisions acknowledged (one per rule and resource, never the stamps). */
+  readonly acknowledgedFindings: number;
+  /** Decisions of the register applied in the assembly. */
+  readonly acknowledgementDecisions: number;
+  /** Whether the AWS assembly held a validation report (synthesized with the policy gates). */
+  readonly acknowledgementsAudited: boolean;
   /** Stateful replacements and removals against the base, when compared with one. */
   readonly statefulChanges?: { readonly base: string; readonly total: number; readonly unaccepted: number; readonly acceptancesFile: string };
   /** Every failing cell, in matrix order. */
@@ -156,7 +185,21 @@ export interface ControlsReport {
   /** The comparison with a base, when the report was asked for one. */
   readonly statefulChanges?: StatefulComparison;
   /** Sorted by stack, resource and rule. */
-  readonly acknowledgements: readonly Acknowledgement[];
+  readonly acknowledgements: ReportAcknowledgements;
+}
+
+/** The acknowledged policy findings, by decision of the register. */
+export interface ReportAcknowledgements {
+  /** False when the assembly has no validation report (synthesized without the policy gates). */
+  readonly audited: boolean;
+  /** Distinct acknowledged findings (rule and resource). */
+  readonly findings: number;
+  /** The decisions applied, register order. */
+  readonly decisions: readonly DecisionUse[];
+  /** Register decisions not applied in this synth (conditional ones), by id. */
+  readonly notApplied: readonly string[];
+  /** What the audit found wrong (each fails the report). */
+  readonly problems: readonly AckProblem[];
 }
 
 function compare(a: string, b: string): number {
@@ -196,9 +239,12 @@ export function buildReport(input: ReportInput): ControlsReport {
       evidence: sortedUnique(c.evidence),
       findings: [...c.findings].sort((a, b) => compare(findingKey(a), findingKey(b))),
       stacks: sortedUnique(c.stacks),
+      ...(c.reason !== undefined ? { reason: c.reason } : {}),
+      ...(c.enforcedBy !== undefined ? { enforcedBy: c.enforcedBy } : {}),
+      ...(c.exceptions?.length ? { exceptions: [...c.exceptions].sort((a, b) => compare(findingKey(a), findingKey(b))) } : {}),
     }));
   const controls: ReportControl[] = catalogue.map((c) => {
-    const checkedOn = CLOUDS.filter((cloud) => c.checks[cloud] || c.environmentChecks?.[cloud]);
+    const checkedOn = CLOUDS.filter((cloud) => hasCheck(c, cloud));
     const tests: Partial<Record<Cloud, readonly string[]>> = {};
     for (const cloud of clouds) {
       const files = [...(c.tests?.[cloud] ?? []), ...(checkedOn.includes(cloud) ? (stackTests[cloud] ?? []) : [])];
@@ -217,20 +263,39 @@ export function buildReport(input: ReportInput): ControlsReport {
     .map((s) => ({ ...s, ...(topology[s.name] ?? {}) }));
   const stateful = input.statefulChanges;
   const unaccepted = stateful ? stateful.changes.filter((c) => c.acceptedBecause === undefined).length : 0;
-  const acks = [...input.acknowledgements].sort((a, b) => compare(`${a.stack}\u0000${a.resource}\u0000${a.rule}`, `${b.stack}\u0000${b.resource}\u0000${b.rule}`));
+  const verdict = verdictOf(matrix, input.policy);
+  const result: HeadlineResult = verdict.result === 'fail' || unaccepted > 0 ? 'fail' : verdict.result;
+  const headline = result === 'fail' ? 'FAIL' : verdict.headline;
+  const audit = input.acknowledgementAudit;
+  const acks: ReportAcknowledgements = {
+    audited: audit?.validated ?? false,
+    findings: audit?.findings ?? 0,
+    decisions: (audit?.decisions ?? []).filter((d) => d.placements.length > 0),
+    notApplied: (audit?.decisions ?? []).filter((d) => d.placements.length === 0).map((d) => d.id),
+    problems: audit?.problems ?? [],
+  };
+  const problems = [
+    ...verdict.problems,
+    ...(unaccepted > 0 ? [`${unaccepted} stateful change${unaccepted === 1 ? '' : 's'} not accepted`] : []),
+    ...acks.problems.map((p) => `acknowledgement audit: ${p.message}`),
+  ];
   return {
     version: REPORT_VERSION,
     ...(input.generatedAt ? { generatedAt: input.generatedAt } : {}),
     ...(input.inputs ? { inputs: Object.fromEntries(Object.entries(input.inputs).sort(([a], [b]) => compare(a, b))) } : {}),
     summary: {
-      result: failing.length > 0 || unaccepted > 0 ? 'fail' : 'pass',
+      result,
+      headline,
+      unchecked: verdict.unchecked.map((c) => ({ control: c.control, environment: c.environment, cloud: c.cloud, reason: c.reason ?? '' })),
+      policy: { require: verdict.require, allowUnchecked: (input.policy?.allowUnchecked ?? []).map((a) => `${a.control}:${a.cloud}`), problems },
       cells,
       controls: controls.length,
       environments: [...evaluation.environments],
       clouds,
       stacks: stacks.length,
-      acknowledgements: acks.length,
-      acknowledgedRules: new Set(acks.map((a) => a.rule)).size,
+      acknowledgedFindings: acks.findings,
+      acknowledgementDecisions: acks.decisions.length,
+      acknowledgementsAudited: acks.audited,
       ...(stateful ? { statefulChanges: { base: stateful.base, total: stateful.changes.length, unaccepted, acceptancesFile: stateful.acceptancesFile ?? DEFAULT_ACCEPTANCES_FILE } } : {}),
       failing,
     },
@@ -293,11 +358,14 @@ function columnLabel(c: { environment: string; cloud: Cloud }): string {
 /** The one-paragraph summary the script prints and both renderings open with. */
 export function summaryText(report: ControlsReport): string {
   const s = report.summary;
-  const counts = `${s.cells.pass} pass / ${s.cells.fail} fail / ${s.cells['not-applicable']} not applicable / ${s.cells['not-checked']} not checked`;
+  const counts = STATUSES.map((st) => `${s.cells[st]} ${STATUS_WORDS[st]}`).join(' / ');
   const scope = `${count(s.cells.total, 'cell')}: ${count(s.controls, 'control')} in ${list(s.environments)} on ${list(s.clouds.map((c) => CLOUD_LABEL[c]))}, from ${count(s.stacks, 'stack')}`;
-  const acks = `${count(s.acknowledgements, 'acknowledged policy finding')} under ${count(s.acknowledgedRules, 'rule')}`;
+  const acks = s.acknowledgementsAudited
+    ? `${count(s.acknowledgedFindings, 'acknowledged policy finding')} under ${count(s.acknowledgementDecisions, 'decision')} of the register`
+    : 'no policy-gate report in the AWS assembly (synthesized without the gates), so no acknowledged finding is listed';
   const failing = s.failing.length > 0 ? ` Failing: ${s.failing.map((f) => `${f.control} (${columnLabel(f)}, ${count(f.findings, 'finding')})`).join(', ')}.` : '';
-  return `Result: ${s.result.toUpperCase()}. ${counts} (${scope}); ${acks}.${failing}${statefulText(s)}`;
+  const unchecked = s.result === 'fail' && s.unchecked.length > 0 ? ` Unchecked: ${describeCells(s.unchecked as MatrixCell[])}.` : '';
+  return `Result: ${s.headline}. ${counts} (${scope}); ${acks}.${failing}${unchecked}${statefulText(s)}`;
 }
 
 /** The summary's sentence about the comparison with a base, when there is one. */
@@ -319,25 +387,27 @@ function statefulParts(c: StatefulChange): { what: string; why: string } {
   return { what: `${STATEFUL_VERB[c.action]}${forced}${renamed}`, why: c.consequence ?? '' };
 }
 
-/** Rule id -> reason -> acknowledgements, both levels sorted. */
-function groupAcknowledgements(acks: readonly Acknowledgement[]): [string, [string, Acknowledgement[]][]][] {
-  const byRule = new Map<string, Map<string, Acknowledgement[]>>();
-  for (const a of acks) {
-    const byReason = byRule.get(a.rule) ?? new Map<string, Acknowledgement[]>();
-    byRule.set(a.rule, byReason);
-    byReason.set(a.reason, [...(byReason.get(a.reason) ?? []), a]);
-  }
-  return [...byRule.entries()].sort(([a], [b]) => compare(a, b)).map(([rule, byReason]) => [rule, [...byReason.entries()].sort(([a], [b]) => compare(a, b))]);
+/** The claim of a decision in words: `protects DB-FROM-APP; conflicts with LOG-RETENTION`. */
+function claimText(d: DecisionUse): string {
+  return [d.claim.protects?.length ? `protects ${d.claim.protects.join(', ')}` : '', d.claim.conflictsWith?.length ? `conflicts with ${d.claim.conflictsWith.join(', ')}` : ''].filter(Boolean).join('; ');
 }
 
+const ACK_INTRO = 'Each decision of the register (lib/aws/acknowledgement-register.ts) is applied in code on the resource that carries the finding; counted from the policy gates\' validation report (cdk.out/validation-report.json): one finding per rule and resource, never the metadata stamps cdk-nag copies onto templates.';
+
 /**
- * What a "not checked" cell means: a control no check reads on this cloud is either proved
- * elsewhere (config-level tests, listed) or not carried by this cloud's stacks at all.
+ * What a cell that no check proved means, in one sentence: why it is not applicable, which loader
+ * rule enforces it, or why it is unchecked.
  */
-function notCheckedText(control: ReportControl, cloud: Cloud): string {
-  return control.tests[cloud]?.length
-    ? 'no check reads this cloud\'s output; proved by the tests listed (see the note)'
-    : `not carried by the ${CLOUD_LABEL[cloud]} stacks`;
+function cellExplanation(cell: ReportCell): string {
+  if (cell.status === 'config-enforced') return `enforced by the config loader (${cell.enforcedBy ?? 'lib/config/schema.ts'})${cell.reason ? `: ${cell.reason}` : ''}`;
+  if (cell.status === 'unchecked') return `nothing verifies it: ${cell.reason ?? 'no check reads this cloud\'s output'}`;
+  if (cell.status === 'not-applicable') return cell.reason ?? `nothing it concerns in ${list(cell.stacks)}`;
+  return '';
+}
+
+/** `<stack>/<resource>`; a check across an environment's stacks names the stack in the resource already. */
+function located(f: { readonly stack: string; readonly resource: string }): string {
+  return f.resource.includes('/') && f.stack.includes(' ') ? f.resource : `${f.stack}/${f.resource}`;
 }
 
 function cellOf(report: ControlsReport, control: ControlId, col: ReportColumn): ReportCell | undefined {
@@ -389,12 +459,16 @@ export function markdownMatrix(report: ControlsReport): string[] {
   return [header, align, ...rows];
 }
 
-function markdownCell(control: ReportControl, cell: ReportCell): string[] {
+function markdownCell(cell: ReportCell): string[] {
   const head = `- **${columnLabel(cell)}** ${STATUS_MARK[cell.status]}`;
   const evidence = cell.evidence.length > 0
     ? `${count(cell.evidence.length, 'resource')} carry it: ${cell.evidence.slice(0, EVIDENCE_SHOWN).map(code).join(', ')}${more(cell.evidence.length, EVIDENCE_SHOWN, 'resources')}`
-    : cell.status === 'not-checked' ? notCheckedText(control, cell.cloud) : cell.status === 'not-applicable' ? `nothing it concerns in ${list(cell.stacks.map(code))}` : '';
+    : cell.status === 'not-applicable' && !cell.reason ? `nothing it concerns in ${list(cell.stacks.map(code))}` : escapeMarkdown(cellExplanation(cell));
   const lines = [`${head}${evidence ? `: ${evidence}` : ''}`];
+  if (cell.exceptions?.length) {
+    lines.push(`  - ${count(cell.exceptions.length, 'declared exception')} (not failing, by a marker in the code):`);
+    for (const e of cell.exceptions) lines.push(`    - ${code(located(e))}: ${escapeMarkdown(e.message)}`);
+  }
   if (cell.findings.length > 0) {
     lines.push(`  - ${count(cell.findings.length, 'finding')}:`);
     for (const f of cell.findings.slice(0, FINDINGS_SHOWN)) lines.push(`    - ${code(`${f.stack}/${f.resource}`)}: ${escapeMarkdown(f.message)}`);
@@ -418,7 +492,7 @@ export function renderMarkdown(report: ControlsReport): string {
 
   out.push('## Matrix', '');
   out.push(...markdownMatrix(report), '');
-  out.push('✅ pass: every stack that holds what the control concerns meets it. ❌ fail: at least one finding. – n/a: no stack holds what the control concerns. not checked: no check reads this cloud\'s output; the control\'s note says where it is checked instead.', '');
+  out.push('✅ pass: checked on the synthesized output; every stack that holds what the control concerns meets it. ❌ fail: at least one finding. – n/a: the cloud\'s stacks hold nothing the control concerns. ⚙️ config: no check reads the output, but the config loader rejects every config that would break the claim (the cell names the rule). ❔ unchecked: the control applies and nothing verifies it (the cell says why). Only pass and config count as meeting a claim; the result is PASS only when no cell fails or is unchecked.', '');
 
   if (report.summary.failing.length > 0) {
     out.push('## Failing', '');
@@ -467,25 +541,29 @@ export function renderMarkdown(report: ControlsReport): string {
     out.push('');
     for (const col of report.columns) {
       const cell = cellOf(report, c.id, col);
-      if (cell) out.push(...markdownCell(c, cell));
+      if (cell) out.push(...markdownCell(cell));
     }
     out.push('');
   }
 
   out.push('## Acknowledged policy findings', '');
-  if (report.acknowledgements.length === 0) {
-    out.push('None: the synthesized CloudFormation templates carry no acknowledged cdk-nag or Control Tower finding (an assembly synthesized without the policy gates carries none).', '');
+  const acks = report.acknowledgements;
+  if (!acks.audited) {
+    out.push('None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; `npm run synth` writes one).', '');
   } else {
-    out.push(`${count(report.acknowledgements.length, 'finding')} under ${count(report.summary.acknowledgedRules, 'rule')} ${report.acknowledgements.length === 1 ? 'is' : 'are'} acknowledged in code (lib/aws/acknowledge.ts) with the reason below, which the templates carry in their metadata. Grouped by rule, then by reason.`, '');
-    for (const [rule, byReason] of groupAcknowledgements(report.acknowledgements)) {
-      const n = byReason.reduce((sum, [, acks]) => sum + acks.length, 0);
-      out.push(`### ${code(rule)} (${n})`, '');
-      for (const [reason, acks] of byReason) {
-        out.push(`Reason: ${escapeMarkdown(reason)}`, '');
-        for (const a of acks) out.push(`- ${code(`${a.stack}/${a.resource}`)}${a.path ? ` at ${code(a.path)}` : ''}`);
-        out.push('');
-      }
+    out.push(`${count(acks.findings, 'finding')} under ${count(acks.decisions.length, 'decision')}. ${ACK_INTRO}`, '');
+    out.push('| Decision | Claim | Rules | Resources | Findings | Reason |', '|---|---|--:|--:|--:|---|');
+    for (const d of acks.decisions) {
+      const counts = d.findings === 0 && d.verifiedBy ? `– | ${d.placements.length} placement${d.placements.length === 1 ? '' : 's'} | – (a construct warning, proved by ${escapeMarkdown(d.verifiedBy.split(' ')[0])})` : `${d.rules.length} | ${d.findingResources.length} | ${d.findings}`;
+      out.push(`| \`${d.id}\`${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''} | ${escapeMarkdown(claimText(d))} | ${counts} | ${escapeMarkdown(d.reason)} |`);
     }
+    out.push('');
+    if (acks.notApplied.length > 0) out.push(`Not applied in this synth (conditional): ${acks.notApplied.map(code).join(', ')}.`, '');
+  }
+  if (acks.problems.length > 0) {
+    out.push(`### ❌ ${count(acks.problems.length, 'acknowledgement problem')}`, '');
+    for (const p of acks.problems) out.push(`- ${p.kind}: ${escapeMarkdown(p.message)}`);
+    out.push('');
   }
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -514,7 +592,7 @@ h1 { margin: .2rem 0 .5rem; } h2 { border-bottom: 1px solid var(--line); padding
 code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; background: #f6f8fa; padding: 0 .25em; border-radius: 3px; overflow-wrap: anywhere; }
 [hidden] { display: none !important; }
 .summary { padding: .6rem .8rem; border-radius: 6px; font-weight: 600; }
-.summary.result-pass { background: var(--bg-pass); } .summary.result-fail { background: var(--bg-fail); }
+.summary.result-pass { background: var(--bg-pass); } .summary.result-fail { background: var(--bg-fail); } .summary.result-pass-with-unchecked { background: #fff8c5; }
 nav a { margin-right: 1rem; }
 #filters { display: flex; flex-wrap: wrap; gap: .8rem; align-items: end; margin: .8rem 0; }
 #filters label { display: flex; flex-direction: column; font-size: 12px; color: #59636e; }
@@ -526,7 +604,7 @@ table { border-collapse: collapse; }
 #matrix tbody th .claim { color: #59636e; font-size: 12px; }
 #matrix td { text-align: center; white-space: nowrap; }
 td.status-pass { color: var(--pass); } td.status-fail { color: var(--fail); background: var(--bg-fail); font-weight: 600; }
-td.status-not-applicable { color: var(--na); } td.status-not-checked { color: var(--nc); font-size: 12px; }
+td.status-not-applicable { color: var(--na); } td.status-config-enforced { color: var(--pass); font-size: 12px; } td.status-unchecked { color: var(--nc); background: #fff8c5; font-size: 12px; }
 td.dim { opacity: .3; }
 .topology svg { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 article.control { border: 1px solid var(--line); border-radius: 6px; padding: .2rem 1rem .8rem; margin: 1rem 0; }
@@ -535,8 +613,8 @@ article.control h3 { margin-bottom: .2rem; }
 .cells { list-style: none; padding: 0; }
 .cells > li { margin: .4rem 0; }
 .badge { display: inline-block; min-width: 6.5rem; font-weight: 600; }
-.badge.status-pass { color: var(--pass); } .badge.status-fail { color: var(--fail); } .badge.status-not-applicable { color: var(--na); } .badge.status-not-checked { color: var(--nc); }
-.findings li { color: var(--fail); }
+.badge.status-pass { color: var(--pass); } .badge.status-fail { color: var(--fail); } .badge.status-not-applicable { color: var(--na); } .badge.status-config-enforced { color: var(--pass); } .badge.status-unchecked { color: var(--nc); }
+.findings li { color: var(--fail); } .exceptions li { color: var(--nc); }
 .muted { color: #59636e; }
 details > summary { cursor: pointer; }
 table.acks td, table.acks th { border: 1px solid var(--line); padding: .2rem .4rem; text-align: left; vertical-align: top; font-size: 12px; }
@@ -619,7 +697,7 @@ const SCRIPT = `
 })();
 `;
 
-function htmlCellItem(control: ReportControl, cell: ReportCell): string {
+function htmlCellItem(cell: ReportCell): string {
   const parts: string[] = [];
   parts.push(`<span class="badge status-${cell.status}">${escapeHtml(HTML_STATUS_MARK[cell.status])}</span> <strong>${escapeHtml(columnLabel(cell))}</strong>`);
   if (cell.evidence.length > 0) {
@@ -627,10 +705,12 @@ function htmlCellItem(control: ReportControl, cell: ReportCell): string {
     const rest = cell.evidence.slice(EVIDENCE_SHOWN);
     parts.push(` <span class="muted">${escapeHtml(count(cell.evidence.length, 'resource'))} carry it:</span> ${shown}`);
     if (rest.length > 0) parts.push(` <details><summary>and ${rest.length} more</summary>${rest.map((e) => `<code>${escapeHtml(e)}</code>`).join(', ')}</details>`);
-  } else if (cell.status === 'not-checked') {
-    parts.push(` <span class="muted">${escapeHtml(notCheckedText(control, cell.cloud))}</span>`);
-  } else if (cell.status === 'not-applicable') {
-    parts.push(` <span class="muted">nothing it concerns in ${escapeHtml(list(cell.stacks))}</span>`);
+  } else if (cell.status !== 'pass' && cell.status !== 'fail') {
+    parts.push(` <span class="muted">${escapeHtml(cellExplanation(cell))}</span>`);
+  }
+  if (cell.exceptions?.length) {
+    const items = cell.exceptions.map((e) => `<li><code>${escapeHtml(located(e))}</code>: ${escapeHtml(e.message)}</li>`);
+    parts.push(` <span class="muted">${escapeHtml(count(cell.exceptions.length, 'declared exception'))} (not failing, by a marker in the code):</span><ul class="exceptions">${items.join('')}</ul>`);
   }
   if (cell.findings.length > 0) {
     const items = cell.findings.slice(0, FINDINGS_SHOWN).map((f) => `<li><code>${escapeHtml(`${f.stack}/${f.resource}`)}</code>: ${escapeHtml(f.message)}</li>`);
@@ -726,29 +806,26 @@ export function renderHtml(report: ControlsReport): string {
     h.push(`<dt>Proved by</dt><dd>${tested.length === 0 ? 'no test listed' : `<ul>${tested.map((cloud) => `<li>${escapeHtml(CLOUD_LABEL[cloud])}: ${c.tests[cloud]!.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`).join('')}</ul>`}</dd>`);
     if (c.note) h.push(`<dt>Note</dt><dd>${escapeHtml(c.note)}</dd>`);
     h.push('</dl>');
-    h.push(`<ul class="cells">${cells.map((cell) => htmlCellItem(c, cell)).join('')}</ul>`, '</article>');
+    h.push(`<ul class="cells">${cells.map((cell) => htmlCellItem(cell)).join('')}</ul>`, '</article>');
   }
   h.push('</section>');
 
   // Acknowledgements.
   h.push('<section id="acknowledgements">', '<h2>Acknowledged policy findings</h2>');
-  if (report.acknowledgements.length === 0) {
-    h.push('<p>None: the synthesized CloudFormation templates carry no acknowledged cdk-nag or Control Tower finding (an assembly synthesized without the policy gates carries none).</p>');
+  const acks = report.acknowledgements;
+  if (!acks.audited) {
+    h.push('<p>None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; <code>npm run synth</code> writes one).</p>');
   } else {
-    h.push(`<p>${escapeHtml(`${count(report.acknowledgements.length, 'finding')} under ${count(s.acknowledgedRules, 'rule')} ${report.acknowledgements.length === 1 ? 'is' : 'are'} acknowledged in code (lib/aws/acknowledge.ts) with the reason shown, which the templates carry in their metadata.`)}</p>`);
-    for (const [rule, byReason] of groupAcknowledgements(report.acknowledgements)) {
-      const n = byReason.reduce((sum, [, acks]) => sum + acks.length, 0);
-      h.push(`<details class="ack" data-rule="${escapeHtml(rule)}"><summary><code>${escapeHtml(rule)}</code> (${n})</summary>`);
-      h.push('<table class="acks"><thead><tr><th>Reason</th><th>Stack</th><th>Resource</th><th>Path</th></tr></thead><tbody>');
-      for (const [reason, acks] of byReason) {
-        acks.forEach((a, i) => {
-          const reasonCell = i === 0 ? `<td rowspan="${acks.length}">${escapeHtml(reason)}</td>` : '';
-          h.push(`<tr>${reasonCell}<td>${escapeHtml(a.stack)}</td><td><code>${escapeHtml(a.resource)}</code></td><td><code>${escapeHtml(a.path ?? '')}</code></td></tr>`);
-        });
-      }
-      h.push('</tbody></table></details>');
+    h.push(`<p>${escapeHtml(`${count(acks.findings, 'finding')} under ${count(acks.decisions.length, 'decision')}. ${ACK_INTRO}`)}</p>`);
+    h.push('<table class="acks"><thead><tr><th>Decision</th><th>Claim</th><th>Rules</th><th>Resources</th><th>Findings</th><th>Reason</th></tr></thead><tbody>');
+    for (const d of acks.decisions) {
+      const resources = `<details><summary>${d.findingResources.length}</summary>${d.findingResources.map((r) => `<code>${escapeHtml(r)}</code>`).join('<br>')}</details>`;
+      h.push(`<tr data-decision="${escapeHtml(d.id)}"><td><code>${escapeHtml(d.id)}</code>${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''}</td><td>${escapeHtml(claimText(d))}</td><td title="${escapeHtml(d.rules.join(' '))}">${d.rules.length}</td><td>${resources}</td><td>${d.findings}</td><td>${escapeHtml(d.reason)}</td></tr>`);
     }
+    h.push('</tbody></table>');
+    if (acks.notApplied.length > 0) h.push(`<p class="muted">Not applied in this synth (conditional): ${acks.notApplied.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}.</p>`);
   }
+  if (acks.problems.length > 0) h.push(`<ul class="findings">${acks.problems.map((p) => `<li>${escapeHtml(`${p.kind}: ${p.message}`)}</li>`).join('')}</ul>`);
   h.push('</section>');
   h.push(`<script>${SCRIPT}</script>`, '</body>', '</html>');
   return `${h.join('\n')}\n`;

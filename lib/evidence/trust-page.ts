@@ -104,11 +104,6 @@ export interface ClaimVerdict {
   readonly reasons: readonly string[];
 }
 
-/** Whether a cloud carries a control: it has a check there, or tests that prove it there. */
-function carries(control: Control, cloud: Cloud): boolean {
-  return Boolean(control.checks[cloud] || control.environmentChecks?.[cloud] || (control.tests?.[cloud]?.length ?? 0) > 0);
-}
-
 const MAX_REASON = 300;
 
 function clip(text: string): string {
@@ -117,12 +112,13 @@ function clip(text: string): string {
 
 /**
  * Judges one control from the report's cells: proven when at least one cell it applies to is
- * satisfied (pass, config-enforced) and none is failing or unproven. Cells of clouds that do not
- * carry the control (no check, no test there) are ignored; not-applicable cells neither prove nor
- * disprove.
+ * satisfied (pass, config-enforced) and none is failing or unproven. Every cell counts: an
+ * unchecked cell (the control applies on that cloud and nothing verifies it) withholds the claim
+ * like a failing one; only not-applicable cells (the cloud holds nothing the control concerns)
+ * neither prove nor disprove.
  */
 export function judgeControl(control: Control, report: TrustReport): ControlVerdict {
-  const cells = report.matrix.filter((c) => c.control === control.id && carries(control, c.cloud));
+  const cells = report.matrix.filter((c) => c.control === control.id);
   const reasons: string[] = [];
   const provenBy = new Map<Cloud, string[]>();
   for (const cell of cells) {
@@ -138,7 +134,7 @@ export function judgeControl(control: Control, report: TrustReport): ControlVerd
       }
     }
   }
-  if (cells.length === 0) reasons.push(`${control.id} is not in the report (no cell on a cloud that carries it)`);
+  if (cells.length === 0) reasons.push(`${control.id} is not in the report (no cell)`);
   else if (provenBy.size === 0 && reasons.length === 0) reasons.push(`${control.id} is not applicable wherever it was checked (no stack holds what it concerns), so nothing proves it`);
   const all = [...report.summary.environments].sort().join(', ');
   const provenOn = CLOUDS.filter((c) => provenBy.has(c)).map((c) => {

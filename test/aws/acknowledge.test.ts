@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { NAG_PACKS, acknowledge, guardRule, nagRule } from '../../lib/aws/acknowledge';
+import { ACKNOWLEDGED_WARNING_METADATA, NAG_PACKS, acknowledge, acknowledgeDecision, guardRule, nagRule } from '../../lib/aws/acknowledge';
+import { registerEntry } from '../../lib/aws/acknowledgement-register';
 import { acknowledgements, idSource, testStack } from './support';
 
 const REASON = 'Compensated by the allowlisted security group and per-user keys (BASTION-SSH).';
@@ -54,5 +55,40 @@ describe('acknowledge', () => {
   it('accepts a reason of 40 characters', () => {
     const target = new Construct(stack, id());
     expect(() => acknowledge(target, 'x'.repeat(40), ['AwsSolutions::AwsSolutions-EC23'])).not.toThrow();
+  });
+});
+
+describe('acknowledgeDecision', () => {
+  const stack = testStack();
+  const id = idSource();
+
+  it('applies a register decision: its reason, every rule of it', () => {
+    const target = new Construct(stack, id());
+    acknowledgeDecision(target, 'bastion-replaced-not-protected');
+    expect(acknowledgements(target)).toEqual({ 'AwsSolutions::AwsSolutions-EC29': registerEntry('bastion-replaced-not-protected').reason });
+  });
+
+  it('fills the placeholders a finding id names (one rule id per value), and applies a subset when asked', () => {
+    const policy = new Construct(stack, id());
+    acknowledgeDecision(policy, 'replication-object-arns', { params: { objectArn: ['<A.Arn>/*', '<B.Arn>/*'] } });
+    expect(Object.keys(acknowledgements(policy))).toEqual(['AwsSolutions::AwsSolutions-IAM5[Resource::<A.Arn>/*]', 'AwsSolutions::AwsSolutions-IAM5[Resource::<B.Arn>/*]']);
+    const replica = new Construct(stack, id());
+    acknowledgeDecision(replica, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-RDS11'] });
+    expect(Object.keys(acknowledgements(replica))).toEqual(['AwsSolutions::AwsSolutions-RDS11']);
+  });
+
+  it('acknowledges a construct warning without the metadata cdk-nag copies onto every resource below', () => {
+    const keys = new Construct(stack, id());
+    acknowledgeDecision(keys, 'oac-key-policy-wildcard');
+    expect(acknowledgements(keys)).toEqual({});
+    expect(keys.node.metadata.filter((m) => m.type === ACKNOWLEDGED_WARNING_METADATA).map((m) => m.data)).toEqual([{ 'Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac': registerEntry('oac-key-policy-wildcard').reason }]);
+  });
+
+  it('refuses an unknown decision, a missing placeholder value and a rule that is not the decision\'s', () => {
+    const target = new Construct(stack, id());
+    expect(() => acknowledgeDecision(target, 'nope' as never)).toThrow(/acknowledgement register: no decision "nope"; add an entry to lib\/aws\/acknowledgement-register\.ts/);
+    expect(() => acknowledgeDecision(target, 'app-data-bucket-grant')).toThrow(/rule AwsSolutions::AwsSolutions-IAM5\[Resource::<\{dataBucket\}\.Arn>\/\*\] needs params\.dataBucket/);
+    expect(() => acknowledgeDecision(target, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-EC23'] })).toThrow(/rule AwsSolutions::AwsSolutions-EC23 is not one of the decision's rules/);
+    expect(acknowledgements(target)).toEqual({});
   });
 });

@@ -38,6 +38,13 @@ function authorizedKeys(user: string): string[] {
 }
 
 describe('Bastion', () => {
+  it('marks the instance as the bastion in its template metadata, the only way the checks recognise one', () => {
+    expect(instance.Metadata).toMatchObject({ 'baseline:role': 'bastion' });
+    // The marker is the instance's own: nothing else of the construct carries it.
+    const marked = Object.entries<any>(template.toJSON().Resources).filter(([, r]) => r.Metadata?.['baseline:role'] !== undefined).map(([id]) => id);
+    expect(marked).toEqual([logicalId(bastion.instance.instance)]);
+  });
+
   it('admits SSH from exactly the allowlisted IPv4 and IPv6 ranges', () => {
     expect(securityGroupRules(template, bastion.securityGroup).ingress).toEqual(['tcp 22 198.51.100.10/32', 'tcp 22 2001:db8:1234::/48', 'tcp 22 203.0.113.0/24']);
     const sg = resourceOf(template, bastion.securityGroup).Properties;

@@ -367,7 +367,7 @@ describe('ReplicaBucket', () => {
       ].sort(),
     );
     expect(acks['PCI.DSS.321::PCI.DSS.321-S3BucketReplicationEnabled']).toMatch(/DR-region replica .*DATA-RESIDENCY/);
-    expect(acks['cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check']).toMatch(/must stay deletable like their primary \(customer erasure requests\)/);
+    expect(acks['cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check']).toMatch(/and their DR replicas, must stay deletable \(erasure requests under privacy law\)/);
   });
 
   describe('errors', () => {

@@ -87,8 +87,12 @@ export function resourcesOfType(template: Template, type: string): [string, any]
 /** The policy acknowledgements recorded on a construct's node, by qualified rule id. */
 export function acknowledgements(construct: IConstruct): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const entry of construct.node.metadata) {
-    if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) Object.assign(out, entry.data);
+  // Decisions are applied on the resource that carries the finding: the construct's default child
+  // (an L2's CfnResource), or the construct itself when it is one.
+  for (let node: IConstruct | undefined = construct; node; node = node.node.defaultChild) {
+    for (const entry of node.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) Object.assign(out, entry.data);
+    }
   }
   return out;
 }

@@ -40,6 +40,15 @@ const allow = (name: string, priority: number, port: string, source: string | st
 });
 
 describe('BaselineVnet', () => {
+  it('marks each tier\'s NSG with its tier (subnets carry no tags): the checks find the bastion tier by it, never by name', () => {
+    expect(Object.values<any>(nsgs).map((n) => [n.name, n.tags?.['baseline:tier']]).sort()).toEqual([
+      ['nsg-vnet-acme-app', 'app'],
+      ['nsg-vnet-acme-bastion', 'bastion'],
+      ['nsg-vnet-acme-data', 'data'],
+      ['nsg-vnet-acme-gateway', 'gateway'],
+    ]);
+  });
+
   it('carves four disjoint tiers from a /16 and from a /18', () => {
     expect(carve('10.30.0.0/16')).toEqual({ gateway: '10.30.0.0/24', bastion: '10.30.1.0/26', data: '10.30.2.0/24', app: '10.30.64.0/18' });
     expect(carve('172.16.0.0/18')).toEqual({ gateway: '172.16.0.0/26', bastion: '172.16.0.64/28', data: '172.16.0.128/26', app: '172.16.16.0/20' });

@@ -31,6 +31,12 @@ const vmOf = (p: BastionVmProps) => onlyResource(synth(p), 'azurerm_linux_virtua
 const cloudInitOf = (p: BastionVmProps) => Buffer.from(vmOf(p).custom_data, 'base64').toString('utf8');
 
 describe('BastionVm', () => {
+  it('tags the VM, and only the VM, as the bastion: the marker the checks recognise it by', () => {
+    const json = synth({ ...props, tags: { team: 'platform' } });
+    expect(onlyResource(json, 'azurerm_linux_virtual_machine').tags).toEqual({ team: 'platform', 'baseline:role': 'bastion' });
+    expect(onlyResource(json, 'azurerm_network_interface').tags).toEqual({ team: 'platform' });
+  });
+
   it('logs in with keys only: the admin account gets the first user\'s first Ed25519/RSA key', () => {
     const vm = vmOf(props);
     expect(vm.admin_username).toBe('azureops');

@@ -34,8 +34,11 @@ describe('.ci/run', () => {
   it('runs the report gate (compared with the determinism check\'s second synth) and baseline-check after the synths, failing CI when they fail', () => {
     const synth = at('\nnpm run synth\n');
     const second = at('npx --no-install cdk synth --quiet --no-notices --output "$work/aws-2"');
-    const report = at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" >');
-    const check = at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json');
+    const report = at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" "${policy[@]}" >');
+    const check = at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json "${policy[@]}" >');
+    // Both gates demand checked cells; the known gaps are named one by one, never a blanket switch.
+    expect(at('policy=(--require checked\n')).toBeLessThan(report);
+    expect(text.match(/^ {2}--allow-unchecked [A-Z-]+:(aws|azure|cloudflare)\)?$/gm)?.length).toBeGreaterThan(0);
     expect(synth).toBeLessThan(second);
     expect(second).toBeLessThan(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf'));
     expect(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf')).toBeLessThan(report);
@@ -47,7 +50,7 @@ describe('.ci/run', () => {
 
   it('generates the OSCAL documents, the trust page and the SARIF after the report gate, twice, and fails when a run differs', () => {
     const section = at('section "Evidence: OSCAL, trust page and SARIF, each generated twice and compared"');
-    expect(at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" >')).toBeLessThan(section);
+    expect(at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" "${policy[@]}" >')).toBeLessThan(section);
     expect(at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json')).toBeLessThan(section);
     expect(section).toBeLessThan(at('section "Invalid config fails the synth and writes nothing"'));
     for (const command of [
@@ -61,5 +64,13 @@ describe('.ci/run', () => {
     expect(text).toContain('for f in controls.md controls.json controls.html oscal-assessment-results.json oscal-component-definition.json trust.html trust.md trust-review.md baseline.sarif; do');
     expect(text).toContain('cmp "reports/$f" "$work/again/$f" || fail');
     expect(text).toMatch(/\[\[ "\$evidence_rc" == 0 \]\] \|\| fail /);
+  });
+
+  it('allows the same unchecked cells as the GitHub workflow, so both CIs gate alike', () => {
+    const ours = [...text.matchAll(/^ {2}--allow-unchecked ([A-Z-]+:[a-z]+)\)?$/gm)].map((m) => m[1]).sort();
+    const workflow = readFileSync(path.join(ROOT, '.github', 'workflows', 'baseline.yml'), 'utf8');
+    const theirs = [...workflow.matchAll(/^ +--allow-unchecked ([A-Z-]+:[a-z]+)$/gm)].map((m) => m[1]).sort();
+    expect(ours.length).toBeGreaterThan(0);
+    expect(theirs).toEqual(ours);
   });
 });

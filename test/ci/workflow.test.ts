@@ -59,10 +59,10 @@ describe('.github/workflows/baseline.yml', () => {
     // A failed diff does not skip the gate; a failed synth leaves nothing to report on.
     expect(report.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
     expect(report['continue-on-error']).toBeUndefined();
-    expect(report.run).toContain('if [ "$GITHUB_EVENT_NAME" != pull_request ]; then\n  npm run report\n');
-    expect(report.run).toContain('npm run report -- --base-cdk-out .baseline-base/cdk.out --base-cdktf-out .baseline-base/cdktf.out\n');
-    expect(report.run).toContain('npm run report -- --base "origin/$BASE_REF"\n');
-    expect(report.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(report.run).toContain('if [ "$GITHUB_EVENT_NAME" != pull_request ]; then\n  npm run report -- $POLICY\n');
+    expect(report.run).toContain('npm run report -- --base-cdk-out .baseline-base/cdk.out --base-cdktf-out .baseline-base/cdktf.out $POLICY\n');
+    expect(report.run).toContain('npm run report -- --base "origin/$BASE_REF" $POLICY\n');
+    expect(report.env).toEqual({ BASE_REF: '${{ github.base_ref }}', POLICY: expect.stringMatching(/^--require checked( --allow-unchecked [A-Z-]+:(aws|azure|cloudflare))*$/) });
     const diff = stepRunning('npm run diff');
     expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF" --keep-base .baseline-base');
     expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });

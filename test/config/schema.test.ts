@@ -51,6 +51,17 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([problem('environments.prod.tags.cost center!', /is not an accepted key: tag keys: letters, digits/, '"cost center!"')]);
     });
 
+    test('fails on a tag key that would forge a marker the checks read (a bastion, a warm standby)', () => {
+      // Config tags go on every resource: baseline:role=bastion would make every VM a bastion.
+      const config = loose(baseline());
+      config.environments.prod.tags['baseline:role'] = 'bastion';
+      config.environments.prod.tags['Baseline:Standby'] = 'warm-standby';
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.tags.Baseline:Standby', /is not an accepted key: tag keys starting with "baseline:" are reserved/, '"Baseline:Standby"'),
+        problem('environments.prod.tags.baseline:role', /is not an accepted key: tag keys starting with "baseline:" are reserved for the markers the checks read/, '"baseline:role"'),
+      ]);
+    });
+
     test('fails when no environment is defined', () => {
       const config = loose(baseline());
       config.environments = {};

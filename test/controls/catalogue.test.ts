@@ -65,14 +65,33 @@ describe('control catalogue', () => {
     expect(expected.filter((id) => !cited.has(id))).toEqual([]);
   });
 
-  it('has an AWS check for every control except the config-level ones, which explain why', () => {
+  it('checks every control on the AWS output: per template, or across stacks where a template cannot show it (with a note saying why)', () => {
     const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
     expect(withoutAws).toEqual(['DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
+    expect(control('DR-REGION').environmentChecks?.aws).toBeDefined();
+    for (const id of ['DATA-RESIDENCY', 'ENV-SEPARATION'] as const) expect(control(id).deploymentChecks?.aws).toBeDefined();
     for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
   });
 
   it('has a Cloudflare check for every control the edge carries', () => {
-    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'SECRETS', 'DR-REGION']);
+    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'ENC-TRANSIT', 'SECRETS', 'DR-REGION']);
+  });
+
+  it('states, for every cloud a control has no check on, whether it is not applicable, config-enforced or unchecked, and why', () => {
+    // Without a statement the report could not tell a reader why a cell is not proven.
+    const silent = CONTROLS.flatMap((c) =>
+      (['aws', 'azure', 'cloudflare'] as const)
+        .filter((cloud) => !c.checks[cloud] && !c.environmentChecks?.[cloud] && !c.deploymentChecks?.[cloud] && !c.coverage?.[cloud])
+        .map((cloud) => `${c.id} ${cloud}`),
+    );
+    expect(silent).toEqual([]);
+    for (const c of CONTROLS) {
+      for (const [cloud, coverage] of Object.entries(c.coverage ?? {})) {
+        expect({ id: c.id, cloud, checked: Boolean(c.checks[cloud as 'aws'] || c.environmentChecks?.[cloud as 'aws'] || c.deploymentChecks?.[cloud as 'aws']) }).toEqual({ id: c.id, cloud, checked: false });
+        expect(coverage.reason.length).toBeGreaterThanOrEqual(40);
+        if (coverage.verdict === 'config-enforced') expect(coverage.rule).toMatch(/^lib\/config\/\S+\.ts: /);
+      }
+    }
   });
 
   it('checks ORIGIN-LOCK on every cloud, explaining what a template cannot show', () => {
@@ -93,7 +112,7 @@ describe('control catalogue', () => {
   it('names at least one proving test for every cloud a control is checked on', () => {
     const untested = CONTROLS.flatMap((c) =>
       (['aws', 'azure', 'cloudflare'] as const)
-        .filter((cloud) => (c.checks[cloud] || c.environmentChecks?.[cloud]) && !(c.tests?.[cloud]?.length))
+        .filter((cloud) => (c.checks[cloud] || c.environmentChecks?.[cloud] || c.deploymentChecks?.[cloud]) && !(c.tests?.[cloud]?.length))
         .map((cloud) => `${c.id} ${cloud}`),
     );
     expect(untested).toEqual([]);

@@ -36,8 +36,13 @@ function run(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-const checkable = CONTROLS.filter((c) => Object.keys(c.checks).length > 0 || Object.keys(c.environmentChecks ?? {}).length > 0).length;
-const defaultSummary = `baseline-check: ${checkable} controls pass, 0 fail, 0 not applicable, ${CONTROLS.length - checkable} not checked (14 stacks in 2 environments)`;
+// Each control counted once by its worst cell; the unchecked ones are those with an unchecked cell
+// in the default output (the catalogue says why for each).
+const UNCHECKED_CONTROLS = 5;
+const defaultSummary = `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS} controls pass, 0 fail, ${UNCHECKED_CONTROLS} unchecked, 0 config-enforced, 0 not applicable (14 stacks in 2 environments)`;
+const UNCHECKED = 'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DETECT-THREATS on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
+const defaultHeadline = `baseline-check: PASS with 10 unchecked cells: ${UNCHECKED}; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
+const ALLOWANCES = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DETECT-THREATS:cloudflare', 'DATA-RESIDENCY:cloudflare'];
 
 describe('baseline-check', () => {
   it('exits 0 on the default output with the default config, with a table per environment and the summary line', () => {
@@ -45,11 +50,12 @@ describe('baseline-check', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[lines.length - 1]).toBe(defaultSummary);
+    expect(lines.slice(-2)).toEqual([defaultSummary, defaultHeadline]);
     expect(lines).toContain('prod: 7 stacks (prod-aws-dr, prod-aws-dr-database, prod-aws-edge, prod-aws-primary, prod-azure-dr, prod-azure-primary, prod-cloudflare)');
     expect(lines.filter((l) => /^(prod|staging): /.test(l))).toHaveLength(2);
-    expect(lines).toContain('  control            aws   azure  cloudflare');
-    expect(lines).toContain('  BASTION-SSH        pass  pass   -');
+    expect(lines).toContain('  control            aws        azure      cloudflare');
+    expect(lines).toContain('  BASTION-SSH        pass       pass       n/a');
+    expect(lines).toContain('  ADMIN-MFA          pass       unchecked  n/a');
     expect(stdout).not.toMatch(/FAIL {2}/);
     for (const control of CONTROLS) expect(lines.filter((l) => l.startsWith(`  ${control.id} `))).toHaveLength(2);
   });
@@ -64,22 +70,26 @@ describe('baseline-check', () => {
     expect(code).toBe(1);
     const lines = stdout.split('\n');
     const row = lines.findIndex((l) => l.startsWith('  BASTION-SSH') && l.includes('FAIL'));
-    expect(lines[row]).toBe('  BASTION-SSH        FAIL  pass   -');
+    expect(lines[row]).toBe('  BASTION-SSH        FAIL       pass       n/a');
     // The first finding on the next line: cloud, stack, resource and what is wrong.
     expect(lines[row + 1]).toMatch(new RegExp(`^ {6}aws prod-aws-primary/${sshOpenOut.sg}: .*0\\.0\\.0\\.0/0`));
     expect(lines.filter((l) => /^ {2}\S.*FAIL/.test(l))).toEqual([lines[row]]);
-    expect(stdout.trimEnd().split('\n').pop()).toBe(`baseline-check: ${checkable - 1} controls pass, 1 fail, 0 not applicable, ${CONTROLS.length - checkable} not checked (14 stacks in 2 environments)`);
+    expect(stdout.trimEnd().split('\n').slice(-3)).toEqual([
+      `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS - 1} controls pass, 1 fail, ${UNCHECKED_CONTROLS} unchecked, 0 config-enforced, 0 not applicable (14 stacks in 2 environments)`,
+      `baseline-check: FAIL: 1 failing cell: BASTION-SSH on AWS (prod); 10 unchecked cells: ${UNCHECKED}; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`,
+      'baseline-check: exit 1: 1 cell fail: BASTION-SSH on AWS (prod)',
+    ]);
   });
 
   it('prints one JSON document with --json, whose failed flag matches the exit code', () => {
     const pass = run('--json', awsOut, tfOut, '--config', CONFIG);
     expect(pass.code).toBe(0);
     const doc = JSON.parse(pass.stdout);
-    expect(Object.keys(doc)).toEqual(['version', 'failed', 'strict', 'config', 'summary', 'matrix', 'stacks', 'notes']);
-    expect(doc).toMatchObject({ version: 1, failed: false, strict: false, config: CONFIG, notes: [] });
+    expect(Object.keys(doc)).toEqual(['version', 'failed', 'headline', 'require', 'allowUnchecked', 'problems', 'strict', 'config', 'summary', 'matrix', 'stacks', 'notes']);
+    expect(doc).toMatchObject({ version: 2, failed: false, headline: defaultHeadline.slice('baseline-check: '.length), require: 'passing', allowUnchecked: [], problems: [], strict: false, config: CONFIG, notes: [] });
     expect(doc.summary).toEqual({
-      controls: { pass: checkable, fail: 0, notApplicable: 0, notChecked: CONTROLS.length - checkable },
-      cells: expect.objectContaining({ fail: 0, notApplicable: 0 }),
+      controls: { pass: CONTROLS.length - UNCHECKED_CONTROLS, fail: 0, notApplicable: 0, configEnforced: 0, unchecked: UNCHECKED_CONTROLS },
+      cells: expect.objectContaining({ fail: 0, unchecked: 10 }),
       stacks: 14,
       environments: ['prod', 'staging'],
     });
@@ -87,6 +97,7 @@ describe('baseline-check', () => {
     expect(doc.stacks).toContainEqual({ name: 'prod-aws-dr-database', cloud: 'aws', environment: 'prod', role: 'dr-database' });
     const db = doc.matrix.find((c: any) => c.control === 'DB-FROM-APP' && c.environment === 'prod' && c.cloud === 'aws');
     expect(db).toMatchObject({ status: 'pass', findings: [], evidence: expect.arrayContaining([expect.stringMatching(/^prod-aws-primary\/Database/)]) });
+    expect(doc.matrix.find((c: any) => c.control === 'ADMIN-MFA' && c.environment === 'prod' && c.cloud === 'azure')).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/Conditional Access/) });
 
     const fail = run(sshOpenOut.out, tfOut, '--config', CONFIG, '--json');
     expect(fail.code).toBe(1);
@@ -101,20 +112,36 @@ describe('baseline-check', () => {
   it('without --config checks against the claim floors; --strict then fails what is not proven (origin lock is off)', () => {
     const floors = run(awsOut, tfOut);
     expect(floors.code).toBe(0);
-    expect(floors.stdout).toContain('  ORIGIN-LOCK        n/a   n/a    pass');
+    expect(floors.stdout).toContain('  ORIGIN-LOCK        n/a        n/a        pass');
 
     const strict = run('--strict', awsOut, tfOut);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/^ {2}ORIGIN-LOCK +FAIL +FAIL +pass\n {6}aws prod \(aws stacks\)\/\(template\): strict: not proven: .*origin lock are off.* \(\+1 more, see --json\)$/m);
-    expect(strict.stdout.trimEnd().split('\n').pop()).toMatch(/1 fail, .*, strict\)$/);
+    expect(strict.stdout).toMatch(/^baseline-check: \d+ controls pass, 1 fail, .*, strict\)$/m);
+    expect(strict.stdout.trimEnd().split('\n').pop()).toBe('baseline-check: exit 1: 4 cells fail: ORIGIN-LOCK on AWS (prod, staging), ORIGIN-LOCK on Azure (prod, staging)');
 
     expect(run('--strict', '--config', CONFIG, awsOut, tfOut).code).toBe(0);
   });
 
-  it('under --strict fails a control whose cross-stack check cannot run for want of the <env>-<cloud>-primary naming', () => {
+  it('exits by --require: checked fails on unchecked cells unless allowed by control and cloud, and on stale allowances', () => {
+    const strict = run(awsOut, tfOut, '--config', CONFIG, '--require', 'checked');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain(`baseline-check: exit 1: --require checked: 10 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
+    const allowed = run(awsOut, tfOut, '--config', CONFIG, '--require=checked', ...ALLOWANCES.map((a) => `--allow-unchecked=${a}`));
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout.trimEnd().split('\n').pop()).toBe(defaultHeadline);
+    const stale = run(awsOut, tfOut, '--config', CONFIG, '--require', 'checked', ...ALLOWANCES.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:azure');
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain('baseline-check: exit 1: --allow-unchecked BACKUP:azure matches no unchecked cell');
+    expect(JSON.parse(run('--json', awsOut, tfOut, '--config', CONFIG, '--require', 'checked').stdout)).toMatchObject({ failed: true, require: 'checked', problems: [expect.stringMatching(/^--require checked: 10 cells unchecked/)] });
+  });
+
+  it('under --strict fails a control whose cross-stack check cannot run for want of stack markers', () => {
     // One stack of another project's naming: DR-REGION on AWS is checked only across an environment's stacks.
     const out = tmp();
-    cpSync(path.join(awsOut, 'prod-aws-edge.template.json'), path.join(out, 'edge.template.json'));
+    const foreign = JSON.parse(readFileSync(path.join(awsOut, 'prod-aws-edge.template.json'), 'utf8'));
+    delete foreign.Metadata; // another project's stack: no stack marker
+    writeFileSync(path.join(out, 'edge.template.json'), JSON.stringify(foreign));
     writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ version: '1', artifacts: { MyEdgeStack: { type: 'aws:cloudformation:stack', properties: { templateFile: 'edge.template.json' } } } }));
     const lax = run(out);
     expect(lax.code).toBe(0);
@@ -122,7 +149,7 @@ describe('baseline-check', () => {
     const strict = run(out, '--strict', '--json');
     expect(strict.code).toBe(1);
     const dr = JSON.parse(strict.stdout).matrix.find((c: any) => c.control === 'DR-REGION');
-    expect(dr.findings[0].message).toMatch(/needs a stack named MyEdgeStack-aws-primary/);
+    expect(dr.findings[0].message).toMatch(/strict: not proven: its check reads an environment's aws stacks together and needs the environment's primary stack/);
   });
 
   it('notes environments of the config that are missing from the output, on stderr', () => {
@@ -159,6 +186,9 @@ describe('baseline-check', () => {
       ['an output with no stack', [emptyAssembly], /holds no stack this tool checks/],
       ['an unknown option', ['--jsn', awsOut], /^baseline-check: unknown option --jsn; run baseline-check --help/],
       ['--config without a file', [awsOut, '--config'], /--config needs a file/],
+      ['an unknown requirement', [awsOut, '--require', 'all'], /--require needs one of passing, checked \(received "all"\)/],
+      ['a malformed allowance', [awsOut, '--require', 'checked', '--allow-unchecked', 'ADMIN-MFA'], /--allow-unchecked "ADMIN-MFA": expected CONTROL:cloud/],
+      ['an allowance without --require checked', [awsOut, '--allow-unchecked', 'ADMIN-MFA:azure'], /--allow-unchecked applies under --require checked/],
       ['the same output twice', [awsOut, awsOut], /stack prod-aws-dr is in both .* and .*; pass each output directory once/],
     ])('for %s', (_what, argv, message) => {
       const { code, stdout, stderr } = run(...argv);
@@ -187,8 +217,8 @@ describe('baseline-check', () => {
     const { code, stdout, stderr } = run('--help');
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/^usage: baseline-check \[--json \| --format text\|json\|sarif\] \[--output FILE\] \[--config FILE\] \[--strict\] <cdk\.out\|cdktf\.out>\.\.\./);
-    expect(stdout).toContain('Exit codes: 0 every checked control passes; 1 at least one control fails; 2 usage or input error.');
+    expect(stdout).toMatch(/^usage: baseline-check \[--json \| --format text\|json\|sarif\] \[--output FILE\] \[--config FILE\] \[--require passing\|checked\] \[--allow-unchecked CONTROL:cloud\]\.\.\. \[--strict\] <cdk\.out\|cdktf\.out>\.\.\./);
+    expect(stdout).toContain('Exit codes: 0 nothing fails under the requirement; 1 a cell fails (or, with --require checked, a\ncell is unchecked without an allowance, or an allowance is stale); 2 usage or input error.');
   });
 
   it('runs as the package bin: node bin/baseline-check.js, with its exit code and output', () => {
@@ -198,7 +228,7 @@ describe('baseline-check', () => {
     const env = { ...process.env, CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' };
     const pass = spawnSync(process.execPath, [bin, awsOut, tfOut, '--config', CONFIG], { cwd: ROOT, encoding: 'utf8', env });
     expect({ status: pass.status, stderr: pass.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(pass.stdout.trimEnd().split('\n').pop()).toBe(defaultSummary);
+    expect(pass.stdout.trimEnd().split('\n').slice(-2)).toEqual([defaultSummary, defaultHeadline]);
     const fail = spawnSync(process.execPath, [bin, '--json', sshOpenOut.out, tfOut, '--config', CONFIG], { cwd: ROOT, encoding: 'utf8', env });
     expect(fail.status).toBe(1);
     expect(JSON.parse(fail.stdout).failed).toBe(true);

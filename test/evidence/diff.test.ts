@@ -86,7 +86,8 @@ describe('security diff of identical sides', () => {
     expect(diff.stacks.every((s) => s.change === 'unchanged')).toBe(true);
     expect(diff.controls).toEqual([]);
     expect(md).toContain('✅ **No changes**');
-    expect(md).toContain('Head report: ✅ every checked control passes');
+    // The head names its unchecked cells (lib/evidence/verdict.ts): nothing fails, but PASS is not claimed bare.
+    expect(md).toMatch(/\nHead report: ❔ PASS with \d+ unchecked cells: ADMIN-MFA on Azure \(prod, staging\), .* \(nothing fails; `npm run report` says why each is unchecked\)\n/);
     expect(md).not.toContain('### Changes by stack');
   });
 
@@ -189,6 +190,9 @@ describe('compareEvaluations', () => {
     const lost = compareEvaluations(baseEvaluation, evaluate(base.filter((s) => s.name !== 'staging-cloudflare'), configFor));
     expect(lost.every((c) => c.environment === 'staging' && c.cloud === 'cloudflare' && c.after === 'absent')).toBe(true);
     expect(lost.find((c) => c.control === 'EDGE-TLS')).toMatchObject({ before: 'pass', after: 'absent', rank: 2 });
+    // A passing cell that turns unchecked (its cross-stack check can no longer run) lost its evidence too.
+    const unverified = compareEvaluations(baseEvaluation, evaluate(base.filter((s) => s.name !== 'prod-azure-primary'), configFor));
+    expect(unverified.find((c) => c.control === 'DR-REGION' && c.environment === 'prod' && c.cloud === 'azure')).toMatchObject({ before: 'pass', after: 'unchecked', rank: 2 });
   });
 });
 

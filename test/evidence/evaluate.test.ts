@@ -1,6 +1,6 @@
 import { CONTROLS } from '../../lib/controls';
 import { acknowledgements } from '../../lib/evidence/acknowledgements';
-import { checkOptionsFor, evaluate, withProducerStack, type Evaluation } from '../../lib/evidence/evaluate';
+import { checkOptionsFor, evaluate, hasCheck, withProducerStack, type Evaluation } from '../../lib/evidence/evaluate';
 import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth-output';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, synthAws } from '../stacks/support';
@@ -39,11 +39,35 @@ describe('evaluate', () => {
     for (const control of CONTROLS) {
       for (const env of ['staging', 'prod']) {
         for (const cloud of ['aws', 'azure', 'cloudflare'] as const) {
-          const expected = control.checks[cloud] || control.environmentChecks?.[cloud] ? 'pass' : 'not-checked';
-          expect({ control: control.id, env, cloud, status: cell(evaluation, control.id, env, cloud).status }).toEqual({ control: control.id, env, cloud, status: expected });
+          // A cell a check reads passes; any other takes the verdict the catalogue states, with its reason.
+          const declared = control.coverage?.[cloud];
+          const expected = hasCheck(control, cloud) ? 'pass' : (declared?.verdict ?? 'unchecked');
+          const got = cell(evaluation, control.id, env, cloud);
+          expect({ control: control.id, env, cloud, status: got.status }).toEqual({ control: control.id, env, cloud, status: expected });
+          if (!hasCheck(control, cloud)) expect(got.reason).toBe(declared?.reason ?? expect.any(String));
         }
       }
     }
+  });
+
+  it('distinguishes not applicable, config-enforced and unchecked cells, each with its reason', () => {
+    expect(cell(evaluation, 'NET-TIERS', 'prod', 'cloudflare')).toMatchObject({ status: 'not-applicable', reason: expect.stringMatching(/no network, subnet or host/), evidence: [], findings: [] });
+    expect(cell(evaluation, 'ADMIN-MFA', 'prod', 'azure')).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/Conditional Access/) });
+    expect(cell(evaluation, 'LOG-CENTRAL', 'staging', 'cloudflare')).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/Logpush/) });
+  });
+
+  it('turns a declared not-applicable cell unchecked when a stack holds a resource type the control concerns', () => {
+    // An R2 bucket on the edge is object storage no check reads: STORAGE-PRIVATE is no longer n/a there.
+    const ev = evaluate(weakened('prod-cloudflare', (t) => (t.resource.cloudflare_r2_bucket = { Uploads: { account_id: 'x', name: 'uploads' } })), configFor);
+    expect(cell(ev, 'STORAGE-PRIVATE', 'prod', 'cloudflare')).toMatchObject({ status: 'unchecked', reason: 'prod-cloudflare/cloudflare_r2_bucket.Uploads is a cloudflare_r2_bucket, which this control concerns and no check reads' });
+    expect(cell(ev, 'STORAGE-PRIVATE', 'staging', 'cloudflare').status).toBe('not-applicable');
+  });
+
+  it('leaves a cell unchecked, not passing, when its cross-stack check cannot run', () => {
+    // Without the primary stack the DR-REGION check across the Azure stacks does not run; the DR
+    // stack's own geo-redundancy results alone do not prove the control.
+    const ev = evaluate(stacks.filter((s) => s.name !== 'prod-azure-primary'), configFor);
+    expect(cell(ev, 'DR-REGION', 'prod', 'azure')).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/needs the environment's primary stack/) });
   });
 
   it('names the resources that carry a control, stack first', () => {

@@ -25,7 +25,7 @@ function failingEvaluation(): Evaluation {
           return { control: c.id, environment, cloud, status: 'fail', evidence: [], stacks: [stack], findings: [{ control: c.id, stack, resource: 'BastionSecurityGroup6D392D75', message: 'SecurityGroupIngress admits 0.0.0.0/0 on port 22; expected allowlisted CIDRs of /24 or narrower' }] };
         }
         const checked = c.checks[cloud] !== undefined;
-        return { control: c.id, environment, cloud, status: checked ? 'pass' : 'not-checked', evidence: checked ? [`${stack}/Resource${c.id.replace(/-/g, '')}`] : [], findings: [], stacks: [stack] };
+        return { control: c.id, environment, cloud, status: checked ? 'pass' : 'unchecked', evidence: checked ? [`${stack}/Resource${c.id.replace(/-/g, '')}`] : [], findings: [], stacks: [stack] };
       }),
     ),
   );
@@ -34,7 +34,7 @@ function failingEvaluation(): Evaluation {
       const name = `${environment}-${cloud}-primary`;
       return {
         name, cloud, environment, role: 'primary', file: `${name}.json`,
-        results: matrix.filter((m) => m.environment === environment && m.cloud === cloud && m.status !== 'not-checked').map((m) => ({ control: m.control, status: m.status as 'pass' | 'fail', findings: m.findings, evidence: m.evidence.map((e) => e.split('/')[1]) })),
+        results: matrix.filter((m) => m.environment === environment && m.cloud === cloud && m.status !== 'unchecked').map((m) => ({ control: m.control, status: m.status as 'pass' | 'fail', findings: m.findings, evidence: m.evidence.map((e) => e.split('/')[1]) })),
       };
     }),
   );
@@ -50,7 +50,7 @@ describe('controls report in a browser', () => {
     const profile = mkdtempSync(path.join(tmpdir(), 'report-chromium-profile-'));
     try {
       const file = path.join(dir, 'controls.html');
-      writeFileSync(file, renderHtml(buildReport({ evaluation: failingEvaluation(), acknowledgements: [] })));
+      writeFileSync(file, renderHtml(buildReport({ evaluation: failingEvaluation() })));
       const dom = execFileSync(
         CHROMIUM,
         ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--virtual-time-budget=5000', '--dump-dom', `${pathToFileURL(file).href}#status=fail&cloud=aws`],
@@ -61,7 +61,7 @@ describe('controls report in a browser', () => {
       expect(dom).toContain('<table id="matrix">');
       const rows = [...dom.matchAll(/<tr data-control="([A-Z-]+)"[^>]*>/g)].map((m) => ({ control: m[1], hidden: /\shidden(="")?[\s>]/.test(m[0]) }));
       expect(rows).toHaveLength(CONTROLS.length);
-      // Passing (and not-checked) rows are hidden; the failing one stays.
+      // Passing (and unchecked) rows are hidden; the failing one stays.
       expect(rows.filter((r) => !r.hidden).map((r) => r.control)).toEqual(['BASTION-SSH']);
       expect(dom).toMatch(/<p id="filter-status"[^>]*>Showing 1 of 24 controls\.<\/p>/);
       // cloud=aws hides the Azure columns; the failing cell is visible.

@@ -5,7 +5,7 @@ import { smallEvaluation } from './small-evaluation';
 
 // The report shows each control's framework mapping (lib/controls/frameworks.ts) to the reviewer
 // and in controls.json for machines.
-const report = buildReport({ evaluation: smallEvaluation(), acknowledgements: [] });
+const report = buildReport({ evaluation: smallEvaluation() });
 
 describe('controls report: framework mapping', () => {
   it('lists per control its SOC 2, ISO/IEC 27001 and NIST SP 800-53 ids with titles and the mapping source', () => {

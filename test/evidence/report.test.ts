@@ -3,7 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CONTROLS } from '../../lib/controls';
-import { acknowledgements } from '../../lib/evidence/acknowledgements';
+import type { AcknowledgementEntry } from '../../lib/aws/acknowledgement-register';
+import { auditAcknowledgements, type AcknowledgementAudit } from '../../lib/evidence/acknowledgement-audit';
 import { evaluate, type Evaluation } from '../../lib/evidence/evaluate';
 import { diffStacks } from '../../lib/evidence/diff-report';
 import { applyAcceptances, statefulChanges, type Acceptance } from '../../lib/evidence/stateful-changes';
@@ -25,9 +26,19 @@ const stacks = [...readSynthOutput(cdkOut), ...readSynthOutput(cdktfOut)];
 const configFor = (env: string) => config.environments[env];
 const topology = stackTopology(stacks, { 'prod-aws-primary': 'eu-west-1', 'prod-aws-dr': 'eu-central-1' });
 const reportOf = (s: readonly SynthesizedStack[], ev: Evaluation = evaluate(s, configFor)): ControlsReport =>
-  buildReport({ evaluation: ev, acknowledgements: acknowledgements(s), topology: stackTopology(s) });
-const report = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgements: acknowledgements(stacks), topology });
+  buildReport({ evaluation: ev, topology: stackTopology(s) });
+const report = buildReport({ evaluation: evaluate(stacks, configFor), topology });
+// The test synthesizes without the policy gates (fast), so there is no validation report to audit.
+const NO_ACKS = 'no policy-gate report in the AWS assembly (synthesized without the gates), so no acknowledged finding is listed';
 const markdown = renderMarkdown(report);
+// The default config's verdict: nothing fails; these cells apply and nothing verifies them (each
+// with the catalogue's reason), so the headline says PASS with them, never a bare PASS.
+const UNCHECKED = 'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DETECT-THREATS on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
+// The CloudFront web ACL's request logs stay in us-east-1 (AWS requires it): declared by the
+// construct, shown in the headline, never counted as evidence.
+const HEADLINE = `PASS with 10 unchecked cells: ${UNCHECKED}; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
+const COUNTS = '112 pass / 0 fail / 22 not applicable / 0 config-enforced / 10 unchecked';
+const CELLS = { pass: 112, fail: 0, 'not-applicable': 22, 'config-enforced': 0, unchecked: 10, total: 144 };
 
 // The weakening edits the copy in place (whatever its arrow returns is ignored).
 const weakened = (name: string, weaken: (template: any) => unknown): SynthesizedStack[] =>
@@ -47,16 +58,19 @@ const renamedBoth = weakenStacks(stacks, { 'prod-aws-primary': renameRds, 'prod-
 
 describe('controls report', () => {
   it('renders the default config as passing: summary, exact matrix rows, every section', () => {
-    expect(report.summary).toMatchObject({ result: 'pass', controls: CONTROLS.length, environments: ['prod', 'staging'], clouds: ['aws', 'azure', 'cloudflare'], stacks: 14, failing: [] });
-    expect(report.summary.cells).toEqual({ pass: 100, fail: 0, 'not-applicable': 0, 'not-checked': 44, total: 144 });
-    expect(markdown).toContain('**Result: PASS. 100 pass / 0 fail / 0 not applicable / 44 not checked (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); 0 acknowledged policy findings under 0 rules.**');
+    expect(report.summary).toMatchObject({ result: 'pass-with-unchecked', headline: HEADLINE, controls: CONTROLS.length, environments: ['prod', 'staging'], clouds: ['aws', 'azure', 'cloudflare'], stacks: 14, failing: [] });
+    expect(report.summary.cells).toEqual(CELLS);
+    expect(report.summary.policy).toEqual({ require: 'passing', allowUnchecked: [], problems: [] });
+    expect(report.summary.unchecked).toContainEqual({ control: 'ADMIN-MFA', environment: 'prod', cloud: 'azure', reason: expect.stringMatching(/Conditional Access/) });
+    expect(markdown).toContain(`**Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); ${NO_ACKS}.**`);
     const matrix = markdownMatrix(report);
     expect(matrix.slice(0, 2)).toEqual(['| Control | prod AWS | prod Azure | prod Cloudflare | staging AWS | staging Azure | staging Cloudflare |', '|---|:-:|:-:|:-:|:-:|:-:|:-:|']);
     expect(matrix).toEqual(expect.arrayContaining([
       '| [EDGE-TLS](#edge-tls) | ✅ pass | ✅ pass | ✅ pass | ✅ pass | ✅ pass | ✅ pass |',
-      '| [DB-FROM-APP](#db-from-app) | ✅ pass | ✅ pass | not checked | ✅ pass | ✅ pass | not checked |',
-      '| [ADMIN-MFA](#admin-mfa) | ✅ pass | not checked | not checked | ✅ pass | not checked | not checked |',
-      '| [ENV-SEPARATION](#env-separation) | not checked | not checked | not checked | not checked | not checked | not checked |',
+      '| [DB-FROM-APP](#db-from-app) | ✅ pass | ✅ pass | – n/a | ✅ pass | ✅ pass | – n/a |',
+      '| [ADMIN-MFA](#admin-mfa) | ✅ pass | ❔ unchecked | – n/a | ✅ pass | ❔ unchecked | – n/a |',
+      '| [DATA-RESIDENCY](#data-residency) | ✅ pass | ✅ pass | ❔ unchecked | ✅ pass | ✅ pass | ❔ unchecked |',
+      '| [ENV-SEPARATION](#env-separation) | ✅ pass | ✅ pass | ✅ pass | ✅ pass | ✅ pass | ✅ pass |',
     ]));
     expect(matrix).toHaveLength(2 + CONTROLS.length);
     for (const line of matrix) expect(markdown).toContain(line);
@@ -71,30 +85,51 @@ describe('controls report', () => {
     expect(section).toContain('  - AWS: `test/aws/database.test.ts`, `test/stacks/aws-controls.test.ts`');
     expect(section).toContain('  - Azure: `test/azure/baseline-vnet.test.ts`, `test/azure/postgres-server.test.ts`, `test/controls/azure/network.test.ts`, `test/stacks/azure-controls.test.ts`');
     expect(section).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*`prod-aws-dr-database\/DatabaseReplica[A-F0-9]+`.*`prod-aws-primary\/Database[A-F0-9]+`/);
-    expect(section).toContain('- **prod Cloudflare** not checked: not carried by the Cloudflare stacks');
+    expect(section).toContain('- **prod Cloudflare** – n/a: the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no database');
+    expect(markdown.split('\n### ADMIN-MFA\n')[1].split('\n### ')[0]).toMatch(/- \*\*prod Azure\*\* ❔ unchecked: nothing verifies it: Entra ID Conditional Access/);
     // Evidence is truncated with a count; controls.json keeps every resource.
     const edge = markdown.split('\n### EDGE-TLS\n')[1].split('\n### ')[0];
     expect(edge).toMatch(/- \*\*prod AWS\*\* ✅ pass: (\d+) resources carry it: (`[^`]+`, ){5}`[^`]+` and \d+ more resources \(see controls.json\)/);
-    expect(markdown.split('\n### DATA-RESIDENCY\n')[1]).toMatch(/^[\s\S]*?- Note: Checked at config level[\s\S]*?- \*\*prod AWS\*\* not checked: no check reads this cloud's output; proved by the tests listed/);
+    const residency = markdown.split('\n### DATA-RESIDENCY\n')[1].split('\n### ')[0];
+    expect(residency).toContain('- Checked on: AWS, Azure');
+    expect(residency).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 1 declared exception \(not failing, by a marker in the code\):\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/);
   });
 
-  it('lists the acknowledgements the assembly carries, grouped by rule with stack, resource, path and reason', () => {
-    // The test synthesizes without the policy gates (fast), so the templates carry none; cdk synth's do.
-    expect(acknowledgements(stacks)).toEqual([]);
-    expect(markdown).toContain('## Acknowledged policy findings\n\nNone: ');
-    const withAcks = weakened('prod-aws-primary', (t) => {
-      const [id] = resourcesOf(t, 'AWS::EC2::SecurityGroup').find(([, r]) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 22))!;
-      t.Resources[id].Metadata = { 'aws:cdk:path': 'prod-aws-primary/Bastion/SecurityGroup/Resource', cdk_nag: { rules_to_suppress: [{ id: 'AwsSolutions-EC23', reason: 'Only the allowlisted admin ranges reach SSH; BASTION-SSH checks it.' }, { id: 'CT.EC2.PR.7', reason: 'Encrypted | piped <reason>' }] } };
-    });
-    const md = renderMarkdown(reportOf(withAcks));
-    const section = md.split('## Acknowledged policy findings\n')[1];
-    expect(section).toContain('2 findings under 2 rules are acknowledged in code');
-    expect(section).toMatch(/### `AwsSolutions-EC23` \(1\)\n\nReason: Only the allowlisted admin ranges reach SSH; BASTION-SSH checks it\.\n\n- `prod-aws-primary\/BastionSecurityGroup[A-F0-9]+` at `prod-aws-primary\/Bastion\/SecurityGroup\/Resource`/);
-    expect(section).toContain('Reason: Encrypted \\| piped &lt;reason>');
-    expect(section.indexOf('AwsSolutions-EC23')).toBeLessThan(section.indexOf('CT.EC2.PR.7'));
-    const html = renderHtml(reportOf(withAcks));
-    expect(html).toContain('<details class="ack" data-rule="CT.EC2.PR.7"><summary><code>CT.EC2.PR.7</code> (1)</summary>');
-    expect(html).toContain('Encrypted | piped &lt;reason&gt;');
+  it('shows a config-enforced cell with the loader rule, counted as meeting the claim', () => {
+    const ev = evaluate(stacks, configFor);
+    const rule = 'lib/config/schema.ts: no two environments share a subscription';
+    const enforced = { ...ev, matrix: ev.matrix.map((c) => (c.control === 'ENV-SEPARATION' && c.cloud === 'azure' ? { ...c, status: 'config-enforced' as const, evidence: [], reason: 'each environment deploys to its configured subscription', enforcedBy: rule } : c)) };
+    const r = buildReport({ evaluation: enforced });
+    expect(r.summary.cells['config-enforced']).toBe(2);
+    expect(r.summary.headline).toBe(HEADLINE);
+    const md = renderMarkdown(r);
+    expect(md.split('\n### ENV-SEPARATION\n')[1]).toContain(`- **prod Azure** ⚙️ config: enforced by the config loader (${rule}): each environment deploys to its configured subscription`);
+    expect(markdownMatrix(r)).toContain('| [ENV-SEPARATION](#env-separation) | ✅ pass | ⚙️ config | ✅ pass | ✅ pass | ⚙️ config | ✅ pass |');
+    expect(renderHtml(r)).toMatch(/data-status="config-enforced" class="status-config-enforced"[^>]*>⚙ config<\/td>/);
+  });
+
+  it('lists the acknowledged findings by decision of the register, counting findings and resources, not stamps, and fails on audit problems', () => {
+    expect(markdown).toContain('## Acknowledged policy findings\n\nNone listed: the AWS cloud assembly has no validation report');
+    const entry: AcknowledgementEntry = { id: 'bastion-public-address', reason: 'Only the allowlisted admin ranges | reach <SSH>; BASTION-SSH checks it.', rules: ['A::A-R1', 'B::B-R1'], resources: 'The bastion', resourceTypes: ['AWS::EC2::Instance'], claim: { protects: ['BASTION-SSH'], conflictsWith: ['NET-TIERS'] }, appliedIn: ['lib/aws/bastion.ts'] };
+    const at = 'prod-aws-primary/Bastion/Resource/Resource';
+    const audit = (findings: number): AcknowledgementAudit => auditAcknowledgements({
+      placements: entry.rules.map((rule) => ({ stack: 'prod-aws-primary', path: at, rule, reason: entry.reason })),
+      findings: entry.rules.slice(0, findings).map((rule) => ({ plugin: 'x', ruleName: rule, rule, acknowledgedAt: at, resource: at })),
+      resources: { [at]: { stack: 'prod-aws-primary', logicalId: 'B', type: 'AWS::EC2::Instance' } },
+      validated: true,
+    }, [entry, { ...entry, id: 'alb-open-to-clients', appliesWhen: 'no origin lock' }]);
+    const good = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(2) });
+    expect(good.summary).toMatchObject({ acknowledgedFindings: 2, acknowledgementDecisions: 1, acknowledgementsAudited: true, policy: { problems: [] } });
+    expect(summaryText(good)).toContain('; 2 acknowledged policy findings under 1 decision of the register.');
+    const section = renderMarkdown(good).split('## Acknowledged policy findings\n')[1];
+    expect(section).toContain('2 findings under 1 decision. Each decision of the register (lib/aws/acknowledgement-register.ts) is applied in code on the resource that carries the finding');
+    expect(section).toContain('| `bastion-public-address` | protects BASTION-SSH; conflicts with NET-TIERS | 2 | 1 | 2 | Only the allowlisted admin ranges \\| reach &lt;SSH>; BASTION-SSH checks it. |');
+    expect(section).toContain('Not applied in this synth (conditional): `alb-open-to-clients`.');
+    expect(renderHtml(good)).toContain('<tr data-decision="bastion-public-address"><td><code>bastion-public-address</code></td><td>protects BASTION-SSH; conflicts with NET-TIERS</td>');
+    // A stale acknowledgement fails the report, which names it.
+    const stale = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(1) });
+    expect(stale.summary.policy.problems).toEqual([`acknowledgement audit: ${at}: decision bastion-public-address acknowledges B::B-R1, which finds nothing there; remove the acknowledgement (or that rule of it)`]);
+    expect(renderMarkdown(stale)).toContain('### ❌ 1 acknowledgement problem\n\n- stale: ');
   });
 
   it.each<[string, string, string, string, RegExp, (t: any) => void]>([
@@ -136,7 +171,7 @@ describe('controls report', () => {
 
   it('still evaluates every control under a renamed database construct id (the comparison with a base is what fails it)', () => {
     const r = reportOf(renamed);
-    expect(r.summary.result).toBe('pass');
+    expect(r.summary.result).toBe('pass-with-unchecked');
     const db = r.matrix.filter((c) => c.environment === 'prod' && c.cloud === 'aws' && c.evidence.some((e) => e.endsWith(`/${newRdsId}`)));
     expect(db.map((c) => c.control)).toEqual(expect.arrayContaining(['DB-FROM-APP', 'ENC-REST', 'ENC-TRANSIT', 'BACKUP', 'HA-MULTIZONE', 'DR-REGION']));
     expect(renderMarkdown(r)).toContain(`\`prod-aws-primary/${newRdsId}\``);
@@ -154,23 +189,25 @@ describe('controls report', () => {
     const json = JSON.parse(renderJson(report));
     expect(Object.keys(json)).toEqual(['version', 'summary', 'columns', 'controls', 'matrix', 'stacks', 'environmentResults', 'acknowledgements']);
     expect(json.version).toBe(REPORT_VERSION);
-    expect(json.summary).toMatchObject({ result: 'pass', cells: { pass: 100, fail: 0, total: 144 } });
+    expect(json.summary).toMatchObject({ result: 'pass-with-unchecked', headline: HEADLINE, cells: CELLS });
+    expect(json.matrix.find((c: any) => c.control === 'NET-TIERS' && c.environment === 'prod' && c.cloud === 'cloudflare')).toMatchObject({ status: 'not-applicable', reason: expect.stringMatching(/no network/) });
+    expect(json.matrix.find((c: any) => c.control === 'DATA-RESIDENCY' && c.environment === 'prod' && c.cloud === 'aws')).toMatchObject({ status: 'pass', exceptions: [expect.objectContaining({ stack: 'prod (aws stacks)', resource: expect.stringMatching(/^prod-aws-edge\/CdnWebAclLogs/) })] });
     expect(json.matrix).toHaveLength(144);
     expect(json.stacks.map((s: any) => s.name)).toEqual([...json.stacks.map((s: any) => s.name)].sort());
     expect(json.stacks.find((s: any) => s.name === 'prod-aws-primary')).toMatchObject({ region: 'eu-west-1', results: expect.arrayContaining([expect.objectContaining({ control: 'BASTION-SSH', status: 'pass' })]) });
     expect(json.stacks.find((s: any) => s.name === 'prod-azure-dr').region).toBe('northeurope');
     expect(json.stacks.find((s: any) => s.name === 'prod-cloudflare')).toMatchObject({ hosts: ['app.example.com'], origins: ['prod-aws-dr', 'prod-aws-primary'] });
     expect(json.controls.find((c: any) => c.id === 'DR-REGION').checkedOn).toEqual(['aws', 'azure', 'cloudflare']);
-    expect(json.acknowledgements).toEqual([]);
+    expect(json.acknowledgements).toEqual({ audited: false, findings: 0, decisions: [], notApplied: [], problems: [] });
   });
 
   it('renders the same bytes for the same input, with no timestamp unless given one', () => {
-    const again = buildReport({ evaluation: evaluate([...stacks].reverse(), configFor), acknowledgements: acknowledgements(stacks), topology });
+    const again = buildReport({ evaluation: evaluate([...stacks].reverse(), configFor), topology });
     expect(renderMarkdown(again)).toBe(markdown);
     expect(renderJson(again)).toBe(renderJson(report));
     expect(renderHtml(again)).toBe(renderHtml(report));
     expect(renderJson(report)).not.toMatch(/generatedAt|20\d\d-\d\d-\d\dT/);
-    const stamped = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgements: [], generatedAt: '2026-01-02T03:04:05Z' });
+    const stamped = buildReport({ evaluation: evaluate(stacks, configFor), generatedAt: '2026-01-02T03:04:05Z' });
     expect(renderMarkdown(stamped)).toContain('generated 2026-01-02T03:04:05Z');
   });
 
@@ -182,7 +219,8 @@ describe('controls report', () => {
         ? { ...c, status: 'fail' as const, findings: [{ control: 'SECRETS' as const, stack: 'prod-aws-primary', resource: 'Evil"><img src=x onerror=alert(1)>', message: 'found <script>alert("pwned")</script> & \'quotes\' | pipe' }] }
         : c)),
     };
-    const r = buildReport({ evaluation: evil, acknowledgements: [{ stack: 'prod-aws-primary', resource: 'R', rule: '<b>rule</b>', reason: '</script><script>alert(2)</script>' }], inputs: { config: '<i>x</i>' } });
+    const evilAudit: AcknowledgementAudit = { validated: true, findings: 1, problems: [], decisions: [{ id: '<b>rule</b>', reason: '</script><script>alert(2)</script>', resources: 'R', claim: { protects: ['SECRETS'] }, appliedBy: 'baseline', placements: ['p'], rules: ['<b>r</b>'], findingResources: ['<img src=x>'], findings: 1 }] };
+    const r = buildReport({ evaluation: evil, acknowledgementAudit: evilAudit, inputs: { config: '<i>x</i>' } });
     const html = renderHtml(r);
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<img');
@@ -194,7 +232,7 @@ describe('controls report', () => {
     // Code spans show their content literally (no HTML) on every Markdown renderer; prose is escaped.
     expect(md.replace(/^<!-- Generated .* -->$/m, '').replace(/`[^`]*`/g, '')).not.toMatch(/<[A-Za-z/!?]/);
     expect(md).toContain('found &lt;script>alert("pwned")&lt;/script> & \'quotes\' \\| pipe');
-    expect(md).toContain('Reason: &lt;/script>&lt;script>alert(2)&lt;/script>');
+    expect(md).toContain('| &lt;/script>&lt;script>alert(2)&lt;/script> |');
     expect(escapeMarkdown('a|b\nc `d` [e](f) *g* x_y')).toBe('a\\|b c \\`d\\` \\[e\\](f) \\*g\\* x_y');
     expect(escapeHtml('<a href="x">\'&\'</a>')).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
@@ -211,7 +249,10 @@ describe('controls report', () => {
     expect(html).toMatch(/<line class="link link-traffic"[^>]*><title>prod-cloudflare → prod-aws-primary \(traffic\)<\/title>/);
     expect(html).toMatch(/<line class="link link-failover"[^>]*><title>prod-cloudflare → prod-aws-dr \(failover\)<\/title>/);
     expect(html).toContain('<select name="status">');
-    expect(summaryText(report)).toMatch(/^Result: PASS\. /);
+    expect(summaryText(report)).toMatch(/^Result: PASS with 10 unchecked cells: /);
+    expect(html).toContain('<p id="summary" class="summary result-pass-with-unchecked" data-result="pass-with-unchecked">');
+    expect(html).toMatch(/<td data-environment="prod" data-cloud="azure" data-status="unchecked" class="status-unchecked"[^>]*>\? unchecked<\/td>/);
+    expect(html).toContain('<span class="badge status-not-applicable">– n/a</span> <strong>prod Cloudflare</strong> <span class="muted">the Cloudflare stacks hold');
   });
 });
 
@@ -219,13 +260,13 @@ describe('controls report against a base (stateful replacements and removals)', 
   const REASON = 'restored from snapshot rds:prod-2026-11-30 into the renamed instance';
   const against = (head: readonly SynthesizedStack[], accepted: Acceptance[] = []): ControlsReport => {
     const { changes, unused } = applyAcceptances(statefulChanges(diffStacks(stacks, head)), accepted);
-    return buildReport({ evaluation: evaluate(head, configFor), acknowledgements: acknowledgements(head), statefulChanges: { base: 'base', changes, unusedAcceptances: unused } });
+    return buildReport({ evaluation: evaluate(head, configFor), statefulChanges: { base: 'base', changes, unusedAcceptances: unused } });
   };
   const renamedReport = against(renamedBoth);
 
   it('passes and says so when nothing stateful is replaced or removed', () => {
     const r = against(stacks);
-    expect(r.summary).toMatchObject({ result: 'pass', statefulChanges: { base: 'base', total: 0, unaccepted: 0 } });
+    expect(r.summary).toMatchObject({ result: 'pass-with-unchecked', statefulChanges: { base: 'base', total: 0, unaccepted: 0 } });
     expect(summaryText(r)).toMatch(/ Against base: no stateful resource replaced or removed\.$/);
     expect(renderMarkdown(r)).toContain('## Stateful resources replaced or removed against base\n\nNone: no database');
   });
@@ -238,7 +279,7 @@ describe('controls report against a base (stateful replacements and removals)', 
       ['prod-azure-primary', `azurerm_postgresql_flexible_server.${pgName}`, 'remove', `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`],
     ]);
     expect(renamedReport.summary.statefulChanges?.acceptancesFile).toBe('config/accepted-stateful-changes.json');
-    expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
+    expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 112 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
     const md = renderMarkdown(renamedReport);
     const section = md.split('\n## Stateful resources replaced or removed against base\n\n')[1].split('\n## Controls\n')[0];
     expect(section).toMatch(new RegExp(`^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to ${newRdsId} \\(construct id changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`, 'm'));
@@ -260,7 +301,7 @@ describe('controls report against a base (stateful replacements and removals)', 
       { stack: 'prod-azure-primary', resource: pg, reason: REASON },
       { stack: 'prod-aws-dr', resource: 'NotThere', reason: REASON },
     ]);
-    expect(accepted.summary).toMatchObject({ result: 'pass', statefulChanges: { total: 2, unaccepted: 0 } });
+    expect(accepted.summary).toMatchObject({ result: 'pass-with-unchecked', statefulChanges: { total: 2, unaccepted: 0 } });
     expect(summaryText(accepted)).toContain('Against base: 2 stateful resources replaced or removed, all accepted.');
     const md = renderMarkdown(accepted);
     expect(md).toContain(`(construct id changed) — ✅ accepted: ${REASON}. `);
@@ -290,11 +331,29 @@ describe('npm run report (scripts/report.ts)', () => {
     const first = script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', a]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^Result: PASS\. 100 pass \/ 0 fail .*\nWrote .*controls\.md, .*controls\.json, .*controls\.html\.\n$/);
+    expect(first.stdout).toBe(`Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); ${NO_ACKS}.\nWrote ${path.relative(ROOT, a)}/controls.md, ${path.relative(ROOT, a)}/controls.json, ${path.relative(ROOT, a)}/controls.html.\n`);
     expect(script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', b]).status).toBe(0);
     expect(Object.keys(files(a))).toEqual(['controls.html', 'controls.json', 'controls.md']);
     expect(files(b)).toEqual(files(a));
     expect(JSON.parse(files(a)['controls.json']).stacks.find((s: any) => s.name === 'staging-aws-dr').region).toBe('eu-central-1');
+  });
+
+  it('exits by the documented policy: --require checked fails on unchecked cells unless each is allowed, and on a stale allowance', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'report-policy-'));
+    const base = ['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', out, '--require', 'checked'];
+    const strict = script(base);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain(`report: exit 1: --require checked: 10 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
+    const allowances = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DETECT-THREATS:cloudflare', 'DATA-RESIDENCY:cloudflare'];
+    const allowed = script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a])]);
+    expect(allowed.stdout).not.toContain('exit 1');
+    expect(allowed.status).toBe(0);
+    // The headline still names every unchecked cell: an allowance changes the exit code, not the verdict.
+    expect(allowed.stdout).toContain(`Result: ${HEADLINE}.`);
+    expect(JSON.parse(readFileSync(path.join(out, 'controls.json'), 'utf8')).summary.policy).toEqual({ require: 'checked', allowUnchecked: allowances, problems: [] });
+    const stale = script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:aws']);
+    expect(stale.status).toBe(1);
+    expect(stale.stdout).toContain('report: exit 1: --allow-unchecked BACKUP:aws matches no unchecked cell (the control is checked there now, or the name is wrong); remove it');
   });
 
   it('exits 1 when a control fails, naming it', () => {
@@ -340,7 +399,7 @@ describe('npm run report (scripts/report.ts)', () => {
     const failing = script([...args, '--accepted', empty]);
     expect(failing.stderr).toBe('');
     expect(failing.status).toBe(1);
-    expect(failing.stdout).toMatch(/^Result: FAIL\. 100 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
+    expect(failing.stdout).toMatch(/^Result: FAIL\. 112 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
     expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(`- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to ${newRdsId} (construct id changed) — ❌ **not accepted**`);
     const acceptances = path.join(out, 'accepted.json');
     writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' }] }));
@@ -364,8 +423,13 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(() => parseArgs(['--base'])).toThrow(/--base needs a value, e.g. --base origin\/main/);
     expect(() => parseArgs(['--accepted', 'a.json'])).toThrow(/--accepted a\.json applies to a comparison with a base; add --base REF/);
     expect(() => parseArgs(['--base', 'main', '--base-cdk-out', 'x'])).toThrow(/--base main synthesizes the base itself; drop --base-cdk-out/);
-    expect(parseArgs([])).toEqual({ synth: false, help: false, cdkOut: 'cdk.out', cdktfOut: 'cdktf.out', out: 'reports' });
-    expect(parseArgs(['--synth', '--cdk-out', 'a', '--cdktf-out', 'b', '--out', 'c'])).toEqual({ synth: true, help: false, cdkOut: 'a', cdktfOut: 'b', out: 'c' });
+    expect(parseArgs([])).toEqual({ synth: false, help: false, cdkOut: 'cdk.out', cdktfOut: 'cdktf.out', out: 'reports', require: 'passing', allowUnchecked: [] });
+    expect(parseArgs(['--synth', '--cdk-out', 'a', '--cdktf-out', 'b', '--out', 'c'])).toEqual({ synth: true, help: false, cdkOut: 'a', cdktfOut: 'b', out: 'c', require: 'passing', allowUnchecked: [] });
+    expect(parseArgs(['--require', 'checked', '--allow-unchecked', 'ADMIN-MFA:azure'])).toMatchObject({ require: 'checked', allowUnchecked: [{ control: 'ADMIN-MFA', cloud: 'azure' }] });
+    expect(() => parseArgs(['--require', 'all'])).toThrow(/--require needs one of passing, checked \(received "all"\)/);
+    expect(() => parseArgs(['--require', 'checked', '--allow-unchecked', 'ADMIN-MFA'])).toThrow(/expected CONTROL:cloud, e\.g\. ADMIN-MFA:azure/);
+    expect(() => parseArgs(['--require', 'checked', '--allow-unchecked', 'NOPE:aws'])).toThrow(/NOPE is not a control of the catalogue/);
+    expect(() => parseArgs(['--allow-unchecked', 'ADMIN-MFA:azure'])).toThrow(/--allow-unchecked applies under --require checked/);
     expect(() => parseArgs(['--out'])).toThrow(UsageError);
     expect(() => parseArgs(['--cdk-out', '--synth'])).toThrow(/--cdk-out needs a directory, e.g. --cdk-out cdk.out/);
     expect(() => parseArgs(['extra'])).toThrow(/unknown argument "extra"/);

@@ -80,7 +80,7 @@ describe('baseline-check --format sarif', () => {
     const file = path.join(dir, 'reports', 'baseline.sarif');
     const written = run('--format=sarif', '--output', file, awsOut, tfOut, '--config', CONFIG);
     expect(written.code).toBe(0);
-    expect(written.stdout).toMatch(/^baseline-check: \d+ controls pass, 0 fail, .*; wrote .*baseline\.sarif \(sarif\)\n$/);
+    expect(written.stdout).toMatch(/^baseline-check: \d+ controls pass, 0 fail, .*; wrote .*baseline\.sarif \(sarif\)\nbaseline-check: PASS[^\n]*\n$/);
     expect(readFileSync(file, 'utf8')).toBe(ok.stdout);
     expect(readdirSync(path.dirname(file))).toEqual(['baseline.sarif']);
   });

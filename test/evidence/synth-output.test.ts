@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { classifyStackName, readSynthOutput, SynthOutputError, terraformCloud } from '../../lib/evidence/synth-output';
+import { classifyStack, readSynthOutput, SynthOutputError, terraformAccount, terraformCloud } from '../../lib/evidence/synth-output';
 
 const dir = () => mkdtempSync(path.join(tmpdir(), 'baseline-out-'));
 const write = (file: string, value: unknown) => {
@@ -9,16 +9,30 @@ const write = (file: string, value: unknown) => {
   writeFileSync(file, JSON.stringify(value));
 };
 
-describe('classifyStackName', () => {
-  it.each([
-    ['prod-aws-primary', { environment: 'prod', role: 'primary', cloud: 'aws' }],
-    ['prod-aws-dr-database', { environment: 'prod', role: 'dr-database', cloud: 'aws' }],
-    ['eu-staging-aws-dr', { environment: 'eu-staging', role: 'dr', cloud: 'aws' }],
-    ['staging-azure-dr', { environment: 'staging', role: 'dr', cloud: 'azure' }],
-    ['prod-cloudflare', { environment: 'prod', role: 'edge', cloud: 'cloudflare' }],
-    ['MyAppStack', { environment: 'MyAppStack', role: 'other' }],
-  ])('reads %s', (name, expected) => {
-    expect(classifyStackName(name)).toEqual(expected);
+describe('classifyStack', () => {
+  const marked = (marker: unknown) => ({ Metadata: { baseline: marker } });
+
+  it('reads environment and role from the stack marker, CloudFormation or Terraform JSON', () => {
+    expect(classifyStack('whatever', marked({ environment: 'prod', role: 'dr-database', production: true, residency: 'eu' }))).toEqual({
+      environment: 'prod',
+      role: 'dr-database',
+      marker: { environment: 'prod', role: 'dr-database', production: true, residency: 'eu' },
+    });
+    expect(classifyStack('x', { '//': { baseline: { environment: 'staging', role: 'edge' } } })).toMatchObject({ environment: 'staging', role: 'edge' });
+  });
+
+  it('never trusts a name: a stack named like a DR stack without a marker is its own environment', () => {
+    expect(classifyStack('prod-aws-dr', { Resources: {} })).toEqual({ environment: 'prod-aws-dr', role: 'other' });
+    expect(classifyStack('prod-aws-primary', marked({ environment: 'Prod!', role: 'primary' }))).toEqual({ environment: 'prod-aws-primary', role: 'other' });
+    expect(classifyStack('prod-aws-primary', marked({ environment: 'prod', role: 'boss' }))).toEqual({ environment: 'prod-aws-primary', role: 'other' });
+  });
+});
+
+describe('terraformAccount', () => {
+  it('reads the azurerm subscription and the Cloudflare account ids, never an interpolation', () => {
+    expect(terraformAccount({ provider: { azurerm: [{ subscription_id: 'sub-1' }] } }, 'azure')).toBe('sub-1');
+    expect(terraformAccount({ provider: { azurerm: [{ subscription_id: '${var.sub}' }] } }, 'azure')).toBeUndefined();
+    expect(terraformAccount({ resource: { cloudflare_load_balancer_pool: { a: { account_id: 'b' }, c: { account_id: 'a' } }, cloudflare_ruleset: { r: { zone_id: 'z' } } } }, 'cloudflare')).toBe('a,b');
   });
 });
 
@@ -35,18 +49,18 @@ describe('readSynthOutput', () => {
     const out = dir();
     write(path.join(out, 'manifest.json'), {
       artifacts: {
-        'prod-aws-primary': { type: 'aws:cloudformation:stack', properties: { templateFile: 'prod-aws-primary.template.json' } },
+        'prod-aws-primary': { type: 'aws:cloudformation:stack', environment: 'aws://222222222222/eu-west-1', properties: { templateFile: 'prod-aws-primary.template.json' } },
         'prod-aws-primary.assets': { type: 'cdk:asset-manifest', properties: { file: 'x.json' } },
         Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Stage' } },
       },
     });
-    write(path.join(out, 'prod-aws-primary.template.json'), { Resources: { A: { Type: 'AWS::S3::Bucket' } } });
-    write(path.join(out, 'assembly-Stage', 'manifest.json'), { artifacts: { 'dev-aws-edge': { type: 'aws:cloudformation:stack', properties: { templateFile: 'dev.template.json' } } } });
+    write(path.join(out, 'prod-aws-primary.template.json'), { Metadata: { baseline: { environment: 'prod', role: 'primary' } }, Resources: { A: { Type: 'AWS::S3::Bucket' } } });
+    write(path.join(out, 'assembly-Stage', 'manifest.json'), { artifacts: { 'dev-aws-edge': { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'dev.template.json' } } } });
     write(path.join(out, 'assembly-Stage', 'dev.template.json'), { Resources: {} });
     const stacks = readSynthOutput(out);
-    expect(stacks.map((s) => [s.name, s.cloud, s.environment, s.role])).toEqual([
-      ['dev-aws-edge', 'aws', 'dev', 'edge'],
-      ['prod-aws-primary', 'aws', 'prod', 'primary'],
+    expect(stacks.map((s) => [s.name, s.cloud, s.environment, s.role, s.account, s.region])).toEqual([
+      ['dev-aws-edge', 'aws', 'dev-aws-edge', 'other', undefined, undefined],
+      ['prod-aws-primary', 'aws', 'prod', 'primary', '222222222222', 'eu-west-1'],
     ]);
     expect(stacks[1].template.Resources.A.Type).toBe('AWS::S3::Bucket');
   });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import claimsJson from '../../data/claims.json';
 import { CONTROLS } from '../../lib/controls';
-import { acknowledgements } from '../../lib/evidence/acknowledgements';
 import { evaluate, type Evaluation, type MatrixCell } from '../../lib/evidence/evaluate';
 import { buildReport, renderJson } from '../../lib/evidence/report';
 import { readSynthOutput } from '../../lib/evidence/synth-output';
@@ -25,7 +24,7 @@ const stacks = [...readSynthOutput(cdkOut), ...readSynthOutput(cdktfOut)];
 const configFor = (env: string) => config.environments[env];
 const claims = parseClaims(claimsJson, 'data/claims.json');
 /** The report JSON (as npm run report writes it) of an evaluation. */
-const reportOf = (evaluation: Evaluation): TrustReport => JSON.parse(renderJson(buildReport({ evaluation, acknowledgements: acknowledgements(stacks) })));
+const reportOf = (evaluation: Evaluation): TrustReport => JSON.parse(renderJson(buildReport({ evaluation })));
 const verdicts = judgeClaims(claims, reportOf(evaluate(stacks, configFor)));
 const ids = (vs: readonly { claim: { id: string }; published: boolean }[], published: boolean) => vs.filter((v) => v.published === published).map((v) => v.claim.id);
 
@@ -66,15 +65,21 @@ describe('claims list (data/claims.json)', () => {
 
 describe('trust page', () => {
   it('publishes on the default config exactly the claims whose controls are all proven, and withholds the others with the reason', () => {
-    expect(ids(verdicts, false)).toEqual(['A1', 'A6', 'A9', 'A13', 'A16', 'B9', 'B12']);
-    expect(ids(verdicts, true)).toHaveLength(22);
+    // Unchecked cells withhold like failing ones: ADMIN-MFA on Azure (A6, A16); the edge's logs,
+    // their retention and its alerting (A2-A5, A11, B6, B7, B13); residency at the edge (B9, B12).
+    expect(ids(verdicts, false)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A11', 'A13', 'A16', 'B6', 'B7', 'B9', 'B12', 'B13']);
+    expect(ids(verdicts, true)).toHaveLength(15);
     const byId = new Map(verdicts.map((v) => [v.claim.id, v]));
     expect(byId.get('A1')!.reasons).toEqual(['no control of the catalogue makes this claim true (it is not covered by infrastructure code)']);
     expect(byId.get('A6')!.reasons).toEqual([
-      'ADMIN-MFA is not proven in prod on Azure (status "not-checked"): no check of the synthesized output proves it there',
-      'ADMIN-MFA is not proven in staging on Azure (status "not-checked"): no check of the synthesized output proves it there',
+      'ADMIN-MFA is not proven in prod on Azure (status "unchecked"): no check of the synthesized output proves it there',
+      'ADMIN-MFA is not proven in staging on Azure (status "unchecked"): no check of the synthesized output proves it there',
     ]);
-    expect(byId.get('A9')!.reasons.every((r) => r.startsWith('ENV-SEPARATION is not proven in '))).toBe(true);
+    expect(byId.get('A9')!.published).toBe(true);
+    expect(byId.get('B9')!.reasons).toEqual([
+      'DATA-RESIDENCY is not proven in prod on Cloudflare (status "unchecked"): no check of the synthesized output proves it there',
+      'DATA-RESIDENCY is not proven in staging on Cloudflare (status "unchecked"): no check of the synthesized output proves it there',
+    ]);
     expect(byId.get('A12')!.controls.map((c) => [c.id, c.provenOn])).toEqual([
       ['ORIGIN-LOCK', ['AWS', 'Azure', 'Cloudflare']], ['NET-TIERS', ['AWS', 'Azure']], ['APP-FROM-GATEWAY', ['AWS', 'Azure']], ['DB-FROM-APP', ['AWS', 'Azure']],
     ]);
@@ -85,13 +90,13 @@ describe('trust page', () => {
     const a12 = claims.find((c) => c.id === 'A12')!.statement;
     const a6 = claims.find((c) => c.id === 'A6')!.statement;
     expect(files['trust.md']).toContain(`## ${a12}\n\n- Origins accept traffic only from the edge (ORIGIN-LOCK, checked on AWS, Azure and Cloudflare)\n`);
-    expect(files['trust.md']).toContain('checked on every change in prod and staging: 22 of 29 claims are proven today.');
+    expect(files['trust.md']).toContain('checked on every change in prod and staging: 15 of 29 claims are proven today.');
     expect(files['trust.md']).not.toContain(a6);
     expect(files['trust.html']).toContain('<article id="claim-A12" data-claim="A12">');
     expect(files['trust.html']).not.toContain('claim-A6"');
     expect(files['trust.html']).not.toMatch(/<script|https?:\/\//);
     expect(files['trust-review.md']).toContain(`### A6: ${a6}`);
-    expect(files['trust-review.md']).toContain('- ADMIN-MFA is not proven in prod on Azure (status "not-checked")');
+    expect(files['trust-review.md']).toContain('- ADMIN-MFA is not proven in prod on Azure (status "unchecked")');
     expect(files['trust-review.md']).toContain('- And the claim goes beyond the code: Need-to-know reviews');
     expect(files['trust-review.md']).toMatch(/### A12: [^\n]+\n\nClaim: [^\n]+\n\n- ORIGIN-LOCK: proven on AWS, Azure and Cloudflare\n[\s\S]*?- Frameworks: SOC 2: CC6\.6, CC6\.1/);
     // Deterministic: the same input gives the same bytes.
@@ -101,7 +106,7 @@ describe('trust page', () => {
   it('withholds the claims DB-FROM-APP makes true when the database is opened to the world, naming the finding', () => {
     const weak = judgeClaims(claims, reportOf(evaluate(weakenStacks(stacks, { 'prod-aws-primary': openDb }), configFor)));
     // DB-FROM-APP (A10, A12, B3) and NET-TIERS (A10, A12, B8) fail.
-    expect(ids(weak, false)).toEqual(['A1', 'A6', 'A9', 'A10', 'A12', 'A13', 'A16', 'B3', 'B8', 'B9', 'B12']);
+    expect(ids(weak, false)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A10', 'A11', 'A12', 'A13', 'A16', 'B3', 'B6', 'B7', 'B8', 'B9', 'B12', 'B13']);
     const a12 = weak.find((v) => v.claim.id === 'A12')!;
     expect(a12.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^DB-FROM-APP fails in prod on AWS: prod-aws-primary\/\w+: /), expect.stringMatching(/^NET-TIERS fails in prod on AWS: /)]));
     const md = renderTrustMarkdown(weak);
@@ -114,7 +119,7 @@ describe('trust page', () => {
     }
   });
 
-  it('counts only pass and config-enforced as proven: fail, unchecked, unknown withhold; not-applicable everywhere proves nothing; clouds that do not carry a control are ignored', () => {
+  it('counts only pass and config-enforced as proven: fail, unchecked, unknown withhold; not-applicable everywhere proves nothing; not-applicable cells on a cloud are ignored', () => {
     const base = smallEvaluation();
     const withStatus = (control: string, status: string, cloud?: string) => base.matrix.map((c): MatrixCell => (c.control === control && (!cloud || c.cloud === cloud) ? { ...c, status: status as MatrixCell['status'] } : c));
     const judge = (matrix: readonly MatrixCell[]) => judgeClaims(claims, { matrix, summary: { environments: ['prod', 'staging'] } });
@@ -126,8 +131,10 @@ describe('trust page', () => {
     expect(na.reasons).toEqual(['LOG-RETENTION is not applicable wherever it was checked (no stack holds what it concerns), so nothing proves it']);
     // Not applicable on one cloud, proven on the other: published.
     expect(judge(withStatus('LOG-RETENTION', 'not-applicable', 'azure')).find((v) => v.claim.id === 'B6')!.published).toBe(true);
-    // CDN-ASSETS is carried by AWS only: its not-checked Azure cells do not withhold B1.
+    // CDN-ASSETS is carried by AWS only: its not-applicable Azure cells do not withhold B1, an
+    // unchecked one does.
     expect(judge(base.matrix).find((v) => v.claim.id === 'B1')!.published).toBe(true);
+    expect(judge(withStatus('CDN-ASSETS', 'unchecked', 'azure')).find((v) => v.claim.id === 'B1')!.published).toBe(false);
   });
 
   it('escapes what it puts into HTML and Markdown', () => {
@@ -151,7 +158,7 @@ describe('npm run trust-page (scripts/trust-page.ts)', () => {
     const first = node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--out', a]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^Trust page: 22 claims published, 7 withheld \(reasons in the reviewer notes\)\. Wrote /);
+    expect(first.stdout).toMatch(/^Trust page: 15 claims published, 14 withheld \(reasons in the reviewer notes\)\. Wrote /);
     expect(node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--out', b]).status).toBe(0);
     expect(Object.keys(files(a))).toEqual(['trust-review.md', 'trust.html', 'trust.md']);
     expect(files(b)).toEqual(files(a));
@@ -176,7 +183,7 @@ describe('npm run trust-page (scripts/trust-page.ts)', () => {
     expect(badClaims.stderr).toContain('claim A1 is missing');
     const notReport = path.join(out, 'x.json');
     cpSync(path.join(ROOT, 'package.json'), notReport);
-    expect(node('scripts/trust-page.ts', ['--report', notReport, '--out', path.join(out, 'd')]).stderr).toContain('not a controls report of version 1');
+    expect(node('scripts/trust-page.ts', ['--report', notReport, '--out', path.join(out, 'd')]).stderr).toContain('not a controls report of version 2');
     for (const d of ['a', 'b', 'c', 'd']) expect(existsSync(path.join(out, d))).toBe(false);
     expect(node('scripts/trust-page.ts', ['--nope']).status).toBe(2);
   });

@@ -1,4 +1,5 @@
 import { CONTROLS, checkAws, checkAwsEnvironment, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
+import { withProducerStack } from '../../lib/evidence/evaluate';
 import { defaultConfig, synthAws } from './support';
 
 // The control checks of lib/controls run over the real synthesized templates: every control the
@@ -51,6 +52,27 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     const unencrypted = JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
     delete replica(unencrypted).Properties.BucketEncryption;
     expect(byControl(checkAws(unencrypted))['ENC-REST'].status).toBe('fail');
+  });
+
+  it('encrypt the DR database stack\'s log groups under the DR stack\'s logs key, which ENC-REST resolves through the cross-stack output', () => {
+    // The Guard rule CT.CLOUDWATCH.PR.3 cannot resolve Fn::GetStackOutput (decision
+    // replica-log-groups-key-from-dr-stack): this is the check that stands in for it.
+    const drDb = templates[`${env}-aws-dr-database`];
+    const dr = templates[`${env}-aws-dr`];
+    const groups = Object.values<any>(drDb.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThan(0);
+    const combined = withProducerStack(drDb, dr);
+    for (const [id, group] of Object.entries<any>(combined.Resources).filter(([id]) => drDb.Resources[id]?.Type === 'AWS::Logs::LogGroup')) {
+      expect({ id, raw: Object.keys(drDb.Resources[id].Properties.KmsKeyId) }).toEqual({ id, raw: ['Fn::GetStackOutput'] });
+      const [keyId] = group.Properties.KmsKeyId['Fn::GetAtt'];
+      expect(dr.Resources[keyId]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+      expect(keyId).toMatch(/^KeysLogs/);
+    }
+    expect(byControl(checkAws(combined))['ENC-REST'].status).toBe('pass');
+    // Pointed at an AWS-managed key instead, the same check fails.
+    const weak = JSON.parse(JSON.stringify(drDb));
+    for (const r of Object.values<any>(weak.Resources)) if (r.Type === 'AWS::Logs::LogGroup') r.Properties.KmsKeyId = 'arn:aws:kms:eu-central-1:222222222222:alias/aws/logs';
+    expect(byControl(checkAws(withProducerStack(weak, dr)))['ENC-REST'].status).toBe('fail');
   });
 
   it('pass on the edge stack, where only the web ACL controls apply', () => {

@@ -36,6 +36,18 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
     expect(groups).toEqual(expect.arrayContaining(cfg.waf.extraManagedRuleGroups));
   });
 
+  it('names CloudFront (with the OAC wildcard over this account\'s distributions) in the static-assets key\'s policy only', () => {
+    // Decision oac-key-policy-wildcard: aws-cdk-lib raises its warning on the Keys construct, so
+    // the placement cannot tell the keys apart; this proves the wildcard is in one key only.
+    const keys = template().findResources('AWS::KMS::Key');
+    const withCloudFront = Object.entries<any>(keys)
+      .filter(([, k]) => k.Properties.KeyPolicy.Statement.some((st: any) => JSON.stringify(st.Principal ?? {}).includes('cloudfront.amazonaws.com')))
+      .map(([id]) => id);
+    expect(withCloudFront).toEqual([expect.stringMatching(/^KeysAssets/)]);
+    const statement = keys[withCloudFront[0]].Properties.KeyPolicy.Statement.find((st: any) => JSON.stringify(st.Principal ?? {}).includes('cloudfront.amazonaws.com'));
+    expect(JSON.stringify(statement.Condition)).toMatch(/distribution\/\*/);
+  });
+
   it('admits SSH to the bastion from exactly the configured allowlist', () => {
     const sgs = template().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Bastion: SSH from the allowlist only' } });
     const ingress = Object.values<any>(sgs)[0].Properties.SecurityGroupIngress;

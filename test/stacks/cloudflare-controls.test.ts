@@ -33,6 +33,8 @@ const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
   ['the login limit loosened above the global one', 'WAF-RATE-CRITICAL', (t) => (ruleset(t, 'http_ratelimit').rules[0].ratelimit.requests_per_period = 100000)],
   ['authenticated origin pulls off', 'ORIGIN-LOCK', (t) => (all(t, 'cloudflare_authenticated_origin_pulls_settings')[0].enabled = false)],
   ['the load balancer DNS-only (origins exposed)', 'ORIGIN-LOCK', (t) => (all(t, 'cloudflare_load_balancer')[0].proxied = false)],
+  ['SSL mode flexible: the edge speaks plain HTTP to the origin', 'ENC-TRANSIT', (t) => (setting(t, 'ssl').value = 'flexible')],
+  ['a plain-HTTP health monitor', 'ENC-TRANSIT', (t) => (all(t, 'cloudflare_load_balancer_monitor')[0].type = 'http')],
   ['random steering instead of failover order', 'DR-REGION', (t) => (all(t, 'cloudflare_load_balancer')[0].steering_policy = 'random')],
   ['only the primary pool', 'DR-REGION', (t) => {
     const lb = all(t, 'cloudflare_load_balancer')[0];

@@ -14,3 +14,4 @@ export * from './result';
 export * from './storage';
 export * from './template';
 export * from './waf';
+export * from './residency';

@@ -8,12 +8,21 @@ import type { CheckResult, ControlId, Finding } from '../types';
 export class Outcome {
   private readonly findings: Finding[] = [];
   private readonly evidence = new Set<string>();
+  private readonly exceptions: Finding[] = [];
 
   constructor(readonly control: ControlId) {}
 
   /** Records a shortfall of `resource` (a logical id, or `(template)`). */
   fail(resource: string, message: string): void {
     this.findings.push({ control: this.control, resource, message });
+  }
+
+  /**
+   * Records a shortfall the code declares on purpose (the marker's reason in `message`): it does
+   * not fail the result, and reports show it beside the evidence.
+   */
+  except(resource: string, message: string): void {
+    this.exceptions.push({ control: this.control, resource, message });
   }
 
   /** Records resources that carry the control. */
@@ -37,7 +46,7 @@ export class Outcome {
 
   /** The result: `fail` with findings, otherwise `pass`, or `not-applicable` when told so. */
   result(applicable = true): CheckResult {
-    if (!applicable && this.findings.length === 0) {
+    if (!applicable && this.findings.length === 0 && this.exceptions.length === 0) {
       return { control: this.control, status: 'not-applicable', findings: [], evidence: [] };
     }
     return {
@@ -45,8 +54,14 @@ export class Outcome {
       status: this.findings.length > 0 ? 'fail' : 'pass',
       findings: [...this.findings],
       evidence: [...this.evidence],
+      ...(this.exceptions.length > 0 ? { exceptions: [...this.exceptions] } : {}),
     };
   }
+}
+
+/** The unchecked result of a control: the check lacks an input it needs, named in `reason`. */
+export function unchecked(control: ControlId, reason: string): CheckResult {
+  return { control, status: 'unchecked', reason, findings: [], evidence: [] };
 }
 
 /** The not-applicable result of a control. */

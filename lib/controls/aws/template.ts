@@ -2,6 +2,7 @@
 // type, intrinsic references resolved to logical ids, and text assembled from Fn::Join, Fn::Sub
 // and Fn::Base64 so checks can search user data and ARNs. No aws-cdk-lib import on purpose: the
 // checks must run on any template, including ones not synthesized here.
+import { ROLE_MARKER } from '../markers';
 
 /** One resource of a template. */
 export interface CfnResource {
@@ -195,12 +196,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 // ---- EC2 and networking helpers shared by several checks ----
 
 /**
- * A bastion: an EC2 instance whose logical id or a tag value says so. Bastions are the one kind of
- * instance allowed a public address (NET-TIERS); BASTION-SSH checks them strictly.
+ * A bastion: an EC2 instance the Bastion construct marks so (`baseline:role` "bastion" in its
+ * template metadata, lib/controls/markers.ts). Bastions are the one kind of instance allowed a
+ * public address (NET-TIERS); BASTION-SSH checks them strictly. Never by name: an instance whose
+ * logical id or Name tag says "bastion" gets no exemption without the marker.
  */
 export function isBastion(res: Res): boolean {
-  if (res.type !== 'AWS::EC2::Instance') return false;
-  return /bastion/i.test(res.id) || Object.values(tagsOf(res)).some((v) => /bastion/i.test(v));
+  return res.type === 'AWS::EC2::Instance' && res.resource?.Metadata?.[ROLE_MARKER] === 'bastion';
 }
 
 /** The launch template an instance, auto scaling group or spec refers to. */

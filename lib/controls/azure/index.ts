@@ -12,3 +12,4 @@ export * from './secrets';
 export * from './storage';
 export * from './terraform';
 export * from './waf';
+export * from './residency';

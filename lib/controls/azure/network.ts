@@ -16,10 +16,12 @@ import {
   refTo,
   scaleSets,
   show,
+  tagsOf,
   virtualMachines,
   type TfJson,
   type TfRes,
 } from './terraform';
+import { ROLE_MARKER, TIER_MARKER } from '../markers';
 
 const NSG = 'azurerm_network_security_group';
 const SUBNET = 'azurerm_subnet';
@@ -114,11 +116,13 @@ export interface Tiers {
 }
 
 /**
- * A bastion: a standalone VM whose name or address says so. Bastions are the only VMs that may
- * have a public IP (NET-TIERS); BASTION-SSH checks their NSG strictly.
+ * A bastion: a standalone VM the BastionVm construct tags `baseline:role` "bastion"
+ * (lib/controls/markers.ts). Bastions are the only VMs that may have a public IP (NET-TIERS);
+ * BASTION-SSH checks their NSG strictly. Never by name: a VM called "bastion-..." without the
+ * marker gets no exemption.
  */
 export function isBastionVm(vm: TfRes): boolean {
-  return /bastion/i.test(vm.address) || /bastion/i.test(String(vm.args.name ?? ''));
+  return tagsOf(vm)[ROLE_MARKER] === 'bastion';
 }
 
 function nicsOf(tf: TfJson, vm: TfRes): TfRes[] {
@@ -146,10 +150,12 @@ export function tiers(tf: TfJson): Tiers {
     bastionVms.add(vm.address);
     for (const nic of nicsOf(tf, vm)) bastionNics.add(nic.address);
   }
-  // The bastion tier: subnets of bastion VMs' NICs, and subnets named for a bastion (a DR network
-  // keeps the tier without a VM in it).
+  // The bastion tier: subnets of bastion VMs' NICs, and subnets whose NSG is marked as the bastion
+  // tier's (`baseline:tier` "bastion"; a DR network keeps the tier without a VM in it). Never a
+  // subnet's name.
   const bastion = collect(ofType(tf, NIC).filter((n) => bastionNics.has(n.address)).flatMap((n) => blocks(n.args.ip_configuration).map((c) => c?.subnet_id)));
-  for (const s of subnets) if (/bastion/i.test(String(s.args.name ?? '')) || /bastion/i.test(s.name)) bastion.add(s.address);
+  const bastionNsgs = new Set(ofType(tf, NSG).filter((n) => tagsOf(n)[TIER_MARKER] === 'bastion').map((n) => n.address));
+  for (const [subnet, nsg] of nsgOf) if (bastionNsgs.has(nsg)) bastion.add(subnet);
   const data = collect(postgresServers(tf).map((s) => s.args.delegated_subnet_id));
   const prefixes = new Map(subnets.map((s) => [s.address, [...blocks(s.args.address_prefixes), ...blocks(s.args.address_prefix)].map(String)]));
   return { subnets, nsgOf, gateway, app, bastion, data, prefixes, bastionVms, bastionNics };

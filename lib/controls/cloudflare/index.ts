@@ -8,3 +8,5 @@ export * from './rate-limits';
 export * from './secrets';
 export * from './waf';
 export * from './zone';
+export * from './transit';
+export * from './separation';

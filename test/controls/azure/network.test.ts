@@ -139,6 +139,21 @@ describe('BASTION-SSH (Azure)', () => {
     expectPass(checkBastionSsh(dr()));
   });
 
+  it('gives no bastion exemption by name: a VM named "bastion..." without the marker may not have a public IP', () => {
+    // The real bastion VM and its subnet keep their names; only the marker tag is removed.
+    const t = weakened((t) => delete only(t, 'azurerm_linux_virtual_machine').args.tags['baseline:role']);
+    expect(only(t, 'azurerm_linux_virtual_machine').args.name).toMatch(/bastion/);
+    expectFinding(checkNetTiers(t), named(t, 'azurerm_network_interface', /Bastion/).address, /on a NIC of no bastion VM; expected only gateways and bastions to be public/);
+  });
+
+  it('takes the bastion tier from the NSG marker, not the subnet name: a subnet named "bastion" gets no SSH path to the app', () => {
+    // The DR network keeps a bastion tier without a VM: unmarked, its subnet "snet-bastion" is just
+    // a subnet, so the app NSG's SSH rule from it is SSH from elsewhere.
+    const t = weakened((t) => delete named(t, NSG, /-bastion$/).args.tags['baseline:tier'], dr);
+    expect(Object.values<any>(t.resource.azurerm_subnet).map((s) => s.name)).toContain('snet-bastion');
+    expectFinding(checkBastionSsh(t), named(dr(), NSG, /-app$/).address, /admits SSH: .*expected SSH only from the bastion subnet \(none found\)/);
+  });
+
   it('is not applicable without hosts or NSGs', () => {
     expectNotApplicable(checkBastionSsh(empty));
   });
