@@ -407,9 +407,11 @@ export function classify(path: string, before: unknown, after: unknown, category
     if (protective && before === true && after !== true) return loud('turned off', protective[1]);
     if (protective && after === true && before !== true) return quiet('turned on');
   }
-  if (before !== undefined && after === undefined && /(customer_managed_key|key_vault_key|disk_encryption_set_id|kmskeyid|kmsmasterkeyid|keyid$|keyarn$|encryptionkeyarn)/i.test(p)) return loud('removed: a provider-managed key (or none) is used instead of the customer-managed key', 'encryption-provider-key');
-  if (before !== undefined && after === undefined && /(encrypt|kms|sse)/i.test(p)) return loud('removed', 'encryption-removed');
-  if (before !== undefined && after === undefined) {
+  // A setting removed (not a list member, not the inside of an intrinsic function: those are values, not settings).
+  const removed = before !== undefined && after === undefined && !path.endsWith('[-]') && !/Fn::|Ref$/.test(path);
+  if (removed && /(customer_managed_key|key_vault_key|disk_encryption_set_id|kmskeyid|kmsmasterkeyid|keyid$|keyarn$|encryptionkeyarn)/i.test(p)) return loud('removed: a provider-managed key (or none) is used instead of the customer-managed key', 'encryption-provider-key');
+  if (removed && /(encrypt|kms|sse)/i.test(p)) return loud('removed', 'encryption-removed');
+  if (removed) {
     if (/(prevent_destroy|deletionprotection|deletionpolicy)/i.test(p) || p === 'lifecycle') return loud('removed', 'deletion-guard-removed');
     if (/(logging)/i.test(p)) return loud('removed', 'logging-off');
     if (/(backup|restore_policy)/i.test(p)) return loud('removed', 'backup-weakened');

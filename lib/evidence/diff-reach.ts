@@ -208,9 +208,9 @@ export function peersChange(was: readonly Peer[], now: readonly Peer[]): string 
   const family = (text: string, f: 4 | 6, needed: boolean) => (needed && !text.includes(`IPv${f}`) ? `${text} (IPv${f})` : text);
   if (b.v4 !== a.v4) parts.push(family(`${count(b.v4, 4)} → ${count(a.v4, 4)}`, 4, both));
   if (b.v6 !== a.v6) parts.push(family(`${count(b.v6, 6)} → ${count(a.v6, 6)}`, 6, both || a.v4 === 0n));
-  const tags = (ps: readonly Peer[]) => new Set(ps.filter((p) => p.kind === 'tag').map((p) => p.text));
-  const newTags = [...tags(now)].filter((t) => !tags(was).has(t));
-  if (newTags.length) parts.push(`${[...tags(was)].join(', ') || 'no group'} → ${[...tags(now)].join(', ')}`);
+  const tags = (ps: readonly Peer[]) => [...new Set(ps.filter((p) => p.kind === 'tag').map((p) => p.text))].sort().join('|');
+  // Named groups changed (a CIDR replacing a security group): both sides in full.
+  if (tags(was) !== tags(now)) return `${describePeers(was)} → ${describePeers(now)}`;
   if (parts.length) return parts.join('; ');
   // Same sizes, other addresses.
   const texts = (ps: readonly Peer[]) => ps.map((p) => p.text).join(', ') || 'nobody';
@@ -252,8 +252,8 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
     const key = `${rule.protocol}|${rule.from}|${rule.to}`;
     const g = groups.get(key) ?? { rule, newPeers: [], widenedPorts: [] };
     for (const p of fresh) {
-      // The same peers had this protocol on fewer ports: the port range widened, the sources did not.
-      const narrower = b.filter((x) => covers(x, rule, false) && uncovered([p], x.peers).length === 0);
+      // The same peers had fewer ports or protocols: the port range widened, the sources did not.
+      const narrower = b.filter((x) => uncovered([p], x.peers).length === 0 && (!rule.near || !x.near || uncovered(rule.near, x.near).length === 0));
       if (narrower.length) g.widenedPorts.push(...narrower.filter((x) => !g.widenedPorts.includes(x)));
       else g.newPeers.push(p);
     }
@@ -281,8 +281,10 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
       return original.kind === 'any' ? 'new source * (any address, the whole Internet included)' : `new ${original.text}${original.kind === 'cidr' ? ` (${peerSize(original)})` : ''}`;
     });
     const cidrsBefore = wasPeers.filter((q) => q.kind === 'cidr');
-    const locked = direction === 'ingress' && cidrsBefore.length > 0 && wasPeers.every((q) => q.kind === 'cidr' && isCloudflareRange(q.text));
-    const outside = newPeers.filter((p) => p.kind !== 'cidr' || !isCloudflareRange(p.text));
+    // Origin lock: every address that could reach the port was Cloudflare's (service tags and
+    // security groups are not Internet sources); now an address outside Cloudflare can.
+    const locked = direction === 'ingress' && cidrsBefore.length > 0 && cidrsBefore.every((q) => isCloudflareRange(q.text));
+    const outside = newPeers.filter((p) => p.kind === 'any' || (p.kind === 'cidr' && !isCloudflareRange(p.text)));
     const kind = locked && outside.length ? 'origin-lock' : 'sources';
     const change = peersChange(wasPeers, nowPeers);
     const summary = kind === 'origin-lock' ? `${svc} no longer only from Cloudflare's ranges: ${change}` : `${svc} ${from} ${change}`;

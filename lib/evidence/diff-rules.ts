@@ -123,6 +123,6 @@ export function refName(v: unknown): string | undefined {
 
 /** A short, stable text of a value for a peer or key: a string as is, a reference by name, else JSON. */
 export function label(v: unknown): string {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return /^\$\{[^{}]+\}$/.test(v) ? (refName(v) ?? v) : v;
   return refName(v) ?? JSON.stringify(v);
 }

@@ -135,7 +135,9 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
       drafts.set(address, { address, type: r.type, action: 'add', config: r.config, changes: [] });
       continue;
     }
-    const changes = deepChanges(prev.config, r.config, '', META_KEYS).map((c): AttributeChange => {
+    // Meta-arguments are top-level only: a nested `count` (a backup policy's retention_daily.count) is a setting.
+    const settings = (c: any) => Object.fromEntries(Object.entries<any>(c ?? {}).filter(([k]) => !META_KEYS.has(k)));
+    const changes = deepChanges(settings(prev.config), settings(r.config), '', new Set(['//'])).map((c): AttributeChange => {
       const category = categorize(TERRAFORM_RULES, r.type, r.config, normalizePath(c.path));
       const note = classify(c.path, c.before, c.after, category);
       return { ...c, replacement: terraformReplacement(r.type, c.path), category, ...(note ? { note: note.note, ...(note.rule ? { rule: note.rule } : {}) } : {}) };
