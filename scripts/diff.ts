@@ -206,8 +206,11 @@ function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.Proc
 /** The telling part of an app's error output: its first error message and its last line. */
 export function tail(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/reserved context key|^Supply a stack id|^Successfully synthesized|^at |^Node\.js v|^[{}\]]|^requireStack|^code:/.test(l));
-  const first = lines.find((l) => /(Error\b|error:|Invalid|failed|Cannot|not found|problem)/i.test(l));
-  const parts = [...new Set([first, lines[lines.length - 1]].filter((l): l is string => !!l))];
+  const at = lines.findIndex((l) => /(Error\b|error:|Invalid|failed|Cannot|not found|problem)/i.test(l));
+  // A message that ends with a colon names the problem on the next line (the config field that is wrong).
+  const first = at < 0 ? undefined : lines[at].endsWith(':') && lines[at + 1] ? `${lines[at]} ${lines[at + 1]}` : lines[at];
+  const last = lines[lines.length - 1];
+  const parts = [first, last && !(first ?? '').includes(last) ? last : undefined].filter((l): l is string => !!l);
   const text = parts.join(' … ');
   return text.length > 400 ? `${text.slice(0, 399)}…` : text || '(no error output)';
 }
@@ -261,7 +264,7 @@ export async function pool<T>(tasks: readonly (() => Promise<T>)[], jobs: number
 }
 
 /** The config a side's apps read: BASELINE_CONFIG (relative to the side's directory) or config/baseline.json. */
-function configOf(dir: string): { config?: BaselineConfig; problem?: string } {
+export function configOf(dir: string): { config?: BaselineConfig; problem?: string } {
   const file = path.resolve(dir, process.env.BASELINE_CONFIG || path.join('config', 'baseline.json'));
   try {
     return { config: loadConfig(file) };
@@ -292,7 +295,8 @@ export function uncomparedApps(base: Synths, head: Synths): Uncompared[] {
     const [b, h] = [base[key], head[key]];
     if (b.stacks && h.stacks) return [];
     const side = !b.stacks && !h.stacks ? 'both' : b.stacks ? 'head' : 'base';
-    const reason = [!h.stacks && `head: ${h.error ?? h.problem ?? 'no output'}`, !b.stacks && `base: ${b.error ?? b.problem ?? 'no output'}`].filter(Boolean).join('; ');
+    const why = (x: AppSynth) => x.error ?? x.problem ?? 'no output';
+    const reason = side === 'both' ? `head: ${why(h)}; base: ${why(b)}` : why(side === 'head' ? h : b);
     return [{ app, side, reason }];
   });
 }
