@@ -8,12 +8,13 @@
 // given and a weakening is flagged (or an app could not be compared, so none can be ruled out);
 // 2 on usage errors (unknown ref, bad option). The Markdown is written in every case but 2.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
 import { renderDiffMarkdown, securityDiff, weakeningsOfDiff, type SecurityDiff, type Uncompared } from '../lib/evidence/diff-report';
+import { applyAcceptances, parseAcceptances, statefulChanges, type Acceptance } from '../lib/evidence/stateful-changes';
 import { evaluate } from '../lib/evidence/evaluate';
 import { readSynthOutput, type SynthesizedStack } from '../lib/evidence/synth-output';
 
@@ -246,7 +247,9 @@ export async function synthApp(app: 'aws' | 'terraform', dir: string, outdir: st
     // The CDK writes the whole assembly before its policy validations run; a failed gate still leaves every template.
     return { stacks, caveat: `the ${side}'s ${name} synth exited with ${code} after writing every template (a policy gate?): ${tail(stderr)}`, seconds: seconds() };
   }
-  return { problem: `the ${side} failed to synthesize ${name} (exit ${code}): ${tail(stderr)}`, error: `${tail(stderr)} (exit ${code})`, seconds: seconds() };
+  // Paths relative to the side's checkout: a temporary worktree's or runner's directory tells a reviewer nothing.
+  const error = tail(stderr).split(`${dir}${path.sep}`).join('');
+  return { problem: `the ${side} failed to synthesize ${name} (exit ${code}): ${error}`, error: `${error} (exit ${code})`, seconds: seconds() };
 }
 
 /** Runs tasks with at most `jobs` at once, results in task order. */
@@ -312,7 +315,7 @@ export interface SideConfig {
  * control results, each side evaluated with its own config, or both with the claim floors when
  * either config does not load); the others are named as not compared.
  */
-export function diffOfSynths(base: Synths, head: Synths, configs: { readonly base: SideConfig; readonly head: SideConfig }, notes: readonly string[] = []): SecurityDiff {
+export function diffOfSynths(base: Synths, head: Synths, configs: { readonly base: SideConfig; readonly head: SideConfig }, notes: readonly string[] = [], accepted: Accepted = { acceptances: [] }): SecurityDiff {
   const uncompared = uncomparedApps(base, head);
   const caveats = [...notes];
   for (const [key] of APPS) for (const c of [base[key].caveat, head[key].caveat]) if (c) caveats.push(c);
@@ -324,7 +327,32 @@ export function diffOfSynths(base: Synths, head: Synths, configs: { readonly bas
     caveats.push(`control results use the claim floors on both sides: the ${configs.base.config ? 'head' : 'base'}'s config does not load with this schema (${(configs.base.problem ?? configs.head.problem ?? '').slice(0, 200)})`);
   }
   const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) => evaluate(stacks, configured && config ? (env) => config.environments[env] : () => undefined);
-  return securityDiff({ stacks: baseStacks, evaluation: ev(baseStacks, configs.base.config) }, { stacks: headStacks, evaluation: ev(headStacks, configs.head.config) }, caveats, uncompared);
+  if (accepted.problem) caveats.push(`the head report's stateful gate cannot be told: ${accepted.problem}`);
+  const diff = securityDiff({ stacks: baseStacks, evaluation: ev(baseStacks, configs.base.config) }, { stacks: headStacks, evaluation: ev(headStacks, configs.head.config) }, caveats, uncompared);
+  // What the report compared with this base (the pull-request gate) fails on besides controls.
+  const { changes } = applyAcceptances(statefulChanges(diff.stacks), accepted.acceptances);
+  return { ...diff, headStateful: { unaccepted: changes.filter((c) => !c.acceptedBecause).length, accepted: changes.filter((c) => c.acceptedBecause).length, source: accepted.source ?? ACCEPTED_FILE } };
+}
+
+/** Where reviewers accept stateful replacements and removals (as npm run report reads it). */
+export const ACCEPTED_FILE = 'config/accepted-stateful-changes.json';
+
+/** The head's acceptances of stateful changes, or why they do not load. */
+export interface Accepted {
+  readonly acceptances: readonly Acceptance[];
+  readonly source?: string;
+  readonly problem?: string;
+}
+
+/** Reads the head's config/accepted-stateful-changes.json (none: no acceptances). */
+export function acceptedOf(root: string): Accepted {
+  const file = path.join(root, ACCEPTED_FILE);
+  if (!existsSync(file)) return { acceptances: [] };
+  try {
+    return { acceptances: parseAcceptances(JSON.parse(readFileSync(file, 'utf8')), ACCEPTED_FILE), source: ACCEPTED_FILE };
+  } catch (err) {
+    return { acceptances: [], source: ACCEPTED_FILE, problem: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
+  }
 }
 
 /**
@@ -394,7 +422,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       log(`kept the base's output in ${path.relative(process.cwd(), keep) || keep}/{cdk.out,cdktf.out}`);
     }
-    const diff = diffOfSynths({ aws: awsBase, terraform: tfBase }, { aws: awsHead, terraform: tfHead }, { base: results.baseConfig, head: configOf(root) }, notes);
+    const diff = diffOfSynths({ aws: awsBase, terraform: tfBase }, { aws: awsHead, terraform: tfHead }, { base: results.baseConfig, head: configOf(root) }, notes, acceptedOf(root));
     const markdown = renderDiffMarkdown(diff, { base: base.label, head: headLabel });
     process.stdout.write(markdown);
     const target = path.resolve(root, args.out);

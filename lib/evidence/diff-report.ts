@@ -53,6 +53,8 @@ export interface SecurityDiff {
   readonly headCells?: Readonly<Record<string, number>>;
   /** Every weakening, stack by stack (the headline counts these). */
   readonly weakenings?: readonly Weakening[];
+  /** Stateful replacements and removals the head's report (compared with this base) fails on unless accepted. */
+  readonly headStateful?: { readonly unaccepted: number; readonly accepted: number; readonly source: string };
   /** Apps that could not be compared: the headline starts with them, and nothing about them shows ✅. */
   readonly uncompared?: readonly Uncompared[];
   /** What could not be compared, and other caveats (one line each). */
@@ -271,7 +273,10 @@ function headReportLine(diff: SecurityDiff, uncompared: readonly Uncompared[]): 
   const counts = cellCounts(cells);
   const missing = uncompared.filter((u) => u.side !== 'base').map((u) => u.app);
   if (missing.length) return `Head report: ❌ **not produced** for the ${missing.join(' and the ')}: the head does not synthesize, so \`npm run report\` fails too${counts ? ` (the rest: ${counts})` : ''}`;
-  if (diff.headFailing) return `Head report: ❌ **failing**: ${counts || `❌ ${diff.headFailingCells} fail`} (\`npm run report\` lists them)`;
+  const stateful = diff.headStateful?.unaccepted
+    ? `${plural(diff.headStateful.unaccepted, 'stateful change')} not accepted in \`${diff.headStateful.source}\` (the report compared with this base fails on ${diff.headStateful.unaccepted === 1 ? 'it' : 'them'})`
+    : undefined;
+  if (diff.headFailing || stateful) return `Head report: ❌ **failing**: ${[stateful, diff.headFailing ? counts || `❌ ${diff.headFailingCells} fail` : counts].filter(Boolean).join(' · ')} (\`npm run report\` lists them)`;
   if (!counts) return 'Head report: no control cell was evaluated';
   return `Head report: no control cell fails: ${counts}`;
 }

@@ -500,7 +500,8 @@ export function terraformRuleHits(pairs: readonly ResourcePair[], before: Resour
       add(p.address, reachHits(gb ? rb.get(gb) : undefined, ga ? ra.get(ga) : undefined, `subnet ${label(p.after.subnet_id)} moved from ${gb} to ${ga}: `));
     }
   }
-  if (pairs.some((p) => FIREWALL_RULE.test(p.type))) {
+  // Database firewall rules of a stack that existed (a new stack's rules are its first, not a widening).
+  if (pairs.some((p) => FIREWALL_RULE.test(p.type) && p.stackExisted)) {
     const [fb, fa] = [firewallReach(before), firewallReach(after)];
     for (const [server, rules] of fa) {
       for (const w of compareReach(fb.get(server) ?? [], rules, 'ingress')) add(server, [hit('ingress-broadened', 'database firewall', w.summary.replace(/^all traffic from /, '').split(' → ')[0], w.summary.split(' → ')[1], `${w.detail}: these addresses reach the database`)]);

@@ -8,6 +8,7 @@ import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth
 import { configOf, diffOfSynths, exitCodeOf, parseArgs, pool, resolveBaseRef, synthApp, UsageError, withWorktree, type AppSynth, type Synths } from '../../scripts/diff';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, rawDefaultConfig, synthAws } from '../stacks/support';
+import { rdsIdOf, renameRds, weakenStacks } from './support';
 
 // scripts/diff.ts without the four synths of a real run: arguments, base ref resolution and the
 // temporary worktree, in throwaway git repositories; the Terraform app synthesized once.
@@ -237,6 +238,28 @@ describe('the pull requests of issue 20', () => {
     expect(exitCodeOf(diff)).toBe(0);
     // A weakening in the app not compared cannot be ruled out.
     expect(exitCodeOf(diff, ['weakening'])).toBe(1);
+  });
+});
+
+describe('the head report line', () => {
+  const config = defaultConfig();
+  const aws = readSynthOutput(synthAws(config, { policy: false }).outdir);
+  const ok = (stacks: SynthesizedStack[]): AppSynth => ({ stacks, seconds: 0 });
+  const none: AppSynth = { stacks: [], seconds: 0 };
+  const base: Synths = { aws: ok(aws), terraform: none };
+  const head: Synths = { aws: ok(weakenStacks(aws, { 'prod-aws-primary': renameRds })), terraform: none };
+  const configs = { base: { config }, head: { config } };
+
+  it('fails on a stateful change the head does not accept, as the report compared with this base does', () => {
+    const md = renderDiffMarkdown(diffOfSynths(base, head, configs), { base: 'b', head: 'h' });
+    expect(md).toMatch(/^Head report: ❌ \*\*failing\*\*: 1 stateful change not accepted in `config\/accepted-stateful-changes\.json` \(the report compared with this base fails on it\) · ✅ \d+ pass/m);
+  });
+
+  it('passes once a reviewer accepts it', () => {
+    const resource = rdsIdOf(aws.find((s) => s.name === 'prod-aws-primary')!.template);
+    const acceptances = [{ stack: 'prod-aws-primary', resource, reason: 'restored from snapshot rds:prod-2026-11-30 into the new instance' }];
+    const md = renderDiffMarkdown(diffOfSynths(base, head, configs, [], { acceptances, source: 'config/accepted-stateful-changes.json' }), { base: 'b', head: 'h' });
+    expect(md).toMatch(/^Head report: no control cell fails: ✅ \d+ pass/m);
   });
 });
 
