@@ -329,9 +329,14 @@ export function diffOfSynths(base: Synths, head: Synths, configs: { readonly bas
   const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) => evaluate(stacks, configured && config ? (env) => config.environments[env] : () => undefined);
   if (accepted.problem) caveats.push(`the head report's stateful gate cannot be told: ${accepted.problem}`);
   const diff = securityDiff({ stacks: baseStacks, evaluation: ev(baseStacks, configs.base.config) }, { stacks: headStacks, evaluation: ev(headStacks, configs.head.config) }, caveats, uncompared);
+  // The head report line is the head's real report: with every app the head synthesized, also one
+  // the base could not (left out of the comparison).
+  const headAll = APPS.flatMap(([key]) => head[key].stacks ?? []);
+  const real = headAll.length > headStacks.length ? evaluate(headAll, configs.head.config ? (env) => configs.head.config!.environments[env] : () => undefined) : undefined;
+  const headReport = real ? { headFailing: real.failed || real.matrix.some((c) => c.status === 'fail'), headFailingCells: real.matrix.filter((c) => c.status === 'fail').length, headCells: Object.fromEntries([...new Set(real.matrix.map((c) => String(c.status)))].map((st) => [st, real.matrix.filter((c) => String(c.status) === st).length])) } : {};
   // What the report compared with this base (the pull-request gate) fails on besides controls.
   const { changes } = applyAcceptances(statefulChanges(diff.stacks), accepted.acceptances);
-  return { ...diff, headStateful: { unaccepted: changes.filter((c) => !c.acceptedBecause).length, accepted: changes.filter((c) => c.acceptedBecause).length, source: accepted.source ?? ACCEPTED_FILE } };
+  return { ...diff, ...headReport, headStateful: { unaccepted: changes.filter((c) => !c.acceptedBecause).length, accepted: changes.filter((c) => c.acceptedBecause).length, source: accepted.source ?? ACCEPTED_FILE } };
 }
 
 /** Where reviewers accept stateful replacements and removals (as npm run report reads it). */

@@ -237,8 +237,8 @@ export interface ReachWidening {
 /**
  * What the after rules admit that the before rules did not, one entry per protocol and port
  * range: new sources (or destinations), or a port range widened for peers that had a narrower
- * one. `direction` words the text; `originLocked` marks ingress whose before sources were all
- * Cloudflare ranges (then a non-Cloudflare source unlocks the origin).
+ * one. `direction` words the text. Ingress whose CIDR sources were all Cloudflare ranges and that
+ * now admits an address outside them is reported as `origin-lock`.
  */
 export function compareReach(before: readonly ReachRule[], after: readonly ReachRule[], direction: 'ingress' | 'egress'): ReachWidening[] {
   const b = effectiveRules(before);
@@ -265,12 +265,14 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
     if (widenedPorts.length) {
       const was = [...new Set(widenedPorts.map((x) => service(x)))].join(', ');
       const peers = describePeers(widenedPorts.flatMap((x) => x.peers));
-      out.push({ kind: 'ports', service: svc, summary: `port range widened ${from} ${peers}: ${was} → ${svc}`, detail: `${rule.to - rule.from + 1} ports where ${widenedPorts.reduce((n, x) => n + x.to - x.from + 1, 0)} were open` });
+      const open = widenedPorts.reduce((n, x) => n + x.to - x.from + 1, 0);
+      out.push({ kind: 'ports', service: svc, summary: `port range widened ${from} ${peers}: ${was} → ${svc}`, detail: `${rule.to - rule.from + 1} ports open instead of ${open}${rule.protocol !== widenedPorts[0].protocol ? `, ${rule.protocol === 'all' ? 'every protocol' : rule.protocol.toUpperCase()} instead of ${widenedPorts[0].protocol.toUpperCase()}` : ''}` });
     }
     if (newPeers.length === 0) continue;
     const samePorts = (x: ReachRule) => x.protocol === rule.protocol && x.from === rule.from && x.to === rule.to;
     const wasPeers = b.filter((x) => covers(x, rule)).flatMap((x) => x.peers);
-    const nowPeers = a.filter(samePorts).flatMap((x) => x.peers);
+    // Both sides: every rule that admits this protocol and port range (a rule on all ports counts too).
+    const nowPeers = a.filter((x) => samePorts(x) || covers(x, rule)).flatMap((x) => x.peers);
     // A new block may be split in pieces around the addresses it already had: one line per block.
     const byText = new Map<string, Peer[]>();
     for (const p of newPeers) byText.set(p.text, [...(byText.get(p.text) ?? []), p]);

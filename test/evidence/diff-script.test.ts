@@ -234,7 +234,13 @@ describe('the pull requests of issue 20', () => {
   it('one app missing on the base only: named first, exit 0 unless the diff gates on weakenings', () => {
     const baseOnly: Synths = { aws: base.aws, terraform: { problem: 'the base failed to synthesize Terraform (cdktf.json) (exit 1): old bug', error: 'old bug (exit 1)', seconds: 0 } };
     const diff = diffOfSynths(baseOnly, base, configs);
-    expect(bodyOf(renderDiffMarkdown(diff, LABELS))[0]).toBe('❌ **Terraform app (cdktf.json) not compared**: the base failed to synthesize it — old bug (exit 1)');
+    const md = renderDiffMarkdown(diff, LABELS);
+    expect(bodyOf(md)[0]).toBe('❌ **Terraform app (cdktf.json) not compared**: the base failed to synthesize it — old bug (exit 1)');
+    // The head report counts every cell the head's report has, the app not compared included.
+    const cells = (d: SecurityDiff) => Object.values(d.headCells!).reduce((n, c) => n + c, 0);
+    expect(cells(diff)).toBe(cells(diffOfSynths(base, base, configs)));
+    expect(diff.stacks.every((s) => s.cloud === 'aws')).toBe(true);
+    expect(md).toMatch(/^Head report: no control cell fails: ✅ \d+ pass/m);
     expect(exitCodeOf(diff)).toBe(0);
     // A weakening in the app not compared cannot be ruled out.
     expect(exitCodeOf(diff, ['weakening'])).toBe(1);
