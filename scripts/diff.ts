@@ -2,18 +2,22 @@
 // Synthesizes both apps (AWS CDK, CDK for Terraform) at the base ref, in a temporary git worktree,
 // and in the working tree, evaluates every control on both sides with each side's config, and
 // prints a Markdown summary that fits a pull-request comment (also written to reports/diff.md).
-// Exit 0 whenever a diff was produced: the gate is the report (npm run report), not the diff;
-// 2 on usage errors (unknown ref, bad option); 1 when no app could be compared (both sides'
-// synth problems are in the Markdown) or the diff could not be produced at all.
+// Exit codes (README, "Security diff"): 0 when the diff compared every app the head has (the gate
+// is the report, npm run report, not the diff); 1 when the head failed to synthesize an app,
+// nothing could be compared, the diff could not be produced at all, or `--fail-on weakening` is
+// given and a weakening is flagged (or an app could not be compared, so none can be ruled out);
+// 2 on usage errors (unknown ref, bad option). The Markdown is written in every case but 2.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
-import { renderDiffMarkdown, securityDiff } from '../lib/evidence/diff-report';
+import { renderDiffMarkdown, securityDiff, weakeningsOfDiff, type SecurityDiff, type Uncompared } from '../lib/evidence/diff-report';
+import { applyAcceptances, parseAcceptances, statefulChanges, type Acceptance } from '../lib/evidence/stateful-changes';
 import { evaluate } from '../lib/evidence/evaluate';
 import { readSynthOutput, type SynthesizedStack } from '../lib/evidence/synth-output';
+import { verdictOf } from '../lib/evidence/verdict';
 
 /** A mistake in how the script was called; the message says how to fix it. */
 export class UsageError extends Error {
@@ -23,10 +27,14 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `usage: npm run diff -- [<git-ref>] [--out FILE] [--jobs N] [--keep-base DIR]
+export const USAGE = `usage: npm run diff -- [<git-ref>] [--out FILE] [--jobs N] [--keep-base DIR] [--fail-on weakening]
   <git-ref>   the base to compare the working tree with (default: the merge base of HEAD and
               main, else origin/main, else HEAD~1)
   --out FILE  also write the Markdown there (default: reports/diff.md)
+  --fail-on weakening
+              exit 1 when the diff flags a weakening (⚠️), or when an app could not be compared
+              (then no weakening can be ruled out); without it the diff informs and the report
+              (npm run report) gates
   --keep-base DIR
               keep the base's synthesized output in DIR/cdk.out and DIR/cdktf.out, so the
               report can gate on stateful changes without synthesizing the base again
@@ -42,7 +50,13 @@ export interface DiffArgs {
   readonly help: boolean;
   /** Where to keep the base's synthesized output. */
   readonly keepBase?: string;
+  /** What makes the diff itself exit 1 besides an app the head cannot synthesize. */
+  readonly failOn: readonly FailOn[];
 }
+
+/** Conditions `--fail-on` accepts. */
+export const FAIL_ON = ['weakening'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
 
 /** Parses `[<git-ref>] [--out FILE] [--jobs N] [--help]`; throws UsageError naming the fix. */
 export function parseArgs(argv: readonly string[]): DiffArgs {
@@ -54,14 +68,20 @@ export function parseArgs(argv: readonly string[]): DiffArgs {
   let jobs = 1;
   let help = false;
   let keepBase: string | undefined;
+  const failOn: FailOn[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') help = true;
-    else if (a === '--out' || a === '--jobs' || a === '--keep-base') {
+    else if (a === '--out' || a === '--jobs' || a === '--keep-base' || a === '--fail-on') {
       const value = argv[++i];
-      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${a === '--out' ? '--out reports/diff.md' : a === '--keep-base' ? '--keep-base .baseline-base' : '--jobs 2'}\n${USAGE}`);
+      const example = a === '--out' ? '--out reports/diff.md' : a === '--keep-base' ? '--keep-base .baseline-base' : a === '--fail-on' ? '--fail-on weakening' : '--jobs 2';
+      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${example}\n${USAGE}`);
       if (a === '--out') out = value;
       else if (a === '--keep-base') keepBase = value;
+      else if (a === '--fail-on') {
+        if (!(FAIL_ON as readonly string[]).includes(value)) throw new UsageError(`--fail-on received ${JSON.stringify(value)}; expected ${FAIL_ON.join(' or ')}\n${USAGE}`);
+        if (!failOn.includes(value as FailOn)) failOn.push(value as FailOn);
+      }
       else {
         jobs = Number(value);
         if (!Number.isInteger(jobs) || jobs < 1 || jobs > 4) throw new UsageError(`--jobs received ${JSON.stringify(value)}; expected a whole number from 1 to 4\n${USAGE}`);
@@ -70,7 +90,7 @@ export function parseArgs(argv: readonly string[]): DiffArgs {
     else if (ref !== undefined) throw new UsageError(`one git ref at most; received ${JSON.stringify(ref)} and ${JSON.stringify(a)}\n${USAGE}`);
     else ref = a;
   }
-  return { ref, out, jobs, help, ...(keepBase !== undefined ? { keepBase } : {}) };
+  return { ref, out, jobs, help, failOn, ...(keepBase !== undefined ? { keepBase } : {}) };
 }
 
 /** Runs git in `cwd`; the trimmed stdout, or undefined when git fails. */
@@ -166,6 +186,8 @@ export interface AppSynth {
   readonly stacks?: SynthesizedStack[];
   /** Why the app is missing or incomplete on this side. */
   readonly problem?: string;
+  /** The failed synth's telling error output and exit code, for the headline. */
+  readonly error?: string;
   /** A caveat about stacks that were read anyway (e.g. the policy gate failed after writing them). */
   readonly caveat?: string;
   readonly seconds: number;
@@ -186,8 +208,11 @@ function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.Proc
 /** The telling part of an app's error output: its first error message and its last line. */
 export function tail(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/reserved context key|^Supply a stack id|^Successfully synthesized|^at |^Node\.js v|^[{}\]]|^requireStack|^code:/.test(l));
-  const first = lines.find((l) => /(Error\b|error:|Invalid|failed|Cannot|not found|problem)/i.test(l));
-  const parts = [...new Set([first, lines[lines.length - 1]].filter((l): l is string => !!l))];
+  const at = lines.findIndex((l) => /(Error\b|error:|Invalid|failed|Cannot|not found|problem)/i.test(l));
+  // A message that ends with a colon names the problem on the next line (the config field that is wrong).
+  const first = at < 0 ? undefined : lines[at].endsWith(':') && lines[at + 1] ? `${lines[at]} ${lines[at + 1]}` : lines[at];
+  const last = lines[lines.length - 1];
+  const parts = [first, last && !(first ?? '').includes(last) ? last : undefined].filter((l): l is string => !!l);
   const text = parts.join(' … ');
   return text.length > 400 ? `${text.slice(0, 399)}…` : text || '(no error output)';
 }
@@ -223,7 +248,9 @@ export async function synthApp(app: 'aws' | 'terraform', dir: string, outdir: st
     // The CDK writes the whole assembly before its policy validations run; a failed gate still leaves every template.
     return { stacks, caveat: `the ${side}'s ${name} synth exited with ${code} after writing every template (a policy gate?): ${tail(stderr)}`, seconds: seconds() };
   }
-  return { problem: `the ${side} failed to synthesize ${name} (exit ${code}): ${tail(stderr)}`, seconds: seconds() };
+  // Paths relative to the side's checkout: a temporary worktree's or runner's directory tells a reviewer nothing.
+  const error = tail(stderr).split(`${dir}${path.sep}`).join('');
+  return { problem: `the ${side} failed to synthesize ${name} (exit ${code}): ${error}`, error: `${error} (exit ${code})`, seconds: seconds() };
 }
 
 /** Runs tasks with at most `jobs` at once, results in task order. */
@@ -241,7 +268,7 @@ export async function pool<T>(tasks: readonly (() => Promise<T>)[], jobs: number
 }
 
 /** The config a side's apps read: BASELINE_CONFIG (relative to the side's directory) or config/baseline.json. */
-function configOf(dir: string): { config?: BaselineConfig; problem?: string } {
+export function configOf(dir: string): { config?: BaselineConfig; problem?: string } {
   const file = path.resolve(dir, process.env.BASELINE_CONFIG || path.join('config', 'baseline.json'));
   try {
     return { config: loadConfig(file) };
@@ -252,6 +279,99 @@ function configOf(dir: string): { config?: BaselineConfig; problem?: string } {
 
 function log(message: string): void {
   process.stderr.write(`[diff] ${message}\n`);
+}
+
+/** One side's synth of each app. */
+export interface Synths {
+  readonly aws: AppSynth;
+  readonly terraform: AppSynth;
+}
+
+/** The apps as the headline names them. */
+const APPS = [
+  ['aws', 'AWS app (cdk.json)'],
+  ['terraform', 'Terraform app (cdktf.json)'],
+] as const;
+
+/** The apps a side failed to synthesize: neither side's stacks of them are compared. */
+export function uncomparedApps(base: Synths, head: Synths): Uncompared[] {
+  return APPS.flatMap(([key, app]): Uncompared[] => {
+    const [b, h] = [base[key], head[key]];
+    if (b.stacks && h.stacks) return [];
+    const side = !b.stacks && !h.stacks ? 'both' : b.stacks ? 'head' : 'base';
+    const why = (x: AppSynth) => x.error ?? x.problem ?? 'no output';
+    const reason = side === 'both' ? `head: ${why(h)}; base: ${why(b)}` : why(side === 'head' ? h : b);
+    return [{ app, side, reason }];
+  });
+}
+
+/** A side's config, or why it does not load. */
+export interface SideConfig {
+  readonly config?: BaselineConfig;
+  readonly problem?: string;
+}
+
+/**
+ * The security diff of two sides' synths: the apps both sides synthesized are compared (stacks and
+ * control results, each side evaluated with its own config, or both with the claim floors when
+ * either config does not load); the others are named as not compared.
+ */
+export function diffOfSynths(base: Synths, head: Synths, configs: { readonly base: SideConfig; readonly head: SideConfig }, notes: readonly string[] = [], accepted: Accepted = { acceptances: [] }): SecurityDiff {
+  const uncompared = uncomparedApps(base, head);
+  const caveats = [...notes];
+  for (const [key] of APPS) for (const c of [base[key].caveat, head[key].caveat]) if (c) caveats.push(c);
+  const compared = (s: Synths, other: Synths) => APPS.flatMap(([key]) => (s[key].stacks && other[key].stacks ? s[key].stacks! : []));
+  const [baseStacks, headStacks] = [compared(base, head), compared(head, base)];
+  // Claim floors on both sides when either side's config does not load, so results stay comparable.
+  const configured = configs.base.config && configs.head.config;
+  if (!configured && baseStacks.length + headStacks.length > 0) {
+    caveats.push(`control results use the claim floors on both sides: the ${configs.base.config ? 'head' : 'base'}'s config does not load with this schema (${(configs.base.problem ?? configs.head.problem ?? '').slice(0, 200)})`);
+  }
+  const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) => evaluate(stacks, configured && config ? (env) => config.environments[env] : () => undefined);
+  if (accepted.problem) caveats.push(`the head report's stateful gate cannot be told: ${accepted.problem}`);
+  const diff = securityDiff({ stacks: baseStacks, evaluation: ev(baseStacks, configs.base.config) }, { stacks: headStacks, evaluation: ev(headStacks, configs.head.config) }, caveats, uncompared);
+  // The head report line is the head's real report: with every app the head synthesized, also one
+  // the base could not (left out of the comparison).
+  const headAll = APPS.flatMap(([key]) => head[key].stacks ?? []);
+  const real = headAll.length > headStacks.length ? evaluate(headAll, configs.head.config ? (env) => configs.head.config!.environments[env] : () => undefined) : undefined;
+  const headReport = real ? { headHeadline: verdictOf(real.matrix).headline, headFailing: real.failed || real.matrix.some((c) => c.status === 'fail'), headFailingCells: real.matrix.filter((c) => c.status === 'fail').length, headCells: Object.fromEntries([...new Set(real.matrix.map((c) => String(c.status)))].map((st) => [st, real.matrix.filter((c) => String(c.status) === st).length])) } : {};
+  // What the report compared with this base (the pull-request gate) fails on besides controls.
+  const { changes } = applyAcceptances(statefulChanges(diff.stacks), accepted.acceptances);
+  return { ...diff, ...headReport, headStateful: { unaccepted: changes.filter((c) => !c.acceptedBecause).length, accepted: changes.filter((c) => c.acceptedBecause).length, source: accepted.source ?? ACCEPTED_FILE } };
+}
+
+/** Where reviewers accept stateful replacements and removals (as npm run report reads it). */
+export const ACCEPTED_FILE = 'config/accepted-stateful-changes.json';
+
+/** The head's acceptances of stateful changes, or why they do not load. */
+export interface Accepted {
+  readonly acceptances: readonly Acceptance[];
+  readonly source?: string;
+  readonly problem?: string;
+}
+
+/** Reads the head's config/accepted-stateful-changes.json (none: no acceptances). */
+export function acceptedOf(root: string): Accepted {
+  const file = path.join(root, ACCEPTED_FILE);
+  if (!existsSync(file)) return { acceptances: [] };
+  try {
+    return { acceptances: parseAcceptances(JSON.parse(readFileSync(file, 'utf8')), ACCEPTED_FILE), source: ACCEPTED_FILE };
+  } catch (err) {
+    return { acceptances: [], source: ACCEPTED_FILE, problem: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
+  }
+}
+
+/**
+ * The exit code of a produced diff: 1 when the head failed to synthesize an app or nothing could
+ * be compared; with `--fail-on weakening`, also when a weakening is flagged or any app could not
+ * be compared (a weakening there cannot be ruled out); else 0.
+ */
+export function exitCodeOf(diff: SecurityDiff, failOn: readonly FailOn[] = []): number {
+  const uncompared = diff.uncompared ?? [];
+  if (uncompared.some((u) => u.side !== 'base')) return 1;
+  if (uncompared.length > 0 && diff.stacks.length === 0) return 1;
+  if (failOn.includes('weakening') && (weakeningsOfDiff(diff).length > 0 || uncompared.length > 0)) return 1;
+  return 0;
 }
 
 /** The whole flow; returns the exit code. */
@@ -308,30 +428,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       log(`kept the base's output in ${path.relative(process.cwd(), keep) || keep}/{cdk.out,cdktf.out}`);
     }
-    const side = (aws: AppSynth, tf: AppSynth, other: [AppSynth, AppSynth]) => [...(aws.stacks && other[0].stacks ? aws.stacks : []), ...(tf.stacks && other[1].stacks ? tf.stacks : [])];
-    for (const [name, b, h] of [['AWS app', awsBase, awsHead], ['Terraform app', tfBase, tfHead]] as const) {
-      if (b.problem || h.problem) notes.push(`${name} not compared: ${[b.problem, h.problem].filter(Boolean).join('; ')}`);
-      for (const c of [b.caveat, h.caveat]) if (c) notes.push(c);
-    }
-    const baseStacks = side(awsBase, tfBase, [awsHead, tfHead]);
-    const headStacks = side(awsHead, tfHead, [awsBase, tfBase]);
-
-    // Claim floors on both sides when either side's config does not load, so results stay comparable.
-    const baseConfig = results.baseConfig;
-    const headConfig = configOf(root);
-    const configured = baseConfig.config && headConfig.config;
-    if (!configured) notes.push(`control results use the claim floors on both sides: the ${baseConfig.config ? 'head' : 'base'}'s config does not load with this schema (${(baseConfig.problem ?? headConfig.problem ?? '').slice(0, 200)})`);
-    const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) => evaluate(stacks, configured && config ? (env) => config.environments[env] : () => undefined);
-    const diff = securityDiff({ stacks: baseStacks, evaluation: ev(baseStacks, baseConfig.config) }, { stacks: headStacks, evaluation: ev(headStacks, headConfig.config) }, notes);
+    const diff = diffOfSynths({ aws: awsBase, terraform: tfBase }, { aws: awsHead, terraform: tfHead }, { base: results.baseConfig, head: configOf(root) }, notes, acceptedOf(root));
     const markdown = renderDiffMarkdown(diff, { base: base.label, head: headLabel });
     process.stdout.write(markdown);
     const target = path.resolve(root, args.out);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, markdown);
-    log(`wrote ${path.relative(process.cwd(), target) || target} in ${Math.round((Date.now() - started) / 1000)}s`);
-    // Nothing compared (both apps failed on a side): the Markdown says why, but it is no diff.
-    const compared = [[awsBase, awsHead], [tfBase, tfHead]].some(([b, h]) => b.stacks && h.stacks);
-    return compared ? 0 : 1;
+    const code = exitCodeOf(diff, args.failOn);
+    const weakenings = weakeningsOfDiff(diff).length;
+    log(`wrote ${path.relative(process.cwd(), target) || target} in ${Math.round((Date.now() - started) / 1000)}s: ${weakenings} weakening${weakenings === 1 ? '' : 's'}${diff.uncompared?.length ? `, ${diff.uncompared.map((u) => u.app).join(' and ')} not compared` : ''}; exit ${code}`);
+    return code;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

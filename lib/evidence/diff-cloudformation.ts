@@ -6,9 +6,9 @@
 // categories, loud weakenings, stateful resources and what happens to their data.
 import { fullDiff, ResourceImpact, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
 import {
-  annotate,
   byKey,
   categorize,
+  classify,
   deepChanges,
   normalizePath,
   pairRenames,
@@ -20,7 +20,9 @@ import {
   type ResourceDiff,
   type SecurityNote,
   type StackDiff,
+  WEAKENING_RULES,
 } from './diff-model';
+import { cloudFormationRuleHits } from './diff-rules-aws';
 
 const NOISE_TYPES = new Set(['AWS::CDK::Metadata']);
 
@@ -65,11 +67,21 @@ function physicalName(resource: any): unknown {
   return props[`${short}Name`] ?? props.DBInstanceIdentifier ?? props.DBClusterIdentifier ?? props.Name;
 }
 
+/** One acknowledged finding: its reason, and the findings it is limited to (cdk-nag `applies_to`; undefined: all of the rule's findings). */
+interface Suppression {
+  readonly reason: string;
+  readonly appliesTo?: readonly string[];
+}
+
 /** The policy findings a resource acknowledges (cdk-nag `rules_to_suppress`, Guard `SuppressedRules`), by rule id. */
-function suppressions(resource: any): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const s of resource?.Metadata?.cdk_nag?.rules_to_suppress ?? []) if (typeof s?.id === 'string') out.set(s.id, String(s.reason ?? '(no reason given)'));
-  for (const id of resource?.Metadata?.guard?.SuppressedRules ?? []) if (typeof id === 'string') out.set(id, '(Guard suppression)');
+function suppressions(resource: any): Map<string, Suppression> {
+  const out = new Map<string, Suppression>();
+  for (const s of resource?.Metadata?.cdk_nag?.rules_to_suppress ?? []) {
+    if (typeof s?.id !== 'string') continue;
+    const appliesTo = Array.isArray(s.applies_to) ? s.applies_to.map((x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x))) : undefined;
+    out.set(s.id, { reason: String(s.reason ?? '(no reason given)'), ...(appliesTo ? { appliesTo } : {}) });
+  }
+  for (const id of resource?.Metadata?.guard?.SuppressedRules ?? []) if (typeof id === 'string') out.set(id, { reason: '(Guard suppression)' });
   return out;
 }
 
@@ -103,6 +115,11 @@ export function cloudFormationConsequence(resource: any, action: 'remove' | 'rep
   return parts.join('; ');
 }
 
+function withRule(path: string, before: unknown, after: unknown, category: AttributeChange['category']): Pick<AttributeChange, 'note' | 'rule'> {
+  const c = classify(path, before, after, category);
+  return c ? { note: c.note, ...(c.rule ? { rule: c.rule } : {}) } : {};
+}
+
 function attributeChanges(diff: ResourceDifference, summarised: { iam: boolean; network: boolean }): AttributeChange[] {
   const type = diff.newResourceType ?? diff.oldResourceType ?? '';
   const resource = diff.newValue ?? diff.oldValue;
@@ -116,7 +133,8 @@ function attributeChanges(diff: ResourceDifference, summarised: { iam: boolean; 
       continue;
     }
     for (const c of deepChanges(pd.oldValue, pd.newValue, name)) {
-      out.push({ ...c, replacement, category: categorize(CLOUDFORMATION_RULES, type, resource, normalizePath(c.path)), note: annotate(c.path, c.before, c.after) });
+      const category = categorize(CLOUDFORMATION_RULES, type, resource, normalizePath(c.path));
+      out.push({ ...c, replacement, category, ...withRule(c.path, c.before, c.after, category) });
     }
   }
   for (const [name, d] of Object.entries(diff.otherChanges).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -124,14 +142,25 @@ function attributeChanges(diff: ResourceDifference, summarised: { iam: boolean; 
     for (const c of deepChanges(d.oldValue, d.newValue, name)) {
       // Construct paths and asset ids are not security changes; suppressions are listed as acknowledgements.
       if (name === 'Metadata' && /^Metadata\.(aws:cdk:path|aws:asset:|cdk_nag|guard)/.test(c.path)) continue;
-      const policyNote =
-        (name === 'DeletionPolicy' || name === 'UpdateReplacePolicy') && /^Retain/.test(String(c.before)) && !/^Retain/.test(String(c.after))
-          ? `⚠️ data no longer retained (${show(c.before)} → ${show(c.after)})`
-          : undefined;
-      out.push({ ...c, replacement: 'never', category: categorize(CLOUDFORMATION_RULES, type, resource, normalizePath(c.path)), note: policyNote ?? annotate(c.path, c.before, c.after) });
+      const category = categorize(CLOUDFORMATION_RULES, type, resource, normalizePath(c.path));
+      const unretained = (name === 'DeletionPolicy' || name === 'UpdateReplacePolicy') && /^Retain/.test(String(c.before)) && !/^Retain/.test(String(c.after));
+      const note = unretained ? { note: `⚠️ data no longer retained (${show(c.before)} → ${show(c.after)})`, rule: 'deletion-guard-removed' as const } : withRule(c.path, c.before, c.after, category);
+      out.push({ ...c, replacement: 'never', category, ...note });
     }
   }
   return out;
+}
+
+/**
+ * The two templates with only the resources whose JSON differs: @aws-cdk/cloudformation-diff
+ * deep-copies and walks every resource, and a stack of 150 unchanged resources cost it ~100 ms
+ * per diff; an identical resource can only diff as unchanged. The weakening rules still read the
+ * whole templates (security group rules, routes, NAT gateways).
+ */
+function changedOnly(before: any, after: any): [any, any] {
+  const [rb, ra] = [before?.Resources ?? {}, after?.Resources ?? {}];
+  const keep = (from: Record<string, unknown>, other: Record<string, unknown>) => Object.fromEntries(Object.entries(from).filter(([id, r]) => !(id in other) || JSON.stringify(r) !== JSON.stringify(other[id])));
+  return [{ ...before, Resources: keep(rb, ra) }, { ...after, Resources: keep(ra, rb) }];
 }
 
 /**
@@ -140,10 +169,11 @@ function attributeChanges(diff: ResourceDifference, summarised: { iam: boolean; 
  */
 export function diffCloudFormation(stack: string, before: any | undefined, after: any | undefined): StackDiff {
   const empty = { Resources: {} };
-  const t = fullDiff(before ?? empty, after ?? empty);
+  const [b, a] = changedOnly(before ?? empty, after ?? empty);
+  const t = fullDiff(b, a);
   const summarised = { iam: t.iamChanges.statements.hasChanges || t.iamChanges.managedPolicies.hasChanges, network: t.securityGroupChanges.hasChanges };
 
-  type Draft = { address: string; type: string; action: ResourceDiff['action']; resource: any; changes: AttributeChange[] };
+  type Draft = { address: string; type: string; action: ResourceDiff['action']; resource: any; changes: AttributeChange[]; after?: any };
   const drafts: Draft[] = [];
   for (const [id, diff] of Object.entries(t.resources.changes)) {
     if (!diff.isDifferent) continue;
@@ -156,7 +186,7 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
       const changes = attributeChanges(diff, summarised);
       if (changes.length === 0 && impact !== ResourceImpact.WILL_REPLACE) continue; // metadata-only noise (construct paths, asset ids)
       const action = impact === ResourceImpact.WILL_REPLACE ? 'replace' : impact === ResourceImpact.MAY_REPLACE ? 'may-replace' : 'update';
-      drafts.push({ address: id, type, action, resource: diff.oldValue, changes });
+      drafts.push({ address: id, type, action, resource: diff.oldValue, changes, after: diff.newValue });
     }
   }
 
@@ -166,6 +196,26 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
   );
   const renamedTo = new Map(renames);
   const renamedFrom = new Map(renames.map(([r, a]) => [a, r]));
+
+  // The weakening rules: per changed resource, plus security group reach and public subnets.
+  const hits = cloudFormationRuleHits(
+    drafts.map((d) => ({
+      address: d.address,
+      type: d.type,
+      before: d.action === 'add' ? undefined : d.resource,
+      after: d.action === 'add' ? d.resource : d.action === 'remove' ? undefined : d.after,
+      renamed: renamedTo.has(d.address) || renamedFrom.has(d.address),
+      stackExisted: before !== undefined,
+    })),
+    before,
+    after,
+    renamedFrom,
+  );
+  // A rule hit says the weakening once, in words; the raw lines it explains stay, without their own ⚠️.
+  for (const d of drafts) {
+    const rules = new Set((hits.get(d.address) ?? []).flatMap((h) => [h.rule, ...(h.explains ?? [])]));
+    if (rules.size) d.changes = d.changes.map((c) => (c.rule && rules.has(c.rule) ? { ...c, note: c.note?.replace(/^⚠️\s*/, ''), rule: undefined } : c));
+  }
 
   const resources: ResourceDiff[] = drafts
     .map((d): ResourceDiff => {
@@ -186,7 +236,7 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
     })
     .sort(byKey((r) => r.address));
 
-  const notes: SecurityNote[] = [];
+  const notes: SecurityNote[] = [...hits].flatMap(([resource, hs]) => hs.map((h): SecurityNote => ({ category: WEAKENING_RULES[h.rule].category, resource, text: h.text, loud: true, rule: h.rule })));
   // One line per group, direction, protocol and port: a list of 22 edge ranges reads as one change.
   const sg = t.securityGroupChanges;
   const grouped = new Map<string, { sign: string; dir: string; group: string; protocol: string; peers: string[] }>();
@@ -194,9 +244,10 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
     for (const [sign, rules] of [['+', coll.additions], ['-', coll.removals]] as const) {
       for (const rule of rules) {
         const group = rule.groupId.replace(/^\$\{([^.}]+)\.GroupId\}$/, '$1');
+        // World-open ingress gets its own line; the reach rule above counts it as the weakening.
         const world = rule.peer?.kind === 'cidr-ip' && WORLD.has(rule.peer.ip);
         if (sign === '+' && dir === 'ingress' && world) {
-          notes.push({ category: 'network', resource: group, text: `added ingress ${rule.describeProtocol()} from ${rule.describePeer()} — ⚠️ open to the Internet`, loud: true });
+          notes.push({ category: 'network', resource: group, text: `added ingress ${rule.describeProtocol()} from ${rule.describePeer()} — open to the Internet`, loud: false });
           continue;
         }
         const key = `${sign}|${dir}|${group}|${rule.describeProtocol()}`;
@@ -213,11 +264,21 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
   for (const [address, diff] of Object.entries(t.resources.changes)) {
     if (!diff.isDifferent || diff.isRemoval) continue;
     const [was, now] = [suppressions(diff.oldValue), suppressions(diff.newValue)];
-    for (const [id, reason] of now) {
-      if (was.has(id)) continue;
+    for (const [id, { reason, appliesTo }] of now) {
+      const old = was.get(id);
+      const why = reason.length > 140 ? `${reason.slice(0, 139)}…` : reason;
+      if (old) {
+        // Widened: limited to some findings before, now to more of them (or to all).
+        const added = appliesTo ? appliesTo.filter((x) => !(old.appliesTo ?? []).includes(x)) : [];
+        if (old.appliesTo && (!appliesTo || added.length)) {
+          notes.push({ category: 'acknowledgements', resource: address, text: `acknowledges ${id} for ${appliesTo ? `${added.join(', ')} too` : 'every finding of the rule'} (was ${old.appliesTo.join(', ')}): ${why} — ⚠️ acknowledgement widened`, loud: true, rule: 'acknowledgement-added' });
+        }
+        continue;
+      }
       // A new resource's acknowledgements come with it; a new one on an existing resource silences a finding.
       const loud = !diff.isAddition;
-      notes.push({ category: 'acknowledgements', resource: address, text: `acknowledges ${id}: ${reason.length > 140 ? `${reason.slice(0, 139)}…` : reason}${loud ? ' — ⚠️ new acknowledgement of a policy finding' : ''}`, loud });
+      const wildcard = /\*/.test(id);
+      notes.push({ category: 'acknowledgements', resource: address, text: `acknowledges ${id}${appliesTo ? ` for ${appliesTo.join(', ')}` : ''}: ${why}${loud ? ` — ⚠️ new acknowledgement of ${wildcard ? 'every policy finding matching a wildcard' : 'a policy finding'}` : ''}`, loud, ...(loud ? { rule: 'acknowledgement-added' as const } : {}) });
     }
     for (const id of was.keys()) if (!now.has(id)) notes.push({ category: 'acknowledgements', resource: address, text: `no longer acknowledges ${id}`, loud: false });
   }
@@ -231,13 +292,14 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
         resource: r.resource.replace(/\s+/g, ' '),
         text: `${sign === '+' ? 'added' : 'removed'} ${r.effect} ${r.action.replace(/\s+/g, ' ')}${r.principal ? ` for ${r.principal.replace(/\s+/g, ' ')}` : ''}${r.condition ? ` when ${r.condition.replace(/\s+/g, ' ')}` : ''}${broad ? ' — ⚠️ wildcard' : ''}`,
         loud: broad,
+        ...(broad ? { rule: 'iam-wildcard' as const } : {}),
       });
     }
   }
   for (const [sign, policies] of [['+', iam.managedPolicies.additions], ['-', iam.managedPolicies.removals]] as const) {
     for (const p of policies) {
       const admin = sign === '+' && /(AdministratorAccess|PowerUserAccess|IAMFullAccess|FullAccess)/.test(p.managedPolicyArn);
-      notes.push({ category: 'iam', resource: p.identityArn, text: `${sign === '+' ? 'attached' : 'detached'} managed policy ${p.managedPolicyArn}${admin ? ' — ⚠️ broad managed policy' : ''}`, loud: admin });
+      notes.push({ category: 'iam', resource: p.identityArn, text: `${sign === '+' ? 'attached' : 'detached'} managed policy ${p.managedPolicyArn}${admin ? ' — ⚠️ broad managed policy' : ''}`, loud: admin, ...(admin ? { rule: 'iam-wildcard' as const } : {}) });
     }
   }
 

@@ -22,6 +22,50 @@ export const CATEGORY_TITLES: Readonly<Record<Category, string>> = {
 export const CATEGORIES = Object.keys(CATEGORY_TITLES) as Category[];
 
 /**
+ * The weakening rules: each names a change a reviewer must see, whatever the cloud. Every loud
+ * line of the diff (⚠️) carries one of these ids; the tests' weakening corpus asserts each fires
+ * on the real synthesized output (test/evidence/diff-weakenings.test.ts).
+ */
+export const WEAKENING_RULES = {
+  'ingress-broadened': { title: 'inbound sources broadened', category: 'network' },
+  'port-range-widened': { title: 'port range widened', category: 'network' },
+  'egress-widened': { title: 'outbound destinations widened', category: 'network' },
+  'public-exposure': { title: 'made public', category: 'network' },
+  'origin-lock-removed': { title: 'origin lock removed', category: 'network' },
+  'exposure-on': { title: 'exposing setting turned on', category: 'network' },
+  'iam-wildcard': { title: 'broader permissions', category: 'iam' },
+  'waf-rule-removed': { title: 'WAF rule removed', category: 'waf' },
+  'waf-not-blocking': { title: 'WAF no longer blocks', category: 'waf' },
+  'waf-managed-group-dropped': { title: 'managed rule group dropped', category: 'waf' },
+  'rate-limit-loosened': { title: 'rate limit loosened', category: 'waf' },
+  'rate-limit-key-coarser': { title: 'rate limit key coarser', category: 'waf' },
+  'tls-weakened': { title: 'TLS weakened', category: 'tls' },
+  'hsts-weakened': { title: 'HSTS weakened', category: 'tls' },
+  'client-cert-removed': { title: 'client-certificate verification removed', category: 'tls' },
+  'encryption-removed': { title: 'encryption removed', category: 'encryption' },
+  'encryption-provider-key': { title: 'customer-managed key replaced by a provider key', category: 'encryption' },
+  'protection-off': { title: 'protective setting turned off', category: 'encryption' },
+  'logging-off': { title: 'logging switched off', category: 'logging' },
+  'retention-shortened': { title: 'log retention shortened', category: 'logging' },
+  'immutability-removed': { title: 'immutability removed', category: 'logging' },
+  'backup-weakened': { title: 'backup weakened', category: 'logging' },
+  'deletion-guard-removed': { title: 'deletion guard removed', category: 'logging' },
+  'acknowledgement-added': { title: 'policy finding acknowledged', category: 'acknowledgements' },
+} as const satisfies Record<string, { title: string; category: Category }>;
+
+/** The id of a weakening rule. */
+export type WeakeningRule = keyof typeof WEAKENING_RULES;
+
+/** One weakening found by a rule on one resource: before → after and what it means. */
+export interface RuleHit {
+  readonly rule: WeakeningRule;
+  /** `what: before → after — meaning`, without the ⚠️. */
+  readonly text: string;
+  /** Rules of the raw attribute notes this hit explains (their ⚠️ is dropped so the weakening counts once). */
+  readonly explains?: readonly WeakeningRule[];
+}
+
+/**
  * Whether a change replaces the resource: `always` (CloudFormation WILL_REPLACE, a Terraform
  * force-new attribute), `conditional` (MAY_REPLACE; force-new in some cases only), `never`, or
  * `unknown` (no knowledge of this resource type).
@@ -41,6 +85,8 @@ export interface AttributeChange {
   readonly category?: Category;
   /** What the change means when it is recognisably a weakening or strengthening; starts with ⚠️ when loud. */
   readonly note?: string;
+  /** The weakening rule behind a loud note. */
+  readonly rule?: WeakeningRule;
 }
 
 /** What happens to a resource. */
@@ -73,6 +119,8 @@ export interface SecurityNote {
   readonly resource: string;
   readonly text: string;
   readonly loud: boolean;
+  /** The weakening rule of a loud note. A note with a rule and no ⚠️ in its text is a rule hit (`what: before → after — meaning`). */
+  readonly rule?: WeakeningRule;
 }
 
 /** The diff of one stack between the base and the head. */
@@ -262,10 +310,21 @@ export function brief(value: unknown, max = 80): string {
 
 const WORLD = new Set(['0.0.0.0/0', '::/0', '*', 'internet', 'any', '0.0.0.0', '0.0.0.0/0,::/0']);
 const WORLD_KEYS = /^(cidrip|cidripv6|source_address_prefix|source_address_prefixes|ip_rules|allowed_ips|ip_range_filter|address_prefix|start_ip_address)$/i;
-/** Boolean settings that protect when true (turning them off weakens). */
-const PROTECTIVE = /(encrypt|protection|rotation|versioning|logging|blockpublic|restrictpublic|ignorepublic|https|secure|require|enforce|enabled_for_disk|purge|multiaz|deletionprotection|auth_enabled$|check$|integrity)/i;
+/** Boolean settings that protect when true (turning them off weakens), with the rule that names it; the first match decides. */
+const PROTECTIVE: readonly [RegExp, WeakeningRule][] = [
+  [/(encrypt)/i, 'encryption-removed'],
+  [/(deletionprotection|protection|purge)/i, 'deletion-guard-removed'],
+  [/(logging|islogging)/i, 'logging-off'],
+  [/(versioning|pointintimerecovery|geo_redundant_backup|continuousbackup|soft_delete_enabled|cross_region_restore)/i, 'backup-weakened'],
+  [/(blockpublic|restrictpublic|ignorepublic)/i, 'public-exposure'],
+  [/(logfilevalidation)/i, 'immutability-removed'],
+  [/(https|secure)/i, 'tls-weakened'],
+  [/(rotation|require|enforce|enabled_for_disk|multiaz|auth_enabled$|check$|integrity)/i, 'protection-off'],
+];
 /** Boolean settings that expose when true (turning them on weakens). */
 const EXPOSING = /(public|password_auth|shared_access_key|local_user|cross_tenant|anonymous|mappubliciponlaunch|associatepublicip|sftp|nfsv3|insecure|allow_.*_access)/i;
+/** Paths under which a shorter retention is a backup (or recovery) weakening rather than a log retention one. */
+const BACKUP_PATH = /(backup|snapshot|restore|pointintime|point_in_time|deleteafter|delete_retention|retention_daily|retention_weekly|retention_monthly|retention_yearly|soft_delete)/i;
 
 function lastKey(path: string): string {
   const segments = normalizePath(path).split('.');
@@ -303,54 +362,113 @@ function opensToWorld(element: unknown): string | undefined {
   return undefined;
 }
 
+/** What a change means, and the weakening rule when it is loud. */
+export interface Classified {
+  readonly note: string;
+  readonly rule?: WeakeningRule;
+}
+
 /**
- * What a change means when it is recognisably a weakening (loud, starting with ⚠️) or a
- * strengthening: a rate limit raised, a retention shortened, a protective flag turned off, an
- * exposing flag turned on, encryption settings removed, a WAF rule that stops blocking, a lower
- * TLS version, a rule opened to the whole Internet.
+ * What a change means when it is recognisably a weakening (loud, starting with ⚠️, with the rule
+ * that names it) or a strengthening: a rate limit raised, a retention shortened, a protective
+ * flag turned off, an exposing flag turned on, encryption settings removed, a WAF rule that stops
+ * blocking, a lower TLS version, a rule opened to the whole Internet. `category` is the change's
+ * security concern (a removed element of a WAF rule list is a removed WAF rule; of another list,
+ * not necessarily anything).
  */
-export function annotate(path: string, before: unknown, after: unknown): string | undefined {
+export function classify(path: string, before: unknown, after: unknown, category?: Category): Classified | undefined {
   const key = lastKey(path);
   const k = key.toLowerCase();
+  const p = normalizePath(path);
+  const loud = (note: string, rule: WeakeningRule): Classified => ({ note: `⚠️ ${note}`, rule });
+  const quiet = (note: string): Classified => ({ note });
   const world = opensToWorld(after);
-  if (world && !opensToWorld(before)) return `⚠️ inbound open to the Internet (${world})`;
-  if (WORLD_KEYS.test(key) && typeof after === 'string' && WORLD.has(after.toLowerCase())) return '⚠️ open to the Internet';
-  if (Array.isArray(after) && WORLD_KEYS.test(key) && after.some((x) => typeof x === 'string' && WORLD.has(x.toLowerCase()))) return '⚠️ open to the Internet';
+  if (world && !opensToWorld(before)) return loud(`inbound open to the Internet (${world})`, 'ingress-broadened');
+  if (WORLD_KEYS.test(key) && typeof after === 'string' && WORLD.has(after.toLowerCase())) return loud('open to the Internet', 'ingress-broadened');
+  if (Array.isArray(after) && WORLD_KEYS.test(key) && after.some((x) => typeof x === 'string' && WORLD.has(x.toLowerCase()))) return loud('open to the Internet', 'ingress-broadened');
   const isWorld = (v: unknown) => (typeof v === 'string' && WORLD.has(v.toLowerCase())) || (Array.isArray(v) && v.some((x) => typeof x === 'string' && WORLD.has(x.toLowerCase())));
-  if (WORLD_KEYS.test(key) && isWorld(before) && !isWorld(after)) return 'no longer open to the Internet';
-  if (path.endsWith('[+]') && typeof after === 'string' && WORLD.has(after.toLowerCase()) && /(cidr|prefix|ip|address|range)/i.test(normalizePath(path))) return '⚠️ open to the Internet';
+  if (WORLD_KEYS.test(key) && isWorld(before) && !isWorld(after)) return quiet('no longer open to the Internet');
+  if (path.endsWith('[+]') && typeof after === 'string' && WORLD.has(after.toLowerCase()) && /(cidr|prefix|ip|address|range)/i.test(p)) return loud('open to the Internet', 'ingress-broadened');
   if (typeof before === 'number' && typeof after === 'number' && before !== after) {
-    if (/(^limit$|rate_limit_threshold|requests_per_period|^threshold$|score_threshold)/.test(k)) {
-      return after > before ? `⚠️ looser rate limit (${before} → ${after}, ×${Math.round((after / before) * 10) / 10})` : `tighter rate limit (${before} → ${after})`;
+    if (k === 'score_threshold') return after > before ? loud(`blocks fewer requests (anomaly threshold ${before} → ${after})`, 'waf-not-blocking') : quiet(`blocks more requests (anomaly threshold ${before} → ${after})`);
+    if (/(^limit$|rate_limit_threshold|requests_per_period|^threshold$)/.test(k)) {
+      return after > before ? loud(`looser rate limit (${before} → ${after}, ×${Math.round((after / before) * 10) / 10})`, 'rate-limit-loosened') : quiet(`tighter rate limit (${before} → ${after})`);
     }
-    if (/(retention|days|period$|retentionindays|expiration)/.test(k) && !/(period_in_seconds|^period$|requests_per_period)/.test(k)) {
-      return after < before ? `⚠️ shorter retention (${before} → ${after})` : `longer retention (${before} → ${after})`;
+    if (/pendingwindow/.test(k)) return after < before ? loud(`shorter waiting period before a key is deleted (${before} → ${after} days)`, 'deletion-guard-removed') : quiet(`longer key deletion waiting period (${before} → ${after})`);
+    if (/(retention|days|period$|retentionindays|expiration)/.test(k) && !/(period_in_seconds|^period$|requests_per_period)/.test(k) || (/retention/i.test(p) && /^(count|days|years|weeks|months)$/.test(k))) {
+      return after < before ? loud(`shorter retention (${before} → ${after})`, BACKUP_PATH.test(p) ? 'backup-weakened' : 'retention-shortened') : quiet(`longer retention (${before} → ${after})`);
     }
   }
   if (typeof before === 'boolean' || typeof after === 'boolean') {
-    if (EXPOSING.test(key) && after === true && before !== true) return '⚠️ turned on (exposes)';
-    if (EXPOSING.test(key) && before === true && after !== true) return 'turned off';
-    if (PROTECTIVE.test(key) && before === true && after !== true) return '⚠️ turned off';
-    if (PROTECTIVE.test(key) && after === true && before !== true) return 'turned on';
+    if (EXPOSING.test(key) && after === true && before !== true) return loud('turned on (exposes)', /(public)/i.test(key) ? 'public-exposure' : 'exposure-on');
+    if (EXPOSING.test(key) && before === true && after !== true) return quiet('turned off');
+    if (/^disable/i.test(key) && before === true && after !== true) return loud('turned off (exposes)', 'exposure-on');
+    const protective = PROTECTIVE.find(([re]) => re.test(key));
+    if (protective && before === true && after !== true) return loud('turned off', protective[1]);
+    if (protective && after === true && before !== true) return quiet('turned on');
   }
-  if (before !== undefined && after === undefined && /(encrypt|kms|customer_managed_key|sse|keyid|key_vault_key)/i.test(normalizePath(path))) return '⚠️ removed';
-  if (before !== undefined && after === undefined && /(retention|logging|lifecycle|backup|prevent_destroy|deletionprotection|deletionpolicy)/i.test(normalizePath(path))) return '⚠️ removed';
-  if (k === 'mode' && before === 'Prevention' && after !== 'Prevention') return `⚠️ no longer blocks (${show(after)})`;
-  if (/action$/.test(k) && typeof before === 'string' && /^block$/i.test(before) && !/^block$/i.test(String(after))) return `⚠️ no longer blocks (${show(after)})`;
-  if (/\.Action\.Block$/.test(normalizePath(path)) && after === undefined) return '⚠️ no longer blocks';
-  if (/\.OverrideAction\.Count$/.test(normalizePath(path)) && before === undefined) return '⚠️ managed rules only count';
-  if (k === 'enabled' && before === true && after === false && /(rules|custom_rules|managed_rule)/i.test(path)) return '⚠️ rule disabled';
+  // A setting removed (not a list member, not the inside of an intrinsic function: those are values, not settings).
+  const removed = before !== undefined && after === undefined && !path.endsWith('[-]') && !/Fn::|Ref$/.test(path);
+  if (removed && /(customer_managed_key|key_vault_key|disk_encryption_set_id|kmskeyid|kmsmasterkeyid|keyid$|keyarn$|encryptionkeyarn)/i.test(p)) return loud('removed: a provider-managed key (or none) is used instead of the customer-managed key', 'encryption-provider-key');
+  if (removed && /(encrypt|kms|sse)/i.test(p)) return loud('removed', 'encryption-removed');
+  if (removed) {
+    if (/(prevent_destroy|deletionprotection|deletionpolicy)/i.test(p) || p === 'lifecycle') return loud('removed', 'deletion-guard-removed');
+    if (/(logging)/i.test(p)) return loud('removed', 'logging-off');
+    if (/(backup|restore_policy)/i.test(p)) return loud('removed', 'backup-weakened');
+    if (/(retention)/i.test(p)) return loud('removed', BACKUP_PATH.test(p) ? 'backup-weakened' : 'retention-shortened');
+  }
+  if (k === 'mode' && before === 'Prevention' && after !== 'Prevention') return loud(`no longer blocks (${show(after)})`, 'waf-not-blocking');
+  if (/action$/.test(k) && typeof before === 'string' && /^block$/i.test(before) && !/^block$/i.test(String(after))) return loud(`no longer blocks (${show(after)})`, 'waf-not-blocking');
+  if (/\.Action\.Block$/.test(p) && after === undefined) return loud('no longer blocks', 'waf-not-blocking');
+  if (/\.OverrideAction\.Count$/.test(p) && before === undefined) return loud('managed rules only count', 'waf-not-blocking');
+  if (k === 'enabled' && before === true && after === false && /(rules|custom_rules|managed_rule)/i.test(path)) return loud('rule disabled', 'waf-not-blocking');
   if (/(minimumprotocolversion|min_tls_version|minimum_tls_version|sslpolicy|min_protocol|ssl_min_protocol_version|value)$/.test(k)) {
     const [b, a] = [tlsMinor(before), tlsMinor(after)];
-    if (b !== undefined && a !== undefined && a < b) return `⚠️ weaker TLS (${show(before)} → ${show(after)})`;
+    if (b !== undefined && a !== undefined && a < b) return loud(`weaker TLS (${show(before)} → ${show(after)})`, 'tls-weakened');
   }
-  if (after === undefined && isObject(before) && /(rules|custom_rules|rule)/i.test(normalizePath(path)) && path.endsWith(']')) return '⚠️ rule removed';
+  if (after === undefined && isObject(before) && category === 'waf' && /^(rules|custom_rules|Rules)\[/.test(path) && path.endsWith(']')) return loud('rule removed', 'waf-rule-removed');
   return undefined;
+}
+
+/** What a change means (see {@link classify}); the note only. */
+export function annotate(path: string, before: unknown, after: unknown, category?: Category): string | undefined {
+  return classify(path, before, after, category)?.note;
 }
 
 /** A note is loud when it flags a weakening. */
 export function isLoud(note: string | undefined): boolean {
   return note?.startsWith('⚠️') === true;
+}
+
+/** One weakening of one stack, whatever produced it (a rule hit, a raw attribute note, an IAM or acknowledgement note). */
+export interface Weakening {
+  readonly stack: string;
+  readonly cloud: Cloud;
+  /** Logical id, Terraform address, or (IAM statements) the resource the statement names. */
+  readonly resource: string;
+  readonly rule: WeakeningRule;
+  /** `what: before → after — meaning`, without the ⚠️. */
+  readonly text: string;
+}
+
+/**
+ * Every weakening of a stack diff, each once: rule hits and other loud notes, then loud attribute
+ * changes (those a rule hit explains have lost their ⚠️ already). The headline counts these and
+ * `npm run diff -- --fail-on weakening` gates on them.
+ */
+export function weakeningsOf(d: StackDiff): Weakening[] {
+  const out: Weakening[] = [];
+  for (const n of d.notes) {
+    if (!n.loud) continue;
+    out.push({ stack: d.stack, cloud: d.cloud, resource: n.resource, rule: n.rule ?? 'protection-off', text: n.text.replace(/ — ⚠️ /, ' — ') });
+  }
+  for (const r of d.resources) {
+    for (const c of r.changes) {
+      if (!isLoud(c.note)) continue;
+      out.push({ stack: d.stack, cloud: d.cloud, resource: r.address, rule: c.rule ?? 'protection-off', text: `${c.path}: ${brief(c.before, 60)} → ${brief(c.after, 60)} — ${c.note!.replace(/^⚠️\s*/, '')}` });
+    }
+  }
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { CONTROLS } from '../controls/catalogue';
 import type { Cloud, ControlId, Finding } from '../controls/types';
 import { diffCloudFormation } from './diff-cloudformation';
-import { brief, CATEGORIES, CATEGORY_TITLES, isLoud, type AttributeChange, type Category, type ResourceDiff, type StackDiff } from './diff-model';
+import { brief, CATEGORIES, CATEGORY_TITLES, isLoud, WEAKENING_RULES, weakeningsOf, type AttributeChange, type Category, type ResourceDiff, type StackDiff, type Weakening } from './diff-model';
 import { diffTerraform } from './diff-terraform';
 import type { CellStatus, Evaluation, MatrixCell } from './evaluate';
 import type { SynthesizedStack } from './synth-output';
@@ -33,6 +33,16 @@ export interface ControlChange {
   readonly rank: number;
 }
 
+/** An app (AWS, Terraform) that could not be compared, and why. */
+export interface Uncompared {
+  /** e.g. "AWS app (cdk.json)". */
+  readonly app: string;
+  /** Which side failed to synthesize it. */
+  readonly side: 'base' | 'head' | 'both';
+  /** What went wrong, e.g. the synth's first error line. */
+  readonly reason: string;
+}
+
 /** Everything the Markdown shows. */
 export interface SecurityDiff {
   /** Stacks on either side, by name; unchanged ones included (change `unchanged`). */
@@ -49,6 +59,14 @@ export interface SecurityDiff {
    * @default - not known: the line says only whether the head fails
    */
   readonly headHeadline?: string;
+  /** The head's cells by status, whatever status strings the evaluation emits (`pass`, `fail`, `not-applicable`...). */
+  readonly headCells?: Readonly<Record<string, number>>;
+  /** Every weakening, stack by stack (the headline counts these). */
+  readonly weakenings?: readonly Weakening[];
+  /** Stateful replacements and removals the head's report (compared with this base) fails on unless accepted. */
+  readonly headStateful?: { readonly unaccepted: number; readonly accepted: number; readonly source: string };
+  /** Apps that could not be compared: the headline starts with them, and nothing about them shows ✅. */
+  readonly uncompared?: readonly Uncompared[];
   /** What could not be compared, and other caveats (one line each). */
   readonly notes: readonly string[];
 }
@@ -102,17 +120,36 @@ export function compareEvaluations(before: Evaluation, after: Evaluation): Contr
   return out.sort((p, q) => p.rank - q.rank || (order.get(p.control) ?? 99) - (order.get(q.control) ?? 99) || (p.environment < q.environment ? -1 : p.environment > q.environment ? 1 : 0) || (p.cloud < q.cloud ? -1 : p.cloud > q.cloud ? 1 : 0));
 }
 
-/** The security diff of two sides (each synthesized and evaluated with its own config). */
-export function securityDiff(before: DiffSide, after: DiffSide, notes: readonly string[] = []): SecurityDiff {
+/** The head's cells by status string. */
+function countCells(evaluation: Evaluation): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of evaluation.matrix) out[String(c.status)] = (out[String(c.status)] ?? 0) + 1;
+  return out;
+}
+
+/**
+ * The security diff of two sides (each synthesized and evaluated with its own config). `uncompared`
+ * names the apps a side failed to synthesize: their stacks are left out of both sides.
+ */
+export function securityDiff(before: DiffSide, after: DiffSide, notes: readonly string[] = [], uncompared: readonly Uncompared[] = []): SecurityDiff {
   const failing = after.evaluation.matrix.filter((c) => c.status === 'fail').length;
+  const stacks = diffStacks(before.stacks, after.stacks);
   return {
-    stacks: diffStacks(before.stacks, after.stacks),
+    stacks,
     controls: compareEvaluations(before.evaluation, after.evaluation),
-    headFailing: after.evaluation.failed,
+    headFailing: after.evaluation.failed || failing > 0,
     headFailingCells: failing,
     headHeadline: verdictOf(after.evaluation.matrix).headline,
+    headCells: countCells(after.evaluation),
+    weakenings: stacks.flatMap(weakeningsOf),
+    uncompared,
     notes,
   };
+}
+
+/** The weakenings of a diff (computed from its stacks when it was built by hand). */
+export function weakeningsOfDiff(diff: SecurityDiff): readonly Weakening[] {
+  return diff.weakenings ?? diff.stacks.flatMap(weakeningsOf);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +234,13 @@ function categoryLines(d: StackDiff, category: Category): string[] {
     // A change without values is summarised by the stack's notes (IAM statements, security group rules).
     for (const c of r.changes) if (c.category === category && !(c.before === undefined && c.after === undefined && d.notes.some((n) => n.category === category))) lines.push(changeLine(r, c));
   }
-  for (const n of d.notes) if (n.category === category) lines.push(`- ${code(n.resource)}: ${n.loud ? n.text.replace(/— (⚠️.*)$/, '— **$1**') : n.text}`);
+  for (const n of d.notes) {
+    if (n.category !== category) continue;
+    if (n.rule && n.loud && !n.text.includes('⚠️')) {
+      const [what, ...meaning] = n.text.split(' — ');
+      lines.push(`- ${code(n.resource)}: ⚠️ **${what}**${meaning.length ? ` — ${meaning.join(' — ')}` : ''}`);
+    } else lines.push(`- ${code(n.resource)}: ${n.loud ? n.text.replace(/— (⚠️.*)$/, '— **$1**') : n.text}`);
+  }
   // Loud lines first, the rest in resource order.
   return [...lines.filter((l) => l.includes('⚠️')), ...lines.filter((l) => !l.includes('⚠️'))];
 }
@@ -234,6 +277,44 @@ function stackHeading(d: StackDiff): string {
   return `#### ${code(d.stack)} (${d.cloud}) — ${state}${parts.length ? parts.join(', ') : 'no resource changes'}`;
 }
 
+/** Status glyphs and words of the head report line; an unknown status shows as itself, never as passing. */
+const CELL_WORDS: Readonly<Record<string, string>> = {
+  pass: '✅ {n} pass',
+  fail: '❌ {n} fail',
+  'config-enforced': '⚙️ {n} config-enforced',
+  'not-applicable': '➖ {n} not applicable',
+  unchecked: '❔ {n} unchecked',
+};
+
+function cellCounts(cells: Readonly<Record<string, number>>): string {
+  const order = ['fail', 'pass', 'config-enforced', 'not-applicable', 'unchecked'];
+  const statuses = [...order.filter((s) => cells[s]), ...Object.keys(cells).filter((s) => !order.includes(s) && cells[s]).sort()];
+  return statuses.map((s) => (CELL_WORDS[s] ?? `⚪ {n} ${s.replace(/-/g, ' ')}`).replace('{n}', String(cells[s]))).join(' · ');
+}
+
+/** The head's real report in one line: not produced, failing, or the count of every status (✅ only on passing cells). */
+function headReportLine(diff: SecurityDiff, uncompared: readonly Uncompared[]): string {
+  const cells = diff.headCells ?? (diff.headFailing ? { fail: diff.headFailingCells } : {});
+  const counts = cellCounts(cells);
+  const missing = uncompared.filter((u) => u.side !== 'base').map((u) => u.app);
+  if (missing.length) return `Head report: ❌ **not produced** for the ${missing.join(' and the ')}: the head does not synthesize, so \`npm run report\` fails too${counts ? ` (the rest: ${counts})` : ''}`;
+  const stateful = diff.headStateful?.unaccepted
+    ? `${plural(diff.headStateful.unaccepted, 'stateful change')} not accepted in \`${diff.headStateful.source}\` (the report compared with this base fails on ${diff.headStateful.unaccepted === 1 ? 'it' : 'them'})`
+    : undefined;
+  if (diff.headFailing || stateful) return `Head report: ❌ **failing**: ${[stateful, diff.headFailing ? counts || `❌ ${diff.headFailingCells} fail` : counts].filter(Boolean).join(' · ')} (\`npm run report\` lists them)`;
+  if (!counts) return 'Head report: no control cell was evaluated';
+  // Nothing fails, but PASS is not claimed bare while cells are unchecked (lib/evidence/verdict.ts).
+  if ((cells.unchecked ?? 0) > 0 && diff.headHeadline) return `Head report: ❔ ${diff.headHeadline} (nothing fails; \`npm run report\` says why each is unchecked): ${counts}`;
+  const caveat = diff.headHeadline?.startsWith('PASS with ') ? ` (${diff.headHeadline.slice('PASS with '.length)})` : '';
+  return `Head report: no control cell fails: ${counts}${caveat}`;
+}
+
+/** One weakening for the top list: the change in bold, where, and what it means. */
+function weakeningLine(w: Weakening): string {
+  const [what, ...meaning] = w.text.split(' — ');
+  return `- **${w.stack}** ${code(w.resource)}: **${cell(what)}**${meaning.length ? ` — ${cell(meaning.join(' — '))}` : ''} _(${WEAKENING_RULES[w.rule].title})_`;
+}
+
 function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string {
   const out: string[] = [];
   const changed = diff.stacks.filter((s) => s.change !== 'unchanged');
@@ -244,36 +325,40 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
   const fixed = diff.controls.filter((c) => c.rank === 4);
 
   out.push('## 🔒 Security diff', '', `Base ${labels.base} → head ${labels.head}`, '');
+  // What was not compared comes first: nothing below may read as a clean result for it.
+  const uncompared = diff.uncompared ?? [];
+  for (const u of uncompared) {
+    const who = u.side === 'both' ? 'neither side' : `the ${u.side}`;
+    out.push(`❌ **${u.app} not compared**: ${who} failed to synthesize it — ${cell(u.reason)}`, '');
+  }
+  const weakenings = weakeningsOfDiff(diff);
   const verdict: string[] = [];
   if (stateful.length) verdict.push(`⚠️ **${plural(stateful.length, 'stateful resource')} replaced or removed**`);
+  if (weakenings.length) verdict.push(`⚠️ **${plural(weakenings.length, 'weakening')} flagged**`);
   if (nowFailing.length) verdict.push(`❌ **${plural(nowFailing.length, 'control result')} now failing**`);
   if (newFindings.length) verdict.push(`❌ **${plural(newFindings.length, 'failing control result')} with new findings**`);
   if (fixed.length) verdict.push(`✅ ${plural(fixed.length, 'control result')} fixed`);
-  const loud = changed.reduce((n, s) => n + s.resources.reduce((m, r) => m + r.changes.filter((c) => isLoud(c.note)).length, 0) + s.notes.filter((x) => x.loud).length, 0);
-  if (loud) verdict.push(`⚠️ ${plural(loud, 'weakening')} flagged`);
   if (resources.length || changed.length) {
     const count = (a: ResourceDiff['action']) => resources.filter((r) => r.action === a).length;
     verdict.push(
       `${plural(changed.length, 'stack')} changed: ${[count('add') && `${count('add')} added`, count('remove') && `${count('remove')} removed`, count('replace') && `${count('replace')} replaced`, count('may-replace') && `${count('may-replace')} possibly replaced`, count('update') && `${count('update')} updated`].filter(Boolean).join(', ') || 'no resource changes'}`,
     );
-  } else verdict.push('✅ **No changes** to the synthesized infrastructure');
+  } else if (uncompared.length === 0) verdict.push('✅ **No changes** to the synthesized infrastructure');
+  else if (diff.stacks.length) verdict.push('No changes in the apps that were compared');
+  else verdict.push('❌ **Nothing was compared**');
   out.push(verdict.join(' · '), '');
-  out.push(
-    diff.headFailing
-      ? `Head report: ❌ **failing** (${plural(diff.headFailingCells, 'control cell')} fail; \`npm run report\` lists them)`
-      : diff.headHeadline?.startsWith('PASS with')
-        ? `Head report: ❔ ${diff.headHeadline} (nothing fails; \`npm run report\` says why each is unchecked)`
-        : diff.headHeadline === 'PASS'
-          ? 'Head report: ✅ PASS (every cell checked or enforced by the config loader, none failing)'
-          : 'Head report: ✅ no control cell fails',
-    '',
-  );
+  out.push(headReportLine(diff, uncompared), '');
   for (const n of diff.notes) out.push(`> ℹ️ ${n}`);
   if (diff.notes.length) out.push('');
 
   if (stateful.length) {
     out.push('### ⚠️ Stateful resources replaced or removed', '');
     out.push(...capped(stateful.map(({ stack, r }) => statefulLine(stack, r)), Math.max(limits.perList, 20), 'stateful resources'), '');
+  }
+
+  if (weakenings.length) {
+    out.push(`### ⚠️ Weakenings (${weakenings.length})`, '');
+    out.push(...capped(weakenings.map(weakeningLine), Math.max(limits.perList, 20), 'weakenings'), '');
   }
 
   if (diff.controls.length) {

@@ -17,9 +17,9 @@
 import type { Cloud } from '../controls/types';
 import { FORCE_NEW } from './diff-force-new';
 import {
-  annotate,
   byKey,
   categorize,
+  classify,
   deepChanges,
   normalizePath,
   pairRenames,
@@ -29,8 +29,11 @@ import {
   type CategoryRule,
   type Replacement,
   type ResourceDiff,
+  type SecurityNote,
   type StackDiff,
+  WEAKENING_RULES,
 } from './diff-model';
+import { terraformRuleHits } from './diff-rules-terraform';
 
 const META_KEYS = new Set(['//', 'depends_on', 'provider', 'count', 'for_each', 'connection', 'provisioner']);
 const TLS_SETTINGS = new Set(['ssl', 'min_tls_version', 'tls_1_3', 'always_use_https', 'automatic_https_rewrites', 'security_header', 'opportunistic_encryption', 'tls_client_auth', 'ciphers', 'origin_max_http_version']);
@@ -132,12 +135,13 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
       drafts.set(address, { address, type: r.type, action: 'add', config: r.config, changes: [] });
       continue;
     }
-    const changes = deepChanges(prev.config, r.config, '', META_KEYS).map((c): AttributeChange => ({
-      ...c,
-      replacement: terraformReplacement(r.type, c.path),
-      category: categorize(TERRAFORM_RULES, r.type, r.config, normalizePath(c.path)),
-      note: annotate(c.path, c.before, c.after),
-    }));
+    // Meta-arguments are top-level only: a nested `count` (a backup policy's retention_daily.count) is a setting.
+    const settings = (c: any) => Object.fromEntries(Object.entries<any>(c ?? {}).filter(([k]) => !META_KEYS.has(k)));
+    const changes = deepChanges(settings(prev.config), settings(r.config), '', new Set(['//'])).map((c): AttributeChange => {
+      const category = categorize(TERRAFORM_RULES, r.type, r.config, normalizePath(c.path));
+      const note = classify(c.path, c.before, c.after, category);
+      return { ...c, replacement: terraformReplacement(r.type, c.path), category, ...(note ? { note: note.note, ...(note.rule ? { rule: note.rule } : {}) } : {}) };
+    });
     if (changes.length === 0 && from === address) continue;
     const forced = changes.filter((c) => c.replacement === 'always').map((c) => normalizePath(c.path));
     const maybe = changes.filter((c) => c.replacement === 'conditional').map((c) => normalizePath(c.path));
@@ -179,6 +183,26 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
   );
   const renamedTo = new Map(renames);
   const renamedFrom = new Map(renames.map(([r, a]) => [a, r]));
+
+  // The weakening rules: per changed resource, plus NSG reach and database firewalls.
+  const hits = terraformRuleHits(
+    all.map((d) => ({
+      address: d.address,
+      type: d.type,
+      before: d.action === 'add' ? undefined : d.oldConfig,
+      after: d.action === 'remove' ? undefined : d.config,
+      renamed: renamedTo.has(d.address) || renamedFrom.has(d.address),
+      stackExisted: before !== undefined,
+    })),
+    old,
+    neu,
+  );
+  // A rule hit says the weakening once, in words; the raw lines it explains stay, without their own ⚠️.
+  for (const d of all) {
+    const rules = new Set((hits.get(d.address) ?? []).flatMap((h) => [h.rule, ...(h.explains ?? [])]));
+    if (rules.size) d.changes = d.changes.map((c) => (c.rule && rules.has(c.rule) ? { ...c, note: c.note?.replace(/^⚠️\s*/, ''), rule: undefined } : c));
+  }
+  const notes: SecurityNote[] = [...hits].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).flatMap(([resource, hs]) => hs.map((h): SecurityNote => ({ category: WEAKENING_RULES[h.rule].category, resource, text: h.text, loud: true, rule: h.rule })));
 
   const resources = all
     .map((d): ResourceDiff => {
@@ -223,5 +247,5 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
   }
 
   const change = before === undefined ? 'added' : after === undefined ? 'removed' : resources.length + other.length === 0 ? 'unchanged' : 'changed';
-  return { stack, cloud, change, resources, notes: [], other };
+  return { stack, cloud, change, resources, notes, other };
 }

@@ -101,6 +101,8 @@ describe('.github/workflows/baseline.yml', () => {
   it('posts or updates one PR comment with reports/diff.md', () => {
     const comment = stepUsing('actions/github-script');
     expect(comment.if).toContain("github.event_name == 'pull_request'");
+    // A diff that exits 1 (`--fail-on weakening`, an app not compared) wrote its Markdown: still posted.
+    expect(comment.if).toContain("steps.diff.outcome != 'skipped' && hashFiles('reports/diff.md') != ''");
     expect(comment.with.script).toContain("readFileSync('reports/diff.md'");
     expect(comment.with.script).toContain('updateComment');
     expect(comment.with.script).toContain('createComment');

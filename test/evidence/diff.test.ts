@@ -86,8 +86,10 @@ describe('security diff of identical sides', () => {
     expect(diff.stacks.every((s) => s.change === 'unchanged')).toBe(true);
     expect(diff.controls).toEqual([]);
     expect(md).toContain('✅ **No changes**');
-    // The head names its unchecked cells (lib/evidence/verdict.ts): nothing fails, but PASS is not claimed bare.
-    expect(md).toMatch(/\nHead report: ❔ PASS with \d+ unchecked cells: ADMIN-MFA on Azure \(prod, staging\), .* \(nothing fails; `npm run report` says why each is unchecked\)\n/);
+    // The head names its unchecked cells (lib/evidence/verdict.ts) and counts every status; ✅ only on the passing cells.
+    expect(md).toMatch(/\nHead report: ❔ PASS with \d+ unchecked cells: ADMIN-MFA on Azure \(prod, staging\), .* \(nothing fails; `npm run report` says why each is unchecked\): ✅ \d+ pass · ➖ \d+ not applicable · ❔ \d+ unchecked\n/);
+    expect(md).not.toContain('❌');
+    expect(md).not.toContain('⚠️');
     expect(md).not.toContain('### Changes by stack');
   });
 
@@ -98,17 +100,18 @@ describe('security diff of identical sides', () => {
 
 describe('security diff of a weakened head', () => {
   it.each<[string, Record<string, Weaken>, string, string, RegExp, string | undefined]>([
-    ['a loosened AWS WAF rate limit', { 'prod-aws-primary': loosenAwsRate }, 'prod-aws-primary', 'WAF rules and rate limits', /Rules\[[^\]]+\]\.Statement\.RateBasedStatement\.Limit`: `100` → `1000000` — \*\*⚠️ looser rate limit/, 'WAF-RATE-CRITICAL prod aws'],
-    ['a loosened Azure WAF rate limit', { 'prod-azure-primary': loosenAzureRate }, 'prod-azure-primary', 'WAF rules and rate limits', /custom_rules\[RateLimitLogin\]\.rate_limit_threshold`: `100` → `100000` — \*\*⚠️ looser rate limit/, 'WAF-RATE-CRITICAL prod azure'],
-    ['a loosened Cloudflare rate limit', { 'staging-cloudflare': loosenCloudflareRate }, 'staging-cloudflare', 'WAF rules and rate limits', /rules\[rate-limit-critical-login\]\.ratelimit\.requests_per_period`: `100` → `1000000` — \*\*⚠️ looser rate limit/, 'WAF-RATE-CRITICAL staging cloudflare'],
-    ['SSH opened to the world on an AWS security group', { 'prod-aws-primary': openSsh }, 'prod-aws-primary', 'Network exposure', /`BastionSecurityGroup[0-9A-F]+`: added ingress TCP 22 from Everyone \(IPv4\) — \*\*⚠️ open to the Internet\*\*/, 'BASTION-SSH prod aws'],
-    ['SSH opened to the world on an Azure NSG', { 'prod-azure-primary': openNsgSsh }, 'prod-azure-primary', 'Network exposure', /security_rule\[allow-ssh-from-anywhere\]`: `\(none\)` → `Allow Inbound Tcp from \* to port 22, priority 105 \(allow-ssh-from-anywhere\)` — \*\*⚠️ inbound open to the Internet \(Tcp port 22\)\*\*/, 'BASTION-SSH prod azure'],
+    ['a loosened AWS WAF rate limit', { 'prod-aws-primary': loosenAwsRate }, 'prod-aws-primary', 'WAF rules and rate limits', /`WebAcl[0-9A-F]+`: ⚠️ \*\*rate limit rate-login: 100 requests \/ 5 min → 1000000 requests \/ 5 min\*\* — each client may send ×10000 as many requests/, 'WAF-RATE-CRITICAL prod aws'],
+    ['a loosened Azure WAF rate limit', { 'prod-azure-primary': loosenAzureRate }, 'prod-azure-primary', 'WAF rules and rate limits', /`azurerm_web_application_firewall_policy\.Waf_[0-9A-F]+`: ⚠️ \*\*rate limit RateLimitLogin: 100 requests \/ 5 min → 100000 requests \/ 5 min\*\*/, 'WAF-RATE-CRITICAL prod azure'],
+    ['a loosened Cloudflare rate limit', { 'staging-cloudflare': loosenCloudflareRate }, 'staging-cloudflare', 'WAF rules and rate limits', /`cloudflare_ruleset\.RateLimits_[0-9A-F]+`: ⚠️ \*\*rate limit rate-limit-critical-login: 100 requests \/ 5 min → 1000000 requests \/ 5 min\*\*/, 'WAF-RATE-CRITICAL staging cloudflare'],
+    ['SSH opened to the world on an AWS security group', { 'prod-aws-primary': openSsh }, 'prod-aws-primary', 'Network exposure', /`BastionSecurityGroup[0-9A-F]+`: ⚠️ \*\*SSH \(TCP 22\) from 17 addresses → the whole IPv4 Internet\*\* — 198\.51\.100\.0\/28, 203\.0\.113\.10\/32 → 0\.0\.0\.0\/0/, 'BASTION-SSH prod aws'],
+    ['SSH opened to the world on an Azure NSG', { 'prod-azure-primary': openNsgSsh }, 'prod-azure-primary', 'Network exposure', /`azurerm_network_security_group\.Network_AppNsg_[0-9A-F]+`: ⚠️ \*\*SSH \(TCP 22\) from 64 addresses \+ AzureLoadBalancer → anybody \(\*\)\*\*/, 'BASTION-SSH prod azure'],
     ['bucket encryption removed', { 'prod-aws-primary': dropBucketEncryption }, 'prod-aws-primary', 'Encryption', /`BucketEncryption`: `\{"ServerSideEncryptionConfiguration".* → `\(none\)` — \*\*⚠️ removed\*\*/, 'ENC-REST prod aws'],
     ['Azure storage infrastructure encryption turned off', { 'prod-azure-primary': noInfraEncryption }, 'prod-azure-primary', 'Encryption', /`infrastructure_encryption_enabled`: `true` → `false` — \*\*⚠️ turned off\*\* \*\*\(replaces the resource\)\*\*/, 'ENC-REST prod azure'],
   ])('shows %s in its section and the control it breaks', (_what, changes, stack, title, line, control) => {
     const { diff, md } = diffOf(headWith(changes));
     expect(section(stackPart(md, stack), title)).toMatch(line);
-    expect(md).toMatch(/⚠️ \d+ weakenings? flagged/);
+    expect(md).toMatch(/⚠️ \*\*\d+ weakenings? flagged\*\*/);
+    expect(section(md, `⚠️ Weakenings (${diff.weakenings!.length})`)).toContain(`- **${stack}** `);
     expect(diff.headFailing).toBe(true);
     expect(md).toContain('Head report: ❌ **failing**');
     const [id, env, cloud] = control!.split(' ');
@@ -222,7 +225,7 @@ describe('diffCloudFormation', () => {
     const ack = (...ids: string[]) => ({ Metadata: { cdk_nag: { rules_to_suppress: ids.map((id) => ({ id, reason: `because ${id}` })) } } });
     const d = diffCloudFormation('s', template({}, ack('R1')), template({}, ack('R2')));
     expect(d.notes).toEqual([
-      { category: 'acknowledgements', resource: 'Bucket', text: 'acknowledges R2: because R2 — ⚠️ new acknowledgement of a policy finding', loud: true },
+      { category: 'acknowledgements', resource: 'Bucket', text: 'acknowledges R2: because R2 — ⚠️ new acknowledgement of a policy finding', loud: true, rule: 'acknowledgement-added' },
       { category: 'acknowledgements', resource: 'Bucket', text: 'no longer acknowledges R1', loud: false },
     ]);
     expect(d.resources).toEqual([]);
@@ -231,7 +234,12 @@ describe('diffCloudFormation', () => {
   it('writes the security group rules of one group, direction and port as one line', () => {
     const sg = (cidrs: string[]) => ({ Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x', SecurityGroupIngress: cidrs.map((CidrIp) => ({ CidrIp, IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })) } } } });
     const d = diffCloudFormation('s', sg([]), sg(['10.0.0.0/8', '192.0.2.0/24', '0.0.0.0/0']));
-    expect(d.notes.map((n) => n.text)).toEqual(['added ingress TCP 443 from Everyone (IPv4) — ⚠️ open to the Internet', 'added ingress TCP 443 from 10.0.0.0/8, 192.0.2.0/24']);
+    // The rules themselves are listed as written; the reach rule says what they add up to, once.
+    expect(d.notes.map((n) => [n.text, n.loud, n.rule])).toEqual([
+      ['HTTPS (TCP 443) from no address → the whole IPv4 Internet — new 10.0.0.0/8 (16,777,216 addresses); new 192.0.2.0/24 (256 addresses); new 0.0.0.0/0 (the whole IPv4 Internet)', true, 'ingress-broadened'],
+      ['added ingress TCP 443 from 10.0.0.0/8, 192.0.2.0/24', false, undefined],
+      ['added ingress TCP 443 from Everyone (IPv4) — open to the Internet', false, undefined],
+    ]);
   });
 
   it('reports an unchanged template as unchanged', () => {
@@ -291,7 +299,8 @@ describe('diff model', () => {
     ['source_address_prefix', '10.0.0.0/24', 'Internet', '⚠️ open to the Internet'],
     ['mode', 'Prevention', 'Detection', '⚠️ no longer blocks ("Detection")'],
     ['MinimumProtocolVersion', 'TLSv1.2_2021', 'TLSv1', '⚠️ weaker TLS ("TLSv1.2_2021" → "TLSv1")'],
-    ['customer_managed_key', { key_vault_key_id: 'x' }, undefined, '⚠️ removed'],
+    ['customer_managed_key', { key_vault_key_id: 'x' }, undefined, '⚠️ removed: a provider-managed key (or none) is used instead of the customer-managed key'],
+    ['StorageEncrypted', undefined, undefined, undefined],
     ['description', 'a', 'b', undefined],
   ])('annotates %s %j → %j', (key, before, after, note) => {
     expect(annotate(key, before, after)).toBe(note);
@@ -322,7 +331,8 @@ describe('Markdown', () => {
     const md = renderDiffMarkdown({ stacks, controls: [], headFailing: false, headFailingCells: 0, notes: [] }, LABELS);
     expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(md).toMatch(/- … and \d+ more changes/);
-    expect(md).toContain('⚠️ 6000 weakenings flagged');
+    expect(md).toContain('⚠️ **6000 weakenings flagged**');
+    expect(md).toMatch(/### ⚠️ Weakenings \(6000\)\n\n(- \*\*a-aws-primary\*\* `Rule\d+`: .*\n){40}- … and 5960 more weakenings/);
   });
 });
 
