@@ -2,18 +2,20 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { App } from 'cdktf';
 import type { BaselineConfig } from '../../lib/config/schema';
-import { addAzureStacks } from '../../stacks/azure-stacks';
-import { addCloudflareStacks } from '../../stacks/cloudflare-stacks';
 import { sharedOutput } from '../synth-cache';
 import { defaultConfig } from './support';
+
+// cdktf, the providers and the stacks are loaded only by a file that synthesizes (see support.ts).
+const cdktf = () => require('cdktf') as typeof import('cdktf');
+const azureStacks = () => require('../../stacks/azure-stacks') as typeof import('../../stacks/azure-stacks');
+const cloudflareStacks = () => require('../../stacks/cloudflare-stacks') as typeof import('../../stacks/cloudflare-stacks');
 
 /** The synthesized Terraform JSON of every Azure stack, by stack name. */
 export function synthAzureApp(config: BaselineConfig): Record<string, any> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-tf-'));
-  const app = new App({ outdir, skipValidation: false });
-  const stacks = addAzureStacks(app, config);
+  const app = new (cdktf().App)({ outdir, skipValidation: false });
+  const stacks = azureStacks().addAzureStacks(app, config);
   app.synth();
   const out: Record<string, any> = {};
   for (const envStacks of Object.values(stacks)) {
@@ -40,8 +42,8 @@ export function tfOnly(stack: any, type: string): any {
 /** The synthesized Terraform JSON of every Cloudflare stack, by stack name. */
 export function synthCloudflareApp(config: BaselineConfig): Record<string, any> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-cf-'));
-  const app = new App({ outdir, skipValidation: false });
-  const stacks = addCloudflareStacks(app, config);
+  const app = new (cdktf().App)({ outdir, skipValidation: false });
+  const stacks = cloudflareStacks().addCloudflareStacks(app, config);
   app.synth();
   return Object.fromEntries(
     Object.values(stacks).map((stack) => [stack.node.id, JSON.parse(readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'))]),
@@ -60,9 +62,9 @@ export function synthTerraformApp(config: BaselineConfig, options: { outdir?: st
     if (shared) return shared;
   }
   const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'baseline-tfapp-'));
-  const app = new App({ outdir, skipValidation: false });
-  addAzureStacks(app, config);
-  addCloudflareStacks(app, config);
+  const app = new (cdktf().App)({ outdir, skipValidation: false });
+  azureStacks().addAzureStacks(app, config);
+  cloudflareStacks().addCloudflareStacks(app, config);
   app.synth();
   return outdir;
 }
