@@ -41,15 +41,13 @@ export function digestDir(dir: string): string {
 }
 
 /**
- * Every stack template of a cloud assembly by artifact id, in manifest order: what
- * `new CloudAssembly(dir).stacks` gives, without loading aws-cdk-lib (top-level stacks only).
+ * Every stack template of a cloud assembly by stack id, in the order `app.synth()` lists them
+ * (CDK's cloud assembly reader only: the rest of aws-cdk-lib is not loaded).
  */
 export function readTemplates(dir: string): Record<string, any> {
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const { CloudAssembly } = require('aws-cdk-lib/cx-api') as typeof import('aws-cdk-lib/cx-api');
   const templates: Record<string, any> = {};
-  for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
-    if (artifact.type === 'aws:cloudformation:stack') templates[id] = JSON.parse(readFileSync(path.join(dir, artifact.properties.templateFile), 'utf8'));
-  }
+  for (const stack of new CloudAssembly(dir).stacks) templates[stack.id] = stack.template;
   return templates;
 }
 
