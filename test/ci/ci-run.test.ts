@@ -30,6 +30,13 @@ describe('.ci/run', () => {
     expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
   });
 
+  it('runs the synth determinism test that npm test skips, after the tests and before the synth', () => {
+    const check = at('SYNTH_DETERMINISM=1 npx --no-install jest test/stacks/aws-determinism.test.ts');
+    expect(at('npm test -- --json')).toBeLessThan(check);
+    expect(check).toBeLessThan(at('\nnpm run synth\n'));
+    expect(text).toContain('|| fail "two synths of the AWS app in the tests differ');
+  });
+
   it('runs the report gate (compared with the determinism check\'s second synth) and baseline-check after the synths, failing CI when they fail', () => {
     const synth = at('\nnpm run synth\n');
     const second = at('npx --no-install cdk synth --quiet --no-notices --output "$work/aws-2"');

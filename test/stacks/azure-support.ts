@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -11,8 +11,26 @@ const cdktf = () => require('cdktf') as typeof import('cdktf');
 const azureStacks = () => require('../../stacks/azure-stacks') as typeof import('../../stacks/azure-stacks');
 const cloudflareStacks = () => require('../../stacks/cloudflare-stacks') as typeof import('../../stacks/cloudflare-stacks');
 
-/** The synthesized Terraform JSON of every Azure stack, by stack name. */
-export function synthAzureApp(config: BaselineConfig): Record<string, any> {
+/**
+ * The stacks `names` of the run's shared Terraform output (test/synth-cache.ts), in that order,
+ * when `config` is the default one and the output has them all; else undefined (synthesize).
+ */
+function sharedStacks(config: BaselineConfig, names: (env: string, settings: BaselineConfig['environments'][string]) => string[]): Record<string, any> | undefined {
+  if (!isDeepStrictEqual(config, defaultConfig())) return undefined;
+  const shared = sharedOutput('terraform');
+  if (!shared) return undefined;
+  const files = Object.entries(config.environments).flatMap(([env, settings]) => names(env, settings)).map((name) => [name, path.join(shared, 'stacks', name, 'cdk.tf.json')]);
+  if (!files.every(([, file]) => existsSync(file))) return undefined;
+  return Object.fromEntries(files.map(([name, file]) => [name, JSON.parse(readFileSync(file, 'utf8'))]));
+}
+
+/**
+ * The synthesized Terraform JSON of every Azure stack, by stack name. For the default config,
+ * the stacks of the run's shared Terraform synth (the whole app: the same JSON) unless `fresh`.
+ */
+export function synthAzureApp(config: BaselineConfig, options: { fresh?: boolean } = {}): Record<string, any> {
+  const shared = options.fresh ? undefined : sharedStacks(config, (env, settings) => (settings.azure ? [`${env}-azure-dr`, `${env}-azure-primary`] : []));
+  if (shared) return shared;
   const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-tf-'));
   const app = new (cdktf().App)({ outdir, skipValidation: false });
   const stacks = azureStacks().addAzureStacks(app, config);
@@ -39,8 +57,13 @@ export function tfOnly(stack: any, type: string): any {
   return all[0];
 }
 
-/** The synthesized Terraform JSON of every Cloudflare stack, by stack name. */
-export function synthCloudflareApp(config: BaselineConfig): Record<string, any> {
+/**
+ * The synthesized Terraform JSON of every Cloudflare stack, by stack name. For the default
+ * config, the stacks of the run's shared Terraform synth unless `fresh`.
+ */
+export function synthCloudflareApp(config: BaselineConfig, options: { fresh?: boolean } = {}): Record<string, any> {
+  const shared = options.fresh ? undefined : sharedStacks(config, (env, settings) => (settings.cloudflare ? [`${env}-cloudflare`] : []));
+  if (shared) return shared;
   const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-cf-'));
   const app = new (cdktf().App)({ outdir, skipValidation: false });
   const stacks = cloudflareStacks().addCloudflareStacks(app, config);
