@@ -155,7 +155,11 @@ function runGuardTasks(tasks: readonly GuardTask[], concurrency: number, maxBuff
       return result.report;
     });
   } finally {
-    for (const w of workers) void w.terminate();
+    // The threads are done (or stuck in a hung run): stop them without keeping the process alive.
+    for (const w of workers) {
+      void w.terminate();
+      w.unref();
+    }
     for (const { port1 } of channels) port1.close();
   }
 }
