@@ -30,6 +30,11 @@ describe('.ci/run', () => {
     expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
   });
 
+  it('checks that npm run synth fails on an invalid config, naming the field for both apps, and writes nothing', () => {
+    expect(at('section "Invalid config fails the synth and writes nothing"')).toBeLessThan(at('BASELINE_CONFIG="$bad" CDK_OUTDIR="$work/bad-both-aws" CDKTF_OUTDIR="$work/bad-both-tf" npm run -s synth'));
+    expect(text).toContain('fail "npm run synth wrote output for an invalid config"');
+  });
+
   it('runs the synth determinism test that npm test skips, after the tests and before the synth', () => {
     const check = at('SYNTH_DETERMINISM=1 npx --no-install jest test/stacks/aws-determinism.test.ts');
     expect(at('npm test -- --json')).toBeLessThan(check);
