@@ -64,6 +64,9 @@ export async function chromiumExecutable(): Promise<ChromiumExecutable> {
     if (!existsSync(override)) throw new Error(`CHROMIUM_PATH is ${override}, which does not exist; unset it to use the Chromium of the @sparticuz/chromium package`);
     return { path: override, env: {}, bundled: false };
   }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`@sparticuz/chromium ships a Chromium for Linux x64 only (this is ${process.platform} ${process.arch}): set CHROMIUM_PATH to a Chromium or Chrome binary to run the browser tests`);
+  }
   const uid = process.getuid?.() ?? 'user';
   const dir = path.join(tmpdir(), `baseline-chromium-${PACKAGE_VERSION}-${uid}`);
   const ready = path.join(dir, 'ready');
