@@ -12,8 +12,11 @@ module.exports = {
   // A worker's heap grows file after file (each file loads aws-cdk-lib or cdktf afresh) to ~870 MB,
   // its RSS to ~1.5 GB; a worker whose heap is above this after a file is replaced (~1 s).
   workerIdleMemoryLimit: '700MB',
-  // The default config's AWS and Terraform apps are synthesized once per run, in the background,
-  // and shared by the test files that read them (test/synth-cache.ts).
+  // The default config's apps (AWS with and without the policy gates, Terraform) are synthesized
+  // once per run, in the background, and shared by the test files that read them
+  // (test/synth-cache.ts); the sequencer starts only those the selected files use, and runs the
+  // files waiting for the gated synth last.
+  testSequencer: '<rootDir>/test/sequencer.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 120000,

@@ -188,14 +188,14 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Prom
 }
 
 /** Synthesizes the AWS app (as a developer does, with the CDK CLI) into `outdir`. */
-async function synthAws(outdir: string): Promise<void> {
-  const code = await run('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', outdir], { ...process.env, CHECKPOINT_DISABLE: '1' });
+async function synthAws(outdir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const code = await run('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', outdir], { ...env, CHECKPOINT_DISABLE: '1' });
   if (code !== 0) throw new UsageError(`synthesizing the AWS app into ${outdir} failed (cdk synth exited ${code}); fix the error above, or pass --cdk-out with an existing cloud assembly`);
 }
 
 /** Synthesizes the CDK for Terraform app (Azure and Cloudflare stacks) into `outdir`. */
-async function synthTerraform(outdir: string): Promise<void> {
-  const code = await run(process.execPath, ['-r', './scripts/register.js', 'stacks/tf-app.ts'], { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir });
+async function synthTerraform(outdir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const code = await run(process.execPath, ['-r', './scripts/register.js', 'stacks/tf-app.ts'], { ...env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir });
   if (code !== 0) throw new UsageError(`synthesizing the Terraform app into ${outdir} failed (exited ${code}); fix the error above, or pass --cdktf-out with an existing cdktf.out`);
 }
 
@@ -303,17 +303,26 @@ export async function statefulComparison(args: ReportArgs, head: readonly Synthe
   return { base: base.label, changes, unusedAcceptances: unused, ...(acceptancesFile ? { acceptancesFile } : {}) };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Where the report writes its messages and which environment it reads (BASELINE_CONFIG). */
+export interface ReportIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const PROCESS_IO: ReportIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+async function main(argv: readonly string[], io: ReportIo): Promise<number> {
   const args = parseArgs(argv);
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${USAGE}\n`);
     return 0;
   }
   // The framework mapping the report and the OSCAL documents cite: a typo is an input error.
   assertFrameworkMappings(CONTROL_FRAMEWORKS, CONTROLS.map((c) => c.id));
   // The OSCAL documents' time, found before any synthesis: a bad SOURCE_DATE_EPOCH is an input error.
-  const timestamp = args.format === 'oscal' ? evidenceTimestamp() : undefined;
-  const configFile = process.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
+  const timestamp = args.format === 'oscal' ? evidenceTimestamp(io.env) : undefined;
+  const configFile = io.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
   // Validated before any synthesis: an invalid config is an input error, not a failing control.
   const config: BaselineConfig = loadConfig(configFile);
   // So is a bad acceptances file: found before minutes of synthesis.
@@ -323,8 +332,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const pending: Promise<void>[] = [];
   for (const [dir, synth, what] of [[cdkOut, synthAws, 'AWS app'], [cdktfOut, synthTerraform, 'Terraform app']] as const) {
     if (!args.synth && existsSync(dir)) continue;
-    process.stderr.write(`report: synthesizing the ${what} into ${dir}${args.synth ? '' : ' (missing)'}...\n`);
-    pending.push(synth(path.resolve(dir)));
+    io.stderr.write(`report: synthesizing the ${what} into ${dir}${args.synth ? '' : ' (missing)'}...\n`);
+    pending.push(synth(path.resolve(dir), io.env));
   }
   // Both apps at once: each is one single-threaded Node process.
   const settled = await Promise.allSettled(pending);
@@ -336,7 +345,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const known = new Set(Object.keys(config.environments));
   const strangers = [...new Set(stacks.map((s) => s.environment).filter((e) => !known.has(e)))].sort();
   if (strangers.length > 0) {
-    process.stderr.write(`report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth if the output is stale)\n`);
+    io.stderr.write(`report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth if the output is stale)\n`);
   }
   const evaluation = evaluate(stacks, (env) => config.environments[env]);
   if (timestamp !== undefined) {
@@ -351,11 +360,11 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     writeFilesAtomic(files);
     const failing = evaluation.matrix.filter((c) => c.status === 'fail').length;
-    process.stdout.write(`OSCAL 1.1.2 documents as of ${timestamp}: ${evaluation.matrix.length} cells, ${failing} failing. Wrote ${Object.keys(files).join(', ')}.\n`);
+    io.stdout.write(`OSCAL 1.1.2 documents as of ${timestamp}: ${evaluation.matrix.length} cells, ${failing} failing. Wrote ${Object.keys(files).join(', ')}.\n`);
     return failing > 0 ? 1 : 0;
   }
   const comparison = await statefulComparison(args, stacks, acceptances, acceptancesFile ?? (args.accepted === undefined ? DEFAULT_ACCEPTED_FILE.split(path.sep).join('/') : undefined));
-  for (const a of comparison?.unusedAcceptances ?? []) process.stderr.write(`report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances (already merged, or a typo)\n`);
+  for (const a of comparison?.unusedAcceptances ?? []) io.stderr.write(`report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances (already merged, or a typo)\n`);
   const report = buildReport({
     evaluation,
     ...(comparison ? { statefulChanges: comparison } : {}),
@@ -369,22 +378,29 @@ async function main(argv: readonly string[]): Promise<number> {
   const files = renderReportFiles(report);
   // All three or none: a trust page built from a half-written controls.json would be wrong.
   writeFilesAtomic(Object.fromEntries(Object.entries(files).map(([name, content]) => [path.join(outDir, name), content])));
-  process.stdout.write(`${summaryText(report)}\nWrote ${Object.keys(files).map((f) => `${outDir}/${f}`).join(', ')}.\n`);
-  for (const problem of report.summary.policy.problems) process.stdout.write(`report: exit 1: ${problem}\n`);
+  io.stdout.write(`${summaryText(report)}\nWrote ${Object.keys(files).map((f) => `${outDir}/${f}`).join(', ')}.\n`);
+  for (const problem of report.summary.policy.problems) io.stdout.write(`report: exit 1: ${problem}\n`);
   return report.summary.policy.problems.length > 0 ? 1 : 0;
 }
 
+/**
+ * The report as `npm run report` runs it: resolves to the exit code, with the messages written
+ * to `io` (the tests run it in-process).
+ */
+export async function runReport(argv: readonly string[], io: ReportIo = PROCESS_IO): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof SynthOutputError || err instanceof FrameworkMappingError || err instanceof OscalInputError) {
+      io.stderr.write(`report: ${err.message}\n`);
+      return 2;
+    }
+    // Unreadable files and the like are input errors too; exit 1 is reserved for failing controls.
+    io.stderr.write(`report: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 2;
+  }
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      if (err instanceof UsageError || err instanceof ConfigError || err instanceof SynthOutputError || err instanceof FrameworkMappingError || err instanceof OscalInputError) {
-        process.stderr.write(`report: ${err.message}\n`);
-        process.exit(2);
-      }
-      // Unreadable files and the like are input errors too; exit 1 is reserved for failing controls.
-      process.stderr.write(`report: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(2);
-    },
-  );
+  runReport(process.argv.slice(2)).then((code) => process.exit(code));
 }

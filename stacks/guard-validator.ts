@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1 } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { ruleScope, ScopableTemplate } from './guard-scope';
@@ -12,6 +13,17 @@ export interface ControlTowerGuardValidatorProps {
   readonly disabledRules?: readonly string[];
   /** Passed to each cfn-guard run, as in CfnGuardValidator. */
   readonly maxBuffer?: number;
+  /**
+   * How many cfn-guard runs go at once.
+   * @default the number of CPUs (os.availableParallelism())
+   */
+  readonly concurrency?: number;
+}
+
+/** One cfn-guard run: rule files over (scoped) templates. */
+interface GuardTask {
+  readonly rules: string[];
+  readonly templatePaths: string[];
 }
 
 /** Consecutive rule files of one service directory, run together on the same scoped templates. */
@@ -36,8 +48,11 @@ interface RuleGroup {
  * the hidden resources, and the violations are made by CfnGuardValidator itself (one per group)
  * from cfn-guard's output; test/stacks/guard-validator.test.ts compares the two plugins.
  *
- * The groups run one after the other: two cfn-guard processes at once took longer than one after
- * the other on the 2-CPU machine (their page faults, most of cfn-guard's time, slow each other down).
+ * The groups run on every CPU at once (`concurrency`): each group is one CfnGuardValidator run in a
+ * worker thread, whose cfn-guard process is then the only work of that thread, while the plugin
+ * (whose API is synchronous) waits. The reports are put back in group order, so the violations
+ * and their order do not depend on which group finished first. Each group is independent, so the
+ * run spreads over the cores as the templates and rule files grow.
  */
 export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 {
   readonly name: string;
@@ -85,10 +100,8 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
         }
         return file;
       };
-      const reports = this.groups.map((group) => {
-        const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: group.rules, maxBuffer: this.props.maxBuffer });
-        return validator.validate({ ...context, templatePaths: templates.map((_, k) => scopedPath(group, k)) });
-      });
+      const tasks: GuardTask[] = this.groups.map((group) => ({ rules: group.rules, templatePaths: templates.map((_, k) => scopedPath(group, k)) }));
+      const reports = runGuardTasks(tasks, this.props.concurrency ?? availableParallelism(), this.props.maxBuffer);
       // The order of one run over every rule and template: by template, then by rule.
       const byTemplate = templates.map(() => [] as PolicyViolationBeta1[]);
       for (const report of reports) {
@@ -104,3 +117,83 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
     }
   }
 }
+
+/**
+ * The report of each task, in task order: CfnGuardValidator's own run (cfn-guard and the parsing
+ * of its output), on `concurrency` worker threads at once. The threads take the next task from a
+ * shared counter; this thread blocks until they are all done (the plugin API is synchronous) and
+ * then reads their messages.
+ */
+function runGuardTasks(tasks: readonly GuardTask[], concurrency: number, maxBuffer: number | undefined): PolicyValidationPluginReportBeta1[] {
+  const run = (task: GuardTask) => new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: task.rules, maxBuffer }).validate({ templatePaths: task.templatePaths } as IPolicyValidationContextBeta1);
+  const threads = Math.min(Math.max(1, Math.floor(concurrency)), tasks.length);
+  if (threads <= 1) return tasks.map(run);
+
+  // [next task to take, tasks finished]
+  const counters = new Int32Array(new SharedArrayBuffer(8));
+  const channels = Array.from({ length: threads }, () => new MessageChannel());
+  const workers = channels.map((channel) => new Worker(GUARD_WORKER, {
+    eval: true,
+    execArgv: [],
+    workerData: { module: require.resolve('@cdklabs/cdk-validator-cfnguard'), tasks, counters, port: channel.port2, maxBuffer },
+    transferList: [channel.port2],
+  }));
+  try {
+    const deadline = Date.now() + GUARD_TIMEOUT_MS;
+    for (let finished = Atomics.load(counters, 1); finished < tasks.length; finished = Atomics.load(counters, 1)) {
+      if (Date.now() > deadline) throw new Error(`ControlTowerGuardValidator: ${tasks.length - finished} of ${tasks.length} cfn-guard runs did not finish in ${GUARD_TIMEOUT_MS / 60000} minutes`);
+      Atomics.wait(counters, 1, finished, 1000);
+    }
+    const results: ({ report: PolicyValidationPluginReportBeta1 } | { error: string })[] = [];
+    for (const { port1 } of channels) {
+      for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) results[m.message.index] = m.message;
+    }
+    return tasks.map((task, i) => {
+      const result = results[i];
+      if (!result) throw new Error(`ControlTowerGuardValidator: no result for the cfn-guard run of ${task.rules.join(', ')}`);
+      if ('error' in result) throw new Error(result.error);
+      return result.report;
+    });
+  } finally {
+    // The threads are done (or stuck in a hung run): stop them without keeping the process alive.
+    for (const w of workers) {
+      void w.terminate();
+      w.unref();
+    }
+    for (const { port1 } of channels) port1.close();
+  }
+}
+
+/** A cfn-guard run that never ends (a hung process) fails the synth after this long. */
+const GUARD_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * The worker thread of runGuardTasks (plain JavaScript, no TypeScript hook): takes tasks until
+ * none is left; every task, failed or not, is answered and counted, so the waiting thread never
+ * waits for a task nobody runs.
+ */
+const GUARD_WORKER = `
+const { workerData } = require('node:worker_threads');
+const { module: modulePath, tasks, counters, port, maxBuffer } = workerData;
+let CfnGuardValidator;
+let loadError;
+try {
+  ({ CfnGuardValidator } = require(modulePath));
+} catch (err) {
+  loadError = err;
+}
+for (let index = Atomics.add(counters, 0, 1); index < tasks.length; index = Atomics.add(counters, 0, 1)) {
+  let message;
+  try {
+    if (loadError) throw loadError;
+    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: tasks[index].rules, maxBuffer }).validate({ templatePaths: tasks[index].templatePaths });
+    message = { index, report: JSON.parse(JSON.stringify(report)) };
+  } catch (err) {
+    message = { index, error: String((err && err.stack) || err) };
+  }
+  port.postMessage(message);
+  Atomics.add(counters, 1, 1);
+  Atomics.notify(counters, 1);
+}
+port.close();
+`;

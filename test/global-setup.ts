@@ -8,28 +8,37 @@ const ROOT = path.join(__dirname, '..');
 
 /** The synths started here, for test/global-teardown.ts (both hooks run in jest's main process). */
 export const RUNNING = Symbol.for('baseline-test-synth-cache');
+/**
+ * The shared synths the selected test files use, set by test/sequencer.js (jest sorts the files
+ * before it runs this hook, in the same process); all of them when it is not set.
+ */
+export const NEEDED = Symbol.for('baseline-test-synth-needed');
 export interface RunningSynths {
   readonly dir: string;
   readonly children: ChildProcess[];
 }
 
 /**
- * Starts the shared synths of the default config (test/synth-cache.ts), the AWS app and the
- * Terraform app, as two child processes, and returns without waiting: the tests that need no
- * synth run meanwhile, and a test file asking for the output waits until it is written. The
- * workers inherit the directories through the environment.
+ * Starts the shared synths of the default config (test/synth-cache.ts) that the selected test
+ * files use (the AWS app with and without the policy gates, the Terraform app), each as a child
+ * process, and returns without waiting: the tests that need no synth run meanwhile, and a test
+ * file asking for an output waits until it is written. The workers inherit the directories
+ * through the environment; a synth not started leaves its variable unset, and a file asking for
+ * it then synthesizes itself.
  */
 export default function globalSetup(): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'baseline-test-cache-'));
   const children: ChildProcess[] = [];
+  const needed: ReadonlySet<CacheKind> | undefined = (globalThis as any)[NEEDED];
   for (const kind of Object.keys(CACHE_ENV) as CacheKind[]) {
+    if (needed && !needed.has(kind)) continue;
     const outdir = path.join(dir, kind);
     const log = `${outdir}.log`;
     const fd = openSync(log, 'w');
     const child = spawn(process.execPath, ['-r', './scripts/register.js', 'test/synth-cache-child.ts', kind, outdir], {
       cwd: ROOT,
       stdio: ['ignore', fd, fd],
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', [CACHE_ENV.aws]: '', [CACHE_ENV.terraform]: '' },
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ...Object.fromEntries(Object.values(CACHE_ENV).map((name) => [name, ''])) },
     });
     closeSync(fd);
     writeFileSync(`${outdir}.pid`, String(child.pid));

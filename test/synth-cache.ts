@@ -4,12 +4,14 @@ import * as path from 'node:path';
 
 /*
  * The default-config synth, once per jest run. Several test files read the output of the shipped
- * config (config/baseline.json): the AWS app without the policy gates (~20 s CPU and ~500 MB a
- * synth) and the Terraform app. test/global-setup.ts starts both synths as child processes
- * (test/synth-cache-child.ts) when jest starts and names their output directories in the environment the workers
- * inherit; test/stacks/support.ts and test/stacks/azure-support.ts then hand that output to every
- * caller asking for the default config, and synthesize as before when the variables are absent
- * (a file run by another runner) or another config is asked for.
+ * config (config/baseline.json): the AWS app without the policy gates, the AWS app with every
+ * policy gate (the slowest synth of the suite: cdk-nag, Control Tower Guard and CDK's built-in
+ * CloudFormation validation; test/stacks/aws-policy.test.ts) and the Terraform app.
+ * test/global-setup.ts starts the three synths as child processes (test/synth-cache-child.ts)
+ * when jest starts, the gated one first, and names their output directories in the environment
+ * the workers inherit; test/stacks/support.ts and test/stacks/azure-support.ts then hand that
+ * output to every caller asking for the default config, and synthesize as before when the
+ * variables are absent (a file run by another runner) or another config is asked for.
  *
  * A directory is ready once `<dir>.done` exists (it holds a digest of the directory, which
  * test/global-teardown.ts checks again: a test that writes into the shared output instead of a
@@ -17,8 +19,8 @@ import * as path from 'node:path';
  * synthesizing process and `<dir>.log` its output.
  */
 
-/** The environment variables naming the shared output directories. */
-export const CACHE_ENV = { aws: 'BASELINE_TEST_CDK_OUT', terraform: 'BASELINE_TEST_CDKTF_OUT' } as const;
+/** The environment variables naming the shared output directories, in the order the synths start (longest first). */
+export const CACHE_ENV = { awsGated: 'BASELINE_TEST_CDK_OUT_GATED', aws: 'BASELINE_TEST_CDK_OUT', terraform: 'BASELINE_TEST_CDKTF_OUT' } as const;
 export type CacheKind = keyof typeof CACHE_ENV;
 
 /** How long a worker waits for a synth still under way before failing. */
@@ -36,6 +38,17 @@ export function digestDir(dir: string): string {
   };
   walk('.');
   return hash.digest('hex');
+}
+
+/**
+ * Every stack template of a cloud assembly by stack id, in the order `app.synth()` lists them
+ * (CDK's cloud assembly reader only: the rest of aws-cdk-lib is not loaded).
+ */
+export function readTemplates(dir: string): Record<string, any> {
+  const { CloudAssembly } = require('aws-cdk-lib/cx-api') as typeof import('aws-cdk-lib/cx-api');
+  const templates: Record<string, any> = {};
+  for (const stack of new CloudAssembly(dir).stacks) templates[stack.id] = stack.template;
+  return templates;
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
+import type { AllowlistLimits } from './cidr';
 
 /** The config file used when `BASELINE_CONFIG` is not set, relative to the repository root. */
 export const DEFAULT_CONFIG_PATH = path.join(__dirname, '..', '..', 'config', 'baseline.json');
@@ -90,6 +91,17 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
   return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** configSchema by its inputs: building one and zod compiling it on first use cost ~10 ms a parse. */
+const schemas = new Map<string, ReturnType<typeof configSchema>>();
+
+/** The config schema for these guardrails (schemas are immutable, so one per set of limits is shared). */
+function schemaFor(limits: AllowlistLimits, minRsaBits: number): ReturnType<typeof configSchema> {
+  const key = JSON.stringify([limits.ipv4, limits.ipv6, minRsaBits]);
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = configSchema(limits, minRsaBits)));
+  return schema;
+}
+
 /**
  * Validates an already-parsed config object. Guardrails are read first because they set the
  * allowlist breadth and RSA size the rest of the file is checked against.
@@ -100,7 +112,7 @@ export function parseConfig(input: unknown, file = '(inline config)'): BaselineC
   const limits = guardrails.success
     ? guardrails.data.guardrails
     : { maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 };
-  const result = configSchema(limits.maxAllowlistPrefix, limits.minRsaBits).safeParse(input);
+  const result = schemaFor(limits.maxAllowlistPrefix, limits.minRsaBits).safeParse(input);
   if (!result.success) throw new ConfigError(file, toProblems(result.error.issues, input));
   return result.data;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-// Our own CI (.ci/run, on a clean clone): chromium before the tests, and the controls report gate
+// Our own CI (.ci/run, on a clean clone): nothing but npm installs, and the controls report gate
 // and baseline-check on the output the synth section wrote, failing CI when they fail.
 const ROOT = path.join(__dirname, '..', '..');
 const file = path.join(ROOT, '.ci', 'run');
@@ -18,10 +18,9 @@ describe('.ci/run', () => {
     expect(spawnSync('bash', ['-n', file], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
   });
 
-  it('installs chromium when missing, non-interactively, before the tests', () => {
-    expect(at('command -v chromium >/dev/null')).toBeLessThan(at('npm ci --no-audit'));
-    expect(text).toContain('DEBIAN_FRONTEND=noninteractive');
-    expect(text).toContain('apt-get install -y --no-install-recommends chromium');
+  it('installs nothing but the locked npm packages: the browser tests take Chromium from npm (test/browser.ts)', () => {
+    expect(text).not.toMatch(/\b(apt-get|apt|dpkg|curl|wget)\b/);
+    expect(at('npm ci --no-audit')).toBeLessThan(at('npm test -- --json'));
   });
 
   it('checks the scoped Guard run against the shipped validator on the default config, after the tests and before the synth', () => {
@@ -29,6 +28,18 @@ describe('.ci/run', () => {
     expect(at('npm test -- --json')).toBeLessThan(check);
     expect(check).toBeLessThan(at('\nnpm run synth\n'));
     expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
+  });
+
+  it('checks that npm run synth fails on an invalid config, naming the field for both apps, and writes nothing', () => {
+    expect(at('section "Invalid config fails the synth and writes nothing"')).toBeLessThan(at('BASELINE_CONFIG="$bad" CDK_OUTDIR="$work/bad-both-aws" CDKTF_OUTDIR="$work/bad-both-tf" npm run -s synth'));
+    expect(text).toContain('fail "npm run synth wrote output for an invalid config"');
+  });
+
+  it('runs the synth determinism test that npm test skips, after the tests and before the synth', () => {
+    const check = at('SYNTH_DETERMINISM=1 npx --no-install jest test/stacks/aws-determinism.test.ts');
+    expect(at('npm test -- --json')).toBeLessThan(check);
+    expect(check).toBeLessThan(at('\nnpm run synth\n'));
+    expect(text).toContain('|| fail "two synths of the AWS app in the tests differ');
   });
 
   it('runs the report gate (compared with the determinism check\'s second synth) and baseline-check after the synths, failing CI when they fail', () => {

@@ -10,7 +10,7 @@ import { diffStacks } from '../../lib/evidence/diff-report';
 import { applyAcceptances, statefulChanges, type Acceptance } from '../../lib/evidence/stateful-changes';
 import { buildReport, escapeHtml, escapeMarkdown, markdownMatrix, REPORT_VERSION, renderHtml, renderJson, renderMarkdown, stackTopology, summaryText, type ControlsReport } from '../../lib/evidence/report';
 import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth-output';
-import { parseArgs, UsageError } from '../../scripts/report';
+import { parseArgs, runReport, UsageError } from '../../scripts/report';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, synthAws } from '../stacks/support';
 import { rdsIdOf, renamePostgres, renameRds, weakenStacks } from './support';
@@ -319,44 +319,54 @@ describe('report modules', () => {
 });
 
 describe('npm run report (scripts/report.ts)', () => {
-  const script = (args: string[]) => spawnSync(process.execPath, ['-r', './scripts/register.js', 'scripts/report.ts', ...args], {
+  // In-process (runReport, what the script's entry point calls), with the environment and output
+  // of a command-line run; the first test also runs the script as a real process and compares.
+  const script = async (args: string[], env: NodeJS.ProcessEnv = { BASELINE_CONFIG: '' }) => {
+    let stdout = '';
+    let stderr = '';
+    const status = await runReport(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
+    return { status, stdout, stderr };
+  };
+  const spawned = (args: string[]) => spawnSync(process.execPath, ['-r', './scripts/register.js', 'scripts/report.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1' },
   });
   const files = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
 
-  it('writes the three files from existing output, byte-identical across runs, and exits 0 when nothing fails', () => {
+  it('writes the three files from existing output, byte-identical across runs, and exits 0 when nothing fails', async () => {
     const [a, b] = [mkdtempSync(path.join(tmpdir(), 'report-a-')), mkdtempSync(path.join(tmpdir(), 'report-b-'))];
-    const first = script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', a]);
+    const first = spawned(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', a]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toBe(`Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); ${NO_ACKS}.\nWrote ${path.relative(ROOT, a)}/controls.md, ${path.relative(ROOT, a)}/controls.json, ${path.relative(ROOT, a)}/controls.html.\n`);
-    expect(script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', b]).status).toBe(0);
+    const second = await script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', b]);
+    expect(second.status).toBe(0);
+    expect(second.stdout.split(path.basename(b)).join(path.basename(a))).toBe(first.stdout);
     expect(Object.keys(files(a))).toEqual(['controls.html', 'controls.json', 'controls.md']);
     expect(files(b)).toEqual(files(a));
     expect(JSON.parse(files(a)['controls.json']).stacks.find((s: any) => s.name === 'staging-aws-dr').region).toBe('eu-central-1');
   });
 
-  it('exits by the documented policy: --require checked fails on unchecked cells unless each is allowed, and on a stale allowance', () => {
+  it('exits by the documented policy: --require checked fails on unchecked cells unless each is allowed, and on a stale allowance', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'report-policy-'));
     const base = ['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', out, '--require', 'checked'];
-    const strict = script(base);
+    const strict = await script(base);
     expect(strict.status).toBe(1);
     expect(strict.stdout).toContain(`report: exit 1: --require checked: 10 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
     const allowances = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DETECT-THREATS:cloudflare', 'DATA-RESIDENCY:cloudflare'];
-    const allowed = script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a])]);
+    const allowed = await script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a])]);
     expect(allowed.stdout).not.toContain('exit 1');
     expect(allowed.status).toBe(0);
     // The headline still names every unchecked cell: an allowance changes the exit code, not the verdict.
     expect(allowed.stdout).toContain(`Result: ${HEADLINE}.`);
     expect(JSON.parse(readFileSync(path.join(out, 'controls.json'), 'utf8')).summary.policy).toEqual({ require: 'checked', allowUnchecked: allowances, problems: [] });
-    const stale = script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:aws']);
+    const stale = await script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:aws']);
     expect(stale.status).toBe(1);
     expect(stale.stdout).toContain('report: exit 1: --allow-unchecked BACKUP:aws matches no unchecked cell (the control is checked there now, or the name is wrong); remove it');
   });
 
-  it('exits 1 when a control fails, naming it', () => {
+  it('exits 1 when a control fails, naming it', async () => {
     const weak = mkdtempSync(path.join(tmpdir(), 'report-weak-'));
     cpSync(cdkOut, weak, { recursive: true });
     const file = path.join(weak, 'prod-aws-primary.template.json');
@@ -365,28 +375,28 @@ describe('npm run report (scripts/report.ts)', () => {
     db.Properties.StorageEncrypted = false;
     writeFileSync(file, JSON.stringify(t));
     const out = mkdtempSync(path.join(tmpdir(), 'report-out-'));
-    const run = script(['--cdk-out', weak, '--cdktf-out', cdktfOut, '--out', out]);
+    const run = await script(['--cdk-out', weak, '--cdktf-out', cdktfOut, '--out', out]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Result: FAIL.');
     expect(run.stdout).toContain('Failing: ENC-REST (prod AWS, 1 finding).');
     expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain('### ENC-REST in prod AWS');
   });
 
-  it('exits 2 on usage and input errors with a message saying what to do', () => {
-    const unknown = script(['--nope']);
+  it('exits 2 on usage and input errors with a message saying what to do', async () => {
+    const unknown = await script(['--nope']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('report: unknown option "--nope"');
     expect(unknown.stderr).toContain('usage: npm run report');
     const empty = mkdtempSync(path.join(tmpdir(), 'report-empty-'));
-    const notSynth = script(['--cdk-out', empty, '--cdktf-out', cdktfOut, '--out', empty]);
+    const notSynth = await script(['--cdk-out', empty, '--cdktf-out', cdktfOut, '--out', empty]);
     expect(notSynth.status).toBe(2);
     expect(notSynth.stderr).toMatch(/no manifest\.json; expected a cdk\.out \(cdk synth\) or cdktf\.out/);
-    const badConfig = spawnSync(process.execPath, ['-r', './scripts/register.js', 'scripts/report.ts', '--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', empty], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BASELINE_CONFIG: path.join(empty, 'missing.json') } });
+    const badConfig = await script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', empty], { BASELINE_CONFIG: path.join(empty, 'missing.json') });
     expect(badConfig.status).toBe(2);
     expect(badConfig.stderr).toContain('missing.json');
   });
 
-  it('compared with a base, exits 1 on a renamed database until a reviewer accepts it in the acceptances file, and 2 on a bad file', () => {
+  it('compared with a base, exits 1 on a renamed database until a reviewer accepts it in the acceptances file, and 2 on a bad file', async () => {
     // The head: the cloud assembly with the RDS instance's construct id renamed (its logical id changes everywhere).
     const head = mkdtempSync(path.join(tmpdir(), 'report-renamed-'));
     cpSync(cdkOut, head, { recursive: true });
@@ -396,23 +406,23 @@ describe('npm run report (scripts/report.ts)', () => {
     const args = ['--cdk-out', head, '--cdktf-out', cdktfOut, '--base-cdk-out', cdkOut, '--base-cdktf-out', cdktfOut, '--out', out];
     const empty = path.join(out, 'none.json');
     writeFileSync(empty, '{"accepted": []}');
-    const failing = script([...args, '--accepted', empty]);
+    const failing = await script([...args, '--accepted', empty]);
     expect(failing.stderr).toBe('');
     expect(failing.status).toBe(1);
     expect(failing.stdout).toMatch(/^Result: FAIL\. 112 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
     expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(`- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to ${newRdsId} (construct id changed) — ❌ **not accepted**`);
     const acceptances = path.join(out, 'accepted.json');
     writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' }] }));
-    const accepted = script([...args, '--accepted', acceptances]);
+    const accepted = await script([...args, '--accepted', acceptances]);
     expect(accepted.status).toBe(0);
     expect(accepted.stdout).toContain('1 stateful resource replaced or removed, all accepted.');
     // Without a base the same head passes: one synth cannot show the rename.
-    expect(script(['--cdk-out', head, '--cdktf-out', cdktfOut, '--out', out]).status).toBe(0);
+    expect((await script(['--cdk-out', head, '--cdktf-out', cdktfOut, '--out', out])).status).toBe(0);
     writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'fine' }] }));
-    const bad = script([...args, '--accepted', acceptances]);
+    const bad = await script([...args, '--accepted', acceptances]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/accepted\.json is invalid .*\n  - accepted\[0\]\.reason: received "fine": write why the data may go/);
-    const missing = script([...args, '--accepted', path.join(out, 'nope.json')]);
+    const missing = await script([...args, '--accepted', path.join(out, 'nope.json')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('nope.json: no such file; create it ({"accepted": []}) or drop the option');
   });

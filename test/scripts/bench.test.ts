@@ -167,6 +167,9 @@ describe('/proc and tool output', () => {
     expect(classifyProcess(['/bin/sh', '-c', 'node -r ./scripts/register.js stacks/aws-app.ts'])).toBe('shell');
     expect(classifyProcess(['/usr/lib/chromium/chromium --type=renderer --user-data-dir=/tmp/report-profile --lang=en-US'])).toBe('chromium');
     expect(classifyProcess(['/usr/bin/git', 'rev-parse', 'HEAD'])).toBe('git');
+    expect(classifyProcess(['node', 'scripts/test.js', '--json'])).toBe('npm test runner');
+    expect(classifyProcess(['node', 'scripts/synth.js'])).toBe('npm run synth runner');
+    expect(classifyProcess(['/usr/bin/node', '-r', './scripts/register.js', 'test/synth-cache-child.ts', 'awsGated', '/tmp/x'])).toBe('test synth (shared)');
   });
 
   test('cpuByProcess sums CPU per label, largest first', () => {
@@ -329,6 +332,15 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown({ ...r, commitAtEnd: 'def5678', movedPaths: ['README.md'] })).toContain('newer code** (changed between the two: `README.md`) |');
     expect(md).toContain('AWS app synth **FAILED 1/1 (exit 1)**');
     expect(summaryLine(failing)).toMatch(/\| FAILED: AWS app synth$/);
+  });
+
+  test('targets: npm run synth (both apps) at most 20 s, when the synth section measured it', () => {
+    const r = report();
+    const both = (wall: number) => ({ ...r, synth: [measurement('synth-both', 'npm run synth (both apps)', [run(wall, 25, 900000, { stacks: 14 })]), ...r.synth!] });
+    expect(targets(both(18.5)).find((t) => t.target.startsWith('`npm run synth`'))).toEqual({ target: '`npm run synth` (both apps, default config) at most 20 s', measured: '18.5 s (median wall; CPU 25.0 s)', met: 'yes' });
+    expect(targets(both(21)).find((t) => t.target.startsWith('`npm run synth`'))!.met).toBe('no: 1.00 s above');
+    expect(targets(r).some((t) => t.target.startsWith('`npm run synth`'))).toBe(false);
+    expect(summaryLine(both(18.5))).toContain('| synth both 18.5 s, aws 30.0 s, tf 2.50 s |');
   });
 
   test('targets: measured against the floor, 60 s, 1.5 GB and linearity', () => {

@@ -12,8 +12,12 @@ import { synthAws } from './support';
 // (test/global-setup.ts synthesizes it in another process): one fresh synth compared with it
 // proves determinism across processes, and that the shared output is what a synth in the test
 // process returns, for the price of one synth. Run alone, the file compares two fresh synths.
+//
+// An end-to-end check of a whole synth (several seconds of CPU), so it runs in CI (.ci/run, with
+// SYNTH_DETERMINISM=1, next to the two `cdk synth` runs it compares byte for byte) rather than in
+// every `npm test`; run it with SYNTH_DETERMINISM=1 after changing the synth or test/synth-cache.ts.
 describe('AWS synth output', () => {
-  it('is byte-identical across two synths of the same commit (templates, asset manifests, assembly manifest)', () => {
+  (process.env.SYNTH_DETERMINISM ? it : it.skip)('is byte-identical across two synths of the same commit (templates, asset manifests, assembly manifest)', () => {
     // Fresh: never the run's shared output (test/synth-cache.ts).
     const first = synthAws(undefined, { policy: false, fresh: true });
     const shared = process.env.BASELINE_TEST_CDK_OUT !== undefined;

@@ -2,19 +2,29 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { App } from 'aws-cdk-lib';
-import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { parseConfig } from '../../lib/config/load';
 import type { BaselineConfig } from '../../lib/config/schema';
-import { addAwsStacks } from '../../stacks/aws-stacks';
-import { addPolicyChecks } from '../../stacks/policy';
-import { sharedOutput } from '../synth-cache';
+import { readTemplates, sharedOutput } from '../synth-cache';
+
+// aws-cdk-lib, the stacks and the policy packs are loaded only by a file that synthesizes: one
+// that reads the run's shared output of the default config (test/synth-cache.ts) never pays for
+// them (about 1-2 s of module loading per test file under jest).
 
 const ROOT = path.join(__dirname, '..', '..');
+const CONFIG_FILE = path.join(ROOT, 'config', 'baseline.json');
 
-/** The shipped default config, parsed and validated (a fresh copy per call). */
+/** The last parse of the default config, reused while the file's text is unchanged. */
+let parsedDefault: { text: string; config: BaselineConfig } | undefined;
+
+/**
+ * The shipped default config, parsed and validated (a fresh copy per call). The file is read
+ * every time; it is parsed again only when its text changed.
+ */
 export function defaultConfig(): BaselineConfig {
-  return parseConfig(JSON.parse(readFileSync(path.join(ROOT, 'config', 'baseline.json'), 'utf8')), 'config/baseline.json');
+  const text = readFileSync(CONFIG_FILE, 'utf8');
+  if (parsedDefault?.text !== text) parsedDefault = { text, config: parseConfig(JSON.parse(text), 'config/baseline.json') };
+  return structuredClone(parsedDefault.config);
 }
 
 /** The raw default config file, for tests that edit it before validation. */
@@ -56,10 +66,13 @@ export interface SynthAwsOptions {
  */
 export function synthAws(config: BaselineConfig = defaultConfig(), options: SynthAwsOptions = {}): SynthResult {
   const isDefault = isDeepStrictEqual(config, defaultConfig());
-  if (options.policy === false && !options.outdir && !options.fresh && isDefault) {
-    const shared = sharedOutput('aws');
-    if (shared) return { outdir: shared, templates: templatesOf(new CloudAssembly(shared)) };
+  if (!options.outdir && !options.fresh && isDefault) {
+    const shared = sharedOutput(options.policy === false ? 'aws' : 'awsGated');
+    if (shared) return { outdir: shared, templates: readTemplates(shared) };
   }
+  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { addAwsStacks } = require('../../stacks/aws-stacks') as typeof import('../../stacks/aws-stacks');
+  const { addPolicyChecks } = require('../../stacks/policy') as typeof import('../../stacks/policy');
   const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
   const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'baseline-synth-'));
   const app = new App({ context: cdkJson.context, analyticsReporting: cdkJson.versionReporting, outdir, ...(options.policy === false && isDefault ? { builtinCloudFormationValidation: false } : {}) });

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+'use strict';
+// `npm test [-- <jest options>]`: the type check (tsc --noEmit) and jest at the same time instead
+// of one after the other. The type check runs at low priority: it fills the moments jest leaves a
+// core idle (worker start-up, the last files) instead of slowing the test files down. Its output
+// is printed after jest's; the run fails when either fails (a type error fails `npm test` as
+// before). Plain JavaScript: it must run even when the TypeScript does not compile.
+const { spawn } = require('node:child_process');
+const { setPriority } = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+// package.json "bin" entries, resolved from here so the run needs no shell or npx.
+const bin = (pkg, file) => path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [ROOT] })), file);
+
+const tscOutput = [];
+const tsc = spawn(process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+tsc.stdout.on('data', (d) => tscOutput.push(d));
+tsc.stderr.on('data', (d) => tscOutput.push(d));
+try {
+  setPriority(tsc.pid, 10);
+} catch {
+  // Not permitted here: it then runs at normal priority, which only costs time.
+}
+const tscDone = new Promise((resolve) => {
+  tsc.on('error', (err) => resolve({ code: 1, error: err }));
+  tsc.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0) }));
+});
+
+const jest = spawn(process.execPath, [bin('jest', 'bin/jest.js'), ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+const jestDone = new Promise((resolve) => {
+  jest.on('error', (err) => resolve({ code: 1, error: err }));
+  jest.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0) }));
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    tsc.kill(signal);
+    jest.kill(signal);
+  });
+}
+
+Promise.all([jestDone, tscDone]).then(([j, t]) => {
+  if (j.error) process.stderr.write(`npm test: could not start jest: ${j.error.message}\n`);
+  const output = Buffer.concat(tscOutput).toString('utf8').trimEnd();
+  if (t.error) process.stderr.write(`npm test: could not start the type check: ${t.error.message}\n`);
+  else if (t.code !== 0) process.stderr.write(`\nType check (tsc --noEmit) failed, exit ${t.code}:\n${output}\n`);
+  else process.stderr.write(`Type check (tsc --noEmit): no errors.${output ? `\n${output}` : ''}\n`);
+  process.exitCode = j.code !== 0 ? j.code : t.code;
+});
