@@ -100,7 +100,9 @@ export function parseConfig(input: unknown, file = '(inline config)'): BaselineC
   const limits = guardrails.success
     ? guardrails.data.guardrails
     : { maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 };
-  const result = configSchema(limits.maxAllowlistPrefix, limits.minRsaBits).safeParse(input);
+  // PEM files named in the config (origin-pull certificates) are read relative to the config file.
+  const baseDir = file === '(inline config)' ? process.cwd() : path.dirname(path.resolve(file));
+  const result = configSchema(limits.maxAllowlistPrefix, limits.minRsaBits, baseDir).safeParse(input);
   if (!result.success) throw new ConfigError(file, toProblems(result.error.issues, input));
   return result.data;
 }
