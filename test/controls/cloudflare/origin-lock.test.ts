@@ -1,5 +1,5 @@
 import { checkOriginLock } from '../../../lib/controls/cloudflare/origin-lock';
-import { CA_A, CA_B, CLIENT_A, CLIENT_B, SHARED_CLIENT } from '../../fixtures/origin-pull';
+import { CA_A, CA_B, CLIENT_B, SHARED_CLIENT } from '../../fixtures/origin-pull';
 import { edge, expectFinding, expectNotApplicable, expectPass, only, weakened, ZONE_ID } from './support';
 
 const PULLS = 'cloudflare_authenticated_origin_pulls_settings';
