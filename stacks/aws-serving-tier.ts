@@ -161,6 +161,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
       encryptionKey: keys.data,
       logsKey: keys.logs,
       serverAccessLogsBucket: options.accessLogs,
+      noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
       logRetention: retention,
     });
     gateway.verifyClientCertificates(originTrust.trustStore);

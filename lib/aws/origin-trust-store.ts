@@ -38,6 +38,12 @@ export interface OriginTrustStoreProps {
    */
   readonly bundleRetentionDays?: number;
   /**
+   * Days an overwritten bundle version is kept (the BACKUP control's file retention), at least
+   * `bundleRetentionDays`.
+   * @default 90
+   */
+  readonly noncurrentVersionRetentionDays?: number;
+  /**
    * Days the deployment-time writer's log group keeps events, when this construct is the first
    * user of the stack's AWS API call handler.
    * @default 90
@@ -89,10 +95,14 @@ export class OriginTrustStore extends Construct {
       throw new Error(`${where}: bundleRetentionDays ${retentionDays} is out of range; expected a whole number of days from 1 to 3650`);
     }
 
+    const noncurrentDays = props.noncurrentVersionRetentionDays ?? 90;
+    if (!Number.isInteger(noncurrentDays) || noncurrentDays < retentionDays) {
+      throw new Error(`${where}: noncurrentVersionRetentionDays ${noncurrentDays} is invalid; expected a whole number of days of at least bundleRetentionDays (${retentionDays})`);
+    }
     this.bucket = new SecureBucket(this, 'Bucket', {
       encryptionKey: props.encryptionKey,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
-      noncurrentVersionRetentionDays: retentionDays,
+      noncurrentVersionRetentionDays: noncurrentDays,
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(retentionDays)),
     }).bucket;
     acknowledge(this.bucket.node.defaultChild!, 'Holds only the public CA certificates of the origin-pull trust store, rewritten by this stack at every deploy; each region\'s stack writes its own copy, so a replica would protect nothing.', nagRule('S3BucketReplicationEnabled', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']));
