@@ -4,6 +4,7 @@ import {
 } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { AZURE_PER_EDGE_RATE_LIMIT_KEY, AZURE_RATE_LIMIT_KEY_TAG } from '../config/origin-pull';
 
 /** A per-client-IP request limit, in the config's (AWS WAFv2) terms. */
 export interface AzureRateLimit {
@@ -76,9 +77,9 @@ export interface BaselineWafPolicyProps {
 }
 
 /** Tag telling the WAF-RATE checks what the policy's rate counters key on. */
-export const RATE_LIMIT_KEY_TAG = 'baseline-rate-limit-key';
+export const RATE_LIMIT_KEY_TAG = AZURE_RATE_LIMIT_KEY_TAG;
 /** {@link RATE_LIMIT_KEY_TAG} of a policy behind Cloudflare: counters per edge address. */
-export const PER_EDGE_RATE_LIMIT_KEY = 'cloudflare-edge';
+export const PER_EDGE_RATE_LIMIT_KEY = AZURE_PER_EDGE_RATE_LIMIT_KEY;
 
 /** Name of the custom rule that refuses requests for hosts the gateway does not serve. */
 export const HOST_NOT_SERVED_RULE = 'HostNotServed';

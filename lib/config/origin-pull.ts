@@ -14,6 +14,15 @@ export const CLOUDFLARE_SHARED_ORIGIN_PULL_CN = 'origin-pull.cloudflare.net';
 /** The header Cloudflare sets to the connecting client's address on every proxied request. */
 export const CLOUDFLARE_CLIENT_IP_HEADER = 'CF-Connecting-IP';
 
+/**
+ * Tag an Azure WAF policy carries to say what its rate counters key on (the WAF-RATE checks read
+ * it): {@link AZURE_PER_EDGE_RATE_LIMIT_KEY} behind Cloudflare, where Application Gateway can only
+ * count the connecting Cloudflare edge address and the limits are a per-edge safety net.
+ */
+export const AZURE_RATE_LIMIT_KEY_TAG = 'baseline-rate-limit-key';
+/** {@link AZURE_RATE_LIMIT_KEY_TAG} of a policy behind Cloudflare: counters per edge address. */
+export const AZURE_PER_EDGE_RATE_LIMIT_KEY = 'cloudflare-edge';
+
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/g;
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
