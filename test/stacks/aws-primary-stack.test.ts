@@ -18,22 +18,35 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
   const cfg = config.environments[env];
   const template = () => Template.fromJSON(result.templates[`${env}-aws-primary`]);
 
-  it('rate-limits each configured critical path and all traffic with the configured limits', () => {
+  it('rate-limits each configured critical path and all traffic with the configured limits, counting the client behind Cloudflare', () => {
     const acl = Object.values<any>(template().findResources('AWS::WAFv2::WebACL'))[0];
     const rules = acl.Properties.Rules;
+    const named = (name: string) => rules.find((r: any) => r.Name === name);
+    // Locked to the zone: CF-Connecting-IP, and a twin per rule for requests without it.
+    const client = { AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' } };
+    expect(cfg.cloudflare?.originLock).toBe(true);
     cfg.waf.criticalPaths.forEach((p, i) => {
-      expect(rules[i]).toMatchObject({
-        Name: `rate-${p.name}`,
-        Priority: i,
-        Statement: { RateBasedStatement: { Limit: p.limit, EvaluationWindowSec: p.windowSeconds, AggregateKeyType: 'IP', ScopeDownStatement: { ByteMatchStatement: { SearchString: p.pathPrefix.toLowerCase(), PositionalConstraint: 'STARTS_WITH' } } } },
+      expect(named(`rate-${p.name}`)).toMatchObject({
+        Priority: 2 * i,
+        Statement: { RateBasedStatement: { Limit: p.limit, EvaluationWindowSec: p.windowSeconds, ...client, ScopeDownStatement: { ByteMatchStatement: { SearchString: p.pathPrefix.toLowerCase(), PositionalConstraint: 'STARTS_WITH' } } } },
       });
+      expect(named(`rate-${p.name}-no-client-ip`)).toMatchObject({ Priority: 2 * i + 1, Statement: { RateBasedStatement: { Limit: p.limit, EvaluationWindowSec: p.windowSeconds, AggregateKeyType: 'IP' } } });
     });
-    expect(rules[cfg.waf.criticalPaths.length]).toMatchObject({
-      Name: 'rate-all',
-      Statement: { RateBasedStatement: { Limit: cfg.waf.globalRateLimit.limit, EvaluationWindowSec: cfg.waf.globalRateLimit.windowSeconds, AggregateKeyType: 'IP' } },
+    expect(named('rate-all')).toMatchObject({
+      Priority: 2 * cfg.waf.criticalPaths.length,
+      Statement: { RateBasedStatement: { Limit: cfg.waf.globalRateLimit.limit, EvaluationWindowSec: cfg.waf.globalRateLimit.windowSeconds, ...client } },
     });
     const groups = rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement.Name);
     expect(groups).toEqual(expect.arrayContaining(cfg.waf.extraManagedRuleGroups));
+  });
+
+  it('admits only this zone: its hostname, and a client certificate from its configured CA', () => {
+    const cf = cfg.cloudflare!;
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: [cf.hostname, ...cf.additionalHostnames] } }] });
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', MutualAuthentication: Match.objectLike({ Mode: 'verify', IgnoreClientCertificateExpiry: false }) });
+    const writers = Object.values<any>(template().findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+    for (const ca of cf.originPull!.caCertificates) expect(writers.some((w) => w.includes(JSON.stringify(ca).slice(1, -1).replace(/\\/g, '\\\\')))).toBe(true);
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::TrustStoreRevocation', cf.originPull!.revocationList ? 1 : 0);
   });
 
   it('admits SSH to the bastion from exactly the configured allowlist', () => {
@@ -141,7 +154,10 @@ describe('account services managed by the organization', () => {
     template().resourceCountIs('AWS::CloudTrail::Trail', 0);
     template().resourceCountIs('AWS::GuardDuty::Detector', 0);
     template().resourceCountIs('AWS::SecurityHub::Hub', 0);
-    template().resourceCountIs('Custom::AWS', 0);
+    // The one remaining deployment-time call writes the origin-pull CA bundle (ORIGIN-LOCK).
+    const calls = Object.values<any>(template().findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+    expect(calls.filter((c) => c.includes('Inspector2'))).toEqual([]);
+    expect(calls.filter((c) => c.includes('putObject'))).toHaveLength(1);
     template().hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] } });
   });
 
@@ -150,6 +166,7 @@ describe('account services managed by the organization', () => {
     created.resourceCountIs('AWS::CloudTrail::Trail', 1);
     created.resourceCountIs('AWS::GuardDuty::Detector', 1);
     created.resourceCountIs('AWS::SecurityHub::Hub', 1);
-    created.resourceCountIs('Custom::AWS', 1);
+    const calls = Object.values<any>(created.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+    expect(calls.filter((c) => c.includes('Inspector2'))).toHaveLength(1);
   });
 });
