@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { holdsPrivateKey } from './origin-pull';
 import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
 
 /** The config file used when `BASELINE_CONFIG` is not set, relative to the repository root. */
@@ -48,6 +49,8 @@ function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {
 
 function show(value: unknown): string {
   if (value === undefined) return '(missing)';
+  // Never echo a private key into an error message (and so into CI logs), not even its start.
+  if (typeof value === 'string' && holdsPrivateKey(value)) return '"(a private key, not shown)"';
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
