@@ -29,6 +29,11 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
   });
 
+  it('see from the template alone that the load balancer is locked to the edge, so its forwarded-IP rate rules pass without config (as baseline-check runs)', () => {
+    const results = byControl(checkAws(templates[`${env}-aws-primary`]));
+    expect(formatFindings(failures([results['WAF-RATE-GLOBAL'], results['WAF-RATE-CRITICAL']]))).toBe('');
+  });
+
   it('pass on the DR stack: keys, replicas, locked vault and the warm standby carry the same controls', () => {
     // The primary stack's multi-region trail records the DR region too.
     const results = byControl(checkAws(templates[`${env}-aws-dr`], { cloudTrailManaged: true, ...lockOptions(env) }));

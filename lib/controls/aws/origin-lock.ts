@@ -91,6 +91,21 @@ function fromCloudflare(rule: IngressRule): boolean {
 }
 
 /**
+ * Whether the template itself shows `lb` locked to the edge: its security groups admit only
+ * Cloudflare's ranges and every HTTPS listener verifies client certificates. Then a header the
+ * edge sets (CF-Connecting-IP) is trustworthy, which the WAF-RATE checks need to know when no
+ * config says so (baseline-check without --config).
+ */
+export function isLockedToEdge(template: CfnTemplate, lbId: string): boolean {
+  const lb = template.Resources?.[lbId];
+  if (!lb || lb.Type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer') return false;
+  const groups = list(lb.Properties?.SecurityGroups).map((s) => refTarget(s) ?? show(s));
+  const rules = ingressRules(template).filter((r) => groups.includes(r.group));
+  const https = ofType(template, LISTENER).filter((l) => refTarget(l.props.LoadBalancerArn) === lbId && l.props.Protocol === 'HTTPS');
+  return groups.length > 0 && rules.length > 0 && rules.every(fromCloudflare) && https.length > 0 && https.every((l) => l.props.MutualAuthentication?.Mode === 'verify');
+}
+
+/**
  * Control ORIGIN-LOCK (AWS), when the environment is fronted by Cloudflare with origin lock
  * (`originLocked`; otherwise not applicable). For every internet-facing
  * `AWS::ElasticLoadBalancingV2::LoadBalancer` (Scheme absent or "internet-facing"):

@@ -1,6 +1,7 @@
 import { CLOUDFLARE_CLIENT_IP_HEADER } from '../../config/origin-pull';
 import type { CheckOptions, CheckResult } from '../types';
 import { isApplicationLoadBalancer } from './edge-tls';
+import { isLockedToEdge } from './origin-lock';
 import { Outcome } from './result';
 import { list, ofType, refTarget, refsIn, refTo, renderText, type CfnTemplate, type Res, show } from './template';
 
@@ -61,7 +62,7 @@ export function checkWafRateGlobal(template: CfnTemplate, options: CheckOptions 
   const acls = webAcls(template);
   for (const acl of acls) {
     out.within(acl.id, () => {
-      const fronted = isFronted(acl, options);
+      const fronted = isFronted(template, acl, options);
       const candidates = rules(acl).filter((r) => rateStatement(r) && isUnscoped(scopeOf(r)));
       if (candidates.length === 0) {
         out.fail(acl.id, `no rate-based rule on all traffic (without a path scope); expected one with AggregateKeyType ${fronted ? '"FORWARDED_IP" (CF-Connecting-IP)' : '"IP"'}, Action Block, Limit >= 10`);
@@ -98,7 +99,7 @@ export function checkWafRateCritical(template: CfnTemplate, options: CheckOption
   const acls = webAcls(template).filter((a) => a.props.Scope === 'REGIONAL');
   for (const acl of acls) {
     out.within(acl.id, () => {
-      const fronted = isFronted(acl, options);
+      const fronted = isFronted(template, acl, options);
       const scoped = rules(acl).filter((r) => rateStatement(r) && !isUnscoped(scopeOf(r)));
       if (scoped.length === 0) {
         out.fail(acl.id, 'no rate-based rule with a path scope-down; expected per-client limits on critical paths (login, password reset)');
@@ -172,9 +173,16 @@ function allowBefore(acl: Res, rule: any): any | undefined {
   return rules(acl).find((r) => r.Action?.Allow !== undefined && Number(r.Priority) < Number(rule.Priority));
 }
 
-/** A REGIONAL ACL of an environment locked to its Cloudflare zone: clients come through the edge. */
-function isFronted(acl: Res, options: CheckOptions): boolean {
-  return options.originLocked === true && acl.props.Scope === 'REGIONAL';
+/**
+ * A REGIONAL ACL in front of an origin locked to its Cloudflare zone, so clients come through the
+ * edge: the config says so (`originLocked`), or the template shows it (every load balancer the ACL
+ * is associated with admits only Cloudflare's ranges and verifies client certificates).
+ */
+function isFronted(template: CfnTemplate, acl: Res, options: CheckOptions): boolean {
+  if (acl.props.Scope !== 'REGIONAL') return false;
+  if (options.originLocked === true) return true;
+  const lbs = ofType(template, 'AWS::WAFv2::WebACLAssociation').filter((a) => refTarget(a.props.WebACLArn) === acl.id).map((a) => refTarget(a.props.ResourceArn));
+  return lbs.length > 0 && lbs.every((id) => id !== undefined && isLockedToEdge(template, id));
 }
 
 /** What a rate rule's scope-down holds: a path match, the missing-header condition, or else. */

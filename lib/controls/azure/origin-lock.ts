@@ -78,6 +78,28 @@ function fromEdgeOrPlatform(source: string): boolean {
 }
 
 /**
+ * Whether the stack itself shows `gw` locked to the edge: its subnet's NSG admits only Cloudflare's
+ * ranges (and the platform tags) and every HTTPS listener requires a client certificate. The
+ * WAF-RATE checks use it when no config says the environment is fronted.
+ */
+export function isGatewayLockedToEdge(tf: TfJson, gw: TfRes): boolean {
+  const t = tiers(tf);
+  const rules = nsgRules(tf);
+  const configs = blocks(gw.args.gateway_ip_configuration);
+  const nsgs = configs.map((c) => {
+    const subnet = refTo(tf, c?.subnet_id, 'azurerm_subnet');
+    return subnet ? t.nsgOf.get(subnet.address) : undefined;
+  });
+  if (nsgs.length === 0 || nsgs.some((n) => n === undefined)) return false;
+  const inbound = rules.filter((r) => nsgs.includes(r.nsg) && r.direction === 'Inbound' && r.access === 'Allow');
+  const edgeOnly = inbound.every((r) => r.sources.length > 0 && r.sources.every(fromEdgeOrPlatform));
+  const https = blocks(gw.args.http_listener).filter((l) => l?.protocol === 'Https');
+  const profiles = blocks(gw.args.ssl_profile);
+  const mtls = https.length > 0 && https.every((l) => blocks(profiles.find((p) => p?.name === l.ssl_profile_name)?.trusted_client_certificate_names).length > 0);
+  return edgeOnly && mtls;
+}
+
+/**
  * Control ORIGIN-LOCK (Azure), when the environment is fronted by Cloudflare with origin lock
  * (`originLocked`; otherwise not applicable). For every `azurerm_application_gateway`:
  * - the NSG of its subnet admits inbound (Allow rules, inline or separate, any port) only from

@@ -2,6 +2,7 @@ import { AZURE_PER_EDGE_RATE_LIMIT_KEY, AZURE_RATE_LIMIT_KEY_TAG } from '../../c
 import { Outcome } from '../aws/result';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
+import { isGatewayLockedToEdge } from './origin-lock';
 import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, refTo, show, type TfJson, type TfRes } from './terraform';
 
 const POLICY = 'azurerm_web_application_firewall_policy';
@@ -159,7 +160,7 @@ function globalRule(policy: TfRes): RateRule | undefined {
  * entry is written by the client; Cloudflare appends to it), and per Cloudflare edge address only
  * behind the locked edge, where the policy must say so (tag) and the thresholds are a safety net.
  */
-function checkRateKey(out: Outcome, policy: TfRes, options: CheckOptions): void {
+function checkRateKey(out: Outcome, tf: TfJson, policy: TfRes, options: CheckOptions): void {
   for (const rule of enabledCustomRules(policy).filter((r) => r?.rule_type === 'RateLimitRule')) {
     const by = String(rule.group_rate_limit_by ?? '');
     if (/XFF/i.test(by)) {
@@ -167,10 +168,13 @@ function checkRateKey(out: Outcome, policy: TfRes, options: CheckOptions): void 
     }
   }
   const key = (policy.args.tags ?? {})[AZURE_RATE_LIMIT_KEY_TAG];
-  if (options.originLocked && key !== AZURE_PER_EDGE_RATE_LIMIT_KEY) {
+  // Fronted: the config says so, or a gateway enforcing this policy is locked to the edge.
+  const gateways = applicationGateways(tf).filter((gw) => refTo(tf, gw.args.firewall_policy_id, POLICY)?.address === policy.address);
+  const fronted = options.originLocked === true || (gateways.length > 0 && gateways.every((gw) => isGatewayLockedToEdge(tf, gw)));
+  if (fronted && key !== AZURE_PER_EDGE_RATE_LIMIT_KEY) {
     out.fail(policy.address, `tag ${AZURE_RATE_LIMIT_KEY_TAG} is ${show(key)}; expected "${AZURE_PER_EDGE_RATE_LIMIT_KEY}": behind Cloudflare the gateway counts the edge node's address, shared by many clients, so per-client thresholds would block everyone behind one busy node; the thresholds must be a per-edge safety net (cloudflare.azurePerEdgeRateFactor) while the edge counts real clients`);
   }
-  if (!options.originLocked && key === AZURE_PER_EDGE_RATE_LIMIT_KEY) {
+  if (!fronted && key === AZURE_PER_EDGE_RATE_LIMIT_KEY) {
     out.fail(policy.address, `tag ${AZURE_RATE_LIMIT_KEY_TAG} is "${AZURE_PER_EDGE_RATE_LIMIT_KEY}" on a gateway clients reach directly; expected per-client thresholds, since per-edge ones are a multiple of them`);
   }
 }
@@ -215,7 +219,7 @@ export function checkWafRateGlobal(tf: TfJson, options: CheckOptions = {}): Chec
   const policies = wafPolicies(tf);
   for (const policy of policies) {
     out.within(policy.address, () => {
-      checkRateKey(out, policy, options);
+      checkRateKey(out, tf, policy, options);
       const global = globalRule(policy);
       if (!global) {
         out.fail(policy.address, `no custom rule limits all traffic per client IP (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a RateLimitRule with action Block, group_rate_limit_by ClientAddr and the match-all condition (RemoteAddr not IPMatch 255.255.255.255/32)`);
@@ -246,7 +250,7 @@ export function checkWafRateCritical(tf: TfJson, options: CheckOptions = {}): Ch
   const policies = wafPolicies(tf);
   for (const policy of policies) {
     out.within(policy.address, () => {
-      checkRateKey(out, policy, options);
+      checkRateKey(out, tf, policy, options);
       if (!hasNormalizationGuard(policy)) {
         out.fail(policy.address, `no enabled Block rule refuses non-normalized paths (RequestUri Regex after UrlDecode matching ${NON_NORMALIZED_SAMPLES.map((p) => show(p)).join(', ')}); expected one, since Application Gateway cannot normalize paths and //login or /x/../login would escape the BeginsWith "/login" limits`);
       }

@@ -117,10 +117,20 @@ describe('WAF-RATE-* on what the gateway counts (Azure)', () => {
     expectPass(checkWafRateCritical(lockedFixture(), locked));
   });
 
+  it('sees from the stack alone that the gateway is locked to the edge (no config, as baseline-check runs)', () => {
+    expectPass(checkWafRateGlobal(lockedFixture()));
+    expectPass(checkWafRateCritical(lockedFixture()));
+  });
+
   it.each<[string, () => any, object, 'g' | 'c', string, RegExp]>([
     // The outage: per-client thresholds on the edge node's shared address.
     ['per-client thresholds behind Cloudflare (no per-edge tag)', () => primary(), locked, 'g', P, /tag baseline-rate-limit-key is absent; expected "cloudflare-edge": behind Cloudflare the gateway counts the edge node's address, shared by many clients/],
-    ['per-edge thresholds on a gateway clients reach directly', () => lockedFixture(), {}, 'c', L, /tag baseline-rate-limit-key is "cloudflare-edge" on a gateway clients reach directly; expected per-client thresholds/],
+    ['per-edge thresholds on a gateway clients reach directly', () => weakened((t) => {
+      const nsg = Object.values<any>(t.resource.azurerm_network_security_group).find((n) => n.name.endsWith('-gateway'));
+      const rule = nsg.security_rule.find((r: any) => r.name === 'allow-https');
+      delete rule.source_address_prefixes;
+      rule.source_address_prefix = 'Internet';
+    }, lockedFixture), {}, 'c', L, /tag baseline-rate-limit-key is "cloudflare-edge" on a gateway clients reach directly; expected per-client thresholds/],
     // The bypass: the first X-Forwarded-For entry is the client's to write.
     ['the global limit keyed on X-Forwarded-For', () => weakened((t) => (rule(t, 'RateLimitAllTraffic').group_rate_limit_by = 'ClientAddrXFFHeader'), lockedFixture), locked, 'g', L, /custom rule "RateLimitAllTraffic" has group_rate_limit_by "ClientAddrXFFHeader"; expected "ClientAddr": the X-Forwarded-For address is written by the client/],
     ['the login limit keyed on X-Forwarded-For', () => weakened((t) => (rule(t, 'RateLimitLogin').group_rate_limit_by = 'ClientAddrXFFHeader'), lockedFixture), locked, 'c', L, /"RateLimitLogin" has group_rate_limit_by "ClientAddrXFFHeader"/],
