@@ -11,6 +11,8 @@ beforeAll(() => {
   const raw = rawDefaultConfig();
   delete raw.environments.prod;
   raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed', inspector: 'managed' };
+  // The named opt-out of origin lock too: the same synth shows today's unlocked load balancer.
+  raw.environments.staging.cloudflare.originLock = false;
   managed = synthAws(parseConfig(raw), { policy: false });
 });
 
@@ -147,6 +149,23 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
   });
 });
 
+describe('origin lock opted out (cloudflare.originLock false): the load balancer as before issue 13', () => {
+  const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
+
+  it('asks for no client certificate and forwards every Host', () => {
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::TrustStore', 0);
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', DefaultActions: [Match.objectLike({ Type: 'forward' })], MutualAuthentication: Match.absent() });
+  });
+
+  it('counts the connecting address, since a header there would be the client\'s to forge', () => {
+    const acl = Object.values<any>(template().findResources('AWS::WAFv2::WebACL'))[0];
+    const rates = acl.Properties.Rules.filter((r: any) => r.Statement.RateBasedStatement);
+    expect(rates.map((r: any) => r.Statement.RateBasedStatement.AggregateKeyType)).toEqual(rates.map(() => 'IP'));
+    expect(rates.map((r: any) => r.Name)).not.toContain('rate-all-no-client-ip');
+  });
+});
+
 describe('account services managed by the organization', () => {
   const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
 
@@ -154,10 +173,7 @@ describe('account services managed by the organization', () => {
     template().resourceCountIs('AWS::CloudTrail::Trail', 0);
     template().resourceCountIs('AWS::GuardDuty::Detector', 0);
     template().resourceCountIs('AWS::SecurityHub::Hub', 0);
-    // The one remaining deployment-time call writes the origin-pull CA bundle (ORIGIN-LOCK).
-    const calls = Object.values<any>(template().findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
-    expect(calls.filter((c) => c.includes('Inspector2'))).toEqual([]);
-    expect(calls.filter((c) => c.includes('putObject'))).toHaveLength(1);
+    template().resourceCountIs('Custom::AWS', 0);
     template().hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] } });
   });
 
