@@ -73,7 +73,9 @@ export const UNSERVED_HOST_STATUS = '403';
  * The only public entry point of the app (controls EDGE-TLS and NET-TIERS; claims A7, A12, B3,
  * B8): an internet-facing ALB with an HTTPS listener on a TLS 1.2+/1.3 policy, an HTTP listener
  * that only redirects, invalid headers dropped and HTTP desync mitigated, access logs, and
- * deletion protection. Targets are reached over HTTPS too (control ENC-TRANSIT).
+ * deletion protection. Targets are reached over HTTPS too (control ENC-TRANSIT). Locked to an
+ * edge (control ORIGIN-LOCK): `allowedSources`, `hostnames` (a fixed 403 for any other Host) and
+ * {@link AppGateway.verifyClientCertificates} (mutual TLS against the edge zone's CA).
  */
 export class AppGateway extends Construct {
   /** The load balancer. */

@@ -32,27 +32,21 @@ export interface AuthenticatedOriginPullsProps {
  * certificate on every TLS connection it opens to the zone's origins
  * (`cloudflare_authenticated_origin_pulls_settings`, `enabled = true`).
  *
- * This only switches the edge side on. The lock holds once the origin does its part: it must trust
- * Cloudflare's origin-pull CA (`origin-pull-ca.pem`, or the CA of a certificate uploaded for the
- * zone) as the only client CA and require a client certificate on every connection (nginx
- * `ssl_client_certificate` with `ssl_verify_client on`; Apache `SSLCACertificateFile` with
- * `SSLVerifyClient require`), refusing the handshake otherwise. Until it does, connections without
- * a certificate are still accepted. It needs the zone's SSL mode at Full or stricter
- * (`ZoneHardening` sets Full (strict)).
+ * This switches the edge side on. The lock holds once the origin does its part: it trusts only the
+ * CA of the zone's own certificate as client CA and requires a client certificate on every
+ * connection, refusing the handshake otherwise (the baseline's AWS load balancers: mutual TLS in
+ * verify mode against `OriginTrustStore`; Azure gateways: an SSL profile with the CA; nginx:
+ * `ssl_client_certificate` with `ssl_verify_client on`). It needs the zone's SSL mode at Full or
+ * stricter (`ZoneHardening` sets Full (strict)).
  *
- * It is defence in depth next to the origin's IP allowlists of Cloudflare's ranges: a second,
- * cryptographic check that keeps refusing direct connections if an allowlist is widened by
- * mistake or bypassed. Neither check alone ties a request to this zone: the allowlist passes
- * anything leaving Cloudflare's network, and Cloudflare's default client certificate is shared by
- * all Cloudflare customers, so a request an attacker routes through a zone of their own passes
- * both. A certificate uploaded for this zone (`cloudflare_authenticated_origin_pulls_certificate`,
- * trusted at the origin instead of the shared CA) closes that gap.
- *
- * With `certificate`, that gap is closed: the certificate is uploaded for this zone only
- * (`cloudflare_authenticated_origin_pulls_certificate`, created before the setting is switched
- * on, and replaced create-before-destroy so a rotation never leaves the zone without it), and the
- * origins trust its CA only (AWS trust store, Azure SSL profile). Its private key is a deploy-time
- * reference, never in code, config or the synthesized JSON.
+ * Without `certificate` the zone presents Cloudflare's shared client certificate, which every
+ * Cloudflare customer's zone presents too: an attacker who points a zone of their own at the
+ * origins passes both the IP allowlist of Cloudflare's ranges and a check of that certificate, and
+ * skips this zone's WAF and rate limits. With `certificate`, the certificate is uploaded for this
+ * zone only (`cloudflare_authenticated_origin_pulls_certificate`, created before the setting is
+ * switched on, and replaced create-before-destroy so a rotation never leaves the zone without
+ * it); only its CA is trusted at the origins. Its private key is a deploy-time reference, never
+ * in code, config or the synthesized JSON.
  *
  * Removing this construct leaves the setting as last applied (the provider's delete is a no-op).
  */
