@@ -657,7 +657,7 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
       for (const [where, text] of strings(config)) {
         const own = (where[3] === 'originPull') || (where[2] === 'bastion' && where.includes('publicKeys'));
         if (!own && holdsPrivateKey(text)) {
-          ctx.addIssue({ code: 'custom', path: where, message: `holds a private key; ${PRIVATE_KEY_ADVICE.replace('TF_VAR_<environment>_origin_pull_private_key', 'a deploy-time variable')}` });
+          ctx.addIssue({ code: 'custom', path: where, message: 'holds a private key; a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and hand it to the deployment through an environment variable (the origin-pull key: TF_VAR_<environment>_origin_pull_private_key)' });
         }
       }
       for (const [name, env] of Object.entries(config?.environments ?? {})) {
