@@ -10,10 +10,12 @@ import { AppTier } from '../lib/aws/app-tier';
 import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import { OriginTrustStore } from '../lib/aws/origin-trust-store';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { ThreatDetection } from '../lib/aws/threat-detection';
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from '../lib/config/cloudflare-ranges';
+import { CLOUDFLARE_CLIENT_IP_HEADER } from '../lib/config/origin-pull';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
 
 /** Where the serving tier runs: the primary region, or the DR region's warm standby. */
@@ -40,6 +42,8 @@ export interface ServingTier {
   readonly webAcl: BaselineWebAcl;
   readonly gateway: AppGateway;
   readonly appTier: AppTier;
+  /** The origin-pull trust store, when the environment is locked to its Cloudflare zone. */
+  readonly originTrust?: OriginTrustStore;
 }
 
 /**
@@ -52,6 +56,10 @@ export interface ServingTier {
 export function addServingTier(stack: Stack, options: ServingTierOptions): ServingTier {
   const { config, keys, prefix } = options;
   const retention = config.logging.retentionDays as logs.RetentionDays;
+  // Locked to the Cloudflare zone (ORIGIN-LOCK): only its ranges, its client certificate and its
+  // hostnames reach the load balancer, which is what makes CF-Connecting-IP trustworthy.
+  const cf = config.cloudflare;
+  const lock = cf?.originLock ? cf : undefined;
   const alerts = new SecurityAlerts(stack, 'Alerts', { key: keys.logs, emails: config.alerts.emails, smsNumbers: config.alerts.smsNumbers });
   const network = new BaselineNetwork(stack, 'Network', {
     cidr: options.vpcCidr,
@@ -70,6 +78,8 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     globalRateLimit: config.waf.globalRateLimit,
     criticalPaths: config.waf.criticalPaths,
     extraManagedRuleGroups: config.waf.extraManagedRuleGroups,
+    // Behind the locked edge, count the client Cloudflare saw, not the edge node's address.
+    clientIpHeader: lock ? CLOUDFLARE_CLIENT_IP_HEADER : undefined,
     logsKey: keys.logs,
     logRetention: retention,
   });
@@ -82,9 +92,10 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     healthCheckPath: config.aws.app.healthCheckPath,
     // ORIGIN-LOCK: fronted by Cloudflare, the load balancer admits only the edge's ranges, so the
     // edge's WAF, rate limits and bot checks cannot be bypassed by calling the origin directly.
-    allowedSources: config.cloudflare?.originLock
+    allowedSources: lock
       ? [...CLOUDFLARE_IPV4_RANGES.map((cidr) => ec2.Peer.ipv4(cidr)), ...CLOUDFLARE_IPV6_RANGES.map((cidr) => ec2.Peer.ipv6(cidr))]
       : undefined,
+    hostnames: lock ? [lock.hostname, ...lock.additionalHostnames] : undefined,
   });
   webAcl.associate(gateway.loadBalancer.loadBalancerArn);
   const appTier = new AppTier(stack, 'App', {
@@ -147,5 +158,20 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     acknowledgeDecision(subnet.node.defaultChild!, 'pinned-availability-zones');
   }
   acknowledgeDecision(appTier.autoScalingGroup.node.defaultChild!, 'pinned-availability-zones');
-  return { alerts, network, albLogs, webAcl, gateway, appTier };
+  // Mutual TLS against the zone's own CA (ORIGIN-LOCK): built after threat detection so the
+  // stack's AWS API call handler keeps its creator and acknowledgements when Inspector creates it.
+  let originTrust: OriginTrustStore | undefined;
+  if (lock?.originPull) {
+    originTrust = new OriginTrustStore(stack, 'OriginTrust', {
+      caCertificates: lock.originPull.caCertificates,
+      revocationList: lock.originPull.revocationList,
+      encryptionKey: keys.data,
+      logsKey: keys.logs,
+      serverAccessLogsBucket: options.accessLogs,
+      noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
+      logRetention: retention,
+    });
+    gateway.verifyClientCertificates(originTrust.trustStore);
+  }
+  return { alerts, network, albLogs, webAcl, gateway, appTier, originTrust };
 }

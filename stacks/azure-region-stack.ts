@@ -179,13 +179,19 @@ export class AzureRegionStack extends TerraformStack {
       tags,
     });
 
-    // Edge: WAF policy + gateway (EDGE-TLS, WAF-*), the same rules in both regions.
+    // Edge: WAF policy + gateway (EDGE-TLS, WAF-*), the same rules in both regions. Locked to the
+    // Cloudflare zone (ORIGIN-LOCK): its client certificate, its hostnames only, and rate limits
+    // that count per edge address as a safety net (the edge counts the real clients).
+    const lock = config.cloudflare?.originLock ? config.cloudflare : undefined;
+    const servedHosts = lock ? [lock.hostname, ...lock.additionalHostnames] : undefined;
     const waf = new BaselineWafPolicy(this, 'Waf', {
       resourceGroupName: groups.network,
       location,
       name: names.wafPolicy,
       globalRateLimit: config.waf.globalRateLimit,
       criticalPaths: config.waf.criticalPaths,
+      allowedHosts: servedHosts,
+      perEdgeFactor: lock?.azurePerEdgeRateFactor,
       tags,
     });
     this.gateway = new AppGateway(this, 'Gateway', {
@@ -198,6 +204,8 @@ export class AzureRegionStack extends TerraformStack {
       identityId: gatewayId.identityId,
       appPort: azure.app.port,
       healthCheckPath: azure.app.healthCheckPath,
+      hostNames: servedHosts,
+      clientCertificateAuthorities: lock?.originPull?.caCertificates,
       tags,
     });
 

@@ -1,5 +1,5 @@
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../lib/cloudflare/authenticated-origin-pulls';
 import { OriginFailover } from '../lib/cloudflare/origin-failover';
@@ -14,6 +14,14 @@ export const CLOUDFLARE_OUTPUTS = {
   hostname: 'hostname',
   loadBalancerId: 'load_balancer_id',
 } as const;
+
+/**
+ * Name of the Terraform variable holding the private key of an environment's origin-pull client
+ * certificate; Terraform reads it from `TF_VAR_<name>` at deploy time (never in config or synth).
+ */
+export function originPullKeyVariable(environment: string): string {
+  return `${environment}_origin_pull_private_key`;
+}
 
 /** Props of {@link CloudflareStack}. */
 export interface CloudflareStackProps {
@@ -73,7 +81,7 @@ export class CloudflareStack extends TerraformStack {
     this.waf = new EdgeWaf(this, 'Waf', {
       zoneId: cf.zoneId,
       plan: cf.plan,
-      hostnames: [cf.hostname],
+      hostnames: [cf.hostname, ...cf.additionalHostnames],
       owaspParanoiaLevel: cf.owasp.paranoiaLevel as 1 | 2 | 3 | 4,
       owaspAnomalyThreshold: cf.owasp.anomalyThreshold,
     });
@@ -86,7 +94,20 @@ export class CloudflareStack extends TerraformStack {
       critical: config.waf.criticalPaths.map((p) => ({ name: p.name, pathPrefix: p.pathPrefix, requestsPerPeriod: p.limit, periodSeconds: p.windowSeconds })),
       mitigationTimeoutSeconds: cf.mitigationTimeoutSeconds,
     });
-    new AuthenticatedOriginPulls(this, 'OriginPulls', { zoneId: cf.zoneId });
+    // ORIGIN-LOCK: the zone presents its own client certificate, whose CA is the only one the
+    // origins trust; its key comes from TF_VAR_<env>_origin_pull_private_key at deploy time.
+    const privateKey = cf.originPull
+      ? new TerraformVariable(this, originPullKeyVariable(props.environment), {
+          type: 'string',
+          sensitive: true,
+          nullable: false,
+          description: `PEM private key of the ${props.environment} origin-pull client certificate (cloudflare.originPull.clientCertificate); set TF_VAR_${originPullKeyVariable(props.environment)} at deploy time, never in a file of the repository`,
+        })
+      : undefined;
+    new AuthenticatedOriginPulls(this, 'OriginPulls', {
+      zoneId: cf.zoneId,
+      ...(cf.originPull && privateKey ? { certificate: cf.originPull.clientCertificate, privateKey: privateKey.stringValue } : {}),
+    });
     this.failover = new OriginFailover(this, 'Failover', {
       accountId: cf.accountId,
       zoneId: cf.zoneId,
@@ -95,6 +116,8 @@ export class CloudflareStack extends TerraformStack {
       dr: { name: `${props.project}-${props.environment}-${cf.origins.cloud}-dr`, address: props.origins.dr },
       healthCheckPath: cf.healthCheckPath,
       notificationEmail: config.alerts.emails[0],
+      // Health checks present the zone's client certificate like real requests.
+      probeZone: cf.zoneName,
     });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.loadBalancer.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });

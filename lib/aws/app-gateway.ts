@@ -55,13 +55,27 @@ export interface AppGatewayProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Host names the HTTPS listener serves (host binding, control ORIGIN-LOCK): requests whose Host
+   * is one of these go to the app; any other Host gets a fixed 403 from the load balancer, so a
+   * request routed here under a name this deployment does not own (another zone pointing at the
+   * origin, a scanner using the address) never reaches the app. Lowercase DNS names, no
+   * wildcards, at most 5 (a host-header condition's limit).
+   * @default - every Host goes to the app
+   */
+  readonly hostnames?: readonly string[];
 }
+
+/** The fixed answer to a request for a host the listener does not serve. */
+export const UNSERVED_HOST_STATUS = '403';
 
 /**
  * The only public entry point of the app (controls EDGE-TLS and NET-TIERS; claims A7, A12, B3,
  * B8): an internet-facing ALB with an HTTPS listener on a TLS 1.2+/1.3 policy, an HTTP listener
  * that only redirects, invalid headers dropped and HTTP desync mitigated, access logs, and
- * deletion protection. Targets are reached over HTTPS too (control ENC-TRANSIT).
+ * deletion protection. Targets are reached over HTTPS too (control ENC-TRANSIT). Locked to an
+ * edge (control ORIGIN-LOCK): `allowedSources`, `hostnames` (a fixed 403 for any other Host) and
+ * {@link AppGateway.verifyClientCertificates} (mutual TLS against the edge zone's CA).
  */
 export class AppGateway extends Construct {
   /** The load balancer. */
@@ -119,14 +133,36 @@ export class AppGateway extends Construct {
         interval: Duration.seconds(15),
       },
     });
+    const hostnames = props.hostnames ? [...props.hostnames] : undefined;
+    if (hostnames) {
+      if (hostnames.length === 0 || hostnames.length > 5) {
+        throw new Error(`AppGateway.hostnames: received ${hostnames.length} names; expected 1 to 5 (a host-header condition's limit), or leave it unset to serve every Host`);
+      }
+      hostnames.forEach((name, i) => {
+        if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(name)) {
+          throw new Error(`AppGateway.hostnames[${i}]: received "${name}"; expected a lowercase DNS name such as app.example.com (no wildcard, port or scheme)`);
+        }
+      });
+    }
     this.httpsListener = this.loadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       sslPolicy,
       certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
       open: false,
-      defaultTargetGroups: [this.targetGroup],
+      // Host binding (ORIGIN-LOCK): only the served names reach the app, anything else a fixed 403.
+      ...(hostnames
+        ? { defaultAction: elbv2.ListenerAction.fixedResponse(Number(UNSERVED_HOST_STATUS), { contentType: 'text/plain', messageBody: 'Forbidden' }) }
+        : { defaultTargetGroups: [this.targetGroup] }),
     });
+    if (hostnames) {
+      new elbv2.ApplicationListenerRule(this, 'ServedHosts', {
+        listener: this.httpsListener,
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.hostHeaders(hostnames)],
+        action: elbv2.ListenerAction.forward([this.targetGroup]),
+      });
+    }
     // The ALB adds HSTS and browser-hardening headers to every HTTPS response itself, so the claim
     // holds whatever the app behind it sends (control EDGE-TLS).
     (this.httpsListener.node.defaultChild as elbv2.CfnListener).listenerAttributes = [
@@ -143,5 +179,19 @@ export class AppGateway extends Construct {
     });
     acknowledgeDecision(http.node.defaultChild!, 'alb-http-redirect-without-certificate');
     if (!props.allowedSources) acknowledgeDecision(this.securityGroup.node.defaultChild!, 'alb-open-to-clients');
+  }
+
+  /**
+   * Requires a client certificate issued by a CA of `trustStore` on every HTTPS connection
+   * (mutual TLS in `verify` mode, expired certificates refused; control ORIGIN-LOCK): with the
+   * edge zone's origin-pull CA, only that zone's requests complete the handshake, so another
+   * Cloudflare zone (or anyone else inside Cloudflare's ranges) cannot reach the app.
+   */
+  verifyClientCertificates(trustStore: elbv2.ITrustStore): void {
+    (this.httpsListener.node.defaultChild as elbv2.CfnListener).mutualAuthentication = {
+      mode: elbv2.MutualAuthenticationMode.VERIFY,
+      trustStoreArn: trustStore.trustStoreArn,
+      ignoreClientCertificateExpiry: false,
+    };
   }
 }

@@ -17,7 +17,7 @@ export interface RateLimit {
 export interface CriticalPathLimit extends RateLimit {
   /** Short name used in the rule and metric names. */
   readonly name: string;
-  /** URI path prefix the rule counts (matched case-insensitively, after URL decoding). */
+  /** URI path prefix the rule counts (matched after URL decoding, path normalization and lower-casing). */
   readonly pathPrefix: string;
 }
 
@@ -43,6 +43,18 @@ export interface BaselineWebAclProps {
    * @default - none
    */
   readonly extraManagedRuleGroups?: readonly string[];
+  /**
+   * Header carrying the real client address, set by a proxy in front of the load balancer, such as
+   * Cloudflare's `CF-Connecting-IP` (controls WAF-RATE-GLOBAL, WAF-RATE-CRITICAL). Behind a proxy
+   * the connecting address is the proxy's, shared by all its clients: counting it blocks everyone
+   * behind one busy edge node. With this header, every rate rule counts the address in the header
+   * (`FORWARDED_IP`; a malformed value is counted in one shared bucket, `FallbackBehavior` MATCH),
+   * and a twin rule counts requests that lack the header by connecting address, so omitting the
+   * header never escapes a limit. Only safe when nothing but the proxy can reach the load balancer
+   * (origin lock: its ranges and its client certificate), since anyone else could forge the header.
+   * @default - the connecting address (`IP`): for load balancers clients reach directly
+   */
+  readonly clientIpHeader?: string;
   /** Key encrypting the WAF log group. */
   readonly logsKey: kms.IKey;
   /** Days WAF logs are kept. */
@@ -59,6 +71,16 @@ export const BASELINE_MANAGED_RULE_GROUPS = [
 ] as const;
 
 const WINDOWS = [60, 120, 300, 600];
+
+/**
+ * Transformations of a critical-path match, in order: percent-decoding first, then path
+ * normalization (`//`, `/./` and `/../` segments collapsed), then lower-casing, so `/%6Cogin`,
+ * `//login`, `/x/../login` and `/LOGIN` all count as `/login` (control WAF-RATE-CRITICAL).
+ */
+export const CRITICAL_PATH_TRANSFORMATIONS = ['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE'] as const;
+
+/** Suffix of the twin of a rate rule that counts requests lacking the client-address header. */
+export const MISSING_CLIENT_IP_SUFFIX = '-no-client-ip';
 
 /**
  * A WAFv2 web ACL (claims A2, A10, A14, B5): per-IP rate limits on critical endpoints first,
@@ -100,46 +122,64 @@ export class BaselineWebAcl extends Construct {
       metricName: `${props.name}-${name}`,
     });
     const tooManyRequests = { block: { customResponse: { responseCode: 429 } } };
-    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
-    for (const path of critical) {
-      rules.push({
-        name: `rate-${path.name}`,
-        priority: rules.length,
-        action: tooManyRequests,
-        statement: {
-          rateBasedStatement: {
-            aggregateKeyType: 'IP',
-            limit: path.limit,
-            evaluationWindowSec: path.windowSeconds,
-            scopeDownStatement: {
-              byteMatchStatement: {
-                fieldToMatch: { uriPath: {} },
-                positionalConstraint: 'STARTS_WITH',
-                searchString: path.pathPrefix.toLowerCase(),
-                textTransformations: [
-                  { priority: 0, type: 'URL_DECODE' },
-                  { priority: 1, type: 'LOWERCASE' },
-                ],
+    const header = props.clientIpHeader;
+    if (header !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(header)) {
+      throw new Error(`BaselineWebAcl.clientIpHeader: received "${header}"; expected an HTTP header name such as CF-Connecting-IP`);
+    }
+    if (header !== undefined && aclScope === 'CLOUDFRONT') {
+      throw new Error('BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client\'s own address; a header there would be set by the client, who could forge a fresh address per request');
+    }
+    // Behind a proxy (header set): requests that carry the header, counted by the address in it...
+    const counted = (limit: RateLimit, scope?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RateBasedStatementProperty => ({
+      ...(header !== undefined
+        ? { aggregateKeyType: 'FORWARDED_IP', forwardedIpConfig: { headerName: header, fallbackBehavior: 'MATCH' } }
+        : { aggregateKeyType: 'IP' }),
+      limit: limit.limit,
+      evaluationWindowSec: limit.windowSeconds,
+      ...(scope ? { scopeDownStatement: scope } : {}),
+    });
+    // ...and requests without it (WAF skips a FORWARDED_IP rule when the header is absent), counted
+    // by connecting address against the same limit, so leaving the header out escapes nothing.
+    const withoutHeader: wafv2.CfnWebACL.StatementProperty | undefined = header
+      ? {
+          notStatement: {
+            statement: {
+              sizeConstraintStatement: {
+                fieldToMatch: { singleHeader: { Name: header.toLowerCase() } },
+                comparisonOperator: 'GT',
+                size: 0,
+                textTransformations: [{ priority: 0, type: 'NONE' }],
               },
             },
           },
+        }
+      : undefined;
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
+    const addRate = (name: string, limit: RateLimit, path?: wafv2.CfnWebACL.StatementProperty) => {
+      rules.push({ name, priority: rules.length, action: tooManyRequests, statement: { rateBasedStatement: counted(limit, path) }, visibilityConfig: metric(name) });
+      if (withoutHeader) {
+        const twin = `${name}${MISSING_CLIENT_IP_SUFFIX}`;
+        const scope = path ? { andStatement: { statements: [withoutHeader, path] } } : withoutHeader;
+        rules.push({
+          name: twin,
+          priority: rules.length,
+          action: tooManyRequests,
+          statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit: limit.limit, evaluationWindowSec: limit.windowSeconds, scopeDownStatement: scope } },
+          visibilityConfig: metric(twin),
+        });
+      }
+    };
+    for (const path of critical) {
+      addRate(`rate-${path.name}`, path, {
+        byteMatchStatement: {
+          fieldToMatch: { uriPath: {} },
+          positionalConstraint: 'STARTS_WITH',
+          searchString: path.pathPrefix.toLowerCase(),
+          textTransformations: CRITICAL_PATH_TRANSFORMATIONS.map((type, priority) => ({ priority, type })),
         },
-        visibilityConfig: metric(`rate-${path.name}`),
       });
     }
-    rules.push({
-      name: 'rate-all',
-      priority: rules.length,
-      action: tooManyRequests,
-      statement: {
-        rateBasedStatement: {
-          aggregateKeyType: 'IP',
-          limit: props.globalRateLimit.limit,
-          evaluationWindowSec: props.globalRateLimit.windowSeconds,
-        },
-      },
-      visibilityConfig: metric('rate-all'),
-    });
+    addRate('rate-all', props.globalRateLimit);
     for (const group of [...BASELINE_MANAGED_RULE_GROUPS, ...(props.extraManagedRuleGroups ?? [])]) {
       rules.push({
         name: group,

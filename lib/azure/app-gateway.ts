@@ -2,6 +2,7 @@ import { ApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gate
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkOriginPullCa } from '../config/origin-pull';
 
 /** Properties of {@link AppGateway}. */
 export interface AppGatewayProps {
@@ -30,11 +31,21 @@ export interface AppGatewayProps {
   readonly identityId: string;
   /**
    * Host names the listeners answer (multi-site listeners, wildcards such as `*.example.com`
-   * allowed, at most 5). When set, HTTPS requires SNI, so a client that does not name one of
-   * these hosts gets no certificate.
+   * allowed, at most 5). When set, HTTPS requires SNI, and a catch-all HTTPS listener takes every
+   * other name and only redirects to the first name here, so no other Host reaches the app (host
+   * binding, control ORIGIN-LOCK; the WAF policy's `allowedHosts` answers them with a 403 first).
    * @default - basic listeners answering any host name
    */
   readonly hostNames?: readonly string[];
+  /**
+   * CA certificates (PEM) whose client certificates the HTTPS listeners require (mutual TLS,
+   * control ORIGIN-LOCK): an SSL profile with these as trusted client certificates, client
+   * certificate verification on (issuer DN checked too), attached to every HTTPS listener. With the
+   * edge zone's origin-pull CA, only that zone's requests complete the handshake. Never
+   * Cloudflare's shared origin-pull CA, which every Cloudflare zone's requests present.
+   * @default - no client certificate required
+   */
+  readonly clientCertificateAuthorities?: readonly string[];
   /**
    * Autoscaling floor, in instances (2-100). At least 2 so an instance or zone can fail
    * (control HA-MULTIZONE).
@@ -116,7 +127,16 @@ const N = {
   headers: 'security-headers',
   httpsRule: 'https-to-app',
   httpRule: 'http-redirect',
+  sslProfile: 'origin-pull',
+  otherHostsListener: 'https-other-hosts',
+  otherHostsRedirect: 'other-hosts-to-served-host',
+  otherHostsRule: 'other-hosts-refused',
 } as const;
+
+/** Name of the trusted client certificate holding one origin-pull CA (its fingerprint's start). */
+function clientCaName(fingerprint256: string): string {
+  return `origin-pull-ca-${fingerprint256.replace(/:/g, '').slice(0, 16).toLowerCase()}`;
+}
 
 /**
  * The public entry point of a region (controls EDGE-TLS, HA-MULTIZONE; with the WAF policy
@@ -186,6 +206,21 @@ export class AppGateway extends Construct {
         }
       });
     }
+    const clientCas = (props.clientCertificateAuthorities ?? []).map((text, i) => {
+      const checked = checkOriginPullCa(text);
+      if ('error' in checked) throw new Error(`${where}: clientCertificateAuthorities[${i}] ${checked.error}`);
+      return { name: clientCaName(checked.cert.fingerprint256), pem: checked.pem };
+    });
+    if (props.clientCertificateAuthorities && (clientCas.length === 0 || clientCas.length > 2)) {
+      throw new Error(`${where}: clientCertificateAuthorities has ${clientCas.length} entries; expected the zone's CA and, while rotating, the next one (1 or 2)`);
+    }
+    if (new Set(clientCas.map((c) => c.name)).size !== clientCas.length) {
+      throw new Error(`${where}: clientCertificateAuthorities lists the same CA twice; list each once`);
+    }
+    const servedHost = hostNames?.find((h) => !h.startsWith('*.'));
+    if (hostNames && known(servedHost) === false && hostNames.every((h) => known(h))) {
+      throw new Error(`${where}: hostNames are all wildcards; expected at least one exact name, which other hosts are redirected to`);
+    }
     if (known(props.backendHostName) && !isHostName(props.backendHostName, false)) {
       throw new Error(`${where}: backendHostName "${props.backendHostName}" is invalid; expected a DNS name such as app.internal.example.com`);
     }
@@ -212,6 +247,9 @@ export class AppGateway extends Construct {
     });
 
     const listenerHosts = hostNames ? { hostNames, requireSni: true } : { requireSni: false };
+    // Mutual TLS (ORIGIN-LOCK): every HTTPS listener, the catch-all included, requires a client
+    // certificate issued by one of the CAs.
+    const mtls = clientCas.length > 0 ? { sslProfileName: N.sslProfile } : {};
     this.resource = new ApplicationGateway(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
@@ -240,7 +278,12 @@ export class AppGateway extends Construct {
           protocol: 'Https',
           sslCertificateName: N.certificate,
           ...listenerHosts,
+          ...mtls,
         },
+        // Host binding (ORIGIN-LOCK): every other name lands here and never reaches the app.
+        ...(hostNames
+          ? [{ name: N.otherHostsListener, frontendIpConfigurationName: N.frontendIp, frontendPortName: N.httpsPort, protocol: 'Https', sslCertificateName: N.certificate, requireSni: false, ...mtls }]
+          : []),
         {
           name: N.httpListener,
           frontendIpConfigurationName: N.frontendIp,
@@ -258,7 +301,25 @@ export class AppGateway extends Construct {
           includePath: true,
           includeQueryString: true,
         },
+        ...(hostNames && servedHost !== undefined
+          ? [{ name: N.otherHostsRedirect, redirectType: 'Found', targetUrl: `https://${servedHost}/`, includePath: false, includeQueryString: false }]
+          : []),
       ],
+      ...(clientCas.length > 0
+        ? {
+            // Azure takes the CA as base64 of the PEM file's bytes (filebase64 of a .cer/.pem).
+            trustedClientCertificate: clientCas.map((ca) => ({ name: ca.name, data: Buffer.from(ca.pem, 'utf8').toString('base64') })),
+            sslProfile: [
+              {
+                name: N.sslProfile,
+                trustedClientCertificateNames: clientCas.map((ca) => ca.name),
+                verifyClientCertIssuerDn: true,
+                // The listener's TLS floor stays the gateway's (control EDGE-TLS).
+                sslPolicy: { policyType: 'Predefined', policyName: APP_GATEWAY_SSL_POLICY },
+              },
+            ],
+          }
+        : {}),
       backendAddressPool: [{ name: N.pool }],
       backendHttpSettings: [
         {
@@ -322,6 +383,10 @@ export class AppGateway extends Construct {
           httpListenerName: N.httpListener,
           redirectConfigurationName: N.redirect,
         },
+        // Evaluated after the host-bound rule: only requests for other names reach it.
+        ...(hostNames
+          ? [{ name: N.otherHostsRule, priority: 30, ruleType: 'Basic', httpListenerName: N.otherHostsListener, redirectConfigurationName: N.otherHostsRedirect }]
+          : []),
       ],
       tags: props.tags,
     });

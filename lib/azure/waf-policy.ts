@@ -4,6 +4,7 @@ import {
 } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { AZURE_PER_EDGE_RATE_LIMIT_KEY, AZURE_RATE_LIMIT_KEY_TAG } from '../config/origin-pull';
 
 /** A per-client-IP request limit, in the config's (AWS WAFv2) terms. */
 export interface AzureRateLimit {
@@ -50,11 +51,48 @@ export interface BaselineWafPolicyProps {
    */
   readonly fileUploadLimitMb?: number;
   /**
+   * Host names the gateway serves (host binding, control ORIGIN-LOCK): a custom rule blocks, with
+   * the WAF's 403, every request whose Host header is none of them, whichever listener took it.
+   * @default - every Host is admitted
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * The gateway sits behind Cloudflare and can only count the connecting address, which is a
+   * Cloudflare edge node shared by many clients (Application Gateway's other key, the
+   * X-Forwarded-For address, is written by the client: Cloudflare appends to what it received).
+   * With a factor, every rate limit is that many times the per-client limit, counted per edge
+   * address: a safety net against a flood through one edge node, while per-client limits are
+   * enforced at the edge. The policy is tagged `baseline-rate-limit-key: cloudflare-edge` so the
+   * WAF-RATE checks know what its counters mean. Without it, the gateway is reached directly and
+   * counts clients at the configured limits (a per-client limit behind a proxy would block every
+   * client of a busy edge node at once).
+   * @default - per-client limits, for a gateway clients reach directly
+   */
+  readonly perEdgeFactor?: number;
+  /**
    * Tags applied to the policy.
    * @default - none
    */
   readonly tags?: Record<string, string>;
 }
+
+/** Tag telling the WAF-RATE checks what the policy's rate counters key on. */
+export const RATE_LIMIT_KEY_TAG = AZURE_RATE_LIMIT_KEY_TAG;
+/** {@link RATE_LIMIT_KEY_TAG} of a policy behind Cloudflare: counters per edge address. */
+export const PER_EDGE_RATE_LIMIT_KEY = AZURE_PER_EDGE_RATE_LIMIT_KEY;
+
+/** Name of the custom rule that refuses requests for hosts the gateway does not serve. */
+export const HOST_NOT_SERVED_RULE = 'HostNotServed';
+/** Name of the custom rule that refuses paths that are not normalized. */
+export const PATH_NOT_NORMALIZED_RULE = 'PathNotNormalized';
+/**
+ * A request path that is not in normal form, after URL decoding: an empty (`//`), `.` or `..`
+ * segment or a backslash before the query string. Application Gateway's custom rules have no path
+ * normalization, so `//login` or `/x/../login` would not begin with `/login` yet reach the app's
+ * login: such paths are refused outright (Cloudflare forwards normalized paths, so real clients
+ * never send them through the edge).
+ */
+export const NON_NORMALIZED_PATH_REGEX = '^[^?]*(//|\\\\|/\\.\\.?(/|\\?|$))';
 
 /** The windows the config accepts (those of AWS WAFv2), in seconds. */
 export const AZURE_WAF_WINDOWS = [60, 120, 300, 600] as const;
@@ -135,6 +173,19 @@ export class BaselineWafPolicy extends Construct {
     if (props.criticalPaths.length + 1 > AZURE_WAF_MAX_CUSTOM_RULES) {
       throw new Error(`${where}: criticalPaths has ${props.criticalPaths.length} entries; a WAF policy holds at most ${AZURE_WAF_MAX_CUSTOM_RULES} custom rules, one of them the global limit; merge prefixes`);
     }
+    const factor = props.perEdgeFactor ?? 1;
+    if (props.perEdgeFactor !== undefined && (!Number.isInteger(factor) || factor < 2 || factor > 1000)) {
+      throw new Error(`${where}: perEdgeFactor ${props.perEdgeFactor} is out of range; expected a whole number from 2 to 1000 (per-edge limits as a multiple of the per-client ones)`);
+    }
+    const hosts = props.allowedHosts ? [...props.allowedHosts] : undefined;
+    if (hosts) {
+      if (hosts.length === 0 || hosts.length > 10) throw new Error(`${where}: allowedHosts has ${hosts.length} entries; expected 1 to 10 host names`);
+      hosts.forEach((h, i) => {
+        if (!Token.isUnresolved(h) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(h)) {
+          throw new Error(`${where}: allowedHosts[${i}] "${h}" is invalid; expected a lowercase DNS name such as app.example.com (no wildcard)`);
+        }
+      });
+    }
     const global = props.globalRateLimit;
     const ruleNames = new Map<string, number>();
     const prefixes = new Map<string, number>();
@@ -163,12 +214,13 @@ export class BaselineWafPolicy extends Construct {
     });
 
     const customRules: WebApplicationFirewallPolicyCustomRules[] = props.criticalPaths.map((path, i) =>
-      rateRule(criticalRuleName(path.name), i + 1, path, [
+      rateRule(criticalRuleName(path.name), i + 1, path, factor, [
         {
           matchVariables: [{ variableName: 'RequestUri' }],
           operator: 'BeginsWith',
           negationCondition: false,
-          // Decoded and lower-cased first, so /LOGIN or /%6Cogin cannot dodge the tighter limit.
+          // Decoded and lower-cased first, so /LOGIN or /%6Cogin cannot dodge the tighter limit;
+          // //login or /x/../login is refused by the PathNotNormalized rule.
           transforms: ['UrlDecode', 'Lowercase'],
           matchValues: [path.pathPrefix.toLowerCase()],
         },
@@ -178,7 +230,7 @@ export class BaselineWafPolicy extends Construct {
     // match all traffic in a rate-limit rule (an IPv6 client is never that address, so it
     // matches too). The global rule comes after the critical ones (higher priority number).
     customRules.push(
-      rateRule('RateLimitAllTraffic', props.criticalPaths.length + 1, global, [
+      rateRule('RateLimitAllTraffic', props.criticalPaths.length + 1, global, factor, [
         {
           matchVariables: [{ variableName: 'RemoteAddr' }],
           operator: 'IPMatch',
@@ -187,6 +239,27 @@ export class BaselineWafPolicy extends Construct {
         },
       ]),
     );
+    // Path normalization (WAF-RATE-CRITICAL): a path the critical rules could not recognise is
+    // refused instead of counted as another path.
+    customRules.push({
+      name: PATH_NOT_NORMALIZED_RULE,
+      priority: props.criticalPaths.length + 2,
+      enabled: true,
+      ruleType: 'MatchRule',
+      action: 'Block',
+      matchConditions: [{ matchVariables: [{ variableName: 'RequestUri' }], operator: 'Regex', negationCondition: false, transforms: ['UrlDecode'], matchValues: [NON_NORMALIZED_PATH_REGEX] }],
+    });
+    // Host binding (ORIGIN-LOCK): a request for a name this deployment does not serve gets a 403.
+    if (hosts) {
+      customRules.push({
+        name: HOST_NOT_SERVED_RULE,
+        priority: props.criticalPaths.length + 3,
+        enabled: true,
+        ruleType: 'MatchRule',
+        action: 'Block',
+        matchConditions: [{ matchVariables: [{ variableName: 'RequestHeaders', selector: 'Host' }], operator: 'Equal', negationCondition: true, transforms: ['Lowercase'], matchValues: hosts }],
+      });
+    }
 
     this.resource = new WebApplicationFirewallPolicy(this, 'Resource', {
       name: props.name,
@@ -216,7 +289,7 @@ export class BaselineWafPolicy extends Construct {
       managedRules: {
         managedRuleSet: AZURE_WAF_MANAGED_RULE_SETS.map((set) => ({ type: set.type, version: set.version })),
       },
-      tags: props.tags,
+      tags: { ...props.tags, ...(props.perEdgeFactor !== undefined ? { [RATE_LIMIT_KEY_TAG]: PER_EDGE_RATE_LIMIT_KEY } : {}) },
     });
     this.policyId = this.resource.id;
   }
@@ -235,9 +308,10 @@ function rateRule(
   name: string,
   priority: number,
   rate: AzureRateLimit,
+  factor: number,
   matchConditions: WebApplicationFirewallPolicyCustomRules['matchConditions'],
 ): WebApplicationFirewallPolicyCustomRules {
-  const terms = toAzureRateLimit(rate.limit, rate.windowSeconds);
+  const terms = toAzureRateLimit(rate.limit * factor, rate.windowSeconds);
   return {
     name,
     priority,

@@ -88,6 +88,14 @@ export interface OriginFailoverProps {
    * @default true
    */
   readonly proxied?: boolean;
+  /**
+   * Name of the zone the monitor emulates while probing (Cloudflare's "Simulate Zone"), such as
+   * `example.com`: the health checks then pass through the zone like a visitor's request and
+   * present the zone's authenticated-origin-pulls client certificate, which origins that require
+   * it (control ORIGIN-LOCK) need; without it every probe is refused and both pools look down.
+   * @default - no zone: probes present no client certificate
+   */
+  readonly probeZone?: string;
 }
 
 /**
@@ -183,6 +191,12 @@ export class OriginFailover extends Construct {
       }
     }
     const proxied = props.proxied ?? true;
+    if (known(props.probeZone) && !isDnsName(props.probeZone)) {
+      throw new Error(`${where}: probeZone "${props.probeZone}" is invalid; expected the zone's name, such as example.com`);
+    }
+    if (known(props.probeZone) && known(props.hostname) && props.hostname !== props.probeZone && !props.hostname.endsWith(`.${props.probeZone}`)) {
+      throw new Error(`${where}: probeZone "${props.probeZone}" is not the zone of hostname "${props.hostname}"; expected the zone the load balancer is in`);
+    }
 
     // Host = the public name, so the origin's host-based routing and the WAF's host rules see the
     // same name on health checks as on real requests.
@@ -202,6 +216,9 @@ export class OriginFailover extends Construct {
       interval,
       retries,
       timeout,
+      // Probes travel through the zone and present its client certificate (ORIGIN-LOCK origins
+      // refuse connections without it).
+      ...(props.probeZone !== undefined ? { probeZone: props.probeZone } : {}),
     });
 
     const pool = (poolId: string, origin: FailoverOrigin, role: string): LoadBalancerPool =>

@@ -1,4 +1,5 @@
 import { Ruleset, type RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
+import { UrlNormalizationSettings } from '@cdktf/provider-cloudflare/lib/url-normalization-settings';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCloudflareId } from './ids';
@@ -59,7 +60,19 @@ export interface EdgeRateLimitsProps {
    *   blocked recovers within minutes
    */
   readonly mitigationTimeoutSeconds?: number;
+  /**
+   * Where the zone normalizes URLs (Cloudflare's normalization: percent-decoding, `\` to `/`,
+   * merged slashes, dot segments removed) before the path rules run: `both` also forwards the
+   * normalized URL to the origins, so the origins' own path rules see the path the edge counted;
+   * `incoming` normalizes for the edge's rules only. Never off: `//login` or `/./login` would then
+   * escape the critical-path limits (control WAF-RATE-CRITICAL).
+   * @default 'both'
+   */
+  readonly urlNormalization?: 'both' | 'incoming';
 }
+
+/** Cloudflare's URL normalization, the type every path rule here relies on. */
+export const EDGE_URL_NORMALIZATION_TYPE = 'cloudflare';
 
 /**
  * The characteristics every rule counts by: the client IP, within one Cloudflare data centre.
@@ -85,9 +98,9 @@ export const EDGE_RATE_LIMIT_GLOBAL_REF = 'rate-limit-global';
  * The rule expression that counts requests to `pathPrefix` (already validated): the path is
  * lower-cased and compared with the lower-cased prefix, so `/LOGIN` or `/Login` cannot dodge the
  * tighter limit. `lower()`, `starts_with()` and the URI path field are available in rate limiting
- * rules on every plan (only the `matches` operator needs Business). Zones normalize incoming URLs
- * by default (percent-encoded letters decoded, `//` and dot segments removed) before rules run,
- * which is why a prefix with such segments is refused: it would never match.
+ * rules on every plan (only the `matches` operator needs Business). The zone normalizes URLs
+ * (percent-encoded letters decoded, `//` and dot segments removed; {@link EdgeRateLimits} sets it)
+ * before rules run, which is why a prefix with such segments is refused: it would never match.
  */
 export function criticalPathExpression(pathPrefix: string): string {
   return `starts_with(lower(http.request.uri.path), "${pathPrefix.toLowerCase()}")`;
@@ -110,6 +123,8 @@ export class EdgeRateLimits extends Construct {
   public readonly resource: Ruleset;
   /** The mitigation timeout every rule uses, in seconds (the default resolved). */
   public readonly mitigationTimeoutSeconds: number;
+  /** The zone's URL normalization setting, which the path rules rely on. */
+  public readonly urlNormalization: UrlNormalizationSettings;
 
   constructor(scope: Construct, id: string, props: EdgeRateLimitsProps) {
     super(scope, id);
@@ -204,6 +219,17 @@ export class EdgeRateLimits extends Construct {
       name: EDGE_RATE_LIMITS_RULESET_NAME,
       description: EDGE_RATE_LIMITS_RULESET_DESCRIPTION,
       rules,
+    });
+    const normalizationScope = props.urlNormalization ?? 'both';
+    if (!['both', 'incoming'].includes(normalizationScope)) {
+      throw new Error(`${where}: urlNormalization "${normalizationScope}" is invalid; expected "both" or "incoming" (never off: //login would escape the critical-path limits)`);
+    }
+    // Stated explicitly rather than left to the zone default, so a change shows in the synth and
+    // the WAF-RATE-CRITICAL check can see it.
+    this.urlNormalization = new UrlNormalizationSettings(this, 'UrlNormalization', {
+      zoneId: props.zoneId,
+      type: EDGE_URL_NORMALIZATION_TYPE,
+      scope: normalizationScope,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { holdsPrivateKey } from './origin-pull';
 import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
 import type { AllowlistLimits } from './cidr';
 
@@ -49,6 +50,8 @@ function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {
 
 function show(value: unknown): string {
   if (value === undefined) return '(missing)';
+  // Never echo a private key into an error message (and so into CI logs), not even its start.
+  if (typeof value === 'string' && holdsPrivateKey(value)) return '"(a private key, not shown)"';
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
@@ -94,11 +97,14 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
 /** configSchema by its inputs: building one and zod compiling it on first use cost ~10 ms a parse. */
 const schemas = new Map<string, ReturnType<typeof configSchema>>();
 
-/** The config schema for these guardrails (schemas are immutable, so one per set of limits is shared). */
-function schemaFor(limits: AllowlistLimits, minRsaBits: number): ReturnType<typeof configSchema> {
-  const key = JSON.stringify([limits.ipv4, limits.ipv6, minRsaBits]);
+/**
+ * The config schema for these guardrails and base directory (schemas are immutable, so one per set
+ * of limits is shared; the PEM files they read are read on every parse).
+ */
+function schemaFor(limits: AllowlistLimits, minRsaBits: number, baseDir: string): ReturnType<typeof configSchema> {
+  const key = JSON.stringify([limits.ipv4, limits.ipv6, minRsaBits, baseDir]);
   let schema = schemas.get(key);
-  if (!schema) schemas.set(key, (schema = configSchema(limits, minRsaBits)));
+  if (!schema) schemas.set(key, (schema = configSchema(limits, minRsaBits, baseDir)));
   return schema;
 }
 
@@ -112,7 +118,9 @@ export function parseConfig(input: unknown, file = '(inline config)'): BaselineC
   const limits = guardrails.success
     ? guardrails.data.guardrails
     : { maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 };
-  const result = schemaFor(limits.maxAllowlistPrefix, limits.minRsaBits).safeParse(input);
+  // PEM files named in the config (origin-pull certificates) are read relative to the config file.
+  const baseDir = file === '(inline config)' ? process.cwd() : path.dirname(path.resolve(file));
+  const result = schemaFor(limits.maxAllowlistPrefix, limits.minRsaBits, baseDir).safeParse(input);
   if (!result.success) throw new ConfigError(file, toProblems(result.error.issues, input));
   return result.data;
 }

@@ -1,7 +1,11 @@
 import { RESERVED_TAG_PREFIX } from '../controls/markers';
+import type { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { z } from 'zod';
 import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type AllowlistLimits } from './cidr';
 import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
+import { checkOriginPullCa, checkOriginPullClientCertificate, checkRevocationList, holdsPrivateKey } from './origin-pull';
 import { checkSshPublicKey } from './ssh-keys';
 import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
 
@@ -381,7 +385,79 @@ const originAddress = z.string().superRefine((text, ctx) => {
   if ('error' in p || text.includes('/')) ctx.addIssue({ code: 'custom', message: 'must be the DNS name or IP address of the region\'s gateway, without scheme, port or path (such as origin-eu.example.com)' });
 });
 
-const cloudflareSchema = z
+/** Largest factor by which the Azure origin's per-edge rate limits exceed the per-client limits. */
+export const MAX_AZURE_PER_EDGE_RATE_FACTOR = 1000;
+
+const PRIVATE_KEY_ADVICE = 'a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key (README: origin-pull certificate)';
+
+/**
+ * PEM text, or the path of a PEM file relative to the config file's directory (read at load, so
+ * a CA bundle can live next to the config). The text is validated by the caller.
+ */
+function pemText(baseDir: string, what: string) {
+  return z.string().min(1, `must be ${what} as PEM text or the path of a PEM file`).transform((value, ctx) => {
+    if (value.trimStart().startsWith('-----BEGIN')) return value;
+    try {
+      return readFileSync(path.resolve(baseDir, value), 'utf8');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `is neither PEM text (-----BEGIN ...) nor a readable file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message} at ${path.resolve(baseDir, value)}); give ${what} as PEM text or a path relative to the config file` });
+      return z.NEVER;
+    }
+  });
+}
+
+function originPullSchema(baseDir: string) {
+  return z
+    .strictObject({
+      caCertificates: z
+        .array(pemText(baseDir, 'a CA certificate'))
+        .min(1, 'must list the CA that issued the zone\'s client certificate')
+        .max(2, 'must list at most 2 CAs: the current one and, while rotating, the next one (README: rotating the origin-pull certificate)')
+        .describe('CA certificates the origins trust for client certificates (PEM text or file paths): the CA of clientCertificate and, only while rotating, the next CA. Never Cloudflare\'s shared origin-pull CA.'),
+      clientCertificate: pemText(baseDir, 'the zone\'s client certificate').describe('The certificate Cloudflare presents to the origins for this zone only (PEM text or file path), issued by one of caCertificates. Its private key is never in config: pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key.'),
+      revocationList: pemText(baseDir, 'a certificate revocation list')
+        .optional()
+        .describe('Certificate revocation list of the CA (PEM, openssl ca -gencrl), loaded into the AWS load balancers\' trust stores. Omit when nothing is revoked.'),
+    })
+    .superRefine((pull, ctx) => guarded(() => {
+      const cas: X509Certificate[] = [];
+      const fingerprints = new Map<string, number>();
+      pull.caCertificates.forEach((text, i) => {
+        if (typeof text !== 'string') return;
+        if (holdsPrivateKey(text)) {
+          ctx.addIssue({ code: 'custom', path: ['caCertificates', i], message: `holds a private key; ${PRIVATE_KEY_ADVICE}` });
+          return;
+        }
+        const checked = checkOriginPullCa(text);
+        if ('error' in checked) {
+          ctx.addIssue({ code: 'custom', path: ['caCertificates', i], message: checked.error });
+          return;
+        }
+        const fingerprint = checked.cert.fingerprint256;
+        if (fingerprints.has(fingerprint)) {
+          ctx.addIssue({ code: 'custom', path: ['caCertificates', i], message: `is the same CA as caCertificates[${fingerprints.get(fingerprint)}]; list each CA once` });
+        } else fingerprints.set(fingerprint, i);
+        cas.push(checked.cert);
+      });
+      if (typeof pull.clientCertificate === 'string') {
+        if (holdsPrivateKey(pull.clientCertificate)) {
+          ctx.addIssue({ code: 'custom', path: ['clientCertificate'], message: `holds a private key; ${PRIVATE_KEY_ADVICE}` });
+        } else {
+          // Checked against the CAs only when they are all valid; a broken CA has its own message.
+          const all = cas.length === pull.caCertificates.length;
+          const checked = checkOriginPullClientCertificate(pull.clientCertificate, all ? cas : []);
+          if ('error' in checked) ctx.addIssue({ code: 'custom', path: ['clientCertificate'], message: checked.error });
+        }
+      }
+      if (typeof pull.revocationList === 'string') {
+        const checked = holdsPrivateKey(pull.revocationList) ? { error: `holds a private key; ${PRIVATE_KEY_ADVICE}` } : checkRevocationList(pull.revocationList);
+        if ('error' in checked) ctx.addIssue({ code: 'custom', path: ['revocationList'], message: checked.error });
+      }
+    }), ALWAYS)
+    .describe('Zone-bound authenticated origin pulls (control ORIGIN-LOCK): the certificate Cloudflare presents for this zone and the CA the origins verify it against.');
+}
+
+const cloudflareSchema = (baseDir: string) => z
   .strictObject({
     accountId: z.string().regex(HEX32, 'must be a Cloudflare account id (32 lower-case hex digits)').describe('Cloudflare account holding the load balancer pools and monitor.'),
     zoneId: z.string().regex(HEX32, 'must be a Cloudflare zone id (32 lower-case hex digits)').describe('Cloudflare zone of hostname.'),
@@ -413,11 +489,24 @@ const cloudflareSchema = z
       })
       .describe('Origins of the failover load balancer (control DR-REGION).'),
     healthCheckPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a path starting with "/" (letters, digits and . _ ~ / - only)').default('/healthz').describe('Path the load balancer monitor requests over HTTPS.'),
-    originLock: z.boolean().default(true).describe('Lock the gateways of this environment to Cloudflare: the AWS load balancers and Azure gateways admit 80/443 only from Cloudflare\'s ranges (control ORIGIN-LOCK). false is an explicit opt-out.'),
+    originLock: z.boolean().default(true).describe('Lock the gateways of this environment to this zone: the AWS load balancers and Azure gateways admit 80/443 only from Cloudflare\'s ranges, require the zone\'s client certificate (originPull) and answer only its hostnames; their rate limits count the client behind Cloudflare (control ORIGIN-LOCK). false is an explicit opt-out.'),
+    originPull: originPullSchema(baseDir).optional(),
+    additionalHostnames: z
+      .array(z.string().regex(DNS_NAME, 'must be a lower-case DNS name such as api.example.com'))
+      .max(4, 'must list at most 4 names (with hostname, the 5 a load balancer host condition or a gateway listener accepts)')
+      .default([])
+      .describe('Other names of the zone that Cloudflare proxies to the same gateways (DNS records you create). The edge and the gateways answer hostname and these; every other Host gets 403.'),
+    azurePerEdgeRateFactor: z
+      .number()
+      .int()
+      .min(2, 'must be at least 2: behind Cloudflare the Azure gateway counts per edge address, shared by many clients')
+      .max(MAX_AZURE_PER_EDGE_RATE_FACTOR, `must be at most ${MAX_AZURE_PER_EDGE_RATE_FACTOR}`)
+      .default(25)
+      .describe('Azure gateways behind Cloudflare can only count the connecting Cloudflare edge address (many clients share it), so their rate limits are a per-edge safety net: each waf limit multiplied by this factor. Per-client limits are enforced at the edge.'),
   })
   .describe('Cloudflare edge in front of this environment (CDK for Terraform app, stack <env>-cloudflare).');
 
-const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
+const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir: string) =>
   z.strictObject({
     production: z.boolean().describe('Production environments must have their own account and at least 3 availability zones.'),
     residency: z.enum(JURISDICTIONS, { error: `must be one of ${JURISDICTIONS.join(', ')}` }).describe('Jurisdiction every region of this environment must lie in (control DATA-RESIDENCY).'),
@@ -435,7 +524,7 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
       .describe('Tags applied to every resource.'),
     aws: awsSchema.optional().describe('AWS hosting of this environment (CDK app). Omit when the environment runs on Azure only.'),
     azure: azureSchema.optional(),
-    cloudflare: cloudflareSchema.optional(),
+    cloudflare: cloudflareSchema(baseDir).optional(),
     recovery: z
       .strictObject({
         rpoMinutes: z
@@ -557,7 +646,7 @@ export const GuardrailsSchema = z.looseObject({ guardrails: guardrailsSchema });
  * Builds the schema of the whole file for the given guardrails (allowlist breadth, RSA size).
  * Cross-environment rules (residency, regions, account separation) are checked here too.
  */
-export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, minRsaBits = 3072) {
+export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, minRsaBits = 3072, baseDir = process.cwd()) {
   return z
     .strictObject({
       $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
@@ -567,7 +656,7 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
         .describe('Short project name prefixing stack and resource names.'),
       guardrails: guardrailsSchema,
       environments: z
-        .record(z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'environment names must be 2-12 lower-case letters and digits (e.g. staging, prod)'), environmentSchema(limits, minRsaBits))
+        .record(z.string().regex(/^[a-z][a-z0-9]{1,11}$/, 'environment names must be 2-12 lower-case letters and digits (e.g. staging, prod)'), environmentSchema(limits, minRsaBits, baseDir))
         .refine((envs) => Object.keys(envs).length > 0, 'must define at least one environment')
         .describe('One entry per environment (staging, prod...).'),
     })
@@ -575,6 +664,14 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
       const byAccountRegion = new Map<string, string>();
       const accountOwners = new Map<string, { name: string; production: boolean }[]>();
       const subscriptionOwners = new Map<string, { name: string; production: boolean }[]>();
+      // A private key pasted anywhere (tags, names...) would be committed and copied into every
+      // synth (control SECRETS). Fields that parse keys report it themselves.
+      for (const [where, text] of strings(config)) {
+        const own = (where[3] === 'originPull') || (where[2] === 'bastion' && where.includes('publicKeys'));
+        if (!own && holdsPrivateKey(text)) {
+          ctx.addIssue({ code: 'custom', path: where, message: 'holds a private key; a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and hand it to the deployment through an environment variable (the origin-pull key: TF_VAR_<environment>_origin_pull_private_key)' });
+        }
+      }
       for (const [name, env] of Object.entries(config?.environments ?? {})) {
         // Each rule runs on its own and only when its inputs are present, so a missing or
         // malformed field (already reported) neither hides the other rules of the environment
@@ -713,6 +810,24 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
           if (DNS_NAME.test(String(cf.hostname)) && DNS_NAME.test(String(cf.zoneName)) && cf.hostname !== cf.zoneName && !cf.hostname.endsWith(`.${cf.zoneName}`)) {
             ctx.addIssue({ code: 'custom', path: at('cloudflare', 'hostname'), input: cf.hostname, message: `is not in the zone ${cf.zoneName}; use ${cf.zoneName} or a name ending in .${cf.zoneName}` });
           }
+          // ORIGIN-LOCK: a locked origin verifies the zone's own client certificate, so the CA
+          // must be known; without it only the shared certificate every zone presents would be left.
+          if (cf.originLock !== false && cf.originPull === undefined) {
+            ctx.addIssue({ code: 'custom', path: at('cloudflare', 'originPull'), input: undefined, message: 'is required while originLock is true: give caCertificates (the CA the origins trust) and clientCertificate (the zone\'s certificate it issued), see README "origin-pull certificate"; or set originLock to false to opt out of origin lock' });
+          }
+          if (Array.isArray(cf.additionalHostnames) && DNS_NAME.test(String(cf.zoneName))) {
+            const seen = new Map<string, number>();
+            cf.additionalHostnames.forEach((name, i) => {
+              if (!DNS_NAME.test(String(name))) return;
+              if (name !== cf.zoneName && !name.endsWith(`.${cf.zoneName}`)) {
+                ctx.addIssue({ code: 'custom', path: at('cloudflare', 'additionalHostnames', i), input: name, message: `is not in the zone ${cf.zoneName}; use ${cf.zoneName} or a name ending in .${cf.zoneName}` });
+              }
+              if (name === cf.hostname || seen.has(name)) {
+                ctx.addIssue({ code: 'custom', path: at('cloudflare', 'additionalHostnames', i), input: name, message: `duplicates ${name === cf.hostname ? 'hostname' : `additionalHostnames[${seen.get(name)}]`}; list each name once` });
+              }
+              seen.set(name, i);
+            });
+          }
           const cloud = cf.origins?.cloud;
           // Only when the section is absent but the environment hosts somewhere: a null or
           // missing-everything environment already has its own message.
@@ -759,6 +874,14 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
         });
       }
     }, ALWAYS);
+}
+
+/** Every string of a parsed value with its path. */
+function strings(value: unknown, at: (string | number)[] = []): [(string | number)[], string][] {
+  if (typeof value === 'string') return [[at, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, [...at, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, [...at, k]));
+  return [];
 }
 
 /** The validated config of the whole file, defaults applied. */

@@ -55,7 +55,7 @@ export const CONTROLS: readonly Control[] = [
       azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts'],
       cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/cloudflare/waf-rulesets.test.ts', 'test/controls/cloudflare/waf.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
-    note: 'Browser integrity checks are a Cloudflare feature (the Cloudflare check requires browser_check on); the AWS check covers IP reputation and anonymizers. Cloudflare has retired the threat score that security_level medium/high compared against, so the reputation claim there rests on the blocking rules for unexpected hosts, Managed IP Lists and Tor.',
+    note: 'Browser integrity checks are a Cloudflare feature (the Cloudflare check requires browser_check on); the AWS check covers IP reputation and anonymizers. Cloudflare has retired the threat score that security_level medium/high compared against, so the reputation claim there rests on the blocking rules for unexpected hosts, Managed IP Lists and Tor. Behind the locked Cloudflare zone, the origins\' IP-based rules (AWS IP-reputation and anonymous-IP groups, the IP part of Azure Bot Manager) see the connecting edge node, never the client: for real clients the claim is carried by the edge (Managed IP Lists, Tor and bot rules, security level), and the origin groups stay as a net for anything that reaches the origin otherwise.',
   },
   {
     id: 'WAF-RATE-GLOBAL',
@@ -63,10 +63,11 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A10', 'A14'],
     checks: { aws: checkWafRateGlobal, azure: azure.checkWafRateGlobal, cloudflare: cloudflare.checkWafRateGlobal },
     tests: {
-      aws: ['test/aws/baseline-web-acl.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
-      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts'],
+      aws: ['test/aws/baseline-web-acl.test.ts', 'test/controls/waf.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-controls.test.ts'],
+      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
       cloudflare: ['test/cloudflare/rate-limits.test.ts', 'test/cloudflare/plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
+    note: 'Attacks stopped: a client flooding the app, and, behind Cloudflare, the outage where the origin counts the edge node\'s address, shared by thousands of clients, so one busy node trips the limit for all of them. AWS: behind the locked zone (originLocked) every rate rule counts FORWARDED_IP from CF-Connecting-IP (trustworthy only because ORIGIN-LOCK admits nothing but this zone; FallbackBehavior MATCH counts a malformed value), with a twin counting requests that lack the header by connecting address, since WAF skips a FORWARDED_IP rule for them; a directly reached load balancer must count IP, as a header there is the client\'s to forge. Azure: Application Gateway can key on ClientAddr (the connecting address) or the X-Forwarded-For address (ClientAddrXFFHeader, azurerm 4.55), whose first entry the client writes (Cloudflare appends to the header it receives); neither is the real client behind Cloudflare, so the Azure limits are a per-edge safety net (waf limits x cloudflare.azurePerEdgeRateFactor, policy tagged baseline-rate-limit-key=cloudflare-edge), XFF keys fail, and the per-client limit is carried by the edge. The Azure check reads the tag, not the factor: thresholds lowered back to per-client values under the tag are not caught. Cloudflare: counted per client IP (ip.src) at the edge.',
   },
   {
     id: 'WAF-RATE-CRITICAL',
@@ -74,10 +75,11 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A14'],
     checks: { aws: checkWafRateCritical, azure: azure.checkWafRateCritical, cloudflare: cloudflare.checkWafRateCritical },
     tests: {
-      aws: ['test/aws/baseline-web-acl.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts'],
-      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts'],
+      aws: ['test/aws/baseline-web-acl.test.ts', 'test/controls/waf.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts', 'test/stacks/aws-controls.test.ts'],
+      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
       cloudflare: ['test/cloudflare/rate-limits.test.ts', 'test/cloudflare/plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
+    note: 'Attack stopped: password guessing on login and reset, including spellings that dodge a prefix match (/Login, /%6Cogin, //login, /./login, /x/../login). AWS: the path match runs URL_DECODE, then NORMALIZE_PATH, then LOWERCASE. Azure: Application Gateway has no path normalization, so the critical rules match after UrlDecode and Lowercase and a PathNotNormalized rule refuses any path with //, /./, /../ or a backslash (the check proves the rule\'s regex against those spellings). Cloudflare: the zone states its URL normalization (type cloudflare, scope both, so origins receive the normalized path too) and the rules compare lower(http.request.uri.path). Clients are counted as in WAF-RATE-GLOBAL (per edge address on Azure behind Cloudflare, a safety net).',
   },
   {
     id: 'ORIGIN-LOCK',
@@ -85,11 +87,11 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A2', 'A10', 'A12'],
     checks: { aws: checkOriginLock, azure: azure.checkOriginLock, cloudflare: cloudflare.checkOriginLock },
     tests: {
-      aws: ['test/aws/app-gateway.test.ts', 'test/controls/origin-lock.test.ts', 'test/stacks/aws-controls.test.ts', 'test/config/cloudflare-ranges.test.ts'],
-      azure: ['test/azure/baseline-vnet.test.ts', 'test/controls/azure/origin-lock.test.ts', 'test/stacks/azure-controls.test.ts', 'test/stacks/cloudflare-stacks.test.ts'],
-      cloudflare: ['test/cloudflare/authenticated-origin-pulls.test.ts', 'test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/origin-lock.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+      aws: ['test/aws/app-gateway.test.ts', 'test/aws/origin-trust-store.test.ts', 'test/controls/origin-lock.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/config/cloudflare-ranges.test.ts', 'test/config/schema.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/app-gateway.test.ts', 'test/azure/waf-policy.test.ts', 'test/controls/azure/origin-lock.test.ts', 'test/stacks/azure-controls.test.ts', 'test/stacks/cloudflare-stacks.test.ts'],
+      cloudflare: ['test/cloudflare/authenticated-origin-pulls.test.ts', 'test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/origin-lock.test.ts', 'test/stacks/cloudflare-controls.test.ts', 'test/config/schema.test.ts'],
     },
-    note: 'Cloudflare: authenticated origin pulls enabled per zone and every load balancer proxied. AWS and Azure: with the originLocked option (the environment is fronted by Cloudflare with origin lock), the internet-facing load balancers\' security groups and the gateway subnet\'s NSG admit traffic only from Cloudflare\'s published ranges (lib/config/cloudflare-ranges.ts); without it, not applicable. Not checkable in a template: that the origins require Cloudflare\'s client certificate (a TLS setting of the application or gateway), and that Cloudflare\'s shared origin-pull certificate does not tell this zone from other Cloudflare customers\' zones.',
+    note: 'Attacks stopped: an attacker pointing a Cloudflare zone of their own at the origins (it passes an IP allowlist of Cloudflare\'s ranges and presents Cloudflare\'s shared origin-pull certificate) to skip this zone\'s WAF, rate limits and host rules; direct connections from anywhere else; and requests under a Host this deployment does not serve. Cloudflare: authenticated origin pulls enabled per zone with the zone\'s own uploaded certificate (cloudflare_authenticated_origin_pulls_certificate; without one the zone presents the shared certificate and the check fails), issued by a configured CA, and every load balancer proxied. AWS and Azure, with the originLocked option (the environment is fronted by Cloudflare with origin lock; otherwise not applicable): the load balancers\' security groups and the gateway subnet\'s NSG admit only Cloudflare\'s published ranges (lib/config/cloudflare-ranges.ts); every HTTPS listener verifies the client certificate (AWS: mutual TLS verify against a TrustStore whose bundle the stack writes into its own bucket; Azure: an SSL profile with trusted client certificates) against CAs that are never Cloudflare\'s shared origin-pull CA and, with originPullCaCertificates (from config), exactly the configured ones; and hosts are bound (AWS: a fixed 403 by default, forwarding only named hosts; Azure: host-named listeners, a catch-all that only redirects, and a WAF rule answering other hosts with 403). Not seen in a template: whether Cloudflare\'s uploaded certificate is active (it deploys asynchronously) and the private key, which is supplied at deploy time.',
   },
   {
     id: 'NET-TIERS',
@@ -204,8 +206,9 @@ export const CONTROLS: readonly Control[] = [
     tests: {
       aws: ['test/aws/database.test.ts', 'test/config/ssh-keys.test.ts'],
       azure: ['test/azure/postgres-server.test.ts', 'test/azure/bastion-vm.test.ts', 'test/controls/azure/data.test.ts'],
-      cloudflare: ['test/controls/cloudflare/secrets.test.ts', 'test/stacks/cloudflare-stacks.test.ts'],
+      cloudflare: ['test/controls/cloudflare/secrets.test.ts', 'test/cloudflare/authenticated-origin-pulls.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
+    note: 'Cloudflare: the API token comes from CLOUDFLARE_API_TOKEN; the origin-pull private key is a sensitive Terraform variable without default (TF_VAR_<env>_origin_pull_private_key), never literal text in the stack. Config: a private key pasted anywhere in the config file is refused and never echoed in the error. The key still lands in Terraform state (provider 5.x has no write-only argument for it): the state backend must be access-controlled and encrypted.',
   },
   {
     id: 'LOG-CENTRAL',

@@ -124,6 +124,20 @@ export interface CheckOptions {
    * @default false
    */
   readonly originLocked?: boolean;
+  /**
+   * The CA certificates (PEM) the environment's origins must trust for client certificates, and
+   * nothing else (config `cloudflare.originPull.caCertificates`, control ORIGIN-LOCK): the AWS
+   * trust stores and Azure SSL profiles must hold exactly these, and the zone's uploaded client
+   * certificate must be issued by one of them.
+   * @default - not compared: any CA but Cloudflare's shared origin-pull CA is accepted
+   */
+  readonly originPullCaCertificates?: readonly string[];
+  /**
+   * The hostnames the origins may answer (config `cloudflare.hostname` and `additionalHostnames`,
+   * control ORIGIN-LOCK): every host-bound listener's names must be among them.
+   * @default - not compared: any literal names without wildcard are accepted
+   */
+  readonly originHostnames?: readonly string[];
 }
 
 /** The synthesized CloudFormation templates of one environment, for checks spanning regions. */

@@ -88,6 +88,9 @@ export function checkOptionsFor(stack: Pick<SynthesizedStack, 'cloud' | 'role'>,
         minDatabaseBackupDays: env.backup.databaseRetentionDays,
         minFileRetentionDays: env.backup.fileRetentionDays,
         originLocked: env.cloudflare?.originLock === true,
+        // ORIGIN-LOCK compares the origins' trust and host binding with the zone's own CA and names.
+        ...(env.cloudflare?.originPull ? { originPullCaCertificates: env.cloudflare.originPull.caCertificates } : {}),
+        ...(env.cloudflare ? { originHostnames: [env.cloudflare.hostname, ...env.cloudflare.additionalHostnames] } : {}),
       }
     : {};
   if (stack.cloud === 'aws') {

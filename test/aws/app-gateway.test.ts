@@ -177,3 +177,56 @@ describe('AppGateway', () => {
     });
   });
 });
+
+describe('AppGateway locked to a Cloudflare zone (ORIGIN-LOCK)', () => {
+  const scratch = testStack('Bound');
+  const bound = new AppGateway(scratch, 'Gateway', {
+    vpc: testVpc(scratch),
+    subnets: { subnetGroupName: 'Public' },
+    certificateArn: CERT,
+    accessLogsBucket: new s3.Bucket(scratch, 'AlbLogs', { encryption: s3.BucketEncryption.S3_MANAGED }),
+    targetPort: 8443,
+    healthCheckPath: '/healthz',
+    hostnames: ['app.example.com', 'api.example.com'],
+  });
+  const trustStore = elbv2.TrustStore.fromTrustStoreArn(scratch, 'Trust', `arn:aws:elasticloadbalancing:${ENV.region}:${ENV.account}:truststore/zone/0123456789abcdef`);
+  bound.verifyClientCertificates(trustStore);
+  const t = Template.fromStack(scratch);
+  const https = resourceOf(t, bound.httpsListener).Properties;
+
+  it('answers a Host it does not serve with a fixed 403', () => {
+    expect(https.DefaultActions).toEqual([{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '403', ContentType: 'text/plain', MessageBody: 'Forbidden' } }]);
+  });
+
+  it('forwards only the served hostnames to the app', () => {
+    const rules = resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule').map(([, r]) => r.Properties);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        ListenerArn: ref(bound.httpsListener),
+        Priority: 1,
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['app.example.com', 'api.example.com'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: ref(bound.targetGroup) }],
+      }),
+    ]);
+  });
+
+  it('requires a client certificate from the trust store\'s CA, expiry enforced (mutual TLS verify)', () => {
+    expect(https.MutualAuthentication).toEqual({ Mode: 'verify', TrustStoreArn: trustStore.trustStoreArn, IgnoreClientCertificateExpiry: false });
+  });
+
+  it('keeps forwarding every Host, without mutual TLS, when not locked', () => {
+    const open = resourceOf(template, gateway.httpsListener).Properties;
+    expect(open.DefaultActions).toEqual([{ Type: 'forward', TargetGroupArn: ref(gateway.targetGroup) }]);
+    expect(open.MutualAuthentication).toBeUndefined();
+  });
+
+  it.each<[string[], RegExp]>([
+    [[], /AppGateway.hostnames: received 0 names; expected 1 to 5/],
+    [['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com', 'e.example.com', 'f.example.com'], /received 6 names/],
+    [['*.example.com'], /hostnames\[0\]: received "\*.example.com"; expected a lowercase DNS name/],
+    [['App.example.com'], /hostnames\[0\]: received "App.example.com"/],
+  ])('rejects hostnames %p', (hostnames, message) => {
+    const s = testStack('Bad');
+    expect(() => new AppGateway(s, 'Gateway', { vpc: testVpc(s), subnets: { subnetGroupName: 'Public' }, certificateArn: CERT, accessLogsBucket: new s3.Bucket(s, 'L'), targetPort: 8443, healthCheckPath: '/healthz', hostnames })).toThrow(message);
+  });
+});

@@ -57,7 +57,7 @@ describe('BaselineWebAcl', () => {
     expect(rules.map((r) => r.Priority)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
-  it('rate-limits each critical path per client IP on its URL-decoded, lower-cased prefix, blocking with 429', () => {
+  it('rate-limits each critical path per client IP on its URL-decoded, path-normalized, lower-cased prefix, blocking with 429', () => {
     expect(rules[0]).toEqual({
       Name: 'rate-login',
       Priority: 0,
@@ -74,7 +74,8 @@ describe('BaselineWebAcl', () => {
               SearchString: '/account/login',
               TextTransformations: [
                 { Priority: 0, Type: 'URL_DECODE' },
-                { Priority: 1, Type: 'LOWERCASE' },
+                { Priority: 1, Type: 'NORMALIZE_PATH' },
+                { Priority: 2, Type: 'LOWERCASE' },
               ],
             },
           },
@@ -141,6 +142,53 @@ describe('BaselineWebAcl', () => {
     expect(resourceOf(template, association2).Properties).toEqual({ ResourceArn: ALB2_ARN, WebACLArn: getAtt(acl.webAcl, 'Arn') });
     expect(association.node.id).toBe('Association');
     expect(association2.node.id).toBe('Association2');
+  });
+
+  describe('behind a proxy that sets the client address (clientIpHeader, origin-locked Cloudflare)', () => {
+    const proxied = testStack('Proxied');
+    const behind = new BaselineWebAcl(proxied, 'WebAcl', {
+      name: 'acme-prod-app',
+      globalRateLimit: { limit: 2000, windowSeconds: 300 },
+      criticalPaths: [{ name: 'login', pathPrefix: '/login', limit: 100, windowSeconds: 300 }],
+      clientIpHeader: 'CF-Connecting-IP',
+      logsKey: new kms.Key(proxied, 'LogsKey'),
+      logRetention: logs.RetentionDays.THREE_MONTHS,
+    });
+    const proxiedRules: any[] = resourceOf(Template.fromStack(proxied), behind.webAcl).Properties.Rules;
+    const missingHeader = { NotStatement: { Statement: { SizeConstraintStatement: { FieldToMatch: { SingleHeader: { Name: 'cf-connecting-ip' } }, ComparisonOperator: 'GT', Size: 0, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } } } };
+    const loginMatch = proxiedRules[0].Statement.RateBasedStatement.ScopeDownStatement;
+
+    it('counts each rate rule by the header\'s address, a malformed one in one shared bucket, followed by a twin for requests without it', () => {
+      expect(proxiedRules.slice(0, 4).map((r) => [r.Name, r.Priority])).toEqual([['rate-login', 0], ['rate-login-no-client-ip', 1], ['rate-all', 2], ['rate-all-no-client-ip', 3]]);
+      expect(proxiedRules[0].Statement.RateBasedStatement).toEqual({
+        AggregateKeyType: 'FORWARDED_IP',
+        ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
+        Limit: 100,
+        EvaluationWindowSec: 300,
+        ScopeDownStatement: loginMatch,
+      });
+      expect(proxiedRules[2].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' }, Limit: 2000, EvaluationWindowSec: 300 });
+    });
+
+    it('counts requests that lack the header by connecting address at the same limits, so omitting it escapes nothing', () => {
+      expect(proxiedRules[1]).toEqual({
+        Name: 'rate-login-no-client-ip',
+        Priority: 1,
+        Action: BLOCK_429,
+        Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 300, ScopeDownStatement: { AndStatement: { Statements: [missingHeader, loginMatch] } } } },
+        VisibilityConfig: visibility('acme-prod-app-rate-login-no-client-ip'),
+      });
+      expect(proxiedRules[3].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 2000, EvaluationWindowSec: 300, ScopeDownStatement: missingHeader });
+    });
+
+    it('refuses a header on a CLOUDFRONT web ACL, which sees the client\'s own address', () => {
+      expect(() => new BaselineWebAcl(testStack('Cf'), 'WebAcl', { name: 'cdn', scope: 'CLOUDFRONT', globalRateLimit: { limit: 2000, windowSeconds: 300 }, clientIpHeader: 'CF-Connecting-IP', logsKey: new kms.Key(testStack('Cf2'), 'K'), logRetention: logs.RetentionDays.ONE_MONTH })).toThrow(/BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client's own address/);
+    });
+
+    it('refuses a header name that is not one', () => {
+      const scratch = testStack('Bad');
+      expect(() => new BaselineWebAcl(scratch, 'WebAcl', { name: 'x', globalRateLimit: { limit: 2000, windowSeconds: 300 }, criticalPaths: [{ name: 'login', pathPrefix: '/login', limit: 10, windowSeconds: 300 }], clientIpHeader: 'CF Connecting IP', logsKey: new kms.Key(scratch, 'K'), logRetention: logs.RetentionDays.ONE_MONTH })).toThrow(/clientIpHeader: received "CF Connecting IP"; expected an HTTP header name/);
+    });
   });
 
   describe('CLOUDFRONT scope', () => {

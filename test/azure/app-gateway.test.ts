@@ -1,5 +1,7 @@
 import { TerraformOutput } from 'cdktf';
+import { X509Certificate } from 'node:crypto';
 import { AppGateway, type AppGatewayProps } from '../../lib/azure/app-gateway';
+import { CA_A, CA_B, CLIENT_A, SHARED_CA } from '../fixtures/origin-pull';
 import { LOCATION, onlyResource, RG, synthAzure, type TfJson } from './support';
 
 const IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agw';
@@ -178,6 +180,50 @@ describe('AppGateway', () => {
     expect(gw.probe[0].path).toBe('/ready');
     expect(gw.autoscale_configuration).toEqual({ min_capacity: 3, max_capacity: 20 });
     expect(gw.zones).toEqual(['1', '2']);
+  });
+
+  describe('locked to a Cloudflare zone (ORIGIN-LOCK)', () => {
+    const gw = gatewayOf({ ...props, hostNames: ['app.example.com'], clientCertificateAuthorities: [CA_A, CA_B] });
+    const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256.replace(/:/g, '').slice(0, 16).toLowerCase();
+    const caNames = [CA_A, CA_B].map((pem) => `origin-pull-ca-${fingerprint(pem)}`);
+
+    it('trusts the zone\'s CAs (base64 of the PEM) as client certificates in an SSL profile that verifies them on the gateway\'s TLS policy', () => {
+      expect(gw.trusted_client_certificate).toEqual([
+        { name: caNames[0], data: Buffer.from(CA_A).toString('base64') },
+        { name: caNames[1], data: Buffer.from(CA_B).toString('base64') },
+      ]);
+      expect(gw.ssl_profile).toEqual([
+        { name: 'origin-pull', trusted_client_certificate_names: caNames, verify_client_cert_issuer_dn: true, ssl_policy: { policy_type: 'Predefined', policy_name: 'AppGwSslPolicy20220101S' } },
+      ]);
+    });
+
+    it('requires the client certificate on every HTTPS listener, the catch-all included', () => {
+      expect(gw.http_listener.filter((l: any) => l.protocol === 'Https').map((l: any) => [l.name, l.ssl_profile_name])).toEqual([['https', 'origin-pull'], ['https-other-hosts', 'origin-pull']]);
+    });
+
+    it('routes only the served host to the app; every other name lands on a catch-all that only redirects', () => {
+      expect(byName(gw.http_listener, 'https')).toMatchObject({ host_names: ['app.example.com'], require_sni: true });
+      expect(byName(gw.http_listener, 'https-other-hosts')).toEqual({ name: 'https-other-hosts', frontend_ip_configuration_name: 'public', frontend_port_name: 'https', protocol: 'Https', ssl_certificate_name: 'frontend', require_sni: false, ssl_profile_name: 'origin-pull' });
+      expect(byName(gw.request_routing_rule, 'other-hosts-refused')).toEqual({ name: 'other-hosts-refused', priority: 30, rule_type: 'Basic', http_listener_name: 'https-other-hosts', redirect_configuration_name: 'other-hosts-to-served-host' });
+      expect(byName(gw.redirect_configuration, 'other-hosts-to-served-host')).toEqual({ name: 'other-hosts-to-served-host', redirect_type: 'Found', target_url: 'https://app.example.com/', include_path: false, include_query_string: false });
+    });
+
+    it('asks for no client certificate when no CA is given', () => {
+      const open = gatewayOf(props);
+      expect(open.ssl_profile).toBeUndefined();
+      expect(open.trusted_client_certificate).toBeUndefined();
+      expect(open.http_listener.every((l: any) => l.ssl_profile_name === undefined)).toBe(true);
+    });
+
+    it.each<[string, Partial<AppGatewayProps>, RegExp]>([
+      ['Cloudflare\'s shared origin-pull CA', { clientCertificateAuthorities: [SHARED_CA] }, /clientCertificateAuthorities\[0\] is Cloudflare's shared origin-pull CA/],
+      ['a leaf certificate', { clientCertificateAuthorities: [CLIENT_A] }, /clientCertificateAuthorities\[0\] is not a CA certificate/],
+      ['the same CA twice', { clientCertificateAuthorities: [CA_A, CA_A] }, /lists the same CA twice/],
+      ['three CAs', { clientCertificateAuthorities: [CA_A, CA_B, CA_A] }, /has 3 entries; expected the zone's CA and, while rotating, the next one/],
+      ['only wildcard host names', { hostNames: ['*.example.com'] }, /hostNames are all wildcards/],
+    ])('rejects %s', (_what, extra, message) => {
+      expect(() => synth({ ...props, hostNames: ['app.example.com'], ...extra })).toThrow(message);
+    });
   });
 
   it('exposes the gateway id and a backend pool id Terraform can resolve (the pool set as a list)', () => {

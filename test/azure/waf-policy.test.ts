@@ -1,5 +1,5 @@
 import { TerraformOutput } from 'cdktf';
-import { BaselineWafPolicy, toAzureRateLimit, type BaselineWafPolicyProps } from '../../lib/azure/waf-policy';
+import { BaselineWafPolicy, NON_NORMALIZED_PATH_REGEX, PER_EDGE_RATE_LIMIT_KEY, RATE_LIMIT_KEY_TAG, toAzureRateLimit, type BaselineWafPolicyProps } from '../../lib/azure/waf-policy';
 import { LOCATION, onlyResource, RG, synthAzure } from './support';
 
 const props: BaselineWafPolicyProps = {
@@ -107,7 +107,7 @@ describe('BaselineWafPolicy', () => {
 
   it('rate limits all traffic per client IP with the global limit', () => {
     const rules = policyOf(props).custom_rules;
-    expect(rules).toHaveLength(3);
+    expect(rules).toHaveLength(4);
     expect(rules[2]).toEqual({
       name: 'RateLimitAllTraffic',
       priority: 3,
@@ -125,6 +125,60 @@ describe('BaselineWafPolicy', () => {
           match_values: ['255.255.255.255/32'],
         },
       ],
+    });
+  });
+
+  it('refuses paths that are not normalized (//, /./, /../, backslash before the query), which no BeginsWith rule would count', () => {
+    const rules = policyOf(props).custom_rules;
+    expect(rules[3]).toEqual({
+      name: 'PathNotNormalized',
+      priority: 4,
+      enabled: true,
+      rule_type: 'MatchRule',
+      action: 'Block',
+      match_conditions: [{ match_variables: [{ variable_name: 'RequestUri' }], operator: 'Regex', negation_condition: false, transforms: ['UrlDecode'], match_values: [NON_NORMALIZED_PATH_REGEX] }],
+    });
+    const re = new RegExp(NON_NORMALIZED_PATH_REGEX);
+    for (const path of ['//login', '/./login', '/x/../login', '/login/..', '\\login']) expect({ path, refused: re.test(path) }).toEqual({ path, refused: true });
+    for (const path of ['/login', '/login?next=//x', '/.well-known/openid-configuration', '/v1.2/token']) expect({ path, refused: re.test(path) }).toEqual({ path, refused: false });
+  });
+
+  it('keeps per-client limits and no host rule for a gateway clients reach directly', () => {
+    const policy = policyOf(props);
+    expect(policy.custom_rules.map((r: any) => r.name)).not.toContain('HostNotServed');
+    expect(policy.tags ?? {}).toEqual({});
+  });
+
+  describe('behind the locked Cloudflare zone', () => {
+    const behind = policyOf({ ...props, allowedHosts: ['app.example.com', 'api.example.com'], perEdgeFactor: 25, tags: { env: 'prod' } });
+
+    it('scales every limit to a per-edge safety net and tags the policy so', () => {
+      expect(behind.custom_rules.filter((r: any) => r.rule_type === 'RateLimitRule').map((r: any) => [r.name, r.group_rate_limit_by, r.rate_limit_duration, r.rate_limit_threshold])).toEqual([
+        ['RateLimitLogin', 'ClientAddr', 'FiveMins', 2500],
+        ['RateLimitPasswordReset', 'ClientAddr', 'OneMin', 500],
+        ['RateLimitAllTraffic', 'ClientAddr', 'FiveMins', 50000],
+      ]);
+      expect(behind.tags).toEqual({ env: 'prod', [RATE_LIMIT_KEY_TAG]: PER_EDGE_RATE_LIMIT_KEY });
+    });
+
+    it('answers every other Host with the WAF\'s 403', () => {
+      expect(behind.custom_rules.find((r: any) => r.name === 'HostNotServed')).toEqual({
+        name: 'HostNotServed',
+        priority: 5,
+        enabled: true,
+        rule_type: 'MatchRule',
+        action: 'Block',
+        match_conditions: [{ match_variables: [{ variable_name: 'RequestHeaders', selector: 'Host' }], operator: 'Equal', negation_condition: true, transforms: ['Lowercase'], match_values: ['app.example.com', 'api.example.com'] }],
+      });
+    });
+
+    it.each<[Partial<BaselineWafPolicyProps>, RegExp]>([
+      [{ perEdgeFactor: 1 }, /perEdgeFactor 1 is out of range; expected a whole number from 2 to 1000/],
+      [{ perEdgeFactor: 2.5 }, /perEdgeFactor 2.5 is out of range/],
+      [{ allowedHosts: [] }, /allowedHosts has 0 entries/],
+      [{ allowedHosts: ['*.example.com'] }, /allowedHosts\[0\] "\*.example.com" is invalid; expected a lowercase DNS name/],
+    ])('rejects %p', (extra, message) => {
+      expect(() => policyOf({ ...props, ...extra })).toThrow(message);
     });
   });
 

@@ -137,6 +137,7 @@ describe('OriginFailover', () => {
       monitorTimeoutSeconds: 7,
       notificationEmail: 'ops@example.com, oncall@example.com',
       proxied: false,
+      probeZone: 'example.com',
     });
     const primary = poolNamed(json, 'acme_prod_eu');
     const dr = poolNamed(json, 'acme-prod-us');
@@ -153,6 +154,10 @@ describe('OriginFailover', () => {
         follow_redirects: false,
         allow_insecure: false,
       });
+    });
+
+    it('probes through the zone, so health checks present its origin-pull certificate (ORIGIN-LOCK origins require it)', () => {
+      expect(onlyResource(json, 'cloudflare_load_balancer_monitor').probe_zone).toBe('example.com');
     });
 
     it('mails health changes from both pools', () => {
@@ -220,6 +225,10 @@ describe('OriginFailover', () => {
 
     it.each(['FEDCBA9876543210FEDCBA9876543210', 'fedcba98', 'my-account'])('accountId %p', (accountId) => {
       expect(fails({ accountId })).toThrow(new RegExp(`accountId "${accountId}" is invalid; expected the account's id, 32 lowercase hex digits`));
+    });
+    it('a probeZone that is not the zone of the hostname, or not a zone name', () => {
+      expect(fails({ probeZone: 'example.org' })).toThrow(/probeZone "example.org" is not the zone of hostname "www.example.com"/);
+      expect(fails({ probeZone: 'https://example.com' })).toThrow(/probeZone "https:\/\/example.com" is invalid; expected the zone's name/);
     });
     it('a zoneId that is not 32 lowercase hex digits', () => {
       expect(fails({ zoneId: 'example.com' })).toThrow(/zoneId "example\.com" is invalid; expected the zone's id, 32 lowercase hex digits/);

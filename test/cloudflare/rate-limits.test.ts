@@ -119,7 +119,17 @@ describe('EdgeRateLimits', () => {
   it('names its ruleset Resource and exposes it', () => {
     const limits = build(props);
     expect(limits.resource.node.id).toBe('Resource');
-    expect(limits.node.children.map((c) => c.node.id)).toEqual(['Resource']);
+    expect(limits.node.children.map((c) => c.node.id)).toEqual(['Resource', 'UrlNormalization']);
+  });
+
+  it('states the zone\'s URL normalization: Cloudflare\'s, for the rules and the origins, so //login is counted as /login', () => {
+    const synth = (p: EdgeRateLimitsProps) => onlyResource(synthCloudflare((s) => new EdgeRateLimits(s, 'RateLimits', p)), 'cloudflare_url_normalization_settings');
+    expect(synth(props)).toEqual({ zone_id: ZONE_ID, type: 'cloudflare', scope: 'both' });
+    expect(synth({ ...props, urlNormalization: 'incoming' }).scope).toBe('incoming');
+  });
+
+  it('refuses a URL normalization scope that leaves paths as sent', () => {
+    expect(() => build({ ...props, urlNormalization: 'none' as any })).toThrow(/urlNormalization "none" is invalid; expected "both" or "incoming"/);
   });
 
   it('accepts a zone id that is a token', () => {

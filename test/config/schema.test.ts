@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { CA_A, CA_B, CLIENT_A, CLIENT_B, EXPIRED_CLIENT, FAKE_PRIVATE_KEY, SHARED_CA, WEAK_CA } from '../fixtures/origin-pull';
 import { configSchema, LOG_RETENTION_DAYS, WAF_RATE_WINDOWS } from '../../lib/config/schema';
 import { parseConfig } from '../../lib/config/load';
 import { KEYS } from '../fixtures/ssh-keys';
@@ -1007,6 +1011,101 @@ describe('configSchema', () => {
       const config = loose(baseline());
       delete config.environments.prod.cloudflare;
       expect(problemsOf(config)).toEqual([]);
+    });
+  });
+
+  describe('cloudflare.originPull and host binding (ORIGIN-LOCK)', () => {
+    const at = (field: string) => `environments.prod.cloudflare.${field}`;
+    const pull = (config: any) => config.environments.prod.cloudflare.originPull;
+
+    test('reads the zone\'s CA, client certificate and revocation list, and defaults the rest', () => {
+      const cf = parseConfig(baseline()).environments.prod.cloudflare!;
+      expect(cf.originPull!.caCertificates).toHaveLength(1);
+      expect(cf.originPull!.clientCertificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(cf.originPull!.revocationList).toMatch(/^-----BEGIN X509 CRL-----/);
+      expect(cf).toMatchObject({ additionalHostnames: [], azurePerEdgeRateFactor: 25 });
+    });
+
+    test('fails when a locked environment has no origin-pull CA, and accepts it with the named opt-out', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.cloudflare.originPull;
+      expect(problemsOf(config)).toEqual([problem(at('originPull'), /is required while originLock is true: give caCertificates \(the CA the origins trust\) and clientCertificate .*or set originLock to false to opt out/)]);
+      config.environments.prod.cloudflare.originLock = false;
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('accepts two CAs while rotating, the client certificate issued by either', () => {
+      const config = loose(baseline());
+      pull(config).caCertificates = [CA_B, CA_A];
+      pull(config).clientCertificate = CLIENT_A;
+      delete pull(config).revocationList;
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test('reads PEM files named relative to the config file', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'origin-pull-'));
+      writeFileSync(path.join(dir, 'ca.pem'), CA_A);
+      writeFileSync(path.join(dir, 'client.pem'), CLIENT_A);
+      const config = loose(baseline());
+      config.environments.prod.cloudflare.originPull = { caCertificates: ['ca.pem'], clientCertificate: 'client.pem' };
+      const parsed = parseConfig(config, path.join(dir, 'baseline.json'));
+      expect(parsed.environments.prod.cloudflare!.originPull).toEqual({ caCertificates: [CA_A], clientCertificate: CLIENT_A });
+      expect(problemsOf(config)).toEqual([problem(at('originPull.caCertificates[0]'), /is neither PEM text \(-----BEGIN \.\.\.\) nor a readable file \(ENOENT/), problem(at('originPull.clientCertificate'), /is neither PEM text/)]);
+    });
+
+    test.each<[string, (p: any) => void, string, RegExp]>([
+      ['a CA that is not PEM', (p) => (p.caCertificates = ['-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n']), 'originPull.caCertificates[0]', /is not PEM \(expected -----BEGIN CERTIFICATE-----/],
+      ['a CA that OpenSSL cannot read', (p) => (p.caCertificates = ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']), 'originPull.caCertificates[0]', /is not a readable X.509 certificate/],
+      ['Cloudflare\'s shared origin-pull CA', (p) => (p.caCertificates = [SHARED_CA]), 'originPull.caCertificates[0]', /is Cloudflare's shared origin-pull CA .*an origin trusting it admits any Cloudflare customer's zone/],
+      ['a leaf certificate as CA', (p) => (p.caCertificates = [CLIENT_A]), 'originPull.caCertificates[0]', /is not a CA certificate/],
+      ['a 1024-bit RSA CA', (p) => (p.caCertificates = [WEAK_CA]), 'originPull.caCertificates[0]', /has an RSA key of 1024 bits; expected at least 2048/],
+      ['three CAs', (p) => (p.caCertificates = [CA_A, CA_B, CA_A]), 'originPull.caCertificates', /must list at most 2 CAs: the current one and, while rotating, the next one/],
+      ['the same CA twice', (p) => (p.caCertificates = [p.caCertificates[0], p.caCertificates[0]]), 'originPull.caCertificates[1]', /is the same CA as caCertificates\[0\]/],
+      ['two certificates in one entry', (p) => (p.caCertificates = [CA_A + CA_B]), 'originPull.caCertificates[0]', /holds 2 certificates; give one certificate per entry/],
+      ['a client certificate from another CA', (p) => (p.clientCertificate = CLIENT_B), 'originPull.clientCertificate', /is not issued and signed by any of caCertificates/],
+      ['a CA as client certificate', (p) => (p.clientCertificate = p.caCertificates[0]), 'originPull.clientCertificate', /is a CA certificate; expected the leaf/],
+      ['an expired client certificate', (p) => { p.caCertificates = [CA_A]; p.clientCertificate = EXPIRED_CLIENT; delete p.revocationList; }, 'originPull.clientCertificate', /expired on 2021-01-01/],
+      ['a certificate as revocation list', (p) => (p.revocationList = CA_A), 'originPull.revocationList', /is not one PEM certificate revocation list/],
+      ['an unknown key', (p) => (p.privateKey = 'x'), 'originPull.privateKey', /is not a known setting/],
+    ])('fails on %s', (_what, mutate, field, message) => {
+      const config = loose(baseline());
+      mutate(pull(config));
+      expect(problemsOf(config)).toEqual([problem(at(field), message)]);
+    });
+
+    test.each<[string, (p: any) => void, string]>([
+      ['the client certificate', (p) => (p.clientCertificate = p.clientCertificate + FAKE_PRIVATE_KEY), 'originPull.clientCertificate'],
+      ['a CA entry', (p) => (p.caCertificates[0] = FAKE_PRIVATE_KEY), 'originPull.caCertificates[0]'],
+      ['the revocation list', (p) => (p.revocationList = FAKE_PRIVATE_KEY), 'originPull.revocationList'],
+    ])('refuses a private key pasted into %s, saying where it goes instead', (_what, mutate, field) => {
+      const config = loose(baseline());
+      mutate(pull(config));
+      // The key is never echoed back, not even its first characters.
+      expect(problemsOf(config)).toEqual([problem(at(field), /holds a private key; a private key never goes in config .*TF_VAR_<environment>_origin_pull_private_key/, '"(a private key, not shown)"')]);
+    });
+
+    test('refuses a private key pasted anywhere else, such as a tag', () => {
+      const config = loose(baseline());
+      config.environments.prod.tags.key = FAKE_PRIVATE_KEY;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.tags.key', /holds a private key; a private key never goes in config/, '"(a private key, not shown)"')]);
+    });
+
+    test('accepts other names of the zone and refuses one outside it, the hostname again, or a duplicate', () => {
+      const config = loose(baseline());
+      config.environments.prod.cloudflare.additionalHostnames = ['api.example.com'];
+      expect(problemsOf(config)).toEqual([]);
+      config.environments.prod.cloudflare.additionalHostnames = ['api.example.org', 'app.example.com', 'api.example.com', 'api.example.com'];
+      expect(problemsOf(config)).toEqual([
+        problem(at('additionalHostnames[0]'), /is not in the zone example.com; use example.com or a name ending in .example.com/, '"api.example.org"'),
+        problem(at('additionalHostnames[1]'), /duplicates hostname; list each name once/),
+        problem(at('additionalHostnames[3]'), /duplicates additionalHostnames\[2\]/),
+      ]);
+    });
+
+    test('bounds the Azure per-edge rate factor', () => {
+      const config = loose(baseline());
+      config.environments.prod.cloudflare.azurePerEdgeRateFactor = 1;
+      expect(problemsOf(config)).toEqual([problem(at('azurePerEdgeRateFactor'), /must be at least 2: behind Cloudflare the Azure gateway counts per edge address/, '1')]);
     });
   });
 });

@@ -1,4 +1,10 @@
 import { checkWafManaged, checkWafRateCritical, checkWafRateGlobal, checkWafReputation } from '../../lib/controls/aws/waf';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { BaselineWebAcl } from '../../lib/aws/baseline-web-acl';
+import { CLOUDFLARE_CLIENT_IP_HEADER } from '../../lib/config/origin-pull';
+import { testStack } from '../aws/support';
 import { edgeTemplate, primaryTemplate } from './fixtures/aws-templates';
 import { expectFinding, expectNotApplicable, expectPass, props, weakened } from './support';
 
@@ -112,12 +118,13 @@ describe('WAF-RATE-GLOBAL (AWS)', () => {
   });
 
   it.each<[string, (t: any) => void, RegExp]>([
-    ['no global rule', (t) => dropRule(t, 'rate-all'), /no rate-based rule without ScopeDownStatement/],
+    ['no global rule', (t) => dropRule(t, 'rate-all'), /no rate-based rule on all traffic \(without a path scope\); expected one with AggregateKeyType "IP"/],
     ['the global rule only counting', (t) => (rule(t, 'rate-all').Action = { Count: {} }), /rule "rate-all": Action is \{"Count":\{\}\}; expected Block/],
-    ['aggregation by forwarded IP', (t) => (rule(t, 'rate-all').Statement.RateBasedStatement.AggregateKeyType = 'FORWARDED_IP'), /AggregateKeyType is "FORWARDED_IP"; expected "IP"/],
+    // Clients reach this load balancer directly: a header-keyed limit is one they write themselves.
+    ['aggregation by forwarded IP', (t) => (rule(t, 'rate-all').Statement.RateBasedStatement.AggregateKeyType = 'FORWARDED_IP'), /AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly; expected "IP": the header is written by whoever connects/],
     ['a limit below the WAF minimum', (t) => (rule(t, 'rate-all').Statement.RateBasedStatement.Limit = 5), /Limit is 5; expected at least 10/],
     ['an unsupported window', (t) => (rule(t, 'rate-all').Statement.RateBasedStatement.EvaluationWindowSec = 30), /EvaluationWindowSec is 30; expected one of 60, 120, 300, 600/],
-    ['a scope-down making it not global', (t) => (rule(t, 'rate-all').Statement.RateBasedStatement.ScopeDownStatement = { ByteMatchStatement: loginMatch(t) }), /no rate-based rule without ScopeDownStatement/],
+    ['a scope-down making it not global', (t) => (rule(t, 'rate-all').Statement.RateBasedStatement.ScopeDownStatement = { ByteMatchStatement: loginMatch(t) }), /no rate-based rule on all traffic/],
     ['an Allow rule ahead of it', allowAllFirst, /rule "allow-all" \(Priority -1\) allows requests before it is evaluated/],
   ])('fails with %s', (_name, edit, message) => {
     expectFinding(checkWafRateGlobal(weakened(edit)), 'WebAcl', message);
@@ -150,7 +157,7 @@ describe('WAF-RATE-CRITICAL (AWS)', () => {
   });
 
   it.each<[string, (t: any) => void, RegExp]>([
-    ['no critical-path rule', (t) => (props(t, 'WebAcl').Rules = rules(t).filter((r) => !r.Statement.RateBasedStatement?.ScopeDownStatement)), /no rate-based rule with a ScopeDownStatement/],
+    ['no critical-path rule', (t) => (props(t, 'WebAcl').Rules = rules(t).filter((r) => !r.Statement.RateBasedStatement?.ScopeDownStatement)), /no rate-based rule with a path scope-down/],
     ['the login rule only counting', (t) => (rule(t, 'rate-login').Action = { Count: {} }), /rule "rate-login": Action is \{"Count":\{\}\}; expected Block/],
     ['a critical limit as loose as the global one', (t) => (rule(t, 'rate-login').Statement.RateBasedStatement.Limit = 2000), /rule "rate-login": allows 2000 per 300 s \(6.667\/s\); expected fewer requests per second than the global rule \(6.667\/s\)/],
     [
@@ -164,7 +171,11 @@ describe('WAF-RATE-CRITICAL (AWS)', () => {
     ['no LOWERCASE transformation', (t) => (loginMatch(t).TextTransformations = [{ Priority: 0, Type: 'NONE' }]), /expected LOWERCASE among them/],
     ['an upper-case search string', (t) => (loginMatch(t).SearchString = '/Login'), /SearchString "\/Login" has upper case/],
     ['a scope-down on something other than the path', (t) => (rule(t, 'rate-login').Statement.RateBasedStatement.ScopeDownStatement = { GeoMatchStatement: { CountryCodes: ['US'] } }), /expected a ByteMatchStatement on UriPath/],
-    ['aggregation by forwarded IP', (t) => (rule(t, 'rate-login').Statement.RateBasedStatement.AggregateKeyType = 'FORWARDED_IP'), /AggregateKeyType is "FORWARDED_IP"; expected "IP"/],
+    ['aggregation by forwarded IP', (t) => (rule(t, 'rate-login').Statement.RateBasedStatement.AggregateKeyType = 'FORWARDED_IP'), /AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly; expected "IP"/],
+    // Path normalisation: each transformation missing lets one spelling of /login escape.
+    ['no NORMALIZE_PATH transformation', (t) => (loginMatch(t).TextTransformations = [{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'LOWERCASE' }]), /expected NORMALIZE_PATH, or "\/\/login" and "\/x\/..\/login" escape the limit/],
+    ['no URL_DECODE transformation', (t) => (loginMatch(t).TextTransformations = [{ Priority: 0, Type: 'NORMALIZE_PATH' }, { Priority: 1, Type: 'LOWERCASE' }]), /expected URL_DECODE, or "\/%6Cogin" escapes the limit/],
+    ['the path normalized before it is decoded', (t) => (loginMatch(t).TextTransformations = [{ Priority: 0, Type: 'NORMALIZE_PATH' }, { Priority: 1, Type: 'URL_DECODE' }, { Priority: 2, Type: 'LOWERCASE' }]), /decode after normalizing the path/],
     ['no valid global rule to compare with', (t) => dropRule(t, 'rate-all'), /no valid global rate-based rule/],
     ['an Allow rule ahead of it', allowAllFirst, /rule "rate-login": rule "allow-all" \(Priority -1\) allows requests/],
   ])('fails with %s', (_name, edit, message) => {
@@ -177,5 +188,56 @@ describe('WAF-RATE-CRITICAL (AWS)', () => {
       delete t.Resources.WebAclAssociation;
     });
     expectFinding(checkWafRateCritical(t), 'Gateway', /REGIONAL web ACL/);
+  });
+});
+
+describe('WAF-RATE-* behind the origin-locked Cloudflare zone (AWS)', () => {
+  // The web ACL BaselineWebAcl writes with clientIpHeader, as the locked stacks use it.
+  const fronted = (): any => {
+    const stack = testStack('Fronted');
+    new BaselineWebAcl(stack, 'WebAcl', {
+      name: 'acme-prod-app',
+      globalRateLimit: { limit: 2000, windowSeconds: 300 },
+      criticalPaths: [{ name: 'login', pathPrefix: '/login', limit: 100, windowSeconds: 300 }],
+      clientIpHeader: CLOUDFLARE_CLIENT_IP_HEADER,
+      logsKey: new kms.Key(stack, 'LogsKey'),
+      logRetention: logs.RetentionDays.THREE_MONTHS,
+    });
+    return Template.fromStack(stack).toJSON();
+  };
+  const cached = JSON.stringify(fronted());
+  const locked = { originLocked: true };
+  const aclOf = (t: any) => Object.values<any>(t.Resources).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties;
+  const named = (t: any, name: string) => aclOf(t).Rules.find((r: any) => r.Name === name);
+  const edit = (fn: (t: any) => void) => {
+    const t = JSON.parse(cached);
+    fn(t);
+    return t;
+  };
+  const aclId = Object.entries<any>(JSON.parse(cached).Resources).find(([, r]) => r.Type === 'AWS::WAFv2::WebACL')![0];
+
+  it('passes rules keyed on CF-Connecting-IP with their header-less twins', () => {
+    expectPass(checkWafRateGlobal(JSON.parse(cached), locked));
+    expectPass(checkWafRateCritical(JSON.parse(cached), locked));
+  });
+
+  it('fails the same rules on a load balancer clients reach directly (the header is theirs to forge)', () => {
+    expectFinding(checkWafRateGlobal(JSON.parse(cached)), aclId, /AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly/);
+  });
+
+  it.each<[string, (t: any) => void, 'WAF-RATE-GLOBAL' | 'WAF-RATE-CRITICAL', RegExp]>([
+    // The outage: the edge node's address, shared by thousands of clients, trips the limit for all.
+    ['the global rule counting the proxy address', (t) => { const s = named(t, 'rate-all').Statement.RateBasedStatement; s.AggregateKeyType = 'IP'; delete s.ForwardedIPConfig; }, 'WAF-RATE-GLOBAL', /rule "rate-all": AggregateKeyType is "IP"; expected "FORWARDED_IP" from CF-Connecting-IP: behind Cloudflare the connecting address is an edge node shared by many clients/],
+    ['the login rule counting the proxy address', (t) => { const s = named(t, 'rate-login').Statement.RateBasedStatement; s.AggregateKeyType = 'IP'; delete s.ForwardedIPConfig; }, 'WAF-RATE-CRITICAL', /rule "rate-login": AggregateKeyType is "IP"; expected "FORWARDED_IP"/],
+    // The bypass: WAF skips a FORWARDED_IP rule for requests without the header.
+    ['no twin for requests without the header (global)', (t) => (aclOf(t).Rules = aclOf(t).Rules.filter((r: any) => r.Name !== 'rate-all-no-client-ip')), 'WAF-RATE-GLOBAL', /rule "rate-all" counts CF-Connecting-IP, and WAF skips it for requests without that header; expected a twin rule/],
+    ['no twin for requests without the header (login)', (t) => (aclOf(t).Rules = aclOf(t).Rules.filter((r: any) => r.Name !== 'rate-login-no-client-ip')), 'WAF-RATE-CRITICAL', /rule "rate-login" counts CF-Connecting-IP, and WAF skips it .*expected a twin rule on the same path/],
+    ['a twin looser than its rule', (t) => (named(t, 'rate-login-no-client-ip').Statement.RateBasedStatement.Limit = 1000), 'WAF-RATE-CRITICAL', /expected a twin rule on the same path/],
+    ['a malformed header skipped (FallbackBehavior NO_MATCH)', (t) => (named(t, 'rate-all').Statement.RateBasedStatement.ForwardedIPConfig.FallbackBehavior = 'NO_MATCH'), 'WAF-RATE-GLOBAL', /FallbackBehavior is "NO_MATCH"; expected "MATCH"/],
+    ['X-Forwarded-For, whose first address the client writes', (t) => (named(t, 'rate-all').Statement.RateBasedStatement.ForwardedIPConfig.HeaderName = 'X-Forwarded-For'), 'WAF-RATE-GLOBAL', /HeaderName is "X-Forwarded-For"; expected "CF-Connecting-IP"/],
+    ['only the twin left on all traffic', (t) => (aclOf(t).Rules = aclOf(t).Rules.filter((r: any) => r.Name !== 'rate-all')), 'WAF-RATE-GLOBAL', /only \["rate-all-no-client-ip"\] counts all traffic, and only requests lacking CF-Connecting-IP/],
+  ])('fails with %s', (_what, weaken, control, message) => {
+    const check = control === 'WAF-RATE-GLOBAL' ? checkWafRateGlobal : checkWafRateCritical;
+    expectFinding(check(edit(weaken), locked), aclId, message);
   });
 });

@@ -1,5 +1,6 @@
 import { CONTROLS, checkAws, checkAwsEnvironment, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
 import { withProducerStack } from '../../lib/evidence/evaluate';
+import { SHARED_CA } from '../fixtures/origin-pull';
 import { defaultConfig, synthAws } from './support';
 
 // The control checks of lib/controls run over the real synthesized templates: every control the
@@ -11,21 +12,32 @@ const AWS_CHECKED = CONTROLS.filter((c) => c.checks.aws).map((c) => c.id);
 /** Controls the edge stack (CloudFront web ACL only) carries. */
 const EDGE_CONTROLS: ControlId[] = ['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'LOG-RETENTION'];
 
+/** What ORIGIN-LOCK compares the origins with: the zone's CA and hostnames (evaluate.ts does the same). */
+function lockOptions(env: string) {
+  const cf = config.environments[env].cloudflare!;
+  return { originLocked: cf.originLock, originPullCaCertificates: cf.originPull!.caCertificates, originHostnames: [cf.hostname, ...cf.additionalHostnames] };
+}
+
 function byControl(results: CheckResult[]): Record<string, CheckResult> {
   return Object.fromEntries(results.map((r) => [r.control, r]));
 }
 
 describe.each(['staging', 'prod'])('control checks on %s', (env) => {
   it('pass on the primary stack, every AWS-checked control applying', () => {
-    const results = checkAws(templates[`${env}-aws-primary`], { minDatabaseBackupDays: config.environments[env].backup.databaseRetentionDays, originLocked: config.environments[env].cloudflare?.originLock });
+    const results = checkAws(templates[`${env}-aws-primary`], { minDatabaseBackupDays: config.environments[env].backup.databaseRetentionDays, ...lockOptions(env) });
     expect(formatFindings(failures(results))).toBe('');
     const status = byControl(results);
     for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
   });
 
+  it('see from the template alone that the load balancer is locked to the edge, so its forwarded-IP rate rules pass without config (as baseline-check runs)', () => {
+    const results = byControl(checkAws(templates[`${env}-aws-primary`]));
+    expect(formatFindings(failures([results['WAF-RATE-GLOBAL'], results['WAF-RATE-CRITICAL']]))).toBe('');
+  });
+
   it('pass on the DR stack: keys, replicas, locked vault and the warm standby carry the same controls', () => {
     // The primary stack's multi-region trail records the DR region too.
-    const results = byControl(checkAws(templates[`${env}-aws-dr`], { cloudTrailManaged: true, originLocked: config.environments[env].cloudflare?.originLock }));
+    const results = byControl(checkAws(templates[`${env}-aws-dr`], { cloudTrailManaged: true, ...lockOptions(env) }));
     expect(formatFindings(failures(Object.values(results)))).toBe('');
     const standby: ControlId[] = ['ORIGIN-LOCK', 'EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'NET-TIERS', 'APP-FROM-GATEWAY', 'LOG-CENTRAL', 'DETECT-THREATS', 'HA-MULTIZONE'];
     for (const id of ['ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'BACKUP', ...standby] as ControlId[]) expect({ id, status: results[id].status }).toEqual({ id, status: 'pass' });
@@ -175,6 +187,34 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 443));
     sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' });
   }],
+  // Origin trust: another Cloudflare zone (or anyone inside Cloudflare's ranges) reaching the origin.
+  ['the HTTPS listener without mutual TLS (any Cloudflare zone gets through)', 'ORIGIN-LOCK', (t) => {
+    delete first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.MutualAuthentication;
+  }],
+  ['the trust store holding Cloudflare\'s shared origin-pull CA (the shared certificate)', 'ORIGIN-LOCK', (t) => {
+    const writer = first(t, 'Custom::AWS', (r) => JSON.stringify(r.Properties.Create).includes('ca-bundle'));
+    const parts = writer.Properties.Create['Fn::Join'][1];
+    const i = parts.findIndex((p: any) => typeof p === 'string' && p.includes('BEGIN CERTIFICATE'));
+    parts[i] = parts[i].replace(/-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----\\n/, JSON.stringify(SHARED_CA).slice(1, -1));
+  }],
+  ['every Host forwarded to the app (host not bound)', 'ORIGIN-LOCK', (t) => {
+    const https = first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS');
+    https.Properties.DefaultActions = first(t, 'AWS::ElasticLoadBalancingV2::ListenerRule').Properties.Actions;
+  }],
+  // Origin rate limits: the proxy's address counted, a missing header or an unnormalized path.
+  ['the global rate rule counting the Cloudflare edge address', 'WAF-RATE-GLOBAL', (t) => {
+    const s = regionalAcl(t).Properties.Rules.find((r: any) => r.Name === 'rate-all').Statement.RateBasedStatement;
+    s.AggregateKeyType = 'IP';
+    delete s.ForwardedIPConfig;
+  }],
+  ['requests without CF-Connecting-IP left uncounted on login', 'WAF-RATE-CRITICAL', (t) => {
+    const acl = regionalAcl(t);
+    acl.Properties.Rules = acl.Properties.Rules.filter((r: any) => r.Name !== 'rate-login-no-client-ip');
+  }],
+  ['the login match without path normalization (//login escapes)', 'WAF-RATE-CRITICAL', (t) => {
+    const match = regionalAcl(t).Properties.Rules.find((r: any) => r.Name === 'rate-login').Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement;
+    match.TextTransformations = match.TextTransformations.filter((x: any) => x.Type !== 'NORMALIZE_PATH');
+  }],
   ['the CDN accepting TLS 1.0', 'CDN-ASSETS', (t) => {
     first(t, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion = 'TLSv1';
   }],
@@ -184,7 +224,7 @@ describe('control checks on a weakened prod-aws-primary', () => {
   it.each(WEAKENINGS)('fail when %s (%s)', (_what, control, weaken) => {
     const template = JSON.parse(JSON.stringify(templates['prod-aws-primary']));
     weaken(template);
-    const result = byControl(checkAws(template, { originLocked: true }))[control];
+    const result = byControl(checkAws(template, lockOptions('prod')))[control];
     expect(result.status).toBe('fail');
     expect(result.findings.length).toBeGreaterThan(0);
   });

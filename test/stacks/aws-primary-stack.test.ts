@@ -11,6 +11,8 @@ beforeAll(() => {
   const raw = rawDefaultConfig();
   delete raw.environments.prod;
   raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed', inspector: 'managed' };
+  // The named opt-out of origin lock too: the same synth shows today's unlocked load balancer.
+  raw.environments.staging.cloudflare.originLock = false;
   managed = synthAws(parseConfig(raw), { policy: false });
 });
 
@@ -18,19 +20,23 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
   const cfg = config.environments[env];
   const template = () => Template.fromJSON(result.templates[`${env}-aws-primary`]);
 
-  it('rate-limits each configured critical path and all traffic with the configured limits', () => {
+  it('rate-limits each configured critical path and all traffic with the configured limits, counting the client behind Cloudflare', () => {
     const acl = Object.values<any>(template().findResources('AWS::WAFv2::WebACL'))[0];
     const rules = acl.Properties.Rules;
+    const named = (name: string) => rules.find((r: any) => r.Name === name);
+    // Locked to the zone: CF-Connecting-IP, and a twin per rule for requests without it.
+    const client = { AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' } };
+    expect(cfg.cloudflare?.originLock).toBe(true);
     cfg.waf.criticalPaths.forEach((p, i) => {
-      expect(rules[i]).toMatchObject({
-        Name: `rate-${p.name}`,
-        Priority: i,
-        Statement: { RateBasedStatement: { Limit: p.limit, EvaluationWindowSec: p.windowSeconds, AggregateKeyType: 'IP', ScopeDownStatement: { ByteMatchStatement: { SearchString: p.pathPrefix.toLowerCase(), PositionalConstraint: 'STARTS_WITH' } } } },
+      expect(named(`rate-${p.name}`)).toMatchObject({
+        Priority: 2 * i,
+        Statement: { RateBasedStatement: { Limit: p.limit, EvaluationWindowSec: p.windowSeconds, ...client, ScopeDownStatement: { ByteMatchStatement: { SearchString: p.pathPrefix.toLowerCase(), PositionalConstraint: 'STARTS_WITH' } } } },
       });
+      expect(named(`rate-${p.name}-no-client-ip`)).toMatchObject({ Priority: 2 * i + 1, Statement: { RateBasedStatement: { Limit: p.limit, EvaluationWindowSec: p.windowSeconds, AggregateKeyType: 'IP' } } });
     });
-    expect(rules[cfg.waf.criticalPaths.length]).toMatchObject({
-      Name: 'rate-all',
-      Statement: { RateBasedStatement: { Limit: cfg.waf.globalRateLimit.limit, EvaluationWindowSec: cfg.waf.globalRateLimit.windowSeconds, AggregateKeyType: 'IP' } },
+    expect(named('rate-all')).toMatchObject({
+      Priority: 2 * cfg.waf.criticalPaths.length,
+      Statement: { RateBasedStatement: { Limit: cfg.waf.globalRateLimit.limit, EvaluationWindowSec: cfg.waf.globalRateLimit.windowSeconds, ...client } },
     });
     const groups = rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement.Name);
     expect(groups).toEqual(expect.arrayContaining(cfg.waf.extraManagedRuleGroups));
@@ -46,6 +52,15 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
     expect(withCloudFront).toEqual([expect.stringMatching(/^KeysAssets/)]);
     const statement = keys[withCloudFront[0]].Properties.KeyPolicy.Statement.find((st: any) => JSON.stringify(st.Principal ?? {}).includes('cloudfront.amazonaws.com'));
     expect(JSON.stringify(statement.Condition)).toMatch(/distribution\/\*/);
+  });
+
+  it('admits only this zone: its hostname, and a client certificate from its configured CA', () => {
+    const cf = cfg.cloudflare!;
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: [cf.hostname, ...cf.additionalHostnames] } }] });
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', MutualAuthentication: Match.objectLike({ Mode: 'verify', IgnoreClientCertificateExpiry: false }) });
+    const writers = Object.values<any>(template().findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+    for (const ca of cf.originPull!.caCertificates) expect(writers.some((w) => w.includes(JSON.stringify(ca).slice(1, -1).replace(/\\/g, '\\\\')))).toBe(true);
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::TrustStoreRevocation', cf.originPull!.revocationList ? 1 : 0);
   });
 
   it('admits SSH to the bastion from exactly the configured allowlist', () => {
@@ -146,6 +161,23 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
   });
 });
 
+describe('origin lock opted out (cloudflare.originLock false): the load balancer as before issue 13', () => {
+  const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
+
+  it('asks for no client certificate and forwards every Host', () => {
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::TrustStore', 0);
+    template().resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    template().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', DefaultActions: [Match.objectLike({ Type: 'forward' })], MutualAuthentication: Match.absent() });
+  });
+
+  it('counts the connecting address, since a header there would be the client\'s to forge', () => {
+    const acl = Object.values<any>(template().findResources('AWS::WAFv2::WebACL'))[0];
+    const rates = acl.Properties.Rules.filter((r: any) => r.Statement.RateBasedStatement);
+    expect(rates.map((r: any) => r.Statement.RateBasedStatement.AggregateKeyType)).toEqual(rates.map(() => 'IP'));
+    expect(rates.map((r: any) => r.Name)).not.toContain('rate-all-no-client-ip');
+  });
+});
+
 describe('account services managed by the organization', () => {
   const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
 
@@ -162,6 +194,7 @@ describe('account services managed by the organization', () => {
     created.resourceCountIs('AWS::CloudTrail::Trail', 1);
     created.resourceCountIs('AWS::GuardDuty::Detector', 1);
     created.resourceCountIs('AWS::SecurityHub::Hub', 1);
-    created.resourceCountIs('Custom::AWS', 1);
+    const calls = Object.values<any>(created.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+    expect(calls.filter((c) => c.includes('Inspector2'))).toHaveLength(1);
   });
 });

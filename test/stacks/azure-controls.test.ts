@@ -1,3 +1,4 @@
+import { SHARED_CA } from '../fixtures/origin-pull';
 import { CONTROLS, checkAzure, checkAzureEnvironment, failures, formatFindings, type CheckOptions, type CheckResult, type ControlId } from '../../lib/controls';
 import { synthAzureApp } from './azure-support';
 import { defaultConfig } from './support';
@@ -37,6 +38,8 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     minFileRetentionDays: cfg.backup.fileRetentionDays,
     minLogRetentionDays: cfg.logging.retentionDays,
     originLocked: cfg.cloudflare?.originLock,
+    originPullCaCertificates: cfg.cloudflare?.originPull?.caCertificates,
+    originHostnames: cfg.cloudflare ? [cfg.cloudflare.hostname, ...cfg.cloudflare.additionalHostnames] : undefined,
   };
   const primary = stacks[`${env}-azure-primary`] as Tf;
   const dr = stacks[`${env}-azure-dr`] as Tf;
@@ -73,6 +76,27 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
       const rule = nsgRule(t, 'Network_GatewayNsg', 'allow-https');
       delete rule.source_address_prefixes;
       rule.source_address_prefix = 'Internet';
+    }],
+    // Origin trust: another Cloudflare zone, or a request under another Host, reaching the app.
+    ['the SSL profile removed from the HTTPS listener (any Cloudflare zone gets through)', 'ORIGIN-LOCK', (t) => {
+      delete only(t, 'azurerm_application_gateway').http_listener.find((l: any) => l.name === 'https').ssl_profile_name;
+    }],
+    ['Cloudflare\'s shared origin-pull CA trusted (the shared certificate)', 'ORIGIN-LOCK', (t) => {
+      only(t, 'azurerm_application_gateway').trusted_client_certificate[0].data = Buffer.from(SHARED_CA).toString('base64');
+    }],
+    ['the HTTPS listener answering every host (host not bound)', 'ORIGIN-LOCK', (t) => {
+      delete only(t, 'azurerm_application_gateway').http_listener.find((l: any) => l.name === 'https').host_names;
+    }],
+    // Origin rate limits: a spoofable key, per-client thresholds on the edge address, unnormalized paths.
+    ['the global limit keyed on X-Forwarded-For (written by the client)', 'WAF-RATE-GLOBAL', (t) => {
+      only(t, 'azurerm_web_application_firewall_policy').custom_rules.find((r: any) => r.name === 'RateLimitAllTraffic').group_rate_limit_by = 'ClientAddrXFFHeader';
+    }],
+    ['per-client thresholds counting the edge address (per-edge net dropped)', 'WAF-RATE-GLOBAL', (t) => {
+      delete only(t, 'azurerm_web_application_firewall_policy').tags['baseline-rate-limit-key'];
+    }],
+    ['the path-normalization guard removed (//login escapes)', 'WAF-RATE-CRITICAL', (t) => {
+      const policy = only(t, 'azurerm_web_application_firewall_policy');
+      policy.custom_rules = policy.custom_rules.filter((r: any) => r.name !== 'PathNotNormalized');
     }],
     ['the gateway on an old TLS policy', 'EDGE-TLS', (t) => (only(t, 'azurerm_application_gateway').ssl_policy.policy_name = 'AppGwSslPolicy20170401')],
     ['the HTTP listener serving instead of redirecting', 'EDGE-TLS', (t) => {

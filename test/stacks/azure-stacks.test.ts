@@ -56,10 +56,12 @@ describe.each(['staging', 'prod'])('%s Azure stacks', (env) => {
   it('applies the configured WAF limits, the same in both regions', () => {
     for (const stack of [primary, dr]) {
       const rules = tfOnly(stack, 'azurerm_web_application_firewall_policy').custom_rules;
-      const global = toAzureRateLimit(cfg.waf.globalRateLimit.limit, cfg.waf.globalRateLimit.windowSeconds);
-      expect(rules[rules.length - 1]).toMatchObject({ rule_type: 'RateLimitRule', action: 'Block', rate_limit_threshold: global.threshold, rate_limit_duration: global.duration, group_rate_limit_by: 'ClientAddr' });
+      // Behind the locked zone the gateway counts edge addresses: a per-edge safety net.
+      const factor = cfg.cloudflare?.originLock ? cfg.cloudflare.azurePerEdgeRateFactor : 1;
+      const global = toAzureRateLimit(cfg.waf.globalRateLimit.limit * factor, cfg.waf.globalRateLimit.windowSeconds);
+      expect(rules.find((r: any) => r.name === 'RateLimitAllTraffic')).toMatchObject({ rule_type: 'RateLimitRule', action: 'Block', rate_limit_threshold: global.threshold, rate_limit_duration: global.duration, group_rate_limit_by: 'ClientAddr' });
       cfg.waf.criticalPaths.forEach((p, i) => {
-        const terms = toAzureRateLimit(p.limit, p.windowSeconds);
+        const terms = toAzureRateLimit(p.limit * factor, p.windowSeconds);
         expect(rules[i]).toMatchObject({ rate_limit_threshold: terms.threshold, rate_limit_duration: terms.duration });
         expect(JSON.stringify(rules[i].match_conditions)).toContain(p.pathPrefix.toLowerCase());
       });

@@ -1,5 +1,6 @@
 import { CONTROLS, checkCloudflare, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
 import { synthCloudflareApp } from './azure-support';
+import { CLIENT_B, FAKE_PRIVATE_KEY } from '../fixtures/origin-pull';
 import { defaultConfig } from './support';
 
 // The control checks of lib/controls run over the real synthesized Cloudflare stacks: every
@@ -32,6 +33,15 @@ const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
   }],
   ['the login limit loosened above the global one', 'WAF-RATE-CRITICAL', (t) => (ruleset(t, 'http_ratelimit').rules[0].ratelimit.requests_per_period = 100000)],
   ['authenticated origin pulls off', 'ORIGIN-LOCK', (t) => (all(t, 'cloudflare_authenticated_origin_pulls_settings')[0].enabled = false)],
+  // The bypass this control exists for: Cloudflare's shared certificate, presented by every zone.
+  ['the zone\'s own certificate removed (the shared one presented)', 'ORIGIN-LOCK', (t) => delete t.resource.cloudflare_authenticated_origin_pulls_certificate],
+  ['a certificate of another CA uploaded (the origins would refuse it, or trust another zone)', 'ORIGIN-LOCK', (t) => (all(t, 'cloudflare_authenticated_origin_pulls_certificate')[0].certificate = CLIENT_B)],
+  ['the origin-pull private key pasted into the stack', 'SECRETS', (t) => (all(t, 'cloudflare_authenticated_origin_pulls_certificate')[0].private_key = FAKE_PRIVATE_KEY)],
+  ['URL normalization off (//login counted as another path)', 'WAF-RATE-CRITICAL', (t) => (all(t, 'cloudflare_url_normalization_settings')[0].scope = 'none')],
+  ['the login path compared as sent (/Login escapes)', 'WAF-RATE-CRITICAL', (t) => {
+    const rule = ruleset(t, 'http_ratelimit').rules[0];
+    rule.expression = rule.expression.replace('lower(http.request.uri.path)', 'http.request.uri.path');
+  }],
   ['the load balancer DNS-only (origins exposed)', 'ORIGIN-LOCK', (t) => (all(t, 'cloudflare_load_balancer')[0].proxied = false)],
   ['SSL mode flexible: the edge speaks plain HTTP to the origin', 'ENC-TRANSIT', (t) => (setting(t, 'ssl').value = 'flexible')],
   ['a plain-HTTP health monitor', 'ENC-TRANSIT', (t) => (all(t, 'cloudflare_load_balancer_monitor')[0].type = 'http')],
@@ -45,9 +55,10 @@ const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
 
 describe.each(['staging', 'prod'])('Cloudflare control checks on %s', (env) => {
   const stack = stacks[`${env}-cloudflare`] as Tf;
+  const options = { originPullCaCertificates: config.environments[env].cloudflare!.originPull!.caCertificates };
 
   it('pass on the edge stack, every Cloudflare-checked control applying', () => {
-    const results = checkCloudflare(stack);
+    const results = checkCloudflare(stack, options);
     expect(formatFindings(failures(results))).toBe('');
     const status = byControl(results);
     for (const id of CLOUDFLARE_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
@@ -61,7 +72,7 @@ describe.each(['staging', 'prod'])('Cloudflare control checks on %s', (env) => {
   it.each(WEAKENINGS)('fail with %s (%s)', (_what, control, weaken) => {
     const weakened = copy(stack);
     weaken(weakened);
-    const result = byControl(checkCloudflare(weakened))[control];
+    const result = byControl(checkCloudflare(weakened, options))[control];
     expect(result.status).toBe('fail');
     expect(result.findings.every((f) => f.control === control)).toBe(true);
   });

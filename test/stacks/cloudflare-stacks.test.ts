@@ -124,6 +124,44 @@ describe('origin lock on the clouds', () => {
     const open = synthAzureApp(parseConfig(raw));
     const nsg = (Object.values(tfResources(open['staging-azure-primary'], 'azurerm_network_security_group')) as any[]).find((n) => n.security_rule.some((r: any) => r.name === 'allow-https'));
     expect(nsg.security_rule.find((r: any) => r.name === 'allow-https')).toMatchObject({ source_address_prefix: 'Internet' });
+    // Today's behaviour with the named opt-out: no client certificate, any Host, per-client limits.
+    const gw = tfOnly(open['staging-azure-primary'], 'azurerm_application_gateway');
+    expect(gw.ssl_profile).toBeUndefined();
+    expect(gw.http_listener.map((l: any) => l.name)).toEqual(['https', 'http']);
+    const waf = tfOnly(open['staging-azure-primary'], 'azurerm_web_application_firewall_policy');
+    expect(waf.custom_rules.map((r: any) => r.name)).not.toContain('HostNotServed');
+    expect(waf.tags).not.toHaveProperty('baseline-rate-limit-key');
+  });
+
+  it.each(['staging-azure-primary', 'staging-azure-dr', 'prod-azure-primary', 'prod-azure-dr'])('%s: every HTTPS listener requires the zone\'s client certificate and only its hostname reaches the app', (name) => {
+    const env = config.environments[name.split('-')[0]];
+    const gw = tfOnly(azure[name], 'azurerm_application_gateway');
+    const pems = gw.trusted_client_certificate.map((c: any) => Buffer.from(c.data, 'base64').toString('utf8'));
+    expect(pems).toEqual(env.cloudflare!.originPull!.caCertificates);
+    for (const listener of gw.http_listener.filter((l: any) => l.protocol === 'Https')) expect(listener.ssl_profile_name).toBe('origin-pull');
+    expect(gw.http_listener.find((l: any) => l.name === 'https').host_names).toEqual([env.cloudflare!.hostname]);
+  });
+});
+
+describe('the edge presents the zone\'s own origin-pull certificate', () => {
+  it.each(['staging', 'prod'])('%s: uploads the configured certificate, its key read from TF_VAR_%s_origin_pull_private_key, and probes through the zone', (env) => {
+    const cf = config.environments[env].cloudflare!;
+    const stack = stacks[`${env}-cloudflare`] as any;
+    const cert = tfOnly(stack, 'cloudflare_authenticated_origin_pulls_certificate');
+    expect(cert).toMatchObject({ zone_id: cf.zoneId, certificate: cf.originPull!.clientCertificate, private_key: `\${var.${env}_origin_pull_private_key}`, lifecycle: { create_before_destroy: true } });
+    expect(stack.variable[`${env}_origin_pull_private_key`]).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    expect(stack.variable[`${env}_origin_pull_private_key`].default).toBeUndefined();
+    expect(JSON.stringify(stack)).not.toMatch(/PRIVATE KEY/);
+    expect(tfOnly(stack, 'cloudflare_load_balancer_monitor').probe_zone).toBe(cf.zoneName);
+  });
+
+  it('uploads no certificate when origin lock is opted out and no origin-pull certificate is given', () => {
+    const raw = rawDefaultConfig() as any;
+    raw.environments.staging.cloudflare.originLock = false;
+    delete raw.environments.staging.cloudflare.originPull;
+    const open = synthCloudflareApp(parseConfig(raw))['staging-cloudflare'] as any;
+    expect(open.resource.cloudflare_authenticated_origin_pulls_certificate).toBeUndefined();
+    expect(open.variable ?? {}).toEqual({});
   });
 });
 

@@ -1,5 +1,7 @@
-import type { CheckResult } from '../types';
+import { CLOUDFLARE_CLIENT_IP_HEADER } from '../../config/origin-pull';
+import type { CheckOptions, CheckResult } from '../types';
 import { isApplicationLoadBalancer } from './edge-tls';
+import { isLockedToEdge } from './origin-lock';
 import { Outcome } from './result';
 import { list, ofType, refTarget, refsIn, refTo, renderText, type CfnTemplate, type Res, show } from './template';
 
@@ -45,20 +47,39 @@ export function checkWafReputation(template: CfnTemplate): CheckResult {
   return out.result(applicable(template, acls));
 }
 
-/** Control WAF-RATE-GLOBAL: every ACL blocks any client IP above a per-IP rate, unconditionally. */
-export function checkWafRateGlobal(template: CfnTemplate): CheckResult {
+/**
+ * Control WAF-RATE-GLOBAL: every ACL blocks any client above a per-client rate, on all traffic.
+ * A client is the connecting address, except on a REGIONAL ACL of an environment locked to its
+ * Cloudflare zone (`originLocked`): there the connecting address is a Cloudflare edge node shared
+ * by many clients, so the rule must count `FORWARDED_IP` from CF-Connecting-IP (FallbackBehavior
+ * MATCH, so a malformed value is counted, not skipped), and a twin rule must count the requests
+ * that lack the header (WAF skips a FORWARDED_IP rule for them) by connecting address at no higher
+ * rate. Without origin lock a FORWARDED_IP rule fails: whoever connects writes the header, and a
+ * fresh address per request escapes the limit.
+ */
+export function checkWafRateGlobal(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('WAF-RATE-GLOBAL');
   const acls = webAcls(template);
   for (const acl of acls) {
     out.within(acl.id, () => {
-      const candidates = rules(acl).filter((r) => rateStatement(r) && !rateStatement(r).ScopeDownStatement);
+      const fronted = isFronted(template, acl, options);
+      const candidates = rules(acl).filter((r) => rateStatement(r) && isUnscoped(scopeOf(r)));
       if (candidates.length === 0) {
-        out.fail(acl.id, 'no rate-based rule without ScopeDownStatement; expected one with AggregateKeyType "IP", Action Block, Limit >= 10');
+        out.fail(acl.id, `no rate-based rule on all traffic (without a path scope); expected one with AggregateKeyType ${fronted ? '"FORWARDED_IP" (CF-Connecting-IP)' : '"IP"'}, Action Block, Limit >= 10`);
         return;
       }
-      if (validGlobalRules(acl).length > 0) return;
-      // None is valid: report what is wrong with each candidate.
-      for (const rule of candidates) for (const problem of globalRuleProblems(acl, rule)) out.fail(acl.id, `rule ${show(rule.Name)}: ${problem}`);
+      if (validGlobalRules(acl, fronted).length === 0) {
+        const mains = candidates.filter((r) => !isFallbackTwin(r, fronted));
+        if (mains.length === 0) out.fail(acl.id, `only ${show(candidates.map((r) => r.Name))} counts all traffic, and only requests lacking ${CLOUDFLARE_CLIENT_IP_HEADER}; expected a rule counting every client by FORWARDED_IP`);
+        for (const rule of mains) for (const problem of globalRuleProblems(acl, rule, fronted)) out.fail(acl.id, `rule ${show(rule.Name)}: ${problem}`);
+        return;
+      }
+      if (fronted) {
+        for (const main of validGlobalRules(acl, true)) {
+          const twin = candidates.find((r) => isFallbackTwin(r, true) && basicRuleProblems(acl, r).length === 0 && perSecond(r) <= perSecond(main));
+          if (!twin) out.fail(acl.id, `rule ${show(main.Name)} counts CF-Connecting-IP, and WAF skips it for requests without that header; expected a twin rule (AggregateKeyType "IP", scope-down NOT header present, Block, at most the same rate) so leaving the header out escapes nothing`);
+        }
+      }
     });
   }
   checkCoverage(out, template, 'all');
@@ -66,43 +87,50 @@ export function checkWafRateGlobal(template: CfnTemplate): CheckResult {
 }
 
 /**
- * Control WAF-RATE-CRITICAL: every REGIONAL ACL has path-scoped per-IP rate rules that block, at a
- * lower rate per second than the global rule and evaluated before it.
+ * Control WAF-RATE-CRITICAL: every REGIONAL ACL has path-scoped per-client rate rules that block,
+ * at a lower rate per second than the global rule and evaluated before it. Each path match
+ * inspects UriPath with STARTS_WITH after URL_DECODE, then NORMALIZE_PATH (or NORMALIZE_PATH_WIN),
+ * then LOWERCASE, so `/%6Cogin`, `//login`, `/x/../login` and `/LOGIN` count as `/login`. Clients
+ * are counted as in WAF-RATE-GLOBAL: behind the locked Cloudflare zone by CF-Connecting-IP, with a
+ * twin per path for requests lacking the header.
  */
-export function checkWafRateCritical(template: CfnTemplate): CheckResult {
+export function checkWafRateCritical(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('WAF-RATE-CRITICAL');
   const acls = webAcls(template).filter((a) => a.props.Scope === 'REGIONAL');
   for (const acl of acls) {
     out.within(acl.id, () => {
-      const scoped = rules(acl).filter((r) => rateStatement(r)?.ScopeDownStatement !== undefined);
+      const fronted = isFronted(template, acl, options);
+      const scoped = rules(acl).filter((r) => rateStatement(r) && !isUnscoped(scopeOf(r)));
       if (scoped.length === 0) {
-        out.fail(acl.id, 'no rate-based rule with a ScopeDownStatement; expected per-IP limits on critical paths (login, password reset)');
+        out.fail(acl.id, 'no rate-based rule with a path scope-down; expected per-client limits on critical paths (login, password reset)');
         return;
       }
-      const globals = validGlobalRules(acl);
+      const globals = validGlobalRules(acl, fronted);
       if (globals.length === 0) out.fail(acl.id, 'no valid global rate-based rule to compare the critical-path limits with (see WAF-RATE-GLOBAL)');
       const globalRate = Math.min(...globals.map(perSecond));
       const globalPriority = Math.min(...globals.map((r) => Number(r.Priority)));
       for (const rule of scoped) {
         const name = `rule ${show(rule.Name)}`;
         const s = rateStatement(rule);
-        if (s.AggregateKeyType !== 'IP') out.fail(acl.id, `${name}: AggregateKeyType is ${show(s.AggregateKeyType)}; expected "IP"`);
-        if (!isBlock(rule)) out.fail(acl.id, `${name}: Action is ${show(rule.Action)}; expected Block`);
-        const limit = Number(s.Limit);
-        if (!(limit >= MIN_RATE_LIMIT)) out.fail(acl.id, `${name}: Limit is ${show(s.Limit)}; expected at least ${MIN_RATE_LIMIT}`);
-        const window = s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS;
-        if (!RATE_WINDOWS_SECONDS.includes(Number(window))) out.fail(acl.id, `${name}: EvaluationWindowSec is ${show(window)}; expected one of ${RATE_WINDOWS_SECONDS.join(', ')}`);
-        for (const problem of pathMatchProblems(s.ScopeDownStatement)) out.fail(acl.id, `${name}: ScopeDownStatement ${problem}`);
+        const scope = scopeOf(rule);
+        const twin = isFallbackTwin(rule, fronted);
+        if (!twin) for (const problem of keyProblems(s, fronted)) out.fail(acl.id, `${name}: ${problem}`);
+        for (const problem of basicRuleProblems(acl, rule)) out.fail(acl.id, `${name}: ${problem}`);
+        if (scope.other) out.fail(acl.id, `${name}: ScopeDownStatement is ${show(scope.other)}; expected a ByteMatchStatement on UriPath (or an OrStatement of them), alone or AND the missing-${CLOUDFLARE_CLIENT_IP_HEADER} condition`);
+        else for (const problem of pathMatchProblems(scope.path)) out.fail(acl.id, `${name}: ScopeDownStatement ${problem}`);
+        if (fronted && !twin) {
+          const prefixes = prefixesOf(scope.path);
+          const hasTwin = scoped.some((r) => isFallbackTwin(r, true) && sameStrings(prefixesOf(scopeOf(r).path), prefixes) && perSecond(r) <= perSecond(rule) && basicRuleProblems(acl, r).length === 0);
+          if (!hasTwin) out.fail(acl.id, `${name} counts CF-Connecting-IP, and WAF skips it for requests without that header; expected a twin rule on the same path (AggregateKeyType "IP", scope-down NOT header present AND the path) at most as loose`);
+        }
         if (globals.length > 0) {
           if (!(perSecond(rule) < globalRate)) {
-            out.fail(acl.id, `${name}: allows ${s.Limit} per ${window} s (${perSecond(rule).toFixed(3)}/s); expected fewer requests per second than the global rule (${globalRate.toFixed(3)}/s)`);
+            out.fail(acl.id, `${name}: allows ${s.Limit} per ${s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS} s (${perSecond(rule).toFixed(3)}/s); expected fewer requests per second than the global rule (${globalRate.toFixed(3)}/s)`);
           }
           if (!(Number(rule.Priority) < globalPriority)) {
             out.fail(acl.id, `${name}: Priority is ${show(rule.Priority)}; expected lower than the global rate rule's (${globalPriority}), so it is evaluated first`);
           }
         }
-        const bypass = allowBefore(acl, rule);
-        if (bypass) out.fail(acl.id, `${name}: rule ${show(bypass.Name)} (Priority ${bypass.Priority}) allows requests before it is evaluated; expected no Allow rule ahead of it`);
       }
     });
   }
@@ -145,10 +173,83 @@ function allowBefore(acl: Res, rule: any): any | undefined {
   return rules(acl).find((r) => r.Action?.Allow !== undefined && Number(r.Priority) < Number(rule.Priority));
 }
 
-function globalRuleProblems(acl: Res, rule: any): string[] {
+/**
+ * A REGIONAL ACL in front of an origin locked to its Cloudflare zone, so clients come through the
+ * edge: the config says so (`originLocked`), or the template shows it (every load balancer the ACL
+ * is associated with admits only Cloudflare's ranges and verifies client certificates).
+ */
+function isFronted(template: CfnTemplate, acl: Res, options: CheckOptions): boolean {
+  if (acl.props.Scope !== 'REGIONAL') return false;
+  if (options.originLocked === true) return true;
+  const lbs = ofType(template, 'AWS::WAFv2::WebACLAssociation').filter((a) => refTarget(a.props.WebACLArn) === acl.id).map((a) => refTarget(a.props.ResourceArn));
+  return lbs.length > 0 && lbs.every((id) => id !== undefined && isLockedToEdge(template, id));
+}
+
+/** What a rate rule's scope-down holds: a path match, the missing-header condition, or else. */
+interface RateScope {
+  readonly path?: any;
+  /** Lower-cased name of the header whose absence the scope requires. */
+  readonly missingHeader?: string;
+  readonly other?: any;
+}
+
+/** `NOT (SingleHeader h size > 0)`: the request lacks header h (AWS's documented form). */
+function missingHeaderOf(statement: any): string | undefined {
+  const size = statement?.NotStatement?.Statement?.SizeConstraintStatement;
+  const name = size?.FieldToMatch?.SingleHeader?.Name;
+  return size && typeof name === 'string' && size.ComparisonOperator === 'GT' && Number(size.Size) === 0 ? name.toLowerCase() : undefined;
+}
+
+/** A scope that still counts all traffic of a client key: none, or only the missing-header twin's. */
+const isUnscoped = (scope: RateScope) => scope.path === undefined && scope.other === undefined;
+
+const isPathMatch = (statement: any) => statement?.ByteMatchStatement !== undefined || statement?.OrStatement !== undefined;
+
+function scopeOf(rule: any): RateScope {
+  const scope = rateStatement(rule)?.ScopeDownStatement;
+  if (scope === undefined) return {};
+  const header = missingHeaderOf(scope);
+  if (header) return { missingHeader: header };
+  if (isPathMatch(scope)) return { path: scope };
+  const parts = list(scope?.AndStatement?.Statements);
+  if (parts.length === 2) {
+    const h = parts.map(missingHeaderOf);
+    const i = h.findIndex((x) => x !== undefined);
+    if (i >= 0 && isPathMatch(parts[1 - i])) return { missingHeader: h[i], path: parts[1 - i] };
+  }
+  return { other: scope };
+}
+
+/**
+ * The twin of a forwarded-IP rule: counts by connecting address the requests that lack
+ * CF-Connecting-IP. Only behind the locked edge; elsewhere an IP rule is a plain rule.
+ */
+function isFallbackTwin(rule: any, fronted: boolean): boolean {
+  return fronted && rateStatement(rule)?.AggregateKeyType === 'IP' && scopeOf(rule).missingHeader === CLOUDFLARE_CLIENT_IP_HEADER.toLowerCase();
+}
+
+/** Problems of the client key of a (non-twin) rate rule. */
+function keyProblems(s: any, fronted: boolean): string[] {
+  if (fronted) {
+    const header = s.ForwardedIPConfig?.HeaderName;
+    if (s.AggregateKeyType !== 'FORWARDED_IP') {
+      return [`AggregateKeyType is ${show(s.AggregateKeyType)}; expected "FORWARDED_IP" from ${CLOUDFLARE_CLIENT_IP_HEADER}: behind Cloudflare the connecting address is an edge node shared by many clients, so one busy node trips the limit for all of them`];
+    }
+    const problems: string[] = [];
+    if (typeof header !== 'string' || header.toLowerCase() !== CLOUDFLARE_CLIENT_IP_HEADER.toLowerCase()) problems.push(`ForwardedIPConfig.HeaderName is ${show(header)}; expected "${CLOUDFLARE_CLIENT_IP_HEADER}" (the address Cloudflare saw; X-Forwarded-For starts with whatever the client sent)`);
+    if (s.ForwardedIPConfig?.FallbackBehavior !== 'MATCH') problems.push(`ForwardedIPConfig.FallbackBehavior is ${show(s.ForwardedIPConfig?.FallbackBehavior)}; expected "MATCH", so a malformed address is counted instead of skipped`);
+    return problems;
+  }
+  if (s.AggregateKeyType === 'FORWARDED_IP') {
+    return [`AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly; expected "IP": the header is written by whoever connects, so a fresh value per request escapes the limit`];
+  }
+  return s.AggregateKeyType === 'IP' ? [] : [`AggregateKeyType is ${show(s.AggregateKeyType)}; expected "IP"`];
+}
+
+/** Problems every blocking rate rule shares: action, limit, window, no Allow ahead of it. */
+function basicRuleProblems(acl: Res, rule: any): string[] {
   const s = rateStatement(rule);
   const problems: string[] = [];
-  if (s.AggregateKeyType !== 'IP') problems.push(`AggregateKeyType is ${show(s.AggregateKeyType)}; expected "IP"`);
   if (!isBlock(rule)) problems.push(`Action is ${show(rule.Action)}; expected Block`);
   if (!(Number(s.Limit) >= MIN_RATE_LIMIT)) problems.push(`Limit is ${show(s.Limit)}; expected at least ${MIN_RATE_LIMIT}`);
   const window = s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS;
@@ -158,8 +259,27 @@ function globalRuleProblems(acl: Res, rule: any): string[] {
   return problems;
 }
 
-function validGlobalRules(acl: Res): any[] {
-  return rules(acl).filter((r) => rateStatement(r) && !rateStatement(r).ScopeDownStatement && globalRuleProblems(acl, r).length === 0);
+function globalRuleProblems(acl: Res, rule: any, fronted: boolean): string[] {
+  const scope = scopeOf(rule);
+  const problems = [...keyProblems(rateStatement(rule), fronted), ...basicRuleProblems(acl, rule)];
+  if (scope.missingHeader !== undefined) problems.push(`ScopeDownStatement ${show(rateStatement(rule).ScopeDownStatement)} limits it to some requests; expected all traffic`);
+  return problems;
+}
+
+/** The valid global rules (not the twins): all traffic, the right client key, blocking. */
+function validGlobalRules(acl: Res, fronted: boolean): any[] {
+  return rules(acl).filter((r) => rateStatement(r) && isUnscoped(scopeOf(r)) && !isFallbackTwin(r, fronted) && globalRuleProblems(acl, r, fronted).length === 0);
+}
+
+/** The literal prefixes a path match counts. */
+function prefixesOf(statement: any): string[] {
+  if (statement?.OrStatement) return list(statement.OrStatement.Statements).flatMap(prefixesOf);
+  const m = statement?.ByteMatchStatement;
+  return typeof m?.SearchString === 'string' ? [m.SearchString] : [];
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 }
 
 /** Problems of a scope-down statement that should match critical paths by prefix. */
@@ -174,10 +294,18 @@ function pathMatchProblems(statement: any): string[] {
   const problems: string[] = [];
   if (m.FieldToMatch?.UriPath === undefined) problems.push(`matches ${show(m.FieldToMatch)}; expected FieldToMatch UriPath`);
   if (m.PositionalConstraint !== 'STARTS_WITH') problems.push(`PositionalConstraint is ${show(m.PositionalConstraint)}; expected "STARTS_WITH" (a path prefix)`);
-  const transforms = list(m.TextTransformations).map((t) => t?.Type);
-  if (!transforms.includes('LOWERCASE')) {
-    problems.push(`TextTransformations are ${show(transforms)}; expected LOWERCASE among them, or "/Login" escapes the limit`);
-  }
+  const transforms = list(m.TextTransformations).filter((t) => t && typeof t === 'object');
+  const priorityOf = (...types: string[]) => {
+    const found = transforms.filter((t) => types.includes(t.Type)).map((t) => Number(t.Priority));
+    return found.length > 0 ? Math.min(...found) : undefined;
+  };
+  const decode = priorityOf('URL_DECODE', 'URL_DECODE_UNI');
+  const normalize = priorityOf('NORMALIZE_PATH', 'NORMALIZE_PATH_WIN');
+  const types = transforms.map((t) => t.Type);
+  if (priorityOf('LOWERCASE') === undefined) problems.push(`TextTransformations are ${show(types)}; expected LOWERCASE among them, or "/Login" escapes the limit`);
+  if (decode === undefined) problems.push(`TextTransformations are ${show(types)}; expected URL_DECODE, or "/%6Cogin" escapes the limit`);
+  if (normalize === undefined) problems.push(`TextTransformations are ${show(types)}; expected NORMALIZE_PATH, or "//login" and "/x/../login" escape the limit`);
+  else if (decode !== undefined && !(decode < normalize)) problems.push(`TextTransformations decode after normalizing the path (${show(types)}); expected URL_DECODE first, or "/%2F/login" escapes the limit`);
   if (typeof m.SearchString === 'string' && m.SearchString !== m.SearchString.toLowerCase()) {
     problems.push(`SearchString ${show(m.SearchString)} has upper case; expected lower case (it is compared after LOWERCASE)`);
   }

@@ -1,6 +1,8 @@
+import { AZURE_PER_EDGE_RATE_LIMIT_KEY, AZURE_RATE_LIMIT_KEY_TAG } from '../../config/origin-pull';
 import { Outcome } from '../aws/result';
-import type { CheckResult } from '../types';
+import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
+import { isGatewayLockedToEdge } from './origin-lock';
 import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, refTo, show, type TfJson, type TfRes } from './terraform';
 
 const POLICY = 'azurerm_web_application_firewall_policy';
@@ -153,6 +155,54 @@ function globalRule(policy: TfRes): RateRule | undefined {
     .find((r): r is RateRule => r !== undefined && blocks(r.rule.match_conditions).every(matchesEveryClient));
 }
 
+/**
+ * Findings on what a policy's rate rules count: never the X-Forwarded-For address (its first
+ * entry is written by the client; Cloudflare appends to it), and per Cloudflare edge address only
+ * behind the locked edge, where the policy must say so (tag) and the thresholds are a safety net.
+ */
+function checkRateKey(out: Outcome, tf: TfJson, policy: TfRes, options: CheckOptions): void {
+  for (const rule of enabledCustomRules(policy).filter((r) => r?.rule_type === 'RateLimitRule')) {
+    const by = String(rule.group_rate_limit_by ?? '');
+    if (/XFF/i.test(by)) {
+      out.fail(policy.address, `custom rule ${show(rule.name)} has group_rate_limit_by ${show(by)}; expected "ClientAddr": the X-Forwarded-For address is written by the client (Cloudflare appends to the header it receives), so a fresh value per request escapes the limit`);
+    }
+  }
+  const key = (policy.args.tags ?? {})[AZURE_RATE_LIMIT_KEY_TAG];
+  // Fronted: the config says so, or a gateway enforcing this policy is locked to the edge.
+  const gateways = applicationGateways(tf).filter((gw) => refTo(tf, gw.args.firewall_policy_id, POLICY)?.address === policy.address);
+  const fronted = options.originLocked === true || (gateways.length > 0 && gateways.every((gw) => isGatewayLockedToEdge(tf, gw)));
+  if (fronted && key !== AZURE_PER_EDGE_RATE_LIMIT_KEY) {
+    out.fail(policy.address, `tag ${AZURE_RATE_LIMIT_KEY_TAG} is ${show(key)}; expected "${AZURE_PER_EDGE_RATE_LIMIT_KEY}": behind Cloudflare the gateway counts the edge node's address, shared by many clients, so per-client thresholds would block everyone behind one busy node; the thresholds must be a per-edge safety net (cloudflare.azurePerEdgeRateFactor) while the edge counts real clients`);
+  }
+  if (!fronted && key === AZURE_PER_EDGE_RATE_LIMIT_KEY) {
+    out.fail(policy.address, `tag ${AZURE_RATE_LIMIT_KEY_TAG} is "${AZURE_PER_EDGE_RATE_LIMIT_KEY}" on a gateway clients reach directly; expected per-client thresholds, since per-edge ones are a multiple of them`);
+  }
+}
+
+/** Paths that must not slip past a prefix match, and one that must pass (path normalisation). */
+const NON_NORMALIZED_SAMPLES = ['//login', '/./login', '/x/../login', '\\login', '/%2F/login'];
+
+/** An enabled blocking rule that refuses every non-normalized path (after URL decoding). */
+function hasNormalizationGuard(policy: TfRes): boolean {
+  return enabledCustomRules(policy).some((rule) => {
+    if (rule?.rule_type !== 'MatchRule' || rule.action !== 'Block') return false;
+    const conditions = blocks(rule.match_conditions);
+    if (conditions.length !== 1) return false;
+    const c = conditions[0];
+    if (isTrue(c?.negation_condition) || c?.operator !== 'Regex' || !blocks(c.transforms).includes('UrlDecode')) return false;
+    if (!blocks(c.match_variables).every((v) => v?.variable_name === 'RequestUri')) return false;
+    const patterns = blocks(c.match_values).flatMap((v) => {
+      try {
+        return [new RegExp(String(v))];
+      } catch {
+        return [];
+      }
+    });
+    const matches = (path: string) => patterns.some((p) => p.test(decodeURIComponent(path)));
+    return NON_NORMALIZED_SAMPLES.every(matches) && !matches('/login');
+  });
+}
+
 function describeRate(r: RateRule): string {
   return `${show(r.rule.rate_limit_threshold)} per ${show(r.rule.rate_limit_duration)}`;
 }
@@ -164,11 +214,12 @@ function describeRate(r: RateRule): string {
  * 255.255.255.255/32 of lib/azure/waf-policy.ts); and no enabled Allow custom rule is evaluated
  * before it (an Allow ends evaluation, so the traffic it matches would never be counted).
  */
-export function checkWafRateGlobal(tf: TfJson): CheckResult {
+export function checkWafRateGlobal(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('WAF-RATE-GLOBAL');
   const policies = wafPolicies(tf);
   for (const policy of policies) {
     out.within(policy.address, () => {
+      checkRateKey(out, tf, policy, options);
       const global = globalRule(policy);
       if (!global) {
         out.fail(policy.address, `no custom rule limits all traffic per client IP (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a RateLimitRule with action Block, group_rate_limit_by ClientAddr and the match-all condition (RemoteAddr not IPMatch 255.255.255.255/32)`);
@@ -194,11 +245,15 @@ export function checkWafRateGlobal(tf: TfJson): CheckResult {
  * so case variants count too), and each such rule admits fewer requests per second than the
  * global limit and has a lower priority number (is evaluated before it).
  */
-export function checkWafRateCritical(tf: TfJson): CheckResult {
+export function checkWafRateCritical(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('WAF-RATE-CRITICAL');
   const policies = wafPolicies(tf);
   for (const policy of policies) {
     out.within(policy.address, () => {
+      checkRateKey(out, tf, policy, options);
+      if (!hasNormalizationGuard(policy)) {
+        out.fail(policy.address, `no enabled Block rule refuses non-normalized paths (RequestUri Regex after UrlDecode matching ${NON_NORMALIZED_SAMPLES.map((p) => show(p)).join(', ')}); expected one, since Application Gateway cannot normalize paths and //login or /x/../login would escape the BeginsWith "/login" limits`);
+      }
       const global = globalRule(policy);
       const critical = enabledCustomRules(policy)
         .map(asRateRule)
@@ -213,6 +268,9 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
         const values = blocks(path.match_values);
         if (!blocks(path.transforms).includes('Lowercase') || values.some((v) => typeof v !== 'string' || v !== v.toLowerCase())) {
           out.fail(policy.address, `custom rule ${show(r.name)} matches ${show(values)} with transforms ${show(path.transforms)}; expected lower-case paths and the Lowercase transform, so /LOGIN cannot dodge the limit`);
+        }
+        if (!blocks(path.transforms).includes('UrlDecode')) {
+          out.fail(policy.address, `custom rule ${show(r.name)} matches with transforms ${show(path.transforms)}; expected UrlDecode among them, so /%6Cogin cannot dodge the limit`);
         }
         if (!global) continue;
         if (r.perSecond === undefined || global.perSecond === undefined || !(r.perSecond < global.perSecond)) {

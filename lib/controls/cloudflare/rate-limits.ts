@@ -1,7 +1,12 @@
 import { Outcome } from '../aws/result';
 import { asNumber, block, blocks, show, TEMPLATE, type TfJson, type TfRes } from '../azure/terraform';
 import type { CheckResult } from '../types';
-import { isEnabled, matchesEverything, PHASES, ruleName, rulesOf, zoneIds, zoneRulesets } from './zone';
+import { inZone, isEnabled, matchesEverything, PHASES, ruleName, rulesOf, zoneIds, zoneRulesets } from './zone';
+
+/** The zone's URL normalization setting. */
+export const URL_NORMALIZATION = 'cloudflare_url_normalization_settings';
+/** Scopes that normalize URLs before the zone's rules run. */
+export const NORMALIZING_SCOPES = ['incoming', 'both'] as const;
 
 /** The characteristic that counts requests per client IP. */
 export const CLIENT_IP_CHARACTERISTIC = 'ip.src';
@@ -74,14 +79,27 @@ export function checkWafRateGlobal(tf: TfJson): CheckResult {
  * Control WAF-RATE-CRITICAL (Cloudflare): every zone the stack configures has an `http_ratelimit`
  * zone ruleset with at least one rule scoped to a path (its expression reads
  * `http.request.uri.path`); each such rule is enabled, has action "block", counts by `ip.src`, has
- * a mitigation timeout above 0, and allows strictly fewer requests per second
+ * a mitigation timeout above 0, compares the path lower-cased (`lower(http.request.uri.path)`, or
+ * `/Login` escapes), and allows strictly fewer requests per second
  * (`requests_per_period / period`) than the global rule (expression "true") of the same ruleset,
- * which must exist with literal numbers to compare with.
+ * which must exist with literal numbers to compare with. The zone states its URL normalization
+ * (`cloudflare_url_normalization_settings` of type "cloudflare", scope "incoming" or "both"), so
+ * `//login`, `/./login` and `/%6Cogin` reach the rules as `/login`.
  */
 export function checkWafRateCritical(tf: TfJson): CheckResult {
   const out = new Outcome('WAF-RATE-CRITICAL');
   const zones = zoneIds(tf);
   for (const zone of zones) {
+    const normalization = inZone(tf, zone, URL_NORMALIZATION);
+    if (normalization.length === 0) {
+      out.fail(TEMPLATE, `zone ${show(zone)} has no ${URL_NORMALIZATION}; expected type "cloudflare" with scope "incoming" or "both", stated in the stack, so //login or /./login cannot escape the critical-path limits`);
+    }
+    for (const setting of normalization) {
+      out.within(setting.address, () => {
+        if (setting.args.type !== 'cloudflare') out.fail(setting.address, `type is ${show(setting.args.type)}; expected "cloudflare" (it also merges slashes and turns \\ into /, which RFC 3986 normalization leaves, so //login would escape)`);
+        if (!(NORMALIZING_SCOPES as readonly string[]).includes(setting.args.scope)) out.fail(setting.address, `scope is ${show(setting.args.scope)}; expected "incoming" or "both" (URLs normalized before the rules run)`);
+      });
+    }
     for (const ruleset of rateLimitRulesets(out, tf, zone, 'tighter per-IP "block" rules on critical paths (http.request.uri.path)')) {
       out.within(ruleset.address, () => {
         const rules = rulesOf(ruleset);
@@ -95,6 +113,9 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
         if (!global) out.fail(ruleset.address, 'has no enabled rule on all traffic (expression "true") with numeric requests_per_period and period; expected one to compare the critical limits with (WAF-RATE-GLOBAL)');
         for (const rule of critical) {
           checkPerIpBlock(out, ruleset, rule, show(rule.expression));
+          if (/\bhttp\.request\.uri\.path\b/.test(rule.expression.replace(/lower\(\s*http\.request\.uri\.path\s*\)/g, ''))) {
+            out.fail(ruleset.address, `${ruleName(ruleset, rule)} compares http.request.uri.path as sent (${show(rule.expression)}); expected lower(http.request.uri.path), so /Login or /LOGIN cannot escape the limit`);
+          }
           const rate = rateOf(rule);
           if (global && rate && !stricter(rate, global)) {
             out.fail(

@@ -21,7 +21,12 @@ import { VnetFlowLog } from '../../../lib/azure/vnet-flow-log';
 import { BaselineWafPolicy } from '../../../lib/azure/waf-policy';
 import { WorkloadIdentity } from '../../../lib/azure/workload-identity';
 import { synthAzure } from '../../azure/support';
+import { CLOUDFLARE_IPV4_RANGES } from '../../../lib/config/cloudflare-ranges';
+import { CA_A } from '../../fixtures/origin-pull';
 import { KEYS as SSH_KEYS } from '../../fixtures/ssh-keys';
+
+/** The hostname a locked fixture serves. */
+export const LOCKED_HOSTNAME = 'app.example.com';
 
 export { expectFinding, expectNotApplicable, expectPass } from '../support';
 
@@ -31,11 +36,11 @@ const RG = 'rg-test';
 const identityId = (name: string) => `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
 
 /** The serving tier and logging both regions share (network, keys, WAF, gateway, scale set). */
-function region(s: Construct, role: 'primary' | 'dr') {
+function region(s: Construct, role: 'primary' | 'dr', locked = false) {
   const location = role === 'primary' ? 'westeurope' : 'northeurope';
   const base = { resourceGroupName: RG, location };
   const workspace = new LogWorkspace(s, 'Logs', { ...base, name: `log-${role}`, retentionDays: 90 });
-  const vnet = new BaselineVnet(s, 'Network', { ...base, name: `vnet-${role}`, addressSpace: role === 'primary' ? '10.30.0.0/16' : '10.40.0.0/16', bastionAllowedCidrs: ['198.51.100.0/28'] });
+  const vnet = new BaselineVnet(s, 'Network', { ...base, name: `vnet-${role}`, addressSpace: role === 'primary' ? '10.30.0.0/16' : '10.40.0.0/16', bastionAllowedCidrs: ['198.51.100.0/28'], ...(locked ? { gatewaySourceAddressPrefixes: [...CLOUDFLARE_IPV4_RANGES] } : {}) });
   const keyVault = new BaselineKeyVault(s, 'KeyVault', { ...base, name: `kvacme${role}`, tenantId: TENANT, allowedSubnetIds: [vnet.appSubnetId] });
   const identity = (purpose: string) => new WorkloadIdentity(s, `Identity-${purpose}`, { ...base, name: `id-${role}-${purpose}` });
   const storageId = identity('storage');
@@ -67,6 +72,7 @@ function region(s: Construct, role: 'primary' | 'dr') {
       { name: 'login', pathPrefix: '/login', limit: 100, windowSeconds: 300 },
       { name: 'password-reset', pathPrefix: '/password-reset', limit: 20, windowSeconds: 300 },
     ],
+    ...(locked ? { allowedHosts: [LOCKED_HOSTNAME], perEdgeFactor: 25 } : {}),
   });
   const gateway = new AppGateway(s, 'Gateway', {
     ...base,
@@ -75,6 +81,7 @@ function region(s: Construct, role: 'primary' | 'dr') {
     firewallPolicyId: waf.policyId,
     certificateSecretId: 'https://kv-certs.vault.azure.net/secrets/www',
     identityId: gatewayId.identityId,
+    ...(locked ? { hostNames: [LOCKED_HOSTNAME], clientCertificateAuthorities: [CA_A] } : {}),
   });
   new AppScaleSet(s, 'App', {
     ...base,
@@ -164,6 +171,26 @@ export function drStack(): any {
     new DiagnosticSettings(s, 'DatabaseDiagnostics', { targetResourceId: replica.serverId, workspaceId: r.workspace.workspaceId });
     new RecoveryVault(s, 'Backup', { ...r.base, name: 'rsv-dr', keyVaultKeyId: r.keyVault.versionlessKeyIds.backup, identityId: backupId.identityId });
   });
+}
+
+/**
+ * The DR region locked to a Cloudflare zone, as the region stacks build it with origin lock:
+ * gateway NSG open to Cloudflare's ranges only, the zone's CA (CA_A) required on every HTTPS
+ * listener, LOCKED_HOSTNAME bound (other hosts redirected and refused by the WAF) and per-edge
+ * rate limits. A fresh object on every call.
+ */
+export function lockedStack(): any {
+  return synthAzure((s) => {
+    region(s, 'dr', true);
+  });
+}
+
+let cachedLocked: string | undefined;
+
+/** A deep copy of the locked fixture (synthesized once per test file). */
+export function locked(): any {
+  cachedLocked ??= JSON.stringify(lockedStack());
+  return JSON.parse(cachedLocked);
 }
 
 let cachedPrimary: string | undefined;

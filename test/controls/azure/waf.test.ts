@@ -1,5 +1,5 @@
 import { checkWafManaged, checkWafRateCritical, checkWafRateGlobal, checkWafReputation } from '../../../lib/controls/azure/waf';
-import { expectFinding, expectNotApplicable, expectPass, only, primary, weakened } from './support';
+import { expectFinding, expectNotApplicable, expectPass, locked as lockedFixture, only, primary, weakened } from './support';
 
 const POLICY = 'azurerm_web_application_firewall_policy';
 const GW = 'azurerm_application_gateway';
@@ -105,5 +105,42 @@ describe('WAF-RATE-CRITICAL (Azure)', () => {
     ['no global limit to compare with', (t) => (policy(t).custom_rules = policy(t).custom_rules.filter((r: any) => r.name !== 'RateLimitAllTraffic')), /no global per-IP rate limit/],
   ])('fails with %s', (_name, edit, message) => {
     expectFinding(checkWafRateCritical(weakened(edit)), P, message);
+  });
+});
+
+describe('WAF-RATE-* on what the gateway counts (Azure)', () => {
+  const locked = { originLocked: true };
+  const L = only(lockedFixture(), POLICY).address;
+
+  it('passes per-edge safety-net limits behind the locked Cloudflare zone, tagged so', () => {
+    expectPass(checkWafRateGlobal(lockedFixture(), locked));
+    expectPass(checkWafRateCritical(lockedFixture(), locked));
+  });
+
+  it('sees from the stack alone that the gateway is locked to the edge (no config, as baseline-check runs)', () => {
+    expectPass(checkWafRateGlobal(lockedFixture()));
+    expectPass(checkWafRateCritical(lockedFixture()));
+  });
+
+  it.each<[string, () => any, object, 'g' | 'c', string, RegExp]>([
+    // The outage: per-client thresholds on the edge node's shared address.
+    ['per-client thresholds behind Cloudflare (no per-edge tag)', () => primary(), locked, 'g', P, /tag baseline-rate-limit-key is absent; expected "cloudflare-edge": behind Cloudflare the gateway counts the edge node's address, shared by many clients/],
+    ['per-edge thresholds on a gateway clients reach directly', () => weakened((t) => {
+      const nsg = Object.values<any>(t.resource.azurerm_network_security_group).find((n) => n.name.endsWith('-gateway'));
+      const rule = nsg.security_rule.find((r: any) => r.name === 'allow-https');
+      delete rule.source_address_prefixes;
+      rule.source_address_prefix = 'Internet';
+    }, lockedFixture), {}, 'c', L, /tag baseline-rate-limit-key is "cloudflare-edge" on a gateway clients reach directly; expected per-client thresholds/],
+    // The bypass: the first X-Forwarded-For entry is the client's to write.
+    ['the global limit keyed on X-Forwarded-For', () => weakened((t) => (rule(t, 'RateLimitAllTraffic').group_rate_limit_by = 'ClientAddrXFFHeader'), lockedFixture), locked, 'g', L, /custom rule "RateLimitAllTraffic" has group_rate_limit_by "ClientAddrXFFHeader"; expected "ClientAddr": the X-Forwarded-For address is written by the client/],
+    ['the login limit keyed on X-Forwarded-For', () => weakened((t) => (rule(t, 'RateLimitLogin').group_rate_limit_by = 'ClientAddrXFFHeader'), lockedFixture), locked, 'c', L, /"RateLimitLogin" has group_rate_limit_by "ClientAddrXFFHeader"/],
+    // Path normalisation: //login and /x/../login must not slip past BeginsWith "/login".
+    ['the path-normalization guard removed', () => weakened((t) => (policy(t).custom_rules = policy(t).custom_rules.filter((r: any) => r.name !== 'PathNotNormalized'))), {}, 'c', P, /no enabled Block rule refuses non-normalized paths .*\/\/login or \/x\/..\/login would escape/],
+    ['a guard that only catches //', () => weakened((t) => (rule(t, 'PathNotNormalized').match_conditions[0].match_values = ['^[^?]*//'])), {}, 'c', P, /no enabled Block rule refuses non-normalized paths/],
+    ['a guard that reads the path before URL decoding', () => weakened((t) => (rule(t, 'PathNotNormalized').match_conditions[0].transforms = [])), {}, 'c', P, /no enabled Block rule refuses non-normalized paths/],
+    ['a guard only logging', () => weakened((t) => (rule(t, 'PathNotNormalized').action = 'Log')), {}, 'c', P, /no enabled Block rule refuses non-normalized paths/],
+    ['a critical path compared before URL decoding', () => weakened((t) => (rule(t, 'RateLimitLogin').match_conditions[0].transforms = ['Lowercase'])), {}, 'c', P, /custom rule "RateLimitLogin" matches with transforms \["Lowercase"\]; expected UrlDecode among them/],
+  ])('fails with %s', (_what, fixture, options, which, at, message) => {
+    expectFinding((which === 'g' ? checkWafRateGlobal : checkWafRateCritical)(fixture(), options), at, message);
   });
 });

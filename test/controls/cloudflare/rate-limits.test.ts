@@ -1,8 +1,9 @@
 import { checkWafRateCritical, checkWafRateGlobal } from '../../../lib/controls/cloudflare/rate-limits';
-import { edge, expectFinding, expectNotApplicable, expectPass, rule, ruleset, weakened, ZONE_ID } from './support';
+import { edge, expectFinding, expectNotApplicable, expectPass, only, rule, ruleset, weakened, ZONE_ID } from './support';
 
 const PHASE = 'http_ratelimit';
 const at = ruleset(edge(), PHASE).address;
+const normalizationAt = only(edge(), 'cloudflare_url_normalization_settings').address;
 const global = (t: any) => rule(t, PHASE, 'rate-limit-global');
 const login = (t: any) => rule(t, PHASE, 'rate-limit-critical-login');
 const rules = (t: any) => ruleset(t, PHASE).args.rules as any[];
@@ -38,7 +39,7 @@ describe('WAF-RATE-CRITICAL (Cloudflare)', () => {
   it('passes per-IP limits on login and password reset tighter than the global one', () => {
     const result = checkWafRateCritical(edge());
     expectPass(result);
-    expect(result.evidence).toEqual([at]);
+    expect(result.evidence).toEqual([normalizationAt, at]);
   });
 
   it('compares rates per second, not raw counts over different periods', () => {
@@ -60,6 +61,11 @@ describe('WAF-RATE-CRITICAL (Cloudflare)', () => {
     ['the critical rule not counted per IP', (t) => (login(t).ratelimit.characteristics = ['cf.colo.id', 'http.request.headers["x-api-key"]']), at, /rate-limit-critical-login.* has ratelimit.characteristics .*; expected "ip.src" among them/],
     ['the critical rule with a mitigation timeout of 0', (t) => (login(t).ratelimit.mitigation_timeout = 0), at, /rate-limit-critical-login.* has ratelimit.mitigation_timeout 0/],
     ['no global rule to compare with', (t) => ruleset(t, PHASE).args.rules = rules(t).filter((r) => r.ref !== 'rate-limit-global'), at, /has no enabled rule on all traffic \(expression "true"\) with numeric requests_per_period and period/],
+    // The attacks: /Login, //login or /./login counted as another path, so the tighter limit is dodged.
+    ['the path compared as sent (no lower())', (t) => (login(t).expression = 'starts_with(http.request.uri.path, "/login")'), at, /compares http.request.uri.path as sent .*expected lower\(http.request.uri.path\), so \/Login/],
+    ['URL normalization not stated', (t) => delete t.resource.cloudflare_url_normalization_settings, '(template)', /has no cloudflare_url_normalization_settings; expected type "cloudflare" with scope "incoming" or "both".*\/\/login/],
+    ['URL normalization turned off', (t) => (only(t, 'cloudflare_url_normalization_settings').args.scope = 'none'), normalizationAt, /scope is "none"; expected "incoming" or "both"/],
+    ['RFC 3986 normalization, which keeps //', (t) => (only(t, 'cloudflare_url_normalization_settings').args.type = 'rfc3986'), normalizationAt, /type is "rfc3986"; expected "cloudflare"/],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkWafRateCritical(weakened(edit)), resource, message);
   });

@@ -1,11 +1,15 @@
 import { checkSecrets } from '../../../lib/controls/cloudflare/secrets';
-import { edge, expectFinding, expectNotApplicable, expectPass, weakened } from './support';
+import { FAKE_PRIVATE_KEY } from '../../fixtures/origin-pull';
+import { edge, expectFinding, expectNotApplicable, expectPass, only, weakened } from './support';
+
+const CERT = 'cloudflare_authenticated_origin_pulls_certificate';
+const certAt = only(edge(), CERT).address;
 
 describe('SECRETS (Cloudflare)', () => {
   it('passes a provider without credentials (they come from CLOUDFLARE_API_TOKEN)', () => {
     const result = checkSecrets(edge());
     expectPass(result);
-    expect(result.evidence).toEqual(['provider.cloudflare']);
+    expect(result.evidence).toEqual(['provider.cloudflare', certAt]);
   });
 
   it('passes a backend that authenticates with Entra ID', () => {
@@ -24,6 +28,10 @@ describe('SECRETS (Cloudflare)', () => {
     ['a second, aliased provider with a token', (t) => t.provider.cloudflare.push({ alias: 'other', api_token: 'y'.repeat(40) }), 'provider.cloudflare[1]', /api_token is set as a literal/],
     ['a credential variable with a default', (t) => (t.variable = { cloudflare_api_token: { type: 'string', default: 'z'.repeat(40) } }), 'variable.cloudflare_api_token', /has a default value; expected no default for a credential/],
     ['a backend storage access key', (t) => (t.terraform.backend = { azurerm: { storage_account_name: 'sttfstate', access_key: 'a2V5' } }), 'terraform.backend.azurerm', /access_key is set in the stack; expected Entra ID or environment credentials/],
+    ['the origin-pull private key pasted in as text', (t) => (only(t, CERT).args.private_key = FAKE_PRIVATE_KEY), certAt, /private_key is literal text \(the key is in the synthesized JSON and the repository\); expected \$\{var.<name>\} of a sensitive variable/],
+    ['the origin-pull private key from a variable that is not sensitive', (t) => (t.variable.origin_pull_private_key.sensitive = false), 'variable.origin_pull_private_key', /sensitive is false; expected true/],
+    ['the origin-pull private key with a default', (t) => (t.variable.origin_pull_private_key.default = FAKE_PRIVATE_KEY), 'variable.origin_pull_private_key', /has a default value/],
+    ['the origin-pull private key from an undeclared variable', (t) => (only(t, CERT).args.private_key = '${var.elsewhere}'), certAt, /reads var.elsewhere, which the stack does not declare/],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkSecrets(weakened(edit)), resource, message);
   });

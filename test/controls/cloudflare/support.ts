@@ -4,12 +4,14 @@
 // checks are proven against what the constructs actually emit; weakenings edit a deep copy.
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { ZoneSubscription } from '@cdktf/provider-cloudflare/lib/zone-subscription';
+import { TerraformVariable } from 'cdktf';
 import { AuthenticatedOriginPulls } from '../../../lib/cloudflare/authenticated-origin-pulls';
 import { OriginFailover } from '../../../lib/cloudflare/origin-failover';
 import { EdgeRateLimits } from '../../../lib/cloudflare/rate-limits';
 import { EdgeWaf, type CloudflarePlan } from '../../../lib/cloudflare/waf-rulesets';
 import { ZoneHardening } from '../../../lib/cloudflare/zone-hardening';
 import { ACCOUNT_ID, synthCloudflare, ZONE_ID } from '../../cloudflare/support';
+import { CLIENT_A } from '../../fixtures/origin-pull';
 
 export { expectFinding, expectNotApplicable, expectPass } from '../support';
 export { ACCOUNT_ID, ZONE_ID };
@@ -19,8 +21,9 @@ const HOSTNAME = 'app.example.com';
 /**
  * The edge of one environment on a paid plan: the zone hardened, the managed and custom WAF
  * rulesets, per-IP limits (2000 per 300 s on all traffic; login 100 and password reset 20 per
- * 300 s), authenticated origin pulls and a load balancer failing over from the primary region's
- * gateway to the DR region's. A fresh object on every call.
+ * 300 s), authenticated origin pulls with the zone's own certificate (CLIENT_A, its key from a
+ * sensitive variable) and a load balancer failing over from the primary region's gateway to the DR
+ * region's. A fresh object on every call.
  */
 export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): any {
   return synthCloudflare((s) => {
@@ -37,11 +40,13 @@ export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): a
         { name: 'password-reset', pathPrefix: '/password-reset', requestsPerPeriod: 20, periodSeconds: 300 },
       ],
     });
-    new AuthenticatedOriginPulls(s, 'OriginPulls', { zoneId: ZONE_ID });
+    const key = new TerraformVariable(s, 'origin_pull_private_key', { type: 'string', sensitive: true });
+    new AuthenticatedOriginPulls(s, 'OriginPulls', { zoneId: ZONE_ID, certificate: CLIENT_A, privateKey: key.stringValue });
     new OriginFailover(s, 'Failover', {
       accountId: ACCOUNT_ID,
       zoneId: ZONE_ID,
       hostname: HOSTNAME,
+      probeZone: 'example.com',
       primary: { name: 'acme-prod-aws-primary', address: 'alb-primary.example.net' },
       dr: { name: 'acme-prod-aws-dr', address: 'alb-dr.example.net' },
     });
