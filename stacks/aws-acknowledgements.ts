@@ -1,4 +1,5 @@
-import { CfnResource, type Stack } from 'aws-cdk-lib';
+import { type CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -36,6 +37,17 @@ export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps
 }
 
 const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
+
+/**
+ * The app's object grant names `<bucket>/<prefix>*`: S3 has no other way to name every object
+ * under a prefix. One finding, on the one policy of the app's data access.
+ */
+export function acknowledgeAppObjectPrefix(access: IConstruct, dataBucket: s3.IBucket, prefix: string): void {
+  const bucketId = Stack.of(dataBucket).getLogicalId(dataBucket.node.defaultChild as CfnElement);
+  acknowledge(access.node.findChild('Resource'), `Object ARNs under the app's prefix (${prefix}*) of the one data bucket: S3 names the objects under a prefix only with a wildcard. The actions are listed one by one, without version purge, retention or legal-hold changes (STORAGE-PRIVATE).`, [
+    `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+  ]);
+}
 
 /** A bucket written by an AWS log-delivery service that only accepts SSE-S3 targets. */
 export function acknowledgeSseS3Sink(sink: s3.IBucket): void {

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AppDataAccess } from '../lib/aws/app-data-access';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
@@ -8,7 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
 import { acknowledge } from '../lib/aws/acknowledge';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
-import { acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
+import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
 import { addServingTier, type ServingTier } from './aws-serving-tier';
 
 /** Props of {@link AwsDrStack}. */
@@ -72,6 +73,8 @@ export class AwsDrStack extends Stack {
   readonly replicas: Record<ReplicatedBucket, s3.Bucket>;
   /** The warm standby's network, web ACL, load balancer, app tier and alerts. */
   readonly standby: ServingTier;
+  /** What the standby app instances may do with the data replica and its key. */
+  readonly appDataAccess: AppDataAccess;
   private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: AwsDrStackProps) {
@@ -118,6 +121,14 @@ export class AwsDrStack extends Stack {
       standby: true,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
+    // After a failover the standby reads and writes the replicas exactly as the primary app did
+    // its buckets: the same definition, on the DR bucket and the DR key (control DR-REGION).
+    this.appDataAccess = new AppDataAccess(this, 'AppDataAccess', {
+      role: this.standby.appTier.role,
+      bucket: { bucket: this.replicas.data, key: this.keys.data },
+      objectPrefix: config.aws.app.dataPrefix,
+    });
+    acknowledgeAppObjectPrefix(this.appDataAccess, this.replicas.data, config.aws.app.dataPrefix);
     for (const pinned of [this.standby.network.vpc, this.standby.appTier.autoScalingGroup]) {
       acknowledge(pinned, 'Availability zones come from the reviewed config (aws.dr.availabilityZones), so synth never needs AWS credentials and every environment states where it runs (HA-MULTIZONE, DATA-RESIDENCY).', ['CloudFormation-Validate::W3010']);
     }

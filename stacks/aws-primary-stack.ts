@@ -1,9 +1,10 @@
-import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { AdminRole } from '../lib/aws/admin-role';
+import { AppDataAccess } from '../lib/aws/app-data-access';
 import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import { AuditTrail } from '../lib/aws/audit-trail';
@@ -18,7 +19,7 @@ import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledge } from '../lib/aws/acknowledge';
-import { acknowledgeStackFindings } from './aws-acknowledgements';
+import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-acknowledgements';
 import { addServingTier } from './aws-serving-tier';
 import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
@@ -35,6 +36,9 @@ export const PRIMARY_OUTPUTS = {
 export function databaseIdentifier(prefix: string): string {
   return `${prefix}-db`;
 }
+
+/** The database user the app connects as (IAM authentication), in the primary and on the replica. */
+export const APP_DATABASE_USER = 'app';
 
 /** Props of {@link AwsPrimaryStack}. */
 export interface AwsPrimaryStackProps extends StackProps {
@@ -69,6 +73,8 @@ export class AwsPrimaryStack extends Stack {
   readonly assetsBucket: s3.Bucket;
   readonly auditTrail?: AuditTrail;
   readonly backupPlan: BaselineBackupPlan;
+  /** What the app instances may do with the data bucket, its key and the database. */
+  readonly appDataAccess: AppDataAccess;
   private readonly props: AwsPrimaryStackProps;
 
   constructor(scope: Construct, id: string, props: AwsPrimaryStackProps) {
@@ -110,7 +116,6 @@ export class AwsPrimaryStack extends Stack {
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
     }).bucket;
 
-    this.dataBucket.grantReadWrite(this.appTier.role);
 
     this.database = new Database(this, 'Database', {
       vpc,
@@ -127,7 +132,13 @@ export class AwsPrimaryStack extends Stack {
       // Point-in-time recovery survives the loss of the region (control DR-REGION).
       backupReplication: { region: config.aws.drRegion, kmsKeyArn: props.backupReplicationKeyArn },
     });
-    this.database.instance.grantConnect(this.appTier.role, 'app');
+    // The app's access to customer data, from the one definition the DR app role shares.
+    this.appDataAccess = new AppDataAccess(this, 'AppDataAccess', {
+      role: this.appTier.role,
+      bucket: { bucket: this.dataBucket, key: this.keys.data },
+      objectPrefix: config.aws.app.dataPrefix,
+      database: { resourceId: this.database.instance.instanceResourceId!, user: APP_DATABASE_USER },
+    });
 
     // Every object of the data and assets buckets is copied to the DR region within 15 minutes
     // (Replication Time Control), deletions included, under DR-region keys (control DR-REGION).
@@ -210,14 +221,7 @@ export class AwsPrimaryStack extends Stack {
       lockedLogBuckets: [cdn.logBucket, ...(this.auditTrail ? [this.auditTrail.bucket] : [])],
       logRetentionDays: config.logging.retentionDays,
     });
-    const appPolicy = this.appTier.role.node.tryFindChild('DefaultPolicy');
-    if (appPolicy) {
-      const bucketId = this.getLogicalId(this.dataBucket.node.defaultChild as CfnElement);
-      acknowledge(appPolicy, 'CDK read/write grant on the one data bucket and its key: object-level wildcards (bucket/*, s3:GetObject*, kms:GenerateDataKey*) are how S3 and KMS name object and data-key actions; no other bucket or key is reachable.', [
-        `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
-        ...['s3:List*', 's3:GetObject*', 's3:GetBucket*', 's3:DeleteObject*', 's3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'].map((a) => `AwsSolutions::AwsSolutions-IAM5[Action::${a}]`),
-      ]);
-    }
+    acknowledgeAppObjectPrefix(this.appDataAccess, this.dataBucket, config.aws.app.dataPrefix);
     for (const pinned of [this.network.vpc, this.bastion.instance, this.appTier.autoScalingGroup]) {
       acknowledge(pinned, 'Availability zones come from the reviewed config (aws.availabilityZones), so synth never needs AWS credentials and every environment states where it runs (HA-MULTIZONE, DATA-RESIDENCY).', ['CloudFormation-Validate::W3010']);
     }

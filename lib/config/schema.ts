@@ -3,6 +3,7 @@ import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type 
 import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
 import { checkSshPublicKey } from './ssh-keys';
 import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
+import { DEFAULT_APP_OBJECT_PREFIX, objectPrefixProblem } from './least-privilege';
 
 /*
  * The one config file of both apps (DESIGN.md "One config file for everything"). Every object is
@@ -263,6 +264,14 @@ const awsSchema = z.strictObject({
       healthCheckPath: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/healthz'),
       minCapacity: z.number().int().min(2, 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)').default(2),
       maxCapacity: z.number().int().min(2, 'must be at least 2').max(100, 'must be at most 100').default(6),
+      dataPrefix: z
+        .string()
+        .superRefine((prefix, ctx) => {
+          const problem = objectPrefixProblem(prefix);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .default(DEFAULT_APP_OBJECT_PREFIX)
+        .describe('Key prefix of the data bucket the app instances may read, write and delete under (no version purge); the DR app role gets the same on the replica.'),
     })
     .prefault({})
     .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity; raise maxCapacity', path: ['maxCapacity'] }),

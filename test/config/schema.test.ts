@@ -654,6 +654,19 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.port', /must be an unprivileged port/, '443')]);
     });
 
+    test.each(['*', 'app/*', 'app', '../data/', ''])('fails on the app data prefix %p, which would widen the grant beyond one prefix', (prefix) => {
+      const config = baseline();
+      config.environments.prod.aws.app.dataPrefix = prefix;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.dataPrefix', /expected a key prefix .* ending in "\/", such as app\//, json(prefix))]);
+    });
+
+    test('defaults the app data prefix to app/ and accepts nested prefixes', () => {
+      expect(parseConfig(baseline(), 'test').environments.prod.aws!.app.dataPrefix).toBe('app/');
+      const config = baseline();
+      config.environments.prod.aws.app.dataPrefix = 'tenants/eu/';
+      expect(problemsOf(config)).toEqual([]);
+    });
+
     test('fails when the storage ceiling is below the allocated storage', () => {
       const config = baseline();
       config.environments.prod.aws.database.maxAllocatedStorageGiB = 50;

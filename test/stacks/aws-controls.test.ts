@@ -68,6 +68,8 @@ const first = (t: Template, type: string, where: (r: any) => boolean = () => tru
   if (!found) throw new Error(`no ${type} in the template`);
   return found[1];
 };
+const appPolicy = (t: Template) => first(t, 'AWS::IAM::Policy', (r) => r.Properties.PolicyDocument.Statement.some((s: any) => s.Sid === 'AppObjects'));
+const appObjects = (t: Template) => appPolicy(t).Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'AppObjects');
 const regionalAcl = (t: Template) => first(t, 'AWS::WAFv2::WebACL', (r) => r.Properties.Scope === 'REGIONAL');
 
 /** Each weakening a reviewer must never miss, and the control that must then fail. */
@@ -153,6 +155,15 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 443));
     sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' });
   }],
+  ['the app role allowed to purge object versions (s3:DeleteObjectVersion)', 'STORAGE-PRIVATE', (t) => {
+    appObjects(t).Action.push('s3:DeleteObjectVersion');
+  }],
+  ['the app role allowed to lift object retention', 'STORAGE-PRIVATE', (t) => {
+    appObjects(t).Action = 's3:*';
+  }],
+  ['the app role allowed to re-encrypt with the data key', 'ENC-REST', (t) => {
+    appPolicy(t).Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'AppDataKeyThroughS3').Action.push('kms:ReEncrypt*');
+  }],
   ['the CDN accepting TLS 1.0', 'CDN-ASSETS', (t) => {
     first(t, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion = 'TLSv1';
   }],
@@ -215,6 +226,29 @@ describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
     ['an unlocked DR vault', (s) => {
       delete first(s.dr, 'AWS::Backup::BackupVault').Properties.LockConfiguration;
     }, /has no LockConfiguration/],
+    ['a standby app role that cannot read the data replica', (s) => {
+      const policy = appPolicy(s.dr).Properties.PolicyDocument;
+      policy.Statement = policy.Statement.filter((st: any) => st.Sid !== 'AppObjects');
+    }, /cannot s3:AbortMultipartUpload, s3:DeleteObject, s3:GetObject.* on acme-\w+-data-dr-\d+\/app\/\*/],
+    ['a standby app role granted another prefix than the primary\'s', (s) => {
+      appObjects(s.dr).Resource['Fn::Join'][1][1] = '/other/*';
+    }, /cannot .*s3:GetObject.* on acme-\w+-data-dr-\d+\/app\/\*, which the primary app role may do/],
+    ['a standby app role without the DR data key', (s) => {
+      const policy = appPolicy(s.dr).Properties.PolicyDocument;
+      policy.Statement = policy.Statement.filter((st: any) => st.Sid !== 'AppDataKeyThroughS3');
+    }, /cannot kms:Decrypt, kms:GenerateDataKey with \w+, the DR key of/],
+    ['a standby app role whose key use goes through S3 of the primary region', (s) => {
+      appPolicy(s.dr).Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AppDataKeyThroughS3').Condition.StringEquals['kms:ViaService'] = `s3.${cfg.aws!.region}.amazonaws.com`;
+    }, /cannot kms:Decrypt, kms:GenerateDataKey .* through s3\./],
+    ['a DR data key whose policy does not let IAM grant it', (s) => {
+      const replica = first(s.dr, 'AWS::S3::Bucket', (r) => String(r.Properties.BucketName).includes('-data-dr-'));
+      const keyId = replica.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID['Fn::GetAtt'][0];
+      const policy = s.dr.Resources[keyId].Properties.KeyPolicy;
+      policy.Statement = policy.Statement.filter((st: any) => !JSON.stringify(st.Principal ?? {}).includes(':root'));
+    }, /key policy neither lets IAM policies of the account grant it/],
+    ['a standby app role that cannot connect to the replica database', (s) => {
+      for (const [id] of resources(s.drDatabase, 'AWS::IAM::Policy')) delete s.drDatabase.Resources[id];
+    }, /cannot rds-db:connect to the replica \w+ as app/],
     ['no warm standby', (s) => {
       for (const [, r] of resources(s.dr, 'AWS::AutoScaling::AutoScalingGroup')) r.Properties.Tags = [];
     }, /has no warm-standby app group/],

@@ -1,5 +1,6 @@
 import type { CheckResult } from '../types';
 import { bucketPolicyStatements, sseS3OnlyBuckets } from './buckets';
+import { actionsBeyond, resourcesOf, roleGrants, trustsService } from './iam';
 import { databaseTlsProblems } from './network';
 import { Outcome } from './result';
 import {
@@ -32,7 +33,8 @@ export function isCustomerManagedKey(template: CfnTemplate, value: unknown): boo
 
 /**
  * Control ENC-REST: data at rest is encrypted under customer-managed, rotated, AES-256 KMS keys:
- * buckets, databases, log groups, topics, the trail, volumes and secrets.
+ * buckets, databases, log groups, topics, the trail, volumes and secrets; instance roles may only
+ * decrypt and generate data keys, on named keys.
  */
 export function checkEncRest(template: CfnTemplate): CheckResult {
   const out = new Outcome('ENC-REST');
@@ -133,8 +135,24 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     });
   }
 
+  // Instance roles use keys only as S3 does for them: a host credential that can re-encrypt,
+  // grant or manage keys, or use every key of the account, reaches data beyond its own.
+  for (const role of ofType(template, 'AWS::IAM::Role').filter((r) => trustsService(r, 'ec2.amazonaws.com'))) {
+    out.within(role.id, () => {
+      for (const { declaredBy, statement } of roleGrants(template, role).grants) {
+        const beyond = actionsBeyond(statement, 'kms', INSTANCE_KEY_ACTIONS);
+        if (beyond.length > 0) out.fail(declaredBy, `grants instance role ${role.id} ${beyond.join(', ')}; expected only ${INSTANCE_KEY_ACTIONS.join(' and ')}`);
+        const usesKeys = list(statement.Action).some((a) => typeof a === 'string' && /^kms:/i.test(a));
+        if (usesKeys && resourcesOf(statement).includes('*')) out.fail(declaredBy, `grants instance role ${role.id} ${JSON.stringify(statement.Action)} on every key ("*"); expected the ARN of the one key it needs`);
+      }
+    });
+  }
+
   return out.result(count > 0);
 }
+
+/** The only key actions an instance role may hold (SSE-KMS reads and writes through S3). */
+export const INSTANCE_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
 
 function checkMapping(out: Outcome, template: CfnTemplate, id: string, where: string, mapping: any): void {
   if (mapping?.Ebs === undefined) return; // instance store or NoDevice

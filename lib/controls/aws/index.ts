@@ -6,6 +6,7 @@ export * from './detection';
 export * from './disaster-recovery';
 export * from './edge-tls';
 export * from './encryption';
+export * from './iam';
 export * from './identity';
 export * from './logging';
 export * from './network';
