@@ -106,6 +106,9 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   ['the HTTPS listener on a TLS 1.0 policy', 'EDGE-TLS', (t) => {
     first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.SslPolicy = 'ELBSecurityPolicy-2016-08';
   }],
+  ['the HTTPS listener on a TLS 1.3/1.2 policy that still offers CBC suites', 'EDGE-TLS', (t) => {
+    first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.SslPolicy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+  }],
   ['HSTS dropped from the load balancer', 'EDGE-TLS', (t) => {
     delete first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.ListenerAttributes;
   }],
