@@ -10,6 +10,7 @@ import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { SecureBucket } from '../lib/aws/secure-bucket';
+import { bindServicePrincipals, sourceConditions } from '../lib/aws/service-principal-binding';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { ThreatDetection } from '../lib/aws/threat-detection';
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from '../lib/config/cloudflare-ranges';
@@ -86,6 +87,12 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
       : undefined,
   });
   webAcl.associate(gateway.loadBalancer.loadBalancerArn);
+  // ALB access logs: CDK also grants the vended-log delivery service, without source
+  // conditions; bound here to this account's log deliveries (ELB's own account principal writes
+  // only under AWSLogs/<this account>/).
+  bindServicePrincipals(albLogs.policy!, {
+    'delivery.logs.amazonaws.com': sourceConditions(stack, `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*`),
+  });
   const appTier = new AppTier(stack, 'App', {
     vpc: network.vpc,
     subnets: network.appSubnets,
@@ -134,6 +141,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
   // enables its own, honouring the same create / managed switch (control DETECT-THREATS).
   new ThreatDetection(stack, 'ThreatDetection', {
     alertTopic: alerts.topic,
+    alertTopicKey: keys.logs,
     guardDuty: config.aws.accountServices.guardDuty,
     securityHub: config.aws.accountServices.securityHub,
     inspector: config.aws.accountServices.inspector,

@@ -656,14 +656,14 @@ describe('configSchema', () => {
 
     test.each(['*', 'app/*', 'app', '../data/', ''])('fails on the app data prefix %p, which would widen the grant beyond one prefix', (prefix) => {
       const config = baseline();
-      config.environments.prod.aws.app.dataPrefix = prefix;
+      (config.environments.prod.aws.app as any).dataPrefix = prefix;
       expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.dataPrefix', /expected a key prefix .* ending in "\/", such as app\//, json(prefix))]);
     });
 
     test('defaults the app data prefix to app/ and accepts nested prefixes', () => {
       expect(parseConfig(baseline(), 'test').environments.prod.aws!.app.dataPrefix).toBe('app/');
       const config = baseline();
-      config.environments.prod.aws.app.dataPrefix = 'tenants/eu/';
+      (config.environments.prod.aws.app as any).dataPrefix = 'tenants/eu/';
       expect(problemsOf(config)).toEqual([]);
     });
 

@@ -167,6 +167,21 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   ['the app role allowed to re-encrypt with the data key', 'ENC-REST', (t) => {
     appPolicy(t).Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'AppDataKeyThroughS3').Action.push('kms:ReEncrypt*');
   }],
+  ['a key grant to CloudTrail left without source conditions (any account\'s trail could use the key)', 'ENC-REST', (t) => {
+    const key = first(t, 'AWS::KMS::Key', (r) => JSON.stringify(r.Properties.KeyPolicy).includes('cloudtrail.amazonaws.com'));
+    for (const st of key.Properties.KeyPolicy.Statement) if (st.Principal?.Service === 'cloudtrail.amazonaws.com') delete st.Condition;
+  }],
+  ['the trail bucket granting CloudTrail without source conditions', 'STORAGE-PRIVATE', (t) => {
+    const policy = first(t, 'AWS::S3::BucketPolicy', (r) => JSON.stringify(r.Properties.PolicyDocument).includes('cloudtrail.amazonaws.com'));
+    for (const st of policy.Properties.PolicyDocument.Statement) if (st.Principal?.Service === 'cloudtrail.amazonaws.com') st.Condition = { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } };
+  }],
+  ['the alert topic letting any account\'s EventBridge rules publish', 'DETECT-THREATS', (t) => {
+    first(t, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: '*' });
+  }],
+  ['the alert topic letting alarms publish on the account alone, from any alarm', 'DETECT-THREATS', (t) => {
+    const st = first(t, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement.find((x: any) => x.Principal?.Service === 'cloudwatch.amazonaws.com');
+    delete st.Condition.ArnLike;
+  }],
   ['the CDN accepting TLS 1.0', 'CDN-ASSETS', (t) => {
     first(t, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion = 'TLSv1';
   }],

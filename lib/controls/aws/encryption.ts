@@ -2,6 +2,7 @@ import type { CheckResult } from '../types';
 import { bucketPolicyStatements, sseS3OnlyBuckets } from './buckets';
 import { actionsBeyond, resourcesOf, roleGrants, trustsService } from './iam';
 import { databaseTlsProblems } from './network';
+import { unboundServiceGrant } from './service-principals';
 import { Outcome } from './result';
 import {
   conditionValue,
@@ -45,6 +46,10 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     count++;
     out.within(key.id, () => {
       if (!isTrue(key.props.EnableKeyRotation)) out.fail(key.id, `EnableKeyRotation is ${show(key.props.EnableKeyRotation)}; expected true`);
+      statements(key.props.KeyPolicy).forEach((s, i) => {
+        const problem = unboundServiceGrant(template, s, 'key');
+        if (problem) out.fail(key.id, `KeyPolicy Statement[${i}]${s.Sid ? ` (${s.Sid})` : ''} ${problem}`);
+      });
       const spec = key.props.KeySpec;
       if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT') out.fail(key.id, `KeySpec is ${show(spec)}; expected SYMMETRIC_DEFAULT (AES-256)`);
     });

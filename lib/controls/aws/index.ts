@@ -12,6 +12,7 @@ export * from './logging';
 export * from './network';
 export * from './origin-lock';
 export * from './result';
+export * from './service-principals';
 export * from './storage';
 export * from './template';
 export * from './waf';

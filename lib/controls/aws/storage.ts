@@ -1,6 +1,7 @@
 import type { CheckOptions, CheckResult } from '../types';
 import { logBuckets } from './buckets';
 import { allowedActions, isServiceRole, resourcesOf, roleGrants } from './iam';
+import { unboundServiceGrant } from './service-principals';
 import { Outcome } from './result';
 import { asNumber, conditionValue, isPublicPrincipal, isTrue, list, ofType, renderText, show, statements, type CfnTemplate, type Res } from './template';
 
@@ -37,6 +38,8 @@ export function checkStoragePrivate(template: CfnTemplate): CheckResult {
     out.within(policy.id, () => {
       statements(policy.props.PolicyDocument).forEach((s, i) => {
         if (s.Effect !== 'Allow') return;
+        const unbound = unboundServiceGrant(template, s, 'bucket');
+        if (unbound) out.fail(policy.id, `Statement[${i}] ${unbound}`);
         if (s.NotPrincipal !== undefined) {
           out.fail(policy.id, `Statement[${i}] allows with NotPrincipal; expected named principals`);
           return;
