@@ -6,7 +6,7 @@ import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { AwsEnvironmentConfig } from '../lib/config/schema';
+import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { acknowledge } from '../lib/aws/acknowledge';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
@@ -18,6 +18,8 @@ export interface AwsDrStackProps extends StackProps {
   readonly prefix: string;
   /** The environment's validated config. */
   readonly config: AwsEnvironmentConfig;
+  /** File-wide guardrails (RSA size of the hosts' keys). */
+  readonly guardrails: BaselineConfig['guardrails'];
 }
 
 /** The buckets replicated to the DR region, by purpose. */
@@ -119,6 +121,7 @@ export class AwsDrStack extends Stack {
       minCapacity: config.aws.dr.app.minCapacity,
       maxCapacity: config.aws.dr.app.maxCapacity,
       standby: true,
+      minRsaBits: props.guardrails.minRsaBits,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
     // After a failover the standby reads and writes the replicas exactly as the primary app did

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -100,6 +100,7 @@ export class AwsPrimaryStack extends Stack {
       minCapacity: config.aws.app.minCapacity,
       maxCapacity: config.aws.app.maxCapacity,
       standby: false,
+      minRsaBits: props.guardrails.minRsaBits,
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
     const { albLogs } = serving;
@@ -166,19 +167,13 @@ export class AwsPrimaryStack extends Stack {
       buckets: [this.dataBucket, this.assetsBucket],
     });
 
-    const hostLogs = new logs.LogGroup(this, 'HostAuthLogs', {
-      logGroupName: `/${prefix}/hosts/auth`,
-      encryptionKey: this.keys.logs,
-      retention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
     this.bastion = new Bastion(this, 'Bastion', {
       vpc,
       subnets: this.network.publicSubnets,
       allowedCidrs: config.bastion.allowedCidrs,
       users: config.bastion.users,
       volumeKey: this.keys.data,
-      authLogGroup: hostLogs,
+      authLogGroup: serving.hostAuthLogs,
       maxAllowlistPrefix: props.guardrails.maxAllowlistPrefix,
       minRsaBits: props.guardrails.minRsaBits,
       instanceType: new ec2.InstanceType(config.bastion.instanceType),

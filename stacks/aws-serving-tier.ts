@@ -1,14 +1,15 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import { AUTH_LOG_TAG } from '../lib/aws/linux-host-access';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { bindServicePrincipals, sourceConditions } from '../lib/aws/service-principal-binding';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
@@ -30,6 +31,8 @@ export interface ServingTierOptions {
   readonly maxCapacity: number;
   /** The DR region's warm standby: app tier may idle at 0-1 instances (control DR-REGION). */
   readonly standby: boolean;
+  /** Smallest RSA key accepted on the hosts (guardrails.minRsaBits). */
+  readonly minRsaBits: number;
 }
 
 /** What {@link addServingTier} builds. */
@@ -40,6 +43,8 @@ export interface ServingTier {
   readonly webAcl: BaselineWebAcl;
   readonly gateway: AppGateway;
   readonly appTier: AppTier;
+  /** The region's log group of SSH authentication logs (tagged {@link AUTH_LOG_TAG}). */
+  readonly hostAuthLogs: logs.LogGroup;
 }
 
 /**
@@ -93,6 +98,15 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
   bindServicePrincipals(albLogs.policy!, {
     'delivery.logs.amazonaws.com': sourceConditions(stack, `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*`),
   });
+  // Every SSH login to the region's hosts (bastion and app tier) lands here, one stream per
+  // instance (controls BASTION-SSH, LOG-CENTRAL). The tag marks it for forwarding and checks.
+  const hostAuthLogs = new logs.LogGroup(stack, 'HostAuthLogs', {
+    logGroupName: `/${prefix}/hosts/auth`,
+    encryptionKey: keys.logs,
+    retention,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Tags.of(hostAuthLogs).add(AUTH_LOG_TAG.key, AUTH_LOG_TAG.value);
   const appTier = new AppTier(stack, 'App', {
     vpc: network.vpc,
     subnets: network.appSubnets,
@@ -105,6 +119,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     minCapacity: options.minCapacity,
     maxCapacity: options.maxCapacity,
     standby: options.standby,
+    hostAccess: { users: config.bastion.users, authLogGroup: hostAuthLogs, minRsaBits: options.minRsaBits },
   });
 
   alerts.alarm('WafBlockedSpike', {
@@ -148,5 +163,5 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     logsKey: keys.logs,
     logRetention: retention,
   });
-  return { alerts, network, albLogs, webAcl, gateway, appTier };
+  return { alerts, network, albLogs, webAcl, gateway, appTier, hostAuthLogs };
 }

@@ -93,6 +93,26 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => /Bastion/.test(r.Properties.GroupDescription));
     sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 22, ToPort: 22 });
   }],
+  ['EC2 Instance Connect left in place on the app hosts', 'BASTION-SSH', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.UserData = JSON.parse(JSON.stringify(lt.Properties.LaunchTemplateData.UserData).replace(/if rpm -q ec2-instance-connect[^\\]*\\n/, '').replace('AuthorizedKeysCommand none\\n', ''));
+  }],
+  ['EC2 Instance Connect left in place on the bastion', 'BASTION-SSH', (t) => {
+    const bastion = first(t, 'AWS::EC2::Instance');
+    bastion.Properties.UserData = JSON.parse(JSON.stringify(bastion.Properties.UserData).replace(/if rpm -q ec2-instance-connect[^\\]*\\n/, ''));
+  }],
+  ['a shared login on the app hosts (no AllowUsers, root login allowed)', 'BASTION-SSH', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.UserData = JSON.parse(JSON.stringify(lt.Properties.LaunchTemplateData.UserData).replace(/AllowUsers [a-z ]+\\n/, '').replace('PermitRootLogin no', 'PermitRootLogin prohibit-password'));
+  }],
+  ['the bastion launch template without an encrypted root volume', 'ENC-REST', (t) => {
+    const bastion = first(t, 'AWS::EC2::Instance');
+    delete t.Resources[bastion.Properties.LaunchTemplate.LaunchTemplateId.Ref].Properties.LaunchTemplateData.BlockDeviceMappings;
+  }],
+  ['the app launch template with an unencrypted root volume', 'ENC-REST', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs.Encrypted = false;
+  }],
   ['the app port opened to a CIDR', 'APP-FROM-GATEWAY', (t) => {
     const sg = Object.keys(t.Resources).find((id) => t.Resources[id].Type === 'AWS::EC2::SecurityGroup' && /^App tier/.test(t.Resources[id].Properties.GroupDescription))!;
     t.Resources.WeakAppIngress = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443 } };

@@ -124,9 +124,11 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     out.within(instance.id, () => {
       const lt = launchTemplateOf(template, instance);
       const own = list(instance.props.BlockDeviceMappings);
-      if (own.length > 0) own.forEach((m, i) => checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m));
-      else if (lt) mustDefine.add(lt.id);
-      else out.fail(instance.id, 'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
+      own.forEach((m, i) => checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m));
+      // The template itself must encrypt too: anyone may launch another instance from it, and
+      // an unencrypted template would then take the AMI or account default.
+      if (lt) mustDefine.add(lt.id);
+      else if (own.length === 0) out.fail(instance.id, 'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
     });
   }
   for (const lt of ofType(template, 'AWS::EC2::LaunchTemplate')) {
