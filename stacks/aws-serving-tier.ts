@@ -9,7 +9,7 @@ import { AppTier } from '../lib/aws/app-tier';
 import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
-import { AUTH_LOG_TAG } from '../lib/aws/linux-host-access';
+import { HOST_AUTH_LOG_TAG } from '../lib/aws/linux-host-access';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { bindServicePrincipals, sourceConditions } from '../lib/aws/service-principal-binding';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
@@ -43,7 +43,7 @@ export interface ServingTier {
   readonly webAcl: BaselineWebAcl;
   readonly gateway: AppGateway;
   readonly appTier: AppTier;
-  /** The region's log group of SSH authentication logs (tagged {@link AUTH_LOG_TAG}). */
+  /** The region's log group of SSH authentication logs (tagged {@link HOST_AUTH_LOG_TAG}). */
   readonly hostAuthLogs: logs.LogGroup;
 }
 
@@ -106,7 +106,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     retention,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  Tags.of(hostAuthLogs).add(AUTH_LOG_TAG.key, AUTH_LOG_TAG.value);
+  Tags.of(hostAuthLogs).add(HOST_AUTH_LOG_TAG.key, HOST_AUTH_LOG_TAG.value);
   const appTier = new AppTier(stack, 'App', {
     vpc: network.vpc,
     subnets: network.appSubnets,

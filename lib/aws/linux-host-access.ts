@@ -120,5 +120,8 @@ export function linuxHostAccessScript(options: LinuxHostAccessOptions): string[]
   return lines;
 }
 
-/** The tag that marks a log group holding hosts' SSH authentication logs (for forwarding and checks). */
-export const AUTH_LOG_TAG = { key: 'baseline:log-type', value: 'host-auth' } as const;
+/**
+ * The tag that marks a log group holding hosts' SSH authentication logs: the LOG-CENTRAL check
+ * reads it (lib/controls/aws/logging.ts holds the same pair), and log forwarding can select on it.
+ */
+export const HOST_AUTH_LOG_TAG = { key: 'baseline:log-type', value: 'host-auth' } as const;

@@ -151,6 +151,14 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     const role = first(t, 'AWS::IAM::Role', (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('MultiFactorAuthPresent'));
     for (const s of role.Properties.AssumeRolePolicyDocument.Statement) delete s.Condition;
   }],
+  ['the app hosts no longer shipping their SSH log', 'LOG-CENTRAL', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.UserData = JSON.parse(JSON.stringify(lt.Properties.LaunchTemplateData.UserData).replace(/\/var\/log\/secure/g, '/var/log/messages'));
+  }],
+  ['the host auth log group without its marker', 'LOG-CENTRAL', (t) => {
+    const group = first(t, 'AWS::Logs::LogGroup', (r) => (r.Properties.Tags ?? []).some((tag: any) => tag.Key === 'baseline:log-type'));
+    group.Properties.Tags = group.Properties.Tags.filter((tag: any) => tag.Key !== 'baseline:log-type');
+  }],
   ['trail log-file validation turned off', 'LOG-CENTRAL', (t) => {
     first(t, 'AWS::CloudTrail::Trail').Properties.EnableLogFileValidation = false;
   }],
