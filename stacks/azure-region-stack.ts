@@ -203,14 +203,18 @@ export class AzureRegionStack extends TerraformStack {
 
     // App tier (APP-FROM-GATEWAY, HA-MULTIZONE): a warm standby in the DR region.
     const capacity = primary ? azure.app.capacity : azure.app.drCapacity;
-    const adminKeys = config.bastion.users.flatMap((u) => u.publicKeys).filter((k) => /^ssh-(ed25519|rsa) /.test(k));
     this.scaleSet = new AppScaleSet(this, 'App', {
       resourceGroupName: groups.app,
       location,
       name: names.scaleSet,
       subnetId: this.vnet.appSubnetId,
       backendPoolId: this.gateway.backendPoolId,
-      sshPublicKeys: adminKeys,
+      // One account per person (the bastion's people), the admin account holding only the
+      // break-glass key, and the SSH log shipped to the workspace (BASTION-SSH, LOG-CENTRAL).
+      users: config.bastion.users,
+      breakGlassPublicKey: azure.breakGlass.publicKey,
+      breakGlassLogin: azure.breakGlass.loginEnabled,
+      authLogWorkspaceId: this.workspace.workspaceId,
       minRsaBits: props.guardrails.minRsaBits,
       vmSize: azure.app.vmSize,
       minCapacity: capacity.minCapacity,
@@ -280,6 +284,8 @@ export class AzureRegionStack extends TerraformStack {
         name: names.bastion,
         subnetId: this.vnet.bastionSubnetId,
         users: config.bastion.users,
+        breakGlassPublicKey: azure.breakGlass.publicKey,
+        breakGlassLogin: azure.breakGlass.loginEnabled,
         workspaceId: this.workspace.workspaceId,
         minRsaBits: props.guardrails.minRsaBits,
         diskEncryptionSetId: diskEncryption.diskEncryptionSetId,

@@ -371,6 +371,22 @@ const azureSchema = z
           .describe('Entra principal administering the server (password authentication is off).'),
       })
       .describe('PostgreSQL Flexible Server (Entra authentication only).'),
+    breakGlass: z
+      .strictObject({
+        publicKey: z
+          .string()
+          .superRefine((text, ctx) => {
+            const checked = checkSshPublicKey(text, 3072);
+            if ('error' in checked) ctx.addIssue({ code: 'custom', message: `${checked.error}; expected an ssh-ed25519 or ssh-rsa public key whose private half is kept offline` });
+            else if (checked.type !== 'ed25519' && checked.type !== 'rsa') ctx.addIssue({ code: 'custom', message: `is an ${checked.type.toUpperCase()} key; Azure accepts only ssh-ed25519 and ssh-rsa keys for the admin account` });
+          })
+          .describe('Public key of the administrator account Azure requires on every VM and scale set: a break-glass key no person uses day to day (private half offline, two-person rule). It must not be any bastion user\'s key; sshd refuses the account unless loginEnabled.'),
+        loginEnabled: z
+          .boolean()
+          .default(false)
+          .describe('Admits the administrator account in sshd, for an emergency only. The BASTION-SSH check fails while it is on; set it back to false after use.'),
+      })
+      .describe('The break-glass administrator account of the Azure Linux hosts (control BASTION-SSH).'),
     accountServices: z
       .strictObject({
         defender: accountService.describe('Microsoft Defender for Cloud plans: "create" sets them on this subscription, or "managed" by your organization.'),
@@ -685,6 +701,19 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
           if (azure.drLocation !== pair) {
             ctx.addIssue({ code: 'custom', path: at('azure', 'drLocation'), input: azure.drLocation, message: `must be ${pair}, the region pair of azure.location ${azure.location}: geo-redundant storage and database geo-backups replicate to the pair only` });
           }
+        });
+        // BASTION-SSH: the admin account's break-glass key is nobody's personal key.
+        guarded(() => {
+          const key = azure.breakGlass?.publicKey;
+          if (typeof key !== 'string' || !Array.isArray(env?.bastion?.users)) return;
+          const checked = checkSshPublicKey(key, 0);
+          if ('error' in checked) return;
+          env.bastion.users.forEach((user, u) => guarded(() => user.publicKeys.forEach((text, k) => {
+            const other = checkSshPublicKey(text, 0);
+            if (!('error' in other) && other.fingerprint === checked.fingerprint) {
+              ctx.addIssue({ code: 'custom', path: at('azure', 'breakGlass', 'publicKey'), input: key, message: `is the key of bastion.users[${u}].publicKeys[${k}] (${checked.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account` });
+            }
+          })));
         });
         guarded(() => {
           const validVnet = (cidr: unknown) => privateVpcCidr('', '').safeParse(cidr).success;

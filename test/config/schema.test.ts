@@ -826,6 +826,30 @@ describe('configSchema', () => {
     });
   });
 
+  describe('azure break-glass account (BASTION-SSH)', () => {
+    test('fails when the break-glass key is a person\'s key, naming the field and the person', () => {
+      const config = baseline();
+      config.environments.prod.azure.breakGlass.publicKey = config.environments.prod.bastion.users[1].publicKeys[0];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass.publicKey', /is the key of bastion.users\[1\].publicKeys\[0\] .*no person uses/)]);
+    });
+
+    test('fails when the break-glass key is missing', () => {
+      const config = baseline();
+      delete config.environments.prod.azure.breakGlass;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass', /./)]);
+    });
+
+    test('fails on a break-glass key Azure refuses (ECDSA) or a private key', () => {
+      const config = baseline();
+      config.environments.prod.azure.breakGlass.publicKey = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass.publicKey', /is an ECDSA key; Azure accepts only ssh-ed25519 and ssh-rsa/)]);
+    });
+
+    test('keeps break-glass logins off by default', () => {
+      expect(parseConfig(baseline(), 'test').environments.prod.azure!.breakGlass.loginEnabled).toBe(false);
+    });
+  });
+
   describe('azure', () => {
     test('fails when drLocation is not the region pair of location', () => {
       const config = baseline();

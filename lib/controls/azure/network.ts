@@ -340,8 +340,58 @@ export function checkDbFromApp(tf: TfJson): CheckResult {
 }
 
 /**
+ * VM extensions a host may carry while extension operations are on, each justified in
+ * lib/azure/host-cloud-init.ts (APPROVED_VM_EXTENSIONS): anything else (VMAccess resets keys,
+ * CustomScript and RunCommand run code as root) is a way onto the host around SSH.
+ */
+export const APPROVED_EXTENSION_TYPES: ReadonlyArray<{ readonly publisher: string; readonly type: string }> = [
+  { publisher: 'Microsoft.Azure.Monitor', type: 'AzureMonitorLinuxAgent' },
+  { publisher: 'Microsoft.ManagedServices', type: 'ApplicationHealthLinux' },
+];
+
+/**
+ * Every login is a person's own account: custom_data creates the people's accounts and sshd
+ * admits only them (`AllowUsers` without the admin account), and Azure's admin account holds no
+ * key that a person also holds (a person holding the shared admin key can log in unnamed).
+ */
+function checkPersonalLogins(out: Outcome, host: TfRes, init: string): void {
+  const admin = String(host.args.admin_username ?? '');
+  if (init.trim() === '') {
+    out.fail(host.address, 'has no custom_data; expected cloud-init creating one account per person and an sshd AllowUsers of those people');
+    return;
+  }
+  const allow = /^\s*AllowUsers\s+(.+)$/im.exec(init)?.[1].trim().split(/\s+/) ?? [];
+  if (allow.length === 0) out.fail(host.address, 'custom_data sets no sshd AllowUsers; expected only the people\'s accounts admitted');
+  else if (admin && allow.includes(admin)) out.fail(host.address, `custom_data admits the shared admin account ${admin} in sshd (AllowUsers); expected only personal accounts (break-glass login is on)`);
+  const personal = new Set([...init.matchAll(/^\s*-\s*"?(ssh-[a-z0-9-]+\s+[A-Za-z0-9+/=]+)/gim)].map((m) => m[1].replace(/\s+/, ' ')));
+  for (const key of blocks(host.args.admin_ssh_key)) {
+    const text = String(key?.public_key ?? '').trim().split(/\s+/).slice(0, 2).join(' ');
+    if (personal.has(text)) out.fail(host.address, `admin_ssh_key of ${admin || 'the admin account'} is also a person's key in custom_data; expected a break-glass key no person uses, or that person logs in to a shared account`);
+  }
+}
+
+/** Extension operations on only for approved, justified extensions. */
+function checkExtensions(out: Outcome, tf: TfJson, host: TfRes): void {
+  const isScaleSet = host.type.endsWith('_scale_set');
+  const enabled = isScaleSet ? isTrue(host.args.extension_operations_enabled ?? true) : host.args.allow_extension_operations === undefined || isTrue(host.args.allow_extension_operations);
+  const attached = isScaleSet
+    ? blocks(host.args.extension).map((e) => ({ where: host.address, publisher: String(e?.publisher), type: String(e?.type) }))
+    : ofType(tf, 'azurerm_virtual_machine_extension').filter((e) => refTarget(e.args.virtual_machine_id)?.address === host.address).map((e) => ({ where: e.address, publisher: String(e.args.publisher), type: String(e.args.type) }));
+  if (!enabled) return;
+  const approved = (e: { publisher: string; type: string }) => APPROVED_EXTENSION_TYPES.some((a) => a.publisher === e.publisher && a.type === e.type);
+  for (const e of attached.filter((x) => !approved(x))) {
+    out.fail(e.where, `installs the VM extension ${e.publisher}/${e.type} on ${host.address}; expected only approved extensions (${APPROVED_EXTENSION_TYPES.map((a) => a.type).join(', ')}): others can reset keys or run code as root around SSH`);
+  }
+  if (!attached.some(approved)) {
+    out.fail(host.address, `${isScaleSet ? 'extension_operations_enabled' : 'allow_extension_operations'} is on with no approved extension to justify it; expected it off (RunCommand and VMAccess reach the host around SSH)`);
+  }
+}
+
+/**
  * Control BASTION-SSH (Azure): every VM and scale set has `disable_password_authentication` true
- * and no `admin_password`; a bastion's custom_data does not turn password logins back on; the
+ * and no `admin_password`; custom_data creates personal accounts and sshd admits only them, and
+ * the admin account holds no person's key; extension operations are on only for approved
+ * extensions; custom_data does not turn password logins back on; the
  * bastion subnet's NSG admits inbound only tcp 22, from literal CIDRs no broader than
  * `maxAllowlistPrefix` (default IPv4 /24, IPv6 /48), never a /0 or a tag; every other NSG admits
  * 22 only from the bastion subnet's prefixes (AzureLoadBalancer probes aside).
@@ -361,12 +411,12 @@ export function checkBastionSsh(tf: TfJson, options: CheckOptions = {}): CheckRe
         out.fail(host.address, `disable_password_authentication is ${show(host.args.disable_password_authentication)}; expected true (SSH keys only)`);
       }
       if (host.args.admin_password !== undefined) out.fail(host.address, 'admin_password is set; expected none (SSH keys only)');
-      if (t.bastionVms.has(host.address)) {
-        const init = decodedText(host.args.custom_data);
-        if (/^\s*ssh_pwauth:\s*(true|yes)\b/im.test(init) || /^\s*PasswordAuthentication\s+yes\b/im.test(init)) {
-          out.fail(host.address, 'custom_data turns SSH password authentication on; expected "ssh_pwauth: false" and "PasswordAuthentication no"');
-        }
+      const init = decodedText(host.args.custom_data);
+      if (/^\s*ssh_pwauth:\s*(true|yes)\b/im.test(init) || /^\s*PasswordAuthentication\s+yes\b/im.test(init)) {
+        out.fail(host.address, 'custom_data turns SSH password authentication on; expected "ssh_pwauth: false" and "PasswordAuthentication no"');
       }
+      checkPersonalLogins(out, host, init);
+      checkExtensions(out, tf, host);
     });
   }
 
