@@ -20,7 +20,7 @@ import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledge } from '../lib/aws/acknowledge';
 import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-acknowledgements';
-import { addServingTier } from './aws-serving-tier';
+import { addServingTier, allowHostEgress } from './aws-serving-tier';
 import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 
@@ -179,6 +179,7 @@ export class AwsPrimaryStack extends Stack {
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
     this.bastion.allowSshTo(this.appTier.securityGroup);
+    allowHostEgress(this.network, this.bastion.securityGroup, config.egress.packageMirrors);
     this.appTier.allowSshFrom(this.bastion.securityGroup);
 
     if (config.aws.accountServices.cloudTrail === 'create') {

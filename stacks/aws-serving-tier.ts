@@ -61,6 +61,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
   const network = new BaselineNetwork(stack, 'Network', {
     cidr: options.vpcCidr,
     availabilityZones: [...options.availabilityZones],
+    interfaceEndpoints: config.aws.endpoints,
     logsKey: keys.logs,
     flowLogRetention: retention,
   });
@@ -121,6 +122,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     standby: options.standby,
     hostAccess: { users: config.bastion.users, authLogGroup: hostAuthLogs, minRsaBits: options.minRsaBits },
   });
+  allowHostEgress(network, appTier.securityGroup, config.egress.packageMirrors);
 
   alerts.alarm('WafBlockedSpike', {
     alarmDescription: 'WAF is blocking an unusual number of requests: an attack or a false positive after a rule change.',
@@ -164,4 +166,18 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     logRetention: retention,
   });
   return { alerts, network, albLogs, webAcl, gateway, appTier, hostAuthLogs };
+}
+
+/**
+ * What a host may reach (control NET-TIERS): the AWS services through the VPC's endpoints, and
+ * the configured package mirrors' ranges on 80/443 (host names need no rule on AWS: Amazon
+ * Linux's repositories are in S3, reached through the gateway endpoint).
+ */
+export function allowHostEgress(network: BaselineNetwork, securityGroup: ec2.SecurityGroup, packageMirrors: readonly string[]): void {
+  network.allowAwsServiceEgress(securityGroup);
+  for (const mirror of packageMirrors.filter((m) => m.includes('/'))) {
+    const peer = mirror.includes(':') ? ec2.Peer.ipv6(mirror) : ec2.Peer.ipv4(mirror);
+    securityGroup.addEgressRule(peer, ec2.Port.tcp(443), `HTTPS to the package mirror ${mirror}`);
+    securityGroup.addEgressRule(peer, ec2.Port.tcp(80), `HTTP (signed packages) to the package mirror ${mirror}`);
+  }
 }

@@ -116,9 +116,8 @@ export class AppTier extends Construct {
       allowAllOutbound: false,
     });
     this.securityGroup.addIngressRule(props.gatewaySecurityGroup, ec2.Port.tcp(props.port), 'App traffic from the gateway only');
-    // Egress: HTTPS for package repositories and AWS APIs (through NAT); the database rule is
-    // added by the database construct.
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and package repositories');
+    // Egress is opened by the stack to what the hosts need (the VPC's AWS service endpoints,
+    // configured package mirrors) and by the database construct; nothing else (NET-TIERS).
     props.gatewaySecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(props.port), 'Gateway to the app tier only');
 
     this.role = new iam.Role(this, 'Role', {

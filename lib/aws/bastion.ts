@@ -81,7 +81,8 @@ export class Bastion extends Construct {
       const peer = 'family' in parsed && parsed.family === 'ipv6' ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(22), `SSH from allowlisted ${cidr}`);
     }
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to package repositories and CloudWatch Logs');
+    // Egress: SSH to the tiers it may enter (allowSshTo), and what the stack opens (the VPC's AWS
+    // service endpoints, configured package mirrors); nothing else (NET-TIERS).
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledge, nagRule } from './acknowledge';
+import { acknowledge, acknowledgeAwsCallProvider, nagRule } from './acknowledge';
 
 /** Props of {@link ThreatDetection}. */
 export interface ThreatDetectionProps {
@@ -189,15 +189,7 @@ export class ThreatDetection extends Construct {
     // The handler is CDK's provider for AWS API calls: it runs only when CloudFormation creates
     // or updates this resource, makes one call, and holds no data.
     const handler = (enabler.grantPrincipal as iam.Role).node.scope!;
-    const once = 'CDK\'s deployment-time handler for one Inspector API call: CloudFormation invokes it synchronously on create or update, a failure fails the deployment visibly, and it holds no data';
-    acknowledge(handler, `${once}; a VPC attachment would only add a NAT dependency.`, nagRule('LambdaInsideVPC', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']));
-    acknowledge(handler, `${once}; there is no asynchronous event to dead-letter.`, [...nagRule('LambdaDLQ', ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless'])]);
-    acknowledge(handler, `${once}; it runs once per deployment, so reserved concurrency would protect nothing.`, nagRule('LambdaConcurrency', ['HIPAA.Security', 'NIST.800.53.R5']));
-    acknowledge(handler, `${once}; the call itself is recorded by CloudTrail, which is the trace that matters.`, nagRule('LambdaTracing', ['Serverless']));
-    acknowledge(handler, `${once}; its memory size is set by CDK for the SDK it loads.`, nagRule('LambdaDefaultMemorySize', ['Serverless']));
-    acknowledge(handler, 'AWSLambdaBasicExecutionRole only lets the CDK handler write its own logs; the Inspector permission is a separate, narrow statement.', [
-      'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    ]);
+    acknowledgeAwsCallProvider(handler);
     acknowledge(enabler, 'inspector2:Enable acts on the account and supports no resource-level permissions, so its statement must name "*"; the service-linked-role statement is scoped to the Inspector role.', ['AwsSolutions::AwsSolutions-IAM5[Resource::*]']);
     return enabler;
   }

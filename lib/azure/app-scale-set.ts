@@ -41,6 +41,11 @@ export interface AppScaleSetProps {
    */
   readonly breakGlassLogin?: boolean;
   /**
+   * Host name of the Ubuntu package mirror the hosts use (allow its range in the NSGs).
+   * @default - the image's mirrors
+   */
+  readonly aptMirror?: string;
+  /**
    * Log Analytics workspace receiving the instances' SSH authentication log (auth and authpriv
    * syslog) through the Azure Monitor Agent and a data collection rule (controls BASTION-SSH,
    * LOG-CENTRAL).
@@ -204,7 +209,7 @@ export class AppScaleSet extends Construct {
     if (known(props.authLogWorkspaceId) && !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.authLogWorkspaceId)) {
       throw new Error(`${where}: authLogWorkspaceId "${props.authLogWorkspaceId}" is invalid; expected the resource id of a Log Analytics workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`);
     }
-    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'app', adminUsername, breakGlassLogin: props.breakGlassLogin }), 'utf8').toString('base64');
+    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'app', adminUsername, breakGlassLogin: props.breakGlassLogin , aptMirror: props.aptMirror }), 'utf8').toString('base64');
 
     const standby = props.standby ?? false;
     const minCapacity = props.minCapacity ?? (standby ? 0 : 2);

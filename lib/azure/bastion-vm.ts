@@ -55,6 +55,11 @@ export interface BastionVmProps {
    */
   readonly breakGlassLogin?: boolean;
   /**
+   * Host name of the Ubuntu package mirror the hosts use (allow its range in the NSGs).
+   * @default - the image's mirrors
+   */
+  readonly aptMirror?: string;
+  /**
    * Smallest RSA key accepted, in bits (2048 or more).
    * @default 3072
    */
@@ -185,7 +190,7 @@ export class BastionVm extends Construct {
     const holder = fingerprints.get(breakGlass.fingerprint);
     if (holder) throw new Error(`${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`);
     const adminKey = props.breakGlassPublicKey;
-    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'bastion', adminUsername, breakGlassLogin: props.breakGlassLogin }), 'utf8').toString('base64');
+    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'bastion', adminUsername, breakGlassLogin: props.breakGlassLogin , aptMirror: props.aptMirror }), 'utf8').toString('base64');
     if (customData.length > CUSTOM_DATA_MAX) {
       throw new Error(`${where}: users give a cloud-init document of ${customData.length} base64 bytes; Azure accepts at most ${CUSTOM_DATA_MAX}; remove users or keys`);
     }

@@ -26,6 +26,12 @@ export interface HostCloudConfigOptions {
    * @default false
    */
   readonly breakGlassLogin?: boolean;
+  /**
+   * Host name of an Ubuntu package mirror the host uses for the archive and security updates
+   * (its range must be allowed in the NSGs, `packageMirrorCidrs`).
+   * @default - the image's mirrors (unreachable when the NSG denies internet egress)
+   */
+  readonly aptMirror?: string;
 }
 
 /** Extra sshd settings of app hosts: they are not jump hosts, so they forward nothing. */
@@ -59,6 +65,13 @@ export function hostCloudConfig(users: readonly HostLoginUser[], options: HostCl
       '    ssh_authorized_keys:',
       ...user.publicKeys.map((key) => `      - ${q(key.trim())}`),
     );
+  }
+  if (options.aptMirror !== undefined) {
+    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(options.aptMirror)) {
+      throw new Error(`hostCloudConfig: aptMirror "${options.aptMirror}" is invalid; expected a lower-case host name such as mirror.example.com`);
+    }
+    const uri = q(`http://${options.aptMirror}/ubuntu/`);
+    lines.push('apt:', '  primary:', '    - arches: [default]', `      uri: ${uri}`, '  security:', '    - arches: [default]', `      uri: ${uri}`);
   }
   lines.push(
     'write_files:',

@@ -3,7 +3,7 @@ import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type 
 import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
 import { checkSshPublicKey } from './ssh-keys';
 import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
-import { DEFAULT_APP_OBJECT_PREFIX, objectPrefixProblem } from './least-privilege';
+import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFACE_ENDPOINTS, objectPrefixProblem, packageMirrorProblem } from './least-privilege';
 
 /*
  * The one config file of both apps (DESIGN.md "One config file for everything"). Every object is
@@ -292,6 +292,15 @@ const awsSchema = z.strictObject({
     })
     .describe('CloudFront distribution for the static-assets bucket (control CDN-ASSETS).'),
   dr: awsDrSchema,
+  endpoints: z
+    .array(z.enum(AWS_INTERFACE_ENDPOINTS, { error: `must be one of ${AWS_INTERFACE_ENDPOINTS.join(', ')}` }))
+    .default([...DEFAULT_AWS_INTERFACE_ENDPOINTS])
+    .superRefine((names, ctx) => {
+      names.forEach((n, i) => {
+        if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice; list each endpoint once' });
+      });
+    })
+    .describe('Interface VPC endpoints in the app subnets of both regions (each costs per zone and hour, see README): the AWS APIs the hosts reach without the internet. S3 always has a gateway endpoint (free).'),
 });
 
 
@@ -468,6 +477,20 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number) =>
       })
       .prefault({})
       .describe('Recovery objectives the DR mechanisms must meet (control DR-REGION).'),
+    egress: z
+      .strictObject({
+        packageMirrors: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const problem = packageMirrorProblem(entry);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+          )
+          .default([])
+          .describe('Package mirrors the hosts may reach on 80/443: CIDRs (opened in the AWS security groups and Azure NSGs) and host names (the Azure hosts\' apt mirror; give its CIDR too). Empty: no internet egress at all (patch by replacing the image).'),
+      })
+      .prefault({})
+      .describe('What the hosts may reach besides the clouds\' own services (control NET-TIERS).'),
     waf: z
       .strictObject({
         globalRateLimit: rateLimit.default({ limit: 2000, windowSeconds: 300 }).describe('Per-IP limit on all traffic (control WAF-RATE-GLOBAL).'),

@@ -119,8 +119,8 @@ describe('AppTier', () => {
     expect(securityGroupRules(template, tier.securityGroup).ingress.some((r) => r.startsWith('tcp 22 '))).toBe(false);
   });
 
-  it('sends only HTTPS out (the database adds 5432 to its own group)', () => {
-    expect(securityGroupRules(template, tier.securityGroup).egress).toEqual(['tcp 443 0.0.0.0/0']);
+  it('sends nothing to the internet (the stack adds the VPC endpoints and mirrors, the database 5432)', () => {
+    expect(securityGroupRules(template, tier.securityGroup).egress).toEqual([]);
   });
 
   it('lets the gateway reach the app tier on the app port', () => {

@@ -45,8 +45,8 @@ describe('Bastion', () => {
     expect(sg.SecurityGroupIngress.find((r: any) => r.CidrIpv6)).toMatchObject({ CidrIpv6: '2001:db8:1234::/48', FromPort: 22, ToPort: 22, IpProtocol: 'tcp' });
   });
 
-  it('sends only HTTPS out, plus SSH to the tiers it is allowed into', () => {
-    expect(securityGroupRules(template, bastion.securityGroup).egress).toEqual([`tcp 22 sg:${logicalId(appSg)}`, 'tcp 443 0.0.0.0/0']);
+  it('sends nothing to the internet: only SSH to the tiers it is allowed into (the stack adds the VPC endpoints and mirrors)', () => {
+    expect(securityGroupRules(template, bastion.securityGroup).egress).toEqual([`tcp 22 sg:${logicalId(appSg)}`]);
   });
 
   it('uses no EC2 key pair anywhere', () => {

@@ -52,6 +52,12 @@ describe('AppScaleSet', () => {
     expect(Buffer.from(vmssOf({ ...props, breakGlassLogin: true }).custom_data, 'base64').toString('utf8')).toContain('AllowUsers alice bob azureops\n');
   });
 
+  it('points apt at the package mirror given by host name', () => {
+    const init = Buffer.from(vmssOf({ ...props, aptMirror: 'mirror.example.com' }).custom_data, 'base64').toString('utf8');
+    expect(init).toContain('apt:\n  primary:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n  security:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n');
+    expect(() => vmssOf({ ...props, aptMirror: 'http://mirror' })).toThrow(/aptMirror "http:\/\/mirror" is invalid/);
+  });
+
   it('ships the SSH authentication log to the workspace through the Azure Monitor Agent, marked as host auth logs', () => {
     const json = synth(props);
     const rule = onlyResource(json, 'azurerm_monitor_data_collection_rule');

@@ -117,6 +117,16 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     const sg = Object.keys(t.Resources).find((id) => t.Resources[id].Type === 'AWS::EC2::SecurityGroup' && /^App tier/.test(t.Resources[id].Properties.GroupDescription))!;
     t.Resources.WeakAppIngress = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443 } };
   }],
+  ['HTTPS egress from the app hosts opened to the whole internet', 'NET-TIERS', (t) => {
+    const sg = Object.keys(t.Resources).find((id) => t.Resources[id].Type === 'AWS::EC2::SecurityGroup' && /^App tier/.test(t.Resources[id].Properties.GroupDescription))!;
+    t.Resources.OpenEgress = { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 } };
+  }],
+  ['the bastion left with AWS\'s default allow-all egress', 'NET-TIERS', (t) => {
+    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => /Bastion/.test(r.Properties.GroupDescription));
+    delete sg.Properties.SecurityGroupEgress;
+    const id = Object.keys(t.Resources).find((k) => t.Resources[k] === sg)!;
+    for (const [eid, r] of Object.entries(t.Resources)) if (r.Type === 'AWS::EC2::SecurityGroupEgress' && r.Properties.GroupId?.['Fn::GetAtt']?.[0] === id) delete t.Resources[eid];
+  }],
   ['the database made public', 'DB-FROM-APP', (t) => {
     first(t, 'AWS::RDS::DBInstance').Properties.PubliclyAccessible = true;
   }],

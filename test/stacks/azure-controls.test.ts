@@ -132,6 +132,13 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
       const nsg = named(t, 'azurerm_network_security_group', 'Network_AppNsg');
       nsg.security_rule = nsg.security_rule.filter((r: any) => r.name !== 'deny-all-inbound');
     }],
+    ['the app tier\'s outbound deny removed (every destination reachable)', 'NET-TIERS', (t) => {
+      const nsg = named(t, 'azurerm_network_security_group', 'Network_AppNsg');
+      nsg.security_rule = nsg.security_rule.filter((r: any) => r.name !== 'deny-all-outbound');
+    }],
+    ['HTTPS from the bastion opened to the Internet', 'NET-TIERS', (t) => {
+      named(t, 'azurerm_network_security_group', 'Network_BastionNsg').security_rule.push({ name: 'allow-web', priority: 200, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', source_port_range: '*', destination_port_range: '443', source_address_prefix: '*', destination_address_prefix: 'Internet' });
+    }],
     ['storage without infrastructure encryption', 'ENC-REST', (t) => (named(t, 'azurerm_storage_account', 'DataStorage').infrastructure_encryption_enabled = false)],
     ['encryption at host off on the app tier', 'ENC-REST', (t) => (only(t, 'azurerm_linux_virtual_machine_scale_set').encryption_at_host_enabled = false)],
     ['PostgreSQL accepting plaintext', 'ENC-TRANSIT', (t) => (named(t, 'azurerm_postgresql_flexible_server_configuration', 'Database_RequireSecureTransport').value = 'off')],

@@ -36,7 +36,8 @@ export const DEFAULT_MAX_ALLOWLIST_PREFIX = { ipv4: 24, ipv6: 48 } as const;
 
 /**
  * Control NET-TIERS: a VPC with public and private tiers, the default security group closed,
- * and nothing public except internet-facing ALBs and bastions.
+ * nothing public except internet-facing ALBs and bastions, and no security group sending to the
+ * internet (egress to VPC endpoints, tiers and package mirrors of /16 or narrower only).
  */
 export function checkNetTiers(template: CfnTemplate): CheckResult {
   const out = new Outcome('NET-TIERS');
@@ -121,8 +122,33 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
     });
   }
 
+  // Egress: no security group may send to the whole internet. Hosts reach the AWS services
+  // through VPC endpoints and package mirrors by their own ranges; an open egress rule is the
+  // exfiltration path of a compromised host (claim A5: intrusion detection at egress points).
+  const egress = new Map<string, Array<{ declaredBy: string; rule: any }>>();
+  for (const sg of ofType(template, 'AWS::EC2::SecurityGroup')) egress.set(sg.id, list(sg.props.SecurityGroupEgress).map((rule) => ({ declaredBy: sg.id, rule })));
+  for (const e of ofType(template, 'AWS::EC2::SecurityGroupEgress')) {
+    const group = refTarget(e.props.GroupId);
+    if (group && egress.has(group)) egress.get(group)!.push({ declaredBy: e.id, rule: e.props });
+  }
+  for (const [group, rules] of egress) {
+    out.within(group, () => {
+      if (rules.length === 0) out.fail(group, 'has no egress rule, so AWS allows all outbound traffic; expected egress limited to the VPC endpoints, the tiers it talks to and package mirrors');
+      for (const { declaredBy, rule } of rules) {
+        const cidr = rule.CidrIp ?? rule.CidrIpv6;
+        const parsed = cidrPrefix(cidr);
+        if (cidr !== undefined && (parsed === undefined ? typeof cidr !== 'string' || cidr.trim() === '' : parsed.prefix < (parsed.family === 'ipv4' ? MIN_EGRESS_PREFIX.ipv4 : MIN_EGRESS_PREFIX.ipv6))) {
+          out.fail(declaredBy, `${group} sends ${String(rule.IpProtocol) === '-1' ? 'all traffic' : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`} to ${show(cidr)}; expected egress to VPC endpoints, tiers and package mirrors no broader than IPv4 /${MIN_EGRESS_PREFIX.ipv4} or IPv6 /${MIN_EGRESS_PREFIX.ipv6}`);
+        }
+      }
+    });
+  }
+
   return out.result(vpcs.length + instances.length + asgs.length + dbs.length + lbs.length > 0);
 }
+
+/** Broadest egress destination accepted (a package mirror is one service, not the internet). */
+export const MIN_EGRESS_PREFIX = { ipv4: 16, ipv6: 32 } as const;
 
 function customResources(template: CfnTemplate): Res[] {
   const resources = template?.Resources ?? {};

@@ -45,6 +45,8 @@ export interface NsgRule {
   readonly ports: string[];
   /** Source prefixes as written (CIDRs, service tags, `*`), ASG ids included. */
   readonly sources: string[];
+  /** Destination prefixes as written (CIDRs, service tags, `*`), ASG ids included. */
+  readonly destinations: string[];
 }
 
 /** Every NSG rule of the stack. */
@@ -59,6 +61,7 @@ export function nsgRules(tf: TfJson): NsgRule[] {
     protocol: String(r?.protocol ?? '*'),
     ports: [...blocks(r?.destination_port_range), ...blocks(r?.destination_port_ranges)].map(String),
     sources: [...blocks(r?.source_address_prefix), ...blocks(r?.source_address_prefixes), ...blocks(r?.source_application_security_group_ids)].map(String),
+    destinations: [...blocks(r?.destination_address_prefix), ...blocks(r?.destination_address_prefixes), ...blocks(r?.destination_application_security_group_ids)].map(String),
   });
   const rules: NsgRule[] = [];
   for (const nsg of ofType(tf, NSG)) for (const r of blocks(nsg.args.security_rule)) rules.push(make(nsg.address, nsg.address, r));
@@ -230,6 +233,27 @@ export function checkNetTiers(tf: TfJson): CheckResult {
   for (const server of postgresServers(tf)) {
     out.within(server.address, () => {
       if (!isFalse(server.args.public_network_access_enabled)) out.fail(server.address, `public_network_access_enabled is ${show(server.args.public_network_access_enabled)}; expected false`);
+    });
+  }
+
+  // Egress of the host tiers (app, bastion): explicit allows to what they use, then a deny of
+  // everything else; no allow to the internet or to a range broader than /16 (a compromised
+  // host's path out). The gateway tier keeps Azure's default outbound (Application Gateway v2
+  // requires it); the data tier denies the internet.
+  const hostNsgs = new Set([...t.app, ...t.bastion].map((s) => t.nsgOf.get(s)).filter((n): n is string => n !== undefined));
+  for (const nsg of hostNsgs) {
+    out.within(nsg, () => {
+      const outbound = rules.filter((r) => r.nsg === nsg && r.direction === 'Outbound');
+      const finalDeny = outbound.find((r) => r.access === 'Deny' && r.protocol === '*' && r.ports.includes('*') && r.destinations.some((d) => d === '*' || d.toLowerCase() === 'internet'));
+      if (!finalDeny) out.fail(nsg, 'has no outbound Deny of all protocols and ports to "*" or "Internet"; expected explicit outbound allows and a final deny, so hosts cannot reach the internet');
+      for (const rule of outbound.filter((r) => r.access === 'Allow')) {
+        const open = rule.destinations.filter((d) => {
+          if (PUBLIC_SOURCES.has(d.trim().toLowerCase())) return true;
+          const parsed = cidrPrefix(d);
+          return parsed !== undefined && parsed.prefix < (parsed.family === 'ipv4' ? 16 : 32);
+        });
+        if (open.length > 0) out.fail(rule.declaredBy, `${nsg} allows outbound ${show(rule.name)} to ${open.join(', ')}; expected only the Azure services the tier uses (service tags), its peers and package mirrors of /16 or narrower`);
+      }
     });
   }
 
