@@ -193,7 +193,7 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     db.UpdateReplacePolicy = 'Delete';
   }],
   ['the load balancer opened to the whole Internet behind the edge\'s back', 'ORIGIN-LOCK', (t) => {
-    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 443));
+    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => /^Public entry point/.test(r.Properties.GroupDescription));
     sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' });
   }],
   ['the app role allowed to purge object versions (s3:DeleteObjectVersion)', 'STORAGE-PRIVATE', (t) => {
