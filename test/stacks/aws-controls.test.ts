@@ -169,6 +169,12 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     const group = first(t, 'AWS::Logs::LogGroup', (r) => (r.Properties.Tags ?? []).some((tag: any) => tag.Key === 'baseline:log-type'));
     group.Properties.Tags = group.Properties.Tags.filter((tag: any) => tag.Key !== 'baseline:log-type');
   }],
+  ['the app instance role given AdministratorAccess (an admin path without MFA)', 'ADMIN-MFA', (t) => {
+    first(t, 'AWS::IAM::Role', (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com')).Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess'];
+  }],
+  ['a deployment role of the CDK bootstrap kind: CloudFormation with administrator rights', 'ADMIN-MFA', (t) => {
+    t.Resources.CfnExecRole = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' } }] }, ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess' }] } };
+  }],
   ['trail log-file validation turned off', 'LOG-CENTRAL', (t) => {
     first(t, 'AWS::CloudTrail::Trail').Properties.EnableLogFileValidation = false;
   }],
