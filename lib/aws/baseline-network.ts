@@ -50,9 +50,12 @@ const ENDPOINT_SERVICES: Record<AwsInterfaceEndpoint, ec2.InterfaceVpcEndpointAw
 
 /**
  * The network tiers (control NET-TIERS, claims A12 and B8): a public subnet per zone for the load
- * balancer and the bastion only, a private app subnet with NAT egress, and an isolated data
- * subnet with no route to the internet. The default security group is emptied so nothing can
- * fall back to it, and flow logs record all traffic (control LOG-CENTRAL).
+ * balancer and the bastion only, a private app subnet with NAT egress (used only by the package
+ * mirrors a stack opens), and an isolated data subnet with no route to the internet. S3 is reached
+ * through a gateway endpoint from every subnet and the AWS APIs through interface endpoints in the
+ * app subnets, so hosts need no internet egress ({@link allowAwsServiceEgress}). The default
+ * security group is emptied so nothing can fall back to it, and flow logs record all traffic
+ * (control LOG-CENTRAL).
  */
 export class BaselineNetwork extends Construct {
   /** The VPC. */
