@@ -1,4 +1,5 @@
-import { CfnResource, type Stack } from 'aws-cdk-lib';
+import { type CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -35,6 +36,15 @@ export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps
 }
 
 const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
+
+/**
+ * The app's object grant names `<bucket>/<prefix>*`: S3 has no other way to name every object
+ * under a prefix. One finding, on the one policy of the app's data access.
+ */
+export function acknowledgeAppObjectPrefix(access: IConstruct, dataBucket: s3.IBucket, prefix: string): void {
+  const bucketId = Stack.of(dataBucket).getLogicalId(dataBucket.node.defaultChild as CfnElement);
+  acknowledgeDecision(access.node.findChild('Resource').node.defaultChild!, 'app-data-bucket-grant', { params: { dataBucket: bucketId, prefix } });
+}
 
 /** A bucket written by an AWS log-delivery service that only accepts SSE-S3 targets. */
 export function acknowledgeSseS3Sink(sink: s3.IBucket): void {

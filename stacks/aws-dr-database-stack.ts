@@ -2,11 +2,12 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { AppDataAccess } from '../lib/aws/app-data-access';
 import { DatabaseReplica } from '../lib/aws/database-replica';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
 import { acknowledgeGeneratedResources } from './aws-acknowledgements';
 import type { AwsDrStack } from './aws-dr-stack';
-import { databaseIdentifier } from './aws-primary-stack';
+import { APP_DATABASE_USER, databaseIdentifier } from './aws-primary-stack';
 
 /** Output keys of the DR database stack, read by the failover runbook (docs/failover.md). */
 export const DR_DATABASE_OUTPUTS = {
@@ -65,6 +66,11 @@ export class AwsDrDatabaseStack extends Stack {
       toPort: 5432,
       destinationSecurityGroupId: this.replica.securityGroup.securityGroupId,
       description: 'Standby app tier to the database replica',
+    });
+    // The standby app connects to the replica as the primary app does to its source.
+    new AppDataAccess(this, 'StandbyAppDatabaseAccess', {
+      role: dr.standby.appTier.role,
+      database: { resourceId: this.replica.instance.attrDbiResourceId, user: APP_DATABASE_USER },
     });
 
     new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaIdentifier, { value: `${databaseIdentifier(prefix)}-dr`, description: 'Cross-region read replica: promote it at failover' });

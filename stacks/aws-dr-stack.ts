@@ -1,13 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AppDataAccess } from '../lib/aws/app-data-access';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { AwsEnvironmentConfig } from '../lib/config/schema';
+import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
-import { acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
+import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
 import { addServingTier, type ServingTier } from './aws-serving-tier';
 
 /** Props of {@link AwsDrStack}. */
@@ -16,6 +17,8 @@ export interface AwsDrStackProps extends StackProps {
   readonly prefix: string;
   /** The environment's validated config. */
   readonly config: AwsEnvironmentConfig;
+  /** File-wide guardrails (RSA size of the hosts' keys). */
+  readonly guardrails: BaselineConfig['guardrails'];
 }
 
 /** The buckets replicated to the DR region, by purpose. */
@@ -71,6 +74,8 @@ export class AwsDrStack extends Stack {
   readonly replicas: Record<ReplicatedBucket, s3.Bucket>;
   /** The warm standby's network, web ACL, load balancer, app tier and alerts. */
   readonly standby: ServingTier;
+  /** What the standby app instances may do with the data replica and its key. */
+  readonly appDataAccess: AppDataAccess;
   private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: AwsDrStackProps) {
@@ -115,8 +120,17 @@ export class AwsDrStack extends Stack {
       minCapacity: config.aws.dr.app.minCapacity,
       maxCapacity: config.aws.dr.app.maxCapacity,
       standby: true,
+      minRsaBits: props.guardrails.minRsaBits,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
+    // After a failover the standby reads and writes the replicas exactly as the primary app did
+    // its buckets: the same definition, on the DR bucket and the DR key (control DR-REGION).
+    this.appDataAccess = new AppDataAccess(this, 'AppDataAccess', {
+      role: this.standby.appTier.role,
+      bucket: { bucket: this.replicas.data, key: this.keys.data },
+      objectPrefix: config.aws.app.dataPrefix,
+    });
+    acknowledgeAppObjectPrefix(this.appDataAccess, this.replicas.data, config.aws.app.dataPrefix);
 
     // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });

@@ -1,9 +1,10 @@
-import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { AdminRole } from '../lib/aws/admin-role';
+import { AppDataAccess } from '../lib/aws/app-data-access';
 import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import { AuditTrail } from '../lib/aws/audit-trail';
@@ -18,8 +19,8 @@ import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledgeDecision } from '../lib/aws/acknowledge';
-import { acknowledgeStackFindings } from './aws-acknowledgements';
-import { addServingTier } from './aws-serving-tier';
+import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-acknowledgements';
+import { addServingTier, allowHostEgress } from './aws-serving-tier';
 import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 
@@ -35,6 +36,9 @@ export const PRIMARY_OUTPUTS = {
 export function databaseIdentifier(prefix: string): string {
   return `${prefix}-db`;
 }
+
+/** The database user the app connects as (IAM authentication), in the primary and on the replica. */
+export const APP_DATABASE_USER = 'app';
 
 /** Props of {@link AwsPrimaryStack}. */
 export interface AwsPrimaryStackProps extends StackProps {
@@ -69,6 +73,8 @@ export class AwsPrimaryStack extends Stack {
   readonly assetsBucket: s3.Bucket;
   readonly auditTrail?: AuditTrail;
   readonly backupPlan: BaselineBackupPlan;
+  /** What the app instances may do with the data bucket, its key and the database. */
+  readonly appDataAccess: AppDataAccess;
   private readonly props: AwsPrimaryStackProps;
 
   constructor(scope: Construct, id: string, props: AwsPrimaryStackProps) {
@@ -94,6 +100,7 @@ export class AwsPrimaryStack extends Stack {
       minCapacity: config.aws.app.minCapacity,
       maxCapacity: config.aws.app.maxCapacity,
       standby: false,
+      minRsaBits: props.guardrails.minRsaBits,
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
     const { albLogs } = serving;
@@ -110,7 +117,6 @@ export class AwsPrimaryStack extends Stack {
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
     }).bucket;
 
-    this.dataBucket.grantReadWrite(this.appTier.role);
 
     this.database = new Database(this, 'Database', {
       vpc,
@@ -127,7 +133,13 @@ export class AwsPrimaryStack extends Stack {
       // Point-in-time recovery survives the loss of the region (control DR-REGION).
       backupReplication: { region: config.aws.drRegion, kmsKeyArn: props.backupReplicationKeyArn },
     });
-    this.database.instance.grantConnect(this.appTier.role, 'app');
+    // The app's access to customer data, from the one definition the DR app role shares.
+    this.appDataAccess = new AppDataAccess(this, 'AppDataAccess', {
+      role: this.appTier.role,
+      bucket: { bucket: this.dataBucket, key: this.keys.data },
+      objectPrefix: config.aws.app.dataPrefix,
+      database: { resourceId: this.database.instance.instanceResourceId!, user: APP_DATABASE_USER },
+    });
 
     // Every object of the data and assets buckets is copied to the DR region within 15 minutes
     // (Replication Time Control), deletions included, under DR-region keys (control DR-REGION).
@@ -155,24 +167,19 @@ export class AwsPrimaryStack extends Stack {
       buckets: [this.dataBucket, this.assetsBucket],
     });
 
-    const hostLogs = new logs.LogGroup(this, 'HostAuthLogs', {
-      logGroupName: `/${prefix}/hosts/auth`,
-      encryptionKey: this.keys.logs,
-      retention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
     this.bastion = new Bastion(this, 'Bastion', {
       vpc,
       subnets: this.network.publicSubnets,
       allowedCidrs: config.bastion.allowedCidrs,
       users: config.bastion.users,
       volumeKey: this.keys.data,
-      authLogGroup: hostLogs,
+      authLogGroup: serving.hostAuthLogs,
       maxAllowlistPrefix: props.guardrails.maxAllowlistPrefix,
       minRsaBits: props.guardrails.minRsaBits,
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
     this.bastion.allowSshTo(this.appTier.securityGroup);
+    allowHostEgress(this.network, this.bastion.securityGroup, config.egress.packageMirrors);
     this.appTier.allowSshFrom(this.bastion.securityGroup);
 
     if (config.aws.accountServices.cloudTrail === 'create') {
@@ -210,11 +217,7 @@ export class AwsPrimaryStack extends Stack {
       lockedLogBuckets: [cdn.logBucket, ...(this.auditTrail ? [this.auditTrail.bucket] : [])],
       logRetentionDays: config.logging.retentionDays,
     });
-    const appPolicy = this.appTier.role.node.tryFindChild('DefaultPolicy');
-    if (appPolicy) {
-      const bucketId = this.getLogicalId(this.dataBucket.node.defaultChild as CfnElement);
-      acknowledgeDecision(appPolicy.node.defaultChild!, 'app-data-bucket-grant', { params: { dataBucket: bucketId } });
-    }
+    acknowledgeAppObjectPrefix(this.appDataAccess, this.dataBucket, config.aws.app.dataPrefix);
     // aws-cdk-lib raises the OAC warning on the construct holding the assets key (Keys), so it is
     // acknowledged there; as a warning acknowledgement it stamps nothing onto the data, logs and
     // backup keys, whose policies never name CloudFront (test/stacks/aws-primary-stack.test.ts).

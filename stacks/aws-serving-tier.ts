@@ -1,8 +1,8 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgeDecision } from '../lib/aws/acknowledge';
 import { AppGateway } from '../lib/aws/app-gateway';
@@ -11,7 +11,9 @@ import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { OriginTrustStore } from '../lib/aws/origin-trust-store';
+import { HOST_AUTH_LOG_TAG } from '../lib/aws/linux-host-access';
 import { SecureBucket } from '../lib/aws/secure-bucket';
+import { bindServicePrincipals, sourceConditions } from '../lib/aws/service-principal-binding';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { ThreatDetection } from '../lib/aws/threat-detection';
 import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES } from '../lib/config/cloudflare-ranges';
@@ -32,6 +34,8 @@ export interface ServingTierOptions {
   readonly maxCapacity: number;
   /** The DR region's warm standby: app tier may idle at 0-1 instances (control DR-REGION). */
   readonly standby: boolean;
+  /** Smallest RSA key accepted on the hosts (guardrails.minRsaBits). */
+  readonly minRsaBits: number;
 }
 
 /** What {@link addServingTier} builds. */
@@ -44,6 +48,8 @@ export interface ServingTier {
   readonly appTier: AppTier;
   /** The origin-pull trust store, when the environment is locked to its Cloudflare zone. */
   readonly originTrust?: OriginTrustStore;
+  /** The region's log group of SSH authentication logs (tagged {@link HOST_AUTH_LOG_TAG}). */
+  readonly hostAuthLogs: logs.LogGroup;
 }
 
 /**
@@ -64,6 +70,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
   const network = new BaselineNetwork(stack, 'Network', {
     cidr: options.vpcCidr,
     availabilityZones: [...options.availabilityZones],
+    interfaceEndpoints: config.aws.endpoints,
     logsKey: keys.logs,
     flowLogRetention: retention,
   });
@@ -98,6 +105,21 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     hostnames: lock ? [lock.hostname, ...lock.additionalHostnames] : undefined,
   });
   webAcl.associate(gateway.loadBalancer.loadBalancerArn);
+  // ALB access logs: CDK also grants the vended-log delivery service, without source
+  // conditions; bound here to this account's log deliveries (ELB's own account principal writes
+  // only under AWSLogs/<this account>/).
+  bindServicePrincipals(albLogs.policy!, {
+    'delivery.logs.amazonaws.com': sourceConditions(stack, `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*`),
+  });
+  // Every SSH login to the region's hosts (bastion and app tier) lands here, one stream per
+  // instance (controls BASTION-SSH, LOG-CENTRAL). The tag marks it for forwarding and checks.
+  const hostAuthLogs = new logs.LogGroup(stack, 'HostAuthLogs', {
+    logGroupName: `/${prefix}/hosts/auth`,
+    encryptionKey: keys.logs,
+    retention,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Tags.of(hostAuthLogs).add(HOST_AUTH_LOG_TAG.key, HOST_AUTH_LOG_TAG.value);
   const appTier = new AppTier(stack, 'App', {
     vpc: network.vpc,
     subnets: network.appSubnets,
@@ -110,7 +132,9 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     minCapacity: options.minCapacity,
     maxCapacity: options.maxCapacity,
     standby: options.standby,
+    hostAccess: { users: config.bastion.users, authLogGroup: hostAuthLogs, minRsaBits: options.minRsaBits },
   });
+  allowHostEgress(network, appTier.securityGroup, config.egress.packageMirrors);
 
   alerts.alarm('WafBlockedSpike', {
     alarmDescription: 'WAF is blocking an unusual number of requests: an attack or a false positive after a rule change.',
@@ -146,6 +170,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
   // enables its own, honouring the same create / managed switch (control DETECT-THREATS).
   new ThreatDetection(stack, 'ThreatDetection', {
     alertTopic: alerts.topic,
+    alertTopicKey: keys.logs,
     guardDuty: config.aws.accountServices.guardDuty,
     securityHub: config.aws.accountServices.securityHub,
     inspector: config.aws.accountServices.inspector,
@@ -158,8 +183,8 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     acknowledgeDecision(subnet.node.defaultChild!, 'pinned-availability-zones');
   }
   acknowledgeDecision(appTier.autoScalingGroup.node.defaultChild!, 'pinned-availability-zones');
-  // Mutual TLS against the zone's own CA (ORIGIN-LOCK): built after threat detection so the
-  // stack's AWS API call handler keeps its creator and acknowledgements when Inspector creates it.
+  // Mutual TLS against the zone's own CA (ORIGIN-LOCK). Its bundle writer shares the stack's AWS
+  // API call handler (acknowledgeAwsCallProvider applies the handler's decisions once).
   let originTrust: OriginTrustStore | undefined;
   if (lock?.originPull) {
     originTrust = new OriginTrustStore(stack, 'OriginTrust', {
@@ -173,5 +198,19 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     });
     gateway.verifyClientCertificates(originTrust.trustStore);
   }
-  return { alerts, network, albLogs, webAcl, gateway, appTier, originTrust };
+  return { alerts, network, albLogs, webAcl, gateway, appTier, hostAuthLogs, originTrust };
+}
+
+/**
+ * What a host may reach (control NET-TIERS): the AWS services through the VPC's endpoints, and
+ * the configured package mirrors' ranges on 80/443 (host names need no rule on AWS: Amazon
+ * Linux's repositories are in S3, reached through the gateway endpoint).
+ */
+export function allowHostEgress(network: BaselineNetwork, securityGroup: ec2.SecurityGroup, packageMirrors: readonly string[]): void {
+  network.allowAwsServiceEgress(securityGroup);
+  for (const mirror of packageMirrors.filter((m) => m.includes('/'))) {
+    const peer = mirror.includes(':') ? ec2.Peer.ipv6(mirror) : ec2.Peer.ipv4(mirror);
+    securityGroup.addEgressRule(peer, ec2.Port.tcp(443), `HTTPS to the package mirror ${mirror}`);
+    securityGroup.addEgressRule(peer, ec2.Port.tcp(80), `HTTP (signed packages) to the package mirror ${mirror}`);
+  }
 }

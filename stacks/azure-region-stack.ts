@@ -123,6 +123,8 @@ export class AzureRegionStack extends TerraformStack {
       // ORIGIN-LOCK: fronted by Cloudflare, the gateway admits 80/443 only from the edge (IPv4:
       // the gateway's public address is IPv4), so the edge's WAF and rate limits cannot be bypassed.
       gatewaySourceAddressPrefixes: config.cloudflare?.originLock ? [...CLOUDFLARE_IPV4_RANGES] : undefined,
+      // IPv4 ranges only: the hosts' NSG rules and addresses are IPv4.
+      packageMirrorCidrs: config.egress.packageMirrors.filter((m) => /^[0-9.]+\/\d+$/.test(m)),
       tags,
     });
     this.keyVault = new BaselineKeyVault(this, 'KeyVault', {
@@ -211,14 +213,19 @@ export class AzureRegionStack extends TerraformStack {
 
     // App tier (APP-FROM-GATEWAY, HA-MULTIZONE): a warm standby in the DR region.
     const capacity = primary ? azure.app.capacity : azure.app.drCapacity;
-    const adminKeys = config.bastion.users.flatMap((u) => u.publicKeys).filter((k) => /^ssh-(ed25519|rsa) /.test(k));
     this.scaleSet = new AppScaleSet(this, 'App', {
       resourceGroupName: groups.app,
       location,
       name: names.scaleSet,
       subnetId: this.vnet.appSubnetId,
       backendPoolId: this.gateway.backendPoolId,
-      sshPublicKeys: adminKeys,
+      // One account per person (the bastion's people), the admin account holding only the
+      // break-glass key, and the SSH log shipped to the workspace (BASTION-SSH, LOG-CENTRAL).
+      users: config.bastion.users,
+      breakGlassPublicKey: azure.breakGlass.publicKey,
+      breakGlassLogin: azure.breakGlass.loginEnabled,
+      aptMirror: aptMirror(config.egress.packageMirrors),
+      authLogWorkspaceId: this.workspace.workspaceId,
       minRsaBits: props.guardrails.minRsaBits,
       vmSize: azure.app.vmSize,
       minCapacity: capacity.minCapacity,
@@ -288,6 +295,9 @@ export class AzureRegionStack extends TerraformStack {
         name: names.bastion,
         subnetId: this.vnet.bastionSubnetId,
         users: config.bastion.users,
+        breakGlassPublicKey: azure.breakGlass.publicKey,
+        breakGlassLogin: azure.breakGlass.loginEnabled,
+        aptMirror: aptMirror(config.egress.packageMirrors),
         workspaceId: this.workspace.workspaceId,
         minRsaBits: props.guardrails.minRsaBits,
         diskEncryptionSetId: diskEncryption.diskEncryptionSetId,
@@ -353,4 +363,9 @@ export class AzureRegionStack extends TerraformStack {
     new TerraformOutput(this, AZURE_OUTPUTS.postgresServerId, { value: postgresId, description: primary ? 'Primary PostgreSQL server' : 'Read replica: promote it at failover' });
     new TerraformOutput(this, AZURE_OUTPUTS.keyVaultUri, { value: this.keyVault.vaultUri, description: 'Key Vault of this region' });
   }
+}
+
+/** The first package mirror given by host name: the Ubuntu hosts' apt mirror. */
+function aptMirror(packageMirrors: readonly string[]): string | undefined {
+  return packageMirrors.find((m) => !m.includes('/'));
 }

@@ -72,3 +72,19 @@ const ANNOTATION_PREFIX = 'Annotation::';
 
 /** Construct metadata recording a warning acknowledged through the register (read by the acknowledgement audit). */
 export const ACKNOWLEDGED_WARNING_METADATA = 'baseline:acknowledged-warning';
+
+const acknowledgedProviders = new WeakSet<IConstruct>();
+
+/**
+ * Applies, once per stack, the decisions of CDK's singleton provider of AwsCustomResource calls
+ * (`AWS679f53fac002430cb0da5b7982bd2287`: the Lambda function CloudFormation invokes synchronously
+ * during deployment to make one read, write or enable call; it holds no data and serves no
+ * traffic): `cdk-api-call-handler` on the function, `cdk-api-call-handler-logs-policy` on its role.
+ * Every construct that uses the provider calls this; the first call applies them.
+ */
+export function acknowledgeAwsCallProvider(handler: IConstruct): void {
+  if (acknowledgedProviders.has(handler)) return;
+  acknowledgedProviders.add(handler);
+  acknowledgeDecision(handler.node.defaultChild!, 'cdk-api-call-handler');
+  acknowledgeDecision(handler.node.findChild('ServiceRole').node.defaultChild!, 'cdk-api-call-handler-logs-policy');
+}

@@ -5,14 +5,20 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeDecision } from './acknowledge';
 
-/** TLS policies accepted on the HTTPS listener: TLS 1.2 minimum with TLS 1.3 (control EDGE-TLS). */
+/**
+ * TLS policies accepted on the HTTPS listener (control EDGE-TLS, claim A14): TLS 1.2 minimum with
+ * TLS 1.3, and only AEAD ciphers: the restricted ("Res") TLS 1.2 policies offer ECDHE with AES-GCM
+ * only, while `RECOMMENDED_TLS` (ELBSecurityPolicy-TLS13-1-2-2021-06) still offers AES-CBC suites.
+ */
 export const ACCEPTED_TLS_POLICIES: readonly elbv2.SslPolicy[] = [
-  elbv2.SslPolicy.RECOMMENDED_TLS,
-  elbv2.SslPolicy.TLS13_RES,
-  elbv2.SslPolicy.TLS13_12_PQ,
   elbv2.SslPolicy.TLS13_12_RES_PQ,
+  elbv2.SslPolicy.TLS13_RES,
+  elbv2.SslPolicy.FIPS_TLS13_12_RES,
+  elbv2.SslPolicy.FIPS_TLS13_12_RES_PQ,
   elbv2.SslPolicy.TLS13_13,
   elbv2.SslPolicy.TLS13_13_PQ,
+  elbv2.SslPolicy.FIPS_TLS13_13,
+  elbv2.SslPolicy.FIPS_TLS13_13_PQ,
 ];
 
 /** Props of {@link AppGateway}. */
@@ -27,7 +33,7 @@ export interface AppGatewayProps {
   readonly accessLogsBucket: s3.IBucket;
   /**
    * TLS policy of the HTTPS listener; must be one of {@link ACCEPTED_TLS_POLICIES}.
-   * @default ELBSecurityPolicy-TLS13-1-2-2021-06
+   * @default ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.3 and 1.2, AES-GCM only, hybrid post-quantum key exchange where the client offers it)
    */
   readonly sslPolicy?: elbv2.SslPolicy;
   /**
@@ -71,7 +77,7 @@ export const UNSERVED_HOST_STATUS = '403';
 
 /**
  * The only public entry point of the app (controls EDGE-TLS and NET-TIERS; claims A7, A12, B3,
- * B8): an internet-facing ALB with an HTTPS listener on a TLS 1.2+/1.3 policy, an HTTP listener
+ * B8): an internet-facing ALB with an HTTPS listener on a TLS 1.2+/1.3 policy with GCM ciphers only, an HTTP listener
  * that only redirects, invalid headers dropped and HTTP desync mitigated, access logs, and
  * deletion protection. Targets are reached over HTTPS too (control ENC-TRANSIT). Locked to an
  * edge (control ORIGIN-LOCK): `allowedSources`, `hostnames` (a fixed 403 for any other Host) and
@@ -89,9 +95,9 @@ export class AppGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AppGatewayProps) {
     super(scope, id);
-    const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS;
+    const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ;
     if (!ACCEPTED_TLS_POLICIES.includes(sslPolicy)) {
-      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS 1.2+ policy with TLS 1.3: ${ACCEPTED_TLS_POLICIES.join(', ')}`);
+      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS 1.2+ policy with TLS 1.3 and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`);
     }
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
     if (hstsMaxAge.toSeconds() < 31536000) {

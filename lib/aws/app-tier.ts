@@ -4,9 +4,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeDecision } from './acknowledge';
+import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 
 /** Props of {@link AppTier}. */
 export interface AppTierProps {
@@ -47,6 +49,26 @@ export interface AppTierProps {
   readonly maxCapacity?: number;
   /** Root volume size. @default 20 */
   readonly rootVolumeGiB?: number;
+  /**
+   * Who may log in, and where logins are recorded (control BASTION-SSH, claims A11, A16): one OS
+   * account per person holding only that person's keys, the same sshd hardening as the bastion
+   * (and no forwarding), EC2 Instance Connect removed, and the SSH authentication log shipped to
+   * `authLogGroup`. Logins reach the hosts only through the bastion (`ssh -J`).
+   */
+  readonly hostAccess: AppHostAccess;
+}
+
+/** The people who may log in to the app hosts, and the log group recording their logins. */
+export interface AppHostAccess {
+  /** One OS account per person, holding only that person's keys. */
+  readonly users: readonly HostUser[];
+  /** Central log group receiving the SSH authentication log (control LOG-CENTRAL). */
+  readonly authLogGroup: logs.ILogGroup;
+  /**
+   * Smallest RSA key accepted.
+   * @default 3072
+   */
+  readonly minRsaBits?: number;
 }
 
 /** Tag marking a warm-standby app tier; read by the HA-MULTIZONE check. */
@@ -94,9 +116,8 @@ export class AppTier extends Construct {
       allowAllOutbound: false,
     });
     this.securityGroup.addIngressRule(props.gatewaySecurityGroup, ec2.Port.tcp(props.port), 'App traffic from the gateway only');
-    // Egress: HTTPS for package repositories and AWS APIs (through NAT); the database rule is
-    // added by the database construct.
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and package repositories');
+    // Egress is opened by the stack to what the hosts need (the VPC's AWS service endpoints,
+    // configured package mirrors) and by the database construct; nothing else (NET-TIERS).
     props.gatewaySecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(props.port), 'Gateway to the app tier only');
 
     this.role = new iam.Role(this, 'Role', {
@@ -129,8 +150,19 @@ export class AppTier extends Construct {
     if (instanceTypes.length < 2) {
       throw new Error(`AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a shortage of one type`);
     }
+    validateHostUsers(props.hostAccess.users, props.hostAccess.minRsaBits ?? 3072, 'AppTier.hostAccess');
+    const userData = ec2.UserData.forLinux({ shebang: '#!/bin/bash' });
+    userData.addCommands(...linuxHostAccessScript({ users: props.hostAccess.users, authLogGroupName: props.hostAccess.authLogGroup.logGroupName, region: stack.region, role: 'app' }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ShipAuthLog',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [props.hostAccess.authLogGroup.logGroupArn],
+      }),
+    );
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       machineImage: props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023(),
+      userData,
       securityGroup: this.securityGroup,
       role: this.role,
       requireImdsv2: true,

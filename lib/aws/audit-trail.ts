@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { bindServicePrincipals, sourceConditions } from './service-principal-binding';
 import { SecureBucket } from './secure-bucket';
 
 /** Props of {@link AuditTrail}. */
@@ -44,6 +45,9 @@ export class AuditTrail extends Construct {
     // InsufficientEncryptionPolicyException. Limited to trails of this account.
     const stack = Stack.of(this);
     const cloudTrailService = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    // The trail's own ARN would make a cycle (the trail waits for these policies), so the
+    // binding is every trail of this account: another account's trail cannot use the grants.
+    const trailsOfThisAccount = `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`;
     props.logsKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudTrailToEncryptTrailFiles',
@@ -52,7 +56,8 @@ export class AuditTrail extends Construct {
         resources: ['*'],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*` },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trailsOfThisAccount },
+          ArnLike: { 'aws:SourceArn': trailsOfThisAccount },
         },
       }),
     );
@@ -62,7 +67,7 @@ export class AuditTrail extends Construct {
         principals: [cloudTrailService],
         actions: ['kms:DescribeKey'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': trailsOfThisAccount } },
       }),
     );
     this.bucket = new SecureBucket(this, 'Bucket', {
@@ -87,6 +92,8 @@ export class AuditTrail extends Construct {
       cloudWatchLogGroup: this.logGroup,
       managementEvents: cloudtrail.ReadWriteType.ALL,
     });
+    // cloudtrail.Trail writes its bucket statements without source conditions.
+    bindServicePrincipals(this.bucket.policy!, { 'cloudtrail.amazonaws.com': sourceConditions(this, trailsOfThisAccount) });
   }
 }
 

@@ -63,11 +63,13 @@ export class BaselineKeys extends Construct {
 
     const stack = Stack.of(this);
     allowCloudWatchLogs(this.logs);
-    // CloudWatch alarms and EventBridge publish to the encrypted alert topic.
+    // CloudWatch alarms of this account publish to the encrypted alert topic. EventBridge
+    // publishes as a role of the stack (ThreatDetection), whose IAM policy grants the key.
+    // CloudWatch documents no aws:SourceArn for this key use; the account binds it.
     this.logs.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowAlarmAndEventPublishing',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+        sid: 'AllowAlarmPublishing',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },

@@ -5,17 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
-import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 import { acknowledgeDecision } from './acknowledge';
 import { ROLE_MARKER } from '../controls/markers';
+import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 
 /** One person allowed to log in to the bastion. */
-export interface BastionUser {
-  /** OS account name; every login is identified by it. */
-  readonly name: string;
-  /** That person's OpenSSH public keys. */
-  readonly publicKeys: readonly string[];
-}
+export type BastionUser = HostUser;
 
 /** Props of {@link Bastion}. */
 export interface BastionProps {
@@ -52,7 +47,8 @@ export interface BastionProps {
  * The only way to a shell on the servers (control BASTION-SSH; claims A11, A16): one small
  * instance in a public subnet whose security group admits port 22 only from the allowlist, with
  * one OS account per person holding only that person's keys, password and root login disabled,
- * no shared EC2 key pair, IMDSv2, an encrypted root volume, and the SSH authentication log shipped
+ * EC2 Instance Connect removed, no shared EC2 key pair, IMDSv2, a root volume encrypted under the
+ * given key (on the instance and its launch template), and the SSH authentication log shipped
  * to the central log group. A change of users or keys replaces the instance, so no stale account
  * survives.
  */
@@ -73,20 +69,7 @@ export class Bastion extends Construct {
       const problem = allowlistCidrProblem(cidr, limits);
       if (problem) throw new Error(`Bastion.allowedCidrs[${i}]: received "${cidr}", which ${problem}; use a narrow office or VPN range such as 198.51.100.10/32`);
     });
-    if (props.users.length === 0) throw new Error('Bastion.users: received an empty list; expected at least one person with a public key');
-    const names = new Set<string>();
-    props.users.forEach((user, u) => {
-      if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || user.name === 'root') {
-        throw new Error(`Bastion.users[${u}].name: received "${user.name}"; expected a personal Linux user name (lower case, not root)`);
-      }
-      if (names.has(user.name)) throw new Error(`Bastion.users[${u}].name: received "${user.name}" twice; merge the entries`);
-      names.add(user.name);
-      if (user.publicKeys.length === 0) throw new Error(`Bastion.users[${u}].publicKeys: received an empty list; expected at least one public key`);
-      user.publicKeys.forEach((key, k) => {
-        const checked = checkSshPublicKey(key, minRsaBits);
-        if ('error' in checked) throw new Error(`Bastion.users[${u}].publicKeys[${k}]: received a key that ${checked.error}`);
-      });
-    });
+    validateHostUsers(props.users, minRsaBits, 'Bastion');
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -99,7 +82,8 @@ export class Bastion extends Construct {
       const peer = 'family' in parsed && parsed.family === 'ipv6' ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(22), `SSH from allowlisted ${cidr}`);
     }
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to package repositories and CloudWatch Logs');
+    // Egress: SSH to the tiers it may enter (allowSshTo), and what the stack opens (the VPC's AWS
+    // service endpoints, configured package mirrors); nothing else (NET-TIERS).
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -113,8 +97,17 @@ export class Bastion extends Construct {
     );
 
     const userData = ec2.UserData.forLinux({ shebang: '#!/bin/bash' });
-    userData.addCommands(...bastionScript(props.users, props.authLogGroup.logGroupName, Stack.of(this).region));
+    userData.addCommands(...linuxHostAccessScript({ users: props.users, authLogGroupName: props.authLogGroup.logGroupName, region: Stack.of(this).region, role: 'bastion' }));
 
+    // The root volume is encrypted under the data key on the instance and in its launch
+    // template, so neither an account-default key nor an unencrypted default can apply
+    // (control ENC-REST), whichever of the two a reviewer or a policy pack reads.
+    const rootVolume: ec2.BlockDevice[] = [
+      {
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: props.volumeKey, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+      },
+    ];
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
@@ -127,12 +120,7 @@ export class Bastion extends Construct {
       userDataCausesReplacement: true,
       detailedMonitoring: true,
       ebsOptimized: true,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: props.volumeKey, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
-        },
-      ],
+      blockDevices: rootVolume,
     });
     for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const) acknowledgeDecision(this.instance.instance, decision);
     // aws-cdk-lib copies the subnet's zone into AvailabilityZone, which the subnet on the network
@@ -146,6 +134,7 @@ export class Bastion extends Construct {
       httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
       httpPutResponseHopLimit: 1,
       detailedMonitoring: true,
+      blockDevices: rootVolume,
     });
     this.instance.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
     // Repeated on the instance, where instance-level settings win and every pack looks first.
@@ -160,51 +149,4 @@ export class Bastion extends Construct {
   allowSshTo(target: ec2.ISecurityGroup): void {
     this.securityGroup.addEgressRule(target, ec2.Port.tcp(22), 'SSH to the app tier');
   }
-}
-
-/** The boot script: accounts, keys, sshd hardening and auth-log shipping. */
-function bastionScript(users: readonly BastionUser[], logGroupName: string, region: string): string[] {
-  const lines = [
-    'set -euo pipefail',
-    'dnf install -y rsyslog amazon-cloudwatch-agent',
-    'systemctl enable --now rsyslog',
-    "cat > /etc/ssh/sshd_config.d/00-baseline.conf <<'SSHD'",
-    ...SSHD_HARDENING,
-    `AllowUsers ${users.map((u) => u.name).join(' ')}`,
-    'SSHD',
-    'passwd -l root',
-    // The image's default user has no key (no EC2 key pair); lock it so no shared login exists.
-    'if id ec2-user >/dev/null 2>&1; then usermod -L -s /sbin/nologin ec2-user; fi',
-  ];
-  for (const user of users) {
-    const home = `/home/${user.name}`;
-    lines.push(
-      `id ${user.name} >/dev/null 2>&1 || useradd -m -s /bin/bash ${user.name}`,
-      `passwd -l ${user.name}`,
-      `install -d -m 700 -o ${user.name} -g ${user.name} ${home}/.ssh`,
-      `cat > ${home}/.ssh/authorized_keys <<'KEYS'`,
-      ...user.publicKeys.map((k) => k.trim()),
-      'KEYS',
-      `chown ${user.name}:${user.name} ${home}/.ssh/authorized_keys`,
-      `chmod 600 ${home}/.ssh/authorized_keys`,
-    );
-  }
-  const agentConfig = {
-    logs: {
-      logs_collected: {
-        files: {
-          collect_list: [{ file_path: '/var/log/secure', log_group_name: logGroupName, log_stream_name: '{instance_id}/secure', retention_in_days: -1 }],
-        },
-      },
-    },
-  };
-  lines.push(
-    'sshd -t',
-    'systemctl restart sshd',
-    "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'AGENT'",
-    JSON.stringify(agentConfig),
-    'AGENT',
-    `AWS_REGION=${region} /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
-  );
-  return lines;
 }

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { checkOriginPullCa, checkRevocationList } from '../config/origin-pull';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
 import { SecureBucket } from './secure-bucket';
 
 /** Props of {@link OriginTrustStore}. */
@@ -125,12 +125,7 @@ export class OriginTrustStore extends Construct {
         revocationContents: [{ revocationType: elbv2.RevocationType.CRL, bucket: this.bucket, key: crlKey, version: crlWriter.getResponseField('VersionId') }],
       });
     }
-    if (firstHandlerUser) {
-      // The stack's API call handler is created here (no Inspector enabler created it first).
-      const role = bundleWriter.grantPrincipal as iam.Role;
-      acknowledgeDecision(role.node.scope!.node.defaultChild!, 'cdk-api-call-handler');
-      acknowledgeDecision(role.node.defaultChild!, 'cdk-api-call-handler-logs-policy');
-    }
+    acknowledgeAwsCallProvider((bundleWriter.grantPrincipal as iam.Role).node.scope!);
   }
 
   /** Writes one object at deployment (create and update; never deleted: it is Object-Locked). */

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -38,6 +39,21 @@ export class SecurityAlerts extends Construct {
       throw new Error('SecurityAlerts.emails: received an empty list; expected at least one on-call address, or alerts reach nobody');
     }
     this.topic = new sns.Topic(this, 'Resource', { masterKey: props.key, enforceSSL: true, displayName: 'Security alerts' });
+    // Alarms of this account and region only: without the source conditions, another account's
+    // alarm could publish to this topic and page on-call (confused deputy).
+    const stack = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+        },
+      }),
+    );
     const subs = [
       ...props.emails.map((email) => new subscriptions.EmailSubscription(email)),
       ...(props.smsNumbers ?? []).map((n) => new subscriptions.SmsSubscription(n)),

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -67,14 +67,6 @@ export class StaticAssetsCdn extends Construct {
     // CloudFront standard logging writes with ACLs, so this one bucket keeps ACLs enabled for the
     // log-delivery account only (it still blocks all public access), and Object Lock keeps the
     // logs unchanged for their retention.
-    props.logsKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudFrontLogDelivery',
-        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }),
-    );
     this.logBucket = new SecureBucket(this, 'Logs', {
       encryptionKey: props.logsKey,
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(props.logRetentionDays)),
@@ -83,6 +75,22 @@ export class StaticAssetsCdn extends Construct {
       expirationDays: props.logRetentionDays,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
     }).bucket;
+    // CloudFront standard logging writes through the log-delivery service, whose key use carries
+    // no source account or ARN in CloudFront's documented permission model. The grant is limited
+    // to use through S3 of this region; naming the log bucket in the encryption context would make
+    // a cycle (the bucket is encrypted under this key). Only distributions whose owner may change
+    // this bucket's ACL can log into it. Gap: CloudFront standard logging v2 (vended logs) would
+    // carry aws:SourceAccount and aws:SourceArn.
+    const region = Stack.of(this).region;
+    props.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudFrontLogDelivery',
+        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+      }),
+    );
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'HSTS and browser hardening for static assets',
       securityHeadersBehavior: {

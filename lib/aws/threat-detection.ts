@@ -1,6 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,12 +8,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
 
 /** Props of {@link ThreatDetection}. */
 export interface ThreatDetectionProps {
   /** Topic receiving high-severity findings. */
   readonly alertTopic: sns.ITopic;
+  /**
+   * Key encrypting the alert topic: the findings publisher may use it only through SNS.
+   * @default - the topic is not encrypted with a customer-managed key
+   */
+  readonly alertTopicKey?: kms.IKey;
   /**
    * `create` enables GuardDuty in this account and region; `managed` means an organization's
    * delegated administrator already does (a second detector would fail to deploy).
@@ -100,6 +104,30 @@ export class ThreatDetection extends Construct {
     if ((props.inspector ?? 'create') === 'create') {
       this.inspectorEnabler = this.enableInspector(props.logsKey, props.logRetention ?? logs.RetentionDays.THREE_MONTHS);
     }
+    // EventBridge publishes as a role of this stack rather than through a topic-policy grant to
+    // events.amazonaws.com: that grant (and the key-policy grant an encrypted topic then needs)
+    // cannot be bound to this account's rules, so another account's rule could page our on-call
+    // with forged findings. The role's trust is bound to this account's rules instead.
+    const publisher = new iam.Role(this, 'FindingsPublisher', {
+      description: 'EventBridge rules of this account publish findings to the alert topic',
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        ArnLike: { 'aws:SourceArn': `arn:${partition}:events:${region}:${Stack.of(this).account}:rule/*` },
+      }),
+    });
+    publisher.addToPolicy(new iam.PolicyStatement({ sid: 'PublishFindings', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }));
+    const topicKey = props.alertTopicKey;
+    if (topicKey) {
+      publisher.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'EncryptFindingsThroughSns',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [topicKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sns.${region}.amazonaws.com` } },
+        }),
+      );
+    }
+    const toTopic: events.IRuleTarget = { bind: () => ({ arn: props.alertTopic.topicArn, role: publisher }) };
     const rule = new events.Rule(this, 'HighSeverityFindings', {
       description: `GuardDuty findings of severity ${severity} or more page on-call`,
       eventPattern: {
@@ -107,7 +135,7 @@ export class ThreatDetection extends Construct {
         detailType: ['GuardDuty Finding'],
         detail: { severity: [{ numeric: ['>=', severity] }] },
       },
-      targets: [new targets.SnsTopic(props.alertTopic)],
+      targets: [toTopic],
     });
     // Security Hub aggregates GuardDuty, Inspector, IAM Access Analyzer and its own standard
     // checks: new critical and high findings page on-call too (claims A4, A5, B7).
@@ -124,7 +152,7 @@ export class ThreatDetection extends Construct {
           },
         },
       },
-      targets: [new targets.SnsTopic(props.alertTopic)],
+      targets: [toTopic],
     });
     for (const r of [rule, hubRule]) acknowledgeDecision(r.node.defaultChild!, 'findings-rule-without-dlq');
   }
@@ -158,10 +186,7 @@ export class ThreatDetection extends Construct {
     });
     // The handler is CDK's provider for AWS API calls: it runs only when CloudFormation creates
     // or updates this resource, makes one call, and holds no data.
-    const handlerRole = enabler.grantPrincipal as iam.Role;
-    const handler = handlerRole.node.scope!;
-    acknowledgeDecision(handler.node.defaultChild!, 'cdk-api-call-handler');
-    acknowledgeDecision(handlerRole.node.defaultChild!, 'cdk-api-call-handler-logs-policy');
+    acknowledgeAwsCallProvider((enabler.grantPrincipal as iam.Role).node.scope!);
     acknowledgeDecision(enabler.node.findChild('CustomResourcePolicy').node.defaultChild!, 'inspector-enable-account-wide');
     return enabler;
   }

@@ -1,8 +1,11 @@
 import { LinuxVirtualMachineScaleSet } from '@cdktf/provider-azurerm/lib/linux-virtual-machine-scale-set';
 import { MonitorAutoscaleSetting, type MonitorAutoscaleSettingProfileRule } from '@cdktf/provider-azurerm/lib/monitor-autoscale-setting';
+import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
+import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkSshPublicKey } from '../config/ssh-keys';
+import { AUTH_LOG_FACILITIES, AZURE_HOST_AUTH_LOG_TAG, checkLoginUsers, hostCloudConfig, type HostLoginUser } from './host-cloud-init';
 
 /** Properties of {@link AppScaleSet}. */
 export interface AppScaleSetProps {
@@ -20,14 +23,37 @@ export interface AppScaleSetProps {
    */
   readonly backendPoolId: string;
   /**
-   * OpenSSH public keys installed for `adminUsername`, reached only through the bastion (control
-   * BASTION-SSH). Azure accepts only `ssh-ed25519` and `ssh-rsa` keys here (ECDSA is refused by
-   * azurerm's own validation and the platform), and RSA of at least `minRsaBits`.
+   * One OS account per person, holding only that person's keys, reached only through the
+   * bastion (control BASTION-SSH): every login names a person.
    */
-  readonly sshPublicKeys: readonly string[];
+  readonly users: readonly HostLoginUser[];
   /**
-   * Operating-system account holding `sshPublicKeys` (a Linux user name; not root, admin or
-   * another name Azure reserves).
+   * The break-glass public key of Azure's administrator account (`adminUsername`): a key no
+   * person uses day to day, its private half kept offline. Azure accepts only `ssh-ed25519` and
+   * `ssh-rsa` here (ECDSA is refused by azurerm's own validation and the platform), RSA of at
+   * least `minRsaBits`. It must differ from every key of `users`.
+   */
+  readonly breakGlassPublicKey: string;
+  /**
+   * Admits the administrator account in sshd, for an emergency: a visible opt-in (BASTION-SSH
+   * fails while it is on).
+   * @default false
+   */
+  readonly breakGlassLogin?: boolean;
+  /**
+   * Host name of the Ubuntu package mirror the hosts use (allow its range in the NSGs).
+   * @default - the image's mirrors
+   */
+  readonly aptMirror?: string;
+  /**
+   * Log Analytics workspace receiving the instances' SSH authentication log (auth and authpriv
+   * syslog) through the Azure Monitor Agent and a data collection rule (controls BASTION-SSH,
+   * LOG-CENTRAL).
+   */
+  readonly authLogWorkspaceId: string;
+  /**
+   * Operating-system account Azure requires, holding only `breakGlassPublicKey` (a Linux user
+   * name; not root, admin or another name Azure reserves).
    * @default 'azureops'
    */
   readonly adminUsername?: string;
@@ -89,13 +115,12 @@ export interface AppScaleSetProps {
    */
   readonly identityIds?: readonly string[];
   /**
-   * Allows VM extensions on the scale set, and adds the Application Health extension with
-   * automatic instance repairs (replacing instances whose health check fails, control
-   * HA-MULTIZONE). Off by default because extension operations let any principal with
-   * `virtualMachineScaleSets/extensions/write` (Contributor, for one) run code as root on every
-   * instance, Run Command included; with them off, the image and Terraform are the only ways in.
-   * Without it, the gateway's probe takes unhealthy instances out of rotation but nothing
-   * replaces them (Azure still heals host failures).
+   * Adds the Application Health extension with automatic instance repairs (replacing instances
+   * whose health check fails, control HA-MULTIZONE). Off by default: every extension is a way to
+   * run code as root on the instances, so only the Azure Monitor Agent (which ships the SSH log)
+   * is installed unless this is set (see APPROVED_VM_EXTENSIONS). Without it, the gateway's probe
+   * takes unhealthy instances out of rotation but nothing replaces them (Azure still heals host
+   * failures).
    * @default false
    */
   readonly allowExtensions?: boolean;
@@ -151,6 +176,10 @@ export class AppScaleSet extends Construct {
   public readonly autoscale: MonitorAutoscaleSetting;
   /** The scale set's resource id. */
   public readonly scaleSetId: string;
+  /** The rule collecting the instances' SSH authentication log into the workspace. */
+  public readonly authLogRule: MonitorDataCollectionRule;
+  /** The association of the rule with the scale set. */
+  public readonly authLogAssociation: MonitorDataCollectionRuleAssociation;
 
   constructor(scope: Construct, id: string, props: AppScaleSetProps) {
     super(scope, id);
@@ -172,18 +201,15 @@ export class AppScaleSet extends Construct {
     if (!Number.isInteger(minRsaBits) || minRsaBits < 2048) {
       throw new Error(`${where}: minRsaBits ${minRsaBits} is invalid; expected a whole number of at least 2048 (Azure's floor)`);
     }
-    if (props.sshPublicKeys.length === 0) {
-      throw new Error(`${where}: sshPublicKeys is empty; expected at least one ssh-ed25519 or ssh-rsa public key (password logins are disabled)`);
+    const fingerprints = checkLoginUsers(props.users, minRsaBits, adminUsername, where, checkSshPublicKey);
+    const breakGlass = azureSshKeyProblem(props.breakGlassPublicKey, minRsaBits);
+    if (typeof breakGlass === 'string') throw new Error(`${where}: breakGlassPublicKey ${breakGlass}`);
+    const holder = fingerprints.get(breakGlass.fingerprint);
+    if (holder) throw new Error(`${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`);
+    if (known(props.authLogWorkspaceId) && !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.authLogWorkspaceId)) {
+      throw new Error(`${where}: authLogWorkspaceId "${props.authLogWorkspaceId}" is invalid; expected the resource id of a Log Analytics workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`);
     }
-    const fingerprints = new Map<string, number>();
-    props.sshPublicKeys.forEach((key, i) => {
-      const problem = azureSshKeyProblem(key, minRsaBits);
-      if (typeof problem === 'string') throw new Error(`${where}: sshPublicKeys[${i}] ${problem}`);
-      if (fingerprints.has(problem.fingerprint)) {
-        throw new Error(`${where}: sshPublicKeys[${i}] duplicates sshPublicKeys[${fingerprints.get(problem.fingerprint)}] (${problem.fingerprint}); remove one`);
-      }
-      fingerprints.set(problem.fingerprint, i);
-    });
+    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'app', adminUsername, breakGlassLogin: props.breakGlassLogin , aptMirror: props.aptMirror }), 'utf8').toString('base64');
 
     const standby = props.standby ?? false;
     const minCapacity = props.minCapacity ?? (standby ? 0 : 2);
@@ -235,15 +261,19 @@ export class AppScaleSet extends Construct {
       overprovision: false,
       upgradeMode: 'Manual',
       adminUsername,
-      // Control BASTION-SSH: keys only; Azure writes them to the admin user's authorized_keys.
+      // Control BASTION-SSH: keys only. The admin account holds only the break-glass key and
+      // sshd refuses it; cloud-init creates one account per person.
       disablePasswordAuthentication: true,
-      adminSshKey: props.sshPublicKeys.map((publicKey) => ({ username: adminUsername, publicKey: publicKey.trim() })),
+      adminSshKey: [{ username: adminUsername, publicKey: props.breakGlassPublicKey.trim() }],
+      customData,
       // Control ENC-REST: the host encrypts the OS disk, its cache and the temporary disk.
       encryptionAtHostEnabled: true,
       // Trusted Launch: a boot kit or unsigned kernel cannot start; vTPM measures the boot.
       secureBootEnabled: true,
       vtpmEnabled: true,
-      extensionOperationsEnabled: allowExtensions,
+      // On for the approved extensions only (APPROVED_VM_EXTENSIONS): the Azure Monitor Agent
+      // that ships the SSH log, and the health extension when opted in.
+      extensionOperationsEnabled: true,
       osDisk: {
         caching: 'ReadWrite',
         // Instances are stateless and spread over zones, so a zone-redundant (ZRS) OS disk would
@@ -273,12 +303,22 @@ export class AppScaleSet extends Construct {
           ],
         },
       ],
-      ...(props.identityIds ? { identity: { type: 'UserAssigned', identityIds: [...props.identityIds] } } : {}),
+      // The Azure Monitor Agent authenticates to the workspace's ingestion with the system
+      // identity (no role assignment: the data collection rule association authorizes it).
+      identity: props.identityIds ? { type: 'SystemAssigned, UserAssigned', identityIds: [...props.identityIds] } : { type: 'SystemAssigned' },
       // Managed storage: console output and screenshots without a storage account to secure.
       bootDiagnostics: {},
-      ...(allowExtensions
-        ? {
-          extension: [
+      extension: [
+        {
+          name: 'AzureMonitorLinuxAgent',
+          publisher: 'Microsoft.Azure.Monitor',
+          type: 'AzureMonitorLinuxAgent',
+          typeHandlerVersion: '1.0',
+          autoUpgradeMinorVersion: true,
+          automaticUpgradeEnabled: true,
+        },
+        ...(allowExtensions
+          ? [
             {
               name: 'health',
               publisher: 'Microsoft.ManagedServices',
@@ -290,17 +330,39 @@ export class AppScaleSet extends Construct {
               automaticUpgradeEnabled: true,
               settings: JSON.stringify({ protocol: 'https', port: appPort, requestPath: healthCheckPath }),
             },
-          ],
-          // Control HA-MULTIZONE: an instance failing its health check for the grace period is
-          // deleted and recreated.
-          automaticInstanceRepair: { enabled: true, gracePeriod: 'PT10M', action: 'Replace' },
-        }
-        : {}),
+          ]
+          : []),
+      ],
+      // Control HA-MULTIZONE: an instance failing its health check for the grace period is
+      // deleted and recreated.
+      ...(allowExtensions ? { automaticInstanceRepair: { enabled: true, gracePeriod: 'PT10M', action: 'Replace' } } : {}),
       tags,
       // Autoscale owns the instance count after creation.
       lifecycle: { ignoreChanges: ['instances'] },
     });
     this.scaleSetId = this.resource.id;
+
+    // Every SSH and sudo login on the instances, with the key's fingerprint (sshd LogLevel
+    // VERBOSE), lands in the central workspace (controls BASTION-SSH, LOG-CENTRAL).
+    this.authLogRule = new MonitorDataCollectionRule(this, 'AuthLogRule', {
+      name: `${props.name}-auth-log`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      kind: 'Linux',
+      description: 'SSH and sudo authentication log of the app instances (controls BASTION-SSH, LOG-CENTRAL)',
+      dataSources: {
+        syslog: [{ name: 'auth', facilityNames: [...AUTH_LOG_FACILITIES], logLevels: ['*'], streams: ['Microsoft-Syslog'] }],
+      },
+      destinations: { logAnalytics: [{ name: 'workspace', workspaceResourceId: props.authLogWorkspaceId }] },
+      dataFlow: [{ streams: ['Microsoft-Syslog'], destinations: ['workspace'] }],
+      tags: { ...tags, [AZURE_HOST_AUTH_LOG_TAG.key]: AZURE_HOST_AUTH_LOG_TAG.value },
+    });
+    this.authLogAssociation = new MonitorDataCollectionRuleAssociation(this, 'AuthLogAssociation', {
+      name: `${props.name}-auth-log`,
+      targetResourceId: this.resource.id,
+      dataCollectionRuleId: this.authLogRule.id,
+      description: 'Ships the app instances\' SSH authentication log to the central workspace',
+    });
 
     const cpuRule = (direction: 'Increase' | 'Decrease'): MonitorAutoscaleSettingProfileRule => ({
       metricTrigger: {

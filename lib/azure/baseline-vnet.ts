@@ -32,6 +32,13 @@ export interface BaselineVnetProps {
    */
   readonly gatewaySourceAddressPrefixes?: readonly string[];
   /**
+   * Package mirrors the app and bastion hosts may reach on 80/443, as CIDRs (host names cannot be
+   * NSG destinations). Everything else outbound is denied, beside the Azure services the tiers
+   * use (Azure Monitor, Storage and Key Vault of this region) (control NET-TIERS).
+   * @default - none: no internet egress from the hosts
+   */
+  readonly packageMirrorCidrs?: readonly string[];
+  /**
    * Tags applied to every resource.
    * @default - none
    */
@@ -56,6 +63,12 @@ const LAYOUT = { gateway: 8, bastion: 10, data: 8, app: 2 } as const;
  * - app: the app port from the gateway subnet, 22 from the bastion subnet, the load balancer;
  * - data (delegated to PostgreSQL Flexible Server): 5432 from the app subnet only, and no
  *   outbound internet.
+ *
+ * Outbound, the app and bastion tiers reach only what they use (app: PostgreSQL, its private
+ * endpoints, Azure Monitor, Storage and Key Vault of the region; bastion: SSH to the app tier and
+ * Azure Monitor), plus the package mirrors given, and end with a deny of everything else. The
+ * gateway tier keeps Azure's default outbound: Application Gateway v2 does not support an NSG
+ * that blocks its outbound internet access.
  *
  * App and data subnets have default outbound access off: no implicit internet egress address.
  */
@@ -146,10 +159,28 @@ export class BaselineVnet extends Construct {
     this.appSubnetId = this.appSubnet.id;
     this.dataSubnetId = this.dataSubnet.id;
 
-    const nsg = (tier: string, subnetOf: Subnet, rules: NetworkSecurityGroupSecurityRule[]) => {
+    const mirrors = props.packageMirrorCidrs ?? [];
+    mirrors.forEach((cidr, i) => {
+      const p = parseCidr(cidr);
+      if ('error' in p) throw new Error(`${where}: packageMirrorCidrs[${i}] "${cidr}" ${p.error}; expected the package mirror's range such as 203.0.113.0/24`);
+      if (p.prefix < (p.family === 'ipv4' ? 16 : 32)) throw new Error(`${where}: packageMirrorCidrs[${i}] "${cidr}" is broader than IPv4 /16 or IPv6 /32; a package mirror is one service, list its own range`);
+    });
+    // Outbound (NET-TIERS): the Azure services a host uses, the mirrors, then a final deny, so a
+    // compromised host cannot reach the internet (exfiltration, command and control).
+    const location = props.location;
+    const hostEgress = (first: number): NetworkSecurityGroupSecurityRule[] => [
+      allowOut('allow-azure-monitor-outbound', first, '443', 'AzureMonitor'),
+      ...(mirrors.length > 0 ? [allowOut('allow-package-mirrors-outbound', first + 30, '80,443', mirrors)] : []),
+    ];
+    const nsg = (tier: string, subnetOf: Subnet, rules: NetworkSecurityGroupSecurityRule[], egress?: NetworkSecurityGroupSecurityRule[]) => {
       // The tier marker the checks read (Azure subnets carry no tags): which NSG guards the
       // bastion tier decides where SSH may come from (BASTION-SSH), never the subnet's name.
-      const group = new NetworkSecurityGroup(this, `${tier}Nsg`, { ...base, name: `nsg-${props.name}-${tier.toLowerCase()}`, securityRule: [...rules, denyAllInbound()], tags: { ...props.tags, [TIER_MARKER]: tier.toLowerCase() } });
+      const group = new NetworkSecurityGroup(this, `${tier}Nsg`, {
+        ...base,
+        name: `nsg-${props.name}-${tier.toLowerCase()}`,
+        securityRule: [...rules, denyAllInbound(), ...(egress ? [...egress, denyAllOutbound()] : [])],
+        tags: { ...props.tags, [TIER_MARKER]: tier.toLowerCase() },
+      });
       new SubnetNetworkSecurityGroupAssociation(this, `${tier}NsgAssociation`, { subnetId: subnetOf.id, networkSecurityGroupId: group.id });
       return group;
     };
@@ -159,11 +190,21 @@ export class BaselineVnet extends Construct {
       allow('allow-gateway-manager', 120, '65200-65535', ['GatewayManager'], '*'),
       allow('allow-azure-load-balancer', 130, '*', ['AzureLoadBalancer'], '*'),
     ]);
-    this.bastionNsg = nsg('Bastion', this.bastionSubnet, [allow('allow-ssh-allowlist', 100, '22', props.bastionAllowedCidrs)]);
+    this.bastionNsg = nsg('Bastion', this.bastionSubnet, [allow('allow-ssh-allowlist', 100, '22', props.bastionAllowedCidrs)], [
+      allowOut('allow-ssh-to-app-outbound', 100, '22', [prefixes.app]),
+      ...hostEgress(110),
+    ]);
     this.appNsg = nsg('App', this.appSubnet, [
       allow('allow-app-from-gateway', 100, String(appPort), [prefixes.gateway]),
       allow('allow-ssh-from-bastion', 110, '22', [prefixes.bastion]),
       allow('allow-azure-load-balancer', 120, '*', ['AzureLoadBalancer'], '*'),
+    ], [
+      allowOut('allow-postgres-to-data-outbound', 100, '5432', [prefixes.data]),
+      // The storage account's private endpoint lives in this subnet.
+      allowOut('allow-private-endpoints-outbound', 105, '443', [prefixes.app]),
+      ...hostEgress(110),
+      allowOut('allow-storage-outbound', 120, '443', `Storage.${location}`),
+      allowOut('allow-key-vault-outbound', 130, '443', `AzureKeyVault.${location}`),
     ]);
     this.dataNsg = nsg('Data', this.dataSubnet, [
       allow('allow-postgres-from-app', 100, '5432', [prefixes.app]),
@@ -199,6 +240,40 @@ function allow(name: string, priority: number, port: string, sources: readonly s
     // The API refuses a rule that sets both the single and the list form.
     ...(sources.length === 1 ? { sourceAddressPrefix: sources[0] } : { sourceAddressPrefixes: [...sources] }),
     destinationAddressPrefix: '*',
+  };
+}
+
+/** An outbound TCP allow rule to the given destinations (CIDRs, or one service tag). */
+function allowOut(name: string, priority: number, ports: string, destinations: readonly string[] | string): NetworkSecurityGroupSecurityRule {
+  const list = typeof destinations === 'string' ? [destinations] : destinations;
+  const portList = ports.split(',');
+  return {
+    name,
+    priority,
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: 'Tcp',
+    sourcePortRange: '*',
+    ...(portList.length === 1 ? { destinationPortRange: portList[0] } : { destinationPortRanges: portList }),
+    sourceAddressPrefix: '*',
+    // The API refuses a rule that sets both the single and the list form.
+    ...(list.length === 1 ? { destinationAddressPrefix: list[0] } : { destinationAddressPrefixes: [...list] }),
+  };
+}
+
+/** The final outbound deny of a host tier: nothing leaves that a rule above did not name. */
+function denyAllOutbound(): NetworkSecurityGroupSecurityRule {
+  return {
+    name: 'deny-all-outbound',
+    priority: DENY_ALL_PRIORITY,
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    sourcePortRange: '*',
+    destinationPortRange: '*',
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: '*',
+    description: 'Deny every destination not allowed above, the Internet and the default AllowVnetOutBound included',
   };
 }
 

@@ -7,6 +7,7 @@ import { VirtualMachineExtension } from '@cdktf/provider-azurerm/lib/virtual-mac
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
+import { AUTH_LOG_FACILITIES, AZURE_HOST_AUTH_LOG_TAG, hostCloudConfig } from './host-cloud-init';
 import { azureSshKeyProblem } from './app-scale-set';
 import { ROLE_MARKER } from '../controls/markers';
 
@@ -36,13 +37,29 @@ export interface BastionVmProps {
   /** Log Analytics workspace receiving the SSH authentication log (control LOG-CENTRAL). */
   readonly workspaceId: string;
   /**
-   * The administrator account Azure requires on every Linux VM. It receives the first Ed25519
-   * or RSA key of `users[0]` (Azure accepts no other key type there), and sshd refuses it
-   * (`AllowUsers` lists only `users`), so every login is a person's own account. It must not be
-   * one of `users`.
+   * The administrator account Azure requires on every Linux VM. It holds only
+   * `breakGlassPublicKey`, never a person's key, and sshd refuses it (`AllowUsers` lists only
+   * `users`), so every login is a person's own account. It must not be one of `users`.
    * @default 'azureops'
    */
   readonly adminUsername?: string;
+  /**
+   * The break-glass public key of the administrator account (ssh-ed25519 or ssh-rsa): a key
+   * no person uses day to day, its private half kept offline. It must differ from every key of
+   * `users`, or one person would hold the shared account.
+   */
+  readonly breakGlassPublicKey: string;
+  /**
+   * Admits the administrator account in sshd, for an emergency: a visible opt-in (BASTION-SSH
+   * fails while it is on).
+   * @default false
+   */
+  readonly breakGlassLogin?: boolean;
+  /**
+   * Host name of the Ubuntu package mirror the hosts use (allow its range in the NSGs).
+   * @default - the image's mirrors
+   */
+  readonly aptMirror?: string;
   /**
    * Smallest RSA key accepted, in bits (2048 or more).
    * @default 3072
@@ -75,7 +92,7 @@ export interface BastionVmProps {
 export const BASTION_VM_SSHD_HARDENING = SSHD_HARDENING;
 
 /** Syslog facilities shipped to the workspace: sshd and sudo log to auth and authpriv. */
-export const BASTION_VM_LOG_FACILITIES = ['auth', 'authpriv'] as const;
+export const BASTION_VM_LOG_FACILITIES = AUTH_LOG_FACILITIES;
 
 /** Names that are system or shared accounts: a login under them would not identify a person. */
 const RESERVED_USERS = new Set(['root', 'admin', 'administrator', 'azureuser', 'ubuntu', 'nobody', 'sshd', 'bin', 'daemon', 'sys', 'guest', 'user', 'test']);
@@ -169,11 +186,12 @@ export class BastionVm extends Construct {
         fingerprints.set(checked.fingerprint, at);
       });
     });
-    const adminKey = props.users[0].publicKeys.find((key) => typeof azureSshKeyProblem(key, minRsaBits) !== 'string');
-    if (adminKey === undefined) {
-      throw new Error(`${where}: users[0].publicKeys holds no ssh-ed25519 or ssh-rsa key; Azure requires one of these types for the admin account, so add one to the first user`);
-    }
-    const customData = Buffer.from(cloudConfig(props.users), 'utf8').toString('base64');
+    const breakGlass = azureSshKeyProblem(props.breakGlassPublicKey, minRsaBits);
+    if (typeof breakGlass === 'string') throw new Error(`${where}: breakGlassPublicKey ${breakGlass}`);
+    const holder = fingerprints.get(breakGlass.fingerprint);
+    if (holder) throw new Error(`${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`);
+    const adminKey = props.breakGlassPublicKey;
+    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'bastion', adminUsername, breakGlassLogin: props.breakGlassLogin , aptMirror: props.aptMirror }), 'utf8').toString('base64');
     if (customData.length > CUSTOM_DATA_MAX) {
       throw new Error(`${where}: users give a cloud-init document of ${customData.length} base64 bytes; Azure accepts at most ${CUSTOM_DATA_MAX}; remove users or keys`);
     }
@@ -223,9 +241,11 @@ export class BastionVm extends Construct {
       encryptionAtHostEnabled: true,
       secureBootEnabled: true,
       vtpmEnabled: true,
-      // The Azure Monitor Agent is an extension, so extensions stay allowed here. Only principals
-      // allowed to write this VM's extensions can use that to run code on it; the bastion holds
-      // no data and no credentials to the app hosts (keys stay on the admins' machines).
+      // Extensions stay allowed for one extension only, the Azure Monitor Agent that ships the
+      // SSH log (APPROVED_VM_EXTENSIONS; the BASTION-SSH check fails on any other). A principal
+      // with extensions/write could still add RunCommand or VMAccess outside Terraform: the
+      // bastion holds no data and no credentials to the app hosts (keys stay on the admins'
+      // machines), and that RBAC right belongs to the platform team only.
       allowExtensionOperations: true,
       provisionVmAgent: true,
       // The agent authenticates to the workspace's ingestion endpoint with this identity.
@@ -266,7 +286,7 @@ export class BastionVm extends Construct {
       },
       destinations: { logAnalytics: [{ name: 'workspace', workspaceResourceId: props.workspaceId }] },
       dataFlow: [{ streams: ['Microsoft-Syslog'], destinations: ['workspace'] }],
-      tags: props.tags,
+      tags: { ...props.tags, [AZURE_HOST_AUTH_LOG_TAG.key]: AZURE_HOST_AUTH_LOG_TAG.value },
     });
     this.authLogAssociation = new MonitorDataCollectionRuleAssociation(this, 'AuthLogAssociation', {
       name: `${props.name}-auth-log`,
@@ -278,43 +298,9 @@ export class BastionVm extends Construct {
 }
 
 /**
- * The cloud-init document: one locked-password account per person with only their keys, and an
- * sshd drop-in that wins over the image's settings (sshd keeps the first value it reads, and
- * `00-` sorts first) and admits only those accounts.
+ * The bastion's cloud-init document (see {@link hostCloudConfig}): one locked-password account
+ * per person with only their keys, and an sshd drop-in admitting only those accounts.
  */
-export function cloudConfig(users: readonly BastionVmUser[]): string {
-  const q = (s: string) => JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
-  const sshd = [...BASTION_VM_SSHD_HARDENING, `AllowUsers ${users.map((u) => u.name).join(' ')}`];
-  const lines = [
-    '#cloud-config',
-    'ssh_pwauth: false',
-    'disable_root: true',
-    'users:',
-    // Azure's admin account is cloud-init's default user; keeping it avoids a failed provisioning,
-    // and sshd refuses it anyway (AllowUsers).
-    '  - default',
-  ];
-  for (const user of users) {
-    lines.push(
-      `  - name: ${q(user.name)}`,
-      '    shell: /bin/bash',
-      '    lock_passwd: true',
-      '    ssh_authorized_keys:',
-      ...user.publicKeys.map((key) => `      - ${q(key.trim())}`),
-    );
-  }
-  lines.push(
-    'write_files:',
-    '  - path: /etc/ssh/sshd_config.d/00-baseline.conf',
-    '    owner: root:root',
-    "    permissions: '0600'",
-    '    content: |',
-    ...sshd.map((line) => `      ${line}`),
-    // The unit checks the configuration (sshd -t) before starting; an invalid file leaves sshd
-    // stopped, closed rather than unhardened.
-    'runcmd:',
-    '  - [systemctl, restart, ssh]',
-    '',
-  );
-  return lines.join('\n');
+export function cloudConfig(users: readonly BastionVmUser[], adminUsername = 'azureops', breakGlassLogin = false): string {
+  return hostCloudConfig(users, { role: 'bastion', adminUsername, breakGlassLogin });
 }

@@ -8,6 +8,7 @@ import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS
 import { checkOriginPullCa, checkOriginPullClientCertificate, checkRevocationList, holdsPrivateKey } from './origin-pull';
 import { checkSshPublicKey } from './ssh-keys';
 import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
+import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFACE_ENDPOINTS, objectPrefixProblem, packageMirrorProblem } from './least-privilege';
 
 /*
  * The one config file of both apps (DESIGN.md "One config file for everything"). Every object is
@@ -268,6 +269,14 @@ const awsSchema = z.strictObject({
       healthCheckPath: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/healthz'),
       minCapacity: z.number().int().min(2, 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)').default(2),
       maxCapacity: z.number().int().min(2, 'must be at least 2').max(100, 'must be at most 100').default(6),
+      dataPrefix: z
+        .string()
+        .superRefine((prefix, ctx) => {
+          const problem = objectPrefixProblem(prefix);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .default(DEFAULT_APP_OBJECT_PREFIX)
+        .describe('Key prefix of the data bucket the app instances may read, write and delete under (no version purge); the DR app role gets the same on the replica.'),
     })
     .prefault({})
     .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity; raise maxCapacity', path: ['maxCapacity'] }),
@@ -288,6 +297,15 @@ const awsSchema = z.strictObject({
     })
     .describe('CloudFront distribution for the static-assets bucket (control CDN-ASSETS).'),
   dr: awsDrSchema,
+  endpoints: z
+    .array(z.enum(AWS_INTERFACE_ENDPOINTS, { error: `must be one of ${AWS_INTERFACE_ENDPOINTS.join(', ')}` }))
+    .default([...DEFAULT_AWS_INTERFACE_ENDPOINTS])
+    .superRefine((names, ctx) => {
+      names.forEach((n, i) => {
+        if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice; list each endpoint once' });
+      });
+    })
+    .describe('Interface VPC endpoints in the app subnets of both regions (each costs per zone and hour, see README): the AWS APIs the hosts reach without the internet. S3 always has a gateway endpoint (free).'),
 });
 
 
@@ -367,6 +385,22 @@ const azureSchema = z
           .describe('Entra principal administering the server (password authentication is off).'),
       })
       .describe('PostgreSQL Flexible Server (Entra authentication only).'),
+    breakGlass: z
+      .strictObject({
+        publicKey: z
+          .string()
+          .superRefine((text, ctx) => {
+            const checked = checkSshPublicKey(text, 3072);
+            if ('error' in checked) ctx.addIssue({ code: 'custom', message: `${checked.error}; expected an ssh-ed25519 or ssh-rsa public key whose private half is kept offline` });
+            else if (checked.type !== 'ed25519' && checked.type !== 'rsa') ctx.addIssue({ code: 'custom', message: `is an ${checked.type.toUpperCase()} key; Azure accepts only ssh-ed25519 and ssh-rsa keys for the admin account` });
+          })
+          .describe('Public key of the administrator account Azure requires on every VM and scale set: a break-glass key no person uses day to day (private half offline, two-person rule). It must not be any bastion user\'s key; sshd refuses the account unless loginEnabled.'),
+        loginEnabled: z
+          .boolean()
+          .default(false)
+          .describe('Admits the administrator account in sshd, for an emergency only. The BASTION-SSH check fails while it is on; set it back to false after use.'),
+      })
+      .describe('The break-glass administrator account of the Azure Linux hosts (control BASTION-SSH).'),
     accountServices: z
       .strictObject({
         defender: accountService.describe('Microsoft Defender for Cloud plans: "create" sets them on this subscription, or "managed" by your organization.'),
@@ -544,6 +578,20 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
       })
       .prefault({})
       .describe('Recovery objectives the DR mechanisms must meet (control DR-REGION).'),
+    egress: z
+      .strictObject({
+        packageMirrors: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const problem = packageMirrorProblem(entry);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+          )
+          .default([])
+          .describe('Package mirrors the hosts may reach on 80/443: CIDRs (opened in the AWS security groups and Azure NSGs) and host names (the Azure hosts\' apt mirror; give its CIDR too). Empty: no internet egress at all (patch by replacing the image).'),
+      })
+      .prefault({})
+      .describe('What the hosts may reach besides the clouds\' own services (control NET-TIERS).'),
     waf: z
       .strictObject({
         globalRateLimit: rateLimit.default({ limit: 2000, windowSeconds: 300 }).describe('Per-IP limit on all traffic (control WAF-RATE-GLOBAL).'),
@@ -785,6 +833,19 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
           if (azure.drLocation !== pair) {
             ctx.addIssue({ code: 'custom', path: at('azure', 'drLocation'), input: azure.drLocation, message: `must be ${pair}, the region pair of azure.location ${azure.location}: geo-redundant storage and database geo-backups replicate to the pair only` });
           }
+        });
+        // BASTION-SSH: the admin account's break-glass key is nobody's personal key.
+        guarded(() => {
+          const key = azure.breakGlass?.publicKey;
+          if (typeof key !== 'string' || !Array.isArray(env?.bastion?.users)) return;
+          const checked = checkSshPublicKey(key, 0);
+          if ('error' in checked) return;
+          env.bastion.users.forEach((user, u) => guarded(() => user.publicKeys.forEach((text, k) => {
+            const other = checkSshPublicKey(text, 0);
+            if (!('error' in other) && other.fingerprint === checked.fingerprint) {
+              ctx.addIssue({ code: 'custom', path: at('azure', 'breakGlass', 'publicKey'), input: key, message: `is the key of bastion.users[${u}].publicKeys[${k}] (${checked.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account` });
+            }
+          })));
         });
         guarded(() => {
           const validVnet = (cidr: unknown) => privateVpcCidr('', '').safeParse(cidr).success;

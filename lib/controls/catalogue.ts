@@ -31,7 +31,7 @@ export const CONTROLS: readonly Control[] = [
       azure: ['test/azure/app-gateway.test.ts', 'test/controls/azure/edge.test.ts'],
       cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/controls/cloudflare/edge-tls.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
-    note: 'AWS: the ALB adds HSTS through its HTTPS listener attributes; CloudFront through a response-headers policy.',
+    note: 'AWS: the ALB adds HSTS through its HTTPS listener attributes; CloudFront through a response-headers policy. Attack stopped: a downgrade to a weak cipher. The ALB listener must use a restricted TLS 1.3/1.2 policy offering AES-GCM only (ELBSecurityPolicy-TLS13-1-2-Res-*, or TLS 1.3 only): ELBSecurityPolicy-TLS13-1-2-2021-06 still offers ECDHE AES-CBC suites, the family of padding-oracle attacks (Lucky Thirteen), and fails the check.',
   },
   {
     id: 'WAF-MANAGED',
@@ -102,9 +102,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no network, subnet or host to tier', unlessTypes: ['cloudflare_spectrum_application', 'cloudflare_zero_trust_tunnel_cloudflared'] },
     },
     tests: {
-      aws: ['test/aws/baseline-network.test.ts'],
+      aws: ['test/aws/baseline-network.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/bastion.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-app.test.ts'],
       azure: ['test/azure/baseline-vnet.test.ts', 'test/controls/azure/network.test.ts'],
     },
+    note: 'Attacks stopped: a public host outside the gateway and bastion tiers, and a compromised host sending data out or taking commands over open egress (claim A5: egress points). AWS: no security group sends to a range broader than /16 or keeps AWS\'s default allow-all egress; hosts reach S3 through a gateway endpoint and the AWS APIs through interface endpoints (aws.endpoints), package mirrors by their ranges (egress.packageMirrors). Azure: the app and bastion NSGs end with an outbound deny of everything and allow no internet destination; the Application Gateway subnet keeps Azure\'s default outbound, which Application Gateway v2 requires. Not checkable in a template: what an endpoint or mirror range serves.',
   },
   {
     id: 'APP-FROM-GATEWAY',
@@ -141,9 +142,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no host to log into, no SSH path', unlessTypes: ['cloudflare_spectrum_application', 'cloudflare_zero_trust_tunnel_cloudflared'] },
     },
     tests: {
-      aws: ['test/aws/bastion.test.ts', 'test/config/cidr.test.ts', 'test/config/ssh-keys.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts'],
-      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/network.test.ts'],
+      aws: ['test/aws/bastion.test.ts', 'test/aws/app-tier.test.ts', 'test/config/cidr.test.ts', 'test/config/ssh-keys.test.ts', 'test/config/schema.test.ts', 'test/controls/network.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/network.test.ts', 'test/config/schema.test.ts'],
     },
+    note: 'Attacks stopped: a login nobody can name (a shared account or a key shared between people), a key pushed around the allowlist (EC2 Instance Connect lets anyone with ec2-instance-connect:SendSSHPublicKey install a 60-second key for any OS user; Azure VMAccess resets keys; RunCommand and CustomScript run code as root), and SSH from the internet. Every host of both clouds (bastion, app instances, launch templates, scale sets) must create one account per person, admit only them in sshd (AllowUsers), refuse passwords and root; AWS hosts must remove EC2 Instance Connect and set AuthorizedKeysCommand none; Azure admin accounts must hold no person\'s key (the break-glass key only, refused by sshd unless azure.breakGlass.loginEnabled, which fails the check) and extension operations must serve approved extensions only (the Azure Monitor Agent, the opt-in health extension). Not checkable in a template: RBAC rights to add extensions or run commands outside Terraform.',
   },
   {
     id: 'ADMIN-MFA',
@@ -155,10 +157,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks grant no access (no member, token or Access policy); dashboard 2FA and SSO are account settings, and the deploy token comes from CLOUDFLARE_API_TOKEN', unlessTypes: ['cloudflare_account_member', 'cloudflare_api_token', 'cloudflare_account_token', 'cloudflare_zero_trust_access_policy', 'cloudflare_zero_trust_access_application'] },
     },
     tests: {
-      aws: ['test/aws/admin-role.test.ts', 'test/aws/security-alerts.test.ts'],
+      aws: ['test/aws/admin-role.test.ts', 'test/aws/security-alerts.test.ts', 'test/aws/bootstrap-policy.test.ts', 'test/controls/identity.test.ts'],
       azure: ['test/azure/security-alerts.test.ts'],
     },
-    note: 'AWS: checks roles assumable by account principals; sign-in MFA for the identity provider is outside the template.',
+    note: 'Attacks stopped: an administrator path that skips MFA. AWS: every role assumable by account principals requires MFA, and every role with admin-level permissions (AdministratorAccess, PowerUserAccess, IAMFullAccess, * or IAM escalation actions such as iam:PassRole on *) must be such a role: a service role with admin rights (the default CDK bootstrap execution role with AdministratorAccess, an instance role given admin) or a federated role without MFA fails. README "Deploying for real" gives the hardened bootstrap (npm run bootstrap-policy: a scoped execution policy; trust limited to the deploying account or the CI role). Sign-in MFA for the identity provider and the bootstrap stack itself are outside these templates.',
   },
   {
     id: 'ENC-REST',
@@ -169,9 +171,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no data store at rest (no R2 bucket, KV namespace, D1 database or queue)', unlessTypes: ['cloudflare_r2_bucket', 'cloudflare_workers_kv_namespace', 'cloudflare_d1_database', 'cloudflare_queue'] },
     },
     tests: {
-      aws: ['test/aws/baseline-keys.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/database.test.ts', 'test/aws/app-tier.test.ts'],
+      aws: ['test/aws/baseline-keys.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/database.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/bastion.test.ts', 'test/aws/app-data-access.test.ts', 'test/aws/audit-trail.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/controls/encryption.test.ts', 'test/controls/service-principals.test.ts'],
       azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
     },
+    note: 'Attacks stopped: data readable where the key is not ours to control. AWS: keys rotate and are customer-managed; every launch template an instance or group uses encrypts its root volume (an unencrypted template would launch unencrypted copies); instance roles may only Decrypt and GenerateDataKey on named keys; every key-policy grant to an AWS service is bound to this account (aws:SourceAccount, or an aws:SourceArn, encryption context or bucket naming it) and, where the service sets it, aws:SourceArn, so another account\'s trail, rule or delivery cannot use our key (confused deputy). CloudFront standard logging (legacy) documents no source keys: its grant is limited to use through S3 (kms:ViaService).',
   },
   {
     id: 'ENC-TRANSIT',
@@ -194,9 +197,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no object storage', unlessTypes: ['cloudflare_r2_bucket', 'cloudflare_r2_custom_domain', 'cloudflare_r2_managed_domain'] },
     },
     tests: {
-      aws: ['test/aws/secure-bucket.test.ts'],
+      aws: ['test/aws/secure-bucket.test.ts', 'test/aws/app-data-access.test.ts', 'test/controls/service-principals.test.ts'],
       azure: ['test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
     },
+    note: 'Attacks stopped: public reads, and a stolen host credential destroying the backups. AWS: buckets block public access and are versioned; no workload role (assumed by a service) may purge versions (s3:DeleteObjectVersion), lift retention or legal holds, or change bucket protection (the app deletes with a delete marker only, under aws.app.dataPrefix); every bucket-policy grant to an AWS service is bound to this account and its source (the CloudTrail and log-delivery grants CDK writes are bound too).',
   },
   {
     id: 'SECRETS',
@@ -219,9 +223,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'unchecked', reason: 'the edge WAF\'s and HTTP request logs stay in Cloudflare\'s dashboard: Logpush of firewall and HTTP events needs an Enterprise zone and is not built (README Known gaps)' },
     },
     tests: {
-      aws: ['test/aws/audit-trail.test.ts', 'test/aws/baseline-network.test.ts', 'test/aws/baseline-web-acl.test.ts'],
-      azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/controls/azure/data.test.ts'],
+      aws: ['test/aws/audit-trail.test.ts', 'test/aws/baseline-network.test.ts', 'test/aws/baseline-web-acl.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/bastion.test.ts'],
+      azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/data.test.ts'],
     },
+    note: 'Attack stopped: activity nobody can reconstruct, logins on app hosts included (claim A11). AWS: every host ships /var/log/secure to a log group tagged baseline:log-type=host-auth (the marker log forwarding selects on). Azure: every VM and scale set is associated with a data collection rule sending auth and authpriv syslog to a workspace.',
   },
   {
     id: 'LOG-RETENTION',
@@ -245,10 +250,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'unchecked', reason: 'the edge WAF blocks and counts attacks, but no Cloudflare notification policy alerts on-call on security events (not built)' },
     },
     tests: {
-      aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/controls/service-principals.test.ts'],
       azure: ['test/azure/defender-plans.test.ts', 'test/azure/security-alerts.test.ts', 'test/controls/azure/data.test.ts'],
     },
-    note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it.',
+    note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Attack stopped: forged or flooded pages. The alert topic admits only this account\'s alarms (aws:SourceAccount and aws:SourceArn); EventBridge publishes findings as a role only this account\'s rules can assume, since a topic or key grant to events.amazonaws.com cannot be bound to our rules.',
   },
   {
     id: 'HA-MULTIZONE',
@@ -283,11 +288,11 @@ export const CONTROLS: readonly Control[] = [
     checks: { azure: azure.checkDrRegion, cloudflare: cloudflare.checkDrRegion },
     environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
     tests: {
-      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts'],
+      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/aws/app-data-access.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts'],
       azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
       cloudflare: ['test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/failover.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
-    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
+    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts). Failure stopped: a failover to a standby that cannot read its data. The AWS check requires the standby app role to hold, on each replica and its DR key, the object and key actions the primary app role holds on the source (one definition, AppDataAccess), through S3 of the DR region, with a key policy that lets IAM grant it, and IAM authentication to the replica database as the same user.',
   },
   {
     id: 'DATA-RESIDENCY',

@@ -87,7 +87,7 @@ describe('acknowledgeDecision', () => {
   it('refuses an unknown decision, a missing placeholder value and a rule that is not the decision\'s', () => {
     const target = new Construct(stack, id());
     expect(() => acknowledgeDecision(target, 'nope' as never)).toThrow(/acknowledgement register: no decision "nope"; add an entry to lib\/aws\/acknowledgement-register\.ts/);
-    expect(() => acknowledgeDecision(target, 'app-data-bucket-grant')).toThrow(/rule AwsSolutions::AwsSolutions-IAM5\[Resource::<\{dataBucket\}\.Arn>\/\*\] needs params\.dataBucket/);
+    expect(() => acknowledgeDecision(target, 'app-data-bucket-grant')).toThrow(/rule AwsSolutions::AwsSolutions-IAM5\[Resource::<\{dataBucket\}\.Arn>\/\{prefix\}\*\] needs params\.dataBucket/);
     expect(() => acknowledgeDecision(target, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-EC23'] })).toThrow(/rule AwsSolutions::AwsSolutions-EC23 is not one of the decision's rules/);
     expect(acknowledgements(target)).toEqual({});
   });

@@ -59,12 +59,12 @@ describe('AppGateway', () => {
     });
   });
 
-  it('serves HTTPS on 443 with the TLS 1.3/1.2 policy and the certificate, forwarding to the targets', () => {
+  it('serves HTTPS on 443 with the GCM-only TLS 1.3/1.2 policy and the certificate, forwarding to the targets', () => {
     expect(listenersOf(gateway)).toContainEqual({
       LoadBalancerArn: ref(gateway.loadBalancer),
       Port: 443,
       Protocol: 'HTTPS',
-      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
       Certificates: [{ CertificateArn: CERT }],
       DefaultActions: [{ Type: 'forward', TargetGroupArn: ref(gateway.targetGroup) }],
       ListenerAttributes: [
@@ -140,8 +140,8 @@ describe('AppGateway', () => {
     expect(acknowledgements(locked.securityGroup)).toEqual({});
   });
 
-  it('accepts only TLS 1.3-capable policies', () => {
-    for (const policy of ACCEPTED_TLS_POLICIES) expect(policy).toMatch(/^ELBSecurityPolicy-TLS13-1-[23]-/);
+  it('accepts only TLS 1.3-capable policies without CBC suites (restricted TLS 1.2, or TLS 1.3 only)', () => {
+    for (const policy of ACCEPTED_TLS_POLICIES) expect(policy).toMatch(/^ELBSecurityPolicy-TLS13-1-(2-Res-|3-)/);
   });
 
   describe('errors', () => {
@@ -159,11 +159,11 @@ describe('AppGateway', () => {
       ...over,
     });
 
-    it.each([elbv2.SslPolicy.TLS12, elbv2.SslPolicy.TLS12_EXT, elbv2.SslPolicy.LEGACY, elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES_GCM, elbv2.SslPolicy.TLS11])(
+    it.each([elbv2.SslPolicy.RECOMMENDED_TLS, elbv2.SslPolicy.TLS13_12_PQ, elbv2.SslPolicy.TLS13_EXT1, elbv2.SslPolicy.TLS12, elbv2.SslPolicy.TLS12_EXT, elbv2.SslPolicy.LEGACY, elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES_GCM, elbv2.SslPolicy.TLS11])(
       'fails on the TLS policy %s',
       (sslPolicy) => {
         expect(() => new AppGateway(scratch, id(), props({ sslPolicy }))).toThrow(
-          new RegExp(`AppGateway\\.sslPolicy: received "${sslPolicy}"; expected a TLS 1\\.2\\+ policy with TLS 1\\.3: ELBSecurityPolicy-TLS13-1-2-2021-06`),
+          new RegExp(`AppGateway\\.sslPolicy: received "${sslPolicy}"; expected a TLS 1\\.2\\+ policy with TLS 1\\.3 and AES-GCM ciphers only \\(no CBC\\): ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`),
         );
       },
     );

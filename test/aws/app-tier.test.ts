@@ -1,11 +1,15 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AppGateway } from '../../lib/aws/app-gateway';
 import { AppTier, type AppTierProps } from '../../lib/aws/app-tier';
-import { AZS, ENV, acknowledgements, getAtt, idSource, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
+import { REMOVE_INSTANCE_CONNECT } from '../../lib/aws/linux-host-access';
+import { SSHD_HARDENING } from '../../lib/config/ssh-keys';
+import { KEYS } from '../fixtures/ssh-keys';
+import { AZS, ENV, acknowledgements, getAtt, idSource, joined, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
 
 const CERT = `arn:aws:acm:${ENV.region}:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`;
 
@@ -22,7 +26,13 @@ const gateway = new AppGateway(stack, 'Gateway', {
   targetPort: 8443,
   healthCheckPath: '/healthz',
 });
-const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gatewaySecurityGroup: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic };
+const authLogs = new logs.LogGroup(stack, 'AuthLogs');
+const USERS = [
+  { name: 'alice', publicKeys: [KEYS.ed25519] },
+  { name: 'bob', publicKeys: [KEYS.rsa4096] },
+];
+const hostAccess = { users: USERS, authLogGroup: authLogs };
+const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gatewaySecurityGroup: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic, hostAccess };
 const tier = new AppTier(stack, 'App', common);
 const sized = new AppTier(stack, 'Sized', {
   ...common,
@@ -41,7 +51,43 @@ const launchTemplateOf = (t: AppTier) => {
 };
 const ltData = launchTemplateOf(tier).Properties.LaunchTemplateData;
 
+const appScript = joined(ltData.UserData);
+const appLines = appScript.split('\n');
+
 describe('AppTier', () => {
+  describe('per-person access (BASTION-SSH)', () => {
+    it('removes EC2 Instance Connect at boot, before sshd serves the hardened config', () => {
+      expect(appLines).toContain(REMOVE_INSTANCE_CONNECT);
+      expect(appLines.indexOf(REMOVE_INSTANCE_CONNECT)).toBeLessThan(appLines.indexOf('systemctl restart sshd'));
+    });
+
+    it.each([...SSHD_HARDENING, 'AuthorizedKeysCommand none', 'AuthorizedKeysFile .ssh/authorized_keys', 'AllowTcpForwarding no', 'AllowUsers alice bob'])('hardens sshd with "%s"', (line) => {
+      const start = appLines.indexOf("cat > /etc/ssh/sshd_config.d/00-baseline.conf <<'SSHD'");
+      expect(appLines.slice(start, appLines.indexOf('SSHD', start + 1))).toContain(line);
+    });
+
+    it("creates one account per person with only that person's keys, and locks root and ec2-user", () => {
+      for (const [user, key] of [['alice', KEYS.ed25519], ['bob', KEYS.rsa4096]]) {
+        const start = appLines.indexOf(`cat > /home/${user}/.ssh/authorized_keys <<'KEYS'`);
+        expect(appLines.slice(start + 1, appLines.indexOf('KEYS', start + 1))).toEqual([key]);
+        expect(appLines).toContain(`passwd -l ${user}`);
+      }
+      expect(appLines).toContain('passwd -l root');
+      expect(appLines).toContain('if id ec2-user >/dev/null 2>&1; then usermod -L -s /sbin/nologin ec2-user; fi');
+    });
+
+    it('ships /var/log/secure to the auth log group, and may write only there', () => {
+      expect(appScript).toContain(`"file_path":"/var/log/secure","log_group_name":"\${${JSON.stringify(ref(authLogs))}}"`);
+      const policy = resourcesOfType(template, 'AWS::IAM::Policy').find(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === logicalId(tier.role)))![1];
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
+        Sid: 'ShipAuthLog',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: getAtt(authLogs, 'Arn'),
+      });
+    });
+  });
+
   it('lets the Auto Scaling service-linked role use the volume key, matched by ARN so the role need not exist yet', () => {
     const key = resourceOf(template, volumeKey);
     const statement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowAutoScalingToUseVolumeKey');
@@ -73,8 +119,8 @@ describe('AppTier', () => {
     expect(securityGroupRules(template, tier.securityGroup).ingress.some((r) => r.startsWith('tcp 22 '))).toBe(false);
   });
 
-  it('sends only HTTPS out (the database adds 5432 to its own group)', () => {
-    expect(securityGroupRules(template, tier.securityGroup).egress).toEqual(['tcp 443 0.0.0.0/0']);
+  it('sends nothing to the internet (the stack adds the VPC endpoints and mirrors, the database 5432)', () => {
+    expect(securityGroupRules(template, tier.securityGroup).egress).toEqual([]);
   });
 
   it('lets the gateway reach the app tier on the app port', () => {
@@ -147,13 +193,13 @@ describe('AppTier', () => {
     });
   });
 
-  it('gives the instance role no permissions of its own', () => {
+  it('gives the instance role no permissions of its own beyond shipping its auth log', () => {
     const role = resourceOf(template, tier.role);
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toBeUndefined();
     const attached = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(logicalId(tier.role)));
-    expect(attached).toEqual([]);
+    expect(attached.flatMap(([, p]) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Sid))).toEqual(['ShipAuthLog']);
   });
 
   it('acknowledges the launch-template findings on the group, with reasons', () => {
@@ -184,6 +230,7 @@ describe('AppTier', () => {
       volumeKey: new kms.Key(standbyStack, 'Key'),
       alertTopic: new sns.Topic(standbyStack, 'Topic'),
       standby: true,
+      hostAccess: { users: USERS, authLogGroup: new logs.LogGroup(standbyStack, 'AuthLogs') },
     });
     const group = resourceOf(Template.fromStack(standbyStack), standbyTier.autoScalingGroup).Properties;
 
@@ -211,9 +258,18 @@ describe('AppTier', () => {
       port: 8443,
       volumeKey: new kms.Key(scratch, id()),
       alertTopic: new sns.Topic(scratch, id()),
+      hostAccess: { users: USERS, authLogGroup: new logs.LogGroup(scratch, id()) },
       ...over,
     });
     const make = (over: Partial<AppTierProps>) => () => new AppTier(scratch, id(), props(over));
+    it.each<[string, any, RegExp]>([
+      ['no person', [], /AppTier.hostAccess.users: received an empty list/],
+      ['a person without a key', [{ name: 'alice', publicKeys: [] }], /AppTier.hostAccess.users\[0\].publicKeys: received an empty list/],
+      ['a shared account', [{ name: 'ec2-user', publicKeys: [KEYS.ed25519] }], /AppTier.hostAccess.users\[0\].name: received "ec2-user"/],
+      ['a private key', [{ name: 'alice', publicKeys: ['-----BEGIN OPENSSH PRIVATE KEY-----'] }], /AppTier.hostAccess.users\[0\].publicKeys\[0\]: received a key that is a PRIVATE key/],
+    ])('fails on %s', (_what, users, message) => {
+      expect(make({ hostAccess: { users, authLogGroup: new logs.LogGroup(scratch, id()) } })).toThrow(message);
+    });
 
     it.each([1, 0, 2.5])('fails when minCapacity is %p', (minCapacity) => {
       expect(make({ minCapacity })).toThrow(new RegExp(`AppTier\\.minCapacity: received ${minCapacity}; expected at least 2 .*standby: true`));

@@ -38,6 +38,7 @@ describe('AuditTrail', () => {
       Condition: {
         StringEquals: { 'aws:SourceAccount': ENV.account },
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${ENV.account}:trail/*` },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudtrail:*:${ENV.account}:trail/*` },
       },
     });
     expect(statements).toContainEqual({
@@ -46,8 +47,20 @@ describe('AuditTrail', () => {
       Principal: { Service: 'cloudtrail.amazonaws.com' },
       Action: 'kms:DescribeKey',
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': ENV.account } },
+      Condition: { StringEquals: { 'aws:SourceAccount': ENV.account }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudtrail:*:${ENV.account}:trail/*` } },
     });
+  });
+
+  it('binds the bucket statements CloudTrail writes to the trails of this account', () => {
+    const policy = Object.values<any>(template.toJSON().Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ref(audit.bucket).Ref);
+    const grants = policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
+    expect(grants.map((s: any) => s.Action).sort()).toEqual(['s3:GetBucketAcl', 's3:PutObject']);
+    for (const grant of grants) {
+      expect(grant.Condition).toMatchObject({
+        StringEquals: { 'aws:SourceAccount': ENV.account },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudtrail:*:${ENV.account}:trail/*` },
+      });
+    }
   });
 
   it('copies the trail to an encrypted, retained CloudWatch log group', () => {

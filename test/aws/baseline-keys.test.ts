@@ -67,11 +67,12 @@ describe('BaselineKeys', () => {
     expect(statementsOf('logs')).toContainEqual(LOGS_SERVICE);
   });
 
-  it('lets alarms and EventBridge of this account publish to topics under the logs key', () => {
+  it('lets alarms of this account publish to topics under the logs key, and grants EventBridge nothing (it publishes as a role)', () => {
+    expect(JSON.stringify(statementsOf('logs'))).not.toMatch(/events\.amazonaws/);
     expect(statementsOf('logs')).toContainEqual({
-      Sid: 'AllowAlarmAndEventPublishing',
+      Sid: 'AllowAlarmPublishing',
       Effect: 'Allow',
-      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: '*',
       Condition: { StringEquals: { 'aws:SourceAccount': ENV.account } },
@@ -81,7 +82,7 @@ describe('BaselineKeys', () => {
   it.each(['data', 'backup', 'assets'] as const)('names no log or alarm service in the %s key policy', (purpose) => {
     const sids = statementsOf(purpose).map((s) => s.Sid);
     expect(sids).not.toContain('AllowCloudWatchLogsOfThisAccount');
-    expect(sids).not.toContain('AllowAlarmAndEventPublishing');
+    expect(sids).not.toContain('AllowAlarmPublishing');
     expect(JSON.stringify(statementsOf(purpose))).not.toMatch(/logs\.|cloudwatch\.amazonaws|events\.amazonaws/);
   });
 

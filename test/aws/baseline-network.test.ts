@@ -116,6 +116,37 @@ describe('BaselineNetwork', () => {
     expect(group.UpdateReplacePolicy).toBe('Retain');
   });
 
+  describe('egress without the internet (NET-TIERS)', () => {
+    const endpoints = resourcesOfType(template, 'AWS::EC2::VPCEndpoint').map(([, e]) => e.Properties);
+
+    it('routes S3 through a gateway endpoint from every subnet', () => {
+      const s3 = endpoints.find((e) => e.VpcEndpointType === 'Gateway');
+      expect(s3.ServiceName).toEqual({ 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] });
+      const tables = [...routeTablesOf('Public'), ...routeTablesOf('App'), ...routeTablesOf('Data')];
+      expect(s3.RouteTableIds.map((r: any) => r.Ref).sort()).toEqual([...new Set(tables)].sort());
+    });
+
+    it('creates the default interface endpoints (logs, kms, secretsmanager, sts) in the app subnets, private DNS on, HTTPS from the VPC only', () => {
+      const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
+      expect(iface.map((e) => e.ServiceName)).toEqual(['logs', 'kms', 'secretsmanager', 'sts'].map((n) => `com.amazonaws.eu-west-1.${n}`));
+      const appSubnets = subnetsOf('App').map(([id]) => ({ Ref: id }));
+      for (const e of iface) {
+        expect(e.PrivateDnsEnabled).toBe(true);
+        expect(e.SubnetIds).toEqual(appSubnets);
+        expect(e.SecurityGroupIds).toEqual([getAtt(network.endpointSecurityGroup, 'GroupId')]);
+      }
+      expect(resourceOf(template, network.endpointSecurityGroup).Properties.SecurityGroupIngress).toEqual([
+        { CidrIp: '10.0.0.0/16', Description: 'HTTPS from this VPC to the AWS service endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+      ]);
+    });
+
+    it('looks the S3 prefix list up at deployment (no credentials at synth)', () => {
+      const lookup = resourcesOfType(template, 'Custom::AWS')[0][1].Properties;
+      expect(JSON.parse(lookup.Update)).toMatchObject({ service: 'EC2', action: 'describeManagedPrefixLists', parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.eu-west-1.s3'] }] } });
+      expect(network.s3PrefixListId).toBeDefined();
+    });
+  });
+
   it('exposes the subnet groups by name', () => {
     expect(network.vpc.selectSubnets(network.publicSubnets).subnets).toHaveLength(3);
     expect(network.vpc.selectSubnets(network.appSubnets).subnets).toHaveLength(3);
@@ -139,6 +170,13 @@ describe('BaselineNetwork', () => {
 
     it('fails with only one availability zone', () => {
       expect(() => make('10.0.0.0/16', ['eu-west-1a'])).toThrow(/BaselineNetwork\.availabilityZones: received 1 zone\(s\); expected at least 2/);
+    });
+
+    it.each<[string, string[], RegExp]>([
+      ['an unknown endpoint', ['ec2messages'], /BaselineNetwork.interfaceEndpoints\[0\]: received "ec2messages"; expected one of logs, kms/],
+      ['a duplicate endpoint', ['logs', 'logs'], /BaselineNetwork.interfaceEndpoints\[1\]: received "logs" twice/],
+    ])('fails on %s', (_what, list, message) => {
+      expect(() => new BaselineNetwork(scratch, id(), { cidr: '10.2.0.0/16', availabilityZones: AZS, logsKey: key, flowLogRetention: logs.RetentionDays.ONE_MONTH, interfaceEndpoints: list as any })).toThrow(message);
     });
 
     it('accepts /20 and two zones', () => {

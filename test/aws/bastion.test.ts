@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Bastion, type BastionProps } from '../../lib/aws/bastion';
 import { SSHD_HARDENING } from '../../lib/config/ssh-keys';
+import { REMOVE_INSTANCE_CONNECT } from '../../lib/aws/linux-host-access';
 import { KEYS } from '../fixtures/ssh-keys';
 import { acknowledgements, getAtt, idSource, joined, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
 
@@ -51,8 +52,8 @@ describe('Bastion', () => {
     expect(sg.SecurityGroupIngress.find((r: any) => r.CidrIpv6)).toMatchObject({ CidrIpv6: '2001:db8:1234::/48', FromPort: 22, ToPort: 22, IpProtocol: 'tcp' });
   });
 
-  it('sends only HTTPS out, plus SSH to the tiers it is allowed into', () => {
-    expect(securityGroupRules(template, bastion.securityGroup).egress).toEqual([`tcp 22 sg:${logicalId(appSg)}`, 'tcp 443 0.0.0.0/0']);
+  it('sends nothing to the internet: only SSH to the tiers it is allowed into (the stack adds the VPC endpoints and mirrors)', () => {
+    expect(securityGroupRules(template, bastion.securityGroup).egress).toEqual([`tcp 22 sg:${logicalId(appSg)}`]);
   });
 
   it('uses no EC2 key pair anywhere', () => {
@@ -90,6 +91,20 @@ describe('Bastion', () => {
     // Termination protection would make that replacement fail.
     expect(instance.Properties.DisableApiTermination).toBeUndefined();
     expect(acknowledgements(bastion.instance)['AwsSolutions::AwsSolutions-EC29']).toMatch(/replaced whenever a user or key changes/);
+  });
+
+  it('removes EC2 Instance Connect at boot and ignores any AuthorizedKeysCommand, so no IAM-pushed key logs in', () => {
+    expect(lines).toContain(REMOVE_INSTANCE_CONNECT);
+    expect(lines.indexOf(REMOVE_INSTANCE_CONNECT)).toBeLessThan(lines.indexOf('systemctl restart sshd'));
+    expect(lines).toContain('AuthorizedKeysCommand none');
+    expect(lines).toContain('AuthorizedKeysFile .ssh/authorized_keys');
+  });
+
+  it('encrypts the root volume under the volume key in its launch template too', () => {
+    const lt = resourcesOfType(template, 'AWS::EC2::LaunchTemplate')[0][1].Properties.LaunchTemplateData;
+    expect(lt.BlockDeviceMappings).toEqual([
+      { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 8, VolumeType: 'gp3' } },
+    ]);
   });
 
   it('encrypts the root volume under the volume key', () => {
@@ -227,7 +242,7 @@ describe('Bastion', () => {
     });
 
     it.each(['root', 'Alice', '1alice', 'al ice', 'alice;reboot', ''])('fails on the user name %p', (name) => {
-      expect(make({ users: [{ name, publicKeys: [KEYS.ed25519] }] })).toThrow(/Bastion\.users\[0\]\.name: received ".*"; expected a personal Linux user name \(lower case, not root\)/);
+      expect(make({ users: [{ name, publicKeys: [KEYS.ed25519] }] })).toThrow(/Bastion\.users\[0\]\.name: received ".*"; expected a personal Linux user name \(lower case, not root or a shared account\)/);
     });
 
     it('fails on duplicate users', () => {

@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import { acknowledgeAwsCallProvider } from '../../lib/aws/acknowledge';
 import { OriginTrustStore, type OriginTrustStoreProps } from '../../lib/aws/origin-trust-store';
 import { CA_A, CA_B, CLIENT_A, CRL_A, FAKE_PRIVATE_KEY, SHARED_CA, WEAK_CA } from '../fixtures/origin-pull';
 import { acknowledgements, getAtt, logicalId, ref, resourceOf, resourcesOfType, testStack } from './support';
@@ -102,13 +103,21 @@ describe('OriginTrustStore', () => {
     expect(resourcesOfType(template, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties.KmsKeyId)).toEqual([getAtt(props.logsKey, 'Arn')]);
   });
 
-  it('reuses a handler the stack already has, adding nothing to it', () => {
+  it('reuses a handler the stack already has, acknowledging it once (acknowledgeAwsCallProvider)', () => {
     const stack = testStack('Shared');
     const existing = new cr.AwsCustomResource(stack, 'Other', { onCreate: { service: 'STS', action: 'getCallerIdentity', physicalResourceId: cr.PhysicalResourceId.of('x') }, policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: ['*'] }), installLatestAwsSdk: false, logGroup: new logs.LogGroup(stack, 'L') });
     const { template: shared } = build({}, stack);
     expect(resourcesOfType(shared, 'AWS::Lambda::Function')).toHaveLength(1);
     const handler = stack.node.findChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-    expect(Object.keys(acknowledgements(handler))).toEqual([]);
+    // The construct that created the handler did not acknowledge it: the trust store applies the
+    // handler's decisions, once (a second user adds nothing).
+    const once = Object.keys(acknowledgements(handler));
+    expect(once).toEqual(expect.arrayContaining(['Serverless::Serverless-LambdaTracing']));
+    const stamps = () => handler.node.defaultChild!.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).length;
+    const before = stamps();
+    acknowledgeAwsCallProvider(handler);
+    expect(Object.keys(acknowledgements(handler))).toEqual(once);
+    expect(stamps()).toBe(before);
     expect(existing).toBeDefined();
   });
 

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { SecurityAlerts } from '../../lib/aws/security-alerts';
-import { acknowledgements, getAtt, idSource, ref, resourceOf, resourcesOfType, testStack } from './support';
+import { ENV, acknowledgements, getAtt, idSource, ref, resourceOf, resourcesOfType, testStack } from './support';
 
 const stack = testStack();
 const key = new kms.Key(stack, 'LogsKey');
@@ -41,6 +41,22 @@ describe('SecurityAlerts', () => {
       Resource: ref(alerts.topic),
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
+  });
+
+  it('lets only the alarms of this account and region publish, bound by aws:SourceAccount and aws:SourceArn', () => {
+    const statements = resourcesOfType(template, 'AWS::SNS::TopicPolicy')[0][1].Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      Sid: 'AllowAlarmsOfThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: ref(alerts.topic),
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ENV.account },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${ENV.region}:${ENV.account}:alarm:*` },
+      },
+    });
+    expect(statements.filter((s: any) => s.Effect === 'Allow')).toHaveLength(1);
   });
 
   it('subscribes every on-call e-mail address and phone number', () => {

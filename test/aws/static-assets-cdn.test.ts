@@ -110,13 +110,14 @@ describe('StaticAssetsCdn', () => {
     expect(bucket.DeletionPolicy).toBe('Retain');
   });
 
-  it('lets CloudFront log delivery use the logs key', () => {
+  it('lets CloudFront log delivery use the logs key only through S3 of the region', () => {
     expect(resourceOf(template, logsKey).Properties.KeyPolicy.Statement).toContainEqual({
       Sid: 'AllowCloudFrontLogDelivery',
       Effect: 'Allow',
       Principal: { Service: 'delivery.logs.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${ENV.region}.amazonaws.com` } },
     });
   });
 

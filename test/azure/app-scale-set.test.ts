@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { AppScaleSet, type AppScaleSetProps } from '../../lib/azure/app-scale-set';
+import { APPROVED_VM_EXTENSIONS, hostCloudConfig } from '../../lib/azure/host-cloud-init';
 import { KEYS } from '../fixtures/ssh-keys';
 import { LOCATION, onlyResource, RG, synthAzure, type TfJson } from './support';
 
@@ -7,6 +8,7 @@ const SUBNET = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGrou
 const POOL = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGateways/agw/backendAddressPools/app';
 const DES = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Compute/diskEncryptionSets/des-app';
 const IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app';
+const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-acme';
 const ECDSA = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
 
 const props: AppScaleSetProps = {
@@ -15,7 +17,12 @@ const props: AppScaleSetProps = {
   name: 'vmss-app',
   subnetId: SUBNET,
   backendPoolId: POOL,
-  sshPublicKeys: [KEYS.ed25519, KEYS.rsa4096],
+  users: [
+    { name: 'alice', publicKeys: [KEYS.ed25519] },
+    { name: 'bob', publicKeys: [KEYS.rsa4096] },
+  ],
+  breakGlassPublicKey: KEYS.breakGlass,
+  authLogWorkspaceId: WORKSPACE,
 };
 
 function synth(p: AppScaleSetProps): TfJson {
@@ -27,29 +34,55 @@ const vmssOf = (p: AppScaleSetProps) => onlyResource(synth(p), 'azurerm_linux_vi
 const autoscaleOf = (p: AppScaleSetProps) => onlyResource(synth(p), 'azurerm_monitor_autoscale_setting');
 
 describe('AppScaleSet', () => {
-  it('logs in with SSH keys only, for the admin account', () => {
+  it('logs in with SSH keys only: the admin account holds only the break-glass key, no person\'s', () => {
     const vmss = vmssOf(props);
     expect(vmss.admin_username).toBe('azureops');
     expect(vmss.disable_password_authentication).toBe(true);
     expect(vmss.admin_password).toBeUndefined();
-    expect(vmss.admin_ssh_key).toEqual([
-      { username: 'azureops', public_key: KEYS.ed25519 },
-      { username: 'azureops', public_key: KEYS.rsa4096 },
-    ]);
+    expect(vmss.admin_ssh_key).toEqual([{ username: 'azureops', public_key: KEYS.breakGlass }]);
   });
 
-  it('runs Trusted Launch with encryption at host and extensions off', () => {
+  it('creates one account per person with only their keys, sshd admitting only them and forwarding nothing', () => {
+    const init = Buffer.from(vmssOf(props).custom_data, 'base64').toString('utf8');
+    expect(init).toBe(hostCloudConfig(props.users, { role: 'app', adminUsername: 'azureops' }));
+    expect(init).toContain(`  - name: "alice"\n    shell: /bin/bash\n    lock_passwd: true\n    ssh_authorized_keys:\n      - "${KEYS.ed25519}"\n`);
+    expect(init).toContain('      AllowUsers alice bob\n');
+    for (const line of ['PasswordAuthentication no', 'PermitRootLogin no', 'AllowTcpForwarding no', 'LogLevel VERBOSE']) expect(init).toContain(`      ${line}\n`);
+    expect(init).not.toContain(KEYS.breakGlass);
+    expect(Buffer.from(vmssOf({ ...props, breakGlassLogin: true }).custom_data, 'base64').toString('utf8')).toContain('AllowUsers alice bob azureops\n');
+  });
+
+  it('points apt at the package mirror given by host name', () => {
+    const init = Buffer.from(vmssOf({ ...props, aptMirror: 'mirror.example.com' }).custom_data, 'base64').toString('utf8');
+    expect(init).toContain('apt:\n  primary:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n  security:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n');
+    expect(() => vmssOf({ ...props, aptMirror: 'http://mirror' })).toThrow(/aptMirror "http:\/\/mirror" is invalid/);
+  });
+
+  it('ships the SSH authentication log to the workspace through the Azure Monitor Agent, marked as host auth logs', () => {
+    const json = synth(props);
+    const rule = onlyResource(json, 'azurerm_monitor_data_collection_rule');
+    expect(rule.data_sources).toEqual({ syslog: [{ name: 'auth', facility_names: ['auth', 'authpriv'], log_levels: ['*'], streams: ['Microsoft-Syslog'] }] });
+    expect(rule.destinations).toEqual({ log_analytics: [{ name: 'workspace', workspace_resource_id: WORKSPACE }] });
+    expect(rule.tags).toEqual({ 'baseline:log-type': 'host-auth' });
+    const association = onlyResource(json, 'azurerm_monitor_data_collection_rule_association');
+    expect(association.target_resource_id).toMatch(/^\$\{azurerm_linux_virtual_machine_scale_set\..*\.id\}$/);
+    expect(vmssOf(props).identity).toEqual({ type: 'SystemAssigned' });
+  });
+
+  it('runs Trusted Launch with encryption at host, and only the approved Azure Monitor Agent extension', () => {
     const vmss = vmssOf(props);
     expect(vmss.encryption_at_host_enabled).toBe(true);
     expect(vmss.secure_boot_enabled).toBe(true);
     expect(vmss.vtpm_enabled).toBe(true);
-    expect(vmss.extension_operations_enabled).toBe(false);
-    expect(vmss.extension).toBeUndefined();
+    expect(vmss.extension_operations_enabled).toBe(true);
+    expect(vmss.extension).toEqual([
+      { name: 'AzureMonitorLinuxAgent', publisher: 'Microsoft.Azure.Monitor', type: 'AzureMonitorLinuxAgent', type_handler_version: '1.0', auto_upgrade_minor_version: true, automatic_upgrade_enabled: true },
+    ]);
+    for (const ext of vmss.extension) expect(APPROVED_VM_EXTENSIONS.some((a) => a.publisher === ext.publisher && a.type === ext.type)).toBe(true);
     expect(vmss.automatic_instance_repair).toBeUndefined();
     expect(vmss.os_disk).toEqual({ caching: 'ReadWrite', storage_account_type: 'Premium_LRS' });
     expect(vmss.source_image_reference).toEqual({ publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' });
     expect(vmss.boot_diagnostics).toEqual({});
-    expect(vmss.identity).toBeUndefined();
   });
 
   it('spreads 2 instances evenly over three zones, upgraded by Terraform', () => {
@@ -104,11 +137,11 @@ describe('AppScaleSet', () => {
     };
     const vmss = vmssOf(p);
     expect(vmss.os_disk).toEqual({ caching: 'ReadWrite', storage_account_type: 'Premium_LRS', disk_encryption_set_id: DES });
-    expect(vmss.identity).toEqual({ type: 'UserAssigned', identity_ids: [IDENTITY] });
+    expect(vmss.identity).toEqual({ type: 'SystemAssigned, UserAssigned', identity_ids: [IDENTITY] });
     expect(vmss.source_image_id).toBe(p.sourceImageId);
     expect(vmss.source_image_reference).toBeUndefined();
     expect(vmss.sku).toBe('Standard_D4as_v5');
-    expect(vmss.admin_ssh_key[0].username).toBe('ops');
+    expect(vmss.admin_ssh_key).toEqual([{ username: 'ops', public_key: KEYS.breakGlass }]);
     expect(vmss.instances).toBe(4);
     expect(vmss.zones).toEqual(['1', '2']);
     expect(autoscaleOf(p).profile[0].capacity).toEqual({ default: 4, minimum: 3, maximum: 9 });
@@ -126,6 +159,7 @@ describe('AppScaleSet', () => {
     const vmss = vmssOf({ ...props, allowExtensions: true, appPort: 9443, healthCheckPath: '/ready' });
     expect(vmss.extension_operations_enabled).toBe(true);
     expect(vmss.extension).toEqual([
+      { name: 'AzureMonitorLinuxAgent', publisher: 'Microsoft.Azure.Monitor', type: 'AzureMonitorLinuxAgent', type_handler_version: '1.0', auto_upgrade_minor_version: true, automatic_upgrade_enabled: true },
       {
         name: 'health',
         publisher: 'Microsoft.ManagedServices',
@@ -157,23 +191,35 @@ describe('AppScaleSet', () => {
     it('a minRsaBits below Azure\'s floor', () => {
       expect(fails({ minRsaBits: 1024 })).toThrow(/minRsaBits 1024 is invalid/);
     });
-    it('no SSH key', () => {
-      expect(fails({ sshPublicKeys: [] })).toThrow(/sshPublicKeys is empty/);
+    it('no person', () => {
+      expect(fails({ users: [] })).toThrow(/users is empty/);
     });
-    it('an ECDSA key, which Azure refuses for admin accounts', () => {
-      expect(fails({ sshPublicKeys: [ECDSA] })).toThrow(/sshPublicKeys\[0\] is an ECDSA key .* Azure accepts only ssh-ed25519 and ssh-rsa/);
+    it('a person without a key', () => {
+      expect(fails({ users: [{ name: 'alice', publicKeys: [] }] })).toThrow(/users\[0\]\.publicKeys is empty/);
     });
-    it('an RSA key below minRsaBits', () => {
-      expect(fails({ sshPublicKeys: [KEYS.rsa2048] })).toThrow(/sshPublicKeys\[0\] is an RSA key of 2048 bits/);
+    it('a shared account name', () => {
+      expect(fails({ users: [{ name: 'ubuntu', publicKeys: [KEYS.ed25519] }] })).toThrow(/users\[0\]\.name "ubuntu" is invalid/);
     });
-    it('a DSA key', () => {
-      expect(fails({ sshPublicKeys: [KEYS.dsa] })).toThrow(/sshPublicKeys\[0\] is a DSA key/);
+    it('one key shared by two people', () => {
+      expect(fails({ users: [{ name: 'alice', publicKeys: [KEYS.ed25519] }, { name: 'bob', publicKeys: [KEYS.ed25519] }] })).toThrow(/users\[1\]\.publicKeys\[0\] is the same key as users\[0\]\.publicKeys\[0\]/);
     });
-    it('text that is not a public key', () => {
-      expect(fails({ sshPublicKeys: ['ssh-ed25519 notbase64'] })).toThrow(/sshPublicKeys\[0\] is not an OpenSSH public key/);
+    it('a break-glass key that is a person\'s key (the shared admin account)', () => {
+      expect(fails({ breakGlassPublicKey: KEYS.ed25519 })).toThrow(/breakGlassPublicKey is the key of users\[0\]\.publicKeys\[0\]/);
     });
-    it('a duplicate key', () => {
-      expect(fails({ sshPublicKeys: [KEYS.ed25519, KEYS.ed25519.replace('alice', 'again')] })).toThrow(/sshPublicKeys\[1\] duplicates sshPublicKeys\[0\]/);
+    it('an ECDSA break-glass key, which Azure refuses for admin accounts', () => {
+      expect(fails({ breakGlassPublicKey: ECDSA })).toThrow(/breakGlassPublicKey is an ECDSA key .* Azure accepts only ssh-ed25519 and ssh-rsa/);
+    });
+    it('an RSA break-glass key below minRsaBits', () => {
+      expect(fails({ breakGlassPublicKey: KEYS.rsa2048 })).toThrow(/breakGlassPublicKey is an RSA key of 2048 bits/);
+    });
+    it('a break-glass DSA key', () => {
+      expect(fails({ breakGlassPublicKey: KEYS.dsa })).toThrow(/breakGlassPublicKey is a DSA key/);
+    });
+    it('a break-glass text that is not a public key', () => {
+      expect(fails({ breakGlassPublicKey: 'ssh-ed25519 notbase64' })).toThrow(/breakGlassPublicKey is not an OpenSSH public key/);
+    });
+    it('a workspace id that is not a Log Analytics workspace', () => {
+      expect(fails({ authLogWorkspaceId: 'log-acme' })).toThrow(/authLogWorkspaceId "log-acme" is invalid/);
     });
     it('a minCapacity below 2 without standby', () => {
       expect(fails({ minCapacity: 1 })).toThrow(/minCapacity 1 is out of range; expected 2 to 100 .* standby: true/);

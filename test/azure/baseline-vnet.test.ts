@@ -39,6 +39,30 @@ const allow = (name: string, priority: number, port: string, source: string | st
   destination_address_prefix: '*',
 });
 
+const allowOut = (name: string, priority: number, port: string | string[], destination: string | string[]) => ({
+  name,
+  priority,
+  direction: 'Outbound',
+  access: 'Allow',
+  protocol: 'Tcp',
+  source_port_range: '*',
+  ...(Array.isArray(port) ? { destination_port_ranges: port } : { destination_port_range: port }),
+  source_address_prefix: '*',
+  ...(Array.isArray(destination) ? { destination_address_prefixes: destination } : { destination_address_prefix: destination }),
+});
+const DENY_ALL_OUT = {
+  name: 'deny-all-outbound',
+  priority: DENY_ALL_PRIORITY,
+  direction: 'Outbound',
+  access: 'Deny',
+  protocol: '*',
+  source_port_range: '*',
+  destination_port_range: '*',
+  source_address_prefix: '*',
+  destination_address_prefix: '*',
+  description: 'Deny every destination not allowed above, the Internet and the default AllowVnetOutBound included',
+};
+
 describe('BaselineVnet', () => {
   it('marks each tier\'s NSG with its tier (subnets carry no tags): the checks find the bastion tier by it, never by name', () => {
     expect(Object.values<any>(nsgs).map((n) => [n.name, n.tags?.['baseline:tier']]).sort()).toEqual([
@@ -73,17 +97,38 @@ describe('BaselineVnet', () => {
     ]);
   });
 
-  it('admits SSH to the bastion tier from the allowlist only', () => {
-    expect(nsg('bastion').security_rule).toEqual([allow('allow-ssh-allowlist', 100, '22', ['198.51.100.0/28', '2001:db8:1234::/48']), DENY_ALL]);
+  it('admits SSH to the bastion tier from the allowlist only, and lets it out only to the app tier and Azure Monitor', () => {
+    expect(nsg('bastion').security_rule).toEqual([
+      allow('allow-ssh-allowlist', 100, '22', ['198.51.100.0/28', '2001:db8:1234::/48']),
+      DENY_ALL,
+      allowOut('allow-ssh-to-app-outbound', 100, '22', '10.30.64.0/18'),
+      allowOut('allow-azure-monitor-outbound', 110, '443', 'AzureMonitor'),
+      DENY_ALL_OUT,
+    ]);
   });
 
-  it('admits the app port from the gateway subnet and SSH from the bastion subnet only', () => {
+  it('admits the app port from the gateway subnet and SSH from the bastion subnet only, and lets the app out only to what it uses', () => {
     expect(nsg('app').security_rule).toEqual([
       allow('allow-app-from-gateway', 100, '8443', '10.30.0.0/24'),
       allow('allow-ssh-from-bastion', 110, '22', '10.30.1.0/26'),
       allow('allow-azure-load-balancer', 120, '*', 'AzureLoadBalancer', '*'),
       DENY_ALL,
+      allowOut('allow-postgres-to-data-outbound', 100, '5432', '10.30.2.0/24'),
+      allowOut('allow-private-endpoints-outbound', 105, '443', '10.30.64.0/18'),
+      allowOut('allow-azure-monitor-outbound', 110, '443', 'AzureMonitor'),
+      allowOut('allow-storage-outbound', 120, '443', `Storage.${LOCATION}`),
+      allowOut('allow-key-vault-outbound', 130, '443', `AzureKeyVault.${LOCATION}`),
+      DENY_ALL_OUT,
     ]);
+  });
+
+  it('opens the package mirrors given, on 80 and 443, before the final deny', () => {
+    const mirrored = synthAzure((s) => new BaselineVnet(s, 'Network', { ...props, packageMirrorCidrs: ['203.0.113.0/24', '198.51.100.16/28'] }));
+    for (const tier of ['app', 'bastion']) {
+      const rules = rulesOf(Object.values(resourcesOf(mirrored, 'azurerm_network_security_group')).find((n) => n.name === `nsg-vnet-acme-${tier}`)!);
+      expect(rules).toContainEqual(allowOut('allow-package-mirrors-outbound', 140, ['80', '443'], ['203.0.113.0/24', '198.51.100.16/28']));
+      expect(rules[rules.length - 1]).toEqual(DENY_ALL_OUT);
+    }
   });
 
   it('admits PostgreSQL from the app subnet only and denies internet egress from the data tier', () => {
@@ -130,6 +175,8 @@ describe('BaselineVnet', () => {
     ['a malformed allowlist entry', { bastionAllowedCidrs: ['203.0.113.300/32'] }, /bastionAllowedCidrs entry "203.0.113.300\/32"/],
     ['a bad app port', { appPort: 70000 }, /appPort 70000 is not a TCP port/],
     ['no gateway sources', { gatewaySourceAddressPrefixes: [] }, /gatewaySourceAddressPrefixes is empty/],
+    ['a package mirror of the whole internet', { packageMirrorCidrs: ['0.0.0.0/0'] }, /packageMirrorCidrs\[0\] "0.0.0.0\/0" is broader than IPv4 \/16/],
+    ['a package mirror that is not a range', { packageMirrorCidrs: ['mirror.example.com'] }, /packageMirrorCidrs\[0\] "mirror.example.com" is not in CIDR notation/],
   ])('fails on %s', (_name, over, message) => {
     expect(() => synthAzure((s) => new BaselineVnet(s, 'Network', { ...props, ...over }))).toThrow(message);
   });

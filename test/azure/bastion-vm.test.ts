@@ -14,6 +14,7 @@ const props: BastionVmProps = {
   name: 'vm-bastion',
   subnetId: SUBNET,
   workspaceId: WORKSPACE,
+  breakGlassPublicKey: KEYS.breakGlass,
   users: [
     { name: 'alice', publicKeys: [ECDSA.replace('dave', 'alice'), KEYS.ed25519] },
     { name: 'bob', publicKeys: [KEYS.rsa4096] },
@@ -37,12 +38,17 @@ describe('BastionVm', () => {
     expect(onlyResource(json, 'azurerm_network_interface').tags).toEqual({ team: 'platform' });
   });
 
-  it('logs in with keys only: the admin account gets the first user\'s first Ed25519/RSA key', () => {
+  it('logs in with keys only: the admin account holds only the break-glass key, no person\'s', () => {
     const vm = vmOf(props);
     expect(vm.admin_username).toBe('azureops');
     expect(vm.disable_password_authentication).toBe(true);
     expect(vm.admin_password).toBeUndefined();
-    expect(vm.admin_ssh_key).toEqual([{ username: 'azureops', public_key: KEYS.ed25519 }]);
+    expect(vm.admin_ssh_key).toEqual([{ username: 'azureops', public_key: KEYS.breakGlass }]);
+  });
+
+  it('admits the admin account in sshd only with the break-glass opt-in', () => {
+    expect(cloudInitOf(props)).toContain('AllowUsers alice bob\n');
+    expect(cloudInitOf({ ...props, breakGlassLogin: true })).toContain('AllowUsers alice bob azureops\n');
   });
 
   it('creates one locked-password account per person with only their keys', () => {
@@ -219,8 +225,11 @@ describe('BastionVm', () => {
     it('one key shared by two people', () => {
       expect(fails({ users: [alice, { name: 'bob', publicKeys: [KEYS.ed25519] }] })).toThrow(/users\[1\]\.publicKeys\[0\] is the same key as users\[0\]\.publicKeys\[1\]/);
     });
-    it('a first user with only ECDSA keys (Azure refuses them for the admin account)', () => {
-      expect(fails({ users: [{ name: 'alice', publicKeys: [ECDSA] }] })).toThrow(/users\[0\]\.publicKeys holds no ssh-ed25519 or ssh-rsa key/);
+    it('a break-glass key that is a person\'s key (a shared account in disguise)', () => {
+      expect(fails({ breakGlassPublicKey: KEYS.rsa4096 })).toThrow(/breakGlassPublicKey is the key of users\[1\]\.publicKeys\[0\] .*no person uses/);
+    });
+    it('an ECDSA break-glass key (Azure refuses them for the admin account)', () => {
+      expect(fails({ breakGlassPublicKey: ECDSA })).toThrow(/breakGlassPublicKey is an ECDSA key .* Azure accepts only ssh-ed25519 and ssh-rsa/);
     });
     it('users whose cloud-init document exceeds Azure\'s 64 KB', () => {
       const many = Array.from({ length: 25 }, (_, u) => ({ name: `user${u}`, publicKeys: Array.from({ length: 25 }, (_, k) => ed25519Key(u * 100 + k)) }));

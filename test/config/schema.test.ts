@@ -669,6 +669,19 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.port', /must be an unprivileged port/, '443')]);
     });
 
+    test.each(['*', 'app/*', 'app', '../data/', ''])('fails on the app data prefix %p, which would widen the grant beyond one prefix', (prefix) => {
+      const config = baseline();
+      (config.environments.prod.aws.app as any).dataPrefix = prefix;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.dataPrefix', /expected a key prefix .* ending in "\/", such as app\//, json(prefix))]);
+    });
+
+    test('defaults the app data prefix to app/ and accepts nested prefixes', () => {
+      expect(parseConfig(baseline(), 'test').environments.prod.aws!.app.dataPrefix).toBe('app/');
+      const config = baseline();
+      (config.environments.prod.aws.app as any).dataPrefix = 'tenants/eu/';
+      expect(problemsOf(config)).toEqual([]);
+    });
+
     test('fails when the storage ceiling is below the allocated storage', () => {
       const config = baseline();
       config.environments.prod.aws.database.maxAllocatedStorageGiB = 50;
@@ -825,6 +838,64 @@ describe('configSchema', () => {
       config.environments.prod.aws.dr.databaseReplica = false;
       config.environments.prod.recovery = { rpoMinutes: 1440, rtoMinutes: 480 };
       expect(problemsOf(config)).toEqual([]);
+    });
+  });
+
+  describe('egress (NET-TIERS)', () => {
+    test.each<[string, RegExp]>([
+      ['0.0.0.0/0', /opens egress to the whole internet \(\/0 is never accepted\)/],
+      ['::/0', /opens egress to the whole internet/],
+      ['10.0.0.0/8', /is broader than IPv4 \/16; a package mirror is one service/],
+      ['2000::/16', /is broader than IPv6 \/32/],
+      ['203.0.113.10/24', /has host bits set/],
+      ['https://mirror.example.com', /is neither a CIDR nor a host name/],
+      ['mirror.example.com:8080', /is neither a CIDR nor a host name/],
+      ['Mirror.Example.com', /is neither a CIDR nor a host name/],
+      ['', /expected a CIDR such as 203.0.113.0\/24 or a host name/],
+    ])('fails on the package mirror %p, naming the entry', (entry, message) => {
+      const config = baseline();
+      (config.environments.prod as any).egress = { packageMirrors: ['203.0.113.0/24', entry] };
+      expect(problemsOf(config)).toEqual([problem('environments.prod.egress.packageMirrors[1]', message, json(entry))]);
+    });
+
+    test('accepts mirror ranges and host names, and defaults to no mirror at all', () => {
+      const config = baseline();
+      (config.environments.prod as any).egress = { packageMirrors: ['203.0.113.0/24', '2001:db8:10::/48', 'mirror.example.com'] };
+      expect(problemsOf(config)).toEqual([]);
+      expect(parseConfig(baseline(), 'test').environments.prod.egress.packageMirrors).toEqual([]);
+    });
+
+    test('defaults the AWS interface endpoints to the secure set and rejects unknown or repeated ones', () => {
+      expect(parseConfig(baseline(), 'test').environments.prod.aws!.endpoints).toEqual(['logs', 'kms', 'secretsmanager', 'sts']);
+      const config = baseline();
+      (config.environments.prod.aws as any).endpoints = ['logs', 'ec2messages'];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.endpoints[1]', /must be one of logs, kms, secretsmanager, sts, ssm/, '"ec2messages"')]);
+      (config.environments.prod.aws as any).endpoints = ['logs', 'kms', 'logs'];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.endpoints[2]', /is listed twice/)]);
+    });
+  });
+
+  describe('azure break-glass account (BASTION-SSH)', () => {
+    test('fails when the break-glass key is a person\'s key, naming the field and the person', () => {
+      const config = baseline();
+      config.environments.prod.azure.breakGlass.publicKey = config.environments.prod.bastion.users[1].publicKeys[0];
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass.publicKey', /is the key of bastion.users\[1\].publicKeys\[0\] .*no person uses/)]);
+    });
+
+    test('fails when the break-glass key is missing', () => {
+      const config = baseline();
+      delete (config.environments.prod.azure as any).breakGlass;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass', /./)]);
+    });
+
+    test('fails on a break-glass key Azure refuses (ECDSA) or a private key', () => {
+      const config = baseline();
+      config.environments.prod.azure.breakGlass.publicKey = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
+      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass.publicKey', /is an ECDSA key; Azure accepts only ssh-ed25519 and ssh-rsa/)]);
+    });
+
+    test('keeps break-glass logins off by default', () => {
+      expect(parseConfig(baseline(), 'test').environments.prod.azure!.breakGlass.loginEnabled).toBe(false);
     });
   });
 

@@ -27,7 +27,8 @@ describe('EDGE-TLS (AWS)', () => {
   });
 
   it.each<[string, (t: any) => void, string, RegExp]>([
-    ['an older TLS policy', (t) => (props(t, 'GatewayHttps').SslPolicy = 'ELBSecurityPolicy-2016-08'), 'GatewayHttps', /SslPolicy is "ELBSecurityPolicy-2016-08"; expected one of ELBSecurityPolicy-TLS13-1-2-2021-06/],
+    ['an older TLS policy', (t) => (props(t, 'GatewayHttps').SslPolicy = 'ELBSecurityPolicy-2016-08'), 'GatewayHttps', /SslPolicy is "ELBSecurityPolicy-2016-08"; expected one of ELBSecurityPolicy-TLS13-1-2-Res-2021-06/],
+    ['a TLS 1.3/1.2 policy that still offers CBC suites', (t) => (props(t, 'GatewayHttps').SslPolicy = 'ELBSecurityPolicy-TLS13-1-2-2021-06'), 'GatewayHttps', /SslPolicy is "ELBSecurityPolicy-TLS13-1-2-2021-06"; expected one of ELBSecurityPolicy-TLS13-1-2-Res-2021-06/],
     ['no TLS policy (the ELB default)', (t) => delete props(t, 'GatewayHttps').SslPolicy, 'GatewayHttps', /SslPolicy is absent/],
     ['HTTP forwarding to the targets', (t) => (props(t, 'GatewayHttp').DefaultActions = [{ Type: 'forward', TargetGroupArn: { Ref: 'GatewayTargets' } }]), 'GatewayHttp', /action is of Type "forward"; expected only a redirect to Protocol "HTTPS"/],
     ['a redirect to HTTP', (t) => (props(t, 'GatewayHttp').DefaultActions[0].RedirectConfig.Protocol = 'HTTP'), 'GatewayHttp', /redirect to Protocol "HTTP" .*expected only a redirect to Protocol "HTTPS"/],

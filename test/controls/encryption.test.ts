@@ -45,7 +45,8 @@ describe('ENC-REST (AWS)', () => {
     ['an app volume on the AWS-managed key', (t) => delete props(t, 'AppLaunchTemplate').LaunchTemplateData.BlockDeviceMappings[0].Ebs.KmsKeyId, 'AppLaunchTemplate', /Ebs.KmsKeyId is absent/],
     ['the app root volume left to the AMI', (t) => delete props(t, 'AppLaunchTemplate').LaunchTemplateData.BlockDeviceMappings, 'AppLaunchTemplate', /BlockDeviceMappings is absent/],
     ['an unencrypted bastion volume', (t) => (props(t, 'Bastion').BlockDeviceMappings[0].Ebs.Encrypted = false), 'Bastion', /BlockDeviceMappings\[0\].Ebs.Encrypted is false/],
-    ['the bastion root volume left to the AMI', (t) => delete props(t, 'Bastion').BlockDeviceMappings, 'BastionLaunchTemplate', /BlockDeviceMappings is absent/],
+    ['the bastion root volume left to the AMI', (t) => { delete props(t, 'Bastion').BlockDeviceMappings; delete props(t, 'BastionLaunchTemplate').LaunchTemplateData.BlockDeviceMappings; }, 'BastionLaunchTemplate', /BlockDeviceMappings is absent/],
+    ['a bastion launch template that would launch an unencrypted copy', (t) => delete props(t, 'BastionLaunchTemplate').LaunchTemplateData.BlockDeviceMappings, 'BastionLaunchTemplate', /BlockDeviceMappings is absent/],
     ['an unencrypted volume', (t) => (t.Resources.Vol = { Type: 'AWS::EC2::Volume', Properties: { Size: 10 } }), 'Vol', /volume.Encrypted is absent/],
     ['a secret on the AWS-managed key', (t) => (t.Resources.S = { Type: 'AWS::SecretsManager::Secret', Properties: { GenerateSecretString: {} } }), 'S', /KmsKeyId is absent/],
   ])('fails with %s', (_name, edit, resource, message) => {

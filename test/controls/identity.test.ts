@@ -115,3 +115,43 @@ describe('SECRETS (AWS)', () => {
     expectFinding(checkSecrets(weakened(edit)), resource, message);
   });
 });
+
+describe('ADMIN-MFA (AWS): every role with admin-level permissions', () => {
+  const serviceTrust = (service: string) => ({ Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: service } }], Version: '2012-10-17' });
+
+  it.each<[string, any, RegExp]>([
+    [
+      'the CDK bootstrap execution role (AdministratorAccess unless --cloudformation-execution-policies)',
+      {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: serviceTrust('cloudformation.amazonaws.com'),
+          ManagedPolicyArns: { 'Fn::If': ['HasCloudFormationExecutionPolicies', { Ref: 'CloudFormationExecutionPolicies' }, [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess' }]] },
+        },
+      },
+      /holds admin-level permissions .* and is assumable by cloudformation.amazonaws.com/,
+    ],
+    [
+      'a service role given AdministratorAccess',
+      { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: serviceTrust('ec2.amazonaws.com'), ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } },
+      /holds admin-level permissions \(AdministratorAccess\) and is assumable by ec2.amazonaws.com/,
+    ],
+    [
+      'a function role that may pass any role (privilege escalation)',
+      { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'), Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['iam:PassRole', 's3:GetObject'], Resource: '*' }] } }] } },
+      /holds admin-level permissions \(iam:PassRole on "\*"\)/,
+    ],
+    [
+      'a federated CI role with * on * and no MFA',
+      { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRoleWithWebIdentity', Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' } }] }, Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }] } },
+      /assumable by arn:aws:iam::111111111111:oidc-provider\/token.actions.githubusercontent.com without MFA/,
+    ],
+  ])('fails on %s', (_name, role, message) => {
+    expectFinding(checkAdminMfa(weakened((t) => (t.Resources.Powerful = role))), 'Powerful', message);
+  });
+
+  it('accepts a service role with scoped permissions', () => {
+    const t = weakened((t) => (t.Resources.Scoped = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: serviceTrust('ec2.amazonaws.com'), Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] } }] } }));
+    expectPass(checkAdminMfa(t));
+  });
+});

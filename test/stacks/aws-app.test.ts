@@ -49,3 +49,26 @@ describe.each(['stacks/aws-app.ts', 'stacks/tf-app.ts'])('%s with an invalid con
     expect(result.stderr).toContain('environments.prod.waf.typo: received true: is not a known setting');
   });
 });
+
+// The least-privilege settings (issue "Least privilege on every access path"): a person without a
+// key, an egress range of the whole internet, and a package mirror that is neither a range nor a
+// host name each fail both apps with one message naming the field, and nothing is written.
+function leastPrivilegeMistakes() {
+  const config = rawDefaultConfig();
+  config.environments.prod.bastion.users[0].publicKeys = [];
+  config.environments.prod.egress = { packageMirrors: ['0.0.0.0/0', 'https://mirror.example.com/ubuntu'] };
+  return config;
+}
+
+describe.each(['stacks/aws-app.ts', 'stacks/tf-app.ts'])('%s with least-privilege mistakes', (entry) => {
+  const result = runApp(entry, leastPrivilegeMistakes());
+
+  it('exits 1, writes no template, and names each field once', () => {
+    expect(result.status).toBe(1);
+    expect(result.written.filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(result.stderr).toContain('(3 problems)');
+    expect(result.stderr).toContain('environments.prod.bastion.users[0].publicKeys: received []: must hold at least one public key');
+    expect(result.stderr).toContain('environments.prod.egress.packageMirrors[0]: received "0.0.0.0/0": opens egress to the whole internet (/0 is never accepted)');
+    expect(result.stderr).toContain('environments.prod.egress.packageMirrors[1]: received "https://mirror.example.com/ubuntu": ');
+  });
+});

@@ -102,6 +102,8 @@ const first = (t: Template, type: string, where: (r: any) => boolean = () => tru
   if (!found) throw new Error(`no ${type} in the template`);
   return found[1];
 };
+const appPolicy = (t: Template) => first(t, 'AWS::IAM::Policy', (r) => r.Properties.PolicyDocument.Statement.some((s: any) => s.Sid === 'AppObjects'));
+const appObjects = (t: Template) => appPolicy(t).Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'AppObjects');
 const regionalAcl = (t: Template) => first(t, 'AWS::WAFv2::WebACL', (r) => r.Properties.Scope === 'REGIONAL');
 
 /** Each weakening a reviewer must never miss, and the control that must then fail. */
@@ -125,9 +127,39 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => /Bastion/.test(r.Properties.GroupDescription));
     sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 22, ToPort: 22 });
   }],
+  ['EC2 Instance Connect left in place on the app hosts', 'BASTION-SSH', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.UserData = JSON.parse(JSON.stringify(lt.Properties.LaunchTemplateData.UserData).replace(/if rpm -q ec2-instance-connect[^\\]*\\n/, '').replace('AuthorizedKeysCommand none\\n', ''));
+  }],
+  ['EC2 Instance Connect left in place on the bastion', 'BASTION-SSH', (t) => {
+    const bastion = first(t, 'AWS::EC2::Instance');
+    bastion.Properties.UserData = JSON.parse(JSON.stringify(bastion.Properties.UserData).replace(/if rpm -q ec2-instance-connect[^\\]*\\n/, ''));
+  }],
+  ['a shared login on the app hosts (no AllowUsers, root login allowed)', 'BASTION-SSH', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.UserData = JSON.parse(JSON.stringify(lt.Properties.LaunchTemplateData.UserData).replace(/AllowUsers [a-z ]+\\n/, '').replace('PermitRootLogin no', 'PermitRootLogin prohibit-password'));
+  }],
+  ['the bastion launch template without an encrypted root volume', 'ENC-REST', (t) => {
+    const bastion = first(t, 'AWS::EC2::Instance');
+    delete t.Resources[bastion.Properties.LaunchTemplate.LaunchTemplateId.Ref].Properties.LaunchTemplateData.BlockDeviceMappings;
+  }],
+  ['the app launch template with an unencrypted root volume', 'ENC-REST', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs.Encrypted = false;
+  }],
   ['the app port opened to a CIDR', 'APP-FROM-GATEWAY', (t) => {
     const sg = Object.keys(t.Resources).find((id) => t.Resources[id].Type === 'AWS::EC2::SecurityGroup' && /^App tier/.test(t.Resources[id].Properties.GroupDescription))!;
     t.Resources.WeakAppIngress = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443 } };
+  }],
+  ['HTTPS egress from the app hosts opened to the whole internet', 'NET-TIERS', (t) => {
+    const sg = Object.keys(t.Resources).find((id) => t.Resources[id].Type === 'AWS::EC2::SecurityGroup' && /^App tier/.test(t.Resources[id].Properties.GroupDescription))!;
+    t.Resources.OpenEgress = { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: { 'Fn::GetAtt': [sg, 'GroupId'] }, CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 } };
+  }],
+  ['the bastion left with AWS\'s default allow-all egress', 'NET-TIERS', (t) => {
+    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => /Bastion/.test(r.Properties.GroupDescription));
+    delete sg.Properties.SecurityGroupEgress;
+    const id = Object.keys(t.Resources).find((k) => t.Resources[k] === sg)!;
+    for (const [eid, r] of Object.entries(t.Resources)) if (r.Type === 'AWS::EC2::SecurityGroupEgress' && r.Properties.GroupId?.['Fn::GetAtt']?.[0] === id) delete t.Resources[eid];
   }],
   ['the database made public', 'DB-FROM-APP', (t) => {
     first(t, 'AWS::RDS::DBInstance').Properties.PubliclyAccessible = true;
@@ -137,6 +169,9 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   }],
   ['the HTTPS listener on a TLS 1.0 policy', 'EDGE-TLS', (t) => {
     first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.SslPolicy = 'ELBSecurityPolicy-2016-08';
+  }],
+  ['the HTTPS listener on a TLS 1.3/1.2 policy that still offers CBC suites', 'EDGE-TLS', (t) => {
+    first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.SslPolicy = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
   }],
   ['HSTS dropped from the load balancer', 'EDGE-TLS', (t) => {
     delete first(t, 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS').Properties.ListenerAttributes;
@@ -159,6 +194,20 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   ['MFA dropped from the admin role', 'ADMIN-MFA', (t) => {
     const role = first(t, 'AWS::IAM::Role', (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('MultiFactorAuthPresent'));
     for (const s of role.Properties.AssumeRolePolicyDocument.Statement) delete s.Condition;
+  }],
+  ['the app hosts no longer shipping their SSH log', 'LOG-CENTRAL', (t) => {
+    const lt = first(t, 'AWS::EC2::LaunchTemplate', (r) => JSON.stringify(r.Properties.LaunchTemplateData.UserData ?? '').includes('AllowTcpForwarding no'));
+    lt.Properties.LaunchTemplateData.UserData = JSON.parse(JSON.stringify(lt.Properties.LaunchTemplateData.UserData).replace(/\/var\/log\/secure/g, '/var/log/messages'));
+  }],
+  ['the host auth log group without its marker', 'LOG-CENTRAL', (t) => {
+    const group = first(t, 'AWS::Logs::LogGroup', (r) => (r.Properties.Tags ?? []).some((tag: any) => tag.Key === 'baseline:log-type'));
+    group.Properties.Tags = group.Properties.Tags.filter((tag: any) => tag.Key !== 'baseline:log-type');
+  }],
+  ['the app instance role given AdministratorAccess (an admin path without MFA)', 'ADMIN-MFA', (t) => {
+    first(t, 'AWS::IAM::Role', (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com')).Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess'];
+  }],
+  ['a deployment role of the CDK bootstrap kind: CloudFormation with administrator rights', 'ADMIN-MFA', (t) => {
+    t.Resources.CfnExecRole = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' } }] }, ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess' }] } };
   }],
   ['trail log-file validation turned off', 'LOG-CENTRAL', (t) => {
     first(t, 'AWS::CloudTrail::Trail').Properties.EnableLogFileValidation = false;
@@ -184,7 +233,7 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     db.UpdateReplacePolicy = 'Delete';
   }],
   ['the load balancer opened to the whole Internet behind the edge\'s back', 'ORIGIN-LOCK', (t) => {
-    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => (r.Properties.SecurityGroupIngress ?? []).some((i: any) => i.FromPort === 443));
+    const sg = first(t, 'AWS::EC2::SecurityGroup', (r) => /^Public entry point/.test(r.Properties.GroupDescription));
     sg.Properties.SecurityGroupIngress.push({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' });
   }],
   // Origin trust: another Cloudflare zone (or anyone inside Cloudflare's ranges) reaching the origin.
@@ -214,6 +263,30 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   ['the login match without path normalization (//login escapes)', 'WAF-RATE-CRITICAL', (t) => {
     const match = regionalAcl(t).Properties.Rules.find((r: any) => r.Name === 'rate-login').Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement;
     match.TextTransformations = match.TextTransformations.filter((x: any) => x.Type !== 'NORMALIZE_PATH');
+  }],
+  ['the app role allowed to purge object versions (s3:DeleteObjectVersion)', 'STORAGE-PRIVATE', (t) => {
+    appObjects(t).Action.push('s3:DeleteObjectVersion');
+  }],
+  ['the app role allowed to lift object retention', 'STORAGE-PRIVATE', (t) => {
+    appObjects(t).Action = 's3:*';
+  }],
+  ['the app role allowed to re-encrypt with the data key', 'ENC-REST', (t) => {
+    appPolicy(t).Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'AppDataKeyThroughS3').Action.push('kms:ReEncrypt*');
+  }],
+  ['a key grant to CloudTrail left without source conditions (any account\'s trail could use the key)', 'ENC-REST', (t) => {
+    const key = first(t, 'AWS::KMS::Key', (r) => JSON.stringify(r.Properties.KeyPolicy).includes('cloudtrail.amazonaws.com'));
+    for (const st of key.Properties.KeyPolicy.Statement) if (st.Principal?.Service === 'cloudtrail.amazonaws.com') delete st.Condition;
+  }],
+  ['the trail bucket granting CloudTrail without source conditions', 'STORAGE-PRIVATE', (t) => {
+    const policy = first(t, 'AWS::S3::BucketPolicy', (r) => JSON.stringify(r.Properties.PolicyDocument).includes('cloudtrail.amazonaws.com'));
+    for (const st of policy.Properties.PolicyDocument.Statement) if (st.Principal?.Service === 'cloudtrail.amazonaws.com') st.Condition = { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } };
+  }],
+  ['the alert topic letting any account\'s EventBridge rules publish', 'DETECT-THREATS', (t) => {
+    first(t, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: '*' });
+  }],
+  ['the alert topic letting alarms publish on the account alone, from any alarm', 'DETECT-THREATS', (t) => {
+    const st = first(t, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement.find((x: any) => x.Principal?.Service === 'cloudwatch.amazonaws.com');
+    delete st.Condition.ArnLike;
   }],
   ['the CDN accepting TLS 1.0', 'CDN-ASSETS', (t) => {
     first(t, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.ViewerCertificate.MinimumProtocolVersion = 'TLSv1';
@@ -277,6 +350,29 @@ describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
     ['an unlocked DR vault', (s) => {
       delete first(s.dr, 'AWS::Backup::BackupVault').Properties.LockConfiguration;
     }, /has no LockConfiguration/],
+    ['a standby app role that cannot read the data replica', (s) => {
+      const policy = appPolicy(s.dr).Properties.PolicyDocument;
+      policy.Statement = policy.Statement.filter((st: any) => st.Sid !== 'AppObjects');
+    }, /cannot s3:AbortMultipartUpload, s3:DeleteObject, s3:GetObject.* on acme-\w+-data-dr-\d+\/app\/\*/],
+    ['a standby app role granted another prefix than the primary\'s', (s) => {
+      appObjects(s.dr).Resource['Fn::Join'][1][1] = '/other/*';
+    }, /cannot .*s3:GetObject.* on acme-\w+-data-dr-\d+\/app\/\*, which the primary app role may do/],
+    ['a standby app role without the DR data key', (s) => {
+      const policy = appPolicy(s.dr).Properties.PolicyDocument;
+      policy.Statement = policy.Statement.filter((st: any) => st.Sid !== 'AppDataKeyThroughS3');
+    }, /cannot kms:Decrypt, kms:GenerateDataKey with \w+, the DR key of/],
+    ['a standby app role whose key use goes through S3 of the primary region', (s) => {
+      appPolicy(s.dr).Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'AppDataKeyThroughS3').Condition.StringEquals['kms:ViaService'] = `s3.${cfg.aws!.region}.amazonaws.com`;
+    }, /cannot kms:Decrypt, kms:GenerateDataKey .* through s3\./],
+    ['a DR data key whose policy does not let IAM grant it', (s) => {
+      const replica = first(s.dr, 'AWS::S3::Bucket', (r) => String(r.Properties.BucketName).includes('-data-dr-'));
+      const keyId = replica.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID['Fn::GetAtt'][0];
+      const policy = s.dr.Resources[keyId].Properties.KeyPolicy;
+      policy.Statement = policy.Statement.filter((st: any) => !JSON.stringify(st.Principal ?? {}).includes(':root'));
+    }, /key policy neither lets IAM policies of the account grant it/],
+    ['a standby app role that cannot connect to the replica database', (s) => {
+      for (const [id] of resources(s.drDatabase, 'AWS::IAM::Policy')) delete s.drDatabase.Resources[id];
+    }, /cannot rds-db:connect to the replica \w+ as app/],
     ['no warm standby', (s) => {
       for (const [, r] of resources(s.dr, 'AWS::AutoScaling::AutoScalingGroup')) r.Properties.Tags = [];
     }, /has no warm-standby app group/],

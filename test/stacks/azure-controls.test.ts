@@ -124,9 +124,44 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
       rule.source_address_prefix = '0.0.0.0/0';
     }],
     ['password login on the bastion', 'BASTION-SSH', (t) => (only(t, 'azurerm_linux_virtual_machine').disable_password_authentication = false)],
+    ['a person\'s key on the scale set\'s shared admin account', 'BASTION-SSH', (t) => {
+      only(t, 'azurerm_linux_virtual_machine_scale_set').admin_ssh_key = [{ username: 'azureops', public_key: cfg.bastion.users[0].publicKeys[0] }];
+    }],
+    ['a person\'s key on the bastion\'s shared admin account', 'BASTION-SSH', (t) => {
+      only(t, 'azurerm_linux_virtual_machine').admin_ssh_key = [{ username: 'azureops', public_key: cfg.bastion.users[0].publicKeys[0] }];
+    }],
+    ['app hosts admitting any account (AllowUsers dropped)', 'BASTION-SSH', (t) => {
+      const vmss = only(t, 'azurerm_linux_virtual_machine_scale_set');
+      vmss.custom_data = Buffer.from(Buffer.from(vmss.custom_data, 'base64').toString('utf8').replace(/\n\s*AllowUsers [^\n]*/, '')).toString('base64');
+    }],
+    ['the shared admin account admitted in sshd (break-glass left on)', 'BASTION-SSH', (t) => {
+      const vmss = only(t, 'azurerm_linux_virtual_machine_scale_set');
+      vmss.custom_data = Buffer.from(Buffer.from(vmss.custom_data, 'base64').toString('utf8').replace(/(AllowUsers [^\n]*)/, '$1 azureops')).toString('base64');
+    }],
+    ['a VMAccess extension that can reset keys on the bastion', 'BASTION-SSH', (t) => {
+      const vm = Object.keys(t.resource.azurerm_linux_virtual_machine)[0];
+      t.resource.azurerm_virtual_machine_extension.Reset = { name: 'reset', virtual_machine_id: `\${azurerm_linux_virtual_machine.${vm}.id}`, publisher: 'Microsoft.OSTCExtensions', type: 'VMAccessForLinux', type_handler_version: '1.5' };
+    }],
+    ['a CustomScript extension in the scale set model', 'BASTION-SSH', (t) => {
+      only(t, 'azurerm_linux_virtual_machine_scale_set').extension.push({ name: 'script', publisher: 'Microsoft.Azure.Extensions', type: 'CustomScript', type_handler_version: '2.1' });
+    }],
+    ['extension operations on the bastion with no approved extension left', 'BASTION-SSH', (t) => {
+      delete t.resource.azurerm_virtual_machine_extension;
+    }],
+    ['the app hosts\' SSH log no longer collected', 'LOG-CENTRAL', (t) => {
+      const associations = t.resource.azurerm_monitor_data_collection_rule_association;
+      for (const [name, a] of Object.entries<any>(associations)) if (String(a.target_resource_id).includes('azurerm_linux_virtual_machine_scale_set')) delete associations[name];
+    }],
     ['the tiers\' final deny removed', 'NET-TIERS', (t) => {
       const nsg = named(t, 'azurerm_network_security_group', 'Network_AppNsg');
       nsg.security_rule = nsg.security_rule.filter((r: any) => r.name !== 'deny-all-inbound');
+    }],
+    ['the app tier\'s outbound deny removed (every destination reachable)', 'NET-TIERS', (t) => {
+      const nsg = named(t, 'azurerm_network_security_group', 'Network_AppNsg');
+      nsg.security_rule = nsg.security_rule.filter((r: any) => r.name !== 'deny-all-outbound');
+    }],
+    ['HTTPS from the bastion opened to the Internet', 'NET-TIERS', (t) => {
+      named(t, 'azurerm_network_security_group', 'Network_BastionNsg').security_rule.push({ name: 'allow-web', priority: 200, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', source_port_range: '*', destination_port_range: '443', source_address_prefix: '*', destination_address_prefix: 'Internet' });
     }],
     ['storage without infrastructure encryption', 'ENC-REST', (t) => (named(t, 'azurerm_storage_account', 'DataStorage').infrastructure_encryption_enabled = false)],
     ['encryption at host off on the app tier', 'ENC-REST', (t) => (only(t, 'azurerm_linux_virtual_machine_scale_set').encryption_at_host_enabled = false)],

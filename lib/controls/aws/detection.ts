@@ -1,7 +1,8 @@
 import type { CheckOptions, CheckResult } from '../types';
 import { isCustomerManagedKey } from './encryption';
 import { Outcome } from './result';
-import { isFalse, isTrue, list, ofType, refTarget, renderText, show, TEMPLATE, type CfnTemplate, type Res } from './template';
+import { unboundServiceGrant } from './service-principals';
+import { isFalse, isTrue, list, ofType, refTarget, renderText, show, statements, TEMPLATE, type CfnTemplate, type Res } from './template';
 
 /** Security Hub standards the account subscribes to, by a fragment of their ARN. */
 export const REQUIRED_STANDARDS = {
@@ -20,7 +21,8 @@ interface Metric {
 /**
  * Control DETECT-THREATS: GuardDuty and Security Hub (FSBP and CIS) are on, and alarms for WAF
  * blocks, gateway errors, unhealthy hosts and root-account use, plus GuardDuty findings, reach an
- * encrypted SNS topic with at least one subscriber.
+ * encrypted SNS topic with at least one subscriber; the topic's policy grants publishing to AWS
+ * services only for this account's alarms and rules.
  */
 export function checkDetectThreats(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('DETECT-THREATS');
@@ -68,6 +70,16 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
       alertTopics.add(topic.id);
       out.carry(topic.id);
     }
+  }
+  // Who may publish: a service grant bound to this account's alarms or rules only, or anyone
+  // could page on-call with forged alerts (and bury real ones).
+  for (const policy of ofType(template, 'AWS::SNS::TopicPolicy')) {
+    out.within(policy.id, () => {
+      statements(policy.props.PolicyDocument).forEach((st, i) => {
+        const problem = unboundServiceGrant(template, st, 'topic');
+        if (problem) out.fail(policy.id, `Statement[${i}]${st.Sid ? ` (${st.Sid})` : ''} ${problem}`);
+      });
+    });
   }
   if (workload && alertTopics.size === 0) {
     out.fail(TEMPLATE, 'no SNS topic with KmsMasterKeyId and at least one AWS::SNS::Subscription; expected an encrypted alert topic that reaches on-call');

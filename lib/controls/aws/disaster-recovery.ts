@@ -2,7 +2,8 @@ import type { AwsEnvironmentTemplates, CheckOptions, CheckResult } from '../type
 import { STANDBY_TAG } from './availability';
 import { logBuckets } from './buckets';
 import { Outcome } from './result';
-import { asNumber, isFalse, list, ofType, renderText, show, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+import { allowedActions, conditionText, crossStackResolver, instanceRoles, normalizeArn, resourcesOf, roleGrants, type Grant } from './iam';
+import { asNumber, isFalse, launchTemplateOf, list, ofType, refTarget, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
 
 /** The longest replication SLA the claim accepts (S3 Replication Time Control), in minutes. */
 export const MAX_REPLICATION_MINUTES = 15;
@@ -34,6 +35,7 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
   }
 
   // Objects: every primary data bucket replicates into a hardened bucket of the DR stack.
+  const replicaOf = new Map<string, Res>();
   const drBuckets = new Map<string, Res>();
   for (const b of ofType(dr, 'AWS::S3::Bucket')) if (typeof b.props.BucketName === 'string') drBuckets.set(b.props.BucketName, b);
   const logs = logBuckets(primary);
@@ -60,6 +62,7 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
           out.fail(where, `replicates to ${show(dest.Bucket)}, which the DR template does not hold; expected a bucket of the DR stack`);
           continue;
         }
+        replicaOf.set(bucket.id, replica);
         out.within(at(DR, replica.id), () => {
           if (replica.props.VersioningConfiguration?.Status !== 'Enabled') out.fail(at(DR, replica.id), `replica ${name} has VersioningConfiguration ${show(replica.props.VersioningConfiguration)}; expected "Enabled" (replication requires it)`);
           const sse = list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault;
@@ -71,6 +74,7 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
   }
 
   // Database: automated backups replicated to the DR region, and a cross-region read replica.
+  const replicaDbOf = new Map<string, Res>();
   const sources = ofType(primary, 'AWS::RDS::DBInstance').filter((d) => d.props.SourceDBInstanceIdentifier === undefined && d.props.DBClusterIdentifier === undefined);
   for (const db of sources) {
     out.within(at(PRIMARY, db.id), () => {
@@ -88,6 +92,7 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
       continue;
     }
     for (const replica of replicas) {
+      replicaDbOf.set(db.id, replica);
       const where = at(DR_DATABASE, replica.id);
       out.within(where, () => {
         // A replica's encryption follows KmsKeyId (CloudFormation forbids StorageEncrypted on it).
@@ -128,5 +133,95 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
   if (lbs.length === 0) out.fail(at(DR, TEMPLATE), 'has no load balancer; expected the standby gateway in place before a failover');
   if (ofType(dr, 'AWS::WAFv2::WebACLAssociation').length < lbs.length) out.fail(at(DR, TEMPLATE), 'has a load balancer without a web ACL association; expected the same WAF rules as the primary');
 
+  checkStandbyDataAccess(out, templates, standby, replicaOf, replicaDbOf, options);
   return out.result();
+}
+
+/**
+ * The standby app role must reach the DR copies of whatever the primary app role reaches: the same
+ * object actions on the replica of each bucket, the same key actions on the replica's DR key (whose
+ * policy lets IAM grant it), and IAM authentication to the replica database. A standby that
+ * cannot read its data turns a failover into an outage (the RTO is lost).
+ */
+function checkStandbyDataAccess(out: Outcome, templates: AwsEnvironmentTemplates, standby: Res[], replicaOf: Map<string, Res>, replicaDbOf: Map<string, Res>, options: CheckOptions): void {
+  const primary = templates.primary as CfnTemplate;
+  const dr = templates.dr as CfnTemplate;
+  const drDatabase = templates.drDatabase as CfnTemplate | undefined;
+  const primaryGroups = ofType(primary, 'AWS::AutoScaling::AutoScalingGroup').filter((g) => tagsOf(g)[STANDBY_TAG.key] !== STANDBY_TAG.value);
+  const primaryGrants = primaryGroups.flatMap((g) => instanceRoles(primary, g, launchTemplateOf)).flatMap((role) => roleGrants(primary, role).grants);
+  const others = drDatabase ? [{ template: drDatabase, resolve: crossStackResolver([dr]) }] : [];
+  const drRoles = standby.flatMap((g) => instanceRoles(dr, g, launchTemplateOf));
+  if (primaryGrants.length === 0) return; // the primary app reaches no data: nothing to carry over
+  if (drRoles.length === 0) {
+    out.fail(at(DR, TEMPLATE), 'the warm-standby app group has no instance role; expected the standby to reach the DR data as the primary app reaches the primary data');
+    return;
+  }
+  for (const role of drRoles) {
+    const where = at(DR, role.id);
+    out.within(where, () => {
+      const drGrants = roleGrants(dr, role, others).grants;
+      for (const [sourceId, replica] of replicaOf) {
+        const sourceArn = `\${${sourceId}.Arn}`;
+        const replicaArn = `\${${replica.id}.Arn}`;
+        // Object and bucket actions: the primary's (action, path under the bucket) pairs.
+        for (const { statement } of primaryGrants) {
+          for (const resource of resourcesOf(statement)) {
+            if (!resource.startsWith(sourceArn)) continue;
+            const suffix = resource.slice(sourceArn.length);
+            const actions = allowedActions(statement, list(statement.Action).filter((a): a is string => typeof a === 'string'));
+            const missing = actions.filter((action) => !drGrants.some((g) => allowedActions(g.statement, [action]).length > 0 && resourcesOf(g.statement).some((r) => covers(r, replicaArn + suffix))));
+            if (missing.length > 0) out.fail(where, `cannot ${missing.join(', ')} on ${replica.props.BucketName ?? replica.id}${suffix}, which the primary app role may do on its source ${sourceId}; expected the standby app role to reach the replica after failover`);
+          }
+        }
+        // Keys: the same key actions on the key encrypting the replica.
+        const source = ofType(primary, 'AWS::S3::Bucket').find((b) => b.id === sourceId);
+        const sourceKey = refTarget(list(source?.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID);
+        const keyActions = sourceKey === undefined ? [] : [...new Set(primaryGrants.filter((g) => resourcesOf(g.statement).some((r) => covers(r, `\${${sourceKey}.Arn}`))).flatMap((g) => list(g.statement.Action).filter((a) => typeof a === 'string' && /^kms:/i.test(a))))];
+        const replicaKey = refTarget(list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID);
+        if (keyActions.length === 0) continue;
+        if (!replicaKey) {
+          out.fail(at(DR, replica.id), `has no KMS key of the DR stack; expected the replica encrypted under a DR-region key the standby app role may use`);
+          continue;
+        }
+        const keyArn = `\${${replicaKey}.Arn}`;
+        const keyGrants = drGrants.filter((g) => resourcesOf(g.statement).some((r) => covers(r, keyArn)));
+        const missingKey = keyActions.filter((action) => !keyGrants.some((g) => allowedActions(g.statement, [action]).length > 0 && keyConditionsFit(g, replicaArn, options.drRegion)));
+        if (missingKey.length > 0) out.fail(where, `cannot ${missingKey.join(', ')} with ${replicaKey}, the DR key of ${replica.props.BucketName ?? replica.id}${options.drRegion ? ` through s3.${options.drRegion}` : ''}; expected the same key use as the primary app role on its source`);
+        else if (!keyPolicyDelegates(dr, replicaKey, role.id)) out.fail(at(DR, replicaKey), `key policy neither lets IAM policies of the account grant it nor names ${role.id}; expected the standby app role to be able to use the replica's key`);
+      }
+      // Database: IAM authentication to the replica as the same user.
+      for (const [sourceDb, replicaDb] of replicaDbOf) {
+        const users = primaryGrants.filter((g) => allowedActions(g.statement, ['rds-db:connect']).length > 0).flatMap((g) => resourcesOf(g.statement)).filter((r) => r.includes(`\${${sourceDb}.DbiResourceId}`)).map((r) => r.split(`\${${sourceDb}.DbiResourceId}`)[1]);
+        for (const user of users) {
+          const ok = drGrants.some((g) => g.declaredBy.startsWith('other:') && allowedActions(g.statement, ['rds-db:connect']).length > 0 && resourcesOf(g.statement).some((r) => r.includes(`\${${replicaDb.id}.DbiResourceId}${user}`)));
+          if (!ok) out.fail(where, `cannot rds-db:connect to the replica ${replicaDb.id} as ${user.replace(/^\//, '')}, as the primary app role can to ${sourceDb}; expected a grant beside the replica (DR database stack)`);
+        }
+      }
+    });
+  }
+}
+
+/** True when the resource pattern `pattern` (with `*` wildcards) covers the resource `resource`. */
+function covers(pattern: string, resource: string): boolean {
+  if (pattern === '*') return true;
+  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(resource);
+}
+
+/** The key statement's conditions, if any, point at the replica through S3 of the DR region. */
+function keyConditionsFit(grant: Grant, replicaArn: string, drRegion: string | undefined): boolean {
+  const via = conditionText(grant.statement, 'kms:ViaService');
+  if (via.length > 0 && drRegion && !via.includes(`s3.${drRegion}.amazonaws.com`)) return false;
+  const context = conditionText(grant.statement, 'kms:EncryptionContext:aws:s3:arn');
+  return context.length === 0 || context.some((c) => c.startsWith(replicaArn));
+}
+
+/** The key policy lets the account's IAM policies grant use (root principal with kms:*) or names the role. */
+function keyPolicyDelegates(template: CfnTemplate, keyId: string, roleId: string): boolean {
+  const key = ofType(template, 'AWS::KMS::Key').find((k) => k.id === keyId);
+  return statements(key?.props.KeyPolicy).some((s) => {
+    if (s.Effect !== 'Allow' || allowedActions(s, ['kms:Decrypt']).length === 0) return false;
+    const principals = list(s.Principal?.AWS).map((p) => normalizeArn(renderText(p)));
+    return principals.some((p) => /^arn:aws:iam::(\d{12}|\$\{AWS::AccountId\}):root$/.test(p) || p.includes(`\${${roleId}.Arn}`));
+  });
 }

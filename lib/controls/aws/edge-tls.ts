@@ -2,14 +2,22 @@ import type { CheckResult } from '../types';
 import { Outcome } from './result';
 import { attribute, list, ofType, refTarget, refTo, type CfnTemplate, type Res, show } from './template';
 
-/** ALB TLS policies that accept TLS 1.2 and 1.3 only, with forward-secret ciphers (claim A7). */
+/**
+ * ALB TLS policies that accept TLS 1.2 and 1.3 only with forward-secret AEAD ciphers (claims A7,
+ * A14 "strong ciphers"): the restricted ("Res") TLS 1.2 policies offer only ECDHE with AES-GCM,
+ * and TLS 1.3 suites are all AEAD. `ELBSecurityPolicy-TLS13-1-2-2021-06` and its PQ variant still
+ * offer ECDHE-*-AES-CBC-SHA256/384, CBC suites with a record of padding-oracle attacks (Lucky
+ * Thirteen), so they are not accepted.
+ */
 export const ALB_TLS_POLICIES: readonly string[] = [
-  'ELBSecurityPolicy-TLS13-1-2-2021-06',
   'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
-  'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
   'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09',
   'ELBSecurityPolicy-TLS13-1-3-2021-06',
   'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09',
 ];
 
 /** CloudFront viewer security policies with TLS 1.2 as the floor. */
@@ -26,7 +34,7 @@ export function isApplicationLoadBalancer(lb: Res): boolean {
 }
 
 /**
- * Control EDGE-TLS: HTTPS listeners use a TLS 1.2+/1.3 policy, HTTP listeners only redirect to
+ * Control EDGE-TLS: HTTPS listeners use a TLS 1.2+/1.3 policy with AEAD (GCM) ciphers only, HTTP listeners only redirect to
  * HTTPS, ALBs drop invalid headers and mitigate desync; CloudFront uses TLS 1.2+, SNI, HTTPS-only
  * viewers and an HSTS response-headers policy.
  */

@@ -1,6 +1,8 @@
 import type { CheckResult } from '../types';
 import { bucketPolicyStatements, sseS3OnlyBuckets } from './buckets';
+import { actionsBeyond, resourcesOf, roleGrants, trustsService } from './iam';
 import { databaseTlsProblems } from './network';
+import { unboundServiceGrant } from './service-principals';
 import { Outcome } from './result';
 import {
   conditionValue,
@@ -32,7 +34,8 @@ export function isCustomerManagedKey(template: CfnTemplate, value: unknown): boo
 
 /**
  * Control ENC-REST: data at rest is encrypted under customer-managed, rotated, AES-256 KMS keys:
- * buckets, databases, log groups, topics, the trail, volumes and secrets.
+ * buckets, databases, log groups, topics, the trail, volumes and secrets; instance roles may only
+ * decrypt and generate data keys, on named keys.
  */
 export function checkEncRest(template: CfnTemplate): CheckResult {
   const out = new Outcome('ENC-REST');
@@ -43,6 +46,10 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     count++;
     out.within(key.id, () => {
       if (!isTrue(key.props.EnableKeyRotation)) out.fail(key.id, `EnableKeyRotation is ${show(key.props.EnableKeyRotation)}; expected true`);
+      statements(key.props.KeyPolicy).forEach((s, i) => {
+        const problem = unboundServiceGrant(template, s, 'key');
+        if (problem) out.fail(key.id, `KeyPolicy Statement[${i}]${s.Sid ? ` (${s.Sid})` : ''} ${problem}`);
+      });
       const spec = key.props.KeySpec;
       if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT') out.fail(key.id, `KeySpec is ${show(spec)}; expected SYMMETRIC_DEFAULT (AES-256)`);
     });
@@ -117,9 +124,11 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     out.within(instance.id, () => {
       const lt = launchTemplateOf(template, instance);
       const own = list(instance.props.BlockDeviceMappings);
-      if (own.length > 0) own.forEach((m, i) => checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m));
-      else if (lt) mustDefine.add(lt.id);
-      else out.fail(instance.id, 'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
+      own.forEach((m, i) => checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m));
+      // The template itself must encrypt too: anyone may launch another instance from it, and
+      // an unencrypted template would then take the AMI or account default.
+      if (lt) mustDefine.add(lt.id);
+      else if (own.length === 0) out.fail(instance.id, 'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
     });
   }
   for (const lt of ofType(template, 'AWS::EC2::LaunchTemplate')) {
@@ -133,8 +142,24 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     });
   }
 
+  // Instance roles use keys only as S3 does for them: a host credential that can re-encrypt,
+  // grant or manage keys, or use every key of the account, reaches data beyond its own.
+  for (const role of ofType(template, 'AWS::IAM::Role').filter((r) => trustsService(r, 'ec2.amazonaws.com'))) {
+    out.within(role.id, () => {
+      for (const { declaredBy, statement } of roleGrants(template, role).grants) {
+        const beyond = actionsBeyond(statement, 'kms', INSTANCE_KEY_ACTIONS);
+        if (beyond.length > 0) out.fail(declaredBy, `grants instance role ${role.id} ${beyond.join(', ')}; expected only ${INSTANCE_KEY_ACTIONS.join(' and ')}`);
+        const usesKeys = list(statement.Action).some((a) => typeof a === 'string' && /^kms:/i.test(a));
+        if (usesKeys && resourcesOf(statement).includes('*')) out.fail(declaredBy, `grants instance role ${role.id} ${JSON.stringify(statement.Action)} on every key ("*"); expected the ARN of the one key it needs`);
+      }
+    });
+  }
+
   return out.result(count > 0);
 }
+
+/** The only key actions an instance role may hold (SSE-KMS reads and writes through S3). */
+export const INSTANCE_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
 
 function checkMapping(out: Outcome, template: CfnTemplate, id: string, where: string, mapping: any): void {
   if (mapping?.Ebs === undefined) return; // instance store or NoDevice

@@ -1,10 +1,13 @@
 import type { CheckResult } from '../types';
 import { Outcome } from './result';
-import { allResources, conditionValue, isTrue, list, ofType, renderText, show, statements, TEMPLATE, walk, type CfnTemplate } from './template';
+import { allowedActions, roleGrants } from './iam';
+import { allResources, conditionValue, isTrue, list, ofType, renderText, show, statements, TEMPLATE, walk, type CfnTemplate, type Res } from './template';
 
 /**
  * Control ADMIN-MFA: every role that people (an AWS account principal) can assume requires MFA in
- * its trust policy, and the template creates no IAM users with passwords or access keys.
+ * its trust policy; no role with admin-level permissions (AdministratorAccess, PowerUserAccess,
+ * IAMFullAccess, `*` or IAM escalation actions on `*`) is assumable by a service or a federated
+ * principal without MFA; and the template creates no IAM users with passwords or access keys.
  */
 export function checkAdminMfa(template: CfnTemplate): CheckResult {
   const out = new Outcome('ADMIN-MFA');
@@ -34,11 +37,57 @@ export function checkAdminMfa(template: CfnTemplate): CheckResult {
       }
     });
   }
+  // Admin-level roles: whoever or whatever can assume them holds the account. Only people with
+  // MFA may (the roles above); a service or an account principal without MFA (a CDK bootstrap
+  // execution role with AdministratorAccess, a deploy role trusted by the whole account) is an
+  // admin path that skips MFA (claims A6, A16).
+  for (const role of ofType(template, 'AWS::IAM::Role')) {
+    const why = adminLevel(template, role);
+    if (!why) continue;
+    humanRoles++;
+    out.within(role.id, () => {
+      const trust = statements(role.props.AssumeRolePolicyDocument).filter((s) => s.Effect === 'Allow');
+      for (const s of trust) {
+        const services = list(s.Principal?.Service).map(renderText);
+        if (services.length > 0) {
+          out.fail(role.id, `holds admin-level permissions (${why}) and is assumable by ${services.join(', ')}; expected admin rights only on MFA-protected roles for people, and deployments through a role with a scoped execution policy (npm run bootstrap-policy)`);
+        }
+        const federated = list(s.Principal?.Federated).map(renderText);
+        if (federated.length > 0 && !allTrue(conditionValue(s, 'Bool', 'aws:MultiFactorAuthPresent'))) {
+          out.fail(role.id, `holds admin-level permissions (${why}) and is assumable by ${federated.join(', ')} without MFA; expected admin rights only on MFA-protected roles for people`);
+        }
+      }
+    });
+  }
   const users = ofType(template, 'AWS::IAM::User').filter((u) => u.props.LoginProfile !== undefined);
   for (const user of users) out.fail(user.id, 'IAM user with a console password (LoginProfile); expected people to sign in through an MFA-protected role');
   const keys = ofType(template, 'AWS::IAM::AccessKey');
   for (const key of keys) out.fail(key.id, 'long-term access key; expected roles with MFA and temporary credentials');
   return out.result(humanRoles + users.length + keys.length > 0);
+}
+
+/** AWS managed policies that give a role the account (or the means to take it). */
+export const ADMIN_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess', 'AWSCloudFormationFullAccess'];
+/** IAM actions that let a holder grant itself anything, on `*`. */
+const ESCALATION_ACTIONS = ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:CreatePolicyVersion', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:AttachUserPolicy', 'iam:PutUserPolicy'];
+
+/** Why a role holds admin-level permissions, or undefined when it does not. */
+export function adminLevel(template: CfnTemplate, role: Res): string | undefined {
+  for (const arn of list(role.props.ManagedPolicyArns)) {
+    const text = renderText(arn);
+    const name = ADMIN_MANAGED_POLICIES.find((p) => text.endsWith(`:policy/${p}`));
+    if (name) return name;
+    if (/\$\{\?\}|\$\{[A-Za-z0-9]+\}$/.test(text) && !/:policy\//.test(text)) return `a managed policy given as ${text} (a parameter or condition; AdministratorAccess by default in the CDK bootstrap)`;
+  }
+  for (const { statement } of roleGrants(template, role).grants) {
+    const onAll = statement.NotResource !== undefined || list(statement.Resource).some((r) => renderText(r) === '*');
+    if (!onAll) continue;
+    const actions = statement.NotAction !== undefined ? ['NotAction'] : list(statement.Action).map(String);
+    if (actions.some((a) => a === '*' || a === 'NotAction' || /^iam:\*$/i.test(a))) return `${actions.join(', ')} on "*"`;
+    const escalation = allowedActions(statement, ESCALATION_ACTIONS);
+    if (escalation.length > 0) return `${escalation.join(', ')} on "*"`;
+  }
+  return undefined;
 }
 
 /** The AWS principal(s) of a statement; `"*"` for `Principal: "*"` (everyone). */

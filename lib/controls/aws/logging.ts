@@ -2,12 +2,16 @@ import type { CheckOptions, CheckResult } from '../types';
 import { logBuckets } from './buckets';
 import { isApplicationLoadBalancer } from './edge-tls';
 import { Outcome } from './result';
-import { asNumber, attribute, isTrue, list, ofType, refTarget, refTo, show, TEMPLATE, type CfnTemplate, type Res } from './template';
+import { asNumber, attribute, isTrue, launchTemplateOf, list, ofType, refTarget, refTo, renderText, show, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+
+/** Tag marking the log group of hosts' SSH authentication logs (set by the stacks, read here). */
+export const AUTH_LOG_TAG = { key: 'baseline:log-type', value: 'host-auth' } as const;
 
 /**
  * Control LOG-CENTRAL: a multi-region, validated trail feeding CloudWatch Logs; flow logs of all
  * traffic for every VPC; access logs for every ALB and CloudFront distribution; a logging
- * configuration for every web ACL; database logs exported.
+ * configuration for every web ACL; database logs exported; every host ships its SSH
+ * authentication log to the log group tagged baseline:log-type=host-auth.
  */
 export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-CENTRAL');
@@ -83,6 +87,23 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
     });
   }
 
+  // Every host ships its SSH authentication log (who logged in, with which key) to a log group
+  // marked as the hosts' auth log: logins on a host nobody watches cannot be audited (claim A11).
+  const hosts: Res[] = [
+    ...ofType(template, 'AWS::EC2::Instance'),
+    ...ofType(template, 'AWS::AutoScaling::AutoScalingGroup').map((g) => launchTemplateOf(template, g)).filter((lt): lt is Res => lt !== undefined),
+  ];
+  for (const host of hosts) {
+    out.within(host.id, () => {
+      const lt = host.type === 'AWS::EC2::Instance' ? launchTemplateOf(template, host) : host;
+      const userData = renderText(host.type === 'AWS::EC2::Instance' ? (host.props.UserData ?? lt?.props.LaunchTemplateData?.UserData) : host.props.LaunchTemplateData?.UserData);
+      const target = /"file_path":"\/var\/log\/secure","log_group_name":"\$\{([A-Za-z0-9]+)\}"/.exec(userData)?.[1];
+      const group = target ? ofType(template, 'AWS::Logs::LogGroup').find((g) => g.id === target) : undefined;
+      if (!group) out.fail(host.id, 'UserData ships /var/log/secure to no log group of this template; expected the SSH authentication log sent to the hosts\' auth log group');
+      else if (tagsOf(group)[AUTH_LOG_TAG.key] !== AUTH_LOG_TAG.value) out.fail(group.id, `receives hosts' SSH logs but is not tagged ${AUTH_LOG_TAG.key}=${AUTH_LOG_TAG.value}; expected the marker that forwards and retains auth logs`);
+      else out.carry(group.id);
+    });
+  }
   return out.result(trails.length + vpcs.length + lbs.length + acls.length + distributions.length + dbs.length > 0);
 }
 

@@ -36,7 +36,8 @@ export const DEFAULT_MAX_ALLOWLIST_PREFIX = { ipv4: 24, ipv6: 48 } as const;
 
 /**
  * Control NET-TIERS: a VPC with public and private tiers, the default security group closed,
- * and nothing public except internet-facing ALBs and bastions.
+ * nothing public except internet-facing ALBs and bastions, and no security group sending to the
+ * internet (egress to VPC endpoints, tiers and package mirrors of /16 or narrower only).
  */
 export function checkNetTiers(template: CfnTemplate): CheckResult {
   const out = new Outcome('NET-TIERS');
@@ -121,8 +122,33 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
     });
   }
 
+  // Egress: no security group may send to the whole internet. Hosts reach the AWS services
+  // through VPC endpoints and package mirrors by their own ranges; an open egress rule is the
+  // exfiltration path of a compromised host (claim A5: intrusion detection at egress points).
+  const egress = new Map<string, Array<{ declaredBy: string; rule: any }>>();
+  for (const sg of ofType(template, 'AWS::EC2::SecurityGroup')) egress.set(sg.id, list(sg.props.SecurityGroupEgress).map((rule) => ({ declaredBy: sg.id, rule })));
+  for (const e of ofType(template, 'AWS::EC2::SecurityGroupEgress')) {
+    const group = refTarget(e.props.GroupId);
+    if (group && egress.has(group)) egress.get(group)!.push({ declaredBy: e.id, rule: e.props });
+  }
+  for (const [group, rules] of egress) {
+    out.within(group, () => {
+      if (rules.length === 0) out.fail(group, 'has no egress rule, so AWS allows all outbound traffic; expected egress limited to the VPC endpoints, the tiers it talks to and package mirrors');
+      for (const { declaredBy, rule } of rules) {
+        const cidr = rule.CidrIp ?? rule.CidrIpv6;
+        const parsed = cidrPrefix(cidr);
+        if (cidr !== undefined && (parsed === undefined ? typeof cidr !== 'string' || cidr.trim() === '' : parsed.prefix < (parsed.family === 'ipv4' ? MIN_EGRESS_PREFIX.ipv4 : MIN_EGRESS_PREFIX.ipv6))) {
+          out.fail(declaredBy, `${group} sends ${String(rule.IpProtocol) === '-1' ? 'all traffic' : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`} to ${show(cidr)}; expected egress to VPC endpoints, tiers and package mirrors no broader than IPv4 /${MIN_EGRESS_PREFIX.ipv4} or IPv6 /${MIN_EGRESS_PREFIX.ipv6}`);
+        }
+      }
+    });
+  }
+
   return out.result(vpcs.length + instances.length + asgs.length + dbs.length + lbs.length > 0);
 }
+
+/** Broadest egress destination accepted (a package mirror is one service, not the internet). */
+export const MIN_EGRESS_PREFIX = { ipv4: 16, ipv6: 32 } as const;
 
 function customResources(template: CfnTemplate): Res[] {
   const resources = template?.Resources ?? {};
@@ -295,8 +321,9 @@ export function cidrPrefix(value: unknown): { family: 'ipv4' | 'ipv6'; prefix: n
 
 /**
  * Control BASTION-SSH: the bastion has no shared key pair, IMDSv2, sshd without passwords or root
- * login, and admits only SSH from narrow allowlisted ranges; nothing else admits SSH except from
- * the bastion.
+ * login, and admits only SSH from narrow allowlisted ranges; every host (bastion, app instances
+ * and launch templates) admits only named people, ignores AuthorizedKeysCommand and removes EC2
+ * Instance Connect; nothing else admits SSH except from the bastion.
  */
 export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BASTION-SSH');
@@ -323,18 +350,7 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
       const data = lt?.props.LaunchTemplateData ?? {};
       const tokens = bastion.props.MetadataOptions?.HttpTokens ?? data.MetadataOptions?.HttpTokens;
       if (tokens !== 'required') out.fail(bastion.id, `MetadataOptions.HttpTokens is ${show(tokens)}; expected "required" (IMDSv2)`);
-      const userData = renderText(bastion.props.UserData ?? data.UserData);
-      for (const [setting, bad] of [
-        ['PasswordAuthentication no', /^\s*PasswordAuthentication\s+yes\b/im],
-        ['PermitRootLogin no', /^\s*PermitRootLogin\s+(?!no\b)\S+/im],
-      ] as const) {
-        const [key, value] = setting.split(' ');
-        if (!new RegExp(`^\\s*${key}\\s+${value}\\b`, 'im').test(userData)) {
-          out.fail(bastion.id, `UserData does not set "${setting}" for sshd; expected it, so only per-user keys log in`);
-        } else if (bad.test(userData)) {
-          out.fail(bastion.id, `UserData also sets ${key} to something other than "${value}"; expected only "${setting}"`);
-        }
-      }
+      checkHostLogin(out, bastion.id, renderText(bastion.props.UserData ?? data.UserData));
       const sgs = securityGroupsOf(template, bastion);
       if (sgs.length === 0) out.fail(bastion.id, 'no security group; expected one admitting SSH from the allowlist only');
       for (const sg of sgs) {
@@ -344,6 +360,20 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
       }
     });
   }
+
+  // Every other host (app instances, auto scaling launch templates) gets the same per-person
+  // logins: an app host with a shared account or EC2 Instance Connect is a door around the bastion.
+  const hostTemplates = new Map<string, Res>();
+  for (const asg of ofType(template, 'AWS::AutoScaling::AutoScalingGroup')) {
+    const lt = launchTemplateOf(template, asg);
+    if (lt) hostTemplates.set(lt.id, lt);
+    else out.fail(asg.id, 'launches from no launch template of this template; expected one whose user data sets up per-person logins');
+  }
+  for (const instance of instances.filter((i) => !isBastion(i))) {
+    const lt = launchTemplateOf(template, instance);
+    out.within(instance.id, () => checkHostLogin(out, instance.id, renderText(instance.props.UserData ?? lt?.props.LaunchTemplateData?.UserData)));
+  }
+  for (const lt of hostTemplates.values()) out.within(lt.id, () => checkHostLogin(out, lt.id, renderText(lt.props.LaunchTemplateData?.UserData)));
 
   // Everything else admits SSH only from the bastion.
   for (const rule of rules.filter((r) => !bastionSgs.has(r.group) && admitsPort(r, SSH_PORT))) {
@@ -356,6 +386,37 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
 
   const applicable = bastions.length + keyPairs.length + instances.length + launchTemplates.length + rules.length > 0;
   return out.result(applicable);
+}
+
+/** A boot script line that removes EC2 Instance Connect (dnf, yum or apt). */
+const REMOVES_INSTANCE_CONNECT = /\b(dnf|yum)\s+(-y\s+)?(remove|erase)\s+(-y\s+)?ec2-instance-connect\b|\bapt(-get)?\s+(-y\s+)?(remove|purge)\s+(-y\s+)?ec2-instance-connect\b/;
+
+/**
+ * The login rules of one host's boot script (control BASTION-SSH): sshd refuses passwords and
+ * root, admits only named people (`AllowUsers`), ignores `AuthorizedKeysCommand` (the hook EC2
+ * Instance Connect uses to push keys for any OS user), and the script removes EC2 Instance Connect.
+ */
+function checkHostLogin(out: Outcome, id: string, userData: string): void {
+  if (userData.trim() === '') {
+    out.fail(id, 'has no user data; expected a boot script creating one account per person, hardening sshd and removing EC2 Instance Connect');
+    return;
+  }
+  for (const [setting, bad] of [
+    ['PasswordAuthentication no', /^\s*PasswordAuthentication\s+yes\b/im],
+    ['PermitRootLogin no', /^\s*PermitRootLogin\s+(?!no\b)\S+/im],
+    ['AuthorizedKeysCommand none', /^\s*AuthorizedKeysCommand\s+(?!none\b)\S+/im],
+  ] as const) {
+    const [key, value] = setting.split(' ');
+    if (!new RegExp(`^\\s*${key}\\s+${value}\\b`, 'im').test(userData)) {
+      out.fail(id, `UserData does not set "${setting}" for sshd; expected it, so only per-user keys log in`);
+    } else if (bad.test(userData)) {
+      out.fail(id, `UserData also sets ${key} to something other than "${value}"; expected only "${setting}"`);
+    }
+  }
+  if (!/^\s*AllowUsers\s+\S+/im.test(userData)) out.fail(id, 'UserData sets no sshd AllowUsers; expected only the named people\'s accounts admitted');
+  if (!REMOVES_INSTANCE_CONNECT.test(userData)) {
+    out.fail(id, 'UserData does not remove EC2 Instance Connect (ec2-instance-connect); expected it removed at boot, or anyone with ec2-instance-connect:SendSSHPublicKey can push a key for any OS user');
+  }
 }
 
 function checkBastionRule(out: Outcome, rule: IngressRule, maxPrefix: { ipv4: number; ipv6: number }): void {

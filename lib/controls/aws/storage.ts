@@ -1,5 +1,7 @@
 import type { CheckOptions, CheckResult } from '../types';
 import { logBuckets } from './buckets';
+import { allowedActions, isServiceRole, resourcesOf, roleGrants } from './iam';
+import { unboundServiceGrant } from './service-principals';
 import { Outcome } from './result';
 import { asNumber, conditionValue, isPublicPrincipal, isTrue, list, ofType, renderText, show, statements, type CfnTemplate, type Res } from './template';
 
@@ -9,7 +11,8 @@ const RESTRICTING_KEYS = ['aws:SourceArn', 'aws:PrincipalOrgID', 'aws:PrincipalA
 
 /**
  * Control STORAGE-PRIVATE: every bucket blocks all public access, is versioned, has ACLs disabled
- * (or no ACL), and no bucket policy grants everyone access unless bound to one source ARN.
+ * (or no ACL), and no bucket policy grants everyone access unless bound to one source ARN; no
+ * workload role may purge versions, lift retention or legal holds, or change bucket protection.
  */
 export function checkStoragePrivate(template: CfnTemplate): CheckResult {
   const out = new Outcome('STORAGE-PRIVATE');
@@ -35,6 +38,8 @@ export function checkStoragePrivate(template: CfnTemplate): CheckResult {
     out.within(policy.id, () => {
       statements(policy.props.PolicyDocument).forEach((s, i) => {
         if (s.Effect !== 'Allow') return;
+        const unbound = unboundServiceGrant(template, s, 'bucket');
+        if (unbound) out.fail(policy.id, `Statement[${i}] ${unbound}`);
         if (s.NotPrincipal !== undefined) {
           out.fail(policy.id, `Statement[${i}] allows with NotPrincipal; expected named principals`);
           return;
@@ -52,8 +57,40 @@ export function checkStoragePrivate(template: CfnTemplate): CheckResult {
       });
     });
   }
+  // Workload roles (assumed by a service: app instances, functions) never destroy versions or
+  // lift locks: a stolen instance credential must not be able to purge the backups.
+  for (const role of ofType(template, 'AWS::IAM::Role').filter(isServiceRole)) {
+    out.within(role.id, () => {
+      for (const { declaredBy, statement } of roleGrants(template, role).grants) {
+        const purge = allowedActions(statement, OBJECT_PURGE_ACTIONS);
+        if (purge.length > 0) {
+          out.fail(declaredBy, `grants ${role.id} ${purge.join(', ')} on ${resourcesOf(statement).join(', ')}; expected workload roles to write and delete objects only (a delete marker), never to purge versions, lift retention or legal holds, or change bucket protection`);
+        }
+      }
+    });
+  }
   return out.result(buckets.length + policies.length > 0);
 }
+
+/**
+ * Actions that destroy object versions or the protection of a bucket: a workload holding any of
+ * them can make versioning (the file backups) and Object Lock worthless (STORAGE-PRIVATE, BACKUP).
+ */
+export const OBJECT_PURGE_ACTIONS = [
+  's3:DeleteObjectVersion',
+  's3:PutObjectRetention',
+  's3:PutObjectLegalHold',
+  's3:BypassGovernanceRetention',
+  's3:PutBucketVersioning',
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+  's3:PutBucketPublicAccessBlock',
+  's3:PutObjectAcl',
+  's3:PutObjectVersionAcl',
+  's3:DeleteBucket',
+] as const;
 
 /** A condition value that names one source, not a wildcard over accounts. */
 function isSpecificArn(value: unknown): boolean {

@@ -1,7 +1,7 @@
 import { Outcome } from '../aws/result';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
-import { asNumber, block, blocks, isFalse, isTrue, ofType, postgresServers, refTarget, show, TEMPLATE, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isFalse, isTrue, ofType, postgresServers, refTarget, scaleSets, show, TEMPLATE, virtualMachines, type TfJson, type TfRes } from './terraform';
 
 const WORKSPACE = 'azurerm_log_analytics_workspace';
 
@@ -9,7 +9,8 @@ const WORKSPACE = 'azurerm_log_analytics_workspace';
  * Control LOG-CENTRAL (Azure): the stack has an azurerm_log_analytics_workspace; every virtual
  * network is the target of an enabled azurerm_network_watcher_flow_log; every application
  * gateway, key vault and PostgreSQL server is the target of an azurerm_monitor_diagnostic_setting
- * sending `enabled_log` category_group "allLogs" to a Log Analytics workspace.
+ * sending `enabled_log` category_group "allLogs" to a Log Analytics workspace; every VM and scale
+ * set ships its auth and authpriv syslog through a data collection rule to a workspace.
  */
 export function checkLogCentral(tf: TfJson): CheckResult {
   const out = new Outcome('LOG-CENTRAL');
@@ -42,7 +43,25 @@ export function checkLogCentral(tf: TfJson): CheckResult {
       else out.fail(target.address, `diagnostic settings ${own.map((s) => s.address).join(', ')} send enabled_log ${show(own.flatMap((s) => blocks(s.args.enabled_log)))} to ${show(own.map((s) => s.args.log_analytics_workspace_id))}; expected category_group "allLogs" to a Log Analytics workspace`);
     });
   }
+  // Hosts: every VM and scale set is associated with a data collection rule that sends the auth
+  // and authpriv syslog facilities (every SSH and sudo login) to a Log Analytics workspace.
+  const rules = ofType(tf, 'azurerm_monitor_data_collection_rule');
+  const associations = ofType(tf, 'azurerm_monitor_data_collection_rule_association');
+  for (const host of [...virtualMachines(tf), ...scaleSets(tf)]) {
+    out.within(host.address, () => {
+      const own = associations.filter((a) => refTarget(a.args.target_resource_id)?.address === host.address);
+      const rule = own.map((a) => rules.find((r) => r.address === refTarget(a.args.data_collection_rule_id)?.address)).find((r) => r !== undefined && collectsAuthLog(r));
+      if (rule) out.carry(rule.address);
+      else out.fail(host.address, 'no data collection rule association sends its auth and authpriv syslog to a Log Analytics workspace; expected every SSH login on the host recorded centrally');
+    });
+  }
   return out.result(true);
+}
+
+function collectsAuthLog(rule: TfRes): boolean {
+  const facilities = blocks(block(rule.args.data_sources)?.syslog).flatMap((s) => blocks(s?.facility_names).map(String));
+  const toWorkspace = blocks(block(rule.args.destinations)?.log_analytics).length > 0;
+  return toWorkspace && ['auth', 'authpriv'].every((f) => facilities.includes(f) || facilities.includes('*'));
 }
 
 function sendsAllLogs(setting: TfRes): boolean {

@@ -47,6 +47,8 @@ export interface NsgRule {
   readonly ports: string[];
   /** Source prefixes as written (CIDRs, service tags, `*`), ASG ids included. */
   readonly sources: string[];
+  /** Destination prefixes as written (CIDRs, service tags, `*`), ASG ids included. */
+  readonly destinations: string[];
 }
 
 /** Every NSG rule of the stack. */
@@ -61,6 +63,7 @@ export function nsgRules(tf: TfJson): NsgRule[] {
     protocol: String(r?.protocol ?? '*'),
     ports: [...blocks(r?.destination_port_range), ...blocks(r?.destination_port_ranges)].map(String),
     sources: [...blocks(r?.source_address_prefix), ...blocks(r?.source_address_prefixes), ...blocks(r?.source_application_security_group_ids)].map(String),
+    destinations: [...blocks(r?.destination_address_prefix), ...blocks(r?.destination_address_prefixes), ...blocks(r?.destination_application_security_group_ids)].map(String),
   });
   const rules: NsgRule[] = [];
   for (const nsg of ofType(tf, NSG)) for (const r of blocks(nsg.args.security_rule)) rules.push(make(nsg.address, nsg.address, r));
@@ -239,6 +242,27 @@ export function checkNetTiers(tf: TfJson): CheckResult {
     });
   }
 
+  // Egress of the host tiers (app, bastion): explicit allows to what they use, then a deny of
+  // everything else; no allow to the internet or to a range broader than /16 (a compromised
+  // host's path out). The gateway tier keeps Azure's default outbound (Application Gateway v2
+  // requires it); the data tier denies the internet.
+  const hostNsgs = new Set([...t.app, ...t.bastion].map((s) => t.nsgOf.get(s)).filter((n): n is string => n !== undefined));
+  for (const nsg of hostNsgs) {
+    out.within(nsg, () => {
+      const outbound = rules.filter((r) => r.nsg === nsg && r.direction === 'Outbound');
+      const finalDeny = outbound.find((r) => r.access === 'Deny' && r.protocol === '*' && r.ports.includes('*') && r.destinations.some((d) => d === '*' || d.toLowerCase() === 'internet'));
+      if (!finalDeny) out.fail(nsg, 'has no outbound Deny of all protocols and ports to "*" or "Internet"; expected explicit outbound allows and a final deny, so hosts cannot reach the internet');
+      for (const rule of outbound.filter((r) => r.access === 'Allow')) {
+        const open = rule.destinations.filter((d) => {
+          if (PUBLIC_SOURCES.has(d.trim().toLowerCase())) return true;
+          const parsed = cidrPrefix(d);
+          return parsed !== undefined && parsed.prefix < (parsed.family === 'ipv4' ? 16 : 32);
+        });
+        if (open.length > 0) out.fail(rule.declaredBy, `${nsg} allows outbound ${show(rule.name)} to ${open.join(', ')}; expected only the Azure services the tier uses (service tags), its peers and package mirrors of /16 or narrower`);
+      }
+    });
+  }
+
   return out.result(t.subnets.length + nsgs.length + scaleSets(tf).length + postgresServers(tf).length + virtualMachines(tf).length > 0);
 }
 
@@ -346,8 +370,58 @@ export function checkDbFromApp(tf: TfJson): CheckResult {
 }
 
 /**
+ * VM extensions a host may carry while extension operations are on, each justified in
+ * lib/azure/host-cloud-init.ts (APPROVED_VM_EXTENSIONS): anything else (VMAccess resets keys,
+ * CustomScript and RunCommand run code as root) is a way onto the host around SSH.
+ */
+export const APPROVED_EXTENSION_TYPES: ReadonlyArray<{ readonly publisher: string; readonly type: string }> = [
+  { publisher: 'Microsoft.Azure.Monitor', type: 'AzureMonitorLinuxAgent' },
+  { publisher: 'Microsoft.ManagedServices', type: 'ApplicationHealthLinux' },
+];
+
+/**
+ * Every login is a person's own account: custom_data creates the people's accounts and sshd
+ * admits only them (`AllowUsers` without the admin account), and Azure's admin account holds no
+ * key that a person also holds (a person holding the shared admin key can log in unnamed).
+ */
+function checkPersonalLogins(out: Outcome, host: TfRes, init: string): void {
+  const admin = String(host.args.admin_username ?? '');
+  if (init.trim() === '') {
+    out.fail(host.address, 'has no custom_data; expected cloud-init creating one account per person and an sshd AllowUsers of those people');
+    return;
+  }
+  const allow = /^\s*AllowUsers\s+(.+)$/im.exec(init)?.[1].trim().split(/\s+/) ?? [];
+  if (allow.length === 0) out.fail(host.address, 'custom_data sets no sshd AllowUsers; expected only the people\'s accounts admitted');
+  else if (admin && allow.includes(admin)) out.fail(host.address, `custom_data admits the shared admin account ${admin} in sshd (AllowUsers); expected only personal accounts (break-glass login is on)`);
+  const personal = new Set([...init.matchAll(/^\s*-\s*"?(ssh-[a-z0-9-]+\s+[A-Za-z0-9+/=]+)/gim)].map((m) => m[1].replace(/\s+/, ' ')));
+  for (const key of blocks(host.args.admin_ssh_key)) {
+    const text = String(key?.public_key ?? '').trim().split(/\s+/).slice(0, 2).join(' ');
+    if (personal.has(text)) out.fail(host.address, `admin_ssh_key of ${admin || 'the admin account'} is also a person's key in custom_data; expected a break-glass key no person uses, or that person logs in to a shared account`);
+  }
+}
+
+/** Extension operations on only for approved, justified extensions. */
+function checkExtensions(out: Outcome, tf: TfJson, host: TfRes): void {
+  const isScaleSet = host.type.endsWith('_scale_set');
+  const enabled = isScaleSet ? isTrue(host.args.extension_operations_enabled ?? true) : host.args.allow_extension_operations === undefined || isTrue(host.args.allow_extension_operations);
+  const attached = isScaleSet
+    ? blocks(host.args.extension).map((e) => ({ where: host.address, publisher: String(e?.publisher), type: String(e?.type) }))
+    : ofType(tf, 'azurerm_virtual_machine_extension').filter((e) => refTarget(e.args.virtual_machine_id)?.address === host.address).map((e) => ({ where: e.address, publisher: String(e.args.publisher), type: String(e.args.type) }));
+  if (!enabled) return;
+  const approved = (e: { publisher: string; type: string }) => APPROVED_EXTENSION_TYPES.some((a) => a.publisher === e.publisher && a.type === e.type);
+  for (const e of attached.filter((x) => !approved(x))) {
+    out.fail(e.where, `installs the VM extension ${e.publisher}/${e.type} on ${host.address}; expected only approved extensions (${APPROVED_EXTENSION_TYPES.map((a) => a.type).join(', ')}): others can reset keys or run code as root around SSH`);
+  }
+  if (!attached.some(approved)) {
+    out.fail(host.address, `${isScaleSet ? 'extension_operations_enabled' : 'allow_extension_operations'} is on with no approved extension to justify it; expected it off (RunCommand and VMAccess reach the host around SSH)`);
+  }
+}
+
+/**
  * Control BASTION-SSH (Azure): every VM and scale set has `disable_password_authentication` true
- * and no `admin_password`; a bastion's custom_data does not turn password logins back on; the
+ * and no `admin_password`; custom_data creates personal accounts and sshd admits only them, and
+ * the admin account holds no person's key; extension operations are on only for approved
+ * extensions; custom_data does not turn password logins back on; the
  * bastion subnet's NSG admits inbound only tcp 22, from literal CIDRs no broader than
  * `maxAllowlistPrefix` (default IPv4 /24, IPv6 /48), never a /0 or a tag; every other NSG admits
  * 22 only from the bastion subnet's prefixes (AzureLoadBalancer probes aside).
@@ -367,12 +441,12 @@ export function checkBastionSsh(tf: TfJson, options: CheckOptions = {}): CheckRe
         out.fail(host.address, `disable_password_authentication is ${show(host.args.disable_password_authentication)}; expected true (SSH keys only)`);
       }
       if (host.args.admin_password !== undefined) out.fail(host.address, 'admin_password is set; expected none (SSH keys only)');
-      if (t.bastionVms.has(host.address)) {
-        const init = decodedText(host.args.custom_data);
-        if (/^\s*ssh_pwauth:\s*(true|yes)\b/im.test(init) || /^\s*PasswordAuthentication\s+yes\b/im.test(init)) {
-          out.fail(host.address, 'custom_data turns SSH password authentication on; expected "ssh_pwauth: false" and "PasswordAuthentication no"');
-        }
+      const init = decodedText(host.args.custom_data);
+      if (/^\s*ssh_pwauth:\s*(true|yes)\b/im.test(init) || /^\s*PasswordAuthentication\s+yes\b/im.test(init)) {
+        out.fail(host.address, 'custom_data turns SSH password authentication on; expected "ssh_pwauth: false" and "PasswordAuthentication no"');
       }
+      checkPersonalLogins(out, host, init);
+      checkExtensions(out, tf, host);
     });
   }
 

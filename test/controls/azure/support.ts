@@ -88,7 +88,9 @@ function region(s: Construct, role: 'primary' | 'dr', locked = false) {
     name: `vmss-${role}`,
     subnetId: vnet.appSubnetId,
     backendPoolId: gateway.backendPoolId,
-    sshPublicKeys: [SSH_KEYS.ed25519],
+    users: [{ name: 'alice', publicKeys: [SSH_KEYS.ed25519] }],
+    breakGlassPublicKey: SSH_KEYS.breakGlass,
+    authLogWorkspaceId: workspace.workspaceId,
     standby: role === 'dr',
     minCapacity: role === 'dr' ? 0 : 2,
     maxCapacity: 6,
@@ -137,6 +139,7 @@ export function primaryStack(): any {
       name: 'vm-primary-bastion',
       subnetId: r.vnet.bastionSubnetId,
       users: [{ name: 'alice', publicKeys: [SSH_KEYS.ed25519] }],
+      breakGlassPublicKey: SSH_KEYS.breakGlass,
       workspaceId: r.workspace.workspaceId,
       diskEncryptionSetId: r.disks.diskEncryptionSetId,
     });
