@@ -30,6 +30,7 @@ export function azureNames(project: string, environment: string, subscriptionId:
     bastion: `vm-${prefix}-${role}-bastion`,
     postgres: `psql-${prefix}-${role}-${suffix}`,
     recoveryVault: `rsv-${prefix}-${role}`,
+    backupVault: `bvault-${prefix}-${role}`,
     diskEncryptionSet: `des-${prefix}-${role}`,
     identity: (purpose: string) => `id-${prefix}-${role}-${purpose}`,
   };

@@ -12,6 +12,8 @@ import { BaselineKeyVault } from '../lib/azure/baseline-key-vault';
 import { BaselineVnet } from '../lib/azure/baseline-vnet';
 import { BaselineWafPolicy } from '../lib/azure/waf-policy';
 import { BastionVm } from '../lib/azure/bastion-vm';
+import { BlobBackupVault } from '../lib/azure/blob-backup-vault';
+import { lockStatefulResources } from '../lib/azure/delete-lock';
 import { DefenderPlans } from '../lib/azure/defender-plans';
 import { DiagnosticSettings } from '../lib/azure/diagnostic-settings';
 import { LogWorkspace } from '../lib/azure/log-workspace';
@@ -270,9 +272,26 @@ export class AzureRegionStack extends TerraformStack {
         privateEndpointSubnetId: this.vnet.appSubnetId,
         blobPrivateDnsZoneId: blobZone.id,
         deleteRetentionDays: Math.min(config.backup.fileRetentionDays, 365),
+        containerNames: azure.dataContainers,
         tags,
       });
       new DiagnosticSettings(this, 'DataStorageDiagnostics', { targetResourceId: `${dataStorage.accountId}/blobServices/default`, workspaceId: this.workspace.workspaceId });
+      // BACKUP: soft delete and versioning live inside the account, where an Owner can turn them
+      // off and purge; the locked Backup vault keeps daily copies outside it (claims B2, B10).
+      new BlobBackupVault(this, 'FileBackup', {
+        resourceGroupName: groups.data,
+        location,
+        name: names.backupVault,
+        storageAccountId: dataStorage.accountId,
+        containerNames: azure.dataContainers,
+        vaultedRetentionDays: config.backup.fileRetentionDays,
+        // The account's own point-in-time restore window (SecureStorageAccount's default).
+        operationalRetentionDays: Math.min(30, Math.min(config.backup.fileRetentionDays, 365) - 1),
+        keyVaultKeyId: this.keyVault.versionlessKeyIds.backup,
+        keyResourceId: this.keyVault.keys.backup.resourceVersionlessId,
+        containersDependOn: Object.values(dataStorage.containers),
+        tags,
+      });
 
       const bastion = new BastionVm(this, 'Bastion', {
         resourceGroupName: groups.app,
@@ -339,6 +358,9 @@ export class AzureRegionStack extends TerraformStack {
     new DiagnosticSettings(this, 'GatewayDiagnostics', { targetResourceId: this.gateway.gatewayId, workspaceId: this.workspace.workspaceId });
     new DiagnosticSettings(this, 'KeyVaultDiagnostics', { targetResourceId: this.keyVault.vaultId, workspaceId: this.workspace.workspaceId });
     this.vnet.nsgIds.forEach((nsgId, i) => new DiagnosticSettings(this, `NsgDiagnostics${i}`, { targetResourceId: nsgId, workspaceId: this.workspace.workspaceId, includeMetrics: false }));
+
+    // BACKUP: nobody deletes data, keys or evidence without first lifting a lock, a logged act.
+    lockStatefulResources(this, { mode: azure.deleteLocks });
 
     new TerraformOutput(this, AZURE_OUTPUTS.gatewayPublicIp, { value: this.gateway.publicIpAddress, description: 'Public address of the application gateway (origin of the Cloudflare pool)' });
     new TerraformOutput(this, AZURE_OUTPUTS.scaleSetId, { value: this.scaleSet.scaleSetId, description: primary ? 'App scale set' : 'Warm-standby scale set: scale it out at failover' });

@@ -1,5 +1,6 @@
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -98,6 +99,13 @@ export interface SecureStorageAccountProps {
    */
   readonly sasExpirationPeriod?: string;
   /**
+   * Private blob containers created through Azure Resource Manager (no data-plane call), such as
+   * the containers a Backup vault protects (control BACKUP): 3-63 lower-case letters, digits and
+   * single dashes each.
+   * @default - none
+   */
+  readonly containerNames?: readonly string[];
+  /**
    * Tags of the account and private endpoint.
    * @default - none
    */
@@ -139,6 +147,8 @@ export class SecureStorageAccount extends Construct {
   public readonly primaryBlobEndpoint: string;
   /** The blob private endpoint, when `privateEndpointSubnetId` was given. */
   public readonly privateEndpoint?: PrivateEndpoint;
+  /** The containers of `containerNames`, by name. */
+  public readonly containers: Record<string, StorageContainer> = {};
 
   constructor(scope: Construct, id: string, props: SecureStorageAccountProps) {
     super(scope, id);
@@ -184,6 +194,13 @@ export class SecureStorageAccount extends Construct {
     if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
       throw new Error(`${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
     }
+    const containerNames = props.containerNames ?? [];
+    containerNames.forEach((name, i) => {
+      if (known(name) && !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+        throw new Error(`${what} containerNames[${i}] "${name}" is not a container name; expected 3-63 lower-case letters, digits and single dashes`);
+      }
+      if (containerNames.indexOf(name) !== i) throw new Error(`${what} containerNames[${i}] "${name}" is listed twice; list each container once`);
+    });
     if (known(sasExpirationPeriod) && !/^\d{1,5}\.([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(sasExpirationPeriod)) {
       throw new Error(`${what} sasExpirationPeriod "${sasExpirationPeriod}" is invalid; expected D.HH:MM:SS such as 0.01:00:00`);
     }
@@ -253,6 +270,16 @@ export class SecureStorageAccount extends Construct {
         },
         privateDnsZoneGroup: { name: 'blob', privateDnsZoneIds: [props.blobPrivateDnsZoneId] },
         tags: props.tags,
+      });
+    }
+    for (const name of containerNames) {
+      // Through ARM (storage_account_id), so the account's closed public endpoint is no obstacle.
+      this.containers[name] = new StorageContainer(this, `Container-${name}`, {
+        name,
+        storageAccountId: this.account.id,
+        containerAccessType: 'private',
+        // Deleting a container deletes its files (control BACKUP).
+        lifecycle: { preventDestroy: true },
       });
     }
   }

@@ -367,6 +367,19 @@ const azureSchema = z
         defender: accountService.describe('Microsoft Defender for Cloud plans: "create" sets them on this subscription, or "managed" by your organization.'),
       })
       .prefault({}),
+    dataContainers: z
+      .array(z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name (3-63 lower-case letters, digits and single dashes)'))
+      .min(1, 'must list at least one container; the Backup vault copies only the containers it names')
+      .max(100, 'must list at most 100 containers (the Azure Backup limit per storage account)')
+      .default(['files'])
+      .superRefine((names, ctx) => names.forEach((name, i) => {
+        if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice; list each container once' });
+      }))
+      .describe('Blob containers of the customer-file storage account. Each is created here and copied daily into the locked Backup vault (control BACKUP): list every container the application writes.'),
+    deleteLocks: z
+      .enum(['create', 'managed'], { error: 'must be "create" (CanNotDelete locks on every stateful resource) or "managed" (your organization applies them, e.g. by Azure Policy)' })
+      .default('create')
+      .describe('CanNotDelete management locks on storage accounts, PostgreSQL servers, Key Vaults, vaults and workspaces (control BACKUP). "managed" is a named opt-out: the stacks then tag those resources baseline:delete-lock=managed and the BACKUP check trusts the organization to lock them.'),
     backend: azureBackend,
   })
   .describe('Azure hosting of this environment (CDK for Terraform app).');

@@ -148,8 +148,9 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkEncRest, azure: azure.checkEncRest },
     tests: {
       aws: ['test/aws/baseline-keys.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/database.test.ts', 'test/aws/app-tier.test.ts'],
-      azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
+      azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/controls/azure/data.test.ts'],
     },
+    note: 'Stops stolen disks, snapshots or backup copies being read without the customer-managed key. Azure: the check also fails a Backup vault whose copies of the customer files are not under a customer-managed key (azurerm_data_protection_backup_vault_customer_managed_key), so a copy is never weaker than its source.',
   },
   {
     id: 'ENC-TRANSIT',
@@ -230,8 +231,9 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkBackup, azure: azure.checkBackup },
     tests: {
       aws: ['test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
-      azure: ['test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
+      azure: ['test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/recovery-vault.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/azure/delete-lock.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-controls.test.ts'],
     },
+    note: 'Stops a malicious or compromised administrator destroying the data and its copies. Azure: soft delete, versioning and point-in-time restore live inside the storage account, where an Owner or Storage Account Contributor can switch them off and purge (and geo-replication copies the deletion), so they are not a backup: the check fails a data storage account without a daily vaulted copy in a Backup vault whose immutability is Locked (an Owner can switch Unlocked off), soft delete On/AlwaysOn, vaulted retention of at least the file retention, every container of the account named, and the vault holding the backup role on the account (otherwise every job fails). Every storage account, PostgreSQL server, Key Vault, vault and workspace also needs a CanNotDelete management lock, so a delete is a separate, logged act (config azure.deleteLocks "managed" declares that the organization applies them). AWS: point-in-time recovery, deletion protection, noncurrent versions for the file retention and retained buckets and keys; the locked AWS Backup copies are checked under DR-REGION.',
   },
   {
     id: 'DR-REGION',

@@ -108,6 +108,13 @@ export interface CheckOptions {
    */
   readonly defenderManaged?: boolean;
   /**
+   * CanNotDelete management locks on the Azure stateful resources are applied outside these
+   * stacks (config `azure.deleteLocks` "managed", for example by Azure Policy): no
+   * azurerm_management_lock is required here (Azure BACKUP).
+   * @default false
+   */
+  readonly deleteLocksManaged?: boolean;
+  /**
    * The environment is fronted by Cloudflare with origin lock (config `cloudflare.originLock`):
    * the internet-facing AWS load balancers' security groups and the Azure gateway subnet's NSG
    * must admit traffic only from Cloudflare's published ranges (control ORIGIN-LOCK). Without it

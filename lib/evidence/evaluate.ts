@@ -84,7 +84,7 @@ export function checkOptionsFor(stack: Pick<SynthesizedStack, 'cloud' | 'role'>,
   }
   if (stack.cloud === 'azure') {
     const azure = env?.azure;
-    return { ...base, defenderManaged: managed(azure?.accountServices.defender), ...(azure ? { drRegion: azure.drLocation } : {}) };
+    return { ...base, defenderManaged: managed(azure?.accountServices.defender), deleteLocksManaged: managed(azure?.deleteLocks), ...(azure ? { drRegion: azure.drLocation } : {}) };
   }
   return base;
 }

@@ -146,6 +146,25 @@ describe('SecureStorageAccount', () => {
     expect(() => synth({ ...props, name })).toThrow(new RegExp(`name "${name}" is invalid`));
   });
 
+  it('creates no container unless asked, and private, undestroyable containers through ARM when asked', () => {
+    expect(resourcesOf(json, 'azurerm_storage_container')).toEqual({});
+    const containers = Object.values(resourcesOf(synth({ ...props, containerNames: ['files', 'exports'] }), 'azurerm_storage_container'));
+    expect(containers.sort((a, b) => a.name.localeCompare(b.name))).toEqual(['exports', 'files'].map((name) => ({
+      name,
+      storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Storage_[A-F0-9]+\.id\}$/),
+      container_access_type: 'private',
+      lifecycle: { prevent_destroy: true },
+    })));
+  });
+
+  it.each([['Files', /containerNames\[0\] "Files" is not a container name/], ['a--b', /is not a container name/]])('rejects the container name %p', (name, message) => {
+    expect(() => synth({ ...props, containerNames: [name] })).toThrow(message);
+  });
+
+  it('rejects a container listed twice', () => {
+    expect(() => synth({ ...props, containerNames: ['files', 'files'] })).toThrow(/containerNames\[1\] "files" is listed twice/);
+  });
+
   it('rejects allowed subnets while public network access is disabled', () => {
     expect(() => synth({ ...props, allowedSubnetIds: [APP_SUBNET] })).toThrow(/allowedSubnetIds has no effect while public network access is disabled/);
   });

@@ -865,6 +865,23 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([problem('environments.prod.azure.app.capacity.minCapacity', /must be at least 2 so the app tier survives/, '1')]);
     });
 
+    test('defaults to one backed-up container and delete locks created by the stacks', () => {
+      const azure = parseConfig(baseline()).environments.prod.azure!;
+      expect(azure.dataContainers).toEqual(['files']);
+      expect(azure.deleteLocks).toBe('create');
+    });
+
+    test.each<[string, unknown, string, RegExp]>([
+      ['dataContainers', [], 'environments.prod.azure.dataContainers', /must list at least one container; the Backup vault copies only the containers it names/],
+      ['dataContainers', ['Files'], 'environments.prod.azure.dataContainers[0]', /must be a blob container name/],
+      ['dataContainers', ['files', 'files'], 'environments.prod.azure.dataContainers[1]', /is listed twice/],
+      ['deleteLocks', 'none', 'environments.prod.azure.deleteLocks', /must be "create" .* or "managed"/],
+    ])('fails on azure.%s %j', (field, value, path, message) => {
+      const config = loose(baseline());
+      config.environments.prod.azure[field] = value;
+      expect(problemsOf(config)).toEqual([problem(path, message, expect.any(String))]);
+    });
+
     test('fails on an azurerm backend without its storage account', () => {
       const config = loose(baseline());
       config.environments.prod.azure.backend = { type: 'azurerm', resourceGroupName: 'rg-tfstate', containerName: 'tfstate' };

@@ -116,6 +116,16 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     ['database backups kept 7 days', 'BACKUP', (t) => (only(t, 'azurerm_postgresql_flexible_server').backup_retention_days = 7)],
     ['a destroyable data storage account', 'BACKUP', (t) => delete named(t, 'azurerm_storage_account', 'DataStorage').lifecycle],
     ['locally redundant data storage', 'DR-REGION', (t) => (named(t, 'azurerm_storage_account', 'DataStorage').account_replication_type = 'ZRS')],
+    // A malicious admin: with only soft delete, an Owner switches it off and purges the files.
+    ['customer files kept only by soft delete (no vaulted backup)', 'BACKUP', (t) => delete t.resource.azurerm_data_protection_backup_instance_blob_storage],
+    ['the Backup vault left unlocked, so an Owner can switch immutability off', 'BACKUP', (t) => (only(t, 'azurerm_data_protection_backup_vault').immutability = 'Unlocked')],
+    ['vaulted file copies kept 7 days', 'BACKUP', (t) => (only(t, 'azurerm_data_protection_backup_policy_blob_storage').vault_default_retention_duration = 'P7D')],
+    ['the delete lock lifted from the data storage account', 'BACKUP', (t) => {
+      const locks = t.resource.azurerm_management_lock;
+      delete locks[Object.keys(locks).find((k) => k.startsWith('DataStorage_DeleteLock'))!];
+    }],
+    ['file backups under Microsoft-managed keys', 'ENC-REST', (t) => delete t.resource.azurerm_data_protection_backup_vault_customer_managed_key],
+    ['file backups kept in one region', 'DR-REGION', (t) => (only(t, 'azurerm_data_protection_backup_vault').redundancy = 'LocallyRedundant')],
   ];
 
   it('covers every Azure-checked control with a weakening of the real stacks', () => {
@@ -135,6 +145,13 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     const weakened = copy(primary);
     only(weakened, 'azurerm_linux_virtual_machine_scale_set').custom_data = Buffer.from('#!/bin/sh\nexport DB_PASSWORD=hunter2\n').toString('base64');
     expect(byControl(checkAzure(weakened, options)).SECRETS.status).toBe('fail');
+  });
+
+  it('pass BACKUP without locks in the stacks only when the config declares them managed', () => {
+    const unlocked = copy(primary);
+    delete (unlocked.resource as any).azurerm_management_lock;
+    expect(byControl(checkAzure(unlocked, options)).BACKUP.status).toBe('fail');
+    expect(byControl(checkAzure(unlocked, { ...options, deleteLocksManaged: true })).BACKUP.status).toBe('pass');
   });
 
   it('fail BACKUP when data storage keeps deleted files less than the configured file retention', () => {

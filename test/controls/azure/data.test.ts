@@ -33,6 +33,16 @@ const FL = only(p, 'azurerm_network_watcher_flow_log').address;
 const fl = (t: any) => only(t, 'azurerm_network_watcher_flow_log').args;
 const DES = only(p, 'azurerm_disk_encryption_set').address;
 const AUTOSCALE = only(p, 'azurerm_monitor_autoscale_setting').address;
+const BV = only(p, 'azurerm_data_protection_backup_vault').address;
+const bv = (t: any) => only(t, 'azurerm_data_protection_backup_vault').args;
+const BLOB_POLICY = only(p, 'azurerm_data_protection_backup_policy_blob_storage').address;
+const blobPolicy = (t: any) => only(t, 'azurerm_data_protection_backup_policy_blob_storage').args;
+const INSTANCE = only(p, 'azurerm_data_protection_backup_instance_blob_storage').address;
+const instance = (t: any) => only(t, 'azurerm_data_protection_backup_instance_blob_storage').args;
+const EXPORTS = named(p, 'azurerm_storage_container', /exports/).address;
+const dropWhere = (t: any, type: string, match: (args: any) => boolean) => {
+  for (const [name, args] of Object.entries<any>(t.resource[type] ?? {})) if (match(args)) delete t.resource[type][name];
+};
 const config = (t: any, name: string) => Object.values<any>(t.resource.azurerm_postgresql_flexible_server_configuration).find((c) => c.name === name);
 const dropDiagnostics = (t: any, target: RegExp) => {
   for (const [name, s] of Object.entries<any>(t.resource.azurerm_monitor_diagnostic_setting)) if (target.test(s.target_resource_id)) delete t.resource.azurerm_monitor_diagnostic_setting[name];
@@ -58,6 +68,7 @@ suite('ENC-REST (Azure)', checkEncRest, [
   ['no infrastructure encryption', (t) => (sa(t).infrastructure_encryption_enabled = false), SA, /infrastructure_encryption_enabled is false; expected true/],
   ['Microsoft-managed storage keys', (t) => delete sa(t).customer_managed_key, SA, /customer_managed_key is absent; expected a Key Vault key/],
   ['queues under Microsoft keys', (t) => delete sa(t).queue_encryption_key_type, SA, /queue_encryption_key_type is absent; expected "Account"/],
+  ['file backups under Microsoft-managed keys', (t) => delete t.resource.azurerm_data_protection_backup_vault_customer_managed_key, BV, /no azurerm_data_protection_backup_vault_customer_managed_key .* for this Backup vault/],
   ['a server without CMK', (t) => delete db(t).customer_managed_key, DB, /customer_managed_key.key_vault_key_id is absent/],
   ['a 2048-bit key', (t) => (key(t).key_size = 2048), KEY, /key_size is 2048; expected 3072 or more/],
   ['an oct key', (t) => (key(t).key_type = 'oct-HSM'), KEY, /key_type is "oct-HSM"/],
@@ -227,7 +238,32 @@ suite('BACKUP (Azure)', checkBackup, [
   ['a destroyable key', (t) => delete key(t).lifecycle, KEY, /lifecycle.prevent_destroy is absent; expected true/],
   ['a destroyable workspace', (t) => (ws(t).lifecycle.prevent_destroy = false), WS, /prevent_destroy is false/],
   ['a destroyable server', (t) => delete db(t).lifecycle.prevent_destroy, DB, /prevent_destroy is absent/],
+  // A malicious admin: soft delete alone is not a backup.
+  ['customer files kept only by soft delete (no vaulted backup)', (t) => delete t.resource.azurerm_data_protection_backup_instance_blob_storage, SA, /no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live inside the account/],
+  ['a Backup vault an Owner can unlock', (t) => (bv(t).immutability = 'Unlocked'), BV, /immutability is "Unlocked"; expected "Locked"/],
+  ['a Backup vault without immutability', (t) => delete bv(t).immutability, BV, /immutability is absent; expected "Locked"/],
+  ['a Backup vault with soft delete off', (t) => (bv(t).soft_delete = 'Off'), BV, /soft_delete is "Off"; expected "AlwaysOn"/],
+  ['vaulted copies kept 30 days', (t) => (blobPolicy(t).vault_default_retention_duration = 'P30D'), BLOB_POLICY, /vault_default_retention_duration is "P30D"; expected at least P90D/],
+  ['operational backup only (no vaulted copy)', (t) => delete blobPolicy(t).vault_default_retention_duration, BLOB_POLICY, /vault_default_retention_duration is absent; expected at least P90D/],
+  ['a weekly vaulted backup', (t) => (blobPolicy(t).backup_repeating_time_intervals = ['R/2024-01-01T02:00:00+00:00/P1W']), BLOB_POLICY, /expected a daily \(P1D\) or more frequent schedule/],
+  ['a container left out of the vaulted backup', (t) => (instance(t).storage_account_container_names = ['files']), EXPORTS, /container "exports" is not in .*storage_account_container_names \["files"\]/],
+  ['a vault without the backup role on the account', (t) => dropWhere(t, 'azurerm_role_assignment', (r) => r.role_definition_name === 'Storage Account Backup Contributor'), SA, /no azurerm_role_assignment gives .* "Storage Account Backup Contributor" on this account/],
+  ['a backup instance in a vault of another stack', (t) => (instance(t).vault_id = '/subscriptions/x/resourceGroups/rg/providers/Microsoft.DataProtection/backupVaults/other'), INSTANCE, /vault_id is .*expected a Backup vault of this stack/],
+  ['a data account without a delete lock', (t) => dropWhere(t, 'azurerm_management_lock', (l) => l.scope.includes(SA)), SA, /no azurerm_management_lock with lock_level CanNotDelete has this resource as scope/],
+  ['a Key Vault without a delete lock', (t) => dropWhere(t, 'azurerm_management_lock', (l) => l.scope.includes(KV)), KV, /no azurerm_management_lock/],
+  ['a Backup vault whose lock is only a note', (t) => dropWhere(t, 'azurerm_management_lock', (l) => l.scope.includes(BV)), BV, /no azurerm_management_lock/],
+  ['a destroyable Backup vault', (t) => delete bv(t).lifecycle, BV, /lifecycle.prevent_destroy is absent/],
 ], () => {
+  it('accepts no locks in the stack when the organization applies them (deleteLocksManaged)', () => {
+    const unlocked = weakened((t) => delete t.resource.azurerm_management_lock);
+    expectFinding(checkBackup(unlocked), DB, /no azurerm_management_lock/);
+    expectPass(checkBackup(unlocked, { deleteLocksManaged: true }));
+  });
+
+  it('holds the vaulted retention to minFileRetentionDays', () => {
+    expectFinding(checkBackup(primary(), { minFileRetentionDays: 120 }), BLOB_POLICY, /vault_default_retention_duration is "P90D"; expected at least P120D/);
+  });
+
   it('honours minDatabaseBackupDays', () => {
     expectFinding(checkBackup(primary(), { minDatabaseBackupDays: 35 }), DB, /backup_retention_days is 30; expected at least 35/);
   });
@@ -246,6 +282,8 @@ suite('DR-REGION (Azure)', checkDrRegion, [
   ['zone-only storage', (t) => (sa(t).account_replication_type = 'ZRS'), SA, /account_replication_type is "ZRS"; expected one of GZRS, RAGZRS, GRS, RAGRS/],
   ['a locally redundant vault', (t) => (rsv(t).storage_mode_type = 'ZoneRedundant'), RSV, /storage_mode_type is "ZoneRedundant"; expected "GeoRedundant"/],
   ['no cross-region restore', (t) => (rsv(t).cross_region_restore_enabled = false), RSV, /cross_region_restore_enabled is false/],
+  ['file backups kept in one region', (t) => (bv(t).redundancy = 'LocallyRedundant'), BV, /redundancy is "LocallyRedundant"; expected "GeoRedundant"/],
+  ['file backups not restorable in the pair', (t) => delete bv(t).cross_region_restore_enabled, BV, /cross_region_restore_enabled is absent; expected true/],
 ], () => {
   const R = only(dr(), 'azurerm_postgresql_flexible_server').address;
   it.each<Case>([

@@ -8,6 +8,8 @@ import { AppScaleSet } from '../../../lib/azure/app-scale-set';
 import { BaselineKeyVault } from '../../../lib/azure/baseline-key-vault';
 import { BaselineVnet } from '../../../lib/azure/baseline-vnet';
 import { BastionVm } from '../../../lib/azure/bastion-vm';
+import { BlobBackupVault } from '../../../lib/azure/blob-backup-vault';
+import { lockStatefulResources } from '../../../lib/azure/delete-lock';
 import { DefenderPlans } from '../../../lib/azure/defender-plans';
 import { DiagnosticSettings } from '../../../lib/azure/diagnostic-settings';
 import { BaselineDiskEncryptionSet } from '../../../lib/azure/disk-encryption-set';
@@ -116,7 +118,7 @@ export function primaryStack(): any {
     });
     new DiagnosticSettings(s, 'DatabaseDiagnostics', { targetResourceId: server.serverId, workspaceId: r.workspace.workspaceId });
     const blobZone = new PrivateDnsZone(s, 'BlobPrivateDns', { name: 'privatelink.blob.core.windows.net', resourceGroupName: RG });
-    new SecureStorageAccount(s, 'DataStorage', {
+    const data = new SecureStorageAccount(s, 'DataStorage', {
       ...r.base,
       name: 'stacmedata',
       replicationType: 'RAGZRS',
@@ -124,6 +126,16 @@ export function primaryStack(): any {
       identityId: r.storageId.identityId,
       privateEndpointSubnetId: r.vnet.appSubnetId,
       blobPrivateDnsZoneId: blobZone.id,
+      containerNames: ['files', 'exports'],
+    });
+    new BlobBackupVault(s, 'FileBackup', {
+      ...r.base,
+      name: 'bvault-primary',
+      storageAccountId: data.accountId,
+      containerNames: ['files', 'exports'],
+      keyVaultKeyId: r.keyVault.versionlessKeyIds.backup,
+      keyResourceId: r.keyVault.keys.backup.resourceVersionlessId,
+      containersDependOn: Object.values(data.containers),
     });
     const bastion = new BastionVm(s, 'Bastion', {
       ...r.base,
@@ -142,6 +154,7 @@ export function primaryStack(): any {
     });
     new DefenderPlans(s, 'Defender', { securityContactEmail: 'security@example.com' });
     new SecurityAlerts(s, 'Alerts', { namePrefix: 'acme-prod', resourceGroupName: RG, emails: ['oncall@example.com'], subscriptionId: SUB });
+    lockStatefulResources(s);
   });
 }
 
@@ -163,6 +176,7 @@ export function drStack(): any {
     });
     new DiagnosticSettings(s, 'DatabaseDiagnostics', { targetResourceId: replica.serverId, workspaceId: r.workspace.workspaceId });
     new RecoveryVault(s, 'Backup', { ...r.base, name: 'rsv-dr', keyVaultKeyId: r.keyVault.versionlessKeyIds.backup, identityId: backupId.identityId });
+    lockStatefulResources(s);
   });
 }
 
