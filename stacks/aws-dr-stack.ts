@@ -2,11 +2,12 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
+import { allowConfigDelivery } from '../lib/aws/config-recorder';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
-import { acknowledge } from '../lib/aws/acknowledge';
+import { acknowledge, guardRule, nagRule } from '../lib/aws/acknowledge';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
 import { addServingTier, type ServingTier } from './aws-serving-tier';
@@ -34,6 +35,14 @@ export function replicaBucketName(prefix: string, purpose: ReplicatedBucket, acc
 /** Name of the replication role of one primary bucket. */
 export function replicationRoleName(prefix: string, purpose: ReplicatedBucket): string {
   return `${prefix}-${purpose}-replication`;
+}
+
+/**
+ * Name of an environment's AWS Config bucket (in the DR region, receiving both regions'
+ * configuration history); fixed so the primary stack's delivery channel can name it.
+ */
+export function configBucketName(prefix: string, account: string): string {
+  return `${prefix}-config-${account}`;
 }
 
 /** Name of an environment's DR backup vault; fixed so the primary stack can address it. */
@@ -72,6 +81,8 @@ export class AwsDrStack extends Stack {
   readonly replicas: Record<ReplicatedBucket, s3.Bucket>;
   /** The warm standby's network, web ACL, load balancer, app tier and alerts. */
   readonly standby: ServingTier;
+  /** The environment's AWS Config bucket, when this stack records Config. */
+  readonly configBucket?: s3.Bucket;
   private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: AwsDrStackProps) {
@@ -105,6 +116,22 @@ export class AwsDrStack extends Stack {
       ]),
     ) as Record<ReplicatedBucket, s3.Bucket>;
 
+    // DETECT-THREATS: both regions' AWS Config recorders deliver here (Config delivers across
+    // regions), so the primary region's history also survives its loss.
+    if (config.aws.accountServices.config === 'create') {
+      this.configBucket = new SecureBucket(this, 'ConfigHistory', {
+        encryptionKey: this.keys.logs,
+        serverAccessLogsBucket: accessLogs,
+        noncurrentVersionRetentionDays: config.logging.auditRetentionDays,
+        expirationDays: config.logging.auditRetentionDays,
+      }).bucket;
+      const resource = this.configBucket.node.defaultChild as s3.CfnBucket;
+      resource.bucketName = configBucketName(prefix, config.aws.account);
+      allowConfigDelivery(this.configBucket, this.keys.logs);
+      acknowledge(resource, 'AWS Config refuses delivery channels to buckets with Object Lock (AWS::Config::DeliveryChannel documentation); the configuration history is versioned and kept for the audit retention, and the Config items themselves stay in the service.', [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')]);
+      acknowledge(resource, 'Configuration history of the environment, already written from both regions into this DR-region bucket; replicating it again would add a third region outside the pinned regions (DATA-RESIDENCY).', nagRule('S3BucketReplicationEnabled', ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']));
+    }
+
     this.standby = addServingTier(this, {
       prefix,
       config,
@@ -116,6 +143,7 @@ export class AwsDrStack extends Stack {
       minCapacity: config.aws.dr.app.minCapacity,
       maxCapacity: config.aws.dr.app.maxCapacity,
       standby: true,
+      configDelivery: this.configBucket ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: this.keys.logs.keyArn } : undefined,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
     for (const pinned of [this.standby.network.vpc, this.standby.appTier.autoScalingGroup]) {

@@ -20,7 +20,7 @@ import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledge } from '../lib/aws/acknowledge';
 import { acknowledgeStackFindings } from './aws-acknowledgements';
 import { addServingTier } from './aws-serving-tier';
-import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
+import { configBucketName, drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 
 /** Output keys of the primary stack, read by the failover runbook (docs/failover.md). */
@@ -50,6 +50,11 @@ export interface AwsPrimaryStackProps extends StackProps {
   readonly replicaKeyArns: Record<ReplicatedBucket, string>;
   /** ARN of the DR-region key encrypting the replicated automated database backups. */
   readonly backupReplicationKeyArn: string;
+  /**
+   * ARN of the DR-region key of the environment's AWS Config bucket, when this environment
+   * records Config (`aws.accountServices.config` "create").
+   */
+  readonly configDeliveryKeyArn?: string;
 }
 
 /**
@@ -94,6 +99,7 @@ export class AwsPrimaryStack extends Stack {
       minCapacity: config.aws.app.minCapacity,
       maxCapacity: config.aws.app.maxCapacity,
       standby: false,
+      configDelivery: props.configDeliveryKeyArn ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: props.configDeliveryKeyArn } : undefined,
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
     const { albLogs } = serving;

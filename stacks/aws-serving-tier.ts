@@ -9,6 +9,7 @@ import { AppTier } from '../lib/aws/app-tier';
 import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import { ConfigRecorder } from '../lib/aws/config-recorder';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { ThreatDetection } from '../lib/aws/threat-detection';
@@ -29,6 +30,11 @@ export interface ServingTierOptions {
   readonly maxCapacity: number;
   /** The DR region's warm standby: app tier may idle at 0-1 instances (control DR-REGION). */
   readonly standby: boolean;
+  /**
+   * Where this region's AWS Config recorder delivers (the environment's one Config bucket and its
+   * key); absent when the organization records centrally (`aws.accountServices.config` "managed").
+   */
+  readonly configDelivery?: { readonly bucketName: string; readonly keyArn: string };
 }
 
 /** What {@link addServingTier} builds. */
@@ -140,5 +146,14 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     logsKey: keys.logs,
     logRetention: retention,
   });
+  // Security Hub's controls read AWS Config: every region that runs the hub records here, the
+  // global IAM resources in the primary region only (control DETECT-THREATS).
+  if (options.configDelivery) {
+    new ConfigRecorder(stack, 'ConfigRecorder', {
+      deliveryBucketName: options.configDelivery.bucketName,
+      deliveryKeyArn: options.configDelivery.keyArn,
+      includeGlobalResourceTypes: !options.standby,
+    });
+  }
   return { alerts, network, albLogs, webAcl, gateway, appTier };
 }

@@ -248,6 +248,7 @@ const awsSchema = z.strictObject({
       guardDuty: accountService.describe('GuardDuty detector: "create" here, or "managed" by a delegated administrator.'),
       securityHub: accountService.describe('Security Hub with FSBP and CIS standards: "create" or "managed".'),
       inspector: accountService.describe('Inspector EC2 and ECR vulnerability scanning: "create" enables it for this account, or "managed" by a delegated administrator.'),
+      config: accountService.describe('AWS Config recorder and delivery channel in every region that runs Security Hub (its controls read Config): "create" here, or "managed" when the organization already records this account centrally.'),
     })
     .prefault({})
     .describe('Account-wide services an organization may already run centrally.'),

@@ -209,10 +209,10 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A2', 'A3', 'A4', 'A5', 'B7', 'B13'],
     checks: { aws: checkDetectThreats, azure: azure.checkDetectThreats },
     tests: {
-      aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/aws/config-recorder.test.ts', 'test/controls/detection.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-controls.test.ts'],
       azure: ['test/azure/defender-plans.test.ts', 'test/azure/security-alerts.test.ts', 'test/controls/azure/data.test.ts'],
     },
-    note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it.',
+    note: 'Stops an intrusion or a dangerous change going unnoticed. AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Security Hub\'s FSBP and CIS controls evaluate AWS Config items, so a hub in a region without a recorder reports no data and a public bucket or an open security group raises no finding: wherever Security Hub runs (created here, or managed by the organization), the check fails unless an AWS::Config::ConfigurationRecorder of all supported types with an encrypted delivery channel records the region, or the config declares Config managed (aws.accountServices.config).',
   },
   {
     id: 'HA-MULTIZONE',

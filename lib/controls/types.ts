@@ -89,6 +89,12 @@ export interface CheckOptions {
    * @default false
    */
   readonly inspectorManaged?: boolean;
+  /**
+   * AWS Config is recorded outside this template (the organization records the account and
+   * region centrally): no configuration recorder is required here even where Security Hub runs.
+   * @default false
+   */
+  readonly configManaged?: boolean;
   /** The DR region replicas and backup copies must go to (control DR-REGION). @default - any other region */
   readonly drRegion?: string;
   /** The recovery point objective in minutes: the replica lag alarm must fire within it. @default - not checked */

@@ -79,6 +79,7 @@ export function checkOptionsFor(stack: Pick<SynthesizedStack, 'cloud' | 'role'>,
       guardDutyManaged: managed(aws?.accountServices.guardDuty),
       securityHubManaged: managed(aws?.accountServices.securityHub),
       inspectorManaged: managed(aws?.accountServices.inspector),
+      configManaged: managed(aws?.accountServices.config),
       ...(aws ? { drRegion: aws.drRegion, rpoMinutes: env!.recovery.rpoMinutes, databaseReplica: aws.dr.databaseReplica } : {}),
     };
   }

@@ -700,7 +700,7 @@ describe('configSchema', () => {
       const staging = parsed.environments.staging;
       expect(staging.tags).toEqual({});
       expect(staging.aws!.vpcCidr).toBe('10.0.0.0/16');
-      expect(staging.aws!.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create' });
+      expect(staging.aws!.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create', config: 'create' });
       // Instance types are sizing, not security: only their presence is asserted here.
       expect(staging.aws!.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 });
       expect(staging.aws!.database).toMatchObject({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 });

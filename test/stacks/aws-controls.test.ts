@@ -43,6 +43,13 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     expect(byControl(checkAws(untagged, { cloudTrailManaged: true }))['HA-MULTIZONE'].status).toBe('fail');
   });
 
+  it('fail DETECT-THREATS on the DR stack when its Security Hub has no Config recorder', () => {
+    const blind = JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
+    for (const [id] of resources(blind, 'AWS::Config::ConfigurationRecorder')) delete blind.Resources[id];
+    expect(byControl(checkAws(blind, { cloudTrailManaged: true }))['DETECT-THREATS'].status).toBe('fail');
+    expect(byControl(checkAws(blind, { cloudTrailManaged: true, configManaged: true }))['DETECT-THREATS'].status).not.toBe('fail');
+  });
+
   it('fail on the DR stack when a replica loses versioning or its KMS encryption', () => {
     const unversioned = JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
     const replica = (t: Template) => first(t, 'AWS::S3::Bucket', (r) => typeof r.Properties.BucketName === 'string' && r.Properties.BucketName.includes('-data-dr-'));
@@ -137,6 +144,9 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   }],
   ['the Inspector enabling call removed', 'DETECT-THREATS', (t) => {
     for (const [id] of resources(t, 'Custom::AWS')) delete t.Resources[id];
+  }],
+  ['AWS Config no longer recorded while Security Hub runs (its controls go blind)', 'DETECT-THREATS', (t) => {
+    for (const [id] of [...resources(t, 'AWS::Config::ConfigurationRecorder'), ...resources(t, 'AWS::Config::DeliveryChannel')]) delete t.Resources[id];
   }],
   ['the app tier shrunk to one instance', 'HA-MULTIZONE', (t) => {
     first(t, 'AWS::AutoScaling::AutoScalingGroup').Properties.MinSize = '1';

@@ -10,7 +10,7 @@ beforeAll(() => {
   result = synthAws(config, { policy: false });
   const raw = rawDefaultConfig();
   delete raw.environments.prod;
-  raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed', inspector: 'managed' };
+  raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed', inspector: 'managed', config: 'managed' };
   managed = synthAws(parseConfig(raw), { policy: false });
 });
 
@@ -142,7 +142,11 @@ describe('account services managed by the organization', () => {
     template().resourceCountIs('AWS::GuardDuty::Detector', 0);
     template().resourceCountIs('AWS::SecurityHub::Hub', 0);
     template().resourceCountIs('Custom::AWS', 0);
+    template().resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
     template().hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] } });
+    const dr = Template.fromJSON(managed.templates['staging-aws-dr']);
+    dr.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
+    expect(Object.values<any>(dr.findResources('AWS::S3::Bucket')).filter((b) => String(b.Properties.BucketName ?? '').includes('-config-'))).toEqual([]);
   });
 
   it('creates them all when the config says create', () => {
@@ -151,5 +155,17 @@ describe('account services managed by the organization', () => {
     created.resourceCountIs('AWS::GuardDuty::Detector', 1);
     created.resourceCountIs('AWS::SecurityHub::Hub', 1);
     created.resourceCountIs('Custom::AWS', 1);
+  });
+
+  it('records AWS Config in both regions into the one encrypted Config bucket of the DR region, global IAM items in the primary only', () => {
+    const cfg = config.environments.staging.aws!;
+    const bucketName = `${config.project}-staging-config-${cfg.account}`;
+    const dr = Template.fromJSON(result.templates['staging-aws-dr']);
+    dr.hasResourceProperties('AWS::S3::Bucket', { BucketName: bucketName, BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] } });
+    for (const [stack, global] of [['staging-aws-primary', true], ['staging-aws-dr', false]] as const) {
+      const t = Template.fromJSON(result.templates[stack]);
+      t.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: global } });
+      t.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: bucketName, S3KmsKeyArn: Match.anyValue() });
+    }
   });
 });
