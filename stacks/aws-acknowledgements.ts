@@ -27,15 +27,18 @@ export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps
   acknowledgeGeneratedResources(stack, props.logRetentionDays);
   acknowledgeLogSink(props.accessLogs);
   acknowledgeSseS3Sink(props.albLogs);
-  for (const locked of props.lockedLogBuckets) {
-    acknowledge(bucket(locked), 'Log files held under Object Lock (compliance mode) in this region for the log retention, so they cannot be altered or deleted; they are evidence, not customer data, and are outside the recovery-point claim.', nagRule('S3BucketReplicationEnabled', COMPLIANCE_PACKS));
-  }
+  for (const locked of props.lockedLogBuckets) acknowledgeLockedLogBucket(locked);
   for (const data of [props.dataBucket, props.assetsBucket]) {
     acknowledge(bucket(data), 'Customer and asset objects must stay deletable (erasure requests under privacy law); versioning keeps every overwritten or deleted version for the backup retention instead.', [...nagRule('S3BucketDefaultLockEnabled', ['NIST.800.53.R4']), guardRule('s3_bucket_object_lock_enabled_check')]);
   }
 }
 
 const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
+
+/** A log bucket under Object Lock in its region (trail files, CDN logs, the immutable log copies). */
+export function acknowledgeLockedLogBucket(locked: s3.IBucket): void {
+  acknowledge(bucket(locked), 'Log files held under Object Lock (compliance mode) in this region for the log retention, so they cannot be altered or deleted; they are evidence, not customer data, and are outside the recovery-point claim.', nagRule('S3BucketReplicationEnabled', COMPLIANCE_PACKS));
+}
 
 /** A bucket written by an AWS log-delivery service that only accepts SSE-S3 targets. */
 export function acknowledgeSseS3Sink(sink: s3.IBucket): void {

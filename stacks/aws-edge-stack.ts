@@ -1,11 +1,14 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { allowCloudWatchLogs, denyGrantsToNonServices } from '../lib/aws/baseline-keys';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import { ImmutableLogArchive } from '../lib/aws/immutable-log-archive';
+import { SecureBucket } from '../lib/aws/secure-bucket';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
-import { acknowledgeGeneratedResources } from './aws-acknowledgements';
+import { acknowledgeGeneratedResources, acknowledgeLockedLogBucket, acknowledgeLogSink } from './aws-acknowledgements';
 
 /** Props of {@link AwsEdgeStack}. */
 export interface AwsEdgeStackProps extends StackProps {
@@ -44,6 +47,18 @@ export class AwsEdgeStack extends Stack {
       logsKey,
       logRetention: config.logging.retentionDays as logs.RetentionDays,
     });
+    // LOG-RETENTION: the CloudFront web ACL's logs get the same tamper-proof copy as the regions'.
+    const accessLogs = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: config.logging.retentionDays }).bucket;
+    acknowledgeLogSink(accessLogs);
+    const logBucket = new SecureBucket(this, 'LogArchiveBucket', {
+      encryptionKey: logsKey,
+      serverAccessLogsBucket: accessLogs,
+      objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(config.logging.retentionDays)),
+      noncurrentVersionRetentionDays: config.logging.retentionDays,
+      expirationDays: config.logging.retentionDays,
+    }).bucket;
+    acknowledgeLockedLogBucket(logBucket);
+    new ImmutableLogArchive(this, 'LogArchive', { bucket: logBucket, key: logsKey });
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
   }
 }

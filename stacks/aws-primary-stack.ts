@@ -14,6 +14,7 @@ import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { Bastion } from '../lib/aws/bastion';
 import { Database } from '../lib/aws/database';
+import { markLogClass } from '../lib/aws/immutable-log-archive';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
@@ -167,6 +168,8 @@ export class AwsPrimaryStack extends Stack {
       retention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // LOG-RETENTION: the serving tier's archive copies host logins to Object-Locked storage.
+    markLogClass(hostLogs, 'host-auth');
     this.bastion = new Bastion(this, 'Bastion', {
       vpc,
       subnets: this.network.publicSubnets,

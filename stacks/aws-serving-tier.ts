@@ -10,6 +10,7 @@ import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { ConfigRecorder } from '../lib/aws/config-recorder';
+import { ImmutableLogArchive } from '../lib/aws/immutable-log-archive';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { ThreatDetection } from '../lib/aws/threat-detection';
@@ -45,6 +46,7 @@ export interface ServingTier {
   readonly webAcl: BaselineWebAcl;
   readonly gateway: AppGateway;
   readonly appTier: AppTier;
+  readonly logArchive: ImmutableLogArchive;
 }
 
 /**
@@ -136,6 +138,18 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
   });
 
+  // LOG-RETENTION: every marked log group of the stack (flow logs, WAF logs, host logins) is
+  // copied into the region's Object-Locked log bucket, where no administrator can delete it.
+  const logArchive = new ImmutableLogArchive(stack, 'LogArchive', { bucket: albLogs, key: keys.logs });
+  alerts.alarm('LogArchiveStalled', {
+    alarmDescription: 'The immutable copy of flow, WAF and host logs is not reaching the Object-Locked bucket: the tamper-proof record has a gap.',
+    metric: logArchive.freshness(),
+    threshold: logArchive.freshnessThresholdSeconds,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+
   // GuardDuty, Security Hub and Inspector are regional: each region the environment runs in
   // enables its own, honouring the same create / managed switch (control DETECT-THREATS).
   new ThreatDetection(stack, 'ThreatDetection', {
@@ -155,5 +169,5 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
       includeGlobalResourceTypes: !options.standby,
     });
   }
-  return { alerts, network, albLogs, webAcl, gateway, appTier };
+  return { alerts, network, albLogs, webAcl, gateway, appTier, logArchive };
 }

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isPrivateIpv4Cidr } from '../config/cidr';
+import { markLogClass } from './immutable-log-archive';
 
 /** Props of {@link BaselineNetwork}. */
 export interface BaselineNetworkProps {
@@ -70,6 +71,8 @@ export class BaselineNetwork extends Construct {
       retention: props.flowLogRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // LOG-RETENTION: an ImmutableLogArchive of the stack copies these to Object-Locked storage.
+    markLogClass(this.flowLogGroup, 'network-flow');
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,

@@ -84,7 +84,7 @@ export class ConfigRecorder extends Construct {
       s3KmsKeyArn: props.deliveryKeyArn,
       configSnapshotDeliveryProperties: { deliveryFrequency: frequency },
     });
-    this.deliveryChannel.addDependency(this.recorder);
+    this.deliveryChannel.addResourceDependency(this.recorder);
   }
 }
 

@@ -12,7 +12,11 @@ describe('STORAGE-PRIVATE (AWS)', () => {
   });
 
   it('is not applicable without buckets', () => {
-    expectNotApplicable(checkStoragePrivate(edgeTemplate()));
+    expectNotApplicable(checkStoragePrivate({ Resources: { LogsKey: edgeTemplate().Resources.LogsKey } }));
+  });
+
+  it('passes the edge stack\'s Object-Locked log archive bucket', () => {
+    expectPass(checkStoragePrivate(edgeTemplate()));
   });
 
   it('accepts everyone conditioned on one CloudFront distribution (origin access control)', () => {

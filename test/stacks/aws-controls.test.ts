@@ -8,7 +8,7 @@ const { templates } = synthAws(config, { policy: false });
 
 const AWS_CHECKED = CONTROLS.filter((c) => c.checks.aws).map((c) => c.id);
 /** Controls the edge stack (CloudFront web ACL only) carries. */
-const EDGE_CONTROLS: ControlId[] = ['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'LOG-RETENTION'];
+const EDGE_CONTROLS: ControlId[] = ['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'LOG-RETENTION'];
 
 function byControl(results: CheckResult[]): Record<string, CheckResult> {
   return Object.fromEntries(results.map((r) => [r.control, r]));
@@ -50,6 +50,14 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     expect(byControl(checkAws(blind, { cloudTrailManaged: true, configManaged: true }))['DETECT-THREATS'].status).not.toBe('fail');
   });
 
+  it('fail LOG-RETENTION on the DR and edge stacks when the WAF logs lose their immutable copy', () => {
+    for (const stack of ['dr', 'edge']) {
+      const t = JSON.parse(JSON.stringify(templates[`${env}-aws-${stack}`]));
+      dropCopyOf(t, 'waf');
+      expect({ stack, status: byControl(checkAws(t, { cloudTrailManaged: true }))['LOG-RETENTION'].status }).toEqual({ stack, status: 'fail' });
+    }
+  });
+
   it('fail on the DR stack when a replica loses versioning or its KMS encryption', () => {
     const unversioned = JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
     const replica = (t: Template) => first(t, 'AWS::S3::Bucket', (r) => typeof r.Properties.BucketName === 'string' && r.Properties.BucketName.includes('-data-dr-'));
@@ -76,6 +84,14 @@ const first = (t: Template, type: string, where: (r: any) => boolean = () => tru
   return found[1];
 };
 const regionalAcl = (t: Template) => first(t, 'AWS::WAFv2::WebACL', (r) => r.Properties.Scope === 'REGIONAL');
+/** Removes the subscription filter copying the log group marked `logClass`. */
+const dropCopyOf = (t: Template, logClass: string) => {
+  const group = resources(t, 'AWS::Logs::LogGroup').find(([, g]) => (g.Properties.Tags ?? []).some((tag: any) => tag.Key === 'baseline:log-class' && tag.Value === logClass));
+  if (!group) throw new Error(`no log group marked ${logClass}`);
+  const filters = resources(t, 'AWS::Logs::SubscriptionFilter').filter(([, f]) => f.Properties.LogGroupName?.Ref === group[0]);
+  if (filters.length === 0) throw new Error(`no copy of ${group[0]}`);
+  for (const [id] of filters) delete t.Resources[id];
+};
 
 /** Each weakening a reviewer must never miss, and the control that must then fail. */
 const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
@@ -138,6 +154,15 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   }],
   ['a log group kept one week', 'LOG-RETENTION', (t) => {
     first(t, 'AWS::Logs::LogGroup').Properties.RetentionInDays = 7;
+  }],
+  // A malicious admin deletes a log group: only an Object-Locked copy keeps the evidence.
+  ['the flow logs\' immutable copy removed', 'LOG-RETENTION', (t) => dropCopyOf(t, 'network-flow')],
+  ['the WAF logs\' immutable copy removed', 'LOG-RETENTION', (t) => dropCopyOf(t, 'waf')],
+  ['the bastion logins\' immutable copy removed', 'LOG-RETENTION', (t) => dropCopyOf(t, 'host-auth')],
+  ['log copies written into a bucket without Object Lock', 'LOG-RETENTION', (t) => {
+    const stream = first(t, 'AWS::KinesisFirehose::DeliveryStream');
+    const unlocked = resources(t, 'AWS::S3::Bucket').find(([, b]) => !b.Properties.ObjectLockEnabled)![0];
+    stream.Properties.ExtendedS3DestinationConfiguration.BucketARN = { 'Fn::GetAtt': [unlocked, 'Arn'] };
   }],
   ['GuardDuty disabled', 'DETECT-THREATS', (t) => {
     first(t, 'AWS::GuardDuty::Detector').Properties.Enable = false;
