@@ -23,6 +23,7 @@ export function azureNames(project: string, environment: string, subscriptionId:
     keyVault: `kv${compact}${suffix}`.slice(0, 24),
     flowLogStorage: `stfl${compact}${suffix}`.slice(0, 24),
     dataStorage: `st${compact}${suffix}`.slice(0, 24),
+    auditStorage: `staud${compact}${suffix}`.slice(0, 24),
     vnet: `vnet-${prefix}-${role}`,
     wafPolicy: `waf-${prefix}-${role}`,
     gateway: `agw-${prefix}-${role}`,

@@ -4,6 +4,7 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { ActivityLogArchive } from '../lib/azure/activity-log-archive';
 import { AppGateway } from '../lib/azure/app-gateway';
 import { CLOUDFLARE_IPV4_RANGES } from '../lib/config/cloudflare-ranges';
 import { AppScaleSet } from '../lib/azure/app-scale-set';
@@ -312,6 +313,22 @@ export class AzureRegionStack extends TerraformStack {
         identityId: backupId.identityId,
         dailyRetentionDays: config.backup.fileRetentionDays,
         protectedVmIds: [bastion.vmId],
+        tags,
+      });
+
+      // The subscription's Activity Log, once per environment: central and immutable (LOG-CENTRAL,
+      // LOG-RETENTION), so no administrator can erase the record of what they did.
+      new ActivityLogArchive(this, 'ActivityLog', {
+        resourceGroupName: groups.security,
+        location,
+        storageAccountName: names.auditStorage,
+        keyVaultKeyId: this.keyVault.versionlessKeyIds.storage,
+        identityId: storageId.identityId,
+        subscriptionId: azure.subscriptionId,
+        workspaceId: this.workspace.workspaceId,
+        retentionDays: config.logging.auditRetentionDays,
+        entraLogs: azure.entraLogs,
+        settingName: `baseline-${names.prefix}`,
         tags,
       });
 

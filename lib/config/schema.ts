@@ -377,6 +377,10 @@ const azureSchema = z
         if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice; list each container once' });
       }))
       .describe('Blob containers of the customer-file storage account. Each is created here and copied daily into the locked Backup vault (control BACKUP): list every container the application writes.'),
+    entraLogs: z
+      .boolean()
+      .default(false)
+      .describe('Also export the tenant\'s Entra ID sign-in and audit logs to the workspace and the immutable audit archive (controls LOG-CENTRAL, LOG-RETENTION). A tenant-level setting: the deploying principal needs Global Administrator or Security Administrator, and sign-in logs an Entra ID P1/P2 licence.'),
     deleteLocks: z
       .enum(['create', 'managed'], { error: 'must be "create" (CanNotDelete locks on every stateful resource) or "managed" (your organization applies them, e.g. by Azure Policy)' })
       .default('create')

@@ -190,8 +190,9 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkLogCentral, azure: azure.checkLogCentral },
     tests: {
       aws: ['test/aws/audit-trail.test.ts', 'test/aws/baseline-network.test.ts', 'test/aws/baseline-web-acl.test.ts'],
-      azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/controls/azure/data.test.ts'],
+      azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/activity-log-archive.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-controls.test.ts'],
     },
+    note: 'Stops an intrusion going unseen because its traces never reached the central store. Azure: without a subscription diagnostic setting the Activity Log (who created, changed or deleted what, role assignments included) stays in the platform for 90 days and outside the workspace: the stack that manages the subscription must send its Administrative, Security and Policy categories to the workspace.',
   },
   {
     id: 'LOG-RETENTION',
@@ -199,9 +200,10 @@ export const CONTROLS: readonly Control[] = [
     sources: ['B6'],
     checks: { aws: checkLogRetention, azure: azure.checkLogRetention },
     tests: {
-      aws: ['test/aws/audit-trail.test.ts', 'test/aws/secure-bucket.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
-      azure: ['test/azure/log-workspace.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/controls/azure/data.test.ts'],
+      aws: ['test/aws/audit-trail.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/immutable-log-archive.test.ts', 'test/controls/logging.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-controls.test.ts'],
+      azure: ['test/azure/log-workspace.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/activity-log-archive.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-controls.test.ts'],
     },
+    note: 'Stops an administrator (or an intruder with admin rights) erasing the evidence: a CloudWatch log group or a Log Analytics workspace can be deleted or its retention cut by anyone with write access to it. AWS: every log class the claims name (network flows, WAF decisions, host logins; found by the baseline:log-class marker and from the wiring: flow-log and WAF-logging destinations, groups EC2 instance roles write to) needs a copy of every event (a subscription filter without pattern, through Firehose) in a bucket under a COMPLIANCE Object Lock of at least the retention; the trail, ALB and CloudFront logs go to such buckets directly. Azure: the Activity Log goes to a storage container with a locked time-based immutability policy (protected appends), Entra ID logs too when exported. Not yet immutable: database logs on both clouds, and the Azure flow logs and resource diagnostics, which live in the workspace and the flow-log account only.',
   },
   {
     id: 'DETECT-THREATS',

@@ -126,6 +126,12 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     }],
     ['file backups under Microsoft-managed keys', 'ENC-REST', (t) => delete t.resource.azurerm_data_protection_backup_vault_customer_managed_key],
     ['file backups kept in one region', 'DR-REGION', (t) => (only(t, 'azurerm_data_protection_backup_vault').redundancy = 'LocallyRedundant')],
+    // A malicious admin erases the record of what they did: the Activity Log must be central and immutable.
+    ['the Activity Log left in the platform (no subscription export)', 'LOG-CENTRAL', (t) => {
+      const settings = t.resource.azurerm_monitor_diagnostic_setting;
+      delete settings[Object.keys(settings).find((k) => k.startsWith('ActivityLog_Subscription'))!];
+    }],
+    ['the Activity Log archive\'s immutability policy left unlocked', 'LOG-RETENTION', (t) => (only(t, 'azurerm_storage_container_immutability_policy').locked = false)],
   ];
 
   it('covers every Azure-checked control with a weakening of the real stacks', () => {

@@ -48,6 +48,11 @@ const dropDiagnostics = (t: any, target: RegExp) => {
   for (const [name, s] of Object.entries<any>(t.resource.azurerm_monitor_diagnostic_setting)) if (target.test(s.target_resource_id)) delete t.resource.azurerm_monitor_diagnostic_setting[name];
 };
 const TEMPLATE = '(template)';
+const ACTIVITY = named(p, 'azurerm_monitor_diagnostic_setting', /^ActivityLog_Subscription/).address;
+const activity = (t: any) => named(t, 'azurerm_monitor_diagnostic_setting', /^ActivityLog_Subscription/).args;
+const ACTIVITY_POLICY = named(p, 'azurerm_storage_container_immutability_policy', /insights-activity-logs/).address;
+const activityPolicy = (t: any) => named(t, 'azurerm_storage_container_immutability_policy', /insights-activity-logs/).args;
+const ENTRA = only(p, 'azurerm_monitor_aad_diagnostic_setting').address;
 const empty = { resource: { azurerm_resource_group: { rg: { name: 'rg' } } } };
 
 type Case = [string, (t: any) => void, string, RegExp];
@@ -133,6 +138,9 @@ suite('LOG-CENTRAL (Azure)', checkLogCentral, [
   ['no gateway diagnostics', (t) => dropDiagnostics(t, /application_gateway/), GW, /no azurerm_monitor_diagnostic_setting targets it/],
   ['no Key Vault diagnostics', (t) => dropDiagnostics(t, /azurerm_key_vault\./), KV, /no azurerm_monitor_diagnostic_setting targets it/],
   ['no database diagnostics', (t) => dropDiagnostics(t, /postgresql/), DB, /no azurerm_monitor_diagnostic_setting/],
+  ['an Activity Log left in the platform (no subscription export)', (t) => delete t.resource.azurerm_monitor_diagnostic_setting[ACTIVITY.split('.')[1]], TEMPLATE, /no azurerm_monitor_diagnostic_setting of the subscription .* sends the Activity Log categories Administrative, Security, Policy to a Log Analytics workspace/],
+  ['an Activity Log export without the Security category', (t) => (activity(t).enabled_log = activity(t).enabled_log.filter((l: any) => l.category !== 'Security')), TEMPLATE, /sends the Activity Log categories/],
+  ['an Activity Log exported to storage only', (t) => delete activity(t).log_analytics_workspace_id, TEMPLATE, /to a Log Analytics workspace/],
   [
     'only audit logs from the gateway',
     (t) => {
@@ -156,7 +164,20 @@ suite('LOG-RETENTION (Azure)', checkLogRetention, [
   ['workspace retention left to the default', (t) => delete ws(t).retention_in_days, WS, /retention_in_days is absent/],
   ['flow logs kept 7 days', (t) => (fl(t).retention_policy.days = 7), FL, /retention_policy is \{"days":7,"enabled":true\}; expected enabled true with days of at least 30/],
   ['flow log retention off', (t) => (fl(t).retention_policy.enabled = false), FL, /expected enabled true/],
+  // A malicious admin erases the record of what they did.
+  ['an Activity Log exported to the workspace only', (t) => delete activity(t).storage_account_id, TEMPLATE, /the Activity Log has no copy in immutable storage .*storage_account_id is absent/],
+  ['an unlocked immutability policy an Owner can delete', (t) => (activityPolicy(t).locked = false), TEMPLATE, /has locked false; expected true/],
+  ['Activity Log blobs immutable 7 days', (t) => (activityPolicy(t).immutability_period_in_days = 7), TEMPLATE, /keeps blobs immutable 7 days; expected at least 30/],
+  ['an immutability policy that blocks Azure Monitor\'s appends', (t) => (activityPolicy(t).protected_append_writes_enabled = false), TEMPLATE, /protected_append_writes_enabled false; expected true/],
+  ['no immutability policy on the Activity Log container', (t) => delete t.resource.azurerm_storage_container_immutability_policy[ACTIVITY_POLICY.split('.')[1]], TEMPLATE, /has no azurerm_storage_container_immutability_policy/],
+  ['Entra sign-ins written into a mutable container', (t) => (named(t, 'azurerm_storage_container_immutability_policy', /-insights-logs-signinlogs_/).args.locked = false), ENTRA, /Entra ID "SignInLogs" logs: .*has locked false/],
 ], () => {
+  it('requires the Activity Log export only of the stack that manages the subscription', () => {
+    const r = checkLogRetention(dr());
+    expectPass(r);
+    expect(r.evidence.some((e) => e.startsWith('azurerm_monitor_diagnostic_setting.ActivityLog'))).toBe(false);
+  });
+
   it('honours maxLogRetentionDays and minLogRetentionDays', () => {
     expectFinding(checkLogRetention(primary(), { maxLogRetentionDays: 60 }), WS, /retention_in_days is 90; expected 30 to 60/);
     expectFinding(checkLogRetention(primary(), { minLogRetentionDays: 120 }), FL, /days of at least 120/);

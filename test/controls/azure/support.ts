@@ -3,6 +3,7 @@
 // the constructs actually emit, and weakenings are edits of a deep copy of that JSON.
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import type { Construct } from 'constructs';
+import { ActivityLogArchive } from '../../../lib/azure/activity-log-archive';
 import { AppGateway } from '../../../lib/azure/app-gateway';
 import { AppScaleSet } from '../../../lib/azure/app-scale-set';
 import { BaselineKeyVault } from '../../../lib/azure/baseline-key-vault';
@@ -151,6 +152,16 @@ export function primaryStack(): any {
       keyVaultKeyId: r.keyVault.versionlessKeyIds.backup,
       identityId: backupId.identityId,
       protectedVmIds: [bastion.vmId],
+    });
+    new ActivityLogArchive(s, 'ActivityLog', {
+      ...r.base,
+      storageAccountName: 'stacmeaudit',
+      keyVaultKeyId: r.keyVault.versionlessKeyIds.storage,
+      identityId: r.storageId.identityId,
+      subscriptionId: SUB,
+      workspaceId: r.workspace.workspaceId,
+      retentionDays: 180,
+      entraLogs: true,
     });
     new DefenderPlans(s, 'Defender', { securityContactEmail: 'security@example.com' });
     new SecurityAlerts(s, 'Alerts', { namePrefix: 'acme-prod', resourceGroupName: RG, emails: ['oncall@example.com'], subscriptionId: SUB });
