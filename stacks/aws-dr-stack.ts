@@ -1,12 +1,16 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
+import { Bastion } from '../lib/aws/bastion';
+import { markLogClass } from '../lib/aws/immutable-log-archive';
 import { allowConfigDelivery } from '../lib/aws/config-recorder';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { AwsEnvironmentConfig } from '../lib/config/schema';
+import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { acknowledge, guardRule, nagRule } from '../lib/aws/acknowledge';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
@@ -18,6 +22,8 @@ export interface AwsDrStackProps extends StackProps {
   readonly prefix: string;
   /** The environment's validated config. */
   readonly config: AwsEnvironmentConfig;
+  /** File-wide guardrails (allowlist breadth, RSA size) the DR bastion enforces like the primary's. */
+  readonly guardrails: BaselineConfig['guardrails'];
 }
 
 /** The buckets replicated to the DR region, by purpose. */
@@ -61,6 +67,7 @@ export const DR_OUTPUTS = {
   backupVault: 'BackupVaultName',
   dataReplicaBucket: 'DataReplicaBucketName',
   assetsReplicaBucket: 'AssetsReplicaBucketName',
+  bastionAddress: 'BastionPublicIp',
 } as const;
 
 /**
@@ -81,6 +88,8 @@ export class AwsDrStack extends Stack {
   readonly replicas: Record<ReplicatedBucket, s3.Bucket>;
   /** The warm standby's network, web ACL, load balancer, app tier and alerts. */
   readonly standby: ServingTier;
+  /** The DR region's bastion: the same allowlist and per-person keys as the primary's. */
+  readonly bastion: Bastion;
   /** The environment's AWS Config bucket, when this stack records Config. */
   readonly configBucket?: s3.Bucket;
   private readonly zones: readonly string[];
@@ -112,6 +121,8 @@ export class AwsDrStack extends Stack {
           replicationRoleArn: `arn:${this.partition}:iam::${config.aws.account}:role/${replicationRoleName(prefix, purpose)}`,
           noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
           serverAccessLogsBucket: accessLogs,
+          // DR-REGION: the assets replica is the CDN's failover origin, read by that one distribution.
+          cloudFrontSourceArn: purpose === 'assets' ? `arn:${this.partition}:cloudfront::${config.aws.account}:distribution/${config.aws.cdn.distributionId ?? '*'}` : undefined,
         }).bucket,
       ]),
     ) as Record<ReplicatedBucket, s3.Bucket>;
@@ -146,7 +157,32 @@ export class AwsDrStack extends Stack {
       configDelivery: this.configBucket ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: this.keys.logs.keyArn } : undefined,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
-    for (const pinned of [this.standby.network.vpc, this.standby.appTier.autoScalingGroup]) {
+
+    // BASTION-SSH, DR-REGION: after a failover, admins reach the standby hosts through a bastion
+    // of this region, behind the same allowlist with the same per-person keys; its logins are
+    // archived like the primary's (LOG-RETENTION).
+    const hostLogs = new logs.LogGroup(this, 'HostAuthLogs', {
+      logGroupName: `/${prefix}/hosts/auth`,
+      encryptionKey: this.keys.logs,
+      retention: config.logging.retentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    markLogClass(hostLogs, 'host-auth');
+    this.bastion = new Bastion(this, 'Bastion', {
+      vpc: this.standby.network.vpc,
+      subnets: this.standby.network.publicSubnets,
+      allowedCidrs: config.bastion.allowedCidrs,
+      users: config.bastion.users,
+      volumeKey: this.keys.data,
+      authLogGroup: hostLogs,
+      maxAllowlistPrefix: props.guardrails.maxAllowlistPrefix,
+      minRsaBits: props.guardrails.minRsaBits,
+      instanceType: new ec2.InstanceType(config.bastion.instanceType),
+    });
+    this.bastion.allowSshTo(this.standby.appTier.securityGroup);
+    this.standby.appTier.allowSshFrom(this.bastion.securityGroup);
+
+    for (const pinned of [this.standby.network.vpc, this.standby.appTier.autoScalingGroup, this.bastion.instance]) {
       acknowledge(pinned, 'Availability zones come from the reviewed config (aws.dr.availabilityZones), so synth never needs AWS credentials and every environment states where it runs (HA-MULTIZONE, DATA-RESIDENCY).', ['CloudFormation-Validate::W3010']);
     }
 
@@ -161,6 +197,7 @@ export class AwsDrStack extends Stack {
     output(DR_OUTPUTS.backupVault, this.backupVault.vault.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
     output(DR_OUTPUTS.dataReplicaBucket, this.replicas.data.bucketName, 'Replica of the data bucket');
     output(DR_OUTPUTS.assetsReplicaBucket, this.replicas.assets.bucketName, 'Replica of the static-assets bucket');
+    output(DR_OUTPUTS.bastionAddress, this.bastion.instance.instancePublicIp, 'Bastion of the DR region: SSH to the standby hosts through it after a failover');
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
   }
 

@@ -44,6 +44,7 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
       stackName: `${prefix}-aws-dr`,
       description: `${config.project} ${name}: disaster-recovery region (${env.aws.drRegion})`,
       env: { account: env.aws.account, region: env.aws.drRegion },
+      guardrails: config.guardrails,
     });
     const primary = new AwsPrimaryStack(app, `${name}-aws-primary`, {
       ...common,

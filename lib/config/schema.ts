@@ -281,6 +281,11 @@ const awsSchema = z.strictObject({
         .string()
         .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN in us-east-1 (CloudFront only reads certificates there)'),
       domainNames: z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as static.example.com')).min(1, 'must list at least one domain name served by the certificate'),
+      distributionId: z
+        .string()
+        .regex(/^E[0-9A-Z]{9,15}$/, 'must be a CloudFront distribution id such as E2QWRUHAPOMQZL (output CdnDistributionId of <env>-aws-primary)')
+        .optional()
+        .describe('Id of the deployed distribution (output CdnDistributionId of <env>-aws-primary). The DR assets replica, the failover origin, admits this distribution only; until it is set (the DR stack deploys before the distribution exists), any distribution of the account could read it and the DR-REGION check fails. Set it after the first deploy and deploy the DR stack again.'),
     })
     .describe('CloudFront distribution for the static-assets bucket (control CDN-ASSETS).'),
   dr: awsDrSchema,

@@ -813,6 +813,20 @@ describe('configSchema', () => {
     });
   });
 
+  describe('aws.cdn.distributionId', () => {
+    test('is optional (the distribution does not exist before the first deploy)', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.aws.cdn.distributionId;
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test.each(['e2qwruhapomqzl', 'arn:aws:cloudfront::222222222222:distribution/E2QWRUHAPOMQZL', 'E*'])('fails on %p', (id) => {
+      const config = loose(baseline());
+      config.environments.prod.aws.cdn.distributionId = id;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.distributionId', /must be a CloudFront distribution id .*CdnDistributionId/, JSON.stringify(id))]);
+    });
+  });
+
   describe('azure', () => {
     test('fails when drLocation is not the region pair of location', () => {
       const config = baseline();

@@ -19,6 +19,11 @@ describe('STORAGE-PRIVATE (AWS)', () => {
     expectPass(checkStoragePrivate(edgeTemplate()));
   });
 
+  it('fails everyone conditioned on every CloudFront distribution of the account', () => {
+    const t = weakened((t) => props(t, 'AssetsBucketPolicy').PolicyDocument.Statement.push(publicRead({ ArnLike: { 'AWS:SourceArn': 'arn:aws:cloudfront::111111111111:distribution/*' } })));
+    expectFinding(checkStoragePrivate(t), 'AssetsBucketPolicy', /to everyone \("\*"\)/);
+  });
+
   it('accepts everyone conditioned on one CloudFront distribution (origin access control)', () => {
     const t = weakened((t) => props(t, 'AssetsBucketPolicy').PolicyDocument.Statement.push(publicRead({ StringEquals: { 'AWS:SourceArn': 'arn:aws:cloudfront::111111111111:distribution/E123' } })));
     expectPass(checkStoragePrivate(t));

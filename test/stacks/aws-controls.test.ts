@@ -210,10 +210,13 @@ describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
   const set = () => ({ primary: copy('primary'), dr: copy('dr'), drDatabase: copy('dr-database') });
   const dr = (s: ReturnType<typeof set>) => byControl(checkAwsEnvironment(s, options))['DR-REGION'];
 
-  it('passes: replicated buckets, backup replication, replica with lag alarm, locked copies, warm standby', () => {
+  it('passes: replicated buckets, backup replication, replica with lag alarm, locked copies, warm standby, CDN failover, DR bastion', () => {
     const result = dr(set());
     expect(formatFindings(result.findings)).toBe('');
     expect(result.status).toBe('pass');
+    expect(result.evidence.filter((e) => /ReplicationLatency/.test(e))).toHaveLength(2);
+    expect(result.evidence.some((e) => e.startsWith('dr/Bastion'))).toBe(true);
+    expect(result.evidence.some((e) => e.startsWith('dr/AssetsReplica'))).toBe(true);
     expect(result.evidence.some((e) => e.startsWith('dr-database/'))).toBe(true);
     expect(result.evidence.some((e) => e.startsWith('dr/') && e.includes('Vault'))).toBe(true);
   });
@@ -253,6 +256,31 @@ describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
     ['no warm standby', (s) => {
       for (const [, r] of resources(s.dr, 'AWS::AutoScaling::AutoScalingGroup')) r.Properties.Tags = [];
     }, /has no warm-standby app group/],
+    // Can the DR region serve? Lag seen, the CDN failing over to a private replica, a way in.
+    ['replication lag nobody is told about', (s) => {
+      for (const [id] of resources(s.primary, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ReplicationLatency')) delete s.primary.Resources[id];
+    }, /has no ReplicationLatency alarm with an action/],
+    ['a replication lag alarm above the RPO', (s) => {
+      for (const [, a] of resources(s.primary, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ReplicationLatency')) a.Properties.Threshold = cfg.recovery.rpoMinutes * 60 + 1;
+    }, /alarms at a ReplicationLatency of \d+ s; expected at most the RPO/],
+    ['a CDN that cannot fail over (one origin)', (s) => {
+      delete first(s.primary, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.OriginGroups;
+    }, /has no origin group of two members failing over on 500, 502, 503, 504/],
+    ['a CDN failing over to a bucket outside the DR stack', (s) => {
+      first(s.primary, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.Origins[1].DomainName = 'someone-elses-bucket.s3.eu-central-1.amazonaws.com';
+    }, /failover origin .* expected a bucket of the DR stack/],
+    ['a failover replica that every distribution of the account can read', (s) => {
+      const policy = first(s.dr, 'AWS::S3::BucketPolicy', (p) => JSON.stringify(p.Properties.PolicyDocument).includes('AllowCloudFrontFailoverRead'));
+      const st = policy.Properties.PolicyDocument.Statement.find((x: any) => x.Sid === 'AllowCloudFrontFailoverRead');
+      st.Condition = { StringEquals: { 'aws:SourceAccount': '222222222222' }, ArnLike: { 'aws:SourceArn': 'arn:aws:cloudfront::222222222222:distribution/*' } };
+    }, /admits CloudFront reads without naming one distribution/],
+    ['a failover replica CloudFront cannot read', (s) => {
+      const policy = first(s.dr, 'AWS::S3::BucketPolicy', (p) => JSON.stringify(p.Properties.PolicyDocument).includes('AllowCloudFrontFailoverRead'));
+      policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.filter((x: any) => x.Sid !== 'AllowCloudFrontFailoverRead');
+    }, /admits no CloudFront read/],
+    ['no bastion in the DR region', (s) => {
+      for (const [id, r] of resources(s.dr, 'AWS::EC2::Instance')) if (/Bastion/.test(id) || JSON.stringify(r).includes('astion')) delete s.dr.Resources[id];
+    }, /has no bastion/],
   ])('fails with %s', (_name, edit, message) => {
     const s = set();
     edit(s);

@@ -134,6 +134,41 @@ describe.each(['staging', 'prod'])('%s-aws-primary', (env) => {
   });
 });
 
+describe.each(['staging', 'prod'])('%s DR parity', (env) => {
+  const cfg = config.environments[env];
+  const dr = () => Template.fromJSON(result.templates[`${env}-aws-dr`]);
+  const primary = () => Template.fromJSON(result.templates[`${env}-aws-primary`]);
+
+  it('puts a bastion in the DR region behind exactly the configured allowlist, with the same people', () => {
+    const sgs = dr().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Bastion: SSH from the allowlist only' } });
+    const ingress = Object.values<any>(sgs)[0].Properties.SecurityGroupIngress;
+    expect(ingress.map((r: any) => r.CidrIp ?? r.CidrIpv6).sort()).toEqual([...cfg.bastion.allowedCidrs].sort());
+    const userData = JSON.stringify(Object.values<any>(dr().findResources('AWS::EC2::Instance'))[0].Properties.UserData);
+    expect(userData).toContain(`AllowUsers ${cfg.bastion.users.map((u) => u.name).join(' ')}`);
+    dr().hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/${config.project}-${env}/hosts/auth`, Tags: Match.arrayWith([{ Key: 'baseline:log-class', Value: 'host-auth' }]) });
+  });
+
+  it('alarms on each replication rule\'s lag at the RTC guarantee or half the RPO, and on failed objects', () => {
+    const threshold = Math.min(15 * 60, (cfg.recovery.rpoMinutes * 60) / 2);
+    for (const purpose of ['data', 'assets']) {
+      primary().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/S3',
+        MetricName: 'ReplicationLatency',
+        Threshold: threshold,
+        Dimensions: Match.arrayWith([{ Name: 'DestinationBucket', Value: `${config.project}-${env}-${purpose}-dr-${cfg.aws!.account}` }, { Name: 'RuleId', Value: 'dr-region' }]),
+        AlarmActions: [Match.anyValue()],
+      });
+      primary().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OperationsFailedReplication', Threshold: 1, Dimensions: Match.arrayWith([{ Name: 'DestinationBucket', Value: `${config.project}-${env}-${purpose}-dr-${cfg.aws!.account}` }]) });
+    }
+  });
+
+  it('lets only the configured distribution read the assets replica, its failover origin', () => {
+    const arn = `arn:aws:cloudfront::${cfg.aws!.account}:distribution/${cfg.aws!.cdn.distributionId}`;
+    dr().hasResourceProperties('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudFrontFailoverRead', Condition: { StringEquals: { 'aws:SourceArn': arn } } })]) } });
+    primary().hasOutput('CdnDistributionId', { Value: { Ref: Match.stringLikeRegexp('^Cdn') } });
+  });
+});
+
 describe('account services managed by the organization', () => {
   const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
 
