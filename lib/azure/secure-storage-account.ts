@@ -149,11 +149,13 @@ export class SecureStorageAccount extends Construct {
   public readonly privateEndpoint?: PrivateEndpoint;
   /** The containers of `containerNames`, by name. */
   public readonly containers: Record<string, StorageContainer> = {};
+  private readonly replicationType: string;
 
   constructor(scope: Construct, id: string, props: SecureStorageAccountProps) {
     super(scope, id);
     const what = `SecureStorageAccount ${this.node.path}:`;
     const replicationType = props.replicationType ?? 'GZRS';
+    this.replicationType = replicationType;
     const deleteRetentionDays = props.deleteRetentionDays ?? 90;
     const containerDeleteRetentionDays = props.containerDeleteRetentionDays ?? deleteRetentionDays;
     const trustedServicesOnly = props.trustedServicesOnly ?? false;
@@ -257,18 +259,12 @@ export class SecureStorageAccount extends Construct {
     this.primaryBlobEndpoint = this.account.primaryBlobEndpoint;
 
     if (props.privateEndpointSubnetId !== undefined && props.blobPrivateDnsZoneId !== undefined) {
-      this.privateEndpoint = new PrivateEndpoint(this, 'BlobPrivateEndpoint', {
+      this.privateEndpoint = this.addBlobPrivateEndpoint('BlobPrivateEndpoint', {
         name: `${props.name}-blob-pe`,
         resourceGroupName: props.resourceGroupName,
         location: props.location,
         subnetId: props.privateEndpointSubnetId,
-        privateServiceConnection: {
-          name: `${props.name}-blob`,
-          isManualConnection: false,
-          privateConnectionResourceId: this.account.id,
-          subresourceNames: ['blob'],
-        },
-        privateDnsZoneGroup: { name: 'blob', privateDnsZoneIds: [props.blobPrivateDnsZoneId] },
+        privateDnsZoneId: props.blobPrivateDnsZoneId,
         tags: props.tags,
       });
     }
@@ -283,6 +279,62 @@ export class SecureStorageAccount extends Construct {
       });
     }
   }
+
+  /**
+   * Adds a private endpoint to the account's blob service (or, for RA-GRS/RA-GZRS accounts, to its
+   * read-only secondary, `blob_secondary`) in another network, such as the DR region's, so
+   * workloads there reach the account without its public endpoint (controls STORAGE-PRIVATE,
+   * DR-REGION). The endpoint registers in `privateDnsZoneId`, a `privatelink.blob` zone linked to
+   * that network (one zone per network, or the networks' records would overwrite each other).
+   */
+  addBlobPrivateEndpoint(id: string, options: BlobPrivateEndpointOptions): PrivateEndpoint {
+    const subresource = options.subresource ?? 'blob';
+    if (known(options.privateDnsZoneId) && !BLOB_ZONE_ID.test(options.privateDnsZoneId)) {
+      throw new Error(`SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint privateDnsZoneId "${options.privateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`);
+    }
+    if (subresource === 'blob_secondary' && known(this.replicationType) && !/^RA/.test(this.replicationType)) {
+      throw new Error(`SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint subresource "blob_secondary" needs a read-access geo-replicated account (RAGZRS or RAGRS); received replication ${this.replicationType}`);
+    }
+    return new PrivateEndpoint(this, id, {
+      name: options.name,
+      resourceGroupName: options.resourceGroupName,
+      location: options.location,
+      subnetId: options.subnetId,
+      privateServiceConnection: {
+        name: options.name.replace(/-pe$/, ''),
+        isManualConnection: false,
+        privateConnectionResourceId: this.account.id,
+        subresourceNames: [subresource],
+      },
+      privateDnsZoneGroup: { name: subresource.replace('_', '-'), privateDnsZoneIds: [options.privateDnsZoneId] },
+      tags: options.tags,
+    });
+  }
+}
+
+/** Options of {@link SecureStorageAccount.addBlobPrivateEndpoint}. */
+export interface BlobPrivateEndpointOptions {
+  /** Name of the private endpoint (its connection is named the same without `-pe`). */
+  readonly name: string;
+  /** Resource group of the endpoint (the network's). */
+  readonly resourceGroupName: string;
+  /** Azure location of the endpoint: its network's. */
+  readonly location: string;
+  /** Subnet receiving the endpoint. */
+  readonly subnetId: string;
+  /** `privatelink.blob` private DNS zone linked to the endpoint's network. */
+  readonly privateDnsZoneId: string;
+  /**
+   * `blob` (the account's primary endpoint, which moves to the pair on an account failover) or
+   * `blob_secondary` (the read-only secondary of a RA-GRS/RA-GZRS account).
+   * @default 'blob'
+   */
+  readonly subresource?: 'blob' | 'blob_secondary';
+  /**
+   * Tags of the endpoint.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
 }
 
 function checkDays(what: string, prop: string, value: number, min: number, max: number, why = ''): void {

@@ -382,6 +382,10 @@ const azureSchema = z
         if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice; list each container once' });
       }))
       .describe('Blob containers of the customer-file storage account. Each is created here and copied daily into the locked Backup vault (control BACKUP): list every container the application writes.'),
+    promoteReplica: z
+      .boolean()
+      .default(false)
+      .describe('Failover (control DR-REGION): true promotes the PostgreSQL read replica in drLocation to the read-write server (replication ends for good), with the primary\'s backup retention (backup.databaseRetentionDays) and zone-redundant HA. A manual decision: see the failover steps in the README.'),
     entraLogs: z
       .boolean()
       .default(false)

@@ -244,11 +244,11 @@ export const CONTROLS: readonly Control[] = [
     checks: { azure: azure.checkDrRegion, cloudflare: cloudflare.checkDrRegion },
     environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
     tests: {
-      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts'],
-      azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
+      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts'],
+      azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
       cloudflare: ['test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/failover.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
-    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
+    note: 'Stops a region loss taking the service down for longer than the RTO, or its data beyond the RPO: "DR resources exist" is not enough, the DR region must be able to serve. Checked per stack (Azure: geo-redundant backups, storage, Recovery Services and Backup vaults) and across an environment\'s stacks. AWS (primary, DR, DR database): replication with RTC and a ReplicationLatency alarm per rule at most the RPO, the database replica with its lag alarm, locked backup copies, a warm standby, the CDN failing over (origin group on 5xx) to the DR assets replica with origin access control, that replica admitting one named distribution (not every distribution of the account), and a bastion in the DR region. Azure (primary and DR): paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby, every closed data account reachable from the DR network through a private endpoint registered in a DR zone linked to it, and a DR bastion; a promoted replica (azure.promoteReplica) is held to what a primary is. Not checked here: that the DR app role can reach the DR data (issue 15). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
   },
   {
     id: 'DATA-RESIDENCY',
@@ -280,6 +280,7 @@ export const CONTROLS: readonly Control[] = [
     tests: {
       aws: ['test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
     },
+    note: 'Stops the assets being fetched around the CDN (public bucket) or through someone else\'s distribution. The failover origin, the DR assets replica, is checked under DR-REGION (it lives in the DR stack): its policy must name this distribution, and STORAGE-PRIVATE fails any bucket policy that opens to everyone under a wildcard source ARN such as distribution/*.',
   },
 ];
 

@@ -883,6 +883,8 @@ describe('configSchema', () => {
       const azure = parseConfig(baseline()).environments.prod.azure!;
       expect(azure.dataContainers).toEqual(['files']);
       expect(azure.deleteLocks).toBe('create');
+      expect(azure.promoteReplica).toBe(false);
+      expect(azure.entraLogs).toBe(false);
     });
 
     test.each<[string, unknown, string, RegExp]>([
@@ -890,6 +892,8 @@ describe('configSchema', () => {
       ['dataContainers', ['Files'], 'environments.prod.azure.dataContainers[0]', /must be a blob container name/],
       ['dataContainers', ['files', 'files'], 'environments.prod.azure.dataContainers[1]', /is listed twice/],
       ['deleteLocks', 'none', 'environments.prod.azure.deleteLocks', /must be "create" .* or "managed"/],
+      ['promoteReplica', 'yes', 'environments.prod.azure.promoteReplica', /expected boolean/],
+      ['entraLogs', 1, 'environments.prod.azure.entraLogs', /expected boolean/],
     ])('fails on azure.%s %j', (field, value, path, message) => {
       const config = loose(baseline());
       config.environments.prod.azure[field] = value;

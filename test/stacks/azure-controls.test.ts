@@ -64,6 +64,8 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
       'primary/azurerm_postgresql_flexible_server.Database_B269D8BB',
       'dr/azurerm_application_gateway.Gateway_43CB3636',
       'dr/azurerm_linux_virtual_machine_scale_set.App_F1B96344',
+      'dr/azurerm_linux_virtual_machine.Bastion_2B4CEC30',
+      expect.stringMatching(/^primary\/azurerm_private_endpoint\.DataStorage_DrBlob/),
     ]));
   });
 
@@ -186,6 +188,13 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     }, /geo_backup_user_assigned_identity_id .*expected a user-assigned identity the DR stack creates/],
     ['no WAF on the standby gateway', (_p, d) => delete only(d, 'azurerm_application_gateway').firewall_policy_id, /no application gateway with a WAF policy/],
     ['no standby app tier', (_p, d) => delete d.resource.azurerm_linux_virtual_machine_scale_set, /no scale set in the DR stack/],
+    // Can the DR region serve? Files reachable privately from its network, a bastion to reach its hosts.
+    ['no private path from the DR network to the customer files', (p) => {
+      const endpoints = p.resource.azurerm_private_endpoint;
+      for (const k of Object.keys(endpoints)) if (k.startsWith('DataStorage_Dr')) delete endpoints[k];
+    }, /public network access is off and no private endpoint \(subresource blob\) of this account is in the DR network/],
+    ['DR endpoints registered in a zone the DR network does not resolve', (_p, d) => delete d.resource.azurerm_private_dns_zone_virtual_network_link[Object.keys(d.resource.azurerm_private_dns_zone_virtual_network_link).find((k) => k.startsWith('BlobPrivateDnsLink'))!], /register in no privatelink.blob zone of the DR stack linked to the DR network/],
+    ['no bastion in the DR region', (_p, d) => delete d.resource.azurerm_linux_virtual_machine, /no bastion VM in the DR stack/],
   ];
 
   it.each(DR_WEAKENINGS)('fail DR-REGION across stacks with %s', (_what, weaken, message) => {

@@ -177,9 +177,12 @@ export function isoDurationDays(value: unknown): number | undefined {
   return y * 365 + mo * 28 + w * 7 + d;
 }
 
-/** A PostgreSQL Flexible Server created as a read replica (`create_mode` Replica). */
+/**
+ * A PostgreSQL Flexible Server that is a read replica: created as one (`create_mode` Replica) and
+ * not promoted (`replication_role` "None" makes it a read-write server, held to what a primary is).
+ */
 export function isReplica(server: TfRes): boolean {
-  return String(server.args.create_mode ?? '').toLowerCase() === 'replica';
+  return String(server.args.create_mode ?? '').toLowerCase() === 'replica' && String(server.args.replication_role ?? '').toLowerCase() !== 'none';
 }
 
 /** The PostgreSQL Flexible Servers of the stack. */
