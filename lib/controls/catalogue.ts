@@ -168,9 +168,10 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A6', 'A8', 'B2', 'B3'],
     checks: { aws: checkStoragePrivate, azure: azure.checkStoragePrivate },
     tests: {
-      aws: ['test/aws/secure-bucket.test.ts'],
+      aws: ['test/aws/secure-bucket.test.ts', 'test/controls/storage.test.ts'],
       azure: ['test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
     },
+    note: 'Stops anonymous reads and reads through someone else\'s front door. AWS: a bucket policy statement open to everyone ("*") passes only when bound to one named source (aws:SourceArn of one CloudFront distribution, an organization or an account); a wildcard such as distribution/* fails, since any distribution of the account could then serve the objects.',
   },
   {
     id: 'SECRETS',
