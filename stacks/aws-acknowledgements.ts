@@ -27,9 +27,7 @@ export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps
   acknowledgeGeneratedResources(stack, props.logRetentionDays);
   acknowledgeLogSink(props.accessLogs);
   acknowledgeSseS3Sink(props.albLogs);
-  for (const locked of props.lockedLogBuckets) {
-    acknowledgeDecision(bucket(locked), 'locked-logs-not-replicated');
-  }
+  for (const locked of props.lockedLogBuckets) acknowledgeLockedLogBucket(locked);
   for (const data of [props.dataBucket, props.assetsBucket]) {
     acknowledgeDecision(bucket(data), 'customer-objects-deletable');
   }
@@ -44,6 +42,11 @@ const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
 export function acknowledgeAppObjectPrefix(access: IConstruct, dataBucket: s3.IBucket, prefix: string): void {
   const bucketId = Stack.of(dataBucket).getLogicalId(dataBucket.node.defaultChild as CfnElement);
   acknowledgeDecision(access.node.findChild('Resource').node.defaultChild!, 'app-data-bucket-grant', { params: { dataBucket: bucketId, prefix } });
+}
+
+/** A log bucket under Object Lock in its region (trail files, CDN logs, the immutable log copies). */
+export function acknowledgeLockedLogBucket(locked: s3.IBucket): void {
+  acknowledgeDecision(bucket(locked), 'locked-logs-not-replicated');
 }
 
 /** A bucket written by an AWS log-delivery service that only accepts SSE-S3 targets. */

@@ -1,15 +1,19 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { AppDataAccess } from '../lib/aws/app-data-access';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
+import { Bastion } from '../lib/aws/bastion';
+import { acknowledgeDecision } from '../lib/aws/acknowledge';
+import { allowConfigDelivery } from '../lib/aws/config-recorder';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
-import { addServingTier, type ServingTier } from './aws-serving-tier';
+import { addServingTier, allowHostEgress, type ServingTier } from './aws-serving-tier';
 
 /** Props of {@link AwsDrStack}. */
 export interface AwsDrStackProps extends StackProps {
@@ -17,7 +21,7 @@ export interface AwsDrStackProps extends StackProps {
   readonly prefix: string;
   /** The environment's validated config. */
   readonly config: AwsEnvironmentConfig;
-  /** File-wide guardrails (RSA size of the hosts' keys). */
+  /** File-wide guardrails (allowlist breadth, RSA size) the DR bastion enforces like the primary's. */
   readonly guardrails: BaselineConfig['guardrails'];
 }
 
@@ -38,6 +42,14 @@ export function replicationRoleName(prefix: string, purpose: ReplicatedBucket): 
   return `${prefix}-${purpose}-replication`;
 }
 
+/**
+ * Name of an environment's AWS Config bucket (in the DR region, receiving both regions'
+ * configuration history); fixed so the primary stack's delivery channel can name it.
+ */
+export function configBucketName(prefix: string, account: string): string {
+  return `${prefix}-config-${account}`;
+}
+
 /** Name of an environment's DR backup vault; fixed so the primary stack can address it. */
 export function drVaultName(prefix: string): string {
   return `${prefix}-dr`;
@@ -54,6 +66,7 @@ export const DR_OUTPUTS = {
   backupVault: 'BackupVaultName',
   dataReplicaBucket: 'DataReplicaBucketName',
   assetsReplicaBucket: 'AssetsReplicaBucketName',
+  bastionAddress: 'BastionPublicIp',
 } as const;
 
 /**
@@ -76,6 +89,10 @@ export class AwsDrStack extends Stack {
   readonly standby: ServingTier;
   /** What the standby app instances may do with the data replica and its key. */
   readonly appDataAccess: AppDataAccess;
+  /** The DR region's bastion: the same allowlist and per-person keys as the primary's. */
+  readonly bastion: Bastion;
+  /** The environment's AWS Config bucket, when this stack records Config. */
+  readonly configBucket?: s3.Bucket;
   private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: AwsDrStackProps) {
@@ -105,9 +122,27 @@ export class AwsDrStack extends Stack {
           replicationRoleArn: `arn:${this.partition}:iam::${config.aws.account}:role/${replicationRoleName(prefix, purpose)}`,
           noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
           serverAccessLogsBucket: accessLogs,
+          // DR-REGION: the assets replica is the CDN's failover origin, read by that one distribution.
+          cloudFrontSourceArn: purpose === 'assets' ? `arn:${this.partition}:cloudfront::${config.aws.account}:distribution/${config.aws.cdn.distributionId ?? '*'}` : undefined,
         }).bucket,
       ]),
     ) as Record<ReplicatedBucket, s3.Bucket>;
+
+    // DETECT-THREATS: both regions' AWS Config recorders deliver here (Config delivers across
+    // regions), so the primary region's history also survives its loss.
+    if (config.aws.accountServices.config === 'create') {
+      this.configBucket = new SecureBucket(this, 'ConfigHistory', {
+        encryptionKey: this.keys.logs,
+        serverAccessLogsBucket: accessLogs,
+        noncurrentVersionRetentionDays: config.logging.auditRetentionDays,
+        expirationDays: config.logging.auditRetentionDays,
+      }).bucket;
+      const resource = this.configBucket.node.defaultChild as s3.CfnBucket;
+      resource.bucketName = configBucketName(prefix, config.aws.account);
+      allowConfigDelivery(this.configBucket, this.keys.logs);
+      acknowledgeDecision(resource, 'config-history-without-object-lock');
+      acknowledgeDecision(resource, 'config-history-not-replicated');
+    }
 
     this.standby = addServingTier(this, {
       prefix,
@@ -121,6 +156,7 @@ export class AwsDrStack extends Stack {
       maxCapacity: config.aws.dr.app.maxCapacity,
       standby: true,
       minRsaBits: props.guardrails.minRsaBits,
+      configDelivery: this.configBucket ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: this.keys.logs.keyArn } : undefined,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
     // After a failover the standby reads and writes the replicas exactly as the primary app did
@@ -131,6 +167,24 @@ export class AwsDrStack extends Stack {
       objectPrefix: config.aws.app.dataPrefix,
     });
     acknowledgeAppObjectPrefix(this.appDataAccess, this.replicas.data, config.aws.app.dataPrefix);
+
+    // BASTION-SSH, DR-REGION: after a failover, admins reach the standby hosts through a bastion
+    // of this region, behind the same allowlist with the same per-person keys; its logins are
+    // archived like the primary's (LOG-RETENTION).
+    this.bastion = new Bastion(this, 'Bastion', {
+      vpc: this.standby.network.vpc,
+      subnets: this.standby.network.publicSubnets,
+      allowedCidrs: config.bastion.allowedCidrs,
+      users: config.bastion.users,
+      volumeKey: this.keys.data,
+      authLogGroup: this.standby.hostAuthLogs,
+      maxAllowlistPrefix: props.guardrails.maxAllowlistPrefix,
+      minRsaBits: props.guardrails.minRsaBits,
+      instanceType: new ec2.InstanceType(config.bastion.instanceType),
+    });
+    this.bastion.allowSshTo(this.standby.appTier.securityGroup);
+    allowHostEgress(this.standby.network, this.bastion.securityGroup, config.egress.packageMirrors);
+    this.standby.appTier.allowSshFrom(this.bastion.securityGroup);
 
     // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
@@ -143,6 +197,7 @@ export class AwsDrStack extends Stack {
     output(DR_OUTPUTS.backupVault, this.backupVault.vault.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
     output(DR_OUTPUTS.dataReplicaBucket, this.replicas.data.bucketName, 'Replica of the data bucket');
     output(DR_OUTPUTS.assetsReplicaBucket, this.replicas.assets.bucketName, 'Replica of the static-assets bucket');
+    output(DR_OUTPUTS.bastionAddress, this.bastion.instance.instancePublicIp, 'Bastion of the DR region: SSH to the standby hosts through it after a failover');
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
   }
 

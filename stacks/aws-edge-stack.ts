@@ -1,11 +1,15 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { allowCloudWatchLogs, denyGrantsToNonServices } from '../lib/aws/baseline-keys';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import { ImmutableLogArchive } from '../lib/aws/immutable-log-archive';
+import { SecureBucket } from '../lib/aws/secure-bucket';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
-import { acknowledgeGeneratedResources } from './aws-acknowledgements';
+import { RESIDENCY_EXCEPTION_MARKER } from '../lib/controls/markers';
+import { acknowledgeGeneratedResources, acknowledgeLockedLogBucket, acknowledgeLogSink } from './aws-acknowledgements';
 
 /** Props of {@link AwsEdgeStack}. */
 export interface AwsEdgeStackProps extends StackProps {
@@ -44,6 +48,24 @@ export class AwsEdgeStack extends Stack {
       logsKey,
       logRetention: config.logging.retentionDays as logs.RetentionDays,
     });
+    // LOG-RETENTION: the CloudFront web ACL's logs get the same tamper-proof copy as the regions'.
+    const accessLogs = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: config.logging.retentionDays }).bucket;
+    acknowledgeLogSink(accessLogs);
+    const logBucket = new SecureBucket(this, 'LogArchiveBucket', {
+      encryptionKey: logsKey,
+      serverAccessLogsBucket: accessLogs,
+      objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(config.logging.retentionDays)),
+      noncurrentVersionRetentionDays: config.logging.retentionDays,
+      expirationDays: config.logging.retentionDays,
+    }).bucket;
+    acknowledgeLockedLogBucket(logBucket);
+    const archive = new ImmutableLogArchive(this, 'LogArchive', { bucket: logBucket, key: logsKey });
+    // DATA-RESIDENCY: the copies hold the same request logs as the web ACL's log group, which AWS
+    // delivers in us-east-1 only; declared, so every report names them instead of hiding them.
+    const why = 'Immutable copy (and its access log) of the CloudFront web ACL\'s request logs, which AWS WAF delivers in us-east-1 only; request logs of the static-asset CDN, not service data';
+    for (const resource of [accessLogs.node.defaultChild, logBucket.node.defaultChild, archive.deliveryStream]) {
+      (resource as CfnResource).addMetadata(RESIDENCY_EXCEPTION_MARKER, why);
+    }
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
   }
 }

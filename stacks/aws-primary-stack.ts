@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -21,8 +22,8 @@ import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledgeDecision } from '../lib/aws/acknowledge';
 import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-acknowledgements';
 import { addServingTier, allowHostEgress } from './aws-serving-tier';
-import { drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
-import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
+import { configBucketName, drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
+import { RECOVERY_MECHANISMS, type AwsEnvironmentConfig, type BaselineConfig } from '../lib/config/schema';
 
 /** Output keys of the primary stack, read by the failover runbook (docs/failover.md). */
 export const PRIMARY_OUTPUTS = {
@@ -30,6 +31,7 @@ export const PRIMARY_OUTPUTS = {
   databaseBackupReplication: 'DatabaseBackupReplicationGuarantee',
   appGroup: 'AppAutoScalingGroupName',
   loadBalancer: 'LoadBalancerDnsName',
+  cdnDistributionId: 'CdnDistributionId',
 } as const;
 
 /** Identifier of an environment's primary database; fixed so the DR replica can name its source. */
@@ -54,6 +56,11 @@ export interface AwsPrimaryStackProps extends StackProps {
   readonly replicaKeyArns: Record<ReplicatedBucket, string>;
   /** ARN of the DR-region key encrypting the replicated automated database backups. */
   readonly backupReplicationKeyArn: string;
+  /**
+   * ARN of the DR-region key of the environment's AWS Config bucket, when this environment
+   * records Config (`aws.accountServices.config` "create").
+   */
+  readonly configDeliveryKeyArn?: string;
 }
 
 /**
@@ -101,6 +108,7 @@ export class AwsPrimaryStack extends Stack {
       maxCapacity: config.aws.app.maxCapacity,
       standby: false,
       minRsaBits: props.guardrails.minRsaBits,
+      configDelivery: props.configDeliveryKeyArn ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: props.configDeliveryKeyArn } : undefined,
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
     const { albLogs } = serving;
@@ -144,14 +152,32 @@ export class AwsPrimaryStack extends Stack {
     // Every object of the data and assets buckets is copied to the DR region within 15 minutes
     // (Replication Time Control), deletions included, under DR-region keys (control DR-REGION).
     const sources: Record<ReplicatedBucket, [s3.Bucket, typeof this.keys.data]> = { data: [this.dataBucket, this.keys.data], assets: [this.assetsBucket, this.keys.assets] };
+    // Lag past the RTC guarantee (or half the RPO, if shorter) pages on-call, as do failed objects:
+    // either means a region loss now would lose writes beyond the recovery point.
+    const maxReplicationLatencySeconds = Math.min(RECOVERY_MECHANISMS.objectReplicationMinutes * 60, (config.recovery.rpoMinutes * 60) / 2);
     for (const [purpose, [source, sourceKey]] of Object.entries(sources) as [ReplicatedBucket, [s3.Bucket, typeof this.keys.data]][]) {
-      new BucketReplication(this, purpose === 'data' ? 'DataReplication' : 'AssetsReplication', {
+      const name = purpose === 'data' ? 'Data' : 'Assets';
+      const replication = new BucketReplication(this, `${name}Replication`, {
         source,
         sourceKey,
         destinationBucketArn: `arn:${this.partition}:s3:::${replicaBucketName(prefix, purpose, config.aws.account)}`,
         destinationKeyArn: props.replicaKeyArns[purpose],
         destinationRegion: config.aws.drRegion,
         roleName: replicationRoleName(prefix, purpose),
+      });
+      this.alerts.alarm(`${name}ReplicationLatency`, {
+        alarmDescription: `Objects of the ${purpose} bucket take longer than ${maxReplicationLatencySeconds} s to reach the DR region: a region loss now would lose writes beyond the recovery point (DR-REGION).`,
+        metric: replication.latencyMetric(),
+        threshold: maxReplicationLatencySeconds,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+      this.alerts.alarm(`${name}ReplicationFailures`, {
+        alarmDescription: `Objects of the ${purpose} bucket failed to replicate to the DR region: they are missing from the DR copy until re-replicated (DR-REGION).`,
+        metric: replication.failedOperationsMetric(),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       });
     }
 
@@ -201,7 +227,10 @@ export class AwsPrimaryStack extends Stack {
       logsKey: this.keys.logs,
       serverAccessLogsBucket: accessLogs,
       logRetentionDays: config.logging.retentionDays,
+      // DR-REGION: the assets replica of the DR stack serves when this region's bucket cannot.
+      failoverOrigin: { bucketName: replicaBucketName(prefix, 'assets', config.aws.account), region: config.aws.drRegion },
     });
+    new CfnOutput(this, PRIMARY_OUTPUTS.cdnDistributionId, { value: cdn.distribution.distributionId, description: 'CloudFront distribution of the static assets: set it as aws.cdn.distributionId so the DR assets replica admits only it' });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseIdentifier, { value: databaseIdentifier(prefix), description: 'Primary database instance (source of the DR replica)' });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseBackupReplication, {
       value: `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d of point-in-time recovery there`,

@@ -65,7 +65,9 @@ function environmentSection(book: Runbook, project: string, name: string, env: A
   book.line();
   book.line(`| Data | Mechanism | Worst-case loss on a region failure |`);
   book.line(`|---|---|---|`);
-  book.line(`| Objects (data and assets buckets) | S3 Replication Time Control to the DR replicas | ${RECOVERY_MECHANISMS.objectReplicationMinutes} min of writes (99.99 % of objects; the SLA) |`);
+  const lagSeconds = Math.min(RECOVERY_MECHANISMS.objectReplicationMinutes * 60, (rpoMinutes * 60) / 2);
+  book.line(`| Objects (data and assets buckets) | S3 Replication Time Control to the DR replicas | ${RECOVERY_MECHANISMS.objectReplicationMinutes} min of writes (99.99 % of objects; the SLA); the \`DataReplicationLatency\` and \`AssetsReplicationLatency\` alarms fire above ${lagSeconds} s, \`…ReplicationFailures\` on any object that failed |`);
+  book.line(`| Static assets served | CloudFront fails over by itself to the assets replica in ${drRegion} when the primary bucket answers 403, 404 or 5xx | none for replicated objects; the replica admits ${env.aws.cdn.distributionId ? `only distribution \`${env.aws.cdn.distributionId}\`` : '**every distribution of the account until `aws.cdn.distributionId` is set**'} |`);
   if (replica) {
     book.line(`| Database | Cross-region read replica \`${stacks.drDatabase}\` | the replica lag at the moment of failure; the \`ReplicaLag\` alarm fires above ${Math.round((rpoMinutes * 60) / 2)} s (half the RPO) |`);
   }
@@ -85,7 +87,10 @@ function environmentSection(book: Runbook, project: string, name: string, env: A
     book.read('STANDBY_ASG', stacks.dr, drRegion, DR_OUTPUTS.standbyGroup),
     book.read('STANDBY_MAX', stacks.dr, drRegion, DR_OUTPUTS.standbyMaxCapacity),
     book.read('STANDBY_LB', stacks.dr, drRegion, DR_OUTPUTS.standbyLoadBalancer),
+    book.read('DR_BASTION', stacks.dr, drRegion, DR_OUTPUTS.bastionAddress),
   );
+  book.line();
+  book.line(`   Admins reach the standby hosts through the DR bastion, from the same allowlist with their own keys: \`ssh -J <user>@$DR_BASTION <user>@<host>\`.`);
   book.line();
   if (replica) {
     book.line('2. Note how far the replica is behind (this is the database data loss), then promote it. Promotion breaks replication for good; the instance keeps its endpoint.');

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, type Stack, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -11,7 +11,8 @@ import type { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
 import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { OriginTrustStore } from '../lib/aws/origin-trust-store';
-import { HOST_AUTH_LOG_TAG } from '../lib/aws/linux-host-access';
+import { ConfigRecorder } from '../lib/aws/config-recorder';
+import { ImmutableLogArchive, markLogClass } from '../lib/aws/immutable-log-archive';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { bindServicePrincipals, sourceConditions } from '../lib/aws/service-principal-binding';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
@@ -36,6 +37,11 @@ export interface ServingTierOptions {
   readonly standby: boolean;
   /** Smallest RSA key accepted on the hosts (guardrails.minRsaBits). */
   readonly minRsaBits: number;
+  /**
+   * Where this region's AWS Config recorder delivers (the environment's one Config bucket and its
+   * key); absent when the organization records centrally (`aws.accountServices.config` "managed").
+   */
+  readonly configDelivery?: { readonly bucketName: string; readonly keyArn: string };
 }
 
 /** What {@link addServingTier} builds. */
@@ -48,8 +54,9 @@ export interface ServingTier {
   readonly appTier: AppTier;
   /** The origin-pull trust store, when the environment is locked to its Cloudflare zone. */
   readonly originTrust?: OriginTrustStore;
-  /** The region's log group of SSH authentication logs (tagged {@link HOST_AUTH_LOG_TAG}). */
+  /** The region's log group of SSH authentication logs (marked `host-auth` with markLogClass). */
   readonly hostAuthLogs: logs.LogGroup;
+  readonly logArchive: ImmutableLogArchive;
 }
 
 /**
@@ -119,7 +126,7 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     retention,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  Tags.of(hostAuthLogs).add(HOST_AUTH_LOG_TAG.key, HOST_AUTH_LOG_TAG.value);
+  markLogClass(hostAuthLogs, 'host-auth');
   const appTier = new AppTier(stack, 'App', {
     vpc: network.vpc,
     subnets: network.appSubnets,
@@ -166,6 +173,18 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
   });
 
+  // LOG-RETENTION: every marked log group of the stack (flow logs, WAF logs, host logins) is
+  // copied into the region's Object-Locked log bucket, where no administrator can delete it.
+  const logArchive = new ImmutableLogArchive(stack, 'LogArchive', { bucket: albLogs, key: keys.logs });
+  alerts.alarm('LogArchiveStalled', {
+    alarmDescription: 'The immutable copy of flow, WAF and host logs is not reaching the Object-Locked bucket: the tamper-proof record has a gap.',
+    metric: logArchive.freshness(),
+    threshold: logArchive.freshnessThresholdSeconds,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+
   // GuardDuty, Security Hub and Inspector are regional: each region the environment runs in
   // enables its own, honouring the same create / managed switch (control DETECT-THREATS).
   new ThreatDetection(stack, 'ThreatDetection', {
@@ -198,7 +217,16 @@ export function addServingTier(stack: Stack, options: ServingTierOptions): Servi
     });
     gateway.verifyClientCertificates(originTrust.trustStore);
   }
-  return { alerts, network, albLogs, webAcl, gateway, appTier, hostAuthLogs, originTrust };
+  // Security Hub's controls read AWS Config: every region that runs the hub records here, the
+  // global IAM resources in the primary region only (control DETECT-THREATS).
+  if (options.configDelivery) {
+    new ConfigRecorder(stack, 'ConfigRecorder', {
+      deliveryBucketName: options.configDelivery.bucketName,
+      deliveryKeyArn: options.configDelivery.keyArn,
+      includeGlobalResourceTypes: !options.standby,
+    });
+  }
+  return { alerts, network, albLogs, webAcl, gateway, appTier, hostAuthLogs, originTrust, logArchive };
 }
 
 /**

@@ -56,6 +56,7 @@ export function addAwsStacks(app: App, config: BaselineConfig): Record<string, A
       cdnWebAclArn: edge.webAcl.webAclArn,
       replicaKeyArns: { data: dr.keys.data.keyArn, assets: dr.keys.assets.keyArn },
       backupReplicationKeyArn: dr.keys.data.keyArn,
+      configDeliveryKeyArn: dr.configBucket ? dr.keys.logs.keyArn : undefined,
     });
     primary.addStackDependency(edge);
     primary.addStackDependency(dr);

@@ -23,6 +23,7 @@ export function azureNames(project: string, environment: string, subscriptionId:
     keyVault: `kv${compact}${suffix}`.slice(0, 24),
     flowLogStorage: `stfl${compact}${suffix}`.slice(0, 24),
     dataStorage: `st${compact}${suffix}`.slice(0, 24),
+    auditStorage: `staud${compact}${suffix}`.slice(0, 24),
     vnet: `vnet-${prefix}-${role}`,
     wafPolicy: `waf-${prefix}-${role}`,
     gateway: `agw-${prefix}-${role}`,
@@ -30,6 +31,7 @@ export function azureNames(project: string, environment: string, subscriptionId:
     bastion: `vm-${prefix}-${role}-bastion`,
     postgres: `psql-${prefix}-${role}-${suffix}`,
     recoveryVault: `rsv-${prefix}-${role}`,
+    backupVault: `bvault-${prefix}-${role}`,
     diskEncryptionSet: `des-${prefix}-${role}`,
     identity: (purpose: string) => `id-${prefix}-${role}-${purpose}`,
   };
@@ -49,3 +51,19 @@ export function versionlessKeyId(vaultName: string, keyName: string): string {
 export function postgresServerId(subscriptionId: string, resourceGroup: string, name: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}`;
 }
+
+/** The resource id of a subnet, from its subscription, group, network and name. */
+export function subnetResourceId(subscriptionId: string, resourceGroup: string, vnet: string, subnet: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
+}
+
+/** The resource id of a private DNS zone, from its subscription, group and name. */
+export function privateDnsZoneResourceId(subscriptionId: string, resourceGroup: string, zone: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/privateDnsZones/${zone}`;
+}
+
+/** The private DNS zone of blob private endpoints (one per region's network). */
+export const BLOB_PRIVATE_DNS_ZONE = 'privatelink.blob.core.windows.net';
+
+/** Name of the app subnet of a BaselineVnet. */
+export const APP_SUBNET_NAME = 'snet-app';

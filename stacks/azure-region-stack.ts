@@ -4,6 +4,7 @@ import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/pr
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { ActivityLogArchive } from '../lib/azure/activity-log-archive';
 import { AppGateway } from '../lib/azure/app-gateway';
 import { CLOUDFLARE_IPV4_RANGES } from '../lib/config/cloudflare-ranges';
 import { AppScaleSet } from '../lib/azure/app-scale-set';
@@ -12,6 +13,8 @@ import { BaselineKeyVault } from '../lib/azure/baseline-key-vault';
 import { BaselineVnet } from '../lib/azure/baseline-vnet';
 import { BaselineWafPolicy } from '../lib/azure/waf-policy';
 import { BastionVm } from '../lib/azure/bastion-vm';
+import { BlobBackupVault } from '../lib/azure/blob-backup-vault';
+import { lockStatefulResources } from '../lib/azure/delete-lock';
 import { DefenderPlans } from '../lib/azure/defender-plans';
 import { DiagnosticSettings } from '../lib/azure/diagnostic-settings';
 import { LogWorkspace } from '../lib/azure/log-workspace';
@@ -23,7 +26,7 @@ import { SecurityAlerts } from '../lib/azure/security-alerts';
 import { VnetFlowLog } from '../lib/azure/vnet-flow-log';
 import { WorkloadIdentity } from '../lib/azure/workload-identity';
 import type { AzureEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
-import { azureNames, identityResourceId, postgresServerId, versionlessKeyId, type AzureRegionRole } from './azure-naming';
+import { APP_SUBNET_NAME, azureNames, BLOB_PRIVATE_DNS_ZONE, identityResourceId, postgresServerId, privateDnsZoneResourceId, subnetResourceId, versionlessKeyId, type AzureRegionRole } from './azure-naming';
 
 /** Output names of the Azure stacks (for the Cloudflare pools and the failover steps). */
 export const AZURE_OUTPUTS = {
@@ -238,6 +241,18 @@ export class AzureRegionStack extends TerraformStack {
       tags,
     });
 
+    // Each region's network resolves the storage accounts' private endpoints in a zone of its own
+    // (one zone per network, or the regions' records would overwrite each other).
+    const blobZone = new PrivateDnsZone(this, 'BlobPrivateDns', { name: BLOB_PRIVATE_DNS_ZONE, resourceGroupName: groups.network, tags });
+    new PrivateDnsZoneVirtualNetworkLink(this, 'BlobPrivateDnsLink', {
+      name: `${names.vnet}-blob`,
+      resourceGroupName: groups.network,
+      privateDnsZoneName: blobZone.name,
+      virtualNetworkId: this.vnet.vnetId,
+      registrationEnabled: false,
+      tags,
+    });
+
     // Data (DB-FROM-APP, ENC-REST, BACKUP, DR-REGION): the primary server with geo-backups
     // encrypted under the DR region's key; the DR region holds its read replica.
     let postgresId: string;
@@ -266,15 +281,6 @@ export class AzureRegionStack extends TerraformStack {
 
       // The app reaches its storage through a private endpoint in the app subnet; the account's
       // public endpoint stays off (STORAGE-PRIVATE). RA-GZRS keeps a readable copy in the pair.
-      const blobZone = new PrivateDnsZone(this, 'BlobPrivateDns', { name: 'privatelink.blob.core.windows.net', resourceGroupName: groups.network, tags });
-      new PrivateDnsZoneVirtualNetworkLink(this, 'BlobPrivateDnsLink', {
-        name: `${names.vnet}-blob`,
-        resourceGroupName: groups.network,
-        privateDnsZoneName: blobZone.name,
-        virtualNetworkId: this.vnet.vnetId,
-        registrationEnabled: false,
-        tags,
-      });
       const dataStorage = new SecureStorageAccount(this, 'DataStorage', {
         resourceGroupName: groups.data,
         location,
@@ -285,9 +291,43 @@ export class AzureRegionStack extends TerraformStack {
         privateEndpointSubnetId: this.vnet.appSubnetId,
         blobPrivateDnsZoneId: blobZone.id,
         deleteRetentionDays: Math.min(config.backup.fileRetentionDays, 365),
+        containerNames: azure.dataContainers,
         tags,
       });
       new DiagnosticSettings(this, 'DataStorageDiagnostics', { targetResourceId: `${dataStorage.accountId}/blobServices/default`, workspaceId: this.workspace.workspaceId });
+      // DR-REGION: the standby app tier in the paired region reaches the same account privately,
+      // the read-only secondary (RA-GZRS) at once and the primary endpoint after an account
+      // failover, through endpoints in the DR app subnet registered in the DR network's zone (the
+      // DR stack deploys first and creates both; this account exists only from this stack on).
+      const drSubnet = subnetResourceId(azure.subscriptionId, drNames.resourceGroups.network, drNames.vnet, APP_SUBNET_NAME);
+      const drZone = privateDnsZoneResourceId(azure.subscriptionId, drNames.resourceGroups.network, BLOB_PRIVATE_DNS_ZONE);
+      for (const subresource of ['blob', 'blob_secondary'] as const) {
+        dataStorage.addBlobPrivateEndpoint(subresource === 'blob' ? 'DrBlobPrivateEndpoint' : 'DrBlobSecondaryPrivateEndpoint', {
+          name: `${names.dataStorage}-${subresource.replace('_', '-')}-dr-pe`,
+          resourceGroupName: drNames.resourceGroups.network,
+          location: azure.drLocation,
+          subnetId: drSubnet,
+          privateDnsZoneId: drZone,
+          subresource,
+          tags,
+        });
+      }
+      // BACKUP: soft delete and versioning live inside the account, where an Owner can turn them
+      // off and purge; the locked Backup vault keeps daily copies outside it (claims B2, B10).
+      new BlobBackupVault(this, 'FileBackup', {
+        resourceGroupName: groups.data,
+        location,
+        name: names.backupVault,
+        storageAccountId: dataStorage.accountId,
+        containerNames: azure.dataContainers,
+        vaultedRetentionDays: config.backup.fileRetentionDays,
+        // The account's own point-in-time restore window (SecureStorageAccount's default).
+        operationalRetentionDays: Math.min(30, Math.min(config.backup.fileRetentionDays, 365) - 1),
+        keyVaultKeyId: this.keyVault.versionlessKeyIds.backup,
+        keyResourceId: this.keyVault.keys.backup.resourceVersionlessId,
+        containersDependOn: Object.values(dataStorage.containers),
+        tags,
+      });
 
       const bastion = new BastionVm(this, 'Bastion', {
         resourceGroupName: groups.app,
@@ -311,6 +351,22 @@ export class AzureRegionStack extends TerraformStack {
         identityId: backupId.identityId,
         dailyRetentionDays: config.backup.fileRetentionDays,
         protectedVmIds: [bastion.vmId],
+        tags,
+      });
+
+      // The subscription's Activity Log, once per environment: central and immutable (LOG-CENTRAL,
+      // LOG-RETENTION), so no administrator can erase the record of what they did.
+      new ActivityLogArchive(this, 'ActivityLog', {
+        resourceGroupName: groups.security,
+        location,
+        storageAccountName: names.auditStorage,
+        keyVaultKeyId: this.keyVault.versionlessKeyIds.storage,
+        identityId: storageId.identityId,
+        subscriptionId: azure.subscriptionId,
+        workspaceId: this.workspace.workspaceId,
+        retentionDays: config.logging.auditRetentionDays,
+        entraLogs: azure.entraLogs,
+        settingName: `baseline-${names.prefix}`,
         tags,
       });
 
@@ -338,10 +394,30 @@ export class AzureRegionStack extends TerraformStack {
         storageMb: azure.database.storageMb,
         keyVaultKeyId: this.keyVault.versionlessKeyIds.database,
         identityId: databaseId.identityId,
+        // Failover (DR-REGION): promotion makes it the read-write server, with the primary's
+        // point-in-time window and zone-redundant HA (BACKUP, HA-MULTIZONE).
+        promote: azure.promoteReplica,
+        backupRetentionDays: config.backup.databaseRetentionDays,
         tags,
       });
       postgresId = replica.serverId;
       new DiagnosticSettings(this, 'DatabaseDiagnostics', { targetResourceId: replica.serverId, workspaceId: this.workspace.workspaceId });
+      // BASTION-SSH, DR-REGION: after a failover, admins reach the standby through a bastion of
+      // this region, behind the same allowlist (the NSG) with the same per-person accounts.
+      const bastion = new BastionVm(this, 'Bastion', {
+        resourceGroupName: groups.app,
+        location,
+        name: names.bastion,
+        subnetId: this.vnet.bastionSubnetId,
+        users: config.bastion.users,
+        breakGlassPublicKey: azure.breakGlass.publicKey,
+        breakGlassLogin: azure.breakGlass.loginEnabled,
+        aptMirror: aptMirror(config.egress.packageMirrors),
+        workspaceId: this.workspace.workspaceId,
+        minRsaBits: props.guardrails.minRsaBits,
+        diskEncryptionSetId: diskEncryption.diskEncryptionSetId,
+        tags,
+      });
       new RecoveryVault(this, 'Backup', {
         resourceGroupName: groups.data,
         location,
@@ -349,6 +425,7 @@ export class AzureRegionStack extends TerraformStack {
         keyVaultKeyId: this.keyVault.versionlessKeyIds.backup,
         identityId: backupId.identityId,
         dailyRetentionDays: config.backup.fileRetentionDays,
+        protectedVmIds: [bastion.vmId],
         tags,
       });
     }
@@ -357,6 +434,9 @@ export class AzureRegionStack extends TerraformStack {
     new DiagnosticSettings(this, 'GatewayDiagnostics', { targetResourceId: this.gateway.gatewayId, workspaceId: this.workspace.workspaceId });
     new DiagnosticSettings(this, 'KeyVaultDiagnostics', { targetResourceId: this.keyVault.vaultId, workspaceId: this.workspace.workspaceId });
     this.vnet.nsgIds.forEach((nsgId, i) => new DiagnosticSettings(this, `NsgDiagnostics${i}`, { targetResourceId: nsgId, workspaceId: this.workspace.workspaceId, includeMetrics: false }));
+
+    // BACKUP: nobody deletes data, keys or evidence without first lifting a lock, a logged act.
+    lockStatefulResources(this, { mode: azure.deleteLocks });
 
     new TerraformOutput(this, AZURE_OUTPUTS.gatewayPublicIp, { value: this.gateway.publicIpAddress, description: 'Public address of the application gateway (origin of the Cloudflare pool)' });
     new TerraformOutput(this, AZURE_OUTPUTS.scaleSetId, { value: this.scaleSet.scaleSetId, description: primary ? 'App scale set' : 'Warm-standby scale set: scale it out at failover' });

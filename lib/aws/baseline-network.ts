@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { isPrivateIpv4Cidr } from '../config/cidr';
 import { type AwsInterfaceEndpoint, DEFAULT_AWS_INTERFACE_ENDPOINTS } from '../config/least-privilege';
 import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
+import { markLogClass } from './immutable-log-archive';
 
 /** Props of {@link BaselineNetwork}. */
 export interface BaselineNetworkProps {
@@ -108,6 +109,8 @@ export class BaselineNetwork extends Construct {
     // used (same logical ids): ec2.FlowLog acknowledges cfn-lint F3002/F3003 on every flow log, for
     // a camelCase DestinationOptions this flow log does not have, which would stamp a stale
     // acknowledgement on the output.
+    // LOG-RETENTION: an ImmutableLogArchive of the stack copies these to Object-Locked storage.
+    markLogClass(this.flowLogGroup, 'network-flow');
     const flowLog = new Construct(this.vpc, 'FlowLog');
     Tags.of(flowLog).add('Name', flowLog.node.path);
     const role = new iam.Role(flowLog, 'IAMRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });

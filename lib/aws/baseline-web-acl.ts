@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { RESIDENCY_EXCEPTION_MARKER } from '../controls/markers';
+import { markLogClass } from './immutable-log-archive';
 
 /** A per-client-IP request limit. */
 export interface RateLimit {
@@ -207,6 +208,8 @@ export class BaselineWebAcl extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // LOG-RETENTION: an ImmutableLogArchive of the stack copies these to Object-Locked storage.
+    markLogClass(this.logGroup, 'waf');
     const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       // WAF wants the log group ARN without the trailing ':*' that logGroupArn carries.

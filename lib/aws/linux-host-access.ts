@@ -1,3 +1,4 @@
+import { LOG_CLASS_MARKER } from '../controls/markers';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 
 /** One person allowed to log in to a host. */
@@ -124,4 +125,4 @@ export function linuxHostAccessScript(options: LinuxHostAccessOptions): string[]
  * The tag that marks a log group holding hosts' SSH authentication logs: the LOG-CENTRAL check
  * reads it (lib/controls/aws/logging.ts holds the same pair), and log forwarding can select on it.
  */
-export const HOST_AUTH_LOG_TAG = { key: 'baseline:log-type', value: 'host-auth' } as const;
+export const HOST_AUTH_LOG_TAG = { key: LOG_CLASS_MARKER, value: 'host-auth' } as const;

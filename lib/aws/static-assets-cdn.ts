@@ -35,7 +35,19 @@ export interface StaticAssetsCdnProps {
    * @default false
    */
   readonly hstsPreload?: boolean;
+  /**
+   * The DR-region replica of the assets bucket (a {@link ReplicaBucket} of another stack, by name
+   * and region): CloudFront serves from it, through origin access control, whenever the primary
+   * bucket answers 403, 404 or 5xx (control DR-REGION). Its own policy must admit this
+   * distribution (ReplicaBucket `cloudFrontSourceArn`), as CloudFront cannot edit a bucket of
+   * another stack.
+   * @default - no failover: a regional S3 outage serves cached objects only
+   */
+  readonly failoverOrigin?: { readonly bucketName: string; readonly region: string };
 }
+
+/** Primary-origin responses that send CloudFront to the failover origin. */
+export const CDN_FAILOVER_STATUS_CODES = [403, 404, 500, 502, 503, 504] as const;
 
 /**
  * The CDN for static assets (controls CDN-ASSETS and EDGE-TLS; claims A7, B1, B3): a CloudFront
@@ -101,10 +113,20 @@ export class StaticAssetsCdn extends Construct {
         xssProtection: { protection: true, modeBlock: true, override: true },
       },
     });
+    let origin: cloudfront.IOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.assetsBucket);
+    if (props.failoverOrigin) {
+      const replica = s3.Bucket.fromBucketAttributes(this, 'FailoverBucket', { bucketName: props.failoverOrigin.bucketName, region: props.failoverOrigin.region });
+      const replicaAccess = new cloudfront.S3OriginAccessControl(this, 'FailoverOriginAccessControl', { description: 'Failover origin: the DR-region assets replica', signing: cloudfront.Signing.SIGV4_ALWAYS });
+      origin = new origins.OriginGroup({
+        primaryOrigin: origin,
+        fallbackOrigin: origins.S3BucketOrigin.withOriginAccessControl(replica, { originAccessControl: replicaAccess }),
+        fallbackStatusCodes: [...CDN_FAILOVER_STATUS_CODES],
+      });
+    }
     this.distribution = new cloudfront.Distribution(this, 'Resource', {
       comment: 'Static assets',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(props.assetsBucket),
+        origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
@@ -124,6 +146,8 @@ export class StaticAssetsCdn extends Construct {
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     });
     acknowledgeDecision(this.distribution.node.defaultChild!, 'cdn-assets-served-worldwide');
-    acknowledgeDecision(this.distribution.node.defaultChild!, 'cdn-origin-failover-pending');
+    // Without a failover origin Control Tower's origin-failover rule reports the distribution (a
+    // regional S3 outage would serve cached objects only): no acknowledgement hides that.
+    if (props.failoverOrigin) acknowledgeDecision(this.distribution, 'cdn-failover-origin-policy-in-dr-stack');
   }
 }

@@ -1,3 +1,4 @@
+import { LOG_CLASS_MARKER } from '../controls/markers';
 import { SSHD_HARDENING } from '../config/ssh-keys';
 
 /** One person allowed to log in to a Linux host. */
@@ -104,7 +105,7 @@ export const APPROVED_VM_EXTENSIONS: ReadonlyArray<{ readonly publisher: string;
 export const AUTH_LOG_FACILITIES = ['auth', 'authpriv'] as const;
 
 /** Tag marking the data collection rules that ship hosts' authentication logs. */
-export const AZURE_HOST_AUTH_LOG_TAG = { key: 'baseline:log-type', value: 'host-auth' } as const;
+export const AZURE_HOST_AUTH_LOG_TAG = { key: LOG_CLASS_MARKER, value: 'host-auth' } as const;
 
 /** Names that are system or shared accounts: a login under them would not identify a person. */
 const RESERVED_LOGIN_NAMES = new Set(['root', 'admin', 'administrator', 'azureuser', 'ubuntu', 'nobody', 'sshd', 'bin', 'daemon', 'sys', 'guest', 'user', 'test']);

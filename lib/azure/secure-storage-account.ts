@@ -1,5 +1,6 @@
 import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -98,6 +99,13 @@ export interface SecureStorageAccountProps {
    */
   readonly sasExpirationPeriod?: string;
   /**
+   * Private blob containers created through Azure Resource Manager (no data-plane call), such as
+   * the containers a Backup vault protects (control BACKUP): 3-63 lower-case letters, digits and
+   * single dashes each.
+   * @default - none
+   */
+  readonly containerNames?: readonly string[];
+  /**
    * Tags of the account and private endpoint.
    * @default - none
    */
@@ -139,11 +147,15 @@ export class SecureStorageAccount extends Construct {
   public readonly primaryBlobEndpoint: string;
   /** The blob private endpoint, when `privateEndpointSubnetId` was given. */
   public readonly privateEndpoint?: PrivateEndpoint;
+  /** The containers of `containerNames`, by name. */
+  public readonly containers: Record<string, StorageContainer> = {};
+  private readonly replicationType: string;
 
   constructor(scope: Construct, id: string, props: SecureStorageAccountProps) {
     super(scope, id);
     const what = `SecureStorageAccount ${this.node.path}:`;
     const replicationType = props.replicationType ?? 'GZRS';
+    this.replicationType = replicationType;
     const deleteRetentionDays = props.deleteRetentionDays ?? 90;
     const containerDeleteRetentionDays = props.containerDeleteRetentionDays ?? deleteRetentionDays;
     const trustedServicesOnly = props.trustedServicesOnly ?? false;
@@ -184,6 +196,13 @@ export class SecureStorageAccount extends Construct {
     if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
       throw new Error(`${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
     }
+    const containerNames = props.containerNames ?? [];
+    containerNames.forEach((name, i) => {
+      if (known(name) && !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+        throw new Error(`${what} containerNames[${i}] "${name}" is not a container name; expected 3-63 lower-case letters, digits and single dashes`);
+      }
+      if (containerNames.indexOf(name) !== i) throw new Error(`${what} containerNames[${i}] "${name}" is listed twice; list each container once`);
+    });
     if (known(sasExpirationPeriod) && !/^\d{1,5}\.([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(sasExpirationPeriod)) {
       throw new Error(`${what} sasExpirationPeriod "${sasExpirationPeriod}" is invalid; expected D.HH:MM:SS such as 0.01:00:00`);
     }
@@ -240,22 +259,82 @@ export class SecureStorageAccount extends Construct {
     this.primaryBlobEndpoint = this.account.primaryBlobEndpoint;
 
     if (props.privateEndpointSubnetId !== undefined && props.blobPrivateDnsZoneId !== undefined) {
-      this.privateEndpoint = new PrivateEndpoint(this, 'BlobPrivateEndpoint', {
+      this.privateEndpoint = this.addBlobPrivateEndpoint('BlobPrivateEndpoint', {
         name: `${props.name}-blob-pe`,
         resourceGroupName: props.resourceGroupName,
         location: props.location,
         subnetId: props.privateEndpointSubnetId,
-        privateServiceConnection: {
-          name: `${props.name}-blob`,
-          isManualConnection: false,
-          privateConnectionResourceId: this.account.id,
-          subresourceNames: ['blob'],
-        },
-        privateDnsZoneGroup: { name: 'blob', privateDnsZoneIds: [props.blobPrivateDnsZoneId] },
+        privateDnsZoneId: props.blobPrivateDnsZoneId,
         tags: props.tags,
       });
     }
+    for (const name of containerNames) {
+      // Through ARM (storage_account_id), so the account's closed public endpoint is no obstacle.
+      this.containers[name] = new StorageContainer(this, `Container-${name}`, {
+        name,
+        storageAccountId: this.account.id,
+        containerAccessType: 'private',
+        // Deleting a container deletes its files (control BACKUP).
+        lifecycle: { preventDestroy: true },
+      });
+    }
   }
+
+  /**
+   * Adds a private endpoint to the account's blob service (or, for RA-GRS/RA-GZRS accounts, to its
+   * read-only secondary, `blob_secondary`) in another network, such as the DR region's, so
+   * workloads there reach the account without its public endpoint (controls STORAGE-PRIVATE,
+   * DR-REGION). The endpoint registers in `privateDnsZoneId`, a `privatelink.blob` zone linked to
+   * that network (one zone per network, or the networks' records would overwrite each other).
+   */
+  addBlobPrivateEndpoint(id: string, options: BlobPrivateEndpointOptions): PrivateEndpoint {
+    const subresource = options.subresource ?? 'blob';
+    if (known(options.privateDnsZoneId) && !BLOB_ZONE_ID.test(options.privateDnsZoneId)) {
+      throw new Error(`SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint privateDnsZoneId "${options.privateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`);
+    }
+    if (subresource === 'blob_secondary' && known(this.replicationType) && !/^RA/.test(this.replicationType)) {
+      throw new Error(`SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint subresource "blob_secondary" needs a read-access geo-replicated account (RAGZRS or RAGRS); received replication ${this.replicationType}`);
+    }
+    return new PrivateEndpoint(this, id, {
+      name: options.name,
+      resourceGroupName: options.resourceGroupName,
+      location: options.location,
+      subnetId: options.subnetId,
+      privateServiceConnection: {
+        name: options.name.replace(/-pe$/, ''),
+        isManualConnection: false,
+        privateConnectionResourceId: this.account.id,
+        subresourceNames: [subresource],
+      },
+      privateDnsZoneGroup: { name: subresource.replace('_', '-'), privateDnsZoneIds: [options.privateDnsZoneId] },
+      tags: options.tags,
+    });
+  }
+}
+
+/** Options of {@link SecureStorageAccount.addBlobPrivateEndpoint}. */
+export interface BlobPrivateEndpointOptions {
+  /** Name of the private endpoint (its connection is named the same without `-pe`). */
+  readonly name: string;
+  /** Resource group of the endpoint (the network's). */
+  readonly resourceGroupName: string;
+  /** Azure location of the endpoint: its network's. */
+  readonly location: string;
+  /** Subnet receiving the endpoint. */
+  readonly subnetId: string;
+  /** `privatelink.blob` private DNS zone linked to the endpoint's network. */
+  readonly privateDnsZoneId: string;
+  /**
+   * `blob` (the account's primary endpoint, which moves to the pair on an account failover) or
+   * `blob_secondary` (the read-only secondary of a RA-GRS/RA-GZRS account).
+   * @default 'blob'
+   */
+  readonly subresource?: 'blob' | 'blob_secondary';
+  /**
+   * Tags of the endpoint.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
 }
 
 function checkDays(what: string, prop: string, value: number, min: number, max: number, why = ''): void {

@@ -254,6 +254,7 @@ const awsSchema = z.strictObject({
       guardDuty: accountService.describe('GuardDuty detector: "create" here, or "managed" by a delegated administrator.'),
       securityHub: accountService.describe('Security Hub with FSBP and CIS standards: "create" or "managed".'),
       inspector: accountService.describe('Inspector EC2 and ECR vulnerability scanning: "create" enables it for this account, or "managed" by a delegated administrator.'),
+      config: accountService.describe('AWS Config recorder and delivery channel in every region that runs Security Hub (its controls read Config): "create" here, or "managed" when the organization already records this account centrally.'),
     })
     .prefault({})
     .describe('Account-wide services an organization may already run centrally.'),
@@ -294,6 +295,11 @@ const awsSchema = z.strictObject({
         .string()
         .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[A-Za-z0-9-]+$/, 'must be an ACM certificate ARN in us-east-1 (CloudFront only reads certificates there)'),
       domainNames: z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name such as static.example.com')).min(1, 'must list at least one domain name served by the certificate'),
+      distributionId: z
+        .string()
+        .regex(/^E[0-9A-Z]{9,15}$/, 'must be a CloudFront distribution id such as E2QWRUHAPOMQZL (output CdnDistributionId of <env>-aws-primary)')
+        .optional()
+        .describe('Id of the deployed distribution (output CdnDistributionId of <env>-aws-primary). The DR assets replica, the failover origin, admits this distribution only; until it is set (the DR stack deploys before the distribution exists), any distribution of the account could read it and the DR-REGION check fails. Set it after the first deploy and deploy the DR stack again.'),
     })
     .describe('CloudFront distribution for the static-assets bucket (control CDN-ASSETS).'),
   dr: awsDrSchema,
@@ -406,6 +412,27 @@ const azureSchema = z
         defender: accountService.describe('Microsoft Defender for Cloud plans: "create" sets them on this subscription, or "managed" by your organization.'),
       })
       .prefault({}),
+    dataContainers: z
+      .array(z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a blob container name (3-63 lower-case letters, digits and single dashes)'))
+      .min(1, 'must list at least one container; the Backup vault copies only the containers it names')
+      .max(100, 'must list at most 100 containers (the Azure Backup limit per storage account)')
+      .default(['files'])
+      .superRefine((names, ctx) => names.forEach((name, i) => {
+        if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice; list each container once' });
+      }))
+      .describe('Blob containers of the customer-file storage account. Each is created here and copied daily into the locked Backup vault (control BACKUP): list every container the application writes.'),
+    promoteReplica: z
+      .boolean()
+      .default(false)
+      .describe('Failover (control DR-REGION): true promotes the PostgreSQL read replica in drLocation to the read-write server (replication ends for good), with the primary\'s backup retention (backup.databaseRetentionDays) and zone-redundant HA. A manual decision: see the failover steps in the README.'),
+    entraLogs: z
+      .boolean()
+      .default(false)
+      .describe('Also export the tenant\'s Entra ID sign-in and audit logs to the workspace and the immutable audit archive (controls LOG-CENTRAL, LOG-RETENTION). A tenant-level setting: the deploying principal needs Global Administrator or Security Administrator, and sign-in logs an Entra ID P1/P2 licence.'),
+    deleteLocks: z
+      .enum(['create', 'managed'], { error: 'must be "create" (CanNotDelete locks on every stateful resource) or "managed" (your organization applies them, e.g. by Azure Policy)' })
+      .default('create')
+      .describe('CanNotDelete management locks on storage accounts, PostgreSQL servers, Key Vaults, vaults and workspaces (control BACKUP). "managed" is a named opt-out: the stacks then tag those resources baseline:delete-lock=managed and the BACKUP check trusts the organization to lock them.'),
     backend: azureBackend,
   })
   .describe('Azure hosting of this environment (CDK for Terraform app).');

@@ -172,9 +172,9 @@ export const CONTROLS: readonly Control[] = [
     },
     tests: {
       aws: ['test/aws/baseline-keys.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/database.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/bastion.test.ts', 'test/aws/app-data-access.test.ts', 'test/aws/audit-trail.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/controls/encryption.test.ts', 'test/controls/service-principals.test.ts'],
-      azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
+      azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/azure/blob-backup-vault.test.ts'],
     },
-    note: 'Attacks stopped: data readable where the key is not ours to control. AWS: keys rotate and are customer-managed; every launch template an instance or group uses encrypts its root volume (an unencrypted template would launch unencrypted copies); instance roles may only Decrypt and GenerateDataKey on named keys; every key-policy grant to an AWS service is bound to this account (aws:SourceAccount, or an aws:SourceArn, encryption context or bucket naming it) and, where the service sets it, aws:SourceArn, so another account\'s trail, rule or delivery cannot use our key (confused deputy). CloudFront standard logging (legacy) documents no source keys: its grant is limited to use through S3 (kms:ViaService).',
+    note: 'Attacks stopped: data readable where the key is not ours to control. AWS: keys rotate and are customer-managed; every launch template an instance or group uses encrypts its root volume (an unencrypted template would launch unencrypted copies); instance roles may only Decrypt and GenerateDataKey on named keys; every key-policy grant to an AWS service is bound to this account (aws:SourceAccount, or an aws:SourceArn, encryption context or bucket naming it) and, where the service sets it, aws:SourceArn, so another account\'s trail, rule or delivery cannot use our key (confused deputy). CloudFront standard logging (legacy) documents no source keys: its grant is limited to use through S3 (kms:ViaService). Stops stolen disks, snapshots or backup copies being read without the customer-managed key. Azure: the check also fails a Backup vault whose copies of the customer files are not under a customer-managed key (azurerm_data_protection_backup_vault_customer_managed_key), so a copy is never weaker than its source.',
   },
   {
     id: 'ENC-TRANSIT',
@@ -197,10 +197,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no object storage', unlessTypes: ['cloudflare_r2_bucket', 'cloudflare_r2_custom_domain', 'cloudflare_r2_managed_domain'] },
     },
     tests: {
-      aws: ['test/aws/secure-bucket.test.ts', 'test/aws/app-data-access.test.ts', 'test/controls/service-principals.test.ts'],
+      aws: ['test/aws/secure-bucket.test.ts', 'test/aws/app-data-access.test.ts', 'test/controls/service-principals.test.ts', 'test/controls/storage.test.ts'],
       azure: ['test/azure/secure-storage-account.test.ts', 'test/controls/azure/data.test.ts'],
     },
-    note: 'Attacks stopped: public reads, and a stolen host credential destroying the backups. AWS: buckets block public access and are versioned; no workload role (assumed by a service) may purge versions (s3:DeleteObjectVersion), lift retention or legal holds, or change bucket protection (the app deletes with a delete marker only, under aws.app.dataPrefix); every bucket-policy grant to an AWS service is bound to this account and its source (the CloudTrail and log-delivery grants CDK writes are bound too).',
+    note: 'Attacks stopped: public reads, and a stolen host credential destroying the backups. AWS: buckets block public access and are versioned; no workload role (assumed by a service) may purge versions (s3:DeleteObjectVersion), lift retention or legal holds, or change bucket protection (the app deletes with a delete marker only, under aws.app.dataPrefix); every bucket-policy grant to an AWS service is bound to this account and its source (the CloudTrail and log-delivery grants CDK writes are bound too). Stops anonymous reads and reads through someone else\'s front door. AWS: a bucket policy statement open to everyone ("*") passes only when bound to one named source (aws:SourceArn of one CloudFront distribution, an organization or an account); a wildcard such as distribution/* fails, since any distribution of the account could then serve the objects.',
   },
   {
     id: 'SECRETS',
@@ -224,9 +224,9 @@ export const CONTROLS: readonly Control[] = [
     },
     tests: {
       aws: ['test/aws/audit-trail.test.ts', 'test/aws/baseline-network.test.ts', 'test/aws/baseline-web-acl.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/bastion.test.ts'],
-      azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/data.test.ts'],
+      azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/data.test.ts', 'test/azure/activity-log-archive.test.ts', 'test/stacks/azure-controls.test.ts'],
     },
-    note: 'Attack stopped: activity nobody can reconstruct, logins on app hosts included (claim A11). AWS: every host ships /var/log/secure to a log group tagged baseline:log-type=host-auth (the marker log forwarding selects on). Azure: every VM and scale set is associated with a data collection rule sending auth and authpriv syslog to a workspace.',
+    note: 'Attack stopped: activity nobody can reconstruct, logins on app hosts included (claim A11). AWS: every host ships /var/log/secure to a log group tagged baseline:log-class=host-auth (the marker log forwarding selects on). Azure: every VM and scale set is associated with a data collection rule sending auth and authpriv syslog to a workspace. Stops an intrusion going unseen because its traces never reached the central store. Azure: without a subscription diagnostic setting the Activity Log (who created, changed or deleted what, role assignments included) stays in the platform for 90 days and outside the workspace: the stack that manages the subscription must send its Administrative, Security and Policy categories to the workspace.',
   },
   {
     id: 'LOG-RETENTION',
@@ -237,9 +237,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'unchecked', reason: 'no edge logs are collected (see LOG-CENTRAL), so their retention is whatever the Cloudflare plan keeps, not the configured retention' },
     },
     tests: {
-      aws: ['test/aws/audit-trail.test.ts', 'test/aws/secure-bucket.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
-      azure: ['test/azure/log-workspace.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/controls/azure/data.test.ts'],
+      aws: ['test/aws/audit-trail.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/immutable-log-archive.test.ts', 'test/controls/logging.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-controls.test.ts'],
+      azure: ['test/azure/log-workspace.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/activity-log-archive.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-controls.test.ts'],
     },
+    note: 'Stops an administrator (or an intruder with admin rights) erasing the evidence: a CloudWatch log group or a Log Analytics workspace can be deleted or its retention cut by anyone with write access to it. AWS: every log class the claims name (network flows, WAF decisions, host logins; found by the baseline:log-class marker and from the wiring: flow-log and WAF-logging destinations, groups EC2 instance roles write to) needs a copy of every event (a subscription filter without pattern, through Firehose) in a bucket under a COMPLIANCE Object Lock of at least the retention; the trail, ALB and CloudFront logs go to such buckets directly. Azure: the Activity Log goes to a storage container with a locked time-based immutability policy (protected appends), Entra ID logs too when exported. Not yet immutable: database logs on both clouds, and the Azure flow logs and resource diagnostics, which live in the workspace and the flow-log account only.',
   },
   {
     id: 'DETECT-THREATS',
@@ -250,10 +251,10 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'unchecked', reason: 'the edge WAF blocks and counts attacks, but no Cloudflare notification policy alerts on-call on security events (not built)' },
     },
     tests: {
-      aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/controls/service-principals.test.ts'],
+      aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/controls/service-principals.test.ts', 'test/aws/config-recorder.test.ts', 'test/controls/detection.test.ts', 'test/stacks/aws-controls.test.ts'],
       azure: ['test/azure/defender-plans.test.ts', 'test/azure/security-alerts.test.ts', 'test/controls/azure/data.test.ts'],
     },
-    note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Attack stopped: forged or flooded pages. The alert topic admits only this account\'s alarms (aws:SourceAccount and aws:SourceArn); EventBridge publishes findings as a role only this account\'s rules can assume, since a topic or key grant to events.amazonaws.com cannot be bound to our rules.',
+    note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Attack stopped: forged or flooded pages. The alert topic admits only this account\'s alarms (aws:SourceAccount and aws:SourceArn); EventBridge publishes findings as a role only this account\'s rules can assume, since a topic or key grant to events.amazonaws.com cannot be bound to our rules. Stops an intrusion or a dangerous change going unnoticed. AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Security Hub\'s FSBP and CIS controls evaluate AWS Config items, so a hub in a region without a recorder reports no data and a public bucket or an open security group raises no finding: wherever Security Hub runs (created here, or managed by the organization), the check fails unless an AWS::Config::ConfigurationRecorder of all supported types with an encrypted delivery channel records the region, or the config declares Config managed (aws.accountServices.config).',
   },
   {
     id: 'HA-MULTIZONE',
@@ -278,8 +279,9 @@ export const CONTROLS: readonly Control[] = [
     },
     tests: {
       aws: ['test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
-      azure: ['test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts'],
+      azure: ['test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/recovery-vault.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/azure/delete-lock.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-controls.test.ts'],
     },
+    note: 'Stops a malicious or compromised administrator destroying the data and its copies. Azure: soft delete, versioning and point-in-time restore live inside the storage account, where an Owner or Storage Account Contributor can switch them off and purge (and geo-replication copies the deletion), so they are not a backup: the check fails a data storage account without a daily vaulted copy in a Backup vault whose immutability is Locked (an Owner can switch Unlocked off), soft delete On/AlwaysOn, vaulted retention of at least the file retention, every container of the account named, and the vault holding the backup role on the account (otherwise every job fails). Every storage account, PostgreSQL server, Key Vault, vault and workspace also needs a CanNotDelete management lock, so a delete is a separate, logged act (config azure.deleteLocks "managed" declares that the organization applies them). AWS: point-in-time recovery, deletion protection, noncurrent versions for the file retention and retained buckets and keys; the locked AWS Backup copies are checked under DR-REGION.',
   },
   {
     id: 'DR-REGION',
@@ -288,11 +290,11 @@ export const CONTROLS: readonly Control[] = [
     checks: { azure: azure.checkDrRegion, cloudflare: cloudflare.checkDrRegion },
     environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
     tests: {
-      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/aws/app-data-access.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts'],
-      azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
+      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/aws/app-data-access.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/azure/secure-storage-account.test.ts'],
       cloudflare: ['test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/failover.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
-    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts). Failure stopped: a failover to a standby that cannot read its data. The AWS check requires the standby app role to hold, on each replica and its DR key, the object and key actions the primary app role holds on the source (one definition, AppDataAccess), through S3 of the DR region, with a key policy that lets IAM grant it, and IAM authentication to the replica database as the same user.',
+    note: 'Checked per stack (Azure: geo-redundant backups, storage and vaults) and across an environment\'s stacks (AWS primary, DR, DR database: replication, replica, locked copies, warm standby; Azure primary and DR: paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts). Failure stopped: a failover to a standby that cannot read its data. The AWS check requires the standby app role to hold, on each replica and its DR key, the object and key actions the primary app role holds on the source (one definition, AppDataAccess), through S3 of the DR region, with a key policy that lets IAM grant it, and IAM authentication to the replica database as the same user. Stops a region loss taking the service down for longer than the RTO, or its data beyond the RPO: "DR resources exist" is not enough, the DR region must be able to serve. Checked per stack (Azure: geo-redundant backups, storage, Recovery Services and Backup vaults) and across an environment\'s stacks. AWS (primary, DR, DR database): replication with RTC and a ReplicationLatency alarm per rule at most the RPO, the database replica with its lag alarm, locked backup copies, a warm standby, the CDN failing over (origin group on 5xx) to the DR assets replica with origin access control, that replica admitting one named distribution (not every distribution of the account), and a bastion in the DR region. Azure (primary and DR): paired location, replica of the primary server, geo-backup key and identity in the DR stack, warm standby, every closed data account reachable from the DR network through a private endpoint registered in a DR zone linked to it, and a DR bastion; a promoted replica (azure.promoteReplica) is held to what a primary is. Not checked here: that the DR app role can reach the DR data (issue 15). Cloudflare: the load balancer fails over from the primary pool to the DR pool (steering off, DR as fallback, HTTPS monitors). RPO/RTO are checked at config level against the mechanisms (lib/config/schema.ts).',
   },
   {
     id: 'DATA-RESIDENCY',
@@ -334,6 +336,7 @@ export const CONTROLS: readonly Control[] = [
     tests: {
       aws: ['test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
     },
+    note: 'Stops the assets being fetched around the CDN (public bucket) or through someone else\'s distribution. The failover origin, the DR assets replica, is checked under DR-REGION (it lives in the DR stack): its policy must name this distribution, and STORAGE-PRIVATE fails any bucket policy that opens to everyone under a wildcard source ARN such as distribution/*.',
   },
 ];
 

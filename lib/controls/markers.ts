@@ -53,6 +53,13 @@ export const TIER_MARKER = 'baseline:tier';
  */
 export const RESIDENCY_EXCEPTION_MARKER = 'baseline:residency-exception';
 
+/**
+ * The class of a log the claims name (LOG-RETENTION requires an immutable copy of each; LOG-CENTRAL
+ * finds the hosts' login logs by it): `network-flow`, `waf` or `host-auth`. A tag on the AWS log
+ * group and on the Azure data collection rule.
+ */
+export const LOG_CLASS_MARKER = 'baseline:log-class';
+
 /** Tag keys reserved for markers: the config loader rejects them in `tags`. */
 export const RESERVED_TAG_PREFIX = 'baseline:';
 

@@ -98,6 +98,12 @@ export interface CheckOptions {
    * @default false
    */
   readonly inspectorManaged?: boolean;
+  /**
+   * AWS Config is recorded outside this template (the organization records the account and
+   * region centrally): no configuration recorder is required here even where Security Hub runs.
+   * @default false
+   */
+  readonly configManaged?: boolean;
   /** The DR region replicas and backup copies must go to (control DR-REGION). @default - any other region */
   readonly drRegion?: string;
   /** The recovery point objective in minutes: the replica lag alarm must fire within it. @default - not checked */
@@ -116,6 +122,13 @@ export interface CheckOptions {
    * @default false
    */
   readonly defenderManaged?: boolean;
+  /**
+   * CanNotDelete management locks on the Azure stateful resources are applied outside these
+   * stacks (config `azure.deleteLocks` "managed", for example by Azure Policy): no
+   * azurerm_management_lock is required here (Azure BACKUP).
+   * @default false
+   */
+  readonly deleteLocksManaged?: boolean;
   /**
    * The environment is fronted by Cloudflare with origin lock (config `cloudflare.originLock`):
    * the internet-facing AWS load balancers' security groups and the Azure gateway subnet's NSG

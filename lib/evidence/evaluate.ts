@@ -102,12 +102,13 @@ export function checkOptionsFor(stack: Pick<SynthesizedStack, 'cloud' | 'role'>,
       guardDutyManaged: managed(aws?.accountServices.guardDuty),
       securityHubManaged: managed(aws?.accountServices.securityHub),
       inspectorManaged: managed(aws?.accountServices.inspector),
+      configManaged: managed(aws?.accountServices.config),
       ...(aws ? { drRegion: aws.drRegion, rpoMinutes: env!.recovery.rpoMinutes, databaseReplica: aws.dr.databaseReplica } : {}),
     };
   }
   if (stack.cloud === 'azure') {
     const azure = env?.azure;
-    return { ...base, defenderManaged: managed(azure?.accountServices.defender), ...(azure ? { drRegion: azure.drLocation } : {}) };
+    return { ...base, defenderManaged: managed(azure?.accountServices.defender), deleteLocksManaged: managed(azure?.deleteLocks), ...(azure ? { drRegion: azure.drLocation } : {}) };
   }
   return base;
 }

@@ -147,6 +147,10 @@ describe('BaselineNetwork', () => {
     });
   });
 
+  it('marks the flow-log group as network-flow logs, so the stack\'s log archive copies them (LOG-RETENTION)', () => {
+    expect(resourceOf(template, network.flowLogGroup).Properties.Tags).toEqual([{ Key: 'baseline:log-class', Value: 'network-flow' }]);
+  });
+
   it('exposes the subnet groups by name', () => {
     expect(network.vpc.selectSubnets(network.publicSubnets).subnets).toHaveLength(3);
     expect(network.vpc.selectSubnets(network.appSubnets).subnets).toHaveLength(3);

@@ -120,7 +120,7 @@ describe('BaselineWebAcl', () => {
 
   it('logs to an encrypted, retained aws-waf-logs- group', () => {
     const group = resourceOf(template, acl.logGroup);
-    expect(group.Properties).toEqual({ LogGroupName: 'aws-waf-logs-acme-prod-app', KmsKeyId: getAtt(logsKey, 'Arn'), RetentionInDays: 90 });
+    expect(group.Properties).toEqual({ LogGroupName: 'aws-waf-logs-acme-prod-app', KmsKeyId: getAtt(logsKey, 'Arn'), RetentionInDays: 90, Tags: [{ Key: 'baseline:log-class', Value: 'waf' }] });
     expect(group.DeletionPolicy).toBe('Retain');
     expect(group.UpdateReplacePolicy).toBe('Retain');
   });

@@ -370,6 +370,39 @@ describe('ReplicaBucket', () => {
     expect(acks['cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check']).toMatch(/and their DR replicas, must stay deletable \(erasure requests under privacy law\)/);
   });
 
+  describe('as a CDN failover origin', () => {
+    const cdnStack = testStack('CdnReplica');
+    const cdnKey = new kms.Key(cdnStack, 'AssetsKey');
+    const logs = new s3.Bucket(cdnStack, 'Logs');
+    const DISTRIBUTION = `arn:aws:cloudfront::${ENV.account}:distribution/E2QWRUHAPOMQZL`;
+    const named = new ReplicaBucket(cdnStack, 'Named', { encryptionKey: cdnKey, replicationRoleArn: ROLE_ARN, noncurrentVersionRetentionDays: 90, serverAccessLogsBucket: logs, cloudFrontSourceArn: DISTRIBUTION });
+    const t = Template.fromStack(cdnStack);
+    const statement = (sid: string, resource: any) => (resource.Properties.PolicyDocument ?? resource.Properties.KeyPolicy).Statement.find((st: any) => st.Sid === sid);
+
+    it('lets that one distribution read objects and decrypt them, nothing else', () => {
+      const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === ref(named.bucket).Ref)![1];
+      expect(statement('AllowCloudFrontFailoverRead', policy)).toEqual({
+        Sid: 'AllowCloudFrontFailoverRead', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: objects(named.bucket), Condition: { StringEquals: { 'aws:SourceArn': DISTRIBUTION } },
+      });
+      expect(statement('AllowCloudFrontFailoverDecrypt', resourceOf(t, cdnKey))).toEqual({
+        Sid: 'AllowCloudFrontFailoverDecrypt', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': DISTRIBUTION } },
+      });
+    });
+
+    it('admits distributions of the account only while none is named (first deploy), bound to the account', () => {
+      const first = testStack('CdnReplicaFirst');
+      const k = new kms.Key(first, 'AssetsKey');
+      const r = new ReplicaBucket(first, 'Any', { encryptionKey: k, replicationRoleArn: ROLE_ARN, noncurrentVersionRetentionDays: 90, serverAccessLogsBucket: new s3.Bucket(first, 'Logs'), cloudFrontSourceArn: `arn:aws:cloudfront::${ENV.account}:distribution/*` });
+      const ft = Template.fromStack(first);
+      const policy = resourcesOfType(ft, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === ref(r.bucket).Ref)![1];
+      expect(statement('AllowCloudFrontFailoverRead', policy).Condition).toEqual({ StringEquals: { 'aws:SourceAccount': ENV.account }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudfront::${ENV.account}:distribution/*` } });
+    });
+
+    it('grants CloudFront nothing unless asked', () => {
+      expect(JSON.stringify(drTemplate.toJSON())).not.toContain('cloudfront.amazonaws.com');
+    });
+  });
+
   describe('errors', () => {
     const scratch = testStack('ScratchReplica');
     const scratchKey = new kms.Key(scratch, 'Key');
@@ -396,10 +429,24 @@ describe('ReplicaBucket', () => {
       expect(make({ noncurrentVersionRetentionDays: 0 })).toThrow(/SecureBucket\.noncurrentVersionRetentionDays: received 0; expected a positive number of days/);
     });
 
+    it.each(['arn:aws:cloudfront::111111111111:distribution', 'arn:aws:s3:::bucket', 'arn:aws:cloudfront::111111111111:distribution/e123'])('fails when cloudFrontSourceArn is %p', (arn) => {
+      expect(make({ cloudFrontSourceArn: arn })).toThrow(new RegExp(`ReplicaBucket\\.cloudFrontSourceArn: received "${literal(arn)}"; expected a distribution ARN`));
+    });
+
     it('accepts a role with a path and a token', () => {
       expect(make({ replicationRoleArn: `arn:aws:iam::${ENV.account}:role/service/${ROLE_NAME}` })).not.toThrow();
       expect(make({ replicationRoleArn: ssm.StringParameter.valueForStringParameter(scratch, '/acme/replication-role-arn') })).not.toThrow();
     });
+  });
+});
+
+describe('BucketReplication metrics', () => {
+  it('measure the rule\'s latency and failures with the source, destination and rule dimensions', () => {
+    const latency = replication.latencyMetric();
+    expect(latency).toMatchObject({ namespace: 'AWS/S3', metricName: 'ReplicationLatency', statistic: 'Maximum' });
+    expect(latency.period.toMinutes()).toBe(5);
+    expect(stack.resolve(latency.dimensions)).toEqual({ SourceBucket: ref(data), DestinationBucket: 'acme-prod-data-dr', RuleId: 'dr-region' });
+    expect(replication.failedOperationsMetric()).toMatchObject({ metricName: 'OperationsFailedReplication', statistic: 'Sum' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { ACKNOWLEDGED_WARNING_METADATA } from '../../lib/aws/acknowledge';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -121,10 +122,50 @@ describe('StaticAssetsCdn', () => {
     });
   });
 
-  it('acknowledges the worldwide edge and the missing origin failover, with reasons', () => {
+  it('acknowledges the worldwide edge, and never a missing origin failover (Control Tower reports it)', () => {
     const acks = acknowledgements(cdn.distribution);
     expect(acks['AwsSolutions::AwsSolutions-CFR1']).toMatch(/DATA-RESIDENCY/);
-    expect(acks['cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check']).toMatch(/DR region/);
+    expect(acks['cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check']).toBeUndefined();
+  });
+
+  describe('with the DR replica as failover origin', () => {
+    const drStack = testStack('WithFailover');
+    const key = new kms.Key(drStack, 'AssetsKey');
+    const bucket = new SecureBucket(drStack, 'Assets', { encryptionKey: key, noncurrentVersionRetentionDays: 90 }).bucket;
+    const withFailover = new StaticAssetsCdn(drStack, 'Cdn', {
+      assetsBucket: bucket,
+      certificateArn: CERT,
+      domainNames: ['static.example.com'],
+      webAclArn: WEB_ACL,
+      logsKey: new kms.Key(drStack, 'LogsKey'),
+      serverAccessLogsBucket: new s3.Bucket(drStack, 'AccessLogs'),
+      logRetentionDays: 90,
+      failoverOrigin: { bucketName: 'acme-prod-assets-dr-111111111111', region: 'eu-central-1' },
+    });
+    const t = Template.fromStack(drStack);
+    const dc = resourceOf(t, withFailover.distribution).Properties.DistributionConfig;
+
+    it('fails over from the primary bucket to the replica on 403, 404 and 5xx', () => {
+      expect(dc.OriginGroups.Quantity).toBe(1);
+      const group = dc.OriginGroups.Items[0];
+      expect(group.FailoverCriteria.StatusCodes).toEqual({ Items: [403, 404, 500, 502, 503, 504], Quantity: 6 });
+      expect(group.Members.Items.map((m: any) => m.OriginId)).toEqual(dc.Origins.map((o: any) => o.Id));
+      expect(dc.DefaultCacheBehavior.TargetOriginId).toBe(group.Id);
+    });
+
+    it('reads the replica in its own region through its own origin access control', () => {
+      const [oacId, oac] = resourcesOfType(t, 'AWS::CloudFront::OriginAccessControl').find(([id]) => /FailoverOriginAccessControl/.test(id))!;
+      expect(dc.Origins[1]).toEqual({ Id: expect.any(String), DomainName: 'acme-prod-assets-dr-111111111111.s3.eu-central-1.amazonaws.com', S3OriginConfig: { OriginAccessIdentity: '' }, OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] } });
+      expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4', Description: 'Failover origin: the DR-region assets replica' });
+    });
+
+    it('acknowledges only that the replica\'s policy lives in the DR stack, no missing failover', () => {
+      const acks = acknowledgements(withFailover.distribution);
+      expect(acks['cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check']).toBeUndefined();
+      // Decision cdn-failover-origin-policy-in-dr-stack: a warning acknowledgement on the construct.
+      const warnings = withFailover.distribution.node.metadata.filter((m) => m.type === ACKNOWLEDGED_WARNING_METADATA).map((m) => m.data);
+      expect(warnings).toEqual([{ 'Annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac': expect.stringMatching(/ReplicaBucket cloudFrontSourceArn/) }]);
+    });
   });
 
   describe('errors', () => {

@@ -63,7 +63,7 @@ describe('AppScaleSet', () => {
     const rule = onlyResource(json, 'azurerm_monitor_data_collection_rule');
     expect(rule.data_sources).toEqual({ syslog: [{ name: 'auth', facility_names: ['auth', 'authpriv'], log_levels: ['*'], streams: ['Microsoft-Syslog'] }] });
     expect(rule.destinations).toEqual({ log_analytics: [{ name: 'workspace', workspace_resource_id: WORKSPACE }] });
-    expect(rule.tags).toEqual({ 'baseline:log-type': 'host-auth' });
+    expect(rule.tags).toEqual({ 'baseline:log-class': 'host-auth' });
     const association = onlyResource(json, 'azurerm_monitor_data_collection_rule_association');
     expect(association.target_resource_id).toMatch(/^\$\{azurerm_linux_virtual_machine_scale_set\..*\.id\}$/);
     expect(vmssOf(props).identity).toEqual({ type: 'SystemAssigned' });

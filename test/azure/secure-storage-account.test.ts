@@ -146,6 +146,49 @@ describe('SecureStorageAccount', () => {
     expect(() => synth({ ...props, name })).toThrow(new RegExp(`name "${name}" is invalid`));
   });
 
+  it('creates no container unless asked, and private, undestroyable containers through ARM when asked', () => {
+    expect(resourcesOf(json, 'azurerm_storage_container')).toEqual({});
+    const containers = Object.values(resourcesOf(synth({ ...props, containerNames: ['files', 'exports'] }), 'azurerm_storage_container'));
+    expect(containers.sort((a, b) => a.name.localeCompare(b.name))).toEqual(['exports', 'files'].map((name) => ({
+      name,
+      storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Storage_[A-F0-9]+\.id\}$/),
+      container_access_type: 'private',
+      lifecycle: { prevent_destroy: true },
+    })));
+  });
+
+  it.each([['Files', /containerNames\[0\] "Files" is not a container name/], ['a--b', /is not a container name/]])('rejects the container name %p', (name, message) => {
+    expect(() => synth({ ...props, containerNames: [name] })).toThrow(message);
+  });
+
+  it('rejects a container listed twice', () => {
+    expect(() => synth({ ...props, containerNames: ['files', 'files'] })).toThrow(/containerNames\[1\] "files" is listed twice/);
+  });
+
+  it('adds private endpoints in another network, to the primary or the read-only secondary endpoint', () => {
+    const DR_SUBNET = `${SUB}/resourceGroups/rg-dr/providers/Microsoft.Network/virtualNetworks/vnet-dr/subnets/snet-app`;
+    const DR_ZONE = `${SUB}/resourceGroups/rg-dr/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
+    const json = synthAzure((s) => {
+      const st = new SecureStorageAccount(s, 'Storage', { ...props, replicationType: 'RAGZRS' });
+      st.addBlobPrivateEndpoint('Dr', { name: 'stacme-blob-dr-pe', resourceGroupName: 'rg-dr', location: 'northeurope', subnetId: DR_SUBNET, privateDnsZoneId: DR_ZONE });
+      st.addBlobPrivateEndpoint('DrSecondary', { name: 'stacme-blob-secondary-dr-pe', resourceGroupName: 'rg-dr', location: 'northeurope', subnetId: DR_SUBNET, privateDnsZoneId: DR_ZONE, subresource: 'blob_secondary' });
+    });
+    const endpoints = Object.values<any>(resourcesOf(json, 'azurerm_private_endpoint')).sort((a, b) => a.name.length - b.name.length);
+    expect(endpoints.map((e) => ({ ...e, '//': undefined }))).toEqual([
+      { '//': undefined, name: 'stacme-blob-dr-pe', resource_group_name: 'rg-dr', location: 'northeurope', subnet_id: DR_SUBNET, private_service_connection: { name: 'stacme-blob-dr', is_manual_connection: false, private_connection_resource_id: expect.stringContaining('azurerm_storage_account.Storage'), subresource_names: ['blob'] }, private_dns_zone_group: { name: 'blob', private_dns_zone_ids: [DR_ZONE] } },
+      { '//': undefined, name: 'stacme-blob-secondary-dr-pe', resource_group_name: 'rg-dr', location: 'northeurope', subnet_id: DR_SUBNET, private_service_connection: { name: 'stacme-blob-secondary-dr', is_manual_connection: false, private_connection_resource_id: expect.stringContaining('azurerm_storage_account.Storage'), subresource_names: ['blob_secondary'] }, private_dns_zone_group: { name: 'blob-secondary', private_dns_zone_ids: [DR_ZONE] } },
+    ]);
+  });
+
+  it('refuses a secondary endpoint on an account without read access to its secondary, and a zone that is not privatelink.blob', () => {
+    expect(() => synthAzure((s) => {
+      new SecureStorageAccount(s, 'Storage', props).addBlobPrivateEndpoint('X', { name: 'x-pe', resourceGroupName: 'rg', location: 'northeurope', subnetId: APP_SUBNET, privateDnsZoneId: BLOB_ZONE, subresource: 'blob_secondary' });
+    })).toThrow(/subresource "blob_secondary" needs a read-access geo-replicated account .*received replication GZRS/);
+    expect(() => synthAzure((s) => {
+      new SecureStorageAccount(s, 'Storage', props).addBlobPrivateEndpoint('X', { name: 'x-pe', resourceGroupName: 'rg', location: 'northeurope', subnetId: APP_SUBNET, privateDnsZoneId: BLOB_ZONE.replace('blob', 'file') });
+    })).toThrow(/is not a privatelink.blob private DNS zone id/);
+  });
+
   it('rejects allowed subnets while public network access is disabled', () => {
     expect(() => synth({ ...props, allowedSubnetIds: [APP_SUBNET] })).toThrow(/allowedSubnetIds has no effect while public network access is disabled/);
   });

@@ -728,7 +728,7 @@ describe('configSchema', () => {
       const staging = parsed.environments.staging;
       expect(staging.tags).toEqual({});
       expect(staging.aws!.vpcCidr).toBe('10.0.0.0/16');
-      expect(staging.aws!.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create' });
+      expect(staging.aws!.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create', config: 'create' });
       // Instance types are sizing, not security: only their presence is asserted here.
       expect(staging.aws!.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 });
       expect(staging.aws!.database).toMatchObject({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 });
@@ -899,6 +899,20 @@ describe('configSchema', () => {
     });
   });
 
+  describe('aws.cdn.distributionId', () => {
+    test('is optional (the distribution does not exist before the first deploy)', () => {
+      const config = loose(baseline());
+      delete config.environments.prod.aws.cdn.distributionId;
+      expect(problemsOf(config)).toEqual([]);
+    });
+
+    test.each(['e2qwruhapomqzl', 'arn:aws:cloudfront::222222222222:distribution/E2QWRUHAPOMQZL', 'E*'])('fails on %p', (id) => {
+      const config = loose(baseline());
+      config.environments.prod.aws.cdn.distributionId = id;
+      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.distributionId', /must be a CloudFront distribution id .*CdnDistributionId/, JSON.stringify(id))]);
+    });
+  });
+
   describe('azure', () => {
     test('fails when drLocation is not the region pair of location', () => {
       const config = baseline();
@@ -949,6 +963,27 @@ describe('configSchema', () => {
       config.environments.prod.azure.app.capacity.minCapacity = 1;
       config.environments.prod.azure.app.drCapacity.minCapacity = 0;
       expect(problemsOf(config)).toEqual([problem('environments.prod.azure.app.capacity.minCapacity', /must be at least 2 so the app tier survives/, '1')]);
+    });
+
+    test('defaults to one backed-up container and delete locks created by the stacks', () => {
+      const azure = parseConfig(baseline()).environments.prod.azure!;
+      expect(azure.dataContainers).toEqual(['files']);
+      expect(azure.deleteLocks).toBe('create');
+      expect(azure.promoteReplica).toBe(false);
+      expect(azure.entraLogs).toBe(false);
+    });
+
+    test.each<[string, unknown, string, RegExp]>([
+      ['dataContainers', [], 'environments.prod.azure.dataContainers', /must list at least one container; the Backup vault copies only the containers it names/],
+      ['dataContainers', ['Files'], 'environments.prod.azure.dataContainers[0]', /must be a blob container name/],
+      ['dataContainers', ['files', 'files'], 'environments.prod.azure.dataContainers[1]', /is listed twice/],
+      ['deleteLocks', 'none', 'environments.prod.azure.deleteLocks', /must be "create" .* or "managed"/],
+      ['promoteReplica', 'yes', 'environments.prod.azure.promoteReplica', /expected boolean/],
+      ['entraLogs', 1, 'environments.prod.azure.entraLogs', /expected boolean/],
+    ])('fails on azure.%s %j', (field, value, path, message) => {
+      const config = loose(baseline());
+      config.environments.prod.azure[field] = value;
+      expect(problemsOf(config)).toEqual([problem(path, message, expect.any(String))]);
     });
 
     test('fails on an azurerm backend without its storage account', () => {

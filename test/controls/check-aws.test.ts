@@ -18,11 +18,11 @@ describe('checkAws', () => {
     expect(formatFindings(found)).toMatch(/^ORIGIN-LOCK GatewaySg: GatewaySg \(of internet-facing Gateway\) admits tcp 443-443 from CidrIp "0.0.0.0\/0"/m);
   });
 
-  it('passes the edge template, where only WAF, key, log and secret controls apply', () => {
+  it('passes the edge template, where only WAF, key, log-archive bucket, log and secret controls apply', () => {
     const results = checkAws(edgeTemplate());
     expect(formatFindings(failures(results))).toBe('');
     const applicable = results.filter((r) => r.status === 'pass').map((r) => r.control);
-    expect(applicable).toEqual(['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'SECRETS', 'LOG-CENTRAL', 'LOG-RETENTION', 'BACKUP']);
+    expect(applicable).toEqual(['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'SECRETS', 'LOG-CENTRAL', 'LOG-RETENTION', 'BACKUP']);
   });
 
   it('is not applicable anywhere on an empty template', () => {

@@ -7,7 +7,7 @@ describe('DETECT-THREATS (AWS)', () => {
     const result = checkDetectThreats(primaryTemplate());
     expectPass(result);
     expect(result.evidence).toEqual(
-      expect.arrayContaining(['Detector', 'Hub', 'StandardFsbp', 'StandardCis', 'Alerts', 'RootUseAlarm', 'WafBlockedAlarm', 'Gateway5xxAlarm', 'UnhealthyHostsAlarm', 'RootUseFilter', 'GuardDutyFindings']),
+      expect.arrayContaining(['Detector', 'Hub', 'StandardFsbp', 'StandardCis', 'ConfigRecorder', 'ConfigDelivery', 'Alerts', 'RootUseAlarm', 'WafBlockedAlarm', 'Gateway5xxAlarm', 'UnhealthyHostsAlarm', 'RootUseFilter', 'GuardDutyFindings']),
     );
   });
 
@@ -21,6 +21,23 @@ describe('DETECT-THREATS (AWS)', () => {
     });
     expectFinding(checkDetectThreats(t), '(template)', /no AWS::GuardDuty::Detector/);
     expectPass(checkDetectThreats(t, { guardDutyManaged: true, securityHubManaged: true, inspectorManaged: true }));
+  });
+
+  it('fails a Security Hub with nothing recording AWS Config, unless Config is recorded centrally', () => {
+    const t = weakened((t) => {
+      delete t.Resources.ConfigRecorder;
+      delete t.Resources.ConfigDelivery;
+    });
+    expectFinding(checkDetectThreats(t), '(template)', /Security Hub runs in this region but no AWS::Config::ConfigurationRecorder records it; its controls then report no data/);
+    expectPass(checkDetectThreats(t, { configManaged: true }));
+  });
+
+  it('requires a recorder where the organization runs Security Hub too, unless it also records Config', () => {
+    const t = weakened((t) => {
+      for (const id of ['Hub', 'StandardFsbp', 'StandardCis', 'ConfigRecorder', 'ConfigDelivery']) delete t.Resources[id];
+    });
+    expectFinding(checkDetectThreats(t, { securityHubManaged: true }), '(template)', /no AWS::Config::ConfigurationRecorder/);
+    expectPass(checkDetectThreats(t, { securityHubManaged: true, configManaged: true }));
   });
 
   it('fails without the call that enables Inspector, unless Inspector is managed elsewhere', () => {
@@ -64,6 +81,10 @@ describe('DETECT-THREATS (AWS)', () => {
     ['no alarm on the root-use metric', (t) => delete t.Resources.RootUseAlarm, 'RootUseFilter', /no alarm notifies on the root-use metric/],
     ['GuardDuty findings not routed', (t) => delete t.Resources.GuardDutyFindings, '(template)', /sends GuardDuty findings \(source aws.guardduty\) to the alert topic/],
     ['the findings rule disabled', (t) => (props(t, 'GuardDutyFindings').State = 'DISABLED'), '(template)', /GuardDuty findings/],
+    ['a recorder of some resource types only', (t) => (props(t, 'ConfigRecorder').RecordingGroup = { AllSupported: false, ResourceTypes: ['AWS::EC2::Instance'] }), 'ConfigRecorder', /RecordingGroup.AllSupported is false; expected true/],
+    ['a recorder without a role', (t) => delete props(t, 'ConfigRecorder').RoleARN, 'ConfigRecorder', /RoleARN is absent/],
+    ['a recorder without a delivery channel', (t) => delete t.Resources.ConfigDelivery, '(template)', /no AWS::Config::DeliveryChannel with an S3BucketName; a recorder without a delivery channel never starts/],
+    ['configuration history under no customer key', (t) => delete props(t, 'ConfigDelivery').S3KmsKeyArn, 'ConfigDelivery', /S3KmsKeyArn is absent/],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkDetectThreats(weakened(edit)), resource, message);
   });

@@ -74,8 +74,12 @@ describe('ENC-TRANSIT (AWS)', () => {
     expect(result.evidence).toEqual(expect.arrayContaining(['DataBucketPolicy', 'GatewayTargets', 'DbParams', 'Database', 'AlertsPolicy']));
   });
 
-  it('is not applicable to the edge stack', () => {
-    expectNotApplicable(checkEncTransit(edgeTemplate()));
+  it('is not applicable to a stack without buckets, listeners, databases or distributions', () => {
+    expectNotApplicable(checkEncTransit({ Resources: { LogsKey: edgeTemplate().Resources.LogsKey } }));
+  });
+
+  it('passes the edge stack, whose log archive bucket requires TLS', () => {
+    expectPass(checkEncTransit(edgeTemplate()));
   });
 
   it('accepts an HTTPS-only custom origin with TLS 1.2', () => {

@@ -1,4 +1,4 @@
-import { checkLogCentral, checkLogRetention } from '../../lib/controls/aws/logging';
+import { checkLogCentral, checkLogRetention, logClassGroups } from '../../lib/controls/aws/logging';
 import { edgeTemplate, primaryTemplate } from './fixtures/aws-templates';
 import { expectFinding, expectNotApplicable, expectPass, props, weakened } from './support';
 
@@ -58,7 +58,7 @@ describe('LOG-RETENTION (AWS)', () => {
   it('passes retained log groups within the window and a compliance-locked trail bucket', () => {
     const result = checkLogRetention(primaryTemplate(), { maxLogRetentionDays: 180 });
     expectPass(result);
-    expect(result.evidence).toEqual(expect.arrayContaining(['FlowLogs', 'TrailLogs', 'TrailBucket', 'AlbLogs', 'CdnLogs']));
+    expect(result.evidence).toEqual(expect.arrayContaining(['FlowLogs', 'TrailLogs', 'TrailBucket', 'AlbLogs', 'CdnLogs', 'FlowLogsCopy', 'WebAclLogsCopy', 'HostAuthLogsCopy']));
     expectPass(checkLogRetention(edgeTemplate()));
   });
 
@@ -83,7 +83,36 @@ describe('LOG-RETENTION (AWS)', () => {
     ['governance mode on the ALB log bucket', (t) => (lock(t, 'AlbLogs').Mode = 'GOVERNANCE'), 'AlbLogs', /Mode is "GOVERNANCE"/],
     ['ALB logs expiring after a week', (t) => (props(t, 'AlbLogs').LifecycleConfiguration.Rules[0].ExpirationInDays = 7), 'AlbLogs', /expires logs after 7 days; expected at least 30/],
     ['a trail bucket outside the template', (t) => (props(t, 'Trail').S3BucketName = 'central-trail'), 'Trail', /S3BucketName is "central-trail"; expected a bucket of this template/],
+    // A malicious admin deletes the log group: only an Object-Locked copy survives.
+    ['flow logs kept only in their log group', (t) => delete t.Resources.FlowLogsCopy, 'FlowLogs', /network-flow logs have no copy in Object-Locked storage; an administrator who deletes the log group deletes the evidence/],
+    ['WAF logs kept only in their log group', (t) => delete t.Resources.WebAclLogsCopy, 'WebAclLogs', /waf logs have no copy in Object-Locked storage/],
+    ['host logins kept only in their log group', (t) => delete t.Resources.HostAuthLogsCopy, 'HostAuthLogs', /host-auth logs have no copy in Object-Locked storage/],
+    ['a copy of the events an attacker does not filter out', (t) => (props(t, 'FlowLogsCopy').FilterPattern = '[version, account, eni, source, destination, srcport, destport="22", ...]'), 'FlowLogs', /FlowLogsCopy: FilterPattern is .*expected ""/],
+    ['copies written into a bucket without Object Lock', (t) => (props(t, 'LogArchive').ExtendedS3DestinationConfiguration.BucketARN = { 'Fn::GetAtt': ['AccessLogs', 'Arn'] }), 'FlowLogs', /bucket AccessLogs has ObjectLockEnabled .*expected true/],
+    ['copies under a governance-mode lock an admin can bypass', (t) => (lock(t, 'AlbLogs').Mode = 'GOVERNANCE'), 'FlowLogs', /Object Lock default retention .*"GOVERNANCE".*expected Mode "COMPLIANCE"/],
+    ['copies to a stream outside the template', (t) => (props(t, 'FlowLogsCopy').DestinationArn = 'arn:aws:firehose:eu-west-1:111111111111:deliverystream/elsewhere'), 'FlowLogs', /DestinationArn is .*expected a Firehose stream of this template/],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkLogRetention(weakened(edit)), resource, message);
+  });
+
+  it('holds the copies\' lock to the minimum retention', () => {
+    expectFinding(checkLogRetention(primaryTemplate(), { minLogRetentionDays: 120 }), 'FlowLogs', /Object Lock default retention .*expected Mode "COMPLIANCE" for at least 120 days/);
+  });
+
+  it('fails the edge stack when the CloudFront web ACL\'s logs lose their copy', () => {
+    expectFinding(checkLogRetention(weakened((t) => delete t.Resources.CdnWebAclLogsCopy, edgeTemplate)), 'CdnWebAclLogs', /waf logs have no copy/);
+  });
+
+  it('finds the log classes from the wiring too, so removing a marker hides nothing', () => {
+    const t = weakened((t) => {
+      delete props(t, 'HostAuthLogs').Tags;
+      t.Resources.ToolsLogs = { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' };
+      t.Resources.ToolsPolicy = {
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [{ Ref: 'AppRole' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': ['ToolsLogs', 'Arn'] } }] } },
+      };
+    });
+    expect(Object.fromEntries(logClassGroups(t))).toEqual({ FlowLogs: 'network-flow', WebAclLogs: 'waf', ToolsLogs: 'host-auth' });
+    expectFinding(checkLogRetention(t), 'ToolsLogs', /host-auth logs have no copy in Object-Locked storage/);
   });
 });

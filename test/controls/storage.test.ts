@@ -12,7 +12,16 @@ describe('STORAGE-PRIVATE (AWS)', () => {
   });
 
   it('is not applicable without buckets', () => {
-    expectNotApplicable(checkStoragePrivate(edgeTemplate()));
+    expectNotApplicable(checkStoragePrivate({ Resources: { LogsKey: edgeTemplate().Resources.LogsKey } }));
+  });
+
+  it('passes the edge stack\'s Object-Locked log archive bucket', () => {
+    expectPass(checkStoragePrivate(edgeTemplate()));
+  });
+
+  it('fails everyone conditioned on every CloudFront distribution of the account', () => {
+    const t = weakened((t) => props(t, 'AssetsBucketPolicy').PolicyDocument.Statement.push(publicRead({ ArnLike: { 'AWS:SourceArn': 'arn:aws:cloudfront::111111111111:distribution/*' } })));
+    expectFinding(checkStoragePrivate(t), 'AssetsBucketPolicy', /to everyone \("\*"\)/);
   });
 
   it('accepts everyone conditioned on one CloudFront distribution (origin access control)', () => {

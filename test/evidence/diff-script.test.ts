@@ -169,17 +169,17 @@ describe('the pull requests of issue 20', () => {
     };
     const head: Synths = { aws: ok(aws.map(widen)), terraform: ok(terraform.map(widen)) };
     const changed = [...head.aws.stacks!, ...head.terraform.stacks!].filter((s, i) => JSON.stringify(s.template) !== JSON.stringify([...aws, ...terraform][i].template));
-    expect(changed.map((s) => s.name).sort()).toEqual(['prod-aws-primary', 'prod-azure-dr', 'prod-azure-primary']);
+    expect(changed.map((s) => s.name).sort()).toEqual(['prod-aws-dr', 'prod-aws-primary', 'prod-azure-dr', 'prod-azure-primary']);
 
     const diff = diffOfSynths(base, head, { base: { config }, head: { config: widened } });
     const md = renderDiffMarkdown(diff, LABELS);
     const [headline] = bodyOf(md);
-    expect(headline).toBe('⚠️ **3 weakenings flagged** · 3 stacks changed: 3 updated');
+    expect(headline).toBe('⚠️ **4 weakenings flagged** · 4 stacks changed: 4 updated');
     const section = md.slice(md.indexOf('### ⚠️ Weakenings'), md.indexOf('### ', md.indexOf('### ⚠️ Weakenings') + 4));
-    for (const stack of ['prod-aws-primary', 'prod-azure-primary', 'prod-azure-dr']) {
+    for (const stack of ['prod-aws-dr', 'prod-aws-primary', 'prod-azure-primary', 'prod-azure-dr']) {
       expect(section).toMatch(new RegExp(`^- \\*\\*${stack}\\*\\* \`[^\`]*Bastion[^\`]*\`: \\*\\*SSH \\(TCP 22\\) from 17 addresses → 512 addresses \\(IPv4\\)\\*\\* — 198\\.51\\.100\\.0/28 → 198\\.51\\.100\\.0/24 \\(16 addresses → 256 addresses\\); 203\\.0\\.113\\.10/32 → 203\\.0\\.113\\.0/24 \\(1 address → 256 addresses\\) _\\(inbound sources broadened\\)_$`, 'm'));
     }
-    expect(diff.weakenings!.map((w) => [w.stack, w.rule])).toEqual([['prod-aws-primary', 'ingress-broadened'], ['prod-azure-dr', 'ingress-broadened'], ['prod-azure-primary', 'ingress-broadened']]);
+    expect(diff.weakenings!.map((w) => [w.stack, w.rule])).toEqual([['prod-aws-dr', 'ingress-broadened'], ['prod-aws-primary', 'ingress-broadened'], ['prod-azure-dr', 'ingress-broadened'], ['prod-azure-primary', 'ingress-broadened']]);
     // The allowlist stays within the guardrail, so no control fails: the diff is what shows it.
     expect(md).toMatch(/^Head report: ❔ PASS with \d+ unchecked cells: [^\n]* \(nothing fails; `npm run report` says why each is unchecked\): ✅ \d+ pass/m);
     expect(exitCodeOf(diff)).toBe(0);

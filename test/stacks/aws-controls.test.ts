@@ -10,7 +10,7 @@ const { templates } = synthAws(config, { policy: false });
 
 const AWS_CHECKED = CONTROLS.filter((c) => c.checks.aws).map((c) => c.id);
 /** Controls the edge stack (CloudFront web ACL only) carries. */
-const EDGE_CONTROLS: ControlId[] = ['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'LOG-RETENTION'];
+const EDGE_CONTROLS: ControlId[] = ['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'LOG-RETENTION'];
 
 /** What ORIGIN-LOCK compares the origins with: the zone's CA and hostnames (evaluate.ts does the same). */
 function lockOptions(env: string) {
@@ -54,6 +54,21 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     asg.Properties.Tags = asg.Properties.Tags.filter((t: any) => t.Key !== 'baseline:standby');
     asg.Properties.MinSize = '0';
     expect(byControl(checkAws(untagged, { cloudTrailManaged: true }))['HA-MULTIZONE'].status).toBe('fail');
+  });
+
+  it('fail DETECT-THREATS on the DR stack when its Security Hub has no Config recorder', () => {
+    const blind = JSON.parse(JSON.stringify(templates[`${env}-aws-dr`]));
+    for (const [id] of resources(blind, 'AWS::Config::ConfigurationRecorder')) delete blind.Resources[id];
+    expect(byControl(checkAws(blind, { cloudTrailManaged: true }))['DETECT-THREATS'].status).toBe('fail');
+    expect(byControl(checkAws(blind, { cloudTrailManaged: true, configManaged: true }))['DETECT-THREATS'].status).not.toBe('fail');
+  });
+
+  it('fail LOG-RETENTION on the DR and edge stacks when the WAF logs lose their immutable copy', () => {
+    for (const stack of ['dr', 'edge']) {
+      const t = JSON.parse(JSON.stringify(templates[`${env}-aws-${stack}`]));
+      dropCopyOf(t, 'waf');
+      expect({ stack, status: byControl(checkAws(t, { cloudTrailManaged: true }))['LOG-RETENTION'].status }).toEqual({ stack, status: 'fail' });
+    }
   });
 
   it('fail on the DR stack when a replica loses versioning or its KMS encryption', () => {
@@ -105,6 +120,14 @@ const first = (t: Template, type: string, where: (r: any) => boolean = () => tru
 const appPolicy = (t: Template) => first(t, 'AWS::IAM::Policy', (r) => r.Properties.PolicyDocument.Statement.some((s: any) => s.Sid === 'AppObjects'));
 const appObjects = (t: Template) => appPolicy(t).Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'AppObjects');
 const regionalAcl = (t: Template) => first(t, 'AWS::WAFv2::WebACL', (r) => r.Properties.Scope === 'REGIONAL');
+/** Removes the subscription filter copying the log group marked `logClass`. */
+const dropCopyOf = (t: Template, logClass: string) => {
+  const group = resources(t, 'AWS::Logs::LogGroup').find(([, g]) => (g.Properties.Tags ?? []).some((tag: any) => tag.Key === 'baseline:log-class' && tag.Value === logClass));
+  if (!group) throw new Error(`no log group marked ${logClass}`);
+  const filters = resources(t, 'AWS::Logs::SubscriptionFilter').filter(([, f]) => f.Properties.LogGroupName?.Ref === group[0]);
+  if (filters.length === 0) throw new Error(`no copy of ${group[0]}`);
+  for (const [id] of filters) delete t.Resources[id];
+};
 
 /** Each weakening a reviewer must never miss, and the control that must then fail. */
 const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
@@ -200,8 +223,8 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
     lt.Properties.LaunchTemplateData.UserData = JSON.parse(JSON.stringify(lt.Properties.LaunchTemplateData.UserData).replace(/\/var\/log\/secure/g, '/var/log/messages'));
   }],
   ['the host auth log group without its marker', 'LOG-CENTRAL', (t) => {
-    const group = first(t, 'AWS::Logs::LogGroup', (r) => (r.Properties.Tags ?? []).some((tag: any) => tag.Key === 'baseline:log-type'));
-    group.Properties.Tags = group.Properties.Tags.filter((tag: any) => tag.Key !== 'baseline:log-type');
+    const group = first(t, 'AWS::Logs::LogGroup', (r) => (r.Properties.Tags ?? []).some((tag: any) => tag.Key === 'baseline:log-class' && tag.Value === 'host-auth'));
+    group.Properties.Tags = group.Properties.Tags.filter((tag: any) => tag.Key !== 'baseline:log-class');
   }],
   ['the app instance role given AdministratorAccess (an admin path without MFA)', 'ADMIN-MFA', (t) => {
     first(t, 'AWS::IAM::Role', (r) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com')).Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess'];
@@ -215,11 +238,23 @@ const WEAKENINGS: [string, ControlId, (t: Template) => void][] = [
   ['a log group kept one week', 'LOG-RETENTION', (t) => {
     first(t, 'AWS::Logs::LogGroup').Properties.RetentionInDays = 7;
   }],
+  // A malicious admin deletes a log group: only an Object-Locked copy keeps the evidence.
+  ['the flow logs\' immutable copy removed', 'LOG-RETENTION', (t) => dropCopyOf(t, 'network-flow')],
+  ['the WAF logs\' immutable copy removed', 'LOG-RETENTION', (t) => dropCopyOf(t, 'waf')],
+  ['the bastion logins\' immutable copy removed', 'LOG-RETENTION', (t) => dropCopyOf(t, 'host-auth')],
+  ['log copies written into a bucket without Object Lock', 'LOG-RETENTION', (t) => {
+    const stream = first(t, 'AWS::KinesisFirehose::DeliveryStream');
+    const unlocked = resources(t, 'AWS::S3::Bucket').find(([, b]) => !b.Properties.ObjectLockEnabled)![0];
+    stream.Properties.ExtendedS3DestinationConfiguration.BucketARN = { 'Fn::GetAtt': [unlocked, 'Arn'] };
+  }],
   ['GuardDuty disabled', 'DETECT-THREATS', (t) => {
     first(t, 'AWS::GuardDuty::Detector').Properties.Enable = false;
   }],
   ['the Inspector enabling call removed', 'DETECT-THREATS', (t) => {
     for (const [id] of resources(t, 'Custom::AWS')) delete t.Resources[id];
+  }],
+  ['AWS Config no longer recorded while Security Hub runs (its controls go blind)', 'DETECT-THREATS', (t) => {
+    for (const [id] of [...resources(t, 'AWS::Config::ConfigurationRecorder'), ...resources(t, 'AWS::Config::DeliveryChannel')]) delete t.Resources[id];
   }],
   ['the app tier shrunk to one instance', 'HA-MULTIZONE', (t) => {
     first(t, 'AWS::AutoScaling::AutoScalingGroup').Properties.MinSize = '1';
@@ -310,10 +345,13 @@ describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
   const set = () => ({ primary: copy('primary'), dr: copy('dr'), drDatabase: copy('dr-database') });
   const dr = (s: ReturnType<typeof set>) => byControl(checkAwsEnvironment(s, options))['DR-REGION'];
 
-  it('passes: replicated buckets, backup replication, replica with lag alarm, locked copies, warm standby', () => {
+  it('passes: replicated buckets, backup replication, replica with lag alarm, locked copies, warm standby, CDN failover, DR bastion', () => {
     const result = dr(set());
     expect(formatFindings(result.findings)).toBe('');
     expect(result.status).toBe('pass');
+    expect(result.evidence.filter((e) => /ReplicationLatency/.test(e))).toHaveLength(2);
+    expect(result.evidence.some((e) => e.startsWith('dr/Bastion'))).toBe(true);
+    expect(result.evidence.some((e) => e.startsWith('dr/AssetsReplica'))).toBe(true);
     expect(result.evidence.some((e) => e.startsWith('dr-database/'))).toBe(true);
     expect(result.evidence.some((e) => e.startsWith('dr/') && e.includes('Vault'))).toBe(true);
   });
@@ -376,6 +414,31 @@ describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
     ['no warm standby', (s) => {
       for (const [, r] of resources(s.dr, 'AWS::AutoScaling::AutoScalingGroup')) r.Properties.Tags = [];
     }, /has no warm-standby app group/],
+    // Can the DR region serve? Lag seen, the CDN failing over to a private replica, a way in.
+    ['replication lag nobody is told about', (s) => {
+      for (const [id] of resources(s.primary, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ReplicationLatency')) delete s.primary.Resources[id];
+    }, /has no ReplicationLatency alarm with an action/],
+    ['a replication lag alarm above the RPO', (s) => {
+      for (const [, a] of resources(s.primary, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'ReplicationLatency')) a.Properties.Threshold = cfg.recovery.rpoMinutes * 60 + 1;
+    }, /alarms at a ReplicationLatency of \d+ s; expected at most the RPO/],
+    ['a CDN that cannot fail over (one origin)', (s) => {
+      delete first(s.primary, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.OriginGroups;
+    }, /has no origin group of two members failing over on 500, 502, 503, 504/],
+    ['a CDN failing over to a bucket outside the DR stack', (s) => {
+      first(s.primary, 'AWS::CloudFront::Distribution').Properties.DistributionConfig.Origins[1].DomainName = 'someone-elses-bucket.s3.eu-central-1.amazonaws.com';
+    }, /failover origin .* expected a bucket of the DR stack/],
+    ['a failover replica that every distribution of the account can read', (s) => {
+      const policy = first(s.dr, 'AWS::S3::BucketPolicy', (p) => JSON.stringify(p.Properties.PolicyDocument).includes('AllowCloudFrontFailoverRead'));
+      const st = policy.Properties.PolicyDocument.Statement.find((x: any) => x.Sid === 'AllowCloudFrontFailoverRead');
+      st.Condition = { StringEquals: { 'aws:SourceAccount': '222222222222' }, ArnLike: { 'aws:SourceArn': 'arn:aws:cloudfront::222222222222:distribution/*' } };
+    }, /admits CloudFront reads without naming one distribution/],
+    ['a failover replica CloudFront cannot read', (s) => {
+      const policy = first(s.dr, 'AWS::S3::BucketPolicy', (p) => JSON.stringify(p.Properties.PolicyDocument).includes('AllowCloudFrontFailoverRead'));
+      policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement.filter((x: any) => x.Sid !== 'AllowCloudFrontFailoverRead');
+    }, /admits no CloudFront read/],
+    ['no bastion in the DR region', (s) => {
+      for (const [id, r] of resources(s.dr, 'AWS::EC2::Instance')) if (/Bastion/.test(id) || JSON.stringify(r).includes('astion')) delete s.dr.Resources[id];
+    }, /has no bastion/],
   ])('fails with %s', (_name, edit, message) => {
     const s = set();
     edit(s);

@@ -10,7 +10,7 @@ beforeAll(() => {
   result = synthAws(config, { policy: false });
   const raw = rawDefaultConfig();
   delete raw.environments.prod;
-  raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed', inspector: 'managed' };
+  raw.environments.staging.aws.accountServices = { cloudTrail: 'managed', guardDuty: 'managed', securityHub: 'managed', inspector: 'managed', config: 'managed' };
   // The named opt-out of origin lock too: the same synth shows today's unlocked load balancer.
   raw.environments.staging.cloudflare.originLock = false;
   managed = synthAws(parseConfig(raw), { policy: false });
@@ -178,6 +178,41 @@ describe('origin lock opted out (cloudflare.originLock false): the load balancer
   });
 });
 
+describe.each(['staging', 'prod'])('%s DR parity', (env) => {
+  const cfg = config.environments[env];
+  const dr = () => Template.fromJSON(result.templates[`${env}-aws-dr`]);
+  const primary = () => Template.fromJSON(result.templates[`${env}-aws-primary`]);
+
+  it('puts a bastion in the DR region behind exactly the configured allowlist, with the same people', () => {
+    const sgs = dr().findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'Bastion: SSH from the allowlist only' } });
+    const ingress = Object.values<any>(sgs)[0].Properties.SecurityGroupIngress;
+    expect(ingress.map((r: any) => r.CidrIp ?? r.CidrIpv6).sort()).toEqual([...cfg.bastion.allowedCidrs].sort());
+    const userData = JSON.stringify(Object.values<any>(dr().findResources('AWS::EC2::Instance'))[0].Properties.UserData);
+    expect(userData).toContain(`AllowUsers ${cfg.bastion.users.map((u) => u.name).join(' ')}`);
+    dr().hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/${config.project}-${env}/hosts/auth`, Tags: Match.arrayWith([{ Key: 'baseline:log-class', Value: 'host-auth' }]) });
+  });
+
+  it('alarms on each replication rule\'s lag at the RTC guarantee or half the RPO, and on failed objects', () => {
+    const threshold = Math.min(15 * 60, (cfg.recovery.rpoMinutes * 60) / 2);
+    for (const purpose of ['data', 'assets']) {
+      primary().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/S3',
+        MetricName: 'ReplicationLatency',
+        Threshold: threshold,
+        Dimensions: Match.arrayWith([{ Name: 'DestinationBucket', Value: `${config.project}-${env}-${purpose}-dr-${cfg.aws!.account}` }, { Name: 'RuleId', Value: 'dr-region' }]),
+        AlarmActions: [Match.anyValue()],
+      });
+      primary().hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OperationsFailedReplication', Threshold: 1, Dimensions: Match.arrayWith([{ Name: 'DestinationBucket', Value: `${config.project}-${env}-${purpose}-dr-${cfg.aws!.account}` }]) });
+    }
+  });
+
+  it('lets only the configured distribution read the assets replica, its failover origin', () => {
+    const arn = `arn:aws:cloudfront::${cfg.aws!.account}:distribution/${cfg.aws!.cdn.distributionId}`;
+    dr().hasResourceProperties('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudFrontFailoverRead', Condition: { StringEquals: { 'aws:SourceArn': arn } } })]) } });
+    primary().hasOutput('CdnDistributionId', { Value: { Ref: Match.stringLikeRegexp('^Cdn') } });
+  });
+});
+
 describe('account services managed by the organization', () => {
   const template = () => Template.fromJSON(managed.templates['staging-aws-primary']);
   /** Deployment-time calls enabling Inspector (the S3 prefix-list lookup is another Custom::AWS). */
@@ -188,7 +223,11 @@ describe('account services managed by the organization', () => {
     template().resourceCountIs('AWS::GuardDuty::Detector', 0);
     template().resourceCountIs('AWS::SecurityHub::Hub', 0);
     expect(inspectorCalls(managed.templates['staging-aws-primary'])).toHaveLength(0);
+    template().resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
     template().hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] } });
+    const dr = Template.fromJSON(managed.templates['staging-aws-dr']);
+    dr.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
+    expect(Object.values<any>(dr.findResources('AWS::S3::Bucket')).filter((b) => String(b.Properties.BucketName ?? '').includes('-config-'))).toEqual([]);
   });
 
   it('creates them all when the config says create', () => {
@@ -197,5 +236,17 @@ describe('account services managed by the organization', () => {
     created.resourceCountIs('AWS::GuardDuty::Detector', 1);
     created.resourceCountIs('AWS::SecurityHub::Hub', 1);
     expect(inspectorCalls(result.templates['staging-aws-primary'])).toHaveLength(1);
+  });
+
+  it('records AWS Config in both regions into the one encrypted Config bucket of the DR region, global IAM items in the primary only', () => {
+    const cfg = config.environments.staging.aws!;
+    const bucketName = `${config.project}-staging-config-${cfg.account}`;
+    const dr = Template.fromJSON(result.templates['staging-aws-dr']);
+    dr.hasResourceProperties('AWS::S3::Bucket', { BucketName: bucketName, BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] } });
+    for (const [stack, global] of [['staging-aws-primary', true], ['staging-aws-dr', false]] as const) {
+      const t = Template.fromJSON(result.templates[stack]);
+      t.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: global } });
+      t.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: bucketName, S3KmsKeyArn: Match.anyValue() });
+    }
   });
 });

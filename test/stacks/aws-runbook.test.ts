@@ -40,6 +40,21 @@ describe('failover runbook', () => {
     expect(markdown).toContain('aws rds promote-read-replica');
   });
 
+  it('names the replication alarms, the CDN failover with its distribution, and the DR bastion', () => {
+    for (const env of Object.values(config.environments)) {
+      expect(markdown).toContain(`CloudFront fails over by itself to the assets replica in ${env.aws!.drRegion}`);
+      expect(markdown).toContain(`only distribution \`${env.aws!.cdn.distributionId}\``);
+    }
+    expect(markdown).toContain('`DataReplicationLatency` and `AssetsReplicationLatency` alarms fire above 900 s');
+    expect(markdown).toContain('ssh -J <user>@$DR_BASTION');
+  });
+
+  it('warns that the failover replica admits every distribution until aws.cdn.distributionId is set', () => {
+    const raw = rawDefaultConfig();
+    delete raw.environments.staging.aws.cdn.distributionId;
+    expect(renderFailoverRunbook(parseConfig(raw)).markdown).toContain('**every distribution of the account until `aws.cdn.distributionId` is set**');
+  });
+
   it('restores from the replicated backups when no replica is kept', () => {
     const raw = rawDefaultConfig();
     raw.environments.staging.aws.dr.databaseReplica = false;

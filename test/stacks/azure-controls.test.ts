@@ -67,6 +67,8 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
       'primary/azurerm_postgresql_flexible_server.Database_B269D8BB',
       'dr/azurerm_application_gateway.Gateway_43CB3636',
       'dr/azurerm_linux_virtual_machine_scale_set.App_F1B96344',
+      'dr/azurerm_linux_virtual_machine.Bastion_2B4CEC30',
+      expect.stringMatching(/^primary\/azurerm_private_endpoint\.DataStorage_DrBlob/),
     ]));
   });
 
@@ -175,6 +177,22 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     ['database backups kept 7 days', 'BACKUP', (t) => (only(t, 'azurerm_postgresql_flexible_server').backup_retention_days = 7)],
     ['a destroyable data storage account', 'BACKUP', (t) => delete named(t, 'azurerm_storage_account', 'DataStorage').lifecycle],
     ['locally redundant data storage', 'DR-REGION', (t) => (named(t, 'azurerm_storage_account', 'DataStorage').account_replication_type = 'ZRS')],
+    // A malicious admin: with only soft delete, an Owner switches it off and purges the files.
+    ['customer files kept only by soft delete (no vaulted backup)', 'BACKUP', (t) => delete t.resource.azurerm_data_protection_backup_instance_blob_storage],
+    ['the Backup vault left unlocked, so an Owner can switch immutability off', 'BACKUP', (t) => (only(t, 'azurerm_data_protection_backup_vault').immutability = 'Unlocked')],
+    ['vaulted file copies kept 7 days', 'BACKUP', (t) => (only(t, 'azurerm_data_protection_backup_policy_blob_storage').vault_default_retention_duration = 'P7D')],
+    ['the delete lock lifted from the data storage account', 'BACKUP', (t) => {
+      const locks = t.resource.azurerm_management_lock;
+      delete locks[Object.keys(locks).find((k) => k.startsWith('DataStorage_DeleteLock'))!];
+    }],
+    ['file backups under Microsoft-managed keys', 'ENC-REST', (t) => delete t.resource.azurerm_data_protection_backup_vault_customer_managed_key],
+    ['file backups kept in one region', 'DR-REGION', (t) => (only(t, 'azurerm_data_protection_backup_vault').redundancy = 'LocallyRedundant')],
+    // A malicious admin erases the record of what they did: the Activity Log must be central and immutable.
+    ['the Activity Log left in the platform (no subscription export)', 'LOG-CENTRAL', (t) => {
+      const settings = t.resource.azurerm_monitor_diagnostic_setting;
+      delete settings[Object.keys(settings).find((k) => k.startsWith('ActivityLog_Subscription'))!];
+    }],
+    ['the Activity Log archive\'s immutability policy left unlocked', 'LOG-RETENTION', (t) => (only(t, 'azurerm_storage_container_immutability_policy').locked = false)],
   ];
 
   it('covers every Azure-checked control with a weakening of the real stacks', () => {
@@ -194,6 +212,13 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     const weakened = copy(primary);
     only(weakened, 'azurerm_linux_virtual_machine_scale_set').custom_data = Buffer.from('#!/bin/sh\nexport DB_PASSWORD=hunter2\n').toString('base64');
     expect(byControl(checkAzure(weakened, options)).SECRETS.status).toBe('fail');
+  });
+
+  it('pass BACKUP without locks in the stacks only when the config declares them managed', () => {
+    const unlocked = copy(primary);
+    delete (unlocked.resource as any).azurerm_management_lock;
+    expect(byControl(checkAzure(unlocked, options)).BACKUP.status).toBe('fail');
+    expect(byControl(checkAzure(unlocked, { ...options, deleteLocksManaged: true })).BACKUP.status).toBe('pass');
   });
 
   it('fail BACKUP when data storage keeps deleted files less than the configured file retention', () => {
@@ -222,6 +247,13 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     }, /geo_backup_user_assigned_identity_id .*expected a user-assigned identity the DR stack creates/],
     ['no WAF on the standby gateway', (_p, d) => delete only(d, 'azurerm_application_gateway').firewall_policy_id, /no application gateway with a WAF policy/],
     ['no standby app tier', (_p, d) => delete d.resource.azurerm_linux_virtual_machine_scale_set, /no scale set in the DR stack/],
+    // Can the DR region serve? Files reachable privately from its network, a bastion to reach its hosts.
+    ['no private path from the DR network to the customer files', (p) => {
+      const endpoints = p.resource.azurerm_private_endpoint;
+      for (const k of Object.keys(endpoints)) if (k.startsWith('DataStorage_Dr')) delete endpoints[k];
+    }, /public network access is off and no private endpoint \(subresource blob\) of this account is in the DR network/],
+    ['DR endpoints registered in a zone the DR network does not resolve', (_p, d) => delete d.resource.azurerm_private_dns_zone_virtual_network_link[Object.keys(d.resource.azurerm_private_dns_zone_virtual_network_link).find((k) => k.startsWith('BlobPrivateDnsLink'))!], /register in no privatelink.blob zone of the DR stack linked to the DR network/],
+    ['no bastion in the DR region', (_p, d) => delete d.resource.azurerm_linux_virtual_machine, /no bastion VM in the DR stack/],
   ];
 
   it.each(DR_WEAKENINGS)('fail DR-REGION across stacks with %s', (_what, weaken, message) => {

@@ -1,6 +1,7 @@
 import { parseConfig } from '../../lib/config/load';
 import { toAzureRateLimit } from '../../lib/azure/waf-policy';
 import { azureNames } from '../../stacks/azure-naming';
+import { checkAzure, checkAzureEnvironment, formatFindings } from '../../lib/controls';
 import { synthAzureApp, tfOnly, tfResources } from './azure-support';
 import { defaultConfig, rawDefaultConfig } from './support';
 
@@ -122,7 +123,77 @@ describe.each(['staging', 'prod'])('%s Azure stacks', (env) => {
   });
 });
 
+describe.each(['staging', 'prod'])('%s Azure DR parity', (env) => {
+  const cfg = config.environments[env];
+  const azure = cfg.azure!;
+  const primary = stacks[`${env}-azure-primary`];
+  const dr = stacks[`${env}-azure-dr`];
+  const drNames = azureNames(config.project, env, azure.subscriptionId, azure.drLocation, 'dr');
+  const primaryNames = azureNames(config.project, env, azure.subscriptionId, azure.location, 'primary');
+
+  it('reaches the customer files from the DR app subnet privately: primary and read-only secondary, in the DR network\'s own zone', () => {
+    const endpoints = Object.values<any>(tfResources(primary, 'azurerm_private_endpoint')).filter((e) => e.location === azure.drLocation);
+    const drSubnet = `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/virtualNetworks/${drNames.vnet}/subnets/snet-app`;
+    const drZone = `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
+    expect(endpoints.map((e) => [e.name, e.subnet_id, e.resource_group_name, e.private_service_connection.subresource_names, e.private_dns_zone_group.private_dns_zone_ids])).toEqual([
+      [`${primaryNames.dataStorage}-blob-dr-pe`, drSubnet, drNames.resourceGroups.network, ['blob'], [drZone]],
+      [`${primaryNames.dataStorage}-blob-secondary-dr-pe`, drSubnet, drNames.resourceGroups.network, ['blob_secondary'], [drZone]],
+    ]);
+    expect(tfResources(dr, 'azurerm_private_dns_zone_virtual_network_link').BlobPrivateDnsLink).toMatchObject({ private_dns_zone_name: '${azurerm_private_dns_zone.BlobPrivateDns.name}', virtual_network_id: expect.stringContaining('azurerm_virtual_network.Network'), registration_enabled: false });
+    expect(Object.values<any>(tfResources(dr, 'azurerm_private_dns_zone')).map((z) => z.name)).toContain('privatelink.blob.core.windows.net');
+  });
+
+  it('runs a bastion in the DR region with the same people, backed up there', () => {
+    const vm = tfOnly(dr, 'azurerm_linux_virtual_machine');
+    expect(vm.name).toBe(drNames.bastion);
+    const users = Buffer.from(vm.custom_data, 'base64').toString('utf8');
+    for (const user of cfg.bastion.users) expect(users).toContain(user.name);
+    expect(Object.keys(tfResources(dr, 'azurerm_backup_protected_vm'))).toHaveLength(1);
+  });
+
+  it('leaves the replica a replica until the config promotes it', () => {
+    expect(tfOnly(dr, 'azurerm_postgresql_flexible_server').replication_role).toBeUndefined();
+  });
+});
+
 describe('Azure stacks with other settings', () => {
+  it('promotes the DR replica with the primary\'s backup window and zone-redundant HA when azure.promoteReplica is set', () => {
+    const raw = rawDefaultConfig();
+    delete raw.environments.prod;
+    raw.environments.staging.azure.promoteReplica = true;
+    const parsed = parseConfig(raw);
+    const out = synthAzureApp(parsed);
+    const server = tfOnly(out['staging-azure-dr'], 'azurerm_postgresql_flexible_server');
+    expect(server).toMatchObject({ replication_role: 'None', backup_retention_days: parsed.environments.staging.backup.databaseRetentionDays, high_availability: { mode: 'ZoneRedundant', standby_availability_zone: '2' } });
+    // A promoted server is held to what a primary is: its backups stay in the DR region (geo-backup
+    // cannot be added in place), which BACKUP reports, and the environment has no replica any more.
+    const backup = checkAzure(out['staging-azure-dr'], {}).find((r) => r.control === 'BACKUP')!;
+    expect(formatFindings(backup.findings)).toMatch(/geo_redundant_backup_enabled is absent; expected true/);
+    const [dr] = checkAzureEnvironment({ primary: out['staging-azure-primary'], dr: out['staging-azure-dr'] });
+    expect(formatFindings(dr.findings)).toMatch(/no replica in the DR stack has source_server_id/);
+  });
+
+  it('creates the Entra ID diagnostic setting only when azure.entraLogs opts in', () => {
+    expect(tfResources(stacks['staging-azure-primary'], 'azurerm_monitor_aad_diagnostic_setting')).toEqual({});
+    const raw = rawDefaultConfig();
+    delete raw.environments.prod;
+    raw.environments.staging.azure.entraLogs = true;
+    const out = synthAzureApp(parseConfig(raw));
+    expect(Object.keys(tfResources(out['staging-azure-primary'], 'azurerm_monitor_aad_diagnostic_setting'))).toHaveLength(1);
+    expect(tfResources(out['staging-azure-dr'], 'azurerm_monitor_aad_diagnostic_setting')).toEqual({});
+  });
+
+  it('applies no delete locks and tags stateful resources when the organization manages them', () => {
+    const raw = rawDefaultConfig();
+    delete raw.environments.prod;
+    raw.environments.staging.azure.deleteLocks = 'managed';
+    const out = synthAzureApp(parseConfig(raw));
+    for (const stack of Object.values<any>(out)) {
+      expect(tfResources(stack, 'azurerm_management_lock')).toEqual({});
+      for (const sa of Object.values<any>(tfResources(stack, 'azurerm_storage_account'))) expect(sa.tags['baseline:delete-lock']).toBe('managed');
+    }
+  });
+
   it('stores state in the configured azurerm backend, one key per stack', () => {
     const raw = rawDefaultConfig();
     delete raw.environments.prod;

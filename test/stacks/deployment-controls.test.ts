@@ -48,7 +48,11 @@ describe('DATA-RESIDENCY and ENV-SEPARATION on the default config', () => {
 
   it('lists the CloudFront web ACL\'s request logs in us-east-1 as a declared exception, never as evidence', () => {
     const residency = cell(ev, 'DATA-RESIDENCY', 'prod', 'aws');
-    expect(residency.exceptions).toEqual([expect.objectContaining({ resource: expect.stringMatching(/^prod-aws-edge\/CdnWebAclLogs/), message: expect.stringMatching(/in us-east-1, outside residency "eu": AWS WAF delivers a CloudFront web ACL's logs/) })]);
+    expect(residency.exceptions).toEqual([
+      expect.objectContaining({ resource: expect.stringMatching(/^prod-aws-edge\/CdnWebAclLogs/), message: expect.stringMatching(/in us-east-1, outside residency "eu": AWS WAF delivers a CloudFront web ACL's logs/) }),
+      // The immutable copy of those logs (issue 14), its access log and its delivery stream.
+      ...['AccessLogs', 'LogArchiveBucket', 'LogArchive'].map((id) => expect.objectContaining({ resource: expect.stringMatching(new RegExp(`^prod-aws-edge/${id}[0-9A-F]{8}$`)), message: expect.stringMatching(/in us-east-1, outside residency "eu": Immutable copy \(and its access log\) of the CloudFront web ACL's request logs/) })),
+    ]);
     expect(residency.evidence.filter((e) => e.startsWith('prod-aws-edge/'))).toEqual([]);
   });
 

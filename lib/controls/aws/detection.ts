@@ -19,7 +19,9 @@ interface Metric {
 }
 
 /**
- * Control DETECT-THREATS: GuardDuty and Security Hub (FSBP and CIS) are on, and alarms for WAF
+ * Control DETECT-THREATS: GuardDuty and Security Hub (FSBP and CIS) are on, wherever Security Hub
+ * runs an AWS Config recorder of all supported types with an encrypted delivery channel feeds it
+ * (unless `configManaged`), and alarms for WAF
  * blocks, gateway errors, unhealthy hosts and root-account use, plus GuardDuty findings, reach an
  * encrypted SNS topic with at least one subscriber; the topic's policy grants publishing to AWS
  * services only for this account's alarms and rules.
@@ -59,6 +61,31 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
     });
     if (enabler) out.carry(enabler.id);
     else out.fail(TEMPLATE, 'no Custom::AWS call enabling Inspector2 for EC2; expected vulnerability scanning enabled here, or options.inspectorManaged');
+  }
+
+  // Security Hub's FSBP and CIS controls evaluate AWS Config items: a hub in a region without a
+  // recorder reports no data, so a public bucket or an open security group raises no finding.
+  const hubRuns = hubs.length > 0 || (options.securityHubManaged === true && workload);
+  if (hubRuns && options.configManaged !== true) {
+    const recorders = ofType(template, 'AWS::Config::ConfigurationRecorder');
+    const channels = ofType(template, 'AWS::Config::DeliveryChannel');
+    if (recorders.length === 0) {
+      out.fail(TEMPLATE, 'Security Hub runs in this region but no AWS::Config::ConfigurationRecorder records it; its controls then report no data (expected a recorder of all supported resource types, or options.configManaged when the organization records this account centrally)');
+    }
+    for (const recorder of recorders) {
+      out.within(recorder.id, () => {
+        const group = recorder.props.RecordingGroup;
+        if (!isTrue(group?.AllSupported)) out.fail(recorder.id, `RecordingGroup.AllSupported is ${show(group?.AllSupported)}; expected true (every supported resource type, new ones included)`);
+        if (!renderText(recorder.props.RoleARN)) out.fail(recorder.id, 'RoleARN is absent; expected the AWS Config service-linked role');
+      });
+    }
+    if (recorders.length > 0) {
+      const channel = channels.find((c) => renderText(c.props.S3BucketName) !== '');
+      if (!channel) out.fail(TEMPLATE, 'no AWS::Config::DeliveryChannel with an S3BucketName; a recorder without a delivery channel never starts');
+      else out.within(channel.id, () => {
+        if (!renderText(channel.props.S3KmsKeyArn)) out.fail(channel.id, 'S3KmsKeyArn is absent; expected configuration history encrypted under a customer-managed key');
+      });
+    }
   }
 
   // The alert topic: encrypted with a customer-managed key and subscribed to.

@@ -1,9 +1,12 @@
 import type { AwsEnvironmentTemplates, CheckOptions, CheckResult } from '../types';
 import { STANDBY_TAG } from './availability';
-import { logBuckets } from './buckets';
+import { bucketPolicyStatements, logBuckets } from './buckets';
 import { Outcome } from './result';
 import { allowedActions, conditionText, crossStackResolver, instanceRoles, normalizeArn, resourcesOf, roleGrants, type Grant } from './iam';
-import { asNumber, isFalse, launchTemplateOf, list, ofType, refTarget, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+import { asNumber, isBastion, isFalse, launchTemplateOf, list, ofType, refTarget, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+
+/** Primary-origin responses that must send CloudFront to the failover origin (a regional S3 outage). */
+export const CDN_FAILOVER_CODES = [500, 502, 503, 504] as const;
 
 /** The longest replication SLA the claim accepts (S3 Replication Time Control), in minutes. */
 export const MAX_REPLICATION_MINUTES = 15;
@@ -21,7 +24,10 @@ const at = (stack: string, id: string) => `${stack}/${id}`;
  * KMS-encrypted bucket of the DR stack; the primary database replicates its automated backups
  * to the DR region and has an encrypted cross-region read replica with a lag alarm; the backup
  * plan copies into a locked vault of the DR stack; and the DR stack holds a warm standby
- * (tagged app group behind a load balancer with a web ACL).
+ * (tagged app group behind a load balancer with a web ACL). "Can serve": every replication rule
+ * has a ReplicationLatency alarm with an action at no more than the RPO; every CloudFront
+ * distribution fails over (origin group, 5xx) to a DR replica with origin access control whose
+ * policy admits one named distribution; and a primary with a bastion has one in the DR stack.
  *
  * A check over several templates: the single-template checks cannot see where a replica lives.
  */
@@ -63,6 +69,16 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
           continue;
         }
         replicaOf.set(bucket.id, replica);
+        // Lag must page on-call before it exceeds the RPO: unseen, a region loss loses those writes.
+        const lagAlarm = ofType(primary, 'AWS::CloudWatch::Alarm').find(
+          (a) => a.props.Namespace === 'AWS/S3' && a.props.MetricName === 'ReplicationLatency' && list(a.props.AlarmActions).length > 0
+            && list(a.props.Dimensions).some((d) => d?.Name === 'SourceBucket' && refTarget(d.Value) === bucket.id)
+            && list(a.props.Dimensions).some((d) => d?.Name === 'RuleId' && d.Value === rule.Id),
+        );
+        if (!lagAlarm) out.fail(where, `replication rule ${show(rule.Id)} has no ReplicationLatency alarm with an action (AWS/S3, SourceBucket and RuleId dimensions); expected on-call to learn when the DR copy falls behind`);
+        else if (options.rpoMinutes !== undefined && !((asNumber(lagAlarm.props.Threshold) ?? Infinity) <= options.rpoMinutes * 60)) {
+          out.fail(at(PRIMARY, lagAlarm.id), `alarms at a ReplicationLatency of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO (${options.rpoMinutes * 60} s)`);
+        } else out.carry(at(PRIMARY, lagAlarm.id));
         out.within(at(DR, replica.id), () => {
           if (replica.props.VersioningConfiguration?.Status !== 'Enabled') out.fail(at(DR, replica.id), `replica ${name} has VersioningConfiguration ${show(replica.props.VersioningConfiguration)}; expected "Enabled" (replication requires it)`);
           const sse = list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault;
@@ -123,6 +139,18 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
     if (!vault) out.fail(at(PRIMARY, plan.id), `copies to ${show(copy.DestinationBackupVaultArn)}, which the DR template does not hold; expected the DR stack's vault`);
     else if (!vault.props.LockConfiguration) out.fail(at(DR, vault.id), `DR vault ${vaultName} has no LockConfiguration; expected a vault lock so copies cannot be deleted early`);
     else out.carry(at(PRIMARY, plan.id), at(DR, vault.id));
+  }
+
+  // The CDN fails over to the DR replica of its assets, which admits that distribution only.
+  for (const d of ofType(primary, 'AWS::CloudFront::Distribution')) {
+    out.within(at(PRIMARY, d.id), () => cdnFailoverProblems(out, d, dr, drBuckets));
+  }
+
+  // Admins reach the standby hosts after a failover without widening access in a hurry.
+  if (ofType(primary, 'AWS::EC2::Instance').some(isBastion)) {
+    const bastions = ofType(dr, 'AWS::EC2::Instance').filter(isBastion);
+    if (bastions.length === 0) out.fail(at(DR, TEMPLATE), 'has no bastion; expected one behind the same allowlist, or after a failover admins reach the standby hosts only by opening new paths');
+    else out.carry(...bastions.map((b) => at(DR, b.id)));
   }
 
   // Warm standby: a tagged app group behind a load balancer protected by a web ACL.
@@ -224,4 +252,43 @@ function keyPolicyDelegates(template: CfnTemplate, keyId: string, roleId: string
     const principals = list(s.Principal?.AWS).map((p) => normalizeArn(renderText(p)));
     return principals.some((p) => /^arn:aws:iam::(\d{12}|\$\{AWS::AccountId\}):root$/.test(p) || p.includes(`\${${roleId}.Arn}`));
   });
+}
+
+/** A distribution whose S3 origin fails over to a DR replica readable by that distribution only. */
+function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: Map<string, Res>): void {
+  const where = at(PRIMARY, d.id);
+  const config = d.props.DistributionConfig ?? {};
+  const origins = list(config.Origins);
+  const groups = list(config.OriginGroups?.Items);
+  const failover = groups.find((g) => list(g?.Members?.Items).length === 2 && CDN_FAILOVER_CODES.every((c) => list(g?.FailoverCriteria?.StatusCodes?.Items).includes(c)));
+  if (!failover) {
+    out.fail(where, `has no origin group of two members failing over on ${CDN_FAILOVER_CODES.join(', ')} (OriginGroups ${show(config.OriginGroups)}); expected the DR replica of the assets as failover origin, or a regional S3 outage takes the static assets down`);
+    return;
+  }
+  const secondaryId = list(failover.Members.Items)[1]?.OriginId;
+  const secondary = origins.find((o) => o?.Id === secondaryId);
+  const host = renderText(secondary?.DomainName);
+  const name = /^([a-z0-9][a-z0-9.-]+)\.s3[.-]/.exec(host)?.[1];
+  const replica = name ? drBuckets.get(name) : undefined;
+  if (!replica) {
+    out.fail(where, `failover origin ${show(secondaryId)} is ${show(secondary?.DomainName)}; expected a bucket of the DR stack`);
+    return;
+  }
+  if (!secondary.OriginAccessControlId) out.fail(where, `failover origin ${show(secondaryId)} has no OriginAccessControlId; expected origin access control (signed requests to a private bucket)`);
+  const grants = bucketPolicyStatements(dr, replica).map((p) => p.statement).filter(
+    (st) => st.Effect === 'Allow' && list(st.Principal?.Service).some((svc) => renderText(svc) === 'cloudfront.amazonaws.com') && list(st.Action).includes('s3:GetObject'),
+  );
+  if (grants.length === 0) {
+    out.fail(at(DR, replica.id), `replica ${name} admits no CloudFront read (s3:GetObject for cloudfront.amazonaws.com); expected the failover origin readable by the distribution, or failover serves errors`);
+    return;
+  }
+  const loose = grants.filter((st) => {
+    const arn = renderText(st.Condition?.StringEquals?.['aws:SourceArn'] ?? st.Condition?.StringEquals?.['AWS:SourceArn']);
+    return arn === '' || arn.includes('*');
+  });
+  if (loose.length > 0) {
+    out.fail(at(DR, replica.id), `replica ${name} admits CloudFront reads without naming one distribution (${show(loose.map((st) => st.Condition))}); any distribution of the account could serve its objects. Expected StringEquals aws:SourceArn of the distribution (config aws.cdn.distributionId after the first deploy)`);
+    return;
+  }
+  out.carry(at(DR, replica.id));
 }

@@ -2,16 +2,47 @@ import type { CheckOptions, CheckResult } from '../types';
 import { logBuckets } from './buckets';
 import { isApplicationLoadBalancer } from './edge-tls';
 import { Outcome } from './result';
-import { asNumber, attribute, isTrue, launchTemplateOf, list, ofType, refTarget, refTo, renderText, show, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+import { asNumber, attribute, isTrue, launchTemplateOf, list, ofType, refsIn, refTarget, refTo, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+import { LOG_CLASS_MARKER } from '../markers';
+
+/** Tag marking a log group whose events the claims require in tamper-proof storage. */
+export const LOG_CLASS_TAG = LOG_CLASS_MARKER;
 
 /** Tag marking the log group of hosts' SSH authentication logs (set by the stacks, read here). */
-export const AUTH_LOG_TAG = { key: 'baseline:log-type', value: 'host-auth' } as const;
+export const AUTH_LOG_TAG = { key: LOG_CLASS_MARKER, value: 'host-auth' } as const;
+
+/**
+ * Log groups that must have an immutable copy, with their class: those marked with the
+ * `baseline:log-class` tag, plus, found from the wiring whatever their tags, the destinations of
+ * flow logs (`network-flow`) and WAF logging (`waf`) and every group an EC2 instance role may
+ * write events to (`host-auth`: host logins and system logs).
+ */
+export function logClassGroups(template: CfnTemplate): Map<string, string> {
+  const classes = new Map<string, string>();
+  const add = (id: string | undefined, cls: string) => {
+    if (id !== undefined && template.Resources?.[id]?.Type === 'AWS::Logs::LogGroup' && !classes.has(id)) classes.set(id, cls);
+  };
+  for (const group of ofType(template, 'AWS::Logs::LogGroup')) {
+    const cls = tagsOf(group)[LOG_CLASS_TAG];
+    if (cls) add(group.id, cls);
+  }
+  for (const f of ofType(template, 'AWS::EC2::FlowLog')) for (const id of [...refsIn(f.props.LogGroupName), ...refsIn(f.props.LogDestination)]) add(id, 'network-flow');
+  for (const l of ofType(template, 'AWS::WAFv2::LoggingConfiguration')) for (const id of refsIn(l.props.LogDestinationConfigs)) add(id, 'waf');
+  const instanceRoles = new Set(ofType(template, 'AWS::IAM::Role').filter((r) => statements(r.props.AssumeRolePolicyDocument).some((st) => list(st.Principal?.Service).some((svc) => renderText(svc).startsWith('ec2.')))).map((r) => r.id));
+  for (const policy of ofType(template, 'AWS::IAM::Policy')) {
+    if (!list(policy.props.Roles).some((r) => instanceRoles.has(refTarget(r) ?? ''))) continue;
+    for (const st of statements(policy.props.PolicyDocument)) {
+      if (st.Effect === 'Allow' && list(st.Action).some((a) => /^logs:(PutLogEvents|\*)$/.test(String(a)))) for (const id of refsIn(st.Resource)) add(id, 'host-auth');
+    }
+  }
+  return classes;
+}
 
 /**
  * Control LOG-CENTRAL: a multi-region, validated trail feeding CloudWatch Logs; flow logs of all
  * traffic for every VPC; access logs for every ALB and CloudFront distribution; a logging
  * configuration for every web ACL; database logs exported; every host ships its SSH
- * authentication log to the log group tagged baseline:log-type=host-auth.
+ * authentication log to the log group tagged baseline:log-class=host-auth.
  */
 export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-CENTRAL');
@@ -109,7 +140,10 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
 
 /**
  * Control LOG-RETENTION: log groups keep events for the configured window and survive stack
- * deletion; the CloudTrail bucket is locked in compliance mode; log buckets do not expire early.
+ * deletion; the CloudTrail bucket is locked in compliance mode; log buckets do not expire early;
+ * and every log group of a class the claims name ({@link logClassGroups}: flow, WAF and host
+ * logs) has a copy of every event in a bucket under a COMPLIANCE Object Lock of at least the
+ * minimum retention, through a subscription filter and a Firehose stream.
  */
 export function checkLogRetention(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-RETENTION');
@@ -153,7 +187,39 @@ export function checkLogRetention(template: CfnTemplate, options: CheckOptions =
     });
   }
 
+  // A log group is no record against an administrator who can delete it: every log class the
+  // claims name needs a copy of every event in Object-Locked storage.
+  const filters = ofType(template, 'AWS::Logs::SubscriptionFilter');
+  for (const [id, cls] of logClassGroups(template)) {
+    out.within(id, () => {
+      const own = filters.filter((f) => refTarget(f.props.LogGroupName) === id);
+      const problems: string[] = [];
+      const good = own.find((f) => {
+        const problem = immutableCopyProblem(template, f, min);
+        if (problem) problems.push(`${f.id}: ${problem}`);
+        return problem === undefined;
+      });
+      if (good) out.carry(good.id);
+      else out.fail(id, `${cls} logs have no copy in Object-Locked storage${problems.length ? ` (${problems.join('; ')})` : ''}; an administrator who deletes the log group deletes the evidence. Expected an AWS::Logs::SubscriptionFilter of every event (FilterPattern "") to a Firehose stream writing into a bucket with a COMPLIANCE Object Lock of at least ${min} days`);
+    });
+  }
+
   return out.result(groups.length + trails.length + logs.size > 0);
+}
+
+/** Why a subscription filter does not give an immutable copy, or undefined when it does. */
+function immutableCopyProblem(template: CfnTemplate, filter: Res, min: number): string | undefined {
+  if (renderText(filter.props.FilterPattern) !== '') return `FilterPattern is ${show(filter.props.FilterPattern)}, so events outside it are not copied; expected ""`;
+  const stream = refTo(template, filter.props.DestinationArn, 'AWS::KinesisFirehose::DeliveryStream');
+  if (!stream) return `DestinationArn is ${show(filter.props.DestinationArn)}; expected a Firehose stream of this template`;
+  const destination = stream.props.ExtendedS3DestinationConfiguration ?? stream.props.S3DestinationConfiguration;
+  const bucket = refTo(template, destination?.BucketARN, 'AWS::S3::Bucket');
+  if (!bucket) return `stream ${stream.id} writes to ${show(destination?.BucketARN)}; expected a bucket of this template`;
+  if (!isTrue(bucket.props.ObjectLockEnabled)) return `bucket ${bucket.id} has ObjectLockEnabled ${show(bucket.props.ObjectLockEnabled)}; expected true`;
+  const retention = bucket.props.ObjectLockConfiguration?.Rule?.DefaultRetention;
+  const days = asNumber(retention?.Days) ?? (asNumber(retention?.Years) !== undefined ? asNumber(retention?.Years)! * 365 : undefined);
+  if (retention?.Mode !== 'COMPLIANCE' || days === undefined || days < min) return `bucket ${bucket.id} has Object Lock default retention ${show(retention)}; expected Mode "COMPLIANCE" for at least ${min} days`;
+  return undefined;
 }
 
 /** Object Lock of a log bucket: COMPLIANCE mode (GOVERNANCE can be bypassed) for at least `min` days. */

@@ -23,6 +23,11 @@ export const SOURCE_ARN_EXEMPTIONS: ReadonlyArray<{ readonly service: RegExp; re
     kind: 'key',
     why: 'CloudWatch alarms publishing to an encrypted topic document the key grant without aws:SourceArn; aws:SourceAccount binds it',
   },
+  ...(['key', 'bucket'] as const).map((kind) => ({
+    service: /^config\.amazonaws\.com$/,
+    kind,
+    why: 'AWS Config\'s delivery-channel bucket and key policies are documented with aws:SourceAccount only (Permissions for the Amazon S3 Bucket for the AWS Config Delivery Channel); a recorder of another account cannot deliver here',
+  })),
   {
     service: /^delivery\.logs\.amazonaws\.com$/,
     kind: 'key',

@@ -92,10 +92,13 @@ export const OBJECT_PURGE_ACTIONS = [
   's3:DeleteBucket',
 ] as const;
 
-/** A condition value that names one source, not a wildcard over accounts. */
+/**
+ * A condition value that names one source: no wildcard at all, since `distribution/*` admits
+ * every distribution of the account (any of them could then serve the bucket's objects).
+ */
 function isSpecificArn(value: unknown): boolean {
   const text = renderText(value);
-  return text !== '' && text !== '*' && !/::\*:|:\*:|^arn:[^:]*:[^:]*:[^:]*:\*/.test(text);
+  return text !== '' && !text.includes('*') && !text.includes('?');
 }
 
 /**

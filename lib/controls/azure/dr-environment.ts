@@ -1,7 +1,9 @@
 import { Outcome } from '../aws/result';
 import type { AzureEnvironmentStacks, CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
-import { block, blocks, isReplica, ofType, postgresServers, refTo, scaleSets, show, TEMPLATE, type TfJson, type TfRes } from './terraform';
+import { isBastionVm } from './network';
+import { logStorageAccounts } from './storage';
+import { block, blocks, isFalse, isReplica, ofType, postgresServers, refTarget, refTo, scaleSets, show, TEMPLATE, virtualMachines, type TfJson, type TfRes } from './terraform';
 
 const PRIMARY = 'primary';
 const DR = 'dr';
@@ -19,7 +21,10 @@ const at = (stack: string, address: string) => `${stack}/${address}`;
  *   are a key and an identity the DR stack creates (so geo-restore in the paired region can
  *   unwrap the backups even when the primary region is down);
  * - the DR stack holds a warm standby: an application gateway with a WAF policy in front of a
- *   scale set.
+ *   scale set;
+ * - it can serve: every primary data account with its public endpoint off has a private endpoint
+ *   (blob) in the DR network, registered in a privatelink.blob zone the DR stack links to that
+ *   network; and when the primary has a bastion, so does the DR stack.
  */
 export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('DR-REGION');
@@ -59,6 +64,18 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
       const identity = typeof cmk?.geo_backup_user_assigned_identity_id === 'string' ? drIdentity(dr, cmk.geo_backup_user_assigned_identity_id) : undefined;
       if (!identity) out.fail(where, `customer_managed_key.geo_backup_user_assigned_identity_id is ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected a user-assigned identity the DR stack creates`);
     });
+  }
+
+  // Can the DR region serve? Its app tier reaches the data privately (the accounts' public
+  // endpoints are off), and admins can reach its hosts.
+  const logAccounts = logStorageAccounts(primary);
+  for (const sa of ofType(primary, 'azurerm_storage_account').filter((a) => !logAccounts.has(a.address) && isFalse(a.args.public_network_access_enabled))) {
+    out.within(at(PRIMARY, sa.address), () => drPrivateAccessProblems(out, primary, dr, sa));
+  }
+  if (virtualMachines(primary).some(isBastionVm)) {
+    const bastions = virtualMachines(dr).filter(isBastionVm);
+    if (bastions.length === 0) out.fail(at(DR, TEMPLATE), 'no bastion VM in the DR stack; expected one behind the same allowlist, or after a failover admins reach the standby only by opening new paths');
+    else out.carry(...bastions.map((b) => at(DR, b.address)));
   }
 
   // The warm standby: a WAF-guarded gateway in front of a scale set, ready to take traffic.
@@ -119,4 +136,41 @@ function drIdentity(dr: TfJson, identityId: string): TfRes | undefined {
   return ofType(dr, 'azurerm_user_assigned_identity').find(
     (i) => String(i.args.name).toLowerCase() === m[2].toLowerCase() && literalName(dr, i.args.resource_group_name)?.toLowerCase() === m[1].toLowerCase(),
   );
+}
+
+/**
+ * A data account with its public endpoint off is reachable from the DR network only through a
+ * private endpoint there (subresource blob), registered in a privatelink.blob zone the DR stack
+ * creates and links to its network; otherwise the standby app tier cannot read the files.
+ */
+function drPrivateAccessProblems(out: Outcome, primary: TfJson, dr: TfJson, sa: TfRes): void {
+  const drVnets = ofType(dr, 'azurerm_virtual_network');
+  const drVnetNames = drVnets.map((v) => String(v.args.name ?? '').toLowerCase());
+  // A reference names a resource of its own stack: only the DR stack's references reach its subnets.
+  const inDrNetwork = (subnetId: unknown, tf: TfJson) => {
+    if (refTarget(subnetId)) return tf === dr && refTo(dr, subnetId, 'azurerm_subnet') !== undefined;
+    const m = typeof subnetId === 'string' ? /\/virtualNetworks\/([^/]+)\/subnets\//i.exec(subnetId) : null;
+    return m !== null && drVnetNames.includes(m[1].toLowerCase());
+  };
+  const endpoints = [...ofType(primary, 'azurerm_private_endpoint').map((e) => ({ e, tf: primary })), ...ofType(dr, 'azurerm_private_endpoint').map((e) => ({ e, tf: dr }))].filter(({ e, tf }) => {
+    const connection = block(e.args.private_service_connection);
+    const resource = connection?.private_connection_resource_id;
+    const target = tf === primary ? refTarget(resource)?.address === sa.address : typeof resource === 'string' && resource.toLowerCase().endsWith(`/storageaccounts/${String(sa.args.name).toLowerCase()}`);
+    return target && blocks(connection?.subresource_names).includes('blob') && inDrNetwork(e.args.subnet_id, tf);
+  });
+  if (endpoints.length === 0) {
+    out.fail(at(PRIMARY, sa.address), `public network access is off and no private endpoint (subresource blob) of this account is in the DR network (${drVnetNames.join(', ') || 'none'}); expected one in the DR app subnet, or the standby app tier cannot reach the files after a failover`);
+    return;
+  }
+  const zones = ofType(dr, 'azurerm_private_dns_zone').filter((z) => /^privatelink\.blob\./.test(String(z.args.name)));
+  const linked = zones.filter((z) => ofType(dr, 'azurerm_private_dns_zone_virtual_network_link').some((l) => refTarget(l.args.private_dns_zone_name)?.address === z.address && drVnets.some((v) => refTarget(l.args.virtual_network_id)?.address === v.address)));
+  const registered = endpoints.find(({ e, tf }) => blocks(block(e.args.private_dns_zone_group)?.private_dns_zone_ids).some((id) => {
+    if (refTarget(id)) return tf === dr && linked.some((z) => refTarget(id)?.address === z.address);
+    return typeof id === 'string' && linked.some((z) => id.toLowerCase().endsWith(`/privatednszones/${String(z.args.name).toLowerCase()}`) && id.toLowerCase().includes(`/resourcegroups/${String(literalName(dr, z.args.resource_group_name)).toLowerCase()}/`));
+  }));
+  if (!registered) {
+    out.fail(at(PRIMARY, sa.address), `its DR private endpoints ${endpoints.map(({ e, tf }) => at(tf === primary ? PRIMARY : DR, e.address)).join(', ')} register in no privatelink.blob zone of the DR stack linked to the DR network; expected one, or the DR hosts resolve the account to its closed public endpoint`);
+    return;
+  }
+  out.carry(at(registered.tf === primary ? PRIMARY : DR, registered.e.address));
 }

@@ -11,7 +11,8 @@ export const AZURE_GEO_REPLICATION = ['GZRS', 'RAGZRS', 'GRS', 'RAGRS'] as const
  * geo_backup_user_assigned_identity_id (geo-backups readable in the paired region); replicas
  * (create_mode Replica) have a source_server_id, a customer_managed_key and, when `drRegion` is
  * set, that location; storage accounts replicate GZRS, RAGZRS, GRS or RAGRS; Recovery Services
- * vaults have storage_mode_type GeoRedundant and cross_region_restore_enabled true.
+ * vaults have storage_mode_type GeoRedundant and cross_region_restore_enabled true; Backup vaults
+ * redundancy GeoRedundant and cross_region_restore_enabled true.
  */
 export function checkDrRegion(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('DR-REGION');
@@ -38,6 +39,13 @@ export function checkDrRegion(tf: TfJson, options: CheckOptions = {}): CheckResu
       if (!(AZURE_GEO_REPLICATION as readonly string[]).includes(sa.args.account_replication_type)) {
         out.fail(sa.address, `account_replication_type is ${show(sa.args.account_replication_type)}; expected one of ${AZURE_GEO_REPLICATION.join(', ')} (a copy in the paired region)`);
       }
+    });
+  }
+  for (const vault of ofType(tf, 'azurerm_data_protection_backup_vault')) {
+    count++;
+    out.within(vault.address, () => {
+      if (vault.args.redundancy !== 'GeoRedundant') out.fail(vault.address, `redundancy is ${show(vault.args.redundancy)}; expected "GeoRedundant" (file backups readable in the paired region)`);
+      if (!isTrue(vault.args.cross_region_restore_enabled)) out.fail(vault.address, `cross_region_restore_enabled is ${show(vault.args.cross_region_restore_enabled)}; expected true`);
     });
   }
   for (const vault of ofType(tf, 'azurerm_recovery_services_vault')) {

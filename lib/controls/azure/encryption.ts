@@ -35,7 +35,8 @@ export function postgresTlsProblems(tf: TfJson, server: TfRes): { carriers: stri
  * automatic rotation_policy; key vaults have purge_protection_enabled true; VMs and scale sets
  * encryption_at_host_enabled true and an OS disk under a disk encryption set; disk encryption
  * sets auto_key_rotation_enabled true; managed disks a disk encryption set; Recovery Services
- * vaults an encryption block with a key and infrastructure encryption.
+ * vaults an encryption block with a key and infrastructure encryption; Backup vaults an
+ * azurerm_data_protection_backup_vault_customer_managed_key.
  */
 export function checkEncRest(tf: TfJson): CheckResult {
   const out = new Outcome('ENC-REST');
@@ -116,6 +117,15 @@ export function checkEncRest(tf: TfJson): CheckResult {
       const enc = block(vault.args.encryption);
       if (!enc?.key_id) out.fail(vault.address, `encryption.key_id is ${show(enc?.key_id)}; expected a Key Vault key (customer-managed)`);
       else if (!isTrue(enc.infrastructure_encryption_enabled)) out.fail(vault.address, `encryption.infrastructure_encryption_enabled is ${show(enc.infrastructure_encryption_enabled)}; expected true`);
+    });
+  }
+
+  for (const vault of ofType(tf, 'azurerm_data_protection_backup_vault')) {
+    count++;
+    out.within(vault.address, () => {
+      const cmk = ofType(tf, 'azurerm_data_protection_backup_vault_customer_managed_key').find((k) => refTarget(k.args.data_protection_backup_vault_id)?.address === vault.address);
+      if (!cmk?.args.key_vault_key_id) out.fail(vault.address, 'no azurerm_data_protection_backup_vault_customer_managed_key with a key_vault_key_id for this Backup vault; expected its copies under a Key Vault key (customer-managed), like their source');
+      else out.carry(cmk.address);
     });
   }
 

@@ -4,13 +4,37 @@ import { applicationGateways } from './edge';
 import { asNumber, block, blocks, isFalse, isTrue, ofType, postgresServers, refTarget, scaleSets, show, TEMPLATE, virtualMachines, type TfJson, type TfRes } from './terraform';
 
 const WORKSPACE = 'azurerm_log_analytics_workspace';
+/** Activity Log categories that record who changed what (role assignments, deletions, policy). */
+export const AZURE_AUDIT_CATEGORIES = ['Administrative', 'Security', 'Policy'] as const;
+/** The container Azure Monitor writes the Activity Log into. */
+export const AZURE_ACTIVITY_LOG_CONTAINER = 'insights-activity-logs';
+
+/** Diagnostic settings of a subscription (the Activity Log): target `/subscriptions/<id>`. */
+export function subscriptionSettings(tf: TfJson): TfRes[] {
+  return ofType(tf, 'azurerm_monitor_diagnostic_setting').filter((s) => typeof s.args.target_resource_id === 'string' && /^\/subscriptions\/[^/]+\/?$/i.test(s.args.target_resource_id));
+}
+
+/**
+ * The stack that manages the subscription (Defender plans and contact, activity-log alerts, or a
+ * subscription diagnostic setting): the one that must export the Activity Log.
+ */
+export function managesSubscription(tf: TfJson): boolean {
+  return ofType(tf, 'azurerm_monitor_activity_log_alert', 'azurerm_security_center_subscription_pricing', 'azurerm_security_center_contact').length > 0 || subscriptionSettings(tf).length > 0;
+}
+
+function exportsAuditCategories(setting: TfRes): boolean {
+  const logs = blocks(setting.args.enabled_log);
+  if (logs.some((l) => l?.category_group === 'allLogs')) return true;
+  return AZURE_AUDIT_CATEGORIES.every((c) => logs.some((l) => l?.category === c));
+}
 
 /**
  * Control LOG-CENTRAL (Azure): the stack has an azurerm_log_analytics_workspace; every virtual
  * network is the target of an enabled azurerm_network_watcher_flow_log; every application
  * gateway, key vault and PostgreSQL server is the target of an azurerm_monitor_diagnostic_setting
  * sending `enabled_log` category_group "allLogs" to a Log Analytics workspace; every VM and scale
- * set ships its auth and authpriv syslog through a data collection rule to a workspace.
+ * set ships its auth and authpriv syslog through a data collection rule to a workspace; the stack
+ * that manages the subscription sends its Activity Log (Administrative, Security, Policy) there too.
  */
 export function checkLogCentral(tf: TfJson): CheckResult {
   const out = new Outcome('LOG-CENTRAL');
@@ -55,6 +79,13 @@ export function checkLogCentral(tf: TfJson): CheckResult {
       else out.fail(host.address, 'no data collection rule association sends its auth and authpriv syslog to a Log Analytics workspace; expected every SSH login on the host recorded centrally');
     });
   }
+  // The Activity Log (who created, changed or deleted what) stays 90 days in the platform, outside
+  // the workspace, unless the subscription exports it.
+  if (managesSubscription(tf)) {
+    const good = subscriptionSettings(tf).find((s) => exportsAuditCategories(s) && sendsToWorkspace(s));
+    if (good) out.carry(good.address);
+    else out.fail(TEMPLATE, `no azurerm_monitor_diagnostic_setting of the subscription (target /subscriptions/<id>) sends the Activity Log categories ${AZURE_AUDIT_CATEGORIES.join(', ')} to a Log Analytics workspace; expected one, or the Activity Log stays in the platform for 90 days only`);
+  }
   return out.result(true);
 }
 
@@ -77,7 +108,10 @@ function sendsToWorkspace(setting: TfRes): boolean {
 /**
  * Control LOG-RETENTION (Azure): every Log Analytics workspace sets retention_in_days of at least
  * `minLogRetentionDays` (default 30) and, when `maxLogRetentionDays` is set, at most that; every
- * flow log has retention_policy enabled with days of at least the minimum.
+ * flow log has retention_policy enabled with days of at least the minimum; the stack that manages
+ * the subscription exports the Activity Log to a storage container with a locked time-based
+ * immutability policy of at least the minimum (protected append writes on), and Entra ID
+ * diagnostic settings that write to storage do so into such containers too.
  */
 export function checkLogRetention(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-RETENTION');
@@ -102,5 +136,40 @@ export function checkLogRetention(tf: TfJson, options: CheckOptions = {}): Check
       }
     });
   }
-  return out.result(workspaces.length + flowLogs.length > 0);
+  // The Activity Log in storage no administrator can rewrite or purge (claim B6).
+  if (managesSubscription(tf)) {
+    const settings = subscriptionSettings(tf).filter(exportsAuditCategories);
+    const problems = settings.map((setting) => ({ setting, problem: immutableContainerProblem(tf, setting.args.storage_account_id, AZURE_ACTIVITY_LOG_CONTAINER, min) }));
+    const good = problems.find((p) => p.problem === undefined);
+    if (good) out.carry(good.setting.address);
+    else {
+      const why = problems.map((p) => `${p.setting.address}: ${p.problem}`).join('; ');
+      out.fail(TEMPLATE, `the Activity Log has no copy in immutable storage${why ? ` (${why})` : ' (no subscription diagnostic setting exports it)'}; expected a subscription diagnostic setting with a storage_account_id whose ${AZURE_ACTIVITY_LOG_CONTAINER} container has a locked azurerm_storage_container_immutability_policy of at least ${min} days with protected append writes`);
+    }
+  }
+  for (const setting of ofType(tf, 'azurerm_monitor_aad_diagnostic_setting')) {
+    out.within(setting.address, () => {
+      if (setting.args.storage_account_id === undefined) return;
+      for (const log of blocks(setting.args.enabled_log)) {
+        const problem = immutableContainerProblem(tf, setting.args.storage_account_id, `insights-logs-${String(log?.category ?? '').toLowerCase()}`, min);
+        if (problem) out.fail(setting.address, `Entra ID ${show(log?.category)} logs: ${problem}`);
+      }
+    });
+  }
+  return out.result(workspaces.length + flowLogs.length > 0 || managesSubscription(tf));
+}
+
+/** Why a log container is not immutable for `min` days, or undefined when it is. */
+function immutableContainerProblem(tf: TfJson, accountRef: unknown, containerName: string, min: number): string | undefined {
+  const account = refTarget(accountRef);
+  if (!account || account.type !== 'azurerm_storage_account') return `storage_account_id is ${show(accountRef)}; expected a storage account of this stack`;
+  const container = ofType(tf, 'azurerm_storage_container').find((c) => c.args.name === containerName && refTarget(c.args.storage_account_id)?.address === account.address);
+  if (!container) return `${account.address} has no azurerm_storage_container ${show(containerName)} to hold an immutability policy`;
+  const policy = ofType(tf, 'azurerm_storage_container_immutability_policy').find((p) => refTarget(p.args.storage_container_resource_manager_id)?.address === container.address);
+  if (!policy) return `container ${container.address} has no azurerm_storage_container_immutability_policy`;
+  const days = asNumber(policy.args.immutability_period_in_days);
+  if (!isTrue(policy.args.locked)) return `${policy.address} has locked ${show(policy.args.locked)}; expected true (an Owner can delete an unlocked policy, then the logs)`;
+  if (days === undefined || days < min) return `${policy.address} keeps blobs immutable ${show(policy.args.immutability_period_in_days)} days; expected at least ${min}`;
+  if (!isTrue(policy.args.protected_append_writes_enabled) && !isTrue(policy.args.protected_append_writes_all_enabled)) return `${policy.address} has protected_append_writes_enabled ${show(policy.args.protected_append_writes_enabled)}; expected true (Azure Monitor appends to its hourly blobs)`;
+  return undefined;
 }

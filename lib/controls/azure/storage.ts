@@ -1,6 +1,6 @@
 import { Outcome } from '../aws/result';
 import type { CheckOptions, CheckResult } from '../types';
-import { asNumber, block, isFalse, isReplica, isTrue, ofType, postgresServers, preventsDestroy, refTarget, show, type TfJson } from './terraform';
+import { asNumber, block, blocks, isFalse, isoDurationDays, isReplica, isTrue, ofType, postgresServers, preventsDestroy, refTarget, refTo, show, tagsOf, type TfJson, type TfRes } from './terraform';
 
 /**
  * Lowest blob soft-delete retention (days) the BACKUP check accepts on a log storage account (one
@@ -25,8 +25,28 @@ export const AZURE_STATEFUL_TYPES = [
   'azurerm_storage_account',
   'azurerm_postgresql_flexible_server',
   'azurerm_recovery_services_vault',
+  'azurerm_data_protection_backup_vault',
   'azurerm_log_analytics_workspace',
 ] as const;
+/**
+ * Stateful types that must be the scope of a CanNotDelete (or ReadOnly) management lock
+ * (control BACKUP): `prevent_destroy` guards one Terraform configuration, the lock guards the
+ * resource against every caller.
+ */
+export const AZURE_DELETE_LOCK_TYPES = [
+  'azurerm_storage_account',
+  'azurerm_postgresql_flexible_server',
+  'azurerm_key_vault',
+  'azurerm_recovery_services_vault',
+  'azurerm_data_protection_backup_vault',
+  'azurerm_log_analytics_workspace',
+] as const;
+/** Tag on stateful resources whose delete locks the organization applies (config azure.deleteLocks "managed"). */
+export const AZURE_DELETE_LOCK_TAG = 'baseline:delete-lock';
+/** The role a Backup vault's identity needs on a storage account to back it up. */
+export const AZURE_STORAGE_BACKUP_ROLE = 'Storage Account Backup Contributor';
+/** Shortest soft-delete retention (days) of a Backup vault: the Azure minimum. */
+export const AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS = 14;
 
 /**
  * Control STORAGE-PRIVATE (Azure): each storage account has allow_nested_items_to_be_public
@@ -68,7 +88,18 @@ export function checkStoragePrivate(tf: TfJson): CheckResult {
  * 7+ days, and all version blobs; Recovery Services vaults have soft_delete_enabled
  * true, immutability Unlocked or Locked, and an azurerm_backup_policy_vm with a Daily (or Hourly)
  * schedule and retention_daily 7+; key vaults, keys, storage accounts, PostgreSQL servers,
- * recovery vaults and Log Analytics workspaces have lifecycle.prevent_destroy true.
+ * recovery vaults, backup vaults and Log Analytics workspaces have lifecycle.prevent_destroy true.
+ *
+ * Backups that survive a malicious administrator: soft delete, versioning and point-in-time
+ * restore live inside the account, where an Owner can switch them off and purge, so every data
+ * storage account must also be protected by an azurerm_data_protection_backup_instance_blob_storage
+ * in a Backup vault with immutability "Locked" (an Owner can switch "Unlocked" off) and soft delete
+ * On or AlwaysOn (14+ days), under a policy with a daily schedule (P1D or shorter) and a vaulted
+ * retention of at least `minFileRetentionDays`, naming every azurerm_storage_container of the
+ * account, with the vault's identity holding "Storage Account Backup Contributor" on the account
+ * (otherwise every job fails). Every storage account, PostgreSQL server, key vault, vault and
+ * workspace is the scope of a CanNotDelete (or ReadOnly) azurerm_management_lock, unless
+ * `deleteLocksManaged` says the organization applies the locks.
  */
 export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BACKUP');
@@ -122,6 +153,23 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
     });
   }
 
+  // Vaulted, immutable copies of the customer files, outside the account an Owner controls.
+  const instances = ofType(tf, 'azurerm_data_protection_backup_instance_blob_storage');
+  for (const sa of ofType(tf, 'azurerm_storage_account').filter((a) => !logAccounts.has(a.address))) {
+    out.within(sa.address, () => {
+      const own = instances.filter((i) => refTarget(i.args.storage_account_id)?.address === sa.address);
+      if (own.length === 0) {
+        out.fail(sa.address, 'no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live inside the account, where an Owner can switch them off and purge (expected a daily vaulted backup in a locked Backup vault)');
+        return;
+      }
+      for (const instance of own) vaultedBackupProblems(out, tf, sa, instance, options.minFileRetentionDays ?? 90);
+    });
+  }
+  for (const vault of ofType(tf, 'azurerm_data_protection_backup_vault')) {
+    count++;
+    out.within(vault.address, () => backupVaultProblems(out, vault));
+  }
+
   for (const res of ofType(tf, ...AZURE_STATEFUL_TYPES)) {
     count++;
     out.within(res.address, () => {
@@ -129,5 +177,60 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
     });
   }
 
+  const locks = ofType(tf, 'azurerm_management_lock').filter((l) => l.args.lock_level === 'CanNotDelete' || l.args.lock_level === 'ReadOnly');
+  for (const res of ofType(tf, ...AZURE_DELETE_LOCK_TYPES)) {
+    out.within(res.address, () => {
+      if (options.deleteLocksManaged === true) return;
+      const lock = locks.find((l) => refTarget(l.args.scope)?.address === res.address);
+      if (lock) out.carry(lock.address);
+      else {
+        const managed = tagsOf(res)[AZURE_DELETE_LOCK_TAG] === 'managed' ? ' (tagged baseline:delete-lock=managed, but the deleteLocksManaged option is not set)' : '';
+        out.fail(res.address, `no azurerm_management_lock with lock_level CanNotDelete has this resource as scope${managed}; expected one, so deleting it needs a separate, logged removal of the lock (or the deleteLocksManaged option when the organization applies the locks)`);
+      }
+    });
+  }
+
   return out.result(count > 0);
+}
+
+/** A Backup vault that an administrator cannot empty: locked immutability and soft delete kept. */
+function backupVaultProblems(out: Outcome, vault: TfRes): void {
+  const a = vault.args;
+  if (a.immutability !== 'Locked') out.fail(vault.address, `immutability is ${show(a.immutability)}; expected "Locked" (an Owner can switch "Unlocked" off, then delete the backups)`);
+  if (a.soft_delete !== 'On' && a.soft_delete !== 'AlwaysOn') out.fail(vault.address, `soft_delete is ${show(a.soft_delete)}; expected "AlwaysOn" (or "On")`);
+  const days = asNumber(a.retention_duration_in_days) ?? AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS;
+  if (days < AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS) out.fail(vault.address, `retention_duration_in_days is ${show(a.retention_duration_in_days)}; expected at least ${AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS}`);
+}
+
+/** One backup instance of a data account: a locked vault, a daily policy, every container, the role. */
+function vaultedBackupProblems(out: Outcome, tf: TfJson, sa: TfRes, instance: TfRes, minDays: number): void {
+  const vault = refTo(tf, instance.args.vault_id, 'azurerm_data_protection_backup_vault');
+  if (!vault) {
+    out.fail(instance.address, `vault_id is ${show(instance.args.vault_id)}; expected a Backup vault of this stack whose immutability can be verified`);
+  } else {
+    const before = out.count;
+    backupVaultProblems(out, vault);
+    if (out.count === before) out.carry(vault.address);
+  }
+  const policy = refTo(tf, instance.args.backup_policy_id, 'azurerm_data_protection_backup_policy_blob_storage');
+  if (!policy) {
+    out.fail(instance.address, `backup_policy_id is ${show(instance.args.backup_policy_id)}; expected a blob backup policy of this stack`);
+  } else {
+    const vaulted = isoDurationDays(policy.args.vault_default_retention_duration);
+    if (vaulted === undefined || vaulted < minDays) out.fail(policy.address, `vault_default_retention_duration is ${show(policy.args.vault_default_retention_duration)}; expected at least P${minDays}D (claim B10: file backups kept ${minDays} days outside the account)`);
+    const intervals = blocks(policy.args.backup_repeating_time_intervals).map(String);
+    const daily = intervals.length > 0 && intervals.every((i) => /\/(P1D|PT([1-9]|1\d|2[0-4])H)$/.test(i));
+    if (!daily) out.fail(policy.address, `backup_repeating_time_intervals is ${show(policy.args.backup_repeating_time_intervals)}; expected a daily (P1D) or more frequent schedule`);
+    else out.carry(policy.address);
+  }
+  const named = blocks(instance.args.storage_account_container_names).map(String);
+  if (named.length === 0) out.fail(instance.address, 'storage_account_container_names is empty; vaulted backup copies only the containers it names');
+  for (const container of ofType(tf, 'azurerm_storage_container').filter((c) => refTarget(c.args.storage_account_id)?.address === sa.address || refTarget(c.args.storage_account_name)?.address === sa.address)) {
+    if (!named.includes(String(container.args.name))) out.fail(container.address, `container ${show(container.args.name)} is not in ${instance.address}'s storage_account_container_names ${show(named)}; expected every container of the data account in the vaulted backup`);
+  }
+  const role = vault && ofType(tf, 'azurerm_role_assignment').find(
+    (r) => refTarget(r.args.scope)?.address === sa.address && r.args.role_definition_name === AZURE_STORAGE_BACKUP_ROLE && refTarget(r.args.principal_id)?.address === vault.address,
+  );
+  if (vault && !role) out.fail(sa.address, `no azurerm_role_assignment gives ${vault.address}'s identity "${AZURE_STORAGE_BACKUP_ROLE}" on this account; expected one (without it every backup job fails)`);
+  else if (role) out.carry(role.address, instance.address);
 }

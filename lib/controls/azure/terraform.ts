@@ -165,9 +165,24 @@ export function decodedText(value: unknown): string {
   return value;
 }
 
-/** A PostgreSQL Flexible Server created as a read replica (`create_mode` Replica). */
+/**
+ * Days of an ISO 8601 duration such as `P90D`, `P12W` or `P1Y` (a month counts 28 days, the
+ * shortest, so a floor is never met by rounding up); undefined for anything else.
+ */
+export function isoDurationDays(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(value.trim());
+  if (!m || value.trim() === 'P') return undefined;
+  const [, y, mo, w, d] = m.map((x) => (x === undefined ? 0 : Number(x)));
+  return y * 365 + mo * 28 + w * 7 + d;
+}
+
+/**
+ * A PostgreSQL Flexible Server that is a read replica: created as one (`create_mode` Replica) and
+ * not promoted (`replication_role` "None" makes it a read-write server, held to what a primary is).
+ */
 export function isReplica(server: TfRes): boolean {
-  return String(server.args.create_mode ?? '').toLowerCase() === 'replica';
+  return String(server.args.create_mode ?? '').toLowerCase() === 'replica' && String(server.args.replication_role ?? '').toLowerCase() !== 'none';
 }
 
 /** The PostgreSQL Flexible Servers of the stack. */

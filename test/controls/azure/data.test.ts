@@ -33,11 +33,26 @@ const FL = only(p, 'azurerm_network_watcher_flow_log').address;
 const fl = (t: any) => only(t, 'azurerm_network_watcher_flow_log').args;
 const DES = only(p, 'azurerm_disk_encryption_set').address;
 const AUTOSCALE = only(p, 'azurerm_monitor_autoscale_setting').address;
+const BV = only(p, 'azurerm_data_protection_backup_vault').address;
+const bv = (t: any) => only(t, 'azurerm_data_protection_backup_vault').args;
+const BLOB_POLICY = only(p, 'azurerm_data_protection_backup_policy_blob_storage').address;
+const blobPolicy = (t: any) => only(t, 'azurerm_data_protection_backup_policy_blob_storage').args;
+const INSTANCE = only(p, 'azurerm_data_protection_backup_instance_blob_storage').address;
+const instance = (t: any) => only(t, 'azurerm_data_protection_backup_instance_blob_storage').args;
+const EXPORTS = named(p, 'azurerm_storage_container', /exports/).address;
+const dropWhere = (t: any, type: string, match: (args: any) => boolean) => {
+  for (const [name, args] of Object.entries<any>(t.resource[type] ?? {})) if (match(args)) delete t.resource[type][name];
+};
 const config = (t: any, name: string) => Object.values<any>(t.resource.azurerm_postgresql_flexible_server_configuration).find((c) => c.name === name);
 const dropDiagnostics = (t: any, target: RegExp) => {
   for (const [name, s] of Object.entries<any>(t.resource.azurerm_monitor_diagnostic_setting)) if (target.test(s.target_resource_id)) delete t.resource.azurerm_monitor_diagnostic_setting[name];
 };
 const TEMPLATE = '(template)';
+const ACTIVITY = named(p, 'azurerm_monitor_diagnostic_setting', /^ActivityLog_Subscription/).address;
+const activity = (t: any) => named(t, 'azurerm_monitor_diagnostic_setting', /^ActivityLog_Subscription/).args;
+const ACTIVITY_POLICY = named(p, 'azurerm_storage_container_immutability_policy', /insights-activity-logs/).address;
+const activityPolicy = (t: any) => named(t, 'azurerm_storage_container_immutability_policy', /insights-activity-logs/).args;
+const ENTRA = only(p, 'azurerm_monitor_aad_diagnostic_setting').address;
 const empty = { resource: { azurerm_resource_group: { rg: { name: 'rg' } } } };
 
 type Case = [string, (t: any) => void, string, RegExp];
@@ -58,6 +73,7 @@ suite('ENC-REST (Azure)', checkEncRest, [
   ['no infrastructure encryption', (t) => (sa(t).infrastructure_encryption_enabled = false), SA, /infrastructure_encryption_enabled is false; expected true/],
   ['Microsoft-managed storage keys', (t) => delete sa(t).customer_managed_key, SA, /customer_managed_key is absent; expected a Key Vault key/],
   ['queues under Microsoft keys', (t) => delete sa(t).queue_encryption_key_type, SA, /queue_encryption_key_type is absent; expected "Account"/],
+  ['file backups under Microsoft-managed keys', (t) => delete t.resource.azurerm_data_protection_backup_vault_customer_managed_key, BV, /no azurerm_data_protection_backup_vault_customer_managed_key .* for this Backup vault/],
   ['a server without CMK', (t) => delete db(t).customer_managed_key, DB, /customer_managed_key.key_vault_key_id is absent/],
   ['a 2048-bit key', (t) => (key(t).key_size = 2048), KEY, /key_size is 2048; expected 3072 or more/],
   ['an oct key', (t) => (key(t).key_type = 'oct-HSM'), KEY, /key_type is "oct-HSM"/],
@@ -122,6 +138,9 @@ suite('LOG-CENTRAL (Azure)', checkLogCentral, [
   ['no gateway diagnostics', (t) => dropDiagnostics(t, /application_gateway/), GW, /no azurerm_monitor_diagnostic_setting targets it/],
   ['no Key Vault diagnostics', (t) => dropDiagnostics(t, /azurerm_key_vault\./), KV, /no azurerm_monitor_diagnostic_setting targets it/],
   ['no database diagnostics', (t) => dropDiagnostics(t, /postgresql/), DB, /no azurerm_monitor_diagnostic_setting/],
+  ['an Activity Log left in the platform (no subscription export)', (t) => delete t.resource.azurerm_monitor_diagnostic_setting[ACTIVITY.split('.')[1]], TEMPLATE, /no azurerm_monitor_diagnostic_setting of the subscription .* sends the Activity Log categories Administrative, Security, Policy to a Log Analytics workspace/],
+  ['an Activity Log export without the Security category', (t) => (activity(t).enabled_log = activity(t).enabled_log.filter((l: any) => l.category !== 'Security')), TEMPLATE, /sends the Activity Log categories/],
+  ['an Activity Log exported to storage only', (t) => delete activity(t).log_analytics_workspace_id, TEMPLATE, /to a Log Analytics workspace/],
   [
     'only audit logs from the gateway',
     (t) => {
@@ -145,7 +164,20 @@ suite('LOG-RETENTION (Azure)', checkLogRetention, [
   ['workspace retention left to the default', (t) => delete ws(t).retention_in_days, WS, /retention_in_days is absent/],
   ['flow logs kept 7 days', (t) => (fl(t).retention_policy.days = 7), FL, /retention_policy is \{"days":7,"enabled":true\}; expected enabled true with days of at least 30/],
   ['flow log retention off', (t) => (fl(t).retention_policy.enabled = false), FL, /expected enabled true/],
+  // A malicious admin erases the record of what they did.
+  ['an Activity Log exported to the workspace only', (t) => delete activity(t).storage_account_id, TEMPLATE, /the Activity Log has no copy in immutable storage .*storage_account_id is absent/],
+  ['an unlocked immutability policy an Owner can delete', (t) => (activityPolicy(t).locked = false), TEMPLATE, /has locked false; expected true/],
+  ['Activity Log blobs immutable 7 days', (t) => (activityPolicy(t).immutability_period_in_days = 7), TEMPLATE, /keeps blobs immutable 7 days; expected at least 30/],
+  ['an immutability policy that blocks Azure Monitor\'s appends', (t) => (activityPolicy(t).protected_append_writes_enabled = false), TEMPLATE, /protected_append_writes_enabled false; expected true/],
+  ['no immutability policy on the Activity Log container', (t) => delete t.resource.azurerm_storage_container_immutability_policy[ACTIVITY_POLICY.split('.')[1]], TEMPLATE, /has no azurerm_storage_container_immutability_policy/],
+  ['Entra sign-ins written into a mutable container', (t) => (named(t, 'azurerm_storage_container_immutability_policy', /-insights-logs-signinlogs_/).args.locked = false), ENTRA, /Entra ID "SignInLogs" logs: .*has locked false/],
 ], () => {
+  it('requires the Activity Log export only of the stack that manages the subscription', () => {
+    const r = checkLogRetention(dr());
+    expectPass(r);
+    expect(r.evidence.some((e) => e.startsWith('azurerm_monitor_diagnostic_setting.ActivityLog'))).toBe(false);
+  });
+
   it('honours maxLogRetentionDays and minLogRetentionDays', () => {
     expectFinding(checkLogRetention(primary(), { maxLogRetentionDays: 60 }), WS, /retention_in_days is 90; expected 30 to 60/);
     expectFinding(checkLogRetention(primary(), { minLogRetentionDays: 120 }), FL, /days of at least 120/);
@@ -227,7 +259,32 @@ suite('BACKUP (Azure)', checkBackup, [
   ['a destroyable key', (t) => delete key(t).lifecycle, KEY, /lifecycle.prevent_destroy is absent; expected true/],
   ['a destroyable workspace', (t) => (ws(t).lifecycle.prevent_destroy = false), WS, /prevent_destroy is false/],
   ['a destroyable server', (t) => delete db(t).lifecycle.prevent_destroy, DB, /prevent_destroy is absent/],
+  // A malicious admin: soft delete alone is not a backup.
+  ['customer files kept only by soft delete (no vaulted backup)', (t) => delete t.resource.azurerm_data_protection_backup_instance_blob_storage, SA, /no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live inside the account/],
+  ['a Backup vault an Owner can unlock', (t) => (bv(t).immutability = 'Unlocked'), BV, /immutability is "Unlocked"; expected "Locked"/],
+  ['a Backup vault without immutability', (t) => delete bv(t).immutability, BV, /immutability is absent; expected "Locked"/],
+  ['a Backup vault with soft delete off', (t) => (bv(t).soft_delete = 'Off'), BV, /soft_delete is "Off"; expected "AlwaysOn"/],
+  ['vaulted copies kept 30 days', (t) => (blobPolicy(t).vault_default_retention_duration = 'P30D'), BLOB_POLICY, /vault_default_retention_duration is "P30D"; expected at least P90D/],
+  ['operational backup only (no vaulted copy)', (t) => delete blobPolicy(t).vault_default_retention_duration, BLOB_POLICY, /vault_default_retention_duration is absent; expected at least P90D/],
+  ['a weekly vaulted backup', (t) => (blobPolicy(t).backup_repeating_time_intervals = ['R/2024-01-01T02:00:00+00:00/P1W']), BLOB_POLICY, /expected a daily \(P1D\) or more frequent schedule/],
+  ['a container left out of the vaulted backup', (t) => (instance(t).storage_account_container_names = ['files']), EXPORTS, /container "exports" is not in .*storage_account_container_names \["files"\]/],
+  ['a vault without the backup role on the account', (t) => dropWhere(t, 'azurerm_role_assignment', (r) => r.role_definition_name === 'Storage Account Backup Contributor'), SA, /no azurerm_role_assignment gives .* "Storage Account Backup Contributor" on this account/],
+  ['a backup instance in a vault of another stack', (t) => (instance(t).vault_id = '/subscriptions/x/resourceGroups/rg/providers/Microsoft.DataProtection/backupVaults/other'), INSTANCE, /vault_id is .*expected a Backup vault of this stack/],
+  ['a data account without a delete lock', (t) => dropWhere(t, 'azurerm_management_lock', (l) => l.scope.includes(SA)), SA, /no azurerm_management_lock with lock_level CanNotDelete has this resource as scope/],
+  ['a Key Vault without a delete lock', (t) => dropWhere(t, 'azurerm_management_lock', (l) => l.scope.includes(KV)), KV, /no azurerm_management_lock/],
+  ['a Backup vault whose lock is only a note', (t) => dropWhere(t, 'azurerm_management_lock', (l) => l.scope.includes(BV)), BV, /no azurerm_management_lock/],
+  ['a destroyable Backup vault', (t) => delete bv(t).lifecycle, BV, /lifecycle.prevent_destroy is absent/],
 ], () => {
+  it('accepts no locks in the stack when the organization applies them (deleteLocksManaged)', () => {
+    const unlocked = weakened((t) => delete t.resource.azurerm_management_lock);
+    expectFinding(checkBackup(unlocked), DB, /no azurerm_management_lock/);
+    expectPass(checkBackup(unlocked, { deleteLocksManaged: true }));
+  });
+
+  it('holds the vaulted retention to minFileRetentionDays', () => {
+    expectFinding(checkBackup(primary(), { minFileRetentionDays: 120 }), BLOB_POLICY, /vault_default_retention_duration is "P90D"; expected at least P120D/);
+  });
+
   it('honours minDatabaseBackupDays', () => {
     expectFinding(checkBackup(primary(), { minDatabaseBackupDays: 35 }), DB, /backup_retention_days is 30; expected at least 35/);
   });
@@ -246,6 +303,8 @@ suite('DR-REGION (Azure)', checkDrRegion, [
   ['zone-only storage', (t) => (sa(t).account_replication_type = 'ZRS'), SA, /account_replication_type is "ZRS"; expected one of GZRS, RAGZRS, GRS, RAGRS/],
   ['a locally redundant vault', (t) => (rsv(t).storage_mode_type = 'ZoneRedundant'), RSV, /storage_mode_type is "ZoneRedundant"; expected "GeoRedundant"/],
   ['no cross-region restore', (t) => (rsv(t).cross_region_restore_enabled = false), RSV, /cross_region_restore_enabled is false/],
+  ['file backups kept in one region', (t) => (bv(t).redundancy = 'LocallyRedundant'), BV, /redundancy is "LocallyRedundant"; expected "GeoRedundant"/],
+  ['file backups not restorable in the pair', (t) => delete bv(t).cross_region_restore_enabled, BV, /cross_region_restore_enabled is absent; expected true/],
 ], () => {
   const R = only(dr(), 'azurerm_postgresql_flexible_server').address;
   it.each<Case>([

@@ -3,11 +3,14 @@
 // the constructs actually emit, and weakenings are edits of a deep copy of that JSON.
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import type { Construct } from 'constructs';
+import { ActivityLogArchive } from '../../../lib/azure/activity-log-archive';
 import { AppGateway } from '../../../lib/azure/app-gateway';
 import { AppScaleSet } from '../../../lib/azure/app-scale-set';
 import { BaselineKeyVault } from '../../../lib/azure/baseline-key-vault';
 import { BaselineVnet } from '../../../lib/azure/baseline-vnet';
 import { BastionVm } from '../../../lib/azure/bastion-vm';
+import { BlobBackupVault } from '../../../lib/azure/blob-backup-vault';
+import { lockStatefulResources } from '../../../lib/azure/delete-lock';
 import { DefenderPlans } from '../../../lib/azure/defender-plans';
 import { DiagnosticSettings } from '../../../lib/azure/diagnostic-settings';
 import { BaselineDiskEncryptionSet } from '../../../lib/azure/disk-encryption-set';
@@ -125,7 +128,7 @@ export function primaryStack(): any {
     });
     new DiagnosticSettings(s, 'DatabaseDiagnostics', { targetResourceId: server.serverId, workspaceId: r.workspace.workspaceId });
     const blobZone = new PrivateDnsZone(s, 'BlobPrivateDns', { name: 'privatelink.blob.core.windows.net', resourceGroupName: RG });
-    new SecureStorageAccount(s, 'DataStorage', {
+    const data = new SecureStorageAccount(s, 'DataStorage', {
       ...r.base,
       name: 'stacmedata',
       replicationType: 'RAGZRS',
@@ -133,6 +136,16 @@ export function primaryStack(): any {
       identityId: r.storageId.identityId,
       privateEndpointSubnetId: r.vnet.appSubnetId,
       blobPrivateDnsZoneId: blobZone.id,
+      containerNames: ['files', 'exports'],
+    });
+    new BlobBackupVault(s, 'FileBackup', {
+      ...r.base,
+      name: 'bvault-primary',
+      storageAccountId: data.accountId,
+      containerNames: ['files', 'exports'],
+      keyVaultKeyId: r.keyVault.versionlessKeyIds.backup,
+      keyResourceId: r.keyVault.keys.backup.resourceVersionlessId,
+      containersDependOn: Object.values(data.containers),
     });
     const bastion = new BastionVm(s, 'Bastion', {
       ...r.base,
@@ -150,8 +163,19 @@ export function primaryStack(): any {
       identityId: backupId.identityId,
       protectedVmIds: [bastion.vmId],
     });
+    new ActivityLogArchive(s, 'ActivityLog', {
+      ...r.base,
+      storageAccountName: 'stacmeaudit',
+      keyVaultKeyId: r.keyVault.versionlessKeyIds.storage,
+      identityId: r.storageId.identityId,
+      subscriptionId: SUB,
+      workspaceId: r.workspace.workspaceId,
+      retentionDays: 180,
+      entraLogs: true,
+    });
     new DefenderPlans(s, 'Defender', { securityContactEmail: 'security@example.com' });
     new SecurityAlerts(s, 'Alerts', { namePrefix: 'acme-prod', resourceGroupName: RG, emails: ['oncall@example.com'], subscriptionId: SUB });
+    lockStatefulResources(s);
   });
 }
 
@@ -173,6 +197,7 @@ export function drStack(): any {
     });
     new DiagnosticSettings(s, 'DatabaseDiagnostics', { targetResourceId: replica.serverId, workspaceId: r.workspace.workspaceId });
     new RecoveryVault(s, 'Backup', { ...r.base, name: 'rsv-dr', keyVaultKeyId: r.keyVault.versionlessKeyIds.backup, identityId: backupId.identityId });
+    lockStatefulResources(s);
   });
 }
 
