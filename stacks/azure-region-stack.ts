@@ -256,6 +256,24 @@ export class AzureRegionStack extends TerraformStack {
     // Data (DB-FROM-APP, ENC-REST, BACKUP, DR-REGION): the primary server with geo-backups
     // encrypted under the DR region's key; the DR region holds its read replica.
     let postgresId: string;
+    // The region's bastion (BASTION-SSH): the same allowlist (its NSG), per-person accounts and
+    // break-glass key in both regions, so admins reach the standby after a failover too.
+    const addBastion = (): BastionVm =>
+      new BastionVm(this, 'Bastion', {
+        resourceGroupName: groups.app,
+        location,
+        name: names.bastion,
+        subnetId: this.vnet.bastionSubnetId,
+        users: config.bastion.users,
+        breakGlassPublicKey: azure.breakGlass.publicKey,
+        breakGlassLogin: azure.breakGlass.loginEnabled,
+        aptMirror: aptMirror(config.egress.packageMirrors),
+        workspaceId: this.workspace.workspaceId,
+        minRsaBits: props.guardrails.minRsaBits,
+        diskEncryptionSetId: diskEncryption.diskEncryptionSetId,
+        tags,
+      });
+
     if (primary) {
       const server = new PostgresServer(this, 'Database', {
         resourceGroupName: groups.data,
@@ -329,20 +347,7 @@ export class AzureRegionStack extends TerraformStack {
         tags,
       });
 
-      const bastion = new BastionVm(this, 'Bastion', {
-        resourceGroupName: groups.app,
-        location,
-        name: names.bastion,
-        subnetId: this.vnet.bastionSubnetId,
-        users: config.bastion.users,
-        breakGlassPublicKey: azure.breakGlass.publicKey,
-        breakGlassLogin: azure.breakGlass.loginEnabled,
-        aptMirror: aptMirror(config.egress.packageMirrors),
-        workspaceId: this.workspace.workspaceId,
-        minRsaBits: props.guardrails.minRsaBits,
-        diskEncryptionSetId: diskEncryption.diskEncryptionSetId,
-        tags,
-      });
+      const bastion = addBastion();
       new RecoveryVault(this, 'Backup', {
         resourceGroupName: groups.data,
         location,
@@ -404,20 +409,7 @@ export class AzureRegionStack extends TerraformStack {
       new DiagnosticSettings(this, 'DatabaseDiagnostics', { targetResourceId: replica.serverId, workspaceId: this.workspace.workspaceId });
       // BASTION-SSH, DR-REGION: after a failover, admins reach the standby through a bastion of
       // this region, behind the same allowlist (the NSG) with the same per-person accounts.
-      const bastion = new BastionVm(this, 'Bastion', {
-        resourceGroupName: groups.app,
-        location,
-        name: names.bastion,
-        subnetId: this.vnet.bastionSubnetId,
-        users: config.bastion.users,
-        breakGlassPublicKey: azure.breakGlass.publicKey,
-        breakGlassLogin: azure.breakGlass.loginEnabled,
-        aptMirror: aptMirror(config.egress.packageMirrors),
-        workspaceId: this.workspace.workspaceId,
-        minRsaBits: props.guardrails.minRsaBits,
-        diskEncryptionSetId: diskEncryption.diskEncryptionSetId,
-        tags,
-      });
+      const bastion = addBastion();
       new RecoveryVault(this, 'Backup', {
         resourceGroupName: groups.data,
         location,

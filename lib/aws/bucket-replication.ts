@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { nagFindingId } from './nag-finding-id';
 import { acknowledgeDecision } from './acknowledge';
 import { SecureBucket } from './secure-bucket';
 
@@ -394,20 +395,6 @@ function validateKeyArn(stack: Stack, arn: string, region: string): void {
  * bucket cannot be granted without `/*`.
  */
 function acknowledgeObjectWildcards(policy: IConstruct, objectArns: string[]): void {
-  const stack = Stack.of(policy);
   if (objectArns.length === 0) return;
-  acknowledgeDecision(policy, 'replication-object-arns', { params: { objectArn: objectArns.map((arn) => flatten(stack.resolve(arn))) } });
-}
-
-/** A resolved CloudFormation value as cdk-nag writes it in a finding id (`<Logical.Arn>/*`). */
-function flatten(value: any): string {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (Array.isArray(value?.['Fn::Join'])) {
-    const [separator, parts] = value['Fn::Join'];
-    return (parts as any[]).map(flatten).join(separator);
-  }
-  if (value?.['Fn::GetAtt']) return `<${flatten(value['Fn::GetAtt'][0])}.${flatten(value['Fn::GetAtt'][1])}>`;
-  if (value?.Ref !== undefined) return `<${flatten(value.Ref)}>`;
-  if (value?.['Fn::ImportValue'] !== undefined) return flatten(value['Fn::ImportValue']);
-  return JSON.stringify(value);
+  acknowledgeDecision(policy, 'replication-object-arns', { params: { objectArn: objectArns.map((arn) => nagFindingId(policy, arn)) } });
 }

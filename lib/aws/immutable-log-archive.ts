@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { nagFindingId } from './nag-finding-id';
 import { acknowledgeDecision } from './acknowledge';
 
 /** Tag marking a log group whose events must also land in tamper-proof storage (control LOG-RETENTION). */
@@ -120,7 +121,7 @@ export class ImmutableLogArchive extends Construct {
       conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` }, StringLike: { 'kms:EncryptionContext:aws:s3:arn': [objects, errors] } },
     }));
     const deliveryPolicy = deliveryRole.node.findChild('DefaultPolicy');
-    acknowledgeDecision(deliveryPolicy.node.defaultChild!, 'log-copies-object-arns', { params: { objectArn: [objects, errors].map((arn) => flatten(stack.resolve(arn))) } });
+    acknowledgeDecision(deliveryPolicy.node.defaultChild!, 'log-copies-object-arns', { params: { objectArn: [objects, errors].map((arn) => nagFindingId(deliveryPolicy, arn)) } });
 
     this.deliveryStream = new firehose.CfnDeliveryStream(this, 'Resource', {
       deliveryStreamType: 'DirectPut',
@@ -203,16 +204,4 @@ class ArchiveMarkedLogGroups implements IAspect {
   visit(node: IConstruct): void {
     if (node instanceof logs.CfnLogGroup && Stack.of(node) === Stack.of(this.archive) && logClassOf(node) !== undefined) this.archive.archive(node);
   }
-}
-
-/** A resolved CloudFormation value as cdk-nag writes it in a finding id (`<Logical.Arn>/*`). */
-function flatten(value: any): string {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (Array.isArray(value?.['Fn::Join'])) {
-    const [separator, parts] = value['Fn::Join'];
-    return (parts as any[]).map(flatten).join(separator);
-  }
-  if (value?.['Fn::GetAtt']) return `<${flatten(value['Fn::GetAtt'][0])}.${flatten(value['Fn::GetAtt'][1])}>`;
-  if (value?.Ref !== undefined) return `<${flatten(value.Ref)}>`;
-  return JSON.stringify(value);
 }
