@@ -7,7 +7,7 @@ export * from './config/load';
 export * from './config/origin-pull';
 export * from './config/schema';
 export * from './config/ssh-keys';
-export * from './aws/acknowledge';
+export * from './policy/acknowledge';
 export * from './aws/stack-marker';
 export * from './aws/admin-role';
 export * from './aws/app-data-access';

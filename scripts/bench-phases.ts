@@ -35,7 +35,7 @@ if (mode === 'tf') {
 } else {
   const { App } = require('aws-cdk-lib');
   const { addAwsStacks } = require('../stacks/aws-stacks');
-  const { addPolicyChecks } = require('../stacks/policy');
+  const { addPolicyChecks } = require('../lib/policy/baseline-policy');
   phases.importSeconds = seconds(t);
   t = performance.now();
   const config = loadConfig();

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgeDecision } from '../lib/aws/acknowledge';
+import { acknowledgeDecision } from '../lib/policy/acknowledge';
 
 /** Buckets and settings the stack-wide acknowledgements refer to. */
 export interface StackFindingsProps {
@@ -18,7 +18,7 @@ export interface StackFindingsProps {
 }
 
 /**
- * Applies, resource by resource, the register's decisions (lib/aws/acknowledgement-register.ts)
+ * Applies, resource by resource, the register's decisions (lib/policy/acknowledgement-register.ts)
  * for findings that conflict with a stated claim or with how AWS services work. Each reason names
  * the compensating control; reviewers see them in the template metadata
  * (`cdk_nag.rules_to_suppress`) and the controls report lists them.

@@ -5,7 +5,7 @@ import { AppDataAccess } from '../lib/aws/app-data-access';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { Bastion } from '../lib/aws/bastion';
-import { acknowledgeDecision } from '../lib/aws/acknowledge';
+import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { allowConfigDelivery } from '../lib/aws/config-recorder';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';

@@ -19,7 +19,7 @@ import { Database } from '../lib/aws/database';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
-import { acknowledgeDecision } from '../lib/aws/acknowledge';
+import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-acknowledgements';
 import { addServingTier, allowHostEgress } from './aws-serving-tier';
 import { configBucketName, drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { auditAcknowledgements, readAssemblyAcknowledgements } from '../../lib/evidence/acknowledgement-audit';
 import { acknowledgements } from '../../lib/evidence/acknowledgements';
 import { readSynthOutput } from '../../lib/evidence/synth-output';
-import { addPolicyChecks } from '../../stacks/policy';
+import { addPolicyChecks } from '../../lib/policy/baseline-policy';
 import { sanitize, synthAws, type SynthResult } from './support';
 
 // One synth of the whole default config with every policy gate; shared by all assertions.

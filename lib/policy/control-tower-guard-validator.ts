@@ -46,7 +46,7 @@ interface RuleGroup {
  * scoped to the resource types its files name and the resources those reference. What a rule
  * finds on a template depends neither on the other rules of the run nor (for a scoped rule) on
  * the hidden resources, and the violations are made by CfnGuardValidator itself (one per group)
- * from cfn-guard's output; test/stacks/guard-validator.test.ts compares the two plugins.
+ * from cfn-guard's output; test/policy/control-tower-guard-validator.test.ts compares the two plugins.
  *
  * The groups run on every CPU at once (`concurrency`): each group is one CfnGuardValidator run in a
  * worker thread, whose cfn-guard process is then the only work of that thread, while the plugin

@@ -1,7 +1,7 @@
 // The acknowledgement register: every policy finding this baseline acknowledges, once, as a
 // reviewed decision (id, reason, the rule ids it covers across packs, the resources it applies to,
 // the claim it protects or conflicts with). Code applies a decision with
-// `acknowledgeDecision(scope, id)` (lib/aws/acknowledge.ts) on the narrowest construct, the
+// `acknowledgeDecision(scope, id)` (lib/policy/acknowledge.ts) on the narrowest construct, the
 // CloudFormation resource that carries the finding; nothing else acknowledges anything. CI
 // (test/stacks/aws-policy.test.ts, lib/evidence/acknowledgement-audit.ts) fails on a decision
 // applied where it suppresses no finding (stale), applied to a resource without the finding or of
@@ -233,7 +233,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The stack\'s CDK AWS API call handler function (one per stack: the Inspector enabler, the origin-pull CA bundle writer and the S3 prefix-list lookup share it)',
     resourceTypes: ['AWS::Lambda::Function'],
     claim: { protects: ['DETECT-THREATS', 'ORIGIN-LOCK', 'NET-TIERS'] },
-    appliedIn: ['lib/aws/acknowledge.ts'],
+    appliedIn: ['lib/policy/acknowledge.ts'],
   },
   {
     id: 'cdk-api-call-handler-logs-policy',
@@ -242,7 +242,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The stack\'s CDK AWS API call handler\'s role',
     resourceTypes: ['AWS::IAM::Role'],
     claim: { protects: ['ADMIN-MFA'] },
-    appliedIn: ['lib/aws/acknowledge.ts'],
+    appliedIn: ['lib/policy/acknowledge.ts'],
   },
   {
     id: 's3-prefix-list-lookup',
@@ -482,7 +482,7 @@ export type DecisionId = (typeof ACKNOWLEDGEMENT_REGISTER)[number]['id'];
 /** The entry of `id`; throws for an id the register does not hold. */
 export function registerEntry(id: string): AcknowledgementEntry {
   const entry = (ACKNOWLEDGEMENT_REGISTER as readonly AcknowledgementEntry[]).find((e) => e.id === id);
-  if (!entry) throw new Error(`acknowledgement register: no decision "${id}"; add an entry to lib/aws/acknowledgement-register.ts (README "Acknowledging a policy finding")`);
+  if (!entry) throw new Error(`acknowledgement register: no decision "${id}"; add an entry to lib/policy/acknowledgement-register.ts (README "Acknowledging a policy finding")`);
   return entry;
 }
 

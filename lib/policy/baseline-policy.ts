@@ -9,7 +9,7 @@ import {
   PCIDSS321Checks,
   ServerlessChecks,
 } from 'cdk-nag';
-import { ControlTowerGuardValidator } from './guard-validator';
+import { ControlTowerGuardValidator } from './control-tower-guard-validator';
 
 /**
  * Runs every cdk-nag 3 pack and the Control Tower Guard rules on every AWS stack of `app`; any
@@ -27,7 +27,7 @@ export function addPolicyChecks(app: App): void {
     new ServerlessChecks(app, props),
     // Every Control Tower rule that can apply runs; conflicts with a stated claim are
     // acknowledged per resource. Same findings as CfnGuardValidator, run on templates scoped to
-    // what each rule reads (guard-validator.ts).
+    // what each rule reads (control-tower-guard-validator.ts).
     new ControlTowerGuardValidator({ rules: controlTowerRulesFor(app) }),
   );
 }

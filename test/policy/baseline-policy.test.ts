@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CONTROL_TOWER_RULES_DIR, controlTowerRulesFor } from '../../stacks/policy';
+import { CONTROL_TOWER_RULES_DIR, controlTowerRulesFor } from '../../lib/policy/baseline-policy';
 
 describe('controlTowerRulesFor', () => {
   const app = new App();
