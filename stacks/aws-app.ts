@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigError, loadConfig } from '../lib/config/load';
 import { addAwsStacks } from './aws-stacks';
-import { addPolicyChecks } from '../lib/policy/baseline-policy';
+import { applyBaselinePolicy } from '../lib/policy/baseline-policy';
 
 /*
  * The CDK app (cdk.json). The config file (BASELINE_CONFIG or config/baseline.json) is validated
@@ -20,7 +20,7 @@ function main(): void {
   }
   const app = new App();
   addAwsStacks(app, config);
-  addPolicyChecks(app);
+  applyBaselinePolicy(app);
   app.synth();
 }
 
