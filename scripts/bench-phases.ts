@@ -17,7 +17,7 @@ if (!['aws-bare', 'aws-gated', 'tf'].includes(mode ?? '') || !outdir) {
 const seconds = (from: number) => (performance.now() - from) / 1000;
 let t = performance.now();
 const phases: Record<string, number> = {};
-const { loadConfig } = require('../lib/config/load');
+const { loadBaselineConfig: loadConfig } = require('../stacks/config-file');
 if (mode === 'tf') {
   const { App } = require('cdktf');
   const { addAzureStacks } = require('../stacks/azure-stacks');

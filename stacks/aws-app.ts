@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { ConfigError, loadConfig } from '../lib/config/load';
+import { ConfigError } from '../lib/config/load';
 import { addAwsStacks } from './aws-stacks';
+import { loadBaselineConfig } from './config-file';
 import { applyBaselinePolicy } from '../lib/policy/baseline-policy';
 
 /*
@@ -10,7 +11,7 @@ import { applyBaselinePolicy } from '../lib/policy/baseline-policy';
 function main(): void {
   let config;
   try {
-    config = loadConfig();
+    config = loadBaselineConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
