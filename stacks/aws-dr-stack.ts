@@ -12,7 +12,7 @@ import { SecureBucket } from '../lib/aws/secure-bucket';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
-import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
+import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from '../lib/policy/stack-acknowledgements';
 import { addServingTier, allowHostEgress, type ServingTier } from './aws-serving-tier';
 
 /** Props of {@link AwsDrStack}. */

@@ -20,7 +20,7 @@ import { SecureBucket } from '../lib/aws/secure-bucket';
 import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledgeDecision } from '../lib/policy/acknowledge';
-import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-acknowledgements';
+import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from '../lib/policy/stack-acknowledgements';
 import { addServingTier, allowHostEgress } from './aws-serving-tier';
 import { configBucketName, drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import { RECOVERY_MECHANISMS, type AwsEnvironmentConfig, type BaselineConfig } from '../lib/config/schema';

@@ -71,8 +71,11 @@ const gated = new WeakSet<Stage>();
  * then holds (`controlTowerRulesFor`), so the call may come before or after the stacks are added;
  * each rule file runs on templates reduced to what it reads (`ControlTowerGuardValidator`).
  *
- * Acknowledge a finding on the CloudFormation resource that carries it, with a reason a reviewer
- * accepts: `acknowledge(resource, reason, ruleIds)` (`nagRule` and `guardRule` build the ids).
+ * A finding the baseline's constructs always raise is a decision of the acknowledgement register,
+ * applied with the helpers of this module (`acknowledgeLogSink`, `acknowledgeGeneratedResources`,
+ * `acknowledgeDecision`...). Acknowledge a finding of your own on the CloudFormation resource that
+ * carries it, with the reason a reviewer reads, through the `acknowledge` primitive (`nagRule` and
+ * `guardRule` build the rule ids).
  *
  * @example
  * const app = new App();

@@ -6,3 +6,12 @@ export { applyBaselinePolicy, type BaselinePolicyOptions, CONTROL_TOWER_RULES_DI
 export { ControlTowerGuardValidator, type ControlTowerGuardValidatorProps } from './control-tower-guard-validator';
 export { acknowledge, acknowledgeDecision, type AcknowledgeDecisionOptions } from './acknowledge';
 export { ACK_REASON_FLOOR, ACKNOWLEDGEMENT_REGISTER, type AcknowledgementEntry, type DecisionId, guardRule, NAG_PACKS, type NagPack, nagRule } from './acknowledgement-register';
+export {
+  acknowledgeAppObjectPrefix,
+  acknowledgeGeneratedResources,
+  acknowledgeLockedLogBucket,
+  acknowledgeLogSink,
+  acknowledgeSseS3Sink,
+  acknowledgeStackFindings,
+  type StackFindingsProps,
+} from './stack-acknowledgements';
