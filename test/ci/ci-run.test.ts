@@ -30,6 +30,13 @@ describe('.ci/run', () => {
     expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
   });
 
+  it('builds, packs and installs the package into the examples after the tests, before baseline-check runs from its dist/', () => {
+    const check = at('npm run -s check:package || fail ');
+    expect(at('npm test -- --json')).toBeLessThan(check);
+    expect(check).toBeLessThan(at('\nnpm run synth\n'));
+    expect(check).toBeLessThan(at('node bin/baseline-check.js cdk.out cdktf.out'));
+  });
+
   it('checks that npm run synth fails on an invalid config, naming the field for both apps, and writes nothing', () => {
     expect(at('section "Invalid config fails the synth and writes nothing"')).toBeLessThan(at('BASELINE_CONFIG="$bad" CDK_OUTDIR="$work/bad-both-aws" CDKTF_OUTDIR="$work/bad-both-tf" npm run -s synth'));
     expect(text).toContain('fail "npm run synth wrote output for an invalid config"');

@@ -69,3 +69,30 @@ describe('npm pack', () => {
     expect(packed.filter((f) => /^(lib|test|stacks|scripts|examples|docs)\/|fixtures|\.test\.|^config\/baseline\.json$|^dist\/.*\.ts$(?<!\.d\.ts)/.test(f))).toEqual([]);
   });
 });
+
+describe('examples/', () => {
+  const examples = ['aws-consumer', 'tf-consumer'];
+  const manifest = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'examples', name, 'package.json'), 'utf8'));
+
+  it.each(examples)('%s depends on the packed version, and on the exact versions of every package we test with', (name) => {
+    const m = manifest(name);
+    expect(m.dependencies[pkg.name]).toBe(pkg.version);
+    for (const [dep, version] of Object.entries({ ...m.dependencies, ...m.devDependencies })) {
+      if (dep !== pkg.name) expect({ dep, version }).toEqual({ dep, version: pkg.devDependencies[dep] });
+    }
+  });
+
+  it.each(examples)('%s imports the package by name and entry point only: no path into this repository', (name) => {
+    const dir = path.join(ROOT, 'examples', name, 'src');
+    const imports = readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]));
+    const ours = imports.filter((i) => i.startsWith(pkg.name));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const i of ours) expect(Object.keys(pkg.exports)).toContain(`.${i.slice(pkg.name.length)}`);
+    expect(imports.filter((i) => i.startsWith('.'))).toEqual([]);
+  });
+
+  it('aws-consumer synthesizes with the feature flags the constructs are tested with (cdk.json)', () => {
+    const flags = (file: string) => Object.fromEntries(Object.entries(JSON.parse(readFileSync(file, 'utf8')).context).filter(([k]) => k.startsWith('@')));
+    expect(flags(path.join(ROOT, 'examples', 'aws-consumer', 'cdk.json'))).toEqual(flags(path.join(ROOT, 'cdk.json')));
+  });
+});
