@@ -55,6 +55,11 @@ describe('npm pack', () => {
     expect(targets.filter((t) => !packed.includes(t))).toEqual([]);
   });
 
+  it('maps every subpath in "typesVersions" to the declarations of "exports" (for TypeScript without exports support, moduleResolution node10)', () => {
+    const subpaths = Object.entries<any>(pkg.exports).filter(([sub, t]) => sub !== '.' && typeof t === 'object');
+    expect(pkg.typesVersions['*']).toEqual(Object.fromEntries(subpaths.map(([sub, t]) => [sub.slice(2), [t.types.slice(2)]])));
+  });
+
   it('ships the data files lib/ reads at run time (required as ../../<file> from lib/<dir>/ and dist/<dir>/)', () => {
     const required = new Set(
       LIB.flatMap((f) => [...readFileSync(path.join(ROOT, 'lib', f), 'utf8').matchAll(/from '((?:\.\.\/)+[^']+\.json)'/g)].map((m) => path.posix.join('lib', path.posix.dirname(f), m[1]))),
