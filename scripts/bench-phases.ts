@@ -17,7 +17,7 @@ if (!['aws-bare', 'aws-gated', 'tf'].includes(mode ?? '') || !outdir) {
 const seconds = (from: number) => (performance.now() - from) / 1000;
 let t = performance.now();
 const phases: Record<string, number> = {};
-const { loadConfig } = require('../lib/config/load');
+const { loadBaselineConfig: loadConfig } = require('../stacks/config-file');
 if (mode === 'tf') {
   const { App } = require('cdktf');
   const { addAzureStacks } = require('../stacks/azure-stacks');
@@ -35,7 +35,7 @@ if (mode === 'tf') {
 } else {
   const { App } = require('aws-cdk-lib');
   const { addAwsStacks } = require('../stacks/aws-stacks');
-  const { addPolicyChecks } = require('../stacks/policy');
+  const { applyBaselinePolicy } = require('../lib/policy/baseline-policy');
   phases.importSeconds = seconds(t);
   t = performance.now();
   const config = loadConfig();
@@ -43,7 +43,7 @@ if (mode === 'tf') {
   const gated = mode === 'aws-gated';
   const app = new App({ context, outdir, ...(gated ? {} : { builtinCloudFormationValidation: false }) });
   addAwsStacks(app, config);
-  if (gated) addPolicyChecks(app);
+  if (gated) applyBaselinePolicy(app);
   phases.constructSeconds = seconds(t);
   t = performance.now();
   app.synth();

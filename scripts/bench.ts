@@ -639,7 +639,7 @@ export function awsTimeBreakdown(report: BenchReport): string[] {
     row('Policy gates', gates, `cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated minus bare synthesis); cfn-guard used ${secs(guardCpu)} CPU in the CLI run`),
     row('Rest', rest, 'the CLI starting the app process, reading the assembly, and measurement noise between separate runs'),
     '',
-    'The gates are required work (a synth that skips them proves nothing), and the largest part of them. The Control Tower Guard rules run only where they can apply (`controlTowerRulesFor` in stacks/policy.ts: the rule files naming a resource type the app holds) and each rule file runs on templates reduced to the resources it reads (stacks/guard-scope.ts, stacks/guard-validator.ts): cfn-guard 3.1 copies a template\'s whole `Resources` for every query, so its cost is queries × template size; the reduced templates cut its time about 3× with the same violations (checked against the shipped validator on the default config in CI).',
+    'The gates are required work (a synth that skips them proves nothing), and the largest part of them. The Control Tower Guard rules run only where they can apply (`controlTowerRulesFor` in lib/policy/baseline-policy.ts: the rule files naming a resource type the app holds) and each rule file runs on templates reduced to the resources it reads (lib/policy/guard-scope.ts, lib/policy/control-tower-guard-validator.ts): cfn-guard 3.1 copies a template\'s whole `Resources` for every query, so its cost is queries × template size; the reduced templates cut its time about 3× with the same violations (checked against the shipped validator on the default config in CI).',
     '',
   ];
 }
@@ -1212,7 +1212,7 @@ async function main(): Promise<void> {
 
   if (options.sections.includes('import')) {
     const req = (mods: string[]) => mods.map((m) => `require('${m}')`).join('; ');
-    const awsMods = ['aws-cdk-lib', './lib/config/load', './stacks/aws-stacks', './stacks/policy'];
+    const awsMods = ['aws-cdk-lib', './lib/config/load', './stacks/aws-stacks', './lib/policy/baseline-policy'];
     const tfMods = ['cdktf', './lib/config/load', './stacks/azure-stacks', './stacks/cloudflare-stacks'];
     imports = await measureAll(
       [

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../lib/config/load';
+import { ConfigError, loadConfig } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
 import { assertFrameworkMappings, CONTROL_FRAMEWORKS, FrameworkMappingError } from '../lib/controls/frameworks';
 import { auditAcknowledgements, readAssemblyAcknowledgements } from '../lib/evidence/acknowledgement-audit';
@@ -28,6 +28,7 @@ import { parseAllowance, REQUIREMENTS, type Requirement, type UncheckedAllowance
 import { applyAcceptances, parseAcceptances, statefulChanges, type Acceptance } from '../lib/evidence/stateful-changes';
 import { readSynthOutput, SynthOutputError, type SynthesizedStack } from '../lib/evidence/synth-output';
 import { git, resolveBaseRef, synthApp, UsageError as DiffUsageError, withWorktree } from './diff';
+import { configFile as configFileOf } from '../stacks/config-file';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -322,7 +323,7 @@ async function main(argv: readonly string[], io: ReportIo): Promise<number> {
   assertFrameworkMappings(CONTROL_FRAMEWORKS, CONTROLS.map((c) => c.id));
   // The OSCAL documents' time, found before any synthesis: a bad SOURCE_DATE_EPOCH is an input error.
   const timestamp = args.format === 'oscal' ? evidenceTimestamp(io.env) : undefined;
-  const configFile = io.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
+  const configFile = configFileOf(io.env);
   // Validated before any synthesis: an invalid config is an input error, not a failing control.
   const config: BaselineConfig = loadConfig(configFile);
   // So is a bad acceptances file: found before minutes of synthesis.

@@ -8,12 +8,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CONFIG_PATH } from '../lib/config/load';
 import { CONTROLS } from '../lib/controls/catalogue';
 import { assertFrameworkMappings, CONTROL_FRAMEWORKS, FrameworkMappingError } from '../lib/controls/frameworks';
 import { writeFilesAtomic } from '../lib/evidence/atomic-write';
 import { REPORT_VERSION } from '../lib/evidence/report';
 import { judgeClaims, parseClaims, renderTrustPage, TrustPageInputError, type TrustReport } from '../lib/evidence/trust-page';
+import { configFile as configFileOf } from '../stacks/config-file';
 
 export const USAGE = `usage: npm run trust-page -- [--report FILE] [--claims FILE] [--out DIR]
   --report FILE  the controls report (default: reports/controls.json; write it with npm run report)
@@ -63,7 +63,7 @@ export function run(args: TrustPageArgs, env: NodeJS.ProcessEnv = process.env): 
   if (report?.version !== REPORT_VERSION || !Array.isArray(report?.matrix) || !Array.isArray(report?.summary?.environments)) {
     throw new TrustPageInputError(`${args.report}: not a controls report of version ${REPORT_VERSION} (npm run report writes one); rerun npm run report`);
   }
-  const configFile = env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;
+  const configFile = configFileOf(env);
   if (!existsSync(configFile)) throw new TrustPageInputError(`config ${configFile}: no such file; set BASELINE_CONFIG to the config the report was produced from`);
   const digest = createHash('sha256').update(readFileSync(configFile)).digest('hex');
   const recorded = report.inputs?.['config sha256'];

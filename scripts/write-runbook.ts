@@ -2,10 +2,10 @@
 // test/stacks/aws-runbook.test.ts fails when the committed file drifts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../lib/config/load';
 import { renderFailoverRunbook } from '../stacks/aws-runbook';
+import { loadBaselineConfig } from '../stacks/config-file';
 
 const target = path.join(__dirname, '..', 'docs', 'failover.md');
 mkdirSync(path.dirname(target), { recursive: true });
-writeFileSync(target, renderFailoverRunbook(loadConfig()).markdown);
+writeFileSync(target, renderFailoverRunbook(loadBaselineConfig()).markdown);
 console.log(`wrote ${path.relative(process.cwd(), target)}`);

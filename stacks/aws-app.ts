@@ -1,7 +1,8 @@
 import { App } from 'aws-cdk-lib';
-import { ConfigError, loadConfig } from '../lib/config/load';
+import { ConfigError } from '../lib/config/load';
 import { addAwsStacks } from './aws-stacks';
-import { addPolicyChecks } from './policy';
+import { loadBaselineConfig } from './config-file';
+import { applyBaselinePolicy } from '../lib/policy/baseline-policy';
 
 /*
  * The CDK app (cdk.json). The config file (BASELINE_CONFIG or config/baseline.json) is validated
@@ -10,7 +11,7 @@ import { addPolicyChecks } from './policy';
 function main(): void {
   let config;
   try {
-    config = loadConfig();
+    config = loadBaselineConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -20,7 +21,7 @@ function main(): void {
   }
   const app = new App();
   addAwsStacks(app, config);
-  addPolicyChecks(app);
+  applyBaselinePolicy(app);
   app.synth();
 }
 

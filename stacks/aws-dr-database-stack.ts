@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 import { AppDataAccess } from '../lib/aws/app-data-access';
 import { DatabaseReplica } from '../lib/aws/database-replica';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
-import { acknowledgeGeneratedResources } from './aws-acknowledgements';
+import { acknowledgeGeneratedResources } from '../lib/policy/stack-acknowledgements';
 import type { AwsDrStack } from './aws-dr-stack';
 import { APP_DATABASE_USER, databaseIdentifier } from './aws-primary-stack';
 

@@ -5,14 +5,14 @@ import { AppDataAccess } from '../lib/aws/app-data-access';
 import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { Bastion } from '../lib/aws/bastion';
-import { acknowledgeDecision } from '../lib/aws/acknowledge';
+import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { allowConfigDelivery } from '../lib/aws/config-recorder';
 import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
-import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
+import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from '../lib/policy/stack-acknowledgements';
 import { addServingTier, allowHostEgress, type ServingTier } from './aws-serving-tier';
 
 /** Props of {@link AwsDrStack}. */

@@ -9,7 +9,7 @@ import { ImmutableLogArchive } from '../lib/aws/immutable-log-archive';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
 import { RESIDENCY_EXCEPTION_MARKER } from '../lib/controls/markers';
-import { acknowledgeGeneratedResources, acknowledgeLockedLogBucket, acknowledgeLogSink } from './aws-acknowledgements';
+import { acknowledgeGeneratedResources, acknowledgeLockedLogBucket, acknowledgeLogSink } from '../lib/policy/stack-acknowledgements';
 
 /** Props of {@link AwsEdgeStack}. */
 export interface AwsEdgeStackProps extends StackProps {

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgeDecision } from '../lib/aws/acknowledge';
+import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import type { BaselineKeys } from '../lib/aws/baseline-keys';

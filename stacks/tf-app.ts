@@ -1,9 +1,10 @@
 import { App } from 'cdktf';
-import { ConfigError, loadConfig } from '../lib/config/load';
+import { ConfigError } from '../lib/config/load';
 import type { BaselineConfig } from '../lib/config/schema';
 import { addAzureStacks } from './azure-stacks';
 import type { CloudflareOrigins } from './cloudflare-origins';
 import { addCloudflareStacks, resolveAllCloudflareOrigins } from './cloudflare-stacks';
+import { loadBaselineConfig } from './config-file';
 
 /*
  * The CDK for Terraform app (cdktf.json): the Azure stacks and the Cloudflare edge stack of every
@@ -15,7 +16,7 @@ function main(): void {
   let config: BaselineConfig;
   let origins: Record<string, CloudflareOrigins>;
   try {
-    config = loadConfig();
+    config = loadBaselineConfig();
     origins = resolveAllCloudflareOrigins(config, process.env.BASELINE_CONFIG || 'config/baseline.json');
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ACKNOWLEDGEMENT_REGISTER } from '../lib/aws/acknowledgement-register';
+import { ACKNOWLEDGEMENT_REGISTER } from '../lib/policy/acknowledgement-register';
 import { CONTROLS } from '../lib/controls/catalogue';
 
 // The README's control table is what reviewers read first; it must say what the catalogue says.

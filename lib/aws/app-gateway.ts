@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeDecision } from '../policy/acknowledge';
 
 /**
  * TLS policies accepted on the HTTPS listener (control EDGE-TLS, claim A14): TLS 1.2 minimum with

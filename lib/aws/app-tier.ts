@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeDecision } from '../policy/acknowledge';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 
 /** Props of {@link AppTier}. */

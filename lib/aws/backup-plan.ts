@@ -14,7 +14,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeDecision } from '../policy/acknowledge';
 
 /** Claim floors of CLAIMS.md B10: database backups kept 30 days, file backups at least 90. */
 const DATABASE_FLOOR_DAYS = 30;

@@ -7,7 +7,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { isPrivateIpv4Cidr } from '../config/cidr';
 import { type AwsInterfaceEndpoint, DEFAULT_AWS_INTERFACE_ENDPOINTS } from '../config/least-privilege';
-import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
+import { acknowledgeAwsCallProvider, acknowledgeDecision } from '../policy/acknowledge';
 import { markLogClass } from './immutable-log-archive';
 
 /** Props of {@link BaselineNetwork}. */

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeDecision } from '../policy/acknowledge';
 import { ROLE_MARKER } from '../controls/markers';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 

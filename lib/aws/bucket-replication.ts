@@ -11,7 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { nagFindingId } from './nag-finding-id';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeDecision } from '../policy/acknowledge';
 import { SecureBucket } from './secure-bucket';
 
 /** The S3 actions that write replicas; the role may use them, and nobody else may on a replica bucket. */

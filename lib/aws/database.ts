@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeDecision } from '../policy/acknowledge';
 
 /** Props of {@link Database}. */
 export interface DatabaseProps {

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { nagFindingId } from './nag-finding-id';
-import { acknowledgeDecision } from './acknowledge';
+import { acknowledgeDecision } from '../policy/acknowledge';
 
 /** Tag marking a log group whose events must also land in tamper-proof storage (control LOG-RETENTION). */
 export const LOG_CLASS_TAG = LOG_CLASS_MARKER;

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { checkOriginPullCa, checkRevocationList } from '../config/origin-pull';
-import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
+import { acknowledgeAwsCallProvider, acknowledgeDecision } from '../policy/acknowledge';
 import { SecureBucket } from './secure-bucket';
 
 /** Props of {@link OriginTrustStore}. */

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
+import { acknowledgeAwsCallProvider, acknowledgeDecision } from '../policy/acknowledge';
 
 /** Props of {@link ThreatDetection}. */
 export interface ThreatDetectionProps {

@@ -5,9 +5,6 @@ import { holdsPrivateKey } from './origin-pull';
 import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
 import type { AllowlistLimits } from './cidr';
 
-/** The config file used when `BASELINE_CONFIG` is not set, relative to the repository root. */
-export const DEFAULT_CONFIG_PATH = path.join(__dirname, '..', '..', 'config', 'baseline.json');
-
 /** One problem found in a config file. */
 export interface ConfigProblem {
   /** Path of the offending value, e.g. `environments.prod.bastion.allowedCidrs[1]`. */
@@ -126,15 +123,17 @@ export function parseConfig(input: unknown, file = '(inline config)'): BaselineC
 }
 
 /**
- * Reads and validates the config file named by `BASELINE_CONFIG`, or `config/baseline.json`.
+ * Reads and validates a config file (there is no default: an app names its own). PEM files the
+ * config names are read relative to it.
+ * @param file the path of the config file, absolute or relative to the working directory
  * @throws ConfigError when the file cannot be read, is not JSON, or is invalid.
  */
-export function loadConfig(file: string = process.env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH): BaselineConfig {
+export function loadConfig(file: string): BaselineConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [{ path: '(file)', received: show(file), message: `cannot be read (${(err as NodeJS.ErrnoException).code}); set BASELINE_CONFIG to an existing file` }]);
+    throw new ConfigError(file, [{ path: '(file)', received: show(file), message: `cannot be read (${(err as NodeJS.ErrnoException).code}); give the path of an existing config file` }]);
   }
   let input: unknown;
   try {

@@ -1,15 +1,41 @@
-// The control catalogue and its checks (DESIGN.md "The control catalogue"): re-exports, plus the
-// two entry points tests and the evidence report use.
+// The control catalogue and its checks over synthesized output (CloudFormation templates,
+// Terraform JSON), with the markers checks recognise resources by. Re-exports by name, plus the
+// entry points that run every check; what is not listed here is internal (the per-control check
+// functions, the shared check helpers: this repository's tests may still import them by file).
 import { CONTROLS } from './catalogue';
 import type { AwsEnvironmentTemplates, AzureEnvironmentStacks, CheckOptions, CheckResult, Finding } from './types';
 
-export * from './types';
-export * from './catalogue';
-export * from './frameworks';
-export * from './implementations';
-export * as aws from './aws';
-export * as azure from './azure';
-export * as cloudflare from './cloudflare';
+export type {
+  AwsEnvironmentTemplates,
+  AzureEnvironmentStacks,
+  Check,
+  CheckOptions,
+  CheckResult,
+  Cloud,
+  Control,
+  ControlId,
+  Coverage,
+  DeployedStack,
+  Deployment,
+  DeploymentCheck,
+  EnvironmentCheck,
+  EnvironmentFacts,
+  Finding,
+} from './types';
+export { CONTROLS, control } from './catalogue';
+export { CONTROL_FRAMEWORKS, type ControlFrameworkMapping, type Framework, FRAMEWORK_IDS, type FrameworkId, frameworkReferences, FRAMEWORKS, MAPPING_SOURCES, type MappingSource, type MappingSourceId } from './frameworks';
+export {
+  LOG_CLASS_MARKER,
+  MARKED_STACK_ROLES,
+  type MarkedStackRole,
+  RESIDENCY_EXCEPTION_MARKER,
+  type ResourceRole,
+  ROLE_MARKER,
+  STACK_MARKER,
+  type StackMarker,
+  stackMarkerOf,
+  TIER_MARKER,
+} from './markers';
 
 /** Runs every control's AWS check on one synthesized CloudFormation template, in catalogue order. */
 export function checkAws(template: any, options: CheckOptions = {}): CheckResult[] {

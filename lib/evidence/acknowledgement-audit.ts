@@ -1,4 +1,4 @@
-// The audit of acknowledged policy findings against the register (lib/aws/acknowledgement-register.ts),
+// The audit of acknowledged policy findings against the register (lib/policy/acknowledgement-register.ts),
 // from a synthesized cloud assembly: where each acknowledgement was applied (the stacks'
 // metadata, `aws:cdk:acknowledged-rules`), which findings each one suppressed (the validation
 // report's `suppressedViolations`, written by every policy gate: cdk-nag packs, Control Tower
@@ -12,7 +12,7 @@
 // Pure apart from `readAssemblyAcknowledgements`, which reads the files.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ACK_REASON_FLOOR, ACKNOWLEDGEMENT_REGISTER, rulePattern, type AcknowledgementEntry } from '../aws/acknowledgement-register';
+import { ACK_REASON_FLOOR, ACKNOWLEDGEMENT_REGISTER, rulePattern, type AcknowledgementEntry } from '../policy/acknowledgement-register';
 
 /** One acknowledgement as applied: the construct it was applied to and the rule id. */
 export interface AckPlacement {
@@ -165,7 +165,7 @@ export function auditAcknowledgements(data: AssemblyAcknowledgements, register: 
   for (const p of data.placements) {
     const entry = entryOf(p, register);
     if (!entry) {
-      problems.push({ kind: 'unregistered', path: p.path, rule: p.rule, message: `${p.path}: ${p.rule} is acknowledged ("${p.reason.slice(0, 80)}${p.reason.length > 80 ? '...' : ''}") without a register entry; add the decision to lib/aws/acknowledgement-register.ts and apply it with acknowledgeDecision` });
+      problems.push({ kind: 'unregistered', path: p.path, rule: p.rule, message: `${p.path}: ${p.rule} is acknowledged ("${p.reason.slice(0, 80)}${p.reason.length > 80 ? '...' : ''}") without a register entry; add the decision to lib/policy/acknowledgement-register.ts and apply it with acknowledgeDecision` });
       if (p.reason.trim().length < ACK_REASON_FLOOR) problems.push({ kind: 'short-reason', path: p.path, rule: p.rule, message: `${p.path}: ${p.rule} is acknowledged with a ${p.reason.trim().length}-character reason, under the floor of ${ACK_REASON_FLOOR}` });
       continue;
     }

@@ -392,7 +392,7 @@ function claimText(d: DecisionUse): string {
   return [d.claim.protects?.length ? `protects ${d.claim.protects.join(', ')}` : '', d.claim.conflictsWith?.length ? `conflicts with ${d.claim.conflictsWith.join(', ')}` : ''].filter(Boolean).join('; ');
 }
 
-const ACK_INTRO = 'Each decision of the register (lib/aws/acknowledgement-register.ts) is applied in code on the resource that carries the finding; counted from the policy gates\' validation report (cdk.out/validation-report.json): one finding per rule and resource, never the metadata stamps cdk-nag copies onto templates.';
+const ACK_INTRO = 'Each decision of the register (lib/policy/acknowledgement-register.ts) is applied in code on the resource that carries the finding; counted from the policy gates\' validation report (cdk.out/validation-report.json): one finding per rule and resource, never the metadata stamps cdk-nag copies onto templates.';
 
 /**
  * What a cell that no check proved means, in one sentence: why it is not applicable, which loader

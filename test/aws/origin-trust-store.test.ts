@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { acknowledgeAwsCallProvider } from '../../lib/aws/acknowledge';
+import { acknowledgeAwsCallProvider } from '../../lib/policy/acknowledge';
 import { OriginTrustStore, type OriginTrustStoreProps } from '../../lib/aws/origin-trust-store';
 import { CA_A, CA_B, CLIENT_A, CRL_A, FAKE_PRIVATE_KEY, SHARED_CA, WEAK_CA } from '../fixtures/origin-pull';
 import { acknowledgements, getAtt, logicalId, ref, resourceOf, resourcesOfType, testStack } from './support';

@@ -1,4 +1,4 @@
-import { ACKNOWLEDGED_WARNING_METADATA } from '../../lib/aws/acknowledge';
+import { ACKNOWLEDGED_WARNING_METADATA } from '../../lib/policy/acknowledge';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';

@@ -24,10 +24,17 @@ describe('.ci/run', () => {
   });
 
   it('checks the scoped Guard run against the shipped validator on the default config, after the tests and before the synth', () => {
-    const check = at("GUARD_EQUIVALENCE=1 npx --no-install jest test/stacks/guard-validator.test.ts -t 'on the default config'");
+    const check = at("GUARD_EQUIVALENCE=1 npx --no-install jest test/policy/control-tower-guard-validator.test.ts -t 'on the default config'");
     expect(at('npm test -- --json')).toBeLessThan(check);
     expect(check).toBeLessThan(at('\nnpm run synth\n'));
     expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
+  });
+
+  it('builds, packs and installs the package into the examples after the tests, before baseline-check runs from its dist/', () => {
+    const check = at('npm run -s check:package || fail ');
+    expect(at('npm test -- --json')).toBeLessThan(check);
+    expect(check).toBeLessThan(at('\nnpm run synth\n'));
+    expect(check).toBeLessThan(at('node bin/baseline-check.js cdk.out cdktf.out'));
   });
 
   it('checks that npm run synth fails on an invalid config, naming the field for both apps, and writes nothing', () => {

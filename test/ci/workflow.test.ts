@@ -97,6 +97,16 @@ describe('.github/workflows/baseline.yml', () => {
     expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).bin['baseline-check']).toBe('bin/baseline-check.js');
   });
 
+  it('builds and checks the package after the tests, before baseline-check runs from its dist/', () => {
+    const step = stepRunning('npm run check:package');
+    expect(step.if).toBeUndefined();
+    expect(steps.indexOf(stepRunning('npm test'))).toBeLessThan(steps.indexOf(step));
+    expect(steps.indexOf(step)).toBeLessThan(steps.indexOf(stepRunning('npx --no-install baseline-check --format sarif')));
+    // check:package builds dist/ first (npm run build), the bin's code.
+    expect(readFileSync(path.join(ROOT, 'scripts', 'check-package.js'), 'utf8')).toContain("run('npm', ['run', '-s', 'build'], ROOT);");
+    expect(readFileSync(path.join(ROOT, 'bin', 'baseline-check.js'), 'utf8')).toContain("require('../dist/evidence/cli.js')");
+  });
+
   it('posts or updates one PR comment with reports/diff.md', () => {
     const comment = stepUsing('actions/github-script');
     expect(comment.if).toContain("github.event_name == 'pull_request'");

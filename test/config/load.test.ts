@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, DEFAULT_CONFIG_PATH, formatPath, loadConfig, parseConfig } from '../../lib/config/load';
+import { ConfigError, formatPath, loadConfig, parseConfig } from '../../lib/config/load';
 import { BASELINE_PATH, baseline, loose, problem } from './support';
 
 /** Runs `fn`, expecting a ConfigError, and returns it. */
@@ -88,7 +88,6 @@ describe('loadConfig', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'baseline-config-'));
-    delete process.env.BASELINE_CONFIG;
   });
 
   afterEach(() => {
@@ -103,29 +102,17 @@ describe('loadConfig', () => {
     return file;
   };
 
-  test('reads config/baseline.json by default', () => {
-    expect(path.resolve(DEFAULT_CONFIG_PATH)).toBe(path.resolve(BASELINE_PATH));
-    expect(loadConfig().project).toBe('acme');
-  });
-
-  test('reads the file named by BASELINE_CONFIG when no argument is given', () => {
-    const config = baseline();
-    config.project = 'other';
-    process.env.BASELINE_CONFIG = write('other.json', JSON.stringify(config));
-    expect(loadConfig().project).toBe('other');
-  });
-
-  test('an explicit argument wins over BASELINE_CONFIG', () => {
+  test('reads the file it is given (the library has no default path, and ignores BASELINE_CONFIG)', () => {
     process.env.BASELINE_CONFIG = path.join(dir, 'missing.json');
     expect(loadConfig(BASELINE_PATH).project).toBe('acme');
+    expect(loadConfig.length).toBe(1);
   });
 
-  test('fails clearly when the file does not exist, naming it and BASELINE_CONFIG', () => {
+  test('fails clearly when the file does not exist, naming it', () => {
     const file = path.join(dir, 'missing.json');
-    process.env.BASELINE_CONFIG = file;
-    const error = configError(() => loadConfig());
+    const error = configError(() => loadConfig(file));
     expect(error.file).toBe(file);
-    expect(error.problems).toEqual([problem('(file)', /cannot be read \(ENOENT\); set BASELINE_CONFIG to an existing file/, JSON.stringify(file))]);
+    expect(error.problems).toEqual([problem('(file)', /^cannot be read \(ENOENT\); give the path of an existing config file$/, JSON.stringify(file))]);
     expect(error.message).toContain(file);
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { AcknowledgementEntry } from '../../lib/aws/acknowledgement-register';
+import type { AcknowledgementEntry } from '../../lib/policy/acknowledgement-register';
 import { auditAcknowledgements, readAssemblyAcknowledgements, type AssemblyAcknowledgements } from '../../lib/evidence/acknowledgement-audit';
 
 // The acknowledgement gates on a small fixture: one decision applied on the resource that carries
@@ -83,7 +83,7 @@ describe('acknowledgement audit', () => {
   it('fails an acknowledgement with no register entry (a reason written in place), and a reason under the floor', () => {
     const adHoc = assembly((a) => a.placements.push({ stack: 's', path: INSTANCE, rule: 'AwsSolutions::AwsSolutions-EC29', reason: 'fine' }));
     expect(audit(adHoc).problems).toEqual([
-      expect.objectContaining({ kind: 'unregistered', rule: 'AwsSolutions::AwsSolutions-EC29', message: expect.stringMatching(/AwsSolutions-EC29 is acknowledged \("fine"\) without a register entry; add the decision to lib\/aws\/acknowledgement-register\.ts/) }),
+      expect.objectContaining({ kind: 'unregistered', rule: 'AwsSolutions::AwsSolutions-EC29', message: expect.stringMatching(/AwsSolutions-EC29 is acknowledged \("fine"\) without a register entry; add the decision to lib\/policy\/acknowledgement-register\.ts/) }),
       expect.objectContaining({ kind: 'short-reason', message: expect.stringMatching(/4-character reason, under the floor of 40/) }),
     ]);
     expect(audit(assembly(), [{ ...entry, reason: 'too short' }]).problems).toContainEqual(expect.objectContaining({ kind: 'short-reason', decision: 'bastion-public-address' }));

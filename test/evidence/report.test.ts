@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CONTROLS } from '../../lib/controls';
-import type { AcknowledgementEntry } from '../../lib/aws/acknowledgement-register';
+import type { AcknowledgementEntry } from '../../lib/policy/acknowledgement-register';
 import { auditAcknowledgements, type AcknowledgementAudit } from '../../lib/evidence/acknowledgement-audit';
 import { evaluate, type Evaluation } from '../../lib/evidence/evaluate';
 import { diffStacks } from '../../lib/evidence/diff-report';
@@ -122,7 +122,7 @@ describe('controls report', () => {
     expect(good.summary).toMatchObject({ acknowledgedFindings: 2, acknowledgementDecisions: 1, acknowledgementsAudited: true, policy: { problems: [] } });
     expect(summaryText(good)).toContain('; 2 acknowledged policy findings under 1 decision of the register.');
     const section = renderMarkdown(good).split('## Acknowledged policy findings\n')[1];
-    expect(section).toContain('2 findings under 1 decision. Each decision of the register (lib/aws/acknowledgement-register.ts) is applied in code on the resource that carries the finding');
+    expect(section).toContain('2 findings under 1 decision. Each decision of the register (lib/policy/acknowledgement-register.ts) is applied in code on the resource that carries the finding');
     expect(section).toContain('| `bastion-public-address` | protects BASTION-SSH; conflicts with NET-TIERS | 2 | 1 | 2 | Only the allowlisted admin ranges \\| reach &lt;SSH>; BASTION-SSH checks it. |');
     expect(section).toContain('Not applied in this synth (conditional): `alb-open-to-clients`.');
     expect(renderHtml(good)).toContain('<tr data-decision="bastion-public-address"><td><code>bastion-public-address</code></td><td>protects BASTION-SSH; conflicts with NET-TIERS</td>');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ruleScope, ScopableTemplate } from '../../stacks/guard-scope';
-import { CONTROL_TOWER_RULES_DIR, guardRuleFiles } from '../../stacks/policy';
+import { ruleScope, ScopableTemplate } from '../../lib/policy/guard-scope';
+import { CONTROL_TOWER_RULES_DIR, guardRuleFiles } from '../../lib/policy/baseline-policy';
 
 const files = guardRuleFiles;
 

@@ -4,21 +4,30 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { acknowledgeDecision } from '../lib/aws/acknowledge';
+import { acknowledgeDecision } from './acknowledge';
+
+// The register's decisions for findings every stack built from these constructs has (log sinks,
+// locked log buckets, customer data buckets, resources CDK generates), one helper per kind of
+// resource, for the reference stacks and any app that uses the constructs the same way.
 
 /** Buckets and settings the stack-wide acknowledgements refer to. */
 export interface StackFindingsProps {
+  /** The stack's S3 server-access-log sink (a SecureBucket without a key or access logging of its own). */
   readonly accessLogs: s3.IBucket;
+  /** The load balancers' access-log bucket (SSE-S3: the only encryption ELB log delivery accepts). */
   readonly albLogs: s3.IBucket;
+  /** The customer data bucket (versioned, replicated, deletable on request: no Object Lock). */
   readonly dataBucket: s3.IBucket;
+  /** The static assets bucket (versioned, replicated, deletable: no Object Lock). */
   readonly assetsBucket: s3.IBucket;
   /** Other log buckets (trail files, CDN logs): Object-Locked in this region. */
   readonly lockedLogBuckets: readonly s3.IBucket[];
+  /** Retention of the stack's log groups, in days: below 365, their findings are acknowledged. */
   readonly logRetentionDays: number;
 }
 
 /**
- * Applies, resource by resource, the register's decisions (lib/aws/acknowledgement-register.ts)
+ * Applies, resource by resource, the register's decisions (lib/policy/acknowledgement-register.ts)
  * for findings that conflict with a stated claim or with how AWS services work. Each reason names
  * the compensating control; reviewers see them in the template metadata
  * (`cdk_nag.rules_to_suppress`) and the controls report lists them.

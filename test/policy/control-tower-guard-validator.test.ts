@@ -16,11 +16,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { ControlTowerGuardValidator } from '../../stacks/guard-validator';
-import { ruleScope, ScopableTemplate } from '../../stacks/guard-scope';
-import { controlTowerRulesFor } from '../../stacks/policy';
+import { ControlTowerGuardValidator } from '../../lib/policy/control-tower-guard-validator';
+import { ruleScope, ScopableTemplate } from '../../lib/policy/guard-scope';
+import { controlTowerRulesFor } from '../../lib/policy/baseline-policy';
 import { addAwsStacks } from '../../stacks/aws-stacks';
-import { defaultConfig } from './support';
+import { defaultConfig } from '../stacks/support';
 
 /**
  * Two stacks of L1 resources that break many Control Tower rules, with references between them

@@ -35,7 +35,7 @@ export interface AcknowledgeDecisionOptions {
 }
 
 /**
- * Applies one decision of the acknowledgement register (lib/aws/acknowledgement-register.ts) to
+ * Applies one decision of the acknowledgement register (lib/policy/acknowledgement-register.ts) to
  * `scope`, which should be the CloudFormation resource that carries the finding
  * (`construct.node.defaultChild`): the audit fails a decision applied to a resource without the
  * finding. Throws when the register has no such decision, a placeholder has no value, or a rule

@@ -1,7 +1,7 @@
 // The acknowledgement register: every policy finding this baseline acknowledges, once, as a
 // reviewed decision (id, reason, the rule ids it covers across packs, the resources it applies to,
 // the claim it protects or conflicts with). Code applies a decision with
-// `acknowledgeDecision(scope, id)` (lib/aws/acknowledge.ts) on the narrowest construct, the
+// `acknowledgeDecision(scope, id)` (lib/policy/acknowledge.ts) on the narrowest construct, the
 // CloudFormation resource that carries the finding; nothing else acknowledges anything. CI
 // (test/stacks/aws-policy.test.ts, lib/evidence/acknowledgement-audit.ts) fails on a decision
 // applied where it suppresses no finding (stale), applied to a resource without the finding or of
@@ -233,7 +233,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The stack\'s CDK AWS API call handler function (one per stack: the Inspector enabler, the origin-pull CA bundle writer and the S3 prefix-list lookup share it)',
     resourceTypes: ['AWS::Lambda::Function'],
     claim: { protects: ['DETECT-THREATS', 'ORIGIN-LOCK', 'NET-TIERS'] },
-    appliedIn: ['lib/aws/acknowledge.ts'],
+    appliedIn: ['lib/policy/acknowledge.ts'],
   },
   {
     id: 'cdk-api-call-handler-logs-policy',
@@ -242,7 +242,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The stack\'s CDK AWS API call handler\'s role',
     resourceTypes: ['AWS::IAM::Role'],
     claim: { protects: ['ADMIN-MFA'] },
-    appliedIn: ['lib/aws/acknowledge.ts'],
+    appliedIn: ['lib/policy/acknowledge.ts'],
   },
   {
     id: 's3-prefix-list-lookup',
@@ -328,7 +328,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The app roles\' data-access policies (primary, and the DR standby on the replica)',
     resourceTypes: ['AWS::IAM::Policy'],
     claim: { protects: ['STORAGE-PRIVATE', 'ADMIN-MFA'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'log-sink-sse-s3-only',
@@ -337,7 +337,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The S3 access-log and ALB-log buckets',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['LOG-CENTRAL'], conflictsWith: ['ENC-REST'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'request-logs-not-replicated',
@@ -346,7 +346,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The S3 access-log and ALB-log buckets',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['LOG-RETENTION'], conflictsWith: ['DR-REGION'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'access-log-sink-not-logged',
@@ -355,7 +355,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The S3 access-log bucket',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['LOG-CENTRAL'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'access-log-sink-without-object-lock',
@@ -364,7 +364,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The S3 access-log bucket',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['LOG-CENTRAL'], conflictsWith: ['LOG-RETENTION'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'trust-store-bundle-not-replicated',
@@ -382,7 +382,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The CloudTrail and CloudFront log buckets',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['LOG-RETENTION'], conflictsWith: ['DR-REGION'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'customer-objects-deletable',
@@ -391,7 +391,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The data and assets buckets and their DR replicas',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['BACKUP', 'STORAGE-PRIVATE'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts', 'lib/aws/bucket-replication.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts', 'lib/aws/bucket-replication.ts'],
   },
   {
     id: 'replica-not-replicated-again',
@@ -445,7 +445,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'Every CloudWatch log group, while logging.retentionDays is under 365',
     resourceTypes: ['AWS::Logs::LogGroup'],
     claim: { conflictsWith: ['LOG-RETENTION'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'cdk-inline-grant-policies',
@@ -454,7 +454,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'Every CDK-generated inline IAM policy',
     resourceTypes: ['AWS::IAM::Policy'],
     claim: { protects: ['ADMIN-MFA'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'public-subnet-default-route',
@@ -463,7 +463,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The public subnets\' default routes',
     resourceTypes: ['AWS::EC2::Route'],
     claim: { protects: ['NET-TIERS'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
   {
     id: 'cdk-deployment-handlers-outside-vpc',
@@ -472,7 +472,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'Every CDK-provided Lambda handler',
     resourceTypes: ['AWS::Lambda::Function'],
     claim: { protects: ['NET-TIERS'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts'],
   },
 ] as const satisfies readonly AcknowledgementEntry[];
 
@@ -482,7 +482,7 @@ export type DecisionId = (typeof ACKNOWLEDGEMENT_REGISTER)[number]['id'];
 /** The entry of `id`; throws for an id the register does not hold. */
 export function registerEntry(id: string): AcknowledgementEntry {
   const entry = (ACKNOWLEDGEMENT_REGISTER as readonly AcknowledgementEntry[]).find((e) => e.id === id);
-  if (!entry) throw new Error(`acknowledgement register: no decision "${id}"; add an entry to lib/aws/acknowledgement-register.ts (README "Acknowledging a policy finding")`);
+  if (!entry) throw new Error(`acknowledgement register: no decision "${id}"; add an entry to lib/policy/acknowledgement-register.ts (README "Acknowledging a policy finding")`);
   return entry;
 }
 

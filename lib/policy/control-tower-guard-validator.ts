@@ -6,12 +6,20 @@ import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, Polic
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { ruleScope, ScopableTemplate } from './guard-scope';
 
+/** Props of {@link ControlTowerGuardValidator}. */
 export interface ControlTowerGuardValidatorProps {
   /** Guard rule files (not directories), in the order their findings are reported. */
   readonly rules: readonly string[];
-  /** Rule file names (without `.guard`) to skip, as in CfnGuardValidator. */
+  /**
+   * Rule file names (without `.guard`) to skip, as in CfnGuardValidator. Skipping a rule is a
+   * weakening; prefer acknowledging its findings on the resources they concern, with a reason.
+   * @default - none
+   */
   readonly disabledRules?: readonly string[];
-  /** Passed to each cfn-guard run, as in CfnGuardValidator. */
+  /**
+   * Largest output of one cfn-guard run, in bytes, as in CfnGuardValidator.
+   * @default - CfnGuardValidator's default
+   */
   readonly maxBuffer?: number;
   /**
    * How many cfn-guard runs go at once.
@@ -46,7 +54,7 @@ interface RuleGroup {
  * scoped to the resource types its files name and the resources those reference. What a rule
  * finds on a template depends neither on the other rules of the run nor (for a scoped rule) on
  * the hidden resources, and the violations are made by CfnGuardValidator itself (one per group)
- * from cfn-guard's output; test/stacks/guard-validator.test.ts compares the two plugins.
+ * from cfn-guard's output; test/policy/control-tower-guard-validator.test.ts compares the two plugins.
  *
  * The groups run on every CPU at once (`concurrency`): each group is one CfnGuardValidator run in a
  * worker thread, whose cfn-guard process is then the only work of that thread, while the plugin

@@ -1,8 +1,8 @@
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ACKNOWLEDGED_WARNING_METADATA, NAG_PACKS, acknowledge, acknowledgeDecision, guardRule, nagRule } from '../../lib/aws/acknowledge';
-import { registerEntry } from '../../lib/aws/acknowledgement-register';
-import { acknowledgements, idSource, testStack } from './support';
+import { ACKNOWLEDGED_WARNING_METADATA, NAG_PACKS, acknowledge, acknowledgeDecision, guardRule, nagRule } from '../../lib/policy/acknowledge';
+import { registerEntry } from '../../lib/policy/acknowledgement-register';
+import { acknowledgements, idSource, testStack } from '../aws/support';
 
 const REASON = 'Compensated by the allowlisted security group and per-user keys (BASTION-SSH).';
 
@@ -86,7 +86,7 @@ describe('acknowledgeDecision', () => {
 
   it('refuses an unknown decision, a missing placeholder value and a rule that is not the decision\'s', () => {
     const target = new Construct(stack, id());
-    expect(() => acknowledgeDecision(target, 'nope' as never)).toThrow(/acknowledgement register: no decision "nope"; add an entry to lib\/aws\/acknowledgement-register\.ts/);
+    expect(() => acknowledgeDecision(target, 'nope' as never)).toThrow(/acknowledgement register: no decision "nope"; add an entry to lib\/policy\/acknowledgement-register\.ts/);
     expect(() => acknowledgeDecision(target, 'app-data-bucket-grant')).toThrow(/rule AwsSolutions::AwsSolutions-IAM5\[Resource::<\{dataBucket\}\.Arn>\/\{prefix\}\*\] needs params\.dataBucket/);
     expect(() => acknowledgeDecision(target, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-EC23'] })).toThrow(/rule AwsSolutions::AwsSolutions-EC23 is not one of the decision's rules/);
     expect(acknowledgements(target)).toEqual({});
