@@ -1,5 +1,5 @@
 import type { CheckResult } from '../types';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { asNumber, isTrue, list, ofType, publicSubnets, refTarget, show, tagsOf, zoneOf, type CfnTemplate } from './template';
 
 /** The fewest availability zones a tier may span. */

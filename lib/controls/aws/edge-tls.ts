@@ -1,5 +1,5 @@
 import type { CheckResult } from '../types';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { attribute, list, ofType, refTarget, refTo, type CfnTemplate, type Res, show } from './template';
 
 /**

@@ -3,7 +3,7 @@ import { bucketPolicyStatements, sseS3OnlyBuckets } from './buckets';
 import { actionsBeyond, resourcesOf, roleGrants, trustsService } from './iam';
 import { databaseTlsProblems } from './network';
 import { unboundServiceGrant } from './service-principals';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import {
   conditionValue,
   isFalse,

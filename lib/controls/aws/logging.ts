@@ -1,7 +1,7 @@
 import type { CheckOptions, CheckResult } from '../types';
 import { logBuckets } from './buckets';
 import { isApplicationLoadBalancer } from './edge-tls';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { asNumber, attribute, isTrue, launchTemplateOf, list, ofType, refsIn, refTarget, refTo, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
 import { LOG_CLASS_MARKER } from '../markers';
 

@@ -2,7 +2,7 @@ import type { CheckOptions, CheckResult } from '../types';
 import { logBuckets } from './buckets';
 import { allowedActions, isServiceRole, resourcesOf, roleGrants } from './iam';
 import { unboundServiceGrant } from './service-principals';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { asNumber, conditionValue, isPublicPrincipal, isTrue, list, ofType, renderText, show, statements, type CfnTemplate, type Res } from './template';
 
 const PUBLIC_ACCESS_FLAGS = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'] as const;

@@ -2,7 +2,7 @@ import { CLOUDFLARE_CLIENT_IP_HEADER } from '../../config/origin-pull';
 import type { CheckOptions, CheckResult } from '../types';
 import { isApplicationLoadBalancer } from './edge-tls';
 import { isLockedToEdge } from './origin-lock';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { list, ofType, refTarget, refsIn, refTo, renderText, type CfnTemplate, type Res, show } from './template';
 
 /** Managed groups against OWASP-class attacks, malformed requests and SQL injection (claims A10, A14, B5). */

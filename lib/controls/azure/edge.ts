@@ -1,7 +1,7 @@
 import { MIN_HSTS_MAX_AGE_SECONDS } from '../aws/edge-tls';
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckResult } from '../types';
-import { block, blocks, ofType, show, type TfJson, type TfRes } from './terraform';
+import { block, blocks, ofType, show, type TfJson, type TfRes } from '../core/terraform';
 
 /** Predefined Application Gateway TLS policies with TLS 1.2 as the floor (and TLS 1.3 offered). */
 export const AZURE_TLS12_PREDEFINED_POLICIES = ['AppGwSslPolicy20220101S', 'AppGwSslPolicy20220101'] as const;

@@ -1,7 +1,8 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckResult } from '../types';
 import { applicationGateways } from './edge';
-import { asNumber, block, blocks, isTrue, ofType, postgresServers, refTarget, scaleSets, show, virtualMachines, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isTrue, ofType, refTarget, show, type TfJson, type TfRes } from '../core/terraform';
+import { postgresServers, scaleSets, virtualMachines } from './azurerm';
 
 /** Smallest RSA key the baseline accepts for customer-managed keys (lib/azure/baseline-key-vault.ts). */
 export const AZURE_MIN_RSA_KEY_BITS = 3072;

@@ -1,7 +1,8 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
-import { asNumber, block, blocks, isFalse, isTrue, ofType, postgresServers, refTarget, scaleSets, show, TEMPLATE, virtualMachines, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
+import { postgresServers, scaleSets, virtualMachines } from './azurerm';
 
 const WORKSPACE = 'azurerm_log_analytics_workspace';
 /** Activity Log categories that record who changed what (role assignments, deletions, policy). */

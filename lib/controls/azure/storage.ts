@@ -1,6 +1,7 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
-import { asNumber, block, blocks, isFalse, isoDurationDays, isReplica, isTrue, ofType, postgresServers, preventsDestroy, refTarget, refTo, show, tagsOf, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isFalse, isoDurationDays, isTrue, ofType, preventsDestroy, refTarget, refTo, show, tagsOf, type TfJson, type TfRes } from '../core/terraform';
+import { isReplica, postgresServers } from './azurerm';
 
 /**
  * Lowest blob soft-delete retention (days) the BACKUP check accepts on a log storage account (one

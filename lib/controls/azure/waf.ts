@@ -1,9 +1,9 @@
 import { AZURE_PER_EDGE_RATE_LIMIT_KEY, AZURE_RATE_LIMIT_KEY_TAG } from '../../config/origin-pull';
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
 import { isGatewayLockedToEdge } from './origin-lock';
-import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, refTo, show, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, refTo, show, type TfJson, type TfRes } from '../core/terraform';
 
 const POLICY = 'azurerm_web_application_firewall_policy';
 

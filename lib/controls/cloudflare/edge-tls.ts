@@ -1,6 +1,6 @@
 import { MIN_HSTS_MAX_AGE_SECONDS } from '../aws/edge-tls';
-import { Outcome } from '../aws/result';
-import { asNumber, block, isTrue, show, TEMPLATE, type TfJson } from '../azure/terraform';
+import { Outcome } from '../core/outcome';
+import { asNumber, block, isTrue, show, TEMPLATE, type TfJson } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { inZone, requireZoneSettings, ZONE_SETTING, zoneIds, type RequiredZoneSetting } from './zone';
 
