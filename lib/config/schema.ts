@@ -7,7 +7,7 @@ import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type 
 import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
 import { checkOriginPullCa, checkOriginPullClientCertificate, checkRevocationList, holdsPrivateKey } from './origin-pull';
 import { checkSshPublicKey } from './ssh-keys';
-import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
+import { CLOUDFLARE_PLANS, rateLimitProblems } from './cloudflare-plan-limits';
 import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFACE_ENDPOINTS, objectPrefixProblem, packageMirrorProblem } from './least-privilege';
 
 /*

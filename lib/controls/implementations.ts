@@ -26,12 +26,12 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
   'WAF-RATE-GLOBAL': {
     aws: ['lib/aws/baseline-web-acl.ts', 'stacks/aws-edge-stack.ts', 'lib/config/schema.ts'],
     azure: ['lib/azure/waf-policy.ts', 'stacks/azure-region-stack.ts'],
-    cloudflare: ['lib/cloudflare/rate-limits.ts', 'lib/cloudflare/plan-limits.ts'],
+    cloudflare: ['lib/cloudflare/rate-limits.ts', 'lib/config/cloudflare-plan-limits.ts'],
   },
   'WAF-RATE-CRITICAL': {
     aws: ['lib/aws/baseline-web-acl.ts', 'lib/config/schema.ts'],
     azure: ['lib/azure/waf-policy.ts', 'stacks/azure-region-stack.ts'],
-    cloudflare: ['lib/cloudflare/rate-limits.ts', 'lib/cloudflare/plan-limits.ts'],
+    cloudflare: ['lib/cloudflare/rate-limits.ts', 'lib/config/cloudflare-plan-limits.ts'],
   },
   'ORIGIN-LOCK': {
     aws: ['stacks/aws-serving-tier.ts', 'lib/aws/app-gateway.ts', 'lib/config/cloudflare-ranges.ts'],
