@@ -11,6 +11,7 @@ import { ReplicaBucket } from '../lib/aws/bucket-replication';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
+import { POLICY_FLOORS } from '../lib/config/floors';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
 import { addServingTier, allowHostEgress, type ServingTier } from './aws-serving-tier';
@@ -108,7 +109,7 @@ export class AwsDrStack extends Stack {
     });
     // Replicas hold customer data, so they are logged like the primary buckets.
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
-      noncurrentVersionRetentionDays: 30,
+      noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
       expirationDays: config.logging.retentionDays,
     }).bucket;
     acknowledgeLogSink(accessLogs);

@@ -8,6 +8,7 @@ import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { ImmutableLogArchive } from '../lib/aws/immutable-log-archive';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
+import { POLICY_FLOORS } from '../lib/config/floors';
 import { RESIDENCY_EXCEPTION_MARKER } from '../lib/controls/markers';
 import { acknowledgeGeneratedResources, acknowledgeLockedLogBucket, acknowledgeLogSink } from './aws-acknowledgements';
 
@@ -49,7 +50,7 @@ export class AwsEdgeStack extends Stack {
       logRetention: config.logging.retentionDays as logs.RetentionDays,
     });
     // LOG-RETENTION: the CloudFront web ACL's logs get the same tamper-proof copy as the regions'.
-    const accessLogs = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: config.logging.retentionDays }).bucket;
+    const accessLogs = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays, expirationDays: config.logging.retentionDays }).bucket;
     acknowledgeLogSink(accessLogs);
     const logBucket = new SecureBucket(this, 'LogArchiveBucket', {
       encryptionKey: logsKey,

@@ -24,6 +24,7 @@ import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-ackn
 import { addServingTier, allowHostEgress } from './aws-serving-tier';
 import { configBucketName, drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import { RECOVERY_MECHANISMS, type AwsEnvironmentConfig, type BaselineConfig } from '../lib/config/schema';
+import { POLICY_FLOORS } from '../lib/config/floors';
 
 /** Output keys of the primary stack, read by the failover runbook (docs/failover.md). */
 export const PRIMARY_OUTPUTS = {
@@ -93,7 +94,7 @@ export class AwsPrimaryStack extends Stack {
     this.keys = new BaselineKeys(this, 'Keys', { aliasPrefix: prefix });
     // Log sinks of services that cannot write to KMS-encrypted buckets use SSE-S3 (AES-256).
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
-      noncurrentVersionRetentionDays: 30,
+      noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
       expirationDays: config.logging.retentionDays,
     }).bucket;
     const serving = addServingTier(this, {

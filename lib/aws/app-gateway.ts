@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { meetsTlsFloor, POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 
 /**
@@ -19,7 +20,7 @@ export const ACCEPTED_TLS_POLICIES: readonly elbv2.SslPolicy[] = [
   elbv2.SslPolicy.TLS13_13_PQ,
   elbv2.SslPolicy.FIPS_TLS13_13,
   elbv2.SslPolicy.FIPS_TLS13_13_PQ,
-];
+].filter((policy) => meetsTlsFloor(`1.${/TLS13-1-(\d)/.exec(policy)![1]}`));
 
 /** Props of {@link AppGateway}. */
 export interface AppGatewayProps {
@@ -95,13 +96,13 @@ export class AppGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AppGatewayProps) {
     super(scope, id);
-    const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ;
+    const sslPolicy = props.sslPolicy ?? ACCEPTED_TLS_POLICIES[0];
     if (!ACCEPTED_TLS_POLICIES.includes(sslPolicy)) {
-      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS 1.2+ policy with TLS 1.3 and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`);
+      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS ${POLICY_FLOORS.tls.minVersion}+ policy with TLS 1.3 and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`);
     }
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
-    if (hstsMaxAge.toSeconds() < 31536000) {
-      throw new Error(`AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least one year (31536000 s)`);
+    if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
+      throw new Error(`AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`);
     }
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

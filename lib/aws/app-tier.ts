@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 
@@ -34,7 +35,7 @@ export interface AppTierProps {
   readonly instanceTypes?: readonly ec2.InstanceType[];
   /** @default - latest Amazon Linux 2023, resolved at deploy time from SSM (no synth lookup) */
   readonly machineImage?: ec2.IMachineImage;
-  /** Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE). @default 2 */
+  /** Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE). @default 2 (POLICY_FLOORS.availability.minAppInstances) */
   readonly minCapacity?: number;
   /**
    * Marks the tier as the warm standby of a disaster-recovery region (control DR-REGION): it
@@ -66,7 +67,7 @@ export interface AppHostAccess {
   readonly authLogGroup: logs.ILogGroup;
   /**
    * Smallest RSA key accepted.
-   * @default 3072
+   * @default 3072 (POLICY_FLOORS.access.minRsaBits)
    */
   readonly minRsaBits?: number;
 }
@@ -95,17 +96,18 @@ export class AppTier extends Construct {
   constructor(scope: Construct, id: string, props: AppTierProps) {
     super(scope, id);
     const standby = props.standby ?? false;
-    const min = props.minCapacity ?? (standby ? 0 : 2);
+    const { minAppInstances, minZones } = POLICY_FLOORS.availability;
+    const min = props.minCapacity ?? (standby ? 0 : minAppInstances);
     const max = props.maxCapacity ?? 6;
-    if (!Number.isInteger(min) || min < (standby ? 0 : 2)) {
+    if (!Number.isInteger(min) || min < (standby ? 0 : minAppInstances)) {
       throw new Error(
         standby
           ? `AppTier.minCapacity: received ${min}; expected a whole number of instances, 0 or more`
-          : `AppTier.minCapacity: received ${min}; expected at least 2 so the tier survives losing an instance or zone (a DR warm standby sets standby: true)`,
+          : `AppTier.minCapacity: received ${min}; expected at least ${minAppInstances} so the tier survives losing an instance or zone (a DR warm standby sets standby: true)`,
       );
     }
-    if (!Number.isInteger(max) || max < min || max < 2) {
-      throw new Error(`AppTier.maxCapacity: received ${max}; expected an integer of at least 2 and not below minCapacity (${min}), so the tier can spread over two zones`);
+    if (!Number.isInteger(max) || max < min || max < minZones) {
+      throw new Error(`AppTier.maxCapacity: received ${max}; expected an integer of at least ${minZones} and not below minCapacity (${min}), so the tier can spread over ${minZones} zones`);
     }
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
       throw new Error(`AppTier.port: received ${props.port}; expected a TCP port from 1 to 65535`);
@@ -143,14 +145,14 @@ export class AppTier extends Construct {
       }),
     );
     const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
-    if (zones.size < 2) {
-      throw new Error(`AppTier.subnets: received subnets in ${zones.size} availability zone(s); expected at least 2 (control HA-MULTIZONE)`);
+    if (zones.size < minZones) {
+      throw new Error(`AppTier.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${minZones} (control HA-MULTIZONE)`);
     }
     const instanceTypes = props.instanceTypes ?? [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m7a.large')];
     if (instanceTypes.length < 2) {
       throw new Error(`AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a shortage of one type`);
     }
-    validateHostUsers(props.hostAccess.users, props.hostAccess.minRsaBits ?? 3072, 'AppTier.hostAccess');
+    validateHostUsers(props.hostAccess.users, props.hostAccess.minRsaBits ?? POLICY_FLOORS.access.minRsaBits, 'AppTier.hostAccess');
     const userData = ec2.UserData.forLinux({ shebang: '#!/bin/bash' });
     userData.addCommands(...linuxHostAccessScript({ users: props.hostAccess.users, authLogGroupName: props.hostAccess.authLogGroup.logGroupName, region: stack.region, role: 'app' }));
     this.role.addToPolicy(

@@ -14,11 +14,11 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 
 /** Claim floors of CLAIMS.md B10: database backups kept 30 days, file backups at least 90. */
-const DATABASE_FLOOR_DAYS = 30;
-const FILE_FLOOR_DAYS = 90;
+const { databaseBackupDays: DATABASE_FLOOR_DAYS, fileBackupDays: FILE_FLOOR_DAYS } = POLICY_FLOORS.retention;
 /** AWS Backup limits: continuous backups 1-35 days, recovery points at most 100 years. */
 const CONTINUOUS_MAX_DAYS = 35;
 const RETENTION_MAX_DAYS = 36500;

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { isPrivateIpv4Cidr } from '../config/cidr';
 import { type AwsInterfaceEndpoint, DEFAULT_AWS_INTERFACE_ENDPOINTS } from '../config/least-privilege';
 import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
@@ -84,8 +85,8 @@ export class BaselineNetwork extends Construct {
     if (!Number.isInteger(prefix) || prefix < 16 || prefix > 20 || !isPrivateIpv4Cidr(props.cidr)) {
       throw new Error(`BaselineNetwork.cidr: received "${props.cidr}"; expected an RFC 1918 block from /16 to /20 (e.g. 10.0.0.0/16)`);
     }
-    if (props.availabilityZones.length < 2) {
-      throw new Error(`BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least 2 (control HA-MULTIZONE)`);
+    if (props.availabilityZones.length < POLICY_FLOORS.availability.minZones) {
+      throw new Error(`BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least ${POLICY_FLOORS.availability.minZones} (control HA-MULTIZONE)`);
     }
     // Masks relative to the VPC block: the app tier gets the most room; every zone fits even at /20.
     this.vpc = new ec2.Vpc(this, 'Resource', {

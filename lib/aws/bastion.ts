@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 import { ROLE_MARKER } from '../controls/markers';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
@@ -28,12 +29,12 @@ export interface BastionProps {
   readonly authLogGroup: logs.ILogGroup;
   /**
    * Broadest allowlist entries accepted.
-   * @default { ipv4: 24, ipv6: 48 }
+   * @default { ipv4: 24, ipv6: 48 } (POLICY_FLOORS.access.maxAllowlistPrefix)
    */
   readonly maxAllowlistPrefix?: AllowlistLimits;
   /**
    * Smallest RSA key accepted.
-   * @default 3072
+   * @default 3072 (POLICY_FLOORS.access.minRsaBits)
    */
   readonly minRsaBits?: number;
   /** A Nitro type with encryption in transit (CT.EC2.PR.19). @default c7a.medium */
@@ -60,8 +61,8 @@ export class Bastion extends Construct {
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
-    const limits = props.maxAllowlistPrefix ?? { ipv4: 24, ipv6: 48 };
-    const minRsaBits = props.minRsaBits ?? 3072;
+    const limits = props.maxAllowlistPrefix ?? POLICY_FLOORS.access.maxAllowlistPrefix;
+    const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
     if (props.allowedCidrs.length === 0) {
       throw new Error('Bastion.allowedCidrs: received an empty list; expected at least one office or VPN egress range such as 198.51.100.10/32');
     }

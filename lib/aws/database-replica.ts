@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 import { DATABASE_PARAMETERS, EXPORTED_LOGS } from './database';
 
@@ -89,8 +90,9 @@ export class DatabaseReplica extends Construct {
         throw new Error(`DatabaseReplica.sourceInstanceArn: received a source in ${here}, the replica's own region; expected the primary region's instance, so the replica survives the loss of that region`);
       }
     }
-    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < 30 || props.backupRetentionDays > 35) {
-      throw new Error(`DatabaseReplica.backupRetentionDays: received ${props.backupRetentionDays}; expected 30 to 35 (claim B10 keeps 30 days of PITR; RDS keeps at most 35)`);
+    const { databaseBackupDays: floor, databaseBackupMaxDays: ceiling } = POLICY_FLOORS.retention;
+    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < floor || props.backupRetentionDays > ceiling) {
+      throw new Error(`DatabaseReplica.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`);
     }
     if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
       throw new Error(`DatabaseReplica.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 
 /** Props of {@link Database}. */
@@ -64,7 +65,7 @@ export const EXPORTED_LOGS = ['postgresql', 'upgrade'] as const;
  */
 export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   'rds.force_ssl': '1',
-  'ssl_min_protocol_version': 'TLSv1.2',
+  'ssl_min_protocol_version': `TLSv${POLICY_FLOORS.tls.minVersion}`,
   'log_connections': '1',
   'log_disconnections': '1',
 };
@@ -87,15 +88,16 @@ export class Database extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < 30 || props.backupRetentionDays > 35) {
-      throw new Error(`Database.backupRetentionDays: received ${props.backupRetentionDays}; expected 30 to 35 (claim B10 keeps 30 days of PITR; RDS keeps at most 35)`);
+    const { databaseBackupDays: floor, databaseBackupMaxDays: ceiling } = POLICY_FLOORS.retention;
+    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < floor || props.backupRetentionDays > ceiling) {
+      throw new Error(`Database.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`);
     }
     if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
       throw new Error(`Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);
     }
     const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
-    if (zones.size < 2) {
-      throw new Error(`Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least 2 for the Multi-AZ standby (control HA-MULTIZONE)`);
+    if (zones.size < POLICY_FLOORS.availability.minZones) {
+      throw new Error(`Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${POLICY_FLOORS.availability.minZones} for the Multi-AZ standby (control HA-MULTIZONE)`);
     }
     const allocated = props.allocatedStorageGiB ?? 50;
     const maxAllocated = props.maxAllocatedStorageGiB ?? 200;

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { checkOriginPullCa, checkRevocationList } from '../config/origin-pull';
 import { acknowledgeAwsCallProvider, acknowledgeDecision } from './acknowledge';
 import { SecureBucket } from './secure-bucket';
@@ -95,7 +96,7 @@ export class OriginTrustStore extends Construct {
       throw new Error(`${where}: bundleRetentionDays ${retentionDays} is out of range; expected a whole number of days from 1 to 3650`);
     }
 
-    const noncurrentDays = props.noncurrentVersionRetentionDays ?? 90;
+    const noncurrentDays = props.noncurrentVersionRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < retentionDays) {
       throw new Error(`${where}: noncurrentVersionRetentionDays ${noncurrentDays} is invalid; expected a whole number of days of at least bundleRetentionDays (${retentionDays})`);
     }

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 import { SecureBucket } from './secure-bucket';
 
@@ -64,8 +65,8 @@ export class StaticAssetsCdn extends Construct {
   constructor(scope: Construct, id: string, props: StaticAssetsCdnProps) {
     super(scope, id);
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
-    if (hstsMaxAge.toSeconds() < 31536000) {
-      throw new Error(`StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least one year (31536000 s)`);
+    if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
+      throw new Error(`StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`);
     }
     if (!Number.isInteger(props.logRetentionDays) || props.logRetentionDays < 1) {
       throw new Error(`StaticAssetsCdn.logRetentionDays: received ${props.logRetentionDays}; expected a positive number of days (it sets the log Object Lock and expiry)`);

@@ -5,6 +5,7 @@ import { DataProtectionBackupVaultCustomerManagedKey } from '@cdktf/provider-azu
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 
 /** Immutability states the construct accepts ("Disabled" would let backups be deleted early). */
 export const BACKUP_VAULT_IMMUTABILITY = ['Locked', 'Unlocked'] as const;
@@ -42,7 +43,7 @@ export interface BlobBackupVaultProps {
   readonly containersDependOn?: readonly ITerraformDependable[];
   /**
    * Days each daily vaulted copy is kept (claim B10: 90 days of file backups), 7-3650.
-   * @default 90
+   * @default 90 (POLICY_FLOORS.retention.fileBackupDays)
    */
   readonly vaultedRetentionDays?: number;
   /**
@@ -141,7 +142,7 @@ export class BlobBackupVault extends Construct {
     const immutability = props.immutability ?? 'Locked';
     const softDelete = props.softDelete ?? 'AlwaysOn';
     const softDeleteRetentionDays = props.softDeleteRetentionDays ?? 14;
-    const vaultedRetentionDays = props.vaultedRetentionDays ?? 90;
+    const vaultedRetentionDays = props.vaultedRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     const operationalRetentionDays = props.operationalRetentionDays ?? 30;
     const backupTimeUtc = props.backupTimeUtc ?? '02:00';
 

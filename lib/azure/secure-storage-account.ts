@@ -3,6 +3,7 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 
 /**
  * Replication types accepted by default: zone-redundant in the primary region and geo-replicated
@@ -46,7 +47,7 @@ export interface SecureStorageAccountProps {
   /**
    * Days a deleted or overwritten blob (soft delete) is kept, 7-365 (control BACKUP, claim: 90
    * days of file retention). Versions are kept alongside.
-   * @default 90
+   * @default 90 (POLICY_FLOORS.retention.fileBackupDays)
    */
   readonly deleteRetentionDays?: number;
   /**
@@ -156,7 +157,7 @@ export class SecureStorageAccount extends Construct {
     const what = `SecureStorageAccount ${this.node.path}:`;
     const replicationType = props.replicationType ?? 'GZRS';
     this.replicationType = replicationType;
-    const deleteRetentionDays = props.deleteRetentionDays ?? 90;
+    const deleteRetentionDays = props.deleteRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     const containerDeleteRetentionDays = props.containerDeleteRetentionDays ?? deleteRetentionDays;
     const trustedServicesOnly = props.trustedServicesOnly ?? false;
     const allowedSubnetIds = props.allowedSubnetIds ?? [];
@@ -223,7 +224,7 @@ export class SecureStorageAccount extends Construct {
       identity: { type: 'UserAssigned', identityIds: [props.identityId] },
       // ENC-TRANSIT.
       httpsTrafficOnlyEnabled: true,
-      minTlsVersion: 'TLS1_2',
+      minTlsVersion: `TLS${POLICY_FLOORS.tls.minVersion.replace('.', '_')}`,
       // STORAGE-PRIVATE, SECRETS: no anonymous reads, no keys or key-signed SAS, no local users,
       // Entra by default; data cannot be copied to or replicated into another tenant.
       allowNestedItemsToBePublic: false,

@@ -169,7 +169,7 @@ describe('AppGateway', () => {
     );
 
     it('fails when HSTS max-age is under a year', () => {
-      expect(() => new AppGateway(scratch, id(), props({ hstsMaxAge: Duration.days(364) }))).toThrow(/AppGateway\.hstsMaxAge: received 31449600 s; expected at least one year \(31536000 s\)/);
+      expect(() => new AppGateway(scratch, id(), props({ hstsMaxAge: Duration.days(364) }))).toThrow(/AppGateway\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/);
     });
 
     it.each(ACCEPTED_TLS_POLICIES)('accepts %s', (sslPolicy) => {

@@ -187,7 +187,7 @@ describe('StaticAssetsCdn', () => {
       });
 
     it('fails when HSTS max-age is under one year', () => {
-      expect(make({ hstsMaxAge: Duration.days(364) })).toThrow(/StaticAssetsCdn\.hstsMaxAge: received 31449600 s; expected at least one year \(31536000 s\)/);
+      expect(make({ hstsMaxAge: Duration.days(364) })).toThrow(/StaticAssetsCdn\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/);
     });
 
     it('accepts exactly one year of HSTS', () => {

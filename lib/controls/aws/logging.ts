@@ -1,4 +1,5 @@
 import type { CheckOptions, CheckResult } from '../types';
+import { POLICY_FLOORS } from '../../config/floors';
 import { logBuckets } from './buckets';
 import { isApplicationLoadBalancer } from './edge-tls';
 import { Outcome } from '../core/outcome';
@@ -147,7 +148,7 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
  */
 export function checkLogRetention(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-RETENTION');
-  const min = options.minLogRetentionDays ?? 30;
+  const min = options.minLogRetentionDays ?? POLICY_FLOORS.retention.logDays;
   const max = options.maxLogRetentionDays;
   const groups = ofType(template, 'AWS::Logs::LogGroup');
   for (const group of groups) {

@@ -1,4 +1,5 @@
 import type { CheckOptions, CheckResult } from '../types';
+import { POLICY_FLOORS, tlsVersionsFrom } from '../../config/floors';
 import { isApplicationLoadBalancer } from './edge-tls';
 import { Outcome } from '../core/outcome';
 import {
@@ -28,8 +29,6 @@ import {
 } from './template';
 import { cidrPrefix, DEFAULT_DATABASE_PORT, SSH_PORT } from '../core/network';
 
-/** Broadest allowlist prefixes for SSH to the bastion. */
-export const DEFAULT_MAX_ALLOWLIST_PREFIX = { ipv4: 24, ipv6: 48 } as const;
 
 /**
  * Control NET-TIERS: a VPC with public and private tiers, the default security group closed,
@@ -248,7 +247,8 @@ export function databaseTlsProblems(template: CfnTemplate, db: Res): { group?: s
     const v = params['rds.force_ssl'];
     if (!(v === 1 || v === '1')) problems.push(`${group.id}: rds.force_ssl is ${show(v)}; expected "1"`);
     const floor = params.ssl_min_protocol_version;
-    if (floor !== undefined && floor !== 'TLSv1.2' && floor !== 'TLSv1.3') problems.push(`${group.id}: ssl_min_protocol_version is ${show(floor)}; expected "TLSv1.2" or "TLSv1.3"`);
+    const accepted = tlsVersionsFrom().map((v) => `TLSv${v}`);
+    if (floor !== undefined && !accepted.includes(floor)) problems.push(`${group.id}: ssl_min_protocol_version is ${show(floor)}; expected ${accepted.map((v) => `"${v}"`).join(' or ')}`);
   }
   return { group: group.id, problems };
 }
@@ -308,7 +308,7 @@ export function checkDbFromApp(template: CfnTemplate): CheckResult {
  */
 export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BASTION-SSH');
-  const maxPrefix = options.maxAllowlistPrefix ?? DEFAULT_MAX_ALLOWLIST_PREFIX;
+  const maxPrefix = options.maxAllowlistPrefix ?? POLICY_FLOORS.access.maxAllowlistPrefix;
   const instances = ofType(template, 'AWS::EC2::Instance');
   const bastions = instances.filter(isBastion);
   const bastionSgs = bastionSecurityGroups(template);

@@ -1,4 +1,5 @@
 import { Outcome } from '../core/outcome';
+import { POLICY_FLOORS } from '../../config/floors';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
 import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
@@ -116,7 +117,7 @@ function sendsToWorkspace(setting: TfRes): boolean {
  */
 export function checkLogRetention(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-RETENTION');
-  const min = options.minLogRetentionDays ?? 30;
+  const min = options.minLogRetentionDays ?? POLICY_FLOORS.retention.logDays;
   const max = options.maxLogRetentionDays;
   const workspaces = ofType(tf, WORKSPACE);
   const flowLogs = ofType(tf, 'azurerm_network_watcher_flow_log');

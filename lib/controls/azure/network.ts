@@ -1,5 +1,5 @@
 import { cidrPrefix, DEFAULT_DATABASE_PORT, SSH_PORT } from '../core/network';
-import { DEFAULT_MAX_ALLOWLIST_PREFIX } from '../aws/network';
+import { POLICY_FLOORS } from '../../config/floors';
 import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
@@ -413,7 +413,7 @@ function checkExtensions(out: Outcome, tf: TfJson, host: TfRes): void {
  */
 export function checkBastionSsh(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BASTION-SSH');
-  const maxPrefix = options.maxAllowlistPrefix ?? DEFAULT_MAX_ALLOWLIST_PREFIX;
+  const maxPrefix = options.maxAllowlistPrefix ?? POLICY_FLOORS.access.maxAllowlistPrefix;
   const t = tiers(tf);
   const rules = nsgRules(tf);
   const hosts = [...virtualMachines(tf), ...scaleSets(tf)];
