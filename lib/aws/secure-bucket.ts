@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 
 /** Props of {@link SecureBucket}. */
 export interface SecureBucketProps {
@@ -63,7 +64,7 @@ export class SecureBucket extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      minimumTLSVersion: 1.2,
+      minimumTLSVersion: Number(POLICY_FLOORS.tls.minVersion),
       versioned: true,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? (props.serverAccessLogsPrefix ?? `${this.node.path}/`) : undefined,

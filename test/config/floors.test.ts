@@ -39,6 +39,7 @@ function layers(floors: PolicyFloors | undefined) {
       kms: require('aws-cdk-lib/aws-kms'),
       logs: require('aws-cdk-lib/aws-logs'),
       s3: require('aws-cdk-lib/aws-s3'),
+      Template: require('aws-cdk-lib/assertions').Template,
       configSupport: require('./support'),
       awsSupport: require('../aws/support'),
       tfSupport: require('../tf-support'),
@@ -49,6 +50,7 @@ function layers(floors: PolicyFloors | undefined) {
       Bastion: require('../../lib/aws/bastion').Bastion,
       BaselineNetwork: require('../../lib/aws/baseline-network').BaselineNetwork,
       AppGateway: require('../../lib/aws/app-gateway').AppGateway,
+      SecureBucket: require('../../lib/aws/secure-bucket').SecureBucket,
       LogWorkspace: require('../../lib/azure/log-workspace').LogWorkspace,
       SecureStorageAccount: require('../../lib/azure/secure-storage-account').SecureStorageAccount,
       ZoneHardening: require('../../lib/cloudflare/zone-hardening').ZoneHardening,
@@ -179,7 +181,7 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
   });
 
   describe('TLS version and HSTS (claims A7, A14)', () => {
-    it('constructs: the zone\'s minimum TLS version and HSTS max-age follow the floor; AppGateway refuses a shorter HSTS', () => {
+    it('constructs: the zone\'s minimum TLS version and HSTS max-age and the buckets\' TLS condition follow the floor; AppGateway refuses a shorter HSTS', () => {
       const zone = (l: any) => l.tfSupport.synthTerraform((scope: any) => new l.ZoneHardening(scope, 'Zone', { zoneId: '0123456789abcdef0123456789abcdef' }));
       const setting = (json: any, id: string) => Object.values<any>(json.resource.cloudflare_zone_setting).find((s) => s.setting_id === id).value;
       expect(setting(zone(shipped), 'min_tls_version')).toBe('1.2');
@@ -191,6 +193,13 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
         new l.AppGateway(s, 'Gw', { vpc, subnets: { subnetGroupName: 'Public' }, certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', accessLogsBucket: new l.s3.Bucket(s, 'Logs'), targetPort: 8443, healthCheckPath: '/healthz', hstsMaxAge: l.cdk.Duration.days(365) });
       };
       expect(thrown(gateway(raised))).toMatch(/AppGateway\.hstsMaxAge: received 31536000 s; expected at least 40000000 s/);
+      const bucketPolicy = (l: any) => {
+        const s = stack(l);
+        new l.SecureBucket(s, 'Bucket', { noncurrentVersionRetentionDays: 90 });
+        return JSON.stringify(l.Template.fromStack(s).findResources('AWS::S3::BucketPolicy'));
+      };
+      expect(bucketPolicy(shipped)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.2}}');
+      expect(bucketPolicy(raised)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.3}}');
     });
 
     it('checks: fail TLS 1.2 at the edge and in the database, and a one-year HSTS', () => {
@@ -275,7 +284,7 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
 
 describe('no literal copy of a floor is left in lib/', () => {
   // What the floors used to be written as outside lib/config/floors.ts; comments are skipped.
-  const COPIES = [/31_?536_?000/, /\b3072\b/, /ipv4: 24\b/, /ipv6: 48\b/, /\?\? (30|90)\b/, /[<>]=? ?(30|35|90)\b/, /'TLSv?1[._]2'/, /'1\.2'/];
+  const COPIES = [/31_?536_?000/, /\b3072\b/, /ipv4: 24\b/, /ipv6: 48\b/, /\?\? (30|90)\b/, /[<>]=? ?(30|35|90)\b/, /'TLSv?1[._]2'/, /'1\.2'/, /TLSVersion: \d/];
   // Values that are service vocabularies, not floors: Key Vault's RSA-HSM sizes, CloudFront's origin
   // protocols; a KMS key's deletion window (7-30 days); defaults above
   // a floor or unrelated to one (a gateway request timeout, a trust
