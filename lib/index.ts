@@ -24,6 +24,7 @@ export * from './aws/database';
 export * from './aws/origin-trust-store';
 export * from './aws/secure-bucket';
 export * from './aws/security-alerts';
+export * from './aws/serving-tier';
 export * from './aws/static-assets-cdn';
 export * from './aws/threat-detection';
 export * from './controls';

@@ -14,7 +14,8 @@ import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema'
 import { POLICY_FLOORS } from '../lib/config/floors';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from './aws-acknowledgements';
-import { addServingTier, allowHostEgress, type ServingTier } from './aws-serving-tier';
+import { ServingTier } from '../lib/aws/serving-tier';
+import { servingTierProps } from './aws-serving-tier-props';
 
 /** Props of {@link AwsDrStack}. */
 export interface AwsDrStackProps extends StackProps {
@@ -145,18 +146,19 @@ export class AwsDrStack extends Stack {
       acknowledgeDecision(resource, 'config-history-not-replicated');
     }
 
-    this.standby = addServingTier(this, {
-      prefix,
-      config,
-      keys: this.keys,
-      accessLogs,
+    // The id `Default` keeps the tier's resources at the logical ids they had as the stack's own
+    // children (CDK leaves `Default` out of logical ids): see ServingTier.
+    this.standby = new ServingTier(this, 'Default', {
+      ...servingTierProps(prefix, config, props.guardrails),
+      logsKey: this.keys.logs,
+      dataKey: this.keys.data,
+      serverAccessLogsBucket: accessLogs,
       vpcCidr: config.aws.dr.vpcCidr,
       availabilityZones: config.aws.dr.availabilityZones,
       certificateArn: config.aws.dr.certificateArn,
       minCapacity: config.aws.dr.app.minCapacity,
       maxCapacity: config.aws.dr.app.maxCapacity,
       standby: true,
-      minRsaBits: props.guardrails.minRsaBits,
       configDelivery: this.configBucket ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: this.keys.logs.keyArn } : undefined,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
@@ -184,7 +186,7 @@ export class AwsDrStack extends Stack {
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
     this.bastion.allowSshTo(this.standby.appTier.securityGroup);
-    allowHostEgress(this.standby.network, this.bastion.securityGroup, config.egress.packageMirrors);
+    this.standby.allowHostEgress(this.bastion.securityGroup);
     this.standby.appTier.allowSshFrom(this.bastion.securityGroup);
 
     // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.

@@ -21,7 +21,8 @@ import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledgeDecision } from '../lib/aws/acknowledge';
 import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from './aws-acknowledgements';
-import { addServingTier, allowHostEgress } from './aws-serving-tier';
+import { ServingTier } from '../lib/aws/serving-tier';
+import { servingTierProps } from './aws-serving-tier-props';
 import { configBucketName, drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import { RECOVERY_MECHANISMS, type AwsEnvironmentConfig, type BaselineConfig } from '../lib/config/schema';
 import { POLICY_FLOORS } from '../lib/config/floors';
@@ -97,18 +98,18 @@ export class AwsPrimaryStack extends Stack {
       noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
       expirationDays: config.logging.retentionDays,
     }).bucket;
-    const serving = addServingTier(this, {
-      prefix,
-      config,
-      keys: this.keys,
-      accessLogs,
+    // The id `Default` keeps the tier's resources at the logical ids they had as the stack's own
+    // children (CDK leaves `Default` out of logical ids): see ServingTier.
+    const serving = new ServingTier(this, 'Default', {
+      ...servingTierProps(prefix, config, props.guardrails),
+      logsKey: this.keys.logs,
+      dataKey: this.keys.data,
+      serverAccessLogsBucket: accessLogs,
       vpcCidr: config.aws.vpcCidr,
       availabilityZones: config.aws.availabilityZones,
       certificateArn: config.aws.certificateArn,
       minCapacity: config.aws.app.minCapacity,
       maxCapacity: config.aws.app.maxCapacity,
-      standby: false,
-      minRsaBits: props.guardrails.minRsaBits,
       configDelivery: props.configDeliveryKeyArn ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: props.configDeliveryKeyArn } : undefined,
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
@@ -206,7 +207,7 @@ export class AwsPrimaryStack extends Stack {
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
     this.bastion.allowSshTo(this.appTier.securityGroup);
-    allowHostEgress(this.network, this.bastion.securityGroup, config.egress.packageMirrors);
+    serving.allowHostEgress(this.bastion.securityGroup);
     this.appTier.allowSshFrom(this.bastion.securityGroup);
 
     if (config.aws.accountServices.cloudTrail === 'create') {

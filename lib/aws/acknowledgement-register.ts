@@ -136,7 +136,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The VPCs\' subnets and the app tier\'s Auto Scaling groups, whose zones the config pins',
     resourceTypes: ['AWS::EC2::Subnet', 'AWS::AutoScaling::AutoScalingGroup'],
     claim: { protects: ['HA-MULTIZONE', 'DATA-RESIDENCY'] },
-    appliedIn: ['stacks/aws-serving-tier.ts'],
+    appliedIn: ['lib/aws/serving-tier.ts'],
   },
   {
     id: 'bastion-public-address',

@@ -17,7 +17,7 @@ export interface SecureBucketProps {
    * @default - no access logging (only for the access-log sink itself)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
-  /** Prefix of the access logs in the log bucket. @default - the construct path */
+  /** Prefix of the access logs in the log bucket. @default - the construct path, without `Default` ids (see namePath) */
   readonly serverAccessLogsPrefix?: string;
   /** Days a noncurrent object version is kept before it expires (control BACKUP). */
   readonly noncurrentVersionRetentionDays: number;
@@ -67,7 +67,7 @@ export class SecureBucket extends Construct {
       minimumTLSVersion: Number(POLICY_FLOORS.tls.minVersion),
       versioned: true,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
-      serverAccessLogsPrefix: props.serverAccessLogsBucket ? (props.serverAccessLogsPrefix ?? `${this.node.path}/`) : undefined,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? (props.serverAccessLogsPrefix ?? `${namePath(this)}/`) : undefined,
       objectLockEnabled: props.objectLockRetention ? true : undefined,
       objectLockDefaultRetention: props.objectLockRetention,
       lifecycleRules: [
@@ -86,4 +86,15 @@ export class SecureBucket extends Construct {
       eventBridgeConfiguration: { eventBridgeEnabled: true },
     };
   }
+}
+
+/**
+ * The construct path without the ids CDK leaves out of logical ids and names (`Default`), so a
+ * bucket keeps its access-log prefix when a construct with that id comes to wrap it.
+ */
+function namePath(construct: Construct): string {
+  return construct.node.scopes
+    .map((scope) => scope.node.id)
+    .filter((id) => id !== '' && id !== 'Default')
+    .join('/');
 }
