@@ -290,7 +290,7 @@ export const CONTROLS: readonly Control[] = [
     checks: { azure: azure.checkDrRegion, cloudflare: cloudflare.checkDrRegion },
     environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
     tests: {
-      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/aws/app-data-access.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/aws/app-data-access.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/scripts/failover-runbook.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
       azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/azure/secure-storage-account.test.ts'],
       cloudflare: ['test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/failover.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },

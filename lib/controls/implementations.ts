@@ -96,7 +96,7 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
     azure: ['lib/azure/postgres-server.ts', 'lib/azure/secure-storage-account.ts', 'lib/azure/recovery-vault.ts'],
   },
   'DR-REGION': {
-    aws: ['stacks/aws-dr-stack.ts', 'stacks/aws-dr-database-stack.ts', 'lib/aws/serving-tier.ts', 'lib/aws/bucket-replication.ts', 'lib/aws/database-replica.ts', 'lib/aws/database.ts', 'lib/aws/backup-plan.ts', 'lib/config/schema.ts', 'stacks/aws-runbook.ts'],
+    aws: ['stacks/aws-dr-stack.ts', 'stacks/aws-dr-database-stack.ts', 'lib/aws/serving-tier.ts', 'lib/aws/bucket-replication.ts', 'lib/aws/database-replica.ts', 'lib/aws/database.ts', 'lib/aws/backup-plan.ts', 'lib/config/schema.ts', 'scripts/failover-runbook.ts'],
     azure: ['stacks/azure-region-stack.ts', 'stacks/azure-stacks.ts', 'lib/azure/postgres-replica.ts', 'lib/azure/postgres-server.ts', 'lib/azure/recovery-vault.ts', 'lib/azure/secure-storage-account.ts', 'lib/controls/azure/dr-environment.ts'],
     cloudflare: ['lib/cloudflare/origin-failover.ts', 'stacks/cloudflare-origins.ts'],
   },
