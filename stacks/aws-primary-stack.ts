@@ -9,7 +9,7 @@ import { AppDataAccess } from '../lib/aws/app-data-access';
 import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import { AuditTrail } from '../lib/aws/audit-trail';
-import { BaselineBackupPlan } from '../lib/aws/backup-plan';
+import { BaselineBackupPlan } from '../lib/aws/baseline-backup-plan';
 import { BucketReplication } from '../lib/aws/bucket-replication';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';

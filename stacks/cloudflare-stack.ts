@@ -3,8 +3,8 @@ import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack, Terrafor
 import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../lib/cloudflare/authenticated-origin-pulls';
 import { OriginFailover } from '../lib/cloudflare/origin-failover';
-import { EdgeRateLimits } from '../lib/cloudflare/rate-limits';
-import { EdgeWaf } from '../lib/cloudflare/waf-rulesets';
+import { EdgeRateLimits } from '../lib/cloudflare/edge-rate-limits';
+import { EdgeWaf } from '../lib/cloudflare/edge-waf';
 import { ZoneHardening } from '../lib/cloudflare/zone-hardening';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import type { CloudflareOrigins } from './cloudflare-origins';

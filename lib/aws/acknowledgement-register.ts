@@ -290,7 +290,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The AWS Backup role',
     resourceTypes: ['AWS::IAM::Role'],
     claim: { protects: ['BACKUP'] },
-    appliedIn: ['lib/aws/backup-plan.ts'],
+    appliedIn: ['lib/aws/baseline-backup-plan.ts'],
   },
   {
     id: 'cdn-assets-served-worldwide',
@@ -391,7 +391,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The data and assets buckets and their DR replicas',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['BACKUP', 'STORAGE-PRIVATE'] },
-    appliedIn: ['stacks/aws-acknowledgements.ts', 'lib/aws/bucket-replication.ts'],
+    appliedIn: ['stacks/aws-acknowledgements.ts', 'lib/aws/replica-bucket.ts'],
   },
   {
     id: 'replica-not-replicated-again',
@@ -400,7 +400,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The DR replica buckets',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['DATA-RESIDENCY', 'DR-REGION'] },
-    appliedIn: ['lib/aws/bucket-replication.ts'],
+    appliedIn: ['lib/aws/replica-bucket.ts'],
   },
   {
     id: 'replication-object-arns',

@@ -5,7 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { BaselineBackupPlan, type BaselineBackupPlanProps, LockedBackupVault, type LockedBackupVaultProps } from '../../lib/aws/backup-plan';
+import { BaselineBackupPlan, type BaselineBackupPlanProps } from '../../lib/aws/baseline-backup-plan';
 import { SecureBucket } from '../../lib/aws/secure-bucket';
 import { acknowledgements, ENV, getAtt, idSource, joined, ref, resourceOf, testStack, testVpc } from './support';
 
@@ -60,8 +60,6 @@ const tuned = new BaselineBackupPlan(stack, 'Tuned', {
 });
 // Database retention above 35 days: continuous backup is capped at the AWS maximum.
 const longDb = new BaselineBackupPlan(stack, 'LongDb', { vaultKey: key, databaseRetentionDays: 60, fileRetentionDays: 90, databaseInstances: [db] });
-// The vault on its own, with its defaults.
-const bare = new LockedBackupVault(stack, 'Bare', { encryptionKey: key, minRetentionDays: 30 });
 const template = Template.fromStack(stack);
 
 const drStack = testStack('Dr');
@@ -91,7 +89,9 @@ const BUCKET_ARN = tok(getAtt(bucket, 'Arn'));
 const VOLUME_ARN = `arn:aws:ec2:${ENV.region}:${ENV.account}:volume/vol-0123456789abcdef0`;
 const INSTANCE_ARN = `arn:aws:ec2:${ENV.region}:${ENV.account}:instance/${tok(ref(instance))}`;
 
-describe('LockedBackupVault', () => {
+// The plans' vaults: LockedBackupVault (test/aws/locked-backup-vault.test.ts) locked at the
+// shortest retention the plan writes.
+describe('BaselineBackupPlan vaults', () => {
   it('encrypts the vault under the given key', () => {
     expect(vaultOf(full).Properties.EncryptionKeyArn).toEqual(getAtt(key, 'Arn'));
     expect(resourceOf(drTemplate, drVault.vault).Properties.EncryptionKeyArn).toEqual(getAtt(drKey, 'Arn'));
@@ -100,7 +100,6 @@ describe('LockedBackupVault', () => {
   it('locks the vault with the minimum retention and a 3-day grace period by default', () => {
     expect(vaultOf(full).Properties.LockConfiguration).toEqual({ MinRetentionDays: 32, ChangeableForDays: 3 });
     expect(vaultOf(filesOnly).Properties.LockConfiguration).toEqual({ MinRetentionDays: 30, ChangeableForDays: 3 });
-    expect(resourceOf(template, bare.vault).Properties.LockConfiguration).toEqual({ MinRetentionDays: 30, ChangeableForDays: 3 });
   });
 
   it('denies deleting recovery points or shortening their lifecycle to everyone', () => {
@@ -109,33 +108,10 @@ describe('LockedBackupVault', () => {
   });
 
   it('retains the vault when the stack is deleted', () => {
-    for (const vault of [full.vault, filesOnly.vault, tuned.vault, longDb.vault, bare]) {
+    for (const vault of [full.vault, filesOnly.vault, tuned.vault, longDb.vault]) {
       expect(resourceOf(template, vault.vault).DeletionPolicy).toBe('Retain');
       expect(resourceOf(template, vault.vault).UpdateReplacePolicy).toBe('Retain');
     }
-  });
-
-  describe('errors', () => {
-    const scratch = testStack('ScratchVault');
-    const scratchKey = new kms.Key(scratch, 'Key');
-    const id = idSource();
-    const make = (props: Partial<LockedBackupVaultProps>) => () => new LockedBackupVault(scratch, id(), { encryptionKey: scratchKey, minRetentionDays: 30, ...props });
-
-    it.each([0, 1.5, 36501])('fails when minRetentionDays is %p', (days) => {
-      expect(make({ minRetentionDays: days })).toThrow(new RegExp(`LockedBackupVault\\.minRetentionDays: received ${days}; expected an integer from 1 to 36500 days`));
-    });
-
-    it.each([2, 3.5, 0])('fails when changeableForDays is %p', (days) => {
-      expect(make({ changeableForDays: days })).toThrow(new RegExp(`LockedBackupVault\\.changeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour cooling-off period\\)`));
-    });
-
-    it.each(['a', 'has space', 'x'.repeat(51)])('fails when backupVaultName is %p', (name) => {
-      expect(make({ backupVaultName: name })).toThrow(new RegExp(`LockedBackupVault\\.backupVaultName: received "${name}"; expected 2-50 letters, digits, dashes or underscores`));
-    });
-
-    it('accepts the limits: 1 day minimum, 3 days grace', () => {
-      expect(make({ minRetentionDays: 1, changeableForDays: 3 })).not.toThrow();
-    });
   });
 });
 

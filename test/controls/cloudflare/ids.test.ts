@@ -1,4 +1,4 @@
-import { CLOUDFLARE_MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE_ID } from '../../../lib/cloudflare/waf-rulesets';
+import { CLOUDFLARE_MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE_ID } from '../../../lib/cloudflare/edge-waf';
 import { ZONE_HARDENING_SETTINGS, ZONE_HSTS_MAX_AGE_SECONDS } from '../../../lib/cloudflare/zone-hardening';
 import { POLICY_FLOORS } from '../../../lib/config/floors';
 import { EDGE_TLS_ZONE_SETTINGS } from '../../../lib/controls/cloudflare/edge-tls';
