@@ -113,7 +113,7 @@ export class AwsDrStack extends Stack {
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
       noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
       expirationDays: config.logging.retentionDays,
-    }).bucket;
+    }).resource;
     acknowledgeLogSink(accessLogs);
     const keyOf: Record<ReplicatedBucket, typeof this.keys.data> = { data: this.keys.data, assets: this.keys.assets };
     this.replicas = Object.fromEntries(
@@ -127,7 +127,7 @@ export class AwsDrStack extends Stack {
           serverAccessLogsBucket: accessLogs,
           // DR-REGION: the assets replica is the CDN's failover origin, read by that one distribution.
           cloudFrontSourceArn: purpose === 'assets' ? `arn:${this.partition}:cloudfront::${config.aws.account}:distribution/${config.aws.cdn.distributionId ?? '*'}` : undefined,
-        }).bucket,
+        }).resource,
       ]),
     ) as Record<ReplicatedBucket, s3.Bucket>;
 
@@ -139,7 +139,7 @@ export class AwsDrStack extends Stack {
         serverAccessLogsBucket: accessLogs,
         noncurrentVersionRetentionDays: config.logging.auditRetentionDays,
         expirationDays: config.logging.auditRetentionDays,
-      }).bucket;
+      }).resource;
       const resource = this.configBucket.node.defaultChild as s3.CfnBucket;
       resource.bucketName = configBucketName(prefix, config.aws.account);
       allowConfigDelivery(this.configBucket, this.keys.logs);
@@ -176,7 +176,7 @@ export class AwsDrStack extends Stack {
     // of this region, behind the same allowlist with the same per-person keys; its logins are
     // archived like the primary's (LOG-RETENTION).
     this.bastion = new Bastion(this, 'Bastion', {
-      vpc: this.standby.network.vpc,
+      vpc: this.standby.network.resource,
       subnets: this.standby.network.publicSubnets,
       allowedCidrs: config.bastion.allowedCidrs,
       users: config.bastion.users,
@@ -195,13 +195,13 @@ export class AwsDrStack extends Stack {
     output(DR_OUTPUTS.recoveryObjectives, `RPO ${config.recovery.rpoMinutes} min, RTO ${config.recovery.rtoMinutes} min`, 'Recovery objectives of this environment (config recovery), checked at synth against the mechanisms below');
     output(DR_OUTPUTS.objectReplication, `S3 Replication Time Control: objects and delete markers in ${config.aws.drRegion} within ${RECOVERY_MECHANISMS.objectReplicationMinutes} min`, 'Worst-case object loss on a region failure');
     output(DR_OUTPUTS.backupCopies, `Daily AWS Backup copies into vault ${drVaultName(prefix)} (locked): database ${config.backup.databaseRetentionDays} d, files ${config.backup.fileRetentionDays} d`, 'Recovery from data corruption or deletion');
-    output(DR_OUTPUTS.standbyGroup, this.standby.appTier.autoScalingGroup.autoScalingGroupName, 'Warm-standby Auto Scaling group: scale it out at failover');
+    output(DR_OUTPUTS.standbyGroup, this.standby.appTier.resource.autoScalingGroupName, 'Warm-standby Auto Scaling group: scale it out at failover');
     output(DR_OUTPUTS.standbyMaxCapacity, String(config.aws.dr.app.maxCapacity), 'Largest size of the standby app tier (aws.dr.app.maxCapacity)');
-    output(DR_OUTPUTS.standbyLoadBalancer, this.standby.gateway.loadBalancer.loadBalancerDnsName, 'Standby load balancer: point DNS (or the Cloudflare DR pool) here at failover');
-    output(DR_OUTPUTS.backupVault, this.backupVault.vault.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
+    output(DR_OUTPUTS.standbyLoadBalancer, this.standby.gateway.resource.loadBalancerDnsName, 'Standby load balancer: point DNS (or the Cloudflare DR pool) here at failover');
+    output(DR_OUTPUTS.backupVault, this.backupVault.resource.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
     output(DR_OUTPUTS.dataReplicaBucket, this.replicas.data.bucketName, 'Replica of the data bucket');
     output(DR_OUTPUTS.assetsReplicaBucket, this.replicas.assets.bucketName, 'Replica of the static-assets bucket');
-    output(DR_OUTPUTS.bastionAddress, this.bastion.instance.instancePublicIp, 'Bastion of the DR region: SSH to the standby hosts through it after a failover');
+    output(DR_OUTPUTS.bastionAddress, this.bastion.resource.instancePublicIp, 'Bastion of the DR region: SSH to the standby hosts through it after a failover');
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
   }
 

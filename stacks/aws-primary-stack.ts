@@ -97,7 +97,7 @@ export class AwsPrimaryStack extends Stack {
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
       noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
       expirationDays: config.logging.retentionDays,
-    }).bucket;
+    }).resource;
     // The id `Default` keeps the tier's resources at the logical ids they had as the stack's own
     // children (CDK leaves `Default` out of logical ids): see ServingTier.
     const serving = new ServingTier(this, 'Default', {
@@ -114,18 +114,18 @@ export class AwsPrimaryStack extends Stack {
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
     const { albLogs } = serving;
-    const { vpc } = this.network;
+    const vpc = this.network.resource;
 
     this.dataBucket = new SecureBucket(this, 'DataBucket', {
       encryptionKey: this.keys.data,
       serverAccessLogsBucket: accessLogs,
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
-    }).bucket;
+    }).resource;
     this.assetsBucket = new SecureBucket(this, 'AssetsBucket', {
       encryptionKey: this.keys.assets,
       serverAccessLogsBucket: accessLogs,
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
-    }).bucket;
+    }).resource;
 
 
     this.database = new Database(this, 'Database', {
@@ -148,7 +148,7 @@ export class AwsPrimaryStack extends Stack {
       role: this.appTier.role,
       bucket: { bucket: this.dataBucket, key: this.keys.data },
       objectPrefix: config.aws.app.dataPrefix,
-      database: { resourceId: this.database.instance.instanceResourceId!, user: APP_DATABASE_USER },
+      database: { resourceId: this.database.resource.instanceResourceId!, user: APP_DATABASE_USER },
     });
 
     // Every object of the data and assets buckets is copied to the DR region within 15 minutes
@@ -191,7 +191,7 @@ export class AwsPrimaryStack extends Stack {
       fileRetentionDays: config.backup.fileRetentionDays,
       continuousBackupDays: config.backup.databaseRetentionDays,
       drVaultArn: `arn:${this.partition}:backup:${config.aws.drRegion}:${config.aws.account}:backup-vault:${drVaultName(prefix)}`,
-      databaseInstances: [this.database.instance],
+      databaseInstances: [this.database.resource],
       buckets: [this.dataBucket, this.assetsBucket],
     });
 
@@ -232,14 +232,14 @@ export class AwsPrimaryStack extends Stack {
       // DR-REGION: the assets replica of the DR stack serves when this region's bucket cannot.
       failoverOrigin: { bucketName: replicaBucketName(prefix, 'assets', config.aws.account), region: config.aws.drRegion },
     });
-    new CfnOutput(this, PRIMARY_OUTPUTS.cdnDistributionId, { value: cdn.distribution.distributionId, description: 'CloudFront distribution of the static assets: set it as aws.cdn.distributionId so the DR assets replica admits only it' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.cdnDistributionId, { value: cdn.resource.distributionId, description: 'CloudFront distribution of the static assets: set it as aws.cdn.distributionId so the DR assets replica admits only it' });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseIdentifier, { value: databaseIdentifier(prefix), description: 'Primary database instance (source of the DR replica)' });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseBackupReplication, {
       value: `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d of point-in-time recovery there`,
       description: 'Recovery from data corruption even when this region is lost',
     });
-    new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, { value: this.appTier.autoScalingGroup.autoScalingGroupName, description: 'App tier Auto Scaling group' });
-    new CfnOutput(this, PRIMARY_OUTPUTS.loadBalancer, { value: this.gateway.loadBalancer.loadBalancerDnsName, description: 'Primary load balancer (origin of the primary pool)' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, { value: this.appTier.resource.autoScalingGroupName, description: 'App tier Auto Scaling group' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.loadBalancer, { value: this.gateway.resource.loadBalancerDnsName, description: 'Primary load balancer (origin of the primary pool)' });
     acknowledgeStackFindings(this, {
       accessLogs,
       albLogs,

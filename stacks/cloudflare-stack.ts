@@ -120,6 +120,6 @@ export class CloudflareStack extends TerraformStack {
       probeZone: cf.zoneName,
     });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
-    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.loadBalancer.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.resource.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
   }
 }

@@ -86,7 +86,7 @@ export const UNSERVED_HOST_STATUS = '403';
  */
 export class AppGateway extends Construct {
   /** The load balancer. */
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly resource: elbv2.ApplicationLoadBalancer;
   /** The HTTPS listener; the app tier adds its targets here. */
   readonly httpsListener: elbv2.ApplicationListener;
   /** Target group the app tier registers in (HTTPS to the targets). */
@@ -113,7 +113,7 @@ export class AppGateway extends Construct {
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from clients');
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
     }
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+    this.resource = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       internetFacing: true,
@@ -124,7 +124,7 @@ export class AppGateway extends Construct {
       http2Enabled: true,
       idleTimeout: Duration.seconds(60),
     });
-    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
+    this.resource.logAccessLogs(props.accessLogsBucket, 'alb');
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
       port: props.targetPort,
@@ -151,7 +151,7 @@ export class AppGateway extends Construct {
         }
       });
     }
-    this.httpsListener = this.loadBalancer.addListener('Https', {
+    this.httpsListener = this.resource.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       sslPolicy,
@@ -178,7 +178,7 @@ export class AppGateway extends Construct {
       { key: 'routing.http.response.x_frame_options.header_value', value: 'DENY' },
       { key: 'routing.http.response.server.enabled', value: 'false' },
     ];
-    const http = this.loadBalancer.addListener('Http', {
+    const http = this.resource.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false,

@@ -87,7 +87,7 @@ export const STANDBY_TAG_VALUE = 'warm-standby';
  */
 export class AppTier extends Construct {
   /** The Auto Scaling group. */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly resource: autoscaling.AutoScalingGroup;
   /** Security group of the instances. */
   readonly securityGroup: ec2.SecurityGroup;
   /** Role of the instances. */
@@ -185,7 +185,7 @@ export class AppTier extends Construct {
         },
       ],
     });
-    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+    this.resource = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       mixedInstancesPolicy: {
@@ -204,12 +204,12 @@ export class AppTier extends Construct {
       capacityRebalance: true,
     });
     // Zones listed explicitly as well as through the subnets (CT.AUTOSCALING.PR.1).
-    (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(props.subnets).availabilityZones;
-    this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
-    this.autoScalingGroup.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
-    if (standby) Tags.of(this.autoScalingGroup).add(STANDBY_TAG, STANDBY_TAG_VALUE, { applyToLaunchedInstances: true });
-    acknowledgeDecision(this.autoScalingGroup.node.defaultChild!, 'app-group-volume-encryption-in-launch-template');
-    acknowledgeDecision(this.autoScalingGroup.node.defaultChild!, 'app-group-imdsv2-in-launch-template');
+    (this.resource.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(props.subnets).availabilityZones;
+    this.resource.attachToApplicationTargetGroup(props.targetGroup);
+    this.resource.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    if (standby) Tags.of(this.resource).add(STANDBY_TAG, STANDBY_TAG_VALUE, { applyToLaunchedInstances: true });
+    acknowledgeDecision(this.resource.node.defaultChild!, 'app-group-volume-encryption-in-launch-template');
+    acknowledgeDecision(this.resource.node.defaultChild!, 'app-group-imdsv2-in-launch-template');
   }
 
   /** Admits SSH from the bastion's security group only (control BASTION-SSH). */

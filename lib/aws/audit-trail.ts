@@ -30,7 +30,7 @@ export interface AuditTrailProps {
  */
 export class AuditTrail extends Construct {
   /** The trail. */
-  readonly trail: cloudtrail.Trail;
+  readonly resource: cloudtrail.Trail;
   /** The CloudWatch copy of the trail. */
   readonly logGroup: logs.LogGroup;
   /** The Object-Locked bucket of trail files. */
@@ -77,13 +77,13 @@ export class AuditTrail extends Construct {
       noncurrentVersionRetentionDays: props.retentionDays,
       expirationDays: props.retentionDays,
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
-    }).bucket;
+    }).resource;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.logsKey,
       retention: props.logGroupRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.trail = new cloudtrail.Trail(this, 'Resource', {
+    this.resource = new cloudtrail.Trail(this, 'Resource', {
       bucket: this.bucket,
       encryptionKey: props.logsKey,
       isMultiRegionTrail: true,

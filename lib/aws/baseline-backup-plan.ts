@@ -263,7 +263,7 @@ export class BaselineBackupPlan extends Construct {
         copyActions: drVault ? [{ destinationBackupVault: drVault, deleteAfter: Duration.days(days) }] : undefined,
       });
     const plan = (planId: string, name: string, rule: backup.BackupPlanRule, resources: backup.BackupResource[]) => {
-      const p = new backup.BackupPlan(this, planId, { backupPlanName: planName(name), backupVault: this.vault.vault, backupPlanRules: [rule] });
+      const p = new backup.BackupPlan(this, planId, { backupPlanName: planName(name), backupVault: this.vault.resource, backupPlanRules: [rule] });
       p.addSelection('Selection', { backupSelectionName: name, resources, role: this.role, disableDefaultBackupPolicy: true });
       return p;
     };

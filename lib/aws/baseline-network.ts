@@ -61,7 +61,7 @@ const ENDPOINT_SERVICES: Record<AwsInterfaceEndpoint, ec2.InterfaceVpcEndpointAw
  */
 export class BaselineNetwork extends Construct {
   /** The VPC. */
-  readonly vpc: ec2.Vpc;
+  readonly resource: ec2.Vpc;
   /** Subnets of the internet-facing tier (load balancer, bastion). */
   readonly publicSubnets: ec2.SubnetSelection = { subnetGroupName: 'Public' };
   /** Subnets of the app tier. */
@@ -89,7 +89,7 @@ export class BaselineNetwork extends Construct {
       throw new Error(`BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least ${POLICY_FLOORS.availability.minZones} (control HA-MULTIZONE)`);
     }
     // Masks relative to the VPC block: the app tier gets the most room; every zone fits even at /20.
-    this.vpc = new ec2.Vpc(this, 'Resource', {
+    this.resource = new ec2.Vpc(this, 'Resource', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       availabilityZones: [...props.availabilityZones],
       natGateways: props.natGateways ?? props.availabilityZones.length,
@@ -112,12 +112,12 @@ export class BaselineNetwork extends Construct {
     // acknowledgement on the output.
     // LOG-RETENTION: an ImmutableLogArchive of the stack copies these to Object-Locked storage.
     markLogClass(this.flowLogGroup, 'network-flow');
-    const flowLog = new Construct(this.vpc, 'FlowLog');
+    const flowLog = new Construct(this.resource, 'FlowLog');
     Tags.of(flowLog).add('Name', flowLog.node.path);
     const role = new iam.Role(flowLog, 'IAMRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], resources: [this.flowLogGroup.logGroupArn] }));
     new ec2.CfnFlowLog(flowLog, 'FlowLog', {
-      resourceId: this.vpc.vpcId,
+      resourceId: this.resource.vpcId,
       resourceType: 'VPC',
       trafficType: 'ALL',
       logDestinationType: 'cloud-watch-logs',
@@ -128,9 +128,9 @@ export class BaselineNetwork extends Construct {
     // Egress without the internet (control NET-TIERS): S3 through a gateway endpoint routed from
     // every subnet, the AWS APIs the hosts call through interface endpoints in the app subnets.
     // The hosts' security groups then open 443 to these only (allowAwsServiceEgress).
-    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    this.s3Endpoint = this.resource.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc: this.vpc,
+      vpc: this.resource,
       description: 'Interface endpoints: HTTPS from this VPC only',
       allowAllOutbound: false,
     });
@@ -140,7 +140,7 @@ export class BaselineNetwork extends Construct {
       if (!(name in ENDPOINT_SERVICES)) throw new Error(`BaselineNetwork.interfaceEndpoints[${i}]: received "${name}"; expected one of ${Object.keys(ENDPOINT_SERVICES).join(', ')}`);
       if (names.indexOf(name) !== i) throw new Error(`BaselineNetwork.interfaceEndpoints[${i}]: received "${name}" twice; list each endpoint once`);
       const id = `${name.split('.').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}Endpoint`;
-      this.interfaceEndpoints[name] = this.vpc.addInterfaceEndpoint(id, {
+      this.interfaceEndpoints[name] = this.resource.addInterfaceEndpoint(id, {
         service: ENDPOINT_SERVICES[name],
         subnets: this.appSubnets,
         privateDnsEnabled: true,

@@ -55,7 +55,7 @@ export interface BastionProps {
  */
 export class Bastion extends Construct {
   /** The bastion instance. */
-  readonly instance: ec2.Instance;
+  readonly resource: ec2.Instance;
   /** Security group of the bastion; the app tier admits SSH only from it. */
   readonly securityGroup: ec2.SecurityGroup;
 
@@ -109,7 +109,7 @@ export class Bastion extends Construct {
         volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: props.volumeKey, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
       },
     ];
-    this.instance = new ec2.Instance(this, 'Resource', {
+    this.resource = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       associatePublicIpAddress: true,
@@ -123,11 +123,11 @@ export class Bastion extends Construct {
       ebsOptimized: true,
       blockDevices: rootVolume,
     });
-    for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const) acknowledgeDecision(this.instance.instance, decision);
+    for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const) acknowledgeDecision(this.resource.instance, decision);
     // aws-cdk-lib copies the subnet's zone into AvailabilityZone, which the subnet on the network
     // interface already fixes; the copy only hard-codes a zone name (cfn-lint W3010). Removed
     // rather than acknowledged.
-    this.instance.instance.addPropertyDeletionOverride('AvailabilityZone');
+    this.resource.instance.addPropertyDeletionOverride('AvailabilityZone');
     // IMDSv2 only, one hop (stolen instance credentials through SSRF need IMDSv1), through a
     // launch template with detailed monitoring (CT.EC2.PR.10) that every policy pack can read.
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
@@ -137,13 +137,13 @@ export class Bastion extends Construct {
       detailedMonitoring: true,
       blockDevices: rootVolume,
     });
-    this.instance.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
+    this.resource.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
     // Repeated on the instance, where instance-level settings win and every pack looks first.
-    this.instance.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' };
+    this.resource.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' };
     // The marker the checks recognise a bastion by (NET-TIERS lets it have a public address,
     // BASTION-SSH checks it strictly): template metadata, which config tags cannot forge and a
     // name cannot imply.
-    this.instance.instance.addMetadata(ROLE_MARKER, 'bastion');
+    this.resource.instance.addMetadata(ROLE_MARKER, 'bastion');
   }
 
   /** Lets the bastion open SSH connections to the given tier (which must admit it too). */

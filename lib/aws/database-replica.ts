@@ -68,7 +68,7 @@ const SOURCE_ARN = /^arn:aws[a-z-]*:rds:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):db:
  */
 export class DatabaseReplica extends Construct {
   /** The replica instance. */
-  readonly instance: rds.CfnDBInstance;
+  readonly resource: rds.CfnDBInstance;
   /** Security group of the replica. */
   readonly securityGroup: ec2.SecurityGroup;
   /** Alarm on the replica's lag behind the source. */
@@ -138,7 +138,7 @@ export class DatabaseReplica extends Construct {
     });
     acknowledgeDecision(monitoringRole.node.defaultChild!, 'rds-enhanced-monitoring-policy');
     const sourceRegion = Token.isUnresolved(props.sourceInstanceArn) ? undefined : props.sourceInstanceArn.split(':')[3];
-    this.instance = new rds.CfnDBInstance(this, 'Resource', {
+    this.resource = new rds.CfnDBInstance(this, 'Resource', {
       dbInstanceIdentifier: props.instanceIdentifier,
       sourceDbInstanceIdentifier: props.sourceInstanceArn,
       sourceRegion,
@@ -162,10 +162,10 @@ export class DatabaseReplica extends Construct {
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.roleArn,
     });
-    this.instance.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
-    for (const group of logGroups) this.instance.node.addDependency(group);
-    this.endpointAddress = this.instance.attrEndpointAddress;
-    this.instanceArn = this.instance.attrDbInstanceArn;
+    this.resource.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    for (const group of logGroups) this.resource.node.addDependency(group);
+    this.endpointAddress = this.resource.attrEndpointAddress;
+    this.instanceArn = this.resource.attrDbInstanceArn;
 
     // Treat missing data as breaching: a replica that stopped reporting lag is not replicating.
     this.lagAlarm = new cloudwatch.Alarm(this, 'LagAlarm', {
@@ -182,16 +182,16 @@ export class DatabaseReplica extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.lagAlarm.node.addDependency(this.instance);
+    this.lagAlarm.node.addDependency(this.resource);
     if (props.alertTopic) this.lagAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
 
     // Control Tower's default-port rule does not report read replicas; only cdk-nag's does.
-    acknowledgeDecision(this.instance, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-RDS11'] });
+    acknowledgeDecision(this.resource, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-RDS11'] });
     if (!(props.multiAz ?? false)) {
-      acknowledgeDecision(this.instance, 'replica-standby-single-az');
+      acknowledgeDecision(this.resource, 'replica-standby-single-az');
     }
-    acknowledgeDecision(this.instance, 'replica-encrypted-through-key-id');
-    acknowledgeDecision(this.instance, 'replica-is-the-backup-copy');
+    acknowledgeDecision(this.resource, 'replica-encrypted-through-key-id');
+    acknowledgeDecision(this.resource, 'replica-is-the-backup-copy');
     for (const group of logGroups) acknowledgeDecision(group.node.defaultChild!, 'replica-log-groups-key-from-dr-stack');
   }
 }

@@ -80,7 +80,7 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
  */
 export class Database extends Construct {
   /** The database instance. */
-  readonly instance: rds.DatabaseInstance;
+  readonly resource: rds.DatabaseInstance;
   /** Security group of the database. */
   readonly securityGroup: ec2.SecurityGroup;
   /** Log groups of the exported database logs, by log type. */
@@ -124,7 +124,7 @@ export class Database extends Construct {
     }
 
     const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_6 });
-    this.instance = new rds.DatabaseInstance(this, 'Resource', {
+    this.resource = new rds.DatabaseInstance(this, 'Resource', {
       engine,
       instanceIdentifier: props.instanceIdentifier,
       instanceType: props.instanceType ?? new ec2.InstanceType('t4g.medium'),
@@ -154,7 +154,7 @@ export class Database extends Construct {
       performanceInsightEncryptionKey: props.dataKey,
       monitoringInterval: Duration.seconds(60),
     });
-    for (const group of Object.values(this.logGroups)) this.instance.node.addDependency(group);
+    for (const group of Object.values(this.logGroups)) this.resource.node.addDependency(group);
     if (props.backupReplication) {
       const { region, kmsKeyArn } = props.backupReplication;
       const here = Stack.of(this).region;
@@ -164,13 +164,13 @@ export class Database extends Construct {
       if (!Token.isUnresolved(region) && !Token.isUnresolved(kmsKeyArn) && kmsKeyArn.split(':')[3] !== region) {
         throw new Error(`Database.backupReplication.kmsKeyArn: received ${kmsKeyArn}; expected a KMS key ARN in ${region} (RDS encrypts the replicated backups with a key of the destination region)`);
       }
-      const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
+      const cfn = this.resource.node.defaultChild as rds.CfnDBInstance;
       cfn.automaticBackupReplicationRegion = region;
       cfn.automaticBackupReplicationKmsKeyId = kmsKeyArn;
       cfn.automaticBackupReplicationRetentionPeriod = props.backupRetentionDays;
     }
-    acknowledgeDecision(this.instance.node.defaultChild!, 'postgres-standard-port');
-    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
+    acknowledgeDecision(this.resource.node.defaultChild!, 'postgres-standard-port');
+    const monitoringRole = this.resource.node.tryFindChild('MonitoringRole');
     if (monitoringRole) acknowledgeDecision(monitoringRole.node.defaultChild!, 'rds-enhanced-monitoring-policy');
   }
 }

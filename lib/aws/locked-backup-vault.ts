@@ -42,7 +42,7 @@ export interface LockedBackupVaultProps {
  */
 export class LockedBackupVault extends Construct {
   /** The vault. */
-  readonly vault: backup.BackupVault;
+  readonly resource: backup.BackupVault;
 
   constructor(scope: Construct, id: string, props: LockedBackupVaultProps) {
     super(scope, id);
@@ -56,7 +56,7 @@ export class LockedBackupVault extends Construct {
     if (props.backupVaultName !== undefined && !Token.isUnresolved(props.backupVaultName) && !/^[A-Za-z0-9_-]{2,50}$/.test(props.backupVaultName)) {
       throw new Error(`LockedBackupVault.backupVaultName: received "${props.backupVaultName}"; expected 2-50 letters, digits, dashes or underscores (the AWS Backup vault name pattern)`);
     }
-    this.vault = new backup.BackupVault(this, 'Resource', {
+    this.resource = new backup.BackupVault(this, 'Resource', {
       backupVaultName: props.backupVaultName,
       encryptionKey: props.encryptionKey,
       lockConfiguration: {

@@ -68,7 +68,7 @@ const SDK_CALL_HANDLER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.re
  */
 export class OriginTrustStore extends Construct {
   /** The trust store, for the listeners' mutual authentication. */
-  readonly trustStore: elbv2.TrustStore;
+  readonly resource: elbv2.TrustStore;
   /** The bucket holding the CA bundle (and revocation list). */
   readonly bucket: s3.Bucket;
   /** S3 key of the CA bundle written at deployment. */
@@ -105,14 +105,14 @@ export class OriginTrustStore extends Construct {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       noncurrentVersionRetentionDays: noncurrentDays,
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(retentionDays)),
-    }).bucket;
+    }).resource;
     acknowledgeDecision(this.bucket.node.defaultChild!, 'trust-store-bundle-not-replicated');
 
     const bundle = pems.join('');
     this.bundleKey = `origin-pull/ca-bundle-${sha256(bundle).slice(0, 16)}.pem`;
     const firstHandlerUser = Stack.of(this).node.tryFindChild(SDK_CALL_HANDLER_ID) === undefined;
     const bundleWriter = this.write('CaBundle', this.bundleKey, bundle, props, firstHandlerUser);
-    this.trustStore = new elbv2.TrustStore(this, 'Resource', {
+    this.resource = new elbv2.TrustStore(this, 'Resource', {
       bucket: this.bucket,
       key: this.bundleKey,
       // The exact version written above, Object-Locked: the trust anchor cannot be swapped under it.
@@ -122,7 +122,7 @@ export class OriginTrustStore extends Construct {
       const crlKey = `origin-pull/revocation-${sha256(crl).slice(0, 16)}.pem`;
       const crlWriter = this.write('RevocationList', crlKey, crl, props, false);
       new elbv2.TrustStoreRevocation(this, 'Revocation', {
-        trustStore: this.trustStore,
+        trustStore: this.resource,
         revocationContents: [{ revocationType: elbv2.RevocationType.CRL, bucket: this.bucket, key: crlKey, version: crlWriter.getResponseField('VersionId') }],
       });
     }

@@ -48,7 +48,7 @@ export interface ReplicaBucketProps {
  */
 export class ReplicaBucket extends Construct {
   /** The bucket. */
-  readonly bucket: s3.Bucket;
+  readonly resource: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: ReplicaBucketProps) {
     super(scope, id);
@@ -66,34 +66,34 @@ export class ReplicaBucket extends Construct {
     if (props.bucketName !== undefined && !Token.isUnresolved(props.bucketName) && !(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName) && !props.bucketName.includes('..'))) {
       throw new Error(`ReplicaBucket.bucketName: received "${props.bucketName}"; expected 3-63 lowercase letters, digits, dots or dashes, starting and ending with a letter or digit (the S3 bucket name rules)`);
     }
-    this.bucket = new SecureBucket(this, 'Resource', {
+    this.resource = new SecureBucket(this, 'Resource', {
       encryptionKey: props.encryptionKey,
       noncurrentVersionRetentionDays: props.noncurrentVersionRetentionDays,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsPrefix,
-    }).bucket;
-    const resource = this.bucket.node.defaultChild as s3.CfnBucket;
+    }).resource;
+    const resource = this.resource.node.defaultChild as s3.CfnBucket;
     resource.bucketName = props.bucketName;
     // The principal is the role's account with the role in a condition: a role ARN as principal
     // fails while the role does not exist (the DR stack deploys first) and silently turns into an
     // unmatchable id if the role is ever recreated.
     const account = Arn.split(roleArn, ArnFormat.SLASH_RESOURCE_NAME).account;
-    this.bucket.addToResourcePolicy(
+    this.resource.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowReplicationRole',
         principals: [new iam.AccountPrincipal(account)],
         actions: REPLICATE_ACTIONS,
-        resources: [this.bucket.arnForObjects('*')],
+        resources: [this.resource.arnForObjects('*')],
         conditions: { ArnEquals: { 'aws:PrincipalArn': roleArn } },
       }),
     );
-    this.bucket.addToResourcePolicy(
+    this.resource.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyReplicationByOthers',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: REPLICATE_ACTIONS,
-        resources: [this.bucket.arnForObjects('*')],
+        resources: [this.resource.arnForObjects('*')],
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': roleArn } },
       }),
     );
@@ -103,12 +103,12 @@ export class ReplicaBucket extends Construct {
         throw new Error(`ReplicaBucket.cloudFrontSourceArn: received "${sourceArn}"; expected a distribution ARN such as arn:aws:cloudfront::<account>:distribution/E2QWRUHAPOMQZL`);
       }
       // Origin access control: CloudFront signs as its service principal, bound to the distribution.
-      this.bucket.addToResourcePolicy(
+      this.resource.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'AllowCloudFrontFailoverRead',
           principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
           actions: ['s3:GetObject'],
-          resources: [this.bucket.arnForObjects('*')],
+          resources: [this.resource.arnForObjects('*')],
           conditions: sourceArn.endsWith('*')
             ? { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': sourceArn } }
             : { StringEquals: { 'aws:SourceArn': sourceArn } },

@@ -47,7 +47,7 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   /** The bucket. */
-  readonly bucket: s3.Bucket;
+  readonly resource: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -57,7 +57,7 @@ export class SecureBucket extends Construct {
     if (props.expirationDays !== undefined && props.objectLockRetention !== undefined && props.expirationDays < props.objectLockRetention.duration.toDays()) {
       throw new Error(`SecureBucket.expirationDays: received ${props.expirationDays}; expected at least the Object Lock retention (${props.objectLockRetention.duration.toDays()} days)`);
     }
-    this.bucket = new s3.Bucket(this, 'Resource', {
+    this.resource = new s3.Bucket(this, 'Resource', {
       encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: props.encryptionKey ? true : undefined,
@@ -82,7 +82,7 @@ export class SecureBucket extends Construct {
     });
     // Object-level events go to EventBridge (CT.S3.PR.4), so deletions and overwrites can be
     // detected and alerted on without a notification Lambda.
-    (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+    (this.resource.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
       eventBridgeConfiguration: { eventBridgeEnabled: true },
     };
   }

@@ -219,7 +219,7 @@ export class ServingTier extends Construct {
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(props.logRetentionDays)),
       noncurrentVersionRetentionDays: props.logRetentionDays,
       expirationDays: props.logRetentionDays,
-    }).bucket;
+    }).resource;
     this.webAcl = new BaselineWebAcl(this, 'WebAcl', {
       name: `${props.namePrefix}-app`,
       globalRateLimit: props.globalRateLimit,
@@ -231,7 +231,7 @@ export class ServingTier extends Construct {
       logRetention: retention,
     });
     this.gateway = new AppGateway(this, 'Gateway', {
-      vpc: this.network.vpc,
+      vpc: this.network.resource,
       subnets: this.network.publicSubnets,
       certificateArn: props.certificateArn,
       accessLogsBucket: this.albLogs,
@@ -244,7 +244,7 @@ export class ServingTier extends Construct {
         : undefined,
       hostnames: lock ? [...lock.hostnames] : undefined,
     });
-    this.webAcl.associate(this.gateway.loadBalancer.loadBalancerArn);
+    this.webAcl.associate(this.gateway.resource.loadBalancerArn);
     // ALB access logs: CDK also grants the vended-log delivery service, without source
     // conditions; bound here to this account's log deliveries (ELB's own account principal writes
     // only under AWSLogs/<this account>/).
@@ -261,13 +261,13 @@ export class ServingTier extends Construct {
     });
     markLogClass(this.hostAuthLogs, 'host-auth');
     this.appTier = new AppTier(this, 'App', {
-      vpc: this.network.vpc,
+      vpc: this.network.resource,
       subnets: this.network.appSubnets,
       targetGroup: this.gateway.targetGroup,
       gatewaySecurityGroup: this.gateway.securityGroup,
       port: props.appPort,
       volumeKey: props.dataKey,
-      alertTopic: this.alerts.topic,
+      alertTopic: this.alerts.resource,
       instanceTypes: props.instanceTypes,
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,
@@ -291,7 +291,7 @@ export class ServingTier extends Construct {
     });
     this.alerts.alarm('Gateway5xx', {
       alarmDescription: 'The load balancer returns 5xx errors: no healthy targets or overload.',
-      metric: this.gateway.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(5), statistic: 'Sum' }),
+      metric: this.gateway.resource.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(5), statistic: 'Sum' }),
       threshold: 50,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -321,7 +321,7 @@ export class ServingTier extends Construct {
     // GuardDuty, Security Hub and Inspector are regional: each region the environment runs in
     // enables its own, honouring the same create / managed switch (control DETECT-THREATS).
     new ThreatDetection(this, 'ThreatDetection', {
-      alertTopic: this.alerts.topic,
+      alertTopic: this.alerts.resource,
       alertTopicKey: props.logsKey,
       guardDuty: props.guardDuty,
       securityHub: props.securityHub,
@@ -331,11 +331,11 @@ export class ServingTier extends Construct {
     });
     // The zones the tier pins (HA-MULTIZONE, DATA-RESIDENCY), on the resources that name them:
     // every subnet, and the app group (which Control Tower requires to list them, CT.AUTOSCALING.PR.1).
-    const vpc = this.network.vpc;
+    const vpc = this.network.resource;
     for (const subnet of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
       acknowledgeDecision(subnet.node.defaultChild!, 'pinned-availability-zones');
     }
-    acknowledgeDecision(this.appTier.autoScalingGroup.node.defaultChild!, 'pinned-availability-zones');
+    acknowledgeDecision(this.appTier.resource.node.defaultChild!, 'pinned-availability-zones');
     // Mutual TLS against the zone's own CA (ORIGIN-LOCK). Its bundle writer shares the stack's AWS
     // API call handler (acknowledgeAwsCallProvider applies the handler's decisions once).
     if (lock?.originPull) {
@@ -348,7 +348,7 @@ export class ServingTier extends Construct {
         noncurrentVersionRetentionDays: props.fileRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays,
         logRetention: retention,
       });
-      this.gateway.verifyClientCertificates(this.originTrust.trustStore);
+      this.gateway.verifyClientCertificates(this.originTrust.resource);
     }
     // Security Hub's controls read AWS Config: every region that runs the hub records here, the
     // global IAM resources in the primary region only (control DETECT-THREATS).

@@ -58,7 +58,7 @@ export const CDN_FAILOVER_STATUS_CODES = [403, 404, 500, 502, 503, 504] as const
  */
 export class StaticAssetsCdn extends Construct {
   /** The distribution. */
-  readonly distribution: cloudfront.Distribution;
+  readonly resource: cloudfront.Distribution;
   /** The access-log bucket of the distribution. */
   readonly logBucket: s3.Bucket;
 
@@ -87,7 +87,7 @@ export class StaticAssetsCdn extends Construct {
       noncurrentVersionRetentionDays: props.logRetentionDays,
       expirationDays: props.logRetentionDays,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-    }).bucket;
+    }).resource;
     // CloudFront standard logging writes through the log-delivery service, whose key use carries
     // no source account or ARN in CloudFront's documented permission model. The grant is limited
     // to use through S3 of this region; naming the log bucket in the encryption context would make
@@ -124,7 +124,7 @@ export class StaticAssetsCdn extends Construct {
         fallbackStatusCodes: [...CDN_FAILOVER_STATUS_CODES],
       });
     }
-    this.distribution = new cloudfront.Distribution(this, 'Resource', {
+    this.resource = new cloudfront.Distribution(this, 'Resource', {
       comment: 'Static assets',
       defaultBehavior: {
         origin,
@@ -146,9 +146,9 @@ export class StaticAssetsCdn extends Construct {
       logFilePrefix: 'cloudfront/',
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     });
-    acknowledgeDecision(this.distribution.node.defaultChild!, 'cdn-assets-served-worldwide');
+    acknowledgeDecision(this.resource.node.defaultChild!, 'cdn-assets-served-worldwide');
     // Without a failover origin Control Tower's origin-failover rule reports the distribution (a
     // regional S3 outage would serve cached objects only): no acknowledgement hides that.
-    if (props.failoverOrigin) acknowledgeDecision(this.distribution, 'cdn-failover-origin-policy-in-dr-stack');
+    if (props.failoverOrigin) acknowledgeDecision(this.resource, 'cdn-failover-origin-policy-in-dr-stack');
   }
 }

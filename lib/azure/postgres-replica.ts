@@ -112,7 +112,7 @@ const known = (v: string | number | undefined): v is string | number => v !== un
  */
 export class PostgresReplica extends Construct {
   /** The replica server. */
-  public readonly server: PostgresqlFlexibleServer;
+  public readonly resource: PostgresqlFlexibleServer;
   /** The replica's resource id. */
   public readonly serverId: string;
   /** The replica's host name (`<name>.postgres.database.azure.com`). */
@@ -161,7 +161,7 @@ export class PostgresReplica extends Construct {
       dependsOn = [dns.link];
     }
 
-    this.server = new PostgresqlFlexibleServer(this, 'Resource', {
+    this.resource = new PostgresqlFlexibleServer(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -194,8 +194,8 @@ export class PostgresReplica extends Construct {
         ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'],
       },
     });
-    this.serverId = this.server.id;
-    this.fqdn = this.server.fqdn;
+    this.serverId = this.resource.id;
+    this.fqdn = this.resource.fqdn;
     // Parameters are per server, not replicated: set them here so the promoted server keeps them.
     this.parameters = applyPostgresServerParameters(this, this.serverId);
   }

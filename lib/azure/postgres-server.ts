@@ -255,7 +255,7 @@ export interface PostgresServerProps {
  */
 export class PostgresServer extends Construct {
   /** The server. */
-  public readonly server: PostgresqlFlexibleServer;
+  public readonly resource: PostgresqlFlexibleServer;
   /** The server's resource id. */
   public readonly serverId: string;
   /** The server's host name (`<name>.postgres.database.azure.com`, resolving privately in the linked network). */
@@ -309,7 +309,7 @@ export class PostgresServer extends Construct {
     this.privateDnsZone = dns.zone;
     this.privateDnsZoneLink = dns.link;
 
-    this.server = new PostgresqlFlexibleServer(this, 'Resource', {
+    this.resource = new PostgresqlFlexibleServer(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -352,12 +352,12 @@ export class PostgresServer extends Construct {
         ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'],
       },
     });
-    this.serverId = this.server.id;
-    this.fqdn = this.server.fqdn;
+    this.serverId = this.resource.id;
+    this.fqdn = this.resource.fqdn;
 
     // With password authentication off, this administrator is the only way in.
     this.administrator = new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, 'Administrator', {
-      serverName: this.server.name,
+      serverName: this.resource.name,
       resourceGroupName: props.resourceGroupName,
       tenantId: props.tenantId,
       objectId: props.adminObjectId,

@@ -141,7 +141,7 @@ const known = (v: string | number | undefined): v is string | number => v !== un
  */
 export class SecureStorageAccount extends Construct {
   /** The storage account. */
-  public readonly account: StorageAccount;
+  public readonly resource: StorageAccount;
   /** The account's resource id. */
   public readonly accountId: string;
   /** The blob endpoint (`https://<name>.blob.core.windows.net/`). */
@@ -208,7 +208,7 @@ export class SecureStorageAccount extends Construct {
       throw new Error(`${what} sasExpirationPeriod "${sasExpirationPeriod}" is invalid; expected D.HH:MM:SS such as 0.01:00:00`);
     }
 
-    this.account = new StorageAccount(this, 'Resource', {
+    this.resource = new StorageAccount(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -256,8 +256,8 @@ export class SecureStorageAccount extends Construct {
       tags: props.tags,
       lifecycle: { preventDestroy: true },
     });
-    this.accountId = this.account.id;
-    this.primaryBlobEndpoint = this.account.primaryBlobEndpoint;
+    this.accountId = this.resource.id;
+    this.primaryBlobEndpoint = this.resource.primaryBlobEndpoint;
 
     if (props.privateEndpointSubnetId !== undefined && props.blobPrivateDnsZoneId !== undefined) {
       this.privateEndpoint = this.addBlobPrivateEndpoint('BlobPrivateEndpoint', {
@@ -273,7 +273,7 @@ export class SecureStorageAccount extends Construct {
       // Through ARM (storage_account_id), so the account's closed public endpoint is no obstacle.
       this.containers[name] = new StorageContainer(this, `Container-${name}`, {
         name,
-        storageAccountId: this.account.id,
+        storageAccountId: this.resource.id,
         containerAccessType: 'private',
         // Deleting a container deletes its files (control BACKUP).
         lifecycle: { preventDestroy: true },
@@ -304,7 +304,7 @@ export class SecureStorageAccount extends Construct {
       privateServiceConnection: {
         name: options.name.replace(/-pe$/, ''),
         isManualConnection: false,
-        privateConnectionResourceId: this.account.id,
+        privateConnectionResourceId: this.resource.id,
         subresourceNames: [subresource],
       },
       privateDnsZoneGroup: { name: subresource.replace('_', '-'), privateDnsZoneIds: [options.privateDnsZoneId] },

@@ -44,9 +44,9 @@ const sized = new AppTier(stack, 'Sized', {
 sized.allowSshFrom(bastionSg);
 const template = Template.fromStack(stack);
 
-const asg = resourceOf(template, tier.autoScalingGroup);
+const asg = resourceOf(template, tier.resource);
 const launchTemplateOf = (t: AppTier) => {
-  const id = resourceOf(template, t.autoScalingGroup).Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId.Ref;
+  const id = resourceOf(template, t.resource).Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId.Ref;
   return template.toJSON().Resources[id];
 };
 const ltData = launchTemplateOf(tier).Properties.LaunchTemplateData;
@@ -154,7 +154,7 @@ describe('AppTier', () => {
     expect(asg.Properties.AvailabilityZones).toEqual([...AZS]);
     expect(asg.Properties.VPCZoneIdentifier).toEqual(vpc.privateSubnets.map((s) => ref(s)));
     expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({ MinInstancesInService: 2 });
-    expect(resourceOf(template, sized.autoScalingGroup).Properties).toMatchObject({ MinSize: '3', MaxSize: '9' });
+    expect(resourceOf(template, sized.resource).Properties).toMatchObject({ MinSize: '3', MaxSize: '9' });
   });
 
   it('runs on at least two on-demand instance types in order of preference', () => {
@@ -165,7 +165,7 @@ describe('AppTier', () => {
       },
       InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandPercentageAboveBaseCapacity: 100 },
     });
-    expect(resourceOf(template, sized.autoScalingGroup).Properties.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([
+    expect(resourceOf(template, sized.resource).Properties.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([
       { InstanceType: 'c7i.large' },
       { InstanceType: 'c7a.large' },
       { InstanceType: 'c6i.large' },
@@ -187,7 +187,7 @@ describe('AppTier', () => {
 
   it('scales on CPU', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
-      AutoScalingGroupName: ref(tier.autoScalingGroup),
+      AutoScalingGroupName: ref(tier.resource),
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 60 },
     });
@@ -203,7 +203,7 @@ describe('AppTier', () => {
   });
 
   it('acknowledges the launch-template findings on the group, with reasons', () => {
-    const acks = acknowledgements(tier.autoScalingGroup);
+    const acks = acknowledgements(tier.resource);
     expect(acks['AwsSolutions::AwsSolutions-EC26']).toMatch(/encrypted under the data key/);
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5']) {
       expect(acks[`${pack}::${pack}-EC2IMDSv2Enabled`]).toMatch(/IMDSv2/);
@@ -232,7 +232,7 @@ describe('AppTier', () => {
       standby: true,
       hostAccess: { users: USERS, authLogGroup: new logs.LogGroup(standbyStack, 'AuthLogs') },
     });
-    const group = resourceOf(Template.fromStack(standbyStack), standbyTier.autoScalingGroup).Properties;
+    const group = resourceOf(Template.fromStack(standbyStack), standbyTier.resource).Properties;
 
     it('idles at 0 instances by default and carries the standby tag, visible in the synth', () => {
       expect(group.MinSize).toBe('0');

@@ -21,7 +21,7 @@ const db = new rds.DatabaseInstance(stack, 'Db', {
   vpcSubnets: { subnetGroupName: 'Data' },
 });
 const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'Aurora', { clusterIdentifier: 'acme-aurora' });
-const bucket = new SecureBucket(stack, 'Files', { encryptionKey: key, noncurrentVersionRetentionDays: 120 }).bucket;
+const bucket = new SecureBucket(stack, 'Files', { encryptionKey: key, noncurrentVersionRetentionDays: 120 }).resource;
 const volume = ec2.Volume.fromVolumeAttributes(stack, 'Volume', { volumeId: 'vol-0123456789abcdef0', availabilityZone: 'eu-west-1a' });
 const instance = new ec2.Instance(stack, 'Host', {
   vpc,
@@ -80,8 +80,8 @@ const tok = (value: unknown) => '${' + JSON.stringify(value) + '}';
 const rulesOf = (plan: backup.BackupPlan | undefined): any[] => resourceOf(template, plan!).Properties.BackupPlan.BackupPlanRule;
 const selectionOf = (plan: backup.BackupPlan | undefined): any => resourceOf(template, plan!.node.findChild('Selection')).Properties;
 const selectedArns = (plan: backup.BackupPlan | undefined): string[] => selectionOf(plan).BackupSelection.Resources.map(joined);
-const vaultOf = (p: BaselineBackupPlan) => resourceOf(template, p.vault.vault);
-const targetOf = (p: BaselineBackupPlan) => getAtt(p.vault.vault, 'BackupVaultName');
+const vaultOf = (p: BaselineBackupPlan) => resourceOf(template, p.vault.resource);
+const targetOf = (p: BaselineBackupPlan) => getAtt(p.vault.resource, 'BackupVaultName');
 
 const DB_ARN = `arn:aws:rds:${ENV.region}:${ENV.account}:db:${tok(ref(db))}`;
 const CLUSTER_ARN = `arn:aws:rds:${ENV.region}:${ENV.account}:cluster:acme-aurora`;
@@ -94,7 +94,7 @@ const INSTANCE_ARN = `arn:aws:ec2:${ENV.region}:${ENV.account}:instance/${tok(re
 describe('BaselineBackupPlan vaults', () => {
   it('encrypts the vault under the given key', () => {
     expect(vaultOf(full).Properties.EncryptionKeyArn).toEqual(getAtt(key, 'Arn'));
-    expect(resourceOf(drTemplate, drVault.vault).Properties.EncryptionKeyArn).toEqual(getAtt(drKey, 'Arn'));
+    expect(resourceOf(drTemplate, drVault.resource).Properties.EncryptionKeyArn).toEqual(getAtt(drKey, 'Arn'));
   });
 
   it('locks the vault with the minimum retention and a 3-day grace period by default', () => {
@@ -104,13 +104,13 @@ describe('BaselineBackupPlan vaults', () => {
 
   it('denies deleting recovery points or shortening their lifecycle to everyone', () => {
     for (const p of [full, filesOnly, tuned]) expect(vaultOf(p).Properties.AccessPolicy).toEqual(DENY_DELETION);
-    expect(resourceOf(drTemplate, drVault.vault).Properties.AccessPolicy).toEqual(DENY_DELETION);
+    expect(resourceOf(drTemplate, drVault.resource).Properties.AccessPolicy).toEqual(DENY_DELETION);
   });
 
   it('retains the vault when the stack is deleted', () => {
     for (const vault of [full.vault, filesOnly.vault, tuned.vault, longDb.vault]) {
-      expect(resourceOf(template, vault.vault).DeletionPolicy).toBe('Retain');
-      expect(resourceOf(template, vault.vault).UpdateReplacePolicy).toBe('Retain');
+      expect(resourceOf(template, vault.resource).DeletionPolicy).toBe('Retain');
+      expect(resourceOf(template, vault.resource).UpdateReplacePolicy).toBe('Retain');
     }
   });
 });
@@ -241,20 +241,20 @@ describe('BaselineBackupPlan', () => {
 
   describe('DR vault', () => {
     it('carries the same lock as the primary vault, under the DR key, with the given name', () => {
-      expect(resourceOf(drTemplate, drVault.vault).Properties).toMatchObject({
+      expect(resourceOf(drTemplate, drVault.resource).Properties).toMatchObject({
         BackupVaultName: 'acme-prod-dr',
         EncryptionKeyArn: getAtt(drKey, 'Arn'),
         LockConfiguration: vaultOf(full).Properties.LockConfiguration,
       });
-      expect(resourceOf(drTemplate, drVault.vault).Properties.LockConfiguration).toEqual({ MinRetentionDays: 32, ChangeableForDays: 3 });
-      expect(resourceOf(drTemplate, drVault.vault).DeletionPolicy).toBe('Retain');
+      expect(resourceOf(drTemplate, drVault.resource).Properties.LockConfiguration).toEqual({ MinRetentionDays: 32, ChangeableForDays: 3 });
+      expect(resourceOf(drTemplate, drVault.resource).DeletionPolicy).toBe('Retain');
     });
   });
 
   describe('errors', () => {
     const scratch = testStack('Scratch');
     const scratchKey = new kms.Key(scratch, 'Key');
-    const scratchBucket = new SecureBucket(scratch, 'Bucket', { encryptionKey: scratchKey, noncurrentVersionRetentionDays: 90 }).bucket;
+    const scratchBucket = new SecureBucket(scratch, 'Bucket', { encryptionKey: scratchKey, noncurrentVersionRetentionDays: 90 }).resource;
     const id = idSource();
     const base: BaselineBackupPlanProps = { vaultKey: scratchKey, databaseRetentionDays: 30, fileRetentionDays: 90, buckets: [scratchBucket] };
     const make = (props: Partial<BaselineBackupPlanProps>) => () => new BaselineBackupPlan(scratch, id(), { ...base, ...props });

@@ -26,7 +26,7 @@ const bastion = new Bastion(stack, 'Bastion', {
 });
 bastion.allowSshTo(appSg);
 const template = Template.fromStack(stack);
-const instance = resourceOf(template, bastion.instance);
+const instance = resourceOf(template, bastion.resource);
 const script = joined(instance.Properties.UserData);
 const lines = script.split('\n');
 
@@ -43,7 +43,7 @@ describe('Bastion', () => {
     expect(instance.Metadata).toMatchObject({ 'baseline:role': 'bastion' });
     // The marker is the instance's own: nothing else of the construct carries it.
     const marked = Object.entries<any>(template.toJSON().Resources).filter(([, r]) => r.Metadata?.['baseline:role'] !== undefined).map(([id]) => id);
-    expect(marked).toEqual([logicalId(bastion.instance.instance)]);
+    expect(marked).toEqual([logicalId(bastion.resource.instance)]);
   });
 
   it('admits SSH from exactly the allowlisted IPv4 and IPv6 ranges', () => {
@@ -82,7 +82,7 @@ describe('Bastion', () => {
       const s = testStack('Replace');
       const v = testVpc(s);
       const b = new Bastion(s, 'Bastion', { vpc: v, subnets: { subnetGroupName: 'Public' }, allowedCidrs: ['198.51.100.10/32'], users, volumeKey: new kms.Key(s, 'Key'), authLogGroup: new logs.LogGroup(s, 'Logs') });
-      return logicalId(b.instance);
+      return logicalId(b.resource);
     };
     const alice = idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }]);
     expect(idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }])).toBe(alice);
@@ -90,7 +90,7 @@ describe('Bastion', () => {
     expect(idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }, { name: 'bob', publicKeys: [KEYS.rsa4096] }])).not.toBe(alice);
     // Termination protection would make that replacement fail.
     expect(instance.Properties.DisableApiTermination).toBeUndefined();
-    expect(acknowledgements(bastion.instance)['AwsSolutions::AwsSolutions-EC29']).toMatch(/replaced whenever a user or key changes/);
+    expect(acknowledgements(bastion.resource)['AwsSolutions::AwsSolutions-EC29']).toMatch(/replaced whenever a user or key changes/);
   });
 
   it('removes EC2 Instance Connect at boot and ignores any AuthorizedKeysCommand, so no IAM-pushed key logs in', () => {
@@ -181,7 +181,7 @@ describe('Bastion', () => {
   });
 
   it('acknowledges its public IP with a reason naming the compensating controls', () => {
-    const acks = acknowledgements(bastion.instance);
+    const acks = acknowledgements(bastion.resource);
     for (const id of [
       'HIPAA.Security::HIPAA.Security-EC2InstanceNoPublicIp',
       'NIST.800.53.R4::NIST.800.53.R4-EC2InstanceNoPublicIp',

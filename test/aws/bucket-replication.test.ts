@@ -18,8 +18,8 @@ const REPLICATE = ['s3:ReplicateDelete', 's3:ReplicateObject', 's3:ReplicateTags
 // Primary region: one replication per configuration, each on its own source bucket.
 const stack = testStack();
 const key = new kms.Key(stack, 'DataKey');
-const accessLogs = new SecureBucket(stack, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: 90 }).bucket;
-const sourceBucket = (id: string) => new SecureBucket(stack, id, { encryptionKey: key, serverAccessLogsBucket: accessLogs, noncurrentVersionRetentionDays: 90 }).bucket;
+const accessLogs = new SecureBucket(stack, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: 90 }).resource;
+const sourceBucket = (id: string) => new SecureBucket(stack, id, { encryptionKey: key, serverAccessLogsBucket: accessLogs, noncurrentVersionRetentionDays: 90 }).resource;
 const destination = { sourceKey: key, destinationBucketArn: DR_BUCKET_ARN, destinationKeyArn: DR_KEY_ARN, destinationRegion: DR_REGION };
 const data = sourceBucket('Data');
 const replication = new BucketReplication(stack, 'Replication', { source: data, ...destination, roleName: ROLE_NAME });
@@ -185,8 +185,8 @@ describe('BucketReplication', () => {
     const dr = new Stack(primary.node.root, 'CrossRegionDr', { env: { account: ENV.account, region: DR_REGION } });
     const drBucket = new ReplicaBucket(dr, 'Replica', { encryptionKey: new kms.Key(dr, 'Key'), replicationRoleArn: ROLE_ARN, noncurrentVersionRetentionDays: 90, serverAccessLogsBucket: new s3.Bucket(dr, 'Logs') });
     const sourceKey = new kms.Key(primary, 'Key');
-    const source = new SecureBucket(primary, 'Data', { encryptionKey: sourceKey, noncurrentVersionRetentionDays: 90 }).bucket;
-    const r = new BucketReplication(primary, 'Replication', { source, sourceKey, destinationBucketArn: drBucket.bucket.bucketArn, destinationKeyArn: DR_KEY_ARN, destinationRegion: DR_REGION });
+    const source = new SecureBucket(primary, 'Data', { encryptionKey: sourceKey, noncurrentVersionRetentionDays: 90 }).resource;
+    const r = new BucketReplication(primary, 'Replication', { source, sourceKey, destinationBucketArn: drBucket.resource.bucketArn, destinationKeyArn: DR_KEY_ARN, destinationRegion: DR_REGION });
     expect(Object.keys(acknowledgements(policyOf(r)))).toEqual([`AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId(source)}.Arn>/*]`]);
   });
 
@@ -195,7 +195,7 @@ describe('BucketReplication', () => {
     const scratchKey = new kms.Key(scratch, 'Key');
     const otherKey = new kms.Key(scratch, 'OtherKey');
     const id = idSource();
-    const bucket = () => new SecureBucket(scratch, id(), { encryptionKey: scratchKey, noncurrentVersionRetentionDays: 90 }).bucket;
+    const bucket = () => new SecureBucket(scratch, id(), { encryptionKey: scratchKey, noncurrentVersionRetentionDays: 90 }).resource;
     const make = (props: Partial<BucketReplicationProps>) => () =>
       new BucketReplication(scratch, id(), { source: bucket(), sourceKey: scratchKey, destinationBucketArn: DR_BUCKET_ARN, destinationKeyArn: DR_KEY_ARN, destinationRegion: DR_REGION, ...props });
 
@@ -257,7 +257,7 @@ describe('BucketReplication', () => {
     });
 
     it('fails when the source bucket has no KMS key', () => {
-      const sseS3 = new SecureBucket(scratch, id(), { noncurrentVersionRetentionDays: 90 }).bucket;
+      const sseS3 = new SecureBucket(scratch, id(), { noncurrentVersionRetentionDays: 90 }).resource;
       expect(make({ source: sseS3 })).toThrow(new RegExp(`BucketReplication\\.source: received bucket ${sseS3.node.path} without a KMS key \\(SSE-S3\\); expected an SSE-KMS bucket \\(control ENC-REST\\)`));
     });
 
@@ -267,7 +267,7 @@ describe('BucketReplication', () => {
 
     it('fails when the source bucket is in another stack', () => {
       const other = testStack('OtherScratch');
-      const otherBucket = new SecureBucket(other, 'Bucket', { encryptionKey: new kms.Key(other, 'Key'), noncurrentVersionRetentionDays: 90 }).bucket;
+      const otherBucket = new SecureBucket(other, 'Bucket', { encryptionKey: new kms.Key(other, 'Key'), noncurrentVersionRetentionDays: 90 }).resource;
       expect(make({ source: otherBucket })).toThrow(/BucketReplication\.source: received a bucket of stack OtherScratch; expected a bucket of this construct's stack Scratch/);
     });
 

@@ -21,7 +21,7 @@ const db = new Database(stack, 'Database', {
   logRetention: logs.RetentionDays.SIX_MONTHS,
 });
 const template = Template.fromStack(stack);
-const instance = resourceOf(template, db.instance);
+const instance = resourceOf(template, db.resource);
 const props = instance.Properties;
 
 describe('Database', () => {
@@ -104,7 +104,7 @@ describe('Database', () => {
   });
 
   it('acknowledges the default port with a reason naming DB-FROM-APP', () => {
-    const acks = acknowledgements(db.instance);
+    const acks = acknowledgements(db.resource);
     expect(acks['AwsSolutions::AwsSolutions-RDS11']).toMatch(/DB-FROM-APP/);
     expect(acks['cdk-validator-cfnguard::rds_instance_no_default_ports_check']).toMatch(/DB-FROM-APP/);
   });
@@ -167,7 +167,7 @@ describe('Database backup replication', () => {
       logRetention: logs.RetentionDays.THREE_MONTHS,
       backupReplication,
     });
-    return resourceOf(Template.fromStack(s), database.instance).Properties;
+    return resourceOf(Template.fromStack(s), database.resource).Properties;
   };
   const DR_KEY = 'arn:aws:kms:eu-central-1:111111111111:key/00000000-0000-4000-8000-000000000001';
 

@@ -9,7 +9,7 @@ const key = new kms.Key(stack, 'BackupKey');
 const bare = new LockedBackupVault(stack, 'Bare', { encryptionKey: key, minRetentionDays: 30 });
 const named = new LockedBackupVault(stack, 'Named', { encryptionKey: key, minRetentionDays: 90, changeableForDays: 14, backupVaultName: 'acme-prod-dr' });
 const template = Template.fromStack(stack);
-const vaultOf = (v: LockedBackupVault) => resourceOf(template, v.vault);
+const vaultOf = (v: LockedBackupVault) => resourceOf(template, v.resource);
 
 describe('LockedBackupVault', () => {
   it('encrypts the vault under the given key', () => {

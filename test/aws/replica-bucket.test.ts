@@ -14,7 +14,7 @@ const objects = (bucket: s3.IBucket) => ({ 'Fn::Join': ['', [getAtt(bucket, 'Arn
 // DR region: the replica and its own access-log sink.
 const drStack = testStack('Dr');
 const drKey = new kms.Key(drStack, 'DataKey');
-const drAccessLogs = new SecureBucket(drStack, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: 90 }).bucket;
+const drAccessLogs = new SecureBucket(drStack, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: 90 }).resource;
 const replica = new ReplicaBucket(drStack, 'DataReplica', {
   encryptionKey: drKey,
   replicationRoleArn: ROLE_ARN,
@@ -27,13 +27,13 @@ const drTemplate = Template.fromStack(drStack);
 
 
 describe('ReplicaBucket', () => {
-  const bucketOf = (r: ReplicaBucket) => resourceOf(drTemplate, r.bucket);
+  const bucketOf = (r: ReplicaBucket) => resourceOf(drTemplate, r.resource);
   const policyOf = (r: ReplicaBucket): any[] => {
-    const policies = resourcesOfType(drTemplate, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === ref(r.bucket).Ref);
+    const policies = resourcesOfType(drTemplate, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === ref(r.resource).Ref);
     expect(policies).toHaveLength(1);
     return policies[0][1].Properties.PolicyDocument.Statement;
   };
-  const both = (r: ReplicaBucket) => [getAtt(r.bucket, 'Arn'), objects(r.bucket)];
+  const both = (r: ReplicaBucket) => [getAtt(r.resource, 'Arn'), objects(r.resource)];
 
   it('encrypts with the DR key and an S3 bucket key', () => {
     for (const r of [replica, unnamed]) {
@@ -77,7 +77,7 @@ describe('ReplicaBucket', () => {
         Effect: 'Allow',
         Principal: { AWS: `arn:aws:iam::${ENV.account}:root` },
         Action: REPLICATE,
-        Resource: objects(replica.bucket),
+        Resource: objects(replica.resource),
         Condition: { ArnEquals: { 'aws:PrincipalArn': ROLE_ARN } },
       },
       {
@@ -85,14 +85,14 @@ describe('ReplicaBucket', () => {
         Effect: 'Deny',
         Principal: { AWS: '*' },
         Action: REPLICATE,
-        Resource: objects(replica.bucket),
+        Resource: objects(replica.resource),
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': ROLE_ARN } },
       },
     ]);
   });
 
   it('acknowledges that the replica neither replicates again nor locks objects, with reasons', () => {
-    const acks = acknowledgements(replica.bucket.node.defaultChild!);
+    const acks = acknowledgements(replica.resource.node.defaultChild!);
     expect(Object.keys(acks).sort()).toEqual(
       [
         'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled',
@@ -117,9 +117,9 @@ describe('ReplicaBucket', () => {
     const statement = (sid: string, resource: any) => (resource.Properties.PolicyDocument ?? resource.Properties.KeyPolicy).Statement.find((st: any) => st.Sid === sid);
 
     it('lets that one distribution read objects and decrypt them, nothing else', () => {
-      const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === ref(named.bucket).Ref)![1];
+      const policy = resourcesOfType(t, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === ref(named.resource).Ref)![1];
       expect(statement('AllowCloudFrontFailoverRead', policy)).toEqual({
-        Sid: 'AllowCloudFrontFailoverRead', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: objects(named.bucket), Condition: { StringEquals: { 'aws:SourceArn': DISTRIBUTION } },
+        Sid: 'AllowCloudFrontFailoverRead', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: objects(named.resource), Condition: { StringEquals: { 'aws:SourceArn': DISTRIBUTION } },
       });
       expect(statement('AllowCloudFrontFailoverDecrypt', resourceOf(t, cdnKey))).toEqual({
         Sid: 'AllowCloudFrontFailoverDecrypt', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': DISTRIBUTION } },
@@ -131,7 +131,7 @@ describe('ReplicaBucket', () => {
       const k = new kms.Key(first, 'AssetsKey');
       const r = new ReplicaBucket(first, 'Any', { encryptionKey: k, replicationRoleArn: ROLE_ARN, noncurrentVersionRetentionDays: 90, serverAccessLogsBucket: new s3.Bucket(first, 'Logs'), cloudFrontSourceArn: `arn:aws:cloudfront::${ENV.account}:distribution/*` });
       const ft = Template.fromStack(first);
-      const policy = resourcesOfType(ft, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === ref(r.bucket).Ref)![1];
+      const policy = resourcesOfType(ft, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === ref(r.resource).Ref)![1];
       expect(statement('AllowCloudFrontFailoverRead', policy).Condition).toEqual({ StringEquals: { 'aws:SourceAccount': ENV.account }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudfront::${ENV.account}:distribution/*` } });
     });
 

@@ -38,7 +38,7 @@ function tier(stack: Stack, id: string, over: Partial<ServingTierProps> = {}): S
 const stack = testStack();
 const open = tier(stack, 'Default');
 // A bastion-like host of the stack, given the hosts' egress.
-const host = new ec2.SecurityGroup(stack, 'Host', { vpc: open.network.vpc, allowAllOutbound: false });
+const host = new ec2.SecurityGroup(stack, 'Host', { vpc: open.network.resource, allowAllOutbound: false });
 open.allowHostEgress(host);
 const template = Template.fromStack(stack);
 
@@ -58,7 +58,7 @@ describe('ServingTier', () => {
     const bare = new Stack();
     expect(logicalId(open.hostAuthLogs)).toBe(logicalId(new logs.LogGroup(bare, 'HostAuthLogs')));
     expect(logicalId(open.albLogs)).toBe(logicalId(new s3.Bucket(new Construct(bare, 'AlbLogs'), 'Resource')));
-    expect(logicalId(open.network.vpc)).toBe(logicalId(new ec2.Vpc(new Construct(bare, 'Network'), 'Resource', { availabilityZones: ['a'] })));
+    expect(logicalId(open.network.resource)).toBe(logicalId(new ec2.Vpc(new Construct(bare, 'Network'), 'Resource', { availabilityZones: ['a'] })));
   });
 
   it('keeps the access-log prefix of its buckets free of the Default id', () => {
@@ -66,7 +66,7 @@ describe('ServingTier', () => {
   });
 
   it('builds the request path: web ACL on the load balancer, app tier behind it, alarms to the alert topic', () => {
-    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: logicalId(open.gateway.loadBalancer) } });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: logicalId(open.gateway.resource) } });
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
     expect(resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
       expect.arrayContaining(['AlertsGateway5xx', 'AlertsLogArchiveStalled', 'AlertsUnhealthyHosts', 'AlertsWafBlockedSpike']),
@@ -76,14 +76,14 @@ describe('ServingTier', () => {
 
   it('admits HTTPS from anywhere when not locked, and counts clients by their connecting address', () => {
     expect(ingressOf(template, open).map((r) => r.CidrIp ?? r.CidrIpv6)).toEqual(expect.arrayContaining(['0.0.0.0/0']));
-    expect(JSON.stringify(resourceOf(template, open.webAcl.webAcl).Properties.Rules)).not.toContain('CF-Connecting-IP');
+    expect(JSON.stringify(resourceOf(template, open.webAcl.resource).Properties.Rules)).not.toContain('CF-Connecting-IP');
     expect(open.originTrust).toBeUndefined();
   });
 
   it('locked to a Cloudflare zone, admits only Cloudflare\'s ranges, verifies the zone\'s CA and counts CF-Connecting-IP', () => {
     const sources = ingressOf(lockedTemplate, locked).map((r) => r.CidrIp ?? r.CidrIpv6);
     expect(new Set(sources)).toEqual(new Set([...CLOUDFLARE_IPV4_RANGES, ...CLOUDFLARE_IPV6_RANGES]));
-    expect(JSON.stringify(resourceOf(lockedTemplate, locked.webAcl.webAcl).Properties.Rules)).toContain('CF-Connecting-IP');
+    expect(JSON.stringify(resourceOf(lockedTemplate, locked.webAcl.resource).Properties.Rules)).toContain('CF-Connecting-IP');
     expect(locked.originTrust).toBeDefined();
     lockedTemplate.resourceCountIs('AWS::ElasticLoadBalancingV2::TrustStore', 1);
     expect(JSON.stringify(resourcesOfType(lockedTemplate, 'AWS::ElasticLoadBalancingV2::ListenerRule'))).toContain('api.example.com');
