@@ -46,7 +46,7 @@ export class AwsDrDatabaseStack extends Stack {
     this.replica = new DatabaseReplica(this, 'DatabaseReplica', {
       vpc: dr.standby.network.resource,
       subnets: dr.standby.network.dataSubnets,
-      appSecurityGroup: dr.standby.appTier.securityGroup,
+      appTier: dr.standby.appTier,
       sourceInstanceArn,
       replicaKey: dr.keys.data,
       logsKey: dr.keys.logs,

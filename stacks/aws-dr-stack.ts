@@ -186,9 +186,8 @@ export class AwsDrStack extends Stack {
       minRsaBits: props.guardrails.minRsaBits,
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
-    this.bastion.allowSshTo(this.standby.appTier.securityGroup);
-    this.standby.allowHostEgress(this.bastion.securityGroup);
-    this.standby.appTier.allowSshFrom(this.bastion.securityGroup);
+    this.standby.appTier.allowSshFrom(this.bastion);
+    this.standby.allowHostEgress(this.bastion);
 
     // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });

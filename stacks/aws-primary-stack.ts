@@ -131,7 +131,7 @@ export class AwsPrimaryStack extends Stack {
     this.database = new Database(this, 'Database', {
       vpc,
       subnets: this.network.dataSubnets,
-      appSecurityGroup: this.appTier.securityGroup,
+      appTier: this.appTier,
       dataKey: this.keys.data,
       logsKey: this.keys.logs,
       instanceIdentifier: databaseIdentifier(prefix),
@@ -206,9 +206,8 @@ export class AwsPrimaryStack extends Stack {
       minRsaBits: props.guardrails.minRsaBits,
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
-    this.bastion.allowSshTo(this.appTier.securityGroup);
-    serving.allowHostEgress(this.bastion.securityGroup);
-    this.appTier.allowSshFrom(this.bastion.securityGroup);
+    this.appTier.allowSshFrom(this.bastion);
+    serving.allowHostEgress(this.bastion);
 
     if (config.aws.accountServices.cloudTrail === 'create') {
       this.auditTrail = new AuditTrail(this, 'AuditTrail', {

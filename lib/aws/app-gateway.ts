@@ -84,7 +84,7 @@ export const UNSERVED_HOST_STATUS = '403';
  * edge (control ORIGIN-LOCK): `allowedSources`, `hostnames` (a fixed 403 for any other Host) and
  * {@link AppGateway.verifyClientCertificates} (mutual TLS against the edge zone's CA).
  */
-export class AppGateway extends Construct {
+export class AppGateway extends Construct implements ec2.IConnectable {
   /** The load balancer. */
   readonly resource: elbv2.ApplicationLoadBalancer;
   /** The HTTPS listener; the app tier adds its targets here. */
@@ -186,6 +186,11 @@ export class AppGateway extends Construct {
     });
     acknowledgeDecision(http.node.defaultChild!, 'alb-http-redirect-without-certificate');
     if (!props.allowedSources) acknowledgeDecision(this.securityGroup.node.defaultChild!, 'alb-open-to-clients');
+  }
+
+  /** The load balancer's security group (aws-cdk-lib IConnectable): what the app tier admits. */
+  get connections(): ec2.Connections {
+    return this.resource.connections;
   }
 
   /**

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
+import { allowTraffic } from './allow-traffic';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 
 /** Props of {@link AppTier}. */
@@ -19,8 +20,8 @@ export interface AppTierProps {
   readonly subnets: ec2.SubnetSelection;
   /** Target group of the gateway; the instances register here. */
   readonly targetGroup: elbv2.IApplicationTargetGroup;
-  /** Security group of the gateway: the only source of application traffic. */
-  readonly gatewaySecurityGroup: ec2.ISecurityGroup;
+  /** The gateway (its security groups): the only source of application traffic. */
+  readonly gateway: ec2.IConnectable;
   /** Port the app serves HTTPS on. */
   readonly port: number;
   /** Key encrypting the root volumes (control ENC-REST). */
@@ -83,15 +84,18 @@ export const STANDBY_TAG_VALUE = 'warm-standby';
  * balancer reports unhealthy. Instances have no public address, require IMDSv2 with a hop limit
  * of 1 (so a container or SSRF cannot reach the instance credentials), and encrypt their volumes
  * under the data key. Their security group admits the app port only from the gateway's security
- * group; SSH is added only from the bastion through {@link allowSshFrom}.
+ * group; SSH is added only from the bastion through {@link allowSshFrom}. Its `connections`
+ * (aws-cdk-lib IConnectable, default port the app port) are what other constructs admit or reach.
  */
-export class AppTier extends Construct {
+export class AppTier extends Construct implements ec2.IConnectable {
   /** The Auto Scaling group. */
   readonly resource: autoscaling.AutoScalingGroup;
   /** Security group of the instances. */
   readonly securityGroup: ec2.SecurityGroup;
   /** Role of the instances. */
   readonly role: iam.Role;
+  /** The instances' security group, with the app port as default port. */
+  readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: AppTierProps) {
     super(scope, id);
@@ -117,10 +121,10 @@ export class AppTier extends Construct {
       description: 'App tier: app port from the gateway only, SSH from the bastion only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(props.gatewaySecurityGroup, ec2.Port.tcp(props.port), 'App traffic from the gateway only');
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(props.port) });
     // Egress is opened by the stack to what the hosts need (the VPC's AWS service endpoints,
     // configured package mirrors) and by the database construct; nothing else (NET-TIERS).
-    props.gatewaySecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(props.port), 'Gateway to the app tier only');
+    allowTraffic(props.gateway, this, ec2.Port.tcp(props.port), { ingress: 'App traffic from the gateway only', egress: 'Gateway to the app tier only' });
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -212,8 +216,11 @@ export class AppTier extends Construct {
     acknowledgeDecision(this.resource.node.defaultChild!, 'app-group-imdsv2-in-launch-template');
   }
 
-  /** Admits SSH from the bastion's security group only (control BASTION-SSH). */
-  allowSshFrom(bastionSecurityGroup: ec2.ISecurityGroup): void {
-    this.securityGroup.addIngressRule(bastionSecurityGroup, ec2.Port.tcp(22), 'SSH from the bastion only');
+  /**
+   * Admits SSH from the bastion only (control BASTION-SSH), and lets the bastion's security groups
+   * send it (they send nothing else but what the stack opens).
+   */
+  allowSshFrom(bastion: ec2.IConnectable): void {
+    allowTraffic(bastion, this, ec2.Port.tcp(22), { ingress: 'SSH from the bastion only', egress: 'SSH to the app tier' });
   }
 }

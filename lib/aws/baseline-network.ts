@@ -169,11 +169,13 @@ export class BaselineNetwork extends Construct {
   }
 
   /**
-   * Lets `securityGroup` reach the AWS services over HTTPS, and nothing else: the interface
-   * endpoints' security group and the S3 prefix list (through the gateway endpoint).
+   * Lets `host` (its security groups) reach the AWS services over HTTPS, and nothing else: the
+   * interface endpoints' security group and the S3 prefix list (through the gateway endpoint).
    */
-  allowAwsServiceEgress(securityGroup: ec2.SecurityGroup): void {
-    securityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the AWS service endpoints of this VPC');
-    securityGroup.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+  allowAwsServiceEgress(host: ec2.IConnectable): void {
+    for (const securityGroup of host.connections.securityGroups) {
+      securityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the AWS service endpoints of this VPC');
+      securityGroup.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+    }
   }
 }

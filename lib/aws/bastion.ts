@@ -53,11 +53,13 @@ export interface BastionProps {
  * to the central log group. A change of users or keys replaces the instance, so no stale account
  * survives.
  */
-export class Bastion extends Construct {
+export class Bastion extends Construct implements ec2.IConnectable {
   /** The bastion instance. */
   readonly resource: ec2.Instance;
   /** Security group of the bastion; the app tier admits SSH only from it. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The bastion's security group, with SSH as default port: what a tier admits (AppTier.allowSshFrom). */
+  readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
@@ -83,8 +85,9 @@ export class Bastion extends Construct {
       const peer = 'family' in parsed && parsed.family === 'ipv6' ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(22), `SSH from allowlisted ${cidr}`);
     }
-    // Egress: SSH to the tiers it may enter (allowSshTo), and what the stack opens (the VPC's AWS
-    // service endpoints, configured package mirrors); nothing else (NET-TIERS).
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(22) });
+    // Egress: SSH to the tiers that admit it (AppTier.allowSshFrom), and what the stack opens (the
+    // VPC's AWS service endpoints, configured package mirrors); nothing else (NET-TIERS).
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -144,10 +147,5 @@ export class Bastion extends Construct {
     // BASTION-SSH checks it strictly): template metadata, which config tags cannot forge and a
     // name cannot imply.
     this.resource.instance.addMetadata(ROLE_MARKER, 'bastion');
-  }
-
-  /** Lets the bastion open SSH connections to the given tier (which must admit it too). */
-  allowSshTo(target: ec2.ISecurityGroup): void {
-    this.securityGroup.addEgressRule(target, ec2.Port.tcp(22), 'SSH to the app tier');
   }
 }

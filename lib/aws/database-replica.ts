@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
+import { allowTraffic } from './allow-traffic';
 import { DATABASE_PARAMETERS, EXPORTED_LOGS } from './database';
 
 /** Props of {@link DatabaseReplica}. */
@@ -18,8 +19,11 @@ export interface DatabaseReplicaProps {
   readonly vpc: ec2.IVpc;
   /** Isolated data subnets of the DR region (no route to the internet). */
   readonly subnets: ec2.SubnetSelection;
-  /** Security group of the DR app tier: the only source admitted on 5432 (control DB-FROM-APP). */
-  readonly appSecurityGroup: ec2.ISecurityGroup;
+  /**
+   * The DR app tier (its security groups): the only source admitted on 5432 (control
+   * DB-FROM-APP). Its egress is the DR stack's to open: the tier lives in another stack.
+   */
+  readonly appTier: ec2.IConnectable;
   /** ARN of the source instance in the primary region (`arn:aws:rds:<region>:<account>:db:<id>`). */
   readonly sourceInstanceArn: string;
   /** Key of the DR region encrypting the replica; never the primary region's key. */
@@ -66,11 +70,13 @@ const SOURCE_ARN = /^arn:aws[a-z-]*:rds:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):db:
  * Built on the L1 `CfnDBInstance`: the L2 read replica computes its source ARN in the current
  * region, which is wrong for a cross-region source.
  */
-export class DatabaseReplica extends Construct {
+export class DatabaseReplica extends Construct implements ec2.IConnectable {
   /** The replica instance. */
   readonly resource: rds.CfnDBInstance;
   /** Security group of the replica. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The replica's security group, with PostgreSQL's port as default port. */
+  readonly connections: ec2.Connections;
   /** Alarm on the replica's lag behind the source. */
   readonly lagAlarm: cloudwatch.Alarm;
   /** Host name of the replica (the application's database host after failover). */
@@ -107,7 +113,8 @@ export class DatabaseReplica extends Construct {
       description: 'Database replica: PostgreSQL from the DR app tier only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(props.appSecurityGroup, ec2.Port.tcp(5432), 'PostgreSQL from the DR app tier only');
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(5432) });
+    allowTraffic(props.appTier, this, ec2.Port.tcp(5432), { ingress: 'PostgreSQL from the DR app tier only' });
 
     const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
       vpc: props.vpc,

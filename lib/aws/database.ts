@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
+import { allowTraffic } from './allow-traffic';
 
 /** Props of {@link Database}. */
 export interface DatabaseProps {
@@ -13,8 +14,8 @@ export interface DatabaseProps {
   readonly vpc: ec2.IVpc;
   /** Isolated data subnets (no route to the internet), in at least two zones. */
   readonly subnets: ec2.SubnetSelection;
-  /** Security group of the app tier: the only source admitted on 5432 (control DB-FROM-APP). */
-  readonly appSecurityGroup: ec2.ISecurityGroup;
+  /** The app tier (its security groups): the only source admitted on 5432 (control DB-FROM-APP). */
+  readonly appTier: ec2.IConnectable;
   /** Key encrypting storage, snapshots, Performance Insights, logs and the master secret. */
   readonly dataKey: kms.IKey;
   /** Key encrypting the exported PostgreSQL log groups. */
@@ -78,11 +79,13 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
  * days, deletion protection and a final snapshot. The master password is generated and rotated
  * by RDS in Secrets Manager under the data key, so no secret appears in source or synth output.
  */
-export class Database extends Construct {
+export class Database extends Construct implements ec2.IConnectable {
   /** The database instance. */
   readonly resource: rds.DatabaseInstance;
   /** Security group of the database. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The database's security group, with PostgreSQL's port as default port. */
+  readonly connections: ec2.Connections;
   /** Log groups of the exported database logs, by log type. */
   readonly logGroups: Record<string, logs.LogGroup> = {};
 
@@ -109,8 +112,8 @@ export class Database extends Construct {
       description: 'Database: PostgreSQL from the app tier only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(props.appSecurityGroup, ec2.Port.tcp(5432), 'PostgreSQL from the app tier only');
-    props.appSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(5432), 'App tier to the database');
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(5432) });
+    allowTraffic(props.appTier, this, ec2.Port.tcp(5432), { ingress: 'PostgreSQL from the app tier only', egress: 'App tier to the database' });
 
     // Created up front so they are encrypted, retained and expire on our schedule rather than
     // RDS's (which would create them unencrypted and never expiring).

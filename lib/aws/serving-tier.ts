@@ -264,7 +264,7 @@ export class ServingTier extends Construct {
       vpc: this.network.resource,
       subnets: this.network.appSubnets,
       targetGroup: this.gateway.targetGroup,
-      gatewaySecurityGroup: this.gateway.securityGroup,
+      gateway: this.gateway,
       port: props.appPort,
       volumeKey: props.dataKey,
       alertTopic: this.alerts.resource,
@@ -274,7 +274,7 @@ export class ServingTier extends Construct {
       standby: props.standby,
       hostAccess: { users: props.hostUsers, authLogGroup: this.hostAuthLogs, minRsaBits: props.minRsaBits },
     });
-    this.allowHostEgress(this.appTier.securityGroup);
+    this.allowHostEgress(this.appTier);
 
     this.alerts.alarm('WafBlockedSpike', {
       alarmDescription: 'WAF is blocking an unusual number of requests: an attack or a false positive after a rule change.',
@@ -366,12 +366,14 @@ export class ServingTier extends Construct {
    * endpoints, and the package mirrors' ranges on 80/443 (host names need no rule on AWS: Amazon
    * Linux's repositories are in S3, reached through the gateway endpoint).
    */
-  allowHostEgress(securityGroup: ec2.SecurityGroup): void {
-    this.network.allowAwsServiceEgress(securityGroup);
-    for (const mirror of this.packageMirrors.filter((m) => m.includes('/'))) {
-      const peer = mirror.includes(':') ? ec2.Peer.ipv6(mirror) : ec2.Peer.ipv4(mirror);
-      securityGroup.addEgressRule(peer, ec2.Port.tcp(443), `HTTPS to the package mirror ${mirror}`);
-      securityGroup.addEgressRule(peer, ec2.Port.tcp(80), `HTTP (signed packages) to the package mirror ${mirror}`);
+  allowHostEgress(host: ec2.IConnectable): void {
+    this.network.allowAwsServiceEgress(host);
+    for (const securityGroup of host.connections.securityGroups) {
+      for (const mirror of this.packageMirrors.filter((m) => m.includes('/'))) {
+        const peer = mirror.includes(':') ? ec2.Peer.ipv6(mirror) : ec2.Peer.ipv4(mirror);
+        securityGroup.addEgressRule(peer, ec2.Port.tcp(443), `HTTPS to the package mirror ${mirror}`);
+        securityGroup.addEgressRule(peer, ec2.Port.tcp(80), `HTTP (signed packages) to the package mirror ${mirror}`);
+      }
     }
   }
 }

@@ -32,7 +32,7 @@ const USERS = [
   { name: 'bob', publicKeys: [KEYS.rsa4096] },
 ];
 const hostAccess = { users: USERS, authLogGroup: authLogs };
-const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gatewaySecurityGroup: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic, hostAccess };
+const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gateway: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic, hostAccess };
 const tier = new AppTier(stack, 'App', common);
 const sized = new AppTier(stack, 'Sized', {
   ...common,
@@ -117,6 +117,13 @@ describe('AppTier', () => {
   it('admits SSH only from the bastion security group, and only after allowSshFrom', () => {
     expect(securityGroupRules(template, sized.securityGroup).ingress).toEqual([`tcp 22 sg:${logicalId(bastionSg)}`, `tcp 8443 sg:${logicalId(gateway.securityGroup)}`]);
     expect(securityGroupRules(template, tier.securityGroup).ingress.some((r) => r.startsWith('tcp 22 '))).toBe(false);
+    // The bastion's side: it may send SSH to the tier that admitted it, and nothing else here.
+    expect(securityGroupRules(template, bastionSg).egress).toEqual([`tcp 22 sg:${logicalId(sized.securityGroup)}`]);
+  });
+
+  it('is an IConnectable of its security group, the app port as default port', () => {
+    expect(tier.connections.securityGroups).toEqual([tier.securityGroup]);
+    expect(tier.connections.defaultPort?.toString()).toBe('8443');
   });
 
   it('sends nothing to the internet (the stack adds the VPC endpoints and mirrors, the database 5432)', () => {
@@ -225,7 +232,7 @@ describe('AppTier', () => {
       vpc: standbyVpc,
       subnets: { subnetGroupName: 'App' },
       targetGroup: standbyGateway.targetGroup,
-      gatewaySecurityGroup: standbyGateway.securityGroup,
+      gateway: standbyGateway.securityGroup,
       port: 8443,
       volumeKey: new kms.Key(standbyStack, 'Key'),
       alertTopic: new sns.Topic(standbyStack, 'Topic'),
@@ -254,7 +261,7 @@ describe('AppTier', () => {
       vpc: scratchVpc,
       subnets: { subnetGroupName: 'App' },
       targetGroup: gateway.targetGroup,
-      gatewaySecurityGroup: gatewaySg,
+      gateway: gatewaySg,
       port: 8443,
       volumeKey: new kms.Key(scratch, id()),
       alertTopic: new sns.Topic(scratch, id()),

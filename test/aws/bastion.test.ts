@@ -24,7 +24,8 @@ const bastion = new Bastion(stack, 'Bastion', {
   volumeKey,
   authLogGroup,
 });
-bastion.allowSshTo(appSg);
+// A tier admits the bastion through aws-cdk-lib's own IConnectable wiring.
+appSg.connections.allowFrom(bastion, ec2.Port.tcp(22), 'SSH from the bastion');
 const template = Template.fromStack(stack);
 const instance = resourceOf(template, bastion.resource);
 const script = joined(instance.Properties.UserData);
@@ -50,6 +51,11 @@ describe('Bastion', () => {
     expect(securityGroupRules(template, bastion.securityGroup).ingress).toEqual(['tcp 22 198.51.100.10/32', 'tcp 22 2001:db8:1234::/48', 'tcp 22 203.0.113.0/24']);
     const sg = resourceOf(template, bastion.securityGroup).Properties;
     expect(sg.SecurityGroupIngress.find((r: any) => r.CidrIpv6)).toMatchObject({ CidrIpv6: '2001:db8:1234::/48', FromPort: 22, ToPort: 22, IpProtocol: 'tcp' });
+  });
+
+  it('is an IConnectable of its own security group, SSH as default port', () => {
+    expect(bastion.connections.securityGroups).toEqual([bastion.securityGroup]);
+    expect(bastion.connections.defaultPort?.toString()).toBe('22');
   });
 
   it('sends nothing to the internet: only SSH to the tiers it is allowed into (the stack adds the VPC endpoints and mirrors)', () => {

@@ -40,7 +40,7 @@ const topic = new sns.Topic(stack, 'Alerts');
 const replica = new DatabaseReplica(stack, 'Replica', {
   vpc,
   subnets: { subnetGroupName: 'Data' },
-  appSecurityGroup: appSg,
+  appTier: appSg,
   sourceInstanceArn: SOURCE,
   replicaKey,
   logsKey,
@@ -130,7 +130,7 @@ describe('DatabaseReplica', () => {
     const base = (): DatabaseReplicaProps => ({
       vpc: scratchVpc,
       subnets: { subnetGroupName: 'Data' },
-      appSecurityGroup: new ec2.SecurityGroup(scratch, id(), { vpc: scratchVpc }),
+      appTier: new ec2.SecurityGroup(scratch, id(), { vpc: scratchVpc }),
       sourceInstanceArn: SOURCE,
       replicaKey: new kms.Key(scratch, id()),
       logsKey: new kms.Key(scratch, id()),

@@ -13,7 +13,7 @@ const appSg = new ec2.SecurityGroup(stack, 'AppSg', { vpc, allowAllOutbound: fal
 const db = new Database(stack, 'Database', {
   vpc,
   subnets: { subnetGroupName: 'Data' },
-  appSecurityGroup: appSg,
+  appTier: appSg,
   dataKey,
   logsKey,
   instanceIdentifier: 'acme-prod-db',
@@ -88,6 +88,11 @@ describe('Database', () => {
     expect(securityGroupRules(template, appSg).egress).toEqual([`tcp 5432 sg:${logicalId(db.securityGroup)}`]);
   });
 
+  it('is an IConnectable of its security group, PostgreSQL as default port', () => {
+    expect(db.connections.securityGroups).toEqual([db.securityGroup]);
+    expect(db.connections.defaultPort?.toString()).toBe('5432');
+  });
+
   it('exports the PostgreSQL logs to KMS-encrypted, retained groups created before the instance', () => {
     expect(props.EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
     for (const type of ['postgresql', 'upgrade']) {
@@ -119,7 +124,7 @@ describe('Database', () => {
       new Database(scratch, id(), {
         vpc: scratchVpc,
         subnets: { subnetGroupName: 'Data' },
-        appSecurityGroup: sg,
+        appTier: sg,
         dataKey: key,
         logsKey: key,
         instanceIdentifier: `db-${id().toLowerCase()}`,
@@ -159,7 +164,7 @@ describe('Database backup replication', () => {
     const database = new Database(s, 'Database', {
       vpc: v,
       subnets: { subnetGroupName: 'Data' },
-      appSecurityGroup: new ec2.SecurityGroup(s, 'AppSg', { vpc: v, allowAllOutbound: false }),
+      appTier: new ec2.SecurityGroup(s, 'AppSg', { vpc: v, allowAllOutbound: false }),
       dataKey: new kms.Key(s, 'DataKey'),
       logsKey: new kms.Key(s, 'LogsKey'),
       instanceIdentifier: 'acme-prod-db',

@@ -162,7 +162,7 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
       const database = (l: any) => () => {
         const s = stack(l);
         const vpc = l.awsSupport.testVpc(s);
-        new l.Database(s, 'Db', { vpc, subnets: { subnetGroupName: 'Data' }, appSecurityGroup: new l.ec2.SecurityGroup(s, 'Sg', { vpc }), dataKey: new l.kms.Key(s, 'D'), logsKey: new l.kms.Key(s, 'L'), instanceIdentifier: 'db', backupRetentionDays: 30, logRetention: 30 });
+        new l.Database(s, 'Db', { vpc, subnets: { subnetGroupName: 'Data' }, appTier: new l.ec2.SecurityGroup(s, 'Sg', { vpc }), dataKey: new l.kms.Key(s, 'D'), logsKey: new l.kms.Key(s, 'L'), instanceIdentifier: 'db', backupRetentionDays: 30, logRetention: 30 });
       };
       expect(thrown(database(raised))).toMatch(/Database\.backupRetentionDays: received 30; expected 32 to 35/);
       const storage = (l: any) =>
