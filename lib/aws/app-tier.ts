@@ -85,9 +85,10 @@ export const STANDBY_TAG_VALUE = 'warm-standby';
  * of 1 (so a container or SSRF cannot reach the instance credentials), and encrypt their volumes
  * under the data key. Their security group admits the app port only from the gateway's security
  * group; SSH is added only from the bastion through {@link allowSshFrom}. Its `connections`
- * (aws-cdk-lib IConnectable, default port the app port) are what other constructs admit or reach.
+ * (aws-cdk-lib IConnectable, default port the app port) are what other constructs admit or reach;
+ * as an IGrantable it receives aws-cdk-lib grants (`bucket.grantRead(appTier)`) on its role.
  */
-export class AppTier extends Construct implements ec2.IConnectable {
+export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The Auto Scaling group. */
   readonly resource: autoscaling.AutoScalingGroup;
   /** Security group of the instances. */
@@ -96,6 +97,8 @@ export class AppTier extends Construct implements ec2.IConnectable {
   readonly role: iam.Role;
   /** The instances' security group, with the app port as default port. */
   readonly connections: ec2.Connections;
+  /** The instances' role: what `grantRead` and friends of aws-cdk-lib resources grant to. */
+  readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: AppTierProps) {
     super(scope, id);
@@ -130,6 +133,7 @@ export class AppTier extends Construct implements ec2.IConnectable {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'App instances: no permissions beyond what constructs grant explicitly',
     });
+    this.grantPrincipal = this.role;
     // Auto Scaling launches instances as its service-linked role, which must be able to use the
     // volume key or every launch fails. The role may not exist yet when the key is created, so it
     // is matched by ARN condition rather than named as principal (which KMS would reject).

@@ -126,6 +126,10 @@ describe('AppTier', () => {
     expect(tier.connections.defaultPort?.toString()).toBe('8443');
   });
 
+  it('is an IGrantable: aws-cdk-lib grants land on the instances\' role', () => {
+    expect(tier.grantPrincipal).toBe(tier.role);
+  });
+
   it('sends nothing to the internet (the stack adds the VPC endpoints and mirrors, the database 5432)', () => {
     expect(securityGroupRules(template, tier.securityGroup).egress).toEqual([]);
   });
