@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from './acknowledge';
 import { allowTraffic } from './allow-traffic';
+import { namePath } from './name-path';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 
 /** Props of {@link AppTier}. */
@@ -193,6 +194,9 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
         },
       ],
     });
+    // The Name tag CDK writes into the template data (and the instances) without `Default` ids:
+    // wrapping the tier (ServingTier) must not make a new template version and roll the instances.
+    Tags.of(launchTemplate).add('Name', namePath(launchTemplate));
     this.resource = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,

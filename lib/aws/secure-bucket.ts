@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
+import { namePath } from './name-path';
 
 /** Props of {@link SecureBucket}. */
 export interface SecureBucketProps {
@@ -17,7 +18,7 @@ export interface SecureBucketProps {
    * @default - no access logging (only for the access-log sink itself)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
-  /** Prefix of the access logs in the log bucket. @default - the construct path, without `Default` ids (see namePath) */
+  /** Prefix of the access logs in the log bucket. @default - the construct path, without `Default` ids (namePath) */
   readonly serverAccessLogsPrefix?: string;
   /** Days a noncurrent object version is kept before it expires (control BACKUP). */
   readonly noncurrentVersionRetentionDays: number;
@@ -86,15 +87,4 @@ export class SecureBucket extends Construct {
       eventBridgeConfiguration: { eventBridgeEnabled: true },
     };
   }
-}
-
-/**
- * The construct path without the ids CDK leaves out of logical ids and names (`Default`), so a
- * bucket keeps its access-log prefix when a construct with that id comes to wrap it.
- */
-function namePath(construct: Construct): string {
-  return construct.node.scopes
-    .map((scope) => scope.node.id)
-    .filter((id) => id !== '' && id !== 'Default')
-    .join('/');
 }

@@ -61,8 +61,10 @@ describe('ServingTier', () => {
     expect(logicalId(open.network.resource)).toBe(logicalId(new ec2.Vpc(new Construct(bare, 'Network'), 'Resource', { availabilityZones: ['a'] })));
   });
 
-  it('keeps the access-log prefix of its buckets free of the Default id', () => {
+  it('keeps the access-log prefix of its buckets and the app launch template\'s Name tag free of the Default id', () => {
     expect(resourceOf(template, open.albLogs).Properties.LoggingConfiguration.LogFilePrefix).toBe('Test/AlbLogs/');
+    const launchTemplate = resourcesOfType(template, 'AWS::EC2::LaunchTemplate').map(([, r]) => r.Properties).find((p) => p.LaunchTemplateName === undefined && JSON.stringify(p).includes('Test/App/LaunchTemplate'));
+    expect(JSON.stringify(launchTemplate)).not.toContain('/Default/');
   });
 
   it('builds the request path: web ACL on the load balancer, app tier behind it, alarms to the alert topic', () => {
