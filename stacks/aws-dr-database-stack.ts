@@ -44,9 +44,9 @@ export class AwsDrDatabaseStack extends Stack {
     // The replica's lag alarm fires at half the RPO, leaving the other half to react.
     const maxReplicaLagSeconds = Math.round((config.recovery.rpoMinutes * 60) / 2);
     this.replica = new DatabaseReplica(this, 'DatabaseReplica', {
-      vpc: dr.standby.network.vpc,
+      vpc: dr.standby.network.resource,
       subnets: dr.standby.network.dataSubnets,
-      appSecurityGroup: dr.standby.appTier.securityGroup,
+      appTier: dr.standby.appTier,
       sourceInstanceArn,
       replicaKey: dr.keys.data,
       logsKey: dr.keys.logs,
@@ -54,7 +54,7 @@ export class AwsDrDatabaseStack extends Stack {
       instanceType: new ec2.InstanceType(config.aws.database.instanceType),
       backupRetentionDays: config.backup.databaseRetentionDays,
       logRetention: config.logging.retentionDays as logs.RetentionDays,
-      alertTopic: dr.standby.alerts.topic,
+      alertTopic: dr.standby.alerts.resource,
       maxReplicaLagSeconds,
     });
     // The app tier's egress to the replica lives here, beside the replica: placed in the DR stack
@@ -70,7 +70,7 @@ export class AwsDrDatabaseStack extends Stack {
     // The standby app connects to the replica as the primary app does to its source.
     new AppDataAccess(this, 'StandbyAppDatabaseAccess', {
       role: dr.standby.appTier.role,
-      database: { resourceId: this.replica.instance.attrDbiResourceId, user: APP_DATABASE_USER },
+      database: { resourceId: this.replica.resource.attrDbiResourceId, user: APP_DATABASE_USER },
     });
 
     new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaIdentifier, { value: `${databaseIdentifier(prefix)}-dr`, description: 'Cross-region read replica: promote it at failover' });

@@ -2,18 +2,21 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { AppDataAccess } from '../lib/aws/app-data-access';
-import { BaselineBackupPlan, type LockedBackupVault } from '../lib/aws/backup-plan';
+import { BaselineBackupPlan } from '../lib/aws/baseline-backup-plan';
+import { type LockedBackupVault } from '../lib/aws/locked-backup-vault';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { Bastion } from '../lib/aws/bastion';
 import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { allowConfigDelivery } from '../lib/aws/config-recorder';
-import { ReplicaBucket } from '../lib/aws/bucket-replication';
+import { ReplicaBucket } from '../lib/aws/replica-bucket';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
+import { POLICY_FLOORS } from '../lib/config/floors';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
 import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from '../lib/policy/stack-acknowledgements';
-import { addServingTier, allowHostEgress, type ServingTier } from './aws-serving-tier';
+import { ServingTier } from '../lib/aws/serving-tier';
+import { servingTierProps } from './aws-serving-tier-props';
 
 /** Props of {@link AwsDrStack}. */
 export interface AwsDrStackProps extends StackProps {
@@ -108,9 +111,9 @@ export class AwsDrStack extends Stack {
     });
     // Replicas hold customer data, so they are logged like the primary buckets.
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
-      noncurrentVersionRetentionDays: 30,
+      noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
       expirationDays: config.logging.retentionDays,
-    }).bucket;
+    }).resource;
     acknowledgeLogSink(accessLogs);
     const keyOf: Record<ReplicatedBucket, typeof this.keys.data> = { data: this.keys.data, assets: this.keys.assets };
     this.replicas = Object.fromEntries(
@@ -124,7 +127,7 @@ export class AwsDrStack extends Stack {
           serverAccessLogsBucket: accessLogs,
           // DR-REGION: the assets replica is the CDN's failover origin, read by that one distribution.
           cloudFrontSourceArn: purpose === 'assets' ? `arn:${this.partition}:cloudfront::${config.aws.account}:distribution/${config.aws.cdn.distributionId ?? '*'}` : undefined,
-        }).bucket,
+        }).resource,
       ]),
     ) as Record<ReplicatedBucket, s3.Bucket>;
 
@@ -136,7 +139,7 @@ export class AwsDrStack extends Stack {
         serverAccessLogsBucket: accessLogs,
         noncurrentVersionRetentionDays: config.logging.auditRetentionDays,
         expirationDays: config.logging.auditRetentionDays,
-      }).bucket;
+      }).resource;
       const resource = this.configBucket.node.defaultChild as s3.CfnBucket;
       resource.bucketName = configBucketName(prefix, config.aws.account);
       allowConfigDelivery(this.configBucket, this.keys.logs);
@@ -144,18 +147,19 @@ export class AwsDrStack extends Stack {
       acknowledgeDecision(resource, 'config-history-not-replicated');
     }
 
-    this.standby = addServingTier(this, {
-      prefix,
-      config,
-      keys: this.keys,
-      accessLogs,
+    // The id `Default` keeps the tier's resources at the logical ids they had as the stack's own
+    // children (CDK leaves `Default` out of logical ids): see ServingTier.
+    this.standby = new ServingTier(this, 'Default', {
+      ...servingTierProps(prefix, config, props.guardrails),
+      logsKey: this.keys.logs,
+      dataKey: this.keys.data,
+      serverAccessLogsBucket: accessLogs,
       vpcCidr: config.aws.dr.vpcCidr,
       availabilityZones: config.aws.dr.availabilityZones,
       certificateArn: config.aws.dr.certificateArn,
       minCapacity: config.aws.dr.app.minCapacity,
       maxCapacity: config.aws.dr.app.maxCapacity,
       standby: true,
-      minRsaBits: props.guardrails.minRsaBits,
       configDelivery: this.configBucket ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: this.keys.logs.keyArn } : undefined,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
@@ -172,7 +176,7 @@ export class AwsDrStack extends Stack {
     // of this region, behind the same allowlist with the same per-person keys; its logins are
     // archived like the primary's (LOG-RETENTION).
     this.bastion = new Bastion(this, 'Bastion', {
-      vpc: this.standby.network.vpc,
+      vpc: this.standby.network.resource,
       subnets: this.standby.network.publicSubnets,
       allowedCidrs: config.bastion.allowedCidrs,
       users: config.bastion.users,
@@ -182,22 +186,21 @@ export class AwsDrStack extends Stack {
       minRsaBits: props.guardrails.minRsaBits,
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
-    this.bastion.allowSshTo(this.standby.appTier.securityGroup);
-    allowHostEgress(this.standby.network, this.bastion.securityGroup, config.egress.packageMirrors);
-    this.standby.appTier.allowSshFrom(this.bastion.securityGroup);
+    this.standby.appTier.allowSshFrom(this.bastion);
+    this.standby.allowHostEgress(this.bastion);
 
     // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output(DR_OUTPUTS.recoveryObjectives, `RPO ${config.recovery.rpoMinutes} min, RTO ${config.recovery.rtoMinutes} min`, 'Recovery objectives of this environment (config recovery), checked at synth against the mechanisms below');
     output(DR_OUTPUTS.objectReplication, `S3 Replication Time Control: objects and delete markers in ${config.aws.drRegion} within ${RECOVERY_MECHANISMS.objectReplicationMinutes} min`, 'Worst-case object loss on a region failure');
     output(DR_OUTPUTS.backupCopies, `Daily AWS Backup copies into vault ${drVaultName(prefix)} (locked): database ${config.backup.databaseRetentionDays} d, files ${config.backup.fileRetentionDays} d`, 'Recovery from data corruption or deletion');
-    output(DR_OUTPUTS.standbyGroup, this.standby.appTier.autoScalingGroup.autoScalingGroupName, 'Warm-standby Auto Scaling group: scale it out at failover');
+    output(DR_OUTPUTS.standbyGroup, this.standby.appTier.resource.autoScalingGroupName, 'Warm-standby Auto Scaling group: scale it out at failover');
     output(DR_OUTPUTS.standbyMaxCapacity, String(config.aws.dr.app.maxCapacity), 'Largest size of the standby app tier (aws.dr.app.maxCapacity)');
-    output(DR_OUTPUTS.standbyLoadBalancer, this.standby.gateway.loadBalancer.loadBalancerDnsName, 'Standby load balancer: point DNS (or the Cloudflare DR pool) here at failover');
-    output(DR_OUTPUTS.backupVault, this.backupVault.vault.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
+    output(DR_OUTPUTS.standbyLoadBalancer, this.standby.gateway.resource.loadBalancerDnsName, 'Standby load balancer: point DNS (or the Cloudflare DR pool) here at failover');
+    output(DR_OUTPUTS.backupVault, this.backupVault.resource.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
     output(DR_OUTPUTS.dataReplicaBucket, this.replicas.data.bucketName, 'Replica of the data bucket');
     output(DR_OUTPUTS.assetsReplicaBucket, this.replicas.assets.bucketName, 'Replica of the static-assets bucket');
-    output(DR_OUTPUTS.bastionAddress, this.bastion.instance.instancePublicIp, 'Bastion of the DR region: SSH to the standby hosts through it after a failover');
+    output(DR_OUTPUTS.bastionAddress, this.bastion.resource.instancePublicIp, 'Bastion of the DR region: SSH to the standby hosts through it after a failover');
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
   }
 

@@ -8,6 +8,7 @@ import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { ImmutableLogArchive } from '../lib/aws/immutable-log-archive';
 import { SecureBucket } from '../lib/aws/secure-bucket';
 import type { AwsEnvironmentConfig } from '../lib/config/schema';
+import { POLICY_FLOORS } from '../lib/config/floors';
 import { RESIDENCY_EXCEPTION_MARKER } from '../lib/controls/markers';
 import { acknowledgeGeneratedResources, acknowledgeLockedLogBucket, acknowledgeLogSink } from '../lib/policy/stack-acknowledgements';
 
@@ -49,7 +50,7 @@ export class AwsEdgeStack extends Stack {
       logRetention: config.logging.retentionDays as logs.RetentionDays,
     });
     // LOG-RETENTION: the CloudFront web ACL's logs get the same tamper-proof copy as the regions'.
-    const accessLogs = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: config.logging.retentionDays }).bucket;
+    const accessLogs = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays, expirationDays: config.logging.retentionDays }).resource;
     acknowledgeLogSink(accessLogs);
     const logBucket = new SecureBucket(this, 'LogArchiveBucket', {
       encryptionKey: logsKey,
@@ -57,13 +58,13 @@ export class AwsEdgeStack extends Stack {
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(config.logging.retentionDays)),
       noncurrentVersionRetentionDays: config.logging.retentionDays,
       expirationDays: config.logging.retentionDays,
-    }).bucket;
+    }).resource;
     acknowledgeLockedLogBucket(logBucket);
     const archive = new ImmutableLogArchive(this, 'LogArchive', { bucket: logBucket, key: logsKey });
     // DATA-RESIDENCY: the copies hold the same request logs as the web ACL's log group, which AWS
     // delivers in us-east-1 only; declared, so every report names them instead of hiding them.
     const why = 'Immutable copy (and its access log) of the CloudFront web ACL\'s request logs, which AWS WAF delivers in us-east-1 only; request logs of the static-asset CDN, not service data';
-    for (const resource of [accessLogs.node.defaultChild, logBucket.node.defaultChild, archive.deliveryStream]) {
+    for (const resource of [accessLogs.node.defaultChild, logBucket.node.defaultChild, archive.resource]) {
       (resource as CfnResource).addMetadata(RESIDENCY_EXCEPTION_MARKER, why);
     }
     acknowledgeGeneratedResources(this, config.logging.retentionDays);

@@ -9,7 +9,7 @@ import { AppDataAccess } from '../lib/aws/app-data-access';
 import { AppGateway } from '../lib/aws/app-gateway';
 import { AppTier } from '../lib/aws/app-tier';
 import { AuditTrail } from '../lib/aws/audit-trail';
-import { BaselineBackupPlan } from '../lib/aws/backup-plan';
+import { BaselineBackupPlan } from '../lib/aws/baseline-backup-plan';
 import { BucketReplication } from '../lib/aws/bucket-replication';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { BaselineNetwork } from '../lib/aws/baseline-network';
@@ -21,9 +21,11 @@ import { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from '../lib/policy/stack-acknowledgements';
-import { addServingTier, allowHostEgress } from './aws-serving-tier';
+import { ServingTier } from '../lib/aws/serving-tier';
+import { servingTierProps } from './aws-serving-tier-props';
 import { configBucketName, drVaultName, replicaBucketName, replicationRoleName, type ReplicatedBucket } from './aws-dr-stack';
 import { RECOVERY_MECHANISMS, type AwsEnvironmentConfig, type BaselineConfig } from '../lib/config/schema';
+import { POLICY_FLOORS } from '../lib/config/floors';
 
 /** Output keys of the primary stack, read by the failover runbook (docs/failover.md). */
 export const PRIMARY_OUTPUTS = {
@@ -93,43 +95,43 @@ export class AwsPrimaryStack extends Stack {
     this.keys = new BaselineKeys(this, 'Keys', { aliasPrefix: prefix });
     // Log sinks of services that cannot write to KMS-encrypted buckets use SSE-S3 (AES-256).
     const accessLogs = new SecureBucket(this, 'AccessLogs', {
-      noncurrentVersionRetentionDays: 30,
+      noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
       expirationDays: config.logging.retentionDays,
-    }).bucket;
-    const serving = addServingTier(this, {
-      prefix,
-      config,
-      keys: this.keys,
-      accessLogs,
+    }).resource;
+    // The id `Default` keeps the tier's resources at the logical ids they had as the stack's own
+    // children (CDK leaves `Default` out of logical ids): see ServingTier.
+    const serving = new ServingTier(this, 'Default', {
+      ...servingTierProps(prefix, config, props.guardrails),
+      logsKey: this.keys.logs,
+      dataKey: this.keys.data,
+      serverAccessLogsBucket: accessLogs,
       vpcCidr: config.aws.vpcCidr,
       availabilityZones: config.aws.availabilityZones,
       certificateArn: config.aws.certificateArn,
       minCapacity: config.aws.app.minCapacity,
       maxCapacity: config.aws.app.maxCapacity,
-      standby: false,
-      minRsaBits: props.guardrails.minRsaBits,
       configDelivery: props.configDeliveryKeyArn ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: props.configDeliveryKeyArn } : undefined,
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
     const { albLogs } = serving;
-    const { vpc } = this.network;
+    const vpc = this.network.resource;
 
     this.dataBucket = new SecureBucket(this, 'DataBucket', {
       encryptionKey: this.keys.data,
       serverAccessLogsBucket: accessLogs,
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
-    }).bucket;
+    }).resource;
     this.assetsBucket = new SecureBucket(this, 'AssetsBucket', {
       encryptionKey: this.keys.assets,
       serverAccessLogsBucket: accessLogs,
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
-    }).bucket;
+    }).resource;
 
 
     this.database = new Database(this, 'Database', {
       vpc,
       subnets: this.network.dataSubnets,
-      appSecurityGroup: this.appTier.securityGroup,
+      appTier: this.appTier,
       dataKey: this.keys.data,
       logsKey: this.keys.logs,
       instanceIdentifier: databaseIdentifier(prefix),
@@ -146,7 +148,7 @@ export class AwsPrimaryStack extends Stack {
       role: this.appTier.role,
       bucket: { bucket: this.dataBucket, key: this.keys.data },
       objectPrefix: config.aws.app.dataPrefix,
-      database: { resourceId: this.database.instance.instanceResourceId!, user: APP_DATABASE_USER },
+      database: { resourceId: this.database.resource.instanceResourceId!, user: APP_DATABASE_USER },
     });
 
     // Every object of the data and assets buckets is copied to the DR region within 15 minutes
@@ -189,7 +191,7 @@ export class AwsPrimaryStack extends Stack {
       fileRetentionDays: config.backup.fileRetentionDays,
       continuousBackupDays: config.backup.databaseRetentionDays,
       drVaultArn: `arn:${this.partition}:backup:${config.aws.drRegion}:${config.aws.account}:backup-vault:${drVaultName(prefix)}`,
-      databaseInstances: [this.database.instance],
+      databaseInstances: [this.database.resource],
       buckets: [this.dataBucket, this.assetsBucket],
     });
 
@@ -204,9 +206,8 @@ export class AwsPrimaryStack extends Stack {
       minRsaBits: props.guardrails.minRsaBits,
       instanceType: new ec2.InstanceType(config.bastion.instanceType),
     });
-    this.bastion.allowSshTo(this.appTier.securityGroup);
-    allowHostEgress(this.network, this.bastion.securityGroup, config.egress.packageMirrors);
-    this.appTier.allowSshFrom(this.bastion.securityGroup);
+    this.appTier.allowSshFrom(this.bastion);
+    serving.allowHostEgress(this.bastion);
 
     if (config.aws.accountServices.cloudTrail === 'create') {
       this.auditTrail = new AuditTrail(this, 'AuditTrail', {
@@ -230,14 +231,14 @@ export class AwsPrimaryStack extends Stack {
       // DR-REGION: the assets replica of the DR stack serves when this region's bucket cannot.
       failoverOrigin: { bucketName: replicaBucketName(prefix, 'assets', config.aws.account), region: config.aws.drRegion },
     });
-    new CfnOutput(this, PRIMARY_OUTPUTS.cdnDistributionId, { value: cdn.distribution.distributionId, description: 'CloudFront distribution of the static assets: set it as aws.cdn.distributionId so the DR assets replica admits only it' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.cdnDistributionId, { value: cdn.resource.distributionId, description: 'CloudFront distribution of the static assets: set it as aws.cdn.distributionId so the DR assets replica admits only it' });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseIdentifier, { value: databaseIdentifier(prefix), description: 'Primary database instance (source of the DR replica)' });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseBackupReplication, {
       value: `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d of point-in-time recovery there`,
       description: 'Recovery from data corruption even when this region is lost',
     });
-    new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, { value: this.appTier.autoScalingGroup.autoScalingGroupName, description: 'App tier Auto Scaling group' });
-    new CfnOutput(this, PRIMARY_OUTPUTS.loadBalancer, { value: this.gateway.loadBalancer.loadBalancerDnsName, description: 'Primary load balancer (origin of the primary pool)' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, { value: this.appTier.resource.autoScalingGroupName, description: 'App tier Auto Scaling group' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.loadBalancer, { value: this.gateway.resource.loadBalancerDnsName, description: 'Primary load balancer (origin of the primary pool)' });
     acknowledgeStackFindings(this, {
       accessLogs,
       albLogs,

@@ -3,8 +3,8 @@ import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack, Terrafor
 import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../lib/cloudflare/authenticated-origin-pulls';
 import { OriginFailover } from '../lib/cloudflare/origin-failover';
-import { EdgeRateLimits } from '../lib/cloudflare/rate-limits';
-import { EdgeWaf } from '../lib/cloudflare/waf-rulesets';
+import { EdgeRateLimits } from '../lib/cloudflare/edge-rate-limits';
+import { EdgeWaf } from '../lib/cloudflare/edge-waf';
 import { ZoneHardening } from '../lib/cloudflare/zone-hardening';
 import type { EnvironmentConfig } from '../lib/config/schema';
 import type { CloudflareOrigins } from './cloudflare-origins';
@@ -120,6 +120,6 @@ export class CloudflareStack extends TerraformStack {
       probeZone: cf.zoneName,
     });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
-    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.loadBalancer.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.resource.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
   }
 }

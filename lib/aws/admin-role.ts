@@ -35,7 +35,7 @@ export interface AdminRoleProps {
  */
 export class AdminRole extends Construct {
   /** The role. */
-  readonly role: iam.Role;
+  readonly resource: iam.Role;
 
   constructor(scope: Construct, id: string, props: AdminRoleProps = {}) {
     super(scope, id);
@@ -43,7 +43,7 @@ export class AdminRole extends Construct {
     if (!Number.isInteger(maxAge) || maxAge < 60 || maxAge > 43200) {
       throw new Error(`AdminRole.maxMfaAgeSeconds: received ${maxAge}; expected 60 to 43200 seconds`);
     }
-    this.role = new iam.Role(this, 'Resource', {
+    this.resource = new iam.Role(this, 'Resource', {
       description: 'Administrators; MFA required',
       assumedBy: new iam.AccountPrincipal(props.trustedAccount ?? Stack.of(this).account).withConditions({
         Bool: { 'aws:MultiFactorAuthPresent': 'true' },
@@ -53,7 +53,7 @@ export class AdminRole extends Construct {
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
     });
     if (!props.managedPolicies) {
-      acknowledgeDecision(this.role.node.defaultChild!, 'admin-role-administrator-access');
+      acknowledgeDecision(this.resource.node.defaultChild!, 'admin-role-administrator-access');
     }
   }
 }

@@ -71,7 +71,7 @@ export interface AppDataAccessProps {
  */
 export class AppDataAccess extends Construct {
   /** The policy attached to the role. */
-  readonly policy: iam.Policy;
+  readonly resource: iam.Policy;
 
   constructor(scope: Construct, id: string, props: AppDataAccessProps) {
     super(scope, id);
@@ -84,8 +84,8 @@ export class AppDataAccess extends Construct {
     if (props.database && !Token.isUnresolved(props.database.user) && !/^[a-z_][a-z0-9_]{0,62}$/.test(props.database.user)) {
       throw new Error(`AppDataAccess.database.user: received "${props.database.user}"; expected a PostgreSQL role name (lower case letters, digits and _)`);
     }
-    this.policy = new iam.Policy(this, 'Resource', { statements: appDataStatements(Stack.of(this), { ...props, objectPrefix: prefix }) });
-    this.policy.attachToRole(props.role);
+    this.resource = new iam.Policy(this, 'Resource', { statements: appDataStatements(Stack.of(this), { ...props, objectPrefix: prefix }) });
+    this.resource.attachToRole(props.role);
   }
 }
 

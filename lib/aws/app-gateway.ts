@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { meetsTlsFloor, POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
 
 /**
@@ -19,7 +20,7 @@ export const ACCEPTED_TLS_POLICIES: readonly elbv2.SslPolicy[] = [
   elbv2.SslPolicy.TLS13_13_PQ,
   elbv2.SslPolicy.FIPS_TLS13_13,
   elbv2.SslPolicy.FIPS_TLS13_13_PQ,
-];
+].filter((policy) => meetsTlsFloor(`1.${/TLS13-1-(\d)/.exec(policy)![1]}`));
 
 /** Props of {@link AppGateway}. */
 export interface AppGatewayProps {
@@ -83,9 +84,9 @@ export const UNSERVED_HOST_STATUS = '403';
  * edge (control ORIGIN-LOCK): `allowedSources`, `hostnames` (a fixed 403 for any other Host) and
  * {@link AppGateway.verifyClientCertificates} (mutual TLS against the edge zone's CA).
  */
-export class AppGateway extends Construct {
+export class AppGateway extends Construct implements ec2.IConnectable {
   /** The load balancer. */
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly resource: elbv2.ApplicationLoadBalancer;
   /** The HTTPS listener; the app tier adds its targets here. */
   readonly httpsListener: elbv2.ApplicationListener;
   /** Target group the app tier registers in (HTTPS to the targets). */
@@ -95,13 +96,13 @@ export class AppGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AppGatewayProps) {
     super(scope, id);
-    const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ;
+    const sslPolicy = props.sslPolicy ?? ACCEPTED_TLS_POLICIES[0];
     if (!ACCEPTED_TLS_POLICIES.includes(sslPolicy)) {
-      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS 1.2+ policy with TLS 1.3 and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`);
+      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS ${POLICY_FLOORS.tls.minVersion}+ policy with TLS 1.3 and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`);
     }
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
-    if (hstsMaxAge.toSeconds() < 31536000) {
-      throw new Error(`AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least one year (31536000 s)`);
+    if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
+      throw new Error(`AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`);
     }
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -112,7 +113,7 @@ export class AppGateway extends Construct {
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from clients');
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
     }
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+    this.resource = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       internetFacing: true,
@@ -123,7 +124,7 @@ export class AppGateway extends Construct {
       http2Enabled: true,
       idleTimeout: Duration.seconds(60),
     });
-    this.loadBalancer.logAccessLogs(props.accessLogsBucket, 'alb');
+    this.resource.logAccessLogs(props.accessLogsBucket, 'alb');
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: props.vpc,
       port: props.targetPort,
@@ -150,7 +151,7 @@ export class AppGateway extends Construct {
         }
       });
     }
-    this.httpsListener = this.loadBalancer.addListener('Https', {
+    this.httpsListener = this.resource.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       sslPolicy,
@@ -177,7 +178,7 @@ export class AppGateway extends Construct {
       { key: 'routing.http.response.x_frame_options.header_value', value: 'DENY' },
       { key: 'routing.http.response.server.enabled', value: 'false' },
     ];
-    const http = this.loadBalancer.addListener('Http', {
+    const http = this.resource.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false,
@@ -185,6 +186,11 @@ export class AppGateway extends Construct {
     });
     acknowledgeDecision(http.node.defaultChild!, 'alb-http-redirect-without-certificate');
     if (!props.allowedSources) acknowledgeDecision(this.securityGroup.node.defaultChild!, 'alb-open-to-clients');
+  }
+
+  /** The load balancer's security group (aws-cdk-lib IConnectable): what the app tier admits. */
+  get connections(): ec2.Connections {
+    return this.resource.connections;
   }
 
   /**

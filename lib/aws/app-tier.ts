@@ -7,7 +7,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
+import { allowTraffic } from './allow-traffic';
+import { namePath } from './name-path';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
 
 /** Props of {@link AppTier}. */
@@ -18,8 +21,8 @@ export interface AppTierProps {
   readonly subnets: ec2.SubnetSelection;
   /** Target group of the gateway; the instances register here. */
   readonly targetGroup: elbv2.IApplicationTargetGroup;
-  /** Security group of the gateway: the only source of application traffic. */
-  readonly gatewaySecurityGroup: ec2.ISecurityGroup;
+  /** The gateway (its security groups): the only source of application traffic. */
+  readonly gateway: ec2.IConnectable;
   /** Port the app serves HTTPS on. */
   readonly port: number;
   /** Key encrypting the root volumes (control ENC-REST). */
@@ -34,7 +37,7 @@ export interface AppTierProps {
   readonly instanceTypes?: readonly ec2.InstanceType[];
   /** @default - latest Amazon Linux 2023, resolved at deploy time from SSM (no synth lookup) */
   readonly machineImage?: ec2.IMachineImage;
-  /** Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE). @default 2 */
+  /** Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE). @default 2 (POLICY_FLOORS.availability.minAppInstances) */
   readonly minCapacity?: number;
   /**
    * Marks the tier as the warm standby of a disaster-recovery region (control DR-REGION): it
@@ -66,7 +69,7 @@ export interface AppHostAccess {
   readonly authLogGroup: logs.ILogGroup;
   /**
    * Smallest RSA key accepted.
-   * @default 3072
+   * @default 3072 (POLICY_FLOORS.access.minRsaBits)
    */
   readonly minRsaBits?: number;
 }
@@ -82,30 +85,37 @@ export const STANDBY_TAG_VALUE = 'warm-standby';
  * balancer reports unhealthy. Instances have no public address, require IMDSv2 with a hop limit
  * of 1 (so a container or SSRF cannot reach the instance credentials), and encrypt their volumes
  * under the data key. Their security group admits the app port only from the gateway's security
- * group; SSH is added only from the bastion through {@link allowSshFrom}.
+ * group; SSH is added only from the bastion through {@link allowSshFrom}. Its `connections`
+ * (aws-cdk-lib IConnectable, default port the app port) are what other constructs admit or reach;
+ * as an IGrantable it receives aws-cdk-lib grants (`bucket.grantRead(appTier)`) on its role.
  */
-export class AppTier extends Construct {
+export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The Auto Scaling group. */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly resource: autoscaling.AutoScalingGroup;
   /** Security group of the instances. */
   readonly securityGroup: ec2.SecurityGroup;
   /** Role of the instances. */
   readonly role: iam.Role;
+  /** The instances' security group, with the app port as default port. */
+  readonly connections: ec2.Connections;
+  /** The instances' role: what `grantRead` and friends of aws-cdk-lib resources grant to. */
+  readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: AppTierProps) {
     super(scope, id);
     const standby = props.standby ?? false;
-    const min = props.minCapacity ?? (standby ? 0 : 2);
+    const { minAppInstances, minZones } = POLICY_FLOORS.availability;
+    const min = props.minCapacity ?? (standby ? 0 : minAppInstances);
     const max = props.maxCapacity ?? 6;
-    if (!Number.isInteger(min) || min < (standby ? 0 : 2)) {
+    if (!Number.isInteger(min) || min < (standby ? 0 : minAppInstances)) {
       throw new Error(
         standby
           ? `AppTier.minCapacity: received ${min}; expected a whole number of instances, 0 or more`
-          : `AppTier.minCapacity: received ${min}; expected at least 2 so the tier survives losing an instance or zone (a DR warm standby sets standby: true)`,
+          : `AppTier.minCapacity: received ${min}; expected at least ${minAppInstances} so the tier survives losing an instance or zone (a DR warm standby sets standby: true)`,
       );
     }
-    if (!Number.isInteger(max) || max < min || max < 2) {
-      throw new Error(`AppTier.maxCapacity: received ${max}; expected an integer of at least 2 and not below minCapacity (${min}), so the tier can spread over two zones`);
+    if (!Number.isInteger(max) || max < min || max < minZones) {
+      throw new Error(`AppTier.maxCapacity: received ${max}; expected an integer of at least ${minZones} and not below minCapacity (${min}), so the tier can spread over ${minZones} zones`);
     }
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
       throw new Error(`AppTier.port: received ${props.port}; expected a TCP port from 1 to 65535`);
@@ -115,15 +125,16 @@ export class AppTier extends Construct {
       description: 'App tier: app port from the gateway only, SSH from the bastion only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(props.gatewaySecurityGroup, ec2.Port.tcp(props.port), 'App traffic from the gateway only');
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(props.port) });
     // Egress is opened by the stack to what the hosts need (the VPC's AWS service endpoints,
     // configured package mirrors) and by the database construct; nothing else (NET-TIERS).
-    props.gatewaySecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(props.port), 'Gateway to the app tier only');
+    allowTraffic(props.gateway, this, ec2.Port.tcp(props.port), { ingress: 'App traffic from the gateway only', egress: 'Gateway to the app tier only' });
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'App instances: no permissions beyond what constructs grant explicitly',
     });
+    this.grantPrincipal = this.role;
     // Auto Scaling launches instances as its service-linked role, which must be able to use the
     // volume key or every launch fails. The role may not exist yet when the key is created, so it
     // is matched by ARN condition rather than named as principal (which KMS would reject).
@@ -143,14 +154,14 @@ export class AppTier extends Construct {
       }),
     );
     const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
-    if (zones.size < 2) {
-      throw new Error(`AppTier.subnets: received subnets in ${zones.size} availability zone(s); expected at least 2 (control HA-MULTIZONE)`);
+    if (zones.size < minZones) {
+      throw new Error(`AppTier.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${minZones} (control HA-MULTIZONE)`);
     }
     const instanceTypes = props.instanceTypes ?? [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m7a.large')];
     if (instanceTypes.length < 2) {
       throw new Error(`AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a shortage of one type`);
     }
-    validateHostUsers(props.hostAccess.users, props.hostAccess.minRsaBits ?? 3072, 'AppTier.hostAccess');
+    validateHostUsers(props.hostAccess.users, props.hostAccess.minRsaBits ?? POLICY_FLOORS.access.minRsaBits, 'AppTier.hostAccess');
     const userData = ec2.UserData.forLinux({ shebang: '#!/bin/bash' });
     userData.addCommands(...linuxHostAccessScript({ users: props.hostAccess.users, authLogGroupName: props.hostAccess.authLogGroup.logGroupName, region: stack.region, role: 'app' }));
     this.role.addToPolicy(
@@ -183,7 +194,10 @@ export class AppTier extends Construct {
         },
       ],
     });
-    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
+    // The Name tag CDK writes into the template data (and the instances) without `Default` ids:
+    // wrapping the tier (ServingTier) must not make a new template version and roll the instances.
+    Tags.of(launchTemplate).add('Name', namePath(launchTemplate));
+    this.resource = new autoscaling.AutoScalingGroup(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       mixedInstancesPolicy: {
@@ -202,16 +216,19 @@ export class AppTier extends Construct {
       capacityRebalance: true,
     });
     // Zones listed explicitly as well as through the subnets (CT.AUTOSCALING.PR.1).
-    (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(props.subnets).availabilityZones;
-    this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
-    this.autoScalingGroup.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
-    if (standby) Tags.of(this.autoScalingGroup).add(STANDBY_TAG, STANDBY_TAG_VALUE, { applyToLaunchedInstances: true });
-    acknowledgeDecision(this.autoScalingGroup.node.defaultChild!, 'app-group-volume-encryption-in-launch-template');
-    acknowledgeDecision(this.autoScalingGroup.node.defaultChild!, 'app-group-imdsv2-in-launch-template');
+    (this.resource.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(props.subnets).availabilityZones;
+    this.resource.attachToApplicationTargetGroup(props.targetGroup);
+    this.resource.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    if (standby) Tags.of(this.resource).add(STANDBY_TAG, STANDBY_TAG_VALUE, { applyToLaunchedInstances: true });
+    acknowledgeDecision(this.resource.node.defaultChild!, 'app-group-volume-encryption-in-launch-template');
+    acknowledgeDecision(this.resource.node.defaultChild!, 'app-group-imdsv2-in-launch-template');
   }
 
-  /** Admits SSH from the bastion's security group only (control BASTION-SSH). */
-  allowSshFrom(bastionSecurityGroup: ec2.ISecurityGroup): void {
-    this.securityGroup.addIngressRule(bastionSecurityGroup, ec2.Port.tcp(22), 'SSH from the bastion only');
+  /**
+   * Admits SSH from the bastion only (control BASTION-SSH), and lets the bastion's security groups
+   * send it (they send nothing else but what the stack opens).
+   */
+  allowSshFrom(bastion: ec2.IConnectable): void {
+    allowTraffic(bastion, this, ec2.Port.tcp(22), { ingress: 'SSH from the bastion only', egress: 'SSH to the app tier' });
   }
 }

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { bindServicePrincipals, sourceConditions } from './service-principal-binding';
 import { SecureBucket } from './secure-bucket';
 
@@ -12,7 +13,7 @@ import { SecureBucket } from './secure-bucket';
 export interface AuditTrailProps {
   /** Key encrypting the trail's files and log group. */
   readonly logsKey: kms.IKey;
-  /** Days trail files are locked (Object Lock, compliance mode) and then kept (at least 30). */
+  /** Days trail files are locked (Object Lock, compliance mode) and then kept (at least the log retention floor, 30). */
   readonly retentionDays: number;
   /** Days the CloudWatch copy of the trail is kept. */
   readonly logGroupRetention: logs.RetentionDays;
@@ -29,7 +30,7 @@ export interface AuditTrailProps {
  */
 export class AuditTrail extends Construct {
   /** The trail. */
-  readonly trail: cloudtrail.Trail;
+  readonly resource: cloudtrail.Trail;
   /** The CloudWatch copy of the trail. */
   readonly logGroup: logs.LogGroup;
   /** The Object-Locked bucket of trail files. */
@@ -37,8 +38,8 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    if (!Number.isInteger(props.retentionDays) || props.retentionDays < 30) {
-      throw new Error(`AuditTrail.retentionDays: received ${props.retentionDays}; expected at least 30 days (claim B6: logs kept at least one month)`);
+    if (!Number.isInteger(props.retentionDays) || props.retentionDays < POLICY_FLOORS.retention.logDays) {
+      throw new Error(`AuditTrail.retentionDays: received ${props.retentionDays}; expected at least ${POLICY_FLOORS.retention.logDays} days (claim B6: logs kept at least one month)`);
     }
     // CloudTrail is not a principal of this account, so only the key policy can let it encrypt the
     // trail files; CDK's Trail adds nothing (aws/aws-cdk#3822) and CreateTrail would fail with
@@ -76,13 +77,13 @@ export class AuditTrail extends Construct {
       noncurrentVersionRetentionDays: props.retentionDays,
       expirationDays: props.retentionDays,
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
-    }).bucket;
+    }).resource;
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.logsKey,
       retention: props.logGroupRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.trail = new cloudtrail.Trail(this, 'Resource', {
+    this.resource = new cloudtrail.Trail(this, 'Resource', {
       bucket: this.bucket,
       encryptionKey: props.logsKey,
       isMultiRegionTrail: true,

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { isPrivateIpv4Cidr } from '../config/cidr';
 import { type AwsInterfaceEndpoint, DEFAULT_AWS_INTERFACE_ENDPOINTS } from '../config/least-privilege';
 import { acknowledgeAwsCallProvider, acknowledgeDecision } from '../policy/acknowledge';
@@ -60,7 +61,7 @@ const ENDPOINT_SERVICES: Record<AwsInterfaceEndpoint, ec2.InterfaceVpcEndpointAw
  */
 export class BaselineNetwork extends Construct {
   /** The VPC. */
-  readonly vpc: ec2.Vpc;
+  readonly resource: ec2.Vpc;
   /** Subnets of the internet-facing tier (load balancer, bastion). */
   readonly publicSubnets: ec2.SubnetSelection = { subnetGroupName: 'Public' };
   /** Subnets of the app tier. */
@@ -84,11 +85,11 @@ export class BaselineNetwork extends Construct {
     if (!Number.isInteger(prefix) || prefix < 16 || prefix > 20 || !isPrivateIpv4Cidr(props.cidr)) {
       throw new Error(`BaselineNetwork.cidr: received "${props.cidr}"; expected an RFC 1918 block from /16 to /20 (e.g. 10.0.0.0/16)`);
     }
-    if (props.availabilityZones.length < 2) {
-      throw new Error(`BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least 2 (control HA-MULTIZONE)`);
+    if (props.availabilityZones.length < POLICY_FLOORS.availability.minZones) {
+      throw new Error(`BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least ${POLICY_FLOORS.availability.minZones} (control HA-MULTIZONE)`);
     }
     // Masks relative to the VPC block: the app tier gets the most room; every zone fits even at /20.
-    this.vpc = new ec2.Vpc(this, 'Resource', {
+    this.resource = new ec2.Vpc(this, 'Resource', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       availabilityZones: [...props.availabilityZones],
       natGateways: props.natGateways ?? props.availabilityZones.length,
@@ -111,12 +112,12 @@ export class BaselineNetwork extends Construct {
     // acknowledgement on the output.
     // LOG-RETENTION: an ImmutableLogArchive of the stack copies these to Object-Locked storage.
     markLogClass(this.flowLogGroup, 'network-flow');
-    const flowLog = new Construct(this.vpc, 'FlowLog');
+    const flowLog = new Construct(this.resource, 'FlowLog');
     Tags.of(flowLog).add('Name', flowLog.node.path);
     const role = new iam.Role(flowLog, 'IAMRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], resources: [this.flowLogGroup.logGroupArn] }));
     new ec2.CfnFlowLog(flowLog, 'FlowLog', {
-      resourceId: this.vpc.vpcId,
+      resourceId: this.resource.vpcId,
       resourceType: 'VPC',
       trafficType: 'ALL',
       logDestinationType: 'cloud-watch-logs',
@@ -127,9 +128,9 @@ export class BaselineNetwork extends Construct {
     // Egress without the internet (control NET-TIERS): S3 through a gateway endpoint routed from
     // every subnet, the AWS APIs the hosts call through interface endpoints in the app subnets.
     // The hosts' security groups then open 443 to these only (allowAwsServiceEgress).
-    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    this.s3Endpoint = this.resource.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc: this.vpc,
+      vpc: this.resource,
       description: 'Interface endpoints: HTTPS from this VPC only',
       allowAllOutbound: false,
     });
@@ -139,7 +140,7 @@ export class BaselineNetwork extends Construct {
       if (!(name in ENDPOINT_SERVICES)) throw new Error(`BaselineNetwork.interfaceEndpoints[${i}]: received "${name}"; expected one of ${Object.keys(ENDPOINT_SERVICES).join(', ')}`);
       if (names.indexOf(name) !== i) throw new Error(`BaselineNetwork.interfaceEndpoints[${i}]: received "${name}" twice; list each endpoint once`);
       const id = `${name.split('.').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}Endpoint`;
-      this.interfaceEndpoints[name] = this.vpc.addInterfaceEndpoint(id, {
+      this.interfaceEndpoints[name] = this.resource.addInterfaceEndpoint(id, {
         service: ENDPOINT_SERVICES[name],
         subnets: this.appSubnets,
         privateDnsEnabled: true,
@@ -168,11 +169,13 @@ export class BaselineNetwork extends Construct {
   }
 
   /**
-   * Lets `securityGroup` reach the AWS services over HTTPS, and nothing else: the interface
-   * endpoints' security group and the S3 prefix list (through the gateway endpoint).
+   * Lets `host` (its security groups) reach the AWS services over HTTPS, and nothing else: the
+   * interface endpoints' security group and the S3 prefix list (through the gateway endpoint).
    */
-  allowAwsServiceEgress(securityGroup: ec2.SecurityGroup): void {
-    securityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the AWS service endpoints of this VPC');
-    securityGroup.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+  allowAwsServiceEgress(host: ec2.IConnectable): void {
+    for (const securityGroup of host.connections.securityGroups) {
+      securityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the AWS service endpoints of this VPC');
+      securityGroup.addEgressRule(ec2.Peer.prefixList(this.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 through the gateway endpoint');
+    }
   }
 }

@@ -92,7 +92,7 @@ export const MISSING_CLIENT_IP_SUFFIX = '-no-client-ip';
  */
 export class BaselineWebAcl extends Construct {
   /** The web ACL. */
-  readonly webAcl: wafv2.CfnWebACL;
+  readonly resource: wafv2.CfnWebACL;
   /** The log group receiving the full WAF logs. */
   readonly logGroup: logs.LogGroup;
   /** The web ACL's ARN. */
@@ -191,14 +191,14 @@ export class BaselineWebAcl extends Construct {
       });
     }
 
-    this.webAcl = new wafv2.CfnWebACL(this, 'Resource', {
+    this.resource = new wafv2.CfnWebACL(this, 'Resource', {
       name: props.name,
       scope: aclScope,
       defaultAction: { allow: {} },
       rules,
       visibilityConfig: metric('all'),
     });
-    this.webAclArn = this.webAcl.attrArn;
+    this.webAclArn = this.resource.attrArn;
     this.webAclName = props.name;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -211,7 +211,7 @@ export class BaselineWebAcl extends Construct {
     // LOG-RETENTION: an ImmutableLogArchive of the stack copies these to Object-Locked storage.
     markLogClass(this.logGroup, 'waf');
     const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
-      resourceArn: this.webAcl.attrArn,
+      resourceArn: this.resource.attrArn,
       // WAF wants the log group ARN without the trailing ':*' that logGroupArn carries.
       logDestinationConfigs: [
         Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
@@ -219,7 +219,7 @@ export class BaselineWebAcl extends Construct {
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
     });
     logging.node.addDependency(this.logGroup);
-    if (this.webAcl.scope === 'CLOUDFRONT') {
+    if (this.resource.scope === 'CLOUDFRONT') {
       // DATA-RESIDENCY: a CLOUDFRONT web ACL lives in us-east-1 and WAF delivers its logs to a
       // CloudWatch log group there only. They are request logs of the static-asset CDN (client IP,
       // URI, headers with authorization and cookie redacted), not service data. Declared here so
@@ -234,13 +234,13 @@ export class BaselineWebAcl extends Construct {
 
   /** Associates the web ACL with a regional resource (an ALB) in the same stack. */
   associate(resourceArn: string): wafv2.CfnWebACLAssociation {
-    if (this.webAcl.scope !== 'REGIONAL') {
+    if (this.resource.scope !== 'REGIONAL') {
       throw new Error('BaselineWebAcl.associate: a CLOUDFRONT web ACL is attached through the distribution\'s webAclId, not an association');
     }
     this.associations += 1;
     return new wafv2.CfnWebACLAssociation(this, this.associations === 1 ? 'Association' : `Association${this.associations}`, {
       resourceArn,
-      webAclArn: this.webAcl.attrArn,
+      webAclArn: this.resource.attrArn,
     });
   }
 }

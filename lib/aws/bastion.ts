@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
 import { ROLE_MARKER } from '../controls/markers';
 import { type HostUser, linuxHostAccessScript, validateHostUsers } from './linux-host-access';
@@ -28,12 +29,12 @@ export interface BastionProps {
   readonly authLogGroup: logs.ILogGroup;
   /**
    * Broadest allowlist entries accepted.
-   * @default { ipv4: 24, ipv6: 48 }
+   * @default { ipv4: 24, ipv6: 48 } (POLICY_FLOORS.access.maxAllowlistPrefix)
    */
   readonly maxAllowlistPrefix?: AllowlistLimits;
   /**
    * Smallest RSA key accepted.
-   * @default 3072
+   * @default 3072 (POLICY_FLOORS.access.minRsaBits)
    */
   readonly minRsaBits?: number;
   /** A Nitro type with encryption in transit (CT.EC2.PR.19). @default c7a.medium */
@@ -52,16 +53,18 @@ export interface BastionProps {
  * to the central log group. A change of users or keys replaces the instance, so no stale account
  * survives.
  */
-export class Bastion extends Construct {
+export class Bastion extends Construct implements ec2.IConnectable {
   /** The bastion instance. */
-  readonly instance: ec2.Instance;
+  readonly resource: ec2.Instance;
   /** Security group of the bastion; the app tier admits SSH only from it. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The bastion's security group, with SSH as default port: what a tier admits (AppTier.allowSshFrom). */
+  readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: BastionProps) {
     super(scope, id);
-    const limits = props.maxAllowlistPrefix ?? { ipv4: 24, ipv6: 48 };
-    const minRsaBits = props.minRsaBits ?? 3072;
+    const limits = props.maxAllowlistPrefix ?? POLICY_FLOORS.access.maxAllowlistPrefix;
+    const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
     if (props.allowedCidrs.length === 0) {
       throw new Error('Bastion.allowedCidrs: received an empty list; expected at least one office or VPN egress range such as 198.51.100.10/32');
     }
@@ -82,8 +85,9 @@ export class Bastion extends Construct {
       const peer = 'family' in parsed && parsed.family === 'ipv6' ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(22), `SSH from allowlisted ${cidr}`);
     }
-    // Egress: SSH to the tiers it may enter (allowSshTo), and what the stack opens (the VPC's AWS
-    // service endpoints, configured package mirrors); nothing else (NET-TIERS).
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(22) });
+    // Egress: SSH to the tiers that admit it (AppTier.allowSshFrom), and what the stack opens (the
+    // VPC's AWS service endpoints, configured package mirrors); nothing else (NET-TIERS).
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -108,7 +112,7 @@ export class Bastion extends Construct {
         volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: props.volumeKey, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
       },
     ];
-    this.instance = new ec2.Instance(this, 'Resource', {
+    this.resource = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
       associatePublicIpAddress: true,
@@ -122,11 +126,11 @@ export class Bastion extends Construct {
       ebsOptimized: true,
       blockDevices: rootVolume,
     });
-    for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const) acknowledgeDecision(this.instance.instance, decision);
+    for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const) acknowledgeDecision(this.resource.instance, decision);
     // aws-cdk-lib copies the subnet's zone into AvailabilityZone, which the subnet on the network
     // interface already fixes; the copy only hard-codes a zone name (cfn-lint W3010). Removed
     // rather than acknowledged.
-    this.instance.instance.addPropertyDeletionOverride('AvailabilityZone');
+    this.resource.instance.addPropertyDeletionOverride('AvailabilityZone');
     // IMDSv2 only, one hop (stolen instance credentials through SSRF need IMDSv1), through a
     // launch template with detailed monitoring (CT.EC2.PR.10) that every policy pack can read.
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
@@ -136,17 +140,12 @@ export class Bastion extends Construct {
       detailedMonitoring: true,
       blockDevices: rootVolume,
     });
-    this.instance.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
+    this.resource.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
     // Repeated on the instance, where instance-level settings win and every pack looks first.
-    this.instance.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' };
+    this.resource.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' };
     // The marker the checks recognise a bastion by (NET-TIERS lets it have a public address,
     // BASTION-SSH checks it strictly): template metadata, which config tags cannot forge and a
     // name cannot imply.
-    this.instance.instance.addMetadata(ROLE_MARKER, 'bastion');
-  }
-
-  /** Lets the bastion open SSH connections to the given tier (which must admit it too). */
-  allowSshTo(target: ec2.ISecurityGroup): void {
-    this.securityGroup.addEgressRule(target, ec2.Port.tcp(22), 'SSH to the app tier');
+    this.resource.instance.addMetadata(ROLE_MARKER, 'bastion');
   }
 }

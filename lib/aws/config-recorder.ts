@@ -56,7 +56,7 @@ export interface ConfigRecorderProps {
  */
 export class ConfigRecorder extends Construct {
   /** The configuration recorder. */
-  readonly recorder: config.CfnConfigurationRecorder;
+  readonly resource: config.CfnConfigurationRecorder;
   /** The delivery channel. */
   readonly deliveryChannel: config.CfnDeliveryChannel;
 
@@ -73,7 +73,7 @@ export class ConfigRecorder extends Construct {
     if (!Token.isUnresolved(props.deliveryKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(props.deliveryKeyArn)) {
       throw new Error(`ConfigRecorder.deliveryKeyArn: received "${props.deliveryKeyArn}"; expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias`);
     }
-    this.recorder = new config.CfnConfigurationRecorder(this, 'Resource', {
+    this.resource = new config.CfnConfigurationRecorder(this, 'Resource', {
       name: 'default',
       roleArn: props.roleArn ?? `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: props.includeGlobalResourceTypes ?? true },
@@ -84,7 +84,7 @@ export class ConfigRecorder extends Construct {
       s3KmsKeyArn: props.deliveryKeyArn,
       configSnapshotDeliveryProperties: { deliveryFrequency: frequency },
     });
-    this.deliveryChannel.addResourceDependency(this.recorder);
+    this.deliveryChannel.addResourceDependency(this.resource);
   }
 }
 

@@ -8,7 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
+import { allowTraffic } from './allow-traffic';
 import { DATABASE_PARAMETERS, EXPORTED_LOGS } from './database';
 
 /** Props of {@link DatabaseReplica}. */
@@ -17,8 +19,11 @@ export interface DatabaseReplicaProps {
   readonly vpc: ec2.IVpc;
   /** Isolated data subnets of the DR region (no route to the internet). */
   readonly subnets: ec2.SubnetSelection;
-  /** Security group of the DR app tier: the only source admitted on 5432 (control DB-FROM-APP). */
-  readonly appSecurityGroup: ec2.ISecurityGroup;
+  /**
+   * The DR app tier (its security groups): the only source admitted on 5432 (control
+   * DB-FROM-APP). Its egress is the DR stack's to open: the tier lives in another stack.
+   */
+  readonly appTier: ec2.IConnectable;
   /** ARN of the source instance in the primary region (`arn:aws:rds:<region>:<account>:db:<id>`). */
   readonly sourceInstanceArn: string;
   /** Key of the DR region encrypting the replica; never the primary region's key. */
@@ -65,11 +70,13 @@ const SOURCE_ARN = /^arn:aws[a-z-]*:rds:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):db:
  * Built on the L1 `CfnDBInstance`: the L2 read replica computes its source ARN in the current
  * region, which is wrong for a cross-region source.
  */
-export class DatabaseReplica extends Construct {
+export class DatabaseReplica extends Construct implements ec2.IConnectable {
   /** The replica instance. */
-  readonly instance: rds.CfnDBInstance;
+  readonly resource: rds.CfnDBInstance;
   /** Security group of the replica. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The replica's security group, with PostgreSQL's port as default port. */
+  readonly connections: ec2.Connections;
   /** Alarm on the replica's lag behind the source. */
   readonly lagAlarm: cloudwatch.Alarm;
   /** Host name of the replica (the application's database host after failover). */
@@ -89,8 +96,9 @@ export class DatabaseReplica extends Construct {
         throw new Error(`DatabaseReplica.sourceInstanceArn: received a source in ${here}, the replica's own region; expected the primary region's instance, so the replica survives the loss of that region`);
       }
     }
-    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < 30 || props.backupRetentionDays > 35) {
-      throw new Error(`DatabaseReplica.backupRetentionDays: received ${props.backupRetentionDays}; expected 30 to 35 (claim B10 keeps 30 days of PITR; RDS keeps at most 35)`);
+    const { databaseBackupDays: floor, databaseBackupMaxDays: ceiling } = POLICY_FLOORS.retention;
+    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < floor || props.backupRetentionDays > ceiling) {
+      throw new Error(`DatabaseReplica.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`);
     }
     if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
       throw new Error(`DatabaseReplica.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);
@@ -105,7 +113,8 @@ export class DatabaseReplica extends Construct {
       description: 'Database replica: PostgreSQL from the DR app tier only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(props.appSecurityGroup, ec2.Port.tcp(5432), 'PostgreSQL from the DR app tier only');
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(5432) });
+    allowTraffic(props.appTier, this, ec2.Port.tcp(5432), { ingress: 'PostgreSQL from the DR app tier only' });
 
     const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
       vpc: props.vpc,
@@ -136,7 +145,7 @@ export class DatabaseReplica extends Construct {
     });
     acknowledgeDecision(monitoringRole.node.defaultChild!, 'rds-enhanced-monitoring-policy');
     const sourceRegion = Token.isUnresolved(props.sourceInstanceArn) ? undefined : props.sourceInstanceArn.split(':')[3];
-    this.instance = new rds.CfnDBInstance(this, 'Resource', {
+    this.resource = new rds.CfnDBInstance(this, 'Resource', {
       dbInstanceIdentifier: props.instanceIdentifier,
       sourceDbInstanceIdentifier: props.sourceInstanceArn,
       sourceRegion,
@@ -160,10 +169,10 @@ export class DatabaseReplica extends Construct {
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.roleArn,
     });
-    this.instance.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
-    for (const group of logGroups) this.instance.node.addDependency(group);
-    this.endpointAddress = this.instance.attrEndpointAddress;
-    this.instanceArn = this.instance.attrDbInstanceArn;
+    this.resource.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    for (const group of logGroups) this.resource.node.addDependency(group);
+    this.endpointAddress = this.resource.attrEndpointAddress;
+    this.instanceArn = this.resource.attrDbInstanceArn;
 
     // Treat missing data as breaching: a replica that stopped reporting lag is not replicating.
     this.lagAlarm = new cloudwatch.Alarm(this, 'LagAlarm', {
@@ -180,16 +189,16 @@ export class DatabaseReplica extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    this.lagAlarm.node.addDependency(this.instance);
+    this.lagAlarm.node.addDependency(this.resource);
     if (props.alertTopic) this.lagAlarm.addAlarmAction(new cwActions.SnsAction(props.alertTopic));
 
     // Control Tower's default-port rule does not report read replicas; only cdk-nag's does.
-    acknowledgeDecision(this.instance, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-RDS11'] });
+    acknowledgeDecision(this.resource, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-RDS11'] });
     if (!(props.multiAz ?? false)) {
-      acknowledgeDecision(this.instance, 'replica-standby-single-az');
+      acknowledgeDecision(this.resource, 'replica-standby-single-az');
     }
-    acknowledgeDecision(this.instance, 'replica-encrypted-through-key-id');
-    acknowledgeDecision(this.instance, 'replica-is-the-backup-copy');
+    acknowledgeDecision(this.resource, 'replica-encrypted-through-key-id');
+    acknowledgeDecision(this.resource, 'replica-is-the-backup-copy');
     for (const group of logGroups) acknowledgeDecision(group.node.defaultChild!, 'replica-log-groups-key-from-dr-stack');
   }
 }

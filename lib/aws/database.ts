@@ -4,7 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
+import { allowTraffic } from './allow-traffic';
 
 /** Props of {@link Database}. */
 export interface DatabaseProps {
@@ -12,8 +14,8 @@ export interface DatabaseProps {
   readonly vpc: ec2.IVpc;
   /** Isolated data subnets (no route to the internet), in at least two zones. */
   readonly subnets: ec2.SubnetSelection;
-  /** Security group of the app tier: the only source admitted on 5432 (control DB-FROM-APP). */
-  readonly appSecurityGroup: ec2.ISecurityGroup;
+  /** The app tier (its security groups): the only source admitted on 5432 (control DB-FROM-APP). */
+  readonly appTier: ec2.IConnectable;
   /** Key encrypting storage, snapshots, Performance Insights, logs and the master secret. */
   readonly dataKey: kms.IKey;
   /** Key encrypting the exported PostgreSQL log groups. */
@@ -64,7 +66,7 @@ export const EXPORTED_LOGS = ['postgresql', 'upgrade'] as const;
  */
 export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   'rds.force_ssl': '1',
-  'ssl_min_protocol_version': 'TLSv1.2',
+  'ssl_min_protocol_version': `TLSv${POLICY_FLOORS.tls.minVersion}`,
   'log_connections': '1',
   'log_disconnections': '1',
 };
@@ -77,25 +79,28 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
  * days, deletion protection and a final snapshot. The master password is generated and rotated
  * by RDS in Secrets Manager under the data key, so no secret appears in source or synth output.
  */
-export class Database extends Construct {
+export class Database extends Construct implements ec2.IConnectable {
   /** The database instance. */
-  readonly instance: rds.DatabaseInstance;
+  readonly resource: rds.DatabaseInstance;
   /** Security group of the database. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The database's security group, with PostgreSQL's port as default port. */
+  readonly connections: ec2.Connections;
   /** Log groups of the exported database logs, by log type. */
   readonly logGroups: Record<string, logs.LogGroup> = {};
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
-    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < 30 || props.backupRetentionDays > 35) {
-      throw new Error(`Database.backupRetentionDays: received ${props.backupRetentionDays}; expected 30 to 35 (claim B10 keeps 30 days of PITR; RDS keeps at most 35)`);
+    const { databaseBackupDays: floor, databaseBackupMaxDays: ceiling } = POLICY_FLOORS.retention;
+    if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < floor || props.backupRetentionDays > ceiling) {
+      throw new Error(`Database.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`);
     }
     if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
       throw new Error(`Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);
     }
     const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
-    if (zones.size < 2) {
-      throw new Error(`Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least 2 for the Multi-AZ standby (control HA-MULTIZONE)`);
+    if (zones.size < POLICY_FLOORS.availability.minZones) {
+      throw new Error(`Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${POLICY_FLOORS.availability.minZones} for the Multi-AZ standby (control HA-MULTIZONE)`);
     }
     const allocated = props.allocatedStorageGiB ?? 50;
     const maxAllocated = props.maxAllocatedStorageGiB ?? 200;
@@ -107,8 +112,8 @@ export class Database extends Construct {
       description: 'Database: PostgreSQL from the app tier only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(props.appSecurityGroup, ec2.Port.tcp(5432), 'PostgreSQL from the app tier only');
-    props.appSecurityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(5432), 'App tier to the database');
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(5432) });
+    allowTraffic(props.appTier, this, ec2.Port.tcp(5432), { ingress: 'PostgreSQL from the app tier only', egress: 'App tier to the database' });
 
     // Created up front so they are encrypted, retained and expire on our schedule rather than
     // RDS's (which would create them unencrypted and never expiring).
@@ -122,7 +127,7 @@ export class Database extends Construct {
     }
 
     const engine = rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17_6 });
-    this.instance = new rds.DatabaseInstance(this, 'Resource', {
+    this.resource = new rds.DatabaseInstance(this, 'Resource', {
       engine,
       instanceIdentifier: props.instanceIdentifier,
       instanceType: props.instanceType ?? new ec2.InstanceType('t4g.medium'),
@@ -152,7 +157,7 @@ export class Database extends Construct {
       performanceInsightEncryptionKey: props.dataKey,
       monitoringInterval: Duration.seconds(60),
     });
-    for (const group of Object.values(this.logGroups)) this.instance.node.addDependency(group);
+    for (const group of Object.values(this.logGroups)) this.resource.node.addDependency(group);
     if (props.backupReplication) {
       const { region, kmsKeyArn } = props.backupReplication;
       const here = Stack.of(this).region;
@@ -162,13 +167,13 @@ export class Database extends Construct {
       if (!Token.isUnresolved(region) && !Token.isUnresolved(kmsKeyArn) && kmsKeyArn.split(':')[3] !== region) {
         throw new Error(`Database.backupReplication.kmsKeyArn: received ${kmsKeyArn}; expected a KMS key ARN in ${region} (RDS encrypts the replicated backups with a key of the destination region)`);
       }
-      const cfn = this.instance.node.defaultChild as rds.CfnDBInstance;
+      const cfn = this.resource.node.defaultChild as rds.CfnDBInstance;
       cfn.automaticBackupReplicationRegion = region;
       cfn.automaticBackupReplicationKmsKeyId = kmsKeyArn;
       cfn.automaticBackupReplicationRetentionPeriod = props.backupRetentionDays;
     }
-    acknowledgeDecision(this.instance.node.defaultChild!, 'postgres-standard-port');
-    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
+    acknowledgeDecision(this.resource.node.defaultChild!, 'postgres-standard-port');
+    const monitoringRole = this.resource.node.tryFindChild('MonitoringRole');
     if (monitoringRole) acknowledgeDecision(monitoringRole.node.defaultChild!, 'rds-enhanced-monitoring-policy');
   }
 }

@@ -78,7 +78,7 @@ export interface ImmutableLogArchiveProps {
  */
 export class ImmutableLogArchive extends Construct {
   /** The Firehose stream. */
-  readonly deliveryStream: firehose.CfnDeliveryStream;
+  readonly resource: firehose.CfnDeliveryStream;
   /** The role CloudWatch Logs uses to put events into the stream. */
   readonly subscriptionRole: iam.Role;
   /** The subscription filters created so far, by log group path. */
@@ -123,7 +123,7 @@ export class ImmutableLogArchive extends Construct {
     const deliveryPolicy = deliveryRole.node.findChild('DefaultPolicy');
     acknowledgeDecision(deliveryPolicy.node.defaultChild!, 'log-copies-object-arns', { params: { objectArn: [objects, errors].map((arn) => nagFindingId(deliveryPolicy, arn)) } });
 
-    this.deliveryStream = new firehose.CfnDeliveryStream(this, 'Resource', {
+    this.resource = new firehose.CfnDeliveryStream(this, 'Resource', {
       deliveryStreamType: 'DirectPut',
       // ENC-REST: records waiting in the stream are encrypted under the customer-managed key too.
       deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: props.key.keyArn },
@@ -138,7 +138,7 @@ export class ImmutableLogArchive extends Construct {
         encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
       },
     });
-    this.deliveryStream.node.addDependency(deliveryPolicy);
+    this.resource.node.addDependency(deliveryPolicy);
 
     // CloudWatch Logs of this account and region puts the subscribed events into the stream.
     this.subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
@@ -147,7 +147,7 @@ export class ImmutableLogArchive extends Construct {
       }),
       description: 'CloudWatch Logs: puts the marked log groups\' events into the immutable-copy stream',
     });
-    this.subscriptionRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutRecords', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [this.deliveryStream.attrArn] }));
+    this.subscriptionRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutRecords', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [this.resource.attrArn] }));
     this.subscriptionRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'UseStreamKey',
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -172,7 +172,7 @@ export class ImmutableLogArchive extends Construct {
       logGroupName: cfn.ref,
       // Every event: a filter pattern would let an attacker's lines skip the copy.
       filterPattern: '',
-      destinationArn: this.deliveryStream.attrArn,
+      destinationArn: this.resource.attrArn,
       roleArn: this.subscriptionRole.roleArn,
     });
     // CloudWatch Logs test-puts a record when the filter is created: the role must already work.
@@ -186,7 +186,7 @@ export class ImmutableLogArchive extends Construct {
     return new cloudwatch.Metric({
       namespace: 'AWS/Firehose',
       metricName: 'DeliveryToS3.DataFreshness',
-      dimensionsMap: { DeliveryStreamName: this.deliveryStream.ref },
+      dimensionsMap: { DeliveryStreamName: this.resource.ref },
       statistic: 'Maximum',
       period: Duration.minutes(5),
     });

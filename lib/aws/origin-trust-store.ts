@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { checkOriginPullCa, checkRevocationList } from '../config/origin-pull';
 import { acknowledgeAwsCallProvider, acknowledgeDecision } from '../policy/acknowledge';
 import { SecureBucket } from './secure-bucket';
@@ -67,7 +68,7 @@ const SDK_CALL_HANDLER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.re
  */
 export class OriginTrustStore extends Construct {
   /** The trust store, for the listeners' mutual authentication. */
-  readonly trustStore: elbv2.TrustStore;
+  readonly resource: elbv2.TrustStore;
   /** The bucket holding the CA bundle (and revocation list). */
   readonly bucket: s3.Bucket;
   /** S3 key of the CA bundle written at deployment. */
@@ -95,7 +96,7 @@ export class OriginTrustStore extends Construct {
       throw new Error(`${where}: bundleRetentionDays ${retentionDays} is out of range; expected a whole number of days from 1 to 3650`);
     }
 
-    const noncurrentDays = props.noncurrentVersionRetentionDays ?? 90;
+    const noncurrentDays = props.noncurrentVersionRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < retentionDays) {
       throw new Error(`${where}: noncurrentVersionRetentionDays ${noncurrentDays} is invalid; expected a whole number of days of at least bundleRetentionDays (${retentionDays})`);
     }
@@ -104,14 +105,14 @@ export class OriginTrustStore extends Construct {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       noncurrentVersionRetentionDays: noncurrentDays,
       objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(retentionDays)),
-    }).bucket;
+    }).resource;
     acknowledgeDecision(this.bucket.node.defaultChild!, 'trust-store-bundle-not-replicated');
 
     const bundle = pems.join('');
     this.bundleKey = `origin-pull/ca-bundle-${sha256(bundle).slice(0, 16)}.pem`;
     const firstHandlerUser = Stack.of(this).node.tryFindChild(SDK_CALL_HANDLER_ID) === undefined;
     const bundleWriter = this.write('CaBundle', this.bundleKey, bundle, props, firstHandlerUser);
-    this.trustStore = new elbv2.TrustStore(this, 'Resource', {
+    this.resource = new elbv2.TrustStore(this, 'Resource', {
       bucket: this.bucket,
       key: this.bundleKey,
       // The exact version written above, Object-Locked: the trust anchor cannot be swapped under it.
@@ -121,7 +122,7 @@ export class OriginTrustStore extends Construct {
       const crlKey = `origin-pull/revocation-${sha256(crl).slice(0, 16)}.pem`;
       const crlWriter = this.write('RevocationList', crlKey, crl, props, false);
       new elbv2.TrustStoreRevocation(this, 'Revocation', {
-        trustStore: this.trustStore,
+        trustStore: this.resource,
         revocationContents: [{ revocationType: elbv2.RevocationType.CRL, bucket: this.bucket, key: crlKey, version: crlWriter.getResponseField('VersionId') }],
       });
     }

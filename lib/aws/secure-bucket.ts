@@ -2,6 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
+import { namePath } from './name-path';
 
 /** Props of {@link SecureBucket}. */
 export interface SecureBucketProps {
@@ -16,7 +18,7 @@ export interface SecureBucketProps {
    * @default - no access logging (only for the access-log sink itself)
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
-  /** Prefix of the access logs in the log bucket. @default - the construct path */
+  /** Prefix of the access logs in the log bucket. @default - the construct path, without `Default` ids (namePath) */
   readonly serverAccessLogsPrefix?: string;
   /** Days a noncurrent object version is kept before it expires (control BACKUP). */
   readonly noncurrentVersionRetentionDays: number;
@@ -46,7 +48,7 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   /** The bucket. */
-  readonly bucket: s3.Bucket;
+  readonly resource: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -56,17 +58,17 @@ export class SecureBucket extends Construct {
     if (props.expirationDays !== undefined && props.objectLockRetention !== undefined && props.expirationDays < props.objectLockRetention.duration.toDays()) {
       throw new Error(`SecureBucket.expirationDays: received ${props.expirationDays}; expected at least the Object Lock retention (${props.objectLockRetention.duration.toDays()} days)`);
     }
-    this.bucket = new s3.Bucket(this, 'Resource', {
+    this.resource = new s3.Bucket(this, 'Resource', {
       encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: props.encryptionKey ? true : undefined,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      minimumTLSVersion: 1.2,
+      minimumTLSVersion: Number(POLICY_FLOORS.tls.minVersion),
       versioned: true,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
-      serverAccessLogsPrefix: props.serverAccessLogsBucket ? (props.serverAccessLogsPrefix ?? `${this.node.path}/`) : undefined,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? (props.serverAccessLogsPrefix ?? `${namePath(this)}/`) : undefined,
       objectLockEnabled: props.objectLockRetention ? true : undefined,
       objectLockDefaultRetention: props.objectLockRetention,
       lifecycleRules: [
@@ -81,7 +83,7 @@ export class SecureBucket extends Construct {
     });
     // Object-level events go to EventBridge (CT.S3.PR.4), so deletions and overwrites can be
     // detected and alerted on without a notification Lambda.
-    (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+    (this.resource.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
       eventBridgeConfiguration: { eventBridgeEnabled: true },
     };
   }

@@ -30,7 +30,7 @@ export interface SecurityAlertsProps {
  */
 export class SecurityAlerts extends Construct {
   /** The alert topic. */
-  readonly topic: sns.Topic;
+  readonly resource: sns.Topic;
   private readonly action: actions.SnsAction;
 
   constructor(scope: Construct, id: string, props: SecurityAlertsProps) {
@@ -38,16 +38,16 @@ export class SecurityAlerts extends Construct {
     if (props.emails.length === 0) {
       throw new Error('SecurityAlerts.emails: received an empty list; expected at least one on-call address, or alerts reach nobody');
     }
-    this.topic = new sns.Topic(this, 'Resource', { masterKey: props.key, enforceSSL: true, displayName: 'Security alerts' });
+    this.resource = new sns.Topic(this, 'Resource', { masterKey: props.key, enforceSSL: true, displayName: 'Security alerts' });
     // Alarms of this account and region only: without the source conditions, another account's
     // alarm could publish to this topic and page on-call (confused deputy).
     const stack = Stack.of(this);
-    this.topic.addToResourcePolicy(
+    this.resource.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowAlarmsOfThisAccount',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
+        resources: [this.resource.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
           ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
@@ -59,10 +59,10 @@ export class SecurityAlerts extends Construct {
       ...(props.smsNumbers ?? []).map((n) => new subscriptions.SmsSubscription(n)),
     ];
     for (const sub of subs) {
-      const subscription = this.topic.addSubscription(sub);
+      const subscription = this.resource.addSubscription(sub);
       acknowledgeDecision(subscription.node.defaultChild!, 'alert-subscriptions-without-dlq');
     }
-    this.action = new actions.SnsAction(this.topic);
+    this.action = new actions.SnsAction(this.resource);
   }
 
   /** Creates an alarm that notifies the topic. */

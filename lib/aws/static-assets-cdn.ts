@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
 import { SecureBucket } from './secure-bucket';
 
@@ -57,15 +58,15 @@ export const CDN_FAILOVER_STATUS_CODES = [403, 404, 500, 502, 503, 504] as const
  */
 export class StaticAssetsCdn extends Construct {
   /** The distribution. */
-  readonly distribution: cloudfront.Distribution;
+  readonly resource: cloudfront.Distribution;
   /** The access-log bucket of the distribution. */
   readonly logBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: StaticAssetsCdnProps) {
     super(scope, id);
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
-    if (hstsMaxAge.toSeconds() < 31536000) {
-      throw new Error(`StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least one year (31536000 s)`);
+    if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
+      throw new Error(`StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`);
     }
     if (!Number.isInteger(props.logRetentionDays) || props.logRetentionDays < 1) {
       throw new Error(`StaticAssetsCdn.logRetentionDays: received ${props.logRetentionDays}; expected a positive number of days (it sets the log Object Lock and expiry)`);
@@ -86,7 +87,7 @@ export class StaticAssetsCdn extends Construct {
       noncurrentVersionRetentionDays: props.logRetentionDays,
       expirationDays: props.logRetentionDays,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-    }).bucket;
+    }).resource;
     // CloudFront standard logging writes through the log-delivery service, whose key use carries
     // no source account or ARN in CloudFront's documented permission model. The grant is limited
     // to use through S3 of this region; naming the log bucket in the encryption context would make
@@ -123,7 +124,7 @@ export class StaticAssetsCdn extends Construct {
         fallbackStatusCodes: [...CDN_FAILOVER_STATUS_CODES],
       });
     }
-    this.distribution = new cloudfront.Distribution(this, 'Resource', {
+    this.resource = new cloudfront.Distribution(this, 'Resource', {
       comment: 'Static assets',
       defaultBehavior: {
         origin,
@@ -145,9 +146,9 @@ export class StaticAssetsCdn extends Construct {
       logFilePrefix: 'cloudfront/',
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     });
-    acknowledgeDecision(this.distribution.node.defaultChild!, 'cdn-assets-served-worldwide');
+    acknowledgeDecision(this.resource.node.defaultChild!, 'cdn-assets-served-worldwide');
     // Without a failover origin Control Tower's origin-failover rule reports the distribution (a
     // regional S3 outage would serve cached objects only): no acknowledgement hides that.
-    if (props.failoverOrigin) acknowledgeDecision(this.distribution, 'cdn-failover-origin-policy-in-dr-stack');
+    if (props.failoverOrigin) acknowledgeDecision(this.resource, 'cdn-failover-origin-policy-in-dr-stack');
   }
 }

@@ -2,6 +2,7 @@ import { ApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gate
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { checkOriginPullCa } from '../config/origin-pull';
 
 /** Properties of {@link AppGateway}. */
@@ -105,7 +106,7 @@ export const APP_GATEWAY_SSL_POLICY = 'AppGwSslPolicy20220101S';
 
 /** Response headers added to every HTTPS response (control EDGE-TLS, claim A1). */
 export const APP_GATEWAY_SECURITY_HEADERS = {
-  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'Strict-Transport-Security': `max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds}; includeSubDomains`,
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
 } as const;

@@ -4,6 +4,7 @@ import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-d
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { checkSshPublicKey } from '../config/ssh-keys';
 import { AUTH_LOG_FACILITIES, AZURE_HOST_AUTH_LOG_TAG, checkLoginUsers, hostCloudConfig, type HostLoginUser } from './host-cloud-init';
 
@@ -59,7 +60,7 @@ export interface AppScaleSetProps {
   readonly adminUsername?: string;
   /**
    * Smallest RSA key accepted, in bits (2048 or more; Azure's own floor is 2048).
-   * @default 3072
+   * @default 3072 (POLICY_FLOORS.access.minRsaBits)
    */
   readonly minRsaBits?: number;
   /**
@@ -197,7 +198,7 @@ export class AppScaleSet extends Construct {
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(adminUsername) || RESERVED_ADMIN_NAMES.has(adminUsername)) {
       throw new Error(`${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and -, at most 32) that is not root, admin or another name Azure reserves`);
     }
-    const minRsaBits = props.minRsaBits ?? 3072;
+    const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
     if (!Number.isInteger(minRsaBits) || minRsaBits < 2048) {
       throw new Error(`${where}: minRsaBits ${minRsaBits} is invalid; expected a whole number of at least 2048 (Azure's floor)`);
     }

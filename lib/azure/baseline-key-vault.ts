@@ -5,9 +5,10 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseCidr } from '../config/cidr';
+import { POLICY_FLOORS } from '../config/floors';
 
-/** The smallest RSA key accepted for customer-managed keys (NIST SP 800-57 beyond 2030). */
-export const MIN_KEY_SIZE = 3072;
+/** The RSA-HSM key sizes Key Vault offers, in bits. */
+export const RSA_HSM_KEY_SIZES = [2048, 3072, 4096] as const;
 
 /** Properties of {@link BaselineKeyVault}. */
 export interface BaselineKeyVaultProps {
@@ -36,8 +37,8 @@ export interface BaselineKeyVaultProps {
    */
   readonly keyNames?: readonly string[];
   /**
-   * RSA key size in bits, at least 3072.
-   * @default 3072
+   * RSA key size in bits, at least the RSA floor (POLICY_FLOORS.access.minRsaBits, 3072).
+   * @default 3072 (the floor)
    */
   readonly keySize?: number;
   /**
@@ -79,9 +80,12 @@ export class BaselineKeyVault extends Construct {
     if (!Token.isUnresolved(props.name) && !/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.name)) {
       throw new Error(`${where}: name "${props.name}" is invalid; expected 3-24 letters, digits and single dashes, starting with a letter and ending with a letter or digit`);
     }
-    const keySize = props.keySize ?? MIN_KEY_SIZE;
-    if (!Number.isInteger(keySize) || keySize < MIN_KEY_SIZE || ![3072, 4096].includes(keySize)) {
-      throw new Error(`${where}: keySize ${keySize} is not accepted; expected 3072 or 4096 (RSA-HSM sizes of at least ${MIN_KEY_SIZE} bits)`);
+    // ENC-REST: customer-managed keys no weaker than the RSA floor (NIST SP 800-57 beyond 2030).
+    const minKeySize = POLICY_FLOORS.access.minRsaBits;
+    const keySizes = RSA_HSM_KEY_SIZES.filter((size) => size >= minKeySize);
+    const keySize = props.keySize ?? keySizes[0];
+    if (!Number.isInteger(keySize) || !(keySizes as readonly number[]).includes(keySize)) {
+      throw new Error(`${where}: keySize ${keySize} is not accepted; expected ${keySizes.join(' or ')} (RSA-HSM sizes of at least ${minKeySize} bits)`);
     }
     for (const range of props.allowedIpRanges ?? []) {
       const p = parseCidr(range);

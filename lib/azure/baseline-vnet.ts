@@ -74,7 +74,7 @@ const LAYOUT = { gateway: 8, bastion: 10, data: 8, app: 2 } as const;
  */
 export class BaselineVnet extends Construct {
   /** The virtual network. */
-  public readonly vnet: VirtualNetwork;
+  public readonly resource: VirtualNetwork;
   /** The VNet's resource id. */
   public readonly vnetId: string;
   public readonly gatewaySubnet: Subnet;
@@ -127,13 +127,13 @@ export class BaselineVnet extends Construct {
     this.dataSubnetPrefix = prefixes.data;
     const base = { resourceGroupName: props.resourceGroupName, location: props.location, tags: props.tags };
 
-    this.vnet = new VirtualNetwork(this, 'Resource', { ...base, name: props.name, addressSpace: [parsed.canonical] });
-    this.vnetId = this.vnet.id;
+    this.resource = new VirtualNetwork(this, 'Resource', { ...base, name: props.name, addressSpace: [parsed.canonical] });
+    this.vnetId = this.resource.id;
     const subnet = (tier: string, prefix: string, extra: Partial<ConstructorParameters<typeof Subnet>[2]>) =>
       new Subnet(this, `${tier}Subnet`, {
         name: `snet-${tier.toLowerCase()}`,
         resourceGroupName: props.resourceGroupName,
-        virtualNetworkName: this.vnet.name,
+        virtualNetworkName: this.resource.name,
         addressPrefixes: [prefix],
         ...extra,
       });

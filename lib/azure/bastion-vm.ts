@@ -6,6 +6,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { VirtualMachineExtension } from '@cdktf/provider-azurerm/lib/virtual-machine-extension';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 import { AUTH_LOG_FACILITIES, AZURE_HOST_AUTH_LOG_TAG, hostCloudConfig } from './host-cloud-init';
 import { azureSshKeyProblem } from './app-scale-set';
@@ -62,7 +63,7 @@ export interface BastionVmProps {
   readonly aptMirror?: string;
   /**
    * Smallest RSA key accepted, in bits (2048 or more).
-   * @default 3072
+   * @default 3072 (POLICY_FLOORS.access.minRsaBits)
    */
   readonly minRsaBits?: number;
   /**
@@ -148,7 +149,7 @@ export class BastionVm extends Construct {
     if (known(props.workspaceId) && !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.workspaceId)) {
       throw new Error(`${where}: workspaceId "${props.workspaceId}" is invalid; expected the resource id of a Log Analytics workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`);
     }
-    const minRsaBits = props.minRsaBits ?? 3072;
+    const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
     if (!Number.isInteger(minRsaBits) || minRsaBits < 2048) {
       throw new Error(`${where}: minRsaBits ${minRsaBits} is invalid; expected a whole number of at least 2048`);
     }

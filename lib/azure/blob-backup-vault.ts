@@ -5,6 +5,7 @@ import { DataProtectionBackupVaultCustomerManagedKey } from '@cdktf/provider-azu
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { type ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 
 /** Immutability states the construct accepts ("Disabled" would let backups be deleted early). */
 export const BACKUP_VAULT_IMMUTABILITY = ['Locked', 'Unlocked'] as const;
@@ -42,7 +43,7 @@ export interface BlobBackupVaultProps {
   readonly containersDependOn?: readonly ITerraformDependable[];
   /**
    * Days each daily vaulted copy is kept (claim B10: 90 days of file backups), 7-3650.
-   * @default 90
+   * @default 90 (POLICY_FLOORS.retention.fileBackupDays)
    */
   readonly vaultedRetentionDays?: number;
   /**
@@ -119,7 +120,7 @@ const known = (v: string | number | undefined): v is string | number => v !== un
  */
 export class BlobBackupVault extends Construct {
   /** The Backup vault. */
-  public readonly vault: DataProtectionBackupVault;
+  public readonly resource: DataProtectionBackupVault;
   /** The vault's resource id. */
   public readonly vaultId: string;
   /** Principal id of the vault's system-assigned identity. */
@@ -141,7 +142,7 @@ export class BlobBackupVault extends Construct {
     const immutability = props.immutability ?? 'Locked';
     const softDelete = props.softDelete ?? 'AlwaysOn';
     const softDeleteRetentionDays = props.softDeleteRetentionDays ?? 14;
-    const vaultedRetentionDays = props.vaultedRetentionDays ?? 90;
+    const vaultedRetentionDays = props.vaultedRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     const operationalRetentionDays = props.operationalRetentionDays ?? 30;
     const backupTimeUtc = props.backupTimeUtc ?? '02:00';
 
@@ -181,7 +182,7 @@ export class BlobBackupVault extends Construct {
       throw new Error(`${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`);
     }
 
-    this.vault = new DataProtectionBackupVault(this, 'Resource', {
+    this.resource = new DataProtectionBackupVault(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -197,8 +198,8 @@ export class BlobBackupVault extends Construct {
       tags: props.tags,
       lifecycle: { preventDestroy: true },
     });
-    this.vaultId = this.vault.id;
-    this.principalId = this.vault.identity.principalId;
+    this.vaultId = this.resource.id;
+    this.principalId = this.resource.identity.principalId;
 
     const instanceDependsOn: ITerraformDependable[] = [];
     if (props.keyVaultKeyId !== undefined && props.keyResourceId !== undefined) {
@@ -211,7 +212,7 @@ export class BlobBackupVault extends Construct {
       // ENC-REST: the vaulted copies under the customer-managed key, like their source; set only
       // once the identity can use the key.
       this.customerManagedKey = new DataProtectionBackupVaultCustomerManagedKey(this, 'CustomerManagedKey', {
-        dataProtectionBackupVaultId: this.vault.id,
+        dataProtectionBackupVaultId: this.resource.id,
         keyVaultKeyId: props.keyVaultKeyId,
         dependsOn: [this.keyRole],
       });
@@ -229,7 +230,7 @@ export class BlobBackupVault extends Construct {
 
     this.policy = new DataProtectionBackupPolicyBlobStorage(this, 'BlobPolicy', {
       name: BLOB_BACKUP_POLICY_NAME,
-      vaultId: this.vault.id,
+      vaultId: this.resource.id,
       operationalDefaultRetentionDuration: `P${operationalRetentionDays}D`,
       vaultDefaultRetentionDuration: `P${vaultedRetentionDays}D`,
       // A fixed anchor date keeps the synth deterministic; P1D repeats it every day.
@@ -239,7 +240,7 @@ export class BlobBackupVault extends Construct {
     this.instance = new DataProtectionBackupInstanceBlobStorage(this, 'Instance', {
       name: 'customer-files',
       location: props.location,
-      vaultId: this.vault.id,
+      vaultId: this.resource.id,
       storageAccountId: props.storageAccountId,
       backupPolicyId: this.policy.id,
       storageAccountContainerNames: [...props.containerNames],

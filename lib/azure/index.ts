@@ -13,7 +13,7 @@ export { BlobBackupVault, type BlobBackupVaultProps } from './blob-backup-vault'
 export { DefenderPlans, type DefenderPlansProps, type DefenderPlan, DEFENDER_PLANS } from './defender-plans';
 export { DeleteLock, type DeleteLockProps, lockStatefulResources, type LockStatefulResourcesOptions } from './delete-lock';
 export { DiagnosticSettings, type DiagnosticSettingsProps } from './diagnostic-settings';
-export { BaselineDiskEncryptionSet, type BaselineDiskEncryptionSetProps } from './disk-encryption-set';
+export { BaselineDiskEncryptionSet, type BaselineDiskEncryptionSetProps } from './baseline-disk-encryption-set';
 export type { HostLoginUser, HostLoginRole } from './host-cloud-init';
 export { LogWorkspace, type LogWorkspaceProps } from './log-workspace';
 export { PostgresReplica, type PostgresReplicaProps } from './postgres-replica';
@@ -24,5 +24,5 @@ export { SecurityAlerts, type SecurityAlertsProps } from './security-alerts';
 export { markTerraformStack } from './stack-marker';
 export type { StackMarker, MarkedStackRole } from '../controls/markers';
 export { VnetFlowLog, type VnetFlowLogProps } from './vnet-flow-log';
-export { BaselineWafPolicy, type BaselineWafPolicyProps, type AzureRateLimit, type AzureCriticalPathLimit } from './waf-policy';
+export { BaselineWafPolicy, type BaselineWafPolicyProps, type AzureRateLimit, type AzureCriticalPathLimit } from './baseline-waf-policy';
 export { WorkloadIdentity, type WorkloadIdentityProps } from './workload-identity';

@@ -1,8 +1,12 @@
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 
-/** Retention Log Analytics accepts for the PerGB2018 tier, in days. */
-export const LOG_WORKSPACE_RETENTION = { min: 30, max: 730 } as const;
+/**
+ * Retention the workspace accepts, in days: from the log retention floor (claim B6; also the
+ * PerGB2018 tier's minimum) to the workspace maximum.
+ */
+export const LOG_WORKSPACE_RETENTION = { min: POLICY_FLOORS.retention.logDays, max: 730 } as const;
 
 /** Properties of {@link LogWorkspace}. */
 export interface LogWorkspaceProps {

@@ -4,6 +4,7 @@ import type { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zon
 import type { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { applyPostgresServerParameters, checkPostgresCommon, createPostgresPrivateDns, POSTGRES_BACKUP_RETENTION } from './postgres-server';
 
 /** Properties of {@link PostgresReplica}. */
@@ -72,7 +73,7 @@ export interface PostgresReplicaProps {
   readonly promote?: boolean;
   /**
    * Days of point-in-time recovery once promoted, 7-35 (replicas keep no backups).
-   * @default 30
+   * @default 30 (POLICY_FLOORS.retention.databaseBackupDays)
    */
   readonly backupRetentionDays?: number;
   /**
@@ -111,7 +112,7 @@ const known = (v: string | number | undefined): v is string | number => v !== un
  */
 export class PostgresReplica extends Construct {
   /** The replica server. */
-  public readonly server: PostgresqlFlexibleServer;
+  public readonly resource: PostgresqlFlexibleServer;
   /** The replica's resource id. */
   public readonly serverId: string;
   /** The replica's host name (`<name>.postgres.database.azure.com`). */
@@ -129,7 +130,7 @@ export class PostgresReplica extends Construct {
     const { version, skuName, storageMb } = checkPostgresCommon(what, props);
     const zone = props.zone ?? '1';
     const promote = props.promote ?? false;
-    const backupRetentionDays = props.backupRetentionDays ?? 30;
+    const backupRetentionDays = props.backupRetentionDays ?? POLICY_FLOORS.retention.databaseBackupDays;
     const standbyZone = props.standbyZone ?? '2';
     if (known(props.sourceServerId) && !SERVER_ID.test(props.sourceServerId)) {
       throw new Error(`${what} sourceServerId "${props.sourceServerId}" is not a Flexible Server id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.DBforPostgreSQL/flexibleServers/<name>`);
@@ -141,7 +142,7 @@ export class PostgresReplica extends Construct {
       throw new Error(`${what} privateDnsZoneId "${props.privateDnsZoneId}" is not a private DNS zone ending with .postgres.database.azure.com; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/<name>.private.postgres.database.azure.com`);
     }
     if (known(backupRetentionDays) && (!Number.isInteger(backupRetentionDays) || backupRetentionDays < POSTGRES_BACKUP_RETENTION.min || backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)) {
-      throw new Error(`${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps 30)`);
+      throw new Error(`${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ${POLICY_FLOORS.retention.databaseBackupDays})`);
     }
     if (known(standbyZone) && !['1', '2', '3'].includes(standbyZone)) {
       throw new Error(`${what} standbyZone "${standbyZone}" is invalid; expected "1", "2" or "3"`);
@@ -160,7 +161,7 @@ export class PostgresReplica extends Construct {
       dependsOn = [dns.link];
     }
 
-    this.server = new PostgresqlFlexibleServer(this, 'Resource', {
+    this.resource = new PostgresqlFlexibleServer(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -193,8 +194,8 @@ export class PostgresReplica extends Construct {
         ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'],
       },
     });
-    this.serverId = this.server.id;
-    this.fqdn = this.server.fqdn;
+    this.serverId = this.resource.id;
+    this.fqdn = this.resource.fqdn;
     // Parameters are per server, not replicated: set them here so the promoted server keeps them.
     this.parameters = applyPostgresServerParameters(this, this.serverId);
   }

@@ -5,6 +5,7 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 
 /** PostgreSQL major versions the constructs accept (azurerm 4.55 accepts 11-18; 11-13 are out of Azure support). */
 export const POSTGRES_VERSIONS = ['14', '15', '16', '17', '18'] as const;
@@ -13,7 +14,7 @@ export const POSTGRES_VERSIONS = ['14', '15', '16', '17', '18'] as const;
 export const POSTGRES_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408] as const;
 
 /** Days of point-in-time recovery Flexible Server accepts. */
-export const POSTGRES_BACKUP_RETENTION = { min: 7, max: 35 } as const;
+export const POSTGRES_BACKUP_RETENTION = { min: 7, max: POLICY_FLOORS.retention.databaseBackupMaxDays } as const;
 
 /** Entra principal types that can be the server's administrator. */
 export const POSTGRES_ADMIN_PRINCIPAL_TYPES = ['Group', 'User', 'ServicePrincipal'] as const;
@@ -30,7 +31,7 @@ export const POSTGRES_ADMIN_PRINCIPAL_TYPES = ['Group', 'User', 'ServicePrincipa
  */
 export const POSTGRES_SERVER_PARAMETERS: Readonly<Record<string, { readonly name: string; readonly value: string }>> = {
   RequireSecureTransport: { name: 'require_secure_transport', value: 'on' },
-  SslMinProtocolVersion: { name: 'ssl_min_protocol_version', value: 'TLSv1.2' },
+  SslMinProtocolVersion: { name: 'ssl_min_protocol_version', value: `TLSv${POLICY_FLOORS.tls.minVersion}` },
   LogConnections: { name: 'log_connections', value: 'on' },
   LogDisconnections: { name: 'log_disconnections', value: 'on' },
   LogCheckpoints: { name: 'log_checkpoints', value: 'on' },
@@ -214,7 +215,7 @@ export interface PostgresServerProps {
   readonly storageMb?: number;
   /**
    * Days of point-in-time recovery, 7-35 (control BACKUP, claim B10: 30 days).
-   * @default 30
+   * @default 30 (POLICY_FLOORS.retention.databaseBackupDays)
    */
   readonly backupRetentionDays?: number;
   /**
@@ -254,7 +255,7 @@ export interface PostgresServerProps {
  */
 export class PostgresServer extends Construct {
   /** The server. */
-  public readonly server: PostgresqlFlexibleServer;
+  public readonly resource: PostgresqlFlexibleServer;
   /** The server's resource id. */
   public readonly serverId: string;
   /** The server's host name (`<name>.postgres.database.azure.com`, resolving privately in the linked network). */
@@ -272,13 +273,13 @@ export class PostgresServer extends Construct {
     super(scope, id);
     const what = `PostgresServer ${this.node.path}:`;
     const { version, skuName, storageMb } = checkPostgresCommon(what, props);
-    const backupRetentionDays = props.backupRetentionDays ?? 30;
+    const backupRetentionDays = props.backupRetentionDays ?? POLICY_FLOORS.retention.databaseBackupDays;
     const zone = props.zone ?? '1';
     const standbyZone = props.standbyZone ?? '2';
     const adminPrincipalType = props.adminPrincipalType ?? 'Group';
     if (known(backupRetentionDays) && (!Number.isInteger(backupRetentionDays) || backupRetentionDays < POSTGRES_BACKUP_RETENTION.min || backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)) {
       throw new Error(
-        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps 30)`,
+        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ${POLICY_FLOORS.retention.databaseBackupDays})`,
       );
     }
     if (known(standbyZone) && !['1', '2', '3'].includes(standbyZone)) {
@@ -308,7 +309,7 @@ export class PostgresServer extends Construct {
     this.privateDnsZone = dns.zone;
     this.privateDnsZoneLink = dns.link;
 
-    this.server = new PostgresqlFlexibleServer(this, 'Resource', {
+    this.resource = new PostgresqlFlexibleServer(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -351,12 +352,12 @@ export class PostgresServer extends Construct {
         ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'],
       },
     });
-    this.serverId = this.server.id;
-    this.fqdn = this.server.fqdn;
+    this.serverId = this.resource.id;
+    this.fqdn = this.resource.fqdn;
 
     // With password authentication off, this administrator is the only way in.
     this.administrator = new PostgresqlFlexibleServerActiveDirectoryAdministrator(this, 'Administrator', {
-      serverName: this.server.name,
+      serverName: this.resource.name,
       resourceGroupName: props.resourceGroupName,
       tenantId: props.tenantId,
       objectId: props.adminObjectId,

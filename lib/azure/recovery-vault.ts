@@ -92,7 +92,7 @@ const known = (v: string | number | undefined): v is string | number => v !== un
  */
 export class RecoveryVault extends Construct {
   /** The vault. */
-  public readonly vault: RecoveryServicesVault;
+  public readonly resource: RecoveryServicesVault;
   /** The vault's resource id. */
   public readonly vaultId: string;
   /** The daily VM backup policy. */
@@ -131,7 +131,7 @@ export class RecoveryVault extends Construct {
       throw new Error(`${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
     }
 
-    this.vault = new RecoveryServicesVault(this, 'Resource', {
+    this.resource = new RecoveryServicesVault(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -156,12 +156,12 @@ export class RecoveryVault extends Construct {
       tags: props.tags,
       lifecycle: { preventDestroy: true },
     });
-    this.vaultId = this.vault.id;
+    this.vaultId = this.resource.id;
 
     this.vmPolicy = new BackupPolicyVm(this, 'VmPolicy', {
       name: RECOVERY_VAULT_VM_POLICY_NAME,
       resourceGroupName: props.resourceGroupName,
-      recoveryVaultName: this.vault.name,
+      recoveryVaultName: this.resource.name,
       // Enhanced policy: trusted-launch VMs (the baseline's) can only be protected by V2.
       policyType: 'V2',
       timezone: 'UTC',
@@ -191,7 +191,7 @@ export class RecoveryVault extends Construct {
       this.protectedVms.push(
         new BackupProtectedVm(this, childId, {
           resourceGroupName: props.resourceGroupName,
-          recoveryVaultName: this.vault.name,
+          recoveryVaultName: this.resource.name,
           sourceVmId: vmId,
           backupPolicyId: this.vmPolicy.id,
         }),

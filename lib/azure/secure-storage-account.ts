@@ -3,6 +3,7 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 
 /**
  * Replication types accepted by default: zone-redundant in the primary region and geo-replicated
@@ -46,7 +47,7 @@ export interface SecureStorageAccountProps {
   /**
    * Days a deleted or overwritten blob (soft delete) is kept, 7-365 (control BACKUP, claim: 90
    * days of file retention). Versions are kept alongside.
-   * @default 90
+   * @default 90 (POLICY_FLOORS.retention.fileBackupDays)
    */
   readonly deleteRetentionDays?: number;
   /**
@@ -140,7 +141,7 @@ const known = (v: string | number | undefined): v is string | number => v !== un
  */
 export class SecureStorageAccount extends Construct {
   /** The storage account. */
-  public readonly account: StorageAccount;
+  public readonly resource: StorageAccount;
   /** The account's resource id. */
   public readonly accountId: string;
   /** The blob endpoint (`https://<name>.blob.core.windows.net/`). */
@@ -156,7 +157,7 @@ export class SecureStorageAccount extends Construct {
     const what = `SecureStorageAccount ${this.node.path}:`;
     const replicationType = props.replicationType ?? 'GZRS';
     this.replicationType = replicationType;
-    const deleteRetentionDays = props.deleteRetentionDays ?? 90;
+    const deleteRetentionDays = props.deleteRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     const containerDeleteRetentionDays = props.containerDeleteRetentionDays ?? deleteRetentionDays;
     const trustedServicesOnly = props.trustedServicesOnly ?? false;
     const allowedSubnetIds = props.allowedSubnetIds ?? [];
@@ -207,7 +208,7 @@ export class SecureStorageAccount extends Construct {
       throw new Error(`${what} sasExpirationPeriod "${sasExpirationPeriod}" is invalid; expected D.HH:MM:SS such as 0.01:00:00`);
     }
 
-    this.account = new StorageAccount(this, 'Resource', {
+    this.resource = new StorageAccount(this, 'Resource', {
       name: props.name,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -223,7 +224,7 @@ export class SecureStorageAccount extends Construct {
       identity: { type: 'UserAssigned', identityIds: [props.identityId] },
       // ENC-TRANSIT.
       httpsTrafficOnlyEnabled: true,
-      minTlsVersion: 'TLS1_2',
+      minTlsVersion: `TLS${POLICY_FLOORS.tls.minVersion.replace('.', '_')}`,
       // STORAGE-PRIVATE, SECRETS: no anonymous reads, no keys or key-signed SAS, no local users,
       // Entra by default; data cannot be copied to or replicated into another tenant.
       allowNestedItemsToBePublic: false,
@@ -255,8 +256,8 @@ export class SecureStorageAccount extends Construct {
       tags: props.tags,
       lifecycle: { preventDestroy: true },
     });
-    this.accountId = this.account.id;
-    this.primaryBlobEndpoint = this.account.primaryBlobEndpoint;
+    this.accountId = this.resource.id;
+    this.primaryBlobEndpoint = this.resource.primaryBlobEndpoint;
 
     if (props.privateEndpointSubnetId !== undefined && props.blobPrivateDnsZoneId !== undefined) {
       this.privateEndpoint = this.addBlobPrivateEndpoint('BlobPrivateEndpoint', {
@@ -272,7 +273,7 @@ export class SecureStorageAccount extends Construct {
       // Through ARM (storage_account_id), so the account's closed public endpoint is no obstacle.
       this.containers[name] = new StorageContainer(this, `Container-${name}`, {
         name,
-        storageAccountId: this.account.id,
+        storageAccountId: this.resource.id,
         containerAccessType: 'private',
         // Deleting a container deletes its files (control BACKUP).
         lifecycle: { preventDestroy: true },
@@ -303,7 +304,7 @@ export class SecureStorageAccount extends Construct {
       privateServiceConnection: {
         name: options.name.replace(/-pe$/, ''),
         isManualConnection: false,
-        privateConnectionResourceId: this.account.id,
+        privateConnectionResourceId: this.resource.id,
         subresourceNames: [subresource],
       },
       privateDnsZoneGroup: { name: subresource.replace('_', '-'), privateDnsZoneIds: [options.privateDnsZoneId] },

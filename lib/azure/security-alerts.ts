@@ -41,7 +41,7 @@ export interface SecurityAlertsProps {
  */
 export class SecurityAlerts extends Construct {
   /** The action group. */
-  public readonly actionGroup: MonitorActionGroup;
+  public readonly resource: MonitorActionGroup;
   /** Id of the action group, for other alerts. */
   public readonly actionGroupId: string;
   /** The activity-log alerts, by name. */
@@ -67,7 +67,7 @@ export class SecurityAlerts extends Construct {
     const shortName = props.namePrefix.replace(/[^A-Za-z0-9]/g, '').slice(0, 12);
     if (shortName.length === 0) throw new Error(`${where}: namePrefix "${props.namePrefix}" leaves no letters or digits for the 12-character short name`);
 
-    this.actionGroup = new MonitorActionGroup(this, 'Resource', {
+    this.resource = new MonitorActionGroup(this, 'Resource', {
       name: `ag-${props.namePrefix}-security`,
       resourceGroupName: props.resourceGroupName,
       shortName,
@@ -75,7 +75,7 @@ export class SecurityAlerts extends Construct {
       emailReceiver: props.emails.map((email, i) => ({ name: `email-${i}`, emailAddress: email, useCommonAlertSchema: true })),
       smsReceiver: sms.map((s, i) => ({ name: `sms-${i}`, countryCode: s.countryCode, phoneNumber: s.phoneNumber })),
     });
-    this.actionGroupId = this.actionGroup.id;
+    this.actionGroupId = this.resource.id;
     const scopes = [`/subscriptions/${props.subscriptionId}`];
     const alert = (name: string, criteria: { category: string; operationName?: string }, description: string) => {
       this.alerts[name] = new MonitorActivityLogAlert(this, `Alert-${name}`, {
@@ -86,7 +86,7 @@ export class SecurityAlerts extends Construct {
         description,
         enabled: true,
         criteria,
-        action: [{ actionGroupId: this.actionGroup.id }],
+        action: [{ actionGroupId: this.resource.id }],
       });
     };
     alert('security-alert', { category: 'Security' }, 'Defender for Cloud raised a security alert');

@@ -125,7 +125,7 @@ export class OriginFailover extends Construct {
   /** The DR region's pool (second in the failover order, and the fallback pool). */
   public readonly drPool: LoadBalancerPool;
   /** The load balancer answering `hostname`. */
-  public readonly loadBalancer: LoadBalancer;
+  public readonly resource: LoadBalancer;
 
   constructor(scope: Construct, id: string, props: OriginFailoverProps) {
     super(scope, id);
@@ -247,7 +247,7 @@ export class OriginFailover extends Construct {
     this.primaryPool = pool('PrimaryPool', props.primary, 'Primary');
     this.drPool = pool('DrPool', props.dr, 'DR');
 
-    this.loadBalancer = new LoadBalancer(this, 'Resource', {
+    this.resource = new LoadBalancer(this, 'Resource', {
       zoneId: props.zoneId,
       name: props.hostname,
       description: `Failover: ${props.primary.name} first, then ${props.dr.name} (DR-REGION)`,

@@ -1,12 +1,16 @@
 import { ZoneSetting } from '@cdktf/provider-cloudflare/lib/zone-setting';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS, tlsVersionsFrom, type TlsVersion } from '../config/floors';
 import { checkCloudflareId } from './ids';
 
-/** Minimum TLS versions the baseline offers (control EDGE-TLS); 1.0 and 1.1 are not offered. */
-export const ZONE_MIN_TLS_VERSIONS = ['1.2', '1.3'] as const;
-/** A minimum TLS version the baseline offers. */
-export type ZoneMinTlsVersion = (typeof ZONE_MIN_TLS_VERSIONS)[number];
+/** A minimum TLS version of a zone. */
+export type ZoneMinTlsVersion = TlsVersion;
+/**
+ * Minimum TLS versions the baseline offers (control EDGE-TLS): the TLS floor and newer
+ * (POLICY_FLOORS.tls.minVersion, 1.2); 1.0 and 1.1 are not offered.
+ */
+export const ZONE_MIN_TLS_VERSIONS: readonly ZoneMinTlsVersion[] = tlsVersionsFrom();
 
 /**
  * Security levels the baseline offers (control WAF-REPUTATION). `off`, `essentially_off` and
@@ -26,7 +30,7 @@ export type ZoneSecurityLevel = (typeof ZONE_SECURITY_LEVELS)[number];
  *   (Chromium caps `max-age` at one year) but lengthens the lock-out if a host, including any
  *   subdomain (`includeSubDomains` is always on), ever has to serve plain HTTP.
  */
-export const ZONE_HSTS_MAX_AGE_SECONDS = { min: 31_536_000, max: 63_072_000 } as const;
+export const ZONE_HSTS_MAX_AGE_SECONDS = { min: POLICY_FLOORS.tls.hstsMaxAgeSeconds, max: 63_072_000 } as const;
 
 /** The control a hardened zone setting carries. */
 export type ZoneHardeningControl = 'EDGE-TLS' | 'WAF-REPUTATION';
@@ -96,7 +100,7 @@ export interface ZoneHardeningProps {
   /**
    * Oldest TLS version the edge accepts from visitors (control EDGE-TLS, claim A7). `'1.3'`
    * also refuses TLS 1.2 clients; versions below 1.2 are not offered (deprecated by RFC 8996).
-   * @default '1.2'
+   * @default '1.2' (POLICY_FLOORS.tls.minVersion)
    */
   readonly minTlsVersion?: ZoneMinTlsVersion;
   /**
@@ -105,7 +109,7 @@ export interface ZoneHardeningProps {
    * {@link ZONE_HSTS_MAX_AGE_SECONDS} for why. Cloudflare's dashboard offers at most 12 months
    * and has been reported to display a longer value oddly; keep the default unless two years is
    * wanted for the preload list's recommendation.
-   * @default 31536000
+   * @default 31536000 (POLICY_FLOORS.tls.hstsMaxAgeSeconds)
    */
   readonly hstsMaxAgeSeconds?: number;
   /**
@@ -159,9 +163,9 @@ export class ZoneHardening extends Construct {
     super(scope, id);
     const where = `ZoneHardening ${this.node.path}`;
     checkCloudflareId(where, 'zoneId', props.zoneId);
-    const minTlsVersion = props.minTlsVersion ?? '1.2';
+    const minTlsVersion = props.minTlsVersion ?? POLICY_FLOORS.tls.minVersion;
     if (!Token.isUnresolved(minTlsVersion) && !(ZONE_MIN_TLS_VERSIONS as readonly string[]).includes(minTlsVersion)) {
-      throw new Error(`${where}: minTlsVersion "${minTlsVersion}" is not offered; expected "1.2" or "1.3" (control EDGE-TLS: TLS 1.0 and 1.1 are deprecated)`);
+      throw new Error(`${where}: minTlsVersion "${minTlsVersion}" is not offered; expected ${ZONE_MIN_TLS_VERSIONS.map((v) => `"${v}"`).join(' or ')} (control EDGE-TLS: older versions are deprecated)`);
     }
     const hstsMaxAgeSeconds = props.hstsMaxAgeSeconds ?? ZONE_HSTS_MAX_AGE_SECONDS.min;
     if (

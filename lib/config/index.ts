@@ -8,3 +8,5 @@ export { type AwsEnvironmentConfig, type AzureEnvironmentConfig, type BaselineCo
 export { CONFIG_SCHEMA_ID, renderSchema } from './json-schema';
 export { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES, CLOUDFLARE_RANGES_COPIED, isCloudflareRange } from './cloudflare-ranges';
 export { CLOUDFLARE_CLIENT_IP_HEADER } from './origin-pull';
+export { POLICY_FLOORS, type PolicyFloors, type TlsVersion, TLS_VERSIONS, meetsTlsFloor, tlsVersionsFrom } from './floors';
+export { CLOUDFLARE_PLANS, type CloudflarePlan } from './cloudflare-plan-limits';

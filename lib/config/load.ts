@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
+import { POLICY_FLOORS } from './floors';
 import { holdsPrivateKey } from './origin-pull';
 import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
 import type { AllowlistLimits } from './cidr';
@@ -114,7 +115,7 @@ export function parseConfig(input: unknown, file = '(inline config)'): BaselineC
   const guardrails = GuardrailsSchema.safeParse(input);
   const limits = guardrails.success
     ? guardrails.data.guardrails
-    : { maxAllowlistPrefix: { ipv4: 24, ipv6: 48 }, minRsaBits: 3072 };
+    : { maxAllowlistPrefix: POLICY_FLOORS.access.maxAllowlistPrefix, minRsaBits: POLICY_FLOORS.access.minRsaBits };
   // PEM files named in the config (origin-pull certificates) are read relative to the config file.
   const baseDir = file === '(inline config)' ? process.cwd() : path.dirname(path.resolve(file));
   const result = schemaFor(limits.maxAllowlistPrefix, limits.minRsaBits, baseDir).safeParse(input);

@@ -7,7 +7,8 @@ import { allowlistCidrProblem, cidrsOverlap, isPrivateIpv4Cidr, parseCidr, type 
 import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS, AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, JURISDICTIONS } from './jurisdictions';
 import { checkOriginPullCa, checkOriginPullClientCertificate, checkRevocationList, holdsPrivateKey } from './origin-pull';
 import { checkSshPublicKey } from './ssh-keys';
-import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
+import { CLOUDFLARE_PLANS, rateLimitProblems } from './cloudflare-plan-limits';
+import { POLICY_FLOORS } from './floors';
 import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFACE_ENDPOINTS, objectPrefixProblem, packageMirrorProblem } from './least-privilege';
 
 /*
@@ -18,19 +19,14 @@ import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFA
  */
 
 /** Values AWS WAFv2 accepts for a rate-based rule's evaluation window, in seconds. */
-export const WAF_RATE_WINDOWS = [60, 120, 300, 600] as const;
-/** The lowest request limit WAFv2 accepts for a rate-based rule. */
-export const WAF_MIN_RATE_LIMIT = 10;
-/** The highest request limit WAFv2 accepts for a rate-based rule. */
-export const WAF_MAX_RATE_LIMIT = 2_000_000_000;
-/** Retention values CloudWatch Logs accepts (days) from the claim floor (30) upwards. */
-export const LOG_RETENTION_DAYS = [30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-/** Claim floors (CLAIMS.md B6 and B10, DESIGN.md LOG-RETENTION and BACKUP). */
-export const CLAIM_FLOORS = {
-  logRetentionDays: 30,
-  databaseBackupRetentionDays: 30,
-  fileBackupRetentionDays: 90,
-} as const;
+export const WAF_RATE_WINDOWS = POLICY_FLOORS.rateLimits.windowsSeconds;
+/** Every retention value CloudWatch Logs accepts, in days. */
+export const CLOUDWATCH_LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** Retention values CloudWatch Logs accepts (days) from the log retention floor upwards. */
+export const LOG_RETENTION_DAYS: readonly number[] = CLOUDWATCH_LOG_RETENTION_DAYS.filter((d) => d >= POLICY_FLOORS.retention.logDays);
+const { retention } = POLICY_FLOORS;
+const { minZones, minAppInstances } = POLICY_FLOORS.availability;
+const { maxAllowlistPrefix: allowlist, loosestAllowlistPrefix: loosest } = POLICY_FLOORS.access;
 /**
  * Planning figures of the recovery mechanisms (control DR-REGION). The synth refuses an RPO or
  * RTO these mechanisms cannot meet, and the stacks output the figures as what each mechanism
@@ -82,12 +78,13 @@ function guarded(rule: () => void): void {
 
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
+const { minRequests, maxRequests } = POLICY_FLOORS.rateLimits;
 const rateLimit = z.strictObject({
   limit: z
     .number()
     .int()
-    .min(WAF_MIN_RATE_LIMIT, `WAFv2 accepts rate limits of at least ${WAF_MIN_RATE_LIMIT} requests; raise the limit`)
-    .max(WAF_MAX_RATE_LIMIT, `WAFv2 accepts rate limits of at most ${WAF_MAX_RATE_LIMIT}; lower the limit`)
+    .min(minRequests, `WAFv2 accepts rate limits of at least ${minRequests} requests; raise the limit`)
+    .max(maxRequests, `WAFv2 accepts rate limits of at most ${maxRequests}; lower the limit`)
     .describe('Requests per client IP allowed within the window before WAF blocks it.'),
   windowSeconds: z
     .union(WAF_RATE_WINDOWS.map((w) => z.literal(w)) as [z.ZodLiteral<60>, z.ZodLiteral<120>, z.ZodLiteral<300>, z.ZodLiteral<600>], {
@@ -161,7 +158,7 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
                 }),
               )
               .min(1, 'must hold at least one public key')
-              .describe('OpenSSH public keys of this person (ed25519, ECDSA or RSA >= 3072 bits).'),
+              .describe(`OpenSSH public keys of this person (ed25519, ECDSA or RSA >= ${POLICY_FLOORS.access.minRsaBits} bits).`),
           }),
         )
         .min(1, 'must list at least one person')
@@ -211,7 +208,7 @@ const awsDrSchema = z
   .strictObject({
     availabilityZones: z
       .array(z.string().regex(AWS_ZONE, 'must be an availability zone name such as eu-central-1a'))
-      .min(2, 'must list at least 2 availability zones of aws.drRegion (control HA-MULTIZONE)')
+      .min(minZones, `must list at least ${minZones} availability zones of aws.drRegion (control HA-MULTIZONE)`)
       .max(6, 'must list at most 6 availability zones')
       .describe('Availability zones of the DR region, explicit so synth needs no AWS lookup.'),
     vpcCidr: privateVpcCidr('10.1.0.0/16', '10.1.0.0/16').describe('Address space of the DR VPC; must not overlap aws.vpcCidr, so the two can be peered.'),
@@ -240,7 +237,7 @@ const awsSchema = z.strictObject({
   drRegion: z.string().regex(AWS_REGION, 'must be an AWS region name such as eu-central-1').describe('Disaster-recovery region: different from region, same jurisdiction.'),
   availabilityZones: z
     .array(z.string().regex(AWS_ZONE, 'must be an availability zone name such as eu-west-1a'))
-    .min(2, 'must list at least 2 availability zones (control HA-MULTIZONE)')
+    .min(minZones, `must list at least ${minZones} availability zones (control HA-MULTIZONE)`)
     .max(6, 'must list at most 6 availability zones')
     .describe('Availability zones of the primary region, explicit so synth needs no AWS lookup.'),
   vpcCidr: privateVpcCidr('10.0.0.0/16', '10.0.0.0/16').describe('Address space of the VPC.'),
@@ -268,7 +265,7 @@ const awsSchema = z.strictObject({
         .describe('Instance types of the app tier, in order of preference.'),
       port: z.number().int().min(1024, 'must be an unprivileged port (1024-65535)').max(65535, 'must be at most 65535').default(8443).describe('HTTPS port the app listens on.'),
       healthCheckPath: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/healthz'),
-      minCapacity: z.number().int().min(2, 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)').default(2),
+      minCapacity: z.number().int().min(minAppInstances, `must be at least ${minAppInstances} so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)`).default(minAppInstances),
       maxCapacity: z.number().int().min(2, 'must be at least 2').max(100, 'must be at most 100').default(6),
       dataPrefix: z
         .string()
@@ -337,7 +334,7 @@ const azureApp = (minFloor: number, defaults: { min: number; max: number }) =>
       minCapacity: z
         .number()
         .int()
-        .min(minFloor, minFloor === 2 ? 'must be at least 2 so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)' : 'must be 0 or more')
+        .min(minFloor, minFloor > 0 ? `must be at least ${minFloor} so the app tier survives the loss of one instance or zone (control HA-MULTIZONE)` : 'must be 0 or more')
         .max(100, 'must be at most 100')
         .default(defaults.min),
       maxCapacity: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(defaults.max),
@@ -370,7 +367,7 @@ const azureSchema = z
         vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, 'must be an Azure VM size such as Standard_D2as_v5').default('Standard_D2as_v5'),
         port: z.number().int().min(1024, 'must be an unprivileged port (1024-65535)').max(65535, 'must be at most 65535').default(8443).describe('HTTPS port the app listens on.'),
         healthCheckPath: z.string().regex(/^\/\S*$/, 'must be a path starting with "/"').default('/healthz'),
-        capacity: azureApp(2, { min: 2, max: 6 }).describe('Instances of the primary app scale set.'),
+        capacity: azureApp(minAppInstances, { min: minAppInstances, max: 6 }).describe('Instances of the primary app scale set.'),
         drCapacity: azureApp(0, { min: 0, max: 6 }).describe('Instances of the warm-standby scale set in drLocation (0: scale out at failover).'),
       })
       .prefault({}),
@@ -396,7 +393,7 @@ const azureSchema = z
         publicKey: z
           .string()
           .superRefine((text, ctx) => {
-            const checked = checkSshPublicKey(text, 3072);
+            const checked = checkSshPublicKey(text, POLICY_FLOORS.access.minRsaBits);
             if ('error' in checked) ctx.addIssue({ code: 'custom', message: `${checked.error}; expected an ssh-ed25519 or ssh-rsa public key whose private half is kept offline` });
             else if (checked.type !== 'ed25519' && checked.type !== 'rsa') ctx.addIssue({ code: 'custom', message: `is an ${checked.type.toUpperCase()} key; Azure accepts only ssh-ed25519 and ssh-rsa keys for the admin account` });
           })
@@ -664,14 +661,14 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
       .strictObject({
         retentionDays: z
           .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
-            error: `must be one of ${LOG_RETENTION_DAYS.join(', ')}: CloudWatch Logs accepts only these, and the claim (B6) keeps logs at least ${CLAIM_FLOORS.logRetentionDays} days`,
+            error: `must be one of ${LOG_RETENTION_DAYS.join(', ')}: CloudWatch Logs accepts only these, and the claim (B6) keeps logs at least ${retention.logDays} days`,
           })
           .default(90)
           .describe('Days CloudWatch log groups (flow, WAF, app, audit) keep events.'),
         auditRetentionDays: z
           .number()
           .int()
-          .min(CLAIM_FLOORS.logRetentionDays, `must be at least ${CLAIM_FLOORS.logRetentionDays} (claim B6: logs kept at least one month)`)
+          .min(retention.logDays, `must be at least ${retention.logDays} (claim B6: logs kept at least one month)`)
           .max(3653, 'must be at most 3653 (10 years)')
           .default(180)
           .describe('Days CloudTrail log files are locked (S3 Object Lock, compliance mode) and kept.'),
@@ -682,16 +679,16 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
         databaseRetentionDays: z
           .number()
           .int()
-          .min(CLAIM_FLOORS.databaseBackupRetentionDays, `must be at least ${CLAIM_FLOORS.databaseBackupRetentionDays} (claim B10: database PITR kept 30 days)`)
-          .max(35, 'must be at most 35 (the RDS maximum for automated backups)')
-          .default(30)
+          .min(retention.databaseBackupDays, `must be at least ${retention.databaseBackupDays} (claim B10: database PITR kept ${retention.databaseBackupDays} days)`)
+          .max(retention.databaseBackupMaxDays, `must be at most ${retention.databaseBackupMaxDays} (the RDS maximum for automated backups)`)
+          .default(retention.databaseBackupDays)
           .describe('Days of database point-in-time recovery.'),
         fileRetentionDays: z
           .number()
           .int()
-          .min(CLAIM_FLOORS.fileBackupRetentionDays, `must be at least ${CLAIM_FLOORS.fileBackupRetentionDays} (claim B10: file backups kept at least 90 days)`)
+          .min(retention.fileBackupDays, `must be at least ${retention.fileBackupDays} (claim B10: file backups kept at least ${retention.fileBackupDays} days)`)
           .max(3653, 'must be at most 3653')
-          .default(90)
+          .default(retention.fileBackupDays)
           .describe('Days noncurrent object versions are kept before expiry.'),
       })
       .prefault({}),
@@ -705,12 +702,18 @@ const guardrailsSchema = z
   .strictObject({
     maxAllowlistPrefix: z
       .strictObject({
-        ipv4: z.number().int().min(8, 'must be between 8 and 32 (/0 is never accepted)').max(32, 'must be between 8 and 32').default(24),
-        ipv6: z.number().int().min(16, 'must be between 16 and 128 (/0 is never accepted)').max(128, 'must be between 16 and 128').default(48),
+        ipv4: z.number().int().min(loosest.ipv4, `must be between ${loosest.ipv4} and 32 (/0 is never accepted)`).max(32, `must be between ${loosest.ipv4} and 32`).default(allowlist.ipv4),
+        ipv6: z.number().int().min(loosest.ipv6, `must be between ${loosest.ipv6} and 128 (/0 is never accepted)`).max(128, `must be between ${loosest.ipv6} and 128`).default(allowlist.ipv6),
       })
       .prefault({})
       .describe('Broadest allowlist entries accepted, as prefix lengths.'),
-    minRsaBits: z.number().int().min(3072, 'must be at least 3072 (NIST SP 800-57 for use beyond 2030)').max(16384, 'must be at most 16384').default(3072).describe('Smallest RSA SSH key accepted.'),
+    minRsaBits: z
+      .number()
+      .int()
+      .min(POLICY_FLOORS.access.minRsaBits, `must be at least ${POLICY_FLOORS.access.minRsaBits} (NIST SP 800-57 for use beyond 2030)`)
+      .max(16384, 'must be at most 16384')
+      .default(POLICY_FLOORS.access.minRsaBits)
+      .describe('Smallest RSA SSH key accepted.'),
   })
   .prefault({});
 
@@ -721,7 +724,7 @@ export const GuardrailsSchema = z.looseObject({ guardrails: guardrailsSchema });
  * Builds the schema of the whole file for the given guardrails (allowlist breadth, RSA size).
  * Cross-environment rules (residency, regions, account separation) are checked here too.
  */
-export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, minRsaBits = 3072, baseDir = process.cwd()) {
+export function configSchema(limits: AllowlistLimits = POLICY_FLOORS.access.maxAllowlistPrefix, minRsaBits = POLICY_FLOORS.access.minRsaBits, baseDir = process.cwd()) {
   return z
     .strictObject({
       $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
@@ -782,8 +785,8 @@ export function configSchema(limits: AllowlistLimits = { ipv4: 24, ipv6: 48 }, m
           });
         });
         guarded(() => {
-          if (env.production === true && Array.isArray(aws.availabilityZones) && aws.availabilityZones.length < 3) {
-            ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones'), input: aws.availabilityZones, message: 'lists fewer than 3 zones for a production environment; add a third zone of the region (control HA-MULTIZONE)' });
+          if (env.production === true && Array.isArray(aws.availabilityZones) && aws.availabilityZones.length < POLICY_FLOORS.availability.productionMinZones) {
+            ctx.addIssue({ code: 'custom', path: at('aws', 'availabilityZones'), input: aws.availabilityZones, message: `lists fewer than ${POLICY_FLOORS.availability.productionMinZones} zones for a production environment; add zones of the region (control HA-MULTIZONE)` });
           }
         });
         guarded(() => {

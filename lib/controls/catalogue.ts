@@ -40,8 +40,8 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkWafManaged, azure: azure.checkWafManaged, cloudflare: cloudflare.checkWafManaged },
     tests: {
       aws: ['test/aws/baseline-web-acl.test.ts'],
-      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts'],
-      cloudflare: ['test/cloudflare/waf-rulesets.test.ts', 'test/controls/cloudflare/waf.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+      azure: ['test/azure/baseline-waf-policy.test.ts', 'test/controls/azure/waf.test.ts'],
+      cloudflare: ['test/cloudflare/edge-waf.test.ts', 'test/controls/cloudflare/waf.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
     note: 'Cloudflare: a Free zone can run only the Cloudflare Free Managed Ruleset (no OWASP Core Ruleset); the check accepts it only when the stack shows the zone on the Free plan (a cloudflare_zone_subscription with rate_plan.id "free"), and fails it otherwise.',
   },
@@ -52,8 +52,8 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkWafReputation, azure: azure.checkWafReputation, cloudflare: cloudflare.checkWafReputation },
     tests: {
       aws: ['test/aws/baseline-web-acl.test.ts'],
-      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts'],
-      cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/cloudflare/waf-rulesets.test.ts', 'test/controls/cloudflare/waf.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+      azure: ['test/azure/baseline-waf-policy.test.ts', 'test/controls/azure/waf.test.ts'],
+      cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/cloudflare/edge-waf.test.ts', 'test/controls/cloudflare/waf.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
     note: 'Browser integrity checks are a Cloudflare feature (the Cloudflare check requires browser_check on); the AWS check covers IP reputation and anonymizers. Cloudflare has retired the threat score that security_level medium/high compared against, so the reputation claim there rests on the blocking rules for unexpected hosts, Managed IP Lists and Tor. Behind the locked Cloudflare zone, the origins\' IP-based rules (AWS IP-reputation and anonymous-IP groups, the IP part of Azure Bot Manager) see the connecting edge node, never the client: for real clients the claim is carried by the edge (Managed IP Lists, Tor and bot rules, security level), and the origin groups stay as a net for anything that reaches the origin otherwise.',
   },
@@ -64,8 +64,8 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkWafRateGlobal, azure: azure.checkWafRateGlobal, cloudflare: cloudflare.checkWafRateGlobal },
     tests: {
       aws: ['test/aws/baseline-web-acl.test.ts', 'test/controls/waf.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-controls.test.ts'],
-      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
-      cloudflare: ['test/cloudflare/rate-limits.test.ts', 'test/cloudflare/plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+      azure: ['test/azure/baseline-waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
+      cloudflare: ['test/cloudflare/edge-rate-limits.test.ts', 'test/config/cloudflare-plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
     note: 'Attacks stopped: a client flooding the app, and, behind Cloudflare, the outage where the origin counts the edge node\'s address, shared by thousands of clients, so one busy node trips the limit for all of them. AWS: behind the locked zone (originLocked) every rate rule counts FORWARDED_IP from CF-Connecting-IP (trustworthy only because ORIGIN-LOCK admits nothing but this zone; FallbackBehavior MATCH counts a malformed value), with a twin counting requests that lack the header by connecting address, since WAF skips a FORWARDED_IP rule for them; a directly reached load balancer must count IP, as a header there is the client\'s to forge. Azure: Application Gateway can key on ClientAddr (the connecting address) or the X-Forwarded-For address (ClientAddrXFFHeader, azurerm 4.55), whose first entry the client writes (Cloudflare appends to the header it receives); neither is the real client behind Cloudflare, so the Azure limits are a per-edge safety net (waf limits x cloudflare.azurePerEdgeRateFactor, policy tagged baseline-rate-limit-key=cloudflare-edge), XFF keys fail, and the per-client limit is carried by the edge. The Azure check reads the tag, not the factor: thresholds lowered back to per-client values under the tag are not caught. Cloudflare: counted per client IP (ip.src) at the edge.',
   },
@@ -76,8 +76,8 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkWafRateCritical, azure: azure.checkWafRateCritical, cloudflare: cloudflare.checkWafRateCritical },
     tests: {
       aws: ['test/aws/baseline-web-acl.test.ts', 'test/controls/waf.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-app.test.ts', 'test/stacks/aws-controls.test.ts'],
-      azure: ['test/azure/waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
-      cloudflare: ['test/cloudflare/rate-limits.test.ts', 'test/cloudflare/plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
+      azure: ['test/azure/baseline-waf-policy.test.ts', 'test/controls/azure/waf.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts'],
+      cloudflare: ['test/cloudflare/edge-rate-limits.test.ts', 'test/config/cloudflare-plan-limits.test.ts', 'test/controls/cloudflare/rate-limits.test.ts', 'test/config/schema.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
     note: 'Attack stopped: password guessing on login and reset, including spellings that dodge a prefix match (/Login, /%6Cogin, //login, /./login, /x/../login). AWS: the path match runs URL_DECODE, then NORMALIZE_PATH, then LOWERCASE. Azure: Application Gateway has no path normalization, so the critical rules match after UrlDecode and Lowercase and a PathNotNormalized rule refuses any path with //, /./, /../ or a backslash (the check proves the rule\'s regex against those spellings). Cloudflare: the zone states its URL normalization (type cloudflare, scope both, so origins receive the normalized path too) and the rules compare lower(http.request.uri.path). Clients are counted as in WAF-RATE-GLOBAL (per edge address on Azure behind Cloudflare, a safety net).',
   },
@@ -88,7 +88,7 @@ export const CONTROLS: readonly Control[] = [
     checks: { aws: checkOriginLock, azure: azure.checkOriginLock, cloudflare: cloudflare.checkOriginLock },
     tests: {
       aws: ['test/aws/app-gateway.test.ts', 'test/aws/origin-trust-store.test.ts', 'test/controls/origin-lock.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/config/cloudflare-ranges.test.ts', 'test/config/schema.test.ts'],
-      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/app-gateway.test.ts', 'test/azure/waf-policy.test.ts', 'test/controls/azure/origin-lock.test.ts', 'test/stacks/azure-controls.test.ts', 'test/stacks/cloudflare-stacks.test.ts'],
+      azure: ['test/azure/baseline-vnet.test.ts', 'test/azure/app-gateway.test.ts', 'test/azure/baseline-waf-policy.test.ts', 'test/controls/azure/origin-lock.test.ts', 'test/stacks/azure-controls.test.ts', 'test/stacks/cloudflare-stacks.test.ts'],
       cloudflare: ['test/cloudflare/authenticated-origin-pulls.test.ts', 'test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/origin-lock.test.ts', 'test/stacks/cloudflare-controls.test.ts', 'test/config/schema.test.ts'],
     },
     note: 'Attacks stopped: an attacker pointing a Cloudflare zone of their own at the origins (it passes an IP allowlist of Cloudflare\'s ranges and presents Cloudflare\'s shared origin-pull certificate) to skip this zone\'s WAF, rate limits and host rules; direct connections from anywhere else; and requests under a Host this deployment does not serve. Cloudflare: authenticated origin pulls enabled per zone with the zone\'s own uploaded certificate (cloudflare_authenticated_origin_pulls_certificate; without one the zone presents the shared certificate and the check fails), issued by a configured CA, and every load balancer proxied. AWS and Azure, with the originLocked option (the environment is fronted by Cloudflare with origin lock; otherwise not applicable): the load balancers\' security groups and the gateway subnet\'s NSG admit only Cloudflare\'s published ranges (lib/config/cloudflare-ranges.ts); every HTTPS listener verifies the client certificate (AWS: mutual TLS verify against a TrustStore whose bundle the stack writes into its own bucket; Azure: an SSL profile with trusted client certificates) against CAs that are never Cloudflare\'s shared origin-pull CA and, with originPullCaCertificates (from config), exactly the configured ones; and hosts are bound (AWS: a fixed 403 by default, forwarding only named hosts; Azure: host-named listeners, a catch-all that only redirects, and a WAF rule answering other hosts with 403). Not seen in a template: whether Cloudflare\'s uploaded certificate is active (it deploys asynchronously) and the private key, which is supplied at deploy time.',
@@ -172,7 +172,7 @@ export const CONTROLS: readonly Control[] = [
     },
     tests: {
       aws: ['test/aws/baseline-keys.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/database.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/bastion.test.ts', 'test/aws/app-data-access.test.ts', 'test/aws/audit-trail.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/controls/encryption.test.ts', 'test/controls/service-principals.test.ts'],
-      azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/azure/blob-backup-vault.test.ts'],
+      azure: ['test/azure/baseline-key-vault.test.ts', 'test/azure/workload-identity.test.ts', 'test/azure/baseline-disk-encryption-set.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/postgres-server.test.ts', 'test/azure/postgres-replica.test.ts', 'test/azure/app-scale-set.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/azure/blob-backup-vault.test.ts'],
     },
     note: 'Attacks stopped: data readable where the key is not ours to control. AWS: keys rotate and are customer-managed; every launch template an instance or group uses encrypts its root volume (an unencrypted template would launch unencrypted copies); instance roles may only Decrypt and GenerateDataKey on named keys; every key-policy grant to an AWS service is bound to this account (aws:SourceAccount, or an aws:SourceArn, encryption context or bucket naming it) and, where the service sets it, aws:SourceArn, so another account\'s trail, rule or delivery cannot use our key (confused deputy). CloudFront standard logging (legacy) documents no source keys: its grant is limited to use through S3 (kms:ViaService). Stops stolen disks, snapshots or backup copies being read without the customer-managed key. Azure: the check also fails a Backup vault whose copies of the customer files are not under a customer-managed key (azurerm_data_protection_backup_vault_customer_managed_key), so a copy is never weaker than its source.',
   },
@@ -278,7 +278,7 @@ export const CONTROLS: readonly Control[] = [
       cloudflare: { verdict: 'not-applicable', reason: 'the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no data to back up (the configuration is this code)', unlessTypes: ['cloudflare_r2_bucket', 'cloudflare_workers_kv_namespace', 'cloudflare_d1_database'] },
     },
     tests: {
-      aws: ['test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/backup-plan.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      aws: ['test/aws/database.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/baseline-backup-plan.test.ts', 'test/aws/locked-backup-vault.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
       azure: ['test/azure/postgres-server.test.ts', 'test/azure/secure-storage-account.test.ts', 'test/azure/recovery-vault.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/azure/delete-lock.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-controls.test.ts'],
     },
     note: 'Stops a malicious or compromised administrator destroying the data and its copies. Azure: soft delete, versioning and point-in-time restore live inside the storage account, where an Owner or Storage Account Contributor can switch them off and purge (and geo-replication copies the deletion), so they are not a backup: the check fails a data storage account without a daily vaulted copy in a Backup vault whose immutability is Locked (an Owner can switch Unlocked off), soft delete On/AlwaysOn, vaulted retention of at least the file retention, every container of the account named, and the vault holding the backup role on the account (otherwise every job fails). Every storage account, PostgreSQL server, Key Vault, vault and workspace also needs a CanNotDelete management lock, so a delete is a separate, logged act (config azure.deleteLocks "managed" declares that the organization applies them). AWS: point-in-time recovery, deletion protection, noncurrent versions for the file retention and retained buckets and keys; the locked AWS Backup copies are checked under DR-REGION.',
@@ -290,7 +290,7 @@ export const CONTROLS: readonly Control[] = [
     checks: { azure: azure.checkDrRegion, cloudflare: cloudflare.checkDrRegion },
     environmentChecks: { aws: checkDrRegion, azure: azure.checkAzureDrEnvironment },
     tests: {
-      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/backup-plan.test.ts', 'test/aws/app-data-access.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/stacks/aws-runbook.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
+      aws: ['test/aws/bucket-replication.test.ts', 'test/aws/replica-bucket.test.ts', 'test/aws/database-replica.test.ts', 'test/aws/database.test.ts', 'test/aws/baseline-backup-plan.test.ts', 'test/aws/app-data-access.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-controls.test.ts', 'test/scripts/failover-runbook.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/stacks/aws-primary-stack.test.ts'],
       azure: ['test/azure/postgres-replica.test.ts', 'test/azure/recovery-vault.test.ts', 'test/controls/azure/data.test.ts', 'test/stacks/azure-stacks.test.ts', 'test/stacks/azure-controls.test.ts', 'test/azure/blob-backup-vault.test.ts', 'test/azure/secure-storage-account.test.ts'],
       cloudflare: ['test/cloudflare/origin-failover.test.ts', 'test/controls/cloudflare/failover.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },

@@ -15,26 +15,26 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
   },
   'WAF-MANAGED': {
     aws: ['lib/aws/baseline-web-acl.ts'],
-    azure: ['lib/azure/waf-policy.ts'],
-    cloudflare: ['lib/cloudflare/waf-rulesets.ts'],
+    azure: ['lib/azure/baseline-waf-policy.ts'],
+    cloudflare: ['lib/cloudflare/edge-waf.ts'],
   },
   'WAF-REPUTATION': {
     aws: ['lib/aws/baseline-web-acl.ts'],
-    azure: ['lib/azure/waf-policy.ts'],
-    cloudflare: ['lib/cloudflare/zone-hardening.ts', 'lib/cloudflare/waf-rulesets.ts'],
+    azure: ['lib/azure/baseline-waf-policy.ts'],
+    cloudflare: ['lib/cloudflare/zone-hardening.ts', 'lib/cloudflare/edge-waf.ts'],
   },
   'WAF-RATE-GLOBAL': {
     aws: ['lib/aws/baseline-web-acl.ts', 'stacks/aws-edge-stack.ts', 'lib/config/schema.ts'],
-    azure: ['lib/azure/waf-policy.ts', 'stacks/azure-region-stack.ts'],
-    cloudflare: ['lib/cloudflare/rate-limits.ts', 'lib/cloudflare/plan-limits.ts'],
+    azure: ['lib/azure/baseline-waf-policy.ts', 'stacks/azure-region-stack.ts'],
+    cloudflare: ['lib/cloudflare/edge-rate-limits.ts', 'lib/config/cloudflare-plan-limits.ts'],
   },
   'WAF-RATE-CRITICAL': {
     aws: ['lib/aws/baseline-web-acl.ts', 'lib/config/schema.ts'],
-    azure: ['lib/azure/waf-policy.ts', 'stacks/azure-region-stack.ts'],
-    cloudflare: ['lib/cloudflare/rate-limits.ts', 'lib/cloudflare/plan-limits.ts'],
+    azure: ['lib/azure/baseline-waf-policy.ts', 'stacks/azure-region-stack.ts'],
+    cloudflare: ['lib/cloudflare/edge-rate-limits.ts', 'lib/config/cloudflare-plan-limits.ts'],
   },
   'ORIGIN-LOCK': {
-    aws: ['stacks/aws-serving-tier.ts', 'lib/aws/app-gateway.ts', 'lib/config/cloudflare-ranges.ts'],
+    aws: ['lib/aws/serving-tier.ts', 'lib/aws/app-gateway.ts', 'lib/config/cloudflare-ranges.ts'],
     azure: ['stacks/azure-region-stack.ts', 'lib/azure/baseline-vnet.ts'],
     cloudflare: ['lib/cloudflare/authenticated-origin-pulls.ts', 'lib/cloudflare/origin-failover.ts'],
   },
@@ -60,7 +60,7 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
   },
   'ENC-REST': {
     aws: ['lib/aws/baseline-keys.ts', 'lib/aws/secure-bucket.ts', 'lib/aws/database.ts', 'lib/aws/app-tier.ts', 'lib/aws/bastion.ts'],
-    azure: ['lib/azure/baseline-key-vault.ts', 'lib/azure/workload-identity.ts', 'lib/azure/disk-encryption-set.ts', 'lib/azure/secure-storage-account.ts', 'lib/azure/postgres-server.ts', 'lib/azure/postgres-replica.ts', 'lib/azure/app-scale-set.ts', 'lib/azure/bastion-vm.ts', 'lib/azure/recovery-vault.ts'],
+    azure: ['lib/azure/baseline-key-vault.ts', 'lib/azure/workload-identity.ts', 'lib/azure/baseline-disk-encryption-set.ts', 'lib/azure/secure-storage-account.ts', 'lib/azure/postgres-server.ts', 'lib/azure/postgres-replica.ts', 'lib/azure/app-scale-set.ts', 'lib/azure/bastion-vm.ts', 'lib/azure/recovery-vault.ts'],
   },
   'ENC-TRANSIT': {
     aws: ['lib/aws/app-gateway.ts', 'lib/aws/database.ts', 'lib/aws/secure-bucket.ts', 'lib/aws/security-alerts.ts'],
@@ -92,11 +92,11 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
     azure: ['lib/azure/app-gateway.ts', 'lib/azure/app-scale-set.ts', 'lib/azure/postgres-server.ts', 'lib/azure/secure-storage-account.ts'],
   },
   BACKUP: {
-    aws: ['lib/aws/database.ts', 'lib/aws/secure-bucket.ts', 'lib/aws/backup-plan.ts', 'stacks/aws-dr-stack.ts', 'lib/config/schema.ts'],
+    aws: ['lib/aws/database.ts', 'lib/aws/secure-bucket.ts', 'lib/aws/baseline-backup-plan.ts', 'lib/aws/locked-backup-vault.ts', 'stacks/aws-dr-stack.ts', 'lib/config/schema.ts'],
     azure: ['lib/azure/postgres-server.ts', 'lib/azure/secure-storage-account.ts', 'lib/azure/recovery-vault.ts'],
   },
   'DR-REGION': {
-    aws: ['stacks/aws-dr-stack.ts', 'stacks/aws-dr-database-stack.ts', 'stacks/aws-serving-tier.ts', 'lib/aws/bucket-replication.ts', 'lib/aws/database-replica.ts', 'lib/aws/database.ts', 'lib/aws/backup-plan.ts', 'lib/config/schema.ts', 'stacks/aws-runbook.ts'],
+    aws: ['stacks/aws-dr-stack.ts', 'stacks/aws-dr-database-stack.ts', 'lib/aws/serving-tier.ts', 'lib/aws/bucket-replication.ts', 'lib/aws/replica-bucket.ts', 'lib/aws/database-replica.ts', 'lib/aws/database.ts', 'lib/aws/baseline-backup-plan.ts', 'lib/config/schema.ts', 'scripts/failover-runbook.ts'],
     azure: ['stacks/azure-region-stack.ts', 'stacks/azure-stacks.ts', 'lib/azure/postgres-replica.ts', 'lib/azure/postgres-server.ts', 'lib/azure/recovery-vault.ts', 'lib/azure/secure-storage-account.ts', 'lib/controls/azure/dr-environment.ts'],
     cloudflare: ['lib/cloudflare/origin-failover.ts', 'stacks/cloudflare-origins.ts'],
   },

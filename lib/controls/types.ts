@@ -62,17 +62,17 @@ export interface CheckResult {
   readonly evidence: readonly string[];
 }
 
-/** Expectations a check can be tuned with (all optional; the defaults are the claim floors). */
+/** Expectations a check can be tuned with (all optional; the defaults are the policy floors of lib/config/floors.ts). */
 export interface CheckOptions {
-  /** Lowest log retention in days (claim B6). @default 30 */
+  /** Lowest log retention in days (claim B6). @default 30 (POLICY_FLOORS.retention.logDays, lib/config/floors.ts) */
   readonly minLogRetentionDays?: number;
   /** Highest log retention in days for CloudWatch log groups. @default - no upper bound */
   readonly maxLogRetentionDays?: number;
-  /** Lowest database point-in-time-recovery retention in days (claim B10). @default 30 */
+  /** Lowest database point-in-time-recovery retention in days (claim B10). @default 30 (POLICY_FLOORS.retention.databaseBackupDays) */
   readonly minDatabaseBackupDays?: number;
-  /** Lowest retention of noncurrent object versions in data buckets, in days (claim B10). @default 90 */
+  /** Lowest retention of noncurrent object versions in data buckets, in days (claim B10). @default 90 (POLICY_FLOORS.retention.fileBackupDays) */
   readonly minFileRetentionDays?: number;
-  /** Broadest CIDR prefix allowed in the SSH allowlist. @default { ipv4: 24, ipv6: 48 } */
+  /** Broadest CIDR prefix allowed in the SSH allowlist. @default { ipv4: 24, ipv6: 48 } (POLICY_FLOORS.access.maxAllowlistPrefix) */
   readonly maxAllowlistPrefix?: { readonly ipv4: number; readonly ipv6: number };
   /**
    * CloudTrail is recorded outside this template (an organization trail, or, for a DR-region

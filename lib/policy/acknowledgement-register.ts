@@ -136,7 +136,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The VPCs\' subnets and the app tier\'s Auto Scaling groups, whose zones the config pins',
     resourceTypes: ['AWS::EC2::Subnet', 'AWS::AutoScaling::AutoScalingGroup'],
     claim: { protects: ['HA-MULTIZONE', 'DATA-RESIDENCY'] },
-    appliedIn: ['stacks/aws-serving-tier.ts'],
+    appliedIn: ['lib/aws/serving-tier.ts'],
   },
   {
     id: 'bastion-public-address',
@@ -290,7 +290,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The AWS Backup role',
     resourceTypes: ['AWS::IAM::Role'],
     claim: { protects: ['BACKUP'] },
-    appliedIn: ['lib/aws/backup-plan.ts'],
+    appliedIn: ['lib/aws/baseline-backup-plan.ts'],
   },
   {
     id: 'cdn-assets-served-worldwide',
@@ -391,7 +391,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The data and assets buckets and their DR replicas',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['BACKUP', 'STORAGE-PRIVATE'] },
-    appliedIn: ['lib/policy/stack-acknowledgements.ts', 'lib/aws/bucket-replication.ts'],
+    appliedIn: ['lib/policy/stack-acknowledgements.ts', 'lib/aws/replica-bucket.ts'],
   },
   {
     id: 'replica-not-replicated-again',
@@ -400,7 +400,7 @@ export const ACKNOWLEDGEMENT_REGISTER = [
     resources: 'The DR replica buckets',
     resourceTypes: ['AWS::S3::Bucket'],
     claim: { protects: ['DATA-RESIDENCY', 'DR-REGION'] },
-    appliedIn: ['lib/aws/bucket-replication.ts'],
+    appliedIn: ['lib/aws/replica-bucket.ts'],
   },
   {
     id: 'replication-object-arns',

@@ -13,7 +13,7 @@ const narrow = new AdminRole(stack, 'Narrow', {
   maxSessionDuration: Duration.hours(2),
 });
 const template = Template.fromStack(stack);
-const role = resourceOf(template, admin.role).Properties;
+const role = resourceOf(template, admin.resource).Properties;
 
 describe('AdminRole', () => {
   it('is assumable only by principals of this account who signed in with MFA within the hour', () => {
@@ -33,11 +33,11 @@ describe('AdminRole', () => {
 
   it('grants administrator access by default and acknowledges it with a reason', () => {
     expect(role.ManagedPolicyArns).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AdministratorAccess']] }]);
-    expect(acknowledgements(admin.role)['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]']).toMatch(/MFA/);
+    expect(acknowledgements(admin.resource)['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]']).toMatch(/MFA/);
   });
 
   it('uses the given account, MFA age, policies and session length', () => {
-    const props = resourceOf(template, narrow.role).Properties;
+    const props = resourceOf(template, narrow.resource).Properties;
     expect(props.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Action: 'sts:AssumeRole',
@@ -48,7 +48,7 @@ describe('AdminRole', () => {
     ]);
     expect(props.MaxSessionDuration).toBe(7200);
     expect(props.ManagedPolicyArns).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ReadOnlyAccess']] }]);
-    expect(acknowledgements(narrow.role)).toEqual({});
+    expect(acknowledgements(narrow.resource)).toEqual({});
   });
 
   describe('errors', () => {

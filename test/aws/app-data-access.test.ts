@@ -14,13 +14,13 @@ const bucket = new s3.Bucket(stack, 'Data', { encryptionKey: key, bucketKeyEnabl
 const access = new AppDataAccess(stack, 'Access', { role, bucket: { bucket, key }, database: { resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXY', user: 'app' } });
 const scoped = new AppDataAccess(stack, 'Scoped', { role, bucket: { bucket, key }, objectPrefix: 'tenants/eu/' });
 const template = Template.fromStack(stack);
-const statementsOf = (a: AppDataAccess) => resourceOf(template, a.policy).Properties.PolicyDocument.Statement;
+const statementsOf = (a: AppDataAccess) => resourceOf(template, a.resource).Properties.PolicyDocument.Statement;
 const bySid = (a: AppDataAccess, sid: string) => statementsOf(a).find((s: any) => s.Sid === sid);
 const objects = (prefix: string) => ({ 'Fn::Join': ['', [getAtt(bucket, 'Arn'), `/${prefix}*`]] });
 
 describe('AppDataAccess', () => {
   it('attaches one policy to the role', () => {
-    expect(resourceOf(template, access.policy).Properties.Roles).toEqual([ref(role)]);
+    expect(resourceOf(template, access.resource).Properties.Roles).toEqual([ref(role)]);
   });
 
   it('lists object actions one by one on the app prefix only, with no version purge, retention or legal-hold change', () => {

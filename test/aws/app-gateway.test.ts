@@ -36,13 +36,13 @@ const template = Template.fromStack(stack);
 const listenersOf = (g: AppGateway) =>
   resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::Listener')
     .map(([, l]) => l.Properties)
-    .filter((l) => l.LoadBalancerArn.Ref === logicalId(g.loadBalancer));
+    .filter((l) => l.LoadBalancerArn.Ref === logicalId(g.resource));
 const attributes = (g: AppGateway): Record<string, string> =>
-  Object.fromEntries(resourceOf(template, g.loadBalancer).Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
+  Object.fromEntries(resourceOf(template, g.resource).Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
 
 describe('AppGateway', () => {
   it('is an internet-facing ALB in the public subnets with its own security group', () => {
-    const lb = resourceOf(template, gateway.loadBalancer).Properties;
+    const lb = resourceOf(template, gateway.resource).Properties;
     expect(lb).toMatchObject({ Scheme: 'internet-facing', Type: 'application', SecurityGroups: [getAtt(gateway.securityGroup, 'GroupId')] });
     const publicSubnets = vpc.publicSubnets.map((s) => ref(s));
     expect(lb.Subnets).toEqual(publicSubnets);
@@ -61,7 +61,7 @@ describe('AppGateway', () => {
 
   it('serves HTTPS on 443 with the GCM-only TLS 1.3/1.2 policy and the certificate, forwarding to the targets', () => {
     expect(listenersOf(gateway)).toContainEqual({
-      LoadBalancerArn: ref(gateway.loadBalancer),
+      LoadBalancerArn: ref(gateway.resource),
       Port: 443,
       Protocol: 'HTTPS',
       SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
@@ -84,7 +84,7 @@ describe('AppGateway', () => {
 
   it('answers HTTP on 80 only with a permanent redirect to HTTPS', () => {
     expect(listenersOf(gateway)).toContainEqual({
-      LoadBalancerArn: ref(gateway.loadBalancer),
+      LoadBalancerArn: ref(gateway.resource),
       Port: 80,
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
@@ -129,7 +129,7 @@ describe('AppGateway', () => {
   });
 
   it('acknowledges the missing certificate on the redirect-only listener, with a reason', () => {
-    const acks = acknowledgements(gateway.loadBalancer.node.findChild('Http'));
+    const acks = acknowledgements(gateway.resource.node.findChild('Http'));
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
       expect(acks[`${pack}::${pack}-ELBv2ACMCertificateRequired`]).toMatch(/redirect/i);
     }
@@ -169,7 +169,7 @@ describe('AppGateway', () => {
     );
 
     it('fails when HSTS max-age is under a year', () => {
-      expect(() => new AppGateway(scratch, id(), props({ hstsMaxAge: Duration.days(364) }))).toThrow(/AppGateway\.hstsMaxAge: received 31449600 s; expected at least one year \(31536000 s\)/);
+      expect(() => new AppGateway(scratch, id(), props({ hstsMaxAge: Duration.days(364) }))).toThrow(/AppGateway\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/);
     });
 
     it.each(ACCEPTED_TLS_POLICIES)('accepts %s', (sslPolicy) => {

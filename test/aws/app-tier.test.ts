@@ -32,7 +32,7 @@ const USERS = [
   { name: 'bob', publicKeys: [KEYS.rsa4096] },
 ];
 const hostAccess = { users: USERS, authLogGroup: authLogs };
-const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gatewaySecurityGroup: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic, hostAccess };
+const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gateway: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic, hostAccess };
 const tier = new AppTier(stack, 'App', common);
 const sized = new AppTier(stack, 'Sized', {
   ...common,
@@ -44,9 +44,9 @@ const sized = new AppTier(stack, 'Sized', {
 sized.allowSshFrom(bastionSg);
 const template = Template.fromStack(stack);
 
-const asg = resourceOf(template, tier.autoScalingGroup);
+const asg = resourceOf(template, tier.resource);
 const launchTemplateOf = (t: AppTier) => {
-  const id = resourceOf(template, t.autoScalingGroup).Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId.Ref;
+  const id = resourceOf(template, t.resource).Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId.Ref;
   return template.toJSON().Resources[id];
 };
 const ltData = launchTemplateOf(tier).Properties.LaunchTemplateData;
@@ -117,6 +117,17 @@ describe('AppTier', () => {
   it('admits SSH only from the bastion security group, and only after allowSshFrom', () => {
     expect(securityGroupRules(template, sized.securityGroup).ingress).toEqual([`tcp 22 sg:${logicalId(bastionSg)}`, `tcp 8443 sg:${logicalId(gateway.securityGroup)}`]);
     expect(securityGroupRules(template, tier.securityGroup).ingress.some((r) => r.startsWith('tcp 22 '))).toBe(false);
+    // The bastion's side: it may send SSH to the tier that admitted it, and nothing else here.
+    expect(securityGroupRules(template, bastionSg).egress).toEqual([`tcp 22 sg:${logicalId(sized.securityGroup)}`]);
+  });
+
+  it('is an IConnectable of its security group, the app port as default port', () => {
+    expect(tier.connections.securityGroups).toEqual([tier.securityGroup]);
+    expect(tier.connections.defaultPort?.toString()).toBe('8443');
+  });
+
+  it('is an IGrantable: aws-cdk-lib grants land on the instances\' role', () => {
+    expect(tier.grantPrincipal).toBe(tier.role);
   });
 
   it('sends nothing to the internet (the stack adds the VPC endpoints and mirrors, the database 5432)', () => {
@@ -154,7 +165,7 @@ describe('AppTier', () => {
     expect(asg.Properties.AvailabilityZones).toEqual([...AZS]);
     expect(asg.Properties.VPCZoneIdentifier).toEqual(vpc.privateSubnets.map((s) => ref(s)));
     expect(asg.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({ MinInstancesInService: 2 });
-    expect(resourceOf(template, sized.autoScalingGroup).Properties).toMatchObject({ MinSize: '3', MaxSize: '9' });
+    expect(resourceOf(template, sized.resource).Properties).toMatchObject({ MinSize: '3', MaxSize: '9' });
   });
 
   it('runs on at least two on-demand instance types in order of preference', () => {
@@ -165,7 +176,7 @@ describe('AppTier', () => {
       },
       InstancesDistribution: { OnDemandAllocationStrategy: 'prioritized', OnDemandPercentageAboveBaseCapacity: 100 },
     });
-    expect(resourceOf(template, sized.autoScalingGroup).Properties.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([
+    expect(resourceOf(template, sized.resource).Properties.MixedInstancesPolicy.LaunchTemplate.Overrides).toEqual([
       { InstanceType: 'c7i.large' },
       { InstanceType: 'c7a.large' },
       { InstanceType: 'c6i.large' },
@@ -187,7 +198,7 @@ describe('AppTier', () => {
 
   it('scales on CPU', () => {
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
-      AutoScalingGroupName: ref(tier.autoScalingGroup),
+      AutoScalingGroupName: ref(tier.resource),
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 60 },
     });
@@ -203,7 +214,7 @@ describe('AppTier', () => {
   });
 
   it('acknowledges the launch-template findings on the group, with reasons', () => {
-    const acks = acknowledgements(tier.autoScalingGroup);
+    const acks = acknowledgements(tier.resource);
     expect(acks['AwsSolutions::AwsSolutions-EC26']).toMatch(/encrypted under the data key/);
     for (const pack of ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5']) {
       expect(acks[`${pack}::${pack}-EC2IMDSv2Enabled`]).toMatch(/IMDSv2/);
@@ -225,14 +236,14 @@ describe('AppTier', () => {
       vpc: standbyVpc,
       subnets: { subnetGroupName: 'App' },
       targetGroup: standbyGateway.targetGroup,
-      gatewaySecurityGroup: standbyGateway.securityGroup,
+      gateway: standbyGateway.securityGroup,
       port: 8443,
       volumeKey: new kms.Key(standbyStack, 'Key'),
       alertTopic: new sns.Topic(standbyStack, 'Topic'),
       standby: true,
       hostAccess: { users: USERS, authLogGroup: new logs.LogGroup(standbyStack, 'AuthLogs') },
     });
-    const group = resourceOf(Template.fromStack(standbyStack), standbyTier.autoScalingGroup).Properties;
+    const group = resourceOf(Template.fromStack(standbyStack), standbyTier.resource).Properties;
 
     it('idles at 0 instances by default and carries the standby tag, visible in the synth', () => {
       expect(group.MinSize).toBe('0');
@@ -254,7 +265,7 @@ describe('AppTier', () => {
       vpc: scratchVpc,
       subnets: { subnetGroupName: 'App' },
       targetGroup: gateway.targetGroup,
-      gatewaySecurityGroup: gatewaySg,
+      gateway: gatewaySg,
       port: 8443,
       volumeKey: new kms.Key(scratch, id()),
       alertTopic: new sns.Topic(scratch, id()),

@@ -10,7 +10,7 @@ const logsKey = new kms.Key(stack, 'LogsKey');
 const accessLogs = new s3.Bucket(stack, 'AccessLogs');
 const audit = new AuditTrail(stack, 'AuditTrail', { logsKey, retentionDays: 400, logGroupRetention: logs.RetentionDays.THREE_MONTHS, serverAccessLogsBucket: accessLogs });
 const template = Template.fromStack(stack);
-const trail = resourceOf(template, audit.trail).Properties;
+const trail = resourceOf(template, audit.resource).Properties;
 const bucket = resourceOf(template, audit.bucket);
 
 describe('AuditTrail', () => {

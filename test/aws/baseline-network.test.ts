@@ -92,14 +92,14 @@ describe('BaselineNetwork', () => {
 
   it('empties the default security group', () => {
     template.hasResourceProperties('Custom::VpcRestrictDefaultSG', {
-      DefaultSecurityGroupId: getAtt(network.vpc, 'DefaultSecurityGroup'),
+      DefaultSecurityGroupId: getAtt(network.resource, 'DefaultSecurityGroup'),
     });
   });
 
   it('records ALL traffic of the VPC to the flow-log group', () => {
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
     template.hasResourceProperties('AWS::EC2::FlowLog', {
-      ResourceId: ref(network.vpc),
+      ResourceId: ref(network.resource),
       ResourceType: 'VPC',
       TrafficType: 'ALL',
       LogDestinationType: 'cloud-watch-logs',
@@ -152,9 +152,9 @@ describe('BaselineNetwork', () => {
   });
 
   it('exposes the subnet groups by name', () => {
-    expect(network.vpc.selectSubnets(network.publicSubnets).subnets).toHaveLength(3);
-    expect(network.vpc.selectSubnets(network.appSubnets).subnets).toHaveLength(3);
-    expect(network.vpc.selectSubnets(network.dataSubnets).subnets).toHaveLength(3);
+    expect(network.resource.selectSubnets(network.publicSubnets).subnets).toHaveLength(3);
+    expect(network.resource.selectSubnets(network.appSubnets).subnets).toHaveLength(3);
+    expect(network.resource.selectSubnets(network.dataSubnets).subnets).toHaveLength(3);
   });
 
   describe('errors', () => {

@@ -30,9 +30,9 @@ const cdnAcl = new BaselineWebAcl(stack, 'CdnWebAcl', {
   logRetention: logs.RetentionDays.ONE_MONTH,
 });
 const template = Template.fromStack(stack);
-const acl0 = resourceOf(template, acl.webAcl).Properties;
+const acl0 = resourceOf(template, acl.resource).Properties;
 const rules: any[] = acl0.Rules;
-const cdnRules: any[] = resourceOf(template, cdnAcl.webAcl).Properties.Rules;
+const cdnRules: any[] = resourceOf(template, cdnAcl.resource).Properties.Rules;
 
 const BLOCK_429 = { Block: { CustomResponse: { ResponseCode: 429 } } };
 const visibility = (metricName: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: metricName });
@@ -128,7 +128,7 @@ describe('BaselineWebAcl', () => {
   it('sends full logs to that group with the authorization and cookie headers redacted', () => {
     const logging = resourceOf(template, acl.node.findChild('Logging'));
     expect(logging.Properties).toEqual({
-      ResourceArn: getAtt(acl.webAcl, 'Arn'),
+      ResourceArn: getAtt(acl.resource, 'Arn'),
       // The group's ARN without the trailing ':*' (its name is aws-waf-logs-acme-prod-app, asserted above).
       LogDestinationConfigs: [{ 'Fn::Join': ['', [`arn:aws:logs:${ENV.region}:${ENV.account}:log-group:`, ref(acl.logGroup)]] }],
       RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
@@ -138,8 +138,8 @@ describe('BaselineWebAcl', () => {
 
   it('associates the web ACL with each given resource', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 2);
-    expect(resourceOf(template, association).Properties).toEqual({ ResourceArn: ALB_ARN, WebACLArn: getAtt(acl.webAcl, 'Arn') });
-    expect(resourceOf(template, association2).Properties).toEqual({ ResourceArn: ALB2_ARN, WebACLArn: getAtt(acl.webAcl, 'Arn') });
+    expect(resourceOf(template, association).Properties).toEqual({ ResourceArn: ALB_ARN, WebACLArn: getAtt(acl.resource, 'Arn') });
+    expect(resourceOf(template, association2).Properties).toEqual({ ResourceArn: ALB2_ARN, WebACLArn: getAtt(acl.resource, 'Arn') });
     expect(association.node.id).toBe('Association');
     expect(association2.node.id).toBe('Association2');
   });
@@ -154,7 +154,7 @@ describe('BaselineWebAcl', () => {
       logsKey: new kms.Key(proxied, 'LogsKey'),
       logRetention: logs.RetentionDays.THREE_MONTHS,
     });
-    const proxiedRules: any[] = resourceOf(Template.fromStack(proxied), behind.webAcl).Properties.Rules;
+    const proxiedRules: any[] = resourceOf(Template.fromStack(proxied), behind.resource).Properties.Rules;
     const missingHeader = { NotStatement: { Statement: { SizeConstraintStatement: { FieldToMatch: { SingleHeader: { Name: 'cf-connecting-ip' } }, ComparisonOperator: 'GT', Size: 0, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } } } };
     const loginMatch = proxiedRules[0].Statement.RateBasedStatement.ScopeDownStatement;
 
@@ -193,7 +193,7 @@ describe('BaselineWebAcl', () => {
 
   describe('CLOUDFRONT scope', () => {
     it('needs no critical path and runs rate-all first, then the baseline groups', () => {
-      expect(resourceOf(template, cdnAcl.webAcl).Properties.Scope).toBe('CLOUDFRONT');
+      expect(resourceOf(template, cdnAcl.resource).Properties.Scope).toBe('CLOUDFRONT');
       expect(cdnRules.map((r) => r.Name)).toEqual(['rate-all', ...BASELINE_MANAGED_RULE_GROUPS]);
       expect(cdnRules[0].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 3000, EvaluationWindowSec: 120 });
       expect(cdnRules[0].Action).toEqual(BLOCK_429);

@@ -24,9 +24,10 @@ const bastion = new Bastion(stack, 'Bastion', {
   volumeKey,
   authLogGroup,
 });
-bastion.allowSshTo(appSg);
+// A tier admits the bastion through aws-cdk-lib's own IConnectable wiring.
+appSg.connections.allowFrom(bastion, ec2.Port.tcp(22), 'SSH from the bastion');
 const template = Template.fromStack(stack);
-const instance = resourceOf(template, bastion.instance);
+const instance = resourceOf(template, bastion.resource);
 const script = joined(instance.Properties.UserData);
 const lines = script.split('\n');
 
@@ -43,13 +44,18 @@ describe('Bastion', () => {
     expect(instance.Metadata).toMatchObject({ 'baseline:role': 'bastion' });
     // The marker is the instance's own: nothing else of the construct carries it.
     const marked = Object.entries<any>(template.toJSON().Resources).filter(([, r]) => r.Metadata?.['baseline:role'] !== undefined).map(([id]) => id);
-    expect(marked).toEqual([logicalId(bastion.instance.instance)]);
+    expect(marked).toEqual([logicalId(bastion.resource.instance)]);
   });
 
   it('admits SSH from exactly the allowlisted IPv4 and IPv6 ranges', () => {
     expect(securityGroupRules(template, bastion.securityGroup).ingress).toEqual(['tcp 22 198.51.100.10/32', 'tcp 22 2001:db8:1234::/48', 'tcp 22 203.0.113.0/24']);
     const sg = resourceOf(template, bastion.securityGroup).Properties;
     expect(sg.SecurityGroupIngress.find((r: any) => r.CidrIpv6)).toMatchObject({ CidrIpv6: '2001:db8:1234::/48', FromPort: 22, ToPort: 22, IpProtocol: 'tcp' });
+  });
+
+  it('is an IConnectable of its own security group, SSH as default port', () => {
+    expect(bastion.connections.securityGroups).toEqual([bastion.securityGroup]);
+    expect(bastion.connections.defaultPort?.toString()).toBe('22');
   });
 
   it('sends nothing to the internet: only SSH to the tiers it is allowed into (the stack adds the VPC endpoints and mirrors)', () => {
@@ -82,7 +88,7 @@ describe('Bastion', () => {
       const s = testStack('Replace');
       const v = testVpc(s);
       const b = new Bastion(s, 'Bastion', { vpc: v, subnets: { subnetGroupName: 'Public' }, allowedCidrs: ['198.51.100.10/32'], users, volumeKey: new kms.Key(s, 'Key'), authLogGroup: new logs.LogGroup(s, 'Logs') });
-      return logicalId(b.instance);
+      return logicalId(b.resource);
     };
     const alice = idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }]);
     expect(idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }])).toBe(alice);
@@ -90,7 +96,7 @@ describe('Bastion', () => {
     expect(idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }, { name: 'bob', publicKeys: [KEYS.rsa4096] }])).not.toBe(alice);
     // Termination protection would make that replacement fail.
     expect(instance.Properties.DisableApiTermination).toBeUndefined();
-    expect(acknowledgements(bastion.instance)['AwsSolutions::AwsSolutions-EC29']).toMatch(/replaced whenever a user or key changes/);
+    expect(acknowledgements(bastion.resource)['AwsSolutions::AwsSolutions-EC29']).toMatch(/replaced whenever a user or key changes/);
   });
 
   it('removes EC2 Instance Connect at boot and ignores any AuthorizedKeysCommand, so no IAM-pushed key logs in', () => {
@@ -181,7 +187,7 @@ describe('Bastion', () => {
   });
 
   it('acknowledges its public IP with a reason naming the compensating controls', () => {
-    const acks = acknowledgements(bastion.instance);
+    const acks = acknowledgements(bastion.resource);
     for (const id of [
       'HIPAA.Security::HIPAA.Security-EC2InstanceNoPublicIp',
       'NIST.800.53.R4::NIST.800.53.R4-EC2InstanceNoPublicIp',

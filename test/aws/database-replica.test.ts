@@ -40,7 +40,7 @@ const topic = new sns.Topic(stack, 'Alerts');
 const replica = new DatabaseReplica(stack, 'Replica', {
   vpc,
   subnets: { subnetGroupName: 'Data' },
-  appSecurityGroup: appSg,
+  appTier: appSg,
   sourceInstanceArn: SOURCE,
   replicaKey,
   logsKey,
@@ -51,7 +51,7 @@ const replica = new DatabaseReplica(stack, 'Replica', {
   maxReplicaLagSeconds: 1800,
 });
 const template = Template.fromStack(stack);
-const instance = resourceOf(template, replica.instance);
+const instance = resourceOf(template, replica.resource);
 const props = instance.Properties;
 
 describe('DatabaseReplica', () => {
@@ -117,7 +117,7 @@ describe('DatabaseReplica', () => {
   });
 
   it('acknowledges the standby trade-offs with reasons', () => {
-    const acks = acknowledgements(replica.instance);
+    const acks = acknowledgements(replica.resource);
     expect(acks['AwsSolutions::AwsSolutions-RDS3']).toMatch(/runbook enables Multi-AZ right after promotion/);
     expect(acks['AwsSolutions::AwsSolutions-RDS2']).toMatch(/KmsKeyId/);
     expect(acks['HIPAA.Security::HIPAA.Security-RDSInBackupPlan']).toMatch(/cross-region copy/);
@@ -130,7 +130,7 @@ describe('DatabaseReplica', () => {
     const base = (): DatabaseReplicaProps => ({
       vpc: scratchVpc,
       subnets: { subnetGroupName: 'Data' },
-      appSecurityGroup: new ec2.SecurityGroup(scratch, id(), { vpc: scratchVpc }),
+      appTier: new ec2.SecurityGroup(scratch, id(), { vpc: scratchVpc }),
       sourceInstanceArn: SOURCE,
       replicaKey: new kms.Key(scratch, id()),
       logsKey: new kms.Key(scratch, id()),

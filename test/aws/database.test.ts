@@ -13,7 +13,7 @@ const appSg = new ec2.SecurityGroup(stack, 'AppSg', { vpc, allowAllOutbound: fal
 const db = new Database(stack, 'Database', {
   vpc,
   subnets: { subnetGroupName: 'Data' },
-  appSecurityGroup: appSg,
+  appTier: appSg,
   dataKey,
   logsKey,
   instanceIdentifier: 'acme-prod-db',
@@ -21,7 +21,7 @@ const db = new Database(stack, 'Database', {
   logRetention: logs.RetentionDays.SIX_MONTHS,
 });
 const template = Template.fromStack(stack);
-const instance = resourceOf(template, db.instance);
+const instance = resourceOf(template, db.resource);
 const props = instance.Properties;
 
 describe('Database', () => {
@@ -88,6 +88,11 @@ describe('Database', () => {
     expect(securityGroupRules(template, appSg).egress).toEqual([`tcp 5432 sg:${logicalId(db.securityGroup)}`]);
   });
 
+  it('is an IConnectable of its security group, PostgreSQL as default port', () => {
+    expect(db.connections.securityGroups).toEqual([db.securityGroup]);
+    expect(db.connections.defaultPort?.toString()).toBe('5432');
+  });
+
   it('exports the PostgreSQL logs to KMS-encrypted, retained groups created before the instance', () => {
     expect(props.EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
     for (const type of ['postgresql', 'upgrade']) {
@@ -104,7 +109,7 @@ describe('Database', () => {
   });
 
   it('acknowledges the default port with a reason naming DB-FROM-APP', () => {
-    const acks = acknowledgements(db.instance);
+    const acks = acknowledgements(db.resource);
     expect(acks['AwsSolutions::AwsSolutions-RDS11']).toMatch(/DB-FROM-APP/);
     expect(acks['cdk-validator-cfnguard::rds_instance_no_default_ports_check']).toMatch(/DB-FROM-APP/);
   });
@@ -119,7 +124,7 @@ describe('Database', () => {
       new Database(scratch, id(), {
         vpc: scratchVpc,
         subnets: { subnetGroupName: 'Data' },
-        appSecurityGroup: sg,
+        appTier: sg,
         dataKey: key,
         logsKey: key,
         instanceIdentifier: `db-${id().toLowerCase()}`,
@@ -159,7 +164,7 @@ describe('Database backup replication', () => {
     const database = new Database(s, 'Database', {
       vpc: v,
       subnets: { subnetGroupName: 'Data' },
-      appSecurityGroup: new ec2.SecurityGroup(s, 'AppSg', { vpc: v, allowAllOutbound: false }),
+      appTier: new ec2.SecurityGroup(s, 'AppSg', { vpc: v, allowAllOutbound: false }),
       dataKey: new kms.Key(s, 'DataKey'),
       logsKey: new kms.Key(s, 'LogsKey'),
       instanceIdentifier: 'acme-prod-db',
@@ -167,7 +172,7 @@ describe('Database backup replication', () => {
       logRetention: logs.RetentionDays.THREE_MONTHS,
       backupReplication,
     });
-    return resourceOf(Template.fromStack(s), database.instance).Properties;
+    return resourceOf(Template.fromStack(s), database.resource).Properties;
   };
   const DR_KEY = 'arn:aws:kms:eu-central-1:111111111111:key/00000000-0000-4000-8000-000000000001';
 

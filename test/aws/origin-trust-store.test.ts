@@ -46,7 +46,7 @@ describe('OriginTrustStore', () => {
   });
 
   it('pins the trust store to the exact object version written', () => {
-    const store = resourceOf(template, trust.trustStore).Properties;
+    const store = resourceOf(template, trust.resource).Properties;
     const bundle = writers.find((w) => w.call.parameters.Key === trust.bundleKey)!;
     expect(store).toMatchObject({ CaCertificatesBundleS3Bucket: ref(trust.bucket), CaCertificatesBundleS3Key: trust.bundleKey, CaCertificatesBundleS3ObjectVersion: { 'Fn::GetAtt': [bundle.id, 'VersionId'] } });
   });
@@ -57,7 +57,7 @@ describe('OriginTrustStore', () => {
     expect(crl.call.parameters.Key).toMatch(/^origin-pull\/revocation-[0-9a-f]{16}\.pem$/);
     const [[, revocation]] = resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::TrustStoreRevocation');
     expect(revocation.Properties).toEqual({
-      TrustStoreArn: getAtt(trust.trustStore, 'TrustStoreArn'),
+      TrustStoreArn: getAtt(trust.resource, 'TrustStoreArn'),
       RevocationContents: [{ RevocationType: 'CRL', S3Bucket: ref(trust.bucket), S3Key: crl.call.parameters.Key, S3ObjectVersion: { 'Fn::GetAtt': [crl.id, 'VersionId'] } }],
     });
   });

@@ -8,11 +8,11 @@ import { getAtt, idSource, ref, resourceOf, resourcesOfType, testStack } from '.
 const stack = testStack();
 const key = new kms.Key(stack, 'Key');
 const accessLogs = new SecureBucket(stack, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: 90 });
-const data = new SecureBucket(stack, 'Data', { encryptionKey: key, serverAccessLogsBucket: accessLogs.bucket, noncurrentVersionRetentionDays: 90 });
-const prefixed = new SecureBucket(stack, 'Prefixed', { encryptionKey: key, serverAccessLogsBucket: accessLogs.bucket, serverAccessLogsPrefix: 'custom/', noncurrentVersionRetentionDays: 90 });
+const data = new SecureBucket(stack, 'Data', { encryptionKey: key, serverAccessLogsBucket: accessLogs.resource, noncurrentVersionRetentionDays: 90 });
+const prefixed = new SecureBucket(stack, 'Prefixed', { encryptionKey: key, serverAccessLogsBucket: accessLogs.resource, serverAccessLogsPrefix: 'custom/', noncurrentVersionRetentionDays: 90 });
 const locked = new SecureBucket(stack, 'Locked', {
   encryptionKey: key,
-  serverAccessLogsBucket: accessLogs.bucket,
+  serverAccessLogsBucket: accessLogs.resource,
   noncurrentVersionRetentionDays: 180,
   expirationDays: 180,
   objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(180)),
@@ -21,9 +21,9 @@ const acls = new SecureBucket(stack, 'CdnLogs', { encryptionKey: key, noncurrent
 const template = Template.fromStack(stack);
 const ALL = [accessLogs, data, prefixed, locked, acls];
 
-const bucketOf = (b: SecureBucket) => resourceOf(template, b.bucket);
+const bucketOf = (b: SecureBucket) => resourceOf(template, b.resource);
 const policyOf = (b: SecureBucket): any[] => {
-  const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === ref(b.bucket).Ref);
+  const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === ref(b.resource).Ref);
   expect(policies).toHaveLength(1);
   return policies[0][1].Properties.PolicyDocument.Statement;
 };
@@ -72,7 +72,7 @@ describe('SecureBucket', () => {
   });
 
   it.each(ALL.map((b) => [b.node.id, b] as const))('denies non-TLS and pre-1.2 TLS requests on %s', (_name, b) => {
-    const resources = [getAtt(b.bucket, 'Arn'), { 'Fn::Join': ['', [getAtt(b.bucket, 'Arn'), '/*']] }];
+    const resources = [getAtt(b.resource, 'Arn'), { 'Fn::Join': ['', [getAtt(b.resource, 'Arn'), '/*']] }];
     const statements = policyOf(b);
     expect(statements).toContainEqual({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(statements).toContainEqual({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: resources, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } });
@@ -88,8 +88,8 @@ describe('SecureBucket', () => {
   });
 
   it('logs server access to the log bucket, under the construct path by default', () => {
-    expect(bucketOf(data).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: ref(accessLogs.bucket), LogFilePrefix: 'Test/Data/' });
-    expect(bucketOf(prefixed).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: ref(accessLogs.bucket), LogFilePrefix: 'custom/' });
+    expect(bucketOf(data).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: ref(accessLogs.resource), LogFilePrefix: 'Test/Data/' });
+    expect(bucketOf(prefixed).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: ref(accessLogs.resource), LogFilePrefix: 'custom/' });
     expect(bucketOf(accessLogs).Properties.LoggingConfiguration).toBeUndefined();
   });
 

@@ -26,19 +26,19 @@ const template = Template.fromStack(stack);
 
 describe('SecurityAlerts', () => {
   it('encrypts the topic under the given key', () => {
-    expect(resourceOf(template, alerts.topic).Properties).toEqual({ KmsMasterKeyId: getAtt(key, 'Arn'), DisplayName: 'Security alerts' });
+    expect(resourceOf(template, alerts.resource).Properties).toEqual({ KmsMasterKeyId: getAtt(key, 'Arn'), DisplayName: 'Security alerts' });
   });
 
   it('refuses publishers that do not use TLS', () => {
     const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy');
     expect(policies).toHaveLength(1);
-    expect(policies[0][1].Properties.Topics).toEqual([ref(alerts.topic)]);
+    expect(policies[0][1].Properties.Topics).toEqual([ref(alerts.resource)]);
     expect(policies[0][1].Properties.PolicyDocument.Statement).toContainEqual({
       Sid: 'AllowPublishThroughSSLOnly',
       Effect: 'Deny',
       Principal: '*',
       Action: 'sns:Publish',
-      Resource: ref(alerts.topic),
+      Resource: ref(alerts.resource),
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
   });
@@ -50,7 +50,7 @@ describe('SecurityAlerts', () => {
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
-      Resource: ref(alerts.topic),
+      Resource: ref(alerts.resource),
       Condition: {
         StringEquals: { 'aws:SourceAccount': ENV.account },
         ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${ENV.region}:${ENV.account}:alarm:*` },
@@ -62,13 +62,13 @@ describe('SecurityAlerts', () => {
   it('subscribes every on-call e-mail address and phone number', () => {
     const subs = resourcesOfType(template, 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
     expect(subs).toHaveLength(3);
-    expect(subs).toContainEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: ref(alerts.topic) });
-    expect(subs).toContainEqual({ Protocol: 'email', Endpoint: 'security@example.com', TopicArn: ref(alerts.topic) });
-    expect(subs).toContainEqual({ Protocol: 'sms', Endpoint: '+15555550100', TopicArn: ref(alerts.topic) });
+    expect(subs).toContainEqual({ Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: ref(alerts.resource) });
+    expect(subs).toContainEqual({ Protocol: 'email', Endpoint: 'security@example.com', TopicArn: ref(alerts.resource) });
+    expect(subs).toContainEqual({ Protocol: 'sms', Endpoint: '+15555550100', TopicArn: ref(alerts.resource) });
   });
 
   it('acknowledges the missing dead-letter queue on each subscription, with a reason', () => {
-    const subscriptions = alerts.topic.node.children.filter((c) => c.node.id !== 'Resource' && c.node.id !== 'Policy');
+    const subscriptions = alerts.resource.node.children.filter((c) => c.node.id !== 'Resource' && c.node.id !== 'Policy');
     expect(subscriptions.length).toBe(3);
     for (const sub of subscriptions) {
       expect(acknowledgements(sub)['Serverless::Serverless-SNSRedrivePolicy']).toMatch(/dead-letter queue/);
@@ -78,8 +78,8 @@ describe('SecurityAlerts', () => {
   it('alerts on ALARM and on OK to the topic', () => {
     for (const alarm of [rootUse, custom, breaching]) {
       const props = resourceOf(template, alarm).Properties;
-      expect(props.AlarmActions).toEqual([ref(alerts.topic)]);
-      expect(props.OKActions).toEqual([ref(alerts.topic)]);
+      expect(props.AlarmActions).toEqual([ref(alerts.resource)]);
+      expect(props.OKActions).toEqual([ref(alerts.resource)]);
     }
   });
 

@@ -14,7 +14,7 @@ const stack = testStack();
 const assetsKey = new kms.Key(stack, 'AssetsKey');
 const logsKey = new kms.Key(stack, 'LogsKey');
 const accessLogs = new s3.Bucket(stack, 'AccessLogs');
-const assets = new SecureBucket(stack, 'Assets', { encryptionKey: assetsKey, noncurrentVersionRetentionDays: 90 }).bucket;
+const assets = new SecureBucket(stack, 'Assets', { encryptionKey: assetsKey, noncurrentVersionRetentionDays: 90 }).resource;
 const cdn = new StaticAssetsCdn(stack, 'Cdn', {
   assetsBucket: assets,
   certificateArn: CERT,
@@ -25,7 +25,7 @@ const cdn = new StaticAssetsCdn(stack, 'Cdn', {
   logRetentionDays: 90,
 });
 const template = Template.fromStack(stack);
-const config = resourceOf(template, cdn.distribution).Properties.DistributionConfig;
+const config = resourceOf(template, cdn.resource).Properties.DistributionConfig;
 
 describe('StaticAssetsCdn', () => {
   it('serves the configured names on TLS 1.2+ with SNI and the us-east-1 certificate', () => {
@@ -68,7 +68,7 @@ describe('StaticAssetsCdn', () => {
         Condition: {
           StringEquals: {
             'AWS:SourceArn': {
-              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', ref(cdn.distribution)]],
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', ref(cdn.resource)]],
             },
           },
         },
@@ -123,7 +123,7 @@ describe('StaticAssetsCdn', () => {
   });
 
   it('acknowledges the worldwide edge, and never a missing origin failover (Control Tower reports it)', () => {
-    const acks = acknowledgements(cdn.distribution);
+    const acks = acknowledgements(cdn.resource);
     expect(acks['AwsSolutions::AwsSolutions-CFR1']).toMatch(/DATA-RESIDENCY/);
     expect(acks['cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check']).toBeUndefined();
   });
@@ -131,7 +131,7 @@ describe('StaticAssetsCdn', () => {
   describe('with the DR replica as failover origin', () => {
     const drStack = testStack('WithFailover');
     const key = new kms.Key(drStack, 'AssetsKey');
-    const bucket = new SecureBucket(drStack, 'Assets', { encryptionKey: key, noncurrentVersionRetentionDays: 90 }).bucket;
+    const bucket = new SecureBucket(drStack, 'Assets', { encryptionKey: key, noncurrentVersionRetentionDays: 90 }).resource;
     const withFailover = new StaticAssetsCdn(drStack, 'Cdn', {
       assetsBucket: bucket,
       certificateArn: CERT,
@@ -143,7 +143,7 @@ describe('StaticAssetsCdn', () => {
       failoverOrigin: { bucketName: 'acme-prod-assets-dr-111111111111', region: 'eu-central-1' },
     });
     const t = Template.fromStack(drStack);
-    const dc = resourceOf(t, withFailover.distribution).Properties.DistributionConfig;
+    const dc = resourceOf(t, withFailover.resource).Properties.DistributionConfig;
 
     it('fails over from the primary bucket to the replica on 403, 404 and 5xx', () => {
       expect(dc.OriginGroups.Quantity).toBe(1);
@@ -160,10 +160,10 @@ describe('StaticAssetsCdn', () => {
     });
 
     it('acknowledges only that the replica\'s policy lives in the DR stack, no missing failover', () => {
-      const acks = acknowledgements(withFailover.distribution);
+      const acks = acknowledgements(withFailover.resource);
       expect(acks['cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check']).toBeUndefined();
       // Decision cdn-failover-origin-policy-in-dr-stack: a warning acknowledgement on the construct.
-      const warnings = withFailover.distribution.node.metadata.filter((m) => m.type === ACKNOWLEDGED_WARNING_METADATA).map((m) => m.data);
+      const warnings = withFailover.resource.node.metadata.filter((m) => m.type === ACKNOWLEDGED_WARNING_METADATA).map((m) => m.data);
       expect(warnings).toEqual([{ 'Annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac': expect.stringMatching(/ReplicaBucket cloudFrontSourceArn/) }]);
     });
   });
@@ -187,7 +187,7 @@ describe('StaticAssetsCdn', () => {
       });
 
     it('fails when HSTS max-age is under one year', () => {
-      expect(make({ hstsMaxAge: Duration.days(364) })).toThrow(/StaticAssetsCdn\.hstsMaxAge: received 31449600 s; expected at least one year \(31536000 s\)/);
+      expect(make({ hstsMaxAge: Duration.days(364) })).toThrow(/StaticAssetsCdn\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/);
     });
 
     it('accepts exactly one year of HSTS', () => {

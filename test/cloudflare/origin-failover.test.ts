@@ -115,8 +115,8 @@ describe('OriginFailover', () => {
     });
 
     it('exposes its children, with the load balancer as the default child "Resource"', () => {
-      expect(failover.node.defaultChild).toBe(failover.loadBalancer);
-      expect(failover.loadBalancer.node.id).toBe('Resource');
+      expect(failover.node.defaultChild).toBe(failover.resource);
+      expect(failover.resource.node.id).toBe('Resource');
       expect(failover.monitor.node.id).toBe('Monitor');
       expect(failover.primaryPool.node.id).toBe('PrimaryPool');
       expect(failover.drPool.node.id).toBe('DrPool');

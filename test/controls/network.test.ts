@@ -1,4 +1,5 @@
-import { checkAppFromGateway, checkBastionSsh, checkDbFromApp, checkNetTiers, cidrPrefix } from '../../lib/controls/aws/network';
+import { checkAppFromGateway, checkBastionSsh, checkDbFromApp, checkNetTiers } from '../../lib/controls/aws/network';
+import { cidrPrefix } from '../../lib/controls/core/network';
 import { edgeTemplate, primaryTemplate } from './fixtures/aws-templates';
 import { expectFinding, expectNotApplicable, expectPass, props, weakened } from './support';
 

@@ -109,7 +109,7 @@ function mtlsTemplate(): any {
     hostnames: ['app.example.com'],
   });
   const trust = new OriginTrustStore(stack, 'OriginTrust', { caCertificates: [CA_A], encryptionKey: new kms.Key(stack, 'Key'), logsKey: new kms.Key(stack, 'LogsKey'), serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') });
-  gateway.verifyClientCertificates(trust.trustStore);
+  gateway.verifyClientCertificates(trust.resource);
   return Template.fromStack(stack).toJSON();
 }
 

@@ -1,5 +1,5 @@
 import { parseConfig } from '../../lib/config/load';
-import { toAzureRateLimit } from '../../lib/azure/waf-policy';
+import { toAzureRateLimit } from '../../lib/azure/baseline-waf-policy';
 import { azureNames } from '../../stacks/azure-naming';
 import { checkAzure, checkAzureEnvironment, formatFindings } from '../../lib/controls';
 import { synthAzureApp, tfOnly, tfResources } from './azure-support';

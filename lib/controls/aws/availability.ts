@@ -1,9 +1,7 @@
 import type { CheckResult } from '../types';
-import { Outcome } from './result';
+import { POLICY_FLOORS } from '../../config/floors';
+import { Outcome } from '../core/outcome';
 import { asNumber, isTrue, list, ofType, publicSubnets, refTarget, show, tagsOf, zoneOf, type CfnTemplate } from './template';
-
-/** The fewest availability zones a tier may span. */
-export const MIN_ZONES = 2;
 
 /**
  * Tag of a warm-standby app tier in a DR region (set by `AppTier` with `standby: true`): it may
@@ -35,7 +33,7 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       const subnets = list(p.VPCZoneIdentifier);
       const zones = zonesOf(subnets) ?? (subnets.length === 0 ? new Set(list(p.AvailabilityZones).map(String)) : undefined);
       if (zones === undefined) out.fail(asg.id, `VPCZoneIdentifier ${show(p.VPCZoneIdentifier)} names subnets outside this template; expected subnets whose zones can be verified`);
-      else if (zones.size < MIN_ZONES) out.fail(asg.id, `instances span ${zones.size} zone(s) (${[...zones].join(', ') || 'none'}); expected at least ${MIN_ZONES}`);
+      else if (zones.size < POLICY_FLOORS.availability.minZones) out.fail(asg.id, `instances span ${zones.size} zone(s) (${[...zones].join(', ') || 'none'}); expected at least ${POLICY_FLOORS.availability.minZones}`);
       const min = asNumber(p.MinSize);
       if (tagsOf(asg)[STANDBY_TAG.key] === STANDBY_TAG.value) {
         const max = asNumber(p.MaxSize);
@@ -66,7 +64,7 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       const subnets = [...list(lb.props.Subnets), ...list(lb.props.SubnetMappings).map((m) => m?.SubnetId)];
       const zones = zonesOf(subnets);
       const count = zones?.size ?? subnets.length;
-      if (count < MIN_ZONES) out.fail(lb.id, `load balancer spans ${count} zone(s); expected at least ${MIN_ZONES}`);
+      if (count < POLICY_FLOORS.availability.minZones) out.fail(lb.id, `load balancer spans ${count} zone(s); expected at least ${POLICY_FLOORS.availability.minZones}`);
     });
   }
 
@@ -87,7 +85,7 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       }
       if (tiers.size === 0) out.fail(vpc.id, 'VPC has no subnets in this template; expected every tier in at least two zones');
       for (const [tier, zones] of tiers) {
-        if (zones.size < MIN_ZONES) out.fail(vpc.id, `subnet tier ${show(tier)} spans ${zones.size} zone(s); expected at least ${MIN_ZONES}`);
+        if (zones.size < POLICY_FLOORS.availability.minZones) out.fail(vpc.id, `subnet tier ${show(tier)} spans ${zones.size} zone(s); expected at least ${POLICY_FLOORS.availability.minZones}`);
       }
     });
   }

@@ -1,6 +1,6 @@
 import type { CheckResult } from '../types';
 import { checkViewerTls } from './edge-tls';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { list, ofType, refTarget, refTo, renderText, show, type CfnTemplate, type Res } from './template';
 
 /**

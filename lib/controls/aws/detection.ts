@@ -1,6 +1,6 @@
 import type { CheckOptions, CheckResult } from '../types';
 import { isCustomerManagedKey } from './encryption';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { unboundServiceGrant } from './service-principals';
 import { isFalse, isTrue, list, ofType, refTarget, renderText, show, statements, TEMPLATE, type CfnTemplate, type Res } from './template';
 

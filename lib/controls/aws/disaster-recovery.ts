@@ -1,7 +1,7 @@
 import type { AwsEnvironmentTemplates, CheckOptions, CheckResult } from '../types';
 import { STANDBY_TAG } from './availability';
 import { bucketPolicyStatements, logBuckets } from './buckets';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { allowedActions, conditionText, crossStackResolver, instanceRoles, normalizeArn, resourcesOf, roleGrants, type Grant } from './iam';
 import { asNumber, isBastion, isFalse, launchTemplateOf, list, ofType, refTarget, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
 

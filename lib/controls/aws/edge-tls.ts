@@ -1,5 +1,6 @@
 import type { CheckResult } from '../types';
-import { Outcome } from './result';
+import { meetsTlsFloor, POLICY_FLOORS } from '../../config/floors';
+import { Outcome } from '../core/outcome';
 import { attribute, list, ofType, refTarget, refTo, type CfnTemplate, type Res, show } from './template';
 
 /**
@@ -18,13 +19,10 @@ export const ALB_TLS_POLICIES: readonly string[] = [
   'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09',
   'ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04',
   'ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09',
-];
+].filter((policy) => meetsTlsFloor(`1.${/TLS13-1-(\d)/.exec(policy)![1]}`));
 
-/** CloudFront viewer security policies with TLS 1.2 as the floor. */
-export const CLOUDFRONT_TLS_VERSIONS: readonly string[] = ['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'];
-
-/** HSTS max-age floor: one year. */
-export const MIN_HSTS_MAX_AGE_SECONDS = 31_536_000;
+/** CloudFront viewer security policies whose oldest version meets the TLS floor. */
+export const CLOUDFRONT_TLS_VERSIONS: readonly string[] = ['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'].filter((policy) => meetsTlsFloor(policy.slice(4, 7)));
 
 const DESYNC_MODES = ['defensive', 'strictest'];
 
@@ -89,8 +87,8 @@ export function checkEdgeTls(template: CfnTemplate): CheckResult {
 function checkListenerHsts(out: Outcome, id: string, value: unknown): void {
   const text = typeof value === 'string' ? value : '';
   const maxAge = Number(/max-age=(\d+)/i.exec(text)?.[1] ?? NaN);
-  if (!(maxAge >= MIN_HSTS_MAX_AGE_SECONDS) || !/includeSubDomains/i.test(text)) {
-    out.fail(id, `listener attribute routing.http.response.strict_transport_security.header_value is ${show(value)}; expected "max-age=${MIN_HSTS_MAX_AGE_SECONDS} or more; includeSubDomains"`);
+  if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds) || !/includeSubDomains/i.test(text)) {
+    out.fail(id, `listener attribute routing.http.response.strict_transport_security.header_value is ${show(value)}; expected "max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more; includeSubDomains"`);
   }
 }
 
@@ -137,12 +135,12 @@ export function checkViewerTls(out: Outcome, template: CfnTemplate, d: Res): voi
 function checkHsts(out: Outcome, policy: Res): void {
   const hsts = policy.props.ResponseHeadersPolicyConfig?.SecurityHeadersConfig?.StrictTransportSecurity;
   if (!hsts) {
-    out.fail(policy.id, `SecurityHeadersConfig.StrictTransportSecurity is absent; expected max-age >= ${MIN_HSTS_MAX_AGE_SECONDS}, IncludeSubdomains and Override true`);
+    out.fail(policy.id, `SecurityHeadersConfig.StrictTransportSecurity is absent; expected max-age >= ${POLICY_FLOORS.tls.hstsMaxAgeSeconds}, IncludeSubdomains and Override true`);
     return;
   }
   const maxAge = typeof hsts.AccessControlMaxAgeSec === 'number' ? hsts.AccessControlMaxAgeSec : Number(hsts.AccessControlMaxAgeSec);
-  if (!(maxAge >= MIN_HSTS_MAX_AGE_SECONDS)) {
-    out.fail(policy.id, `StrictTransportSecurity.AccessControlMaxAgeSec is ${show(hsts.AccessControlMaxAgeSec)}; expected at least ${MIN_HSTS_MAX_AGE_SECONDS} (one year)`);
+  if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds)) {
+    out.fail(policy.id, `StrictTransportSecurity.AccessControlMaxAgeSec is ${show(hsts.AccessControlMaxAgeSec)}; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year)`);
   }
   if (hsts.IncludeSubdomains !== true) out.fail(policy.id, `StrictTransportSecurity.IncludeSubdomains is ${show(hsts.IncludeSubdomains)}; expected true`);
   if (hsts.Override !== true) out.fail(policy.id, `StrictTransportSecurity.Override is ${show(hsts.Override)}; expected true (the origin must not weaken HSTS)`);

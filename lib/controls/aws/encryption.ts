@@ -1,9 +1,10 @@
 import type { CheckResult } from '../types';
+import { tlsVersionsFrom } from '../../config/floors';
 import { bucketPolicyStatements, sseS3OnlyBuckets } from './buckets';
 import { actionsBeyond, resourcesOf, roleGrants, trustsService } from './iam';
 import { databaseTlsProblems } from './network';
 import { unboundServiceGrant } from './service-principals';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import {
   conditionValue,
   isFalse,
@@ -19,6 +20,9 @@ import {
   type CfnTemplate,
   type Res,
 } from './template';
+
+/** The protocols CloudFront offers towards a custom origin (`OriginSSLProtocols`). */
+export const CLOUDFRONT_ORIGIN_SSL_PROTOCOLS = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2'] as const;
 
 /**
  * True when a key reference names a customer-managed key: a KMS key or alias of this template, or
@@ -214,6 +218,8 @@ export function checkEncTransit(template: CfnTemplate): CheckResult {
     });
   }
 
+  // CloudFront speaks at most TLS 1.2 to a custom origin: the floor and newer, of what it offers.
+  const originProtocols = tlsVersionsFrom().map((v) => `TLSv${v}`).filter((p) => (CLOUDFRONT_ORIGIN_SSL_PROTOCOLS as readonly string[]).includes(p));
   const distributions = ofType(template, 'AWS::CloudFront::Distribution');
   for (const d of distributions) {
     out.within(d.id, () => {
@@ -224,8 +230,8 @@ export function checkEncTransit(template: CfnTemplate): CheckResult {
           out.fail(d.id, `Origins[${i}] (${show(origin.Id)}) OriginProtocolPolicy is ${show(custom.OriginProtocolPolicy)}; expected "https-only"`);
         }
         const protocols = list(custom.OriginSSLProtocols);
-        if (protocols.length === 0 || protocols.some((p) => p !== 'TLSv1.2')) {
-          out.fail(d.id, `Origins[${i}] (${show(origin.Id)}) OriginSSLProtocols is ${show(custom.OriginSSLProtocols)}; expected ["TLSv1.2"]`);
+        if (protocols.length === 0 || protocols.some((p) => !originProtocols.includes(p))) {
+          out.fail(d.id, `Origins[${i}] (${show(origin.Id)}) OriginSSLProtocols is ${show(custom.OriginSSLProtocols)}; expected ${show(originProtocols)}`);
         }
       });
     });

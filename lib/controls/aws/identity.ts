@@ -1,5 +1,5 @@
 import type { CheckResult } from '../types';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { allowedActions, roleGrants } from './iam';
 import { allResources, conditionValue, isTrue, list, ofType, renderText, show, statements, TEMPLATE, walk, type CfnTemplate, type Res } from './template';
 

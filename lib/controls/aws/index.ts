@@ -11,7 +11,6 @@ export * from './identity';
 export * from './logging';
 export * from './network';
 export * from './origin-lock';
-export * from './result';
 export * from './service-principals';
 export * from './storage';
 export * from './template';

@@ -1,7 +1,8 @@
 import type { CheckOptions, CheckResult } from '../types';
+import { POLICY_FLOORS } from '../../config/floors';
 import { logBuckets } from './buckets';
 import { isApplicationLoadBalancer } from './edge-tls';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { asNumber, attribute, isTrue, launchTemplateOf, list, ofType, refsIn, refTarget, refTo, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
 import { LOG_CLASS_MARKER } from '../markers';
 
@@ -147,7 +148,7 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
  */
 export function checkLogRetention(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-RETENTION');
-  const min = options.minLogRetentionDays ?? 30;
+  const min = options.minLogRetentionDays ?? POLICY_FLOORS.retention.logDays;
   const max = options.maxLogRetentionDays;
   const groups = ofType(template, 'AWS::Logs::LogGroup');
   for (const group of groups) {

@@ -1,6 +1,7 @@
 import type { CheckOptions, CheckResult } from '../types';
+import { POLICY_FLOORS, tlsVersionsFrom } from '../../config/floors';
 import { isApplicationLoadBalancer } from './edge-tls';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import {
   admitsPort,
   asNumber,
@@ -26,13 +27,8 @@ import {
   type IngressRule,
   type Res,
 } from './template';
+import { cidrPrefix, DEFAULT_DATABASE_PORT, SSH_PORT } from '../core/network';
 
-/** PostgreSQL's port, the database port when the template does not set one. */
-export const DEFAULT_DATABASE_PORT = 5432;
-/** SSH. */
-export const SSH_PORT = 22;
-/** Broadest allowlist prefixes for SSH to the bastion. */
-export const DEFAULT_MAX_ALLOWLIST_PREFIX = { ipv4: 24, ipv6: 48 } as const;
 
 /**
  * Control NET-TIERS: a VPC with public and private tiers, the default security group closed,
@@ -251,7 +247,8 @@ export function databaseTlsProblems(template: CfnTemplate, db: Res): { group?: s
     const v = params['rds.force_ssl'];
     if (!(v === 1 || v === '1')) problems.push(`${group.id}: rds.force_ssl is ${show(v)}; expected "1"`);
     const floor = params.ssl_min_protocol_version;
-    if (floor !== undefined && floor !== 'TLSv1.2' && floor !== 'TLSv1.3') problems.push(`${group.id}: ssl_min_protocol_version is ${show(floor)}; expected "TLSv1.2" or "TLSv1.3"`);
+    const accepted = tlsVersionsFrom().map((v) => `TLSv${v}`);
+    if (floor !== undefined && !accepted.includes(floor)) problems.push(`${group.id}: ssl_min_protocol_version is ${show(floor)}; expected ${accepted.map((v) => `"${v}"`).join(' or ')}`);
   }
   return { group: group.id, problems };
 }
@@ -303,22 +300,6 @@ export function checkDbFromApp(template: CfnTemplate): CheckResult {
   return out.result(instances.length + clusters.length > 0);
 }
 
-/** The prefix length of a CIDR and its family, or undefined when it is not a literal CIDR. */
-export function cidrPrefix(value: unknown): { family: 'ipv4' | 'ipv6'; prefix: number } | undefined {
-  if (typeof value !== 'string') return undefined;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value.trim());
-  if (v4) {
-    const prefix = Number(v4[5]);
-    return v4.slice(1, 5).every((o) => Number(o) <= 255) && prefix <= 32 ? { family: 'ipv4', prefix } : undefined;
-  }
-  const v6 = /^([0-9a-f:.]+)\/(\d{1,3})$/i.exec(value.trim());
-  if (v6 && v6[1].includes(':')) {
-    const prefix = Number(v6[2]);
-    return prefix <= 128 ? { family: 'ipv6', prefix } : undefined;
-  }
-  return undefined;
-}
-
 /**
  * Control BASTION-SSH: the bastion has no shared key pair, IMDSv2, sshd without passwords or root
  * login, and admits only SSH from narrow allowlisted ranges; every host (bastion, app instances
@@ -327,7 +308,7 @@ export function cidrPrefix(value: unknown): { family: 'ipv4' | 'ipv6'; prefix: n
  */
 export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BASTION-SSH');
-  const maxPrefix = options.maxAllowlistPrefix ?? DEFAULT_MAX_ALLOWLIST_PREFIX;
+  const maxPrefix = options.maxAllowlistPrefix ?? POLICY_FLOORS.access.maxAllowlistPrefix;
   const instances = ofType(template, 'AWS::EC2::Instance');
   const bastions = instances.filter(isBastion);
   const bastionSgs = bastionSecurityGroups(template);

@@ -1,7 +1,7 @@
 import { isCloudflareRange } from '../../config/cloudflare-ranges';
-import { trustedCaProblems } from '../origin-pull';
+import { trustedCaProblems } from '../core/origin-pull';
 import type { CheckOptions, CheckResult } from '../types';
-import { Outcome, notApplicable } from './result';
+import { Outcome, notApplicable } from '../core/outcome';
 import { describeRule, ingressRules, list, ofType, refTarget, refTo, renderText, show, type CfnTemplate, type IngressRule, type Res } from './template';
 
 const LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';

@@ -1,8 +1,9 @@
 import type { CheckOptions, CheckResult } from '../types';
+import { POLICY_FLOORS } from '../../config/floors';
 import { logBuckets } from './buckets';
 import { allowedActions, isServiceRole, resourcesOf, roleGrants } from './iam';
 import { unboundServiceGrant } from './service-principals';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { asNumber, conditionValue, isPublicPrincipal, isTrue, list, ofType, renderText, show, statements, type CfnTemplate, type Res } from './template';
 
 const PUBLIC_ACCESS_FLAGS = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'] as const;
@@ -108,8 +109,8 @@ function isSpecificArn(value: unknown): boolean {
  */
 export function checkBackup(template: CfnTemplate, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BACKUP');
-  const minDb = options.minDatabaseBackupDays ?? 30;
-  const minFiles = options.minFileRetentionDays ?? 90;
+  const minDb = options.minDatabaseBackupDays ?? POLICY_FLOORS.retention.databaseBackupDays;
+  const minFiles = options.minFileRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
   const dbs: Res[] = [...ofType(template, 'AWS::RDS::DBCluster'), ...ofType(template, 'AWS::RDS::DBInstance').filter((d) => d.props.DBClusterIdentifier === undefined)];
   for (const db of dbs) {
     out.within(db.id, () => {

@@ -1,18 +1,15 @@
 import { CLOUDFLARE_CLIENT_IP_HEADER } from '../../config/origin-pull';
+import { POLICY_FLOORS } from '../../config/floors';
 import type { CheckOptions, CheckResult } from '../types';
 import { isApplicationLoadBalancer } from './edge-tls';
 import { isLockedToEdge } from './origin-lock';
-import { Outcome } from './result';
+import { Outcome } from '../core/outcome';
 import { list, ofType, refTarget, refsIn, refTo, renderText, type CfnTemplate, type Res, show } from './template';
 
 /** Managed groups against OWASP-class attacks, malformed requests and SQL injection (claims A10, A14, B5). */
 export const MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'] as const;
 /** Managed groups against bad-reputation and anonymizing sources (claims A2, A14). */
 export const REPUTATION_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesAnonymousIpList'] as const;
-/** Evaluation windows WAFv2 accepts for rate-based rules, in seconds. */
-export const RATE_WINDOWS_SECONDS: readonly number[] = [60, 120, 300, 600];
-/** The lowest limit WAFv2 accepts for a rate-based rule. */
-export const MIN_RATE_LIMIT = 10;
 /** Headers that carry credentials and must be redacted from WAF logs. */
 export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
 
@@ -251,9 +248,9 @@ function basicRuleProblems(acl: Res, rule: any): string[] {
   const s = rateStatement(rule);
   const problems: string[] = [];
   if (!isBlock(rule)) problems.push(`Action is ${show(rule.Action)}; expected Block`);
-  if (!(Number(s.Limit) >= MIN_RATE_LIMIT)) problems.push(`Limit is ${show(s.Limit)}; expected at least ${MIN_RATE_LIMIT}`);
+  if (!(Number(s.Limit) >= POLICY_FLOORS.rateLimits.minRequests)) problems.push(`Limit is ${show(s.Limit)}; expected at least ${POLICY_FLOORS.rateLimits.minRequests}`);
   const window = s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS;
-  if (!RATE_WINDOWS_SECONDS.includes(Number(window))) problems.push(`EvaluationWindowSec is ${show(window)}; expected one of ${RATE_WINDOWS_SECONDS.join(', ')}`);
+  if (!POLICY_FLOORS.rateLimits.windowsSeconds.includes(Number(window))) problems.push(`EvaluationWindowSec is ${show(window)}; expected one of ${POLICY_FLOORS.rateLimits.windowsSeconds.join(', ')}`);
   const bypass = allowBefore(acl, rule);
   if (bypass) problems.push(`rule ${show(bypass.Name)} (Priority ${bypass.Priority}) allows requests before it is evaluated; expected no Allow rule ahead of it`);
   return problems;

@@ -1,7 +1,8 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckResult } from '../types';
 import { applicationGateways } from './edge';
-import { asNumber, block, blocks, isReplica, isTrue, ofType, postgresServers, refTarget, scaleSets, show, tagsOf, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isTrue, ofType, refTarget, show, tagsOf, type TfJson, type TfRes } from '../core/terraform';
+import { isReplica, postgresServers, scaleSets } from './azurerm';
 
 /** Tag of a warm-standby scale set (lib/azure/app-scale-set.ts). */
 export const AZURE_STANDBY_TAG = 'baseline:standby';

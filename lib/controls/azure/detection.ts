@@ -1,6 +1,7 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
-import { blocks, isFalse, isReplica, isTrue, ofType, postgresServers, refTarget, show, TEMPLATE, type TfJson } from './terraform';
+import { blocks, isFalse, isTrue, ofType, refTarget, show, TEMPLATE, type TfJson } from '../core/terraform';
+import { isReplica, postgresServers } from './azurerm';
 
 /** Defender for Cloud plans the baseline turns on (lib/azure/defender-plans.ts). */
 export const AZURE_DEFENDER_PLANS = ['VirtualMachines', 'StorageAccounts', 'KeyVaults', 'OpenSourceRelationalDatabases', 'Arm'] as const;

@@ -1,9 +1,10 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { AzureEnvironmentStacks, CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
 import { isBastionVm } from './network';
 import { logStorageAccounts } from './storage';
-import { block, blocks, isFalse, isReplica, ofType, postgresServers, refTarget, refTo, scaleSets, show, TEMPLATE, virtualMachines, type TfJson, type TfRes } from './terraform';
+import { block, blocks, isFalse, ofType, refTarget, refTo, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
+import { isReplica, postgresServers, scaleSets, virtualMachines } from './azurerm';
 
 const PRIMARY = 'primary';
 const DR = 'dr';

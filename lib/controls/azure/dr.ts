@@ -1,6 +1,7 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
-import { block, isReplica, isTrue, ofType, postgresServers, show, type TfJson } from './terraform';
+import { block, isTrue, ofType, show, type TfJson } from '../core/terraform';
+import { isReplica, postgresServers } from './azurerm';
 
 /** Storage replication types that keep a copy in the paired region. */
 export const AZURE_GEO_REPLICATION = ['GZRS', 'RAGZRS', 'GRS', 'RAGRS'] as const;

@@ -1,12 +1,12 @@
-import { MIN_HSTS_MAX_AGE_SECONDS } from '../aws/edge-tls';
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
+import { POLICY_FLOORS, tlsVersionsFrom } from '../../config/floors';
 import type { CheckResult } from '../types';
-import { block, blocks, ofType, show, type TfJson, type TfRes } from './terraform';
+import { block, blocks, ofType, show, type TfJson, type TfRes } from '../core/terraform';
 
 /** Predefined Application Gateway TLS policies with TLS 1.2 as the floor (and TLS 1.3 offered). */
 export const AZURE_TLS12_PREDEFINED_POLICIES = ['AppGwSslPolicy20220101S', 'AppGwSslPolicy20220101'] as const;
-/** Minimum protocol versions a custom gateway TLS policy may name. */
-export const AZURE_TLS12_MIN_PROTOCOLS = ['TLSv1_2', 'TLSv1_3'] as const;
+/** Minimum protocol versions a custom gateway TLS policy may name: the TLS floor and newer. */
+export const AZURE_TLS12_MIN_PROTOCOLS: readonly string[] = tlsVersionsFrom().map((v) => `TLSv${v.replace('.', '_')}`);
 
 /** Application gateways of the stack. */
 export function applicationGateways(tf: TfJson): TfRes[] {
@@ -56,11 +56,11 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
         if (!set) {
           out.fail(gw.address, `request_routing_rule ${show(rule.name)} has rewrite_rule_set_name ${show(rule.rewrite_rule_set_name)}; expected a rewrite rule set adding Strict-Transport-Security`);
         } else if (hsts === undefined) {
-          out.fail(gw.address, `rewrite_rule_set ${show(set.name)} (used by ${show(rule.name)}) sets no Strict-Transport-Security response header; expected "max-age=${MIN_HSTS_MAX_AGE_SECONDS}; includeSubDomains" or longer`);
+          out.fail(gw.address, `rewrite_rule_set ${show(set.name)} (used by ${show(rule.name)}) sets no Strict-Transport-Security response header; expected "max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds}; includeSubDomains" or longer`);
         } else {
           const maxAge = Number(/max-age=(\d+)/i.exec(hsts)?.[1] ?? NaN);
-          if (!(maxAge >= MIN_HSTS_MAX_AGE_SECONDS) || !/includeSubDomains/i.test(hsts)) {
-            out.fail(gw.address, `rewrite_rule_set ${show(set.name)} Strict-Transport-Security is ${show(hsts)}; expected max-age of ${MIN_HSTS_MAX_AGE_SECONDS} or more and includeSubDomains`);
+          if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds) || !/includeSubDomains/i.test(hsts)) {
+            out.fail(gw.address, `rewrite_rule_set ${show(set.name)} Strict-Transport-Security is ${show(hsts)}; expected max-age of ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more and includeSubDomains`);
           }
         }
       }

@@ -1,10 +1,9 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
+import { POLICY_FLOORS, tlsVersionsFrom } from '../../config/floors';
 import type { CheckResult } from '../types';
 import { applicationGateways } from './edge';
-import { asNumber, block, blocks, isTrue, ofType, postgresServers, refTarget, scaleSets, show, virtualMachines, type TfJson, type TfRes } from './terraform';
-
-/** Smallest RSA key the baseline accepts for customer-managed keys (lib/azure/baseline-key-vault.ts). */
-export const AZURE_MIN_RSA_KEY_BITS = 3072;
+import { asNumber, block, blocks, isTrue, ofType, refTarget, show, type TfJson, type TfRes } from '../core/terraform';
+import { postgresServers, scaleSets, virtualMachines } from './azurerm';
 
 /**
  * The TLS enforcement of a PostgreSQL Flexible Server, for DB-FROM-APP and ENC-TRANSIT: its
@@ -22,8 +21,9 @@ export function postgresTlsProblems(tf: TfJson, server: TfRes): { carriers: stri
     problems.push(`require_secure_transport is ${show(secure?.args.value)}; expected "on" (an azurerm_postgresql_flexible_server_configuration of this server)`);
   } else carriers.push(secure.address);
   const floor = param('ssl_min_protocol_version');
-  if (!floor || !['TLSv1.2', 'TLSv1.3'].includes(floor.args.value)) {
-    problems.push(`ssl_min_protocol_version is ${show(floor?.args.value)}; expected "TLSv1.2" or "TLSv1.3" (an azurerm_postgresql_flexible_server_configuration of this server)`);
+  const accepted = tlsVersionsFrom().map((v) => `TLSv${v}`);
+  if (!floor || !accepted.includes(floor.args.value)) {
+    problems.push(`ssl_min_protocol_version is ${show(floor?.args.value)}; expected ${accepted.map((v) => `"${v}"`).join(' or ')} (an azurerm_postgresql_flexible_server_configuration of this server)`);
   } else carriers.push(floor.address);
   return { carriers, problems };
 }
@@ -69,7 +69,7 @@ export function checkEncRest(tf: TfJson): CheckResult {
       const type = String(key.args.key_type ?? '');
       if (type === 'RSA' || type === 'RSA-HSM') {
         const size = asNumber(key.args.key_size);
-        if (size === undefined || size < AZURE_MIN_RSA_KEY_BITS) out.fail(key.address, `key_size is ${show(key.args.key_size)}; expected ${AZURE_MIN_RSA_KEY_BITS} or more`);
+        if (size === undefined || size < POLICY_FLOORS.access.minRsaBits) out.fail(key.address, `key_size is ${show(key.args.key_size)}; expected ${POLICY_FLOORS.access.minRsaBits} or more`);
       } else if (type !== 'EC' && type !== 'EC-HSM') {
         out.fail(key.address, `key_type is ${show(key.args.key_type)}; expected "RSA-HSM", "RSA", "EC-HSM" or "EC"`);
       }
@@ -140,9 +140,10 @@ export function checkEncRest(tf: TfJson): CheckResult {
 export function checkEncTransit(tf: TfJson): CheckResult {
   const out = new Outcome('ENC-TRANSIT');
   const accounts = ofType(tf, 'azurerm_storage_account');
+  const storageTls = tlsVersionsFrom().map((v) => `TLS${v.replace('.', '_')}`);
   for (const sa of accounts) {
     out.within(sa.address, () => {
-      if (sa.args.min_tls_version !== 'TLS1_2' && sa.args.min_tls_version !== 'TLS1_3') out.fail(sa.address, `min_tls_version is ${show(sa.args.min_tls_version)}; expected "TLS1_2"`);
+      if (!storageTls.includes(sa.args.min_tls_version)) out.fail(sa.address, `min_tls_version is ${show(sa.args.min_tls_version)}; expected ${storageTls.map((v) => `"${v}"`).join(' or ')}`);
       if (!isTrue(sa.args.https_traffic_only_enabled)) out.fail(sa.address, `https_traffic_only_enabled is ${show(sa.args.https_traffic_only_enabled)}; expected true`);
     });
   }

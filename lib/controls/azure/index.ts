@@ -10,6 +10,5 @@ export * from './network';
 export * from './origin-lock';
 export * from './secrets';
 export * from './storage';
-export * from './terraform';
 export * from './waf';
 export * from './residency';

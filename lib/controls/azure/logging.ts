@@ -1,7 +1,9 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
+import { POLICY_FLOORS } from '../../config/floors';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
-import { asNumber, block, blocks, isFalse, isTrue, ofType, postgresServers, refTarget, scaleSets, show, TEMPLATE, virtualMachines, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
+import { postgresServers, scaleSets, virtualMachines } from './azurerm';
 
 const WORKSPACE = 'azurerm_log_analytics_workspace';
 /** Activity Log categories that record who changed what (role assignments, deletions, policy). */
@@ -115,7 +117,7 @@ function sendsToWorkspace(setting: TfRes): boolean {
  */
 export function checkLogRetention(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('LOG-RETENTION');
-  const min = options.minLogRetentionDays ?? 30;
+  const min = options.minLogRetentionDays ?? POLICY_FLOORS.retention.logDays;
   const max = options.maxLogRetentionDays;
   const workspaces = ofType(tf, WORKSPACE);
   const flowLogs = ofType(tf, 'azurerm_network_watcher_flow_log');

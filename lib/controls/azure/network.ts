@@ -1,26 +1,11 @@
-import { cidrPrefix, DEFAULT_DATABASE_PORT, DEFAULT_MAX_ALLOWLIST_PREFIX, SSH_PORT } from '../aws/network';
-import { Outcome } from '../aws/result';
+import { cidrPrefix, DEFAULT_DATABASE_PORT, SSH_PORT } from '../core/network';
+import { POLICY_FLOORS } from '../../config/floors';
+import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
 import { postgresTlsProblems } from './encryption';
-import {
-  asNumber,
-  block,
-  blocks,
-  decodedText,
-  isFalse,
-  isTrue,
-  ofType,
-  postgresServers,
-  refTarget,
-  refTo,
-  scaleSets,
-  show,
-  tagsOf,
-  virtualMachines,
-  type TfJson,
-  type TfRes,
-} from './terraform';
+import { asNumber, block, blocks, decodedText, isFalse, isTrue, ofType, refTarget, refTo, show, tagsOf, type TfJson, type TfRes } from '../core/terraform';
+import { postgresServers, scaleSets, virtualMachines } from './azurerm';
 import { ROLE_MARKER, TIER_MARKER } from '../markers';
 
 const NSG = 'azurerm_network_security_group';
@@ -428,7 +413,7 @@ function checkExtensions(out: Outcome, tf: TfJson, host: TfRes): void {
  */
 export function checkBastionSsh(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BASTION-SSH');
-  const maxPrefix = options.maxAllowlistPrefix ?? DEFAULT_MAX_ALLOWLIST_PREFIX;
+  const maxPrefix = options.maxAllowlistPrefix ?? POLICY_FLOORS.access.maxAllowlistPrefix;
   const t = tiers(tf);
   const rules = nsgRules(tf);
   const hosts = [...virtualMachines(tf), ...scaleSets(tf)];

@@ -1,10 +1,10 @@
 import { isCloudflareRange } from '../../config/cloudflare-ranges';
-import { Outcome, notApplicable } from '../aws/result';
-import { trustedCaProblems } from '../origin-pull';
+import { Outcome, notApplicable } from '../core/outcome';
+import { trustedCaProblems } from '../core/origin-pull';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
 import { nsgRules, tiers } from './network';
-import { blocks, isFalse, isTrue, refTo, show, type TfJson, type TfRes } from './terraform';
+import { blocks, isFalse, isTrue, refTo, show, type TfJson, type TfRes } from '../core/terraform';
 
 /** The WAF rule that answers requests for other hosts with a 403 (host binding). */
 function hostRuleBlocks(tf: TfJson, gw: TfRes, hosts: readonly string[]): boolean {

@@ -1,8 +1,8 @@
 import { AZURE_JURISDICTIONS, AZURE_REGION_PAIRS, azureLocationInJurisdiction, type Jurisdiction } from '../../config/jurisdictions';
-import { checkSeparation, noResidency, residencyOf } from '../aws/residency';
-import { Outcome, unchecked } from '../aws/result';
+import { checkSeparation, noResidency, residencyOf } from '../core/deployment';
+import { Outcome, unchecked } from '../core/outcome';
 import type { CheckResult, DeployedStack, Deployment } from '../types';
-import { allResources, isFalse, isTrue, refTo, show, type TfJson, type TfRes } from './terraform';
+import { allResources, isFalse, isTrue, refTo, show, type TfJson, type TfRes } from '../core/terraform';
 
 /**
  * Resource types whose `location` "global" is where Azure keeps their definition (alert rules and

@@ -1,6 +1,7 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckResult } from '../types';
-import { allResources, block, decodedText, isFalse, isTrue, ofType, postgresServers, show, walk, type TfJson } from './terraform';
+import { allResources, block, decodedText, isFalse, isTrue, ofType, show, walk, type TfJson } from '../core/terraform';
+import { postgresServers } from './azurerm';
 
 /** Arguments that hold a password in azurerm resources. */
 const PASSWORD_ARGS = new Set(['admin_password', 'administrator_password', 'administrator_password_wo', 'administrator_login_password']);

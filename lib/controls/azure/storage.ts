@@ -1,6 +1,8 @@
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
+import { POLICY_FLOORS } from '../../config/floors';
 import type { CheckOptions, CheckResult } from '../types';
-import { asNumber, block, blocks, isFalse, isoDurationDays, isReplica, isTrue, ofType, postgresServers, preventsDestroy, refTarget, refTo, show, tagsOf, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isFalse, isoDurationDays, isTrue, ofType, preventsDestroy, refTarget, refTo, show, tagsOf, type TfJson, type TfRes } from '../core/terraform';
+import { isReplica, postgresServers } from './azurerm';
 
 /**
  * Lowest blob soft-delete retention (days) the BACKUP check accepts on a log storage account (one
@@ -103,7 +105,7 @@ export function checkStoragePrivate(tf: TfJson): CheckResult {
  */
 export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult {
   const out = new Outcome('BACKUP');
-  const minDbDays = options.minDatabaseBackupDays ?? 30;
+  const minDbDays = options.minDatabaseBackupDays ?? POLICY_FLOORS.retention.databaseBackupDays;
   let count = 0;
 
   for (const server of postgresServers(tf).filter((s) => !isReplica(s))) {
@@ -123,7 +125,7 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
       // Claim B10: deleted files stay recoverable for the file retention; log accounts only need
       // a short undo window (their retention is the log workspace's and the flow log's).
       const isLog = logAccounts.has(sa.address);
-      const min = isLog ? AZURE_MIN_BLOB_DELETE_RETENTION_DAYS : (options.minFileRetentionDays ?? 90);
+      const min = isLog ? AZURE_MIN_BLOB_DELETE_RETENTION_DAYS : (options.minFileRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays);
       const why = isLog ? 'log storage' : 'deleted files recoverable for the file retention';
       for (const policy of ['delete_retention_policy', 'container_delete_retention_policy']) {
         const value = block(props?.[policy])?.days;
@@ -162,7 +164,7 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
         out.fail(sa.address, 'no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live inside the account, where an Owner can switch them off and purge (expected a daily vaulted backup in a locked Backup vault)');
         return;
       }
-      for (const instance of own) vaultedBackupProblems(out, tf, sa, instance, options.minFileRetentionDays ?? 90);
+      for (const instance of own) vaultedBackupProblems(out, tf, sa, instance, options.minFileRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays);
     });
   }
   for (const vault of ofType(tf, 'azurerm_data_protection_backup_vault')) {

@@ -1,9 +1,9 @@
 import { AZURE_PER_EDGE_RATE_LIMIT_KEY, AZURE_RATE_LIMIT_KEY_TAG } from '../../config/origin-pull';
-import { Outcome } from '../aws/result';
+import { Outcome } from '../core/outcome';
 import type { CheckOptions, CheckResult } from '../types';
 import { applicationGateways } from './edge';
 import { isGatewayLockedToEdge } from './origin-lock';
-import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, refTo, show, type TfJson, type TfRes } from './terraform';
+import { asNumber, block, blocks, isFalse, isTrue, ofType, refTarget, refTo, show, type TfJson, type TfRes } from '../core/terraform';
 
 const POLICY = 'azurerm_web_application_firewall_policy';
 
@@ -211,7 +211,7 @@ function describeRate(r: RateRule): string {
  * Control WAF-RATE-GLOBAL (Azure): each WAF policy has an enabled custom rule with rule_type
  * RateLimitRule, action Block, group_rate_limit_by ClientAddr, a numeric threshold and a window,
  * whose match conditions match every request (none, or the negated RemoteAddr IPMatch
- * 255.255.255.255/32 of lib/azure/waf-policy.ts); and no enabled Allow custom rule is evaluated
+ * 255.255.255.255/32 of lib/azure/baseline-waf-policy.ts); and no enabled Allow custom rule is evaluated
  * before it (an Allow ends evaluation, so the traffic it matches would never be counted).
  */
 export function checkWafRateGlobal(tf: TfJson, options: CheckOptions = {}): CheckResult {

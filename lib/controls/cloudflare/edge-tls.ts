@@ -1,6 +1,6 @@
-import { MIN_HSTS_MAX_AGE_SECONDS } from '../aws/edge-tls';
-import { Outcome } from '../aws/result';
-import { asNumber, block, isTrue, show, TEMPLATE, type TfJson } from '../azure/terraform';
+import { Outcome } from '../core/outcome';
+import { POLICY_FLOORS, tlsVersionsFrom } from '../../config/floors';
+import { asNumber, block, isTrue, show, TEMPLATE, type TfJson } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { inZone, requireZoneSettings, ZONE_SETTING, zoneIds, type RequiredZoneSetting } from './zone';
 
@@ -10,7 +10,7 @@ import { inZone, requireZoneSettings, ZONE_SETTING, zoneIds, type RequiredZoneSe
  */
 export const EDGE_TLS_ZONE_SETTINGS: Readonly<Record<string, RequiredZoneSetting>> = {
   ssl: { accepted: ['strict'], why: 'Full (strict): the edge validates the origin certificate' },
-  min_tls_version: { accepted: ['1.2', '1.3'], why: 'TLS 1.0 and 1.1 refused' },
+  min_tls_version: { accepted: tlsVersionsFrom(), why: `TLS below ${POLICY_FLOORS.tls.minVersion} refused` },
   tls_1_3: { accepted: ['on'], why: 'TLS 1.3 offered, without 0-RTT' },
   always_use_https: { accepted: ['on'], why: 'plain HTTP redirected to HTTPS' },
   automatic_https_rewrites: { accepted: ['on'], why: 'http:// links rewritten to https://' },
@@ -32,7 +32,7 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
   for (const zone of zones) {
     requireZoneSettings(out, tf, zone, EDGE_TLS_ZONE_SETTINGS);
     const headers = inZone(tf, zone, ZONE_SETTING).filter((s) => s.args.setting_id === 'security_header');
-    const expected = `HSTS enabled with max_age ${MIN_HSTS_MAX_AGE_SECONDS} or more, include_subdomains and nosniff`;
+    const expected = `HSTS enabled with max_age ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more, include_subdomains and nosniff`;
     if (headers.length === 0) out.fail(TEMPLATE, `zone ${show(zone)} has no cloudflare_zone_setting "security_header"; expected ${expected}`);
     for (const header of headers) {
       out.within(header.address, () => {
@@ -43,8 +43,8 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
         }
         if (!isTrue(hsts.enabled)) out.fail(header.address, `strict_transport_security.enabled is ${show(hsts.enabled)}; expected true`);
         const maxAge = asNumber(hsts.max_age);
-        if (maxAge === undefined || maxAge < MIN_HSTS_MAX_AGE_SECONDS) {
-          out.fail(header.address, `strict_transport_security.max_age is ${show(hsts.max_age)}; expected ${MIN_HSTS_MAX_AGE_SECONDS} (one year) or more`);
+        if (maxAge === undefined || maxAge < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
+          out.fail(header.address, `strict_transport_security.max_age is ${show(hsts.max_age)}; expected ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year) or more`);
         }
         if (!isTrue(hsts.include_subdomains)) out.fail(header.address, `strict_transport_security.include_subdomains is ${show(hsts.include_subdomains)}; expected true`);
         if (!isTrue(hsts.nosniff)) out.fail(header.address, `strict_transport_security.nosniff is ${show(hsts.nosniff)}; expected true (X-Content-Type-Options: nosniff)`);

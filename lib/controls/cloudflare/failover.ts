@@ -1,5 +1,5 @@
-import { Outcome } from '../aws/result';
-import { blocks, ofType, refTarget, refTo, show, TEMPLATE, type TfJson } from '../azure/terraform';
+import { Outcome } from '../core/outcome';
+import { blocks, ofType, refTarget, refTo, show, TEMPLATE, type TfJson } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { LOAD_BALANCER } from './origin-lock';
 import { isEnabled } from './zone';

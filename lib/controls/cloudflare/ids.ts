@@ -1,10 +1,10 @@
 // Cloudflare's fixed ids the checks look for. They are restated here rather than imported from
-// lib/cloudflare/waf-rulesets.ts (CLOUDFLARE_MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE_ID),
+// lib/cloudflare/edge-waf.ts (CLOUDFLARE_MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE_ID),
 // because that file loads the cdktf provider bindings at module level and the checks must not;
 // test/controls/cloudflare/ids.test.ts asserts both copies are equal.
 
 /**
- * Ids of Cloudflare's WAF managed rulesets, the same in every account (lib/cloudflare/waf-rulesets.ts
+ * Ids of Cloudflare's WAF managed rulesets, the same in every account (lib/cloudflare/edge-waf.ts
  * `CLOUDFLARE_MANAGED_RULESETS`): the Cloudflare Managed Ruleset and the Cloudflare OWASP Core
  * Ruleset (Pro and above), and the Cloudflare Free Managed Ruleset (the only one on a Free zone).
  */
@@ -16,7 +16,7 @@ export const CLOUDFLARE_MANAGED_RULESET_IDS = {
 
 /**
  * The OWASP Core Ruleset's "Inbound Anomaly Score Exceeded" rule (949110), the one rule that acts on
- * the summed score (lib/cloudflare/waf-rulesets.ts `OWASP_ANOMALY_SCORE_RULE_ID`).
+ * the summed score (lib/cloudflare/edge-waf.ts `OWASP_ANOMALY_SCORE_RULE_ID`).
  */
 export const OWASP_ANOMALY_RULE_ID = '6179ae15870a4bb7b2d480d4843b323c';
 

@@ -1,6 +1,6 @@
-import { Outcome } from '../aws/result';
-import { isTrue, ofType, show, TEMPLATE, type TfJson } from '../azure/terraform';
-import { clientCertificateProblems } from '../origin-pull';
+import { Outcome } from '../core/outcome';
+import { isTrue, ofType, show, TEMPLATE, type TfJson } from '../core/terraform';
+import { clientCertificateProblems } from '../core/origin-pull';
 import type { CheckOptions, CheckResult } from '../types';
 import { inZone, zoneIds } from './zone';
 

@@ -1,5 +1,5 @@
-import { Outcome } from '../aws/result';
-import { asNumber, block, blocks, show, TEMPLATE, type TfJson, type TfRes } from '../azure/terraform';
+import { Outcome } from '../core/outcome';
+import { asNumber, block, blocks, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { inZone, isEnabled, matchesEverything, PHASES, ruleName, rulesOf, zoneIds, zoneRulesets } from './zone';
 

@@ -1,5 +1,5 @@
-import { Outcome } from '../aws/result';
-import { blocks, show, type TfJson } from '../azure/terraform';
+import { Outcome } from '../core/outcome';
+import { blocks, show, type TfJson } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { cloudflareResources } from './zone';
 

@@ -1,5 +1,5 @@
-import { checkSeparation } from '../aws/residency';
-import { Outcome } from '../aws/result';
+import { checkSeparation } from '../core/deployment';
+import { Outcome } from '../core/outcome';
 import type { CheckResult, Deployment } from '../types';
 import { zoneIds } from './zone';
 

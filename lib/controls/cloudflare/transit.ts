@@ -1,5 +1,5 @@
-import { Outcome } from '../aws/result';
-import { ofType, show, type TfJson } from '../azure/terraform';
+import { Outcome } from '../core/outcome';
+import { ofType, show, type TfJson } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { EDGE_TLS_ZONE_SETTINGS } from './edge-tls';
 import { requireZoneSettings, zoneIds } from './zone';

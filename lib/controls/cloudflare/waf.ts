@@ -1,5 +1,5 @@
-import { Outcome } from '../aws/result';
-import { block, blocks, isFalse, ofType, show, TEMPLATE, type TfJson, type TfRes } from '../azure/terraform';
+import { Outcome } from '../core/outcome';
+import { block, blocks, isFalse, ofType, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { CLOUDFLARE_FREE_RATE_PLANS, CLOUDFLARE_MANAGED_RULESET_IDS, OWASP_ANOMALY_RULE_ID } from './ids';
 import { isEnabled, matchesEverything, PHASES, requireZoneSettings, ruleName, rulesOf, zoneIds, zoneKey, zoneRulesets, type RequiredZoneSetting } from './zone';

@@ -1,9 +1,9 @@
 // Reading a synthesized Cloudflare Terraform JSON stack (provider 5.x, as CDK for Terraform writes
 // it): the zones it configures, their settings and their entry-point rulesets. The generic
-// Terraform JSON helpers live in ../azure/terraform.ts (they know nothing of azurerm); no cdktf or
+// Terraform JSON helpers live in ../core/terraform.ts, shared with the Azure checks; no cdktf or
 // construct import here, so the checks run on any Terraform JSON, including hand-written stacks.
-import type { Outcome } from '../aws/result';
-import { allResources, blocks, isTrue, ofType, show, TEMPLATE, type TfJson, type TfRes } from '../azure/terraform';
+import type { Outcome } from '../core/outcome';
+import { allResources, blocks, isTrue, ofType, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
 
 export const ZONE_SETTING = 'cloudflare_zone_setting';
 export const RULESET = 'cloudflare_ruleset';

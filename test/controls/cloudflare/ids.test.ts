@@ -1,6 +1,6 @@
-import { CLOUDFLARE_MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE_ID } from '../../../lib/cloudflare/waf-rulesets';
+import { CLOUDFLARE_MANAGED_RULESETS, OWASP_ANOMALY_SCORE_RULE_ID } from '../../../lib/cloudflare/edge-waf';
 import { ZONE_HARDENING_SETTINGS, ZONE_HSTS_MAX_AGE_SECONDS } from '../../../lib/cloudflare/zone-hardening';
-import { MIN_HSTS_MAX_AGE_SECONDS } from '../../../lib/controls/aws/edge-tls';
+import { POLICY_FLOORS } from '../../../lib/config/floors';
 import { EDGE_TLS_ZONE_SETTINGS } from '../../../lib/controls/cloudflare/edge-tls';
 import { CLOUDFLARE_MANAGED_RULESET_IDS, OWASP_ANOMALY_RULE_ID } from '../../../lib/controls/cloudflare/ids';
 import { WAF_REPUTATION_ZONE_SETTINGS } from '../../../lib/controls/cloudflare/waf';
@@ -18,6 +18,6 @@ describe('Cloudflare check constants', () => {
     const written = ZONE_HARDENING_SETTINGS.filter((s) => 'accepted' in s);
     expect(Object.fromEntries(Object.entries(required).map(([id, s]) => [id, [...s.accepted]]))).toEqual(Object.fromEntries(written.map((s) => [s.settingId, [...s.accepted]])));
     for (const s of written) expect(s.settingId in (s.control === 'EDGE-TLS' ? EDGE_TLS_ZONE_SETTINGS : WAF_REPUTATION_ZONE_SETTINGS)).toBe(true);
-    expect(MIN_HSTS_MAX_AGE_SECONDS).toBe(ZONE_HSTS_MAX_AGE_SECONDS.min);
+    expect(ZONE_HSTS_MAX_AGE_SECONDS.min).toBe(POLICY_FLOORS.tls.hstsMaxAgeSeconds);
   });
 });

@@ -7,8 +7,8 @@ import { ZoneSubscription } from '@cdktf/provider-cloudflare/lib/zone-subscripti
 import { TerraformVariable } from 'cdktf';
 import { AuthenticatedOriginPulls } from '../../../lib/cloudflare/authenticated-origin-pulls';
 import { OriginFailover } from '../../../lib/cloudflare/origin-failover';
-import { EdgeRateLimits } from '../../../lib/cloudflare/rate-limits';
-import { EdgeWaf, type CloudflarePlan } from '../../../lib/cloudflare/waf-rulesets';
+import { EdgeRateLimits } from '../../../lib/cloudflare/edge-rate-limits';
+import { EdgeWaf, type CloudflarePlan } from '../../../lib/cloudflare/edge-waf';
 import { ZoneHardening } from '../../../lib/cloudflare/zone-hardening';
 import { ACCOUNT_ID, synthCloudflare, ZONE_ID } from '../../cloudflare/support';
 import { CLIENT_A } from '../../fixtures/origin-pull';

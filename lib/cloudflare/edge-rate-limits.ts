@@ -3,13 +3,7 @@ import { UrlNormalizationSettings } from '@cdktf/provider-cloudflare/lib/url-nor
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCloudflareId } from './ids';
-import {
-  checkCloudflarePlan,
-  defaultMitigationTimeoutSeconds,
-  rateLimitProblems,
-  type CloudflarePlan,
-  type RateLimitRuleTerms,
-} from './plan-limits';
+import { checkCloudflarePlan, defaultMitigationTimeoutSeconds, rateLimitProblems, type CloudflarePlan, type RateLimitRuleTerms } from '../config/cloudflare-plan-limits';
 
 /** A per-client-IP request limit, in Cloudflare's terms. */
 export interface EdgeRateLimit {

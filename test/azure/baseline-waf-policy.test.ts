@@ -1,5 +1,5 @@
 import { TerraformOutput } from 'cdktf';
-import { BaselineWafPolicy, NON_NORMALIZED_PATH_REGEX, PER_EDGE_RATE_LIMIT_KEY, RATE_LIMIT_KEY_TAG, toAzureRateLimit, type BaselineWafPolicyProps } from '../../lib/azure/waf-policy';
+import { BaselineWafPolicy, NON_NORMALIZED_PATH_REGEX, PER_EDGE_RATE_LIMIT_KEY, RATE_LIMIT_KEY_TAG, toAzureRateLimit, type BaselineWafPolicyProps } from '../../lib/azure/baseline-waf-policy';
 import { LOCATION, onlyResource, RG, synthAzure } from './support';
 
 const props: BaselineWafPolicyProps = {

@@ -2,7 +2,7 @@
 // synthesized output: the CAs an origin trusts for client certificates, and the certificate the
 // zone presents. Parsing is node's crypto.X509Certificate (lib/config/origin-pull.ts).
 import { X509Certificate } from 'node:crypto';
-import { CLOUDFLARE_SHARED_ORIGIN_PULL_CN, pemBlocks } from '../config/origin-pull';
+import { CLOUDFLARE_SHARED_ORIGIN_PULL_CN, pemBlocks } from '../../config/origin-pull';
 
 /** SHA-256 fingerprint (as X509Certificate.fingerprint256 writes it) of each certificate in a PEM text. */
 function certificatesOf(text: string): { certs: X509Certificate[]; unreadable: number } {

@@ -1,5 +1,5 @@
 import { TerraformOutput } from 'cdktf';
-import { BaselineDiskEncryptionSet, type BaselineDiskEncryptionSetProps } from '../../lib/azure/disk-encryption-set';
+import { BaselineDiskEncryptionSet, type BaselineDiskEncryptionSetProps } from '../../lib/azure/baseline-disk-encryption-set';
 import { LOCATION, onlyResource, RG, synthAzure } from './support';
 
 const KEY = 'https://kvacmeprod1a2b3c.vault.azure.net/keys/disks';

@@ -1,12 +1,4 @@
-import {
-  CLOUDFLARE_PLAN_LIMITS,
-  CLOUDFLARE_PLANS,
-  CLOUDFLARE_RATE_LIMIT_PERIODS,
-  defaultMitigationTimeoutSeconds,
-  rateLimitProblems,
-  type CloudflarePlan,
-  type RateLimitRuleTerms,
-} from '../../lib/cloudflare/plan-limits';
+import { CLOUDFLARE_PLAN_LIMITS, CLOUDFLARE_PLANS, CLOUDFLARE_RATE_LIMIT_PERIODS, defaultMitigationTimeoutSeconds, rateLimitProblems, type CloudflarePlan, type RateLimitRuleTerms } from '../../lib/config/cloudflare-plan-limits';
 
 /** A rule that fits every plan: 10 requests per 10 s, blocked for 10 s. */
 const ok = (name: string, over: Partial<RateLimitRuleTerms> = {}): RateLimitRuleTerms => ({

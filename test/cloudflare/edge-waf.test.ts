@@ -1,18 +1,5 @@
 import { TerraformVariable } from 'cdktf';
-import {
-  anonymizerExpression,
-  botSignalExpression,
-  CLOUDFLARE_MANAGED_IP_LISTS,
-  CLOUDFLARE_MANAGED_RULESETS,
-  EDGE_WAF_RULE_REFS,
-  EdgeWaf,
-  type EdgeWafProps,
-  OWASP_ANOMALY_SCORE_RULE_ID,
-  OWASP_ANOMALY_THRESHOLDS,
-  owaspParanoiaOverrides,
-  threatIntelligenceExpression,
-  unexpectedHostExpression,
-} from '../../lib/cloudflare/waf-rulesets';
+import { anonymizerExpression, botSignalExpression, CLOUDFLARE_MANAGED_IP_LISTS, CLOUDFLARE_MANAGED_RULESETS, EDGE_WAF_RULE_REFS, EdgeWaf, type EdgeWafProps, OWASP_ANOMALY_SCORE_RULE_ID, OWASP_ANOMALY_THRESHOLDS, owaspParanoiaOverrides, threatIntelligenceExpression, unexpectedHostExpression } from '../../lib/cloudflare/edge-waf';
 import { resourcesOf, synthCloudflare, type TfJson, ZONE_ID } from './support';
 
 const props: EdgeWafProps = { zoneId: ZONE_ID, plan: 'pro', hostnames: ['app.example.com', 'www.example.com'] };

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../lib/config/load';
-import { awsStackNames, renderFailoverRunbook } from '../../stacks/aws-runbook';
-import { defaultConfig, rawDefaultConfig, synthAws } from './support';
+import { awsStackNames, renderFailoverRunbook } from '../../scripts/failover-runbook';
+import { defaultConfig, rawDefaultConfig, synthAws } from '../stacks/support';
 
 // docs/failover.md is generated (npm run runbook); it must match the config and the stacks.
 const config = defaultConfig();

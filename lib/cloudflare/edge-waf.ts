@@ -3,7 +3,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCloudflareId } from './ids';
 // The plan decides which managed rulesets, lists and fields a rule may use.
-import { checkCloudflarePlan, type CloudflarePlan } from './plan-limits';
+import { checkCloudflarePlan, type CloudflarePlan } from '../config/cloudflare-plan-limits';
 
 export type { CloudflarePlan };
 

@@ -5,7 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { BaselineBackupPlan, type BaselineBackupPlanProps, LockedBackupVault, type LockedBackupVaultProps } from '../../lib/aws/backup-plan';
+import { BaselineBackupPlan, type BaselineBackupPlanProps } from '../../lib/aws/baseline-backup-plan';
 import { SecureBucket } from '../../lib/aws/secure-bucket';
 import { acknowledgements, ENV, getAtt, idSource, joined, ref, resourceOf, testStack, testVpc } from './support';
 
@@ -21,7 +21,7 @@ const db = new rds.DatabaseInstance(stack, 'Db', {
   vpcSubnets: { subnetGroupName: 'Data' },
 });
 const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'Aurora', { clusterIdentifier: 'acme-aurora' });
-const bucket = new SecureBucket(stack, 'Files', { encryptionKey: key, noncurrentVersionRetentionDays: 120 }).bucket;
+const bucket = new SecureBucket(stack, 'Files', { encryptionKey: key, noncurrentVersionRetentionDays: 120 }).resource;
 const volume = ec2.Volume.fromVolumeAttributes(stack, 'Volume', { volumeId: 'vol-0123456789abcdef0', availabilityZone: 'eu-west-1a' });
 const instance = new ec2.Instance(stack, 'Host', {
   vpc,
@@ -60,8 +60,6 @@ const tuned = new BaselineBackupPlan(stack, 'Tuned', {
 });
 // Database retention above 35 days: continuous backup is capped at the AWS maximum.
 const longDb = new BaselineBackupPlan(stack, 'LongDb', { vaultKey: key, databaseRetentionDays: 60, fileRetentionDays: 90, databaseInstances: [db] });
-// The vault on its own, with its defaults.
-const bare = new LockedBackupVault(stack, 'Bare', { encryptionKey: key, minRetentionDays: 30 });
 const template = Template.fromStack(stack);
 
 const drStack = testStack('Dr');
@@ -82,8 +80,8 @@ const tok = (value: unknown) => '${' + JSON.stringify(value) + '}';
 const rulesOf = (plan: backup.BackupPlan | undefined): any[] => resourceOf(template, plan!).Properties.BackupPlan.BackupPlanRule;
 const selectionOf = (plan: backup.BackupPlan | undefined): any => resourceOf(template, plan!.node.findChild('Selection')).Properties;
 const selectedArns = (plan: backup.BackupPlan | undefined): string[] => selectionOf(plan).BackupSelection.Resources.map(joined);
-const vaultOf = (p: BaselineBackupPlan) => resourceOf(template, p.vault.vault);
-const targetOf = (p: BaselineBackupPlan) => getAtt(p.vault.vault, 'BackupVaultName');
+const vaultOf = (p: BaselineBackupPlan) => resourceOf(template, p.vault.resource);
+const targetOf = (p: BaselineBackupPlan) => getAtt(p.vault.resource, 'BackupVaultName');
 
 const DB_ARN = `arn:aws:rds:${ENV.region}:${ENV.account}:db:${tok(ref(db))}`;
 const CLUSTER_ARN = `arn:aws:rds:${ENV.region}:${ENV.account}:cluster:acme-aurora`;
@@ -91,51 +89,29 @@ const BUCKET_ARN = tok(getAtt(bucket, 'Arn'));
 const VOLUME_ARN = `arn:aws:ec2:${ENV.region}:${ENV.account}:volume/vol-0123456789abcdef0`;
 const INSTANCE_ARN = `arn:aws:ec2:${ENV.region}:${ENV.account}:instance/${tok(ref(instance))}`;
 
-describe('LockedBackupVault', () => {
+// The plans' vaults: LockedBackupVault (test/aws/locked-backup-vault.test.ts) locked at the
+// shortest retention the plan writes.
+describe('BaselineBackupPlan vaults', () => {
   it('encrypts the vault under the given key', () => {
     expect(vaultOf(full).Properties.EncryptionKeyArn).toEqual(getAtt(key, 'Arn'));
-    expect(resourceOf(drTemplate, drVault.vault).Properties.EncryptionKeyArn).toEqual(getAtt(drKey, 'Arn'));
+    expect(resourceOf(drTemplate, drVault.resource).Properties.EncryptionKeyArn).toEqual(getAtt(drKey, 'Arn'));
   });
 
   it('locks the vault with the minimum retention and a 3-day grace period by default', () => {
     expect(vaultOf(full).Properties.LockConfiguration).toEqual({ MinRetentionDays: 32, ChangeableForDays: 3 });
     expect(vaultOf(filesOnly).Properties.LockConfiguration).toEqual({ MinRetentionDays: 30, ChangeableForDays: 3 });
-    expect(resourceOf(template, bare.vault).Properties.LockConfiguration).toEqual({ MinRetentionDays: 30, ChangeableForDays: 3 });
   });
 
   it('denies deleting recovery points or shortening their lifecycle to everyone', () => {
     for (const p of [full, filesOnly, tuned]) expect(vaultOf(p).Properties.AccessPolicy).toEqual(DENY_DELETION);
-    expect(resourceOf(drTemplate, drVault.vault).Properties.AccessPolicy).toEqual(DENY_DELETION);
+    expect(resourceOf(drTemplate, drVault.resource).Properties.AccessPolicy).toEqual(DENY_DELETION);
   });
 
   it('retains the vault when the stack is deleted', () => {
-    for (const vault of [full.vault, filesOnly.vault, tuned.vault, longDb.vault, bare]) {
-      expect(resourceOf(template, vault.vault).DeletionPolicy).toBe('Retain');
-      expect(resourceOf(template, vault.vault).UpdateReplacePolicy).toBe('Retain');
+    for (const vault of [full.vault, filesOnly.vault, tuned.vault, longDb.vault]) {
+      expect(resourceOf(template, vault.resource).DeletionPolicy).toBe('Retain');
+      expect(resourceOf(template, vault.resource).UpdateReplacePolicy).toBe('Retain');
     }
-  });
-
-  describe('errors', () => {
-    const scratch = testStack('ScratchVault');
-    const scratchKey = new kms.Key(scratch, 'Key');
-    const id = idSource();
-    const make = (props: Partial<LockedBackupVaultProps>) => () => new LockedBackupVault(scratch, id(), { encryptionKey: scratchKey, minRetentionDays: 30, ...props });
-
-    it.each([0, 1.5, 36501])('fails when minRetentionDays is %p', (days) => {
-      expect(make({ minRetentionDays: days })).toThrow(new RegExp(`LockedBackupVault\\.minRetentionDays: received ${days}; expected an integer from 1 to 36500 days`));
-    });
-
-    it.each([2, 3.5, 0])('fails when changeableForDays is %p', (days) => {
-      expect(make({ changeableForDays: days })).toThrow(new RegExp(`LockedBackupVault\\.changeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour cooling-off period\\)`));
-    });
-
-    it.each(['a', 'has space', 'x'.repeat(51)])('fails when backupVaultName is %p', (name) => {
-      expect(make({ backupVaultName: name })).toThrow(new RegExp(`LockedBackupVault\\.backupVaultName: received "${name}"; expected 2-50 letters, digits, dashes or underscores`));
-    });
-
-    it('accepts the limits: 1 day minimum, 3 days grace', () => {
-      expect(make({ minRetentionDays: 1, changeableForDays: 3 })).not.toThrow();
-    });
   });
 });
 
@@ -265,20 +241,20 @@ describe('BaselineBackupPlan', () => {
 
   describe('DR vault', () => {
     it('carries the same lock as the primary vault, under the DR key, with the given name', () => {
-      expect(resourceOf(drTemplate, drVault.vault).Properties).toMatchObject({
+      expect(resourceOf(drTemplate, drVault.resource).Properties).toMatchObject({
         BackupVaultName: 'acme-prod-dr',
         EncryptionKeyArn: getAtt(drKey, 'Arn'),
         LockConfiguration: vaultOf(full).Properties.LockConfiguration,
       });
-      expect(resourceOf(drTemplate, drVault.vault).Properties.LockConfiguration).toEqual({ MinRetentionDays: 32, ChangeableForDays: 3 });
-      expect(resourceOf(drTemplate, drVault.vault).DeletionPolicy).toBe('Retain');
+      expect(resourceOf(drTemplate, drVault.resource).Properties.LockConfiguration).toEqual({ MinRetentionDays: 32, ChangeableForDays: 3 });
+      expect(resourceOf(drTemplate, drVault.resource).DeletionPolicy).toBe('Retain');
     });
   });
 
   describe('errors', () => {
     const scratch = testStack('Scratch');
     const scratchKey = new kms.Key(scratch, 'Key');
-    const scratchBucket = new SecureBucket(scratch, 'Bucket', { encryptionKey: scratchKey, noncurrentVersionRetentionDays: 90 }).bucket;
+    const scratchBucket = new SecureBucket(scratch, 'Bucket', { encryptionKey: scratchKey, noncurrentVersionRetentionDays: 90 }).resource;
     const id = idSource();
     const base: BaselineBackupPlanProps = { vaultKey: scratchKey, databaseRetentionDays: 30, fileRetentionDays: 90, buckets: [scratchBucket] };
     const make = (props: Partial<BaselineBackupPlanProps>) => () => new BaselineBackupPlan(scratch, id(), { ...base, ...props });

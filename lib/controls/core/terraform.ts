@@ -1,6 +1,7 @@
 // Reading a synthesized Terraform JSON stack (cdk.tf.json, as CDK for Terraform writes it):
 // resources by type, `${type.name.attr}` references resolved to the resources they name (through
-// `tolist(...)` and indexing too), and the block shapes of the azurerm provider. No cdktf import on
+// `tolist(...)` and indexing too), and the nested-block shapes every provider writes. Shared by the
+// Azure and Cloudflare checks (azurerm shapes are in ../azure/azurerm.ts). No cdktf import on
 // purpose: the checks must run on any Terraform JSON, including stacks not synthesized here.
 
 /** A synthesized Terraform JSON stack; only `resource` matters to the checks. */
@@ -175,29 +176,6 @@ export function isoDurationDays(value: unknown): number | undefined {
   if (!m || value.trim() === 'P') return undefined;
   const [, y, mo, w, d] = m.map((x) => (x === undefined ? 0 : Number(x)));
   return y * 365 + mo * 28 + w * 7 + d;
-}
-
-/**
- * A PostgreSQL Flexible Server that is a read replica: created as one (`create_mode` Replica) and
- * not promoted (`replication_role` "None" makes it a read-write server, held to what a primary is).
- */
-export function isReplica(server: TfRes): boolean {
-  return String(server.args.create_mode ?? '').toLowerCase() === 'replica' && String(server.args.replication_role ?? '').toLowerCase() !== 'none';
-}
-
-/** The PostgreSQL Flexible Servers of the stack. */
-export function postgresServers(tf: TfJson): TfRes[] {
-  return ofType(tf, 'azurerm_postgresql_flexible_server');
-}
-
-/** Linux and Windows virtual machines (not scale sets). */
-export function virtualMachines(tf: TfJson): TfRes[] {
-  return ofType(tf, 'azurerm_linux_virtual_machine', 'azurerm_windows_virtual_machine', 'azurerm_virtual_machine');
-}
-
-/** Linux, Windows and flexible-orchestration scale sets. */
-export function scaleSets(tf: TfJson): TfRes[] {
-  return ofType(tf, 'azurerm_linux_virtual_machine_scale_set', 'azurerm_windows_virtual_machine_scale_set', 'azurerm_orchestrated_virtual_machine_scale_set');
 }
 
 function isObject(value: unknown): value is Record<string, any> {

@@ -1,10 +1,5 @@
 import { Testing, TerraformStack, TerraformVariable, Token } from 'cdktf';
-import {
-  criticalPathExpression,
-  EdgeRateLimits,
-  type EdgeCriticalPathLimit,
-  type EdgeRateLimitsProps,
-} from '../../lib/cloudflare/rate-limits';
+import { criticalPathExpression, EdgeRateLimits, type EdgeCriticalPathLimit, type EdgeRateLimitsProps } from '../../lib/cloudflare/edge-rate-limits';
 import { onlyResource, synthCloudflare, withoutNulls, ZONE_ID } from './support';
 
 const login: EdgeCriticalPathLimit = { name: 'login', pathPrefix: '/login', requestsPerPeriod: 20, periodSeconds: 60 };

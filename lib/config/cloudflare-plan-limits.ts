@@ -1,7 +1,8 @@
 /**
  * Cloudflare rate limiting rule limits per plan: the one source of truth shared by the
  * `EdgeRateLimits` construct and the config validator. Plain TypeScript on purpose (no cdktf or
- * provider import), so the config layer can load it without the Terraform bindings.
+ * provider import): it lives with the config, which validates against it without loading the
+ * Terraform bindings, and lib/cloudflare imports it from here.
  *
  * Source: Cloudflare's rate limiting availability table, developers.cloudflare.com/waf/
  * rate-limiting-rules/#availability (cloudflare-docs `src/content/partials/waf/

@@ -1,11 +1,10 @@
 /*
- * Two public constructs share this file because the vault exists only for the plan: the plan's
- * retentions decide the vault's lock (a lock minimum above the shortest retention makes the vault
- * fail that plan's jobs), and the DR-region vault must carry the same lock. Keeping the lock
- * arithmetic in one place is what keeps the primary vault, the DR vault and the copy actions in
- * agreement; `LockedBackupVault` is the building block, `BaselineBackupPlan` the construct stacks use.
+ * The plan's retentions decide its vaults' lock (a lock minimum above the shortest retention makes
+ * the vault fail that plan's jobs), and the DR-region vault must carry the same lock: the lock
+ * arithmetic lives here, in one place, so the primary vault, the DR vault and the copy actions
+ * agree. `LockedBackupVault` (locked-backup-vault.ts) is the building block.
  */
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -14,79 +13,14 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
+import { LOCK_MIN_CHANGEABLE_DAYS, LockedBackupVault, RETENTION_MAX_DAYS } from './locked-backup-vault';
 
 /** Claim floors of CLAIMS.md B10: database backups kept 30 days, file backups at least 90. */
-const DATABASE_FLOOR_DAYS = 30;
-const FILE_FLOOR_DAYS = 90;
-/** AWS Backup limits: continuous backups 1-35 days, recovery points at most 100 years. */
+const { databaseBackupDays: DATABASE_FLOOR_DAYS, fileBackupDays: FILE_FLOOR_DAYS } = POLICY_FLOORS.retention;
+/** AWS Backup limit: continuous backups 1-35 days. */
 const CONTINUOUS_MAX_DAYS = 35;
-const RETENTION_MAX_DAYS = 36500;
-/** AWS Backup's 72-hour cooling-off before a Vault Lock becomes immutable. */
-const LOCK_MIN_CHANGEABLE_DAYS = 3;
-
-/** Props of {@link LockedBackupVault}. */
-export interface LockedBackupVaultProps {
-  /** The region's backup key (control ENC-REST); recovery points and copies are encrypted under it. */
-  readonly encryptionKey: kms.IKey;
-  /**
-   * Vault Lock minimum retention: a backup or copy job into this vault with a shorter lifecycle
-   * fails, so nothing lands here that could expire early.
-   */
-  readonly minRetentionDays: number;
-  /**
-   * Days before the lock becomes immutable (compliance mode). Until then the lock can be changed
-   * or removed; after it nobody, the account root included, can remove the lock, shorten a
-   * recovery point's retention or delete one early, and the vault cannot be deleted while it holds
-   * recovery points. At least 3 (AWS Backup's cooling-off period).
-   * @default 3
-   */
-  readonly changeableForDays?: number;
-  /**
-   * Vault name, unique in the account and region; set it when another stack must know the ARN
-   * without a cross-region reference.
-   * @default - a name generated from the construct path
-   */
-  readonly backupVaultName?: string;
-}
-
-/**
- * An AWS Backup vault that keeps recovery points for their full retention (controls BACKUP,
- * DR-REGION, ENC-REST; claims B10, B12): encrypted under the region's backup key, Vault Lock with
- * a minimum retention that becomes immutable after the grace period, an access policy that denies
- * deleting recovery points or shortening their lifecycle to everyone (it covers the grace period,
- * before the lock is immutable), and retained when the stack is deleted.
- */
-export class LockedBackupVault extends Construct {
-  /** The vault. */
-  readonly vault: backup.BackupVault;
-
-  constructor(scope: Construct, id: string, props: LockedBackupVaultProps) {
-    super(scope, id);
-    const changeableForDays = props.changeableForDays ?? LOCK_MIN_CHANGEABLE_DAYS;
-    if (!Token.isUnresolved(props.minRetentionDays) && (!Number.isInteger(props.minRetentionDays) || props.minRetentionDays < 1 || props.minRetentionDays > RETENTION_MAX_DAYS)) {
-      throw new Error(`LockedBackupVault.minRetentionDays: received ${props.minRetentionDays}; expected an integer from 1 to ${RETENTION_MAX_DAYS} days (the Vault Lock limits); set it to the shortest retention of the jobs writing to this vault`);
-    }
-    if (!Token.isUnresolved(changeableForDays) && (!Number.isInteger(changeableForDays) || changeableForDays < LOCK_MIN_CHANGEABLE_DAYS)) {
-      throw new Error(`LockedBackupVault.changeableForDays: received ${changeableForDays}; expected an integer of at least ${LOCK_MIN_CHANGEABLE_DAYS} (AWS Backup's 72-hour cooling-off period); omit it for the default of 3`);
-    }
-    if (props.backupVaultName !== undefined && !Token.isUnresolved(props.backupVaultName) && !/^[A-Za-z0-9_-]{2,50}$/.test(props.backupVaultName)) {
-      throw new Error(`LockedBackupVault.backupVaultName: received "${props.backupVaultName}"; expected 2-50 letters, digits, dashes or underscores (the AWS Backup vault name pattern)`);
-    }
-    this.vault = new backup.BackupVault(this, 'Resource', {
-      backupVaultName: props.backupVaultName,
-      encryptionKey: props.encryptionKey,
-      lockConfiguration: {
-        minRetention: Duration.days(props.minRetentionDays),
-        changeableFor: Duration.days(changeableForDays),
-      },
-      blockRecoveryPointDeletion: true,
-      // A vault holding recovery points cannot be deleted anyway; retaining it keeps a stack
-      // deletion from failing halfway and never orphans the lock.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-  }
-}
 
 /** Retentions and lock settings shared by {@link BaselineBackupPlan} and its DR-region vault. */
 export interface BackupRetentionProps {
@@ -329,7 +263,7 @@ export class BaselineBackupPlan extends Construct {
         copyActions: drVault ? [{ destinationBackupVault: drVault, deleteAfter: Duration.days(days) }] : undefined,
       });
     const plan = (planId: string, name: string, rule: backup.BackupPlanRule, resources: backup.BackupResource[]) => {
-      const p = new backup.BackupPlan(this, planId, { backupPlanName: planName(name), backupVault: this.vault.vault, backupPlanRules: [rule] });
+      const p = new backup.BackupPlan(this, planId, { backupPlanName: planName(name), backupVault: this.vault.resource, backupPlanRules: [rule] });
       p.addSelection('Selection', { backupSelectionName: name, resources, role: this.role, disableDefaultBackupPolicy: true });
       return p;
     };
