@@ -391,6 +391,7 @@ export function kibToMB(kib: number): number {
 
 const secs = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} s`;
 const mb = (kib: number) => `${Math.round(kibToMB(kib))} MB`;
+const signed = (x: number, fmt: (x: number) => string) => `${x < 0 ? '' : '+'}${fmt(x)}`;
 const gb = (kib: number) => `${(kibToMB(kib) / 1000).toFixed(2)} GB`;
 const range = (s: Stats, fmt: (x: number) => string) => (s.n === 1 ? fmt(s.median) : `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`);
 const of = (m: Measurement, field: 'wallSeconds' | 'cpuSeconds' | 'maxRssKiB' | 'loadBefore') => stats(m.runs.map((r) => r[field]));
@@ -579,7 +580,7 @@ export function targets(report: BenchReport): TargetRow[] {
   const fits = report.scale ? scaleFits(report.scale) : [];
   if (fits.length === 0) rows.push({ target: 'linear growth per environment', measured: '-', met: report.scale ? 'needs 2 or more environment counts' : notRun });
   const verdicts = { linear: 'yes', 'sub-linear': 'yes (sub-linear: later environments cost less each; no quadratic effect)', 'not linear': 'no', undetermined: 'undetermined (2 points)' };
-  for (const fit of fits) rows.push({ target: `linear growth per environment (${fit.app === 'aws' ? 'AWS' : 'TF'} synth wall time)`, measured: `+${secs(fit.wall.slope)} per environment; ${fit.linearity.reason}`, met: verdicts[fit.linearity.verdict] });
+  for (const fit of fits) rows.push({ target: `linear growth per environment (${fit.app === 'aws' ? 'AWS' : 'TF'} synth wall time)`, measured: `${signed(fit.wall.slope, secs)} per environment; ${fit.linearity.reason}`, met: verdicts[fit.linearity.verdict] });
   return rows;
 }
 
@@ -598,7 +599,7 @@ export function summaryLine(report: BenchReport): string {
   }
   parts.push(report.test ? `npm test ${med(report.test)} (peak worker ${peakWorkerKiB(report.test) ? gb(peakWorkerKiB(report.test)) : '?'})` : 'npm test not run');
   const fits = report.scale ? scaleFits(report.scale) : [];
-  if (fits.length) parts.push(`+1 env: ${fits.map((f) => `${f.app} +${secs(f.wall.slope)}`).join(', ')}`);
+  if (fits.length) parts.push(`+1 env: ${fits.map((f) => `${f.app} ${signed(f.wall.slope, secs)}`).join(', ')}`);
   const failures = allMeasurements(report).filter((m) => m.runs.some((r) => r.exitStatus !== 0));
   if (failures.length) parts.push(`FAILED: ${failures.map((m) => m.title).join(', ')}`);
   return `bench: ${parts.join(' | ')}`;
@@ -683,9 +684,9 @@ export function renderMarkdown(report: BenchReport): string {
       lines.push('Cost of one more environment (least-squares slope through the medians):', '');
       lines.push(...table(['App', 'Wall / env', 'CPU / env', 'Peak RSS / env', 'Stacks / env', 'Fixed wall (intercept)', 'Growth'], 'lrrrrrl', fits.map((f) => [
         f.app === 'aws' ? 'AWS' : 'TF',
-        `+${secs(f.wall.slope)}`,
-        `+${secs(f.cpu.slope)}`,
-        `+${mb(f.rss.slope)}`,
+        signed(f.wall.slope, secs),
+        signed(f.cpu.slope, secs),
+        signed(f.rss.slope, mb),
         f.stacksPerEnv === undefined ? '?' : f.stacksPerEnv.toFixed(1),
         secs(f.wall.intercept),
         `${f.linearity.verdict}: ${f.linearity.reason}`,

@@ -389,5 +389,10 @@ describe('renderMarkdown', () => {
 
   test('the summary line', () => {
     expect(summaryLine(report())).toBe('bench: import aws 1.10 s, tf 2.00 s, cdk CLI 2.50 s | synth aws 30.0 s, tf 2.50 s | npm test 70.0 s (peak worker 1.64 GB) | +1 env: aws +5.00 s, tf +1.00 s');
+    // A cost that fell with more environments (noise on a loaded machine) reads as a negative slope, not "+-".
+    const r = report();
+    const falling = { ...r, scale: r.scale!.map((p) => ({ ...p, tf: { ...p.tf, runs: [{ ...p.tf.runs[0], wallSeconds: 3 - p.envs / 10 }] } })) };
+    expect(summaryLine(falling)).toMatch(/tf -0\.10 s$/);
+    expect(renderMarkdown(falling)).toContain('| TF | -0.10 s |');
   });
 });
