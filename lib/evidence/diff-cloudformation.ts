@@ -23,6 +23,7 @@ import {
   WEAKENING_RULES,
 } from './diff-model';
 import { cloudFormationRuleHits } from './diff-rules-aws';
+import { label } from './diff-rules';
 
 const NOISE_TYPES = new Set(['AWS::CDK::Metadata']);
 
@@ -134,7 +135,10 @@ function attributeChanges(diff: ResourceDifference, summarised: { iam: boolean; 
     }
     for (const c of deepChanges(pd.oldValue, pd.newValue, name)) {
       const category = categorize(CLOUDFORMATION_RULES, type, resource, normalizePath(c.path));
-      out.push({ ...c, replacement, category, ...withRule(c.path, c.before, c.after, category) });
+      const rule = withRule(c.path, c.before, c.after, category);
+      // A destination opened to the Internet on an egress rule is outbound, not inbound.
+      const egress = rule.rule === 'ingress-broadened' && (type === 'AWS::EC2::SecurityGroupEgress' || name === 'SecurityGroupEgress');
+      out.push({ ...c, replacement, category, ...(egress ? { note: rule.note?.replace('inbound open', 'outbound open'), rule: 'egress-widened' as const } : rule) });
     }
   }
   for (const [name, d] of Object.entries(diff.otherChanges).sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -212,8 +216,11 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
     renamedFrom,
   );
   // A rule hit says the weakening once, in words; the raw lines it explains stay, without their own ⚠️.
+  // A standalone security group rule is explained by the reach hits of its group.
+  const groupOf = (d: Draft) => (/^AWS::EC2::SecurityGroup(Ingress|Egress)$/.test(d.type) ? label((d.after ?? d.resource)?.Properties?.GroupId) : undefined);
   for (const d of drafts) {
-    const rules = new Set((hits.get(d.address) ?? []).flatMap((h) => [h.rule, ...(h.explains ?? [])]));
+    const group = groupOf(d);
+    const rules = new Set([...(hits.get(d.address) ?? []), ...(group ? (hits.get(group) ?? []) : [])].flatMap((h) => [h.rule, ...(h.explains ?? [])]));
     if (rules.size) d.changes = d.changes.map((c) => (c.rule && rules.has(c.rule) ? { ...c, note: c.note?.replace(/^⚠️\s*/, ''), rule: undefined } : c));
   }
 

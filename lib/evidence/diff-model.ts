@@ -38,7 +38,7 @@ export const WEAKENING_RULES = {
   'waf-not-blocking': { title: 'WAF no longer blocks', category: 'waf' },
   'waf-managed-group-dropped': { title: 'managed rule group dropped', category: 'waf' },
   'rate-limit-loosened': { title: 'rate limit loosened', category: 'waf' },
-  'rate-limit-key-coarser': { title: 'rate limit key coarser', category: 'waf' },
+  'rate-limit-key-coarser': { title: 'rate limit key coarser or client-chosen', category: 'waf' },
   'tls-weakened': { title: 'TLS weakened', category: 'tls' },
   'hsts-weakened': { title: 'HSTS weakened', category: 'tls' },
   'client-cert-removed': { title: 'client-certificate verification removed', category: 'tls' },

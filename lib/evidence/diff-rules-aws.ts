@@ -1,10 +1,9 @@
 // The weakening rules over CloudFormation (lib/evidence/diff-model.ts WEAKENING_RULES): for each
 // resource that changed, what a reviewer must see, named with before → after and what it means.
 // Security group reach and public subnets are computed from maps built once per template; every
-// other rule reads one resource. Rules that depend on resources the reference stacks do not have
-// yet (listener mutual TLS, S3 Object Lock, rate-limit keys other than IP) are written against the
-// CloudFormation resource specification and tested on hand-built templates
-// (test/evidence/diff-weakenings.test.ts).
+// other rule reads one resource. Each rule is tested by a weakening of the real synthesized stacks
+// of the default config (test/evidence/diff-weakenings.test.ts), written against the
+// CloudFormation resource specification.
 import type { RuleHit } from './diff-model';
 import { compareReach, peerOf, type Peer, type ReachRule, worldRange } from './diff-reach';
 import { hit, hstsText, hstsWeakening, isObj, label, list, looserBy, lower, parseHstsHeader, rateText, refName, type Hsts, type Rate, type ResourcePair } from './diff-rules';
@@ -49,7 +48,12 @@ export function securityGroupReach(template: Template): Map<string, GroupReach> 
     out.set(key, g);
     return g;
   };
-  for (const [id, r] of Object.entries<any>(template?.Resources ?? {})) {
+  const resources = Object.entries<any>(template?.Resources ?? {});
+  // Groups with a standalone egress rule: CloudFormation removes EC2's default allow-all egress
+  // rule when the first one is added (aws-cdk relies on this when it drops its inline
+  // "Disallow all traffic" placeholder), so such a group sends only where its rules say.
+  const standaloneEgress = new Set(resources.filter(([, r]) => r?.Type === 'AWS::EC2::SecurityGroupEgress').map(([, r]) => label(props(r).GroupId ?? props(r).GroupName)));
+  for (const [id, r] of resources) {
     const p = props(r);
     if (r?.Type === 'AWS::EC2::SecurityGroup') {
       const g = of(id);
@@ -57,8 +61,8 @@ export function securityGroupReach(template: Template): Map<string, GroupReach> 
         const rule = sgRule(e, 'ingress');
         if (rule) g.ingress.push(rule);
       }
-      // Without any egress rule, EC2 gives the group one that allows all outbound IPv4 traffic.
-      if (p.SecurityGroupEgress === undefined) g.egress.push({ protocol: 'all', from: 0, to: 65535, peers: [{ kind: 'cidr', text: '0.0.0.0/0 (the default egress rule)', range: worldRange(4) }] });
+      // Without any egress rule, inline or standalone, EC2 gives the group one that allows all outbound IPv4 traffic.
+      if (p.SecurityGroupEgress === undefined && !standaloneEgress.has(id)) g.egress.push({ protocol: 'all', from: 0, to: 65535, peers: [{ kind: 'cidr', text: '0.0.0.0/0 (the default egress rule)', range: worldRange(4) }] });
       for (const e of list(p.SecurityGroupEgress)) {
         const rule = sgRule(e, 'egress');
         if (rule) g.egress.push(rule);
@@ -193,6 +197,26 @@ function managedName(statement: any): string | undefined {
   return m ? `${m.VendorName ?? ''}/${m.Name ?? ''}` : undefined;
 }
 
+/**
+ * Headers the edge writes itself on every proxied request, replacing whatever the client sent
+ * (Cloudflare's CF-Connecting-IP and True-Client-IP). Any other header, X-Forwarded-For first,
+ * carries a first address the client chose: WAF reads only that first address.
+ */
+const EDGE_WRITTEN_IP_HEADERS = new Set(['cf-connecting-ip', 'true-client-ip']);
+
+/** A FORWARDED_IP rate key read from a header the client writes, or a fallback that stops counting. */
+function forwardedIpHits(name: string, b: any, a: any): RuleHit[] {
+  const out: RuleHit[] = [];
+  const [hb, ha] = [String(b?.HeaderName ?? ''), String(a?.HeaderName ?? '')];
+  if (EDGE_WRITTEN_IP_HEADERS.has(hb.toLowerCase()) && !EDGE_WRITTEN_IP_HEADERS.has(ha.toLowerCase())) {
+    out.push(hit('rate-limit-key-coarser', `rate limit ${name} client address header`, hb, ha || '(none)', `the edge does not write ${ha || 'that header'}, the client does (Cloudflare appends to an X-Forwarded-For it receives and WAF reads the first address): a fresh value per request gets a fresh counter, so the limit never trips`));
+  }
+  if (b?.FallbackBehavior === 'MATCH' && a?.FallbackBehavior === 'NO_MATCH') {
+    out.push(hit('rate-limit-loosened', `rate limit ${name} requests without a valid address in ${ha || hb}`, 'counted (MATCH)', 'not counted (NO_MATCH)', 'a request whose header holds no valid address is no longer counted against any limit'));
+  }
+  return out;
+}
+
 function webAclHits(b: any, a: any): RuleHit[] {
   const out: RuleHit[] = [];
   if (b.DefaultAction?.Block && !a.DefaultAction?.Block) out.push(hit('waf-not-blocking', 'default action', 'Block', 'Allow', 'requests no rule matches are let through'));
@@ -225,6 +249,7 @@ function webAclHits(b: any, a: any): RuleHit[] {
       } else if (rb.AggregateKeyType === 'CUSTOM_KEYS' && ra.AggregateKeyType === 'CUSTOM_KEYS' && dropped.length) {
         out.push(hit('rate-limit-key-coarser', `rate limit ${name} keys`, keys(rb).join(' + '), keys(ra).join(' + ') || '(none)', `${dropped.join(', ')} no longer separates clients: more clients share one counter`));
       }
+      if (rb.AggregateKeyType === 'FORWARDED_IP' && ra.AggregateKeyType === 'FORWARDED_IP') out.push(...forwardedIpHits(name, rb.ForwardedIPConfig, ra.ForwardedIPConfig));
     }
   }
   return out;
@@ -383,6 +408,7 @@ const REMOVAL_RULES: Readonly<Record<string, (p: any) => RuleHit>> = {
   'AWS::SecurityHub::Hub': () => hit('logging-off', 'Security Hub', 'on', '(removed)', 'findings are no longer aggregated or alerted on'),
   'AWS::Config::ConfigurationRecorder': () => hit('logging-off', 'AWS Config recorder', 'on', '(removed)', 'configuration changes are no longer recorded'),
   'AWS::Backup::BackupSelection': (p) => hit('backup-weakened', 'backup selection', p.BackupSelection?.SelectionName ?? 'resources', '(removed)', 'these resources are no longer backed up'),
+  'AWS::ElasticLoadBalancingV2::TrustStoreRevocation': (p) => hit('client-cert-removed', 'client certificate revocation list', list(p.RevocationContents).map((c: any) => c?.S3Key ?? c?.RevocationType).join(', ') || 'on', '(removed)', 'a revoked client certificate (a leaked edge key) passes mutual TLS again'),
   'AWS::Backup::BackupPlan': (p) => hit('backup-weakened', 'backup plan', p.BackupPlan?.BackupPlanName ?? 'plan', '(removed)', 'its backups are no longer taken'),
 };
 

@@ -2,13 +2,13 @@
 // changed, what a reviewer must see, named with before → after and what it means. NSG reach, IP
 // allowlists and database firewall rules are compared with CIDR arithmetic
 // (lib/evidence/diff-reach.ts) over maps built once per stack; every other rule reads one
-// resource. Rules over resources the reference stacks do not have yet (Application Gateway SSL
-// profiles, storage immutability policies, management locks, the authenticated-origin-pulls zone
-// certificate, logpush jobs) follow the provider schemas and are tested on hand-built stacks
-// (test/evidence/diff-weakenings.test.ts).
+// resource. Rules follow the provider schemas and are tested by weakenings of the real synthesized
+// stacks of the default config (test/evidence/diff-weakenings.test.ts); rules over resources the
+// reference stacks do not have (storage-account immutability policies, logpush jobs) run there on
+// the real stacks with the resource added to both sides.
 import type { RuleHit, WeakeningRule } from './diff-model';
 import { compareReach, parseRange, peerOf, type Peer, type ReachRule, worldRange } from './diff-reach';
-import { hit, hstsText, hstsWeakening, isObj, label, list, looserBy, lower, parseHstsHeader, rateText, refName, type Hsts, type ResourcePair } from './diff-rules';
+import { hit, hstsText, hstsWeakening, isObj, isSharedOriginPullCertificate, label, list, looserBy, lower, parseHstsHeader, rateText, refName, type Hsts, type ResourcePair } from './diff-rules';
 
 type Resources = Map<string, { type: string; name: string; config: any }>;
 
@@ -214,6 +214,9 @@ function gatewayHits(b: any, a: any): RuleHit[] {
   const why = hstsWeakening(gatewayHsts(b), gatewayHsts(a));
   if (why) out.push(hit('hsts-weakened', 'HSTS header', hstsText(gatewayHsts(b)), hstsText(gatewayHsts(a)), why));
   if (b.firewall_policy_id !== undefined && a.firewall_policy_id === undefined) out.push(hit('waf-rule-removed', 'WAF policy', label(b.firewall_policy_id), '(none)', 'the gateway no longer has a WAF: every managed rule and rate limit stops applying'));
+  // A trusted client CA replaced by Cloudflare's shared origin-pull CA: the profile still verifies, but any zone's certificate passes.
+  const [cb, ca] = [byName(b.trusted_client_certificate), byName(a.trusted_client_certificate)];
+  for (const [name, c] of ca) if (isSharedOriginPullCertificate(c.data) && !isSharedOriginPullCertificate(cb.get(name)?.data)) out.push(hit('client-cert-removed', `trusted client certificate ${name}`, cb.has(name) ? 'the zone\'s own CA' : '(none)', 'Cloudflare\'s shared origin-pull CA', 'every Cloudflare zone presents a certificate it issued: another Cloudflare customer can reach the origin through the gateway'));
   const [pb, pa] = [byName(b.ssl_profile), byName(a.ssl_profile)];
   for (const [name, p] of pb) {
     const n = pa.get(name);
@@ -229,7 +232,11 @@ function gatewayHits(b: any, a: any): RuleHit[] {
   return out;
 }
 
-const GROUPING = ['None', 'GeoLocation', 'GeoLocationXFFHeader', 'ClientAddr', 'ClientAddrXFFHeader'];
+/** `group_rate_limit_by` from coarsest to finest, read without its `XFFHeader` suffix. */
+const GROUPING = ['None', 'GeoLocation', 'ClientAddr'];
+/** `ClientAddrXFFHeader`, `GeoLocationXFFHeader`: the key is read from X-Forwarded-For, whose first address the client writes. */
+const fromXff = (v: unknown) => /XFFHeader$/i.test(String(v ?? ''));
+const grouping = (v: unknown) => (v === undefined ? undefined : String(v).replace(/XFFHeader$/i, ''));
 const DURATION: Readonly<Record<string, number>> = { OneMin: 60, FiveMins: 300 };
 
 function wafPolicyHits(b: any, a: any): RuleHit[] {
@@ -247,7 +254,8 @@ function wafPolicyHits(b: any, a: any): RuleHit[] {
       const by = looserBy(rb, ra);
       if (by) out.push(hit('rate-limit-loosened', `rate limit ${name}`, rateText(rb), rateText(ra), `each client may send ×${by} as many requests before it is blocked (more password guesses, more scraping)`));
       const [gb, ga] = [r.group_rate_limit_by, n.group_rate_limit_by];
-      if ((gb !== undefined && ga === undefined) || lower(GROUPING, gb, ga)) out.push(hit('rate-limit-key-coarser', `rate limit ${name} counts per`, gb, ga ?? '(unset: API default)', ga === 'None' || ga === undefined ? 'all clients share one counter: the limit trips for everybody or for nobody' : 'clients share counters: one client\'s limit is spread over many'));
+      if (!fromXff(gb) && fromXff(ga)) out.push(hit('rate-limit-key-coarser', `rate limit ${name} counts per`, gb ?? '(unset: API default)', ga, 'the X-Forwarded-For address is written by the client (Cloudflare appends to the header it receives): a fresh value per request gets a fresh counter, so the limit never trips'));
+      else if ((gb !== undefined && ga === undefined) || lower(GROUPING, grouping(gb), grouping(ga))) out.push(hit('rate-limit-key-coarser', `rate limit ${name} counts per`, gb, ga ?? '(unset: API default)', ga === 'None' || ga === undefined ? 'all clients share one counter: the limit trips for everybody or for nobody' : 'clients share counters: one client\'s limit is spread over many'));
     }
   }
   const sets = (c: any) => new Map<string, any>(list(c.managed_rules?.managed_rule_set).map((s: any): [string, any] => [String(s?.type ?? 'OWASP'), s]));
@@ -298,6 +306,14 @@ function roleHits(b: any, a: any): RuleHit[] {
   return out;
 }
 
+/** Days of an ISO 8601 duration (`P180D`, `P4W`, `P6M`, `P1Y`; months as 30 days, years as 365), or undefined. */
+function isoDays(v: unknown): number | undefined {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(String(v ?? ''));
+  if (!m || !m.slice(1).some(Boolean)) return undefined;
+  const [y, mo, w, d] = m.slice(1).map((x) => Number(x ?? 0));
+  return y * 365 + mo * 30 + w * 7 + d;
+}
+
 function settingOn(v: unknown): boolean {
   return v === true || String(v).toLowerCase() === 'on';
 }
@@ -341,10 +357,29 @@ const AZURE_RULES: readonly [RegExp, (b: any, a: any) => RuleHit[]][] = [
     return dropped.length ? [hit('logging-off', `diagnostic logs of ${label(b.target_resource_id)}`, logs(b).join(', '), logs(a).join(', ') || '(none)', `${dropped.join(', ')} no longer collected`)] : [];
   }],
   [/^azurerm_security_center_subscription_pricing$/, (b, a) => (b.tier === 'Standard' && a.tier !== 'Standard' ? [hit('logging-off', `Defender for ${b.resource_type ?? 'cloud'}`, 'Standard', a.tier ?? 'Free', 'threats against these resources are no longer detected')] : [])],
-  [/^azurerm_recovery_services_vault$/, (b, a) => [
-    ...(lower(['Disabled', 'Unlocked', 'Locked'], b.immutability, a.immutability ?? 'Disabled') ? [hit('immutability-removed', 'vault immutability', b.immutability, a.immutability ?? '(removed: Disabled)', 'recovery points can be deleted before they expire, by an attacker with backup rights too')] : []),
-    ...(b.storage_mode_type === 'GeoRedundant' && a.storage_mode_type !== undefined && a.storage_mode_type !== 'GeoRedundant' ? [hit('backup-weakened', 'vault storage', 'GeoRedundant', a.storage_mode_type, 'backups are no longer copied to the paired region')] : []),
-  ]],
+  // Recovery Services vault (VM backups) and Data Protection backup vault (blob backups).
+  [/^azurerm_(recovery_services_vault|data_protection_backup_vault)$/, (b, a) => {
+    const storage = (c: any) => c.storage_mode_type ?? c.redundancy;
+    const softDelete = (c: any) => (c.soft_delete_enabled === undefined ? c.soft_delete : c.soft_delete_enabled ? 'On' : 'Off');
+    return [
+      ...(lower(['Disabled', 'Unlocked', 'Locked'], b.immutability, a.immutability ?? 'Disabled') ? [hit('immutability-removed', 'vault immutability', b.immutability, a.immutability ?? '(removed: Disabled)', 'recovery points can be deleted before they expire, by an attacker with backup rights too')] : []),
+      ...(storage(b) === 'GeoRedundant' && storage(a) !== undefined && storage(a) !== 'GeoRedundant' ? [hit('backup-weakened', 'vault storage', 'GeoRedundant', storage(a), 'backups are no longer copied to the paired region')] : []),
+      ...(b.cross_region_restore_enabled === true && a.cross_region_restore_enabled !== true ? [hit('backup-weakened', 'cross-region restore', 'on', a.cross_region_restore_enabled === undefined ? '(removed: off)' : 'off', 'backups can no longer be restored in the paired region when the primary region is lost')] : []),
+      ...(lower(['Off', 'On', 'AlwaysOn'], softDelete(b), softDelete(a) ?? 'On') ? [hit('deletion-guard-removed', 'soft delete', softDelete(b), softDelete(a) ?? '(removed: On)', softDelete(a) === 'Off' ? 'deleted backups are gone at once, with no recovery window' : 'soft delete can now be switched off, after which deleted backups are gone at once')] : []),
+    ];
+  }],
+  [/^azurerm_data_protection_backup_policy_blob_storage$/, (b, a) => {
+    const out: RuleHit[] = [];
+    for (const [key, what] of [['vault_default_retention_duration', 'vaulted blob backups kept'], ['operational_default_retention_duration', 'operational blob backups kept']] as const) {
+      const [db, da] = [isoDays(b[key]), isoDays(a[key])];
+      if (db !== undefined && (da ?? 0) < db) out.push({ ...hit('backup-weakened', what, b[key], a[key] ?? '(removed)', 'blobs can be restored from a shorter past: damage found later than that cannot be undone'), explains: ['retention-shortened'] });
+    }
+    return out;
+  }],
+  [/^azurerm_data_protection_backup_instance_blob_storage$/, (b, a) => {
+    const dropped = list<string>(b.storage_account_container_names).filter((c) => !list<string>(a.storage_account_container_names).includes(c));
+    return dropped.length ? [hit('backup-weakened', 'backed-up containers', list(b.storage_account_container_names).join(', '), list(a.storage_account_container_names).join(', ') || '(none)', `${dropped.join(', ')} no longer backed up to the vault`)] : [];
+  }],
   [/^azurerm_storage_container_immutability_policy$/, (b, a) => [
     ...(b.locked === true && a.locked !== true ? [hit('immutability-removed', 'container immutability', 'locked', 'unlocked', 'an administrator can shorten or delete the policy, and then the blobs')] : []),
     ...((a.immutability_period_in_days ?? 0) < (b.immutability_period_in_days ?? 0) ? [{ ...hit('immutability-removed', 'container immutability period', `${b.immutability_period_in_days} days`, `${a.immutability_period_in_days} days`, 'blobs can be deleted sooner'), explains: ['retention-shortened', 'backup-weakened'] as WeakeningRule[] }] : []),
@@ -448,6 +483,11 @@ const CLOUDFLARE_RULES: readonly [RegExp, (b: any, a: any) => RuleHit[]][] = [
     return off.length ? [hit('client-cert-removed', 'per-hostname authenticated origin pulls', [...on(b)].join(', '), [...on(a)].join(', ') || '(none)', `${off.join(', ')} no longer present their own client certificate`)] : [];
   }],
   [/^cloudflare_(load_balancer|dns_record|record)$/, (b, a) => (b.proxied === true && a.proxied !== true ? [hit('origin-lock-removed', 'proxied', 'on', 'off', 'traffic no longer passes through Cloudflare: DNS publishes the origin, and the WAF, rate limits and TLS settings stop applying')] : [])],
+  [/^cloudflare_authenticated_origin_pulls_certificate$/, (b, a) => (isSharedOriginPullCertificate(a.certificate) && !isSharedOriginPullCertificate(b.certificate) ? [hit('client-cert-removed', 'zone client certificate', 'the zone\'s own certificate', 'a certificate of Cloudflare\'s shared origin-pull CA', 'origins that trust the shared CA to accept it admit every Cloudflare customer\'s zone')] : [])],
+  [/^cloudflare_url_normalization_settings$/, (b, a) => [
+    ...(lower(['none', 'incoming', 'both'], b.scope, a.scope) ? [hit('waf-not-blocking', 'URL normalization scope', b.scope, a.scope, a.scope === 'none' ? 'WAF and rate-limit rules match the raw path: /login spelled //login or /%6Cogin escapes them' : 'the origin receives paths the rules did not see (normalized for the rules only): it may route a path no rule matched')] : []),
+    ...(String(b.type) === 'cloudflare' && String(a.type) === 'rfc3986' ? [hit('waf-not-blocking', 'URL normalization type', 'cloudflare', 'rfc3986', 'backslashes and repeated slashes are no longer normalized: /login spelled \\login or //login escapes path rules')] : []),
+  ]],
   [/^cloudflare_logpush_job$/, (b, a) => (b.enabled !== false && a.enabled === false ? [hit('logging-off', `logpush job ${b.dataset ?? ''}`.trim(), 'enabled', 'disabled', 'edge logs are no longer exported')] : [])],
 ];
 
@@ -461,6 +501,7 @@ const REMOVAL_RULES: Readonly<Record<string, (c: any) => RuleHit | undefined>> =
   azurerm_web_application_firewall_policy: (c) => hit('waf-rule-removed', 'WAF policy', c.name ?? 'policy', '(removed)', 'every managed rule and rate limit of it stops applying'),
   azurerm_management_lock: (c) => hit('deletion-guard-removed', 'management lock', `${c.lock_level} on ${label(c.scope)}`, '(removed)', 'the resource can be deleted by anyone with delete rights, in one call'),
   azurerm_storage_container_immutability_policy: (c) => hit('immutability-removed', 'container immutability', `${c.locked ? 'locked' : 'unlocked'} ${c.immutability_period_in_days} days`, '(removed)', 'blobs can be overwritten or deleted by anyone with write access'),
+  azurerm_data_protection_backup_instance_blob_storage: (c) => hit('backup-weakened', 'blob backup', `${list(c.storage_account_container_names).join(', ') || 'containers'} of ${label(c.storage_account_id)}`, '(removed)', 'the storage account\'s blobs are no longer backed up to the vault'),
   azurerm_backup_protected_vm: (c) => hit('backup-weakened', 'VM backup', label(c.source_vm_id), '(removed)', 'the machine is no longer backed up'),
   azurerm_subnet_network_security_group_association: (c) => hit('ingress-broadened', `NSG of subnet ${label(c.subnet_id)}`, label(c.network_security_group_id), '(none)', 'the subnet has no NSG: anything in the virtual network (and, with a public IP, the Internet) can reach every port'),
   cloudflare_authenticated_origin_pulls_settings: (c) => (c.enabled === true ? hit('client-cert-removed', 'authenticated origin pulls', 'on', '(removed: off)', 'Cloudflare no longer presents a client certificate to the origin') : undefined),

@@ -3,6 +3,7 @@
 // comparisons. A rule reads one resource's before and after configuration (plus, for network
 // reach and public subnets, maps built once per template), so the rules stay linear in the
 // resources that changed.
+import { CLOUDFLARE_SHARED_ORIGIN_PULL_CN, parseCertificate } from '../config/origin-pull';
 import { show, type RuleHit, type WeakeningRule } from './diff-model';
 
 /** A resource as a rule sees it: its address, type, and configuration on each side. */
@@ -125,4 +126,17 @@ export function refName(v: unknown): string | undefined {
 export function label(v: unknown): string {
   if (typeof v === 'string') return /^\$\{[^{}]+\}$/.test(v) ? (refName(v) ?? v) : v;
   return refName(v) ?? JSON.stringify(v);
+}
+
+/**
+ * Whether a certificate (PEM, or base64 of PEM as Application Gateway takes it) is Cloudflare's
+ * shared origin-pull CA or issued by it: every Cloudflare zone presents such a certificate, so an
+ * origin trusting it admits any Cloudflare customer's zone (control ORIGIN-LOCK).
+ */
+export function isSharedOriginPullCertificate(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.includes('-----BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
+  const parsed = parseCertificate(text);
+  if ('error' in parsed) return false;
+  return [parsed.cert.subject, parsed.cert.issuer].some((dn) => dn.split('\n').includes(`CN=${CLOUDFLARE_SHARED_ORIGIN_PULL_CN}`));
 }

@@ -13,8 +13,6 @@ import {
   kibToMB,
   leastSquares,
   parseArgs,
-  parseCpuInfo,
-  parseElapsed,
   parseProcStat,
   parseTimeV,
   parseVmHwm,
@@ -48,7 +46,7 @@ const TIME_V = `	Command being timed: "node -e 0"
 
 describe('parseTimeV', () => {
   test('reads wall, CPU, peak RSS and exit status of /usr/bin/time -v', () => {
-    expect(parseTimeV(TIME_V)).toEqual({ wallSeconds: 3.76, userSeconds: 0.9, systemSeconds: 0.55, maxRssKiB: 348988, exitStatus: 0 });
+    expect(parseTimeV(TIME_V)).toEqual({ wallSeconds: 3.76, cpuSeconds: expect.closeTo(1.45, 10), maxRssKiB: 348988, exitStatus: 0 });
   });
 
   test('reads a failed command and an elapsed time over an hour', () => {
@@ -66,10 +64,11 @@ describe('parseTimeV', () => {
     expect(() => parseTimeV('Exit status: 0\n')).toThrow(/Elapsed/);
   });
 
-  test('parseElapsed reads m:ss and h:mm:ss', () => {
-    expect(parseElapsed('2:05.25')).toBeCloseTo(125.25, 6);
-    expect(parseElapsed('1:00:00')).toBe(3600);
-    expect(() => parseElapsed('12')).toThrow(/unreadable/);
+  test('reads m:ss and h:mm:ss elapsed times, and refuses others', () => {
+    const at = (elapsed: string) => parseTimeV(TIME_V.replace('0:03.76', elapsed)).wallSeconds;
+    expect(at('2:05.25')).toBeCloseTo(125.25, 6);
+    expect(at('1:00:00')).toBe(3600);
+    expect(() => at('12')).toThrow(/unreadable elapsed time "12"/);
   });
 });
 
@@ -94,6 +93,8 @@ describe('stats and fits', () => {
     expect(fit.intercept).toBeCloseTo(0.5, 10);
     expect(fit.r2).toBeCloseTo(0.64, 10);
     expect(() => leastSquares([2, 2], [1, 3])).toThrow(/distinct/);
+    // All y equal: the line explains everything there is (r² 1, not 0/0).
+    expect(leastSquares([1, 4, 16], [3, 3, 3])).toEqual({ slope: 0, intercept: 3, r2: 1 });
   });
 
   test('linearity: undetermined with 2 points, linear on a line, not linear when the per-env cost grows', () => {
@@ -134,9 +135,10 @@ describe('parseArgs', () => {
 
   test('refuses bad options with the usage line', () => {
     expect(() => parseArgs(['--runs', '0'])).toThrow(/positive integer[\s\S]*usage/);
-    expect(() => parseArgs(['--runs'])).toThrow(/needs a value/);
+    expect(() => parseArgs(['--runs'])).toThrow(/'--runs <value>' argument missing[\s\S]*usage/);
     expect(() => parseArgs(['--only', 'lint'])).toThrow(/--only takes import, synth, test, scale/);
-    expect(() => parseArgs(['--fast'])).toThrow(/unknown option "--fast"/);
+    expect(() => parseArgs(['--fast'])).toThrow(/Unknown option '--fast'[\s\S]*usage/);
+    expect(() => parseArgs(['-h'])).toThrow(/^usage: npm run bench/);
   });
 });
 
@@ -201,10 +203,6 @@ describe('/proc and tool output', () => {
     });
   });
 
-  test('parseCpuInfo counts processors and reads the model', () => {
-    expect(parseCpuInfo('processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n')).toEqual({ model: 'AMD EPYC', count: 2 });
-  });
-
   test('dirtyPaths reads git status --porcelain, renames included', () => {
     expect(dirtyPaths(' M lib/a.ts\n?? bin/\nR  old.ts -> new.ts\n')).toEqual(['lib/a.ts', 'bin/', 'new.ts']);
   });
@@ -255,7 +253,7 @@ describe('generateConfig', () => {
 // Rendering
 
 function run(wall: number, cpu: number, rssKiB: number, extra?: RunResult['extra'], processes: RunResult['processes'] = []): RunResult {
-  return { wallSeconds: wall, cpuSeconds: cpu, maxRssKiB: rssKiB, exitStatus: 0, loadBefore: 1.5, processes, samplerCpuSeconds: 0.1, ...(extra ? { extra } : {}) };
+  return { wallSeconds: wall, cpuSeconds: cpu, maxRssKiB: rssKiB, exitStatus: 0, loadBefore: 1.5, processes, ...(extra ? { extra } : {}) };
 }
 
 function measurement(id: string, title: string, runs: RunResult[]): Measurement {
@@ -270,7 +268,6 @@ function report(): BenchReport {
     dirty: [],
     machine: { cpuModel: 'AMD EPYC', cpuCount: 2, usableCpus: 2, memTotalKiB: 24683620, node: 'v20.20.2', npm: '11.19.1', os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0' },
     options: { runs: 3, quick: false, sections: ['import', 'synth', 'test', 'scale'], envCounts: [1, 4, 16], out: 'BENCHMARKS.md' },
-    timer: 'gnu-time',
     sampleMs: 200,
     loadStart: [1.5, 1.2, 1],
     loadEnd: [2, 1.5, 1.1],
@@ -329,7 +326,6 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(failing);
     expect(md).toContain('| Commit | abc1234 + uncommitted changes in 1 path: `lib/a.ts` |');
     expect(renderMarkdown({ ...r, commitAtEnd: 'def5678' })).toContain('| Commit | abc1234 (clean); **HEAD moved to def5678 during the bench: later sections may have measured newer code** |');
-    expect(renderMarkdown({ ...r, commitAtEnd: 'def5678', movedPaths: ['README.md'] })).toContain('newer code** (changed between the two: `README.md`) |');
     expect(md).toContain('AWS app synth **FAILED 1/1 (exit 1)**');
     expect(summaryLine(failing)).toMatch(/\| FAILED: AWS app synth$/);
   });
@@ -393,5 +389,10 @@ describe('renderMarkdown', () => {
 
   test('the summary line', () => {
     expect(summaryLine(report())).toBe('bench: import aws 1.10 s, tf 2.00 s, cdk CLI 2.50 s | synth aws 30.0 s, tf 2.50 s | npm test 70.0 s (peak worker 1.64 GB) | +1 env: aws +5.00 s, tf +1.00 s');
+    // A cost that fell with more environments (noise on a loaded machine) reads as a negative slope, not "+-".
+    const r = report();
+    const falling = { ...r, scale: r.scale!.map((p) => ({ ...p, tf: { ...p.tf, runs: [{ ...p.tf.runs[0], wallSeconds: 3 - p.envs / 10 }] } })) };
+    expect(summaryLine(falling)).toMatch(/tf -0\.10 s$/);
+    expect(renderMarkdown(falling)).toContain('| TF | -0.10 s |');
   });
 });
