@@ -151,6 +151,14 @@ export interface CheckOptions {
    * @default - not compared: any literal names without wildcard are accepted
    */
   readonly originHostnames?: readonly string[];
+  /**
+   * The plan of the Cloudflare zone (config `cloudflare.plan`, control DETECT-THREATS). Cloudflare
+   * offers the Security Events Alert on Business and Enterprise only: on a Free or Pro zone its
+   * absence is reported as an exception of a passing check (WAF blocks page nobody there), not a
+   * failure.
+   * @default - unknown: the Security Events Alert is required, as on Business and Enterprise
+   */
+  readonly cloudflarePlan?: 'free' | 'pro' | 'business' | 'enterprise';
 }
 
 /** The synthesized CloudFormation templates of one environment, for checks spanning regions. */

@@ -1,5 +1,6 @@
 // Cloudflare checks over one synthesized Terraform JSON stack (CDK for Terraform, cloudflare
 // provider 5.x), one function per control.
+export * from './detection';
 export * from './edge-tls';
 export * from './failover';
 export * from './ids';

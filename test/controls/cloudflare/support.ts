@@ -6,6 +6,7 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { ZoneSubscription } from '@cdktf/provider-cloudflare/lib/zone-subscription';
 import { TerraformVariable } from 'cdktf';
 import { AuthenticatedOriginPulls } from '../../../lib/cloudflare/authenticated-origin-pulls';
+import { EdgeAlerts } from '../../../lib/cloudflare/edge-alerts';
 import { OriginFailover } from '../../../lib/cloudflare/origin-failover';
 import { EdgeRateLimits } from '../../../lib/cloudflare/rate-limits';
 import { EdgeWaf, type CloudflarePlan } from '../../../lib/cloudflare/waf-rulesets';
@@ -17,13 +18,16 @@ export { expectFinding, expectNotApplicable, expectPass } from '../support';
 export { ACCOUNT_ID, ZONE_ID };
 
 const HOSTNAME = 'app.example.com';
+/** The on-call address of the edge fixture's notification policies. */
+export const ONCALL = 'oncall@example.com';
 
 /**
  * The edge of one environment on a paid plan: the zone hardened, the managed and custom WAF
  * rulesets, per-IP limits (2000 per 300 s on all traffic; login 100 and password reset 20 per
  * 300 s), authenticated origin pulls with the zone's own certificate (CLIENT_A, its key from a
  * sensitive variable) and a load balancer failing over from the primary region's gateway to the DR
- * region's. A fresh object on every call.
+ * region's; notification policies e-mail ONCALL on HTTP DDoS attacks, security event spikes (from
+ * Business up) and pool health and enablement changes. A fresh object on every call.
  */
 export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): any {
   return synthCloudflare((s) => {
@@ -42,7 +46,7 @@ export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): a
     });
     const key = new TerraformVariable(s, 'origin_pull_private_key', { type: 'string', sensitive: true });
     new AuthenticatedOriginPulls(s, 'OriginPulls', { zoneId: ZONE_ID, certificate: CLIENT_A, privateKey: key.stringValue });
-    new OriginFailover(s, 'Failover', {
+    const failover = new OriginFailover(s, 'Failover', {
       accountId: ACCOUNT_ID,
       zoneId: ZONE_ID,
       hostname: HOSTNAME,
@@ -50,6 +54,7 @@ export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): a
       primary: { name: 'acme-prod-aws-primary', address: 'alb-primary.example.net' },
       dr: { name: 'acme-prod-aws-dr', address: 'alb-dr.example.net' },
     });
+    new EdgeAlerts(s, 'Alerts', { accountId: ACCOUNT_ID, zoneId: ZONE_ID, plan, emails: [ONCALL], loadBalancerPoolIds: [failover.primaryPool.id, failover.drPool.id] });
   });
 }
 
