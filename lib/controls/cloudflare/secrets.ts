@@ -9,8 +9,14 @@ export const CLOUDFLARE_CREDENTIAL_ARGS = ['api_token', 'api_key', 'api_user_ser
 const BACKEND_SECRET_ARGS = new Set(['access_key', 'sas_token', 'client_secret', 'client_certificate_password', 'secret_key', 'password', 'token']);
 /** Variable names that say they hold a credential. */
 const SECRET_NAME = /token|secret|password|api_?key|access_?key|private_?key/i;
-/** Resource arguments that carry a private key (the zone's origin-pull certificate key). */
-const PRIVATE_KEY_ARGS: Readonly<Record<string, string>> = { cloudflare_authenticated_origin_pulls_certificate: 'private_key' };
+/**
+ * Resource arguments that carry a secret: the private key of the zone's origin-pull certificate
+ * (required), and the shared secret Cloudflare sends to a notification webhook (optional).
+ */
+const SECRET_ARGS: Readonly<Record<string, { readonly arg: string; readonly what: string; readonly optional: boolean }>> = {
+  cloudflare_authenticated_origin_pulls_certificate: { arg: 'private_key', what: 'key', optional: false },
+  cloudflare_notification_policy_webhooks: { arg: 'secret', what: 'secret', optional: true },
+};
 
 function isObject(value: unknown): value is Record<string, any> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,8 +33,9 @@ function isReference(value: unknown): boolean {
  * token is never in code, config or the synthesized JSON; a variable reference is refused too, as
  * it routes the token through tfvars); no `variable` whose name says token, secret, password or
  * key has a default; no backend block sets an access key, SAS token, client secret or password;
- * and the private key of an origin-pull certificate is `${var.x}` of a `sensitive` variable without
- * default (supplied as TF_VAR_x at deploy time), never literal text.
+ * and the private key of an origin-pull certificate, and the secret of a notification webhook when it
+ * has one, are `${var.x}` of a `sensitive` variable without default (supplied as TF_VAR_x at deploy
+ * time), never literal text.
  * Not applicable to a stack without a cloudflare provider or Cloudflare resources.
  */
 export function checkSecrets(tf: TfJson): CheckResult {
@@ -52,19 +59,21 @@ export function checkSecrets(tf: TfJson): CheckResult {
     }
   }
   for (const res of cloudflareResources(tf)) {
-    const arg = PRIVATE_KEY_ARGS[res.type];
-    if (!arg) continue;
+    const secret = SECRET_ARGS[res.type];
+    if (!secret) continue;
+    const { arg, what } = secret;
     out.within(res.address, () => {
       const value = res.args[arg];
+      if (secret.optional && (value === undefined || value === null)) return;
       const variable = typeof value === 'string' ? /^\$\{\s*var\.([A-Za-z0-9_-]+)\s*\}$/.exec(value.trim())?.[1] : undefined;
       const declared = variable !== undefined && isObject(variables[variable]) ? variables[variable] : undefined;
       if (variable === undefined) {
-        out.fail(res.address, `${arg} is ${isReference(value) ? show(value) : 'literal text (the key is in the synthesized JSON and the repository)'}; expected \${var.<name>} of a sensitive variable set from TF_VAR_<name> at deploy time`);
+        out.fail(res.address, `${arg} is ${isReference(value) ? show(value) : `literal text (the ${what} is in the synthesized JSON and the repository)`}; expected \${var.<name>} of a sensitive variable set from TF_VAR_<name> at deploy time`);
       } else if (!declared) {
         out.fail(res.address, `${arg} reads var.${variable}, which the stack does not declare; expected a sensitive variable without default`);
       } else {
-        if (declared.sensitive !== true) out.fail(`variable.${variable}`, `holds ${res.address}.${arg} but sensitive is ${show(declared.sensitive)}; expected true, so Terraform never prints the key`);
-        if (declared.default !== undefined && declared.default !== null) out.fail(`variable.${variable}`, 'has a default value; expected none for a private key (it would be in the synthesized JSON)');
+        if (declared.sensitive !== true) out.fail(`variable.${variable}`, `holds ${res.address}.${arg} but sensitive is ${show(declared.sensitive)}; expected true, so Terraform never prints the ${what}`);
+        if (declared.default !== undefined && declared.default !== null) out.fail(`variable.${variable}`, `has a default value; expected none for a ${what === 'key' ? 'private key' : 'secret'} (it would be in the synthesized JSON)`);
       }
     });
   }
