@@ -2,6 +2,7 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../lib/cloudflare/authenticated-origin-pulls';
+import { EdgeAlerts } from '../lib/cloudflare/edge-alerts';
 import { OriginFailover } from '../lib/cloudflare/origin-failover';
 import { EdgeRateLimits } from '../lib/cloudflare/rate-limits';
 import { EdgeWaf } from '../lib/cloudflare/waf-rulesets';
@@ -23,6 +24,15 @@ export function originPullKeyVariable(environment: string): string {
   return `${environment}_origin_pull_private_key`;
 }
 
+/**
+ * Name of the Terraform variable holding the shared secret Cloudflare sends to an environment's
+ * alert webhook (config `cloudflare.alertWebhook`); Terraform reads it from `TF_VAR_<name>` at
+ * deploy time (never in config or synth).
+ */
+export function alertWebhookSecretVariable(environment: string): string {
+  return `${environment}_alert_webhook_secret`;
+}
+
 /** Props of {@link CloudflareStack}. */
 export interface CloudflareStackProps {
   /** Project name (config `project`). */
@@ -41,7 +51,10 @@ export interface CloudflareStackProps {
  * the Cloudflare Managed and OWASP rulesets plus host and threat rules (WAF-MANAGED,
  * WAF-REPUTATION), per-IP rate limits on critical paths and on all traffic (WAF-RATE-*),
  * authenticated origin pulls (ORIGIN-LOCK, with the clouds' gateways admitting only Cloudflare's
- * ranges) and a load balancer failing over from the primary to the DR region (DR-REGION).
+ * ranges), a load balancer failing over from the primary to the DR region (DR-REGION), and
+ * notification policies paging the environment's on-call addresses (config `alerts.emails`, and
+ * `cloudflare.alertWebhook`) on HTTP DDoS attacks, security event spikes and pool health changes
+ * (DETECT-THREATS).
  *
  * The API token is never in config or output: the provider reads CLOUDFLARE_API_TOKEN.
  */
@@ -50,6 +63,7 @@ export class CloudflareStack extends TerraformStack {
   readonly waf: EdgeWaf;
   readonly rateLimits: EdgeRateLimits;
   readonly failover: OriginFailover;
+  readonly alerts: EdgeAlerts;
 
   constructor(scope: Construct, id: string, props: CloudflareStackProps) {
     super(scope, id);
@@ -115,9 +129,31 @@ export class CloudflareStack extends TerraformStack {
       primary: { name: `${props.project}-${props.environment}-${cf.origins.cloud}-primary`, address: props.origins.primary },
       dr: { name: `${props.project}-${props.environment}-${cf.origins.cloud}-dr`, address: props.origins.dr },
       healthCheckPath: cf.healthCheckPath,
-      notificationEmail: config.alerts.emails[0],
+      // No notificationEmail: Cloudflare deprecated the pools' own e-mail in favour of
+      // Notifications; the pool health and enablement alerts below reach every on-call address.
       // Health checks present the zone's client certificate like real requests.
       probeZone: cf.zoneName,
+    });
+    // DETECT-THREATS: attacks on the edge, and a region failing over or switched off, page the same
+    // on-call destinations as the clouds' alerts. The webhook's secret comes from
+    // TF_VAR_<env>_alert_webhook_secret at deploy time.
+    const hook = cf.alertWebhook;
+    const webhookSecret = hook?.secret
+      ? new TerraformVariable(this, alertWebhookSecretVariable(props.environment), {
+          type: 'string',
+          sensitive: true,
+          nullable: false,
+          description: `Shared secret Cloudflare sends in the cf-webhook-auth header to the ${props.environment} alert webhook (cloudflare.alertWebhook); set TF_VAR_${alertWebhookSecretVariable(props.environment)} at deploy time, never in a file of the repository`,
+        })
+      : undefined;
+    this.alerts = new EdgeAlerts(this, 'Alerts', {
+      accountId: cf.accountId,
+      zoneId: cf.zoneId,
+      plan: cf.plan,
+      emails: config.alerts.emails,
+      ...(hook ? { webhook: { name: hook.name, url: hook.url, ...(webhookSecret ? { secret: webhookSecret.stringValue } : {}) } } : {}),
+      loadBalancerPoolIds: [this.failover.primaryPool.id, this.failover.drPool.id],
+      namePrefix: `${props.project}-${props.environment}`,
     });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.loadBalancer.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });

@@ -2,6 +2,7 @@ import { NotificationPolicy, type NotificationPolicyFilters, type NotificationPo
 import { NotificationPolicyWebhooks } from '@cdktf/provider-cloudflare/lib/notification-policy-webhooks';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { redactUrl, webhookUrlProblem } from '../config/webhook-url';
 import { checkCloudflareId } from './ids';
 import { checkCloudflarePlan, type CloudflarePlan } from './plan-limits';
 
@@ -104,9 +105,6 @@ export interface EdgeAlertsProps {
    */
   readonly namePrefix?: string;
 }
-
-/** Hosts whose incoming-webhook URLs carry their own credential in the path. */
-const CREDENTIAL_URL_HOSTS = /^(?:hooks\.slack\.com|(?:[a-z0-9-]+\.)*discord(?:app)?\.com|(?:[a-z0-9-]+\.)*webhook\.office\.com|outlook\.office\.com)$/;
 
 /**
  * Attacks on the edge page on-call (control DETECT-THREATS, claims A2, A5, B7, B13): Cloudflare
@@ -250,33 +248,5 @@ function checkWebhook(where: string, webhook: EdgeAlertsWebhook): void {
   }
   if (webhook.secret !== undefined && !Token.isUnresolved(webhook.secret)) {
     throw new Error(`${where}: webhook.secret is literal text, which would be written into the synthesized JSON (control SECRETS); pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`);
-  }
-}
-
-/**
- * Why a webhook URL is unusable, or undefined when it is an HTTPS URL without credentials. Shared
- * with the config validator, so the message is the same at both places.
- */
-export function webhookUrlProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'is not a URL; expected an HTTPS URL such as https://events.example.com/cloudflare';
-  }
-  if (parsed.protocol !== 'https:') return `uses ${parsed.protocol.replace(':', '')}; expected https (alerts and the secret header must not cross the internet in clear text)`;
-  if (parsed.username !== '' || parsed.password !== '') return 'holds user credentials; a credential never goes in config or synth: authenticate with the webhook secret (a deploy-time variable) instead';
-  if (parsed.search !== '' || parsed.hash !== '') return 'has a query string or fragment, where tokens usually travel; expected a URL without one, authenticated with the webhook secret (a deploy-time variable)';
-  if (CREDENTIAL_URL_HOSTS.test(parsed.hostname)) return `is an incoming-webhook URL of ${parsed.hostname}, which is itself the credential and would be written into the synthesized JSON; post to a relay or paging service with a fixed URL and authenticate with the webhook secret`;
-  return undefined;
-}
-
-/** The URL without its path, query and user info, for messages (they may hold a token). */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}/...`;
-  } catch {
-    return url.length > 40 ? `${url.slice(0, 37)}...` : url;
   }
 }

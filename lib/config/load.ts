@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { holdsPrivateKey } from './origin-pull';
+import { redactUrl } from './webhook-url';
 import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
 import type { AllowlistLimits } from './cidr';
 
@@ -86,7 +87,9 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
       }
       continue;
     }
-    const received = valueAt(input, issue.path);
+    // A webhook URL that fails may carry a token (a Slack URL pasted in): never echo its path.
+    const raw = valueAt(input, issue.path);
+    const received = typeof raw === 'string' && issue.path[issue.path.length - 1] === 'url' && issue.path[issue.path.length - 2] === 'alertWebhook' ? redactUrl(raw) : raw;
     // For a rejected key the key itself is what was received, not the value under it.
     const shown = issue.code === 'invalid_key' ? show(issue.path[issue.path.length - 1]) : show(received);
     problems.push({ path: formatPath(issue.path), received: shown, message: describeIssue(issue, received) });

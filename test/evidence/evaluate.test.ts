@@ -124,6 +124,8 @@ describe('checkOptionsFor', () => {
     expect(checkOptionsFor({ cloud: 'aws', role: 'dr' }, env)).toMatchObject({ cloudTrailManaged: true });
     expect(checkOptionsFor({ cloud: 'azure', role: 'dr' }, env)).toMatchObject({ drRegion: 'northeurope', defenderManaged: false, originLocked: true });
     expect(checkOptionsFor({ cloud: 'cloudflare', role: 'edge' })).toEqual({});
+    // DETECT-THREATS reads the zone's plan: the Security Events Alert exists from Business up.
+    expect(checkOptionsFor({ cloud: 'cloudflare', role: 'edge' }, env)).toMatchObject({ cloudflarePlan: 'business', originHostnames: ['app.example.com'] });
   });
 });
 

@@ -15,6 +15,13 @@ const byControl = (results: CheckResult[]) => Object.fromEntries(results.map((r)
 const all = (tf: Tf, type: string) => Object.values(tf.resource[type] ?? {});
 const setting = (tf: Tf, id: string) => all(tf, 'cloudflare_zone_setting').find((s) => s.setting_id === id)!;
 const ruleset = (tf: Tf, phase: string) => all(tf, 'cloudflare_ruleset').find((r) => r.phase === phase)!;
+const POLICY = 'cloudflare_notification_policy';
+/** The notification policy of an alert type (exactly one in the edge stack). */
+const policy = (tf: Tf, alertType: string) => all(tf, POLICY).find((p) => p.alert_type === alertType)!;
+const dropPolicy = (tf: Tf, alertType: string) => {
+  const [name] = Object.entries(tf.resource[POLICY]).find(([, p]) => p.alert_type === alertType)!;
+  delete tf.resource[POLICY][name];
+};
 
 /** Each weakening a reviewer must never miss, and the control that must then fail. */
 const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
@@ -51,11 +58,19 @@ const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
     lb.default_pools = lb.default_pools.slice(0, 1);
   }],
   ['an API token written into the provider block', 'SECRETS', (t) => (t.provider = { cloudflare: [{ api_token: 'abcdefghijklmnopqrstuvwxyz0123456789ABCD' }] })],
+  // An attack on the edge that nobody is paged for.
+  ['the HTTP DDoS alert removed', 'DETECT-THREATS', (t) => dropPolicy(t, 'dos_attack_l7')],
+  ['the security events alert removed', 'DETECT-THREATS', (t) => dropPolicy(t, 'clickhouse_alert_fw_anomaly')],
+  ['the security events alert disabled', 'DETECT-THREATS', (t) => (policy(t, 'clickhouse_alert_fw_anomaly').enabled = false)],
+  ['the HTTP DDoS alert sent nowhere', 'DETECT-THREATS', (t) => (policy(t, 'dos_attack_l7').mechanisms = {})],
+  ['the security events alert filtered to another zone', 'DETECT-THREATS', (t) => (policy(t, 'clickhouse_alert_fw_anomaly').filters.zones = ['99999999999999999999999999999999'])],
+  ['the DR pool left out of the health alert', 'DETECT-THREATS', (t) => (policy(t, 'load_balancing_health_alert').filters.pool_id = policy(t, 'load_balancing_health_alert').filters.pool_id.slice(0, 1))],
+  ['the pool enablement alert removed', 'DETECT-THREATS', (t) => dropPolicy(t, 'load_balancing_pool_enablement_alert')],
 ];
 
 describe.each(['staging', 'prod'])('Cloudflare control checks on %s', (env) => {
   const stack = stacks[`${env}-cloudflare`] as Tf;
-  const options = { originPullCaCertificates: config.environments[env].cloudflare!.originPull!.caCertificates };
+  const options = { originPullCaCertificates: config.environments[env].cloudflare!.originPull!.caCertificates, cloudflarePlan: config.environments[env].cloudflare!.plan };
 
   it('pass on the edge stack, every Cloudflare-checked control applying', () => {
     const results = checkCloudflare(stack, options);

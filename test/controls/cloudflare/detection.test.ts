@@ -17,7 +17,7 @@ describe('DETECT-THREATS (Cloudflare)', () => {
   it('passes the edge: DDoS and security event alerts for the zone, health and enablement alerts for both pools, all e-mailing on-call', () => {
     const result = checkDetectThreats(edge());
     expectPass(result);
-    expect(result.evidence.sort()).toEqual([ddosAt, eventsAt, healthAt, enablementAt].sort());
+    expect([...result.evidence].sort()).toEqual([ddosAt, eventsAt, healthAt, enablementAt].sort());
     expect(result.exceptions).toBeUndefined();
     expect(every(edge(), POLICY).map((p) => p.args.mechanisms)).toEqual(Array(4).fill({ email: [{ id: ONCALL }] }));
   });
