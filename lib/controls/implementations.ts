@@ -86,6 +86,7 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
   'DETECT-THREATS': {
     aws: ['lib/aws/threat-detection.ts', 'lib/aws/security-alerts.ts', 'stacks/aws-primary-stack.ts'],
     azure: ['lib/azure/defender-plans.ts', 'lib/azure/security-alerts.ts'],
+    cloudflare: ['lib/cloudflare/edge-alerts.ts', 'stacks/cloudflare-stack.ts'],
   },
   'HA-MULTIZONE': {
     aws: ['lib/aws/baseline-network.ts', 'lib/aws/app-tier.ts', 'lib/aws/database.ts', 'lib/config/schema.ts'],
