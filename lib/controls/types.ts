@@ -52,8 +52,9 @@ export interface CheckResult {
   readonly reason?: string;
   /**
    * Shortfalls the code declares on purpose, each with the reason its marker gives (e.g. a log
-   * store AWS requires in us-east-1, outside the residency): they do not fail the check, and
-   * every report shows them in the cell and in its headline, so a PASS never hides them.
+   * store AWS requires in us-east-1, outside the residency), or that the config makes unavoidable
+   * (a Cloudflare plan without the Security Events Alert): they do not fail the check, and every
+   * report shows them in the cell and in its headline, so a PASS never hides them.
    */
   readonly exceptions?: readonly Finding[];
   /** Every shortfall found; empty unless `status` is `fail`. */

@@ -92,7 +92,7 @@ describe('controls report', () => {
     expect(edge).toMatch(/- \*\*prod AWS\*\* ✅ pass: (\d+) resources carry it: (`[^`]+`, ){5}`[^`]+` and \d+ more resources \(see controls.json\)/);
     const residency = markdown.split('\n### DATA-RESIDENCY\n')[1].split('\n### ')[0];
     expect(residency).toContain('- Checked on: AWS, Azure');
-    expect(residency).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 4 declared exceptions \(not failing, by a marker in the code\):\n {4}- `prod-aws-edge\/AccessLogs\w+`: AWS::S3::Bucket in us-east-1, outside residency "eu": Immutable copy .*\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/);
+    expect(residency).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 4 declared exceptions \(not failing, declared by the code or its config\):\n {4}- `prod-aws-edge\/AccessLogs\w+`: AWS::S3::Bucket in us-east-1, outside residency "eu": Immutable copy .*\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/);
   });
 
   it('shows a config-enforced cell with the loader rule, counted as meeting the claim', () => {
