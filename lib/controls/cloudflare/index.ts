@@ -4,6 +4,7 @@ export * from './detection';
 export * from './edge-tls';
 export * from './failover';
 export * from './ids';
+export * from './logging';
 export * from './origin-lock';
 export * from './rate-limits';
 export * from './secrets';

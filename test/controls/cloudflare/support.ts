@@ -5,8 +5,10 @@
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { ZoneSubscription } from '@cdktf/provider-cloudflare/lib/zone-subscription';
 import { TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../../../lib/cloudflare/authenticated-origin-pulls';
 import { EdgeAlerts } from '../../../lib/cloudflare/edge-alerts';
+import { EdgeLogpush } from '../../../lib/cloudflare/edge-logpush';
 import { OriginFailover } from '../../../lib/cloudflare/origin-failover';
 import { EdgeRateLimits } from '../../../lib/cloudflare/rate-limits';
 import { EdgeWaf, type CloudflarePlan } from '../../../lib/cloudflare/waf-rulesets';
@@ -29,7 +31,7 @@ export const ONCALL = 'oncall@example.com';
  * region's; notification policies e-mail ONCALL on HTTP DDoS attacks, security event spikes (from
  * Business up) and pool health and enablement changes. A fresh object on every call.
  */
-export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): any {
+export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business', more?: (scope: Construct) => void): any {
   return synthCloudflare((s) => {
     // No api_token: the provider reads CLOUDFLARE_API_TOKEN (control SECRETS).
     new CloudflareProvider(s, 'cloudflare', {});
@@ -55,7 +57,27 @@ export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): a
       dr: { name: 'acme-prod-aws-dr', address: 'alb-dr.example.net' },
     });
     new EdgeAlerts(s, 'Alerts', { accountId: ACCOUNT_ID, zoneId: ZONE_ID, plan, emails: [ONCALL], loadBalancerPoolIds: [failover.primaryPool.id, failover.drPool.id] });
+    more?.(s);
   });
+}
+
+/** The Logpush destination of the Enterprise edge fixture. */
+export const LOGPUSH_DESTINATION = 's3://acme-edge-logs/prod/{DATE}?region=eu-central-1';
+
+let cachedLogpush: string | undefined;
+
+/**
+ * The edge on an Enterprise zone with `EdgeLogpush` pushing its http_requests and firewall_events
+ * to LOGPUSH_DESTINATION, the ownership challenge from a sensitive variable. A fresh copy per call.
+ */
+export function logpushEdge(): any {
+  cachedLogpush ??= JSON.stringify(
+    edgeStack('enterprise', (s) => {
+      const challenge = new TerraformVariable(s, 'logpush_ownership_challenge', { type: 'string', sensitive: true });
+      new EdgeLogpush(s, 'Logs', { zoneId: ZONE_ID, plan: 'enterprise', destination: LOGPUSH_DESTINATION, ownershipChallenge: challenge.stringValue });
+    }),
+  );
+  return JSON.parse(cachedLogpush);
 }
 
 /**
