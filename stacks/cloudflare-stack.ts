@@ -3,6 +3,7 @@ import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack, Terrafor
 import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../lib/cloudflare/authenticated-origin-pulls';
 import { EdgeAlerts } from '../lib/cloudflare/edge-alerts';
+import { EdgeLogpush } from '../lib/cloudflare/edge-logpush';
 import { OriginFailover } from '../lib/cloudflare/origin-failover';
 import { EdgeRateLimits } from '../lib/cloudflare/rate-limits';
 import { EdgeWaf } from '../lib/cloudflare/waf-rulesets';
@@ -33,6 +34,15 @@ export function alertWebhookSecretVariable(environment: string): string {
   return `${environment}_alert_webhook_secret`;
 }
 
+/**
+ * Name of the Terraform variable holding the Logpush ownership challenge token of an
+ * environment's destination (config `cloudflare.logpush`); Terraform reads it from
+ * `TF_VAR_<name>` at deploy time (never in config or synth).
+ */
+export function logpushOwnershipChallengeVariable(environment: string): string {
+  return `${environment}_logpush_ownership_challenge`;
+}
+
 /** Props of {@link CloudflareStack}. */
 export interface CloudflareStackProps {
   /** Project name (config `project`). */
@@ -54,7 +64,8 @@ export interface CloudflareStackProps {
  * ranges), a load balancer failing over from the primary to the DR region (DR-REGION), and
  * notification policies paging the environment's on-call addresses (config `alerts.emails`, and
  * `cloudflare.alertWebhook`) on HTTP DDoS attacks, security event spikes and pool health changes
- * (DETECT-THREATS).
+ * (DETECT-THREATS), and, on an Enterprise zone with `cloudflare.logpush`, Logpush of the zone's
+ * requests and security events to a central bucket (LOG-CENTRAL).
  *
  * The API token is never in config or output: the provider reads CLOUDFLARE_API_TOKEN.
  */
@@ -64,6 +75,8 @@ export class CloudflareStack extends TerraformStack {
   readonly rateLimits: EdgeRateLimits;
   readonly failover: OriginFailover;
   readonly alerts: EdgeAlerts;
+  /** The Logpush jobs, when the config names a destination (Enterprise zones). */
+  readonly logpush?: EdgeLogpush;
 
   constructor(scope: Construct, id: string, props: CloudflareStackProps) {
     super(scope, id);
@@ -155,6 +168,24 @@ export class CloudflareStack extends TerraformStack {
       loadBalancerPoolIds: [this.failover.primaryPool.id, this.failover.drPool.id],
       namePrefix: `${props.project}-${props.environment}`,
     });
+    // LOG-CENTRAL: on an Enterprise zone, the edge's requests and security events go to the
+    // configured bucket. The ownership challenge token (proof the bucket is ours) comes from
+    // TF_VAR_<env>_logpush_ownership_challenge at deploy time.
+    if (cf.logpush) {
+      const challenge = new TerraformVariable(this, logpushOwnershipChallengeVariable(props.environment), {
+        type: 'string',
+        sensitive: true,
+        nullable: false,
+        description: `Ownership challenge token Cloudflare wrote into the ${props.environment} Logpush destination (cloudflare.logpush.destination); set TF_VAR_${logpushOwnershipChallengeVariable(props.environment)} at deploy time, never in a file of the repository`,
+      });
+      this.logpush = new EdgeLogpush(this, 'Logpush', {
+        zoneId: cf.zoneId,
+        plan: cf.plan,
+        destination: cf.logpush.destination,
+        ownershipChallenge: challenge.stringValue,
+        namePrefix: `${props.project}-${props.environment}`,
+      });
+    }
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.loadBalancer.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
   }

@@ -87,9 +87,11 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
       }
       continue;
     }
-    // A webhook URL that fails may carry a token (a Slack URL pasted in): never echo its path.
+    // A webhook URL or Logpush destination that fails may carry a token or key (a Slack URL, R2
+    // keys pasted in): never echo more than its scheme and host.
     const raw = valueAt(input, issue.path);
-    const received = typeof raw === 'string' && issue.path[issue.path.length - 1] === 'url' && issue.path[issue.path.length - 2] === 'alertWebhook' ? redactUrl(raw) : raw;
+    const tail = issue.path.slice(-2).join('.');
+    const received = typeof raw === 'string' && (tail === 'alertWebhook.url' || tail === 'logpush.destination') ? redactUrl(raw) : raw;
     // For a rejected key the key itself is what was received, not the value under it.
     const shown = issue.code === 'invalid_key' ? show(issue.path[issue.path.length - 1]) : show(received);
     problems.push({ path: formatPath(issue.path), received: shown, message: describeIssue(issue, received) });

@@ -8,6 +8,7 @@ import { awsRegionInJurisdiction, azureLocationInJurisdiction, AWS_JURISDICTIONS
 import { checkOriginPullCa, checkOriginPullClientCertificate, checkRevocationList, holdsPrivateKey } from './origin-pull';
 import { checkSshPublicKey } from './ssh-keys';
 import { CLOUDFLARE_PLANS, rateLimitProblems } from '../cloudflare/plan-limits';
+import { logpushDestinationProblem } from './logpush-destination';
 import { webhookUrlProblem } from './webhook-url';
 import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFACE_ENDPOINTS, objectPrefixProblem, packageMirrorProblem } from './least-privilege';
 
@@ -579,6 +580,24 @@ const cloudflareSchema = (baseDir: string) => z
       })
       .optional()
       .describe('A webhook the edge\'s notifications (HTTP DDoS attacks, security event spikes, pool health) go to besides the alerts.emails addresses (control DETECT-THREATS).'),
+    logpush: z
+      .strictObject({
+        destination: z
+          .string()
+          .superRefine((destination, ctx) => {
+            const problem = logpushDestinationProblem(destination);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .describe('Bucket Cloudflare pushes the zone\'s HTTP requests and firewall events to: s3://<bucket>/<path>?region=<region> or gs://<bucket>/<path> ({DATE} in the path for daily folders). Cloudflare writes through a grant on the bucket; its ownership challenge token is read at deploy time from TF_VAR_<environment>_logpush_ownership_challenge.'),
+      })
+      .optional()
+      .describe('Logpush of the edge\'s logs to a central bucket (control LOG-CENTRAL). Enterprise zones only; without it LOG-CENTRAL on Cloudflare is unchecked.'),
+  })
+  .superRefine((cf, ctx) => {
+    // Cloudflare refuses zone Logpush below Enterprise: say so before anything is synthesized.
+    if (cf.logpush !== undefined && cf.plan !== 'enterprise' && (CLOUDFLARE_PLANS as readonly string[]).includes(cf.plan)) {
+      ctx.addIssue({ code: 'custom', path: ['logpush'], input: cf.logpush, message: `needs an Enterprise zone (Logpush of a zone's HTTP requests and firewall events is an Enterprise feature), and cloudflare.plan is ${cf.plan}; remove logpush or raise the plan` });
+    }
   })
   .describe('Cloudflare edge in front of this environment (CDK for Terraform app, stack <env>-cloudflare).');
 

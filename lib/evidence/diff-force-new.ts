@@ -75,6 +75,7 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewAttributes>> = {
   cloudflare_load_balancer: { always: ['zone_id'], conditional: [] },
   cloudflare_load_balancer_monitor: { always: ['account_id'], conditional: [] },
   cloudflare_load_balancer_pool: { always: ['account_id'], conditional: [] },
+  cloudflare_logpush_job: { always: ['account_id', 'zone_id'], conditional: ['dataset'] },
   cloudflare_notification_policy: { always: ['account_id'], conditional: [] },
   cloudflare_notification_policy_webhooks: { always: ['account_id'], conditional: [] },
   cloudflare_r2_bucket: { always: ['account_id', 'id', 'name'], conditional: ['location'] },

@@ -117,10 +117,14 @@ describe('baseline-check', () => {
     const strict = run('--strict', awsOut, tfOut);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/^ {2}ORIGIN-LOCK +FAIL +FAIL +pass\n {6}aws prod \(aws stacks\)\/\(template\): strict: not proven: .*origin lock are off.* \(\+1 more, see --json\)$/m);
-    expect(strict.stdout).toMatch(/^baseline-check: \d+ controls pass, 1 fail, .*, strict\)$/m);
-    expect(strict.stdout.trimEnd().split('\n').pop()).toBe('baseline-check: exit 1: 4 cells fail: ORIGIN-LOCK on AWS (prod, staging), ORIGIN-LOCK on Azure (prod, staging)');
+    // LOG-CENTRAL on Cloudflare has a check, and nothing proves it below Enterprise: strict fails it.
+    expect(strict.stdout).toMatch(/^baseline-check: \d+ controls pass, 2 fail, .*, strict\)$/m);
+    expect(strict.stdout.trimEnd().split('\n').pop()).toBe('baseline-check: exit 1: 6 cells fail: ORIGIN-LOCK on AWS (prod, staging), ORIGIN-LOCK on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging)');
 
-    expect(run('--strict', '--config', CONFIG, awsOut, tfOut).code).toBe(0);
+    const configured = run('--strict', '--config', CONFIG, awsOut, tfOut);
+    expect(configured.code).toBe(1);
+    expect(configured.stdout).toMatch(/^ {6}cloudflare prod \(cloudflare stacks\)\/\(template\): strict: not proven: prod-cloudflare: the edge's WAF and HTTP request logs .*needs an Enterprise zone \(cloudflare\.plan is business\); give the check/m);
+    expect(configured.stdout.trimEnd().split('\n').pop()).toBe('baseline-check: exit 1: 2 cells fail: LOG-CENTRAL on Cloudflare (prod, staging)');
   });
 
   it('exits by --require: checked fails on unchecked cells unless allowed by control and cloud, and on stale allowances', () => {

@@ -225,6 +225,51 @@ describe('the edge\'s alerts go to a webhook as well when the config names one',
   });
 });
 
+describe('Logpush of the edge\'s logs on an Enterprise zone (cloudflare.logpush)', () => {
+  const DESTINATION = 's3://acme-prod-edge-logs/{DATE}?region=eu-central-1';
+  const withLogpush = (plan: string, destination = DESTINATION) => {
+    const raw = rawDefaultConfig() as any;
+    raw.environments.prod.cloudflare.plan = plan;
+    raw.environments.prod.cloudflare.logpush = { destination };
+    return raw;
+  };
+
+  it('pushes the zone\'s HTTP requests and firewall events to the configured bucket, the ownership challenge read from TF_VAR_prod_logpush_ownership_challenge', () => {
+    const stack = synthCloudflareApp(parseConfig(withLogpush('enterprise')))['prod-cloudflare'] as any;
+    const cf = config.environments.prod.cloudflare!;
+    const jobs = Object.values<any>(tfResources(stack, 'cloudflare_logpush_job'));
+    expect(jobs.map((j) => [j.dataset, j.name, j.zone_id, j.destination_conf, j.ownership_challenge, j.enabled, j.output_options.sample_rate])).toEqual([
+      ['http_requests', 'acme-prod-http-requests', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
+      ['firewall_events', 'acme-prod-firewall-events', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
+    ]);
+    expect(stack.variable.prod_logpush_ownership_challenge).toEqual({
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: 'Ownership challenge token Cloudflare wrote into the prod Logpush destination (cloudflare.logpush.destination); set TF_VAR_prod_logpush_ownership_challenge at deploy time, never in a file of the repository',
+    });
+    // The other environment is untouched.
+    expect(tfResources(stacks['staging-cloudflare'], 'cloudflare_logpush_job')).toEqual({});
+  });
+
+  it('builds no Logpush without the config field (the default config, on Business)', () => {
+    for (const name of STACKS) expect(tfResources(stacks[name], 'cloudflare_logpush_job')).toEqual({});
+  });
+
+  it('rejects Logpush on a zone below Enterprise, naming the field, and synthesizes nothing', () => {
+    expect(() => parseConfig(withLogpush('business'))).toThrow(ConfigError);
+    expect(() => parseConfig(withLogpush('business'))).toThrow(/environments\.prod\.cloudflare\.logpush: .*needs an Enterprise zone \(Logpush of a zone's HTTP requests and firewall events is an Enterprise feature\), and cloudflare\.plan is business; remove logpush or raise the plan/);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['an R2 destination carrying its keys', 'r2://logs/edge?account-id=x&access-key-id=AKIA&secret-access-key=s3cr3t', /cloudflare\.logpush\.destination: .*is not an s3:\/\/ or gs:\/\/ destination/],
+    ['an S3 destination without a region', 's3://acme-prod-edge-logs', /cloudflare\.logpush\.destination: .*has no region/],
+  ])('rejects %s', (_what, destination, message) => {
+    expect(() => parseConfig(withLogpush('enterprise', destination))).toThrow(message);
+    expect(() => parseConfig(withLogpush('enterprise', destination))).not.toThrow(/s3cr3t|AKIA/);
+  });
+});
+
 describe('origins from the deployed stacks\' outputs', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'baseline-outputs-'));
   const withOutputsFile = (cloud: 'aws' | 'azure', file: string) => {
