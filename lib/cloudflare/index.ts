@@ -2,6 +2,7 @@
 // AWS users never load CDK for Terraform.
 export * from './authenticated-origin-pulls';
 export * from './edge-alerts';
+export * from './edge-logpush';
 export * from './ids';
 export * from './origin-failover';
 export * from './plan-limits';
