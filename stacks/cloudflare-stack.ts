@@ -2,6 +2,8 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../lib/cloudflare/authenticated-origin-pulls';
+import { EdgeAlerts } from '../lib/cloudflare/edge-alerts';
+import { EdgeLogpush } from '../lib/cloudflare/edge-logpush';
 import { OriginFailover } from '../lib/cloudflare/origin-failover';
 import { EdgeRateLimits } from '../lib/cloudflare/edge-rate-limits';
 import { EdgeWaf } from '../lib/cloudflare/edge-waf';
@@ -23,6 +25,24 @@ export function originPullKeyVariable(environment: string): string {
   return `${environment}_origin_pull_private_key`;
 }
 
+/**
+ * Name of the Terraform variable holding the shared secret Cloudflare sends to an environment's
+ * alert webhook (config `cloudflare.alertWebhook`); Terraform reads it from `TF_VAR_<name>` at
+ * deploy time (never in config or synth).
+ */
+export function alertWebhookSecretVariable(environment: string): string {
+  return `${environment}_alert_webhook_secret`;
+}
+
+/**
+ * Name of the Terraform variable holding the Logpush ownership challenge token of an
+ * environment's destination (config `cloudflare.logpush`); Terraform reads it from
+ * `TF_VAR_<name>` at deploy time (never in config or synth).
+ */
+export function logpushOwnershipChallengeVariable(environment: string): string {
+  return `${environment}_logpush_ownership_challenge`;
+}
+
 /** Props of {@link CloudflareStack}. */
 export interface CloudflareStackProps {
   /** Project name (config `project`). */
@@ -41,7 +61,11 @@ export interface CloudflareStackProps {
  * the Cloudflare Managed and OWASP rulesets plus host and threat rules (WAF-MANAGED,
  * WAF-REPUTATION), per-IP rate limits on critical paths and on all traffic (WAF-RATE-*),
  * authenticated origin pulls (ORIGIN-LOCK, with the clouds' gateways admitting only Cloudflare's
- * ranges) and a load balancer failing over from the primary to the DR region (DR-REGION).
+ * ranges), a load balancer failing over from the primary to the DR region (DR-REGION), and
+ * notification policies paging the environment's on-call addresses (config `alerts.emails`, and
+ * `cloudflare.alertWebhook`) on HTTP DDoS attacks, security event spikes and pool health changes
+ * (DETECT-THREATS), and, on an Enterprise zone with `cloudflare.logpush`, Logpush of the zone's
+ * requests and security events to a central bucket (LOG-CENTRAL).
  *
  * The API token is never in config or output: the provider reads CLOUDFLARE_API_TOKEN.
  */
@@ -50,6 +74,9 @@ export class CloudflareStack extends TerraformStack {
   readonly waf: EdgeWaf;
   readonly rateLimits: EdgeRateLimits;
   readonly failover: OriginFailover;
+  readonly alerts: EdgeAlerts;
+  /** The Logpush jobs, when the config names a destination (Enterprise zones). */
+  readonly logpush?: EdgeLogpush;
 
   constructor(scope: Construct, id: string, props: CloudflareStackProps) {
     super(scope, id);
@@ -115,10 +142,50 @@ export class CloudflareStack extends TerraformStack {
       primary: { name: `${props.project}-${props.environment}-${cf.origins.cloud}-primary`, address: props.origins.primary },
       dr: { name: `${props.project}-${props.environment}-${cf.origins.cloud}-dr`, address: props.origins.dr },
       healthCheckPath: cf.healthCheckPath,
-      notificationEmail: config.alerts.emails[0],
+      // No notificationEmail: Cloudflare deprecated the pools' own e-mail in favour of
+      // Notifications; the pool health and enablement alerts below reach every on-call address.
       // Health checks present the zone's client certificate like real requests.
       probeZone: cf.zoneName,
     });
+    // DETECT-THREATS: attacks on the edge, and a region failing over or switched off, page the same
+    // on-call destinations as the clouds' alerts. The webhook's secret comes from
+    // TF_VAR_<env>_alert_webhook_secret at deploy time.
+    const hook = cf.alertWebhook;
+    const webhookSecret = hook?.secret
+      ? new TerraformVariable(this, alertWebhookSecretVariable(props.environment), {
+          type: 'string',
+          sensitive: true,
+          nullable: false,
+          description: `Shared secret Cloudflare sends in the cf-webhook-auth header to the ${props.environment} alert webhook (cloudflare.alertWebhook); set TF_VAR_${alertWebhookSecretVariable(props.environment)} at deploy time, never in a file of the repository`,
+        })
+      : undefined;
+    this.alerts = new EdgeAlerts(this, 'Alerts', {
+      accountId: cf.accountId,
+      zoneId: cf.zoneId,
+      plan: cf.plan,
+      emails: config.alerts.emails,
+      ...(hook ? { webhook: { name: hook.name, url: hook.url, ...(webhookSecret ? { secret: webhookSecret.stringValue } : {}) } } : {}),
+      loadBalancerPoolIds: [this.failover.primaryPool.id, this.failover.drPool.id],
+      namePrefix: `${props.project}-${props.environment}`,
+    });
+    // LOG-CENTRAL: on an Enterprise zone, the edge's requests and security events go to the
+    // configured bucket. The ownership challenge token (proof the bucket is ours) comes from
+    // TF_VAR_<env>_logpush_ownership_challenge at deploy time.
+    if (cf.logpush) {
+      const challenge = new TerraformVariable(this, logpushOwnershipChallengeVariable(props.environment), {
+        type: 'string',
+        sensitive: true,
+        nullable: false,
+        description: `Ownership challenge token Cloudflare wrote into the ${props.environment} Logpush destination (cloudflare.logpush.destination); set TF_VAR_${logpushOwnershipChallengeVariable(props.environment)} at deploy time, never in a file of the repository`,
+      });
+      this.logpush = new EdgeLogpush(this, 'Logpush', {
+        zoneId: cf.zoneId,
+        plan: cf.plan,
+        destination: cf.logpush.destination,
+        ownershipChallenge: challenge.stringValue,
+        namePrefix: `${props.project}-${props.environment}`,
+      });
+    }
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
     new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.resource.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
   }

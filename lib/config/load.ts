@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { z } from 'zod';
 import { POLICY_FLOORS } from './floors';
 import { holdsPrivateKey } from './origin-pull';
+import { redactUrl } from './webhook-url';
 import { configSchema, GuardrailsSchema, type BaselineConfig } from './schema';
 import type { AllowlistLimits } from './cidr';
 
@@ -84,7 +85,11 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
       }
       continue;
     }
-    const received = valueAt(input, issue.path);
+    // A webhook URL or Logpush destination that fails may carry a token or key (a Slack URL, R2
+    // keys pasted in): never echo more than its scheme and host.
+    const raw = valueAt(input, issue.path);
+    const tail = issue.path.slice(-2).join('.');
+    const received = typeof raw === 'string' && (tail === 'alertWebhook.url' || tail === 'logpush.destination') ? redactUrl(raw) : raw;
     // For a rejected key the key itself is what was received, not the value under it.
     const shown = issue.code === 'invalid_key' ? show(issue.path[issue.path.length - 1]) : show(received);
     problems.push({ path: formatPath(issue.path), received: shown, message: describeIssue(issue, received) });

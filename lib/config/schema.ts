@@ -9,6 +9,8 @@ import { checkOriginPullCa, checkOriginPullClientCertificate, checkRevocationLis
 import { checkSshPublicKey } from './ssh-keys';
 import { CLOUDFLARE_PLANS, rateLimitProblems } from './cloudflare-plan-limits';
 import { POLICY_FLOORS } from './floors';
+import { logpushDestinationProblem } from './logpush-destination';
+import { webhookUrlProblem } from './webhook-url';
 import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFACE_ENDPOINTS, objectPrefixProblem, packageMirrorProblem } from './least-privilege';
 
 /*
@@ -561,6 +563,38 @@ const cloudflareSchema = (baseDir: string) => z
       .max(MAX_AZURE_PER_EDGE_RATE_FACTOR, `must be at most ${MAX_AZURE_PER_EDGE_RATE_FACTOR}`)
       .default(25)
       .describe('Azure gateways behind Cloudflare can only count the connecting Cloudflare edge address (many clients share it), so their rate limits are a per-edge safety net: each waf limit multiplied by this factor. Per-client limits are enforced at the edge.'),
+    alertWebhook: z
+      .strictObject({
+        name: z.string().regex(/^\S(?:.{0,98}\S)?$/, 'must be 1-100 characters without leading or trailing spaces, such as oncall-pager').describe('Name of the webhook destination in the Cloudflare dashboard.'),
+        url: z
+          .string()
+          .superRefine((url, ctx) => {
+            const problem = webhookUrlProblem(url);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .describe('HTTPS endpoint Cloudflare posts the edge\'s notifications to (a paging service\'s inbound URL). No credential in it: no user info or query string, and no Slack, Discord or Teams incoming-webhook URL (the URL is the credential there).'),
+        secret: z.boolean().default(true).describe('Cloudflare sends a shared secret in the cf-webhook-auth header, read at deploy time from TF_VAR_<environment>_alert_webhook_secret (never config). false is an explicit opt-out: anyone who learns the URL can post alerts that look like Cloudflare\'s.'),
+      })
+      .optional()
+      .describe('A webhook the edge\'s notifications (HTTP DDoS attacks, security event spikes, pool health) go to besides the alerts.emails addresses (control DETECT-THREATS).'),
+    logpush: z
+      .strictObject({
+        destination: z
+          .string()
+          .superRefine((destination, ctx) => {
+            const problem = logpushDestinationProblem(destination);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .describe('Bucket Cloudflare pushes the zone\'s HTTP requests and firewall events to: s3://<bucket>/<path>?region=<region> or gs://<bucket>/<path> ({DATE} in the path for daily folders). Cloudflare writes through a grant on the bucket; its ownership challenge token is read at deploy time from TF_VAR_<environment>_logpush_ownership_challenge.'),
+      })
+      .optional()
+      .describe('Logpush of the edge\'s logs to a central bucket (control LOG-CENTRAL). Enterprise zones only; without it LOG-CENTRAL on Cloudflare is unchecked.'),
+  })
+  .superRefine((cf, ctx) => {
+    // Cloudflare refuses zone Logpush below Enterprise: say so before anything is synthesized.
+    if (cf.logpush !== undefined && cf.plan !== 'enterprise' && (CLOUDFLARE_PLANS as readonly string[]).includes(cf.plan)) {
+      ctx.addIssue({ code: 'custom', path: ['logpush'], input: cf.logpush, message: `needs an Enterprise zone (Logpush of a zone's HTTP requests and firewall events is an Enterprise feature), and cloudflare.plan is ${cf.plan}; remove logpush or raise the plan` });
+    }
   })
   .describe('Cloudflare edge in front of this environment (CDK for Terraform app, stack <env>-cloudflare).');
 

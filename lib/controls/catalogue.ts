@@ -218,15 +218,13 @@ export const CONTROLS: readonly Control[] = [
     id: 'LOG-CENTRAL',
     claim: 'Audit, network-flow, gateway and WAF logs are collected centrally',
     sources: ['A4', 'A11', 'A16'],
-    checks: { aws: checkLogCentral, azure: azure.checkLogCentral },
-    coverage: {
-      cloudflare: { verdict: 'unchecked', reason: 'the edge WAF\'s and HTTP request logs stay in Cloudflare\'s dashboard: Logpush of firewall and HTTP events needs an Enterprise zone and is not built (README Known gaps)' },
-    },
+    checks: { aws: checkLogCentral, azure: azure.checkLogCentral, cloudflare: cloudflare.checkLogCentral },
     tests: {
       aws: ['test/aws/audit-trail.test.ts', 'test/aws/baseline-network.test.ts', 'test/aws/baseline-web-acl.test.ts', 'test/aws/app-tier.test.ts', 'test/aws/bastion.test.ts'],
       azure: ['test/azure/log-workspace.test.ts', 'test/azure/diagnostic-settings.test.ts', 'test/azure/vnet-flow-log.test.ts', 'test/azure/bastion-vm.test.ts', 'test/azure/app-scale-set.test.ts', 'test/controls/azure/data.test.ts', 'test/azure/activity-log-archive.test.ts', 'test/stacks/azure-controls.test.ts'],
+      cloudflare: ['test/cloudflare/edge-logpush.test.ts', 'test/controls/cloudflare/logging.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
-    note: 'Attack stopped: activity nobody can reconstruct, logins on app hosts included (claim A11). AWS: every host ships /var/log/secure to a log group tagged baseline:log-class=host-auth (the marker log forwarding selects on). Azure: every VM and scale set is associated with a data collection rule sending auth and authpriv syslog to a workspace. Stops an intrusion going unseen because its traces never reached the central store. Azure: without a subscription diagnostic setting the Activity Log (who created, changed or deleted what, role assignments included) stays in the platform for 90 days and outside the workspace: the stack that manages the subscription must send its Administrative, Security and Policy categories to the workspace.',
+    note: 'Cloudflare: the edge\'s evidence (every request and every WAF, custom rule and rate-limit action) must leave Cloudflare\'s dashboard: every zone needs enabled zone Logpush jobs for http_requests and firewall_events with a destination, no filter, no sampling and the fields that reconstruct an attack (time, Ray ID, client address, host, method, URI or path, user agent, action, rule, source). Logpush of zone datasets needs an Enterprise zone: below Enterprise (config cloudflare.plan) a zone without jobs is unchecked with that reason, not failed; on Enterprise it fails. Not seen in the Cloudflare stack: whether Cloudflare accepted the job (its ownership challenge is supplied at deploy time) and the destination bucket\'s retention (LOG-RETENTION). Attack stopped: activity nobody can reconstruct, logins on app hosts included (claim A11). AWS: every host ships /var/log/secure to a log group tagged baseline:log-class=host-auth (the marker log forwarding selects on). Azure: every VM and scale set is associated with a data collection rule sending auth and authpriv syslog to a workspace. Stops an intrusion going unseen because its traces never reached the central store. Azure: without a subscription diagnostic setting the Activity Log (who created, changed or deleted what, role assignments included) stays in the platform for 90 days and outside the workspace: the stack that manages the subscription must send its Administrative, Security and Policy categories to the workspace.',
   },
   {
     id: 'LOG-RETENTION',
@@ -234,7 +232,7 @@ export const CONTROLS: readonly Control[] = [
     sources: ['B6'],
     checks: { aws: checkLogRetention, azure: azure.checkLogRetention },
     coverage: {
-      cloudflare: { verdict: 'unchecked', reason: 'no edge logs are collected (see LOG-CENTRAL), so their retention is whatever the Cloudflare plan keeps, not the configured retention' },
+      cloudflare: { verdict: 'unchecked', reason: 'the edge\'s logs are kept as long as the Cloudflare plan keeps them, or, pushed to a bucket by Logpush (Enterprise, see LOG-CENTRAL), as long as that bucket keeps them: its retention and immutability are set where the bucket is managed, outside the Cloudflare stacks, and no check follows the logs there' },
     },
     tests: {
       aws: ['test/aws/audit-trail.test.ts', 'test/aws/secure-bucket.test.ts', 'test/aws/immutable-log-archive.test.ts', 'test/controls/logging.test.ts', 'test/config/schema.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/stacks/aws-controls.test.ts'],
@@ -246,15 +244,13 @@ export const CONTROLS: readonly Control[] = [
     id: 'DETECT-THREATS',
     claim: 'Threat detection and vulnerability scanning are on, alerting on-call',
     sources: ['A2', 'A3', 'A4', 'A5', 'B7', 'B13'],
-    checks: { aws: checkDetectThreats, azure: azure.checkDetectThreats },
-    coverage: {
-      cloudflare: { verdict: 'unchecked', reason: 'the edge WAF blocks and counts attacks, but no Cloudflare notification policy alerts on-call on security events (not built)' },
-    },
+    checks: { aws: checkDetectThreats, azure: azure.checkDetectThreats, cloudflare: cloudflare.checkDetectThreats },
     tests: {
       aws: ['test/aws/threat-detection.test.ts', 'test/aws/security-alerts.test.ts', 'test/stacks/aws-primary-stack.test.ts', 'test/controls/service-principals.test.ts', 'test/aws/config-recorder.test.ts', 'test/controls/detection.test.ts', 'test/stacks/aws-controls.test.ts'],
       azure: ['test/azure/defender-plans.test.ts', 'test/azure/security-alerts.test.ts', 'test/controls/azure/data.test.ts'],
+      cloudflare: ['test/cloudflare/edge-alerts.test.ts', 'test/controls/cloudflare/detection.test.ts', 'test/stacks/cloudflare-stacks.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
-    note: 'AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Attack stopped: forged or flooded pages. The alert topic admits only this account\'s alarms (aws:SourceAccount and aws:SourceArn); EventBridge publishes findings as a role only this account\'s rules can assume, since a topic or key grant to events.amazonaws.com cannot be bound to our rules. Stops an intrusion or a dangerous change going unnoticed. AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Security Hub\'s FSBP and CIS controls evaluate AWS Config items, so a hub in a region without a recorder reports no data and a public bucket or an open security group raises no finding: wherever Security Hub runs (created here, or managed by the organization), the check fails unless an AWS::Config::ConfigurationRecorder of all supported types with an encrypted delivery channel records the region, or the config declares Config managed (aws.accountServices.config).',
+    note: 'Cloudflare: attack stopped: an attack on the edge that nobody is paged for (credential stuffing, an injection campaign or a flood blocked and counted in the dashboard until it succeeds or takes the service down). Every zone needs enabled notification policies reaching an on-call destination (an e-mail address, a webhook of the stack with an https URL, a PagerDuty service) for HTTP DDoS attacks (every plan) and for security event spikes (the Security Events Alert, Business and Enterprise: on a Free or Pro zone, config cloudflare.plan, its absence is an exception shown beside the pass, as WAF blocks there page nobody), filtered to the zone when filtered at all; with load balancer pools, pool health and pool enablement alerts covering every pool. A disabled policy, one without a destination, one of another account or one whose filters drop the zone, a pool or the events that matter fails. Not seen in the output: whether anyone reads the addresses, and Cloudflare\'s thresholds (the Security Events Alert fires on a spike of at least 200 events, not on each). AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Attack stopped: forged or flooded pages. The alert topic admits only this account\'s alarms (aws:SourceAccount and aws:SourceArn); EventBridge publishes findings as a role only this account\'s rules can assume, since a topic or key grant to events.amazonaws.com cannot be bound to our rules. Stops an intrusion or a dangerous change going unnoticed. AWS: Inspector v2 has no CloudFormation resource; the check requires the deployment-time Custom::AWS call that enables it. Security Hub\'s FSBP and CIS controls evaluate AWS Config items, so a hub in a region without a recorder reports no data and a public bucket or an open security group raises no finding: wherever Security Hub runs (created here, or managed by the organization), the check fails unless an AWS::Config::ConfigurationRecorder of all supported types with an encrypted delivery channel records the region, or the config declares Config managed (aws.accountServices.config).',
   },
   {
     id: 'HA-MULTIZONE',

@@ -78,6 +78,7 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
   'LOG-CENTRAL': {
     aws: ['lib/aws/audit-trail.ts', 'lib/aws/baseline-network.ts', 'lib/aws/app-gateway.ts', 'lib/aws/baseline-web-acl.ts', 'lib/aws/bastion.ts', 'lib/aws/database.ts'],
     azure: ['lib/azure/log-workspace.ts', 'lib/azure/diagnostic-settings.ts', 'lib/azure/vnet-flow-log.ts', 'lib/azure/bastion-vm.ts'],
+    cloudflare: ['lib/cloudflare/edge-logpush.ts', 'stacks/cloudflare-stack.ts'],
   },
   'LOG-RETENTION': {
     aws: ['lib/aws/audit-trail.ts', 'lib/aws/secure-bucket.ts', 'stacks/aws-primary-stack.ts', 'lib/config/schema.ts'],
@@ -86,6 +87,7 @@ export const CONTROL_IMPLEMENTATIONS: Readonly<Record<ControlId, Readonly<Partia
   'DETECT-THREATS': {
     aws: ['lib/aws/threat-detection.ts', 'lib/aws/security-alerts.ts', 'stacks/aws-primary-stack.ts'],
     azure: ['lib/azure/defender-plans.ts', 'lib/azure/security-alerts.ts'],
+    cloudflare: ['lib/cloudflare/edge-alerts.ts', 'stacks/cloudflare-stack.ts'],
   },
   'HA-MULTIZONE': {
     aws: ['lib/aws/baseline-network.ts', 'lib/aws/app-tier.ts', 'lib/aws/database.ts', 'lib/config/schema.ts'],

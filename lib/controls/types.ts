@@ -52,8 +52,9 @@ export interface CheckResult {
   readonly reason?: string;
   /**
    * Shortfalls the code declares on purpose, each with the reason its marker gives (e.g. a log
-   * store AWS requires in us-east-1, outside the residency): they do not fail the check, and
-   * every report shows them in the cell and in its headline, so a PASS never hides them.
+   * store AWS requires in us-east-1, outside the residency), or that the config makes unavoidable
+   * (a Cloudflare plan without the Security Events Alert): they do not fail the check, and every
+   * report shows them in the cell and in its headline, so a PASS never hides them.
    */
   readonly exceptions?: readonly Finding[];
   /** Every shortfall found; empty unless `status` is `fail`. */
@@ -151,6 +152,14 @@ export interface CheckOptions {
    * @default - not compared: any literal names without wildcard are accepted
    */
   readonly originHostnames?: readonly string[];
+  /**
+   * The plan of the Cloudflare zone (config `cloudflare.plan`, control DETECT-THREATS). Cloudflare
+   * offers the Security Events Alert on Business and Enterprise only: on a Free or Pro zone its
+   * absence is reported as an exception of a passing check (WAF blocks page nobody there), not a
+   * failure.
+   * @default - unknown: the Security Events Alert is required, as on Business and Enterprise
+   */
+  readonly cloudflarePlan?: 'free' | 'pro' | 'business' | 'enterprise';
 }
 
 /** The synthesized CloudFormation templates of one environment, for checks spanning regions. */

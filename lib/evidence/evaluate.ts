@@ -91,6 +91,8 @@ export function checkOptionsFor(stack: Pick<SynthesizedStack, 'cloud' | 'role'>,
         // ORIGIN-LOCK compares the origins' trust and host binding with the zone's own CA and names.
         ...(env.cloudflare?.originPull ? { originPullCaCertificates: env.cloudflare.originPull.caCertificates } : {}),
         ...(env.cloudflare ? { originHostnames: [env.cloudflare.hostname, ...env.cloudflare.additionalHostnames] } : {}),
+        // DETECT-THREATS on Cloudflare: a Free or Pro zone cannot have the Security Events Alert.
+        ...(env.cloudflare ? { cloudflarePlan: env.cloudflare.plan } : {}),
       }
     : {};
   if (stack.cloud === 'aws') {

@@ -466,7 +466,7 @@ function markdownCell(cell: ReportCell): string[] {
     : cell.status === 'not-applicable' && !cell.reason ? `nothing it concerns in ${list(cell.stacks.map(code))}` : escapeMarkdown(cellExplanation(cell));
   const lines = [`${head}${evidence ? `: ${evidence}` : ''}`];
   if (cell.exceptions?.length) {
-    lines.push(`  - ${count(cell.exceptions.length, 'declared exception')} (not failing, by a marker in the code):`);
+    lines.push(`  - ${count(cell.exceptions.length, 'declared exception')} (not failing, declared by the code or its config):`);
     for (const e of cell.exceptions) lines.push(`    - ${code(located(e))}: ${escapeMarkdown(e.message)}`);
   }
   if (cell.findings.length > 0) {
@@ -710,7 +710,7 @@ function htmlCellItem(cell: ReportCell): string {
   }
   if (cell.exceptions?.length) {
     const items = cell.exceptions.map((e) => `<li><code>${escapeHtml(located(e))}</code>: ${escapeHtml(e.message)}</li>`);
-    parts.push(` <span class="muted">${escapeHtml(count(cell.exceptions.length, 'declared exception'))} (not failing, by a marker in the code):</span><ul class="exceptions">${items.join('')}</ul>`);
+    parts.push(` <span class="muted">${escapeHtml(count(cell.exceptions.length, 'declared exception'))} (not failing, declared by the code or its config):</span><ul class="exceptions">${items.join('')}</ul>`);
   }
   if (cell.findings.length > 0) {
     const items = cell.findings.slice(0, FINDINGS_SHOWN).map((f) => `<li><code>${escapeHtml(`${f.stack}/${f.resource}`)}</code>: ${escapeHtml(f.message)}</li>`);

@@ -75,7 +75,7 @@ describe('control catalogue', () => {
   });
 
   it('has a Cloudflare check for every control the edge carries', () => {
-    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'ENC-TRANSIT', 'SECRETS', 'DR-REGION']);
+    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'ENC-TRANSIT', 'SECRETS', 'LOG-CENTRAL', 'DETECT-THREATS', 'DR-REGION']);
   });
 
   it('states, for every cloud a control has no check on, whether it is not applicable, config-enforced or unchecked, and why', () => {

@@ -38,11 +38,11 @@ function run(...argv: string[]) {
 
 // Each control counted once by its worst cell; the unchecked ones are those with an unchecked cell
 // in the default output (the catalogue says why for each).
-const UNCHECKED_CONTROLS = 5;
+const UNCHECKED_CONTROLS = 4;
 const defaultSummary = `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS} controls pass, 0 fail, ${UNCHECKED_CONTROLS} unchecked, 0 config-enforced, 0 not applicable (14 stacks in 2 environments)`;
-const UNCHECKED = 'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DETECT-THREATS on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
-const defaultHeadline = `baseline-check: PASS with 10 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
-const ALLOWANCES = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DETECT-THREATS:cloudflare', 'DATA-RESIDENCY:cloudflare'];
+const UNCHECKED = 'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
+const defaultHeadline = `baseline-check: PASS with 8 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
+const ALLOWANCES = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DATA-RESIDENCY:cloudflare'];
 
 describe('baseline-check', () => {
   it('exits 0 on the default output with the default config, with a table per environment and the summary line', () => {
@@ -76,7 +76,7 @@ describe('baseline-check', () => {
     expect(lines.filter((l) => /^ {2}\S.*FAIL/.test(l))).toEqual([lines[row]]);
     expect(stdout.trimEnd().split('\n').slice(-3)).toEqual([
       `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS - 1} controls pass, 1 fail, ${UNCHECKED_CONTROLS} unchecked, 0 config-enforced, 0 not applicable (14 stacks in 2 environments)`,
-      `baseline-check: FAIL: 1 failing cell: BASTION-SSH on AWS (prod); 10 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`,
+      `baseline-check: FAIL: 1 failing cell: BASTION-SSH on AWS (prod); 8 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`,
       'baseline-check: exit 1: 1 cell fail: BASTION-SSH on AWS (prod)',
     ]);
   });
@@ -89,7 +89,7 @@ describe('baseline-check', () => {
     expect(doc).toMatchObject({ version: 2, failed: false, headline: defaultHeadline.slice('baseline-check: '.length), require: 'passing', allowUnchecked: [], problems: [], strict: false, config: CONFIG, notes: [] });
     expect(doc.summary).toEqual({
       controls: { pass: CONTROLS.length - UNCHECKED_CONTROLS, fail: 0, notApplicable: 0, configEnforced: 0, unchecked: UNCHECKED_CONTROLS },
-      cells: expect.objectContaining({ fail: 0, unchecked: 10 }),
+      cells: expect.objectContaining({ fail: 0, unchecked: 8 }),
       stacks: 14,
       environments: ['prod', 'staging'],
     });
@@ -117,23 +117,27 @@ describe('baseline-check', () => {
     const strict = run('--strict', awsOut, tfOut);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/^ {2}ORIGIN-LOCK +FAIL +FAIL +pass\n {6}aws prod \(aws stacks\)\/\(template\): strict: not proven: .*origin lock are off.* \(\+1 more, see --json\)$/m);
-    expect(strict.stdout).toMatch(/^baseline-check: \d+ controls pass, 1 fail, .*, strict\)$/m);
-    expect(strict.stdout.trimEnd().split('\n').pop()).toBe('baseline-check: exit 1: 4 cells fail: ORIGIN-LOCK on AWS (prod, staging), ORIGIN-LOCK on Azure (prod, staging)');
+    // LOG-CENTRAL on Cloudflare has a check, and nothing proves it below Enterprise: strict fails it.
+    expect(strict.stdout).toMatch(/^baseline-check: \d+ controls pass, 2 fail, .*, strict\)$/m);
+    expect(strict.stdout.trimEnd().split('\n').pop()).toBe('baseline-check: exit 1: 6 cells fail: ORIGIN-LOCK on AWS (prod, staging), ORIGIN-LOCK on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging)');
 
-    expect(run('--strict', '--config', CONFIG, awsOut, tfOut).code).toBe(0);
+    const configured = run('--strict', '--config', CONFIG, awsOut, tfOut);
+    expect(configured.code).toBe(1);
+    expect(configured.stdout).toMatch(/^ {6}cloudflare prod \(cloudflare stacks\)\/\(template\): strict: not proven: prod-cloudflare: the edge's WAF and HTTP request logs .*needs an Enterprise zone \(cloudflare\.plan is business\); give the check/m);
+    expect(configured.stdout.trimEnd().split('\n').pop()).toBe('baseline-check: exit 1: 2 cells fail: LOG-CENTRAL on Cloudflare (prod, staging)');
   });
 
   it('exits by --require: checked fails on unchecked cells unless allowed by control and cloud, and on stale allowances', () => {
     const strict = run(awsOut, tfOut, '--config', CONFIG, '--require', 'checked');
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toContain(`baseline-check: exit 1: --require checked: 10 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
+    expect(strict.stdout).toContain(`baseline-check: exit 1: --require checked: 8 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
     const allowed = run(awsOut, tfOut, '--config', CONFIG, '--require=checked', ...ALLOWANCES.map((a) => `--allow-unchecked=${a}`));
     expect(allowed.code).toBe(0);
     expect(allowed.stdout.trimEnd().split('\n').pop()).toBe(defaultHeadline);
     const stale = run(awsOut, tfOut, '--config', CONFIG, '--require', 'checked', ...ALLOWANCES.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:azure');
     expect(stale.code).toBe(1);
     expect(stale.stdout).toContain('baseline-check: exit 1: --allow-unchecked BACKUP:azure matches no unchecked cell');
-    expect(JSON.parse(run('--json', awsOut, tfOut, '--config', CONFIG, '--require', 'checked').stdout)).toMatchObject({ failed: true, require: 'checked', problems: [expect.stringMatching(/^--require checked: 10 cells unchecked/)] });
+    expect(JSON.parse(run('--json', awsOut, tfOut, '--config', CONFIG, '--require', 'checked').stdout)).toMatchObject({ failed: true, require: 'checked', problems: [expect.stringMatching(/^--require checked: 8 cells unchecked/)] });
   });
 
   it('under --strict fails a control whose cross-stack check cannot run for want of stack markers', () => {

@@ -39,9 +39,12 @@ describe('evaluate', () => {
     for (const control of CONTROLS) {
       for (const env of ['staging', 'prod']) {
         for (const cloud of ['aws', 'azure', 'cloudflare'] as const) {
-          // A cell a check reads passes; any other takes the verdict the catalogue states, with its reason.
+          // A cell a check reads passes (but LOG-CENTRAL at the edge, which the check reports
+          // unchecked below Enterprise: the default zones are on Business); any other takes the
+          // verdict the catalogue states, with its reason.
           const declared = control.coverage?.[cloud];
-          const expected = hasCheck(control, cloud) ? 'pass' : (declared?.verdict ?? 'unchecked');
+          const belowEnterprise = control.id === 'LOG-CENTRAL' && cloud === 'cloudflare';
+          const expected = hasCheck(control, cloud) ? (belowEnterprise ? 'unchecked' : 'pass') : (declared?.verdict ?? 'unchecked');
           const got = cell(evaluation, control.id, env, cloud);
           expect({ control: control.id, env, cloud, status: got.status }).toEqual({ control: control.id, env, cloud, status: expected });
           if (!hasCheck(control, cloud)) expect(got.reason).toBe(declared?.reason ?? expect.any(String));
@@ -124,6 +127,8 @@ describe('checkOptionsFor', () => {
     expect(checkOptionsFor({ cloud: 'aws', role: 'dr' }, env)).toMatchObject({ cloudTrailManaged: true });
     expect(checkOptionsFor({ cloud: 'azure', role: 'dr' }, env)).toMatchObject({ drRegion: 'northeurope', defenderManaged: false, originLocked: true });
     expect(checkOptionsFor({ cloud: 'cloudflare', role: 'edge' })).toEqual({});
+    // DETECT-THREATS reads the zone's plan: the Security Events Alert exists from Business up.
+    expect(checkOptionsFor({ cloud: 'cloudflare', role: 'edge' }, env)).toMatchObject({ cloudflarePlan: 'business', originHostnames: ['app.example.com'] });
   });
 });
 

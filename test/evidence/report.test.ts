@@ -33,12 +33,12 @@ const NO_ACKS = 'no policy-gate report in the AWS assembly (synthesized without 
 const markdown = renderMarkdown(report);
 // The default config's verdict: nothing fails; these cells apply and nothing verifies them (each
 // with the catalogue's reason), so the headline says PASS with them, never a bare PASS.
-const UNCHECKED = 'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DETECT-THREATS on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
+const UNCHECKED = 'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
 // The CloudFront web ACL's request logs stay in us-east-1 (AWS requires it): declared by the
 // construct, shown in the headline, never counted as evidence.
-const HEADLINE = `PASS with 10 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
-const COUNTS = '112 pass / 0 fail / 22 not applicable / 0 config-enforced / 10 unchecked';
-const CELLS = { pass: 112, fail: 0, 'not-applicable': 22, 'config-enforced': 0, unchecked: 10, total: 144 };
+const HEADLINE = `PASS with 8 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
+const COUNTS = '114 pass / 0 fail / 22 not applicable / 0 config-enforced / 8 unchecked';
+const CELLS = { pass: 114, fail: 0, 'not-applicable': 22, 'config-enforced': 0, unchecked: 8, total: 144 };
 
 // The weakening edits the copy in place (whatever its arrow returns is ignored).
 const weakened = (name: string, weaken: (template: any) => unknown): SynthesizedStack[] =>
@@ -92,7 +92,7 @@ describe('controls report', () => {
     expect(edge).toMatch(/- \*\*prod AWS\*\* ✅ pass: (\d+) resources carry it: (`[^`]+`, ){5}`[^`]+` and \d+ more resources \(see controls.json\)/);
     const residency = markdown.split('\n### DATA-RESIDENCY\n')[1].split('\n### ')[0];
     expect(residency).toContain('- Checked on: AWS, Azure');
-    expect(residency).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 4 declared exceptions \(not failing, by a marker in the code\):\n {4}- `prod-aws-edge\/AccessLogs\w+`: AWS::S3::Bucket in us-east-1, outside residency "eu": Immutable copy .*\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/);
+    expect(residency).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 4 declared exceptions \(not failing, declared by the code or its config\):\n {4}- `prod-aws-edge\/AccessLogs\w+`: AWS::S3::Bucket in us-east-1, outside residency "eu": Immutable copy .*\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/);
   });
 
   it('shows a config-enforced cell with the loader rule, counted as meeting the claim', () => {
@@ -249,7 +249,7 @@ describe('controls report', () => {
     expect(html).toMatch(/<line class="link link-traffic"[^>]*><title>prod-cloudflare → prod-aws-primary \(traffic\)<\/title>/);
     expect(html).toMatch(/<line class="link link-failover"[^>]*><title>prod-cloudflare → prod-aws-dr \(failover\)<\/title>/);
     expect(html).toContain('<select name="status">');
-    expect(summaryText(report)).toMatch(/^Result: PASS with 10 unchecked cells: /);
+    expect(summaryText(report)).toMatch(/^Result: PASS with 8 unchecked cells: /);
     expect(html).toContain('<p id="summary" class="summary result-pass-with-unchecked" data-result="pass-with-unchecked">');
     expect(html).toMatch(/<td data-environment="prod" data-cloud="azure" data-status="unchecked" class="status-unchecked"[^>]*>\? unchecked<\/td>/);
     expect(html).toContain('<span class="badge status-not-applicable">– n/a</span> <strong>prod Cloudflare</strong> <span class="muted">the Cloudflare stacks hold');
@@ -279,7 +279,7 @@ describe('controls report against a base (stateful replacements and removals)', 
       ['prod-azure-primary', `azurerm_postgresql_flexible_server.${pgName}`, 'remove', `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`],
     ]);
     expect(renamedReport.summary.statefulChanges?.acceptancesFile).toBe('config/accepted-stateful-changes.json');
-    expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 112 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
+    expect(summaryText(renamedReport)).toMatch(/^Result: FAIL\. 114 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/);
     const md = renderMarkdown(renamedReport);
     const section = md.split('\n## Stateful resources replaced or removed against base\n\n')[1].split('\n## Controls\n')[0];
     expect(section).toMatch(new RegExp(`^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to ${newRdsId} \\(construct id changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`, 'm'));
@@ -353,8 +353,8 @@ describe('npm run report (scripts/report.ts)', () => {
     const base = ['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', out, '--require', 'checked'];
     const strict = await script(base);
     expect(strict.status).toBe(1);
-    expect(strict.stdout).toContain(`report: exit 1: --require checked: 10 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
-    const allowances = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DETECT-THREATS:cloudflare', 'DATA-RESIDENCY:cloudflare'];
+    expect(strict.stdout).toContain(`report: exit 1: --require checked: 8 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
+    const allowances = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DATA-RESIDENCY:cloudflare'];
     const allowed = await script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a])]);
     expect(allowed.stdout).not.toContain('exit 1');
     expect(allowed.status).toBe(0);
@@ -409,7 +409,7 @@ describe('npm run report (scripts/report.ts)', () => {
     const failing = await script([...args, '--accepted', empty]);
     expect(failing.stderr).toBe('');
     expect(failing.status).toBe(1);
-    expect(failing.stdout).toMatch(/^Result: FAIL\. 112 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
+    expect(failing.stdout).toMatch(/^Result: FAIL\. 114 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/);
     expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(`- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to ${newRdsId} (construct id changed) — ❌ **not accepted**`);
     const acceptances = path.join(out, 'accepted.json');
     writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' }] }));

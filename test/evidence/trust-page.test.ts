@@ -65,10 +65,11 @@ describe('claims list (data/claims.json)', () => {
 
 describe('trust page', () => {
   it('publishes on the default config exactly the claims whose controls are all proven, and withholds the others with the reason', () => {
-    // Unchecked cells withhold like failing ones: ADMIN-MFA on Azure (A6, A16); the edge's logs,
-    // their retention and its alerting (A2-A5, A11, B6, B7, B13); residency at the edge (B9, B12).
-    expect(ids(verdicts, false)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A11', 'A13', 'A16', 'B6', 'B7', 'B9', 'B12', 'B13']);
-    expect(ids(verdicts, true)).toHaveLength(15);
+    // Unchecked cells withhold like failing ones: ADMIN-MFA on Azure (A6, A16); the edge's logs and
+    // their retention (A4, A11, B6); residency at the edge (B9, B12). The edge's alerting is checked
+    // (DETECT-THREATS on Cloudflare), so A2, A3, A5, B7 and B13 publish.
+    expect(ids(verdicts, false)).toEqual(['A1', 'A4', 'A6', 'A11', 'A13', 'A16', 'B6', 'B9', 'B12']);
+    expect(ids(verdicts, true)).toEqual(['A2', 'A3', 'A5', 'A7', 'A8', 'A9', 'A10', 'A12', 'A14', 'A15', 'B1', 'B2', 'B3', 'B4', 'B5', 'B7', 'B8', 'B10', 'B11', 'B13']);
     const byId = new Map(verdicts.map((v) => [v.claim.id, v]));
     expect(byId.get('A1')!.reasons).toEqual(['no control of the catalogue makes this claim true (it is not covered by infrastructure code)']);
     expect(byId.get('A6')!.reasons).toEqual([
@@ -76,6 +77,11 @@ describe('trust page', () => {
       'ADMIN-MFA is not proven in staging on Azure (status "unchecked"): no check of the synthesized output proves it there',
     ]);
     expect(byId.get('A9')!.published).toBe(true);
+    expect(byId.get('A4')!.reasons).toEqual([
+      'LOG-CENTRAL is not proven in prod on Cloudflare (status "unchecked"): no check of the synthesized output proves it there',
+      'LOG-CENTRAL is not proven in staging on Cloudflare (status "unchecked"): no check of the synthesized output proves it there',
+    ]);
+    expect(byId.get('B7')!.controls.map((c) => [c.id, c.provenOn])).toEqual([['DETECT-THREATS', ['AWS', 'Azure', 'Cloudflare']]]);
     expect(byId.get('B9')!.reasons).toEqual([
       'DATA-RESIDENCY is not proven in prod on Cloudflare (status "unchecked"): no check of the synthesized output proves it there',
       'DATA-RESIDENCY is not proven in staging on Cloudflare (status "unchecked"): no check of the synthesized output proves it there',
@@ -90,7 +96,7 @@ describe('trust page', () => {
     const a12 = claims.find((c) => c.id === 'A12')!.statement;
     const a6 = claims.find((c) => c.id === 'A6')!.statement;
     expect(files['trust.md']).toContain(`## ${a12}\n\n- Origins accept traffic only from the edge (ORIGIN-LOCK, checked on AWS, Azure and Cloudflare)\n`);
-    expect(files['trust.md']).toContain('checked on every change in prod and staging: 15 of 29 claims are proven today.');
+    expect(files['trust.md']).toContain('checked on every change in prod and staging: 20 of 29 claims are proven today.');
     expect(files['trust.md']).not.toContain(a6);
     expect(files['trust.html']).toContain('<article id="claim-A12" data-claim="A12">');
     expect(files['trust.html']).not.toContain('claim-A6"');
@@ -106,7 +112,7 @@ describe('trust page', () => {
   it('withholds the claims DB-FROM-APP makes true when the database is opened to the world, naming the finding', () => {
     const weak = judgeClaims(claims, reportOf(evaluate(weakenStacks(stacks, { 'prod-aws-primary': openDb }), configFor)));
     // DB-FROM-APP (A10, A12, B3) and NET-TIERS (A10, A12, B8) fail.
-    expect(ids(weak, false)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A10', 'A11', 'A12', 'A13', 'A16', 'B3', 'B6', 'B7', 'B8', 'B9', 'B12', 'B13']);
+    expect(ids(weak, false)).toEqual(['A1', 'A4', 'A6', 'A10', 'A11', 'A12', 'A13', 'A16', 'B3', 'B6', 'B8', 'B9', 'B12']);
     const a12 = weak.find((v) => v.claim.id === 'A12')!;
     expect(a12.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^DB-FROM-APP fails in prod on AWS: prod-aws-primary\/\w+: /), expect.stringMatching(/^NET-TIERS fails in prod on AWS: /)]));
     const md = renderTrustMarkdown(weak);
@@ -117,6 +123,16 @@ describe('trust page', () => {
       expect(html).not.toContain(`claim-${id}"`);
       expect(renderTrustReview(weak)).toContain(`### ${id}: ${statement}`);
     }
+  });
+
+  it('withholds the claims of edge alerting when an attack on the edge would page nobody (the DDoS alert removed), naming the finding', () => {
+    const noDdosAlert = (t: any) => {
+      const policies = t.resource.cloudflare_notification_policy;
+      delete policies[Object.keys(policies).find((name) => policies[name].alert_type === 'dos_attack_l7')!];
+    };
+    const weak = judgeClaims(claims, reportOf(evaluate(weakenStacks(stacks, { 'prod-cloudflare': noDdosAlert }), configFor)));
+    expect(ids(weak, false)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A11', 'A13', 'A16', 'B6', 'B7', 'B9', 'B12', 'B13']);
+    expect(weak.find((v) => v.claim.id === 'B7')!.reasons).toEqual([expect.stringMatching(/^DETECT-THREATS fails in prod on Cloudflare: prod-cloudflare\/\(template\): zone "[0-9a-f]{32}" has no enabled cloudflare_notification_policy alerting on-call on HTTP DDoS attacks/)]);
   });
 
   it('counts only pass and config-enforced as proven: fail, unchecked, unknown withhold; not-applicable everywhere proves nothing; not-applicable cells on a cloud are ignored', () => {
@@ -158,7 +174,7 @@ describe('npm run trust-page (scripts/trust-page.ts)', () => {
     const first = node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--out', a]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^Trust page: 15 claims published, 14 withheld \(reasons in the reviewer notes\)\. Wrote /);
+    expect(first.stdout).toMatch(/^Trust page: 20 claims published, 9 withheld \(reasons in the reviewer notes\)\. Wrote /);
     expect(node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--out', b]).status).toBe(0);
     expect(Object.keys(files(a))).toEqual(['trust-review.md', 'trust.html', 'trust.md']);
     expect(files(b)).toEqual(files(a));

@@ -1,7 +1,8 @@
 import { CONTROLS, checkCloudflare, failures, formatFindings, type CheckResult, type ControlId } from '../../lib/controls';
+import { parseConfig } from '../../lib/config/load';
 import { synthCloudflareApp } from './azure-support';
 import { CLIENT_B, FAKE_PRIVATE_KEY } from '../fixtures/origin-pull';
-import { defaultConfig } from './support';
+import { defaultConfig, rawDefaultConfig } from './support';
 
 // The control checks of lib/controls run over the real synthesized Cloudflare stacks: every
 // control the edge carries must pass, and each weakening below must flip the control it breaks.
@@ -15,6 +16,13 @@ const byControl = (results: CheckResult[]) => Object.fromEntries(results.map((r)
 const all = (tf: Tf, type: string) => Object.values(tf.resource[type] ?? {});
 const setting = (tf: Tf, id: string) => all(tf, 'cloudflare_zone_setting').find((s) => s.setting_id === id)!;
 const ruleset = (tf: Tf, phase: string) => all(tf, 'cloudflare_ruleset').find((r) => r.phase === phase)!;
+const POLICY = 'cloudflare_notification_policy';
+/** The notification policy of an alert type (exactly one in the edge stack). */
+const policy = (tf: Tf, alertType: string) => all(tf, POLICY).find((p) => p.alert_type === alertType)!;
+const dropPolicy = (tf: Tf, alertType: string) => {
+  const [name] = Object.entries(tf.resource[POLICY]).find(([, p]) => p.alert_type === alertType)!;
+  delete tf.resource[POLICY][name];
+};
 
 /** Each weakening a reviewer must never miss, and the control that must then fail. */
 const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
@@ -51,21 +59,75 @@ const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
     lb.default_pools = lb.default_pools.slice(0, 1);
   }],
   ['an API token written into the provider block', 'SECRETS', (t) => (t.provider = { cloudflare: [{ api_token: 'abcdefghijklmnopqrstuvwxyz0123456789ABCD' }] })],
+  // An attack on the edge that nobody is paged for.
+  ['the HTTP DDoS alert removed', 'DETECT-THREATS', (t) => dropPolicy(t, 'dos_attack_l7')],
+  ['the security events alert removed', 'DETECT-THREATS', (t) => dropPolicy(t, 'clickhouse_alert_fw_anomaly')],
+  ['the security events alert disabled', 'DETECT-THREATS', (t) => (policy(t, 'clickhouse_alert_fw_anomaly').enabled = false)],
+  ['the HTTP DDoS alert sent nowhere', 'DETECT-THREATS', (t) => (policy(t, 'dos_attack_l7').mechanisms = {})],
+  ['the security events alert filtered to another zone', 'DETECT-THREATS', (t) => (policy(t, 'clickhouse_alert_fw_anomaly').filters.zones = ['99999999999999999999999999999999'])],
+  ['the DR pool left out of the health alert', 'DETECT-THREATS', (t) => (policy(t, 'load_balancing_health_alert').filters.pool_id = policy(t, 'load_balancing_health_alert').filters.pool_id.slice(0, 1))],
+  ['the pool enablement alert removed', 'DETECT-THREATS', (t) => dropPolicy(t, 'load_balancing_pool_enablement_alert')],
 ];
 
-describe.each(['staging', 'prod'])('Cloudflare control checks on %s', (env) => {
-  const stack = stacks[`${env}-cloudflare`] as Tf;
-  const options = { originPullCaCertificates: config.environments[env].cloudflare!.originPull!.caCertificates };
+const JOB = 'cloudflare_logpush_job';
+const logpushJob = (tf: Tf, dataset: string) => all(tf, JOB).find((j) => j.dataset === dataset)!;
 
-  it('pass on the edge stack, every Cloudflare-checked control applying', () => {
+/** Weakenings of the Enterprise variant's Logpush: the edge's evidence no longer leaves Cloudflare whole. */
+const LOGPUSH_WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [
+  ['every Logpush job removed', 'LOG-CENTRAL', (t) => delete t.resource[JOB]],
+  ['the firewall events job removed', 'LOG-CENTRAL', (t) => {
+    const [name] = Object.entries(t.resource[JOB]).find(([, j]) => j.dataset === 'firewall_events')!;
+    delete t.resource[JOB][name];
+  }],
+  ['the HTTP requests job disabled', 'LOG-CENTRAL', (t) => (logpushJob(t, 'http_requests').enabled = false)],
+  ['the firewall events filtered to blocks only', 'LOG-CENTRAL', (t) => (logpushJob(t, 'firewall_events').filter = '{"where":{"key":"Action","operator":"eq","value":"block"}}')],
+  ['the HTTP requests sampled at 1 %', 'LOG-CENTRAL', (t) => (logpushJob(t, 'http_requests').output_options.sample_rate = 0.01)],
+  ['the client address dropped from the firewall events', 'LOG-CENTRAL', (t) => {
+    const options = logpushJob(t, 'firewall_events').output_options;
+    options.field_names = options.field_names.filter((f: string) => f !== 'ClientIP');
+  }],
+  ['the ownership challenge pasted into the stack', 'SECRETS', (t) => (logpushJob(t, 'http_requests').ownership_challenge = 'a1b2c3d4')],
+];
+
+describe('the Enterprise variant (prod on Enterprise with cloudflare.logpush)', () => {
+  const raw = rawDefaultConfig() as any;
+  raw.environments.prod.cloudflare.plan = 'enterprise';
+  raw.environments.prod.cloudflare.logpush = { destination: 's3://acme-prod-edge-logs/{DATE}?region=eu-central-1' };
+  const enterprise = parseConfig(raw);
+  const stack = synthCloudflareApp(enterprise)['prod-cloudflare'] as Tf;
+  const cf = enterprise.environments.prod.cloudflare!;
+  const options = { originPullCaCertificates: cf.originPull!.caCertificates, cloudflarePlan: cf.plan };
+
+  it('passes every Cloudflare-checked control, LOG-CENTRAL included', () => {
     const results = checkCloudflare(stack, options);
     expect(formatFindings(failures(results))).toBe('');
     const status = byControl(results);
     for (const id of CLOUDFLARE_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
   });
 
-  it('covers every Cloudflare-checked control with a weakening of the real stack', () => {
-    const covered = new Set(WEAKENINGS.map(([, id]) => id));
+  it.each(LOGPUSH_WEAKENINGS)('fails with %s (%s)', (_what, control, weaken) => {
+    const weakened = copy(stack);
+    weaken(weakened);
+    const result = byControl(checkCloudflare(weakened, options))[control];
+    expect(result.status).toBe('fail');
+    expect(result.findings.every((f) => f.control === control)).toBe(true);
+  });
+});
+
+describe.each(['staging', 'prod'])('Cloudflare control checks on %s', (env) => {
+  const stack = stacks[`${env}-cloudflare`] as Tf;
+  const options = { originPullCaCertificates: config.environments[env].cloudflare!.originPull!.caCertificates, cloudflarePlan: config.environments[env].cloudflare!.plan };
+
+  it('pass on the edge stack, every Cloudflare-checked control applying but LOG-CENTRAL, unchecked with the reason (Logpush needs Enterprise)', () => {
+    const results = checkCloudflare(stack, options);
+    expect(formatFindings(failures(results))).toBe('');
+    const status = byControl(results);
+    for (const id of CLOUDFLARE_CHECKED.filter((c) => c !== 'LOG-CENTRAL')) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
+    expect(status['LOG-CENTRAL']).toMatchObject({ status: 'unchecked', reason: expect.stringMatching(/stay in Cloudflare's dashboard: no Logpush job exports them, and Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone \(cloudflare\.plan is business\)$/) });
+  });
+
+  it('covers every Cloudflare-checked control with a weakening of the real stack (LOG-CENTRAL on the Enterprise variant below)', () => {
+    const covered = new Set([...WEAKENINGS, ...LOGPUSH_WEAKENINGS].map(([, id]) => id));
     expect(CLOUDFLARE_CHECKED.filter((id) => !covered.has(id))).toEqual([]);
   });
 

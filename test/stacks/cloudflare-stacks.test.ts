@@ -99,7 +99,24 @@ describe.each(['staging', 'prod'])('%s Cloudflare stack', (env) => {
     expect(lb.default_pools.map(poolName)).toEqual([cf.origins.primary, cf.origins.dr]);
     expect(poolName(lb.fallback_pool)).toBe(cf.origins.dr);
     expect(tfOnly(stack, 'cloudflare_load_balancer_monitor')).toMatchObject({ type: 'https', path: cf.healthCheckPath, expected_codes: '200', header: { Host: [cf.hostname] } });
-    for (const pool of Object.values(pools) as any[]) expect(pool.notification_email).toBe(cfg.alerts.emails[0]);
+    // The pools' own e-mail is deprecated by Cloudflare: the pool health alert replaces it.
+    for (const pool of Object.values(pools) as any[]) expect(pool.notification_email).toBeUndefined();
+  });
+
+  it('pages every on-call address of the config on HTTP DDoS attacks, security event spikes and the pools\' health and enablement', () => {
+    const policies = Object.values(tfResources(stack, 'cloudflare_notification_policy')) as any[];
+    const poolRefs = Object.keys(tfResources(stack, 'cloudflare_load_balancer_pool')).map((name) => `\${cloudflare_load_balancer_pool.${name}.id}`);
+    expect(policies.map((p) => [p.alert_type, p.name, p.filters])).toEqual([
+      ['dos_attack_l7', `acme-${env}: HTTP DDoS attack on the edge`, undefined],
+      ['load_balancing_pool_enablement_alert', `acme-${env}: origin pool enabled or disabled`, { pool_id: expect.arrayContaining(poolRefs), enabled: ['false', 'true'] }],
+      ['load_balancing_health_alert', `acme-${env}: origin pool health changed`, { pool_id: expect.arrayContaining(poolRefs), new_health: ['Unhealthy', 'Healthy'], event_source: ['pool', 'origin'] }],
+      ['clickhouse_alert_fw_anomaly', `acme-${env}: security events spike on the edge`, { zones: [cf.zoneId] }],
+    ]);
+    for (const p of policies) {
+      expect(p).toMatchObject({ account_id: cf.accountId, enabled: true, mechanisms: { email: cfg.alerts.emails.map((id) => ({ id })) } });
+      expect(p.filters?.pool_id ?? poolRefs).toHaveLength(2);
+    }
+    expect(tfResources(stack, 'cloudflare_notification_policy_webhooks')).toEqual({});
   });
 
   it('turns on authenticated origin pulls', () => {
@@ -162,6 +179,94 @@ describe('the edge presents the zone\'s own origin-pull certificate', () => {
     const open = synthCloudflareApp(parseConfig(raw))['staging-cloudflare'] as any;
     expect(open.resource.cloudflare_authenticated_origin_pulls_certificate).toBeUndefined();
     expect(open.variable ?? {}).toEqual({});
+  });
+});
+
+describe('the edge\'s alerts go to a webhook as well when the config names one', () => {
+  const withWebhook = (webhook: Record<string, unknown>) => {
+    const raw = rawDefaultConfig() as any;
+    raw.environments.staging.cloudflare.alertWebhook = webhook;
+    return raw;
+  };
+
+  it('creates the destination with its secret read from TF_VAR_staging_alert_webhook_secret, and sends every alert there and to the addresses', () => {
+    const stack = synthCloudflareApp(parseConfig(withWebhook({ name: 'oncall-pager', url: 'https://events.example.dev/cloudflare' })))['staging-cloudflare'] as any;
+    const [[name, webhook]] = Object.entries<any>(tfResources(stack, 'cloudflare_notification_policy_webhooks'));
+    expect(webhook).toMatchObject({ account_id: config.environments.staging.cloudflare!.accountId, name: 'oncall-pager', url: 'https://events.example.dev/cloudflare', secret: '${var.staging_alert_webhook_secret}' });
+    expect(stack.variable.staging_alert_webhook_secret).toEqual({
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: 'Shared secret Cloudflare sends in the cf-webhook-auth header to the staging alert webhook (cloudflare.alertWebhook); set TF_VAR_staging_alert_webhook_secret at deploy time, never in a file of the repository',
+    });
+    for (const p of Object.values<any>(tfResources(stack, 'cloudflare_notification_policy'))) {
+      expect(p.mechanisms).toEqual({ email: config.environments.staging.alerts.emails.map((id) => ({ id })), webhooks: [{ id: `\${cloudflare_notification_policy_webhooks.${name}.id}` }] });
+    }
+  });
+
+  it('declares no secret when the config opts out (secret: false shows in the config)', () => {
+    const stack = synthCloudflareApp(parseConfig(withWebhook({ name: 'oncall-pager', url: 'https://events.example.dev/cloudflare', secret: false })))['staging-cloudflare'] as any;
+    expect(Object.values<any>(tfResources(stack, 'cloudflare_notification_policy_webhooks'))[0].secret).toBeUndefined();
+    expect(stack.variable.staging_alert_webhook_secret).toBeUndefined();
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['plain HTTP', 'http://events.example.dev/cloudflare', /cloudflare\.alertWebhook\.url: received "http:\/\/events\.example\.dev\/\.\.\.": uses http; expected https/],
+    ['a Slack incoming webhook, never echoing its token', 'https://hooks.slack.com/services/T000/B000/t0k3nT0k3n', /cloudflare\.alertWebhook\.url: received "https:\/\/hooks\.slack\.com\/\.\.\.": is an incoming-webhook URL of hooks\.slack\.com, which is itself the credential/],
+    ['a token in the query string', 'https://events.example.dev/cf?token=t0k3nT0k3n', /has a query string or fragment, where tokens usually travel/],
+  ])('rejects a webhook URL with %s, naming the field, and synthesizes nothing', (_what, url, message) => {
+    expect(() => parseConfig(withWebhook({ name: 'oncall-pager', url }))).toThrow(ConfigError);
+    expect(() => parseConfig(withWebhook({ name: 'oncall-pager', url }))).toThrow(message);
+    expect(() => parseConfig(withWebhook({ name: 'oncall-pager', url }))).not.toThrow(/t0k3nT0k3n/);
+  });
+
+  it('rejects an unknown key of the webhook, such as a secret pasted in', () => {
+    expect(() => parseConfig(withWebhook({ name: 'oncall-pager', url: 'https://events.example.dev/cloudflare', token: 'abc' }))).toThrow(/cloudflare\.alertWebhook\.token: .*is not a known setting/);
+  });
+});
+
+describe('Logpush of the edge\'s logs on an Enterprise zone (cloudflare.logpush)', () => {
+  const DESTINATION = 's3://acme-prod-edge-logs/{DATE}?region=eu-central-1';
+  const withLogpush = (plan: string, destination = DESTINATION) => {
+    const raw = rawDefaultConfig() as any;
+    raw.environments.prod.cloudflare.plan = plan;
+    raw.environments.prod.cloudflare.logpush = { destination };
+    return raw;
+  };
+
+  it('pushes the zone\'s HTTP requests and firewall events to the configured bucket, the ownership challenge read from TF_VAR_prod_logpush_ownership_challenge', () => {
+    const stack = synthCloudflareApp(parseConfig(withLogpush('enterprise')))['prod-cloudflare'] as any;
+    const cf = config.environments.prod.cloudflare!;
+    const jobs = Object.values<any>(tfResources(stack, 'cloudflare_logpush_job'));
+    expect(jobs.map((j) => [j.dataset, j.name, j.zone_id, j.destination_conf, j.ownership_challenge, j.enabled, j.output_options.sample_rate])).toEqual([
+      ['http_requests', 'acme-prod-http-requests', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
+      ['firewall_events', 'acme-prod-firewall-events', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
+    ]);
+    expect(stack.variable.prod_logpush_ownership_challenge).toEqual({
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: 'Ownership challenge token Cloudflare wrote into the prod Logpush destination (cloudflare.logpush.destination); set TF_VAR_prod_logpush_ownership_challenge at deploy time, never in a file of the repository',
+    });
+    // The other environment is untouched.
+    expect(tfResources(stacks['staging-cloudflare'], 'cloudflare_logpush_job')).toEqual({});
+  });
+
+  it('builds no Logpush without the config field (the default config, on Business)', () => {
+    for (const name of STACKS) expect(tfResources(stacks[name], 'cloudflare_logpush_job')).toEqual({});
+  });
+
+  it('rejects Logpush on a zone below Enterprise, naming the field, and synthesizes nothing', () => {
+    expect(() => parseConfig(withLogpush('business'))).toThrow(ConfigError);
+    expect(() => parseConfig(withLogpush('business'))).toThrow(/environments\.prod\.cloudflare\.logpush: .*needs an Enterprise zone \(Logpush of a zone's HTTP requests and firewall events is an Enterprise feature\), and cloudflare\.plan is business; remove logpush or raise the plan/);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['an R2 destination carrying its keys', 'r2://logs/edge?account-id=x&access-key-id=AKIA&secret-access-key=s3cr3t', /cloudflare\.logpush\.destination: .*is not an s3:\/\/ or gs:\/\/ destination/],
+    ['an S3 destination without a region', 's3://acme-prod-edge-logs', /cloudflare\.logpush\.destination: .*has no region/],
+  ])('rejects %s', (_what, destination, message) => {
+    expect(() => parseConfig(withLogpush('enterprise', destination))).toThrow(message);
+    expect(() => parseConfig(withLogpush('enterprise', destination))).not.toThrow(/s3cr3t|AKIA/);
   });
 });
 

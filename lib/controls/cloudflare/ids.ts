@@ -22,3 +22,21 @@ export const OWASP_ANOMALY_RULE_ID = '6179ae15870a4bb7b2d480d4843b323c';
 
 /** `cloudflare_zone_subscription` `rate_plan.id` values of a Free zone. */
 export const CLOUDFLARE_FREE_RATE_PLANS: readonly string[] = ['free', 'partners_free'];
+
+/**
+ * The notification `alert_type`s the DETECT-THREATS check reads (lib/cloudflare/edge-alerts.ts
+ * `CLOUDFLARE_ALERT_TYPES`): the HTTP DDoS Attack Alert (every plan) and its Advanced variant, the
+ * Security Events Alert (Business and Enterprise) and its Advanced variant (Enterprise), and the
+ * Load Balancing health and pool enablement alerts (Load Balancing add-on).
+ */
+export const CLOUDFLARE_ALERT_TYPE_IDS = {
+  httpDdos: 'dos_attack_l7',
+  advancedHttpDdos: 'advanced_ddos_attack_l7_alert',
+  securityEvents: 'clickhouse_alert_fw_anomaly',
+  advancedSecurityEvents: 'clickhouse_alert_fw_ent_anomaly',
+  loadBalancingHealth: 'load_balancing_health_alert',
+  poolEnablement: 'load_balancing_pool_enablement_alert',
+} as const;
+
+/** The plans Cloudflare offers the Security Events Alert on (lib/cloudflare/edge-alerts.ts `SECURITY_EVENTS_ALERT_PLANS`). */
+export const SECURITY_EVENTS_ALERT_PLAN_IDS: readonly string[] = ['business', 'enterprise'];

@@ -4,6 +4,12 @@ import { edge, expectFinding, expectNotApplicable, expectPass, only, weakened } 
 
 const CERT = 'cloudflare_authenticated_origin_pulls_certificate';
 const certAt = only(edge(), CERT).address;
+const HOOK = 'cloudflare_notification_policy_webhooks';
+/** The edge with a notification webhook whose secret is `secret` (absent when undefined), read from a sensitive variable by default. */
+const withWebhook = (secret: string | undefined = '${var.alert_webhook_secret}') => (t: any) => {
+  t.resource[HOOK] = { pager: { account_id: 'fedcba9876543210fedcba9876543210', name: 'pager', url: 'https://events.example.com/cf', ...(secret !== undefined ? { secret } : {}) } };
+  t.variable.alert_webhook_secret = { type: 'string', sensitive: true, nullable: false };
+};
 
 describe('SECRETS (Cloudflare)', () => {
   it('passes a provider without credentials (they come from CLOUDFLARE_API_TOKEN)', () => {
@@ -14,6 +20,12 @@ describe('SECRETS (Cloudflare)', () => {
 
   it('passes a backend that authenticates with Entra ID', () => {
     expectPass(checkSecrets(weakened((t) => (t.terraform.backend = { azurerm: { storage_account_name: 'sttfstate', container_name: 'tfstate', key: 'prod-cloudflare.tfstate', use_azuread_auth: true } }))));
+  });
+
+  it('passes a notification webhook with its secret from a sensitive variable, or without a secret', () => {
+    expect(checkSecrets(weakened(withWebhook())).evidence).toContain(`${HOOK}.pager`);
+    expectPass(checkSecrets(weakened(withWebhook())));
+    expectPass(checkSecrets(weakened(withWebhook(undefined))));
   });
 
   it('is not applicable to an empty stack', () => {
@@ -32,6 +44,8 @@ describe('SECRETS (Cloudflare)', () => {
     ['the origin-pull private key from a variable that is not sensitive', (t) => (t.variable.origin_pull_private_key.sensitive = false), 'variable.origin_pull_private_key', /sensitive is false; expected true/],
     ['the origin-pull private key with a default', (t) => (t.variable.origin_pull_private_key.default = FAKE_PRIVATE_KEY), 'variable.origin_pull_private_key', /has a default value/],
     ['the origin-pull private key from an undeclared variable', (t) => (only(t, CERT).args.private_key = '${var.elsewhere}'), certAt, /reads var.elsewhere, which the stack does not declare/],
+    ['the webhook secret pasted in as text', withWebhook('s3cr3t-shared'), `${HOOK}.pager`, /secret is literal text \(the secret is in the synthesized JSON and the repository\); expected \$\{var.<name>\} of a sensitive variable/],
+    ['the webhook secret from a variable that is not sensitive', (t) => { withWebhook()(t); t.variable.alert_webhook_secret.sensitive = false; }, 'variable.alert_webhook_secret', /holds cloudflare_notification_policy_webhooks\.pager\.secret but sensitive is false; expected true, so Terraform never prints the secret/],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkSecrets(weakened(edit)), resource, message);
   });

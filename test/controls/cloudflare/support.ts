@@ -5,7 +5,10 @@
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { ZoneSubscription } from '@cdktf/provider-cloudflare/lib/zone-subscription';
 import { TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
 import { AuthenticatedOriginPulls } from '../../../lib/cloudflare/authenticated-origin-pulls';
+import { EdgeAlerts } from '../../../lib/cloudflare/edge-alerts';
+import { EdgeLogpush } from '../../../lib/cloudflare/edge-logpush';
 import { OriginFailover } from '../../../lib/cloudflare/origin-failover';
 import { EdgeRateLimits } from '../../../lib/cloudflare/edge-rate-limits';
 import { EdgeWaf, type CloudflarePlan } from '../../../lib/cloudflare/edge-waf';
@@ -17,15 +20,18 @@ export { expectFinding, expectNotApplicable, expectPass } from '../support';
 export { ACCOUNT_ID, ZONE_ID };
 
 const HOSTNAME = 'app.example.com';
+/** The on-call address of the edge fixture's notification policies. */
+export const ONCALL = 'oncall@example.com';
 
 /**
  * The edge of one environment on a paid plan: the zone hardened, the managed and custom WAF
  * rulesets, per-IP limits (2000 per 300 s on all traffic; login 100 and password reset 20 per
  * 300 s), authenticated origin pulls with the zone's own certificate (CLIENT_A, its key from a
  * sensitive variable) and a load balancer failing over from the primary region's gateway to the DR
- * region's. A fresh object on every call.
+ * region's; notification policies e-mail ONCALL on HTTP DDoS attacks, security event spikes (from
+ * Business up) and pool health and enablement changes. A fresh object on every call.
  */
-export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): any {
+export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business', more?: (scope: Construct) => void): any {
   return synthCloudflare((s) => {
     // No api_token: the provider reads CLOUDFLARE_API_TOKEN (control SECRETS).
     new CloudflareProvider(s, 'cloudflare', {});
@@ -42,7 +48,7 @@ export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): a
     });
     const key = new TerraformVariable(s, 'origin_pull_private_key', { type: 'string', sensitive: true });
     new AuthenticatedOriginPulls(s, 'OriginPulls', { zoneId: ZONE_ID, certificate: CLIENT_A, privateKey: key.stringValue });
-    new OriginFailover(s, 'Failover', {
+    const failover = new OriginFailover(s, 'Failover', {
       accountId: ACCOUNT_ID,
       zoneId: ZONE_ID,
       hostname: HOSTNAME,
@@ -50,7 +56,28 @@ export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business'): a
       primary: { name: 'acme-prod-aws-primary', address: 'alb-primary.example.net' },
       dr: { name: 'acme-prod-aws-dr', address: 'alb-dr.example.net' },
     });
+    new EdgeAlerts(s, 'Alerts', { accountId: ACCOUNT_ID, zoneId: ZONE_ID, plan, emails: [ONCALL], loadBalancerPoolIds: [failover.primaryPool.id, failover.drPool.id] });
+    more?.(s);
   });
+}
+
+/** The Logpush destination of the Enterprise edge fixture. */
+export const LOGPUSH_DESTINATION = 's3://acme-edge-logs/prod/{DATE}?region=eu-central-1';
+
+let cachedLogpush: string | undefined;
+
+/**
+ * The edge on an Enterprise zone with `EdgeLogpush` pushing its http_requests and firewall_events
+ * to LOGPUSH_DESTINATION, the ownership challenge from a sensitive variable. A fresh copy per call.
+ */
+export function logpushEdge(): any {
+  cachedLogpush ??= JSON.stringify(
+    edgeStack('enterprise', (s) => {
+      const challenge = new TerraformVariable(s, 'logpush_ownership_challenge', { type: 'string', sensitive: true });
+      new EdgeLogpush(s, 'Logs', { zoneId: ZONE_ID, plan: 'enterprise', destination: LOGPUSH_DESTINATION, ownershipChallenge: challenge.stringValue });
+    }),
+  );
+  return JSON.parse(cachedLogpush);
 }
 
 /**
