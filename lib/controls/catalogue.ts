@@ -27,7 +27,7 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A7', 'A14', 'B3'],
     checks: { aws: checkEdgeTls, azure: azure.checkEdgeTls, cloudflare: cloudflare.checkEdgeTls },
     tests: {
-      aws: ['test/aws/app-gateway.test.ts', 'test/aws/static-assets-cdn.test.ts'],
+      aws: ['test/aws/app-gateway.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/controls/edge-tls.test.ts'],
       azure: ['test/azure/app-gateway.test.ts', 'test/controls/azure/edge.test.ts'],
       cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/controls/cloudflare/edge-tls.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
