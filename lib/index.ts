@@ -1,4 +1,4 @@
-// The public API: re-exports only (DESIGN.md "Layout"). Azure and Cloudflare constructs live in
+// The public API: re-exports only (docs/design.md "Layout"). Azure and Cloudflare constructs live in
 // lib/azure and lib/cloudflare and are exported there, so AWS users never load CDK for Terraform.
 export * from './config/cidr';
 export * from './config/cloudflare-ranges';

@@ -16,7 +16,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeDecision } from './acknowledge';
 
-/** Claim floors of CLAIMS.md B10: database backups kept 30 days, file backups at least 90. */
+/** Claim floors of claim B10 (docs/claims.md): database backups kept 30 days, file backups at least 90. */
 const DATABASE_FLOOR_DAYS = 30;
 const FILE_FLOOR_DAYS = 90;
 /** AWS Backup limits: continuous backups 1-35 days, recovery points at most 100 years. */

@@ -1,4 +1,4 @@
-// The control catalogue and its checks (DESIGN.md "The control catalogue"): re-exports, plus the
+// The control catalogue and its checks (docs/design.md "The control catalogue"): re-exports, plus the
 // two entry points tests and the evidence report use.
 import { CONTROLS } from './catalogue';
 import type { AwsEnvironmentTemplates, AzureEnvironmentStacks, CheckOptions, CheckResult, Finding } from './types';
