@@ -27,11 +27,13 @@ function entryPoints() {
     else if (value && typeof value === 'object') for (const v of Object.values(value)) collect(v);
   };
   collect(pkg.exports);
-  const fromExports = [...new Set(targets.filter((t) => /^\.\/dist\/.*\.js$/.test(t)).map((t) => t.replace(/^\.\/dist\//, 'lib/').replace(/\.js$/, '.ts')))];
-  const points = fromExports.length > 0 ? fromExports : ['lib/index.ts', 'lib/azure/index.ts', 'lib/cloudflare/index.ts', 'lib/controls/index.ts'];
+  const sources = targets.filter((t) => /^\.\/dist\/.*\.js$/.test(t)).map((t) => t.replace(/^\.\/dist\//, 'lib/').replace(/\.js$/, '.ts'));
+  const fromExports = [...new Set(sources)];
+  const today = ['lib/index.ts', 'lib/azure/index.ts', 'lib/cloudflare/index.ts', 'lib/controls/index.ts'];
+  const points = fromExports.length > 0 ? fromExports : today;
   const missing = points.filter((p) => !existsSync(path.join(ROOT, p)));
   if (missing.length > 0) {
-    console.error(`docs:api: entry points missing: ${missing.join(', ')} (from package.json exports); build the index files or fix the exports`);
+    console.error(`docs:api: entry points missing: ${missing.join(', ')} (from package.json exports); add them or fix the exports`);
     process.exit(2);
   }
   return points;
@@ -41,7 +43,7 @@ let typedoc;
 try {
   typedoc = path.join(path.dirname(require.resolve('typedoc/package.json', { paths: [TOOL] })), 'bin', 'typedoc');
 } catch {
-  console.error('docs:api: TypeDoc is not installed; run `npm ci` (it installs scripts/typedoc through the baseline-api-docs dev dependency)');
+  console.error('docs:api: TypeDoc is not installed; run `npm ci` (it installs scripts/typedoc, the baseline-api-docs dev dependency)');
   process.exit(2);
 }
 const out = path.join(ROOT, 'docs', 'api');

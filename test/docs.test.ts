@@ -71,7 +71,9 @@ describe.each(PAGES)('%s', (page) => {
       const [file, anchor] = target.split('#');
       const resolved = file === '' ? page : path.normalize(path.join(dir, file));
       if (!existsSync(path.join(ROOT, resolved))) broken.push(`${target}: no file ${resolved}`);
-      else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(read(resolved)).has(anchor)) broken.push(`${target}: no heading #${anchor} in ${resolved}`);
+      else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(read(resolved)).has(anchor)) {
+        broken.push(`${target}: no heading #${anchor} in ${resolved}`);
+      }
     }
     expect(broken).toEqual([]);
   });
@@ -79,7 +81,8 @@ describe.each(PAGES)('%s', (page) => {
   it('quotes only repository paths that exist', () => {
     // Paths in code spans (`lib/aws/bastion.ts`), outside code blocks; placeholders (<env>, *) and
     // generated output directories are not paths of the repository.
-    const quoted = [...prose(text).matchAll(/`((?:lib|stacks|test|scripts|bin|config|data|docs|\.ci|\.github)\/[^`\s]*)`/g)].map((m) => m[1].replace(/[.,:;]$/, ''));
+    const spans = prose(text).matchAll(/`((?:lib|stacks|test|scripts|bin|config|data|docs|\.ci|\.github)\/[^`\s]*)`/g);
+    const quoted = [...spans].map((m) => m[1].replace(/[.,:;]$/, ''));
     const missing = quoted.filter((p) => !/[<>*{}]/.test(p) && !p.startsWith('docs/api') && !existsSync(path.join(ROOT, p)));
     expect(missing).toEqual([]);
   });

@@ -23,7 +23,11 @@ const vault = new BaselineKeyVault(stack, 'Keys', {
   allowedIpRanges: ['203.0.113.0/28'],
 });
 // One identity per key consumer, granted wrap/unwrap on its own key only.
-const identity = new WorkloadIdentity(stack, 'StorageIdentity', { resourceGroupName: group.name, location: group.location, name: 'id-storefront-prod-storage' });
+const identity = new WorkloadIdentity(stack, 'StorageIdentity', {
+  resourceGroupName: group.name,
+  location: group.location,
+  name: 'id-storefront-prod-storage',
+});
 vault.grantCryptoUser('StorageKeyUser', identity.principalId, 'storage');
 // No public endpoint, no shared keys, CMK plus infrastructure encryption, versioning and restore points.
 new SecureStorageAccount(stack, 'Files', {

@@ -2,7 +2,10 @@
 // repository replaced by the package subpaths a consumer imports (test/docs.test.ts compares
 // them; npm test's tsc type-checks the files; test/readme-examples.test.ts runs them).
 
-/** The README's import specifiers and the repository files they stand for here (the policy API, until lib/policy is built, by a stand-in). */
+/**
+ * The README's import specifiers and the repository files they stand for here (the policy API,
+ * until lib/policy is built, by a stand-in).
+ */
 export const EXAMPLE_IMPORTS: Readonly<Record<string, string>> = {
   'saas-security-baseline/aws': '../../lib/index',
   'saas-security-baseline/azure': '../../lib/azure/index',
