@@ -4,7 +4,7 @@
 // `<out>/<env>-cfn-execution-policy.json`: the services the environment's stacks use, and an
 // explicit deny of IAM users, access keys, console passwords and organization changes. Create it
 // as a customer-managed policy and pass its ARN to `cdk bootstrap
-// --cloudformation-execution-policies` (README "Deploying for real"). Exit 2 on bad input.
+// --cloudformation-execution-policies` (docs/deploy.md, step 3 "Bootstrap, hardened"). Exit 2 on bad input.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { executionPolicyFor } from '../lib/aws/bootstrap-policy';

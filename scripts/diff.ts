@@ -2,7 +2,7 @@
 // Synthesizes both apps (AWS CDK, CDK for Terraform) at the base ref, in a temporary git worktree,
 // and in the working tree, evaluates every control on both sides with each side's config, and
 // prints a Markdown summary that fits a pull-request comment (also written to reports/diff.md).
-// Exit codes (README, "Security diff"): 0 when the diff compared every app the head has (the gate
+// Exit codes (docs/evidence.md "Security diff"): 0 when the diff compared every app the head has (the gate
 // is the report, npm run report, not the diff); 1 when the head failed to synthesize an app,
 // nothing could be compared, the diff could not be produced at all, or `--fail-on weakening` is
 // given and a weakening is flagged (or an app could not be compared, so none can be ruled out);

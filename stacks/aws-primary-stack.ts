@@ -66,7 +66,7 @@ export interface AwsPrimaryStackProps extends StackProps {
 }
 
 /**
- * The primary region of one environment: every control of DESIGN.md's AWS topology, wired from
+ * The primary region of one environment: every control of the AWS topology (docs/design.md "Topology"), wired from
  * the validated config. Constructs carry the controls; this stack only connects them.
  */
 export class AwsPrimaryStack extends Stack {

@@ -17,7 +17,7 @@ import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
 import { LOCK_MIN_CHANGEABLE_DAYS, LockedBackupVault, RETENTION_MAX_DAYS } from './locked-backup-vault';
 
-/** Claim floors of CLAIMS.md B10: database backups kept 30 days, file backups at least 90. */
+/** Claim floors of claim B10 (docs/claims.md): database backups kept 30 days, file backups at least 90. */
 const { databaseBackupDays: DATABASE_FLOOR_DAYS, fileBackupDays: FILE_FLOOR_DAYS } = POLICY_FLOORS.retention;
 /** AWS Backup limit: continuous backups 1-35 days. */
 const CONTINUOUS_MAX_DAYS = 35;

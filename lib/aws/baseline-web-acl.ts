@@ -224,7 +224,7 @@ export class BaselineWebAcl extends Construct {
       // CloudWatch log group there only. They are request logs of the static-asset CDN (client IP,
       // URI, headers with authorization and cookie redacted), not service data. Declared here so
       // the residency check reports it as an exception in every report instead of failing or
-      // hiding it; an S3 destination in the residency would remove it (README Known gaps).
+      // hiding it; an S3 destination in the residency would remove it (docs/known-gaps.md).
       (this.logGroup.node.defaultChild as CfnResource).addMetadata(
         RESIDENCY_EXCEPTION_MARKER,
         'AWS WAF delivers a CloudFront web ACL\'s logs to CloudWatch Logs in us-east-1 only; these are request logs of the static-asset CDN (client IP, URI, headers without authorization and cookie), not service data',

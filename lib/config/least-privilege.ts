@@ -19,7 +19,7 @@ export function objectPrefixProblem(prefix: string): string | undefined {
 
 /**
  * Interface VPC endpoints the AWS hosts may use, by short name (the AWS service's endpoint
- * suffix). Each costs per zone and hour (README "Egress and its cost").
+ * suffix). Each costs per zone and hour (docs/deploy.md "Egress and its cost").
  */
 export const AWS_INTERFACE_ENDPOINTS = ['logs', 'kms', 'secretsmanager', 'sts', 'ssm', 'monitoring', 'ecr.api', 'ecr.dkr'] as const;
 /** An interface endpoint short name. */

@@ -94,7 +94,7 @@ function isCloudflareShared(cert: X509Certificate): boolean {
 
 function expiryProblem(cert: X509Certificate, now: Date): string | undefined {
   const end = new Date(cert.validTo);
-  return end.getTime() <= now.getTime() ? `expired on ${end.toISOString().slice(0, 10)}; issue a new one (README: rotating the origin-pull certificate)` : undefined;
+  return end.getTime() <= now.getTime() ? `expired on ${end.toISOString().slice(0, 10)}; issue a new one (docs/deploy.md: rotating the origin-pull certificate)` : undefined;
 }
 
 /** Why a PEM text cannot be an origin's client CA, or the parsed CA. */
@@ -103,7 +103,7 @@ export function checkOriginPullCa(text: string, now = new Date()): { readonly ce
   if ('error' in parsed) return parsed;
   const { cert } = parsed;
   if (isCloudflareShared(cert)) {
-    return { error: `is Cloudflare's shared origin-pull CA (${cert.subject.replace(/\n/g, ', ')}), which every Cloudflare zone presents; an origin trusting it admits any Cloudflare customer's zone. Create a CA of your own (README: origin-pull certificate)` };
+    return { error: `is Cloudflare's shared origin-pull CA (${cert.subject.replace(/\n/g, ', ')}), which every Cloudflare zone presents; an origin trusting it admits any Cloudflare customer's zone. Create a CA of your own (docs/deploy.md: the origin-pull certificate)` };
   }
   if (!cert.ca) return { error: `is not a CA certificate (basicConstraints CA:FALSE, subject ${cert.subject.replace(/\n/g, ', ')}); expected the CA that issued the zone's client certificate` };
   const problem = keyProblem(cert) ?? expiryProblem(cert, now);
@@ -118,7 +118,7 @@ export function checkOriginPullClientCertificate(text: string, cas: readonly X50
   const parsed = parseCertificate(text);
   if ('error' in parsed) return parsed;
   const { cert } = parsed;
-  if (isCloudflareShared(cert)) return { error: 'is issued by Cloudflare\'s shared origin-pull CA, which every Cloudflare zone presents; issue the zone\'s own certificate from your CA (README: origin-pull certificate)' };
+  if (isCloudflareShared(cert)) return { error: 'is issued by Cloudflare\'s shared origin-pull CA, which every Cloudflare zone presents; issue the zone\'s own certificate from your CA (docs/deploy.md: the origin-pull certificate)' };
   if (cert.ca) return { error: 'is a CA certificate; expected the leaf (client) certificate the CA issued for the zone' };
   const problem = keyProblem(cert) ?? expiryProblem(cert, now);
   if (problem) return { error: problem };

@@ -14,7 +14,7 @@ import { webhookUrlProblem } from './webhook-url';
 import { AWS_INTERFACE_ENDPOINTS, DEFAULT_APP_OBJECT_PREFIX, DEFAULT_AWS_INTERFACE_ENDPOINTS, objectPrefixProblem, packageMirrorProblem } from './least-privilege';
 
 /*
- * The one config file of both apps (DESIGN.md "One config file for everything"). Every object is
+ * The one config file of both apps (docs/design.md "One config file"). Every object is
  * strict: an unknown key is an error, so a typo such as `allowedCidr` cannot silently drop a
  * control. Each refinement's message says what is expected and how to fix it; the loader adds
  * the path and the received value.
@@ -310,7 +310,7 @@ const awsSchema = z.strictObject({
         if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice; list each endpoint once' });
       });
     })
-    .describe('Interface VPC endpoints in the app subnets of both regions (each costs per zone and hour, see README): the AWS APIs the hosts reach without the internet. S3 always has a gateway endpoint (free).'),
+    .describe('Interface VPC endpoints in the app subnets of both regions (each costs per zone and hour, see docs/deploy.md "Egress and its cost"): the AWS APIs the hosts reach without the internet. S3 always has a gateway endpoint (free).'),
 });
 
 
@@ -423,7 +423,7 @@ const azureSchema = z
     promoteReplica: z
       .boolean()
       .default(false)
-      .describe('Failover (control DR-REGION): true promotes the PostgreSQL read replica in drLocation to the read-write server (replication ends for good), with the primary\'s backup retention (backup.databaseRetentionDays) and zone-redundant HA. A manual decision: see the failover steps in the README.'),
+      .describe('Failover (control DR-REGION): true promotes the PostgreSQL read replica in drLocation to the read-write server (replication ends for good), with the primary\'s backup retention (backup.databaseRetentionDays) and zone-redundant HA. A manual decision: see "Failing over on Azure" in docs/deploy.md.'),
     entraLogs: z
       .boolean()
       .default(false)
@@ -448,7 +448,7 @@ const originAddress = z.string().superRefine((text, ctx) => {
 /** Largest factor by which the Azure origin's per-edge rate limits exceed the per-client limits. */
 export const MAX_AZURE_PER_EDGE_RATE_FACTOR = 1000;
 
-const PRIVATE_KEY_ADVICE = 'a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key (README: origin-pull certificate)';
+const PRIVATE_KEY_ADVICE = 'a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key (docs/deploy.md: the origin-pull certificate)';
 
 /**
  * PEM text, or the path of a PEM file relative to the config file's directory (read at load, so
@@ -472,7 +472,7 @@ function originPullSchema(baseDir: string) {
       caCertificates: z
         .array(pemText(baseDir, 'a CA certificate'))
         .min(1, 'must list the CA that issued the zone\'s client certificate')
-        .max(2, 'must list at most 2 CAs: the current one and, while rotating, the next one (README: rotating the origin-pull certificate)')
+        .max(2, 'must list at most 2 CAs: the current one and, while rotating, the next one (docs/deploy.md: rotating the origin-pull certificate)')
         .describe('CA certificates the origins trust for client certificates (PEM text or file paths): the CA of clientCertificate and, only while rotating, the next CA. Never Cloudflare\'s shared origin-pull CA.'),
       clientCertificate: pemText(baseDir, 'the zone\'s client certificate').describe('The certificate Cloudflare presents to the origins for this zone only (PEM text or file path), issued by one of caCertificates. Its private key is never in config: pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key.'),
       revocationList: pemText(baseDir, 'a certificate revocation list')
@@ -938,7 +938,7 @@ export function configSchema(limits: AllowlistLimits = POLICY_FLOORS.access.maxA
           // ORIGIN-LOCK: a locked origin verifies the zone's own client certificate, so the CA
           // must be known; without it only the shared certificate every zone presents would be left.
           if (cf.originLock !== false && cf.originPull === undefined) {
-            ctx.addIssue({ code: 'custom', path: at('cloudflare', 'originPull'), input: undefined, message: 'is required while originLock is true: give caCertificates (the CA the origins trust) and clientCertificate (the zone\'s certificate it issued), see README "origin-pull certificate"; or set originLock to false to opt out of origin lock' });
+            ctx.addIssue({ code: 'custom', path: at('cloudflare', 'originPull'), input: undefined, message: 'is required while originLock is true: give caCertificates (the CA the origins trust) and clientCertificate (the zone\'s certificate it issued), see docs/deploy.md "The origin-pull certificate, end to end"; or set originLock to false to opt out of origin lock' });
           }
           if (Array.isArray(cf.additionalHostnames) && DNS_NAME.test(String(cf.zoneName))) {
             const seen = new Map<string, number>();

@@ -16,8 +16,9 @@ import * as cloudflare from './cloudflare';
 import type { Cloud, Control, ControlId } from './types';
 
 /**
- * The control catalogue (DESIGN.md "The control catalogue"): every claim once, the CLAIMS.md ids
- * it makes true, and its check per cloud. Tests and the evidence report run these checks; nothing
+ * The control catalogue (docs/design.md "The control catalogue"; published as docs/controls.md by
+ * `npm run docs`): every claim once, the claim ids (docs/claims.md) it makes true, and its check
+ * per cloud. Tests and the evidence report run these checks; nothing
  * restates them.
  */
 export const CONTROLS: readonly Control[] = [
@@ -27,7 +28,7 @@ export const CONTROLS: readonly Control[] = [
     sources: ['A7', 'A14', 'B3'],
     checks: { aws: checkEdgeTls, azure: azure.checkEdgeTls, cloudflare: cloudflare.checkEdgeTls },
     tests: {
-      aws: ['test/aws/app-gateway.test.ts', 'test/aws/static-assets-cdn.test.ts'],
+      aws: ['test/aws/app-gateway.test.ts', 'test/aws/static-assets-cdn.test.ts', 'test/controls/edge-tls.test.ts'],
       azure: ['test/azure/app-gateway.test.ts', 'test/controls/azure/edge.test.ts'],
       cloudflare: ['test/cloudflare/zone-hardening.test.ts', 'test/controls/cloudflare/edge-tls.test.ts', 'test/stacks/cloudflare-controls.test.ts'],
     },
@@ -160,7 +161,7 @@ export const CONTROLS: readonly Control[] = [
       aws: ['test/aws/admin-role.test.ts', 'test/aws/security-alerts.test.ts', 'test/aws/bootstrap-policy.test.ts', 'test/controls/identity.test.ts'],
       azure: ['test/azure/security-alerts.test.ts'],
     },
-    note: 'Attacks stopped: an administrator path that skips MFA. AWS: every role assumable by account principals requires MFA, and every role with admin-level permissions (AdministratorAccess, PowerUserAccess, IAMFullAccess, * or IAM escalation actions such as iam:PassRole on *) must be such a role: a service role with admin rights (the default CDK bootstrap execution role with AdministratorAccess, an instance role given admin) or a federated role without MFA fails. README "Deploying for real" gives the hardened bootstrap (npm run bootstrap-policy: a scoped execution policy; trust limited to the deploying account or the CI role). Sign-in MFA for the identity provider and the bootstrap stack itself are outside these templates.',
+    note: 'Attacks stopped: an administrator path that skips MFA. AWS: every role assumable by account principals requires MFA, and every role with admin-level permissions (AdministratorAccess, PowerUserAccess, IAMFullAccess, * or IAM escalation actions such as iam:PassRole on *) must be such a role: a service role with admin rights (the default CDK bootstrap execution role with AdministratorAccess, an instance role given admin) or a federated role without MFA fails. docs/deploy.md gives the hardened bootstrap (npm run bootstrap-policy: a scoped execution policy; trust limited to the deploying account or the CI role). Sign-in MFA for the identity provider and the bootstrap stack itself are outside these templates.',
   },
   {
     id: 'ENC-REST',

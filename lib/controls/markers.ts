@@ -1,8 +1,8 @@
-// Explicit markers the constructs and stacks write and the checks read (DESIGN.md "Checks recognise
-// resources by explicit markers the constructs write, never by names"). A resource named
-// "bastion" is not a bastion; a resource the Bastion construct marks is. Constants only: the
-// constructs (aws-cdk-lib, cdktf) and the checks (synthesized JSON) share them without importing
-// each other.
+// Explicit markers the constructs and stacks write and the checks read (docs/design.md "Markers,
+// never names": checks recognise resources by explicit markers the constructs write, never by
+// names). A resource named "bastion" is not a bastion; a resource the Bastion construct marks is.
+// Constants only: the constructs (aws-cdk-lib, cdktf) and the checks (synthesized JSON) share
+// them without importing each other.
 
 /**
  * The stack marker: what a stack is to the baseline. CloudFormation: the template's top-level

@@ -1,7 +1,7 @@
 /** A cloud a control can be implemented and checked on. */
 export type Cloud = 'aws' | 'azure' | 'cloudflare';
 
-/** The ids of the controls in the catalogue (DESIGN.md "The control catalogue"). */
+/** The ids of the controls in the catalogue (docs/design.md "The control catalogue", docs/controls.md). */
 export type ControlId =
   | 'EDGE-TLS'
   | 'WAF-MANAGED'
@@ -244,9 +244,9 @@ export type Coverage =
 export interface Control {
   /** Stable id, e.g. `EDGE-TLS`. */
   readonly id: ControlId;
-  /** The claim, as it appears in DESIGN.md. */
+  /** The claim, as docs/controls.md publishes it. */
   readonly claim: string;
-  /** The CLAIMS.md ids the control makes true, e.g. `['A14', 'B3']`. */
+  /** The claim ids (docs/claims.md) the control makes true, e.g. `['A14', 'B3']`. */
   readonly sources: readonly string[];
   /** The check over each cloud's synthesized output; a cloud without a check is absent. */
   readonly checks: Partial<Record<Cloud, Check>>;
@@ -261,8 +261,8 @@ export interface Control {
    */
   readonly coverage?: Partial<Record<Cloud, Coverage>>;
   /**
-   * The test files that prove the control per cloud, relative to the repository root (the tests
-   * columns of README's "Controls" table). The evidence report cites them so a reviewer can go
+   * The test files that prove the control per cloud, relative to the repository root (listed per
+   * control in docs/controls.md). The evidence report cites them so a reviewer can go
    * from a claim to the test that fails when it stops being true.
    * @default - none listed (the control is not carried by that cloud)
    */

@@ -525,7 +525,7 @@ export function renderMarkdown(report: ControlsReport): string {
   for (const c of report.controls) {
     out.push(`### ${c.id}`, '');
     out.push(escapeMarkdown(c.claim), '');
-    out.push(`- Claims: ${c.sources.map(escapeMarkdown).join(', ')} (CLAIMS.md)`);
+    out.push(`- Claims: ${c.sources.map(escapeMarkdown).join(', ')} (docs/claims.md)`);
     if (c.frameworks) {
       out.push(`- Frameworks (${escapeMarkdown(c.frameworks[0]?.source ?? '')}, lib/controls/frameworks.ts):`);
       for (const f of c.frameworks) out.push(`  - ${escapeMarkdown(f.label)}: ${f.ids.map((x) => `${escapeMarkdown(x.id)} ${escapeMarkdown(x.title)}`).join('; ')}`);
@@ -797,7 +797,7 @@ export function renderHtml(report: ControlsReport): string {
     h.push(`<article id="control-${escapeHtml(c.id)}" class="control${failing ? ' has-fail' : ''}" data-control="${escapeHtml(c.id)}">`);
     h.push(`<h3>${escapeHtml(c.id)}</h3>`, `<p>${escapeHtml(c.claim)}</p>`);
     h.push('<dl>');
-    h.push(`<dt>Claims</dt><dd>${escapeHtml(c.sources.join(', '))} (CLAIMS.md)</dd>`);
+    h.push(`<dt>Claims</dt><dd>${escapeHtml(c.sources.join(', '))} (docs/claims.md)</dd>`);
     if (c.frameworks) {
       h.push(`<dt>Frameworks</dt><dd><ul class="frameworks">${c.frameworks.map((f) => `<li data-framework="${escapeHtml(f.framework)}">${escapeHtml(f.label)}: ${f.ids.map((x) => `<abbr title="${escapeHtml(x.title)}">${escapeHtml(x.id)}</abbr>`).join(', ')}</li>`).join('')}</ul><span class="muted">${escapeHtml(c.frameworks[0]?.source ?? '')} (lib/controls/frameworks.ts): which framework controls it supports, not that an auditor finds them met.</span></dd>`);
     }

@@ -71,7 +71,7 @@ export function resourceLine(text: string | undefined, resource: string): number
 }
 
 function helpMarkdown(control: (typeof CONTROLS)[number], cloud: Cloud, mapping: ControlFrameworkMapping | undefined): string {
-  const lines = [`**${control.id}** (${CLOUD_LABEL[cloud]}): ${control.claim}.`, '', `Claims: ${control.sources.join(', ')} (CLAIMS.md).`];
+  const lines = [`**${control.id}** (${CLOUD_LABEL[cloud]}): ${control.claim}.`, '', `Claims: ${control.sources.join(', ')} (docs/claims.md).`];
   if (control.note) lines.push('', control.note);
   const tests = control.tests?.[cloud] ?? [];
   if (tests.length > 0) lines.push('', `Proved by: ${tests.map((t) => `\`${t}\``).join(', ')}.`);

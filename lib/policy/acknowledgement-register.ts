@@ -9,7 +9,7 @@
 // reason under the floor. The controls report lists the decisions with their rule, resource and
 // finding counts.
 //
-// Adding an entry (README "Acknowledging a policy finding"): pick a kebab-case id; write the
+// Adding an entry (docs/policy.md "Acknowledging a policy finding"): pick a kebab-case id; write the
 // reason a reviewer accepts (which control compensates, or which claim the rule contradicts; never
 // "later"); list every rule id it covers in every pack (`nagRule`, `guardRule`, CloudFormation
 // `CloudFormation-Validate::W3010`), with `{name}` for a part the code fills in (a logical id);
@@ -482,7 +482,7 @@ export type DecisionId = (typeof ACKNOWLEDGEMENT_REGISTER)[number]['id'];
 /** The entry of `id`; throws for an id the register does not hold. */
 export function registerEntry(id: string): AcknowledgementEntry {
   const entry = (ACKNOWLEDGEMENT_REGISTER as readonly AcknowledgementEntry[]).find((e) => e.id === id);
-  if (!entry) throw new Error(`acknowledgement register: no decision "${id}"; add an entry to lib/policy/acknowledgement-register.ts (README "Acknowledging a policy finding")`);
+  if (!entry) throw new Error(`acknowledgement register: no decision "${id}"; add an entry to lib/policy/acknowledgement-register.ts (docs/policy.md "Acknowledging a policy finding")`);
   return entry;
 }
 

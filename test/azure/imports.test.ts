@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
-// Two toolchain rules (README "Maintaining dependencies"): provider classes come from their module
+// Two toolchain rules (docs/development.md "Maintaining dependencies"): provider classes come from their module
 // path (the package root costs ~4 s and 400 MB per process), and CDK for Terraform stays inside
 // lib/azure, lib/cloudflare and the Terraform app, so a move to a fork is one small change.
 const ROOT = path.join(__dirname, '..', '..');

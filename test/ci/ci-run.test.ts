@@ -93,4 +93,10 @@ describe('.ci/run', () => {
     expect(ours.length).toBeGreaterThan(0);
     expect(theirs).toEqual(ours);
   });
+
+  it('builds the API reference (npm run docs:api, not committed) after the tests, failing CI when TypeDoc fails', () => {
+    expect(at('npm test -- --json')).toBeLessThan(at('npm run -s docs:api || fail'));
+    const ignored = readFileSync(path.join(ROOT, '.gitignore'), 'utf8').split('\n');
+    expect(ignored).toContain('docs/api/');
+  });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-// The CI workflow users copy: it must run the commands the README documents, in order, with the
+// The CI workflow users copy: it must run the commands docs/evidence.md documents, in order, with the
 // gates where they belong. js-yaml is not a dependency of ours: it comes with jest
 // (@jest/transform -> babel-plugin-istanbul), which every test run has.
 const { load } = require('js-yaml') as { load: (text: string) => any };
@@ -25,7 +25,7 @@ describe('.github/workflows/baseline.yml', () => {
     expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
   });
 
-  it('calls the README commands in order: npm ci, npm test, npm run synth, npm run diff, npm run report', () => {
+  it('calls the documented commands in order: npm ci, npm test, npm run synth, npm run diff, npm run report', () => {
     const order = ['npm ci', 'npm test', 'npm run synth', 'npm run diff', 'npm run report'].map((c) => {
       const step = stepRunning(c);
       expect({ command: c, found: Boolean(step) }).toEqual({ command: c, found: true });

@@ -81,7 +81,7 @@ describe('controls report', () => {
 
   it('shows per control its claims, the tests that prove it, the note and the resources that carry it', () => {
     const section = markdown.split('\n### DB-FROM-APP\n')[1].split('\n### ')[0];
-    expect(section).toContain('- Claims: A10, A12, B3 (CLAIMS.md)');
+    expect(section).toContain('- Claims: A10, A12, B3 (docs/claims.md)');
     expect(section).toContain('  - AWS: `test/aws/database.test.ts`, `test/stacks/aws-controls.test.ts`');
     expect(section).toContain('  - Azure: `test/azure/baseline-vnet.test.ts`, `test/azure/postgres-server.test.ts`, `test/controls/azure/network.test.ts`, `test/stacks/azure-controls.test.ts`');
     expect(section).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*`prod-aws-dr-database\/DatabaseReplica[A-F0-9]+`.*`prod-aws-primary\/Database[A-F0-9]+`/);

@@ -26,10 +26,10 @@ class AuditStack extends Stack {
       logsKey: keys.logs,
       retentionDays: LOG_RETENTION_DAYS,
       logGroupRetention: logs.RetentionDays.ONE_YEAR,
-      serverAccessLogsBucket: accessLogs.bucket,
+      serverAccessLogsBucket: accessLogs.resource,
     });
     // The register's decisions for what these constructs always raise (reasons in the template metadata).
-    acknowledgeLogSink(accessLogs.bucket);
+    acknowledgeLogSink(accessLogs.resource);
     acknowledgeLockedLogBucket(trail.bucket);
     acknowledgeGeneratedResources(this, LOG_RETENTION_DAYS);
     // For baseline-check: which environment this stack belongs to, never guessed from its name.
