@@ -85,7 +85,7 @@ describe('controls report', () => {
     expect(section).toContain('  - AWS: `test/aws/database.test.ts`, `test/stacks/aws-controls.test.ts`');
     expect(section).toContain('  - Azure: `test/azure/baseline-vnet.test.ts`, `test/azure/postgres-server.test.ts`, `test/controls/azure/network.test.ts`, `test/stacks/azure-controls.test.ts`');
     expect(section).toMatch(/- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*`prod-aws-dr-database\/DatabaseReplica[A-F0-9]+`.*`prod-aws-primary\/Database[A-F0-9]+`/);
-    expect(section).toContain('- **prod Cloudflare** – n/a: the Cloudflare stacks hold zone settings, rulesets, a load balancer and its pools and monitors: no database');
+    expect(section).toContain('- **prod Cloudflare** – n/a: the Cloudflare stacks hold zone settings, rulesets, a load balancer with its pools and monitors, notification policies and (Enterprise) Logpush jobs: no database');
     expect(markdown.split('\n### ADMIN-MFA\n')[1].split('\n### ')[0]).toMatch(/- \*\*prod Azure\*\* ❔ unchecked: nothing verifies it: Entra ID Conditional Access/);
     // Evidence is truncated with a count; controls.json keeps every resource.
     const edge = markdown.split('\n### EDGE-TLS\n')[1].split('\n### ')[0];
