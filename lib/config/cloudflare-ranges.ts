@@ -63,8 +63,24 @@ export const CLOUDFLARE_IPV6_RANGES: readonly string[] = Object.freeze([...file.
 /** The date the shipped copy of the ranges was taken. */
 export const CLOUDFLARE_RANGES_COPIED: string = file.copied;
 
+// Parsed once: the ORIGIN-LOCK checks and the security diff ask about every ingress rule of every
+// stack, and parsing the ranges on each question was most of an evaluation's time.
+const PARSED_RANGES = { ipv4: CLOUDFLARE_IPV4_RANGES.map((r) => ipaddr.parseCIDR(r)), ipv6: CLOUDFLARE_IPV6_RANGES.map((r) => ipaddr.parseCIDR(r)) };
+/** Answers so far, by the exact text asked about (the ranges never change in a process). */
+const answers = new Map<string, boolean>();
+
 /** True when `cidr` lies inside one of Cloudflare's published ranges (ORIGIN-LOCK checks). */
 export function isCloudflareRange(cidr: string): boolean {
+  let answer = answers.get(cidr);
+  if (answer === undefined) {
+    answer = inCloudflareRanges(cidr);
+    if (answers.size >= 10_000) answers.clear();
+    answers.set(cidr, answer);
+  }
+  return answer;
+}
+
+function inCloudflareRanges(cidr: string): boolean {
   let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
     parsed = ipaddr.parseCIDR(cidr);
@@ -72,9 +88,5 @@ export function isCloudflareRange(cidr: string): boolean {
     return false;
   }
   const [address, prefix] = parsed;
-  const list = address.kind() === 'ipv4' ? CLOUDFLARE_IPV4_RANGES : CLOUDFLARE_IPV6_RANGES;
-  return list.some((range) => {
-    const [net, bits] = ipaddr.parseCIDR(range);
-    return prefix >= bits && address.match([net, bits] as any);
-  });
+  return PARSED_RANGES[address.kind()].some(([net, bits]) => prefix >= bits && address.match([net, bits] as any));
 }

@@ -3,6 +3,7 @@
 // entry points that run every check; what is not listed here is internal (the per-control check
 // functions, the shared check helpers: this repository's tests may still import them by file).
 import { CONTROLS } from './catalogue';
+import { duringChecks } from './core/check-run';
 import type { AwsEnvironmentTemplates, AzureEnvironmentStacks, CheckOptions, CheckResult, Finding } from './types';
 
 export type {
@@ -39,7 +40,7 @@ export {
 
 /** Runs every control's AWS check on one synthesized CloudFormation template, in catalogue order. */
 export function checkAws(template: any, options: CheckOptions = {}): CheckResult[] {
-  return CONTROLS.flatMap((c) => (c.checks.aws ? [c.checks.aws(template, options)] : []));
+  return duringChecks(() => CONTROLS.flatMap((c) => (c.checks.aws ? [c.checks.aws(template, options)] : [])));
 }
 
 /**
@@ -47,7 +48,7 @@ export function checkAws(template: any, options: CheckOptions = {}): CheckResult
  * catalogue order.
  */
 export function checkAzure(tfJson: any, options: CheckOptions = {}): CheckResult[] {
-  return CONTROLS.flatMap((c) => (c.checks.azure ? [c.checks.azure(tfJson, options)] : []));
+  return duringChecks(() => CONTROLS.flatMap((c) => (c.checks.azure ? [c.checks.azure(tfJson, options)] : [])));
 }
 
 /**
@@ -55,17 +56,17 @@ export function checkAzure(tfJson: any, options: CheckOptions = {}): CheckResult
  * (`<env>-cloudflare`), in catalogue order.
  */
 export function checkCloudflare(tfJson: any, options: CheckOptions = {}): CheckResult[] {
-  return CONTROLS.flatMap((c) => (c.checks.cloudflare ? [c.checks.cloudflare(tfJson, options)] : []));
+  return duringChecks(() => CONTROLS.flatMap((c) => (c.checks.cloudflare ? [c.checks.cloudflare(tfJson, options)] : [])));
 }
 
 /** Runs every control's environment-wide AWS check (DR-REGION) on one environment's templates. */
 export function checkAwsEnvironment(templates: AwsEnvironmentTemplates, options: CheckOptions = {}): CheckResult[] {
-  return CONTROLS.flatMap((c) => (c.environmentChecks?.aws ? [c.environmentChecks.aws(templates, options)] : []));
+  return duringChecks(() => CONTROLS.flatMap((c) => (c.environmentChecks?.aws ? [c.environmentChecks.aws(templates, options)] : [])));
 }
 
 /** Runs every control's environment-wide Azure check (DR-REGION) on one environment's stacks. */
 export function checkAzureEnvironment(stacks: AzureEnvironmentStacks, options: CheckOptions = {}): CheckResult[] {
-  return CONTROLS.flatMap((c) => (c.environmentChecks?.azure ? [c.environmentChecks.azure(stacks, options)] : []));
+  return duringChecks(() => CONTROLS.flatMap((c) => (c.environmentChecks?.azure ? [c.environmentChecks.azure(stacks, options)] : [])));
 }
 
 /** Every finding of the failed results (empty when all passed or were not applicable). */

@@ -7,8 +7,11 @@ import { allowConfigDelivery, ConfigRecorder, type ConfigRecorderProps } from '.
 const KEY = 'arn:aws:kms:eu-central-1:111111111111:key/00000000-0000-0000-0000-000000000000';
 const env = { account: '111111111111', region: 'eu-west-1' };
 
+// No built-in CloudFormation schema validation (as test/aws/support.ts): the stack tests run it on the real stacks.
+const app = () => new App({ builtinCloudFormationValidation: false });
+
 function synth(props: Partial<ConfigRecorderProps> = {}): Template {
-  const stack = new Stack(new App(), 'Test', { env });
+  const stack = new Stack(app(), 'Test', { env });
   new ConfigRecorder(stack, 'ConfigRecorder', { deliveryBucketName: 'acme-prod-config-111111111111', deliveryKeyArn: KEY, ...props });
   return Template.fromStack(stack);
 }
@@ -46,7 +49,7 @@ describe('ConfigRecorder', () => {
 });
 
 describe('allowConfigDelivery', () => {
-  const stack = new Stack(new App(), 'Test', { env });
+  const stack = new Stack(app(), 'Test', { env });
   const key = new kms.Key(stack, 'Key');
   const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
   allowConfigDelivery(bucket, key);

@@ -5,7 +5,8 @@ import { stackMarkerOf } from '../../lib/controls/markers';
 
 describe('markAwsStack', () => {
   it('writes the stack marker into the template metadata, where the evidence tools read it back', () => {
-    const stack = new Stack(new App(), 'AnyName');
+    // No built-in CloudFormation schema validation (test/aws/support.ts): the stack tests run it on the real stacks.
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'AnyName');
     stack.templateOptions.metadata = { owner: 'platform' };
     markAwsStack(stack, { environment: 'prod', role: 'dr', production: true, residency: 'eu' });
     const template = Template.fromStack(stack).toJSON();

@@ -7,7 +7,9 @@ import { applyBaselinePolicy, CONTROL_TOWER_RULES_DIR, controlTowerRulesFor } fr
 
 /** An app with a bucket of S3 defaults only (no KMS key, no versioning, no access logs): several packs must reject it. */
 function weakApp(): { app: App; addStack: () => void } {
-  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'gate-')) });
+  // Without CDK's built-in CloudFormation schema validation: these tests are about the gates this
+  // package adds (cdk-nag, Control Tower Guard); the stack tests run the built-in one on the real stacks.
+  const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), 'gate-')), builtinCloudFormationValidation: false });
   const addStack = () => new s3.Bucket(new Stack(app, 'Weak', { env: { account: '111111111111', region: 'eu-west-1' } }), 'Weak');
   return { app, addStack };
 }

@@ -2,6 +2,7 @@
 // type, intrinsic references resolved to logical ids, and text assembled from Fn::Join, Fn::Sub
 // and Fn::Base64 so checks can search user data and ARNs. No aws-cdk-lib import on purpose: the
 // checks must run on any template, including ones not synthesized here.
+import { remembered } from '../core/check-run';
 import { ROLE_MARKER } from '../markers';
 
 /** One resource of a template. */
@@ -35,12 +36,24 @@ export const TEMPLATE = '(template)';
 /** Every resource of the template, in template order. */
 export function allResources(template: CfnTemplate): Res[] {
   const resources = (template && typeof template === 'object' && template.Resources) || {};
-  return Object.entries(resources).map(([id, resource]) => ({ id, type: resource?.Type, props: resource?.Properties ?? {}, resource }));
+  const all = () => Object.entries(resources).map(([id, resource]): Res => ({ id, type: resource?.Type, props: resource?.Properties ?? {}, resource }));
+  return typeof resources === 'object' ? [...remembered(resources, '*', all)] : all();
 }
 
 /** The resources of the given type(s), in template order. */
 export function ofType(template: CfnTemplate, ...types: string[]): Res[] {
-  return allResources(template).filter((r) => types.includes(r.type));
+  const resources = (template && typeof template === 'object' && template.Resources) || {};
+  // Filtered before the entries are built, and kept for the rest of a run of checks
+  // (core/check-run.ts): the checks ask for one or two types of a few hundred resources, many
+  // times per template.
+  const some = () => {
+    const found: Res[] = [];
+    for (const [id, resource] of Object.entries<any>(resources)) {
+      if (types.includes(resource?.Type)) found.push({ id, type: resource.Type, props: resource.Properties ?? {}, resource });
+    }
+    return found;
+  };
+  return typeof resources === 'object' ? [...remembered(resources, `type:${types.join(' ')}`, some)] : some();
 }
 
 /** The resource with this logical id, if any. */

@@ -3,6 +3,7 @@
 // `tolist(...)` and indexing too), and the nested-block shapes every provider writes. Shared by the
 // Azure and Cloudflare checks (azurerm shapes are in ../azure/azurerm.ts). No cdktf import on
 // purpose: the checks must run on any Terraform JSON, including stacks not synthesized here.
+import { remembered } from './check-run';
 
 /** A synthesized Terraform JSON stack; only `resource` matters to the checks. */
 export interface TfJson {
@@ -27,14 +28,19 @@ export const TEMPLATE = '(template)';
 /** Every resource of the stack, in JSON order. */
 export function allResources(tf: TfJson): TfRes[] {
   const byType = tf && typeof tf === 'object' && isObject(tf.resource) ? tf.resource : {};
-  return Object.entries(byType).flatMap(([type, named]) =>
-    Object.entries(isObject(named) ? named : {}).map(([name, args]) => ({ type, name, address: `${type}.${name}`, args: isObject(args) ? args : {} })),
-  );
+  return [...remembered(byType, '*', () => resourcesOf(Object.entries(byType)))];
 }
 
 /** The resources of the given type(s), in JSON order. */
 export function ofType(tf: TfJson, ...types: string[]): TfRes[] {
-  return allResources(tf).filter((r) => types.includes(r.type));
+  const byType = tf && typeof tf === 'object' && isObject(tf.resource) ? tf.resource : {};
+  // Only the asked types' entries are built, and kept for the rest of a run of checks
+  // (core/check-run.ts): the checks ask for one or two types many times per stack.
+  return [...remembered(byType, `type:${types.join(' ')}`, () => resourcesOf(Object.entries(byType).filter(([type]) => types.includes(type))))];
+}
+
+function resourcesOf(byType: [string, unknown][]): TfRes[] {
+  return byType.flatMap(([type, named]) => Object.entries(isObject(named) ? named : {}).map(([name, args]) => ({ type, name, address: `${type}.${name}`, args: isObject(args) ? args : {} })));
 }
 
 /** The resource at `<type>.<name>`, if the stack has it. */
