@@ -1,7 +1,8 @@
 import type { CheckResult } from '../types';
 import { Outcome } from '../core/outcome';
 import { allowedActions, roleGrants } from './iam';
-import { allResources, conditionValue, isTrue, list, ofType, renderText, show, statements, TEMPLATE, walk, type CfnTemplate, type Res } from './template';
+import { allResources, conditionValue, isTrue, list, ofType, renderText, show, statements, TEMPLATE, type CfnTemplate, type Res } from './template';
+import { walk } from '../core/walk';
 
 /**
  * Control ADMIN-MFA: every role that people (an AWS account principal) can assume requires MFA in

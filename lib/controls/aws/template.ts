@@ -4,6 +4,7 @@
 // checks must run on any template, including ones not synthesized here.
 import { remembered } from '../core/check-run';
 import { ROLE_MARKER } from '../markers';
+import { walk } from '../core/walk';
 
 /** One resource of a template. */
 export interface CfnResource {
@@ -146,12 +147,6 @@ export function stringsIn(value: unknown): string[] {
   return found;
 }
 
-/** Calls `visit` on the value and on every nested value. */
-export function walk(value: unknown, visit: (node: unknown, key?: string) => void, key?: string): void {
-  visit(value, key);
-  if (Array.isArray(value)) value.forEach((item) => walk(item, visit, key));
-  else if (isObject(value)) for (const [k, item] of Object.entries(value as object)) walk(item, visit, k);
-}
 
 /** A value as an array: arrays unchanged, undefined/null as empty, anything else as one element. */
 export function list(value: unknown): any[] {

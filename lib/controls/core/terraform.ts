@@ -4,6 +4,7 @@
 // Azure and Cloudflare checks (azurerm shapes are in ../azure/azurerm.ts). No cdktf import on
 // purpose: the checks must run on any Terraform JSON, including stacks not synthesized here.
 import { remembered } from './check-run';
+import { walk } from './walk';
 
 /** A synthesized Terraform JSON stack; only `resource` matters to the checks. */
 export interface TfJson {
@@ -154,12 +155,6 @@ export function show(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** Calls `visit` on the value and on every nested value. */
-export function walk(value: unknown, visit: (node: unknown, key?: string) => void, key?: string): void {
-  visit(value, key);
-  if (Array.isArray(value)) value.forEach((item) => walk(item, visit, key));
-  else if (isObject(value)) for (const [k, item] of Object.entries(value)) walk(item, visit, k);
-}
 
 /** Literal text of a `custom_data`/`user_data` value: base64 decoded when it is base64, else as is. */
 export function decodedText(value: unknown): string {
