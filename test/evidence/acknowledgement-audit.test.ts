@@ -102,6 +102,22 @@ describe('acknowledgement audit', () => {
     expect(result.decisions.find((d) => d.id === 'data-grant')).toMatchObject({ rules: [rule], findings: 1 });
   });
 
+  it('judges an acknowledgement only when its gate ran: stale with the gate in the report, not judged without it', () => {
+    const cfn: AcknowledgementEntry = { ...entry, id: 'azs', rules: ['CloudFormation-Validate::W3010'], reason: 'The availability zones are pinned in config so that synth needs no AWS credentials.' };
+    const nothingFound = assembly((a) => a.placements.push({ stack: 's', path: INSTANCE, rule: 'CloudFormation-Validate::W3010', reason: cfn.reason }));
+    const ran = ['AwsSolutions', 'cdk-validator-cfnguard'];
+    // The gate ran and found nothing there: stale, as before.
+    expect(audit({ ...nothingFound, plugins: [...ran, 'CloudFormation Validate'] }, [entry, cfn]).problems).toEqual([expect.objectContaining({ kind: 'stale', decision: 'azs', rule: 'CloudFormation-Validate::W3010' })]);
+    // The gate did not run (a synth without CDK's built-in validation): nothing to judge it by.
+    expect(audit({ ...nothingFound, plugins: ran }, [entry, cfn]).problems).toEqual([]);
+    // A decision applied nowhere is unused only when its gate ran.
+    expect(audit({ ...assembly(), plugins: ran }, [entry, cfn]).problems).toEqual([]);
+    expect(audit({ ...assembly(), plugins: [...ran, 'CloudFormation Validate'] }, [entry, cfn]).problems).toEqual([expect.objectContaining({ kind: 'unused', decision: 'azs' })]);
+    // The other gates' rules are still judged when one gate is missing.
+    const guardStale = assembly((a) => (a.findings = a.findings.filter((f) => !f.rule.startsWith('cdk-validator'))));
+    expect(audit({ ...guardStale, plugins: ran }).problems).toEqual([expect.objectContaining({ kind: 'stale', rule: 'cdk-validator-cfnguard::ec2_instance_no_public_ip_check' })]);
+  });
+
   it('needs a proving test for warnings and throwing rules, which the validation report does not list', () => {
     const oac: AcknowledgementEntry = { ...entry, id: 'oac', rules: ['Annotation::@aws-cdk/x:warning'], reason: 'CloudFront cannot be named in the key policy before the distribution exists.' };
     const a = assembly((a) => a.placements.push({ stack: 's', path: 's/Keys', rule: 'Annotation::@aws-cdk/x:warning', reason: oac.reason }));
@@ -130,6 +146,7 @@ describe('acknowledgement audit', () => {
       findings: [{ plugin: 'NIST.800.53.R5', ruleName: 'NIST.800.53.R5-EC2InstanceNoPublicIp', rule: entry.rules[0], acknowledgedAt: INSTANCE, resource: INSTANCE }],
       resources: { [INSTANCE]: { stack: 's', logicalId: 'Bastion1', type: 'AWS::EC2::Instance' } },
       validated: true,
+      plugins: ['NIST.800.53.R5'],
     });
   });
 });
