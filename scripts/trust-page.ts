@@ -80,18 +80,34 @@ export function run(args: TrustPageArgs, env: NodeJS.ProcessEnv = process.env): 
   return { files: Object.keys(files), published, withheld: verdicts.length - published };
 }
 
-if (require.main === module) {
+/** Where the script writes its messages, and the environment it reads (the tests run it in-process). */
+export interface TrustPageIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The trust page as `npm run trust-page` runs it: returns the exit code (0 written, 2 usage or
+ * input error), with the messages written to `io`.
+ */
+export function runTrustPage(argv: readonly string[], io: TrustPageIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): number {
   try {
-    const args = parseArgs(process.argv.slice(2));
+    const args = parseArgs(argv);
     if (args.help) {
-      process.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${USAGE}\n`);
     } else {
-      const r = run(args);
-      process.stdout.write(`Trust page: ${r.published} claims published, ${r.withheld} withheld (reasons in the reviewer notes). Wrote ${r.files.map((f) => f.split(path.sep).join('/')).join(', ')}.\n`);
+      const r = run(args, io.env);
+      io.stdout.write(`Trust page: ${r.published} claims published, ${r.withheld} withheld (reasons in the reviewer notes). Wrote ${r.files.map((f) => f.split(path.sep).join('/')).join(', ')}.\n`);
     }
+    return 0;
   } catch (err) {
-    if (err instanceof TrustPageInputError || err instanceof FrameworkMappingError) process.stderr.write(`trust-page: ${err.message}\n`);
-    else process.stderr.write(`trust-page: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 2;
+    if (err instanceof TrustPageInputError || err instanceof FrameworkMappingError) io.stderr.write(`trust-page: ${err.message}\n`);
+    else io.stderr.write(`trust-page: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 2;
   }
+}
+
+if (require.main === module) {
+  process.exitCode = runTrustPage(process.argv.slice(2));
 }

@@ -8,6 +8,12 @@ import type { BaselineConfig } from '../lib/config/schema';
  */
 export const DEFAULT_CONFIG_PATH = path.join(__dirname, '..', 'config', 'baseline.json');
 
+/** Where a reference app writes its messages, and the environment it reads (the tests run the apps in-process). */
+export interface AppIo {
+  readonly stderr: { write(text: string): unknown };
+  readonly env: NodeJS.ProcessEnv;
+}
+
 /** The config file of the reference apps and scripts: `BASELINE_CONFIG`, else {@link DEFAULT_CONFIG_PATH}. */
 export function configFile(env: NodeJS.ProcessEnv = process.env): string {
   return env.BASELINE_CONFIG || DEFAULT_CONFIG_PATH;

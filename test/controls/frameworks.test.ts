@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +6,9 @@ import { CONTROLS } from '../../lib/controls';
 import {
   assertFrameworkMappings, CONTROL_FRAMEWORKS, FRAMEWORK_IDS, FRAMEWORKS, FrameworkMappingError, frameworkMappingProblems, frameworkReferences, MAPPING_SOURCES, NIST_OSCAL_IDS,
 } from '../../lib/controls/frameworks';
+import { runReport } from '../../scripts/report';
+import { runTrustPage, type TrustPageIo } from '../../scripts/trust-page';
+import { addTypo } from '../fixtures/typo-framework-mapping';
 
 // The framework mapping is data the report, the OSCAL documents and the trust page cite to
 // auditors: every control must be mapped, and every id must exist in its framework.
@@ -95,14 +97,30 @@ describe('framework mapping', () => {
     expect(refs[1].ids).toContainEqual({ id: '8.5', title: 'Secure authentication' });
   });
 
-  it('makes the report and the trust page exit 2, writing nothing, on an unknown framework id in the mapping', () => {
-    const ROOT = path.join(__dirname, '..', '..');
+  it('makes the report and the trust page exit 2, writing nothing, on an unknown framework id in the mapping', async () => {
+    // In-process (runReport and runTrustPage, what the scripts' entry points call), with the
+    // mapping edited as a typo in lib/controls/frameworks.ts would (test/fixtures/typo-framework-mapping.ts),
+    // and restored afterwards.
     const out = mkdtempSync(path.join(tmpdir(), 'frameworks-typo-'));
-    for (const script of ['scripts/report.ts', 'scripts/trust-page.ts']) {
-      const run = spawnSync(process.execPath, ['-r', './scripts/register.js', '-r', './test/fixtures/typo-framework-mapping.ts', script, '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BASELINE_CONFIG: '' } });
-      expect({ script, status: run.status }).toEqual({ script, status: 2 });
-      expect(run.stderr).toMatch(/framework mapping \(lib\/controls\/frameworks\.ts\) has 1 problem:\n {2}- DB-FROM-APP: "SC-77" is not a NIST SP 800-53 id/);
+    const env = { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1' };
+    const nistIds = CONTROL_FRAMEWORKS['DB-FROM-APP'].frameworks['nist-800-53'] as string[];
+    const before = [...nistIds];
+    try {
+      addTypo();
+      for (const [script, run] of [
+        ['scripts/report.ts', (io: TrustPageIo) => runReport(['--out', out], io)],
+        ['scripts/trust-page.ts', async (io: TrustPageIo) => runTrustPage(['--out', out], io)],
+      ] as const) {
+        let stdout = '';
+        let stderr = '';
+        const status = await run({ stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env });
+        expect({ script, status, stdout }).toEqual({ script, status: 2, stdout: '' });
+        expect(stderr).toMatch(/framework mapping \(lib\/controls\/frameworks\.ts\) has 1 problem:\n {2}- DB-FROM-APP: "SC-77" is not a NIST SP 800-53 id/);
+      }
+    } finally {
+      nistIds.splice(0, nistIds.length, ...before);
     }
     expect(readdirSync(out)).toEqual([]);
+    expect(frameworkMappingProblems(CONTROL_FRAMEWORKS, ids)).toEqual([]);
   });
 });

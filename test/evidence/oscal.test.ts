@@ -7,7 +7,7 @@ import { NIST_OSCAL_IDS } from '../../lib/controls/frameworks';
 import { evaluate, type Evaluation, type MatrixCell } from '../../lib/evidence/evaluate';
 import { buildAssessmentResults, buildComponentDefinition, OSCAL_UUID_NAMESPACE, OscalInputError, resourcePointer, uuidV5 } from '../../lib/evidence/oscal';
 import { readSynthOutput } from '../../lib/evidence/synth-output';
-import { evidenceTimestamp } from '../../scripts/report';
+import { evidenceTimestamp, runReport } from '../../scripts/report';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, synthAws } from '../stacks/support';
 import { schemaValidator } from './schema-validation';
@@ -193,15 +193,19 @@ describe('OSCAL component definition', () => {
 });
 
 describe('npm run report -- --format oscal', () => {
-  const script = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['-r', './scripts/register.js', 'scripts/report.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1', SOURCE_DATE_EPOCH: '1764491173', ...env },
-  });
+  // In-process (runReport, what the script's entry point calls), with the environment and output
+  // of a command-line run; test/evidence/report.test.ts runs scripts/report.ts as a real process
+  // once, and .ci/run runs `npm run report -- --format oscal` twice on the real output and compares.
+  const script = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    let stdout = '';
+    let stderr = '';
+    const status = await runReport(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1', SOURCE_DATE_EPOCH: '1764491173', ...env } });
+    return { status, stdout, stderr };
+  };
 
-  it('writes the two documents, valid, with the SOURCE_DATE_EPOCH time', () => {
+  it('writes the two documents, valid, with the SOURCE_DATE_EPOCH time', async () => {
     const a = mkdtempSync(path.join(tmpdir(), 'oscal-a-'));
-    const first = script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', a, '--format', 'oscal']);
+    const first = await script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', a, '--format', 'oscal']);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^OSCAL 1\.1\.2 documents as of 2025-11-30T08:26:13Z: 144 cells, 0 failing\. Wrote /);
@@ -215,7 +219,7 @@ describe('npm run report -- --format oscal', () => {
     expect(validateCd(JSON.parse(readFileSync(path.join(a, 'oscal-component-definition.json'), 'utf8')))).toEqual([]);
   });
 
-  it('exits 1 when a control fails, 2 on a missing synth output or a bad timestamp, writing nothing then', () => {
+  it('exits 1 when a control fails, 2 on a missing synth output or a bad timestamp, writing nothing then', async () => {
     const weak = mkdtempSync(path.join(tmpdir(), 'oscal-weak-'));
     cpSync(cdkOut, weak, { recursive: true });
     const file = path.join(weak, 'prod-aws-primary.template.json');
@@ -223,20 +227,20 @@ describe('npm run report -- --format oscal', () => {
     openDb(t);
     writeFileSync(file, JSON.stringify(t));
     const out = mkdtempSync(path.join(tmpdir(), 'oscal-out-'));
-    expect(script(['--cdk-out', weak, '--cdktf-out', cdktfOut, '--out', out, '--format', 'oscal']).status).toBe(1);
+    expect((await script(['--cdk-out', weak, '--cdktf-out', cdktfOut, '--out', out, '--format', 'oscal'])).status).toBe(1);
     const doc = JSON.parse(readFileSync(path.join(out, 'oscal-assessment-results.json'), 'utf8'));
     expect(finding(doc, 'DB-FROM-APP', 'prod', 'aws').target.status.state).toBe('not-satisfied');
 
     const empty = mkdtempSync(path.join(tmpdir(), 'oscal-empty-'));
-    const missing = script(['--cdk-out', empty, '--cdktf-out', cdktfOut, '--out', path.join(empty, 'out'), '--format', 'oscal']);
+    const missing = await script(['--cdk-out', empty, '--cdktf-out', cdktfOut, '--out', path.join(empty, 'out'), '--format', 'oscal']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no manifest\.json; expected a cdk\.out/);
     expect(existsSync(path.join(empty, 'out'))).toBe(false);
-    const badTime = script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', path.join(empty, 'out2'), '--format', 'oscal'], { SOURCE_DATE_EPOCH: 'yesterday' });
+    const badTime = await script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', path.join(empty, 'out2'), '--format', 'oscal'], { SOURCE_DATE_EPOCH: 'yesterday' });
     expect(badTime.status).toBe(2);
     expect(badTime.stderr).toContain('SOURCE_DATE_EPOCH="yesterday" is not a number of seconds');
     expect(existsSync(path.join(empty, 'out2'))).toBe(false);
-    expect(script(['--format', 'pdf']).stderr).toContain('--format needs report or oscal (received "pdf")');
+    expect((await script(['--format', 'pdf'])).stderr).toContain('--format needs report or oscal (received "pdf")');
   });
 
   it('takes its time from SOURCE_DATE_EPOCH, else the HEAD commit date, never the clock', () => {

@@ -8,6 +8,8 @@ import { evaluate, type Evaluation, type MatrixCell } from '../../lib/evidence/e
 import { buildReport, renderJson } from '../../lib/evidence/report';
 import { readSynthOutput } from '../../lib/evidence/synth-output';
 import { judgeClaims, parseClaims, renderTrustHtml, renderTrustMarkdown, renderTrustPage, renderTrustReview, TrustPageInputError, type TrustReport } from '../../lib/evidence/trust-page';
+import { runReport } from '../../scripts/report';
+import { runTrustPage } from '../../scripts/trust-page';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, synthAws } from '../stacks/support';
 import { smallEvaluation } from './small-evaluation';
@@ -162,45 +164,67 @@ describe('trust page', () => {
 });
 
 describe('npm run trust-page (scripts/trust-page.ts)', () => {
-  const node = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ['-r', './scripts/register.js', script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1', ...env } });
+  // In-process (runTrustPage and runReport, what the scripts' entry points call), with the
+  // environment and output of a command-line run. One run goes through the real script (node with
+  // the TypeScript register hook) to prove its exit code reaches the process; .ci/run runs
+  // `npm run trust-page` twice on the real report and compares the bytes.
+  const io = () => {
+    const out = { stdout: '', stderr: '' };
+    return { out, stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } };
+  };
+  const trustPage = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const { out, ...streams } = io();
+    const status = runTrustPage(args, { ...streams, env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1', ...env } });
+    return { status, ...out };
+  };
   const reports = mkdtempSync(path.join(tmpdir(), 'trust-report-'));
-  const report = node('scripts/report.ts', ['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', reports]);
+  const report = (() => {
+    const { out, ...streams } = io();
+    return runReport(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', reports], { ...streams, env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1' } }).then((status) => ({ status, ...out }));
+  })();
   const files = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
 
-  it('writes trust.html, trust.md and trust-review.md from the report, byte-identical across runs', () => {
-    expect(report.status).toBe(0);
+  it('writes trust.html, trust.md and trust-review.md from the report, byte-identical across runs', async () => {
+    expect((await report).status).toBe(0);
     const [a, b] = [mkdtempSync(path.join(tmpdir(), 'trust-a-')), mkdtempSync(path.join(tmpdir(), 'trust-b-'))];
-    const first = node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--out', a]);
+    const first = trustPage(['--report', path.join(reports, 'controls.json'), '--out', a]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^Trust page: 20 claims published, 9 withheld \(reasons in the reviewer notes\)\. Wrote /);
-    expect(node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--out', b]).status).toBe(0);
+    expect(trustPage(['--report', path.join(reports, 'controls.json'), '--out', b]).status).toBe(0);
     expect(Object.keys(files(a))).toEqual(['trust-review.md', 'trust.html', 'trust.md']);
     expect(files(b)).toEqual(files(a));
   });
 
-  it('exits 2 and writes nothing on a report of another config, a missing report, a bad claims file', () => {
+  it('exits 2 and writes nothing on a report of another config, a missing report, a bad claims file', async () => {
+    expect((await report).status).toBe(0);
     const out = mkdtempSync(path.join(tmpdir(), 'trust-bad-'));
     const other = path.join(out, 'other-baseline.json');
     const raw = JSON.parse(readFileSync(path.join(ROOT, 'config', 'baseline.json'), 'utf8'));
     raw.environments.prod.logging.retentionDays = 180;
     writeFileSync(other, JSON.stringify(raw, null, 2));
-    const wrongConfig = node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--out', path.join(out, 'a')], { BASELINE_CONFIG: other });
+    const wrongConfig = trustPage(['--report', path.join(reports, 'controls.json'), '--out', path.join(out, 'a')], { BASELINE_CONFIG: other });
     expect(wrongConfig.status).toBe(2);
     expect(wrongConfig.stderr).toMatch(/controls\.json was produced from config\/baseline\.json \(sha256 [0-9a-f]{12}…\), not from the config named, .*other-baseline\.json \(sha256 [0-9a-f]{12}…\): its results may not hold for this config; rerun npm run report with the same BASELINE_CONFIG, then npm run trust-page/);
-    const missing = node('scripts/trust-page.ts', ['--report', path.join(out, 'nope.json'), '--out', path.join(out, 'b')]);
+    const missing = trustPage(['--report', path.join(out, 'nope.json'), '--out', path.join(out, 'b')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('nope.json: no such file (the controls report); run npm run report first');
     const claimsFile = path.join(out, 'claims.json');
     writeFileSync(claimsFile, JSON.stringify({ claims: claimsJson.claims.slice(1) }));
-    const badClaims = node('scripts/trust-page.ts', ['--report', path.join(reports, 'controls.json'), '--claims', claimsFile, '--out', path.join(out, 'c')]);
+    const badClaims = trustPage(['--report', path.join(reports, 'controls.json'), '--claims', claimsFile, '--out', path.join(out, 'c')]);
     expect(badClaims.status).toBe(2);
     expect(badClaims.stderr).toContain('claim A1 is missing');
     const notReport = path.join(out, 'x.json');
     cpSync(path.join(ROOT, 'package.json'), notReport);
-    expect(node('scripts/trust-page.ts', ['--report', notReport, '--out', path.join(out, 'd')]).stderr).toContain('not a controls report of version 2');
+    expect(trustPage(['--report', notReport, '--out', path.join(out, 'd')]).stderr).toContain('not a controls report of version 2');
     for (const d of ['a', 'b', 'c', 'd']) expect(existsSync(path.join(out, d))).toBe(false);
-    expect(node('scripts/trust-page.ts', ['--nope']).status).toBe(2);
+    expect(trustPage(['--nope']).status).toBe(2);
+  });
+
+  it('runs as the script: node -r ./scripts/register.js scripts/trust-page.ts exits 2 on bad usage, saying what to do', () => {
+    const run = spawnSync(process.execPath, ['-r', './scripts/register.js', 'scripts/trust-page.ts', '--nope'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1' } });
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 2, stdout: '' });
+    expect(run.stderr).toBe(trustPage(['--nope']).stderr);
+    expect(run.stderr).toMatch(/^trust-page: unknown option "--nope"\nusage: npm run trust-page/);
   });
 });

@@ -23,7 +23,11 @@ const resolveModule = (from: string, specifier: string) => resolveIn(from, speci
 beforeAll(() => {
   out = mkdtempSync(path.join(tmpdir(), 'baseline-declarations-'));
   const tsc = path.join(path.dirname(require.resolve('typescript/package.json', { paths: [ROOT] })), 'bin', 'tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
+  // --noCheck: the declarations are the same bytes, and declaration-emit errors (a public type
+  // that cannot be written out) are still reported; the type errors it skips are reported over
+  // the same files by the type check of npm test (tsc --noEmit) and by the build in .ci/run.
+  // About 40% less CPU than a checked emit.
+  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--noCheck', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
   expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({ status: 0, output: '' });
   files = new Map(declarationFiles(out).map((f) => [f, readDeclarationFile(out, f)]));
 }, 120_000);

@@ -1,21 +1,26 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { runAwsApp } from '../../stacks/aws-app';
+import type { AppIo } from '../../stacks/config-file';
+import { runTfApp } from '../../stacks/tf-app';
 import { rawDefaultConfig } from './support';
 
-const ROOT = path.join(__dirname, '..', '..');
+// The entry points' functions, called in-process with the environment cdk/cdktf give the app (the
+// config file, the output directory). .ci/run runs both apps as processes (cdk synth and
+// npm run synth:tf, and npm run synth) on an invalid config: non-zero exit, the field named, no output.
+const APPS: Record<string, (io: AppIo) => number> = { 'stacks/aws-app.ts': runAwsApp, 'stacks/tf-app.ts': runTfApp };
 
-/** Runs an app entry point the way cdk/cdktf do, with the given config file. */
+/** Runs an app entry point's function the way cdk/cdktf run the app, with the given config file. */
 function runApp(entry: string, config: unknown) {
   const dir = mkdtempSync(path.join(tmpdir(), 'baseline-app-'));
   const file = path.join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config));
   const outdir = path.join(dir, 'out');
-  const run = spawnSync(process.execPath, ['-r', './scripts/register.js', entry], {
-    cwd: ROOT,
+  let stderr = '';
+  const status = APPS[entry]({
+    stderr: { write: (t: string) => (stderr += t) },
     env: { ...process.env, BASELINE_CONFIG: file, CDK_OUTDIR: outdir, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' },
-    encoding: 'utf8',
   });
   let written: string[] = [];
   try {
@@ -23,7 +28,7 @@ function runApp(entry: string, config: unknown) {
   } catch {
     written = [];
   }
-  return { status: run.status, stderr: run.stderr, written };
+  return { status, stderr, written };
 }
 
 function badConfig() {
