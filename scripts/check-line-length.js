@@ -52,7 +52,9 @@ for (const file of files) {
 
 if (long.length > 0) {
   process.stderr.write(`${long.join('\n')}\n\n${long.length} line(s) over ${MAX} characters in ${files.length} files.\n`);
-  process.stderr.write('Biome cannot wrap strings and comments: split a long string literal (the value must stay the same) and reflow the comment.\n');
+  process.stderr.write(
+    'Biome cannot wrap strings and comments: split a long string literal (the value must stay the same) and reflow the comment.\n',
+  );
   process.exitCode = 1;
 } else {
   console.log(`Line length: no line over ${MAX} characters in ${files.length} files.`);

@@ -13,7 +13,10 @@ const platform = (suffix) => {
   return entry;
 };
 let added = 0;
-for (const [parent, license] of [['node_modules/@swc/core', 'Apache-2.0 AND MIT'], ['node_modules/unrs-resolver', 'MIT']]) {
+for (const [parent, license] of [
+  ['node_modules/@swc/core', 'Apache-2.0 AND MIT'],
+  ['node_modules/unrs-resolver', 'MIT'],
+]) {
   for (const [name, version] of Object.entries(lock.packages[parent].optionalDependencies)) {
     const key = `node_modules/${name}`;
     if (lock.packages[key]) continue;
@@ -22,6 +25,8 @@ for (const [parent, license] of [['node_modules/@swc/core', 'Apache-2.0 AND MIT'
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))),
+);
 fs.writeFileSync(file, JSON.stringify(lock, null, 2) + '\n');
 console.log(`added ${added} entries`);

@@ -118,7 +118,12 @@ export class CloudflareStack extends TerraformStack {
       zoneId: cf.zoneId,
       plan: cf.plan,
       global: { requestsPerPeriod: config.waf.globalRateLimit.limit, periodSeconds: config.waf.globalRateLimit.windowSeconds },
-      critical: config.waf.criticalPaths.map((p) => ({ name: p.name, pathPrefix: p.pathPrefix, requestsPerPeriod: p.limit, periodSeconds: p.windowSeconds })),
+      critical: config.waf.criticalPaths.map((p) => ({
+        name: p.name,
+        pathPrefix: p.pathPrefix,
+        requestsPerPeriod: p.limit,
+        periodSeconds: p.windowSeconds,
+      })),
       mitigationTimeoutSeconds: cf.mitigationTimeoutSeconds,
     });
     // ORIGIN-LOCK: the zone presents its own client certificate, whose CA is the only one the
@@ -186,7 +191,13 @@ export class CloudflareStack extends TerraformStack {
         namePrefix: `${props.project}-${props.environment}`,
       });
     }
-    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
-    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.resource.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, {
+      value: cf.hostname,
+      description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})`,
+    });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, {
+      value: this.failover.resource.id,
+      description: 'Cloudflare load balancer (primary pool first, DR pool on failure)',
+    });
   }
 }

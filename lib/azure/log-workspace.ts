@@ -53,7 +53,9 @@ export class LogWorkspace extends Construct {
       );
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/.test(props.name)) {
-      throw new Error(`LogWorkspace ${this.node.path}: name "${props.name}" is invalid; expected 4-63 letters, digits and dashes, starting and ending with a letter or digit`);
+      throw new Error(
+        `LogWorkspace ${this.node.path}: name "${props.name}" is invalid; expected 4-63 letters, digits and dashes, starting and ending with a letter or digit`,
+      );
     }
     this.resource = new LogAnalyticsWorkspace(this, 'Resource', {
       name: props.name,

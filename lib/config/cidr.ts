@@ -36,10 +36,7 @@ export function parseCidr(text: string): ParsedCidr | { readonly error: string }
   if (family === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0])) {
     return { error: 'is not a valid dotted-quad IPv4 CIDR block' };
   }
-  const network =
-    family === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(text)
-      : ipaddr.IPv6.networkAddressFromCIDR(text);
+  const network = family === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
   if (network.toString() !== address.toString()) {
     return {
       error: `has host bits set (the network of this prefix is ${network.toString()}/${prefix})`,

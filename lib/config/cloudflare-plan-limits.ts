@@ -138,7 +138,9 @@ export interface RateLimitRuleTerms {
  */
 export function checkCloudflarePlan(where: string, plan: string): asserts plan is CloudflarePlan {
   if (!(CLOUDFLARE_PLANS as readonly string[]).includes(plan)) {
-    throw new Error(`${where}: plan "${String(plan)}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')} (the zone's plan, shown on its Overview page in the Cloudflare dashboard)`);
+    throw new Error(
+      `${where}: plan "${String(plan)}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')} (the zone's plan, shown on its Overview page in the Cloudflare dashboard)`,
+    );
   }
 }
 

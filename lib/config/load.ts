@@ -33,9 +33,7 @@ export class ConfigError extends Error {
 
 /** Formats a zod path the way people write it: `a.b[1].c`. */
 export function formatPath(segments: readonly PropertyKey[]): string {
-  return segments
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
-    .join('') || '(root)';
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join('') || '(root)';
 }
 
 function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {
@@ -80,7 +78,8 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
         problems.push({
           path: formatPath(at),
           received: show(valueAt(input, at)),
-          message: 'is not a known setting (a misspelt key would silently drop a control); remove it or correct its spelling (see config/baseline.schema.json)',
+          message:
+            'is not a known setting (a misspelt key would silently drop a control); remove it or correct its spelling (see config/baseline.schema.json)',
         });
       }
       continue;
@@ -139,13 +138,21 @@ export function loadConfig(file: string): BaselineConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [{ path: '(file)', received: show(file), message: `cannot be read (${(err as NodeJS.ErrnoException).code}); give the path of an existing config file` }]);
+    throw new ConfigError(file, [
+      {
+        path: '(file)',
+        received: show(file),
+        message: `cannot be read (${(err as NodeJS.ErrnoException).code}); give the path of an existing config file`,
+      },
+    ]);
   }
   let input: unknown;
   try {
     input = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(file, [{ path: '(file)', received: '(unparsable text)', message: `is not valid JSON (${(err as Error).message}); fix the syntax` }]);
+    throw new ConfigError(file, [
+      { path: '(file)', received: '(unparsable text)', message: `is not valid JSON (${(err as Error).message}); fix the syntax` },
+    ]);
   }
   return parseConfig(input, file);
 }

@@ -27,7 +27,33 @@ export interface RuleScope {
 
 const TYPE_NAME = /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
 const TYPE_NAMES = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
-const KEYWORDS = new Set(['rule', 'let', 'when', 'or', 'and', 'not', 'exists', 'empty', 'some', 'in', 'this', 'keys', 'true', 'false', 'null', 'is_string', 'is_list', 'is_struct', 'is_bool', 'is_int', 'is_float', 'is_null', 'is_regex', 'is_char', 'is_range']);
+const KEYWORDS = new Set([
+  'rule',
+  'let',
+  'when',
+  'or',
+  'and',
+  'not',
+  'exists',
+  'empty',
+  'some',
+  'in',
+  'this',
+  'keys',
+  'true',
+  'false',
+  'null',
+  'is_string',
+  'is_list',
+  'is_struct',
+  'is_bool',
+  'is_int',
+  'is_float',
+  'is_null',
+  'is_regex',
+  'is_char',
+  'is_range',
+]);
 const isKeyword = (id: string) => KEYWORDS.has(id.toLowerCase());
 
 interface Token {
@@ -199,7 +225,9 @@ class ScopeAnalysis {
     for (let changed = true; changed; ) {
       changed = false;
       for (const name of constants) {
-        const argsOk = (paramArgs.get(name) ?? []).every((arg) => arg.length === 1 && (isTypeString(arg[0]) || (arg[0].kind === 'var' && constants.has(arg[0].text))));
+        const argsOk = (paramArgs.get(name) ?? []).every(
+          (arg) => arg.length === 1 && (isTypeString(arg[0]) || (arg[0].kind === 'var' && constants.has(arg[0].text))),
+        );
         if (!argsOk) {
           constants.delete(name);
           changed = true;
@@ -208,7 +236,11 @@ class ScopeAnalysis {
     }
     for (const name of constants) this.typeVars.add(name);
     for (const [name, values] of lets) {
-      const isTypeList = (value: Token[]) => value.length >= 3 && value[0].text === '[' && value[value.length - 1].text === ']' && value.slice(1, -1).every((v) => v.text === ',' || isTypeString(v));
+      const isTypeList = (value: Token[]) =>
+        value.length >= 3 &&
+        value[0].text === '[' &&
+        value[value.length - 1].text === ']' &&
+        value.slice(1, -1).every((v) => v.text === ',' || isTypeString(v));
       if (!paramArgs.has(name) && values.every(isTypeList)) this.typeListVars.add(name);
     }
   }
@@ -233,9 +265,19 @@ class ScopeAnalysis {
         this.checkResourcesAccess(i);
       } else if (tok.kind === 'id' && tok.text.toLowerCase() === 'keys') {
         throw new Unscoped('it reads the keys of the whole document');
-      } else if (tok.kind === 'id' && !isKeyword(tok.text) && !this.isDeclaration(i) && !this.namedRules.has(tok.text) && tok.text !== 'AWSTemplateFormatVersion') {
+      } else if (
+        tok.kind === 'id' &&
+        !isKeyword(tok.text) &&
+        !this.isDeclaration(i) &&
+        !this.namedRules.has(tok.text) &&
+        tok.text !== 'AWSTemplateFormatVersion'
+      ) {
         throw new Unscoped(`it reads the top-level key ${tok.text}`);
-      } else if (tok.kind === 'str' && !valueBefore.has(prev?.text ?? '') && !(prev?.kind === 'id' && ['in', 'not'].includes(prev.text.toLowerCase()))) {
+      } else if (
+        tok.kind === 'str' &&
+        !valueBefore.has(prev?.text ?? '') &&
+        !(prev?.kind === 'id' && ['in', 'not'].includes(prev.text.toLowerCase()))
+      ) {
         throw new Unscoped(`it reads the top-level key '${tok.text}'`);
       } else if (tok.text === '*' && prev?.text !== '[') {
         throw new Unscoped('it applies a wildcard to the whole document');
@@ -271,7 +313,14 @@ class ScopeAnalysis {
     if (!this.is(j, 'punct', '[')) throw new Unscoped('it reads Resources other than through a Type filter, a reference lookup or exists');
     const close = this.closing(j);
     const filter = t.slice(j + 1, close);
-    if (j === i + 1 && filter.length === 4 && filter[0].text === 'keys' && filter[1].text === '=' && filter[2].text === '=' && filter[3].kind === 'var') {
+    if (
+      j === i + 1 &&
+      filter.length === 4 &&
+      filter[0].text === 'keys' &&
+      filter[1].text === '=' &&
+      filter[2].text === '=' &&
+      filter[3].kind === 'var'
+    ) {
       this.followsReferences = true;
       return;
     }
@@ -282,7 +331,8 @@ class ScopeAnalysis {
       k++;
       if (filter[k]?.text === '=' && filter[k + 1]?.text === '=') {
         const v = filter[k + 2];
-        if (!v || !((v.kind === 'var' && this.typeVars.has(v.text)) || (v.kind === 'str' && TYPE_NAME.test(v.text)))) throw new Unscoped('it compares Type with a value that is not a resource type constant');
+        if (!v || !((v.kind === 'var' && this.typeVars.has(v.text)) || (v.kind === 'str' && TYPE_NAME.test(v.text))))
+          throw new Unscoped('it compares Type with a value that is not a resource type constant');
         k += 3;
       } else if (filter[k]?.text.toLowerCase() === 'in') {
         const v = filter[k + 1];
@@ -291,7 +341,8 @@ class ScopeAnalysis {
         } else if (v?.text === '[') {
           let m = k + 2;
           while (filter[m] && filter[m].text !== ']') {
-            if (!(filter[m].text === ',' || (filter[m].kind === 'str' && TYPE_NAME.test(filter[m].text)))) throw new Unscoped('it compares Type with a list that is not resource type constants');
+            if (!(filter[m].text === ',' || (filter[m].kind === 'str' && TYPE_NAME.test(filter[m].text))))
+              throw new Unscoped('it compares Type with a list that is not resource type constants');
             m++;
           }
           if (!filter[m]) throw new Unscoped('unbalanced type list');
@@ -333,7 +384,11 @@ class ScopeAnalysis {
         // context, and so does a block over a document variable. Any other block is over a
         // value below the document.
         const overDocument = (prev?.kind === 'var' && this.documentVars.has(prev.text)) || (prev?.text === 'this' && ctx() === 'root');
-        const ruleContext: Context = this.paramRules.has(ruleName) ? (this.paramRulesReadingDocument.has(ruleName) ? 'root' : 'value') : 'root';
+        const ruleContext: Context = this.paramRules.has(ruleName)
+          ? this.paramRulesReadingDocument.has(ruleName)
+            ? 'root'
+            : 'value'
+          : 'root';
         const c: Context = overDocument ? 'root' : pending === 'rule' ? ruleContext : pending === 'when' ? ctx() : 'value';
         stack.push({ ctx: c, close: '}' });
         pending = undefined;
@@ -378,7 +433,12 @@ class ScopeAnalysis {
       } else if (text === '(') {
         if (depth === 0) {
           const callee = this.t[j - 1];
-          return callee?.kind === 'id' && this.paramRules.has(callee.text) && !this.is(j - 2, 'id', 'rule') && (this.t[at - 1].text === '(' || this.t[at - 1].text === ',');
+          return (
+            callee?.kind === 'id' &&
+            this.paramRules.has(callee.text) &&
+            !this.is(j - 2, 'id', 'rule') &&
+            (this.t[at - 1].text === '(' || this.t[at - 1].text === ',')
+          );
         }
         depth--;
       }
@@ -418,7 +478,8 @@ class ScopeAnalysis {
   private callsOf(name: string): Token[][][] {
     const calls: Token[][][] = [];
     for (let i = 0; i < this.t.length; i++) {
-      if (this.t[i].kind === 'id' && this.t[i].text === name && this.is(i + 1, 'punct', '(') && !this.is(i - 1, 'id', 'rule')) calls.push(this.callArguments(i + 1));
+      if (this.t[i].kind === 'id' && this.t[i].text === name && this.is(i + 1, 'punct', '(') && !this.is(i - 1, 'id', 'rule'))
+        calls.push(this.callArguments(i + 1));
     }
     return calls;
   }
@@ -431,7 +492,10 @@ class ScopeAnalysis {
     const t = this.t;
     if (t[start]?.text === '[') return t.slice(start, this.closing(start) + 1);
     const next = t[start + 1];
-    const goesOn = next !== undefined && (['.', '[', '=', '!', '<', '>', '|', '&', ','].includes(next.text) || ['or', 'and', 'in', 'not', 'exists', 'empty'].includes(next.text.toLowerCase()));
+    const goesOn =
+      next !== undefined &&
+      (['.', '[', '=', '!', '<', '>', '|', '&', ','].includes(next.text) ||
+        ['or', 'and', 'in', 'not', 'exists', 'empty'].includes(next.text.toLowerCase()));
     return t.slice(start, start + (goesOn ? 2 : 1));
   }
 }
@@ -490,7 +554,7 @@ export class ScopableTemplate {
         this.resources.forEach((r, k) => own.includes(r.key) && !keep.has(k) && (keep.add(k), queue.push(k)));
       }
       while (queue.length > 0) {
-        for (const k of this.mentions[queue.pop()!]) if (!keep.has(k)) (keep.add(k), queue.push(k));
+        for (const k of this.mentions[queue.pop()!]) if (!keep.has(k)) keep.add(k), queue.push(k);
       }
     }
     const id = [...keep].sort((a, b) => a - b).join(',');

@@ -24,7 +24,9 @@ describe('.ci/run', () => {
   });
 
   it('checks the scoped Guard run against the shipped validator on the default config, after the tests and before the synth', () => {
-    const check = at("GUARD_EQUIVALENCE=1 npx --no-install jest test/policy/control-tower-guard-validator.test.ts -t 'on the default config'");
+    const check = at(
+      "GUARD_EQUIVALENCE=1 npx --no-install jest test/policy/control-tower-guard-validator.test.ts -t 'on the default config'",
+    );
     expect(at('npm test -- --json')).toBeLessThan(check);
     expect(check).toBeLessThan(at('\nnpm run synth\n'));
     expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
@@ -38,7 +40,9 @@ describe('.ci/run', () => {
   });
 
   it('checks that npm run synth fails on an invalid config, naming the field for both apps, and writes nothing', () => {
-    expect(at('section "Invalid config fails the synth and writes nothing"')).toBeLessThan(at('BASELINE_CONFIG="$bad" CDK_OUTDIR="$work/bad-both-aws" CDKTF_OUTDIR="$work/bad-both-tf" npm run -s synth'));
+    expect(at('section "Invalid config fails the synth and writes nothing"')).toBeLessThan(
+      at('BASELINE_CONFIG="$bad" CDK_OUTDIR="$work/bad-both-aws" CDKTF_OUTDIR="$work/bad-both-tf" npm run -s synth'),
+    );
     expect(text).toContain('fail "npm run synth wrote output for an invalid config"');
   });
 
@@ -49,7 +53,7 @@ describe('.ci/run', () => {
     expect(text).toContain('|| fail "two synths of the AWS app in the tests differ');
   });
 
-  it('runs the report gate (compared with the determinism check\'s second synth) and baseline-check after the synths, failing CI when they fail', () => {
+  it("runs the report gate (compared with the determinism check's second synth) and baseline-check after the synths, failing CI when they fail", () => {
     const synth = at('\nnpm run synth\n');
     const second = at('npx --no-install cdk synth --quiet --no-notices --output "$work/aws-2"');
     const report = at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" "${policy[@]}" >');
@@ -80,8 +84,11 @@ describe('.ci/run', () => {
       'npm run -s report -- --format oscal --out "$work/again"',
       'npm run -s trust-page -- --report "$work/again/controls.json" --out "$work/again"',
       'node bin/baseline-check.js --format sarif --output "$work/again/baseline.sarif"',
-    ]) expect(at(command)).toBeGreaterThan(section);
-    expect(text).toContain('for f in controls.md controls.json controls.html oscal-assessment-results.json oscal-component-definition.json trust.html trust.md trust-review.md baseline.sarif; do');
+    ])
+      expect(at(command)).toBeGreaterThan(section);
+    expect(text).toContain(
+      'for f in controls.md controls.json controls.html oscal-assessment-results.json oscal-component-definition.json trust.html trust.md trust-review.md baseline.sarif; do',
+    );
     expect(text).toContain('cmp "reports/$f" "$work/again/$f" || fail');
     expect(text).toMatch(/\[\[ "\$evidence_rc" == 0 \]\] \|\| fail /);
   });

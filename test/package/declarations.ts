@@ -69,7 +69,11 @@ function statements(source: string): string[] {
     if (c === '{' || c === '(' || c === '[') depth++;
     else if (c === '}' || c === ')' || c === ']') {
       depth--;
-      if (depth === 0 && c === '}' && /^\s*(export\s+)?(declare\s+)?(abstract\s+)?(interface|class|enum|namespace|module)\b/.test(source.slice(start, i))) {
+      if (
+        depth === 0 &&
+        c === '}' &&
+        /^\s*(export\s+)?(declare\s+)?(abstract\s+)?(interface|class|enum|namespace|module)\b/.test(source.slice(start, i))
+      ) {
         out.push(source.slice(start, i + 1).trim());
         start = i + 1;
       }
@@ -97,10 +101,14 @@ export function readDeclarationFile(dir: string, file: string): DeclarationFile 
     offset += stmt.length;
     const from = /(['"])([^'"]*)\1\s*;?\s*$/.exec(original)?.[2];
     const names = (list: string) =>
-      list.split(',').map((s) => s.trim().replace(/^type\s+/, '')).filter(Boolean).map((s) => {
-        const [name, alias] = s.split(/\s+as\s+/);
-        return { name: name.trim(), local: (alias ?? name).trim() };
-      });
+      list
+        .split(',')
+        .map((s) => s.trim().replace(/^type\s+/, ''))
+        .filter(Boolean)
+        .map((s) => {
+          const [name, alias] = s.split(/\s+as\s+/);
+          return { name: name.trim(), local: (alias ?? name).trim() };
+        });
     let m: RegExpExecArray | null;
     if ((m = /^import\s+(?:type\s+)?\{([^}]*)\}\s+from/.exec(stmt)) && from) {
       for (const n of names(m[1])) imports.set(n.local, { from, name: n.name });
@@ -116,7 +124,10 @@ export function readDeclarationFile(dir: string, file: string): DeclarationFile 
       // `export { a, b };` of local declarations
       for (const n of names(m[1])) reexports.push({ exported: n.local, from: `./${path.basename(file, '.d.ts')}`, name: n.name });
     } else {
-      const d = /^(export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:function|class|interface|type|const|let|var|enum|namespace)\s+(\w+)/.exec(stmt);
+      const d =
+        /^(export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:function|class|interface|type|const|let|var|enum|namespace)\s+(\w+)/.exec(
+          stmt,
+        );
       if (d) parsed.push({ text: stmt, raw: original, declares: [d[2]], exported: Boolean(d[1]) });
     }
   }

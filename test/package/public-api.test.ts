@@ -23,7 +23,10 @@ const resolveModule = (from: string, specifier: string) => resolveIn(from, speci
 beforeAll(() => {
   out = mkdtempSync(path.join(tmpdir(), 'baseline-declarations-'));
   const tsc = path.join(path.dirname(require.resolve('typescript/package.json', { paths: [ROOT] })), 'bin', 'tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({ status: 0, output: '' });
   files = new Map(declarationFiles(out).map((f) => [f, readDeclarationFile(out, f)]));
 }, 120_000);
@@ -62,8 +65,18 @@ function resolveName(file: string, name: string): Ref | undefined {
 
 describe('package entry points', () => {
   it('has one declaration file per entry point of package.json, and the subpaths the design names', () => {
-    expect(Object.keys(ENTRY_POINTS)).toEqual(['.', './aws', './azure', './cloudflare', './config', './controls', './evidence', './policy']);
-    for (const [subpath, types] of Object.entries(ENTRY_POINTS)) expect({ subpath, types, emitted: files.has(types) }).toEqual({ subpath, types, emitted: true });
+    expect(Object.keys(ENTRY_POINTS)).toEqual([
+      '.',
+      './aws',
+      './azure',
+      './cloudflare',
+      './config',
+      './controls',
+      './evidence',
+      './policy',
+    ]);
+    for (const [subpath, types] of Object.entries(ENTRY_POINTS))
+      expect({ subpath, types, emitted: files.has(types) }).toEqual({ subpath, types, emitted: true });
   });
 
   it('exports every type a public declaration names (no forgotten export)', () => {
@@ -75,9 +88,12 @@ describe('package entry points', () => {
         const { names, inline } = referencedNames(statement);
         const targets = [
           ...names.filter((n) => n !== name).map((n) => resolveName(file, n)),
-          ...inline.map((i) => resolveModule(file, i.from)).map((target, k) => (target ? exportsOf(target).get(inline[k].name) : undefined)),
+          ...inline
+            .map((i) => resolveModule(file, i.from))
+            .map((target, k) => (target ? exportsOf(target).get(inline[k].name) : undefined)),
         ];
-        for (const target of targets) if (target && !publicRefs.has(target)) problems.push(`${at} names ${target}, which no entry point exports`);
+        for (const target of targets)
+          if (target && !publicRefs.has(target)) problems.push(`${at} names ${target}, which no entry point exports`);
       }
     }
     expect([...new Set(problems)].sort()).toEqual([]);
@@ -85,7 +101,11 @@ describe('package entry points', () => {
 
   it('points only at declaration files the package ships (no JSON or source outside dist)', () => {
     const dangling = [...files.values()].flatMap((decl) =>
-      [...[...decl.imports.values()].map((i) => i.from), ...decl.reexports.map((r) => r.from), ...decl.statements.flatMap((s) => referencedNames(s).inline.map((i) => i.from))]
+      [
+        ...[...decl.imports.values()].map((i) => i.from),
+        ...decl.reexports.map((r) => r.from),
+        ...decl.statements.flatMap((s) => referencedNames(s).inline.map((i) => i.from)),
+      ]
         .map((from) => resolveModule(decl.file, from))
         .filter((target): target is string => target !== undefined && !existsSync(path.join(out, target)))
         .map((target) => `${decl.file} -> ${target}`),
@@ -96,15 +116,29 @@ describe('package entry points', () => {
   it('is all the reference apps use: stacks/ import from lib/ only what an entry point exports', () => {
     const publicRefs = new Set<Ref>(Object.values(ENTRY_POINTS).flatMap((f) => [...exportsOf(f).values()]));
     const stacks = path.join(ROOT, 'stacks');
-    const internal = readdirSync(stacks).filter((f) => f.endsWith('.ts')).flatMap((f) => {
-      const text = readFileSync(path.join(stacks, f), 'utf8');
-      return [...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'\.\.\/lib\/([^']+)'/g)].flatMap(([, list, module]) => {
-        const declarations = existsSync(path.join(out, `${module}.d.ts`)) ? `${module}.d.ts` : `${module}/index.d.ts`;
-        return list.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]).filter(Boolean)
-          .filter((name) => { const at = exportsOf(declarations).get(name); return !at || !publicRefs.has(at); })
-          .map((name) => `stacks/${f}: ${name} from lib/${module}`);
+    const internal = readdirSync(stacks)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => {
+        const text = readFileSync(path.join(stacks, f), 'utf8');
+        return [...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'\.\.\/lib\/([^']+)'/g)].flatMap(([, list, module]) => {
+          const declarations = existsSync(path.join(out, `${module}.d.ts`)) ? `${module}.d.ts` : `${module}/index.d.ts`;
+          return list
+            .split(',')
+            .map(
+              (n) =>
+                n
+                  .trim()
+                  .replace(/^type\s+/, '')
+                  .split(/\s+as\s+/)[0],
+            )
+            .filter(Boolean)
+            .filter((name) => {
+              const at = exportsOf(declarations).get(name);
+              return !at || !publicRefs.has(at);
+            })
+            .map((name) => `stacks/${f}: ${name} from lib/${module}`);
+        });
       });
-    });
     expect(internal).toEqual([]);
   });
 
