@@ -173,7 +173,9 @@ export function assessLinearity(xs: readonly number[], ys: readonly number[]): L
   const first = (ys[1] - ys[0]) / (xs[1] - xs[0]);
   const last = (ys[k] - ys[k - 1]) / (xs[k] - xs[k - 1]);
   const ratio = first === 0 ? (last === 0 ? 1 : Infinity) : last / first;
-  const reason = `r² ${fit.r2.toFixed(3)}; per-env cost ${num(first)} over ${xs[0]}→${xs[1]}, ${num(last)} over ${xs[k - 1]}→${xs[k]} (ratio ${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'})`;
+  const reason =
+    `r² ${fit.r2.toFixed(3)}; per-env cost ${num(first)} over ${xs[0]}→${xs[1]}, ${num(last)} over ${xs[k - 1]}→${xs[k]} (ratio ` +
+    `${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'})`;
   if (fit.r2 < 0.98 || ratio > 1.5) return { verdict: 'not linear', reason };
   return { verdict: ratio < 0.67 ? 'sub-linear' : 'linear', reason };
 }
@@ -619,11 +621,15 @@ export function awsTimeBreakdown(report: BenchReport): string[] {
       row(
         'Policy gates',
         Math.max(0, gated.synthSeconds - bare.synthSeconds),
-        `cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated minus bare synthesis); cfn-guard used ${secs(guardCpu)} CPU in the CLI run`,
+        `cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated minus bare synthesis); ` +
+          `cfn-guard used ${secs(guardCpu)} CPU in the CLI run`,
       ),
       row('Rest', rest, 'the CLI starting the app process, reading the assembly, and measurement noise between separate runs'),
     ]),
-    "The gates are required work (a synth that skips them proves nothing), and the largest part of it. The Control Tower Guard rules run only where they can apply (the rule files naming a resource type the app holds), each on templates reduced to the resources it reads: cfn-guard 3.1 copies a template's whole `Resources` for every query, so its cost is queries × template size.",
+    'The gates are required work (a synth that skips them proves nothing), and the largest part of it. The Control Tower ' +
+      'Guard rules run only where they can apply (the rule files naming a resource type the app holds), each on templates ' +
+      "reduced to the resources it reads: cfn-guard 3.1 copies a template's whole `Resources` for every query, so its cost is " +
+      'queries × template size.',
     '',
   ];
 }
@@ -649,16 +655,21 @@ export function targets(report: BenchReport): TargetRow[] {
       continue;
     }
     const [s, cpu] = [wall(synth), of(synth, 'cpuSeconds').median];
-    let measured = `${secs(s)} = ${(s / floor.seconds).toFixed(1)}× the floor of ${secs(floor.seconds)} (${floor.parts}); in CPU time ${secs(cpu)} = ${(cpu / floor.cpuSeconds).toFixed(1)}× the floor's ${secs(floor.cpuSeconds)}`;
+    let measured =
+      `${secs(s)} = ${(s / floor.seconds).toFixed(1)}× the floor of ${secs(floor.seconds)} (${floor.parts}); in CPU time ` +
+      `${secs(cpu)} = ${(cpu / floor.cpuSeconds).toFixed(1)}× the floor's ${secs(floor.cpuSeconds)}`;
     let met: string;
     if (!work)
       met =
         s <= 1.5 * floor.seconds
           ? 'yes'
-          : `undetermined: ${secs(s - 1.5 * floor.seconds)} above 1.5× the floor; the unavoidable ${kind} work was not measured (synth section's phase runs)`;
+          : `undetermined: ${secs(s - 1.5 * floor.seconds)} above 1.5× the floor; the unavoidable ${kind} work was not measured ` +
+            `(synth section's phase runs)`;
     else {
       const limit = 1.5 * floor.seconds + work.seconds;
-      measured += `; unavoidable work ${secs(work.seconds)} (${work.parts}), so the limit is 1.5 × ${secs(floor.seconds)} + ${secs(work.seconds)} = ${secs(limit)}`;
+      measured +=
+        `; unavoidable work ${secs(work.seconds)} (${work.parts}), so the limit is 1.5 × ${secs(floor.seconds)} + ` +
+        `${secs(work.seconds)} = ${secs(limit)}`;
       met = s <= limit ? `yes (${secs(limit - s)} below the limit)` : `no: ${secs(s - limit)} above the limit`;
     }
     rows.push({ target, measured, met });
@@ -722,7 +733,8 @@ export function summaryLine(report: BenchReport): string {
   const parts: string[] = [];
   if (report.imports)
     parts.push(
-      `import aws ${med(find(report.imports, 'import-aws'))}, tf ${med(find(report.imports, 'import-tf'))}, cdk CLI ${med(find(report.imports, 'cdk-cli'))}`,
+      `import aws ${med(find(report.imports, 'import-aws'))}, tf ${med(find(report.imports, 'import-tf'))}, cdk CLI ` +
+        `${med(find(report.imports, 'cdk-cli'))}`,
     );
   if (report.synth) {
     const both = find(report.synth, 'synth-both');
@@ -747,14 +759,38 @@ function methodText(report: BenchReport): string[] {
   return [
     '## Method',
     '',
-    '- Each measurement is one child process run under `/usr/bin/time -v -o FILE`: wall time ("Elapsed"), CPU time (user + system) and "Maximum resident set size" come from it. That maximum is the kernel\'s ru_maxrss, i.e. the peak RSS of the **largest single process** among the command and the descendants it waited for, not the sum of the tree (checked on this machine: a shell running a 300 MB node and then a 100 MB node reports ~348 MB).',
-    `- To attribute peaks and time, the bench samples the process tree every ${report.sampleMs} ms from \`/proc\`: parentage and start time from \`/proc/<pid>/stat\`, peak RSS from \`VmHWM\` in \`/proc/<pid>/status\` (the kernel's own high-water mark, so a peak between two samples still counts) and a label from \`/proc/<pid>/cmdline\`. The jest worker peak is the largest VmHWM of a \`jest-worker/build/processChild.js\` process (jest.config.js sets \`maxWorkers: 2\`). Processes living less than one interval can be missed by the sampler (GNU time's figure still covers them). "Alive" times are from the process start (\`/proc\` start time) to the last sample that saw it (±${report.sampleMs / 1000} s); "CPU, summed" adds each process's own utime + stime at its last sample (its children not included). The sampler's own CPU is in the Run table.`,
-    `- ${runs} run${runs === 1 ? '' : 's'} of each measurement (the Runs column says how many a row had), interleaved within a section; tables show the median with min–max (simple-statistics). Memory is in decimal MB/GB (10^6 / 10^9 bytes), from KiB × 1.024 / 1000.`,
-    "- Import floor: a Node process that only `require`s the modules an app loads (through `scripts/register.js`, the same swc hook the apps use) and constructs nothing; `cdk --version` through `npx --no-install` is the CDK CLI's own start-up, which every `cdk synth` pays before it starts the app. The AWS floor is CLI start + AWS app imports; the TF floor is the TF app imports.",
-    '- Synth: `npm run synth` (both apps at once, scripts/synth.js), `npx --no-install cdk synth --quiet --no-notices --output <tmp>` (the AWS app with its policy gates: every cdk-nag pack and the Control Tower cfn-guard rules) and `CDKTF_OUTDIR=<tmp> node -r ./scripts/register.js stacks/tf-app.ts`, with the default config/baseline.json. The environment is the CI one of `.ci/run` (CI=true, CHECKPOINT_DISABLE=1, CDK telemetry and version check off, no colour).',
-    "- `npm test`: `npm test -- --json --outputFile=<tmp>` (scripts/test.js: tsc --noEmit at low priority alongside jest); jest's own time is from its start to the end of the last test file.",
-    `- Scaling: configs of ${report.options.envCounts.join(', ')} environments, each a clone of \`staging\` with its own name, AWS account, Azure subscription, disjoint private /16s, Cloudflare ids and hostnames, validated with \`parseConfig\` before any synth; each app is synthesized with \`BASELINE_CONFIG\` pointing at it. The per-environment cost is the slope of a least-squares line through the medians. Growth counts as linear when r² ≥ 0.98 and the per-environment cost of the last segment is 0.67×–1.5× that of the first; with 2 points it is undetermined.`,
-    '- The machine was shared: other jobs ran during the bench (see the load averages). Wall times under load are inflated; CPU time is the steadier figure for comparing commits, wall time is what a person waits.',
+    '- Each measurement is one child process run under `/usr/bin/time -v -o FILE`: wall time ("Elapsed"), CPU time (user + ' +
+      'system) and "Maximum resident set size" come from it. That maximum is the kernel\'s ru_maxrss, i.e. the peak RSS of the ' +
+      '**largest single process** among the command and the descendants it waited for, not the sum of the tree (checked on this ' +
+      'machine: a shell running a 300 MB node and then a 100 MB node reports ~348 MB).',
+    `- To attribute peaks and time, the bench samples the process tree every ${report.sampleMs} ms from \`/proc\`: parentage ` +
+      `and start time from \`/proc/<pid>/stat\`, peak RSS from \`VmHWM\` in \`/proc/<pid>/status\` (the kernel's own high-water ` +
+      `mark, so a peak between two samples still counts) and a label from \`/proc/<pid>/cmdline\`. The jest worker peak is the ` +
+      `largest VmHWM of a \`jest-worker/build/processChild.js\` process (jest.config.js sets \`maxWorkers: 2\`). Processes ` +
+      `living less than one interval can be missed by the sampler (GNU time's figure still covers them). "Alive" times are from ` +
+      `the process start (\`/proc\` start time) to the last sample that saw it (±${report.sampleMs / 1000} s); "CPU, summed" ` +
+      `adds each process's own utime + stime at its last sample (its children not included). The sampler's own CPU is in the ` +
+      `Run table.`,
+    `- ${runs} run${runs === 1 ? '' : 's'} of each measurement (the Runs column says how many a row had), interleaved within ` +
+      `a section; tables show the median with min–max (simple-statistics). Memory is in decimal MB/GB (10^6 / 10^9 bytes), from ` +
+      `KiB × 1.024 / 1000.`,
+    '- Import floor: a Node process that only `require`s the modules an app loads (through `scripts/register.js`, the same ' +
+      "swc hook the apps use) and constructs nothing; `cdk --version` through `npx --no-install` is the CDK CLI's own start-up, " +
+      'which every `cdk synth` pays before it starts the app. The AWS floor is CLI start + AWS app imports; the TF floor is the ' +
+      'TF app imports.',
+    '- Synth: `npm run synth` (both apps at once, scripts/synth.js), `npx --no-install cdk synth --quiet --no-notices ' +
+      '--output <tmp>` (the AWS app with its policy gates: every cdk-nag pack and the Control Tower cfn-guard rules) and ' +
+      '`CDKTF_OUTDIR=<tmp> node -r ./scripts/register.js stacks/tf-app.ts`, with the default config/baseline.json. The ' +
+      'environment is the CI one of `.ci/run` (CI=true, CHECKPOINT_DISABLE=1, CDK telemetry and version check off, no colour).',
+    '- `npm test`: `npm test -- --json --outputFile=<tmp>` (scripts/test.js: tsc --noEmit at low priority alongside jest); ' +
+      "jest's own time is from its start to the end of the last test file.",
+    `- Scaling: configs of ${report.options.envCounts.join(', ')} environments, each a clone of \`staging\` with its own ` +
+      `name, AWS account, Azure subscription, disjoint private /16s, Cloudflare ids and hostnames, validated with ` +
+      `\`parseConfig\` before any synth; each app is synthesized with \`BASELINE_CONFIG\` pointing at it. The per-environment ` +
+      `cost is the slope of a least-squares line through the medians. Growth counts as linear when r² ≥ 0.98 and the ` +
+      `per-environment cost of the last segment is 0.67×–1.5× that of the first; with 2 points it is undetermined.`,
+    '- The machine was shared: other jobs ran during the bench (see the load averages). Wall times under load are inflated; ' +
+      'CPU time is the steadier figure for comparing commits, wall time is what a person waits.',
     '',
   ];
 }
@@ -772,7 +808,8 @@ export function renderMarkdown(report: BenchReport): string {
   const lines: string[] = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench${report.options.quick ? ' -- --quick' : ''}\` (scripts/bench.ts). Re-run it to refresh; numbers from different machines or loads are not comparable.`,
+    `Written by \`npm run bench${report.options.quick ? ' -- --quick' : ''}\` (scripts/bench.ts). Re-run it to refresh; ` +
+      `numbers from different machines or loads are not comparable.`,
     '',
     '## Run',
     '',
@@ -786,7 +823,8 @@ export function renderMarkdown(report: BenchReport): string {
       ['Options', `runs ${report.options.runs}${report.options.quick ? ', --quick' : ''}; sections ${report.options.sections.join(', ')}`],
       [
         'Load average (1/5/15 min)',
-        `start ${load(report.loadStart)}, end ${load(report.loadEnd)} (${m.usableCpus} CPUs; above ${m.usableCpus} means other jobs competed for the CPUs)`,
+        `start ${load(report.loadStart)}, end ${load(report.loadEnd)} (${m.usableCpus} CPUs; above ${m.usableCpus} means ` +
+          `other jobs competed for the CPUs)`,
       ],
       [
         'Bench duration',
@@ -815,7 +853,8 @@ export function renderMarkdown(report: BenchReport): string {
     if (jests.length) {
       const last = jests[Math.floor((jests.length - 1) / 2)];
       lines.push(
-        `jest's own time: ${range(stats(jests.map((j) => j.seconds)), secs)}; ${last.files} test files, ${last.tests} tests, ${last.failedTests} failed. Largest jest worker: ${gb(peakWorkerKiB(report.test))}.`,
+        `jest's own time: ${range(stats(jests.map((j) => j.seconds)), secs)}; ${last.files} test files, ${last.tests} tests, ` +
+          `${last.failedTests} failed. Largest jest worker: ${gb(peakWorkerKiB(report.test))}.`,
         '',
       );
       lines.push(
@@ -1014,7 +1053,8 @@ async function runOnce(spec: CommandSpec, run: number, ctx: Context): Promise<Ru
   const t = parseTimeV(readFileSync(timeFile, 'utf8'));
   if (t.exitStatus !== 0)
     process.stderr.write(
-      `bench: ${spec.title} (run ${run}) exited with ${t.exitStatus}; last lines of ${logFile}:\n${(readText(logFile) ?? '').trimEnd().split('\n').slice(-25).join('\n')}\n`,
+      `bench: ${spec.title} (run ${run}) exited with ${t.exitStatus}; last lines of ` +
+        `${logFile}:\n${(readText(logFile) ?? '').trimEnd().split('\n').slice(-25).join('\n')}\n`,
     );
   const extra = spec.after?.(run);
   if (out) rmSync(out, { recursive: true, force: true });
@@ -1039,7 +1079,9 @@ async function measureAll(specs: readonly CommandSpec[], runs: number, ctx: Cont
       results[i].push(r);
       const worker = peakWorkerKiB({ id: '', title: '', command: '', runs: [r] });
       process.stderr.write(
-        `${secs(r.wallSeconds)} wall, ${secs(r.cpuSeconds)} CPU, ${mb(r.maxRssKiB)} largest process${r.extra?.stacks !== undefined ? `, ${r.extra.stacks} stacks` : ''}${worker ? `, largest jest worker ${mb(worker)}` : ''} (load ${r.loadBefore.toFixed(2)})\n`,
+        `${secs(r.wallSeconds)} wall, ${secs(r.cpuSeconds)} CPU, ${mb(r.maxRssKiB)} largest ` +
+          `process${r.extra?.stacks !== undefined ? `, ${r.extra.stacks} stacks` : ''}` +
+          `${worker ? `, largest jest worker ${mb(worker)}` : ''} (load ${r.loadBefore.toFixed(2)})\n`,
       );
     }
   }
@@ -1112,7 +1154,8 @@ async function measure(options: BenchOptions): Promise<BenchReport> {
   const started = process.hrtime.bigint();
   if (!existsSync(GNU_TIME))
     throw new Error(
-      `${GNU_TIME} not found: install GNU time (Debian package \`time\`); its wall, CPU and peak-RSS figures are what BENCHMARKS.md reports`,
+      `${GNU_TIME} not found: install GNU time (Debian package \`time\`); its wall, CPU and peak-RSS figures are what ` +
+        `BENCHMARKS.md reports`,
     );
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   mkdirSync(path.join(tmp, 'logs'));
@@ -1289,7 +1332,8 @@ async function main(): Promise<void> {
   const outFile = path.resolve(REPO, options.out);
   writeFileSync(outFile, renderMarkdown(report));
   process.stderr.write(
-    `bench: wrote ${path.relative(process.cwd(), outFile)}${options.fromJson ? ` from ${options.fromJson} (measured ${report.date})` : ''}\n`,
+    `bench: wrote ${path.relative(process.cwd(), outFile)}` +
+      `${options.fromJson ? ` from ${options.fromJson} (measured ${report.date})` : ''}\n`,
   );
   console.log(summaryLine(report));
 }

@@ -98,8 +98,10 @@ function checkTarballFiles(files) {
   ];
   const missing = [...new Set(expected)].filter((f) => !files.includes(f));
   if (missing.length) fail(`the tarball lacks ${missing.join(', ')}`);
-  const allowed =
-    /^(dist\/.+\.(js|d\.ts)|bin\/baseline-check\.js|data\/cloudflare-ip-ranges\.json|data\/frameworks\/nist-sp800-53r5\.json|config\/baseline\.schema\.json|package\.json|README\.md|LICENSE)$/;
+  const allowed = new RegExp(
+    '^(dist\\/.+\\.(js|d\\.ts)|bin\\/baseline-check\\.js|data\\/cloudflare-ip-ranges\\.json|data\\/frameworks\\/nist-sp800-53r' +
+      '5\\.json|config\\/baseline\\.schema\\.json|package\\.json|README\\.md|LICENSE)$',
+  );
   const extra = files.filter((f) => !allowed.test(f) || /(^|\/)(test|tests|stacks|scripts|examples|fixtures)\//.test(f));
   if (extra.length) fail(`the tarball holds files a consumer must not get: ${extra.join(', ')}`);
 }
@@ -112,7 +114,8 @@ function prepareExample(name, work, tarball) {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
   if (manifest.dependencies?.[pkg.name] !== pkg.version)
     fail(
-      `examples/${name}/package.json must depend on ${pkg.name} ${pkg.version} (the version packed), not ${manifest.dependencies?.[pkg.name]}`,
+      `examples/${name}/package.json must depend on ${pkg.name} ${pkg.version} (the version packed), not ` +
+        `${manifest.dependencies?.[pkg.name]}`,
     );
   manifest.dependencies[pkg.name] = `file:${tarball}`;
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -177,7 +180,10 @@ async function checkAwsConsumer(dir) {
   const check = baselineCheck(dir, out);
   if (check.cell('ENC-REST', 'aws') !== 'pass')
     fail(`baseline-check over the AWS consumer: ENC-REST is ${check.cell('ENC-REST', 'aws')}, expected pass (its keys and buckets)`);
-  return `${templates.length} template(s), ${ran.length} gates passed (${acknowledged} findings acknowledged), baseline-check: ${check.report.headline}`;
+  return (
+    `${templates.length} template(s), ${ran.length} gates passed (${acknowledged} findings acknowledged), baseline-check: ` +
+    `${check.report.headline}`
+  );
 }
 
 async function checkTfConsumer(dir) {

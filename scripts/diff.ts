@@ -134,7 +134,8 @@ export function resolveBaseRef(cwd: string, ref?: string): BaseRef {
     if (!sha) {
       const fetch = `git fetch origin ${ref.replace(/^origin\//, '')}`;
       throw new UsageError(
-        `unknown git ref ${JSON.stringify(ref)}: fetch it first (${fetch}; in a shallow CI clone, git fetch --unshallow or actions/checkout with fetch-depth: 0), or name a commit that exists (git log --oneline)`,
+        `unknown git ref ${JSON.stringify(ref)}: fetch it first (${fetch}; in a shallow CI clone, git fetch --unshallow or ` +
+          `actions/checkout with fetch-depth: 0), or name a commit that exists (git log --oneline)`,
       );
     }
     return { sha, label: sha.startsWith(ref) ? code(short(sha)) : `${code(short(sha))} (${code(ref)})` };
@@ -147,7 +148,8 @@ export function resolveBaseRef(cwd: string, ref?: string): BaseRef {
     if (!base) continue;
     const note =
       base === head
-        ? `HEAD is on ${branch}, so the merge base is HEAD itself: only uncommitted changes show (name a ref, e.g. \`npm run diff -- HEAD~1\`, to review the last commit)`
+        ? `HEAD is on ${branch}, so the merge base is HEAD itself: only uncommitted changes show (name a ref, e.g. \`npm run ` +
+          `diff -- HEAD~1\`, to review the last commit)`
         : undefined;
     return { sha: base, label: `${code(short(base))} (merge base of HEAD and ${branch})`, ...(note ? { note } : {}) };
   }
@@ -188,7 +190,8 @@ export async function withWorktree<T>(root: string, sha: string, fn: (dir: strin
       execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err: any) {
       throw new Error(
-        `git worktree add failed for ${sha}: ${String(err.stderr ?? err.message).trim()}; check \`git worktree list\` and run \`git worktree prune\``,
+        `git worktree add failed for ${sha}: ${String(err.stderr ?? err.message).trim()}; check \`git worktree list\` and run ` +
+          `\`git worktree prune\``,
       );
     }
     if (existsSync(path.join(root, 'node_modules')) && !existsSync(path.join(dir, 'node_modules')))
@@ -372,7 +375,8 @@ export function diffOfSynths(
   const configured = configs.base.config && configs.head.config;
   if (!configured && baseStacks.length + headStacks.length > 0) {
     caveats.push(
-      `control results use the claim floors on both sides: the ${configs.base.config ? 'head' : 'base'}'s config does not load with this schema (${(configs.base.problem ?? configs.head.problem ?? '').slice(0, 200)})`,
+      `control results use the claim floors on both sides: the ${configs.base.config ? 'head' : 'base'}'s config does not ` +
+        `load with this schema (${(configs.base.problem ?? configs.head.problem ?? '').slice(0, 200)})`,
     );
   }
   const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) =>
@@ -526,7 +530,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const code = exitCodeOf(diff, args.failOn);
     const weakenings = weakeningsOfDiff(diff).length;
     log(
-      `wrote ${path.relative(process.cwd(), target) || target} in ${Math.round((Date.now() - started) / 1000)}s: ${weakenings} weakening${weakenings === 1 ? '' : 's'}${diff.uncompared?.length ? `, ${diff.uncompared.map((u) => u.app).join(' and ')} not compared` : ''}; exit ${code}`,
+      `wrote ${path.relative(process.cwd(), target) || target} in ${Math.round((Date.now() - started) / 1000)}s: ` +
+        `${weakenings} weakening${weakenings === 1 ? '' : 's'}` +
+        `${diff.uncompared?.length ? `, ${diff.uncompared.map((u) => u.app).join(' and ')} not compared` : ''}; exit ${code}`,
     );
     return code;
   } finally {

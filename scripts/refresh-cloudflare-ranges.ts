@@ -17,7 +17,10 @@ export function rangesFileFromApi(body: any, copied: string): CloudflareRangesFi
     throw new Error(`${CLOUDFLARE_IPS_API} answered without success: ${JSON.stringify(body?.errors ?? body)}`);
   const file: CloudflareRangesFile = {
     source: ['https://www.cloudflare.com/ips-v4', 'https://www.cloudflare.com/ips-v6', CLOUDFLARE_IPS_API],
-    note: "Cloudflare's published edge ranges (control ORIGIN-LOCK): the AWS load balancer and the Azure gateway admit 80/443 only from these when an environment is fronted by Cloudflare. Refresh with `npm run refresh:cloudflare-ranges` (needs network access to api.cloudflare.com) and review the diff like code.",
+    note:
+      "Cloudflare's published edge ranges (control ORIGIN-LOCK): the AWS load balancer and the Azure gateway admit 80/443 only " +
+      'from these when an environment is fronted by Cloudflare. Refresh with `npm run refresh:cloudflare-ranges` (needs network ' +
+      'access to api.cloudflare.com) and review the diff like code.',
     copied,
     ipv4_cidrs: [...(body.result.ipv4_cidrs ?? [])],
     ipv6_cidrs: [...(body.result.ipv6_cidrs ?? [])],
@@ -33,7 +36,8 @@ async function main(): Promise<void> {
   const file = rangesFileFromApi(await response.json(), new Date().toISOString().slice(0, 10));
   writeFileSync(FILE, `${JSON.stringify(file, null, 2)}\n`);
   process.stdout.write(
-    `wrote ${path.relative(process.cwd(), FILE)}: ${file.ipv4_cidrs.length} IPv4 and ${file.ipv6_cidrs.length} IPv6 ranges, copied ${file.copied}\n`,
+    `wrote ${path.relative(process.cwd(), FILE)}: ${file.ipv4_cidrs.length} IPv4 and ${file.ipv6_cidrs.length} IPv6 ranges, ` +
+      `copied ${file.copied}\n`,
   );
 }
 

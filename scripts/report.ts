@@ -162,7 +162,8 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
   ];
   if (base !== undefined && (baseCdkOut !== undefined || baseCdktfOut !== undefined)) {
     throw new UsageError(
-      `--base ${base} synthesizes the base itself; drop --base-cdk-out/--base-cdktf-out, or drop --base to compare with existing output\n${USAGE}`,
+      `--base ${base} synthesizes the base itself; drop --base-cdk-out/--base-cdktf-out, or drop --base to compare with ` +
+        `existing output\n${USAGE}`,
     );
   }
   if (accepted !== undefined && base === undefined && baseCdkOut === undefined && baseCdktfOut === undefined) {
@@ -199,7 +200,8 @@ export function evidenceTimestamp(env: NodeJS.ProcessEnv = process.env, cwd: str
   if (epoch !== undefined && epoch !== '') {
     if (!/^\d{1,12}$/.test(epoch))
       throw new UsageError(
-        `SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a number of seconds since 1970-01-01; set it to e.g. $(git log -1 --format=%ct) or unset it`,
+        `SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a number of seconds since 1970-01-01; set it to e.g. $(git log -1 ` +
+          `--format=%ct) or unset it`,
       );
     return new Date(Number(epoch) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
@@ -207,7 +209,8 @@ export function evidenceTimestamp(env: NodeJS.ProcessEnv = process.env, cwd: str
   const date = git.status === 0 ? git.stdout.trim() : '';
   if (!date)
     throw new UsageError(
-      "the OSCAL documents need a timestamp: run from a git clone (HEAD's commit date is used) or set SOURCE_DATE_EPOCH to seconds since 1970",
+      "the OSCAL documents need a timestamp: run from a git clone (HEAD's commit date is used) or set SOURCE_DATE_EPOCH to " +
+        'seconds since 1970',
     );
   return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -234,7 +237,8 @@ async function synthAws(outdir: string, env: NodeJS.ProcessEnv): Promise<void> {
   });
   if (code !== 0)
     throw new UsageError(
-      `synthesizing the AWS app into ${outdir} failed (cdk synth exited ${code}); fix the error above, or pass --cdk-out with an existing cloud assembly`,
+      `synthesizing the AWS app into ${outdir} failed (cdk synth exited ${code}); fix the error above, or pass --cdk-out with ` +
+        `an existing cloud assembly`,
     );
 }
 
@@ -247,7 +251,8 @@ async function synthTerraform(outdir: string, env: NodeJS.ProcessEnv): Promise<v
   });
   if (code !== 0)
     throw new UsageError(
-      `synthesizing the Terraform app into ${outdir} failed (exited ${code}); fix the error above, or pass --cdktf-out with an existing cdktf.out`,
+      `synthesizing the Terraform app into ${outdir} failed (exited ${code}); fix the error above, or pass --cdktf-out with ` +
+        `an existing cdktf.out`,
     );
 }
 
@@ -287,7 +292,8 @@ export function loadAcceptances(file: string | undefined, root: string = ROOT): 
     json = JSON.parse(readFileSync(target, 'utf8'));
   } catch (err) {
     throw new UsageError(
-      `${shown(target)} is not valid JSON (${err instanceof Error ? err.message : String(err)}); expected {"accepted": [{"stack": "...", "resource": "...", "reason": "..."}]}`,
+      `${shown(target)} is not valid JSON (${err instanceof Error ? err.message : String(err)}); expected {"accepted": ` +
+        `[{"stack": "...", "resource": "...", "reason": "..."}]}`,
     );
   }
   try {
@@ -428,7 +434,9 @@ async function main(argv: readonly string[], io: ReportIo): Promise<number> {
   const strangers = [...new Set(stacks.map((s) => s.environment).filter((e) => !known.has(e)))].sort();
   if (strangers.length > 0) {
     io.stderr.write(
-      `report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth if the output is stale)\n`,
+      `report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ` +
+        `${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth ` +
+        `if the output is stale)\n`,
     );
   }
   const evaluation = evaluate(stacks, (env) => config.environments[env]);
@@ -452,7 +460,8 @@ async function main(argv: readonly string[], io: ReportIo): Promise<number> {
     writeFilesAtomic(files);
     const failing = evaluation.matrix.filter((c) => c.status === 'fail').length;
     io.stdout.write(
-      `OSCAL 1.1.2 documents as of ${timestamp}: ${evaluation.matrix.length} cells, ${failing} failing. Wrote ${Object.keys(files).join(', ')}.\n`,
+      `OSCAL 1.1.2 documents as of ${timestamp}: ${evaluation.matrix.length} cells, ${failing} failing. Wrote ` +
+        `${Object.keys(files).join(', ')}.\n`,
     );
     return failing > 0 ? 1 : 0;
   }
@@ -464,7 +473,8 @@ async function main(argv: readonly string[], io: ReportIo): Promise<number> {
   );
   for (const a of comparison?.unusedAcceptances ?? [])
     io.stderr.write(
-      `report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances (already merged, or a typo)\n`,
+      `report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances ` +
+        `(already merged, or a typo)\n`,
     );
   const report = buildReport({
     evaluation,

@@ -87,7 +87,9 @@ export function run(args: TrustPageArgs, env: NodeJS.ProcessEnv = process.env): 
       ? `${report.inputs.config}${recorded ? ` (sha256 ${String(recorded).slice(0, 12)}…)` : ', no digest recorded'}`
       : 'an unnamed config';
     throw new TrustPageInputError(
-      `${args.report} was produced from ${from}, not from the config named, ${configFile} (sha256 ${digest.slice(0, 12)}…): its results may not hold for this config; rerun npm run report${env.BASELINE_CONFIG ? ' with the same BASELINE_CONFIG' : ''}, then npm run trust-page`,
+      `${args.report} was produced from ${from}, not from the config named, ${configFile} (sha256 ${digest.slice(0, 12)}…): ` +
+        `its results may not hold for this config; rerun npm run ` +
+        `report${env.BASELINE_CONFIG ? ' with the same BASELINE_CONFIG' : ''}, then npm run trust-page`,
     );
   }
   const verdicts = judgeClaims(claims, report as TrustReport);
@@ -107,7 +109,8 @@ if (require.main === module) {
     } else {
       const r = run(args);
       process.stdout.write(
-        `Trust page: ${r.published} claims published, ${r.withheld} withheld (reasons in the reviewer notes). Wrote ${r.files.map((f) => f.split(path.sep).join('/')).join(', ')}.\n`,
+        `Trust page: ${r.published} claims published, ${r.withheld} withheld (reasons in the reviewer notes). Wrote ` +
+          `${r.files.map((f) => f.split(path.sep).join('/')).join(', ')}.\n`,
       );
     }
   } catch (err) {

@@ -205,7 +205,8 @@ function tagOf(repo: string, version: string): string {
     }
   }
   throw new Error(
-    `${repo}: no tag v${version}; fetch the provider's tags (git -C ${repo} fetch --tags) so the table matches the binding's provider version ${version}`,
+    `${repo}: no tag v${version}; fetch the provider's tags (git -C ${repo} fetch --tags) so the table matches the binding's ` +
+      `provider version ${version}`,
   );
 }
 
@@ -253,7 +254,8 @@ function main(argv: string[]): void {
   const cloudflareRepo = arg('--cloudflare');
   if (!azurermRepo || !cloudflareRepo) {
     process.stderr.write(
-      'usage: write-force-new --azurerm <clone of hashicorp/terraform-provider-azurerm> --cloudflare <clone of cloudflare/terraform-provider-cloudflare>\n',
+      'usage: write-force-new --azurerm <clone of hashicorp/terraform-provider-azurerm> --cloudflare <clone of ' +
+        'cloudflare/terraform-provider-cloudflare>\n',
     );
     process.exit(2);
   }
@@ -275,7 +277,8 @@ function main(argv: string[]): void {
   }
   writeFileSync(TARGET, render(versions, table, missing));
   process.stdout.write(
-    `wrote ${path.relative(process.cwd(), TARGET)}: ${Object.keys(table).length} resource types (azurerm ${versions.azurerm}, cloudflare ${versions.cloudflare})${missing.length ? `; no source for ${missing.join(', ')}` : ''}\n`,
+    `wrote ${path.relative(process.cwd(), TARGET)}: ${Object.keys(table).length} resource types (azurerm ${versions.azurerm}, ` +
+      `cloudflare ${versions.cloudflare})${missing.length ? `; no source for ${missing.join(', ')}` : ''}\n`,
   );
 }
 

@@ -82,7 +82,9 @@ export class AwsDrDatabaseStack extends Stack {
       description: 'Database host of the application after failover',
     });
     new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaGuarantee, {
-      value: `Asynchronous replica of ${databaseIdentifier(prefix)} (${config.aws.region}); ReplicaLag alarm above ${maxReplicaLagSeconds} s (half the RPO of ${config.recovery.rpoMinutes} min)`,
+      value:
+        `Asynchronous replica of ${databaseIdentifier(prefix)} (${config.aws.region}); ReplicaLag alarm above ` +
+        `${maxReplicaLagSeconds} s (half the RPO of ${config.recovery.rpoMinutes} min)`,
       description: 'Worst-case database loss on a region failure',
     });
     acknowledgeGeneratedResources(this, config.logging.retentionDays);

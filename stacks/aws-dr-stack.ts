@@ -208,12 +208,14 @@ export class AwsDrStack extends Stack {
     );
     output(
       DR_OUTPUTS.objectReplication,
-      `S3 Replication Time Control: objects and delete markers in ${config.aws.drRegion} within ${RECOVERY_MECHANISMS.objectReplicationMinutes} min`,
+      `S3 Replication Time Control: objects and delete markers in ${config.aws.drRegion} within ` +
+        `${RECOVERY_MECHANISMS.objectReplicationMinutes} min`,
       'Worst-case object loss on a region failure',
     );
     output(
       DR_OUTPUTS.backupCopies,
-      `Daily AWS Backup copies into vault ${drVaultName(prefix)} (locked): database ${config.backup.databaseRetentionDays} d, files ${config.backup.fileRetentionDays} d`,
+      `Daily AWS Backup copies into vault ${drVaultName(prefix)} (locked): database ${config.backup.databaseRetentionDays} d, ` +
+        `files ${config.backup.fileRetentionDays} d`,
       'Recovery from data corruption or deletion',
     );
     output(

@@ -67,7 +67,8 @@ export class AwsEdgeStack extends Stack {
     // DATA-RESIDENCY: the copies hold the same request logs as the web ACL's log group, which AWS
     // delivers in us-east-1 only; declared, so every report names them instead of hiding them.
     const why =
-      "Immutable copy (and its access log) of the CloudFront web ACL's request logs, which AWS WAF delivers in us-east-1 only; request logs of the static-asset CDN, not service data";
+      "Immutable copy (and its access log) of the CloudFront web ACL's request logs, which AWS WAF delivers in us-east-1 " +
+      'only; request logs of the static-asset CDN, not service data';
     for (const resource of [accessLogs.node.defaultChild, logBucket.node.defaultChild, archive.resource]) {
       (resource as CfnResource).addMetadata(RESIDENCY_EXCEPTION_MARKER, why);
     }

@@ -172,14 +172,18 @@ export class AwsPrimaryStack extends Stack {
         roleName: replicationRoleName(prefix, purpose),
       });
       this.alerts.alarm(`${name}ReplicationLatency`, {
-        alarmDescription: `Objects of the ${purpose} bucket take longer than ${maxReplicationLatencySeconds} s to reach the DR region: a region loss now would lose writes beyond the recovery point (DR-REGION).`,
+        alarmDescription:
+          `Objects of the ${purpose} bucket take longer than ${maxReplicationLatencySeconds} s to reach the DR region: a region ` +
+          `loss now would lose writes beyond the recovery point (DR-REGION).`,
         metric: replication.latencyMetric(),
         threshold: maxReplicationLatencySeconds,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
       this.alerts.alarm(`${name}ReplicationFailures`, {
-        alarmDescription: `Objects of the ${purpose} bucket failed to replicate to the DR region: they are missing from the DR copy until re-replicated (DR-REGION).`,
+        alarmDescription:
+          `Objects of the ${purpose} bucket failed to replicate to the DR region: they are missing from the DR copy until ` +
+          `re-replicated (DR-REGION).`,
         metric: replication.failedOperationsMetric(),
         threshold: 1,
         evaluationPeriods: 1,
@@ -244,7 +248,9 @@ export class AwsPrimaryStack extends Stack {
       description: 'Primary database instance (source of the DR replica)',
     });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseBackupReplication, {
-      value: `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d of point-in-time recovery there`,
+      value:
+        `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d ` +
+        `of point-in-time recovery there`,
       description: 'Recovery from data corruption even when this region is lost',
     });
     new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, {

@@ -46,7 +46,8 @@ export function resolveCloudflareOrigins(
     const code = (err as NodeJS.ErrnoException).code;
     return fail(
       code
-        ? `cannot be read (${code}); deploy the ${cf.origins.cloud} stacks first with \`${deploy} ${file}\`, or give origins.primary and origins.dr`
+        ? `cannot be read (${code}); deploy the ${cf.origins.cloud} stacks first with \`${deploy} ${file}\`, or give ` +
+            `origins.primary and origins.dr`
         : `is not valid JSON (${(err as Error).message}); write it again with \`${deploy} ${file}\``,
     );
   }
@@ -56,7 +57,8 @@ export function resolveCloudflareOrigins(
       if (typeof value === 'string' && value !== '') return value;
     }
     return fail(
-      `has no output ${key} of stack ${stacks.join(' or ')}; deploy that stack with \`${deploy} ${file}\`, or give origins.primary and origins.dr`,
+      `has no output ${key} of stack ${stacks.join(' or ')}; deploy that stack with \`${deploy} ${file}\`, or give ` +
+        `origins.primary and origins.dr`,
     );
   };
   const prefix = `${project}-${envName}`;

@@ -133,7 +133,10 @@ export class CloudflareStack extends TerraformStack {
           type: 'string',
           sensitive: true,
           nullable: false,
-          description: `PEM private key of the ${props.environment} origin-pull client certificate (cloudflare.originPull.clientCertificate); set TF_VAR_${originPullKeyVariable(props.environment)} at deploy time, never in a file of the repository`,
+          description:
+            `PEM private key of the ${props.environment} origin-pull client certificate ` +
+            `(cloudflare.originPull.clientCertificate); set TF_VAR_${originPullKeyVariable(props.environment)} at deploy time, ` +
+            `never in a file of the repository`,
         })
       : undefined;
     new AuthenticatedOriginPulls(this, 'OriginPulls', {
@@ -161,7 +164,10 @@ export class CloudflareStack extends TerraformStack {
           type: 'string',
           sensitive: true,
           nullable: false,
-          description: `Shared secret Cloudflare sends in the cf-webhook-auth header to the ${props.environment} alert webhook (cloudflare.alertWebhook); set TF_VAR_${alertWebhookSecretVariable(props.environment)} at deploy time, never in a file of the repository`,
+          description:
+            `Shared secret Cloudflare sends in the cf-webhook-auth header to the ${props.environment} alert webhook ` +
+            `(cloudflare.alertWebhook); set TF_VAR_${alertWebhookSecretVariable(props.environment)} at deploy time, never in a ` +
+            `file of the repository`,
         })
       : undefined;
     this.alerts = new EdgeAlerts(this, 'Alerts', {
@@ -181,7 +187,10 @@ export class CloudflareStack extends TerraformStack {
         type: 'string',
         sensitive: true,
         nullable: false,
-        description: `Ownership challenge token Cloudflare wrote into the ${props.environment} Logpush destination (cloudflare.logpush.destination); set TF_VAR_${logpushOwnershipChallengeVariable(props.environment)} at deploy time, never in a file of the repository`,
+        description:
+          `Ownership challenge token Cloudflare wrote into the ${props.environment} Logpush destination ` +
+          `(cloudflare.logpush.destination); set TF_VAR_${logpushOwnershipChallengeVariable(props.environment)} at deploy time, ` +
+          `never in a file of the repository`,
       });
       this.logpush = new EdgeLogpush(this, 'Logpush', {
         zoneId: cf.zoneId,

@@ -79,7 +79,8 @@ export async function chromiumExecutable(): Promise<ChromiumExecutable> {
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(
-      `@sparticuz/chromium ships a Chromium for Linux x64 only (this is ${process.platform} ${process.arch}): set CHROMIUM_PATH to a Chromium or Chrome binary to run the browser tests`,
+      `@sparticuz/chromium ships a Chromium for Linux x64 only (this is ${process.platform} ${process.arch}): set ` +
+        `CHROMIUM_PATH to a Chromium or Chrome binary to run the browser tests`,
     );
   }
   const uid = process.getuid?.() ?? 'user';

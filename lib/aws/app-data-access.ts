@@ -83,7 +83,8 @@ export class AppDataAccess extends Construct {
     }
     if (props.database && !Token.isUnresolved(props.database.user) && !/^[a-z_][a-z0-9_]{0,62}$/.test(props.database.user)) {
       throw new Error(
-        `AppDataAccess.database.user: received "${props.database.user}"; expected a PostgreSQL role name (lower case letters, digits and _)`,
+        `AppDataAccess.database.user: received "${props.database.user}"; expected a PostgreSQL role name (lower case letters, ` +
+          `digits and _)`,
       );
     }
     this.resource = new iam.Policy(this, 'Resource', { statements: appDataStatements(Stack.of(this), { ...props, objectPrefix: prefix }) });

@@ -34,7 +34,8 @@ export interface AppGatewayProps {
   readonly accessLogsBucket: s3.IBucket;
   /**
    * TLS policy of the HTTPS listener; must be one of {@link ACCEPTED_TLS_POLICIES}.
-   * @default ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.3 and 1.2, AES-GCM only, hybrid post-quantum key exchange where the client offers it)
+   * @default ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.3 and 1.2, AES-GCM only, hybrid post-quantum key exchange where the client
+   * offers it)
    */
   readonly sslPolicy?: elbv2.SslPolicy;
   /**
@@ -99,13 +100,15 @@ export class AppGateway extends Construct implements ec2.IConnectable {
     const sslPolicy = props.sslPolicy ?? ACCEPTED_TLS_POLICIES[0];
     if (!ACCEPTED_TLS_POLICIES.includes(sslPolicy)) {
       throw new Error(
-        `AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS ${POLICY_FLOORS.tls.minVersion}+ policy with TLS 1.3 and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`,
+        `AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS ${POLICY_FLOORS.tls.minVersion}+ policy with TLS 1.3 ` +
+          `and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`,
       );
     }
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
     if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
       throw new Error(
-        `AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`,
+        `AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ` +
+          `${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`,
       );
     }
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -148,13 +151,15 @@ export class AppGateway extends Construct implements ec2.IConnectable {
     if (hostnames) {
       if (hostnames.length === 0 || hostnames.length > 5) {
         throw new Error(
-          `AppGateway.hostnames: received ${hostnames.length} names; expected 1 to 5 (a host-header condition's limit), or leave it unset to serve every Host`,
+          `AppGateway.hostnames: received ${hostnames.length} names; expected 1 to 5 (a host-header condition's limit), or ` +
+            `leave it unset to serve every Host`,
         );
       }
       hostnames.forEach((name, i) => {
         if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(name)) {
           throw new Error(
-            `AppGateway.hostnames[${i}]: received "${name}"; expected a lowercase DNS name such as app.example.com (no wildcard, port or scheme)`,
+            `AppGateway.hostnames[${i}]: received "${name}"; expected a lowercase DNS name such as app.example.com (no ` +
+              `wildcard, port or scheme)`,
           );
         }
       });

@@ -111,12 +111,14 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
       throw new Error(
         standby
           ? `AppTier.minCapacity: received ${min}; expected a whole number of instances, 0 or more`
-          : `AppTier.minCapacity: received ${min}; expected at least ${minAppInstances} so the tier survives losing an instance or zone (a DR warm standby sets standby: true)`,
+          : `AppTier.minCapacity: received ${min}; expected at least ${minAppInstances} so the tier survives losing an instance ` +
+              `or zone (a DR warm standby sets standby: true)`,
       );
     }
     if (!Number.isInteger(max) || max < min || max < minZones) {
       throw new Error(
-        `AppTier.maxCapacity: received ${max}; expected an integer of at least ${minZones} and not below minCapacity (${min}), so the tier can spread over ${minZones} zones`,
+        `AppTier.maxCapacity: received ${max}; expected an integer of at least ${minZones} and not below minCapacity ` +
+          `(${min}), so the tier can spread over ${minZones} zones`,
       );
     }
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
@@ -152,7 +154,9 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
         resources: ['*'],
         conditions: {
           StringEquals: {
-            'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+            'aws:PrincipalArn':
+              `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForA` +
+              `utoScaling`,
             'kms:CallerAccount': stack.account,
           },
         },
@@ -167,7 +171,8 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
     const instanceTypes = props.instanceTypes ?? [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m7a.large')];
     if (instanceTypes.length < 2) {
       throw new Error(
-        `AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a shortage of one type`,
+        `AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a ` +
+          `shortage of one type`,
       );
     }
     validateHostUsers(props.hostAccess.users, props.hostAccess.minRsaBits ?? POLICY_FLOORS.access.minRsaBits, 'AppTier.hostAccess');

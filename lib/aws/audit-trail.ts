@@ -40,7 +40,8 @@ export class AuditTrail extends Construct {
     super(scope, id);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < POLICY_FLOORS.retention.logDays) {
       throw new Error(
-        `AuditTrail.retentionDays: received ${props.retentionDays}; expected at least ${POLICY_FLOORS.retention.logDays} days (claim B6: logs kept at least one month)`,
+        `AuditTrail.retentionDays: received ${props.retentionDays}; expected at least ${POLICY_FLOORS.retention.logDays} days ` +
+          `(claim B6: logs kept at least one month)`,
       );
     }
     // CloudTrail is not a principal of this account, so only the key policy can let it encrypt the

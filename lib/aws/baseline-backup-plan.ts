@@ -127,19 +127,25 @@ function resolveRetention(props: BackupRetentionProps): ResolvedRetention {
   const db = props.databaseRetentionDays;
   if (!isInt(db) || db < DATABASE_FLOOR_DAYS || db > RETENTION_MAX_DAYS) {
     throw new Error(
-      `${owner}.databaseRetentionDays: received ${db}; expected an integer from ${DATABASE_FLOOR_DAYS} to ${RETENTION_MAX_DAYS} (claim B10 keeps database backups ${DATABASE_FLOOR_DAYS} days); set backup.databaseRetentionDays to at least ${DATABASE_FLOOR_DAYS}`,
+      `${owner}.databaseRetentionDays: received ${db}; expected an integer from ${DATABASE_FLOOR_DAYS} to ` +
+        `${RETENTION_MAX_DAYS} (claim B10 keeps database backups ${DATABASE_FLOOR_DAYS} days); set backup.databaseRetentionDays ` +
+        `to at least ${DATABASE_FLOOR_DAYS}`,
     );
   }
   const files = props.fileRetentionDays;
   if (!isInt(files) || files < FILE_FLOOR_DAYS || files > RETENTION_MAX_DAYS) {
     throw new Error(
-      `${owner}.fileRetentionDays: received ${files}; expected an integer from ${FILE_FLOOR_DAYS} to ${RETENTION_MAX_DAYS} (claim B10 keeps file backups at least ${FILE_FLOOR_DAYS} days); set backup.fileRetentionDays to at least ${FILE_FLOOR_DAYS}`,
+      `${owner}.fileRetentionDays: received ${files}; expected an integer from ${FILE_FLOOR_DAYS} to ${RETENTION_MAX_DAYS} ` +
+        `(claim B10 keeps file backups at least ${FILE_FLOOR_DAYS} days); set backup.fileRetentionDays to at least ` +
+        `${FILE_FLOOR_DAYS}`,
     );
   }
   const continuous = props.continuousBackupDays ?? Math.min(db, CONTINUOUS_MAX_DAYS);
   if (!isInt(continuous) || continuous < DATABASE_FLOOR_DAYS || continuous > CONTINUOUS_MAX_DAYS) {
     throw new Error(
-      `${owner}.continuousBackupDays: received ${continuous}; expected an integer from ${DATABASE_FLOOR_DAYS} to ${CONTINUOUS_MAX_DAYS} (claim B10 keeps database point-in-time recovery ${DATABASE_FLOOR_DAYS} days; AWS Backup keeps continuous backups at most ${CONTINUOUS_MAX_DAYS}); omit it to follow databaseRetentionDays`,
+      `${owner}.continuousBackupDays: received ${continuous}; expected an integer from ${DATABASE_FLOOR_DAYS} to ` +
+        `${CONTINUOUS_MAX_DAYS} (claim B10 keeps database point-in-time recovery ${DATABASE_FLOOR_DAYS} days; AWS Backup keeps ` +
+        `continuous backups at most ${CONTINUOUS_MAX_DAYS}); omit it to follow databaseRetentionDays`,
     );
   }
   const shortest = [
@@ -150,13 +156,17 @@ function resolveRetention(props: BackupRetentionProps): ResolvedRetention {
   const lockMin = props.vaultLockMinRetentionDays ?? shortest.days;
   if (!isInt(lockMin) || lockMin < 1 || lockMin > shortest.days) {
     throw new Error(
-      `${owner}.vaultLockMinRetentionDays: received ${lockMin}; expected an integer from 1 to ${shortest.days}, the shortest retention of a job writing to the vault (${shortest.prop}), or the vault fails that job; lower it or omit it to use ${shortest.days}`,
+      `${owner}.vaultLockMinRetentionDays: received ${lockMin}; expected an integer from 1 to ${shortest.days}, the shortest ` +
+        `retention of a job writing to the vault (${shortest.prop}), or the vault fails that job; lower it or omit it to use ` +
+        `${shortest.days}`,
     );
   }
   const changeable = props.vaultLockChangeableForDays ?? LOCK_MIN_CHANGEABLE_DAYS;
   if (!isInt(changeable) || changeable < LOCK_MIN_CHANGEABLE_DAYS) {
     throw new Error(
-      `${owner}.vaultLockChangeableForDays: received ${changeable}; expected an integer of at least ${LOCK_MIN_CHANGEABLE_DAYS} (AWS Backup's 72-hour cooling-off period before the lock is immutable); omit it for the default of 3`,
+      `${owner}.vaultLockChangeableForDays: received ${changeable}; expected an integer of at least ` +
+        `${LOCK_MIN_CHANGEABLE_DAYS} (AWS Backup's 72-hour cooling-off period before the lock is immutable); omit it for the ` +
+        `default of 3`,
     );
   }
   return { databaseDays: db, fileDays: files, continuousDays: continuous, lockMinDays: lockMin, lockChangeableForDays: changeable };
@@ -218,7 +228,9 @@ export class BaselineBackupPlan extends Construct {
     const schedule = props.scheduleExpression ?? events.Schedule.cron({ minute: '0', hour: '3' });
     if (!Token.isUnresolved(schedule.expressionString) && !runsDaily(schedule.expressionString)) {
       throw new Error(
-        `BaselineBackupPlan.scheduleExpression: received ${schedule.expressionString}; expected a cron expression that runs every day (claim B10: full backups every 24 hours), such as cron(0 3 * * ? *); leave day of month, month, weekday and year unpinned`,
+        `BaselineBackupPlan.scheduleExpression: received ${schedule.expressionString}; expected a cron expression that runs ` +
+          `every day (claim B10: full backups every 24 hours), such as cron(0 3 * * ? *); leave day of month, month, weekday and ` +
+          `year unpinned`,
       );
     }
     const stack = Stack.of(this);
@@ -226,12 +238,14 @@ export class BaselineBackupPlan extends Construct {
       const arn = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_-]{2,50}$/.exec(props.drVaultArn);
       if (!arn) {
         throw new Error(
-          `BaselineBackupPlan.drVaultArn: received "${props.drVaultArn}"; expected a backup vault ARN (arn:aws:backup:<dr-region>:<account>:backup-vault:<name>); pass the DR stack's vault ARN`,
+          `BaselineBackupPlan.drVaultArn: received "${props.drVaultArn}"; expected a backup vault ARN ` +
+            `(arn:aws:backup:<dr-region>:<account>:backup-vault:<name>); pass the DR stack's vault ARN`,
         );
       }
       if (!Token.isUnresolved(stack.region) && arn[1] === stack.region) {
         throw new Error(
-          `BaselineBackupPlan.drVaultArn: received a vault in ${arn[1]}, this stack's own region; expected a vault in the DR region (control DR-REGION), so a regional outage cannot take the copies too`,
+          `BaselineBackupPlan.drVaultArn: received a vault in ${arn[1]}, this stack's own region; expected a vault in the DR ` +
+            `region (control DR-REGION), so a regional outage cannot take the copies too`,
         );
       }
     }
@@ -249,7 +263,8 @@ export class BaselineBackupPlan extends Construct {
     ];
     if (databases.length === 0 && files.length === 0) {
       throw new Error(
-        'BaselineBackupPlan.databaseInstances/databaseClusters/buckets/volumes/instances: received none; expected at least one resource to back up (control BACKUP); pass the database, buckets or volumes of this region',
+        'BaselineBackupPlan.databaseInstances/databaseClusters/buckets/volumes/instances: received none; expected at least ' +
+          'one resource to back up (control BACKUP); pass the database, buckets or volumes of this region',
       );
     }
 

@@ -87,7 +87,8 @@ export class BaselineNetwork extends Construct {
     }
     if (props.availabilityZones.length < POLICY_FLOORS.availability.minZones) {
       throw new Error(
-        `BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least ${POLICY_FLOORS.availability.minZones} (control HA-MULTIZONE)`,
+        `BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least ` +
+          `${POLICY_FLOORS.availability.minZones} (control HA-MULTIZONE)`,
       );
     }
     // Masks relative to the VPC block: the app tier gets the most room; every zone fits even at /20.

@@ -108,7 +108,8 @@ export class BaselineWebAcl extends Construct {
     checkLimit('globalRateLimit', props.globalRateLimit);
     if (aclScope === 'REGIONAL' && critical.length === 0) {
       throw new Error(
-        'BaselineWebAcl.criticalPaths: received none; a REGIONAL web ACL fronts the login endpoints and needs at least one stricter limit (control WAF-RATE-CRITICAL)',
+        'BaselineWebAcl.criticalPaths: received none; a REGIONAL web ACL fronts the login endpoints and needs at least one ' +
+          'stricter limit (control WAF-RATE-CRITICAL)',
       );
     }
     const globalRate = props.globalRateLimit.limit / props.globalRateLimit.windowSeconds;
@@ -116,7 +117,9 @@ export class BaselineWebAcl extends Construct {
       checkLimit(`criticalPaths[${i}]`, path);
       if (path.limit / path.windowSeconds >= globalRate) {
         throw new Error(
-          `BaselineWebAcl.criticalPaths[${i}].limit: received ${path.limit} per ${path.windowSeconds} s; expected fewer requests per second than globalRateLimit (${props.globalRateLimit.limit} per ${props.globalRateLimit.windowSeconds} s); lower it`,
+          `BaselineWebAcl.criticalPaths[${i}].limit: received ${path.limit} per ${path.windowSeconds} s; expected fewer ` +
+            `requests per second than globalRateLimit (${props.globalRateLimit.limit} per ${props.globalRateLimit.windowSeconds} ` +
+            `s); lower it`,
         );
       }
     });
@@ -133,7 +136,8 @@ export class BaselineWebAcl extends Construct {
     }
     if (header !== undefined && aclScope === 'CLOUDFRONT') {
       throw new Error(
-        "BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client's own address; a header there would be set by the client, who could forge a fresh address per request",
+        "BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client's own address; a header there would be set by " +
+          'the client, who could forge a fresh address per request',
       );
     }
     // Behind a proxy (header set): requests that carry the header, counted by the address in it...
@@ -251,7 +255,8 @@ export class BaselineWebAcl extends Construct {
       // hiding it; an S3 destination in the residency would remove it (docs/known-gaps.md).
       (this.logGroup.node.defaultChild as CfnResource).addMetadata(
         RESIDENCY_EXCEPTION_MARKER,
-        "AWS WAF delivers a CloudFront web ACL's logs to CloudWatch Logs in us-east-1 only; these are request logs of the static-asset CDN (client IP, URI, headers without authorization and cookie), not service data",
+        "AWS WAF delivers a CloudFront web ACL's logs to CloudWatch Logs in us-east-1 only; these are request logs of the " +
+          'static-asset CDN (client IP, URI, headers without authorization and cookie), not service data',
       );
     }
   }

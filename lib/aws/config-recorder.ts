@@ -69,7 +69,8 @@ export class ConfigRecorder extends Construct {
     }
     if (!Token.isUnresolved(props.deliveryBucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.deliveryBucketName)) {
       throw new Error(
-        `ConfigRecorder.deliveryBucketName: received "${props.deliveryBucketName}"; expected an S3 bucket name (3-63 lower-case letters, digits, dots and dashes), not an ARN`,
+        `ConfigRecorder.deliveryBucketName: received "${props.deliveryBucketName}"; expected an S3 bucket name (3-63 ` +
+          `lower-case letters, digits, dots and dashes), not an ARN`,
       );
     }
     if (
@@ -77,7 +78,8 @@ export class ConfigRecorder extends Construct {
       !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(props.deliveryKeyArn)
     ) {
       throw new Error(
-        `ConfigRecorder.deliveryKeyArn: received "${props.deliveryKeyArn}"; expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias`,
+        `ConfigRecorder.deliveryKeyArn: received "${props.deliveryKeyArn}"; expected a KMS key ARN ` +
+          `(arn:aws:kms:<region>:<account>:key/<id>), not an alias`,
       );
     }
     this.resource = new config.CfnConfigurationRecorder(this, 'Resource', {

@@ -94,7 +94,8 @@ export class Database extends Construct implements ec2.IConnectable {
     const { databaseBackupDays: floor, databaseBackupMaxDays: ceiling } = POLICY_FLOORS.retention;
     if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < floor || props.backupRetentionDays > ceiling) {
       throw new Error(
-        `Database.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`,
+        `Database.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 ` +
+          `keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`,
       );
     }
     if (
@@ -103,13 +104,15 @@ export class Database extends Construct implements ec2.IConnectable {
       props.instanceIdentifier.includes('--')
     ) {
       throw new Error(
-        `Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`,
+        `Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and ` +
+          `single dashes, starting with a letter`,
       );
     }
     const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
     if (zones.size < POLICY_FLOORS.availability.minZones) {
       throw new Error(
-        `Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${POLICY_FLOORS.availability.minZones} for the Multi-AZ standby (control HA-MULTIZONE)`,
+        `Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least ` +
+          `${POLICY_FLOORS.availability.minZones} for the Multi-AZ standby (control HA-MULTIZONE)`,
       );
     }
     const allocated = props.allocatedStorageGiB ?? 50;
@@ -176,12 +179,14 @@ export class Database extends Construct implements ec2.IConnectable {
       const here = Stack.of(this).region;
       if (!Token.isUnresolved(region) && !Token.isUnresolved(here) && region === here) {
         throw new Error(
-          `Database.backupReplication.region: received ${region}, the database's own region; expected the DR region, so the backups survive the loss of this one`,
+          `Database.backupReplication.region: received ${region}, the database's own region; expected the DR region, so the ` +
+            `backups survive the loss of this one`,
         );
       }
       if (!Token.isUnresolved(region) && !Token.isUnresolved(kmsKeyArn) && kmsKeyArn.split(':')[3] !== region) {
         throw new Error(
-          `Database.backupReplication.kmsKeyArn: received ${kmsKeyArn}; expected a KMS key ARN in ${region} (RDS encrypts the replicated backups with a key of the destination region)`,
+          `Database.backupReplication.kmsKeyArn: received ${kmsKeyArn}; expected a KMS key ARN in ${region} (RDS encrypts the ` +
+            `replicated backups with a key of the destination region)`,
         );
       }
       const cfn = this.resource.node.defaultChild as rds.CfnDBInstance;

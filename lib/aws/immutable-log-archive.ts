@@ -26,7 +26,8 @@ export function markLogClass(group: logs.ILogGroup | logs.CfnLogGroup, logClass:
   const cfn = group instanceof logs.CfnLogGroup ? group : group.node.defaultChild;
   if (!(cfn instanceof logs.CfnLogGroup)) {
     throw new Error(
-      `markLogClass: received ${group.node.path}, which is not a log group created in this app; expected a logs.LogGroup or CfnLogGroup (an imported group has no tags to mark)`,
+      `markLogClass: received ${group.node.path}, which is not a log group created in this app; expected a logs.LogGroup or ` +
+        `CfnLogGroup (an imported group has no tags to mark)`,
     );
   }
   if (!(LOG_CLASSES as readonly string[]).includes(logClass)) {
@@ -110,7 +111,9 @@ export class ImmutableLogArchive extends Construct {
         | undefined;
       if (bucketResource.objectLockEnabled !== true || retention?.mode !== 'COMPLIANCE') {
         throw new Error(
-          `ImmutableLogArchive.bucket: received ${props.bucket.node.path} without a COMPLIANCE Object Lock default retention; expected a bucket nobody can delete copies from (SecureBucket objectLockRetention: ObjectLockRetention.compliance(...))`,
+          `ImmutableLogArchive.bucket: received ${props.bucket.node.path} without a COMPLIANCE Object Lock default retention; ` +
+            `expected a bucket nobody can delete copies from (SecureBucket objectLockRetention: ` +
+            `ObjectLockRetention.compliance(...))`,
         );
       }
     }
@@ -201,7 +204,8 @@ export class ImmutableLogArchive extends Construct {
     const cfn = group instanceof logs.CfnLogGroup ? group : group.node.defaultChild;
     if (!(cfn instanceof logs.CfnLogGroup) || Stack.of(cfn) !== Stack.of(this)) {
       throw new Error(
-        `ImmutableLogArchive.archive: received ${group.node.path}; expected a log group created in the archive's stack ${Stack.of(this).node.path} (subscription filters deliver within one region)`,
+        `ImmutableLogArchive.archive: received ${group.node.path}; expected a log group created in the archive's stack ` +
+          `${Stack.of(this).node.path} (subscription filters deliver within one region)`,
       );
     }
     const existing = this.subscriptions.get(cfn.node.path);

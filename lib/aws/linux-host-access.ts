@@ -62,7 +62,8 @@ export function validateHostUsers(users: readonly HostUser[], minRsaBits: number
   users.forEach((user, u) => {
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_USERS.has(user.name)) {
       throw new Error(
-        `${where}.users[${u}].name: received "${user.name}"; expected a personal Linux user name (lower case, not root or a shared account)`,
+        `${where}.users[${u}].name: received "${user.name}"; expected a personal Linux user name (lower case, not root or a ` +
+          `shared account)`,
       );
     }
     if (names.has(user.name)) throw new Error(`${where}.users[${u}].name: received "${user.name}" twice; merge the entries`);
@@ -138,7 +139,8 @@ export function linuxHostAccessScript(options: LinuxHostAccessOptions): string[]
     "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'AGENT'",
     JSON.stringify(agentConfig),
     'AGENT',
-    `AWS_REGION=${options.region} /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
+    `AWS_REGION=${options.region} /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s ` +
+      `-c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
   );
   return lines;
 }

@@ -79,7 +79,8 @@ export class OriginTrustStore extends Construct {
     const where = `OriginTrustStore ${this.node.path}`;
     if (props.caCertificates.length === 0 || props.caCertificates.length > 2) {
       throw new Error(
-        `${where}: caCertificates has ${props.caCertificates.length} entries; expected the zone's CA and, while rotating, the next one (1 or 2)`,
+        `${where}: caCertificates has ${props.caCertificates.length} entries; expected the zone's CA and, while rotating, the ` +
+          `next one (1 or 2)`,
       );
     }
     const pems = props.caCertificates.map((text, i) => {
@@ -101,7 +102,8 @@ export class OriginTrustStore extends Construct {
     const noncurrentDays = props.noncurrentVersionRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < retentionDays) {
       throw new Error(
-        `${where}: noncurrentVersionRetentionDays ${noncurrentDays} is invalid; expected a whole number of days of at least bundleRetentionDays (${retentionDays})`,
+        `${where}: noncurrentVersionRetentionDays ${noncurrentDays} is invalid; expected a whole number of days of at least ` +
+          `bundleRetentionDays (${retentionDays})`,
       );
     }
     this.bucket = new SecureBucket(this, 'Bucket', {

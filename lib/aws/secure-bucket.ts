@@ -63,7 +63,8 @@ export class SecureBucket extends Construct {
       props.expirationDays < props.objectLockRetention.duration.toDays()
     ) {
       throw new Error(
-        `SecureBucket.expirationDays: received ${props.expirationDays}; expected at least the Object Lock retention (${props.objectLockRetention.duration.toDays()} days)`,
+        `SecureBucket.expirationDays: received ${props.expirationDays}; expected at least the Object Lock retention ` +
+          `(${props.objectLockRetention.duration.toDays()} days)`,
       );
     }
     this.resource = new s3.Bucket(this, 'Resource', {

@@ -67,22 +67,26 @@ export class StaticAssetsCdn extends Construct {
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
     if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
       throw new Error(
-        `StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`,
+        `StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ` +
+          `${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`,
       );
     }
     if (!Number.isInteger(props.logRetentionDays) || props.logRetentionDays < 1) {
       throw new Error(
-        `StaticAssetsCdn.logRetentionDays: received ${props.logRetentionDays}; expected a positive number of days (it sets the log Object Lock and expiry)`,
+        `StaticAssetsCdn.logRetentionDays: received ${props.logRetentionDays}; expected a positive number of days (it sets ` +
+          `the log Object Lock and expiry)`,
       );
     }
     if (props.domainNames.length === 0) {
       throw new Error(
-        'StaticAssetsCdn.domainNames: received an empty list; expected the names the certificate covers (the default cloudfront.net name cannot enforce TLS 1.2)',
+        'StaticAssetsCdn.domainNames: received an empty list; expected the names the certificate covers (the default ' +
+          'cloudfront.net name cannot enforce TLS 1.2)',
       );
     }
     if (!props.certificateArn.startsWith('arn:aws:acm:us-east-1:') && !props.certificateArn.startsWith('${Token')) {
       throw new Error(
-        `StaticAssetsCdn.certificateArn: received "${props.certificateArn}"; expected a certificate in us-east-1, the only region CloudFront reads`,
+        `StaticAssetsCdn.certificateArn: received "${props.certificateArn}"; expected a certificate in us-east-1, the only ` +
+          `region CloudFront reads`,
       );
     }
     // CloudFront standard logging writes with ACLs, so this one bucket keeps ACLs enabled for the

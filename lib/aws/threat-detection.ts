@@ -62,7 +62,8 @@ export const SECURITY_HUB_STANDARDS = {
  * Threat detection (control DETECT-THREATS; claims A2, A3, A4, A5, B7): GuardDuty with S3 data
  * events and EBS malware scanning, Security Hub with the AWS Foundational Security Best Practices
  * and CIS standards, and EventBridge rules that send high-severity GuardDuty findings and new
- * critical or high Security Hub findings to the alert topic. Findings are raised whether or not this stack created the services, so the alert
+ * critical or high Security Hub findings to the alert topic. Findings are raised whether or not this stack created the services, so the
+ * alert
  * rule is always present.
  */
 export class ThreatDetection extends Construct {

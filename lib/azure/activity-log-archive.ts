@@ -104,7 +104,8 @@ export class ActivityLogArchive extends Construct {
       (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 146000)
     ) {
       throw new Error(
-        `${what} retentionDays ${props.retentionDays} is out of range; expected a whole number of days from 1 to 146000 (the immutability policy limits)`,
+        `${what} retentionDays ${props.retentionDays} is out of range; expected a whole number of days from 1 to 146000 (the ` +
+          `immutability policy limits)`,
       );
     }
     if (

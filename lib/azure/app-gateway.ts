@@ -171,14 +171,16 @@ export class AppGateway extends Construct {
 
     if (known(props.name) && !/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(props.name)) {
       throw new Error(
-        `${where}: name "${props.name}" is invalid; expected 1-80 letters, digits, '_', '.' and '-', starting with a letter or digit and ending with a letter, digit or '_'`,
+        `${where}: name "${props.name}" is invalid; expected 1-80 letters, digits, '_', '.' and '-', starting with a letter ` +
+          `or digit and ending with a letter, digit or '_'`,
       );
     }
     const minCapacity = props.minCapacity ?? 2;
     const maxCapacity = props.maxCapacity ?? 10;
     if (!Number.isInteger(minCapacity) || minCapacity < 2 || minCapacity > 100) {
       throw new Error(
-        `${where}: minCapacity ${minCapacity} is out of range; expected a whole number from 2 (so an instance or zone can fail, control HA-MULTIZONE) to 100`,
+        `${where}: minCapacity ${minCapacity} is out of range; expected a whole number from 2 (so an instance or zone can ` +
+          `fail, control HA-MULTIZONE) to 100`,
       );
     }
     if (!Number.isInteger(maxCapacity) || maxCapacity < minCapacity || maxCapacity > 125) {
@@ -210,7 +212,8 @@ export class AppGateway extends Construct {
     if (hostNames) {
       if (hostNames.length === 0 || hostNames.length > 5) {
         throw new Error(
-          `${where}: hostNames has ${hostNames.length} entries; expected 1 to 5 (a listener's limit), or leave it unset for a basic listener`,
+          `${where}: hostNames has ${hostNames.length} entries; expected 1 to 5 (a listener's limit), or leave it unset for a ` +
+            `basic listener`,
         );
       }
       hostNames.forEach((host, i) => {
@@ -226,7 +229,8 @@ export class AppGateway extends Construct {
     });
     if (props.clientCertificateAuthorities && (clientCas.length === 0 || clientCas.length > 2)) {
       throw new Error(
-        `${where}: clientCertificateAuthorities has ${clientCas.length} entries; expected the zone's CA and, while rotating, the next one (1 or 2)`,
+        `${where}: clientCertificateAuthorities has ${clientCas.length} entries; expected the zone's CA and, while rotating, ` +
+          `the next one (1 or 2)`,
       );
     }
     if (new Set(clientCas.map((c) => c.name)).size !== clientCas.length) {
@@ -247,13 +251,15 @@ export class AppGateway extends Construct {
     ] as const) {
       if (known(value) && !/^https:\/\/[a-z0-9-]{3,24}\.vault\.[a-z0-9.]+\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?\/?$/.test(value)) {
         throw new Error(
-          `${where}: ${prop} "${value}" is invalid; expected a Key Vault secret id such as https://kv-certs.vault.azure.net/secrets/www (versionless, so renewals are picked up)`,
+          `${where}: ${prop} "${value}" is invalid; expected a Key Vault secret id such as ` +
+            `https://kv-certs.vault.azure.net/secrets/www (versionless, so renewals are picked up)`,
         );
       }
     }
     if (known(props.identityId) && !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(props.identityId)) {
       throw new Error(
-        `${where}: identityId "${props.identityId}" is invalid; expected the resource id of a user-assigned managed identity (.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`,
+        `${where}: identityId "${props.identityId}" is invalid; expected the resource id of a user-assigned managed identity ` +
+          `(.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`,
       );
     }
 

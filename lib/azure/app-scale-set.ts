@@ -227,7 +227,8 @@ export class AppScaleSet extends Construct {
     const adminUsername = props.adminUsername ?? 'azureops';
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(adminUsername) || RESERVED_ADMIN_NAMES.has(adminUsername)) {
       throw new Error(
-        `${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and -, at most 32) that is not root, admin or another name Azure reserves`,
+        `${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and ` +
+          `-, at most 32) that is not root, admin or another name Azure reserves`,
       );
     }
     const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
@@ -240,14 +241,16 @@ export class AppScaleSet extends Construct {
     const holder = fingerprints.get(breakGlass.fingerprint);
     if (holder)
       throw new Error(
-        `${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`,
+        `${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a ` +
+          `break-glass key no person uses, or that person holds a shared account`,
       );
     if (
       known(props.authLogWorkspaceId) &&
       !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.authLogWorkspaceId)
     ) {
       throw new Error(
-        `${where}: authLogWorkspaceId "${props.authLogWorkspaceId}" is invalid; expected the resource id of a Log Analytics workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`,
+        `${where}: authLogWorkspaceId "${props.authLogWorkspaceId}" is invalid; expected the resource id of a Log Analytics ` +
+          `workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`,
       );
     }
     const customData = Buffer.from(
@@ -262,18 +265,21 @@ export class AppScaleSet extends Construct {
       throw new Error(
         standby
           ? `${where}: minCapacity ${minCapacity} is out of range; expected a whole number of instances from 0 to 100`
-          : `${where}: minCapacity ${minCapacity} is out of range; expected 2 to 100 so the tier survives losing an instance or zone (control HA-MULTIZONE; a DR warm standby sets standby: true)`,
+          : `${where}: minCapacity ${minCapacity} is out of range; expected 2 to 100 so the tier survives losing an instance or ` +
+              `zone (control HA-MULTIZONE; a DR warm standby sets standby: true)`,
       );
     }
     if (!Number.isInteger(maxCapacity) || maxCapacity < Math.max(2, minCapacity) || maxCapacity > 100) {
       throw new Error(
-        `${where}: maxCapacity ${maxCapacity} is out of range; expected a whole number from ${Math.max(2, minCapacity)} (at least 2 and minCapacity, so the tier can spread over two zones) to 100`,
+        `${where}: maxCapacity ${maxCapacity} is out of range; expected a whole number from ${Math.max(2, minCapacity)} (at ` +
+          `least 2 and minCapacity, so the tier can spread over two zones) to 100`,
       );
     }
     const instances = props.instances ?? minCapacity;
     if (!Number.isInteger(instances) || instances < minCapacity || instances > maxCapacity) {
       throw new Error(
-        `${where}: instances ${instances} is out of range; expected a whole number from minCapacity (${minCapacity}) to maxCapacity (${maxCapacity})`,
+        `${where}: instances ${instances} is out of range; expected a whole number from minCapacity (${minCapacity}) to ` +
+          `maxCapacity (${maxCapacity})`,
       );
     }
     const zones = [...(props.zones ?? ['1', '2', '3'])];
@@ -458,7 +464,10 @@ export function azureSshKeyProblem(key: string, minRsaBits: number): string | { 
   const checked = checkSshPublicKey(key, minRsaBits);
   if ('error' in checked) return `${checked.error}; expected an ssh-ed25519 or ssh-rsa (>= ${minRsaBits} bits) public key`;
   if (checked.type !== 'ed25519' && checked.type !== 'rsa') {
-    return `is an ${checked.type.toUpperCase()} key (${checked.fingerprint}); Azure accepts only ssh-ed25519 and ssh-rsa keys for VM admin accounts; use an Ed25519 key`;
+    return (
+      `is an ${checked.type.toUpperCase()} key (${checked.fingerprint}); Azure accepts only ssh-ed25519 and ssh-rsa keys for VM ` +
+      `admin accounts; use an Ed25519 key`
+    );
   }
   return { fingerprint: checked.fingerprint };
 }

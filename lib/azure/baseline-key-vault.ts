@@ -79,7 +79,8 @@ export class BaselineKeyVault extends Construct {
     const where = `BaselineKeyVault ${this.node.path}`;
     if (!Token.isUnresolved(props.name) && !/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.name)) {
       throw new Error(
-        `${where}: name "${props.name}" is invalid; expected 3-24 letters, digits and single dashes, starting with a letter and ending with a letter or digit`,
+        `${where}: name "${props.name}" is invalid; expected 3-24 letters, digits and single dashes, starting with a letter ` +
+          `and ending with a letter or digit`,
       );
     }
     // ENC-REST: customer-managed keys no weaker than the RSA floor (NIST SP 800-57 beyond 2030).
@@ -95,7 +96,8 @@ export class BaselineKeyVault extends Construct {
       const p = parseCidr(range);
       if ('error' in p || p.family !== 'ipv4' || p.prefix === 0) {
         throw new Error(
-          `${where}: allowedIpRanges entry "${range}" is not usable; expected a public IPv4 range such as 203.0.113.0/28 (Key Vault firewall rules are IPv4 only, never /0)`,
+          `${where}: allowedIpRanges entry "${range}" is not usable; expected a public IPv4 range such as 203.0.113.0/28 (Key ` +
+            `Vault firewall rules are IPv4 only, never /0)`,
         );
       }
     }
@@ -177,7 +179,8 @@ export class BaselineKeyVault extends Construct {
   grantCryptoUser(id: string, principalId: string, keyName?: string): RoleAssignment {
     if (keyName !== undefined && !this.keys[keyName]) {
       throw new Error(
-        `BaselineKeyVault ${this.node.path}: grantCryptoUser keyName "${keyName}" is not a key of this vault; expected one of ${Object.keys(this.keys).join(', ')}`,
+        `BaselineKeyVault ${this.node.path}: grantCryptoUser keyName "${keyName}" is not a key of this vault; expected one of ` +
+          `${Object.keys(this.keys).join(', ')}`,
       );
     }
     return new RoleAssignment(this, id, {

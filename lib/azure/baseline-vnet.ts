@@ -108,7 +108,8 @@ export class BaselineVnet extends Construct {
       parsed.prefix > 18
     ) {
       throw new Error(
-        `${where}: addressSpace "${props.addressSpace}" is not usable; expected an RFC 1918 IPv4 block from /16 to /18 (e.g. 10.30.0.0/16), large enough for a /26 gateway subnet and a /28 bastion subnet`,
+        `${where}: addressSpace "${props.addressSpace}" is not usable; expected an RFC 1918 IPv4 block from /16 to /18 (e.g. ` +
+          `10.30.0.0/16), large enough for a /26 gateway subnet and a /28 bastion subnet`,
       );
     }
     const appPort = props.appPort ?? 8443;
@@ -184,7 +185,8 @@ export class BaselineVnet extends Construct {
         );
       if (p.prefix < (p.family === 'ipv4' ? 16 : 32))
         throw new Error(
-          `${where}: packageMirrorCidrs[${i}] "${cidr}" is broader than IPv4 /16 or IPv6 /32; a package mirror is one service, list its own range`,
+          `${where}: packageMirrorCidrs[${i}] "${cidr}" is broader than IPv4 /16 or IPv6 /32; a package mirror is one ` +
+            `service, list its own range`,
         );
     });
     // Outbound (NET-TIERS): the Azure services a host uses, the mirrors, then a final deny, so a

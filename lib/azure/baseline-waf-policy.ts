@@ -161,7 +161,8 @@ export class BaselineWafPolicy extends Construct {
     const where = `BaselineWafPolicy ${this.node.path}`;
     if (!Token.isUnresolved(props.name) && !/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,126}[A-Za-z0-9_])?$/.test(props.name)) {
       throw new Error(
-        `${where}: name "${props.name}" is invalid; expected 1-128 letters, digits, '_', '.' and '-', starting with a letter or digit and ending with a letter, digit or '_'`,
+        `${where}: name "${props.name}" is invalid; expected 1-128 letters, digits, '_', '.' and '-', starting with a letter ` +
+          `or digit and ending with a letter, digit or '_'`,
       );
     }
     const fileUploadLimitMb = props.fileUploadLimitMb ?? 100;
@@ -171,18 +172,21 @@ export class BaselineWafPolicy extends Construct {
     checkRate(where, 'globalRateLimit', props.globalRateLimit);
     if (props.criticalPaths.length === 0) {
       throw new Error(
-        `${where}: criticalPaths is empty; the gateway fronts the login endpoints and needs at least one stricter limit (control WAF-RATE-CRITICAL)`,
+        `${where}: criticalPaths is empty; the gateway fronts the login endpoints and needs at least one stricter limit ` +
+          `(control WAF-RATE-CRITICAL)`,
       );
     }
     if (props.criticalPaths.length + 1 > AZURE_WAF_MAX_CUSTOM_RULES) {
       throw new Error(
-        `${where}: criticalPaths has ${props.criticalPaths.length} entries; a WAF policy holds at most ${AZURE_WAF_MAX_CUSTOM_RULES} custom rules, one of them the global limit; merge prefixes`,
+        `${where}: criticalPaths has ${props.criticalPaths.length} entries; a WAF policy holds at most ` +
+          `${AZURE_WAF_MAX_CUSTOM_RULES} custom rules, one of them the global limit; merge prefixes`,
       );
     }
     const factor = props.perEdgeFactor ?? 1;
     if (props.perEdgeFactor !== undefined && (!Number.isInteger(factor) || factor < 2 || factor > 1000)) {
       throw new Error(
-        `${where}: perEdgeFactor ${props.perEdgeFactor} is out of range; expected a whole number from 2 to 1000 (per-edge limits as a multiple of the per-client ones)`,
+        `${where}: perEdgeFactor ${props.perEdgeFactor} is out of range; expected a whole number from 2 to 1000 (per-edge ` +
+          `limits as a multiple of the per-client ones)`,
       );
     }
     const hosts = props.allowedHosts ? [...props.allowedHosts] : undefined;
@@ -209,7 +213,8 @@ export class BaselineWafPolicy extends Construct {
       const ruleName = criticalRuleName(path.name);
       if (ruleNames.has(ruleName)) {
         throw new Error(
-          `${where}: ${at}.name "${path.name}" gives the rule name ${ruleName}, like criticalPaths[${ruleNames.get(ruleName)}]; names must differ in more than case and dashes`,
+          `${where}: ${at}.name "${path.name}" gives the rule name ${ruleName}, like ` +
+            `criticalPaths[${ruleNames.get(ruleName)}]; names must differ in more than case and dashes`,
         );
       }
       ruleNames.set(ruleName, i);
@@ -221,13 +226,15 @@ export class BaselineWafPolicy extends Construct {
       const prefix = path.pathPrefix.toLowerCase();
       if (prefixes.has(prefix)) {
         throw new Error(
-          `${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates criticalPaths[${prefixes.get(prefix)}] (prefixes match case-insensitively); merge the two`,
+          `${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates criticalPaths[${prefixes.get(prefix)}] (prefixes match ` +
+            `case-insensitively); merge the two`,
         );
       }
       prefixes.set(prefix, i);
       if (path.limit / path.windowSeconds >= global.limit / global.windowSeconds) {
         throw new Error(
-          `${where}: ${at}.limit ${path.limit} per ${path.windowSeconds} s is not stricter than globalRateLimit (${global.limit} per ${global.windowSeconds} s); lower it (control WAF-RATE-CRITICAL)`,
+          `${where}: ${at}.limit ${path.limit} per ${path.windowSeconds} s is not stricter than globalRateLimit ` +
+            `(${global.limit} per ${global.windowSeconds} s); lower it (control WAF-RATE-CRITICAL)`,
         );
       }
     });
@@ -366,7 +373,8 @@ function checkRate(where: string, at: string, rate: AzureRateLimit): void {
   }
   if (!(AZURE_WAF_WINDOWS as readonly number[]).includes(rate.windowSeconds)) {
     throw new Error(
-      `${where}: ${at}.windowSeconds ${rate.windowSeconds} is invalid; expected one of ${AZURE_WAF_WINDOWS.join(', ')} (mapped onto Azure's one- and five-minute windows)`,
+      `${where}: ${at}.windowSeconds ${rate.windowSeconds} is invalid; expected one of ${AZURE_WAF_WINDOWS.join(', ')} ` +
+        `(mapped onto Azure's one- and five-minute windows)`,
     );
   }
 }

@@ -164,7 +164,8 @@ export class BastionVm extends Construct {
     }
     if (known(props.workspaceId) && !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.workspaceId)) {
       throw new Error(
-        `${where}: workspaceId "${props.workspaceId}" is invalid; expected the resource id of a Log Analytics workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`,
+        `${where}: workspaceId "${props.workspaceId}" is invalid; expected the resource id of a Log Analytics workspace ` +
+          `(.../providers/Microsoft.OperationalInsights/workspaces/<name>)`,
       );
     }
     const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
@@ -174,7 +175,8 @@ export class BastionVm extends Construct {
     const adminUsername = props.adminUsername ?? 'azureops';
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(adminUsername) || RESERVED_USERS.has(adminUsername)) {
       throw new Error(
-        `${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and -, at most 32) that is not root, admin or another reserved name`,
+        `${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and ` +
+          `-, at most 32) that is not root, admin or another reserved name`,
       );
     }
     if (props.users.length === 0) {
@@ -185,12 +187,14 @@ export class BastionVm extends Construct {
     props.users.forEach((user, u) => {
       if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_USERS.has(user.name)) {
         throw new Error(
-          `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, digits, _ and -, at most 32), not root, admin or another shared account`,
+          `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, ` +
+            `digits, _ and -, at most 32), not root, admin or another shared account`,
         );
       }
       if (user.name === adminUsername) {
         throw new Error(
-          `${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another adminUsername or user name`,
+          `${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another ` +
+            `adminUsername or user name`,
         );
       }
       if (names.has(user.name)) {
@@ -206,7 +210,8 @@ export class BastionVm extends Construct {
         const checked = checkSshPublicKey(key, minRsaBits);
         if ('error' in checked) {
           throw new Error(
-            `${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (>= ${minRsaBits} bits) public key`,
+            `${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ` +
+              `ssh-rsa (>= ${minRsaBits} bits) public key`,
           );
         }
         const at = `users[${u}].publicKeys[${k}]`;
@@ -221,7 +226,8 @@ export class BastionVm extends Construct {
     const holder = fingerprints.get(breakGlass.fingerprint);
     if (holder)
       throw new Error(
-        `${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`,
+        `${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a ` +
+          `break-glass key no person uses, or that person holds a shared account`,
       );
     const adminKey = props.breakGlassPublicKey;
     const customData = Buffer.from(
@@ -230,7 +236,8 @@ export class BastionVm extends Construct {
     ).toString('base64');
     if (customData.length > CUSTOM_DATA_MAX) {
       throw new Error(
-        `${where}: users give a cloud-init document of ${customData.length} base64 bytes; Azure accepts at most ${CUSTOM_DATA_MAX}; remove users or keys`,
+        `${where}: users give a cloud-init document of ${customData.length} base64 bytes; Azure accepts at most ` +
+          `${CUSTOM_DATA_MAX}; remove users or keys`,
       );
     }
 

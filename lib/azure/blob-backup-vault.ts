@@ -151,12 +151,14 @@ export class BlobBackupVault extends Construct {
     }
     if (known(immutability) && !(BACKUP_VAULT_IMMUTABILITY as readonly string[]).includes(immutability)) {
       throw new Error(
-        `${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but reversible); "Disabled" would let an administrator delete backups early`,
+        `${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but ` +
+          `reversible); "Disabled" would let an administrator delete backups early`,
       );
     }
     if (known(softDelete) && !(BACKUP_VAULT_SOFT_DELETE as readonly string[]).includes(softDelete)) {
       throw new Error(
-        `${what} softDelete "${softDelete}" is not accepted; expected "AlwaysOn" (irreversible) or "On"; "Off" would purge deleted backups at once`,
+        `${what} softDelete "${softDelete}" is not accepted; expected "AlwaysOn" (irreversible) or "On"; "Off" would purge ` +
+          `deleted backups at once`,
       );
     }
     checkDays(what, 'softDeleteRetentionDays', softDeleteRetentionDays, 14, 180);
@@ -167,12 +169,14 @@ export class BlobBackupVault extends Construct {
     }
     if (known(props.storageAccountId) && !ACCOUNT_ID.test(props.storageAccountId)) {
       throw new Error(
-        `${what} storageAccountId "${props.storageAccountId}" is not a storage account id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>`,
+        `${what} storageAccountId "${props.storageAccountId}" is not a storage account id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>`,
       );
     }
     if (props.containerNames.length === 0 || props.containerNames.length > 100) {
       throw new Error(
-        `${what} containerNames lists ${props.containerNames.length} containers; expected 1-100 (vaulted backup copies only the containers it names)`,
+        `${what} containerNames lists ${props.containerNames.length} containers; expected 1-100 (vaulted backup copies only ` +
+          `the containers it names)`,
       );
     }
     const seen = new Set<string>();
@@ -187,12 +191,14 @@ export class BlobBackupVault extends Construct {
     });
     if ((props.keyVaultKeyId === undefined) !== (props.keyResourceId === undefined)) {
       throw new Error(
-        `${what} keyVaultKeyId and keyResourceId go together (the vault's identity needs a role on the key it uses); received only ${props.keyVaultKeyId === undefined ? 'keyResourceId' : 'keyVaultKeyId'}`,
+        `${what} keyVaultKeyId and keyResourceId go together (the vault's identity needs a role on the key it uses); received ` +
+          `only ${props.keyVaultKeyId === undefined ? 'keyResourceId' : 'keyVaultKeyId'}`,
       );
     }
     if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
       throw new Error(
-        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`,
+        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+          `https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`,
       );
     }
 

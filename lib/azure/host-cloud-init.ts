@@ -160,12 +160,14 @@ export function checkLoginUsers(
   users.forEach((user, u) => {
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_LOGIN_NAMES.has(user.name)) {
       throw new Error(
-        `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, digits, _ and -, at most 32), not root, admin or another shared account`,
+        `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, ` +
+          `digits, _ and -, at most 32), not root, admin or another shared account`,
       );
     }
     if (user.name === adminUsername)
       throw new Error(
-        `${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another adminUsername or user name`,
+        `${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another ` +
+          `adminUsername or user name`,
       );
     if (names.has(user.name))
       throw new Error(
@@ -177,7 +179,8 @@ export function checkLoginUsers(
       const checked = check(key, minRsaBits);
       if ('error' in checked)
         throw new Error(
-          `${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (>= ${minRsaBits} bits) public key`,
+          `${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ` +
+            `ssh-rsa (>= ${minRsaBits} bits) public key`,
         );
       const at = `users[${u}].publicKeys[${k}]`;
       const first = fingerprints.get(checked.fingerprint);

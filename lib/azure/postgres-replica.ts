@@ -135,17 +135,21 @@ export class PostgresReplica extends Construct {
     const standbyZone = props.standbyZone ?? '2';
     if (known(props.sourceServerId) && !SERVER_ID.test(props.sourceServerId)) {
       throw new Error(
-        `${what} sourceServerId "${props.sourceServerId}" is not a Flexible Server id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.DBforPostgreSQL/flexibleServers/<name>`,
+        `${what} sourceServerId "${props.sourceServerId}" is not a Flexible Server id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.DBforPostgreSQL/flexibleServers/<name>`,
       );
     }
     if ((props.vnetId === undefined) === (props.privateDnsZoneId === undefined)) {
       throw new Error(
-        `${what} give exactly one of vnetId (a zone is created and linked to it) and privateDnsZoneId (an existing zone linked to the DR network); received ${props.vnetId === undefined ? 'neither' : 'both'}`,
+        `${what} give exactly one of vnetId (a zone is created and linked to it) and privateDnsZoneId (an existing zone ` +
+          `linked to the DR network); received ${props.vnetId === undefined ? 'neither' : 'both'}`,
       );
     }
     if (known(props.privateDnsZoneId) && !ZONE_ID.test(props.privateDnsZoneId)) {
       throw new Error(
-        `${what} privateDnsZoneId "${props.privateDnsZoneId}" is not a private DNS zone ending with .postgres.database.azure.com; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/<name>.private.postgres.database.azure.com`,
+        `${what} privateDnsZoneId "${props.privateDnsZoneId}" is not a private DNS zone ending with ` +
+          `.postgres.database.azure.com; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZ` +
+          `ones/<name>.private.postgres.database.azure.com`,
       );
     }
     if (
@@ -155,7 +159,9 @@ export class PostgresReplica extends Construct {
         backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)
     ) {
       throw new Error(
-        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ${POLICY_FLOORS.retention.databaseBackupDays})`,
+        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ` +
+          `${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ` +
+          `${POLICY_FLOORS.retention.databaseBackupDays})`,
       );
     }
     if (known(standbyZone) && !['1', '2', '3'].includes(standbyZone)) {

@@ -122,7 +122,8 @@ export function checkPostgresCommon(what: string, props: PostgresCommonProps): {
   const storageMb = props.storageMb ?? 65536;
   if (known(props.name) && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(props.name)) {
     throw new Error(
-      `${what} name "${props.name}" is invalid; expected 3-63 lower-case letters, digits and dashes, starting and ending with a letter or digit (it becomes <name>.postgres.database.azure.com)`,
+      `${what} name "${props.name}" is invalid; expected 3-63 lower-case letters, digits and dashes, starting and ending with ` +
+        `a letter or digit (it becomes <name>.postgres.database.azure.com)`,
     );
   }
   if (known(version) && !(POSTGRES_VERSIONS as readonly string[]).includes(version)) {
@@ -132,7 +133,8 @@ export function checkPostgresCommon(what: string, props: PostgresCommonProps): {
   // DR-REGION), so only General Purpose and Memory Optimized tiers are accepted.
   if (known(skuName) && !/^(GP|MO)_Standard_[A-Za-z0-9_]+$/.test(skuName)) {
     throw new Error(
-      `${what} skuName "${skuName}" is not accepted; expected a General Purpose or Memory Optimized SKU such as GP_Standard_D2ds_v5 (Burstable supports neither zone-redundant HA nor read replicas)`,
+      `${what} skuName "${skuName}" is not accepted; expected a General Purpose or Memory Optimized SKU such as ` +
+        `GP_Standard_D2ds_v5 (Burstable supports neither zone-redundant HA nor read replicas)`,
     );
   }
   if (known(storageMb) && !(POSTGRES_STORAGE_MB as readonly number[]).includes(storageMb)) {
@@ -145,12 +147,14 @@ export function checkPostgresCommon(what: string, props: PostgresCommonProps): {
   }
   if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
     throw new Error(
-      `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the server follows key rotation)`,
+      `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+        `https://<vault>.vault.azure.net/keys/<name> (versionless, so the server follows key rotation)`,
     );
   }
   if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
     throw new Error(
-      `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+      `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected ` +
+        `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
     );
   }
   if (known(props.tenantId) && !UUID.test(props.tenantId)) {
@@ -163,7 +167,8 @@ export function checkPostgresCommon(what: string, props: PostgresCommonProps): {
 export function checkIdentityId(what: string, prop: string, value: string): void {
   if (known(value) && !IDENTITY_ID.test(value)) {
     throw new Error(
-      `${what} ${prop} "${value}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+      `${what} ${prop} "${value}" is not a user-assigned identity id; expected ` +
+        `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
     );
   }
 }
@@ -302,7 +307,9 @@ export class PostgresServer extends Construct {
         backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)
     ) {
       throw new Error(
-        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ${POLICY_FLOORS.retention.databaseBackupDays})`,
+        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ` +
+          `${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ` +
+          `${POLICY_FLOORS.retention.databaseBackupDays})`,
       );
     }
     if (known(standbyZone) && !['1', '2', '3'].includes(standbyZone)) {
@@ -310,7 +317,8 @@ export class PostgresServer extends Construct {
     }
     if (known(zone) && known(standbyZone) && zone === standbyZone) {
       throw new Error(
-        `${what} standbyZone "${standbyZone}" equals zone; expected another zone, so a zone failure leaves the standby running (control HA-MULTIZONE)`,
+        `${what} standbyZone "${standbyZone}" equals zone; expected another zone, so a zone failure leaves the standby ` +
+          `running (control HA-MULTIZONE)`,
       );
     }
     checkIdentityId(what, 'geoBackupIdentityId', props.geoBackupIdentityId);
@@ -320,17 +328,20 @@ export class PostgresServer extends Construct {
       props.geoBackupIdentityId.toLowerCase() === props.identityId.toLowerCase()
     ) {
       throw new Error(
-        `${what} geoBackupIdentityId equals identityId; expected a separate identity created in the DR region (Azure requires it to differ and to live in the geo-backup's region)`,
+        `${what} geoBackupIdentityId equals identityId; expected a separate identity created in the DR region (Azure requires ` +
+          `it to differ and to live in the geo-backup's region)`,
       );
     }
     if (known(props.geoBackupKeyId) && !KEY_ID.test(props.geoBackupKeyId)) {
       throw new Error(
-        `${what} geoBackupKeyId "${props.geoBackupKeyId}" is not a Key Vault key id; expected https://<DR-region vault>.vault.azure.net/keys/<name>`,
+        `${what} geoBackupKeyId "${props.geoBackupKeyId}" is not a Key Vault key id; expected https://<DR-region ` +
+          `vault>.vault.azure.net/keys/<name>`,
       );
     }
     if (known(props.geoBackupKeyId) && known(props.keyVaultKeyId) && props.geoBackupKeyId === props.keyVaultKeyId) {
       throw new Error(
-        `${what} geoBackupKeyId equals keyVaultKeyId; expected a key in a Key Vault of the DR region (Azure requires the geo-backup key in the backup's region)`,
+        `${what} geoBackupKeyId equals keyVaultKeyId; expected a key in a Key Vault of the DR region (Azure requires the ` +
+          `geo-backup key in the backup's region)`,
       );
     }
     if (known(adminPrincipalType) && !(POSTGRES_ADMIN_PRINCIPAL_TYPES as readonly string[]).includes(adminPrincipalType)) {

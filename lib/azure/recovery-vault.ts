@@ -117,7 +117,8 @@ export class RecoveryVault extends Construct {
     }
     if (known(immutability) && !(RECOVERY_VAULT_IMMUTABILITY as readonly string[]).includes(immutability)) {
       throw new Error(
-        `${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but reversible); "Disabled" would let backups be deleted early`,
+        `${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but ` +
+          `reversible); "Disabled" would let backups be deleted early`,
       );
     }
     checkCount(what, 'dailyRetentionDays', dailyRetentionDays, 7, 9999);
@@ -135,12 +136,14 @@ export class RecoveryVault extends Construct {
     }
     if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
       throw new Error(
-        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`,
+        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+          `https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`,
       );
     }
     if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
       throw new Error(
-        `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+        `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
       );
     }
 
@@ -197,7 +200,8 @@ export class RecoveryVault extends Construct {
         const match = VM_ID.exec(vmId);
         if (!match) {
           throw new Error(
-            `${what} protectedVmIds[${i}] "${vmId}" is not a virtual machine id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`,
+            `${what} protectedVmIds[${i}] "${vmId}" is not a virtual machine id; expected ` +
+              `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`,
           );
         }
         childId = `ProtectedVm-${match[1]}`;

@@ -175,12 +175,14 @@ export class SecureStorageAccount extends Construct {
       const nonZoneGeo = (STORAGE_NON_ZONE_GEO as readonly string[]).includes(replicationType);
       if (nonZoneGeo && !props.allowNonZoneRedundant) {
         throw new Error(
-          `${what} replicationType "${replicationType}" keeps one zone in the primary region; use GZRS or RAGZRS, or set allowNonZoneRedundant for a region without availability zones`,
+          `${what} replicationType "${replicationType}" keeps one zone in the primary region; use GZRS or RAGZRS, or set ` +
+            `allowNonZoneRedundant for a region without availability zones`,
         );
       }
       if (!zoneGeo && !nonZoneGeo) {
         throw new Error(
-          `${what} replicationType "${replicationType}" keeps no copy in another region (control DR-REGION); expected one of ${[...STORAGE_ZONE_REDUNDANT_GEO, ...STORAGE_NON_ZONE_GEO].join(', ')}`,
+          `${what} replicationType "${replicationType}" keeps no copy in another region (control DR-REGION); expected one of ` +
+            `${[...STORAGE_ZONE_REDUNDANT_GEO, ...STORAGE_NON_ZONE_GEO].join(', ')}`,
         );
       }
     }
@@ -200,27 +202,34 @@ export class SecureStorageAccount extends Construct {
     }
     if (allowedSubnetIds.length > 0 && !trustedServicesOnly) {
       throw new Error(
-        `${what} allowedSubnetIds has no effect while public network access is disabled (service endpoints use the public endpoint); give workloads a private endpoint (privateEndpointSubnetId) or set trustedServicesOnly to open the public endpoint to these subnets`,
+        `${what} allowedSubnetIds has no effect while public network access is disabled (service endpoints use the public ` +
+          `endpoint); give workloads a private endpoint (privateEndpointSubnetId) or set trustedServicesOnly to open the public ` +
+          `endpoint to these subnets`,
       );
     }
     if ((props.privateEndpointSubnetId === undefined) !== (props.blobPrivateDnsZoneId === undefined)) {
       throw new Error(
-        `${what} privateEndpointSubnetId and blobPrivateDnsZoneId go together (the endpoint registers its address in the zone); received only ${props.privateEndpointSubnetId === undefined ? 'blobPrivateDnsZoneId' : 'privateEndpointSubnetId'}`,
+        `${what} privateEndpointSubnetId and blobPrivateDnsZoneId go together (the endpoint registers its address in the ` +
+          `zone); received only ` +
+          `${props.privateEndpointSubnetId === undefined ? 'blobPrivateDnsZoneId' : 'privateEndpointSubnetId'}`,
       );
     }
     if (known(props.blobPrivateDnsZoneId) && !BLOB_ZONE_ID.test(props.blobPrivateDnsZoneId)) {
       throw new Error(
-        `${what} blobPrivateDnsZoneId "${props.blobPrivateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`,
+        `${what} blobPrivateDnsZoneId "${props.blobPrivateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`,
       );
     }
     if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
       throw new Error(
-        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the account follows key rotation)`,
+        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+          `https://<vault>.vault.azure.net/keys/<name> (versionless, so the account follows key rotation)`,
       );
     }
     if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
       throw new Error(
-        `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+        `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
       );
     }
     const containerNames = props.containerNames ?? [];
@@ -321,12 +330,15 @@ export class SecureStorageAccount extends Construct {
     const subresource = options.subresource ?? 'blob';
     if (known(options.privateDnsZoneId) && !BLOB_ZONE_ID.test(options.privateDnsZoneId)) {
       throw new Error(
-        `SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint privateDnsZoneId "${options.privateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`,
+        `SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint privateDnsZoneId "${options.privateDnsZoneId}" is not ` +
+          `a privatelink.blob private DNS zone id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`,
       );
     }
     if (subresource === 'blob_secondary' && known(this.replicationType) && !/^RA/.test(this.replicationType)) {
       throw new Error(
-        `SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint subresource "blob_secondary" needs a read-access geo-replicated account (RAGZRS or RAGRS); received replication ${this.replicationType}`,
+        `SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint subresource "blob_secondary" needs a read-access ` +
+          `geo-replicated account (RAGZRS or RAGRS); received replication ${this.replicationType}`,
       );
     }
     return new PrivateEndpoint(this, id, {

@@ -50,7 +50,8 @@ export class VnetFlowLog extends Construct {
     super(scope, id);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 365) {
       throw new Error(
-        `VnetFlowLog ${this.node.path}: retentionDays ${props.retentionDays} is out of range; expected 1-365 days (flow log retention policy limits)`,
+        `VnetFlowLog ${this.node.path}: retentionDays ${props.retentionDays} is out of range; expected 1-365 days (flow log ` +
+          `retention policy limits)`,
       );
     }
     this.resource = new NetworkWatcherFlowLog(this, 'Resource', {

@@ -35,7 +35,8 @@ export class WorkloadIdentity extends Construct {
     super(scope, id);
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/.test(props.name)) {
       throw new Error(
-        `WorkloadIdentity ${this.node.path}: name "${props.name}" is invalid; expected 3-128 letters, digits, dashes and underscores, starting with a letter or digit`,
+        `WorkloadIdentity ${this.node.path}: name "${props.name}" is invalid; expected 3-128 letters, digits, dashes and ` +
+          `underscores, starting with a letter or digit`,
       );
     }
     this.resource = new UserAssignedIdentity(this, 'Resource', {

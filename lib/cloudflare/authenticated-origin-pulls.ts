@@ -68,7 +68,8 @@ export class AuthenticatedOriginPulls extends Construct {
     if (props.privateKey !== undefined && !Token.isUnresolved(props.privateKey)) {
       const what = holdsPrivateKey(props.privateKey) ? 'a literal private key' : 'literal text';
       throw new Error(
-        `${where}: privateKey is ${what}, which would be written into the synthesized JSON (control SECRETS); pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
+        `${where}: privateKey is ${what}, which would be written into the synthesized JSON (control SECRETS); pass a ` +
+          `reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
       );
     }
     if (props.certificate !== undefined && !Token.isUnresolved(props.certificate)) {

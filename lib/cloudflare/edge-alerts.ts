@@ -174,7 +174,8 @@ export class EdgeAlerts extends Construct {
     }
     if (emails.length === 0 && props.webhook === undefined) {
       throw new Error(
-        `${where}: no destination; expected at least one on-call address in emails, or a webhook (an alert that reaches nobody pages nobody)`,
+        `${where}: no destination; expected at least one on-call address in emails, or a webhook (an alert that reaches ` +
+          `nobody pages nobody)`,
       );
     }
     if (props.webhook) checkWebhook(where, props.webhook);
@@ -231,7 +232,8 @@ export class EdgeAlerts extends Construct {
       this.securityEvents = policy(
         'SecurityEvents',
         'security events spike on the edge',
-        "The zone's WAF, custom rules and rate limits are blocking or challenging an unusual number of requests: an attack in progress (DETECT-THREATS)",
+        "The zone's WAF, custom rules and rate limits are blocking or challenging an unusual number of requests: an attack in " +
+          'progress (DETECT-THREATS)',
         CLOUDFLARE_ALERT_TYPES.securityEvents,
         // Cloudflare requires the zones filter on this alert type.
         { zones: [props.zoneId] },
@@ -241,7 +243,8 @@ export class EdgeAlerts extends Construct {
       this.poolHealth = policy(
         'PoolHealth',
         'origin pool health changed',
-        "A region's pool or origin became unhealthy (traffic fails over) or healthy again, as Cloudflare's monitors see it from every region (DETECT-THREATS, DR-REGION)",
+        "A region's pool or origin became unhealthy (traffic fails over) or healthy again, as Cloudflare's monitors see it " +
+          'from every region (DETECT-THREATS, DR-REGION)',
         CLOUDFLARE_ALERT_TYPES.loadBalancingHealth,
         // Both directions: "unhealthy" opens the incident, "healthy" tells on-call the region is back.
         { poolId: [...pools], newHealth: ['Unhealthy', 'Healthy'], eventSource: ['pool', 'origin'] },
@@ -264,7 +267,8 @@ export class EdgeAlerts extends Construct {
 function checkWebhook(where: string, webhook: EdgeAlertsWebhook): void {
   if (!Token.isUnresolved(webhook.name) && !/^\S(?:.{0,98}\S)?$/.test(webhook.name)) {
     throw new Error(
-      `${where}: webhook.name "${webhook.name}" is invalid; expected 1-100 characters without leading or trailing spaces, such as oncall-pager`,
+      `${where}: webhook.name "${webhook.name}" is invalid; expected 1-100 characters without leading or trailing spaces, ` +
+        `such as oncall-pager`,
     );
   }
   if (!Token.isUnresolved(webhook.url)) {
@@ -273,7 +277,8 @@ function checkWebhook(where: string, webhook: EdgeAlertsWebhook): void {
   }
   if (webhook.secret !== undefined && !Token.isUnresolved(webhook.secret)) {
     throw new Error(
-      `${where}: webhook.secret is literal text, which would be written into the synthesized JSON (control SECRETS); pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
+      `${where}: webhook.secret is literal text, which would be written into the synthesized JSON (control SECRETS); pass a ` +
+        `reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
     );
   }
 }

@@ -157,7 +157,8 @@ export class EdgeLogpush extends Construct {
     checkCloudflarePlan(where, props.plan);
     if (props.plan !== 'enterprise') {
       throw new Error(
-        `${where}: plan is "${props.plan}"; Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone: raise the plan, or leave Logpush out (LOG-CENTRAL on Cloudflare then stays unchecked)`,
+        `${where}: plan is "${props.plan}"; Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone: ` +
+          `raise the plan, or leave Logpush out (LOG-CENTRAL on Cloudflare then stays unchecked)`,
       );
     }
     if (!Token.isUnresolved(props.destination)) {
@@ -166,13 +167,15 @@ export class EdgeLogpush extends Construct {
     }
     if (!Token.isUnresolved(props.ownershipChallenge)) {
       throw new Error(
-        `${where}: ownershipChallenge is literal text, which would be written into the synthesized JSON (control SECRETS); pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
+        `${where}: ownershipChallenge is literal text, which would be written into the synthesized JSON (control SECRETS); ` +
+          `pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
       );
     }
     const prefix = props.namePrefix ?? 'baseline';
     if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9][A-Za-z0-9.-]{0,80}$/.test(prefix)) {
       throw new Error(
-        `${where}: namePrefix "${prefix}" is invalid; expected letters, digits, "." and "-" (Cloudflare's rule for job names), such as acme-prod`,
+        `${where}: namePrefix "${prefix}" is invalid; expected letters, digits, "." and "-" (Cloudflare's rule for job ` +
+          `names), such as acme-prod`,
       );
     }
 

@@ -146,12 +146,14 @@ export class EdgeRateLimits extends Construct {
       const at = `critical[${i}]`;
       if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(path.name) || path.name.length > 40) {
         throw new Error(
-          `${where}: ${at}.name "${path.name}" is invalid; expected kebab-case of at most 40 characters (lowercase letters, digits and single dashes, starting with a letter), such as password-reset`,
+          `${where}: ${at}.name "${path.name}" is invalid; expected kebab-case of at most 40 characters (lowercase letters, ` +
+            `digits and single dashes, starting with a letter), such as password-reset`,
         );
       }
       if (names.has(path.name)) {
         throw new Error(
-          `${where}: ${at}.name "${path.name}" duplicates critical[${names.get(path.name)}]; names must be unique (they make the rules' refs)`,
+          `${where}: ${at}.name "${path.name}" duplicates critical[${names.get(path.name)}]; names must be unique (they make ` +
+            `the rules' refs)`,
         );
       }
       names.set(path.name, i);
@@ -159,7 +161,8 @@ export class EdgeRateLimits extends Construct {
       const prefix = path.pathPrefix.toLowerCase();
       if (prefixes.has(prefix)) {
         throw new Error(
-          `${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates critical[${prefixes.get(prefix)}] (prefixes match case-insensitively); merge the two`,
+          `${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates critical[${prefixes.get(prefix)}] (prefixes match ` +
+            `case-insensitively); merge the two`,
         );
       }
       prefixes.set(prefix, i);
@@ -203,7 +206,8 @@ export class EdgeRateLimits extends Construct {
             ? `lower critical[${i}].requestsPerPeriod to at most ${most}`
             : `lengthen critical[${i}].periodSeconds or raise global.requestsPerPeriod`;
         throw new Error(
-          `${where}: critical[${i}] allows ${path.requestsPerPeriod} requests per ${path.periodSeconds} s, not stricter than global (${global.requestsPerPeriod} per ${global.periodSeconds} s); ${fix} (control WAF-RATE-CRITICAL)`,
+          `${where}: critical[${i}] allows ${path.requestsPerPeriod} requests per ${path.periodSeconds} s, not stricter than ` +
+            `global (${global.requestsPerPeriod} per ${global.periodSeconds} s); ${fix} (control WAF-RATE-CRITICAL)`,
         );
       }
     });
@@ -234,7 +238,8 @@ export class EdgeRateLimits extends Construct {
     const normalizationScope = props.urlNormalization ?? 'both';
     if (!['both', 'incoming'].includes(normalizationScope)) {
       throw new Error(
-        `${where}: urlNormalization "${normalizationScope}" is invalid; expected "both" or "incoming" (never off: //login would escape the critical-path limits)`,
+        `${where}: urlNormalization "${normalizationScope}" is invalid; expected "both" or "incoming" (never off: //login ` +
+          `would escape the critical-path limits)`,
       );
     }
     // Stated explicitly rather than left to the zone default, so a change shows in the synth and
@@ -281,19 +286,22 @@ function checkPathPrefix(where: string, at: string, prefix: string): void {
   // token could hold anything, so it is refused rather than skipped.
   if (Token.isUnresolved(prefix)) {
     throw new Error(
-      `${where}: ${at}.pathPrefix is an unresolved token; it is written into a rule expression, so it must be a literal that can be checked at synth time`,
+      `${where}: ${at}.pathPrefix is an unresolved token; it is written into a rule expression, so it must be a literal that ` +
+        `can be checked at synth time`,
     );
   }
   if (typeof prefix !== 'string' || !/^\/[A-Za-z0-9._~/-]{1,199}$/.test(prefix)) {
     throw new Error(
-      `${where}: ${at}.pathPrefix ${JSON.stringify(prefix)} is invalid; expected a URL path of 2-200 characters starting with "/", such as /login, using only letters, digits and / . _ ~ - (no quotes, spaces, backslashes or percent-encoding)`,
+      `${where}: ${at}.pathPrefix ${JSON.stringify(prefix)} is invalid; expected a URL path of 2-200 characters starting with ` +
+        `"/", such as /login, using only letters, digits and / . _ ~ - (no quotes, spaces, backslashes or percent-encoding)`,
     );
   }
   // URL normalization removes empty and dot segments before rules run: such a prefix never matches.
   const segments = prefix.slice(1).split('/');
   if (segments.slice(0, -1).some((s) => s === '' || s === '.' || s === '..') || ['.', '..'].includes(segments[segments.length - 1])) {
     throw new Error(
-      `${where}: ${at}.pathPrefix "${prefix}" has an empty, "." or ".." segment, which URL normalization removes before rules run, so it would never match; write the normalized path`,
+      `${where}: ${at}.pathPrefix "${prefix}" has an empty, "." or ".." segment, which URL normalization removes before rules ` +
+        `run, so it would never match; write the normalized path`,
     );
   }
 }

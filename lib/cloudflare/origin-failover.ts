@@ -136,7 +136,8 @@ export class OriginFailover extends Construct {
     checkCloudflareId(where, 'zoneId', props.zoneId);
     if (known(props.hostname) && !isDnsName(props.hostname)) {
       throw new Error(
-        `${where}: hostname "${props.hostname}" is invalid; expected a lowercase DNS name without wildcard, scheme or path, such as www.example.com`,
+        `${where}: hostname "${props.hostname}" is invalid; expected a lowercase DNS name without wildcard, scheme or path, ` +
+          `such as www.example.com`,
       );
     }
     for (const [prop, origin] of [
@@ -145,7 +146,8 @@ export class OriginFailover extends Construct {
     ] as const) {
       if (known(origin.name) && !/^[A-Za-z0-9_-]+$/.test(origin.name)) {
         throw new Error(
-          `${where}: ${prop}.name "${origin.name}" is invalid; expected letters, digits, '-' and '_' only (Cloudflare's rule for pool names), such as acme-prod-eu-west-1`,
+          `${where}: ${prop}.name "${origin.name}" is invalid; expected letters, digits, '-' and '_' only (Cloudflare's rule ` +
+            `for pool names), such as acme-prod-eu-west-1`,
         );
       }
       if (known(origin.address)) {
@@ -156,7 +158,8 @@ export class OriginFailover extends Construct {
         // A load balancer whose origin is its own proxied name would send traffic back to itself.
         if (known(props.hostname) && origin.address.toLowerCase() === props.hostname) {
           throw new Error(
-            `${where}: ${prop}.address "${origin.address}" is the load balancer's own hostname; expected the region gateway's own DNS name or IP address`,
+            `${where}: ${prop}.address "${origin.address}" is the load balancer's own hostname; expected the region gateway's ` +
+              `own DNS name or IP address`,
           );
         }
       }
@@ -169,25 +172,29 @@ export class OriginFailover extends Construct {
     // Failing over to the same gateway is no failover (control DR-REGION).
     if (known(props.primary.address) && known(props.dr.address) && props.primary.address.toLowerCase() === props.dr.address.toLowerCase()) {
       throw new Error(
-        `${where}: primary.address and dr.address are both "${props.primary.address}"; expected the DR region's own gateway, so traffic can fail over to another region`,
+        `${where}: primary.address and dr.address are both "${props.primary.address}"; expected the DR region's own gateway, ` +
+          `so traffic can fail over to another region`,
       );
     }
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
     if (known(healthCheckPath) && !/^\/[^\s?#]*(\?[^\s#]*)?$/.test(healthCheckPath)) {
       throw new Error(
-        `${where}: healthCheckPath "${healthCheckPath}" is invalid; expected a path starting with "/" and without spaces or fragment, such as /healthz`,
+        `${where}: healthCheckPath "${healthCheckPath}" is invalid; expected a path starting with "/" and without spaces or ` +
+          `fragment, such as /healthz`,
       );
     }
     const expectedCodes = props.expectedCodes ?? '200';
     if (known(expectedCodes) && !/^(?:[23]xx|2\d\d|3\d\d)$/.test(expectedCodes)) {
       throw new Error(
-        `${where}: expectedCodes "${expectedCodes}" is invalid; expected one status code from 200 to 399 (such as '200') or the class '2xx' or '3xx' — a health check that accepts 4xx or 5xx answers never fails over`,
+        `${where}: expectedCodes "${expectedCodes}" is invalid; expected one status code from 200 to 399 (such as '200') or ` +
+          `the class '2xx' or '3xx' — a health check that accepts 4xx or 5xx answers never fails over`,
       );
     }
     const interval = props.monitorIntervalSeconds ?? 60;
     if (!Token.isUnresolved(interval) && (!Number.isInteger(interval) || interval < 10 || interval > 3600)) {
       throw new Error(
-        `${where}: monitorIntervalSeconds ${interval} is out of range; expected a whole number of seconds from 10 to 3600 (the plan minimum is 60 on Pro, 15 on Business, 10 on Enterprise)`,
+        `${where}: monitorIntervalSeconds ${interval} is out of range; expected a whole number of seconds from 10 to 3600 ` +
+          `(the plan minimum is 60 on Pro, 15 on Business, 10 on Enterprise)`,
       );
     }
     const retries = props.monitorRetries ?? 2;
@@ -202,14 +209,17 @@ export class OriginFailover extends Construct {
     // own rule: interval > (retries + 1) * timeout).
     if (![interval, retries, timeout].some((n) => Token.isUnresolved(n)) && interval <= (retries + 1) * timeout) {
       throw new Error(
-        `${where}: monitorIntervalSeconds ${interval} is too short for monitorRetries ${retries} and monitorTimeoutSeconds ${timeout}; expected more than (retries + 1) * timeout = ${(retries + 1) * timeout} seconds — raise the interval or lower retries or timeout`,
+        `${where}: monitorIntervalSeconds ${interval} is too short for monitorRetries ${retries} and monitorTimeoutSeconds ` +
+          `${timeout}; expected more than (retries + 1) * timeout = ${(retries + 1) * timeout} seconds — raise the interval or ` +
+          `lower retries or timeout`,
       );
     }
     if (known(props.notificationEmail)) {
       const addresses = props.notificationEmail.split(',').map((a) => a.trim());
       if (addresses.some((a) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(a))) {
         throw new Error(
-          `${where}: notificationEmail "${props.notificationEmail}" is invalid; expected an email address such as ops@example.com, or several separated by commas`,
+          `${where}: notificationEmail "${props.notificationEmail}" is invalid; expected an email address such as ` +
+            `ops@example.com, or several separated by commas`,
         );
       }
     }
@@ -224,7 +234,8 @@ export class OriginFailover extends Construct {
       !props.hostname.endsWith(`.${props.probeZone}`)
     ) {
       throw new Error(
-        `${where}: probeZone "${props.probeZone}" is not the zone of hostname "${props.hostname}"; expected the zone the load balancer is in`,
+        `${where}: probeZone "${props.probeZone}" is not the zone of hostname "${props.hostname}"; expected the zone the load ` +
+          `balancer is in`,
       );
     }
 

@@ -60,7 +60,10 @@ export function allowlistCidrProblem(text: string, limits: AllowlistLimits): str
     return 'is an IPv4-mapped IPv6 block; write the range in IPv4 notation';
   }
   if (parsed.prefix < limit) {
-    return `is broader than the allowed maximum /${limit} for ${parsed.family === 'ipv4' ? 'IPv4' : 'IPv6'} (guardrails.maxAllowlistPrefix.${parsed.family})`;
+    return (
+      `is broader than the allowed maximum /${limit} for ${parsed.family === 'ipv4' ? 'IPv4' : 'IPv6'} ` +
+      `(guardrails.maxAllowlistPrefix.${parsed.family})`
+    );
   }
   return undefined;
 }

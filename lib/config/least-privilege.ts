@@ -12,7 +12,10 @@ export const DEFAULT_APP_OBJECT_PREFIX = 'app/';
 /** Why an object key prefix is unusable for a scoped grant, or undefined when it is fine. */
 export function objectPrefixProblem(prefix: string): string | undefined {
   if (typeof prefix !== 'string' || !/^([A-Za-z0-9!_.()'-]+\/)+$/.test(prefix) || /(^|\/)\.\.?\//.test(prefix)) {
-    return 'expected a key prefix of letters, digits and !_.()\'- segments ending in "/", such as app/ (no wildcards, no "." or ".." segments: the grant must not reach other prefixes)';
+    return (
+      'expected a key prefix of letters, digits and !_.()\'- segments ending in "/", such as app/ (no wildcards, no "." or ".." ' +
+      'segments: the grant must not reach other prefixes)'
+    );
   }
   return undefined;
 }
@@ -51,6 +54,9 @@ export function packageMirrorProblem(entry: string): string | undefined {
     return undefined;
   }
   if (!HOSTNAME.test(entry))
-    return 'is neither a CIDR nor a host name; expected a CIDR such as 203.0.113.0/24 or a lower-case host name such as mirror.example.com (no scheme, port or path)';
+    return (
+      'is neither a CIDR nor a host name; expected a CIDR such as 203.0.113.0/24 or a lower-case host name such as ' +
+      'mirror.example.com (no scheme, port or path)'
+    );
   return undefined;
 }

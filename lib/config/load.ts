@@ -58,7 +58,8 @@ function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
     case 'invalid_type':
       return received === undefined
         ? `is required: expected ${issue.expected}; add it (see config/baseline.schema.json)`
-        : `expected ${issue.expected}, not ${received === null ? 'null' : Array.isArray(received) ? 'array' : typeof received}; ${issue.message.startsWith('Invalid input') ? 'change the value to the expected type' : issue.message}`;
+        : `expected ${issue.expected}, not ${received === null ? 'null' : Array.isArray(received) ? 'array' : typeof received}; ` +
+            `${issue.message.startsWith('Invalid input') ? 'change the value to the expected type' : issue.message}`;
     case 'invalid_key':
       // zod's own text is "Invalid key in record"; the key rule's message says what is expected.
       return `is not an accepted key: ${issue.issues.map((inner) => inner.message).join('; ')}`;
@@ -79,7 +80,8 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
           path: formatPath(at),
           received: show(valueAt(input, at)),
           message:
-            'is not a known setting (a misspelt key would silently drop a control); remove it or correct its spelling (see config/baseline.schema.json)',
+            'is not a known setting (a misspelt key would silently drop a control); remove it or correct its spelling (see ' +
+            'config/baseline.schema.json)',
         });
       }
       continue;

@@ -110,12 +110,17 @@ export function checkOriginPullCa(
   const { cert } = parsed;
   if (isCloudflareShared(cert)) {
     return {
-      error: `is Cloudflare's shared origin-pull CA (${cert.subject.replace(/\n/g, ', ')}), which every Cloudflare zone presents; an origin trusting it admits any Cloudflare customer's zone. Create a CA of your own (docs/deploy.md: the origin-pull certificate)`,
+      error:
+        `is Cloudflare's shared origin-pull CA (${cert.subject.replace(/\n/g, ', ')}), which every Cloudflare zone presents; an ` +
+        `origin trusting it admits any Cloudflare customer's zone. Create a CA of your own (docs/deploy.md: the origin-pull ` +
+        `certificate)`,
     };
   }
   if (!cert.ca)
     return {
-      error: `is not a CA certificate (basicConstraints CA:FALSE, subject ${cert.subject.replace(/\n/g, ', ')}); expected the CA that issued the zone's client certificate`,
+      error:
+        `is not a CA certificate (basicConstraints CA:FALSE, subject ${cert.subject.replace(/\n/g, ', ')}); expected the CA ` +
+        `that issued the zone's client certificate`,
     };
   const problem = keyProblem(cert) ?? expiryProblem(cert, now);
   return problem ? { error: problem } : parsed;
@@ -136,14 +141,17 @@ export function checkOriginPullClientCertificate(
   if (isCloudflareShared(cert))
     return {
       error:
-        "is issued by Cloudflare's shared origin-pull CA, which every Cloudflare zone presents; issue the zone's own certificate from your CA (docs/deploy.md: the origin-pull certificate)",
+        "is issued by Cloudflare's shared origin-pull CA, which every Cloudflare zone presents; issue the zone's own " +
+        'certificate from your CA (docs/deploy.md: the origin-pull certificate)',
     };
   if (cert.ca) return { error: 'is a CA certificate; expected the leaf (client) certificate the CA issued for the zone' };
   const problem = keyProblem(cert) ?? expiryProblem(cert, now);
   if (problem) return { error: problem };
   if (cas.length > 0 && !cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
     return {
-      error: `is not issued and signed by any of caCertificates (issuer ${cert.issuer.replace(/\n/g, ', ')}); the origins would refuse it. Sign it with one of those CAs or add its CA`,
+      error:
+        `is not issued and signed by any of caCertificates (issuer ${cert.issuer.replace(/\n/g, ', ')}); the origins would ` +
+        `refuse it. Sign it with one of those CAs or add its CA`,
     };
   }
   return parsed;
@@ -157,7 +165,8 @@ export function checkRevocationList(text: string): { readonly pem: string } | { 
   if (blocks.length !== 1 || blocks[0].label !== 'X509 CRL') {
     return {
       error:
-        'is not one PEM certificate revocation list (expected -----BEGIN X509 CRL----- ... -----END X509 CRL-----, as written by openssl ca -gencrl)',
+        'is not one PEM certificate revocation list (expected -----BEGIN X509 CRL----- ... -----END X509 CRL-----, as written ' +
+        'by openssl ca -gencrl)',
     };
   }
   // A DER SEQUENCE whose length covers the whole block: node has no CRL parser, so the signature

@@ -119,7 +119,8 @@ const criticalPath = rateLimit.extend({
     .string()
     .regex(
       /^(?=.{1,31}$)[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
-      'must be a short kebab-case name such as password-reset (lower-case letters, digits and single dashes; used in rule and metric names on every cloud)',
+      'must be a short kebab-case name such as password-reset (lower-case letters, digits and single dashes; used in rule and ' +
+        'metric names on every cloud)',
     )
     .describe('Name of the endpoint (login, password-reset...), used in the WAF rule name.'),
   pathPrefix: z
@@ -143,7 +144,9 @@ function allowlistSchema(limits: AllowlistLimits) {
         if (problem) {
           ctx.addIssue({
             code: 'custom',
-            message: `${problem}; expected a single office or VPN egress range such as 198.51.100.10/32, no broader than IPv4 /${limits.ipv4} or IPv6 /${limits.ipv6}`,
+            message:
+              `${problem}; expected a single office or VPN egress range such as 198.51.100.10/32, no broader than IPv4 ` +
+              `/${limits.ipv4} or IPv6 /${limits.ipv6}`,
           });
         }
       }),
@@ -188,7 +191,9 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
                   if ('error' in checked) {
                     ctx.addIssue({
                       code: 'custom',
-                      message: `${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (>= ${minRsaBits} bits) public key`,
+                      message:
+                        `${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (>= ${minRsaBits} ` +
+                        `bits) public key`,
                     });
                   }
                 }),
@@ -338,7 +343,8 @@ const awsSchema = z.strictObject({
         'Inspector EC2 and ECR vulnerability scanning: "create" enables it for this account, or "managed" by a delegated administrator.',
       ),
       config: accountService.describe(
-        'AWS Config recorder and delivery channel in every region that runs Security Hub (its controls read Config): "create" here, or "managed" when the organization already records this account centrally.',
+        'AWS Config recorder and delivery channel in every region that runs Security Hub (its controls read Config): "create" ' +
+          'here, or "managed" when the organization already records this account centrally.',
       ),
     })
     .prefault({})
@@ -379,7 +385,8 @@ const awsSchema = z.strictObject({
         })
         .default(DEFAULT_APP_OBJECT_PREFIX)
         .describe(
-          'Key prefix of the data bucket the app instances may read, write and delete under (no version purge); the DR app role gets the same on the replica.',
+          'Key prefix of the data bucket the app instances may read, write and delete under (no version purge); the DR app ' +
+            'role gets the same on the replica.',
         ),
     })
     .prefault({})
@@ -422,7 +429,10 @@ const awsSchema = z.strictObject({
         )
         .optional()
         .describe(
-          'Id of the deployed distribution (output CdnDistributionId of <env>-aws-primary). The DR assets replica, the failover origin, admits this distribution only; until it is set (the DR stack deploys before the distribution exists), any distribution of the account could read it and the DR-REGION check fails. Set it after the first deploy and deploy the DR stack again.',
+          'Id of the deployed distribution (output CdnDistributionId of <env>-aws-primary). The DR assets replica, the ' +
+            'failover origin, admits this distribution only; until it is set (the DR stack deploys before the distribution ' +
+            'exists), any distribution of the account could read it and the DR-REGION check fails. Set it after the first deploy ' +
+            'and deploy the DR stack again.',
         ),
     })
     .describe('CloudFront distribution for the static-assets bucket (control CDN-ASSETS).'),
@@ -436,7 +446,8 @@ const awsSchema = z.strictObject({
       });
     })
     .describe(
-      'Interface VPC endpoints in the app subnets of both regions (each costs per zone and hour, see docs/deploy.md "Egress and its cost"): the AWS APIs the hosts reach without the internet. S3 always has a gateway endpoint (free).',
+      'Interface VPC endpoints in the app subnets of both regions (each costs per zone and hour, see docs/deploy.md "Egress ' +
+        'and its cost"): the AWS APIs the hosts reach without the internet. S3 always has a gateway endpoint (free).',
     ),
 });
 
@@ -516,7 +527,8 @@ const azureSchema = z
       )
       .default([])
       .describe(
-        'Public IPv4 ranges of the machines that run cdktf deploy: the only addresses the Key Vault firewall admits besides the app subnet.',
+        'Public IPv4 ranges of the machines that run cdktf deploy: the only addresses the Key Vault firewall admits besides ' +
+          'the app subnet.',
       ),
     certificateSecretId: z
       .string()
@@ -554,7 +566,8 @@ const azureSchema = z
           .string()
           .regex(
             /^(B|GP|MO)_Standard_[A-Za-z0-9_]+$/,
-            'must be a Flexible Server SKU such as GP_Standard_D2ds_v5 (General Purpose or Memory Optimized; Burstable has no zone-redundant HA)',
+            'must be a Flexible Server SKU such as GP_Standard_D2ds_v5 (General Purpose or Memory Optimized; Burstable has no ' +
+              'zone-redundant HA)',
           )
           .default('GP_Standard_D2ds_v5'),
         storageMb: z
@@ -596,13 +609,16 @@ const azureSchema = z
               });
           })
           .describe(
-            "Public key of the administrator account Azure requires on every VM and scale set: a break-glass key no person uses day to day (private half offline, two-person rule). It must not be any bastion user's key; sshd refuses the account unless loginEnabled.",
+            'Public key of the administrator account Azure requires on every VM and scale set: a break-glass key no person ' +
+              "uses day to day (private half offline, two-person rule). It must not be any bastion user's key; sshd refuses the " +
+              'account unless loginEnabled.',
           ),
         loginEnabled: z
           .boolean()
           .default(false)
           .describe(
-            'Admits the administrator account in sshd, for an emergency only. The BASTION-SSH check fails while it is on; set it back to false after use.',
+            'Admits the administrator account in sshd, for an emergency only. The BASTION-SSH check fails while it is on; set ' +
+              'it back to false after use.',
           ),
       })
       .describe('The break-glass administrator account of the Azure Linux hosts (control BASTION-SSH).'),
@@ -631,28 +647,36 @@ const azureSchema = z
         }),
       )
       .describe(
-        'Blob containers of the customer-file storage account. Each is created here and copied daily into the locked Backup vault (control BACKUP): list every container the application writes.',
+        'Blob containers of the customer-file storage account. Each is created here and copied daily into the locked Backup ' +
+          'vault (control BACKUP): list every container the application writes.',
       ),
     promoteReplica: z
       .boolean()
       .default(false)
       .describe(
-        'Failover (control DR-REGION): true promotes the PostgreSQL read replica in drLocation to the read-write server (replication ends for good), with the primary\'s backup retention (backup.databaseRetentionDays) and zone-redundant HA. A manual decision: see "Failing over on Azure" in docs/deploy.md.',
+        'Failover (control DR-REGION): true promotes the PostgreSQL read replica in drLocation to the read-write server ' +
+          "(replication ends for good), with the primary's backup retention (backup.databaseRetentionDays) and zone-redundant " +
+          'HA. A manual decision: see "Failing over on Azure" in docs/deploy.md.',
       ),
     entraLogs: z
       .boolean()
       .default(false)
       .describe(
-        "Also export the tenant's Entra ID sign-in and audit logs to the workspace and the immutable audit archive (controls LOG-CENTRAL, LOG-RETENTION). A tenant-level setting: the deploying principal needs Global Administrator or Security Administrator, and sign-in logs an Entra ID P1/P2 licence.",
+        "Also export the tenant's Entra ID sign-in and audit logs to the workspace and the immutable audit archive (controls " +
+          'LOG-CENTRAL, LOG-RETENTION). A tenant-level setting: the deploying principal needs Global Administrator or Security ' +
+          'Administrator, and sign-in logs an Entra ID P1/P2 licence.',
       ),
     deleteLocks: z
       .enum(['create', 'managed'], {
         error:
-          'must be "create" (CanNotDelete locks on every stateful resource) or "managed" (your organization applies them, e.g. by Azure Policy)',
+          'must be "create" (CanNotDelete locks on every stateful resource) or "managed" (your organization applies them, ' +
+          'e.g. by Azure Policy)',
       })
       .default('create')
       .describe(
-        'CanNotDelete management locks on storage accounts, PostgreSQL servers, Key Vaults, vaults and workspaces (control BACKUP). "managed" is a named opt-out: the stacks then tag those resources baseline:delete-lock=managed and the BACKUP check trusts the organization to lock them.',
+        'CanNotDelete management locks on storage accounts, PostgreSQL servers, Key Vaults, vaults and workspaces (control ' +
+          'BACKUP). "managed" is a named opt-out: the stacks then tag those resources baseline:delete-lock=managed and the ' +
+          'BACKUP check trusts the organization to lock them.',
       ),
     backend: azureBackend,
   })
@@ -675,7 +699,8 @@ const originAddress = z.string().superRefine((text, ctx) => {
 export const MAX_AZURE_PER_EDGE_RATE_FACTOR = 1000;
 
 const PRIVATE_KEY_ADVICE =
-  'a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key (docs/deploy.md: the origin-pull certificate)';
+  'a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and ' +
+  'pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key (docs/deploy.md: the origin-pull certificate)';
 
 /**
  * PEM text, or the path of a PEM file relative to the config file's directory (read at load, so
@@ -692,7 +717,10 @@ function pemText(baseDir: string, what: string) {
       } catch (err) {
         ctx.addIssue({
           code: 'custom',
-          message: `is neither PEM text (-----BEGIN ...) nor a readable file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message} at ${path.resolve(baseDir, value)}); give ${what} as PEM text or a path relative to the config file`,
+          message:
+            `is neither PEM text (-----BEGIN ...) nor a readable file ` +
+            `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message} at ${path.resolve(baseDir, value)}); give ${what} ` +
+            `as PEM text or a path relative to the config file`,
         });
         return z.NEVER;
       }
@@ -707,18 +735,23 @@ function originPullSchema(baseDir: string) {
         .min(1, "must list the CA that issued the zone's client certificate")
         .max(
           2,
-          'must list at most 2 CAs: the current one and, while rotating, the next one (docs/deploy.md: rotating the origin-pull certificate)',
+          'must list at most 2 CAs: the current one and, while rotating, the next one (docs/deploy.md: rotating the ' +
+            'origin-pull certificate)',
         )
         .describe(
-          "CA certificates the origins trust for client certificates (PEM text or file paths): the CA of clientCertificate and, only while rotating, the next CA. Never Cloudflare's shared origin-pull CA.",
+          'CA certificates the origins trust for client certificates (PEM text or file paths): the CA of clientCertificate ' +
+            "and, only while rotating, the next CA. Never Cloudflare's shared origin-pull CA.",
         ),
       clientCertificate: pemText(baseDir, "the zone's client certificate").describe(
-        'The certificate Cloudflare presents to the origins for this zone only (PEM text or file path), issued by one of caCertificates. Its private key is never in config: pass it at deploy time as TF_VAR_<environment>_origin_pull_private_key.',
+        'The certificate Cloudflare presents to the origins for this zone only (PEM text or file path), issued by one of ' +
+          'caCertificates. Its private key is never in config: pass it at deploy time as ' +
+          'TF_VAR_<environment>_origin_pull_private_key.',
       ),
       revocationList: pemText(baseDir, 'a certificate revocation list')
         .optional()
         .describe(
-          "Certificate revocation list of the CA (PEM, openssl ca -gencrl), loaded into the AWS load balancers' trust stores. Omit when nothing is revoked.",
+          "Certificate revocation list of the CA (PEM, openssl ca -gencrl), loaded into the AWS load balancers' trust stores. " +
+            'Omit when nothing is revoked.',
         ),
     })
     .superRefine(
@@ -767,7 +800,8 @@ function originPullSchema(baseDir: string) {
       ALWAYS,
     )
     .describe(
-      'Zone-bound authenticated origin pulls (control ORIGIN-LOCK): the certificate Cloudflare presents for this zone and the CA the origins verify it against.',
+      'Zone-bound authenticated origin pulls (control ORIGIN-LOCK): the certificate Cloudflare presents for this zone and the ' +
+        'CA the origins verify it against.',
     );
 }
 
@@ -832,7 +866,8 @@ const cloudflareSchema = (baseDir: string) =>
             .min(1)
             .optional()
             .describe(
-              "Path of the outputs file written by `cdk deploy --outputs-file` (AWS) or `cdktf deploy --outputs-file` (Azure), relative to the working directory: the gateways' addresses are read from it at synth.",
+              'Path of the outputs file written by `cdk deploy --outputs-file` (AWS) or `cdktf deploy --outputs-file` ' +
+                "(Azure), relative to the working directory: the gateways' addresses are read from it at synth.",
             ),
         })
         .superRefine((o, ctx) => {
@@ -872,7 +907,9 @@ const cloudflareSchema = (baseDir: string) =>
         .boolean()
         .default(true)
         .describe(
-          "Lock the gateways of this environment to this zone: the AWS load balancers and Azure gateways admit 80/443 only from Cloudflare's ranges, require the zone's client certificate (originPull) and answer only its hostnames; their rate limits count the client behind Cloudflare (control ORIGIN-LOCK). false is an explicit opt-out.",
+          'Lock the gateways of this environment to this zone: the AWS load balancers and Azure gateways admit 80/443 only ' +
+            "from Cloudflare's ranges, require the zone's client certificate (originPull) and answer only its hostnames; their " +
+            'rate limits count the client behind Cloudflare (control ORIGIN-LOCK). false is an explicit opt-out.',
         ),
       originPull: originPullSchema(baseDir).optional(),
       additionalHostnames: z
@@ -880,7 +917,8 @@ const cloudflareSchema = (baseDir: string) =>
         .max(4, 'must list at most 4 names (with hostname, the 5 a load balancer host condition or a gateway listener accepts)')
         .default([])
         .describe(
-          'Other names of the zone that Cloudflare proxies to the same gateways (DNS records you create). The edge and the gateways answer hostname and these; every other Host gets 403.',
+          'Other names of the zone that Cloudflare proxies to the same gateways (DNS records you create). The edge and the ' +
+            'gateways answer hostname and these; every other Host gets 403.',
         ),
       azurePerEdgeRateFactor: z
         .number()
@@ -889,7 +927,9 @@ const cloudflareSchema = (baseDir: string) =>
         .max(MAX_AZURE_PER_EDGE_RATE_FACTOR, `must be at most ${MAX_AZURE_PER_EDGE_RATE_FACTOR}`)
         .default(25)
         .describe(
-          'Azure gateways behind Cloudflare can only count the connecting Cloudflare edge address (many clients share it), so their rate limits are a per-edge safety net: each waf limit multiplied by this factor. Per-client limits are enforced at the edge.',
+          'Azure gateways behind Cloudflare can only count the connecting Cloudflare edge address (many clients share it), so ' +
+            'their rate limits are a per-edge safety net: each waf limit multiplied by this factor. Per-client limits are ' +
+            'enforced at the edge.',
         ),
       alertWebhook: z
         .strictObject({
@@ -904,18 +944,23 @@ const cloudflareSchema = (baseDir: string) =>
               if (problem) ctx.addIssue({ code: 'custom', message: problem });
             })
             .describe(
-              "HTTPS endpoint Cloudflare posts the edge's notifications to (a paging service's inbound URL). No credential in it: no user info or query string, and no Slack, Discord or Teams incoming-webhook URL (the URL is the credential there).",
+              "HTTPS endpoint Cloudflare posts the edge's notifications to (a paging service's inbound URL). No credential in " +
+                'it: no user info or query string, and no Slack, Discord or Teams incoming-webhook URL (the URL is the ' +
+                'credential there).',
             ),
           secret: z
             .boolean()
             .default(true)
             .describe(
-              "Cloudflare sends a shared secret in the cf-webhook-auth header, read at deploy time from TF_VAR_<environment>_alert_webhook_secret (never config). false is an explicit opt-out: anyone who learns the URL can post alerts that look like Cloudflare's.",
+              'Cloudflare sends a shared secret in the cf-webhook-auth header, read at deploy time from ' +
+                'TF_VAR_<environment>_alert_webhook_secret (never config). false is an explicit opt-out: anyone who learns the ' +
+                "URL can post alerts that look like Cloudflare's.",
             ),
         })
         .optional()
         .describe(
-          "A webhook the edge's notifications (HTTP DDoS attacks, security event spikes, pool health) go to besides the alerts.emails addresses (control DETECT-THREATS).",
+          "A webhook the edge's notifications (HTTP DDoS attacks, security event spikes, pool health) go to besides the " +
+            'alerts.emails addresses (control DETECT-THREATS).',
         ),
       logpush: z
         .strictObject({
@@ -926,12 +971,16 @@ const cloudflareSchema = (baseDir: string) =>
               if (problem) ctx.addIssue({ code: 'custom', message: problem });
             })
             .describe(
-              "Bucket Cloudflare pushes the zone's HTTP requests and firewall events to: s3://<bucket>/<path>?region=<region> or gs://<bucket>/<path> ({DATE} in the path for daily folders). Cloudflare writes through a grant on the bucket; its ownership challenge token is read at deploy time from TF_VAR_<environment>_logpush_ownership_challenge.",
+              "Bucket Cloudflare pushes the zone's HTTP requests and firewall events to: s3://<bucket>/<path>?region=<region> " +
+                'or gs://<bucket>/<path> ({DATE} in the path for daily folders). Cloudflare writes through a grant on the ' +
+                'bucket; its ownership challenge token is read at deploy time from ' +
+                'TF_VAR_<environment>_logpush_ownership_challenge.',
             ),
         })
         .optional()
         .describe(
-          "Logpush of the edge's logs to a central bucket (control LOG-CENTRAL). Enterprise zones only; without it LOG-CENTRAL on Cloudflare is unchecked.",
+          "Logpush of the edge's logs to a central bucket (control LOG-CENTRAL). Enterprise zones only; without it " +
+            'LOG-CENTRAL on Cloudflare is unchecked.',
         ),
     })
     .superRefine((cf, ctx) => {
@@ -941,7 +990,9 @@ const cloudflareSchema = (baseDir: string) =>
           code: 'custom',
           path: ['logpush'],
           input: cf.logpush,
-          message: `needs an Enterprise zone (Logpush of a zone's HTTP requests and firewall events is an Enterprise feature), and cloudflare.plan is ${cf.plan}; remove logpush or raise the plan`,
+          message:
+            `needs an Enterprise zone (Logpush of a zone's HTTP requests and firewall events is an Enterprise feature), and ` +
+            `cloudflare.plan is ${cf.plan}; remove logpush or raise the plan`,
         });
       }
     })
@@ -962,7 +1013,8 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
           // warm standby): a config tag applied to every resource must never forge one.
           .refine(
             (key) => !key.toLowerCase().startsWith(RESERVED_TAG_PREFIX),
-            `tag keys starting with "${RESERVED_TAG_PREFIX}" are reserved for the markers the checks read (a bastion, a warm standby); pick another key`,
+            `tag keys starting with "${RESERVED_TAG_PREFIX}" are reserved for the markers the checks read (a bastion, a warm ` +
+              `standby); pick another key`,
           ),
         z.string().max(256),
       )
@@ -978,7 +1030,8 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
           .int()
           .min(
             RECOVERY_MECHANISMS.objectReplicationMinutes,
-            `must be at least ${RECOVERY_MECHANISMS.objectReplicationMinutes}: object replication guarantees 15 minutes (S3 Replication Time Control), nothing here can promise less`,
+            `must be at least ${RECOVERY_MECHANISMS.objectReplicationMinutes}: object replication guarantees 15 minutes (S3 ` +
+              `Replication Time Control), nothing here can promise less`,
           )
           .max(7 * 24 * 60, 'must be at most 10080 (one week)')
           .default(60)
@@ -988,12 +1041,14 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
           .int()
           .min(
             RECOVERY_MECHANISMS.failoverWithReplicaMinutes,
-            `must be at least ${RECOVERY_MECHANISMS.failoverWithReplicaMinutes}: promoting the replica, scaling the standby and moving traffic is planned at ${RECOVERY_MECHANISMS.failoverWithReplicaMinutes} minutes`,
+            `must be at least ${RECOVERY_MECHANISMS.failoverWithReplicaMinutes}: promoting the replica, scaling the standby ` +
+              `and moving traffic is planned at ${RECOVERY_MECHANISMS.failoverWithReplicaMinutes} minutes`,
           )
           .max(7 * 24 * 60, 'must be at most 10080 (one week)')
           .default(240)
           .describe(
-            'Recovery time objective: longest time, in minutes, from the decision to fail over to serving from the DR region (claim: RTO 4 hours).',
+            'Recovery time objective: longest time, in minutes, from the decision to fail over to serving from the DR region ' +
+              '(claim: RTO 4 hours).',
           ),
       })
       .prefault({})
@@ -1009,7 +1064,9 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
           )
           .default([])
           .describe(
-            "Package mirrors the hosts may reach on 80/443: CIDRs (opened in the AWS security groups and Azure NSGs) and host names (the Azure hosts' apt mirror; give its CIDR too). Empty: no internet egress at all (patch by replacing the image).",
+            'Package mirrors the hosts may reach on 80/443: CIDRs (opened in the AWS security groups and Azure NSGs) and host ' +
+              "names (the Azure hosts' apt mirror; give its CIDR too). Empty: no internet egress at all (patch by replacing " +
+              'the image).',
           ),
       })
       .prefault({})
@@ -1049,7 +1106,10 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
                   code: 'custom',
                   path: ['criticalPaths', i, 'limit'],
                   input: p.limit,
-                  message: `allows ${p.limit} requests per ${p.windowSeconds} s, not stricter than globalRateLimit (${waf.globalRateLimit.limit} per ${waf.globalRateLimit.windowSeconds} s); lower it below ${Math.ceil(globalPerSecond * p.windowSeconds)}`,
+                  message:
+                    `allows ${p.limit} requests per ${p.windowSeconds} s, not stricter than globalRateLimit ` +
+                    `(${waf.globalRateLimit.limit} per ${waf.globalRateLimit.windowSeconds} s); lower it below ` +
+                    `${Math.ceil(globalPerSecond * p.windowSeconds)}`,
                 });
               }
               if (names.has(p.name))
@@ -1085,7 +1145,9 @@ const environmentSchema = (limits: AllowlistLimits, minRsaBits: number, baseDir:
       .strictObject({
         retentionDays: z
           .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], {
-            error: `must be one of ${LOG_RETENTION_DAYS.join(', ')}: CloudWatch Logs accepts only these, and the claim (B6) keeps logs at least ${retention.logDays} days`,
+            error:
+              `must be one of ${LOG_RETENTION_DAYS.join(', ')}: CloudWatch Logs accepts only these, and the claim (B6) keeps ` +
+              `logs at least ${retention.logDays} days`,
           })
           .default(90)
           .describe('Days CloudWatch log groups (flow, WAF, app, audit) keep events.'),
@@ -1207,7 +1269,9 @@ export function configSchema(
             code: 'custom',
             path: where,
             message:
-              'holds a private key; a private key never goes in config (it would be committed and copied into every synth): keep it in your secret store and hand it to the deployment through an environment variable (the origin-pull key: TF_VAR_<environment>_origin_pull_private_key)',
+              'holds a private key; a private key never goes in config (it would be committed and copied into every synth): ' +
+              'keep it in your secret store and hand it to the deployment through an environment variable (the origin-pull ' +
+              'key: TF_VAR_<environment>_origin_pull_private_key)',
           });
         }
       }
@@ -1236,7 +1300,9 @@ export function configSchema(
               code: 'custom',
               path: at('aws', 'drRegion'),
               input: aws.drRegion,
-              message: `equals aws.region; a region outage would take both copies. Pick another region of residency "${residency}": ${regions}`,
+              message:
+                `equals aws.region; a region outage would take both copies. Pick another region of residency "${residency}": ` +
+                `${regions}`,
             });
           } else if (!awsRegionInJurisdiction(aws.drRegion!, residency)) {
             ctx.addIssue({
@@ -1281,7 +1347,9 @@ export function configSchema(
               code: 'custom',
               path: at('aws', 'availabilityZones'),
               input: aws.availabilityZones,
-              message: `lists fewer than ${POLICY_FLOORS.availability.productionMinZones} zones for a production environment; add zones of the region (control HA-MULTIZONE)`,
+              message:
+                `lists fewer than ${POLICY_FLOORS.availability.productionMinZones} zones for a production environment; add ` +
+                `zones of the region (control HA-MULTIZONE)`,
             });
           }
         });
@@ -1293,7 +1361,9 @@ export function configSchema(
               code: 'custom',
               path: at('aws', 'certificateArn'),
               input: aws.certificateArn,
-              message: `must be a certificate in aws.account ${aws.account} and aws.region ${aws.region} (a load balancer can only use certificates of its own region and account)`,
+              message:
+                `must be a certificate in aws.account ${aws.account} and aws.region ${aws.region} (a load balancer can only use ` +
+                `certificates of its own region and account)`,
             });
           }
         });
@@ -1356,7 +1426,9 @@ export function configSchema(
                 code: 'custom',
                 path: at('aws', 'dr', 'certificateArn'),
                 input: dr.certificateArn,
-                message: `must be a certificate in aws.account ${aws.account} and aws.drRegion ${region} (the standby load balancer can only use certificates of its own region)`,
+                message:
+                  `must be a certificate in aws.account ${aws.account} and aws.drRegion ${region} (the standby load balancer ` +
+                  `can only use certificates of its own region)`,
               });
             }
           }
@@ -1366,7 +1438,9 @@ export function configSchema(
               code: 'custom',
               path: at('aws', 'dr', 'vpcCidr'),
               input: dr.vpcCidr,
-              message: `overlaps aws.vpcCidr ${aws.vpcCidr}; pick a disjoint block (e.g. the next /16) so the VPCs can be peered for failback`,
+              message:
+                `overlaps aws.vpcCidr ${aws.vpcCidr}; pick a disjoint block (e.g. the next /16) so the VPCs can be peered ` +
+                `for failback`,
             });
           }
         });
@@ -1381,7 +1455,10 @@ export function configSchema(
                 code: 'custom',
                 path: at('recovery', 'rpoMinutes'),
                 input: recovery.rpoMinutes,
-                message: `cannot be met with aws.dr.databaseReplica false: the newest database copy in aws.drRegion is then the daily backup copy (${RECOVERY_MECHANISMS.dailyBackupCopyMinutes} minutes); set databaseReplica to true or raise rpoMinutes`,
+                message:
+                  `cannot be met with aws.dr.databaseReplica false: the newest database copy in aws.drRegion is then the daily ` +
+                  `backup copy (${RECOVERY_MECHANISMS.dailyBackupCopyMinutes} minutes); set databaseReplica to true or raise ` +
+                  `rpoMinutes`,
               });
             }
             if (recovery.rtoMinutes < RECOVERY_MECHANISMS.failoverFromBackupMinutes) {
@@ -1389,7 +1466,9 @@ export function configSchema(
                 code: 'custom',
                 path: at('recovery', 'rtoMinutes'),
                 input: recovery.rtoMinutes,
-                message: `cannot be met with aws.dr.databaseReplica false: restoring the database from a backup copy is planned at ${RECOVERY_MECHANISMS.failoverFromBackupMinutes} minutes; set databaseReplica to true or raise rtoMinutes`,
+                message:
+                  `cannot be met with aws.dr.databaseReplica false: restoring the database from a backup copy is planned at ` +
+                  `${RECOVERY_MECHANISMS.failoverFromBackupMinutes} minutes; set databaseReplica to true or raise rtoMinutes`,
               });
             }
           }
@@ -1412,7 +1491,9 @@ export function configSchema(
               code: 'custom',
               path: at('azure', 'drLocation'),
               input: azure.drLocation,
-              message: `must be ${pair}, the region pair of azure.location ${azure.location}: geo-redundant storage and database geo-backups replicate to the pair only`,
+              message:
+                `must be ${pair}, the region pair of azure.location ${azure.location}: geo-redundant storage and database ` +
+                `geo-backups replicate to the pair only`,
             });
           }
         });
@@ -1431,7 +1512,9 @@ export function configSchema(
                     code: 'custom',
                     path: at('azure', 'breakGlass', 'publicKey'),
                     input: key,
-                    message: `is the key of bastion.users[${u}].publicKeys[${k}] (${checked.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`,
+                    message:
+                      `is the key of bastion.users[${u}].publicKeys[${k}] (${checked.fingerprint}); the admin account must hold ` +
+                      `a break-glass key no person uses, or that person holds a shared account`,
                   });
                 }
               }),
@@ -1459,7 +1542,9 @@ export function configSchema(
               code: 'custom',
               path: at('azure', 'subscriptionId'),
               input: azure.subscriptionId,
-              message: `is also the subscription of environment "${clash.name}"; give each environment its own subscription (control ENV-SEPARATION, claim A9)`,
+              message:
+                `is also the subscription of environment "${clash.name}"; give each environment its own subscription (control ` +
+                `ENV-SEPARATION, claim A9)`,
             });
           }
           subscriptionOwners.set(azure.subscriptionId!, [...owners, { name, production: env.production }]);
@@ -1490,7 +1575,9 @@ export function configSchema(
               path: at('cloudflare', 'originPull'),
               input: undefined,
               message:
-                'is required while originLock is true: give caCertificates (the CA the origins trust) and clientCertificate (the zone\'s certificate it issued), see docs/deploy.md "The origin-pull certificate, end to end"; or set originLock to false to opt out of origin lock',
+                'is required while originLock is true: give caCertificates (the CA the origins trust) and clientCertificate ' +
+                '(the zone\'s certificate it issued), see docs/deploy.md "The origin-pull certificate, end to end"; or set ' +
+                'originLock to false to opt out of origin lock',
             });
           }
           if (Array.isArray(cf.additionalHostnames) && DNS_NAME.test(String(cf.zoneName))) {
@@ -1510,7 +1597,8 @@ export function configSchema(
                   code: 'custom',
                   path: at('cloudflare', 'additionalHostnames', i),
                   input: name,
-                  message: `duplicates ${name === cf.hostname ? 'hostname' : `additionalHostnames[${seen.get(name)}]`}; list each name once`,
+                  message:
+                    `duplicates ${name === cf.hostname ? 'hostname' : `additionalHostnames[${seen.get(name)}]`}; list ` + `each name once`,
                 });
               }
               seen.set(name, i);
@@ -1587,14 +1675,18 @@ export function configSchema(
               code: 'custom',
               path: at('aws', 'account'),
               input: account,
-              message: `is also used by environment "${sameRegion}" in ${aws.region}; give each environment its own account (control ENV-SEPARATION)`,
+              message:
+                `is also used by environment "${sameRegion}" in ${aws.region}; give each environment its own account (control ` +
+                `ENV-SEPARATION)`,
             });
           } else if (prodClash) {
             ctx.addIssue({
               code: 'custom',
               path: at('aws', 'account'),
               input: account,
-              message: `is also the account of environment "${prodClash.name}"; a production environment must have an account of its own (control ENV-SEPARATION, claim A9)`,
+              message:
+                `is also the account of environment "${prodClash.name}"; a production environment must have an account of its ` +
+                `own (control ENV-SEPARATION, claim A9)`,
             });
           }
           byAccountRegion.set(`${account}/${aws.region}`, sameRegion ?? name);

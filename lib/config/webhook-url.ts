@@ -21,13 +21,25 @@ export function webhookUrlProblem(url: string): string | undefined {
     return 'is not a URL; expected an HTTPS URL such as https://events.example.com/cloudflare';
   }
   if (parsed.protocol !== 'https:')
-    return `uses ${parsed.protocol.replace(':', '')}; expected https (alerts and the secret header must not cross the internet in clear text)`;
+    return (
+      `uses ${parsed.protocol.replace(':', '')}; expected https (alerts and the secret header must not cross the internet in ` +
+      `clear text)`
+    );
   if (parsed.username !== '' || parsed.password !== '')
-    return 'holds user credentials; a credential never goes in config or synth: authenticate with the webhook secret (a deploy-time variable) instead';
+    return (
+      'holds user credentials; a credential never goes in config or synth: authenticate with the webhook secret (a deploy-time ' +
+      'variable) instead'
+    );
   if (parsed.search !== '' || parsed.hash !== '')
-    return 'has a query string or fragment, where tokens usually travel; expected a URL without one, authenticated with the webhook secret (a deploy-time variable)';
+    return (
+      'has a query string or fragment, where tokens usually travel; expected a URL without one, authenticated with the webhook ' +
+      'secret (a deploy-time variable)'
+    );
   if (CREDENTIAL_URL_HOSTS.test(parsed.hostname))
-    return `is an incoming-webhook URL of ${parsed.hostname}, which is itself the credential and would be written into the synthesized JSON; post to a relay or paging service with a fixed URL and authenticate with the webhook secret`;
+    return (
+      `is an incoming-webhook URL of ${parsed.hostname}, which is itself the credential and would be written into the ` +
+      `synthesized JSON; post to a relay or paging service with a fixed URL and authenticate with the webhook secret`
+    );
   return undefined;
 }
 

@@ -202,7 +202,8 @@ export const FRAMEWORKS: Readonly<Record<FrameworkId, Framework>> = {
     name: 'SOC 2',
     edition: 'AICPA Trust Services Criteria (2017), revised points of focus (2022)',
     source:
-      "The criteria of TSP section 100 (common criteria CC1-CC9 and the availability, confidentiality, processing integrity and privacy criteria); the one-line summaries are this project's paraphrases, not the AICPA's text.",
+      'The criteria of TSP section 100 (common criteria CC1-CC9 and the availability, confidentiality, processing integrity ' +
+      "and privacy criteria); the one-line summaries are this project's paraphrases, not the AICPA's text.",
     controls: new Map(SOC2),
   },
   iso27001: {
@@ -216,7 +217,10 @@ export const FRAMEWORKS: Readonly<Record<FrameworkId, Framework>> = {
     id: 'nist-800-53',
     name: 'NIST SP 800-53',
     edition: `NIST SP 800-53 Rev. 5, release ${nist.release}`,
-    source: `NIST's OSCAL catalogues (${nist.source.repository} at ${nist.source.commit.slice(0, 7)}): every control and enhancement of the HIGH and PRIVACY baselines, plus ${nist.supplement.map((s) => s.label).join(', ')}; see data/frameworks/nist-sp800-53r5.json.`,
+    source:
+      `NIST's OSCAL catalogues (${nist.source.repository} at ${nist.source.commit.slice(0, 7)}): every control and enhancement ` +
+      `of the HIGH and PRIVACY baselines, plus ${nist.supplement.map((s) => s.label).join(', ')}; see ` +
+      `data/frameworks/nist-sp800-53r5.json.`,
     controls: new Map([...nist.controls, ...nist.supplement].map((c) => [c.label, c.title])),
   },
 };
@@ -232,7 +236,10 @@ export const MAPPING_SOURCES = {
   'project-analysis': {
     title: 'Mapped by this project',
     detail:
-      "The control's claim, and the attack or failure its check catches, compared with the criterion (SOC 2), the Annex A control (ISO/IEC 27001:2022) and the control statement (NIST SP 800-53 Rev. 5). It says which framework controls the infrastructure control supports, not that they are met: the framework controls also ask for policies, people and processes no template shows, and an auditor decides.",
+      "The control's claim, and the attack or failure its check catches, compared with the criterion (SOC 2), the Annex A " +
+      'control (ISO/IEC 27001:2022) and the control statement (NIST SP 800-53 Rev. 5). It says which framework controls the ' +
+      'infrastructure control supports, not that they are met: the framework controls also ask for policies, people and ' +
+      'processes no template shows, and an auditor decides.',
   },
 } as const satisfies Record<string, MappingSource>;
 
@@ -257,49 +264,58 @@ export const CONTROL_FRAMEWORKS: Readonly<Record<ControlId, ControlFrameworkMapp
     frameworks: { soc2: ['CC6.1', 'CC6.7'], iso27001: ['8.24', '8.20'], 'nist-800-53': ['SC-8', 'SC-8(1)', 'SC-13', 'SC-23'] },
     source: P,
     rationale:
-      'TLS 1.2+ only, HTTP redirected and HSTS at every public endpoint: cryptographic protection of data in transit over public networks (SC-8(1), CC6.7, 8.24) and of session authenticity against downgrade and stripping (SC-23).',
+      'TLS 1.2+ only, HTTP redirected and HSTS at every public endpoint: cryptographic protection of data in transit over ' +
+      'public networks (SC-8(1), CC6.7, 8.24) and of session authenticity against downgrade and stripping (SC-23).',
   },
   'WAF-MANAGED': {
     frameworks: { soc2: ['CC6.6', 'CC6.8'], iso27001: ['8.20', '8.21'], 'nist-800-53': ['SC-7', 'SI-3', 'SI-4(4)', 'SI-10'] },
     source: P,
     rationale:
-      "Managed rule sets inspect and block OWASP-class, SQL-injection and malformed requests at the boundary: boundary protection (SC-7, CC6.6, 8.20), screening of inbound traffic for malicious content (SI-3, SI-4(4), CC6.8) ahead of the application's own input validation (SI-10).",
+      'Managed rule sets inspect and block OWASP-class, SQL-injection and malformed requests at the boundary: boundary ' +
+      'protection (SC-7, CC6.6, 8.20), screening of inbound traffic for malicious content (SI-3, SI-4(4), CC6.8) ahead of the ' +
+      "application's own input validation (SI-10).",
   },
   'WAF-REPUTATION': {
     frameworks: { soc2: ['CC6.6'], iso27001: ['5.7', '8.20'], 'nist-800-53': ['SC-7', 'SI-4(4)'] },
     source: P,
     rationale:
-      'Sources on threat-intelligence reputation lists and anonymizers are blocked at the boundary (5.7 threat intelligence, SC-7, CC6.6), inbound traffic is screened (SI-4(4)).',
+      'Sources on threat-intelligence reputation lists and anonymizers are blocked at the boundary (5.7 threat intelligence, ' +
+      'SC-7, CC6.6), inbound traffic is screened (SI-4(4)).',
   },
   'WAF-RATE-GLOBAL': {
     frameworks: { soc2: ['CC6.6', 'A1.1'], iso27001: ['8.6', '8.20'], 'nist-800-53': ['SC-5', 'SC-7'] },
     source: P,
     rationale:
-      'A per-client-IP request limit at the edge and the gateways limits floods and scraping: denial-of-service protection (SC-5) keeping capacity for legitimate use (A1.1, 8.6).',
+      'A per-client-IP request limit at the edge and the gateways limits floods and scraping: denial-of-service protection ' +
+      '(SC-5) keeping capacity for legitimate use (A1.1, 8.6).',
   },
   'WAF-RATE-CRITICAL': {
     frameworks: { soc2: ['CC6.1', 'CC6.6'], iso27001: ['8.5', '8.20'], 'nist-800-53': ['AC-7', 'SC-5'] },
     source: P,
     rationale:
-      'Tighter per-IP limits on login and password-reset paths stop password guessing and form abuse: a limit on unsuccessful logon attempts enforced before the application (AC-7, 8.5 secure authentication).',
+      'Tighter per-IP limits on login and password-reset paths stop password guessing and form abuse: a limit on unsuccessful ' +
+      'logon attempts enforced before the application (AC-7, 8.5 secure authentication).',
   },
   'ORIGIN-LOCK': {
     frameworks: { soc2: ['CC6.6'], iso27001: ['8.20', '8.22'], 'nist-800-53': ['SC-7', 'SC-7(5)', 'AC-4'] },
     source: P,
     rationale:
-      'Origins admit only the edge (authenticated origin pulls, gateways allowlisting the edge ranges), so the WAF and rate limits cannot be bypassed by calling the origin: managed boundary with deny-by-default flows (SC-7(5), AC-4).',
+      'Origins admit only the edge (authenticated origin pulls, gateways allowlisting the edge ranges), so the WAF and rate ' +
+      'limits cannot be bypassed by calling the origin: managed boundary with deny-by-default flows (SC-7(5), AC-4).',
   },
   'NET-TIERS': {
     frameworks: { soc2: ['CC6.1', 'CC6.6'], iso27001: ['8.20', '8.22'], 'nist-800-53': ['SC-7', 'SC-7(21)', 'AC-4'] },
     source: P,
     rationale:
-      'Public, app and data subnets are separate and only gateways and the bastion are reachable from the internet: segregation of networks (8.22), isolation of system components (SC-7(21)) and controlled flows between them (AC-4).',
+      'Public, app and data subnets are separate and only gateways and the bastion are reachable from the internet: ' +
+      'segregation of networks (8.22), isolation of system components (SC-7(21)) and controlled flows between them (AC-4).',
   },
   'APP-FROM-GATEWAY': {
     frameworks: { soc2: ['CC6.1', 'CC6.6'], iso27001: ['8.20', '8.22'], 'nist-800-53': ['SC-7', 'SC-7(5)', 'AC-4'] },
     source: P,
     rationale:
-      'App hosts admit application traffic only from the load balancer or gateway: deny by default, allow by exception between tiers (SC-7(5), AC-4).',
+      'App hosts admit application traffic only from the load balancer or gateway: deny by default, allow by exception ' +
+      'between tiers (SC-7(5), AC-4).',
   },
   'DB-FROM-APP': {
     frameworks: {
@@ -309,7 +325,8 @@ export const CONTROL_FRAMEWORKS: Readonly<Record<ControlId, ControlFrameworkMapp
     },
     source: P,
     rationale:
-      'The database has no public endpoint, admits only the app tier and requires TLS: information access restriction (8.3, AC-3), network segregation (8.22, SC-7, AC-4) and encryption in transit (SC-8(1), CC6.7).',
+      'The database has no public endpoint, admits only the app tier and requires TLS: information access restriction (8.3, ' +
+      'AC-3), network segregation (8.22, SC-7, AC-4) and encryption in transit (SC-8(1), CC6.7).',
   },
   'BASTION-SSH': {
     frameworks: {
@@ -319,7 +336,8 @@ export const CONTROL_FRAMEWORKS: Readonly<Record<ControlId, ControlFrameworkMapp
     },
     source: P,
     rationale:
-      'Administrative SSH only through the bastion (a managed access control point, AC-17(3)), from allowlisted addresses, with a key per person and no passwords: identified users (IA-2) with public-key authentication (IA-5(2), 5.17, 8.5).',
+      'Administrative SSH only through the bastion (a managed access control point, AC-17(3)), from allowlisted addresses, ' +
+      'with a key per person and no passwords: identified users (IA-2) with public-key authentication (IA-5(2), 5.17, 8.5).',
   },
   'ADMIN-MFA': {
     frameworks: {
@@ -329,85 +347,99 @@ export const CONTROL_FRAMEWORKS: Readonly<Record<ControlId, ControlFrameworkMapp
     },
     source: P,
     rationale:
-      'Privileged cloud roles can be assumed only with MFA and are least-privilege; their use is logged: MFA for privileged accounts (IA-2(1)), least privilege (AC-6, 8.2) and logging of privileged functions (AC-6(9)).',
+      'Privileged cloud roles can be assumed only with MFA and are least-privilege; their use is logged: MFA for privileged ' +
+      'accounts (IA-2(1)), least privilege (AC-6, 8.2) and logging of privileged functions (AC-6(9)).',
   },
   'ENC-REST': {
     frameworks: { soc2: ['CC6.1', 'C1.1'], iso27001: ['8.24'], 'nist-800-53': ['SC-28', 'SC-28(1)', 'SC-12'] },
     source: P,
     rationale:
-      'Stored data is AES-256 encrypted under customer-managed keys that rotate: cryptographic protection at rest (SC-28(1), 8.24) with managed keys (SC-12).',
+      'Stored data is AES-256 encrypted under customer-managed keys that rotate: cryptographic protection at rest (SC-28(1), ' +
+      '8.24) with managed keys (SC-12).',
   },
   'ENC-TRANSIT': {
     frameworks: { soc2: ['CC6.7'], iso27001: ['8.24', '5.14'], 'nist-800-53': ['SC-8', 'SC-8(1)', 'SC-13'] },
     source: P,
     rationale:
-      'Every connection, internal ones included, requires TLS 1.2+: confidentiality and integrity of transmitted information (SC-8(1), CC6.7, 5.14 information transfer).',
+      'Every connection, internal ones included, requires TLS 1.2+: confidentiality and integrity of transmitted information ' +
+      '(SC-8(1), CC6.7, 5.14 information transfer).',
   },
   'STORAGE-PRIVATE': {
     frameworks: { soc2: ['CC6.1', 'C1.1'], iso27001: ['5.15', '8.3', '8.13'], 'nist-800-53': ['AC-3', 'AC-6', 'CP-9'] },
     source: P,
     rationale:
-      'Buckets and storage accounts block public access (access enforcement, AC-3, 8.3) and keep versions that a deletion or overwrite cannot destroy (CP-9, 8.13).',
+      'Buckets and storage accounts block public access (access enforcement, AC-3, 8.3) and keep versions that a deletion or ' +
+      'overwrite cannot destroy (CP-9, 8.13).',
   },
   SECRETS: {
     frameworks: { soc2: ['CC6.1'], iso27001: ['5.17', '8.4'], 'nist-800-53': ['IA-5', 'IA-5(7)'] },
     source: P,
     rationale:
-      'No password, key or token in source, config or synthesized output; credentials come from managed secret stores or identity: no embedded unencrypted static authenticators (IA-5(7), 5.17).',
+      'No password, key or token in source, config or synthesized output; credentials come from managed secret stores or ' +
+      'identity: no embedded unencrypted static authenticators (IA-5(7), 5.17).',
   },
   'LOG-CENTRAL': {
     frameworks: { soc2: ['CC7.2', 'CC7.3'], iso27001: ['8.15', '8.16'], 'nist-800-53': ['AU-2', 'AU-3', 'AU-12', 'AU-6(3)', 'SI-4'] },
     source: P,
     rationale:
-      'Audit, flow, gateway and WAF logs are generated and collected in one place per environment: event logging (AU-2, AU-12, 8.15) that monitoring and correlation can read (AU-6(3), SI-4, CC7.2).',
+      'Audit, flow, gateway and WAF logs are generated and collected in one place per environment: event logging (AU-2, ' +
+      'AU-12, 8.15) that monitoring and correlation can read (AU-6(3), SI-4, CC7.2).',
   },
   'LOG-RETENTION': {
     frameworks: { soc2: ['CC7.2'], iso27001: ['8.15', '5.33'], 'nist-800-53': ['AU-9', 'AU-9(2)', 'AU-11'] },
     source: P,
     rationale:
-      'Logs are kept for the configured 30-180 days in stores that deny deletion and change: audit record retention (AU-11) and protection of audit information (AU-9, AU-9(2), 5.33).',
+      'Logs are kept for the configured 30-180 days in stores that deny deletion and change: audit record retention (AU-11) ' +
+      'and protection of audit information (AU-9, AU-9(2), 5.33).',
   },
   'DETECT-THREATS': {
     frameworks: { soc2: ['CC7.1', 'CC7.2', 'CC7.3'], iso27001: ['8.8', '8.16', '5.25'], 'nist-800-53': ['SI-4', 'SI-4(5)', 'RA-5'] },
     source: P,
     rationale:
-      'Threat detection and vulnerability scanning run continuously and high-severity findings alert on-call: system monitoring with generated alerts (SI-4, SI-4(5), CC7.2) and vulnerability scanning (RA-5, 8.8, CC7.1).',
+      'Threat detection and vulnerability scanning run continuously and high-severity findings alert on-call: system ' +
+      'monitoring with generated alerts (SI-4, SI-4(5), CC7.2) and vulnerability scanning (RA-5, 8.8, CC7.1).',
   },
   'HA-MULTIZONE': {
     frameworks: { soc2: ['A1.1', 'A1.2'], iso27001: ['8.14'], 'nist-800-53': ['SC-36', 'CP-10'] },
     source: P,
     rationale:
-      'Every tier spans at least two zones and unhealthy instances are replaced: redundancy of processing facilities (8.14, SC-36 distributed processing and storage) and automatic recovery (CP-10).',
+      'Every tier spans at least two zones and unhealthy instances are replaced: redundancy of processing facilities (8.14, ' +
+      'SC-36 distributed processing and storage) and automatic recovery (CP-10).',
   },
   BACKUP: {
     frameworks: { soc2: ['A1.2', 'CC9.1'], iso27001: ['8.13'], 'nist-800-53': ['CP-9', 'CP-9(8)', 'CP-10'] },
     source: P,
     rationale:
-      'Daily backups and point-in-time recovery with 30-day database and 90-day file retention, encrypted: system backup (CP-9, CP-9(8), 8.13, A1.2) from which to recover (CP-10).',
+      'Daily backups and point-in-time recovery with 30-day database and 90-day file retention, encrypted: system backup ' +
+      '(CP-9, CP-9(8), 8.13, A1.2) from which to recover (CP-10).',
   },
   'DR-REGION': {
     frameworks: { soc2: ['A1.2', 'CC9.1'], iso27001: ['5.29', '5.30', '8.14'], 'nist-800-53': ['CP-2', 'CP-6', 'CP-7', 'CP-10'] },
     source: P,
     rationale:
-      'Data replicated to a second region with a warm standby and a documented failover within RPO 1 h / RTO 4 h: alternate storage and processing sites (CP-6, CP-7), contingency planning (CP-2) and ICT readiness for continuity (5.30).',
+      'Data replicated to a second region with a warm standby and a documented failover within RPO 1 h / RTO 4 h: alternate ' +
+      'storage and processing sites (CP-6, CP-7), contingency planning (CP-2) and ICT readiness for continuity (5.30).',
   },
   'DATA-RESIDENCY': {
     frameworks: { soc2: ['C1.1'], iso27001: ['5.31', '5.34'], 'nist-800-53': ['SA-9(5)'] },
     source: P,
     rationale:
-      "Each environment's regions, DR included, stay in its declared jurisdiction: location of processing and storage (SA-9(5)) to meet legal and contractual requirements (5.31, 5.34).",
+      "Each environment's regions, DR included, stay in its declared jurisdiction: location of processing and storage " +
+      '(SA-9(5)) to meet legal and contractual requirements (5.31, 5.34).',
   },
   'ENV-SEPARATION': {
     frameworks: { soc2: ['CC8.1', 'CC6.1'], iso27001: ['8.31'], 'nist-800-53': ['CM-4(1)'] },
     source: P,
     rationale:
-      'Production and staging are separate stacks in separate accounts and subscriptions: separation of development, test and production environments (8.31, CM-4(1)).',
+      'Production and staging are separate stacks in separate accounts and subscriptions: separation of development, test and ' +
+      'production environments (8.31, CM-4(1)).',
   },
   'CDN-ASSETS': {
     frameworks: { soc2: ['CC6.6', 'CC6.7'], iso27001: ['8.20', '8.24'], 'nist-800-53': ['SC-7', 'SC-8(1)'] },
     source: P,
     rationale:
-      'Static assets are served only through the CDN over TLS 1.2+ from a bucket that only the CDN can read: boundary protection of the origin (SC-7) and encryption in transit (SC-8(1)).',
+      'Static assets are served only through the CDN over TLS 1.2+ from a bucket that only the CDN can read: boundary ' +
+      'protection of the origin (SC-7) and encryption in transit (SC-8(1)).',
   },
 };
 
@@ -415,7 +447,8 @@ export const CONTROL_FRAMEWORKS: Readonly<Record<ControlId, ControlFrameworkMapp
 export class FrameworkMappingError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(
-      `framework mapping (lib/controls/frameworks.ts) has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      `framework mapping (lib/controls/frameworks.ts) has ${problems.length} ` +
+        `problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     this.name = 'FrameworkMappingError';
   }
@@ -447,7 +480,8 @@ export function frameworkMappingProblems(mappings: Readonly<Record<string, any>>
       for (const fid of ids) {
         if (!valid.has(fid))
           problems.push(
-            `${control}: ${JSON.stringify(fid)} is not a ${FRAMEWORKS[framework].name} id (${FRAMEWORKS[framework].edition}); expected ids such as ${[...valid.keys()].slice(0, 4).join(', ')} (the list: FRAMEWORKS['${framework}'])`,
+            `${control}: ${JSON.stringify(fid)} is not a ${FRAMEWORKS[framework].name} id (${FRAMEWORKS[framework].edition}); ` +
+              `expected ids such as ${[...valid.keys()].slice(0, 4).join(', ')} (the list: FRAMEWORKS['${framework}'])`,
           );
       }
       const dupes = ids.filter((x, i) => ids.indexOf(x) !== i);

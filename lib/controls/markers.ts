@@ -81,7 +81,8 @@ export function stackMarkerOf(template: any): StackMarker | undefined {
 export function validateStackMarker(where: string, marker: StackMarker): void {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(marker.environment)) {
     throw new Error(
-      `${where}: environment "${marker.environment}" is not a lower-case name (letters, digits, dashes); the evidence tools would not read the marker`,
+      `${where}: environment "${marker.environment}" is not a lower-case name (letters, digits, dashes); the evidence tools ` +
+        `would not read the marker`,
     );
   }
   if (!MARKED_STACK_ROLES.includes(marker.role))

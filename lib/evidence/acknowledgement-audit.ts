@@ -178,7 +178,9 @@ export function auditAcknowledgements(
       problems.push({
         kind: 'short-reason',
         decision: e.id,
-        message: `decision ${e.id}: the reason is ${e.reason.trim().length} characters, under the floor of ${ACK_REASON_FLOOR}; say which control compensates or which claim the rule contradicts`,
+        message:
+          `decision ${e.id}: the reason is ${e.reason.trim().length} characters, under the floor of ${ACK_REASON_FLOOR}; say ` +
+          `which control compensates or which claim the rule contradicts`,
       });
   }
   const byEntry = new Map<string, AckPlacement[]>();
@@ -189,14 +191,18 @@ export function auditAcknowledgements(
         kind: 'unregistered',
         path: p.path,
         rule: p.rule,
-        message: `${p.path}: ${p.rule} is acknowledged ("${p.reason.slice(0, 80)}${p.reason.length > 80 ? '...' : ''}") without a register entry; add the decision to lib/policy/acknowledgement-register.ts and apply it with acknowledgeDecision`,
+        message:
+          `${p.path}: ${p.rule} is acknowledged ("${p.reason.slice(0, 80)}${p.reason.length > 80 ? '...' : ''}") without a ` +
+          `register entry; add the decision to lib/policy/acknowledgement-register.ts and apply it with acknowledgeDecision`,
       });
       if (p.reason.trim().length < ACK_REASON_FLOOR)
         problems.push({
           kind: 'short-reason',
           path: p.path,
           rule: p.rule,
-          message: `${p.path}: ${p.rule} is acknowledged with a ${p.reason.trim().length}-character reason, under the floor of ${ACK_REASON_FLOOR}`,
+          message:
+            `${p.path}: ${p.rule} is acknowledged with a ${p.reason.trim().length}-character reason, under the floor of ` +
+            `${ACK_REASON_FLOOR}`,
         });
       continue;
     }
@@ -215,7 +221,9 @@ export function auditAcknowledgements(
         problems.push({
           kind: 'unused',
           decision: entry.id,
-          message: `decision ${entry.id} is applied nowhere in this synth and names no condition (appliesWhen); remove it, or say when it applies`,
+          message:
+            `decision ${entry.id} is applied nowhere in this synth and names no condition (appliesWhen); remove it, or say when ` +
+            `it applies`,
         });
     }
     const found = placements.flatMap((p) => suppressed(p.path, p.rule));
@@ -231,7 +239,9 @@ export function auditAcknowledgements(
               decision: entry.id,
               path: p.path,
               rule: p.rule,
-              message: `${p.path}: ${p.rule} of decision ${entry.id} is not in the validation report; name the test that proves where it is raised (verifiedBy)`,
+              message:
+                `${p.path}: ${p.rule} of decision ${entry.id} is not in the validation report; name the test that proves where ` +
+                `it is raised (verifiedBy)`,
             });
           continue;
         }
@@ -241,7 +251,9 @@ export function auditAcknowledgements(
             decision: entry.id,
             path: p.path,
             rule: p.rule,
-            message: `${p.path}: decision ${entry.id} acknowledges ${p.rule}, which finds nothing there; remove the acknowledgement (or that rule of it)`,
+            message:
+              `${p.path}: decision ${entry.id} acknowledges ${p.rule}, which finds nothing there; remove the acknowledgement ` +
+              `(or that rule of it)`,
           });
           continue;
         }
@@ -254,7 +266,9 @@ export function auditAcknowledgements(
               decision: entry.id,
               path: p.path,
               rule: p.rule,
-              message: `${p.path}: decision ${entry.id} (${p.rule}) also covers ${resourcePath} (${resource.type}), where the rule finds nothing; apply it on the resource that carries the finding`,
+              message:
+                `${p.path}: decision ${entry.id} (${p.rule}) also covers ${resourcePath} (${resource.type}), where the rule ` +
+                `finds nothing; apply it on the resource that carries the finding`,
             });
         }
         for (const f of own) {
@@ -265,7 +279,9 @@ export function auditAcknowledgements(
               decision: entry.id,
               path: p.path,
               rule: p.rule,
-              message: `${f.resource}: decision ${entry.id} suppresses ${f.ruleName} on a ${type}, which its entry does not name (${entry.resourceTypes.join(', ')}); narrow the placement or review the entry`,
+              message:
+                `${f.resource}: decision ${entry.id} suppresses ${f.ruleName} on a ${type}, which its entry does not name ` +
+                `(${entry.resourceTypes.join(', ')}); narrow the placement or review the entry`,
             });
         }
       }

@@ -34,7 +34,8 @@ export const EXIT = {
 } as const;
 
 export const USAGE =
-  'usage: baseline-check [--json | --format text|json|sarif] [--output FILE] [--config FILE] [--require passing|checked] [--allow-unchecked CONTROL:cloud]... [--strict] <cdk.out|cdktf.out>...';
+  'usage: baseline-check [--json | --format text|json|sarif] [--output FILE] [--config FILE] [--require passing|checked] ' +
+  '[--allow-unchecked CONTROL:cloud]... [--strict] <cdk.out|cdktf.out>...';
 
 const HELP = `${USAGE}
 
@@ -198,7 +199,8 @@ function readDir(dir: string): SynthesizedStack[] {
   }
   if (stacks.length === 0) {
     throw new InputError(
-      `${dir}: holds no stack this tool checks (CloudFormation, or Terraform JSON with azurerm or cloudflare resources); pass the output of a synth of such stacks`,
+      `${dir}: holds no stack this tool checks (CloudFormation, or Terraform JSON with azurerm or cloudflare resources); pass ` +
+        `the output of a synth of such stacks`,
     );
   }
   return stacks;
@@ -212,7 +214,8 @@ function readConfig(file: string): BaselineConfig {
     const n = err.problems.length;
     // The one multi-line error: every problem of the file at once, as the synth reports them.
     throw new InputError(
-      `invalid config ${err.file} (${n} problem${n === 1 ? '' : 's'}); fix ${n === 1 ? 'it' : 'them'} (see config/baseline.schema.json) or drop --config:\n` +
+      `invalid config ${err.file} (${n} problem${n === 1 ? '' : 's'}); fix ${n === 1 ? 'it' : 'them'} (see ` +
+        `config/baseline.schema.json) or drop --config:\n` +
         err.problems.map((p) => `  - ${p.path}: received ${p.received}: ${p.message}`).join('\n'),
     );
   }
@@ -234,8 +237,10 @@ function strictCell(cell: MatrixCell, configured: boolean): MatrixCell {
   const options = configured ? '' : ' (without --config for this environment, options such as origin lock are off)';
   const message =
     cell.status === 'not-applicable'
-      ? `strict: not proven: the ${cell.cloud} stacks of ${cell.environment} hold nothing this control applies to${options}; add the resources that carry it, or drop --strict`
-      : `strict: not proven: ${cell.reason ?? 'the check could not judge'}; give the check what it needs (stack markers, --config), or drop --strict`;
+      ? `strict: not proven: the ${cell.cloud} stacks of ${cell.environment} hold nothing this control applies to${options}; ` +
+        `add the resources that carry it, or drop --strict`
+      : `strict: not proven: ${cell.reason ?? 'the check could not judge'}; give the check what it needs (stack markers, ` +
+        `--config), or drop --strict`;
   return {
     ...cell,
     status: 'fail',
@@ -313,14 +318,17 @@ function textReport(evaluation: Evaluation, matrix: readonly MatrixCell[], stack
     lines.push('');
   }
   lines.push(
-    `pass: checked and compliant; FAIL: a finding${strict ? ', or (--strict) not proven' : ''}; n/a: no stack holds what the control concerns; config: enforced by the config loader, not read from the output; unchecked: applies, and nothing verifies it (--json says why)`,
+    `pass: checked and compliant; FAIL: a finding${strict ? ', or (--strict) not proven' : ''}; n/a: no stack holds what the ` +
+      `control concerns; config: enforced by the config loader, not read from the output; unchecked: applies, and nothing ` +
+      `verifies it (--json says why)`,
   );
   return `${lines.join('\n')}\n`;
 }
 
 function summaryLine(counts: Counts, stacks: number, environments: number, strict: boolean): string {
   return (
-    `baseline-check: ${counts.pass} controls pass, ${counts.fail} fail, ${counts.unchecked} unchecked, ${counts.configEnforced} config-enforced, ${counts.notApplicable} not applicable` +
+    `baseline-check: ${counts.pass} controls pass, ${counts.fail} fail, ${counts.unchecked} unchecked, ` +
+    `${counts.configEnforced} config-enforced, ${counts.notApplicable} not applicable` +
     ` (${stacks} stack${stacks === 1 ? '' : 's'} in ${environments} environment${environments === 1 ? '' : 's'}${strict ? ', strict' : ''})`
   );
 }
@@ -380,7 +388,8 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
   } catch (err) {
     // A check that cannot read a template it was handed: an input the tool cannot judge.
     io.stderr.write(
-      `baseline-check: a control check could not read the output (${(err as Error).message.split('\n')[0]}); check the directories hold unmodified synth output, and report the template if they do\n`,
+      `baseline-check: a control check could not read the output (${(err as Error).message.split('\n')[0]}); check the ` +
+        `directories hold unmodified synth output, and report the template if they do\n`,
     );
     return EXIT.USAGE;
   }
@@ -439,7 +448,10 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
     out = `${JSON.stringify(buildSarif({ matrix, stacks, readText, version: VERSION }), null, 2)}\n`;
   } else {
     const problems = verdict.problems.map((problem) => `baseline-check: exit 1: ${problem}\n`).join('');
-    out = `${textReport(evaluation, matrix, stacks, args.strict)}${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\nbaseline-check: ${verdict.headline}\n${problems}`;
+    out =
+      `${textReport(evaluation, matrix, stacks, args.strict)}` +
+      `${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\nbaseline-check: ` +
+      `${verdict.headline}\n${problems}`;
   }
   if (args.output === undefined) {
     io.stdout.write(out);

@@ -38,7 +38,10 @@ export const CLOUDFORMATION_RULES: readonly CategoryRule[] = [
   },
   {
     category: 'iam',
-    path: /(PolicyDocument|KeyPolicy|^Policies|ManagedPolicyArns|Principal|PermissionsBoundary|IAMDatabaseAuthentication|MasterUser|RoleArn$|^Role$|InstanceProfile|SshKey|KeyName|AuthType|AuthorizationType|MfaConfiguration)/,
+    path: new RegExp(
+      '(PolicyDocument|KeyPolicy|^Policies|ManagedPolicyArns|Principal|PermissionsBoundary|IAMDatabaseAuthentication|MasterUser|' +
+        'RoleArn$|^Role$|InstanceProfile|SshKey|KeyName|AuthType|AuthorizationType|MfaConfiguration)',
+    ),
   },
   { category: 'waf', types: /^AWS::(WAFv2|WAF|WAFRegional|Shield|FMS)::/ },
   { category: 'waf', path: /(WebACLId|WebAclArn|WebACLArn)/ },
@@ -48,17 +51,27 @@ export const CLOUDFORMATION_RULES: readonly CategoryRule[] = [
   },
   {
     category: 'tls',
-    path: /(SslPolicy|MinimumProtocolVersion|SslSupportMethod|ViewerProtocolPolicy|OriginProtocolPolicy|OriginSSLProtocols|Certificate|StrictTransportSecurity|TLS|Tls|rds\.force_ssl|require_secure_transport|SecureTransport|^Protocol$|DefaultActions.*RedirectConfig)/,
+    path: new RegExp(
+      '(SslPolicy|MinimumProtocolVersion|SslSupportMethod|ViewerProtocolPolicy|OriginProtocolPolicy|OriginSSLProtocols|Certifica' +
+        'te|StrictTransportSecurity|TLS|Tls|rds\\.force_ssl|require_secure_transport|SecureTransport|^Protocol$|DefaultActions.*Red' +
+        'irectConfig)',
+    ),
   },
   {
     category: 'network',
-    types:
-      /^AWS::EC2::(SecurityGroup.*|NetworkAcl.*|SubnetNetworkAclAssociation|EIP.*|InternetGateway|EgressOnlyInternetGateway|VPCGatewayAttachment|NatGateway|Route|VPCEndpoint.*|VPCPeeringConnection|TransitGateway.*)$/,
+    types: new RegExp(
+      '^AWS::EC2::(SecurityGroup.*|NetworkAcl.*|SubnetNetworkAclAssociation|EIP.*|InternetGateway|EgressOnlyInternetGateway|VP' +
+        'CGatewayAttachment|NatGateway|Route|VPCEndpoint.*|VPCPeeringConnection|TransitGateway.*)$',
+    ),
   },
   { category: 'network', types: /^AWS::(ElasticLoadBalancingV2::Listener|Lambda::Url|CloudFront::OriginAccessControl)$/ },
   {
     category: 'network',
-    path: /(SecurityGroupIngress|SecurityGroupEgress|CidrIp|Scheme|PubliclyAccessible|PublicAccessBlockConfiguration|AssociatePublicIpAddress|MapPublicIpOnLaunch|PublicIp|SecurityGroups|VPCSecurityGroups|SecurityGroupIds|^Subnets|SubnetIds|VPCZoneIdentifier|DBSubnetGroupName|NetworkInterfaces|OriginAccessControl|OriginAccessIdentity|IpAddressType|^Port$)/,
+    path: new RegExp(
+      '(SecurityGroupIngress|SecurityGroupEgress|CidrIp|Scheme|PubliclyAccessible|PublicAccessBlockConfiguration|AssociatePublic' +
+        'IpAddress|MapPublicIpOnLaunch|PublicIp|SecurityGroups|VPCSecurityGroups|SecurityGroupIds|^Subnets|SubnetIds|VPCZoneIdentif' +
+        'ier|DBSubnetGroupName|NetworkInterfaces|OriginAccessControl|OriginAccessIdentity|IpAddressType|^Port$)',
+    ),
   },
   { category: 'encryption', types: /^AWS::KMS::/ },
   {
@@ -68,7 +81,10 @@ export const CLOUDFORMATION_RULES: readonly CategoryRule[] = [
   { category: 'logging', types: /^AWS::(Logs|CloudTrail|Backup|GuardDuty|SecurityHub|Inspector|InspectorV2|Config|CloudWatch::Alarm)::/ },
   {
     category: 'logging',
-    path: /(Retention|Logging|LogGroup|LogDestination|LogFormat|Lifecycle|Versioning|Backup|Snapshot|DeletionProtection|CloudwatchLogsExports|access_logs|AccessLog|PointInTimeRecovery|ObjectLock|Replication|MonitoringInterval|PerformanceInsights)/,
+    path: new RegExp(
+      '(Retention|Logging|LogGroup|LogDestination|LogFormat|Lifecycle|Versioning|Backup|Snapshot|DeletionProtection|CloudwatchLo' +
+        'gsExports|access_logs|AccessLog|PointInTimeRecovery|ObjectLock|Replication|MonitoringInterval|PerformanceInsights)',
+    ),
   },
 ];
 
@@ -133,7 +149,8 @@ export function cloudFormationConsequence(resource: any, action: 'remove' | 'rep
   if (action === 'remove') {
     if (policy === 'Retain' || policy === 'RetainExceptOnCreate')
       parts.push(
-        '**orphaned, not deleted** (DeletionPolicy Retain): the old resource and its data stay in the account, no longer managed by the stack',
+        '**orphaned, not deleted** (DeletionPolicy Retain): the old resource and its data stay in the account, no longer ' +
+          'managed by the stack',
       );
     else if (policy === 'Snapshot')
       parts.push('**deleted** after a final snapshot (DeletionPolicy Snapshot): the data survives only in that snapshot');
@@ -377,7 +394,9 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
           notes.push({
             category: 'acknowledgements',
             resource: address,
-            text: `acknowledges ${id} for ${appliesTo ? `${added.join(', ')} too` : 'every finding of the rule'} (was ${old.appliesTo.join(', ')}): ${why} — ⚠️ acknowledgement widened`,
+            text:
+              `acknowledges ${id} for ${appliesTo ? `${added.join(', ')} too` : 'every finding of the rule'} (was ` +
+              `${old.appliesTo.join(', ')}): ${why} — ⚠️ acknowledgement widened`,
             loud: true,
             rule: 'acknowledgement-added',
           });
@@ -390,7 +409,9 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
       notes.push({
         category: 'acknowledgements',
         resource: address,
-        text: `acknowledges ${id}${appliesTo ? ` for ${appliesTo.join(', ')}` : ''}: ${why}${loud ? ` — ⚠️ new acknowledgement of ${wildcard ? 'every policy finding matching a wildcard' : 'a policy finding'}` : ''}`,
+        text:
+          `acknowledges ${id}${appliesTo ? ` for ${appliesTo.join(', ')}` : ''}: ` +
+          `${why}${loud ? ` — ⚠️ new acknowledgement of ${wildcard ? 'every policy finding matching a wildcard' : 'a policy finding'}` : ''}`,
         loud,
         ...(loud ? { rule: 'acknowledgement-added' as const } : {}),
       });
@@ -410,7 +431,10 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
       notes.push({
         category: 'iam',
         resource: r.resource.replace(/\s+/g, ' '),
-        text: `${sign === '+' ? 'added' : 'removed'} ${r.effect} ${r.action.replace(/\s+/g, ' ')}${r.principal ? ` for ${r.principal.replace(/\s+/g, ' ')}` : ''}${r.condition ? ` when ${r.condition.replace(/\s+/g, ' ')}` : ''}${broad ? ' — ⚠️ wildcard' : ''}`,
+        text:
+          `${sign === '+' ? 'added' : 'removed'} ${r.effect} ` +
+          `${r.action.replace(/\s+/g, ' ')}${r.principal ? ` for ${r.principal.replace(/\s+/g, ' ')}` : ''}` +
+          `${r.condition ? ` when ${r.condition.replace(/\s+/g, ' ')}` : ''}${broad ? ' — ⚠️ wildcard' : ''}`,
         loud: broad,
         ...(broad ? { rule: 'iam-wildcard' as const } : {}),
       });

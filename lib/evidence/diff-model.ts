@@ -307,7 +307,10 @@ export function brief(value: unknown, max = 80): string {
     if ('access' in v && 'direction' in v) {
       const src = v.source_address_prefix ?? (v.source_address_prefixes ?? []).join(',') ?? '?';
       const port = v.destination_port_range ?? (v.destination_port_ranges ?? []).join(',');
-      return `${v.access} ${v.direction} ${v.protocol ?? ''} from ${src} to port ${port}${v.priority !== undefined ? `, priority ${v.priority}` : ''}${v.name ? ` (${v.name})` : ''}`;
+      return (
+        `${v.access} ${v.direction} ${v.protocol ?? ''} from ${src} to port ` +
+        `${port}${v.priority !== undefined ? `, priority ${v.priority}` : ''}${v.name ? ` (${v.name})` : ''}`
+      );
     }
     if ('IpProtocol' in v && ('CidrIp' in v || 'CidrIpv6' in v || 'SourceSecurityGroupId' in v || 'DestinationSecurityGroupId' in v)) {
       const peer = v.CidrIp ?? v.CidrIpv6 ?? show(v.SourceSecurityGroupId ?? v.DestinationSecurityGroupId, 40);
@@ -335,11 +338,17 @@ const PROTECTIVE: readonly [RegExp, WeakeningRule][] = [
   [/(rotation|require|enforce|enabled_for_disk|multiaz|auth_enabled$|check$|integrity)/i, 'protection-off'],
 ];
 /** Boolean settings that expose when true (turning them on weakens). */
-const EXPOSING =
-  /(public|password_auth|shared_access_key|local_user|cross_tenant|anonymous|mappubliciponlaunch|associatepublicip|sftp|nfsv3|insecure|allow_.*_access)/i;
+const EXPOSING = new RegExp(
+  '(public|password_auth|shared_access_key|local_user|cross_tenant|anonymous|mappubliciponlaunch|associatepublicip|sftp|nfsv3|' +
+    'insecure|allow_.*_access)',
+  'i',
+);
 /** Paths under which a shorter retention is a backup (or recovery) weakening rather than a log retention one. */
-const BACKUP_PATH =
-  /(backup|snapshot|restore|pointintime|point_in_time|deleteafter|delete_retention|retention_daily|retention_weekly|retention_monthly|retention_yearly|soft_delete)/i;
+const BACKUP_PATH = new RegExp(
+  '(backup|snapshot|restore|pointintime|point_in_time|deleteafter|delete_retention|retention_daily|retention_weekly|retention_' +
+    'monthly|retention_yearly|soft_delete)',
+  'i',
+);
 
 function lastKey(path: string): string {
   const segments = normalizePath(path).split('.');

@@ -307,7 +307,9 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
         kind: 'ports',
         service: svc,
         summary: `port range widened ${from} ${peers}: ${was} → ${svc}`,
-        detail: `${rule.to - rule.from + 1} ports open instead of ${open}${rule.protocol !== widenedPorts[0].protocol ? `, ${rule.protocol === 'all' ? 'every protocol' : rule.protocol.toUpperCase()} instead of ${widenedPorts[0].protocol.toUpperCase()}` : ''}`,
+        detail:
+          `${rule.to - rule.from + 1} ports open instead of ` +
+          `${open}${rule.protocol !== widenedPorts[0].protocol ? `, ${rule.protocol === 'all' ? 'every protocol' : rule.protocol.toUpperCase()} instead of ${widenedPorts[0].protocol.toUpperCase()}` : ''}`,
       });
     }
     if (newPeers.length === 0) continue;

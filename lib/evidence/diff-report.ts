@@ -336,12 +336,20 @@ function headReportLine(diff: SecurityDiff, uncompared: readonly Uncompared[]): 
   const counts = cellCounts(cells);
   const missing = uncompared.filter((u) => u.side !== 'base').map((u) => u.app);
   if (missing.length)
-    return `Head report: ❌ **not produced** for the ${missing.join(' and the ')}: the head does not synthesize, so \`npm run report\` fails too${counts ? ` (the rest: ${counts})` : ''}`;
+    return (
+      `Head report: ❌ **not produced** for the ${missing.join(' and the ')}: the head does not synthesize, so \`npm run ` +
+      `report\` fails too${counts ? ` (the rest: ${counts})` : ''}`
+    );
   const stateful = diff.headStateful?.unaccepted
-    ? `${plural(diff.headStateful.unaccepted, 'stateful change')} not accepted in \`${diff.headStateful.source}\` (the report compared with this base fails on ${diff.headStateful.unaccepted === 1 ? 'it' : 'them'})`
+    ? `${plural(diff.headStateful.unaccepted, 'stateful change')} not accepted in \`${diff.headStateful.source}\` (the report ` +
+      `compared with this base fails on ${diff.headStateful.unaccepted === 1 ? 'it' : 'them'})`
     : undefined;
   if (diff.headFailing || stateful)
-    return `Head report: ❌ **failing**: ${[stateful, diff.headFailing ? counts || `❌ ${diff.headFailingCells} fail` : counts].filter(Boolean).join(' · ')} (\`npm run report\` lists them)`;
+    return (
+      `Head report: ❌ **failing**: ` +
+      `${[stateful, diff.headFailing ? counts || `❌ ${diff.headFailingCells} fail` : counts].filter(Boolean).join(' · ')} (\`npm ` +
+      `run report\` lists them)`
+    );
   if (!counts) return 'Head report: no control cell was evaluated';
   // Nothing fails, but PASS is not claimed bare while cells are unchecked (lib/evidence/verdict.ts).
   if ((cells.unchecked ?? 0) > 0 && diff.headHeadline)
@@ -353,7 +361,10 @@ function headReportLine(diff: SecurityDiff, uncompared: readonly Uncompared[]): 
 /** One weakening for the top list: the change in bold, where, and what it means. */
 function weakeningLine(w: Weakening): string {
   const [what, ...meaning] = w.text.split(' — ');
-  return `- **${w.stack}** ${code(w.resource)}: **${cell(what)}**${meaning.length ? ` — ${cell(meaning.join(' — '))}` : ''} _(${WEAKENING_RULES[w.rule].title})_`;
+  return (
+    `- **${w.stack}** ${code(w.resource)}: **${cell(what)}**${meaning.length ? ` — ${cell(meaning.join(' — '))}` : ''} ` +
+    `_(${WEAKENING_RULES[w.rule].title})_`
+  );
 }
 
 function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string {
@@ -386,7 +397,8 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
   if (resources.length || changed.length) {
     const count = (a: ResourceDiff['action']) => resources.filter((r) => r.action === a).length;
     verdict.push(
-      `${plural(changed.length, 'stack')} changed: ${[count('add') && `${count('add')} added`, count('remove') && `${count('remove')} removed`, count('replace') && `${count('replace')} replaced`, count('may-replace') && `${count('may-replace')} possibly replaced`, count('update') && `${count('update')} updated`].filter(Boolean).join(', ') || 'no resource changes'}`,
+      `${plural(changed.length, 'stack')} changed: ` +
+        `${[count('add') && `${count('add')} added`, count('remove') && `${count('remove')} removed`, count('replace') && `${count('replace')} replaced`, count('may-replace') && `${count('may-replace')} possibly replaced`, count('update') && `${count('update')} updated`].filter(Boolean).join(', ') || 'no resource changes'}`,
     );
   } else if (uncompared.length === 0) verdict.push('✅ **No changes** to the synthesized infrastructure');
   else if (diff.stacks.length) verdict.push('No changes in the apps that were compared');
@@ -438,7 +450,8 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
       const controls = [...new Set(cs.map((c) => c.control))];
       const envs = [...new Set(cs.map((c) => c.environment))].sort();
       out.push(
-        `- ${STATUS[cs[0].before]} → ${STATUS[cs[0].after]} on ${cs[0].cloud} (${plural(cs.length, 'cell')}; ${envs.join(', ')}): ${controls.join(', ')}`,
+        `- ${STATUS[cs[0].before]} → ${STATUS[cs[0].after]} on ${cs[0].cloud} (${plural(cs.length, 'cell')}; ` +
+          `${envs.join(', ')}): ${controls.join(', ')}`,
       );
     }
     if (groups.size) out.push('');
@@ -468,7 +481,9 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
     }
   }
   out.push(
-    "<sub>`npm run diff` · CloudFormation replacements from @aws-cdk/cloudformation-diff; Terraform replacements from the providers' force-new attributes (a config diff, not a plan: see lib/evidence/diff-terraform.ts for what it cannot tell)</sub>",
+    '<sub>`npm run diff` · CloudFormation replacements from @aws-cdk/cloudformation-diff; Terraform replacements from the ' +
+      "providers' force-new attributes (a config diff, not a plan: see lib/evidence/diff-terraform.ts for what it cannot " +
+      'tell)</sub>',
     '',
   );
   return out.join('\n');

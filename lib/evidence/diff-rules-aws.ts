@@ -176,14 +176,18 @@ function subnetRefs(p: any, out = new Set<string>(), key = ''): Set<string> {
   return out;
 }
 
-const PLACEMENT_EXEMPT =
-  /^AWS::EC2::(Subnet|SubnetRouteTableAssociation|Route|NatGateway|SubnetNetworkAclAssociation|VPCEndpoint)$|^AWS::ElasticLoadBalancingV2::LoadBalancer$/;
+const PLACEMENT_EXEMPT = new RegExp(
+  '^AWS::EC2::(Subnet|SubnetRouteTableAssociation|Route|NatGateway|SubnetNetworkAclAssociation|VPCEndpoint)$|^AWS::ElasticLoad' +
+    'BalancingV2::LoadBalancer$',
+);
 
 // ---------------------------------------------------------------------------------------------
 // Per-resource rules
 
-const CMK_KEYS =
-  /^(KmsKeyId|KMSKeyId|KmsMasterKeyId|KMSMasterKeyID|KmsKeyArn|EncryptionKeyArn|KmsKeyIdentifier|PerformanceInsightsKMSKeyId|AutomaticBackupReplicationKmsKeyId)$/;
+const CMK_KEYS = new RegExp(
+  '^(KmsKeyId|KMSKeyId|KmsMasterKeyId|KMSMasterKeyID|KmsKeyArn|EncryptionKeyArn|KmsKeyIdentifier|PerformanceInsightsKMSKeyId|A' +
+    'utomaticBackupReplicationKmsKeyId)$',
+);
 
 /** Every customer key reference under a value, by path. */
 function keyRefs(v: unknown, path = '', out = new Map<string, unknown>()): Map<string, unknown> {
@@ -301,7 +305,8 @@ function forwardedIpHits(name: string, b: any, a: any): RuleHit[] {
         `rate limit ${name} client address header`,
         hb,
         ha || '(none)',
-        `the edge does not write ${ha || 'that header'}, the client does (Cloudflare appends to an X-Forwarded-For it receives and WAF reads the first address): a fresh value per request gets a fresh counter, so the limit never trips`,
+        `the edge does not write ${ha || 'that header'}, the client does (Cloudflare appends to an X-Forwarded-For it ` +
+          `receives and WAF reads the first address): a fresh value per request gets a fresh counter, so the limit never trips`,
       ),
     );
   }
@@ -421,7 +426,8 @@ function webAclHits(b: any, a: any): RuleHit[] {
             rb.AggregateKeyType,
             ra.AggregateKeyType,
             rb.AggregateKeyType === 'FORWARDED_IP'
-              ? "behind a proxy or CDN every client shares the proxy's address: one counter for many clients, so the limit trips for all or for none"
+              ? "behind a proxy or CDN every client shares the proxy's address: one counter for many clients, so the limit " +
+                  'trips for all or for none'
               : 'requests are counted over a coarser key: clients share one counter',
           ),
         );
@@ -454,7 +460,8 @@ function listenerHits(b: any, a: any): RuleHit[] {
         'verify (client certificate checked against the trust store)',
         a.MutualAuthentication === undefined ? '(removed: off)' : mode(a),
         mode(a) === 'passthrough'
-          ? 'the load balancer forwards any client certificate unchecked: only the application could still refuse a client that is not the edge'
+          ? 'the load balancer forwards any client certificate unchecked: only the application could still refuse a client that ' +
+              'is not the edge'
           : "clients without the edge's certificate are admitted: origin lock rests on addresses alone",
       ),
     );
@@ -575,7 +582,8 @@ function distributionHits(b: any, a: any): RuleHit[] {
           `origin ${id} access control`,
           'CloudFront only (origin access control)',
           '(removed)',
-          'the bucket behind the distribution no longer admits signed CloudFront requests only; with a public policy it is reachable directly',
+          'the bucket behind the distribution no longer admits signed CloudFront requests only; with a public policy it is ' +
+            'reachable directly',
         ),
       );
     const [pb, pa] = [o.CustomOriginConfig?.OriginProtocolPolicy, n.CustomOriginConfig?.OriginProtocolPolicy];

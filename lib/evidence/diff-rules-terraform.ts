@@ -519,7 +519,8 @@ function wafPolicyHits(b: any, a: any): RuleHit[] {
             `rate limit ${name} counts per`,
             gb ?? '(unset: API default)',
             ga,
-            'the X-Forwarded-For address is written by the client (Cloudflare appends to the header it receives): a fresh value per request gets a fresh counter, so the limit never trips',
+            'the X-Forwarded-For address is written by the client (Cloudflare appends to the header it receives): a fresh ' +
+              'value per request gets a fresh counter, so the limit never trips',
           ),
         );
       else if ((gb !== undefined && ga === undefined) || lower(GROUPING, grouping(gb), grouping(ga)))
@@ -651,8 +652,11 @@ function storageHits(b: any, a: any): RuleHit[] {
   return out;
 }
 
-const BROAD_ROLES =
-  /^(Owner|Contributor|User Access Administrator|Role Based Access Control Administrator|.*Administrator|.* Owner|.* Contributor|Key Vault Crypto Officer|Key Vault Secrets Officer)$/i;
+const BROAD_ROLES = new RegExp(
+  '^(Owner|Contributor|User Access Administrator|Role Based Access Control Administrator|.*Administrator|.* Owner|.* ' +
+    'Contributor|Key Vault Crypto Officer|Key Vault Secrets Officer)$',
+  'i',
+);
 
 function roleHits(b: any, a: any): RuleHit[] {
   const out: RuleHit[] = [];
@@ -697,7 +701,8 @@ const AZURE_RULES: readonly [RegExp, (b: any, a: any) => RuleHit[]][] = [
               'Key Vault authorization',
               'Azure RBAC',
               'access policies',
-              'vault access is granted outside RBAC: Privileged Identity Management, conditions and the role-assignment alerts no longer apply',
+              'vault access is granted outside RBAC: Privileged Identity Management, conditions and the role-assignment ' +
+                'alerts no longer apply',
             ),
           ]
         : []),
@@ -1220,7 +1225,8 @@ const CLOUDFLARE_RULES: readonly [RegExp, (b: any, a: any) => RuleHit[]][] = [
               'proxied',
               'on',
               'off',
-              'traffic no longer passes through Cloudflare: DNS publishes the origin, and the WAF, rate limits and TLS settings stop applying',
+              'traffic no longer passes through Cloudflare: DNS publishes the origin, and the WAF, rate limits and TLS ' +
+                'settings stop applying',
             ),
           ]
         : [],

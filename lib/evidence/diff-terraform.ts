@@ -76,32 +76,54 @@ export const TERRAFORM_RULES: readonly CategoryRule[] = [
   },
   {
     category: 'iam',
-    types:
-      /^(azurerm_(role_assignment|role_definition|key_vault_access_policy|user_assigned_identity|federated_identity_credential|pim_.*|postgresql_flexible_server_active_directory_administrator)|cloudflare_(api_token|account_member|zero_trust_access_.*))$/,
+    types: new RegExp(
+      '^(azurerm_(role_assignment|role_definition|key_vault_access_policy|user_assigned_identity|federated_identity_credential' +
+        '|pim_.*|postgresql_flexible_server_active_directory_administrator)|cloudflare_(api_token|account_member|zero_trust_ac' +
+        'cess_.*))$',
+    ),
   },
   {
     category: 'iam',
-    path: /(^|\.)(access_policy|rbac_authorization_enabled|enable_rbac_authorization|identity|authentication|password_auth_enabled|active_directory_auth_enabled|shared_access_key_enabled|local_user_enabled|default_to_oauth_authentication|admin_ssh_key|admin_password|admin_username|disable_password_authentication|administrator_login|role_definition_name|role_definition_id|principal_id|scope)(\.|$)/,
+    path: new RegExp(
+      '(^|\\.)(access_policy|rbac_authorization_enabled|enable_rbac_authorization|identity|authentication|password_auth_enabled|' +
+        'active_directory_auth_enabled|shared_access_key_enabled|local_user_enabled|default_to_oauth_authentication|admin_ssh_key|a' +
+        'dmin_password|admin_username|disable_password_authentication|administrator_login|role_definition_name|role_definition_id|p' +
+        'rincipal_id|scope)(\\.|$)',
+    ),
   },
   {
     category: 'waf',
-    types:
-      /^(azurerm_(web_application_firewall_policy|frontdoor_firewall_policy|cdn_frontdoor_firewall_policy|cdn_frontdoor_security_policy)|cloudflare_(ruleset|rate_limit|firewall_rule|filter|access_rule|list|list_item|bot_management))$/,
+    types: new RegExp(
+      '^(azurerm_(web_application_firewall_policy|frontdoor_firewall_policy|cdn_frontdoor_firewall_policy|cdn_frontdoor_securi' +
+        'ty_policy)|cloudflare_(ruleset|rate_limit|firewall_rule|filter|access_rule|list|list_item|bot_management))$',
+    ),
   },
   { category: 'waf', path: /(^|\.)(waf_configuration|firewall_policy_id)(\.|$)/ },
   { category: 'tls', types: /^cloudflare_(authenticated_origin_pulls.*|origin_ca_certificate|certificate_pack)$/ },
   {
     category: 'tls',
-    path: /(ssl_policy|ssl_profile|ssl_certificate|min_tls_version|minimum_tls_version|tls_version|https_traffic_only_enabled|ssl_enforcement|require_secure_transport|ssl_min_protocol_version|redirect_configuration|http_listener\.protocol|probe\.protocol|backend_http_settings\.protocol)/,
+    path: new RegExp(
+      '(ssl_policy|ssl_profile|ssl_certificate|min_tls_version|minimum_tls_version|tls_version|https_traffic_only_enabled|ssl_en' +
+        'forcement|require_secure_transport|ssl_min_protocol_version|redirect_configuration|http_listener\\.protocol|probe\\.protoc' +
+        'ol|backend_http_settings\\.protocol)',
+    ),
   },
   {
     category: 'network',
-    types:
-      /^(azurerm_(network_security_group|network_security_rule|public_ip|public_ip_prefix|subnet_network_security_group_association|nat_gateway.*|private_endpoint|virtual_network_peering|firewall|firewall_.*|bastion_host|route|route_table|subnet_route_table_association|network_interface_security_group_association)|cloudflare_(dns_record|load_balancer_pool|tunnel.*))$/,
+    types: new RegExp(
+      '^(azurerm_(network_security_group|network_security_rule|public_ip|public_ip_prefix|subnet_network_security_group_associ' +
+        'ation|nat_gateway.*|private_endpoint|virtual_network_peering|firewall|firewall_.*|bastion_host|route|route_table|subnet_' +
+        'route_table_association|network_interface_security_group_association)|cloudflare_(dns_record|load_balancer_pool|t' +
+        'unnel.*))$',
+    ),
   },
   {
     category: 'network',
-    path: /(^|\.)(security_rule|public_network_access_enabled|public_ip_address_id|public_ip_address|network_rules|ip_rules|allowed_ips|frontend_ip_configuration|frontend_port|delegated_subnet_id|private_dns_zone_id|subnet_id|ip_restriction|firewall_rule|origins|proxied|network_acls)(\.|$)/,
+    path: new RegExp(
+      '(^|\\.)(security_rule|public_network_access_enabled|public_ip_address_id|public_ip_address|network_rules|ip_rules|allowed' +
+        '_ips|frontend_ip_configuration|frontend_port|delegated_subnet_id|private_dns_zone_id|subnet_id|ip_restriction|firewall_rul' +
+        'e|origins|proxied|network_acls)(\\.|$)',
+    ),
   },
   {
     category: 'encryption',
@@ -109,12 +131,18 @@ export const TERRAFORM_RULES: readonly CategoryRule[] = [
   },
   {
     category: 'encryption',
-    path: /(encrypt|customer_managed_key|key_vault_key|cmk|disk_encryption_set|purge_protection_enabled|soft_delete|rotation_policy|key_size|key_type|secure_boot|vtpm)/,
+    path: new RegExp(
+      '(encrypt|customer_managed_key|key_vault_key|cmk|disk_encryption_set|purge_protection_enabled|soft_delete|rotation_policy|' +
+        'key_size|key_type|secure_boot|vtpm)',
+    ),
   },
   {
     category: 'logging',
-    types:
-      /^azurerm_(monitor_diagnostic_setting|log_analytics_workspace|network_watcher_flow_log|backup_.*|recovery_services_vault|monitor_activity_log_alert|monitor_action_group|security_center_.*|monitor_data_collection_rule.*|data_protection_backup_.*|storage_management_policy)$/,
+    types: new RegExp(
+      '^azurerm_(monitor_diagnostic_setting|log_analytics_workspace|network_watcher_flow_log|backup_.*|recovery_services_vault' +
+        '|monitor_activity_log_alert|monitor_action_group|security_center_.*|monitor_data_collection_rule.*|data_protection_backu' +
+        'p_.*|storage_management_policy)$',
+    ),
   },
   {
     category: 'logging',
@@ -179,7 +207,8 @@ export function terraformConsequence(
     parts.push('`lifecycle.prevent_destroy` makes `terraform apply` refuse this plan, so it cannot ship as is');
   if (renamed)
     parts.push(
-      "the new address starts **empty**; fix: keep the construct id, or move the state (cdktf `resource.moveFromId('<old address>')` writes a `moved` block)",
+      "the new address starts **empty**; fix: keep the construct id, or move the state (cdktf `resource.moveFromId('<old " +
+        "address>')` writes a `moved` block)",
     );
   return parts.join('; ');
 }

@@ -331,7 +331,8 @@ export function evaluate(
           ...unchecked.map((x) => `${x.stack}: ${x.r.reason ?? 'the check could not judge'}`),
           ...(missing
             ? [
-                `its check reads an environment's ${cloud} stacks together and needs the environment's primary stack (a stack marked role "primary")`,
+                `its check reads an environment's ${cloud} stacks together and needs the environment's primary stack (a stack ` +
+                  `marked role "primary")`,
               ]
             : []),
         ];

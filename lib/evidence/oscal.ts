@@ -63,7 +63,8 @@ export class OscalInputError extends Error {
 function checkTimestamp(timestamp: string): string {
   if (!TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
     throw new OscalInputError(
-      `timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 date-time with a time zone (e.g. 2026-01-31T12:00:00Z); set SOURCE_DATE_EPOCH to seconds since 1970, or run from a git clone (the default is the HEAD commit's date)`,
+      `timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 date-time with a time zone (e.g. 2026-01-31T12:00:00Z); set ` +
+        `SOURCE_DATE_EPOCH to seconds since 1970, or run from a git clone (the default is the HEAD commit's date)`,
     );
   }
   return timestamp;
@@ -206,7 +207,8 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
     ];
     const what =
       result.status === 'fail'
-        ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}: ${result.findings.map((f) => `${f.resource}: ${f.message}`).join(' | ')}`
+        ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}: ` +
+          `${result.findings.map((f) => `${f.resource}: ${f.message}`).join(' | ')}`
         : result.status === 'pass'
           ? `${result.evidence.length} resource${result.evidence.length === 1 ? '' : 's'} found compliant`
           : 'none of the resources the control concerns';
@@ -218,7 +220,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
       observation: {
         uuid: id,
         title: `${control} checked on ${label}`,
-        description: `The ${CLOUD_LABEL[cloud]} check of ${control} (${CONTROLS.find((c) => c.id === control)?.claim ?? control}) read ${files.length > 0 ? files.join(', ') : label}: ${what}.`,
+        description:
+          `The ${CLOUD_LABEL[cloud]} check of ${control} (${CONTROLS.find((c) => c.id === control)?.claim ?? control}) read ` +
+          `${files.length > 0 ? files.join(', ') : label}: ${what}.`,
         props: [prop('control', control), prop('environment', environment), prop('cloud', cloud), prop('check-status', result.status)],
         methods: ['TEST'],
         types: [result.status === 'fail' ? 'finding' : 'control-objective'],
@@ -287,7 +291,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
           reason: verdict === 'satisfied' ? 'pass' : status === 'fail' ? 'fail' : 'other',
           ...(verdict === 'not-satisfied' && status !== 'fail'
             ? {
-                remarks: `Not proven: the cell is "${status}" (no check of the synthesized output proved it), so it is not counted as satisfied.`,
+                remarks:
+                  `Not proven: the cell is "${status}" (no check of the synthesized output proved it), so it is not counted as ` +
+                  `satisfied.`,
               }
             : {}),
         },
@@ -302,7 +308,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
       uuid: stackUuid(s.name),
       type: 'software',
       title: s.name,
-      description: `The synthesized ${s.cloud === 'aws' ? 'CloudFormation template' : 'Terraform JSON'} of stack ${s.name} (${s.file}), as the control checks read it.`,
+      description:
+        `The synthesized ${s.cloud === 'aws' ? 'CloudFormation template' : 'Terraform JSON'} of stack ${s.name} (${s.file}), as ` +
+        `the control checks read it.`,
       props: [prop('cloud', s.cloud), prop('environment', s.environment), prop('role', s.role), prop('synthesized-file', s.file)],
       status: { state: 'other', remarks: 'Synthesized output: what would be deployed, not a deployed system.' },
     }))
@@ -332,7 +340,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
           ...inputs.map(([k, v]) => prop('input', v, { class: k.replace(/[^A-Za-z0-9_.-]+/g, '-') })),
         ],
         remarks:
-          "Written by the security baseline's evidence tools (npm run report -- --format oscal) from synthesized CloudFormation and Terraform JSON; no cloud API was called. The timestamps are the time of the evaluated commit, not of the run, so the same commit always gives the same document.",
+          "Written by the security baseline's evidence tools (npm run report -- --format oscal) from synthesized " +
+          'CloudFormation and Terraform JSON; no cloud API was called. The timestamps are the time of the evaluated commit, ' +
+          'not of the run, so the same commit always gives the same document.',
       },
       'import-ap': {
         href: `#${catalogueResource}`,
@@ -342,7 +352,11 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
         {
           uuid: resultUuid,
           title: 'Control checks over the synthesized stacks',
-          description: `Every check of the control catalogue run on ${evaluation.stacks.length} synthesized stacks of ${evaluation.environments.join(', ')} (${evaluation.matrix.length} cells: control x environment x cloud). A finding is satisfied only when a check of the synthesized output proved the control (or its enforcement was checked at configuration level); a failing or unproven cell is not-satisfied.`,
+          description:
+            `Every check of the control catalogue run on ${evaluation.stacks.length} synthesized stacks of ` +
+            `${evaluation.environments.join(', ')} (${evaluation.matrix.length} cells: control x environment x cloud). A finding ` +
+            `is satisfied only when a check of the synthesized output proved the control (or its enforcement was checked at ` +
+            `configuration level); a failing or unproven cell is not-satisfied.`,
           start: timestamp,
           props: [
             prop('cells', String(evaluation.matrix.length)),
@@ -353,7 +367,8 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
             : {}),
           'reviewed-controls': {
             description:
-              "The NIST SP 800-53 Rev. 5 controls the catalogue's controls map to (lib/controls/frameworks.ts); each finding names the baseline control it judges and its SOC 2, ISO/IEC 27001 and NIST references.",
+              "The NIST SP 800-53 Rev. 5 controls the catalogue's controls map to (lib/controls/frameworks.ts); each finding " +
+              'names the baseline control it judges and its SOC 2, ISO/IEC 27001 and NIST references.',
             'control-selections': [{ 'include-controls': reviewed.map((id) => ({ 'control-id': id })) }],
           },
           ...(observed.length > 0 ? { observations: observed.map((o) => o.observation) } : {}),
@@ -369,7 +384,8 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
             uuid: catalogueResource,
             title: 'The control catalogue and its checks',
             description:
-              "lib/controls/catalogue.ts: each control's claim, the claims it makes true and its check per cloud over synthesized output; lib/controls/frameworks.ts: its SOC 2, ISO/IEC 27001 and NIST SP 800-53 mapping.",
+              "lib/controls/catalogue.ts: each control's claim, the claims it makes true and its check per cloud over " +
+              'synthesized output; lib/controls/frameworks.ts: its SOC 2, ISO/IEC 27001 and NIST SP 800-53 mapping.',
             rlinks: [{ href: 'lib/controls/catalogue.ts' }, { href: 'lib/controls/frameworks.ts' }],
           },
           {
@@ -386,13 +402,17 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
 function findingDescription(cell: MatrixCell): string {
   switch (cell.status) {
     case 'pass':
-      return `Checked and compliant: the checks of ${cell.stacks.join(', ')} found ${cell.evidence.length} resource${cell.evidence.length === 1 ? '' : 's'} carrying the control and no shortfall.`;
+      return (
+        `Checked and compliant: the checks of ${cell.stacks.join(', ')} found ${cell.evidence.length} ` +
+        `resource${cell.evidence.length === 1 ? '' : 's'} carrying the control and no shortfall.`
+      );
     case 'fail':
       return `Not met: ${cell.findings.map((f) => `${f.stack}/${f.resource}: ${f.message}`).join(' | ')}`;
     default:
       return (cell.status as string) === 'config-enforced'
         ? 'Enforced at configuration level: the config validation that proves the control passed for this environment.'
-        : `Not proven on ${CLOUD_LABEL[cell.cloud]}: no check reads this cloud's synthesized output for the control (status "${cell.status}"); see the control's note in the catalogue.`;
+        : `Not proven on ${CLOUD_LABEL[cell.cloud]}: no check reads this cloud's synthesized output for the control (status ` +
+            `"${cell.status}"); see the control's note in the catalogue.`;
   }
 }
 
@@ -442,7 +462,9 @@ export function buildComponentDefinition(input: ComponentDefinitionInput): objec
         uuid: uuid(`component/source/${file}`),
         type: 'software',
         title: `${componentName(file)} (${file})`,
-        description: `${layer[0].toUpperCase()}${layer.slice(1)} ${file}: implements ${controls.map((c) => `${c} (${CONTROLS.find((x) => x.id === c)?.claim})`).join('; ')}.`,
+        description:
+          `${layer[0].toUpperCase()}${layer.slice(1)} ${file}: implements ` +
+          `${controls.map((c) => `${c} (${CONTROLS.find((x) => x.id === c)?.claim})`).join('; ')}.`,
         props: [
           prop('source-file', file),
           prop('layer', layer),
@@ -453,7 +475,9 @@ export function buildComponentDefinition(input: ComponentDefinitionInput): objec
           {
             uuid: uuid(`control-implementation/${file}`),
             source: NIST_CATALOG_HREF,
-            description: `How ${file} supports NIST SP 800-53 Rev. 5 controls, through the baseline controls it implements (mapping: lib/controls/frameworks.ts).`,
+            description:
+              `How ${file} supports NIST SP 800-53 Rev. 5 controls, through the baseline controls it implements (mapping: ` +
+              `lib/controls/frameworks.ts).`,
             'implemented-requirements': [...requirements.entries()]
               .sort(([a], [b]) => compare(a, b))
               .map(([id, by]) => ({
@@ -463,7 +487,10 @@ export function buildComponentDefinition(input: ComponentDefinitionInput): objec
                   .map((c) => {
                     const clouds = uses.filter((u) => u.control === c).map((u) => CLOUD_LABEL[u.cloud]);
                     const control = CONTROLS.find((x) => x.id === c)!;
-                    return `${c} on ${clouds.join(', ')}: ${control.claim} (claims ${control.sources.join(', ')}). ${CONTROL_FRAMEWORKS[c].rationale}`;
+                    return (
+                      `${c} on ${clouds.join(', ')}: ${control.claim} (claims ${control.sources.join(', ')}). ` +
+                      `${CONTROL_FRAMEWORKS[c].rationale}`
+                    );
                   })
                   .join('\n\n'),
                 props: by.map((c) => prop('baseline-control', c)),
@@ -485,7 +512,9 @@ export function buildComponentDefinition(input: ComponentDefinitionInput): objec
         version: input.version,
         'oscal-version': OSCAL_VERSION,
         remarks:
-          'Each component is a source file of the security baseline (construct, reference stack or config validation); its implemented requirements are the NIST SP 800-53 Rev. 5 controls of the baseline controls it implements. Whether a deployed system meets them is for the assessment results and an auditor.',
+          'Each component is a source file of the security baseline (construct, reference stack or config validation); its ' +
+          'implemented requirements are the NIST SP 800-53 Rev. 5 controls of the baseline controls it implements. Whether a ' +
+          'deployed system meets them is for the assessment results and an auditor.',
       },
       components,
       'back-matter': {

@@ -92,12 +92,15 @@ function drawNode(n: Node, esc: (s: string) => string): string {
   const tip = n.failing.length > 0 ? `${n.title}: fails ${n.failing.join(', ')}` : `${n.title}: ${line3}`;
   const cx = n.x + NODE_W / 2;
   return [
-    `<g class="node" data-stack="${esc(n.title)}" data-status="${status}"${n.failing.length > 0 ? ` data-failing="${esc(n.failing.join(' '))}"` : ''}>`,
+    `<g class="node" data-stack="${esc(n.title)}" ` +
+      `data-status="${status}"${n.failing.length > 0 ? ` data-failing="${esc(n.failing.join(' '))}"` : ''}>`,
     `<title>${esc(tip)}</title>`,
-    `<rect x="${n.x}" y="${n.y}" width="${NODE_W}" height="${NODE_H}" rx="8" fill="${fill}" stroke="${stroke}" stroke-width="${status === 'fail' ? 2.5 : 1.2}"/>`,
+    `<rect x="${n.x}" y="${n.y}" width="${NODE_W}" height="${NODE_H}" rx="8" fill="${fill}" stroke="${stroke}" ` +
+      `stroke-width="${status === 'fail' ? 2.5 : 1.2}"/>`,
     `<text x="${cx}" y="${n.y + 20}" text-anchor="middle" font-weight="600" font-size="13">${esc(n.title)}</text>`,
     `<text x="${cx}" y="${n.y + 38}" text-anchor="middle" font-size="11" fill="#59636e">${esc(n.subtitle)}</text>`,
-    `<text x="${cx}" y="${n.y + 56}" text-anchor="middle" font-size="11" fill="${status === 'fail' ? '#cf222e' : '#1a7f37'}">${esc(line3)}</text>`,
+    `<text x="${cx}" y="${n.y + 56}" text-anchor="middle" font-size="11" ` +
+      `fill="${status === 'fail' ? '#cf222e' : '#1a7f37'}">${esc(line3)}</text>`,
     '</g>',
   ].join('');
 }
@@ -113,7 +116,10 @@ function arrow(
 ): string {
   const dash = kind === 'failover' ? ' stroke-dasharray="7 5"' : kind === 'replication' ? ' stroke-dasharray="2 4"' : '';
   const color = kind === 'replication' ? '#8250df' : '#57606a';
-  return `<line class="link link-${kind}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="1.6"${dash} marker-end="url(#arrow-${kind === 'replication' ? 'replication' : 'traffic'})"><title>${esc(tip)}</title></line>`;
+  return (
+    `<line class="link link-${kind}" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="1.6"${dash} ` +
+    `marker-end="url(#arrow-${kind === 'replication' ? 'replication' : 'traffic'})"><title>${esc(tip)}</title></line>`
+  );
 }
 
 /** The topology of every environment of the report as one inline `<svg>` element. */
@@ -150,8 +156,10 @@ export function renderTopologySvg(report: ControlsReport, options: TopologyRende
       const label = `${options.cloudLabel[g.cloud]}${envFailing.length > 0 ? ` · across stacks ✖ fails ${envFailing.join(', ')}` : ''}`;
       body.push(
         `<g class="cloud" data-cloud="${g.cloud}" data-status="${envFailing.length > 0 ? 'fail' : 'ok'}">`,
-        `<rect x="${gx}" y="${GROUPS_Y}" width="${gw}" height="${GROUP_LABEL + PAD * 2 + NODE_H}" rx="10" fill="none" stroke="${envFailing.length > 0 ? '#cf222e' : '#d0d7de'}" stroke-width="${envFailing.length > 0 ? 2 : 1}"/>`,
-        `<text x="${gx + PAD}" y="${GROUPS_Y + 17}" font-size="12" font-weight="600" fill="${envFailing.length > 0 ? '#cf222e' : '#59636e'}">${esc(label)}</text>`,
+        `<rect x="${gx}" y="${GROUPS_Y}" width="${gw}" height="${GROUP_LABEL + PAD * 2 + NODE_H}" rx="10" fill="none" ` +
+          `stroke="${envFailing.length > 0 ? '#cf222e' : '#d0d7de'}" stroke-width="${envFailing.length > 0 ? 2 : 1}"/>`,
+        `<text x="${gx + PAD}" y="${GROUPS_Y + 17}" font-size="12" font-weight="600" ` +
+          `fill="${envFailing.length > 0 ? '#cf222e' : '#59636e'}">${esc(label)}</text>`,
         '</g>',
       );
       g.stacks.forEach((stack, i) =>
@@ -204,7 +212,10 @@ export function renderTopologySvg(report: ControlsReport, options: TopologyRende
         else {
           const y = primary.y + NODE_H;
           links.push(
-            `<path class="link link-replication" d="M${primary.x + NODE_W / 2},${y} C${primary.x + NODE_W / 2},${y + 22} ${dr.x + NODE_W / 2},${y + 22} ${dr.x + NODE_W / 2},${y + 2}" fill="none" stroke="#8250df" stroke-width="1.6" stroke-dasharray="2 4" marker-end="url(#arrow-replication)"><title>${esc(`${primary.title} → ${dr.title} (replication)`)}</title></path>`,
+            `<path class="link link-replication" d="M${primary.x + NODE_W / 2},${y} C${primary.x + NODE_W / 2},${y + 22} ` +
+              `${dr.x + NODE_W / 2},${y + 22} ${dr.x + NODE_W / 2},${y + 2}" fill="none" stroke="#8250df" stroke-width="1.6" ` +
+              `stroke-dasharray="2 4" marker-end="url(#arrow-replication)"><title>` +
+              `${esc(`${primary.title} → ${dr.title} (replication)`)}</title></path>`,
           );
         }
       }
@@ -217,17 +228,21 @@ export function renderTopologySvg(report: ControlsReport, options: TopologyRende
   const height = panels.reduce((h, p) => h + p.height, 0) + LEGEND_H;
   const out: string[] = [];
   out.push(
-    `<svg id="topology-svg" role="img" aria-labelledby="topology-title" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">`,
+    `<svg id="topology-svg" role="img" aria-labelledby="topology-title" viewBox="0 0 ${width} ${height}" width="${width}" ` +
+      `height="${height}" font-family="system-ui, sans-serif">`,
   );
   out.push(
-    `<title id="topology-title">${esc(`Topology of ${report.summary.environments.join(', ')}: ${report.summary.result === 'fail' ? `${report.summary.failing.length} failing cells` : report.summary.headline}`)}</title>`,
+    `<title id="topology-title">` +
+      `${esc(`Topology of ${report.summary.environments.join(', ')}: ${report.summary.result === 'fail' ? `${report.summary.failing.length} failing cells` : report.summary.headline}`)}</title>`,
   );
   out.push('<defs>');
   out.push(
-    '<marker id="arrow-traffic" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker>',
+    '<marker id="arrow-traffic" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ' +
+      'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker>',
   );
   out.push(
-    '<marker id="arrow-replication" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8250df"/></marker>',
+    '<marker id="arrow-replication" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ' +
+      'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8250df"/></marker>',
   );
   out.push('</defs>');
   let y = 0;
@@ -240,13 +255,16 @@ export function renderTopologySvg(report: ControlsReport, options: TopologyRende
     '<line x1="0" y1="8" x2="28" y2="8" stroke="#57606a" stroke-width="1.6"/><text x="34" y="12">traffic to the primary region</text>',
   );
   out.push(
-    '<line x1="200" y1="8" x2="228" y2="8" stroke="#57606a" stroke-width="1.6" stroke-dasharray="7 5"/><text x="234" y="12">failover to the DR region</text>',
+    '<line x1="200" y1="8" x2="228" y2="8" stroke="#57606a" stroke-width="1.6" stroke-dasharray="7 5"/><text x="234" ' +
+      'y="12">failover to the DR region</text>',
   );
   out.push(
-    '<line x1="390" y1="8" x2="418" y2="8" stroke="#8250df" stroke-width="1.6" stroke-dasharray="2 4"/><text x="424" y="12">replication</text>',
+    '<line x1="390" y1="8" x2="418" y2="8" stroke="#8250df" stroke-width="1.6" stroke-dasharray="2 4"/><text x="424" ' +
+      'y="12">replication</text>',
   );
   out.push(
-    '<rect x="510" y="1" width="14" height="14" rx="3" fill="#ffebe9" stroke="#cf222e" stroke-width="2"/><text x="530" y="12">fails a control</text>',
+    '<rect x="510" y="1" width="14" height="14" rx="3" fill="#ffebe9" stroke="#cf222e" stroke-width="2"/><text x="530" ' +
+      'y="12">fails a control</text>',
   );
   out.push('</g>', '</svg>');
   return out.join('\n');

@@ -445,9 +445,12 @@ function columnLabel(c: { environment: string; cloud: Cloud }): string {
 export function summaryText(report: ControlsReport): string {
   const s = report.summary;
   const counts = STATUSES.map((st) => `${s.cells[st]} ${STATUS_WORDS[st]}`).join(' / ');
-  const scope = `${count(s.cells.total, 'cell')}: ${count(s.controls, 'control')} in ${list(s.environments)} on ${list(s.clouds.map((c) => CLOUD_LABEL[c]))}, from ${count(s.stacks, 'stack')}`;
+  const scope =
+    `${count(s.cells.total, 'cell')}: ${count(s.controls, 'control')} in ${list(s.environments)} on ` +
+    `${list(s.clouds.map((c) => CLOUD_LABEL[c]))}, from ${count(s.stacks, 'stack')}`;
   const acks = s.acknowledgementsAudited
-    ? `${count(s.acknowledgedFindings, 'acknowledged policy finding')} under ${count(s.acknowledgementDecisions, 'decision')} of the register`
+    ? `${count(s.acknowledgedFindings, 'acknowledged policy finding')} under ${count(s.acknowledgementDecisions, 'decision')} ` +
+      `of the register`
     : 'no policy-gate report in the AWS assembly (synthesized without the gates), so no acknowledged finding is listed';
   const failing =
     s.failing.length > 0
@@ -464,7 +467,10 @@ function statefulText(s: ReportSummary): string {
   if (c.total === 0) return ` Against ${c.base}: no stateful resource replaced or removed.`;
   const accepted = c.total - c.unaccepted;
   const tail = c.unaccepted > 0 ? `${c.unaccepted} not accepted (${c.acceptancesFile})` : 'all accepted';
-  return ` Against ${c.base}: ${count(c.total, 'stateful resource')} replaced or removed, ${accepted > 0 && c.unaccepted > 0 ? `${accepted} accepted, ` : ''}${tail}.`;
+  return (
+    ` Against ${c.base}: ${count(c.total, 'stateful resource')} replaced or removed, ` +
+    `${accepted > 0 && c.unaccepted > 0 ? `${accepted} accepted, ` : ''}${tail}.`
+  );
 }
 
 const STATEFUL_VERB: Record<StatefulChange['action'], string> = {
@@ -491,7 +497,9 @@ function claimText(d: DecisionUse): string {
 }
 
 const ACK_INTRO =
-  "Each decision of the register (lib/policy/acknowledgement-register.ts) is applied in code on the resource that carries the finding; counted from the policy gates' validation report (cdk.out/validation-report.json): one finding per rule and resource, never the metadata stamps cdk-nag copies onto templates.";
+  'Each decision of the register (lib/policy/acknowledgement-register.ts) is applied in code on the resource that carries the ' +
+  "finding; counted from the policy gates' validation report (cdk.out/validation-report.json): one finding per rule and " +
+  'resource, never the metadata stamps cdk-nag copies onto templates.';
 
 /**
  * What a cell that no check proved means, in one sentence: why it is not applicable, which loader
@@ -571,7 +579,9 @@ function markdownCell(cell: ReportCell): string[] {
   const head = `- **${columnLabel(cell)}** ${STATUS_MARK[cell.status]}`;
   const evidence =
     cell.evidence.length > 0
-      ? `${count(cell.evidence.length, 'resource')} carry it: ${cell.evidence.slice(0, EVIDENCE_SHOWN).map(code).join(', ')}${more(cell.evidence.length, EVIDENCE_SHOWN, 'resources')}`
+      ? `${count(cell.evidence.length, 'resource')} carry it: ` +
+        `${cell.evidence.slice(0, EVIDENCE_SHOWN).map(code).join(', ')}` +
+        `${more(cell.evidence.length, EVIDENCE_SHOWN, 'resources')}`
       : cell.status === 'not-applicable' && !cell.reason
         ? `nothing it concerns in ${list(cell.stacks.map(code))}`
         : escapeMarkdown(cellExplanation(cell));
@@ -605,7 +615,11 @@ export function renderMarkdown(report: ControlsReport): string {
   out.push('## Matrix', '');
   out.push(...markdownMatrix(report), '');
   out.push(
-    "✅ pass: checked on the synthesized output; every stack that holds what the control concerns meets it. ❌ fail: at least one finding. – n/a: the cloud's stacks hold nothing the control concerns. ⚙️ config: no check reads the output, but the config loader rejects every config that would break the claim (the cell names the rule). ❔ unchecked: the control applies and nothing verifies it (the cell says why). Only pass and config count as meeting a claim; the result is PASS only when no cell fails or is unchecked.",
+    '✅ pass: checked on the synthesized output; every stack that holds what the control concerns meets it. ❌ fail: at least ' +
+      "one finding. – n/a: the cloud's stacks hold nothing the control concerns. ⚙️ config: no check reads the output, but the " +
+      'config loader rejects every config that would break the claim (the cell names the rule). ❔ unchecked: the control applies ' +
+      'and nothing verifies it (the cell says why). Only pass and config count as meeting a claim; the result is PASS only when ' +
+      'no cell fails or is unchecked.',
     '',
   );
 
@@ -630,19 +644,24 @@ export function renderMarkdown(report: ControlsReport): string {
       const mark = c.acceptedBecause === undefined ? '❌ **not accepted**' : `✅ accepted: ${escapeMarkdown(c.acceptedBecause)}`;
       // The consequence is the security diff's own Markdown (bold, code spans), shown as the diff shows it.
       out.push(
-        `- ${code(`${c.stack}/${c.resource}`)} (${escapeMarkdown(c.type)}${c.constructPath ? `, ${code(c.constructPath)}` : ''}) ${escapeMarkdown(what)} — ${mark}${why ? `. ${why}` : ''}`,
+        `- ${code(`${c.stack}/${c.resource}`)} (${escapeMarkdown(c.type)}` +
+          `${c.constructPath ? `, ${code(c.constructPath)}` : ''}) ${escapeMarkdown(what)} — ${mark}${why ? `. ${why}` : ''}`,
       );
     }
     if (comparison.changes.some((c) => c.acceptedBecause === undefined)) {
       out.push(
         '',
-        `A replaced or removed stateful resource loses its data or the keys to it; no control check sees that in one synth. Keep the construct id (or pin the logical id / add a \`moved\` block), or, when losing or re-creating the data is intended, accept the change in ${code(report.summary.statefulChanges!.acceptancesFile)} with the reason, in the same pull request.`,
+        `A replaced or removed stateful resource loses its data or the keys to it; no control check sees that in one synth. ` +
+          `Keep the construct id (or pin the logical id / add a \`moved\` block), or, when losing or re-creating the data is ` +
+          `intended, accept the change in ${code(report.summary.statefulChanges!.acceptancesFile)} with the reason, in the same ` +
+          `pull request.`,
       );
     }
     for (const a of comparison.unusedAcceptances)
       out.push(
         '',
-        `- ⚠️ Accepted but not replaced or removed: ${code(`${a.stack}/${a.resource}`)}; remove it from ${code(report.summary.statefulChanges!.acceptancesFile)} (already merged, or a typo).`,
+        `- ⚠️ Accepted but not replaced or removed: ${code(`${a.stack}/${a.resource}`)}; remove it from ` +
+          `${code(report.summary.statefulChanges!.acceptancesFile)} (already merged, or a typo).`,
       );
     out.push('');
   }
@@ -679,7 +698,8 @@ export function renderMarkdown(report: ControlsReport): string {
   const acks = report.acknowledgements;
   if (!acks.audited) {
     out.push(
-      'None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; `npm run synth` writes one).',
+      'None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; `npm run ' +
+        'synth` writes one).',
       '',
     );
   } else {
@@ -688,10 +708,12 @@ export function renderMarkdown(report: ControlsReport): string {
     for (const d of acks.decisions) {
       const counts =
         d.findings === 0 && d.verifiedBy
-          ? `– | ${d.placements.length} placement${d.placements.length === 1 ? '' : 's'} | – (a construct warning, proved by ${escapeMarkdown(d.verifiedBy.split(' ')[0])})`
+          ? `– | ${d.placements.length} placement${d.placements.length === 1 ? '' : 's'} | – (a construct warning, proved by ` +
+            `${escapeMarkdown(d.verifiedBy.split(' ')[0])})`
           : `${d.rules.length} | ${d.findingResources.length} | ${d.findings}`;
       out.push(
-        `| \`${d.id}\`${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''} | ${escapeMarkdown(claimText(d))} | ${counts} | ${escapeMarkdown(d.reason)} |`,
+        `| \`${d.id}\`${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''} | ${escapeMarkdown(claimText(d))} | ` +
+          `${counts} | ${escapeMarkdown(d.reason)} |`,
       );
     }
     out.push('');
@@ -840,7 +862,8 @@ const SCRIPT = `
 function htmlCellItem(cell: ReportCell): string {
   const parts: string[] = [];
   parts.push(
-    `<span class="badge status-${cell.status}">${escapeHtml(HTML_STATUS_MARK[cell.status])}</span> <strong>${escapeHtml(columnLabel(cell))}</strong>`,
+    `<span class="badge status-${cell.status}">${escapeHtml(HTML_STATUS_MARK[cell.status])}</span> ` +
+      `<strong>${escapeHtml(columnLabel(cell))}</strong>`,
   );
   if (cell.evidence.length > 0) {
     const shown = cell.evidence
@@ -859,7 +882,8 @@ function htmlCellItem(cell: ReportCell): string {
   if (cell.exceptions?.length) {
     const items = cell.exceptions.map((e) => `<li><code>${escapeHtml(located(e))}</code>: ${escapeHtml(e.message)}</li>`);
     parts.push(
-      ` <span class="muted">${escapeHtml(count(cell.exceptions.length, 'declared exception'))} (not failing, declared by the code or its config):</span><ul class="exceptions">${items.join('')}</ul>`,
+      ` <span class="muted">${escapeHtml(count(cell.exceptions.length, 'declared exception'))} (not failing, declared by the ` +
+        `code or its config):</span><ul class="exceptions">${items.join('')}</ul>`,
     );
   }
   if (cell.findings.length > 0) {
@@ -870,7 +894,10 @@ function htmlCellItem(cell: ReportCell): string {
       items.push(`<li>…${escapeHtml(more(cell.findings.length, FINDINGS_SHOWN, 'findings'))}</li>`);
     parts.push(`<ul class="findings">${items.join('')}</ul>`);
   }
-  return `<li data-environment="${escapeHtml(cell.environment)}" data-cloud="${cell.cloud}" data-status="${cell.status}">${parts.join('')}</li>`;
+  return (
+    `<li data-environment="${escapeHtml(cell.environment)}" data-cloud="${cell.cloud}" ` +
+    `data-status="${cell.status}">${parts.join('')}</li>`
+  );
 }
 
 function searchText(report: ControlsReport, c: ReportControl): string {
@@ -907,7 +934,9 @@ export function renderHtml(report: ControlsReport): string {
   }
   h.push(`<p id="summary" class="summary result-${s.result}" data-result="${s.result}">${escapeHtml(summaryText(report))}</p>`);
   h.push(
-    `<nav><a href="#matrix-section">Matrix</a>${report.statefulChanges ? '<a href="#stateful">Stateful changes</a>' : ''}<a href="#topology">Topology</a><a href="#controls">Controls</a><a href="#acknowledgements">Acknowledged policy findings</a></nav>`,
+    `<nav><a href="#matrix-section">Matrix</a>${report.statefulChanges ? '<a href="#stateful">Stateful changes</a>' : ''}<a ` +
+      `href="#topology">Topology</a><a href="#controls">Controls</a><a href="#acknowledgements">Acknowledged policy ` +
+      `findings</a></nav>`,
     '</header>',
   );
 
@@ -916,7 +945,8 @@ export function renderHtml(report: ControlsReport): string {
   const option = (value: string, label: string) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`;
   h.push('<form id="filters" onsubmit="return false">');
   h.push(
-    `<label>Status<select name="status">${option('', 'any')}${STATUSES.map((st) => option(st, `${HTML_STATUS_MARK[st]} (${s.cells[st]})`)).join('')}</select></label>`,
+    `<label>Status<select name="status">${option('', 'any')}` +
+      `${STATUSES.map((st) => option(st, `${HTML_STATUS_MARK[st]} (${s.cells[st]})`)).join('')}</select></label>`,
   );
   h.push(
     `<label>Environment<select name="environment">${option('', 'any')}${s.environments.map((e) => option(e, e)).join('')}</select></label>`,
@@ -931,7 +961,8 @@ export function renderHtml(report: ControlsReport): string {
   h.push('<table id="matrix">', '<thead><tr><th>Control</th>');
   for (const col of report.columns)
     h.push(
-      `<th data-environment="${escapeHtml(col.environment)}" data-cloud="${col.cloud}">${escapeHtml(col.environment)}<br>${escapeHtml(CLOUD_LABEL[col.cloud])}</th>`,
+      `<th data-environment="${escapeHtml(col.environment)}" ` +
+        `data-cloud="${col.cloud}">${escapeHtml(col.environment)}<br>${escapeHtml(CLOUD_LABEL[col.cloud])}</th>`,
     );
   h.push('</tr></thead>', '<tbody>');
   for (const c of report.controls) {
@@ -939,10 +970,16 @@ export function renderHtml(report: ControlsReport): string {
       const cell = cellOf(report, c.id, col);
       if (!cell) return `<td data-environment="${escapeHtml(col.environment)}" data-cloud="${col.cloud}"></td>`;
       const title = cell.findings.length > 0 ? count(cell.findings.length, 'finding') : count(cell.evidence.length, 'resource');
-      return `<td data-environment="${escapeHtml(col.environment)}" data-cloud="${col.cloud}" data-status="${cell.status}" class="status-${cell.status}" title="${escapeHtml(`${c.id} ${columnLabel(col)}: ${title}`)}">${escapeHtml(HTML_STATUS_MARK[cell.status])}</td>`;
+      return (
+        `<td data-environment="${escapeHtml(col.environment)}" data-cloud="${col.cloud}" data-status="${cell.status}" ` +
+        `class="status-${cell.status}" title="${escapeHtml(`${c.id} ${columnLabel(col)}: ${title}`)}">` +
+        `${escapeHtml(HTML_STATUS_MARK[cell.status])}</td>`
+      );
     });
     h.push(
-      `<tr data-control="${escapeHtml(c.id)}" data-search="${escapeHtml(searchText(report, c))}"><th><a href="#control-${escapeHtml(c.id)}">${escapeHtml(c.id)}</a><div class="claim">${escapeHtml(c.claim)}</div></th>${tds.join('')}</tr>`,
+      `<tr data-control="${escapeHtml(c.id)}" data-search="${escapeHtml(searchText(report, c))}"><th><a ` +
+        `href="#control-${escapeHtml(c.id)}">${escapeHtml(c.id)}</a><div ` +
+        `class="claim">${escapeHtml(c.claim)}</div></th>${tds.join('')}</tr>`,
     );
   }
   h.push('</tbody>', '</table>', '</section>');
@@ -954,7 +991,8 @@ export function renderHtml(report: ControlsReport): string {
       h.push('<p>None: no database, bucket, key, vault or storage account of the base is replaced or removed.</p>');
     else {
       h.push(
-        '<table class="acks"><thead><tr><th>Stack</th><th>Resource</th><th>Type</th><th>Change</th><th>Data</th><th>Accepted</th></tr></thead><tbody>',
+        '<table class="acks"><thead><tr><th>Stack</th><th>Resource</th><th>Type</th><th>Change</th><th>Data</th><th>Accepted</' +
+          'th></tr></thead><tbody>',
       );
       for (const c of comparison.changes) {
         const { what, why } = statefulParts(c);
@@ -963,14 +1001,17 @@ export function renderHtml(report: ControlsReport): string {
             ? '<td class="status-fail" data-status="fail">✖ not accepted</td>'
             : `<td class="status-pass" data-status="pass">✔ ${escapeHtml(c.acceptedBecause)}</td>`;
         h.push(
-          `<tr data-stack="${escapeHtml(c.stack)}"><td>${escapeHtml(c.stack)}</td><td><code>${escapeHtml(c.resource)}</code></td><td>${escapeHtml(c.type)}</td><td>${escapeHtml(what)}</td><td>${escapeHtml(why.replace(/\*\*|`/g, ''))}</td>${accepted}</tr>`,
+          `<tr data-stack="${escapeHtml(c.stack)}"><td>${escapeHtml(c.stack)}</td><td><code>${escapeHtml(c.resource)}</code></` +
+            `td><td>${escapeHtml(c.type)}</td><td>${escapeHtml(what)}</td><td>${escapeHtml(why.replace(/\*\*|`/g, ''))}</td>` +
+            `${accepted}</tr>`,
         );
       }
       h.push('</tbody></table>');
     }
     for (const a of comparison.unusedAcceptances)
       h.push(
-        `<p>⚠ Accepted but not replaced or removed: <code>${escapeHtml(`${a.stack}/${a.resource}`)}</code>; remove it from <code>${escapeHtml(report.summary.statefulChanges!.acceptancesFile)}</code>.</p>`,
+        `<p>⚠ Accepted but not replaced or removed: <code>${escapeHtml(`${a.stack}/${a.resource}`)}</code>; remove it from ` +
+          `<code>${escapeHtml(report.summary.statefulChanges!.acceptancesFile)}</code>.</p>`,
       );
     h.push('</section>');
   }
@@ -978,7 +1019,8 @@ export function renderHtml(report: ControlsReport): string {
   // Topology.
   h.push('<section id="topology" class="topology">', '<h2>Topology</h2>');
   h.push(
-    '<p class="muted">Per environment, from the synthesized stacks: the Cloudflare edge in front of each cloud\'s primary and DR regions. A red stack fails at least one control (listed); an environment-wide failure is marked on the cloud.</p>',
+    '<p class="muted">Per environment, from the synthesized stacks: the Cloudflare edge in front of each cloud\'s primary and ' +
+      'DR regions. A red stack fails at least one control (listed); an environment-wide failure is marked on the cloud.</p>',
   );
   h.push(renderTopologySvg(report, { escape: escapeHtml, cloudLabel: CLOUD_LABEL }));
   h.push('</section>');
@@ -994,15 +1036,18 @@ export function renderHtml(report: ControlsReport): string {
     h.push(`<dt>Claims</dt><dd>${escapeHtml(c.sources.join(', '))} (docs/claims.md)</dd>`);
     if (c.frameworks) {
       h.push(
-        `<dt>Frameworks</dt><dd><ul class="frameworks">${c.frameworks.map((f) => `<li data-framework="${escapeHtml(f.framework)}">${escapeHtml(f.label)}: ${f.ids.map((x) => `<abbr title="${escapeHtml(x.title)}">${escapeHtml(x.id)}</abbr>`).join(', ')}</li>`).join('')}</ul><span class="muted">${escapeHtml(c.frameworks[0]?.source ?? '')} (lib/controls/frameworks.ts): which framework controls it supports, not that an auditor finds them met.</span></dd>`,
+        `<dt>Frameworks</dt><dd><ul class="frameworks">` +
+          `${c.frameworks.map((f) => `<li data-framework="${escapeHtml(f.framework)}">${escapeHtml(f.label)}: ${f.ids.map((x) => `<abbr title="${escapeHtml(x.title)}">${escapeHtml(x.id)}</abbr>`).join(', ')}</li>`).join('')}</ul><span class="muted">${escapeHtml(c.frameworks[0]?.source ?? '')} (lib/controls/frameworks.ts): which framework controls it supports, not that an auditor finds them met.</span></dd>`,
       );
     }
     h.push(
-      `<dt>Checked on</dt><dd>${escapeHtml(c.checkedOn.length > 0 ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ') : "no cloud's synthesized output (see the note)")}</dd>`,
+      `<dt>Checked on</dt><dd>` +
+        `${escapeHtml(c.checkedOn.length > 0 ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ') : "no cloud's synthesized output (see the note)")}</dd>`,
     );
     const tested = CLOUDS.filter((cloud) => c.tests[cloud]?.length);
     h.push(
-      `<dt>Proved by</dt><dd>${tested.length === 0 ? 'no test listed' : `<ul>${tested.map((cloud) => `<li>${escapeHtml(CLOUD_LABEL[cloud])}: ${c.tests[cloud]!.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`).join('')}</ul>`}</dd>`,
+      `<dt>Proved by</dt><dd>` +
+        `${tested.length === 0 ? 'no test listed' : `<ul>${tested.map((cloud) => `<li>${escapeHtml(CLOUD_LABEL[cloud])}: ${c.tests[cloud]!.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`).join('')}</ul>`}</dd>`,
     );
     if (c.note) h.push(`<dt>Note</dt><dd>${escapeHtml(c.note)}</dd>`);
     h.push('</dl>');
@@ -1015,23 +1060,31 @@ export function renderHtml(report: ControlsReport): string {
   const acks = report.acknowledgements;
   if (!acks.audited) {
     h.push(
-      '<p>None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; <code>npm run synth</code> writes one).</p>',
+      '<p>None listed: the AWS cloud assembly has no validation report (it was synthesized without the policy gates; ' +
+        '<code>npm run synth</code> writes one).</p>',
     );
   } else {
     h.push(`<p>${escapeHtml(`${count(acks.findings, 'finding')} under ${count(acks.decisions.length, 'decision')}. ${ACK_INTRO}`)}</p>`);
     h.push(
-      '<table class="acks"><thead><tr><th>Decision</th><th>Claim</th><th>Rules</th><th>Resources</th><th>Findings</th><th>Reason</th></tr></thead><tbody>',
+      '<table class="acks"><thead><tr><th>Decision</th><th>Claim</th><th>Rules</th><th>Resources</th><th>Findings</th><th>Reas' +
+        'on</th></tr></thead><tbody>',
     );
     for (const d of acks.decisions) {
-      const resources = `<details><summary>${d.findingResources.length}</summary>${d.findingResources.map((r) => `<code>${escapeHtml(r)}</code>`).join('<br>')}</details>`;
+      const resources =
+        `<details><summary>${d.findingResources.length}</summary>` +
+        `${d.findingResources.map((r) => `<code>${escapeHtml(r)}</code>`).join('<br>')}</details>`;
       h.push(
-        `<tr data-decision="${escapeHtml(d.id)}"><td><code>${escapeHtml(d.id)}</code>${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''}</td><td>${escapeHtml(claimText(d))}</td><td title="${escapeHtml(d.rules.join(' '))}">${d.rules.length}</td><td>${resources}</td><td>${d.findings}</td><td>${escapeHtml(d.reason)}</td></tr>`,
+        `<tr data-decision="${escapeHtml(d.id)}"><td><code>${escapeHtml(d.id)}</code>` +
+          `${d.appliedBy === 'aws-cdk-lib' ? ' (by aws-cdk-lib)' : ''}</td><td>${escapeHtml(claimText(d))}</td><td ` +
+          `title="${escapeHtml(d.rules.join(' '))}">${d.rules.length}</td><td>${resources}</td><td>${d.findings}</td><td>` +
+          `${escapeHtml(d.reason)}</td></tr>`,
       );
     }
     h.push('</tbody></table>');
     if (acks.notApplied.length > 0)
       h.push(
-        `<p class="muted">Not applied in this synth (conditional): ${acks.notApplied.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}.</p>`,
+        `<p class="muted">Not applied in this synth (conditional): ` +
+          `${acks.notApplied.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}.</p>`,
       );
   }
   if (acks.problems.length > 0)

@@ -89,7 +89,8 @@ function helpMarkdown(control: (typeof CONTROLS)[number], cloud: Cloud, mapping:
   }
   lines.push(
     '',
-    'Fix the resource named in the result (or the construct or config that writes it) so the check passes; the finding says what was found and what is expected.',
+    'Fix the resource named in the result (or the construct or config that writes it) so the check passes; the finding says ' +
+      'what was found and what is expected.',
   );
   return lines.join('\n');
 }

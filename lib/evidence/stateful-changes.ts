@@ -83,7 +83,8 @@ export const acceptedStatefulChangesSchema = z
               .trim()
               .min(
                 MIN_REASON_LENGTH,
-                `write why the data may go (at least ${MIN_REASON_LENGTH} characters), e.g. "restored from snapshot rds:prod-2026-11-30 into the new instance"`,
+                `write why the data may go (at least ${MIN_REASON_LENGTH} characters), e.g. "restored from snapshot ` +
+                  `rds:prod-2026-11-30 into the new instance"`,
               )
               .describe("Why losing or re-creating this resource's data is intended, and how the data survives."),
           })

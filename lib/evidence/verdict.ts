@@ -7,7 +7,8 @@
 // otherwise it names every unchecked cell ("PASS with 2 unchecked cells: ADMIN-MFA on Azure
 // (prod, staging)") or says FAIL. Shortfalls the code declares on purpose (a marker with its
 // reason, e.g. a log store AWS requires outside the residency) do not fail a cell, and the
-// headline names them too ("...; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)"). The exit code follows the requirement the caller chose:
+// headline names them too ("...; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)"). The exit code follows the requirement
+// the caller chose:
 //   --require passing (the default): 1 when a cell fails;
 //   --require checked (CI): 1 also when a cell is unchecked, except the cells named by
 //     --allow-unchecked CONTROL:cloud, each of which must still match an unchecked cell (an
@@ -109,7 +110,10 @@ export function verdictOf(matrix: readonly MatrixCell[], policy: ExitPolicy = {}
       : '';
   const headline =
     result === 'fail'
-      ? `FAIL: ${plural(failing.length, 'failing cell')}: ${describeCells(failing)}${unchecked.length > 0 ? `; ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}` : ''}${declared ? `; ${declared}` : ''}`
+      ? `FAIL: ${plural(failing.length, 'failing cell')}: ` +
+        `${describeCells(failing)}` +
+        `${unchecked.length > 0 ? `; ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}` : ''}` +
+        `${declared ? `; ${declared}` : ''}`
       : result === 'pass-with-unchecked'
         ? `PASS with ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}${declared ? `; ${declared}` : ''}`
         : declared
@@ -123,12 +127,14 @@ export function verdictOf(matrix: readonly MatrixCell[], policy: ExitPolicy = {}
     const notAllowed = unchecked.filter((c) => !allowed(c));
     if (notAllowed.length > 0)
       problems.push(
-        `--require checked: ${plural(notAllowed.length, 'cell')} unchecked: ${describeCells(notAllowed)}; add a check, or accept each with --allow-unchecked CONTROL:cloud`,
+        `--require checked: ${plural(notAllowed.length, 'cell')} unchecked: ${describeCells(notAllowed)}; add a check, or ` +
+          `accept each with --allow-unchecked CONTROL:cloud`,
       );
     for (const a of allowances) {
       if (!unchecked.some((c) => c.control === a.control && c.cloud === a.cloud)) {
         problems.push(
-          `--allow-unchecked ${a.control}:${a.cloud} matches no unchecked cell (the control is checked there now, or the name is wrong); remove it`,
+          `--allow-unchecked ${a.control}:${a.cloud} matches no unchecked cell (the control is checked there now, or the name ` +
+            `is wrong); remove it`,
         );
       }
     }

@@ -99,7 +99,8 @@ export function applyBaselinePolicy(scope: Stage, options: BaselinePolicyOptions
   const unknown = packs.filter((p) => !(p in PACKS));
   if (packs.length === 0 || unknown.length > 0) {
     throw new Error(
-      `applyBaselinePolicy: nagPacks ${unknown.length > 0 ? `names unknown packs (${unknown.join(', ')})` : 'is empty'}; give some of ${NAG_PACKS.join(', ')}, or leave it out for all six`,
+      `applyBaselinePolicy: nagPacks ${unknown.length > 0 ? `names unknown packs (${unknown.join(', ')})` : 'is empty'}; give ` +
+        `some of ${NAG_PACKS.join(', ')}, or leave it out for all six`,
     );
   }
   gated.add(scope);

@@ -180,7 +180,8 @@ function runGuardTasks(
     for (let finished = Atomics.load(counters, 1); finished < tasks.length; finished = Atomics.load(counters, 1)) {
       if (Date.now() > deadline)
         throw new Error(
-          `ControlTowerGuardValidator: ${tasks.length - finished} of ${tasks.length} cfn-guard runs did not finish in ${GUARD_TIMEOUT_MS / 60000} minutes`,
+          `ControlTowerGuardValidator: ${tasks.length - finished} of ${tasks.length} cfn-guard runs did not finish in ` +
+            `${GUARD_TIMEOUT_MS / 60000} minutes`,
         );
       Atomics.wait(counters, 1, finished, 1000);
     }

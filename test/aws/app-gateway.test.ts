@@ -183,7 +183,8 @@ describe('AppGateway', () => {
     ])('fails on the TLS policy %s', (sslPolicy) => {
       expect(() => new AppGateway(scratch, id(), props({ sslPolicy }))).toThrow(
         new RegExp(
-          `AppGateway\\.sslPolicy: received "${sslPolicy}"; expected a TLS 1\\.2\\+ policy with TLS 1\\.3 and AES-GCM ciphers only \\(no CBC\\): ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`,
+          `AppGateway\\.sslPolicy: received "${sslPolicy}"; expected a TLS 1\\.2\\+ policy with TLS 1\\.3 and AES-GCM ciphers ` +
+            `only \\(no CBC\\): ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`,
         ),
       );
     });

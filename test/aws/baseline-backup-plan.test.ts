@@ -315,7 +315,8 @@ describe('BaselineBackupPlan', () => {
     it.each([29, 0, 30.5, 36501])('fails when databaseRetentionDays is %p (claim B10 floor 30)', (days) => {
       expect(make({ databaseRetentionDays: days })).toThrow(
         new RegExp(
-          `BaselineBackupPlan\\.databaseRetentionDays: received ${days}; expected an integer from 30 to 36500 \\(claim B10 keeps database backups 30 days\\); set backup\\.databaseRetentionDays to at least 30`,
+          `BaselineBackupPlan\\.databaseRetentionDays: received ${days}; expected an integer from 30 to 36500 \\(claim B10 ` +
+            `keeps database backups 30 days\\); set backup\\.databaseRetentionDays to at least 30`,
         ),
       );
     });
@@ -323,7 +324,8 @@ describe('BaselineBackupPlan', () => {
     it.each([89, 30, 90.5])('fails when fileRetentionDays is %p (claim B10 floor 90)', (days) => {
       expect(make({ fileRetentionDays: days })).toThrow(
         new RegExp(
-          `BaselineBackupPlan\\.fileRetentionDays: received ${days}; expected an integer from 90 to 36500 \\(claim B10 keeps file backups at least 90 days\\); set backup\\.fileRetentionDays to at least 90`,
+          `BaselineBackupPlan\\.fileRetentionDays: received ${days}; expected an integer from 90 to 36500 \\(claim B10 keeps ` +
+            `file backups at least 90 days\\); set backup\\.fileRetentionDays to at least 90`,
         ),
       );
     });
@@ -331,17 +333,25 @@ describe('BaselineBackupPlan', () => {
     it.each([29, 36, 1, 31.5])('fails when continuousBackupDays is %p', (days) => {
       expect(make({ continuousBackupDays: days })).toThrow(
         new RegExp(
-          `BaselineBackupPlan\\.continuousBackupDays: received ${days}; expected an integer from 30 to 35 \\(claim B10 keeps database point-in-time recovery 30 days; AWS Backup keeps continuous backups at most 35\\)`,
+          `BaselineBackupPlan\\.continuousBackupDays: received ${days}; expected an integer from 30 to 35 \\(claim B10 keeps ` +
+            `database point-in-time recovery 30 days; AWS Backup keeps continuous backups at most 35\\)`,
         ),
       );
     });
 
     it('fails when the lock minimum exceeds the shortest retention, naming that retention', () => {
       expect(make({ vaultLockMinRetentionDays: 31 })).toThrow(
-        /BaselineBackupPlan\.vaultLockMinRetentionDays: received 31; expected an integer from 1 to 30, the shortest retention of a job writing to the vault \(databaseRetentionDays\), or the vault fails that job; lower it or omit it to use 30/,
+        new RegExp(
+          'BaselineBackupPlan\\.vaultLockMinRetentionDays: received 31; expected an integer from 1 to 30, the shortest ' +
+            'retention of a job writing to the vault \\(databaseRetentionDays\\), or the vault fails that job; lower it or omit ' +
+            'it to use 30',
+        ),
       );
       expect(make({ databaseRetentionDays: 40, continuousBackupDays: 33, vaultLockMinRetentionDays: 34 })).toThrow(
-        /BaselineBackupPlan\.vaultLockMinRetentionDays: received 34; expected an integer from 1 to 33, the shortest retention of a job writing to the vault \(continuousBackupDays\)/,
+        new RegExp(
+          'BaselineBackupPlan\\.vaultLockMinRetentionDays: received 34; expected an integer from 1 to 33, the shortest ' +
+            'retention of a job writing to the vault \\(continuousBackupDays\\)',
+        ),
       );
     });
 
@@ -354,7 +364,8 @@ describe('BaselineBackupPlan', () => {
     it.each([2, 0, 3.5])('fails when vaultLockChangeableForDays is %p', (days) => {
       expect(make({ vaultLockChangeableForDays: days })).toThrow(
         new RegExp(
-          `BaselineBackupPlan\\.vaultLockChangeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour cooling-off period before the lock is immutable\\)`,
+          `BaselineBackupPlan\\.vaultLockChangeableForDays: received ${days}; expected an integer of at least 3 \\(AWS ` +
+            `Backup's 72-hour cooling-off period before the lock is immutable\\)`,
         ),
       );
     });
@@ -369,7 +380,8 @@ describe('BaselineBackupPlan', () => {
     ])('fails when scheduleExpression runs %s', (_name, schedule, shown) => {
       expect(make({ scheduleExpression: schedule })).toThrow(
         new RegExp(
-          `BaselineBackupPlan\\.scheduleExpression: received ${shown}; expected a cron expression that runs every day \\(claim B10: full backups every 24 hours\\)`,
+          `BaselineBackupPlan\\.scheduleExpression: received ${shown}; expected a cron expression that runs every day ` +
+            `\\(claim B10: full backups every 24 hours\\)`,
         ),
       );
     });
@@ -383,7 +395,8 @@ describe('BaselineBackupPlan', () => {
       (arn) => {
         expect(make({ drVaultArn: arn })).toThrow(
           new RegExp(
-            `BaselineBackupPlan\\.drVaultArn: received "${arn}"; expected a backup vault ARN \\(arn:aws:backup:<dr-region>:<account>:backup-vault:<name>\\)`,
+            `BaselineBackupPlan\\.drVaultArn: received "${arn}"; expected a backup vault ARN ` +
+              `\\(arn:aws:backup:<dr-region>:<account>:backup-vault:<name>\\)`,
           ),
         );
       },
@@ -391,13 +404,19 @@ describe('BaselineBackupPlan', () => {
 
     it("fails when the DR vault is in the stack's own region", () => {
       expect(make({ drVaultArn: `arn:aws:backup:${ENV.region}:111111111111:backup-vault:same` })).toThrow(
-        /BaselineBackupPlan\.drVaultArn: received a vault in eu-west-1, this stack's own region; expected a vault in the DR region \(control DR-REGION\)/,
+        new RegExp(
+          "BaselineBackupPlan\\.drVaultArn: received a vault in eu-west-1, this stack's own region; expected a vault in the DR " +
+            'region \\(control DR-REGION\\)',
+        ),
       );
     });
 
     it('fails when nothing is selected', () => {
       expect(make({ buckets: [] })).toThrow(
-        /BaselineBackupPlan\.databaseInstances\/databaseClusters\/buckets\/volumes\/instances: received none; expected at least one resource to back up/,
+        new RegExp(
+          'BaselineBackupPlan\\.databaseInstances\\/databaseClusters\\/buckets\\/volumes\\/instances: received none; expected ' +
+            'at least one resource to back up',
+        ),
       );
     });
 

@@ -130,25 +130,31 @@ describe('BaselineNetwork', () => {
       expect(s3.RouteTableIds.map((r: any) => r.Ref).sort()).toEqual([...new Set(tables)].sort());
     });
 
-    it('creates the default interface endpoints (logs, kms, secretsmanager, sts) in the app subnets, private DNS on, HTTPS from the VPC only', () => {
-      const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
-      expect(iface.map((e) => e.ServiceName)).toEqual(['logs', 'kms', 'secretsmanager', 'sts'].map((n) => `com.amazonaws.eu-west-1.${n}`));
-      const appSubnets = subnetsOf('App').map(([id]) => ({ Ref: id }));
-      for (const e of iface) {
-        expect(e.PrivateDnsEnabled).toBe(true);
-        expect(e.SubnetIds).toEqual(appSubnets);
-        expect(e.SecurityGroupIds).toEqual([getAtt(network.endpointSecurityGroup, 'GroupId')]);
-      }
-      expect(resourceOf(template, network.endpointSecurityGroup).Properties.SecurityGroupIngress).toEqual([
-        {
-          CidrIp: '10.0.0.0/16',
-          Description: 'HTTPS from this VPC to the AWS service endpoints',
-          FromPort: 443,
-          IpProtocol: 'tcp',
-          ToPort: 443,
-        },
-      ]);
-    });
+    it(
+      'creates the default interface endpoints (logs, kms, secretsmanager, sts) in the app subnets, private DNS on, HTTPS from ' +
+        'the VPC only',
+      () => {
+        const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
+        expect(iface.map((e) => e.ServiceName)).toEqual(
+          ['logs', 'kms', 'secretsmanager', 'sts'].map((n) => `com.amazonaws.eu-west-1.${n}`),
+        );
+        const appSubnets = subnetsOf('App').map(([id]) => ({ Ref: id }));
+        for (const e of iface) {
+          expect(e.PrivateDnsEnabled).toBe(true);
+          expect(e.SubnetIds).toEqual(appSubnets);
+          expect(e.SecurityGroupIds).toEqual([getAtt(network.endpointSecurityGroup, 'GroupId')]);
+        }
+        expect(resourceOf(template, network.endpointSecurityGroup).Properties.SecurityGroupIngress).toEqual([
+          {
+            CidrIp: '10.0.0.0/16',
+            Description: 'HTTPS from this VPC to the AWS service endpoints',
+            FromPort: 443,
+            IpProtocol: 'tcp',
+            ToPort: 443,
+          },
+        ]);
+      },
+    );
 
     it('looks the S3 prefix list up at deployment (no credentials at synth)', () => {
       const lookup = resourcesOfType(template, 'Custom::AWS')[0][1].Properties;

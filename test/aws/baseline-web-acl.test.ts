@@ -179,27 +179,31 @@ describe('BaselineWebAcl', () => {
     };
     const loginMatch = proxiedRules[0].Statement.RateBasedStatement.ScopeDownStatement;
 
-    it("counts each rate rule by the header's address, a malformed one in one shared bucket, followed by a twin for requests without it", () => {
-      expect(proxiedRules.slice(0, 4).map((r) => [r.Name, r.Priority])).toEqual([
-        ['rate-login', 0],
-        ['rate-login-no-client-ip', 1],
-        ['rate-all', 2],
-        ['rate-all-no-client-ip', 3],
-      ]);
-      expect(proxiedRules[0].Statement.RateBasedStatement).toEqual({
-        AggregateKeyType: 'FORWARDED_IP',
-        ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
-        Limit: 100,
-        EvaluationWindowSec: 300,
-        ScopeDownStatement: loginMatch,
-      });
-      expect(proxiedRules[2].Statement.RateBasedStatement).toEqual({
-        AggregateKeyType: 'FORWARDED_IP',
-        ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
-        Limit: 2000,
-        EvaluationWindowSec: 300,
-      });
-    });
+    it(
+      "counts each rate rule by the header's address, a malformed one in one shared bucket, followed by a twin for requests " +
+        'without it',
+      () => {
+        expect(proxiedRules.slice(0, 4).map((r) => [r.Name, r.Priority])).toEqual([
+          ['rate-login', 0],
+          ['rate-login-no-client-ip', 1],
+          ['rate-all', 2],
+          ['rate-all-no-client-ip', 3],
+        ]);
+        expect(proxiedRules[0].Statement.RateBasedStatement).toEqual({
+          AggregateKeyType: 'FORWARDED_IP',
+          ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
+          Limit: 100,
+          EvaluationWindowSec: 300,
+          ScopeDownStatement: loginMatch,
+        });
+        expect(proxiedRules[2].Statement.RateBasedStatement).toEqual({
+          AggregateKeyType: 'FORWARDED_IP',
+          ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
+          Limit: 2000,
+          EvaluationWindowSec: 300,
+        });
+      },
+    );
 
     it('counts requests that lack the header by connecting address at the same limits, so omitting it escapes nothing', () => {
       expect(proxiedRules[1]).toEqual({
@@ -315,7 +319,10 @@ describe('BaselineWebAcl', () => {
           ],
         }),
       ).toThrow(
-        /BaselineWebAcl\.criticalPaths\[1\]\.limit: received 2000 per 300 s; expected fewer requests per second than globalRateLimit \(2000 per 300 s\)/,
+        new RegExp(
+          'BaselineWebAcl\\.criticalPaths\\[1\\]\\.limit: received 2000 per 300 s; expected fewer requests per second than ' +
+            'globalRateLimit \\(2000 per 300 s\\)',
+        ),
       );
     });
 

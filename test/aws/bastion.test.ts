@@ -227,7 +227,8 @@ describe('Bastion', () => {
       { file_path: '/var/log/secure', log_group_name: '<auth-log-group>', log_stream_name: '{instance_id}/secure', retention_in_days: -1 },
     ]);
     expect(lines).toContain(
-      'AWS_REGION=eu-west-1 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',
+      'AWS_REGION=eu-west-1 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c ' +
+        'file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',
     );
   });
 

@@ -247,7 +247,10 @@ describe('BucketReplication', () => {
 
     it('fails when the destination is in the source region', () => {
       expect(make({ destinationRegion: ENV.region })).toThrow(
-        /BucketReplication\.destinationRegion: received "eu-west-1", the source bucket's own region; expected another region \(control DR-REGION\)/,
+        new RegExp(
+          'BucketReplication\\.destinationRegion: received "eu-west-1", the source bucket\'s own region; expected another ' +
+            'region \\(control DR-REGION\\)',
+        ),
       );
     });
 
@@ -266,7 +269,8 @@ describe('BucketReplication', () => {
     ])('fails when destinationBucketArn is %p', (arn) => {
       expect(make({ destinationBucketArn: arn })).toThrow(
         new RegExp(
-          `BucketReplication\\.destinationBucketArn: received "${literal(arn)}"; expected an S3 bucket ARN \\(arn:aws:s3:::<bucket-name>, no object path\\)`,
+          `BucketReplication\\.destinationBucketArn: received "${literal(arn)}"; expected an S3 bucket ARN ` +
+            `\\(arn:aws:s3:::<bucket-name>, no object path\\)`,
         ),
       );
     });
@@ -278,7 +282,8 @@ describe('BucketReplication', () => {
     ])('fails when destinationKeyArn is %p', (arn) => {
       expect(make({ destinationKeyArn: arn })).toThrow(
         new RegExp(
-          `BucketReplication\\.destinationKeyArn: received "${literal(arn)}"; expected a KMS key ARN \\(arn:aws:kms:<region>:<account>:key/<key-id>\\), not an alias`,
+          `BucketReplication\\.destinationKeyArn: received "${literal(arn)}"; expected a KMS key ARN ` +
+            `\\(arn:aws:kms:<region>:<account>:key/<key-id>\\), not an alias`,
         ),
       );
     });
@@ -291,7 +296,10 @@ describe('BucketReplication', () => {
 
     it('fails when the destination key is in another account', () => {
       expect(make({ destinationKeyArn: DR_KEY_ARN.replace(ENV.account, '222222222222') })).toThrow(
-        /BucketReplication\.destinationKeyArn: received a key of account 222222222222; expected a key of this stack's account 111111111111; cross-account replication is not supported/,
+        new RegExp(
+          "BucketReplication\\.destinationKeyArn: received a key of account 222222222222; expected a key of this stack's " +
+            'account 111111111111; cross-account replication is not supported',
+        ),
       );
     });
 
@@ -300,7 +308,8 @@ describe('BucketReplication', () => {
       (storageClass) => {
         expect(make({ storageClass: storageClass as ReplicaStorageClass })).toThrow(
           new RegExp(
-            `BucketReplication\\.storageClass: received "${storageClass}"; expected one of STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR`,
+            `BucketReplication\\.storageClass: received "${storageClass}"; expected one of STANDARD, STANDARD_IA, ` +
+              `INTELLIGENT_TIERING, GLACIER_IR`,
           ),
         );
       },
@@ -316,7 +325,8 @@ describe('BucketReplication', () => {
       const unversioned = new s3.Bucket(scratch, id(), { encryptionKey: scratchKey });
       expect(make({ source: unversioned })).toThrow(
         new RegExp(
-          `BucketReplication\\.source: received bucket ${unversioned.node.path} without versioning; expected a versioned bucket \\(S3 replication needs versioning on both sides\\)`,
+          `BucketReplication\\.source: received bucket ${unversioned.node.path} without versioning; expected a versioned ` +
+            `bucket \\(S3 replication needs versioning on both sides\\)`,
         ),
       );
     });
@@ -326,7 +336,8 @@ describe('BucketReplication', () => {
       make({ source })();
       expect(make({ source })).toThrow(
         new RegExp(
-          `BucketReplication\\.source: received bucket ${source.node.path}, which already has a replication configuration; expected a bucket without one`,
+          `BucketReplication\\.source: received bucket ${source.node.path}, which already has a replication configuration; ` +
+            `expected a bucket without one`,
         ),
       );
     });
@@ -335,7 +346,8 @@ describe('BucketReplication', () => {
       const sseS3 = new SecureBucket(scratch, id(), { noncurrentVersionRetentionDays: 90 }).resource;
       expect(make({ source: sseS3 })).toThrow(
         new RegExp(
-          `BucketReplication\\.source: received bucket ${sseS3.node.path} without a KMS key \\(SSE-S3\\); expected an SSE-KMS bucket \\(control ENC-REST\\)`,
+          `BucketReplication\\.source: received bucket ${sseS3.node.path} without a KMS key \\(SSE-S3\\); expected an SSE-KMS ` +
+            `bucket \\(control ENC-REST\\)`,
         ),
       );
     });

@@ -65,7 +65,8 @@ describe('LockedBackupVault', () => {
     it.each([2, 3.5, 0])('fails when changeableForDays is %p', (days) => {
       expect(make({ changeableForDays: days })).toThrow(
         new RegExp(
-          `LockedBackupVault\\.changeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour cooling-off period\\)`,
+          `LockedBackupVault\\.changeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour ` +
+            `cooling-off period\\)`,
         ),
       );
     });

@@ -80,26 +80,30 @@ describe('OriginTrustStore', () => {
     });
   });
 
-  it('keeps the bundle in a private, versioned, KMS-encrypted, access-logged bucket whose objects are locked (compliance mode, 30 days)', () => {
-    const bucket = resourceOf(template, trust.bucket);
-    expect(bucket.Properties).toMatchObject({
-      VersioningConfiguration: { Status: 'Enabled' },
-      ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      LoggingConfiguration: { DestinationBucketName: ref(props.serverAccessLogsBucket) },
-    });
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
-      SSEAlgorithm: 'aws:kms',
-      KMSMasterKeyID: getAtt(props.encryptionKey, 'Arn'),
-    });
-    expect(bucket.DeletionPolicy).toBe('Retain');
-  });
+  it(
+    'keeps the bundle in a private, versioned, KMS-encrypted, access-logged bucket whose objects are locked (compliance ' +
+      'mode, 30 days)',
+    () => {
+      const bucket = resourceOf(template, trust.bucket);
+      expect(bucket.Properties).toMatchObject({
+        VersioningConfiguration: { Status: 'Enabled' },
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: { DestinationBucketName: ref(props.serverAccessLogsBucket) },
+      });
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: getAtt(props.encryptionKey, 'Arn'),
+      });
+      expect(bucket.DeletionPolicy).toBe('Retain');
+    },
+  );
 
   it('lets the deployment-time writer put only the bundle objects, and use the key only through S3 for this bucket', () => {
     const policies = resourcesOfType(template, 'AWS::IAM::Policy')

@@ -218,14 +218,18 @@ describe('ReplicaBucket', () => {
     ])('fails when replicationRoleArn is %p', (arn) => {
       expect(make({ replicationRoleArn: arn })).toThrow(
         new RegExp(
-          `ReplicaBucket\\.replicationRoleArn: received "${literal(arn)}"; expected an IAM role ARN \\(arn:aws:iam::<account>:role/<name>\\)`,
+          `ReplicaBucket\\.replicationRoleArn: received "${literal(arn)}"; expected an IAM role ARN ` +
+            `\\(arn:aws:iam::<account>:role/<name>\\)`,
         ),
       );
     });
 
     it('fails when the role is in another account', () => {
       expect(make({ replicationRoleArn: ROLE_ARN.replace(ENV.account, '222222222222') })).toThrow(
-        /ReplicaBucket\.replicationRoleArn: received a role of account 222222222222; expected a role of this stack's account 111111111111; cross-account replication is not supported/,
+        new RegExp(
+          "ReplicaBucket\\.replicationRoleArn: received a role of account 222222222222; expected a role of this stack's " +
+            'account 111111111111; cross-account replication is not supported',
+        ),
       );
     });
 

@@ -91,40 +91,44 @@ describe('ThreatDetection', () => {
     expect(policies[0][1].Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } });
   });
 
-  it('publishes findings as a role that only rules of this account and region can assume, never through a topic or key grant to events.amazonaws.com', () => {
-    const publisher = created.node.findChild('FindingsPublisher');
-    const role = resourceOf(template, publisher).Properties;
-    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': ENV.account },
-          ArnLike: { 'aws:SourceArn': `arn:aws:events:${ENV.region}:${ENV.account}:rule/*` },
+  it(
+    'publishes findings as a role that only rules of this account and region can assume, never through a topic or key grant to ' +
+      'events.amazonaws.com',
+    () => {
+      const publisher = created.node.findChild('FindingsPublisher');
+      const role = resourceOf(template, publisher).Properties;
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ENV.account },
+            ArnLike: { 'aws:SourceArn': `arn:aws:events:${ENV.region}:${ENV.account}:rule/*` },
+          },
         },
-      },
-    ]);
-    for (const name of ['HighSeverityFindings', 'CriticalSecurityHubFindings']) {
-      const rule = resourceOf(template, created.node.findChild(name)).Properties;
-      expect(rule.Targets).toEqual([expect.objectContaining({ Arn: ref(topic), RoleArn: getAtt(publisher, 'Arn') })]);
-    }
-    const policy = resourcesOfType(template, 'AWS::IAM::Policy').find(([, p]) =>
-      p.Properties.Roles.some((r: any) => r.Ref === logicalId(publisher)),
-    )![1];
-    expect(policy.Properties.PolicyDocument.Statement).toEqual([
-      { Sid: 'PublishFindings', Effect: 'Allow', Action: 'sns:Publish', Resource: ref(topic) },
-      {
-        Sid: 'EncryptFindingsThroughSns',
-        Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        Resource: getAtt(logsKey, 'Arn'),
-        Condition: { StringEquals: { 'kms:ViaService': `sns.${ENV.region}.amazonaws.com` } },
-      },
-    ]);
-    expect(JSON.stringify(resourcesOfType(template, 'AWS::SNS::TopicPolicy'))).not.toMatch(/events\.amazonaws/);
-    expect(JSON.stringify(resourceOf(template, logsKey).Properties.KeyPolicy)).not.toMatch(/events\.amazonaws/);
-  });
+      ]);
+      for (const name of ['HighSeverityFindings', 'CriticalSecurityHubFindings']) {
+        const rule = resourceOf(template, created.node.findChild(name)).Properties;
+        expect(rule.Targets).toEqual([expect.objectContaining({ Arn: ref(topic), RoleArn: getAtt(publisher, 'Arn') })]);
+      }
+      const policy = resourcesOfType(template, 'AWS::IAM::Policy').find(([, p]) =>
+        p.Properties.Roles.some((r: any) => r.Ref === logicalId(publisher)),
+      )![1];
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        { Sid: 'PublishFindings', Effect: 'Allow', Action: 'sns:Publish', Resource: ref(topic) },
+        {
+          Sid: 'EncryptFindingsThroughSns',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: getAtt(logsKey, 'Arn'),
+          Condition: { StringEquals: { 'kms:ViaService': `sns.${ENV.region}.amazonaws.com` } },
+        },
+      ]);
+      expect(JSON.stringify(resourcesOfType(template, 'AWS::SNS::TopicPolicy'))).not.toMatch(/events\.amazonaws/);
+      expect(JSON.stringify(resourceOf(template, logsKey).Properties.KeyPolicy)).not.toMatch(/events\.amazonaws/);
+    },
+  );
 
   it('creates no detector or hub when the organization manages them', () => {
     expect(managed.detector).toBeUndefined();

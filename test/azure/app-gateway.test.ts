@@ -5,11 +5,14 @@ import { CA_A, CA_B, CLIENT_A, SHARED_CA } from '../fixtures/origin-pull';
 import { LOCATION, onlyResource, RG, synthAzure, type TfJson } from './support';
 
 const IDENTITY =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agw';
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssigned' +
+  'Identities/id-agw';
 const SUBNET =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/gateway';
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet' +
+  '/subnets/gateway';
 const POLICY =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGatewayWebApplicationFirewallPolicies/waf';
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGatewayWe' +
+  'bApplicationFirewallPolicies/waf';
 const CERT = 'https://kv-certs.vault.azure.net/secrets/www';
 
 const props: AppGatewayProps = {
@@ -203,20 +206,24 @@ describe('AppGateway', () => {
     const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256.replace(/:/g, '').slice(0, 16).toLowerCase();
     const caNames = [CA_A, CA_B].map((pem) => `origin-pull-ca-${fingerprint(pem)}`);
 
-    it("trusts the zone's CAs (base64 of the PEM) as client certificates in an SSL profile that verifies them on the gateway's TLS policy", () => {
-      expect(gw.trusted_client_certificate).toEqual([
-        { name: caNames[0], data: Buffer.from(CA_A).toString('base64') },
-        { name: caNames[1], data: Buffer.from(CA_B).toString('base64') },
-      ]);
-      expect(gw.ssl_profile).toEqual([
-        {
-          name: 'origin-pull',
-          trusted_client_certificate_names: caNames,
-          verify_client_cert_issuer_dn: true,
-          ssl_policy: { policy_type: 'Predefined', policy_name: 'AppGwSslPolicy20220101S' },
-        },
-      ]);
-    });
+    it(
+      "trusts the zone's CAs (base64 of the PEM) as client certificates in an SSL profile that verifies them on the gateway's " +
+        'TLS policy',
+      () => {
+        expect(gw.trusted_client_certificate).toEqual([
+          { name: caNames[0], data: Buffer.from(CA_A).toString('base64') },
+          { name: caNames[1], data: Buffer.from(CA_B).toString('base64') },
+        ]);
+        expect(gw.ssl_profile).toEqual([
+          {
+            name: 'origin-pull',
+            trusted_client_certificate_names: caNames,
+            verify_client_cert_issuer_dn: true,
+            ssl_policy: { policy_type: 'Predefined', policy_name: 'AppGwSslPolicy20220101S' },
+          },
+        ]);
+      },
+    );
 
     it('requires the client certificate on every HTTPS listener, the catch-all included', () => {
       expect(gw.http_listener.filter((l: any) => l.protocol === 'Https').map((l: any) => [l.name, l.ssl_profile_name])).toEqual([

@@ -7,15 +7,18 @@ import { LOCATION, onlyResource, RG, synthAzure, type TfJson } from './support';
 const SUBNET =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app';
 const POOL =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGateways/agw/backendAddressPools/app';
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGateways/' +
+  'agw/backendAddressPools/app';
 const DES =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Compute/diskEncryptionSets/des-app';
 const IDENTITY =
-  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app';
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssigned' +
+  'Identities/id-app';
 const WORKSPACE =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-acme';
 const ECDSA =
-  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
+  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONe' +
+  'ykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
 
 const props: AppScaleSetProps = {
   resourceGroupName: RG,
@@ -66,7 +69,8 @@ describe('AppScaleSet', () => {
   it('points apt at the package mirror given by host name', () => {
     const init = Buffer.from(vmssOf({ ...props, aptMirror: 'mirror.example.com' }).custom_data, 'base64').toString('utf8');
     expect(init).toContain(
-      'apt:\n  primary:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n  security:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n',
+      'apt:\n  primary:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n  security:\n    - arches: ' +
+        '[default]\n      uri: "http://mirror.example.com/ubuntu/"\n',
     );
     expect(() => vmssOf({ ...props, aptMirror: 'http://mirror' })).toThrow(/aptMirror "http:\/\/mirror" is invalid/);
   });

@@ -172,7 +172,8 @@ describe('SecureStorageAccount', () => {
   it.each([0, 90, 120])('rejects pointInTimeRestoreDays %p, which must be shorter than soft delete', (pointInTimeRestoreDays) => {
     expect(() => synth({ ...props, pointInTimeRestoreDays })).toThrow(
       new RegExp(
-        `pointInTimeRestoreDays ${pointInTimeRestoreDays} is out of range; expected .* from 1 to 89; Azure requires it to be shorter than deleteRetentionDays`,
+        `pointInTimeRestoreDays ${pointInTimeRestoreDays} is out of range; expected .* from 1 to 89; Azure requires it to be ` +
+          `shorter than deleteRetentionDays`,
       ),
     );
   });

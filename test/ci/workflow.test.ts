@@ -59,29 +59,33 @@ describe('.github/workflows/baseline.yml', () => {
     expect(steps.indexOf(stepRunning('npm ci'))).toBeLessThan(steps.indexOf(stepRunning('npm test')));
   });
 
-  it('gates on the report (on pull requests also on stateful changes against the base the diff kept), diffs only on pull requests, and keeps the reports whatever happened', () => {
-    const report = stepRunning('npm run report');
-    // A failed diff does not skip the gate; a failed synth leaves nothing to report on.
-    expect(report.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
-    expect(report['continue-on-error']).toBeUndefined();
-    expect(report.run).toContain('if [ "$GITHUB_EVENT_NAME" != pull_request ]; then\n  npm run report -- $POLICY\n');
-    expect(report.run).toContain(
-      'npm run report -- --base-cdk-out .baseline-base/cdk.out --base-cdktf-out .baseline-base/cdktf.out $POLICY\n',
-    );
-    expect(report.run).toContain('npm run report -- --base "origin/$BASE_REF" $POLICY\n');
-    expect(report.env).toEqual({
-      BASE_REF: '${{ github.base_ref }}',
-      POLICY: expect.stringMatching(/^--require checked( --allow-unchecked [A-Z-]+:(aws|azure|cloudflare))*$/),
-    });
-    const diff = stepRunning('npm run diff');
-    expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF" --keep-base .baseline-base');
-    expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
-    expect(diff.if).toContain("github.event_name == 'pull_request'");
-    const upload = stepUsing('actions/upload-artifact');
-    expect(upload.with.path).toBe('reports/');
-    expect(upload.if).toContain('!cancelled()');
-    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(diff));
-  });
+  it(
+    'gates on the report (on pull requests also on stateful changes against the base the diff kept), diffs only on pull ' +
+      'requests, and keeps the reports whatever happened',
+    () => {
+      const report = stepRunning('npm run report');
+      // A failed diff does not skip the gate; a failed synth leaves nothing to report on.
+      expect(report.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
+      expect(report['continue-on-error']).toBeUndefined();
+      expect(report.run).toContain('if [ "$GITHUB_EVENT_NAME" != pull_request ]; then\n  npm run report -- $POLICY\n');
+      expect(report.run).toContain(
+        'npm run report -- --base-cdk-out .baseline-base/cdk.out --base-cdktf-out .baseline-base/cdktf.out $POLICY\n',
+      );
+      expect(report.run).toContain('npm run report -- --base "origin/$BASE_REF" $POLICY\n');
+      expect(report.env).toEqual({
+        BASE_REF: '${{ github.base_ref }}',
+        POLICY: expect.stringMatching(/^--require checked( --allow-unchecked [A-Z-]+:(aws|azure|cloudflare))*$/),
+      });
+      const diff = stepRunning('npm run diff');
+      expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF" --keep-base .baseline-base');
+      expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+      expect(diff.if).toContain("github.event_name == 'pull_request'");
+      const upload = stepUsing('actions/upload-artifact');
+      expect(upload.with.path).toBe('reports/');
+      expect(upload.if).toContain('!cancelled()');
+      expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(diff));
+    },
+  );
 
   it('writes the OSCAL documents and the trust page after the report gate, into the reports artifact', () => {
     const step = stepRunning('npm run trust-page');
@@ -94,7 +98,8 @@ describe('.github/workflows/baseline.yml', () => {
   it('writes the control results as SARIF after the report gate and uploads them to code scanning', () => {
     const sarif = stepRunning('npx --no-install baseline-check --format sarif');
     expect(sarif.run).toBe(
-      'npx --no-install baseline-check --format sarif --output reports/baseline.sarif --config config/baseline.json cdk.out cdktf.out || [ $? -eq 1 ]',
+      'npx --no-install baseline-check --format sarif --output reports/baseline.sarif --config config/baseline.json cdk.out ' +
+        'cdktf.out || [ $? -eq 1 ]',
     );
     expect(sarif.id).toBe('sarif');
     expect(sarif.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");

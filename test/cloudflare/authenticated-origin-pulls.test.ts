@@ -33,7 +33,8 @@ describe('AuthenticatedOriginPulls', () => {
   it.each(['0123456789ABCDEF0123456789ABCDEF', '0123456789abcdef0123456789abcdef0', 'example.com', ''])('rejects zoneId %p', (zoneId) => {
     expect(() => synthCloudflare((s) => new AuthenticatedOriginPulls(s, 'OriginPulls', { zoneId }))).toThrow(
       new RegExp(
-        `^AuthenticatedOriginPulls \\S*OriginPulls: zoneId "${zoneId.replace('.', '\\.')}" is invalid; expected the zone's id, 32 lowercase hex digits`,
+        `^AuthenticatedOriginPulls \\S*OriginPulls: zoneId "${zoneId.replace('.', '\\.')}" is invalid; expected the zone's ` +
+          `id, 32 lowercase hex digits`,
       ),
     );
   });
@@ -73,7 +74,10 @@ describe("AuthenticatedOriginPulls with the zone's own certificate", () => {
     [
       'a literal private key',
       () => ({ certificate: CLIENT_A, privateKey: FAKE_PRIVATE_KEY }),
-      /privateKey is a literal private key, which would be written into the synthesized JSON \(control SECRETS\); pass a reference resolved at deploy time/,
+      new RegExp(
+        'privateKey is a literal private key, which would be written into the synthesized JSON \\(control SECRETS\\); pass a ' +
+          'reference resolved at deploy time',
+      ),
     ],
     ['literal text as the key', () => ({ certificate: CLIENT_A, privateKey: 'secret' }), /privateKey is literal text/],
     ['a certificate without its key', () => ({ certificate: CLIENT_A }), /certificate is set without privateKey; give both/],

@@ -45,7 +45,8 @@ describe('EdgeAlerts', () => {
         account_id: ACCOUNT_ID,
         name: 'acme-prod: security events spike on the edge',
         description:
-          "The zone's WAF, custom rules and rate limits are blocking or challenging an unusual number of requests: an attack in progress (DETECT-THREATS)",
+          "The zone's WAF, custom rules and rate limits are blocking or challenging an unusual number of requests: an attack " +
+          'in progress (DETECT-THREATS)',
         alert_type: 'clickhouse_alert_fw_anomaly',
         enabled: true,
         filters: { zones: [ZONE_ID] },
@@ -55,7 +56,8 @@ describe('EdgeAlerts', () => {
         account_id: ACCOUNT_ID,
         name: 'acme-prod: origin pool health changed',
         description:
-          "A region's pool or origin became unhealthy (traffic fails over) or healthy again, as Cloudflare's monitors see it from every region (DETECT-THREATS, DR-REGION)",
+          "A region's pool or origin became unhealthy (traffic fails over) or healthy again, as Cloudflare's monitors see it " +
+          'from every region (DETECT-THREATS, DR-REGION)',
         alert_type: 'load_balancing_health_alert',
         enabled: true,
         filters: {

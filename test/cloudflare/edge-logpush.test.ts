@@ -122,7 +122,10 @@ describe('EdgeLogpush validation', () => {
     [
       'an S3 destination with keys in the query',
       { destination: 's3://acme-edge-logs?region=eu-central-1&secret-access-key=s3cr3t' },
-      /has query parameter "secret-access-key"; expected only region \(and sse=AES256\): credentials and tokens never go in config or synth/,
+      new RegExp(
+        'has query parameter "secret-access-key"; expected only region \\(and sse=AES256\\): credentials and tokens never go in ' +
+          'config or synth',
+      ),
     ],
     [
       'a literal ownership challenge',

@@ -174,7 +174,11 @@ describe('EdgeRateLimits', () => {
           global: { requestsPerPeriod: 100, periodSeconds: 10 },
         }),
       ).toThrow(
-        /^EdgeRateLimits Test\/RateLimits: critical: 2 rate limiting rules are more than the free plan allows \(at most 1\); merge rules or raise the plan \(1 critical rule plus the global one; the free plan cannot hold both a critical and the global limit\)$/,
+        new RegExp(
+          '^EdgeRateLimits Test\\/RateLimits: critical: 2 rate limiting rules are more than the free plan allows \\(at most ' +
+            '1\\); merge rules or raise the plan \\(1 critical rule plus the global one; the free plan cannot hold both a critical ' +
+            'and the global limit\\)$',
+        ),
       );
     });
 
@@ -188,7 +192,8 @@ describe('EdgeRateLimits', () => {
       expect(limits.resource).toBeDefined();
       expect(() => build({ ...props, plan, global, critical: paths(n + 1) })).toThrow(
         new RegExp(
-          `: critical: ${n + 2} rate limiting rules are more than the ${plan} plan allows \\(at most ${n + 1}\\); merge rules or raise the plan \\(${n + 1} critical rules plus the global one\\)$`,
+          `: critical: ${n + 2} rate limiting rules are more than the ${plan} plan allows \\(at most ${n + 1}\\); merge rules ` +
+            `or raise the plan \\(${n + 1} critical rules plus the global one\\)$`,
         ),
       );
     });
@@ -202,7 +207,8 @@ describe('EdgeRateLimits', () => {
       expect(build({ ...props, plan, critical, global: { requestsPerPeriod: 100000, periodSeconds: max } }).resource).toBeDefined();
       expect(() => build({ ...props, plan, critical, global: { requestsPerPeriod: 100000, periodSeconds: next } })).toThrow(
         new RegExp(
-          `: global\\.periodSeconds: period ${next} s is longer than the ${plan} plan allows \\(at most ${max} s\\); shorten the window or raise the plan$`,
+          `: global\\.periodSeconds: period ${next} s is longer than the ${plan} plan allows \\(at most ${max} s\\); shorten ` +
+            `the window or raise the plan$`,
         ),
       );
     });
@@ -230,7 +236,10 @@ describe('EdgeRateLimits', () => {
           global: { requestsPerPeriod: 400, periodSeconds: 60 },
         }),
       ).toThrow(
-        /^EdgeRateLimits Test\/RateLimits: critical\[0\]\.periodSeconds: period 300 s is longer than the pro plan allows \(at most 60 s\); shorten the window or raise the plan$/,
+        new RegExp(
+          '^EdgeRateLimits Test\\/RateLimits: critical\\[0\\]\\.periodSeconds: period 300 s is longer than the pro plan allows ' +
+            '\\(at most 60 s\\); shorten the window or raise the plan$',
+        ),
       );
     });
 
@@ -243,14 +252,18 @@ describe('EdgeRateLimits', () => {
       expect(build({ ...p, mitigationTimeoutSeconds: max }).mitigationTimeoutSeconds).toBe(max);
       expect(() => build({ ...p, mitigationTimeoutSeconds: over })).toThrow(
         new RegExp(
-          `^EdgeRateLimits Test/RateLimits: mitigationTimeoutSeconds: mitigation timeout ${over} s is longer than the ${plan} plan allows \\(at most ${max} s\\); shorten it or raise the plan$`,
+          `^EdgeRateLimits Test/RateLimits: mitigationTimeoutSeconds: mitigation timeout ${over} s is longer than the ${plan} ` +
+            `plan allows \\(at most ${max} s\\); shorten it or raise the plan$`,
         ),
       );
     });
 
     it('refuses a mitigation timeout outside the supported list below Enterprise', () => {
       expect(() => build({ ...props, mitigationTimeoutSeconds: 700 })).toThrow(
-        /: mitigationTimeoutSeconds: mitigation timeout 700 s is not a value the business plan accepts; use one of 10, 15, .* \(custom values need Enterprise\)$/,
+        new RegExp(
+          ': mitigationTimeoutSeconds: mitigation timeout 700 s is not a value the business plan accepts; use one of 10, 15, .* ' +
+            '\\(custom values need Enterprise\\)$',
+        ),
       );
     });
 
@@ -263,7 +276,8 @@ describe('EdgeRateLimits', () => {
     it.each([25, 3601])('refuses a period Cloudflare does not support (%p s)', (periodSeconds) => {
       expect(() => build({ ...props, critical: [login, { ...reset, periodSeconds }] })).toThrow(
         new RegExp(
-          `: critical\\[1\\]\\.periodSeconds: period ${periodSeconds} s is not a period Cloudflare supports; use one of 10, 15, .*, 600 \\(the business plan's values\\)$`,
+          `: critical\\[1\\]\\.periodSeconds: period ${periodSeconds} s is not a period Cloudflare supports; use one of 10, ` +
+            `15, .*, 600 \\(the business plan's values\\)$`,
         ),
       );
     });
@@ -275,14 +289,20 @@ describe('EdgeRateLimits', () => {
 
     it('a zone id that is not 32 lowercase hex digits', () => {
       expect(fails({ zoneId: 'example.com' })).toThrow(
-        /^EdgeRateLimits Test\/RateLimits: zoneId "example\.com" is invalid; expected the zone's id, 32 lowercase hex digits \(shown on the zone's Overview page in the Cloudflare dashboard\)$/,
+        new RegExp(
+          '^EdgeRateLimits Test\\/RateLimits: zoneId "example\\.com" is invalid; expected the zone\'s id, 32 lowercase hex ' +
+            "digits \\(shown on the zone's Overview page in the Cloudflare dashboard\\)$",
+        ),
       );
       expect(fails({ zoneId: ZONE_ID.toUpperCase() })).toThrow(/zoneId "0123456789ABCDEF0123456789ABCDEF" is invalid/);
     });
 
     it('a plan that does not exist', () => {
       expect(fails({ plan: 'team' as any })).toThrow(
-        /: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \(the zone's plan, shown on its Overview page in the Cloudflare dashboard\)$/,
+        new RegExp(
+          ': plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \\(the zone\'s plan, shown ' +
+            'on its Overview page in the Cloudflare dashboard\\)$',
+        ),
       );
     });
 
@@ -324,7 +344,10 @@ describe('EdgeRateLimits', () => {
       '/x'.repeat(101),
     ])('the path prefix %p (not a plain URL path)', (pathPrefix) => {
       expect(withPath({ pathPrefix })).toThrow(
-        /: critical\[0\]\.pathPrefix .* is invalid; expected a URL path of 2-200 characters starting with "\/", such as \/login, using only letters, digits and \/ \. _ ~ - \(no quotes, spaces, backslashes or percent-encoding\)$/,
+        new RegExp(
+          ': critical\\[0\\]\\.pathPrefix .* is invalid; expected a URL path of 2-200 characters starting with "\\/", such as ' +
+            '\\/login, using only letters, digits and \\/ \\. _ ~ - \\(no quotes, spaces, backslashes or percent-encoding\\)$',
+        ),
       );
     });
 
@@ -359,7 +382,8 @@ describe('EdgeRateLimits', () => {
       (pathPrefix) => {
         expect(withPath({ pathPrefix })).toThrow(
           new RegExp(
-            `: critical\\[0\\]\\.pathPrefix "${pathPrefix.replace(/\./g, '\\.')}" has an empty, "\\." or "\\.\\." segment, which URL normalization removes before rules run, so it would never match`,
+            `: critical\\[0\\]\\.pathPrefix "${pathPrefix.replace(/\./g, '\\.')}" has an empty, "\\." or "\\.\\." segment, ` +
+              `which URL normalization removes before rules run, so it would never match`,
           ),
         );
       },
@@ -379,7 +403,8 @@ describe('EdgeRateLimits', () => {
     it.each([0, -5, 1.5])('a critical request count of %p', (requestsPerPeriod) => {
       expect(withPath({ requestsPerPeriod })).toThrow(
         new RegExp(
-          `: critical\\[0\\]\\.requestsPerPeriod: requests per period ${requestsPerPeriod} is invalid; expected a whole number of at least 1$`,
+          `: critical\\[0\\]\\.requestsPerPeriod: requests per period ${requestsPerPeriod} is invalid; expected a whole ` +
+            `number of at least 1$`,
         ),
       );
     });
@@ -393,14 +418,20 @@ describe('EdgeRateLimits', () => {
     it('a critical limit as loose as the global one (same rate), and passes one request below', () => {
       // global: 2000 per 300 s = 400 per 60 s.
       expect(withPath({ requestsPerPeriod: 400, periodSeconds: 60 })).toThrow(
-        /^EdgeRateLimits Test\/RateLimits: critical\[0\] allows 400 requests per 60 s, not stricter than global \(2000 per 300 s\); lower critical\[0\]\.requestsPerPeriod to at most 399 \(control WAF-RATE-CRITICAL\)$/,
+        new RegExp(
+          '^EdgeRateLimits Test\\/RateLimits: critical\\[0\\] allows 400 requests per 60 s, not stricter than global \\(2000 ' +
+            'per 300 s\\); lower critical\\[0\\]\\.requestsPerPeriod to at most 399 \\(control WAF-RATE-CRITICAL\\)$',
+        ),
       );
       expect(build({ ...props, critical: [{ ...login, requestsPerPeriod: 399, periodSeconds: 60 }] }).resource).toBeDefined();
     });
 
     it('a critical limit looser than the global one on a longer period', () => {
       expect(withPath({ requestsPerPeriod: 5000, periodSeconds: 600 })).toThrow(
-        /critical\[0\] allows 5000 requests per 600 s, not stricter than global \(2000 per 300 s\); lower critical\[0\]\.requestsPerPeriod to at most 3999/,
+        new RegExp(
+          'critical\\[0\\] allows 5000 requests per 600 s, not stricter than global \\(2000 per 300 s\\); lower ' +
+            'critical\\[0\\]\\.requestsPerPeriod to at most 3999',
+        ),
       );
     });
 
@@ -408,7 +439,10 @@ describe('EdgeRateLimits', () => {
       expect(
         fails({ global: { requestsPerPeriod: 1, periodSeconds: 60 }, critical: [{ ...login, requestsPerPeriod: 1, periodSeconds: 10 }] }),
       ).toThrow(
-        /critical\[0\] allows 1 requests per 10 s, not stricter than global \(1 per 60 s\); lengthen critical\[0\]\.periodSeconds or raise global\.requestsPerPeriod/,
+        new RegExp(
+          'critical\\[0\\] allows 1 requests per 10 s, not stricter than global \\(1 per 60 s\\); lengthen ' +
+            'critical\\[0\\]\\.periodSeconds or raise global\\.requestsPerPeriod',
+        ),
       );
     });
 

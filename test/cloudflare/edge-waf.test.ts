@@ -208,7 +208,8 @@ describe('EdgeWaf', () => {
       const rule = owaspOf({ owaspParanoiaLevel });
       expect(rule.action_parameters.overrides.categories).toEqual(disabled.map((category) => ({ category, enabled: false })));
       expect(rule.description).toBe(
-        `Execute the Cloudflare OWASP Core Ruleset at paranoia level ${owaspParanoiaLevel}, blocking at anomaly score 40 (medium; WAF-MANAGED)`,
+        `Execute the Cloudflare OWASP Core Ruleset at paranoia level ${owaspParanoiaLevel}, blocking at anomaly score 40 ` +
+          `(medium; WAF-MANAGED)`,
       );
     });
 
@@ -230,7 +231,8 @@ describe('EdgeWaf', () => {
         { id: '6179ae15870a4bb7b2d480d4843b323c', score_threshold: score, action: 'block' },
       ]);
       expect(rule.description).toBe(
-        `Execute the Cloudflare OWASP Core Ruleset at paranoia level 1, blocking at anomaly score ${score} (${owaspAnomalyThreshold}; WAF-MANAGED)`,
+        `Execute the Cloudflare OWASP Core Ruleset at paranoia level 1, blocking at anomaly score ${score} ` +
+          `(${owaspAnomalyThreshold}; WAF-MANAGED)`,
       );
     });
   });
@@ -297,7 +299,8 @@ describe('EdgeWaf', () => {
 
     it.each(['Pro', 'team', 'toString'])('plan %p', (plan) => {
       expect(fails({ plan: plan as any })).toThrow(
-        `EdgeWaf stack/Waf: plan "${plan}" is not a Cloudflare plan; expected one of free, pro, business, enterprise (the zone's plan, shown on its Overview page in the Cloudflare dashboard)`,
+        `EdgeWaf stack/Waf: plan "${plan}" is not a Cloudflare plan; expected one of free, pro, business, enterprise (the ` +
+          `zone's plan, shown on its Overview page in the Cloudflare dashboard)`,
       );
     });
 
@@ -332,7 +335,9 @@ describe('EdgeWaf', () => {
         message = (e as Error).message;
       }
       expect(message).toBe(
-        `EdgeWaf stack/Waf: hostnames[1] "${shown}" is invalid; expected a lowercase DNS name such as app.example.com (letters, digits and '-' in dot-separated labels, no wildcard, IP address, port, quote or space), since it is written into a rule expression`,
+        `EdgeWaf stack/Waf: hostnames[1] "${shown}" is invalid; expected a lowercase DNS name such as app.example.com ` +
+          `(letters, digits and '-' in dot-separated labels, no wildcard, IP address, port, quote or space), since it is written ` +
+          `into a rule expression`,
       );
     });
 
@@ -347,7 +352,8 @@ describe('EdgeWaf', () => {
       const length = unexpectedHostExpression(many).length;
       expect(length).toBeGreaterThan(4096);
       expect(fails({ hostnames: many })).toThrow(
-        `EdgeWaf stack/Waf: hostnames (200 names) give an expression of ${length} characters; Cloudflare accepts at most 4096; serve fewer hostnames from this zone`,
+        `EdgeWaf stack/Waf: hostnames (200 names) give an expression of ${length} characters; Cloudflare accepts at most ` +
+          `4096; serve fewer hostnames from this zone`,
       );
     });
 
@@ -381,7 +387,8 @@ describe('EdgeWaf', () => {
 
     it('an OWASP paranoia level on a free zone', () => {
       expect(fails({ plan: 'free', owaspParanoiaLevel: 2 })).toThrow(
-        'EdgeWaf stack/Waf: owaspParanoiaLevel 2 is set but plan is free, which cannot deploy the OWASP Core Ruleset; remove it, or upgrade the zone to Pro or above and set plan accordingly',
+        'EdgeWaf stack/Waf: owaspParanoiaLevel 2 is set but plan is free, which cannot deploy the OWASP Core Ruleset; remove ' +
+          'it, or upgrade the zone to Pro or above and set plan accordingly',
       );
     });
 
@@ -393,7 +400,8 @@ describe('EdgeWaf', () => {
 
     it.each(['free', 'pro', 'business'] as const)('botManagement on a %s zone', (plan) => {
       expect(fails({ plan, botManagement: true })).toThrow(
-        `EdgeWaf stack/Waf: botManagement is true but plan is ${plan}; Bot Management is an Enterprise add-on and its fields are rejected on other plans; remove botManagement or set plan to enterprise`,
+        `EdgeWaf stack/Waf: botManagement is true but plan is ${plan}; Bot Management is an Enterprise add-on and its fields ` +
+          `are rejected on other plans; remove botManagement or set plan to enterprise`,
       );
     });
   });

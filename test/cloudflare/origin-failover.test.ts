@@ -324,7 +324,8 @@ describe('OriginFailover', () => {
     it.each([9, 3601, 30.5])('monitorIntervalSeconds %p', (monitorIntervalSeconds) => {
       expect(fails({ monitorIntervalSeconds })).toThrow(
         new RegExp(
-          `monitorIntervalSeconds ${monitorIntervalSeconds} is out of range; expected a whole number of seconds from 10 to 3600 \\(the plan minimum is 60 on Pro`,
+          `monitorIntervalSeconds ${monitorIntervalSeconds} is out of range; expected a whole number of seconds from 10 to ` +
+            `3600 \\(the plan minimum is 60 on Pro`,
         ),
       );
     });
@@ -340,7 +341,10 @@ describe('OriginFailover', () => {
     });
     it('an interval no longer than (retries + 1) * timeout', () => {
       expect(fails({ monitorIntervalSeconds: 15 })).toThrow(
-        /monitorIntervalSeconds 15 is too short for monitorRetries 2 and monitorTimeoutSeconds 5; expected more than \(retries \+ 1\) \* timeout = 15 seconds/,
+        new RegExp(
+          'monitorIntervalSeconds 15 is too short for monitorRetries 2 and monitorTimeoutSeconds 5; expected more than ' +
+            '\\(retries \\+ 1\\) \\* timeout = 15 seconds',
+        ),
       );
       expect(fails({ monitorIntervalSeconds: 60, monitorRetries: 5, monitorTimeoutSeconds: 10 })).toThrow(
         /monitorIntervalSeconds 60 is too short .* = 60 seconds/,

@@ -163,7 +163,8 @@ describe('ZoneHardening validation', () => {
   it.each([31535999, 63072001, 31536000.5, 0, -1, NaN])('rejects hstsMaxAgeSeconds %p', (hstsMaxAgeSeconds) => {
     expect(build({ hstsMaxAgeSeconds })).toThrow(
       new RegExp(
-        `ZoneHardening \\S*Hardening: hstsMaxAgeSeconds ${String(hstsMaxAgeSeconds).replace('.', '\\.')} is out of range; expected a whole number of seconds from 31536000 \\(one year, claim A7\\) to 63072000 \\(two years\\)`,
+        `ZoneHardening \\S*Hardening: hstsMaxAgeSeconds ${String(hstsMaxAgeSeconds).replace('.', '\\.')} is out of range; ` +
+          `expected a whole number of seconds from 31536000 \\(one year, claim A7\\) to 63072000 \\(two years\\)`,
       ),
     );
   });

@@ -156,7 +156,9 @@ describe('rateLimitProblems', () => {
         {
           rule: 'login',
           field: 'periodSeconds',
-          message: `period ${periodSeconds} s is not a period Cloudflare supports; use one of 10, 15, 20, 30, 40, 45, 60 (the pro plan's values)`,
+          message:
+            `period ${periodSeconds} s is not a period Cloudflare supports; use one of 10, 15, 20, 30, 40, 45, 60 (the pro ` +
+            `plan's values)`,
         },
       ]);
       expect(one('enterprise', { periodSeconds })[0].message).toMatch(
@@ -217,7 +219,8 @@ describe('rateLimitProblems', () => {
           field: 'mitigationTimeoutSeconds',
           message: expect.stringMatching(
             new RegExp(
-              `^mitigation timeout 11 s is not a value the ${plan} plan accepts; use one of 10, 15, .* \\(custom values need Enterprise\\)$`,
+              `^mitigation timeout 11 s is not a value the ${plan} plan accepts; use one of 10, 15, .* \\(custom values need ` +
+                `Enterprise\\)$`,
             ),
           ),
         },
@@ -234,7 +237,8 @@ describe('rateLimitProblems', () => {
           rule: 'login',
           field: 'mitigationTimeoutSeconds',
           message:
-            'mitigation timeout 0 s would only throttle requests over the rate instead of blocking the client; use a timeout of at least 10 s',
+            'mitigation timeout 0 s would only throttle requests over the rate instead of blocking the client; use a timeout ' +
+            'of at least 10 s',
         },
       ]);
     });
@@ -272,7 +276,10 @@ describe('rateLimitProblems', () => {
 
   it('throws on a plan that does not exist (including inherited names)', () => {
     expect(() => rateLimitProblems('team' as CloudflarePlan, [])).toThrow(
-      /^rateLimitProblems: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \(the zone's plan, shown on its Overview page in the Cloudflare dashboard\)$/,
+      new RegExp(
+        '^rateLimitProblems: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \\(the ' +
+          "zone's plan, shown on its Overview page in the Cloudflare dashboard\\)$",
+      ),
     );
     expect(() => rateLimitProblems('toString' as CloudflarePlan, [])).toThrow(/plan "toString" is not a Cloudflare plan/);
   });

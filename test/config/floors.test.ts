@@ -195,7 +195,8 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
               name: 'sabaseline',
               keyVaultKeyId: 'https://kv.vault.azure.net/keys/k',
               identityId:
-                '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id',
+                '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/use' +
+                'rAssignedIdentities/id',
             }),
         );
       const retention = (json: any) =>
@@ -213,36 +214,40 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
   });
 
   describe('TLS version and HSTS (claims A7, A14)', () => {
-    it("constructs: the zone's minimum TLS version and HSTS max-age and the buckets' TLS condition follow the floor; AppGateway refuses a shorter HSTS", () => {
-      const zone = (l: any) =>
-        l.tfSupport.synthTerraform((scope: any) => new l.ZoneHardening(scope, 'Zone', { zoneId: '0123456789abcdef0123456789abcdef' }));
-      const setting = (json: any, id: string) =>
-        Object.values<any>(json.resource.cloudflare_zone_setting).find((s) => s.setting_id === id).value;
-      expect(setting(zone(shipped), 'min_tls_version')).toBe('1.2');
-      expect(setting(zone(raised), 'min_tls_version')).toBe('1.3');
-      expect(setting(zone(raised), 'security_header').strict_transport_security.max_age).toBe(40_000_000);
-      const gateway = (l: any) => () => {
-        const s = stack(l);
-        const vpc = l.awsSupport.testVpc(s);
-        new l.AppGateway(s, 'Gw', {
-          vpc,
-          subnets: { subnetGroupName: 'Public' },
-          certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc',
-          accessLogsBucket: new l.s3.Bucket(s, 'Logs'),
-          targetPort: 8443,
-          healthCheckPath: '/healthz',
-          hstsMaxAge: l.cdk.Duration.days(365),
-        });
-      };
-      expect(thrown(gateway(raised))).toMatch(/AppGateway\.hstsMaxAge: received 31536000 s; expected at least 40000000 s/);
-      const bucketPolicy = (l: any) => {
-        const s = stack(l);
-        new l.SecureBucket(s, 'Bucket', { noncurrentVersionRetentionDays: 90 });
-        return JSON.stringify(l.Template.fromStack(s).findResources('AWS::S3::BucketPolicy'));
-      };
-      expect(bucketPolicy(shipped)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.2}}');
-      expect(bucketPolicy(raised)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.3}}');
-    });
+    it(
+      "constructs: the zone's minimum TLS version and HSTS max-age and the buckets' TLS condition follow the floor; AppGateway " +
+        'refuses a shorter HSTS',
+      () => {
+        const zone = (l: any) =>
+          l.tfSupport.synthTerraform((scope: any) => new l.ZoneHardening(scope, 'Zone', { zoneId: '0123456789abcdef0123456789abcdef' }));
+        const setting = (json: any, id: string) =>
+          Object.values<any>(json.resource.cloudflare_zone_setting).find((s) => s.setting_id === id).value;
+        expect(setting(zone(shipped), 'min_tls_version')).toBe('1.2');
+        expect(setting(zone(raised), 'min_tls_version')).toBe('1.3');
+        expect(setting(zone(raised), 'security_header').strict_transport_security.max_age).toBe(40_000_000);
+        const gateway = (l: any) => () => {
+          const s = stack(l);
+          const vpc = l.awsSupport.testVpc(s);
+          new l.AppGateway(s, 'Gw', {
+            vpc,
+            subnets: { subnetGroupName: 'Public' },
+            certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc',
+            accessLogsBucket: new l.s3.Bucket(s, 'Logs'),
+            targetPort: 8443,
+            healthCheckPath: '/healthz',
+            hstsMaxAge: l.cdk.Duration.days(365),
+          });
+        };
+        expect(thrown(gateway(raised))).toMatch(/AppGateway\.hstsMaxAge: received 31536000 s; expected at least 40000000 s/);
+        const bucketPolicy = (l: any) => {
+          const s = stack(l);
+          new l.SecureBucket(s, 'Bucket', { noncurrentVersionRetentionDays: 90 });
+          return JSON.stringify(l.Template.fromStack(s).findResources('AWS::S3::BucketPolicy'));
+        };
+        expect(bucketPolicy(shipped)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.2}}');
+        expect(bucketPolicy(raised)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.3}}');
+      },
+    );
 
     it('checks: fail TLS 1.2 at the edge and in the database, and a one-year HSTS', () => {
       const zoneStack = (version: string) => ({

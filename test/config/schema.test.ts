@@ -309,7 +309,8 @@ describe('configSchema', () => {
 
     test('fails when a private key is pasted, without echoing more than a prefix of it', () => {
       const pasted =
-        '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACCzKOaeEacv5xgMRSCD7zWHH25ybuiNosgNxOOmuVr68gAAAJgAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+        '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAA' +
+        'ACCzKOaeEacv5xgMRSCD7zWHH25ybuiNosgNxOOmuVr68gAAAJgAAAAA\n-----END OPENSSH PRIVATE KEY-----';
       const found = problemsOf(withKey(pasted));
       expect(found).toEqual([problem(key(0), /is a PRIVATE key: paste the public key \(the \.pub file\), never the private one/)]);
       expect(found[0].received.length).toBeLessThanOrEqual(120);
@@ -1114,7 +1115,8 @@ describe('configSchema', () => {
     test('fails on a break-glass key Azure refuses (ECDSA) or a private key', () => {
       const config = baseline();
       config.environments.prod.azure.breakGlass.publicKey =
-        'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
+        'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uN' +
+        'J7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
       expect(problemsOf(config)).toEqual([
         problem('environments.prod.azure.breakGlass.publicKey', /is an ECDSA key; Azure accepts only ssh-ed25519 and ssh-rsa/),
       ]);
@@ -1401,7 +1403,10 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([
         problem(
           'environments.prod.waf.criticalPaths[0].windowSeconds',
-          /period 300 s is longer than the pro plan allows \(at most 60 s\); shorten the window or raise the plan \(cloudflare.plan is pro\)/,
+          new RegExp(
+            'period 300 s is longer than the pro plan allows \\(at most 60 s\\); shorten the window or raise the plan ' +
+              '\\(cloudflare.plan is pro\\)',
+          ),
         ),
       ]);
     });
@@ -1445,7 +1450,10 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([
         problem(
           at('originPull'),
-          /is required while originLock is true: give caCertificates \(the CA the origins trust\) and clientCertificate .*or set originLock to false to opt out/,
+          new RegExp(
+            'is required while originLock is true: give caCertificates \\(the CA the origins trust\\) and clientCertificate ' +
+              '.*or set originLock to false to opt out',
+          ),
         ),
       ]);
       config.environments.prod.cloudflare.originLock = false;

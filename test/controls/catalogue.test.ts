@@ -60,13 +60,16 @@ describe('control catalogue', () => {
     expect(expected.filter((id) => !cited.has(id))).toEqual([]);
   });
 
-  it('checks every control on the AWS output: per template, or across stacks where a template cannot show it (with a note saying why)', () => {
-    const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
-    expect(withoutAws).toEqual(['DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
-    expect(control('DR-REGION').environmentChecks?.aws).toBeDefined();
-    for (const id of ['DATA-RESIDENCY', 'ENV-SEPARATION'] as const) expect(control(id).deploymentChecks?.aws).toBeDefined();
-    for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
-  });
+  it(
+    'checks every control on the AWS output: per template, or across stacks where a template cannot show it (with a note ' + 'saying why)',
+    () => {
+      const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
+      expect(withoutAws).toEqual(['DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
+      expect(control('DR-REGION').environmentChecks?.aws).toBeDefined();
+      for (const id of ['DATA-RESIDENCY', 'ENV-SEPARATION'] as const) expect(control(id).deploymentChecks?.aws).toBeDefined();
+      for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
+    },
+  );
 
   it('has a Cloudflare check for every control the edge carries', () => {
     expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual([

@@ -27,25 +27,29 @@ describe('ENC-REST (AWS)', () => {
     expectNotApplicable(checkEncRest({ Resources: { Vpc: { Type: 'AWS::EC2::VPC', Properties: {} } } }));
   });
 
-  it('accepts a read replica encrypted through its KmsKeyId (CloudFormation forbids StorageEncrypted on it), and fails one without a key', () => {
-    const replica = (p: Record<string, unknown>) => ({
-      Resources: {
-        Replica: {
-          Type: 'AWS::RDS::DBInstance',
-          Properties: { SourceDBInstanceIdentifier: 'arn:aws:rds:eu-west-1:222222222222:db:acme-prod-db', ...p },
+  it(
+    'accepts a read replica encrypted through its KmsKeyId (CloudFormation forbids StorageEncrypted on it), and fails one ' +
+      'without a key',
+    () => {
+      const replica = (p: Record<string, unknown>) => ({
+        Resources: {
+          Replica: {
+            Type: 'AWS::RDS::DBInstance',
+            Properties: { SourceDBInstanceIdentifier: 'arn:aws:rds:eu-west-1:222222222222:db:acme-prod-db', ...p },
+          },
         },
-      },
-    });
-    expectPass(checkEncRest(replica({ KmsKeyId: 'arn:aws:kms:eu-central-1:222222222222:key/00000000-0000-4000-8000-000000000001' })));
-    expectFinding(checkEncRest(replica({})), 'Replica', /KmsKeyId is absent; expected a customer-managed KMS key/);
-    expectFinding(
-      checkEncRest(
-        replica({ StorageEncrypted: false, KmsKeyId: 'arn:aws:kms:eu-central-1:222222222222:key/00000000-0000-4000-8000-000000000001' }),
-      ),
-      'Replica',
-      /StorageEncrypted is false; expected true/,
-    );
-  });
+      });
+      expectPass(checkEncRest(replica({ KmsKeyId: 'arn:aws:kms:eu-central-1:222222222222:key/00000000-0000-4000-8000-000000000001' })));
+      expectFinding(checkEncRest(replica({})), 'Replica', /KmsKeyId is absent; expected a customer-managed KMS key/);
+      expectFinding(
+        checkEncRest(
+          replica({ StorageEncrypted: false, KmsKeyId: 'arn:aws:kms:eu-central-1:222222222222:key/00000000-0000-4000-8000-000000000001' }),
+        ),
+        'Replica',
+        /StorageEncrypted is false; expected true/,
+      );
+    },
+  );
 
   it.each<[string, (t: any) => void, string, RegExp]>([
     ['key rotation off', (t) => (props(t, 'DataKey').EnableKeyRotation = false), 'DataKey', /EnableKeyRotation is false; expected true/],

@@ -82,27 +82,30 @@ describe('framework mapping', () => {
     );
   });
 
-  it('rejects an unknown framework, a missing framework, a control without mapping, an unknown control, duplicates, an unknown source', () => {
-    const bad = clone();
-    bad['NET-TIERS'].frameworks['pci-dss'] = ['1.2.1'];
-    delete bad['ENC-REST'].frameworks.soc2;
-    delete bad.SECRETS;
-    bad['NOT-A-CONTROL'] = bad['CDN-ASSETS'];
-    bad['ORIGIN-LOCK'].frameworks.iso27001 = ['8.20', '8.20'];
-    bad['HA-MULTIZONE'].source = 'a blog post';
-    bad['ENV-SEPARATION'].rationale = '';
-    expect(frameworkMappingProblems(bad, ids)).toEqual(
-      expect.arrayContaining([
-        'SECRETS: no mapping; add one to CONTROL_FRAMEWORKS',
-        expect.stringMatching(/^NET-TIERS: unknown framework "pci-dss"; expected one of soc2, iso27001, nist-800-53$/),
-        'ENC-REST: no SOC 2 ids; map it to at least one',
-        'ORIGIN-LOCK: ISO/IEC 27001 ids listed twice: 8.20',
-        expect.stringMatching(/^HA-MULTIZONE: unknown mapping source "a blog post"/),
-        expect.stringMatching(/^ENV-SEPARATION: the rationale is missing/),
-        expect.stringMatching(/^NOT-A-CONTROL: not a control of the catalogue/),
-      ]),
-    );
-  });
+  it(
+    'rejects an unknown framework, a missing framework, a control without mapping, an unknown control, duplicates, an ' + 'unknown source',
+    () => {
+      const bad = clone();
+      bad['NET-TIERS'].frameworks['pci-dss'] = ['1.2.1'];
+      delete bad['ENC-REST'].frameworks.soc2;
+      delete bad.SECRETS;
+      bad['NOT-A-CONTROL'] = bad['CDN-ASSETS'];
+      bad['ORIGIN-LOCK'].frameworks.iso27001 = ['8.20', '8.20'];
+      bad['HA-MULTIZONE'].source = 'a blog post';
+      bad['ENV-SEPARATION'].rationale = '';
+      expect(frameworkMappingProblems(bad, ids)).toEqual(
+        expect.arrayContaining([
+          'SECRETS: no mapping; add one to CONTROL_FRAMEWORKS',
+          expect.stringMatching(/^NET-TIERS: unknown framework "pci-dss"; expected one of soc2, iso27001, nist-800-53$/),
+          'ENC-REST: no SOC 2 ids; map it to at least one',
+          'ORIGIN-LOCK: ISO/IEC 27001 ids listed twice: 8.20',
+          expect.stringMatching(/^HA-MULTIZONE: unknown mapping source "a blog post"/),
+          expect.stringMatching(/^ENV-SEPARATION: the rationale is missing/),
+          expect.stringMatching(/^NOT-A-CONTROL: not a control of the catalogue/),
+        ]),
+      );
+    },
+  );
 
   it("gives each control's references with their titles, in framework order", () => {
     const refs = frameworkReferences(CONTROL_FRAMEWORKS['BASTION-SSH']);

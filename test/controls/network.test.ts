@@ -24,21 +24,24 @@ describe('NET-TIERS (AWS)', () => {
     expectNotApplicable(checkNetTiers(edgeTemplate()));
   });
 
-  it('gives no bastion exemption by name: an instance called Bastion, Name-tagged "bastion", without the marker is a public app server', () => {
-    // The attack: any host named "bastion..." would otherwise get a public IP and the bastion's SSH rules.
-    const t = weakened((t) => {
-      t.Resources.BastionHost2 = {
-        ...appServer({
-          NetworkInterfaces: [{ AssociatePublicIpAddress: true, DeviceIndex: '0', SubnetId: { Ref: 'PublicSubnet1' } }],
-          Tags: [{ Key: 'Name', Value: 'bastion-2' }],
-        }),
-      };
-      delete t.Resources.BastionHost2.Properties.SubnetId;
-    });
-    expectFinding(checkNetTiers(t), 'BastionHost2', /AssociatePublicIpAddress is true/);
-    // The real bastion without its marker loses the exemption too.
-    expectFinding(checkNetTiers(weakened((t) => delete t.Resources.Bastion.Metadata)), 'Bastion', /AssociatePublicIpAddress is true/);
-  });
+  it(
+    'gives no bastion exemption by name: an instance called Bastion, Name-tagged "bastion", without the marker is a public ' + 'app server',
+    () => {
+      // The attack: any host named "bastion..." would otherwise get a public IP and the bastion's SSH rules.
+      const t = weakened((t) => {
+        t.Resources.BastionHost2 = {
+          ...appServer({
+            NetworkInterfaces: [{ AssociatePublicIpAddress: true, DeviceIndex: '0', SubnetId: { Ref: 'PublicSubnet1' } }],
+            Tags: [{ Key: 'Name', Value: 'bastion-2' }],
+          }),
+        };
+        delete t.Resources.BastionHost2.Properties.SubnetId;
+      });
+      expectFinding(checkNetTiers(t), 'BastionHost2', /AssociatePublicIpAddress is true/);
+      // The real bastion without its marker loses the exemption too.
+      expectFinding(checkNetTiers(weakened((t) => delete t.Resources.Bastion.Metadata)), 'Bastion', /AssociatePublicIpAddress is true/);
+    },
+  );
 
   it('accepts an internal network load balancer', () => {
     expectPass(

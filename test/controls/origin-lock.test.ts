@@ -220,7 +220,10 @@ describe("ORIGIN-LOCK (AWS): only this zone's client certificate and hostnames r
       'the listener without mutual TLS',
       (t) => delete t.Resources[https].Properties.MutualAuthentication,
       () => https,
-      /has MutualAuthentication.Mode absent; expected "verify": without a client certificate from this zone's CA, any Cloudflare customer's zone/,
+      new RegExp(
+        'has MutualAuthentication.Mode absent; expected "verify": without a client certificate from this zone\'s CA, any ' +
+          "Cloudflare customer's zone",
+      ),
     ],
     [
       'mutual TLS passed through unverified',

@@ -206,7 +206,10 @@ describe('ENV-SEPARATION (AWS)', () => {
     expectFinding(
       checkAwsSeparation(shared, 'prod'),
       'prod-p/(stack)',
-      /account 222222222222 is also used by environment staging \(stg-p\); prod is production, and a production environment must have an account of its own/,
+      new RegExp(
+        'account 222222222222 is also used by environment staging \\(stg-p\\); prod is production, and a production environment ' +
+          'must have an account of its own',
+      ),
     );
     expectFinding(checkAwsSeparation(shared, 'staging'), 'stg-p/(stack)', /also used by environment prod \(prod-p\); prod is production/);
   });

@@ -212,7 +212,10 @@ describe('WAF-RATE-GLOBAL (AWS)', () => {
     [
       'aggregation by forwarded IP',
       (t) => (rule(t, 'rate-all').Statement.RateBasedStatement.AggregateKeyType = 'FORWARDED_IP'),
-      /AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly; expected "IP": the header is written by whoever connects/,
+      new RegExp(
+        'AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly; expected "IP": the header is written by ' +
+          'whoever connects',
+      ),
     ],
     [
       'a limit below the WAF minimum',
@@ -404,7 +407,10 @@ describe('WAF-RATE-* behind the origin-locked Cloudflare zone (AWS)', () => {
         delete s.ForwardedIPConfig;
       },
       'WAF-RATE-GLOBAL',
-      /rule "rate-all": AggregateKeyType is "IP"; expected "FORWARDED_IP" from CF-Connecting-IP: behind Cloudflare the connecting address is an edge node shared by many clients/,
+      new RegExp(
+        'rule "rate-all": AggregateKeyType is "IP"; expected "FORWARDED_IP" from CF-Connecting-IP: behind Cloudflare the ' +
+          'connecting address is an edge node shared by many clients',
+      ),
     ],
     [
       'the login rule counting the proxy address',

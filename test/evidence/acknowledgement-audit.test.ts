@@ -79,7 +79,9 @@ describe('acknowledgement audit', () => {
         decision: 'bastion-public-address',
         path: INSTANCE,
         rule: 'cdk-validator-cfnguard::ec2_instance_no_public_ip_check',
-        message: `${INSTANCE}: decision bastion-public-address acknowledges cdk-validator-cfnguard::ec2_instance_no_public_ip_check, which finds nothing there; remove the acknowledgement (or that rule of it)`,
+        message:
+          `${INSTANCE}: decision bastion-public-address acknowledges cdk-validator-cfnguard::ec2_instance_no_public_ip_check, ` +
+          `which finds nothing there; remove the acknowledgement (or that rule of it)`,
       },
     ]);
   });
@@ -100,7 +102,9 @@ describe('acknowledgement audit', () => {
         kind: 'wider',
         rule: entry.rules[0],
         message:
-          's/Bastion/Resource: decision bastion-public-address (NIST.800.53.R5::NIST.800.53.R5-EC2InstanceNoPublicIp) also covers s/Bastion/Resource/InstanceRole/Resource (AWS::IAM::Role), where the rule finds nothing; apply it on the resource that carries the finding',
+          's/Bastion/Resource: decision bastion-public-address (NIST.800.53.R5::NIST.800.53.R5-EC2InstanceNoPublicIp) also ' +
+          'covers s/Bastion/Resource/InstanceRole/Resource (AWS::IAM::Role), where the rule finds nothing; apply it on the ' +
+          'resource that carries the finding',
       }),
       expect.objectContaining({ kind: 'wider', rule: entry.rules[1] }),
     ]);
@@ -112,7 +116,10 @@ describe('acknowledgement audit', () => {
       expect.objectContaining({
         kind: 'wider',
         message: expect.stringMatching(
-          /suppresses NIST.800.53.R5-EC2InstanceNoPublicIp on a AWS::EC2::LaunchTemplate, which its entry does not name \(AWS::EC2::Instance\)/,
+          new RegExp(
+            'suppresses NIST.800.53.R5-EC2InstanceNoPublicIp on a AWS::EC2::LaunchTemplate, which its entry does not name ' +
+              '\\(AWS::EC2::Instance\\)',
+          ),
         ),
       }),
     );
@@ -127,7 +134,10 @@ describe('acknowledgement audit', () => {
         kind: 'unregistered',
         rule: 'AwsSolutions::AwsSolutions-EC29',
         message: expect.stringMatching(
-          /AwsSolutions-EC29 is acknowledged \("fine"\) without a register entry; add the decision to lib\/policy\/acknowledgement-register\.ts/,
+          new RegExp(
+            'AwsSolutions-EC29 is acknowledged \\("fine"\\) without a register entry; add the decision to ' +
+              'lib\\/policy\\/acknowledgement-register\\.ts',
+          ),
         ),
       }),
       expect.objectContaining({ kind: 'short-reason', message: expect.stringMatching(/4-character reason, under the floor of 40/) }),

@@ -47,9 +47,12 @@ function run(...argv: string[]) {
 // Each control counted once by its worst cell; the unchecked ones are those with an unchecked cell
 // in the default output (the catalogue says why for each).
 const UNCHECKED_CONTROLS = 4;
-const defaultSummary = `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS} controls pass, 0 fail, ${UNCHECKED_CONTROLS} unchecked, 0 config-enforced, 0 not applicable (14 stacks in 2 environments)`;
+const defaultSummary =
+  `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS} controls pass, 0 fail, ${UNCHECKED_CONTROLS} unchecked, 0 ` +
+  `config-enforced, 0 not applicable (14 stacks in 2 environments)`;
 const UNCHECKED =
-  'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
+  'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, ' +
+  'staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
 const defaultHeadline = `baseline-check: PASS with 8 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
 const ALLOWANCES = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DATA-RESIDENCY:cloudflare'];
 
@@ -61,7 +64,8 @@ describe('baseline-check', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines.slice(-2)).toEqual([defaultSummary, defaultHeadline]);
     expect(lines).toContain(
-      'prod: 7 stacks (prod-aws-dr, prod-aws-dr-database, prod-aws-edge, prod-aws-primary, prod-azure-dr, prod-azure-primary, prod-cloudflare)',
+      'prod: 7 stacks (prod-aws-dr, prod-aws-dr-database, prod-aws-edge, prod-aws-primary, prod-azure-dr, prod-azure-primary, ' +
+        'prod-cloudflare)',
     );
     expect(lines.filter((l) => /^(prod|staging): /.test(l))).toHaveLength(2);
     expect(lines).toContain('  control            aws        azure      cloudflare');
@@ -86,8 +90,10 @@ describe('baseline-check', () => {
     expect(lines[row + 1]).toMatch(new RegExp(`^ {6}aws prod-aws-primary/${sshOpenOut.sg}: .*0\\.0\\.0\\.0/0`));
     expect(lines.filter((l) => /^ {2}\S.*FAIL/.test(l))).toEqual([lines[row]]);
     expect(stdout.trimEnd().split('\n').slice(-3)).toEqual([
-      `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS - 1} controls pass, 1 fail, ${UNCHECKED_CONTROLS} unchecked, 0 config-enforced, 0 not applicable (14 stacks in 2 environments)`,
-      `baseline-check: FAIL: 1 failing cell: BASTION-SSH on AWS (prod); 8 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`,
+      `baseline-check: ${CONTROLS.length - UNCHECKED_CONTROLS - 1} controls pass, 1 fail, ${UNCHECKED_CONTROLS} unchecked, 0 ` +
+        `config-enforced, 0 not applicable (14 stacks in 2 environments)`,
+      `baseline-check: FAIL: 1 failing cell: BASTION-SSH on AWS (prod); 8 unchecked cells: ${UNCHECKED}; 8 declared ` +
+        `exceptions in DATA-RESIDENCY on AWS (prod, staging)`,
       'baseline-check: exit 1: 1 cell fail: BASTION-SSH on AWS (prod)',
     ]);
   });
@@ -163,18 +169,27 @@ describe('baseline-check', () => {
     const strict = run('--strict', awsOut, tfOut);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(
-      /^ {2}ORIGIN-LOCK +FAIL +FAIL +pass\n {6}aws prod \(aws stacks\)\/\(template\): strict: not proven: .*origin lock are off.* \(\+1 more, see --json\)$/m,
+      new RegExp(
+        '^ {2}ORIGIN-LOCK +FAIL +FAIL +pass\\n {6}aws prod \\(aws stacks\\)\\/\\(template\\): strict: not proven: .*origin lock ' +
+          'are off.* \\(\\+1 more, see --json\\)$',
+        'm',
+      ),
     );
     // LOG-CENTRAL on Cloudflare has a check, and nothing proves it below Enterprise: strict fails it.
     expect(strict.stdout).toMatch(/^baseline-check: \d+ controls pass, 2 fail, .*, strict\)$/m);
     expect(strict.stdout.trimEnd().split('\n').pop()).toBe(
-      'baseline-check: exit 1: 6 cells fail: ORIGIN-LOCK on AWS (prod, staging), ORIGIN-LOCK on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging)',
+      'baseline-check: exit 1: 6 cells fail: ORIGIN-LOCK on AWS (prod, staging), ORIGIN-LOCK on Azure (prod, staging), ' +
+        'LOG-CENTRAL on Cloudflare (prod, staging)',
     );
 
     const configured = run('--strict', '--config', CONFIG, awsOut, tfOut);
     expect(configured.code).toBe(1);
     expect(configured.stdout).toMatch(
-      /^ {6}cloudflare prod \(cloudflare stacks\)\/\(template\): strict: not proven: prod-cloudflare: the edge's WAF and HTTP request logs .*needs an Enterprise zone \(cloudflare\.plan is business\); give the check/m,
+      new RegExp(
+        "^ {6}cloudflare prod \\(cloudflare stacks\\)\\/\\(template\\): strict: not proven: prod-cloudflare: the edge's WAF " +
+          'and HTTP request logs .*needs an Enterprise zone \\(cloudflare\\.plan is business\\); give the check',
+        'm',
+      ),
     );
     expect(configured.stdout.trimEnd().split('\n').pop()).toBe(
       'baseline-check: exit 1: 2 cells fail: LOG-CENTRAL on Cloudflare (prod, staging)',
@@ -185,7 +200,8 @@ describe('baseline-check', () => {
     const strict = run(awsOut, tfOut, '--config', CONFIG, '--require', 'checked');
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain(
-      `baseline-check: exit 1: --require checked: 8 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`,
+      `baseline-check: exit 1: --require checked: 8 cells unchecked: ${UNCHECKED}; add a check, or accept each with ` +
+        `--allow-unchecked CONTROL:cloud`,
     );
     const allowed = run(awsOut, tfOut, '--config', CONFIG, '--require=checked', ...ALLOWANCES.map((a) => `--allow-unchecked=${a}`));
     expect(allowed.code).toBe(0);
@@ -304,7 +320,9 @@ describe('baseline-check', () => {
       expect(stdout).toBe('');
       expect(stderr).toMatch(
         new RegExp(
-          `^baseline-check: invalid config ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(1 problem\\); fix it \\(see config/baseline\\.schema\\.json\\) or drop --config:\n  - environments\\.prod\\.bastion\\.allowedCidrs\\[0\\]: received "0\\.0\\.0\\.0/0": `,
+          `^baseline-check: invalid config ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(1 problem\\); fix it \\(see ` +
+            `config/baseline\\.schema\\.json\\) or drop --config:\n  - environments\\.prod\\.bastion\\.allowedCidrs\\[0\\]: ` +
+            `received "0\\.0\\.0\\.0/0": `,
         ),
       );
       const missing = run(awsOut, '--config', path.join(tmp(), 'none.json'));
@@ -318,10 +336,15 @@ describe('baseline-check', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(
-      /^usage: baseline-check \[--json \| --format text\|json\|sarif\] \[--output FILE\] \[--config FILE\] \[--require passing\|checked\] \[--allow-unchecked CONTROL:cloud\]\.\.\. \[--strict\] <cdk\.out\|cdktf\.out>\.\.\./,
+      new RegExp(
+        '^usage: baseline-check \\[--json \\| --format text\\|json\\|sarif\\] \\[--output FILE\\] \\[--config FILE\\] ' +
+          '\\[--require passing\\|checked\\] \\[--allow-unchecked CONTROL:cloud\\]\\.\\.\\. \\[--strict\\] ' +
+          '<cdk\\.out\\|cdktf\\.out>\\.\\.\\.',
+      ),
     );
     expect(stdout).toContain(
-      'Exit codes: 0 nothing fails under the requirement; 1 a cell fails (or, with --require checked, a\ncell is unchecked without an allowance, or an allowance is stale); 2 usage or input error.',
+      'Exit codes: 0 nothing fails under the requirement; 1 a cell fails (or, with --require checked, a\ncell is unchecked ' +
+        'without an allowance, or an allowance is stale); 2 usage or input error.',
     );
   });
 

@@ -212,7 +212,9 @@ describe('the pull requests of issue 20', () => {
     for (const stack of ['prod-aws-dr', 'prod-aws-primary', 'prod-azure-primary', 'prod-azure-dr']) {
       expect(section).toMatch(
         new RegExp(
-          `^- \\*\\*${stack}\\*\\* \`[^\`]*Bastion[^\`]*\`: \\*\\*SSH \\(TCP 22\\) from 17 addresses → 512 addresses \\(IPv4\\)\\*\\* — 198\\.51\\.100\\.0/28 → 198\\.51\\.100\\.0/24 \\(16 addresses → 256 addresses\\); 203\\.0\\.113\\.10/32 → 203\\.0\\.113\\.0/24 \\(1 address → 256 addresses\\) _\\(inbound sources broadened\\)_$`,
+          `^- \\*\\*${stack}\\*\\* \`[^\`]*Bastion[^\`]*\`: \\*\\*SSH \\(TCP 22\\) from 17 addresses → 512 addresses ` +
+            `\\(IPv4\\)\\*\\* — 198\\.51\\.100\\.0/28 → 198\\.51\\.100\\.0/24 \\(16 addresses → 256 addresses\\); ` +
+            `203\\.0\\.113\\.10/32 → 203\\.0\\.113\\.0/24 \\(1 address → 256 addresses\\) _\\(inbound sources broadened\\)_$`,
           'm',
         ),
       );
@@ -259,10 +261,16 @@ describe('the pull requests of issue 20', () => {
     const md = renderDiffMarkdown(diff, LABELS);
     const body = bodyOf(md);
     expect(body[0]).toMatch(
-      /^❌ \*\*AWS app \(cdk\.json\) not compared\*\*: the head failed to synthesize it — Invalid baseline config .*environments\.prod\.bastion\.allowedCidrs\[0\].*\(exit 1\)$/,
+      new RegExp(
+        '^❌ \\*\\*AWS app \\(cdk\\.json\\) not compared\\*\\*: the head failed to synthesize it — Invalid baseline config ' +
+          '.*environments\\.prod\\.bastion\\.allowedCidrs\\[0\\].*\\(exit 1\\)$',
+      ),
     );
     expect(body[2]).toMatch(
-      /^❌ \*\*Terraform app \(cdktf\.json\) not compared\*\*: the head failed to synthesize it — Invalid baseline config .*environments\.prod\.bastion\.allowedCidrs\[0\].*\(exit 1\)$/,
+      new RegExp(
+        '^❌ \\*\\*Terraform app \\(cdktf\\.json\\) not compared\\*\\*: the head failed to synthesize it — Invalid baseline ' +
+          'config .*environments\\.prod\\.bastion\\.allowedCidrs\\[0\\].*\\(exit 1\\)$',
+      ),
     );
     expect(md).not.toContain('✅');
     expect(md).not.toContain('No changes');
@@ -282,7 +290,11 @@ describe('the pull requests of issue 20', () => {
     expect(md).toContain('No changes in the apps that were compared');
     expect(md).not.toContain('✅ **No changes**');
     expect(md).toMatch(
-      /^Head report: ❌ \*\*not produced\*\* for the AWS app \(cdk\.json\): the head does not synthesize, so `npm run report` fails too \(the rest: ✅ \d+ pass/m,
+      new RegExp(
+        '^Head report: ❌ \\*\\*not produced\\*\\* for the AWS app \\(cdk\\.json\\): the head does not synthesize, so `npm run ' +
+          'report` fails too \\(the rest: ✅ \\d+ pass',
+        'm',
+      ),
     );
     expect(diff.controls.every((c) => c.cloud !== 'aws')).toBe(true);
     expect(exitCodeOf(diff)).toBe(1);
@@ -325,7 +337,11 @@ describe('the head report line', () => {
   it('fails on a stateful change the head does not accept, as the report compared with this base does', () => {
     const md = renderDiffMarkdown(diffOfSynths(base, head, configs), { base: 'b', head: 'h' });
     expect(md).toMatch(
-      /^Head report: ❌ \*\*failing\*\*: 1 stateful change not accepted in `config\/accepted-stateful-changes\.json` \(the report compared with this base fails on it\) · ✅ \d+ pass/m,
+      new RegExp(
+        '^Head report: ❌ \\*\\*failing\\*\\*: 1 stateful change not accepted in `config\\/accepted-stateful-changes\\.json` ' +
+          '\\(the report compared with this base fails on it\\) · ✅ \\d+ pass',
+        'm',
+      ),
     );
   });
 

@@ -92,7 +92,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'ingress-broadened',
       stack: AWS,
       resource: /^BastionSecurityGroup/,
-      says: /^SSH \(TCP 22\) from 17 addresses → 272 addresses \(IPv4\) — 203\.0\.113\.10\/32 → 203\.0\.113\.0\/24 \(1 address → 256 addresses\)/,
+      says: new RegExp(
+        '^SSH \\(TCP 22\\) from 17 addresses → 272 addresses \\(IPv4\\) — 203\\.0\\.113\\.10\\/32 → 203\\.0\\.113\\.0\\/24 \\(1 ' +
+          'address → 256 addresses\\)',
+      ),
       weaken: (t) => {
         props(t, 'AWS::EC2::SecurityGroup', startsWith('Bastion')).SecurityGroupIngress.find(
           (r: any) => r.CidrIp === '203.0.113.10/32',
@@ -137,7 +140,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'ingress-broadened',
       stack: AZ,
       resource: /^azurerm_network_security_group\.Network_BastionNsg_/,
-      says: /^SSH \(TCP 22\) from 17 addresses → 256 addresses \(IPv4\) — 198\.51\.100\.0\/28 → 198\.51\.100\.0\/24 \(16 addresses → 256 addresses\)/,
+      says: new RegExp(
+        '^SSH \\(TCP 22\\) from 17 addresses → 256 addresses \\(IPv4\\) — 198\\.51\\.100\\.0\\/28 → 198\\.51\\.100\\.0\\/24 ' +
+          '\\(16 addresses → 256 addresses\\)',
+      ),
       weaken: (t) => {
         const r = nsgRule(t, 'Network_BastionNsg', 'allow-ssh-allowlist');
         r.source_address_prefixes = r.source_address_prefixes
@@ -164,7 +170,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'ingress-broadened',
       stack: AZ,
       resource: /^azurerm_subnet_network_security_group_association\.Network_DataNsgAssociation_/,
-      says: /^NSG of subnet azurerm_subnet\.Network_DataSubnet_[0-9A-F]+: azurerm_network_security_group\.Network_DataNsg_[0-9A-F]+ → \(none\)/,
+      says: new RegExp(
+        '^NSG of subnet azurerm_subnet\\.Network_DataSubnet_[0-9A-F]+: ' +
+          'azurerm_network_security_group\\.Network_DataNsg_[0-9A-F]+ → \\(none\\)',
+      ),
       weaken: (t) => tfRemove(t, 'azurerm_subnet_network_security_group_association', named('Network_DataNsgAssociation')),
     },
   ],
@@ -174,7 +183,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'ingress-broadened',
       stack: AZ,
       resource: /azurerm_postgresql_flexible_server\.Database_/,
-      says: /^database firewall: no address → 256 addresses — new 192\.0\.2\.0-192\.0\.2\.255 \(256 addresses\): these addresses reach the database/,
+      says: new RegExp(
+        '^database firewall: no address → 256 addresses — new 192\\.0\\.2\\.0-192\\.0\\.2\\.255 \\(256 addresses\\): these ' +
+          'addresses reach the database',
+      ),
       weaken: (t) => {
         t.resource.azurerm_postgresql_flexible_server_firewall_rule = {
           Office: {
@@ -248,7 +260,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'origin-lock-removed',
       stack: AWS,
       resource: /^GatewaySecurityGroup/,
-      says: /^HTTPS \(TCP 443\) no longer only from Cloudflare's ranges: .* → the whole IPv4 Internet — the origin admits clients that bypass Cloudflare/,
+      says: new RegExp(
+        "^HTTPS \\(TCP 443\\) no longer only from Cloudflare's ranges: .* → the whole IPv4 Internet — the origin admits " +
+          'clients that bypass Cloudflare',
+      ),
       weaken: (t) => {
         props(t, 'AWS::EC2::SecurityGroup', startsWith('GatewaySecurityGroup')).SecurityGroupIngress.push({
           CidrIp: '0.0.0.0/0',
@@ -697,7 +712,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'hsts-weakened',
       stack: AWS,
       resource: /^GatewayHttps/,
-      says: /^HSTS header: max-age 2 years, includeSubDomains → max-age 1 days — browsers forget the HTTPS-only rule after 1 days instead of 2 years; subdomains are no longer covered/,
+      says: new RegExp(
+        '^HSTS header: max-age 2 years, includeSubDomains → max-age 1 days — browsers forget the HTTPS-only rule after 1 days ' +
+          'instead of 2 years; subdomains are no longer covered',
+      ),
       weaken: (t) => {
         props(t, 'AWS::ElasticLoadBalancingV2::Listener', startsWith('GatewayHttps')).ListenerAttributes.find((a: any) =>
           /strict_transport_security/.test(a.Key),
@@ -1005,7 +1023,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'rate-limit-key-coarser',
       stack: CF,
       resource: /^cloudflare_ruleset\.RateLimits_/,
-      says: /^rate limit rate-limit-critical-login counts per: ip\.src \+ cf\.colo\.id → cf\.colo\.id — ip\.src no longer separates clients/,
+      says: new RegExp(
+        '^rate limit rate-limit-critical-login counts per: ip\\.src \\+ cf\\.colo\\.id → cf\\.colo\\.id — ip\\.src no longer ' +
+          'separates clients',
+      ),
       weaken: (t) => {
         ruleset(t, 'http_ratelimit').rules.find((x: any) => x.ref === 'rate-limit-critical-login').ratelimit.characteristics = [
           'cf.colo.id',
@@ -1523,7 +1544,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'client-cert-removed',
       stack: CF,
       resource: /^cloudflare_authenticated_origin_pulls_certificate\.OriginPulls_Certificate_[0-9A-F]+$/,
-      says: /^zone client certificate: the zone's own certificate → \(removed: Cloudflare's shared certificate\) — the certificate every Cloudflare customer's zone presents now passes/,
+      says: new RegExp(
+        "^zone client certificate: the zone's own certificate → \\(removed: Cloudflare's shared certificate\\) — the " +
+          "certificate every Cloudflare customer's zone presents now passes",
+      ),
       weaken: (t) => {
         delete t.resource.cloudflare_authenticated_origin_pulls_certificate;
         delete tfr(t, 'cloudflare_authenticated_origin_pulls_settings').depends_on;
@@ -1548,7 +1572,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'client-cert-removed',
       stack: AWS,
       resource: /^GatewayHttps[0-9A-F]+$/,
-      says: /^mutual TLS: verify \(client certificate checked against the trust store\) → passthrough — the load balancer forwards any client certificate unchecked/,
+      says: new RegExp(
+        '^mutual TLS: verify \\(client certificate checked against the trust store\\) → passthrough — the load balancer ' +
+          'forwards any client certificate unchecked',
+      ),
       weaken: (t) => {
         props(t, 'AWS::ElasticLoadBalancingV2::Listener', startsWith('GatewayHttps')).MutualAuthentication = { Mode: 'passthrough' };
       },
@@ -1635,7 +1662,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'client-cert-removed',
       stack: AZ,
       resource: /^azurerm_application_gateway\.Gateway_[0-9A-F]+$/,
-      says: /^trusted client certificate origin-pull-ca-[0-9a-f]+: the zone's own CA → Cloudflare's shared origin-pull CA — every Cloudflare zone presents a certificate it issued/,
+      says: new RegExp(
+        "^trusted client certificate origin-pull-ca-[0-9a-f]+: the zone's own CA → Cloudflare's shared origin-pull CA — every " +
+          'Cloudflare zone presents a certificate it issued',
+      ),
       weaken: (t) => {
         gateway(t).trusted_client_certificate[0].data = Buffer.from(SHARED_CA).toString('base64');
       },
@@ -1661,7 +1691,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'rate-limit-key-coarser',
       stack: AWS,
       resource: /^WebAcl[0-9A-F]+$/,
-      says: /^rate limit rate-login client address header: CF-Connecting-IP → X-Forwarded-For — the edge does not write X-Forwarded-For, the client does/,
+      says: new RegExp(
+        '^rate limit rate-login client address header: CF-Connecting-IP → X-Forwarded-For — the edge does not write ' +
+          'X-Forwarded-For, the client does',
+      ),
       weaken: (t) => {
         webAclRule(t, 'rate-login').Statement.RateBasedStatement.ForwardedIPConfig.HeaderName = 'X-Forwarded-For';
       },
@@ -1685,7 +1718,10 @@ const CORPUS: readonly [string, Case][] = [
       rule: 'rate-limit-key-coarser',
       stack: AZ,
       resource: /^azurerm_web_application_firewall_policy\.Waf_[0-9A-F]+$/,
-      says: /^rate limit RateLimitLogin counts per: ClientAddr → ClientAddrXFFHeader — the X-Forwarded-For address is written by the client/,
+      says: new RegExp(
+        '^rate limit RateLimitLogin counts per: ClientAddr → ClientAddrXFFHeader — the X-Forwarded-For address is written by ' +
+          'the client',
+      ),
       weaken: (t) => {
         waf(t).custom_rules.find((r: any) => r.name === 'RateLimitLogin').group_rate_limit_by = 'ClientAddrXFFHeader';
       },
@@ -1852,7 +1888,8 @@ const CORPUS: readonly [string, Case][] = [
  * account-level storage immutability policy (the stacks make log containers immutable with
  * container-level policies instead, tested above), a Cloudflare Logpush job (edge logs are not
  * exported yet) and a policy acknowledgement scoped to some findings (`applies_to`: every
- * acknowledgement of the default config covers its whole rule on one resource). Once a stack carries one, drop `prepare` and move the case into CORPUS.
+ * acknowledgement of the default config covers its whole rule on one resource). Once a stack carries one, drop `prepare` and move the case
+ * into CORPUS.
  */
 const PENDING: readonly [string, Case][] = [
   [

@@ -108,7 +108,10 @@ describe('security diff of identical sides', () => {
     expect(md).toContain('✅ **No changes**');
     // The head names its unchecked cells (lib/evidence/verdict.ts) and counts every status; ✅ only on the passing cells.
     expect(md).toMatch(
-      /\nHead report: ❔ PASS with \d+ unchecked cells: ADMIN-MFA on Azure \(prod, staging\), .* \(nothing fails; `npm run report` says why each is unchecked\): ✅ \d+ pass · ➖ \d+ not applicable · ❔ \d+ unchecked\n/,
+      new RegExp(
+        '\\nHead report: ❔ PASS with \\d+ unchecked cells: ADMIN-MFA on Azure \\(prod, staging\\), .* \\(nothing fails; `npm ' +
+          'run report` says why each is unchecked\\): ✅ \\d+ pass · ➖ \\d+ not applicable · ❔ \\d+ unchecked\\n',
+      ),
     );
     expect(md).not.toContain('❌');
     expect(md).not.toContain('⚠️');
@@ -127,7 +130,10 @@ describe('security diff of a weakened head', () => {
       { 'prod-aws-primary': loosenAwsRate },
       'prod-aws-primary',
       'WAF rules and rate limits',
-      /`WebAcl[0-9A-F]+`: ⚠️ \*\*rate limit rate-login: 100 requests \/ 5 min → 1000000 requests \/ 5 min\*\* — each client may send ×10000 as many requests/,
+      new RegExp(
+        '`WebAcl[0-9A-F]+`: ⚠️ \\*\\*rate limit rate-login: 100 requests \\/ 5 min → 1000000 requests \\/ 5 min\\*\\* — each ' +
+          'client may send ×10000 as many requests',
+      ),
       'WAF-RATE-CRITICAL prod aws',
     ],
     [
@@ -135,7 +141,10 @@ describe('security diff of a weakened head', () => {
       { 'prod-azure-primary': loosenAzureRate },
       'prod-azure-primary',
       'WAF rules and rate limits',
-      /`azurerm_web_application_firewall_policy\.Waf_[0-9A-F]+`: ⚠️ \*\*rate limit RateLimitLogin: 2500 requests \/ 5 min → 100000 requests \/ 5 min\*\*/,
+      new RegExp(
+        '`azurerm_web_application_firewall_policy\\.Waf_[0-9A-F]+`: ⚠️ \\*\\*rate limit RateLimitLogin: 2500 requests \\/ 5 min ' +
+          '→ 100000 requests \\/ 5 min\\*\\*',
+      ),
       'WAF-RATE-CRITICAL prod azure',
     ],
     [
@@ -143,7 +152,10 @@ describe('security diff of a weakened head', () => {
       { 'staging-cloudflare': loosenCloudflareRate },
       'staging-cloudflare',
       'WAF rules and rate limits',
-      /`cloudflare_ruleset\.RateLimits_[0-9A-F]+`: ⚠️ \*\*rate limit rate-limit-critical-login: 100 requests \/ 5 min → 1000000 requests \/ 5 min\*\*/,
+      new RegExp(
+        '`cloudflare_ruleset\\.RateLimits_[0-9A-F]+`: ⚠️ \\*\\*rate limit rate-limit-critical-login: 100 requests \\/ 5 min → ' +
+          '1000000 requests \\/ 5 min\\*\\*',
+      ),
       'WAF-RATE-CRITICAL staging cloudflare',
     ],
     [
@@ -151,7 +163,10 @@ describe('security diff of a weakened head', () => {
       { 'prod-aws-primary': openSsh },
       'prod-aws-primary',
       'Network exposure',
-      /`BastionSecurityGroup[0-9A-F]+`: ⚠️ \*\*SSH \(TCP 22\) from 17 addresses → the whole IPv4 Internet\*\* — 198\.51\.100\.0\/28, 203\.0\.113\.10\/32 → 0\.0\.0\.0\/0/,
+      new RegExp(
+        '`BastionSecurityGroup[0-9A-F]+`: ⚠️ \\*\\*SSH \\(TCP 22\\) from 17 addresses → the whole IPv4 Internet\\*\\* — ' +
+          '198\\.51\\.100\\.0\\/28, 203\\.0\\.113\\.10\\/32 → 0\\.0\\.0\\.0\\/0',
+      ),
       'BASTION-SSH prod aws',
     ],
     [
@@ -159,7 +174,10 @@ describe('security diff of a weakened head', () => {
       { 'prod-azure-primary': openNsgSsh },
       'prod-azure-primary',
       'Network exposure',
-      /`azurerm_network_security_group\.Network_AppNsg_[0-9A-F]+`: ⚠️ \*\*SSH \(TCP 22\) from 64 addresses \+ AzureLoadBalancer → anybody \(\*\)\*\*/,
+      new RegExp(
+        '`azurerm_network_security_group\\.Network_AppNsg_[0-9A-F]+`: ⚠️ \\*\\*SSH \\(TCP 22\\) from 64 addresses \\+ ' +
+          'AzureLoadBalancer → anybody \\(\\*\\)\\*\\*',
+      ),
       'BASTION-SSH prod azure',
     ],
     [
@@ -199,7 +217,11 @@ describe('security diff of a weakened head', () => {
     const stateful = section(md, '⚠️ Stateful resources replaced or removed');
     expect(md.indexOf('### ⚠️ Stateful resources replaced or removed')).toBeLessThan(md.indexOf('### Control results that changed'));
     expect(stateful).toMatch(
-      /⚠️ \*\*REPLACED\*\* `azurerm_storage_account\.DataStorage_[0-9A-F]+` in \*\*prod-azure-primary\*\* .* by `infrastructure_encryption_enabled`: \*\*destroyed and re-created empty\*\* \(force-new: infrastructure_encryption_enabled\); `lifecycle\.prevent_destroy` makes `terraform apply` refuse this plan/,
+      new RegExp(
+        '⚠️ \\*\\*REPLACED\\*\\* `azurerm_storage_account\\.DataStorage_[0-9A-F]+` in \\*\\*prod-azure-primary\\*\\* .* by ' +
+          '`infrastructure_encryption_enabled`: \\*\\*destroyed and re-created empty\\*\\* \\(force-new: ' +
+          'infrastructure_encryption_enabled\\); `lifecycle\\.prevent_destroy` makes `terraform apply` refuse this plan',
+      ),
     );
     expect(md).toMatch(/^⚠️ \*\*\d+ stateful resources replaced or removed\*\*/m);
   });
@@ -208,7 +230,11 @@ describe('security diff of a weakened head', () => {
     const { diff, md } = diffOf(headWith({ 'prod-aws-primary': renameRds }));
     const stateful = section(md, '⚠️ Stateful resources replaced or removed');
     expect(stateful).toMatch(
-      /⚠️ \*\*REMOVED\*\* `DatabaseF[0-9A-F]+` in \*\*prod-aws-primary\*\* \(AWS::RDS::DBInstance\), probably renamed to `PrimaryDb[0-9A-F]+` \(construct id changed\): \*\*deleted\*\* after a final snapshot \(DeletionPolicy Snapshot\)/,
+      new RegExp(
+        '⚠️ \\*\\*REMOVED\\*\\* `DatabaseF[0-9A-F]+` in \\*\\*prod-aws-primary\\*\\* \\(AWS::RDS::DBInstance\\), probably ' +
+          'renamed to `PrimaryDb[0-9A-F]+` \\(construct id changed\\): \\*\\*deleted\\*\\* after a final snapshot ' +
+          '\\(DeletionPolicy Snapshot\\)',
+      ),
     );
     expect(stateful).toContain('deletion protection is on, so the deploy fails until it is turned off');
     expect(stateful).toContain(
@@ -225,7 +251,11 @@ describe('security diff of a weakened head', () => {
     const { diff, md } = diffOf(headWith({ 'prod-azure-primary': renamePostgres }));
     const stateful = section(md, '⚠️ Stateful resources replaced or removed');
     expect(stateful).toMatch(
-      /⚠️ \*\*REMOVED\*\* `azurerm_postgresql_flexible_server\.Database_[0-9A-F]+` in \*\*prod-azure-primary\*\* .*probably renamed to `azurerm_postgresql_flexible_server\.PrimaryDb_Database_[0-9A-F]+` \(construct id changed\): \*\*destroyed with its data\*\*; `lifecycle\.prevent_destroy` makes `terraform apply` refuse this plan/,
+      new RegExp(
+        '⚠️ \\*\\*REMOVED\\*\\* `azurerm_postgresql_flexible_server\\.Database_[0-9A-F]+` in \\*\\*prod-azure-primary\\*\\* ' +
+          '.*probably renamed to `azurerm_postgresql_flexible_server\\.PrimaryDb_Database_[0-9A-F]+` \\(construct id changed\\): ' +
+          '\\*\\*destroyed with its data\\*\\*; `lifecycle\\.prevent_destroy` makes `terraform apply` refuse this plan',
+      ),
     );
     expect(stateful).toContain("move the state (cdktf `resource.moveFromId('<old address>')` writes a `moved` block)");
     const pg = diff.stacks.find((s) => s.stack === 'prod-azure-primary')!.resources;
@@ -395,7 +425,8 @@ describe('diffCloudFormation', () => {
     // The rules themselves are listed as written; the reach rule says what they add up to, once.
     expect(d.notes.map((n) => [n.text, n.loud, n.rule])).toEqual([
       [
-        'HTTPS (TCP 443) from no address → the whole IPv4 Internet — new 10.0.0.0/8 (16,777,216 addresses); new 192.0.2.0/24 (256 addresses); new 0.0.0.0/0 (the whole IPv4 Internet)',
+        'HTTPS (TCP 443) from no address → the whole IPv4 Internet — new 10.0.0.0/8 (16,777,216 addresses); new 192.0.2.0/24 ' +
+          '(256 addresses); new 0.0.0.0/0 (the whole IPv4 Internet)',
         true,
         'ingress-broadened',
       ],

@@ -92,29 +92,33 @@ describe('OSCAL assessment results', () => {
     expect(doc.results).toHaveLength(1);
   });
 
-  it('has a finding per control x environment x cloud that applies: satisfied where a check passed, not-satisfied (reason other) where none proved it', () => {
-    const r = result(defaultDoc);
-    const applicable = CONTROLS.length * 2 * 3 - 22; // 22 cells are not applicable (no finding)
-    expect(r.findings).toHaveLength(applicable);
-    const states = r.findings.map((f: any) => `${f.target.status.state}/${f.target.status.reason}`);
-    expect(states.filter((s: string) => s === 'satisfied/pass')).toHaveLength(114);
-    expect(states.filter((s: string) => s === 'not-satisfied/other')).toHaveLength(8);
-    const db = finding(defaultDoc, 'DB-FROM-APP', 'prod', 'aws');
-    expect(db.target).toMatchObject({ type: 'objective-id', 'target-id': 'DB-FROM-APP', status: { state: 'satisfied', reason: 'pass' } });
-    expect(db.props).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ name: 'framework-control', value: 'SC-7', class: 'nist-800-53' }),
-        expect.objectContaining({ name: 'framework-control', value: 'CC6.6', class: 'soc2' }),
-      ]),
-    );
-    expect(finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'aws').target.status).toMatchObject({ state: 'satisfied', reason: 'pass' });
-    const residency = finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'cloudflare');
-    expect(residency.target.status).toMatchObject({
-      state: 'not-satisfied',
-      reason: 'other',
-      remarks: expect.stringContaining('Not proven: the cell is "unchecked"'),
-    });
-  });
+  it(
+    'has a finding per control x environment x cloud that applies: satisfied where a check passed, not-satisfied (reason other) ' +
+      'where none proved it',
+    () => {
+      const r = result(defaultDoc);
+      const applicable = CONTROLS.length * 2 * 3 - 22; // 22 cells are not applicable (no finding)
+      expect(r.findings).toHaveLength(applicable);
+      const states = r.findings.map((f: any) => `${f.target.status.state}/${f.target.status.reason}`);
+      expect(states.filter((s: string) => s === 'satisfied/pass')).toHaveLength(114);
+      expect(states.filter((s: string) => s === 'not-satisfied/other')).toHaveLength(8);
+      const db = finding(defaultDoc, 'DB-FROM-APP', 'prod', 'aws');
+      expect(db.target).toMatchObject({ type: 'objective-id', 'target-id': 'DB-FROM-APP', status: { state: 'satisfied', reason: 'pass' } });
+      expect(db.props).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'framework-control', value: 'SC-7', class: 'nist-800-53' }),
+          expect.objectContaining({ name: 'framework-control', value: 'CC6.6', class: 'soc2' }),
+        ]),
+      );
+      expect(finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'aws').target.status).toMatchObject({ state: 'satisfied', reason: 'pass' });
+      const residency = finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'cloudflare');
+      expect(residency.target.status).toMatchObject({
+        state: 'not-satisfied',
+        reason: 'other',
+        remarks: expect.stringContaining('Not proven: the cell is "unchecked"'),
+      });
+    },
+  );
 
   it('reviews the NIST SP 800-53 controls the catalogue maps to, by their OSCAL catalogue ids', () => {
     const reviewed = result(defaultDoc)['reviewed-controls']['control-selections'][0]['include-controls'].map((c: any) => c['control-id']);
@@ -146,29 +150,32 @@ describe('OSCAL assessment results', () => {
     for (const f of r.findings) for (const o of f['related-observations'] ?? []) expect(observed.has(o['observation-uuid'])).toBe(true);
   });
 
-  it('carries a timestamp only where the schema requires one, all equal to the one given; UUIDs are unique and derived from content', () => {
-    const all = timestamps(defaultDoc);
-    expect(new Set(all)).toEqual(new Set([T]));
-    const r = result(defaultDoc);
-    expect(all).toHaveLength(2 + r.observations.length); // last-modified, start, one collected per observation
-    const ids = uuids(defaultDoc);
-    expect(new Set(ids).size).toBe(ids.length);
-    const again = ar(evaluate(stacks, configFor));
-    expect(JSON.stringify(again)).toBe(JSON.stringify(defaultDoc));
-    const later = buildAssessmentResults({
-      evaluation: evaluate(stacks, configFor),
-      timestamp: '2026-12-01T00:00:00Z',
-      version: '0.1.0',
-    }) as any;
-    expect(later['assessment-results'].uuid).not.toBe(defaultDoc['assessment-results'].uuid);
-    // A subject keeps its UUID from one run to the next.
-    expect(result(later)['local-definitions'].components.map((c: any) => c.uuid)).toEqual(
-      result(defaultDoc)['local-definitions'].components.map((c: any) => c.uuid),
-    );
-    expect(() => buildAssessmentResults({ evaluation: evaluate(stacks, configFor), timestamp: '2026-11-30 08:26', version: '0' })).toThrow(
-      OscalInputError,
-    );
-  });
+  it(
+    'carries a timestamp only where the schema requires one, all equal to the one given; UUIDs are unique and derived ' + 'from content',
+    () => {
+      const all = timestamps(defaultDoc);
+      expect(new Set(all)).toEqual(new Set([T]));
+      const r = result(defaultDoc);
+      expect(all).toHaveLength(2 + r.observations.length); // last-modified, start, one collected per observation
+      const ids = uuids(defaultDoc);
+      expect(new Set(ids).size).toBe(ids.length);
+      const again = ar(evaluate(stacks, configFor));
+      expect(JSON.stringify(again)).toBe(JSON.stringify(defaultDoc));
+      const later = buildAssessmentResults({
+        evaluation: evaluate(stacks, configFor),
+        timestamp: '2026-12-01T00:00:00Z',
+        version: '0.1.0',
+      }) as any;
+      expect(later['assessment-results'].uuid).not.toBe(defaultDoc['assessment-results'].uuid);
+      // A subject keeps its UUID from one run to the next.
+      expect(result(later)['local-definitions'].components.map((c: any) => c.uuid)).toEqual(
+        result(defaultDoc)['local-definitions'].components.map((c: any) => c.uuid),
+      );
+      expect(() =>
+        buildAssessmentResults({ evaluation: evaluate(stacks, configFor), timestamp: '2026-11-30 08:26', version: '0' }),
+      ).toThrow(OscalInputError);
+    },
+  );
 
   it('turns the finding to not-satisfied when the database is opened to the world, with the finding as evidence at the resource', () => {
     const weak = weakenStacks(stacks, { 'prod-aws-primary': openDb });
@@ -189,30 +196,34 @@ describe('OSCAL assessment results', () => {
     expect(finding(doc, 'DB-FROM-APP', 'staging', 'aws').target.status.state).toBe('satisfied');
   });
 
-  it('counts only pass and config-enforced as satisfied; not-applicable gets no finding; fail, unchecked and unknown statuses are not-satisfied', () => {
-    const base = smallEvaluation();
-    const set = (control: string, env: string, cloud: string, status: string): MatrixCell[] =>
-      base.matrix.map((c) =>
-        c.control === control && c.environment === env && c.cloud === cloud ? { ...c, status: status as MatrixCell['status'] } : c,
+  it(
+    'counts only pass and config-enforced as satisfied; not-applicable gets no finding; fail, unchecked and unknown statuses ' +
+      'are not-satisfied',
+    () => {
+      const base = smallEvaluation();
+      const set = (control: string, env: string, cloud: string, status: string): MatrixCell[] =>
+        base.matrix.map((c) =>
+          c.control === control && c.environment === env && c.cloud === cloud ? { ...c, status: status as MatrixCell['status'] } : c,
+        );
+      let matrix = set('ENV-SEPARATION', 'prod', 'aws', 'config-enforced');
+      matrix = matrix.map((c) =>
+        c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'unchecked' as any } : c,
       );
-    let matrix = set('ENV-SEPARATION', 'prod', 'aws', 'config-enforced');
-    matrix = matrix.map((c) =>
-      c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'unchecked' as any } : c,
-    );
-    matrix = matrix.map((c) =>
-      c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'azure' ? { ...c, status: 'someday-maybe' as any } : c,
-    );
-    matrix = matrix.map((c) =>
-      c.control === 'CDN-ASSETS' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'not-applicable' } : c,
-    );
-    const doc = ar({ ...base, matrix });
-    expect(validateAr(doc)).toEqual([]);
-    expect(finding(doc, 'ENV-SEPARATION', 'prod', 'aws').target.status).toEqual({ state: 'satisfied', reason: 'pass' });
-    expect(finding(doc, 'BACKUP', 'prod', 'aws').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
-    expect(finding(doc, 'BACKUP', 'prod', 'azure').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
-    expect(finding(doc, 'CDN-ASSETS', 'prod', 'aws')).toBeUndefined();
-    expect(result(doc).remarks).toContain('CDN-ASSETS in prod on AWS');
-  });
+      matrix = matrix.map((c) =>
+        c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'azure' ? { ...c, status: 'someday-maybe' as any } : c,
+      );
+      matrix = matrix.map((c) =>
+        c.control === 'CDN-ASSETS' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'not-applicable' } : c,
+      );
+      const doc = ar({ ...base, matrix });
+      expect(validateAr(doc)).toEqual([]);
+      expect(finding(doc, 'ENV-SEPARATION', 'prod', 'aws').target.status).toEqual({ state: 'satisfied', reason: 'pass' });
+      expect(finding(doc, 'BACKUP', 'prod', 'aws').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
+      expect(finding(doc, 'BACKUP', 'prod', 'azure').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
+      expect(finding(doc, 'CDN-ASSETS', 'prod', 'aws')).toBeUndefined();
+      expect(result(doc).remarks).toContain('CDN-ASSETS in prod on AWS');
+    },
+  );
 
   it('points evidence at the resource in the file: a JSON Pointer for CloudFormation and Terraform', () => {
     expect(resourcePointer('aws', 'DatabaseF44359DD')).toBe('#/Resources/DatabaseF44359DD');

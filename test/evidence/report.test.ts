@@ -46,7 +46,8 @@ const markdown = renderMarkdown(report);
 // The default config's verdict: nothing fails; these cells apply and nothing verifies them (each
 // with the catalogue's reason), so the headline says PASS with them, never a bare PASS.
 const UNCHECKED =
-  'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
+  'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, ' +
+  'staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
 // The CloudFront web ACL's request logs stay in us-east-1 (AWS requires it): declared by the
 // construct, shown in the headline, never counted as evidence.
 const HEADLINE = `PASS with 8 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
@@ -89,7 +90,8 @@ describe('controls report', () => {
       reason: expect.stringMatching(/Conditional Access/),
     });
     expect(markdown).toContain(
-      `**Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); ${NO_ACKS}.**`,
+      `**Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 ` +
+        `stacks); ${NO_ACKS}.**`,
     );
     const matrix = markdownMatrix(report);
     expect(matrix.slice(0, 2)).toEqual([
@@ -117,13 +119,18 @@ describe('controls report', () => {
     expect(section).toContain('- Claims: A10, A12, B3 (docs/claims.md)');
     expect(section).toContain('  - AWS: `test/aws/database.test.ts`, `test/stacks/aws-controls.test.ts`');
     expect(section).toContain(
-      '  - Azure: `test/azure/baseline-vnet.test.ts`, `test/azure/postgres-server.test.ts`, `test/controls/azure/network.test.ts`, `test/stacks/azure-controls.test.ts`',
+      '  - Azure: `test/azure/baseline-vnet.test.ts`, `test/azure/postgres-server.test.ts`, ' +
+        '`test/controls/azure/network.test.ts`, `test/stacks/azure-controls.test.ts`',
     );
     expect(section).toMatch(
-      /- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*`prod-aws-dr-database\/DatabaseReplica[A-F0-9]+`.*`prod-aws-primary\/Database[A-F0-9]+`/,
+      new RegExp(
+        '- \\*\\*prod AWS\\*\\* ✅ pass: \\d+ resources carry it: ' +
+          '.*`prod-aws-dr-database\\/DatabaseReplica[A-F0-9]+`.*`prod-aws-primary\\/Database[A-F0-9]+`',
+      ),
     );
     expect(section).toContain(
-      '- **prod Cloudflare** – n/a: the Cloudflare stacks hold zone settings, rulesets, a load balancer with its pools and monitors, notification policies and (Enterprise) Logpush jobs: no database',
+      '- **prod Cloudflare** – n/a: the Cloudflare stacks hold zone settings, rulesets, a load balancer with its pools and ' +
+        'monitors, notification policies and (Enterprise) Logpush jobs: no database',
     );
     expect(markdown.split('\n### ADMIN-MFA\n')[1].split('\n### ')[0]).toMatch(
       /- \*\*prod Azure\*\* ❔ unchecked: nothing verifies it: Entra ID Conditional Access/,
@@ -136,7 +143,12 @@ describe('controls report', () => {
     const residency = markdown.split('\n### DATA-RESIDENCY\n')[1].split('\n### ')[0];
     expect(residency).toContain('- Checked on: AWS, Azure');
     expect(residency).toMatch(
-      /- \*\*prod AWS\*\* ✅ pass: \d+ resources carry it: .*\n {2}- 4 declared exceptions \(not failing, declared by the code or its config\):\n {4}- `prod-aws-edge\/AccessLogs\w+`: AWS::S3::Bucket in us-east-1, outside residency "eu": Immutable copy .*\n {4}- `prod-aws-edge\/CdnWebAclLogs\w+`: AWS::Logs::LogGroup in us-east-1, outside residency "eu": AWS WAF delivers/,
+      new RegExp(
+        '- \\*\\*prod AWS\\*\\* ✅ pass: \\d+ resources carry it: .*\\n {2}- 4 declared exceptions \\(not failing, declared by ' +
+          'the code or its config\\):\\n {4}- `prod-aws-edge\\/AccessLogs\\w+`: AWS::S3::Bucket in us-east-1, outside residency ' +
+          '"eu": Immutable copy .*\\n {4}- `prod-aws-edge\\/CdnWebAclLogs\\w+`: AWS::Logs::LogGroup in us-east-1, outside ' +
+          'residency "eu": AWS WAF delivers',
+      ),
     );
   });
 
@@ -170,54 +182,64 @@ describe('controls report', () => {
     expect(renderHtml(r)).toMatch(/data-status="config-enforced" class="status-config-enforced"[^>]*>⚙ config<\/td>/);
   });
 
-  it('lists the acknowledged findings by decision of the register, counting findings and resources, not stamps, and fails on audit problems', () => {
-    expect(markdown).toContain('## Acknowledged policy findings\n\nNone listed: the AWS cloud assembly has no validation report');
-    const entry: AcknowledgementEntry = {
-      id: 'bastion-public-address',
-      reason: 'Only the allowlisted admin ranges | reach <SSH>; BASTION-SSH checks it.',
-      rules: ['A::A-R1', 'B::B-R1'],
-      resources: 'The bastion',
-      resourceTypes: ['AWS::EC2::Instance'],
-      claim: { protects: ['BASTION-SSH'], conflictsWith: ['NET-TIERS'] },
-      appliedIn: ['lib/aws/bastion.ts'],
-    };
-    const at = 'prod-aws-primary/Bastion/Resource/Resource';
-    const audit = (findings: number): AcknowledgementAudit =>
-      auditAcknowledgements(
-        {
-          placements: entry.rules.map((rule) => ({ stack: 'prod-aws-primary', path: at, rule, reason: entry.reason })),
-          findings: entry.rules.slice(0, findings).map((rule) => ({ plugin: 'x', ruleName: rule, rule, acknowledgedAt: at, resource: at })),
-          resources: { [at]: { stack: 'prod-aws-primary', logicalId: 'B', type: 'AWS::EC2::Instance' } },
-          validated: true,
-        },
-        [entry, { ...entry, id: 'alb-open-to-clients', appliesWhen: 'no origin lock' }],
+  it(
+    'lists the acknowledged findings by decision of the register, counting findings and resources, not stamps, and fails on ' +
+      'audit problems',
+    () => {
+      expect(markdown).toContain('## Acknowledged policy findings\n\nNone listed: the AWS cloud assembly has no validation report');
+      const entry: AcknowledgementEntry = {
+        id: 'bastion-public-address',
+        reason: 'Only the allowlisted admin ranges | reach <SSH>; BASTION-SSH checks it.',
+        rules: ['A::A-R1', 'B::B-R1'],
+        resources: 'The bastion',
+        resourceTypes: ['AWS::EC2::Instance'],
+        claim: { protects: ['BASTION-SSH'], conflictsWith: ['NET-TIERS'] },
+        appliedIn: ['lib/aws/bastion.ts'],
+      };
+      const at = 'prod-aws-primary/Bastion/Resource/Resource';
+      const audit = (findings: number): AcknowledgementAudit =>
+        auditAcknowledgements(
+          {
+            placements: entry.rules.map((rule) => ({ stack: 'prod-aws-primary', path: at, rule, reason: entry.reason })),
+            findings: entry.rules
+              .slice(0, findings)
+              .map((rule) => ({ plugin: 'x', ruleName: rule, rule, acknowledgedAt: at, resource: at })),
+            resources: { [at]: { stack: 'prod-aws-primary', logicalId: 'B', type: 'AWS::EC2::Instance' } },
+            validated: true,
+          },
+          [entry, { ...entry, id: 'alb-open-to-clients', appliesWhen: 'no origin lock' }],
+        );
+      const good = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(2) });
+      expect(good.summary).toMatchObject({
+        acknowledgedFindings: 2,
+        acknowledgementDecisions: 1,
+        acknowledgementsAudited: true,
+        policy: { problems: [] },
+      });
+      expect(summaryText(good)).toContain('; 2 acknowledged policy findings under 1 decision of the register.');
+      const section = renderMarkdown(good).split('## Acknowledged policy findings\n')[1];
+      expect(section).toContain(
+        '2 findings under 1 decision. Each decision of the register (lib/policy/acknowledgement-register.ts) is applied in code ' +
+          'on the resource that carries the finding',
       );
-    const good = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(2) });
-    expect(good.summary).toMatchObject({
-      acknowledgedFindings: 2,
-      acknowledgementDecisions: 1,
-      acknowledgementsAudited: true,
-      policy: { problems: [] },
-    });
-    expect(summaryText(good)).toContain('; 2 acknowledged policy findings under 1 decision of the register.');
-    const section = renderMarkdown(good).split('## Acknowledged policy findings\n')[1];
-    expect(section).toContain(
-      '2 findings under 1 decision. Each decision of the register (lib/policy/acknowledgement-register.ts) is applied in code on the resource that carries the finding',
-    );
-    expect(section).toContain(
-      '| `bastion-public-address` | protects BASTION-SSH; conflicts with NET-TIERS | 2 | 1 | 2 | Only the allowlisted admin ranges \\| reach &lt;SSH>; BASTION-SSH checks it. |',
-    );
-    expect(section).toContain('Not applied in this synth (conditional): `alb-open-to-clients`.');
-    expect(renderHtml(good)).toContain(
-      '<tr data-decision="bastion-public-address"><td><code>bastion-public-address</code></td><td>protects BASTION-SSH; conflicts with NET-TIERS</td>',
-    );
-    // A stale acknowledgement fails the report, which names it.
-    const stale = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(1) });
-    expect(stale.summary.policy.problems).toEqual([
-      `acknowledgement audit: ${at}: decision bastion-public-address acknowledges B::B-R1, which finds nothing there; remove the acknowledgement (or that rule of it)`,
-    ]);
-    expect(renderMarkdown(stale)).toContain('### ❌ 1 acknowledgement problem\n\n- stale: ');
-  });
+      expect(section).toContain(
+        '| `bastion-public-address` | protects BASTION-SSH; conflicts with NET-TIERS | 2 | 1 | 2 | Only the allowlisted admin ' +
+          'ranges \\| reach &lt;SSH>; BASTION-SSH checks it. |',
+      );
+      expect(section).toContain('Not applied in this synth (conditional): `alb-open-to-clients`.');
+      expect(renderHtml(good)).toContain(
+        '<tr data-decision="bastion-public-address"><td><code>bastion-public-address</code></td><td>protects BASTION-SSH; ' +
+          'conflicts with NET-TIERS</td>',
+      );
+      // A stale acknowledgement fails the report, which names it.
+      const stale = buildReport({ evaluation: evaluate(stacks, configFor), acknowledgementAudit: audit(1) });
+      expect(stale.summary.policy.problems).toEqual([
+        `acknowledgement audit: ${at}: decision bastion-public-address acknowledges B::B-R1, which finds nothing there; remove ` +
+          `the acknowledgement (or that rule of it)`,
+      ]);
+      expect(renderMarkdown(stale)).toContain('### ❌ 1 acknowledgement problem\n\n- stale: ');
+    },
+  );
 
   it.each<[string, string, string, string, RegExp, (t: any) => void]>([
     [
@@ -438,7 +460,8 @@ describe('controls report', () => {
       /<td data-environment="prod" data-cloud="azure" data-status="unchecked" class="status-unchecked"[^>]*>\? unchecked<\/td>/,
     );
     expect(html).toContain(
-      '<span class="badge status-not-applicable">– n/a</span> <strong>prod Cloudflare</strong> <span class="muted">the Cloudflare stacks hold',
+      '<span class="badge status-not-applicable">– n/a</span> <strong>prod Cloudflare</strong> <span class="muted">the ' +
+        'Cloudflare stacks hold',
     );
   });
 });
@@ -458,46 +481,60 @@ describe('controls report against a base (stateful replacements and removals)', 
     expect(renderMarkdown(r)).toContain('## Stateful resources replaced or removed against base\n\nNone: no database');
   });
 
-  it("fails when a database's construct id is renamed, on AWS (RDS) and Azure (PostgreSQL), naming each removal and what happens to the data", () => {
-    expect(renamedReport.summary.failing).toEqual([]);
-    expect(renamedReport.summary).toMatchObject({ result: 'fail', statefulChanges: { total: 2, unaccepted: 2 } });
-    expect(renamedReport.statefulChanges!.changes.map((c) => [c.stack, c.resource, c.action, c.renamedTo])).toEqual([
-      ['prod-aws-primary', rdsId, 'remove', newRdsId],
-      [
-        'prod-azure-primary',
-        `azurerm_postgresql_flexible_server.${pgName}`,
-        'remove',
-        `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`,
-      ],
-    ]);
-    expect(renamedReport.summary.statefulChanges?.acceptancesFile).toBe('config/accepted-stateful-changes.json');
-    expect(summaryText(renamedReport)).toMatch(
-      /^Result: FAIL\. 114 pass \/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted \(config\/accepted-stateful-changes\.json\)\.$/,
-    );
-    const md = renderMarkdown(renamedReport);
-    const section = md.split('\n## Stateful resources replaced or removed against base\n\n')[1].split('\n## Controls\n')[0];
-    expect(section).toMatch(
-      new RegExp(
-        `^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to ${newRdsId} \\(construct id changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`,
-        'm',
-      ),
-    );
-    expect(section).toMatch(
-      /^- `prod-azure-primary\/azurerm_postgresql_flexible_server\.Database_[0-9A-F]+` \(azurerm_postgresql_flexible_server.*\) removed, probably renamed to .* — ❌ \*\*not accepted\*\*\. \*\*destroyed with its data\*\*; `lifecycle\.prevent_destroy` makes `terraform apply` refuse this plan/m,
-    );
-    expect(section).toContain('accept the change in `config/accepted-stateful-changes.json` with the reason');
-    const html = renderHtml(renamedReport);
-    expect(html).toContain('<a href="#stateful">Stateful changes</a>');
-    expect(html).toContain(
-      `<tr data-stack="prod-aws-primary"><td>prod-aws-primary</td><td><code>${rdsId}</code></td><td>AWS::RDS::DBInstance</td><td>removed, probably renamed to ${newRdsId} (construct id changed)</td>`,
-    );
-    expect(JSON.parse(renderJson(renamedReport)).summary.statefulChanges).toEqual({
-      base: 'base',
-      total: 2,
-      unaccepted: 2,
-      acceptancesFile: 'config/accepted-stateful-changes.json',
-    });
-  });
+  it(
+    "fails when a database's construct id is renamed, on AWS (RDS) and Azure (PostgreSQL), naming each removal and what happens " +
+      'to the data',
+    () => {
+      expect(renamedReport.summary.failing).toEqual([]);
+      expect(renamedReport.summary).toMatchObject({ result: 'fail', statefulChanges: { total: 2, unaccepted: 2 } });
+      expect(renamedReport.statefulChanges!.changes.map((c) => [c.stack, c.resource, c.action, c.renamedTo])).toEqual([
+        ['prod-aws-primary', rdsId, 'remove', newRdsId],
+        [
+          'prod-azure-primary',
+          `azurerm_postgresql_flexible_server.${pgName}`,
+          'remove',
+          `azurerm_postgresql_flexible_server.PrimaryDb_${pgName}`,
+        ],
+      ]);
+      expect(renamedReport.summary.statefulChanges?.acceptancesFile).toBe('config/accepted-stateful-changes.json');
+      expect(summaryText(renamedReport)).toMatch(
+        new RegExp(
+          '^Result: FAIL\\. 114 pass \\/ 0 fail .* Against base: 2 stateful resources replaced or removed, 2 not accepted ' +
+            '\\(config\\/accepted-stateful-changes\\.json\\)\\.$',
+        ),
+      );
+      const md = renderMarkdown(renamedReport);
+      const section = md.split('\n## Stateful resources replaced or removed against base\n\n')[1].split('\n## Controls\n')[0];
+      expect(section).toMatch(
+        new RegExp(
+          `^- \`prod-aws-primary/${rdsId}\` \\(AWS::RDS::DBInstance\\) removed, probably renamed to ${newRdsId} \\(construct id ` +
+            `changed\\) — ❌ \\*\\*not accepted\\*\\*\\. \\*\\*deleted\\*\\* after a final snapshot .*overrideLogicalId\`$`,
+          'm',
+        ),
+      );
+      expect(section).toMatch(
+        new RegExp(
+          '^- `prod-azure-primary\\/azurerm_postgresql_flexible_server\\.Database_[0-9A-F]+` ' +
+            '\\(azurerm_postgresql_flexible_server.*\\) removed, probably renamed to .* — ❌ \\*\\*not accepted\\*\\*\\. ' +
+            '\\*\\*destroyed with its data\\*\\*; `lifecycle\\.prevent_destroy` makes `terraform apply` refuse this plan',
+          'm',
+        ),
+      );
+      expect(section).toContain('accept the change in `config/accepted-stateful-changes.json` with the reason');
+      const html = renderHtml(renamedReport);
+      expect(html).toContain('<a href="#stateful">Stateful changes</a>');
+      expect(html).toContain(
+        `<tr data-stack="prod-aws-primary"><td>prod-aws-primary</td><td><code>${rdsId}</code></td><td>AWS::RDS::DBInstance</td><` +
+          `td>removed, probably renamed to ${newRdsId} (construct id changed)</td>`,
+      );
+      expect(JSON.parse(renderJson(renamedReport)).summary.statefulChanges).toEqual({
+        base: 'base',
+        total: 2,
+        unaccepted: 2,
+        acceptancesFile: 'config/accepted-stateful-changes.json',
+      });
+    },
+  );
 
   it('passes once a reviewer accepts each removal in writing, shows the reason, and flags acceptances that match nothing', () => {
     const pg = `azurerm_postgresql_flexible_server.${pgName}`;
@@ -563,7 +600,9 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toBe(
-      `Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 stacks); ${NO_ACKS}.\nWrote ${path.relative(ROOT, a)}/controls.md, ${path.relative(ROOT, a)}/controls.json, ${path.relative(ROOT, a)}/controls.html.\n`,
+      `Result: ${HEADLINE}. ${COUNTS} (144 cells: 24 controls in prod and staging on AWS, Azure and Cloudflare, from 14 ` +
+        `stacks); ${NO_ACKS}.\nWrote ${path.relative(ROOT, a)}/controls.md, ${path.relative(ROOT, a)}/controls.json, ` +
+        `${path.relative(ROOT, a)}/controls.html.\n`,
     );
     const second = await script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', b]);
     expect(second.status).toBe(0);
@@ -573,31 +612,36 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(JSON.parse(files(a)['controls.json']).stacks.find((s: any) => s.name === 'staging-aws-dr').region).toBe('eu-central-1');
   });
 
-  it('exits by the documented policy: --require checked fails on unchecked cells unless each is allowed, and on a stale allowance', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'report-policy-'));
-    const base = ['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', out, '--require', 'checked'];
-    const strict = await script(base);
-    expect(strict.status).toBe(1);
-    expect(strict.stdout).toContain(
-      `report: exit 1: --require checked: 8 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked CONTROL:cloud`,
-    );
-    const allowances = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DATA-RESIDENCY:cloudflare'];
-    const allowed = await script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a])]);
-    expect(allowed.stdout).not.toContain('exit 1');
-    expect(allowed.status).toBe(0);
-    // The headline still names every unchecked cell: an allowance changes the exit code, not the verdict.
-    expect(allowed.stdout).toContain(`Result: ${HEADLINE}.`);
-    expect(JSON.parse(readFileSync(path.join(out, 'controls.json'), 'utf8')).summary.policy).toEqual({
-      require: 'checked',
-      allowUnchecked: allowances,
-      problems: [],
-    });
-    const stale = await script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:aws']);
-    expect(stale.status).toBe(1);
-    expect(stale.stdout).toContain(
-      'report: exit 1: --allow-unchecked BACKUP:aws matches no unchecked cell (the control is checked there now, or the name is wrong); remove it',
-    );
-  });
+  it(
+    'exits by the documented policy: --require checked fails on unchecked cells unless each is allowed, and on a ' + 'stale allowance',
+    async () => {
+      const out = mkdtempSync(path.join(tmpdir(), 'report-policy-'));
+      const base = ['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', out, '--require', 'checked'];
+      const strict = await script(base);
+      expect(strict.status).toBe(1);
+      expect(strict.stdout).toContain(
+        `report: exit 1: --require checked: 8 cells unchecked: ${UNCHECKED}; add a check, or accept each with --allow-unchecked ` +
+          `CONTROL:cloud`,
+      );
+      const allowances = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DATA-RESIDENCY:cloudflare'];
+      const allowed = await script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a])]);
+      expect(allowed.stdout).not.toContain('exit 1');
+      expect(allowed.status).toBe(0);
+      // The headline still names every unchecked cell: an allowance changes the exit code, not the verdict.
+      expect(allowed.stdout).toContain(`Result: ${HEADLINE}.`);
+      expect(JSON.parse(readFileSync(path.join(out, 'controls.json'), 'utf8')).summary.policy).toEqual({
+        require: 'checked',
+        allowUnchecked: allowances,
+        problems: [],
+      });
+      const stale = await script([...base, ...allowances.flatMap((a) => ['--allow-unchecked', a]), '--allow-unchecked', 'BACKUP:aws']);
+      expect(stale.status).toBe(1);
+      expect(stale.stdout).toContain(
+        'report: exit 1: --allow-unchecked BACKUP:aws matches no unchecked cell (the control is checked there now, or the name ' +
+          'is wrong); remove it',
+      );
+    },
+  );
 
   it('exits 1 when a control fails, naming it', async () => {
     const weak = mkdtempSync(path.join(tmpdir(), 'report-weak-'));
@@ -631,47 +675,54 @@ describe('npm run report (scripts/report.ts)', () => {
     expect(badConfig.stderr).toContain('missing.json');
   });
 
-  it('compared with a base, exits 1 on a renamed database until a reviewer accepts it in the acceptances file, and 2 on a bad file', async () => {
-    // The head: the cloud assembly with the RDS instance's construct id renamed (its logical id changes everywhere).
-    const head = mkdtempSync(path.join(tmpdir(), 'report-renamed-'));
-    cpSync(cdkOut, head, { recursive: true });
-    const file = path.join(head, 'prod-aws-primary.template.json');
-    writeFileSync(file, JSON.stringify(renameRds(JSON.parse(readFileSync(file, 'utf8')))));
-    const out = mkdtempSync(path.join(tmpdir(), 'report-base-out-'));
-    const args = ['--cdk-out', head, '--cdktf-out', cdktfOut, '--base-cdk-out', cdkOut, '--base-cdktf-out', cdktfOut, '--out', out];
-    const empty = path.join(out, 'none.json');
-    writeFileSync(empty, '{"accepted": []}');
-    const failing = await script([...args, '--accepted', empty]);
-    expect(failing.stderr).toBe('');
-    expect(failing.status).toBe(1);
-    expect(failing.stdout).toMatch(
-      /^Result: FAIL\. 114 pass \/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted \(.*none\.json\)\.\n/,
-    );
-    expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(
-      `- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to ${newRdsId} (construct id changed) — ❌ **not accepted**`,
-    );
-    const acceptances = path.join(out, 'accepted.json');
-    writeFileSync(
-      acceptances,
-      JSON.stringify({
-        accepted: [
-          { stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' },
-        ],
-      }),
-    );
-    const accepted = await script([...args, '--accepted', acceptances]);
-    expect(accepted.status).toBe(0);
-    expect(accepted.stdout).toContain('1 stateful resource replaced or removed, all accepted.');
-    // Without a base the same head passes: one synth cannot show the rename.
-    expect((await script(['--cdk-out', head, '--cdktf-out', cdktfOut, '--out', out])).status).toBe(0);
-    writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'fine' }] }));
-    const bad = await script([...args, '--accepted', acceptances]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/accepted\.json is invalid .*\n {2}- accepted\[0\]\.reason: received "fine": write why the data may go/);
-    const missing = await script([...args, '--accepted', path.join(out, 'nope.json')]);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('nope.json: no such file; create it ({"accepted": []}) or drop the option');
-  });
+  it(
+    'compared with a base, exits 1 on a renamed database until a reviewer accepts it in the acceptances file, and 2 on ' + 'a bad file',
+    async () => {
+      // The head: the cloud assembly with the RDS instance's construct id renamed (its logical id changes everywhere).
+      const head = mkdtempSync(path.join(tmpdir(), 'report-renamed-'));
+      cpSync(cdkOut, head, { recursive: true });
+      const file = path.join(head, 'prod-aws-primary.template.json');
+      writeFileSync(file, JSON.stringify(renameRds(JSON.parse(readFileSync(file, 'utf8')))));
+      const out = mkdtempSync(path.join(tmpdir(), 'report-base-out-'));
+      const args = ['--cdk-out', head, '--cdktf-out', cdktfOut, '--base-cdk-out', cdkOut, '--base-cdktf-out', cdktfOut, '--out', out];
+      const empty = path.join(out, 'none.json');
+      writeFileSync(empty, '{"accepted": []}');
+      const failing = await script([...args, '--accepted', empty]);
+      expect(failing.stderr).toBe('');
+      expect(failing.status).toBe(1);
+      expect(failing.stdout).toMatch(
+        new RegExp(
+          '^Result: FAIL\\. 114 pass \\/ 0 fail .* Against .+ and .+: 1 stateful resource replaced or removed, 1 not accepted ' +
+            '\\(.*none\\.json\\)\\.\\n',
+        ),
+      );
+      expect(readFileSync(path.join(out, 'controls.md'), 'utf8')).toContain(
+        `- \`prod-aws-primary/${rdsId}\` (AWS::RDS::DBInstance) removed, probably renamed to ${newRdsId} (construct id changed) ` +
+          `— ❌ **not accepted**`,
+      );
+      const acceptances = path.join(out, 'accepted.json');
+      writeFileSync(
+        acceptances,
+        JSON.stringify({
+          accepted: [
+            { stack: 'prod-aws-primary', resource: rdsId, reason: 'restored from snapshot rds:prod-2026-11-30 into the renamed instance' },
+          ],
+        }),
+      );
+      const accepted = await script([...args, '--accepted', acceptances]);
+      expect(accepted.status).toBe(0);
+      expect(accepted.stdout).toContain('1 stateful resource replaced or removed, all accepted.');
+      // Without a base the same head passes: one synth cannot show the rename.
+      expect((await script(['--cdk-out', head, '--cdktf-out', cdktfOut, '--out', out])).status).toBe(0);
+      writeFileSync(acceptances, JSON.stringify({ accepted: [{ stack: 'prod-aws-primary', resource: rdsId, reason: 'fine' }] }));
+      const bad = await script([...args, '--accepted', acceptances]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/accepted\.json is invalid .*\n {2}- accepted\[0\]\.reason: received "fine": write why the data may go/);
+      const missing = await script([...args, '--accepted', path.join(out, 'nope.json')]);
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toContain('nope.json: no such file; create it ({"accepted": []}) or drop the option');
+    },
+  );
 
   it('parses its options, naming the fix for a missing value', () => {
     expect(parseArgs(['--base', 'origin/main', '--accepted', 'a.json'])).toMatchObject({ base: 'origin/main', accepted: 'a.json' });

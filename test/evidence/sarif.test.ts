@@ -56,40 +56,44 @@ describe('baseline-check --format sarif', () => {
   const ok = run('--format', 'sarif', awsOut, tfOut, '--config', CONFIG);
   const log = JSON.parse(ok.stdout);
 
-  it('writes SARIF 2.1.0 that validates against the vendored OASIS schema, with one rule per control check and no result on the default config', () => {
-    expect(ok.code).toBe(0);
-    expect(ok.stderr).toBe('');
-    expect(validate(log)).toEqual([]);
-    expect(log.$schema).toBe(SARIF_SCHEMA_URI);
-    expect(log.version).toBe('2.1.0');
-    expect(log.runs).toHaveLength(1);
-    const driver = log.runs[0].tool.driver;
-    expect(driver.name).toBe('baseline-check');
-    expect(driver.rules.map((r: any) => r.id)).toEqual(RULES);
-    expect(RULES).toContain('DB-FROM-APP/aws');
-    expect(RULES).toContain('DR-REGION/aws');
-    expect(RULES).not.toContain('DB-FROM-APP/cloudflare');
-    const rule = driver.rules.find((r: any) => r.id === 'DB-FROM-APP/aws');
-    expect(rule).toMatchObject({
-      name: 'DbFromAppAws',
-      shortDescription: { text: 'DB-FROM-APP (AWS): The database is reachable only from the app tier, never publicly, over TLS' },
-      defaultConfiguration: { level: 'error' },
-      properties: { 'security-severity': '8.0', precision: 'high' },
-    });
-    expect(rule.properties.tags).toEqual(
-      expect.arrayContaining([
-        'security',
-        'control:DB-FROM-APP',
-        'cloud:aws',
-        'claim:A12',
-        'nist-800-53:SC-7',
-        'iso27001:8.22',
-        'soc2:CC6.6',
-      ]),
-    );
-    expect(rule.help.markdown).toContain('Proved by: `test/aws/database.test.ts`.');
-    expect(log.runs[0].results).toEqual([]);
-  });
+  it(
+    'writes SARIF 2.1.0 that validates against the vendored OASIS schema, with one rule per control check and no result on the ' +
+      'default config',
+    () => {
+      expect(ok.code).toBe(0);
+      expect(ok.stderr).toBe('');
+      expect(validate(log)).toEqual([]);
+      expect(log.$schema).toBe(SARIF_SCHEMA_URI);
+      expect(log.version).toBe('2.1.0');
+      expect(log.runs).toHaveLength(1);
+      const driver = log.runs[0].tool.driver;
+      expect(driver.name).toBe('baseline-check');
+      expect(driver.rules.map((r: any) => r.id)).toEqual(RULES);
+      expect(RULES).toContain('DB-FROM-APP/aws');
+      expect(RULES).toContain('DR-REGION/aws');
+      expect(RULES).not.toContain('DB-FROM-APP/cloudflare');
+      const rule = driver.rules.find((r: any) => r.id === 'DB-FROM-APP/aws');
+      expect(rule).toMatchObject({
+        name: 'DbFromAppAws',
+        shortDescription: { text: 'DB-FROM-APP (AWS): The database is reachable only from the app tier, never publicly, over TLS' },
+        defaultConfiguration: { level: 'error' },
+        properties: { 'security-severity': '8.0', precision: 'high' },
+      });
+      expect(rule.properties.tags).toEqual(
+        expect.arrayContaining([
+          'security',
+          'control:DB-FROM-APP',
+          'cloud:aws',
+          'claim:A12',
+          'nist-800-53:SC-7',
+          'iso27001:8.22',
+          'soc2:CC6.6',
+        ]),
+      );
+      expect(rule.help.markdown).toContain('Proved by: `test/aws/database.test.ts`.');
+      expect(log.runs[0].results).toEqual([]);
+    },
+  );
 
   it('is deterministic and --output writes the same bytes whole, printing the summary line', () => {
     expect(run('--format', 'sarif', tfOut, awsOut, '--config', CONFIG).stdout).toBe(ok.stdout);
@@ -162,7 +166,8 @@ describe('SARIF helpers', () => {
     expect(resourceLine(cfn, 'B')).toBe(6);
     expect(resourceLine(cfn, '(template)')).toBe(1);
     const tf =
-      '{\n  "data": {\n    "azurerm_x": {\n      "n": {}\n    }\n  },\n  "resource": {\n    "azurerm_x": {\n      "n": {\n      }\n    }\n  }\n}';
+      '{\n  "data": {\n    "azurerm_x": {\n      "n": {}\n    }\n  },\n  "resource": {\n    "azurerm_x": {\n      "n": ' +
+      '{\n      }\n    }\n  }\n}';
     expect(resourceLine(tf, 'azurerm_x.n')).toBe(9);
     expect(resourceLine(undefined, 'B')).toBe(1);
   });

@@ -15,7 +15,10 @@ describe('vendored standard schemas (data/schemas)', () => {
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(s.sha256);
       expect(JSON.parse(bytes.toString('utf8')).$id).toBe(s.id);
       expect(s.source).toMatch(
-        /^https:\/\/(github\.com\/usnistgov\/OSCAL\/releases\/download\/v1\.1\.2\/|docs\.oasis-open\.org\/sarif\/sarif\/v2\.1\.0\/os\/schemas\/)/,
+        new RegExp(
+          '^https:\\/\\/(github\\.com\\/usnistgov\\/OSCAL\\/releases\\/download\\/v1\\.1\\.2\\/|docs\\.oasis-open\\.org\\/sarif' +
+            '\\/sarif\\/v2\\.1\\.0\\/os\\/schemas\\/)',
+        ),
       );
     },
   );

@@ -131,7 +131,8 @@ describe('acceptances', () => {
     expect(parseAcceptances({ accepted: [] }, 'f.json')).toEqual([]);
     expect(() => parseAcceptances({ accepted: [{ stack: 'a', resource: 'b', reason: 'ok' }] }, 'f.json')).toThrow(
       new RegExp(
-        `^f\\.json is invalid .*\\n  - accepted\\[0\\]\\.reason: received "ok": write why the data may go \\(at least ${MIN_REASON_LENGTH} characters\\)`,
+        `^f\\.json is invalid .*\\n  - accepted\\[0\\]\\.reason: received "ok": write why the data may go \\(at least ` +
+          `${MIN_REASON_LENGTH} characters\\)`,
       ),
     );
     expect(() => parseAcceptances({ accepted: [{ stack: 'a', resource: 'b', reason, because: 'x' }] }, 'f.json')).toThrow(

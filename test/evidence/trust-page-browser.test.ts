@@ -55,7 +55,8 @@ describe('trust page in a browser', () => {
       // Every published article lists the controls that make it true.
       const a7 = dom.split('<article id="claim-A7"')[1].split('</article>')[0];
       expect(a7).toContain(
-        '<li data-control="EDGE-TLS">Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS <span>(EDGE-TLS, checked on AWS and Azure)</span></li>',
+        '<li data-control="EDGE-TLS">Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS ' +
+          '<span>(EDGE-TLS, checked on AWS and Azure)</span></li>',
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

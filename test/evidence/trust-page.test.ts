@@ -67,7 +67,10 @@ describe('claims list (data/claims.json)', () => {
     bad.claims[2].published = true;
     expect(() => parseClaims(bad, 'claims.json')).toThrow(TrustPageInputError);
     expect(() => parseClaims(bad, 'claims.json')).toThrow(
-      /^claims\.json has 4 problems:\n {2}- claims\.json: claims\[1\]\.page: "B" does not match the id A2\n {2}- claims\.json: claims\[2\]: unknown field published\n/,
+      new RegExp(
+        '^claims\\.json has 4 problems:\\n {2}- claims\\.json: claims\\[1\\]\\.page: "B" does not match the id A2\\n {2}- ' +
+          'claims\\.json: claims\\[2\\]: unknown field published\\n',
+      ),
     );
     let message = '';
     try {
@@ -180,44 +183,55 @@ describe('trust page', () => {
     }
   });
 
-  it('withholds the claims of edge alerting when an attack on the edge would page nobody (the DDoS alert removed), naming the finding', () => {
-    const noDdosAlert = (t: any) => {
-      const policies = t.resource.cloudflare_notification_policy;
-      delete policies[Object.keys(policies).find((name) => policies[name].alert_type === 'dos_attack_l7')!];
-    };
-    const weak = judgeClaims(claims, reportOf(evaluate(weakenStacks(stacks, { 'prod-cloudflare': noDdosAlert }), configFor)));
-    expect(ids(weak, false)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A11', 'A13', 'A16', 'B6', 'B7', 'B9', 'B12', 'B13']);
-    expect(weak.find((v) => v.claim.id === 'B7')!.reasons).toEqual([
-      expect.stringMatching(
-        /^DETECT-THREATS fails in prod on Cloudflare: prod-cloudflare\/\(template\): zone "[0-9a-f]{32}" has no enabled cloudflare_notification_policy alerting on-call on HTTP DDoS attacks/,
-      ),
-    ]);
-  });
+  it(
+    'withholds the claims of edge alerting when an attack on the edge would page nobody (the DDoS alert removed), naming ' + 'the finding',
+    () => {
+      const noDdosAlert = (t: any) => {
+        const policies = t.resource.cloudflare_notification_policy;
+        delete policies[Object.keys(policies).find((name) => policies[name].alert_type === 'dos_attack_l7')!];
+      };
+      const weak = judgeClaims(claims, reportOf(evaluate(weakenStacks(stacks, { 'prod-cloudflare': noDdosAlert }), configFor)));
+      expect(ids(weak, false)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A11', 'A13', 'A16', 'B6', 'B7', 'B9', 'B12', 'B13']);
+      expect(weak.find((v) => v.claim.id === 'B7')!.reasons).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            '^DETECT-THREATS fails in prod on Cloudflare: prod-cloudflare\\/\\(template\\): zone "[0-9a-f]{32}" has no enabled ' +
+              'cloudflare_notification_policy alerting on-call on HTTP DDoS attacks',
+          ),
+        ),
+      ]);
+    },
+  );
 
-  it('counts only pass and config-enforced as proven: fail, unchecked, unknown withhold; not-applicable everywhere proves nothing; not-applicable cells on a cloud are ignored', () => {
-    const base = smallEvaluation();
-    const withStatus = (control: string, status: string, cloud?: string) =>
-      base.matrix.map(
-        (c): MatrixCell => (c.control === control && (!cloud || c.cloud === cloud) ? { ...c, status: status as MatrixCell['status'] } : c),
+  it(
+    'counts only pass and config-enforced as proven: fail, unchecked, unknown withhold; not-applicable everywhere proves ' +
+      'nothing; not-applicable cells on a cloud are ignored',
+    () => {
+      const base = smallEvaluation();
+      const withStatus = (control: string, status: string, cloud?: string) =>
+        base.matrix.map(
+          (c): MatrixCell =>
+            c.control === control && (!cloud || c.cloud === cloud) ? { ...c, status: status as MatrixCell['status'] } : c,
+        );
+      const judge = (matrix: readonly MatrixCell[]) => judgeClaims(claims, { matrix, summary: { environments: ['prod', 'staging'] } });
+      // ENV-SEPARATION config-enforced everywhere: A9 published (no check reads it; config validation does).
+      expect(judge(withStatus('ENV-SEPARATION', 'config-enforced')).find((v) => v.claim.id === 'A9')!.published).toBe(true);
+      expect(judge(withStatus('ENV-SEPARATION', 'unchecked')).find((v) => v.claim.id === 'A9')!.published).toBe(false);
+      expect(judge(withStatus('LOG-RETENTION', 'mystery')).find((v) => v.claim.id === 'B6')!.reasons[0]).toMatch(
+        /^LOG-RETENTION is not proven in prod on AWS \(status "mystery"\)/,
       );
-    const judge = (matrix: readonly MatrixCell[]) => judgeClaims(claims, { matrix, summary: { environments: ['prod', 'staging'] } });
-    // ENV-SEPARATION config-enforced everywhere: A9 published (no check reads it; config validation does).
-    expect(judge(withStatus('ENV-SEPARATION', 'config-enforced')).find((v) => v.claim.id === 'A9')!.published).toBe(true);
-    expect(judge(withStatus('ENV-SEPARATION', 'unchecked')).find((v) => v.claim.id === 'A9')!.published).toBe(false);
-    expect(judge(withStatus('LOG-RETENTION', 'mystery')).find((v) => v.claim.id === 'B6')!.reasons[0]).toMatch(
-      /^LOG-RETENTION is not proven in prod on AWS \(status "mystery"\)/,
-    );
-    const na = judge(withStatus('LOG-RETENTION', 'not-applicable')).find((v) => v.claim.id === 'B6')!;
-    expect(na.reasons).toEqual([
-      'LOG-RETENTION is not applicable wherever it was checked (no stack holds what it concerns), so nothing proves it',
-    ]);
-    // Not applicable on one cloud, proven on the other: published.
-    expect(judge(withStatus('LOG-RETENTION', 'not-applicable', 'azure')).find((v) => v.claim.id === 'B6')!.published).toBe(true);
-    // CDN-ASSETS is carried by AWS only: its not-applicable Azure cells do not withhold B1, an
-    // unchecked one does.
-    expect(judge(base.matrix).find((v) => v.claim.id === 'B1')!.published).toBe(true);
-    expect(judge(withStatus('CDN-ASSETS', 'unchecked', 'azure')).find((v) => v.claim.id === 'B1')!.published).toBe(false);
-  });
+      const na = judge(withStatus('LOG-RETENTION', 'not-applicable')).find((v) => v.claim.id === 'B6')!;
+      expect(na.reasons).toEqual([
+        'LOG-RETENTION is not applicable wherever it was checked (no stack holds what it concerns), so nothing proves it',
+      ]);
+      // Not applicable on one cloud, proven on the other: published.
+      expect(judge(withStatus('LOG-RETENTION', 'not-applicable', 'azure')).find((v) => v.claim.id === 'B6')!.published).toBe(true);
+      // CDN-ASSETS is carried by AWS only: its not-applicable Azure cells do not withhold B1, an
+      // unchecked one does.
+      expect(judge(base.matrix).find((v) => v.claim.id === 'B1')!.published).toBe(true);
+      expect(judge(withStatus('CDN-ASSETS', 'unchecked', 'azure')).find((v) => v.claim.id === 'B1')!.published).toBe(false);
+    },
+  );
 
   it('escapes what it puts into HTML and Markdown', () => {
     const evil = claims.map((c) => (c.id === 'B6' ? { ...c, statement: '<script>alert(1)</script> & *logs*' } : c));
@@ -266,7 +280,11 @@ describe('npm run trust-page (scripts/trust-page.ts)', () => {
     });
     expect(wrongConfig.status).toBe(2);
     expect(wrongConfig.stderr).toMatch(
-      /controls\.json was produced from config\/baseline\.json \(sha256 [0-9a-f]{12}…\), not from the config named, .*other-baseline\.json \(sha256 [0-9a-f]{12}…\): its results may not hold for this config; rerun npm run report with the same BASELINE_CONFIG, then npm run trust-page/,
+      new RegExp(
+        'controls\\.json was produced from config\\/baseline\\.json \\(sha256 [0-9a-f]{12}…\\), not from the config named, ' +
+          '.*other-baseline\\.json \\(sha256 [0-9a-f]{12}…\\): its results may not hold for this config; rerun npm run report with ' +
+          'the same BASELINE_CONFIG, then npm run trust-page',
+      ),
     );
     const missing = node('scripts/trust-page.ts', ['--report', path.join(out, 'nope.json'), '--out', path.join(out, 'b')]);
     expect(missing.status).toBe(2);

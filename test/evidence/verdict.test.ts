@@ -43,11 +43,13 @@ describe('verdict (headline and exit policy)', () => {
     expect(verdictOf(matrix, { require: 'checked' })).toMatchObject({
       exitCode: 1,
       problems: [
-        '--require checked: 2 cells unchecked: ADMIN-MFA on Azure (prod), LOG-CENTRAL on Cloudflare (prod); add a check, or accept each with --allow-unchecked CONTROL:cloud',
+        '--require checked: 2 cells unchecked: ADMIN-MFA on Azure (prod), LOG-CENTRAL on Cloudflare (prod); add a check, or ' +
+          'accept each with --allow-unchecked CONTROL:cloud',
       ],
     });
     expect(verdictOf(matrix, { require: 'checked', allowUnchecked: [{ control: 'ADMIN-MFA', cloud: 'azure' }] }).problems).toEqual([
-      '--require checked: 1 cell unchecked: LOG-CENTRAL on Cloudflare (prod); add a check, or accept each with --allow-unchecked CONTROL:cloud',
+      '--require checked: 1 cell unchecked: LOG-CENTRAL on Cloudflare (prod); add a check, or accept each with ' +
+        '--allow-unchecked CONTROL:cloud',
     ]);
     const all = verdictOf(matrix, {
       require: 'checked',

@@ -124,10 +124,10 @@ export function readDeclarationFile(dir: string, file: string): DeclarationFile 
       // `export { a, b };` of local declarations
       for (const n of names(m[1])) reexports.push({ exported: n.local, from: `./${path.basename(file, '.d.ts')}`, name: n.name });
     } else {
-      const d =
-        /^(export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:function|class|interface|type|const|let|var|enum|namespace)\s+(\w+)/.exec(
-          stmt,
-        );
+      const d = new RegExp(
+        '^(export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:function|class|interface|type|const|let|var|enum|na' +
+          'mespace)\\s+(\\w+)',
+      ).exec(stmt);
       if (d) parsed.push({ text: stmt, raw: original, declares: [d[2]], exported: Boolean(d[1]) });
     }
   }

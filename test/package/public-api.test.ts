@@ -142,21 +142,25 @@ describe('package entry points', () => {
     expect(internal).toEqual([]);
   });
 
-  it('keeps CDK for Terraform out of the AWS entry points: `.`, ./aws, ./config, ./policy, ./controls and ./evidence load no cdktf module', () => {
-    const reaches = (file: string, seen = new Set<string>()): Set<string> => {
-      if (seen.has(file) || !files.has(file)) return seen;
-      seen.add(file);
-      const decl = files.get(file)!;
-      for (const from of [...[...decl.imports.values()].map((i) => i.from), ...decl.reexports.map((r) => r.from)]) {
-        const target = resolveModule(file, from);
-        if (target) reaches(target, seen);
-        else seen.add(`package:${from}`);
+  it(
+    'keeps CDK for Terraform out of the AWS entry points: `.`, ./aws, ./config, ./policy, ./controls and ./evidence load no ' +
+      'cdktf module',
+    () => {
+      const reaches = (file: string, seen = new Set<string>()): Set<string> => {
+        if (seen.has(file) || !files.has(file)) return seen;
+        seen.add(file);
+        const decl = files.get(file)!;
+        for (const from of [...[...decl.imports.values()].map((i) => i.from), ...decl.reexports.map((r) => r.from)]) {
+          const target = resolveModule(file, from);
+          if (target) reaches(target, seen);
+          else seen.add(`package:${from}`);
+        }
+        return seen;
+      };
+      for (const subpath of ['.', './aws', './config', './policy', './controls', './evidence']) {
+        const packages = [...reaches(ENTRY_POINTS[subpath])].filter((f) => f.startsWith('package:'));
+        expect({ subpath, cdktf: packages.filter((p) => /cdktf/.test(p)) }).toEqual({ subpath, cdktf: [] });
       }
-      return seen;
-    };
-    for (const subpath of ['.', './aws', './config', './policy', './controls', './evidence']) {
-      const packages = [...reaches(ENTRY_POINTS[subpath])].filter((f) => f.startsWith('package:'));
-      expect({ subpath, cdktf: packages.filter((p) => /cdktf/.test(p)) }).toEqual({ subpath, cdktf: [] });
-    }
-  });
+    },
+  );
 });

@@ -60,7 +60,8 @@ describe('acknowledge', () => {
       const target = new Construct(stack, id());
       expect(() => acknowledge(target, reason, ['AwsSolutions::AwsSolutions-EC23'])).toThrow(
         new RegExp(
-          `acknowledge\\(Test/${target.node.id}\\): the reason ".*" is too short; say which control compensates and why the rule does not fit`,
+          `acknowledge\\(Test/${target.node.id}\\): the reason ".*" is too short; say which control compensates and why the ` +
+            `rule does not fit`,
         ),
       );
       expect(acknowledgements(target)).toEqual({});

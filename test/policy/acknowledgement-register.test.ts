@@ -13,8 +13,10 @@ import { CONTROLS } from '../../lib/controls/catalogue';
 // one the lead moves in from another branch) cannot skip a field a reviewer needs.
 const ROOT = path.join(__dirname, '..', '..');
 const register: readonly AcknowledgementEntry[] = ACKNOWLEDGEMENT_REGISTER;
-const RULE_ID =
-  /^(?:(AwsSolutions|HIPAA\.Security|NIST\.800\.53\.R4|NIST\.800\.53\.R5|PCI\.DSS\.321|Serverless)::\1-[A-Za-z0-9]+(?:\[.+\])?|cdk-validator-cfnguard::[a-z0-9_]+|CloudFormation-Validate::[EFW]\d{4}|Annotation::\S+)$/;
+const RULE_ID = new RegExp(
+  '^(?:(AwsSolutions|HIPAA\\.Security|NIST\\.800\\.53\\.R4|NIST\\.800\\.53\\.R5|PCI\\.DSS\\.321|Serverless)::\\1-[A-Za-z0-9]+(' +
+    '?:\\[.+\\])?|cdk-validator-cfnguard::[a-z0-9_]+|CloudFormation-Validate::[EFW]\\d{4}|Annotation::\\S+)$',
+);
 
 /** The TypeScript sources of lib/ and stacks/, by path relative to the repository root. */
 function sources(): Record<string, string> {

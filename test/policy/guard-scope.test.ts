@@ -47,7 +47,8 @@ describe('ruleScope', () => {
   it.each([
     [
       'type filters and a reference lookup',
-      'rule p(doc, id) { let ref = %doc.Resources[ keys == %id ]\n %ref not empty }\nrule r when %buckets not empty { %buckets.Properties { p(%INPUT_DOCUMENT, LoggingConfiguration.DestinationBucketName.Ref) } }',
+      'rule p(doc, id) { let ref = %doc.Resources[ keys == %id ]\n %ref not empty }\nrule r when %buckets not empty { ' +
+        '%buckets.Properties { p(%INPUT_DOCUMENT, LoggingConfiguration.DestinationBucketName.Ref) } }',
     ],
     [
       'the hook input form',

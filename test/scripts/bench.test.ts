@@ -50,7 +50,8 @@ describe('parseTimeV', () => {
   });
 
   test('reads a failed command and an elapsed time over an hour', () => {
-    const text = `Command exited with non-zero status 3\n${TIME_V.replace('0:03.76', '1:02:03.50').replace('Exit status: 0', 'Exit status: 3')}`;
+    const text =
+      `Command exited with non-zero status 3\n` + `${TIME_V.replace('0:03.76', '1:02:03.50').replace('Exit status: 0', 'Exit status: 3')}`;
     const t = parseTimeV(text);
     expect(t.exitStatus).toBe(3);
     expect(t.wallSeconds).toBeCloseTo(3723.5, 6);
@@ -427,7 +428,8 @@ describe('renderMarkdown', () => {
     // AWS: 30 s against 1.5 × 3.60 s + (2 + 20) s = 27.4 s; TF: 2.5 s against 1.5 × 2.00 s + 0.8 s = 3.8 s.
     expect(rows[0].met).toBe('no: 2.60 s above the limit');
     expect(rows[0].measured).toContain(
-      '; unavoidable work 22.0 s (construction 2.00 s + app.synth() 20.0 s with every gate), so the limit is 1.5 × 3.60 s + 22.0 s = 27.4 s',
+      '; unavoidable work 22.0 s (construction 2.00 s + app.synth() 20.0 s with every gate), so the limit is 1.5 × 3.60 s + ' +
+        '22.0 s = 27.4 s',
     );
     expect(rows[1].met).toBe('yes (1.30 s below the limit)');
     expect(unavoidableWork(r, 'aws')).toBeUndefined();
@@ -435,7 +437,8 @@ describe('renderMarkdown', () => {
     expect(md).toContain("### Where the AWS synth's time goes");
     expect(md).toContain('| CDK CLI start | 2.50 s | 8% |');
     expect(md).toContain(
-      "| Policy gates | 19.0 s | 63% | cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated minus bare synthesis); cfn-guard used 9.50 s CPU in the CLI run |",
+      "| Policy gates | 19.0 s | 63% | cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated " +
+        'minus bare synthesis); cfn-guard used 9.50 s CPU in the CLI run |',
     );
     expect(md).toContain('| Rest | 4.50 s | 15% |');
     expect(renderMarkdown(r)).not.toContain('Where the AWS synth');
@@ -457,7 +460,8 @@ describe('renderMarkdown', () => {
 
   test('the summary line', () => {
     expect(summaryLine(report())).toBe(
-      'bench: import aws 1.10 s, tf 2.00 s, cdk CLI 2.50 s | synth aws 30.0 s, tf 2.50 s | npm test 70.0 s (peak worker 1.64 GB) | +1 env: aws +5.00 s, tf +1.00 s',
+      'bench: import aws 1.10 s, tf 2.00 s, cdk CLI 2.50 s | synth aws 30.0 s, tf 2.50 s | npm test 70.0 s (peak worker 1.64 ' +
+        'GB) | +1 env: aws +5.00 s, tf +1.00 s',
     );
     // A cost that fell with more environments (noise on a loaded machine) reads as a negative slope, not "+-".
     const r = report();

@@ -45,10 +45,14 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     for (const id of AWS_CHECKED) expect({ id, status: status[id].status }).toEqual({ id, status: 'pass' });
   });
 
-  it('see from the template alone that the load balancer is locked to the edge, so its forwarded-IP rate rules pass without config (as baseline-check runs)', () => {
-    const results = byControl(checkAws(templates[`${env}-aws-primary`]));
-    expect(formatFindings(failures([results['WAF-RATE-GLOBAL'], results['WAF-RATE-CRITICAL']]))).toBe('');
-  });
+  it(
+    'see from the template alone that the load balancer is locked to the edge, so its forwarded-IP rate rules pass without ' +
+      'config (as baseline-check runs)',
+    () => {
+      const results = byControl(checkAws(templates[`${env}-aws-primary`]));
+      expect(formatFindings(failures([results['WAF-RATE-GLOBAL'], results['WAF-RATE-CRITICAL']]))).toBe('');
+    },
+  );
 
   it('pass on the DR stack: keys, replicas, locked vault and the warm standby carry the same controls', () => {
     // The primary stack's multi-region trail records the DR region too.
@@ -115,29 +119,32 @@ describe.each(['staging', 'prod'])('control checks on %s', (env) => {
     expect(byControl(checkAws(unencrypted))['ENC-REST'].status).toBe('fail');
   });
 
-  it("encrypt the DR database stack's log groups under the DR stack's logs key, which ENC-REST resolves through the cross-stack output", () => {
-    // The Guard rule CT.CLOUDWATCH.PR.3 cannot resolve Fn::GetStackOutput (decision
-    // replica-log-groups-key-from-dr-stack): this is the check that stands in for it.
-    const drDb = templates[`${env}-aws-dr-database`];
-    const dr = templates[`${env}-aws-dr`];
-    const groups = Object.values<any>(drDb.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
-    expect(groups.length).toBeGreaterThan(0);
-    const combined = withProducerStack(drDb, dr);
-    for (const [id, group] of Object.entries<any>(combined.Resources).filter(
-      ([id]) => drDb.Resources[id]?.Type === 'AWS::Logs::LogGroup',
-    )) {
-      expect({ id, raw: Object.keys(drDb.Resources[id].Properties.KmsKeyId) }).toEqual({ id, raw: ['Fn::GetStackOutput'] });
-      const [keyId] = group.Properties.KmsKeyId['Fn::GetAtt'];
-      expect(dr.Resources[keyId]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
-      expect(keyId).toMatch(/^KeysLogs/);
-    }
-    expect(byControl(checkAws(combined))['ENC-REST'].status).toBe('pass');
-    // Pointed at an AWS-managed key instead, the same check fails.
-    const weak = JSON.parse(JSON.stringify(drDb));
-    for (const r of Object.values<any>(weak.Resources))
-      if (r.Type === 'AWS::Logs::LogGroup') r.Properties.KmsKeyId = 'arn:aws:kms:eu-central-1:222222222222:alias/aws/logs';
-    expect(byControl(checkAws(withProducerStack(weak, dr)))['ENC-REST'].status).toBe('fail');
-  });
+  it(
+    "encrypt the DR database stack's log groups under the DR stack's logs key, which ENC-REST resolves through the " + 'cross-stack output',
+    () => {
+      // The Guard rule CT.CLOUDWATCH.PR.3 cannot resolve Fn::GetStackOutput (decision
+      // replica-log-groups-key-from-dr-stack): this is the check that stands in for it.
+      const drDb = templates[`${env}-aws-dr-database`];
+      const dr = templates[`${env}-aws-dr`];
+      const groups = Object.values<any>(drDb.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+      expect(groups.length).toBeGreaterThan(0);
+      const combined = withProducerStack(drDb, dr);
+      for (const [id, group] of Object.entries<any>(combined.Resources).filter(
+        ([id]) => drDb.Resources[id]?.Type === 'AWS::Logs::LogGroup',
+      )) {
+        expect({ id, raw: Object.keys(drDb.Resources[id].Properties.KmsKeyId) }).toEqual({ id, raw: ['Fn::GetStackOutput'] });
+        const [keyId] = group.Properties.KmsKeyId['Fn::GetAtt'];
+        expect(dr.Resources[keyId]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+        expect(keyId).toMatch(/^KeysLogs/);
+      }
+      expect(byControl(checkAws(combined))['ENC-REST'].status).toBe('pass');
+      // Pointed at an AWS-managed key instead, the same check fails.
+      const weak = JSON.parse(JSON.stringify(drDb));
+      for (const r of Object.values<any>(weak.Resources))
+        if (r.Type === 'AWS::Logs::LogGroup') r.Properties.KmsKeyId = 'arn:aws:kms:eu-central-1:222222222222:alias/aws/logs';
+      expect(byControl(checkAws(withProducerStack(weak, dr)))['ENC-REST'].status).toBe('fail');
+    },
+  );
 
   it('pass on the edge stack, where only the web ACL controls apply', () => {
     const results = byControl(checkAws(templates[`${env}-aws-edge`]));
@@ -656,16 +663,19 @@ describe.each(['staging', 'prod'])('DR-REGION across the %s stacks', (env) => {
   const set = () => ({ primary: copy('primary'), dr: copy('dr'), drDatabase: copy('dr-database') });
   const dr = (s: ReturnType<typeof set>) => byControl(checkAwsEnvironment(s, options))['DR-REGION'];
 
-  it('passes: replicated buckets, backup replication, replica with lag alarm, locked copies, warm standby, CDN failover, DR bastion', () => {
-    const result = dr(set());
-    expect(formatFindings(result.findings)).toBe('');
-    expect(result.status).toBe('pass');
-    expect(result.evidence.filter((e) => /ReplicationLatency/.test(e))).toHaveLength(2);
-    expect(result.evidence.some((e) => e.startsWith('dr/Bastion'))).toBe(true);
-    expect(result.evidence.some((e) => e.startsWith('dr/AssetsReplica'))).toBe(true);
-    expect(result.evidence.some((e) => e.startsWith('dr-database/'))).toBe(true);
-    expect(result.evidence.some((e) => e.startsWith('dr/') && e.includes('Vault'))).toBe(true);
-  });
+  it(
+    'passes: replicated buckets, backup replication, replica with lag alarm, locked copies, warm standby, CDN failover, ' + 'DR bastion',
+    () => {
+      const result = dr(set());
+      expect(formatFindings(result.findings)).toBe('');
+      expect(result.status).toBe('pass');
+      expect(result.evidence.filter((e) => /ReplicationLatency/.test(e))).toHaveLength(2);
+      expect(result.evidence.some((e) => e.startsWith('dr/Bastion'))).toBe(true);
+      expect(result.evidence.some((e) => e.startsWith('dr/AssetsReplica'))).toBe(true);
+      expect(result.evidence.some((e) => e.startsWith('dr-database/'))).toBe(true);
+      expect(result.evidence.some((e) => e.startsWith('dr/') && e.includes('Vault'))).toBe(true);
+    },
+  );
 
   it.each<[string, (s: ReturnType<typeof set>) => void, RegExp]>([
     [

@@ -329,27 +329,30 @@ describe('account services managed by the organization', () => {
     expect(inspectorCalls(result.templates['staging-aws-primary'])).toHaveLength(1);
   });
 
-  it('records AWS Config in both regions into the one encrypted Config bucket of the DR region, global IAM items in the primary only', () => {
-    const cfg = config.environments.staging.aws!;
-    const bucketName = `${config.project}-staging-config-${cfg.account}`;
-    const dr = Template.fromJSON(result.templates['staging-aws-dr']);
-    dr.hasResourceProperties('AWS::S3::Bucket', {
-      BucketName: bucketName,
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
-        ],
-      },
-    });
-    for (const [stack, global] of [
-      ['staging-aws-primary', true],
-      ['staging-aws-dr', false],
-    ] as const) {
-      const t = Template.fromJSON(result.templates[stack]);
-      t.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
-        RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: global },
+  it(
+    'records AWS Config in both regions into the one encrypted Config bucket of the DR region, global IAM items in the ' + 'primary only',
+    () => {
+      const cfg = config.environments.staging.aws!;
+      const bucketName = `${config.project}-staging-config-${cfg.account}`;
+      const dr = Template.fromJSON(result.templates['staging-aws-dr']);
+      dr.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: bucketName,
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+          ],
+        },
       });
-      t.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: bucketName, S3KmsKeyArn: Match.anyValue() });
-    }
-  });
+      for (const [stack, global] of [
+        ['staging-aws-primary', true],
+        ['staging-aws-dr', false],
+      ] as const) {
+        const t = Template.fromJSON(result.templates[stack]);
+        t.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
+          RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: global },
+        });
+        t.hasResourceProperties('AWS::Config::DeliveryChannel', { S3BucketName: bucketName, S3KmsKeyArn: Match.anyValue() });
+      }
+    },
+  );
 });

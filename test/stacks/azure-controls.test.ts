@@ -68,21 +68,24 @@ describe.each(['staging', 'prod'])('Azure control checks on %s', (env) => {
     expect(results['DETECT-THREATS'].status).toBe('not-applicable');
   });
 
-  it('pass DR-REGION across the two stacks: paired location, replica of the primary server, geo-backup key and identity, warm standby', () => {
-    const [result] = checkAzureEnvironment({ primary, dr }, { drRegion: cfg.azure!.drLocation });
-    expect(formatFindings(result.findings)).toBe('');
-    expect(result.status).toBe('pass');
-    expect(result.evidence).toEqual(
-      expect.arrayContaining([
-        'dr/azurerm_postgresql_flexible_server.DatabaseReplica_FD06AB0D',
-        'primary/azurerm_postgresql_flexible_server.Database_B269D8BB',
-        'dr/azurerm_application_gateway.Gateway_43CB3636',
-        'dr/azurerm_linux_virtual_machine_scale_set.App_F1B96344',
-        'dr/azurerm_linux_virtual_machine.Bastion_2B4CEC30',
-        expect.stringMatching(/^primary\/azurerm_private_endpoint\.DataStorage_DrBlob/),
-      ]),
-    );
-  });
+  it(
+    'pass DR-REGION across the two stacks: paired location, replica of the primary server, geo-backup key and identity, ' + 'warm standby',
+    () => {
+      const [result] = checkAzureEnvironment({ primary, dr }, { drRegion: cfg.azure!.drLocation });
+      expect(formatFindings(result.findings)).toBe('');
+      expect(result.status).toBe('pass');
+      expect(result.evidence).toEqual(
+        expect.arrayContaining([
+          'dr/azurerm_postgresql_flexible_server.DatabaseReplica_FD06AB0D',
+          'primary/azurerm_postgresql_flexible_server.Database_B269D8BB',
+          'dr/azurerm_application_gateway.Gateway_43CB3636',
+          'dr/azurerm_linux_virtual_machine_scale_set.App_F1B96344',
+          'dr/azurerm_linux_virtual_machine.Bastion_2B4CEC30',
+          expect.stringMatching(/^primary\/azurerm_private_endpoint\.DataStorage_DrBlob/),
+        ]),
+      );
+    },
+  );
 
   /** Each weakening of the primary stack a reviewer must never miss, and the control that must then fail. */
   const WEAKENINGS: [string, ControlId, (t: Tf) => void][] = [

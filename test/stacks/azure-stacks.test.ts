@@ -116,7 +116,8 @@ describe.each(['staging', 'prod'])('%s Azure stacks', (env) => {
     expect(server.customer_managed_key.geo_backup_key_vault_key_id).toBe(`https://${drNames.keyVault}.vault.azure.net/keys/database`);
     expect(server.customer_managed_key.geo_backup_user_assigned_identity_id).toMatch(
       new RegExp(
-        `/resourceGroups/${drNames.resourceGroups.security}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${drNames.identity('database')}$`,
+        `/resourceGroups/${drNames.resourceGroups.security}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/` +
+          `${drNames.identity('database')}$`,
       ),
     );
     // The DR stack creates exactly that vault, key and identity.
@@ -131,7 +132,8 @@ describe.each(['staging', 'prod'])('%s Azure stacks', (env) => {
     const replica = tfOnly(dr, 'azurerm_postgresql_flexible_server');
     expect(replica.create_mode).toBe('Replica');
     expect(replica.source_server_id).toBe(
-      `/subscriptions/${azure.subscriptionId}/resourceGroups/${primaryNames.resourceGroups.data}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${primaryNames.postgres}`,
+      `/subscriptions/${azure.subscriptionId}/resourceGroups/${primaryNames.resourceGroups.data}/providers/Microsoft.DBforPost` +
+        `greSQL/flexibleServers/${primaryNames.postgres}`,
     );
     expect(tfOnly(primary, 'azurerm_postgresql_flexible_server').name).toBe(primaryNames.postgres);
     expect(replica.location).toBe(azure.drLocation);
@@ -168,8 +170,12 @@ describe.each(['staging', 'prod'])('%s Azure DR parity', (env) => {
 
   it("reaches the customer files from the DR app subnet privately: primary and read-only secondary, in the DR network's own zone", () => {
     const endpoints = Object.values<any>(tfResources(primary, 'azurerm_private_endpoint')).filter((e) => e.location === azure.drLocation);
-    const drSubnet = `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/virtualNetworks/${drNames.vnet}/subnets/snet-app`;
-    const drZone = `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
+    const drSubnet =
+      `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/virtu` +
+      `alNetworks/${drNames.vnet}/subnets/snet-app`;
+    const drZone =
+      `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/priva` +
+      `teDnsZones/privatelink.blob.core.windows.net`;
     expect(
       endpoints.map((e) => [
         e.name,

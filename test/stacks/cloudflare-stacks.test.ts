@@ -241,31 +241,36 @@ describe("the edge's alerts go to a webhook as well when the config names one", 
     return raw;
   };
 
-  it('creates the destination with its secret read from TF_VAR_staging_alert_webhook_secret, and sends every alert there and to the addresses', () => {
-    const stack = synthCloudflareApp(parseConfig(withWebhook({ name: 'oncall-pager', url: 'https://events.example.dev/cloudflare' })))[
-      'staging-cloudflare'
-    ] as any;
-    const [[name, webhook]] = Object.entries<any>(tfResources(stack, 'cloudflare_notification_policy_webhooks'));
-    expect(webhook).toMatchObject({
-      account_id: config.environments.staging.cloudflare!.accountId,
-      name: 'oncall-pager',
-      url: 'https://events.example.dev/cloudflare',
-      secret: '${var.staging_alert_webhook_secret}',
-    });
-    expect(stack.variable.staging_alert_webhook_secret).toEqual({
-      type: 'string',
-      sensitive: true,
-      nullable: false,
-      description:
-        'Shared secret Cloudflare sends in the cf-webhook-auth header to the staging alert webhook (cloudflare.alertWebhook); set TF_VAR_staging_alert_webhook_secret at deploy time, never in a file of the repository',
-    });
-    for (const p of Object.values<any>(tfResources(stack, 'cloudflare_notification_policy'))) {
-      expect(p.mechanisms).toEqual({
-        email: config.environments.staging.alerts.emails.map((id) => ({ id })),
-        webhooks: [{ id: `\${cloudflare_notification_policy_webhooks.${name}.id}` }],
+  it(
+    'creates the destination with its secret read from TF_VAR_staging_alert_webhook_secret, and sends every alert there and to ' +
+      'the addresses',
+    () => {
+      const stack = synthCloudflareApp(parseConfig(withWebhook({ name: 'oncall-pager', url: 'https://events.example.dev/cloudflare' })))[
+        'staging-cloudflare'
+      ] as any;
+      const [[name, webhook]] = Object.entries<any>(tfResources(stack, 'cloudflare_notification_policy_webhooks'));
+      expect(webhook).toMatchObject({
+        account_id: config.environments.staging.cloudflare!.accountId,
+        name: 'oncall-pager',
+        url: 'https://events.example.dev/cloudflare',
+        secret: '${var.staging_alert_webhook_secret}',
       });
-    }
-  });
+      expect(stack.variable.staging_alert_webhook_secret).toEqual({
+        type: 'string',
+        sensitive: true,
+        nullable: false,
+        description:
+          'Shared secret Cloudflare sends in the cf-webhook-auth header to the staging alert webhook (cloudflare.alertWebhook); ' +
+          'set TF_VAR_staging_alert_webhook_secret at deploy time, never in a file of the repository',
+      });
+      for (const p of Object.values<any>(tfResources(stack, 'cloudflare_notification_policy'))) {
+        expect(p.mechanisms).toEqual({
+          email: config.environments.staging.alerts.emails.map((id) => ({ id })),
+          webhooks: [{ id: `\${cloudflare_notification_policy_webhooks.${name}.id}` }],
+        });
+      }
+    },
+  );
 
   it('declares no secret when the config opts out (secret: false shows in the config)', () => {
     const stack = synthCloudflareApp(
@@ -284,7 +289,10 @@ describe("the edge's alerts go to a webhook as well when the config names one", 
     [
       'a Slack incoming webhook, never echoing its token',
       'https://hooks.slack.com/services/T000/B000/t0k3nT0k3n',
-      /cloudflare\.alertWebhook\.url: received "https:\/\/hooks\.slack\.com\/\.\.\.": is an incoming-webhook URL of hooks\.slack\.com, which is itself the credential/,
+      new RegExp(
+        'cloudflare\\.alertWebhook\\.url: received "https:\\/\\/hooks\\.slack\\.com\\/\\.\\.\\.": is an incoming-webhook URL of ' +
+          'hooks\\.slack\\.com, which is itself the credential',
+      ),
     ],
     [
       'a token in the query string',
@@ -313,26 +321,31 @@ describe("Logpush of the edge's logs on an Enterprise zone (cloudflare.logpush)"
     return raw;
   };
 
-  it("pushes the zone's HTTP requests and firewall events to the configured bucket, the ownership challenge read from TF_VAR_prod_logpush_ownership_challenge", () => {
-    const stack = synthCloudflareApp(parseConfig(withLogpush('enterprise')))['prod-cloudflare'] as any;
-    const cf = config.environments.prod.cloudflare!;
-    const jobs = Object.values<any>(tfResources(stack, 'cloudflare_logpush_job'));
-    expect(
-      jobs.map((j) => [j.dataset, j.name, j.zone_id, j.destination_conf, j.ownership_challenge, j.enabled, j.output_options.sample_rate]),
-    ).toEqual([
-      ['http_requests', 'acme-prod-http-requests', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
-      ['firewall_events', 'acme-prod-firewall-events', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
-    ]);
-    expect(stack.variable.prod_logpush_ownership_challenge).toEqual({
-      type: 'string',
-      sensitive: true,
-      nullable: false,
-      description:
-        'Ownership challenge token Cloudflare wrote into the prod Logpush destination (cloudflare.logpush.destination); set TF_VAR_prod_logpush_ownership_challenge at deploy time, never in a file of the repository',
-    });
-    // The other environment is untouched.
-    expect(tfResources(stacks['staging-cloudflare'], 'cloudflare_logpush_job')).toEqual({});
-  });
+  it(
+    "pushes the zone's HTTP requests and firewall events to the configured bucket, the ownership challenge read from " +
+      'TF_VAR_prod_logpush_ownership_challenge',
+    () => {
+      const stack = synthCloudflareApp(parseConfig(withLogpush('enterprise')))['prod-cloudflare'] as any;
+      const cf = config.environments.prod.cloudflare!;
+      const jobs = Object.values<any>(tfResources(stack, 'cloudflare_logpush_job'));
+      expect(
+        jobs.map((j) => [j.dataset, j.name, j.zone_id, j.destination_conf, j.ownership_challenge, j.enabled, j.output_options.sample_rate]),
+      ).toEqual([
+        ['http_requests', 'acme-prod-http-requests', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
+        ['firewall_events', 'acme-prod-firewall-events', cf.zoneId, DESTINATION, '${var.prod_logpush_ownership_challenge}', true, 1],
+      ]);
+      expect(stack.variable.prod_logpush_ownership_challenge).toEqual({
+        type: 'string',
+        sensitive: true,
+        nullable: false,
+        description:
+          'Ownership challenge token Cloudflare wrote into the prod Logpush destination (cloudflare.logpush.destination); set ' +
+          'TF_VAR_prod_logpush_ownership_challenge at deploy time, never in a file of the repository',
+      });
+      // The other environment is untouched.
+      expect(tfResources(stacks['staging-cloudflare'], 'cloudflare_logpush_job')).toEqual({});
+    },
+  );
 
   it('builds no Logpush without the config field (the default config, on Business)', () => {
     for (const name of STACKS) expect(tfResources(stacks[name], 'cloudflare_logpush_job')).toEqual({});
@@ -341,7 +354,10 @@ describe("Logpush of the edge's logs on an Enterprise zone (cloudflare.logpush)"
   it('rejects Logpush on a zone below Enterprise, naming the field, and synthesizes nothing', () => {
     expect(() => parseConfig(withLogpush('business'))).toThrow(ConfigError);
     expect(() => parseConfig(withLogpush('business'))).toThrow(
-      /environments\.prod\.cloudflare\.logpush: .*needs an Enterprise zone \(Logpush of a zone's HTTP requests and firewall events is an Enterprise feature\), and cloudflare\.plan is business; remove logpush or raise the plan/,
+      new RegExp(
+        "environments\\.prod\\.cloudflare\\.logpush: .*needs an Enterprise zone \\(Logpush of a zone's HTTP requests and " +
+          'firewall events is an Enterprise feature\\), and cloudflare\\.plan is business; remove logpush or raise the plan',
+      ),
     );
   });
 
@@ -409,7 +425,10 @@ describe("origins from the deployed stacks' outputs", () => {
     [
       'is missing',
       undefined,
-      /environments\.prod\.cloudflare\.origins\.outputsFile: received ".*missing\.json": cannot be read \(ENOENT\); deploy the aws stacks first with `cdk deploy --all --outputs-file .*missing\.json`/,
+      new RegExp(
+        'environments\\.prod\\.cloudflare\\.origins\\.outputsFile: received ".*missing\\.json": cannot be read \\(ENOENT\\); ' +
+          'deploy the aws stacks first with `cdk deploy --all --outputs-file .*missing\\.json`',
+      ),
     ],
     ['is not JSON', '{', /outputsFile: received .*: is not valid JSON .*; write it again with `cdk deploy --all --outputs-file/],
     [

@@ -124,7 +124,10 @@ describe('attacks on residency and separation flip the cells they break', () => 
           /^prod-aws-dr\/DataReplica\w+: AWS::S3::Bucket is in us-west-2 \(stack prod-aws-dr\), outside residency "eu"/,
         ),
         expect.stringMatching(
-          /^prod-aws-primary\/DataBucket\w+: replicates to bucket acme-prod-data-dr-222222222222 in us-west-2 \(stack prod-aws-dr\), outside residency "eu"/,
+          new RegExp(
+            '^prod-aws-primary\\/DataBucket\\w+: replicates to bucket acme-prod-data-dr-222222222222 in us-west-2 \\(stack ' +
+              'prod-aws-dr\\), outside residency "eu"',
+          ),
         ),
         expect.stringMatching(/^prod-aws-dr-database\/DatabaseReplica\w+: AWS::RDS::DBInstance is in us-west-2/),
       ]),
@@ -177,7 +180,10 @@ describe('attacks on residency and separation flip the cells they break', () => 
     const ev = evaluate(read(aws), configFor);
     expect(failing(ev)).toEqual(['ENV-SEPARATION prod aws', 'ENV-SEPARATION staging aws']);
     expect(cell(ev, 'ENV-SEPARATION', 'prod', 'aws').findings[0].message).toMatch(
-      /^account 222222222222 is also used by environment staging \(staging-aws-\w+(-\w+)?\); prod is production, and a production environment must have an account of its own$/,
+      new RegExp(
+        '^account 222222222222 is also used by environment staging \\(staging-aws-\\w+(-\\w+)?\\); prod is production, and a ' +
+          'production environment must have an account of its own$',
+      ),
     );
   });
 

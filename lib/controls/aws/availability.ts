@@ -35,12 +35,14 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       if (zones === undefined)
         out.fail(
           asg.id,
-          `VPCZoneIdentifier ${show(p.VPCZoneIdentifier)} names subnets outside this template; expected subnets whose zones can be verified`,
+          `VPCZoneIdentifier ${show(p.VPCZoneIdentifier)} names subnets outside this template; expected subnets whose zones ` +
+            `can be verified`,
         );
       else if (zones.size < POLICY_FLOORS.availability.minZones)
         out.fail(
           asg.id,
-          `instances span ${zones.size} zone(s) (${[...zones].join(', ') || 'none'}); expected at least ${POLICY_FLOORS.availability.minZones}`,
+          `instances span ${zones.size} zone(s) (${[...zones].join(', ') || 'none'}); expected at least ` +
+            `${POLICY_FLOORS.availability.minZones}`,
         );
       const min = asNumber(p.MinSize);
       if (tagsOf(asg)[STANDBY_TAG.key] === STANDBY_TAG.value) {

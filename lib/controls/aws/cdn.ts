@@ -44,7 +44,8 @@ function checkS3Origin(out: Outcome, template: CfnTemplate, d: Res, origin: any)
   if (!oac) {
     out.fail(
       d.id,
-      `${label} OriginAccessControlId is ${show(origin.OriginAccessControlId)}; expected an AWS::CloudFront::OriginAccessControl of this template`,
+      `${label} OriginAccessControlId is ${show(origin.OriginAccessControlId)}; expected an ` +
+        `AWS::CloudFront::OriginAccessControl of this template`,
     );
   } else {
     out.within(oac.id, () => {

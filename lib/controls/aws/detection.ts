@@ -80,7 +80,9 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
     if (recorders.length === 0) {
       out.fail(
         TEMPLATE,
-        'Security Hub runs in this region but no AWS::Config::ConfigurationRecorder records it; its controls then report no data (expected a recorder of all supported resource types, or options.configManaged when the organization records this account centrally)',
+        'Security Hub runs in this region but no AWS::Config::ConfigurationRecorder records it; its controls then report no ' +
+          'data (expected a recorder of all supported resource types, or options.configManaged when the organization records ' +
+          'this account centrally)',
       );
     }
     for (const recorder of recorders) {
@@ -141,7 +143,8 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
       if (!targets.some((t) => t !== undefined && alertTopics.has(t))) {
         out.fail(
           alarm.id,
-          `AlarmActions ${show(alarm.props.AlarmActions)} reach no alert topic of this template; expected a Ref to the encrypted, subscribed SNS topic`,
+          `AlarmActions ${show(alarm.props.AlarmActions)} reach no alert topic of this template; expected a Ref to the ` +
+            `encrypted, subscribed SNS topic`,
         );
       } else wired.push(alarm);
     });
@@ -154,7 +157,8 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
   ) {
     out.fail(
       TEMPLATE,
-      'no alarm on WAF BlockedRequests; expected an AWS::CloudWatch::Alarm on Namespace "AWS/WAFV2" MetricName "BlockedRequests" notifying the alert topic',
+      'no alarm on WAF BlockedRequests; expected an AWS::CloudWatch::Alarm on Namespace "AWS/WAFV2" MetricName ' +
+        '"BlockedRequests" notifying the alert topic',
     );
   }
   if (ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').length > 0) {
@@ -190,7 +194,8 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
     else if (filters.length === 0) {
       out.fail(
         TEMPLATE,
-        'no AWS::Logs::MetricFilter on the trail log group matching userIdentity.type = "Root"; expected one with an alarm to the alert topic',
+        'no AWS::Logs::MetricFilter on the trail log group matching userIdentity.type = "Root"; expected one with an alarm to ' +
+          'the alert topic',
       );
     } else {
       out.fail(

@@ -74,13 +74,15 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
         if (dest.ReplicationTime?.Status !== 'Enabled' || minutes === undefined || minutes > MAX_REPLICATION_MINUTES) {
           out.fail(
             where,
-            `replication rule ${show(rule.Id)} has ReplicationTime ${show(dest.ReplicationTime)}; expected Replication Time Control enabled at ${MAX_REPLICATION_MINUTES} minutes`,
+            `replication rule ${show(rule.Id)} has ReplicationTime ${show(dest.ReplicationTime)}; expected Replication Time ` +
+              `Control enabled at ${MAX_REPLICATION_MINUTES} minutes`,
           );
         }
         if (dest.Metrics?.Status !== 'Enabled')
           out.fail(
             where,
-            `replication rule ${show(rule.Id)} has Metrics ${show(dest.Metrics)}; expected replication metrics enabled (RTC needs them, and they feed the lag alarm)`,
+            `replication rule ${show(rule.Id)} has Metrics ${show(dest.Metrics)}; expected replication metrics enabled (RTC ` +
+              `needs them, and they feed the lag alarm)`,
           );
         if (rule.DeleteMarkerReplication?.Status !== 'Enabled')
           out.fail(
@@ -90,7 +92,8 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
         if (!renderText(dest.EncryptionConfiguration?.ReplicaKmsKeyID))
           out.fail(
             where,
-            `replication rule ${show(rule.Id)} has no EncryptionConfiguration.ReplicaKmsKeyID; expected replicas encrypted under a DR-region key`,
+            `replication rule ${show(rule.Id)} has no EncryptionConfiguration.ReplicaKmsKeyID; expected replicas encrypted ` +
+              `under a DR-region key`,
           );
         const name = renderText(dest.Bucket).replace(/^arn:[^:]*:s3:::/, '');
         const replica = drBuckets.get(name);
@@ -111,19 +114,22 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
         if (!lagAlarm)
           out.fail(
             where,
-            `replication rule ${show(rule.Id)} has no ReplicationLatency alarm with an action (AWS/S3, SourceBucket and RuleId dimensions); expected on-call to learn when the DR copy falls behind`,
+            `replication rule ${show(rule.Id)} has no ReplicationLatency alarm with an action (AWS/S3, SourceBucket and ` +
+              `RuleId dimensions); expected on-call to learn when the DR copy falls behind`,
           );
         else if (options.rpoMinutes !== undefined && !((asNumber(lagAlarm.props.Threshold) ?? Infinity) <= options.rpoMinutes * 60)) {
           out.fail(
             at(PRIMARY, lagAlarm.id),
-            `alarms at a ReplicationLatency of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO (${options.rpoMinutes * 60} s)`,
+            `alarms at a ReplicationLatency of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO ` +
+              `(${options.rpoMinutes * 60} s)`,
           );
         } else out.carry(at(PRIMARY, lagAlarm.id));
         out.within(at(DR, replica.id), () => {
           if (replica.props.VersioningConfiguration?.Status !== 'Enabled')
             out.fail(
               at(DR, replica.id),
-              `replica ${name} has VersioningConfiguration ${show(replica.props.VersioningConfiguration)}; expected "Enabled" (replication requires it)`,
+              `replica ${name} has VersioningConfiguration ${show(replica.props.VersioningConfiguration)}; expected "Enabled" ` +
+                `(replication requires it)`,
             );
           const sse = list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault;
           if (sse?.SSEAlgorithm !== 'aws:kms' || !renderText(sse?.KMSMasterKeyID))
@@ -147,7 +153,8 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
       if (!region)
         out.fail(
           where,
-          'has no AutomaticBackupReplicationRegion; expected automated backups replicated to the DR region (point-in-time recovery after a region loss)',
+          'has no AutomaticBackupReplicationRegion; expected automated backups replicated to the DR region (point-in-time ' +
+            'recovery after a region loss)',
         );
       else if (options.drRegion && region !== options.drRegion)
         out.fail(where, `replicates automated backups to ${region}; expected the DR region ${options.drRegion}`);
@@ -165,7 +172,8 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
       if (options.databaseReplica !== false)
         out.fail(
           at(PRIMARY, db.id),
-          `has no cross-region read replica (SourceDBInstanceIdentifier ending ":db:${identifier}") in the DR database template; expected one, or options.databaseReplica false when the recovery objectives allow a restore from backup`,
+          `has no cross-region read replica (SourceDBInstanceIdentifier ending ":db:${identifier}") in the DR database ` +
+            `template; expected one, or options.databaseReplica false when the recovery objectives allow a restore from backup`,
         );
       continue;
     }
@@ -177,7 +185,8 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
         if (replica.props.StorageEncrypted === false || !renderText(replica.props.KmsKeyId))
           out.fail(
             where,
-            `has StorageEncrypted ${show(replica.props.StorageEncrypted)} and KmsKeyId ${show(replica.props.KmsKeyId)}; expected encryption under a DR-region key`,
+            `has StorageEncrypted ${show(replica.props.StorageEncrypted)} and KmsKeyId ${show(replica.props.KmsKeyId)}; ` +
+              `expected encryption under a DR-region key`,
           );
         if (!isFalse(replica.props.PubliclyAccessible))
           out.fail(where, `has PubliclyAccessible ${show(replica.props.PubliclyAccessible)}; expected false`);
@@ -235,7 +244,8 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
     if (bastions.length === 0)
       out.fail(
         at(DR, TEMPLATE),
-        'has no bastion; expected one behind the same allowlist, or after a failover admins reach the standby hosts only by opening new paths',
+        'has no bastion; expected one behind the same allowlist, or after a failover admins reach the standby hosts only by ' +
+          'opening new paths',
       );
     else out.carry(...bastions.map((b) => at(DR, b.id)));
   }
@@ -286,7 +296,8 @@ function checkStandbyDataAccess(
   if (drRoles.length === 0) {
     out.fail(
       at(DR, TEMPLATE),
-      'the warm-standby app group has no instance role; expected the standby to reach the DR data as the primary app reaches the primary data',
+      'the warm-standby app group has no instance role; expected the standby to reach the DR data as the primary app reaches ' +
+        'the primary data',
     );
     return;
   }
@@ -317,7 +328,8 @@ function checkStandbyDataAccess(
             if (missing.length > 0)
               out.fail(
                 where,
-                `cannot ${missing.join(', ')} on ${replica.props.BucketName ?? replica.id}${suffix}, which the primary app role may do on its source ${sourceId}; expected the standby app role to reach the replica after failover`,
+                `cannot ${missing.join(', ')} on ${replica.props.BucketName ?? replica.id}${suffix}, which the primary app ` +
+                  `role may do on its source ${sourceId}; expected the standby app role to reach the replica after failover`,
               );
           }
         }
@@ -356,12 +368,15 @@ function checkStandbyDataAccess(
         if (missingKey.length > 0)
           out.fail(
             where,
-            `cannot ${missingKey.join(', ')} with ${replicaKey}, the DR key of ${replica.props.BucketName ?? replica.id}${options.drRegion ? ` through s3.${options.drRegion}` : ''}; expected the same key use as the primary app role on its source`,
+            `cannot ${missingKey.join(', ')} with ${replicaKey}, the DR key of ` +
+              `${replica.props.BucketName ?? replica.id}${options.drRegion ? ` through s3.${options.drRegion}` : ''}; expected ` +
+              `the same key use as the primary app role on its source`,
           );
         else if (!keyPolicyDelegates(dr, replicaKey, role.id))
           out.fail(
             at(DR, replicaKey),
-            `key policy neither lets IAM policies of the account grant it nor names ${role.id}; expected the standby app role to be able to use the replica's key`,
+            `key policy neither lets IAM policies of the account grant it nor names ${role.id}; expected the standby app role ` +
+              `to be able to use the replica's key`,
           );
       }
       // Database: IAM authentication to the replica as the same user.
@@ -381,7 +396,8 @@ function checkStandbyDataAccess(
           if (!ok)
             out.fail(
               where,
-              `cannot rds-db:connect to the replica ${replicaDb.id} as ${user.replace(/^\//, '')}, as the primary app role can to ${sourceDb}; expected a grant beside the replica (DR database stack)`,
+              `cannot rds-db:connect to the replica ${replicaDb.id} as ${user.replace(/^\//, '')}, as the primary app role ` +
+                `can to ${sourceDb}; expected a grant beside the replica (DR database stack)`,
             );
         }
       }
@@ -432,7 +448,9 @@ function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: M
   if (!failover) {
     out.fail(
       where,
-      `has no origin group of two members failing over on ${CDN_FAILOVER_CODES.join(', ')} (OriginGroups ${show(config.OriginGroups)}); expected the DR replica of the assets as failover origin, or a regional S3 outage takes the static assets down`,
+      `has no origin group of two members failing over on ${CDN_FAILOVER_CODES.join(', ')} (OriginGroups ` +
+        `${show(config.OriginGroups)}); expected the DR replica of the assets as failover origin, or a regional S3 outage takes ` +
+        `the static assets down`,
     );
     return;
   }
@@ -448,7 +466,8 @@ function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: M
   if (!secondary.OriginAccessControlId)
     out.fail(
       where,
-      `failover origin ${show(secondaryId)} has no OriginAccessControlId; expected origin access control (signed requests to a private bucket)`,
+      `failover origin ${show(secondaryId)} has no OriginAccessControlId; expected origin access control (signed requests to ` +
+        `a private bucket)`,
     );
   const grants = bucketPolicyStatements(dr, replica)
     .map((p) => p.statement)
@@ -461,7 +480,8 @@ function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: M
   if (grants.length === 0) {
     out.fail(
       at(DR, replica.id),
-      `replica ${name} admits no CloudFront read (s3:GetObject for cloudfront.amazonaws.com); expected the failover origin readable by the distribution, or failover serves errors`,
+      `replica ${name} admits no CloudFront read (s3:GetObject for cloudfront.amazonaws.com); expected the failover origin ` +
+        `readable by the distribution, or failover serves errors`,
     );
     return;
   }
@@ -472,7 +492,9 @@ function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: M
   if (loose.length > 0) {
     out.fail(
       at(DR, replica.id),
-      `replica ${name} admits CloudFront reads without naming one distribution (${show(loose.map((st) => st.Condition))}); any distribution of the account could serve its objects. Expected StringEquals aws:SourceArn of the distribution (config aws.cdn.distributionId after the first deploy)`,
+      `replica ${name} admits CloudFront reads without naming one distribution (${show(loose.map((st) => st.Condition))}); ` +
+        `any distribution of the account could serve its objects. Expected StringEquals aws:SourceArn of the distribution ` +
+        `(config aws.cdn.distributionId after the first deploy)`,
     );
     return;
   }

@@ -96,7 +96,8 @@ function checkListenerHsts(out: Outcome, id: string, value: unknown): void {
   if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds) || !/includeSubDomains/i.test(text)) {
     out.fail(
       id,
-      `listener attribute routing.http.response.strict_transport_security.header_value is ${show(value)}; expected "max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more; includeSubDomains"`,
+      `listener attribute routing.http.response.strict_transport_security.header_value is ${show(value)}; expected ` +
+        `"max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more; includeSubDomains"`,
     );
   }
 }
@@ -123,7 +124,8 @@ export function checkViewerTls(out: Outcome, template: CfnTemplate, d: Res): voi
   if (!CLOUDFRONT_TLS_VERSIONS.includes(cert.MinimumProtocolVersion)) {
     out.fail(
       d.id,
-      `ViewerCertificate.MinimumProtocolVersion is ${show(cert.MinimumProtocolVersion)}; expected one of ${CLOUDFRONT_TLS_VERSIONS.join(', ')}`,
+      `ViewerCertificate.MinimumProtocolVersion is ${show(cert.MinimumProtocolVersion)}; expected one of ` +
+        `${CLOUDFRONT_TLS_VERSIONS.join(', ')}`,
     );
   }
   if (cert.SslSupportMethod !== 'sni-only') {
@@ -145,7 +147,8 @@ export function checkViewerTls(out: Outcome, template: CfnTemplate, d: Res): voi
     if (!policy) {
       out.fail(
         d.id,
-        `${where}.ResponseHeadersPolicyId is ${show(b.ResponseHeadersPolicyId)}; expected a reference to an AWS::CloudFront::ResponseHeadersPolicy in this template that sends HSTS`,
+        `${where}.ResponseHeadersPolicyId is ${show(b.ResponseHeadersPolicyId)}; expected a reference to an ` +
+          `AWS::CloudFront::ResponseHeadersPolicy in this template that sends HSTS`,
       );
       continue;
     }
@@ -158,7 +161,8 @@ function checkHsts(out: Outcome, policy: Res): void {
   if (!hsts) {
     out.fail(
       policy.id,
-      `SecurityHeadersConfig.StrictTransportSecurity is absent; expected max-age >= ${POLICY_FLOORS.tls.hstsMaxAgeSeconds}, IncludeSubdomains and Override true`,
+      `SecurityHeadersConfig.StrictTransportSecurity is absent; expected max-age >= ${POLICY_FLOORS.tls.hstsMaxAgeSeconds}, ` +
+        `IncludeSubdomains and Override true`,
     );
     return;
   }
@@ -166,7 +170,8 @@ function checkHsts(out: Outcome, policy: Res): void {
   if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds)) {
     out.fail(
       policy.id,
-      `StrictTransportSecurity.AccessControlMaxAgeSec is ${show(hsts.AccessControlMaxAgeSec)}; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year)`,
+      `StrictTransportSecurity.AccessControlMaxAgeSec is ${show(hsts.AccessControlMaxAgeSec)}; expected at least ` +
+        `${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year)`,
     );
   }
   if (hsts.IncludeSubdomains !== true)

@@ -144,7 +144,8 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
       else if (own.length === 0)
         out.fail(
           instance.id,
-          'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key',
+          'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume ' +
+            'with a customer-managed key',
         );
     });
   }
@@ -155,7 +156,8 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
       if (mappings.length === 0 && mustDefine.has(lt.id)) {
         out.fail(
           lt.id,
-          'LaunchTemplateData.BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key',
+          'LaunchTemplateData.BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted ' +
+            'EBS root volume with a customer-managed key',
         );
       }
       mappings.forEach((m, i) => checkMapping(out, template, lt.id, `LaunchTemplateData.BlockDeviceMappings[${i}]`, m));
@@ -174,7 +176,8 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
         if (usesKeys && resourcesOf(statement).includes('*'))
           out.fail(
             declaredBy,
-            `grants instance role ${role.id} ${JSON.stringify(statement.Action)} on every key ("*"); expected the ARN of the one key it needs`,
+            `grants instance role ${role.id} ${JSON.stringify(statement.Action)} on every key ("*"); expected the ARN of the ` +
+              `one key it needs`,
           );
       }
     });
@@ -271,7 +274,8 @@ export function checkEncTransit(template: CfnTemplate): CheckResult {
         if (protocols.length === 0 || protocols.some((p) => !originProtocols.includes(p))) {
           out.fail(
             d.id,
-            `Origins[${i}] (${show(origin.Id)}) OriginSSLProtocols is ${show(custom.OriginSSLProtocols)}; expected ${show(originProtocols)}`,
+            `Origins[${i}] (${show(origin.Id)}) OriginSSLProtocols is ${show(custom.OriginSSLProtocols)}; expected ` +
+              `${show(originProtocols)}`,
           );
         }
       });

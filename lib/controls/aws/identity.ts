@@ -40,12 +40,14 @@ export function checkAdminMfa(template: CfnTemplate): CheckResult {
         } else if (allTrue(ifExists)) {
           out.fail(
             role.id,
-            'trust policy uses BoolIfExists aws:MultiFactorAuthPresent "true", which also admits callers without MFA context (long-term access keys); expected Bool',
+            'trust policy uses BoolIfExists aws:MultiFactorAuthPresent "true", which also admits callers without MFA context ' +
+              '(long-term access keys); expected Bool',
           );
         } else {
           out.fail(
             role.id,
-            `trust policy lets ${show(awsPrincipal(s))} assume the role without MFA; expected Condition Bool aws:MultiFactorAuthPresent "true"`,
+            `trust policy lets ${show(awsPrincipal(s))} assume the role without MFA; expected Condition Bool ` +
+              `aws:MultiFactorAuthPresent "true"`,
           );
         }
         const principals = list(awsPrincipal(s));
@@ -74,14 +76,17 @@ export function checkAdminMfa(template: CfnTemplate): CheckResult {
         if (services.length > 0) {
           out.fail(
             role.id,
-            `holds admin-level permissions (${why}) and is assumable by ${services.join(', ')}; expected admin rights only on MFA-protected roles for people, and deployments through a role with a scoped execution policy (npm run bootstrap-policy)`,
+            `holds admin-level permissions (${why}) and is assumable by ${services.join(', ')}; expected admin rights only on ` +
+              `MFA-protected roles for people, and deployments through a role with a scoped execution policy (npm run ` +
+              `bootstrap-policy)`,
           );
         }
         const federated = list(s.Principal?.Federated).map(renderText);
         if (federated.length > 0 && !allTrue(conditionValue(s, 'Bool', 'aws:MultiFactorAuthPresent'))) {
           out.fail(
             role.id,
-            `holds admin-level permissions (${why}) and is assumable by ${federated.join(', ')} without MFA; expected admin rights only on MFA-protected roles for people`,
+            `holds admin-level permissions (${why}) and is assumable by ${federated.join(', ')} without MFA; expected admin ` +
+              `rights only on MFA-protected roles for people`,
           );
         }
       }
@@ -205,7 +210,8 @@ export function checkSecrets(template: CfnTemplate): CheckResult {
       if (!managed && !resolved && !dynamic) {
         out.fail(
           db.id,
-          `ManageMasterUserPassword is ${show(p.ManageMasterUserPassword)} and MasterUserPassword is not a Secrets Manager reference; expected ManageMasterUserPassword true`,
+          `ManageMasterUserPassword is ${show(p.ManageMasterUserPassword)} and MasterUserPassword is not a Secrets Manager ` +
+            `reference; expected ManageMasterUserPassword true`,
         );
       }
     });

@@ -107,7 +107,8 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
   if (trails.length === 0 && vpcs.length > 0 && options.cloudTrailManaged !== true) {
     out.fail(
       TEMPLATE,
-      'no AWS::CloudTrail::Trail; expected a multi-region trail, or options.cloudTrailManaged when an organization trail covers the account',
+      'no AWS::CloudTrail::Trail; expected a multi-region trail, or options.cloudTrailManaged when an organization trail ' +
+        'covers the account',
     );
   }
 
@@ -122,7 +123,8 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
         const found = own.map((f) => `${f.id} TrafficType ${show(f.props.TrafficType)}`).join(', ');
         out.fail(
           vpc.id,
-          `no flow log of all traffic to a log destination${found ? ` (found ${found})` : ''}; expected an AWS::EC2::FlowLog with ResourceId the VPC and TrafficType "ALL"`,
+          `no flow log of all traffic to a log destination${found ? ` (found ${found})` : ''}; expected an AWS::EC2::FlowLog ` +
+            `with ResourceId the VPC and TrafficType "ALL"`,
         );
       } else out.carry(...good.map((f) => f.id));
     });
@@ -190,12 +192,14 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
       if (!group)
         out.fail(
           host.id,
-          "UserData ships /var/log/secure to no log group of this template; expected the SSH authentication log sent to the hosts' auth log group",
+          'UserData ships /var/log/secure to no log group of this template; expected the SSH authentication log sent to the ' +
+            "hosts' auth log group",
         );
       else if (tagsOf(group)[AUTH_LOG_TAG.key] !== AUTH_LOG_TAG.value)
         out.fail(
           group.id,
-          `receives hosts' SSH logs but is not tagged ${AUTH_LOG_TAG.key}=${AUTH_LOG_TAG.value}; expected the marker that forwards and retains auth logs`,
+          `receives hosts' SSH logs but is not tagged ${AUTH_LOG_TAG.key}=${AUTH_LOG_TAG.value}; expected the marker that ` +
+            `forwards and retains auth logs`,
         );
       else out.carry(group.id);
     });
@@ -278,7 +282,10 @@ export function checkLogRetention(template: CfnTemplate, options: CheckOptions =
       else
         out.fail(
           id,
-          `${cls} logs have no copy in Object-Locked storage${problems.length ? ` (${problems.join('; ')})` : ''}; an administrator who deletes the log group deletes the evidence. Expected an AWS::Logs::SubscriptionFilter of every event (FilterPattern "") to a Firehose stream writing into a bucket with a COMPLIANCE Object Lock of at least ${min} days`,
+          `${cls} logs have no copy in Object-Locked storage${problems.length ? ` (${problems.join('; ')})` : ''}; an ` +
+            `administrator who deletes the log group deletes the evidence. Expected an AWS::Logs::SubscriptionFilter of every ` +
+            `event (FilterPattern "") to a Firehose stream writing into a bucket with a COMPLIANCE Object Lock of at least ` +
+            `${min} days`,
         );
     });
   }
@@ -318,6 +325,8 @@ function lockProblems(out: Outcome, bucket: Res, min: number, required: boolean)
   if (days === undefined || days < min)
     out.fail(
       bucket.id,
-      `Object Lock DefaultRetention is ${retention.Days !== undefined ? `${show(retention.Days)} days` : `${show(retention.Years)} years`}; expected at least ${min} days`,
+      `Object Lock DefaultRetention is ` +
+        `${retention.Days !== undefined ? `${show(retention.Days)} days` : `${show(retention.Years)} years`}; expected at least ` +
+        `${min} days`,
     );
 }

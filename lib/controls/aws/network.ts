@@ -135,7 +135,8 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
       if (scheme === 'internet-facing' && !isApplicationLoadBalancer(lb)) {
         out.fail(
           lb.id,
-          `a ${show(lb.props.Type)} load balancer is internet-facing; expected Scheme "internal" (only the ALB, behind the WAF, is a public entry)`,
+          `a ${show(lb.props.Type)} load balancer is internet-facing; expected Scheme "internal" (only the ALB, behind the ` +
+            `WAF, is a public entry)`,
         );
       }
     });
@@ -159,7 +160,8 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
       if (rules.length === 0)
         out.fail(
           group,
-          'has no egress rule, so AWS allows all outbound traffic; expected egress limited to the VPC endpoints, the tiers it talks to and package mirrors',
+          'has no egress rule, so AWS allows all outbound traffic; expected egress limited to the VPC endpoints, the tiers it ' +
+            'talks to and package mirrors',
         );
       for (const { declaredBy, rule } of rules) {
         const cidr = rule.CidrIp ?? rule.CidrIpv6;
@@ -260,7 +262,8 @@ export function checkAppFromGateway(template: CfnTemplate): CheckResult {
 }
 
 function checkAppRule(out: Outcome, rule: IngressRule, gatewaySgs: Set<string>, bastionSgs: Set<string>, ports: number[]): void {
-  const expected = `expected only the load balancer's security group on port ${ports.join('/') || '(target port)'} and the bastion's on ${SSH_PORT}`;
+  const expected =
+    `expected only the load balancer's security group on port ${ports.join('/') || '(target port)'} and the bastion's on ` + `${SSH_PORT}`;
   if (hasAddressSource(rule)) {
     out.fail(rule.declaredBy, `${rule.group} admits ${describeRule(rule)}; ${expected}`);
   } else if (rule.sourceGroup !== undefined && gatewaySgs.has(rule.sourceGroup)) {
@@ -331,7 +334,8 @@ export function checkDbFromApp(template: CfnTemplate): CheckResult {
       if (appSgs.size === 0)
         out.fail(
           db.id,
-          'no app tier (auto scaling group or instance) in this template to admit; expected the database to admit only the app security group',
+          'no app tier (auto scaling group or instance) in this template to admit; expected the database to admit only the ' +
+            'app security group',
         );
       for (const sg of sgs) {
         out.within(sg, () => {
@@ -340,7 +344,8 @@ export function checkDbFromApp(template: CfnTemplate): CheckResult {
             if (!fromApp || !onlyPort(rule, port)) {
               out.fail(
                 rule.declaredBy,
-                `${sg} admits ${describeRule(rule)}; expected only the app security group (${[...appSgs].join(', ') || 'none found'}) on tcp ${port}`,
+                `${sg} admits ${describeRule(rule)}; expected only the app security group ` +
+                  `(${[...appSgs].join(', ') || 'none found'}) on tcp ${port}`,
               );
             } else out.carry(rule.declaredBy);
           }
@@ -433,7 +438,8 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
     } else if (rule.sourceGroup === undefined || !bastionSgs.has(rule.sourceGroup)) {
       out.fail(
         rule.declaredBy,
-        `${rule.group} admits SSH: ${describeRule(rule)}; expected SSH only from the bastion's security group (${[...bastionSgs].join(', ') || 'none'})`,
+        `${rule.group} admits SSH: ${describeRule(rule)}; expected SSH only from the bastion's security group ` +
+          `(${[...bastionSgs].join(', ') || 'none'})`,
       );
     }
   }
@@ -443,8 +449,10 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
 }
 
 /** A boot script line that removes EC2 Instance Connect (dnf, yum or apt). */
-const REMOVES_INSTANCE_CONNECT =
-  /\b(dnf|yum)\s+(-y\s+)?(remove|erase)\s+(-y\s+)?ec2-instance-connect\b|\bapt(-get)?\s+(-y\s+)?(remove|purge)\s+(-y\s+)?ec2-instance-connect\b/;
+const REMOVES_INSTANCE_CONNECT = new RegExp(
+  '\\b(dnf|yum)\\s+(-y\\s+)?(remove|erase)\\s+(-y\\s+)?ec2-instance-connect\\b|\\bapt(-get)?\\s+(-y\\s+)?(remove|purge)\\s+(-y' +
+    '\\s+)?ec2-instance-connect\\b',
+);
 
 /**
  * The login rules of one host's boot script (control BASTION-SSH): sshd refuses passwords and
@@ -476,7 +484,8 @@ function checkHostLogin(out: Outcome, id: string, userData: string): void {
   if (!REMOVES_INSTANCE_CONNECT.test(userData)) {
     out.fail(
       id,
-      'UserData does not remove EC2 Instance Connect (ec2-instance-connect); expected it removed at boot, or anyone with ec2-instance-connect:SendSSHPublicKey can push a key for any OS user',
+      'UserData does not remove EC2 Instance Connect (ec2-instance-connect); expected it removed at boot, or anyone with ' +
+        'ec2-instance-connect:SendSSHPublicKey can push a key for any OS user',
     );
   }
 }
@@ -490,7 +499,8 @@ function checkBastionRule(out: Outcome, rule: IngressRule, maxPrefix: { ipv4: nu
   if (cidr === undefined) {
     out.fail(
       rule.declaredBy,
-      `bastion group ${rule.group} admits ${describeRule(rule)}; expected only allowlisted CIDRs (IPv4 /${maxPrefix.ipv4} or narrower, IPv6 /${maxPrefix.ipv6} or narrower)`,
+      `bastion group ${rule.group} admits ${describeRule(rule)}; expected only allowlisted CIDRs (IPv4 /${maxPrefix.ipv4} or ` +
+        `narrower, IPv6 /${maxPrefix.ipv6} or narrower)`,
     );
     return;
   }
@@ -503,7 +513,8 @@ function checkBastionRule(out: Outcome, rule: IngressRule, maxPrefix: { ipv4: nu
   if (parsed.prefix === 0 || parsed.prefix < limit) {
     out.fail(
       rule.declaredBy,
-      `bastion group ${rule.group} admits SSH from ${show(cidr)}; expected ${parsed.family} prefixes of /${limit} or narrower, never the whole internet`,
+      `bastion group ${rule.group} admits SSH from ${show(cidr)}; expected ${parsed.family} prefixes of /${limit} or ` +
+        `narrower, never the whole internet`,
     );
   }
 }

@@ -58,7 +58,9 @@ function checkHttpsListener(out: Outcome, template: CfnTemplate, lb: Res, listen
   if (mtls?.Mode !== 'verify') {
     out.fail(
       listener.id,
-      `${where} has MutualAuthentication.Mode ${show(mtls?.Mode)}; expected "verify": without a client certificate from this zone's CA, any Cloudflare customer's zone (or anyone inside Cloudflare's ranges) reaches the origin and skips this zone's WAF and rate limits`,
+      `${where} has MutualAuthentication.Mode ${show(mtls?.Mode)}; expected "verify": without a client certificate from this ` +
+        `zone's CA, any Cloudflare customer's zone (or anyone inside Cloudflare's ranges) reaches the origin and skips this ` +
+        `zone's WAF and rate limits`,
     );
   } else {
     if (mtls.IgnoreClientCertificateExpiry === true || mtls.IgnoreClientCertificateExpiry === 'true')
@@ -67,7 +69,8 @@ function checkHttpsListener(out: Outcome, template: CfnTemplate, lb: Res, listen
     if (!store) {
       out.fail(
         listener.id,
-        `${where} verifies against TrustStoreArn ${show(mtls.TrustStoreArn)}; expected a ${TRUST_STORE} of this template, whose CA bundle can be checked`,
+        `${where} verifies against TrustStoreArn ${show(mtls.TrustStoreArn)}; expected a ${TRUST_STORE} of this template, ` +
+          `whose CA bundle can be checked`,
       );
     } else {
       out.within(store.id, () => {
@@ -76,7 +79,9 @@ function checkHttpsListener(out: Outcome, template: CfnTemplate, lb: Res, listen
         if (bundle === undefined) {
           out.fail(
             store.id,
-            `reads its CA bundle from ${show(store.props.CaCertificatesBundleS3Bucket)}/${show(store.props.CaCertificatesBundleS3Key)}, which no resource of this template writes; expected a bucket of this stack holding the zone's CA, written by the stack`,
+            `reads its CA bundle from ${show(store.props.CaCertificatesBundleS3Bucket)}/` +
+              `${show(store.props.CaCertificatesBundleS3Key)}, which no resource of this template writes; expected a bucket of ` +
+              `this stack holding the zone's CA, written by the stack`,
           );
         } else {
           for (const problem of trustedCaProblems([bundle], options.originPullCaCertificates)) out.fail(store.id, `${problem}`);
@@ -92,7 +97,8 @@ function checkHttpsListener(out: Outcome, template: CfnTemplate, lb: Res, listen
   if (!fixed403) {
     out.fail(
       listener.id,
-      `${where} answers an unmatched Host with ${show(defaults.map((a) => a?.Type))}; expected a fixed-response 403, so requests for names this deployment does not serve never reach the app`,
+      `${where} answers an unmatched Host with ${show(defaults.map((a) => a?.Type))}; expected a fixed-response 403, so ` +
+        `requests for names this deployment does not serve never reach the app`,
     );
   }
   for (const rule of ofType(template, LISTENER_RULE).filter((r) => refTarget(r.props.ListenerArn) === listener.id)) {
@@ -186,7 +192,8 @@ export function checkOriginLock(template: CfnTemplate, options: CheckOptions = {
             else
               out.fail(
                 rule.declaredBy,
-                `${group} (of internet-facing ${lb.id}) admits ${describeRule(rule)}; expected only Cloudflare's published ranges (lib/config/cloudflare-ranges.ts), so nobody bypasses the edge's WAF and rate limits`,
+                `${group} (of internet-facing ${lb.id}) admits ${describeRule(rule)}; expected only Cloudflare's published ` +
+                  `ranges (lib/config/cloudflare-ranges.ts), so nobody bypasses the edge's WAF and rate limits`,
               );
           }
         });
@@ -202,7 +209,9 @@ export function checkOriginLock(template: CfnTemplate, options: CheckOptions = {
           ) {
             out.fail(
               listener.id,
-              `${show(listener.props.Protocol)} listener ${listener.id} (of internet-facing ${lb.id}) does more than redirect; expected only a redirect to HTTPS, since only the HTTPS listener verifies the zone's client certificate`,
+              `${show(listener.props.Protocol)} listener ${listener.id} (of internet-facing ${lb.id}) does more than ` +
+                `redirect; expected only a redirect to HTTPS, since only the HTTPS listener verifies the zone's client ` +
+                `certificate`,
             );
           }
         });

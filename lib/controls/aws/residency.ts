@@ -102,7 +102,8 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
     if (stack.region === undefined) {
       out.fail(
         at(stack, '(template)'),
-        `stack ${stack.name} is not pinned to a region (environment-agnostic); pin env.region so its data's location is known and can be checked against residency "${residency}"`,
+        `stack ${stack.name} is not pinned to a region (environment-agnostic); pin env.region so its data's location is known ` +
+          `and can be checked against residency "${residency}"`,
       );
       continue;
     }
@@ -117,7 +118,8 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
       else
         out.fail(
           at(stack, res.id),
-          `${res.type} is in ${stack.region} (stack ${stack.name}), outside residency "${residency}"; keep data stores and the compute that handles data in ${allowed}`,
+          `${res.type} is in ${stack.region} (stack ${stack.name}), outside residency "${residency}"; keep data stores and ` +
+            `the compute that handles data in ${allowed}`,
         );
     }
 
@@ -129,12 +131,14 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
         if (!dest) {
           out.fail(
             at(stack, bucket.id),
-            `replicates to ${show(rule?.Destination?.Bucket)}, which is not a bucket of the synthesized stacks; its region cannot be verified against residency "${residency}"`,
+            `replicates to ${show(rule?.Destination?.Bucket)}, which is not a bucket of the synthesized stacks; its region ` +
+              `cannot be verified against residency "${residency}"`,
           );
         } else if (!inResidency(dest.stack.region)) {
           out.fail(
             at(stack, bucket.id),
-            `replicates to bucket ${name} in ${dest.stack.region ?? 'an unpinned region'} (stack ${dest.stack.name}), outside residency "${residency}"; replicate to ${allowed}`,
+            `replicates to bucket ${name} in ${dest.stack.region ?? 'an unpinned region'} (stack ${dest.stack.name}), outside ` +
+              `residency "${residency}"; replicate to ${allowed}`,
           );
         } else out.carry(at(dest.stack, dest.id));
       }
@@ -146,7 +150,8 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
           if (region === undefined)
             out.fail(
               at(stack, plan.id),
-              `rule ${show(rule?.RuleName)} copies to ${show(copy?.DestinationBackupVaultArn)}, whose region cannot be read; name the vault by a literal ARN in ${allowed}`,
+              `rule ${show(rule?.RuleName)} copies to ${show(copy?.DestinationBackupVaultArn)}, whose region cannot be read; ` +
+                `name the vault by a literal ARN in ${allowed}`,
             );
           else if (!inResidency(region))
             out.fail(

@@ -21,7 +21,9 @@ export const SOURCE_ARN_EXEMPTIONS: ReadonlyArray<{
   {
     service: /^logs\.[a-z0-9-]+\.amazonaws\.com$/,
     kind: 'key',
-    why: 'CloudWatch Logs binds its key use with the encryption context kms:EncryptionContext:aws:logs:arn (the log group ARN, which names the account)',
+    why:
+      'CloudWatch Logs binds its key use with the encryption context kms:EncryptionContext:aws:logs:arn (the log group ARN, ' +
+      'which names the account)',
   },
   {
     service: /^cloudwatch\.amazonaws\.com$/,
@@ -31,12 +33,17 @@ export const SOURCE_ARN_EXEMPTIONS: ReadonlyArray<{
   ...(['key', 'bucket'] as const).map((kind) => ({
     service: /^config\.amazonaws\.com$/,
     kind,
-    why: "AWS Config's delivery-channel bucket and key policies are documented with aws:SourceAccount only (Permissions for the Amazon S3 Bucket for the AWS Config Delivery Channel); a recorder of another account cannot deliver here",
+    why:
+      "AWS Config's delivery-channel bucket and key policies are documented with aws:SourceAccount only (Permissions for the " +
+      'Amazon S3 Bucket for the AWS Config Delivery Channel); a recorder of another account cannot deliver here',
   })),
   {
     service: /^delivery\.logs\.amazonaws\.com$/,
     kind: 'key',
-    why: 'CloudFront standard logging (legacy) writes through the log-delivery service with no source keys in its documented model; the grant is limited to use through S3 (kms:ViaService), and only a distribution whose owner may change the bucket ACL can log into the bucket',
+    why:
+      'CloudFront standard logging (legacy) writes through the log-delivery service with no source keys in its documented ' +
+      'model; the grant is limited to use through S3 (kms:ViaService), and only a distribution whose owner may change the bucket ' +
+      'ACL can log into the bucket',
     viaServiceSuffices: true,
   },
 ];
@@ -85,7 +92,10 @@ export function unboundServiceGrant(template: CfnTemplate, statement: any, kind:
   const who = services.join(', ');
   if (!accountBound && viaServiceOnly) return undefined;
   if (!accountBound) {
-    return `grants ${who} ${show(statement.Action)} without binding it to this account; expected Condition aws:SourceAccount (or an aws:SourceArn naming the account), so another account's resources cannot use the grant (confused deputy)`;
+    return (
+      `grants ${who} ${show(statement.Action)} without binding it to this account; expected Condition aws:SourceAccount (or an ` +
+      `aws:SourceArn naming the account), so another account's resources cannot use the grant (confused deputy)`
+    );
   }
   const exempt = services.every((s) => exemption(s) !== undefined);
   const arnBound =
@@ -93,7 +103,10 @@ export function unboundServiceGrant(template: CfnTemplate, statement: any, kind:
     accountContext.length > 0 ||
     (kind === 'key' && bucketContext.length > 0 && bucketContext.every(ofOwnBucket));
   if (!arnBound && !exempt) {
-    return `grants ${who} ${show(statement.Action)} bound to the account only; expected Condition aws:SourceArn naming the ${kind === 'topic' ? 'alarms or rules' : 'resources'} that may use it (the service sets it)`;
+    return (
+      `grants ${who} ${show(statement.Action)} bound to the account only; expected Condition aws:SourceArn naming the ` +
+      `${kind === 'topic' ? 'alarms or rules' : 'resources'} that may use it (the service sets it)`
+    );
   }
   return undefined;
 }

@@ -67,7 +67,8 @@ export function checkStoragePrivate(template: CfnTemplate): CheckResult {
         if (!bound) {
           out.fail(
             policy.id,
-            `Statement[${i}] allows ${show(s.Action)} to everyone ("*"); expected a named principal, or a Condition on aws:SourceArn (CloudFront origin access control)`,
+            `Statement[${i}] allows ${show(s.Action)} to everyone ("*"); expected a named principal, or a Condition on ` +
+              `aws:SourceArn (CloudFront origin access control)`,
           );
         }
       });
@@ -82,7 +83,9 @@ export function checkStoragePrivate(template: CfnTemplate): CheckResult {
         if (purge.length > 0) {
           out.fail(
             declaredBy,
-            `grants ${role.id} ${purge.join(', ')} on ${resourcesOf(statement).join(', ')}; expected workload roles to write and delete objects only (a delete marker), never to purge versions, lift retention or legal holds, or change bucket protection`,
+            `grants ${role.id} ${purge.join(', ')} on ${resourcesOf(statement).join(', ')}; expected workload roles to write ` +
+              `and delete objects only (a delete marker), never to purge versions, lift retention or legal holds, or change ` +
+              `bucket protection`,
           );
         }
       }
@@ -157,7 +160,8 @@ export function checkBackup(template: CfnTemplate, options: CheckOptions = {}): 
       if (bucket.props.VersioningConfiguration?.Status !== 'Enabled') {
         out.fail(
           bucket.id,
-          `VersioningConfiguration.Status is ${show(bucket.props.VersioningConfiguration?.Status)}; expected "Enabled" (old versions are the file backups)`,
+          `VersioningConfiguration.Status is ${show(bucket.props.VersioningConfiguration?.Status)}; expected "Enabled" (old ` +
+            `versions are the file backups)`,
         );
       }
       const rules = list(bucket.props.LifecycleConfiguration?.Rules).filter((r) => r?.Status === 'Enabled');
@@ -170,7 +174,8 @@ export function checkBackup(template: CfnTemplate, options: CheckOptions = {}): 
         if (days === undefined || days < minFiles) {
           out.fail(
             bucket.id,
-            `lifecycle rule ${show(rule.Id)} expires noncurrent versions after ${show(nve.NoncurrentDays)} days; expected at least ${minFiles}`,
+            `lifecycle rule ${show(rule.Id)} expires noncurrent versions after ${show(nve.NoncurrentDays)} days; expected at ` +
+              `least ${minFiles}`,
           );
         }
       }

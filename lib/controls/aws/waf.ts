@@ -68,7 +68,8 @@ export function checkWafRateGlobal(template: CfnTemplate, options: CheckOptions 
       if (candidates.length === 0) {
         out.fail(
           acl.id,
-          `no rate-based rule on all traffic (without a path scope); expected one with AggregateKeyType ${fronted ? '"FORWARDED_IP" (CF-Connecting-IP)' : '"IP"'}, Action Block, Limit >= 10`,
+          `no rate-based rule on all traffic (without a path scope); expected one with AggregateKeyType ` +
+            `${fronted ? '"FORWARDED_IP" (CF-Connecting-IP)' : '"IP"'}, Action Block, Limit >= 10`,
         );
         return;
       }
@@ -77,7 +78,8 @@ export function checkWafRateGlobal(template: CfnTemplate, options: CheckOptions 
         if (mains.length === 0)
           out.fail(
             acl.id,
-            `only ${show(candidates.map((r) => r.Name))} counts all traffic, and only requests lacking ${CLOUDFLARE_CLIENT_IP_HEADER}; expected a rule counting every client by FORWARDED_IP`,
+            `only ${show(candidates.map((r) => r.Name))} counts all traffic, and only requests lacking ` +
+              `${CLOUDFLARE_CLIENT_IP_HEADER}; expected a rule counting every client by FORWARDED_IP`,
           );
         for (const rule of mains)
           for (const problem of globalRuleProblems(acl, rule, fronted)) out.fail(acl.id, `rule ${show(rule.Name)}: ${problem}`);
@@ -91,7 +93,9 @@ export function checkWafRateGlobal(template: CfnTemplate, options: CheckOptions 
           if (!twin)
             out.fail(
               acl.id,
-              `rule ${show(main.Name)} counts CF-Connecting-IP, and WAF skips it for requests without that header; expected a twin rule (AggregateKeyType "IP", scope-down NOT header present, Block, at most the same rate) so leaving the header out escapes nothing`,
+              `rule ${show(main.Name)} counts CF-Connecting-IP, and WAF skips it for requests without that header; expected a ` +
+                `twin rule (AggregateKeyType "IP", scope-down NOT header present, Block, at most the same rate) so leaving the ` +
+                `header out escapes nothing`,
             );
         }
       }
@@ -135,7 +139,8 @@ export function checkWafRateCritical(template: CfnTemplate, options: CheckOption
         if (scope.other)
           out.fail(
             acl.id,
-            `${name}: ScopeDownStatement is ${show(scope.other)}; expected a ByteMatchStatement on UriPath (or an OrStatement of them), alone or AND the missing-${CLOUDFLARE_CLIENT_IP_HEADER} condition`,
+            `${name}: ScopeDownStatement is ${show(scope.other)}; expected a ByteMatchStatement on UriPath (or an OrStatement ` +
+              `of them), alone or AND the missing-${CLOUDFLARE_CLIENT_IP_HEADER} condition`,
           );
         else for (const problem of pathMatchProblems(scope.path)) out.fail(acl.id, `${name}: ScopeDownStatement ${problem}`);
         if (fronted && !twin) {
@@ -150,20 +155,24 @@ export function checkWafRateCritical(template: CfnTemplate, options: CheckOption
           if (!hasTwin)
             out.fail(
               acl.id,
-              `${name} counts CF-Connecting-IP, and WAF skips it for requests without that header; expected a twin rule on the same path (AggregateKeyType "IP", scope-down NOT header present AND the path) at most as loose`,
+              `${name} counts CF-Connecting-IP, and WAF skips it for requests without that header; expected a twin rule on ` +
+                `the same path (AggregateKeyType "IP", scope-down NOT header present AND the path) at most as loose`,
             );
         }
         if (globals.length > 0) {
           if (!(perSecond(rule) < globalRate)) {
             out.fail(
               acl.id,
-              `${name}: allows ${s.Limit} per ${s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS} s (${perSecond(rule).toFixed(3)}/s); expected fewer requests per second than the global rule (${globalRate.toFixed(3)}/s)`,
+              `${name}: allows ${s.Limit} per ${s.EvaluationWindowSec ?? DEFAULT_WINDOW_SECONDS} s ` +
+                `(${perSecond(rule).toFixed(3)}/s); expected fewer requests per second than the global rule ` +
+                `(${globalRate.toFixed(3)}/s)`,
             );
           }
           if (!(Number(rule.Priority) < globalPriority)) {
             out.fail(
               acl.id,
-              `${name}: Priority is ${show(rule.Priority)}; expected lower than the global rate rule's (${globalPriority}), so it is evaluated first`,
+              `${name}: Priority is ${show(rule.Priority)}; expected lower than the global rate rule's (${globalPriority}), ` +
+                `so it is evaluated first`,
             );
           }
         }
@@ -274,23 +283,28 @@ function keyProblems(s: any, fronted: boolean): string[] {
     const header = s.ForwardedIPConfig?.HeaderName;
     if (s.AggregateKeyType !== 'FORWARDED_IP') {
       return [
-        `AggregateKeyType is ${show(s.AggregateKeyType)}; expected "FORWARDED_IP" from ${CLOUDFLARE_CLIENT_IP_HEADER}: behind Cloudflare the connecting address is an edge node shared by many clients, so one busy node trips the limit for all of them`,
+        `AggregateKeyType is ${show(s.AggregateKeyType)}; expected "FORWARDED_IP" from ${CLOUDFLARE_CLIENT_IP_HEADER}: behind ` +
+          `Cloudflare the connecting address is an edge node shared by many clients, so one busy node trips the limit for ` +
+          `all of them`,
       ];
     }
     const problems: string[] = [];
     if (typeof header !== 'string' || header.toLowerCase() !== CLOUDFLARE_CLIENT_IP_HEADER.toLowerCase())
       problems.push(
-        `ForwardedIPConfig.HeaderName is ${show(header)}; expected "${CLOUDFLARE_CLIENT_IP_HEADER}" (the address Cloudflare saw; X-Forwarded-For starts with whatever the client sent)`,
+        `ForwardedIPConfig.HeaderName is ${show(header)}; expected "${CLOUDFLARE_CLIENT_IP_HEADER}" (the address Cloudflare ` +
+          `saw; X-Forwarded-For starts with whatever the client sent)`,
       );
     if (s.ForwardedIPConfig?.FallbackBehavior !== 'MATCH')
       problems.push(
-        `ForwardedIPConfig.FallbackBehavior is ${show(s.ForwardedIPConfig?.FallbackBehavior)}; expected "MATCH", so a malformed address is counted instead of skipped`,
+        `ForwardedIPConfig.FallbackBehavior is ${show(s.ForwardedIPConfig?.FallbackBehavior)}; expected "MATCH", so a ` +
+          `malformed address is counted instead of skipped`,
       );
     return problems;
   }
   if (s.AggregateKeyType === 'FORWARDED_IP') {
     return [
-      `AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly; expected "IP": the header is written by whoever connects, so a fresh value per request escapes the limit`,
+      `AggregateKeyType is "FORWARDED_IP" on a load balancer clients reach directly; expected "IP": the header is written by ` +
+        `whoever connects, so a fresh value per request escapes the limit`,
     ];
   }
   return s.AggregateKeyType === 'IP' ? [] : [`AggregateKeyType is ${show(s.AggregateKeyType)}; expected "IP"`];
@@ -368,7 +382,8 @@ function pathMatchProblems(statement: any): string[] {
     problems.push(`TextTransformations are ${show(types)}; expected NORMALIZE_PATH, or "//login" and "/x/../login" escape the limit`);
   else if (decode !== undefined && !(decode < normalize))
     problems.push(
-      `TextTransformations decode after normalizing the path (${show(types)}); expected URL_DECODE first, or "/%2F/login" escapes the limit`,
+      `TextTransformations decode after normalizing the path (${show(types)}); expected URL_DECODE first, or "/%2F/login" ` +
+        `escapes the limit`,
     );
   if (typeof m.SearchString === 'string' && m.SearchString !== m.SearchString.toLowerCase()) {
     problems.push(`SearchString ${show(m.SearchString)} has upper case; expected lower case (it is compared after LOWERCASE)`);
@@ -397,7 +412,8 @@ function checkGroups(out: Outcome, acl: Res, groups: readonly string[]): void {
     if (weakened.length > 0) {
       out.fail(
         acl.id,
-        `${label}: RuleActionOverrides set ${weakened.map((o) => show(o.Name)).join(', ')} to Count/Allow; expected every rule of the group to keep its blocking action`,
+        `${label}: RuleActionOverrides set ${weakened.map((o) => show(o.Name)).join(', ')} to Count/Allow; expected every ` +
+          `rule of the group to keep its blocking action`,
       );
     }
     if (list(g.ExcludedRules).length > 0) out.fail(acl.id, `${label}: ExcludedRules ${show(g.ExcludedRules)}; expected none`);
@@ -407,7 +423,8 @@ function checkGroups(out: Outcome, acl: Res, groups: readonly string[]): void {
     if (bypass)
       out.fail(
         acl.id,
-        `${label}: rule ${show(bypass.Name)} (Priority ${bypass.Priority}) allows requests before it is evaluated; expected no Allow rule ahead of it`,
+        `${label}: rule ${show(bypass.Name)} (Priority ${bypass.Priority}) allows requests before it is evaluated; expected ` +
+          `no Allow rule ahead of it`,
       );
   }
 }
@@ -424,7 +441,8 @@ function checkVisibility(out: Outcome, acl: Res): void {
     if (!ok(rule.VisibilityConfig)) {
       out.fail(
         acl.id,
-        `rule ${show(rule.Name)}: VisibilityConfig is ${show(rule.VisibilityConfig)}; expected CloudWatchMetricsEnabled and SampledRequestsEnabled true`,
+        `rule ${show(rule.Name)}: VisibilityConfig is ${show(rule.VisibilityConfig)}; expected CloudWatchMetricsEnabled and ` +
+          `SampledRequestsEnabled true`,
       );
     }
   }
@@ -447,7 +465,8 @@ function checkLoggingConfiguration(out: Outcome, template: CfnTemplate, logging:
     if (!redacted.includes(header)) {
       out.fail(
         logging.id,
-        `RedactedFields do not include SingleHeader "${header}"; expected ${REDACTED_HEADERS.join(' and ')} redacted so credentials never reach the logs`,
+        `RedactedFields do not include SingleHeader "${header}"; expected ${REDACTED_HEADERS.join(' and ')} redacted so ` +
+          `credentials never reach the logs`,
       );
     }
   }

@@ -36,7 +36,8 @@ export function checkHaMultizone(tf: TfJson): CheckResult {
       if (min === undefined || min < 2) {
         out.fail(
           gw.address,
-          `${auto ? 'autoscale_configuration.min_capacity' : 'sku.capacity'} is ${show(auto ? auto.min_capacity : block(gw.args.sku)?.capacity)}; expected at least 2 instances`,
+          `${auto ? 'autoscale_configuration.min_capacity' : 'sku.capacity'} is ` +
+            `${show(auto ? auto.min_capacity : block(gw.args.sku)?.capacity)}; expected at least 2 instances`,
         );
       }
       const probes = new Set(blocks(gw.args.probe).map((p) => p?.name));
@@ -44,7 +45,8 @@ export function checkHaMultizone(tf: TfJson): CheckResult {
         if (!probes.has(s?.probe_name))
           out.fail(
             gw.address,
-            `backend_http_settings ${show(s?.name)} probe_name is ${show(s?.probe_name)}; expected a health probe, so unhealthy instances leave the rotation`,
+            `backend_http_settings ${show(s?.name)} probe_name is ${show(s?.probe_name)}; expected a health probe, so ` +
+              `unhealthy instances leave the rotation`,
           );
       }
     });
@@ -77,7 +79,8 @@ export function checkHaMultizone(tf: TfJson): CheckResult {
       if (!(AZURE_ZONE_REDUNDANT_REPLICATION as readonly string[]).includes(sa.args.account_replication_type)) {
         out.fail(
           sa.address,
-          `account_replication_type is ${show(sa.args.account_replication_type)}; expected one of ${AZURE_ZONE_REDUNDANT_REPLICATION.join(', ')}`,
+          `account_replication_type is ${show(sa.args.account_replication_type)}; expected one of ` +
+            `${AZURE_ZONE_REDUNDANT_REPLICATION.join(', ')}`,
         );
       }
     });
@@ -105,14 +108,16 @@ function checkCapacity(out: Outcome, vmss: TfRes, autoscales: TfRes[], standby: 
       if (max === undefined || max < 2)
         out.fail(
           setting!.address,
-          `standby scale set ${vmss.address} capacity.maximum is ${show(c.maximum)}; expected at least 2, so it can spread over two zones at failover`,
+          `standby scale set ${vmss.address} capacity.maximum is ${show(c.maximum)}; expected at least 2, so it can spread ` +
+            `over two zones at failover`,
         );
     } else {
       const min = asNumber(c.minimum);
       if (min === undefined || min < 2)
         out.fail(
           setting!.address,
-          `capacity.minimum of ${vmss.address} is ${show(c.minimum)}; expected at least 2 (or tag ${AZURE_STANDBY_TAG}=${AZURE_STANDBY_TAG_VALUE} for a warm standby)`,
+          `capacity.minimum of ${vmss.address} is ${show(c.minimum)}; expected at least 2 (or tag ` +
+            `${AZURE_STANDBY_TAG}=${AZURE_STANDBY_TAG_VALUE} for a warm standby)`,
         );
     }
   }

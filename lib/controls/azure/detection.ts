@@ -44,7 +44,8 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
       if (!pricings.some((p) => p.args.resource_type === plan))
         out.fail(
           TEMPLATE,
-          `no azurerm_security_center_subscription_pricing for ${show(plan)}; expected tier "Standard" (or the defenderManaged option when Defender is managed elsewhere)`,
+          `no azurerm_security_center_subscription_pricing for ${show(plan)}; expected tier "Standard" (or the ` +
+            `defenderManaged option when Defender is managed elsewhere)`,
         );
     }
     if (!contacts.some((c) => isTrue(c.args.alert_notifications) && typeof c.args.email === 'string' && c.args.email !== '')) {
@@ -62,7 +63,8 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
     if (!emailGroups.has(g.address))
       out.fail(
         g.address,
-        `email_receiver is ${show(g.args.email_receiver)} (enabled ${show(g.args.enabled)}); expected an enabled action group with at least one email receiver`,
+        `email_receiver is ${show(g.args.email_receiver)} (enabled ${show(g.args.enabled)}); expected an enabled action group ` +
+          `with at least one email receiver`,
       );
   }
   if (groups.length === 0) out.fail(TEMPLATE, 'no azurerm_monitor_action_group; expected one emailing on-call');
@@ -74,7 +76,8 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
   else
     out.fail(
       TEMPLATE,
-      `activity log alerts ${show(alerts.map((a) => a.args.name))}; expected an enabled alert on category "Security" notifying an action group with an email receiver`,
+      `activity log alerts ${show(alerts.map((a) => a.args.name))}; expected an enabled alert on category "Security" ` +
+        `notifying an action group with an email receiver`,
     );
 
   return out.result(true);

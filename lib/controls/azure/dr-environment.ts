@@ -62,7 +62,9 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
         if (!replica) {
           out.fail(
             where,
-            `no replica in the DR stack has source_server_id ${show(id.full ?? `.../flexibleServers/${id.name}`)}; expected a cross-region read replica of this server (or the databaseReplica option false when the objectives allow a geo-restore)`,
+            `no replica in the DR stack has source_server_id ${show(id.full ?? `.../flexibleServers/${id.name}`)}; expected a ` +
+              `cross-region read replica of this server (or the databaseReplica option false when the objectives allow a ` +
+              `geo-restore)`,
           );
         } else {
           out.carry(at(DR, replica.address));
@@ -73,7 +75,8 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
       if (!key)
         out.fail(
           where,
-          `customer_managed_key.geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)}; expected a key of a Key Vault the DR stack creates`,
+          `customer_managed_key.geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)}; expected a key of a ` +
+            `Key Vault the DR stack creates`,
         );
       const identity =
         typeof cmk?.geo_backup_user_assigned_identity_id === 'string'
@@ -82,7 +85,8 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
       if (!identity)
         out.fail(
           where,
-          `customer_managed_key.geo_backup_user_assigned_identity_id is ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected a user-assigned identity the DR stack creates`,
+          `customer_managed_key.geo_backup_user_assigned_identity_id is ${show(cmk?.geo_backup_user_assigned_identity_id)}; ` +
+            `expected a user-assigned identity the DR stack creates`,
         );
     });
   }
@@ -100,7 +104,8 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
     if (bastions.length === 0)
       out.fail(
         at(DR, TEMPLATE),
-        'no bastion VM in the DR stack; expected one behind the same allowlist, or after a failover admins reach the standby only by opening new paths',
+        'no bastion VM in the DR stack; expected one behind the same allowlist, or after a failover admins reach the standby ' +
+          'only by opening new paths',
       );
     else out.carry(...bastions.map((b) => at(DR, b.address)));
   }
@@ -211,7 +216,9 @@ function drPrivateAccessProblems(out: Outcome, primary: TfJson, dr: TfJson, sa: 
   if (endpoints.length === 0) {
     out.fail(
       at(PRIMARY, sa.address),
-      `public network access is off and no private endpoint (subresource blob) of this account is in the DR network (${drVnetNames.join(', ') || 'none'}); expected one in the DR app subnet, or the standby app tier cannot reach the files after a failover`,
+      `public network access is off and no private endpoint (subresource blob) of this account is in the DR network ` +
+        `(${drVnetNames.join(', ') || 'none'}); expected one in the DR app subnet, or the standby app tier cannot reach the ` +
+        `files after a failover`,
     );
     return;
   }
@@ -239,7 +246,9 @@ function drPrivateAccessProblems(out: Outcome, primary: TfJson, dr: TfJson, sa: 
   if (!registered) {
     out.fail(
       at(PRIMARY, sa.address),
-      `its DR private endpoints ${endpoints.map(({ e, tf }) => at(tf === primary ? PRIMARY : DR, e.address)).join(', ')} register in no privatelink.blob zone of the DR stack linked to the DR network; expected one, or the DR hosts resolve the account to its closed public endpoint`,
+      `its DR private endpoints ${endpoints.map(({ e, tf }) => at(tf === primary ? PRIMARY : DR, e.address)).join(', ')} ` +
+        `register in no privatelink.blob zone of the DR stack linked to the DR network; expected one, or the DR hosts resolve ` +
+        `the account to its closed public endpoint`,
     );
     return;
   }

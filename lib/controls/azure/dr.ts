@@ -33,12 +33,15 @@ export function checkDrRegion(tf: TfJson, options: CheckOptions = {}): CheckResu
         if (!isTrue(server.args.geo_redundant_backup_enabled))
           out.fail(
             server.address,
-            `geo_redundant_backup_enabled is ${show(server.args.geo_redundant_backup_enabled)}; expected true (backups copied to the paired region)`,
+            `geo_redundant_backup_enabled is ${show(server.args.geo_redundant_backup_enabled)}; expected true (backups copied ` +
+              `to the paired region)`,
           );
         if (!cmk?.geo_backup_key_vault_key_id || !cmk?.geo_backup_user_assigned_identity_id) {
           out.fail(
             server.address,
-            `customer_managed_key geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)} and geo_backup_user_assigned_identity_id ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected the paired region's key and identity`,
+            `customer_managed_key geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)} and ` +
+              `geo_backup_user_assigned_identity_id ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected the paired ` +
+              `region's key and identity`,
           );
         }
       }
@@ -50,7 +53,8 @@ export function checkDrRegion(tf: TfJson, options: CheckOptions = {}): CheckResu
       if (!(AZURE_GEO_REPLICATION as readonly string[]).includes(sa.args.account_replication_type)) {
         out.fail(
           sa.address,
-          `account_replication_type is ${show(sa.args.account_replication_type)}; expected one of ${AZURE_GEO_REPLICATION.join(', ')} (a copy in the paired region)`,
+          `account_replication_type is ${show(sa.args.account_replication_type)}; expected one of ` +
+            `${AZURE_GEO_REPLICATION.join(', ')} (a copy in the paired region)`,
         );
       }
     });

@@ -41,7 +41,8 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
           if (!redirect) {
             out.fail(
               gw.address,
-              `${where} has redirect_configuration_name ${show(rule.redirect_configuration_name)}; expected a redirect configuration to an Https listener`,
+              `${where} has redirect_configuration_name ${show(rule.redirect_configuration_name)}; expected a redirect ` +
+                `configuration to an Https listener`,
             );
           } else if (
             !(
@@ -51,7 +52,8 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
           ) {
             out.fail(
               gw.address,
-              `${where} redirects to ${redirect.target_listener_name !== undefined ? `listener ${show(redirect.target_listener_name)} (${show(protocolOf(redirect.target_listener_name))})` : `URL ${show(redirect.target_url)}`}; expected an Https listener`,
+              `${where} redirects to ` +
+                `${redirect.target_listener_name !== undefined ? `listener ${show(redirect.target_listener_name)} (${show(protocolOf(redirect.target_listener_name))})` : `URL ${show(redirect.target_url)}`}; expected an Https listener`,
             );
           }
         }
@@ -67,19 +69,22 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
         if (!set) {
           out.fail(
             gw.address,
-            `request_routing_rule ${show(rule.name)} has rewrite_rule_set_name ${show(rule.rewrite_rule_set_name)}; expected a rewrite rule set adding Strict-Transport-Security`,
+            `request_routing_rule ${show(rule.name)} has rewrite_rule_set_name ${show(rule.rewrite_rule_set_name)}; expected ` +
+              `a rewrite rule set adding Strict-Transport-Security`,
           );
         } else if (hsts === undefined) {
           out.fail(
             gw.address,
-            `rewrite_rule_set ${show(set.name)} (used by ${show(rule.name)}) sets no Strict-Transport-Security response header; expected "max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds}; includeSubDomains" or longer`,
+            `rewrite_rule_set ${show(set.name)} (used by ${show(rule.name)}) sets no Strict-Transport-Security response ` +
+              `header; expected "max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds}; includeSubDomains" or longer`,
           );
         } else {
           const maxAge = Number(/max-age=(\d+)/i.exec(hsts)?.[1] ?? NaN);
           if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds) || !/includeSubDomains/i.test(hsts)) {
             out.fail(
               gw.address,
-              `rewrite_rule_set ${show(set.name)} Strict-Transport-Security is ${show(hsts)}; expected max-age of ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more and includeSubDomains`,
+              `rewrite_rule_set ${show(set.name)} Strict-Transport-Security is ${show(hsts)}; expected max-age of ` +
+                `${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more and includeSubDomains`,
             );
           }
         }
@@ -94,7 +99,8 @@ function checkSslPolicy(out: Outcome, gw: TfRes): void {
   if (!policy) {
     out.fail(
       gw.address,
-      `ssl_policy is absent (the service default may allow TLS 1.0/1.1); expected policy_type "Predefined" with policy_name ${show(AZURE_TLS12_PREDEFINED_POLICIES[0])}`,
+      `ssl_policy is absent (the service default may allow TLS 1.0/1.1); expected policy_type "Predefined" with policy_name ` +
+        `${show(AZURE_TLS12_PREDEFINED_POLICIES[0])}`,
     );
     return;
   }
@@ -113,7 +119,8 @@ function checkSslPolicy(out: Outcome, gw: TfRes): void {
   } else {
     out.fail(
       gw.address,
-      `ssl_policy.policy_type is ${show(policy.policy_type)}; expected "Predefined" ${show(AZURE_TLS12_PREDEFINED_POLICIES[0])} or a custom policy with min_protocol_version TLSv1_2`,
+      `ssl_policy.policy_type is ${show(policy.policy_type)}; expected "Predefined" ` +
+        `${show(AZURE_TLS12_PREDEFINED_POLICIES[0])} or a custom policy with min_protocol_version TLSv1_2`,
     );
   }
   if (blocks(policy.disabled_protocols).length > 0 && type === undefined) {

@@ -21,14 +21,16 @@ export function postgresTlsProblems(tf: TfJson, server: TfRes): { carriers: stri
   const secure = param('require_secure_transport');
   if (!secure || String(secure.args.value).toLowerCase() !== 'on') {
     problems.push(
-      `require_secure_transport is ${show(secure?.args.value)}; expected "on" (an azurerm_postgresql_flexible_server_configuration of this server)`,
+      `require_secure_transport is ${show(secure?.args.value)}; expected "on" (an ` +
+        `azurerm_postgresql_flexible_server_configuration of this server)`,
     );
   } else carriers.push(secure.address);
   const floor = param('ssl_min_protocol_version');
   const accepted = tlsVersionsFrom().map((v) => `TLSv${v}`);
   if (!floor || !accepted.includes(floor.args.value)) {
     problems.push(
-      `ssl_min_protocol_version is ${show(floor?.args.value)}; expected ${accepted.map((v) => `"${v}"`).join(' or ')} (an azurerm_postgresql_flexible_server_configuration of this server)`,
+      `ssl_min_protocol_version is ${show(floor?.args.value)}; expected ${accepted.map((v) => `"${v}"`).join(' or ')} (an ` +
+        `azurerm_postgresql_flexible_server_configuration of this server)`,
     );
   } else carriers.push(floor.address);
   return { carriers, problems };
@@ -54,7 +56,8 @@ export function checkEncRest(tf: TfJson): CheckResult {
       if (!isTrue(sa.args.infrastructure_encryption_enabled))
         out.fail(
           sa.address,
-          `infrastructure_encryption_enabled is ${show(sa.args.infrastructure_encryption_enabled)}; expected true (AES-256 at the infrastructure layer too)`,
+          `infrastructure_encryption_enabled is ${show(sa.args.infrastructure_encryption_enabled)}; expected true (AES-256 at ` +
+            `the infrastructure layer too)`,
         );
       const cmk = block(sa.args.customer_managed_key);
       const managedElsewhere = ofType(tf, 'azurerm_storage_account_customer_managed_key').some(
@@ -97,7 +100,8 @@ export function checkEncRest(tf: TfJson): CheckResult {
       if (!automatic || (automatic.time_before_expiry === undefined && automatic.time_after_creation === undefined)) {
         out.fail(
           key.address,
-          `rotation_policy.automatic is ${show(rotation?.automatic)}; expected automatic rotation (time_before_expiry or time_after_creation)`,
+          `rotation_policy.automatic is ${show(rotation?.automatic)}; expected automatic rotation (time_before_expiry or ` +
+            `time_after_creation)`,
         );
       }
     });
@@ -109,7 +113,8 @@ export function checkEncRest(tf: TfJson): CheckResult {
       if (!isTrue(vault.args.purge_protection_enabled))
         out.fail(
           vault.address,
-          `purge_protection_enabled is ${show(vault.args.purge_protection_enabled)}; expected true (keys cannot be purged, so data stays decryptable)`,
+          `purge_protection_enabled is ${show(vault.args.purge_protection_enabled)}; expected true (keys cannot be purged, so ` +
+            `data stays decryptable)`,
         );
     });
   }
@@ -175,7 +180,8 @@ export function checkEncRest(tf: TfJson): CheckResult {
       if (!cmk?.args.key_vault_key_id)
         out.fail(
           vault.address,
-          'no azurerm_data_protection_backup_vault_customer_managed_key with a key_vault_key_id for this Backup vault; expected its copies under a Key Vault key (customer-managed), like their source',
+          'no azurerm_data_protection_backup_vault_customer_managed_key with a key_vault_key_id for this Backup vault; ' +
+            'expected its copies under a Key Vault key (customer-managed), like their source',
         );
       else out.carry(cmk.address);
     });

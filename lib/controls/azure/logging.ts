@@ -83,7 +83,10 @@ export function checkLogCentral(tf: TfJson): CheckResult {
       else
         out.fail(
           target.address,
-          `diagnostic settings ${own.map((s) => s.address).join(', ')} send enabled_log ${show(own.flatMap((s) => blocks(s.args.enabled_log)))} to ${show(own.map((s) => s.args.log_analytics_workspace_id))}; expected category_group "allLogs" to a Log Analytics workspace`,
+          `diagnostic settings ${own.map((s) => s.address).join(', ')} send enabled_log ` +
+            `${show(own.flatMap((s) => blocks(s.args.enabled_log)))} to ` +
+            `${show(own.map((s) => s.args.log_analytics_workspace_id))}; expected category_group "allLogs" to a Log ` +
+            `Analytics workspace`,
         );
     });
   }
@@ -101,7 +104,8 @@ export function checkLogCentral(tf: TfJson): CheckResult {
       else
         out.fail(
           host.address,
-          'no data collection rule association sends its auth and authpriv syslog to a Log Analytics workspace; expected every SSH login on the host recorded centrally',
+          'no data collection rule association sends its auth and authpriv syslog to a Log Analytics workspace; expected ' +
+            'every SSH login on the host recorded centrally',
         );
     });
   }
@@ -113,7 +117,9 @@ export function checkLogCentral(tf: TfJson): CheckResult {
     else
       out.fail(
         TEMPLATE,
-        `no azurerm_monitor_diagnostic_setting of the subscription (target /subscriptions/<id>) sends the Activity Log categories ${AZURE_AUDIT_CATEGORIES.join(', ')} to a Log Analytics workspace; expected one, or the Activity Log stays in the platform for 90 days only`,
+        `no azurerm_monitor_diagnostic_setting of the subscription (target /subscriptions/<id>) sends the Activity Log ` +
+          `categories ${AZURE_AUDIT_CATEGORIES.join(', ')} to a Log Analytics workspace; expected one, or the Activity Log stays ` +
+          `in the platform for 90 days only`,
       );
   }
   return out.result(true);
@@ -182,7 +188,10 @@ export function checkLogRetention(tf: TfJson, options: CheckOptions = {}): Check
       const why = problems.map((p) => `${p.setting.address}: ${p.problem}`).join('; ');
       out.fail(
         TEMPLATE,
-        `the Activity Log has no copy in immutable storage${why ? ` (${why})` : ' (no subscription diagnostic setting exports it)'}; expected a subscription diagnostic setting with a storage_account_id whose ${AZURE_ACTIVITY_LOG_CONTAINER} container has a locked azurerm_storage_container_immutability_policy of at least ${min} days with protected append writes`,
+        `the Activity Log has no copy in immutable ` +
+          `storage${why ? ` (${why})` : ' (no subscription diagnostic setting exports it)'}; expected a subscription diagnostic ` +
+          `setting with a storage_account_id whose ${AZURE_ACTIVITY_LOG_CONTAINER} container has a locked ` +
+          `azurerm_storage_container_immutability_policy of at least ${min} days with protected append writes`,
       );
     }
   }
@@ -218,10 +227,15 @@ function immutableContainerProblem(tf: TfJson, accountRef: unknown, containerNam
   if (!policy) return `container ${container.address} has no azurerm_storage_container_immutability_policy`;
   const days = asNumber(policy.args.immutability_period_in_days);
   if (!isTrue(policy.args.locked))
-    return `${policy.address} has locked ${show(policy.args.locked)}; expected true (an Owner can delete an unlocked policy, then the logs)`;
+    return (
+      `${policy.address} has locked ${show(policy.args.locked)}; expected true (an Owner can delete an unlocked policy, ` + `then the logs)`
+    );
   if (days === undefined || days < min)
     return `${policy.address} keeps blobs immutable ${show(policy.args.immutability_period_in_days)} days; expected at least ${min}`;
   if (!isTrue(policy.args.protected_append_writes_enabled) && !isTrue(policy.args.protected_append_writes_all_enabled))
-    return `${policy.address} has protected_append_writes_enabled ${show(policy.args.protected_append_writes_enabled)}; expected true (Azure Monitor appends to its hourly blobs)`;
+    return (
+      `${policy.address} has protected_append_writes_enabled ${show(policy.args.protected_append_writes_enabled)}; expected ` +
+      `true (Azure Monitor appends to its hourly blobs)`
+    );
   return undefined;
 }

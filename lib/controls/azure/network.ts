@@ -103,7 +103,10 @@ function isPublicSource(source: string): boolean {
 }
 
 function describe(rule: NsgRule): string {
-  return `${rule.access} ${rule.direction} ${show(rule.name)} (${rule.protocol} ${rule.ports.join(',') || '?'} from ${rule.sources.join(', ') || 'no source'})`;
+  return (
+    `${rule.access} ${rule.direction} ${show(rule.name)} (${rule.protocol} ${rule.ports.join(',') || '?'} from ` +
+    `${rule.sources.join(', ') || 'no source'})`
+  );
 }
 
 /** Inbound Allow rules. */
@@ -230,7 +233,8 @@ export function checkNetTiers(tf: TfJson): CheckResult {
       if (!denyAll)
         out.fail(
           nsg.address,
-          `no inbound Deny of all protocols, ports and sources among ${show(own.map((r) => r.name))}; expected a final deny-all (priority 4096) so AllowVnetInBound cannot let tiers reach each other`,
+          `no inbound Deny of all protocols, ports and sources among ${show(own.map((r) => r.name))}; expected a final ` +
+            `deny-all (priority 4096) so AllowVnetInBound cannot let tiers reach each other`,
         );
       for (const rule of inboundAllows(rules, nsg.address)) {
         if (!rule.sources.some(isPublicSource)) continue;
@@ -256,7 +260,8 @@ export function checkNetTiers(tf: TfJson): CheckResult {
           if (block(c?.public_ip_address))
             out.fail(
               vmss.address,
-              `network_interface ${show(ni?.name)} ip_configuration ${show(c?.name)} has a public_ip_address block; expected private addresses only (the gateway is the entry)`,
+              `network_interface ${show(ni?.name)} ip_configuration ${show(c?.name)} has a public_ip_address block; expected ` +
+                `private addresses only (the gateway is the entry)`,
             );
         }),
       );
@@ -276,7 +281,8 @@ export function checkNetTiers(tf: TfJson): CheckResult {
       } else {
         out.fail(
           nic.address,
-          `ip_configuration ${show(c?.name)} has public_ip_address_id ${show(c.public_ip_address_id)} on a NIC of no bastion VM; expected only gateways and bastions to be public`,
+          `ip_configuration ${show(c?.name)} has public_ip_address_id ${show(c.public_ip_address_id)} on a NIC of no bastion ` +
+            `VM; expected only gateways and bastions to be public`,
         );
       }
     }
@@ -286,7 +292,8 @@ export function checkNetTiers(tf: TfJson): CheckResult {
     else
       out.fail(
         ip.address,
-        'public IP is attached to neither an application gateway frontend nor a bastion NIC; expected only gateways and bastions to be public',
+        'public IP is attached to neither an application gateway frontend nor a bastion NIC; expected only gateways and ' +
+          'bastions to be public',
       );
   }
 
@@ -315,7 +322,8 @@ export function checkNetTiers(tf: TfJson): CheckResult {
       if (!finalDeny)
         out.fail(
           nsg,
-          'has no outbound Deny of all protocols and ports to "*" or "Internet"; expected explicit outbound allows and a final deny, so hosts cannot reach the internet',
+          'has no outbound Deny of all protocols and ports to "*" or "Internet"; expected explicit outbound allows and a ' +
+            'final deny, so hosts cannot reach the internet',
         );
       for (const rule of outbound.filter((r) => r.access === 'Allow')) {
         const open = rule.destinations.filter((d) => {
@@ -326,7 +334,8 @@ export function checkNetTiers(tf: TfJson): CheckResult {
         if (open.length > 0)
           out.fail(
             rule.declaredBy,
-            `${nsg} allows outbound ${show(rule.name)} to ${open.join(', ')}; expected only the Azure services the tier uses (service tags), its peers and package mirrors of /16 or narrower`,
+            `${nsg} allows outbound ${show(rule.name)} to ${open.join(', ')}; expected only the Azure services the tier uses ` +
+              `(service tags), its peers and package mirrors of /16 or narrower`,
           );
       }
     });
@@ -363,7 +372,10 @@ export function checkAppFromGateway(tf: TfJson): CheckResult {
   const ports = appPorts(tf);
   const gatewayPrefixes = new Set(prefixesOf(t, t.gateway));
   const bastionPrefixes = new Set(prefixesOf(t, t.bastion));
-  const expected = `expected only tcp ${ports.join('/') || '(the gateway backend port)'} from the gateway subnet (${[...gatewayPrefixes].join(', ') || 'none found'}), 22 from the bastion subnet (${[...bastionPrefixes].join(', ') || 'none found'}) and AzureLoadBalancer`;
+  const expected =
+    `expected only tcp ${ports.join('/') || '(the gateway backend port)'} from the gateway subnet ` +
+    `(${[...gatewayPrefixes].join(', ') || 'none found'}), 22 from the bastion subnet ` +
+    `(${[...bastionPrefixes].join(', ') || 'none found'}) and AzureLoadBalancer`;
 
   for (const vmss of sets) {
     out.within(vmss.address, () => {
@@ -381,7 +393,8 @@ export function checkAppFromGateway(tf: TfJson): CheckResult {
             if (s?.protocol !== 'Https')
               out.fail(
                 gw.address,
-                `backend_http_settings ${show(s?.name)} protocol is ${show(s?.protocol)}; expected "Https" (TLS from the gateway to the app)`,
+                `backend_http_settings ${show(s?.name)} protocol is ${show(s?.protocol)}; expected "Https" (TLS from the ` +
+                  `gateway to the app)`,
               );
           }
         });
@@ -431,14 +444,16 @@ export function checkDbFromApp(tf: TfJson): CheckResult {
       for (const fw of firewallRules.filter((r) => refTarget(r.args.server_id)?.address === server.address)) {
         out.fail(
           fw.address,
-          `firewall rule admits ${show(fw.args.start_ip_address)}-${show(fw.args.end_ip_address)} to ${server.address}; expected no firewall rules (private access only)`,
+          `firewall rule admits ${show(fw.args.start_ip_address)}-${show(fw.args.end_ip_address)} to ${server.address}; ` +
+            `expected no firewall rules (private access only)`,
         );
       }
       const subnet = refTo(tf, server.args.delegated_subnet_id, SUBNET);
       if (!subnet) {
         out.fail(
           server.address,
-          `delegated_subnet_id is ${show(server.args.delegated_subnet_id)}; expected a delegated data subnet of this stack (private access)`,
+          `delegated_subnet_id is ${show(server.args.delegated_subnet_id)}; expected a delegated data subnet of this stack ` +
+            `(private access)`,
         );
       } else {
         const nsg = t.nsgOf.get(subnet.address);
@@ -456,7 +471,8 @@ export function checkDbFromApp(tf: TfJson): CheckResult {
               if (!fromApp || !onlyPort(rule, port)) {
                 out.fail(
                   rule.declaredBy,
-                  `${nsg} admits ${describe(rule)}; expected only tcp ${port} from the app subnet (${[...appPrefixes].join(', ') || 'none found'})`,
+                  `${nsg} admits ${describe(rule)}; expected only tcp ${port} from the app subnet ` +
+                    `(${[...appPrefixes].join(', ') || 'none found'})`,
                 );
               }
             }
@@ -498,7 +514,8 @@ function checkPersonalLogins(out: Outcome, host: TfRes, init: string): void {
   else if (admin && allow.includes(admin))
     out.fail(
       host.address,
-      `custom_data admits the shared admin account ${admin} in sshd (AllowUsers); expected only personal accounts (break-glass login is on)`,
+      `custom_data admits the shared admin account ${admin} in sshd (AllowUsers); expected only personal accounts ` +
+        `(break-glass login is on)`,
     );
   const personal = new Set([...init.matchAll(/^\s*-\s*"?(ssh-[a-z0-9-]+\s+[A-Za-z0-9+/=]+)/gim)].map((m) => m[1].replace(/\s+/, ' ')));
   for (const key of blocks(host.args.admin_ssh_key)) {
@@ -510,7 +527,8 @@ function checkPersonalLogins(out: Outcome, host: TfRes, init: string): void {
     if (personal.has(text))
       out.fail(
         host.address,
-        `admin_ssh_key of ${admin || 'the admin account'} is also a person's key in custom_data; expected a break-glass key no person uses, or that person logs in to a shared account`,
+        `admin_ssh_key of ${admin || 'the admin account'} is also a person's key in custom_data; expected a break-glass key ` +
+          `no person uses, or that person logs in to a shared account`,
       );
   }
 }
@@ -532,13 +550,15 @@ function checkExtensions(out: Outcome, tf: TfJson, host: TfRes): void {
   for (const e of attached.filter((x) => !approved(x))) {
     out.fail(
       e.where,
-      `installs the VM extension ${e.publisher}/${e.type} on ${host.address}; expected only approved extensions (${APPROVED_EXTENSION_TYPES.map((a) => a.type).join(', ')}): others can reset keys or run code as root around SSH`,
+      `installs the VM extension ${e.publisher}/${e.type} on ${host.address}; expected only approved extensions ` +
+        `(${APPROVED_EXTENSION_TYPES.map((a) => a.type).join(', ')}): others can reset keys or run code as root around SSH`,
     );
   }
   if (!attached.some(approved)) {
     out.fail(
       host.address,
-      `${isScaleSet ? 'extension_operations_enabled' : 'allow_extension_operations'} is on with no approved extension to justify it; expected it off (RunCommand and VMAccess reach the host around SSH)`,
+      `${isScaleSet ? 'extension_operations_enabled' : 'allow_extension_operations'} is on with no approved extension to ` +
+        `justify it; expected it off (RunCommand and VMAccess reach the host around SSH)`,
     );
   }
 }
@@ -598,12 +618,14 @@ export function checkBastionSsh(tf: TfJson, options: CheckOptions = {}): CheckRe
           if (!parsed) {
             out.fail(
               rule.declaredBy,
-              `bastion NSG ${nsg} admits SSH from ${show(source)}; expected literal allowlisted CIDRs (IPv4 /${maxPrefix.ipv4} or narrower, IPv6 /${maxPrefix.ipv6} or narrower)`,
+              `bastion NSG ${nsg} admits SSH from ${show(source)}; expected literal allowlisted CIDRs (IPv4 ` +
+                `/${maxPrefix.ipv4} or narrower, IPv6 /${maxPrefix.ipv6} or narrower)`,
             );
           } else if (parsed.prefix === 0 || parsed.prefix < maxPrefix[parsed.family]) {
             out.fail(
               rule.declaredBy,
-              `bastion NSG ${nsg} admits SSH from ${show(source)}; expected ${parsed.family} prefixes of /${maxPrefix[parsed.family]} or narrower, never the whole internet`,
+              `bastion NSG ${nsg} admits SSH from ${show(source)}; expected ${parsed.family} prefixes of ` +
+                `/${maxPrefix[parsed.family]} or narrower, never the whole internet`,
             );
           }
         }
@@ -618,7 +640,8 @@ export function checkBastionSsh(tf: TfJson, options: CheckOptions = {}): CheckRe
     if (rule.sources.length === 0 || !rule.sources.every((s) => bastionPrefixes.has(s))) {
       out.fail(
         rule.declaredBy,
-        `${rule.nsg} admits SSH: ${describe(rule)}; expected SSH only from the bastion subnet (${[...bastionPrefixes].join(', ') || 'none found'})`,
+        `${rule.nsg} admits SSH: ${describe(rule)}; expected SSH only from the bastion subnet ` +
+          `(${[...bastionPrefixes].join(', ') || 'none found'})`,
       );
     }
   }

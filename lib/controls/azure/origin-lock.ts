@@ -45,7 +45,9 @@ function checkListeners(out: Outcome, tf: TfJson, gw: TfRes, options: CheckOptio
     if (!profile) {
       out.fail(
         gw.address,
-        `${where} has ssl_profile_name ${show(listener.ssl_profile_name)}; expected an SSL profile requiring a client certificate of this zone's CA: without it any Cloudflare customer's zone (or anyone inside Cloudflare's ranges) reaches the origin and skips this zone's WAF and rate limits`,
+        `${where} has ssl_profile_name ${show(listener.ssl_profile_name)}; expected an SSL profile requiring a client ` +
+          `certificate of this zone's CA: without it any Cloudflare customer's zone (or anyone inside Cloudflare's ranges) ` +
+          `reaches the origin and skips this zone's WAF and rate limits`,
       );
     } else {
       const names = blocks(profile.trusted_client_certificate_names);
@@ -53,7 +55,8 @@ function checkListeners(out: Outcome, tf: TfJson, gw: TfRes, options: CheckOptio
       if (names.length === 0 || missing.length > 0) {
         out.fail(
           gw.address,
-          `${where} uses ssl_profile ${show(profile.name)} whose trusted_client_certificate_names are ${show(names)}; expected the zone's CA among the gateway's trusted_client_certificate blocks`,
+          `${where} uses ssl_profile ${show(profile.name)} whose trusted_client_certificate_names are ${show(names)}; ` +
+            `expected the zone's CA among the gateway's trusted_client_certificate blocks`,
         );
       } else {
         const pems = names.map((n) => {
@@ -71,7 +74,8 @@ function checkListeners(out: Outcome, tf: TfJson, gw: TfRes, options: CheckOptio
       if (toApp)
         out.fail(
           gw.address,
-          `${where} answers every host name and routes to a backend pool; expected host_names (the zone's hostnames), with other names only redirected and refused by the WAF`,
+          `${where} answers every host name and routes to a backend pool; expected host_names (the zone's hostnames), with ` +
+            `other names only redirected and refused by the WAF`,
         );
       continue;
     }
@@ -81,7 +85,8 @@ function checkListeners(out: Outcome, tf: TfJson, gw: TfRes, options: CheckOptio
       else if (options.originHostnames && !options.originHostnames.includes(host.toLowerCase()))
         out.fail(
           gw.address,
-          `${where} answers host ${show(host)}, which is not a hostname of the zone (${options.originHostnames.join(', ')}); expected only those`,
+          `${where} answers host ${show(host)}, which is not a hostname of the zone (${options.originHostnames.join(', ')}); ` +
+            `expected only those`,
         );
       else bound.add(host.toLowerCase());
     }
@@ -89,7 +94,8 @@ function checkListeners(out: Outcome, tf: TfJson, gw: TfRes, options: CheckOptio
   if (bound.size > 0 && !hostRuleBlocks(tf, gw, [...bound])) {
     out.fail(
       gw.address,
-      `its WAF policy has no enabled Block rule for a Host other than ${show([...bound])} (RequestHeaders Host, negated Equal); expected one, so a request for any other name gets a fixed 403`,
+      `its WAF policy has no enabled Block rule for a Host other than ${show([...bound])} (RequestHeaders Host, negated ` +
+        `Equal); expected one, so a request for any other name gets a fixed 403`,
     );
   }
 }
@@ -158,7 +164,8 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
         if (!subnet) {
           out.fail(
             gw.address,
-            `gateway_ip_configuration ${show(config?.name)} has subnet_id ${show(config?.subnet_id)}; expected a subnet of this stack, whose NSG can be checked`,
+            `gateway_ip_configuration ${show(config?.name)} has subnet_id ${show(config?.subnet_id)}; expected a subnet of ` +
+              `this stack, whose NSG can be checked`,
           );
           continue;
         }
@@ -166,7 +173,8 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
         if (!nsg) {
           out.fail(
             gw.address,
-            `subnet ${show(subnet.args.name)} of the gateway has no network security group association; expected an NSG admitting only Cloudflare's ranges`,
+            `subnet ${show(subnet.args.name)} of the gateway has no network security group association; expected an NSG ` +
+              `admitting only Cloudflare's ranges`,
           );
           continue;
         }
@@ -176,7 +184,10 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
             if (others.length > 0 || rule.sources.length === 0) {
               out.fail(
                 rule.declaredBy,
-                `${nsg} (of gateway ${gw.address}) admits ${show(rule.name)} (${rule.protocol} ${rule.ports.join(',') || '?'}) from ${others.join(', ') || 'no source'}; expected only Cloudflare's published ranges (lib/config/cloudflare-ranges.ts) and the AzureLoadBalancer/GatewayManager tags, so nobody bypasses the edge's WAF and rate limits`,
+                `${nsg} (of gateway ${gw.address}) admits ${show(rule.name)} (${rule.protocol} ` +
+                  `${rule.ports.join(',') || '?'}) from ${others.join(', ') || 'no source'}; expected only Cloudflare's ` +
+                  `published ranges (lib/config/cloudflare-ranges.ts) and the AzureLoadBalancer/GatewayManager tags, so nobody ` +
+                  `bypasses the edge's WAF and rate limits`,
               );
             }
           }

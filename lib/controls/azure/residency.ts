@@ -70,7 +70,10 @@ export function pairedCopyProblem(
   if (pair === undefined)
     return `${copy}, but ${location} has no known pair, so where the copy lives cannot be verified against residency "${residency}"`;
   if (!azureLocationInJurisdiction(pair, residency))
-    return `${copy}: ${pair}, outside residency "${residency}"; use locally or zone-redundant storage, or a location whose pair is in ${AZURE_JURISDICTIONS[residency].join(', ')}`;
+    return (
+      `${copy}: ${pair}, outside residency "${residency}"; use locally or zone-redundant storage, or a location whose pair is ` +
+      `in ${AZURE_JURISDICTIONS[residency].join(', ')}`
+    );
   return undefined;
 }
 
@@ -103,7 +106,8 @@ export function checkAzureResidency(deployment: Deployment, environment: string)
         if (location === undefined) {
           out.fail(
             at(stack, res),
-            `location is ${show(res.args.location)}, which is not a literal location (or a reference to one in this stack); its residency cannot be verified`,
+            `location is ${show(res.args.location)}, which is not a literal location (or a reference to one in this stack); ` +
+              `its residency cannot be verified`,
           );
           return;
         }

@@ -38,7 +38,8 @@ export function checkSecrets(tf: TfJson): CheckResult {
       if (!isFalse(auth?.password_auth_enabled))
         out.fail(
           server.address,
-          `authentication.password_auth_enabled is ${show(auth?.password_auth_enabled)}; expected false (Entra tokens only, no administrator password)`,
+          `authentication.password_auth_enabled is ${show(auth?.password_auth_enabled)}; expected false (Entra tokens only, ` +
+            `no administrator password)`,
         );
     });
   }

@@ -95,7 +95,8 @@ export function checkStoragePrivate(tf: TfJson): CheckResult {
       if (!isFalse(a.public_network_access_enabled) && rules?.default_action !== 'Deny') {
         out.fail(
           sa.address,
-          `public_network_access_enabled is ${show(a.public_network_access_enabled)} and network_rules.default_action is ${show(rules?.default_action)}; expected public access off or a deny-by-default firewall`,
+          `public_network_access_enabled is ${show(a.public_network_access_enabled)} and network_rules.default_action is ` +
+            `${show(rules?.default_action)}; expected public access off or a deny-by-default firewall`,
         );
       }
       const versioning = block(a.blob_properties)?.versioning_enabled;
@@ -144,7 +145,8 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
       if (days === undefined || days < minDbDays)
         out.fail(
           server.address,
-          `backup_retention_days is ${show(server.args.backup_retention_days)}; expected at least ${minDbDays} (point-in-time recovery window)`,
+          `backup_retention_days is ${show(server.args.backup_retention_days)}; expected at least ${minDbDays} (point-in-time ` +
+            `recovery window)`,
         );
       if (!isTrue(server.args.geo_redundant_backup_enabled))
         out.fail(server.address, `geo_redundant_backup_enabled is ${show(server.args.geo_redundant_backup_enabled)}; expected true`);
@@ -194,7 +196,8 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
       else {
         out.fail(
           vault.address,
-          `VM backup policies ${show(own.map((p) => ({ frequency: block(p.args.backup)?.frequency, retention_daily: block(p.args.retention_daily)?.count })))}; expected an azurerm_backup_policy_vm backing up Daily with retention_daily.count of at least ${AZURE_MIN_VM_BACKUP_DAILY_RETENTION}`,
+          `VM backup policies ` +
+            `${show(own.map((p) => ({ frequency: block(p.args.backup)?.frequency, retention_daily: block(p.args.retention_daily)?.count })))}; expected an azurerm_backup_policy_vm backing up Daily with retention_daily.count of at least ${AZURE_MIN_VM_BACKUP_DAILY_RETENTION}`,
         );
       }
     });
@@ -208,7 +211,9 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
       if (own.length === 0) {
         out.fail(
           sa.address,
-          'no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live inside the account, where an Owner can switch them off and purge (expected a daily vaulted backup in a locked Backup vault)',
+          'no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning ' +
+            'live inside the account, where an Owner can switch them off and purge (expected a daily vaulted backup in a locked ' +
+            'Backup vault)',
         );
         return;
       }
@@ -227,7 +232,8 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
       if (!preventsDestroy(res))
         out.fail(
           res.address,
-          `lifecycle.prevent_destroy is ${show(block(res.args.lifecycle)?.prevent_destroy)}; expected true (stateful: a destroy loses data or keys)`,
+          `lifecycle.prevent_destroy is ${show(block(res.args.lifecycle)?.prevent_destroy)}; expected true (stateful: a ` +
+            `destroy loses data or keys)`,
         );
     });
   }
@@ -247,7 +253,9 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
             : '';
         out.fail(
           res.address,
-          `no azurerm_management_lock with lock_level CanNotDelete has this resource as scope${managed}; expected one, so deleting it needs a separate, logged removal of the lock (or the deleteLocksManaged option when the organization applies the locks)`,
+          `no azurerm_management_lock with lock_level CanNotDelete has this resource as scope${managed}; expected one, so ` +
+            `deleting it needs a separate, logged removal of the lock (or the deleteLocksManaged option when the organization ` +
+            `applies the locks)`,
         );
       }
     });
@@ -295,14 +303,16 @@ function vaultedBackupProblems(out: Outcome, tf: TfJson, sa: TfRes, instance: Tf
     if (vaulted === undefined || vaulted < minDays)
       out.fail(
         policy.address,
-        `vault_default_retention_duration is ${show(policy.args.vault_default_retention_duration)}; expected at least P${minDays}D (claim B10: file backups kept ${minDays} days outside the account)`,
+        `vault_default_retention_duration is ${show(policy.args.vault_default_retention_duration)}; expected at least ` +
+          `P${minDays}D (claim B10: file backups kept ${minDays} days outside the account)`,
       );
     const intervals = blocks(policy.args.backup_repeating_time_intervals).map(String);
     const daily = intervals.length > 0 && intervals.every((i) => /\/(P1D|PT([1-9]|1\d|2[0-4])H)$/.test(i));
     if (!daily)
       out.fail(
         policy.address,
-        `backup_repeating_time_intervals is ${show(policy.args.backup_repeating_time_intervals)}; expected a daily (P1D) or more frequent schedule`,
+        `backup_repeating_time_intervals is ${show(policy.args.backup_repeating_time_intervals)}; expected a daily (P1D) or ` +
+          `more frequent schedule`,
       );
     else out.carry(policy.address);
   }
@@ -315,7 +325,8 @@ function vaultedBackupProblems(out: Outcome, tf: TfJson, sa: TfRes, instance: Tf
     if (!named.includes(String(container.args.name)))
       out.fail(
         container.address,
-        `container ${show(container.args.name)} is not in ${instance.address}'s storage_account_container_names ${show(named)}; expected every container of the data account in the vaulted backup`,
+        `container ${show(container.args.name)} is not in ${instance.address}'s storage_account_container_names ` +
+          `${show(named)}; expected every container of the data account in the vaulted backup`,
       );
   }
   const role =
@@ -329,7 +340,8 @@ function vaultedBackupProblems(out: Outcome, tf: TfJson, sa: TfRes, instance: Tf
   if (vault && !role)
     out.fail(
       sa.address,
-      `no azurerm_role_assignment gives ${vault.address}'s identity "${AZURE_STORAGE_BACKUP_ROLE}" on this account; expected one (without it every backup job fails)`,
+      `no azurerm_role_assignment gives ${vault.address}'s identity "${AZURE_STORAGE_BACKUP_ROLE}" on this account; expected ` +
+        `one (without it every backup job fails)`,
     );
   else if (role) out.carry(role.address, instance.address);
 }

@@ -100,7 +100,8 @@ export function checkWafManaged(tf: TfJson): CheckResult {
       if (!core) {
         out.fail(
           policy.address,
-          `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected Microsoft_DefaultRuleSet 2.1 or later (or OWASP 3.2 or later)`,
+          `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected ` +
+            `Microsoft_DefaultRuleSet 2.1 or later (or OWASP 3.2 or later)`,
         );
       }
     });
@@ -123,7 +124,8 @@ export function checkWafReputation(tf: TfJson): CheckResult {
       if (!sets.some((s) => s?.type === AZURE_BOT_MANAGER_RULE_SET)) {
         out.fail(
           policy.address,
-          `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected ${AZURE_BOT_MANAGER_RULE_SET} (bad bots and malicious IPs blocked)`,
+          `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected ` +
+            `${AZURE_BOT_MANAGER_RULE_SET} (bad bots and malicious IPs blocked)`,
         );
       }
     });
@@ -184,7 +186,9 @@ function checkRateKey(out: Outcome, tf: TfJson, policy: TfRes, options: CheckOpt
     if (/XFF/i.test(by)) {
       out.fail(
         policy.address,
-        `custom rule ${show(rule.name)} has group_rate_limit_by ${show(by)}; expected "ClientAddr": the X-Forwarded-For address is written by the client (Cloudflare appends to the header it receives), so a fresh value per request escapes the limit`,
+        `custom rule ${show(rule.name)} has group_rate_limit_by ${show(by)}; expected "ClientAddr": the X-Forwarded-For ` +
+          `address is written by the client (Cloudflare appends to the header it receives), so a fresh value per request ` +
+          `escapes the limit`,
       );
     }
   }
@@ -195,13 +199,17 @@ function checkRateKey(out: Outcome, tf: TfJson, policy: TfRes, options: CheckOpt
   if (fronted && key !== AZURE_PER_EDGE_RATE_LIMIT_KEY) {
     out.fail(
       policy.address,
-      `tag ${AZURE_RATE_LIMIT_KEY_TAG} is ${show(key)}; expected "${AZURE_PER_EDGE_RATE_LIMIT_KEY}": behind Cloudflare the gateway counts the edge node's address, shared by many clients, so per-client thresholds would block everyone behind one busy node; the thresholds must be a per-edge safety net (cloudflare.azurePerEdgeRateFactor) while the edge counts real clients`,
+      `tag ${AZURE_RATE_LIMIT_KEY_TAG} is ${show(key)}; expected "${AZURE_PER_EDGE_RATE_LIMIT_KEY}": behind Cloudflare the ` +
+        `gateway counts the edge node's address, shared by many clients, so per-client thresholds would block everyone behind ` +
+        `one busy node; the thresholds must be a per-edge safety net (cloudflare.azurePerEdgeRateFactor) while the edge counts ` +
+        `real clients`,
     );
   }
   if (!fronted && key === AZURE_PER_EDGE_RATE_LIMIT_KEY) {
     out.fail(
       policy.address,
-      `tag ${AZURE_RATE_LIMIT_KEY_TAG} is "${AZURE_PER_EDGE_RATE_LIMIT_KEY}" on a gateway clients reach directly; expected per-client thresholds, since per-edge ones are a multiple of them`,
+      `tag ${AZURE_RATE_LIMIT_KEY_TAG} is "${AZURE_PER_EDGE_RATE_LIMIT_KEY}" on a gateway clients reach directly; expected ` +
+        `per-client thresholds, since per-edge ones are a multiple of them`,
     );
   }
 }
@@ -251,14 +259,17 @@ export function checkWafRateGlobal(tf: TfJson, options: CheckOptions = {}): Chec
       if (!global) {
         out.fail(
           policy.address,
-          `no custom rule limits all traffic per client IP (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a RateLimitRule with action Block, group_rate_limit_by ClientAddr and the match-all condition (RemoteAddr not IPMatch 255.255.255.255/32)`,
+          `no custom rule limits all traffic per client IP (rules: ` +
+            `${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a RateLimitRule with action Block, ` +
+            `group_rate_limit_by ClientAddr and the match-all condition (RemoteAddr not IPMatch 255.255.255.255/32)`,
         );
         return;
       }
       if (global.perSecond === undefined) {
         out.fail(
           policy.address,
-          `custom rule ${show(global.name)} has rate_limit_threshold ${show(global.rule.rate_limit_threshold)} per ${show(global.rule.rate_limit_duration)}; expected a number per "OneMin" or "FiveMins"`,
+          `custom rule ${show(global.name)} has rate_limit_threshold ${show(global.rule.rate_limit_threshold)} per ` +
+            `${show(global.rule.rate_limit_duration)}; expected a number per "OneMin" or "FiveMins"`,
         );
       }
       for (const allow of enabledCustomRules(policy).filter((r) => r.action === 'Allow')) {
@@ -266,7 +277,9 @@ export function checkWafRateGlobal(tf: TfJson, options: CheckOptions = {}): Chec
         if (p === undefined || global.priority === undefined || p < global.priority) {
           out.fail(
             policy.address,
-            `custom rule ${show(allow.name)} (Allow, priority ${show(allow.priority)}) is evaluated before the global limit ${show(global.name)} (priority ${show(global.rule.priority)}); expected no Allow rule ahead of it, so every client is counted`,
+            `custom rule ${show(allow.name)} (Allow, priority ${show(allow.priority)}) is evaluated before the global limit ` +
+              `${show(global.name)} (priority ${show(global.rule.priority)}); expected no Allow rule ahead of it, so every ` +
+              `client is counted`,
           );
         }
       }
@@ -290,7 +303,9 @@ export function checkWafRateCritical(tf: TfJson, options: CheckOptions = {}): Ch
       if (!hasNormalizationGuard(policy)) {
         out.fail(
           policy.address,
-          `no enabled Block rule refuses non-normalized paths (RequestUri Regex after UrlDecode matching ${NON_NORMALIZED_SAMPLES.map((p) => show(p)).join(', ')}); expected one, since Application Gateway cannot normalize paths and //login or /x/../login would escape the BeginsWith "/login" limits`,
+          `no enabled Block rule refuses non-normalized paths (RequestUri Regex after UrlDecode matching ` +
+            `${NON_NORMALIZED_SAMPLES.map((p) => show(p)).join(', ')}); expected one, since Application Gateway cannot normalize ` +
+            `paths and //login or /x/../login would escape the BeginsWith "/login" limits`,
         );
       }
       const global = globalRule(policy);
@@ -300,7 +315,8 @@ export function checkWafRateCritical(tf: TfJson, options: CheckOptions = {}): Ch
       if (critical.length === 0) {
         out.fail(
           policy.address,
-          `no rate-limit rule matches a critical path (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a blocking per-IP RateLimitRule on RequestUri BeginsWith "/login" or similar`,
+          `no rate-limit rule matches a critical path (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); ` +
+            `expected a blocking per-IP RateLimitRule on RequestUri BeginsWith "/login" or similar`,
         );
         return;
       }
@@ -311,26 +327,30 @@ export function checkWafRateCritical(tf: TfJson, options: CheckOptions = {}): Ch
         if (!blocks(path.transforms).includes('Lowercase') || values.some((v) => typeof v !== 'string' || v !== v.toLowerCase())) {
           out.fail(
             policy.address,
-            `custom rule ${show(r.name)} matches ${show(values)} with transforms ${show(path.transforms)}; expected lower-case paths and the Lowercase transform, so /LOGIN cannot dodge the limit`,
+            `custom rule ${show(r.name)} matches ${show(values)} with transforms ${show(path.transforms)}; expected ` +
+              `lower-case paths and the Lowercase transform, so /LOGIN cannot dodge the limit`,
           );
         }
         if (!blocks(path.transforms).includes('UrlDecode')) {
           out.fail(
             policy.address,
-            `custom rule ${show(r.name)} matches with transforms ${show(path.transforms)}; expected UrlDecode among them, so /%6Cogin cannot dodge the limit`,
+            `custom rule ${show(r.name)} matches with transforms ${show(path.transforms)}; expected UrlDecode among them, so ` +
+              `/%6Cogin cannot dodge the limit`,
           );
         }
         if (!global) continue;
         if (r.perSecond === undefined || global.perSecond === undefined || !(r.perSecond < global.perSecond)) {
           out.fail(
             policy.address,
-            `custom rule ${show(r.name)} admits ${describeRate(r)}; expected fewer requests per second than the global limit ${show(global.name)} (${describeRate(global)})`,
+            `custom rule ${show(r.name)} admits ${describeRate(r)}; expected fewer requests per second than the global limit ` +
+              `${show(global.name)} (${describeRate(global)})`,
           );
         }
         if (r.priority === undefined || global.priority === undefined || !(r.priority < global.priority)) {
           out.fail(
             policy.address,
-            `custom rule ${show(r.name)} has priority ${show(r.rule.priority)}; expected a lower number than the global limit ${show(global.name)} (${show(global.rule.priority)}), so it is evaluated first`,
+            `custom rule ${show(r.name)} has priority ${show(r.rule.priority)}; expected a lower number than the global limit ` +
+              `${show(global.name)} (${show(global.rule.priority)}), so it is evaluated first`,
           );
         }
       }

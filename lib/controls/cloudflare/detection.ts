@@ -106,13 +106,17 @@ function problemsOf(tf: TfJson, policy: TfRes, zones: readonly string[], pools: 
   const { reached, ignored } = destinations(tf, policy);
   if (reached.length === 0) {
     problems.push(
-      `mechanisms ${show(policy.args.mechanisms)} reach no on-call destination${ignored.length > 0 ? ` (${ignored.join('; ')})` : ''}; expected an on-call e-mail address, a webhook of this stack with an https URL, or a PagerDuty service`,
+      `mechanisms ${show(policy.args.mechanisms)} reach no on-call ` +
+        `destination${ignored.length > 0 ? ` (${ignored.join('; ')})` : ''}; expected an on-call e-mail address, a webhook of ` +
+        `this stack with an https URL, or a PagerDuty service`,
     );
   }
   const account = policy.args.account_id;
   if (typeof account === 'string' && !account.startsWith('${') && accounts.size > 0 && !accounts.has(account)) {
     problems.push(
-      `account_id ${show(account)} is not the account of this stack's resources (${[...accounts].map((a) => JSON.stringify(a)).join(', ')}); expected the account that holds the zone: another account's notifications never see its events`,
+      `account_id ${show(account)} is not the account of this stack's resources ` +
+        `(${[...accounts].map((a) => JSON.stringify(a)).join(', ')}); expected the account that holds the zone: another ` +
+        `account's notifications never see its events`,
     );
   }
   const filters = block(policy.args.filters);
@@ -127,14 +131,16 @@ function problemsOf(tf: TfJson, policy: TfRes, zones: readonly string[], pools: 
   if (zoneFilter === undefined) {
     if (type === TYPES.securityEvents || type === TYPES.advancedSecurityEvents) {
       problems.push(
-        `filters.zones is absent; expected the stack's zone${zones.length === 1 ? '' : 's'} ${zones.map((z) => JSON.stringify(z)).join(', ')} (Cloudflare requires the zones this alert watches)`,
+        `filters.zones is absent; expected the stack's zone${zones.length === 1 ? '' : 's'} ` +
+          `${zones.map((z) => JSON.stringify(z)).join(', ')} (Cloudflare requires the zones this alert watches)`,
       );
     }
   } else {
     const missing = zones.filter((z) => !zoneFilter.includes(z));
     if (missing.length > 0) {
       problems.push(
-        `filters.zones is ${show(filters.zones)}, which leaves out ${missing.map((z) => JSON.stringify(z)).join(', ')}; expected every zone of this stack (events of a zone filtered out page nobody)`,
+        `filters.zones is ${show(filters.zones)}, which leaves out ${missing.map((z) => JSON.stringify(z)).join(', ')}; ` +
+          `expected every zone of this stack (events of a zone filtered out page nobody)`,
       );
     }
   }
@@ -143,7 +149,9 @@ function problemsOf(tf: TfJson, policy: TfRes, zones: readonly string[], pools: 
     const missing = ADVANCED_SECURITY_EVENTS_SERVICES.filter((s) => !services.includes(s.toLowerCase()));
     if (missing.length > 0)
       problems.push(
-        `filters.services is ${show(filters?.services)}; expected at least ${ADVANCED_SECURITY_EVENTS_SERVICES.map((s) => JSON.stringify(s)).join(', ')} (the managed WAF, custom rules and rate limits the edge runs)`,
+        `filters.services is ${show(filters?.services)}; expected at least ` +
+          `${ADVANCED_SECURITY_EVENTS_SERVICES.map((s) => JSON.stringify(s)).join(', ')} (the managed WAF, custom rules and rate ` +
+          `limits the edge runs)`,
       );
   }
   if (type === TYPES.loadBalancingHealth || type === TYPES.poolEnablement) {
@@ -153,7 +161,8 @@ function problemsOf(tf: TfJson, policy: TfRes, zones: readonly string[], pools: 
       const missing = pools.filter((p) => !covered.has(p.address));
       if (missing.length > 0)
         problems.push(
-          `filters.pool_id is ${show(filters.pool_id)}, which leaves out ${missing.map((p) => p.address).join(', ')}; expected a reference to every pool of this stack`,
+          `filters.pool_id is ${show(filters.pool_id)}, which leaves out ${missing.map((p) => p.address).join(', ')}; ` +
+            `expected a reference to every pool of this stack`,
         );
     }
     const [key, needed, why] =
@@ -222,19 +231,23 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
     if (!covered('ddos')) {
       out.fail(
         TEMPLATE,
-        `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED.ddos}; expected one reaching an on-call destination: an attack on the edge that nobody is paged for`,
+        `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED.ddos}; expected one reaching an on-call ` +
+          `destination: an attack on the edge that nobody is paged for`,
       );
     }
     if (!covered('security-events')) {
       if (plan !== undefined && !SECURITY_EVENTS_ALERT_PLAN_IDS.includes(plan)) {
         out.except(
           TEMPLATE,
-          `${where} is on the ${plan} plan: Cloudflare offers the Security Events Alert on Business and Enterprise only, so WAF blocks, challenges and rate-limit actions page nobody; only HTTP DDoS attacks (and pool health) alert on-call`,
+          `${where} is on the ${plan} plan: Cloudflare offers the Security Events Alert on Business and Enterprise only, so ` +
+            `WAF blocks, challenges and rate-limit actions page nobody; only HTTP DDoS attacks (and pool health) alert on-call`,
         );
       } else {
         out.fail(
           TEMPLATE,
-          `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED['security-events']}; expected one filtered to the zone and reaching an on-call destination: WAF blocks and rate-limit actions page nobody without it${plan === undefined ? ' (a Free or Pro zone cannot have it: give the plan, config cloudflare.plan, and the check reports the gap as an exception)' : ''}`,
+          `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED['security-events']}; expected one filtered to the ` +
+            `zone and reaching an on-call destination: WAF blocks and rate-limit actions page nobody without ` +
+            `it${plan === undefined ? ' (a Free or Pro zone cannot have it: give the plan, config cloudflare.plan, and the check reports the gap as an exception)' : ''}`,
         );
       }
     }
@@ -244,7 +257,8 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
       if (!covered(kind)) {
         out.fail(
           TEMPLATE,
-          `the stack's ${pools.length} ${POOL} have no enabled ${POLICY} alerting on-call on ${REQUIRED[kind]}; expected one covering every pool and reaching an on-call destination`,
+          `the stack's ${pools.length} ${POOL} have no enabled ${POLICY} alerting on-call on ${REQUIRED[kind]}; expected one ` +
+            `covering every pool and reaching an on-call destination`,
         );
       }
     }

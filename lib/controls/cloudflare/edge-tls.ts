@@ -50,7 +50,8 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
         if (maxAge === undefined || maxAge < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
           out.fail(
             header.address,
-            `strict_transport_security.max_age is ${show(hsts.max_age)}; expected ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year) or more`,
+            `strict_transport_security.max_age is ${show(hsts.max_age)}; expected ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one ` +
+              `year) or more`,
           );
         }
         if (!isTrue(hsts.include_subdomains))

@@ -35,7 +35,8 @@ export function checkDrRegion(tf: TfJson): CheckResult {
       if (lb.args.steering_policy !== 'off') {
         out.fail(
           lb.address,
-          `steering_policy is ${show(lb.args.steering_policy)}; expected "off" (default_pools in failover order: primary region, then DR region)`,
+          `steering_policy is ${show(lb.args.steering_policy)}; expected "off" (default_pools in failover order: primary ` +
+            `region, then DR region)`,
         );
       }
       const defaults = blocks(lb.args.default_pools);
@@ -43,14 +44,16 @@ export function checkDrRegion(tf: TfJson): CheckResult {
       if (new Set(keys).size < 2) {
         out.fail(
           lb.address,
-          `default_pools is ${show(lb.args.default_pools)}; expected at least 2 distinct pools (the primary region's, then the DR region's)`,
+          `default_pools is ${show(lb.args.default_pools)}; expected at least 2 distinct pools (the primary region's, then ` +
+            `the DR region's)`,
         );
       }
       defaults.forEach((value, i) => {
         if (!refTo(tf, value, POOL))
           out.fail(
             lb.address,
-            `default_pools[${i}] is ${show(value)}; expected a reference to a ${POOL} of this stack (its health check cannot be verified otherwise)`,
+            `default_pools[${i}] is ${show(value)}; expected a reference to a ${POOL} of this stack (its health check cannot ` +
+              `be verified otherwise)`,
           );
       });
       const fallback = lb.args.fallback_pool;
@@ -73,7 +76,8 @@ export function checkDrRegion(tf: TfJson): CheckResult {
       if (!monitor) {
         out.fail(
           pool.address,
-          `monitor is ${show(pool.args.monitor)}; expected a reference to a ${MONITOR} of this stack with type "https" (an unmonitored pool never fails over)`,
+          `monitor is ${show(pool.args.monitor)}; expected a reference to a ${MONITOR} of this stack with type "https" (an ` +
+            `unmonitored pool never fails over)`,
         );
       } else if (monitor.args.type !== 'https') {
         out.fail(pool.address, `monitor ${monitor.address} has type ${show(monitor.args.type)}; expected "https"`);

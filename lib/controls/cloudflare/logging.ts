@@ -58,13 +58,16 @@ function problemsOf(job: TfRes, dataset: Dataset): string[] {
   const fields: unknown = output?.field_names;
   if (!Array.isArray(fields)) {
     problems.push(
-      `output_options.field_names is ${show(fields)}; expected the fields to export (Cloudflare exports only the fields a job names), at least ${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')}`,
+      `output_options.field_names is ${show(fields)}; expected the fields to export (Cloudflare exports only the fields a job ` +
+        `names), at least ${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')}`,
     );
   } else {
     const missing = LOGPUSH_REQUIRED_FIELDS[dataset].filter((f) => !fields.includes(f));
     if (missing.length > 0)
       problems.push(
-        `output_options.field_names leaves out ${missing.join(', ')}; expected at least ${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')} (when, which request, from where, what was asked, what the edge decided)`,
+        `output_options.field_names leaves out ${missing.join(', ')}; expected at least ` +
+          `${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')} (when, which request, from where, what was asked, what the ` +
+          `edge decided)`,
       );
   }
   return problems;
@@ -94,7 +97,8 @@ export function checkLogCentral(tf: TfJson, options: CheckOptions = {}): CheckRe
       if (options.cloudflarePlan === 'enterprise') {
         out.fail(
           TEMPLATE,
-          `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job; expected enabled jobs pushing its ${DATASETS.join(' and ')} to a central store (the zone is on Enterprise, where Logpush is offered)`,
+          `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job; expected enabled jobs pushing its ` +
+            `${DATASETS.join(' and ')} to a central store (the zone is on Enterprise, where Logpush is offered)`,
         );
       } else {
         uncollected.push(zone);
@@ -113,7 +117,8 @@ export function checkLogCentral(tf: TfJson, options: CheckOptions = {}): CheckRe
       if (candidates.length === 0)
         out.fail(
           TEMPLATE,
-          `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job for ${dataset}; expected an enabled job pushing it, unsampled and unfiltered, to the central store`,
+          `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job for ${dataset}; expected an enabled job pushing it, ` +
+            `unsampled and unfiltered, to the central store`,
         );
     }
   }
@@ -122,6 +127,8 @@ export function checkLogCentral(tf: TfJson, options: CheckOptions = {}): CheckRe
   const plan = options.cloudflarePlan;
   return unchecked(
     'LOG-CENTRAL',
-    `the edge's WAF and HTTP request logs of zone ${uncollected.map((z) => JSON.stringify(z)).join(', ')} stay in Cloudflare's dashboard: no Logpush job exports them, and Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone (${plan ? `cloudflare.plan is ${plan}` : "the zone's plan is unknown"})`,
+    `the edge's WAF and HTTP request logs of zone ${uncollected.map((z) => JSON.stringify(z)).join(', ')} stay in ` +
+      `Cloudflare's dashboard: no Logpush job exports them, and Logpush of a zone's HTTP requests and firewall events needs an ` +
+      `Enterprise zone (${plan ? `cloudflare.plan is ${plan}` : "the zone's plan is unknown"})`,
   );
 }

@@ -43,7 +43,9 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
     if (settings.length > 0 && certificates.length === 0) {
       out.fail(
         TEMPLATE,
-        `zone ${show(zone)} has no ${ORIGIN_PULL_CERTIFICATE}, so it presents Cloudflare's shared client certificate, which every Cloudflare zone presents: an attacker's zone pointed at the origins passes authenticated origin pulls; expected the zone's own certificate (cloudflare.originPull)`,
+        `zone ${show(zone)} has no ${ORIGIN_PULL_CERTIFICATE}, so it presents Cloudflare's shared client certificate, which ` +
+          `every Cloudflare zone presents: an attacker's zone pointed at the origins passes authenticated origin pulls; expected ` +
+          `the zone's own certificate (cloudflare.originPull)`,
       );
     }
     for (const certificate of certificates) {
@@ -59,7 +61,8 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
       if (!isTrue(lb.args.proxied)) {
         out.fail(
           lb.address,
-          `proxied is ${show(lb.args.proxied)}; expected true (DNS answers Cloudflare's addresses, so every request passes the edge and the origins stay hidden)`,
+          `proxied is ${show(lb.args.proxied)}; expected true (DNS answers Cloudflare's addresses, so every request passes ` +
+            `the edge and the origins stay hidden)`,
         );
       }
     });

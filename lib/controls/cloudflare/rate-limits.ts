@@ -38,7 +38,8 @@ function checkPerIpBlock(out: Outcome, ruleset: TfRes, rule: any, what: string):
   if (!blocks(limit?.characteristics).includes(CLIENT_IP_CHARACTERISTIC)) {
     out.fail(
       ruleset.address,
-      `${name} has ratelimit.characteristics ${show(limit?.characteristics)}; expected "${CLIENT_IP_CHARACTERISTIC}" among them (counted per client IP)`,
+      `${name} has ratelimit.characteristics ${show(limit?.characteristics)}; expected "${CLIENT_IP_CHARACTERISTIC}" among ` +
+        `them (counted per client IP)`,
     );
   }
   if (asNumber(limit?.requests_per_period) === undefined)
@@ -53,7 +54,8 @@ function checkPerIpBlock(out: Outcome, ruleset: TfRes, rule: any, what: string):
   if (timeout === undefined || timeout <= 0) {
     out.fail(
       ruleset.address,
-      `${name} has ratelimit.mitigation_timeout ${show(limit?.mitigation_timeout)}; expected more than 0 seconds (0 only throttles the excess instead of blocking the client)`,
+      `${name} has ratelimit.mitigation_timeout ${show(limit?.mitigation_timeout)}; expected more than 0 seconds (0 only ` +
+        `throttles the excess instead of blocking the client)`,
     );
   }
 }
@@ -109,7 +111,8 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
     if (normalization.length === 0) {
       out.fail(
         TEMPLATE,
-        `zone ${show(zone)} has no ${URL_NORMALIZATION}; expected type "cloudflare" with scope "incoming" or "both", stated in the stack, so //login or /./login cannot escape the critical-path limits`,
+        `zone ${show(zone)} has no ${URL_NORMALIZATION}; expected type "cloudflare" with scope "incoming" or "both", stated ` +
+          `in the stack, so //login or /./login cannot escape the critical-path limits`,
       );
     }
     for (const setting of normalization) {
@@ -117,7 +120,8 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
         if (setting.args.type !== 'cloudflare')
           out.fail(
             setting.address,
-            `type is ${show(setting.args.type)}; expected "cloudflare" (it also merges slashes and turns \\ into /, which RFC 3986 normalization leaves, so //login would escape)`,
+            `type is ${show(setting.args.type)}; expected "cloudflare" (it also merges slashes and turns \\ into /, which RFC ` +
+              `3986 normalization leaves, so //login would escape)`,
           );
         if (!(NORMALIZING_SCOPES as readonly string[]).includes(setting.args.scope))
           out.fail(
@@ -133,7 +137,8 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
         if (critical.length === 0) {
           out.fail(
             ruleset.address,
-            'has no rate limiting rule scoped to a path (expression on http.request.uri.path); expected tighter per-IP limits on login, password reset and other critical endpoints',
+            'has no rate limiting rule scoped to a path (expression on http.request.uri.path); expected tighter per-IP limits ' +
+              'on login, password reset and other critical endpoints',
           );
           return;
         }
@@ -142,21 +147,25 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
         if (!global)
           out.fail(
             ruleset.address,
-            'has no enabled rule on all traffic (expression "true") with numeric requests_per_period and period; expected one to compare the critical limits with (WAF-RATE-GLOBAL)',
+            'has no enabled rule on all traffic (expression "true") with numeric requests_per_period and period; expected one ' +
+              'to compare the critical limits with (WAF-RATE-GLOBAL)',
           );
         for (const rule of critical) {
           checkPerIpBlock(out, ruleset, rule, show(rule.expression));
           if (/\bhttp\.request\.uri\.path\b/.test(rule.expression.replace(/lower\(\s*http\.request\.uri\.path\s*\)/g, ''))) {
             out.fail(
               ruleset.address,
-              `${ruleName(ruleset, rule)} compares http.request.uri.path as sent (${show(rule.expression)}); expected lower(http.request.uri.path), so /Login or /LOGIN cannot escape the limit`,
+              `${ruleName(ruleset, rule)} compares http.request.uri.path as sent (${show(rule.expression)}); expected ` +
+                `lower(http.request.uri.path), so /Login or /LOGIN cannot escape the limit`,
             );
           }
           const rate = rateOf(rule);
           if (global && rate && !stricter(rate, global)) {
             out.fail(
               ruleset.address,
-              `${ruleName(ruleset, rule)} allows ${rate.requests} requests per ${rate.periodSeconds} s, not fewer per second than the global rule (${global.requests} per ${global.periodSeconds} s); expected a tighter limit on the critical path`,
+              `${ruleName(ruleset, rule)} allows ${rate.requests} requests per ${rate.periodSeconds} s, not fewer per second ` +
+                `than the global rule (${global.requests} per ${global.periodSeconds} s); expected a tighter limit on the ` +
+                `critical path`,
             );
           }
         }

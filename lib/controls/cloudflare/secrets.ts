@@ -101,7 +101,8 @@ export function checkSecrets(tf: TfJson): CheckResult {
         if (declared.sensitive !== true)
           out.fail(
             `variable.${variable}`,
-            `holds ${res.address}.${arg} but sensitive is ${show(declared.sensitive)}; expected true, so Terraform never prints the ${what === 'private key' ? 'key' : what}`,
+            `holds ${res.address}.${arg} but sensitive is ${show(declared.sensitive)}; expected true, so Terraform never ` +
+              `prints the ${what === 'private key' ? 'key' : what}`,
           );
         if (declared.default !== undefined && declared.default !== null)
           out.fail(`variable.${variable}`, `has a default value; expected none for a ${what} (it would be in the synthesized JSON)`);
@@ -117,7 +118,9 @@ export function checkSecrets(tf: TfJson): CheckResult {
     if (credentials.length > 0) {
       out.fail(
         job.address,
-        `destination_conf carries ${credentials.map((k) => JSON.stringify(k)).join(', ')} (a credential in the synthesized JSON and the repository); expected a destination Cloudflare writes to through a grant on the bucket (s3://, gs://), or the whole destination from a sensitive variable`,
+        `destination_conf carries ${credentials.map((k) => JSON.stringify(k)).join(', ')} (a credential in the synthesized ` +
+          `JSON and the repository); expected a destination Cloudflare writes to through a grant on the bucket (s3://, gs://), ` +
+          `or the whole destination from a sensitive variable`,
       );
     }
   }

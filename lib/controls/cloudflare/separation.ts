@@ -33,7 +33,8 @@ export function checkCloudflareSeparation(deployment: Deployment, environment: s
       for (const other of sharing)
         out.fail(
           `${stack.name}/(stack)`,
-          `zone ${zone} is also configured by environment ${other.environment} (${other.name}); give each environment its own zone, so one environment's edge settings never change another's`,
+          `zone ${zone} is also configured by environment ${other.environment} (${other.name}); give each environment its own ` +
+            `zone, so one environment's edge settings never change another's`,
         );
       if (sharing.length === 0) out.carry(`${stack.name}/(zone ${zone})`);
     }

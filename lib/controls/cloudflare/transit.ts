@@ -29,7 +29,8 @@ export function checkEncTransit(tf: TfJson): CheckResult {
       if (monitor.args.type !== 'https')
         out.fail(
           monitor.address,
-          `type is ${show(monitor.args.type)}; expected "https" (the health check reaches the origin over TLS like the traffic it stands for)`,
+          `type is ${show(monitor.args.type)}; expected "https" (the health check reaches the origin over TLS like the ` +
+            `traffic it stands for)`,
         );
     });
   }

@@ -63,7 +63,8 @@ function requireExecuted(out: Outcome, ruleset: TfRes, rulesetId: string, label:
   if (rules.length === 0) {
     out.fail(
       ruleset.address,
-      `executes no rule with action_parameters.id ${show(rulesetId)} (${label}); expected an enabled "execute" rule on expression "true"${hint}`,
+      `executes no rule with action_parameters.id ${show(rulesetId)} (${label}); expected an enabled "execute" rule on ` +
+        `expression "true"${hint}`,
     );
   }
   for (const rule of rules) {
@@ -105,7 +106,8 @@ export function checkWafManaged(tf: TfJson): CheckResult {
     if (rulesets.length === 0) {
       out.fail(
         TEMPLATE,
-        `zone ${show(zone)} has no ${PHASES.managed} zone ruleset; expected one executing the Cloudflare Managed Ruleset and the Cloudflare OWASP Core Ruleset`,
+        `zone ${show(zone)} has no ${PHASES.managed} zone ruleset; expected one executing the Cloudflare Managed Ruleset and ` +
+          `the Cloudflare OWASP Core Ruleset`,
       );
     }
     for (const ruleset of rulesets) {
@@ -114,7 +116,8 @@ export function checkWafManaged(tf: TfJson): CheckResult {
           if (rule?.action === 'skip' && isEnabled(rule.enabled) && matchesEverything(rule.expression)) {
             out.fail(
               ruleset.address,
-              `${ruleName(ruleset, rule)} skips ${show(rule.action_parameters)} on every request (expression "true"); expected no blanket skip of the managed rules`,
+              `${ruleName(ruleset, rule)} skips ${show(rule.action_parameters)} on every request (expression "true"); ` +
+                `expected no blanket skip of the managed rules`,
             );
           }
         }
@@ -128,7 +131,8 @@ export function checkWafManaged(tf: TfJson): CheckResult {
         }
         const hint =
           executing(ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.free).length > 0
-            ? ' (the Cloudflare Free Managed Ruleset alone is accepted only when the stack shows the zone on the Free plan: a cloudflare_zone_subscription with rate_plan.id "free")'
+            ? ' (the Cloudflare Free Managed Ruleset alone is accepted only when the stack shows the zone on the Free plan: a ' +
+              'cloudflare_zone_subscription with rate_plan.id "free")'
             : '';
         requireExecuted(out, ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.managed, 'Cloudflare Managed Ruleset', hint);
         for (const rule of requireExecuted(out, ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.owasp, 'Cloudflare OWASP Core Ruleset', hint)) {
@@ -137,7 +141,8 @@ export function checkWafManaged(tf: TfJson): CheckResult {
           if (!anomaly) {
             out.fail(
               ruleset.address,
-              `${name} overrides no rule ${show(OWASP_ANOMALY_RULE_ID)} (Inbound Anomaly Score Exceeded); expected that rule's action set to "block" (the OWASP rules only score, that rule acts)`,
+              `${name} overrides no rule ${show(OWASP_ANOMALY_RULE_ID)} (Inbound Anomaly Score Exceeded); expected that ` +
+                `rule's action set to "block" (the OWASP rules only score, that rule acts)`,
             );
           } else {
             if (anomaly.action !== 'block')
@@ -189,7 +194,8 @@ export function checkWafReputation(tf: TfJson): CheckResult {
     if (rulesets.length === 0) {
       out.fail(
         TEMPLATE,
-        `zone ${show(zone)} has no ${PHASES.custom} zone ruleset; expected rules blocking unexpected hosts and anonymizing or threat sources`,
+        `zone ${show(zone)} has no ${PHASES.custom} zone ruleset; expected rules blocking unexpected hosts and anonymizing or ` +
+          `threat sources`,
       );
     }
     for (const ruleset of rulesets) {

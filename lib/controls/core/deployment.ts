@@ -17,7 +17,8 @@ export function residencyOf(deployment: Deployment, environment: string): Jurisd
 export function noResidency(deployment: Deployment, environment: string): string {
   const residency = deployment.environments[environment]?.residency;
   return residency === undefined
-    ? `no residency is known for environment ${environment}: pass the baseline config (--config) or mark its stacks with their residency (lib/controls/markers.ts)`
+    ? `no residency is known for environment ${environment}: pass the baseline config (--config) or mark its stacks with their ` +
+        `residency (lib/controls/markers.ts)`
     : `environment ${environment} names residency ${JSON.stringify(residency)}, which is not one of ${JURISDICTIONS.join(', ')}`;
 }
 
@@ -36,13 +37,16 @@ export function checkSeparation(
   if (unmarked.length > 0)
     return unchecked(
       control,
-      `${unmarked.map((s) => s.name).join(', ')} carr${unmarked.length === 1 ? 'ies' : 'y'} no stack marker, so which environment ${unmarked.length === 1 ? 'it belongs' : 'they belong'} to is unknown; mark every stack (lib/controls/markers.ts)`,
+      `${unmarked.map((s) => s.name).join(', ')} carr${unmarked.length === 1 ? 'ies' : 'y'} no stack marker, so which ` +
+        `environment ${unmarked.length === 1 ? 'it belongs' : 'they belong'} to is unknown; mark every stack ` +
+        `(lib/controls/markers.ts)`,
     );
   const anonymous = own.filter((s) => s.account === undefined);
   if (anonymous.length > 0)
     return unchecked(
       control,
-      `${anonymous.map((s) => s.name).join(', ')} name${anonymous.length === 1 ? 's' : ''} no ${what}, so ${anonymous.length === 1 ? 'its' : 'their'} separation cannot be verified`,
+      `${anonymous.map((s) => s.name).join(', ')} name${anonymous.length === 1 ? 's' : ''} no ${what}, so ` +
+        `${anonymous.length === 1 ? 'its' : 'their'} separation cannot be verified`,
     );
   const out = new Outcome(control);
   const production = (env: string) => deployment.environments[env]?.production !== false;
@@ -62,11 +66,14 @@ export function checkSeparation(
               ? ' (its production flag is unknown, so it is taken as production)'
               : '';
           clashes.add(
-            `${what} ${account} is also used by environment ${other.environment} (${other.name}); ${prodEnv} is production${guessed}, and a production environment must have ${what === 'account' ? 'an' : 'a'} ${what} of its own`,
+            `${what} ${account} is also used by environment ${other.environment} (${other.name}); ${prodEnv} is ` +
+              `production${guessed}, and a production environment must have ${what === 'account' ? 'an' : 'a'} ${what} ` +
+              `of its own`,
           );
         } else if (!options.sameRegionOnly || sameRegion) {
           clashes.add(
-            `${what} ${account} is also used by environment ${other.environment} (${other.name}${sameRegion ? ` in ${stack.region}` : ''}); give each environment its own ${what}`,
+            `${what} ${account} is also used by environment ${other.environment} ` +
+              `(${other.name}${sameRegion ? ` in ${stack.region}` : ''}); give each environment its own ${what}`,
           );
         }
       }

@@ -42,7 +42,8 @@ export function trustedCaProblems(texts: readonly string[], expected?: readonly 
     for (const cert of certs) {
       if (isShared(cert)) {
         problems.push(
-          `trusts Cloudflare's shared origin-pull CA (${subjectOf(cert)}): every Cloudflare zone presents a certificate it issued, so an attacker's zone passes; expected only the CA of this zone's own client certificate`,
+          `trusts Cloudflare's shared origin-pull CA (${subjectOf(cert)}): every Cloudflare zone presents a certificate it ` +
+            `issued, so an attacker's zone passes; expected only the CA of this zone's own client certificate`,
         );
       } else if (!cert.ca) {
         problems.push(
@@ -59,13 +60,15 @@ export function trustedCaProblems(texts: readonly string[], expected?: readonly 
     for (const [fingerprint, cert] of found) {
       if (!wanted.has(fingerprint) && !isShared(cert))
         problems.push(
-          `trusts ${subjectOf(cert)} (SHA-256 ${fingerprint}), which is not a CA of cloudflare.originPull.caCertificates; expected only those`,
+          `trusts ${subjectOf(cert)} (SHA-256 ${fingerprint}), which is not a CA of cloudflare.originPull.caCertificates; ` +
+            `expected only those`,
         );
     }
     for (const [fingerprint, subject] of wanted) {
       if (!found.has(fingerprint))
         problems.push(
-          `does not trust ${subject} (SHA-256 ${fingerprint}) of cloudflare.originPull.caCertificates; the zone's certificate would be refused`,
+          `does not trust ${subject} (SHA-256 ${fingerprint}) of cloudflare.originPull.caCertificates; the zone's certificate ` +
+            `would be refused`,
         );
     }
   }
@@ -84,7 +87,8 @@ export function clientCertificateProblems(text: unknown, cas?: readonly string[]
   const cert = certs[0];
   if (isShared(cert))
     return [
-      `certificate is issued by Cloudflare's shared origin-pull CA (${cert.issuer.replace(/\n/g, ', ')}), which every zone presents; expected one issued by the zone's own CA`,
+      `certificate is issued by Cloudflare's shared origin-pull CA (${cert.issuer.replace(/\n/g, ', ')}), which every zone ` +
+        `presents; expected one issued by the zone's own CA`,
     ];
   if (cert.ca)
     return [`certificate ${subjectOf(cert)} is a CA certificate; expected the leaf certificate Cloudflare presents for this zone`];
@@ -92,7 +96,8 @@ export function clientCertificateProblems(text: unknown, cas?: readonly string[]
     const issuers = cas.flatMap((pem) => certificatesOf(pem).certs);
     if (!issuers.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
       return [
-        `certificate ${subjectOf(cert)} is not issued by any CA of cloudflare.originPull.caCertificates (issuer ${cert.issuer.replace(/\n/g, ', ')}); the origins would refuse it`,
+        `certificate ${subjectOf(cert)} is not issued by any CA of cloudflare.originPull.caCertificates (issuer ` +
+          `${cert.issuer.replace(/\n/g, ', ')}); the origins would refuse it`,
       ];
     }
   }

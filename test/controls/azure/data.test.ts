@@ -250,7 +250,10 @@ suite('LOG-CENTRAL (Azure)', checkLogCentral, [
     'an Activity Log left in the platform (no subscription export)',
     (t) => delete t.resource.azurerm_monitor_diagnostic_setting[ACTIVITY.split('.')[1]],
     TEMPLATE,
-    /no azurerm_monitor_diagnostic_setting of the subscription .* sends the Activity Log categories Administrative, Security, Policy to a Log Analytics workspace/,
+    new RegExp(
+      'no azurerm_monitor_diagnostic_setting of the subscription .* sends the Activity Log categories Administrative, Security, ' +
+        'Policy to a Log Analytics workspace',
+    ),
   ],
   [
     'an Activity Log export without the Security category',
@@ -523,7 +526,10 @@ suite(
       'customer files kept only by soft delete (no vaulted backup)',
       (t) => delete t.resource.azurerm_data_protection_backup_instance_blob_storage,
       SA,
-      /no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live inside the account/,
+      new RegExp(
+        'no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live ' +
+          'inside the account',
+      ),
     ],
     ['a Backup vault an Owner can unlock', (t) => (bv(t).immutability = 'Unlocked'), BV, /immutability is "Unlocked"; expected "Locked"/],
     ['a Backup vault without immutability', (t) => delete bv(t).immutability, BV, /immutability is absent; expected "Locked"/],

@@ -145,7 +145,10 @@ describe('APP-FROM-GATEWAY (Azure)', () => {
       'the app port open to the VNet',
       (t) => (ruleNamed(t, 'app', 'allow-app-from-gateway').source_address_prefix = 'VirtualNetwork'),
       nsg('app'),
-      /Tcp 8443 from VirtualNetwork\); expected only tcp 8443 from the gateway subnet \(10.30.0.0\/24\), 22 from the bastion subnet \(10.30.1.0\/26\)/,
+      new RegExp(
+        'Tcp 8443 from VirtualNetwork\\); expected only tcp 8443 from the gateway subnet \\(10.30.0.0\\/24\\), 22 from the ' +
+          'bastion subnet \\(10.30.1.0\\/26\\)',
+      ),
     ],
     [
       'the gateway reaching every port',

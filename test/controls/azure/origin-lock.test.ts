@@ -125,7 +125,10 @@ describe('ORIGIN-LOCK (Azure)', () => {
       'the SSL profile removed from the HTTPS listener',
       (t) => delete listener(t, 'https').ssl_profile_name,
       GW,
-      /HTTPS listener "https" has ssl_profile_name absent; expected an SSL profile requiring a client certificate of this zone's CA: without it any Cloudflare customer's zone/,
+      new RegExp(
+        'HTTPS listener "https" has ssl_profile_name absent; expected an SSL profile requiring a client certificate of this ' +
+          "zone's CA: without it any Cloudflare customer's zone",
+      ),
     ],
     [
       'the SSL profile removed from the catch-all listener',

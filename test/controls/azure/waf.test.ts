@@ -156,7 +156,10 @@ describe('WAF-RATE-CRITICAL (Azure)', () => {
     [
       'a looser login limit',
       (t) => (rule(t, 'RateLimitLogin').rate_limit_threshold = 5000),
-      /"RateLimitLogin" admits 5000 per "FiveMins"; expected fewer requests per second than the global limit "RateLimitAllTraffic" \(2000 per "FiveMins"\)/,
+      new RegExp(
+        '"RateLimitLogin" admits 5000 per "FiveMins"; expected fewer requests per second than the global limit ' +
+          '"RateLimitAllTraffic" \\(2000 per "FiveMins"\\)',
+      ),
     ],
     [
       'an equal rate over a shorter window',
@@ -205,7 +208,10 @@ describe('WAF-RATE-* on what the gateway counts (Azure)', () => {
       locked,
       'g',
       P,
-      /tag baseline-rate-limit-key is absent; expected "cloudflare-edge": behind Cloudflare the gateway counts the edge node's address, shared by many clients/,
+      new RegExp(
+        'tag baseline-rate-limit-key is absent; expected "cloudflare-edge": behind Cloudflare the gateway counts the edge ' +
+          "node's address, shared by many clients",
+      ),
     ],
     [
       'per-edge thresholds on a gateway clients reach directly',
@@ -228,7 +234,10 @@ describe('WAF-RATE-* on what the gateway counts (Azure)', () => {
       locked,
       'g',
       L,
-      /custom rule "RateLimitAllTraffic" has group_rate_limit_by "ClientAddrXFFHeader"; expected "ClientAddr": the X-Forwarded-For address is written by the client/,
+      new RegExp(
+        'custom rule "RateLimitAllTraffic" has group_rate_limit_by "ClientAddrXFFHeader"; expected "ClientAddr": the ' +
+          'X-Forwarded-For address is written by the client',
+      ),
     ],
     [
       'the login limit keyed on X-Forwarded-For',

@@ -14,13 +14,16 @@ const drop = (t: any, address: string) => delete t.resource[POLICY][address.spli
 const T = '(template)';
 
 describe('DETECT-THREATS (Cloudflare)', () => {
-  it('passes the edge: DDoS and security event alerts for the zone, health and enablement alerts for both pools, all e-mailing on-call', () => {
-    const result = checkDetectThreats(edge());
-    expectPass(result);
-    expect([...result.evidence].sort()).toEqual([ddosAt, eventsAt, healthAt, enablementAt].sort());
-    expect(result.exceptions).toBeUndefined();
-    expect(every(edge(), POLICY).map((p) => p.args.mechanisms)).toEqual(Array(4).fill({ email: [{ id: ONCALL }] }));
-  });
+  it(
+    'passes the edge: DDoS and security event alerts for the zone, health and enablement alerts for both pools, all ' + 'e-mailing on-call',
+    () => {
+      const result = checkDetectThreats(edge());
+      expectPass(result);
+      expect([...result.evidence].sort()).toEqual([ddosAt, eventsAt, healthAt, enablementAt].sort());
+      expect(result.exceptions).toBeUndefined();
+      expect(every(edge(), POLICY).map((p) => p.args.mechanisms)).toEqual(Array(4).fill({ email: [{ id: ONCALL }] }));
+    },
+  );
 
   it('is not applicable to a stack without zones, pools or notification policies', () => {
     expectNotApplicable(checkDetectThreats({}));
@@ -63,39 +66,52 @@ describe('DETECT-THREATS (Cloudflare)', () => {
     );
   });
 
-  it("reports a Free or Pro zone's missing Security Events Alert as an exception beside the pass (Cloudflare offers it from Business up)", () => {
-    const noEvents = weakened((t) => drop(t, eventsAt));
-    for (const plan of ['free', 'pro'] as const) {
-      const result = checkDetectThreats(noEvents, { cloudflarePlan: plan });
-      expectPass(result);
-      expect(result.exceptions).toEqual([
-        {
-          control: 'DETECT-THREATS',
-          resource: T,
-          message: `zone "${ZONE_ID}" is on the ${plan} plan: Cloudflare offers the Security Events Alert on Business and Enterprise only, so WAF blocks, challenges and rate-limit actions page nobody; only HTTP DDoS attacks (and pool health) alert on-call`,
-        },
-      ]);
-    }
-    expectFinding(
-      checkDetectThreats(noEvents, { cloudflarePlan: 'enterprise' }),
-      T,
-      /has no enabled cloudflare_notification_policy alerting on-call on security event spikes .*WAF blocks and rate-limit actions page nobody without it$/,
-    );
-    expectFinding(
-      checkDetectThreats(noEvents),
-      T,
-      /security event spikes .*\(a Free or Pro zone cannot have it: give the plan, config cloudflare\.plan, and the check reports the gap as an exception\)$/,
-    );
-    // The DDoS alert is offered on every plan: never an exception.
-    expectFinding(
-      checkDetectThreats(
-        weakened((t) => drop(t, ddosAt)),
-        { cloudflarePlan: 'free' },
-      ),
-      T,
-      /HTTP DDoS attacks/,
-    );
-  });
+  it(
+    "reports a Free or Pro zone's missing Security Events Alert as an exception beside the pass (Cloudflare offers it from " +
+      'Business up)',
+    () => {
+      const noEvents = weakened((t) => drop(t, eventsAt));
+      for (const plan of ['free', 'pro'] as const) {
+        const result = checkDetectThreats(noEvents, { cloudflarePlan: plan });
+        expectPass(result);
+        expect(result.exceptions).toEqual([
+          {
+            control: 'DETECT-THREATS',
+            resource: T,
+            message:
+              `zone "${ZONE_ID}" is on the ${plan} plan: Cloudflare offers the Security Events Alert on Business and Enterprise ` +
+              `only, so WAF blocks, challenges and rate-limit actions page nobody; only HTTP DDoS attacks (and pool health) ` +
+              `alert on-call`,
+          },
+        ]);
+      }
+      expectFinding(
+        checkDetectThreats(noEvents, { cloudflarePlan: 'enterprise' }),
+        T,
+        new RegExp(
+          'has no enabled cloudflare_notification_policy alerting on-call on security event spikes .*WAF blocks and rate-limit ' +
+            'actions page nobody without it$',
+        ),
+      );
+      expectFinding(
+        checkDetectThreats(noEvents),
+        T,
+        new RegExp(
+          'security event spikes .*\\(a Free or Pro zone cannot have it: give the plan, config cloudflare\\.plan, and the check ' +
+            'reports the gap as an exception\\)$',
+        ),
+      );
+      // The DDoS alert is offered on every plan: never an exception.
+      expectFinding(
+        checkDetectThreats(
+          weakened((t) => drop(t, ddosAt)),
+          { cloudflarePlan: 'free' },
+        ),
+        T,
+        /HTTP DDoS attacks/,
+      );
+    },
+  );
 
   it.each<[string, (t: any) => void, string, RegExp]>([
     [
@@ -103,7 +119,9 @@ describe('DETECT-THREATS (Cloudflare)', () => {
       (t) => drop(t, ddosAt),
       T,
       new RegExp(
-        `^zone "${ZONE_ID}" has no enabled cloudflare_notification_policy alerting on-call on HTTP DDoS attacks \\(alert_type "dos_attack_l7", every plan\\); expected one reaching an on-call destination: an attack on the edge that nobody is paged for$`,
+        `^zone "${ZONE_ID}" has no enabled cloudflare_notification_policy alerting on-call on HTTP DDoS attacks \\(alert_type ` +
+          `"dos_attack_l7", every plan\\); expected one reaching an on-call destination: an attack on the edge that nobody is ` +
+          `paged for$`,
       ),
     ],
     [
@@ -134,7 +152,10 @@ describe('DETECT-THREATS (Cloudflare)', () => {
       'the DDoS alert without a destination',
       (t) => (args(t, ddosAt).mechanisms = {}),
       ddosAt,
-      /^dos_attack_l7 policy: mechanisms \{\} reach no on-call destination; expected an on-call e-mail address, a webhook of this stack with an https URL, or a PagerDuty service$/,
+      new RegExp(
+        '^dos_attack_l7 policy: mechanisms \\{\\} reach no on-call destination; expected an on-call e-mail address, a webhook ' +
+          'of this stack with an https URL, or a PagerDuty service$',
+      ),
     ],
     [
       'an e-mail id that is no address',
@@ -146,7 +167,10 @@ describe('DETECT-THREATS (Cloudflare)', () => {
       'a webhook the stack does not hold',
       (t) => (args(t, ddosAt).mechanisms = { webhooks: [{ id: '${cloudflare_notification_policy_webhooks.gone.id}' }] }),
       ddosAt,
-      /webhooks id "\$\{cloudflare_notification_policy_webhooks\.gone\.id\}" is not a cloudflare_notification_policy_webhooks of this stack/,
+      new RegExp(
+        'webhooks id "\\$\\{cloudflare_notification_policy_webhooks\\.gone\\.id\\}" is not a ' +
+          'cloudflare_notification_policy_webhooks of this stack',
+      ),
     ],
     [
       'a webhook over plain HTTP',
@@ -168,7 +192,10 @@ describe('DETECT-THREATS (Cloudflare)', () => {
       'the security events alert without its zones filter',
       (t) => delete args(t, eventsAt).filters,
       eventsAt,
-      /filters\.zones is absent; expected the stack's zone "0123456789abcdef0123456789abcdef" \(Cloudflare requires the zones this alert watches\)/,
+      new RegExp(
+        'filters\\.zones is absent; expected the stack\'s zone "0123456789abcdef0123456789abcdef" \\(Cloudflare requires the ' +
+          'zones this alert watches\\)',
+      ),
     ],
     [
       'the security events alert narrowed to one action',
@@ -202,7 +229,10 @@ describe('DETECT-THREATS (Cloudflare)', () => {
       'the pool health alert removed',
       (t) => drop(t, healthAt),
       T,
-      /the stack's 2 cloudflare_load_balancer_pool have no enabled cloudflare_notification_policy alerting on-call on pool and origin health changes/,
+      new RegExp(
+        "the stack's 2 cloudflare_load_balancer_pool have no enabled cloudflare_notification_policy alerting on-call on pool " +
+          'and origin health changes',
+      ),
     ],
     ['the pool enablement alert removed', (t) => drop(t, enablementAt), T, /alerting on-call on pools being disabled/],
     [

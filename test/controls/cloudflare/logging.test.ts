@@ -11,13 +11,17 @@ const job = (t: any, address: string) => t.resource[JOB][address.split('.')[1]];
 const T = '(template)';
 
 describe('LOG-CENTRAL (Cloudflare)', () => {
-  it('passes a zone pushing its HTTP requests and firewall events, unsampled and unfiltered, with the fields that reconstruct an attack', () => {
-    for (const plan of [undefined, 'enterprise'] as const) {
-      const result = checkLogCentral(logpushEdge(), { cloudflarePlan: plan });
-      expectPass(result);
-      expect([...result.evidence].sort()).toEqual([firewallAt, httpAt].sort());
-    }
-  });
+  it(
+    'passes a zone pushing its HTTP requests and firewall events, unsampled and unfiltered, with the fields that ' +
+      'reconstruct an attack',
+    () => {
+      for (const plan of [undefined, 'enterprise'] as const) {
+        const result = checkLogCentral(logpushEdge(), { cloudflarePlan: plan });
+        expectPass(result);
+        expect([...result.evidence].sort()).toEqual([firewallAt, httpAt].sort());
+      }
+    },
+  );
 
   it('requires no more fields than EdgeLogpush exports', () => {
     for (const [dataset, fields] of Object.entries(LOGPUSH_REQUIRED_FIELDS))
@@ -28,7 +32,9 @@ describe('LOG-CENTRAL (Cloudflare)', () => {
     expect(checkLogCentral(edge(), { cloudflarePlan: 'business' })).toEqual({
       control: 'LOG-CENTRAL',
       status: 'unchecked',
-      reason: `the edge's WAF and HTTP request logs of zone "${ZONE_ID}" stay in Cloudflare's dashboard: no Logpush job exports them, and Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone (cloudflare.plan is business)`,
+      reason:
+        `the edge's WAF and HTTP request logs of zone "${ZONE_ID}" stay in Cloudflare's dashboard: no Logpush job exports them, ` +
+        `and Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone (cloudflare.plan is business)`,
       findings: [],
       evidence: [],
     });
@@ -48,7 +54,8 @@ describe('LOG-CENTRAL (Cloudflare)', () => {
       (t) => delete t.resource[JOB],
       T,
       new RegExp(
-        `^zone "${ZONE_ID}" has no cloudflare_logpush_job; expected enabled jobs pushing its http_requests and firewall_events to a central store \\(the zone is on Enterprise, where Logpush is offered\\)$`,
+        `^zone "${ZONE_ID}" has no cloudflare_logpush_job; expected enabled jobs pushing its http_requests and ` +
+          `firewall_events to a central store \\(the zone is on Enterprise, where Logpush is offered\\)$`,
       ),
       'enterprise',
     ],

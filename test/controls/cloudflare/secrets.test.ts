@@ -102,7 +102,10 @@ describe('SECRETS (Cloudflare)', () => {
       'the origin-pull private key pasted in as text',
       (t) => (only(t, CERT).args.private_key = FAKE_PRIVATE_KEY),
       certAt,
-      /private_key is literal text \(the key is in the synthesized JSON and the repository\); expected \$\{var.<name>\} of a sensitive variable/,
+      new RegExp(
+        'private_key is literal text \\(the key is in the synthesized JSON and the repository\\); expected \\$\\{var.<name>\\} ' +
+          'of a sensitive variable',
+      ),
     ],
     [
       'the origin-pull private key from a variable that is not sensitive',
@@ -126,7 +129,10 @@ describe('SECRETS (Cloudflare)', () => {
       'the webhook secret pasted in as text',
       withWebhook('s3cr3t-shared'),
       `${HOOK}.pager`,
-      /secret is literal text \(the secret is in the synthesized JSON and the repository\); expected \$\{var.<name>\} of a sensitive variable/,
+      new RegExp(
+        'secret is literal text \\(the secret is in the synthesized JSON and the repository\\); expected \\$\\{var.<name>\\} of ' +
+          'a sensitive variable',
+      ),
     ],
     [
       'the webhook secret from a variable that is not sensitive',
@@ -135,7 +141,10 @@ describe('SECRETS (Cloudflare)', () => {
         t.variable.alert_webhook_secret.sensitive = false;
       },
       'variable.alert_webhook_secret',
-      /holds cloudflare_notification_policy_webhooks\.pager\.secret but sensitive is false; expected true, so Terraform never prints the secret/,
+      new RegExp(
+        'holds cloudflare_notification_policy_webhooks\\.pager\\.secret but sensitive is false; expected true, so Terraform ' +
+          'never prints the secret',
+      ),
     ],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkSecrets(weakened(edit)), resource, message);

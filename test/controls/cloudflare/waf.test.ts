@@ -49,7 +49,10 @@ describe('WAF-MANAGED (Cloudflare)', () => {
     expectFinding(
       checkWafManaged(tf),
       at,
-      /executes no rule with action_parameters.id "efb7b8c949ac4650a09736fc376e9aee" \(Cloudflare Managed Ruleset\).*accepted only when the stack shows the zone on the Free plan/,
+      new RegExp(
+        'executes no rule with action_parameters.id "efb7b8c949ac4650a09736fc376e9aee" \\(Cloudflare Managed ' +
+          'Ruleset\\).*accepted only when the stack shows the zone on the Free plan',
+      ),
     );
     expectFinding(
       checkWafManaged(tf),
