@@ -803,7 +803,12 @@ export function renderMarkdown(report: BenchReport): string {
       .slice(0, 8)
       .map((p) => `\`${p}\``)
       .join(', ')}${list.length > 8 ? ', ...' : ''}`;
-  const commit = `${report.commit}${report.dirty.length ? ` + uncommitted changes in ${report.dirty.length} path${report.dirty.length === 1 ? '' : 's'}: ${paths(report.dirty)}` : ' (clean)'}${report.commitAtEnd ? `; **HEAD moved to ${report.commitAtEnd} during the bench: later sections may have measured newer code**` : ''}`;
+  const commit =
+    `${report.commit}` +
+    (report.dirty.length
+      ? ` + uncommitted changes in ${report.dirty.length} path${report.dirty.length === 1 ? '' : 's'}: ${paths(report.dirty)}`
+      : ' (clean)') +
+    (report.commitAtEnd ? `; **HEAD moved to ${report.commitAtEnd} during the bench: later sections may have measured newer code**` : '');
   const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   const lines: string[] = [
     '# Benchmarks',

@@ -85,7 +85,10 @@ function environmentSection(book: Runbook, project: string, name: string, env: A
   book.line(
     `| Static assets served | CloudFront fails over by itself to the assets replica in ${drRegion} when the primary bucket ` +
       `answers 403, 404 or 5xx | none for replicated objects; the replica admits ` +
-      `${env.aws.cdn.distributionId ? `only distribution \`${env.aws.cdn.distributionId}\`` : '**every distribution of the account until `aws.cdn.distributionId` is set**'} |`,
+      (env.aws.cdn.distributionId
+        ? `only distribution \`${env.aws.cdn.distributionId}\``
+        : '**every distribution of the account until `aws.cdn.distributionId` is set**') +
+      ' |',
   );
   if (replica) {
     book.line(

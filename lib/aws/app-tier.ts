@@ -37,7 +37,10 @@ export interface AppTierProps {
   readonly instanceTypes?: readonly ec2.InstanceType[];
   /** @default - latest Amazon Linux 2023, resolved at deploy time from SSM (no synth lookup) */
   readonly machineImage?: ec2.IMachineImage;
-  /** Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE). @default 2 (POLICY_FLOORS.availability.minAppInstances) */
+  /**
+   * Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE).
+   * @default 2 (POLICY_FLOORS.availability.minAppInstances)
+   */
   readonly minCapacity?: number;
   /**
    * Marks the tier as the warm standby of a disaster-recovery region (control DR-REGION): it

@@ -62,7 +62,9 @@ export class AuthenticatedOriginPulls extends Construct {
     checkCloudflareId(where, 'zoneId', props.zoneId);
     if ((props.certificate === undefined) !== (props.privateKey === undefined)) {
       throw new Error(
-        `${where}: ${props.certificate === undefined ? 'privateKey is set without certificate' : 'certificate is set without privateKey'}; give both (the zone's client certificate and a deploy-time reference to its key) or neither`,
+        `${where}: ` +
+          (props.certificate === undefined ? 'privateKey is set without certificate' : 'certificate is set without privateKey') +
+          "; give both (the zone's client certificate and a deploy-time reference to its key) or neither",
       );
     }
     if (props.privateKey !== undefined && !Token.isUnresolved(props.privateKey)) {

@@ -112,7 +112,10 @@ function physicalName(resource: any): unknown {
   return props[`${short}Name`] ?? props.DBInstanceIdentifier ?? props.DBClusterIdentifier ?? props.Name;
 }
 
-/** One acknowledged finding: its reason, and the findings it is limited to (cdk-nag `applies_to`; undefined: all of the rule's findings). */
+/**
+ * One acknowledged finding: its reason, and the findings it is limited to (cdk-nag `applies_to`;
+ * undefined: all of the rule's findings).
+ */
 interface Suppression {
   readonly reason: string;
   readonly appliesTo?: readonly string[];
@@ -411,7 +414,8 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
         resource: address,
         text:
           `acknowledges ${id}${appliesTo ? ` for ${appliesTo.join(', ')}` : ''}: ` +
-          `${why}${loud ? ` — ⚠️ new acknowledgement of ${wildcard ? 'every policy finding matching a wildcard' : 'a policy finding'}` : ''}`,
+          `${why}` +
+          (loud ? ' — ⚠️ new acknowledgement of ' + (wildcard ? 'every policy finding matching a wildcard' : 'a policy finding') : ''),
         loud,
         ...(loud ? { rule: 'acknowledgement-added' as const } : {}),
       });
@@ -463,7 +467,14 @@ export function diffCloudFormation(stack: string, before: any | undefined, after
     const added = diffs.filter((d) => d.isAddition).length;
     const removed = diffs.filter((d) => d.isRemoval).length;
     other.push(
-      `${name}: ${[added && `${added} added`, removed && `${removed} removed`, diffs.length - added - removed && `${diffs.length - added - removed} changed`].filter(Boolean).join(', ')}`,
+      `${name}: ` +
+        [
+          added && `${added} added`,
+          removed && `${removed} removed`,
+          diffs.length - added - removed && `${diffs.length - added - removed} changed`,
+        ]
+          .filter(Boolean)
+          .join(', '),
     );
   };
   count('Outputs', t.outputs);

@@ -314,10 +314,11 @@ export function brief(value: unknown, max = 80): string {
     }
     if ('IpProtocol' in v && ('CidrIp' in v || 'CidrIpv6' in v || 'SourceSecurityGroupId' in v || 'DestinationSecurityGroupId' in v)) {
       const peer = v.CidrIp ?? v.CidrIpv6 ?? show(v.SourceSecurityGroupId ?? v.DestinationSecurityGroupId, 40);
-      return `${v.IpProtocol} ${v.FromPort ?? ''}${v.ToPort !== undefined && v.ToPort !== v.FromPort ? `-${v.ToPort}` : ''} ${peer}`.replace(
-        /\s+/g,
-        ' ',
-      );
+      return (
+        `${v.IpProtocol} ${v.FromPort ?? ''}` +
+        (v.ToPort !== undefined && v.ToPort !== v.FromPort ? `-${v.ToPort}` : '') +
+        ` ${peer}`
+      ).replace(/\s+/g, ' ');
     }
   }
   return show(value, max);

@@ -309,7 +309,12 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
         summary: `port range widened ${from} ${peers}: ${was} → ${svc}`,
         detail:
           `${rule.to - rule.from + 1} ports open instead of ` +
-          `${open}${rule.protocol !== widenedPorts[0].protocol ? `, ${rule.protocol === 'all' ? 'every protocol' : rule.protocol.toUpperCase()} instead of ${widenedPorts[0].protocol.toUpperCase()}` : ''}`,
+          `${open}` +
+          (rule.protocol !== widenedPorts[0].protocol
+            ? ', ' +
+              (rule.protocol === 'all' ? 'every protocol' : rule.protocol.toUpperCase()) +
+              ` instead of ${widenedPorts[0].protocol.toUpperCase()}`
+            : ''),
       });
     }
     if (newPeers.length === 0) continue;

@@ -398,7 +398,15 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
     const count = (a: ResourceDiff['action']) => resources.filter((r) => r.action === a).length;
     verdict.push(
       `${plural(changed.length, 'stack')} changed: ` +
-        `${[count('add') && `${count('add')} added`, count('remove') && `${count('remove')} removed`, count('replace') && `${count('replace')} replaced`, count('may-replace') && `${count('may-replace')} possibly replaced`, count('update') && `${count('update')} updated`].filter(Boolean).join(', ') || 'no resource changes'}`,
+        ([
+          count('add') && `${count('add')} added`,
+          count('remove') && `${count('remove')} removed`,
+          count('replace') && `${count('replace')} replaced`,
+          count('may-replace') && `${count('may-replace')} possibly replaced`,
+          count('update') && `${count('update')} updated`,
+        ]
+          .filter(Boolean)
+          .join(', ') || 'no resource changes'),
     );
   } else if (uncompared.length === 0) verdict.push('✅ **No changes** to the synthesized infrastructure');
   else if (diff.stacks.length) verdict.push('No changes in the apps that were compared');

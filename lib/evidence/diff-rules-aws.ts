@@ -350,7 +350,11 @@ function webAclHits(b: any, a: any): RuleHit[] {
             'waf-rule-removed',
             `WAF rule ${name}`,
             rule.Statement?.RateBasedStatement
-              ? `rate limit ${rateText({ requests: rule.Statement.RateBasedStatement.Limit, seconds: rule.Statement.RateBasedStatement.EvaluationWindowSec ?? 300 })}`
+              ? `rate limit ` +
+                  rateText({
+                    requests: rule.Statement.RateBasedStatement.Limit,
+                    seconds: rule.Statement.RateBasedStatement.EvaluationWindowSec ?? 300,
+                  })
               : 'Block',
             '(removed)',
             'the traffic it stopped now reaches the application',

@@ -112,7 +112,10 @@ export function looserBy(before: Rate, after: Rate): number | undefined {
   return ratio > 1 + 1e-9 ? Math.round(ratio * 10) / 10 : undefined;
 }
 
-/** The logical id a CloudFormation value refers to (`{Ref: X}`, `{Fn::GetAtt: [X, ...]}`), or the Terraform address in `${type.name.attr}`. */
+/**
+ * The logical id a CloudFormation value refers to (`{Ref: X}`, `{Fn::GetAtt: [X, ...]}`), or the
+ * Terraform address in `${type.name.attr}`.
+ */
 export function refName(v: unknown): string | undefined {
   if (isObj(v)) {
     if (typeof v.Ref === 'string') return v.Ref;

@@ -395,7 +395,10 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
       }).length;
     if (added + removed + changedCount > 0)
       other.push(
-        `${block}: ${[added && `${added} added`, removed && `${removed} removed`, changedCount && `${changedCount} changed`].filter(Boolean).join(', ')}`,
+        `${block}: ` +
+          [added && `${added} added`, removed && `${removed} removed`, changedCount && `${changedCount} changed`]
+            .filter(Boolean)
+            .join(', '),
       );
   }
 

@@ -233,7 +233,11 @@ export function renderTopologySvg(report: ControlsReport, options: TopologyRende
   );
   out.push(
     `<title id="topology-title">` +
-      `${esc(`Topology of ${report.summary.environments.join(', ')}: ${report.summary.result === 'fail' ? `${report.summary.failing.length} failing cells` : report.summary.headline}`)}</title>`,
+      esc(
+        `Topology of ${report.summary.environments.join(', ')}: ` +
+          (report.summary.result === 'fail' ? `${report.summary.failing.length} failing cells` : report.summary.headline),
+      ) +
+      '</title>',
   );
   out.push('<defs>');
   out.push(

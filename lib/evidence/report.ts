@@ -678,7 +678,10 @@ export function renderMarkdown(report: ControlsReport): string {
     }
     const tested = CLOUDS.filter((cloud) => c.tests[cloud]?.length);
     out.push(
-      `- Checked on: ${c.checkedOn.length > 0 ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ') : "no cloud's synthesized output (see the note)"}`,
+      '- Checked on: ' +
+        (c.checkedOn.length > 0
+          ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ')
+          : "no cloud's synthesized output (see the note)"),
     );
     if (tested.length === 0) out.push('- Proved by: no test listed');
     else {
@@ -746,15 +749,19 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+// A backslash at the end of a line continues that line: the value has no line break there (source lines stay under 140 columns).
 const CSS = `
 :root { --pass: #1a7f37; --fail: #cf222e; --na: #6e7781; --nc: #9a6700; --line: #d0d7de; --bg-fail: #ffebe9; --bg-pass: #dafbe1; }
 * { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1400px; padding: 1rem 1.5rem 4rem; color: #1f2328; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1400px; padding: 1rem 1.5rem 4rem; \
+color: #1f2328; }
 h1 { margin: .2rem 0 .5rem; } h2 { border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 2.2rem; }
-code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; background: #f6f8fa; padding: 0 .25em; border-radius: 3px; overflow-wrap: anywhere; }
+code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; background: #f6f8fa; padding: 0 .25em; border-radius: 3px; \
+overflow-wrap: anywhere; }
 [hidden] { display: none !important; }
 .summary { padding: .6rem .8rem; border-radius: 6px; font-weight: 600; }
-.summary.result-pass { background: var(--bg-pass); } .summary.result-fail { background: var(--bg-fail); } .summary.result-pass-with-unchecked { background: #fff8c5; }
+.summary.result-pass { background: var(--bg-pass); } .summary.result-fail { background: var(--bg-fail); } \
+.summary.result-pass-with-unchecked { background: #fff8c5; }
 nav a { margin-right: 1rem; }
 #filters { display: flex; flex-wrap: wrap; gap: .8rem; align-items: end; margin: .8rem 0; }
 #filters label { display: flex; flex-direction: column; font-size: 12px; color: #59636e; }
@@ -766,7 +773,8 @@ table { border-collapse: collapse; }
 #matrix tbody th .claim { color: #59636e; font-size: 12px; }
 #matrix td { text-align: center; white-space: nowrap; }
 td.status-pass { color: var(--pass); } td.status-fail { color: var(--fail); background: var(--bg-fail); font-weight: 600; }
-td.status-not-applicable { color: var(--na); } td.status-config-enforced { color: var(--pass); font-size: 12px; } td.status-unchecked { color: var(--nc); background: #fff8c5; font-size: 12px; }
+td.status-not-applicable { color: var(--na); } td.status-config-enforced { color: var(--pass); font-size: 12px; } td.status-unchecked { \
+color: var(--nc); background: #fff8c5; font-size: 12px; }
 td.dim { opacity: .3; }
 .topology svg { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
 article.control { border: 1px solid var(--line); border-radius: 6px; padding: .2rem 1rem .8rem; margin: 1rem 0; }
@@ -775,17 +783,20 @@ article.control h3 { margin-bottom: .2rem; }
 .cells { list-style: none; padding: 0; }
 .cells > li { margin: .4rem 0; }
 .badge { display: inline-block; min-width: 6.5rem; font-weight: 600; }
-.badge.status-pass { color: var(--pass); } .badge.status-fail { color: var(--fail); } .badge.status-not-applicable { color: var(--na); } .badge.status-config-enforced { color: var(--pass); } .badge.status-unchecked { color: var(--nc); }
+.badge.status-pass { color: var(--pass); } .badge.status-fail { color: var(--fail); } .badge.status-not-applicable { color: var(--na); } \
+.badge.status-config-enforced { color: var(--pass); } .badge.status-unchecked { color: var(--nc); }
 .findings li { color: var(--fail); } .exceptions li { color: var(--nc); }
 .muted { color: #59636e; }
 details > summary { cursor: pointer; }
-table.acks td, table.acks th { border: 1px solid var(--line); padding: .2rem .4rem; text-align: left; vertical-align: top; font-size: 12px; }
+table.acks td, table.acks th { border: 1px solid var(--line); padding: .2rem .4rem; text-align: left; vertical-align: top; font-size: \
+12px; }
 `;
 
 // The filters run on the DOM the page already holds (data attributes), so no report data is
 // embedded in the script and nothing inserted into the page can break out of it. Filters are read
 // from and written to the URL hash (#status=fail&environment=prod&cloud=azure&q=text) so a link,
 // or a headless browser in a test, opens the page pre-filtered.
+// A backslash at the end of a line continues that line: the value has no line break there (source lines stay under 140 columns).
 const SCRIPT = `
 (function () {
   'use strict';
@@ -814,13 +825,15 @@ const SCRIPT = `
     names.forEach(function (n) { if (v[n]) params.set(n, v[n]); });
     var hash = params.toString();
     if ((location.hash.replace(/^#/, '') || '') === hash) return;
-    try { history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search); } catch (e) { /* file: URLs in some browsers */ }
+    try { history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search); } catch (e) { /* file: URLs in some \
+browsers */ }
   }
   function apply() {
     var v = values();
     var q = v.q.trim().toLowerCase();
     var inScope = function (el) {
-      return (!v.environment || el.getAttribute('data-environment') === v.environment) && (!v.cloud || el.getAttribute('data-cloud') === v.cloud);
+      return (!v.environment || el.getAttribute('data-environment') === v.environment) && (!v.cloud || el.getAttribute('data-cloud') === \
+v.cloud);
     };
     document.querySelectorAll('#matrix thead th[data-environment]').forEach(function (th) { th.hidden = !inScope(th); });
     var shown = {};
@@ -845,7 +858,8 @@ const SCRIPT = `
       });
     });
     var status = document.getElementById('filter-status');
-    status.textContent = 'Showing ' + count + ' of ' + rows.length + ' controls' + (count === 0 ? ': no control matches these filters.' : '.');
+    status.textContent = 'Showing ' + count + ' of ' + rows.length + ' controls' + (count === 0 ? ': no control matches these filters.' : \
+'.');
     status.setAttribute('data-shown', String(count));
     toHash(v);
   }
@@ -1037,17 +1051,43 @@ export function renderHtml(report: ControlsReport): string {
     if (c.frameworks) {
       h.push(
         `<dt>Frameworks</dt><dd><ul class="frameworks">` +
-          `${c.frameworks.map((f) => `<li data-framework="${escapeHtml(f.framework)}">${escapeHtml(f.label)}: ${f.ids.map((x) => `<abbr title="${escapeHtml(x.title)}">${escapeHtml(x.id)}</abbr>`).join(', ')}</li>`).join('')}</ul><span class="muted">${escapeHtml(c.frameworks[0]?.source ?? '')} (lib/controls/frameworks.ts): which framework controls it supports, not that an auditor finds them met.</span></dd>`,
+          c.frameworks
+            .map(
+              (f) =>
+                `<li data-framework="${escapeHtml(f.framework)}">${escapeHtml(f.label)}: ` +
+                f.ids.map((x) => `<abbr title="${escapeHtml(x.title)}">${escapeHtml(x.id)}</abbr>`).join(', ') +
+                '</li>',
+            )
+            .join('') +
+          `</ul><span class="muted">${escapeHtml(c.frameworks[0]?.source ?? '')} (lib/controls/frameworks.ts): which ` +
+          `framework controls it supports, not that an auditor finds them met.</span></dd>`,
       );
     }
     h.push(
       `<dt>Checked on</dt><dd>` +
-        `${escapeHtml(c.checkedOn.length > 0 ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ') : "no cloud's synthesized output (see the note)")}</dd>`,
+        escapeHtml(
+          c.checkedOn.length > 0
+            ? c.checkedOn.map((cloud) => CLOUD_LABEL[cloud]).join(', ')
+            : "no cloud's synthesized output (see the note)",
+        ) +
+        '</dd>',
     );
     const tested = CLOUDS.filter((cloud) => c.tests[cloud]?.length);
     h.push(
       `<dt>Proved by</dt><dd>` +
-        `${tested.length === 0 ? 'no test listed' : `<ul>${tested.map((cloud) => `<li>${escapeHtml(CLOUD_LABEL[cloud])}: ${c.tests[cloud]!.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ')}</li>`).join('')}</ul>`}</dd>`,
+        (tested.length === 0
+          ? 'no test listed'
+          : '<ul>' +
+            tested
+              .map(
+                (cloud) =>
+                  `<li>${escapeHtml(CLOUD_LABEL[cloud])}: ` +
+                  c.tests[cloud]!.map((t) => `<code>${escapeHtml(t)}</code>`).join(', ') +
+                  '</li>',
+              )
+              .join('') +
+            '</ul>') +
+        '</dd>',
     );
     if (c.note) h.push(`<dt>Note</dt><dd>${escapeHtml(c.note)}</dd>`);
     h.push('</dl>');

@@ -277,9 +277,11 @@ export function renderTrustReview(verdicts: readonly ClaimVerdict[], options: Tr
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+// A backslash at the end of a line continues that line: the value has no line break there (source lines stay under 140 columns).
 const CSS = `
 :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --ok: #1a7f37; }
-body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); margin: 0 auto; max-width: 52rem; padding: 2rem 1.25rem 4rem; }
+body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); margin: 0 auto; max-width: 52rem; padding: \
+2rem 1.25rem 4rem; }
 h1 { font-size: 2rem; margin: 0 0 .5rem; }
 .lead { color: var(--muted); margin: 0 0 2rem; }
 article { border-top: 1px solid var(--line); padding: 1rem 0; }
@@ -315,7 +317,14 @@ export function renderTrustHtml(verdicts: readonly ClaimVerdict[], options: Trus
     h.push(`<h2>${escapeHtml(v.claim.statement)}</h2>`);
     h.push(
       `<ul class="controls">` +
-        `${v.controls.map((c) => `<li data-control="${escapeHtml(c.id)}">${escapeHtml(c.claim)} <span>(${escapeHtml(c.id)}, checked on ${escapeHtml(list(c.provenOn))})</span></li>`).join('')}</ul>`,
+        v.controls
+          .map(
+            (c) =>
+              `<li data-control="${escapeHtml(c.id)}">${escapeHtml(c.claim)} <span>(${escapeHtml(c.id)}, checked on ` +
+              `${escapeHtml(list(c.provenOn))})</span></li>`,
+          )
+          .join('') +
+        '</ul>',
     );
     h.push('</article>');
   }

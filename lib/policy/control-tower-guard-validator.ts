@@ -227,7 +227,8 @@ for (let index = Atomics.add(counters, 0, 1); index < tasks.length; index = Atom
   let message;
   try {
     if (loadError) throw loadError;
-    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: tasks[index].rules, maxBuffer }).validate({ templatePaths: tasks[index].templatePaths });
+    const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: tasks[index].rules, maxBuffer });
+    const report = validator.validate({ templatePaths: tasks[index].templatePaths });
     message = { index, report: JSON.parse(JSON.stringify(report)) };
   } catch (err) {
     message = { index, error: String((err && err.stack) || err) };

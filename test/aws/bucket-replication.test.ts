@@ -52,7 +52,10 @@ const policyOf = (r: BucketReplication) => r.role.node.findChild('DefaultPolicy'
 const statementsOf = (r: BucketReplication): any[] => resourceOf(template, policyOf(r)).Properties.PolicyDocument.Statement;
 const objects = (bucket: s3.IBucket) => ({ 'Fn::Join': ['', [getAtt(bucket, 'Arn'), '/*']] });
 
-/** The replication configuration of `r` with every default; `rule` and `destinationFields` replace fields of the rule and its Destination. */
+/**
+ * The replication configuration of `r` with every default; `rule` and `destinationFields` replace
+ * fields of the rule and its Destination.
+ */
 const expectedConfig = (r: BucketReplication, rule: object = {}, destinationFields: object = {}) => ({
   Role: getAtt(r.role, 'Arn'),
   Rules: [

@@ -53,7 +53,8 @@ const defaultSummary =
 const UNCHECKED =
   'ADMIN-MFA on Azure (prod, staging), LOG-CENTRAL on Cloudflare (prod, staging), LOG-RETENTION on Cloudflare (prod, ' +
   'staging), DATA-RESIDENCY on Cloudflare (prod, staging)';
-const defaultHeadline = `baseline-check: PASS with 8 unchecked cells: ${UNCHECKED}; 8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)`;
+const defaultHeadline =
+  `baseline-check: PASS with 8 unchecked cells: ${UNCHECKED}; ` + '8 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)';
 const ALLOWANCES = ['ADMIN-MFA:azure', 'LOG-CENTRAL:cloudflare', 'LOG-RETENTION:cloudflare', 'DATA-RESIDENCY:cloudflare'];
 
 describe('baseline-check', () => {

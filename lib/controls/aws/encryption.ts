@@ -70,7 +70,8 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
         out.fail(bucket.id, 'BucketEncryption is absent; expected SSE-KMS (aws:kms) with a customer-managed key and BucketKeyEnabled');
       for (const rule of rules) {
         const sse = rule?.ServerSideEncryptionByDefault ?? {};
-        if (sse.SSEAlgorithm === 'AES256' && sseS3Only.has(bucket.id)) continue; // ALB and S3 access logs cannot be written to SSE-KMS buckets
+        // ALB and S3 access logs cannot be written to SSE-KMS buckets
+        if (sse.SSEAlgorithm === 'AES256' && sseS3Only.has(bucket.id)) continue;
         if (sse.SSEAlgorithm !== 'aws:kms' && sse.SSEAlgorithm !== 'aws:kms:dsse') {
           out.fail(
             bucket.id,

@@ -174,7 +174,10 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
         ) {
           out.fail(
             declaredBy,
-            `${group} sends ${String(rule.IpProtocol) === '-1' ? 'all traffic' : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`} to ${show(cidr)}; expected egress to VPC endpoints, tiers and package mirrors no broader than IPv4 /${MIN_EGRESS_PREFIX.ipv4} or IPv6 /${MIN_EGRESS_PREFIX.ipv6}`,
+            `${group} sends ` +
+              (String(rule.IpProtocol) === '-1' ? 'all traffic' : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`) +
+              ` to ${show(cidr)}; expected egress to VPC endpoints, tiers and package mirrors no broader than IPv4 ` +
+              `/${MIN_EGRESS_PREFIX.ipv4} or IPv6 /${MIN_EGRESS_PREFIX.ipv6}`,
           );
         }
       }

@@ -51,7 +51,9 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
     if (!contacts.some((c) => isTrue(c.args.alert_notifications) && typeof c.args.email === 'string' && c.args.email !== '')) {
       out.fail(
         TEMPLATE,
-        `security contacts ${show(contacts.map((c) => ({ email: c.args.email, alert_notifications: c.args.alert_notifications })))}; expected an azurerm_security_center_contact with an email and alert_notifications true`,
+        'security contacts ' +
+          show(contacts.map((c) => ({ email: c.args.email, alert_notifications: c.args.alert_notifications }))) +
+          '; expected an azurerm_security_center_contact with an email and alert_notifications true',
       );
     } else out.carry(...contacts.map((c) => c.address));
   }

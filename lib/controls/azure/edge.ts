@@ -53,7 +53,10 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
             out.fail(
               gw.address,
               `${where} redirects to ` +
-                `${redirect.target_listener_name !== undefined ? `listener ${show(redirect.target_listener_name)} (${show(protocolOf(redirect.target_listener_name))})` : `URL ${show(redirect.target_url)}`}; expected an Https listener`,
+                (redirect.target_listener_name !== undefined
+                  ? `listener ${show(redirect.target_listener_name)} (${show(protocolOf(redirect.target_listener_name))})`
+                  : `URL ${show(redirect.target_url)}`) +
+                '; expected an Https listener',
             );
           }
         }

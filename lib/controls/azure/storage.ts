@@ -197,7 +197,9 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
         out.fail(
           vault.address,
           `VM backup policies ` +
-            `${show(own.map((p) => ({ frequency: block(p.args.backup)?.frequency, retention_daily: block(p.args.retention_daily)?.count })))}; expected an azurerm_backup_policy_vm backing up Daily with retention_daily.count of at least ${AZURE_MIN_VM_BACKUP_DAILY_RETENTION}`,
+            show(own.map((p) => ({ frequency: block(p.args.backup)?.frequency, retention_daily: block(p.args.retention_daily)?.count }))) +
+            `; expected an azurerm_backup_policy_vm backing up Daily with retention_daily.count of at least ` +
+            `${AZURE_MIN_VM_BACKUP_DAILY_RETENTION}`,
         );
       }
     });

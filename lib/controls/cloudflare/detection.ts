@@ -247,7 +247,10 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
           TEMPLATE,
           `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED['security-events']}; expected one filtered to the ` +
             `zone and reaching an on-call destination: WAF blocks and rate-limit actions page nobody without ` +
-            `it${plan === undefined ? ' (a Free or Pro zone cannot have it: give the plan, config cloudflare.plan, and the check reports the gap as an exception)' : ''}`,
+            'it' +
+            (plan === undefined
+              ? ' (a Free or Pro zone cannot have it: give the plan, config cloudflare.plan, and the check reports the gap as an exception)'
+              : ''),
         );
       }
     }

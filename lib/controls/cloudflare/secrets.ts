@@ -90,7 +90,11 @@ export function checkSecrets(tf: TfJson): CheckResult {
       if (variable === undefined) {
         out.fail(
           res.address,
-          `${arg} is ${isReference(value) ? show(value) : `literal text (the ${what === 'private key' ? 'key' : what} is in the synthesized JSON and the repository)`}; expected \${var.<name>} of a sensitive variable set from TF_VAR_<name> at deploy time`,
+          `${arg} is ` +
+            (isReference(value)
+              ? show(value)
+              : `literal text (the ${what === 'private key' ? 'key' : what} is in the synthesized JSON and the repository)`) +
+            `; expected \${var.<name>} of a sensitive variable set from TF_VAR_<name> at deploy time`,
         );
       } else if (!declared) {
         out.fail(
