@@ -36,6 +36,6 @@ try {
   process.exitCode = cli.runBaselineCheck(process.argv.slice(2), process);
 } catch (err) {
   // Never exit 1 on a crash: 1 means "a control fails" to the CI scripts that call this.
-  process.stderr.write(`baseline-check: internal error: ${err && err.stack ? err.stack : err}\n`);
+  process.stderr.write(`baseline-check: internal error: ${err?.stack ? err.stack : err}\n`);
   process.exitCode = 2;
 }

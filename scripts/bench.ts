@@ -976,7 +976,10 @@ function treeSampler(rootPid: number) {
         if (stat) all.set(Number(name), parseProcStat(stat));
       }
       const root = all.get(rootPid);
-      if (root && !live.has(rootPid)) live.set(rootPid, (rootStart ??= root.startTicks));
+      if (root && !live.has(rootPid)) {
+        rootStart ??= root.startTicks;
+        live.set(rootPid, rootStart);
+      }
       // Adopt children of tracked processes until nothing changes (a grandchild may have a lower pid).
       for (let changed = true; changed; ) {
         changed = false;

@@ -201,7 +201,7 @@ type SchemaNode = Record<string, any>;
 function describeType(node: SchemaNode): string {
   const variants: SchemaNode[] | undefined = node.anyOf ?? node.oneOf;
   const literals = (values: readonly unknown[]) => values.map((v) => `\`${JSON.stringify(v)}\``).join(', ');
-  if (variants && variants.every((v) => 'const' in v)) return `one of ${literals(variants.map((v) => v.const))}`;
+  if (variants?.every((v) => 'const' in v)) return `one of ${literals(variants.map((v) => v.const))}`;
   if (variants) {
     const tags = variants.map((v) => v.properties?.type?.const).filter((t) => t !== undefined);
     return tags.length === variants.length ? `object whose \`type\` is one of ${literals(tags)}` : variants.map(describeType).join(' or ');

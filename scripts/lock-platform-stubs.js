@@ -2,7 +2,7 @@
 // Adds lock entries for the other platforms' optional native packages of @swc/core and
 // unrs-resolver (the package mirror here lacks those versions, so npm cannot write them itself;
 // npm ci then reports them "Missing"). Entries carry os/cpu/libc so npm skips them on Linux.
-const fs = require('fs');
+const fs = require('node:fs');
 const file = process.argv[2] || 'package-lock.json';
 const lock = JSON.parse(fs.readFileSync(file, 'utf8'));
 const platform = (suffix) => {

@@ -334,7 +334,7 @@ async function baseStacks(args: ReportArgs): Promise<{ label: string; stacks: Sy
     throw new UsageError(
       `--base ${args.base} needs a git repository: run the report from a clone, or pass --base-cdk-out/--base-cdktf-out`,
     );
-  let ref;
+  let ref: ReturnType<typeof resolveBaseRef>;
   try {
     ref = resolveBaseRef(root, args.base);
   } catch (err) {

@@ -125,8 +125,7 @@ export function parseFrameworkSchema(go: string): ForceNewAttributes {
   const conditional: string[] = [];
   const walk = (text: string, prefix: string) => {
     const entry = /"([a-z0-9_]+)":\s*schema\.[A-Za-z]+\{/g;
-    let m: RegExpExecArray | null;
-    while ((m = entry.exec(text))) {
+    for (let m = entry.exec(text); m !== null; m = entry.exec(text)) {
       const open = m.index + m[0].length - 1;
       const close = matchBrace(text, open);
       const body = text.slice(open + 1, close - 1);
@@ -134,9 +133,8 @@ export function parseFrameworkSchema(go: string): ForceNewAttributes {
       // The attribute's own plan modifiers: its body without nested attribute maps.
       let own = body;
       const nested = /Attributes:\s*map\[string\]schema\.Attribute\{/g;
-      let n: RegExpExecArray | null;
       const children: string[] = [];
-      while ((n = nested.exec(body))) {
+      for (let n = nested.exec(body); n !== null; n = nested.exec(body)) {
         const nOpen = n.index + n[0].length - 1;
         const nClose = matchBrace(body, nOpen);
         children.push(body.slice(nOpen + 1, nClose - 1));

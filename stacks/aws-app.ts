@@ -9,7 +9,7 @@ import { applyBaselinePolicy } from '../lib/policy/baseline-policy';
  * before any construct exists, so an invalid file writes no template.
  */
 function main(): void {
-  let config;
+  let config: ReturnType<typeof loadBaselineConfig>;
   try {
     config = loadBaselineConfig();
   } catch (err) {

@@ -470,14 +470,13 @@ export class AzureRegionStack extends TerraformStack {
       targetResourceId: this.keyVault.vaultId,
       workspaceId: this.workspace.workspaceId,
     });
-    this.vnet.nsgIds.forEach(
-      (nsgId, i) =>
-        new DiagnosticSettings(this, `NsgDiagnostics${i}`, {
-          targetResourceId: nsgId,
-          workspaceId: this.workspace.workspaceId,
-          includeMetrics: false,
-        }),
-    );
+    this.vnet.nsgIds.forEach((nsgId, i) => {
+      new DiagnosticSettings(this, `NsgDiagnostics${i}`, {
+        targetResourceId: nsgId,
+        workspaceId: this.workspace.workspaceId,
+        includeMetrics: false,
+      });
+    });
 
     // BACKUP: nobody deletes data, keys or evidence without first lifting a lock, a logged act.
     lockStatefulResources(this, { mode: azure.deleteLocks });

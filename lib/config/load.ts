@@ -108,7 +108,10 @@ const schemas = new Map<string, ReturnType<typeof configSchema>>();
 function schemaFor(limits: AllowlistLimits, minRsaBits: number, baseDir: string): ReturnType<typeof configSchema> {
   const key = JSON.stringify([limits.ipv4, limits.ipv6, minRsaBits, baseDir]);
   let schema = schemas.get(key);
-  if (!schema) schemas.set(key, (schema = configSchema(limits, minRsaBits, baseDir)));
+  if (!schema) {
+    schema = configSchema(limits, minRsaBits, baseDir);
+    schemas.set(key, schema);
+  }
   return schema;
 }
 

@@ -211,7 +211,7 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
           const users = new Map<string, number>();
           const keys = new Map<string, string>();
           // One malformed user (already reported) must not hide the duplicate checks of the others.
-          bastion.users.forEach((user, u) =>
+          bastion.users.forEach((user, u) => {
             guarded(() => {
               if (users.has(user.name)) {
                 ctx.addIssue({
@@ -233,8 +233,8 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
                   });
                 } else keys.set(checked.fingerprint, where);
               });
-            }),
-          );
+            });
+          });
         }),
       ALWAYS,
     );
@@ -1503,7 +1503,7 @@ export function configSchema(
           if (typeof key !== 'string' || !Array.isArray(env?.bastion?.users)) return;
           const checked = checkSshPublicKey(key, 0);
           if ('error' in checked) return;
-          env.bastion.users.forEach((user, u) =>
+          env.bastion.users.forEach((user, u) => {
             guarded(() =>
               user.publicKeys.forEach((text, k) => {
                 const other = checkSshPublicKey(text, 0);
@@ -1518,8 +1518,8 @@ export function configSchema(
                   });
                 }
               }),
-            ),
-          );
+            );
+          });
         });
         guarded(() => {
           const validVnet = (cidr: unknown) => privateVpcCidr('', '').safeParse(cidr).success;

@@ -100,6 +100,7 @@ export function mergeRanges(ranges: readonly AddressRange[]): AddressRange[] {
   const out: AddressRange[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
+    // biome-ignore lint/complexity/useMathMinMax: the bounds are bigints, which Math.max does not take.
     if (last && last.family === r.family && r.lo <= last.hi + 1n) out[out.length - 1] = { ...last, hi: r.hi > last.hi ? r.hi : last.hi };
     else out.push(r);
   }

@@ -191,7 +191,10 @@ const CMK_KEYS = new RegExp(
 
 /** Every customer key reference under a value, by path. */
 function keyRefs(v: unknown, path = '', out = new Map<string, unknown>()): Map<string, unknown> {
-  if (Array.isArray(v)) v.forEach((x, i) => keyRefs(x, `${path}[${i}]`, out));
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      keyRefs(x, `${path}[${i}]`, out);
+    });
   else if (isObj(v))
     for (const [k, x] of Object.entries(v))
       CMK_KEYS.test(k) ? out.set(path ? `${path}.${k}` : k, x) : keyRefs(x, path ? `${path}.${k}` : k, out);

@@ -676,7 +676,7 @@ function roleHits(b: any, a: any): RuleHit[] {
 /** Days of an ISO 8601 duration (`P180D`, `P4W`, `P6M`, `P1Y`; months as 30 days, years as 365), or undefined. */
 function isoDays(v: unknown): number | undefined {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(String(v ?? ''));
-  if (!m || !m.slice(1).some(Boolean)) return undefined;
+  if (!m?.slice(1).some(Boolean)) return undefined;
   const [y, mo, w, d] = m.slice(1).map((x) => Number(x ?? 0));
   return y * 365 + mo * 30 + w * 7 + d;
 }

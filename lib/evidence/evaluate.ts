@@ -284,7 +284,10 @@ export function evaluate(
       if (!stacks.some((s) => s.environment === environment && s.cloud === cloud)) continue;
       for (const control of CONTROLS) {
         const check = control.deploymentChecks?.[cloud];
-        if (check) (results[cloud] ??= []).push(check(deployment, environment));
+        if (!check) continue;
+        const list = results[cloud] ?? [];
+        results[cloud] = list;
+        list.push(check(deployment, environment));
       }
     }
     for (const cloud of CLOUDS) if (results[cloud]) environmentResults.push({ environment, cloud, results: results[cloud]! });

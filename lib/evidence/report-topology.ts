@@ -162,9 +162,9 @@ export function renderTopologySvg(report: ControlsReport, options: TopologyRende
           `fill="${envFailing.length > 0 ? '#cf222e' : '#59636e'}">${esc(label)}</text>`,
         '</g>',
       );
-      g.stacks.forEach((stack, i) =>
-        nodes.push(nodeFor(stack, gx + PAD + i * (NODE_W + GAP), GROUPS_Y + GROUP_LABEL + PAD, options.cloudLabel)),
-      );
+      g.stacks.forEach((stack, i) => {
+        nodes.push(nodeFor(stack, gx + PAD + i * (NODE_W + GAP), GROUPS_Y + GROUP_LABEL + PAD, options.cloudLabel));
+      });
       gx += gw + GROUP_GAP;
     }
 

@@ -70,7 +70,7 @@ export function resourceLine(text: string | undefined, resource: string): number
     }
   }
   const resources = text.indexOf(key('Resources'));
-  const at = text.indexOf(key(resource), resources < 0 ? 0 : resources);
+  const at = text.indexOf(key(resource), Math.max(0, resources));
   return lineAt(at);
 }
 

@@ -104,7 +104,9 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
       const scopable = templates.map((t) => new ScopableTemplate(t.text));
       const files = templates.map(() => new Map<string, string>()); // by template: scoped text -> file
       const templateOf = new Map<string, number>(); // path given to cfn-guard -> template index
-      templates.forEach((t, k) => templateOf.set(t.path, k));
+      templates.forEach((t, k) => {
+        templateOf.set(t.path, k);
+      });
       const scopedPath = (group: RuleGroup, k: number): string => {
         if (!group.types) return templates[k].path;
         const { text } = scopable[k].scoped(group.types, group.followsReferences);

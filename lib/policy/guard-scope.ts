@@ -214,7 +214,9 @@ class ScopeAnalysis {
     const paramArgs = new Map<string, Token[][]>();
     for (const [rule, params] of this.paramRules) {
       const calls = this.callsOf(rule);
-      params.forEach((param, k) => paramArgs.set(param, [...(paramArgs.get(param) ?? []), ...calls.map((call) => call[k] ?? [])]));
+      params.forEach((param, k) => {
+        paramArgs.set(param, [...(paramArgs.get(param) ?? []), ...calls.map((call) => call[k] ?? [])]);
+      });
     }
     const constants = new Set([...lets.keys(), ...paramArgs.keys()]);
     for (const name of constants) {
@@ -545,16 +547,28 @@ export class ScopableTemplate {
    */
   scoped(types: ReadonlySet<string>, followReferences: boolean): { text: string; size: number } {
     const keep = new Set<number>();
-    this.types.forEach((type, k) => types.has(type) && keep.add(k));
+    this.types.forEach((type, k) => {
+      if (types.has(type)) keep.add(k);
+    });
     if (followReferences) {
       const queue = [...keep];
       for (const m of this.top) {
         if (!types.has(m.key)) continue;
         const own = this.text.slice(m.start, m.end);
-        this.resources.forEach((r, k) => own.includes(r.key) && !keep.has(k) && (keep.add(k), queue.push(k)));
+        this.resources.forEach((r, k) => {
+          if (own.includes(r.key) && !keep.has(k)) {
+            keep.add(k);
+            queue.push(k);
+          }
+        });
       }
       while (queue.length > 0) {
-        for (const k of this.mentions[queue.pop()!]) if (!keep.has(k)) keep.add(k), queue.push(k);
+        for (const k of this.mentions[queue.pop()!]) {
+          if (!keep.has(k)) {
+            keep.add(k);
+            queue.push(k);
+          }
+        }
       }
     }
     const id = [...keep].sort((a, b) => a - b).join(',');
@@ -562,7 +576,9 @@ export class ScopableTemplate {
     if (cached !== undefined) return cached;
     // what cfn-guard copies per query: the kept resources (and the rest of the template)
     let size = this.text.length;
-    this.resources.forEach((m, k) => !keep.has(k) && (size -= m.end - m.start));
+    this.resources.forEach((m, k) => {
+      if (!keep.has(k)) size -= m.end - m.start;
+    });
     // Spans to blank, in order: hidden resources, and every comma not between two kept ones
     // (the comma after a kept resource that has a kept resource further on lies between them).
     const lastKept = Math.max(-1, ...keep);

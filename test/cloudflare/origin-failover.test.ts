@@ -259,11 +259,11 @@ describe('OriginFailover', () => {
       '-www.example.com',
       '192.0.2.1',
     ])('hostname %p', (hostname) => {
-      expect(fails({ hostname })).toThrow(new RegExp(`hostname "${escape(hostname)}" is invalid; expected a lowercase DNS name`));
+      expect(fails({ hostname })).toThrow(new RegExp(`hostname "${escapeRegExp(hostname)}" is invalid; expected a lowercase DNS name`));
     });
     it.each([['eu west'], ['eu.west'], ['']])('primary.name %p', (name) => {
       expect(fails({ primary: { ...props.primary, name } })).toThrow(
-        new RegExp(`primary\\.name "${escape(name)}" is invalid; expected letters, digits, '-' and '_' only`),
+        new RegExp(`primary\\.name "${escapeRegExp(name)}" is invalid; expected letters, digits, '-' and '_' only`),
       );
     });
     it('a malformed dr.name', () => {
@@ -290,7 +290,7 @@ describe('OriginFailover', () => {
       ['gateway', /is not a DNS name, IPv4 or IPv6 address/],
     ])('primary.address %p', (address, why) => {
       const thrown = fails({ primary: { ...props.primary, address } });
-      expect(thrown).toThrow(new RegExp(`primary\\.address "${escape(address)}" `));
+      expect(thrown).toThrow(new RegExp(`primary\\.address "${escapeRegExp(address)}" `));
       expect(thrown).toThrow(why);
     });
     it('a URL as dr.address', () => {
@@ -313,7 +313,7 @@ describe('OriginFailover', () => {
     });
     it.each(['healthz', '/health check', '/healthz#top', ''])('healthCheckPath %p', (healthCheckPath) => {
       expect(fails({ healthCheckPath })).toThrow(
-        new RegExp(`healthCheckPath "${escape(healthCheckPath)}" is invalid; expected a path starting with "/"`),
+        new RegExp(`healthCheckPath "${escapeRegExp(healthCheckPath)}" is invalid; expected a path starting with "/"`),
       );
     });
     it.each(['500', '404', '4xx', '5xx', '2XX', '200,302', '199', '2xx3', 'ok'])('expectedCodes %p', (expectedCodes) => {
@@ -352,13 +352,13 @@ describe('OriginFailover', () => {
     });
     it.each(['ops', 'ops@example', 'ops@example.com, nope', 'ops @example.com'])('notificationEmail %p', (notificationEmail) => {
       expect(fails({ notificationEmail })).toThrow(
-        new RegExp(`notificationEmail "${escape(notificationEmail)}" is invalid; expected an email address`),
+        new RegExp(`notificationEmail "${escapeRegExp(notificationEmail)}" is invalid; expected an email address`),
       );
     });
   });
 });
 
 /** `text` with regular-expression metacharacters escaped. */
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

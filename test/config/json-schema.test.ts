@@ -26,7 +26,9 @@ function objectSchemas(node: JsonSchema, pointer = '#'): [string, JsonSchema][] 
   if (node.additionalProperties && typeof node.additionalProperties === 'object') {
     found.push(...objectSchemas(node.additionalProperties, `${pointer}/additionalProperties`));
   }
-  (node.anyOf ?? []).forEach((option, i) => found.push(...objectSchemas(option, `${pointer}/anyOf/${i}`)));
+  (node.anyOf ?? []).forEach((option, i) => {
+    found.push(...objectSchemas(option, `${pointer}/anyOf/${i}`));
+  });
   return found;
 }
 

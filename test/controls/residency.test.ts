@@ -105,43 +105,56 @@ describe('DATA-RESIDENCY (AWS)', () => {
     ],
     [
       'replication to a bucket no synthesized stack holds',
-      (d) => ((resource(d, 'p', 'Data').Properties.ReplicationConfiguration.Rules[0].Destination.Bucket = 'arn:aws:s3:::elsewhere'), d),
+      (d) => {
+        resource(d, 'p', 'Data').Properties.ReplicationConfiguration.Rules[0].Destination.Bucket = 'arn:aws:s3:::elsewhere';
+        return d;
+      },
       'p/Data',
       /replicates to "arn:aws:s3:::elsewhere", which is not a bucket of the synthesized stacks/,
     ],
     [
       'backup copies to a third region',
-      (d) => (
-        (resource(d, 'p', 'Plan').Properties.BackupPlan.BackupPlanRule[0].CopyActions[0].DestinationBackupVaultArn =
-          'arn:aws:backup:us-east-2:111111111111:backup-vault:dr'),
-        d
-      ),
+      (d) => {
+        resource(d, 'p', 'Plan').Properties.BackupPlan.BackupPlanRule[0].CopyActions[0].DestinationBackupVaultArn =
+          'arn:aws:backup:us-east-2:111111111111:backup-vault:dr';
+        return d;
+      },
       'p/Plan',
       /rule "Daily" copies backups to us-east-2, outside residency "eu"/,
     ],
     [
       'database backups replicated to a third region',
-      (d) => ((resource(d, 'p', 'Db').Properties.AutomaticBackupReplicationRegion = 'us-east-2'), d),
+      (d) => {
+        resource(d, 'p', 'Db').Properties.AutomaticBackupReplicationRegion = 'us-east-2';
+        return d;
+      },
       'p/Db',
       /AutomaticBackupReplicationRegion is "us-east-2", outside residency "eu"/,
     ],
     [
       'a read replica of a database in a third region',
-      (d) => ((resource(d, 'd', 'ReplicaDb').Properties.SourceRegion = 'us-east-1'), d),
+      (d) => {
+        resource(d, 'd', 'ReplicaDb').Properties.SourceRegion = 'us-east-1';
+        return d;
+      },
       'd/ReplicaDb',
       /replicates from "us-east-1", outside residency "eu"/,
     ],
     [
       'a log group in the us-east-1 edge stack',
-      (d) => (
-        resource(d, 'e', 'Logs') ?? ((d.stacks[2].template.Resources as any).Logs = { Type: 'AWS::Logs::LogGroup', Properties: {} }), d
-      ),
+      (d) => {
+        if (!resource(d, 'e', 'Logs')) (d.stacks[2].template.Resources as any).Logs = { Type: 'AWS::Logs::LogGroup', Properties: {} };
+        return d;
+      },
       'e/Logs',
       /AWS::Logs::LogGroup is in us-east-1 \(stack e\), outside residency "eu"/,
     ],
     [
       'app servers in a third region',
-      (d) => (((d.stacks[2].template.Resources as any).App = { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: {} }), d),
+      (d) => {
+        (d.stacks[2].template.Resources as any).App = { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: {} };
+        return d;
+      },
       'e/App',
       /AWS::AutoScaling::AutoScalingGroup is in us-east-1/,
     ],

@@ -62,14 +62,23 @@ const openDb = (t: any) => {
 /** Every string value of a document that looks like a date-time. */
 function timestamps(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => timestamps(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => timestamps(v, out));
+  else if (Array.isArray(value))
+    value.forEach((v) => {
+      timestamps(v, out);
+    });
+  else if (value && typeof value === 'object')
+    Object.values(value).forEach((v) => {
+      timestamps(v, out);
+    });
   return out;
 }
 
 /** Every `uuid` field of a document. */
 function uuids(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => uuids(v, out));
+  if (Array.isArray(value))
+    value.forEach((v) => {
+      uuids(v, out);
+    });
   else if (value && typeof value === 'object')
     for (const [k, v] of Object.entries(value)) k === 'uuid' ? out.push(v as string) : uuids(v, out);
   return out;

@@ -138,7 +138,9 @@ export function checkViewerTls(out: Outcome, template: CfnTemplate, d: Res): voi
     );
   }
   const behaviours: Array<[string, any]> = [['DefaultCacheBehavior', config.DefaultCacheBehavior ?? {}]];
-  list(config.CacheBehaviors).forEach((b, i) => behaviours.push([`CacheBehaviors[${i}] (${b?.PathPattern ?? '?'})`, b ?? {}]));
+  list(config.CacheBehaviors).forEach((b, i) => {
+    behaviours.push([`CacheBehaviors[${i}] (${b?.PathPattern ?? '?'})`, b ?? {}]);
+  });
   for (const [where, b] of behaviours) {
     if (b.ViewerProtocolPolicy !== 'redirect-to-https' && b.ViewerProtocolPolicy !== 'https-only') {
       out.fail(d.id, `${where}.ViewerProtocolPolicy is ${show(b.ViewerProtocolPolicy)}; expected "redirect-to-https" or "https-only"`);

@@ -138,7 +138,9 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     out.within(instance.id, () => {
       const lt = launchTemplateOf(template, instance);
       const own = list(instance.props.BlockDeviceMappings);
-      own.forEach((m, i) => checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m));
+      own.forEach((m, i) => {
+        checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m);
+      });
       // The template itself must encrypt too: anyone may launch another instance from it, and
       // an unencrypted template would then take the AMI or account default.
       if (lt) mustDefine.add(lt.id);
@@ -161,7 +163,9 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
             'EBS root volume with a customer-managed key',
         );
       }
-      mappings.forEach((m, i) => checkMapping(out, template, lt.id, `LaunchTemplateData.BlockDeviceMappings[${i}]`, m));
+      mappings.forEach((m, i) => {
+        checkMapping(out, template, lt.id, `LaunchTemplateData.BlockDeviceMappings[${i}]`, m);
+      });
     });
   }
 

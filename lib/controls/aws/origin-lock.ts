@@ -143,7 +143,7 @@ function fromCloudflare(rule: IngressRule): boolean {
  */
 export function isLockedToEdge(template: CfnTemplate, lbId: string): boolean {
   const lb = template.Resources?.[lbId];
-  if (!lb || lb.Type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer') return false;
+  if (lb?.Type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer') return false;
   const groups = list(lb.Properties?.SecurityGroups).map((s) => refTarget(s) ?? show(s));
   const rules = ingressRules(template).filter((r) => groups.includes(r.group));
   const https = ofType(template, LISTENER).filter((l) => refTarget(l.props.LoadBalancerArn) === lbId && l.props.Protocol === 'HTTPS');

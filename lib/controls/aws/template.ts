@@ -150,7 +150,10 @@ export function stringsIn(value: unknown): string[] {
 /** Calls `visit` on the value and on every nested value. */
 export function walk(value: unknown, visit: (node: unknown, key?: string) => void, key?: string): void {
   visit(value, key);
-  if (Array.isArray(value)) value.forEach((item) => walk(item, visit, key));
+  if (Array.isArray(value))
+    value.forEach((item) => {
+      walk(item, visit, key);
+    });
   else if (isObject(value)) for (const [k, item] of Object.entries(value as object)) walk(item, visit, k);
 }
 

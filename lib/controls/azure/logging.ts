@@ -215,7 +215,7 @@ export function checkLogRetention(tf: TfJson, options: CheckOptions = {}): Check
 /** Why a log container is not immutable for `min` days, or undefined when it is. */
 function immutableContainerProblem(tf: TfJson, accountRef: unknown, containerName: string, min: number): string | undefined {
   const account = refTarget(accountRef);
-  if (!account || account.type !== 'azurerm_storage_account')
+  if (account?.type !== 'azurerm_storage_account')
     return `storage_account_id is ${show(accountRef)}; expected a storage account of this stack`;
   const container = ofType(tf, 'azurerm_storage_container').find(
     (c) => c.args.name === containerName && refTarget(c.args.storage_account_id)?.address === account.address,

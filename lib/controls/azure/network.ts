@@ -255,7 +255,7 @@ export function checkNetTiers(tf: TfJson): CheckResult {
 
   for (const vmss of scaleSets(tf)) {
     out.within(vmss.address, () => {
-      blocks(vmss.args.network_interface).forEach((ni) =>
+      blocks(vmss.args.network_interface).forEach((ni) => {
         blocks(ni?.ip_configuration).forEach((c) => {
           if (block(c?.public_ip_address))
             out.fail(
@@ -263,8 +263,8 @@ export function checkNetTiers(tf: TfJson): CheckResult {
               `network_interface ${show(ni?.name)} ip_configuration ${show(c?.name)} has a public_ip_address block; expected ` +
                 `private addresses only (the gateway is the entry)`,
             );
-        }),
-      );
+        });
+      });
     });
   }
 

@@ -192,7 +192,7 @@ function checkRateKey(out: Outcome, tf: TfJson, policy: TfRes, options: CheckOpt
       );
     }
   }
-  const key = (policy.args.tags ?? {})[AZURE_RATE_LIMIT_KEY_TAG];
+  const key = policy.args.tags?.[AZURE_RATE_LIMIT_KEY_TAG];
   // Fronted: the config says so, or a gateway enforcing this policy is locked to the edge.
   const gateways = applicationGateways(tf).filter((gw) => refTo(tf, gw.args.firewall_policy_id, POLICY)?.address === policy.address);
   const fronted = options.originLocked === true || (gateways.length > 0 && gateways.every((gw) => isGatewayLockedToEdge(tf, gw)));
