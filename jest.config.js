@@ -21,6 +21,8 @@ module.exports = {
   // once per run, in the background, and shared by the test files that read them
   // (test/synth-cache.ts); the sequencer starts only those the selected files use, and runs the
   // files waiting for the gated synth last.
+  // Plain-object stack traces (cdktf tokens, CDK metadata) without source mapping: see the file.
+  setupFiles: ['<rootDir>/test/fast-stack-traces.js'],
   testSequencer: '<rootDir>/test/sequencer.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -246,18 +246,7 @@ export class BaselineVnet extends Construct {
       allow('allow-postgres-from-app', 100, '5432', [prefixes.app]),
       // The database never calls out to the internet; Azure management traffic uses service tags
       // outside this rule's scope.
-      {
-        name: 'deny-internet-outbound',
-        priority: DENY_ALL_PRIORITY,
-        direction: 'Outbound',
-        access: 'Deny',
-        protocol: '*',
-        sourcePortRange: '*',
-        destinationPortRange: '*',
-        sourceAddressPrefix: '*',
-        destinationAddressPrefix: 'Internet',
-        description: 'No internet egress from the data tier',
-      },
+      denyOutbound('deny-internet-outbound', 'Internet', 'No internet egress from the data tier'),
     ]);
     this.nsgIds = [this.gatewayNsg.id, this.bastionNsg.id, this.appNsg.id, this.dataNsg.id];
   }
@@ -310,8 +299,17 @@ function allowOut(
 
 /** The final outbound deny of a host tier: nothing leaves that a rule above did not name. */
 function denyAllOutbound(): NetworkSecurityGroupSecurityRule {
+  return denyOutbound(
+    'deny-all-outbound',
+    '*',
+    'Deny every destination not allowed above, the Internet and the default AllowVnetOutBound included',
+  );
+}
+
+/** An outbound deny of every protocol and port to `destination`, at the lowest priority of the group. */
+function denyOutbound(name: string, destination: string, description: string): NetworkSecurityGroupSecurityRule {
   return {
-    name: 'deny-all-outbound',
+    name,
     priority: DENY_ALL_PRIORITY,
     direction: 'Outbound',
     access: 'Deny',
@@ -319,8 +317,8 @@ function denyAllOutbound(): NetworkSecurityGroupSecurityRule {
     sourcePortRange: '*',
     destinationPortRange: '*',
     sourceAddressPrefix: '*',
-    destinationAddressPrefix: '*',
-    description: 'Deny every destination not allowed above, the Internet and the default AllowVnetOutBound included',
+    destinationAddressPrefix: destination,
+    description,
   };
 }
 

@@ -11,10 +11,10 @@ import {
   show,
   statements,
   TEMPLATE,
-  walk,
   type CfnTemplate,
   type Res,
 } from './template';
+import { walk } from '../core/walk';
 
 /**
  * Control ADMIN-MFA: every role that people (an AWS account principal) can assume requires MFA in

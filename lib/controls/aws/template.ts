@@ -4,6 +4,10 @@
 // checks must run on any template, including ones not synthesized here.
 import { remembered } from '../core/check-run';
 import { ROLE_MARKER } from '../markers';
+import { walk } from '../core/walk';
+import { asNumber, isFalse, isTrue } from '../core/values';
+
+export { asNumber, isFalse, isTrue };
 
 /** One resource of a template. */
 export interface CfnResource {
@@ -147,37 +151,10 @@ export function stringsIn(value: unknown): string[] {
   return found;
 }
 
-/** Calls `visit` on the value and on every nested value. */
-export function walk(value: unknown, visit: (node: unknown, key?: string) => void, key?: string): void {
-  visit(value, key);
-  if (Array.isArray(value))
-    value.forEach((item) => {
-      walk(item, visit, key);
-    });
-  else if (isObject(value)) for (const [k, item] of Object.entries(value as object)) walk(item, visit, k);
-}
-
 /** A value as an array: arrays unchanged, undefined/null as empty, anything else as one element. */
 export function list(value: unknown): any[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-/** CloudFormation booleans arrive as `true` or `"true"`. */
-export function isTrue(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
-}
-
-/** CloudFormation booleans arrive as `false` or `"false"`. */
-export function isFalse(value: unknown): boolean {
-  return value === false || (typeof value === 'string' && value.toLowerCase() === 'false');
-}
-
-/** A number given as a number or a numeric string; undefined otherwise (tokens, absent). */
-export function asNumber(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
 }
 
 /** Tags of a resource as key -> rendered value (list form `[{Key, Value}]` or map form). */

@@ -1,6 +1,7 @@
 import { Outcome } from '../core/outcome';
 import type { CheckResult } from '../types';
-import { allResources, block, decodedText, isFalse, isTrue, ofType, show, walk, type TfJson } from '../core/terraform';
+import { allResources, block, decodedText, isFalse, isTrue, ofType, show, type TfJson } from '../core/terraform';
+import { walk } from '../core/walk';
 import { postgresServers } from './azurerm';
 
 /** Arguments that hold a password in azurerm resources. */

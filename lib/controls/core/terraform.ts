@@ -4,6 +4,10 @@
 // Azure and Cloudflare checks (azurerm shapes are in ../azure/azurerm.ts). No cdktf import on
 // purpose: the checks must run on any Terraform JSON, including stacks not synthesized here.
 import { remembered } from './check-run';
+import { walk } from './walk';
+import { asNumber, isFalse, isTrue } from './values';
+
+export { asNumber, isFalse, isTrue };
 
 /** A synthesized Terraform JSON stack; only `resource` matters to the checks. */
 export interface TfJson {
@@ -127,23 +131,6 @@ export function blocks(value: unknown): any[] {
   return (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined && v !== null);
 }
 
-/** Terraform booleans arrive as `true` or `"true"`. */
-export function isTrue(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
-}
-
-/** Terraform booleans arrive as `false` or `"false"`. */
-export function isFalse(value: unknown): boolean {
-  return value === false || (typeof value === 'string' && value.toLowerCase() === 'false');
-}
-
-/** A number given as a number or numeric string; undefined otherwise (references, absent). */
-export function asNumber(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
-}
-
 /** The tags of a resource as strings. */
 export function tagsOf(res: TfRes): Record<string, string> {
   const tags = res.args.tags;
@@ -162,16 +149,6 @@ export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-/** Calls `visit` on the value and on every nested value. */
-export function walk(value: unknown, visit: (node: unknown, key?: string) => void, key?: string): void {
-  visit(value, key);
-  if (Array.isArray(value))
-    value.forEach((item) => {
-      walk(item, visit, key);
-    });
-  else if (isObject(value)) for (const [k, item] of Object.entries(value)) walk(item, visit, k);
 }
 
 /** Literal text of a `custom_data`/`user_data` value: base64 decoded when it is base64, else as is. */
