@@ -5,8 +5,9 @@ import * as path from 'node:path';
 /*
  * The default-config synth, once per jest run. Several test files read the output of the shipped
  * config (config/baseline.json): the AWS app without the policy gates, the AWS app with every
- * policy gate (the slowest synth of the suite: cdk-nag, Control Tower Guard and CDK's built-in
- * CloudFormation validation; test/stacks/aws-policy.test.ts) and the Terraform app.
+ * policy gate (the slowest synth of the suite: cdk-nag and Control Tower Guard; CDK's built-in
+ * CloudFormation validation is left to CI's `npm run synth`, see SynthAwsOptions.cfnValidation;
+ * test/stacks/aws-policy.test.ts) and the Terraform app.
  * test/global-setup.ts starts the three synths as child processes (test/synth-cache-child.ts)
  * when jest starts, the gated one first, and names their output directories in the environment
  * the workers inherit; test/stacks/support.ts and test/stacks/azure-support.ts then hand that

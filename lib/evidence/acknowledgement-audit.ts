@@ -52,6 +52,12 @@ export interface AssemblyAcknowledgements {
   readonly resources: Readonly<Record<string, AssemblyResource>>;
   /** Whether the assembly holds a validation report (a synth with the policy gates). */
   readonly validated: boolean;
+  /**
+   * The gates the validation report says ran (`pluginName`s). An acknowledgement of a rule whose
+   * gate did not run is neither stale nor proven in this synth, so it is not judged; undefined:
+   * every gate ran.
+   */
+  readonly plugins?: readonly string[];
 }
 
 /** One decision of the register as the output shows it. */
@@ -138,9 +144,11 @@ export function readAssemblyAcknowledgements(dir: string): AssemblyAcknowledgeme
   const reportFile = path.join(dir, 'validation-report.json');
   const findings: SuppressedFinding[] = [];
   const validated = existsSync(reportFile);
+  const plugins: string[] = [];
   if (validated) {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     for (const plugin of report.pluginReports ?? []) {
+      plugins.push(String(plugin.pluginName));
       for (const v of plugin.suppressedViolations ?? []) {
         for (const c of v.violatingConstructs ?? []) {
           findings.push({
@@ -156,7 +164,7 @@ export function readAssemblyAcknowledgements(dir: string): AssemblyAcknowledgeme
   }
   const key = (p: AckPlacement) => `${p.path}\u0000${p.rule}`;
   placements.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return { placements, findings, resources, validated };
+  return { placements, findings, resources, validated, plugins };
 }
 
 /** The register entry a placement applies: same reason and a matching rule (library entries: a matching rule). */
@@ -209,6 +217,12 @@ export function auditAcknowledgements(
     byEntry.set(entry.id, [...(byEntry.get(entry.id) ?? []), p]);
   }
 
+  // A rule id starts with its gate's name (`CloudFormation-Validate::W3010` for the gate
+  // `CloudFormation Validate`); construct warnings (`Annotation::`) belong to no gate.
+  const gateRan = (rule: string) => {
+    const gate = rule.split('::')[0];
+    return data.plugins === undefined || gate === 'Annotation' || data.plugins.some((name) => name.replace(/ /g, '-') === gate);
+  };
   const suppressed = (placementPath: string, rule: string) =>
     data.findings.filter((f) => f.acknowledgedAt === placementPath && f.rule === rule);
   const findingKey = (f: SuppressedFinding) => `${f.rule}\u0000${f.resource}`;
@@ -217,7 +231,7 @@ export function auditAcknowledgements(
     const placements = byEntry.get(entry.id) ?? [];
     const library = entry.appliedBy === 'aws-cdk-lib';
     if (placements.length === 0) {
-      if (!library && !entry.appliesWhen && data.validated)
+      if (!library && !entry.appliesWhen && data.validated && entry.rules.some(gateRan))
         problems.push({
           kind: 'unused',
           decision: entry.id,
@@ -229,6 +243,7 @@ export function auditAcknowledgements(
     const found = placements.flatMap((p) => suppressed(p.path, p.rule));
     if (!library && data.validated) {
       for (const p of placements) {
+        if (!gateRan(p.rule)) continue;
         const own = suppressed(p.path, p.rule);
         if (own.length === 0 && (p.rule.startsWith('Annotation::') || entry.verifiedBy)) {
           // Construct warnings, and rules that throw, never reach the validation report's

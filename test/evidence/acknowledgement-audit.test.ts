@@ -160,6 +160,35 @@ describe('acknowledgement audit', () => {
     expect(result.decisions.find((d) => d.id === 'data-grant')).toMatchObject({ rules: [rule], findings: 1 });
   });
 
+  it('judges an acknowledgement only when its gate ran: stale with the gate in the report, not judged without it', () => {
+    const cfn: AcknowledgementEntry = {
+      ...entry,
+      id: 'azs',
+      rules: ['CloudFormation-Validate::W3010'],
+      reason: 'The availability zones are pinned in config so that synth needs no AWS credentials.',
+    };
+    const nothingFound = assembly((a) =>
+      a.placements.push({ stack: 's', path: INSTANCE, rule: 'CloudFormation-Validate::W3010', reason: cfn.reason }),
+    );
+    const ran = ['AwsSolutions', 'cdk-validator-cfnguard'];
+    // The gate ran and found nothing there: stale, as before.
+    expect(audit({ ...nothingFound, plugins: [...ran, 'CloudFormation Validate'] }, [entry, cfn]).problems).toEqual([
+      expect.objectContaining({ kind: 'stale', decision: 'azs', rule: 'CloudFormation-Validate::W3010' }),
+    ]);
+    // The gate did not run (a synth without CDK's built-in validation): nothing to judge it by.
+    expect(audit({ ...nothingFound, plugins: ran }, [entry, cfn]).problems).toEqual([]);
+    // A decision applied nowhere is unused only when its gate ran.
+    expect(audit({ ...assembly(), plugins: ran }, [entry, cfn]).problems).toEqual([]);
+    expect(audit({ ...assembly(), plugins: [...ran, 'CloudFormation Validate'] }, [entry, cfn]).problems).toEqual([
+      expect.objectContaining({ kind: 'unused', decision: 'azs' }),
+    ]);
+    // The other gates' rules are still judged when one gate is missing.
+    const guardStale = assembly((a) => (a.findings = a.findings.filter((f) => !f.rule.startsWith('cdk-validator'))));
+    expect(audit({ ...guardStale, plugins: ran }).problems).toEqual([
+      expect.objectContaining({ kind: 'stale', rule: 'cdk-validator-cfnguard::ec2_instance_no_public_ip_check' }),
+    ]);
+  });
+
   it('needs a proving test for warnings and throwing rules, which the validation report does not list', () => {
     const oac: AcknowledgementEntry = {
       ...entry,
@@ -254,6 +283,7 @@ describe('acknowledgement audit', () => {
       ],
       resources: { [INSTANCE]: { stack: 's', logicalId: 'Bastion1', type: 'AWS::EC2::Instance' } },
       validated: true,
+      plugins: ['NIST.800.53.R5'],
     });
   });
 });
