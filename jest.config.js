@@ -22,7 +22,7 @@ module.exports = {
   // (test/synth-cache.ts); the sequencer starts only those the selected files use, and runs the
   // files waiting for the gated synth last.
   // Plain-object stack traces (cdktf tokens, CDK metadata) without source mapping: see the file.
-  setupFiles: ["<rootDir>/test/fast-stack-traces.js"],
+  setupFiles: ['<rootDir>/test/fast-stack-traces.js'],
   testSequencer: '<rootDir>/test/sequencer.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -12,12 +12,20 @@ try {
 } catch (err) {
   const source = path.join(__dirname, '..', 'lib', 'evidence', 'cli.ts');
   const register = path.join(__dirname, '..', 'scripts', 'register.js');
-  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('dist/evidence/cli.js') && existsSync(source) && existsSync(register)) {
+  if (
+    err &&
+    err.code === 'MODULE_NOT_FOUND' &&
+    String(err.message).includes('dist/evidence/cli.js') &&
+    existsSync(source) &&
+    existsSync(register)
+  ) {
     require(register);
     cli = require(source);
   } else if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('dist/evidence/cli.js')) {
     // Exit 2 (usage or input error), never 1: 1 means "a control fails" to the CI scripts that call this.
-    process.stderr.write('baseline-check: dist/evidence/cli.js is missing; run `npm run build` in this repository first (an installed package ships it)\n');
+    process.stderr.write(
+      'baseline-check: dist/evidence/cli.js is missing; run `npm run build` in this repository first (an installed package ships it)\n',
+    );
     process.exit(2);
   } else {
     throw err;
@@ -28,6 +36,6 @@ try {
   process.exitCode = cli.runBaselineCheck(process.argv.slice(2), process);
 } catch (err) {
   // Never exit 1 on a crash: 1 means "a control fails" to the CI scripts that call this.
-  process.stderr.write(`baseline-check: internal error: ${err && err.stack ? err.stack : err}\n`);
+  process.stderr.write(`baseline-check: internal error: ${err?.stack ? err.stack : err}\n`);
   process.exitCode = 2;
 }

@@ -50,10 +50,14 @@ const out = path.join(ROOT, 'docs', 'api');
 const args = [
   typedoc,
   ...entryPoints().flatMap((p) => ['--entryPoints', p]),
-  '--tsconfig', path.join(TOOL, 'tsconfig.json'),
-  '--out', out,
-  '--name', 'saas-security-baseline',
-  '--readme', 'none',
+  '--tsconfig',
+  path.join(TOOL, 'tsconfig.json'),
+  '--out',
+  out,
+  '--name',
+  'saas-security-baseline',
+  '--readme',
+  'none',
   // npm test type-checks with the repository's own compiler; TypeDoc's older one only documents.
   '--skipErrorChecking',
   '--excludePrivate',

@@ -47,7 +47,8 @@ export interface BenchOptions {
   readonly fromJson?: string;
 }
 
-export const USAGE = 'usage: npm run bench -- [--runs N] [--quick] [--only import|synth|test|scale ...] [--out FILE] [--from-json report.json]';
+export const USAGE =
+  'usage: npm run bench -- [--runs N] [--quick] [--only import|synth|test|scale ...] [--out FILE] [--from-json report.json]';
 
 /**
  * Reads the command line. `--quick` means one run, no `npm test` and no 16-environment point; an
@@ -59,13 +60,21 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   try {
     ({ values } = parseCli({
       args: [...argv],
-      options: { runs: { type: 'string' }, quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, out: { type: 'string' }, 'from-json': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        runs: { type: 'string' },
+        quick: { type: 'boolean' },
+        only: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        'from-json': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${USAGE}`);
   }
   if (values.help) throw new Error(USAGE);
-  if (values.runs !== undefined && !/^[1-9]\d*$/.test(values.runs)) throw new Error(`--runs must be a positive integer, not "${values.runs}"\n${USAGE}`);
+  if (values.runs !== undefined && !/^[1-9]\d*$/.test(values.runs))
+    throw new Error(`--runs must be a positive integer, not "${values.runs}"\n${USAGE}`);
   const only = (values.only ?? []).flatMap((v) => v.split(',')).filter(Boolean);
   const unknown = only.find((s) => !SECTIONS.includes(s as Section));
   if (unknown !== undefined) throw new Error(`--only takes ${SECTIONS.join(', ')}, not "${unknown}"\n${USAGE}`);
@@ -100,7 +109,8 @@ export function parseTimeV(text: string): TimeV {
     return line.slice(line.lastIndexOf(': ') + 2).trim();
   };
   const elapsed = field('Elapsed (wall clock) time').split(':').map(Number);
-  if (elapsed.length < 2 || elapsed.some((p) => !Number.isFinite(p))) throw new Error(`unreadable elapsed time "${field('Elapsed (wall clock) time')}"`);
+  if (elapsed.length < 2 || elapsed.some((p) => !Number.isFinite(p)))
+    throw new Error(`unreadable elapsed time "${field('Elapsed (wall clock) time')}"`);
   const signal = /Command terminated by signal (\d+)/.exec(text);
   return {
     wallSeconds: elapsed.reduce((total, part) => total * 60 + part, 0),
@@ -153,13 +163,19 @@ export interface Linearity {
  * than 0.67x the first (a fixed cost amortizing: no quadratic effect).
  */
 export function assessLinearity(xs: readonly number[], ys: readonly number[]): Linearity {
-  if (xs.length < 3) return { verdict: 'undetermined', reason: `${xs.length} points: any two points lie on a line; run without --quick for the 16-environment point` };
+  if (xs.length < 3)
+    return {
+      verdict: 'undetermined',
+      reason: `${xs.length} points: any two points lie on a line; run without --quick for the 16-environment point`,
+    };
   const fit = leastSquares(xs, ys);
   const k = xs.length - 1;
   const first = (ys[1] - ys[0]) / (xs[1] - xs[0]);
   const last = (ys[k] - ys[k - 1]) / (xs[k] - xs[k - 1]);
   const ratio = first === 0 ? (last === 0 ? 1 : Infinity) : last / first;
-  const reason = `r² ${fit.r2.toFixed(3)}; per-env cost ${num(first)} over ${xs[0]}→${xs[1]}, ${num(last)} over ${xs[k - 1]}→${xs[k]} (ratio ${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'})`;
+  const reason =
+    `r² ${fit.r2.toFixed(3)}; per-env cost ${num(first)} over ${xs[0]}→${xs[1]}, ${num(last)} over ${xs[k - 1]}→${xs[k]} (ratio ` +
+    `${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'})`;
   if (fit.r2 < 0.98 || ratio > 1.5) return { verdict: 'not linear', reason };
   return { verdict: ratio < 0.67 ? 'sub-linear' : 'linear', reason };
 }
@@ -228,8 +244,17 @@ export function jestSummary(result: any, repoRoot: string, top = 5): JestSummary
     return { file: path.relative(repoRoot, t.name), seconds: (end - start) / 1000, end };
   });
   const lastEnd = Math.max(result.startTime, ...files.map((f) => f.end));
-  const slowest = [...files].sort((a, b) => b.seconds - a.seconds || (a.file < b.file ? -1 : 1)).slice(0, top).map(({ file, seconds }) => ({ file, seconds }));
-  return { seconds: (lastEnd - result.startTime) / 1000, files: files.length, tests: result.numTotalTests, failedTests: result.numFailedTests, slowest };
+  const slowest = [...files]
+    .sort((a, b) => b.seconds - a.seconds || (a.file < b.file ? -1 : 1))
+    .slice(0, top)
+    .map(({ file, seconds }) => ({ file, seconds }));
+  return {
+    seconds: (lastEnd - result.startTime) / 1000,
+    files: files.length,
+    tests: result.numTotalTests,
+    failedTests: result.numFailedTests,
+    slowest,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +273,8 @@ export function envName(i: number): string {
  * vault secret and on-call address. Pure: validate the result with `parseConfig`.
  */
 export function generateConfig(base: unknown, count: number, template = 'staging'): Record<string, unknown> {
-  if (!Number.isInteger(count) || count < 1 || count > 64) throw new Error(`environment count must be 1-64 (four /16s each in 10.0.0.0/8), not ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 64)
+    throw new Error(`environment count must be 1-64 (four /16s each in 10.0.0.0/8), not ${count}`);
   const proto = (base as { environments?: Record<string, unknown> }).environments?.[template];
   if (!proto) throw new Error(`the base config has no "${template}" environment to clone`);
   const environments: Record<string, unknown> = {};
@@ -285,7 +311,8 @@ export function generateConfig(base: unknown, count: number, template = 'staging
     if (env.cloudflare) {
       const zone = `${name}.example.dev`;
       Object.assign(env.cloudflare, { accountId: hex('a'), zoneId: hex('c'), zoneName: zone, hostname: `app.${zone}` });
-      if (env.cloudflare.origins && env.cloudflare.origins.outputsFile === undefined) Object.assign(env.cloudflare.origins, { primary: `origin-primary.${zone}`, dr: `origin-dr.${zone}` });
+      if (env.cloudflare.origins && env.cloudflare.origins.outputsFile === undefined)
+        Object.assign(env.cloudflare.origins, { primary: `origin-primary.${zone}`, dr: `origin-dr.${zone}` });
     }
     if (env.alerts) env.alerts.emails = [`oncall-${name}@example.com`];
     environments[name] = env;
@@ -405,7 +432,9 @@ function table(header: readonly string[], align: string, rows: readonly (readonl
 
 function failed(m: Measurement): string {
   const bad = m.runs.filter((r) => r.exitStatus !== 0);
-  return bad.length === 0 ? '' : ` **FAILED ${bad.length}/${m.runs.length} (exit ${[...new Set(bad.map((r) => r.exitStatus))].join(', ')})**`;
+  return bad.length === 0
+    ? ''
+    : ` **FAILED ${bad.length}/${m.runs.length} (exit ${[...new Set(bad.map((r) => r.exitStatus))].join(', ')})**`;
 }
 
 /** The run whose wall time is the median (the lower middle one for an even count). */
@@ -423,36 +452,75 @@ function byLabel(run: RunResult): [string, { count: number; peak: number; alive:
   const groups = new Map<string, { count: number; peak: number; alive: number; first: number; last: number; cpu: number }>();
   for (const p of run.processes) {
     const g = groups.get(p.label) ?? { count: 0, peak: 0, alive: 0, first: Infinity, last: 0, cpu: 0 };
-    groups.set(p.label, { count: g.count + 1, peak: Math.max(g.peak, p.peakKiB), alive: g.alive + Math.max(0, p.lastSeenSeconds - p.startSeconds), first: Math.min(g.first, p.startSeconds), last: Math.max(g.last, p.lastSeenSeconds), cpu: g.cpu + p.cpuSeconds });
+    groups.set(p.label, {
+      count: g.count + 1,
+      peak: Math.max(g.peak, p.peakKiB),
+      alive: g.alive + Math.max(0, p.lastSeenSeconds - p.startSeconds),
+      first: Math.min(g.first, p.startSeconds),
+      last: Math.max(g.last, p.lastSeenSeconds),
+      cpu: g.cpu + p.cpuSeconds,
+    });
   }
   return [...groups.entries()].sort((a, b) => a[1].first - b[1].first || (a[0] < b[0] ? -1 : 1));
 }
 
 /** CPU seconds per process label of one run, largest first: `cfn-guard 65.3 s, aws app 19.3 s`. */
 export function cpuByProcess(run: RunResult, top = 3): string {
-  const rows = byLabel(run).filter(([, g]) => g.cpu >= 0.05).sort((a, b) => b[1].cpu - a[1].cpu || (a[0] < b[0] ? -1 : 1));
-  return rows.length ? rows.slice(0, top).map(([label, g]) => `${label} ${secs(g.cpu)}`).join(', ') : '-';
+  const rows = byLabel(run)
+    .filter(([, g]) => g.cpu >= 0.05)
+    .sort((a, b) => b[1].cpu - a[1].cpu || (a[0] < b[0] ? -1 : 1));
+  return rows.length
+    ? rows
+        .slice(0, top)
+        .map(([label, g]) => `${label} ${secs(g.cpu)}`)
+        .join(', ')
+    : '-';
 }
 
 function section(title: string, measurements: readonly Measurement[], withProcesses = true): string[] {
   const lines = [
     `## ${title}`,
     '',
-    ...table(['Measurement', 'Command', 'Runs', 'Wall, median (min–max)', 'CPU user+sys, median (min–max)', 'Peak RSS, largest process, median (min–max)', 'Load (1 min) before'], 'llrrrrr', measurements.map((m) => [
-      `${m.title}${failed(m)}`,
-      `\`${m.command}\``,
-      String(m.runs.length),
-      range(of(m, 'wallSeconds'), secs),
-      range(of(m, 'cpuSeconds'), secs),
-      range(of(m, 'maxRssKiB'), mb),
-      of(m, 'loadBefore').median.toFixed(2),
-    ])),
+    ...table(
+      [
+        'Measurement',
+        'Command',
+        'Runs',
+        'Wall, median (min–max)',
+        'CPU user+sys, median (min–max)',
+        'Peak RSS, largest process, median (min–max)',
+        'Load (1 min) before',
+      ],
+      'llrrrrr',
+      measurements.map((m) => [
+        `${m.title}${failed(m)}`,
+        `\`${m.command}\``,
+        String(m.runs.length),
+        range(of(m, 'wallSeconds'), secs),
+        range(of(m, 'cpuSeconds'), secs),
+        range(of(m, 'maxRssKiB'), mb),
+        of(m, 'loadBefore').median.toFixed(2),
+      ]),
+    ),
   ];
   for (const m of withProcesses ? measurements : []) {
     const run = medianRun(m);
     if (run.processes.length === 0) continue;
     lines.push(`Processes of "${m.title}" (median run, ${secs(run.wallSeconds)} wall; sampled every 200 ms, times ±0.2 s):`, '');
-    lines.push(...table(['Process', 'Count', 'Peak RSS (largest)', 'Alive from → last seen', 'Alive, summed', 'CPU, summed'], 'lrrrrr', byLabel(run).map(([label, g]) => [label, String(g.count), mb(g.peak), `${g.first.toFixed(1)} s → ${g.last.toFixed(1)} s`, `${g.alive.toFixed(1)} s`, `${g.cpu.toFixed(1)} s`])));
+    lines.push(
+      ...table(
+        ['Process', 'Count', 'Peak RSS (largest)', 'Alive from → last seen', 'Alive, summed', 'CPU, summed'],
+        'lrrrrr',
+        byLabel(run).map(([label, g]) => [
+          label,
+          String(g.count),
+          mb(g.peak),
+          `${g.first.toFixed(1)} s → ${g.last.toFixed(1)} s`,
+          `${g.alive.toFixed(1)} s`,
+          `${g.cpu.toFixed(1)} s`,
+        ]),
+      ),
+    );
   }
   return lines;
 }
@@ -476,8 +544,14 @@ export function scaleFits(points: readonly ScalePoint[]): ScaleFit[] {
     return {
       app,
       wall: leastSquares(xs, ms.map(wall)),
-      cpu: leastSquares(xs, ms.map((m) => of(m, 'cpuSeconds').median)),
-      rss: leastSquares(xs, ms.map((m) => of(m, 'maxRssKiB').median)),
+      cpu: leastSquares(
+        xs,
+        ms.map((m) => of(m, 'cpuSeconds').median),
+      ),
+      rss: leastSquares(
+        xs,
+        ms.map((m) => of(m, 'maxRssKiB').median),
+      ),
       stacksPerEnv: stacks.every((s) => s !== undefined) ? leastSquares(xs, stacks as number[]).slope : undefined,
       linearity: assessLinearity(xs, ms.map(wall)),
     };
@@ -486,9 +560,14 @@ export function scaleFits(points: readonly ScalePoint[]): ScaleFit[] {
 
 /** Median phases of a phase measurement (scripts/bench-phases.ts), if it ran. */
 function phasesOf(report: BenchReport, id: string): Phases | undefined {
-  const ps = find(report.synth, id)?.runs.map((r) => r.extra?.phases).filter((p): p is Phases => p !== undefined) ?? [];
+  const ps =
+    find(report.synth, id)
+      ?.runs.map((r) => r.extra?.phases)
+      .filter((p): p is Phases => p !== undefined) ?? [];
   const med = (k: keyof Phases) => stats(ps.map((p) => p[k])).median;
-  return ps.length ? { importSeconds: med('importSeconds'), constructSeconds: med('constructSeconds'), synthSeconds: med('synthSeconds') } : undefined;
+  return ps.length
+    ? { importSeconds: med('importSeconds'), constructSeconds: med('constructSeconds'), synthSeconds: med('synthSeconds') }
+    : undefined;
 }
 
 /**
@@ -498,7 +577,12 @@ function phasesOf(report: BenchReport, id: string): Phases | undefined {
  */
 export function unavoidableWork(report: BenchReport, app: 'aws' | 'tf'): { seconds: number; parts: string } | undefined {
   const p = phasesOf(report, app === 'aws' ? 'phases-aws-gated' : 'phases-tf');
-  return p && { seconds: p.constructSeconds + p.synthSeconds, parts: `construction ${secs(p.constructSeconds)} + app.synth() ${secs(p.synthSeconds)}${app === 'aws' ? ' with every gate' : ''}` };
+  return (
+    p && {
+      seconds: p.constructSeconds + p.synthSeconds,
+      parts: `construction ${secs(p.constructSeconds)} + app.synth() ${secs(p.synthSeconds)}${app === 'aws' ? ' with every gate' : ''}`,
+    }
+  );
 }
 
 /** The import floor of an app: CDK CLI start + app imports (AWS), app imports (TF). */
@@ -519,23 +603,33 @@ export function awsTimeBreakdown(report: BenchReport): string[] {
   const [bare, gated] = [phasesOf(report, 'phases-aws-bare'), phasesOf(report, 'phases-aws-gated')];
   if (!cli || !synth || !bare || !gated) return [];
   const total = wall(synth);
-  const guardCpu = medianRun(synth).processes.filter((p) => p.label === 'cfn-guard').reduce((sum, p) => sum + p.cpuSeconds, 0);
+  const guardCpu = medianRun(synth)
+    .processes.filter((p) => p.label === 'cfn-guard')
+    .reduce((sum, p) => sum + p.cpuSeconds, 0);
   const rest = total - wall(cli) - gated.importSeconds - gated.constructSeconds - gated.synthSeconds;
   const row = (what: string, s: number, why: string) => [what, secs(s), `${Math.round((100 * s) / total)}%`, why];
   return [
-    '### Where the AWS synth\'s time goes',
+    "### Where the AWS synth's time goes",
     '',
     `The CLI synth (${secs(total)} median wall) split with the phase runs (\`scripts/bench-phases.ts\`, in-process timers, medians):`,
     '',
     ...table(['Part', 'Wall', 'Share', 'What it is'], 'lrrl', [
       row('CDK CLI start', wall(cli), 'loading the aws-cdk CLI (`cdk --version`); paid by every `cdk synth`'),
-      row('App imports', gated.importSeconds, 'aws-cdk-lib and our modules (the import floor\'s app part)'),
+      row('App imports', gated.importSeconds, "aws-cdk-lib and our modules (the import floor's app part)"),
       row('Construction', gated.constructSeconds, 'building every stack of every environment from the config'),
       row('Synthesis without gates', bare.synthSeconds, 'CDK resolving tokens and writing the templates (aws-bare phase run)'),
-      row('Policy gates', Math.max(0, gated.synthSeconds - bare.synthSeconds), `cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated minus bare synthesis); cfn-guard used ${secs(guardCpu)} CPU in the CLI run`),
+      row(
+        'Policy gates',
+        Math.max(0, gated.synthSeconds - bare.synthSeconds),
+        `cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated minus bare synthesis); ` +
+          `cfn-guard used ${secs(guardCpu)} CPU in the CLI run`,
+      ),
       row('Rest', rest, 'the CLI starting the app process, reading the assembly, and measurement noise between separate runs'),
     ]),
-    'The gates are required work (a synth that skips them proves nothing), and the largest part of it. The Control Tower Guard rules run only where they can apply (the rule files naming a resource type the app holds), each on templates reduced to the resources it reads: cfn-guard 3.1 copies a template\'s whole `Resources` for every query, so its cost is queries × template size.',
+    'The gates are required work (a synth that skips them proves nothing), and the largest part of it. The Control Tower ' +
+      'Guard rules run only where they can apply (the rule files naming a resource type the app holds), each on templates ' +
+      "reduced to the resources it reads: cfn-guard 3.1 copies a template's whole `Resources` for every query, so its cost is " +
+      'queries × template size.',
     '',
   ];
 }
@@ -552,52 +646,107 @@ export function targets(report: BenchReport): TargetRow[] {
   const notRun = `not measured in this run (${report.options.quick ? '--quick' : '--only'})`;
   for (const app of ['aws', 'tf'] as const) {
     const [synth, floor, work] = [find(report.synth, `synth-${app}`), importFloor(report, app), unavoidableWork(report, app)];
-    const [kind, target] = [app === 'aws' ? 'CDK' : 'CDKTF', `${app === 'aws' ? 'AWS' : 'TF'} synth within 1.5× the import floor + unavoidable ${app === 'aws' ? 'CDK' : 'CDKTF'} work`];
+    const [kind, target] = [
+      app === 'aws' ? 'CDK' : 'CDKTF',
+      `${app === 'aws' ? 'AWS' : 'TF'} synth within 1.5× the import floor + unavoidable ${app === 'aws' ? 'CDK' : 'CDKTF'} work`,
+    ];
     if (!synth || !floor) {
       rows.push({ target, measured: 'needs the import and synth sections', met: notRun });
       continue;
     }
     const [s, cpu] = [wall(synth), of(synth, 'cpuSeconds').median];
-    let measured = `${secs(s)} = ${(s / floor.seconds).toFixed(1)}× the floor of ${secs(floor.seconds)} (${floor.parts}); in CPU time ${secs(cpu)} = ${(cpu / floor.cpuSeconds).toFixed(1)}× the floor's ${secs(floor.cpuSeconds)}`;
+    let measured =
+      `${secs(s)} = ${(s / floor.seconds).toFixed(1)}× the floor of ${secs(floor.seconds)} (${floor.parts}); in CPU time ` +
+      `${secs(cpu)} = ${(cpu / floor.cpuSeconds).toFixed(1)}× the floor's ${secs(floor.cpuSeconds)}`;
     let met: string;
-    if (!work) met = s <= 1.5 * floor.seconds ? 'yes' : `undetermined: ${secs(s - 1.5 * floor.seconds)} above 1.5× the floor; the unavoidable ${kind} work was not measured (synth section's phase runs)`;
+    if (!work)
+      met =
+        s <= 1.5 * floor.seconds
+          ? 'yes'
+          : `undetermined: ${secs(s - 1.5 * floor.seconds)} above 1.5× the floor; the unavoidable ${kind} work was not measured ` +
+            `(synth section's phase runs)`;
     else {
       const limit = 1.5 * floor.seconds + work.seconds;
-      measured += `; unavoidable work ${secs(work.seconds)} (${work.parts}), so the limit is 1.5 × ${secs(floor.seconds)} + ${secs(work.seconds)} = ${secs(limit)}`;
+      measured +=
+        `; unavoidable work ${secs(work.seconds)} (${work.parts}), so the limit is 1.5 × ${secs(floor.seconds)} + ` +
+        `${secs(work.seconds)} = ${secs(limit)}`;
       met = s <= limit ? `yes (${secs(limit - s)} below the limit)` : `no: ${secs(s - limit)} above the limit`;
     }
     rows.push({ target, measured, met });
   }
   const both = find(report.synth, 'synth-both');
-  if (both) rows.push({ target: '`npm run synth` (both apps, default config) at most 20 s', measured: `${secs(wall(both))} (median wall; CPU ${secs(of(both, 'cpuSeconds').median)})`, met: wall(both) <= 20 ? 'yes' : `no: ${secs(wall(both) - 20)} above` });
+  if (both)
+    rows.push({
+      target: '`npm run synth` (both apps, default config) at most 20 s',
+      measured: `${secs(wall(both))} (median wall; CPU ${secs(of(both, 'cpuSeconds').median)})`,
+      met: wall(both) <= 20 ? 'yes' : `no: ${secs(wall(both) - 20)} above`,
+    });
   const testTarget = '`npm test` under 60 s on 2 cores';
   const workerTarget = 'no jest worker above 1.5 GB peak RSS';
   if (report.test) {
     const worker = peakWorkerKiB(report.test);
-    rows.push({ target: testTarget, measured: `${secs(wall(report.test))} (median wall, ${report.machine.usableCpus} usable CPUs)`, met: wall(report.test) < 60 ? 'yes' : 'no' });
-    rows.push({ target: workerTarget, measured: worker > 0 ? `${gb(worker)} (largest worker VmHWM over all runs)` : 'no worker seen', met: worker === 0 ? 'undetermined' : kibToMB(worker) <= 1500 ? 'yes' : 'no' });
+    rows.push({
+      target: testTarget,
+      measured: `${secs(wall(report.test))} (median wall, ${report.machine.usableCpus} usable CPUs)`,
+      met: wall(report.test) < 60 ? 'yes' : 'no',
+    });
+    rows.push({
+      target: workerTarget,
+      measured: worker > 0 ? `${gb(worker)} (largest worker VmHWM over all runs)` : 'no worker seen',
+      met: worker === 0 ? 'undetermined' : kibToMB(worker) <= 1500 ? 'yes' : 'no',
+    });
   } else rows.push({ target: testTarget, measured: '-', met: notRun }, { target: workerTarget, measured: '-', met: notRun });
   const fits = report.scale ? scaleFits(report.scale) : [];
-  if (fits.length === 0) rows.push({ target: 'linear growth per environment', measured: '-', met: report.scale ? 'needs 2 or more environment counts' : notRun });
-  const verdicts = { linear: 'yes', 'sub-linear': 'yes (sub-linear: later environments cost less each; no quadratic effect)', 'not linear': 'no', undetermined: 'undetermined (2 points)' };
-  for (const fit of fits) rows.push({ target: `linear growth per environment (${fit.app === 'aws' ? 'AWS' : 'TF'} synth wall time)`, measured: `${signed(fit.wall.slope, secs)} per environment; ${fit.linearity.reason}`, met: verdicts[fit.linearity.verdict] });
+  if (fits.length === 0)
+    rows.push({
+      target: 'linear growth per environment',
+      measured: '-',
+      met: report.scale ? 'needs 2 or more environment counts' : notRun,
+    });
+  const verdicts = {
+    linear: 'yes',
+    'sub-linear': 'yes (sub-linear: later environments cost less each; no quadratic effect)',
+    'not linear': 'no',
+    undetermined: 'undetermined (2 points)',
+  };
+  for (const fit of fits)
+    rows.push({
+      target: `linear growth per environment (${fit.app === 'aws' ? 'AWS' : 'TF'} synth wall time)`,
+      measured: `${signed(fit.wall.slope, secs)} per environment; ${fit.linearity.reason}`,
+      met: verdicts[fit.linearity.verdict],
+    });
   return rows;
 }
 
 function allMeasurements(report: BenchReport): Measurement[] {
-  return [...(report.imports ?? []), ...(report.synth ?? []), ...(report.test ? [report.test] : []), ...(report.scale ?? []).flatMap((p) => [p.aws, p.tf])];
+  return [
+    ...(report.imports ?? []),
+    ...(report.synth ?? []),
+    ...(report.test ? [report.test] : []),
+    ...(report.scale ?? []).flatMap((p) => [p.aws, p.tf]),
+  ];
 }
 
 /** One line: `bench: import ... | synth ... | npm test ... | +1 env: ...`. */
 export function summaryLine(report: BenchReport): string {
   const med = (m: Measurement | undefined) => (m ? secs(wall(m)) : '?');
   const parts: string[] = [];
-  if (report.imports) parts.push(`import aws ${med(find(report.imports, 'import-aws'))}, tf ${med(find(report.imports, 'import-tf'))}, cdk CLI ${med(find(report.imports, 'cdk-cli'))}`);
+  if (report.imports)
+    parts.push(
+      `import aws ${med(find(report.imports, 'import-aws'))}, tf ${med(find(report.imports, 'import-tf'))}, cdk CLI ` +
+        `${med(find(report.imports, 'cdk-cli'))}`,
+    );
   if (report.synth) {
     const both = find(report.synth, 'synth-both');
-    parts.push(`synth ${both ? `both ${med(both)}, ` : ''}aws ${med(find(report.synth, 'synth-aws'))}, tf ${med(find(report.synth, 'synth-tf'))}`);
+    parts.push(
+      `synth ${both ? `both ${med(both)}, ` : ''}aws ${med(find(report.synth, 'synth-aws'))}, tf ${med(find(report.synth, 'synth-tf'))}`,
+    );
   }
-  parts.push(report.test ? `npm test ${med(report.test)} (peak worker ${peakWorkerKiB(report.test) ? gb(peakWorkerKiB(report.test)) : '?'})` : 'npm test not run');
+  parts.push(
+    report.test
+      ? `npm test ${med(report.test)} (peak worker ${peakWorkerKiB(report.test) ? gb(peakWorkerKiB(report.test)) : '?'})`
+      : 'npm test not run',
+  );
   const fits = report.scale ? scaleFits(report.scale) : [];
   if (fits.length) parts.push(`+1 env: ${fits.map((f) => `${f.app} ${signed(f.wall.slope, secs)}`).join(', ')}`);
   const failures = allMeasurements(report).filter((m) => m.runs.some((r) => r.exitStatus !== 0));
@@ -610,14 +759,38 @@ function methodText(report: BenchReport): string[] {
   return [
     '## Method',
     '',
-    '- Each measurement is one child process run under `/usr/bin/time -v -o FILE`: wall time ("Elapsed"), CPU time (user + system) and "Maximum resident set size" come from it. That maximum is the kernel\'s ru_maxrss, i.e. the peak RSS of the **largest single process** among the command and the descendants it waited for, not the sum of the tree (checked on this machine: a shell running a 300 MB node and then a 100 MB node reports ~348 MB).',
-    `- To attribute peaks and time, the bench samples the process tree every ${report.sampleMs} ms from \`/proc\`: parentage and start time from \`/proc/<pid>/stat\`, peak RSS from \`VmHWM\` in \`/proc/<pid>/status\` (the kernel's own high-water mark, so a peak between two samples still counts) and a label from \`/proc/<pid>/cmdline\`. The jest worker peak is the largest VmHWM of a \`jest-worker/build/processChild.js\` process (jest.config.js sets \`maxWorkers: 2\`). Processes living less than one interval can be missed by the sampler (GNU time's figure still covers them). "Alive" times are from the process start (\`/proc\` start time) to the last sample that saw it (±${report.sampleMs / 1000} s); "CPU, summed" adds each process's own utime + stime at its last sample (its children not included). The sampler's own CPU is in the Run table.`,
-    `- ${runs} run${runs === 1 ? '' : 's'} of each measurement (the Runs column says how many a row had), interleaved within a section; tables show the median with min–max (simple-statistics). Memory is in decimal MB/GB (10^6 / 10^9 bytes), from KiB × 1.024 / 1000.`,
-    '- Import floor: a Node process that only `require`s the modules an app loads (through `scripts/register.js`, the same swc hook the apps use) and constructs nothing; `cdk --version` through `npx --no-install` is the CDK CLI\'s own start-up, which every `cdk synth` pays before it starts the app. The AWS floor is CLI start + AWS app imports; the TF floor is the TF app imports.',
-    '- Synth: `npm run synth` (both apps at once, scripts/synth.js), `npx --no-install cdk synth --quiet --no-notices --output <tmp>` (the AWS app with its policy gates: every cdk-nag pack and the Control Tower cfn-guard rules) and `CDKTF_OUTDIR=<tmp> node -r ./scripts/register.js stacks/tf-app.ts`, with the default config/baseline.json. The environment is the CI one of `.ci/run` (CI=true, CHECKPOINT_DISABLE=1, CDK telemetry and version check off, no colour).',
-    '- `npm test`: `npm test -- --json --outputFile=<tmp>` (scripts/test.js: tsc --noEmit at low priority alongside jest); jest\'s own time is from its start to the end of the last test file.',
-    `- Scaling: configs of ${report.options.envCounts.join(', ')} environments, each a clone of \`staging\` with its own name, AWS account, Azure subscription, disjoint private /16s, Cloudflare ids and hostnames, validated with \`parseConfig\` before any synth; each app is synthesized with \`BASELINE_CONFIG\` pointing at it. The per-environment cost is the slope of a least-squares line through the medians. Growth counts as linear when r² ≥ 0.98 and the per-environment cost of the last segment is 0.67×–1.5× that of the first; with 2 points it is undetermined.`,
-    '- The machine was shared: other jobs ran during the bench (see the load averages). Wall times under load are inflated; CPU time is the steadier figure for comparing commits, wall time is what a person waits.',
+    '- Each measurement is one child process run under `/usr/bin/time -v -o FILE`: wall time ("Elapsed"), CPU time (user + ' +
+      'system) and "Maximum resident set size" come from it. That maximum is the kernel\'s ru_maxrss, i.e. the peak RSS of the ' +
+      '**largest single process** among the command and the descendants it waited for, not the sum of the tree (checked on this ' +
+      'machine: a shell running a 300 MB node and then a 100 MB node reports ~348 MB).',
+    `- To attribute peaks and time, the bench samples the process tree every ${report.sampleMs} ms from \`/proc\`: parentage ` +
+      `and start time from \`/proc/<pid>/stat\`, peak RSS from \`VmHWM\` in \`/proc/<pid>/status\` (the kernel's own high-water ` +
+      `mark, so a peak between two samples still counts) and a label from \`/proc/<pid>/cmdline\`. The jest worker peak is the ` +
+      `largest VmHWM of a \`jest-worker/build/processChild.js\` process (jest.config.js sets \`maxWorkers: 2\`). Processes ` +
+      `living less than one interval can be missed by the sampler (GNU time's figure still covers them). "Alive" times are from ` +
+      `the process start (\`/proc\` start time) to the last sample that saw it (±${report.sampleMs / 1000} s); "CPU, summed" ` +
+      `adds each process's own utime + stime at its last sample (its children not included). The sampler's own CPU is in the ` +
+      `Run table.`,
+    `- ${runs} run${runs === 1 ? '' : 's'} of each measurement (the Runs column says how many a row had), interleaved within ` +
+      `a section; tables show the median with min–max (simple-statistics). Memory is in decimal MB/GB (10^6 / 10^9 bytes), from ` +
+      `KiB × 1.024 / 1000.`,
+    '- Import floor: a Node process that only `require`s the modules an app loads (through `scripts/register.js`, the same ' +
+      "swc hook the apps use) and constructs nothing; `cdk --version` through `npx --no-install` is the CDK CLI's own start-up, " +
+      'which every `cdk synth` pays before it starts the app. The AWS floor is CLI start + AWS app imports; the TF floor is the ' +
+      'TF app imports.',
+    '- Synth: `npm run synth` (both apps at once, scripts/synth.js), `npx --no-install cdk synth --quiet --no-notices ' +
+      '--output <tmp>` (the AWS app with its policy gates: every cdk-nag pack and the Control Tower cfn-guard rules) and ' +
+      '`CDKTF_OUTDIR=<tmp> node -r ./scripts/register.js stacks/tf-app.ts`, with the default config/baseline.json. The ' +
+      'environment is the CI one of `.ci/run` (CI=true, CHECKPOINT_DISABLE=1, CDK telemetry and version check off, no colour).',
+    '- `npm test`: `npm test -- --json --outputFile=<tmp>` (scripts/test.js: tsc --noEmit at low priority alongside jest); ' +
+      "jest's own time is from its start to the end of the last test file.",
+    `- Scaling: configs of ${report.options.envCounts.join(', ')} environments, each a clone of \`staging\` with its own ` +
+      `name, AWS account, Azure subscription, disjoint private /16s, Cloudflare ids and hostnames, validated with ` +
+      `\`parseConfig\` before any synth; each app is synthesized with \`BASELINE_CONFIG\` pointing at it. The per-environment ` +
+      `cost is the slope of a least-squares line through the medians. Growth counts as linear when r² ≥ 0.98 and the ` +
+      `per-environment cost of the last segment is 0.67×–1.5× that of the first; with 2 points it is undetermined.`,
+    '- The machine was shared: other jobs ran during the bench (see the load averages). Wall times under load are inflated; ' +
+      'CPU time is the steadier figure for comparing commits, wall time is what a person waits.',
     '',
   ];
 }
@@ -625,13 +798,23 @@ function methodText(report: BenchReport): string[] {
 /** The whole BENCHMARKS.md; a function of `report` only. */
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
-  const paths = (list: readonly string[]) => `${list.slice(0, 8).map((p) => `\`${p}\``).join(', ')}${list.length > 8 ? ', ...' : ''}`;
-  const commit = `${report.commit}${report.dirty.length ? ` + uncommitted changes in ${report.dirty.length} path${report.dirty.length === 1 ? '' : 's'}: ${paths(report.dirty)}` : ' (clean)'}${report.commitAtEnd ? `; **HEAD moved to ${report.commitAtEnd} during the bench: later sections may have measured newer code**` : ''}`;
+  const paths = (list: readonly string[]) =>
+    `${list
+      .slice(0, 8)
+      .map((p) => `\`${p}\``)
+      .join(', ')}${list.length > 8 ? ', ...' : ''}`;
+  const commit =
+    `${report.commit}` +
+    (report.dirty.length
+      ? ` + uncommitted changes in ${report.dirty.length} path${report.dirty.length === 1 ? '' : 's'}: ${paths(report.dirty)}`
+      : ' (clean)') +
+    (report.commitAtEnd ? `; **HEAD moved to ${report.commitAtEnd} during the bench: later sections may have measured newer code**` : '');
   const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   const lines: string[] = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench${report.options.quick ? ' -- --quick' : ''}\` (scripts/bench.ts). Re-run it to refresh; numbers from different machines or loads are not comparable.`,
+    `Written by \`npm run bench${report.options.quick ? ' -- --quick' : ''}\` (scripts/bench.ts). Re-run it to refresh; ` +
+      `numbers from different machines or loads are not comparable.`,
     '',
     '## Run',
     '',
@@ -643,8 +826,15 @@ export function renderMarkdown(report: BenchReport): string {
       ['OS', `${m.os}, kernel ${m.kernel}`],
       ['Node / npm', `${m.node} / ${m.npm}`],
       ['Options', `runs ${report.options.runs}${report.options.quick ? ', --quick' : ''}; sections ${report.options.sections.join(', ')}`],
-      ['Load average (1/5/15 min)', `start ${load(report.loadStart)}, end ${load(report.loadEnd)} (${m.usableCpus} CPUs; above ${m.usableCpus} means other jobs competed for the CPUs)`],
-      ['Bench duration', `${secs(report.durationSeconds)}; the bench process (its sampler included) used ${secs(report.samplerCpuSeconds)} CPU`],
+      [
+        'Load average (1/5/15 min)',
+        `start ${load(report.loadStart)}, end ${load(report.loadEnd)} (${m.usableCpus} CPUs; above ${m.usableCpus} means ` +
+          `other jobs competed for the CPUs)`,
+      ],
+      [
+        'Bench duration',
+        `${secs(report.durationSeconds)}; the bench process (its sampler included) used ${secs(report.samplerCpuSeconds)} CPU`,
+      ],
     ]),
     '## Summary',
     '',
@@ -654,7 +844,11 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '## Targets',
     '',
-    ...table(['Target', 'Measured', 'Met?'], 'lll', targets(report).map((t) => [t.target, t.measured, t.met])),
+    ...table(
+      ['Target', 'Measured', 'Met?'],
+      'lll',
+      targets(report).map((t) => [t.target, t.measured, t.met]),
+    ),
   ];
   if (report.imports) lines.push(...section('1. Import floor', report.imports, false));
   if (report.synth) lines.push(...section('2. Synth, default config', report.synth), ...awsTimeBreakdown(report));
@@ -663,38 +857,76 @@ export function renderMarkdown(report: BenchReport): string {
     const jests = report.test.runs.map((r) => r.extra?.jest).filter((j): j is JestSummary => j !== undefined);
     if (jests.length) {
       const last = jests[Math.floor((jests.length - 1) / 2)];
-      lines.push(`jest's own time: ${range(stats(jests.map((j) => j.seconds)), secs)}; ${last.files} test files, ${last.tests} tests, ${last.failedTests} failed. Largest jest worker: ${gb(peakWorkerKiB(report.test))}.`, '');
-      lines.push('Slowest test files (median run, jest perfStats):', '', ...table(['Test file', 'Seconds'], 'lr', last.slowest.map((s) => [s.file, s.seconds.toFixed(1)])));
+      lines.push(
+        `jest's own time: ${range(stats(jests.map((j) => j.seconds)), secs)}; ${last.files} test files, ${last.tests} tests, ` +
+          `${last.failedTests} failed. Largest jest worker: ${gb(peakWorkerKiB(report.test))}.`,
+        '',
+      );
+      lines.push(
+        'Slowest test files (median run, jest perfStats):',
+        '',
+        ...table(
+          ['Test file', 'Seconds'],
+          'lr',
+          last.slowest.map((s) => [s.file, s.seconds.toFixed(1)]),
+        ),
+      );
     } else lines.push('jest wrote no result file (the type check or jest failed before running tests).', '');
   }
   if (report.scale) {
     lines.push('## 4. Scaling with the number of environments', '');
-    lines.push(...table(['Environments', 'App', 'Stacks', 'Wall, median (min–max)', 'CPU, median (min–max)', 'CPU by process (median run)', 'Peak RSS, largest process, median (min–max)', 'Load (1 min) before'], 'rlrrrlrr', report.scale.flatMap((p) => [p.aws, p.tf].map((meas) => [
-      String(p.envs),
-      `${meas === p.aws ? 'AWS (cdk synth)' : 'TF (tf-app.ts)'}${failed(meas)}`,
-      String(medianRun(meas).extra?.stacks ?? '?'),
-      range(of(meas, 'wallSeconds'), secs),
-      range(of(meas, 'cpuSeconds'), secs),
-      cpuByProcess(medianRun(meas)),
-      range(of(meas, 'maxRssKiB'), mb),
-      of(meas, 'loadBefore').median.toFixed(2),
-    ]))));
+    lines.push(
+      ...table(
+        [
+          'Environments',
+          'App',
+          'Stacks',
+          'Wall, median (min–max)',
+          'CPU, median (min–max)',
+          'CPU by process (median run)',
+          'Peak RSS, largest process, median (min–max)',
+          'Load (1 min) before',
+        ],
+        'rlrrrlrr',
+        report.scale.flatMap((p) =>
+          [p.aws, p.tf].map((meas) => [
+            String(p.envs),
+            `${meas === p.aws ? 'AWS (cdk synth)' : 'TF (tf-app.ts)'}${failed(meas)}`,
+            String(medianRun(meas).extra?.stacks ?? '?'),
+            range(of(meas, 'wallSeconds'), secs),
+            range(of(meas, 'cpuSeconds'), secs),
+            cpuByProcess(medianRun(meas)),
+            range(of(meas, 'maxRssKiB'), mb),
+            of(meas, 'loadBefore').median.toFixed(2),
+          ]),
+        ),
+      ),
+    );
     const fits = scaleFits(report.scale);
     if (fits.length) {
       lines.push('Cost of one more environment (least-squares slope through the medians):', '');
-      lines.push(...table(['App', 'Wall / env', 'CPU / env', 'Peak RSS / env', 'Stacks / env', 'Fixed wall (intercept)', 'Growth'], 'lrrrrrl', fits.map((f) => [
-        f.app === 'aws' ? 'AWS' : 'TF',
-        signed(f.wall.slope, secs),
-        signed(f.cpu.slope, secs),
-        signed(f.rss.slope, mb),
-        f.stacksPerEnv === undefined ? '?' : f.stacksPerEnv.toFixed(1),
-        secs(f.wall.intercept),
-        `${f.linearity.verdict}: ${f.linearity.reason}`,
-      ])));
+      lines.push(
+        ...table(
+          ['App', 'Wall / env', 'CPU / env', 'Peak RSS / env', 'Stacks / env', 'Fixed wall (intercept)', 'Growth'],
+          'lrrrrrl',
+          fits.map((f) => [
+            f.app === 'aws' ? 'AWS' : 'TF',
+            signed(f.wall.slope, secs),
+            signed(f.cpu.slope, secs),
+            signed(f.rss.slope, mb),
+            f.stacksPerEnv === undefined ? '?' : f.stacksPerEnv.toFixed(1),
+            secs(f.wall.intercept),
+            `${f.linearity.verdict}: ${f.linearity.reason}`,
+          ]),
+        ),
+      );
     }
   }
   lines.push(...methodText(report));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -718,7 +950,10 @@ const git = (args: string[]) => spawnSync('git', args, { cwd: REPO, encoding: 'u
 
 /** Paths of `git status --porcelain` lines (`XY path`, or `XY old -> new`). */
 export function dirtyPaths(porcelain: string): string[] {
-  return porcelain.split('\n').filter((l) => l.length > 3).map((l) => l.slice(3).split(' -> ').pop()!);
+  return porcelain
+    .split('\n')
+    .filter((l) => l.length > 3)
+    .map((l) => l.slice(3).split(' -> ').pop()!);
 }
 
 /**
@@ -741,7 +976,10 @@ function treeSampler(rootPid: number) {
         if (stat) all.set(Number(name), parseProcStat(stat));
       }
       const root = all.get(rootPid);
-      if (root && !live.has(rootPid)) live.set(rootPid, (rootStart ??= root.startTicks));
+      if (root && !live.has(rootPid)) {
+        rootStart ??= root.startTicks;
+        live.set(rootPid, rootStart);
+      }
       // Adopt children of tracked processes until nothing changes (a grandchild may have a lower pid).
       for (let changed = true; changed; ) {
         changed = false;
@@ -759,13 +997,25 @@ function treeSampler(rootPid: number) {
         if (!info || info.startTicks !== startTicks || status === undefined || cmdline === undefined) continue;
         const argv = cmdline.split('\0').filter(Boolean); // empty for a zombie
         const t = tracked.get(`${pid}@${startTicks}`) ?? { startTicks, label: '?', peakKiB: 0, cpuTicks: 0, lastSeenMs: now };
-        tracked.set(`${pid}@${startTicks}`, { ...t, label: argv.length ? classifyProcess(argv) : t.label, peakKiB: Math.max(t.peakKiB, parseVmHwm(status)), cpuTicks: Math.max(t.cpuTicks, info.cpuTicks), lastSeenMs: now });
+        tracked.set(`${pid}@${startTicks}`, {
+          ...t,
+          label: argv.length ? classifyProcess(argv) : t.label,
+          peakKiB: Math.max(t.peakKiB, parseVmHwm(status)),
+          cpuTicks: Math.max(t.cpuTicks, info.cpuTicks),
+          lastSeenMs: now,
+        });
       }
     },
     processes(): ProcessPeak[] {
       return [...tracked.values()]
         .filter((t) => t.label !== 'time' && t.label !== '?')
-        .map((t) => ({ label: t.label, peakKiB: t.peakKiB, startSeconds: Math.max(0, (t.startTicks - (rootStart ?? 0)) / tck), lastSeenSeconds: t.lastSeenMs / 1000, cpuSeconds: t.cpuTicks / tck }))
+        .map((t) => ({
+          label: t.label,
+          peakKiB: t.peakKiB,
+          startSeconds: Math.max(0, (t.startTicks - (rootStart ?? 0)) / tck),
+          lastSeenSeconds: t.lastSeenMs / 1000,
+          cpuSeconds: t.cpuTicks / tck,
+        }))
         .sort((a, b) => a.startSeconds - b.startSeconds);
     },
   };
@@ -797,7 +1047,11 @@ async function runOnce(spec: CommandSpec, run: number, ctx: Context): Promise<Ru
   const [logFile, timeFile] = ['log', 'time'].map((ext) => path.join(ctx.tmp, 'logs', `${spec.id}-${run}.${ext}`));
   const log = openSync(logFile, 'w');
   const loadBefore = loadAverage()[0];
-  const child = spawn(GNU_TIME, ['-v', '-o', timeFile, spec.cmd, ...spec.args.map((a) => (a === '__OUT__' && out ? out : a))], { cwd: REPO, env, stdio: ['ignore', log, log] });
+  const child = spawn(GNU_TIME, ['-v', '-o', timeFile, spec.cmd, ...spec.args.map((a) => (a === '__OUT__' && out ? out : a))], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', log, log],
+  });
   const sampler = treeSampler(child.pid!);
   sampler.sample();
   const timer = setInterval(() => sampler.sample(), SAMPLE_MS);
@@ -805,10 +1059,22 @@ async function runOnce(spec: CommandSpec, run: number, ctx: Context): Promise<Ru
   clearInterval(timer);
   closeSync(log);
   const t = parseTimeV(readFileSync(timeFile, 'utf8'));
-  if (t.exitStatus !== 0) process.stderr.write(`bench: ${spec.title} (run ${run}) exited with ${t.exitStatus}; last lines of ${logFile}:\n${(readText(logFile) ?? '').trimEnd().split('\n').slice(-25).join('\n')}\n`);
+  if (t.exitStatus !== 0)
+    process.stderr.write(
+      `bench: ${spec.title} (run ${run}) exited with ${t.exitStatus}; last lines of ` +
+        `${logFile}:\n${(readText(logFile) ?? '').trimEnd().split('\n').slice(-25).join('\n')}\n`,
+    );
   const extra = spec.after?.(run);
   if (out) rmSync(out, { recursive: true, force: true });
-  return { wallSeconds: t.wallSeconds, cpuSeconds: t.cpuSeconds, maxRssKiB: t.maxRssKiB, exitStatus: t.exitStatus, loadBefore, processes: sampler.processes(), ...(extra ? { extra } : {}) };
+  return {
+    wallSeconds: t.wallSeconds,
+    cpuSeconds: t.cpuSeconds,
+    maxRssKiB: t.maxRssKiB,
+    exitStatus: t.exitStatus,
+    loadBefore,
+    processes: sampler.processes(),
+    ...(extra ? { extra } : {}),
+  };
 }
 
 /** Runs every spec `runs` times, interleaved (run 1 of each, then run 2 of each...). */
@@ -820,7 +1086,11 @@ async function measureAll(specs: readonly CommandSpec[], runs: number, ctx: Cont
       const r = await runOnce(spec, run, ctx);
       results[i].push(r);
       const worker = peakWorkerKiB({ id: '', title: '', command: '', runs: [r] });
-      process.stderr.write(`${secs(r.wallSeconds)} wall, ${secs(r.cpuSeconds)} CPU, ${mb(r.maxRssKiB)} largest process${r.extra?.stacks !== undefined ? `, ${r.extra.stacks} stacks` : ''}${worker ? `, largest jest worker ${mb(worker)}` : ''} (load ${r.loadBefore.toFixed(2)})\n`);
+      process.stderr.write(
+        `${secs(r.wallSeconds)} wall, ${secs(r.cpuSeconds)} CPU, ${mb(r.maxRssKiB)} largest ` +
+          `process${r.extra?.stacks !== undefined ? `, ${r.extra.stacks} stacks` : ''}` +
+          `${worker ? `, largest jest worker ${mb(worker)}` : ''} (load ${r.loadBefore.toFixed(2)})\n`,
+      );
     }
   }
   return specs.map((spec, i) => ({ id: spec.id, title: spec.title, command: spec.display, runs: results[i] }));
@@ -834,8 +1104,26 @@ function synthSpec(app: 'aws' | 'tf', id: string, title: string, ctx: Context, e
   const dir = (run: number) => path.join(ctx.tmp, `${id}-${run}.${app === 'aws' ? 'cdk' : 'cdktf'}.out`);
   const prefix = env.BASELINE_CONFIG ? 'BASELINE_CONFIG=<generated> ' : '';
   return app === 'aws'
-    ? { id, title, display: `${prefix}npx --no-install cdk synth --quiet --no-notices --output <tmp>`, cmd: 'npx', args: ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', '__OUT__'], env, out: { path: dir }, after: (run) => ({ stacks: countAws(dir(run)) }) }
-    : { id, title, display: `${prefix}CDKTF_OUTDIR=<tmp> node -r ./scripts/register.js stacks/tf-app.ts`, cmd: 'node', args: [...REGISTER, 'stacks/tf-app.ts'], env, out: { path: dir, env: 'CDKTF_OUTDIR' }, after: (run) => ({ stacks: countTf(dir(run)) }) };
+    ? {
+        id,
+        title,
+        display: `${prefix}npx --no-install cdk synth --quiet --no-notices --output <tmp>`,
+        cmd: 'npx',
+        args: ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', '__OUT__'],
+        env,
+        out: { path: dir },
+        after: (run) => ({ stacks: countAws(dir(run)) }),
+      }
+    : {
+        id,
+        title,
+        display: `${prefix}CDKTF_OUTDIR=<tmp> node -r ./scripts/register.js stacks/tf-app.ts`,
+        cmd: 'node',
+        args: [...REGISTER, 'stacks/tf-app.ts'],
+        env,
+        out: { path: dir, env: 'CDKTF_OUTDIR' },
+        after: (run) => ({ stacks: countTf(dir(run)) }),
+      };
 }
 
 function phasesSpec(id: string, title: string, mode: 'aws-bare' | 'aws-gated' | 'tf', ctx: Context): CommandSpec {
@@ -845,7 +1133,15 @@ function phasesSpec(id: string, title: string, mode: 'aws-bare' | 'aws-gated' | 
     rmSync(`${out(run)}.phases.json`, { force: true });
     return text ? { phases: JSON.parse(text) as Phases } : undefined;
   };
-  return { id, title, display: `node -r ./scripts/register.js scripts/bench-phases.ts ${mode} <tmp>`, cmd: 'node', args: [...REGISTER, 'scripts/bench-phases.ts', mode, '__OUT__'], out: { path: out }, after };
+  return {
+    id,
+    title,
+    display: `node -r ./scripts/register.js scripts/bench-phases.ts ${mode} <tmp>`,
+    cmd: 'node',
+    args: [...REGISTER, 'scripts/bench-phases.ts', mode, '__OUT__'],
+    out: { path: out },
+    after,
+  };
 }
 
 function machineInfo(): MachineInfo {
@@ -864,16 +1160,37 @@ function machineInfo(): MachineInfo {
 
 async function measure(options: BenchOptions): Promise<BenchReport> {
   const started = process.hrtime.bigint();
-  if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} not found: install GNU time (Debian package \`time\`); its wall, CPU and peak-RSS figures are what BENCHMARKS.md reports`);
+  if (!existsSync(GNU_TIME))
+    throw new Error(
+      `${GNU_TIME} not found: install GNU time (Debian package \`time\`); its wall, CPU and peak-RSS figures are what ` +
+        `BENCHMARKS.md reports`,
+    );
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   mkdirSync(path.join(tmp, 'logs'));
   // The CI environment of .ci/run: no telemetry, no version checks, no colour.
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true', CHECKPOINT_DISABLE: '1', CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', FORCE_COLOR: '0', NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    CI: 'true',
+    CHECKPOINT_DISABLE: '1',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    npm_config_update_notifier: 'false',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
   for (const name of ['BASELINE_CONFIG', 'CDKTF_OUTDIR', 'CDK_OUTDIR']) delete baseEnv[name];
   const ctx: Context = { tmp, baseEnv };
-  const [loadStart, commit, dirty] = [loadAverage(), git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown', dirtyPaths(git(['status', '--porcelain']))];
+  const [loadStart, commit, dirty] = [
+    loadAverage(),
+    git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown',
+    dirtyPaths(git(['status', '--porcelain'])),
+  ];
   const has = (s: Section) => options.sections.includes(s);
-  process.stderr.write(`bench: ${options.runs} run(s) of ${options.sections.join(', ')}; load average ${loadStart.join(' ')}; logs in ${tmp}/logs\n`);
+  process.stderr.write(
+    `bench: ${options.runs} run(s) of ${options.sections.join(', ')}; load average ${loadStart.join(' ')}; logs in ${tmp}/logs\n`,
+  );
 
   if (has('scale')) {
     // Validate every generated config first: a bad generator fails before minutes of synth.
@@ -889,42 +1206,100 @@ async function measure(options: BenchOptions): Promise<BenchReport> {
   const awsMods = req(['aws-cdk-lib', './lib/config/load', './stacks/aws-stacks', './lib/policy/baseline-policy']);
   const tfMods = req(['cdktf', './lib/config/load', './stacks/azure-stacks', './stacks/cloudflare-stacks']);
   const imports = has('import')
-    ? await measureAll([
-        { id: 'node-bare', title: 'Node start-up (reference)', display: 'node -e 0', cmd: 'node', args: ['-e', '0'] },
-        { id: 'cdk-cli', title: 'CDK CLI start-up', display: 'npx --no-install cdk --version', cmd: 'npx', args: ['--no-install', 'cdk', '--version'] },
-        { id: 'import-aws', title: 'AWS app imports', display: `node -r ./scripts/register.js -e "${awsMods}"`, cmd: 'node', args: [...REGISTER, '-e', awsMods] },
-        { id: 'import-tf', title: 'TF app imports', display: `node -r ./scripts/register.js -e "${tfMods}"`, cmd: 'node', args: [...REGISTER, '-e', tfMods] },
-      ], options.runs, ctx)
+    ? await measureAll(
+        [
+          { id: 'node-bare', title: 'Node start-up (reference)', display: 'node -e 0', cmd: 'node', args: ['-e', '0'] },
+          {
+            id: 'cdk-cli',
+            title: 'CDK CLI start-up',
+            display: 'npx --no-install cdk --version',
+            cmd: 'npx',
+            args: ['--no-install', 'cdk', '--version'],
+          },
+          {
+            id: 'import-aws',
+            title: 'AWS app imports',
+            display: `node -r ./scripts/register.js -e "${awsMods}"`,
+            cmd: 'node',
+            args: [...REGISTER, '-e', awsMods],
+          },
+          {
+            id: 'import-tf',
+            title: 'TF app imports',
+            display: `node -r ./scripts/register.js -e "${tfMods}"`,
+            cmd: 'node',
+            args: [...REGISTER, '-e', tfMods],
+          },
+        ],
+        options.runs,
+        ctx,
+      )
     : undefined;
   const bothTf = path.join(tmp, 'synth-both.cdktf.out');
   const synth = has('synth')
-    ? await measureAll([
-        // `npm run synth`: both apps at once (scripts/synth.js), into fresh directories.
-        { id: 'synth-both', title: 'npm run synth (both apps)', display: 'CDK_OUTDIR=<tmp> CDKTF_OUTDIR=<tmp> npm run synth', cmd: 'npm', args: ['run', 'synth'], env: { CDKTF_OUTDIR: bothTf }, out: { path: (run) => path.join(tmp, `synth-both-${run}.cdk.out`), env: 'CDK_OUTDIR' }, after: (run) => {
-          const stacks = countAws(path.join(tmp, `synth-both-${run}.cdk.out`)) + countTf(bothTf);
-          rmSync(bothTf, { recursive: true, force: true });
-          return { stacks };
-        } },
-        synthSpec('aws', 'synth-aws', 'AWS app synth', ctx),
-        synthSpec('tf', 'synth-tf', 'TF app synth', ctx),
-        // The same apps split into phases in-process: what the unavoidable work is.
-        phasesSpec('phases-aws-bare', 'AWS app phases, no gates', 'aws-bare', ctx),
-        phasesSpec('phases-aws-gated', 'AWS app phases, every gate', 'aws-gated', ctx),
-        phasesSpec('phases-tf', 'TF app phases', 'tf', ctx),
-      ], options.runs, ctx)
+    ? await measureAll(
+        [
+          // `npm run synth`: both apps at once (scripts/synth.js), into fresh directories.
+          {
+            id: 'synth-both',
+            title: 'npm run synth (both apps)',
+            display: 'CDK_OUTDIR=<tmp> CDKTF_OUTDIR=<tmp> npm run synth',
+            cmd: 'npm',
+            args: ['run', 'synth'],
+            env: { CDKTF_OUTDIR: bothTf },
+            out: { path: (run) => path.join(tmp, `synth-both-${run}.cdk.out`), env: 'CDK_OUTDIR' },
+            after: (run) => {
+              const stacks = countAws(path.join(tmp, `synth-both-${run}.cdk.out`)) + countTf(bothTf);
+              rmSync(bothTf, { recursive: true, force: true });
+              return { stacks };
+            },
+          },
+          synthSpec('aws', 'synth-aws', 'AWS app synth', ctx),
+          synthSpec('tf', 'synth-tf', 'TF app synth', ctx),
+          // The same apps split into phases in-process: what the unavoidable work is.
+          phasesSpec('phases-aws-bare', 'AWS app phases, no gates', 'aws-bare', ctx),
+          phasesSpec('phases-aws-gated', 'AWS app phases, every gate', 'aws-gated', ctx),
+          phasesSpec('phases-tf', 'TF app phases', 'tf', ctx),
+        ],
+        options.runs,
+        ctx,
+      )
     : undefined;
   const jsonFile = (run: number) => path.join(tmp, `jest-${run}.json`);
   const test = has('test')
-    ? (await measureAll([{ id: 'npm-test', title: 'npm test', display: 'npm test -- --json --outputFile=<tmp>', cmd: 'npm', args: ['test', '--', '--json', '--outputFile', '__OUT__'], out: { path: jsonFile }, after: (run) => {
-        const text = readText(jsonFile(run));
-        return text ? { jest: jestSummary(JSON.parse(text), REPO) } : {};
-      } }], options.runs, ctx))[0]
+    ? (
+        await measureAll(
+          [
+            {
+              id: 'npm-test',
+              title: 'npm test',
+              display: 'npm test -- --json --outputFile=<tmp>',
+              cmd: 'npm',
+              args: ['test', '--', '--json', '--outputFile', '__OUT__'],
+              out: { path: jsonFile },
+              after: (run) => {
+                const text = readText(jsonFile(run));
+                return text ? { jest: jestSummary(JSON.parse(text), REPO) } : {};
+              },
+            },
+          ],
+          options.runs,
+          ctx,
+        )
+      )[0]
     : undefined;
   const scale: ScalePoint[] | undefined = has('scale') ? [] : undefined;
   for (const n of has('scale') ? options.envCounts : []) {
     const env = { BASELINE_CONFIG: path.join(tmp, `baseline-${n}env.json`) };
     const label = `${n} env${n === 1 ? '' : 's'}`;
-    const [aws, tf] = await measureAll([synthSpec('aws', `scale-aws-${n}`, `AWS synth, ${label}`, ctx, env), synthSpec('tf', `scale-tf-${n}`, `TF synth, ${label}`, ctx, env)], options.runs, ctx);
+    const [aws, tf] = await measureAll(
+      [
+        synthSpec('aws', `scale-aws-${n}`, `AWS synth, ${label}`, ctx, env),
+        synthSpec('tf', `scale-tf-${n}`, `TF synth, ${label}`, ctx, env),
+      ],
+      options.runs,
+      ctx,
+    );
     scale!.push({ envs: n, aws, tf });
   }
   const commitAtEnd = git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown';
@@ -959,10 +1334,15 @@ async function main(): Promise<void> {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
   }
-  const report = options.fromJson ? (JSON.parse(readFileSync(path.resolve(options.fromJson), 'utf8')) as BenchReport) : await measure(options);
+  const report = options.fromJson
+    ? (JSON.parse(readFileSync(path.resolve(options.fromJson), 'utf8')) as BenchReport)
+    : await measure(options);
   const outFile = path.resolve(REPO, options.out);
   writeFileSync(outFile, renderMarkdown(report));
-  process.stderr.write(`bench: wrote ${path.relative(process.cwd(), outFile)}${options.fromJson ? ` from ${options.fromJson} (measured ${report.date})` : ''}\n`);
+  process.stderr.write(
+    `bench: wrote ${path.relative(process.cwd(), outFile)}` +
+      `${options.fromJson ? ` from ${options.fromJson} (measured ${report.date})` : ''}\n`,
+  );
   console.log(summaryLine(report));
 }
 

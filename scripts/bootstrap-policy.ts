@@ -15,7 +15,9 @@ export function bootstrapPolicies(cdkOut: string): Record<string, ReturnType<typ
   const stacks = readSynthOutput(cdkOut).filter((s) => s.cloud === 'aws');
   const byEnv = new Map<string, any[]>();
   for (const stack of stacks) byEnv.set(stack.environment, [...(byEnv.get(stack.environment) ?? []), stack.template]);
-  return Object.fromEntries([...byEnv].sort(([a], [b]) => a.localeCompare(b)).map(([env, templates]) => [env, executionPolicyFor(templates)]));
+  return Object.fromEntries(
+    [...byEnv].sort(([a], [b]) => a.localeCompare(b)).map(([env, templates]) => [env, executionPolicyFor(templates)]),
+  );
 }
 
 if (require.main === module) {

@@ -61,7 +61,11 @@ function runAsync(cmd, args, cwd) {
     child.stdout.on('data', (d) => output.push(d));
     child.stderr.on('data', (d) => output.push(d));
     child.on('error', (err) => reject(new CheckError(`${cmd} ${args.join(' ')} (in ${cwd}) could not start: ${err.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(output).toString('utf8')) : reject(new CheckError(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${code}:\n${Buffer.concat(output)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(Buffer.concat(output).toString('utf8'))
+        : reject(new CheckError(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${code}:\n${Buffer.concat(output)}`)),
+    );
   });
 }
 
@@ -85,14 +89,19 @@ function pack(dir) {
 function checkTarballFiles(files) {
   const expected = [
     ...libSources().flatMap((f) => ['.js', '.d.ts'].map((ext) => `dist/${f.replace(/\.ts$/, ext)}`)),
-    ...Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t))).map((t) => t.replace(/^\.\//, '')),
+    ...Object.values(pkg.exports)
+      .flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))
+      .map((t) => t.replace(/^\.\//, '')),
     ...Object.values(pkg.bin),
     'data/cloudflare-ip-ranges.json',
     'data/frameworks/nist-sp800-53r5.json',
   ];
   const missing = [...new Set(expected)].filter((f) => !files.includes(f));
   if (missing.length) fail(`the tarball lacks ${missing.join(', ')}`);
-  const allowed = /^(dist\/.+\.(js|d\.ts)|bin\/baseline-check\.js|data\/cloudflare-ip-ranges\.json|data\/frameworks\/nist-sp800-53r5\.json|config\/baseline\.schema\.json|package\.json|README\.md|LICENSE)$/;
+  const allowed = new RegExp(
+    '^(dist\\/.+\\.(js|d\\.ts)|bin\\/baseline-check\\.js|data\\/cloudflare-ip-ranges\\.json|data\\/frameworks\\/nist-sp800-53r' +
+      '5\\.json|config\\/baseline\\.schema\\.json|package\\.json|README\\.md|LICENSE)$',
+  );
   const extra = files.filter((f) => !allowed.test(f) || /(^|\/)(test|tests|stacks|scripts|examples|fixtures)\//.test(f));
   if (extra.length) fail(`the tarball holds files a consumer must not get: ${extra.join(', ')}`);
 }
@@ -103,7 +112,11 @@ function prepareExample(name, work, tarball) {
   const skip = new Set(['node_modules', 'dist', 'cdk.out', 'cdktf.out', 'package-lock.json']);
   cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true, filter: (src) => !skip.has(path.basename(src)) });
   const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-  if (manifest.dependencies?.[pkg.name] !== pkg.version) fail(`examples/${name}/package.json must depend on ${pkg.name} ${pkg.version} (the version packed), not ${manifest.dependencies?.[pkg.name]}`);
+  if (manifest.dependencies?.[pkg.name] !== pkg.version)
+    fail(
+      `examples/${name}/package.json must depend on ${pkg.name} ${pkg.version} (the version packed), not ` +
+        `${manifest.dependencies?.[pkg.name]}`,
+    );
   manifest.dependencies[pkg.name] = `file:${tarball}`;
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
@@ -117,7 +130,8 @@ async function install(dir) {
   const nodes = JSON.parse(run('npm', ['query', '#aws-cdk-lib, #constructs, #cdktf'], dir).stdout);
   const copies = (name) => new Set(nodes.filter((n) => n.name === name).map((n) => n.location));
   for (const name of ['aws-cdk-lib', 'constructs']) {
-    if (copies(name).size !== 1) fail(`${path.basename(dir)} has ${copies(name).size} copies of ${name} (${[...copies(name)].join(', ')}); expected exactly one`);
+    if (copies(name).size !== 1)
+      fail(`${path.basename(dir)} has ${copies(name).size} copies of ${name} (${[...copies(name)].join(', ')}); expected exactly one`);
   }
   return { cdktf: copies('cdktf').size };
 }
@@ -135,7 +149,11 @@ async function checkAwsConsumer(dir) {
   log('examples/aws-consumer installed');
   if (cdktf !== 0) fail('the AWS consumer got CDK for Terraform installed: cdktf and the providers must stay optional peers');
   // Every entry point an aws-cdk-lib app may use loads without CDK for Terraform.
-  run(process.execPath, ['-e', `for (const s of ['', '/aws', '/config', '/controls', '/evidence', '/policy']) require('${pkg.name}' + s);`], dir);
+  run(
+    process.execPath,
+    ['-e', `for (const s of ['', '/aws', '/config', '/controls', '/evidence', '/policy']) require('${pkg.name}' + s);`],
+    dir,
+  );
   await runAsync(path.join(dir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], dir);
   log('examples/aws-consumer compiled');
   // Through the CDK CLI, as a user runs it: cdk.json's app and context, every policy gate.
@@ -145,15 +163,27 @@ async function checkAwsConsumer(dir) {
   if (templates.length === 0) fail('the AWS consumer synthesized no template');
   const report = JSON.parse(readFileSync(path.join(out, 'validation-report.json'), 'utf8'));
   const ran = report.pluginReports.map((p) => p.pluginName);
-  for (const plugin of ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321', 'Serverless', 'cdk-validator-cfnguard']) {
+  for (const plugin of [
+    'AwsSolutions',
+    'HIPAA.Security',
+    'NIST.800.53.R4',
+    'NIST.800.53.R5',
+    'PCI.DSS.321',
+    'Serverless',
+    'cdk-validator-cfnguard',
+  ]) {
     if (!ran.includes(plugin)) fail(`the AWS consumer's synth did not run the ${plugin} gate (ran: ${ran.join(', ')})`);
   }
   const failed = report.pluginReports.filter((p) => p.conclusion !== 'success');
   if (failed.length) fail(`the AWS consumer's policy gates failed: ${failed.map((p) => p.pluginName).join(', ')}`);
   const acknowledged = report.pluginReports.reduce((n, p) => n + (p.suppressedViolations ?? []).length, 0);
   const check = baselineCheck(dir, out);
-  if (check.cell('ENC-REST', 'aws') !== 'pass') fail(`baseline-check over the AWS consumer: ENC-REST is ${check.cell('ENC-REST', 'aws')}, expected pass (its keys and buckets)`);
-  return `${templates.length} template(s), ${ran.length} gates passed (${acknowledged} findings acknowledged), baseline-check: ${check.report.headline}`;
+  if (check.cell('ENC-REST', 'aws') !== 'pass')
+    fail(`baseline-check over the AWS consumer: ENC-REST is ${check.cell('ENC-REST', 'aws')}, expected pass (its keys and buckets)`);
+  return (
+    `${templates.length} template(s), ${ran.length} gates passed (${acknowledged} findings acknowledged), baseline-check: ` +
+    `${check.report.headline}`
+  );
 }
 
 async function checkTfConsumer(dir) {
@@ -166,13 +196,23 @@ async function checkTfConsumer(dir) {
   const stacks = existsSync(path.join(out, 'stacks')) ? readdirSync(path.join(out, 'stacks')) : [];
   if (stacks.length !== 2) fail(`the Terraform consumer synthesized ${stacks.length} stacks (${stacks.join(', ')}); expected 2`);
   const check = baselineCheck(dir, out);
-  const expect = { 'ENC-REST azure': 'pass', 'LOG-CENTRAL azure': 'pass', 'WAF-RATE-GLOBAL cloudflare': 'pass', 'EDGE-TLS cloudflare': 'pass', 'ORIGIN-LOCK cloudflare': 'fail' };
+  const expect = {
+    'ENC-REST azure': 'pass',
+    'LOG-CENTRAL azure': 'pass',
+    'WAF-RATE-GLOBAL cloudflare': 'pass',
+    'EDGE-TLS cloudflare': 'pass',
+    'ORIGIN-LOCK cloudflare': 'fail',
+  };
   for (const [key, status] of Object.entries(expect)) {
     const [control, cloud] = key.split(' ');
-    if (check.cell(control, cloud) !== status) fail(`baseline-check over the Terraform consumer: ${key} is ${check.cell(control, cloud)}, expected ${status}`);
+    if (check.cell(control, cloud) !== status)
+      fail(`baseline-check over the Terraform consumer: ${key} is ${check.cell(control, cloud)}, expected ${status}`);
   }
   // The example has no authenticated origin pulls: the gate must fail it (exit 1) and say why.
-  if (check.status !== 1) fail(`baseline-check over the Terraform consumer exited ${check.status}; expected 1 (ORIGIN-LOCK fails: no authenticated origin pulls)`);
+  if (check.status !== 1)
+    fail(
+      `baseline-check over the Terraform consumer exited ${check.status}; expected 1 (ORIGIN-LOCK fails: no authenticated origin pulls)`,
+    );
   return `${stacks.length} stacks, baseline-check: ${check.report.headline}`;
 }
 

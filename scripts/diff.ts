@@ -74,20 +74,30 @@ export function parseArgs(argv: readonly string[]): DiffArgs {
     if (a === '--help' || a === '-h') help = true;
     else if (a === '--out' || a === '--jobs' || a === '--keep-base' || a === '--fail-on') {
       const value = argv[++i];
-      const example = a === '--out' ? '--out reports/diff.md' : a === '--keep-base' ? '--keep-base .baseline-base' : a === '--fail-on' ? '--fail-on weakening' : '--jobs 2';
-      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${example}\n${USAGE}`);
+      const example =
+        a === '--out'
+          ? '--out reports/diff.md'
+          : a === '--keep-base'
+            ? '--keep-base .baseline-base'
+            : a === '--fail-on'
+              ? '--fail-on weakening'
+              : '--jobs 2';
+      if (value === undefined || value === '' || value.startsWith('--'))
+        throw new UsageError(`${a} needs a value, e.g. ${example}\n${USAGE}`);
       if (a === '--out') out = value;
       else if (a === '--keep-base') keepBase = value;
       else if (a === '--fail-on') {
-        if (!(FAIL_ON as readonly string[]).includes(value)) throw new UsageError(`--fail-on received ${JSON.stringify(value)}; expected ${FAIL_ON.join(' or ')}\n${USAGE}`);
+        if (!(FAIL_ON as readonly string[]).includes(value))
+          throw new UsageError(`--fail-on received ${JSON.stringify(value)}; expected ${FAIL_ON.join(' or ')}\n${USAGE}`);
         if (!failOn.includes(value as FailOn)) failOn.push(value as FailOn);
-      }
-      else {
+      } else {
         jobs = Number(value);
-        if (!Number.isInteger(jobs) || jobs < 1 || jobs > 4) throw new UsageError(`--jobs received ${JSON.stringify(value)}; expected a whole number from 1 to 4\n${USAGE}`);
+        if (!Number.isInteger(jobs) || jobs < 1 || jobs > 4)
+          throw new UsageError(`--jobs received ${JSON.stringify(value)}; expected a whole number from 1 to 4\n${USAGE}`);
       }
     } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}\n${USAGE}`);
-    else if (ref !== undefined) throw new UsageError(`one git ref at most; received ${JSON.stringify(ref)} and ${JSON.stringify(a)}\n${USAGE}`);
+    else if (ref !== undefined)
+      throw new UsageError(`one git ref at most; received ${JSON.stringify(ref)} and ${JSON.stringify(a)}\n${USAGE}`);
     else ref = a;
   }
   return { ref, out, jobs, help, failOn, ...(keepBase !== undefined ? { keepBase } : {}) };
@@ -124,7 +134,8 @@ export function resolveBaseRef(cwd: string, ref?: string): BaseRef {
     if (!sha) {
       const fetch = `git fetch origin ${ref.replace(/^origin\//, '')}`;
       throw new UsageError(
-        `unknown git ref ${JSON.stringify(ref)}: fetch it first (${fetch}; in a shallow CI clone, git fetch --unshallow or actions/checkout with fetch-depth: 0), or name a commit that exists (git log --oneline)`,
+        `unknown git ref ${JSON.stringify(ref)}: fetch it first (${fetch}; in a shallow CI clone, git fetch --unshallow or ` +
+          `actions/checkout with fetch-depth: 0), or name a commit that exists (git log --oneline)`,
       );
     }
     return { sha, label: sha.startsWith(ref) ? code(short(sha)) : `${code(short(sha))} (${code(ref)})` };
@@ -135,12 +146,21 @@ export function resolveBaseRef(cwd: string, ref?: string): BaseRef {
     if (!commitOf(cwd, branch)) continue;
     const base = git(cwd, ['merge-base', 'HEAD', branch]);
     if (!base) continue;
-    const note = base === head ? `HEAD is on ${branch}, so the merge base is HEAD itself: only uncommitted changes show (name a ref, e.g. \`npm run diff -- HEAD~1\`, to review the last commit)` : undefined;
+    const note =
+      base === head
+        ? `HEAD is on ${branch}, so the merge base is HEAD itself: only uncommitted changes show (name a ref, e.g. \`npm run ` +
+          `diff -- HEAD~1\`, to review the last commit)`
+        : undefined;
     return { sha: base, label: `${code(short(base))} (merge base of HEAD and ${branch})`, ...(note ? { note } : {}) };
   }
   const previous = commitOf(cwd, 'HEAD~1');
-  if (!previous) throw new UsageError('no main or origin/main branch and no parent commit to compare with: name a base ref (npm run diff -- <git-ref>)');
-  return { sha: previous, label: `${code(short(previous))} (HEAD~1)`, note: 'no main or origin/main branch here: compared with HEAD~1 (fetch main, or name a ref, to compare with the merge base)' };
+  if (!previous)
+    throw new UsageError('no main or origin/main branch and no parent commit to compare with: name a base ref (npm run diff -- <git-ref>)');
+  return {
+    sha: previous,
+    label: `${code(short(previous))} (HEAD~1)`,
+    note: 'no main or origin/main branch here: compared with HEAD~1 (fetch main, or name a ref, to compare with the merge base)',
+  };
 }
 
 function code(text: string): string {
@@ -169,9 +189,13 @@ export async function withWorktree<T>(root: string, sha: string, fn: (dir: strin
     try {
       execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err: any) {
-      throw new Error(`git worktree add failed for ${sha}: ${String(err.stderr ?? err.message).trim()}; check \`git worktree list\` and run \`git worktree prune\``);
+      throw new Error(
+        `git worktree add failed for ${sha}: ${String(err.stderr ?? err.message).trim()}; check \`git worktree list\` and run ` +
+          `\`git worktree prune\``,
+      );
     }
-    if (existsSync(path.join(root, 'node_modules')) && !existsSync(path.join(dir, 'node_modules'))) symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    if (existsSync(path.join(root, 'node_modules')) && !existsSync(path.join(dir, 'node_modules')))
+      symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     return await fn(dir);
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -207,7 +231,13 @@ function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.Proc
 
 /** The telling part of an app's error output: its first error message and its last line. */
 export function tail(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/reserved context key|^Supply a stack id|^Successfully synthesized|^at |^Node\.js v|^[{}\]]|^requireStack|^code:/.test(l));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(
+      (l) =>
+        l && !/reserved context key|^Supply a stack id|^Successfully synthesized|^at |^Node\.js v|^[{}\]]|^requireStack|^code:/.test(l),
+    );
   const at = lines.findIndex((l) => /(Error\b|error:|Invalid|failed|Cannot|not found|problem)/i.test(l));
   // A message that ends with a colon names the problem on the next line (the config field that is wrong).
   const first = at < 0 ? undefined : lines[at].endsWith(':') && lines[at + 1] ? `${lines[at]} ${lines[at + 1]}` : lines[at];
@@ -231,7 +261,12 @@ export async function synthApp(app: 'aws' | 'terraform', dir: string, outdir: st
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   const name = app === 'aws' ? 'AWS (cdk.json)' : 'Terraform (cdktf.json)';
-  if (!existsSync(path.join(dir, app === 'aws' ? 'cdk.json' : 'cdktf.json'))) return { stacks: [], caveat: `the ${side} has no ${app === 'aws' ? 'cdk.json' : 'cdktf.json'}: its ${name} stacks count as absent there`, seconds: seconds() };
+  if (!existsSync(path.join(dir, app === 'aws' ? 'cdk.json' : 'cdktf.json')))
+    return {
+      stacks: [],
+      caveat: `the ${side} has no ${app === 'aws' ? 'cdk.json' : 'cdktf.json'}: its ${name} stacks count as absent there`,
+      seconds: seconds(),
+    };
   const env = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir };
   const { code, stderr } =
     app === 'aws'
@@ -246,11 +281,19 @@ export async function synthApp(app: 'aws' | 'terraform', dir: string, outdir: st
   if (code === 0 && stacks) return { stacks, seconds: seconds() };
   if (stacks && app === 'aws') {
     // The CDK writes the whole assembly before its policy validations run; a failed gate still leaves every template.
-    return { stacks, caveat: `the ${side}'s ${name} synth exited with ${code} after writing every template (a policy gate?): ${tail(stderr)}`, seconds: seconds() };
+    return {
+      stacks,
+      caveat: `the ${side}'s ${name} synth exited with ${code} after writing every template (a policy gate?): ${tail(stderr)}`,
+      seconds: seconds(),
+    };
   }
   // Paths relative to the side's checkout: a temporary worktree's or runner's directory tells a reviewer nothing.
   const error = tail(stderr).split(`${dir}${path.sep}`).join('');
-  return { problem: `the ${side} failed to synthesize ${name} (exit ${code}): ${error}`, error: `${error} (exit ${code})`, seconds: seconds() };
+  return {
+    problem: `the ${side} failed to synthesize ${name} (exit ${code}): ${error}`,
+    error: `${error} (exit ${code})`,
+    seconds: seconds(),
+  };
 }
 
 /** Runs tasks with at most `jobs` at once, results in task order. */
@@ -316,7 +359,13 @@ export interface SideConfig {
  * control results, each side evaluated with its own config, or both with the claim floors when
  * either config does not load); the others are named as not compared.
  */
-export function diffOfSynths(base: Synths, head: Synths, configs: { readonly base: SideConfig; readonly head: SideConfig }, notes: readonly string[] = [], accepted: Accepted = { acceptances: [] }): SecurityDiff {
+export function diffOfSynths(
+  base: Synths,
+  head: Synths,
+  configs: { readonly base: SideConfig; readonly head: SideConfig },
+  notes: readonly string[] = [],
+  accepted: Accepted = { acceptances: [] },
+): SecurityDiff {
   const uncompared = uncomparedApps(base, head);
   const caveats = [...notes];
   for (const [key] of APPS) for (const c of [base[key].caveat, head[key].caveat]) if (c) caveats.push(c);
@@ -325,19 +374,51 @@ export function diffOfSynths(base: Synths, head: Synths, configs: { readonly bas
   // Claim floors on both sides when either side's config does not load, so results stay comparable.
   const configured = configs.base.config && configs.head.config;
   if (!configured && baseStacks.length + headStacks.length > 0) {
-    caveats.push(`control results use the claim floors on both sides: the ${configs.base.config ? 'head' : 'base'}'s config does not load with this schema (${(configs.base.problem ?? configs.head.problem ?? '').slice(0, 200)})`);
+    caveats.push(
+      `control results use the claim floors on both sides: the ${configs.base.config ? 'head' : 'base'}'s config does not ` +
+        `load with this schema (${(configs.base.problem ?? configs.head.problem ?? '').slice(0, 200)})`,
+    );
   }
-  const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) => evaluate(stacks, configured && config ? (env) => config.environments[env] : () => undefined);
+  const ev = (stacks: SynthesizedStack[], config?: BaselineConfig) =>
+    evaluate(stacks, configured && config ? (env) => config.environments[env] : () => undefined);
   if (accepted.problem) caveats.push(`the head report's stateful gate cannot be told: ${accepted.problem}`);
-  const diff = securityDiff({ stacks: baseStacks, evaluation: ev(baseStacks, configs.base.config) }, { stacks: headStacks, evaluation: ev(headStacks, configs.head.config) }, caveats, uncompared);
+  const diff = securityDiff(
+    { stacks: baseStacks, evaluation: ev(baseStacks, configs.base.config) },
+    { stacks: headStacks, evaluation: ev(headStacks, configs.head.config) },
+    caveats,
+    uncompared,
+  );
   // The head report line is the head's real report: with every app the head synthesized, also one
   // the base could not (left out of the comparison).
   const headAll = APPS.flatMap(([key]) => head[key].stacks ?? []);
-  const real = headAll.length > headStacks.length ? evaluate(headAll, configs.head.config ? (env) => configs.head.config!.environments[env] : () => undefined) : undefined;
-  const headReport = real ? { headHeadline: verdictOf(real.matrix).headline, headFailing: real.failed || real.matrix.some((c) => c.status === 'fail'), headFailingCells: real.matrix.filter((c) => c.status === 'fail').length, headCells: Object.fromEntries([...new Set(real.matrix.map((c) => String(c.status)))].map((st) => [st, real.matrix.filter((c) => String(c.status) === st).length])) } : {};
+  const real =
+    headAll.length > headStacks.length
+      ? evaluate(headAll, configs.head.config ? (env) => configs.head.config!.environments[env] : () => undefined)
+      : undefined;
+  const headReport = real
+    ? {
+        headHeadline: verdictOf(real.matrix).headline,
+        headFailing: real.failed || real.matrix.some((c) => c.status === 'fail'),
+        headFailingCells: real.matrix.filter((c) => c.status === 'fail').length,
+        headCells: Object.fromEntries(
+          [...new Set(real.matrix.map((c) => String(c.status)))].map((st) => [
+            st,
+            real.matrix.filter((c) => String(c.status) === st).length,
+          ]),
+        ),
+      }
+    : {};
   // What the report compared with this base (the pull-request gate) fails on besides controls.
   const { changes } = applyAcceptances(statefulChanges(diff.stacks), accepted.acceptances);
-  return { ...diff, ...headReport, headStateful: { unaccepted: changes.filter((c) => !c.acceptedBecause).length, accepted: changes.filter((c) => c.acceptedBecause).length, source: accepted.source ?? ACCEPTED_FILE } };
+  return {
+    ...diff,
+    ...headReport,
+    headStateful: {
+      unaccepted: changes.filter((c) => !c.acceptedBecause).length,
+      accepted: changes.filter((c) => c.acceptedBecause).length,
+      source: accepted.source ?? ACCEPTED_FILE,
+    },
+  };
 }
 
 /** Where reviewers accept stateful replacements and removals (as npm run report reads it). */
@@ -403,7 +484,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const headLabel = `working tree (${code(headSha)}${dirty ? ' + uncommitted changes' : ''})`;
   const notes: string[] = base.note ? [base.note] : [];
   if (git(root, ['diff', '--quiet', base.sha, '--', 'package-lock.json']) === undefined) {
-    notes.push('package-lock.json differs between the sides: the base was synthesized with the working tree\'s node_modules');
+    notes.push("package-lock.json differs between the sides: the base was synthesized with the working tree's node_modules");
   }
 
   const out = mkdtempSync(path.join(tmpdir(), 'baseline-diff-out-'));
@@ -415,20 +496,32 @@ export async function main(argv: readonly string[]): Promise<number> {
         log(`${side} ${app}: ${r.problem ? 'failed' : `${r.stacks?.length ?? 0} stacks`} in ${r.seconds}s`);
         return r;
       };
-      const synths = await pool([task('aws', baseDir, 'base'), task('aws', root, 'head'), task('terraform', baseDir, 'base'), task('terraform', root, 'head')], args.jobs);
+      const synths = await pool(
+        [task('aws', baseDir, 'base'), task('aws', root, 'head'), task('terraform', baseDir, 'base'), task('terraform', root, 'head')],
+        args.jobs,
+      );
       return { synths, baseConfig: configOf(baseDir) };
     });
     const [awsBase, awsHead, tfBase, tfHead] = results.synths;
     if (args.keepBase !== undefined) {
       // Replaced as a whole, so a stale app output from an earlier run is never mistaken for this base's.
       const keep = path.resolve(args.keepBase);
-      for (const [from, to, synth] of [['base-aws', 'cdk.out', awsBase], ['base-terraform', 'cdktf.out', tfBase]] as const) {
+      for (const [from, to, synth] of [
+        ['base-aws', 'cdk.out', awsBase],
+        ['base-terraform', 'cdktf.out', tfBase],
+      ] as const) {
         rmSync(path.join(keep, to), { recursive: true, force: true });
         if (synth.stacks && existsSync(path.join(out, from))) cpSync(path.join(out, from), path.join(keep, to), { recursive: true });
       }
       log(`kept the base's output in ${path.relative(process.cwd(), keep) || keep}/{cdk.out,cdktf.out}`);
     }
-    const diff = diffOfSynths({ aws: awsBase, terraform: tfBase }, { aws: awsHead, terraform: tfHead }, { base: results.baseConfig, head: configOf(root) }, notes, acceptedOf(root));
+    const diff = diffOfSynths(
+      { aws: awsBase, terraform: tfBase },
+      { aws: awsHead, terraform: tfHead },
+      { base: results.baseConfig, head: configOf(root) },
+      notes,
+      acceptedOf(root),
+    );
     const markdown = renderDiffMarkdown(diff, { base: base.label, head: headLabel });
     process.stdout.write(markdown);
     const target = path.resolve(root, args.out);
@@ -436,7 +529,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     writeFileSync(target, markdown);
     const code = exitCodeOf(diff, args.failOn);
     const weakenings = weakeningsOfDiff(diff).length;
-    log(`wrote ${path.relative(process.cwd(), target) || target} in ${Math.round((Date.now() - started) / 1000)}s: ${weakenings} weakening${weakenings === 1 ? '' : 's'}${diff.uncompared?.length ? `, ${diff.uncompared.map((u) => u.app).join(' and ')} not compared` : ''}; exit ${code}`);
+    log(
+      `wrote ${path.relative(process.cwd(), target) || target} in ${Math.round((Date.now() - started) / 1000)}s: ` +
+        `${weakenings} weakening${weakenings === 1 ? '' : 's'}` +
+        `${diff.uncompared?.length ? `, ${diff.uncompared.map((u) => u.app).join(' and ')} not compared` : ''}; exit ${code}`,
+    );
     return code;
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -40,7 +40,7 @@ function coverageOf(control: Control, cloud: Cloud): { short: string; long: stri
     return { short: 'checked', long };
   }
   const coverage: Coverage | undefined = control.coverage?.[cloud];
-  if (!coverage) return { short: 'unchecked', long: 'unchecked: no check reads this cloud\'s output' };
+  if (!coverage) return { short: 'unchecked', long: "unchecked: no check reads this cloud's output" };
   if (coverage.verdict === 'not-applicable') {
     const types = (coverage.unlessTypes ?? []).map((t) => `\`${t}\``).join(', ');
     const unless = types ? ` (it would apply, and be unchecked, if the stacks held ${types})` : '';
@@ -68,12 +68,12 @@ export function renderControlsPage(): string {
     '([evidence](evidence.md)).',
     '',
     'Per cloud, a control is **checked** (a check reads the synthesized CloudFormation or Terraform JSON:',
-    'per stack, across an environment\'s stacks, or across the whole deployment), **config** (the config',
-    'loader rejects every config that would break it), **n/a** (the cloud\'s stacks hold nothing it',
+    "per stack, across an environment's stacks, or across the whole deployment), **config** (the config",
+    "loader rejects every config that would break it), **n/a** (the cloud's stacks hold nothing it",
     'concerns) or **unchecked** (it applies and nothing verifies it yet; see [known gaps](known-gaps.md)).',
     'A checked control can still leave a report cell unchecked when the output lacks what the check needs,',
     'and the cell says why (LOG-CENTRAL on a Cloudflare zone below Enterprise, where Logpush cannot exist;',
-    'the default config\'s report is in [evidence](evidence.md#controls-report-npm-run-report)).',
+    "the default config's report is in [evidence](evidence.md#controls-report-npm-run-report)).",
     `Besides each control's own tests, every check runs on the real stacks of both environments, passing on`,
     `the default config and failing on weakened copies: ${stackTests}.`,
     '',
@@ -201,7 +201,7 @@ type SchemaNode = Record<string, any>;
 function describeType(node: SchemaNode): string {
   const variants: SchemaNode[] | undefined = node.anyOf ?? node.oneOf;
   const literals = (values: readonly unknown[]) => values.map((v) => `\`${JSON.stringify(v)}\``).join(', ');
-  if (variants && variants.every((v) => 'const' in v)) return `one of ${literals(variants.map((v) => v.const))}`;
+  if (variants?.every((v) => 'const' in v)) return `one of ${literals(variants.map((v) => v.const))}`;
   if (variants) {
     const tags = variants.map((v) => v.properties?.type?.const).filter((t) => t !== undefined);
     return tags.length === variants.length ? `object whose \`type\` is one of ${literals(tags)}` : variants.map(describeType).join(' or ');

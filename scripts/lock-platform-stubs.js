@@ -2,7 +2,7 @@
 // Adds lock entries for the other platforms' optional native packages of @swc/core and
 // unrs-resolver (the package mirror here lacks those versions, so npm cannot write them itself;
 // npm ci then reports them "Missing"). Entries carry os/cpu/libc so npm skips them on Linux.
-const fs = require('fs');
+const fs = require('node:fs');
 const file = process.argv[2] || 'package-lock.json';
 const lock = JSON.parse(fs.readFileSync(file, 'utf8'));
 const platform = (suffix) => {
@@ -13,7 +13,10 @@ const platform = (suffix) => {
   return entry;
 };
 let added = 0;
-for (const [parent, license] of [['node_modules/@swc/core', 'Apache-2.0 AND MIT'], ['node_modules/unrs-resolver', 'MIT']]) {
+for (const [parent, license] of [
+  ['node_modules/@swc/core', 'Apache-2.0 AND MIT'],
+  ['node_modules/unrs-resolver', 'MIT'],
+]) {
   for (const [name, version] of Object.entries(lock.packages[parent].optionalDependencies)) {
     const key = `node_modules/${name}`;
     if (lock.packages[key]) continue;
@@ -22,6 +25,8 @@ for (const [parent, license] of [['node_modules/@swc/core', 'Apache-2.0 AND MIT'
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b, 'en'))),
+);
 fs.writeFileSync(file, JSON.stringify(lock, null, 2) + '\n');
 console.log(`added ${added} entries`);

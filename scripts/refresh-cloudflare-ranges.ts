@@ -13,10 +13,14 @@ const FILE = path.join(__dirname, '..', 'data', 'cloudflare-ip-ranges.json');
  * ipv6_cidrs } }`), dated `copied`; throws with every problem when the response is unusable.
  */
 export function rangesFileFromApi(body: any, copied: string): CloudflareRangesFile {
-  if (body?.success !== true || typeof body.result !== 'object') throw new Error(`${CLOUDFLARE_IPS_API} answered without success: ${JSON.stringify(body?.errors ?? body)}`);
+  if (body?.success !== true || typeof body.result !== 'object')
+    throw new Error(`${CLOUDFLARE_IPS_API} answered without success: ${JSON.stringify(body?.errors ?? body)}`);
   const file: CloudflareRangesFile = {
     source: ['https://www.cloudflare.com/ips-v4', 'https://www.cloudflare.com/ips-v6', CLOUDFLARE_IPS_API],
-    note: "Cloudflare's published edge ranges (control ORIGIN-LOCK): the AWS load balancer and the Azure gateway admit 80/443 only from these when an environment is fronted by Cloudflare. Refresh with `npm run refresh:cloudflare-ranges` (needs network access to api.cloudflare.com) and review the diff like code.",
+    note:
+      "Cloudflare's published edge ranges (control ORIGIN-LOCK): the AWS load balancer and the Azure gateway admit 80/443 only " +
+      'from these when an environment is fronted by Cloudflare. Refresh with `npm run refresh:cloudflare-ranges` (needs network ' +
+      'access to api.cloudflare.com) and review the diff like code.',
     copied,
     ipv4_cidrs: [...(body.result.ipv4_cidrs ?? [])],
     ipv6_cidrs: [...(body.result.ipv6_cidrs ?? [])],
@@ -31,7 +35,10 @@ async function main(): Promise<void> {
   if (!response.ok) throw new Error(`${CLOUDFLARE_IPS_API} answered HTTP ${response.status}`);
   const file = rangesFileFromApi(await response.json(), new Date().toISOString().slice(0, 10));
   writeFileSync(FILE, `${JSON.stringify(file, null, 2)}\n`);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), FILE)}: ${file.ipv4_cidrs.length} IPv4 and ${file.ipv6_cidrs.length} IPv6 ranges, copied ${file.copied}\n`);
+  process.stdout.write(
+    `wrote ${path.relative(process.cwd(), FILE)}: ${file.ipv4_cidrs.length} IPv4 and ${file.ipv6_cidrs.length} IPv6 ranges, ` +
+      `copied ${file.copied}\n`,
+  );
 }
 
 if (require.main === module) {

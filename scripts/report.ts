@@ -101,45 +101,78 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
   let require: Requirement | undefined;
   const allowUnchecked: UncheckedAllowance[] = [];
   const dirs = { '--cdk-out': 'cdk.out', '--cdktf-out': 'cdktf.out', '--out': 'reports' };
-  const optional: Record<'--base' | '--base-cdk-out' | '--base-cdktf-out' | '--accepted', string | undefined> = { '--base': undefined, '--base-cdk-out': undefined, '--base-cdktf-out': undefined, '--accepted': undefined };
-  const example: Record<keyof typeof optional, string> = { '--base': 'origin/main', '--base-cdk-out': 'base/cdk.out', '--base-cdktf-out': 'base/cdktf.out', '--accepted': DEFAULT_ACCEPTED_FILE };
+  const optional: Record<'--base' | '--base-cdk-out' | '--base-cdktf-out' | '--accepted', string | undefined> = {
+    '--base': undefined,
+    '--base-cdk-out': undefined,
+    '--base-cdktf-out': undefined,
+    '--accepted': undefined,
+  };
+  const example: Record<keyof typeof optional, string> = {
+    '--base': 'origin/main',
+    '--base-cdk-out': 'base/cdk.out',
+    '--base-cdktf-out': 'base/cdktf.out',
+    '--accepted': DEFAULT_ACCEPTED_FILE,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--synth') synth = true;
     else if (a === '--help' || a === '-h') help = true;
     else if (a === '--format' || a.startsWith('--format=')) {
       const value = a === '--format' ? argv[++i] : a.slice('--format='.length);
-      if (value !== 'report' && value !== 'oscal') throw new UsageError(`--format needs report or oscal${value ? ` (received ${JSON.stringify(value)})` : ''}, e.g. --format oscal\n${USAGE}`);
+      if (value !== 'report' && value !== 'oscal')
+        throw new UsageError(
+          `--format needs report or oscal${value ? ` (received ${JSON.stringify(value)})` : ''}, e.g. --format oscal\n${USAGE}`,
+        );
       format = value;
     } else if (a === '--require') {
       const value = argv[++i];
-      if (!REQUIREMENTS.includes(value as Requirement)) throw new UsageError(`--require needs one of ${REQUIREMENTS.join(', ')} (received ${JSON.stringify(value ?? '')}), e.g. --require checked\n${USAGE}`);
+      if (!REQUIREMENTS.includes(value as Requirement))
+        throw new UsageError(
+          `--require needs one of ${REQUIREMENTS.join(', ')} (received ${JSON.stringify(value ?? '')}), e.g. --require checked\n${USAGE}`,
+        );
       require = value as Requirement;
     } else if (a === '--allow-unchecked') {
       try {
-        allowUnchecked.push(parseAllowance(argv[++i] ?? '', CONTROLS.map((c) => c.id)));
+        allowUnchecked.push(
+          parseAllowance(
+            argv[++i] ?? '',
+            CONTROLS.map((c) => c.id),
+          ),
+        );
       } catch (err) {
         throw new UsageError(`${(err as Error).message}\n${USAGE}`);
       }
-    }
-    else if (a in dirs) {
+    } else if (a in dirs) {
       const value = argv[++i];
-      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a directory, e.g. ${a} ${dirs[a as keyof typeof dirs]}\n${USAGE}`);
+      if (value === undefined || value === '' || value.startsWith('--'))
+        throw new UsageError(`${a} needs a directory, e.g. ${a} ${dirs[a as keyof typeof dirs]}\n${USAGE}`);
       dirs[a as keyof typeof dirs] = value;
     } else if (a in optional) {
       const value = argv[++i];
-      if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${a} needs a value, e.g. ${a} ${example[a as keyof typeof optional]}\n${USAGE}`);
+      if (value === undefined || value === '' || value.startsWith('--'))
+        throw new UsageError(`${a} needs a value, e.g. ${a} ${example[a as keyof typeof optional]}\n${USAGE}`);
       optional[a as keyof typeof optional] = value;
     } else throw new UsageError(`unknown ${a.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(a)}\n${USAGE}`);
   }
-  const [base, baseCdkOut, baseCdktfOut, accepted] = [optional['--base'], optional['--base-cdk-out'], optional['--base-cdktf-out'], optional['--accepted']];
+  const [base, baseCdkOut, baseCdktfOut, accepted] = [
+    optional['--base'],
+    optional['--base-cdk-out'],
+    optional['--base-cdktf-out'],
+    optional['--accepted'],
+  ];
   if (base !== undefined && (baseCdkOut !== undefined || baseCdktfOut !== undefined)) {
-    throw new UsageError(`--base ${base} synthesizes the base itself; drop --base-cdk-out/--base-cdktf-out, or drop --base to compare with existing output\n${USAGE}`);
+    throw new UsageError(
+      `--base ${base} synthesizes the base itself; drop --base-cdk-out/--base-cdktf-out, or drop --base to compare with ` +
+        `existing output\n${USAGE}`,
+    );
   }
   if (accepted !== undefined && base === undefined && baseCdkOut === undefined && baseCdktfOut === undefined) {
-    throw new UsageError(`--accepted ${accepted} applies to a comparison with a base; add --base REF (or --base-cdk-out/--base-cdktf-out)\n${USAGE}`);
+    throw new UsageError(
+      `--accepted ${accepted} applies to a comparison with a base; add --base REF (or --base-cdk-out/--base-cdktf-out)\n${USAGE}`,
+    );
   }
-  if (allowUnchecked.length > 0 && require !== 'checked') throw new UsageError(`--allow-unchecked applies under --require checked; add --require checked or drop it\n${USAGE}`);
+  if (allowUnchecked.length > 0 && require !== 'checked')
+    throw new UsageError(`--allow-unchecked applies under --require checked; add --require checked or drop it\n${USAGE}`);
   return {
     synth,
     help,
@@ -165,12 +198,20 @@ export function parseArgs(argv: readonly string[]): ReportArgs {
 export function evidenceTimestamp(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && epoch !== '') {
-    if (!/^\d{1,12}$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a number of seconds since 1970-01-01; set it to e.g. $(git log -1 --format=%ct) or unset it`);
+    if (!/^\d{1,12}$/.test(epoch))
+      throw new UsageError(
+        `SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a number of seconds since 1970-01-01; set it to e.g. $(git log -1 ` +
+          `--format=%ct) or unset it`,
+      );
     return new Date(Number(epoch) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
   const git = spawnSync('git', ['log', '-1', '--format=%cI', 'HEAD'], { cwd, encoding: 'utf8' });
   const date = git.status === 0 ? git.stdout.trim() : '';
-  if (!date) throw new UsageError('the OSCAL documents need a timestamp: run from a git clone (HEAD\'s commit date is used) or set SOURCE_DATE_EPOCH to seconds since 1970');
+  if (!date)
+    throw new UsageError(
+      "the OSCAL documents need a timestamp: run from a git clone (HEAD's commit date is used) or set SOURCE_DATE_EPOCH to " +
+        'seconds since 1970',
+    );
   return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -190,14 +231,29 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Prom
 
 /** Synthesizes the AWS app (as a developer does, with the CDK CLI) into `outdir`. */
 async function synthAws(outdir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const code = await run('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', outdir], { ...env, CHECKPOINT_DISABLE: '1' });
-  if (code !== 0) throw new UsageError(`synthesizing the AWS app into ${outdir} failed (cdk synth exited ${code}); fix the error above, or pass --cdk-out with an existing cloud assembly`);
+  const code = await run('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--output', outdir], {
+    ...env,
+    CHECKPOINT_DISABLE: '1',
+  });
+  if (code !== 0)
+    throw new UsageError(
+      `synthesizing the AWS app into ${outdir} failed (cdk synth exited ${code}); fix the error above, or pass --cdk-out with ` +
+        `an existing cloud assembly`,
+    );
 }
 
 /** Synthesizes the CDK for Terraform app (Azure and Cloudflare stacks) into `outdir`. */
 async function synthTerraform(outdir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const code = await run(process.execPath, ['-r', './scripts/register.js', 'stacks/tf-app.ts'], { ...env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir });
-  if (code !== 0) throw new UsageError(`synthesizing the Terraform app into ${outdir} failed (exited ${code}); fix the error above, or pass --cdktf-out with an existing cdktf.out`);
+  const code = await run(process.execPath, ['-r', './scripts/register.js', 'stacks/tf-app.ts'], {
+    ...env,
+    CHECKPOINT_DISABLE: '1',
+    CDKTF_OUTDIR: outdir,
+  });
+  if (code !== 0)
+    throw new UsageError(
+      `synthesizing the Terraform app into ${outdir} failed (exited ${code}); fix the error above, or pass --cdktf-out with ` +
+        `an existing cdktf.out`,
+    );
 }
 
 /**
@@ -235,7 +291,10 @@ export function loadAcceptances(file: string | undefined, root: string = ROOT): 
   try {
     json = JSON.parse(readFileSync(target, 'utf8'));
   } catch (err) {
-    throw new UsageError(`${shown(target)} is not valid JSON (${err instanceof Error ? err.message : String(err)}); expected {"accepted": [{"stack": "...", "resource": "...", "reason": "..."}]}`);
+    throw new UsageError(
+      `${shown(target)} is not valid JSON (${err instanceof Error ? err.message : String(err)}); expected {"accepted": ` +
+        `[{"stack": "...", "resource": "...", "reason": "..."}]}`,
+    );
   }
   try {
     return { acceptances: parseAcceptances(json, shown(target)), source: shown(target) };
@@ -253,16 +312,29 @@ async function baseStacks(args: ReportArgs): Promise<{ label: string; stacks: Sy
   if (args.base === undefined) {
     const stacks: SynthesizedStack[] = [];
     const apps = new Set<'aws' | 'terraform'>();
-    for (const [dir, app] of [[args.baseCdkOut, 'aws'], [args.baseCdktfOut, 'terraform']] as const) {
+    for (const [dir, app] of [
+      [args.baseCdkOut, 'aws'],
+      [args.baseCdktfOut, 'terraform'],
+    ] as const) {
       if (dir === undefined) continue;
       stacks.push(...readSynthOutput(dir));
       apps.add(app);
     }
-    return { label: [args.baseCdkOut, args.baseCdktfOut].filter((d): d is string => d !== undefined).map(shown).join(' and '), stacks, apps };
+    return {
+      label: [args.baseCdkOut, args.baseCdktfOut]
+        .filter((d): d is string => d !== undefined)
+        .map(shown)
+        .join(' and '),
+      stacks,
+      apps,
+    };
   }
   const root = git(process.cwd(), ['rev-parse', '--show-toplevel']);
-  if (!root) throw new UsageError(`--base ${args.base} needs a git repository: run the report from a clone, or pass --base-cdk-out/--base-cdktf-out`);
-  let ref;
+  if (!root)
+    throw new UsageError(
+      `--base ${args.base} needs a git repository: run the report from a clone, or pass --base-cdk-out/--base-cdktf-out`,
+    );
+  let ref: ReturnType<typeof resolveBaseRef>;
   try {
     ref = resolveBaseRef(root, args.base);
   } catch (err) {
@@ -295,7 +367,12 @@ function comparing(args: ReportArgs): boolean {
 }
 
 /** The stateful comparison of the head with the base the arguments name, or undefined without one. */
-export async function statefulComparison(args: ReportArgs, head: readonly SynthesizedStack[], acceptances: readonly Acceptance[], acceptancesFile?: string): Promise<StatefulComparison | undefined> {
+export async function statefulComparison(
+  args: ReportArgs,
+  head: readonly SynthesizedStack[],
+  acceptances: readonly Acceptance[],
+  acceptancesFile?: string,
+): Promise<StatefulComparison | undefined> {
   if (!comparing(args)) return undefined;
   const base = await baseStacks(args);
   const appOf = (s: SynthesizedStack) => (s.cloud === 'aws' ? 'aws' : 'terraform');
@@ -320,18 +397,26 @@ async function main(argv: readonly string[], io: ReportIo): Promise<number> {
     return 0;
   }
   // The framework mapping the report and the OSCAL documents cite: a typo is an input error.
-  assertFrameworkMappings(CONTROL_FRAMEWORKS, CONTROLS.map((c) => c.id));
+  assertFrameworkMappings(
+    CONTROL_FRAMEWORKS,
+    CONTROLS.map((c) => c.id),
+  );
   // The OSCAL documents' time, found before any synthesis: a bad SOURCE_DATE_EPOCH is an input error.
   const timestamp = args.format === 'oscal' ? evidenceTimestamp(io.env) : undefined;
   const configFile = configFileOf(io.env);
   // Validated before any synthesis: an invalid config is an input error, not a failing control.
   const config: BaselineConfig = loadConfig(configFile);
   // So is a bad acceptances file: found before minutes of synthesis.
-  const { acceptances, source: acceptancesFile } = comparing(args) ? loadAcceptances(args.accepted) : { acceptances: [], source: undefined };
+  const { acceptances, source: acceptancesFile } = comparing(args)
+    ? loadAcceptances(args.accepted)
+    : { acceptances: [], source: undefined };
   const cdkOut = shown(args.cdkOut);
   const cdktfOut = shown(args.cdktfOut);
   const pending: Promise<void>[] = [];
-  for (const [dir, synth, what] of [[cdkOut, synthAws, 'AWS app'], [cdktfOut, synthTerraform, 'Terraform app']] as const) {
+  for (const [dir, synth, what] of [
+    [cdkOut, synthAws, 'AWS app'],
+    [cdktfOut, synthTerraform, 'Terraform app'],
+  ] as const) {
     if (!args.synth && existsSync(dir)) continue;
     io.stderr.write(`report: synthesizing the ${what} into ${dir}${args.synth ? '' : ' (missing)'}...\n`);
     pending.push(synth(path.resolve(dir), io.env));
@@ -341,37 +426,67 @@ async function main(argv: readonly string[], io: ReportIo): Promise<number> {
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
 
-  const stacks: SynthesizedStack[] = [...readSynthOutput(cdkOut), ...readSynthOutput(cdktfOut)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const stacks: SynthesizedStack[] = [...readSynthOutput(cdkOut), ...readSynthOutput(cdktfOut)].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   if (stacks.length === 0) throw new UsageError(`no stacks in ${cdkOut} or ${cdktfOut}; synthesize them (npm run report -- --synth)`);
   const known = new Set(Object.keys(config.environments));
   const strangers = [...new Set(stacks.map((s) => s.environment).filter((e) => !known.has(e)))].sort();
   if (strangers.length > 0) {
-    io.stderr.write(`report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth if the output is stale)\n`);
+    io.stderr.write(
+      `report: warning: environment${strangers.length === 1 ? '' : 's'} ${strangers.join(', ')} of the synthesized output ` +
+        `${strangers.length === 1 ? 'is' : 'are'} not in ${shown(configFile)}; the claim floors apply there (rerun with --synth ` +
+        `if the output is stale)\n`,
+    );
   }
   const evaluation = evaluate(stacks, (env) => config.environments[env]);
   if (timestamp !== undefined) {
     const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: process.cwd(), encoding: 'utf8' });
     const commit = head.status === 0 ? head.stdout.trim() : undefined;
     const version: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
-    const inputs = { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile), 'config sha256': fileDigest(configFile) };
+    const inputs = {
+      'AWS cloud assembly': cdkOut,
+      'Terraform output': cdktfOut,
+      config: shown(configFile),
+      'config sha256': fileDigest(configFile),
+    };
     const outDir = shown(args.out);
     const files = {
-      [path.join(outDir, 'oscal-assessment-results.json')]: `${JSON.stringify(buildAssessmentResults({ evaluation, timestamp, version, inputs, ...(commit ? { commit } : {}) }), null, 2)}\n`,
-      [path.join(outDir, 'oscal-component-definition.json')]: `${JSON.stringify(buildComponentDefinition({ timestamp, version }), null, 2)}\n`,
+      [path.join(outDir, 'oscal-assessment-results.json')]:
+        `${JSON.stringify(buildAssessmentResults({ evaluation, timestamp, version, inputs, ...(commit ? { commit } : {}) }), null, 2)}\n`,
+      [path.join(outDir, 'oscal-component-definition.json')]:
+        `${JSON.stringify(buildComponentDefinition({ timestamp, version }), null, 2)}\n`,
     };
     writeFilesAtomic(files);
     const failing = evaluation.matrix.filter((c) => c.status === 'fail').length;
-    io.stdout.write(`OSCAL 1.1.2 documents as of ${timestamp}: ${evaluation.matrix.length} cells, ${failing} failing. Wrote ${Object.keys(files).join(', ')}.\n`);
+    io.stdout.write(
+      `OSCAL 1.1.2 documents as of ${timestamp}: ${evaluation.matrix.length} cells, ${failing} failing. Wrote ` +
+        `${Object.keys(files).join(', ')}.\n`,
+    );
     return failing > 0 ? 1 : 0;
   }
-  const comparison = await statefulComparison(args, stacks, acceptances, acceptancesFile ?? (args.accepted === undefined ? DEFAULT_ACCEPTED_FILE.split(path.sep).join('/') : undefined));
-  for (const a of comparison?.unusedAcceptances ?? []) io.stderr.write(`report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances (already merged, or a typo)\n`);
+  const comparison = await statefulComparison(
+    args,
+    stacks,
+    acceptances,
+    acceptancesFile ?? (args.accepted === undefined ? DEFAULT_ACCEPTED_FILE.split(path.sep).join('/') : undefined),
+  );
+  for (const a of comparison?.unusedAcceptances ?? [])
+    io.stderr.write(
+      `report: warning: ${a.stack}/${a.resource} is accepted but not replaced or removed; remove it from the acceptances ` +
+        `(already merged, or a typo)\n`,
+    );
   const report = buildReport({
     evaluation,
     ...(comparison ? { statefulChanges: comparison } : {}),
     acknowledgementAudit: auditAcknowledgements(readAssemblyAcknowledgements(cdkOut)),
     topology: stackTopology(stacks, awsRegions(cdkOut)),
-    inputs: { 'AWS cloud assembly': cdkOut, 'Terraform output': cdktfOut, config: shown(configFile), 'config sha256': fileDigest(configFile) },
+    inputs: {
+      'AWS cloud assembly': cdkOut,
+      'Terraform output': cdktfOut,
+      config: shown(configFile),
+      'config sha256': fileDigest(configFile),
+    },
     policy: { require: args.require, allowUnchecked: args.allowUnchecked },
   });
   const outDir = shown(args.out);
@@ -379,7 +494,11 @@ async function main(argv: readonly string[], io: ReportIo): Promise<number> {
   const files = renderReportFiles(report);
   // All three or none: a trust page built from a half-written controls.json would be wrong.
   writeFilesAtomic(Object.fromEntries(Object.entries(files).map(([name, content]) => [path.join(outDir, name), content])));
-  io.stdout.write(`${summaryText(report)}\nWrote ${Object.keys(files).map((f) => `${outDir}/${f}`).join(', ')}.\n`);
+  io.stdout.write(
+    `${summaryText(report)}\nWrote ${Object.keys(files)
+      .map((f) => `${outDir}/${f}`)
+      .join(', ')}.\n`,
+  );
   for (const problem of report.summary.policy.problems) io.stdout.write(`report: exit 1: ${problem}\n`);
   return report.summary.policy.problems.length > 0 ? 1 : 0;
 }
@@ -392,7 +511,13 @@ export async function runReport(argv: readonly string[], io: ReportIo = PROCESS_
   try {
     return await main(argv, io);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof SynthOutputError || err instanceof FrameworkMappingError || err instanceof OscalInputError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof SynthOutputError ||
+      err instanceof FrameworkMappingError ||
+      err instanceof OscalInputError
+    ) {
       io.stderr.write(`report: ${err.message}\n`);
       return 2;
     }

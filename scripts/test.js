@@ -4,7 +4,8 @@
 // of one after the other. The type check runs at low priority: it fills the moments jest leaves a
 // core idle (worker start-up, the last files) instead of slowing the test files down. Its output
 // is printed after jest's; the run fails when either fails (a type error fails `npm test` as
-// before). Plain JavaScript: it must run even when the TypeScript does not compile.
+// before). The lint (scripts/lint.js: Biome and the line-length check, about 1.5 s of CPU) runs
+// the same way. Plain JavaScript: it must run even when the TypeScript does not compile.
 const { spawn } = require('node:child_process');
 const { setPriority } = require('node:os');
 const path = require('node:path');
@@ -27,6 +28,20 @@ const tscDone = new Promise((resolve) => {
   tsc.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0) }));
 });
 
+const lintOutput = [];
+const lint = spawn(process.execPath, [path.join(__dirname, 'lint.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+lint.stdout.on('data', (d) => lintOutput.push(d));
+lint.stderr.on('data', (d) => lintOutput.push(d));
+try {
+  setPriority(lint.pid, 10);
+} catch {
+  // As for the type check.
+}
+const lintDone = new Promise((resolve) => {
+  lint.on('error', (err) => resolve({ code: 1, error: err }));
+  lint.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0) }));
+});
+
 const jest = spawn(process.execPath, [bin('jest', 'bin/jest.js'), ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
 const jestDone = new Promise((resolve) => {
   jest.on('error', (err) => resolve({ code: 1, error: err }));
@@ -36,15 +51,20 @@ const jestDone = new Promise((resolve) => {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     tsc.kill(signal);
+    lint.kill(signal);
     jest.kill(signal);
   });
 }
 
-Promise.all([jestDone, tscDone]).then(([j, t]) => {
+Promise.all([jestDone, tscDone, lintDone]).then(([j, t, l]) => {
   if (j.error) process.stderr.write(`npm test: could not start jest: ${j.error.message}\n`);
   const output = Buffer.concat(tscOutput).toString('utf8').trimEnd();
   if (t.error) process.stderr.write(`npm test: could not start the type check: ${t.error.message}\n`);
   else if (t.code !== 0) process.stderr.write(`\nType check (tsc --noEmit) failed, exit ${t.code}:\n${output}\n`);
   else process.stderr.write(`Type check (tsc --noEmit): no errors.${output ? `\n${output}` : ''}\n`);
-  process.exitCode = j.code !== 0 ? j.code : t.code;
+  const lintText = Buffer.concat(lintOutput).toString('utf8').trimEnd();
+  if (l.error) process.stderr.write(`npm test: could not start the lint: ${l.error.message}\n`);
+  else if (l.code !== 0) process.stderr.write(`\nLint (npm run lint) failed, exit ${l.code}:\n${lintText}\n`);
+  else process.stderr.write('Lint (npm run lint): no findings.\n');
+  process.exitCode = j.code !== 0 ? j.code : t.code !== 0 ? t.code : l.code;
 });

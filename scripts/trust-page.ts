@@ -31,14 +31,19 @@ export interface TrustPageArgs {
 
 /** Parses the command line; throws TrustPageInputError naming the option and the fix. */
 export function parseArgs(argv: readonly string[]): TrustPageArgs {
-  const values: Record<'--report' | '--claims' | '--out', string> = { '--report': path.join('reports', 'controls.json'), '--claims': path.join('data', 'claims.json'), '--out': 'reports' };
+  const values: Record<'--report' | '--claims' | '--out', string> = {
+    '--report': path.join('reports', 'controls.json'),
+    '--claims': path.join('data', 'claims.json'),
+    '--out': 'reports',
+  };
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') help = true;
     else if (a in values) {
       const value = argv[++i];
-      if (value === undefined || value === '' || value.startsWith('--')) throw new TrustPageInputError(`${a} needs a value, e.g. ${a} ${values[a as keyof typeof values]}\n${USAGE}`);
+      if (value === undefined || value === '' || value.startsWith('--'))
+        throw new TrustPageInputError(`${a} needs a value, e.g. ${a} ${values[a as keyof typeof values]}\n${USAGE}`);
       values[a as keyof typeof values] = value;
     } else throw new TrustPageInputError(`unknown ${a.startsWith('-') ? 'option' : 'argument'} ${JSON.stringify(a)}\n${USAGE}`);
   }
@@ -56,20 +61,36 @@ function readJson(file: string, what: string, fix: string): unknown {
 
 /** Builds the page; returns the files written and the counts. */
 export function run(args: TrustPageArgs, env: NodeJS.ProcessEnv = process.env): { files: string[]; published: number; withheld: number } {
-  assertFrameworkMappings(CONTROL_FRAMEWORKS, CONTROLS.map((c) => c.id));
+  assertFrameworkMappings(
+    CONTROL_FRAMEWORKS,
+    CONTROLS.map((c) => c.id),
+  );
   const claimsJson = readJson(args.claims, 'the claims list', 'restore data/claims.json from git or pass --claims');
   const claims = parseClaims(claimsJson, args.claims);
-  const report = readJson(args.report, 'the controls report', 'run npm run report first (it writes reports/controls.json), or pass --report') as any;
+  const report = readJson(
+    args.report,
+    'the controls report',
+    'run npm run report first (it writes reports/controls.json), or pass --report',
+  ) as any;
   if (report?.version !== REPORT_VERSION || !Array.isArray(report?.matrix) || !Array.isArray(report?.summary?.environments)) {
-    throw new TrustPageInputError(`${args.report}: not a controls report of version ${REPORT_VERSION} (npm run report writes one); rerun npm run report`);
+    throw new TrustPageInputError(
+      `${args.report}: not a controls report of version ${REPORT_VERSION} (npm run report writes one); rerun npm run report`,
+    );
   }
   const configFile = configFileOf(env);
-  if (!existsSync(configFile)) throw new TrustPageInputError(`config ${configFile}: no such file; set BASELINE_CONFIG to the config the report was produced from`);
+  if (!existsSync(configFile))
+    throw new TrustPageInputError(`config ${configFile}: no such file; set BASELINE_CONFIG to the config the report was produced from`);
   const digest = createHash('sha256').update(readFileSync(configFile)).digest('hex');
   const recorded = report.inputs?.['config sha256'];
   if (recorded !== digest) {
-    const from = report.inputs?.config ? `${report.inputs.config}${recorded ? ` (sha256 ${String(recorded).slice(0, 12)}…)` : ', no digest recorded'}` : 'an unnamed config';
-    throw new TrustPageInputError(`${args.report} was produced from ${from}, not from the config named, ${configFile} (sha256 ${digest.slice(0, 12)}…): its results may not hold for this config; rerun npm run report${env.BASELINE_CONFIG ? ' with the same BASELINE_CONFIG' : ''}, then npm run trust-page`);
+    const from = report.inputs?.config
+      ? `${report.inputs.config}${recorded ? ` (sha256 ${String(recorded).slice(0, 12)}…)` : ', no digest recorded'}`
+      : 'an unnamed config';
+    throw new TrustPageInputError(
+      `${args.report} was produced from ${from}, not from the config named, ${configFile} (sha256 ${digest.slice(0, 12)}…): ` +
+        `its results may not hold for this config; rerun npm run ` +
+        `report${env.BASELINE_CONFIG ? ' with the same BASELINE_CONFIG' : ''}, then npm run trust-page`,
+    );
   }
   const verdicts = judgeClaims(claims, report as TrustReport);
   const pages = (claimsJson as { pages?: Record<string, string> }).pages;
@@ -91,14 +112,20 @@ export interface TrustPageIo {
  * The trust page as `npm run trust-page` runs it: returns the exit code (0 written, 2 usage or
  * input error), with the messages written to `io`.
  */
-export function runTrustPage(argv: readonly string[], io: TrustPageIo = { stdout: process.stdout, stderr: process.stderr, env: process.env }): number {
+export function runTrustPage(
+  argv: readonly string[],
+  io: TrustPageIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): number {
   try {
     const args = parseArgs(argv);
     if (args.help) {
       io.stdout.write(`${USAGE}\n`);
     } else {
       const r = run(args, io.env);
-      io.stdout.write(`Trust page: ${r.published} claims published, ${r.withheld} withheld (reasons in the reviewer notes). Wrote ${r.files.map((f) => f.split(path.sep).join('/')).join(', ')}.\n`);
+      io.stdout.write(
+        `Trust page: ${r.published} claims published, ${r.withheld} withheld (reasons in the reviewer notes). Wrote ` +
+          `${r.files.map((f) => f.split(path.sep).join('/')).join(', ')}.\n`,
+      );
     }
     return 0;
   } catch (err) {

@@ -11,7 +11,7 @@ import { applyBaselinePolicy } from '../lib/policy/baseline-policy';
  * to `io.stderr`, having created nothing (the entry point exits with it; the tests call it in-process).
  */
 export function runAwsApp(io: AppIo = { stderr: process.stderr, env: process.env }): number {
-  let config;
+  let config: ReturnType<typeof loadBaselineConfig>;
   try {
     config = loadBaselineConfig(io.env);
   } catch (err) {

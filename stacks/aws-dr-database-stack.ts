@@ -73,10 +73,18 @@ export class AwsDrDatabaseStack extends Stack {
       database: { resourceId: this.replica.resource.attrDbiResourceId, user: APP_DATABASE_USER },
     });
 
-    new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaIdentifier, { value: `${databaseIdentifier(prefix)}-dr`, description: 'Cross-region read replica: promote it at failover' });
-    new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaEndpoint, { value: this.replica.endpointAddress, description: 'Database host of the application after failover' });
+    new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaIdentifier, {
+      value: `${databaseIdentifier(prefix)}-dr`,
+      description: 'Cross-region read replica: promote it at failover',
+    });
+    new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaEndpoint, {
+      value: this.replica.endpointAddress,
+      description: 'Database host of the application after failover',
+    });
     new CfnOutput(this, DR_DATABASE_OUTPUTS.replicaGuarantee, {
-      value: `Asynchronous replica of ${databaseIdentifier(prefix)} (${config.aws.region}); ReplicaLag alarm above ${maxReplicaLagSeconds} s (half the RPO of ${config.recovery.rpoMinutes} min)`,
+      value:
+        `Asynchronous replica of ${databaseIdentifier(prefix)} (${config.aws.region}); ReplicaLag alarm above ` +
+        `${maxReplicaLagSeconds} s (half the RPO of ${config.recovery.rpoMinutes} min)`,
       description: 'Worst-case database loss on a region failure',
     });
     acknowledgeGeneratedResources(this, config.logging.retentionDays);

@@ -3,18 +3,23 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { AppDataAccess } from '../lib/aws/app-data-access';
 import { BaselineBackupPlan } from '../lib/aws/baseline-backup-plan';
-import { type LockedBackupVault } from '../lib/aws/locked-backup-vault';
+import type { LockedBackupVault } from '../lib/aws/locked-backup-vault';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
 import { Bastion } from '../lib/aws/bastion';
 import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { allowConfigDelivery } from '../lib/aws/config-recorder';
 import { ReplicaBucket } from '../lib/aws/replica-bucket';
 import { SecureBucket } from '../lib/aws/secure-bucket';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { POLICY_FLOORS } from '../lib/config/floors';
 import { RECOVERY_MECHANISMS } from '../lib/config/schema';
-import { acknowledgeAppObjectPrefix, acknowledgeGeneratedResources, acknowledgeLogSink, acknowledgeSseS3Sink } from '../lib/policy/stack-acknowledgements';
+import {
+  acknowledgeAppObjectPrefix,
+  acknowledgeGeneratedResources,
+  acknowledgeLogSink,
+  acknowledgeSseS3Sink,
+} from '../lib/policy/stack-acknowledgements';
 import { ServingTier } from '../lib/aws/serving-tier';
 import { servingTierProps } from './aws-serving-tier-props';
 
@@ -126,7 +131,10 @@ export class AwsDrStack extends Stack {
           noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
           serverAccessLogsBucket: accessLogs,
           // DR-REGION: the assets replica is the CDN's failover origin, read by that one distribution.
-          cloudFrontSourceArn: purpose === 'assets' ? `arn:${this.partition}:cloudfront::${config.aws.account}:distribution/${config.aws.cdn.distributionId ?? '*'}` : undefined,
+          cloudFrontSourceArn:
+            purpose === 'assets'
+              ? `arn:${this.partition}:cloudfront::${config.aws.account}:distribution/${config.aws.cdn.distributionId ?? '*'}`
+              : undefined,
         }).resource,
       ]),
     ) as Record<ReplicatedBucket, s3.Bucket>;
@@ -160,7 +168,9 @@ export class AwsDrStack extends Stack {
       minCapacity: config.aws.dr.app.minCapacity,
       maxCapacity: config.aws.dr.app.maxCapacity,
       standby: true,
-      configDelivery: this.configBucket ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: this.keys.logs.keyArn } : undefined,
+      configDelivery: this.configBucket
+        ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: this.keys.logs.keyArn }
+        : undefined,
     });
     acknowledgeSseS3Sink(this.standby.albLogs);
     // After a failover the standby reads and writes the replicas exactly as the primary app did
@@ -191,16 +201,46 @@ export class AwsDrStack extends Stack {
 
     // What each mechanism guarantees (control DR-REGION), as outputs the runbook reads.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    output(DR_OUTPUTS.recoveryObjectives, `RPO ${config.recovery.rpoMinutes} min, RTO ${config.recovery.rtoMinutes} min`, 'Recovery objectives of this environment (config recovery), checked at synth against the mechanisms below');
-    output(DR_OUTPUTS.objectReplication, `S3 Replication Time Control: objects and delete markers in ${config.aws.drRegion} within ${RECOVERY_MECHANISMS.objectReplicationMinutes} min`, 'Worst-case object loss on a region failure');
-    output(DR_OUTPUTS.backupCopies, `Daily AWS Backup copies into vault ${drVaultName(prefix)} (locked): database ${config.backup.databaseRetentionDays} d, files ${config.backup.fileRetentionDays} d`, 'Recovery from data corruption or deletion');
-    output(DR_OUTPUTS.standbyGroup, this.standby.appTier.resource.autoScalingGroupName, 'Warm-standby Auto Scaling group: scale it out at failover');
-    output(DR_OUTPUTS.standbyMaxCapacity, String(config.aws.dr.app.maxCapacity), 'Largest size of the standby app tier (aws.dr.app.maxCapacity)');
-    output(DR_OUTPUTS.standbyLoadBalancer, this.standby.gateway.resource.loadBalancerDnsName, 'Standby load balancer: point DNS (or the Cloudflare DR pool) here at failover');
-    output(DR_OUTPUTS.backupVault, this.backupVault.resource.backupVaultName, 'Locked vault holding the primary region\'s backup copies');
+    output(
+      DR_OUTPUTS.recoveryObjectives,
+      `RPO ${config.recovery.rpoMinutes} min, RTO ${config.recovery.rtoMinutes} min`,
+      'Recovery objectives of this environment (config recovery), checked at synth against the mechanisms below',
+    );
+    output(
+      DR_OUTPUTS.objectReplication,
+      `S3 Replication Time Control: objects and delete markers in ${config.aws.drRegion} within ` +
+        `${RECOVERY_MECHANISMS.objectReplicationMinutes} min`,
+      'Worst-case object loss on a region failure',
+    );
+    output(
+      DR_OUTPUTS.backupCopies,
+      `Daily AWS Backup copies into vault ${drVaultName(prefix)} (locked): database ${config.backup.databaseRetentionDays} d, ` +
+        `files ${config.backup.fileRetentionDays} d`,
+      'Recovery from data corruption or deletion',
+    );
+    output(
+      DR_OUTPUTS.standbyGroup,
+      this.standby.appTier.resource.autoScalingGroupName,
+      'Warm-standby Auto Scaling group: scale it out at failover',
+    );
+    output(
+      DR_OUTPUTS.standbyMaxCapacity,
+      String(config.aws.dr.app.maxCapacity),
+      'Largest size of the standby app tier (aws.dr.app.maxCapacity)',
+    );
+    output(
+      DR_OUTPUTS.standbyLoadBalancer,
+      this.standby.gateway.resource.loadBalancerDnsName,
+      'Standby load balancer: point DNS (or the Cloudflare DR pool) here at failover',
+    );
+    output(DR_OUTPUTS.backupVault, this.backupVault.resource.backupVaultName, "Locked vault holding the primary region's backup copies");
     output(DR_OUTPUTS.dataReplicaBucket, this.replicas.data.bucketName, 'Replica of the data bucket');
     output(DR_OUTPUTS.assetsReplicaBucket, this.replicas.assets.bucketName, 'Replica of the static-assets bucket');
-    output(DR_OUTPUTS.bastionAddress, this.bastion.resource.instancePublicIp, 'Bastion of the DR region: SSH to the standby hosts through it after a failover');
+    output(
+      DR_OUTPUTS.bastionAddress,
+      this.bastion.resource.instancePublicIp,
+      'Bastion of the DR region: SSH to the standby hosts through it after a failover',
+    );
     acknowledgeGeneratedResources(this, config.logging.retentionDays);
   }
 

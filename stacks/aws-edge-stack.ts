@@ -50,7 +50,10 @@ export class AwsEdgeStack extends Stack {
       logRetention: config.logging.retentionDays as logs.RetentionDays,
     });
     // LOG-RETENTION: the CloudFront web ACL's logs get the same tamper-proof copy as the regions'.
-    const accessLogs = new SecureBucket(this, 'AccessLogs', { noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays, expirationDays: config.logging.retentionDays }).resource;
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      noncurrentVersionRetentionDays: POLICY_FLOORS.retention.logDays,
+      expirationDays: config.logging.retentionDays,
+    }).resource;
     acknowledgeLogSink(accessLogs);
     const logBucket = new SecureBucket(this, 'LogArchiveBucket', {
       encryptionKey: logsKey,
@@ -63,7 +66,9 @@ export class AwsEdgeStack extends Stack {
     const archive = new ImmutableLogArchive(this, 'LogArchive', { bucket: logBucket, key: logsKey });
     // DATA-RESIDENCY: the copies hold the same request logs as the web ACL's log group, which AWS
     // delivers in us-east-1 only; declared, so every report names them instead of hiding them.
-    const why = 'Immutable copy (and its access log) of the CloudFront web ACL\'s request logs, which AWS WAF delivers in us-east-1 only; request logs of the static-asset CDN, not service data';
+    const why =
+      "Immutable copy (and its access log) of the CloudFront web ACL's request logs, which AWS WAF delivers in us-east-1 " +
+      'only; request logs of the static-asset CDN, not service data';
     for (const resource of [accessLogs.node.defaultChild, logBucket.node.defaultChild, archive.resource]) {
       (resource as CfnResource).addMetadata(RESIDENCY_EXCEPTION_MARKER, why);
     }

@@ -1,23 +1,23 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { AdminRole } from '../lib/aws/admin-role';
 import { AppDataAccess } from '../lib/aws/app-data-access';
-import { AppGateway } from '../lib/aws/app-gateway';
-import { AppTier } from '../lib/aws/app-tier';
+import type { AppGateway } from '../lib/aws/app-gateway';
+import type { AppTier } from '../lib/aws/app-tier';
 import { AuditTrail } from '../lib/aws/audit-trail';
 import { BaselineBackupPlan } from '../lib/aws/baseline-backup-plan';
 import { BucketReplication } from '../lib/aws/bucket-replication';
 import { BaselineKeys } from '../lib/aws/baseline-keys';
-import { BaselineNetwork } from '../lib/aws/baseline-network';
-import { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
+import type { BaselineNetwork } from '../lib/aws/baseline-network';
+import type { BaselineWebAcl } from '../lib/aws/baseline-web-acl';
 import { Bastion } from '../lib/aws/bastion';
 import { Database } from '../lib/aws/database';
 import { SecureBucket } from '../lib/aws/secure-bucket';
-import { SecurityAlerts } from '../lib/aws/security-alerts';
+import type { SecurityAlerts } from '../lib/aws/security-alerts';
 import { StaticAssetsCdn } from '../lib/aws/static-assets-cdn';
 import { acknowledgeDecision } from '../lib/policy/acknowledge';
 import { acknowledgeAppObjectPrefix, acknowledgeStackFindings } from '../lib/policy/stack-acknowledgements';
@@ -110,7 +110,9 @@ export class AwsPrimaryStack extends Stack {
       certificateArn: config.aws.certificateArn,
       minCapacity: config.aws.app.minCapacity,
       maxCapacity: config.aws.app.maxCapacity,
-      configDelivery: props.configDeliveryKeyArn ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: props.configDeliveryKeyArn } : undefined,
+      configDelivery: props.configDeliveryKeyArn
+        ? { bucketName: configBucketName(prefix, config.aws.account), keyArn: props.configDeliveryKeyArn }
+        : undefined,
     });
     ({ alerts: this.alerts, network: this.network, webAcl: this.webAcl, gateway: this.gateway, appTier: this.appTier } = serving);
     const { albLogs } = serving;
@@ -126,7 +128,6 @@ export class AwsPrimaryStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       noncurrentVersionRetentionDays: config.backup.fileRetentionDays,
     }).resource;
-
 
     this.database = new Database(this, 'Database', {
       vpc,
@@ -153,7 +154,10 @@ export class AwsPrimaryStack extends Stack {
 
     // Every object of the data and assets buckets is copied to the DR region within 15 minutes
     // (Replication Time Control), deletions included, under DR-region keys (control DR-REGION).
-    const sources: Record<ReplicatedBucket, [s3.Bucket, typeof this.keys.data]> = { data: [this.dataBucket, this.keys.data], assets: [this.assetsBucket, this.keys.assets] };
+    const sources: Record<ReplicatedBucket, [s3.Bucket, typeof this.keys.data]> = {
+      data: [this.dataBucket, this.keys.data],
+      assets: [this.assetsBucket, this.keys.assets],
+    };
     // Lag past the RTC guarantee (or half the RPO, if shorter) pages on-call, as do failed objects:
     // either means a region loss now would lose writes beyond the recovery point.
     const maxReplicationLatencySeconds = Math.min(RECOVERY_MECHANISMS.objectReplicationMinutes * 60, (config.recovery.rpoMinutes * 60) / 2);
@@ -168,14 +172,18 @@ export class AwsPrimaryStack extends Stack {
         roleName: replicationRoleName(prefix, purpose),
       });
       this.alerts.alarm(`${name}ReplicationLatency`, {
-        alarmDescription: `Objects of the ${purpose} bucket take longer than ${maxReplicationLatencySeconds} s to reach the DR region: a region loss now would lose writes beyond the recovery point (DR-REGION).`,
+        alarmDescription:
+          `Objects of the ${purpose} bucket take longer than ${maxReplicationLatencySeconds} s to reach the DR region: a region ` +
+          `loss now would lose writes beyond the recovery point (DR-REGION).`,
         metric: replication.latencyMetric(),
         threshold: maxReplicationLatencySeconds,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
       this.alerts.alarm(`${name}ReplicationFailures`, {
-        alarmDescription: `Objects of the ${purpose} bucket failed to replicate to the DR region: they are missing from the DR copy until re-replicated (DR-REGION).`,
+        alarmDescription:
+          `Objects of the ${purpose} bucket failed to replicate to the DR region: they are missing from the DR copy until ` +
+          `re-replicated (DR-REGION).`,
         metric: replication.failedOperationsMetric(),
         threshold: 1,
         evaluationPeriods: 1,
@@ -231,14 +239,28 @@ export class AwsPrimaryStack extends Stack {
       // DR-REGION: the assets replica of the DR stack serves when this region's bucket cannot.
       failoverOrigin: { bucketName: replicaBucketName(prefix, 'assets', config.aws.account), region: config.aws.drRegion },
     });
-    new CfnOutput(this, PRIMARY_OUTPUTS.cdnDistributionId, { value: cdn.resource.distributionId, description: 'CloudFront distribution of the static assets: set it as aws.cdn.distributionId so the DR assets replica admits only it' });
-    new CfnOutput(this, PRIMARY_OUTPUTS.databaseIdentifier, { value: databaseIdentifier(prefix), description: 'Primary database instance (source of the DR replica)' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.cdnDistributionId, {
+      value: cdn.resource.distributionId,
+      description: 'CloudFront distribution of the static assets: set it as aws.cdn.distributionId so the DR assets replica admits only it',
+    });
+    new CfnOutput(this, PRIMARY_OUTPUTS.databaseIdentifier, {
+      value: databaseIdentifier(prefix),
+      description: 'Primary database instance (source of the DR replica)',
+    });
     new CfnOutput(this, PRIMARY_OUTPUTS.databaseBackupReplication, {
-      value: `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d of point-in-time recovery there`,
+      value:
+        `Automated backups and transaction logs replicated to ${config.aws.drRegion}, ${config.backup.databaseRetentionDays} d ` +
+        `of point-in-time recovery there`,
       description: 'Recovery from data corruption even when this region is lost',
     });
-    new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, { value: this.appTier.resource.autoScalingGroupName, description: 'App tier Auto Scaling group' });
-    new CfnOutput(this, PRIMARY_OUTPUTS.loadBalancer, { value: this.gateway.resource.loadBalancerDnsName, description: 'Primary load balancer (origin of the primary pool)' });
+    new CfnOutput(this, PRIMARY_OUTPUTS.appGroup, {
+      value: this.appTier.resource.autoScalingGroupName,
+      description: 'App tier Auto Scaling group',
+    });
+    new CfnOutput(this, PRIMARY_OUTPUTS.loadBalancer, {
+      value: this.gateway.resource.loadBalancerDnsName,
+      description: 'Primary load balancer (origin of the primary pool)',
+    });
     acknowledgeStackFindings(this, {
       accessLogs,
       albLogs,

@@ -3,7 +3,19 @@ import type { ServingTierProps } from '../lib/aws/serving-tier';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 
 /** The props of a region's ServingTier that do not depend on the region. */
-export type SharedServingTierProps = Omit<ServingTierProps, 'logsKey' | 'dataKey' | 'serverAccessLogsBucket' | 'vpcCidr' | 'availabilityZones' | 'certificateArn' | 'minCapacity' | 'maxCapacity' | 'standby' | 'configDelivery'>;
+export type SharedServingTierProps = Omit<
+  ServingTierProps,
+  | 'logsKey'
+  | 'dataKey'
+  | 'serverAccessLogsBucket'
+  | 'vpcCidr'
+  | 'availabilityZones'
+  | 'certificateArn'
+  | 'minCapacity'
+  | 'maxCapacity'
+  | 'standby'
+  | 'configDelivery'
+>;
 
 /**
  * What the primary region and the DR region's warm standby share from the environment's config:
@@ -11,7 +23,11 @@ export type SharedServingTierProps = Omit<ServingTierProps, 'logsKey' | 'dataKey
  * so failover runs on identical controls. Each stack adds its region's network, certificate,
  * capacity and keys.
  */
-export function servingTierProps(prefix: string, config: AwsEnvironmentConfig, guardrails: BaselineConfig['guardrails']): SharedServingTierProps {
+export function servingTierProps(
+  prefix: string,
+  config: AwsEnvironmentConfig,
+  guardrails: BaselineConfig['guardrails'],
+): SharedServingTierProps {
   const cf = config.cloudflare;
   return {
     namePrefix: prefix,

@@ -1,4 +1,4 @@
-import { App, Tags } from 'aws-cdk-lib';
+import { type App, Tags } from 'aws-cdk-lib';
 import { markAwsStack } from '../lib/aws/stack-marker';
 import type { AwsEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
 import { AwsDrDatabaseStack } from './aws-dr-database-stack';

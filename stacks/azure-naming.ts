@@ -39,7 +39,10 @@ export function azureNames(project: string, environment: string, subscriptionId:
 
 /** The resource id of a user-assigned identity, from its subscription, group and name. */
 export function identityResourceId(subscriptionId: string, resourceGroup: string, name: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+  return (
+    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentiti` +
+    `es/${name}`
+  );
 }
 
 /** The versionless id of a Key Vault key (CMK settings follow its rotations). */
@@ -54,7 +57,10 @@ export function postgresServerId(subscriptionId: string, resourceGroup: string, 
 
 /** The resource id of a subnet, from its subscription, group, network and name. */
 export function subnetResourceId(subscriptionId: string, resourceGroup: string, vnet: string, subnet: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
+  return (
+    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnet` +
+    `s/${subnet}`
+  );
 }
 
 /** The resource id of a private DNS zone, from its subscription, group and name. */

@@ -26,7 +26,17 @@ import { SecurityAlerts } from '../lib/azure/security-alerts';
 import { VnetFlowLog } from '../lib/azure/vnet-flow-log';
 import { WorkloadIdentity } from '../lib/azure/workload-identity';
 import type { AzureEnvironmentConfig, BaselineConfig } from '../lib/config/schema';
-import { APP_SUBNET_NAME, azureNames, BLOB_PRIVATE_DNS_ZONE, identityResourceId, postgresServerId, privateDnsZoneResourceId, subnetResourceId, versionlessKeyId, type AzureRegionRole } from './azure-naming';
+import {
+  APP_SUBNET_NAME,
+  azureNames,
+  BLOB_PRIVATE_DNS_ZONE,
+  identityResourceId,
+  postgresServerId,
+  privateDnsZoneResourceId,
+  subnetResourceId,
+  versionlessKeyId,
+  type AzureRegionRole,
+} from './azure-naming';
 
 /** Output names of the Azure stacks (for the Cloudflare pools and the failover steps). */
 export const AZURE_OUTPUTS = {
@@ -86,7 +96,14 @@ export class AzureRegionStack extends TerraformStack {
         {
           // Never purge soft-deleted vaults or keys on destroy: a purged key makes every
           // ciphertext under it unreadable (ENC-REST, BACKUP).
-          keyVault: [{ purgeSoftDeleteOnDestroy: false, purgeSoftDeletedKeysOnDestroy: false, recoverSoftDeletedKeyVaults: true, recoverSoftDeletedKeys: true }],
+          keyVault: [
+            {
+              purgeSoftDeleteOnDestroy: false,
+              purgeSoftDeletedKeysOnDestroy: false,
+              recoverSoftDeletedKeyVaults: true,
+              recoverSoftDeletedKeys: true,
+            },
+          ],
           logAnalyticsWorkspace: [{ permanentlyDeleteOnDestroy: false }],
           recoveryService: [{ purgeProtectedItemsFromVaultOnDestroy: false, vmBackupStopProtectionAndRetainDataOnDestroy: true }],
           resourceGroup: [{ preventDeletionIfContainsResources: true }],
@@ -109,11 +126,25 @@ export class AzureRegionStack extends TerraformStack {
     }
 
     const groups = Object.fromEntries(
-      Object.entries(names.resourceGroups).map(([tier, name]) => [tier, new ResourceGroup(this, `Rg${tier[0].toUpperCase()}${tier.slice(1)}`, { name, location, tags, lifecycle: { preventDestroy: tier === 'data' || tier === 'security' } }).name]),
+      Object.entries(names.resourceGroups).map(([tier, name]) => [
+        tier,
+        new ResourceGroup(this, `Rg${tier[0].toUpperCase()}${tier.slice(1)}`, {
+          name,
+          location,
+          tags,
+          lifecycle: { preventDestroy: tier === 'data' || tier === 'security' },
+        }).name,
+      ]),
     ) as Record<keyof typeof names.resourceGroups, string>;
 
     // Logging (LOG-CENTRAL, LOG-RETENTION).
-    this.workspace = new LogWorkspace(this, 'Logs', { resourceGroupName: groups.security, location, name: names.logWorkspace, retentionDays: config.logging.retentionDays, tags });
+    this.workspace = new LogWorkspace(this, 'Logs', {
+      resourceGroupName: groups.security,
+      location,
+      name: names.logWorkspace,
+      retentionDays: config.logging.retentionDays,
+      tags,
+    });
 
     // Keys (ENC-REST): HSM-backed RSA 3072 keys with rotation, one identity per consumer.
     this.vnet = new BaselineVnet(this, 'Network', {
@@ -141,7 +172,12 @@ export class AzureRegionStack extends TerraformStack {
       tags,
     });
     const identity = (purpose: string) => {
-      const created = new WorkloadIdentity(this, `Identity${purpose[0].toUpperCase()}${purpose.slice(1)}`, { resourceGroupName: groups.security, location, name: names.identity(purpose), tags });
+      const created = new WorkloadIdentity(this, `Identity${purpose[0].toUpperCase()}${purpose.slice(1)}`, {
+        resourceGroupName: groups.security,
+        location,
+        name: names.identity(purpose),
+        tags,
+      });
       return created;
     };
     const storageId = identity('storage');
@@ -312,7 +348,10 @@ export class AzureRegionStack extends TerraformStack {
         containerNames: azure.dataContainers,
         tags,
       });
-      new DiagnosticSettings(this, 'DataStorageDiagnostics', { targetResourceId: `${dataStorage.accountId}/blobServices/default`, workspaceId: this.workspace.workspaceId });
+      new DiagnosticSettings(this, 'DataStorageDiagnostics', {
+        targetResourceId: `${dataStorage.accountId}/blobServices/default`,
+        workspaceId: this.workspace.workspaceId,
+      });
       // DR-REGION: the standby app tier in the paired region reaches the same account privately,
       // the read-only secondary (RA-GZRS) at once and the primary endpoint after an account
       // failover, through endpoints in the DR app subnet registered in the DR network's zone (the
@@ -423,16 +462,37 @@ export class AzureRegionStack extends TerraformStack {
     }
 
     // Diagnostics of the gateway (access, performance and WAF firewall logs), Key Vault and NSGs.
-    new DiagnosticSettings(this, 'GatewayDiagnostics', { targetResourceId: this.gateway.gatewayId, workspaceId: this.workspace.workspaceId });
-    new DiagnosticSettings(this, 'KeyVaultDiagnostics', { targetResourceId: this.keyVault.vaultId, workspaceId: this.workspace.workspaceId });
-    this.vnet.nsgIds.forEach((nsgId, i) => new DiagnosticSettings(this, `NsgDiagnostics${i}`, { targetResourceId: nsgId, workspaceId: this.workspace.workspaceId, includeMetrics: false }));
+    new DiagnosticSettings(this, 'GatewayDiagnostics', {
+      targetResourceId: this.gateway.gatewayId,
+      workspaceId: this.workspace.workspaceId,
+    });
+    new DiagnosticSettings(this, 'KeyVaultDiagnostics', {
+      targetResourceId: this.keyVault.vaultId,
+      workspaceId: this.workspace.workspaceId,
+    });
+    this.vnet.nsgIds.forEach((nsgId, i) => {
+      new DiagnosticSettings(this, `NsgDiagnostics${i}`, {
+        targetResourceId: nsgId,
+        workspaceId: this.workspace.workspaceId,
+        includeMetrics: false,
+      });
+    });
 
     // BACKUP: nobody deletes data, keys or evidence without first lifting a lock, a logged act.
     lockStatefulResources(this, { mode: azure.deleteLocks });
 
-    new TerraformOutput(this, AZURE_OUTPUTS.gatewayPublicIp, { value: this.gateway.publicIpAddress, description: 'Public address of the application gateway (origin of the Cloudflare pool)' });
-    new TerraformOutput(this, AZURE_OUTPUTS.scaleSetId, { value: this.scaleSet.scaleSetId, description: primary ? 'App scale set' : 'Warm-standby scale set: scale it out at failover' });
-    new TerraformOutput(this, AZURE_OUTPUTS.postgresServerId, { value: postgresId, description: primary ? 'Primary PostgreSQL server' : 'Read replica: promote it at failover' });
+    new TerraformOutput(this, AZURE_OUTPUTS.gatewayPublicIp, {
+      value: this.gateway.publicIpAddress,
+      description: 'Public address of the application gateway (origin of the Cloudflare pool)',
+    });
+    new TerraformOutput(this, AZURE_OUTPUTS.scaleSetId, {
+      value: this.scaleSet.scaleSetId,
+      description: primary ? 'App scale set' : 'Warm-standby scale set: scale it out at failover',
+    });
+    new TerraformOutput(this, AZURE_OUTPUTS.postgresServerId, {
+      value: postgresId,
+      description: primary ? 'Primary PostgreSQL server' : 'Read replica: promote it at failover',
+    });
     new TerraformOutput(this, AZURE_OUTPUTS.keyVaultUri, { value: this.keyVault.vaultUri, description: 'Key Vault of this region' });
   }
 }

@@ -118,7 +118,12 @@ export class CloudflareStack extends TerraformStack {
       zoneId: cf.zoneId,
       plan: cf.plan,
       global: { requestsPerPeriod: config.waf.globalRateLimit.limit, periodSeconds: config.waf.globalRateLimit.windowSeconds },
-      critical: config.waf.criticalPaths.map((p) => ({ name: p.name, pathPrefix: p.pathPrefix, requestsPerPeriod: p.limit, periodSeconds: p.windowSeconds })),
+      critical: config.waf.criticalPaths.map((p) => ({
+        name: p.name,
+        pathPrefix: p.pathPrefix,
+        requestsPerPeriod: p.limit,
+        periodSeconds: p.windowSeconds,
+      })),
       mitigationTimeoutSeconds: cf.mitigationTimeoutSeconds,
     });
     // ORIGIN-LOCK: the zone presents its own client certificate, whose CA is the only one the
@@ -128,7 +133,10 @@ export class CloudflareStack extends TerraformStack {
           type: 'string',
           sensitive: true,
           nullable: false,
-          description: `PEM private key of the ${props.environment} origin-pull client certificate (cloudflare.originPull.clientCertificate); set TF_VAR_${originPullKeyVariable(props.environment)} at deploy time, never in a file of the repository`,
+          description:
+            `PEM private key of the ${props.environment} origin-pull client certificate ` +
+            `(cloudflare.originPull.clientCertificate); set TF_VAR_${originPullKeyVariable(props.environment)} at deploy time, ` +
+            `never in a file of the repository`,
         })
       : undefined;
     new AuthenticatedOriginPulls(this, 'OriginPulls', {
@@ -156,7 +164,10 @@ export class CloudflareStack extends TerraformStack {
           type: 'string',
           sensitive: true,
           nullable: false,
-          description: `Shared secret Cloudflare sends in the cf-webhook-auth header to the ${props.environment} alert webhook (cloudflare.alertWebhook); set TF_VAR_${alertWebhookSecretVariable(props.environment)} at deploy time, never in a file of the repository`,
+          description:
+            `Shared secret Cloudflare sends in the cf-webhook-auth header to the ${props.environment} alert webhook ` +
+            `(cloudflare.alertWebhook); set TF_VAR_${alertWebhookSecretVariable(props.environment)} at deploy time, never in a ` +
+            `file of the repository`,
         })
       : undefined;
     this.alerts = new EdgeAlerts(this, 'Alerts', {
@@ -176,7 +187,10 @@ export class CloudflareStack extends TerraformStack {
         type: 'string',
         sensitive: true,
         nullable: false,
-        description: `Ownership challenge token Cloudflare wrote into the ${props.environment} Logpush destination (cloudflare.logpush.destination); set TF_VAR_${logpushOwnershipChallengeVariable(props.environment)} at deploy time, never in a file of the repository`,
+        description:
+          `Ownership challenge token Cloudflare wrote into the ${props.environment} Logpush destination ` +
+          `(cloudflare.logpush.destination); set TF_VAR_${logpushOwnershipChallengeVariable(props.environment)} at deploy time, ` +
+          `never in a file of the repository`,
       });
       this.logpush = new EdgeLogpush(this, 'Logpush', {
         zoneId: cf.zoneId,
@@ -186,7 +200,13 @@ export class CloudflareStack extends TerraformStack {
         namePrefix: `${props.project}-${props.environment}`,
       });
     }
-    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, { value: cf.hostname, description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})` });
-    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, { value: this.failover.resource.id, description: 'Cloudflare load balancer (primary pool first, DR pool on failure)' });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.hostname, {
+      value: cf.hostname,
+      description: `Public name of ${props.environment}, answered by the failover load balancer (origins from ${props.origins.source})`,
+    });
+    new TerraformOutput(this, CLOUDFLARE_OUTPUTS.loadBalancerId, {
+      value: this.failover.resource.id,
+      description: 'Cloudflare load balancer (primary pool first, DR pool on failure)',
+    });
   }
 }

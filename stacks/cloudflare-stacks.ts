@@ -21,11 +21,20 @@ export function resolveAllCloudflareOrigins(config: BaselineConfig, configFile?:
  * clouds' stacks, whose gateways are its origins). Used by the app and the tests, so both
  * synthesize the same thing.
  */
-export function addCloudflareStacks(app: App, config: BaselineConfig, origins: Record<string, CloudflareOrigins> = resolveAllCloudflareOrigins(config)): Record<string, CloudflareStack> {
+export function addCloudflareStacks(
+  app: App,
+  config: BaselineConfig,
+  origins: Record<string, CloudflareOrigins> = resolveAllCloudflareOrigins(config),
+): Record<string, CloudflareStack> {
   const result: Record<string, CloudflareStack> = {};
   for (const [name, env] of Object.entries(config.environments)) {
     if (!env.cloudflare) continue;
-    result[name] = new CloudflareStack(app, `${name}-cloudflare`, { project: config.project, environment: name, config: env, origins: origins[name] });
+    result[name] = new CloudflareStack(app, `${name}-cloudflare`, {
+      project: config.project,
+      environment: name,
+      config: env,
+      origins: origins[name],
+    });
     // The stack marker the evidence tools group stacks by (never their names).
     markTerraformStack(result[name], { environment: name, role: 'edge', production: env.production, residency: env.residency });
   }

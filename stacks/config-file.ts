@@ -29,7 +29,12 @@ export function loadBaselineConfig(env: NodeJS.ProcessEnv = process.env): Baseli
   try {
     return loadConfig(file);
   } catch (err) {
-    if (err instanceof ConfigError && err.problems.length === 1 && err.problems[0].path === '(file)' && err.problems[0].message.startsWith('cannot be read')) {
+    if (
+      err instanceof ConfigError &&
+      err.problems.length === 1 &&
+      err.problems[0].path === '(file)' &&
+      err.problems[0].message.startsWith('cannot be read')
+    ) {
       throw new ConfigError(err.file, [{ ...err.problems[0], message: `${err.problems[0].message}, or set BASELINE_CONFIG to one` }]);
     }
     throw err;

@@ -1,4 +1,14 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -61,18 +71,25 @@ async function inflate(source: string, target: string): Promise<void> {
 export async function chromiumExecutable(): Promise<ChromiumExecutable> {
   const override = process.env.CHROMIUM_PATH;
   if (override) {
-    if (!existsSync(override)) throw new Error(`CHROMIUM_PATH is ${override}, which does not exist; unset it to use the Chromium of the @sparticuz/chromium package`);
+    if (!existsSync(override))
+      throw new Error(
+        `CHROMIUM_PATH is ${override}, which does not exist; unset it to use the Chromium of the @sparticuz/chromium package`,
+      );
     return { path: override, env: {}, bundled: false };
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`@sparticuz/chromium ships a Chromium for Linux x64 only (this is ${process.platform} ${process.arch}): set CHROMIUM_PATH to a Chromium or Chrome binary to run the browser tests`);
+    throw new Error(
+      `@sparticuz/chromium ships a Chromium for Linux x64 only (this is ${process.platform} ${process.arch}): set ` +
+        `CHROMIUM_PATH to a Chromium or Chrome binary to run the browser tests`,
+    );
   }
   const uid = process.getuid?.() ?? 'user';
   const dir = path.join(tmpdir(), `baseline-chromium-${PACKAGE_VERSION}-${uid}`);
   const ready = path.join(dir, 'ready');
   if (!existsSync(ready)) {
     const bin = path.join(PACKAGE_DIR, 'bin');
-    if (!existsSync(path.join(bin, 'chromium.br'))) throw new Error(`${bin}/chromium.br is missing: run npm ci (the package @sparticuz/chromium ships the browser)`);
+    if (!existsSync(path.join(bin, 'chromium.br')))
+      throw new Error(`${bin}/chromium.br is missing: run npm ci (the package @sparticuz/chromium ships the browser)`);
     const staging = mkdtempSync(`${dir}.partial-`);
     try {
       mkdirSync(path.join(staging, 'fonts'));
@@ -82,16 +99,19 @@ export async function chromiumExecutable(): Promise<ChromiumExecutable> {
         inflate(path.join(bin, 'fonts.tar.br'), path.join(staging, 'fonts')), // Open Sans, so text renders without system fonts
       ]);
       // Our fonts first; the machine's, when it has any, for the glyphs Open Sans lacks (✔ ✖ ...).
-      writeFileSync(path.join(staging, 'fonts.conf'), [
-        '<?xml version="1.0"?>',
-        '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
-        '<fontconfig>',
-        `  <dir>${path.join(dir, 'fonts')}</dir>`,
-        `  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>`,
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>',
-        '</fontconfig>',
-        '',
-      ].join('\n'));
+      writeFileSync(
+        path.join(staging, 'fonts.conf'),
+        [
+          '<?xml version="1.0"?>',
+          '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+          '<fontconfig>',
+          `  <dir>${path.join(dir, 'fonts')}</dir>`,
+          `  <cachedir>${path.join(dir, 'fonts-cache')}</cachedir>`,
+          '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>',
+          '</fontconfig>',
+          '',
+        ].join('\n'),
+      );
       writeFileSync(path.join(staging, 'ready'), `${PACKAGE_VERSION}\n`);
       try {
         renameSync(staging, dir);
@@ -105,7 +125,10 @@ export async function chromiumExecutable(): Promise<ChromiumExecutable> {
   }
   return {
     path: path.join(dir, 'chromium'),
-    env: { LD_LIBRARY_PATH: [path.join(dir, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), FONTCONFIG_FILE: path.join(dir, 'fonts.conf') },
+    env: {
+      LD_LIBRARY_PATH: [path.join(dir, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      FONTCONFIG_FILE: path.join(dir, 'fonts.conf'),
+    },
     bundled: true,
   };
 }

@@ -8,7 +8,12 @@ import { EXAMPLE_IMPORTS, EXAMPLES } from './readme-examples/imports';
 // of test/readme-examples/ (type-checked by npm test's tsc, run by test/readme-examples.test.ts).
 const ROOT = path.join(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
-const PAGES = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** Markdown without its fenced code blocks (links and headings inside them are not the page's). */
 const prose = (text: string) => text.replace(/^```[\s\S]*?^```/gm, '');
@@ -66,7 +71,9 @@ describe.each(PAGES)('%s', (page) => {
 
   it('links only files and headings that exist', () => {
     const broken: string[] = [];
-    for (const [, target] of prose(text).replace(/`[^`\n]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)) {
+    for (const [, target] of prose(text)
+      .replace(/`[^`\n]*`/g, '')
+      .matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z]+:/.test(target)) continue;
       const [file, anchor] = target.split('#');
       const resolved = file === '' ? page : path.normalize(path.join(dir, file));

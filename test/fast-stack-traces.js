@@ -20,7 +20,11 @@ const mainContextError = (() => {
 })();
 
 Error.prepareStackTrace = (error, frames) => {
-  if (error instanceof Error || mainContextError === undefined || (error !== null && typeof error === 'object' && error instanceof mainContextError)) {
+  if (
+    error instanceof Error ||
+    mainContextError === undefined ||
+    (error !== null && typeof error === 'object' && error instanceof mainContextError)
+  ) {
     const format = mainContextError?.prepareStackTrace;
     if (typeof format === 'function') return format(error, frames);
   }

@@ -26,6 +26,9 @@ export default async function globalTeardown(): Promise<void> {
   }
   rmSync(running.dir, { recursive: true, force: true });
   if (changed.length > 0) {
-    throw new Error(`a test wrote into the shared default-config synth output ${changed.join(' and ')} (test/synth-cache.ts); copy it first (cpSync) and write into the copy`);
+    throw new Error(
+      `a test wrote into the shared default-config synth output ${changed.join(' and ')} (test/synth-cache.ts); copy it first ` +
+        `(cpSync) and write into the copy`,
+    );
   }
 }

@@ -17,8 +17,9 @@ beforeEach(() => {
   process.env.CDKTF_OUTDIR = path.join(outdir, 'cdktf.out');
 });
 afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   rmSync(outdir, { recursive: true, force: true });
 });
 

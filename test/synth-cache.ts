@@ -21,7 +21,11 @@ import * as path from 'node:path';
  */
 
 /** The environment variables naming the shared output directories, in the order the synths start (longest first). */
-export const CACHE_ENV = { awsGated: 'BASELINE_TEST_CDK_OUT_GATED', aws: 'BASELINE_TEST_CDK_OUT', terraform: 'BASELINE_TEST_CDKTF_OUT' } as const;
+export const CACHE_ENV = {
+  awsGated: 'BASELINE_TEST_CDK_OUT_GATED',
+  aws: 'BASELINE_TEST_CDK_OUT',
+  terraform: 'BASELINE_TEST_CDKTF_OUT',
+} as const;
 export type CacheKind = keyof typeof CACHE_ENV;
 
 /** How long a worker waits for a synth still under way before failing. */
@@ -34,7 +38,11 @@ export function digestDir(dir: string): string {
     for (const name of readdirSync(path.join(dir, rel)).sort()) {
       const file = path.join(rel, name);
       if (statSync(path.join(dir, file)).isDirectory()) walk(file);
-      else hash.update(`${file}\0`).update(readFileSync(path.join(dir, file))).update('\0');
+      else
+        hash
+          .update(`${file}\0`)
+          .update(readFileSync(path.join(dir, file)))
+          .update('\0');
     }
   };
   walk('.');

@@ -82,7 +82,10 @@ export class AppDataAccess extends Construct {
       throw new Error('AppDataAccess: received neither bucket nor database; expected at least one, or the grant is empty');
     }
     if (props.database && !Token.isUnresolved(props.database.user) && !/^[a-z_][a-z0-9_]{0,62}$/.test(props.database.user)) {
-      throw new Error(`AppDataAccess.database.user: received "${props.database.user}"; expected a PostgreSQL role name (lower case letters, digits and _)`);
+      throw new Error(
+        `AppDataAccess.database.user: received "${props.database.user}"; expected a PostgreSQL role name (lower case letters, ` +
+          `digits and _)`,
+      );
     }
     this.resource = new iam.Policy(this, 'Resource', { statements: appDataStatements(Stack.of(this), { ...props, objectPrefix: prefix }) });
     this.resource.attachToRole(props.role);
@@ -125,7 +128,14 @@ function appDataStatements(stack: Stack, props: AppDataAccessProps & { readonly 
       new iam.PolicyStatement({
         sid: 'AppDatabaseIamAuth',
         actions: [...APP_DATABASE_ACTIONS],
-        resources: [stack.formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${props.database.resourceId}/${props.database.user}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        resources: [
+          stack.formatArn({
+            service: 'rds-db',
+            resource: 'dbuser',
+            resourceName: `${props.database.resourceId}/${props.database.user}`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       }),
     );
   }

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { meetsTlsFloor, POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
@@ -34,7 +34,8 @@ export interface AppGatewayProps {
   readonly accessLogsBucket: s3.IBucket;
   /**
    * TLS policy of the HTTPS listener; must be one of {@link ACCEPTED_TLS_POLICIES}.
-   * @default ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.3 and 1.2, AES-GCM only, hybrid post-quantum key exchange where the client offers it)
+   * @default ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 (TLS 1.3 and 1.2, AES-GCM only, hybrid post-quantum key exchange where the client
+   * offers it)
    */
   readonly sslPolicy?: elbv2.SslPolicy;
   /**
@@ -98,11 +99,17 @@ export class AppGateway extends Construct implements ec2.IConnectable {
     super(scope, id);
     const sslPolicy = props.sslPolicy ?? ACCEPTED_TLS_POLICIES[0];
     if (!ACCEPTED_TLS_POLICIES.includes(sslPolicy)) {
-      throw new Error(`AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS ${POLICY_FLOORS.tls.minVersion}+ policy with TLS 1.3 and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`);
+      throw new Error(
+        `AppGateway.sslPolicy: received "${sslPolicy}"; expected a TLS ${POLICY_FLOORS.tls.minVersion}+ policy with TLS 1.3 ` +
+          `and AES-GCM ciphers only (no CBC): ${ACCEPTED_TLS_POLICIES.join(', ')}`,
+      );
     }
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
     if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
-      throw new Error(`AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`);
+      throw new Error(
+        `AppGateway.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ` +
+          `${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`,
+      );
     }
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -143,11 +150,17 @@ export class AppGateway extends Construct implements ec2.IConnectable {
     const hostnames = props.hostnames ? [...props.hostnames] : undefined;
     if (hostnames) {
       if (hostnames.length === 0 || hostnames.length > 5) {
-        throw new Error(`AppGateway.hostnames: received ${hostnames.length} names; expected 1 to 5 (a host-header condition's limit), or leave it unset to serve every Host`);
+        throw new Error(
+          `AppGateway.hostnames: received ${hostnames.length} names; expected 1 to 5 (a host-header condition's limit), or ` +
+            `leave it unset to serve every Host`,
+        );
       }
       hostnames.forEach((name, i) => {
         if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(name)) {
-          throw new Error(`AppGateway.hostnames[${i}]: received "${name}"; expected a lowercase DNS name such as app.example.com (no wildcard, port or scheme)`);
+          throw new Error(
+            `AppGateway.hostnames[${i}]: received "${name}"; expected a lowercase DNS name such as app.example.com (no ` +
+              `wildcard, port or scheme)`,
+          );
         }
       });
     }
@@ -159,7 +172,12 @@ export class AppGateway extends Construct implements ec2.IConnectable {
       open: false,
       // Host binding (ORIGIN-LOCK): only the served names reach the app, anything else a fixed 403.
       ...(hostnames
-        ? { defaultAction: elbv2.ListenerAction.fixedResponse(Number(UNSERVED_HOST_STATUS), { contentType: 'text/plain', messageBody: 'Forbidden' }) }
+        ? {
+            defaultAction: elbv2.ListenerAction.fixedResponse(Number(UNSERVED_HOST_STATUS), {
+              contentType: 'text/plain',
+              messageBody: 'Forbidden',
+            }),
+          }
         : { defaultTargetGroups: [this.targetGroup] }),
     });
     if (hostnames) {
@@ -173,7 +191,10 @@ export class AppGateway extends Construct implements ec2.IConnectable {
     // The ALB adds HSTS and browser-hardening headers to every HTTPS response itself, so the claim
     // holds whatever the app behind it sends (control EDGE-TLS).
     (this.httpsListener.node.defaultChild as elbv2.CfnListener).listenerAttributes = [
-      { key: 'routing.http.response.strict_transport_security.header_value', value: `max-age=${hstsMaxAge.toSeconds()}; includeSubDomains${props.hstsPreload ? '; preload' : ''}` },
+      {
+        key: 'routing.http.response.strict_transport_security.header_value',
+        value: `max-age=${hstsMaxAge.toSeconds()}; includeSubDomains${props.hstsPreload ? '; preload' : ''}`,
+      },
       { key: 'routing.http.response.x_content_type_options.header_value', value: 'nosniff' },
       { key: 'routing.http.response.x_frame_options.header_value', value: 'DENY' },
       { key: 'routing.http.response.server.enabled', value: 'false' },

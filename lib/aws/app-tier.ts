@@ -1,11 +1,11 @@
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
 import { acknowledgeDecision } from '../policy/acknowledge';
@@ -37,7 +37,10 @@ export interface AppTierProps {
   readonly instanceTypes?: readonly ec2.InstanceType[];
   /** @default - latest Amazon Linux 2023, resolved at deploy time from SSM (no synth lookup) */
   readonly machineImage?: ec2.IMachineImage;
-  /** Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE). @default 2 (POLICY_FLOORS.availability.minAppInstances) */
+  /**
+   * Instances kept running; at least 2 so one zone can fail (control HA-MULTIZONE).
+   * @default 2 (POLICY_FLOORS.availability.minAppInstances)
+   */
   readonly minCapacity?: number;
   /**
    * Marks the tier as the warm standby of a disaster-recovery region (control DR-REGION): it
@@ -111,11 +114,15 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
       throw new Error(
         standby
           ? `AppTier.minCapacity: received ${min}; expected a whole number of instances, 0 or more`
-          : `AppTier.minCapacity: received ${min}; expected at least ${minAppInstances} so the tier survives losing an instance or zone (a DR warm standby sets standby: true)`,
+          : `AppTier.minCapacity: received ${min}; expected at least ${minAppInstances} so the tier survives losing an instance ` +
+              `or zone (a DR warm standby sets standby: true)`,
       );
     }
     if (!Number.isInteger(max) || max < min || max < minZones) {
-      throw new Error(`AppTier.maxCapacity: received ${max}; expected an integer of at least ${minZones} and not below minCapacity (${min}), so the tier can spread over ${minZones} zones`);
+      throw new Error(
+        `AppTier.maxCapacity: received ${max}; expected an integer of at least ${minZones} and not below minCapacity ` +
+          `(${min}), so the tier can spread over ${minZones} zones`,
+      );
     }
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
       throw new Error(`AppTier.port: received ${props.port}; expected a TCP port from 1 to 65535`);
@@ -128,7 +135,10 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(props.port) });
     // Egress is opened by the stack to what the hosts need (the VPC's AWS service endpoints,
     // configured package mirrors) and by the database construct; nothing else (NET-TIERS).
-    allowTraffic(props.gateway, this, ec2.Port.tcp(props.port), { ingress: 'App traffic from the gateway only', egress: 'Gateway to the app tier only' });
+    allowTraffic(props.gateway, this, ec2.Port.tcp(props.port), {
+      ingress: 'App traffic from the gateway only',
+      egress: 'Gateway to the app tier only',
+    });
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
@@ -147,7 +157,9 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
         resources: ['*'],
         conditions: {
           StringEquals: {
-            'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+            'aws:PrincipalArn':
+              `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForA` +
+              `utoScaling`,
             'kms:CallerAccount': stack.account,
           },
         },
@@ -155,15 +167,27 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
     );
     const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
     if (zones.size < minZones) {
-      throw new Error(`AppTier.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${minZones} (control HA-MULTIZONE)`);
+      throw new Error(
+        `AppTier.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${minZones} (control HA-MULTIZONE)`,
+      );
     }
     const instanceTypes = props.instanceTypes ?? [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m7a.large')];
     if (instanceTypes.length < 2) {
-      throw new Error(`AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a shortage of one type`);
+      throw new Error(
+        `AppTier.instanceTypes: received ${instanceTypes.length} type(s); expected at least 2 so replacement survives a ` +
+          `shortage of one type`,
+      );
     }
     validateHostUsers(props.hostAccess.users, props.hostAccess.minRsaBits ?? POLICY_FLOORS.access.minRsaBits, 'AppTier.hostAccess');
     const userData = ec2.UserData.forLinux({ shebang: '#!/bin/bash' });
-    userData.addCommands(...linuxHostAccessScript({ users: props.hostAccess.users, authLogGroupName: props.hostAccess.authLogGroup.logGroupName, region: stack.region, role: 'app' }));
+    userData.addCommands(
+      ...linuxHostAccessScript({
+        users: props.hostAccess.users,
+        authLogGroupName: props.hostAccess.authLogGroup.logGroupName,
+        region: stack.region,
+        role: 'app',
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ShipAuthLog',
@@ -203,7 +227,10 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
       mixedInstancesPolicy: {
         launchTemplate,
         launchTemplateOverrides: instanceTypes.map((instanceType) => ({ instanceType })),
-        instancesDistribution: { onDemandPercentageAboveBaseCapacity: 100, onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED },
+        instancesDistribution: {
+          onDemandPercentageAboveBaseCapacity: 100,
+          onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
+        },
       },
       minCapacity: min,
       maxCapacity: max,
@@ -216,7 +243,9 @@ export class AppTier extends Construct implements ec2.IConnectable, iam.IGrantab
       capacityRebalance: true,
     });
     // Zones listed explicitly as well as through the subnets (CT.AUTOSCALING.PR.1).
-    (this.resource.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(props.subnets).availabilityZones;
+    (this.resource.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = props.vpc.selectSubnets(
+      props.subnets,
+    ).availabilityZones;
     this.resource.attachToApplicationTargetGroup(props.targetGroup);
     this.resource.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
     if (standby) Tags.of(this.resource).add(STANDBY_TAG, STANDBY_TAG_VALUE, { applyToLaunchedInstances: true });

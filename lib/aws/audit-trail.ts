@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -39,7 +39,10 @@ export class AuditTrail extends Construct {
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < POLICY_FLOORS.retention.logDays) {
-      throw new Error(`AuditTrail.retentionDays: received ${props.retentionDays}; expected at least ${POLICY_FLOORS.retention.logDays} days (claim B6: logs kept at least one month)`);
+      throw new Error(
+        `AuditTrail.retentionDays: received ${props.retentionDays}; expected at least ${POLICY_FLOORS.retention.logDays} days ` +
+          `(claim B6: logs kept at least one month)`,
+      );
     }
     // CloudTrail is not a principal of this account, so only the key policy can let it encrypt the
     // trail files; CDK's Trail adds nothing (aws/aws-cdk#3822) and CreateTrail would fail with
@@ -97,4 +100,3 @@ export class AuditTrail extends Construct {
     bindServicePrincipals(this.bucket.policy!, { 'cloudtrail.amazonaws.com': sourceConditions(this, trailsOfThisAccount) });
   }
 }
-

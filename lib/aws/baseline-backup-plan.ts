@@ -126,15 +126,27 @@ function resolveRetention(props: BackupRetentionProps): ResolvedRetention {
   const isInt = (n: number) => Number.isInteger(n);
   const db = props.databaseRetentionDays;
   if (!isInt(db) || db < DATABASE_FLOOR_DAYS || db > RETENTION_MAX_DAYS) {
-    throw new Error(`${owner}.databaseRetentionDays: received ${db}; expected an integer from ${DATABASE_FLOOR_DAYS} to ${RETENTION_MAX_DAYS} (claim B10 keeps database backups ${DATABASE_FLOOR_DAYS} days); set backup.databaseRetentionDays to at least ${DATABASE_FLOOR_DAYS}`);
+    throw new Error(
+      `${owner}.databaseRetentionDays: received ${db}; expected an integer from ${DATABASE_FLOOR_DAYS} to ` +
+        `${RETENTION_MAX_DAYS} (claim B10 keeps database backups ${DATABASE_FLOOR_DAYS} days); set backup.databaseRetentionDays ` +
+        `to at least ${DATABASE_FLOOR_DAYS}`,
+    );
   }
   const files = props.fileRetentionDays;
   if (!isInt(files) || files < FILE_FLOOR_DAYS || files > RETENTION_MAX_DAYS) {
-    throw new Error(`${owner}.fileRetentionDays: received ${files}; expected an integer from ${FILE_FLOOR_DAYS} to ${RETENTION_MAX_DAYS} (claim B10 keeps file backups at least ${FILE_FLOOR_DAYS} days); set backup.fileRetentionDays to at least ${FILE_FLOOR_DAYS}`);
+    throw new Error(
+      `${owner}.fileRetentionDays: received ${files}; expected an integer from ${FILE_FLOOR_DAYS} to ${RETENTION_MAX_DAYS} ` +
+        `(claim B10 keeps file backups at least ${FILE_FLOOR_DAYS} days); set backup.fileRetentionDays to at least ` +
+        `${FILE_FLOOR_DAYS}`,
+    );
   }
   const continuous = props.continuousBackupDays ?? Math.min(db, CONTINUOUS_MAX_DAYS);
   if (!isInt(continuous) || continuous < DATABASE_FLOOR_DAYS || continuous > CONTINUOUS_MAX_DAYS) {
-    throw new Error(`${owner}.continuousBackupDays: received ${continuous}; expected an integer from ${DATABASE_FLOOR_DAYS} to ${CONTINUOUS_MAX_DAYS} (claim B10 keeps database point-in-time recovery ${DATABASE_FLOOR_DAYS} days; AWS Backup keeps continuous backups at most ${CONTINUOUS_MAX_DAYS}); omit it to follow databaseRetentionDays`);
+    throw new Error(
+      `${owner}.continuousBackupDays: received ${continuous}; expected an integer from ${DATABASE_FLOOR_DAYS} to ` +
+        `${CONTINUOUS_MAX_DAYS} (claim B10 keeps database point-in-time recovery ${DATABASE_FLOOR_DAYS} days; AWS Backup keeps ` +
+        `continuous backups at most ${CONTINUOUS_MAX_DAYS}); omit it to follow databaseRetentionDays`,
+    );
   }
   const shortest = [
     { prop: 'databaseRetentionDays', days: db },
@@ -143,11 +155,19 @@ function resolveRetention(props: BackupRetentionProps): ResolvedRetention {
   ].reduce((a, b) => (b.days < a.days ? b : a));
   const lockMin = props.vaultLockMinRetentionDays ?? shortest.days;
   if (!isInt(lockMin) || lockMin < 1 || lockMin > shortest.days) {
-    throw new Error(`${owner}.vaultLockMinRetentionDays: received ${lockMin}; expected an integer from 1 to ${shortest.days}, the shortest retention of a job writing to the vault (${shortest.prop}), or the vault fails that job; lower it or omit it to use ${shortest.days}`);
+    throw new Error(
+      `${owner}.vaultLockMinRetentionDays: received ${lockMin}; expected an integer from 1 to ${shortest.days}, the shortest ` +
+        `retention of a job writing to the vault (${shortest.prop}), or the vault fails that job; lower it or omit it to use ` +
+        `${shortest.days}`,
+    );
   }
   const changeable = props.vaultLockChangeableForDays ?? LOCK_MIN_CHANGEABLE_DAYS;
   if (!isInt(changeable) || changeable < LOCK_MIN_CHANGEABLE_DAYS) {
-    throw new Error(`${owner}.vaultLockChangeableForDays: received ${changeable}; expected an integer of at least ${LOCK_MIN_CHANGEABLE_DAYS} (AWS Backup's 72-hour cooling-off period before the lock is immutable); omit it for the default of 3`);
+    throw new Error(
+      `${owner}.vaultLockChangeableForDays: received ${changeable}; expected an integer of at least ` +
+        `${LOCK_MIN_CHANGEABLE_DAYS} (AWS Backup's 72-hour cooling-off period before the lock is immutable); omit it for the ` +
+        `default of 3`,
+    );
   }
   return { databaseDays: db, fileDays: files, continuousDays: continuous, lockMinDays: lockMin, lockChangeableForDays: changeable };
 }
@@ -207,16 +227,26 @@ export class BaselineBackupPlan extends Construct {
     const retention = resolveRetention(props);
     const schedule = props.scheduleExpression ?? events.Schedule.cron({ minute: '0', hour: '3' });
     if (!Token.isUnresolved(schedule.expressionString) && !runsDaily(schedule.expressionString)) {
-      throw new Error(`BaselineBackupPlan.scheduleExpression: received ${schedule.expressionString}; expected a cron expression that runs every day (claim B10: full backups every 24 hours), such as cron(0 3 * * ? *); leave day of month, month, weekday and year unpinned`);
+      throw new Error(
+        `BaselineBackupPlan.scheduleExpression: received ${schedule.expressionString}; expected a cron expression that runs ` +
+          `every day (claim B10: full backups every 24 hours), such as cron(0 3 * * ? *); leave day of month, month, weekday and ` +
+          `year unpinned`,
+      );
     }
     const stack = Stack.of(this);
     if (props.drVaultArn !== undefined && !Token.isUnresolved(props.drVaultArn)) {
       const arn = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_-]{2,50}$/.exec(props.drVaultArn);
       if (!arn) {
-        throw new Error(`BaselineBackupPlan.drVaultArn: received "${props.drVaultArn}"; expected a backup vault ARN (arn:aws:backup:<dr-region>:<account>:backup-vault:<name>); pass the DR stack's vault ARN`);
+        throw new Error(
+          `BaselineBackupPlan.drVaultArn: received "${props.drVaultArn}"; expected a backup vault ARN ` +
+            `(arn:aws:backup:<dr-region>:<account>:backup-vault:<name>); pass the DR stack's vault ARN`,
+        );
       }
       if (!Token.isUnresolved(stack.region) && arn[1] === stack.region) {
-        throw new Error(`BaselineBackupPlan.drVaultArn: received a vault in ${arn[1]}, this stack's own region; expected a vault in the DR region (control DR-REGION), so a regional outage cannot take the copies too`);
+        throw new Error(
+          `BaselineBackupPlan.drVaultArn: received a vault in ${arn[1]}, this stack's own region; expected a vault in the DR ` +
+            `region (control DR-REGION), so a regional outage cannot take the copies too`,
+        );
       }
     }
     const databases = [
@@ -226,11 +256,16 @@ export class BaselineBackupPlan extends Construct {
     const buckets = (props.buckets ?? []).map((b) => backup.BackupResource.fromArn(b.bucketArn));
     const files = [
       ...buckets,
-      ...(props.volumes ?? []).map((v) => backup.BackupResource.fromArn(Stack.of(v).formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId }))),
+      ...(props.volumes ?? []).map((v) =>
+        backup.BackupResource.fromArn(Stack.of(v).formatArn({ service: 'ec2', resource: 'volume', resourceName: v.volumeId })),
+      ),
       ...(props.instances ?? []).map((i) => backup.BackupResource.fromEc2Instance(i)),
     ];
     if (databases.length === 0 && files.length === 0) {
-      throw new Error('BaselineBackupPlan.databaseInstances/databaseClusters/buckets/volumes/instances: received none; expected at least one resource to back up (control BACKUP); pass the database, buckets or volumes of this region');
+      throw new Error(
+        'BaselineBackupPlan.databaseInstances/databaseClusters/buckets/volumes/instances: received none; expected at least ' +
+          'one resource to back up (control BACKUP); pass the database, buckets or volumes of this region',
+      );
     }
 
     this.vaultLockMinRetentionDays = retention.lockMinDays;
@@ -249,7 +284,9 @@ export class BaselineBackupPlan extends Construct {
     acknowledgeDecision(this.role.node.defaultChild!, 'backup-service-role-policies', {
       rules: [
         'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-        ...(buckets.length > 0 ? ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]'] : []),
+        ...(buckets.length > 0
+          ? ['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]']
+          : []),
       ],
     });
 
@@ -263,7 +300,11 @@ export class BaselineBackupPlan extends Construct {
         copyActions: drVault ? [{ destinationBackupVault: drVault, deleteAfter: Duration.days(days) }] : undefined,
       });
     const plan = (planId: string, name: string, rule: backup.BackupPlanRule, resources: backup.BackupResource[]) => {
-      const p = new backup.BackupPlan(this, planId, { backupPlanName: planName(name), backupVault: this.vault.resource, backupPlanRules: [rule] });
+      const p = new backup.BackupPlan(this, planId, {
+        backupPlanName: planName(name),
+        backupVault: this.vault.resource,
+        backupPlanRules: [rule],
+      });
       p.addSelection('Selection', { backupSelectionName: name, resources, role: this.role, disableDefaultBackupPolicy: true });
       return p;
     };
@@ -281,7 +322,12 @@ export class BaselineBackupPlan extends Construct {
       this.pointInTimePlan = plan(
         'PointInTimePlan',
         'point-in-time',
-        new backup.BackupPlanRule({ ruleName: 'Continuous', scheduleExpression: schedule, enableContinuousBackup: true, deleteAfter: Duration.days(retention.continuousDays) }),
+        new backup.BackupPlanRule({
+          ruleName: 'Continuous',
+          scheduleExpression: schedule,
+          enableContinuousBackup: true,
+          deleteAfter: Duration.days(retention.continuousDays),
+        }),
         pointInTime,
       );
     }

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -86,7 +86,10 @@ export class BaselineNetwork extends Construct {
       throw new Error(`BaselineNetwork.cidr: received "${props.cidr}"; expected an RFC 1918 block from /16 to /20 (e.g. 10.0.0.0/16)`);
     }
     if (props.availabilityZones.length < POLICY_FLOORS.availability.minZones) {
-      throw new Error(`BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least ${POLICY_FLOORS.availability.minZones} (control HA-MULTIZONE)`);
+      throw new Error(
+        `BaselineNetwork.availabilityZones: received ${props.availabilityZones.length} zone(s); expected at least ` +
+          `${POLICY_FLOORS.availability.minZones} (control HA-MULTIZONE)`,
+      );
     }
     // Masks relative to the VPC block: the app tier gets the most room; every zone fits even at /20.
     this.resource = new ec2.Vpc(this, 'Resource', {
@@ -115,7 +118,12 @@ export class BaselineNetwork extends Construct {
     const flowLog = new Construct(this.resource, 'FlowLog');
     Tags.of(flowLog).add('Name', flowLog.node.path);
     const role = new iam.Role(flowLog, 'IAMRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], resources: [this.flowLogGroup.logGroupArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        resources: [this.flowLogGroup.logGroupArn],
+      }),
+    );
     new ec2.CfnFlowLog(flowLog, 'FlowLog', {
       resourceId: this.resource.vpcId,
       resourceType: 'VPC',
@@ -134,12 +142,23 @@ export class BaselineNetwork extends Construct {
       description: 'Interface endpoints: HTTPS from this VPC only',
       allowAllOutbound: false,
     });
-    this.endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(props.cidr), ec2.Port.tcp(443), 'HTTPS from this VPC to the AWS service endpoints');
+    this.endpointSecurityGroup.addIngressRule(
+      ec2.Peer.ipv4(props.cidr),
+      ec2.Port.tcp(443),
+      'HTTPS from this VPC to the AWS service endpoints',
+    );
     const names = props.interfaceEndpoints ?? DEFAULT_AWS_INTERFACE_ENDPOINTS;
     names.forEach((name, i) => {
-      if (!(name in ENDPOINT_SERVICES)) throw new Error(`BaselineNetwork.interfaceEndpoints[${i}]: received "${name}"; expected one of ${Object.keys(ENDPOINT_SERVICES).join(', ')}`);
-      if (names.indexOf(name) !== i) throw new Error(`BaselineNetwork.interfaceEndpoints[${i}]: received "${name}" twice; list each endpoint once`);
-      const id = `${name.split('.').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}Endpoint`;
+      if (!(name in ENDPOINT_SERVICES))
+        throw new Error(
+          `BaselineNetwork.interfaceEndpoints[${i}]: received "${name}"; expected one of ${Object.keys(ENDPOINT_SERVICES).join(', ')}`,
+        );
+      if (names.indexOf(name) !== i)
+        throw new Error(`BaselineNetwork.interfaceEndpoints[${i}]: received "${name}" twice; list each endpoint once`);
+      const id = `${name
+        .split('.')
+        .map((p) => p[0].toUpperCase() + p.slice(1))
+        .join('')}Endpoint`;
       this.interfaceEndpoints[name] = this.resource.addInterfaceEndpoint(id, {
         service: ENDPOINT_SERVICES[name],
         subnets: this.appSubnets,
@@ -160,8 +179,14 @@ export class BaselineNetwork extends Construct {
       },
       installLatestAwsSdk: false,
       // The deployment-time handler's own log, encrypted and kept like every log (ENC-REST).
-      logGroup: new logs.LogGroup(this, 'S3PrefixListLogs', { encryptionKey: props.logsKey, retention: props.flowLogRetention, removalPolicy: RemovalPolicy.RETAIN }),
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ec2:DescribeManagedPrefixLists'], resources: ['*'] })]),
+      logGroup: new logs.LogGroup(this, 'S3PrefixListLogs', {
+        encryptionKey: props.logsKey,
+        retention: props.flowLogRetention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['ec2:DescribeManagedPrefixLists'], resources: ['*'] }),
+      ]),
     });
     acknowledgeDecision(lookup.node.findChild('CustomResourcePolicy').node.defaultChild!, 's3-prefix-list-lookup');
     acknowledgeAwsCallProvider((lookup.grantPrincipal as iam.Role).node.scope!);

@@ -1,5 +1,5 @@
 import { ArnFormat, type CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -107,13 +107,20 @@ export class BaselineWebAcl extends Construct {
     const critical = props.criticalPaths ?? [];
     checkLimit('globalRateLimit', props.globalRateLimit);
     if (aclScope === 'REGIONAL' && critical.length === 0) {
-      throw new Error('BaselineWebAcl.criticalPaths: received none; a REGIONAL web ACL fronts the login endpoints and needs at least one stricter limit (control WAF-RATE-CRITICAL)');
+      throw new Error(
+        'BaselineWebAcl.criticalPaths: received none; a REGIONAL web ACL fronts the login endpoints and needs at least one ' +
+          'stricter limit (control WAF-RATE-CRITICAL)',
+      );
     }
     const globalRate = props.globalRateLimit.limit / props.globalRateLimit.windowSeconds;
     critical.forEach((path, i) => {
       checkLimit(`criticalPaths[${i}]`, path);
       if (path.limit / path.windowSeconds >= globalRate) {
-        throw new Error(`BaselineWebAcl.criticalPaths[${i}].limit: received ${path.limit} per ${path.windowSeconds} s; expected fewer requests per second than globalRateLimit (${props.globalRateLimit.limit} per ${props.globalRateLimit.windowSeconds} s); lower it`);
+        throw new Error(
+          `BaselineWebAcl.criticalPaths[${i}].limit: received ${path.limit} per ${path.windowSeconds} s; expected fewer ` +
+            `requests per second than globalRateLimit (${props.globalRateLimit.limit} per ${props.globalRateLimit.windowSeconds} ` +
+            `s); lower it`,
+        );
       }
     });
 
@@ -128,7 +135,10 @@ export class BaselineWebAcl extends Construct {
       throw new Error(`BaselineWebAcl.clientIpHeader: received "${header}"; expected an HTTP header name such as CF-Connecting-IP`);
     }
     if (header !== undefined && aclScope === 'CLOUDFRONT') {
-      throw new Error('BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client\'s own address; a header there would be set by the client, who could forge a fresh address per request');
+      throw new Error(
+        "BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client's own address; a header there would be set by " +
+          'the client, who could forge a fresh address per request',
+      );
     }
     // Behind a proxy (header set): requests that carry the header, counted by the address in it...
     const counted = (limit: RateLimit, scope?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RateBasedStatementProperty => ({
@@ -157,7 +167,13 @@ export class BaselineWebAcl extends Construct {
       : undefined;
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
     const addRate = (name: string, limit: RateLimit, path?: wafv2.CfnWebACL.StatementProperty) => {
-      rules.push({ name, priority: rules.length, action: tooManyRequests, statement: { rateBasedStatement: counted(limit, path) }, visibilityConfig: metric(name) });
+      rules.push({
+        name,
+        priority: rules.length,
+        action: tooManyRequests,
+        statement: { rateBasedStatement: counted(limit, path) },
+        visibilityConfig: metric(name),
+      });
       if (withoutHeader) {
         const twin = `${name}${MISSING_CLIENT_IP_SUFFIX}`;
         const scope = path ? { andStatement: { statements: [withoutHeader, path] } } : withoutHeader;
@@ -165,7 +181,14 @@ export class BaselineWebAcl extends Construct {
           name: twin,
           priority: rules.length,
           action: tooManyRequests,
-          statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit: limit.limit, evaluationWindowSec: limit.windowSeconds, scopeDownStatement: scope } },
+          statement: {
+            rateBasedStatement: {
+              aggregateKeyType: 'IP',
+              limit: limit.limit,
+              evaluationWindowSec: limit.windowSeconds,
+              scopeDownStatement: scope,
+            },
+          },
           visibilityConfig: metric(twin),
         });
       }
@@ -214,7 +237,12 @@ export class BaselineWebAcl extends Construct {
       resourceArn: this.resource.attrArn,
       // WAF wants the log group ARN without the trailing ':*' that logGroupArn carries.
       logDestinationConfigs: [
-        Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: this.logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       ],
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
     });
@@ -227,7 +255,8 @@ export class BaselineWebAcl extends Construct {
       // hiding it; an S3 destination in the residency would remove it (docs/known-gaps.md).
       (this.logGroup.node.defaultChild as CfnResource).addMetadata(
         RESIDENCY_EXCEPTION_MARKER,
-        'AWS WAF delivers a CloudFront web ACL\'s logs to CloudWatch Logs in us-east-1 only; these are request logs of the static-asset CDN (client IP, URI, headers without authorization and cookie), not service data',
+        "AWS WAF delivers a CloudFront web ACL's logs to CloudWatch Logs in us-east-1 only; these are request logs of the " +
+          'static-asset CDN (client IP, URI, headers without authorization and cookie), not service data',
       );
     }
   }
@@ -235,7 +264,7 @@ export class BaselineWebAcl extends Construct {
   /** Associates the web ACL with a regional resource (an ALB) in the same stack. */
   associate(resourceArn: string): wafv2.CfnWebACLAssociation {
     if (this.resource.scope !== 'REGIONAL') {
-      throw new Error('BaselineWebAcl.associate: a CLOUDFRONT web ACL is attached through the distribution\'s webAclId, not an association');
+      throw new Error("BaselineWebAcl.associate: a CLOUDFRONT web ACL is attached through the distribution's webAclId, not an association");
     }
     this.associations += 1;
     return new wafv2.CfnWebACLAssociation(this, this.associations === 1 ? 'Association' : `Association${this.associations}`, {

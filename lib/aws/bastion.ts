@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowlistCidrProblem, parseCidr, type AllowlistLimits } from '../config/cidr';
 import { POLICY_FLOORS } from '../config/floors';
@@ -43,7 +43,6 @@ export interface BastionProps {
   readonly machineImage?: ec2.IMachineImage;
 }
 
-
 /**
  * The only way to a shell on the servers (control BASTION-SSH; claims A11, A16): one small
  * instance in a public subnet whose security group admits port 22 only from the allowlist, with
@@ -66,11 +65,16 @@ export class Bastion extends Construct implements ec2.IConnectable {
     const limits = props.maxAllowlistPrefix ?? POLICY_FLOORS.access.maxAllowlistPrefix;
     const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
     if (props.allowedCidrs.length === 0) {
-      throw new Error('Bastion.allowedCidrs: received an empty list; expected at least one office or VPN egress range such as 198.51.100.10/32');
+      throw new Error(
+        'Bastion.allowedCidrs: received an empty list; expected at least one office or VPN egress range such as 198.51.100.10/32',
+      );
     }
     props.allowedCidrs.forEach((cidr, i) => {
       const problem = allowlistCidrProblem(cidr, limits);
-      if (problem) throw new Error(`Bastion.allowedCidrs[${i}]: received "${cidr}", which ${problem}; use a narrow office or VPN range such as 198.51.100.10/32`);
+      if (problem)
+        throw new Error(
+          `Bastion.allowedCidrs[${i}]: received "${cidr}", which ${problem}; use a narrow office or VPN range such as 198.51.100.10/32`,
+        );
     });
     validateHostUsers(props.users, minRsaBits, 'Bastion');
 
@@ -101,7 +105,14 @@ export class Bastion extends Construct implements ec2.IConnectable {
     );
 
     const userData = ec2.UserData.forLinux({ shebang: '#!/bin/bash' });
-    userData.addCommands(...linuxHostAccessScript({ users: props.users, authLogGroupName: props.authLogGroup.logGroupName, region: Stack.of(this).region, role: 'bastion' }));
+    userData.addCommands(
+      ...linuxHostAccessScript({
+        users: props.users,
+        authLogGroupName: props.authLogGroup.logGroupName,
+        region: Stack.of(this).region,
+        role: 'bastion',
+      }),
+    );
 
     // The root volume is encrypted under the data key on the instance and in its launch
     // template, so neither an account-default key nor an unencrypted default can apply
@@ -109,7 +120,12 @@ export class Bastion extends Construct implements ec2.IConnectable {
     const rootVolume: ec2.BlockDevice[] = [
       {
         deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, kmsKey: props.volumeKey, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+        volume: ec2.BlockDeviceVolume.ebs(8, {
+          encrypted: true,
+          kmsKey: props.volumeKey,
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          deleteOnTermination: true,
+        }),
       },
     ];
     this.resource = new ec2.Instance(this, 'Resource', {
@@ -126,7 +142,8 @@ export class Bastion extends Construct implements ec2.IConnectable {
       ebsOptimized: true,
       blockDevices: rootVolume,
     });
-    for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const) acknowledgeDecision(this.resource.instance, decision);
+    for (const decision of ['bastion-public-address', 'bastion-replaced-not-protected', 'bastion-subnet-on-interface'] as const)
+      acknowledgeDecision(this.resource.instance, decision);
     // aws-cdk-lib copies the subnet's zone into AvailabilityZone, which the subnet on the network
     // interface already fixes; the copy only hard-codes a zone name (cfn-lint W3010). Removed
     // rather than acknowledged.
@@ -140,7 +157,10 @@ export class Bastion extends Construct implements ec2.IConnectable {
       detailedMonitoring: true,
       blockDevices: rootVolume,
     });
-    this.resource.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
+    this.resource.instance.launchTemplate = {
+      launchTemplateId: launchTemplate.launchTemplateId,
+      version: launchTemplate.latestVersionNumber,
+    };
     // Repeated on the instance, where instance-level settings win and every pack looks first.
     this.resource.instance.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' };
     // The marker the checks recognise a bastion by (NET-TIERS lets it have a public address,

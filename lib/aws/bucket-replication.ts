@@ -103,30 +103,52 @@ export class BucketReplication extends Construct {
     const { source } = props;
     const sourceResource = source.node.defaultChild as s3.CfnBucket;
     if (Stack.of(source) !== stack) {
-      throw new Error(`BucketReplication.source: received a bucket of stack ${Stack.of(source).node.path}; expected a bucket of this construct's stack ${stack.node.path}; create the BucketReplication in the source bucket's stack`);
+      throw new Error(
+        `BucketReplication.source: received a bucket of stack ${Stack.of(source).node.path}; expected a bucket of this ` +
+          `construct's stack ${stack.node.path}; create the BucketReplication in the source bucket's stack`,
+      );
     }
     const versioning = sourceResource.versioningConfiguration as s3.CfnBucket.VersioningConfigurationProperty | undefined;
     if (!Token.isUnresolved(versioning) && !Token.isUnresolved(versioning?.status) && versioning?.status !== 'Enabled') {
-      throw new Error(`BucketReplication.source: received bucket ${source.node.path} without versioning; expected a versioned bucket (S3 replication needs versioning on both sides); make it with SecureBucket`);
+      throw new Error(
+        `BucketReplication.source: received bucket ${source.node.path} without versioning; expected a versioned bucket (S3 ` +
+          `replication needs versioning on both sides); make it with SecureBucket`,
+      );
     }
     if (sourceResource.replicationConfiguration !== undefined) {
-      throw new Error(`BucketReplication.source: received bucket ${source.node.path}, which already has a replication configuration; expected a bucket without one (S3 keeps one configuration per bucket); replicate each bucket with one BucketReplication`);
+      throw new Error(
+        `BucketReplication.source: received bucket ${source.node.path}, which already has a replication configuration; ` +
+          `expected a bucket without one (S3 keeps one configuration per bucket); replicate each bucket with one ` +
+          `BucketReplication`,
+      );
     }
     if (source.encryptionKey === undefined) {
-      throw new Error(`BucketReplication.source: received bucket ${source.node.path} without a KMS key (SSE-S3); expected an SSE-KMS bucket (control ENC-REST); give its SecureBucket an encryptionKey`);
+      throw new Error(
+        `BucketReplication.source: received bucket ${source.node.path} without a KMS key (SSE-S3); expected an SSE-KMS bucket ` +
+          `(control ENC-REST); give its SecureBucket an encryptionKey`,
+      );
     }
     if (JSON.stringify(stack.resolve(props.sourceKey.keyArn)) !== JSON.stringify(stack.resolve(source.encryptionKey.keyArn))) {
-      throw new Error(`BucketReplication.sourceKey: received key ${props.sourceKey.node.path}; expected the source bucket's encryption key ${source.encryptionKey.node.path}; pass the key the bucket was made with`);
+      throw new Error(
+        `BucketReplication.sourceKey: received key ${props.sourceKey.node.path}; expected the source bucket's encryption key ` +
+          `${source.encryptionKey.node.path}; pass the key the bucket was made with`,
+      );
     }
     validateRegion(stack, props.destinationRegion);
     validateBucketArn(props.destinationBucketArn);
     validateKeyArn(stack, props.destinationKeyArn, props.destinationRegion);
     const storageClass = props.storageClass ?? 'STANDARD';
     if (!REPLICA_STORAGE_CLASSES.includes(storageClass)) {
-      throw new Error(`BucketReplication.storageClass: received "${storageClass}"; expected one of ${REPLICA_STORAGE_CLASSES.join(', ')}: a DR copy must be readable at once from several zones (GLACIER and DEEP_ARCHIVE need hours of restore, ONEZONE_IA keeps one zone)`);
+      throw new Error(
+        `BucketReplication.storageClass: received "${storageClass}"; expected one of ${REPLICA_STORAGE_CLASSES.join(', ')}: a ` +
+          `DR copy must be readable at once from several zones (GLACIER and DEEP_ARCHIVE need hours of restore, ONEZONE_IA ` +
+          `keeps one zone)`,
+      );
     }
     if (props.roleName !== undefined && !Token.isUnresolved(props.roleName) && !/^[\w+=,.@-]{1,64}$/.test(props.roleName)) {
-      throw new Error(`BucketReplication.roleName: received "${props.roleName}"; expected 1-64 letters, digits or +=,.@_- (the IAM role name pattern)`);
+      throw new Error(
+        `BucketReplication.roleName: received "${props.roleName}"; expected 1-64 letters, digits or +=,.@_- (the IAM role name pattern)`,
+      );
     }
     const replicationTimeControl = props.replicationTimeControl ?? true;
     const deleteMarkerReplication = props.deleteMarkerReplication ?? true;
@@ -141,7 +163,11 @@ export class BucketReplication extends Construct {
     const destinationObjects = `${props.destinationBucketArn}/*`;
     const sourceObjects = source.arnForObjects('*');
     const statements = [
-      new iam.PolicyStatement({ sid: 'ReadSourceReplicationConfiguration', actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'], resources: [source.bucketArn] }),
+      new iam.PolicyStatement({
+        sid: 'ReadSourceReplicationConfiguration',
+        actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+        resources: [source.bucketArn],
+      }),
       new iam.PolicyStatement({
         sid: 'ReadSourceObjectVersions',
         actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
@@ -236,31 +262,53 @@ function referencesOtherStack(stack: Stack, value: string): boolean {
 function validateRegion(stack: Stack, region: string): void {
   if (Token.isUnresolved(region)) return;
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new Error(`BucketReplication.destinationRegion: received "${region}"; expected an AWS region code such as eu-central-1; pass the DR stack's region`);
+    throw new Error(
+      `BucketReplication.destinationRegion: received "${region}"; expected an AWS region code such as eu-central-1; pass the ` +
+        `DR stack's region`,
+    );
   }
   if (!Token.isUnresolved(stack.region) && region === stack.region) {
-    throw new Error(`BucketReplication.destinationRegion: received "${region}", the source bucket's own region; expected another region (control DR-REGION), so a regional outage cannot take both copies; pass the DR stack's region`);
+    throw new Error(
+      `BucketReplication.destinationRegion: received "${region}", the source bucket's own region; expected another region ` +
+        `(control DR-REGION), so a regional outage cannot take both copies; pass the DR stack's region`,
+    );
   }
 }
 
 function validateBucketArn(arn: string): void {
   if (Token.isUnresolved(arn)) return;
   if (!/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(arn)) {
-    throw new Error(`BucketReplication.destinationBucketArn: received "${arn}"; expected an S3 bucket ARN (arn:aws:s3:::<bucket-name>, no object path); pass the DR stack's ReplicaBucket bucketArn`);
+    throw new Error(
+      `BucketReplication.destinationBucketArn: received "${arn}"; expected an S3 bucket ARN (arn:aws:s3:::<bucket-name>, no ` +
+        `object path); pass the DR stack's ReplicaBucket bucketArn`,
+    );
   }
 }
 
 function validateKeyArn(stack: Stack, arn: string, region: string): void {
   if (Token.isUnresolved(arn)) return;
-  const match = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.exec(arn);
+  const match = new RegExp(
+    '^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\\d{12}):key\\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9' +
+      'a-f]{32})$',
+  ).exec(arn);
   if (!match) {
-    throw new Error(`BucketReplication.destinationKeyArn: received "${arn}"; expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), not an alias: the role's policy must name the key itself; pass the DR key's keyArn`);
+    throw new Error(
+      `BucketReplication.destinationKeyArn: received "${arn}"; expected a KMS key ARN ` +
+        `(arn:aws:kms:<region>:<account>:key/<key-id>), not an alias: the role's policy must name the key itself; pass the DR ` +
+        `key's keyArn`,
+    );
   }
   if (!Token.isUnresolved(region) && match[1] !== region) {
-    throw new Error(`BucketReplication.destinationKeyArn: received a key in ${match[1]}; expected a key in destinationRegion ${region} (S3 encrypts replicas with a key of the destination's region); pass the DR stack's key`);
+    throw new Error(
+      `BucketReplication.destinationKeyArn: received a key in ${match[1]}; expected a key in destinationRegion ${region} (S3 ` +
+        `encrypts replicas with a key of the destination's region); pass the DR stack's key`,
+    );
   }
   if (!Token.isUnresolved(stack.account) && match[2] !== stack.account) {
-    throw new Error(`BucketReplication.destinationKeyArn: received a key of account ${match[2]}; expected a key of this stack's account ${stack.account}; cross-account replication is not supported (the DR key policy would have to trust this account)`);
+    throw new Error(
+      `BucketReplication.destinationKeyArn: received a key of account ${match[2]}; expected a key of this stack's account ` +
+        `${stack.account}; cross-account replication is not supported (the DR key policy would have to trust this account)`,
+    );
   }
 }
 

@@ -68,14 +68,24 @@ export class ConfigRecorder extends Construct {
       throw new Error(`ConfigRecorder.snapshotFrequency: received "${frequency}"; expected one of ${FREQUENCIES.join(', ')}`);
     }
     if (!Token.isUnresolved(props.deliveryBucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.deliveryBucketName)) {
-      throw new Error(`ConfigRecorder.deliveryBucketName: received "${props.deliveryBucketName}"; expected an S3 bucket name (3-63 lower-case letters, digits, dots and dashes), not an ARN`);
+      throw new Error(
+        `ConfigRecorder.deliveryBucketName: received "${props.deliveryBucketName}"; expected an S3 bucket name (3-63 ` +
+          `lower-case letters, digits, dots and dashes), not an ARN`,
+      );
     }
-    if (!Token.isUnresolved(props.deliveryKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(props.deliveryKeyArn)) {
-      throw new Error(`ConfigRecorder.deliveryKeyArn: received "${props.deliveryKeyArn}"; expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias`);
+    if (
+      !Token.isUnresolved(props.deliveryKeyArn) &&
+      !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(props.deliveryKeyArn)
+    ) {
+      throw new Error(
+        `ConfigRecorder.deliveryKeyArn: received "${props.deliveryKeyArn}"; expected a KMS key ARN ` +
+          `(arn:aws:kms:<region>:<account>:key/<id>), not an alias`,
+      );
     }
     this.resource = new config.CfnConfigurationRecorder(this, 'Resource', {
       name: 'default',
-      roleArn: props.roleArn ?? `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+      roleArn:
+        props.roleArn ?? `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: props.includeGlobalResourceTypes ?? true },
     });
     this.deliveryChannel = new config.CfnDeliveryChannel(this, 'DeliveryChannel', {
@@ -97,25 +107,31 @@ export function allowConfigDelivery(bucket: s3.IBucket, key: kms.IKey): void {
   const stack = Stack.of(bucket);
   const service = new iam.ServicePrincipal('config.amazonaws.com');
   const thisAccount = { StringEquals: { 'aws:SourceAccount': stack.account } };
-  bucket.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AWSConfigBucketCheck',
-    principals: [service],
-    actions: ['s3:GetBucketAcl', 's3:ListBucket'],
-    resources: [bucket.bucketArn],
-    conditions: thisAccount,
-  }));
-  bucket.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AWSConfigBucketDelivery',
-    principals: [service],
-    actions: ['s3:PutObject'],
-    resources: [bucket.arnForObjects(`AWSLogs/${stack.account}/Config/*`)],
-    conditions: { StringEquals: { 'aws:SourceAccount': stack.account, 's3:x-amz-acl': 'bucket-owner-full-control' } },
-  }));
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowConfigDelivery',
-    principals: [service],
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    resources: ['*'],
-    conditions: thisAccount,
-  }));
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AWSConfigBucketCheck',
+      principals: [service],
+      actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: thisAccount,
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AWSConfigBucketDelivery',
+      principals: [service],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects(`AWSLogs/${stack.account}/Config/*`)],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowConfigDelivery',
+      principals: [service],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: thisAccount,
+    }),
+  );
 }

@@ -90,22 +90,40 @@ export class DatabaseReplica extends Construct implements ec2.IConnectable {
     if (!Token.isUnresolved(props.sourceInstanceArn)) {
       const match = SOURCE_ARN.exec(props.sourceInstanceArn);
       if (!match) {
-        throw new Error(`DatabaseReplica.sourceInstanceArn: received "${props.sourceInstanceArn}"; expected the ARN of an RDS instance, arn:aws:rds:<region>:<account>:db:<identifier>`);
+        throw new Error(
+          `DatabaseReplica.sourceInstanceArn: received "${props.sourceInstanceArn}"; expected the ARN of an RDS instance, ` +
+            `arn:aws:rds:<region>:<account>:db:<identifier>`,
+        );
       }
       if (!Token.isUnresolved(here) && match[1] === here) {
-        throw new Error(`DatabaseReplica.sourceInstanceArn: received a source in ${here}, the replica's own region; expected the primary region's instance, so the replica survives the loss of that region`);
+        throw new Error(
+          `DatabaseReplica.sourceInstanceArn: received a source in ${here}, the replica's own region; expected the primary ` +
+            `region's instance, so the replica survives the loss of that region`,
+        );
       }
     }
     const { databaseBackupDays: floor, databaseBackupMaxDays: ceiling } = POLICY_FLOORS.retention;
     if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < floor || props.backupRetentionDays > ceiling) {
-      throw new Error(`DatabaseReplica.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`);
+      throw new Error(
+        `DatabaseReplica.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim ` +
+          `B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`,
+      );
     }
-    if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
-      throw new Error(`DatabaseReplica.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);
+    if (
+      !/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) ||
+      props.instanceIdentifier.endsWith('-') ||
+      props.instanceIdentifier.includes('--')
+    ) {
+      throw new Error(
+        `DatabaseReplica.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits ` +
+          `and single dashes, starting with a letter`,
+      );
     }
     const maxLag = props.maxReplicaLagSeconds ?? 900;
     if (!Number.isFinite(maxLag) || maxLag <= 0) {
-      throw new Error(`DatabaseReplica.maxReplicaLagSeconds: received ${maxLag}; expected a positive number of seconds (derive it from the RPO)`);
+      throw new Error(
+        `DatabaseReplica.maxReplicaLagSeconds: received ${maxLag}; expected a positive number of seconds (derive it from the RPO)`,
+      );
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -176,7 +194,9 @@ export class DatabaseReplica extends Construct implements ec2.IConnectable {
 
     // Treat missing data as breaching: a replica that stopped reporting lag is not replicating.
     this.lagAlarm = new cloudwatch.Alarm(this, 'LagAlarm', {
-      alarmDescription: `The DR database replica ${props.instanceIdentifier} is more than ${maxLag} s behind its source: the recovery point objective is at risk.`,
+      alarmDescription:
+        `The DR database replica ${props.instanceIdentifier} is more than ${maxLag} s behind its source: the recovery point ` +
+        `objective is at risk.`,
       metric: new cloudwatch.Metric({
         namespace: 'AWS/RDS',
         metricName: 'ReplicaLag',

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
@@ -93,14 +93,27 @@ export class Database extends Construct implements ec2.IConnectable {
     super(scope, id);
     const { databaseBackupDays: floor, databaseBackupMaxDays: ceiling } = POLICY_FLOORS.retention;
     if (!Number.isInteger(props.backupRetentionDays) || props.backupRetentionDays < floor || props.backupRetentionDays > ceiling) {
-      throw new Error(`Database.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`);
+      throw new Error(
+        `Database.backupRetentionDays: received ${props.backupRetentionDays}; expected ${floor} to ${ceiling} (claim B10 ` +
+          `keeps ${floor} days of PITR; RDS keeps at most ${ceiling})`,
+      );
     }
-    if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) || props.instanceIdentifier.endsWith('-') || props.instanceIdentifier.includes('--')) {
-      throw new Error(`Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter`);
+    if (
+      !/^[a-z][a-z0-9-]{0,62}$/.test(props.instanceIdentifier) ||
+      props.instanceIdentifier.endsWith('-') ||
+      props.instanceIdentifier.includes('--')
+    ) {
+      throw new Error(
+        `Database.instanceIdentifier: received "${props.instanceIdentifier}"; expected 1-63 lower-case letters, digits and ` +
+          `single dashes, starting with a letter`,
+      );
     }
     const zones = new Set(props.vpc.selectSubnets(props.subnets).availabilityZones);
     if (zones.size < POLICY_FLOORS.availability.minZones) {
-      throw new Error(`Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least ${POLICY_FLOORS.availability.minZones} for the Multi-AZ standby (control HA-MULTIZONE)`);
+      throw new Error(
+        `Database.subnets: received subnets in ${zones.size} availability zone(s); expected at least ` +
+          `${POLICY_FLOORS.availability.minZones} for the Multi-AZ standby (control HA-MULTIZONE)`,
+      );
     }
     const allocated = props.allocatedStorageGiB ?? 50;
     const maxAllocated = props.maxAllocatedStorageGiB ?? 200;
@@ -113,7 +126,10 @@ export class Database extends Construct implements ec2.IConnectable {
       allowAllOutbound: false,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(5432) });
-    allowTraffic(props.appTier, this, ec2.Port.tcp(5432), { ingress: 'PostgreSQL from the app tier only', egress: 'App tier to the database' });
+    allowTraffic(props.appTier, this, ec2.Port.tcp(5432), {
+      ingress: 'PostgreSQL from the app tier only',
+      egress: 'App tier to the database',
+    });
 
     // Created up front so they are encrypted, retained and expire on our schedule rather than
     // RDS's (which would create them unencrypted and never expiring).
@@ -162,10 +178,16 @@ export class Database extends Construct implements ec2.IConnectable {
       const { region, kmsKeyArn } = props.backupReplication;
       const here = Stack.of(this).region;
       if (!Token.isUnresolved(region) && !Token.isUnresolved(here) && region === here) {
-        throw new Error(`Database.backupReplication.region: received ${region}, the database's own region; expected the DR region, so the backups survive the loss of this one`);
+        throw new Error(
+          `Database.backupReplication.region: received ${region}, the database's own region; expected the DR region, so the ` +
+            `backups survive the loss of this one`,
+        );
       }
       if (!Token.isUnresolved(region) && !Token.isUnresolved(kmsKeyArn) && kmsKeyArn.split(':')[3] !== region) {
-        throw new Error(`Database.backupReplication.kmsKeyArn: received ${kmsKeyArn}; expected a KMS key ARN in ${region} (RDS encrypts the replicated backups with a key of the destination region)`);
+        throw new Error(
+          `Database.backupReplication.kmsKeyArn: received ${kmsKeyArn}; expected a KMS key ARN in ${region} (RDS encrypts the ` +
+            `replicated backups with a key of the destination region)`,
+        );
       }
       const cfn = this.resource.node.defaultChild as rds.CfnDBInstance;
       cfn.automaticBackupReplicationRegion = region;

@@ -25,7 +25,10 @@ export type LogClass = (typeof LOG_CLASSES)[number];
 export function markLogClass(group: logs.ILogGroup | logs.CfnLogGroup, logClass: LogClass): void {
   const cfn = group instanceof logs.CfnLogGroup ? group : group.node.defaultChild;
   if (!(cfn instanceof logs.CfnLogGroup)) {
-    throw new Error(`markLogClass: received ${group.node.path}, which is not a log group created in this app; expected a logs.LogGroup or CfnLogGroup (an imported group has no tags to mark)`);
+    throw new Error(
+      `markLogClass: received ${group.node.path}, which is not a log group created in this app; expected a logs.LogGroup or ` +
+        `CfnLogGroup (an imported group has no tags to mark)`,
+    );
   }
   if (!(LOG_CLASSES as readonly string[]).includes(logClass)) {
     throw new Error(`markLogClass: received log class "${logClass}"; expected one of ${LOG_CLASSES.join(', ')}`);
@@ -91,17 +94,27 @@ export class ImmutableLogArchive extends Construct {
     const prefix = props.prefix ?? 'cloudwatch-logs/';
     this.bufferingIntervalSeconds = props.bufferingIntervalSeconds ?? 300;
     if (!Number.isInteger(this.bufferingIntervalSeconds) || this.bufferingIntervalSeconds < 60 || this.bufferingIntervalSeconds > 900) {
-      throw new Error(`ImmutableLogArchive.bufferingIntervalSeconds: received ${this.bufferingIntervalSeconds}; expected 60 to 900 (the Firehose limits)`);
+      throw new Error(
+        `ImmutableLogArchive.bufferingIntervalSeconds: received ${this.bufferingIntervalSeconds}; expected 60 to 900 (the Firehose limits)`,
+      );
     }
     if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9!_.*'()/-]*\/$/.test(prefix)) {
-      throw new Error(`ImmutableLogArchive.prefix: received "${prefix}"; expected an S3 key prefix ending with "/" such as cloudwatch-logs/`);
+      throw new Error(
+        `ImmutableLogArchive.prefix: received "${prefix}"; expected an S3 key prefix ending with "/" such as cloudwatch-logs/`,
+      );
     }
     const bucketResource = props.bucket.node.defaultChild;
     if (bucketResource instanceof s3.CfnBucket && Stack.of(bucketResource) === stack) {
       const lock = bucketResource.objectLockConfiguration as s3.CfnBucket.ObjectLockConfigurationProperty | undefined;
-      const retention = (lock?.rule as s3.CfnBucket.ObjectLockRuleProperty | undefined)?.defaultRetention as s3.CfnBucket.DefaultRetentionProperty | undefined;
+      const retention = (lock?.rule as s3.CfnBucket.ObjectLockRuleProperty | undefined)?.defaultRetention as
+        | s3.CfnBucket.DefaultRetentionProperty
+        | undefined;
       if (bucketResource.objectLockEnabled !== true || retention?.mode !== 'COMPLIANCE') {
-        throw new Error(`ImmutableLogArchive.bucket: received ${props.bucket.node.path} without a COMPLIANCE Object Lock default retention; expected a bucket nobody can delete copies from (SecureBucket objectLockRetention: ObjectLockRetention.compliance(...))`);
+        throw new Error(
+          `ImmutableLogArchive.bucket: received ${props.bucket.node.path} without a COMPLIANCE Object Lock default retention; ` +
+            `expected a bucket nobody can delete copies from (SecureBucket objectLockRetention: ` +
+            `ObjectLockRetention.compliance(...))`,
+        );
       }
     }
 
@@ -112,16 +125,35 @@ export class ImmutableLogArchive extends Construct {
     });
     const objects = props.bucket.arnForObjects(`${prefix}*`);
     const errors = props.bucket.arnForObjects(`${prefix.replace(/\/$/, '')}-errors/*`);
-    deliveryRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadBucket', actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [props.bucket.bucketArn] }));
-    deliveryRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteCopies', actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'], resources: [objects, errors] }));
-    deliveryRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'EncryptCopies',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [props.key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` }, StringLike: { 'kms:EncryptionContext:aws:s3:arn': [objects, errors] } },
-    }));
+    deliveryRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadBucket',
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [props.bucket.bucketArn],
+      }),
+    );
+    deliveryRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteCopies',
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        resources: [objects, errors],
+      }),
+    );
+    deliveryRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptCopies',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [objects, errors] },
+        },
+      }),
+    );
     const deliveryPolicy = deliveryRole.node.findChild('DefaultPolicy');
-    acknowledgeDecision(deliveryPolicy.node.defaultChild!, 'log-copies-object-arns', { params: { objectArn: [objects, errors].map((arn) => nagFindingId(deliveryPolicy, arn)) } });
+    acknowledgeDecision(deliveryPolicy.node.defaultChild!, 'log-copies-object-arns', {
+      params: { objectArn: [objects, errors].map((arn) => nagFindingId(deliveryPolicy, arn)) },
+    });
 
     this.resource = new firehose.CfnDeliveryStream(this, 'Resource', {
       deliveryStreamType: 'DirectPut',
@@ -145,15 +177,23 @@ export class ImmutableLogArchive extends Construct {
       assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
         conditions: { StringLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` } },
       }),
-      description: 'CloudWatch Logs: puts the marked log groups\' events into the immutable-copy stream',
+      description: "CloudWatch Logs: puts the marked log groups' events into the immutable-copy stream",
     });
-    this.subscriptionRole.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutRecords', actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'], resources: [this.resource.attrArn] }));
-    this.subscriptionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'UseStreamKey',
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: [props.key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `firehose.${stack.region}.amazonaws.com` } },
-    }));
+    this.subscriptionRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PutRecords',
+        actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+        resources: [this.resource.attrArn],
+      }),
+    );
+    this.subscriptionRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseStreamKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `firehose.${stack.region}.amazonaws.com` } },
+      }),
+    );
 
     // Every marked log group of the stack, wherever and whenever it is created.
     Aspects.of(stack).add(new ArchiveMarkedLogGroups(this));
@@ -163,7 +203,10 @@ export class ImmutableLogArchive extends Construct {
   archive(group: logs.ILogGroup | logs.CfnLogGroup): logs.CfnSubscriptionFilter {
     const cfn = group instanceof logs.CfnLogGroup ? group : group.node.defaultChild;
     if (!(cfn instanceof logs.CfnLogGroup) || Stack.of(cfn) !== Stack.of(this)) {
-      throw new Error(`ImmutableLogArchive.archive: received ${group.node.path}; expected a log group created in the archive's stack ${Stack.of(this).node.path} (subscription filters deliver within one region)`);
+      throw new Error(
+        `ImmutableLogArchive.archive: received ${group.node.path}; expected a log group created in the archive's stack ` +
+          `${Stack.of(this).node.path} (subscription filters deliver within one region)`,
+      );
     }
     const existing = this.subscriptions.get(cfn.node.path);
     if (existing) return existing;
@@ -202,6 +245,7 @@ class ArchiveMarkedLogGroups implements IAspect {
   constructor(private readonly archive: ImmutableLogArchive) {}
 
   visit(node: IConstruct): void {
-    if (node instanceof logs.CfnLogGroup && Stack.of(node) === Stack.of(this.archive) && logClassOf(node) !== undefined) this.archive.archive(node);
+    if (node instanceof logs.CfnLogGroup && Stack.of(node) === Stack.of(this.archive) && logClassOf(node) !== undefined)
+      this.archive.archive(node);
   }
 }

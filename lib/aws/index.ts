@@ -7,7 +7,12 @@ export { AppDataAccess, type AppDataAccessProps, type AppDatabaseAccess } from '
 export { AppGateway, type AppGatewayProps } from './app-gateway';
 export { AppTier, type AppTierProps, type AppHostAccess } from './app-tier';
 export { AuditTrail, type AuditTrailProps } from './audit-trail';
-export { BaselineBackupPlan, type BaselineBackupPlanProps, type BackupRetentionProps, type BackupDrVaultProps } from './baseline-backup-plan';
+export {
+  BaselineBackupPlan,
+  type BaselineBackupPlanProps,
+  type BackupRetentionProps,
+  type BackupDrVaultProps,
+} from './baseline-backup-plan';
 export { LockedBackupVault, type LockedBackupVaultProps } from './locked-backup-vault';
 export { BaselineKeys, type BaselineKeysProps, allowCloudWatchLogs, denyGrantsToNonServices } from './baseline-keys';
 export { BaselineNetwork, type BaselineNetworkProps } from './baseline-network';
@@ -19,7 +24,14 @@ export { ReplicaBucket, type ReplicaBucketProps } from './replica-bucket';
 export { ConfigRecorder, type ConfigRecorderProps, type ConfigSnapshotFrequency, allowConfigDelivery } from './config-recorder';
 export { Database, type DatabaseProps, type DatabaseBackupReplication } from './database';
 export { DatabaseReplica, type DatabaseReplicaProps } from './database-replica';
-export { ImmutableLogArchive, type ImmutableLogArchiveProps, LOG_CLASSES, type LogClass, markLogClass, logClassOf } from './immutable-log-archive';
+export {
+  ImmutableLogArchive,
+  type ImmutableLogArchiveProps,
+  LOG_CLASSES,
+  type LogClass,
+  markLogClass,
+  logClassOf,
+} from './immutable-log-archive';
 export type { HostUser, HostRole } from './linux-host-access';
 export { OriginTrustStore, type OriginTrustStoreProps } from './origin-trust-store';
 export { SecureBucket, type SecureBucketProps } from './secure-bucket';

@@ -25,7 +25,19 @@ export interface LinuxHostAccessOptions {
 }
 
 /** Names that are system or shared accounts: a login under them would identify nobody. */
-const RESERVED_USERS = new Set(['root', 'admin', 'ec2-user', 'ssm-user', 'ubuntu', 'nobody', 'sshd', 'bin', 'daemon', 'sys', 'ec2-instance-connect']);
+const RESERVED_USERS = new Set([
+  'root',
+  'admin',
+  'ec2-user',
+  'ssm-user',
+  'ubuntu',
+  'nobody',
+  'sshd',
+  'bin',
+  'daemon',
+  'sys',
+  'ec2-instance-connect',
+]);
 
 /**
  * sshd settings every AWS host adds to {@link SSHD_HARDENING} (control BASTION-SSH):
@@ -49,11 +61,15 @@ export function validateHostUsers(users: readonly HostUser[], minRsaBits: number
   const names = new Set<string>();
   users.forEach((user, u) => {
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_USERS.has(user.name)) {
-      throw new Error(`${where}.users[${u}].name: received "${user.name}"; expected a personal Linux user name (lower case, not root or a shared account)`);
+      throw new Error(
+        `${where}.users[${u}].name: received "${user.name}"; expected a personal Linux user name (lower case, not root or a ` +
+          `shared account)`,
+      );
     }
     if (names.has(user.name)) throw new Error(`${where}.users[${u}].name: received "${user.name}" twice; merge the entries`);
     names.add(user.name);
-    if (user.publicKeys.length === 0) throw new Error(`${where}.users[${u}].publicKeys: received an empty list; expected at least one public key`);
+    if (user.publicKeys.length === 0)
+      throw new Error(`${where}.users[${u}].publicKeys: received an empty list; expected at least one public key`);
     user.publicKeys.forEach((key, k) => {
       const checked = checkSshPublicKey(key, minRsaBits);
       if ('error' in checked) throw new Error(`${where}.users[${u}].publicKeys[${k}]: received a key that ${checked.error}`);
@@ -105,7 +121,14 @@ export function linuxHostAccessScript(options: LinuxHostAccessOptions): string[]
     logs: {
       logs_collected: {
         files: {
-          collect_list: [{ file_path: '/var/log/secure', log_group_name: options.authLogGroupName, log_stream_name: '{instance_id}/secure', retention_in_days: -1 }],
+          collect_list: [
+            {
+              file_path: '/var/log/secure',
+              log_group_name: options.authLogGroupName,
+              log_stream_name: '{instance_id}/secure',
+              retention_in_days: -1,
+            },
+          ],
         },
       },
     },
@@ -116,7 +139,8 @@ export function linuxHostAccessScript(options: LinuxHostAccessOptions): string[]
     "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'AGENT'",
     JSON.stringify(agentConfig),
     'AGENT',
-    `AWS_REGION=${options.region} /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
+    `AWS_REGION=${options.region} /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s ` +
+      `-c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
   );
   return lines;
 }

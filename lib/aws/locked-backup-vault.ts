@@ -47,14 +47,31 @@ export class LockedBackupVault extends Construct {
   constructor(scope: Construct, id: string, props: LockedBackupVaultProps) {
     super(scope, id);
     const changeableForDays = props.changeableForDays ?? LOCK_MIN_CHANGEABLE_DAYS;
-    if (!Token.isUnresolved(props.minRetentionDays) && (!Number.isInteger(props.minRetentionDays) || props.minRetentionDays < 1 || props.minRetentionDays > RETENTION_MAX_DAYS)) {
-      throw new Error(`LockedBackupVault.minRetentionDays: received ${props.minRetentionDays}; expected an integer from 1 to ${RETENTION_MAX_DAYS} days (the Vault Lock limits); set it to the shortest retention of the jobs writing to this vault`);
+    if (
+      !Token.isUnresolved(props.minRetentionDays) &&
+      (!Number.isInteger(props.minRetentionDays) || props.minRetentionDays < 1 || props.minRetentionDays > RETENTION_MAX_DAYS)
+    ) {
+      throw new Error(
+        `LockedBackupVault.minRetentionDays: received ${props.minRetentionDays}; expected an integer from 1 to ` +
+          `${RETENTION_MAX_DAYS} days (the Vault Lock limits); set it to the shortest retention of the jobs writing to ` +
+          `this vault`,
+      );
     }
     if (!Token.isUnresolved(changeableForDays) && (!Number.isInteger(changeableForDays) || changeableForDays < LOCK_MIN_CHANGEABLE_DAYS)) {
-      throw new Error(`LockedBackupVault.changeableForDays: received ${changeableForDays}; expected an integer of at least ${LOCK_MIN_CHANGEABLE_DAYS} (AWS Backup's 72-hour cooling-off period); omit it for the default of 3`);
+      throw new Error(
+        `LockedBackupVault.changeableForDays: received ${changeableForDays}; expected an integer of at least ` +
+          `${LOCK_MIN_CHANGEABLE_DAYS} (AWS Backup's 72-hour cooling-off period); omit it for the default of 3`,
+      );
     }
-    if (props.backupVaultName !== undefined && !Token.isUnresolved(props.backupVaultName) && !/^[A-Za-z0-9_-]{2,50}$/.test(props.backupVaultName)) {
-      throw new Error(`LockedBackupVault.backupVaultName: received "${props.backupVaultName}"; expected 2-50 letters, digits, dashes or underscores (the AWS Backup vault name pattern)`);
+    if (
+      props.backupVaultName !== undefined &&
+      !Token.isUnresolved(props.backupVaultName) &&
+      !/^[A-Za-z0-9_-]{2,50}$/.test(props.backupVaultName)
+    ) {
+      throw new Error(
+        `LockedBackupVault.backupVaultName: received "${props.backupVaultName}"; expected 2-50 letters, digits, dashes or ` +
+          `underscores (the AWS Backup vault name pattern)`,
+      );
     }
     this.resource = new backup.BackupVault(this, 'Resource', {
       backupVaultName: props.backupVaultName,

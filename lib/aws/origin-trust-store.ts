@@ -78,7 +78,10 @@ export class OriginTrustStore extends Construct {
     super(scope, id);
     const where = `OriginTrustStore ${this.node.path}`;
     if (props.caCertificates.length === 0 || props.caCertificates.length > 2) {
-      throw new Error(`${where}: caCertificates has ${props.caCertificates.length} entries; expected the zone's CA and, while rotating, the next one (1 or 2)`);
+      throw new Error(
+        `${where}: caCertificates has ${props.caCertificates.length} entries; expected the zone's CA and, while rotating, the ` +
+          `next one (1 or 2)`,
+      );
     }
     const pems = props.caCertificates.map((text, i) => {
       const checked = checkOriginPullCa(text);
@@ -98,7 +101,10 @@ export class OriginTrustStore extends Construct {
 
     const noncurrentDays = props.noncurrentVersionRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
     if (!Number.isInteger(noncurrentDays) || noncurrentDays < retentionDays) {
-      throw new Error(`${where}: noncurrentVersionRetentionDays ${noncurrentDays} is invalid; expected a whole number of days of at least bundleRetentionDays (${retentionDays})`);
+      throw new Error(
+        `${where}: noncurrentVersionRetentionDays ${noncurrentDays} is invalid; expected a whole number of days of at least ` +
+          `bundleRetentionDays (${retentionDays})`,
+      );
     }
     this.bucket = new SecureBucket(this, 'Bucket', {
       encryptionKey: props.encryptionKey,
@@ -123,7 +129,9 @@ export class OriginTrustStore extends Construct {
       const crlWriter = this.write('RevocationList', crlKey, crl, props, false);
       new elbv2.TrustStoreRevocation(this, 'Revocation', {
         trustStore: this.resource,
-        revocationContents: [{ revocationType: elbv2.RevocationType.CRL, bucket: this.bucket, key: crlKey, version: crlWriter.getResponseField('VersionId') }],
+        revocationContents: [
+          { revocationType: elbv2.RevocationType.CRL, bucket: this.bucket, key: crlKey, version: crlWriter.getResponseField('VersionId') },
+        ],
       });
     }
     acknowledgeAwsCallProvider((bundleWriter.grantPrincipal as iam.Role).node.scope!);
@@ -136,23 +144,42 @@ export class OriginTrustStore extends Construct {
       service: 'S3',
       action: 'putObject',
       // The checksum satisfies Object Lock's integrity requirement on writes.
-      parameters: { Bucket: this.bucket.bucketName, Key: key, Body: body, ContentType: 'application/x-pem-file', ChecksumAlgorithm: 'SHA256' },
+      parameters: {
+        Bucket: this.bucket.bucketName,
+        Key: key,
+        Body: body,
+        ContentType: 'application/x-pem-file',
+        ChecksumAlgorithm: 'SHA256',
+      },
       physicalResourceId: cr.PhysicalResourceId.of(key),
     };
     // Through S3 only, and only for this bucket's objects (the handler is shared by the stack).
     const viaThisBucket = {
-      StringEquals: { 'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}`, 'kms:EncryptionContext:aws:s3:arn': this.bucket.bucketArn },
+      StringEquals: {
+        'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}`,
+        'kms:EncryptionContext:aws:s3:arn': this.bucket.bucketArn,
+      },
     };
     return new cr.AwsCustomResource(this, id, {
       onCreate: call,
       onUpdate: call,
       installLatestAwsSdk: false,
       ...(withLogGroup
-        ? { logGroup: new logs.LogGroup(this, 'WriterLogs', { encryptionKey: props.logsKey, retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.RETAIN }) }
+        ? {
+            logGroup: new logs.LogGroup(this, 'WriterLogs', {
+              encryptionKey: props.logsKey,
+              retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+              removalPolicy: RemovalPolicy.RETAIN,
+            }),
+          }
         : {}),
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(key)] }),
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.encryptionKey.keyArn], conditions: viaThisBucket }),
+        new iam.PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [props.encryptionKey.keyArn],
+          conditions: viaThisBucket,
+        }),
       ]),
     });
   }

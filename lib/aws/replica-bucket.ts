@@ -57,14 +57,28 @@ export class ReplicaBucket extends Construct {
     if (!Token.isUnresolved(roleArn)) {
       const arn = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/.exec(roleArn);
       if (!arn) {
-        throw new Error(`ReplicaBucket.replicationRoleArn: received "${roleArn}"; expected an IAM role ARN (arn:aws:iam::<account>:role/<name>); pass the ARN of the primary's BucketReplication role`);
+        throw new Error(
+          `ReplicaBucket.replicationRoleArn: received "${roleArn}"; expected an IAM role ARN ` +
+            `(arn:aws:iam::<account>:role/<name>); pass the ARN of the primary's BucketReplication role`,
+        );
       }
       if (!Token.isUnresolved(stack.account) && arn[1] !== stack.account) {
-        throw new Error(`ReplicaBucket.replicationRoleArn: received a role of account ${arn[1]}; expected a role of this stack's account ${stack.account}; cross-account replication is not supported (the DR key policy would have to trust the other account)`);
+        throw new Error(
+          `ReplicaBucket.replicationRoleArn: received a role of account ${arn[1]}; expected a role of this stack's account ` +
+            `${stack.account}; cross-account replication is not supported (the DR key policy would have to trust the ` +
+            `other account)`,
+        );
       }
     }
-    if (props.bucketName !== undefined && !Token.isUnresolved(props.bucketName) && !(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName) && !props.bucketName.includes('..'))) {
-      throw new Error(`ReplicaBucket.bucketName: received "${props.bucketName}"; expected 3-63 lowercase letters, digits, dots or dashes, starting and ending with a letter or digit (the S3 bucket name rules)`);
+    if (
+      props.bucketName !== undefined &&
+      !Token.isUnresolved(props.bucketName) &&
+      !(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName) && !props.bucketName.includes('..'))
+    ) {
+      throw new Error(
+        `ReplicaBucket.bucketName: received "${props.bucketName}"; expected 3-63 lowercase letters, digits, dots or dashes, ` +
+          `starting and ending with a letter or digit (the S3 bucket name rules)`,
+      );
     }
     this.resource = new SecureBucket(this, 'Resource', {
       encryptionKey: props.encryptionKey,
@@ -100,7 +114,10 @@ export class ReplicaBucket extends Construct {
     if (props.cloudFrontSourceArn !== undefined) {
       const sourceArn = props.cloudFrontSourceArn;
       if (!Token.isUnresolved(sourceArn) && !/^arn:aws[a-z-]*:cloudfront::\d{12}:distribution\/(E[0-9A-Z]{9,15}|\*)$/.test(sourceArn)) {
-        throw new Error(`ReplicaBucket.cloudFrontSourceArn: received "${sourceArn}"; expected a distribution ARN such as arn:aws:cloudfront::<account>:distribution/E2QWRUHAPOMQZL`);
+        throw new Error(
+          `ReplicaBucket.cloudFrontSourceArn: received "${sourceArn}"; expected a distribution ARN such as ` +
+            `arn:aws:cloudfront::<account>:distribution/E2QWRUHAPOMQZL`,
+        );
       }
       // Origin access control: CloudFront signs as its service principal, bound to the distribution.
       this.resource.addToResourcePolicy(

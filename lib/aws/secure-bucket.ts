@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
@@ -53,10 +53,19 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     if (!Number.isInteger(props.noncurrentVersionRetentionDays) || props.noncurrentVersionRetentionDays < 1) {
-      throw new Error(`SecureBucket.noncurrentVersionRetentionDays: received ${props.noncurrentVersionRetentionDays}; expected a positive number of days`);
+      throw new Error(
+        `SecureBucket.noncurrentVersionRetentionDays: received ${props.noncurrentVersionRetentionDays}; expected a positive number of days`,
+      );
     }
-    if (props.expirationDays !== undefined && props.objectLockRetention !== undefined && props.expirationDays < props.objectLockRetention.duration.toDays()) {
-      throw new Error(`SecureBucket.expirationDays: received ${props.expirationDays}; expected at least the Object Lock retention (${props.objectLockRetention.duration.toDays()} days)`);
+    if (
+      props.expirationDays !== undefined &&
+      props.objectLockRetention !== undefined &&
+      props.expirationDays < props.objectLockRetention.duration.toDays()
+    ) {
+      throw new Error(
+        `SecureBucket.expirationDays: received ${props.expirationDays}; expected at least the Object Lock retention ` +
+          `(${props.objectLockRetention.duration.toDays()} days)`,
+      );
     }
     this.resource = new s3.Bucket(this, 'Resource', {
       encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,

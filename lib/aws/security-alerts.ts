@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -80,7 +80,9 @@ export class SecurityAlerts extends Construct {
   alarmOnRootUse(trailLogGroup: logs.ILogGroup): cloudwatch.Alarm {
     const filter = new logs.MetricFilter(this, 'RootUseFilter', {
       logGroup: trailLogGroup,
-      filterPattern: logs.FilterPattern.literal('{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'),
+      filterPattern: logs.FilterPattern.literal(
+        '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+      ),
       metricNamespace: 'SecurityBaseline',
       metricName: 'RootAccountUse',
       metricValue: '1',

@@ -310,7 +310,8 @@ export class ServingTier extends Construct {
     // copied into the region's Object-Locked log bucket, where no administrator can delete it.
     this.logArchive = new ImmutableLogArchive(this, 'LogArchive', { bucket: this.albLogs, key: props.logsKey });
     this.alerts.alarm('LogArchiveStalled', {
-      alarmDescription: 'The immutable copy of flow, WAF and host logs is not reaching the Object-Locked bucket: the tamper-proof record has a gap.',
+      alarmDescription:
+        'The immutable copy of flow, WAF and host logs is not reaching the Object-Locked bucket: the tamper-proof record has a gap.',
       metric: this.logArchive.freshness(),
       threshold: this.logArchive.freshnessThresholdSeconds,
       evaluationPeriods: 1,

@@ -3,7 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
@@ -66,16 +66,28 @@ export class StaticAssetsCdn extends Construct {
     super(scope, id);
     const hstsMaxAge = props.hstsMaxAge ?? Duration.days(730);
     if (hstsMaxAge.toSeconds() < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
-      throw new Error(`StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`);
+      throw new Error(
+        `StaticAssetsCdn.hstsMaxAge: received ${hstsMaxAge.toSeconds()} s; expected at least ` +
+          `${POLICY_FLOORS.tls.hstsMaxAgeSeconds} s (the HSTS floor: one year, claim A7)`,
+      );
     }
     if (!Number.isInteger(props.logRetentionDays) || props.logRetentionDays < 1) {
-      throw new Error(`StaticAssetsCdn.logRetentionDays: received ${props.logRetentionDays}; expected a positive number of days (it sets the log Object Lock and expiry)`);
+      throw new Error(
+        `StaticAssetsCdn.logRetentionDays: received ${props.logRetentionDays}; expected a positive number of days (it sets ` +
+          `the log Object Lock and expiry)`,
+      );
     }
     if (props.domainNames.length === 0) {
-      throw new Error('StaticAssetsCdn.domainNames: received an empty list; expected the names the certificate covers (the default cloudfront.net name cannot enforce TLS 1.2)');
+      throw new Error(
+        'StaticAssetsCdn.domainNames: received an empty list; expected the names the certificate covers (the default ' +
+          'cloudfront.net name cannot enforce TLS 1.2)',
+      );
     }
     if (!props.certificateArn.startsWith('arn:aws:acm:us-east-1:') && !props.certificateArn.startsWith('${Token')) {
-      throw new Error(`StaticAssetsCdn.certificateArn: received "${props.certificateArn}"; expected a certificate in us-east-1, the only region CloudFront reads`);
+      throw new Error(
+        `StaticAssetsCdn.certificateArn: received "${props.certificateArn}"; expected a certificate in us-east-1, the only ` +
+          `region CloudFront reads`,
+      );
     }
     // CloudFront standard logging writes with ACLs, so this one bucket keeps ACLs enabled for the
     // log-delivery account only (it still blocks all public access), and Object Lock keeps the
@@ -107,7 +119,12 @@ export class StaticAssetsCdn extends Construct {
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'HSTS and browser hardening for static assets',
       securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: hstsMaxAge, includeSubdomains: true, preload: props.hstsPreload ?? false, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: hstsMaxAge,
+          includeSubdomains: true,
+          preload: props.hstsPreload ?? false,
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
@@ -116,8 +133,14 @@ export class StaticAssetsCdn extends Construct {
     });
     let origin: cloudfront.IOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.assetsBucket);
     if (props.failoverOrigin) {
-      const replica = s3.Bucket.fromBucketAttributes(this, 'FailoverBucket', { bucketName: props.failoverOrigin.bucketName, region: props.failoverOrigin.region });
-      const replicaAccess = new cloudfront.S3OriginAccessControl(this, 'FailoverOriginAccessControl', { description: 'Failover origin: the DR-region assets replica', signing: cloudfront.Signing.SIGV4_ALWAYS });
+      const replica = s3.Bucket.fromBucketAttributes(this, 'FailoverBucket', {
+        bucketName: props.failoverOrigin.bucketName,
+        region: props.failoverOrigin.region,
+      });
+      const replicaAccess = new cloudfront.S3OriginAccessControl(this, 'FailoverOriginAccessControl', {
+        description: 'Failover origin: the DR-region assets replica',
+        signing: cloudfront.Signing.SIGV4_ALWAYS,
+      });
       origin = new origins.OriginGroup({
         primaryOrigin: origin,
         fallbackOrigin: origins.S3BucketOrigin.withOriginAccessControl(replica, { originAccessControl: replicaAccess }),

@@ -3,9 +3,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeAwsCallProvider, acknowledgeDecision } from '../policy/acknowledge';
@@ -62,7 +62,8 @@ export const SECURITY_HUB_STANDARDS = {
  * Threat detection (control DETECT-THREATS; claims A2, A3, A4, A5, B7): GuardDuty with S3 data
  * events and EBS malware scanning, Security Hub with the AWS Foundational Security Best Practices
  * and CIS standards, and EventBridge rules that send high-severity GuardDuty findings and new
- * critical or high Security Hub findings to the alert topic. Findings are raised whether or not this stack created the services, so the alert
+ * critical or high Security Hub findings to the alert topic. Findings are raised whether or not this stack created the services, so the
+ * alert
  * rule is always present.
  */
 export class ThreatDetection extends Construct {
@@ -93,7 +94,11 @@ export class ThreatDetection extends Construct {
       });
     }
     if ((props.securityHub ?? 'create') === 'create') {
-      this.hub = new securityhub.CfnHub(this, 'Hub', { enableDefaultStandards: false, controlFindingGenerator: 'SECURITY_CONTROL', autoEnableControls: true });
+      this.hub = new securityhub.CfnHub(this, 'Hub', {
+        enableDefaultStandards: false,
+        controlFindingGenerator: 'SECURITY_CONTROL',
+        autoEnableControls: true,
+      });
       for (const [name, path] of Object.entries(SECURITY_HUB_STANDARDS)) {
         const standard = new securityhub.CfnStandard(this, `Standard-${name}`, {
           standardsArn: `arn:${partition}:securityhub:${region}::${path}`,
@@ -115,7 +120,9 @@ export class ThreatDetection extends Construct {
         ArnLike: { 'aws:SourceArn': `arn:${partition}:events:${region}:${Stack.of(this).account}:rule/*` },
       }),
     });
-    publisher.addToPolicy(new iam.PolicyStatement({ sid: 'PublishFindings', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }));
+    publisher.addToPolicy(
+      new iam.PolicyStatement({ sid: 'PublishFindings', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
+    );
     const topicKey = props.alertTopicKey;
     if (topicKey) {
       publisher.addToPolicy(
@@ -163,7 +170,11 @@ export class ThreatDetection extends Construct {
    */
   private enableInspector(logsKey: kms.IKey, retention: logs.RetentionDays): cr.AwsCustomResource {
     const stack = Stack.of(this);
-    const logGroup = new logs.LogGroup(this, 'InspectorEnablerLogs', { encryptionKey: logsKey, retention, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = new logs.LogGroup(this, 'InspectorEnablerLogs', {
+      encryptionKey: logsKey,
+      retention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const call: cr.AwsSdkCall = {
       service: 'Inspector2',
       action: 'enable',
@@ -179,7 +190,9 @@ export class ThreatDetection extends Construct {
         new iam.PolicyStatement({ actions: ['inspector2:Enable'], resources: ['*'] }),
         new iam.PolicyStatement({
           actions: ['iam:CreateServiceLinkedRole'],
-          resources: [`arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`],
+          resources: [
+            `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`,
+          ],
           conditions: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
         }),
       ]),

@@ -6,9 +6,24 @@ import { Construct } from 'constructs';
 import { SecureStorageAccount } from './secure-storage-account';
 
 /** Activity Log categories the subscription diagnostic setting exports (all of them). */
-export const ACTIVITY_LOG_CATEGORIES = ['Administrative', 'Security', 'ServiceHealth', 'Alert', 'Recommendation', 'Policy', 'Autoscale', 'ResourceHealth'] as const;
+export const ACTIVITY_LOG_CATEGORIES = [
+  'Administrative',
+  'Security',
+  'ServiceHealth',
+  'Alert',
+  'Recommendation',
+  'Policy',
+  'Autoscale',
+  'ResourceHealth',
+] as const;
 /** Entra ID log categories exported when `entraLogs` is on (sign-ins of every kind and directory audits). */
-export const ENTRA_LOG_CATEGORIES = ['AuditLogs', 'SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs'] as const;
+export const ENTRA_LOG_CATEGORIES = [
+  'AuditLogs',
+  'SignInLogs',
+  'NonInteractiveUserSignInLogs',
+  'ServicePrincipalSignInLogs',
+  'ManagedIdentitySignInLogs',
+] as const;
 /** The container Azure Monitor writes the Activity Log into. */
 export const ACTIVITY_LOG_CONTAINER = 'insights-activity-logs';
 
@@ -84,14 +99,25 @@ export class ActivityLogArchive extends Construct {
     const what = `ActivityLogArchive ${this.node.path}:`;
     const locked = props.locked ?? true;
     const settingName = props.settingName ?? 'baseline-activity-log';
-    if (!Token.isUnresolved(props.retentionDays) && (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 146000)) {
-      throw new Error(`${what} retentionDays ${props.retentionDays} is out of range; expected a whole number of days from 1 to 146000 (the immutability policy limits)`);
+    if (
+      !Token.isUnresolved(props.retentionDays) &&
+      (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 146000)
+    ) {
+      throw new Error(
+        `${what} retentionDays ${props.retentionDays} is out of range; expected a whole number of days from 1 to 146000 (the ` +
+          `immutability policy limits)`,
+      );
     }
-    if (!Token.isUnresolved(props.subscriptionId) && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(props.subscriptionId)) {
+    if (
+      !Token.isUnresolved(props.subscriptionId) &&
+      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(props.subscriptionId)
+    ) {
       throw new Error(`${what} subscriptionId "${props.subscriptionId}" is not a subscription id; expected a lower-case GUID`);
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(settingName)) {
-      throw new Error(`${what} settingName "${settingName}" is invalid; expected up to 64 letters, digits and _.- starting with a letter or digit`);
+      throw new Error(
+        `${what} settingName "${settingName}" is invalid; expected up to 64 letters, digits and _.- starting with a letter or digit`,
+      );
     }
     const entraContainers = (props.entraLogs ?? false) ? ENTRA_LOG_CATEGORIES.map((c) => `insights-logs-${c.toLowerCase()}`) : [];
     const containers = [ACTIVITY_LOG_CONTAINER, ...entraContainers];

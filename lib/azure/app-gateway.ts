@@ -170,19 +170,29 @@ export class AppGateway extends Construct {
     const known = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
 
     if (known(props.name) && !/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(props.name)) {
-      throw new Error(`${where}: name "${props.name}" is invalid; expected 1-80 letters, digits, '_', '.' and '-', starting with a letter or digit and ending with a letter, digit or '_'`);
+      throw new Error(
+        `${where}: name "${props.name}" is invalid; expected 1-80 letters, digits, '_', '.' and '-', starting with a letter ` +
+          `or digit and ending with a letter, digit or '_'`,
+      );
     }
     const minCapacity = props.minCapacity ?? 2;
     const maxCapacity = props.maxCapacity ?? 10;
     if (!Number.isInteger(minCapacity) || minCapacity < 2 || minCapacity > 100) {
-      throw new Error(`${where}: minCapacity ${minCapacity} is out of range; expected a whole number from 2 (so an instance or zone can fail, control HA-MULTIZONE) to 100`);
+      throw new Error(
+        `${where}: minCapacity ${minCapacity} is out of range; expected a whole number from 2 (so an instance or zone can ` +
+          `fail, control HA-MULTIZONE) to 100`,
+      );
     }
     if (!Number.isInteger(maxCapacity) || maxCapacity < minCapacity || maxCapacity > 125) {
-      throw new Error(`${where}: maxCapacity ${maxCapacity} is out of range; expected a whole number from minCapacity (${minCapacity}) to 125`);
+      throw new Error(
+        `${where}: maxCapacity ${maxCapacity} is out of range; expected a whole number from minCapacity (${minCapacity}) to 125`,
+      );
     }
     const zones = [...(props.zones ?? ['1', '2', '3'])];
     if (zones.some((z) => !['1', '2', '3'].includes(z)) || new Set(zones).size !== zones.length || zones.length < 2) {
-      throw new Error(`${where}: zones ${JSON.stringify(zones)} is invalid; expected at least two distinct zones of "1", "2", "3" (control HA-MULTIZONE)`);
+      throw new Error(
+        `${where}: zones ${JSON.stringify(zones)} is invalid; expected at least two distinct zones of "1", "2", "3" (control HA-MULTIZONE)`,
+      );
     }
     const appPort = props.appPort ?? 8443;
     if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) {
@@ -194,12 +204,17 @@ export class AppGateway extends Construct {
     }
     const requestTimeoutSeconds = props.requestTimeoutSeconds ?? 30;
     if (!Number.isInteger(requestTimeoutSeconds) || requestTimeoutSeconds < 1 || requestTimeoutSeconds > 86400) {
-      throw new Error(`${where}: requestTimeoutSeconds ${requestTimeoutSeconds} is out of range; expected a whole number of seconds from 1 to 86400`);
+      throw new Error(
+        `${where}: requestTimeoutSeconds ${requestTimeoutSeconds} is out of range; expected a whole number of seconds from 1 to 86400`,
+      );
     }
     const hostNames = props.hostNames ? [...props.hostNames] : undefined;
     if (hostNames) {
       if (hostNames.length === 0 || hostNames.length > 5) {
-        throw new Error(`${where}: hostNames has ${hostNames.length} entries; expected 1 to 5 (a listener's limit), or leave it unset for a basic listener`);
+        throw new Error(
+          `${where}: hostNames has ${hostNames.length} entries; expected 1 to 5 (a listener's limit), or leave it unset for a ` +
+            `basic listener`,
+        );
       }
       hostNames.forEach((host, i) => {
         if (known(host) && !isHostName(host, true)) {
@@ -213,7 +228,10 @@ export class AppGateway extends Construct {
       return { name: clientCaName(checked.cert.fingerprint256), pem: checked.pem };
     });
     if (props.clientCertificateAuthorities && (clientCas.length === 0 || clientCas.length > 2)) {
-      throw new Error(`${where}: clientCertificateAuthorities has ${clientCas.length} entries; expected the zone's CA and, while rotating, the next one (1 or 2)`);
+      throw new Error(
+        `${where}: clientCertificateAuthorities has ${clientCas.length} entries; expected the zone's CA and, while rotating, ` +
+          `the next one (1 or 2)`,
+      );
     }
     if (new Set(clientCas.map((c) => c.name)).size !== clientCas.length) {
       throw new Error(`${where}: clientCertificateAuthorities lists the same CA twice; list each once`);
@@ -223,15 +241,26 @@ export class AppGateway extends Construct {
       throw new Error(`${where}: hostNames are all wildcards; expected at least one exact name, which other hosts are redirected to`);
     }
     if (known(props.backendHostName) && !isHostName(props.backendHostName, false)) {
-      throw new Error(`${where}: backendHostName "${props.backendHostName}" is invalid; expected a DNS name such as app.internal.example.com`);
+      throw new Error(
+        `${where}: backendHostName "${props.backendHostName}" is invalid; expected a DNS name such as app.internal.example.com`,
+      );
     }
-    for (const [prop, value] of [['certificateSecretId', props.certificateSecretId], ['backendTrustedRootCertificateSecretId', props.backendTrustedRootCertificateSecretId]] as const) {
+    for (const [prop, value] of [
+      ['certificateSecretId', props.certificateSecretId],
+      ['backendTrustedRootCertificateSecretId', props.backendTrustedRootCertificateSecretId],
+    ] as const) {
       if (known(value) && !/^https:\/\/[a-z0-9-]{3,24}\.vault\.[a-z0-9.]+\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?\/?$/.test(value)) {
-        throw new Error(`${where}: ${prop} "${value}" is invalid; expected a Key Vault secret id such as https://kv-certs.vault.azure.net/secrets/www (versionless, so renewals are picked up)`);
+        throw new Error(
+          `${where}: ${prop} "${value}" is invalid; expected a Key Vault secret id such as ` +
+            `https://kv-certs.vault.azure.net/secrets/www (versionless, so renewals are picked up)`,
+        );
       }
     }
     if (known(props.identityId) && !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(props.identityId)) {
-      throw new Error(`${where}: identityId "${props.identityId}" is invalid; expected the resource id of a user-assigned managed identity (.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`);
+      throw new Error(
+        `${where}: identityId "${props.identityId}" is invalid; expected the resource id of a user-assigned managed identity ` +
+          `(.../providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`,
+      );
     }
 
     this.publicIp = new PublicIp(this, 'PublicIp', {
@@ -283,7 +312,17 @@ export class AppGateway extends Construct {
         },
         // Host binding (ORIGIN-LOCK): every other name lands here and never reaches the app.
         ...(hostNames
-          ? [{ name: N.otherHostsListener, frontendIpConfigurationName: N.frontendIp, frontendPortName: N.httpsPort, protocol: 'Https', sslCertificateName: N.certificate, requireSni: false, ...mtls }]
+          ? [
+              {
+                name: N.otherHostsListener,
+                frontendIpConfigurationName: N.frontendIp,
+                frontendPortName: N.httpsPort,
+                protocol: 'Https',
+                sslCertificateName: N.certificate,
+                requireSni: false,
+                ...mtls,
+              },
+            ]
           : []),
         {
           name: N.httpListener,
@@ -303,7 +342,15 @@ export class AppGateway extends Construct {
           includeQueryString: true,
         },
         ...(hostNames && servedHost !== undefined
-          ? [{ name: N.otherHostsRedirect, redirectType: 'Found', targetUrl: `https://${servedHost}/`, includePath: false, includeQueryString: false }]
+          ? [
+              {
+                name: N.otherHostsRedirect,
+                redirectType: 'Found',
+                targetUrl: `https://${servedHost}/`,
+                includePath: false,
+                includeQueryString: false,
+              },
+            ]
           : []),
       ],
       ...(clientCas.length > 0
@@ -362,7 +409,10 @@ export class AppGateway extends Construct {
             {
               name: 'add-security-headers',
               ruleSequence: 100,
-              responseHeaderConfiguration: Object.entries(APP_GATEWAY_SECURITY_HEADERS).map(([headerName, headerValue]) => ({ headerName, headerValue })),
+              responseHeaderConfiguration: Object.entries(APP_GATEWAY_SECURITY_HEADERS).map(([headerName, headerValue]) => ({
+                headerName,
+                headerValue,
+              })),
             },
           ],
         },
@@ -386,7 +436,15 @@ export class AppGateway extends Construct {
         },
         // Evaluated after the host-bound rule: only requests for other names reach it.
         ...(hostNames
-          ? [{ name: N.otherHostsRule, priority: 30, ruleType: 'Basic', httpListenerName: N.otherHostsListener, redirectConfigurationName: N.otherHostsRedirect }]
+          ? [
+              {
+                name: N.otherHostsRule,
+                priority: 30,
+                ruleType: 'Basic',
+                httpListenerName: N.otherHostsListener,
+                redirectConfigurationName: N.otherHostsRedirect,
+              },
+            ]
           : []),
       ],
       tags: props.tags,

@@ -150,9 +150,37 @@ export const AZURE_STANDBY_TAG_VALUE = 'warm-standby';
 
 /** Admin user names Azure refuses or that would hide who logged in. */
 const RESERVED_ADMIN_NAMES = new Set([
-  'root', 'admin', 'administrator', 'user', 'user1', 'user2', 'user3', 'user4', 'user5', 'test', 'test1', 'test2', 'test3',
-  'guest', 'owner', 'server', 'sql', 'support', 'sys', 'backup', 'console', 'adm', 'admin1', 'admin2', 'aspnet', 'actuser',
-  'ubuntu', 'nobody', 'sshd', 'bin', 'daemon',
+  'root',
+  'admin',
+  'administrator',
+  'user',
+  'user1',
+  'user2',
+  'user3',
+  'user4',
+  'user5',
+  'test',
+  'test1',
+  'test2',
+  'test3',
+  'guest',
+  'owner',
+  'server',
+  'sql',
+  'support',
+  'sys',
+  'backup',
+  'console',
+  'adm',
+  'admin1',
+  'admin2',
+  'aspnet',
+  'actuser',
+  'ubuntu',
+  'nobody',
+  'sshd',
+  'bin',
+  'daemon',
 ]);
 
 /**
@@ -188,7 +216,9 @@ export class AppScaleSet extends Construct {
     const known = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
 
     if (known(props.name) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,56}[A-Za-z0-9]$/.test(props.name)) {
-      throw new Error(`${where}: name "${props.name}" is invalid; expected 2-58 letters, digits and dashes, starting and ending with a letter or digit`);
+      throw new Error(
+        `${where}: name "${props.name}" is invalid; expected 2-58 letters, digits and dashes, starting and ending with a letter or digit`,
+      );
     }
     const vmSize = props.vmSize ?? 'Standard_D2as_v5';
     if (known(vmSize) && !/^Standard_[A-Za-z0-9_]+$/.test(vmSize)) {
@@ -196,7 +226,10 @@ export class AppScaleSet extends Construct {
     }
     const adminUsername = props.adminUsername ?? 'azureops';
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(adminUsername) || RESERVED_ADMIN_NAMES.has(adminUsername)) {
-      throw new Error(`${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and -, at most 32) that is not root, admin or another name Azure reserves`);
+      throw new Error(
+        `${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and ` +
+          `-, at most 32) that is not root, admin or another name Azure reserves`,
+      );
     }
     const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
     if (!Number.isInteger(minRsaBits) || minRsaBits < 2048) {
@@ -206,11 +239,24 @@ export class AppScaleSet extends Construct {
     const breakGlass = azureSshKeyProblem(props.breakGlassPublicKey, minRsaBits);
     if (typeof breakGlass === 'string') throw new Error(`${where}: breakGlassPublicKey ${breakGlass}`);
     const holder = fingerprints.get(breakGlass.fingerprint);
-    if (holder) throw new Error(`${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`);
-    if (known(props.authLogWorkspaceId) && !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.authLogWorkspaceId)) {
-      throw new Error(`${where}: authLogWorkspaceId "${props.authLogWorkspaceId}" is invalid; expected the resource id of a Log Analytics workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`);
+    if (holder)
+      throw new Error(
+        `${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a ` +
+          `break-glass key no person uses, or that person holds a shared account`,
+      );
+    if (
+      known(props.authLogWorkspaceId) &&
+      !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.authLogWorkspaceId)
+    ) {
+      throw new Error(
+        `${where}: authLogWorkspaceId "${props.authLogWorkspaceId}" is invalid; expected the resource id of a Log Analytics ` +
+          `workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`,
+      );
     }
-    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'app', adminUsername, breakGlassLogin: props.breakGlassLogin , aptMirror: props.aptMirror }), 'utf8').toString('base64');
+    const customData = Buffer.from(
+      hostCloudConfig(props.users, { role: 'app', adminUsername, breakGlassLogin: props.breakGlassLogin, aptMirror: props.aptMirror }),
+      'utf8',
+    ).toString('base64');
 
     const standby = props.standby ?? false;
     const minCapacity = props.minCapacity ?? (standby ? 0 : 2);
@@ -219,19 +265,28 @@ export class AppScaleSet extends Construct {
       throw new Error(
         standby
           ? `${where}: minCapacity ${minCapacity} is out of range; expected a whole number of instances from 0 to 100`
-          : `${where}: minCapacity ${minCapacity} is out of range; expected 2 to 100 so the tier survives losing an instance or zone (control HA-MULTIZONE; a DR warm standby sets standby: true)`,
+          : `${where}: minCapacity ${minCapacity} is out of range; expected 2 to 100 so the tier survives losing an instance or ` +
+              `zone (control HA-MULTIZONE; a DR warm standby sets standby: true)`,
       );
     }
     if (!Number.isInteger(maxCapacity) || maxCapacity < Math.max(2, minCapacity) || maxCapacity > 100) {
-      throw new Error(`${where}: maxCapacity ${maxCapacity} is out of range; expected a whole number from ${Math.max(2, minCapacity)} (at least 2 and minCapacity, so the tier can spread over two zones) to 100`);
+      throw new Error(
+        `${where}: maxCapacity ${maxCapacity} is out of range; expected a whole number from ${Math.max(2, minCapacity)} (at ` +
+          `least 2 and minCapacity, so the tier can spread over two zones) to 100`,
+      );
     }
     const instances = props.instances ?? minCapacity;
     if (!Number.isInteger(instances) || instances < minCapacity || instances > maxCapacity) {
-      throw new Error(`${where}: instances ${instances} is out of range; expected a whole number from minCapacity (${minCapacity}) to maxCapacity (${maxCapacity})`);
+      throw new Error(
+        `${where}: instances ${instances} is out of range; expected a whole number from minCapacity (${minCapacity}) to ` +
+          `maxCapacity (${maxCapacity})`,
+      );
     }
     const zones = [...(props.zones ?? ['1', '2', '3'])];
     if (zones.some((z) => !['1', '2', '3'].includes(z)) || new Set(zones).size !== zones.length || zones.length < 2) {
-      throw new Error(`${where}: zones ${JSON.stringify(zones)} is invalid; expected at least two distinct zones of "1", "2", "3" (control HA-MULTIZONE)`);
+      throw new Error(
+        `${where}: zones ${JSON.stringify(zones)} is invalid; expected at least two distinct zones of "1", "2", "3" (control HA-MULTIZONE)`,
+      );
     }
     const appPort = props.appPort ?? 8443;
     if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) {
@@ -306,7 +361,9 @@ export class AppScaleSet extends Construct {
       ],
       // The Azure Monitor Agent authenticates to the workspace's ingestion with the system
       // identity (no role assignment: the data collection rule association authorizes it).
-      identity: props.identityIds ? { type: 'SystemAssigned, UserAssigned', identityIds: [...props.identityIds] } : { type: 'SystemAssigned' },
+      identity: props.identityIds
+        ? { type: 'SystemAssigned, UserAssigned', identityIds: [...props.identityIds] }
+        : { type: 'SystemAssigned' },
       // Managed storage: console output and screenshots without a storage account to secure.
       bootDiagnostics: {},
       extension: [
@@ -320,18 +377,18 @@ export class AppScaleSet extends Construct {
         },
         ...(allowExtensions
           ? [
-            {
-              name: 'health',
-              publisher: 'Microsoft.ManagedServices',
-              type: 'ApplicationHealthLinux',
-              // Binary health states: an HTTP 200 from the health check is healthy (2.0 would
-              // require a JSON body naming the state).
-              typeHandlerVersion: '1.0',
-              autoUpgradeMinorVersion: true,
-              automaticUpgradeEnabled: true,
-              settings: JSON.stringify({ protocol: 'https', port: appPort, requestPath: healthCheckPath }),
-            },
-          ]
+              {
+                name: 'health',
+                publisher: 'Microsoft.ManagedServices',
+                type: 'ApplicationHealthLinux',
+                // Binary health states: an HTTP 200 from the health check is healthy (2.0 would
+                // require a JSON body naming the state).
+                typeHandlerVersion: '1.0',
+                autoUpgradeMinorVersion: true,
+                automaticUpgradeEnabled: true,
+                settings: JSON.stringify({ protocol: 'https', port: appPort, requestPath: healthCheckPath }),
+              },
+            ]
           : []),
       ],
       // Control HA-MULTIZONE: an instance failing its health check for the grace period is
@@ -362,7 +419,7 @@ export class AppScaleSet extends Construct {
       name: `${props.name}-auth-log`,
       targetResourceId: this.resource.id,
       dataCollectionRuleId: this.authLogRule.id,
-      description: 'Ships the app instances\' SSH authentication log to the central workspace',
+      description: "Ships the app instances' SSH authentication log to the central workspace",
     });
 
     const cpuRule = (direction: 'Increase' | 'Decrease'): MonitorAutoscaleSettingProfileRule => ({
@@ -407,7 +464,10 @@ export function azureSshKeyProblem(key: string, minRsaBits: number): string | { 
   const checked = checkSshPublicKey(key, minRsaBits);
   if ('error' in checked) return `${checked.error}; expected an ssh-ed25519 or ssh-rsa (>= ${minRsaBits} bits) public key`;
   if (checked.type !== 'ed25519' && checked.type !== 'rsa') {
-    return `is an ${checked.type.toUpperCase()} key (${checked.fingerprint}); Azure accepts only ssh-ed25519 and ssh-rsa keys for VM admin accounts; use an Ed25519 key`;
+    return (
+      `is an ${checked.type.toUpperCase()} key (${checked.fingerprint}); Azure accepts only ssh-ed25519 and ssh-rsa keys for VM ` +
+      `admin accounts; use an Ed25519 key`
+    );
   }
   return { fingerprint: checked.fingerprint };
 }

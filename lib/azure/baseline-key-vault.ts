@@ -78,19 +78,27 @@ export class BaselineKeyVault extends Construct {
     super(scope, id);
     const where = `BaselineKeyVault ${this.node.path}`;
     if (!Token.isUnresolved(props.name) && !/^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.name)) {
-      throw new Error(`${where}: name "${props.name}" is invalid; expected 3-24 letters, digits and single dashes, starting with a letter and ending with a letter or digit`);
+      throw new Error(
+        `${where}: name "${props.name}" is invalid; expected 3-24 letters, digits and single dashes, starting with a letter ` +
+          `and ending with a letter or digit`,
+      );
     }
     // ENC-REST: customer-managed keys no weaker than the RSA floor (NIST SP 800-57 beyond 2030).
     const minKeySize = POLICY_FLOORS.access.minRsaBits;
     const keySizes = RSA_HSM_KEY_SIZES.filter((size) => size >= minKeySize);
     const keySize = props.keySize ?? keySizes[0];
     if (!Number.isInteger(keySize) || !(keySizes as readonly number[]).includes(keySize)) {
-      throw new Error(`${where}: keySize ${keySize} is not accepted; expected ${keySizes.join(' or ')} (RSA-HSM sizes of at least ${minKeySize} bits)`);
+      throw new Error(
+        `${where}: keySize ${keySize} is not accepted; expected ${keySizes.join(' or ')} (RSA-HSM sizes of at least ${minKeySize} bits)`,
+      );
     }
     for (const range of props.allowedIpRanges ?? []) {
       const p = parseCidr(range);
       if ('error' in p || p.family !== 'ipv4' || p.prefix === 0) {
-        throw new Error(`${where}: allowedIpRanges entry "${range}" is not usable; expected a public IPv4 range such as 203.0.113.0/28 (Key Vault firewall rules are IPv4 only, never /0)`);
+        throw new Error(
+          `${where}: allowedIpRanges entry "${range}" is not usable; expected a public IPv4 range such as 203.0.113.0/28 (Key ` +
+            `Vault firewall rules are IPv4 only, never /0)`,
+        );
       }
     }
     const keyNames = props.keyNames ?? ['storage', 'database', 'backup', 'disks'];
@@ -127,25 +135,38 @@ export class BaselineKeyVault extends Construct {
     const dependsOn: RoleAssignment[] = [];
     if (props.grantDeployerCryptoOfficer ?? true) {
       const current = new DataAzurermClientConfig(this, 'Deployer', {});
-      dependsOn.push(new RoleAssignment(this, 'DeployerCryptoOfficer', { scope: this.resource.id, roleDefinitionName: 'Key Vault Crypto Officer', principalId: current.objectId }));
+      dependsOn.push(
+        new RoleAssignment(this, 'DeployerCryptoOfficer', {
+          scope: this.resource.id,
+          roleDefinitionName: 'Key Vault Crypto Officer',
+          principalId: current.objectId,
+        }),
+      );
     }
     for (const name of keyNames) {
-      const key = new KeyVaultKey(this, `Key${name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}`, {
-        name,
-        keyVaultId: this.resource.id,
-        keyType: 'RSA-HSM',
-        keySize,
-        // Customer-managed-key consumers only wrap and unwrap data-encryption keys.
-        keyOpts: ['unwrapKey', 'wrapKey'],
-        rotationPolicy: {
-          automatic: { timeBeforeExpiry: 'P30D' },
-          expireAfter: 'P1Y',
-          notifyBeforeExpiry: 'P29D',
+      const key = new KeyVaultKey(
+        this,
+        `Key${name
+          .split('-')
+          .map((p) => p[0].toUpperCase() + p.slice(1))
+          .join('')}`,
+        {
+          name,
+          keyVaultId: this.resource.id,
+          keyType: 'RSA-HSM',
+          keySize,
+          // Customer-managed-key consumers only wrap and unwrap data-encryption keys.
+          keyOpts: ['unwrapKey', 'wrapKey'],
+          rotationPolicy: {
+            automatic: { timeBeforeExpiry: 'P30D' },
+            expireAfter: 'P1Y',
+            notifyBeforeExpiry: 'P29D',
+          },
+          tags: props.tags,
+          dependsOn,
+          lifecycle: { preventDestroy: true },
         },
-        tags: props.tags,
-        dependsOn,
-        lifecycle: { preventDestroy: true },
-      });
+      );
       this.keys[name] = key;
       this.versionlessKeyIds[name] = key.versionlessId;
     }
@@ -157,7 +178,10 @@ export class BaselineKeyVault extends Construct {
    */
   grantCryptoUser(id: string, principalId: string, keyName?: string): RoleAssignment {
     if (keyName !== undefined && !this.keys[keyName]) {
-      throw new Error(`BaselineKeyVault ${this.node.path}: grantCryptoUser keyName "${keyName}" is not a key of this vault; expected one of ${Object.keys(this.keys).join(', ')}`);
+      throw new Error(
+        `BaselineKeyVault ${this.node.path}: grantCryptoUser keyName "${keyName}" is not a key of this vault; expected one of ` +
+          `${Object.keys(this.keys).join(', ')}`,
+      );
     }
     return new RoleAssignment(this, id, {
       scope: keyName ? this.keys[keyName].resourceVersionlessId : this.resource.id,

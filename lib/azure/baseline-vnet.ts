@@ -100,20 +100,34 @@ export class BaselineVnet extends Construct {
     super(scope, id);
     const where = `BaselineVnet ${this.node.path}`;
     const parsed = parseCidr(props.addressSpace);
-    if ('error' in parsed || parsed.family !== 'ipv4' || !isPrivateIpv4Cidr(props.addressSpace) || parsed.prefix < 16 || parsed.prefix > 18) {
-      throw new Error(`${where}: addressSpace "${props.addressSpace}" is not usable; expected an RFC 1918 IPv4 block from /16 to /18 (e.g. 10.30.0.0/16), large enough for a /26 gateway subnet and a /28 bastion subnet`);
+    if (
+      'error' in parsed ||
+      parsed.family !== 'ipv4' ||
+      !isPrivateIpv4Cidr(props.addressSpace) ||
+      parsed.prefix < 16 ||
+      parsed.prefix > 18
+    ) {
+      throw new Error(
+        `${where}: addressSpace "${props.addressSpace}" is not usable; expected an RFC 1918 IPv4 block from /16 to /18 (e.g. ` +
+          `10.30.0.0/16), large enough for a /26 gateway subnet and a /28 bastion subnet`,
+      );
     }
     const appPort = props.appPort ?? 8443;
     if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) {
       throw new Error(`${where}: appPort ${appPort} is not a TCP port; expected 1-65535`);
     }
     if (props.bastionAllowedCidrs.length === 0) {
-      throw new Error(`${where}: bastionAllowedCidrs is empty; expected at least one office or VPN range (the bastion is unreachable otherwise)`);
+      throw new Error(
+        `${where}: bastionAllowedCidrs is empty; expected at least one office or VPN range (the bastion is unreachable otherwise)`,
+      );
     }
     for (const cidr of props.bastionAllowedCidrs) {
       const p = parseCidr(cidr);
       if ('error' in p) throw new Error(`${where}: bastionAllowedCidrs entry "${cidr}" ${p.error}`);
-      if (p.prefix === 0) throw new Error(`${where}: bastionAllowedCidrs entry "${cidr}" opens SSH to the whole internet; list your office or VPN ranges instead`);
+      if (p.prefix === 0)
+        throw new Error(
+          `${where}: bastionAllowedCidrs entry "${cidr}" opens SSH to the whole internet; list your office or VPN ranges instead`,
+        );
     }
     const gatewaySources = props.gatewaySourceAddressPrefixes ?? ['Internet'];
     if (gatewaySources.length === 0) {
@@ -150,7 +164,10 @@ export class BaselineVnet extends Construct {
       delegation: [
         {
           name: 'postgresql-flexible-server',
-          serviceDelegation: { name: 'Microsoft.DBforPostgreSQL/flexibleServers', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] },
+          serviceDelegation: {
+            name: 'Microsoft.DBforPostgreSQL/flexibleServers',
+            actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+          },
         },
       ],
     });
@@ -162,8 +179,15 @@ export class BaselineVnet extends Construct {
     const mirrors = props.packageMirrorCidrs ?? [];
     mirrors.forEach((cidr, i) => {
       const p = parseCidr(cidr);
-      if ('error' in p) throw new Error(`${where}: packageMirrorCidrs[${i}] "${cidr}" ${p.error}; expected the package mirror's range such as 203.0.113.0/24`);
-      if (p.prefix < (p.family === 'ipv4' ? 16 : 32)) throw new Error(`${where}: packageMirrorCidrs[${i}] "${cidr}" is broader than IPv4 /16 or IPv6 /32; a package mirror is one service, list its own range`);
+      if ('error' in p)
+        throw new Error(
+          `${where}: packageMirrorCidrs[${i}] "${cidr}" ${p.error}; expected the package mirror's range such as 203.0.113.0/24`,
+        );
+      if (p.prefix < (p.family === 'ipv4' ? 16 : 32))
+        throw new Error(
+          `${where}: packageMirrorCidrs[${i}] "${cidr}" is broader than IPv4 /16 or IPv6 /32; a package mirror is one ` +
+            `service, list its own range`,
+        );
     });
     // Outbound (NET-TIERS): the Azure services a host uses, the mirrors, then a final deny, so a
     // compromised host cannot reach the internet (exfiltration, command and control).
@@ -172,7 +196,12 @@ export class BaselineVnet extends Construct {
       allowOut('allow-azure-monitor-outbound', first, '443', 'AzureMonitor'),
       ...(mirrors.length > 0 ? [allowOut('allow-package-mirrors-outbound', first + 30, '80,443', mirrors)] : []),
     ];
-    const nsg = (tier: string, subnetOf: Subnet, rules: NetworkSecurityGroupSecurityRule[], egress?: NetworkSecurityGroupSecurityRule[]) => {
+    const nsg = (
+      tier: string,
+      subnetOf: Subnet,
+      rules: NetworkSecurityGroupSecurityRule[],
+      egress?: NetworkSecurityGroupSecurityRule[],
+    ) => {
       // The tier marker the checks read (Azure subnets carry no tags): which NSG guards the
       // bastion tier decides where SSH may come from (BASTION-SSH), never the subnet's name.
       const group = new NetworkSecurityGroup(this, `${tier}Nsg`, {
@@ -190,22 +219,29 @@ export class BaselineVnet extends Construct {
       allow('allow-gateway-manager', 120, '65200-65535', ['GatewayManager'], '*'),
       allow('allow-azure-load-balancer', 130, '*', ['AzureLoadBalancer'], '*'),
     ]);
-    this.bastionNsg = nsg('Bastion', this.bastionSubnet, [allow('allow-ssh-allowlist', 100, '22', props.bastionAllowedCidrs)], [
-      allowOut('allow-ssh-to-app-outbound', 100, '22', [prefixes.app]),
-      ...hostEgress(110),
-    ]);
-    this.appNsg = nsg('App', this.appSubnet, [
-      allow('allow-app-from-gateway', 100, String(appPort), [prefixes.gateway]),
-      allow('allow-ssh-from-bastion', 110, '22', [prefixes.bastion]),
-      allow('allow-azure-load-balancer', 120, '*', ['AzureLoadBalancer'], '*'),
-    ], [
-      allowOut('allow-postgres-to-data-outbound', 100, '5432', [prefixes.data]),
-      // The storage account's private endpoint lives in this subnet.
-      allowOut('allow-private-endpoints-outbound', 105, '443', [prefixes.app]),
-      ...hostEgress(110),
-      allowOut('allow-storage-outbound', 120, '443', `Storage.${location}`),
-      allowOut('allow-key-vault-outbound', 130, '443', `AzureKeyVault.${location}`),
-    ]);
+    this.bastionNsg = nsg(
+      'Bastion',
+      this.bastionSubnet,
+      [allow('allow-ssh-allowlist', 100, '22', props.bastionAllowedCidrs)],
+      [allowOut('allow-ssh-to-app-outbound', 100, '22', [prefixes.app]), ...hostEgress(110)],
+    );
+    this.appNsg = nsg(
+      'App',
+      this.appSubnet,
+      [
+        allow('allow-app-from-gateway', 100, String(appPort), [prefixes.gateway]),
+        allow('allow-ssh-from-bastion', 110, '22', [prefixes.bastion]),
+        allow('allow-azure-load-balancer', 120, '*', ['AzureLoadBalancer'], '*'),
+      ],
+      [
+        allowOut('allow-postgres-to-data-outbound', 100, '5432', [prefixes.data]),
+        // The storage account's private endpoint lives in this subnet.
+        allowOut('allow-private-endpoints-outbound', 105, '443', [prefixes.app]),
+        ...hostEgress(110),
+        allowOut('allow-storage-outbound', 120, '443', `Storage.${location}`),
+        allowOut('allow-key-vault-outbound', 130, '443', `AzureKeyVault.${location}`),
+      ],
+    );
     this.dataNsg = nsg('Data', this.dataSubnet, [
       allow('allow-postgres-from-app', 100, '5432', [prefixes.app]),
       // The database never calls out to the internet; Azure management traffic uses service tags
@@ -217,7 +253,13 @@ export class BaselineVnet extends Construct {
 }
 
 /** An inbound TCP allow rule (or any protocol, for service tags) from the given sources. */
-function allow(name: string, priority: number, port: string, sources: readonly string[], protocol = 'Tcp'): NetworkSecurityGroupSecurityRule {
+function allow(
+  name: string,
+  priority: number,
+  port: string,
+  sources: readonly string[],
+  protocol = 'Tcp',
+): NetworkSecurityGroupSecurityRule {
   return {
     name,
     priority,
@@ -233,7 +275,12 @@ function allow(name: string, priority: number, port: string, sources: readonly s
 }
 
 /** An outbound TCP allow rule to the given destinations (CIDRs, or one service tag). */
-function allowOut(name: string, priority: number, ports: string, destinations: readonly string[] | string): NetworkSecurityGroupSecurityRule {
+function allowOut(
+  name: string,
+  priority: number,
+  ports: string,
+  destinations: readonly string[] | string,
+): NetworkSecurityGroupSecurityRule {
   const list = typeof destinations === 'string' ? [destinations] : destinations;
   const portList = ports.split(',');
   return {
@@ -252,7 +299,11 @@ function allowOut(name: string, priority: number, ports: string, destinations: r
 
 /** The final outbound deny of a host tier: nothing leaves that a rule above did not name. */
 function denyAllOutbound(): NetworkSecurityGroupSecurityRule {
-  return denyOutbound('deny-all-outbound', '*', 'Deny every destination not allowed above, the Internet and the default AllowVnetOutBound included');
+  return denyOutbound(
+    'deny-all-outbound',
+    '*',
+    'Deny every destination not allowed above, the Internet and the default AllowVnetOutBound included',
+  );
 }
 
 /** An outbound deny of every protocol and port to `destination`, at the lowest priority of the group. */

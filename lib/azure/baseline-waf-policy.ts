@@ -160,7 +160,10 @@ export class BaselineWafPolicy extends Construct {
     super(scope, id);
     const where = `BaselineWafPolicy ${this.node.path}`;
     if (!Token.isUnresolved(props.name) && !/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,126}[A-Za-z0-9_])?$/.test(props.name)) {
-      throw new Error(`${where}: name "${props.name}" is invalid; expected 1-128 letters, digits, '_', '.' and '-', starting with a letter or digit and ending with a letter, digit or '_'`);
+      throw new Error(
+        `${where}: name "${props.name}" is invalid; expected 1-128 letters, digits, '_', '.' and '-', starting with a letter ` +
+          `or digit and ending with a letter, digit or '_'`,
+      );
     }
     const fileUploadLimitMb = props.fileUploadLimitMb ?? 100;
     if (!Number.isInteger(fileUploadLimitMb) || fileUploadLimitMb < 1 || fileUploadLimitMb > 4000) {
@@ -168,21 +171,33 @@ export class BaselineWafPolicy extends Construct {
     }
     checkRate(where, 'globalRateLimit', props.globalRateLimit);
     if (props.criticalPaths.length === 0) {
-      throw new Error(`${where}: criticalPaths is empty; the gateway fronts the login endpoints and needs at least one stricter limit (control WAF-RATE-CRITICAL)`);
+      throw new Error(
+        `${where}: criticalPaths is empty; the gateway fronts the login endpoints and needs at least one stricter limit ` +
+          `(control WAF-RATE-CRITICAL)`,
+      );
     }
     if (props.criticalPaths.length + 1 > AZURE_WAF_MAX_CUSTOM_RULES) {
-      throw new Error(`${where}: criticalPaths has ${props.criticalPaths.length} entries; a WAF policy holds at most ${AZURE_WAF_MAX_CUSTOM_RULES} custom rules, one of them the global limit; merge prefixes`);
+      throw new Error(
+        `${where}: criticalPaths has ${props.criticalPaths.length} entries; a WAF policy holds at most ` +
+          `${AZURE_WAF_MAX_CUSTOM_RULES} custom rules, one of them the global limit; merge prefixes`,
+      );
     }
     const factor = props.perEdgeFactor ?? 1;
     if (props.perEdgeFactor !== undefined && (!Number.isInteger(factor) || factor < 2 || factor > 1000)) {
-      throw new Error(`${where}: perEdgeFactor ${props.perEdgeFactor} is out of range; expected a whole number from 2 to 1000 (per-edge limits as a multiple of the per-client ones)`);
+      throw new Error(
+        `${where}: perEdgeFactor ${props.perEdgeFactor} is out of range; expected a whole number from 2 to 1000 (per-edge ` +
+          `limits as a multiple of the per-client ones)`,
+      );
     }
     const hosts = props.allowedHosts ? [...props.allowedHosts] : undefined;
     if (hosts) {
-      if (hosts.length === 0 || hosts.length > 10) throw new Error(`${where}: allowedHosts has ${hosts.length} entries; expected 1 to 10 host names`);
+      if (hosts.length === 0 || hosts.length > 10)
+        throw new Error(`${where}: allowedHosts has ${hosts.length} entries; expected 1 to 10 host names`);
       hosts.forEach((h, i) => {
         if (!Token.isUnresolved(h) && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(h)) {
-          throw new Error(`${where}: allowedHosts[${i}] "${h}" is invalid; expected a lowercase DNS name such as app.example.com (no wildcard)`);
+          throw new Error(
+            `${where}: allowedHosts[${i}] "${h}" is invalid; expected a lowercase DNS name such as app.example.com (no wildcard)`,
+          );
         }
       });
     }
@@ -197,19 +212,30 @@ export class BaselineWafPolicy extends Construct {
       }
       const ruleName = criticalRuleName(path.name);
       if (ruleNames.has(ruleName)) {
-        throw new Error(`${where}: ${at}.name "${path.name}" gives the rule name ${ruleName}, like criticalPaths[${ruleNames.get(ruleName)}]; names must differ in more than case and dashes`);
+        throw new Error(
+          `${where}: ${at}.name "${path.name}" gives the rule name ${ruleName}, like ` +
+            `criticalPaths[${ruleNames.get(ruleName)}]; names must differ in more than case and dashes`,
+        );
       }
       ruleNames.set(ruleName, i);
       if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path.pathPrefix)) {
-        throw new Error(`${where}: ${at}.pathPrefix "${path.pathPrefix}" is invalid; expected a URL path starting with "/", such as /login`);
+        throw new Error(
+          `${where}: ${at}.pathPrefix "${path.pathPrefix}" is invalid; expected a URL path starting with "/", such as /login`,
+        );
       }
       const prefix = path.pathPrefix.toLowerCase();
       if (prefixes.has(prefix)) {
-        throw new Error(`${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates criticalPaths[${prefixes.get(prefix)}] (prefixes match case-insensitively); merge the two`);
+        throw new Error(
+          `${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates criticalPaths[${prefixes.get(prefix)}] (prefixes match ` +
+            `case-insensitively); merge the two`,
+        );
       }
       prefixes.set(prefix, i);
       if (path.limit / path.windowSeconds >= global.limit / global.windowSeconds) {
-        throw new Error(`${where}: ${at}.limit ${path.limit} per ${path.windowSeconds} s is not stricter than globalRateLimit (${global.limit} per ${global.windowSeconds} s); lower it (control WAF-RATE-CRITICAL)`);
+        throw new Error(
+          `${where}: ${at}.limit ${path.limit} per ${path.windowSeconds} s is not stricter than globalRateLimit ` +
+            `(${global.limit} per ${global.windowSeconds} s); lower it (control WAF-RATE-CRITICAL)`,
+        );
       }
     });
 
@@ -247,7 +273,15 @@ export class BaselineWafPolicy extends Construct {
       enabled: true,
       ruleType: 'MatchRule',
       action: 'Block',
-      matchConditions: [{ matchVariables: [{ variableName: 'RequestUri' }], operator: 'Regex', negationCondition: false, transforms: ['UrlDecode'], matchValues: [NON_NORMALIZED_PATH_REGEX] }],
+      matchConditions: [
+        {
+          matchVariables: [{ variableName: 'RequestUri' }],
+          operator: 'Regex',
+          negationCondition: false,
+          transforms: ['UrlDecode'],
+          matchValues: [NON_NORMALIZED_PATH_REGEX],
+        },
+      ],
     });
     // Host binding (ORIGIN-LOCK): a request for a name this deployment does not serve gets a 403.
     if (hosts) {
@@ -257,7 +291,15 @@ export class BaselineWafPolicy extends Construct {
         enabled: true,
         ruleType: 'MatchRule',
         action: 'Block',
-        matchConditions: [{ matchVariables: [{ variableName: 'RequestHeaders', selector: 'Host' }], operator: 'Equal', negationCondition: true, transforms: ['Lowercase'], matchValues: hosts }],
+        matchConditions: [
+          {
+            matchVariables: [{ variableName: 'RequestHeaders', selector: 'Host' }],
+            operator: 'Equal',
+            negationCondition: true,
+            transforms: ['Lowercase'],
+            matchValues: hosts,
+          },
+        ],
       });
     }
 
@@ -330,6 +372,9 @@ function checkRate(where: string, at: string, rate: AzureRateLimit): void {
     throw new Error(`${where}: ${at}.limit ${rate.limit} is invalid; expected a whole number of requests of at least 1`);
   }
   if (!(AZURE_WAF_WINDOWS as readonly number[]).includes(rate.windowSeconds)) {
-    throw new Error(`${where}: ${at}.windowSeconds ${rate.windowSeconds} is invalid; expected one of ${AZURE_WAF_WINDOWS.join(', ')} (mapped onto Azure's one- and five-minute windows)`);
+    throw new Error(
+      `${where}: ${at}.windowSeconds ${rate.windowSeconds} is invalid; expected one of ${AZURE_WAF_WINDOWS.join(', ')} ` +
+        `(mapped onto Azure's one- and five-minute windows)`,
+    );
   }
 }

@@ -96,7 +96,21 @@ export const BASTION_VM_SSHD_HARDENING = SSHD_HARDENING;
 export const BASTION_VM_LOG_FACILITIES = AUTH_LOG_FACILITIES;
 
 /** Names that are system or shared accounts: a login under them would not identify a person. */
-const RESERVED_USERS = new Set(['root', 'admin', 'administrator', 'azureuser', 'ubuntu', 'nobody', 'sshd', 'bin', 'daemon', 'sys', 'guest', 'user', 'test']);
+const RESERVED_USERS = new Set([
+  'root',
+  'admin',
+  'administrator',
+  'azureuser',
+  'ubuntu',
+  'nobody',
+  'sshd',
+  'bin',
+  'daemon',
+  'sys',
+  'guest',
+  'user',
+  'test',
+]);
 
 /** Azure's custom_data ceiling, in bytes of base64. */
 const CUSTOM_DATA_MAX = 65535;
@@ -136,7 +150,9 @@ export class BastionVm extends Construct {
     const known = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
 
     if (known(props.name) && !/^[A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9]$/.test(props.name)) {
-      throw new Error(`${where}: name "${props.name}" is invalid; expected 2-64 letters, digits and dashes, starting and ending with a letter or digit`);
+      throw new Error(
+        `${where}: name "${props.name}" is invalid; expected 2-64 letters, digits and dashes, starting and ending with a letter or digit`,
+      );
     }
     const vmSize = props.vmSize ?? 'Standard_D2as_v5';
     if (known(vmSize) && !/^Standard_[A-Za-z0-9_]+$/.test(vmSize)) {
@@ -147,7 +163,10 @@ export class BastionVm extends Construct {
       throw new Error(`${where}: zone "${zone}" is invalid; expected "1", "2" or "3"`);
     }
     if (known(props.workspaceId) && !/\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i.test(props.workspaceId)) {
-      throw new Error(`${where}: workspaceId "${props.workspaceId}" is invalid; expected the resource id of a Log Analytics workspace (.../providers/Microsoft.OperationalInsights/workspaces/<name>)`);
+      throw new Error(
+        `${where}: workspaceId "${props.workspaceId}" is invalid; expected the resource id of a Log Analytics workspace ` +
+          `(.../providers/Microsoft.OperationalInsights/workspaces/<name>)`,
+      );
     }
     const minRsaBits = props.minRsaBits ?? POLICY_FLOORS.access.minRsaBits;
     if (!Number.isInteger(minRsaBits) || minRsaBits < 2048) {
@@ -155,7 +174,10 @@ export class BastionVm extends Construct {
     }
     const adminUsername = props.adminUsername ?? 'azureops';
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(adminUsername) || RESERVED_USERS.has(adminUsername)) {
-      throw new Error(`${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and -, at most 32) that is not root, admin or another reserved name`);
+      throw new Error(
+        `${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and ` +
+          `-, at most 32) that is not root, admin or another reserved name`,
+      );
     }
     if (props.users.length === 0) {
       throw new Error(`${where}: users is empty; expected at least one person with a public key`);
@@ -164,13 +186,21 @@ export class BastionVm extends Construct {
     const fingerprints = new Map<string, string>();
     props.users.forEach((user, u) => {
       if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_USERS.has(user.name)) {
-        throw new Error(`${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, digits, _ and -, at most 32), not root, admin or another shared account`);
+        throw new Error(
+          `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, ` +
+            `digits, _ and -, at most 32), not root, admin or another shared account`,
+        );
       }
       if (user.name === adminUsername) {
-        throw new Error(`${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another adminUsername or user name`);
+        throw new Error(
+          `${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another ` +
+            `adminUsername or user name`,
+        );
       }
       if (names.has(user.name)) {
-        throw new Error(`${where}: users[${u}].name "${user.name}" duplicates users[${names.get(user.name)}]; merge their publicKeys into one entry`);
+        throw new Error(
+          `${where}: users[${u}].name "${user.name}" duplicates users[${names.get(user.name)}]; merge their publicKeys into one entry`,
+        );
       }
       names.set(user.name, u);
       if (user.publicKeys.length === 0) {
@@ -179,22 +209,36 @@ export class BastionVm extends Construct {
       user.publicKeys.forEach((key, k) => {
         const checked = checkSshPublicKey(key, minRsaBits);
         if ('error' in checked) {
-          throw new Error(`${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (>= ${minRsaBits} bits) public key`);
+          throw new Error(
+            `${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ` +
+              `ssh-rsa (>= ${minRsaBits} bits) public key`,
+          );
         }
         const at = `users[${u}].publicKeys[${k}]`;
         const first = fingerprints.get(checked.fingerprint);
-        if (first) throw new Error(`${where}: ${at} is the same key as ${first} (${checked.fingerprint}); every person needs a key of their own`);
+        if (first)
+          throw new Error(`${where}: ${at} is the same key as ${first} (${checked.fingerprint}); every person needs a key of their own`);
         fingerprints.set(checked.fingerprint, at);
       });
     });
     const breakGlass = azureSshKeyProblem(props.breakGlassPublicKey, minRsaBits);
     if (typeof breakGlass === 'string') throw new Error(`${where}: breakGlassPublicKey ${breakGlass}`);
     const holder = fingerprints.get(breakGlass.fingerprint);
-    if (holder) throw new Error(`${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a break-glass key no person uses, or that person holds a shared account`);
+    if (holder)
+      throw new Error(
+        `${where}: breakGlassPublicKey is the key of ${holder} (${breakGlass.fingerprint}); the admin account must hold a ` +
+          `break-glass key no person uses, or that person holds a shared account`,
+      );
     const adminKey = props.breakGlassPublicKey;
-    const customData = Buffer.from(hostCloudConfig(props.users, { role: 'bastion', adminUsername, breakGlassLogin: props.breakGlassLogin , aptMirror: props.aptMirror }), 'utf8').toString('base64');
+    const customData = Buffer.from(
+      hostCloudConfig(props.users, { role: 'bastion', adminUsername, breakGlassLogin: props.breakGlassLogin, aptMirror: props.aptMirror }),
+      'utf8',
+    ).toString('base64');
     if (customData.length > CUSTOM_DATA_MAX) {
-      throw new Error(`${where}: users give a cloud-init document of ${customData.length} base64 bytes; Azure accepts at most ${CUSTOM_DATA_MAX}; remove users or keys`);
+      throw new Error(
+        `${where}: users give a cloud-init document of ${customData.length} base64 bytes; Azure accepts at most ` +
+          `${CUSTOM_DATA_MAX}; remove users or keys`,
+      );
     }
 
     this.publicIp = new PublicIp(this, 'PublicIp', {

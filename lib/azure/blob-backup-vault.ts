@@ -150,10 +150,16 @@ export class BlobBackupVault extends Construct {
       throw new Error(`${what} name "${props.name}" is invalid; expected 2-50 letters, digits and dashes, starting with a letter`);
     }
     if (known(immutability) && !(BACKUP_VAULT_IMMUTABILITY as readonly string[]).includes(immutability)) {
-      throw new Error(`${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but reversible); "Disabled" would let an administrator delete backups early`);
+      throw new Error(
+        `${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but ` +
+          `reversible); "Disabled" would let an administrator delete backups early`,
+      );
     }
     if (known(softDelete) && !(BACKUP_VAULT_SOFT_DELETE as readonly string[]).includes(softDelete)) {
-      throw new Error(`${what} softDelete "${softDelete}" is not accepted; expected "AlwaysOn" (irreversible) or "On"; "Off" would purge deleted backups at once`);
+      throw new Error(
+        `${what} softDelete "${softDelete}" is not accepted; expected "AlwaysOn" (irreversible) or "On"; "Off" would purge ` +
+          `deleted backups at once`,
+      );
     }
     checkDays(what, 'softDeleteRetentionDays', softDeleteRetentionDays, 14, 180);
     checkDays(what, 'vaultedRetentionDays', vaultedRetentionDays, BLOB_VAULTED_RETENTION.min, BLOB_VAULTED_RETENTION.max);
@@ -162,24 +168,38 @@ export class BlobBackupVault extends Construct {
       throw new Error(`${what} backupTimeUtc "${backupTimeUtc}" is invalid; expected HH:MM in UTC such as 02:00`);
     }
     if (known(props.storageAccountId) && !ACCOUNT_ID.test(props.storageAccountId)) {
-      throw new Error(`${what} storageAccountId "${props.storageAccountId}" is not a storage account id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>`);
+      throw new Error(
+        `${what} storageAccountId "${props.storageAccountId}" is not a storage account id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>`,
+      );
     }
     if (props.containerNames.length === 0 || props.containerNames.length > 100) {
-      throw new Error(`${what} containerNames lists ${props.containerNames.length} containers; expected 1-100 (vaulted backup copies only the containers it names)`);
+      throw new Error(
+        `${what} containerNames lists ${props.containerNames.length} containers; expected 1-100 (vaulted backup copies only ` +
+          `the containers it names)`,
+      );
     }
     const seen = new Set<string>();
     props.containerNames.forEach((name, i) => {
       if (known(name) && !CONTAINER.test(name)) {
-        throw new Error(`${what} containerNames[${i}] "${name}" is not a container name; expected 3-63 lower-case letters, digits and single dashes`);
+        throw new Error(
+          `${what} containerNames[${i}] "${name}" is not a container name; expected 3-63 lower-case letters, digits and single dashes`,
+        );
       }
       if (seen.has(name)) throw new Error(`${what} containerNames[${i}] "${name}" is listed twice; list each container once`);
       seen.add(name);
     });
     if ((props.keyVaultKeyId === undefined) !== (props.keyResourceId === undefined)) {
-      throw new Error(`${what} keyVaultKeyId and keyResourceId go together (the vault's identity needs a role on the key it uses); received only ${props.keyVaultKeyId === undefined ? 'keyResourceId' : 'keyVaultKeyId'}`);
+      throw new Error(
+        `${what} keyVaultKeyId and keyResourceId go together (the vault's identity needs a role on the key it uses); received ` +
+          `only ${props.keyVaultKeyId === undefined ? 'keyResourceId' : 'keyVaultKeyId'}`,
+      );
     }
     if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
-      throw new Error(`${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`);
+      throw new Error(
+        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+          `https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`,
+      );
     }
 
     this.resource = new DataProtectionBackupVault(this, 'Resource', {

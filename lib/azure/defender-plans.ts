@@ -49,15 +49,22 @@ export class DefenderPlans extends Construct {
     const plans = props.plans ?? (Object.keys(DEFENDER_PLANS) as DefenderPlan[]);
     for (const plan of plans) {
       if (!Object.hasOwn(DEFENDER_PLANS, plan)) {
-        throw new Error(`DefenderPlans ${this.node.path}: plan "${plan}" is unknown; expected one of ${Object.keys(DEFENDER_PLANS).join(', ')}`);
+        throw new Error(
+          `DefenderPlans ${this.node.path}: plan "${plan}" is unknown; expected one of ${Object.keys(DEFENDER_PLANS).join(', ')}`,
+        );
       }
     }
-    if (plans.length === 0) throw new Error(`DefenderPlans ${this.node.path}: plans is empty; expected at least one plan (control DETECT-THREATS)`);
+    if (plans.length === 0)
+      throw new Error(`DefenderPlans ${this.node.path}: plans is empty; expected at least one plan (control DETECT-THREATS)`);
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.securityContactEmail)) {
       throw new Error(`DefenderPlans ${this.node.path}: securityContactEmail "${props.securityContactEmail}" is not an e-mail address`);
     }
     for (const plan of plans) {
-      this.plans[plan] = new SecurityCenterSubscriptionPricing(this, plan, { resourceType: plan, tier: 'Standard', subplan: DEFENDER_PLANS[plan] });
+      this.plans[plan] = new SecurityCenterSubscriptionPricing(this, plan, {
+        resourceType: plan,
+        tier: 'Standard',
+        subplan: DEFENDER_PLANS[plan],
+      });
     }
     this.contact = new SecurityCenterContact(this, 'Contact', {
       name: 'default',

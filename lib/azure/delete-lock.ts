@@ -49,13 +49,19 @@ export class DeleteLock extends Construct {
     super(scope, id);
     const name = props.name ?? 'baseline-cannot-delete';
     if (!/^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,89}$/.test(name)) {
-      throw new Error(`DeleteLock ${this.node.path}: name "${name}" is invalid; expected 1-90 letters, digits, spaces and ._()- starting with a letter or digit`);
+      throw new Error(
+        `DeleteLock ${this.node.path}: name "${name}" is invalid; expected 1-90 letters, digits, spaces and ._()- starting ` +
+          `with a letter or digit`,
+      );
     }
     this.resource = new ManagementLock(this, 'Resource', {
       name,
       scope: props.resourceId,
       lockLevel: 'CanNotDelete',
-      notes: props.notes ?? 'Control BACKUP: stateful resource of the security baseline. Deleting it needs this lock removed first (config azure.deleteLocks), which the Activity Log records.',
+      notes:
+        props.notes ??
+        'Control BACKUP: stateful resource of the security baseline. Deleting it needs this lock removed first (config ' +
+          'azure.deleteLocks), which the Activity Log records.',
     });
   }
 }

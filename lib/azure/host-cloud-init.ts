@@ -69,10 +69,20 @@ export function hostCloudConfig(users: readonly HostLoginUser[], options: HostCl
   }
   if (options.aptMirror !== undefined) {
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(options.aptMirror)) {
-      throw new Error(`hostCloudConfig: aptMirror "${options.aptMirror}" is invalid; expected a lower-case host name such as mirror.example.com`);
+      throw new Error(
+        `hostCloudConfig: aptMirror "${options.aptMirror}" is invalid; expected a lower-case host name such as mirror.example.com`,
+      );
     }
     const uri = q(`http://${options.aptMirror}/ubuntu/`);
-    lines.push('apt:', '  primary:', '    - arches: [default]', `      uri: ${uri}`, '  security:', '    - arches: [default]', `      uri: ${uri}`);
+    lines.push(
+      'apt:',
+      '  primary:',
+      '    - arches: [default]',
+      `      uri: ${uri}`,
+      '  security:',
+      '    - arches: [default]',
+      `      uri: ${uri}`,
+    );
   }
   lines.push(
     'write_files:',
@@ -97,8 +107,16 @@ export function hostCloudConfig(users: readonly HostLoginUser[], options: HostCl
  * with extension operations on and an extension outside this list.
  */
 export const APPROVED_VM_EXTENSIONS: ReadonlyArray<{ readonly publisher: string; readonly type: string; readonly why: string }> = [
-  { publisher: 'Microsoft.Azure.Monitor', type: 'AzureMonitorLinuxAgent', why: 'ships the SSH authentication log (auth, authpriv) to the central workspace (LOG-CENTRAL); it runs no operator-supplied code' },
-  { publisher: 'Microsoft.ManagedServices', type: 'ApplicationHealthLinux', why: 'reports the app health probe for automatic instance repairs (HA-MULTIZONE, opt-in); it runs no operator-supplied code' },
+  {
+    publisher: 'Microsoft.Azure.Monitor',
+    type: 'AzureMonitorLinuxAgent',
+    why: 'ships the SSH authentication log (auth, authpriv) to the central workspace (LOG-CENTRAL); it runs no operator-supplied code',
+  },
+  {
+    publisher: 'Microsoft.ManagedServices',
+    type: 'ApplicationHealthLinux',
+    why: 'reports the app health probe for automatic instance repairs (HA-MULTIZONE, opt-in); it runs no operator-supplied code',
+  },
 ];
 
 /** Syslog facilities of SSH and sudo logins, shipped to the workspace. */
@@ -108,31 +126,66 @@ export const AUTH_LOG_FACILITIES = ['auth', 'authpriv'] as const;
 export const AZURE_HOST_AUTH_LOG_TAG = { key: LOG_CLASS_MARKER, value: 'host-auth' } as const;
 
 /** Names that are system or shared accounts: a login under them would not identify a person. */
-const RESERVED_LOGIN_NAMES = new Set(['root', 'admin', 'administrator', 'azureuser', 'ubuntu', 'nobody', 'sshd', 'bin', 'daemon', 'sys', 'guest', 'user', 'test']);
+const RESERVED_LOGIN_NAMES = new Set([
+  'root',
+  'admin',
+  'administrator',
+  'azureuser',
+  'ubuntu',
+  'nobody',
+  'sshd',
+  'bin',
+  'daemon',
+  'sys',
+  'guest',
+  'user',
+  'test',
+]);
 
 /**
  * Checks the people of a host: personal Linux names (not the admin account), no duplicates, at
  * least one valid key each and no key shared between people. Throws naming `<where>: users[i]`;
  * returns each key's fingerprint with where it was given.
  */
-export function checkLoginUsers(users: readonly HostLoginUser[], minRsaBits: number, adminUsername: string, where: string, check: (key: string, minRsaBits: number) => { error: string } | { fingerprint: string }): Map<string, string> {
+export function checkLoginUsers(
+  users: readonly HostLoginUser[],
+  minRsaBits: number,
+  adminUsername: string,
+  where: string,
+  check: (key: string, minRsaBits: number) => { error: string } | { fingerprint: string },
+): Map<string, string> {
   if (users.length === 0) throw new Error(`${where}: users is empty; expected at least one person with a public key`);
   const names = new Map<string, number>();
   const fingerprints = new Map<string, string>();
   users.forEach((user, u) => {
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_LOGIN_NAMES.has(user.name)) {
-      throw new Error(`${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, digits, _ and -, at most 32), not root, admin or another shared account`);
+      throw new Error(
+        `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, ` +
+          `digits, _ and -, at most 32), not root, admin or another shared account`,
+      );
     }
-    if (user.name === adminUsername) throw new Error(`${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another adminUsername or user name`);
-    if (names.has(user.name)) throw new Error(`${where}: users[${u}].name "${user.name}" duplicates users[${names.get(user.name)}]; merge their publicKeys into one entry`);
+    if (user.name === adminUsername)
+      throw new Error(
+        `${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another ` +
+          `adminUsername or user name`,
+      );
+    if (names.has(user.name))
+      throw new Error(
+        `${where}: users[${u}].name "${user.name}" duplicates users[${names.get(user.name)}]; merge their publicKeys into one entry`,
+      );
     names.set(user.name, u);
     if (user.publicKeys.length === 0) throw new Error(`${where}: users[${u}].publicKeys is empty; expected at least one public key`);
     user.publicKeys.forEach((key, k) => {
       const checked = check(key, minRsaBits);
-      if ('error' in checked) throw new Error(`${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (>= ${minRsaBits} bits) public key`);
+      if ('error' in checked)
+        throw new Error(
+          `${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ` +
+            `ssh-rsa (>= ${minRsaBits} bits) public key`,
+        );
       const at = `users[${u}].publicKeys[${k}]`;
       const first = fingerprints.get(checked.fingerprint);
-      if (first) throw new Error(`${where}: ${at} is the same key as ${first} (${checked.fingerprint}); every person needs a key of their own`);
+      if (first)
+        throw new Error(`${where}: ${at} is the same key as ${first} (${checked.fingerprint}); every person needs a key of their own`);
       fingerprints.set(checked.fingerprint, at);
     });
   });

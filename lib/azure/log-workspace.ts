@@ -49,11 +49,15 @@ export class LogWorkspace extends Construct {
     const retentionDays = props.retentionDays ?? 90;
     if (!Number.isInteger(retentionDays) || retentionDays < LOG_WORKSPACE_RETENTION.min || retentionDays > LOG_WORKSPACE_RETENTION.max) {
       throw new Error(
-        `LogWorkspace ${this.node.path}: retentionDays ${retentionDays} is out of range; expected a whole number of days from ${LOG_WORKSPACE_RETENTION.min} (claim B6) to ${LOG_WORKSPACE_RETENTION.max} (the workspace maximum)`,
+        `LogWorkspace ${this.node.path}: retentionDays ${retentionDays} is out of range; expected a whole number of days from ` +
+          `${LOG_WORKSPACE_RETENTION.min} (claim B6) to ${LOG_WORKSPACE_RETENTION.max} (the workspace maximum)`,
       );
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/.test(props.name)) {
-      throw new Error(`LogWorkspace ${this.node.path}: name "${props.name}" is invalid; expected 4-63 letters, digits and dashes, starting and ending with a letter or digit`);
+      throw new Error(
+        `LogWorkspace ${this.node.path}: name "${props.name}" is invalid; expected 4-63 letters, digits and dashes, starting ` +
+          `and ending with a letter or digit`,
+      );
     }
     this.resource = new LogAnalyticsWorkspace(this, 'Resource', {
       name: props.name,

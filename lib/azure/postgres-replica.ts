@@ -89,7 +89,8 @@ export interface PostgresReplicaProps {
 }
 
 const SERVER_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.DBforPostgreSQL\/flexibleServers\/[^/]+$/i;
-const ZONE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i;
+const ZONE_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/[^/]+\.postgres\.database\.azure\.com$/i;
 const known = (v: string | number | undefined): v is string | number => v !== undefined && !Token.isUnresolved(v);
 
 /**
@@ -133,28 +134,54 @@ export class PostgresReplica extends Construct {
     const backupRetentionDays = props.backupRetentionDays ?? POLICY_FLOORS.retention.databaseBackupDays;
     const standbyZone = props.standbyZone ?? '2';
     if (known(props.sourceServerId) && !SERVER_ID.test(props.sourceServerId)) {
-      throw new Error(`${what} sourceServerId "${props.sourceServerId}" is not a Flexible Server id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.DBforPostgreSQL/flexibleServers/<name>`);
+      throw new Error(
+        `${what} sourceServerId "${props.sourceServerId}" is not a Flexible Server id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.DBforPostgreSQL/flexibleServers/<name>`,
+      );
     }
     if ((props.vnetId === undefined) === (props.privateDnsZoneId === undefined)) {
-      throw new Error(`${what} give exactly one of vnetId (a zone is created and linked to it) and privateDnsZoneId (an existing zone linked to the DR network); received ${props.vnetId === undefined ? 'neither' : 'both'}`);
+      throw new Error(
+        `${what} give exactly one of vnetId (a zone is created and linked to it) and privateDnsZoneId (an existing zone ` +
+          `linked to the DR network); received ${props.vnetId === undefined ? 'neither' : 'both'}`,
+      );
     }
     if (known(props.privateDnsZoneId) && !ZONE_ID.test(props.privateDnsZoneId)) {
-      throw new Error(`${what} privateDnsZoneId "${props.privateDnsZoneId}" is not a private DNS zone ending with .postgres.database.azure.com; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/<name>.private.postgres.database.azure.com`);
+      throw new Error(
+        `${what} privateDnsZoneId "${props.privateDnsZoneId}" is not a private DNS zone ending with ` +
+          `.postgres.database.azure.com; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZ` +
+          `ones/<name>.private.postgres.database.azure.com`,
+      );
     }
-    if (known(backupRetentionDays) && (!Number.isInteger(backupRetentionDays) || backupRetentionDays < POSTGRES_BACKUP_RETENTION.min || backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)) {
-      throw new Error(`${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ${POLICY_FLOORS.retention.databaseBackupDays})`);
+    if (
+      known(backupRetentionDays) &&
+      (!Number.isInteger(backupRetentionDays) ||
+        backupRetentionDays < POSTGRES_BACKUP_RETENTION.min ||
+        backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)
+    ) {
+      throw new Error(
+        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ` +
+          `${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ` +
+          `${POLICY_FLOORS.retention.databaseBackupDays})`,
+      );
     }
     if (known(standbyZone) && !['1', '2', '3'].includes(standbyZone)) {
       throw new Error(`${what} standbyZone "${standbyZone}" is invalid; expected "1", "2" or "3"`);
     }
     if (known(zone) && known(standbyZone) && zone === standbyZone) {
-      throw new Error(`${what} standbyZone "${standbyZone}" equals zone; expected another zone for the promoted server's standby (control HA-MULTIZONE)`);
+      throw new Error(
+        `${what} standbyZone "${standbyZone}" equals zone; expected another zone for the promoted server's standby (control HA-MULTIZONE)`,
+      );
     }
 
     let privateDnsZoneId = props.privateDnsZoneId;
     let dependsOn: PostgresqlFlexibleServerConfig['dependsOn'];
     if (props.vnetId !== undefined) {
-      const dns = createPostgresPrivateDns(this, { resourceGroupName: props.resourceGroupName, serverName: props.name, vnetId: props.vnetId, tags: props.tags });
+      const dns = createPostgresPrivateDns(this, {
+        resourceGroupName: props.resourceGroupName,
+        serverName: props.name,
+        vnetId: props.vnetId,
+        tags: props.tags,
+      });
       this.privateDnsZone = dns.zone;
       this.privateDnsZoneLink = dns.link;
       privateDnsZoneId = dns.zone.id;

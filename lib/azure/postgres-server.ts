@@ -1,5 +1,8 @@
 import { PostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server';
-import { PostgresqlFlexibleServerActiveDirectoryAdministrator } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-active-directory-administrator';
+// biome-ignore format: the module path alone nearly fills a line; Biome keeps a one-name import on one line.
+import {
+  PostgresqlFlexibleServerActiveDirectoryAdministrator,
+} from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-active-directory-administrator';
 import { PostgresqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-configuration';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
@@ -11,7 +14,9 @@ import { POLICY_FLOORS } from '../config/floors';
 export const POSTGRES_VERSIONS = ['14', '15', '16', '17', '18'] as const;
 
 /** Storage sizes (MiB) Flexible Server accepts for `storage_mb` (azurerm 4.55 validation). */
-export const POSTGRES_STORAGE_MB = [32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408] as const;
+export const POSTGRES_STORAGE_MB = [
+  32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216, 33553408,
+] as const;
 
 /** Days of point-in-time recovery Flexible Server accepts. */
 export const POSTGRES_BACKUP_RETENTION = { min: 7, max: POLICY_FLOORS.retention.databaseBackupMaxDays } as const;
@@ -85,7 +90,10 @@ export function applyPostgresServerParameters(scope: Construct, serverId: string
   // The provider serialises changes to one server's parameters itself (a lock per server), so
   // no depends_on chain is needed between them.
   return Object.fromEntries(
-    Object.entries(POSTGRES_SERVER_PARAMETERS).map(([id, p]) => [id, new PostgresqlFlexibleServerConfiguration(scope, id, { serverId, name: p.name, value: p.value })]),
+    Object.entries(POSTGRES_SERVER_PARAMETERS).map(([id, p]) => [
+      id,
+      new PostgresqlFlexibleServerConfiguration(scope, id, { serverId, name: p.name, value: p.value }),
+    ]),
   );
 }
 
@@ -102,7 +110,8 @@ export interface PostgresCommonProps {
 }
 
 const KEY_ID = /^https:\/\/[a-z0-9-]+\.(vault|managedhsm)\.[a-z0-9.]+\/keys\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?\/?$/i;
-const IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
+const IDENTITY_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const known = (v: string | number | undefined): boolean => v !== undefined && !Token.isUnresolved(v);
 
@@ -115,7 +124,10 @@ export function checkPostgresCommon(what: string, props: PostgresCommonProps): {
   const skuName = props.skuName ?? 'GP_Standard_D2ds_v5';
   const storageMb = props.storageMb ?? 65536;
   if (known(props.name) && !/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(props.name)) {
-    throw new Error(`${what} name "${props.name}" is invalid; expected 3-63 lower-case letters, digits and dashes, starting and ending with a letter or digit (it becomes <name>.postgres.database.azure.com)`);
+    throw new Error(
+      `${what} name "${props.name}" is invalid; expected 3-63 lower-case letters, digits and dashes, starting and ending with ` +
+        `a letter or digit (it becomes <name>.postgres.database.azure.com)`,
+    );
   }
   if (known(version) && !(POSTGRES_VERSIONS as readonly string[]).includes(version)) {
     throw new Error(`${what} version "${version}" is not supported; expected one of ${POSTGRES_VERSIONS.join(', ')}`);
@@ -123,19 +135,30 @@ export function checkPostgresCommon(what: string, props: PostgresCommonProps): {
   // Burstable (B_) servers support neither zone-redundant HA nor read replicas (HA-MULTIZONE,
   // DR-REGION), so only General Purpose and Memory Optimized tiers are accepted.
   if (known(skuName) && !/^(GP|MO)_Standard_[A-Za-z0-9_]+$/.test(skuName)) {
-    throw new Error(`${what} skuName "${skuName}" is not accepted; expected a General Purpose or Memory Optimized SKU such as GP_Standard_D2ds_v5 (Burstable supports neither zone-redundant HA nor read replicas)`);
+    throw new Error(
+      `${what} skuName "${skuName}" is not accepted; expected a General Purpose or Memory Optimized SKU such as ` +
+        `GP_Standard_D2ds_v5 (Burstable supports neither zone-redundant HA nor read replicas)`,
+    );
   }
   if (known(storageMb) && !(POSTGRES_STORAGE_MB as readonly number[]).includes(storageMb)) {
-    throw new Error(`${what} storageMb ${storageMb} is not a size Flexible Server offers; expected one of ${POSTGRES_STORAGE_MB.join(', ')}`);
+    throw new Error(
+      `${what} storageMb ${storageMb} is not a size Flexible Server offers; expected one of ${POSTGRES_STORAGE_MB.join(', ')}`,
+    );
   }
   if (props.zone !== undefined && known(props.zone) && !['1', '2', '3'].includes(props.zone)) {
     throw new Error(`${what} zone "${props.zone}" is invalid; expected "1", "2" or "3"`);
   }
   if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
-    throw new Error(`${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the server follows key rotation)`);
+    throw new Error(
+      `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+        `https://<vault>.vault.azure.net/keys/<name> (versionless, so the server follows key rotation)`,
+    );
   }
   if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
-    throw new Error(`${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
+    throw new Error(
+      `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected ` +
+        `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+    );
   }
   if (known(props.tenantId) && !UUID.test(props.tenantId)) {
     throw new Error(`${what} tenantId "${props.tenantId}" is not a GUID; expected the Entra tenant id`);
@@ -146,7 +169,10 @@ export function checkPostgresCommon(what: string, props: PostgresCommonProps): {
 /** Exported for the replica: the same identity-id check. */
 export function checkIdentityId(what: string, prop: string, value: string): void {
   if (known(value) && !IDENTITY_ID.test(value)) {
-    throw new Error(`${what} ${prop} "${value}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
+    throw new Error(
+      `${what} ${prop} "${value}" is not a user-assigned identity id; expected ` +
+        `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+    );
   }
 }
 
@@ -277,35 +303,67 @@ export class PostgresServer extends Construct {
     const zone = props.zone ?? '1';
     const standbyZone = props.standbyZone ?? '2';
     const adminPrincipalType = props.adminPrincipalType ?? 'Group';
-    if (known(backupRetentionDays) && (!Number.isInteger(backupRetentionDays) || backupRetentionDays < POSTGRES_BACKUP_RETENTION.min || backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)) {
+    if (
+      known(backupRetentionDays) &&
+      (!Number.isInteger(backupRetentionDays) ||
+        backupRetentionDays < POSTGRES_BACKUP_RETENTION.min ||
+        backupRetentionDays > POSTGRES_BACKUP_RETENTION.max)
+    ) {
       throw new Error(
-        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ${POLICY_FLOORS.retention.databaseBackupDays})`,
+        `${what} backupRetentionDays ${backupRetentionDays} is out of range; expected a whole number of days from ` +
+          `${POSTGRES_BACKUP_RETENTION.min} to ${POSTGRES_BACKUP_RETENTION.max} (claim B10 keeps ` +
+          `${POLICY_FLOORS.retention.databaseBackupDays})`,
       );
     }
     if (known(standbyZone) && !['1', '2', '3'].includes(standbyZone)) {
       throw new Error(`${what} standbyZone "${standbyZone}" is invalid; expected "1", "2" or "3"`);
     }
     if (known(zone) && known(standbyZone) && zone === standbyZone) {
-      throw new Error(`${what} standbyZone "${standbyZone}" equals zone; expected another zone, so a zone failure leaves the standby running (control HA-MULTIZONE)`);
+      throw new Error(
+        `${what} standbyZone "${standbyZone}" equals zone; expected another zone, so a zone failure leaves the standby ` +
+          `running (control HA-MULTIZONE)`,
+      );
     }
     checkIdentityId(what, 'geoBackupIdentityId', props.geoBackupIdentityId);
-    if (known(props.geoBackupIdentityId) && known(props.identityId) && props.geoBackupIdentityId.toLowerCase() === props.identityId.toLowerCase()) {
-      throw new Error(`${what} geoBackupIdentityId equals identityId; expected a separate identity created in the DR region (Azure requires it to differ and to live in the geo-backup's region)`);
+    if (
+      known(props.geoBackupIdentityId) &&
+      known(props.identityId) &&
+      props.geoBackupIdentityId.toLowerCase() === props.identityId.toLowerCase()
+    ) {
+      throw new Error(
+        `${what} geoBackupIdentityId equals identityId; expected a separate identity created in the DR region (Azure requires ` +
+          `it to differ and to live in the geo-backup's region)`,
+      );
     }
     if (known(props.geoBackupKeyId) && !KEY_ID.test(props.geoBackupKeyId)) {
-      throw new Error(`${what} geoBackupKeyId "${props.geoBackupKeyId}" is not a Key Vault key id; expected https://<DR-region vault>.vault.azure.net/keys/<name>`);
+      throw new Error(
+        `${what} geoBackupKeyId "${props.geoBackupKeyId}" is not a Key Vault key id; expected https://<DR-region ` +
+          `vault>.vault.azure.net/keys/<name>`,
+      );
     }
     if (known(props.geoBackupKeyId) && known(props.keyVaultKeyId) && props.geoBackupKeyId === props.keyVaultKeyId) {
-      throw new Error(`${what} geoBackupKeyId equals keyVaultKeyId; expected a key in a Key Vault of the DR region (Azure requires the geo-backup key in the backup's region)`);
+      throw new Error(
+        `${what} geoBackupKeyId equals keyVaultKeyId; expected a key in a Key Vault of the DR region (Azure requires the ` +
+          `geo-backup key in the backup's region)`,
+      );
     }
     if (known(adminPrincipalType) && !(POSTGRES_ADMIN_PRINCIPAL_TYPES as readonly string[]).includes(adminPrincipalType)) {
-      throw new Error(`${what} adminPrincipalType "${adminPrincipalType}" is invalid; expected one of ${POSTGRES_ADMIN_PRINCIPAL_TYPES.join(', ')}`);
+      throw new Error(
+        `${what} adminPrincipalType "${adminPrincipalType}" is invalid; expected one of ${POSTGRES_ADMIN_PRINCIPAL_TYPES.join(', ')}`,
+      );
     }
     if (known(props.adminObjectId) && !UUID.test(props.adminObjectId)) {
-      throw new Error(`${what} adminObjectId "${props.adminObjectId}" is not a GUID; expected the object id of the Entra ${adminPrincipalType}`);
+      throw new Error(
+        `${what} adminObjectId "${props.adminObjectId}" is not a GUID; expected the object id of the Entra ${adminPrincipalType}`,
+      );
     }
 
-    const dns = createPostgresPrivateDns(this, { resourceGroupName: props.resourceGroupName, serverName: props.name, vnetId: props.vnetId, tags: props.tags });
+    const dns = createPostgresPrivateDns(this, {
+      resourceGroupName: props.resourceGroupName,
+      serverName: props.name,
+      vnetId: props.vnetId,
+      tags: props.tags,
+    });
     this.privateDnsZone = dns.zone;
     this.privateDnsZoneLink = dns.link;
 

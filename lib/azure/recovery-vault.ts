@@ -72,7 +72,8 @@ export interface RecoveryVaultProps {
   readonly tags?: Record<string, string>;
 }
 
-const IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
+const IDENTITY_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 const KEY_ID = /^https:\/\/[a-z0-9-]+\.(vault|managedhsm)\.[a-z0-9.]+\/keys\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?\/?$/i;
 const VM_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)$/i;
 const known = (v: string | number | undefined): v is string | number => v !== undefined && !Token.isUnresolved(v);
@@ -115,20 +116,35 @@ export class RecoveryVault extends Construct {
       throw new Error(`${what} name "${props.name}" is invalid; expected 2-50 letters, digits and dashes, starting with a letter`);
     }
     if (known(immutability) && !(RECOVERY_VAULT_IMMUTABILITY as readonly string[]).includes(immutability)) {
-      throw new Error(`${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but reversible); "Disabled" would let backups be deleted early`);
+      throw new Error(
+        `${what} immutability "${immutability}" is not accepted; expected "Locked" (irreversible) or "Unlocked" (enforced but ` +
+          `reversible); "Disabled" would let backups be deleted early`,
+      );
     }
     checkCount(what, 'dailyRetentionDays', dailyRetentionDays, 7, 9999);
     if (props.weeklyRetentionWeeks !== undefined) checkCount(what, 'weeklyRetentionWeeks', props.weeklyRetentionWeeks, 1, 5163);
     if (props.monthlyRetentionMonths !== undefined) checkCount(what, 'monthlyRetentionMonths', props.monthlyRetentionMonths, 1, 1188);
-    checkCount(what, 'instantRestoreRetentionDays', instantRestoreRetentionDays, 1, known(dailyRetentionDays) ? Math.min(30, dailyRetentionDays) : 30);
+    checkCount(
+      what,
+      'instantRestoreRetentionDays',
+      instantRestoreRetentionDays,
+      1,
+      known(dailyRetentionDays) ? Math.min(30, dailyRetentionDays) : 30,
+    );
     if (known(backupTimeUtc) && !/^([01]\d|2[0-3]):(00|30)$/.test(backupTimeUtc)) {
       throw new Error(`${what} backupTimeUtc "${backupTimeUtc}" is invalid; expected HH:MM in UTC on the hour or half hour, such as 01:00`);
     }
     if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
-      throw new Error(`${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`);
+      throw new Error(
+        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+          `https://<vault>.vault.azure.net/keys/<name> (versionless, so the vault follows key rotation)`,
+      );
     }
     if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
-      throw new Error(`${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
+      throw new Error(
+        `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+      );
     }
 
     this.resource = new RecoveryServicesVault(this, 'Resource', {
@@ -169,7 +185,10 @@ export class RecoveryVault extends Construct {
       instantRestoreRetentionDays,
       retentionDaily: { count: dailyRetentionDays },
       retentionWeekly: props.weeklyRetentionWeeks === undefined ? undefined : { count: props.weeklyRetentionWeeks, weekdays: ['Sunday'] },
-      retentionMonthly: props.monthlyRetentionMonths === undefined ? undefined : { count: props.monthlyRetentionMonths, weekdays: ['Sunday'], weeks: ['First'] },
+      retentionMonthly:
+        props.monthlyRetentionMonths === undefined
+          ? undefined
+          : { count: props.monthlyRetentionMonths, weekdays: ['Sunday'], weeks: ['First'] },
     });
     this.vmPolicyId = this.vmPolicy.id;
 
@@ -180,7 +199,10 @@ export class RecoveryVault extends Construct {
       if (known(vmId)) {
         const match = VM_ID.exec(vmId);
         if (!match) {
-          throw new Error(`${what} protectedVmIds[${i}] "${vmId}" is not a virtual machine id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`);
+          throw new Error(
+            `${what} protectedVmIds[${i}] "${vmId}" is not a virtual machine id; expected ` +
+              `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/virtualMachines/<name>`,
+          );
         }
         childId = `ProtectedVm-${match[1]}`;
       }

@@ -113,9 +113,11 @@ export interface SecureStorageAccountProps {
   readonly tags?: Record<string, string>;
 }
 
-const IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
+const IDENTITY_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
 const KEY_ID = /^https:\/\/[a-z0-9-]+\.(vault|managedhsm)\.[a-z0-9.]+\/keys\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?\/?$/i;
-const BLOB_ZONE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.blob\.[a-z0-9.]+$/i;
+const BLOB_ZONE_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.blob\.[a-z0-9.]+$/i;
 const known = (v: string | number | undefined): v is string | number => v !== undefined && !Token.isUnresolved(v);
 
 /**
@@ -164,45 +166,81 @@ export class SecureStorageAccount extends Construct {
     const sasExpirationPeriod = props.sasExpirationPeriod ?? '0.01:00:00';
 
     if (known(props.name) && !/^[a-z0-9]{3,24}$/.test(props.name)) {
-      throw new Error(`${what} name "${props.name}" is invalid; expected 3-24 lower-case letters and digits (no dashes), unique across Azure`);
+      throw new Error(
+        `${what} name "${props.name}" is invalid; expected 3-24 lower-case letters and digits (no dashes), unique across Azure`,
+      );
     }
     if (known(replicationType)) {
       const zoneGeo = (STORAGE_ZONE_REDUNDANT_GEO as readonly string[]).includes(replicationType);
       const nonZoneGeo = (STORAGE_NON_ZONE_GEO as readonly string[]).includes(replicationType);
       if (nonZoneGeo && !props.allowNonZoneRedundant) {
-        throw new Error(`${what} replicationType "${replicationType}" keeps one zone in the primary region; use GZRS or RAGZRS, or set allowNonZoneRedundant for a region without availability zones`);
+        throw new Error(
+          `${what} replicationType "${replicationType}" keeps one zone in the primary region; use GZRS or RAGZRS, or set ` +
+            `allowNonZoneRedundant for a region without availability zones`,
+        );
       }
       if (!zoneGeo && !nonZoneGeo) {
-        throw new Error(`${what} replicationType "${replicationType}" keeps no copy in another region (control DR-REGION); expected one of ${[...STORAGE_ZONE_REDUNDANT_GEO, ...STORAGE_NON_ZONE_GEO].join(', ')}`);
+        throw new Error(
+          `${what} replicationType "${replicationType}" keeps no copy in another region (control DR-REGION); expected one of ` +
+            `${[...STORAGE_ZONE_REDUNDANT_GEO, ...STORAGE_NON_ZONE_GEO].join(', ')}`,
+        );
       }
     }
     checkDays(what, 'deleteRetentionDays', deleteRetentionDays, 7, 365);
     checkDays(what, 'containerDeleteRetentionDays', containerDeleteRetentionDays, 7, 365);
-    const pointInTimeRestoreDays = props.pointInTimeRestoreDays ?? (known(deleteRetentionDays) ? Math.min(30, deleteRetentionDays - 1) : 30);
+    const pointInTimeRestoreDays =
+      props.pointInTimeRestoreDays ?? (known(deleteRetentionDays) ? Math.min(30, deleteRetentionDays - 1) : 30);
     if (known(deleteRetentionDays)) {
-      checkDays(what, 'pointInTimeRestoreDays', pointInTimeRestoreDays, 1, deleteRetentionDays - 1, `; Azure requires it to be shorter than deleteRetentionDays (${deleteRetentionDays})`);
+      checkDays(
+        what,
+        'pointInTimeRestoreDays',
+        pointInTimeRestoreDays,
+        1,
+        deleteRetentionDays - 1,
+        `; Azure requires it to be shorter than deleteRetentionDays (${deleteRetentionDays})`,
+      );
     }
     if (allowedSubnetIds.length > 0 && !trustedServicesOnly) {
-      throw new Error(`${what} allowedSubnetIds has no effect while public network access is disabled (service endpoints use the public endpoint); give workloads a private endpoint (privateEndpointSubnetId) or set trustedServicesOnly to open the public endpoint to these subnets`);
+      throw new Error(
+        `${what} allowedSubnetIds has no effect while public network access is disabled (service endpoints use the public ` +
+          `endpoint); give workloads a private endpoint (privateEndpointSubnetId) or set trustedServicesOnly to open the public ` +
+          `endpoint to these subnets`,
+      );
     }
     if ((props.privateEndpointSubnetId === undefined) !== (props.blobPrivateDnsZoneId === undefined)) {
-      throw new Error(`${what} privateEndpointSubnetId and blobPrivateDnsZoneId go together (the endpoint registers its address in the zone); received only ${props.privateEndpointSubnetId === undefined ? 'blobPrivateDnsZoneId' : 'privateEndpointSubnetId'}`);
+      throw new Error(
+        `${what} privateEndpointSubnetId and blobPrivateDnsZoneId go together (the endpoint registers its address in the ` +
+          `zone); received only ` +
+          `${props.privateEndpointSubnetId === undefined ? 'blobPrivateDnsZoneId' : 'privateEndpointSubnetId'}`,
+      );
     }
     if (known(props.blobPrivateDnsZoneId) && !BLOB_ZONE_ID.test(props.blobPrivateDnsZoneId)) {
-      throw new Error(`${what} blobPrivateDnsZoneId "${props.blobPrivateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`);
+      throw new Error(
+        `${what} blobPrivateDnsZoneId "${props.blobPrivateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`,
+      );
     }
     if (known(props.keyVaultKeyId) && !KEY_ID.test(props.keyVaultKeyId)) {
-      throw new Error(`${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected https://<vault>.vault.azure.net/keys/<name> (versionless, so the account follows key rotation)`);
+      throw new Error(
+        `${what} keyVaultKeyId "${props.keyVaultKeyId}" is not a Key Vault key id; expected ` +
+          `https://<vault>.vault.azure.net/keys/<name> (versionless, so the account follows key rotation)`,
+      );
     }
     if (known(props.identityId) && !IDENTITY_ID.test(props.identityId)) {
-      throw new Error(`${what} identityId "${props.identityId}" is not a user-assigned identity id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
+      throw new Error(
+        `${what} identityId "${props.identityId}" is not a user-assigned identity id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`,
+      );
     }
     const containerNames = props.containerNames ?? [];
     containerNames.forEach((name, i) => {
       if (known(name) && !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
-        throw new Error(`${what} containerNames[${i}] "${name}" is not a container name; expected 3-63 lower-case letters, digits and single dashes`);
+        throw new Error(
+          `${what} containerNames[${i}] "${name}" is not a container name; expected 3-63 lower-case letters, digits and single dashes`,
+        );
       }
-      if (containerNames.indexOf(name) !== i) throw new Error(`${what} containerNames[${i}] "${name}" is listed twice; list each container once`);
+      if (containerNames.indexOf(name) !== i)
+        throw new Error(`${what} containerNames[${i}] "${name}" is listed twice; list each container once`);
     });
     if (known(sasExpirationPeriod) && !/^\d{1,5}\.([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(sasExpirationPeriod)) {
       throw new Error(`${what} sasExpirationPeriod "${sasExpirationPeriod}" is invalid; expected D.HH:MM:SS such as 0.01:00:00`);
@@ -291,10 +329,17 @@ export class SecureStorageAccount extends Construct {
   addBlobPrivateEndpoint(id: string, options: BlobPrivateEndpointOptions): PrivateEndpoint {
     const subresource = options.subresource ?? 'blob';
     if (known(options.privateDnsZoneId) && !BLOB_ZONE_ID.test(options.privateDnsZoneId)) {
-      throw new Error(`SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint privateDnsZoneId "${options.privateDnsZoneId}" is not a privatelink.blob private DNS zone id; expected /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`);
+      throw new Error(
+        `SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint privateDnsZoneId "${options.privateDnsZoneId}" is not ` +
+          `a privatelink.blob private DNS zone id; expected ` +
+          `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`,
+      );
     }
     if (subresource === 'blob_secondary' && known(this.replicationType) && !/^RA/.test(this.replicationType)) {
-      throw new Error(`SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint subresource "blob_secondary" needs a read-access geo-replicated account (RAGZRS or RAGRS); received replication ${this.replicationType}`);
+      throw new Error(
+        `SecureStorageAccount ${this.node.path}: addBlobPrivateEndpoint subresource "blob_secondary" needs a read-access ` +
+          `geo-replicated account (RAGZRS or RAGRS); received replication ${this.replicationType}`,
+      );
     }
     return new PrivateEndpoint(this, id, {
       name: options.name,

@@ -60,12 +60,15 @@ export class SecurityAlerts extends Construct {
       const digits = /^\+([1-9]\d{6,14})$/.exec(number)?.[1] ?? '';
       const countryCode = SHORT_COUNTRY_CODE.exec(digits)?.[0] ?? digits.slice(0, 3);
       const phoneNumber = digits.slice(countryCode.length);
-      if (!/^\d{6,12}$/.test(phoneNumber)) throw new Error(`${where}: smsNumbers entry "${number}" is not an E.164 number such as +15555550100`);
+      if (!/^\d{6,12}$/.test(phoneNumber))
+        throw new Error(`${where}: smsNumbers entry "${number}" is not an E.164 number such as +15555550100`);
       return { countryCode, phoneNumber, number };
     });
-    if (!/^[0-9a-f-]{36}$/.test(props.subscriptionId)) throw new Error(`${where}: subscriptionId "${props.subscriptionId}" is not a subscription id (GUID)`);
+    if (!/^[0-9a-f-]{36}$/.test(props.subscriptionId))
+      throw new Error(`${where}: subscriptionId "${props.subscriptionId}" is not a subscription id (GUID)`);
     const shortName = props.namePrefix.replace(/[^A-Za-z0-9]/g, '').slice(0, 12);
-    if (shortName.length === 0) throw new Error(`${where}: namePrefix "${props.namePrefix}" leaves no letters or digits for the 12-character short name`);
+    if (shortName.length === 0)
+      throw new Error(`${where}: namePrefix "${props.namePrefix}" leaves no letters or digits for the 12-character short name`);
 
     this.resource = new MonitorActionGroup(this, 'Resource', {
       name: `ag-${props.namePrefix}-security`,

@@ -49,7 +49,10 @@ export class VnetFlowLog extends Construct {
   constructor(scope: Construct, id: string, props: VnetFlowLogProps) {
     super(scope, id);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 1 || props.retentionDays > 365) {
-      throw new Error(`VnetFlowLog ${this.node.path}: retentionDays ${props.retentionDays} is out of range; expected 1-365 days (flow log retention policy limits)`);
+      throw new Error(
+        `VnetFlowLog ${this.node.path}: retentionDays ${props.retentionDays} is out of range; expected 1-365 days (flow log ` +
+          `retention policy limits)`,
+      );
     }
     this.resource = new NetworkWatcherFlowLog(this, 'Resource', {
       name: props.name,

@@ -34,9 +34,17 @@ export class WorkloadIdentity extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/.test(props.name)) {
-      throw new Error(`WorkloadIdentity ${this.node.path}: name "${props.name}" is invalid; expected 3-128 letters, digits, dashes and underscores, starting with a letter or digit`);
+      throw new Error(
+        `WorkloadIdentity ${this.node.path}: name "${props.name}" is invalid; expected 3-128 letters, digits, dashes and ` +
+          `underscores, starting with a letter or digit`,
+      );
     }
-    this.resource = new UserAssignedIdentity(this, 'Resource', { name: props.name, resourceGroupName: props.resourceGroupName, location: props.location, tags: props.tags });
+    this.resource = new UserAssignedIdentity(this, 'Resource', {
+      name: props.name,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: props.tags,
+    });
     this.identityId = this.resource.id;
     this.principalId = this.resource.principalId;
     this.clientId = this.resource.clientId;

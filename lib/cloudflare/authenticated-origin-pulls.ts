@@ -61,16 +61,27 @@ export class AuthenticatedOriginPulls extends Construct {
     const where = `AuthenticatedOriginPulls ${this.node.path}`;
     checkCloudflareId(where, 'zoneId', props.zoneId);
     if ((props.certificate === undefined) !== (props.privateKey === undefined)) {
-      throw new Error(`${where}: ${props.certificate === undefined ? 'privateKey is set without certificate' : 'certificate is set without privateKey'}; give both (the zone's client certificate and a deploy-time reference to its key) or neither`);
+      throw new Error(
+        `${where}: ` +
+          (props.certificate === undefined ? 'privateKey is set without certificate' : 'certificate is set without privateKey') +
+          "; give both (the zone's client certificate and a deploy-time reference to its key) or neither",
+      );
     }
     if (props.privateKey !== undefined && !Token.isUnresolved(props.privateKey)) {
       const what = holdsPrivateKey(props.privateKey) ? 'a literal private key' : 'literal text';
-      throw new Error(`${where}: privateKey is ${what}, which would be written into the synthesized JSON (control SECRETS); pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`);
+      throw new Error(
+        `${where}: privateKey is ${what}, which would be written into the synthesized JSON (control SECRETS); pass a ` +
+          `reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
+      );
     }
     if (props.certificate !== undefined && !Token.isUnresolved(props.certificate)) {
       const parsed = parseCertificate(props.certificate);
-      if ('error' in parsed) throw new Error(`${where}: certificate ${parsed.error}; expected the zone's client certificate as one PEM certificate`);
-      if (parsed.cert.ca) throw new Error(`${where}: certificate is a CA certificate; expected the leaf certificate the CA issued for this zone (the origins trust the CA)`);
+      if ('error' in parsed)
+        throw new Error(`${where}: certificate ${parsed.error}; expected the zone's client certificate as one PEM certificate`);
+      if (parsed.cert.ca)
+        throw new Error(
+          `${where}: certificate is a CA certificate; expected the leaf certificate the CA issued for this zone (the origins trust the CA)`,
+        );
     }
     if (props.certificate !== undefined && props.privateKey !== undefined) {
       this.certificate = new AuthenticatedOriginPullsCertificate(this, 'Certificate', {

@@ -1,4 +1,8 @@
-import { NotificationPolicy, type NotificationPolicyFilters, type NotificationPolicyMechanisms } from '@cdktf/provider-cloudflare/lib/notification-policy';
+import {
+  NotificationPolicy,
+  type NotificationPolicyFilters,
+  type NotificationPolicyMechanisms,
+} from '@cdktf/provider-cloudflare/lib/notification-policy';
 import { NotificationPolicyWebhooks } from '@cdktf/provider-cloudflare/lib/notification-policy-webhooks';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
@@ -169,16 +173,23 @@ export class EdgeAlerts extends Construct {
       seen.add(email.toLowerCase());
     }
     if (emails.length === 0 && props.webhook === undefined) {
-      throw new Error(`${where}: no destination; expected at least one on-call address in emails, or a webhook (an alert that reaches nobody pages nobody)`);
+      throw new Error(
+        `${where}: no destination; expected at least one on-call address in emails, or a webhook (an alert that reaches ` +
+          `nobody pages nobody)`,
+      );
     }
     if (props.webhook) checkWebhook(where, props.webhook);
     const pools = props.loadBalancerPoolIds;
     if (pools !== undefined && pools.length === 0) {
-      throw new Error(`${where}: loadBalancerPoolIds is empty; expected the ids of the pools to watch, or leave it out for no load balancing alerts`);
+      throw new Error(
+        `${where}: loadBalancerPoolIds is empty; expected the ids of the pools to watch, or leave it out for no load balancing alerts`,
+      );
     }
     const prefix = props.namePrefix ?? 'baseline';
     if (known(prefix) && !/^\S(?:.{0,80}\S)?$/.test(prefix)) {
-      throw new Error(`${where}: namePrefix "${prefix}" is invalid; expected 1-82 characters without leading or trailing spaces, such as acme-prod`);
+      throw new Error(
+        `${where}: namePrefix "${prefix}" is invalid; expected 1-82 characters without leading or trailing spaces, such as acme-prod`,
+      );
     }
 
     if (props.webhook) {
@@ -193,7 +204,13 @@ export class EdgeAlerts extends Construct {
       ...(emails.length > 0 ? { email: emails.map((address) => ({ id: address })) } : {}),
       ...(this.webhook ? { webhooks: [{ id: this.webhook.id }] } : {}),
     };
-    const policy = (policyId: string, name: string, description: string, alertType: string, filters?: NotificationPolicyFilters): NotificationPolicy =>
+    const policy = (
+      policyId: string,
+      name: string,
+      description: string,
+      alertType: string,
+      filters?: NotificationPolicyFilters,
+    ): NotificationPolicy =>
       new NotificationPolicy(this, policyId, {
         accountId: props.accountId,
         name: `${prefix}: ${name}`,
@@ -205,12 +222,18 @@ export class EdgeAlerts extends Construct {
         ...(filters ? { filters } : {}),
       });
 
-    this.resource = policy('Resource', 'HTTP DDoS attack on the edge', 'Cloudflare mitigated an HTTP DDoS attack on a zone of this account (DETECT-THREATS)', CLOUDFLARE_ALERT_TYPES.httpDdos);
+    this.resource = policy(
+      'Resource',
+      'HTTP DDoS attack on the edge',
+      'Cloudflare mitigated an HTTP DDoS attack on a zone of this account (DETECT-THREATS)',
+      CLOUDFLARE_ALERT_TYPES.httpDdos,
+    );
     if (SECURITY_EVENTS_ALERT_PLANS.includes(props.plan)) {
       this.securityEvents = policy(
         'SecurityEvents',
         'security events spike on the edge',
-        'The zone\'s WAF, custom rules and rate limits are blocking or challenging an unusual number of requests: an attack in progress (DETECT-THREATS)',
+        "The zone's WAF, custom rules and rate limits are blocking or challenging an unusual number of requests: an attack in " +
+          'progress (DETECT-THREATS)',
         CLOUDFLARE_ALERT_TYPES.securityEvents,
         // Cloudflare requires the zones filter on this alert type.
         { zones: [props.zoneId] },
@@ -220,7 +243,8 @@ export class EdgeAlerts extends Construct {
       this.poolHealth = policy(
         'PoolHealth',
         'origin pool health changed',
-        'A region\'s pool or origin became unhealthy (traffic fails over) or healthy again, as Cloudflare\'s monitors see it from every region (DETECT-THREATS, DR-REGION)',
+        "A region's pool or origin became unhealthy (traffic fails over) or healthy again, as Cloudflare's monitors see it " +
+          'from every region (DETECT-THREATS, DR-REGION)',
         CLOUDFLARE_ALERT_TYPES.loadBalancingHealth,
         // Both directions: "unhealthy" opens the incident, "healthy" tells on-call the region is back.
         { poolId: [...pools], newHealth: ['Unhealthy', 'Healthy'], eventSource: ['pool', 'origin'] },
@@ -228,25 +252,33 @@ export class EdgeAlerts extends Construct {
       this.poolEnablement = policy(
         'PoolEnablement',
         'origin pool enabled or disabled',
-        'A region\'s pool was switched off or on (a disabled DR pool leaves nothing to fail over to) (DETECT-THREATS, DR-REGION)',
+        "A region's pool was switched off or on (a disabled DR pool leaves nothing to fail over to) (DETECT-THREATS, DR-REGION)",
         CLOUDFLARE_ALERT_TYPES.poolEnablement,
         { poolId: [...pools], enabled: ['false', 'true'] },
       );
     }
-    this.policies = [this.resource, this.securityEvents, this.poolHealth, this.poolEnablement].filter((p): p is NotificationPolicy => p !== undefined);
+    this.policies = [this.resource, this.securityEvents, this.poolHealth, this.poolEnablement].filter(
+      (p): p is NotificationPolicy => p !== undefined,
+    );
   }
 }
 
 /** Fails unless the webhook has a name, an HTTPS URL without credentials and a deploy-time secret. */
 function checkWebhook(where: string, webhook: EdgeAlertsWebhook): void {
   if (!Token.isUnresolved(webhook.name) && !/^\S(?:.{0,98}\S)?$/.test(webhook.name)) {
-    throw new Error(`${where}: webhook.name "${webhook.name}" is invalid; expected 1-100 characters without leading or trailing spaces, such as oncall-pager`);
+    throw new Error(
+      `${where}: webhook.name "${webhook.name}" is invalid; expected 1-100 characters without leading or trailing spaces, ` +
+        `such as oncall-pager`,
+    );
   }
   if (!Token.isUnresolved(webhook.url)) {
     const problem = webhookUrlProblem(webhook.url);
     if (problem) throw new Error(`${where}: webhook.url "${redactUrl(webhook.url)}" ${problem}`);
   }
   if (webhook.secret !== undefined && !Token.isUnresolved(webhook.secret)) {
-    throw new Error(`${where}: webhook.secret is literal text, which would be written into the synthesized JSON (control SECRETS); pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`);
+    throw new Error(
+      `${where}: webhook.secret is literal text, which would be written into the synthesized JSON (control SECRETS); pass a ` +
+        `reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
+    );
   }
 }

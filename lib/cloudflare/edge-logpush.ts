@@ -15,20 +15,69 @@ import { checkCloudflarePlan, type CloudflarePlan } from '../config/cloudflare-p
  */
 export const EDGE_LOGPUSH_FIELDS = {
   http_requests: [
-    'EdgeStartTimestamp', 'EdgeEndTimestamp', 'RayID', 'ZoneName',
-    'ClientIP', 'ClientSrcPort', 'ClientASN', 'ClientCountry', 'ClientIPClass',
-    'ClientRequestHost', 'ClientRequestMethod', 'ClientRequestURI', 'ClientRequestProtocol', 'ClientRequestUserAgent', 'ClientRequestReferer', 'ClientRequestBytes',
-    'ClientSSLProtocol', 'ClientSSLCipher',
-    'EdgeColoCode', 'EdgeResponseStatus', 'EdgeResponseBytes',
-    'SecurityAction', 'SecurityActions', 'SecurityRuleID', 'SecurityRuleIDs', 'SecuritySources', 'SecurityRuleDescription',
-    'WAFAttackScore', 'WAFSQLiAttackScore', 'WAFXSSAttackScore', 'WAFRCEAttackScore', 'LeakedCredentialCheckResult',
-    'OriginIP', 'OriginResponseStatus', 'OriginSSLProtocol', 'OriginResponseDurationMs',
+    'EdgeStartTimestamp',
+    'EdgeEndTimestamp',
+    'RayID',
+    'ZoneName',
+    'ClientIP',
+    'ClientSrcPort',
+    'ClientASN',
+    'ClientCountry',
+    'ClientIPClass',
+    'ClientRequestHost',
+    'ClientRequestMethod',
+    'ClientRequestURI',
+    'ClientRequestProtocol',
+    'ClientRequestUserAgent',
+    'ClientRequestReferer',
+    'ClientRequestBytes',
+    'ClientSSLProtocol',
+    'ClientSSLCipher',
+    'EdgeColoCode',
+    'EdgeResponseStatus',
+    'EdgeResponseBytes',
+    'SecurityAction',
+    'SecurityActions',
+    'SecurityRuleID',
+    'SecurityRuleIDs',
+    'SecuritySources',
+    'SecurityRuleDescription',
+    'WAFAttackScore',
+    'WAFSQLiAttackScore',
+    'WAFXSSAttackScore',
+    'WAFRCEAttackScore',
+    'LeakedCredentialCheckResult',
+    'OriginIP',
+    'OriginResponseStatus',
+    'OriginSSLProtocol',
+    'OriginResponseDurationMs',
   ],
   firewall_events: [
-    'Datetime', 'RayID', 'Kind', 'Action', 'Source', 'RuleID', 'Ref', 'Description', 'MatchIndex', 'Metadata',
-    'ClientIP', 'ClientASN', 'ClientCountry', 'ClientIPClass',
-    'ClientRequestHost', 'ClientRequestMethod', 'ClientRequestPath', 'ClientRequestQuery', 'ClientRequestProtocol', 'ClientRequestScheme', 'ClientRequestUserAgent',
-    'EdgeColoCode', 'EdgeResponseStatus', 'OriginResponseStatus', 'LeakedCredentialCheckResult',
+    'Datetime',
+    'RayID',
+    'Kind',
+    'Action',
+    'Source',
+    'RuleID',
+    'Ref',
+    'Description',
+    'MatchIndex',
+    'Metadata',
+    'ClientIP',
+    'ClientASN',
+    'ClientCountry',
+    'ClientIPClass',
+    'ClientRequestHost',
+    'ClientRequestMethod',
+    'ClientRequestPath',
+    'ClientRequestQuery',
+    'ClientRequestProtocol',
+    'ClientRequestScheme',
+    'ClientRequestUserAgent',
+    'EdgeColoCode',
+    'EdgeResponseStatus',
+    'OriginResponseStatus',
+    'LeakedCredentialCheckResult',
   ],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -107,18 +156,27 @@ export class EdgeLogpush extends Construct {
     checkCloudflareId(where, 'zoneId', props.zoneId);
     checkCloudflarePlan(where, props.plan);
     if (props.plan !== 'enterprise') {
-      throw new Error(`${where}: plan is "${props.plan}"; Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone: raise the plan, or leave Logpush out (LOG-CENTRAL on Cloudflare then stays unchecked)`);
+      throw new Error(
+        `${where}: plan is "${props.plan}"; Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone: ` +
+          `raise the plan, or leave Logpush out (LOG-CENTRAL on Cloudflare then stays unchecked)`,
+      );
     }
     if (!Token.isUnresolved(props.destination)) {
       const problem = logpushDestinationProblem(props.destination);
       if (problem) throw new Error(`${where}: destination "${props.destination.replace(/\?.*$/, '?...')}" ${problem}`);
     }
     if (!Token.isUnresolved(props.ownershipChallenge)) {
-      throw new Error(`${where}: ownershipChallenge is literal text, which would be written into the synthesized JSON (control SECRETS); pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`);
+      throw new Error(
+        `${where}: ownershipChallenge is literal text, which would be written into the synthesized JSON (control SECRETS); ` +
+          `pass a reference resolved at deploy time, such as a sensitive TerraformVariable's value (TF_VAR_...)`,
+      );
     }
     const prefix = props.namePrefix ?? 'baseline';
     if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9][A-Za-z0-9.-]{0,80}$/.test(prefix)) {
-      throw new Error(`${where}: namePrefix "${prefix}" is invalid; expected letters, digits, "." and "-" (Cloudflare's rule for job names), such as acme-prod`);
+      throw new Error(
+        `${where}: namePrefix "${prefix}" is invalid; expected letters, digits, "." and "-" (Cloudflare's rule for job ` +
+          `names), such as acme-prod`,
+      );
     }
 
     const job = (jobId: string, dataset: EdgeLogpushDataset): LogpushJob =>

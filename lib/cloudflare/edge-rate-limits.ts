@@ -3,7 +3,13 @@ import { UrlNormalizationSettings } from '@cdktf/provider-cloudflare/lib/url-nor
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkCloudflareId } from './ids';
-import { checkCloudflarePlan, defaultMitigationTimeoutSeconds, rateLimitProblems, type CloudflarePlan, type RateLimitRuleTerms } from '../config/cloudflare-plan-limits';
+import {
+  checkCloudflarePlan,
+  defaultMitigationTimeoutSeconds,
+  rateLimitProblems,
+  type CloudflarePlan,
+  type RateLimitRuleTerms,
+} from '../config/cloudflare-plan-limits';
 
 /** A per-client-IP request limit, in Cloudflare's terms. */
 export interface EdgeRateLimit {
@@ -83,7 +89,8 @@ export const EDGE_RATE_LIMIT_CHARACTERISTICS = ['ip.src', 'cf.colo.id'] as const
 export const EDGE_RATE_LIMITS_RULESET_NAME = 'Baseline edge rate limits';
 
 /** Description of the zone's rate limiting ruleset (updated in place if it ever changes). */
-export const EDGE_RATE_LIMITS_RULESET_DESCRIPTION = 'Per-IP rate limits (WAF-RATE-CRITICAL, WAF-RATE-GLOBAL), managed by the security baseline';
+export const EDGE_RATE_LIMITS_RULESET_DESCRIPTION =
+  'Per-IP rate limits (WAF-RATE-CRITICAL, WAF-RATE-GLOBAL), managed by the security baseline';
 
 /** `ref` of the global rule; a critical rule's is `rate-limit-critical-<name>`. */
 export const EDGE_RATE_LIMIT_GLOBAL_REF = 'rate-limit-global';
@@ -127,7 +134,9 @@ export class EdgeRateLimits extends Construct {
     checkCloudflarePlan(where, props.plan);
     const plan = props.plan;
     if (props.critical.length === 0) {
-      throw new Error(`${where}: critical is empty; list at least one critical endpoint (login) with a stricter limit (control WAF-RATE-CRITICAL)`);
+      throw new Error(
+        `${where}: critical is empty; list at least one critical endpoint (login) with a stricter limit (control WAF-RATE-CRITICAL)`,
+      );
     }
     this.mitigationTimeoutSeconds = props.mitigationTimeoutSeconds ?? defaultMitigationTimeoutSeconds(plan);
 
@@ -136,16 +145,25 @@ export class EdgeRateLimits extends Construct {
     props.critical.forEach((path, i) => {
       const at = `critical[${i}]`;
       if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(path.name) || path.name.length > 40) {
-        throw new Error(`${where}: ${at}.name "${path.name}" is invalid; expected kebab-case of at most 40 characters (lowercase letters, digits and single dashes, starting with a letter), such as password-reset`);
+        throw new Error(
+          `${where}: ${at}.name "${path.name}" is invalid; expected kebab-case of at most 40 characters (lowercase letters, ` +
+            `digits and single dashes, starting with a letter), such as password-reset`,
+        );
       }
       if (names.has(path.name)) {
-        throw new Error(`${where}: ${at}.name "${path.name}" duplicates critical[${names.get(path.name)}]; names must be unique (they make the rules' refs)`);
+        throw new Error(
+          `${where}: ${at}.name "${path.name}" duplicates critical[${names.get(path.name)}]; names must be unique (they make ` +
+            `the rules' refs)`,
+        );
       }
       names.set(path.name, i);
       checkPathPrefix(where, at, path.pathPrefix);
       const prefix = path.pathPrefix.toLowerCase();
       if (prefixes.has(prefix)) {
-        throw new Error(`${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates critical[${prefixes.get(prefix)}] (prefixes match case-insensitively); merge the two`);
+        throw new Error(
+          `${where}: ${at}.pathPrefix "${path.pathPrefix}" duplicates critical[${prefixes.get(prefix)}] (prefixes match ` +
+            `case-insensitively); merge the two`,
+        );
       }
       prefixes.set(prefix, i);
     });
@@ -188,7 +206,8 @@ export class EdgeRateLimits extends Construct {
             ? `lower critical[${i}].requestsPerPeriod to at most ${most}`
             : `lengthen critical[${i}].periodSeconds or raise global.requestsPerPeriod`;
         throw new Error(
-          `${where}: critical[${i}] allows ${path.requestsPerPeriod} requests per ${path.periodSeconds} s, not stricter than global (${global.requestsPerPeriod} per ${global.periodSeconds} s); ${fix} (control WAF-RATE-CRITICAL)`,
+          `${where}: critical[${i}] allows ${path.requestsPerPeriod} requests per ${path.periodSeconds} s, not stricter than ` +
+            `global (${global.requestsPerPeriod} per ${global.periodSeconds} s); ${fix} (control WAF-RATE-CRITICAL)`,
         );
       }
     });
@@ -204,7 +223,9 @@ export class EdgeRateLimits extends Construct {
     );
     // After the critical rules: a client blocked on a critical path is stopped there (block ends
     // rule evaluation), and every request, critical or not, also counts towards the global limit.
-    rules.push(blockRule(EDGE_RATE_LIMIT_GLOBAL_REF, 'WAF-RATE-GLOBAL: per-IP limit on all traffic', 'true', global, this.mitigationTimeoutSeconds));
+    rules.push(
+      blockRule(EDGE_RATE_LIMIT_GLOBAL_REF, 'WAF-RATE-GLOBAL: per-IP limit on all traffic', 'true', global, this.mitigationTimeoutSeconds),
+    );
 
     this.resource = new Ruleset(this, 'Resource', {
       zoneId: props.zoneId,
@@ -216,7 +237,10 @@ export class EdgeRateLimits extends Construct {
     });
     const normalizationScope = props.urlNormalization ?? 'both';
     if (!['both', 'incoming'].includes(normalizationScope)) {
-      throw new Error(`${where}: urlNormalization "${normalizationScope}" is invalid; expected "both" or "incoming" (never off: //login would escape the critical-path limits)`);
+      throw new Error(
+        `${where}: urlNormalization "${normalizationScope}" is invalid; expected "both" or "incoming" (never off: //login ` +
+          `would escape the critical-path limits)`,
+      );
     }
     // Stated explicitly rather than left to the zone default, so a change shows in the synth and
     // the WAF-RATE-CRITICAL check can see it.
@@ -232,7 +256,13 @@ function ruleTerms(name: string, rate: EdgeRateLimit, mitigationTimeoutSeconds: 
   return { name, periodSeconds: rate.periodSeconds, requestsPerPeriod: rate.requestsPerPeriod, mitigationTimeoutSeconds };
 }
 
-function blockRule(ref: string, description: string, expression: string, rate: EdgeRateLimit, mitigationTimeoutSeconds: number): RulesetRules {
+function blockRule(
+  ref: string,
+  description: string,
+  expression: string,
+  rate: EdgeRateLimit,
+  mitigationTimeoutSeconds: number,
+): RulesetRules {
   return {
     ref,
     description,
@@ -255,16 +285,23 @@ function checkPathPrefix(where: string, at: string, prefix: string): void {
   // that need no escaping are accepted, so no value can close the string and add conditions. A
   // token could hold anything, so it is refused rather than skipped.
   if (Token.isUnresolved(prefix)) {
-    throw new Error(`${where}: ${at}.pathPrefix is an unresolved token; it is written into a rule expression, so it must be a literal that can be checked at synth time`);
-  }
-  if (typeof prefix !== 'string' || !/^\/[A-Za-z0-9._~\/-]{1,199}$/.test(prefix)) {
     throw new Error(
-      `${where}: ${at}.pathPrefix ${JSON.stringify(prefix)} is invalid; expected a URL path of 2-200 characters starting with "/", such as /login, using only letters, digits and / . _ ~ - (no quotes, spaces, backslashes or percent-encoding)`,
+      `${where}: ${at}.pathPrefix is an unresolved token; it is written into a rule expression, so it must be a literal that ` +
+        `can be checked at synth time`,
+    );
+  }
+  if (typeof prefix !== 'string' || !/^\/[A-Za-z0-9._~/-]{1,199}$/.test(prefix)) {
+    throw new Error(
+      `${where}: ${at}.pathPrefix ${JSON.stringify(prefix)} is invalid; expected a URL path of 2-200 characters starting with ` +
+        `"/", such as /login, using only letters, digits and / . _ ~ - (no quotes, spaces, backslashes or percent-encoding)`,
     );
   }
   // URL normalization removes empty and dot segments before rules run: such a prefix never matches.
   const segments = prefix.slice(1).split('/');
   if (segments.slice(0, -1).some((s) => s === '' || s === '.' || s === '..') || ['.', '..'].includes(segments[segments.length - 1])) {
-    throw new Error(`${where}: ${at}.pathPrefix "${prefix}" has an empty, "." or ".." segment, which URL normalization removes before rules run, so it would never match; write the normalized path`);
+    throw new Error(
+      `${where}: ${at}.pathPrefix "${prefix}" has an empty, "." or ".." segment, which URL normalization removes before rules ` +
+        `run, so it would never match; write the normalized path`,
+    );
   }
 }

@@ -209,8 +209,14 @@ export class EdgeWaf extends Construct {
     const hostnames = checkHostnames(where, props.hostnames);
 
     if (plan === 'free' && (props.owaspParanoiaLevel !== undefined || props.owaspAnomalyThreshold !== undefined)) {
-      const set = props.owaspParanoiaLevel !== undefined ? `owaspParanoiaLevel ${props.owaspParanoiaLevel}` : `owaspAnomalyThreshold ${JSON.stringify(props.owaspAnomalyThreshold)}`;
-      throw new Error(`${where}: ${set} is set but plan is free, which cannot deploy the OWASP Core Ruleset; remove it, or upgrade the zone to Pro or above and set plan accordingly`);
+      const set =
+        props.owaspParanoiaLevel !== undefined
+          ? `owaspParanoiaLevel ${props.owaspParanoiaLevel}`
+          : `owaspAnomalyThreshold ${JSON.stringify(props.owaspAnomalyThreshold)}`;
+      throw new Error(
+        `${where}: ${set} is set but plan is free, which cannot deploy the OWASP Core Ruleset; remove it, or upgrade the zone ` +
+          `to Pro or above and set plan accordingly`,
+      );
     }
     const paranoia = props.owaspParanoiaLevel ?? 1;
     if (!Number.isInteger(paranoia) || paranoia < 1 || paranoia > 4) {
@@ -218,11 +224,16 @@ export class EdgeWaf extends Construct {
     }
     const threshold = props.owaspAnomalyThreshold ?? 'medium';
     if (!Object.hasOwn(OWASP_ANOMALY_THRESHOLDS, threshold)) {
-      throw new Error(`${where}: owaspAnomalyThreshold ${JSON.stringify(threshold)} is invalid; expected low (score 60), medium (40) or high (25)`);
+      throw new Error(
+        `${where}: owaspAnomalyThreshold ${JSON.stringify(threshold)} is invalid; expected low (score 60), medium (40) or high (25)`,
+      );
     }
     const botManagement = props.botManagement ?? false;
     if (botManagement && plan !== 'enterprise') {
-      throw new Error(`${where}: botManagement is true but plan is ${plan}; Bot Management is an Enterprise add-on and its fields are rejected on other plans; remove botManagement or set plan to enterprise`);
+      throw new Error(
+        `${where}: botManagement is true but plan is ${plan}; Bot Management is an Enterprise add-on and its fields are ` +
+          `rejected on other plans; remove botManagement or set plan to enterprise`,
+      );
     }
 
     this.managed = new Ruleset(this, 'Managed', {
@@ -256,14 +267,18 @@ export class EdgeWaf extends Construct {
     customRules.push(
       {
         ref: EDGE_WAF_RULE_REFS.anonymizers,
-        description: `${anonymizerAction === 'block' ? 'Block' : 'Challenge'} anonymizing sources: ${plan === 'enterprise' ? 'anonymizers, VPNs, open proxies and Tor' : 'Tor exit nodes'} (WAF-REPUTATION)`,
+        description:
+          `${anonymizerAction === 'block' ? 'Block' : 'Challenge'} anonymizing sources: ` +
+          `${plan === 'enterprise' ? 'anonymizers, VPNs, open proxies and Tor' : 'Tor exit nodes'} (WAF-REPUTATION)`,
         action: anonymizerAction,
         expression: anonymizerExpression(plan),
         enabled: true,
       },
       {
         ref: EDGE_WAF_RULE_REFS.botSignals,
-        description: `Challenge clients that are not verified bots but look automated: ${botManagement ? 'no User-Agent or bot score below 30' : 'no User-Agent'} (WAF-REPUTATION)`,
+        description:
+          `Challenge clients that are not verified bots but look automated: ` +
+          `${botManagement ? 'no User-Agent or bot score below 30' : 'no User-Agent'} (WAF-REPUTATION)`,
         action: 'managed_challenge',
         expression: botSignalExpression(botManagement),
         enabled: true,
@@ -307,7 +322,9 @@ function owaspRule(paranoia: OwaspParanoiaLevel, threshold: OwaspAnomalyThreshol
   const score = OWASP_ANOMALY_THRESHOLDS[threshold];
   return {
     ref: EDGE_WAF_RULE_REFS.owaspCore,
-    description: `Execute the Cloudflare OWASP Core Ruleset at paranoia level ${paranoia}, blocking at anomaly score ${score} (${threshold}; WAF-MANAGED)`,
+    description:
+      `Execute the Cloudflare OWASP Core Ruleset at paranoia level ${paranoia}, blocking at anomaly score ${score} ` +
+      `(${threshold}; WAF-MANAGED)`,
     action: 'execute',
     expression: 'true',
     enabled: true,
@@ -326,16 +343,26 @@ function owaspRule(paranoia: OwaspParanoiaLevel, threshold: OwaspAnomalyThreshol
 
 function checkHostnames(where: string, hostnames: readonly string[]): readonly string[] {
   if (Token.isUnresolved(hostnames)) {
-    throw new Error(`${where}: hostnames is an unresolved list token; expected a literal list (its elements may be tokens), because the names are written into a rule expression at synthesis`);
+    throw new Error(
+      `${where}: hostnames is an unresolved list token; expected a literal list (its elements may be tokens), because the ` +
+        `names are written into a rule expression at synthesis`,
+    );
   }
   if (hostnames.length === 0) {
-    throw new Error(`${where}: hostnames is empty; expected every hostname the zone serves, such as ["app.example.com"] (all other Host values are blocked)`);
+    throw new Error(
+      `${where}: hostnames is empty; expected every hostname the zone serves, such as ["app.example.com"] (all other Host ` +
+        `values are blocked)`,
+    );
   }
   const seen = new Map<string, number>();
   hostnames.forEach((name, i) => {
     if (Token.isUnresolved(name)) return;
     if (!HOSTNAME.test(name)) {
-      throw new Error(`${where}: hostnames[${i}] ${JSON.stringify(name)} is invalid; expected a lowercase DNS name such as app.example.com (letters, digits and '-' in dot-separated labels, no wildcard, IP address, port, quote or space), since it is written into a rule expression`);
+      throw new Error(
+        `${where}: hostnames[${i}] ${JSON.stringify(name)} is invalid; expected a lowercase DNS name such as app.example.com ` +
+          `(letters, digits and '-' in dot-separated labels, no wildcard, IP address, port, quote or space), since it is written ` +
+          `into a rule expression`,
+      );
     }
     const first = seen.get(name);
     if (first !== undefined) {
@@ -345,7 +372,10 @@ function checkHostnames(where: string, hostnames: readonly string[]): readonly s
   });
   const expression = unexpectedHostExpression(hostnames);
   if (!Token.isUnresolved(expression) && expression.length > CLOUDFLARE_MAX_EXPRESSION_LENGTH) {
-    throw new Error(`${where}: hostnames (${hostnames.length} names) give an expression of ${expression.length} characters; Cloudflare accepts at most ${CLOUDFLARE_MAX_EXPRESSION_LENGTH}; serve fewer hostnames from this zone`);
+    throw new Error(
+      `${where}: hostnames (${hostnames.length} names) give an expression of ${expression.length} characters; Cloudflare ` +
+        `accepts at most ${CLOUDFLARE_MAX_EXPRESSION_LENGTH}; serve fewer hostnames from this zone`,
+    );
   }
   return hostnames;
 }

@@ -7,5 +7,8 @@ import { Token } from 'cdktf';
 export function checkCloudflareId(where: string, prop: 'zoneId' | 'accountId', value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value) || /^[0-9a-f]{32}$/.test(value)) return;
   const what = prop === 'zoneId' ? 'zone' : 'account';
-  throw new Error(`${where}: ${prop} "${value}" is invalid; expected the ${what}'s id, 32 lowercase hex digits (shown on the ${what}'s Overview page in the Cloudflare dashboard)`);
+  throw new Error(
+    `${where}: ${prop} "${value}" is invalid; expected the ${what}'s id, 32 lowercase hex digits (shown on the ${what}'s ` +
+      `Overview page in the Cloudflare dashboard)`,
+  );
 }

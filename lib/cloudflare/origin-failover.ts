@@ -135,11 +135,20 @@ export class OriginFailover extends Construct {
     checkCloudflareId(where, 'accountId', props.accountId);
     checkCloudflareId(where, 'zoneId', props.zoneId);
     if (known(props.hostname) && !isDnsName(props.hostname)) {
-      throw new Error(`${where}: hostname "${props.hostname}" is invalid; expected a lowercase DNS name without wildcard, scheme or path, such as www.example.com`);
+      throw new Error(
+        `${where}: hostname "${props.hostname}" is invalid; expected a lowercase DNS name without wildcard, scheme or path, ` +
+          `such as www.example.com`,
+      );
     }
-    for (const [prop, origin] of [['primary', props.primary], ['dr', props.dr]] as const) {
+    for (const [prop, origin] of [
+      ['primary', props.primary],
+      ['dr', props.dr],
+    ] as const) {
       if (known(origin.name) && !/^[A-Za-z0-9_-]+$/.test(origin.name)) {
-        throw new Error(`${where}: ${prop}.name "${origin.name}" is invalid; expected letters, digits, '-' and '_' only (Cloudflare's rule for pool names), such as acme-prod-eu-west-1`);
+        throw new Error(
+          `${where}: ${prop}.name "${origin.name}" is invalid; expected letters, digits, '-' and '_' only (Cloudflare's rule ` +
+            `for pool names), such as acme-prod-eu-west-1`,
+        );
       }
       if (known(origin.address)) {
         const problem = addressProblem(origin.address);
@@ -148,28 +157,45 @@ export class OriginFailover extends Construct {
         }
         // A load balancer whose origin is its own proxied name would send traffic back to itself.
         if (known(props.hostname) && origin.address.toLowerCase() === props.hostname) {
-          throw new Error(`${where}: ${prop}.address "${origin.address}" is the load balancer's own hostname; expected the region gateway's own DNS name or IP address`);
+          throw new Error(
+            `${where}: ${prop}.address "${origin.address}" is the load balancer's own hostname; expected the region gateway's ` +
+              `own DNS name or IP address`,
+          );
         }
       }
     }
     if (known(props.primary.name) && known(props.dr.name) && props.primary.name === props.dr.name) {
-      throw new Error(`${where}: primary.name and dr.name are both "${props.primary.name}"; expected distinct names so the two pools can be told apart`);
+      throw new Error(
+        `${where}: primary.name and dr.name are both "${props.primary.name}"; expected distinct names so the two pools can be told apart`,
+      );
     }
     // Failing over to the same gateway is no failover (control DR-REGION).
     if (known(props.primary.address) && known(props.dr.address) && props.primary.address.toLowerCase() === props.dr.address.toLowerCase()) {
-      throw new Error(`${where}: primary.address and dr.address are both "${props.primary.address}"; expected the DR region's own gateway, so traffic can fail over to another region`);
+      throw new Error(
+        `${where}: primary.address and dr.address are both "${props.primary.address}"; expected the DR region's own gateway, ` +
+          `so traffic can fail over to another region`,
+      );
     }
     const healthCheckPath = props.healthCheckPath ?? '/healthz';
     if (known(healthCheckPath) && !/^\/[^\s?#]*(\?[^\s#]*)?$/.test(healthCheckPath)) {
-      throw new Error(`${where}: healthCheckPath "${healthCheckPath}" is invalid; expected a path starting with "/" and without spaces or fragment, such as /healthz`);
+      throw new Error(
+        `${where}: healthCheckPath "${healthCheckPath}" is invalid; expected a path starting with "/" and without spaces or ` +
+          `fragment, such as /healthz`,
+      );
     }
     const expectedCodes = props.expectedCodes ?? '200';
     if (known(expectedCodes) && !/^(?:[23]xx|2\d\d|3\d\d)$/.test(expectedCodes)) {
-      throw new Error(`${where}: expectedCodes "${expectedCodes}" is invalid; expected one status code from 200 to 399 (such as '200') or the class '2xx' or '3xx' — a health check that accepts 4xx or 5xx answers never fails over`);
+      throw new Error(
+        `${where}: expectedCodes "${expectedCodes}" is invalid; expected one status code from 200 to 399 (such as '200') or ` +
+          `the class '2xx' or '3xx' — a health check that accepts 4xx or 5xx answers never fails over`,
+      );
     }
     const interval = props.monitorIntervalSeconds ?? 60;
     if (!Token.isUnresolved(interval) && (!Number.isInteger(interval) || interval < 10 || interval > 3600)) {
-      throw new Error(`${where}: monitorIntervalSeconds ${interval} is out of range; expected a whole number of seconds from 10 to 3600 (the plan minimum is 60 on Pro, 15 on Business, 10 on Enterprise)`);
+      throw new Error(
+        `${where}: monitorIntervalSeconds ${interval} is out of range; expected a whole number of seconds from 10 to 3600 ` +
+          `(the plan minimum is 60 on Pro, 15 on Business, 10 on Enterprise)`,
+      );
     }
     const retries = props.monitorRetries ?? 2;
     if (!Token.isUnresolved(retries) && (!Number.isInteger(retries) || retries < 1 || retries > 5)) {
@@ -182,20 +208,35 @@ export class OriginFailover extends Construct {
     // A check and its retries must finish before the next one starts (the Cloudflare provider's
     // own rule: interval > (retries + 1) * timeout).
     if (![interval, retries, timeout].some((n) => Token.isUnresolved(n)) && interval <= (retries + 1) * timeout) {
-      throw new Error(`${where}: monitorIntervalSeconds ${interval} is too short for monitorRetries ${retries} and monitorTimeoutSeconds ${timeout}; expected more than (retries + 1) * timeout = ${(retries + 1) * timeout} seconds — raise the interval or lower retries or timeout`);
+      throw new Error(
+        `${where}: monitorIntervalSeconds ${interval} is too short for monitorRetries ${retries} and monitorTimeoutSeconds ` +
+          `${timeout}; expected more than (retries + 1) * timeout = ${(retries + 1) * timeout} seconds — raise the interval or ` +
+          `lower retries or timeout`,
+      );
     }
     if (known(props.notificationEmail)) {
       const addresses = props.notificationEmail.split(',').map((a) => a.trim());
       if (addresses.some((a) => !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(a))) {
-        throw new Error(`${where}: notificationEmail "${props.notificationEmail}" is invalid; expected an email address such as ops@example.com, or several separated by commas`);
+        throw new Error(
+          `${where}: notificationEmail "${props.notificationEmail}" is invalid; expected an email address such as ` +
+            `ops@example.com, or several separated by commas`,
+        );
       }
     }
     const proxied = props.proxied ?? true;
     if (known(props.probeZone) && !isDnsName(props.probeZone)) {
       throw new Error(`${where}: probeZone "${props.probeZone}" is invalid; expected the zone's name, such as example.com`);
     }
-    if (known(props.probeZone) && known(props.hostname) && props.hostname !== props.probeZone && !props.hostname.endsWith(`.${props.probeZone}`)) {
-      throw new Error(`${where}: probeZone "${props.probeZone}" is not the zone of hostname "${props.hostname}"; expected the zone the load balancer is in`);
+    if (
+      known(props.probeZone) &&
+      known(props.hostname) &&
+      props.hostname !== props.probeZone &&
+      !props.hostname.endsWith(`.${props.probeZone}`)
+    ) {
+      throw new Error(
+        `${where}: probeZone "${props.probeZone}" is not the zone of hostname "${props.hostname}"; expected the zone the load ` +
+          `balancer is in`,
+      );
     }
 
     // Host = the public name, so the origin's host-based routing and the WAF's host rules see the
@@ -277,7 +318,7 @@ function isDnsName(name: string): boolean {
 
 /** Why an origin address is unusable, or undefined when it is a public DNS name or IP address. */
 function addressProblem(address: string): string | undefined {
-  const fix = 'give only the gateway\'s DNS name or IP address, such as agw-eu.example.net or 203.0.113.10';
+  const fix = "give only the gateway's DNS name or IP address, such as agw-eu.example.net or 203.0.113.10";
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return `is a URL; ${fix} (the monitor always uses HTTPS)`;
   if (address.includes('/')) return `has a path; ${fix} (set the health path with healthCheckPath)`;
   if (address.startsWith('[') || /^[^:]+:\d+$/.test(address)) return `has a port; ${fix} (origins are reached on 443)`;

@@ -165,15 +165,21 @@ export class ZoneHardening extends Construct {
     checkCloudflareId(where, 'zoneId', props.zoneId);
     const minTlsVersion = props.minTlsVersion ?? POLICY_FLOORS.tls.minVersion;
     if (!Token.isUnresolved(minTlsVersion) && !(ZONE_MIN_TLS_VERSIONS as readonly string[]).includes(minTlsVersion)) {
-      throw new Error(`${where}: minTlsVersion "${minTlsVersion}" is not offered; expected ${ZONE_MIN_TLS_VERSIONS.map((v) => `"${v}"`).join(' or ')} (control EDGE-TLS: older versions are deprecated)`);
+      throw new Error(
+        `${where}: minTlsVersion "${minTlsVersion}" is not offered; expected ` +
+          `${ZONE_MIN_TLS_VERSIONS.map((v) => `"${v}"`).join(' or ')} (control EDGE-TLS: older versions are deprecated)`,
+      );
     }
     const hstsMaxAgeSeconds = props.hstsMaxAgeSeconds ?? ZONE_HSTS_MAX_AGE_SECONDS.min;
     if (
       !Token.isUnresolved(hstsMaxAgeSeconds) &&
-      (!Number.isInteger(hstsMaxAgeSeconds) || hstsMaxAgeSeconds < ZONE_HSTS_MAX_AGE_SECONDS.min || hstsMaxAgeSeconds > ZONE_HSTS_MAX_AGE_SECONDS.max)
+      (!Number.isInteger(hstsMaxAgeSeconds) ||
+        hstsMaxAgeSeconds < ZONE_HSTS_MAX_AGE_SECONDS.min ||
+        hstsMaxAgeSeconds > ZONE_HSTS_MAX_AGE_SECONDS.max)
     ) {
       throw new Error(
-        `${where}: hstsMaxAgeSeconds ${hstsMaxAgeSeconds} is out of range; expected a whole number of seconds from ${ZONE_HSTS_MAX_AGE_SECONDS.min} (one year, claim A7) to ${ZONE_HSTS_MAX_AGE_SECONDS.max} (two years)`,
+        `${where}: hstsMaxAgeSeconds ${hstsMaxAgeSeconds} is out of range; expected a whole number of seconds from ` +
+          `${ZONE_HSTS_MAX_AGE_SECONDS.min} (one year, claim A7) to ${ZONE_HSTS_MAX_AGE_SECONDS.max} (two years)`,
       );
     }
     const hstsPreload = props.hstsPreload ?? false;
@@ -183,7 +189,8 @@ export class ZoneHardening extends Construct {
     const securityLevel = props.securityLevel ?? 'medium';
     if (!Token.isUnresolved(securityLevel) && !(ZONE_SECURITY_LEVELS as readonly string[]).includes(securityLevel)) {
       throw new Error(
-        `${where}: securityLevel "${securityLevel}" is not offered; expected "medium", "high" or "under_attack" (control WAF-REPUTATION: lower levels challenge fewer visitors by reputation)`,
+        `${where}: securityLevel "${securityLevel}" is not offered; expected "medium", "high" or "under_attack" (control ` +
+          `WAF-REPUTATION: lower levels challenge fewer visitors by reputation)`,
       );
     }
 

@@ -36,10 +36,7 @@ export function parseCidr(text: string): ParsedCidr | { readonly error: string }
   if (family === 'ipv4' && !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0])) {
     return { error: 'is not a valid dotted-quad IPv4 CIDR block' };
   }
-  const network =
-    family === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(text)
-      : ipaddr.IPv6.networkAddressFromCIDR(text);
+  const network = family === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
   if (network.toString() !== address.toString()) {
     return {
       error: `has host bits set (the network of this prefix is ${network.toString()}/${prefix})`,
@@ -63,7 +60,10 @@ export function allowlistCidrProblem(text: string, limits: AllowlistLimits): str
     return 'is an IPv4-mapped IPv6 block; write the range in IPv4 notation';
   }
   if (parsed.prefix < limit) {
-    return `is broader than the allowed maximum /${limit} for ${parsed.family === 'ipv4' ? 'IPv4' : 'IPv6'} (guardrails.maxAllowlistPrefix.${parsed.family})`;
+    return (
+      `is broader than the allowed maximum /${limit} for ${parsed.family === 'ipv4' ? 'IPv4' : 'IPv6'} ` +
+      `(guardrails.maxAllowlistPrefix.${parsed.family})`
+    );
   }
   return undefined;
 }

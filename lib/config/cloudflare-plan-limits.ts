@@ -138,7 +138,10 @@ export interface RateLimitRuleTerms {
  */
 export function checkCloudflarePlan(where: string, plan: string): asserts plan is CloudflarePlan {
   if (!(CLOUDFLARE_PLANS as readonly string[]).includes(plan)) {
-    throw new Error(`${where}: plan "${String(plan)}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')} (the zone's plan, shown on its Overview page in the Cloudflare dashboard)`);
+    throw new Error(
+      `${where}: plan "${String(plan)}" is not a Cloudflare plan; expected one of ${CLOUDFLARE_PLANS.join(', ')} (the zone's ` +
+        `plan, shown on its Overview page in the Cloudflare dashboard)`,
+    );
   }
 }
 
@@ -167,7 +170,9 @@ export function rateLimitProblems(plan: CloudflarePlan, rules: readonly RateLimi
   if (rules.length > limits.maxRules) {
     problems.push({
       field: 'count',
-      message: `${rules.length} rate limiting rules are more than the ${plan} plan allows (at most ${limits.maxRules}); merge rules or raise the plan`,
+      message:
+        `${rules.length} rate limiting rules are more than the ${plan} plan allows (at most ${limits.maxRules}); merge rules or ` +
+        `raise the plan`,
     });
   }
   for (const rule of rules) {
@@ -176,7 +181,9 @@ export function rateLimitProblems(plan: CloudflarePlan, rules: readonly RateLimi
       problems.push({
         rule: rule.name,
         field: 'periodSeconds',
-        message: `period ${period} s is not a period Cloudflare supports; use one of ${limits.periodsSeconds.join(', ')} (the ${plan} plan's values)`,
+        message:
+          `period ${period} s is not a period Cloudflare supports; use one of ${limits.periodsSeconds.join(', ')} (the ${plan} ` +
+          `plan's values)`,
       });
     } else if (period > limits.maxPeriodSeconds) {
       problems.push({
@@ -185,7 +192,8 @@ export function rateLimitProblems(plan: CloudflarePlan, rules: readonly RateLimi
         message:
           plan === 'free'
             ? `period ${period} s is not allowed on the free plan (only 10 s); use 10 s or raise the plan`
-            : `period ${period} s is longer than the ${plan} plan allows (at most ${limits.maxPeriodSeconds} s); shorten the window or raise the plan`,
+            : `period ${period} s is longer than the ${plan} plan allows (at most ${limits.maxPeriodSeconds} s); shorten the ` +
+              `window or raise the plan`,
       });
     }
     if (!Number.isInteger(rule.requestsPerPeriod) || rule.requestsPerPeriod < 1) {
@@ -203,20 +211,28 @@ export function rateLimitProblems(plan: CloudflarePlan, rules: readonly RateLimi
 
 function mitigationTimeoutProblem(plan: CloudflarePlan, limits: CloudflarePlanLimits, timeout: number): string | undefined {
   if (timeout === 0) {
-    return `mitigation timeout 0 s would only throttle requests over the rate instead of blocking the client; use a timeout of at least 10 s`;
+    return (
+      `mitigation timeout 0 s would only throttle requests over the rate instead of blocking the client; use a timeout of at ` +
+      `least 10 s`
+    );
   }
   if (!Number.isInteger(timeout) || timeout < 0) {
-    return `mitigation timeout ${timeout} s is invalid; expected a whole number of seconds, one of ${limits.mitigationTimeoutsSeconds.join(', ')}`;
+    return (
+      `mitigation timeout ${timeout} s is invalid; expected a whole number of seconds, one of ` +
+      `${limits.mitigationTimeoutsSeconds.join(', ')}`
+    );
   }
   if (timeout > limits.maxMitigationTimeoutSeconds) {
     return plan === 'free'
       ? `mitigation timeout ${timeout} s is not allowed on the free plan (only 10 s); use 10 s or raise the plan`
-      : `mitigation timeout ${timeout} s is longer than the ${plan} plan allows (at most ${limits.maxMitigationTimeoutSeconds} s); shorten it or raise the plan`;
+      : `mitigation timeout ${timeout} s is longer than the ${plan} plan allows (at most ${limits.maxMitigationTimeoutSeconds} ` +
+          `s); shorten it or raise the plan`;
   }
   if (!limits.customMitigationTimeout && !limits.mitigationTimeoutsSeconds.includes(timeout)) {
     return plan === 'free'
       ? `mitigation timeout ${timeout} s is not allowed on the free plan (only 10 s); use 10 s or raise the plan`
-      : `mitigation timeout ${timeout} s is not a value the ${plan} plan accepts; use one of ${limits.mitigationTimeoutsSeconds.join(', ')} (custom values need Enterprise)`;
+      : `mitigation timeout ${timeout} s is not a value the ${plan} plan accepts; use one of ` +
+          `${limits.mitigationTimeoutsSeconds.join(', ')} (custom values need Enterprise)`;
   }
   return undefined;
 }

@@ -25,7 +25,10 @@ export interface CloudflareRangesFile {
 export function cloudflareRangesProblems(file: CloudflareRangesFile): string[] {
   const problems: string[] = [];
   if (!/^\d{4}-\d{2}-\d{2}$/.test(file.copied ?? '')) problems.push(`copied is ${JSON.stringify(file.copied)}; expected a YYYY-MM-DD date`);
-  for (const [field, kind] of [['ipv4_cidrs', 'ipv4'], ['ipv6_cidrs', 'ipv6']] as const) {
+  for (const [field, kind] of [
+    ['ipv4_cidrs', 'ipv4'],
+    ['ipv6_cidrs', 'ipv6'],
+  ] as const) {
     const list = file[field];
     if (!Array.isArray(list) || list.length === 0) {
       problems.push(`${field} is empty; expected Cloudflare's published ${kind} ranges`);
@@ -41,20 +44,27 @@ export function cloudflareRangesProblems(file: CloudflareRangesFile): string[] {
         continue;
       }
       if (parsed[0].kind() !== kind) problems.push(`${field} entry ${JSON.stringify(cidr)} is not ${kind}`);
-      else if (networkOf(parsed) !== cidr) problems.push(`${field} entry ${JSON.stringify(cidr)} has host bits set; expected ${networkOf(parsed)}`);
+      else if (networkOf(parsed) !== cidr)
+        problems.push(`${field} entry ${JSON.stringify(cidr)} has host bits set; expected ${networkOf(parsed)}`);
     }
   }
   return problems;
 }
 
 function networkOf([address, prefix]: [ipaddr.IPv4 | ipaddr.IPv6, number]): string {
-  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${prefix}`);
+  const network =
+    address.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${prefix}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${prefix}`);
   return `${network.toString()}/${prefix}`;
 }
 
 const file = ranges as CloudflareRangesFile;
 const problems = cloudflareRangesProblems(file);
-if (problems.length > 0) throw new Error(`data/cloudflare-ip-ranges.json: ${problems.join('; ')}; run npm run refresh:cloudflare-ranges or restore the file from git`);
+if (problems.length > 0)
+  throw new Error(
+    `data/cloudflare-ip-ranges.json: ${problems.join('; ')}; run npm run refresh:cloudflare-ranges or restore the file from git`,
+  );
 
 /** Cloudflare's IPv4 edge ranges, as copied on {@link CLOUDFLARE_RANGES_COPIED}. */
 export const CLOUDFLARE_IPV4_RANGES: readonly string[] = Object.freeze([...file.ipv4_cidrs]);
@@ -65,7 +75,10 @@ export const CLOUDFLARE_RANGES_COPIED: string = file.copied;
 
 // Parsed once: the ORIGIN-LOCK checks and the security diff ask about every ingress rule of every
 // stack, and parsing the ranges on each question was most of an evaluation's time.
-const PARSED_RANGES = { ipv4: CLOUDFLARE_IPV4_RANGES.map((r) => ipaddr.parseCIDR(r)), ipv6: CLOUDFLARE_IPV6_RANGES.map((r) => ipaddr.parseCIDR(r)) };
+const PARSED_RANGES = {
+  ipv4: CLOUDFLARE_IPV4_RANGES.map((r) => ipaddr.parseCIDR(r)),
+  ipv6: CLOUDFLARE_IPV6_RANGES.map((r) => ipaddr.parseCIDR(r)),
+};
 /** Answers so far, by the exact text asked about (the ranges never change in a process). */
 const answers = new Map<string, boolean>();
 

@@ -4,7 +4,14 @@
 export { ConfigError, type ConfigProblem, loadConfig, parseConfig } from './load';
 export type { AllowlistLimits } from './cidr';
 export { AWS_INTERFACE_ENDPOINTS, type AwsInterfaceEndpoint } from './least-privilege';
-export { type AwsEnvironmentConfig, type AzureEnvironmentConfig, type BaselineConfig, type EnvironmentConfig, configSchema, RECOVERY_MECHANISMS } from './schema';
+export {
+  type AwsEnvironmentConfig,
+  type AzureEnvironmentConfig,
+  type BaselineConfig,
+  type EnvironmentConfig,
+  configSchema,
+  RECOVERY_MECHANISMS,
+} from './schema';
 export { CONFIG_SCHEMA_ID, renderSchema } from './json-schema';
 export { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES, CLOUDFLARE_RANGES_COPIED, isCloudflareRange } from './cloudflare-ranges';
 export { CLOUDFLARE_CLIENT_IP_HEADER } from './origin-pull';

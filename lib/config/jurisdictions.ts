@@ -8,16 +8,7 @@
  */
 export const AWS_JURISDICTIONS = {
   eu: ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'],
-  europe: [
-    'eu-central-1',
-    'eu-central-2',
-    'eu-north-1',
-    'eu-south-1',
-    'eu-south-2',
-    'eu-west-1',
-    'eu-west-2',
-    'eu-west-3',
-  ],
+  europe: ['eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3'],
   us: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'],
   ca: ['ca-central-1', 'ca-west-1'],
   au: ['ap-southeast-2', 'ap-southeast-4'],

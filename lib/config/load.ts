@@ -33,9 +33,7 @@ export class ConfigError extends Error {
 
 /** Formats a zod path the way people write it: `a.b[1].c`. */
 export function formatPath(segments: readonly PropertyKey[]): string {
-  return segments
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
-    .join('') || '(root)';
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`)).join('') || '(root)';
 }
 
 function valueAt(input: unknown, segments: readonly PropertyKey[]): unknown {
@@ -60,7 +58,8 @@ function describeIssue(issue: z.core.$ZodIssue, received: unknown): string {
     case 'invalid_type':
       return received === undefined
         ? `is required: expected ${issue.expected}; add it (see config/baseline.schema.json)`
-        : `expected ${issue.expected}, not ${received === null ? 'null' : Array.isArray(received) ? 'array' : typeof received}; ${issue.message.startsWith('Invalid input') ? 'change the value to the expected type' : issue.message}`;
+        : `expected ${issue.expected}, not ${received === null ? 'null' : Array.isArray(received) ? 'array' : typeof received}; ` +
+            `${issue.message.startsWith('Invalid input') ? 'change the value to the expected type' : issue.message}`;
     case 'invalid_key':
       // zod's own text is "Invalid key in record"; the key rule's message says what is expected.
       return `is not an accepted key: ${issue.issues.map((inner) => inner.message).join('; ')}`;
@@ -80,7 +79,9 @@ export function toProblems(issues: readonly z.core.$ZodIssue[], input: unknown):
         problems.push({
           path: formatPath(at),
           received: show(valueAt(input, at)),
-          message: 'is not a known setting (a misspelt key would silently drop a control); remove it or correct its spelling (see config/baseline.schema.json)',
+          message:
+            'is not a known setting (a misspelt key would silently drop a control); remove it or correct its spelling (see ' +
+            'config/baseline.schema.json)',
         });
       }
       continue;
@@ -107,7 +108,10 @@ const schemas = new Map<string, ReturnType<typeof configSchema>>();
 function schemaFor(limits: AllowlistLimits, minRsaBits: number, baseDir: string): ReturnType<typeof configSchema> {
   const key = JSON.stringify([limits.ipv4, limits.ipv6, minRsaBits, baseDir]);
   let schema = schemas.get(key);
-  if (!schema) schemas.set(key, (schema = configSchema(limits, minRsaBits, baseDir)));
+  if (!schema) {
+    schema = configSchema(limits, minRsaBits, baseDir);
+    schemas.set(key, schema);
+  }
   return schema;
 }
 
@@ -139,13 +143,21 @@ export function loadConfig(file: string): BaselineConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [{ path: '(file)', received: show(file), message: `cannot be read (${(err as NodeJS.ErrnoException).code}); give the path of an existing config file` }]);
+    throw new ConfigError(file, [
+      {
+        path: '(file)',
+        received: show(file),
+        message: `cannot be read (${(err as NodeJS.ErrnoException).code}); give the path of an existing config file`,
+      },
+    ]);
   }
   let input: unknown;
   try {
     input = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(file, [{ path: '(file)', received: '(unparsable text)', message: `is not valid JSON (${(err as Error).message}); fix the syntax` }]);
+    throw new ConfigError(file, [
+      { path: '(file)', received: '(unparsable text)', message: `is not valid JSON (${(err as Error).message}); fix the syntax` },
+    ]);
   }
   return parseConfig(input, file);
 }

@@ -68,7 +68,8 @@ export function parseCertificate(text: string): ParsedCertificate {
   const blocks = pemBlocks(text);
   if (blocks.length === 0) return { error: 'is not PEM (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)' };
   const labels = blocks.map((b) => b.label);
-  if (labels.some((l) => l !== 'CERTIFICATE')) return { error: `holds a PEM ${labels.find((l) => l !== 'CERTIFICATE')} block, not a certificate` };
+  if (labels.some((l) => l !== 'CERTIFICATE'))
+    return { error: `holds a PEM ${labels.find((l) => l !== 'CERTIFICATE')} block, not a certificate` };
   if (blocks.length > 1) return { error: `holds ${blocks.length} certificates; give one certificate per entry` };
   try {
     return { cert: new X509Certificate(blocks[0].der), pem: `${blocks[0].text}\n` };
@@ -94,18 +95,33 @@ function isCloudflareShared(cert: X509Certificate): boolean {
 
 function expiryProblem(cert: X509Certificate, now: Date): string | undefined {
   const end = new Date(cert.validTo);
-  return end.getTime() <= now.getTime() ? `expired on ${end.toISOString().slice(0, 10)}; issue a new one (docs/deploy.md: rotating the origin-pull certificate)` : undefined;
+  return end.getTime() <= now.getTime()
+    ? `expired on ${end.toISOString().slice(0, 10)}; issue a new one (docs/deploy.md: rotating the origin-pull certificate)`
+    : undefined;
 }
 
 /** Why a PEM text cannot be an origin's client CA, or the parsed CA. */
-export function checkOriginPullCa(text: string, now = new Date()): { readonly cert: X509Certificate; readonly pem: string } | { readonly error: string } {
+export function checkOriginPullCa(
+  text: string,
+  now = new Date(),
+): { readonly cert: X509Certificate; readonly pem: string } | { readonly error: string } {
   const parsed = parseCertificate(text);
   if ('error' in parsed) return parsed;
   const { cert } = parsed;
   if (isCloudflareShared(cert)) {
-    return { error: `is Cloudflare's shared origin-pull CA (${cert.subject.replace(/\n/g, ', ')}), which every Cloudflare zone presents; an origin trusting it admits any Cloudflare customer's zone. Create a CA of your own (docs/deploy.md: the origin-pull certificate)` };
+    return {
+      error:
+        `is Cloudflare's shared origin-pull CA (${cert.subject.replace(/\n/g, ', ')}), which every Cloudflare zone presents; an ` +
+        `origin trusting it admits any Cloudflare customer's zone. Create a CA of your own (docs/deploy.md: the origin-pull ` +
+        `certificate)`,
+    };
   }
-  if (!cert.ca) return { error: `is not a CA certificate (basicConstraints CA:FALSE, subject ${cert.subject.replace(/\n/g, ', ')}); expected the CA that issued the zone's client certificate` };
+  if (!cert.ca)
+    return {
+      error:
+        `is not a CA certificate (basicConstraints CA:FALSE, subject ${cert.subject.replace(/\n/g, ', ')}); expected the CA ` +
+        `that issued the zone's client certificate`,
+    };
   const problem = keyProblem(cert) ?? expiryProblem(cert, now);
   return problem ? { error: problem } : parsed;
 }
@@ -114,16 +130,29 @@ export function checkOriginPullCa(text: string, now = new Date()): { readonly ce
  * Why a PEM text cannot be the zone's client certificate (a leaf, not a CA, issued and signed by
  * one of `cas`), or the parsed certificate.
  */
-export function checkOriginPullClientCertificate(text: string, cas: readonly X509Certificate[], now = new Date()): { readonly cert: X509Certificate; readonly pem: string } | { readonly error: string } {
+export function checkOriginPullClientCertificate(
+  text: string,
+  cas: readonly X509Certificate[],
+  now = new Date(),
+): { readonly cert: X509Certificate; readonly pem: string } | { readonly error: string } {
   const parsed = parseCertificate(text);
   if ('error' in parsed) return parsed;
   const { cert } = parsed;
-  if (isCloudflareShared(cert)) return { error: 'is issued by Cloudflare\'s shared origin-pull CA, which every Cloudflare zone presents; issue the zone\'s own certificate from your CA (docs/deploy.md: the origin-pull certificate)' };
+  if (isCloudflareShared(cert))
+    return {
+      error:
+        "is issued by Cloudflare's shared origin-pull CA, which every Cloudflare zone presents; issue the zone's own " +
+        'certificate from your CA (docs/deploy.md: the origin-pull certificate)',
+    };
   if (cert.ca) return { error: 'is a CA certificate; expected the leaf (client) certificate the CA issued for the zone' };
   const problem = keyProblem(cert) ?? expiryProblem(cert, now);
   if (problem) return { error: problem };
   if (cas.length > 0 && !cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
-    return { error: `is not issued and signed by any of caCertificates (issuer ${cert.issuer.replace(/\n/g, ', ')}); the origins would refuse it. Sign it with one of those CAs or add its CA` };
+    return {
+      error:
+        `is not issued and signed by any of caCertificates (issuer ${cert.issuer.replace(/\n/g, ', ')}); the origins would ` +
+        `refuse it. Sign it with one of those CAs or add its CA`,
+    };
   }
   return parsed;
 }
@@ -134,12 +163,17 @@ export function checkRevocationList(text: string): { readonly pem: string } | { 
   if (holdsPrivateKey(text)) return { error: 'holds a private key' };
   const blocks = pemBlocks(text);
   if (blocks.length !== 1 || blocks[0].label !== 'X509 CRL') {
-    return { error: 'is not one PEM certificate revocation list (expected -----BEGIN X509 CRL----- ... -----END X509 CRL-----, as written by openssl ca -gencrl)' };
+    return {
+      error:
+        'is not one PEM certificate revocation list (expected -----BEGIN X509 CRL----- ... -----END X509 CRL-----, as written ' +
+        'by openssl ca -gencrl)',
+    };
   }
   // A DER SEQUENCE whose length covers the whole block: node has no CRL parser, so the signature
   // is verified by the load balancer when the trust store reads the list.
   const der = blocks[0].der;
-  if (der.length < 2 || der[0] !== 0x30 || derLength(der) !== der.length) return { error: 'is not a DER-encoded CRL inside its PEM armour' };
+  if (der.length < 2 || der[0] !== 0x30 || derLength(der) !== der.length)
+    return { error: 'is not a DER-encoded CRL inside its PEM armour' };
   return { pem: `${blocks[0].text}\n` };
 }
 

@@ -17,10 +17,7 @@ export interface AcceptedSshKey {
  * (control BASTION-SSH, claim A11): no DSA, RSA of at least `minRsaBits`, ECDSA of at least 256
  * bits, Ed25519. Private keys are refused outright so one never lands in a template.
  */
-export function checkSshPublicKey(
-  text: string,
-  minRsaBits: number,
-): AcceptedSshKey | { readonly error: string } {
+export function checkSshPublicKey(text: string, minRsaBits: number): AcceptedSshKey | { readonly error: string } {
   if (/PRIVATE KEY/.test(text)) {
     return { error: 'is a PRIVATE key: paste the public key (the .pub file), never the private one' };
   }

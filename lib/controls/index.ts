@@ -24,7 +24,18 @@ export type {
   Finding,
 } from './types';
 export { CONTROLS, control } from './catalogue';
-export { CONTROL_FRAMEWORKS, type ControlFrameworkMapping, type Framework, FRAMEWORK_IDS, type FrameworkId, frameworkReferences, FRAMEWORKS, MAPPING_SOURCES, type MappingSource, type MappingSourceId } from './frameworks';
+export {
+  CONTROL_FRAMEWORKS,
+  type ControlFrameworkMapping,
+  type Framework,
+  FRAMEWORK_IDS,
+  type FrameworkId,
+  frameworkReferences,
+  FRAMEWORKS,
+  MAPPING_SOURCES,
+  type MappingSource,
+  type MappingSourceId,
+} from './frameworks';
 export {
   LOG_CLASS_MARKER,
   MARKED_STACK_ROLES,

@@ -80,7 +80,11 @@ export function stackMarkerOf(template: any): StackMarker | undefined {
 /** Throws naming the field when a marker would not be read back by {@link stackMarkerOf}. */
 export function validateStackMarker(where: string, marker: StackMarker): void {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(marker.environment)) {
-    throw new Error(`${where}: environment "${marker.environment}" is not a lower-case name (letters, digits, dashes); the evidence tools would not read the marker`);
+    throw new Error(
+      `${where}: environment "${marker.environment}" is not a lower-case name (letters, digits, dashes); the evidence tools ` +
+        `would not read the marker`,
+    );
   }
-  if (!MARKED_STACK_ROLES.includes(marker.role)) throw new Error(`${where}: role "${marker.role}" is not one of ${MARKED_STACK_ROLES.join(', ')}`);
+  if (!MARKED_STACK_ROLES.includes(marker.role))
+    throw new Error(`${where}: role "${marker.role}" is not one of ${MARKED_STACK_ROLES.join(', ')}`);
 }

@@ -71,7 +71,10 @@ export interface CheckOptions {
   readonly maxLogRetentionDays?: number;
   /** Lowest database point-in-time-recovery retention in days (claim B10). @default 30 (POLICY_FLOORS.retention.databaseBackupDays) */
   readonly minDatabaseBackupDays?: number;
-  /** Lowest retention of noncurrent object versions in data buckets, in days (claim B10). @default 90 (POLICY_FLOORS.retention.fileBackupDays) */
+  /**
+   * Lowest retention of noncurrent object versions in data buckets, in days (claim B10).
+   * @default 90 (POLICY_FLOORS.retention.fileBackupDays)
+   */
   readonly minFileRetentionDays?: number;
   /** Broadest CIDR prefix allowed in the SSH allowlist. @default { ipv4: 24, ipv6: 48 } (POLICY_FLOORS.access.maxAllowlistPrefix) */
   readonly maxAllowlistPrefix?: { readonly ipv4: number; readonly ipv6: number };

@@ -110,7 +110,8 @@ export function readAssemblyAcknowledgements(dir: string): AssemblyAcknowledgeme
     if (!existsSync(manifestFile)) return;
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
-      if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) readAssembly(path.join(assemblyDir, artifact.properties.directoryName));
+      if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName)
+        readAssembly(path.join(assemblyDir, artifact.properties.directoryName));
       if (artifact.type !== 'aws:cloudformation:stack') continue;
       const template = JSON.parse(readFileSync(path.join(assemblyDir, artifact.properties.templateFile), 'utf8'));
       let metadata: Record<string, any[]> = artifact.metadata ?? {};
@@ -124,8 +125,13 @@ export function readAssemblyAcknowledgements(dir: string): AssemblyAcknowledgeme
       }
       for (const [constructPath, entries] of Object.entries(metadata)) {
         for (const entry of entries ?? []) {
-          if ((entry?.type === 'aws:cdk:acknowledged-rules' || entry?.type === 'baseline:acknowledged-warning') && entry.data && typeof entry.data === 'object') {
-            for (const [rule, reason] of Object.entries<any>(entry.data)) placements.push({ stack: id, path: strip(constructPath), rule, reason: String(reason) });
+          if (
+            (entry?.type === 'aws:cdk:acknowledged-rules' || entry?.type === 'baseline:acknowledged-warning') &&
+            entry.data &&
+            typeof entry.data === 'object'
+          ) {
+            for (const [rule, reason] of Object.entries<any>(entry.data))
+              placements.push({ stack: id, path: strip(constructPath), rule, reason: String(reason) });
           }
           if (entry?.type === 'aws:cdk:logicalId' && typeof entry.data === 'string' && template.Resources?.[entry.data]) {
             resources[strip(constructPath)] = { stack: id, logicalId: entry.data, type: template.Resources[entry.data].Type };
@@ -145,7 +151,13 @@ export function readAssemblyAcknowledgements(dir: string): AssemblyAcknowledgeme
       plugins.push(String(plugin.pluginName));
       for (const v of plugin.suppressedViolations ?? []) {
         for (const c of v.violatingConstructs ?? []) {
-          findings.push({ plugin: String(plugin.pluginName), ruleName: String(v.ruleName), rule: String(v.acknowledgedId), acknowledgedAt: strip(String(v.acknowledgedAt ?? '')), resource: strip(String(c.constructPath)) });
+          findings.push({
+            plugin: String(plugin.pluginName),
+            ruleName: String(v.ruleName),
+            rule: String(v.acknowledgedId),
+            acknowledgedAt: strip(String(v.acknowledgedAt ?? '')),
+            resource: strip(String(c.constructPath)),
+          });
         }
       }
     }
@@ -164,17 +176,42 @@ function entryOf(p: AckPlacement, register: readonly AcknowledgementEntry[]): Ac
 }
 
 /** Audits the acknowledgements of an assembly against the register. */
-export function auditAcknowledgements(data: AssemblyAcknowledgements, register: readonly AcknowledgementEntry[] = ACKNOWLEDGEMENT_REGISTER): AcknowledgementAudit {
+export function auditAcknowledgements(
+  data: AssemblyAcknowledgements,
+  register: readonly AcknowledgementEntry[] = ACKNOWLEDGEMENT_REGISTER,
+): AcknowledgementAudit {
   const problems: AckProblem[] = [];
   for (const e of register) {
-    if (e.reason.trim().length < ACK_REASON_FLOOR) problems.push({ kind: 'short-reason', decision: e.id, message: `decision ${e.id}: the reason is ${e.reason.trim().length} characters, under the floor of ${ACK_REASON_FLOOR}; say which control compensates or which claim the rule contradicts` });
+    if (e.reason.trim().length < ACK_REASON_FLOOR)
+      problems.push({
+        kind: 'short-reason',
+        decision: e.id,
+        message:
+          `decision ${e.id}: the reason is ${e.reason.trim().length} characters, under the floor of ${ACK_REASON_FLOOR}; say ` +
+          `which control compensates or which claim the rule contradicts`,
+      });
   }
   const byEntry = new Map<string, AckPlacement[]>();
   for (const p of data.placements) {
     const entry = entryOf(p, register);
     if (!entry) {
-      problems.push({ kind: 'unregistered', path: p.path, rule: p.rule, message: `${p.path}: ${p.rule} is acknowledged ("${p.reason.slice(0, 80)}${p.reason.length > 80 ? '...' : ''}") without a register entry; add the decision to lib/policy/acknowledgement-register.ts and apply it with acknowledgeDecision` });
-      if (p.reason.trim().length < ACK_REASON_FLOOR) problems.push({ kind: 'short-reason', path: p.path, rule: p.rule, message: `${p.path}: ${p.rule} is acknowledged with a ${p.reason.trim().length}-character reason, under the floor of ${ACK_REASON_FLOOR}` });
+      problems.push({
+        kind: 'unregistered',
+        path: p.path,
+        rule: p.rule,
+        message:
+          `${p.path}: ${p.rule} is acknowledged ("${p.reason.slice(0, 80)}${p.reason.length > 80 ? '...' : ''}") without a ` +
+          `register entry; add the decision to lib/policy/acknowledgement-register.ts and apply it with acknowledgeDecision`,
+      });
+      if (p.reason.trim().length < ACK_REASON_FLOOR)
+        problems.push({
+          kind: 'short-reason',
+          path: p.path,
+          rule: p.rule,
+          message:
+            `${p.path}: ${p.rule} is acknowledged with a ${p.reason.trim().length}-character reason, under the floor of ` +
+            `${ACK_REASON_FLOOR}`,
+        });
       continue;
     }
     byEntry.set(entry.id, [...(byEntry.get(entry.id) ?? []), p]);
@@ -186,14 +223,22 @@ export function auditAcknowledgements(data: AssemblyAcknowledgements, register: 
     const gate = rule.split('::')[0];
     return data.plugins === undefined || gate === 'Annotation' || data.plugins.some((name) => name.replace(/ /g, '-') === gate);
   };
-  const suppressed = (placementPath: string, rule: string) => data.findings.filter((f) => f.acknowledgedAt === placementPath && f.rule === rule);
+  const suppressed = (placementPath: string, rule: string) =>
+    data.findings.filter((f) => f.acknowledgedAt === placementPath && f.rule === rule);
   const findingKey = (f: SuppressedFinding) => `${f.rule}\u0000${f.resource}`;
   const decisions: DecisionUse[] = [];
   for (const entry of register) {
     const placements = byEntry.get(entry.id) ?? [];
     const library = entry.appliedBy === 'aws-cdk-lib';
     if (placements.length === 0) {
-      if (!library && !entry.appliesWhen && data.validated && entry.rules.some(gateRan)) problems.push({ kind: 'unused', decision: entry.id, message: `decision ${entry.id} is applied nowhere in this synth and names no condition (appliesWhen); remove it, or say when it applies` });
+      if (!library && !entry.appliesWhen && data.validated && entry.rules.some(gateRan))
+        problems.push({
+          kind: 'unused',
+          decision: entry.id,
+          message:
+            `decision ${entry.id} is applied nowhere in this synth and names no condition (appliesWhen); remove it, or say when ` +
+            `it applies`,
+        });
     }
     const found = placements.flatMap((p) => suppressed(p.path, p.rule));
     if (!library && data.validated) {
@@ -203,21 +248,56 @@ export function auditAcknowledgements(data: AssemblyAcknowledgements, register: 
         if (own.length === 0 && (p.rule.startsWith('Annotation::') || entry.verifiedBy)) {
           // Construct warnings, and rules that throw, never reach the validation report's
           // suppressed findings: the entry must name the test that proves them.
-          if (!entry.verifiedBy) problems.push({ kind: 'unverifiable', decision: entry.id, path: p.path, rule: p.rule, message: `${p.path}: ${p.rule} of decision ${entry.id} is not in the validation report; name the test that proves where it is raised (verifiedBy)` });
+          if (!entry.verifiedBy)
+            problems.push({
+              kind: 'unverifiable',
+              decision: entry.id,
+              path: p.path,
+              rule: p.rule,
+              message:
+                `${p.path}: ${p.rule} of decision ${entry.id} is not in the validation report; name the test that proves where ` +
+                `it is raised (verifiedBy)`,
+            });
           continue;
         }
         if (own.length === 0) {
-          problems.push({ kind: 'stale', decision: entry.id, path: p.path, rule: p.rule, message: `${p.path}: decision ${entry.id} acknowledges ${p.rule}, which finds nothing there; remove the acknowledgement (or that rule of it)` });
+          problems.push({
+            kind: 'stale',
+            decision: entry.id,
+            path: p.path,
+            rule: p.rule,
+            message:
+              `${p.path}: decision ${entry.id} acknowledges ${p.rule}, which finds nothing there; remove the acknowledgement ` +
+              `(or that rule of it)`,
+          });
           continue;
         }
         const hit = new Set(own.map((f) => f.resource));
         const covered = Object.entries(data.resources).filter(([r]) => r === p.path || r.startsWith(`${p.path}/`));
         for (const [resourcePath, resource] of covered) {
-          if (!hit.has(resourcePath)) problems.push({ kind: 'wider', decision: entry.id, path: p.path, rule: p.rule, message: `${p.path}: decision ${entry.id} (${p.rule}) also covers ${resourcePath} (${resource.type}), where the rule finds nothing; apply it on the resource that carries the finding` });
+          if (!hit.has(resourcePath))
+            problems.push({
+              kind: 'wider',
+              decision: entry.id,
+              path: p.path,
+              rule: p.rule,
+              message:
+                `${p.path}: decision ${entry.id} (${p.rule}) also covers ${resourcePath} (${resource.type}), where the rule ` +
+                `finds nothing; apply it on the resource that carries the finding`,
+            });
         }
         for (const f of own) {
           const type = data.resources[f.resource]?.type;
-          if (type !== undefined && !entry.resourceTypes.includes(type)) problems.push({ kind: 'wider', decision: entry.id, path: p.path, rule: p.rule, message: `${f.resource}: decision ${entry.id} suppresses ${f.ruleName} on a ${type}, which its entry does not name (${entry.resourceTypes.join(', ')}); narrow the placement or review the entry` });
+          if (type !== undefined && !entry.resourceTypes.includes(type))
+            problems.push({
+              kind: 'wider',
+              decision: entry.id,
+              path: p.path,
+              rule: p.rule,
+              message:
+                `${f.resource}: decision ${entry.id} suppresses ${f.ruleName} on a ${type}, which its entry does not name ` +
+                `(${entry.resourceTypes.join(', ')}); narrow the placement or review the entry`,
+            });
         }
       }
     }

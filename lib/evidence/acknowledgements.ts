@@ -27,7 +27,13 @@ export function acknowledgements(stacks: readonly SynthesizedStack[]): Acknowled
       const metadata = r?.Metadata ?? {};
       for (const s of metadata.cdk_nag?.rules_to_suppress ?? []) {
         if (typeof s?.id !== 'string') continue;
-        out.push({ stack: stack.name, resource, path: metadata['aws:cdk:path'], rule: s.id, reason: typeof s.reason === 'string' ? s.reason : '(no reason given)' });
+        out.push({
+          stack: stack.name,
+          resource,
+          path: metadata['aws:cdk:path'],
+          rule: s.id,
+          reason: typeof s.reason === 'string' ? s.reason : '(no reason given)',
+        });
       }
     }
   }

@@ -34,7 +34,8 @@ export const EXIT = {
 } as const;
 
 export const USAGE =
-  'usage: baseline-check [--json | --format text|json|sarif] [--output FILE] [--config FILE] [--require passing|checked] [--allow-unchecked CONTROL:cloud]... [--strict] <cdk.out|cdktf.out>...';
+  'usage: baseline-check [--json | --format text|json|sarif] [--output FILE] [--config FILE] [--require passing|checked] ' +
+  '[--allow-unchecked CONTROL:cloud]... [--strict] <cdk.out|cdktf.out>...';
 
 const HELP = `${USAGE}
 
@@ -97,7 +98,10 @@ function parseArgs(argv: readonly string[]): Args {
   let format: OutputFormat | undefined;
   let output: string | undefined;
   const setFormat = (value: string | undefined, given: string) => {
-    if (!value || !(FORMATS as readonly string[]).includes(value)) throw new InputError(`${given} needs one of ${FORMATS.join(', ')}${value ? ` (received ${JSON.stringify(value)})` : ''}; e.g. --format sarif`);
+    if (!value || !(FORMATS as readonly string[]).includes(value))
+      throw new InputError(
+        `${given} needs one of ${FORMATS.join(', ')}${value ? ` (received ${JSON.stringify(value)})` : ''}; e.g. --format sarif`,
+      );
     if (format !== undefined && format !== value) throw new InputError(`two output formats given (${format}, ${value}); pass one --format`);
     format = value as OutputFormat;
   };
@@ -129,27 +133,48 @@ function parseArgs(argv: readonly string[]): Args {
       help = true;
     } else if (arg === '--require' || arg.startsWith('--require=')) {
       const value = arg === '--require' ? argv[++i] : arg.slice('--require='.length);
-      if (!REQUIREMENTS.includes(value as Requirement)) throw new InputError(`--require needs one of ${REQUIREMENTS.join(', ')} (received ${JSON.stringify(value ?? '')}); pass --require checked in CI`);
+      if (!REQUIREMENTS.includes(value as Requirement))
+        throw new InputError(
+          `--require needs one of ${REQUIREMENTS.join(', ')} (received ${JSON.stringify(value ?? '')}); pass --require checked in CI`,
+        );
       if (require !== undefined && require !== value) throw new InputError(`--require given twice (${require}, ${value}); pass one`);
       require = value as Requirement;
     } else if (arg === '--allow-unchecked' || arg.startsWith('--allow-unchecked=')) {
       const value = arg === '--allow-unchecked' ? argv[++i] : arg.slice('--allow-unchecked='.length);
       try {
-        allowUnchecked.push(parseAllowance(value ?? '', CONTROLS.map((c) => c.id)));
+        allowUnchecked.push(
+          parseAllowance(
+            value ?? '',
+            CONTROLS.map((c) => c.id),
+          ),
+        );
       } catch (err) {
         throw new InputError((err as Error).message);
       }
     } else if (arg === '--config' || arg.startsWith('--config=')) {
       const value = arg === '--config' ? argv[++i] : arg.slice('--config='.length);
-      if (!value) throw new InputError('--config needs a file; pass --config config/baseline.json (or drop --config to check against the claim floors)');
+      if (!value)
+        throw new InputError(
+          '--config needs a file; pass --config config/baseline.json (or drop --config to check against the claim floors)',
+        );
       if (config !== undefined) throw new InputError(`--config given twice (${config}, ${value}); pass one config file`);
       config = value;
     } else {
       throw new InputError(`unknown option ${arg}; run baseline-check --help for the options`);
     }
   }
-  if (allowUnchecked.length > 0 && require !== 'checked') throw new InputError('--allow-unchecked applies under --require checked; add --require checked or drop it');
-  return { format: format ?? 'text', ...(output !== undefined ? { output } : {}), strict, require: require ?? 'passing', allowUnchecked, config, dirs, help };
+  if (allowUnchecked.length > 0 && require !== 'checked')
+    throw new InputError('--allow-unchecked applies under --require checked; add --require checked or drop it');
+  return {
+    format: format ?? 'text',
+    ...(output !== undefined ? { output } : {}),
+    strict,
+    require: require ?? 'passing',
+    allowUnchecked,
+    config,
+    dirs,
+    help,
+  };
 }
 
 function readDir(dir: string): SynthesizedStack[] {
@@ -157,18 +182,26 @@ function readDir(dir: string): SynthesizedStack[] {
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
-    throw new InputError(`${dir}: no such directory; run \`cdk synth\` / \`cdktf synth\` first, or pass the directory they wrote (cdk.out, cdktf.out)`);
+    throw new InputError(
+      `${dir}: no such directory; run \`cdk synth\` / \`cdktf synth\` first, or pass the directory they wrote (cdk.out, cdktf.out)`,
+    );
   }
-  if (!isDir) throw new InputError(`${dir}: not a directory; pass the output directory of \`cdk synth\` (cdk.out) or \`cdktf synth\` (cdktf.out)`);
+  if (!isDir)
+    throw new InputError(`${dir}: not a directory; pass the output directory of \`cdk synth\` (cdk.out) or \`cdktf synth\` (cdktf.out)`);
   let stacks: SynthesizedStack[];
   try {
     stacks = readSynthOutput(dir);
   } catch (err) {
     if (err instanceof SynthOutputError) throw new InputError(`${err.message}; run the synth and pass the directory it wrote`);
-    throw new InputError(`${dir}: cannot read the synthesized output (${(err as Error).message.split('\n')[0]}); re-run the synth that wrote it`);
+    throw new InputError(
+      `${dir}: cannot read the synthesized output (${(err as Error).message.split('\n')[0]}); re-run the synth that wrote it`,
+    );
   }
   if (stacks.length === 0) {
-    throw new InputError(`${dir}: holds no stack this tool checks (CloudFormation, or Terraform JSON with azurerm or cloudflare resources); pass the output of a synth of such stacks`);
+    throw new InputError(
+      `${dir}: holds no stack this tool checks (CloudFormation, or Terraform JSON with azurerm or cloudflare resources); pass ` +
+        `the output of a synth of such stacks`,
+    );
   }
   return stacks;
 }
@@ -181,7 +214,8 @@ function readConfig(file: string): BaselineConfig {
     const n = err.problems.length;
     // The one multi-line error: every problem of the file at once, as the synth reports them.
     throw new InputError(
-      `invalid config ${err.file} (${n} problem${n === 1 ? '' : 's'}); fix ${n === 1 ? 'it' : 'them'} (see config/baseline.schema.json) or drop --config:\n` +
+      `invalid config ${err.file} (${n} problem${n === 1 ? '' : 's'}); fix ${n === 1 ? 'it' : 'them'} (see ` +
+        `config/baseline.schema.json) or drop --config:\n` +
         err.problems.map((p) => `  - ${p.path}: received ${p.received}: ${p.message}`).join('\n'),
     );
   }
@@ -197,18 +231,31 @@ function hasCheck(control: ControlId, cloud: Cloud): boolean {
  * applicable, or unchecked) fails, with a finding saying why.
  */
 function strictCell(cell: MatrixCell, configured: boolean): MatrixCell {
-  if (cell.status === 'pass' || cell.status === 'fail' || cell.status === 'config-enforced' || !hasCheck(cell.control, cell.cloud)) return cell;
+  if (cell.status === 'pass' || cell.status === 'fail' || cell.status === 'config-enforced' || !hasCheck(cell.control, cell.cloud))
+    return cell;
   // Without a config the check options are the claim floors: origin lock, for one, is off.
   const options = configured ? '' : ' (without --config for this environment, options such as origin lock are off)';
   const message =
     cell.status === 'not-applicable'
-      ? `strict: not proven: the ${cell.cloud} stacks of ${cell.environment} hold nothing this control applies to${options}; add the resources that carry it, or drop --strict`
-      : `strict: not proven: ${cell.reason ?? 'the check could not judge'}; give the check what it needs (stack markers, --config), or drop --strict`;
-  return { ...cell, status: 'fail', findings: [{ control: cell.control, stack: `${cell.environment} (${cell.cloud} stacks)`, resource: '(template)', message }] };
+      ? `strict: not proven: the ${cell.cloud} stacks of ${cell.environment} hold nothing this control applies to${options}; ` +
+        `add the resources that carry it, or drop --strict`
+      : `strict: not proven: ${cell.reason ?? 'the check could not judge'}; give the check what it needs (stack markers, ` +
+        `--config), or drop --strict`;
+  return {
+    ...cell,
+    status: 'fail',
+    findings: [{ control: cell.control, stack: `${cell.environment} (${cell.cloud} stacks)`, resource: '(template)', message }],
+  };
 }
 
 type Counts = { pass: number; fail: number; notApplicable: number; configEnforced: number; unchecked: number };
-const countKey: Record<CellStatus, keyof Counts> = { pass: 'pass', fail: 'fail', 'not-applicable': 'notApplicable', 'config-enforced': 'configEnforced', unchecked: 'unchecked' };
+const countKey: Record<CellStatus, keyof Counts> = {
+  pass: 'pass',
+  fail: 'fail',
+  'not-applicable': 'notApplicable',
+  'config-enforced': 'configEnforced',
+  unchecked: 'unchecked',
+};
 const emptyCounts = (): Counts => ({ pass: 0, fail: 0, notApplicable: 0, configEnforced: 0, unchecked: 0 });
 
 /**
@@ -232,7 +279,13 @@ function cellCounts(matrix: readonly MatrixCell[]): Counts {
   return counts;
 }
 
-const LABEL: Record<CellStatus, string> = { pass: 'pass', fail: 'FAIL', 'not-applicable': 'n/a', 'config-enforced': 'config', unchecked: 'unchecked' };
+const LABEL: Record<CellStatus, string> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  'not-applicable': 'n/a',
+  'config-enforced': 'config',
+  unchecked: 'unchecked',
+};
 const MAX_FINDING = 400;
 
 /** The first finding of a control's row, on its own line under it; --json has them all. */
@@ -255,7 +308,9 @@ function textReport(evaluation: Evaluation, matrix: readonly MatrixCell[], stack
     lines.push(`${environment}: ${own.length} stack${own.length === 1 ? '' : 's'} (${own.map((s) => s.name).join(', ')})`);
     lines.push(`  ${'control'.padEnd(controlWidth)}${clouds.map((cloud, i) => cloud.padEnd(widths[i])).join('')}`.trimEnd());
     for (const control of CONTROLS) {
-      const cells = clouds.map((cloud) => matrix.find((c) => c.control === control.id && c.environment === environment && c.cloud === cloud)!);
+      const cells = clouds.map(
+        (cloud) => matrix.find((c) => c.control === control.id && c.environment === environment && c.cloud === cloud)!,
+      );
       lines.push(`  ${control.id.padEnd(controlWidth)}${cells.map((c, i) => LABEL[c.status].padEnd(widths[i])).join('')}`.trimEnd());
       const finding = firstFinding(cells);
       if (finding) lines.push(`      ${finding}`);
@@ -263,14 +318,17 @@ function textReport(evaluation: Evaluation, matrix: readonly MatrixCell[], stack
     lines.push('');
   }
   lines.push(
-    `pass: checked and compliant; FAIL: a finding${strict ? ', or (--strict) not proven' : ''}; n/a: no stack holds what the control concerns; config: enforced by the config loader, not read from the output; unchecked: applies, and nothing verifies it (--json says why)`,
+    `pass: checked and compliant; FAIL: a finding${strict ? ', or (--strict) not proven' : ''}; n/a: no stack holds what the ` +
+      `control concerns; config: enforced by the config loader, not read from the output; unchecked: applies, and nothing ` +
+      `verifies it (--json says why)`,
   );
   return `${lines.join('\n')}\n`;
 }
 
 function summaryLine(counts: Counts, stacks: number, environments: number, strict: boolean): string {
   return (
-    `baseline-check: ${counts.pass} controls pass, ${counts.fail} fail, ${counts.unchecked} unchecked, ${counts.configEnforced} config-enforced, ${counts.notApplicable} not applicable` +
+    `baseline-check: ${counts.pass} controls pass, ${counts.fail} fail, ${counts.unchecked} unchecked, ` +
+    `${counts.configEnforced} config-enforced, ${counts.notApplicable} not applicable` +
     ` (${stacks} stack${stacks === 1 ? '' : 's'} in ${environments} environment${environments === 1 ? '' : 's'}${strict ? ', strict' : ''})`
   );
 }
@@ -290,7 +348,9 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
       return EXIT.PASS;
     }
     if (args.dirs.length === 0) {
-      throw new InputError('no output directory given; pass one or more cdk.out / cdktf.out directories (e.g. baseline-check cdk.out cdktf.out), or --help');
+      throw new InputError(
+        'no output directory given; pass one or more cdk.out / cdktf.out directories (e.g. baseline-check cdk.out cdktf.out), or --help',
+      );
     }
     stacks = [];
     const from = new Map<string, string>();
@@ -314,7 +374,8 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
   if (config) {
     const inOutput = new Set(stacks.map((s) => s.environment));
     for (const env of [...inOutput].sort()) {
-      if (!config.environments[env]) notes.push(`environment ${env} is not in ${args.config}; its stacks are checked against the claim floors`);
+      if (!config.environments[env])
+        notes.push(`environment ${env} is not in ${args.config}; its stacks are checked against the claim floors`);
     }
     for (const env of Object.keys(config.environments).sort()) {
       if (!inOutput.has(env)) notes.push(`environment ${env} of ${args.config} has no stack in the output; nothing of it was checked`);
@@ -326,10 +387,15 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
     evaluation = evaluate(stacks, (env) => config?.environments[env]);
   } catch (err) {
     // A check that cannot read a template it was handed: an input the tool cannot judge.
-    io.stderr.write(`baseline-check: a control check could not read the output (${(err as Error).message.split('\n')[0]}); check the directories hold unmodified synth output, and report the template if they do\n`);
+    io.stderr.write(
+      `baseline-check: a control check could not read the output (${(err as Error).message.split('\n')[0]}); check the ` +
+        `directories hold unmodified synth output, and report the template if they do\n`,
+    );
     return EXIT.USAGE;
   }
-  const matrix = args.strict ? evaluation.matrix.map((c) => strictCell(c, Boolean(config?.environments[c.environment]))) : evaluation.matrix;
+  const matrix = args.strict
+    ? evaluation.matrix.map((c) => strictCell(c, Boolean(config?.environments[c.environment])))
+    : evaluation.matrix;
   const verdict = verdictOf(matrix, { require: args.require, allowUnchecked: args.allowUnchecked });
   const failed = verdict.exitCode !== 0;
   const counts = controlCounts(matrix);
@@ -382,7 +448,10 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
     out = `${JSON.stringify(buildSarif({ matrix, stacks, readText, version: VERSION }), null, 2)}\n`;
   } else {
     const problems = verdict.problems.map((problem) => `baseline-check: exit 1: ${problem}\n`).join('');
-    out = `${textReport(evaluation, matrix, stacks, args.strict)}${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\nbaseline-check: ${verdict.headline}\n${problems}`;
+    out =
+      `${textReport(evaluation, matrix, stacks, args.strict)}` +
+      `${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}\nbaseline-check: ` +
+      `${verdict.headline}\n${problems}`;
   }
   if (args.output === undefined) {
     io.stdout.write(out);
@@ -390,10 +459,14 @@ export function runBaselineCheck(argv: readonly string[], io: CliIo): number {
     try {
       writeFileAtomic(args.output, out);
     } catch (err) {
-      io.stderr.write(`baseline-check: cannot write ${args.output} (${(err as Error).message.split('\n')[0]}); pass a writable --output path\n`);
+      io.stderr.write(
+        `baseline-check: cannot write ${args.output} (${(err as Error).message.split('\n')[0]}); pass a writable --output path\n`,
+      );
       return EXIT.USAGE;
     }
-    io.stdout.write(`${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}; wrote ${args.output} (${args.format})\n`);
+    io.stdout.write(
+      `${summaryLine(counts, stacks.length, evaluation.environments.length, args.strict)}; wrote ${args.output} (${args.format})\n`,
+    );
     io.stdout.write(`baseline-check: ${verdict.headline}\n`);
   }
   return failed ? EXIT.FAIL : EXIT.PASS;

@@ -257,7 +257,12 @@ function join(path: string, key: string): string {
  * lists of equal length by position; the rest as a set (`[-]` removed, `[+]` added members).
  * `ignore` skips keys (e.g. Terraform's `//` metadata).
  */
-export function deepChanges(before: unknown, after: unknown, path = '', ignore: ReadonlySet<string> = new Set()): { path: string; before?: unknown; after?: unknown }[] {
+export function deepChanges(
+  before: unknown,
+  after: unknown,
+  path = '',
+  ignore: ReadonlySet<string> = new Set(),
+): { path: string; before?: unknown; after?: unknown }[] {
   if (jsonEqual(before, after)) return [];
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !ignore.has(k)).sort();
@@ -269,7 +274,11 @@ export function deepChanges(before: unknown, after: unknown, path = '', ignore: 
       const byKey = (xs: unknown[]) => new Map(xs.map((x) => [String((x as Record<string, unknown>)[key]), x]));
       const [b, a] = [byKey(before), byKey(after)];
       const names = [...new Set([...b.keys(), ...a.keys()])].sort();
-      return names.flatMap((n) => (b.has(n) && a.has(n) ? deepChanges(b.get(n), a.get(n), `${path}[${n}]`, ignore) : [{ path: `${path}[${n}]`, before: b.get(n), after: a.get(n) }]));
+      return names.flatMap((n) =>
+        b.has(n) && a.has(n)
+          ? deepChanges(b.get(n), a.get(n), `${path}[${n}]`, ignore)
+          : [{ path: `${path}[${n}]`, before: b.get(n), after: a.get(n) }],
+      );
     }
     if (before.length === after.length && before.every((x) => isObject(x) || Array.isArray(x))) {
       return before.flatMap((x, i) => deepChanges(x, after[i], `${path}[${i}]`, ignore));
@@ -284,7 +293,7 @@ export function deepChanges(before: unknown, after: unknown, path = '', ignore: 
 /** A value for a Markdown line: compact JSON, at most `max` characters. */
 export function show(value: unknown, max = 80): string {
   if (value === undefined) return '(none)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -298,18 +307,26 @@ export function brief(value: unknown, max = 80): string {
     if ('access' in v && 'direction' in v) {
       const src = v.source_address_prefix ?? (v.source_address_prefixes ?? []).join(',') ?? '?';
       const port = v.destination_port_range ?? (v.destination_port_ranges ?? []).join(',');
-      return `${v.access} ${v.direction} ${v.protocol ?? ''} from ${src} to port ${port}${v.priority !== undefined ? `, priority ${v.priority}` : ''}${v.name ? ` (${v.name})` : ''}`;
+      return (
+        `${v.access} ${v.direction} ${v.protocol ?? ''} from ${src} to port ` +
+        `${port}${v.priority !== undefined ? `, priority ${v.priority}` : ''}${v.name ? ` (${v.name})` : ''}`
+      );
     }
     if ('IpProtocol' in v && ('CidrIp' in v || 'CidrIpv6' in v || 'SourceSecurityGroupId' in v || 'DestinationSecurityGroupId' in v)) {
       const peer = v.CidrIp ?? v.CidrIpv6 ?? show(v.SourceSecurityGroupId ?? v.DestinationSecurityGroupId, 40);
-      return `${v.IpProtocol} ${v.FromPort ?? ''}${v.ToPort !== undefined && v.ToPort !== v.FromPort ? `-${v.ToPort}` : ''} ${peer}`.replace(/\s+/g, ' ');
+      return (
+        `${v.IpProtocol} ${v.FromPort ?? ''}` +
+        (v.ToPort !== undefined && v.ToPort !== v.FromPort ? `-${v.ToPort}` : '') +
+        ` ${peer}`
+      ).replace(/\s+/g, ' ');
     }
   }
   return show(value, max);
 }
 
 const WORLD = new Set(['0.0.0.0/0', '::/0', '*', 'internet', 'any', '0.0.0.0', '0.0.0.0/0,::/0']);
-const WORLD_KEYS = /^(cidrip|cidripv6|source_address_prefix|source_address_prefixes|ip_rules|allowed_ips|ip_range_filter|address_prefix|start_ip_address)$/i;
+const WORLD_KEYS =
+  /^(cidrip|cidripv6|source_address_prefix|source_address_prefixes|ip_rules|allowed_ips|ip_range_filter|address_prefix|start_ip_address)$/i;
 /** Boolean settings that protect when true (turning them off weakens), with the rule that names it; the first match decides. */
 const PROTECTIVE: readonly [RegExp, WeakeningRule][] = [
   [/(encrypt)/i, 'encryption-removed'],
@@ -322,9 +339,17 @@ const PROTECTIVE: readonly [RegExp, WeakeningRule][] = [
   [/(rotation|require|enforce|enabled_for_disk|multiaz|auth_enabled$|check$|integrity)/i, 'protection-off'],
 ];
 /** Boolean settings that expose when true (turning them on weakens). */
-const EXPOSING = /(public|password_auth|shared_access_key|local_user|cross_tenant|anonymous|mappubliciponlaunch|associatepublicip|sftp|nfsv3|insecure|allow_.*_access)/i;
+const EXPOSING = new RegExp(
+  '(public|password_auth|shared_access_key|local_user|cross_tenant|anonymous|mappubliciponlaunch|associatepublicip|sftp|nfsv3|' +
+    'insecure|allow_.*_access)',
+  'i',
+);
 /** Paths under which a shorter retention is a backup (or recovery) weakening rather than a log retention one. */
-const BACKUP_PATH = /(backup|snapshot|restore|pointintime|point_in_time|deleteafter|delete_retention|retention_daily|retention_weekly|retention_monthly|retention_yearly|soft_delete)/i;
+const BACKUP_PATH = new RegExp(
+  '(backup|snapshot|restore|pointintime|point_in_time|deleteafter|delete_retention|retention_daily|retention_weekly|retention_' +
+    'monthly|retention_yearly|soft_delete)',
+  'i',
+);
 
 function lastKey(path: string): string {
   const segments = normalizePath(path).split('.');
@@ -349,13 +374,17 @@ function opensToWorld(element: unknown): string | undefined {
   // CloudFormation security group rule.
   if (typeof e.CidrIp === 'string' || typeof e.CidrIpv6 === 'string') {
     if (!WORLD.has(String(e.CidrIp ?? e.CidrIpv6).toLowerCase())) return undefined;
-    const ports = e.FromPort === undefined ? 'all ports' : e.FromPort === e.ToPort ? `port ${e.FromPort}` : `ports ${e.FromPort}-${e.ToPort}`;
+    const ports =
+      e.FromPort === undefined ? 'all ports' : e.FromPort === e.ToPort ? `port ${e.FromPort}` : `ports ${e.FromPort}-${e.ToPort}`;
     return `${String(e.IpProtocol ?? '')} ${ports}`.trim();
   }
   // Azure NSG rule.
   if ('source_address_prefix' in e || 'source_address_prefixes' in e) {
-    const sources = [e.source_address_prefix, ...(e.source_address_prefixes ?? [])].filter((s) => typeof s === 'string').map((s: string) => s.toLowerCase());
-    if (String(e.access).toLowerCase() !== 'allow' || String(e.direction).toLowerCase() !== 'inbound' || !sources.some((s) => WORLD.has(s))) return undefined;
+    const sources = [e.source_address_prefix, ...(e.source_address_prefixes ?? [])]
+      .filter((s) => typeof s === 'string')
+      .map((s: string) => s.toLowerCase());
+    if (String(e.access).toLowerCase() !== 'allow' || String(e.direction).toLowerCase() !== 'inbound' || !sources.some((s) => WORLD.has(s)))
+      return undefined;
     const ports = e.destination_port_range ?? (e.destination_port_ranges ?? []).join(',');
     return `${String(e.protocol ?? '')} port ${ports}`.trim();
   }
@@ -384,23 +413,42 @@ export function classify(path: string, before: unknown, after: unknown, category
   const quiet = (note: string): Classified => ({ note });
   const world = opensToWorld(after);
   if (world && !opensToWorld(before)) return loud(`inbound open to the Internet (${world})`, 'ingress-broadened');
-  if (WORLD_KEYS.test(key) && typeof after === 'string' && WORLD.has(after.toLowerCase())) return loud('open to the Internet', 'ingress-broadened');
-  if (Array.isArray(after) && WORLD_KEYS.test(key) && after.some((x) => typeof x === 'string' && WORLD.has(x.toLowerCase()))) return loud('open to the Internet', 'ingress-broadened');
-  const isWorld = (v: unknown) => (typeof v === 'string' && WORLD.has(v.toLowerCase())) || (Array.isArray(v) && v.some((x) => typeof x === 'string' && WORLD.has(x.toLowerCase())));
+  if (WORLD_KEYS.test(key) && typeof after === 'string' && WORLD.has(after.toLowerCase()))
+    return loud('open to the Internet', 'ingress-broadened');
+  if (Array.isArray(after) && WORLD_KEYS.test(key) && after.some((x) => typeof x === 'string' && WORLD.has(x.toLowerCase())))
+    return loud('open to the Internet', 'ingress-broadened');
+  const isWorld = (v: unknown) =>
+    (typeof v === 'string' && WORLD.has(v.toLowerCase())) ||
+    (Array.isArray(v) && v.some((x) => typeof x === 'string' && WORLD.has(x.toLowerCase())));
   if (WORLD_KEYS.test(key) && isWorld(before) && !isWorld(after)) return quiet('no longer open to the Internet');
-  if (path.endsWith('[+]') && typeof after === 'string' && WORLD.has(after.toLowerCase()) && /(cidr|prefix|ip|address|range)/i.test(p)) return loud('open to the Internet', 'ingress-broadened');
+  if (path.endsWith('[+]') && typeof after === 'string' && WORLD.has(after.toLowerCase()) && /(cidr|prefix|ip|address|range)/i.test(p))
+    return loud('open to the Internet', 'ingress-broadened');
   if (typeof before === 'number' && typeof after === 'number' && before !== after) {
-    if (k === 'score_threshold') return after > before ? loud(`blocks fewer requests (anomaly threshold ${before} → ${after})`, 'waf-not-blocking') : quiet(`blocks more requests (anomaly threshold ${before} → ${after})`);
+    if (k === 'score_threshold')
+      return after > before
+        ? loud(`blocks fewer requests (anomaly threshold ${before} → ${after})`, 'waf-not-blocking')
+        : quiet(`blocks more requests (anomaly threshold ${before} → ${after})`);
     if (/(^limit$|rate_limit_threshold|requests_per_period|^threshold$)/.test(k)) {
-      return after > before ? loud(`looser rate limit (${before} → ${after}, ×${Math.round((after / before) * 10) / 10})`, 'rate-limit-loosened') : quiet(`tighter rate limit (${before} → ${after})`);
+      return after > before
+        ? loud(`looser rate limit (${before} → ${after}, ×${Math.round((after / before) * 10) / 10})`, 'rate-limit-loosened')
+        : quiet(`tighter rate limit (${before} → ${after})`);
     }
-    if (/pendingwindow/.test(k)) return after < before ? loud(`shorter waiting period before a key is deleted (${before} → ${after} days)`, 'deletion-guard-removed') : quiet(`longer key deletion waiting period (${before} → ${after})`);
-    if (/(retention|days|period$|retentionindays|expiration)/.test(k) && !/(period_in_seconds|^period$|requests_per_period)/.test(k) || (/retention/i.test(p) && /^(count|days|years|weeks|months)$/.test(k))) {
-      return after < before ? loud(`shorter retention (${before} → ${after})`, BACKUP_PATH.test(p) ? 'backup-weakened' : 'retention-shortened') : quiet(`longer retention (${before} → ${after})`);
+    if (/pendingwindow/.test(k))
+      return after < before
+        ? loud(`shorter waiting period before a key is deleted (${before} → ${after} days)`, 'deletion-guard-removed')
+        : quiet(`longer key deletion waiting period (${before} → ${after})`);
+    if (
+      (/(retention|days|period$|retentionindays|expiration)/.test(k) && !/(period_in_seconds|^period$|requests_per_period)/.test(k)) ||
+      (/retention/i.test(p) && /^(count|days|years|weeks|months)$/.test(k))
+    ) {
+      return after < before
+        ? loud(`shorter retention (${before} → ${after})`, BACKUP_PATH.test(p) ? 'backup-weakened' : 'retention-shortened')
+        : quiet(`longer retention (${before} → ${after})`);
     }
   }
   if (typeof before === 'boolean' || typeof after === 'boolean') {
-    if (EXPOSING.test(key) && after === true && before !== true) return loud('turned on (exposes)', /(public)/i.test(key) ? 'public-exposure' : 'exposure-on');
+    if (EXPOSING.test(key) && after === true && before !== true)
+      return loud('turned on (exposes)', /(public)/i.test(key) ? 'public-exposure' : 'exposure-on');
     if (EXPOSING.test(key) && before === true && after !== true) return quiet('turned off');
     if (/^disable/i.test(key) && before === true && after !== true) return loud('turned off (exposes)', 'exposure-on');
     const protective = PROTECTIVE.find(([re]) => re.test(key));
@@ -409,24 +457,33 @@ export function classify(path: string, before: unknown, after: unknown, category
   }
   // A setting removed (not a list member, not the inside of an intrinsic function: those are values, not settings).
   const removed = before !== undefined && after === undefined && !path.endsWith('[-]') && !/Fn::|Ref$/.test(path);
-  if (removed && /(customer_managed_key|key_vault_key|disk_encryption_set_id|kmskeyid|kmsmasterkeyid|keyid$|keyarn$|encryptionkeyarn)/i.test(p)) return loud('removed: a provider-managed key (or none) is used instead of the customer-managed key', 'encryption-provider-key');
+  if (
+    removed &&
+    /(customer_managed_key|key_vault_key|disk_encryption_set_id|kmskeyid|kmsmasterkeyid|keyid$|keyarn$|encryptionkeyarn)/i.test(p)
+  )
+    return loud('removed: a provider-managed key (or none) is used instead of the customer-managed key', 'encryption-provider-key');
   if (removed && /(encrypt|kms|sse)/i.test(p)) return loud('removed', 'encryption-removed');
   if (removed) {
-    if (/(prevent_destroy|deletionprotection|deletionpolicy)/i.test(p) || p === 'lifecycle') return loud('removed', 'deletion-guard-removed');
+    if (/(prevent_destroy|deletionprotection|deletionpolicy)/i.test(p) || p === 'lifecycle')
+      return loud('removed', 'deletion-guard-removed');
     if (/(logging)/i.test(p)) return loud('removed', 'logging-off');
     if (/(backup|restore_policy)/i.test(p)) return loud('removed', 'backup-weakened');
     if (/(retention)/i.test(p)) return loud('removed', BACKUP_PATH.test(p) ? 'backup-weakened' : 'retention-shortened');
   }
-  if (k === 'mode' && before === 'Prevention' && after !== 'Prevention') return loud(`no longer blocks (${show(after)})`, 'waf-not-blocking');
-  if (/action$/.test(k) && typeof before === 'string' && /^block$/i.test(before) && !/^block$/i.test(String(after))) return loud(`no longer blocks (${show(after)})`, 'waf-not-blocking');
+  if (k === 'mode' && before === 'Prevention' && after !== 'Prevention')
+    return loud(`no longer blocks (${show(after)})`, 'waf-not-blocking');
+  if (/action$/.test(k) && typeof before === 'string' && /^block$/i.test(before) && !/^block$/i.test(String(after)))
+    return loud(`no longer blocks (${show(after)})`, 'waf-not-blocking');
   if (/\.Action\.Block$/.test(p) && after === undefined) return loud('no longer blocks', 'waf-not-blocking');
   if (/\.OverrideAction\.Count$/.test(p) && before === undefined) return loud('managed rules only count', 'waf-not-blocking');
-  if (k === 'enabled' && before === true && after === false && /(rules|custom_rules|managed_rule)/i.test(path)) return loud('rule disabled', 'waf-not-blocking');
+  if (k === 'enabled' && before === true && after === false && /(rules|custom_rules|managed_rule)/i.test(path))
+    return loud('rule disabled', 'waf-not-blocking');
   if (/(minimumprotocolversion|min_tls_version|minimum_tls_version|sslpolicy|min_protocol|ssl_min_protocol_version|value)$/.test(k)) {
     const [b, a] = [tlsMinor(before), tlsMinor(after)];
     if (b !== undefined && a !== undefined && a < b) return loud(`weaker TLS (${show(before)} → ${show(after)})`, 'tls-weakened');
   }
-  if (after === undefined && isObject(before) && category === 'waf' && /^(rules|custom_rules|Rules)\[/.test(path) && path.endsWith(']')) return loud('rule removed', 'waf-rule-removed');
+  if (after === undefined && isObject(before) && category === 'waf' && /^(rules|custom_rules|Rules)\[/.test(path) && path.endsWith(']'))
+    return loud('rule removed', 'waf-rule-removed');
   return undefined;
 }
 
@@ -460,12 +517,24 @@ export function weakeningsOf(d: StackDiff): Weakening[] {
   const out: Weakening[] = [];
   for (const n of d.notes) {
     if (!n.loud) continue;
-    out.push({ stack: d.stack, cloud: d.cloud, resource: n.resource, rule: n.rule ?? 'protection-off', text: n.text.replace(/ — ⚠️ /, ' — ') });
+    out.push({
+      stack: d.stack,
+      cloud: d.cloud,
+      resource: n.resource,
+      rule: n.rule ?? 'protection-off',
+      text: n.text.replace(/ — ⚠️ /, ' — '),
+    });
   }
   for (const r of d.resources) {
     for (const c of r.changes) {
       if (!isLoud(c.note)) continue;
-      out.push({ stack: d.stack, cloud: d.cloud, resource: r.address, rule: c.rule ?? 'protection-off', text: `${c.path}: ${brief(c.before, 60)} → ${brief(c.after, 60)} — ${c.note!.replace(/^⚠️\s*/, '')}` });
+      out.push({
+        stack: d.stack,
+        cloud: d.cloud,
+        resource: r.address,
+        rule: c.rule ?? 'protection-off',
+        text: `${c.path}: ${brief(c.before, 60)} → ${brief(c.after, 60)} — ${c.note!.replace(/^⚠️\s*/, '')}`,
+      });
     }
   }
   return out;
@@ -476,7 +545,10 @@ export function weakeningsOf(d: StackDiff): Weakening[] {
  * address (a construct id change): the same physical name, or else the only removal and the only
  * addition of that type in the stack. Returns [removed, added] address pairs.
  */
-export function pairRenames(removed: readonly { address: string; type: string; name?: unknown }[], added: readonly { address: string; type: string; name?: unknown }[]): [string, string][] {
+export function pairRenames(
+  removed: readonly { address: string; type: string; name?: unknown }[],
+  added: readonly { address: string; type: string; name?: unknown }[],
+): [string, string][] {
   const pairs: [string, string][] = [];
   const usedAdded = new Set<string>();
   const usedRemoved = new Set<string>();

@@ -100,6 +100,7 @@ export function mergeRanges(ranges: readonly AddressRange[]): AddressRange[] {
   const out: AddressRange[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
+    // biome-ignore lint/complexity/useMathMinMax: the bounds are bigints, which Math.max does not take.
     if (last && last.family === r.family && r.lo <= last.hi + 1n) out[out.length - 1] = { ...last, hi: r.hi > last.hi ? r.hi : last.hi };
     else out.push(r);
   }
@@ -133,7 +134,14 @@ export function uncovered(peers: readonly Peer[], by: readonly Peer[]): Peer[] {
   const tags = new Set(by.filter((p) => p.kind === 'tag').map((p) => p.text));
   // A security group or prefix list lies inside the whole IPv4 space; Azure's `Internet` tag is
   // public addresses only, so it does not cover the virtual network's service tags.
-  const world4 = by.some((p) => p.kind === 'cidr' && p.text.toLowerCase() !== 'internet' && p.range.family === 4 && p.range.lo === 0n && p.range.hi === worldRange(4).hi);
+  const world4 = by.some(
+    (p) =>
+      p.kind === 'cidr' &&
+      p.text.toLowerCase() !== 'internet' &&
+      p.range.family === 4 &&
+      p.range.lo === 0n &&
+      p.range.hi === worldRange(4).hi,
+  );
   const out: Peer[] = [];
   for (const p of peers) {
     if (p.kind === 'any') out.push(p);
@@ -141,7 +149,11 @@ export function uncovered(peers: readonly Peer[], by: readonly Peer[]): Peer[] {
       if (!tags.has(p.text) && !world4) out.push(p);
     } else {
       const rest = subtractRanges([p.range], cut);
-      if (rest.length) out.push(rest.length === 1 && rest[0].lo === p.range.lo && rest[0].hi === p.range.hi ? p : { ...p, range: rest[0] }, ...rest.slice(1).map((range) => ({ ...p, range })));
+      if (rest.length)
+        out.push(
+          rest.length === 1 && rest[0].lo === p.range.lo && rest[0].hi === p.range.hi ? p : { ...p, range: rest[0] },
+          ...rest.slice(1).map((range) => ({ ...p, range })),
+        );
     }
   }
   return out;
@@ -152,7 +164,11 @@ function protocolCovers(b: string, a: string): boolean {
 }
 
 function covers(b: ReachRule, a: ReachRule, ports = true): boolean {
-  return protocolCovers(b.protocol, a.protocol) && (!ports || (b.from <= a.from && b.to >= a.to)) && (!a.near || !b.near || uncovered(a.near, b.near).length === 0);
+  return (
+    protocolCovers(b.protocol, a.protocol) &&
+    (!ports || (b.from <= a.from && b.to >= a.to)) &&
+    (!a.near || !b.near || uncovered(a.near, b.near).length === 0)
+  );
 }
 
 /**
@@ -166,13 +182,30 @@ export function effectiveRules(rules: readonly ReachRule[]): ReachRule[] {
   for (const r of rules) {
     if (r.deny) continue;
     const shadow = denies.filter((d) => (d.priority ?? 0) < (r.priority ?? 0) && covers(d, r));
-    const peers = shadow.length ? uncovered(r.peers, shadow.flatMap((d) => d.peers)) : r.peers;
+    const peers = shadow.length
+      ? uncovered(
+          r.peers,
+          shadow.flatMap((d) => d.peers),
+        )
+      : r.peers;
     if (peers.length) out.push({ ...r, peers });
   }
   return out;
 }
 
-const SERVICES: Readonly<Record<number, string>> = { 22: 'SSH', 80: 'HTTP', 443: 'HTTPS', 3389: 'RDP', 5432: 'PostgreSQL', 3306: 'MySQL', 1433: 'SQL Server', 6379: 'Redis', 27017: 'MongoDB', 5985: 'WinRM', 5986: 'WinRM' };
+const SERVICES: Readonly<Record<number, string>> = {
+  22: 'SSH',
+  80: 'HTTP',
+  443: 'HTTPS',
+  3389: 'RDP',
+  5432: 'PostgreSQL',
+  3306: 'MySQL',
+  1433: 'SQL Server',
+  6379: 'Redis',
+  27017: 'MongoDB',
+  5985: 'WinRM',
+  5986: 'WinRM',
+};
 
 /** "SSH (TCP 22)", "TCP 8443", "TCP 1024-65535", "all traffic". */
 export function service(rule: Pick<ReachRule, 'protocol' | 'from' | 'to'>): string {
@@ -247,13 +280,18 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
   const groups = new Map<string, { rule: ReachRule; newPeers: Peer[]; widenedPorts: ReachRule[] }>();
   for (const rule of a) {
     const covering = b.filter((x) => covers(x, rule));
-    const fresh = uncovered(rule.peers, covering.flatMap((x) => x.peers));
+    const fresh = uncovered(
+      rule.peers,
+      covering.flatMap((x) => x.peers),
+    );
     if (fresh.length === 0) continue;
     const key = `${rule.protocol}|${rule.from}|${rule.to}`;
     const g = groups.get(key) ?? { rule, newPeers: [], widenedPorts: [] };
     for (const p of fresh) {
       // The same peers had fewer ports or protocols: the port range widened, the sources did not.
-      const narrower = b.filter((x) => uncovered([p], x.peers).length === 0 && (!rule.near || !x.near || uncovered(rule.near, x.near).length === 0));
+      const narrower = b.filter(
+        (x) => uncovered([p], x.peers).length === 0 && (!rule.near || !x.near || uncovered(rule.near, x.near).length === 0),
+      );
       if (narrower.length) g.widenedPorts.push(...narrower.filter((x) => !g.widenedPorts.includes(x)));
       else g.newPeers.push(p);
     }
@@ -266,7 +304,19 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
       const was = [...new Set(widenedPorts.map((x) => service(x)))].join(', ');
       const peers = describePeers(widenedPorts.flatMap((x) => x.peers));
       const open = widenedPorts.reduce((n, x) => n + x.to - x.from + 1, 0);
-      out.push({ kind: 'ports', service: svc, summary: `port range widened ${from} ${peers}: ${was} → ${svc}`, detail: `${rule.to - rule.from + 1} ports open instead of ${open}${rule.protocol !== widenedPorts[0].protocol ? `, ${rule.protocol === 'all' ? 'every protocol' : rule.protocol.toUpperCase()} instead of ${widenedPorts[0].protocol.toUpperCase()}` : ''}` });
+      out.push({
+        kind: 'ports',
+        service: svc,
+        summary: `port range widened ${from} ${peers}: ${was} → ${svc}`,
+        detail:
+          `${rule.to - rule.from + 1} ports open instead of ` +
+          `${open}` +
+          (rule.protocol !== widenedPorts[0].protocol
+            ? ', ' +
+              (rule.protocol === 'all' ? 'every protocol' : rule.protocol.toUpperCase()) +
+              ` instead of ${widenedPorts[0].protocol.toUpperCase()}`
+            : ''),
+      });
     }
     if (newPeers.length === 0) continue;
     const samePorts = (x: ReachRule) => x.protocol === rule.protocol && x.from === rule.from && x.to === rule.to;
@@ -279,8 +329,11 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
     const pairs = [...byText].map(([text, pieces]) => {
       const original = after.flatMap((x) => x.peers).find((q) => q.text === text) ?? pieces[0];
       const inside = wasPeers.filter((q) => q.kind === 'cidr' && original.kind === 'cidr' && uncovered([q], [original]).length === 0);
-      if (inside.length) return `${inside.map((q) => q.text).join(', ')} → ${original.text} (${inside.map(peerSize).join(' + ')} → ${peerSize(original)})`;
-      return original.kind === 'any' ? 'new source * (any address, the whole Internet included)' : `new ${original.text}${original.kind === 'cidr' ? ` (${peerSize(original)})` : ''}`;
+      if (inside.length)
+        return `${inside.map((q) => q.text).join(', ')} → ${original.text} (${inside.map(peerSize).join(' + ')} → ${peerSize(original)})`;
+      return original.kind === 'any'
+        ? 'new source * (any address, the whole Internet included)'
+        : `new ${original.text}${original.kind === 'cidr' ? ` (${peerSize(original)})` : ''}`;
     });
     const cidrsBefore = wasPeers.filter((q) => q.kind === 'cidr');
     // Origin lock: every address that could reach the port was Cloudflare's (service tags and
@@ -290,7 +343,12 @@ export function compareReach(before: readonly ReachRule[], after: readonly Reach
     const kind = locked && outside.length ? 'origin-lock' : 'sources';
     const change = peersChange(wasPeers, nowPeers);
     const summary = kind === 'origin-lock' ? `${svc} no longer only from Cloudflare's ranges: ${change}` : `${svc} ${from} ${change}`;
-    out.push({ kind, service: svc, summary, detail: pairs.slice(0, 6).join('; ') + (pairs.length > 6 ? `; and ${pairs.length - 6} more` : '') });
+    out.push({
+      kind,
+      service: svc,
+      summary,
+      detail: pairs.slice(0, 6).join('; ') + (pairs.length > 6 ? `; and ${pairs.length - 6} more` : ''),
+    });
   }
   return out;
 }

@@ -7,7 +7,19 @@
 import { CONTROLS } from '../controls/catalogue';
 import type { Cloud, ControlId, Finding } from '../controls/types';
 import { diffCloudFormation } from './diff-cloudformation';
-import { brief, CATEGORIES, CATEGORY_TITLES, isLoud, WEAKENING_RULES, weakeningsOf, type AttributeChange, type Category, type ResourceDiff, type StackDiff, type Weakening } from './diff-model';
+import {
+  brief,
+  CATEGORIES,
+  CATEGORY_TITLES,
+  isLoud,
+  WEAKENING_RULES,
+  weakeningsOf,
+  type AttributeChange,
+  type Category,
+  type ResourceDiff,
+  type StackDiff,
+  type Weakening,
+} from './diff-model';
 import { diffTerraform } from './diff-terraform';
 import type { CellStatus, Evaluation, MatrixCell } from './evaluate';
 import type { SynthesizedStack } from './synth-output';
@@ -109,15 +121,16 @@ export function compareEvaluations(before: Evaluation, after: Evaluation): Contr
     const old = new Set((x?.findings ?? []).map(findingKey));
     const newFindings = (y?.findings ?? []).filter((f) => !old.has(findingKey(f)));
     if (bs === as && newFindings.length === 0) continue;
-    const rank =
-      RANK_FAIL(as) && !RANK_FAIL(bs) ? 0
-      : RANK_FAIL(as) ? 1
-      : SATISFIED(bs) && !SATISFIED(as) ? 2
-      : RANK_FAIL(bs) ? 4
-      : 3;
+    const rank = RANK_FAIL(as) && !RANK_FAIL(bs) ? 0 : RANK_FAIL(as) ? 1 : SATISFIED(bs) && !SATISFIED(as) ? 2 : RANK_FAIL(bs) ? 4 : 3;
     out.push({ control: cell.control, environment: cell.environment, cloud: cell.cloud, before: bs, after: as, newFindings, rank });
   }
-  return out.sort((p, q) => p.rank - q.rank || (order.get(p.control) ?? 99) - (order.get(q.control) ?? 99) || (p.environment < q.environment ? -1 : p.environment > q.environment ? 1 : 0) || (p.cloud < q.cloud ? -1 : p.cloud > q.cloud ? 1 : 0));
+  return out.sort(
+    (p, q) =>
+      p.rank - q.rank ||
+      (order.get(p.control) ?? 99) - (order.get(q.control) ?? 99) ||
+      (p.environment < q.environment ? -1 : p.environment > q.environment ? 1 : 0) ||
+      (p.cloud < q.cloud ? -1 : p.cloud > q.cloud ? 1 : 0),
+  );
 }
 
 /** The head's cells by status string. */
@@ -131,7 +144,12 @@ function countCells(evaluation: Evaluation): Record<string, number> {
  * The security diff of two sides (each synthesized and evaluated with its own config). `uncompared`
  * names the apps a side failed to synthesize: their stacks are left out of both sides.
  */
-export function securityDiff(before: DiffSide, after: DiffSide, notes: readonly string[] = [], uncompared: readonly Uncompared[] = []): SecurityDiff {
+export function securityDiff(
+  before: DiffSide,
+  after: DiffSide,
+  notes: readonly string[] = [],
+  uncompared: readonly Uncompared[] = [],
+): SecurityDiff {
   const failing = after.evaluation.matrix.filter((c) => c.status === 'fail').length;
   const stacks = diffStacks(before.stacks, after.stacks);
   return {
@@ -209,7 +227,13 @@ function changeLine(r: ResourceDiff, c: AttributeChange): string {
   return `- ${code(r.address)} ${code(c.path)}${value}${note}${replacementMark(c)}`;
 }
 
-const ACTION_WORD: Record<ResourceDiff['action'], string> = { add: 'added', remove: 'removed', replace: '**replaced**', 'may-replace': 'possibly replaced', update: 'updated' };
+const ACTION_WORD: Record<ResourceDiff['action'], string> = {
+  add: 'added',
+  remove: 'removed',
+  replace: '**replaced**',
+  'may-replace': 'possibly replaced',
+  update: 'updated',
+};
 
 function resourceLine(r: ResourceDiff): string {
   const renamed = r.renamedFrom ? ` (renamed from ${code(r.renamedFrom)}?)` : r.renamedTo ? ` (renamed to ${code(r.renamedTo)}?)` : '';
@@ -232,7 +256,9 @@ function categoryLines(d: StackDiff, category: Category): string[] {
   for (const r of d.resources) {
     if ((r.action === 'add' || r.action === 'remove') && r.category === category) lines.push(resourceLine(r));
     // A change without values is summarised by the stack's notes (IAM statements, security group rules).
-    for (const c of r.changes) if (c.category === category && !(c.before === undefined && c.after === undefined && d.notes.some((n) => n.category === category))) lines.push(changeLine(r, c));
+    for (const c of r.changes)
+      if (c.category === category && !(c.before === undefined && c.after === undefined && d.notes.some((n) => n.category === category)))
+        lines.push(changeLine(r, c));
   }
   for (const n of d.notes) {
     if (n.category !== category) continue;
@@ -250,11 +276,18 @@ function otherLines(d: StackDiff): string[] {
   for (const r of d.resources) {
     const uncategorised = r.changes.filter((c) => c.category === undefined);
     if ((r.action === 'add' || r.action === 'remove') && r.category === undefined) lines.push(resourceLine(r));
-    else if (r.action !== 'add' && r.action !== 'remove' && (uncategorised.length > 0 || r.changes.length === 0 || (r.action === 'update' && r.consequence))) {
+    else if (
+      r.action !== 'add' &&
+      r.action !== 'remove' &&
+      (uncategorised.length > 0 || r.changes.length === 0 || (r.action === 'update' && r.consequence))
+    ) {
       const paths = [...new Set(uncategorised.map((c) => c.path))];
       const shown = paths.slice(0, 4).map(code).join(', ');
       const more = paths.length > 4 ? ` and ${paths.length - 4} more` : '';
-      const replaced = r.action === 'replace' || r.action === 'may-replace' ? ` — ${ACTION_WORD[r.action]}${r.consequence && !r.stateful ? `: ${r.consequence}` : ''}` : '';
+      const replaced =
+        r.action === 'replace' || r.action === 'may-replace'
+          ? ` — ${ACTION_WORD[r.action]}${r.consequence && !r.stateful ? `: ${r.consequence}` : ''}`
+          : '';
       // Replacement unknown (type not in the force-new table) or moved by a `moved` block.
       const aside = r.action === 'update' && r.consequence ? ` (${r.consequence})` : '';
       lines.push(`- ${code(r.address)} (${r.type})${paths.length ? `: ${shown}${more}` : ''}${replaced}${aside}`);
@@ -288,7 +321,12 @@ const CELL_WORDS: Readonly<Record<string, string>> = {
 
 function cellCounts(cells: Readonly<Record<string, number>>): string {
   const order = ['fail', 'pass', 'config-enforced', 'not-applicable', 'unchecked'];
-  const statuses = [...order.filter((s) => cells[s]), ...Object.keys(cells).filter((s) => !order.includes(s) && cells[s]).sort()];
+  const statuses = [
+    ...order.filter((s) => cells[s]),
+    ...Object.keys(cells)
+      .filter((s) => !order.includes(s) && cells[s])
+      .sort(),
+  ];
   return statuses.map((s) => (CELL_WORDS[s] ?? `⚪ {n} ${s.replace(/-/g, ' ')}`).replace('{n}', String(cells[s]))).join(' · ');
 }
 
@@ -297,14 +335,25 @@ function headReportLine(diff: SecurityDiff, uncompared: readonly Uncompared[]): 
   const cells = diff.headCells ?? (diff.headFailing ? { fail: diff.headFailingCells } : {});
   const counts = cellCounts(cells);
   const missing = uncompared.filter((u) => u.side !== 'base').map((u) => u.app);
-  if (missing.length) return `Head report: ❌ **not produced** for the ${missing.join(' and the ')}: the head does not synthesize, so \`npm run report\` fails too${counts ? ` (the rest: ${counts})` : ''}`;
+  if (missing.length)
+    return (
+      `Head report: ❌ **not produced** for the ${missing.join(' and the ')}: the head does not synthesize, so \`npm run ` +
+      `report\` fails too${counts ? ` (the rest: ${counts})` : ''}`
+    );
   const stateful = diff.headStateful?.unaccepted
-    ? `${plural(diff.headStateful.unaccepted, 'stateful change')} not accepted in \`${diff.headStateful.source}\` (the report compared with this base fails on ${diff.headStateful.unaccepted === 1 ? 'it' : 'them'})`
+    ? `${plural(diff.headStateful.unaccepted, 'stateful change')} not accepted in \`${diff.headStateful.source}\` (the report ` +
+      `compared with this base fails on ${diff.headStateful.unaccepted === 1 ? 'it' : 'them'})`
     : undefined;
-  if (diff.headFailing || stateful) return `Head report: ❌ **failing**: ${[stateful, diff.headFailing ? counts || `❌ ${diff.headFailingCells} fail` : counts].filter(Boolean).join(' · ')} (\`npm run report\` lists them)`;
+  if (diff.headFailing || stateful)
+    return (
+      `Head report: ❌ **failing**: ` +
+      `${[stateful, diff.headFailing ? counts || `❌ ${diff.headFailingCells} fail` : counts].filter(Boolean).join(' · ')} (\`npm ` +
+      `run report\` lists them)`
+    );
   if (!counts) return 'Head report: no control cell was evaluated';
   // Nothing fails, but PASS is not claimed bare while cells are unchecked (lib/evidence/verdict.ts).
-  if ((cells.unchecked ?? 0) > 0 && diff.headHeadline) return `Head report: ❔ ${diff.headHeadline} (nothing fails; \`npm run report\` says why each is unchecked): ${counts}`;
+  if ((cells.unchecked ?? 0) > 0 && diff.headHeadline)
+    return `Head report: ❔ ${diff.headHeadline} (nothing fails; \`npm run report\` says why each is unchecked): ${counts}`;
   const caveat = diff.headHeadline?.startsWith('PASS with ') ? ` (${diff.headHeadline.slice('PASS with '.length)})` : '';
   return `Head report: no control cell fails: ${counts}${caveat}`;
 }
@@ -312,14 +361,21 @@ function headReportLine(diff: SecurityDiff, uncompared: readonly Uncompared[]): 
 /** One weakening for the top list: the change in bold, where, and what it means. */
 function weakeningLine(w: Weakening): string {
   const [what, ...meaning] = w.text.split(' — ');
-  return `- **${w.stack}** ${code(w.resource)}: **${cell(what)}**${meaning.length ? ` — ${cell(meaning.join(' — '))}` : ''} _(${WEAKENING_RULES[w.rule].title})_`;
+  return (
+    `- **${w.stack}** ${code(w.resource)}: **${cell(what)}**${meaning.length ? ` — ${cell(meaning.join(' — '))}` : ''} ` +
+    `_(${WEAKENING_RULES[w.rule].title})_`
+  );
 }
 
 function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string {
   const out: string[] = [];
   const changed = diff.stacks.filter((s) => s.change !== 'unchanged');
   const resources = changed.flatMap((s) => s.resources);
-  const stateful = changed.flatMap((s) => s.resources.filter((r) => r.stateful && (r.action === 'remove' || r.action === 'replace' || r.action === 'may-replace')).map((r) => ({ stack: s.stack, r })));
+  const stateful = changed.flatMap((s) =>
+    s.resources
+      .filter((r) => r.stateful && (r.action === 'remove' || r.action === 'replace' || r.action === 'may-replace'))
+      .map((r) => ({ stack: s.stack, r })),
+  );
   const nowFailing = diff.controls.filter((c) => c.rank === 0);
   const newFindings = diff.controls.filter((c) => c.rank === 1);
   const fixed = diff.controls.filter((c) => c.rank === 4);
@@ -341,7 +397,16 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
   if (resources.length || changed.length) {
     const count = (a: ResourceDiff['action']) => resources.filter((r) => r.action === a).length;
     verdict.push(
-      `${plural(changed.length, 'stack')} changed: ${[count('add') && `${count('add')} added`, count('remove') && `${count('remove')} removed`, count('replace') && `${count('replace')} replaced`, count('may-replace') && `${count('may-replace')} possibly replaced`, count('update') && `${count('update')} updated`].filter(Boolean).join(', ') || 'no resource changes'}`,
+      `${plural(changed.length, 'stack')} changed: ` +
+        ([
+          count('add') && `${count('add')} added`,
+          count('remove') && `${count('remove')} removed`,
+          count('replace') && `${count('replace')} replaced`,
+          count('may-replace') && `${count('may-replace')} possibly replaced`,
+          count('update') && `${count('update')} updated`,
+        ]
+          .filter(Boolean)
+          .join(', ') || 'no resource changes'),
     );
   } else if (uncompared.length === 0) verdict.push('✅ **No changes** to the synthesized infrastructure');
   else if (diff.stacks.length) verdict.push('No changes in the apps that were compared');
@@ -353,7 +418,14 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
 
   if (stateful.length) {
     out.push('### ⚠️ Stateful resources replaced or removed', '');
-    out.push(...capped(stateful.map(({ stack, r }) => statefulLine(stack, r)), Math.max(limits.perList, 20), 'stateful resources'), '');
+    out.push(
+      ...capped(
+        stateful.map(({ stack, r }) => statefulLine(stack, r)),
+        Math.max(limits.perList, 20),
+        'stateful resources',
+      ),
+      '',
+    );
   }
 
   if (weakenings.length) {
@@ -380,11 +452,15 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
       out.push(...rows.slice(0, max), ...(rows.length > max ? [`| … and ${rows.length - max} more | | | | | |`] : []), '');
     }
     const groups = new Map<string, ControlChange[]>();
-    for (const c of folded) groups.set(`${c.before}|${c.after}|${c.cloud}`, [...(groups.get(`${c.before}|${c.after}|${c.cloud}`) ?? []), c]);
+    for (const c of folded)
+      groups.set(`${c.before}|${c.after}|${c.cloud}`, [...(groups.get(`${c.before}|${c.after}|${c.cloud}`) ?? []), c]);
     for (const cs of groups.values()) {
       const controls = [...new Set(cs.map((c) => c.control))];
       const envs = [...new Set(cs.map((c) => c.environment))].sort();
-      out.push(`- ${STATUS[cs[0].before]} → ${STATUS[cs[0].after]} on ${cs[0].cloud} (${plural(cs.length, 'cell')}; ${envs.join(', ')}): ${controls.join(', ')}`);
+      out.push(
+        `- ${STATUS[cs[0].before]} → ${STATUS[cs[0].after]} on ${cs[0].cloud} (${plural(cs.length, 'cell')}; ` +
+          `${envs.join(', ')}): ${controls.join(', ')}`,
+      );
     }
     if (groups.size) out.push('');
   }
@@ -399,12 +475,25 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
       }
       const others = otherLines(d);
       if (others.length) {
-        if (limits.otherDetails) out.push(`<details><summary>Other changes (${others.length})</summary>`, '', ...capped(others, limits.perList, 'changes'), '', '</details>', '');
+        if (limits.otherDetails)
+          out.push(
+            `<details><summary>Other changes (${others.length})</summary>`,
+            '',
+            ...capped(others, limits.perList, 'changes'),
+            '',
+            '</details>',
+            '',
+          );
         else out.push(`Other changes: ${others.length} (not listed to fit the comment)`, '');
       }
     }
   }
-  out.push('<sub>`npm run diff` · CloudFormation replacements from @aws-cdk/cloudformation-diff; Terraform replacements from the providers\' force-new attributes (a config diff, not a plan: see lib/evidence/diff-terraform.ts for what it cannot tell)</sub>', '');
+  out.push(
+    '<sub>`npm run diff` · CloudFormation replacements from @aws-cdk/cloudformation-diff; Terraform replacements from the ' +
+      "providers' force-new attributes (a config diff, not a plan: see lib/evidence/diff-terraform.ts for what it cannot " +
+      'tell)</sub>',
+    '',
+  );
   return out.join('\n');
 }
 
@@ -413,7 +502,12 @@ function render(diff: SecurityDiff, labels: DiffLabels, limits: Limits): string 
  * lists are cut with counts, then other changes collapsed to a count, then the text is cut.
  */
 export function renderDiffMarkdown(diff: SecurityDiff, labels: DiffLabels, maxChars = GITHUB_COMMENT_LIMIT - 1536): string {
-  for (const limits of [{ perList: 40, otherDetails: true }, { perList: 15, otherDetails: true }, { perList: 8, otherDetails: false }, { perList: 3, otherDetails: false }]) {
+  for (const limits of [
+    { perList: 40, otherDetails: true },
+    { perList: 15, otherDetails: true },
+    { perList: 8, otherDetails: false },
+    { perList: 3, otherDetails: false },
+  ]) {
     const text = render(diff, labels, limits);
     if (text.length <= maxChars) return text;
   }

@@ -62,7 +62,12 @@ export function parseHstsHeader(value: unknown): Hsts | undefined {
   if (typeof value !== 'string') return undefined;
   const age = /max-age\s*=\s*"?(\d+)/i.exec(value);
   if (!age) return undefined;
-  return { enabled: Number(age[1]) > 0, maxAge: Number(age[1]), includeSubdomains: /includesubdomains/i.test(value), preload: /preload/i.test(value) };
+  return {
+    enabled: Number(age[1]) > 0,
+    maxAge: Number(age[1]),
+    includeSubdomains: /includesubdomains/i.test(value),
+    preload: /preload/i.test(value),
+  };
 }
 
 /** What an HSTS change weakens, or undefined when it does not: off, shorter, subdomains or preload dropped. */
@@ -70,7 +75,8 @@ export function hstsWeakening(before: Hsts | undefined, after: Hsts | undefined)
   if (!before?.enabled) return undefined;
   if (!after?.enabled) return 'browsers no longer refuse plain HTTP to this host: a first request can be downgraded and intercepted';
   const out: string[] = [];
-  if (after.maxAge < before.maxAge) out.push(`browsers forget the HTTPS-only rule after ${days(after.maxAge)} instead of ${days(before.maxAge)}`);
+  if (after.maxAge < before.maxAge)
+    out.push(`browsers forget the HTTPS-only rule after ${days(after.maxAge)} instead of ${days(before.maxAge)}`);
   if (before.includeSubdomains && !after.includeSubdomains) out.push('subdomains are no longer covered');
   if (before.preload && !after.preload) out.push('no longer eligible for browser preload lists');
   return out.length ? out.join('; ') : undefined;
@@ -106,7 +112,10 @@ export function looserBy(before: Rate, after: Rate): number | undefined {
   return ratio > 1 + 1e-9 ? Math.round(ratio * 10) / 10 : undefined;
 }
 
-/** The logical id a CloudFormation value refers to (`{Ref: X}`, `{Fn::GetAtt: [X, ...]}`), or the Terraform address in `${type.name.attr}`. */
+/**
+ * The logical id a CloudFormation value refers to (`{Ref: X}`, `{Fn::GetAtt: [X, ...]}`), or the
+ * Terraform address in `${type.name.attr}`.
+ */
 export function refName(v: unknown): string | undefined {
   if (isObj(v)) {
     if (typeof v.Ref === 'string') return v.Ref;

@@ -36,28 +36,118 @@ import {
 import { terraformRuleHits } from './diff-rules-terraform';
 
 const META_KEYS = new Set(['//', 'depends_on', 'provider', 'count', 'for_each', 'connection', 'provisioner']);
-const TLS_SETTINGS = new Set(['ssl', 'min_tls_version', 'tls_1_3', 'always_use_https', 'automatic_https_rewrites', 'security_header', 'opportunistic_encryption', 'tls_client_auth', 'ciphers', 'origin_max_http_version']);
-const WAF_SETTINGS = new Set(['security_level', 'browser_check', 'waf', 'challenge_ttl', 'email_obfuscation', 'hotlink_protection', 'server_side_exclude', 'privacy_pass']);
+const TLS_SETTINGS = new Set([
+  'ssl',
+  'min_tls_version',
+  'tls_1_3',
+  'always_use_https',
+  'automatic_https_rewrites',
+  'security_header',
+  'opportunistic_encryption',
+  'tls_client_auth',
+  'ciphers',
+  'origin_max_http_version',
+]);
+const WAF_SETTINGS = new Set([
+  'security_level',
+  'browser_check',
+  'waf',
+  'challenge_ttl',
+  'email_obfuscation',
+  'hotlink_protection',
+  'server_side_exclude',
+  'privacy_pass',
+]);
 
 /** How Terraform changes are sorted into security concerns; the first match decides. */
 export const TERRAFORM_RULES: readonly CategoryRule[] = [
   { category: 'logging', path: /^lifecycle\.prevent_destroy$/ },
   { category: 'tls', types: /^cloudflare_zone_setting$/, when: (r) => TLS_SETTINGS.has(r?.setting_id) },
   { category: 'waf', types: /^cloudflare_zone_setting$/, when: (r) => WAF_SETTINGS.has(r?.setting_id) },
-  { category: 'tls', types: /^azurerm_postgresql_flexible_server_configuration$/, when: (r) => /(ssl|tls|secure_transport)/.test(String(r?.name)) },
-  { category: 'logging', types: /^azurerm_postgresql_flexible_server_configuration$/, when: (r) => /(^log_|pgaudit|audit|connection_throttl)/.test(String(r?.name)) },
-  { category: 'iam', types: /^(azurerm_(role_assignment|role_definition|key_vault_access_policy|user_assigned_identity|federated_identity_credential|pim_.*|postgresql_flexible_server_active_directory_administrator)|cloudflare_(api_token|account_member|zero_trust_access_.*))$/ },
-  { category: 'iam', path: /(^|\.)(access_policy|rbac_authorization_enabled|enable_rbac_authorization|identity|authentication|password_auth_enabled|active_directory_auth_enabled|shared_access_key_enabled|local_user_enabled|default_to_oauth_authentication|admin_ssh_key|admin_password|admin_username|disable_password_authentication|administrator_login|role_definition_name|role_definition_id|principal_id|scope)(\.|$)/ },
-  { category: 'waf', types: /^(azurerm_(web_application_firewall_policy|frontdoor_firewall_policy|cdn_frontdoor_firewall_policy|cdn_frontdoor_security_policy)|cloudflare_(ruleset|rate_limit|firewall_rule|filter|access_rule|list|list_item|bot_management))$/ },
+  {
+    category: 'tls',
+    types: /^azurerm_postgresql_flexible_server_configuration$/,
+    when: (r) => /(ssl|tls|secure_transport)/.test(String(r?.name)),
+  },
+  {
+    category: 'logging',
+    types: /^azurerm_postgresql_flexible_server_configuration$/,
+    when: (r) => /(^log_|pgaudit|audit|connection_throttl)/.test(String(r?.name)),
+  },
+  {
+    category: 'iam',
+    types: new RegExp(
+      '^(azurerm_(role_assignment|role_definition|key_vault_access_policy|user_assigned_identity|federated_identity_credential' +
+        '|pim_.*|postgresql_flexible_server_active_directory_administrator)|cloudflare_(api_token|account_member|zero_trust_ac' +
+        'cess_.*))$',
+    ),
+  },
+  {
+    category: 'iam',
+    path: new RegExp(
+      '(^|\\.)(access_policy|rbac_authorization_enabled|enable_rbac_authorization|identity|authentication|password_auth_enabled|' +
+        'active_directory_auth_enabled|shared_access_key_enabled|local_user_enabled|default_to_oauth_authentication|admin_ssh_key|a' +
+        'dmin_password|admin_username|disable_password_authentication|administrator_login|role_definition_name|role_definition_id|p' +
+        'rincipal_id|scope)(\\.|$)',
+    ),
+  },
+  {
+    category: 'waf',
+    types: new RegExp(
+      '^(azurerm_(web_application_firewall_policy|frontdoor_firewall_policy|cdn_frontdoor_firewall_policy|cdn_frontdoor_securi' +
+        'ty_policy)|cloudflare_(ruleset|rate_limit|firewall_rule|filter|access_rule|list|list_item|bot_management))$',
+    ),
+  },
   { category: 'waf', path: /(^|\.)(waf_configuration|firewall_policy_id)(\.|$)/ },
   { category: 'tls', types: /^cloudflare_(authenticated_origin_pulls.*|origin_ca_certificate|certificate_pack)$/ },
-  { category: 'tls', path: /(ssl_policy|ssl_profile|ssl_certificate|min_tls_version|minimum_tls_version|tls_version|https_traffic_only_enabled|ssl_enforcement|require_secure_transport|ssl_min_protocol_version|redirect_configuration|http_listener\.protocol|probe\.protocol|backend_http_settings\.protocol)/ },
-  { category: 'network', types: /^(azurerm_(network_security_group|network_security_rule|public_ip|public_ip_prefix|subnet_network_security_group_association|nat_gateway.*|private_endpoint|virtual_network_peering|firewall|firewall_.*|bastion_host|route|route_table|subnet_route_table_association|network_interface_security_group_association)|cloudflare_(dns_record|load_balancer_pool|tunnel.*))$/ },
-  { category: 'network', path: /(^|\.)(security_rule|public_network_access_enabled|public_ip_address_id|public_ip_address|network_rules|ip_rules|allowed_ips|frontend_ip_configuration|frontend_port|delegated_subnet_id|private_dns_zone_id|subnet_id|ip_restriction|firewall_rule|origins|proxied|network_acls)(\.|$)/ },
-  { category: 'encryption', types: /^azurerm_(key_vault_key|disk_encryption_set|key_vault_managed_hardware_security_module|storage_account_customer_managed_key)$/ },
-  { category: 'encryption', path: /(encrypt|customer_managed_key|key_vault_key|cmk|disk_encryption_set|purge_protection_enabled|soft_delete|rotation_policy|key_size|key_type|secure_boot|vtpm)/ },
-  { category: 'logging', types: /^azurerm_(monitor_diagnostic_setting|log_analytics_workspace|network_watcher_flow_log|backup_.*|recovery_services_vault|monitor_activity_log_alert|monitor_action_group|security_center_.*|monitor_data_collection_rule.*|data_protection_backup_.*|storage_management_policy)$/ },
-  { category: 'logging', path: /(retention|log|diagnostic|backup|audit|versioning|change_feed|restore_policy|point_in_time|geo_redundant|immutability)/ },
+  {
+    category: 'tls',
+    path: new RegExp(
+      '(ssl_policy|ssl_profile|ssl_certificate|min_tls_version|minimum_tls_version|tls_version|https_traffic_only_enabled|ssl_en' +
+        'forcement|require_secure_transport|ssl_min_protocol_version|redirect_configuration|http_listener\\.protocol|probe\\.protoc' +
+        'ol|backend_http_settings\\.protocol)',
+    ),
+  },
+  {
+    category: 'network',
+    types: new RegExp(
+      '^(azurerm_(network_security_group|network_security_rule|public_ip|public_ip_prefix|subnet_network_security_group_associ' +
+        'ation|nat_gateway.*|private_endpoint|virtual_network_peering|firewall|firewall_.*|bastion_host|route|route_table|subnet_' +
+        'route_table_association|network_interface_security_group_association)|cloudflare_(dns_record|load_balancer_pool|t' +
+        'unnel.*))$',
+    ),
+  },
+  {
+    category: 'network',
+    path: new RegExp(
+      '(^|\\.)(security_rule|public_network_access_enabled|public_ip_address_id|public_ip_address|network_rules|ip_rules|allowed' +
+        '_ips|frontend_ip_configuration|frontend_port|delegated_subnet_id|private_dns_zone_id|subnet_id|ip_restriction|firewall_rul' +
+        'e|origins|proxied|network_acls)(\\.|$)',
+    ),
+  },
+  {
+    category: 'encryption',
+    types: /^azurerm_(key_vault_key|disk_encryption_set|key_vault_managed_hardware_security_module|storage_account_customer_managed_key)$/,
+  },
+  {
+    category: 'encryption',
+    path: new RegExp(
+      '(encrypt|customer_managed_key|key_vault_key|cmk|disk_encryption_set|purge_protection_enabled|soft_delete|rotation_policy|' +
+        'key_size|key_type|secure_boot|vtpm)',
+    ),
+  },
+  {
+    category: 'logging',
+    types: new RegExp(
+      '^azurerm_(monitor_diagnostic_setting|log_analytics_workspace|network_watcher_flow_log|backup_.*|recovery_services_vault' +
+        '|monitor_activity_log_alert|monitor_action_group|security_center_.*|monitor_data_collection_rule.*|data_protection_backu' +
+        'p_.*|storage_management_policy)$',
+    ),
+  },
+  {
+    category: 'logging',
+    path: /(retention|log|diagnostic|backup|audit|versioning|change_feed|restore_policy|point_in_time|geo_redundant|immutability)/,
+  },
 ];
 
 /** Every resource of a Terraform JSON stack by address `<type>.<name>`. */
@@ -92,7 +182,9 @@ export function terraformReplacement(type: string, path: string): Replacement {
 function valuesAt(config: any, path: string): unknown[] {
   let nodes: unknown[] = [config];
   for (const key of path.split('.')) {
-    nodes = nodes.flatMap((n) => (Array.isArray(n) ? n : [n])).flatMap((n) => (n && typeof n === 'object' && key in (n as any) ? [(n as any)[key]] : []));
+    nodes = nodes
+      .flatMap((n) => (Array.isArray(n) ? n : [n]))
+      .flatMap((n) => (n && typeof n === 'object' && key in (n as any) ? [(n as any)[key]] : []));
   }
   return nodes;
 }
@@ -101,13 +193,23 @@ function valuesAt(config: any, path: string): unknown[] {
  * What happens to the data of a stateful Terraform resource that is destroyed or replaced, and
  * what stops or avoids it.
  */
-export function terraformConsequence(config: any, action: 'remove' | 'replace' | 'may-replace', reason: string | undefined, renamed: boolean): string {
+export function terraformConsequence(
+  config: any,
+  action: 'remove' | 'replace' | 'may-replace',
+  reason: string | undefined,
+  renamed: boolean,
+): string {
   const parts: string[] = [];
   if (action === 'remove') parts.push('**destroyed with its data**');
   else if (action === 'replace') parts.push(`**destroyed and re-created empty**${reason ? ` (${reason})` : ''}`);
   else parts.push(`**possibly destroyed and re-created empty**${reason ? ` (${reason})` : ''}`);
-  if (config?.lifecycle?.prevent_destroy === true) parts.push('`lifecycle.prevent_destroy` makes `terraform apply` refuse this plan, so it cannot ship as is');
-  if (renamed) parts.push('the new address starts **empty**; fix: keep the construct id, or move the state (cdktf `resource.moveFromId(\'<old address>\')` writes a `moved` block)');
+  if (config?.lifecycle?.prevent_destroy === true)
+    parts.push('`lifecycle.prevent_destroy` makes `terraform apply` refuse this plan, so it cannot ship as is');
+  if (renamed)
+    parts.push(
+      "the new address starts **empty**; fix: keep the construct id, or move the state (cdktf `resource.moveFromId('<old " +
+        "address>')` writes a `moved` block)",
+    );
   return parts.join('; ');
 }
 
@@ -122,11 +224,21 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
   const movedTo = new Map([...moved].filter(([from, to]) => old.has(from) && neu.has(to) && !neu.has(from)));
   const movedFrom = new Map([...movedTo].map(([f, t]) => [t, f]));
 
-  type Draft = { address: string; type: string; action: ResourceDiff['action']; config: any; oldConfig?: any; changes: AttributeChange[]; reason?: string; movedFrom?: string };
+  type Draft = {
+    address: string;
+    type: string;
+    action: ResourceDiff['action'];
+    config: any;
+    oldConfig?: any;
+    changes: AttributeChange[];
+    reason?: string;
+    movedFrom?: string;
+  };
   const drafts = new Map<string, Draft>();
   for (const [address, r] of old) {
     if (movedTo.has(address)) continue;
-    if (!neu.has(address)) drafts.set(address, { address, type: r.type, action: 'remove', config: r.config, oldConfig: r.config, changes: [] });
+    if (!neu.has(address))
+      drafts.set(address, { address, type: r.type, action: 'remove', config: r.config, oldConfig: r.config, changes: [] });
   }
   for (const [address, r] of neu) {
     const from = movedFrom.get(address) ?? address;
@@ -140,14 +252,32 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
     const changes = deepChanges(settings(prev.config), settings(r.config), '', new Set(['//'])).map((c): AttributeChange => {
       const category = categorize(TERRAFORM_RULES, r.type, r.config, normalizePath(c.path));
       const note = classify(c.path, c.before, c.after, category);
-      return { ...c, replacement: terraformReplacement(r.type, c.path), category, ...(note ? { note: note.note, ...(note.rule ? { rule: note.rule } : {}) } : {}) };
+      return {
+        ...c,
+        replacement: terraformReplacement(r.type, c.path),
+        category,
+        ...(note ? { note: note.note, ...(note.rule ? { rule: note.rule } : {}) } : {}),
+      };
     });
     if (changes.length === 0 && from === address) continue;
     const forced = changes.filter((c) => c.replacement === 'always').map((c) => normalizePath(c.path));
     const maybe = changes.filter((c) => c.replacement === 'conditional').map((c) => normalizePath(c.path));
     const action = forced.length ? 'replace' : maybe.length ? 'may-replace' : 'update';
-    const reason = forced.length ? `force-new: ${[...new Set(forced)].join(', ')}` : maybe.length ? `force-new in some cases: ${[...new Set(maybe)].join(', ')}` : undefined;
-    drafts.set(address, { address, type: r.type, action, config: r.config, oldConfig: prev.config, changes, reason, ...(from !== address ? { movedFrom: from } : {}) });
+    const reason = forced.length
+      ? `force-new: ${[...new Set(forced)].join(', ')}`
+      : maybe.length
+        ? `force-new in some cases: ${[...new Set(maybe)].join(', ')}`
+        : undefined;
+    drafts.set(address, {
+      address,
+      type: r.type,
+      action,
+      config: r.config,
+      oldConfig: prev.config,
+      changes,
+      reason,
+      ...(from !== address ? { movedFrom: from } : {}),
+    });
   }
 
   // Cascade: a resource whose force-new attribute refers to a replaced or destroyed one gets a new value at apply.
@@ -200,9 +330,14 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
   // A rule hit says the weakening once, in words; the raw lines it explains stay, without their own ⚠️.
   for (const d of all) {
     const rules = new Set((hits.get(d.address) ?? []).flatMap((h) => [h.rule, ...(h.explains ?? [])]));
-    if (rules.size) d.changes = d.changes.map((c) => (c.rule && rules.has(c.rule) ? { ...c, note: c.note?.replace(/^⚠️\s*/, ''), rule: undefined } : c));
+    if (rules.size)
+      d.changes = d.changes.map((c) => (c.rule && rules.has(c.rule) ? { ...c, note: c.note?.replace(/^⚠️\s*/, ''), rule: undefined } : c));
   }
-  const notes: SecurityNote[] = [...hits].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).flatMap(([resource, hs]) => hs.map((h): SecurityNote => ({ category: WEAKENING_RULES[h.rule].category, resource, text: h.text, loud: true, rule: h.rule })));
+  const notes: SecurityNote[] = [...hits]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .flatMap(([resource, hs]) =>
+      hs.map((h): SecurityNote => ({ category: WEAKENING_RULES[h.rule].category, resource, text: h.text, loud: true, rule: h.rule })),
+    );
 
   const resources = all
     .map((d): ResourceDiff => {
@@ -218,9 +353,20 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
         stateful,
         category: categorize(TERRAFORM_RULES, d.type, d.config),
         changes: d.changes,
-        ...(stateful && lossy ? { consequence: terraformConsequence(d.oldConfig ?? d.config, d.action as 'remove' | 'replace' | 'may-replace', d.reason, renamedTo.has(d.address)) } : {}),
+        ...(stateful && lossy
+          ? {
+              consequence: terraformConsequence(
+                d.oldConfig ?? d.config,
+                d.action as 'remove' | 'replace' | 'may-replace',
+                d.reason,
+                renamedTo.has(d.address),
+              ),
+            }
+          : {}),
         ...(!stateful && lossy && d.reason ? { consequence: d.reason } : {}),
-        ...(unknown && !lossy ? { consequence: `replacement unknown: ${d.type} is not in the force-new table (scripts/write-force-new.ts)` } : {}),
+        ...(unknown && !lossy
+          ? { consequence: `replacement unknown: ${d.type} is not in the force-new table (scripts/write-force-new.ts)` }
+          : {}),
         ...(renamedTo.has(d.address) ? { renamedTo: renamedTo.get(d.address) } : {}),
         ...(renamedFrom.has(d.address) ? { renamedFrom: renamedFrom.get(d.address) } : {}),
         ...(d.movedFrom ? { renamedFrom: d.movedFrom } : {}),
@@ -232,20 +378,31 @@ export function diffTerraform(stack: string, cloud: Cloud, before: any | undefin
   const other: string[] = [];
   // Provider and backend settings of a stack that exists on one side only are part of the addition or removal.
   for (const block of before && after ? ['provider', 'terraform'] : []) {
-    for (const c of deepChanges(before?.[block], after?.[block], block, new Set(['//']))) other.push(`${c.path}: ${show(c.before)} → ${show(c.after)}`);
+    for (const c of deepChanges(before?.[block], after?.[block], block, new Set(['//'])))
+      other.push(`${c.path}: ${show(c.before)} → ${show(c.after)}`);
   }
   for (const block of ['data', 'output', 'variable', 'locals']) {
-    const keys = (tf: any) => new Set(block === 'data' ? [...terraformResources({ resource: tf?.data }).keys()] : Object.keys(tf?.[block] ?? {}));
+    const keys = (tf: any) =>
+      new Set(block === 'data' ? [...terraformResources({ resource: tf?.data }).keys()] : Object.keys(tf?.[block] ?? {}));
     const [b, a] = [keys(before), keys(after)];
     const added = [...a].filter((k) => !b.has(k)).length;
     const removed = [...b].filter((k) => !a.has(k)).length;
-    const changedCount = [...a].filter((k) => b.has(k)).filter((k) => {
-      const get = (tf: any) => (block === 'data' ? terraformResources({ resource: tf?.data }).get(k)?.config : tf?.[block]?.[k]);
-      return deepChanges(get(before), get(after), '', new Set(['//'])).length > 0;
-    }).length;
-    if (added + removed + changedCount > 0) other.push(`${block}: ${[added && `${added} added`, removed && `${removed} removed`, changedCount && `${changedCount} changed`].filter(Boolean).join(', ')}`);
+    const changedCount = [...a]
+      .filter((k) => b.has(k))
+      .filter((k) => {
+        const get = (tf: any) => (block === 'data' ? terraformResources({ resource: tf?.data }).get(k)?.config : tf?.[block]?.[k]);
+        return deepChanges(get(before), get(after), '', new Set(['//'])).length > 0;
+      }).length;
+    if (added + removed + changedCount > 0)
+      other.push(
+        `${block}: ` +
+          [added && `${added} added`, removed && `${removed} removed`, changedCount && `${changedCount} changed`]
+            .filter(Boolean)
+            .join(', '),
+      );
   }
 
-  const change = before === undefined ? 'added' : after === undefined ? 'removed' : resources.length + other.length === 0 ? 'unchanged' : 'changed';
+  const change =
+    before === undefined ? 'added' : after === undefined ? 'removed' : resources.length + other.length === 0 ? 'unchanged' : 'changed';
   return { stack, cloud, change, resources, notes, other };
 }

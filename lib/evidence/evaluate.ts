@@ -110,7 +110,12 @@ export function checkOptionsFor(stack: Pick<SynthesizedStack, 'cloud' | 'role'>,
   }
   if (stack.cloud === 'azure') {
     const azure = env?.azure;
-    return { ...base, defenderManaged: managed(azure?.accountServices.defender), deleteLocksManaged: managed(azure?.deleteLocks), ...(azure ? { drRegion: azure.drLocation } : {}) };
+    return {
+      ...base,
+      defenderManaged: managed(azure?.accountServices.defender),
+      deleteLocksManaged: managed(azure?.deleteLocks),
+      ...(azure ? { drRegion: azure.drLocation } : {}),
+    };
   }
   return base;
 }
@@ -124,7 +129,10 @@ const CHECKS: Record<Cloud, (t: any, o: CheckOptions) => CheckResult[]> = { aws:
  */
 function checkStack(stack: SynthesizedStack, all: readonly SynthesizedStack[], env: EnvironmentConfig | undefined): CheckResult[] {
   const options = checkOptionsFor(stack, env);
-  const dr = stack.cloud === 'aws' && stack.role === 'dr-database' ? all.find((s) => s.cloud === 'aws' && s.environment === stack.environment && s.role === 'dr') : undefined;
+  const dr =
+    stack.cloud === 'aws' && stack.role === 'dr-database'
+      ? all.find((s) => s.cloud === 'aws' && s.environment === stack.environment && s.role === 'dr')
+      : undefined;
   if (!dr) return CHECKS[stack.cloud](stack.template, options);
   const own = new Set(Object.keys(stack.template.Resources ?? {}));
   return CHECKS.aws(withProducerStack(stack.template, dr.template), options).map((r) => {
@@ -148,7 +156,8 @@ export function withProducerStack(consumer: any, producer: any): any {
     if (Array.isArray(value)) return value.map(resolve);
     if (value === null || typeof value !== 'object') return value;
     const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === 'Fn::GetStackOutput' && outputs[value[keys[0]]?.OutputName]) return outputs[value[keys[0]].OutputName].Value;
+    if (keys.length === 1 && keys[0] === 'Fn::GetStackOutput' && outputs[value[keys[0]]?.OutputName])
+      return outputs[value[keys[0]].OutputName].Value;
     if (keys.length === 1 && keys[0] === 'Fn::ImportValue' && byExport.has(value[keys[0]])) return byExport.get(value[keys[0]]);
     return Object.fromEntries(keys.map((k) => [k, resolve(value[k])]));
   };
@@ -160,17 +169,34 @@ export function withProducerStack(consumer: any, producer: any): any {
  * output names, and per environment its production flag and residency from the config when one is
  * given, else from the stacks' markers.
  */
-export function deploymentOf(stacks: readonly SynthesizedStack[], configFor: (environment: string) => EnvironmentConfig | undefined = () => undefined): Deployment {
+export function deploymentOf(
+  stacks: readonly SynthesizedStack[],
+  configFor: (environment: string) => EnvironmentConfig | undefined = () => undefined,
+): Deployment {
   const environments: Record<string, { production?: boolean; residency?: string }> = {};
   for (const environment of [...new Set(stacks.map((s) => s.environment))].sort()) {
     const env = configFor(environment);
-    const marked = stacks.filter((s) => s.environment === environment).map((s) => s.marker).filter((m) => m !== undefined);
+    const marked = stacks
+      .filter((s) => s.environment === environment)
+      .map((s) => s.marker)
+      .filter((m) => m !== undefined);
     const production = env ? env.production : marked.find((m) => m.production !== undefined)?.production;
     const residency = env ? env.residency : marked.find((m) => m.residency !== undefined)?.residency;
     environments[environment] = { ...(production !== undefined ? { production } : {}), ...(residency !== undefined ? { residency } : {}) };
   }
   return {
-    stacks: [...stacks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((s) => ({ name: s.name, cloud: s.cloud, environment: s.environment, role: s.role, template: s.template, marked: s.marker !== undefined, ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) })),
+    stacks: [...stacks]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((s) => ({
+        name: s.name,
+        cloud: s.cloud,
+        environment: s.environment,
+        role: s.role,
+        template: s.template,
+        marked: s.marker !== undefined,
+        ...(s.account ? { account: s.account } : {}),
+        ...(s.region ? { region: s.region } : {}),
+      })),
     environments,
   };
 }
@@ -183,7 +209,8 @@ export function hasCheck(control: Control, cloud: Cloud): boolean {
 /** Resource types of a template: CloudFormation `Type`s, Terraform resource types. */
 function resourceTypes(template: any): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [id, r] of Object.entries<any>(template?.Resources ?? {})) if (typeof r?.Type === 'string' && !out.has(r.Type)) out.set(r.Type, id);
+  for (const [id, r] of Object.entries<any>(template?.Resources ?? {}))
+    if (typeof r?.Type === 'string' && !out.has(r.Type)) out.set(r.Type, id);
   for (const [type, byName] of Object.entries<any>(template?.resource ?? {})) {
     const first = Object.keys(byName ?? {})[0];
     if (first !== undefined && !out.has(type)) out.set(type, `${type}.${first}`);
@@ -195,15 +222,23 @@ function resourceTypes(template: any): Map<string, string> {
  * The verdict of a cell no check reads, from the catalogue's coverage statement: a declared
  * not-applicable turns unchecked when a stack holds a resource type that would make it apply.
  */
-function declaredCell(control: Control, cloud: Cloud, own: readonly SynthesizedStack[]): Pick<MatrixCell, 'status' | 'reason' | 'enforcedBy'> {
+function declaredCell(
+  control: Control,
+  cloud: Cloud,
+  own: readonly SynthesizedStack[],
+): Pick<MatrixCell, 'status' | 'reason' | 'enforcedBy'> {
   const coverage = control.coverage?.[cloud];
-  if (!coverage) return { status: 'unchecked', reason: 'no check reads this cloud\'s output, and the catalogue states no coverage for it' };
+  if (!coverage) return { status: 'unchecked', reason: "no check reads this cloud's output, and the catalogue states no coverage for it" };
   if (coverage.verdict === 'config-enforced') return { status: 'config-enforced', reason: coverage.reason, enforcedBy: coverage.rule };
   if (coverage.verdict === 'unchecked') return { status: 'unchecked', reason: coverage.reason };
   for (const stack of own) {
     const types = resourceTypes(stack.template);
     const present = (coverage.unlessTypes ?? []).find((t) => types.has(t));
-    if (present) return { status: 'unchecked', reason: `${stack.name}/${types.get(present)} is a ${present}, which this control concerns and no check reads` };
+    if (present)
+      return {
+        status: 'unchecked',
+        reason: `${stack.name}/${types.get(present)} is a ${present}, which this control concerns and no check reads`,
+      };
   }
   return { status: 'not-applicable', reason: coverage.reason };
 }
@@ -213,7 +248,10 @@ function declaredCell(control: Control, cloud: Cloud, own: readonly SynthesizedS
  * report), or undefined (any other project: the claim floors apply, and residency and production
  * come from the stack markers).
  */
-export function evaluate(stacks: readonly SynthesizedStack[], configFor: (environment: string) => EnvironmentConfig | undefined = () => undefined): Evaluation {
+export function evaluate(
+  stacks: readonly SynthesizedStack[],
+  configFor: (environment: string) => EnvironmentConfig | undefined = () => undefined,
+): Evaluation {
   const evaluations: StackEvaluation[] = stacks.map((s) => ({
     name: s.name,
     cloud: s.cloud,
@@ -228,7 +266,8 @@ export function evaluate(stacks: readonly SynthesizedStack[], configFor: (enviro
   const deployment = deploymentOf(stacks, configFor);
   for (const environment of environments) {
     const env = configFor(environment);
-    const of = (cloud: Cloud, role: SynthesizedStack['role']) => stacks.find((s) => s.environment === environment && s.cloud === cloud && s.role === role)?.template;
+    const of = (cloud: Cloud, role: SynthesizedStack['role']) =>
+      stacks.find((s) => s.environment === environment && s.cloud === cloud && s.role === role)?.template;
     const awsPrimary = of('aws', 'primary');
     const results: Partial<Record<Cloud, CheckResult[]>> = {};
     if (awsPrimary) {
@@ -245,7 +284,10 @@ export function evaluate(stacks: readonly SynthesizedStack[], configFor: (enviro
       if (!stacks.some((s) => s.environment === environment && s.cloud === cloud)) continue;
       for (const control of CONTROLS) {
         const check = control.deploymentChecks?.[cloud];
-        if (check) (results[cloud] ??= []).push(check(deployment, environment));
+        if (!check) continue;
+        const list = results[cloud] ?? [];
+        results[cloud] = list;
+        list.push(check(deployment, environment));
       }
     }
     for (const cloud of CLOUDS) if (results[cloud]) environmentResults.push({ environment, cloud, results: results[cloud]! });
@@ -259,7 +301,16 @@ export function evaluate(stacks: readonly SynthesizedStack[], configFor: (enviro
         if (own.length === 0) continue;
         const base = { control: control.id, environment, cloud, stacks: own.map((e) => e.name) };
         if (!hasCheck(control, cloud)) {
-          matrix.push({ ...base, ...declaredCell(control, cloud, stacks.filter((s) => s.environment === environment && s.cloud === cloud)), evidence: [], findings: [] });
+          matrix.push({
+            ...base,
+            ...declaredCell(
+              control,
+              cloud,
+              stacks.filter((s) => s.environment === environment && s.cloud === cloud),
+            ),
+            evidence: [],
+            findings: [],
+          });
           continue;
         }
         const stackResults = own.flatMap((e) => e.results.filter((r) => r.control === control.id).map((r) => ({ stack: e.name, r })));
@@ -271,15 +322,22 @@ export function evaluate(stacks: readonly SynthesizedStack[], configFor: (enviro
         // A check that exists but did not run (an environment check needs the environment's
         // primary stack) leaves the cell unverified, not passing.
         const missing = control.environmentChecks?.[cloud] && envResults.length === 0;
-        const status: CellStatus =
-          all.some((x) => x.r.status === 'fail') ? 'fail'
-          : unchecked.length > 0 || all.length === 0 || missing ? 'unchecked'
-          : all.some((x) => x.r.status === 'pass') ? 'pass'
-          : 'not-applicable';
+        const status: CellStatus = all.some((x) => x.r.status === 'fail')
+          ? 'fail'
+          : unchecked.length > 0 || all.length === 0 || missing
+            ? 'unchecked'
+            : all.some((x) => x.r.status === 'pass')
+              ? 'pass'
+              : 'not-applicable';
         const exceptions = all.flatMap((x) => (x.r.exceptions ?? []).map((f) => ({ ...f, stack: x.stack })));
         const reasons = [
           ...unchecked.map((x) => `${x.stack}: ${x.r.reason ?? 'the check could not judge'}`),
-          ...(missing ? [`its check reads an environment's ${cloud} stacks together and needs the environment's primary stack (a stack marked role "primary")`] : []),
+          ...(missing
+            ? [
+                `its check reads an environment's ${cloud} stacks together and needs the environment's primary stack (a stack ` +
+                  `marked role "primary")`,
+              ]
+            : []),
         ];
         matrix.push({
           ...base,

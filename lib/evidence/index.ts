@@ -5,7 +5,16 @@
 // file). No aws-cdk-lib or CDK for Terraform import: it runs on the output alone.
 export { readSynthOutput, SynthOutputError, type StackRole, type SynthesizedStack } from './synth-output';
 export { type CellStatus, CLOUDS, evaluate, type Evaluation, type MatrixCell, type StackEvaluation } from './evaluate';
-export { type ExitPolicy, type HeadlineResult, parseAllowance, type Requirement, REQUIREMENTS, type UncheckedAllowance, type Verdict, verdictOf } from './verdict';
+export {
+  type ExitPolicy,
+  type HeadlineResult,
+  parseAllowance,
+  type Requirement,
+  REQUIREMENTS,
+  type UncheckedAllowance,
+  type Verdict,
+  verdictOf,
+} from './verdict';
 export {
   buildReport,
   type ControlsReport,
@@ -29,12 +38,56 @@ export {
   type Topology,
 } from './report';
 export { type CliIo, runBaselineCheck } from './cli';
-export { type ControlChange, diffStacks, type DiffLabels, type DiffSide, renderDiffMarkdown, type SecurityDiff, securityDiff, type Uncompared } from './diff-report';
-export { type AttributeChange, type Category, type Replacement, type ResourceAction, type ResourceDiff, type SecurityNote, type StackDiff, type Weakening, WEAKENING_RULES, type WeakeningRule } from './diff-model';
-export { type Acceptance, acceptedStatefulChangesSchema, applyAcceptances, parseAcceptances, type StatefulAction, type StatefulChange, statefulChanges } from './stateful-changes';
+export {
+  type ControlChange,
+  diffStacks,
+  type DiffLabels,
+  type DiffSide,
+  renderDiffMarkdown,
+  type SecurityDiff,
+  securityDiff,
+  type Uncompared,
+} from './diff-report';
+export {
+  type AttributeChange,
+  type Category,
+  type Replacement,
+  type ResourceAction,
+  type ResourceDiff,
+  type SecurityNote,
+  type StackDiff,
+  type Weakening,
+  WEAKENING_RULES,
+  type WeakeningRule,
+} from './diff-model';
+export {
+  type Acceptance,
+  acceptedStatefulChangesSchema,
+  applyAcceptances,
+  parseAcceptances,
+  type StatefulAction,
+  type StatefulChange,
+  statefulChanges,
+} from './stateful-changes';
 export { buildSarif, type SarifInput } from './sarif';
-export { type AssessmentResultsInput, buildAssessmentResults, buildComponentDefinition, type ComponentDefinitionInput, OscalInputError } from './oscal';
-export { type Claim, type ClaimVerdict, type ControlVerdict, judgeClaims, parseClaims, renderTrustPage, type TrustPageOptions, TrustPageInputError, type TrustReport } from './trust-page';
+export {
+  type AssessmentResultsInput,
+  buildAssessmentResults,
+  buildComponentDefinition,
+  type ComponentDefinitionInput,
+  OscalInputError,
+} from './oscal';
+export {
+  type Claim,
+  type ClaimVerdict,
+  type ControlVerdict,
+  judgeClaims,
+  parseClaims,
+  renderTrustPage,
+  type TrustPageOptions,
+  TrustPageInputError,
+  type TrustReport,
+} from './trust-page';
 export {
   type AckPlacement,
   type AckProblem,

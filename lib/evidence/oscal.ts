@@ -20,7 +20,8 @@ export const OSCAL_VERSION = '1.1.2';
 export const OSCAL_NS = 'urn:saas-security-baseline:oscal';
 
 /** The NIST SP 800-53 Rev. 5 catalogue the control ids refer to (NIST's OSCAL content). */
-export const NIST_CATALOG_HREF = 'https://raw.githubusercontent.com/usnistgov/oscal-content/main/nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json';
+export const NIST_CATALOG_HREF =
+  'https://raw.githubusercontent.com/usnistgov/oscal-content/main/nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json';
 
 const CLOUD_LABEL: Record<Cloud, string> = { aws: 'AWS', azure: 'Azure', cloudflare: 'Cloudflare' };
 
@@ -61,7 +62,10 @@ export class OscalInputError extends Error {
 
 function checkTimestamp(timestamp: string): string {
   if (!TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
-    throw new OscalInputError(`timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 date-time with a time zone (e.g. 2026-01-31T12:00:00Z); set SOURCE_DATE_EPOCH to seconds since 1970, or run from a git clone (the default is the HEAD commit's date)`);
+    throw new OscalInputError(
+      `timestamp ${JSON.stringify(timestamp)} is not an RFC 3339 date-time with a time zone (e.g. 2026-01-31T12:00:00Z); set ` +
+        `SOURCE_DATE_EPOCH to seconds since 1970, or run from a git clone (the default is the HEAD commit's date)`,
+    );
   }
   return timestamp;
 }
@@ -86,7 +90,9 @@ export function nistControlIds(control: ControlId): string[] {
 function frameworkProps(control: ControlId): { name: string; ns: string; value: string; class: string }[] {
   const mapping = (CONTROL_FRAMEWORKS as Partial<Record<ControlId, ControlFrameworkMapping>>)[control];
   if (!mapping) return [];
-  return FRAMEWORK_IDS.flatMap((f) => mapping.frameworks[f].map((id) => ({ name: 'framework-control', ns: OSCAL_NS, value: id, class: f })));
+  return FRAMEWORK_IDS.flatMap((f) =>
+    mapping.frameworks[f].map((id) => ({ name: 'framework-control', ns: OSCAL_NS, value: id, class: f })),
+  );
 }
 
 /** Where a resource is declared in a synthesized file, as a JSON Pointer fragment (RFC 6901). */
@@ -134,7 +140,16 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
   const timestamp = checkTimestamp(input.timestamp);
   const { evaluation } = input;
   const contentDigest = createHash('sha256')
-    .update(JSON.stringify({ matrix: evaluation.matrix, stacks: evaluation.stacks.map((s) => [s.name, s.file, s.results]), environmentResults: evaluation.environmentResults, timestamp, version: input.version, commit: input.commit ?? null }))
+    .update(
+      JSON.stringify({
+        matrix: evaluation.matrix,
+        stacks: evaluation.stacks.map((s) => [s.name, s.file, s.results]),
+        environmentResults: evaluation.environmentResults,
+        timestamp,
+        version: input.version,
+        commit: input.commit ?? null,
+      }),
+    )
     .digest('hex');
   const documentUuid = uuid(`assessment-results/${contentDigest}`);
   const resultUuid = uuid(`result/${contentDigest}`);
@@ -152,19 +167,35 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
   };
 
   const observed: Observed[] = [];
-  const observe = (control: ControlId, environment: string, cloud: Cloud, subjectStacks: readonly string[], label: string, result: CheckResult, stackOf: (resource: string) => string) => {
+  const observe = (
+    control: ControlId,
+    environment: string,
+    cloud: Cloud,
+    subjectStacks: readonly string[],
+    label: string,
+    result: CheckResult,
+    stackOf: (resource: string) => string,
+  ) => {
     const id = uuid(`${resultUuid}/observation/${label}/${control}`);
     const files = subjectStacks.map((s) => fileOf.get(s)).filter((f): f is string => f !== undefined);
     const evidence = [
       ...result.findings.map((f) => {
         const stack = stackOf(f.resource);
         const file = fileOf.get(stack);
-        return { href: file ? `${hrefOf(file)}${resourcePointer(cloud, f.resource)}` : undefined, description: `${stack}/${f.resource}: ${f.message}`, props: [prop('result', 'fail')] };
+        return {
+          href: file ? `${hrefOf(file)}${resourcePointer(cloud, f.resource)}` : undefined,
+          description: `${stack}/${f.resource}: ${f.message}`,
+          props: [prop('result', 'fail')],
+        };
       }),
       ...result.evidence.map((r) => {
         const stack = stackOf(r);
         const file = fileOf.get(stack);
-        return { href: file ? `${hrefOf(file)}${resourcePointer(cloud, r)}` : undefined, description: `${stack}/${r}: found compliant by the ${CLOUD_LABEL[cloud]} check of ${control}`, props: [prop('result', 'pass')] };
+        return {
+          href: file ? `${hrefOf(file)}${resourcePointer(cloud, r)}` : undefined,
+          description: `${stack}/${r}: found compliant by the ${CLOUD_LABEL[cloud]} check of ${control}`,
+          props: [prop('result', 'pass')],
+        };
       }),
     ].map((e) => (e.href === undefined ? { description: e.description, props: e.props } : e));
     const subjects = [
@@ -175,9 +206,12 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
         .map((r) => ({ 'subject-uuid': addItem(stackOf(r), r, cloud), type: 'inventory-item', title: `${stackOf(r)}/${r}` })),
     ];
     const what =
-      result.status === 'fail' ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}: ${result.findings.map((f) => `${f.resource}: ${f.message}`).join(' | ')}`
-      : result.status === 'pass' ? `${result.evidence.length} resource${result.evidence.length === 1 ? '' : 's'} found compliant`
-      : 'none of the resources the control concerns';
+      result.status === 'fail'
+        ? `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}: ` +
+          `${result.findings.map((f) => `${f.resource}: ${f.message}`).join(' | ')}`
+        : result.status === 'pass'
+          ? `${result.evidence.length} resource${result.evidence.length === 1 ? '' : 's'} found compliant`
+          : 'none of the resources the control concerns';
     observed.push({
       uuid: id,
       control,
@@ -186,7 +220,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
       observation: {
         uuid: id,
         title: `${control} checked on ${label}`,
-        description: `The ${CLOUD_LABEL[cloud]} check of ${control} (${CONTROLS.find((c) => c.id === control)?.claim ?? control}) read ${files.length > 0 ? files.join(', ') : label}: ${what}.`,
+        description:
+          `The ${CLOUD_LABEL[cloud]} check of ${control} (${CONTROLS.find((c) => c.id === control)?.claim ?? control}) read ` +
+          `${files.length > 0 ? files.join(', ') : label}: ${what}.`,
         props: [prop('control', control), prop('environment', environment), prop('cloud', cloud), prop('check-status', result.status)],
         methods: ['TEST'],
         types: [result.status === 'fail' ? 'finding' : 'control-objective'],
@@ -198,18 +234,28 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
   };
 
   for (const stack of [...evaluation.stacks].sort((a, b) => compare(a.name, b.name))) {
-    for (const result of stack.results) observe(result.control, stack.environment, stack.cloud, [stack.name], stack.name, result, () => stack.name);
+    for (const result of stack.results)
+      observe(result.control, stack.environment, stack.cloud, [stack.name], stack.name, result, () => stack.name);
   }
   for (const env of evaluation.environmentResults) {
-    const stacks = evaluation.stacks.filter((s) => s.environment === env.environment && s.cloud === env.cloud).map((s) => s.name).sort(compare);
+    const stacks = evaluation.stacks
+      .filter((s) => s.environment === env.environment && s.cloud === env.cloud)
+      .map((s) => s.name)
+      .sort(compare);
     // Environment checks name logical ids of any of the environment's stacks: the stack whose
     // results name the resource, else the primary stack.
     const stackOf = (resource: string) =>
-      evaluation.stacks.find((s) => s.environment === env.environment && s.cloud === env.cloud && s.results.some((r) => r.evidence.includes(resource) || r.findings.some((f) => f.resource === resource)))?.name
-      ?? stacks.find((s) => s.endsWith('-primary'))
-      ?? stacks[0]
-      ?? `${env.environment} (${env.cloud} stacks)`;
-    for (const result of env.results) observe(result.control, env.environment, env.cloud, stacks, `${env.environment} (${env.cloud} stacks, together)`, result, stackOf);
+      evaluation.stacks.find(
+        (s) =>
+          s.environment === env.environment &&
+          s.cloud === env.cloud &&
+          s.results.some((r) => r.evidence.includes(resource) || r.findings.some((f) => f.resource === resource)),
+      )?.name ??
+      stacks.find((s) => s.endsWith('-primary')) ??
+      stacks[0] ??
+      `${env.environment} (${env.cloud} stacks)`;
+    for (const result of env.results)
+      observe(result.control, env.environment, env.cloud, stacks, `${env.environment} (${env.cloud} stacks, together)`, result, stackOf);
   }
 
   const findings: object[] = [];
@@ -222,12 +268,20 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
       notApplicable.push(label);
       continue;
     }
-    const related = observed.filter((o) => o.control === cell.control && o.environment === cell.environment && o.cloud === cell.cloud).map((o) => ({ 'observation-uuid': o.uuid }));
+    const related = observed
+      .filter((o) => o.control === cell.control && o.environment === cell.environment && o.cloud === cell.cloud)
+      .map((o) => ({ 'observation-uuid': o.uuid }));
     findings.push({
       uuid: uuid(`${resultUuid}/finding/${cell.control}/${cell.environment}/${cell.cloud}`),
       title: label,
       description: findingDescription(cell),
-      props: [prop('control', cell.control), prop('environment', cell.environment), prop('cloud', cell.cloud), prop('cell-status', status), ...frameworkProps(cell.control)],
+      props: [
+        prop('control', cell.control),
+        prop('environment', cell.environment),
+        prop('cloud', cell.cloud),
+        prop('cell-status', status),
+        ...frameworkProps(cell.control),
+      ],
       target: {
         type: 'objective-id',
         'target-id': cell.control,
@@ -235,7 +289,13 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
         status: {
           state: verdict,
           reason: verdict === 'satisfied' ? 'pass' : status === 'fail' ? 'fail' : 'other',
-          ...(verdict === 'not-satisfied' && status !== 'fail' ? { remarks: `Not proven: the cell is "${status}" (no check of the synthesized output proved it), so it is not counted as satisfied.` } : {}),
+          ...(verdict === 'not-satisfied' && status !== 'fail'
+            ? {
+                remarks:
+                  `Not proven: the cell is "${status}" (no check of the synthesized output proved it), so it is not counted as ` +
+                  `satisfied.`,
+              }
+            : {}),
         },
       },
       ...(related.length > 0 ? { 'related-observations': related } : {}),
@@ -248,7 +308,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
       uuid: stackUuid(s.name),
       type: 'software',
       title: s.name,
-      description: `The synthesized ${s.cloud === 'aws' ? 'CloudFormation template' : 'Terraform JSON'} of stack ${s.name} (${s.file}), as the control checks read it.`,
+      description:
+        `The synthesized ${s.cloud === 'aws' ? 'CloudFormation template' : 'Terraform JSON'} of stack ${s.name} (${s.file}), as ` +
+        `the control checks read it.`,
       props: [prop('cloud', s.cloud), prop('environment', s.environment), prop('role', s.role), prop('synthesized-file', s.file)],
       status: { state: 'other', remarks: 'Synthesized output: what would be deployed, not a deployed system.' },
     }))
@@ -259,7 +321,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
       uuid: itemUuid(i.stack, i.resource),
       description: `${i.stack}/${i.resource}${i.file ? ` in ${i.file}` : ''}`,
       props: [prop('resource', i.resource), prop('stack', i.stack)],
-      ...(evaluation.stacks.some((s) => s.name === i.stack) ? { 'implemented-components': [{ 'component-uuid': stackUuid(i.stack) }] } : {}),
+      ...(evaluation.stacks.some((s) => s.name === i.stack)
+        ? { 'implemented-components': [{ 'component-uuid': stackUuid(i.stack) }] }
+        : {}),
     }));
 
   const inputs = Object.entries(input.inputs ?? {}).sort(([a], [b]) => compare(a, b));
@@ -271,8 +335,14 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
         'last-modified': timestamp,
         version: input.version,
         'oscal-version': OSCAL_VERSION,
-        props: [...(input.commit ? [prop('commit', input.commit)] : []), ...inputs.map(([k, v]) => prop('input', v, { class: k.replace(/[^A-Za-z0-9_.-]+/g, '-') }))],
-        remarks: 'Written by the security baseline\'s evidence tools (npm run report -- --format oscal) from synthesized CloudFormation and Terraform JSON; no cloud API was called. The timestamps are the time of the evaluated commit, not of the run, so the same commit always gives the same document.',
+        props: [
+          ...(input.commit ? [prop('commit', input.commit)] : []),
+          ...inputs.map(([k, v]) => prop('input', v, { class: k.replace(/[^A-Za-z0-9_.-]+/g, '-') })),
+        ],
+        remarks:
+          "Written by the security baseline's evidence tools (npm run report -- --format oscal) from synthesized " +
+          'CloudFormation and Terraform JSON; no cloud API was called. The timestamps are the time of the evaluated commit, ' +
+          'not of the run, so the same commit always gives the same document.',
       },
       'import-ap': {
         href: `#${catalogueResource}`,
@@ -282,17 +352,30 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
         {
           uuid: resultUuid,
           title: 'Control checks over the synthesized stacks',
-          description: `Every check of the control catalogue run on ${evaluation.stacks.length} synthesized stacks of ${evaluation.environments.join(', ')} (${evaluation.matrix.length} cells: control x environment x cloud). A finding is satisfied only when a check of the synthesized output proved the control (or its enforcement was checked at configuration level); a failing or unproven cell is not-satisfied.`,
+          description:
+            `Every check of the control catalogue run on ${evaluation.stacks.length} synthesized stacks of ` +
+            `${evaluation.environments.join(', ')} (${evaluation.matrix.length} cells: control x environment x cloud). A finding ` +
+            `is satisfied only when a check of the synthesized output proved the control (or its enforcement was checked at ` +
+            `configuration level); a failing or unproven cell is not-satisfied.`,
           start: timestamp,
-          props: [prop('cells', String(evaluation.matrix.length)), prop('failed', String(evaluation.matrix.some((c) => c.status === 'fail')))],
-          ...(components.length > 0 ? { 'local-definitions': { components, ...(inventory.length > 0 ? { 'inventory-items': inventory } : {}) } } : {}),
+          props: [
+            prop('cells', String(evaluation.matrix.length)),
+            prop('failed', String(evaluation.matrix.some((c) => c.status === 'fail'))),
+          ],
+          ...(components.length > 0
+            ? { 'local-definitions': { components, ...(inventory.length > 0 ? { 'inventory-items': inventory } : {}) } }
+            : {}),
           'reviewed-controls': {
-            description: 'The NIST SP 800-53 Rev. 5 controls the catalogue\'s controls map to (lib/controls/frameworks.ts); each finding names the baseline control it judges and its SOC 2, ISO/IEC 27001 and NIST references.',
+            description:
+              "The NIST SP 800-53 Rev. 5 controls the catalogue's controls map to (lib/controls/frameworks.ts); each finding " +
+              'names the baseline control it judges and its SOC 2, ISO/IEC 27001 and NIST references.',
             'control-selections': [{ 'include-controls': reviewed.map((id) => ({ 'control-id': id })) }],
           },
           ...(observed.length > 0 ? { observations: observed.map((o) => o.observation) } : {}),
           ...(findings.length > 0 ? { findings } : {}),
-          ...(notApplicable.length > 0 ? { remarks: `Not applicable (no finding: the stacks hold nothing these controls concern): ${notApplicable.join('; ')}.` } : {}),
+          ...(notApplicable.length > 0
+            ? { remarks: `Not applicable (no finding: the stacks hold nothing these controls concern): ${notApplicable.join('; ')}.` }
+            : {}),
         },
       ],
       'back-matter': {
@@ -300,7 +383,9 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
           {
             uuid: catalogueResource,
             title: 'The control catalogue and its checks',
-            description: 'lib/controls/catalogue.ts: each control\'s claim, the claims it makes true and its check per cloud over synthesized output; lib/controls/frameworks.ts: its SOC 2, ISO/IEC 27001 and NIST SP 800-53 mapping.',
+            description:
+              "lib/controls/catalogue.ts: each control's claim, the claims it makes true and its check per cloud over " +
+              'synthesized output; lib/controls/frameworks.ts: its SOC 2, ISO/IEC 27001 and NIST SP 800-53 mapping.',
             rlinks: [{ href: 'lib/controls/catalogue.ts' }, { href: 'lib/controls/frameworks.ts' }],
           },
           {
@@ -317,13 +402,17 @@ export function buildAssessmentResults(input: AssessmentResultsInput): object {
 function findingDescription(cell: MatrixCell): string {
   switch (cell.status) {
     case 'pass':
-      return `Checked and compliant: the checks of ${cell.stacks.join(', ')} found ${cell.evidence.length} resource${cell.evidence.length === 1 ? '' : 's'} carrying the control and no shortfall.`;
+      return (
+        `Checked and compliant: the checks of ${cell.stacks.join(', ')} found ${cell.evidence.length} ` +
+        `resource${cell.evidence.length === 1 ? '' : 's'} carrying the control and no shortfall.`
+      );
     case 'fail':
       return `Not met: ${cell.findings.map((f) => `${f.stack}/${f.resource}: ${f.message}`).join(' | ')}`;
     default:
       return (cell.status as string) === 'config-enforced'
         ? 'Enforced at configuration level: the config validation that proves the control passed for this environment.'
-        : `Not proven on ${CLOUD_LABEL[cell.cloud]}: no check reads this cloud's synthesized output for the control (status "${cell.status}"); see the control's note in the catalogue.`;
+        : `Not proven on ${CLOUD_LABEL[cell.cloud]}: no check reads this cloud's synthesized output for the control (status ` +
+            `"${cell.status}"); see the control's note in the catalogue.`;
   }
 }
 
@@ -335,7 +424,10 @@ export interface ComponentDefinitionInput {
 
 function componentName(file: string): string {
   const base = file.replace(/^.*\//, '').replace(/\.ts$/, '');
-  return base.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return base
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /**
@@ -359,18 +451,33 @@ export function buildComponentDefinition(input: ComponentDefinitionInput): objec
       const controls = [...new Set(uses.map((u) => u.control))];
       const requirements = new Map<string, ControlId[]>();
       for (const c of controls) for (const id of nistControlIds(c)) requirements.set(id, [...(requirements.get(id) ?? []), c]);
-      const layer = file.startsWith('stacks/') ? 'reference stack' : file.startsWith('lib/config/') ? 'config validation' : file.startsWith('lib/controls/') ? 'control check' : `${file.split('/')[1]} construct`;
+      const layer = file.startsWith('stacks/')
+        ? 'reference stack'
+        : file.startsWith('lib/config/')
+          ? 'config validation'
+          : file.startsWith('lib/controls/')
+            ? 'control check'
+            : `${file.split('/')[1]} construct`;
       return {
         uuid: uuid(`component/source/${file}`),
         type: 'software',
         title: `${componentName(file)} (${file})`,
-        description: `${layer[0].toUpperCase()}${layer.slice(1)} ${file}: implements ${controls.map((c) => `${c} (${CONTROLS.find((x) => x.id === c)?.claim})`).join('; ')}.`,
-        props: [prop('source-file', file), prop('layer', layer), ...[...new Set(uses.map((u) => u.cloud))].map((c) => prop('cloud', c)), ...controls.map((c) => prop('baseline-control', c))],
+        description:
+          `${layer[0].toUpperCase()}${layer.slice(1)} ${file}: implements ` +
+          `${controls.map((c) => `${c} (${CONTROLS.find((x) => x.id === c)?.claim})`).join('; ')}.`,
+        props: [
+          prop('source-file', file),
+          prop('layer', layer),
+          ...[...new Set(uses.map((u) => u.cloud))].map((c) => prop('cloud', c)),
+          ...controls.map((c) => prop('baseline-control', c)),
+        ],
         'control-implementations': [
           {
             uuid: uuid(`control-implementation/${file}`),
             source: NIST_CATALOG_HREF,
-            description: `How ${file} supports NIST SP 800-53 Rev. 5 controls, through the baseline controls it implements (mapping: lib/controls/frameworks.ts).`,
+            description:
+              `How ${file} supports NIST SP 800-53 Rev. 5 controls, through the baseline controls it implements (mapping: ` +
+              `lib/controls/frameworks.ts).`,
             'implemented-requirements': [...requirements.entries()]
               .sort(([a], [b]) => compare(a, b))
               .map(([id, by]) => ({
@@ -380,7 +487,10 @@ export function buildComponentDefinition(input: ComponentDefinitionInput): objec
                   .map((c) => {
                     const clouds = uses.filter((u) => u.control === c).map((u) => CLOUD_LABEL[u.cloud]);
                     const control = CONTROLS.find((x) => x.id === c)!;
-                    return `${c} on ${clouds.join(', ')}: ${control.claim} (claims ${control.sources.join(', ')}). ${CONTROL_FRAMEWORKS[c].rationale}`;
+                    return (
+                      `${c} on ${clouds.join(', ')}: ${control.claim} (claims ${control.sources.join(', ')}). ` +
+                      `${CONTROL_FRAMEWORKS[c].rationale}`
+                    );
                   })
                   .join('\n\n'),
                 props: by.map((c) => prop('baseline-control', c)),
@@ -391,17 +501,30 @@ export function buildComponentDefinition(input: ComponentDefinitionInput): objec
     });
   return {
     'component-definition': {
-      uuid: uuid(`component-definition/${createHash('sha256').update(JSON.stringify({ components, version: input.version, timestamp })).digest('hex')}`),
+      uuid: uuid(
+        `component-definition/${createHash('sha256')
+          .update(JSON.stringify({ components, version: input.version, timestamp }))
+          .digest('hex')}`,
+      ),
       metadata: {
         title: 'Security baseline: components and the controls they implement',
         'last-modified': timestamp,
         version: input.version,
         'oscal-version': OSCAL_VERSION,
-        remarks: 'Each component is a source file of the security baseline (construct, reference stack or config validation); its implemented requirements are the NIST SP 800-53 Rev. 5 controls of the baseline controls it implements. Whether a deployed system meets them is for the assessment results and an auditor.',
+        remarks:
+          'Each component is a source file of the security baseline (construct, reference stack or config validation); its ' +
+          'implemented requirements are the NIST SP 800-53 Rev. 5 controls of the baseline controls it implements. Whether a ' +
+          'deployed system meets them is for the assessment results and an auditor.',
       },
       components,
       'back-matter': {
-        resources: [{ uuid: uuid('back-matter/nist-sp800-53r5-catalog'), title: `NIST SP 800-53 Rev. 5 catalogue (${FRAMEWORKS['nist-800-53'].edition})`, rlinks: [{ href: NIST_CATALOG_HREF }] }],
+        resources: [
+          {
+            uuid: uuid('back-matter/nist-sp800-53r5-catalog'),
+            title: `NIST SP 800-53 Rev. 5 catalogue (${FRAMEWORKS['nist-800-53'].edition})`,
+            rlinks: [{ href: NIST_CATALOG_HREF }],
+          },
+        ],
       },
     },
   };

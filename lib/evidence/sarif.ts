@@ -37,7 +37,11 @@ export function ruleId(control: ControlId, cloud: Cloud): string {
 }
 
 function pascal(text: string): string {
-  return text.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase()).join('');
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
+    .join('');
 }
 
 /** A path as a relative URI reference with forward slashes (inside root), else a file: URI. */
@@ -66,12 +70,16 @@ export function resourceLine(text: string | undefined, resource: string): number
     }
   }
   const resources = text.indexOf(key('Resources'));
-  const at = text.indexOf(key(resource), resources < 0 ? 0 : resources);
+  const at = text.indexOf(key(resource), Math.max(0, resources));
   return lineAt(at);
 }
 
 function helpMarkdown(control: (typeof CONTROLS)[number], cloud: Cloud, mapping: ControlFrameworkMapping | undefined): string {
-  const lines = [`**${control.id}** (${CLOUD_LABEL[cloud]}): ${control.claim}.`, '', `Claims: ${control.sources.join(', ')} (docs/claims.md).`];
+  const lines = [
+    `**${control.id}** (${CLOUD_LABEL[cloud]}): ${control.claim}.`,
+    '',
+    `Claims: ${control.sources.join(', ')} (docs/claims.md).`,
+  ];
   if (control.note) lines.push('', control.note);
   const tests = control.tests?.[cloud] ?? [];
   if (tests.length > 0) lines.push('', `Proved by: ${tests.map((t) => `\`${t}\``).join(', ')}.`);
@@ -79,7 +87,11 @@ function helpMarkdown(control: (typeof CONTROLS)[number], cloud: Cloud, mapping:
     lines.push('', 'Frameworks (mapped by this project, lib/controls/frameworks.ts):');
     for (const r of frameworkReferences(mapping)) lines.push(`- ${r.framework.name}: ${r.ids.map((x) => `${x.id} ${x.title}`).join('; ')}`);
   }
-  lines.push('', 'Fix the resource named in the result (or the construct or config that writes it) so the check passes; the finding says what was found and what is expected.');
+  lines.push(
+    '',
+    'Fix the resource named in the result (or the construct or config that writes it) so the check passes; the finding says ' +
+      'what was found and what is expected.',
+  );
   return lines.join('\n');
 }
 
@@ -140,7 +152,9 @@ export function buildSarif(input: SarifInput): object {
   for (const cell of input.matrix) {
     if (cell.status !== 'fail') continue;
     const id = ruleId(cell.control, cell.cloud);
-    const findings = [...cell.findings].sort((a, b) => (`${a.stack}\u0000${a.resource}\u0000${a.message}` < `${b.stack}\u0000${b.resource}\u0000${b.message}` ? -1 : 1));
+    const findings = [...cell.findings].sort((a, b) =>
+      `${a.stack}\u0000${a.resource}\u0000${a.message}` < `${b.stack}\u0000${b.resource}\u0000${b.message}` ? -1 : 1,
+    );
     for (const f of findings) {
       const file = fileOf(cell, f.stack, f.resource);
       const location: Record<string, unknown> = {
@@ -156,7 +170,9 @@ export function buildSarif(input: SarifInput): object {
         ruleId: id,
         ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
         level: 'error',
-        message: { text: `${cell.control} fails in ${cell.environment} on ${CLOUD_LABEL[cell.cloud]}: ${f.stack}/${f.resource}: ${f.message}` },
+        message: {
+          text: `${cell.control} fails in ${cell.environment} on ${CLOUD_LABEL[cell.cloud]}: ${f.stack}/${f.resource}: ${f.message}`,
+        },
         locations: [location],
         partialFingerprints: { 'baselineFinding/v1': fingerprint([cell.control, cell.cloud, f.stack, f.resource, f.message]) },
         properties: { control: cell.control, environment: cell.environment, cloud: cell.cloud, stack: f.stack, resource: f.resource },

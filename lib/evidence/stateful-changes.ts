@@ -36,7 +36,9 @@ export function statefulChanges(diffs: readonly StackDiff[]): StatefulChange[] {
   for (const d of diffs) {
     for (const r of d.resources) {
       if (!r.stateful || !isDestructive(r.action)) continue;
-      const forcedBy = [...new Set(r.changes.filter((c) => c.replacement === 'always' || c.replacement === 'conditional').map((c) => c.path))];
+      const forcedBy = [
+        ...new Set(r.changes.filter((c) => c.replacement === 'always' || c.replacement === 'conditional').map((c) => c.path)),
+      ];
       out.push({
         stack: d.stack,
         cloud: d.cloud,
@@ -72,12 +74,19 @@ export const acceptedStatefulChangesSchema = z
         z
           .object({
             stack: z.string().min(1).describe('The stack name, e.g. prod-aws-primary.'),
-            resource: z.string().min(1).describe('The base side\'s logical id (CloudFormation) or address <type>.<name> (Terraform), as the report lists it.'),
+            resource: z
+              .string()
+              .min(1)
+              .describe("The base side's logical id (CloudFormation) or address <type>.<name> (Terraform), as the report lists it."),
             reason: z
               .string()
               .trim()
-              .min(MIN_REASON_LENGTH, `write why the data may go (at least ${MIN_REASON_LENGTH} characters), e.g. "restored from snapshot rds:prod-2026-11-30 into the new instance"`)
-              .describe('Why losing or re-creating this resource\'s data is intended, and how the data survives.'),
+              .min(
+                MIN_REASON_LENGTH,
+                `write why the data may go (at least ${MIN_REASON_LENGTH} characters), e.g. "restored from snapshot ` +
+                  `rds:prod-2026-11-30 into the new instance"`,
+              )
+              .describe("Why losing or re-creating this resource's data is intended, and how the data survives."),
           })
           .strict(),
       )
@@ -97,7 +106,8 @@ export function parseAcceptances(json: unknown, source: string): Acceptance[] {
   if (!parsed.success) {
     const problems = toProblems(parsed.error.issues, json);
     throw new Error(
-      `${source} is invalid (expected {"accepted": [{"stack": "...", "resource": "...", "reason": "..."}]}):\n` + problems.map((p) => `  - ${p.path}: received ${p.received}: ${p.message}`).join('\n'),
+      `${source} is invalid (expected {"accepted": [{"stack": "...", "resource": "...", "reason": "..."}]}):\n` +
+        problems.map((p) => `  - ${p.path}: received ${p.received}: ${p.message}`).join('\n'),
     );
   }
   const seen = new Set<string>();
@@ -114,7 +124,10 @@ export function parseAcceptances(json: unknown, source: string): Acceptance[] {
  * lists acceptances that match no change (already merged, or a typo), which the report shows so
  * they get removed.
  */
-export function applyAcceptances(changes: readonly StatefulChange[], acceptances: readonly Acceptance[]): { changes: StatefulChange[]; unused: Acceptance[] } {
+export function applyAcceptances(
+  changes: readonly StatefulChange[],
+  acceptances: readonly Acceptance[],
+): { changes: StatefulChange[]; unused: Acceptance[] } {
   const byKey = new Map(acceptances.map((a) => [`${a.stack}\u0000${a.resource}`, a]));
   const used = new Set<string>();
   const marked = changes.map((c) => {
@@ -124,6 +137,8 @@ export function applyAcceptances(changes: readonly StatefulChange[], acceptances
     used.add(key);
     return { ...c, acceptedBecause: a.reason };
   });
-  const unused = acceptances.filter((a) => !used.has(`${a.stack}\u0000${a.resource}`)).sort((a, b) => compare(`${a.stack}\u0000${a.resource}`, `${b.stack}\u0000${b.resource}`));
+  const unused = acceptances
+    .filter((a) => !used.has(`${a.stack}\u0000${a.resource}`))
+    .sort((a, b) => compare(`${a.stack}\u0000${a.resource}`, `${b.stack}\u0000${b.resource}`));
   return { changes: marked, unused };
 }

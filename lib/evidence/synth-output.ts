@@ -55,12 +55,20 @@ export function classifyStack(name: string, template: any): { environment: strin
 export function terraformAccount(tf: any, cloud: Cloud): string | undefined {
   const literal = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && !v.includes('${');
   if (cloud === 'azure') {
-    const ids = [...new Set([tf?.provider?.azurerm].flat().map((p: any) => p?.subscription_id).filter(literal))].sort();
+    const ids = [
+      ...new Set(
+        [tf?.provider?.azurerm]
+          .flat()
+          .map((p: any) => p?.subscription_id)
+          .filter(literal),
+      ),
+    ].sort();
     return ids.length > 0 ? ids.join(',') : undefined;
   }
   if (cloud === 'cloudflare') {
     const ids = new Set<string>();
-    for (const byName of Object.values<any>(tf?.resource ?? {})) for (const r of Object.values<any>(byName ?? {})) if (literal(r?.account_id)) ids.add(r.account_id);
+    for (const byName of Object.values<any>(tf?.resource ?? {}))
+      for (const r of Object.values<any>(byName ?? {})) if (literal(r?.account_id)) ids.add(r.account_id);
     return ids.size > 0 ? [...ids].sort().join(',') : undefined;
   }
   return undefined;
@@ -115,7 +123,17 @@ function readCloudAssembly(dir: string, manifest: any): SynthesizedStack[] {
       const env = /^aws:\/\/([^/]*)\/(.+)$/.exec(String(artifact.environment ?? ''));
       const account = env && /^\d{12}$/.test(env[1]) ? env[1] : undefined;
       const region = env && env[2] !== 'unknown-region' ? env[2] : undefined;
-      out.push({ name: id, cloud: 'aws', environment, role, template, file, ...(account ? { account } : {}), ...(region ? { region } : {}), ...(marker ? { marker } : {}) });
+      out.push({
+        name: id,
+        cloud: 'aws',
+        environment,
+        role,
+        template,
+        file,
+        ...(account ? { account } : {}),
+        ...(region ? { region } : {}),
+        ...(marker ? { marker } : {}),
+      });
     } else if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
       const nested = path.join(dir, artifact.properties.directoryName);
       out.push(...readCloudAssembly(nested, JSON.parse(readFileSync(path.join(nested, 'manifest.json'), 'utf8'))));
@@ -138,7 +156,16 @@ function readTerraformStacks(dir: string, manifest: any): SynthesizedStack[] {
     const cloud = terraformCloud(template);
     if (!cloud) continue;
     const account = terraformAccount(template, cloud);
-    out.push({ name, cloud, environment: named.environment, role: named.role, template, file, ...(account ? { account } : {}), ...(named.marker ? { marker: named.marker } : {}) });
+    out.push({
+      name,
+      cloud,
+      environment: named.environment,
+      role: named.role,
+      template,
+      file,
+      ...(account ? { account } : {}),
+      ...(named.marker ? { marker: named.marker } : {}),
+    });
   }
   return out.sort(byName);
 }

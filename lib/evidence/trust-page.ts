@@ -43,18 +43,22 @@ const CLAIM_ID = /^(A([1-9]|1[0-6])|B([1-9]|1[0-3]))$/;
 export function parseClaims(json: unknown, file: string, controls: readonly Control[] = CONTROLS): Claim[] {
   const problems: string[] = [];
   const list = (json as { claims?: unknown })?.claims;
-  if (!Array.isArray(list)) throw new TrustPageInputError(`${file}: expected {"claims": [{"id": "A1", "page": "A", "claim": "...", "statement": "..."}, ...]}`);
+  if (!Array.isArray(list))
+    throw new TrustPageInputError(`${file}: expected {"claims": [{"id": "A1", "page": "A", "claim": "...", "statement": "..."}, ...]}`);
   const claims: Claim[] = [];
   const seen = new Set<string>();
   list.forEach((c: any, i: number) => {
     const at = `${file}: claims[${i}]`;
-    if (typeof c?.id !== 'string' || !CLAIM_ID.test(c.id)) problems.push(`${at}.id: received ${JSON.stringify(c?.id)}; expected A1..A16 or B1..B13`);
+    if (typeof c?.id !== 'string' || !CLAIM_ID.test(c.id))
+      problems.push(`${at}.id: received ${JSON.stringify(c?.id)}; expected A1..A16 or B1..B13`);
     else if (seen.has(c.id)) problems.push(`${at}.id: ${c.id} is listed twice`);
     else seen.add(c.id);
     for (const field of ['page', 'claim', 'statement'] as const) {
-      if (typeof c?.[field] !== 'string' || c[field].trim() === '') problems.push(`${at}.${field}: missing; every claim needs its ${field}`);
+      if (typeof c?.[field] !== 'string' || c[field].trim() === '')
+        problems.push(`${at}.${field}: missing; every claim needs its ${field}`);
     }
-    if (typeof c?.id === 'string' && typeof c?.page === 'string' && c.id[0] !== c.page) problems.push(`${at}.page: ${JSON.stringify(c.page)} does not match the id ${c.id}`);
+    if (typeof c?.id === 'string' && typeof c?.page === 'string' && c.id[0] !== c.page)
+      problems.push(`${at}.page: ${JSON.stringify(c.page)} does not match the id ${c.id}`);
     if (c?.notCovered !== undefined && typeof c.notCovered !== 'string') problems.push(`${at}.notCovered: expected text`);
     const extra = Object.keys(c ?? {}).filter((k) => !['id', 'page', 'claim', 'statement', 'notCovered'].includes(k));
     if (extra.length > 0) problems.push(`${at}: unknown field${extra.length === 1 ? '' : 's'} ${extra.join(', ')}`);
@@ -64,8 +68,12 @@ export function parseClaims(json: unknown, file: string, controls: readonly Cont
     for (const s of control.sources) if (!seen.has(s)) problems.push(`${file}: claim ${s}, which ${control.id} cites, is missing`);
   }
   const expected = [...Array.from({ length: 16 }, (_, i) => `A${i + 1}`), ...Array.from({ length: 13 }, (_, i) => `B${i + 1}`)];
-  for (const id of expected) if (!seen.has(id) && !problems.some((p) => p.includes(`claim ${id},`))) problems.push(`${file}: claim ${id} is missing`);
-  if (problems.length > 0) throw new TrustPageInputError(`${problems.length === 1 ? problems[0] : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`}`);
+  for (const id of expected)
+    if (!seen.has(id) && !problems.some((p) => p.includes(`claim ${id},`))) problems.push(`${file}: claim ${id} is missing`);
+  if (problems.length > 0)
+    throw new TrustPageInputError(
+      `${problems.length === 1 ? problems[0] : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`}`,
+    );
   const order = new Map(expected.map((id, i) => [id, i]));
   return [...claims].sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
@@ -128,14 +136,22 @@ export function judgeControl(control: Control, report: TrustReport): ControlVerd
     else if (verdict === 'not-satisfied') {
       if (cell.status === 'fail') {
         const f = cell.findings[0];
-        reasons.push(clip(`${control.id} fails in ${where}${f ? `: ${f.stack}/${f.resource}: ${f.message}` : ''}${cell.findings.length > 1 ? ` (+${cell.findings.length - 1} more findings)` : ''}`));
+        reasons.push(
+          clip(
+            `${control.id} fails in ${where}${f ? `: ${f.stack}/${f.resource}: ${f.message}` : ''}` +
+              `${cell.findings.length > 1 ? ` (+${cell.findings.length - 1} more findings)` : ''}`,
+          ),
+        );
       } else {
-        reasons.push(`${control.id} is not proven in ${where} (status "${cell.status}"): no check of the synthesized output proves it there`);
+        reasons.push(
+          `${control.id} is not proven in ${where} (status "${cell.status}"): no check of the synthesized output proves it there`,
+        );
       }
     }
   }
   if (cells.length === 0) reasons.push(`${control.id} is not in the report (no cell)`);
-  else if (provenBy.size === 0 && reasons.length === 0) reasons.push(`${control.id} is not applicable wherever it was checked (no stack holds what it concerns), so nothing proves it`);
+  else if (provenBy.size === 0 && reasons.length === 0)
+    reasons.push(`${control.id} is not applicable wherever it was checked (no stack holds what it concerns), so nothing proves it`);
   const all = [...report.summary.environments].sort().join(', ');
   const provenOn = CLOUDS.filter((c) => provenBy.has(c)).map((c) => {
     const envs = [...new Set(provenBy.get(c))].sort().join(', ');
@@ -149,7 +165,10 @@ export function judgeClaims(claims: readonly Claim[], report: TrustReport, contr
   return claims.map((claim) => {
     const citing = controls.filter((c) => c.sources.includes(claim.id));
     const verdicts = citing.map((c) => judgeControl(c, report));
-    const reasons = citing.length === 0 ? ['no control of the catalogue makes this claim true (it is not covered by infrastructure code)'] : verdicts.flatMap((v) => v.reasons);
+    const reasons =
+      citing.length === 0
+        ? ['no control of the catalogue makes this claim true (it is not covered by infrastructure code)']
+        : verdicts.flatMap((v) => v.reasons);
     return { claim, controls: verdicts, published: reasons.length === 0, reasons };
   });
 }
@@ -159,7 +178,11 @@ export function judgeClaims(claims: readonly Claim[], report: TrustReport, contr
 
 /** Text safe in Markdown paragraphs and list items. */
 function md(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;').replace(/<(?=[A-Za-z/!?])/g, '&lt;').replace(/([\\`*_[\]|])/g, '\\$1');
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
+    .replace(/([\\`*_[\]|])/g, '\\$1');
 }
 
 /** Text safe in HTML element content and double-quoted attributes. */
@@ -197,8 +220,17 @@ function frameworksLine(ids: readonly ControlId[]): string[] {
 export function renderTrustMarkdown(verdicts: readonly ClaimVerdict[], options: TrustPageOptions = {}): string {
   const published = verdicts.filter((v) => v.published);
   const out: string[] = [`# ${md(options.title ?? 'Security')}`, ''];
-  out.push('<!-- Generated by `npm run trust-page` from data/claims.json and the controls report; do not edit. A claim appears only when every control that makes it true passed its checks. -->', '');
-  out.push(`Each statement below is made true by infrastructure code and checked on every change${environmentsText({ environments: options.environments ?? [] })}: ${published.length} of ${verdicts.length} claims are proven today.`, '');
+  out.push(
+    '<!-- Generated by `npm run trust-page` from data/claims.json and the controls report; do not edit. A claim appears only ' +
+      'when every control that makes it true passed its checks. -->',
+    '',
+  );
+  out.push(
+    `Each statement below is made true by infrastructure code and checked on every ` +
+      `change${environmentsText({ environments: options.environments ?? [] })}: ${published.length} of ${verdicts.length} claims ` +
+      `are proven today.`,
+    '',
+  );
   for (const v of published) {
     out.push(`## ${md(v.claim.statement)}`, '');
     for (const c of v.controls) out.push(`- ${md(c.claim)} (${c.id}, checked on ${list(c.provenOn)})`);
@@ -213,7 +245,12 @@ export function renderTrustReview(verdicts: readonly ClaimVerdict[], options: Tr
   const published = verdicts.filter((v) => v.published);
   const out: string[] = ['# Trust page: reviewer notes (not for publication)', ''];
   out.push('<!-- Generated by `npm run trust-page`; do not publish this file. -->', '');
-  out.push(`${published.length} claims published, ${withheld.length} withheld. A claim is published only when every control citing it (lib/controls/catalogue.ts) is proven wherever it applies: a check passed (or the configuration enforcement was checked), nothing failed, nothing is left unchecked.`, '');
+  out.push(
+    `${published.length} claims published, ${withheld.length} withheld. A claim is published only when every control citing ` +
+      `it (lib/controls/catalogue.ts) is proven wherever it applies: a check passed (or the configuration enforcement was ` +
+      `checked), nothing failed, nothing is left unchecked.`,
+    '',
+  );
   out.push('## Withheld claims', '');
   if (withheld.length === 0) out.push('None.', '');
   for (const v of withheld) {
@@ -229,16 +266,22 @@ export function renderTrustReview(verdicts: readonly ClaimVerdict[], options: Tr
     out.push(`### ${v.claim.id}: ${md(v.claim.statement)}`, '');
     out.push(`Claim: ${md(v.claim.claim)}`, '');
     for (const c of v.controls) out.push(`- ${c.id}: proven on ${list(c.provenOn)}`);
-    out.push(`- Frameworks: ${frameworksLine(v.controls.map((c) => c.id)).map(md).join('; ')}`);
+    out.push(
+      `- Frameworks: ${frameworksLine(v.controls.map((c) => c.id))
+        .map(md)
+        .join('; ')}`,
+    );
     if (v.claim.notCovered) out.push(`- Not covered by code (the statement leaves it out): ${md(v.claim.notCovered)}`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+// A backslash at the end of a line continues that line: the value has no line break there (source lines stay under 140 columns).
 const CSS = `
 :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --ok: #1a7f37; }
-body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); margin: 0 auto; max-width: 52rem; padding: 2rem 1.25rem 4rem; }
+body { font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); margin: 0 auto; max-width: 52rem; padding: \
+2rem 1.25rem 4rem; }
 h1 { font-size: 2rem; margin: 0 0 .5rem; }
 .lead { color: var(--muted); margin: 0 0 2rem; }
 article { border-top: 1px solid var(--line); padding: 1rem 0; }
@@ -252,24 +295,56 @@ footer { border-top: 1px solid var(--line); color: var(--muted); font-size: .85r
 export function renderTrustHtml(verdicts: readonly ClaimVerdict[], options: TrustPageOptions = {}): string {
   const published = verdicts.filter((v) => v.published);
   const title = options.title ?? 'Security';
-  const h: string[] = ['<!doctype html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">'];
+  const h: string[] = [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  ];
   h.push(`<title>${escapeHtml(title)}</title>`, `<style>${CSS}</style>`, '</head>', '<body>');
   h.push('<header>', `<h1>${escapeHtml(title)}</h1>`);
-  h.push(`<p class="lead" id="summary" data-published="${published.length}" data-claims="${verdicts.length}">Each statement below is made true by infrastructure code and checked on every change${escapeHtml(environmentsText({ environments: options.environments ?? [] }))}: ${published.length} of ${verdicts.length} claims are proven today.</p>`, '</header>');
+  h.push(
+    `<p class="lead" id="summary" data-published="${published.length}" data-claims="${verdicts.length}">Each statement below ` +
+      `is made true by infrastructure code and checked on every ` +
+      `change${escapeHtml(environmentsText({ environments: options.environments ?? [] }))}: ${published.length} of ` +
+      `${verdicts.length} claims are proven today.</p>`,
+    '</header>',
+  );
   h.push('<main>');
   for (const v of published) {
     h.push(`<article id="claim-${escapeHtml(v.claim.id)}" data-claim="${escapeHtml(v.claim.id)}">`);
     h.push(`<h2>${escapeHtml(v.claim.statement)}</h2>`);
-    h.push(`<ul class="controls">${v.controls.map((c) => `<li data-control="${escapeHtml(c.id)}">${escapeHtml(c.claim)} <span>(${escapeHtml(c.id)}, checked on ${escapeHtml(list(c.provenOn))})</span></li>`).join('')}</ul>`);
+    h.push(
+      `<ul class="controls">` +
+        v.controls
+          .map(
+            (c) =>
+              `<li data-control="${escapeHtml(c.id)}">${escapeHtml(c.claim)} <span>(${escapeHtml(c.id)}, checked on ` +
+              `${escapeHtml(list(c.provenOn))})</span></li>`,
+          )
+          .join('') +
+        '</ul>',
+    );
     h.push('</article>');
   }
   h.push('</main>');
-  h.push('<footer><p>Generated from the security baseline\'s controls report: a statement appears only while every control that makes it true passes its checks.</p></footer>');
+  h.push(
+    "<footer><p>Generated from the security baseline's controls report: a statement appears only while every control that " +
+      'makes it true passes its checks.</p></footer>',
+  );
   h.push('</body>', '</html>');
   return `${h.join('\n')}\n`;
 }
 
 /** The three files of the trust page, by name. */
-export function renderTrustPage(verdicts: readonly ClaimVerdict[], options: TrustPageOptions = {}): Record<'trust.md' | 'trust.html' | 'trust-review.md', string> {
-  return { 'trust.md': renderTrustMarkdown(verdicts, options), 'trust.html': renderTrustHtml(verdicts, options), 'trust-review.md': renderTrustReview(verdicts, options) };
+export function renderTrustPage(
+  verdicts: readonly ClaimVerdict[],
+  options: TrustPageOptions = {},
+): Record<'trust.md' | 'trust.html' | 'trust-review.md', string> {
+  return {
+    'trust.md': renderTrustMarkdown(verdicts, options),
+    'trust.html': renderTrustHtml(verdicts, options),
+    'trust-review.md': renderTrustReview(verdicts, options),
+  };
 }

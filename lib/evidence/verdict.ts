@@ -7,7 +7,8 @@
 // otherwise it names every unchecked cell ("PASS with 2 unchecked cells: ADMIN-MFA on Azure
 // (prod, staging)") or says FAIL. Shortfalls the code declares on purpose (a marker with its
 // reason, e.g. a log store AWS requires outside the residency) do not fail a cell, and the
-// headline names them too ("...; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)"). The exit code follows the requirement the caller chose:
+// headline names them too ("...; 2 declared exceptions in DATA-RESIDENCY on AWS (prod, staging)"). The exit code follows the requirement
+// the caller chose:
 //   --require passing (the default): 1 when a cell fails;
 //   --require checked (CI): 1 also when a cell is unchecked, except the cells named by
 //     --allow-unchecked CONTROL:cloud, each of which must still match an unchecked cell (an
@@ -64,8 +65,12 @@ export interface Verdict {
  */
 export function parseAllowance(value: string, controls: readonly string[]): UncheckedAllowance {
   const m = /^([A-Z][A-Z0-9-]*):(aws|azure|cloudflare)$/.exec(value.trim());
-  if (!m) throw new Error(`--allow-unchecked ${JSON.stringify(value)}: expected CONTROL:cloud, e.g. ADMIN-MFA:azure (cloud one of ${CLOUDS.join(', ')})`);
-  if (!controls.includes(m[1])) throw new Error(`--allow-unchecked ${JSON.stringify(value)}: ${m[1]} is not a control of the catalogue (${controls.join(', ')})`);
+  if (!m)
+    throw new Error(
+      `--allow-unchecked ${JSON.stringify(value)}: expected CONTROL:cloud, e.g. ADMIN-MFA:azure (cloud one of ${CLOUDS.join(', ')})`,
+    );
+  if (!controls.includes(m[1]))
+    throw new Error(`--allow-unchecked ${JSON.stringify(value)}: ${m[1]} is not a control of the catalogue (${controls.join(', ')})`);
   return { control: m[1] as ControlId, cloud: m[2] as Cloud };
 }
 
@@ -80,7 +85,9 @@ export function describeCells(cells: readonly MatrixCell[]): string {
     g.environments.push(c.environment);
     groups.set(key, g);
   }
-  return [...groups.values()].map((g) => `${g.control} on ${CLOUD_LABEL[g.cloud]} (${[...new Set(g.environments)].sort().join(', ')})`).join(', ');
+  return [...groups.values()]
+    .map((g) => `${g.control} on ${CLOUD_LABEL[g.cloud]} (${[...new Set(g.environments)].sort().join(', ')})`)
+    .join(', ');
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -94,10 +101,19 @@ export function verdictOf(matrix: readonly MatrixCell[], policy: ExitPolicy = {}
   const unchecked = matrix.filter((c) => c.status === 'unchecked');
   const withExceptions = matrix.filter((c) => c.status !== 'fail' && (c.exceptions?.length ?? 0) > 0);
   const result: HeadlineResult = failing.length > 0 ? 'fail' : unchecked.length > 0 ? 'pass-with-unchecked' : 'pass';
-  const declared = withExceptions.length > 0 ? `${plural(withExceptions.reduce((n, c) => n + (c.exceptions?.length ?? 0), 0), 'declared exception')} in ${describeCells(withExceptions)}` : '';
+  const declared =
+    withExceptions.length > 0
+      ? `${plural(
+          withExceptions.reduce((n, c) => n + (c.exceptions?.length ?? 0), 0),
+          'declared exception',
+        )} in ${describeCells(withExceptions)}`
+      : '';
   const headline =
     result === 'fail'
-      ? `FAIL: ${plural(failing.length, 'failing cell')}: ${describeCells(failing)}${unchecked.length > 0 ? `; ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}` : ''}${declared ? `; ${declared}` : ''}`
+      ? `FAIL: ${plural(failing.length, 'failing cell')}: ` +
+        `${describeCells(failing)}` +
+        `${unchecked.length > 0 ? `; ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}` : ''}` +
+        `${declared ? `; ${declared}` : ''}`
       : result === 'pass-with-unchecked'
         ? `PASS with ${plural(unchecked.length, 'unchecked cell')}: ${describeCells(unchecked)}${declared ? `; ${declared}` : ''}`
         : declared
@@ -109,10 +125,17 @@ export function verdictOf(matrix: readonly MatrixCell[], policy: ExitPolicy = {}
     const allowances = policy.allowUnchecked ?? [];
     const allowed = (c: MatrixCell) => allowances.some((a) => a.control === c.control && a.cloud === c.cloud);
     const notAllowed = unchecked.filter((c) => !allowed(c));
-    if (notAllowed.length > 0) problems.push(`--require checked: ${plural(notAllowed.length, 'cell')} unchecked: ${describeCells(notAllowed)}; add a check, or accept each with --allow-unchecked CONTROL:cloud`);
+    if (notAllowed.length > 0)
+      problems.push(
+        `--require checked: ${plural(notAllowed.length, 'cell')} unchecked: ${describeCells(notAllowed)}; add a check, or ` +
+          `accept each with --allow-unchecked CONTROL:cloud`,
+      );
     for (const a of allowances) {
       if (!unchecked.some((c) => c.control === a.control && c.cloud === a.cloud)) {
-        problems.push(`--allow-unchecked ${a.control}:${a.cloud} matches no unchecked cell (the control is checked there now, or the name is wrong); remove it`);
+        problems.push(
+          `--allow-unchecked ${a.control}:${a.cloud} matches no unchecked cell (the control is checked there now, or the name ` +
+            `is wrong); remove it`,
+        );
       }
     }
   }

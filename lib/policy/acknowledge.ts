@@ -13,7 +13,9 @@ export { guardRule, NAG_PACKS, nagRule, type NagPack } from './acknowledgement-r
  */
 export function acknowledge(scope: IConstruct, reason: string, ids: readonly string[]): void {
   if (reason.trim().length < ACK_REASON_FLOOR) {
-    throw new Error(`acknowledge(${scope.node.path}): the reason "${reason}" is too short; say which control compensates and why the rule does not fit`);
+    throw new Error(
+      `acknowledge(${scope.node.path}): the reason "${reason}" is too short; say which control compensates and why the rule does not fit`,
+    );
   }
   Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
 }
@@ -45,12 +47,15 @@ export function acknowledgeDecision(scope: IConstruct, id: DecisionId, options: 
   const entry = registerEntry(id);
   const where = `acknowledgeDecision(${scope.node.path}, ${id})`;
   const rules = options.rules ?? entry.rules;
-  for (const rule of rules) if (!entry.rules.includes(rule)) throw new Error(`${where}: rule ${rule} is not one of the decision's rules (${entry.rules.join(', ')})`);
+  for (const rule of rules)
+    if (!entry.rules.includes(rule))
+      throw new Error(`${where}: rule ${rule} is not one of the decision's rules (${entry.rules.join(', ')})`);
   const ids = rules.flatMap((rule) => {
     let expanded = [rule];
     for (const name of placeholders(rule)) {
       const value = options.params?.[name];
-      if (value === undefined || (Array.isArray(value) && value.length === 0)) throw new Error(`${where}: rule ${rule} needs params.${name}`);
+      if (value === undefined || (Array.isArray(value) && value.length === 0))
+        throw new Error(`${where}: rule ${rule} needs params.${name}`);
       const values: readonly string[] = typeof value === 'string' ? [value] : value;
       expanded = expanded.flatMap((r) => values.map((v) => r.replace(`{${name}}`, v)));
     }

@@ -1,6 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { CfnResource, type IPolicyValidationContextBeta1, type IPolicyValidationPluginBeta1, type PolicyValidationPluginReportBeta1, type Stage, Validations } from 'aws-cdk-lib';
+import {
+  CfnResource,
+  type IPolicyValidationContextBeta1,
+  type IPolicyValidationPluginBeta1,
+  type PolicyValidationPluginReportBeta1,
+  type Stage,
+  Validations,
+} from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import {
   AwsSolutionsChecks,
@@ -86,11 +93,15 @@ const gated = new WeakSet<Stage>();
  * @throws when the gates were already added to `scope`, or `nagPacks` names no pack or an unknown one.
  */
 export function applyBaselinePolicy(scope: Stage, options: BaselinePolicyOptions = {}): void {
-  if (gated.has(scope)) throw new Error(`applyBaselinePolicy(${scope.node.path || 'app'}): the policy gates were already added to this app; call it once`);
+  if (gated.has(scope))
+    throw new Error(`applyBaselinePolicy(${scope.node.path || 'app'}): the policy gates were already added to this app; call it once`);
   const packs = options.nagPacks ?? NAG_PACKS;
   const unknown = packs.filter((p) => !(p in PACKS));
   if (packs.length === 0 || unknown.length > 0) {
-    throw new Error(`applyBaselinePolicy: nagPacks ${unknown.length > 0 ? `names unknown packs (${unknown.join(', ')})` : 'is empty'}; give some of ${NAG_PACKS.join(', ')}, or leave it out for all six`);
+    throw new Error(
+      `applyBaselinePolicy: nagPacks ${unknown.length > 0 ? `names unknown packs (${unknown.join(', ')})` : 'is empty'}; give ` +
+        `some of ${NAG_PACKS.join(', ')}, or leave it out for all six`,
+    );
   }
   gated.add(scope);
   // Acknowledgements go into the template metadata: reviewers see every decision in the synth diff.
@@ -101,7 +112,9 @@ export function applyBaselinePolicy(scope: Stage, options: BaselinePolicyOptions
     // Every Control Tower rule that can apply runs; conflicts with a stated claim are
     // acknowledged per resource. Same findings as CfnGuardValidator, run on templates scoped to
     // what each rule reads (control-tower-guard-validator.ts).
-    ...(options.controlTowerRules === false ? [] : [new AppControlTowerRules(scope, options.controlTowerRulesDir ?? CONTROL_TOWER_RULES_DIR, options.guardConcurrency)]),
+    ...(options.controlTowerRules === false
+      ? []
+      : [new AppControlTowerRules(scope, options.controlTowerRulesDir ?? CONTROL_TOWER_RULES_DIR, options.guardConcurrency)]),
   );
 }
 
@@ -132,12 +145,21 @@ class AppControlTowerRules implements IPolicyValidationPluginBeta1 {
   }
 
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    return new ControlTowerGuardValidator({ rules: controlTowerRulesFor(this.scope, this.rulesDir), concurrency: this.concurrency }).validate(context);
+    return new ControlTowerGuardValidator({
+      rules: controlTowerRulesFor(this.scope, this.rulesDir),
+      concurrency: this.concurrency,
+    }).validate(context);
   }
 }
 
 /** The Control Tower Guard rules shipped with @cdklabs/cdk-validator-cfnguard. */
-export const CONTROL_TOWER_RULES_DIR = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard')), '..', 'rules', 'control-tower', 'cfn-guard');
+export const CONTROL_TOWER_RULES_DIR = path.join(
+  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard')),
+  '..',
+  'rules',
+  'control-tower',
+  'cfn-guard',
+);
 
 /**
  * The Control Tower rule files that concern a resource type the app holds (every rule file names
@@ -147,7 +169,12 @@ export const CONTROL_TOWER_RULES_DIR = path.join(path.dirname(require.resolve('@
  * a new resource type brings its rules in.
  */
 export function controlTowerRulesFor(app: IConstruct, rulesDir: string = CONTROL_TOWER_RULES_DIR): string[] {
-  const present = new Set(app.node.findAll().filter(CfnResource.isCfnResource).map((r) => r.cfnResourceType));
+  const present = new Set(
+    app.node
+      .findAll()
+      .filter(CfnResource.isCfnResource)
+      .map((r) => r.cfnResourceType),
+  );
   return guardRuleFiles(rulesDir).filter((file) => {
     const types = readFileSync(file, 'utf8').match(/AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g) ?? [];
     return types.length === 0 || types.some((t) => present.has(t));

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { IPolicyValidationContextBeta1, IPolicyValidationPluginBeta1, PolicyValidationPluginReportBeta1, PolicyViolationBeta1 } from 'aws-cdk-lib';
+import type {
+  IPolicyValidationContextBeta1,
+  IPolicyValidationPluginBeta1,
+  PolicyValidationPluginReportBeta1,
+  PolicyViolationBeta1,
+} from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { ruleScope, ScopableTemplate } from './guard-scope';
 
@@ -69,7 +74,11 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
   private readonly groups: RuleGroup[] = [];
 
   constructor(private readonly props: ControlTowerGuardValidatorProps) {
-    const whole = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: [...props.rules], disabledRules: props.disabledRules && [...props.disabledRules] });
+    const whole = new CfnGuardValidator({
+      controlTowerRulesEnabled: false,
+      rules: [...props.rules],
+      disabledRules: props.disabledRules && [...props.disabledRules],
+    });
     this.name = whole.name;
     this.version = whole.version;
     this.ruleIds = whole.ruleIds;
@@ -95,7 +104,9 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
       const scopable = templates.map((t) => new ScopableTemplate(t.text));
       const files = templates.map(() => new Map<string, string>()); // by template: scoped text -> file
       const templateOf = new Map<string, number>(); // path given to cfn-guard -> template index
-      templates.forEach((t, k) => templateOf.set(t.path, k));
+      templates.forEach((t, k) => {
+        templateOf.set(t.path, k);
+      });
       const scopedPath = (group: RuleGroup, k: number): string => {
         if (!group.types) return templates[k].path;
         const { text } = scopable[k].scoped(group.types, group.followsReferences);
@@ -108,15 +119,25 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
         }
         return file;
       };
-      const tasks: GuardTask[] = this.groups.map((group) => ({ rules: group.rules, templatePaths: templates.map((_, k) => scopedPath(group, k)) }));
+      const tasks: GuardTask[] = this.groups.map((group) => ({
+        rules: group.rules,
+        templatePaths: templates.map((_, k) => scopedPath(group, k)),
+      }));
       const reports = runGuardTasks(tasks, this.props.concurrency ?? availableParallelism(), this.props.maxBuffer);
       // The order of one run over every rule and template: by template, then by rule.
       const byTemplate = templates.map(() => [] as PolicyViolationBeta1[]);
       for (const report of reports) {
         for (const violation of report.violations) {
           const k = templateOf.get(violation.violatingResources[0]?.templatePath ?? '');
-          if (k === undefined) throw new Error(`ControlTowerGuardValidator: a violation names no template it was given: ${JSON.stringify(violation)}`);
-          byTemplate[k].push({ ...violation, violatingResources: violation.violatingResources.map((r) => ({ ...r, templatePath: templates[templateOf.get(r.templatePath) ?? k].path })) });
+          if (k === undefined)
+            throw new Error(`ControlTowerGuardValidator: a violation names no template it was given: ${JSON.stringify(violation)}`);
+          byTemplate[k].push({
+            ...violation,
+            violatingResources: violation.violatingResources.map((r) => ({
+              ...r,
+              templatePath: templates[templateOf.get(r.templatePath) ?? k].path,
+            })),
+          });
         }
       }
       return { success: reports.every((r) => r.success), violations: byTemplate.flat() };
@@ -132,24 +153,38 @@ export class ControlTowerGuardValidator implements IPolicyValidationPluginBeta1 
  * shared counter; this thread blocks until they are all done (the plugin API is synchronous) and
  * then reads their messages.
  */
-function runGuardTasks(tasks: readonly GuardTask[], concurrency: number, maxBuffer: number | undefined): PolicyValidationPluginReportBeta1[] {
-  const run = (task: GuardTask) => new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: task.rules, maxBuffer }).validate({ templatePaths: task.templatePaths } as IPolicyValidationContextBeta1);
+function runGuardTasks(
+  tasks: readonly GuardTask[],
+  concurrency: number,
+  maxBuffer: number | undefined,
+): PolicyValidationPluginReportBeta1[] {
+  const run = (task: GuardTask) =>
+    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: task.rules, maxBuffer }).validate({
+      templatePaths: task.templatePaths,
+    } as IPolicyValidationContextBeta1);
   const threads = Math.min(Math.max(1, Math.floor(concurrency)), tasks.length);
   if (threads <= 1) return tasks.map(run);
 
   // [next task to take, tasks finished]
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const channels = Array.from({ length: threads }, () => new MessageChannel());
-  const workers = channels.map((channel) => new Worker(GUARD_WORKER, {
-    eval: true,
-    execArgv: [],
-    workerData: { module: require.resolve('@cdklabs/cdk-validator-cfnguard'), tasks, counters, port: channel.port2, maxBuffer },
-    transferList: [channel.port2],
-  }));
+  const workers = channels.map(
+    (channel) =>
+      new Worker(GUARD_WORKER, {
+        eval: true,
+        execArgv: [],
+        workerData: { module: require.resolve('@cdklabs/cdk-validator-cfnguard'), tasks, counters, port: channel.port2, maxBuffer },
+        transferList: [channel.port2],
+      }),
+  );
   try {
     const deadline = Date.now() + GUARD_TIMEOUT_MS;
     for (let finished = Atomics.load(counters, 1); finished < tasks.length; finished = Atomics.load(counters, 1)) {
-      if (Date.now() > deadline) throw new Error(`ControlTowerGuardValidator: ${tasks.length - finished} of ${tasks.length} cfn-guard runs did not finish in ${GUARD_TIMEOUT_MS / 60000} minutes`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `ControlTowerGuardValidator: ${tasks.length - finished} of ${tasks.length} cfn-guard runs did not finish in ` +
+            `${GUARD_TIMEOUT_MS / 60000} minutes`,
+        );
       Atomics.wait(counters, 1, finished, 1000);
     }
     const results: ({ report: PolicyValidationPluginReportBeta1 } | { error: string })[] = [];
@@ -194,7 +229,8 @@ for (let index = Atomics.add(counters, 0, 1); index < tasks.length; index = Atom
   let message;
   try {
     if (loadError) throw loadError;
-    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: tasks[index].rules, maxBuffer }).validate({ templatePaths: tasks[index].templatePaths });
+    const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: tasks[index].rules, maxBuffer });
+    const report = validator.validate({ templatePaths: tasks[index].templatePaths });
     message = { index, report: JSON.parse(JSON.stringify(report)) };
   } catch (err) {
     message = { index, error: String((err && err.stack) || err) };

@@ -27,7 +27,33 @@ export interface RuleScope {
 
 const TYPE_NAME = /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
 const TYPE_NAMES = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
-const KEYWORDS = new Set(['rule', 'let', 'when', 'or', 'and', 'not', 'exists', 'empty', 'some', 'in', 'this', 'keys', 'true', 'false', 'null', 'is_string', 'is_list', 'is_struct', 'is_bool', 'is_int', 'is_float', 'is_null', 'is_regex', 'is_char', 'is_range']);
+const KEYWORDS = new Set([
+  'rule',
+  'let',
+  'when',
+  'or',
+  'and',
+  'not',
+  'exists',
+  'empty',
+  'some',
+  'in',
+  'this',
+  'keys',
+  'true',
+  'false',
+  'null',
+  'is_string',
+  'is_list',
+  'is_struct',
+  'is_bool',
+  'is_int',
+  'is_float',
+  'is_null',
+  'is_regex',
+  'is_char',
+  'is_range',
+]);
 const isKeyword = (id: string) => KEYWORDS.has(id.toLowerCase());
 
 interface Token {
@@ -188,7 +214,9 @@ class ScopeAnalysis {
     const paramArgs = new Map<string, Token[][]>();
     for (const [rule, params] of this.paramRules) {
       const calls = this.callsOf(rule);
-      params.forEach((param, k) => paramArgs.set(param, [...(paramArgs.get(param) ?? []), ...calls.map((call) => call[k] ?? [])]));
+      params.forEach((param, k) => {
+        paramArgs.set(param, [...(paramArgs.get(param) ?? []), ...calls.map((call) => call[k] ?? [])]);
+      });
     }
     const constants = new Set([...lets.keys(), ...paramArgs.keys()]);
     for (const name of constants) {
@@ -199,7 +227,9 @@ class ScopeAnalysis {
     for (let changed = true; changed; ) {
       changed = false;
       for (const name of constants) {
-        const argsOk = (paramArgs.get(name) ?? []).every((arg) => arg.length === 1 && (isTypeString(arg[0]) || (arg[0].kind === 'var' && constants.has(arg[0].text))));
+        const argsOk = (paramArgs.get(name) ?? []).every(
+          (arg) => arg.length === 1 && (isTypeString(arg[0]) || (arg[0].kind === 'var' && constants.has(arg[0].text))),
+        );
         if (!argsOk) {
           constants.delete(name);
           changed = true;
@@ -208,7 +238,11 @@ class ScopeAnalysis {
     }
     for (const name of constants) this.typeVars.add(name);
     for (const [name, values] of lets) {
-      const isTypeList = (value: Token[]) => value.length >= 3 && value[0].text === '[' && value[value.length - 1].text === ']' && value.slice(1, -1).every((v) => v.text === ',' || isTypeString(v));
+      const isTypeList = (value: Token[]) =>
+        value.length >= 3 &&
+        value[0].text === '[' &&
+        value[value.length - 1].text === ']' &&
+        value.slice(1, -1).every((v) => v.text === ',' || isTypeString(v));
       if (!paramArgs.has(name) && values.every(isTypeList)) this.typeListVars.add(name);
     }
   }
@@ -233,9 +267,19 @@ class ScopeAnalysis {
         this.checkResourcesAccess(i);
       } else if (tok.kind === 'id' && tok.text.toLowerCase() === 'keys') {
         throw new Unscoped('it reads the keys of the whole document');
-      } else if (tok.kind === 'id' && !isKeyword(tok.text) && !this.isDeclaration(i) && !this.namedRules.has(tok.text) && tok.text !== 'AWSTemplateFormatVersion') {
+      } else if (
+        tok.kind === 'id' &&
+        !isKeyword(tok.text) &&
+        !this.isDeclaration(i) &&
+        !this.namedRules.has(tok.text) &&
+        tok.text !== 'AWSTemplateFormatVersion'
+      ) {
         throw new Unscoped(`it reads the top-level key ${tok.text}`);
-      } else if (tok.kind === 'str' && !valueBefore.has(prev?.text ?? '') && !(prev?.kind === 'id' && ['in', 'not'].includes(prev.text.toLowerCase()))) {
+      } else if (
+        tok.kind === 'str' &&
+        !valueBefore.has(prev?.text ?? '') &&
+        !(prev?.kind === 'id' && ['in', 'not'].includes(prev.text.toLowerCase()))
+      ) {
         throw new Unscoped(`it reads the top-level key '${tok.text}'`);
       } else if (tok.text === '*' && prev?.text !== '[') {
         throw new Unscoped('it applies a wildcard to the whole document');
@@ -271,7 +315,14 @@ class ScopeAnalysis {
     if (!this.is(j, 'punct', '[')) throw new Unscoped('it reads Resources other than through a Type filter, a reference lookup or exists');
     const close = this.closing(j);
     const filter = t.slice(j + 1, close);
-    if (j === i + 1 && filter.length === 4 && filter[0].text === 'keys' && filter[1].text === '=' && filter[2].text === '=' && filter[3].kind === 'var') {
+    if (
+      j === i + 1 &&
+      filter.length === 4 &&
+      filter[0].text === 'keys' &&
+      filter[1].text === '=' &&
+      filter[2].text === '=' &&
+      filter[3].kind === 'var'
+    ) {
       this.followsReferences = true;
       return;
     }
@@ -282,7 +333,8 @@ class ScopeAnalysis {
       k++;
       if (filter[k]?.text === '=' && filter[k + 1]?.text === '=') {
         const v = filter[k + 2];
-        if (!v || !((v.kind === 'var' && this.typeVars.has(v.text)) || (v.kind === 'str' && TYPE_NAME.test(v.text)))) throw new Unscoped('it compares Type with a value that is not a resource type constant');
+        if (!v || !((v.kind === 'var' && this.typeVars.has(v.text)) || (v.kind === 'str' && TYPE_NAME.test(v.text))))
+          throw new Unscoped('it compares Type with a value that is not a resource type constant');
         k += 3;
       } else if (filter[k]?.text.toLowerCase() === 'in') {
         const v = filter[k + 1];
@@ -291,7 +343,8 @@ class ScopeAnalysis {
         } else if (v?.text === '[') {
           let m = k + 2;
           while (filter[m] && filter[m].text !== ']') {
-            if (!(filter[m].text === ',' || (filter[m].kind === 'str' && TYPE_NAME.test(filter[m].text)))) throw new Unscoped('it compares Type with a list that is not resource type constants');
+            if (!(filter[m].text === ',' || (filter[m].kind === 'str' && TYPE_NAME.test(filter[m].text))))
+              throw new Unscoped('it compares Type with a list that is not resource type constants');
             m++;
           }
           if (!filter[m]) throw new Unscoped('unbalanced type list');
@@ -333,7 +386,11 @@ class ScopeAnalysis {
         // context, and so does a block over a document variable. Any other block is over a
         // value below the document.
         const overDocument = (prev?.kind === 'var' && this.documentVars.has(prev.text)) || (prev?.text === 'this' && ctx() === 'root');
-        const ruleContext: Context = this.paramRules.has(ruleName) ? (this.paramRulesReadingDocument.has(ruleName) ? 'root' : 'value') : 'root';
+        const ruleContext: Context = this.paramRules.has(ruleName)
+          ? this.paramRulesReadingDocument.has(ruleName)
+            ? 'root'
+            : 'value'
+          : 'root';
         const c: Context = overDocument ? 'root' : pending === 'rule' ? ruleContext : pending === 'when' ? ctx() : 'value';
         stack.push({ ctx: c, close: '}' });
         pending = undefined;
@@ -378,7 +435,12 @@ class ScopeAnalysis {
       } else if (text === '(') {
         if (depth === 0) {
           const callee = this.t[j - 1];
-          return callee?.kind === 'id' && this.paramRules.has(callee.text) && !this.is(j - 2, 'id', 'rule') && (this.t[at - 1].text === '(' || this.t[at - 1].text === ',');
+          return (
+            callee?.kind === 'id' &&
+            this.paramRules.has(callee.text) &&
+            !this.is(j - 2, 'id', 'rule') &&
+            (this.t[at - 1].text === '(' || this.t[at - 1].text === ',')
+          );
         }
         depth--;
       }
@@ -418,7 +480,8 @@ class ScopeAnalysis {
   private callsOf(name: string): Token[][][] {
     const calls: Token[][][] = [];
     for (let i = 0; i < this.t.length; i++) {
-      if (this.t[i].kind === 'id' && this.t[i].text === name && this.is(i + 1, 'punct', '(') && !this.is(i - 1, 'id', 'rule')) calls.push(this.callArguments(i + 1));
+      if (this.t[i].kind === 'id' && this.t[i].text === name && this.is(i + 1, 'punct', '(') && !this.is(i - 1, 'id', 'rule'))
+        calls.push(this.callArguments(i + 1));
     }
     return calls;
   }
@@ -431,7 +494,10 @@ class ScopeAnalysis {
     const t = this.t;
     if (t[start]?.text === '[') return t.slice(start, this.closing(start) + 1);
     const next = t[start + 1];
-    const goesOn = next !== undefined && (['.', '[', '=', '!', '<', '>', '|', '&', ','].includes(next.text) || ['or', 'and', 'in', 'not', 'exists', 'empty'].includes(next.text.toLowerCase()));
+    const goesOn =
+      next !== undefined &&
+      (['.', '[', '=', '!', '<', '>', '|', '&', ','].includes(next.text) ||
+        ['or', 'and', 'in', 'not', 'exists', 'empty'].includes(next.text.toLowerCase()));
     return t.slice(start, start + (goesOn ? 2 : 1));
   }
 }
@@ -481,16 +547,28 @@ export class ScopableTemplate {
    */
   scoped(types: ReadonlySet<string>, followReferences: boolean): { text: string; size: number } {
     const keep = new Set<number>();
-    this.types.forEach((type, k) => types.has(type) && keep.add(k));
+    this.types.forEach((type, k) => {
+      if (types.has(type)) keep.add(k);
+    });
     if (followReferences) {
       const queue = [...keep];
       for (const m of this.top) {
         if (!types.has(m.key)) continue;
         const own = this.text.slice(m.start, m.end);
-        this.resources.forEach((r, k) => own.includes(r.key) && !keep.has(k) && (keep.add(k), queue.push(k)));
+        this.resources.forEach((r, k) => {
+          if (own.includes(r.key) && !keep.has(k)) {
+            keep.add(k);
+            queue.push(k);
+          }
+        });
       }
       while (queue.length > 0) {
-        for (const k of this.mentions[queue.pop()!]) if (!keep.has(k)) (keep.add(k), queue.push(k));
+        for (const k of this.mentions[queue.pop()!]) {
+          if (!keep.has(k)) {
+            keep.add(k);
+            queue.push(k);
+          }
+        }
       }
     }
     const id = [...keep].sort((a, b) => a - b).join(',');
@@ -498,7 +576,9 @@ export class ScopableTemplate {
     if (cached !== undefined) return cached;
     // what cfn-guard copies per query: the kept resources (and the rest of the template)
     let size = this.text.length;
-    this.resources.forEach((m, k) => !keep.has(k) && (size -= m.end - m.start));
+    this.resources.forEach((m, k) => {
+      if (!keep.has(k)) size -= m.end - m.start;
+    });
     // Spans to blank, in order: hidden resources, and every comma not between two kept ones
     // (the comma after a kept resource that has a kept resource further on lies between them).
     const lastKept = Math.max(-1, ...keep);

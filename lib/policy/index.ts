@@ -5,7 +5,16 @@
 export { applyBaselinePolicy, type BaselinePolicyOptions, CONTROL_TOWER_RULES_DIR, controlTowerRulesFor } from './baseline-policy';
 export { ControlTowerGuardValidator, type ControlTowerGuardValidatorProps } from './control-tower-guard-validator';
 export { acknowledge, acknowledgeDecision, type AcknowledgeDecisionOptions } from './acknowledge';
-export { ACK_REASON_FLOOR, ACKNOWLEDGEMENT_REGISTER, type AcknowledgementEntry, type DecisionId, guardRule, NAG_PACKS, type NagPack, nagRule } from './acknowledgement-register';
+export {
+  ACK_REASON_FLOOR,
+  ACKNOWLEDGEMENT_REGISTER,
+  type AcknowledgementEntry,
+  type DecisionId,
+  guardRule,
+  NAG_PACKS,
+  type NagPack,
+  nagRule,
+} from './acknowledgement-register';
 export {
   acknowledgeAppObjectPrefix,
   acknowledgeGeneratedResources,

@@ -50,7 +50,9 @@ const bucket = (b: s3.IBucket) => b.node.defaultChild as CfnResource;
  */
 export function acknowledgeAppObjectPrefix(access: IConstruct, dataBucket: s3.IBucket, prefix: string): void {
   const bucketId = Stack.of(dataBucket).getLogicalId(dataBucket.node.defaultChild as CfnElement);
-  acknowledgeDecision(access.node.findChild('Resource').node.defaultChild!, 'app-data-bucket-grant', { params: { dataBucket: bucketId, prefix } });
+  acknowledgeDecision(access.node.findChild('Resource').node.defaultChild!, 'app-data-bucket-grant', {
+    params: { dataBucket: bucketId, prefix },
+  });
 }
 
 /** A log bucket under Object Lock in its region (trail files, CDN logs, the immutable log copies). */

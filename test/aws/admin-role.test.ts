@@ -32,8 +32,12 @@ describe('AdminRole', () => {
   });
 
   it('grants administrator access by default and acknowledges it with a reason', () => {
-    expect(role.ManagedPolicyArns).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AdministratorAccess']] }]);
-    expect(acknowledgements(admin.resource)['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]']).toMatch(/MFA/);
+    expect(role.ManagedPolicyArns).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AdministratorAccess']] },
+    ]);
+    expect(
+      acknowledgements(admin.resource)['AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]'],
+    ).toMatch(/MFA/);
   });
 
   it('uses the given account, MFA age, policies and session length', () => {
@@ -56,7 +60,9 @@ describe('AdminRole', () => {
     const id = idSource();
 
     it.each([59, 43201, 0, 600.5])('fails when maxMfaAgeSeconds is %p', (maxMfaAgeSeconds) => {
-      expect(() => new AdminRole(scratch, id(), { maxMfaAgeSeconds })).toThrow(new RegExp(`AdminRole\\.maxMfaAgeSeconds: received ${maxMfaAgeSeconds}; expected 60 to 43200 seconds`));
+      expect(() => new AdminRole(scratch, id(), { maxMfaAgeSeconds })).toThrow(
+        new RegExp(`AdminRole\\.maxMfaAgeSeconds: received ${maxMfaAgeSeconds}; expected 60 to 43200 seconds`),
+      );
     });
 
     it.each([60, 43200])('accepts maxMfaAgeSeconds %p', (maxMfaAgeSeconds) => {

@@ -11,7 +11,11 @@ const stack = testStack();
 const role = new iam.Role(stack, 'AppRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
 const key = new kms.Key(stack, 'DataKey');
 const bucket = new s3.Bucket(stack, 'Data', { encryptionKey: key, bucketKeyEnabled: true, versioned: true });
-const access = new AppDataAccess(stack, 'Access', { role, bucket: { bucket, key }, database: { resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXY', user: 'app' } });
+const access = new AppDataAccess(stack, 'Access', {
+  role,
+  bucket: { bucket, key },
+  database: { resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXY', user: 'app' },
+});
 const scoped = new AppDataAccess(stack, 'Scoped', { role, bucket: { bucket, key }, objectPrefix: 'tenants/eu/' });
 const template = Template.fromStack(stack);
 const statementsOf = (a: AppDataAccess) => resourceOf(template, a.resource).Properties.PolicyDocument.Statement;
@@ -31,7 +35,8 @@ describe('AppDataAccess', () => {
       Resource: objects('app/'),
     });
     const granted = statementsOf(access).flatMap((s: any) => [s.Action].flat());
-    for (const purge of OBJECT_PURGE_ACTIONS) expect({ purge, granted: granted.some((a: string) => actionMatches(a, purge)) }).toEqual({ purge, granted: false });
+    for (const purge of OBJECT_PURGE_ACTIONS)
+      expect({ purge, granted: granted.some((a: string) => actionMatches(a, purge)) }).toEqual({ purge, granted: false });
     expect(granted.every((a: string) => !a.includes('*'))).toBe(true);
   });
 
@@ -80,13 +85,17 @@ describe('AppDataAccess', () => {
     const k = new kms.Key(scratch, 'K');
     const b = new s3.Bucket(scratch, 'B', { encryptionKey: k });
     it.each(['*', 'app/*', 'app', '/app/', '../app/', 'app//', ''])('the object prefix %p', (objectPrefix) => {
-      expect(() => new AppDataAccess(scratch, next(), { role: r, bucket: { bucket: b, key: k }, objectPrefix })).toThrow(/AppDataAccess.objectPrefix: received .*ending in "\/"/);
+      expect(() => new AppDataAccess(scratch, next(), { role: r, bucket: { bucket: b, key: k }, objectPrefix })).toThrow(
+        /AppDataAccess.objectPrefix: received .*ending in "\/"/,
+      );
     });
     it('an empty grant', () => {
       expect(() => new AppDataAccess(scratch, next(), { role: r })).toThrow(/received neither bucket nor database/);
     });
     it('a database user that is not a role name', () => {
-      expect(() => new AppDataAccess(scratch, next(), { role: r, database: { resourceId: 'db-X', user: 'App User' } })).toThrow(/AppDataAccess.database.user: received "App User"/);
+      expect(() => new AppDataAccess(scratch, next(), { role: r, database: { resourceId: 'db-X', user: 'App User' } })).toThrow(
+        /AppDataAccess.database.user: received "App User"/,
+      );
     });
   });
 });

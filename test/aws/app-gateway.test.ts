@@ -43,7 +43,11 @@ const attributes = (g: AppGateway): Record<string, string> =>
 describe('AppGateway', () => {
   it('is an internet-facing ALB in the public subnets with its own security group', () => {
     const lb = resourceOf(template, gateway.resource).Properties;
-    expect(lb).toMatchObject({ Scheme: 'internet-facing', Type: 'application', SecurityGroups: [getAtt(gateway.securityGroup, 'GroupId')] });
+    expect(lb).toMatchObject({
+      Scheme: 'internet-facing',
+      Type: 'application',
+      SecurityGroups: [getAtt(gateway.securityGroup, 'GroupId')],
+    });
     const publicSubnets = vpc.publicSubnets.map((s) => ref(s));
     expect(lb.Subnets).toEqual(publicSubnets);
   });
@@ -92,7 +96,11 @@ describe('AppGateway', () => {
   });
 
   it('has exactly these two listeners', () => {
-    expect(listenersOf(gateway).map((l) => `${l.Protocol}:${l.Port}`).sort()).toEqual(['HTTP:80', 'HTTPS:443']);
+    expect(
+      listenersOf(gateway)
+        .map((l) => `${l.Protocol}:${l.Port}`)
+        .sort(),
+    ).toEqual(['HTTP:80', 'HTTPS:443']);
   });
 
   it('reaches the targets over HTTPS and health-checks them over HTTPS', () => {
@@ -113,8 +121,12 @@ describe('AppGateway', () => {
     const ingress = sg.SecurityGroupIngress.map((r: any) => `${r.CidrIp ?? r.CidrIpv6} ${r.IpProtocol} ${r.FromPort}-${r.ToPort}`).sort();
     expect(ingress).toEqual(['0.0.0.0/0 tcp 443-443', '0.0.0.0/0 tcp 80-80', '::/0 tcp 443-443', '::/0 tcp 80-80']);
     // allowAllOutbound false: CDK's placeholder rule that matches no traffic.
-    expect(sg.SecurityGroupEgress).toEqual([{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 }]);
-    const standalone = resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => r.Properties.GroupId['Fn::GetAtt']?.[0] === logicalId(gateway.securityGroup));
+    expect(sg.SecurityGroupEgress).toEqual([
+      { CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 },
+    ]);
+    const standalone = resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress').filter(
+      ([, r]) => r.Properties.GroupId['Fn::GetAtt']?.[0] === logicalId(gateway.securityGroup),
+    );
     expect(standalone).toEqual([]);
   });
 
@@ -159,17 +171,28 @@ describe('AppGateway', () => {
       ...over,
     });
 
-    it.each([elbv2.SslPolicy.RECOMMENDED_TLS, elbv2.SslPolicy.TLS13_12_PQ, elbv2.SslPolicy.TLS13_EXT1, elbv2.SslPolicy.TLS12, elbv2.SslPolicy.TLS12_EXT, elbv2.SslPolicy.LEGACY, elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES_GCM, elbv2.SslPolicy.TLS11])(
-      'fails on the TLS policy %s',
-      (sslPolicy) => {
-        expect(() => new AppGateway(scratch, id(), props({ sslPolicy }))).toThrow(
-          new RegExp(`AppGateway\\.sslPolicy: received "${sslPolicy}"; expected a TLS 1\\.2\\+ policy with TLS 1\\.3 and AES-GCM ciphers only \\(no CBC\\): ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`),
-        );
-      },
-    );
+    it.each([
+      elbv2.SslPolicy.RECOMMENDED_TLS,
+      elbv2.SslPolicy.TLS13_12_PQ,
+      elbv2.SslPolicy.TLS13_EXT1,
+      elbv2.SslPolicy.TLS12,
+      elbv2.SslPolicy.TLS12_EXT,
+      elbv2.SslPolicy.LEGACY,
+      elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES_GCM,
+      elbv2.SslPolicy.TLS11,
+    ])('fails on the TLS policy %s', (sslPolicy) => {
+      expect(() => new AppGateway(scratch, id(), props({ sslPolicy }))).toThrow(
+        new RegExp(
+          `AppGateway\\.sslPolicy: received "${sslPolicy}"; expected a TLS 1\\.2\\+ policy with TLS 1\\.3 and AES-GCM ciphers ` +
+            `only \\(no CBC\\): ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`,
+        ),
+      );
+    });
 
     it('fails when HSTS max-age is under a year', () => {
-      expect(() => new AppGateway(scratch, id(), props({ hstsMaxAge: Duration.days(364) }))).toThrow(/AppGateway\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/);
+      expect(() => new AppGateway(scratch, id(), props({ hstsMaxAge: Duration.days(364) }))).toThrow(
+        /AppGateway\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/,
+      );
     });
 
     it.each(ACCEPTED_TLS_POLICIES)('accepts %s', (sslPolicy) => {
@@ -189,13 +212,19 @@ describe('AppGateway locked to a Cloudflare zone (ORIGIN-LOCK)', () => {
     healthCheckPath: '/healthz',
     hostnames: ['app.example.com', 'api.example.com'],
   });
-  const trustStore = elbv2.TrustStore.fromTrustStoreArn(scratch, 'Trust', `arn:aws:elasticloadbalancing:${ENV.region}:${ENV.account}:truststore/zone/0123456789abcdef`);
+  const trustStore = elbv2.TrustStore.fromTrustStoreArn(
+    scratch,
+    'Trust',
+    `arn:aws:elasticloadbalancing:${ENV.region}:${ENV.account}:truststore/zone/0123456789abcdef`,
+  );
   bound.verifyClientCertificates(trustStore);
   const t = Template.fromStack(scratch);
   const https = resourceOf(t, bound.httpsListener).Properties;
 
   it('answers a Host it does not serve with a fixed 403', () => {
-    expect(https.DefaultActions).toEqual([{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '403', ContentType: 'text/plain', MessageBody: 'Forbidden' } }]);
+    expect(https.DefaultActions).toEqual([
+      { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '403', ContentType: 'text/plain', MessageBody: 'Forbidden' } },
+    ]);
   });
 
   it('forwards only the served hostnames to the app', () => {
@@ -210,8 +239,12 @@ describe('AppGateway locked to a Cloudflare zone (ORIGIN-LOCK)', () => {
     ]);
   });
 
-  it('requires a client certificate from the trust store\'s CA, expiry enforced (mutual TLS verify)', () => {
-    expect(https.MutualAuthentication).toEqual({ Mode: 'verify', TrustStoreArn: trustStore.trustStoreArn, IgnoreClientCertificateExpiry: false });
+  it("requires a client certificate from the trust store's CA, expiry enforced (mutual TLS verify)", () => {
+    expect(https.MutualAuthentication).toEqual({
+      Mode: 'verify',
+      TrustStoreArn: trustStore.trustStoreArn,
+      IgnoreClientCertificateExpiry: false,
+    });
   });
 
   it('keeps forwarding every Host, without mutual TLS, when not locked', () => {
@@ -227,6 +260,17 @@ describe('AppGateway locked to a Cloudflare zone (ORIGIN-LOCK)', () => {
     [['App.example.com'], /hostnames\[0\]: received "App.example.com"/],
   ])('rejects hostnames %p', (hostnames, message) => {
     const s = testStack('Bad');
-    expect(() => new AppGateway(s, 'Gateway', { vpc: testVpc(s), subnets: { subnetGroupName: 'Public' }, certificateArn: CERT, accessLogsBucket: new s3.Bucket(s, 'L'), targetPort: 8443, healthCheckPath: '/healthz', hostnames })).toThrow(message);
+    expect(
+      () =>
+        new AppGateway(s, 'Gateway', {
+          vpc: testVpc(s),
+          subnets: { subnetGroupName: 'Public' },
+          certificateArn: CERT,
+          accessLogsBucket: new s3.Bucket(s, 'L'),
+          targetPort: 8443,
+          healthCheckPath: '/healthz',
+          hostnames,
+        }),
+    ).toThrow(message);
   });
 });

@@ -9,7 +9,21 @@ import { AppTier, type AppTierProps } from '../../lib/aws/app-tier';
 import { REMOVE_INSTANCE_CONNECT } from '../../lib/aws/linux-host-access';
 import { SSHD_HARDENING } from '../../lib/config/ssh-keys';
 import { KEYS } from '../fixtures/ssh-keys';
-import { AZS, ENV, acknowledgements, getAtt, idSource, joined, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
+import {
+  AZS,
+  ENV,
+  acknowledgements,
+  getAtt,
+  idSource,
+  joined,
+  logicalId,
+  ref,
+  resourceOf,
+  resourcesOfType,
+  securityGroupRules,
+  testStack,
+  testVpc,
+} from './support';
 
 const CERT = `arn:aws:acm:${ENV.region}:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`;
 
@@ -32,7 +46,16 @@ const USERS = [
   { name: 'bob', publicKeys: [KEYS.rsa4096] },
 ];
 const hostAccess = { users: USERS, authLogGroup: authLogs };
-const common = { vpc, subnets: { subnetGroupName: 'App' }, targetGroup: gateway.targetGroup, gateway: gateway.securityGroup, port: 8443, volumeKey, alertTopic: topic, hostAccess };
+const common = {
+  vpc,
+  subnets: { subnetGroupName: 'App' },
+  targetGroup: gateway.targetGroup,
+  gateway: gateway.securityGroup,
+  port: 8443,
+  volumeKey,
+  alertTopic: topic,
+  hostAccess,
+};
 const tier = new AppTier(stack, 'App', common);
 const sized = new AppTier(stack, 'Sized', {
   ...common,
@@ -46,7 +69,8 @@ const template = Template.fromStack(stack);
 
 const asg = resourceOf(template, tier.resource);
 const launchTemplateOf = (t: AppTier) => {
-  const id = resourceOf(template, t.resource).Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId.Ref;
+  const id = resourceOf(template, t.resource).Properties.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId
+    .Ref;
   return template.toJSON().Resources[id];
 };
 const ltData = launchTemplateOf(tier).Properties.LaunchTemplateData;
@@ -61,13 +85,22 @@ describe('AppTier', () => {
       expect(appLines.indexOf(REMOVE_INSTANCE_CONNECT)).toBeLessThan(appLines.indexOf('systemctl restart sshd'));
     });
 
-    it.each([...SSHD_HARDENING, 'AuthorizedKeysCommand none', 'AuthorizedKeysFile .ssh/authorized_keys', 'AllowTcpForwarding no', 'AllowUsers alice bob'])('hardens sshd with "%s"', (line) => {
+    it.each([
+      ...SSHD_HARDENING,
+      'AuthorizedKeysCommand none',
+      'AuthorizedKeysFile .ssh/authorized_keys',
+      'AllowTcpForwarding no',
+      'AllowUsers alice bob',
+    ])('hardens sshd with "%s"', (line) => {
       const start = appLines.indexOf("cat > /etc/ssh/sshd_config.d/00-baseline.conf <<'SSHD'");
       expect(appLines.slice(start, appLines.indexOf('SSHD', start + 1))).toContain(line);
     });
 
     it("creates one account per person with only that person's keys, and locks root and ec2-user", () => {
-      for (const [user, key] of [['alice', KEYS.ed25519], ['bob', KEYS.rsa4096]]) {
+      for (const [user, key] of [
+        ['alice', KEYS.ed25519],
+        ['bob', KEYS.rsa4096],
+      ]) {
         const start = appLines.indexOf(`cat > /home/${user}/.ssh/authorized_keys <<'KEYS'`);
         expect(appLines.slice(start + 1, appLines.indexOf('KEYS', start + 1))).toEqual([key]);
         expect(appLines).toContain(`passwd -l ${user}`);
@@ -78,7 +111,9 @@ describe('AppTier', () => {
 
     it('ships /var/log/secure to the auth log group, and may write only there', () => {
       expect(appScript).toContain(`"file_path":"/var/log/secure","log_group_name":"\${${JSON.stringify(ref(authLogs))}}"`);
-      const policy = resourcesOfType(template, 'AWS::IAM::Policy').find(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === logicalId(tier.role)))![1];
+      const policy = resourcesOfType(template, 'AWS::IAM::Policy').find(([, p]) =>
+        p.Properties.Roles.some((r: any) => r.Ref === logicalId(tier.role)),
+      )![1];
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual({
         Sid: 'ShipAuthLog',
         Effect: 'Allow',
@@ -115,7 +150,10 @@ describe('AppTier', () => {
   });
 
   it('admits SSH only from the bastion security group, and only after allowSshFrom', () => {
-    expect(securityGroupRules(template, sized.securityGroup).ingress).toEqual([`tcp 22 sg:${logicalId(bastionSg)}`, `tcp 8443 sg:${logicalId(gateway.securityGroup)}`]);
+    expect(securityGroupRules(template, sized.securityGroup).ingress).toEqual([
+      `tcp 22 sg:${logicalId(bastionSg)}`,
+      `tcp 8443 sg:${logicalId(gateway.securityGroup)}`,
+    ]);
     expect(securityGroupRules(template, tier.securityGroup).ingress.some((r) => r.startsWith('tcp 22 '))).toBe(false);
     // The bastion's side: it may send SSH to the tier that admitted it, and nothing else here.
     expect(securityGroupRules(template, bastionSg).egress).toEqual([`tcp 22 sg:${logicalId(sized.securityGroup)}`]);
@@ -126,7 +164,7 @@ describe('AppTier', () => {
     expect(tier.connections.defaultPort?.toString()).toBe('8443');
   });
 
-  it('is an IGrantable: aws-cdk-lib grants land on the instances\' role', () => {
+  it("is an IGrantable: aws-cdk-lib grants land on the instances' role", () => {
     expect(tier.grantPrincipal).toBe(tier.role);
   });
 
@@ -151,9 +189,15 @@ describe('AppTier', () => {
 
   it('encrypts the root volume under the volume key', () => {
     expect(ltData.BlockDeviceMappings).toEqual([
-      { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 20, VolumeType: 'gp3' } },
+      {
+        DeviceName: '/dev/xvda',
+        Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 20, VolumeType: 'gp3' },
+      },
     ]);
-    expect(launchTemplateOf(sized).Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs).toMatchObject({ Encrypted: true, VolumeSize: 30 });
+    expect(launchTemplateOf(sized).Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs).toMatchObject({
+      Encrypted: true,
+      VolumeSize: 30,
+    });
   });
 
   it('enables detailed monitoring and EBS optimization', () => {
@@ -184,14 +228,23 @@ describe('AppTier', () => {
   });
 
   it('replaces instances the load balancer reports unhealthy', () => {
-    expect(asg.Properties).toMatchObject({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 300, TargetGroupARNs: [ref(gateway.targetGroup)] });
+    expect(asg.Properties).toMatchObject({
+      HealthCheckType: 'ELB',
+      HealthCheckGracePeriod: 300,
+      TargetGroupARNs: [ref(gateway.targetGroup)],
+    });
   });
 
   it('notifies the alert topic of scaling events and failed launches', () => {
     expect(asg.Properties.NotificationConfigurations).toEqual([
       {
         TopicARN: ref(topic),
-        NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'],
+        NotificationTypes: [
+          'autoscaling:EC2_INSTANCE_LAUNCH',
+          'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
+          'autoscaling:EC2_INSTANCE_TERMINATE',
+          'autoscaling:EC2_INSTANCE_TERMINATE_ERROR',
+        ],
       },
     ]);
   });
@@ -206,10 +259,14 @@ describe('AppTier', () => {
 
   it('gives the instance role no permissions of its own beyond shipping its auth log', () => {
     const role = resourceOf(template, tier.role);
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } },
+    ]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toBeUndefined();
-    const attached = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(logicalId(tier.role)));
+    const attached = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Properties.Roles).includes(logicalId(tier.role)),
+    );
     expect(attached.flatMap(([, p]) => p.Properties.PolicyDocument.Statement.map((st: any) => st.Sid))).toEqual(['ShipAuthLog']);
   });
 
@@ -277,23 +334,37 @@ describe('AppTier', () => {
       ['no person', [], /AppTier.hostAccess.users: received an empty list/],
       ['a person without a key', [{ name: 'alice', publicKeys: [] }], /AppTier.hostAccess.users\[0\].publicKeys: received an empty list/],
       ['a shared account', [{ name: 'ec2-user', publicKeys: [KEYS.ed25519] }], /AppTier.hostAccess.users\[0\].name: received "ec2-user"/],
-      ['a private key', [{ name: 'alice', publicKeys: ['-----BEGIN OPENSSH PRIVATE KEY-----'] }], /AppTier.hostAccess.users\[0\].publicKeys\[0\]: received a key that is a PRIVATE key/],
+      [
+        'a private key',
+        [{ name: 'alice', publicKeys: ['-----BEGIN OPENSSH PRIVATE KEY-----'] }],
+        /AppTier.hostAccess.users\[0\].publicKeys\[0\]: received a key that is a PRIVATE key/,
+      ],
     ])('fails on %s', (_what, users, message) => {
       expect(make({ hostAccess: { users, authLogGroup: new logs.LogGroup(scratch, id()) } })).toThrow(message);
     });
 
     it.each([1, 0, 2.5])('fails when minCapacity is %p', (minCapacity) => {
-      expect(make({ minCapacity })).toThrow(new RegExp(`AppTier\\.minCapacity: received ${minCapacity}; expected at least 2 .*standby: true`));
+      expect(make({ minCapacity })).toThrow(
+        new RegExp(`AppTier\\.minCapacity: received ${minCapacity}; expected at least 2 .*standby: true`),
+      );
     });
 
     it('fails when maxCapacity is below minCapacity or below 2', () => {
-      expect(make({ minCapacity: 4, maxCapacity: 3 })).toThrow(/AppTier\.maxCapacity: received 3; expected an integer of at least 2 and not below minCapacity \(4\)/);
-      expect(make({ maxCapacity: 1 })).toThrow(/AppTier\.maxCapacity: received 1; expected an integer of at least 2 and not below minCapacity \(2\)/);
-      expect(make({ standby: true, minCapacity: 0, maxCapacity: 1 })).toThrow(/AppTier\.maxCapacity: received 1; expected an integer of at least 2/);
+      expect(make({ minCapacity: 4, maxCapacity: 3 })).toThrow(
+        /AppTier\.maxCapacity: received 3; expected an integer of at least 2 and not below minCapacity \(4\)/,
+      );
+      expect(make({ maxCapacity: 1 })).toThrow(
+        /AppTier\.maxCapacity: received 1; expected an integer of at least 2 and not below minCapacity \(2\)/,
+      );
+      expect(make({ standby: true, minCapacity: 0, maxCapacity: 1 })).toThrow(
+        /AppTier\.maxCapacity: received 1; expected an integer of at least 2/,
+      );
     });
 
     it('fails on a negative or fractional standby minCapacity', () => {
-      expect(make({ standby: true, minCapacity: -1 })).toThrow(/AppTier\.minCapacity: received -1; expected a whole number of instances, 0 or more/);
+      expect(make({ standby: true, minCapacity: -1 })).toThrow(
+        /AppTier\.minCapacity: received -1; expected a whole number of instances, 0 or more/,
+      );
       expect(make({ standby: true, minCapacity: 0.5 })).toThrow(/AppTier\.minCapacity: received 0.5/);
     });
 
@@ -302,8 +373,12 @@ describe('AppTier', () => {
     });
 
     it('fails with a single instance type', () => {
-      expect(make({ subnets: { availabilityZones: ['eu-west-1a'], subnetGroupName: 'App' } })).toThrow(/AppTier\.subnets: received subnets in 1 availability zone\(s\); expected at least 2/);
-      expect(make({ instanceTypes: [new ec2.InstanceType('m7i.large')] })).toThrow(/AppTier\.instanceTypes: received 1 type\(s\); expected at least 2/);
+      expect(make({ subnets: { availabilityZones: ['eu-west-1a'], subnetGroupName: 'App' } })).toThrow(
+        /AppTier\.subnets: received subnets in 1 availability zone\(s\); expected at least 2/,
+      );
+      expect(make({ instanceTypes: [new ec2.InstanceType('m7i.large')] })).toThrow(
+        /AppTier\.instanceTypes: received 1 type\(s\); expected at least 2/,
+      );
     });
   });
 });

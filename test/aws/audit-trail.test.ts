@@ -8,7 +8,12 @@ import { ENV, getAtt, idSource, ref, resourceOf, testStack } from './support';
 const stack = testStack();
 const logsKey = new kms.Key(stack, 'LogsKey');
 const accessLogs = new s3.Bucket(stack, 'AccessLogs');
-const audit = new AuditTrail(stack, 'AuditTrail', { logsKey, retentionDays: 400, logGroupRetention: logs.RetentionDays.THREE_MONTHS, serverAccessLogsBucket: accessLogs });
+const audit = new AuditTrail(stack, 'AuditTrail', {
+  logsKey,
+  retentionDays: 400,
+  logGroupRetention: logs.RetentionDays.THREE_MONTHS,
+  serverAccessLogsBucket: accessLogs,
+});
 const template = Template.fromStack(stack);
 const trail = resourceOf(template, audit.resource).Properties;
 const bucket = resourceOf(template, audit.bucket);
@@ -47,12 +52,17 @@ describe('AuditTrail', () => {
       Principal: { Service: 'cloudtrail.amazonaws.com' },
       Action: 'kms:DescribeKey',
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': ENV.account }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudtrail:*:${ENV.account}:trail/*` } },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ENV.account },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudtrail:*:${ENV.account}:trail/*` },
+      },
     });
   });
 
   it('binds the bucket statements CloudTrail writes to the trails of this account', () => {
-    const policy = Object.values<any>(template.toJSON().Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ref(audit.bucket).Ref);
+    const policy = Object.values<any>(template.toJSON().Resources).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ref(audit.bucket).Ref,
+    );
     const grants = policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
     expect(grants.map((s: any) => s.Action).sort()).toEqual(['s3:GetBucketAcl', 's3:PutObject']);
     for (const grant of grants) {
@@ -84,9 +94,18 @@ describe('AuditTrail', () => {
 
   it('keeps the bucket private, versioned, KMS-encrypted, logged and retained', () => {
     expect(bucket.Properties).toMatchObject({
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(logsKey, 'Arn') } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(logsKey, 'Arn') } },
+        ],
+      },
       LoggingConfiguration: { DestinationBucketName: ref(accessLogs) },
     });
     expect(bucket.DeletionPolicy).toBe('Retain');
@@ -104,10 +123,18 @@ describe('AuditTrail', () => {
     const logBucket = new s3.Bucket(scratch, 'Logs');
     const id = idSource();
     const make = (over: Partial<AuditTrailProps>) => () =>
-      new AuditTrail(scratch, id(), { logsKey: key, retentionDays: 90, logGroupRetention: logs.RetentionDays.ONE_MONTH, serverAccessLogsBucket: logBucket, ...over });
+      new AuditTrail(scratch, id(), {
+        logsKey: key,
+        retentionDays: 90,
+        logGroupRetention: logs.RetentionDays.ONE_MONTH,
+        serverAccessLogsBucket: logBucket,
+        ...over,
+      });
 
     it.each([29, 0, 30.5])('fails when retentionDays is %p', (retentionDays) => {
-      expect(make({ retentionDays })).toThrow(new RegExp(`AuditTrail\\.retentionDays: received ${retentionDays}; expected at least 30 days`));
+      expect(make({ retentionDays })).toThrow(
+        new RegExp(`AuditTrail\\.retentionDays: received ${retentionDays}; expected at least 30 days`),
+      );
     });
 
     it('accepts 30 days', () => {

@@ -44,7 +44,12 @@ const full = new BaselineBackupPlan(stack, 'Full', {
   drVaultArn: DR_VAULT_ARN,
 });
 // Buckets only, the claim floors, no DR vault.
-const filesOnly = new BaselineBackupPlan(stack, 'FilesOnly', { vaultKey: key, databaseRetentionDays: 30, fileRetentionDays: 90, buckets: [bucket] });
+const filesOnly = new BaselineBackupPlan(stack, 'FilesOnly', {
+  vaultKey: key,
+  databaseRetentionDays: 30,
+  fileRetentionDays: 90,
+  buckets: [bucket],
+});
 // Database only, every setting given, DR vault ARN from an SSM parameter (an unresolved token).
 const drArnParameter = ssm.StringParameter.valueForStringParameter(stack, '/acme/dr-backup-vault-arn');
 const tuned = new BaselineBackupPlan(stack, 'Tuned', {
@@ -59,21 +64,42 @@ const tuned = new BaselineBackupPlan(stack, 'Tuned', {
   drVaultArn: drArnParameter,
 });
 // Database retention above 35 days: continuous backup is capped at the AWS maximum.
-const longDb = new BaselineBackupPlan(stack, 'LongDb', { vaultKey: key, databaseRetentionDays: 60, fileRetentionDays: 90, databaseInstances: [db] });
+const longDb = new BaselineBackupPlan(stack, 'LongDb', {
+  vaultKey: key,
+  databaseRetentionDays: 60,
+  fileRetentionDays: 90,
+  databaseInstances: [db],
+});
 const template = Template.fromStack(stack);
 
 const drStack = testStack('Dr');
 const drKey = new kms.Key(drStack, 'BackupKey');
-const drVault = BaselineBackupPlan.drVault(drStack, 'BackupVault', { vaultKey: drKey, databaseRetentionDays: 32, fileRetentionDays: 120, backupVaultName: 'acme-prod-dr' });
+const drVault = BaselineBackupPlan.drVault(drStack, 'BackupVault', {
+  vaultKey: drKey,
+  databaseRetentionDays: 32,
+  fileRetentionDays: 120,
+  backupVaultName: 'acme-prod-dr',
+});
 const drTemplate = Template.fromStack(drStack);
 
 const DAILY = 'cron(0 3 * * ? *)';
 const DENY_DELETION = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'], Resource: '*' }],
+  Statement: [
+    {
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+      Resource: '*',
+    },
+  ],
 };
-const BACKUP_POLICY = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup']] };
-const S3_BACKUP_POLICY = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup']] };
+const BACKUP_POLICY = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup']],
+};
+const S3_BACKUP_POLICY = {
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup']],
+};
 
 /** `${...}` of a token inside a joined ARN. */
 const tok = (value: unknown) => '${' + JSON.stringify(value) + '}';
@@ -135,7 +161,13 @@ describe('BaselineBackupPlan', () => {
 
     it('keeps the database continuously backed up (point-in-time recovery) for databaseRetentionDays by default', () => {
       expect(rulesOf(full.pointInTimePlan)).toEqual([
-        { RuleName: 'Continuous', ScheduleExpression: DAILY, EnableContinuousBackup: true, Lifecycle: { DeleteAfterDays: 32 }, TargetBackupVault: targetOf(full) },
+        {
+          RuleName: 'Continuous',
+          ScheduleExpression: DAILY,
+          EnableContinuousBackup: true,
+          Lifecycle: { DeleteAfterDays: 32 },
+          TargetBackupVault: targetOf(full),
+        },
       ]);
       expect(selectedArns(full.pointInTimePlan)).toEqual([DB_ARN, CLUSTER_ARN, BUCKET_ARN]);
     });
@@ -164,7 +196,13 @@ describe('BaselineBackupPlan', () => {
     it('keeps buckets continuously backed up, but not volumes or instances (no continuous backup for EBS)', () => {
       expect(selectedArns(filesOnly.pointInTimePlan)).toEqual([BUCKET_ARN]);
       expect(rulesOf(filesOnly.pointInTimePlan)).toEqual([
-        { RuleName: 'Continuous', ScheduleExpression: DAILY, EnableContinuousBackup: true, Lifecycle: { DeleteAfterDays: 30 }, TargetBackupVault: targetOf(filesOnly) },
+        {
+          RuleName: 'Continuous',
+          ScheduleExpression: DAILY,
+          EnableContinuousBackup: true,
+          Lifecycle: { DeleteAfterDays: 30 },
+          TargetBackupVault: targetOf(filesOnly),
+        },
       ]);
       expect(selectedArns(full.pointInTimePlan)).not.toContain(VOLUME_ARN);
       expect(selectedArns(full.pointInTimePlan)).not.toContain(INSTANCE_ARN);
@@ -174,7 +212,9 @@ describe('BaselineBackupPlan', () => {
       for (const plan of [filesOnly.filePlan, filesOnly.pointInTimePlan]) {
         for (const rule of rulesOf(plan)) expect(rule.CopyActions).toBeUndefined();
       }
-      expect(rulesOf(filesOnly.filePlan)).toEqual([{ RuleName: 'DailyFiles', ScheduleExpression: DAILY, Lifecycle: { DeleteAfterDays: 90 }, TargetBackupVault: targetOf(filesOnly) }]);
+      expect(rulesOf(filesOnly.filePlan)).toEqual([
+        { RuleName: 'DailyFiles', ScheduleExpression: DAILY, Lifecycle: { DeleteAfterDays: 90 }, TargetBackupVault: targetOf(filesOnly) },
+      ]);
     });
 
     it('creates only the plans that have resources to select', () => {
@@ -200,7 +240,13 @@ describe('BaselineBackupPlan', () => {
     });
     expect(stack.resolve(drArnParameter)).toEqual({ Ref: expect.stringMatching(/^SsmParameterValueacmedrbackupvaultarn/) });
     expect(rulesOf(tuned.pointInTimePlan)).toEqual([
-      { RuleName: 'Continuous', ScheduleExpression: 'cron(30 1 * * ? *)', EnableContinuousBackup: true, Lifecycle: { DeleteAfterDays: 33 }, TargetBackupVault: target },
+      {
+        RuleName: 'Continuous',
+        ScheduleExpression: 'cron(30 1 * * ? *)',
+        EnableContinuousBackup: true,
+        Lifecycle: { DeleteAfterDays: 33 },
+        TargetBackupVault: target,
+      },
     ]);
     expect(vaultOf(tuned).Properties.LockConfiguration).toEqual({ MinRetentionDays: 7, ChangeableForDays: 14 });
     expect(tuned.vaultLockMinRetentionDays).toBe(7);
@@ -231,8 +277,10 @@ describe('BaselineBackupPlan', () => {
     });
 
     it('acknowledges the AWS-managed policies with a reason', () => {
-      const backupPolicyRule = 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
-      const s3PolicyRule = 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]';
+      const backupPolicyRule =
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
+      const s3PolicyRule =
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]';
       expect(Object.keys(acknowledgements(full.role)).sort()).toEqual([backupPolicyRule, s3PolicyRule].sort());
       expect(Object.keys(acknowledgements(tuned.role))).toEqual([backupPolicyRule]);
       expect(acknowledgements(full.role)[backupPolicyRule]).toMatch(/backup\.amazonaws\.com/);
@@ -256,43 +304,69 @@ describe('BaselineBackupPlan', () => {
     const scratchKey = new kms.Key(scratch, 'Key');
     const scratchBucket = new SecureBucket(scratch, 'Bucket', { encryptionKey: scratchKey, noncurrentVersionRetentionDays: 90 }).resource;
     const id = idSource();
-    const base: BaselineBackupPlanProps = { vaultKey: scratchKey, databaseRetentionDays: 30, fileRetentionDays: 90, buckets: [scratchBucket] };
+    const base: BaselineBackupPlanProps = {
+      vaultKey: scratchKey,
+      databaseRetentionDays: 30,
+      fileRetentionDays: 90,
+      buckets: [scratchBucket],
+    };
     const make = (props: Partial<BaselineBackupPlanProps>) => () => new BaselineBackupPlan(scratch, id(), { ...base, ...props });
 
     it.each([29, 0, 30.5, 36501])('fails when databaseRetentionDays is %p (claim B10 floor 30)', (days) => {
       expect(make({ databaseRetentionDays: days })).toThrow(
-        new RegExp(`BaselineBackupPlan\\.databaseRetentionDays: received ${days}; expected an integer from 30 to 36500 \\(claim B10 keeps database backups 30 days\\); set backup\\.databaseRetentionDays to at least 30`),
+        new RegExp(
+          `BaselineBackupPlan\\.databaseRetentionDays: received ${days}; expected an integer from 30 to 36500 \\(claim B10 ` +
+            `keeps database backups 30 days\\); set backup\\.databaseRetentionDays to at least 30`,
+        ),
       );
     });
 
     it.each([89, 30, 90.5])('fails when fileRetentionDays is %p (claim B10 floor 90)', (days) => {
       expect(make({ fileRetentionDays: days })).toThrow(
-        new RegExp(`BaselineBackupPlan\\.fileRetentionDays: received ${days}; expected an integer from 90 to 36500 \\(claim B10 keeps file backups at least 90 days\\); set backup\\.fileRetentionDays to at least 90`),
+        new RegExp(
+          `BaselineBackupPlan\\.fileRetentionDays: received ${days}; expected an integer from 90 to 36500 \\(claim B10 keeps ` +
+            `file backups at least 90 days\\); set backup\\.fileRetentionDays to at least 90`,
+        ),
       );
     });
 
     it.each([29, 36, 1, 31.5])('fails when continuousBackupDays is %p', (days) => {
       expect(make({ continuousBackupDays: days })).toThrow(
-        new RegExp(`BaselineBackupPlan\\.continuousBackupDays: received ${days}; expected an integer from 30 to 35 \\(claim B10 keeps database point-in-time recovery 30 days; AWS Backup keeps continuous backups at most 35\\)`),
+        new RegExp(
+          `BaselineBackupPlan\\.continuousBackupDays: received ${days}; expected an integer from 30 to 35 \\(claim B10 keeps ` +
+            `database point-in-time recovery 30 days; AWS Backup keeps continuous backups at most 35\\)`,
+        ),
       );
     });
 
     it('fails when the lock minimum exceeds the shortest retention, naming that retention', () => {
       expect(make({ vaultLockMinRetentionDays: 31 })).toThrow(
-        /BaselineBackupPlan\.vaultLockMinRetentionDays: received 31; expected an integer from 1 to 30, the shortest retention of a job writing to the vault \(databaseRetentionDays\), or the vault fails that job; lower it or omit it to use 30/,
+        new RegExp(
+          'BaselineBackupPlan\\.vaultLockMinRetentionDays: received 31; expected an integer from 1 to 30, the shortest ' +
+            'retention of a job writing to the vault \\(databaseRetentionDays\\), or the vault fails that job; lower it or omit ' +
+            'it to use 30',
+        ),
       );
       expect(make({ databaseRetentionDays: 40, continuousBackupDays: 33, vaultLockMinRetentionDays: 34 })).toThrow(
-        /BaselineBackupPlan\.vaultLockMinRetentionDays: received 34; expected an integer from 1 to 33, the shortest retention of a job writing to the vault \(continuousBackupDays\)/,
+        new RegExp(
+          'BaselineBackupPlan\\.vaultLockMinRetentionDays: received 34; expected an integer from 1 to 33, the shortest ' +
+            'retention of a job writing to the vault \\(continuousBackupDays\\)',
+        ),
       );
     });
 
     it.each([0, 2.5])('fails when vaultLockMinRetentionDays is %p', (days) => {
-      expect(make({ vaultLockMinRetentionDays: days })).toThrow(new RegExp(`BaselineBackupPlan\\.vaultLockMinRetentionDays: received ${days}; expected an integer from 1 to 30`));
+      expect(make({ vaultLockMinRetentionDays: days })).toThrow(
+        new RegExp(`BaselineBackupPlan\\.vaultLockMinRetentionDays: received ${days}; expected an integer from 1 to 30`),
+      );
     });
 
     it.each([2, 0, 3.5])('fails when vaultLockChangeableForDays is %p', (days) => {
       expect(make({ vaultLockChangeableForDays: days })).toThrow(
-        new RegExp(`BaselineBackupPlan\\.vaultLockChangeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour cooling-off period before the lock is immutable\\)`),
+        new RegExp(
+          `BaselineBackupPlan\\.vaultLockChangeableForDays: received ${days}; expected an integer of at least 3 \\(AWS ` +
+            `Backup's 72-hour cooling-off period before the lock is immutable\\)`,
+        ),
       );
     });
 
@@ -305,7 +379,10 @@ describe('BaselineBackupPlan', () => {
       ['a rate', events.Schedule.expression('rate(1 day)'), 'rate\\(1 day\\)'],
     ])('fails when scheduleExpression runs %s', (_name, schedule, shown) => {
       expect(make({ scheduleExpression: schedule })).toThrow(
-        new RegExp(`BaselineBackupPlan\\.scheduleExpression: received ${shown}; expected a cron expression that runs every day \\(claim B10: full backups every 24 hours\\)`),
+        new RegExp(
+          `BaselineBackupPlan\\.scheduleExpression: received ${shown}; expected a cron expression that runs every day ` +
+            `\\(claim B10: full backups every 24 hours\\)`,
+        ),
       );
     });
 
@@ -313,34 +390,57 @@ describe('BaselineBackupPlan', () => {
       expect(make({ scheduleExpression: events.Schedule.expression('cron(0 */6 * * ? *)') })).not.toThrow();
     });
 
-    it.each(['arn:aws:s3:::bucket', 'arn:aws:backup:eu-central-1:111111111111:backup-plan:abc', 'acme-prod-dr'])('fails when drVaultArn is %p', (arn) => {
-      expect(make({ drVaultArn: arn })).toThrow(
-        new RegExp(`BaselineBackupPlan\\.drVaultArn: received "${arn}"; expected a backup vault ARN \\(arn:aws:backup:<dr-region>:<account>:backup-vault:<name>\\)`),
-      );
-    });
+    it.each(['arn:aws:s3:::bucket', 'arn:aws:backup:eu-central-1:111111111111:backup-plan:abc', 'acme-prod-dr'])(
+      'fails when drVaultArn is %p',
+      (arn) => {
+        expect(make({ drVaultArn: arn })).toThrow(
+          new RegExp(
+            `BaselineBackupPlan\\.drVaultArn: received "${arn}"; expected a backup vault ARN ` +
+              `\\(arn:aws:backup:<dr-region>:<account>:backup-vault:<name>\\)`,
+          ),
+        );
+      },
+    );
 
     it("fails when the DR vault is in the stack's own region", () => {
       expect(make({ drVaultArn: `arn:aws:backup:${ENV.region}:111111111111:backup-vault:same` })).toThrow(
-        /BaselineBackupPlan\.drVaultArn: received a vault in eu-west-1, this stack's own region; expected a vault in the DR region \(control DR-REGION\)/,
+        new RegExp(
+          "BaselineBackupPlan\\.drVaultArn: received a vault in eu-west-1, this stack's own region; expected a vault in the DR " +
+            'region \\(control DR-REGION\\)',
+        ),
       );
     });
 
     it('fails when nothing is selected', () => {
-      expect(make({ buckets: [] })).toThrow(/BaselineBackupPlan\.databaseInstances\/databaseClusters\/buckets\/volumes\/instances: received none; expected at least one resource to back up/);
+      expect(make({ buckets: [] })).toThrow(
+        new RegExp(
+          'BaselineBackupPlan\\.databaseInstances\\/databaseClusters\\/buckets\\/volumes\\/instances: received none; expected ' +
+            'at least one resource to back up',
+        ),
+      );
     });
 
     it('validates the DR vault against the same floors and lock rules', () => {
-      expect(() => BaselineBackupPlan.drVault(scratch, id(), { vaultKey: scratchKey, databaseRetentionDays: 30, fileRetentionDays: 60 })).toThrow(
-        /BaselineBackupPlan\.fileRetentionDays: received 60; expected an integer from 90 to 36500/,
-      );
-      expect(() => BaselineBackupPlan.drVault(scratch, id(), { vaultKey: scratchKey, databaseRetentionDays: 30, fileRetentionDays: 90, vaultLockMinRetentionDays: 45 })).toThrow(
-        /BaselineBackupPlan\.vaultLockMinRetentionDays: received 45; expected an integer from 1 to 30/,
-      );
+      expect(() =>
+        BaselineBackupPlan.drVault(scratch, id(), { vaultKey: scratchKey, databaseRetentionDays: 30, fileRetentionDays: 60 }),
+      ).toThrow(/BaselineBackupPlan\.fileRetentionDays: received 60; expected an integer from 90 to 36500/);
+      expect(() =>
+        BaselineBackupPlan.drVault(scratch, id(), {
+          vaultKey: scratchKey,
+          databaseRetentionDays: 30,
+          fileRetentionDays: 90,
+          vaultLockMinRetentionDays: 45,
+        }),
+      ).toThrow(/BaselineBackupPlan\.vaultLockMinRetentionDays: received 45; expected an integer from 1 to 30/);
     });
 
     it('accepts the claim floors and the AWS limits', () => {
-      expect(make({ databaseRetentionDays: 30, fileRetentionDays: 90, continuousBackupDays: 30, vaultLockChangeableForDays: 3 })).not.toThrow();
-      expect(make({ databaseRetentionDays: 36500, fileRetentionDays: 36500, continuousBackupDays: 35, vaultLockMinRetentionDays: 1 })).not.toThrow();
+      expect(
+        make({ databaseRetentionDays: 30, fileRetentionDays: 90, continuousBackupDays: 30, vaultLockChangeableForDays: 3 }),
+      ).not.toThrow();
+      expect(
+        make({ databaseRetentionDays: 36500, fileRetentionDays: 36500, continuousBackupDays: 35, vaultLockMinRetentionDays: 1 }),
+      ).not.toThrow();
     });
   });
 });

@@ -72,7 +72,11 @@ describe('BaselineNetwork', () => {
     for (const table of tables) {
       const routes = routesOf(table);
       expect(routes).toHaveLength(1);
-      expect(routes[0]).toEqual({ RouteTableId: { Ref: table }, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: { Ref: expect.any(String) } });
+      expect(routes[0]).toEqual({
+        RouteTableId: { Ref: table },
+        DestinationCidrBlock: '0.0.0.0/0',
+        NatGatewayId: { Ref: expect.any(String) },
+      });
     }
   });
 
@@ -126,28 +130,44 @@ describe('BaselineNetwork', () => {
       expect(s3.RouteTableIds.map((r: any) => r.Ref).sort()).toEqual([...new Set(tables)].sort());
     });
 
-    it('creates the default interface endpoints (logs, kms, secretsmanager, sts) in the app subnets, private DNS on, HTTPS from the VPC only', () => {
-      const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
-      expect(iface.map((e) => e.ServiceName)).toEqual(['logs', 'kms', 'secretsmanager', 'sts'].map((n) => `com.amazonaws.eu-west-1.${n}`));
-      const appSubnets = subnetsOf('App').map(([id]) => ({ Ref: id }));
-      for (const e of iface) {
-        expect(e.PrivateDnsEnabled).toBe(true);
-        expect(e.SubnetIds).toEqual(appSubnets);
-        expect(e.SecurityGroupIds).toEqual([getAtt(network.endpointSecurityGroup, 'GroupId')]);
-      }
-      expect(resourceOf(template, network.endpointSecurityGroup).Properties.SecurityGroupIngress).toEqual([
-        { CidrIp: '10.0.0.0/16', Description: 'HTTPS from this VPC to the AWS service endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
-      ]);
-    });
+    it(
+      'creates the default interface endpoints (logs, kms, secretsmanager, sts) in the app subnets, private DNS on, HTTPS from ' +
+        'the VPC only',
+      () => {
+        const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
+        expect(iface.map((e) => e.ServiceName)).toEqual(
+          ['logs', 'kms', 'secretsmanager', 'sts'].map((n) => `com.amazonaws.eu-west-1.${n}`),
+        );
+        const appSubnets = subnetsOf('App').map(([id]) => ({ Ref: id }));
+        for (const e of iface) {
+          expect(e.PrivateDnsEnabled).toBe(true);
+          expect(e.SubnetIds).toEqual(appSubnets);
+          expect(e.SecurityGroupIds).toEqual([getAtt(network.endpointSecurityGroup, 'GroupId')]);
+        }
+        expect(resourceOf(template, network.endpointSecurityGroup).Properties.SecurityGroupIngress).toEqual([
+          {
+            CidrIp: '10.0.0.0/16',
+            Description: 'HTTPS from this VPC to the AWS service endpoints',
+            FromPort: 443,
+            IpProtocol: 'tcp',
+            ToPort: 443,
+          },
+        ]);
+      },
+    );
 
     it('looks the S3 prefix list up at deployment (no credentials at synth)', () => {
       const lookup = resourcesOfType(template, 'Custom::AWS')[0][1].Properties;
-      expect(JSON.parse(lookup.Update)).toMatchObject({ service: 'EC2', action: 'describeManagedPrefixLists', parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.eu-west-1.s3'] }] } });
+      expect(JSON.parse(lookup.Update)).toMatchObject({
+        service: 'EC2',
+        action: 'describeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.eu-west-1.s3'] }] },
+      });
       expect(network.s3PrefixListId).toBeDefined();
     });
   });
 
-  it('marks the flow-log group as network-flow logs, so the stack\'s log archive copies them (LOG-RETENTION)', () => {
+  it("marks the flow-log group as network-flow logs, so the stack's log archive copies them (LOG-RETENTION)", () => {
     expect(resourceOf(template, network.flowLogGroup).Properties.Tags).toEqual([{ Key: 'baseline:log-class', Value: 'network-flow' }]);
   });
 
@@ -173,14 +193,29 @@ describe('BaselineNetwork', () => {
     });
 
     it('fails with only one availability zone', () => {
-      expect(() => make('10.0.0.0/16', ['eu-west-1a'])).toThrow(/BaselineNetwork\.availabilityZones: received 1 zone\(s\); expected at least 2/);
+      expect(() => make('10.0.0.0/16', ['eu-west-1a'])).toThrow(
+        /BaselineNetwork\.availabilityZones: received 1 zone\(s\); expected at least 2/,
+      );
     });
 
     it.each<[string, string[], RegExp]>([
-      ['an unknown endpoint', ['ec2messages'], /BaselineNetwork.interfaceEndpoints\[0\]: received "ec2messages"; expected one of logs, kms/],
+      [
+        'an unknown endpoint',
+        ['ec2messages'],
+        /BaselineNetwork.interfaceEndpoints\[0\]: received "ec2messages"; expected one of logs, kms/,
+      ],
       ['a duplicate endpoint', ['logs', 'logs'], /BaselineNetwork.interfaceEndpoints\[1\]: received "logs" twice/],
     ])('fails on %s', (_what, list, message) => {
-      expect(() => new BaselineNetwork(scratch, id(), { cidr: '10.2.0.0/16', availabilityZones: AZS, logsKey: key, flowLogRetention: logs.RetentionDays.ONE_MONTH, interfaceEndpoints: list as any })).toThrow(message);
+      expect(
+        () =>
+          new BaselineNetwork(scratch, id(), {
+            cidr: '10.2.0.0/16',
+            availabilityZones: AZS,
+            logsKey: key,
+            flowLogRetention: logs.RetentionDays.ONE_MONTH,
+            interfaceEndpoints: list as any,
+          }),
+      ).toThrow(message);
     });
 
     it('accepts /20 and two zones', () => {

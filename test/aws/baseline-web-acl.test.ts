@@ -39,7 +39,12 @@ const visibility = (metricName: string) => ({ CloudWatchMetricsEnabled: true, Sa
 
 describe('BaselineWebAcl', () => {
   it('is a REGIONAL web ACL allowing what no rule blocks, with ACL-wide metrics', () => {
-    expect(acl0).toMatchObject({ Name: 'acme-prod-app', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility('acme-prod-app-all') });
+    expect(acl0).toMatchObject({
+      Name: 'acme-prod-app',
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: visibility('acme-prod-app-all'),
+    });
   });
 
   it('orders the rules: critical paths, then rate-all, then the baseline managed groups, then extras', () => {
@@ -120,7 +125,12 @@ describe('BaselineWebAcl', () => {
 
   it('logs to an encrypted, retained aws-waf-logs- group', () => {
     const group = resourceOf(template, acl.logGroup);
-    expect(group.Properties).toEqual({ LogGroupName: 'aws-waf-logs-acme-prod-app', KmsKeyId: getAtt(logsKey, 'Arn'), RetentionInDays: 90, Tags: [{ Key: 'baseline:log-class', Value: 'waf' }] });
+    expect(group.Properties).toEqual({
+      LogGroupName: 'aws-waf-logs-acme-prod-app',
+      KmsKeyId: getAtt(logsKey, 'Arn'),
+      RetentionInDays: 90,
+      Tags: [{ Key: 'baseline:log-class', Value: 'waf' }],
+    });
     expect(group.DeletionPolicy).toBe('Retain');
     expect(group.UpdateReplacePolicy).toBe('Retain');
   });
@@ -155,39 +165,96 @@ describe('BaselineWebAcl', () => {
       logRetention: logs.RetentionDays.THREE_MONTHS,
     });
     const proxiedRules: any[] = resourceOf(Template.fromStack(proxied), behind.resource).Properties.Rules;
-    const missingHeader = { NotStatement: { Statement: { SizeConstraintStatement: { FieldToMatch: { SingleHeader: { Name: 'cf-connecting-ip' } }, ComparisonOperator: 'GT', Size: 0, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } } } };
+    const missingHeader = {
+      NotStatement: {
+        Statement: {
+          SizeConstraintStatement: {
+            FieldToMatch: { SingleHeader: { Name: 'cf-connecting-ip' } },
+            ComparisonOperator: 'GT',
+            Size: 0,
+            TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+          },
+        },
+      },
+    };
     const loginMatch = proxiedRules[0].Statement.RateBasedStatement.ScopeDownStatement;
 
-    it('counts each rate rule by the header\'s address, a malformed one in one shared bucket, followed by a twin for requests without it', () => {
-      expect(proxiedRules.slice(0, 4).map((r) => [r.Name, r.Priority])).toEqual([['rate-login', 0], ['rate-login-no-client-ip', 1], ['rate-all', 2], ['rate-all-no-client-ip', 3]]);
-      expect(proxiedRules[0].Statement.RateBasedStatement).toEqual({
-        AggregateKeyType: 'FORWARDED_IP',
-        ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
-        Limit: 100,
-        EvaluationWindowSec: 300,
-        ScopeDownStatement: loginMatch,
-      });
-      expect(proxiedRules[2].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' }, Limit: 2000, EvaluationWindowSec: 300 });
-    });
+    it(
+      "counts each rate rule by the header's address, a malformed one in one shared bucket, followed by a twin for requests " +
+        'without it',
+      () => {
+        expect(proxiedRules.slice(0, 4).map((r) => [r.Name, r.Priority])).toEqual([
+          ['rate-login', 0],
+          ['rate-login-no-client-ip', 1],
+          ['rate-all', 2],
+          ['rate-all-no-client-ip', 3],
+        ]);
+        expect(proxiedRules[0].Statement.RateBasedStatement).toEqual({
+          AggregateKeyType: 'FORWARDED_IP',
+          ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
+          Limit: 100,
+          EvaluationWindowSec: 300,
+          ScopeDownStatement: loginMatch,
+        });
+        expect(proxiedRules[2].Statement.RateBasedStatement).toEqual({
+          AggregateKeyType: 'FORWARDED_IP',
+          ForwardedIPConfig: { HeaderName: 'CF-Connecting-IP', FallbackBehavior: 'MATCH' },
+          Limit: 2000,
+          EvaluationWindowSec: 300,
+        });
+      },
+    );
 
     it('counts requests that lack the header by connecting address at the same limits, so omitting it escapes nothing', () => {
       expect(proxiedRules[1]).toEqual({
         Name: 'rate-login-no-client-ip',
         Priority: 1,
         Action: BLOCK_429,
-        Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 100, EvaluationWindowSec: 300, ScopeDownStatement: { AndStatement: { Statements: [missingHeader, loginMatch] } } } },
+        Statement: {
+          RateBasedStatement: {
+            AggregateKeyType: 'IP',
+            Limit: 100,
+            EvaluationWindowSec: 300,
+            ScopeDownStatement: { AndStatement: { Statements: [missingHeader, loginMatch] } },
+          },
+        },
         VisibilityConfig: visibility('acme-prod-app-rate-login-no-client-ip'),
       });
-      expect(proxiedRules[3].Statement.RateBasedStatement).toEqual({ AggregateKeyType: 'IP', Limit: 2000, EvaluationWindowSec: 300, ScopeDownStatement: missingHeader });
+      expect(proxiedRules[3].Statement.RateBasedStatement).toEqual({
+        AggregateKeyType: 'IP',
+        Limit: 2000,
+        EvaluationWindowSec: 300,
+        ScopeDownStatement: missingHeader,
+      });
     });
 
-    it('refuses a header on a CLOUDFRONT web ACL, which sees the client\'s own address', () => {
-      expect(() => new BaselineWebAcl(testStack('Cf'), 'WebAcl', { name: 'cdn', scope: 'CLOUDFRONT', globalRateLimit: { limit: 2000, windowSeconds: 300 }, clientIpHeader: 'CF-Connecting-IP', logsKey: new kms.Key(testStack('Cf2'), 'K'), logRetention: logs.RetentionDays.ONE_MONTH })).toThrow(/BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client's own address/);
+    it("refuses a header on a CLOUDFRONT web ACL, which sees the client's own address", () => {
+      expect(
+        () =>
+          new BaselineWebAcl(testStack('Cf'), 'WebAcl', {
+            name: 'cdn',
+            scope: 'CLOUDFRONT',
+            globalRateLimit: { limit: 2000, windowSeconds: 300 },
+            clientIpHeader: 'CF-Connecting-IP',
+            logsKey: new kms.Key(testStack('Cf2'), 'K'),
+            logRetention: logs.RetentionDays.ONE_MONTH,
+          }),
+      ).toThrow(/BaselineWebAcl.clientIpHeader: a CLOUDFRONT web ACL sees the client's own address/);
     });
 
     it('refuses a header name that is not one', () => {
       const scratch = testStack('Bad');
-      expect(() => new BaselineWebAcl(scratch, 'WebAcl', { name: 'x', globalRateLimit: { limit: 2000, windowSeconds: 300 }, criticalPaths: [{ name: 'login', pathPrefix: '/login', limit: 10, windowSeconds: 300 }], clientIpHeader: 'CF Connecting IP', logsKey: new kms.Key(scratch, 'K'), logRetention: logs.RetentionDays.ONE_MONTH })).toThrow(/clientIpHeader: received "CF Connecting IP"; expected an HTTP header name/);
+      expect(
+        () =>
+          new BaselineWebAcl(scratch, 'WebAcl', {
+            name: 'x',
+            globalRateLimit: { limit: 2000, windowSeconds: 300 },
+            criticalPaths: [{ name: 'login', pathPrefix: '/login', limit: 10, windowSeconds: 300 }],
+            clientIpHeader: 'CF Connecting IP',
+            logsKey: new kms.Key(scratch, 'K'),
+            logRetention: logs.RetentionDays.ONE_MONTH,
+          }),
+      ).toThrow(/clientIpHeader: received "CF Connecting IP"; expected an HTTP header name/);
     });
   });
 
@@ -200,7 +267,9 @@ describe('BaselineWebAcl', () => {
     });
 
     it('cannot be associated (CloudFront attaches it by webAclId)', () => {
-      expect(() => cdnAcl.associate(ALB_ARN)).toThrow(/BaselineWebAcl\.associate: a CLOUDFRONT web ACL is attached through the distribution's webAclId/);
+      expect(() => cdnAcl.associate(ALB_ARN)).toThrow(
+        /BaselineWebAcl\.associate: a CLOUDFRONT web ACL is attached through the distribution's webAclId/,
+      );
     });
   });
 
@@ -249,7 +318,12 @@ describe('BaselineWebAcl', () => {
             { name: 'api', pathPrefix: '/api', limit: 2000, windowSeconds: 300 },
           ],
         }),
-      ).toThrow(/BaselineWebAcl\.criticalPaths\[1\]\.limit: received 2000 per 300 s; expected fewer requests per second than globalRateLimit \(2000 per 300 s\)/);
+      ).toThrow(
+        new RegExp(
+          'BaselineWebAcl\\.criticalPaths\\[1\\]\\.limit: received 2000 per 300 s; expected fewer requests per second than ' +
+            'globalRateLimit \\(2000 per 300 s\\)',
+        ),
+      );
     });
 
     it('compares limits per second across windows', () => {
@@ -260,7 +334,9 @@ describe('BaselineWebAcl', () => {
     });
 
     it('fails on a REGIONAL web ACL with no critical path', () => {
-      expect(make({ criticalPaths: [] })).toThrow(/BaselineWebAcl\.criticalPaths: received none; a REGIONAL web ACL fronts the login endpoints and needs at least one stricter limit/);
+      expect(make({ criticalPaths: [] })).toThrow(
+        /BaselineWebAcl\.criticalPaths: received none; a REGIONAL web ACL fronts the login endpoints and needs at least one stricter limit/,
+      );
       expect(make({ criticalPaths: undefined })).toThrow(/BaselineWebAcl\.criticalPaths: received none/);
     });
   });

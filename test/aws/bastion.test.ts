@@ -6,7 +6,19 @@ import { Bastion, type BastionProps } from '../../lib/aws/bastion';
 import { SSHD_HARDENING } from '../../lib/config/ssh-keys';
 import { REMOVE_INSTANCE_CONNECT } from '../../lib/aws/linux-host-access';
 import { KEYS } from '../fixtures/ssh-keys';
-import { acknowledgements, getAtt, idSource, joined, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
+import {
+  acknowledgements,
+  getAtt,
+  idSource,
+  joined,
+  logicalId,
+  ref,
+  resourceOf,
+  resourcesOfType,
+  securityGroupRules,
+  testStack,
+  testVpc,
+} from './support';
 
 const stack = testStack();
 const vpc = testVpc(stack);
@@ -43,14 +55,25 @@ describe('Bastion', () => {
   it('marks the instance as the bastion in its template metadata, the only way the checks recognise one', () => {
     expect(instance.Metadata).toMatchObject({ 'baseline:role': 'bastion' });
     // The marker is the instance's own: nothing else of the construct carries it.
-    const marked = Object.entries<any>(template.toJSON().Resources).filter(([, r]) => r.Metadata?.['baseline:role'] !== undefined).map(([id]) => id);
+    const marked = Object.entries<any>(template.toJSON().Resources)
+      .filter(([, r]) => r.Metadata?.['baseline:role'] !== undefined)
+      .map(([id]) => id);
     expect(marked).toEqual([logicalId(bastion.resource.instance)]);
   });
 
   it('admits SSH from exactly the allowlisted IPv4 and IPv6 ranges', () => {
-    expect(securityGroupRules(template, bastion.securityGroup).ingress).toEqual(['tcp 22 198.51.100.10/32', 'tcp 22 2001:db8:1234::/48', 'tcp 22 203.0.113.0/24']);
+    expect(securityGroupRules(template, bastion.securityGroup).ingress).toEqual([
+      'tcp 22 198.51.100.10/32',
+      'tcp 22 2001:db8:1234::/48',
+      'tcp 22 203.0.113.0/24',
+    ]);
     const sg = resourceOf(template, bastion.securityGroup).Properties;
-    expect(sg.SecurityGroupIngress.find((r: any) => r.CidrIpv6)).toMatchObject({ CidrIpv6: '2001:db8:1234::/48', FromPort: 22, ToPort: 22, IpProtocol: 'tcp' });
+    expect(sg.SecurityGroupIngress.find((r: any) => r.CidrIpv6)).toMatchObject({
+      CidrIpv6: '2001:db8:1234::/48',
+      FromPort: 22,
+      ToPort: 22,
+      IpProtocol: 'tcp',
+    });
   });
 
   it('is an IConnectable of its own security group, SSH as default port', () => {
@@ -87,13 +110,25 @@ describe('Bastion', () => {
     const idWith = (users: BastionProps['users']) => {
       const s = testStack('Replace');
       const v = testVpc(s);
-      const b = new Bastion(s, 'Bastion', { vpc: v, subnets: { subnetGroupName: 'Public' }, allowedCidrs: ['198.51.100.10/32'], users, volumeKey: new kms.Key(s, 'Key'), authLogGroup: new logs.LogGroup(s, 'Logs') });
+      const b = new Bastion(s, 'Bastion', {
+        vpc: v,
+        subnets: { subnetGroupName: 'Public' },
+        allowedCidrs: ['198.51.100.10/32'],
+        users,
+        volumeKey: new kms.Key(s, 'Key'),
+        authLogGroup: new logs.LogGroup(s, 'Logs'),
+      });
       return logicalId(b.resource);
     };
     const alice = idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }]);
     expect(idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }])).toBe(alice);
     expect(idWith([{ name: 'alice', publicKeys: [KEYS.otherEd25519] }])).not.toBe(alice);
-    expect(idWith([{ name: 'alice', publicKeys: [KEYS.ed25519] }, { name: 'bob', publicKeys: [KEYS.rsa4096] }])).not.toBe(alice);
+    expect(
+      idWith([
+        { name: 'alice', publicKeys: [KEYS.ed25519] },
+        { name: 'bob', publicKeys: [KEYS.rsa4096] },
+      ]),
+    ).not.toBe(alice);
     // Termination protection would make that replacement fail.
     expect(instance.Properties.DisableApiTermination).toBeUndefined();
     expect(acknowledgements(bastion.resource)['AwsSolutions::AwsSolutions-EC29']).toMatch(/replaced whenever a user or key changes/);
@@ -109,19 +144,30 @@ describe('Bastion', () => {
   it('encrypts the root volume under the volume key in its launch template too', () => {
     const lt = resourcesOfType(template, 'AWS::EC2::LaunchTemplate')[0][1].Properties.LaunchTemplateData;
     expect(lt.BlockDeviceMappings).toEqual([
-      { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 8, VolumeType: 'gp3' } },
+      {
+        DeviceName: '/dev/xvda',
+        Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 8, VolumeType: 'gp3' },
+      },
     ]);
   });
 
   it('encrypts the root volume under the volume key', () => {
     expect(instance.Properties.BlockDeviceMappings).toEqual([
-      { DeviceName: '/dev/xvda', Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 8, VolumeType: 'gp3' } },
+      {
+        DeviceName: '/dev/xvda',
+        Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: getAtt(volumeKey, 'Arn'), VolumeSize: 8, VolumeType: 'gp3' },
+      },
     ]);
   });
 
   it('has a public address in the first public subnet, behind its security group', () => {
     expect(instance.Properties.NetworkInterfaces).toEqual([
-      { AssociatePublicIpAddress: true, DeviceIndex: '0', GroupSet: [getAtt(bastion.securityGroup, 'GroupId')], SubnetId: ref(vpc.publicSubnets[0]) },
+      {
+        AssociatePublicIpAddress: true,
+        DeviceIndex: '0',
+        GroupSet: [getAtt(bastion.securityGroup, 'GroupId')],
+        SubnetId: ref(vpc.publicSubnets[0]),
+      },
     ]);
   });
 
@@ -132,7 +178,12 @@ describe('Bastion', () => {
   });
 
   it('disables passwords and root login in sshd', () => {
-    for (const line of ['PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitRootLogin no', 'AuthenticationMethods publickey']) {
+    for (const line of [
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin no',
+      'AuthenticationMethods publickey',
+    ]) {
       expect(SSHD_HARDENING).toContain(line);
     }
   });
@@ -151,7 +202,12 @@ describe('Bastion', () => {
   });
 
   it('locks root, every user password and the default ec2-user', () => {
-    for (const line of ['passwd -l root', 'passwd -l alice', 'passwd -l bob', 'if id ec2-user >/dev/null 2>&1; then usermod -L -s /sbin/nologin ec2-user; fi']) {
+    for (const line of [
+      'passwd -l root',
+      'passwd -l alice',
+      'passwd -l bob',
+      'if id ec2-user >/dev/null 2>&1; then usermod -L -s /sbin/nologin ec2-user; fi',
+    ]) {
       expect(lines).toContain(line);
     }
   });
@@ -170,7 +226,10 @@ describe('Bastion', () => {
     expect(JSON.parse(config).logs.logs_collected.files.collect_list).toEqual([
       { file_path: '/var/log/secure', log_group_name: '<auth-log-group>', log_stream_name: '{instance_id}/secure', retention_in_days: -1 },
     ]);
-    expect(lines).toContain('AWS_REGION=eu-west-1 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json');
+    expect(lines).toContain(
+      'AWS_REGION=eu-west-1 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c ' +
+        'file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',
+    );
   });
 
   it('lets the instance role only write to that log group', () => {
@@ -178,11 +237,17 @@ describe('Bastion', () => {
     const roleId = profile.Properties.Roles[0].Ref;
     const role = template.toJSON().Resources[roleId].Properties;
     expect(role.ManagedPolicyArns).toBeUndefined();
-    expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } }]);
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } },
+    ]);
     const policies = resourcesOfType(template, 'AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId));
     expect(policies).toHaveLength(1);
     expect(policies[0][1].Properties.PolicyDocument.Statement).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Effect: 'Allow', Resource: getAtt(authLogGroup, 'Arn') },
+      {
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: getAtt(authLogGroup, 'Arn'),
+      },
     ]);
   });
 
@@ -219,7 +284,9 @@ describe('Bastion', () => {
       });
 
     it('fails on an empty allowlist', () => {
-      expect(make({ allowedCidrs: [] })).toThrow(/Bastion\.allowedCidrs: received an empty list; expected at least one office or VPN egress range/);
+      expect(make({ allowedCidrs: [] })).toThrow(
+        /Bastion\.allowedCidrs: received an empty list; expected at least one office or VPN egress range/,
+      );
     });
 
     it.each(['0.0.0.0/0', '::/0'])('fails when the allowlist contains %s', (cidr) => {
@@ -248,7 +315,9 @@ describe('Bastion', () => {
     });
 
     it.each(['root', 'Alice', '1alice', 'al ice', 'alice;reboot', ''])('fails on the user name %p', (name) => {
-      expect(make({ users: [{ name, publicKeys: [KEYS.ed25519] }] })).toThrow(/Bastion\.users\[0\]\.name: received ".*"; expected a personal Linux user name \(lower case, not root or a shared account\)/);
+      expect(make({ users: [{ name, publicKeys: [KEYS.ed25519] }] })).toThrow(
+        /Bastion\.users\[0\]\.name: received ".*"; expected a personal Linux user name \(lower case, not root or a shared account\)/,
+      );
     });
 
     it('fails on duplicate users', () => {
@@ -263,7 +332,9 @@ describe('Bastion', () => {
     });
 
     it('fails on a user with no keys', () => {
-      expect(make({ users: [{ name: 'alice', publicKeys: [] }] })).toThrow(/Bastion\.users\[0\]\.publicKeys: received an empty list; expected at least one public key/);
+      expect(make({ users: [{ name: 'alice', publicKeys: [] }] })).toThrow(
+        /Bastion\.users\[0\]\.publicKeys: received an empty list; expected at least one public key/,
+      );
     });
 
     it('fails on an RSA 2048 key', () => {
@@ -277,13 +348,15 @@ describe('Bastion', () => {
     });
 
     it('fails on a DSA key', () => {
-      expect(make({ users: [{ name: 'alice', publicKeys: [KEYS.dsa] }] })).toThrow(/Bastion\.users\[0\]\.publicKeys\[0\]: received a key that is a DSA key/);
+      expect(make({ users: [{ name: 'alice', publicKeys: [KEYS.dsa] }] })).toThrow(
+        /Bastion\.users\[0\]\.publicKeys\[0\]: received a key that is a DSA key/,
+      );
     });
 
     it('fails on a private key', () => {
-      expect(make({ users: [{ name: 'alice', publicKeys: ['-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----'] }] })).toThrow(
-        /Bastion\.users\[0\]\.publicKeys\[0\]: received a key that is a PRIVATE key/,
-      );
+      expect(
+        make({ users: [{ name: 'alice', publicKeys: ['-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----'] }] }),
+      ).toThrow(/Bastion\.users\[0\]\.publicKeys\[0\]: received a key that is a PRIVATE key/);
     });
 
     it('fails on a key that would break out of the authorized_keys heredoc', () => {

@@ -12,12 +12,16 @@ describe('executionPolicyFor (hardened CDK bootstrap, ADMIN-MFA)', () => {
   });
 
   it('allows only the services the templates use, and denies people, keys and organization changes', () => {
-    const policy = executionPolicyFor([{ Resources: { A: { Type: 'AWS::S3::Bucket' }, B: { Type: 'AWS::KMS::Key' }, C: { Type: 'Custom::AWS' } } }]);
+    const policy = executionPolicyFor([
+      { Resources: { A: { Type: 'AWS::S3::Bucket' }, B: { Type: 'AWS::KMS::Key' }, C: { Type: 'Custom::AWS' } } },
+    ]);
     expect(policy.Statement).toEqual([
       { Sid: 'DeployTheBaselineServices', Effect: 'Allow', Action: ['kms:*', 'lambda:*', 's3:*', 'ssm:*'], Resource: '*' },
       { Sid: 'NeverCreatePeopleOrTouchTheOrganization', Effect: 'Deny', Action: [...EXECUTION_ROLE_DENIED_ACTIONS], Resource: '*' },
     ]);
-    expect(EXECUTION_ROLE_DENIED_ACTIONS).toEqual(expect.arrayContaining(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'organizations:*']));
+    expect(EXECUTION_ROLE_DENIED_ACTIONS).toEqual(
+      expect.arrayContaining(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'organizations:*']),
+    );
   });
 
   it('writes one policy per environment of the real app, with no administrator wildcard', () => {

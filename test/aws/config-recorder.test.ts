@@ -20,7 +20,12 @@ describe('ConfigRecorder', () => {
   it('records every supported resource type, global IAM included, with the service-linked role', () => {
     synth().hasResourceProperties('AWS::Config::ConfigurationRecorder', {
       Name: 'default',
-      RoleARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig']] },
+      RoleARN: {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig'],
+        ],
+      },
       RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true },
     });
   });
@@ -28,19 +33,37 @@ describe('ConfigRecorder', () => {
   it('delivers daily snapshots and history, encrypted under the given key, once the recorder exists', () => {
     const template = synth();
     template.hasResource('AWS::Config::DeliveryChannel', {
-      Properties: { Name: 'default', S3BucketName: 'acme-prod-config-111111111111', S3KmsKeyArn: KEY, ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'TwentyFour_Hours' } },
+      Properties: {
+        Name: 'default',
+        S3BucketName: 'acme-prod-config-111111111111',
+        S3KmsKeyArn: KEY,
+        ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'TwentyFour_Hours' },
+      },
       DependsOn: [Match.stringLikeRegexp('^ConfigRecorder')],
     });
   });
 
   it('leaves global IAM resources to another region and takes another role and frequency', () => {
-    const template = synth({ includeGlobalResourceTypes: false, roleArn: 'arn:aws:iam::111111111111:role/config', snapshotFrequency: 'Six_Hours' });
-    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', { RoleARN: 'arn:aws:iam::111111111111:role/config', RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: false } });
-    template.hasResourceProperties('AWS::Config::DeliveryChannel', { ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'Six_Hours' } });
+    const template = synth({
+      includeGlobalResourceTypes: false,
+      roleArn: 'arn:aws:iam::111111111111:role/config',
+      snapshotFrequency: 'Six_Hours',
+    });
+    template.hasResourceProperties('AWS::Config::ConfigurationRecorder', {
+      RoleARN: 'arn:aws:iam::111111111111:role/config',
+      RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: false },
+    });
+    template.hasResourceProperties('AWS::Config::DeliveryChannel', {
+      ConfigSnapshotDeliveryProperties: { DeliveryFrequency: 'Six_Hours' },
+    });
   });
 
   it.each<[string, Partial<ConfigRecorderProps>, RegExp]>([
-    ['a bucket ARN instead of a name', { deliveryBucketName: 'arn:aws:s3:::bucket' }, /deliveryBucketName: received "arn:aws:s3:::bucket"; expected an S3 bucket name/],
+    [
+      'a bucket ARN instead of a name',
+      { deliveryBucketName: 'arn:aws:s3:::bucket' },
+      /deliveryBucketName: received "arn:aws:s3:::bucket"; expected an S3 bucket name/,
+    ],
     ['a key alias', { deliveryKeyArn: 'alias/logs' }, /deliveryKeyArn: received "alias\/logs"; expected a KMS key ARN/],
     ['an unknown frequency', { snapshotFrequency: 'Daily' as never }, /snapshotFrequency: received "Daily"/],
   ])('rejects %s', (_what, props, message) => {
@@ -59,12 +82,19 @@ describe('allowConfigDelivery', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'AWSConfigBucketCheck', Principal: { Service: 'config.amazonaws.com' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'], Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } }),
+          Match.objectLike({
+            Sid: 'AWSConfigBucketCheck',
+            Principal: { Service: 'config.amazonaws.com' },
+            Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
           Match.objectLike({
             Sid: 'AWSConfigBucketDelivery',
             Principal: { Service: 'config.amazonaws.com' },
             Action: 's3:PutObject',
-            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Bucket'), 'Arn'] }, '/AWSLogs/111111111111/Config/*']] },
+            Resource: {
+              'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Bucket'), 'Arn'] }, '/AWSLogs/111111111111/Config/*']],
+            },
             Condition: { StringEquals: { 'aws:SourceAccount': '111111111111', 's3:x-amz-acl': 'bucket-owner-full-control' } },
           }),
         ]),
@@ -74,7 +104,16 @@ describe('allowConfigDelivery', () => {
 
   it('lets AWS Config of this account use the key for its deliveries only', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowConfigDelivery', Principal: { Service: 'config.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowConfigDelivery',
+            Principal: { Service: 'config.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+        ]),
+      },
     });
   });
 });

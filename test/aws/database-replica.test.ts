@@ -56,7 +56,12 @@ const props = instance.Properties;
 
 describe('DatabaseReplica', () => {
   it('replicates the primary-region source across regions', () => {
-    expect(props).toMatchObject({ SourceDBInstanceIdentifier: SOURCE, SourceRegion: 'eu-west-1', DBInstanceIdentifier: 'acme-prod-db-dr', DBInstanceClass: 'db.t4g.medium' });
+    expect(props).toMatchObject({
+      SourceDBInstanceIdentifier: SOURCE,
+      SourceRegion: 'eu-west-1',
+      DBInstanceIdentifier: 'acme-prod-db-dr',
+      DBInstanceClass: 'db.t4g.medium',
+    });
   });
 
   it('is encrypted under the DR key, never the primary key, and leaves StorageEncrypted to the source', () => {
@@ -66,7 +71,13 @@ describe('DatabaseReplica', () => {
   });
 
   it('is private, deletion-protected, IAM-authenticated and snapshotted on delete', () => {
-    expect(props).toMatchObject({ PubliclyAccessible: false, DeletionProtection: true, EnableIAMDatabaseAuthentication: true, MultiAZ: false, CopyTagsToSnapshot: true });
+    expect(props).toMatchObject({
+      PubliclyAccessible: false,
+      DeletionProtection: true,
+      EnableIAMDatabaseAuthentication: true,
+      MultiAZ: false,
+      CopyTagsToSnapshot: true,
+    });
     expect(instance.DeletionPolicy).toBe('Snapshot');
     expect(instance.UpdateReplacePolicy).toBe('Snapshot');
   });
@@ -78,7 +89,12 @@ describe('DatabaseReplica', () => {
   it('forces TLS 1.2+ through its own parameter group, like the primary', () => {
     const group = template.toJSON().Resources[props.DBParameterGroupName.Ref];
     expect(group.Type).toBe('AWS::RDS::DBParameterGroup');
-    expect(group.Properties.Parameters).toEqual({ 'rds.force_ssl': '1', ssl_min_protocol_version: 'TLSv1.2', log_connections: '1', log_disconnections: '1' });
+    expect(group.Properties.Parameters).toEqual({
+      'rds.force_ssl': '1',
+      ssl_min_protocol_version: 'TLSv1.2',
+      log_connections: '1',
+      log_disconnections: '1',
+    });
   });
 
   it('lives in the isolated subnets and admits 5432 from the DR app tier only', () => {
@@ -87,7 +103,16 @@ describe('DatabaseReplica', () => {
     const sg = resourceOf(template, replica.securityGroup).Properties;
     expect(sg.SecurityGroupIngress).toBeUndefined();
     const ingress = resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
-    expect(ingress).toEqual([{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, GroupId: getAtt(replica.securityGroup, 'GroupId'), SourceSecurityGroupId: getAtt(appSg, 'GroupId'), Description: 'PostgreSQL from the DR app tier only' }]);
+    expect(ingress).toEqual([
+      {
+        IpProtocol: 'tcp',
+        FromPort: 5432,
+        ToPort: 5432,
+        GroupId: getAtt(replica.securityGroup, 'GroupId'),
+        SourceSecurityGroupId: getAtt(appSg, 'GroupId'),
+        Description: 'PostgreSQL from the DR app tier only',
+      },
+    ]);
     expect(props.VPCSecurityGroups).toEqual([getAtt(replica.securityGroup, 'GroupId')]);
   });
 
@@ -141,10 +166,14 @@ describe('DatabaseReplica', () => {
     const make = (over: Partial<DatabaseReplicaProps>) => () => new DatabaseReplica(scratch, id(), { ...base(), ...over });
 
     it('fails on a source that is not an RDS instance ARN', () => {
-      expect(make({ sourceInstanceArn: 'acme-prod-db' })).toThrow(/DatabaseReplica\.sourceInstanceArn: received "acme-prod-db"; expected the ARN of an RDS instance/);
+      expect(make({ sourceInstanceArn: 'acme-prod-db' })).toThrow(
+        /DatabaseReplica\.sourceInstanceArn: received "acme-prod-db"; expected the ARN of an RDS instance/,
+      );
     });
-    it('fails on a source in the replica\'s own region', () => {
-      expect(make({ sourceInstanceArn: SOURCE.replace('eu-west-1', 'eu-central-1') })).toThrow(/received a source in eu-central-1, the replica's own region/);
+    it("fails on a source in the replica's own region", () => {
+      expect(make({ sourceInstanceArn: SOURCE.replace('eu-west-1', 'eu-central-1') })).toThrow(
+        /received a source in eu-central-1, the replica's own region/,
+      );
     });
     it.each([29, 36])('fails on backupRetentionDays %p', (backupRetentionDays) => {
       expect(make({ backupRetentionDays })).toThrow(/DatabaseReplica\.backupRetentionDays: received \d+; expected 30 to 35/);

@@ -3,7 +3,18 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Database, type DatabaseProps } from '../../lib/aws/database';
-import { acknowledgements, getAtt, idSource, logicalId, ref, resourceOf, resourcesOfType, securityGroupRules, testStack, testVpc } from './support';
+import {
+  acknowledgements,
+  getAtt,
+  idSource,
+  logicalId,
+  ref,
+  resourceOf,
+  resourcesOfType,
+  securityGroupRules,
+  testStack,
+  testVpc,
+} from './support';
 
 const stack = testStack();
 const vpc = testVpc(stack);
@@ -45,7 +56,11 @@ describe('Database', () => {
   });
 
   it('lets RDS manage the master password in Secrets Manager under the data key; no password in the template', () => {
-    expect(props).toMatchObject({ ManageMasterUserPassword: true, MasterUsername: 'dbadmin', MasterUserSecret: { KmsKeyId: getAtt(dataKey, 'Arn') } });
+    expect(props).toMatchObject({
+      ManageMasterUserPassword: true,
+      MasterUsername: 'dbadmin',
+      MasterUserSecret: { KmsKeyId: getAtt(dataKey, 'Arn') },
+    });
     expect(props.MasterUserPassword).toBeUndefined();
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
@@ -65,7 +80,12 @@ describe('Database', () => {
   });
 
   it('autoscales storage between the allocated size and the ceiling', () => {
-    expect(props).toMatchObject({ AllocatedStorage: '50', MaxAllocatedStorage: 200, StorageType: 'gp3', DBInstanceIdentifier: 'acme-prod-db' });
+    expect(props).toMatchObject({
+      AllocatedStorage: '50',
+      MaxAllocatedStorage: 200,
+      StorageType: 'gp3',
+      DBInstanceIdentifier: 'acme-prod-db',
+    });
   });
 
   it('forces TLS 1.2+ and logs connections in the parameter group', () => {
@@ -97,7 +117,11 @@ describe('Database', () => {
     expect(props.EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
     for (const type of ['postgresql', 'upgrade']) {
       const group = resourceOf(template, db.logGroups[type]);
-      expect(group.Properties).toEqual({ LogGroupName: `/aws/rds/instance/acme-prod-db/${type}`, KmsKeyId: getAtt(logsKey, 'Arn'), RetentionInDays: 180 });
+      expect(group.Properties).toEqual({
+        LogGroupName: `/aws/rds/instance/acme-prod-db/${type}`,
+        KmsKeyId: getAtt(logsKey, 'Arn'),
+        RetentionInDays: 180,
+      });
       expect(group.DeletionPolicy).toBe('Retain');
       expect(instance.DependsOn).toContain(logicalId(db.logGroups[type]));
     }
@@ -105,7 +129,13 @@ describe('Database', () => {
   });
 
   it('runs PostgreSQL with enhanced monitoring and minor upgrades', () => {
-    expect(props).toMatchObject({ Engine: 'postgres', EngineVersion: '17.6', MonitoringInterval: 60, AutoMinorVersionUpgrade: true, DBInstanceClass: 'db.t4g.medium' });
+    expect(props).toMatchObject({
+      Engine: 'postgres',
+      EngineVersion: '17.6',
+      MonitoringInterval: 60,
+      AutoMinorVersionUpgrade: true,
+      DBInstanceClass: 'db.t4g.medium',
+    });
   });
 
   it('acknowledges the default port with a reason naming DB-FROM-APP', () => {
@@ -134,20 +164,30 @@ describe('Database', () => {
       });
 
     it('fails when the data subnets span a single zone', () => {
-      expect(make({ subnets: { availabilityZones: ['eu-west-1a'], subnetGroupName: 'Data' } })).toThrow(/Database\.subnets: received subnets in 1 availability zone\(s\); expected at least 2/);
+      expect(make({ subnets: { availabilityZones: ['eu-west-1a'], subnetGroupName: 'Data' } })).toThrow(
+        /Database\.subnets: received subnets in 1 availability zone\(s\); expected at least 2/,
+      );
     });
 
     it.each([29, 36, 0, 30.5])('fails when backupRetentionDays is %p', (backupRetentionDays) => {
-      expect(make({ backupRetentionDays })).toThrow(new RegExp(`Database\\.backupRetentionDays: received ${backupRetentionDays}; expected 30 to 35`));
+      expect(make({ backupRetentionDays })).toThrow(
+        new RegExp(`Database\\.backupRetentionDays: received ${backupRetentionDays}; expected 30 to 35`),
+      );
     });
 
     it.each(['Acme-db', '1db', 'db-', 'db--1', 'db_1', '', 'a'.repeat(64)])('fails on the instance identifier %p', (instanceIdentifier) => {
-      expect(make({ instanceIdentifier })).toThrow(/Database\.instanceIdentifier: received ".*"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter/);
+      expect(make({ instanceIdentifier })).toThrow(
+        /Database\.instanceIdentifier: received ".*"; expected 1-63 lower-case letters, digits and single dashes, starting with a letter/,
+      );
     });
 
     it('fails when maxAllocatedStorageGiB is below allocatedStorageGiB', () => {
-      expect(make({ allocatedStorageGiB: 100, maxAllocatedStorageGiB: 99 })).toThrow(/Database\.maxAllocatedStorageGiB: received 99; expected at least allocatedStorageGiB \(100\)/);
-      expect(make({ maxAllocatedStorageGiB: 49 })).toThrow(/Database\.maxAllocatedStorageGiB: received 49; expected at least allocatedStorageGiB \(50\)/);
+      expect(make({ allocatedStorageGiB: 100, maxAllocatedStorageGiB: 99 })).toThrow(
+        /Database\.maxAllocatedStorageGiB: received 99; expected at least allocatedStorageGiB \(100\)/,
+      );
+      expect(make({ maxAllocatedStorageGiB: 49 })).toThrow(
+        /Database\.maxAllocatedStorageGiB: received 49; expected at least allocatedStorageGiB \(50\)/,
+      );
     });
 
     it('accepts the boundaries 30 and 35 days and a 63-character identifier', () => {
@@ -190,10 +230,14 @@ describe('Database backup replication', () => {
   });
 
   it('fails when the replication region is the database region', () => {
-    expect(() => make({ region: 'eu-west-1', kmsKeyArn: DR_KEY.replace('eu-central-1', 'eu-west-1') }, 'Same')).toThrow(/Database\.backupReplication\.region: received eu-west-1, the database's own region/);
+    expect(() => make({ region: 'eu-west-1', kmsKeyArn: DR_KEY.replace('eu-central-1', 'eu-west-1') }, 'Same')).toThrow(
+      /Database\.backupReplication\.region: received eu-west-1, the database's own region/,
+    );
   });
 
   it('fails when the key is not in the replication region', () => {
-    expect(() => make({ region: 'eu-central-1', kmsKeyArn: DR_KEY.replace('eu-central-1', 'eu-west-1') }, 'WrongKey')).toThrow(/Database\.backupReplication\.kmsKeyArn: .*expected a KMS key ARN in eu-central-1/);
+    expect(() => make({ region: 'eu-central-1', kmsKeyArn: DR_KEY.replace('eu-central-1', 'eu-west-1') }, 'WrongKey')).toThrow(
+      /Database\.backupReplication\.kmsKeyArn: .*expected a KMS key ARN in eu-central-1/,
+    );
   });
 });

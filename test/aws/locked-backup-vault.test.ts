@@ -7,7 +7,12 @@ const stack = testStack();
 const key = new kms.Key(stack, 'BackupKey');
 // The vault on its own, with its defaults; and one with every setting given.
 const bare = new LockedBackupVault(stack, 'Bare', { encryptionKey: key, minRetentionDays: 30 });
-const named = new LockedBackupVault(stack, 'Named', { encryptionKey: key, minRetentionDays: 90, changeableForDays: 14, backupVaultName: 'acme-prod-dr' });
+const named = new LockedBackupVault(stack, 'Named', {
+  encryptionKey: key,
+  minRetentionDays: 90,
+  changeableForDays: 14,
+  backupVaultName: 'acme-prod-dr',
+});
 const template = Template.fromStack(stack);
 const vaultOf = (v: LockedBackupVault) => resourceOf(template, v.resource);
 
@@ -25,7 +30,14 @@ describe('LockedBackupVault', () => {
   it('denies deleting recovery points or shortening their lifecycle to everyone', () => {
     const denyDeletion = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'], Resource: '*' }],
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+          Resource: '*',
+        },
+      ],
     };
     for (const v of [bare, named]) expect(vaultOf(v).Properties.AccessPolicy).toEqual(denyDeletion);
   });
@@ -41,18 +53,28 @@ describe('LockedBackupVault', () => {
     const scratch = testStack('ScratchVault');
     const scratchKey = new kms.Key(scratch, 'Key');
     const id = idSource();
-    const make = (props: Partial<LockedBackupVaultProps>) => () => new LockedBackupVault(scratch, id(), { encryptionKey: scratchKey, minRetentionDays: 30, ...props });
+    const make = (props: Partial<LockedBackupVaultProps>) => () =>
+      new LockedBackupVault(scratch, id(), { encryptionKey: scratchKey, minRetentionDays: 30, ...props });
 
     it.each([0, 1.5, 36501])('fails when minRetentionDays is %p', (days) => {
-      expect(make({ minRetentionDays: days })).toThrow(new RegExp(`LockedBackupVault\\.minRetentionDays: received ${days}; expected an integer from 1 to 36500 days`));
+      expect(make({ minRetentionDays: days })).toThrow(
+        new RegExp(`LockedBackupVault\\.minRetentionDays: received ${days}; expected an integer from 1 to 36500 days`),
+      );
     });
 
     it.each([2, 3.5, 0])('fails when changeableForDays is %p', (days) => {
-      expect(make({ changeableForDays: days })).toThrow(new RegExp(`LockedBackupVault\\.changeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour cooling-off period\\)`));
+      expect(make({ changeableForDays: days })).toThrow(
+        new RegExp(
+          `LockedBackupVault\\.changeableForDays: received ${days}; expected an integer of at least 3 \\(AWS Backup's 72-hour ` +
+            `cooling-off period\\)`,
+        ),
+      );
     });
 
     it.each(['a', 'has space', 'x'.repeat(51)])('fails when backupVaultName is %p', (name) => {
-      expect(make({ backupVaultName: name })).toThrow(new RegExp(`LockedBackupVault\\.backupVaultName: received "${name}"; expected 2-50 letters, digits, dashes or underscores`));
+      expect(make({ backupVaultName: name })).toThrow(
+        new RegExp(`LockedBackupVault\\.backupVaultName: received "${name}"; expected 2-50 letters, digits, dashes or underscores`),
+      );
     });
 
     it('accepts the limits: 1 day minimum, 3 days grace', () => {

@@ -8,8 +8,17 @@ import { getAtt, idSource, ref, resourceOf, resourcesOfType, testStack } from '.
 const stack = testStack();
 const key = new kms.Key(stack, 'Key');
 const accessLogs = new SecureBucket(stack, 'AccessLogs', { noncurrentVersionRetentionDays: 30, expirationDays: 90 });
-const data = new SecureBucket(stack, 'Data', { encryptionKey: key, serverAccessLogsBucket: accessLogs.resource, noncurrentVersionRetentionDays: 90 });
-const prefixed = new SecureBucket(stack, 'Prefixed', { encryptionKey: key, serverAccessLogsBucket: accessLogs.resource, serverAccessLogsPrefix: 'custom/', noncurrentVersionRetentionDays: 90 });
+const data = new SecureBucket(stack, 'Data', {
+  encryptionKey: key,
+  serverAccessLogsBucket: accessLogs.resource,
+  noncurrentVersionRetentionDays: 90,
+});
+const prefixed = new SecureBucket(stack, 'Prefixed', {
+  encryptionKey: key,
+  serverAccessLogsBucket: accessLogs.resource,
+  serverAccessLogsPrefix: 'custom/',
+  noncurrentVersionRetentionDays: 90,
+});
 const locked = new SecureBucket(stack, 'Locked', {
   encryptionKey: key,
   serverAccessLogsBucket: accessLogs.resource,
@@ -17,7 +26,11 @@ const locked = new SecureBucket(stack, 'Locked', {
   expirationDays: 180,
   objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(180)),
 });
-const acls = new SecureBucket(stack, 'CdnLogs', { encryptionKey: key, noncurrentVersionRetentionDays: 30, objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
+const acls = new SecureBucket(stack, 'CdnLogs', {
+  encryptionKey: key,
+  noncurrentVersionRetentionDays: 30,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+});
 const template = Template.fromStack(stack);
 const ALL = [accessLogs, data, prefixed, locked, acls];
 
@@ -50,7 +63,9 @@ describe('SecureBucket', () => {
 
   it('encrypts with the KMS key and an S3 bucket key when a key is given', () => {
     expect(bucketOf(data).Properties.BucketEncryption).toEqual({
-      ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(key, 'Arn') } }],
+      ServerSideEncryptionConfiguration: [
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(key, 'Arn') } },
+      ],
     });
   });
 
@@ -66,16 +81,38 @@ describe('SecureBucket', () => {
 
   it('expires noncurrent versions after the given days and current objects only when asked', () => {
     expect(bucketOf(data).Properties.LifecycleConfiguration).toEqual({
-      Rules: [{ Id: 'noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+      Rules: [
+        {
+          Id: 'noncurrent-versions',
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        },
+      ],
     });
-    expect(bucketOf(accessLogs).Properties.LifecycleConfiguration.Rules[0]).toMatchObject({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, ExpirationInDays: 90 });
+    expect(bucketOf(accessLogs).Properties.LifecycleConfiguration.Rules[0]).toMatchObject({
+      NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+      ExpirationInDays: 90,
+    });
   });
 
   it.each(ALL.map((b) => [b.node.id, b] as const))('denies non-TLS and pre-1.2 TLS requests on %s', (_name, b) => {
     const resources = [getAtt(b.resource, 'Arn'), { 'Fn::Join': ['', [getAtt(b.resource, 'Arn'), '/*']] }];
     const statements = policyOf(b);
-    expect(statements).toContainEqual({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
-    expect(statements).toContainEqual({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: resources, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } });
+    expect(statements).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: resources,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: resources,
+      Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+    });
   });
 
   it.each(ALL.map((b) => [b.node.id, b] as const))('retains %s when the stack is deleted', (_name, b) => {
@@ -88,8 +125,14 @@ describe('SecureBucket', () => {
   });
 
   it('logs server access to the log bucket, under the construct path by default', () => {
-    expect(bucketOf(data).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: ref(accessLogs.resource), LogFilePrefix: 'Test/Data/' });
-    expect(bucketOf(prefixed).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: ref(accessLogs.resource), LogFilePrefix: 'custom/' });
+    expect(bucketOf(data).Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: ref(accessLogs.resource),
+      LogFilePrefix: 'Test/Data/',
+    });
+    expect(bucketOf(prefixed).Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: ref(accessLogs.resource),
+      LogFilePrefix: 'custom/',
+    });
     expect(bucketOf(accessLogs).Properties.LoggingConfiguration).toBeUndefined();
   });
 
@@ -108,13 +151,19 @@ describe('SecureBucket', () => {
     const make = (props: SecureBucketProps) => () => new SecureBucket(scratch, id(), props);
 
     it.each([0, -1, 1.5])('fails when noncurrentVersionRetentionDays is %p', (days) => {
-      expect(make({ noncurrentVersionRetentionDays: days })).toThrow(new RegExp(`SecureBucket\\.noncurrentVersionRetentionDays: received ${days}; expected a positive number of days`));
+      expect(make({ noncurrentVersionRetentionDays: days })).toThrow(
+        new RegExp(`SecureBucket\\.noncurrentVersionRetentionDays: received ${days}; expected a positive number of days`),
+      );
     });
 
     it('fails when objects would expire before their Object Lock retention ends', () => {
-      expect(make({ noncurrentVersionRetentionDays: 30, expirationDays: 29, objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(30)) })).toThrow(
-        /SecureBucket\.expirationDays: received 29; expected at least the Object Lock retention \(30 days\)/,
-      );
+      expect(
+        make({
+          noncurrentVersionRetentionDays: 30,
+          expirationDays: 29,
+          objectLockRetention: s3.ObjectLockRetention.compliance(Duration.days(30)),
+        }),
+      ).toThrow(/SecureBucket\.expirationDays: received 29; expected at least the Object Lock retention \(30 days\)/);
     });
   });
 });

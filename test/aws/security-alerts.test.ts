@@ -9,7 +9,11 @@ import { ENV, acknowledgements, getAtt, idSource, ref, resourceOf, resourcesOfTy
 const stack = testStack();
 const key = new kms.Key(stack, 'LogsKey');
 const trailLogs = new logs.LogGroup(stack, 'TrailLogs');
-const alerts = new SecurityAlerts(stack, 'Alerts', { key, emails: ['oncall@example.com', 'security@example.com'], smsNumbers: ['+15555550100'] });
+const alerts = new SecurityAlerts(stack, 'Alerts', {
+  key,
+  emails: ['oncall@example.com', 'security@example.com'],
+  smsNumbers: ['+15555550100'],
+});
 const rootUse = alerts.alarmOnRootUse(trailLogs);
 const custom = alerts.alarm('Custom', {
   metric: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Errors', period: Duration.minutes(1) }),
@@ -26,7 +30,10 @@ const template = Template.fromStack(stack);
 
 describe('SecurityAlerts', () => {
   it('encrypts the topic under the given key', () => {
-    expect(resourceOf(template, alerts.resource).Properties).toEqual({ KmsMasterKeyId: getAtt(key, 'Arn'), DisplayName: 'Security alerts' });
+    expect(resourceOf(template, alerts.resource).Properties).toEqual({
+      KmsMasterKeyId: getAtt(key, 'Arn'),
+      DisplayName: 'Security alerts',
+    });
   });
 
   it('refuses publishers that do not use TLS', () => {
@@ -115,7 +122,9 @@ describe('SecurityAlerts', () => {
     const id = idSource();
 
     it('fails when the e-mail list is empty', () => {
-      expect(() => new SecurityAlerts(scratch, id(), { key: scratchKey, emails: [] })).toThrow(/SecurityAlerts\.emails: received an empty list; expected at least one on-call address/);
+      expect(() => new SecurityAlerts(scratch, id(), { key: scratchKey, emails: [] })).toThrow(
+        /SecurityAlerts\.emails: received an empty list; expected at least one on-call address/,
+      );
     });
 
     it('needs no phone number', () => {

@@ -50,29 +50,36 @@ const locked = tier(lockedStack, 'Default', {
 });
 const lockedTemplate = Template.fromStack(lockedStack);
 
-const ingressOf = (t: Template, tierOf: ServingTier) => resourceOf(t, tierOf.gateway.securityGroup).Properties.SecurityGroupIngress as any[];
+const ingressOf = (t: Template, tierOf: ServingTier) =>
+  resourceOf(t, tierOf.gateway.securityGroup).Properties.SecurityGroupIngress as any[];
 
 describe('ServingTier', () => {
-  it('keeps the logical ids its children had as the stack\'s own children when its id is Default', () => {
+  it("keeps the logical ids its children had as the stack's own children when its id is Default", () => {
     // The same paths without the tier: what the stacks built directly before ServingTier existed.
     const bare = new Stack();
     expect(logicalId(open.hostAuthLogs)).toBe(logicalId(new logs.LogGroup(bare, 'HostAuthLogs')));
     expect(logicalId(open.albLogs)).toBe(logicalId(new s3.Bucket(new Construct(bare, 'AlbLogs'), 'Resource')));
-    expect(logicalId(open.network.resource)).toBe(logicalId(new ec2.Vpc(new Construct(bare, 'Network'), 'Resource', { availabilityZones: ['a'] })));
+    expect(logicalId(open.network.resource)).toBe(
+      logicalId(new ec2.Vpc(new Construct(bare, 'Network'), 'Resource', { availabilityZones: ['a'] })),
+    );
   });
 
-  it('keeps the access-log prefix of its buckets and the app launch template\'s Name tag free of the Default id', () => {
+  it("keeps the access-log prefix of its buckets and the app launch template's Name tag free of the Default id", () => {
     expect(resourceOf(template, open.albLogs).Properties.LoggingConfiguration.LogFilePrefix).toBe('Test/AlbLogs/');
-    const launchTemplate = resourcesOfType(template, 'AWS::EC2::LaunchTemplate').map(([, r]) => r.Properties).find((p) => p.LaunchTemplateName === undefined && JSON.stringify(p).includes('Test/App/LaunchTemplate'));
+    const launchTemplate = resourcesOfType(template, 'AWS::EC2::LaunchTemplate')
+      .map(([, r]) => r.Properties)
+      .find((p) => p.LaunchTemplateName === undefined && JSON.stringify(p).includes('Test/App/LaunchTemplate'));
     expect(JSON.stringify(launchTemplate)).not.toContain('/Default/');
   });
 
   it('builds the request path: web ACL on the load balancer, app tier behind it, alarms to the alert topic', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: logicalId(open.gateway.resource) } });
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 1);
-    expect(resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
-      expect.arrayContaining(['AlertsGateway5xx', 'AlertsLogArchiveStalled', 'AlertsUnhealthyHosts', 'AlertsWafBlockedSpike']),
-    );
+    expect(
+      resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+        .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))
+        .sort(),
+    ).toEqual(expect.arrayContaining(['AlertsGateway5xx', 'AlertsLogArchiveStalled', 'AlertsUnhealthyHosts', 'AlertsWafBlockedSpike']));
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/acme-test/hosts/auth', RetentionInDays: 90 });
   });
 
@@ -82,7 +89,7 @@ describe('ServingTier', () => {
     expect(open.originTrust).toBeUndefined();
   });
 
-  it('locked to a Cloudflare zone, admits only Cloudflare\'s ranges, verifies the zone\'s CA and counts CF-Connecting-IP', () => {
+  it("locked to a Cloudflare zone, admits only Cloudflare's ranges, verifies the zone's CA and counts CF-Connecting-IP", () => {
     const sources = ingressOf(lockedTemplate, locked).map((r) => r.CidrIp ?? r.CidrIpv6);
     expect(new Set(sources)).toEqual(new Set([...CLOUDFLARE_IPV4_RANGES, ...CLOUDFLARE_IPV6_RANGES]));
     expect(JSON.stringify(resourceOf(lockedTemplate, locked.webAcl.resource).Properties.Rules)).toContain('CF-Connecting-IP');
@@ -97,12 +104,22 @@ describe('ServingTier', () => {
     template.resourceCountIs('AWS::Config::ConfigurationRecorder', 0);
   });
 
-  it('lets a host reach the AWS service endpoints and the package mirrors\' ranges only (allowHostEgress)', () => {
+  it("lets a host reach the AWS service endpoints and the package mirrors' ranges only (allowHostEgress)", () => {
     const endpoints = `sg:${logicalId(open.network.endpointSecurityGroup)}`;
     // The fourth rule is S3's prefix list, read at deployment time (an object the helper cannot name).
-    expect(securityGroupRules(template, host).egress).toEqual(['tcp 443 198.51.100.0/24', 'tcp 443 [object Object]', `tcp 443 ${endpoints}`, 'tcp 80 198.51.100.0/24']);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: { 'Fn::GetAtt': [logicalId(host), 'GroupId'] }, DestinationPrefixListId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkS3PrefixList'), 'PrefixLists.0.PrefixListId'] } });
+    expect(securityGroupRules(template, host).egress).toEqual([
+      'tcp 443 198.51.100.0/24',
+      'tcp 443 [object Object]',
+      `tcp 443 ${endpoints}`,
+      'tcp 80 198.51.100.0/24',
+    ]);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { 'Fn::GetAtt': [logicalId(host), 'GroupId'] },
+      DestinationPrefixListId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NetworkS3PrefixList'), 'PrefixLists.0.PrefixListId'] },
+    });
     // The app hosts get the same, besides what the tier itself opens (the database is not here).
-    expect(securityGroupRules(template, open.appTier.securityGroup).egress).toEqual(expect.arrayContaining(securityGroupRules(template, host).egress));
+    expect(securityGroupRules(template, open.appTier.securityGroup).egress).toEqual(
+      expect.arrayContaining(securityGroupRules(template, host).egress),
+    );
   });
 });

@@ -10,13 +10,20 @@ describe('markAwsStack', () => {
     stack.templateOptions.metadata = { owner: 'platform' };
     markAwsStack(stack, { environment: 'prod', role: 'dr', production: true, residency: 'eu' });
     const template = Template.fromStack(stack).toJSON();
-    expect(template.Metadata).toEqual({ owner: 'platform', baseline: { environment: 'prod', role: 'dr', production: true, residency: 'eu' } });
+    expect(template.Metadata).toEqual({
+      owner: 'platform',
+      baseline: { environment: 'prod', role: 'dr', production: true, residency: 'eu' },
+    });
     expect(stackMarkerOf(template)).toEqual({ environment: 'prod', role: 'dr', production: true, residency: 'eu' });
   });
 
   it('rejects a marker the tools would not read, naming the field', () => {
     const stack = new Stack(new App(), 'S');
-    expect(() => markAwsStack(stack, { environment: 'Prod', role: 'primary' })).toThrow(/markAwsStack\(S\): environment "Prod" is not a lower-case name/);
-    expect(() => markAwsStack(stack, { environment: 'prod', role: 'main' as never })).toThrow(/role "main" is not one of primary, dr, dr-database, edge/);
+    expect(() => markAwsStack(stack, { environment: 'Prod', role: 'primary' })).toThrow(
+      /markAwsStack\(S\): environment "Prod" is not a lower-case name/,
+    );
+    expect(() => markAwsStack(stack, { environment: 'prod', role: 'main' as never })).toThrow(
+      /role "main" is not one of primary, dr, dr-database, edge/,
+    );
   });
 });

@@ -30,11 +30,19 @@ const config = resourceOf(template, cdn.resource).Properties.DistributionConfig;
 describe('StaticAssetsCdn', () => {
   it('serves the configured names on TLS 1.2+ with SNI and the us-east-1 certificate', () => {
     expect(config.Aliases).toEqual(['static.example.com', 'assets.example.com']);
-    expect(config.ViewerCertificate).toEqual({ AcmCertificateArn: CERT, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    expect(config.ViewerCertificate).toEqual({
+      AcmCertificateArn: CERT,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
   });
 
   it('redirects HTTP to HTTPS and allows only GET and HEAD', () => {
-    expect(config.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'], Compress: true });
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+      Compress: true,
+    });
     expect(config.CacheBehaviors).toBeUndefined();
   });
 
@@ -68,7 +76,10 @@ describe('StaticAssetsCdn', () => {
         Condition: {
           StringEquals: {
             'AWS:SourceArn': {
-              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', ref(cdn.resource)]],
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', ref(cdn.resource)],
+              ],
             },
           },
         },
@@ -103,8 +114,17 @@ describe('StaticAssetsCdn', () => {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 90 } } },
       // CloudFront standard logging writes with ACLs; public access stays blocked.
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(logsKey, 'Arn') } }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(logsKey, 'Arn') } },
+        ],
+      },
       LoggingConfiguration: { DestinationBucketName: ref(accessLogs) },
     });
     expect(bucket.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 90 });
@@ -154,17 +174,34 @@ describe('StaticAssetsCdn', () => {
     });
 
     it('reads the replica in its own region through its own origin access control', () => {
-      const [oacId, oac] = resourcesOfType(t, 'AWS::CloudFront::OriginAccessControl').find(([id]) => /FailoverOriginAccessControl/.test(id))!;
-      expect(dc.Origins[1]).toEqual({ Id: expect.any(String), DomainName: 'acme-prod-assets-dr-111111111111.s3.eu-central-1.amazonaws.com', S3OriginConfig: { OriginAccessIdentity: '' }, OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] } });
-      expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4', Description: 'Failover origin: the DR-region assets replica' });
+      const [oacId, oac] = resourcesOfType(t, 'AWS::CloudFront::OriginAccessControl').find(([id]) =>
+        /FailoverOriginAccessControl/.test(id),
+      )!;
+      expect(dc.Origins[1]).toEqual({
+        Id: expect.any(String),
+        DomainName: 'acme-prod-assets-dr-111111111111.s3.eu-central-1.amazonaws.com',
+        S3OriginConfig: { OriginAccessIdentity: '' },
+        OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] },
+      });
+      expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+        Description: 'Failover origin: the DR-region assets replica',
+      });
     });
 
-    it('acknowledges only that the replica\'s policy lives in the DR stack, no missing failover', () => {
+    it("acknowledges only that the replica's policy lives in the DR stack, no missing failover", () => {
       const acks = acknowledgements(withFailover.resource);
       expect(acks['cdk-validator-cfnguard::cloudfront_origin_failover_enabled_check']).toBeUndefined();
       // Decision cdn-failover-origin-policy-in-dr-stack: a warning acknowledgement on the construct.
       const warnings = withFailover.resource.node.metadata.filter((m) => m.type === ACKNOWLEDGED_WARNING_METADATA).map((m) => m.data);
-      expect(warnings).toEqual([{ 'Annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac': expect.stringMatching(/ReplicaBucket cloudFrontSourceArn/) }]);
+      expect(warnings).toEqual([
+        {
+          'Annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac':
+            expect.stringMatching(/ReplicaBucket cloudFrontSourceArn/),
+        },
+      ]);
     });
   });
 
@@ -187,7 +224,9 @@ describe('StaticAssetsCdn', () => {
       });
 
     it('fails when HSTS max-age is under one year', () => {
-      expect(make({ hstsMaxAge: Duration.days(364) })).toThrow(/StaticAssetsCdn\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/);
+      expect(make({ hstsMaxAge: Duration.days(364) })).toThrow(
+        /StaticAssetsCdn\.hstsMaxAge: received 31449600 s; expected at least 31536000 s \(the HSTS floor: one year, claim A7\)/,
+      );
     });
 
     it('accepts exactly one year of HSTS', () => {
@@ -196,7 +235,9 @@ describe('StaticAssetsCdn', () => {
 
     it('fails on empty domain names', () => {
       expect(make({ logRetentionDays: 0 })).toThrow(/StaticAssetsCdn\.logRetentionDays: received 0; expected a positive number of days/);
-      expect(make({ domainNames: [] })).toThrow(/StaticAssetsCdn\.domainNames: received an empty list; expected the names the certificate covers/);
+      expect(make({ domainNames: [] })).toThrow(
+        /StaticAssetsCdn\.domainNames: received an empty list; expected the names the certificate covers/,
+      );
     });
 
     it.each([
@@ -204,7 +245,9 @@ describe('StaticAssetsCdn', () => {
       `arn:aws:acm:us-east-2:${ENV.account}:certificate/00000000-0000-0000-0000-000000000000`,
       'not-an-arn',
     ])('fails on the certificate %s, outside us-east-1', (certificateArn) => {
-      expect(make({ certificateArn })).toThrow(/StaticAssetsCdn\.certificateArn: received ".*"; expected a certificate in us-east-1, the only region CloudFront reads/);
+      expect(make({ certificateArn })).toThrow(
+        /StaticAssetsCdn\.certificateArn: received ".*"; expected a certificate in us-east-1, the only region CloudFront reads/,
+      );
     });
   });
 });

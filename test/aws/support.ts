@@ -120,17 +120,23 @@ export function securityGroupRules(template: Template, securityGroup: IConstruct
   const describe = (r: any) => {
     const ports = r.FromPort === r.ToPort ? `${r.FromPort}` : `${r.FromPort}-${r.ToPort}`;
     const group = r.SourceSecurityGroupId ?? r.DestinationSecurityGroupId;
-    const peer = group ? `sg:${group['Fn::GetAtt']?.[0] ?? JSON.stringify(group)}` : (r.CidrIp ?? r.CidrIpv6 ?? r.SourcePrefixListId ?? r.DestinationPrefixListId);
+    const peer = group
+      ? `sg:${group['Fn::GetAtt']?.[0] ?? JSON.stringify(group)}`
+      : (r.CidrIp ?? r.CidrIpv6 ?? r.SourcePrefixListId ?? r.DestinationPrefixListId);
     return `${r.IpProtocol} ${ports} ${peer}`;
   };
   const placeholder = (r: any) => r.CidrIp === '255.255.255.255/32' && r.IpProtocol === 'icmp';
   const ingress = [
     ...(own.SecurityGroupIngress ?? []),
-    ...Object.values<any>(resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && isOwn(r.Properties.GroupId)).map((r) => r.Properties),
+    ...Object.values<any>(resources)
+      .filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && isOwn(r.Properties.GroupId))
+      .map((r) => r.Properties),
   ].map(describe);
   const egress = [
     ...(own.SecurityGroupEgress ?? []),
-    ...Object.values<any>(resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroupEgress' && isOwn(r.Properties.GroupId)).map((r) => r.Properties),
+    ...Object.values<any>(resources)
+      .filter((r) => r.Type === 'AWS::EC2::SecurityGroupEgress' && isOwn(r.Properties.GroupId))
+      .map((r) => r.Properties),
   ]
     .filter((r) => !placeholder(r))
     .map(describe);

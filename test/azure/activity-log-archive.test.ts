@@ -7,8 +7,18 @@ const IDENTITY = `${SUB}/resourceGroups/rg-test/providers/Microsoft.ManagedIdent
 const KEY = 'https://kv-acme-weu.vault.azure.net/keys/storage';
 const WORKSPACE = `${SUB}/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-acme`;
 
-const props: ActivityLogArchiveProps = { resourceGroupName: RG, location: LOCATION, storageAccountName: 'stacmeaudit', keyVaultKeyId: KEY, identityId: IDENTITY, subscriptionId: SUB_ID, workspaceId: WORKSPACE, retentionDays: 365 };
-const synth = (p: Partial<ActivityLogArchiveProps> = {}): TfJson => synthAzure((s) => void new ActivityLogArchive(s, 'ActivityLog', { ...props, ...p }));
+const props: ActivityLogArchiveProps = {
+  resourceGroupName: RG,
+  location: LOCATION,
+  storageAccountName: 'stacmeaudit',
+  keyVaultKeyId: KEY,
+  identityId: IDENTITY,
+  subscriptionId: SUB_ID,
+  workspaceId: WORKSPACE,
+  retentionDays: 365,
+};
+const synth = (p: Partial<ActivityLogArchiveProps> = {}): TfJson =>
+  synthAzure((s) => void new ActivityLogArchive(s, 'ActivityLog', { ...props, ...p }));
 
 describe('ActivityLogArchive', () => {
   const json = synth();
@@ -21,14 +31,31 @@ describe('ActivityLogArchive', () => {
       log_analytics_workspace_id: WORKSPACE,
       storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.ActivityLog_Storage_[A-F0-9]+\.id\}$/),
     });
-    expect(setting.enabled_log.map((l: any) => l.category)).toEqual(['Administrative', 'Security', 'ServiceHealth', 'Alert', 'Recommendation', 'Policy', 'Autoscale', 'ResourceHealth']);
-    expect(setting.depends_on).toEqual([expect.stringMatching(/^azurerm_storage_container_immutability_policy\.ActivityLog_Immutable-insights-activity-logs_/)]);
+    expect(setting.enabled_log.map((l: any) => l.category)).toEqual([
+      'Administrative',
+      'Security',
+      'ServiceHealth',
+      'Alert',
+      'Recommendation',
+      'Policy',
+      'Autoscale',
+      'ResourceHealth',
+    ]);
+    expect(setting.depends_on).toEqual([
+      expect.stringMatching(/^azurerm_storage_container_immutability_policy\.ActivityLog_Immutable-insights-activity-logs_/),
+    ]);
   });
 
   it('keeps the Activity Log container immutable for the retention, locked, appends allowed', () => {
-    expect(onlyResource(json, 'azurerm_storage_container')).toMatchObject({ name: 'insights-activity-logs', container_access_type: 'private', lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(json, 'azurerm_storage_container')).toMatchObject({
+      name: 'insights-activity-logs',
+      container_access_type: 'private',
+      lifecycle: { prevent_destroy: true },
+    });
     expect(onlyResource(json, 'azurerm_storage_container_immutability_policy')).toMatchObject({
-      storage_container_resource_manager_id: expect.stringMatching(/^\$\{azurerm_storage_container\.ActivityLog_Storage_Container-insights-activity-logs_[A-F0-9]+\.resource_manager_id\}$/),
+      storage_container_resource_manager_id: expect.stringMatching(
+        /^\$\{azurerm_storage_container\.ActivityLog_Storage_Container-insights-activity-logs_[A-F0-9]+\.resource_manager_id\}$/,
+      ),
       immutability_period_in_days: 365,
       locked: true,
       protected_append_writes_enabled: true,
@@ -52,13 +79,33 @@ describe('ActivityLogArchive', () => {
   it('with entraLogs, exports sign-ins and directory audits into locked containers too', () => {
     const entra = synth({ entraLogs: true, settingName: 'baseline-acme-prod' });
     const setting = onlyResource(entra, 'azurerm_monitor_aad_diagnostic_setting');
-    expect(setting).toMatchObject({ name: 'baseline-acme-prod', log_analytics_workspace_id: WORKSPACE, storage_account_id: expect.stringContaining('azurerm_storage_account.ActivityLog_Storage') });
-    expect(setting.enabled_log.map((l: any) => l.category)).toEqual(['AuditLogs', 'SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs']);
+    expect(setting).toMatchObject({
+      name: 'baseline-acme-prod',
+      log_analytics_workspace_id: WORKSPACE,
+      storage_account_id: expect.stringContaining('azurerm_storage_account.ActivityLog_Storage'),
+    });
+    expect(setting.enabled_log.map((l: any) => l.category)).toEqual([
+      'AuditLogs',
+      'SignInLogs',
+      'NonInteractiveUserSignInLogs',
+      'ServicePrincipalSignInLogs',
+      'ManagedIdentitySignInLogs',
+    ]);
     const policies = Object.values(resourcesOf(entra, 'azurerm_storage_container_immutability_policy'));
     expect(policies).toHaveLength(6);
-    for (const p of policies) expect(p).toMatchObject({ locked: true, immutability_period_in_days: 365, protected_append_writes_enabled: true });
-    expect(Object.values(resourcesOf(entra, 'azurerm_storage_container')).map((c: any) => c.name).sort()).toEqual([
-      'insights-activity-logs', 'insights-logs-auditlogs', 'insights-logs-managedidentitysigninlogs', 'insights-logs-noninteractiveusersigninlogs', 'insights-logs-serviceprincipalsigninlogs', 'insights-logs-signinlogs',
+    for (const p of policies)
+      expect(p).toMatchObject({ locked: true, immutability_period_in_days: 365, protected_append_writes_enabled: true });
+    expect(
+      Object.values(resourcesOf(entra, 'azurerm_storage_container'))
+        .map((c: any) => c.name)
+        .sort(),
+    ).toEqual([
+      'insights-activity-logs',
+      'insights-logs-auditlogs',
+      'insights-logs-managedidentitysigninlogs',
+      'insights-logs-noninteractiveusersigninlogs',
+      'insights-logs-serviceprincipalsigninlogs',
+      'insights-logs-signinlogs',
     ]);
   });
 

@@ -4,9 +4,15 @@ import { AppGateway, type AppGatewayProps } from '../../lib/azure/app-gateway';
 import { CA_A, CA_B, CLIENT_A, SHARED_CA } from '../fixtures/origin-pull';
 import { LOCATION, onlyResource, RG, synthAzure, type TfJson } from './support';
 
-const IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agw';
-const SUBNET = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/gateway';
-const POLICY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGatewayWebApplicationFirewallPolicies/waf';
+const IDENTITY =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssigned' +
+  'Identities/id-agw';
+const SUBNET =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet' +
+  '/subnets/gateway';
+const POLICY =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGatewayWe' +
+  'bApplicationFirewallPolicies/waf';
 const CERT = 'https://kv-certs.vault.azure.net/secrets/www';
 
 const props: AppGatewayProps = {
@@ -87,12 +93,23 @@ describe('AppGateway', () => {
 
   it('only redirects port 80 to the HTTPS listener, permanently, keeping path and query', () => {
     const gw = gatewayOf(props);
-    expect(byName(gw.http_listener, 'http')).toEqual({ name: 'http', frontend_ip_configuration_name: 'public', frontend_port_name: 'http', protocol: 'Http' });
+    expect(byName(gw.http_listener, 'http')).toEqual({
+      name: 'http',
+      frontend_ip_configuration_name: 'public',
+      frontend_port_name: 'http',
+      protocol: 'Http',
+    });
     expect(gw.redirect_configuration).toEqual([
       { name: 'http-to-https', redirect_type: 'Permanent', target_listener_name: 'https', include_path: true, include_query_string: true },
     ]);
     const rule = byName(gw.request_routing_rule, 'http-redirect');
-    expect(rule).toEqual({ name: 'http-redirect', priority: 20, rule_type: 'Basic', http_listener_name: 'http', redirect_configuration_name: 'http-to-https' });
+    expect(rule).toEqual({
+      name: 'http-redirect',
+      priority: 20,
+      rule_type: 'Basic',
+      http_listener_name: 'http',
+      redirect_configuration_name: 'http-to-https',
+    });
   });
 
   it('sends HSTS, nosniff and DENY framing on every HTTPS response', () => {
@@ -176,7 +193,9 @@ describe('AppGateway', () => {
       request_timeout: 60,
       trusted_root_certificate_names: ['app-ca'],
     });
-    expect(gw.trusted_root_certificate).toEqual([{ name: 'app-ca', key_vault_secret_id: 'https://kv-certs.vault.azure.net/secrets/app-ca' }]);
+    expect(gw.trusted_root_certificate).toEqual([
+      { name: 'app-ca', key_vault_secret_id: 'https://kv-certs.vault.azure.net/secrets/app-ca' },
+    ]);
     expect(gw.probe[0].path).toBe('/ready');
     expect(gw.autoscale_configuration).toEqual({ min_capacity: 3, max_capacity: 20 });
     expect(gw.zones).toEqual(['1', '2']);
@@ -187,25 +206,57 @@ describe('AppGateway', () => {
     const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256.replace(/:/g, '').slice(0, 16).toLowerCase();
     const caNames = [CA_A, CA_B].map((pem) => `origin-pull-ca-${fingerprint(pem)}`);
 
-    it('trusts the zone\'s CAs (base64 of the PEM) as client certificates in an SSL profile that verifies them on the gateway\'s TLS policy', () => {
-      expect(gw.trusted_client_certificate).toEqual([
-        { name: caNames[0], data: Buffer.from(CA_A).toString('base64') },
-        { name: caNames[1], data: Buffer.from(CA_B).toString('base64') },
-      ]);
-      expect(gw.ssl_profile).toEqual([
-        { name: 'origin-pull', trusted_client_certificate_names: caNames, verify_client_cert_issuer_dn: true, ssl_policy: { policy_type: 'Predefined', policy_name: 'AppGwSslPolicy20220101S' } },
-      ]);
-    });
+    it(
+      "trusts the zone's CAs (base64 of the PEM) as client certificates in an SSL profile that verifies them on the gateway's " +
+        'TLS policy',
+      () => {
+        expect(gw.trusted_client_certificate).toEqual([
+          { name: caNames[0], data: Buffer.from(CA_A).toString('base64') },
+          { name: caNames[1], data: Buffer.from(CA_B).toString('base64') },
+        ]);
+        expect(gw.ssl_profile).toEqual([
+          {
+            name: 'origin-pull',
+            trusted_client_certificate_names: caNames,
+            verify_client_cert_issuer_dn: true,
+            ssl_policy: { policy_type: 'Predefined', policy_name: 'AppGwSslPolicy20220101S' },
+          },
+        ]);
+      },
+    );
 
     it('requires the client certificate on every HTTPS listener, the catch-all included', () => {
-      expect(gw.http_listener.filter((l: any) => l.protocol === 'Https').map((l: any) => [l.name, l.ssl_profile_name])).toEqual([['https', 'origin-pull'], ['https-other-hosts', 'origin-pull']]);
+      expect(gw.http_listener.filter((l: any) => l.protocol === 'Https').map((l: any) => [l.name, l.ssl_profile_name])).toEqual([
+        ['https', 'origin-pull'],
+        ['https-other-hosts', 'origin-pull'],
+      ]);
     });
 
     it('routes only the served host to the app; every other name lands on a catch-all that only redirects', () => {
       expect(byName(gw.http_listener, 'https')).toMatchObject({ host_names: ['app.example.com'], require_sni: true });
-      expect(byName(gw.http_listener, 'https-other-hosts')).toEqual({ name: 'https-other-hosts', frontend_ip_configuration_name: 'public', frontend_port_name: 'https', protocol: 'Https', ssl_certificate_name: 'frontend', require_sni: false, ssl_profile_name: 'origin-pull' });
-      expect(byName(gw.request_routing_rule, 'other-hosts-refused')).toEqual({ name: 'other-hosts-refused', priority: 30, rule_type: 'Basic', http_listener_name: 'https-other-hosts', redirect_configuration_name: 'other-hosts-to-served-host' });
-      expect(byName(gw.redirect_configuration, 'other-hosts-to-served-host')).toEqual({ name: 'other-hosts-to-served-host', redirect_type: 'Found', target_url: 'https://app.example.com/', include_path: false, include_query_string: false });
+      expect(byName(gw.http_listener, 'https-other-hosts')).toEqual({
+        name: 'https-other-hosts',
+        frontend_ip_configuration_name: 'public',
+        frontend_port_name: 'https',
+        protocol: 'Https',
+        ssl_certificate_name: 'frontend',
+        require_sni: false,
+        ssl_profile_name: 'origin-pull',
+      });
+      expect(byName(gw.request_routing_rule, 'other-hosts-refused')).toEqual({
+        name: 'other-hosts-refused',
+        priority: 30,
+        rule_type: 'Basic',
+        http_listener_name: 'https-other-hosts',
+        redirect_configuration_name: 'other-hosts-to-served-host',
+      });
+      expect(byName(gw.redirect_configuration, 'other-hosts-to-served-host')).toEqual({
+        name: 'other-hosts-to-served-host',
+        redirect_type: 'Found',
+        target_url: 'https://app.example.com/',
+        include_path: false,
+        include_query_string: false,
+      });
     });
 
     it('asks for no client certificate when no CA is given', () => {
@@ -216,10 +267,18 @@ describe('AppGateway', () => {
     });
 
     it.each<[string, Partial<AppGatewayProps>, RegExp]>([
-      ['Cloudflare\'s shared origin-pull CA', { clientCertificateAuthorities: [SHARED_CA] }, /clientCertificateAuthorities\[0\] is Cloudflare's shared origin-pull CA/],
+      [
+        "Cloudflare's shared origin-pull CA",
+        { clientCertificateAuthorities: [SHARED_CA] },
+        /clientCertificateAuthorities\[0\] is Cloudflare's shared origin-pull CA/,
+      ],
       ['a leaf certificate', { clientCertificateAuthorities: [CLIENT_A] }, /clientCertificateAuthorities\[0\] is not a CA certificate/],
       ['the same CA twice', { clientCertificateAuthorities: [CA_A, CA_A] }, /lists the same CA twice/],
-      ['three CAs', { clientCertificateAuthorities: [CA_A, CA_B, CA_A] }, /has 3 entries; expected the zone's CA and, while rotating, the next one/],
+      [
+        'three CAs',
+        { clientCertificateAuthorities: [CA_A, CA_B, CA_A] },
+        /has 3 entries; expected the zone's CA and, while rotating, the next one/,
+      ],
       ['only wildcard host names', { hostNames: ['*.example.com'] }, /hostNames are all wildcards/],
     ])('rejects %s', (_what, extra, message) => {
       expect(() => synth({ ...props, hostNames: ['app.example.com'], ...extra })).toThrow(message);
@@ -229,7 +288,9 @@ describe('AppGateway', () => {
   it('exposes the gateway id and a backend pool id Terraform can resolve (the pool set as a list)', () => {
     const out = synth(props).output as any;
     expect(out.GatewayId.value).toMatch(/^\$\{azurerm_application_gateway\.Gateway_[A-Z0-9]+\.id\}$/);
-    expect(out.BackendPoolId.value).toMatch(/^\$\{tolist\(azurerm_application_gateway\.Gateway_[A-Z0-9]+\.backend_address_pool\)\.0\.id\}$/);
+    expect(out.BackendPoolId.value).toMatch(
+      /^\$\{tolist\(azurerm_application_gateway\.Gateway_[A-Z0-9]+\.backend_address_pool\)\.0\.id\}$/,
+    );
   });
 
   describe('rejects', () => {
@@ -244,7 +305,9 @@ describe('AppGateway', () => {
       expect(fails({ maxCapacity })).toThrow(/maxCapacity .* out of range/);
     });
     it('a maxCapacity below minCapacity', () => {
-      expect(fails({ minCapacity: 5, maxCapacity: 4 })).toThrow(/maxCapacity 4 is out of range; expected a whole number from minCapacity \(5\)/);
+      expect(fails({ minCapacity: 5, maxCapacity: 4 })).toThrow(
+        /maxCapacity 4 is out of range; expected a whole number from minCapacity \(5\)/,
+      );
     });
     it.each([[['1']], [['1', '1']], [['1', '4']]])('zones %j', (zones) => {
       expect(fails({ zones })).toThrow(/zones .* is invalid; expected at least two distinct zones/);
@@ -262,7 +325,9 @@ describe('AppGateway', () => {
       expect(fails({ hostNames: [] })).toThrow(/hostNames has 0 entries/);
     });
     it('more than 5 host names', () => {
-      expect(fails({ hostNames: ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com', 'e.example.com', 'f.example.com'] })).toThrow(/hostNames has 6 entries/);
+      expect(
+        fails({ hostNames: ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com', 'e.example.com', 'f.example.com'] }),
+      ).toThrow(/hostNames has 6 entries/);
     });
     it.each(['example', 'www..example.com', '-a.example.com', 'a.*.example.com', '10.0.0.1'])('host name %p', (host) => {
       expect(fails({ hostNames: [host] })).toThrow(/hostNames\[0\] .* is invalid/);
@@ -271,10 +336,14 @@ describe('AppGateway', () => {
       expect(fails({ backendHostName: '*.example.com' })).toThrow(/backendHostName "\*\.example\.com" is invalid/);
     });
     it('a certificate that is not a Key Vault secret id', () => {
-      expect(fails({ certificateSecretId: 'https://kv-certs.vault.azure.net/certificates/www' })).toThrow(/certificateSecretId .* is invalid/);
+      expect(fails({ certificateSecretId: 'https://kv-certs.vault.azure.net/certificates/www' })).toThrow(
+        /certificateSecretId .* is invalid/,
+      );
     });
     it('a trusted root that is not a Key Vault secret id', () => {
-      expect(fails({ backendTrustedRootCertificateSecretId: 'ca.pem' })).toThrow(/backendTrustedRootCertificateSecretId "ca.pem" is invalid/);
+      expect(fails({ backendTrustedRootCertificateSecretId: 'ca.pem' })).toThrow(
+        /backendTrustedRootCertificateSecretId "ca.pem" is invalid/,
+      );
     });
     it('an identity that is not user-assigned', () => {
       expect(fails({ identityId: 'SystemAssigned' })).toThrow(/identityId "SystemAssigned" is invalid/);

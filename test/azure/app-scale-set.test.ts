@@ -4,12 +4,21 @@ import { APPROVED_VM_EXTENSIONS, hostCloudConfig } from '../../lib/azure/host-cl
 import { KEYS } from '../fixtures/ssh-keys';
 import { LOCATION, onlyResource, RG, synthAzure, type TfJson } from './support';
 
-const SUBNET = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app';
-const POOL = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGateways/agw/backendAddressPools/app';
-const DES = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Compute/diskEncryptionSets/des-app';
-const IDENTITY = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-app';
-const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-acme';
-const ECDSA = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
+const SUBNET =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app';
+const POOL =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/applicationGateways/' +
+  'agw/backendAddressPools/app';
+const DES =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Compute/diskEncryptionSets/des-app';
+const IDENTITY =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssigned' +
+  'Identities/id-app';
+const WORKSPACE =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-acme';
+const ECDSA =
+  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONe' +
+  'ykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
 
 const props: AppScaleSetProps = {
   resourceGroupName: RG,
@@ -34,7 +43,7 @@ const vmssOf = (p: AppScaleSetProps) => onlyResource(synth(p), 'azurerm_linux_vi
 const autoscaleOf = (p: AppScaleSetProps) => onlyResource(synth(p), 'azurerm_monitor_autoscale_setting');
 
 describe('AppScaleSet', () => {
-  it('logs in with SSH keys only: the admin account holds only the break-glass key, no person\'s', () => {
+  it("logs in with SSH keys only: the admin account holds only the break-glass key, no person's", () => {
     const vmss = vmssOf(props);
     expect(vmss.admin_username).toBe('azureops');
     expect(vmss.disable_password_authentication).toBe(true);
@@ -45,23 +54,33 @@ describe('AppScaleSet', () => {
   it('creates one account per person with only their keys, sshd admitting only them and forwarding nothing', () => {
     const init = Buffer.from(vmssOf(props).custom_data, 'base64').toString('utf8');
     expect(init).toBe(hostCloudConfig(props.users, { role: 'app', adminUsername: 'azureops' }));
-    expect(init).toContain(`  - name: "alice"\n    shell: /bin/bash\n    lock_passwd: true\n    ssh_authorized_keys:\n      - "${KEYS.ed25519}"\n`);
+    expect(init).toContain(
+      `  - name: "alice"\n    shell: /bin/bash\n    lock_passwd: true\n    ssh_authorized_keys:\n      - "${KEYS.ed25519}"\n`,
+    );
     expect(init).toContain('      AllowUsers alice bob\n');
-    for (const line of ['PasswordAuthentication no', 'PermitRootLogin no', 'AllowTcpForwarding no', 'LogLevel VERBOSE']) expect(init).toContain(`      ${line}\n`);
+    for (const line of ['PasswordAuthentication no', 'PermitRootLogin no', 'AllowTcpForwarding no', 'LogLevel VERBOSE'])
+      expect(init).toContain(`      ${line}\n`);
     expect(init).not.toContain(KEYS.breakGlass);
-    expect(Buffer.from(vmssOf({ ...props, breakGlassLogin: true }).custom_data, 'base64').toString('utf8')).toContain('AllowUsers alice bob azureops\n');
+    expect(Buffer.from(vmssOf({ ...props, breakGlassLogin: true }).custom_data, 'base64').toString('utf8')).toContain(
+      'AllowUsers alice bob azureops\n',
+    );
   });
 
   it('points apt at the package mirror given by host name', () => {
     const init = Buffer.from(vmssOf({ ...props, aptMirror: 'mirror.example.com' }).custom_data, 'base64').toString('utf8');
-    expect(init).toContain('apt:\n  primary:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n  security:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n');
+    expect(init).toContain(
+      'apt:\n  primary:\n    - arches: [default]\n      uri: "http://mirror.example.com/ubuntu/"\n  security:\n    - arches: ' +
+        '[default]\n      uri: "http://mirror.example.com/ubuntu/"\n',
+    );
     expect(() => vmssOf({ ...props, aptMirror: 'http://mirror' })).toThrow(/aptMirror "http:\/\/mirror" is invalid/);
   });
 
   it('ships the SSH authentication log to the workspace through the Azure Monitor Agent, marked as host auth logs', () => {
     const json = synth(props);
     const rule = onlyResource(json, 'azurerm_monitor_data_collection_rule');
-    expect(rule.data_sources).toEqual({ syslog: [{ name: 'auth', facility_names: ['auth', 'authpriv'], log_levels: ['*'], streams: ['Microsoft-Syslog'] }] });
+    expect(rule.data_sources).toEqual({
+      syslog: [{ name: 'auth', facility_names: ['auth', 'authpriv'], log_levels: ['*'], streams: ['Microsoft-Syslog'] }],
+    });
     expect(rule.destinations).toEqual({ log_analytics: [{ name: 'workspace', workspace_resource_id: WORKSPACE }] });
     expect(rule.tags).toEqual({ 'baseline:log-class': 'host-auth' });
     const association = onlyResource(json, 'azurerm_monitor_data_collection_rule_association');
@@ -76,9 +95,17 @@ describe('AppScaleSet', () => {
     expect(vmss.vtpm_enabled).toBe(true);
     expect(vmss.extension_operations_enabled).toBe(true);
     expect(vmss.extension).toEqual([
-      { name: 'AzureMonitorLinuxAgent', publisher: 'Microsoft.Azure.Monitor', type: 'AzureMonitorLinuxAgent', type_handler_version: '1.0', auto_upgrade_minor_version: true, automatic_upgrade_enabled: true },
+      {
+        name: 'AzureMonitorLinuxAgent',
+        publisher: 'Microsoft.Azure.Monitor',
+        type: 'AzureMonitorLinuxAgent',
+        type_handler_version: '1.0',
+        auto_upgrade_minor_version: true,
+        automatic_upgrade_enabled: true,
+      },
     ]);
-    for (const ext of vmss.extension) expect(APPROVED_VM_EXTENSIONS.some((a) => a.publisher === ext.publisher && a.type === ext.type)).toBe(true);
+    for (const ext of vmss.extension)
+      expect(APPROVED_VM_EXTENSIONS.some((a) => a.publisher === ext.publisher && a.type === ext.type)).toBe(true);
     expect(vmss.automatic_instance_repair).toBeUndefined();
     expect(vmss.os_disk).toEqual({ caching: 'ReadWrite', storage_account_type: 'Premium_LRS' });
     expect(vmss.source_image_reference).toEqual({ publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' });
@@ -112,11 +139,20 @@ describe('AppScaleSet', () => {
 
   it('autoscales on CPU between 2 and 6 instances', () => {
     const autoscale = autoscaleOf(props);
-    expect(autoscale).toMatchObject({ name: 'vmss-app-autoscale', enabled: true, target_resource_id: expect.stringMatching(/^\$\{azurerm_linux_virtual_machine_scale_set\..*\.id\}$/) });
+    expect(autoscale).toMatchObject({
+      name: 'vmss-app-autoscale',
+      enabled: true,
+      target_resource_id: expect.stringMatching(/^\$\{azurerm_linux_virtual_machine_scale_set\..*\.id\}$/),
+    });
     expect(autoscale.profile).toHaveLength(1);
     expect(autoscale.profile[0].capacity).toEqual({ default: 2, minimum: 2, maximum: 6 });
     const [out, inn] = autoscale.profile[0].rule;
-    expect(out.metric_trigger).toMatchObject({ metric_name: 'Percentage CPU', operator: 'GreaterThan', threshold: 70, time_window: 'PT10M' });
+    expect(out.metric_trigger).toMatchObject({
+      metric_name: 'Percentage CPU',
+      operator: 'GreaterThan',
+      threshold: 70,
+      time_window: 'PT10M',
+    });
     expect(out.scale_action).toEqual({ direction: 'Increase', type: 'ChangeCount', value: 1, cooldown: 'PT5M' });
     expect(inn.metric_trigger).toMatchObject({ metric_name: 'Percentage CPU', operator: 'LessThan', threshold: 30 });
     expect(inn.scale_action).toEqual({ direction: 'Decrease', type: 'ChangeCount', value: 1, cooldown: 'PT10M' });
@@ -159,7 +195,14 @@ describe('AppScaleSet', () => {
     const vmss = vmssOf({ ...props, allowExtensions: true, appPort: 9443, healthCheckPath: '/ready' });
     expect(vmss.extension_operations_enabled).toBe(true);
     expect(vmss.extension).toEqual([
-      { name: 'AzureMonitorLinuxAgent', publisher: 'Microsoft.Azure.Monitor', type: 'AzureMonitorLinuxAgent', type_handler_version: '1.0', auto_upgrade_minor_version: true, automatic_upgrade_enabled: true },
+      {
+        name: 'AzureMonitorLinuxAgent',
+        publisher: 'Microsoft.Azure.Monitor',
+        type: 'AzureMonitorLinuxAgent',
+        type_handler_version: '1.0',
+        auto_upgrade_minor_version: true,
+        automatic_upgrade_enabled: true,
+      },
       {
         name: 'health',
         publisher: 'Microsoft.ManagedServices',
@@ -188,7 +231,7 @@ describe('AppScaleSet', () => {
     it.each(['root', 'admin', 'Ops', '1ops'])('adminUsername %p', (adminUsername) => {
       expect(fails({ adminUsername })).toThrow(/adminUsername .* is invalid/);
     });
-    it('a minRsaBits below Azure\'s floor', () => {
+    it("a minRsaBits below Azure's floor", () => {
       expect(fails({ minRsaBits: 1024 })).toThrow(/minRsaBits 1024 is invalid/);
     });
     it('no person', () => {
@@ -201,13 +244,22 @@ describe('AppScaleSet', () => {
       expect(fails({ users: [{ name: 'ubuntu', publicKeys: [KEYS.ed25519] }] })).toThrow(/users\[0\]\.name "ubuntu" is invalid/);
     });
     it('one key shared by two people', () => {
-      expect(fails({ users: [{ name: 'alice', publicKeys: [KEYS.ed25519] }, { name: 'bob', publicKeys: [KEYS.ed25519] }] })).toThrow(/users\[1\]\.publicKeys\[0\] is the same key as users\[0\]\.publicKeys\[0\]/);
+      expect(
+        fails({
+          users: [
+            { name: 'alice', publicKeys: [KEYS.ed25519] },
+            { name: 'bob', publicKeys: [KEYS.ed25519] },
+          ],
+        }),
+      ).toThrow(/users\[1\]\.publicKeys\[0\] is the same key as users\[0\]\.publicKeys\[0\]/);
     });
-    it('a break-glass key that is a person\'s key (the shared admin account)', () => {
+    it("a break-glass key that is a person's key (the shared admin account)", () => {
       expect(fails({ breakGlassPublicKey: KEYS.ed25519 })).toThrow(/breakGlassPublicKey is the key of users\[0\]\.publicKeys\[0\]/);
     });
     it('an ECDSA break-glass key, which Azure refuses for admin accounts', () => {
-      expect(fails({ breakGlassPublicKey: ECDSA })).toThrow(/breakGlassPublicKey is an ECDSA key .* Azure accepts only ssh-ed25519 and ssh-rsa/);
+      expect(fails({ breakGlassPublicKey: ECDSA })).toThrow(
+        /breakGlassPublicKey is an ECDSA key .* Azure accepts only ssh-ed25519 and ssh-rsa/,
+      );
     });
     it('an RSA break-glass key below minRsaBits', () => {
       expect(fails({ breakGlassPublicKey: KEYS.rsa2048 })).toThrow(/breakGlassPublicKey is an RSA key of 2048 bits/);
@@ -225,7 +277,9 @@ describe('AppScaleSet', () => {
       expect(fails({ minCapacity: 1 })).toThrow(/minCapacity 1 is out of range; expected 2 to 100 .* standby: true/);
     });
     it('a negative minCapacity on a standby', () => {
-      expect(fails({ standby: true, minCapacity: -1 })).toThrow(/minCapacity -1 is out of range; expected a whole number of instances from 0/);
+      expect(fails({ standby: true, minCapacity: -1 })).toThrow(
+        /minCapacity -1 is out of range; expected a whole number of instances from 0/,
+      );
     });
     it.each([1, 101])('maxCapacity %p', (maxCapacity) => {
       expect(fails({ maxCapacity })).toThrow(/maxCapacity .* out of range/);

@@ -4,8 +4,17 @@ import { LOCATION, onlyResource, RG, synthAzure } from './support';
 
 const KEY = 'https://kvacmeprod1a2b3c.vault.azure.net/keys/disks';
 const IDENTITY = '/subscriptions/x/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-disks';
-const props: BaselineDiskEncryptionSetProps = { resourceGroupName: RG, location: LOCATION, name: 'des-acme-prod', keyVaultKeyId: KEY, identityId: IDENTITY, tags: { env: 'prod' } };
-const json = synthAzure((s) => new TerraformOutput(s, 'SetId', { value: new BaselineDiskEncryptionSet(s, 'Disks', props).diskEncryptionSetId }));
+const props: BaselineDiskEncryptionSetProps = {
+  resourceGroupName: RG,
+  location: LOCATION,
+  name: 'des-acme-prod',
+  keyVaultKeyId: KEY,
+  identityId: IDENTITY,
+  tags: { env: 'prod' },
+};
+const json = synthAzure(
+  (s) => new TerraformOutput(s, 'SetId', { value: new BaselineDiskEncryptionSet(s, 'Disks', props).diskEncryptionSetId }),
+);
 const set = onlyResource(json, 'azurerm_disk_encryption_set');
 
 describe('BaselineDiskEncryptionSet', () => {
@@ -23,11 +32,16 @@ describe('BaselineDiskEncryptionSet', () => {
   });
 
   it('exposes the set id for OS disks', () => {
-    expect((json.output as Record<string, { value: string }>).SetId.value).toMatch(/^\$\{azurerm_disk_encryption_set\.Disks_[0-9A-F]+\.id\}$/);
+    expect((json.output as Record<string, { value: string }>).SetId.value).toMatch(
+      /^\$\{azurerm_disk_encryption_set\.Disks_[0-9A-F]+\.id\}$/,
+    );
   });
 
   it('sets no tags by default', () => {
-    const bare = onlyResource(synthAzure((s) => new BaselineDiskEncryptionSet(s, 'Disks', { ...props, tags: undefined })), 'azurerm_disk_encryption_set');
+    const bare = onlyResource(
+      synthAzure((s) => new BaselineDiskEncryptionSet(s, 'Disks', { ...props, tags: undefined })),
+      'azurerm_disk_encryption_set',
+    );
     expect(bare.tags).toBeUndefined();
     expect(bare).toMatchObject({ auto_key_rotation_enabled: true, encryption_type: 'EncryptionAtRestWithPlatformAndCustomerKeys' });
   });

@@ -2,7 +2,14 @@ import { BaselineKeyVault, type BaselineKeyVaultProps } from '../../lib/azure/ba
 import { LOCATION, onlyResource, RG, resourcesOf, synthAzure } from './support';
 
 const TENANT = '00000000-0000-4000-8000-00000000f001';
-const props: BaselineKeyVaultProps = { resourceGroupName: RG, location: LOCATION, name: 'kvacmeprod1a2b3c', tenantId: TENANT, allowedIpRanges: ['203.0.113.0/28'], allowedSubnetIds: ['/subscriptions/x/subnets/app'] };
+const props: BaselineKeyVaultProps = {
+  resourceGroupName: RG,
+  location: LOCATION,
+  name: 'kvacmeprod1a2b3c',
+  tenantId: TENANT,
+  allowedIpRanges: ['203.0.113.0/28'],
+  allowedSubnetIds: ['/subscriptions/x/subnets/app'],
+};
 const json = synthAzure((s) => new BaselineKeyVault(s, 'KeyVault', props).grantCryptoUser('StorageUser', 'principal-1', 'storage'));
 const vault = onlyResource(json, 'azurerm_key_vault');
 const keys = Object.values(resourcesOf(json, 'azurerm_key_vault_key'));
@@ -10,11 +17,25 @@ const roles = Object.values(resourcesOf(json, 'azurerm_role_assignment'));
 
 describe('BaselineKeyVault', () => {
   it('authorizes with RBAC, protects keys from purge for 90 days and is never destroyed', () => {
-    expect(vault).toMatchObject({ sku_name: 'premium', tenant_id: TENANT, rbac_authorization_enabled: true, purge_protection_enabled: true, soft_delete_retention_days: 90, enabled_for_deployment: false, enabled_for_template_deployment: false, lifecycle: { prevent_destroy: true } });
+    expect(vault).toMatchObject({
+      sku_name: 'premium',
+      tenant_id: TENANT,
+      rbac_authorization_enabled: true,
+      purge_protection_enabled: true,
+      soft_delete_retention_days: 90,
+      enabled_for_deployment: false,
+      enabled_for_template_deployment: false,
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   it('denies the data plane by default, admitting only the deployers and the app subnet', () => {
-    expect(vault.network_acls).toEqual({ default_action: 'Deny', bypass: 'AzureServices', ip_rules: ['203.0.113.0/28'], virtual_network_subnet_ids: ['/subscriptions/x/subnets/app'] });
+    expect(vault.network_acls).toEqual({
+      default_action: 'Deny',
+      bypass: 'AzureServices',
+      ip_rules: ['203.0.113.0/28'],
+      virtual_network_subnet_ids: ['/subscriptions/x/subnets/app'],
+    });
   });
 
   it('creates one HSM-backed RSA 3072 wrap/unwrap key per consumer, rotating yearly, never destroyed', () => {
@@ -33,8 +54,19 @@ describe('BaselineKeyVault', () => {
   });
 
   it('lets the deployer manage keys and a consumer only wrap and unwrap with its own key', () => {
-    expect(roles).toContainEqual(expect.objectContaining({ role_definition_name: 'Key Vault Crypto Officer', principal_id: expect.stringMatching(/data\.azurerm_client_config\..*\.object_id/) }));
-    expect(roles).toContainEqual(expect.objectContaining({ role_definition_name: 'Key Vault Crypto Service Encryption User', principal_id: 'principal-1', scope: expect.stringMatching(/^\$\{azurerm_key_vault_key\.KeyVault_KeyStorage_[0-9A-F]+\.resource_versionless_id\}$/) }));
+    expect(roles).toContainEqual(
+      expect.objectContaining({
+        role_definition_name: 'Key Vault Crypto Officer',
+        principal_id: expect.stringMatching(/data\.azurerm_client_config\..*\.object_id/),
+      }),
+    );
+    expect(roles).toContainEqual(
+      expect.objectContaining({
+        role_definition_name: 'Key Vault Crypto Service Encryption User',
+        principal_id: 'principal-1',
+        scope: expect.stringMatching(/^\$\{azurerm_key_vault_key\.KeyVault_KeyStorage_[0-9A-F]+\.resource_versionless_id\}$/),
+      }),
+    );
   });
 
   it('leaves the deployer grant out when asked', () => {
@@ -53,6 +85,8 @@ describe('BaselineKeyVault', () => {
   });
 
   it('fails to grant a key it does not hold', () => {
-    expect(() => synthAzure((s) => new BaselineKeyVault(s, 'KeyVault', props).grantCryptoUser('X', 'p', 'nope'))).toThrow(/keyName "nope" is not a key of this vault/);
+    expect(() => synthAzure((s) => new BaselineKeyVault(s, 'KeyVault', props).grantCryptoUser('X', 'p', 'nope'))).toThrow(
+      /keyName "nope" is not a key of this vault/,
+    );
   });
 });

@@ -64,8 +64,12 @@ const DENY_ALL_OUT = {
 };
 
 describe('BaselineVnet', () => {
-  it('marks each tier\'s NSG with its tier (subnets carry no tags): the checks find the bastion tier by it, never by name', () => {
-    expect(Object.values<any>(nsgs).map((n) => [n.name, n.tags?.['baseline:tier']]).sort()).toEqual([
+  it("marks each tier's NSG with its tier (subnets carry no tags): the checks find the bastion tier by it, never by name", () => {
+    expect(
+      Object.values<any>(nsgs)
+        .map((n) => [n.name, n.tags?.['baseline:tier']])
+        .sort(),
+    ).toEqual([
       ['nsg-vnet-acme-app', 'app'],
       ['nsg-vnet-acme-bastion', 'bastion'],
       ['nsg-vnet-acme-data', 'data'],
@@ -75,13 +79,26 @@ describe('BaselineVnet', () => {
 
   it('carves four disjoint tiers from a /16 and from a /18', () => {
     expect(carve('10.30.0.0/16')).toEqual({ gateway: '10.30.0.0/24', bastion: '10.30.1.0/26', data: '10.30.2.0/24', app: '10.30.64.0/18' });
-    expect(carve('172.16.0.0/18')).toEqual({ gateway: '172.16.0.0/26', bastion: '172.16.0.64/28', data: '172.16.0.128/26', app: '172.16.16.0/20' });
+    expect(carve('172.16.0.0/18')).toEqual({
+      gateway: '172.16.0.0/26',
+      bastion: '172.16.0.64/28',
+      data: '172.16.0.128/26',
+      app: '172.16.16.0/20',
+    });
     expect(subnet('gateway').address_prefixes).toEqual(['10.30.0.0/24']);
     expect(subnet('app').address_prefixes).toEqual(['10.30.64.0/18']);
   });
 
   it('delegates the data subnet to PostgreSQL and cuts implicit egress from app and data', () => {
-    expect(subnet('data').delegation).toEqual([{ name: 'postgresql-flexible-server', service_delegation: { name: 'Microsoft.DBforPostgreSQL/flexibleServers', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] } }]);
+    expect(subnet('data').delegation).toEqual([
+      {
+        name: 'postgresql-flexible-server',
+        service_delegation: {
+          name: 'Microsoft.DBforPostgreSQL/flexibleServers',
+          actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+        },
+      },
+    ]);
     expect(subnet('data').default_outbound_access_enabled).toBe(false);
     expect(subnet('app').default_outbound_access_enabled).toBe(false);
     expect(subnet('app').service_endpoints).toEqual(['Microsoft.KeyVault', 'Microsoft.Storage']);
@@ -123,9 +140,13 @@ describe('BaselineVnet', () => {
   });
 
   it('opens the package mirrors given, on 80 and 443, before the final deny', () => {
-    const mirrored = synthAzure((s) => new BaselineVnet(s, 'Network', { ...props, packageMirrorCidrs: ['203.0.113.0/24', '198.51.100.16/28'] }));
+    const mirrored = synthAzure(
+      (s) => new BaselineVnet(s, 'Network', { ...props, packageMirrorCidrs: ['203.0.113.0/24', '198.51.100.16/28'] }),
+    );
     for (const tier of ['app', 'bastion']) {
-      const rules = rulesOf(Object.values(resourcesOf(mirrored, 'azurerm_network_security_group')).find((n) => n.name === `nsg-vnet-acme-${tier}`)!);
+      const rules = rulesOf(
+        Object.values(resourcesOf(mirrored, 'azurerm_network_security_group')).find((n) => n.name === `nsg-vnet-acme-${tier}`)!,
+      );
       expect(rules).toContainEqual(allowOut('allow-package-mirrors-outbound', 140, ['80', '443'], ['203.0.113.0/24', '198.51.100.16/28']));
       expect(rules[rules.length - 1]).toEqual(DENY_ALL_OUT);
     }
@@ -154,15 +175,21 @@ describe('BaselineVnet', () => {
     const associations = Object.values(resourcesOf(json, 'azurerm_subnet_network_security_group_association'));
     expect(associations).toHaveLength(4);
     for (const tier of ['Gateway', 'Bastion', 'App', 'Data']) {
-      expect(associations).toContainEqual(expect.objectContaining({
-        subnet_id: expect.stringMatching(new RegExp(`^\\$\\{azurerm_subnet\\.Network_${tier}Subnet_[0-9A-F]+\\.id\\}$`)),
-        network_security_group_id: expect.stringMatching(new RegExp(`^\\$\\{azurerm_network_security_group\\.Network_${tier}Nsg_[0-9A-F]+\\.id\\}$`)),
-      }));
+      expect(associations).toContainEqual(
+        expect.objectContaining({
+          subnet_id: expect.stringMatching(new RegExp(`^\\$\\{azurerm_subnet\\.Network_${tier}Subnet_[0-9A-F]+\\.id\\}$`)),
+          network_security_group_id: expect.stringMatching(
+            new RegExp(`^\\$\\{azurerm_network_security_group\\.Network_${tier}Nsg_[0-9A-F]+\\.id\\}$`),
+          ),
+        }),
+      );
     }
   });
 
   it('locks the gateway to the given edge ranges when asked (ORIGIN-LOCK)', () => {
-    const locked: TfJson = synthAzure((s) => new BaselineVnet(s, 'Network', { ...props, gatewaySourceAddressPrefixes: ['173.245.48.0/20', '103.21.244.0/22'] }));
+    const locked: TfJson = synthAzure(
+      (s) => new BaselineVnet(s, 'Network', { ...props, gatewaySourceAddressPrefixes: ['173.245.48.0/20', '103.21.244.0/22'] }),
+    );
     const gw = Object.values(resourcesOf(locked, 'azurerm_network_security_group')).find((n) => n.name.endsWith('-gateway'))!;
     expect(rulesOf(gw)[0]).toEqual(allow('allow-https', 100, '443', ['173.245.48.0/20', '103.21.244.0/22']));
   });
@@ -175,8 +202,16 @@ describe('BaselineVnet', () => {
     ['a malformed allowlist entry', { bastionAllowedCidrs: ['203.0.113.300/32'] }, /bastionAllowedCidrs entry "203.0.113.300\/32"/],
     ['a bad app port', { appPort: 70000 }, /appPort 70000 is not a TCP port/],
     ['no gateway sources', { gatewaySourceAddressPrefixes: [] }, /gatewaySourceAddressPrefixes is empty/],
-    ['a package mirror of the whole internet', { packageMirrorCidrs: ['0.0.0.0/0'] }, /packageMirrorCidrs\[0\] "0.0.0.0\/0" is broader than IPv4 \/16/],
-    ['a package mirror that is not a range', { packageMirrorCidrs: ['mirror.example.com'] }, /packageMirrorCidrs\[0\] "mirror.example.com" is not in CIDR notation/],
+    [
+      'a package mirror of the whole internet',
+      { packageMirrorCidrs: ['0.0.0.0/0'] },
+      /packageMirrorCidrs\[0\] "0.0.0.0\/0" is broader than IPv4 \/16/,
+    ],
+    [
+      'a package mirror that is not a range',
+      { packageMirrorCidrs: ['mirror.example.com'] },
+      /packageMirrorCidrs\[0\] "mirror.example.com" is not in CIDR notation/,
+    ],
   ])('fails on %s', (_name, over, message) => {
     expect(() => synthAzure((s) => new BaselineVnet(s, 'Network', { ...props, ...over }))).toThrow(message);
   });

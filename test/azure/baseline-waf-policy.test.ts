@@ -1,5 +1,12 @@
 import { TerraformOutput } from 'cdktf';
-import { BaselineWafPolicy, NON_NORMALIZED_PATH_REGEX, PER_EDGE_RATE_LIMIT_KEY, RATE_LIMIT_KEY_TAG, toAzureRateLimit, type BaselineWafPolicyProps } from '../../lib/azure/baseline-waf-policy';
+import {
+  BaselineWafPolicy,
+  NON_NORMALIZED_PATH_REGEX,
+  PER_EDGE_RATE_LIMIT_KEY,
+  RATE_LIMIT_KEY_TAG,
+  toAzureRateLimit,
+  type BaselineWafPolicyProps,
+} from '../../lib/azure/baseline-waf-policy';
 import { LOCATION, onlyResource, RG, synthAzure } from './support';
 
 const props: BaselineWafPolicyProps = {
@@ -14,7 +21,10 @@ const props: BaselineWafPolicyProps = {
 };
 
 function policyOf(p: BaselineWafPolicyProps): Record<string, any> {
-  return onlyResource(synthAzure((s) => new BaselineWafPolicy(s, 'Waf', p)), 'azurerm_web_application_firewall_policy');
+  return onlyResource(
+    synthAzure((s) => new BaselineWafPolicy(s, 'Waf', p)),
+    'azurerm_web_application_firewall_policy',
+  );
 }
 
 describe('toAzureRateLimit', () => {
@@ -136,11 +146,21 @@ describe('BaselineWafPolicy', () => {
       enabled: true,
       rule_type: 'MatchRule',
       action: 'Block',
-      match_conditions: [{ match_variables: [{ variable_name: 'RequestUri' }], operator: 'Regex', negation_condition: false, transforms: ['UrlDecode'], match_values: [NON_NORMALIZED_PATH_REGEX] }],
+      match_conditions: [
+        {
+          match_variables: [{ variable_name: 'RequestUri' }],
+          operator: 'Regex',
+          negation_condition: false,
+          transforms: ['UrlDecode'],
+          match_values: [NON_NORMALIZED_PATH_REGEX],
+        },
+      ],
     });
     const re = new RegExp(NON_NORMALIZED_PATH_REGEX);
-    for (const path of ['//login', '/./login', '/x/../login', '/login/..', '\\login']) expect({ path, refused: re.test(path) }).toEqual({ path, refused: true });
-    for (const path of ['/login', '/login?next=//x', '/.well-known/openid-configuration', '/v1.2/token']) expect({ path, refused: re.test(path) }).toEqual({ path, refused: false });
+    for (const path of ['//login', '/./login', '/x/../login', '/login/..', '\\login'])
+      expect({ path, refused: re.test(path) }).toEqual({ path, refused: true });
+    for (const path of ['/login', '/login?next=//x', '/.well-known/openid-configuration', '/v1.2/token'])
+      expect({ path, refused: re.test(path) }).toEqual({ path, refused: false });
   });
 
   it('keeps per-client limits and no host rule for a gateway clients reach directly', () => {
@@ -153,7 +173,11 @@ describe('BaselineWafPolicy', () => {
     const behind = policyOf({ ...props, allowedHosts: ['app.example.com', 'api.example.com'], perEdgeFactor: 25, tags: { env: 'prod' } });
 
     it('scales every limit to a per-edge safety net and tags the policy so', () => {
-      expect(behind.custom_rules.filter((r: any) => r.rule_type === 'RateLimitRule').map((r: any) => [r.name, r.group_rate_limit_by, r.rate_limit_duration, r.rate_limit_threshold])).toEqual([
+      expect(
+        behind.custom_rules
+          .filter((r: any) => r.rule_type === 'RateLimitRule')
+          .map((r: any) => [r.name, r.group_rate_limit_by, r.rate_limit_duration, r.rate_limit_threshold]),
+      ).toEqual([
         ['RateLimitLogin', 'ClientAddr', 'FiveMins', 2500],
         ['RateLimitPasswordReset', 'ClientAddr', 'OneMin', 500],
         ['RateLimitAllTraffic', 'ClientAddr', 'FiveMins', 50000],
@@ -161,14 +185,22 @@ describe('BaselineWafPolicy', () => {
       expect(behind.tags).toEqual({ env: 'prod', [RATE_LIMIT_KEY_TAG]: PER_EDGE_RATE_LIMIT_KEY });
     });
 
-    it('answers every other Host with the WAF\'s 403', () => {
+    it("answers every other Host with the WAF's 403", () => {
       expect(behind.custom_rules.find((r: any) => r.name === 'HostNotServed')).toEqual({
         name: 'HostNotServed',
         priority: 5,
         enabled: true,
         rule_type: 'MatchRule',
         action: 'Block',
-        match_conditions: [{ match_variables: [{ variable_name: 'RequestHeaders', selector: 'Host' }], operator: 'Equal', negation_condition: true, transforms: ['Lowercase'], match_values: ['app.example.com', 'api.example.com'] }],
+        match_conditions: [
+          {
+            match_variables: [{ variable_name: 'RequestHeaders', selector: 'Host' }],
+            operator: 'Equal',
+            negation_condition: true,
+            transforms: ['Lowercase'],
+            match_values: ['app.example.com', 'api.example.com'],
+          },
+        ],
       });
     });
 
@@ -226,18 +258,22 @@ describe('BaselineWafPolicy', () => {
       expect(fails({ criticalPaths: [{ ...path, name: 'log in' }] })).toThrow(/criticalPaths\[0\]\.name "log in" is invalid/);
     });
     it('critical path names that give the same rule name', () => {
-      expect(fails({ criticalPaths: [path, { ...path, name: 'Log-in', pathPrefix: '/signin' }, { ...path, name: 'log-In', pathPrefix: '/x' }] })).toThrow(
-        /criticalPaths\[2\]\.name "log-In" gives the rule name RateLimitLogIn/,
-      );
+      expect(
+        fails({ criticalPaths: [path, { ...path, name: 'Log-in', pathPrefix: '/signin' }, { ...path, name: 'log-In', pathPrefix: '/x' }] }),
+      ).toThrow(/criticalPaths\[2\]\.name "log-In" gives the rule name RateLimitLogIn/);
     });
     it('a path prefix that is not a URL path', () => {
       expect(fails({ criticalPaths: [{ ...path, pathPrefix: 'login' }] })).toThrow(/criticalPaths\[0\]\.pathPrefix "login" is invalid/);
     });
     it('duplicate path prefixes', () => {
-      expect(fails({ criticalPaths: [path, { ...path, name: 'login2', pathPrefix: '/LOGIN' }] })).toThrow(/criticalPaths\[1\]\.pathPrefix "\/LOGIN" duplicates criticalPaths\[0\]/);
+      expect(fails({ criticalPaths: [path, { ...path, name: 'login2', pathPrefix: '/LOGIN' }] })).toThrow(
+        /criticalPaths\[1\]\.pathPrefix "\/LOGIN" duplicates criticalPaths\[0\]/,
+      );
     });
     it('a critical limit not stricter than the global one', () => {
-      expect(fails({ criticalPaths: [{ ...path, limit: 400, windowSeconds: 60 }] })).toThrow(/criticalPaths\[0\]\.limit 400 per 60 s is not stricter than globalRateLimit/);
+      expect(fails({ criticalPaths: [{ ...path, limit: 400, windowSeconds: 60 }] })).toThrow(
+        /criticalPaths\[0\]\.limit 400 per 60 s is not stricter than globalRateLimit/,
+      );
     });
   });
 });

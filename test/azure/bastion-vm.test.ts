@@ -3,10 +3,16 @@ import { BastionVm, cloudConfig, type BastionVmProps } from '../../lib/azure/bas
 import { KEYS } from '../fixtures/ssh-keys';
 import { LOCATION, onlyResource, RG, synthAzure, type TfJson } from './support';
 
-const SUBNET = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/bastion';
-const WORKSPACE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-acme';
-const DES = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Compute/diskEncryptionSets/des-bastion';
-const ECDSA = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
+const SUBNET =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet' +
+  '/subnets/bastion';
+const WORKSPACE =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-acme';
+const DES =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Compute/diskEncryptionSets/des-bastion';
+const ECDSA =
+  'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONe' +
+  'ykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
 
 const props: BastionVmProps = {
   resourceGroupName: RG,
@@ -38,7 +44,7 @@ describe('BastionVm', () => {
     expect(onlyResource(json, 'azurerm_network_interface').tags).toEqual({ team: 'platform' });
   });
 
-  it('logs in with keys only: the admin account holds only the break-glass key, no person\'s', () => {
+  it("logs in with keys only: the admin account holds only the break-glass key, no person's", () => {
     const vm = vmOf(props);
     expect(vm.admin_username).toBe('azureops');
     expect(vm.disable_password_authentication).toBe(true);
@@ -159,7 +165,9 @@ describe('BastionVm', () => {
     });
     const rule = onlyResource(json, 'azurerm_monitor_data_collection_rule');
     expect(rule.kind).toBe('Linux');
-    expect(rule.data_sources).toEqual({ syslog: [{ name: 'auth', facility_names: ['auth', 'authpriv'], log_levels: ['*'], streams: ['Microsoft-Syslog'] }] });
+    expect(rule.data_sources).toEqual({
+      syslog: [{ name: 'auth', facility_names: ['auth', 'authpriv'], log_levels: ['*'], streams: ['Microsoft-Syslog'] }],
+    });
     expect(rule.destinations).toEqual({ log_analytics: [{ name: 'workspace', workspace_resource_id: WORKSPACE }] });
     expect(rule.data_flow).toEqual([{ streams: ['Microsoft-Syslog'], destinations: ['workspace'] }]);
     const association = onlyResource(json, 'azurerm_monitor_data_collection_rule_association');
@@ -208,31 +216,46 @@ describe('BastionVm', () => {
       expect(fails({ users: [{ ...alice, name: 'azureops' }] })).toThrow(/users\[0\]\.name "azureops" is the adminUsername/);
     });
     it('a duplicate user', () => {
-      expect(fails({ users: [alice, { name: 'alice', publicKeys: [KEYS.otherEd25519] }] })).toThrow(/users\[1\]\.name "alice" duplicates users\[0\]/);
+      expect(fails({ users: [alice, { name: 'alice', publicKeys: [KEYS.otherEd25519] }] })).toThrow(
+        /users\[1\]\.name "alice" duplicates users\[0\]/,
+      );
     });
     it('a user without keys', () => {
       expect(fails({ users: [{ name: 'alice', publicKeys: [] }] })).toThrow(/users\[0\]\.publicKeys is empty/);
     });
     it('an RSA key below minRsaBits', () => {
-      expect(fails({ users: [{ name: 'alice', publicKeys: [KEYS.rsa2048] }] })).toThrow(/users\[0\]\.publicKeys\[0\] is an RSA key of 2048 bits/);
+      expect(fails({ users: [{ name: 'alice', publicKeys: [KEYS.rsa2048] }] })).toThrow(
+        /users\[0\]\.publicKeys\[0\] is an RSA key of 2048 bits/,
+      );
     });
     it('a DSA key', () => {
       expect(fails({ users: [{ name: 'alice', publicKeys: [KEYS.dsa] }] })).toThrow(/users\[0\]\.publicKeys\[0\] is a DSA key/);
     });
     it('text that is not a public key', () => {
-      expect(fails({ users: [{ name: 'alice', publicKeys: ['ssh-ed25519 notbase64'] }] })).toThrow(/users\[0\]\.publicKeys\[0\] is not an OpenSSH public key/);
+      expect(fails({ users: [{ name: 'alice', publicKeys: ['ssh-ed25519 notbase64'] }] })).toThrow(
+        /users\[0\]\.publicKeys\[0\] is not an OpenSSH public key/,
+      );
     });
     it('one key shared by two people', () => {
-      expect(fails({ users: [alice, { name: 'bob', publicKeys: [KEYS.ed25519] }] })).toThrow(/users\[1\]\.publicKeys\[0\] is the same key as users\[0\]\.publicKeys\[1\]/);
+      expect(fails({ users: [alice, { name: 'bob', publicKeys: [KEYS.ed25519] }] })).toThrow(
+        /users\[1\]\.publicKeys\[0\] is the same key as users\[0\]\.publicKeys\[1\]/,
+      );
     });
-    it('a break-glass key that is a person\'s key (a shared account in disguise)', () => {
-      expect(fails({ breakGlassPublicKey: KEYS.rsa4096 })).toThrow(/breakGlassPublicKey is the key of users\[1\]\.publicKeys\[0\] .*no person uses/);
+    it("a break-glass key that is a person's key (a shared account in disguise)", () => {
+      expect(fails({ breakGlassPublicKey: KEYS.rsa4096 })).toThrow(
+        /breakGlassPublicKey is the key of users\[1\]\.publicKeys\[0\] .*no person uses/,
+      );
     });
     it('an ECDSA break-glass key (Azure refuses them for the admin account)', () => {
-      expect(fails({ breakGlassPublicKey: ECDSA })).toThrow(/breakGlassPublicKey is an ECDSA key .* Azure accepts only ssh-ed25519 and ssh-rsa/);
+      expect(fails({ breakGlassPublicKey: ECDSA })).toThrow(
+        /breakGlassPublicKey is an ECDSA key .* Azure accepts only ssh-ed25519 and ssh-rsa/,
+      );
     });
-    it('users whose cloud-init document exceeds Azure\'s 64 KB', () => {
-      const many = Array.from({ length: 25 }, (_, u) => ({ name: `user${u}`, publicKeys: Array.from({ length: 25 }, (_, k) => ed25519Key(u * 100 + k)) }));
+    it("users whose cloud-init document exceeds Azure's 64 KB", () => {
+      const many = Array.from({ length: 25 }, (_, u) => ({
+        name: `user${u}`,
+        publicKeys: Array.from({ length: 25 }, (_, k) => ed25519Key(u * 100 + k)),
+      }));
       expect(fails({ users: many })).toThrow(/cloud-init document of \d+ base64 bytes; Azure accepts at most 65535/);
     });
   });

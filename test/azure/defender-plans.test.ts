@@ -8,7 +8,13 @@ const byType = (type: string) => pricings.find((p) => p.resource_type === type);
 
 describe('DefenderPlans', () => {
   it('enables every known plan at the Standard tier by default', () => {
-    expect(pricings.map((p) => p.resource_type).sort()).toEqual(['Arm', 'KeyVaults', 'OpenSourceRelationalDatabases', 'StorageAccounts', 'VirtualMachines']);
+    expect(pricings.map((p) => p.resource_type).sort()).toEqual([
+      'Arm',
+      'KeyVaults',
+      'OpenSourceRelationalDatabases',
+      'StorageAccounts',
+      'VirtualMachines',
+    ]);
     expect(Object.keys(DEFENDER_PLANS).sort()).toEqual(pricings.map((p) => p.resource_type).sort());
   });
 
@@ -22,25 +28,54 @@ describe('DefenderPlans', () => {
   });
 
   it('e-mails and phones alerts to the security contact and the subscription owners', () => {
-    expect(onlyResource(json, 'azurerm_security_center_contact')).toEqual({ name: 'default', email: 'security@example.com', phone: '+15555550100', alert_notifications: true, alerts_to_admins: true });
+    expect(onlyResource(json, 'azurerm_security_center_contact')).toEqual({
+      name: 'default',
+      email: 'security@example.com',
+      phone: '+15555550100',
+      alert_notifications: true,
+      alerts_to_admins: true,
+    });
   });
 
   it('leaves the phone out by default', () => {
-    const contact = onlyResource(synthAzure((s) => new DefenderPlans(s, 'Defender', { securityContactEmail: 'security@example.com' })), 'azurerm_security_center_contact');
+    const contact = onlyResource(
+      synthAzure((s) => new DefenderPlans(s, 'Defender', { securityContactEmail: 'security@example.com' })),
+      'azurerm_security_center_contact',
+    );
     expect(contact).toEqual({ name: 'default', email: 'security@example.com', alert_notifications: true, alerts_to_admins: true });
   });
 
   it('enables only the plans asked for', () => {
-    const some = Object.values(resourcesOf(synthAzure((s) => new DefenderPlans(s, 'Defender', { ...props, plans: ['KeyVaults', 'VirtualMachines'] })), 'azurerm_security_center_subscription_pricing'));
-    expect(some).toEqual([{ resource_type: 'KeyVaults', tier: 'Standard' }, { resource_type: 'VirtualMachines', tier: 'Standard', subplan: 'P2' }]);
+    const some = Object.values(
+      resourcesOf(
+        synthAzure((s) => new DefenderPlans(s, 'Defender', { ...props, plans: ['KeyVaults', 'VirtualMachines'] })),
+        'azurerm_security_center_subscription_pricing',
+      ),
+    );
+    expect(some).toEqual([
+      { resource_type: 'KeyVaults', tier: 'Standard' },
+      { resource_type: 'VirtualMachines', tier: 'Standard', subplan: 'P2' },
+    ]);
   });
 
   it.each([
-    ['an unknown plan', { plans: ['Containers' as DefenderPlan] }, /plan "Containers" is unknown; expected one of VirtualMachines, StorageAccounts, KeyVaults, OpenSourceRelationalDatabases, Arm/],
+    [
+      'an unknown plan',
+      { plans: ['Containers' as DefenderPlan] },
+      /plan "Containers" is unknown; expected one of VirtualMachines, StorageAccounts, KeyVaults, OpenSourceRelationalDatabases, Arm/,
+    ],
     ['an inherited property name as a plan', { plans: ['toString' as DefenderPlan] }, /plan "toString" is unknown/],
     ['no plans', { plans: [] }, /plans is empty; expected at least one plan \(control DETECT-THREATS\)/],
-    ['a malformed contact address', { securityContactEmail: 'security@example' }, /securityContactEmail "security@example" is not an e-mail address/],
-    ['a contact address with spaces', { securityContactEmail: 'sec urity@example.com' }, /securityContactEmail "sec urity@example.com" is not an e-mail address/],
+    [
+      'a malformed contact address',
+      { securityContactEmail: 'security@example' },
+      /securityContactEmail "security@example" is not an e-mail address/,
+    ],
+    [
+      'a contact address with spaces',
+      { securityContactEmail: 'sec urity@example.com' },
+      /securityContactEmail "sec urity@example.com" is not an e-mail address/,
+    ],
   ])('fails on %s', (_name, over, message) => {
     expect(() => synthAzure((s) => new DefenderPlans(s, 'Defender', { ...props, ...over }))).toThrow(message);
   });

@@ -7,7 +7,9 @@ import { LOCATION, onlyResource, resourcesOf, RG, synthAzure } from './support';
 
 describe('DeleteLock', () => {
   it('puts a CanNotDelete lock with a note on the resource', () => {
-    const json = synthAzure((s) => void new DeleteLock(s, 'Lock', { resourceId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv' }));
+    const json = synthAzure(
+      (s) => void new DeleteLock(s, 'Lock', { resourceId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv' }),
+    );
     expect(onlyResource(json, 'azurerm_management_lock')).toMatchObject({
       name: 'baseline-cannot-delete',
       scope: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv',
@@ -22,18 +24,22 @@ describe('DeleteLock', () => {
 });
 
 describe('lockStatefulResources', () => {
-  const build = (mode?: 'create' | 'managed') => synthAzure((s) => {
-    const ws = new LogWorkspace(s, 'Logs', { resourceGroupName: RG, location: LOCATION, name: 'log-test', tags: { project: 'acme' } });
-    new WorkloadIdentity(s, 'Identity', { resourceGroupName: RG, location: LOCATION, name: 'id-test' });
-    new TerraformOutput(s, 'Ws', { value: ws.workspaceId });
-    lockStatefulResources(s, { mode });
-  });
+  const build = (mode?: 'create' | 'managed') =>
+    synthAzure((s) => {
+      const ws = new LogWorkspace(s, 'Logs', { resourceGroupName: RG, location: LOCATION, name: 'log-test', tags: { project: 'acme' } });
+      new WorkloadIdentity(s, 'Identity', { resourceGroupName: RG, location: LOCATION, name: 'id-test' });
+      new TerraformOutput(s, 'Ws', { value: ws.workspaceId });
+      lockStatefulResources(s, { mode });
+    });
 
   it('locks each stateful resource beside it, and nothing else', () => {
     const json = build();
     const locks = resourcesOf(json, 'azurerm_management_lock');
     expect(Object.keys(locks)).toEqual([expect.stringMatching(/^Logs_DeleteLock_/)]);
-    expect(Object.values(locks)[0]).toMatchObject({ scope: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.Logs_[A-F0-9]+\.id\}$/), lock_level: 'CanNotDelete' });
+    expect(Object.values(locks)[0]).toMatchObject({
+      scope: expect.stringMatching(/^\$\{azurerm_log_analytics_workspace\.Logs_[A-F0-9]+\.id\}$/),
+      lock_level: 'CanNotDelete',
+    });
   });
 
   it('with "managed", adds no lock and tags the resource instead (a visible opt-out)', () => {

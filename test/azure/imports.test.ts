@@ -20,7 +20,11 @@ describe('imports', () => {
   });
 
   it('keeps CDK for Terraform inside lib/azure, lib/cloudflare and the Terraform app', () => {
-    const outside = sources.filter((file) => /from '(cdktf|@cdktf\/[^']+)'/.test(readFileSync(path.join(ROOT, file), 'utf8')) && !CDKTF_HOMES.some((home) => home.test(file.split(path.sep).join('/'))));
+    const outside = sources.filter(
+      (file) =>
+        /from '(cdktf|@cdktf\/[^']+)'/.test(readFileSync(path.join(ROOT, file), 'utf8')) &&
+        !CDKTF_HOMES.some((home) => home.test(file.split(path.sep).join('/'))),
+    );
     expect(outside).toEqual([]);
   });
 });

@@ -5,7 +5,10 @@ describe('LogWorkspace', () => {
   const props = { resourceGroupName: RG, location: LOCATION, name: 'log-acme-staging' };
 
   it('keeps logs 90 days by default, with shared-key access off and destroy refused', () => {
-    const ws = onlyResource(synthAzure((s) => new LogWorkspace(s, 'Logs', props)), 'azurerm_log_analytics_workspace');
+    const ws = onlyResource(
+      synthAzure((s) => new LogWorkspace(s, 'Logs', props)),
+      'azurerm_log_analytics_workspace',
+    );
     expect(ws).toEqual({
       name: 'log-acme-staging',
       resource_group_name: RG,
@@ -18,7 +21,10 @@ describe('LogWorkspace', () => {
   });
 
   it('takes the configured retention', () => {
-    const ws = onlyResource(synthAzure((s) => new LogWorkspace(s, 'Logs', { ...props, retentionDays: 180 })), 'azurerm_log_analytics_workspace');
+    const ws = onlyResource(
+      synthAzure((s) => new LogWorkspace(s, 'Logs', { ...props, retentionDays: 180 })),
+      'azurerm_log_analytics_workspace',
+    );
     expect(ws.retention_in_days).toBe(180);
   });
 

@@ -42,7 +42,13 @@ describe('PostgresReplica', () => {
     expect(replica.create_mode).toBe('Replica');
     expect(replica.source_server_id).toBe(SOURCE);
     expect(replica.replication_role).toBeUndefined();
-    expect([replica.version, replica.sku_name, replica.storage_mb, replica.auto_grow_enabled, replica.zone]).toEqual(['17', 'GP_Standard_D2ds_v5', 65536, false, '1']);
+    expect([replica.version, replica.sku_name, replica.storage_mb, replica.auto_grow_enabled, replica.zone]).toEqual([
+      '17',
+      'GP_Standard_D2ds_v5',
+      65536,
+      false,
+      '1',
+    ]);
   });
 
   it('has no public endpoint and resolves through its own zone linked to the DR network', () => {
@@ -60,7 +66,10 @@ describe('PostgresReplica', () => {
     expect(replica.identity).toEqual({ type: 'UserAssigned', identity_ids: [IDENTITY] });
     expect(replica.authentication).toEqual({ active_directory_auth_enabled: true, password_auth_enabled: false, tenant_id: TENANT });
     expect(replica.administrator_password).toBeUndefined();
-    expect(replica.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['zone', 'high_availability[0].standby_availability_zone'] });
+    expect(replica.lifecycle).toEqual({
+      prevent_destroy: true,
+      ignore_changes: ['zone', 'high_availability[0].standby_availability_zone'],
+    });
   });
 
   it('takes neither HA nor backups while it replicates', () => {
@@ -69,7 +78,7 @@ describe('PostgresReplica', () => {
     expect(replica.geo_redundant_backup_enabled).toBeUndefined();
   });
 
-  it('carries the primary\'s server parameters (TLS 1.2+ required, connection logging)', () => {
+  it("carries the primary's server parameters (TLS 1.2+ required, connection logging)", () => {
     const configs = Object.values(resourcesOf(json, 'azurerm_postgresql_flexible_server_configuration'));
     expect(Object.fromEntries(configs.map((c) => [c.name, c.value]))).toEqual({
       require_secure_transport: 'on',
@@ -114,11 +123,15 @@ describe('PostgresReplica', () => {
 
   it('rejects a zone that is not a PostgreSQL private zone', () => {
     const zone = `${SUB}/resourceGroups/${RG_DR}/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
-    expect(() => synth({ ...props, vnetId: undefined, privateDnsZoneId: zone })).toThrow(/privateDnsZoneId ".*" is not a private DNS zone ending with .postgres.database.azure.com/);
+    expect(() => synth({ ...props, vnetId: undefined, privateDnsZoneId: zone })).toThrow(
+      /privateDnsZoneId ".*" is not a private DNS zone ending with .postgres.database.azure.com/,
+    );
   });
 
   it('rejects a source that is not a Flexible Server', () => {
-    expect(() => synth({ ...props, sourceServerId: 'psql-acme-staging' })).toThrow(/sourceServerId "psql-acme-staging" is not a Flexible Server id/);
+    expect(() => synth({ ...props, sourceServerId: 'psql-acme-staging' })).toThrow(
+      /sourceServerId "psql-acme-staging" is not a Flexible Server id/,
+    );
   });
 
   it.each([6, 36])('rejects backupRetentionDays %p', (backupRetentionDays) => {
@@ -143,7 +156,13 @@ describe('PostgresReplica', () => {
     expect(() =>
       synthAzure((s) => {
         const v = (name: string) => new TerraformVariable(s, name, { type: 'string' }).stringValue;
-        new PostgresReplica(s, 'Replica', { ...props, sourceServerId: v('source'), vnetId: undefined, privateDnsZoneId: v('zone'), keyVaultKeyId: v('key') });
+        new PostgresReplica(s, 'Replica', {
+          ...props,
+          sourceServerId: v('source'),
+          vnetId: undefined,
+          privateDnsZoneId: v('zone'),
+          keyVaultKeyId: v('key'),
+        });
       }),
     ).not.toThrow();
   });

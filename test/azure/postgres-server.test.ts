@@ -129,10 +129,21 @@ describe('PostgresServer', () => {
   });
 
   it('takes the configured version, size, retention, zones and administrator type', () => {
-    const s = serverOf({ ...props, version: '16', skuName: 'MO_Standard_E4ds_v5', storageMb: 131072, backupRetentionDays: 35, zone: '3', standbyZone: '1' });
+    const s = serverOf({
+      ...props,
+      version: '16',
+      skuName: 'MO_Standard_E4ds_v5',
+      storageMb: 131072,
+      backupRetentionDays: 35,
+      zone: '3',
+      standbyZone: '1',
+    });
     expect([s.version, s.sku_name, s.storage_mb, s.backup_retention_days, s.zone]).toEqual(['16', 'MO_Standard_E4ds_v5', 131072, 35, '3']);
     expect(s.high_availability.standby_availability_zone).toBe('1');
-    const admin = onlyResource(synth({ ...props, adminPrincipalType: 'ServicePrincipal' }), 'azurerm_postgresql_flexible_server_active_directory_administrator');
+    const admin = onlyResource(
+      synth({ ...props, adminPrincipalType: 'ServicePrincipal' }),
+      'azurerm_postgresql_flexible_server_active_directory_administrator',
+    );
     expect(admin.principal_type).toBe('ServicePrincipal');
   });
 
@@ -144,7 +155,10 @@ describe('PostgresServer', () => {
     expect(() => synth({ ...props, zone: '2', standbyZone: '2' })).toThrow(/standbyZone "2" equals zone/);
   });
 
-  it.each([['zone', '4'], ['standbyZone', '0']])('rejects %s %p', (prop, value) => {
+  it.each([
+    ['zone', '4'],
+    ['standbyZone', '0'],
+  ])('rejects %s %p', (prop, value) => {
     expect(() => synth({ ...props, [prop]: value })).toThrow(new RegExp(`${prop} "${value}" is invalid`));
   });
 
@@ -188,7 +202,14 @@ describe('PostgresServer', () => {
     expect(() =>
       synthAzure((s) => {
         const v = (name: string) => new TerraformVariable(s, name, { type: 'string' }).stringValue;
-        new PostgresServer(s, 'Database', { ...props, keyVaultKeyId: v('key'), geoBackupKeyId: v('drKey'), identityId: v('identity'), geoBackupIdentityId: v('drIdentity'), tenantId: v('tenant') });
+        new PostgresServer(s, 'Database', {
+          ...props,
+          keyVaultKeyId: v('key'),
+          geoBackupKeyId: v('drKey'),
+          identityId: v('identity'),
+          geoBackupIdentityId: v('drIdentity'),
+          tenantId: v('tenant'),
+        });
       }),
     ).not.toThrow();
   });

@@ -8,7 +8,13 @@ const KEY = 'https://kv-acme-weu.vault.azure.net/keys/backup';
 const VM_A = `${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-bastion`;
 const VM_B = `${SUB}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm-tools`;
 
-const props: RecoveryVaultProps = { resourceGroupName: RG, location: LOCATION, name: 'rsv-acme-staging', keyVaultKeyId: KEY, identityId: IDENTITY };
+const props: RecoveryVaultProps = {
+  resourceGroupName: RG,
+  location: LOCATION,
+  name: 'rsv-acme-staging',
+  keyVaultKeyId: KEY,
+  identityId: IDENTITY,
+};
 
 function synth(p: RecoveryVaultProps): TfJson {
   return synthAzure((s) => {
@@ -40,7 +46,12 @@ describe('RecoveryVault', () => {
   });
 
   it('encrypts under the customer-managed key, read by the user-assigned identity, with double encryption', () => {
-    expect(vault.encryption).toEqual({ key_id: KEY, infrastructure_encryption_enabled: true, user_assigned_identity_id: IDENTITY, use_system_assigned_identity: false });
+    expect(vault.encryption).toEqual({
+      key_id: KEY,
+      infrastructure_encryption_enabled: true,
+      user_assigned_identity_id: IDENTITY,
+      use_system_assigned_identity: false,
+    });
     expect(vault.identity).toEqual({ type: 'UserAssigned', identity_ids: [IDENTITY] });
   });
 
@@ -81,7 +92,10 @@ describe('RecoveryVault', () => {
   });
 
   it('names protected items after their VMs, so reordering the list replaces nothing', () => {
-    const names = (ids: string[]) => Object.entries(resourcesOf(synth({ ...props, protectedVmIds: ids }), 'azurerm_backup_protected_vm')).map(([n, r]) => `${n}=${r.source_vm_id}`).sort();
+    const names = (ids: string[]) =>
+      Object.entries(resourcesOf(synth({ ...props, protectedVmIds: ids }), 'azurerm_backup_protected_vm'))
+        .map(([n, r]) => `${n}=${r.source_vm_id}`)
+        .sort();
     expect(names([VM_A, VM_B])).toEqual(names([VM_B, VM_A]));
   });
 
@@ -93,7 +107,15 @@ describe('RecoveryVault', () => {
   });
 
   it('takes the configured retention, time, snapshots and an Unlocked vault', () => {
-    const j = synth({ ...props, dailyRetentionDays: 90, weeklyRetentionWeeks: 12, monthlyRetentionMonths: 12, backupTimeUtc: '23:30', instantRestoreRetentionDays: 30, immutability: 'Unlocked' });
+    const j = synth({
+      ...props,
+      dailyRetentionDays: 90,
+      weeklyRetentionWeeks: 12,
+      monthlyRetentionMonths: 12,
+      backupTimeUtc: '23:30',
+      instantRestoreRetentionDays: 30,
+      immutability: 'Unlocked',
+    });
     const policy = onlyResource(j, 'azurerm_backup_policy_vm');
     expect(policy.retention_daily).toEqual({ count: 90 });
     expect(policy.retention_weekly).toEqual({ count: 12, weekdays: ['Sunday'] });
@@ -104,19 +126,30 @@ describe('RecoveryVault', () => {
   });
 
   it.each([6, 10000, 30.5])('rejects dailyRetentionDays %p', (dailyRetentionDays) => {
-    expect(() => synth({ ...props, dailyRetentionDays })).toThrow(new RegExp(`dailyRetentionDays ${dailyRetentionDays} is out of range; expected a whole number from 7 to 9999`));
+    expect(() => synth({ ...props, dailyRetentionDays })).toThrow(
+      new RegExp(`dailyRetentionDays ${dailyRetentionDays} is out of range; expected a whole number from 7 to 9999`),
+    );
   });
 
-  it.each([['weeklyRetentionWeeks', 0], ['weeklyRetentionWeeks', 5164], ['monthlyRetentionMonths', 0], ['monthlyRetentionMonths', 1189]])('rejects %s %p', (prop, value) => {
+  it.each([
+    ['weeklyRetentionWeeks', 0],
+    ['weeklyRetentionWeeks', 5164],
+    ['monthlyRetentionMonths', 0],
+    ['monthlyRetentionMonths', 1189],
+  ])('rejects %s %p', (prop, value) => {
     expect(() => synth({ ...props, [prop]: value })).toThrow(new RegExp(`${prop} ${value} is out of range`));
   });
 
   it.each([0, 31])('rejects instantRestoreRetentionDays %p', (instantRestoreRetentionDays) => {
-    expect(() => synth({ ...props, dailyRetentionDays: 90, instantRestoreRetentionDays })).toThrow(new RegExp(`instantRestoreRetentionDays ${instantRestoreRetentionDays} is out of range; expected a whole number from 1 to 30`));
+    expect(() => synth({ ...props, dailyRetentionDays: 90, instantRestoreRetentionDays })).toThrow(
+      new RegExp(`instantRestoreRetentionDays ${instantRestoreRetentionDays} is out of range; expected a whole number from 1 to 30`),
+    );
   });
 
   it('rejects instant-restore snapshots kept longer than the daily backups', () => {
-    expect(() => synth({ ...props, dailyRetentionDays: 7, instantRestoreRetentionDays: 8 })).toThrow(/instantRestoreRetentionDays 8 is out of range; expected a whole number from 1 to 7/);
+    expect(() => synth({ ...props, dailyRetentionDays: 7, instantRestoreRetentionDays: 8 })).toThrow(
+      /instantRestoreRetentionDays 8 is out of range; expected a whole number from 1 to 7/,
+    );
   });
 
   it.each(['Disabled', 'locked'])('rejects immutability %p', (immutability) => {
@@ -139,7 +172,9 @@ describe('RecoveryVault', () => {
   });
 
   it('rejects a protected id that is not a VM', () => {
-    expect(() => synth({ ...props, protectedVmIds: [VM_A, 'vm-tools'] })).toThrow(/protectedVmIds\[1\] "vm-tools" is not a virtual machine id/);
+    expect(() => synth({ ...props, protectedVmIds: [VM_A, 'vm-tools'] })).toThrow(
+      /protectedVmIds\[1\] "vm-tools" is not a virtual machine id/,
+    );
   });
 
   it('rejects the same VM twice', () => {
@@ -150,7 +185,13 @@ describe('RecoveryVault', () => {
     expect(() =>
       synthAzure((s) => {
         const v = (name: string) => new TerraformVariable(s, name, { type: 'string' }).stringValue;
-        new RecoveryVault(s, 'Backup', { ...props, name: v('name'), keyVaultKeyId: v('key'), identityId: v('identity'), immutability: v('immutability') });
+        new RecoveryVault(s, 'Backup', {
+          ...props,
+          name: v('name'),
+          keyVaultKeyId: v('key'),
+          identityId: v('identity'),
+          immutability: v('immutability'),
+        });
       }),
     ).not.toThrow();
   });

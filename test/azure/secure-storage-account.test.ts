@@ -9,7 +9,13 @@ const APP_SUBNET = `${SUB}/resourceGroups/rg-test/providers/Microsoft.Network/vi
 const PE_SUBNET = `${SUB}/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/endpoints`;
 const BLOB_ZONE = `${SUB}/resourceGroups/rg-test/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
 
-const props: SecureStorageAccountProps = { resourceGroupName: RG, location: LOCATION, name: 'stacmestagingdata', keyVaultKeyId: KEY, identityId: IDENTITY };
+const props: SecureStorageAccountProps = {
+  resourceGroupName: RG,
+  location: LOCATION,
+  name: 'stacmestagingdata',
+  keyVaultKeyId: KEY,
+  identityId: IDENTITY,
+};
 
 function synth(p: SecureStorageAccountProps): TfJson {
   return synthAzure((s) => {
@@ -55,7 +61,12 @@ describe('SecureStorageAccount', () => {
 
   it('disables public network access and denies every network by default', () => {
     expect(account.public_network_access_enabled).toBe(false);
-    expect(account.network_rules).toEqual({ default_action: 'Deny', bypass: ['AzureServices'], ip_rules: [], virtual_network_subnet_ids: [] });
+    expect(account.network_rules).toEqual({
+      default_action: 'Deny',
+      bypass: ['AzureServices'],
+      ip_rules: [],
+      virtual_network_subnet_ids: [],
+    });
   });
 
   it('keeps versions, a change feed and 90 days of soft delete, with 30 days of point-in-time restore', () => {
@@ -101,7 +112,12 @@ describe('SecureStorageAccount', () => {
   it('opens the public endpoint to trusted Azure services and allowed subnets only when opted in', () => {
     const a = accountOf({ ...props, trustedServicesOnly: true, allowedSubnetIds: [APP_SUBNET] });
     expect(a.public_network_access_enabled).toBe(true);
-    expect(a.network_rules).toEqual({ default_action: 'Deny', bypass: ['AzureServices'], ip_rules: [], virtual_network_subnet_ids: [APP_SUBNET] });
+    expect(a.network_rules).toEqual({
+      default_action: 'Deny',
+      bypass: ['AzureServices'],
+      ip_rules: [],
+      virtual_network_subnet_ids: [APP_SUBNET],
+    });
     expect(a.shared_access_key_enabled).toBe(false);
   });
 
@@ -112,7 +128,13 @@ describe('SecureStorageAccount', () => {
   });
 
   it('takes the configured retention and restore window', () => {
-    const a = accountOf({ ...props, deleteRetentionDays: 365, containerDeleteRetentionDays: 30, pointInTimeRestoreDays: 364, sasExpirationPeriod: '1.00:00:00' });
+    const a = accountOf({
+      ...props,
+      deleteRetentionDays: 365,
+      containerDeleteRetentionDays: 30,
+      pointInTimeRestoreDays: 364,
+      sasExpirationPeriod: '1.00:00:00',
+    });
     expect(a.blob_properties.delete_retention_policy.days).toBe(365);
     expect(a.blob_properties.change_feed_retention_in_days).toBe(365);
     expect(a.blob_properties.container_delete_retention_policy.days).toBe(30);
@@ -127,19 +149,33 @@ describe('SecureStorageAccount', () => {
   });
 
   it.each(['GRS', 'RAGRS'])('rejects %s without allowNonZoneRedundant', (replicationType) => {
-    expect(() => synth({ ...props, replicationType })).toThrow(new RegExp(`replicationType "${replicationType}" keeps one zone .* allowNonZoneRedundant`));
+    expect(() => synth({ ...props, replicationType })).toThrow(
+      new RegExp(`replicationType "${replicationType}" keeps one zone .* allowNonZoneRedundant`),
+    );
   });
 
   it.each(['LRS', 'ZRS', 'Premium_LRS'])('rejects %s, which keeps no copy in another region', (replicationType) => {
-    expect(() => synth({ ...props, replicationType, allowNonZoneRedundant: true })).toThrow(new RegExp(`replicationType "${replicationType}" keeps no copy in another region`));
+    expect(() => synth({ ...props, replicationType, allowNonZoneRedundant: true })).toThrow(
+      new RegExp(`replicationType "${replicationType}" keeps no copy in another region`),
+    );
   });
 
-  it.each([['deleteRetentionDays', 6], ['deleteRetentionDays', 366], ['containerDeleteRetentionDays', 3], ['deleteRetentionDays', 30.5]])('rejects %s %p', (prop, value) => {
+  it.each([
+    ['deleteRetentionDays', 6],
+    ['deleteRetentionDays', 366],
+    ['containerDeleteRetentionDays', 3],
+    ['deleteRetentionDays', 30.5],
+  ])('rejects %s %p', (prop, value) => {
     expect(() => synth({ ...props, [prop]: value })).toThrow(new RegExp(`${prop} ${value} is out of range`));
   });
 
   it.each([0, 90, 120])('rejects pointInTimeRestoreDays %p, which must be shorter than soft delete', (pointInTimeRestoreDays) => {
-    expect(() => synth({ ...props, pointInTimeRestoreDays })).toThrow(new RegExp(`pointInTimeRestoreDays ${pointInTimeRestoreDays} is out of range; expected .* from 1 to 89; Azure requires it to be shorter than deleteRetentionDays`));
+    expect(() => synth({ ...props, pointInTimeRestoreDays })).toThrow(
+      new RegExp(
+        `pointInTimeRestoreDays ${pointInTimeRestoreDays} is out of range; expected .* from 1 to 89; Azure requires it to be ` +
+          `shorter than deleteRetentionDays`,
+      ),
+    );
   });
 
   it.each(['st', 'st-acme', 'StAcme', 'stacmestagingdata0123456789'])('rejects the name %p', (name) => {
@@ -149,15 +185,20 @@ describe('SecureStorageAccount', () => {
   it('creates no container unless asked, and private, undestroyable containers through ARM when asked', () => {
     expect(resourcesOf(json, 'azurerm_storage_container')).toEqual({});
     const containers = Object.values(resourcesOf(synth({ ...props, containerNames: ['files', 'exports'] }), 'azurerm_storage_container'));
-    expect(containers.sort((a, b) => a.name.localeCompare(b.name))).toEqual(['exports', 'files'].map((name) => ({
-      name,
-      storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Storage_[A-F0-9]+\.id\}$/),
-      container_access_type: 'private',
-      lifecycle: { prevent_destroy: true },
-    })));
+    expect(containers.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      ['exports', 'files'].map((name) => ({
+        name,
+        storage_account_id: expect.stringMatching(/^\$\{azurerm_storage_account\.Storage_[A-F0-9]+\.id\}$/),
+        container_access_type: 'private',
+        lifecycle: { prevent_destroy: true },
+      })),
+    );
   });
 
-  it.each([['Files', /containerNames\[0\] "Files" is not a container name/], ['a--b', /is not a container name/]])('rejects the container name %p', (name, message) => {
+  it.each([
+    ['Files', /containerNames\[0\] "Files" is not a container name/],
+    ['a--b', /is not a container name/],
+  ])('rejects the container name %p', (name, message) => {
     expect(() => synth({ ...props, containerNames: [name] })).toThrow(message);
   });
 
@@ -170,39 +211,101 @@ describe('SecureStorageAccount', () => {
     const DR_ZONE = `${SUB}/resourceGroups/rg-dr/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
     const json = synthAzure((s) => {
       const st = new SecureStorageAccount(s, 'Storage', { ...props, replicationType: 'RAGZRS' });
-      st.addBlobPrivateEndpoint('Dr', { name: 'stacme-blob-dr-pe', resourceGroupName: 'rg-dr', location: 'northeurope', subnetId: DR_SUBNET, privateDnsZoneId: DR_ZONE });
-      st.addBlobPrivateEndpoint('DrSecondary', { name: 'stacme-blob-secondary-dr-pe', resourceGroupName: 'rg-dr', location: 'northeurope', subnetId: DR_SUBNET, privateDnsZoneId: DR_ZONE, subresource: 'blob_secondary' });
+      st.addBlobPrivateEndpoint('Dr', {
+        name: 'stacme-blob-dr-pe',
+        resourceGroupName: 'rg-dr',
+        location: 'northeurope',
+        subnetId: DR_SUBNET,
+        privateDnsZoneId: DR_ZONE,
+      });
+      st.addBlobPrivateEndpoint('DrSecondary', {
+        name: 'stacme-blob-secondary-dr-pe',
+        resourceGroupName: 'rg-dr',
+        location: 'northeurope',
+        subnetId: DR_SUBNET,
+        privateDnsZoneId: DR_ZONE,
+        subresource: 'blob_secondary',
+      });
     });
     const endpoints = Object.values<any>(resourcesOf(json, 'azurerm_private_endpoint')).sort((a, b) => a.name.length - b.name.length);
     expect(endpoints.map((e) => ({ ...e, '//': undefined }))).toEqual([
-      { '//': undefined, name: 'stacme-blob-dr-pe', resource_group_name: 'rg-dr', location: 'northeurope', subnet_id: DR_SUBNET, private_service_connection: { name: 'stacme-blob-dr', is_manual_connection: false, private_connection_resource_id: expect.stringContaining('azurerm_storage_account.Storage'), subresource_names: ['blob'] }, private_dns_zone_group: { name: 'blob', private_dns_zone_ids: [DR_ZONE] } },
-      { '//': undefined, name: 'stacme-blob-secondary-dr-pe', resource_group_name: 'rg-dr', location: 'northeurope', subnet_id: DR_SUBNET, private_service_connection: { name: 'stacme-blob-secondary-dr', is_manual_connection: false, private_connection_resource_id: expect.stringContaining('azurerm_storage_account.Storage'), subresource_names: ['blob_secondary'] }, private_dns_zone_group: { name: 'blob-secondary', private_dns_zone_ids: [DR_ZONE] } },
+      {
+        '//': undefined,
+        name: 'stacme-blob-dr-pe',
+        resource_group_name: 'rg-dr',
+        location: 'northeurope',
+        subnet_id: DR_SUBNET,
+        private_service_connection: {
+          name: 'stacme-blob-dr',
+          is_manual_connection: false,
+          private_connection_resource_id: expect.stringContaining('azurerm_storage_account.Storage'),
+          subresource_names: ['blob'],
+        },
+        private_dns_zone_group: { name: 'blob', private_dns_zone_ids: [DR_ZONE] },
+      },
+      {
+        '//': undefined,
+        name: 'stacme-blob-secondary-dr-pe',
+        resource_group_name: 'rg-dr',
+        location: 'northeurope',
+        subnet_id: DR_SUBNET,
+        private_service_connection: {
+          name: 'stacme-blob-secondary-dr',
+          is_manual_connection: false,
+          private_connection_resource_id: expect.stringContaining('azurerm_storage_account.Storage'),
+          subresource_names: ['blob_secondary'],
+        },
+        private_dns_zone_group: { name: 'blob-secondary', private_dns_zone_ids: [DR_ZONE] },
+      },
     ]);
   });
 
   it('refuses a secondary endpoint on an account without read access to its secondary, and a zone that is not privatelink.blob', () => {
-    expect(() => synthAzure((s) => {
-      new SecureStorageAccount(s, 'Storage', props).addBlobPrivateEndpoint('X', { name: 'x-pe', resourceGroupName: 'rg', location: 'northeurope', subnetId: APP_SUBNET, privateDnsZoneId: BLOB_ZONE, subresource: 'blob_secondary' });
-    })).toThrow(/subresource "blob_secondary" needs a read-access geo-replicated account .*received replication GZRS/);
-    expect(() => synthAzure((s) => {
-      new SecureStorageAccount(s, 'Storage', props).addBlobPrivateEndpoint('X', { name: 'x-pe', resourceGroupName: 'rg', location: 'northeurope', subnetId: APP_SUBNET, privateDnsZoneId: BLOB_ZONE.replace('blob', 'file') });
-    })).toThrow(/is not a privatelink.blob private DNS zone id/);
+    expect(() =>
+      synthAzure((s) => {
+        new SecureStorageAccount(s, 'Storage', props).addBlobPrivateEndpoint('X', {
+          name: 'x-pe',
+          resourceGroupName: 'rg',
+          location: 'northeurope',
+          subnetId: APP_SUBNET,
+          privateDnsZoneId: BLOB_ZONE,
+          subresource: 'blob_secondary',
+        });
+      }),
+    ).toThrow(/subresource "blob_secondary" needs a read-access geo-replicated account .*received replication GZRS/);
+    expect(() =>
+      synthAzure((s) => {
+        new SecureStorageAccount(s, 'Storage', props).addBlobPrivateEndpoint('X', {
+          name: 'x-pe',
+          resourceGroupName: 'rg',
+          location: 'northeurope',
+          subnetId: APP_SUBNET,
+          privateDnsZoneId: BLOB_ZONE.replace('blob', 'file'),
+        });
+      }),
+    ).toThrow(/is not a privatelink.blob private DNS zone id/);
   });
 
   it('rejects allowed subnets while public network access is disabled', () => {
-    expect(() => synth({ ...props, allowedSubnetIds: [APP_SUBNET] })).toThrow(/allowedSubnetIds has no effect while public network access is disabled/);
+    expect(() => synth({ ...props, allowedSubnetIds: [APP_SUBNET] })).toThrow(
+      /allowedSubnetIds has no effect while public network access is disabled/,
+    );
   });
 
   it.each([
     ['privateEndpointSubnetId', { privateEndpointSubnetId: PE_SUBNET }],
     ['blobPrivateDnsZoneId', { blobPrivateDnsZoneId: BLOB_ZONE }],
   ])('rejects %s alone', (prop, extra) => {
-    expect(() => synth({ ...props, ...extra })).toThrow(new RegExp(`privateEndpointSubnetId and blobPrivateDnsZoneId go together .*; received only ${prop}`));
+    expect(() => synth({ ...props, ...extra })).toThrow(
+      new RegExp(`privateEndpointSubnetId and blobPrivateDnsZoneId go together .*; received only ${prop}`),
+    );
   });
 
   it('rejects a DNS zone other than privatelink.blob', () => {
     const zone = BLOB_ZONE.replace('privatelink.blob', 'privatelink.file');
-    expect(() => synth({ ...props, privateEndpointSubnetId: PE_SUBNET, blobPrivateDnsZoneId: zone })).toThrow(/blobPrivateDnsZoneId ".*privatelink.file.*" is not a privatelink.blob private DNS zone id/);
+    expect(() => synth({ ...props, privateEndpointSubnetId: PE_SUBNET, blobPrivateDnsZoneId: zone })).toThrow(
+      /blobPrivateDnsZoneId ".*privatelink.file.*" is not a privatelink.blob private DNS zone id/,
+    );
   });
 
   it.each([
@@ -217,7 +320,14 @@ describe('SecureStorageAccount', () => {
     expect(() =>
       synthAzure((s) => {
         const v = (name: string) => new TerraformVariable(s, name, { type: 'string' }).stringValue;
-        new SecureStorageAccount(s, 'Storage', { ...props, name: v('name'), keyVaultKeyId: v('key'), identityId: v('identity'), privateEndpointSubnetId: v('subnet'), blobPrivateDnsZoneId: v('zone') });
+        new SecureStorageAccount(s, 'Storage', {
+          ...props,
+          name: v('name'),
+          keyVaultKeyId: v('key'),
+          identityId: v('identity'),
+          privateEndpointSubnetId: v('subnet'),
+          blobPrivateDnsZoneId: v('zone'),
+        });
       }),
     ).not.toThrow();
   });

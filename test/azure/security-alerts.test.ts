@@ -2,7 +2,13 @@ import { SecurityAlerts, type SecurityAlertsProps, WATCHED_OPERATIONS } from '..
 import { onlyResource, resourcesOf, RG, synthAzure } from './support';
 
 const SUBSCRIPTION = '00000000-0000-4000-8000-00000000a001';
-const props: SecurityAlertsProps = { namePrefix: 'acme-prod', resourceGroupName: RG, subscriptionId: SUBSCRIPTION, emails: ['oncall@example.com', 'security@example.com'], smsNumbers: ['+15555550100', '+442079460000', '+4915112345678', '+79161234567', '+35312345678'] };
+const props: SecurityAlertsProps = {
+  namePrefix: 'acme-prod',
+  resourceGroupName: RG,
+  subscriptionId: SUBSCRIPTION,
+  emails: ['oncall@example.com', 'security@example.com'],
+  smsNumbers: ['+15555550100', '+442079460000', '+4915112345678', '+79161234567', '+35312345678'],
+};
 const json = synthAzure((s) => new SecurityAlerts(s, 'Alerts', props));
 const group = onlyResource(json, 'azurerm_monitor_action_group');
 const alerts = Object.values(resourcesOf(json, 'azurerm_monitor_activity_log_alert'));
@@ -30,7 +36,10 @@ describe('SecurityAlerts', () => {
   });
 
   it('sends no SMS by default', () => {
-    const bare = onlyResource(synthAzure((s) => new SecurityAlerts(s, 'Alerts', { ...props, smsNumbers: undefined })), 'azurerm_monitor_action_group');
+    const bare = onlyResource(
+      synthAzure((s) => new SecurityAlerts(s, 'Alerts', { ...props, smsNumbers: undefined })),
+      'azurerm_monitor_action_group',
+    );
     expect(bare.sms_receiver).toEqual([]);
     expect(bare.email_receiver).toHaveLength(2);
   });
@@ -75,21 +84,40 @@ describe('SecurityAlerts', () => {
   });
 
   it('cuts the short name to 12 letters and digits', () => {
-    const long = onlyResource(synthAzure((s) => new SecurityAlerts(s, 'Alerts', { ...props, namePrefix: 'acme-staging-eu-2' })), 'azurerm_monitor_action_group');
+    const long = onlyResource(
+      synthAzure((s) => new SecurityAlerts(s, 'Alerts', { ...props, namePrefix: 'acme-staging-eu-2' })),
+      'azurerm_monitor_action_group',
+    );
     expect(long.short_name).toBe('acmestaginge');
   });
 
   it.each([
     ['no e-mail address', { emails: [] }, /emails is empty; expected at least one on-call address/],
-    ['a malformed e-mail address', { emails: ['oncall@example.com', 'oncall.example.com'] }, /emails entry "oncall.example.com" is not an e-mail address/],
+    [
+      'a malformed e-mail address',
+      { emails: ['oncall@example.com', 'oncall.example.com'] },
+      /emails entry "oncall.example.com" is not an e-mail address/,
+    ],
     ['a number without +', { smsNumbers: ['15555550100'] }, /smsNumbers entry "15555550100" is not an E.164 number such as \+15555550100/],
     ['a number with spaces', { smsNumbers: ['+1 555 555 0100'] }, /smsNumbers entry "\+1 555 555 0100" is not an E.164 number/],
     ['a country code starting with 0', { smsNumbers: ['+05555550100'] }, /smsNumbers entry "\+05555550100" is not an E.164 number/],
     ['a subscriber number too short', { smsNumbers: ['+4412345'] }, /smsNumbers entry "\+4412345" is not an E.164 number/],
-    ['a number longer than 15 digits', { smsNumbers: ['+4412345678901234'] }, /smsNumbers entry "\+4412345678901234" is not an E.164 number/],
-    ['an upper-case subscription id', { subscriptionId: SUBSCRIPTION.toUpperCase() }, /subscriptionId "00000000-0000-4000-8000-00000000A001" is not a subscription id \(GUID\)/],
+    [
+      'a number longer than 15 digits',
+      { smsNumbers: ['+4412345678901234'] },
+      /smsNumbers entry "\+4412345678901234" is not an E.164 number/,
+    ],
+    [
+      'an upper-case subscription id',
+      { subscriptionId: SUBSCRIPTION.toUpperCase() },
+      /subscriptionId "00000000-0000-4000-8000-00000000A001" is not a subscription id \(GUID\)/,
+    ],
     ['a subscription name', { subscriptionId: 'acme-prod' }, /subscriptionId "acme-prod" is not a subscription id \(GUID\)/],
-    ['a prefix without letters or digits', { namePrefix: '--' }, /namePrefix "--" leaves no letters or digits for the 12-character short name/],
+    [
+      'a prefix without letters or digits',
+      { namePrefix: '--' },
+      /namePrefix "--" leaves no letters or digits for the 12-character short name/,
+    ],
   ])('fails on %s', (_name, over, message) => {
     expect(() => synthAzure((s) => new SecurityAlerts(s, 'Alerts', { ...props, ...over }))).toThrow(message);
   });

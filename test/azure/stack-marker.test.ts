@@ -13,6 +13,8 @@ describe('markTerraformStack', () => {
 
   it('rejects a marker the tools would not read, naming the field', () => {
     const stack = new TerraformStack(new App(), 'tf');
-    expect(() => markTerraformStack(stack, { environment: 'my env', role: 'primary' })).toThrow(/markTerraformStack\(tf\): environment "my env" is not a lower-case name/);
+    expect(() => markTerraformStack(stack, { environment: 'my env', role: 'primary' })).toThrow(
+      /markTerraformStack\(tf\): environment "my env" is not a lower-case name/,
+    );
   });
 });

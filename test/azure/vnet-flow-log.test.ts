@@ -2,10 +2,22 @@ import { VnetFlowLog, type VnetFlowLogProps } from '../../lib/azure/vnet-flow-lo
 import { LOCATION, onlyResource, synthAzure } from './support';
 
 describe('VnetFlowLog', () => {
-  const props: VnetFlowLogProps = { name: 'fl', location: LOCATION, vnetId: '/x/vnet', storageAccountId: '/x/st', retentionDays: 90, workspaceGuid: 'guid', workspaceRegion: LOCATION, workspaceResourceId: '/x/ws' };
+  const props: VnetFlowLogProps = {
+    name: 'fl',
+    location: LOCATION,
+    vnetId: '/x/vnet',
+    storageAccountId: '/x/st',
+    retentionDays: 90,
+    workspaceGuid: 'guid',
+    workspaceRegion: LOCATION,
+    workspaceResourceId: '/x/ws',
+  };
 
   it('logs the whole VNet (v2) for the retention, with traffic analytics every 10 minutes', () => {
-    const log = onlyResource(synthAzure((s) => new VnetFlowLog(s, 'FlowLog', props)), 'azurerm_network_watcher_flow_log');
+    const log = onlyResource(
+      synthAzure((s) => new VnetFlowLog(s, 'FlowLog', props)),
+      'azurerm_network_watcher_flow_log',
+    );
     expect(log).toEqual({
       name: 'fl',
       network_watcher_name: `NetworkWatcher_${LOCATION}`,
@@ -16,11 +28,19 @@ describe('VnetFlowLog', () => {
       enabled: true,
       version: 2,
       retention_policy: { enabled: true, days: 90 },
-      traffic_analytics: { enabled: true, workspace_id: 'guid', workspace_region: LOCATION, workspace_resource_id: '/x/ws', interval_in_minutes: 10 },
+      traffic_analytics: {
+        enabled: true,
+        workspace_id: 'guid',
+        workspace_region: LOCATION,
+        workspace_resource_id: '/x/ws',
+        interval_in_minutes: 10,
+      },
     });
   });
 
   it.each([0, 366, 1.5])('fails on retentionDays %p', (retentionDays) => {
-    expect(() => synthAzure((s) => new VnetFlowLog(s, 'FlowLog', { ...props, retentionDays }))).toThrow(/retentionDays .* is out of range; expected 1-365/);
+    expect(() => synthAzure((s) => new VnetFlowLog(s, 'FlowLog', { ...props, retentionDays }))).toThrow(
+      /retentionDays .* is out of range; expected 1-365/,
+    );
   });
 });

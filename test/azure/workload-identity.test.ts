@@ -3,7 +3,12 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { WorkloadIdentity, type WorkloadIdentityProps } from '../../lib/azure/workload-identity';
 import { LOCATION, onlyResource, RG, synthAzure } from './support';
 
-const props: WorkloadIdentityProps = { resourceGroupName: RG, location: LOCATION, name: 'id-acme-prod-primary-storage', tags: { env: 'prod' } };
+const props: WorkloadIdentityProps = {
+  resourceGroupName: RG,
+  location: LOCATION,
+  name: 'id-acme-prod-primary-storage',
+  tags: { env: 'prod' },
+};
 let built: WorkloadIdentity | undefined;
 // The exposed ids are written to outputs so the test reads the references Terraform receives.
 const json = synthAzure((s) => {
@@ -30,12 +35,17 @@ describe('WorkloadIdentity', () => {
   });
 
   it('sets no tags by default', () => {
-    const bare = onlyResource(synthAzure((s) => new WorkloadIdentity(s, 'Identity', { ...props, tags: undefined })), 'azurerm_user_assigned_identity');
+    const bare = onlyResource(
+      synthAzure((s) => new WorkloadIdentity(s, 'Identity', { ...props, tags: undefined })),
+      'azurerm_user_assigned_identity',
+    );
     expect(bare).toEqual({ name: 'id-acme-prod-primary-storage', resource_group_name: RG, location: LOCATION });
   });
 
   it.each(['id', '-id-acme', 'id.acme', 'id acme', `i${'d'.repeat(128)}`])('fails on name %p', (name) => {
-    expect(() => synthAzure((s) => new WorkloadIdentity(s, 'Identity', { ...props, name }))).toThrow(new RegExp(`name "${name.replace(/\./g, '\\.')}" is invalid; expected 3-128 letters, digits, dashes and underscores`));
+    expect(() => synthAzure((s) => new WorkloadIdentity(s, 'Identity', { ...props, name }))).toThrow(
+      new RegExp(`name "${name.replace(/\./g, '\\.')}" is invalid; expected 3-128 letters, digits, dashes and underscores`),
+    );
   });
 
   it('accepts the 3- and 128-character bounds and underscores', () => {

@@ -24,7 +24,9 @@ describe('.ci/run', () => {
   });
 
   it('checks the scoped Guard run against the shipped validator on the default config, after the tests and before the synth', () => {
-    const check = at("GUARD_EQUIVALENCE=1 npx --no-install jest test/policy/control-tower-guard-validator.test.ts -t 'on the default config'");
+    const check = at(
+      "GUARD_EQUIVALENCE=1 npx --no-install jest test/policy/control-tower-guard-validator.test.ts -t 'on the default config'",
+    );
     expect(at('npm test -- --json')).toBeLessThan(check);
     expect(check).toBeLessThan(at('\nnpm run synth\n'));
     expect(text).toContain('|| fail "the scoped Guard run and CfnGuardValidator disagree on the default config"');
@@ -38,7 +40,9 @@ describe('.ci/run', () => {
   });
 
   it('checks that npm run synth fails on an invalid config, naming the field for both apps, and writes nothing', () => {
-    expect(at('section "Invalid config fails the synth and writes nothing"')).toBeLessThan(at('BASELINE_CONFIG="$bad" CDK_OUTDIR="$work/bad-both-aws" CDKTF_OUTDIR="$work/bad-both-tf" npm run -s synth'));
+    expect(at('section "Invalid config fails the synth and writes nothing"')).toBeLessThan(
+      at('BASELINE_CONFIG="$bad" CDK_OUTDIR="$work/bad-both-aws" CDKTF_OUTDIR="$work/bad-both-tf" npm run -s synth'),
+    );
     expect(text).toContain('fail "npm run synth wrote output for an invalid config"');
   });
 
@@ -49,22 +53,26 @@ describe('.ci/run', () => {
     expect(text).toContain('|| fail "two synths of the AWS app in the tests differ');
   });
 
-  it('runs the report gate (compared with the determinism check\'s second synth) and baseline-check after the synths, failing CI when they fail', () => {
-    const synth = at('\nnpm run synth\n');
-    const second = at('npx --no-install cdk synth --quiet --no-notices --output "$work/aws-2"');
-    const report = at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" "${policy[@]}" >');
-    const check = at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json "${policy[@]}" >');
-    // Both gates demand checked cells; the known gaps are named one by one, never a blanket switch.
-    expect(at('policy=(--require checked\n')).toBeLessThan(report);
-    expect(text.match(/^ {2}--allow-unchecked [A-Z-]+:(aws|azure|cloudflare)\)?$/gm)?.length).toBeGreaterThan(0);
-    expect(synth).toBeLessThan(second);
-    expect(second).toBeLessThan(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf'));
-    expect(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf')).toBeLessThan(report);
-    expect(report).toBeLessThan(check);
-    expect(check).toBeLessThan(at('section "Invalid config fails the synth and writes nothing"'));
-    expect(text).toMatch(/\[\[ "\$report_rc" == 0 \]\] \|\| fail /);
-    expect(text).toMatch(/\[\[ "\$check_rc" == 0 \]\] \|\| fail /);
-  });
+  it(
+    "runs the report gate (compared with the determinism check's second synth) and baseline-check after the synths, failing CI " +
+      'when they fail',
+    () => {
+      const synth = at('\nnpm run synth\n');
+      const second = at('npx --no-install cdk synth --quiet --no-notices --output "$work/aws-2"');
+      const report = at('\nnpm run report -- --base-cdk-out "$work/aws-2" --base-cdktf-out "$work/tf-1" "${policy[@]}" >');
+      const check = at('node bin/baseline-check.js cdk.out cdktf.out --config config/baseline.json "${policy[@]}" >');
+      // Both gates demand checked cells; the known gaps are named one by one, never a blanket switch.
+      expect(at('policy=(--require checked\n')).toBeLessThan(report);
+      expect(text.match(/^ {2}--allow-unchecked [A-Z-]+:(aws|azure|cloudflare)\)?$/gm)?.length).toBeGreaterThan(0);
+      expect(synth).toBeLessThan(second);
+      expect(second).toBeLessThan(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf'));
+      expect(at('CDKTF_OUTDIR="$work/tf-$n" npm run -s synth:tf')).toBeLessThan(report);
+      expect(report).toBeLessThan(check);
+      expect(check).toBeLessThan(at('section "Invalid config fails the synth and writes nothing"'));
+      expect(text).toMatch(/\[\[ "\$report_rc" == 0 \]\] \|\| fail /);
+      expect(text).toMatch(/\[\[ "\$check_rc" == 0 \]\] \|\| fail /);
+    },
+  );
 
   it('generates the OSCAL documents, the trust page and the SARIF after the report gate, twice, and fails when a run differs', () => {
     const section = at('section "Evidence: OSCAL, trust page and SARIF, each generated twice and compared"');
@@ -80,8 +88,12 @@ describe('.ci/run', () => {
       'npm run -s report -- --format oscal --out "$work/again"',
       'npm run -s trust-page -- --report "$work/again/controls.json" --out "$work/again"',
       'node bin/baseline-check.js --format sarif --output "$work/again/baseline.sarif"',
-    ]) expect(at(command)).toBeGreaterThan(section);
-    expect(text).toContain('for f in controls.md controls.json controls.html oscal-assessment-results.json oscal-component-definition.json trust.html trust.md trust-review.md baseline.sarif; do');
+    ])
+      expect(at(command)).toBeGreaterThan(section);
+    expect(text).toContain(
+      'for f in controls.md controls.json controls.html oscal-assessment-results.json oscal-component-definition.json ' +
+        'trust.html trust.md trust-review.md baseline.sarif; do',
+    );
     expect(text).toContain('cmp "reports/$f" "$work/again/$f" || fail');
     expect(text).toMatch(/\[\[ "\$evidence_rc" == 0 \]\] \|\| fail /);
   });

@@ -13,7 +13,8 @@ const scripts: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, 
 const job = workflow.jobs.baseline;
 const steps: any[] = job.steps;
 const runs = steps.filter((s) => typeof s.run === 'string');
-const stepRunning = (command: string) => steps.find((s) => typeof s.run === 'string' && s.run.split('\n').some((line: string) => line.trim().startsWith(command)));
+const stepRunning = (command: string) =>
+  steps.find((s) => typeof s.run === 'string' && s.run.split('\n').some((line: string) => line.trim().startsWith(command)));
 const stepUsing = (action: string) => steps.find((s) => typeof s.uses === 'string' && s.uses.startsWith(`${action}@`));
 
 describe('.github/workflows/baseline.yml', () => {
@@ -33,7 +34,8 @@ describe('.github/workflows/baseline.yml', () => {
     });
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     for (const run of runs) {
-      for (const [, name] of run.run.matchAll(/npm run ([\w:-]+)/g)) expect({ step: run.name, script: name, defined: name in scripts }).toEqual({ step: run.name, script: name, defined: true });
+      for (const [, name] of run.run.matchAll(/npm run ([\w:-]+)/g))
+        expect({ step: run.name, script: name, defined: name in scripts }).toEqual({ step: run.name, script: name, defined: true });
     }
   });
 
@@ -49,28 +51,41 @@ describe('.github/workflows/baseline.yml', () => {
   });
 
   it('installs nothing but the npm packages before npm test: the HTML report test takes Chromium from npm', () => {
-    for (const run of runs) expect({ step: run.name, run: run.run }).toEqual({ step: run.name, run: expect.not.stringMatching(/\b(apt-get|apt|dpkg|chromium)\b/) });
+    for (const run of runs)
+      expect({ step: run.name, run: run.run }).toEqual({
+        step: run.name,
+        run: expect.not.stringMatching(/\b(apt-get|apt|dpkg|chromium)\b/),
+      });
     expect(steps.indexOf(stepRunning('npm ci'))).toBeLessThan(steps.indexOf(stepRunning('npm test')));
   });
 
-  it('gates on the report (on pull requests also on stateful changes against the base the diff kept), diffs only on pull requests, and keeps the reports whatever happened', () => {
-    const report = stepRunning('npm run report');
-    // A failed diff does not skip the gate; a failed synth leaves nothing to report on.
-    expect(report.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
-    expect(report['continue-on-error']).toBeUndefined();
-    expect(report.run).toContain('if [ "$GITHUB_EVENT_NAME" != pull_request ]; then\n  npm run report -- $POLICY\n');
-    expect(report.run).toContain('npm run report -- --base-cdk-out .baseline-base/cdk.out --base-cdktf-out .baseline-base/cdktf.out $POLICY\n');
-    expect(report.run).toContain('npm run report -- --base "origin/$BASE_REF" $POLICY\n');
-    expect(report.env).toEqual({ BASE_REF: '${{ github.base_ref }}', POLICY: expect.stringMatching(/^--require checked( --allow-unchecked [A-Z-]+:(aws|azure|cloudflare))*$/) });
-    const diff = stepRunning('npm run diff');
-    expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF" --keep-base .baseline-base');
-    expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
-    expect(diff.if).toContain("github.event_name == 'pull_request'");
-    const upload = stepUsing('actions/upload-artifact');
-    expect(upload.with.path).toBe('reports/');
-    expect(upload.if).toContain('!cancelled()');
-    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(diff));
-  });
+  it(
+    'gates on the report (on pull requests also on stateful changes against the base the diff kept), diffs only on pull ' +
+      'requests, and keeps the reports whatever happened',
+    () => {
+      const report = stepRunning('npm run report');
+      // A failed diff does not skip the gate; a failed synth leaves nothing to report on.
+      expect(report.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
+      expect(report['continue-on-error']).toBeUndefined();
+      expect(report.run).toContain('if [ "$GITHUB_EVENT_NAME" != pull_request ]; then\n  npm run report -- $POLICY\n');
+      expect(report.run).toContain(
+        'npm run report -- --base-cdk-out .baseline-base/cdk.out --base-cdktf-out .baseline-base/cdktf.out $POLICY\n',
+      );
+      expect(report.run).toContain('npm run report -- --base "origin/$BASE_REF" $POLICY\n');
+      expect(report.env).toEqual({
+        BASE_REF: '${{ github.base_ref }}',
+        POLICY: expect.stringMatching(/^--require checked( --allow-unchecked [A-Z-]+:(aws|azure|cloudflare))*$/),
+      });
+      const diff = stepRunning('npm run diff');
+      expect(diff.run).toBe('npm run diff -- "origin/$BASE_REF" --keep-base .baseline-base');
+      expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+      expect(diff.if).toContain("github.event_name == 'pull_request'");
+      const upload = stepUsing('actions/upload-artifact');
+      expect(upload.with.path).toBe('reports/');
+      expect(upload.if).toContain('!cancelled()');
+      expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(diff));
+    },
+  );
 
   it('writes the OSCAL documents and the trust page after the report gate, into the reports artifact', () => {
     const step = stepRunning('npm run trust-page');
@@ -82,7 +97,10 @@ describe('.github/workflows/baseline.yml', () => {
 
   it('writes the control results as SARIF after the report gate and uploads them to code scanning', () => {
     const sarif = stepRunning('npx --no-install baseline-check --format sarif');
-    expect(sarif.run).toBe('npx --no-install baseline-check --format sarif --output reports/baseline.sarif --config config/baseline.json cdk.out cdktf.out || [ $? -eq 1 ]');
+    expect(sarif.run).toBe(
+      'npx --no-install baseline-check --format sarif --output reports/baseline.sarif --config config/baseline.json cdk.out ' +
+        'cdktf.out || [ $? -eq 1 ]',
+    );
     expect(sarif.id).toBe('sarif');
     expect(sarif.if).toBe("${{ !cancelled() && steps.synth.outcome == 'success' }}");
     expect(steps.indexOf(sarif)).toBeGreaterThan(steps.indexOf(stepRunning('npm run report')));

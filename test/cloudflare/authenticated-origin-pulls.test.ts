@@ -11,7 +11,10 @@ describe('AuthenticatedOriginPulls', () => {
     new AuthenticatedOriginPulls(s, 'FromToken', { zoneId: zoneId.stringValue });
   });
   const settings = Object.fromEntries(
-    Object.entries(resourcesOf(json, 'cloudflare_authenticated_origin_pulls_settings')).map(([name, r]) => [name.replace(/_[0-9A-F]{8}$/, ''), r]),
+    Object.entries(resourcesOf(json, 'cloudflare_authenticated_origin_pulls_settings')).map(([name, r]) => [
+      name.replace(/_[0-9A-F]{8}$/, ''),
+      r,
+    ]),
   );
 
   it('enables zone-level authenticated origin pulls for the zone, and nothing else', () => {
@@ -29,12 +32,15 @@ describe('AuthenticatedOriginPulls', () => {
 
   it.each(['0123456789ABCDEF0123456789ABCDEF', '0123456789abcdef0123456789abcdef0', 'example.com', ''])('rejects zoneId %p', (zoneId) => {
     expect(() => synthCloudflare((s) => new AuthenticatedOriginPulls(s, 'OriginPulls', { zoneId }))).toThrow(
-      new RegExp(`^AuthenticatedOriginPulls \\S*OriginPulls: zoneId "${zoneId.replace('.', '\\.')}" is invalid; expected the zone's id, 32 lowercase hex digits`),
+      new RegExp(
+        `^AuthenticatedOriginPulls \\S*OriginPulls: zoneId "${zoneId.replace('.', '\\.')}" is invalid; expected the zone's ` +
+          `id, 32 lowercase hex digits`,
+      ),
     );
   });
 });
 
-describe('AuthenticatedOriginPulls with the zone\'s own certificate', () => {
+describe("AuthenticatedOriginPulls with the zone's own certificate", () => {
   const CERT = 'cloudflare_authenticated_origin_pulls_certificate';
   let pulls!: AuthenticatedOriginPulls;
   const json = synthCloudflare((s) => {
@@ -45,7 +51,12 @@ describe('AuthenticatedOriginPulls with the zone\'s own certificate', () => {
   it('uploads the certificate for the zone with its key read from a variable, replaced create-before-destroy', () => {
     const certs = resourcesOf(json, CERT);
     expect(Object.values(certs)).toEqual([
-      { zone_id: ZONE_ID, certificate: CLIENT_A, private_key: '${var.origin_pull_private_key}', lifecycle: { create_before_destroy: true } },
+      {
+        zone_id: ZONE_ID,
+        certificate: CLIENT_A,
+        private_key: '${var.origin_pull_private_key}',
+        lifecycle: { create_before_destroy: true },
+      },
     ]);
     expect(pulls.certificate?.node.id).toBe('Certificate');
   });
@@ -60,13 +71,28 @@ describe('AuthenticatedOriginPulls with the zone\'s own certificate', () => {
   });
 
   it.each<[string, () => object, RegExp]>([
-    ['a literal private key', () => ({ certificate: CLIENT_A, privateKey: FAKE_PRIVATE_KEY }), /privateKey is a literal private key, which would be written into the synthesized JSON \(control SECRETS\); pass a reference resolved at deploy time/],
+    [
+      'a literal private key',
+      () => ({ certificate: CLIENT_A, privateKey: FAKE_PRIVATE_KEY }),
+      new RegExp(
+        'privateKey is a literal private key, which would be written into the synthesized JSON \\(control SECRETS\\); pass a ' +
+          'reference resolved at deploy time',
+      ),
+    ],
     ['literal text as the key', () => ({ certificate: CLIENT_A, privateKey: 'secret' }), /privateKey is literal text/],
     ['a certificate without its key', () => ({ certificate: CLIENT_A }), /certificate is set without privateKey; give both/],
     ['a key without its certificate', () => ({ privateKey: '${var.k}' }), /privateKey is set without certificate/],
-    ['a CA instead of the zone certificate', () => ({ certificate: CA_A, privateKey: '${var.k}' }), /certificate is a CA certificate; expected the leaf certificate/],
+    [
+      'a CA instead of the zone certificate',
+      () => ({ certificate: CA_A, privateKey: '${var.k}' }),
+      /certificate is a CA certificate; expected the leaf certificate/,
+    ],
     ['text that is not PEM', () => ({ certificate: 'not a certificate', privateKey: '${var.k}' }), /certificate is not PEM/],
-    ['a certificate bundled with its key', () => ({ certificate: CLIENT_A + FAKE_PRIVATE_KEY, privateKey: '${var.k}' }), /certificate holds a private key/],
+    [
+      'a certificate bundled with its key',
+      () => ({ certificate: CLIENT_A + FAKE_PRIVATE_KEY, privateKey: '${var.k}' }),
+      /certificate holds a private key/,
+    ],
   ])('rejects %s', (_what, extra, message) => {
     expect(() =>
       synthCloudflare((s) => {

@@ -10,7 +10,13 @@ describe('EdgeLogpush', () => {
   let logs!: EdgeLogpush;
   const json = synthCloudflare((s) => {
     const challenge = new TerraformVariable(s, 'logpush_ownership_challenge', { type: 'string', sensitive: true });
-    logs = new EdgeLogpush(s, 'Logs', { zoneId: ZONE_ID, plan: 'enterprise', destination: DESTINATION, ownershipChallenge: challenge.stringValue, namePrefix: 'acme-prod' });
+    logs = new EdgeLogpush(s, 'Logs', {
+      zoneId: ZONE_ID,
+      plan: 'enterprise',
+      destination: DESTINATION,
+      ownershipChallenge: challenge.stringValue,
+      namePrefix: 'acme-prod',
+    });
   });
   const jobs = Object.values<any>(resourcesOf(json, JOB));
 
@@ -23,7 +29,12 @@ describe('EdgeLogpush', () => {
         destination_conf: DESTINATION,
         ownership_challenge: '${var.logpush_ownership_challenge}',
         enabled: true,
-        output_options: { output_type: 'ndjson', timestamp_format: 'rfc3339', sample_rate: 1, field_names: [...EDGE_LOGPUSH_FIELDS.http_requests] },
+        output_options: {
+          output_type: 'ndjson',
+          timestamp_format: 'rfc3339',
+          sample_rate: 1,
+          field_names: [...EDGE_LOGPUSH_FIELDS.http_requests],
+        },
       },
       {
         zone_id: ZONE_ID,
@@ -32,7 +43,12 @@ describe('EdgeLogpush', () => {
         destination_conf: DESTINATION,
         ownership_challenge: '${var.logpush_ownership_challenge}',
         enabled: true,
-        output_options: { output_type: 'ndjson', timestamp_format: 'rfc3339', sample_rate: 1, field_names: [...EDGE_LOGPUSH_FIELDS.firewall_events] },
+        output_options: {
+          output_type: 'ndjson',
+          timestamp_format: 'rfc3339',
+          sample_rate: 1,
+          field_names: [...EDGE_LOGPUSH_FIELDS.firewall_events],
+        },
       },
     ]);
     expect(Object.keys(json.resource ?? {})).toEqual([JOB]);
@@ -40,8 +56,34 @@ describe('EdgeLogpush', () => {
   });
 
   it('exports who, when, what was asked and what the edge decided', () => {
-    expect(EDGE_LOGPUSH_FIELDS.http_requests).toEqual(expect.arrayContaining(['EdgeStartTimestamp', 'RayID', 'ClientIP', 'ClientRequestHost', 'ClientRequestMethod', 'ClientRequestURI', 'ClientRequestUserAgent', 'EdgeResponseStatus', 'SecurityAction', 'SecurityRuleID', 'SecuritySources']));
-    expect(EDGE_LOGPUSH_FIELDS.firewall_events).toEqual(expect.arrayContaining(['Datetime', 'RayID', 'ClientIP', 'Action', 'Source', 'RuleID', 'ClientRequestHost', 'ClientRequestPath', 'ClientRequestQuery']));
+    expect(EDGE_LOGPUSH_FIELDS.http_requests).toEqual(
+      expect.arrayContaining([
+        'EdgeStartTimestamp',
+        'RayID',
+        'ClientIP',
+        'ClientRequestHost',
+        'ClientRequestMethod',
+        'ClientRequestURI',
+        'ClientRequestUserAgent',
+        'EdgeResponseStatus',
+        'SecurityAction',
+        'SecurityRuleID',
+        'SecuritySources',
+      ]),
+    );
+    expect(EDGE_LOGPUSH_FIELDS.firewall_events).toEqual(
+      expect.arrayContaining([
+        'Datetime',
+        'RayID',
+        'ClientIP',
+        'Action',
+        'Source',
+        'RuleID',
+        'ClientRequestHost',
+        'ClientRequestPath',
+        'ClientRequestQuery',
+      ]),
+    );
     for (const fields of Object.values(EDGE_LOGPUSH_FIELDS)) expect(new Set(fields).size).toBe(fields.length);
   });
 
@@ -55,16 +97,41 @@ describe('EdgeLogpush validation', () => {
   const build = (props: Partial<EdgeLogpushProps>) => () =>
     synthCloudflare((s) => {
       const challenge = new TerraformVariable(s, 'c', { type: 'string', sensitive: true });
-      new EdgeLogpush(s, 'Logs', { zoneId: ZONE_ID, plan: 'enterprise', destination: DESTINATION, ownershipChallenge: challenge.stringValue, ...props });
+      new EdgeLogpush(s, 'Logs', {
+        zoneId: ZONE_ID,
+        plan: 'enterprise',
+        destination: DESTINATION,
+        ownershipChallenge: challenge.stringValue,
+        ...props,
+      });
     });
 
   it.each<[string, Partial<EdgeLogpushProps>, RegExp]>([
-    ['a Business zone', { plan: 'business' }, /^EdgeLogpush \S*Logs: plan is "business"; Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone/],
+    [
+      'a Business zone',
+      { plan: 'business' },
+      /^EdgeLogpush \S*Logs: plan is "business"; Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone/,
+    ],
     ['a Free zone', { plan: 'free' }, /plan is "free"; Logpush .* needs an Enterprise zone/],
     ['an invalid zone id', { zoneId: 'example.com' }, /zoneId "example\.com" is invalid/],
-    ['an R2 destination carrying its keys', { destination: 'r2://logs/edge?account-id=abc&access-key-id=AKIA&secret-access-key=s3cr3t' }, /destination "r2:\/\/logs\/edge\?\.\.\." is not an s3:\/\/ or gs:\/\/ destination/],
-    ['an S3 destination with keys in the query', { destination: 's3://acme-edge-logs?region=eu-central-1&secret-access-key=s3cr3t' }, /has query parameter "secret-access-key"; expected only region \(and sse=AES256\): credentials and tokens never go in config or synth/],
-    ['a literal ownership challenge', { ownershipChallenge: 'abc123' }, /ownershipChallenge is literal text, which would be written into the synthesized JSON \(control SECRETS\)/],
+    [
+      'an R2 destination carrying its keys',
+      { destination: 'r2://logs/edge?account-id=abc&access-key-id=AKIA&secret-access-key=s3cr3t' },
+      /destination "r2:\/\/logs\/edge\?\.\.\." is not an s3:\/\/ or gs:\/\/ destination/,
+    ],
+    [
+      'an S3 destination with keys in the query',
+      { destination: 's3://acme-edge-logs?region=eu-central-1&secret-access-key=s3cr3t' },
+      new RegExp(
+        'has query parameter "secret-access-key"; expected only region \\(and sse=AES256\\): credentials and tokens never go in ' +
+          'config or synth',
+      ),
+    ],
+    [
+      'a literal ownership challenge',
+      { ownershipChallenge: 'abc123' },
+      /ownershipChallenge is literal text, which would be written into the synthesized JSON \(control SECRETS\)/,
+    ],
     ['a job name prefix with spaces', { namePrefix: 'acme prod' }, /namePrefix "acme prod" is invalid/],
   ])('rejects %s', (_what, props, message) => {
     expect(build(props)).toThrow(message);
@@ -73,7 +140,12 @@ describe('EdgeLogpush validation', () => {
 });
 
 describe('logpushDestinationProblem', () => {
-  it.each(['s3://acme-edge-logs?region=eu-central-1', 's3://acme-edge-logs/prod/{DATE}?region=us-gov-west-1&sse=AES256', 'gs://acme-edge-logs/prod/{DATE}', 'gs://acme_edge_logs'])('accepts %s', (destination) => {
+  it.each([
+    's3://acme-edge-logs?region=eu-central-1',
+    's3://acme-edge-logs/prod/{DATE}?region=us-gov-west-1&sse=AES256',
+    'gs://acme-edge-logs/prod/{DATE}',
+    'gs://acme_edge_logs',
+  ])('accepts %s', (destination) => {
     expect(logpushDestinationProblem(destination)).toBeUndefined();
   });
 

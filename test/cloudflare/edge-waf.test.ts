@@ -1,5 +1,18 @@
 import { TerraformVariable } from 'cdktf';
-import { anonymizerExpression, botSignalExpression, CLOUDFLARE_MANAGED_IP_LISTS, CLOUDFLARE_MANAGED_RULESETS, EDGE_WAF_RULE_REFS, EdgeWaf, type EdgeWafProps, OWASP_ANOMALY_SCORE_RULE_ID, OWASP_ANOMALY_THRESHOLDS, owaspParanoiaOverrides, threatIntelligenceExpression, unexpectedHostExpression } from '../../lib/cloudflare/edge-waf';
+import {
+  anonymizerExpression,
+  botSignalExpression,
+  CLOUDFLARE_MANAGED_IP_LISTS,
+  CLOUDFLARE_MANAGED_RULESETS,
+  EDGE_WAF_RULE_REFS,
+  EdgeWaf,
+  type EdgeWafProps,
+  OWASP_ANOMALY_SCORE_RULE_ID,
+  OWASP_ANOMALY_THRESHOLDS,
+  owaspParanoiaOverrides,
+  threatIntelligenceExpression,
+  unexpectedHostExpression,
+} from '../../lib/cloudflare/edge-waf';
 import { resourcesOf, synthCloudflare, type TfJson, ZONE_ID } from './support';
 
 const props: EdgeWafProps = { zoneId: ZONE_ID, plan: 'pro', hostnames: ['app.example.com', 'www.example.com'] };
@@ -151,7 +164,8 @@ describe('EdgeWaf', () => {
       expect(custom.rules).toHaveLength(4);
       expect(custom.rules[3]).toEqual({
         ref: 'edge_waf_bot_signals',
-        description: 'Challenge clients that are not verified bots but look automated: no User-Agent or bot score below 30 (WAF-REPUTATION)',
+        description:
+          'Challenge clients that are not verified bots but look automated: no User-Agent or bot score below 30 (WAF-REPUTATION)',
         action: 'managed_challenge',
         expression: 'not cf.client.bot and (http.user_agent eq "" or cf.bot_management.score lt 30)',
         enabled: true,
@@ -193,7 +207,10 @@ describe('EdgeWaf', () => {
     ] as const)('paranoia level %p disables the tags of every higher level only', (owaspParanoiaLevel, disabled) => {
       const rule = owaspOf({ owaspParanoiaLevel });
       expect(rule.action_parameters.overrides.categories).toEqual(disabled.map((category) => ({ category, enabled: false })));
-      expect(rule.description).toBe(`Execute the Cloudflare OWASP Core Ruleset at paranoia level ${owaspParanoiaLevel}, blocking at anomaly score 40 (medium; WAF-MANAGED)`);
+      expect(rule.description).toBe(
+        `Execute the Cloudflare OWASP Core Ruleset at paranoia level ${owaspParanoiaLevel}, blocking at anomaly score 40 ` +
+          `(medium; WAF-MANAGED)`,
+      );
     });
 
     it('paranoia level 4 sends no category override at all (no empty list for Terraform to drift on)', () => {
@@ -210,8 +227,13 @@ describe('EdgeWaf', () => {
       ['high', 25],
     ] as const)('anomaly threshold %s blocks at score %p on the anomaly rule', (owaspAnomalyThreshold, score) => {
       const rule = owaspOf({ owaspAnomalyThreshold });
-      expect(rule.action_parameters.overrides.rules).toEqual([{ id: '6179ae15870a4bb7b2d480d4843b323c', score_threshold: score, action: 'block' }]);
-      expect(rule.description).toBe(`Execute the Cloudflare OWASP Core Ruleset at paranoia level 1, blocking at anomaly score ${score} (${owaspAnomalyThreshold}; WAF-MANAGED)`);
+      expect(rule.action_parameters.overrides.rules).toEqual([
+        { id: '6179ae15870a4bb7b2d480d4843b323c', score_threshold: score, action: 'block' },
+      ]);
+      expect(rule.description).toBe(
+        `Execute the Cloudflare OWASP Core Ruleset at paranoia level 1, blocking at anomaly score ${score} ` +
+          `(${owaspAnomalyThreshold}; WAF-MANAGED)`,
+      );
     });
   });
 
@@ -277,7 +299,8 @@ describe('EdgeWaf', () => {
 
     it.each(['Pro', 'team', 'toString'])('plan %p', (plan) => {
       expect(fails({ plan: plan as any })).toThrow(
-        `EdgeWaf stack/Waf: plan "${plan}" is not a Cloudflare plan; expected one of free, pro, business, enterprise (the zone's plan, shown on its Overview page in the Cloudflare dashboard)`,
+        `EdgeWaf stack/Waf: plan "${plan}" is not a Cloudflare plan; expected one of free, pro, business, enterprise (the ` +
+          `zone's plan, shown on its Overview page in the Cloudflare dashboard)`,
       );
     });
 
@@ -312,7 +335,9 @@ describe('EdgeWaf', () => {
         message = (e as Error).message;
       }
       expect(message).toBe(
-        `EdgeWaf stack/Waf: hostnames[1] "${shown}" is invalid; expected a lowercase DNS name such as app.example.com (letters, digits and '-' in dot-separated labels, no wildcard, IP address, port, quote or space), since it is written into a rule expression`,
+        `EdgeWaf stack/Waf: hostnames[1] "${shown}" is invalid; expected a lowercase DNS name such as app.example.com ` +
+          `(letters, digits and '-' in dot-separated labels, no wildcard, IP address, port, quote or space), since it is written ` +
+          `into a rule expression`,
       );
     });
 
@@ -327,7 +352,8 @@ describe('EdgeWaf', () => {
       const length = unexpectedHostExpression(many).length;
       expect(length).toBeGreaterThan(4096);
       expect(fails({ hostnames: many })).toThrow(
-        `EdgeWaf stack/Waf: hostnames (200 names) give an expression of ${length} characters; Cloudflare accepts at most 4096; serve fewer hostnames from this zone`,
+        `EdgeWaf stack/Waf: hostnames (200 names) give an expression of ${length} characters; Cloudflare accepts at most ` +
+          `4096; serve fewer hostnames from this zone`,
       );
     });
 
@@ -361,7 +387,8 @@ describe('EdgeWaf', () => {
 
     it('an OWASP paranoia level on a free zone', () => {
       expect(fails({ plan: 'free', owaspParanoiaLevel: 2 })).toThrow(
-        'EdgeWaf stack/Waf: owaspParanoiaLevel 2 is set but plan is free, which cannot deploy the OWASP Core Ruleset; remove it, or upgrade the zone to Pro or above and set plan accordingly',
+        'EdgeWaf stack/Waf: owaspParanoiaLevel 2 is set but plan is free, which cannot deploy the OWASP Core Ruleset; remove ' +
+          'it, or upgrade the zone to Pro or above and set plan accordingly',
       );
     });
 
@@ -373,7 +400,8 @@ describe('EdgeWaf', () => {
 
     it.each(['free', 'pro', 'business'] as const)('botManagement on a %s zone', (plan) => {
       expect(fails({ plan, botManagement: true })).toThrow(
-        `EdgeWaf stack/Waf: botManagement is true but plan is ${plan}; Bot Management is an Enterprise add-on and its fields are rejected on other plans; remove botManagement or set plan to enterprise`,
+        `EdgeWaf stack/Waf: botManagement is true but plan is ${plan}; Bot Management is an Enterprise add-on and its fields ` +
+          `are rejected on other plans; remove botManagement or set plan to enterprise`,
       );
     });
   });
@@ -388,7 +416,10 @@ describe('EdgeWaf expression builders and constants', () => {
     });
     expect(OWASP_ANOMALY_SCORE_RULE_ID).toBe('6179ae15870a4bb7b2d480d4843b323c');
     expect(OWASP_ANOMALY_THRESHOLDS).toEqual({ low: 60, medium: 40, high: 25 });
-    expect(CLOUDFLARE_MANAGED_IP_LISTS).toEqual({ threats: ['cf.malware', 'cf.botnetcc'], anonymizers: ['cf.anonymizer', 'cf.open_proxies'] });
+    expect(CLOUDFLARE_MANAGED_IP_LISTS).toEqual({
+      threats: ['cf.malware', 'cf.botnetcc'],
+      anonymizers: ['cf.anonymizer', 'cf.open_proxies'],
+    });
   });
 
   it('list every rule ref the construct writes', () => {

@@ -74,9 +74,7 @@ describe('OriginFailover', () => {
         minimum_origins: 1,
         monitor: `\${cloudflare_load_balancer_monitor.${monitorKey(json)}.id}`,
         check_regions: ['ALL_REGIONS'],
-        origins: [
-          { name: 'acme-prod-eu', address: 'agw-eu.example.net', enabled: true, weight: 1, header: { host: ['www.example.com'] } },
-        ],
+        origins: [{ name: 'acme-prod-eu', address: 'agw-eu.example.net', enabled: true, weight: 1, header: { host: ['www.example.com'] } }],
       });
     });
 
@@ -89,9 +87,7 @@ describe('OriginFailover', () => {
         minimum_origins: 1,
         monitor: `\${cloudflare_load_balancer_monitor.${monitorKey(json)}.id}`,
         check_regions: ['ALL_REGIONS'],
-        origins: [
-          { name: 'acme-prod-us', address: '203.0.113.10', enabled: true, weight: 1, header: { host: ['www.example.com'] } },
-        ],
+        origins: [{ name: 'acme-prod-us', address: '203.0.113.10', enabled: true, weight: 1, header: { host: ['www.example.com'] } }],
       });
     });
 
@@ -200,12 +196,27 @@ describe('OriginFailover', () => {
       expect(lb.zone_id).toBe('${var.zone}');
       expect(lb.name).toBe('${var.hostname}');
       const monitor = onlyResource(json, 'cloudflare_load_balancer_monitor');
-      expect(monitor).toMatchObject({ account_id: '${var.account}', path: '${var.path}', expected_codes: '${var.codes}', header: { Host: ['${var.hostname}'] } });
+      expect(monitor).toMatchObject({
+        account_id: '${var.account}',
+        path: '${var.path}',
+        expected_codes: '${var.codes}',
+        header: { Host: ['${var.hostname}'] },
+      });
       const pools = resourcesOf(json, 'cloudflare_load_balancer_pool');
       const pool = (prefix: string) => Object.entries(pools).find(([key]) => key.startsWith(prefix))![1];
       const summary = (p: Record<string, any>) => [p.name, p.origins[0].address, p.origins[0].header, p.notification_email];
-      expect(summary(pool('Failover_PrimaryPool_'))).toEqual(['${var.primary_name}', '${var.primary_address}', { host: ['${var.hostname}'] }, '${var.email}']);
-      expect(summary(pool('Failover_DrPool_'))).toEqual(['${var.dr_name}', '${var.dr_address}', { host: ['${var.hostname}'] }, '${var.email}']);
+      expect(summary(pool('Failover_PrimaryPool_'))).toEqual([
+        '${var.primary_name}',
+        '${var.primary_address}',
+        { host: ['${var.hostname}'] },
+        '${var.email}',
+      ]);
+      expect(summary(pool('Failover_DrPool_'))).toEqual([
+        '${var.dr_name}',
+        '${var.dr_address}',
+        { host: ['${var.hostname}'] },
+        '${var.email}',
+      ]);
     });
   });
 
@@ -215,7 +226,10 @@ describe('OriginFailover', () => {
       [3600, 5, 10],
       [16, 2, 5],
     ])('interval %p with retries %p and timeout %p', (monitorIntervalSeconds, monitorRetries, monitorTimeoutSeconds) => {
-      const monitor = onlyResource(synth({ ...props, monitorIntervalSeconds, monitorRetries, monitorTimeoutSeconds }).json, 'cloudflare_load_balancer_monitor');
+      const monitor = onlyResource(
+        synth({ ...props, monitorIntervalSeconds, monitorRetries, monitorTimeoutSeconds }).json,
+        'cloudflare_load_balancer_monitor',
+      );
       expect([monitor.interval, monitor.retries, monitor.timeout]).toEqual([monitorIntervalSeconds, monitorRetries, monitorTimeoutSeconds]);
     });
   });
@@ -224,7 +238,9 @@ describe('OriginFailover', () => {
     const fails = (p: Partial<OriginFailoverProps>) => () => synth({ ...props, ...p });
 
     it.each(['FEDCBA9876543210FEDCBA9876543210', 'fedcba98', 'my-account'])('accountId %p', (accountId) => {
-      expect(fails({ accountId })).toThrow(new RegExp(`accountId "${accountId}" is invalid; expected the account's id, 32 lowercase hex digits`));
+      expect(fails({ accountId })).toThrow(
+        new RegExp(`accountId "${accountId}" is invalid; expected the account's id, 32 lowercase hex digits`),
+      );
     });
     it('a probeZone that is not the zone of the hostname, or not a zone name', () => {
       expect(fails({ probeZone: 'example.org' })).toThrow(/probeZone "example.org" is not the zone of hostname "www.example.com"/);
@@ -233,14 +249,22 @@ describe('OriginFailover', () => {
     it('a zoneId that is not 32 lowercase hex digits', () => {
       expect(fails({ zoneId: 'example.com' })).toThrow(/zoneId "example\.com" is invalid; expected the zone's id, 32 lowercase hex digits/);
     });
-    it.each(['WWW.example.com', '*.example.com', 'https://www.example.com', 'www.example.com/', 'example', 'www..example.com', '-www.example.com', '192.0.2.1'])(
-      'hostname %p',
-      (hostname) => {
-        expect(fails({ hostname })).toThrow(new RegExp(`hostname "${escape(hostname)}" is invalid; expected a lowercase DNS name`));
-      },
-    );
+    it.each([
+      'WWW.example.com',
+      '*.example.com',
+      'https://www.example.com',
+      'www.example.com/',
+      'example',
+      'www..example.com',
+      '-www.example.com',
+      '192.0.2.1',
+    ])('hostname %p', (hostname) => {
+      expect(fails({ hostname })).toThrow(new RegExp(`hostname "${escapeRegExp(hostname)}" is invalid; expected a lowercase DNS name`));
+    });
     it.each([['eu west'], ['eu.west'], ['']])('primary.name %p', (name) => {
-      expect(fails({ primary: { ...props.primary, name } })).toThrow(new RegExp(`primary\\.name "${escape(name)}" is invalid; expected letters, digits, '-' and '_' only`));
+      expect(fails({ primary: { ...props.primary, name } })).toThrow(
+        new RegExp(`primary\\.name "${escapeRegExp(name)}" is invalid; expected letters, digits, '-' and '_' only`),
+      );
     });
     it('a malformed dr.name', () => {
       expect(fails({ dr: { ...props.dr, name: 'us/east' } })).toThrow(/dr\.name "us\/east" is invalid/);
@@ -266,17 +290,21 @@ describe('OriginFailover', () => {
       ['gateway', /is not a DNS name, IPv4 or IPv6 address/],
     ])('primary.address %p', (address, why) => {
       const thrown = fails({ primary: { ...props.primary, address } });
-      expect(thrown).toThrow(new RegExp(`primary\\.address "${escape(address)}" `));
+      expect(thrown).toThrow(new RegExp(`primary\\.address "${escapeRegExp(address)}" `));
       expect(thrown).toThrow(why);
     });
     it('a URL as dr.address', () => {
       expect(fails({ dr: { ...props.dr, address: 'http://203.0.113.10/' } })).toThrow(/dr\.address "http:\/\/203\.0\.113\.10\/" is a URL/);
     });
     it('an origin that is the load balancer itself', () => {
-      expect(fails({ dr: { ...props.dr, address: 'WWW.example.com' } })).toThrow(/dr\.address "WWW\.example\.com" is the load balancer's own hostname/);
+      expect(fails({ dr: { ...props.dr, address: 'WWW.example.com' } })).toThrow(
+        /dr\.address "WWW\.example\.com" is the load balancer's own hostname/,
+      );
     });
     it('the same name for both pools', () => {
-      expect(fails({ dr: { ...props.dr, name: 'acme-prod-eu' } })).toThrow(/primary\.name and dr\.name are both "acme-prod-eu"; expected distinct names/);
+      expect(fails({ dr: { ...props.dr, name: 'acme-prod-eu' } })).toThrow(
+        /primary\.name and dr\.name are both "acme-prod-eu"; expected distinct names/,
+      );
     });
     it('the same gateway for both regions', () => {
       expect(fails({ dr: { ...props.dr, address: 'AGW-EU.example.net' } })).toThrow(
@@ -284,35 +312,53 @@ describe('OriginFailover', () => {
       );
     });
     it.each(['healthz', '/health check', '/healthz#top', ''])('healthCheckPath %p', (healthCheckPath) => {
-      expect(fails({ healthCheckPath })).toThrow(new RegExp(`healthCheckPath "${escape(healthCheckPath)}" is invalid; expected a path starting with "/"`));
+      expect(fails({ healthCheckPath })).toThrow(
+        new RegExp(`healthCheckPath "${escapeRegExp(healthCheckPath)}" is invalid; expected a path starting with "/"`),
+      );
     });
     it.each(['500', '404', '4xx', '5xx', '2XX', '200,302', '199', '2xx3', 'ok'])('expectedCodes %p', (expectedCodes) => {
-      expect(fails({ expectedCodes })).toThrow(new RegExp(`expectedCodes "${expectedCodes}" is invalid; expected one status code from 200 to 399`));
+      expect(fails({ expectedCodes })).toThrow(
+        new RegExp(`expectedCodes "${expectedCodes}" is invalid; expected one status code from 200 to 399`),
+      );
     });
     it.each([9, 3601, 30.5])('monitorIntervalSeconds %p', (monitorIntervalSeconds) => {
       expect(fails({ monitorIntervalSeconds })).toThrow(
-        new RegExp(`monitorIntervalSeconds ${monitorIntervalSeconds} is out of range; expected a whole number of seconds from 10 to 3600 \\(the plan minimum is 60 on Pro`),
+        new RegExp(
+          `monitorIntervalSeconds ${monitorIntervalSeconds} is out of range; expected a whole number of seconds from 10 to ` +
+            `3600 \\(the plan minimum is 60 on Pro`,
+        ),
       );
     });
     it.each([0, 6, 1.5])('monitorRetries %p', (monitorRetries) => {
-      expect(fails({ monitorRetries })).toThrow(new RegExp(`monitorRetries ${monitorRetries} is out of range; expected a whole number from 1 to 5`));
+      expect(fails({ monitorRetries })).toThrow(
+        new RegExp(`monitorRetries ${monitorRetries} is out of range; expected a whole number from 1 to 5`),
+      );
     });
     it.each([0, 11, 2.5])('monitorTimeoutSeconds %p', (monitorTimeoutSeconds) => {
-      expect(fails({ monitorTimeoutSeconds })).toThrow(new RegExp(`monitorTimeoutSeconds ${monitorTimeoutSeconds} is out of range; expected a whole number of seconds from 1 to 10`));
+      expect(fails({ monitorTimeoutSeconds })).toThrow(
+        new RegExp(`monitorTimeoutSeconds ${monitorTimeoutSeconds} is out of range; expected a whole number of seconds from 1 to 10`),
+      );
     });
     it('an interval no longer than (retries + 1) * timeout', () => {
       expect(fails({ monitorIntervalSeconds: 15 })).toThrow(
-        /monitorIntervalSeconds 15 is too short for monitorRetries 2 and monitorTimeoutSeconds 5; expected more than \(retries \+ 1\) \* timeout = 15 seconds/,
+        new RegExp(
+          'monitorIntervalSeconds 15 is too short for monitorRetries 2 and monitorTimeoutSeconds 5; expected more than ' +
+            '\\(retries \\+ 1\\) \\* timeout = 15 seconds',
+        ),
       );
-      expect(fails({ monitorIntervalSeconds: 60, monitorRetries: 5, monitorTimeoutSeconds: 10 })).toThrow(/monitorIntervalSeconds 60 is too short .* = 60 seconds/);
+      expect(fails({ monitorIntervalSeconds: 60, monitorRetries: 5, monitorTimeoutSeconds: 10 })).toThrow(
+        /monitorIntervalSeconds 60 is too short .* = 60 seconds/,
+      );
     });
     it.each(['ops', 'ops@example', 'ops@example.com, nope', 'ops @example.com'])('notificationEmail %p', (notificationEmail) => {
-      expect(fails({ notificationEmail })).toThrow(new RegExp(`notificationEmail "${escape(notificationEmail)}" is invalid; expected an email address`));
+      expect(fails({ notificationEmail })).toThrow(
+        new RegExp(`notificationEmail "${escapeRegExp(notificationEmail)}" is invalid; expected an email address`),
+      );
     });
   });
 });
 
 /** `text` with regular-expression metacharacters escaped. */
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

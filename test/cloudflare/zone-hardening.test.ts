@@ -82,8 +82,20 @@ describe('ZoneHardening', () => {
 describe('ZoneHardening opt-ins', () => {
   const OTHER_ZONE = 'abcdefabcdefabcdefabcdefabcdef01';
   const json = synthCloudflare((s) => {
-    new ZoneHardening(s, 'Strict', { zoneId: ZONE_ID, minTlsVersion: '1.3', hstsMaxAgeSeconds: 63072000, hstsPreload: true, securityLevel: 'under_attack' });
-    new ZoneHardening(s, 'High', { zoneId: OTHER_ZONE, minTlsVersion: '1.2', hstsMaxAgeSeconds: 31536000, hstsPreload: false, securityLevel: 'high' });
+    new ZoneHardening(s, 'Strict', {
+      zoneId: ZONE_ID,
+      minTlsVersion: '1.3',
+      hstsMaxAgeSeconds: 63072000,
+      hstsPreload: true,
+      securityLevel: 'under_attack',
+    });
+    new ZoneHardening(s, 'High', {
+      zoneId: OTHER_ZONE,
+      minTlsVersion: '1.2',
+      hstsMaxAgeSeconds: 31536000,
+      hstsPreload: false,
+      securityLevel: 'high',
+    });
     const zoneId = new TerraformVariable(s, 'zone_id', { type: 'string' });
     const maxAge = new TerraformVariable(s, 'hsts_max_age', { type: 'number' });
     new ZoneHardening(s, 'Tokens', { zoneId: zoneId.stringValue, hstsMaxAgeSeconds: maxAge.numberValue });
@@ -133,28 +145,41 @@ describe('ZoneHardening validation', () => {
     synthCloudflare((s) => new ZoneHardening(s, 'Hardening', { zoneId: ZONE_ID, ...props } as ZoneHardeningProps));
 
   it.each(['0123456789ABCDEF0123456789ABCDEF', '0123456789abcdef0123456789abcde', 'example.com', ''])('rejects zoneId %p', (zoneId) => {
-    expect(build({ zoneId })).toThrow(new RegExp(`^ZoneHardening \\S*Hardening: zoneId "${zoneId.replace('.', '\\.')}" is invalid; expected the zone's id, 32 lowercase hex digits`));
+    expect(build({ zoneId })).toThrow(
+      new RegExp(
+        `^ZoneHardening \\S*Hardening: zoneId "${zoneId.replace('.', '\\.')}" is invalid; expected the zone's id, 32 lowercase hex digits`,
+      ),
+    );
   });
 
   it.each(['1.0', '1.1', 'TLSv1.2'])('rejects minTlsVersion %p, which is not offered', (minTlsVersion) => {
     expect(build({ minTlsVersion: minTlsVersion as any })).toThrow(
-      new RegExp(`ZoneHardening \\S*Hardening: minTlsVersion "${minTlsVersion.replace(/\./g, '\\.')}" is not offered; expected "1\\.2" or "1\\.3"`),
+      new RegExp(
+        `ZoneHardening \\S*Hardening: minTlsVersion "${minTlsVersion.replace(/\./g, '\\.')}" is not offered; expected "1\\.2" or "1\\.3"`,
+      ),
     );
   });
 
   it.each([31535999, 63072001, 31536000.5, 0, -1, NaN])('rejects hstsMaxAgeSeconds %p', (hstsMaxAgeSeconds) => {
     expect(build({ hstsMaxAgeSeconds })).toThrow(
-      new RegExp(`ZoneHardening \\S*Hardening: hstsMaxAgeSeconds ${String(hstsMaxAgeSeconds).replace('.', '\\.')} is out of range; expected a whole number of seconds from 31536000 \\(one year, claim A7\\) to 63072000 \\(two years\\)`),
+      new RegExp(
+        `ZoneHardening \\S*Hardening: hstsMaxAgeSeconds ${String(hstsMaxAgeSeconds).replace('.', '\\.')} is out of range; ` +
+          `expected a whole number of seconds from 31536000 \\(one year, claim A7\\) to 63072000 \\(two years\\)`,
+      ),
     );
   });
 
   it('rejects an hstsPreload that is not a boolean', () => {
-    expect(build({ hstsPreload: 'true' as any })).toThrow(/ZoneHardening \S*Hardening: hstsPreload "true" is invalid; expected true or false/);
+    expect(build({ hstsPreload: 'true' as any })).toThrow(
+      /ZoneHardening \S*Hardening: hstsPreload "true" is invalid; expected true or false/,
+    );
   });
 
   it.each(['low', 'essentially_off', 'off', 'MEDIUM'])('rejects securityLevel %p, which is not offered', (securityLevel) => {
     expect(build({ securityLevel: securityLevel as any })).toThrow(
-      new RegExp(`ZoneHardening \\S*Hardening: securityLevel "${securityLevel}" is not offered; expected "medium", "high" or "under_attack"`),
+      new RegExp(
+        `ZoneHardening \\S*Hardening: securityLevel "${securityLevel}" is not offered; expected "medium", "high" or "under_attack"`,
+      ),
     );
   });
 });

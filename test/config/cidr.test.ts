@@ -35,16 +35,23 @@ describe('parseCidr', () => {
 });
 
 describe('allowlistCidrProblem', () => {
-  test.each(['203.0.113.10/32', '198.51.100.0/24', '2001:db8:1234::/48', '2001:db8::1/128'])('accepts %s within the default limits', (text) => {
-    expect(allowlistCidrProblem(text, DEFAULT_LIMITS)).toBeUndefined();
-  });
+  test.each(['203.0.113.10/32', '198.51.100.0/24', '2001:db8:1234::/48', '2001:db8::1/128'])(
+    'accepts %s within the default limits',
+    (text) => {
+      expect(allowlistCidrProblem(text, DEFAULT_LIMITS)).toBeUndefined();
+    },
+  );
 
   test('fails when an IPv4 block is broader than the limit, naming the guardrail', () => {
-    expect(allowlistCidrProblem('198.51.100.0/23', DEFAULT_LIMITS)).toBe('is broader than the allowed maximum /24 for IPv4 (guardrails.maxAllowlistPrefix.ipv4)');
+    expect(allowlistCidrProblem('198.51.100.0/23', DEFAULT_LIMITS)).toBe(
+      'is broader than the allowed maximum /24 for IPv4 (guardrails.maxAllowlistPrefix.ipv4)',
+    );
   });
 
   test('fails when an IPv6 block is broader than the limit, naming the guardrail', () => {
-    expect(allowlistCidrProblem('2001:db8::/47', DEFAULT_LIMITS)).toBe('is broader than the allowed maximum /48 for IPv6 (guardrails.maxAllowlistPrefix.ipv6)');
+    expect(allowlistCidrProblem('2001:db8::/47', DEFAULT_LIMITS)).toBe(
+      'is broader than the allowed maximum /48 for IPv6 (guardrails.maxAllowlistPrefix.ipv6)',
+    );
   });
 
   test('the limit follows the guardrails', () => {
@@ -72,7 +79,10 @@ describe('isPrivateIpv4Cidr', () => {
     expect(isPrivateIpv4Cidr(text)).toBe(true);
   });
 
-  test.each(['8.8.0.0/16', '172.32.0.0/16', '100.64.0.0/16', '169.254.0.0/16', 'fd00::/8', '10.0.0.1/16', 'nonsense'])('%s is not', (text) => {
-    expect(isPrivateIpv4Cidr(text)).toBe(false);
-  });
+  test.each(['8.8.0.0/16', '172.32.0.0/16', '100.64.0.0/16', '169.254.0.0/16', 'fd00::/8', '10.0.0.1/16', 'nonsense'])(
+    '%s is not',
+    (text) => {
+      expect(isPrivateIpv4Cidr(text)).toBe(false);
+    },
+  );
 });

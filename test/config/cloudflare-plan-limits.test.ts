@@ -1,4 +1,12 @@
-import { CLOUDFLARE_PLAN_LIMITS, CLOUDFLARE_PLANS, CLOUDFLARE_RATE_LIMIT_PERIODS, defaultMitigationTimeoutSeconds, rateLimitProblems, type CloudflarePlan, type RateLimitRuleTerms } from '../../lib/config/cloudflare-plan-limits';
+import {
+  CLOUDFLARE_PLAN_LIMITS,
+  CLOUDFLARE_PLANS,
+  CLOUDFLARE_RATE_LIMIT_PERIODS,
+  defaultMitigationTimeoutSeconds,
+  rateLimitProblems,
+  type CloudflarePlan,
+  type RateLimitRuleTerms,
+} from '../../lib/config/cloudflare-plan-limits';
 
 /** A rule that fits every plan: 10 requests per 10 s, blocked for 10 s. */
 const ok = (name: string, over: Partial<RateLimitRuleTerms> = {}): RateLimitRuleTerms => ({
@@ -91,7 +99,10 @@ describe('rateLimitProblems', () => {
     ] as const)('%s: %p rules pass, one more fails naming the plan and its limit', (plan, max) => {
       expect(rateLimitProblems(plan, rules(max))).toEqual([]);
       expect(rateLimitProblems(plan, rules(max + 1))).toEqual([
-        { field: 'count', message: `${max + 1} rate limiting rules are more than the ${plan} plan allows (at most ${max}); merge rules or raise the plan` },
+        {
+          field: 'count',
+          message: `${max + 1} rate limiting rules are more than the ${plan} plan allows (at most ${max}); merge rules or raise the plan`,
+        },
       ]);
     });
 
@@ -104,7 +115,11 @@ describe('rateLimitProblems', () => {
     it('free: 10 s passes, 15 s fails (only 10 s)', () => {
       expect(one('free', { periodSeconds: 10 })).toEqual([]);
       expect(one('free', { periodSeconds: 15 })).toEqual([
-        { rule: 'login', field: 'periodSeconds', message: 'period 15 s is not allowed on the free plan (only 10 s); use 10 s or raise the plan' },
+        {
+          rule: 'login',
+          field: 'periodSeconds',
+          message: 'period 15 s is not allowed on the free plan (only 10 s); use 10 s or raise the plan',
+        },
       ]);
     });
 
@@ -141,10 +156,14 @@ describe('rateLimitProblems', () => {
         {
           rule: 'login',
           field: 'periodSeconds',
-          message: `period ${periodSeconds} s is not a period Cloudflare supports; use one of 10, 15, 20, 30, 40, 45, 60 (the pro plan's values)`,
+          message:
+            `period ${periodSeconds} s is not a period Cloudflare supports; use one of 10, 15, 20, 30, 40, 45, 60 (the pro ` +
+            `plan's values)`,
         },
       ]);
-      expect(one('enterprise', { periodSeconds })[0].message).toMatch(/^period .* s is not a period Cloudflare supports; use one of 10, .*, 3600, 65535 \(the enterprise plan's values\)$/);
+      expect(one('enterprise', { periodSeconds })[0].message).toMatch(
+        /^period .* s is not a period Cloudflare supports; use one of 10, .*, 3600, 65535 \(the enterprise plan's values\)$/,
+      );
     });
   });
 
@@ -155,7 +174,11 @@ describe('rateLimitProblems', () => {
 
     it.each([0, -1, 1.5, NaN])('rejects %p', (requestsPerPeriod) => {
       expect(one('business', { requestsPerPeriod })).toEqual([
-        { rule: 'login', field: 'requestsPerPeriod', message: `requests per period ${requestsPerPeriod} is invalid; expected a whole number of at least 1` },
+        {
+          rule: 'login',
+          field: 'requestsPerPeriod',
+          message: `requests per period ${requestsPerPeriod} is invalid; expected a whole number of at least 1`,
+        },
       ]);
     });
   });
@@ -165,7 +188,11 @@ describe('rateLimitProblems', () => {
       expect(one('free', { mitigationTimeoutSeconds: 10 })).toEqual([]);
       for (const t of [15, 600]) {
         expect(one('free', { mitigationTimeoutSeconds: t })).toEqual([
-          { rule: 'login', field: 'mitigationTimeoutSeconds', message: `mitigation timeout ${t} s is not allowed on the free plan (only 10 s); use 10 s or raise the plan` },
+          {
+            rule: 'login',
+            field: 'mitigationTimeoutSeconds',
+            message: `mitigation timeout ${t} s is not allowed on the free plan (only 10 s); use 10 s or raise the plan`,
+          },
         ]);
       }
     });
@@ -190,7 +217,12 @@ describe('rateLimitProblems', () => {
         {
           rule: 'login',
           field: 'mitigationTimeoutSeconds',
-          message: expect.stringMatching(new RegExp(`^mitigation timeout 11 s is not a value the ${plan} plan accepts; use one of 10, 15, .* \\(custom values need Enterprise\\)$`)),
+          message: expect.stringMatching(
+            new RegExp(
+              `^mitigation timeout 11 s is not a value the ${plan} plan accepts; use one of 10, 15, .* \\(custom values need ` +
+                `Enterprise\\)$`,
+            ),
+          ),
         },
       ]);
     });
@@ -204,14 +236,20 @@ describe('rateLimitProblems', () => {
         {
           rule: 'login',
           field: 'mitigationTimeoutSeconds',
-          message: 'mitigation timeout 0 s would only throttle requests over the rate instead of blocking the client; use a timeout of at least 10 s',
+          message:
+            'mitigation timeout 0 s would only throttle requests over the rate instead of blocking the client; use a timeout ' +
+            'of at least 10 s',
         },
       ]);
     });
 
     it.each([-10, 10.5, NaN])('rejects %p as not a whole number of seconds', (mitigationTimeoutSeconds) => {
       expect(one('enterprise', { mitigationTimeoutSeconds })).toEqual([
-        { rule: 'login', field: 'mitigationTimeoutSeconds', message: expect.stringMatching(/^mitigation timeout .* s is invalid; expected a whole number of seconds, one of 10, 15, /) },
+        {
+          rule: 'login',
+          field: 'mitigationTimeoutSeconds',
+          message: expect.stringMatching(/^mitigation timeout .* s is invalid; expected a whole number of seconds, one of 10, 15, /),
+        },
       ]);
     });
 
@@ -237,7 +275,12 @@ describe('rateLimitProblems', () => {
   });
 
   it('throws on a plan that does not exist (including inherited names)', () => {
-    expect(() => rateLimitProblems('team' as CloudflarePlan, [])).toThrow(/^rateLimitProblems: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \(the zone's plan, shown on its Overview page in the Cloudflare dashboard\)$/);
+    expect(() => rateLimitProblems('team' as CloudflarePlan, [])).toThrow(
+      new RegExp(
+        '^rateLimitProblems: plan "team" is not a Cloudflare plan; expected one of free, pro, business, enterprise \\(the ' +
+          "zone's plan, shown on its Overview page in the Cloudflare dashboard\\)$",
+      ),
+    );
     expect(() => rateLimitProblems('toString' as CloudflarePlan, [])).toThrow(/plan "toString" is not a Cloudflare plan/);
   });
 });

@@ -1,8 +1,21 @@
 import shipped from '../../data/cloudflare-ip-ranges.json';
-import { CLOUDFLARE_IPV4_RANGES, CLOUDFLARE_IPV6_RANGES, CLOUDFLARE_RANGES_COPIED, cloudflareRangesProblems, isCloudflareRange, type CloudflareRangesFile } from '../../lib/config/cloudflare-ranges';
+import {
+  CLOUDFLARE_IPV4_RANGES,
+  CLOUDFLARE_IPV6_RANGES,
+  CLOUDFLARE_RANGES_COPIED,
+  cloudflareRangesProblems,
+  isCloudflareRange,
+  type CloudflareRangesFile,
+} from '../../lib/config/cloudflare-ranges';
 import { rangesFileFromApi } from '../../scripts/refresh-cloudflare-ranges';
 
-const sound: CloudflareRangesFile = { source: ['x'], note: 'n', copied: '2026-11-23', ipv4_cidrs: ['104.16.0.0/13'], ipv6_cidrs: ['2606:4700::/32'] };
+const sound: CloudflareRangesFile = {
+  source: ['x'],
+  note: 'n',
+  copied: '2026-11-23',
+  ipv4_cidrs: ['104.16.0.0/13'],
+  ipv6_cidrs: ['2606:4700::/32'],
+};
 
 describe('Cloudflare edge ranges (ORIGIN-LOCK source of truth)', () => {
   it('ships the dated copy of every published range', () => {
@@ -40,9 +53,16 @@ describe('Cloudflare edge ranges (ORIGIN-LOCK source of truth)', () => {
   });
 
   it('builds the refreshed file from the API response, and refuses an unusable one', () => {
-    const file = rangesFileFromApi({ success: true, result: { ipv4_cidrs: ['104.16.0.0/13'], ipv6_cidrs: ['2606:4700::/32'], etag: 'x' } }, '2027-01-02');
+    const file = rangesFileFromApi(
+      { success: true, result: { ipv4_cidrs: ['104.16.0.0/13'], ipv6_cidrs: ['2606:4700::/32'], etag: 'x' } },
+      '2027-01-02',
+    );
     expect(file).toMatchObject({ copied: '2027-01-02', ipv4_cidrs: ['104.16.0.0/13'], ipv6_cidrs: ['2606:4700::/32'] });
-    expect(() => rangesFileFromApi({ success: false, errors: [{ message: 'nope' }] }, '2027-01-02')).toThrow(/answered without success: \[\{"message":"nope"\}\]/);
-    expect(() => rangesFileFromApi({ success: true, result: { ipv4_cidrs: [], ipv6_cidrs: ['2606:4700::/32'] } }, '2027-01-02')).toThrow(/unusable ranges: ipv4_cidrs is empty/);
+    expect(() => rangesFileFromApi({ success: false, errors: [{ message: 'nope' }] }, '2027-01-02')).toThrow(
+      /answered without success: \[\{"message":"nope"\}\]/,
+    );
+    expect(() => rangesFileFromApi({ success: true, result: { ipv4_cidrs: [], ipv6_cidrs: ['2606:4700::/32'] } }, '2027-01-02')).toThrow(
+      /unusable ranges: ipv4_cidrs is empty/,
+    );
   });
 });

@@ -76,7 +76,10 @@ const raised = layers(RAISED);
 function configProblems(l: any, edit: (config: any) => void = () => undefined): string {
   const config = l.configSupport.baseline();
   edit(config);
-  return l.configSupport.problemsOf(config).map((p: any) => `${p.path}: ${p.message}`).join('\n');
+  return l.configSupport
+    .problemsOf(config)
+    .map((p: any) => `${p.path}: ${p.message}`)
+    .join('\n');
 }
 
 /** What constructing throws (empty when it does not). */
@@ -129,10 +132,19 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
     it('constructs: refuse it too (AuditTrail, LogWorkspace)', () => {
       const trail = (l: any) => () => {
         const s = stack(l);
-        new l.AuditTrail(s, 'Trail', { logsKey: new l.kms.Key(s, 'Key'), retentionDays: 30, logGroupRetention: 30, serverAccessLogsBucket: new l.s3.Bucket(s, 'Logs') });
+        new l.AuditTrail(s, 'Trail', {
+          logsKey: new l.kms.Key(s, 'Key'),
+          retentionDays: 30,
+          logGroupRetention: 30,
+          serverAccessLogsBucket: new l.s3.Bucket(s, 'Logs'),
+        });
       };
       expect(thrown(trail(raised))).toMatch(/AuditTrail\.retentionDays: received 30; expected at least 60 days/);
-      const workspace = (l: any) => () => l.tfSupport.synthTerraform((scope: any) => new l.LogWorkspace(scope, 'Ws', { resourceGroupName: 'rg', location: 'westeurope', name: 'ws-test', retentionDays: 30 }));
+      const workspace = (l: any) => () =>
+        l.tfSupport.synthTerraform(
+          (scope: any) =>
+            new l.LogWorkspace(scope, 'Ws', { resourceGroupName: 'rg', location: 'westeurope', name: 'ws-test', retentionDays: 30 }),
+        );
       expect(thrown(workspace(shipped))).toBe('');
       expect(thrown(workspace(raised))).toMatch(/retentionDays 30 is out of range; expected a whole number of days from 60/);
     });
@@ -162,12 +174,33 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
       const database = (l: any) => () => {
         const s = stack(l);
         const vpc = l.awsSupport.testVpc(s);
-        new l.Database(s, 'Db', { vpc, subnets: { subnetGroupName: 'Data' }, appTier: new l.ec2.SecurityGroup(s, 'Sg', { vpc }), dataKey: new l.kms.Key(s, 'D'), logsKey: new l.kms.Key(s, 'L'), instanceIdentifier: 'db', backupRetentionDays: 30, logRetention: 30 });
+        new l.Database(s, 'Db', {
+          vpc,
+          subnets: { subnetGroupName: 'Data' },
+          appTier: new l.ec2.SecurityGroup(s, 'Sg', { vpc }),
+          dataKey: new l.kms.Key(s, 'D'),
+          logsKey: new l.kms.Key(s, 'L'),
+          instanceIdentifier: 'db',
+          backupRetentionDays: 30,
+          logRetention: 30,
+        });
       };
       expect(thrown(database(raised))).toMatch(/Database\.backupRetentionDays: received 30; expected 32 to 35/);
       const storage = (l: any) =>
-        l.tfSupport.synthTerraform((scope: any) => new l.SecureStorageAccount(scope, 'Sa', { resourceGroupName: 'rg', location: 'westeurope', name: 'sabaseline', keyVaultKeyId: 'https://kv.vault.azure.net/keys/k', identityId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id' }));
-      const retention = (json: any) => Object.values<any>(json.resource.azurerm_storage_account)[0].blob_properties.delete_retention_policy.days;
+        l.tfSupport.synthTerraform(
+          (scope: any) =>
+            new l.SecureStorageAccount(scope, 'Sa', {
+              resourceGroupName: 'rg',
+              location: 'westeurope',
+              name: 'sabaseline',
+              keyVaultKeyId: 'https://kv.vault.azure.net/keys/k',
+              identityId:
+                '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/use' +
+                'rAssignedIdentities/id',
+            }),
+        );
+      const retention = (json: any) =>
+        Object.values<any>(json.resource.azurerm_storage_account)[0].blob_properties.delete_retention_policy.days;
       expect(retention(storage(shipped))).toBe(90);
       expect(retention(storage(raised))).toBe(120);
     });
@@ -181,26 +214,40 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
   });
 
   describe('TLS version and HSTS (claims A7, A14)', () => {
-    it('constructs: the zone\'s minimum TLS version and HSTS max-age and the buckets\' TLS condition follow the floor; AppGateway refuses a shorter HSTS', () => {
-      const zone = (l: any) => l.tfSupport.synthTerraform((scope: any) => new l.ZoneHardening(scope, 'Zone', { zoneId: '0123456789abcdef0123456789abcdef' }));
-      const setting = (json: any, id: string) => Object.values<any>(json.resource.cloudflare_zone_setting).find((s) => s.setting_id === id).value;
-      expect(setting(zone(shipped), 'min_tls_version')).toBe('1.2');
-      expect(setting(zone(raised), 'min_tls_version')).toBe('1.3');
-      expect(setting(zone(raised), 'security_header').strict_transport_security.max_age).toBe(40_000_000);
-      const gateway = (l: any) => () => {
-        const s = stack(l);
-        const vpc = l.awsSupport.testVpc(s);
-        new l.AppGateway(s, 'Gw', { vpc, subnets: { subnetGroupName: 'Public' }, certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc', accessLogsBucket: new l.s3.Bucket(s, 'Logs'), targetPort: 8443, healthCheckPath: '/healthz', hstsMaxAge: l.cdk.Duration.days(365) });
-      };
-      expect(thrown(gateway(raised))).toMatch(/AppGateway\.hstsMaxAge: received 31536000 s; expected at least 40000000 s/);
-      const bucketPolicy = (l: any) => {
-        const s = stack(l);
-        new l.SecureBucket(s, 'Bucket', { noncurrentVersionRetentionDays: 90 });
-        return JSON.stringify(l.Template.fromStack(s).findResources('AWS::S3::BucketPolicy'));
-      };
-      expect(bucketPolicy(shipped)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.2}}');
-      expect(bucketPolicy(raised)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.3}}');
-    });
+    it(
+      "constructs: the zone's minimum TLS version and HSTS max-age and the buckets' TLS condition follow the floor; AppGateway " +
+        'refuses a shorter HSTS',
+      () => {
+        const zone = (l: any) =>
+          l.tfSupport.synthTerraform((scope: any) => new l.ZoneHardening(scope, 'Zone', { zoneId: '0123456789abcdef0123456789abcdef' }));
+        const setting = (json: any, id: string) =>
+          Object.values<any>(json.resource.cloudflare_zone_setting).find((s) => s.setting_id === id).value;
+        expect(setting(zone(shipped), 'min_tls_version')).toBe('1.2');
+        expect(setting(zone(raised), 'min_tls_version')).toBe('1.3');
+        expect(setting(zone(raised), 'security_header').strict_transport_security.max_age).toBe(40_000_000);
+        const gateway = (l: any) => () => {
+          const s = stack(l);
+          const vpc = l.awsSupport.testVpc(s);
+          new l.AppGateway(s, 'Gw', {
+            vpc,
+            subnets: { subnetGroupName: 'Public' },
+            certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/abc',
+            accessLogsBucket: new l.s3.Bucket(s, 'Logs'),
+            targetPort: 8443,
+            healthCheckPath: '/healthz',
+            hstsMaxAge: l.cdk.Duration.days(365),
+          });
+        };
+        expect(thrown(gateway(raised))).toMatch(/AppGateway\.hstsMaxAge: received 31536000 s; expected at least 40000000 s/);
+        const bucketPolicy = (l: any) => {
+          const s = stack(l);
+          new l.SecureBucket(s, 'Bucket', { noncurrentVersionRetentionDays: 90 });
+          return JSON.stringify(l.Template.fromStack(s).findResources('AWS::S3::BucketPolicy'));
+        };
+        expect(bucketPolicy(shipped)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.2}}');
+        expect(bucketPolicy(raised)).toContain('{"NumericLessThan":{"s3:TlsVersion":1.3}}');
+      },
+    );
 
     it('checks: fail TLS 1.2 at the edge and in the database, and a one-year HSTS', () => {
       const zoneStack = (version: string) => ({
@@ -216,7 +263,8 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
       const oneYear = (l: any) => {
         const t = l.fixtures.primaryTemplate();
         for (const r of Object.values<any>(t.Resources)) {
-          for (const a of r.Properties?.ListenerAttributes ?? []) if (/strict_transport_security/.test(a.Key)) a.Value = 'max-age=31536000; includeSubDomains';
+          for (const a of r.Properties?.ListenerAttributes ?? [])
+            if (/strict_transport_security/.test(a.Key)) a.Value = 'max-age=31536000; includeSubDomains';
         }
         return t;
       };
@@ -244,24 +292,39 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
       const bastion = (l: any, cidr: string, key: string) => () => {
         const s = stack(l);
         const vpc = l.awsSupport.testVpc(s);
-        new l.Bastion(s, 'Bastion', { vpc, subnets: { subnetGroupName: 'Public' }, allowedCidrs: [cidr], users: [{ name: 'alice', publicKeys: [key] }], volumeKey: new l.kms.Key(s, 'K'), authLogGroup: new l.logs.LogGroup(s, 'Auth') });
+        new l.Bastion(s, 'Bastion', {
+          vpc,
+          subnets: { subnetGroupName: 'Public' },
+          allowedCidrs: [cidr],
+          users: [{ name: 'alice', publicKeys: [key] }],
+          volumeKey: new l.kms.Key(s, 'K'),
+          authLogGroup: new l.logs.LogGroup(s, 'Auth'),
+        });
       };
       expect(thrown(bastion(shipped, '198.51.100.0/24', shipped.keys.ed25519))).toBe('');
       expect(thrown(bastion(raised, '198.51.100.0/24', raised.keys.ed25519))).toMatch(/Bastion\.allowedCidrs\[0\]/);
-      expect(thrown(bastion(raised, '198.51.100.0/29', raised.keys.rsa3072 ?? raised.keys.rsa2048))).toMatch(/Bastion\.users\[0\]\.publicKeys\[0\].*4096/);
+      expect(thrown(bastion(raised, '198.51.100.0/29', raised.keys.rsa3072 ?? raised.keys.rsa2048))).toMatch(
+        /Bastion\.users\[0\]\.publicKeys\[0\].*4096/,
+      );
     });
 
     it('checks: fail a /24 bastion allowlist and a 3072-bit Key Vault key', () => {
       const template = (l: any) => {
         const t = l.fixtures.primaryTemplate();
         for (const r of Object.values<any>(t.Resources)) {
-          if (r.Type === 'AWS::EC2::SecurityGroup') for (const rule of r.Properties.SecurityGroupIngress ?? []) if (rule.FromPort === 22 && rule.CidrIp) rule.CidrIp = '198.51.100.0/24';
+          if (r.Type === 'AWS::EC2::SecurityGroup')
+            for (const rule of r.Properties.SecurityGroupIngress ?? [])
+              if (rule.FromPort === 22 && rule.CidrIp) rule.CidrIp = '198.51.100.0/24';
         }
         return t;
       };
       expect(shipped.aws.network.checkBastionSsh(template(shipped)).status).toBe('pass');
       expect(findings(raised.aws.network.checkBastionSsh(template(raised)))).toMatch(/\/29 or narrower/);
-      const vault = { resource: { azurerm_key_vault_key: { k: { name: 'k', key_vault_id: 'v', key_type: 'RSA-HSM', key_size: 3072, key_opts: ['wrapKey'] } } } };
+      const vault = {
+        resource: {
+          azurerm_key_vault_key: { k: { name: 'k', key_vault_id: 'v', key_type: 'RSA-HSM', key_size: 3072, key_opts: ['wrapKey'] } },
+        },
+      };
       expect(findings(shipped.azureEncryption.checkEncRest(vault))).not.toMatch(/key_size/);
       expect(findings(raised.azureEncryption.checkEncRest(vault))).toMatch(/key_size is 3072; expected 4096 or more/);
     });
@@ -269,12 +332,18 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
 
   describe('availability zones (claim B11)', () => {
     it('config, constructs and checks: two zones are no longer enough', () => {
-      const twoZones = (c: any) => (c.environments.staging.aws.availabilityZones = c.environments.staging.aws.availabilityZones.slice(0, 2));
+      const twoZones = (c: any) =>
+        (c.environments.staging.aws.availabilityZones = c.environments.staging.aws.availabilityZones.slice(0, 2));
       expect(configProblems(shipped, twoZones)).toBe('');
       expect(configProblems(raised, twoZones)).toMatch(/availabilityZones.*must list at least 3/);
       const network = (l: any) => () => {
         const s = stack(l);
-        new l.BaselineNetwork(s, 'Net', { cidr: '10.0.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], logsKey: new l.kms.Key(s, 'K'), flowLogRetention: 30 });
+        new l.BaselineNetwork(s, 'Net', {
+          cidr: '10.0.0.0/16',
+          availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+          logsKey: new l.kms.Key(s, 'K'),
+          flowLogRetention: 30,
+        });
       };
       expect(thrown(network(raised))).toMatch(/BaselineNetwork\.availabilityZones: received 2 zone\(s\); expected at least 3/);
       expect(findings(raised.aws.availability.checkHaMultizone(raised.fixtures.primaryTemplate()))).toMatch(/expected at least 3/);
@@ -284,12 +353,31 @@ describe('raising a floor in lib/config/floors.ts raises it in the config, the c
 
 describe('no literal copy of a floor is left in lib/', () => {
   // What the floors used to be written as outside lib/config/floors.ts; comments are skipped.
-  const COPIES = [/31_?536_?000/, /\b3072\b/, /ipv4: 24\b/, /ipv6: 48\b/, /\?\? (30|90)\b/, /[<>]=? ?(30|35|90)\b/, /'TLSv?1[._]2'/, /'1\.2'/, /TLSVersion: \d/];
+  const COPIES = [
+    /31_?536_?000/,
+    /\b3072\b/,
+    /ipv4: 24\b/,
+    /ipv6: 48\b/,
+    /\?\? (30|90)\b/,
+    /[<>]=? ?(30|35|90)\b/,
+    /'TLSv?1[._]2'/,
+    /'1\.2'/,
+    /TLSVersion: \d/,
+  ];
   // Values that are service vocabularies, not floors: Key Vault's RSA-HSM sizes, CloudFront's origin
   // protocols; a KMS key's deletion window (7-30 days); defaults above
   // a floor or unrelated to one (a gateway request timeout, a trust
   // bundle's lock, VM and operational backup tiers).
-  const ALLOWED = [/RSA_HSM_KEY_SIZES = \[2048, 3072, 4096\]/, /CLOUDFRONT_ORIGIN_SSL_PROTOCOLS = /, /pendingWindowDays/, /requestTimeoutSeconds \?\? 30/, /bundleRetentionDays \?\? 30/, /dailyRetentionDays \?\? 30/, /operationalRetentionDays \?\? 30/, /retentionDays \?\? 90;/];
+  const ALLOWED = [
+    /RSA_HSM_KEY_SIZES = \[2048, 3072, 4096\]/,
+    /CLOUDFRONT_ORIGIN_SSL_PROTOCOLS = /,
+    /pendingWindowDays/,
+    /requestTimeoutSeconds \?\? 30/,
+    /bundleRetentionDays \?\? 30/,
+    /dailyRetentionDays \?\? 30/,
+    /operationalRetentionDays \?\? 30/,
+    /retentionDays \?\? 90;/,
+  ];
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {
       const full = path.join(dir, name);
@@ -305,7 +393,8 @@ describe('no literal copy of a floor is left in lib/', () => {
         .forEach((line, i) => {
           const code = line.replace(/\/\/.*$/, '');
           if (/^\s*(\*|\/\*)/.test(code)) return;
-          if (COPIES.some((c) => c.test(code)) && !ALLOWED.some((a) => a.test(code))) hits.push(`${path.relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
+          if (COPIES.some((c) => c.test(code)) && !ALLOWED.some((a) => a.test(code)))
+            hits.push(`${path.relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
         });
     }
     expect(hits).toEqual([]);

@@ -16,7 +16,7 @@ type JsonSchema = {
   [key: string]: unknown;
 };
 const schema = JSON.parse(committed) as JsonSchema;
-const environment = (schema.properties!.environments.additionalProperties as JsonSchema);
+const environment = schema.properties!.environments.additionalProperties as JsonSchema;
 
 /** Every object schema that lists properties, with its JSON pointer. */
 function objectSchemas(node: JsonSchema, pointer = '#'): [string, JsonSchema][] {
@@ -26,14 +26,18 @@ function objectSchemas(node: JsonSchema, pointer = '#'): [string, JsonSchema][] 
   if (node.additionalProperties && typeof node.additionalProperties === 'object') {
     found.push(...objectSchemas(node.additionalProperties, `${pointer}/additionalProperties`));
   }
-  (node.anyOf ?? []).forEach((option, i) => found.push(...objectSchemas(option, `${pointer}/anyOf/${i}`)));
+  (node.anyOf ?? []).forEach((option, i) => {
+    found.push(...objectSchemas(option, `${pointer}/anyOf/${i}`));
+  });
   return found;
 }
 
 describe('renderSchema', () => {
   test('config/baseline.schema.json is up to date with lib/config/schema.ts', () => {
     if (committed !== renderSchema()) {
-      throw new Error('config/baseline.schema.json differs from the schema in lib/config/schema.ts: run `npm run schema` and commit the result');
+      throw new Error(
+        'config/baseline.schema.json differs from the schema in lib/config/schema.ts: run `npm run schema` and commit the result',
+      );
     }
   });
 
@@ -63,7 +67,9 @@ describe('renderSchema', () => {
   });
 
   test('forbids unknown keys in every object that lists its properties', () => {
-    const open = objectSchemas(schema).filter(([, node]) => node.additionalProperties !== false).map(([pointer]) => pointer);
+    const open = objectSchemas(schema)
+      .filter(([, node]) => node.additionalProperties !== false)
+      .map(([pointer]) => pointer);
     expect(open).toEqual([]);
   });
 

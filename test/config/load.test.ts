@@ -77,7 +77,9 @@ describe('parseConfig', () => {
 describe('formatPath', () => {
   test('writes paths the way people write them', () => {
     expect(formatPath(['environments', 'prod', 'bastion', 'allowedCidrs', 1])).toBe('environments.prod.bastion.allowedCidrs[1]');
-    expect(formatPath(['environments', 'prod', 'bastion', 'users', 0, 'publicKeys', 2])).toBe('environments.prod.bastion.users[0].publicKeys[2]');
+    expect(formatPath(['environments', 'prod', 'bastion', 'users', 0, 'publicKeys', 2])).toBe(
+      'environments.prod.bastion.users[0].publicKeys[2]',
+    );
     expect(formatPath([])).toBe('(root)');
   });
 });
@@ -112,7 +114,9 @@ describe('loadConfig', () => {
     const file = path.join(dir, 'missing.json');
     const error = configError(() => loadConfig(file));
     expect(error.file).toBe(file);
-    expect(error.problems).toEqual([problem('(file)', /^cannot be read \(ENOENT\); give the path of an existing config file$/, JSON.stringify(file))]);
+    expect(error.problems).toEqual([
+      problem('(file)', /^cannot be read \(ENOENT\); give the path of an existing config file$/, JSON.stringify(file)),
+    ]);
     expect(error.message).toContain(file);
   });
 

@@ -22,9 +22,21 @@ describe('configSchema', () => {
       ['an environment', (c: any) => (c.environments.prod.prodution = true), 'environments.prod.prodution'],
       ['aws', (c: any) => (c.environments.prod.aws.acount = '222222222222'), 'environments.prod.aws.acount'],
       ['aws.app', (c: any) => (c.environments.prod.aws.app.minCapcity = 3), 'environments.prod.aws.app.minCapcity'],
-      ['a critical path', (c: any) => (c.environments.prod.waf.criticalPaths[2].method = 'POST'), 'environments.prod.waf.criticalPaths[2].method'],
-      ['the bastion', (c: any) => (c.environments.staging.bastion.allowedCidr = ['203.0.113.10/32']), 'environments.staging.bastion.allowedCidr'],
-      ['a bastion user', (c: any) => (c.environments.prod.bastion.users[1].publicKey = KEYS.otherEd25519), 'environments.prod.bastion.users[1].publicKey'],
+      [
+        'a critical path',
+        (c: any) => (c.environments.prod.waf.criticalPaths[2].method = 'POST'),
+        'environments.prod.waf.criticalPaths[2].method',
+      ],
+      [
+        'the bastion',
+        (c: any) => (c.environments.staging.bastion.allowedCidr = ['203.0.113.10/32']),
+        'environments.staging.bastion.allowedCidr',
+      ],
+      [
+        'a bastion user',
+        (c: any) => (c.environments.prod.bastion.users[1].publicKey = KEYS.otherEd25519),
+        'environments.prod.bastion.users[1].publicKey',
+      ],
       ['logging', (c: any) => (c.environments.prod.logging.retention = 30), 'environments.prod.logging.retention'],
     ])('fails on an unknown key in %s, naming its full path', (_where, mutate, at) => {
       const config = baseline();
@@ -46,13 +58,17 @@ describe('configSchema', () => {
       const config = loose(baseline());
       config.environments.Prod = config.environments.prod;
       delete config.environments.prod;
-      expect(problemsOf(config)).toEqual([problem('environments.Prod', /is not an accepted key: environment names must be 2-12 lower-case letters and digits/, '"Prod"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.Prod', /is not an accepted key: environment names must be 2-12 lower-case letters and digits/, '"Prod"'),
+      ]);
     });
 
     test('fails on a tag key with characters AWS does not accept, showing the key', () => {
       const config = loose(baseline());
       config.environments.prod.tags['cost center!'] = 'finance';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.tags.cost center!', /is not an accepted key: tag keys: letters, digits/, '"cost center!"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.tags.cost center!', /is not an accepted key: tag keys: letters, digits/, '"cost center!"'),
+      ]);
     });
 
     test('fails on a tag key that would forge a marker the checks read (a bastion, a warm standby)', () => {
@@ -61,8 +77,16 @@ describe('configSchema', () => {
       config.environments.prod.tags['baseline:role'] = 'bastion';
       config.environments.prod.tags['Baseline:Standby'] = 'warm-standby';
       expect(problemsOf(config)).toEqual([
-        problem('environments.prod.tags.Baseline:Standby', /is not an accepted key: tag keys starting with "baseline:" are reserved/, '"Baseline:Standby"'),
-        problem('environments.prod.tags.baseline:role', /is not an accepted key: tag keys starting with "baseline:" are reserved for the markers the checks read/, '"baseline:role"'),
+        problem(
+          'environments.prod.tags.Baseline:Standby',
+          /is not an accepted key: tag keys starting with "baseline:" are reserved/,
+          '"Baseline:Standby"',
+        ),
+        problem(
+          'environments.prod.tags.baseline:role',
+          /is not an accepted key: tag keys starting with "baseline:" are reserved for the markers the checks read/,
+          '"baseline:role"',
+        ),
       ]);
     });
 
@@ -96,7 +120,9 @@ describe('configSchema', () => {
     test('fails on an unknown residency, listing the jurisdictions', () => {
       const config = loose(baseline());
       config.environments.staging.residency = 'mars';
-      expect(problemsOf(config)).toEqual([problem('environments.staging.residency', /must be one of eu, europe, us, ca, au, jp, in/, '"mars"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.staging.residency', /must be one of eu, europe, us, ca, au, jp, in/, '"mars"'),
+      ]);
     });
 
     test('a missing section does not hide the cross-environment rules', () => {
@@ -119,7 +145,9 @@ describe('configSchema', () => {
     };
 
     test('fails when an entry is not a CIDR block', () => {
-      expect(problemsOf(withCidr('203.0.113.300/32'))).toEqual([problem(at(1), /is not a valid IPv4 or IPv6 CIDR block; expected a single office or VPN egress range/, '"203.0.113.300/32"')]);
+      expect(problemsOf(withCidr('203.0.113.300/32'))).toEqual([
+        problem(at(1), /is not a valid IPv4 or IPv6 CIDR block; expected a single office or VPN egress range/, '"203.0.113.300/32"'),
+      ]);
     });
 
     test('fails when an entry has no prefix length', () => {
@@ -127,19 +155,27 @@ describe('configSchema', () => {
     });
 
     test('fails when an entry has host bits set, naming the network it probably meant', () => {
-      expect(problemsOf(withCidr('203.0.113.10/24'))).toEqual([problem(at(1), /has host bits set \(the network of this prefix is 203\.0\.113\.0\/24\)/, '"203.0.113.10/24"')]);
+      expect(problemsOf(withCidr('203.0.113.10/24'))).toEqual([
+        problem(at(1), /has host bits set \(the network of this prefix is 203\.0\.113\.0\/24\)/, '"203.0.113.10/24"'),
+      ]);
     });
 
     test('fails when an IPv4 entry is broader than /24', () => {
-      expect(problemsOf(withCidr('203.0.0.0/16'))).toEqual([problem(at(1), /is broader than the allowed maximum \/24 for IPv4 \(guardrails\.maxAllowlistPrefix\.ipv4\)/, '"203.0.0.0/16"')]);
+      expect(problemsOf(withCidr('203.0.0.0/16'))).toEqual([
+        problem(at(1), /is broader than the allowed maximum \/24 for IPv4 \(guardrails\.maxAllowlistPrefix\.ipv4\)/, '"203.0.0.0/16"'),
+      ]);
     });
 
     test('fails when an IPv6 entry is broader than /48', () => {
-      expect(problemsOf(withCidr('2001:db8::/32', 2))).toEqual([problem(at(2), /is broader than the allowed maximum \/48 for IPv6 \(guardrails\.maxAllowlistPrefix\.ipv6\)/, '"2001:db8::/32"')]);
+      expect(problemsOf(withCidr('2001:db8::/32', 2))).toEqual([
+        problem(at(2), /is broader than the allowed maximum \/48 for IPv6 \(guardrails\.maxAllowlistPrefix\.ipv6\)/, '"2001:db8::/32"'),
+      ]);
     });
 
     test('fails when the allowlist contains 0.0.0.0/0', () => {
-      expect(problemsOf(withCidr('0.0.0.0/0'))).toEqual([problem(at(1), /opens the port to the whole internet \(\/0 is never accepted\)/, '"0.0.0.0/0"')]);
+      expect(problemsOf(withCidr('0.0.0.0/0'))).toEqual([
+        problem(at(1), /opens the port to the whole internet \(\/0 is never accepted\)/, '"0.0.0.0/0"'),
+      ]);
     });
 
     test('fails when the allowlist contains ::/0', () => {
@@ -172,7 +208,9 @@ describe('configSchema', () => {
     });
 
     test('fails when an entry is listed twice, pointing at the first', () => {
-      expect(problemsOf(withCidr('203.0.113.10/32', 2))).toEqual([problem(at(2), /duplicates entry \[1\]; remove one of them/, '"203.0.113.10/32"')]);
+      expect(problemsOf(withCidr('203.0.113.10/32', 2))).toEqual([
+        problem(at(2), /duplicates entry \[1\]; remove one of them/, '"203.0.113.10/32"'),
+      ]);
     });
 
     test('recognizes a duplicate written differently (IPv6 zero padding)', () => {
@@ -231,7 +269,12 @@ describe('configSchema', () => {
     test('raising guardrails.minRsaBits to 8192 rejects the 4096-bit key in every environment', () => {
       const config = baseline();
       config.guardrails.minRsaBits = 8192;
-      const weak = (env: string) => problem(`environments.${env}.bastion.users[1].publicKeys[0]`, /is an RSA key of 4096 bits \(SHA256:[^)]+\); at least 8192 bits are required/, json(KEYS.rsa4096).slice(0, 117) + '...');
+      const weak = (env: string) =>
+        problem(
+          `environments.${env}.bastion.users[1].publicKeys[0]`,
+          /is an RSA key of 4096 bits \(SHA256:[^)]+\); at least 8192 bits are required/,
+          json(KEYS.rsa4096).slice(0, 117) + '...',
+        );
       expect(problemsOf(config)).toEqual([weak('prod'), weak('staging')]);
     });
 
@@ -255,11 +298,19 @@ describe('configSchema', () => {
     };
 
     test('fails when a key is not an OpenSSH public key', () => {
-      expect(problemsOf(withKey('ssh-ed25519 notbase64'))).toEqual([problem(key(0), /is not an OpenSSH public key .*expected an ssh-ed25519, ecdsa-sha2-nistp256\/384\/521 or ssh-rsa \(>= 3072 bits\) public key/, '"ssh-ed25519 notbase64"')]);
+      expect(problemsOf(withKey('ssh-ed25519 notbase64'))).toEqual([
+        problem(
+          key(0),
+          /is not an OpenSSH public key .*expected an ssh-ed25519, ecdsa-sha2-nistp256\/384\/521 or ssh-rsa \(>= 3072 bits\) public key/,
+          '"ssh-ed25519 notbase64"',
+        ),
+      ]);
     });
 
     test('fails when a private key is pasted, without echoing more than a prefix of it', () => {
-      const pasted = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAAACCzKOaeEacv5xgMRSCD7zWHH25ybuiNosgNxOOmuVr68gAAAJgAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+      const pasted =
+        '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUxOQAA' +
+        'ACCzKOaeEacv5xgMRSCD7zWHH25ybuiNosgNxOOmuVr68gAAAJgAAAAA\n-----END OPENSSH PRIVATE KEY-----';
       const found = problemsOf(withKey(pasted));
       expect(found).toEqual([problem(key(0), /is a PRIVATE key: paste the public key \(the \.pub file\), never the private one/)]);
       expect(found[0].received.length).toBeLessThanOrEqual(120);
@@ -276,7 +327,9 @@ describe('configSchema', () => {
     test('fails when a user has no key', () => {
       const config = baseline();
       config.environments.prod.bastion.users[0].publicKeys = [];
-      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users[0].publicKeys', /must hold at least one public key/, '[]')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.bastion.users[0].publicKeys', /must hold at least one public key/, '[]'),
+      ]);
     });
 
     test('fails when there are no users', () => {
@@ -288,13 +341,17 @@ describe('configSchema', () => {
     test('fails when two entries have the same user name', () => {
       const config = baseline();
       config.environments.prod.bastion.users[1].name = 'alice';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users[1].name', /duplicates users\[0\]; merge their publicKeys into one entry/, '"alice"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.bastion.users[1].name', /duplicates users\[0\]; merge their publicKeys into one entry/, '"alice"'),
+      ]);
     });
 
     test('fails when two users share a key, even with different comments', () => {
       const config = baseline();
       config.environments.prod.bastion.users[1].publicKeys = [KEYS.otherEd25519, KEYS.ed25519.replace('alice@', 'bob@')];
-      expect(problemsOf(config)).toEqual([problem(key(1, 1), /is the same key \(SHA256:[^)]+\) as users\[0\]\.publicKeys\[0\]; keys are personal/)]);
+      expect(problemsOf(config)).toEqual([
+        problem(key(1, 1), /is the same key \(SHA256:[^)]+\) as users\[0\]\.publicKeys\[0\]; keys are personal/),
+      ]);
     });
 
     test('still finds a shared key when an earlier user is malformed', () => {
@@ -310,7 +367,13 @@ describe('configSchema', () => {
     test.each(['root', 'ec2-user', 'admin', 'ubuntu'])('fails on the reserved user name %s', (name) => {
       const config = baseline();
       config.environments.prod.bastion.users[1].name = name;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.bastion.users[1].name', /is a reserved system or shared account; .*use the person's own name/, json(name))]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.bastion.users[1].name',
+          /is a reserved system or shared account; .*use the person's own name/,
+          json(name),
+        ),
+      ]);
     });
 
     test('fails on a user name that is not a Linux user name', () => {
@@ -331,19 +394,33 @@ describe('configSchema', () => {
     test('fails when the DR region equals the primary region', () => {
       const config = baseline();
       config.environments.prod.aws.drRegion = 'eu-west-1';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.drRegion', /equals aws\.region; a region outage would take both copies\. Pick another region of residency "eu"/, '"eu-west-1"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.drRegion',
+          /equals aws\.region; a region outage would take both copies\. Pick another region of residency "eu"/,
+          '"eu-west-1"',
+        ),
+      ]);
     });
 
     test('fails when an eu environment fails over to us-east-1', () => {
       const config = baseline();
       config.environments.prod.aws.drRegion = 'us-east-1';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.drRegion', /is outside residency "eu" \(data must stay in the jurisdiction\); pick one of eu-central-1, /, '"us-east-1"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.drRegion',
+          /is outside residency "eu" \(data must stay in the jurisdiction\); pick one of eu-central-1, /,
+          '"us-east-1"',
+        ),
+      ]);
     });
 
     test('fails when the primary region lies outside the residency', () => {
       const config = baseline();
       moveRegion(config.environments.prod, 'us-east-1');
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.region', /is outside residency "eu"; pick one of .* or change residency/, '"us-east-1"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.region', /is outside residency "eu"; pick one of .* or change residency/, '"us-east-1"'),
+      ]);
     });
 
     test('London is in residency "europe" but not in "eu"', () => {
@@ -368,7 +445,13 @@ describe('configSchema', () => {
     test('fails on a zone of another region', () => {
       const config = baseline();
       config.environments.prod.aws.availabilityZones[2] = 'eu-central-1c';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.availabilityZones[2]', /is not a zone of aws\.region eu-west-1; use eu-west-1a, eu-west-1b/, '"eu-central-1c"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.availabilityZones[2]',
+          /is not a zone of aws\.region eu-west-1; use eu-west-1a, eu-west-1b/,
+          '"eu-central-1c"',
+        ),
+      ]);
     });
 
     test('fails on a zone listed twice', () => {
@@ -380,7 +463,13 @@ describe('configSchema', () => {
     test('fails when a production environment has only 2 zones', () => {
       const config = baseline();
       config.environments.prod.aws.availabilityZones.pop();
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.availabilityZones', /lists fewer than 3 zones for a production environment/, '["eu-west-1a","eu-west-1b"]')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.availabilityZones',
+          /lists fewer than 3 zones for a production environment/,
+          '["eu-west-1a","eu-west-1b"]',
+        ),
+      ]);
     });
 
     test('accepts 2 zones outside production', () => {
@@ -392,21 +481,32 @@ describe('configSchema', () => {
     test('fails with a single zone in any environment', () => {
       const config = baseline();
       config.environments.staging.aws!.availabilityZones.pop();
-      expect(problemsOf(config)).toEqual([problem('environments.staging.aws.availabilityZones', /must list at least 2 availability zones/, '["eu-west-1a"]')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.staging.aws.availabilityZones', /must list at least 2 availability zones/, '["eu-west-1a"]'),
+      ]);
     });
   });
 
   describe('certificates', () => {
     test('fails when the load balancer certificate is in another region', () => {
       const config = baseline();
-      config.environments.prod.aws.certificateArn = 'arn:aws:acm:eu-central-1:222222222222:certificate/00000000-0000-4000-8000-000000000003';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.certificateArn', /must be a certificate in aws\.account 222222222222 and aws\.region eu-west-1/, json(config.environments.prod.aws.certificateArn))]);
+      config.environments.prod.aws.certificateArn =
+        'arn:aws:acm:eu-central-1:222222222222:certificate/00000000-0000-4000-8000-000000000003';
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.certificateArn',
+          /must be a certificate in aws\.account 222222222222 and aws\.region eu-west-1/,
+          json(config.environments.prod.aws.certificateArn),
+        ),
+      ]);
     });
 
     test('fails when the load balancer certificate is in another account', () => {
       const config = baseline();
       config.environments.prod.aws.certificateArn = 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000003';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.certificateArn', /must be a certificate in aws\.account 222222222222 and aws\.region eu-west-1/)]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.certificateArn', /must be a certificate in aws\.account 222222222222 and aws\.region eu-west-1/),
+      ]);
     });
 
     test('fails when the certificate is not an ACM ARN', () => {
@@ -417,14 +517,23 @@ describe('configSchema', () => {
 
     test('fails when the CDN certificate is not in us-east-1', () => {
       const config = baseline();
-      config.environments.prod.aws.cdn.certificateArn = 'arn:aws:acm:eu-west-1:222222222222:certificate/00000000-0000-4000-8000-000000000004';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.certificateArn', /must be an ACM certificate ARN in us-east-1 \(CloudFront only reads certificates there\)/)]);
+      config.environments.prod.aws.cdn.certificateArn =
+        'arn:aws:acm:eu-west-1:222222222222:certificate/00000000-0000-4000-8000-000000000004';
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.cdn.certificateArn',
+          /must be an ACM certificate ARN in us-east-1 \(CloudFront only reads certificates there\)/,
+        ),
+      ]);
     });
 
     test('fails when the CDN certificate is in another account', () => {
       const config = baseline();
-      config.environments.prod.aws.cdn.certificateArn = 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-4000-8000-000000000004';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.certificateArn', /must be a certificate in aws\.account 222222222222/)]);
+      config.environments.prod.aws.cdn.certificateArn =
+        'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-4000-8000-000000000004';
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.cdn.certificateArn', /must be a certificate in aws\.account 222222222222/),
+      ]);
     });
 
     test('fails on a CDN domain name that is not a DNS name', () => {
@@ -438,7 +547,9 @@ describe('configSchema', () => {
     test('fails when a critical path limit is below 10', () => {
       const config = baseline();
       config.environments.prod.waf.criticalPaths[1].limit = 5;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[1].limit', /WAFv2 accepts rate limits of at least 10 requests/, '5')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.waf.criticalPaths[1].limit', /WAFv2 accepts rate limits of at least 10 requests/, '5'),
+      ]);
     });
 
     test('fails when the global limit is below 10', () => {
@@ -457,7 +568,9 @@ describe('configSchema', () => {
     test.each([30, 180, 3600])('fails on the window %i s, which WAFv2 does not accept', (window) => {
       const config = loose(baseline());
       config.environments.prod.waf.globalRateLimit.windowSeconds = window;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.globalRateLimit.windowSeconds', /must be one of 60, 120, 300, 600/, String(window))]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.waf.globalRateLimit.windowSeconds', /must be one of 60, 120, 300, 600/, String(window)),
+      ]);
     });
 
     test.each([...WAF_RATE_WINDOWS])('accepts the window %i s', (window) => {
@@ -471,13 +584,21 @@ describe('configSchema', () => {
       // 500 per 60 s is 8.3/s; the global 2000 per 300 s is 6.7/s.
       const config = baseline();
       config.environments.prod.waf.criticalPaths[0] = { name: 'login', pathPrefix: '/login', limit: 500, windowSeconds: 60 };
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].limit', /allows 500 requests per 60 s, not stricter than globalRateLimit \(2000 per 300 s\); lower it below 400/, '500')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.waf.criticalPaths[0].limit',
+          /allows 500 requests per 60 s, not stricter than globalRateLimit \(2000 per 300 s\); lower it below 400/,
+          '500',
+        ),
+      ]);
     });
 
     test('fails when a critical path is exactly as strict as the global rule', () => {
       const config = baseline();
       config.environments.prod.waf.criticalPaths[3].limit = 2000;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[3].limit', /not stricter than globalRateLimit/, '2000')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.waf.criticalPaths[3].limit', /not stricter than globalRateLimit/, '2000'),
+      ]);
     });
 
     test('accepts a critical path with a higher limit over a longer window when it is stricter per second', () => {
@@ -491,25 +612,36 @@ describe('configSchema', () => {
     test('fails on two critical paths with the same name', () => {
       const config = baseline();
       config.environments.prod.waf.criticalPaths[3].name = 'login';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[3].name', /duplicates criticalPaths\[0\]\.name; names must be unique/, '"login"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.waf.criticalPaths[3].name', /duplicates criticalPaths\[0\]\.name; names must be unique/, '"login"'),
+      ]);
     });
 
     test('fails on two critical paths with the same prefix', () => {
       const config = baseline();
       config.environments.prod.waf.criticalPaths[3].pathPrefix = '/login';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[3].pathPrefix', /duplicates criticalPaths\[0\]\.pathPrefix; merge the two rules/, '"/login"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.waf.criticalPaths[3].pathPrefix',
+          /duplicates criticalPaths\[0\]\.pathPrefix; merge the two rules/,
+          '"/login"',
+        ),
+      ]);
     });
 
     test('fails on more than 8 critical paths', () => {
       const config = baseline();
-      for (let i = 0; i < 5; i++) config.environments.prod.waf.criticalPaths.push({ name: `p${i}`, pathPrefix: `/p${i}`, limit: 10, windowSeconds: 300 });
+      for (let i = 0; i < 5; i++)
+        config.environments.prod.waf.criticalPaths.push({ name: `p${i}`, pathPrefix: `/p${i}`, limit: 10, windowSeconds: 300 });
       expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths', /lists more than 8 endpoints/)]);
     });
 
     test('fails on a path prefix that is not a URL path', () => {
       const config = baseline();
       config.environments.prod.waf.criticalPaths[0].pathPrefix = 'login';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].pathPrefix', /must be a URL path starting with "\/"/, '"login"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.waf.criticalPaths[0].pathPrefix', /must be a URL path starting with "\/"/, '"login"'),
+      ]);
     });
 
     test.each([
@@ -518,7 +650,7 @@ describe('configSchema', () => {
       ['/a//login', /must not hold "\/\/", "." or ".." segments/],
       ['/a/../login', /must not hold "\/\/", "." or ".." segments/],
       [`/${'x'.repeat(200)}`, /at most 200 characters/],
-    ])('fails on the path prefix %s, which no cloud\'s rule could match as written', (prefix, message) => {
+    ])("fails on the path prefix %s, which no cloud's rule could match as written", (prefix, message) => {
       const config = baseline();
       config.environments.prod.waf.criticalPaths[0].pathPrefix = prefix;
       expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].pathPrefix', message)]);
@@ -527,13 +659,21 @@ describe('configSchema', () => {
     test.each(['Login', 'log--in', 'login-', '1login'])('fails on the critical path name %s (kebab-case only)', (name) => {
       const config = baseline();
       config.environments.prod.waf.criticalPaths[0].name = name;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].name', /must be a short kebab-case name such as password-reset/, JSON.stringify(name))]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.waf.criticalPaths[0].name',
+          /must be a short kebab-case name such as password-reset/,
+          JSON.stringify(name),
+        ),
+      ]);
     });
 
     test('fails on a managed rule group that is not offered', () => {
       const config = baseline();
       config.environments.prod.waf.extraManagedRuleGroups = ['AWSManagedRulesSQLiRuleSet'];
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.extraManagedRuleGroups[0]', /AWSManagedRulesAdminProtectionRuleSet/, '"AWSManagedRulesSQLiRuleSet"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.waf.extraManagedRuleGroups[0]', /AWSManagedRulesAdminProtectionRuleSet/, '"AWSManagedRulesSQLiRuleSet"'),
+      ]);
     });
   });
 
@@ -541,7 +681,13 @@ describe('configSchema', () => {
     test.each([14, 29, 0])('fails on a log retention of %i days, below the 30-day claim', (days) => {
       const config = loose(baseline());
       config.environments.prod.logging.retentionDays = days;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.logging.retentionDays', /must be one of 30, 60, 90, .*CloudWatch Logs accepts only these, and the claim \(B6\) keeps logs at least 30 days/, String(days))]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.logging.retentionDays',
+          /must be one of 30, 60, 90, .*CloudWatch Logs accepts only these, and the claim \(B6\) keeps logs at least 30 days/,
+          String(days),
+        ),
+      ]);
     });
 
     test('fails on a log retention CloudWatch does not offer (100 days)', () => {
@@ -567,19 +713,29 @@ describe('configSchema', () => {
     test('fails when database backups are kept less than 30 days', () => {
       const config = baseline();
       config.environments.prod.backup.databaseRetentionDays = 29;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.backup.databaseRetentionDays', /must be at least 30 \(claim B10: database PITR kept 30 days\)/, '29')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.backup.databaseRetentionDays', /must be at least 30 \(claim B10: database PITR kept 30 days\)/, '29'),
+      ]);
     });
 
     test('fails when database backups are kept more than the RDS maximum of 35 days', () => {
       const config = baseline();
       config.environments.prod.backup.databaseRetentionDays = 36;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.backup.databaseRetentionDays', /must be at most 35 \(the RDS maximum/, '36')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.backup.databaseRetentionDays', /must be at most 35 \(the RDS maximum/, '36'),
+      ]);
     });
 
     test('fails when file backups are kept less than 90 days', () => {
       const config = baseline();
       config.environments.prod.backup.fileRetentionDays = 89;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.backup.fileRetentionDays', /must be at least 90 \(claim B10: file backups kept at least 90 days\)/, '89')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.backup.fileRetentionDays',
+          /must be at least 90 \(claim B10: file backups kept at least 90 days\)/,
+          '89',
+        ),
+      ]);
     });
 
     test('fails on a fractional retention', () => {
@@ -593,20 +749,34 @@ describe('configSchema', () => {
     test('fails when two environments share an account and region', () => {
       const config = baseline();
       moveAccount(config.environments.staging, '222222222222');
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.account', /is also used by environment "staging" in eu-west-1; give each environment its own account/, '"222222222222"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.account',
+          /is also used by environment "staging" in eu-west-1; give each environment its own account/,
+          '"222222222222"',
+        ),
+      ]);
     });
 
     test('fails when two non-production environments share an account and region', () => {
       const config = loose(baseline());
       config.environments.qa = cloneEnvironment(config.environments.staging, '00000000-0000-4000-8000-00000000a0aa');
-      expect(problemsOf(config)).toEqual([problem('environments.qa.aws.account', /is also used by environment "staging" in eu-west-1/, '"111111111111"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.qa.aws.account', /is also used by environment "staging" in eu-west-1/, '"111111111111"'),
+      ]);
     });
 
     test('fails when production shares its account with staging in another region', () => {
       const config = baseline();
       moveAccount(config.environments.staging, '222222222222');
       moveRegion(config.environments.staging, 'eu-north-1');
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.account', /is also the account of environment "staging"; a production environment must have an account of its own/, '"222222222222"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.account',
+          /is also the account of environment "staging"; a production environment must have an account of its own/,
+          '"222222222222"',
+        ),
+      ]);
     });
 
     test('fails when two production environments share an account in different regions', () => {
@@ -634,7 +804,9 @@ describe('configSchema', () => {
     test('fails on an invalid e-mail address', () => {
       const config = baseline();
       config.environments.prod.alerts.emails[1] = 'security.example.com';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.alerts.emails[1]', /must be an e-mail address/, '"security.example.com"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.alerts.emails[1]', /must be an e-mail address/, '"security.example.com"'),
+      ]);
     });
 
     test('fails without any e-mail address', () => {
@@ -646,7 +818,9 @@ describe('configSchema', () => {
     test.each(['555-0100', '15555550100', '+0555550100'])('fails on the SMS number %s, which is not E.164', (number) => {
       const config = baseline();
       config.environments.prod.alerts.smsNumbers[0] = number;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.alerts.smsNumbers[0]', /must be an E\.164 phone number such as \+15555550100/, json(number))]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.alerts.smsNumbers[0]', /must be an E\.164 phone number such as \+15555550100/, json(number)),
+      ]);
     });
   });
 
@@ -654,13 +828,21 @@ describe('configSchema', () => {
     test('fails when the app tier may shrink below 2 instances', () => {
       const config = baseline();
       config.environments.prod.aws.app.minCapacity = 1;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.minCapacity', /must be at least 2 so the app tier survives the loss of one instance or zone/, '1')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.app.minCapacity',
+          /must be at least 2 so the app tier survives the loss of one instance or zone/,
+          '1',
+        ),
+      ]);
     });
 
     test('fails when minCapacity exceeds maxCapacity', () => {
       const config = baseline();
       config.environments.prod.aws.app.minCapacity = 20;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.maxCapacity', /minCapacity must not exceed maxCapacity; raise maxCapacity/, '12')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.app.maxCapacity', /minCapacity must not exceed maxCapacity; raise maxCapacity/, '12'),
+      ]);
     });
 
     test('fails on a privileged app port', () => {
@@ -669,11 +851,16 @@ describe('configSchema', () => {
       expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.port', /must be an unprivileged port/, '443')]);
     });
 
-    test.each(['*', 'app/*', 'app', '../data/', ''])('fails on the app data prefix %p, which would widen the grant beyond one prefix', (prefix) => {
-      const config = baseline();
-      (config.environments.prod.aws.app as any).dataPrefix = prefix;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.app.dataPrefix', /expected a key prefix .* ending in "\/", such as app\//, json(prefix))]);
-    });
+    test.each(['*', 'app/*', 'app', '../data/', ''])(
+      'fails on the app data prefix %p, which would widen the grant beyond one prefix',
+      (prefix) => {
+        const config = baseline();
+        (config.environments.prod.aws.app as any).dataPrefix = prefix;
+        expect(problemsOf(config)).toEqual([
+          problem('environments.prod.aws.app.dataPrefix', /expected a key prefix .* ending in "\/", such as app\//, json(prefix)),
+        ]);
+      },
+    );
 
     test('defaults the app data prefix to app/ and accepts nested prefixes', () => {
       expect(parseConfig(baseline(), 'test').environments.prod.aws!.app.dataPrefix).toBe('app/');
@@ -685,7 +872,9 @@ describe('configSchema', () => {
     test('fails when the storage ceiling is below the allocated storage', () => {
       const config = baseline();
       config.environments.prod.aws.database.maxAllocatedStorageGiB = 50;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.database.maxAllocatedStorageGiB', /must be at least allocatedStorageGiB/, '50')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.database.maxAllocatedStorageGiB', /must be at least allocatedStorageGiB/, '50'),
+      ]);
     });
 
     test.each([
@@ -697,13 +886,17 @@ describe('configSchema', () => {
     ])('fails on a VPC block that is %s', (_why, cidr) => {
       const config = baseline();
       config.environments.prod.aws.vpcCidr = cidr;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.vpcCidr', /must be an RFC 1918 IPv4 block between \/16 and \/20/, json(cidr))]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.vpcCidr', /must be an RFC 1918 IPv4 block between \/16 and \/20/, json(cidr)),
+      ]);
     });
 
     test('fails on a VPC block with host bits set', () => {
       const config = baseline();
       config.environments.prod.aws.vpcCidr = '10.20.1.0/16';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.vpcCidr', /has host bits set .*expected a private IPv4 block/, '"10.20.1.0/16"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.vpcCidr', /has host bits set .*expected a private IPv4 block/, '"10.20.1.0/16"'),
+      ]);
     });
 
     test.each(['10.20.0.0/16', '172.16.0.0/20', '192.168.0.0/18'])('accepts the private VPC block %s', (cidr) => {
@@ -728,7 +921,13 @@ describe('configSchema', () => {
       const staging = parsed.environments.staging;
       expect(staging.tags).toEqual({});
       expect(staging.aws!.vpcCidr).toBe('10.0.0.0/16');
-      expect(staging.aws!.accountServices).toEqual({ cloudTrail: 'create', guardDuty: 'create', securityHub: 'create', inspector: 'create', config: 'create' });
+      expect(staging.aws!.accountServices).toEqual({
+        cloudTrail: 'create',
+        guardDuty: 'create',
+        securityHub: 'create',
+        inspector: 'create',
+        config: 'create',
+      });
       // Instance types are sizing, not security: only their presence is asserted here.
       expect(staging.aws!.app).toMatchObject({ port: 8443, healthCheckPath: '/healthz', minCapacity: 2, maxCapacity: 6 });
       expect(staging.aws!.database).toMatchObject({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 });
@@ -768,25 +967,36 @@ describe('configSchema', () => {
     test('fails when a DR zone is not in aws.drRegion', () => {
       const config = baseline();
       config.environments.prod.aws.dr.availabilityZones[1] = 'eu-west-1b';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.dr.availabilityZones[1]', /is not a zone of aws.drRegion eu-central-1/, '"eu-west-1b"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.dr.availabilityZones[1]', /is not a zone of aws.drRegion eu-central-1/, '"eu-west-1b"'),
+      ]);
     });
 
     test('fails with a single DR zone', () => {
       const config = baseline();
       config.environments.staging.aws.dr.availabilityZones.pop();
-      expect(problemsOf(config)).toEqual([problem('environments.staging.aws.dr.availabilityZones', /must list at least 2 availability zones of aws.drRegion/)]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.staging.aws.dr.availabilityZones', /must list at least 2 availability zones of aws.drRegion/),
+      ]);
     });
 
     test('fails when the standby certificate is in the primary region', () => {
       const config = baseline();
       config.environments.prod.aws.dr.certificateArn = config.environments.prod.aws.certificateArn;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.dr.certificateArn', /must be a certificate in aws.account 222222222222 and aws.drRegion eu-central-1/)]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.aws.dr.certificateArn',
+          /must be a certificate in aws.account 222222222222 and aws.drRegion eu-central-1/,
+        ),
+      ]);
     });
 
     test('fails when the DR VPC overlaps the primary VPC', () => {
       const config = baseline();
       config.environments.prod.aws.dr.vpcCidr = '10.20.0.0/17';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.dr.vpcCidr', /overlaps aws.vpcCidr 10.20.0.0\/16; pick a disjoint block/, '"10.20.0.0/17"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.dr.vpcCidr', /overlaps aws.vpcCidr 10.20.0.0\/16; pick a disjoint block/, '"10.20.0.0/17"'),
+      ]);
     });
 
     test('fails when the standby minimum exceeds its maximum', () => {
@@ -815,7 +1025,9 @@ describe('configSchema', () => {
     test('fails on an RPO below the 15-minute object replication guarantee', () => {
       const config = baseline();
       config.environments.prod.recovery.rpoMinutes = 5;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.recovery.rpoMinutes', /must be at least 15: object replication guarantees 15 minutes/, '5')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.recovery.rpoMinutes', /must be at least 15: object replication guarantees 15 minutes/, '5'),
+      ]);
     });
 
     test('fails on an RTO below the planned failover time', () => {
@@ -828,8 +1040,16 @@ describe('configSchema', () => {
       const config = baseline();
       config.environments.prod.aws.dr.databaseReplica = false;
       expect(problemsOf(config)).toEqual([
-        problem('environments.prod.recovery.rpoMinutes', /cannot be met with aws.dr.databaseReplica false: the newest database copy .* daily backup copy \(1440 minutes\)/, '60'),
-        problem('environments.prod.recovery.rtoMinutes', /cannot be met with aws.dr.databaseReplica false: restoring the database from a backup copy is planned at 480 minutes/, '240'),
+        problem(
+          'environments.prod.recovery.rpoMinutes',
+          /cannot be met with aws.dr.databaseReplica false: the newest database copy .* daily backup copy \(1440 minutes\)/,
+          '60',
+        ),
+        problem(
+          'environments.prod.recovery.rtoMinutes',
+          /cannot be met with aws.dr.databaseReplica false: restoring the database from a backup copy is planned at 480 minutes/,
+          '240',
+        ),
       ]);
     });
 
@@ -869,17 +1089,21 @@ describe('configSchema', () => {
       expect(parseConfig(baseline(), 'test').environments.prod.aws!.endpoints).toEqual(['logs', 'kms', 'secretsmanager', 'sts']);
       const config = baseline();
       (config.environments.prod.aws as any).endpoints = ['logs', 'ec2messages'];
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.endpoints[1]', /must be one of logs, kms, secretsmanager, sts, ssm/, '"ec2messages"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.endpoints[1]', /must be one of logs, kms, secretsmanager, sts, ssm/, '"ec2messages"'),
+      ]);
       (config.environments.prod.aws as any).endpoints = ['logs', 'kms', 'logs'];
       expect(problemsOf(config)).toEqual([problem('environments.prod.aws.endpoints[2]', /is listed twice/)]);
     });
   });
 
   describe('azure break-glass account (BASTION-SSH)', () => {
-    test('fails when the break-glass key is a person\'s key, naming the field and the person', () => {
+    test("fails when the break-glass key is a person's key, naming the field and the person", () => {
       const config = baseline();
       config.environments.prod.azure.breakGlass.publicKey = config.environments.prod.bastion.users[1].publicKeys[0];
-      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass.publicKey', /is the key of bastion.users\[1\].publicKeys\[0\] .*no person uses/)]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.azure.breakGlass.publicKey', /is the key of bastion.users\[1\].publicKeys\[0\] .*no person uses/),
+      ]);
     });
 
     test('fails when the break-glass key is missing', () => {
@@ -890,8 +1114,12 @@ describe('configSchema', () => {
 
     test('fails on a break-glass key Azure refuses (ECDSA) or a private key', () => {
       const config = baseline();
-      config.environments.prod.azure.breakGlass.publicKey = 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uNJ7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.breakGlass.publicKey', /is an ECDSA key; Azure accepts only ssh-ed25519 and ssh-rsa/)]);
+      config.environments.prod.azure.breakGlass.publicKey =
+        'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLjAI7G2jZ4/NmgI6Ax9/OWF2HqZhu8nuW6A+Jur9o6uN' +
+        'J7UONeykIx9pQ57UgFquoz6Geij/crteO7x2jz/n2w= dave@example.com';
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.azure.breakGlass.publicKey', /is an ECDSA key; Azure accepts only ssh-ed25519 and ssh-rsa/),
+      ]);
     });
 
     test('keeps break-glass logins off by default', () => {
@@ -909,7 +1137,9 @@ describe('configSchema', () => {
     test.each(['e2qwruhapomqzl', 'arn:aws:cloudfront::222222222222:distribution/E2QWRUHAPOMQZL', 'E*'])('fails on %p', (id) => {
       const config = loose(baseline());
       config.environments.prod.aws.cdn.distributionId = id;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.aws.cdn.distributionId', /must be a CloudFront distribution id .*CdnDistributionId/, JSON.stringify(id))]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.aws.cdn.distributionId', /must be a CloudFront distribution id .*CdnDistributionId/, JSON.stringify(id)),
+      ]);
     });
   });
 
@@ -917,14 +1147,22 @@ describe('configSchema', () => {
     test('fails when drLocation is not the region pair of location', () => {
       const config = baseline();
       config.environments.prod.azure.drLocation = 'germanywestcentral';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.drLocation', /must be northeurope, the region pair of azure.location westeurope/, '"germanywestcentral"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.azure.drLocation',
+          /must be northeurope, the region pair of azure.location westeurope/,
+          '"germanywestcentral"',
+        ),
+      ]);
     });
 
     test('fails when location is outside the residency', () => {
       const config = baseline();
       config.environments.prod.azure.location = 'eastus';
       config.environments.prod.azure.drLocation = 'westus';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.location', /is outside residency "eu" or has no region pair in it/, '"eastus"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.azure.location', /is outside residency "eu" or has no region pair in it/, '"eastus"'),
+      ]);
     });
 
     test('fails when the DR VNet overlaps the primary VNet', () => {
@@ -936,7 +1174,12 @@ describe('configSchema', () => {
     test('fails when two environments share a subscription', () => {
       const config = baseline();
       config.environments.prod.azure.subscriptionId = config.environments.staging.azure.subscriptionId;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.subscriptionId', /is also the subscription of environment "staging"; give each environment its own subscription/)]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.azure.subscriptionId',
+          /is also the subscription of environment "staging"; give each environment its own subscription/,
+        ),
+      ]);
     });
 
     test.each([
@@ -962,7 +1205,9 @@ describe('configSchema', () => {
       const config = baseline();
       config.environments.prod.azure.app.capacity.minCapacity = 1;
       config.environments.prod.azure.app.drCapacity.minCapacity = 0;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.azure.app.capacity.minCapacity', /must be at least 2 so the app tier survives/, '1')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.azure.app.capacity.minCapacity', /must be at least 2 so the app tier survives/, '1'),
+      ]);
     });
 
     test('defaults to one backed-up container and delete locks created by the stacks', () => {
@@ -974,7 +1219,12 @@ describe('configSchema', () => {
     });
 
     test.each<[string, unknown, string, RegExp]>([
-      ['dataContainers', [], 'environments.prod.azure.dataContainers', /must list at least one container; the Backup vault copies only the containers it names/],
+      [
+        'dataContainers',
+        [],
+        'environments.prod.azure.dataContainers',
+        /must list at least one container; the Backup vault copies only the containers it names/,
+      ],
       ['dataContainers', ['Files'], 'environments.prod.azure.dataContainers[0]', /must be a blob container name/],
       ['dataContainers', ['files', 'files'], 'environments.prod.azure.dataContainers[1]', /is listed twice/],
       ['deleteLocks', 'none', 'environments.prod.azure.deleteLocks', /must be "create" .* or "managed"/],
@@ -996,7 +1246,9 @@ describe('configSchema', () => {
       const config = loose(baseline());
       delete config.environments.staging.aws;
       delete config.environments.staging.azure;
-      expect(problemsOf(config)).toEqual([problem('environments.staging', /hosts nothing; add an "aws" section, an "azure" section, or both/)]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.staging', /hosts nothing; add an "aws" section, an "azure" section, or both/),
+      ]);
     });
 
     test('accepts an Azure-only environment', () => {
@@ -1008,7 +1260,13 @@ describe('configSchema', () => {
   describe('cloudflare', () => {
     test('applies the secure defaults', () => {
       const cf = parseConfig(baseline()).environments.staging.cloudflare!;
-      expect(cf).toMatchObject({ securityLevel: 'medium', hstsPreload: false, owasp: { paranoiaLevel: 1, anomalyThreshold: 'medium' }, healthCheckPath: '/healthz', originLock: true });
+      expect(cf).toMatchObject({
+        securityLevel: 'medium',
+        hstsPreload: false,
+        owasp: { paranoiaLevel: 1, anomalyThreshold: 'medium' },
+        healthCheckPath: '/healthz',
+        originLock: true,
+      });
       expect(cf.mitigationTimeoutSeconds).toBeUndefined();
     });
 
@@ -1039,13 +1297,25 @@ describe('configSchema', () => {
     test('fails when the hostname is outside the zone', () => {
       const config = baseline();
       config.environments.prod.cloudflare.hostname = 'app.example.org';
-      expect(problemsOf(config)).toEqual([problem('environments.prod.cloudflare.hostname', /is not in the zone example.com; use example.com or a name ending in .example.com/, '"app.example.org"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.cloudflare.hostname',
+          /is not in the zone example.com; use example.com or a name ending in .example.com/,
+          '"app.example.org"',
+        ),
+      ]);
     });
 
     test('fails when the load balancer fronts a cloud the environment is not hosted on', () => {
       const config = loose(baseline());
       delete config.environments.prod.aws;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.cloudflare.origins.cloud', /is aws, but this environment has no aws section; front a cloud the environment is hosted on/, '"aws"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.cloudflare.origins.cloud',
+          /is aws, but this environment has no aws section; front a cloud the environment is hosted on/,
+          '"aws"',
+        ),
+      ]);
     });
 
     test.each([
@@ -1056,7 +1326,13 @@ describe('configSchema', () => {
     ])('fails on an origin given as %s', (_what, value) => {
       const config = baseline();
       config.environments.prod.cloudflare.origins.primary = value;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.cloudflare.origins.primary', /must be the DNS name or IP address of the region's gateway, without scheme, port or path/, JSON.stringify(value))]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.cloudflare.origins.primary',
+          /must be the DNS name or IP address of the region's gateway, without scheme, port or path/,
+          JSON.stringify(value),
+        ),
+      ]);
     });
 
     test('accepts IP addresses as origins', () => {
@@ -1067,10 +1343,28 @@ describe('configSchema', () => {
     });
 
     test.each<[string, (o: any) => void, string, RegExp]>([
-      ['no origins at all', (o) => { delete o.primary; delete o.dr; }, 'primary', /is missing; give primary and dr addresses, or outputsFile/],
+      [
+        'no origins at all',
+        (o) => {
+          delete o.primary;
+          delete o.dr;
+        },
+        'primary',
+        /is missing; give primary and dr addresses, or outputsFile/,
+      ],
       ['only a primary', (o) => delete o.dr, 'dr', /is missing; give both primary and dr/],
-      ['addresses and an outputs file', (o) => (o.outputsFile = 'cdk-outputs.json'), 'outputsFile', /give the addresses or the outputs file, not both/],
-      ['the same address twice', (o) => (o.dr = o.primary), 'dr', /is the same address as primary; the DR pool must be the DR region's gateway/],
+      [
+        'addresses and an outputs file',
+        (o) => (o.outputsFile = 'cdk-outputs.json'),
+        'outputsFile',
+        /give the addresses or the outputs file, not both/,
+      ],
+      [
+        'the same address twice',
+        (o) => (o.dr = o.primary),
+        'dr',
+        /is the same address as primary; the DR pool must be the DR region's gateway/,
+      ],
     ])('fails on %s', (_what, mutate, field, message) => {
       const config = loose(baseline());
       mutate(config.environments.prod.cloudflare.origins);
@@ -1092,7 +1386,12 @@ describe('configSchema', () => {
       config.environments.prod.waf.criticalPaths[0].limit = 10;
       expect(problemsOf(config)).toEqual([]);
       config.environments.prod.waf.criticalPaths.push({ name: 'signup', pathPrefix: '/signup', limit: 10, windowSeconds: 60 });
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths', /3 rate limiting rules are more than the pro plan allows \(at most 2\); merge rules or raise the plan \(cloudflare.plan is pro\)/)]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.waf.criticalPaths',
+          /3 rate limiting rules are more than the pro plan allows \(at most 2\); merge rules or raise the plan \(cloudflare.plan is pro\)/,
+        ),
+      ]);
     });
 
     test('fails when a window is longer than the plan allows, naming the window and the plan', () => {
@@ -1101,7 +1400,15 @@ describe('configSchema', () => {
       config.environments.prod.waf.criticalPaths = config.environments.prod.waf.criticalPaths.slice(0, 1);
       config.environments.prod.waf.globalRateLimit.windowSeconds = 60;
       config.environments.prod.waf.globalRateLimit.limit = 400;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.waf.criticalPaths[0].windowSeconds', /period 300 s is longer than the pro plan allows \(at most 60 s\); shorten the window or raise the plan \(cloudflare.plan is pro\)/)]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          'environments.prod.waf.criticalPaths[0].windowSeconds',
+          new RegExp(
+            'period 300 s is longer than the pro plan allows \\(at most 60 s\\); shorten the window or raise the plan ' +
+              '\\(cloudflare.plan is pro\\)',
+          ),
+        ),
+      ]);
     });
 
     test('fails when the mitigation timeout is longer than the plan allows', () => {
@@ -1109,7 +1416,12 @@ describe('configSchema', () => {
       config.environments.prod.cloudflare.mitigationTimeoutSeconds = 100000;
       const problems = problemsOf(config);
       expect(problems.length).toBeGreaterThan(0);
-      expect(problems.every((p) => p.path === 'environments.prod.cloudflare.mitigationTimeoutSeconds' && /mitigation timeout 100000 s.*business/.test(p.message))).toBe(true);
+      expect(
+        problems.every(
+          (p) =>
+            p.path === 'environments.prod.cloudflare.mitigationTimeoutSeconds' && /mitigation timeout 100000 s.*business/.test(p.message),
+        ),
+      ).toBe(true);
       expect(new Set(problems.map((p) => p.message)).size).toBe(problems.length);
     });
 
@@ -1124,7 +1436,7 @@ describe('configSchema', () => {
     const at = (field: string) => `environments.prod.cloudflare.${field}`;
     const pull = (config: any) => config.environments.prod.cloudflare.originPull;
 
-    test('reads the zone\'s CA, client certificate and revocation list, and defaults the rest', () => {
+    test("reads the zone's CA, client certificate and revocation list, and defaults the rest", () => {
       const cf = parseConfig(baseline()).environments.prod.cloudflare!;
       expect(cf.originPull!.caCertificates).toHaveLength(1);
       expect(cf.originPull!.clientCertificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
@@ -1135,7 +1447,15 @@ describe('configSchema', () => {
     test('fails when a locked environment has no origin-pull CA, and accepts it with the named opt-out', () => {
       const config = loose(baseline());
       delete config.environments.prod.cloudflare.originPull;
-      expect(problemsOf(config)).toEqual([problem(at('originPull'), /is required while originLock is true: give caCertificates \(the CA the origins trust\) and clientCertificate .*or set originLock to false to opt out/)]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          at('originPull'),
+          new RegExp(
+            'is required while originLock is true: give caCertificates \\(the CA the origins trust\\) and clientCertificate ' +
+              '.*or set originLock to false to opt out',
+          ),
+        ),
+      ]);
       config.environments.prod.cloudflare.originLock = false;
       expect(problemsOf(config)).toEqual([]);
     });
@@ -1156,22 +1476,84 @@ describe('configSchema', () => {
       config.environments.prod.cloudflare.originPull = { caCertificates: ['ca.pem'], clientCertificate: 'client.pem' };
       const parsed = parseConfig(config, path.join(dir, 'baseline.json'));
       expect(parsed.environments.prod.cloudflare!.originPull).toEqual({ caCertificates: [CA_A], clientCertificate: CLIENT_A });
-      expect(problemsOf(config)).toEqual([problem(at('originPull.caCertificates[0]'), /is neither PEM text \(-----BEGIN \.\.\.\) nor a readable file \(ENOENT/), problem(at('originPull.clientCertificate'), /is neither PEM text/)]);
+      expect(problemsOf(config)).toEqual([
+        problem(at('originPull.caCertificates[0]'), /is neither PEM text \(-----BEGIN \.\.\.\) nor a readable file \(ENOENT/),
+        problem(at('originPull.clientCertificate'), /is neither PEM text/),
+      ]);
     });
 
     test.each<[string, (p: any) => void, string, RegExp]>([
-      ['a CA that is not PEM', (p) => (p.caCertificates = ['-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n']), 'originPull.caCertificates[0]', /is not PEM \(expected -----BEGIN CERTIFICATE-----/],
-      ['a CA that OpenSSL cannot read', (p) => (p.caCertificates = ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']), 'originPull.caCertificates[0]', /is not a readable X.509 certificate/],
-      ['Cloudflare\'s shared origin-pull CA', (p) => (p.caCertificates = [SHARED_CA]), 'originPull.caCertificates[0]', /is Cloudflare's shared origin-pull CA .*an origin trusting it admits any Cloudflare customer's zone/],
+      [
+        'a CA that is not PEM',
+        (p) => (p.caCertificates = ['-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n']),
+        'originPull.caCertificates[0]',
+        /is not PEM \(expected -----BEGIN CERTIFICATE-----/,
+      ],
+      [
+        'a CA that OpenSSL cannot read',
+        (p) => (p.caCertificates = ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']),
+        'originPull.caCertificates[0]',
+        /is not a readable X.509 certificate/,
+      ],
+      [
+        "Cloudflare's shared origin-pull CA",
+        (p) => (p.caCertificates = [SHARED_CA]),
+        'originPull.caCertificates[0]',
+        /is Cloudflare's shared origin-pull CA .*an origin trusting it admits any Cloudflare customer's zone/,
+      ],
       ['a leaf certificate as CA', (p) => (p.caCertificates = [CLIENT_A]), 'originPull.caCertificates[0]', /is not a CA certificate/],
-      ['a 1024-bit RSA CA', (p) => (p.caCertificates = [WEAK_CA]), 'originPull.caCertificates[0]', /has an RSA key of 1024 bits; expected at least 2048/],
-      ['three CAs', (p) => (p.caCertificates = [CA_A, CA_B, CA_A]), 'originPull.caCertificates', /must list at most 2 CAs: the current one and, while rotating, the next one/],
-      ['the same CA twice', (p) => (p.caCertificates = [p.caCertificates[0], p.caCertificates[0]]), 'originPull.caCertificates[1]', /is the same CA as caCertificates\[0\]/],
-      ['two certificates in one entry', (p) => (p.caCertificates = [CA_A + CA_B]), 'originPull.caCertificates[0]', /holds 2 certificates; give one certificate per entry/],
-      ['a client certificate from another CA', (p) => (p.clientCertificate = CLIENT_B), 'originPull.clientCertificate', /is not issued and signed by any of caCertificates/],
-      ['a CA as client certificate', (p) => (p.clientCertificate = p.caCertificates[0]), 'originPull.clientCertificate', /is a CA certificate; expected the leaf/],
-      ['an expired client certificate', (p) => { p.caCertificates = [CA_A]; p.clientCertificate = EXPIRED_CLIENT; delete p.revocationList; }, 'originPull.clientCertificate', /expired on 2021-01-01/],
-      ['a certificate as revocation list', (p) => (p.revocationList = CA_A), 'originPull.revocationList', /is not one PEM certificate revocation list/],
+      [
+        'a 1024-bit RSA CA',
+        (p) => (p.caCertificates = [WEAK_CA]),
+        'originPull.caCertificates[0]',
+        /has an RSA key of 1024 bits; expected at least 2048/,
+      ],
+      [
+        'three CAs',
+        (p) => (p.caCertificates = [CA_A, CA_B, CA_A]),
+        'originPull.caCertificates',
+        /must list at most 2 CAs: the current one and, while rotating, the next one/,
+      ],
+      [
+        'the same CA twice',
+        (p) => (p.caCertificates = [p.caCertificates[0], p.caCertificates[0]]),
+        'originPull.caCertificates[1]',
+        /is the same CA as caCertificates\[0\]/,
+      ],
+      [
+        'two certificates in one entry',
+        (p) => (p.caCertificates = [CA_A + CA_B]),
+        'originPull.caCertificates[0]',
+        /holds 2 certificates; give one certificate per entry/,
+      ],
+      [
+        'a client certificate from another CA',
+        (p) => (p.clientCertificate = CLIENT_B),
+        'originPull.clientCertificate',
+        /is not issued and signed by any of caCertificates/,
+      ],
+      [
+        'a CA as client certificate',
+        (p) => (p.clientCertificate = p.caCertificates[0]),
+        'originPull.clientCertificate',
+        /is a CA certificate; expected the leaf/,
+      ],
+      [
+        'an expired client certificate',
+        (p) => {
+          p.caCertificates = [CA_A];
+          p.clientCertificate = EXPIRED_CLIENT;
+          delete p.revocationList;
+        },
+        'originPull.clientCertificate',
+        /expired on 2021-01-01/,
+      ],
+      [
+        'a certificate as revocation list',
+        (p) => (p.revocationList = CA_A),
+        'originPull.revocationList',
+        /is not one PEM certificate revocation list/,
+      ],
       ['an unknown key', (p) => (p.privateKey = 'x'), 'originPull.privateKey', /is not a known setting/],
     ])('fails on %s', (_what, mutate, field, message) => {
       const config = loose(baseline());
@@ -1187,22 +1569,39 @@ describe('configSchema', () => {
       const config = loose(baseline());
       mutate(pull(config));
       // The key is never echoed back, not even its first characters.
-      expect(problemsOf(config)).toEqual([problem(at(field), /holds a private key; a private key never goes in config .*TF_VAR_<environment>_origin_pull_private_key/, '"(a private key, not shown)"')]);
+      expect(problemsOf(config)).toEqual([
+        problem(
+          at(field),
+          /holds a private key; a private key never goes in config .*TF_VAR_<environment>_origin_pull_private_key/,
+          '"(a private key, not shown)"',
+        ),
+      ]);
     });
 
     test('refuses a private key pasted anywhere else, such as a tag', () => {
       const config = loose(baseline());
       config.environments.prod.tags.key = FAKE_PRIVATE_KEY;
-      expect(problemsOf(config)).toEqual([problem('environments.prod.tags.key', /holds a private key; a private key never goes in config/, '"(a private key, not shown)"')]);
+      expect(problemsOf(config)).toEqual([
+        problem('environments.prod.tags.key', /holds a private key; a private key never goes in config/, '"(a private key, not shown)"'),
+      ]);
     });
 
     test('accepts other names of the zone and refuses one outside it, the hostname again, or a duplicate', () => {
       const config = loose(baseline());
       config.environments.prod.cloudflare.additionalHostnames = ['api.example.com'];
       expect(problemsOf(config)).toEqual([]);
-      config.environments.prod.cloudflare.additionalHostnames = ['api.example.org', 'app.example.com', 'api.example.com', 'api.example.com'];
+      config.environments.prod.cloudflare.additionalHostnames = [
+        'api.example.org',
+        'app.example.com',
+        'api.example.com',
+        'api.example.com',
+      ];
       expect(problemsOf(config)).toEqual([
-        problem(at('additionalHostnames[0]'), /is not in the zone example.com; use example.com or a name ending in .example.com/, '"api.example.org"'),
+        problem(
+          at('additionalHostnames[0]'),
+          /is not in the zone example.com; use example.com or a name ending in .example.com/,
+          '"api.example.org"',
+        ),
         problem(at('additionalHostnames[1]'), /duplicates hostname; list each name once/),
         problem(at('additionalHostnames[3]'), /duplicates additionalHostnames\[2\]/),
       ]);
@@ -1211,7 +1610,9 @@ describe('configSchema', () => {
     test('bounds the Azure per-edge rate factor', () => {
       const config = loose(baseline());
       config.environments.prod.cloudflare.azurePerEdgeRateFactor = 1;
-      expect(problemsOf(config)).toEqual([problem(at('azurePerEdgeRateFactor'), /must be at least 2: behind Cloudflare the Azure gateway counts per edge address/, '1')]);
+      expect(problemsOf(config)).toEqual([
+        problem(at('azurePerEdgeRateFactor'), /must be at least 2: behind Cloudflare the Azure gateway counts per edge address/, '1'),
+      ]);
     });
   });
 });

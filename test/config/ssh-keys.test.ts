@@ -16,7 +16,11 @@ describe('checkSshPublicKey', () => {
   });
 
   test('accepts an RSA key of 4096 bits', () => {
-    expect(checkSshPublicKey(KEYS.rsa4096, MIN_RSA)).toMatchObject({ type: 'rsa', bits: 4096, fingerprint: expect.stringMatching(/^SHA256:/) });
+    expect(checkSshPublicKey(KEYS.rsa4096, MIN_RSA)).toMatchObject({
+      type: 'rsa',
+      bits: 4096,
+      fingerprint: expect.stringMatching(/^SHA256:/),
+    });
   });
 
   test.each(['nistp256', 'nistp384', 'nistp521'] as const)('accepts an ECDSA %s key', (curve) => {
@@ -41,7 +45,9 @@ describe('checkSshPublicKey', () => {
   });
 
   test('applies the minRsaBits it is given', () => {
-    expect(checkSshPublicKey(KEYS.rsa4096, 8192)).toEqual({ error: expect.stringMatching(/is an RSA key of 4096 bits .*at least 8192 bits are required/) });
+    expect(checkSshPublicKey(KEYS.rsa4096, 8192)).toEqual({
+      error: expect.stringMatching(/is an RSA key of 4096 bits .*at least 8192 bits are required/),
+    });
     expect(checkSshPublicKey(KEYS.rsa4096, 4096)).toMatchObject({ type: 'rsa' });
   });
 
@@ -57,7 +63,9 @@ describe('checkSshPublicKey', () => {
     ['PKCS#1 RSA header', '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'],
     ['encrypted PKCS#8 header', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHzBJBgkqhkiG\n-----END ENCRYPTED PRIVATE KEY-----'],
   ])('refuses a pasted %s private key', (_format, text) => {
-    expect(checkSshPublicKey(text, MIN_RSA)).toEqual({ error: 'is a PRIVATE key: paste the public key (the .pub file), never the private one' });
+    expect(checkSshPublicKey(text, MIN_RSA)).toEqual({
+      error: 'is a PRIVATE key: paste the public key (the .pub file), never the private one',
+    });
   });
 
   test.each([

@@ -44,7 +44,11 @@ export function problem(at: string, message: RegExp, received?: string): ConfigP
 }
 
 /** Moves an environment to another primary region, keeping its zones and certificate consistent. */
-export function moveRegion(env: BaselineJson['environments']['prod' | 'staging'], region: string, zoneCount = env.aws.availabilityZones.length): void {
+export function moveRegion(
+  env: BaselineJson['environments']['prod' | 'staging'],
+  region: string,
+  zoneCount = env.aws.availabilityZones.length,
+): void {
   env.aws.region = region;
   env.aws.availabilityZones = ['a', 'b', 'c'].slice(0, zoneCount).map((z) => `${region}${z}`);
   env.aws.certificateArn = `arn:aws:acm:${region}:${env.aws.account}:certificate/00000000-0000-4000-8000-0000000000ff`;
@@ -59,7 +63,10 @@ export function moveAccount(env: BaselineJson['environments']['prod' | 'staging'
 }
 
 /** A copy of `env` as a new environment: same settings, its own Azure subscription. */
-export function cloneEnvironment(env: BaselineJson['environments']['prod' | 'staging'], subscriptionId: string): BaselineJson['environments']['prod' | 'staging'] {
+export function cloneEnvironment(
+  env: BaselineJson['environments']['prod' | 'staging'],
+  subscriptionId: string,
+): BaselineJson['environments']['prod' | 'staging'] {
   const copy = structuredClone(env);
   copy.azure.subscriptionId = subscriptionId;
   return copy;

@@ -16,8 +16,10 @@ describe('HA-MULTIZONE (AWS)', () => {
 
   it('reads zones chosen with Fn::Select over Fn::GetAZs', () => {
     const t = weakened((t) => {
-      for (const id of ['PublicSubnet1', 'AppSubnet1', 'DataSubnet1']) props(t, id).AvailabilityZone = { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] };
-      for (const id of ['PublicSubnet2', 'AppSubnet2', 'DataSubnet2']) props(t, id).AvailabilityZone = { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] };
+      for (const id of ['PublicSubnet1', 'AppSubnet1', 'DataSubnet1'])
+        props(t, id).AvailabilityZone = { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] };
+      for (const id of ['PublicSubnet2', 'AppSubnet2', 'DataSubnet2'])
+        props(t, id).AvailabilityZone = { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] };
     });
     expectPass(checkHaMultizone(t));
     const sameZone = weakened((t) => {
@@ -27,14 +29,34 @@ describe('HA-MULTIZONE (AWS)', () => {
   });
 
   it.each<[string, (t: any) => void, string, RegExp]>([
-    ['the app group in one subnet', (t) => (props(t, 'AppAsg').VPCZoneIdentifier = [{ Ref: 'AppSubnet1' }]), 'AppAsg', /instances span 1 zone\(s\) \(eu-west-1a\); expected at least 2/],
+    [
+      'the app group in one subnet',
+      (t) => (props(t, 'AppAsg').VPCZoneIdentifier = [{ Ref: 'AppSubnet1' }]),
+      'AppAsg',
+      /instances span 1 zone\(s\) \(eu-west-1a\); expected at least 2/,
+    ],
     ['two app subnets in one zone', (t) => (props(t, 'AppSubnet2').AvailabilityZone = 'eu-west-1a'), 'AppAsg', /instances span 1 zone/],
-    ['app subnets outside the template', (t) => (props(t, 'AppAsg').VPCZoneIdentifier = ['subnet-1', 'subnet-2']), 'AppAsg', /names subnets outside this template/],
+    [
+      'app subnets outside the template',
+      (t) => (props(t, 'AppAsg').VPCZoneIdentifier = ['subnet-1', 'subnet-2']),
+      'AppAsg',
+      /names subnets outside this template/,
+    ],
     ['one app instance', (t) => (props(t, 'AppAsg').MinSize = '1'), 'AppAsg', /MinSize is "1"; expected at least 2/],
     ['EC2 health checks only', (t) => (props(t, 'AppAsg').HealthCheckType = 'EC2'), 'AppAsg', /HealthCheckType is "EC2"; expected "ELB"/],
     ['a single-AZ database', (t) => (props(t, 'Database').MultiAZ = false), 'Database', /MultiAZ is false; expected true/],
-    ['a load balancer in one zone', (t) => (props(t, 'Gateway').Subnets = [{ Ref: 'PublicSubnet1' }]), 'Gateway', /spans 1 zone\(s\); expected at least 2/],
-    ['a data tier in one zone', (t) => (props(t, 'DataSubnet2').AvailabilityZone = 'eu-west-1a'), 'Vpc', /subnet tier "Data" spans 1 zone\(s\); expected at least 2/],
+    [
+      'a load balancer in one zone',
+      (t) => (props(t, 'Gateway').Subnets = [{ Ref: 'PublicSubnet1' }]),
+      'Gateway',
+      /spans 1 zone\(s\); expected at least 2/,
+    ],
+    [
+      'a data tier in one zone',
+      (t) => (props(t, 'DataSubnet2').AvailabilityZone = 'eu-west-1a'),
+      'Vpc',
+      /subnet tier "Data" spans 1 zone\(s\); expected at least 2/,
+    ],
     ['a subnet without a zone', (t) => delete props(t, 'DataSubnet2').AvailabilityZone, 'DataSubnet2', /AvailabilityZone is absent/],
     [
       'an Aurora cluster with one instance',

@@ -54,20 +54,37 @@ describe('control catalogue', () => {
   it('makes every claim that infrastructure can carry true by some control', () => {
     const cited = new Set(CONTROLS.flatMap((c) => c.sources));
     // A1 (hosting choice) and A13 (application password policy) are not infrastructure controls.
-    const expected = [...Array.from({ length: 16 }, (_, i) => `A${i + 1}`), ...Array.from({ length: 13 }, (_, i) => `B${i + 1}`)].filter((id) => id !== 'A1' && id !== 'A13');
+    const expected = [...Array.from({ length: 16 }, (_, i) => `A${i + 1}`), ...Array.from({ length: 13 }, (_, i) => `B${i + 1}`)].filter(
+      (id) => id !== 'A1' && id !== 'A13',
+    );
     expect(expected.filter((id) => !cited.has(id))).toEqual([]);
   });
 
-  it('checks every control on the AWS output: per template, or across stacks where a template cannot show it (with a note saying why)', () => {
-    const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
-    expect(withoutAws).toEqual(['DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
-    expect(control('DR-REGION').environmentChecks?.aws).toBeDefined();
-    for (const id of ['DATA-RESIDENCY', 'ENV-SEPARATION'] as const) expect(control(id).deploymentChecks?.aws).toBeDefined();
-    for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
-  });
+  it(
+    'checks every control on the AWS output: per template, or across stacks where a template cannot show it (with a note ' + 'saying why)',
+    () => {
+      const withoutAws = CONTROLS.filter((c) => !c.checks.aws).map((c) => c.id);
+      expect(withoutAws).toEqual(['DR-REGION', 'DATA-RESIDENCY', 'ENV-SEPARATION']);
+      expect(control('DR-REGION').environmentChecks?.aws).toBeDefined();
+      for (const id of ['DATA-RESIDENCY', 'ENV-SEPARATION'] as const) expect(control(id).deploymentChecks?.aws).toBeDefined();
+      for (const id of withoutAws) expect(control(id).note).toMatch(/\S/);
+    },
+  );
 
   it('has a Cloudflare check for every control the edge carries', () => {
-    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'ENC-TRANSIT', 'SECRETS', 'LOG-CENTRAL', 'DETECT-THREATS', 'DR-REGION']);
+    expect(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id)).toEqual([
+      'EDGE-TLS',
+      'WAF-MANAGED',
+      'WAF-REPUTATION',
+      'WAF-RATE-GLOBAL',
+      'WAF-RATE-CRITICAL',
+      'ORIGIN-LOCK',
+      'ENC-TRANSIT',
+      'SECRETS',
+      'LOG-CENTRAL',
+      'DETECT-THREATS',
+      'DR-REGION',
+    ]);
   });
 
   it('states, for every cloud a control has no check on, whether it is not applicable, config-enforced or unchecked, and why', () => {
@@ -80,7 +97,11 @@ describe('control catalogue', () => {
     expect(silent).toEqual([]);
     for (const c of CONTROLS) {
       for (const [cloud, coverage] of Object.entries(c.coverage ?? {})) {
-        expect({ id: c.id, cloud, checked: Boolean(c.checks[cloud as 'aws'] || c.environmentChecks?.[cloud as 'aws'] || c.deploymentChecks?.[cloud as 'aws']) }).toEqual({ id: c.id, cloud, checked: false });
+        expect({
+          id: c.id,
+          cloud,
+          checked: Boolean(c.checks[cloud as 'aws'] || c.environmentChecks?.[cloud as 'aws'] || c.deploymentChecks?.[cloud as 'aws']),
+        }).toEqual({ id: c.id, cloud, checked: false });
         expect(coverage.reason.length).toBeGreaterThanOrEqual(40);
         if (coverage.verdict === 'config-enforced') expect(coverage.rule).toMatch(/^lib\/config\/\S+\.ts: /);
       }
@@ -105,7 +126,7 @@ describe('control catalogue', () => {
   it('names at least one proving test for every cloud a control is checked on', () => {
     const untested = CONTROLS.flatMap((c) =>
       (['aws', 'azure', 'cloudflare'] as const)
-        .filter((cloud) => (c.checks[cloud] || c.environmentChecks?.[cloud] || c.deploymentChecks?.[cloud]) && !(c.tests?.[cloud]?.length))
+        .filter((cloud) => (c.checks[cloud] || c.environmentChecks?.[cloud] || c.deploymentChecks?.[cloud]) && !c.tests?.[cloud]?.length)
         .map((cloud) => `${c.id} ${cloud}`),
     );
     expect(untested).toEqual([]);

@@ -11,18 +11,37 @@ describe('checkAws', () => {
     for (const r of results.filter((r) => r.status === 'pass')) expect(r.evidence.length).toBeGreaterThan(0);
   });
 
-  it('fails ORIGIN-LOCK on the primary template when the environment is origin-locked, its gateway admitting the whole internet, and the rate controls, which count the connecting (edge) address', () => {
-    const found = failures(checkAws(primaryTemplate(), { originLocked: true }));
-    expect(new Set(found.map((f) => f.control))).toEqual(new Set(['ORIGIN-LOCK', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL']));
-    expect(formatFindings(found)).toMatch(/^WAF-RATE-GLOBAL WebAcl: rule "rate-all": AggregateKeyType is "IP"; expected "FORWARDED_IP" from CF-Connecting-IP/m);
-    expect(formatFindings(found)).toMatch(/^ORIGIN-LOCK GatewaySg: GatewaySg \(of internet-facing Gateway\) admits tcp 443-443 from CidrIp "0.0.0.0\/0"/m);
-  });
+  it(
+    'fails ORIGIN-LOCK on the primary template when the environment is origin-locked, its gateway admitting the whole internet, ' +
+      'and the rate controls, which count the connecting (edge) address',
+    () => {
+      const found = failures(checkAws(primaryTemplate(), { originLocked: true }));
+      expect(new Set(found.map((f) => f.control))).toEqual(new Set(['ORIGIN-LOCK', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL']));
+      expect(formatFindings(found)).toMatch(
+        /^WAF-RATE-GLOBAL WebAcl: rule "rate-all": AggregateKeyType is "IP"; expected "FORWARDED_IP" from CF-Connecting-IP/m,
+      );
+      expect(formatFindings(found)).toMatch(
+        /^ORIGIN-LOCK GatewaySg: GatewaySg \(of internet-facing Gateway\) admits tcp 443-443 from CidrIp "0.0.0.0\/0"/m,
+      );
+    },
+  );
 
   it('passes the edge template, where only WAF, key, log-archive bucket, log and secret controls apply', () => {
     const results = checkAws(edgeTemplate());
     expect(formatFindings(failures(results))).toBe('');
     const applicable = results.filter((r) => r.status === 'pass').map((r) => r.control);
-    expect(applicable).toEqual(['WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'ENC-REST', 'ENC-TRANSIT', 'STORAGE-PRIVATE', 'SECRETS', 'LOG-CENTRAL', 'LOG-RETENTION', 'BACKUP']);
+    expect(applicable).toEqual([
+      'WAF-MANAGED',
+      'WAF-REPUTATION',
+      'WAF-RATE-GLOBAL',
+      'ENC-REST',
+      'ENC-TRANSIT',
+      'STORAGE-PRIVATE',
+      'SECRETS',
+      'LOG-CENTRAL',
+      'LOG-RETENTION',
+      'BACKUP',
+    ]);
   });
 
   it('is not applicable anywhere on an empty template', () => {

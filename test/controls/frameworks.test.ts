@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import nist from '../../data/frameworks/nist-sp800-53r5.json';
 import { CONTROLS } from '../../lib/controls';
 import {
-  assertFrameworkMappings, CONTROL_FRAMEWORKS, FRAMEWORK_IDS, FRAMEWORKS, FrameworkMappingError, frameworkMappingProblems, frameworkReferences, MAPPING_SOURCES, NIST_OSCAL_IDS,
+  assertFrameworkMappings,
+  CONTROL_FRAMEWORKS,
+  FRAMEWORK_IDS,
+  FRAMEWORKS,
+  FrameworkMappingError,
+  frameworkMappingProblems,
+  frameworkReferences,
+  MAPPING_SOURCES,
+  NIST_OSCAL_IDS,
 } from '../../lib/controls/frameworks';
 import { runReport } from '../../scripts/report';
 import { runTrustPage, type TrustPageIo } from '../../scripts/trust-page';
@@ -28,7 +36,11 @@ describe('framework mapping', () => {
   });
 
   it('holds the exact mapping of the controls an auditor asks about first', () => {
-    expect(CONTROL_FRAMEWORKS['DB-FROM-APP'].frameworks).toEqual({ soc2: ['CC6.1', 'CC6.6', 'CC6.7'], iso27001: ['8.3', '8.22', '8.24'], 'nist-800-53': ['SC-7', 'AC-4', 'AC-3', 'SC-8(1)'] });
+    expect(CONTROL_FRAMEWORKS['DB-FROM-APP'].frameworks).toEqual({
+      soc2: ['CC6.1', 'CC6.6', 'CC6.7'],
+      iso27001: ['8.3', '8.22', '8.24'],
+      'nist-800-53': ['SC-7', 'AC-4', 'AC-3', 'SC-8(1)'],
+    });
     expect(CONTROL_FRAMEWORKS['ADMIN-MFA'].frameworks['nist-800-53']).toContain('IA-2(1)');
     expect(CONTROL_FRAMEWORKS['LOG-RETENTION'].frameworks['nist-800-53']).toEqual(['AU-9', 'AU-9(2)', 'AU-11']);
     expect(CONTROL_FRAMEWORKS['DR-REGION'].frameworks.iso27001).toEqual(['5.29', '5.30', '8.14']);
@@ -67,30 +79,37 @@ describe('framework mapping', () => {
       expect.stringMatching(/^BACKUP: "CC6\.9" is not a SOC 2 id/),
     ]);
     expect(() => assertFrameworkMappings(bad, ids)).toThrow(FrameworkMappingError);
-    expect(() => assertFrameworkMappings(bad, ids)).toThrow(/framework mapping \(lib\/controls\/frameworks\.ts\) has 3 problems:\n  - EDGE-TLS: "A\.8\.24"/);
+    expect(() => assertFrameworkMappings(bad, ids)).toThrow(
+      /framework mapping \(lib\/controls\/frameworks\.ts\) has 3 problems:\n {2}- EDGE-TLS: "A\.8\.24"/,
+    );
   });
 
-  it('rejects an unknown framework, a missing framework, a control without mapping, an unknown control, duplicates, an unknown source', () => {
-    const bad = clone();
-    bad['NET-TIERS'].frameworks['pci-dss'] = ['1.2.1'];
-    delete bad['ENC-REST'].frameworks.soc2;
-    delete bad.SECRETS;
-    bad['NOT-A-CONTROL'] = bad['CDN-ASSETS'];
-    bad['ORIGIN-LOCK'].frameworks.iso27001 = ['8.20', '8.20'];
-    bad['HA-MULTIZONE'].source = 'a blog post';
-    bad['ENV-SEPARATION'].rationale = '';
-    expect(frameworkMappingProblems(bad, ids)).toEqual(expect.arrayContaining([
-      'SECRETS: no mapping; add one to CONTROL_FRAMEWORKS',
-      expect.stringMatching(/^NET-TIERS: unknown framework "pci-dss"; expected one of soc2, iso27001, nist-800-53$/),
-      'ENC-REST: no SOC 2 ids; map it to at least one',
-      'ORIGIN-LOCK: ISO/IEC 27001 ids listed twice: 8.20',
-      expect.stringMatching(/^HA-MULTIZONE: unknown mapping source "a blog post"/),
-      expect.stringMatching(/^ENV-SEPARATION: the rationale is missing/),
-      expect.stringMatching(/^NOT-A-CONTROL: not a control of the catalogue/),
-    ]));
-  });
+  it(
+    'rejects an unknown framework, a missing framework, a control without mapping, an unknown control, duplicates, an ' + 'unknown source',
+    () => {
+      const bad = clone();
+      bad['NET-TIERS'].frameworks['pci-dss'] = ['1.2.1'];
+      delete bad['ENC-REST'].frameworks.soc2;
+      delete bad.SECRETS;
+      bad['NOT-A-CONTROL'] = bad['CDN-ASSETS'];
+      bad['ORIGIN-LOCK'].frameworks.iso27001 = ['8.20', '8.20'];
+      bad['HA-MULTIZONE'].source = 'a blog post';
+      bad['ENV-SEPARATION'].rationale = '';
+      expect(frameworkMappingProblems(bad, ids)).toEqual(
+        expect.arrayContaining([
+          'SECRETS: no mapping; add one to CONTROL_FRAMEWORKS',
+          expect.stringMatching(/^NET-TIERS: unknown framework "pci-dss"; expected one of soc2, iso27001, nist-800-53$/),
+          'ENC-REST: no SOC 2 ids; map it to at least one',
+          'ORIGIN-LOCK: ISO/IEC 27001 ids listed twice: 8.20',
+          expect.stringMatching(/^HA-MULTIZONE: unknown mapping source "a blog post"/),
+          expect.stringMatching(/^ENV-SEPARATION: the rationale is missing/),
+          expect.stringMatching(/^NOT-A-CONTROL: not a control of the catalogue/),
+        ]),
+      );
+    },
+  );
 
-  it('gives each control\'s references with their titles, in framework order', () => {
+  it("gives each control's references with their titles, in framework order", () => {
     const refs = frameworkReferences(CONTROL_FRAMEWORKS['BASTION-SSH']);
     expect(refs.map((r) => r.framework.id)).toEqual(['soc2', 'iso27001', 'nist-800-53']);
     expect(refs[2].ids).toContainEqual({ id: 'AC-17(3)', title: 'Managed Access Control Points' });
@@ -115,7 +134,9 @@ describe('framework mapping', () => {
         let stderr = '';
         const status = await run({ stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env });
         expect({ script, status, stdout }).toEqual({ script, status: 2, stdout: '' });
-        expect(stderr).toMatch(/framework mapping \(lib\/controls\/frameworks\.ts\) has 1 problem:\n {2}- DB-FROM-APP: "SC-77" is not a NIST SP 800-53 id/);
+        expect(stderr).toMatch(
+          /framework mapping \(lib\/controls\/frameworks\.ts\) has 1 problem:\n {2}- DB-FROM-APP: "SC-77" is not a NIST SP 800-53 id/,
+        );
       }
     } finally {
       nistIds.splice(0, nistIds.length, ...before);

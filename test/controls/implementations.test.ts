@@ -11,7 +11,9 @@ describe('control implementations (lib/controls/implementations.ts)', () => {
   it('lists every control of the catalogue, each file existing', () => {
     expect(Object.keys(CONTROL_IMPLEMENTATIONS).sort()).toEqual(CONTROLS.map((c) => c.id).sort());
     for (const [control, clouds] of Object.entries(CONTROL_IMPLEMENTATIONS)) {
-      for (const files of Object.values(clouds)) for (const f of files ?? []) expect({ control, file: f, exists: existsSync(path.join(ROOT, f)) }).toEqual({ control, file: f, exists: true });
+      for (const files of Object.values(clouds))
+        for (const f of files ?? [])
+          expect({ control, file: f, exists: existsSync(path.join(ROOT, f)) }).toEqual({ control, file: f, exists: true });
     }
   });
 

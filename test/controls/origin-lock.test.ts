@@ -12,7 +12,8 @@ import { primaryTemplate } from './fixtures/aws-templates';
 import { expectFinding, expectNotApplicable, expectPass, props, weakened } from './support';
 
 const att = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
-const web = (cidr: { CidrIp: string } | { CidrIpv6: string }) => [443, 80].map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, ...cidr }));
+const web = (cidr: { CidrIp: string } | { CidrIpv6: string }) =>
+  [443, 80].map((port) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, ...cidr }));
 
 /**
  * An internet-facing ALB whose security group admits 80/443 from each of Cloudflare's ranges, as
@@ -26,12 +27,20 @@ function lockedTemplate(): any {
         Properties: {
           GroupDescription: 'Public entry point: HTTPS, and HTTP that only redirects',
           VpcId: { Ref: 'Vpc' },
-          SecurityGroupIngress: [...CLOUDFLARE_IPV4_RANGES.flatMap((CidrIp) => web({ CidrIp })), ...CLOUDFLARE_IPV6_RANGES.flatMap((CidrIpv6) => web({ CidrIpv6 }))],
+          SecurityGroupIngress: [
+            ...CLOUDFLARE_IPV4_RANGES.flatMap((CidrIp) => web({ CidrIp })),
+            ...CLOUDFLARE_IPV6_RANGES.flatMap((CidrIpv6) => web({ CidrIpv6 })),
+          ],
         },
       },
       Gateway: {
         Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-        Properties: { Type: 'application', Scheme: 'internet-facing', SecurityGroups: [att('GatewaySg')], Subnets: [{ Ref: 'PublicSubnet1' }, { Ref: 'PublicSubnet2' }] },
+        Properties: {
+          Type: 'application',
+          Scheme: 'internet-facing',
+          SecurityGroups: [att('GatewaySg')],
+          Subnets: [{ Ref: 'PublicSubnet1' }, { Ref: 'PublicSubnet2' }],
+        },
       },
     },
   };
@@ -41,16 +50,19 @@ const locked = { originLocked: true };
 const ingress = (t: any) => props(t, 'GatewaySg').SecurityGroupIngress as any[];
 
 describe('ORIGIN-LOCK (AWS)', () => {
-  it('passes an internet-facing ALB admitting only Cloudflare\'s IPv4 and IPv6 ranges', () => {
+  it("passes an internet-facing ALB admitting only Cloudflare's IPv4 and IPv6 ranges", () => {
     const result = checkOriginLock(lockedTemplate(), locked);
     expectPass(result);
     expect(result.evidence).toEqual(expect.arrayContaining(['Gateway', 'GatewaySg']));
   });
 
-  it('accepts a narrower range inside one of Cloudflare\'s, and rules declared as separate resources', () => {
+  it("accepts a narrower range inside one of Cloudflare's, and rules declared as separate resources", () => {
     const t = weakened((t) => {
       props(t, 'GatewaySg').SecurityGroupIngress = [];
-      t.Resources.HttpsFromEdge = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: att('GatewaySg'), IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '173.245.48.0/24' } };
+      t.Resources.HttpsFromEdge = {
+        Type: 'AWS::EC2::SecurityGroupIngress',
+        Properties: { GroupId: att('GatewaySg'), IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '173.245.48.0/24' },
+      };
     }, lockedTemplate);
     expectPass(checkOriginLock(t, locked));
   });
@@ -62,29 +74,85 @@ describe('ORIGIN-LOCK (AWS)', () => {
 
   it('is not applicable without an internet-facing load balancer', () => {
     expectNotApplicable(checkOriginLock({}, locked));
-    expectNotApplicable(checkOriginLock(weakened((t) => (props(t, 'Gateway').Scheme = 'internal'), lockedTemplate), locked));
+    expectNotApplicable(
+      checkOriginLock(
+        weakened((t) => (props(t, 'Gateway').Scheme = 'internal'), lockedTemplate),
+        locked,
+      ),
+    );
   });
 
   it('fails the gateway of the primary fixture, which admits 443 from anywhere', () => {
-    expectFinding(checkOriginLock(primaryTemplate(), locked), 'GatewaySg', /GatewaySg \(of internet-facing Gateway\) admits tcp 443-443 from CidrIp "0.0.0.0\/0"; expected only Cloudflare's published ranges/);
+    expectFinding(
+      checkOriginLock(primaryTemplate(), locked),
+      'GatewaySg',
+      /GatewaySg \(of internet-facing Gateway\) admits tcp 443-443 from CidrIp "0.0.0.0\/0"; expected only Cloudflare's published ranges/,
+    );
   });
 
   it.each<[string, (t: any) => void, string, RegExp]>([
-    ['HTTPS from 0.0.0.0/0', (t) => ingress(t).push(...web({ CidrIp: '0.0.0.0/0' })), 'GatewaySg', /admits tcp 443-443 from CidrIp "0.0.0.0\/0"; expected only Cloudflare's published ranges/],
+    [
+      'HTTPS from 0.0.0.0/0',
+      (t) => ingress(t).push(...web({ CidrIp: '0.0.0.0/0' })),
+      'GatewaySg',
+      /admits tcp 443-443 from CidrIp "0.0.0.0\/0"; expected only Cloudflare's published ranges/,
+    ],
     ['HTTP from ::/0', (t) => ingress(t).push(web({ CidrIpv6: '::/0' })[1]), 'GatewaySg', /admits tcp 80-80 from CidrIpv6 "::\/0"/],
-    ['a range wider than Cloudflare\'s', (t) => (ingress(t)[0].CidrIp = '173.245.0.0/16'), 'GatewaySg', /admits tcp 443-443 from CidrIp "173.245.0.0\/16"/],
-    ['an office range beside the edge', (t) => ingress(t).push({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '198.51.100.0/24' }), 'GatewaySg', /from CidrIp "198.51.100.0\/24"/],
-    ['another port open to the internet', (t) => ingress(t).push({ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, CidrIp: '0.0.0.0/0' }), 'GatewaySg', /admits tcp 8080-8080 from CidrIp "0.0.0.0\/0"/],
-    ['a prefix list', (t) => ingress(t).push({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-0123456789abcdef0' }), 'GatewaySg', /from prefix list "pl-0123456789abcdef0"/],
-    ['a range from an import', (t) => (ingress(t)[0].CidrIp = { 'Fn::ImportValue': 'EdgeRange' }), 'GatewaySg', /from CidrIp \{"Fn::ImportValue":"EdgeRange"\}/],
+    [
+      "a range wider than Cloudflare's",
+      (t) => (ingress(t)[0].CidrIp = '173.245.0.0/16'),
+      'GatewaySg',
+      /admits tcp 443-443 from CidrIp "173.245.0.0\/16"/,
+    ],
+    [
+      'an office range beside the edge',
+      (t) => ingress(t).push({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '198.51.100.0/24' }),
+      'GatewaySg',
+      /from CidrIp "198.51.100.0\/24"/,
+    ],
+    [
+      'another port open to the internet',
+      (t) => ingress(t).push({ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, CidrIp: '0.0.0.0/0' }),
+      'GatewaySg',
+      /admits tcp 8080-8080 from CidrIp "0.0.0.0\/0"/,
+    ],
+    [
+      'a prefix list',
+      (t) => ingress(t).push({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-0123456789abcdef0' }),
+      'GatewaySg',
+      /from prefix list "pl-0123456789abcdef0"/,
+    ],
+    [
+      'a range from an import',
+      (t) => (ingress(t)[0].CidrIp = { 'Fn::ImportValue': 'EdgeRange' }),
+      'GatewaySg',
+      /from CidrIp \{"Fn::ImportValue":"EdgeRange"\}/,
+    ],
     [
       'a separate ingress resource open to the internet',
-      (t) => (t.Resources.OpenHttps = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: att('GatewaySg'), IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' } }),
+      (t) =>
+        (t.Resources.OpenHttps = {
+          Type: 'AWS::EC2::SecurityGroupIngress',
+          Properties: { GroupId: att('GatewaySg'), IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' },
+        }),
       'OpenHttps',
       /GatewaySg \(of internet-facing Gateway\) admits tcp 443-443 from CidrIp "0.0.0.0\/0"/,
     ],
-    ['no security group on the load balancer', (t) => delete props(t, 'Gateway').SecurityGroups, 'Gateway', /has no SecurityGroups; expected a group admitting only Cloudflare's ranges/],
-    ['an internet-facing load balancer by default scheme', (t) => { delete props(t, 'Gateway').Scheme; ingress(t).push(...web({ CidrIp: '0.0.0.0/0' })); }, 'GatewaySg', /CidrIp "0.0.0.0\/0"/],
+    [
+      'no security group on the load balancer',
+      (t) => delete props(t, 'Gateway').SecurityGroups,
+      'Gateway',
+      /has no SecurityGroups; expected a group admitting only Cloudflare's ranges/,
+    ],
+    [
+      'an internet-facing load balancer by default scheme',
+      (t) => {
+        delete props(t, 'Gateway').Scheme;
+        ingress(t).push(...web({ CidrIp: '0.0.0.0/0' }));
+      },
+      'GatewaySg',
+      /CidrIp "0.0.0.0\/0"/,
+    ],
   ])('fails with %s', (_name, edit, resource, message) => {
     expectFinding(checkOriginLock(weakened(edit, lockedTemplate), locked), resource, message);
   });
@@ -108,15 +176,21 @@ function mtlsTemplate(): any {
     allowedSources: CLOUDFLARE_IPV4_RANGES.map((cidr) => ec2.Peer.ipv4(cidr)),
     hostnames: ['app.example.com'],
   });
-  const trust = new OriginTrustStore(stack, 'OriginTrust', { caCertificates: [CA_A], encryptionKey: new kms.Key(stack, 'Key'), logsKey: new kms.Key(stack, 'LogsKey'), serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') });
+  const trust = new OriginTrustStore(stack, 'OriginTrust', {
+    caCertificates: [CA_A],
+    encryptionKey: new kms.Key(stack, 'Key'),
+    logsKey: new kms.Key(stack, 'LogsKey'),
+    serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs'),
+  });
   gateway.verifyClientCertificates(trust.resource);
   return Template.fromStack(stack).toJSON();
 }
 
-describe('ORIGIN-LOCK (AWS): only this zone\'s client certificate and hostnames reach the app', () => {
+describe("ORIGIN-LOCK (AWS): only this zone's client certificate and hostnames reach the app", () => {
   const cached = JSON.stringify(mtlsTemplate());
   const fresh = () => JSON.parse(cached);
-  const idOf = (t: any, type: string, where: (r: any) => boolean = () => true) => Object.entries<any>(t.Resources).find(([, r]) => r.Type === type && where(r))![0];
+  const idOf = (t: any, type: string, where: (r: any) => boolean = () => true) =>
+    Object.entries<any>(t.Resources).find(([, r]) => r.Type === type && where(r))![0];
   const https = idOf(fresh(), 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTPS');
   const http = idOf(fresh(), 'AWS::ElasticLoadBalancingV2::Listener', (r) => r.Properties.Protocol === 'HTTP');
   const store = idOf(fresh(), 'AWS::ElasticLoadBalancingV2::TrustStore');
@@ -129,7 +203,7 @@ describe('ORIGIN-LOCK (AWS): only this zone\'s client certificate and hostnames 
     create[i] = create[i].replace(/-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----\\n/, JSON.stringify(pem).slice(1, -1));
   };
 
-  it('passes verify-mode mutual TLS against the zone\'s CA and a fixed 403 for other hosts', () => {
+  it("passes verify-mode mutual TLS against the zone's CA and a fixed 403 for other hosts", () => {
     const result = checkOriginLock(fresh(), options);
     expectPass(result);
     expect(result.evidence).toEqual(expect.arrayContaining([https, http, store, rule]));
@@ -142,20 +216,85 @@ describe('ORIGIN-LOCK (AWS): only this zone\'s client certificate and hostnames 
 
   it.each<[string, (t: any) => void, () => string, RegExp]>([
     // Another Cloudflare zone (or anything inside Cloudflare's ranges) connects without our certificate.
-    ['the listener without mutual TLS', (t) => delete t.Resources[https].Properties.MutualAuthentication, () => https, /has MutualAuthentication.Mode absent; expected "verify": without a client certificate from this zone's CA, any Cloudflare customer's zone/],
-    ['mutual TLS passed through unverified', (t) => (t.Resources[https].Properties.MutualAuthentication = { Mode: 'passthrough' }), () => https, /Mode "passthrough"; expected "verify"/],
-    ['expired client certificates accepted', (t) => (t.Resources[https].Properties.MutualAuthentication.IgnoreClientCertificateExpiry = true), () => https, /ignores client certificate expiry/],
-    ['the trust store holding Cloudflare\'s shared CA (the shared-certificate attack)', (t) => replaceBundle(t, SHARED_CA), () => store, /trusts Cloudflare's shared origin-pull CA .*every Cloudflare zone presents a certificate it issued, so an attacker's zone passes/],
-    ['the trust store holding a CA the config does not name', (t) => replaceBundle(t, CA_B), () => store, /trusts CN=Test origin-pull CA B .*which is not a CA of cloudflare.originPull.caCertificates/],
+    [
+      'the listener without mutual TLS',
+      (t) => delete t.Resources[https].Properties.MutualAuthentication,
+      () => https,
+      new RegExp(
+        'has MutualAuthentication.Mode absent; expected "verify": without a client certificate from this zone\'s CA, any ' +
+          "Cloudflare customer's zone",
+      ),
+    ],
+    [
+      'mutual TLS passed through unverified',
+      (t) => (t.Resources[https].Properties.MutualAuthentication = { Mode: 'passthrough' }),
+      () => https,
+      /Mode "passthrough"; expected "verify"/,
+    ],
+    [
+      'expired client certificates accepted',
+      (t) => (t.Resources[https].Properties.MutualAuthentication.IgnoreClientCertificateExpiry = true),
+      () => https,
+      /ignores client certificate expiry/,
+    ],
+    [
+      "the trust store holding Cloudflare's shared CA (the shared-certificate attack)",
+      (t) => replaceBundle(t, SHARED_CA),
+      () => store,
+      /trusts Cloudflare's shared origin-pull CA .*every Cloudflare zone presents a certificate it issued, so an attacker's zone passes/,
+    ],
+    [
+      'the trust store holding a CA the config does not name',
+      (t) => replaceBundle(t, CA_B),
+      () => store,
+      /trusts CN=Test origin-pull CA B .*which is not a CA of cloudflare.originPull.caCertificates/,
+    ],
     ['the trust store holding a leaf certificate', (t) => replaceBundle(t, CLIENT_A), () => store, /which is not a CA certificate/],
-    ['a trust store read from a bucket the stack does not write', (t) => (t.Resources[store].Properties.CaCertificatesBundleS3Bucket = 'someone-elses-bucket'), () => store, /which no resource of this template writes; expected a bucket of this stack/],
-    ['a trust store from another stack', (t) => (t.Resources[https].Properties.MutualAuthentication.TrustStoreArn = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:truststore/other/0123'), () => https, /expected a AWS::ElasticLoadBalancingV2::TrustStore of this template/],
+    [
+      'a trust store read from a bucket the stack does not write',
+      (t) => (t.Resources[store].Properties.CaCertificatesBundleS3Bucket = 'someone-elses-bucket'),
+      () => store,
+      /which no resource of this template writes; expected a bucket of this stack/,
+    ],
+    [
+      'a trust store from another stack',
+      (t) =>
+        (t.Resources[https].Properties.MutualAuthentication.TrustStoreArn =
+          'arn:aws:elasticloadbalancing:eu-west-1:111111111111:truststore/other/0123'),
+      () => https,
+      /expected a AWS::ElasticLoadBalancingV2::TrustStore of this template/,
+    ],
     // Host binding: a request under a name this deployment does not serve.
-    ['every Host forwarded to the app', (t) => (t.Resources[https].Properties.DefaultActions = [{ Type: 'forward', TargetGroupArn: { Ref: 'x' } }]), () => https, /answers an unmatched Host with \["forward"\]; expected a fixed-response 403/],
-    ['a wildcard host', (t) => (t.Resources[rule].Properties.Conditions[0].HostHeaderConfig.Values = ['*.example.com']), () => rule, /forwards Host "\*.example.com"; expected literal hostnames without wildcards/],
-    ['a host outside the zone', (t) => (t.Resources[rule].Properties.Conditions[0].HostHeaderConfig.Values = ['app.example.org']), () => rule, /forwards Host "app.example.org", which is not a hostname of the zone/],
-    ['a forwarding rule without host condition', (t) => (t.Resources[rule].Properties.Conditions = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }]), () => rule, /forwards to the app without a host-header condition/],
-    ['plain HTTP forwarded to the app', (t) => (t.Resources[http].Properties.DefaultActions = [{ Type: 'forward', TargetGroupArn: { Ref: 'x' } }]), () => http, /"HTTP" listener .* does more than redirect; expected only a redirect to HTTPS/],
+    [
+      'every Host forwarded to the app',
+      (t) => (t.Resources[https].Properties.DefaultActions = [{ Type: 'forward', TargetGroupArn: { Ref: 'x' } }]),
+      () => https,
+      /answers an unmatched Host with \["forward"\]; expected a fixed-response 403/,
+    ],
+    [
+      'a wildcard host',
+      (t) => (t.Resources[rule].Properties.Conditions[0].HostHeaderConfig.Values = ['*.example.com']),
+      () => rule,
+      /forwards Host "\*.example.com"; expected literal hostnames without wildcards/,
+    ],
+    [
+      'a host outside the zone',
+      (t) => (t.Resources[rule].Properties.Conditions[0].HostHeaderConfig.Values = ['app.example.org']),
+      () => rule,
+      /forwards Host "app.example.org", which is not a hostname of the zone/,
+    ],
+    [
+      'a forwarding rule without host condition',
+      (t) => (t.Resources[rule].Properties.Conditions = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }]),
+      () => rule,
+      /forwards to the app without a host-header condition/,
+    ],
+    [
+      'plain HTTP forwarded to the app',
+      (t) => (t.Resources[http].Properties.DefaultActions = [{ Type: 'forward', TargetGroupArn: { Ref: 'x' } }]),
+      () => http,
+      /"HTTP" listener .* does more than redirect; expected only a redirect to HTTPS/,
+    ],
   ])('fails with %s', (_what, weaken, resource, message) => {
     expectFinding(checkOriginLock(weakened(weaken, fresh), options), resource(), message);
   });

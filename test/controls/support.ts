@@ -27,7 +27,9 @@ export function expectFinding(result: CheckResult, resource: string, message: Re
   expect(result.status).toBe('fail');
   const matching = result.findings.filter((f) => f.resource === resource && message.test(f.message));
   if (matching.length === 0) {
-    throw new Error(`expected a ${result.control} finding on ${resource} matching ${message}; got:\n${formatFindings(result.findings) || '(none)'}`);
+    throw new Error(
+      `expected a ${result.control} finding on ${resource} matching ${message}; got:\n${formatFindings(result.findings) || '(none)'}`,
+    );
   }
   expect(matching.every((f) => f.control === result.control)).toBe(true);
 }

@@ -40,7 +40,13 @@ describe('template helpers', () => {
 
   it('collects inline and separate ingress rules with their groups and sources', () => {
     const rules = ingressRules(primaryTemplate());
-    expect(rules.find((r) => r.declaredBy === 'AppFromGateway')).toMatchObject({ group: 'AppSg', sourceGroup: 'GatewaySg', protocol: 'tcp', fromPort: 8443, toPort: 8443 });
+    expect(rules.find((r) => r.declaredBy === 'AppFromGateway')).toMatchObject({
+      group: 'AppSg',
+      sourceGroup: 'GatewaySg',
+      protocol: 'tcp',
+      fromPort: 8443,
+      toPort: 8443,
+    });
     expect(rules.filter((r) => r.declaredBy === 'BastionSg')).toHaveLength(3);
     expect(admitsPort({ declaredBy: 'x', group: 'x', protocol: '-1' }, 22)).toBe(true);
     expect(admitsPort({ declaredBy: 'x', group: 'x', protocol: 'udp', fromPort: 0, toPort: 100 }, 22)).toBe(false);

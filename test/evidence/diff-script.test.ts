@@ -5,7 +5,19 @@ import * as path from 'node:path';
 import { parseConfig } from '../../lib/config/load';
 import { renderDiffMarkdown, type SecurityDiff } from '../../lib/evidence/diff-report';
 import { readSynthOutput, type SynthesizedStack } from '../../lib/evidence/synth-output';
-import { configOf, diffOfSynths, exitCodeOf, parseArgs, pool, resolveBaseRef, synthApp, UsageError, withWorktree, type AppSynth, type Synths } from '../../scripts/diff';
+import {
+  configOf,
+  diffOfSynths,
+  exitCodeOf,
+  parseArgs,
+  pool,
+  resolveBaseRef,
+  synthApp,
+  UsageError,
+  withWorktree,
+  type AppSynth,
+  type Synths,
+} from '../../scripts/diff';
 import { synthTerraformApp } from '../stacks/azure-support';
 import { defaultConfig, rawDefaultConfig, synthAws } from '../stacks/support';
 import { rdsIdOf, renameRds, weakenStacks } from './support';
@@ -80,7 +92,9 @@ describe('resolveBaseRef', () => {
   it('rejects an unknown ref saying how to fetch it, and a lone commit without main', () => {
     const { dir, git, commit } = repo();
     commit('one');
-    expect(() => resolveBaseRef(dir, 'origin/feature-x')).toThrow(/unknown git ref "origin\/feature-x": fetch it first \(git fetch origin feature-x; in a shallow CI clone, git fetch --unshallow/);
+    expect(() => resolveBaseRef(dir, 'origin/feature-x')).toThrow(
+      /unknown git ref "origin\/feature-x": fetch it first \(git fetch origin feature-x; in a shallow CI clone, git fetch --unshallow/,
+    );
     git('branch', '-m', 'main', 'trunk');
     expect(() => resolveBaseRef(dir)).toThrow(/name a base ref/);
   });
@@ -100,9 +114,11 @@ describe('withWorktree', () => {
     });
     expect(content).toBe('one\n');
     expect(existsSync(seen)).toBe(false);
-    await expect(withWorktree(dir, first, async () => {
-      throw new Error('synth failed');
-    })).rejects.toThrow('synth failed');
+    await expect(
+      withWorktree(dir, first, async () => {
+        throw new Error('synth failed');
+      }),
+    ).rejects.toThrow('synth failed');
     expect(git('worktree', 'list').split('\n')).toHaveLength(1);
   });
 });
@@ -125,7 +141,10 @@ describe('pool', () => {
 describe('synthApp', () => {
   it('treats a side without the app as having no stacks of it', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'baseline-diff-empty-'));
-    expect(await synthApp('terraform', empty, path.join(empty, 'out'), 'base')).toMatchObject({ stacks: [], caveat: 'the base has no cdktf.json: its Terraform (cdktf.json) stacks count as absent there' });
+    expect(await synthApp('terraform', empty, path.join(empty, 'out'), 'base')).toMatchObject({
+      stacks: [],
+      caveat: 'the base has no cdktf.json: its Terraform (cdktf.json) stacks count as absent there',
+    });
   });
 
   it('reports an app that fails to synthesize, with the end of its error output', async () => {
@@ -140,7 +159,14 @@ describe('synthApp', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'baseline-diff-tf-'));
     const r = await synthApp('terraform', ROOT, out, 'head');
     expect(r.problem).toBeUndefined();
-    expect(r.stacks!.map((s) => s.name)).toEqual(['prod-azure-dr', 'prod-azure-primary', 'prod-cloudflare', 'staging-azure-dr', 'staging-azure-primary', 'staging-cloudflare']);
+    expect(r.stacks!.map((s) => s.name)).toEqual([
+      'prod-azure-dr',
+      'prod-azure-primary',
+      'prod-cloudflare',
+      'staging-azure-dr',
+      'staging-azure-primary',
+      'staging-cloudflare',
+    ]);
     expect(r.stacks![0].file).toBe('head:stacks/prod-azure-dr/cdk.tf.json');
   });
 });
@@ -165,10 +191,17 @@ describe('the pull requests of issue 20', () => {
     // ...and synthesizes to the same templates with the two blocks replaced wherever they appear.
     const widen = (s: SynthesizedStack): SynthesizedStack => {
       const text = JSON.stringify(s.template);
-      return s.environment === 'prod' ? { ...s, template: JSON.parse(text.split('198.51.100.0/28').join('198.51.100.0/24').split('203.0.113.10/32').join('203.0.113.0/24')) } : s;
+      return s.environment === 'prod'
+        ? {
+            ...s,
+            template: JSON.parse(text.split('198.51.100.0/28').join('198.51.100.0/24').split('203.0.113.10/32').join('203.0.113.0/24')),
+          }
+        : s;
     };
     const head: Synths = { aws: ok(aws.map(widen)), terraform: ok(terraform.map(widen)) };
-    const changed = [...head.aws.stacks!, ...head.terraform.stacks!].filter((s, i) => JSON.stringify(s.template) !== JSON.stringify([...aws, ...terraform][i].template));
+    const changed = [...head.aws.stacks!, ...head.terraform.stacks!].filter(
+      (s, i) => JSON.stringify(s.template) !== JSON.stringify([...aws, ...terraform][i].template),
+    );
     expect(changed.map((s) => s.name).sort()).toEqual(['prod-aws-dr', 'prod-aws-primary', 'prod-azure-dr', 'prod-azure-primary']);
 
     const diff = diffOfSynths(base, head, { base: { config }, head: { config: widened } });
@@ -177,11 +210,25 @@ describe('the pull requests of issue 20', () => {
     expect(headline).toBe('⚠️ **4 weakenings flagged** · 4 stacks changed: 4 updated');
     const section = md.slice(md.indexOf('### ⚠️ Weakenings'), md.indexOf('### ', md.indexOf('### ⚠️ Weakenings') + 4));
     for (const stack of ['prod-aws-dr', 'prod-aws-primary', 'prod-azure-primary', 'prod-azure-dr']) {
-      expect(section).toMatch(new RegExp(`^- \\*\\*${stack}\\*\\* \`[^\`]*Bastion[^\`]*\`: \\*\\*SSH \\(TCP 22\\) from 17 addresses → 512 addresses \\(IPv4\\)\\*\\* — 198\\.51\\.100\\.0/28 → 198\\.51\\.100\\.0/24 \\(16 addresses → 256 addresses\\); 203\\.0\\.113\\.10/32 → 203\\.0\\.113\\.0/24 \\(1 address → 256 addresses\\) _\\(inbound sources broadened\\)_$`, 'm'));
+      expect(section).toMatch(
+        new RegExp(
+          `^- \\*\\*${stack}\\*\\* \`[^\`]*Bastion[^\`]*\`: \\*\\*SSH \\(TCP 22\\) from 17 addresses → 512 addresses ` +
+            `\\(IPv4\\)\\*\\* — 198\\.51\\.100\\.0/28 → 198\\.51\\.100\\.0/24 \\(16 addresses → 256 addresses\\); ` +
+            `203\\.0\\.113\\.10/32 → 203\\.0\\.113\\.0/24 \\(1 address → 256 addresses\\) _\\(inbound sources broadened\\)_$`,
+          'm',
+        ),
+      );
     }
-    expect(diff.weakenings!.map((w) => [w.stack, w.rule])).toEqual([['prod-aws-dr', 'ingress-broadened'], ['prod-aws-primary', 'ingress-broadened'], ['prod-azure-dr', 'ingress-broadened'], ['prod-azure-primary', 'ingress-broadened']]);
+    expect(diff.weakenings!.map((w) => [w.stack, w.rule])).toEqual([
+      ['prod-aws-dr', 'ingress-broadened'],
+      ['prod-aws-primary', 'ingress-broadened'],
+      ['prod-azure-dr', 'ingress-broadened'],
+      ['prod-azure-primary', 'ingress-broadened'],
+    ]);
     // The allowlist stays within the guardrail, so no control fails: the diff is what shows it.
-    expect(md).toMatch(/^Head report: ❔ PASS with \d+ unchecked cells: [^\n]* \(nothing fails; `npm run report` says why each is unchecked\): ✅ \d+ pass/m);
+    expect(md).toMatch(
+      /^Head report: ❔ PASS with \d+ unchecked cells: [^\n]* \(nothing fails; `npm run report` says why each is unchecked\): ✅ \d+ pass/m,
+    );
     expect(exitCodeOf(diff)).toBe(0);
     expect(exitCodeOf(diff, ['weakening'])).toBe(1);
   });
@@ -198,7 +245,10 @@ describe('the pull requests of issue 20', () => {
     try {
       const out = mkdtempSync(path.join(tmpdir(), 'baseline-bad-synth-'));
       // Both apps really run with the invalid config (each fails at config load, before any synth).
-      const [a, t] = await Promise.all([synthApp('aws', ROOT, path.join(out, 'aws'), 'head'), synthApp('terraform', ROOT, path.join(out, 'tf'), 'head')]);
+      const [a, t] = await Promise.all([
+        synthApp('aws', ROOT, path.join(out, 'aws'), 'head'),
+        synthApp('terraform', ROOT, path.join(out, 'tf'), 'head'),
+      ]);
       head = { aws: a, terraform: t };
       headConfig = configOf(ROOT);
     } finally {
@@ -210,8 +260,18 @@ describe('the pull requests of issue 20', () => {
     const diff = diffOfSynths(base, head, { base: { config }, head: headConfig });
     const md = renderDiffMarkdown(diff, LABELS);
     const body = bodyOf(md);
-    expect(body[0]).toMatch(/^❌ \*\*AWS app \(cdk\.json\) not compared\*\*: the head failed to synthesize it — Invalid baseline config .*environments\.prod\.bastion\.allowedCidrs\[0\].*\(exit 1\)$/);
-    expect(body[2]).toMatch(/^❌ \*\*Terraform app \(cdktf\.json\) not compared\*\*: the head failed to synthesize it — Invalid baseline config .*environments\.prod\.bastion\.allowedCidrs\[0\].*\(exit 1\)$/);
+    expect(body[0]).toMatch(
+      new RegExp(
+        '^❌ \\*\\*AWS app \\(cdk\\.json\\) not compared\\*\\*: the head failed to synthesize it — Invalid baseline config ' +
+          '.*environments\\.prod\\.bastion\\.allowedCidrs\\[0\\].*\\(exit 1\\)$',
+      ),
+    );
+    expect(body[2]).toMatch(
+      new RegExp(
+        '^❌ \\*\\*Terraform app \\(cdktf\\.json\\) not compared\\*\\*: the head failed to synthesize it — Invalid baseline ' +
+          'config .*environments\\.prod\\.bastion\\.allowedCidrs\\[0\\].*\\(exit 1\\)$',
+      ),
+    );
     expect(md).not.toContain('✅');
     expect(md).not.toContain('No changes');
     expect(md).toContain('❌ **Nothing was compared**');
@@ -220,19 +280,35 @@ describe('the pull requests of issue 20', () => {
   });
 
   it('one app missing on the head: named first, the other compared, exit 1', () => {
-    const head: Synths = { aws: { problem: 'the head failed to synthesize AWS (cdk.json) (exit 1): boom', error: 'boom (exit 1)', seconds: 0 }, terraform: ok(terraform) };
+    const head: Synths = {
+      aws: { problem: 'the head failed to synthesize AWS (cdk.json) (exit 1): boom', error: 'boom (exit 1)', seconds: 0 },
+      terraform: ok(terraform),
+    };
     const diff = diffOfSynths(base, head, configs);
     const md = renderDiffMarkdown(diff, LABELS);
     expect(bodyOf(md)[0]).toBe('❌ **AWS app (cdk.json) not compared**: the head failed to synthesize it — boom (exit 1)');
     expect(md).toContain('No changes in the apps that were compared');
     expect(md).not.toContain('✅ **No changes**');
-    expect(md).toMatch(/^Head report: ❌ \*\*not produced\*\* for the AWS app \(cdk\.json\): the head does not synthesize, so `npm run report` fails too \(the rest: ✅ \d+ pass/m);
+    expect(md).toMatch(
+      new RegExp(
+        '^Head report: ❌ \\*\\*not produced\\*\\* for the AWS app \\(cdk\\.json\\): the head does not synthesize, so `npm run ' +
+          'report` fails too \\(the rest: ✅ \\d+ pass',
+        'm',
+      ),
+    );
     expect(diff.controls.every((c) => c.cloud !== 'aws')).toBe(true);
     expect(exitCodeOf(diff)).toBe(1);
   });
 
   it('one app missing on the base only: named first, exit 0 unless the diff gates on weakenings', () => {
-    const baseOnly: Synths = { aws: base.aws, terraform: { problem: 'the base failed to synthesize Terraform (cdktf.json) (exit 1): old bug', error: 'old bug (exit 1)', seconds: 0 } };
+    const baseOnly: Synths = {
+      aws: base.aws,
+      terraform: {
+        problem: 'the base failed to synthesize Terraform (cdktf.json) (exit 1): old bug',
+        error: 'old bug (exit 1)',
+        seconds: 0,
+      },
+    };
     const diff = diffOfSynths(baseOnly, base, configs);
     const md = renderDiffMarkdown(diff, LABELS);
     expect(bodyOf(md)[0]).toBe('❌ **Terraform app (cdktf.json) not compared**: the base failed to synthesize it — old bug (exit 1)');
@@ -240,7 +316,9 @@ describe('the pull requests of issue 20', () => {
     const cells = (d: SecurityDiff) => Object.values(d.headCells!).reduce((n, c) => n + c, 0);
     expect(cells(diff)).toBe(cells(diffOfSynths(base, base, configs)));
     expect(diff.stacks.every((s) => s.cloud === 'aws')).toBe(true);
-    expect(md).toMatch(/^Head report: ❔ PASS with \d+ unchecked cells: [^\n]* \(nothing fails; `npm run report` says why each is unchecked\): ✅ \d+ pass/m);
+    expect(md).toMatch(
+      /^Head report: ❔ PASS with \d+ unchecked cells: [^\n]* \(nothing fails; `npm run report` says why each is unchecked\): ✅ \d+ pass/m,
+    );
     expect(exitCodeOf(diff)).toBe(0);
     // A weakening in the app not compared cannot be ruled out.
     expect(exitCodeOf(diff, ['weakening'])).toBe(1);
@@ -258,19 +336,39 @@ describe('the head report line', () => {
 
   it('fails on a stateful change the head does not accept, as the report compared with this base does', () => {
     const md = renderDiffMarkdown(diffOfSynths(base, head, configs), { base: 'b', head: 'h' });
-    expect(md).toMatch(/^Head report: ❌ \*\*failing\*\*: 1 stateful change not accepted in `config\/accepted-stateful-changes\.json` \(the report compared with this base fails on it\) · ✅ \d+ pass/m);
+    expect(md).toMatch(
+      new RegExp(
+        '^Head report: ❌ \\*\\*failing\\*\\*: 1 stateful change not accepted in `config\\/accepted-stateful-changes\\.json` ' +
+          '\\(the report compared with this base fails on it\\) · ✅ \\d+ pass',
+        'm',
+      ),
+    );
   });
 
   it('passes once a reviewer accepts it', () => {
     const resource = rdsIdOf(aws.find((s) => s.name === 'prod-aws-primary')!.template);
-    const acceptances = [{ stack: 'prod-aws-primary', resource, reason: 'restored from snapshot rds:prod-2026-11-30 into the new instance' }];
-    const md = renderDiffMarkdown(diffOfSynths(base, head, configs, [], { acceptances, source: 'config/accepted-stateful-changes.json' }), { base: 'b', head: 'h' });
+    const acceptances = [
+      { stack: 'prod-aws-primary', resource, reason: 'restored from snapshot rds:prod-2026-11-30 into the new instance' },
+    ];
+    const md = renderDiffMarkdown(diffOfSynths(base, head, configs, [], { acceptances, source: 'config/accepted-stateful-changes.json' }), {
+      base: 'b',
+      head: 'h',
+    });
     expect(md).toMatch(/^Head report: no control cell fails: ✅ \d+ pass/m);
   });
 });
 
 describe('exitCodeOf', () => {
-  const diff = (over: Partial<SecurityDiff>): SecurityDiff => ({ stacks: [], controls: [], headFailing: false, headFailingCells: 0, notes: [], weakenings: [], uncompared: [], ...over });
+  const diff = (over: Partial<SecurityDiff>): SecurityDiff => ({
+    stacks: [],
+    controls: [],
+    headFailing: false,
+    headFailingCells: 0,
+    notes: [],
+    weakenings: [],
+    uncompared: [],
+    ...over,
+  });
   const stack = { stack: 's', cloud: 'aws' as const, change: 'unchanged' as const, resources: [], notes: [], other: [] };
   const weakening = { stack: 's', cloud: 'aws' as const, resource: 'Sg', rule: 'ingress-broadened' as const, text: 'x' };
 
@@ -278,10 +376,30 @@ describe('exitCodeOf', () => {
     ['a clean diff', 0, 0, { stacks: [stack] }],
     ['a weakening', 0, 1, { stacks: [stack], weakenings: [weakening] }],
     ['failing controls on the head (the report gates them)', 0, 0, { stacks: [stack], headFailing: true, headFailingCells: 2 }],
-    ['an app the head cannot synthesize', 1, 1, { stacks: [stack], uncompared: [{ app: 'AWS app (cdk.json)', side: 'head', reason: 'x' }] }],
+    [
+      'an app the head cannot synthesize',
+      1,
+      1,
+      { stacks: [stack], uncompared: [{ app: 'AWS app (cdk.json)', side: 'head', reason: 'x' }] },
+    ],
     ['an app neither side synthesizes', 1, 1, { stacks: [stack], uncompared: [{ app: 'AWS app (cdk.json)', side: 'both', reason: 'x' }] }],
-    ['an app the base cannot synthesize', 0, 1, { stacks: [stack], uncompared: [{ app: 'AWS app (cdk.json)', side: 'base', reason: 'x' }] }],
-    ['nothing compared', 1, 1, { uncompared: [{ app: 'AWS app (cdk.json)', side: 'base', reason: 'x' }, { app: 'Terraform app (cdktf.json)', side: 'base', reason: 'x' }] }],
+    [
+      'an app the base cannot synthesize',
+      0,
+      1,
+      { stacks: [stack], uncompared: [{ app: 'AWS app (cdk.json)', side: 'base', reason: 'x' }] },
+    ],
+    [
+      'nothing compared',
+      1,
+      1,
+      {
+        uncompared: [
+          { app: 'AWS app (cdk.json)', side: 'base', reason: 'x' },
+          { app: 'Terraform app (cdktf.json)', side: 'base', reason: 'x' },
+        ],
+      },
+    ],
   ])('%s: exit %i, with --fail-on weakening %i', (_what, plain, gated, over) => {
     expect(exitCodeOf(diff(over))).toBe(plain);
     expect(exitCodeOf(diff(over), ['weakening'])).toBe(gated);

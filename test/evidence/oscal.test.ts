@@ -5,7 +5,14 @@ import * as path from 'node:path';
 import { CONTROLS } from '../../lib/controls';
 import { NIST_OSCAL_IDS } from '../../lib/controls/frameworks';
 import { evaluate, type Evaluation, type MatrixCell } from '../../lib/evidence/evaluate';
-import { buildAssessmentResults, buildComponentDefinition, OSCAL_UUID_NAMESPACE, OscalInputError, resourcePointer, uuidV5 } from '../../lib/evidence/oscal';
+import {
+  buildAssessmentResults,
+  buildComponentDefinition,
+  OSCAL_UUID_NAMESPACE,
+  OscalInputError,
+  resourcePointer,
+  uuidV5,
+} from '../../lib/evidence/oscal';
 import { readSynthOutput } from '../../lib/evidence/synth-output';
 import { evidenceTimestamp, runReport } from '../../scripts/report';
 import { synthTerraformApp } from '../stacks/azure-support';
@@ -26,9 +33,19 @@ const configFor = (env: string) => config.environments[env];
 const T = '2026-11-30T08:26:13Z';
 const validateAr = schemaValidator('oscal_assessment-results_schema.json');
 const validateCd = schemaValidator('oscal_component_schema.json');
-const ar = (evaluation: Evaluation) => buildAssessmentResults({ evaluation, timestamp: T, version: '0.1.0', commit: 'ee49bdb0000000000000000000000000000000000', inputs: { config: 'config/baseline.json' } }) as any;
+const ar = (evaluation: Evaluation) =>
+  buildAssessmentResults({
+    evaluation,
+    timestamp: T,
+    version: '0.1.0',
+    commit: 'ee49bdb0000000000000000000000000000000000',
+    inputs: { config: 'config/baseline.json' },
+  }) as any;
 const result = (doc: any) => doc['assessment-results'].results[0];
-const finding = (doc: any, control: string, env: string, cloud: string) => result(doc).findings.find((f: any) => f.title === `${control} in ${env} on ${{ aws: 'AWS', azure: 'Azure', cloudflare: 'Cloudflare' }[cloud]}`);
+const finding = (doc: any, control: string, env: string, cloud: string) =>
+  result(doc).findings.find(
+    (f: any) => f.title === `${control} in ${env} on ${{ aws: 'AWS', azure: 'Azure', cloudflare: 'Cloudflare' }[cloud]}`,
+  );
 const defaultDoc = ar(evaluate(stacks, configFor));
 
 /** The prod database opened to the world: public, and 5432 admitted from 0.0.0.0/0. */
@@ -36,21 +53,25 @@ const openDb = (t: any) => {
   const [, db] = Object.entries<any>(t.Resources).find(([, r]) => r.Type === 'AWS::RDS::DBInstance')!;
   db.Properties.PubliclyAccessible = true;
   const sg = t.Resources[db.Properties.VPCSecurityGroups[0]['Fn::GetAtt'][0]];
-  sg.Properties.SecurityGroupIngress = [...(sg.Properties.SecurityGroupIngress ?? []), { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432 }];
+  sg.Properties.SecurityGroupIngress = [
+    ...(sg.Properties.SecurityGroupIngress ?? []),
+    { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432 },
+  ];
 };
 
 /** Every string value of a document that looks like a date-time. */
 function timestamps(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => timestamps(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => timestamps(v, out));
+  else if (Array.isArray(value)) for (const v of value) timestamps(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) timestamps(v, out);
   return out;
 }
 
 /** Every `uuid` field of a document. */
 function uuids(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => uuids(v, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (k === 'uuid' ? out.push(v as string) : uuids(v, out));
+  if (Array.isArray(value)) for (const v of value) uuids(v, out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) k === 'uuid' ? out.push(v as string) : uuids(v, out);
   return out;
 }
 
@@ -71,20 +92,33 @@ describe('OSCAL assessment results', () => {
     expect(doc.results).toHaveLength(1);
   });
 
-  it('has a finding per control x environment x cloud that applies: satisfied where a check passed, not-satisfied (reason other) where none proved it', () => {
-    const r = result(defaultDoc);
-    const applicable = CONTROLS.length * 2 * 3 - 22; // 22 cells are not applicable (no finding)
-    expect(r.findings).toHaveLength(applicable);
-    const states = r.findings.map((f: any) => `${f.target.status.state}/${f.target.status.reason}`);
-    expect(states.filter((s: string) => s === 'satisfied/pass')).toHaveLength(114);
-    expect(states.filter((s: string) => s === 'not-satisfied/other')).toHaveLength(8);
-    const db = finding(defaultDoc, 'DB-FROM-APP', 'prod', 'aws');
-    expect(db.target).toMatchObject({ type: 'objective-id', 'target-id': 'DB-FROM-APP', status: { state: 'satisfied', reason: 'pass' } });
-    expect(db.props).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'framework-control', value: 'SC-7', class: 'nist-800-53' }), expect.objectContaining({ name: 'framework-control', value: 'CC6.6', class: 'soc2' })]));
-    expect(finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'aws').target.status).toMatchObject({ state: 'satisfied', reason: 'pass' });
-    const residency = finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'cloudflare');
-    expect(residency.target.status).toMatchObject({ state: 'not-satisfied', reason: 'other', remarks: expect.stringContaining('Not proven: the cell is "unchecked"') });
-  });
+  it(
+    'has a finding per control x environment x cloud that applies: satisfied where a check passed, not-satisfied (reason other) ' +
+      'where none proved it',
+    () => {
+      const r = result(defaultDoc);
+      const applicable = CONTROLS.length * 2 * 3 - 22; // 22 cells are not applicable (no finding)
+      expect(r.findings).toHaveLength(applicable);
+      const states = r.findings.map((f: any) => `${f.target.status.state}/${f.target.status.reason}`);
+      expect(states.filter((s: string) => s === 'satisfied/pass')).toHaveLength(114);
+      expect(states.filter((s: string) => s === 'not-satisfied/other')).toHaveLength(8);
+      const db = finding(defaultDoc, 'DB-FROM-APP', 'prod', 'aws');
+      expect(db.target).toMatchObject({ type: 'objective-id', 'target-id': 'DB-FROM-APP', status: { state: 'satisfied', reason: 'pass' } });
+      expect(db.props).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'framework-control', value: 'SC-7', class: 'nist-800-53' }),
+          expect.objectContaining({ name: 'framework-control', value: 'CC6.6', class: 'soc2' }),
+        ]),
+      );
+      expect(finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'aws').target.status).toMatchObject({ state: 'satisfied', reason: 'pass' });
+      const residency = finding(defaultDoc, 'DATA-RESIDENCY', 'prod', 'cloudflare');
+      expect(residency.target.status).toMatchObject({
+        state: 'not-satisfied',
+        reason: 'other',
+        remarks: expect.stringContaining('Not proven: the cell is "unchecked"'),
+      });
+    },
+  );
 
   it('reviews the NIST SP 800-53 controls the catalogue maps to, by their OSCAL catalogue ids', () => {
     const reviewed = result(defaultDoc)['reviewed-controls']['control-selections'][0]['include-controls'].map((c: any) => c['control-id']);
@@ -103,7 +137,11 @@ describe('OSCAL assessment results', () => {
     const rds = stacks.find((s) => s.name === 'prod-aws-primary')!;
     const rdsId = Object.entries<any>(rds.template.Resources).find(([, x]) => x.Type === 'AWS::RDS::DBInstance')![0];
     expect(primary.subjects).toContainEqual(expect.objectContaining({ type: 'inventory-item', title: `prod-aws-primary/${rdsId}` }));
-    expect(primary['relevant-evidence']).toContainEqual({ href: `${rds.file}#/Resources/${rdsId}`, description: `prod-aws-primary/${rdsId}: found compliant by the AWS check of DB-FROM-APP`, props: [expect.objectContaining({ name: 'result', value: 'pass' })] });
+    expect(primary['relevant-evidence']).toContainEqual({
+      href: `${rds.file}#/Resources/${rdsId}`,
+      description: `prod-aws-primary/${rdsId}: found compliant by the AWS check of DB-FROM-APP`,
+      props: [expect.objectContaining({ name: 'result', value: 'pass' })],
+    });
     // Components and inventory items the subjects point at exist in the result.
     const defined = new Set([...r['local-definitions'].components, ...r['local-definitions']['inventory-items']].map((x: any) => x.uuid));
     for (const o of r.observations) for (const s of o.subjects) expect(defined.has(s['subject-uuid'])).toBe(true);
@@ -112,21 +150,32 @@ describe('OSCAL assessment results', () => {
     for (const f of r.findings) for (const o of f['related-observations'] ?? []) expect(observed.has(o['observation-uuid'])).toBe(true);
   });
 
-  it('carries a timestamp only where the schema requires one, all equal to the one given; UUIDs are unique and derived from content', () => {
-    const all = timestamps(defaultDoc);
-    expect(new Set(all)).toEqual(new Set([T]));
-    const r = result(defaultDoc);
-    expect(all).toHaveLength(2 + r.observations.length); // last-modified, start, one collected per observation
-    const ids = uuids(defaultDoc);
-    expect(new Set(ids).size).toBe(ids.length);
-    const again = ar(evaluate(stacks, configFor));
-    expect(JSON.stringify(again)).toBe(JSON.stringify(defaultDoc));
-    const later = buildAssessmentResults({ evaluation: evaluate(stacks, configFor), timestamp: '2026-12-01T00:00:00Z', version: '0.1.0' }) as any;
-    expect(later['assessment-results'].uuid).not.toBe(defaultDoc['assessment-results'].uuid);
-    // A subject keeps its UUID from one run to the next.
-    expect(result(later)['local-definitions'].components.map((c: any) => c.uuid)).toEqual(result(defaultDoc)['local-definitions'].components.map((c: any) => c.uuid));
-    expect(() => buildAssessmentResults({ evaluation: evaluate(stacks, configFor), timestamp: '2026-11-30 08:26', version: '0' })).toThrow(OscalInputError);
-  });
+  it(
+    'carries a timestamp only where the schema requires one, all equal to the one given; UUIDs are unique and derived ' + 'from content',
+    () => {
+      const all = timestamps(defaultDoc);
+      expect(new Set(all)).toEqual(new Set([T]));
+      const r = result(defaultDoc);
+      expect(all).toHaveLength(2 + r.observations.length); // last-modified, start, one collected per observation
+      const ids = uuids(defaultDoc);
+      expect(new Set(ids).size).toBe(ids.length);
+      const again = ar(evaluate(stacks, configFor));
+      expect(JSON.stringify(again)).toBe(JSON.stringify(defaultDoc));
+      const later = buildAssessmentResults({
+        evaluation: evaluate(stacks, configFor),
+        timestamp: '2026-12-01T00:00:00Z',
+        version: '0.1.0',
+      }) as any;
+      expect(later['assessment-results'].uuid).not.toBe(defaultDoc['assessment-results'].uuid);
+      // A subject keeps its UUID from one run to the next.
+      expect(result(later)['local-definitions'].components.map((c: any) => c.uuid)).toEqual(
+        result(defaultDoc)['local-definitions'].components.map((c: any) => c.uuid),
+      );
+      expect(() =>
+        buildAssessmentResults({ evaluation: evaluate(stacks, configFor), timestamp: '2026-11-30 08:26', version: '0' }),
+      ).toThrow(OscalInputError);
+    },
+  );
 
   it('turns the finding to not-satisfied when the database is opened to the world, with the finding as evidence at the resource', () => {
     const weak = weakenStacks(stacks, { 'prod-aws-primary': openDb });
@@ -136,7 +185,9 @@ describe('OSCAL assessment results', () => {
     expect(db.target.status).toEqual({ state: 'not-satisfied', reason: 'fail' });
     expect(db.description).toMatch(/^Not met: prod-aws-primary\//);
     const r = result(doc);
-    const obs = db['related-observations'].map((o: any) => r.observations.find((x: any) => x.uuid === o['observation-uuid'])).find((o: any) => o.title === 'DB-FROM-APP checked on prod-aws-primary');
+    const obs = db['related-observations']
+      .map((o: any) => r.observations.find((x: any) => x.uuid === o['observation-uuid']))
+      .find((o: any) => o.title === 'DB-FROM-APP checked on prod-aws-primary');
     expect(obs.types).toEqual(['finding']);
     const failed = obs['relevant-evidence'].filter((e: any) => e.props[0].value === 'fail');
     expect(failed.length).toBeGreaterThan(0);
@@ -145,26 +196,40 @@ describe('OSCAL assessment results', () => {
     expect(finding(doc, 'DB-FROM-APP', 'staging', 'aws').target.status.state).toBe('satisfied');
   });
 
-  it('counts only pass and config-enforced as satisfied; not-applicable gets no finding; fail, unchecked and unknown statuses are not-satisfied', () => {
-    const base = smallEvaluation();
-    const set = (control: string, env: string, cloud: string, status: string): MatrixCell[] =>
-      base.matrix.map((c) => (c.control === control && c.environment === env && c.cloud === cloud ? { ...c, status: status as MatrixCell['status'] } : c));
-    let matrix = set('ENV-SEPARATION', 'prod', 'aws', 'config-enforced');
-    matrix = matrix.map((c) => (c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'unchecked' as any } : c));
-    matrix = matrix.map((c) => (c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'azure' ? { ...c, status: 'someday-maybe' as any } : c));
-    matrix = matrix.map((c) => (c.control === 'CDN-ASSETS' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'not-applicable' } : c));
-    const doc = ar({ ...base, matrix });
-    expect(validateAr(doc)).toEqual([]);
-    expect(finding(doc, 'ENV-SEPARATION', 'prod', 'aws').target.status).toEqual({ state: 'satisfied', reason: 'pass' });
-    expect(finding(doc, 'BACKUP', 'prod', 'aws').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
-    expect(finding(doc, 'BACKUP', 'prod', 'azure').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
-    expect(finding(doc, 'CDN-ASSETS', 'prod', 'aws')).toBeUndefined();
-    expect(result(doc).remarks).toContain('CDN-ASSETS in prod on AWS');
-  });
+  it(
+    'counts only pass and config-enforced as satisfied; not-applicable gets no finding; fail, unchecked and unknown statuses ' +
+      'are not-satisfied',
+    () => {
+      const base = smallEvaluation();
+      const set = (control: string, env: string, cloud: string, status: string): MatrixCell[] =>
+        base.matrix.map((c) =>
+          c.control === control && c.environment === env && c.cloud === cloud ? { ...c, status: status as MatrixCell['status'] } : c,
+        );
+      let matrix = set('ENV-SEPARATION', 'prod', 'aws', 'config-enforced');
+      matrix = matrix.map((c) =>
+        c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'unchecked' as any } : c,
+      );
+      matrix = matrix.map((c) =>
+        c.control === 'BACKUP' && c.environment === 'prod' && c.cloud === 'azure' ? { ...c, status: 'someday-maybe' as any } : c,
+      );
+      matrix = matrix.map((c) =>
+        c.control === 'CDN-ASSETS' && c.environment === 'prod' && c.cloud === 'aws' ? { ...c, status: 'not-applicable' } : c,
+      );
+      const doc = ar({ ...base, matrix });
+      expect(validateAr(doc)).toEqual([]);
+      expect(finding(doc, 'ENV-SEPARATION', 'prod', 'aws').target.status).toEqual({ state: 'satisfied', reason: 'pass' });
+      expect(finding(doc, 'BACKUP', 'prod', 'aws').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
+      expect(finding(doc, 'BACKUP', 'prod', 'azure').target.status).toMatchObject({ state: 'not-satisfied', reason: 'other' });
+      expect(finding(doc, 'CDN-ASSETS', 'prod', 'aws')).toBeUndefined();
+      expect(result(doc).remarks).toContain('CDN-ASSETS in prod on AWS');
+    },
+  );
 
   it('points evidence at the resource in the file: a JSON Pointer for CloudFormation and Terraform', () => {
     expect(resourcePointer('aws', 'DatabaseF44359DD')).toBe('#/Resources/DatabaseF44359DD');
-    expect(resourcePointer('azure', 'azurerm_postgresql_flexible_server.Database_B269D8BB')).toBe('#/resource/azurerm_postgresql_flexible_server/Database_B269D8BB');
+    expect(resourcePointer('azure', 'azurerm_postgresql_flexible_server.Database_B269D8BB')).toBe(
+      '#/resource/azurerm_postgresql_flexible_server/Database_B269D8BB',
+    );
     expect(resourcePointer('aws', '(template)')).toBe('');
   });
 });
@@ -183,7 +248,12 @@ describe('OSCAL component definition', () => {
     const components = doc['component-definition'].components;
     const database = components.find((c: any) => c.title === 'Database (lib/aws/database.ts)');
     expect(database.type).toBe('software');
-    expect(database.props).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'baseline-control', value: 'DB-FROM-APP' }), expect.objectContaining({ name: 'baseline-control', value: 'ENC-REST' })]));
+    expect(database.props).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'baseline-control', value: 'DB-FROM-APP' }),
+        expect.objectContaining({ name: 'baseline-control', value: 'ENC-REST' }),
+      ]),
+    );
     const reqs = database['control-implementations'][0]['implemented-requirements'];
     const sc7 = reqs.find((r: any) => r['control-id'] === 'sc-7');
     expect(sc7.description).toMatch(/^DB-FROM-APP on AWS: The database is reachable only from the app tier/);
@@ -199,7 +269,11 @@ describe('npm run report -- --format oscal', () => {
   const script = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     let stdout = '';
     let stderr = '';
-    const status = await runReport(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1', SOURCE_DATE_EPOCH: '1764491173', ...env } });
+    const status = await runReport(args, {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: { ...process.env, BASELINE_CONFIG: '', CHECKPOINT_DISABLE: '1', SOURCE_DATE_EPOCH: '1764491173', ...env },
+    });
     return { status, stdout, stderr };
   };
 
@@ -215,7 +289,9 @@ describe('npm run report -- --format oscal', () => {
     const doc = JSON.parse(readFileSync(path.join(a, 'oscal-assessment-results.json'), 'utf8'));
     expect(validateAr(doc)).toEqual([]);
     expect(doc['assessment-results'].metadata['last-modified']).toBe('2025-11-30T08:26:13Z');
-    expect(doc['assessment-results'].metadata.props).toContainEqual(expect.objectContaining({ name: 'input', class: 'config-sha256', value: expect.stringMatching(/^[0-9a-f]{64}$/) }));
+    expect(doc['assessment-results'].metadata.props).toContainEqual(
+      expect.objectContaining({ name: 'input', class: 'config-sha256', value: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+    );
     expect(validateCd(JSON.parse(readFileSync(path.join(a, 'oscal-component-definition.json'), 'utf8')))).toEqual([]);
   });
 
@@ -236,7 +312,9 @@ describe('npm run report -- --format oscal', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no manifest\.json; expected a cdk\.out/);
     expect(existsSync(path.join(empty, 'out'))).toBe(false);
-    const badTime = await script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', path.join(empty, 'out2'), '--format', 'oscal'], { SOURCE_DATE_EPOCH: 'yesterday' });
+    const badTime = await script(['--cdk-out', cdkOut, '--cdktf-out', cdktfOut, '--out', path.join(empty, 'out2'), '--format', 'oscal'], {
+      SOURCE_DATE_EPOCH: 'yesterday',
+    });
     expect(badTime.status).toBe(2);
     expect(badTime.stderr).toContain('SOURCE_DATE_EPOCH="yesterday" is not a number of seconds');
     expect(existsSync(path.join(empty, 'out2'))).toBe(false);

@@ -23,10 +23,33 @@ function failingEvaluation(): Evaluation {
       clouds.map((cloud): MatrixCell => {
         const stack = `${environment}-${cloud}-primary`;
         if (failing(c.id, environment, cloud)) {
-          return { control: c.id, environment, cloud, status: 'fail', evidence: [], stacks: [stack], findings: [{ control: c.id, stack, resource: 'BastionSecurityGroup6D392D75', message: 'SecurityGroupIngress admits 0.0.0.0/0 on port 22; expected allowlisted CIDRs of /24 or narrower' }] };
+          return {
+            control: c.id,
+            environment,
+            cloud,
+            status: 'fail',
+            evidence: [],
+            stacks: [stack],
+            findings: [
+              {
+                control: c.id,
+                stack,
+                resource: 'BastionSecurityGroup6D392D75',
+                message: 'SecurityGroupIngress admits 0.0.0.0/0 on port 22; expected allowlisted CIDRs of /24 or narrower',
+              },
+            ],
+          };
         }
         const checked = c.checks[cloud] !== undefined;
-        return { control: c.id, environment, cloud, status: checked ? 'pass' : 'unchecked', evidence: checked ? [`${stack}/Resource${c.id.replace(/-/g, '')}`] : [], findings: [], stacks: [stack] };
+        return {
+          control: c.id,
+          environment,
+          cloud,
+          status: checked ? 'pass' : 'unchecked',
+          evidence: checked ? [`${stack}/Resource${c.id.replace(/-/g, '')}`] : [],
+          findings: [],
+          stacks: [stack],
+        };
       }),
     ),
   );
@@ -34,8 +57,19 @@ function failingEvaluation(): Evaluation {
     clouds.map((cloud): StackEvaluation => {
       const name = `${environment}-${cloud}-primary`;
       return {
-        name, cloud, environment, role: 'primary', file: `${name}.json`,
-        results: matrix.filter((m) => m.environment === environment && m.cloud === cloud && m.status !== 'unchecked').map((m) => ({ control: m.control, status: m.status as 'pass' | 'fail', findings: m.findings, evidence: m.evidence.map((e) => e.split('/')[1]) })),
+        name,
+        cloud,
+        environment,
+        role: 'primary',
+        file: `${name}.json`,
+        results: matrix
+          .filter((m) => m.environment === environment && m.cloud === cloud && m.status !== 'unchecked')
+          .map((m) => ({
+            control: m.control,
+            status: m.status as 'pass' | 'fail',
+            findings: m.findings,
+            evidence: m.evidence.map((e) => e.split('/')[1]),
+          })),
       };
     }),
   );
@@ -57,7 +91,9 @@ describe('controls report in a browser', () => {
         return {
           dom: await page.content(),
           // What is rendered, whatever the markup says (CSS could show a [hidden] row or hide the rest).
-          visibleRows: await page.$$eval('tr[data-control]', (rows) => rows.filter((r) => r.checkVisibility()).map((r) => r.getAttribute('data-control'))),
+          visibleRows: await page.$$eval('tr[data-control]', (rows) =>
+            rows.filter((r) => r.checkVisibility()).map((r) => r.getAttribute('data-control')),
+          ),
         };
       });
       // A picture of what the reviewer sees: a PNG, not an empty file.
@@ -68,7 +104,10 @@ describe('controls report in a browser', () => {
       // The script ran (it marks the document) and the matrix is there.
       expect(dom).toMatch(/<html[^>]* data-filters="ready"/);
       expect(dom).toContain('<table id="matrix">');
-      const rows = [...dom.matchAll(/<tr data-control="([A-Z-]+)"[^>]*>/g)].map((m) => ({ control: m[1], hidden: /\shidden(="")?[\s>]/.test(m[0]) }));
+      const rows = [...dom.matchAll(/<tr data-control="([A-Z-]+)"[^>]*>/g)].map((m) => ({
+        control: m[1],
+        hidden: /\shidden(="")?[\s>]/.test(m[0]),
+      }));
       expect(rows).toHaveLength(CONTROLS.length);
       // Passing (and unchecked) rows are hidden; the failing one stays.
       expect(rows.filter((r) => !r.hidden).map((r) => r.control)).toEqual(['BASTION-SSH']);

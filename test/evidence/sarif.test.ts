@@ -29,7 +29,11 @@ function run(...argv: string[]) {
 }
 
 /** Rule ids the catalogue has checks for: control x cloud. */
-const RULES = CONTROLS.flatMap((c) => (['aws', 'azure', 'cloudflare'] as const).filter((cloud) => c.checks[cloud] || c.environmentChecks?.[cloud]).map((cloud) => ruleId(c.id, cloud)));
+const RULES = CONTROLS.flatMap((c) =>
+  (['aws', 'azure', 'cloudflare'] as const)
+    .filter((cloud) => c.checks[cloud] || c.environmentChecks?.[cloud])
+    .map((cloud) => ruleId(c.id, cloud)),
+);
 
 /** A copy of the AWS output with the prod database opened to the world: public, and 5432 from 0.0.0.0/0. */
 const dbOpen = (() => {
@@ -40,7 +44,10 @@ const dbOpen = (() => {
   const [dbId, db] = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::RDS::DBInstance')!;
   db.Properties.PubliclyAccessible = true;
   const sgRef = db.Properties.VPCSecurityGroups[0]['Fn::GetAtt'][0];
-  template.Resources[sgRef].Properties.SecurityGroupIngress = [...(template.Resources[sgRef].Properties.SecurityGroupIngress ?? []), { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, Description: 'the world' }];
+  template.Resources[sgRef].Properties.SecurityGroupIngress = [
+    ...(template.Resources[sgRef].Properties.SecurityGroupIngress ?? []),
+    { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, Description: 'the world' },
+  ];
   writeFileSync(file, JSON.stringify(template, null, 1));
   return { out, file, dbId, sgRef };
 })();
@@ -49,30 +56,44 @@ describe('baseline-check --format sarif', () => {
   const ok = run('--format', 'sarif', awsOut, tfOut, '--config', CONFIG);
   const log = JSON.parse(ok.stdout);
 
-  it('writes SARIF 2.1.0 that validates against the vendored OASIS schema, with one rule per control check and no result on the default config', () => {
-    expect(ok.code).toBe(0);
-    expect(ok.stderr).toBe('');
-    expect(validate(log)).toEqual([]);
-    expect(log.$schema).toBe(SARIF_SCHEMA_URI);
-    expect(log.version).toBe('2.1.0');
-    expect(log.runs).toHaveLength(1);
-    const driver = log.runs[0].tool.driver;
-    expect(driver.name).toBe('baseline-check');
-    expect(driver.rules.map((r: any) => r.id)).toEqual(RULES);
-    expect(RULES).toContain('DB-FROM-APP/aws');
-    expect(RULES).toContain('DR-REGION/aws');
-    expect(RULES).not.toContain('DB-FROM-APP/cloudflare');
-    const rule = driver.rules.find((r: any) => r.id === 'DB-FROM-APP/aws');
-    expect(rule).toMatchObject({
-      name: 'DbFromAppAws',
-      shortDescription: { text: 'DB-FROM-APP (AWS): The database is reachable only from the app tier, never publicly, over TLS' },
-      defaultConfiguration: { level: 'error' },
-      properties: { 'security-severity': '8.0', precision: 'high' },
-    });
-    expect(rule.properties.tags).toEqual(expect.arrayContaining(['security', 'control:DB-FROM-APP', 'cloud:aws', 'claim:A12', 'nist-800-53:SC-7', 'iso27001:8.22', 'soc2:CC6.6']));
-    expect(rule.help.markdown).toContain('Proved by: `test/aws/database.test.ts`.');
-    expect(log.runs[0].results).toEqual([]);
-  });
+  it(
+    'writes SARIF 2.1.0 that validates against the vendored OASIS schema, with one rule per control check and no result on the ' +
+      'default config',
+    () => {
+      expect(ok.code).toBe(0);
+      expect(ok.stderr).toBe('');
+      expect(validate(log)).toEqual([]);
+      expect(log.$schema).toBe(SARIF_SCHEMA_URI);
+      expect(log.version).toBe('2.1.0');
+      expect(log.runs).toHaveLength(1);
+      const driver = log.runs[0].tool.driver;
+      expect(driver.name).toBe('baseline-check');
+      expect(driver.rules.map((r: any) => r.id)).toEqual(RULES);
+      expect(RULES).toContain('DB-FROM-APP/aws');
+      expect(RULES).toContain('DR-REGION/aws');
+      expect(RULES).not.toContain('DB-FROM-APP/cloudflare');
+      const rule = driver.rules.find((r: any) => r.id === 'DB-FROM-APP/aws');
+      expect(rule).toMatchObject({
+        name: 'DbFromAppAws',
+        shortDescription: { text: 'DB-FROM-APP (AWS): The database is reachable only from the app tier, never publicly, over TLS' },
+        defaultConfiguration: { level: 'error' },
+        properties: { 'security-severity': '8.0', precision: 'high' },
+      });
+      expect(rule.properties.tags).toEqual(
+        expect.arrayContaining([
+          'security',
+          'control:DB-FROM-APP',
+          'cloud:aws',
+          'claim:A12',
+          'nist-800-53:SC-7',
+          'iso27001:8.22',
+          'soc2:CC6.6',
+        ]),
+      );
+      expect(rule.help.markdown).toContain('Proved by: `test/aws/database.test.ts`.');
+      expect(log.runs[0].results).toEqual([]);
+    },
+  );
 
   it('is deterministic and --output writes the same bytes whole, printing the summary line', () => {
     expect(run('--format', 'sarif', tfOut, awsOut, '--config', CONFIG).stdout).toBe(ok.stdout);
@@ -80,7 +101,9 @@ describe('baseline-check --format sarif', () => {
     const file = path.join(dir, 'reports', 'baseline.sarif');
     const written = run('--format=sarif', '--output', file, awsOut, tfOut, '--config', CONFIG);
     expect(written.code).toBe(0);
-    expect(written.stdout).toMatch(/^baseline-check: \d+ controls pass, 0 fail, .*; wrote .*baseline\.sarif \(sarif\)\nbaseline-check: PASS[^\n]*\n$/);
+    expect(written.stdout).toMatch(
+      /^baseline-check: \d+ controls pass, 0 fail, .*; wrote .*baseline\.sarif \(sarif\)\nbaseline-check: PASS[^\n]*\n$/,
+    );
     expect(readFileSync(file, 'utf8')).toBe(ok.stdout);
     expect(readdirSync(path.dirname(file))).toEqual(['baseline.sarif']);
   });
@@ -101,7 +124,11 @@ describe('baseline-check --format sarif', () => {
       expect(loc.physicalLocation.artifactLocation.uri).toBe(artifactUri(dbOpen.file, process.cwd()));
       // The region's line is where the template declares the resource.
       expect(text[loc.physicalLocation.region.startLine - 1]).toBe(`  ${JSON.stringify(r.properties.resource)}: {`);
-      expect(loc.logicalLocations[0]).toEqual({ name: r.properties.resource, fullyQualifiedName: `prod-aws-primary/${r.properties.resource}`, kind: 'resource' });
+      expect(loc.logicalLocations[0]).toEqual({
+        name: r.properties.resource,
+        fullyQualifiedName: `prod-aws-primary/${r.properties.resource}`,
+        kind: 'resource',
+      });
       expect(r.partialFingerprints['baselineFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(results.map((r: any) => r.properties.resource)).toEqual(expect.arrayContaining([dbOpen.dbId]));
@@ -117,8 +144,14 @@ describe('baseline-check --format sarif', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no such directory; run `cdk synth`/);
     expect(existsSync(file)).toBe(false);
-    expect(run('--format', 'xml', awsOut)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--format needs one of text, json, sarif \(received "xml"\)/) });
-    expect(run('--format', 'sarif', '--json', awsOut)).toMatchObject({ code: 2, stderr: expect.stringMatching(/two output formats given \(sarif, json\)/) });
+    expect(run('--format', 'xml', awsOut)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--format needs one of text, json, sarif \(received "xml"\)/),
+    });
+    expect(run('--format', 'sarif', '--json', awsOut)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/two output formats given \(sarif, json\)/),
+    });
     expect(run('--output', awsOut)).toMatchObject({ code: 2 });
     // A directory where the file should go: the write fails, no temporary file is left.
     const blocked = run('--format', 'sarif', '--output', dir, awsOut, tfOut);
@@ -132,7 +165,9 @@ describe('SARIF helpers', () => {
     const cfn = '{\n "Resources": {\n  "A": {\n   "Type": "X"\n  },\n  "B": {}\n }\n}';
     expect(resourceLine(cfn, 'B')).toBe(6);
     expect(resourceLine(cfn, '(template)')).toBe(1);
-    const tf = '{\n  "data": {\n    "azurerm_x": {\n      "n": {}\n    }\n  },\n  "resource": {\n    "azurerm_x": {\n      "n": {\n      }\n    }\n  }\n}';
+    const tf =
+      '{\n  "data": {\n    "azurerm_x": {\n      "n": {}\n    }\n  },\n  "resource": {\n    "azurerm_x": {\n      "n": ' +
+      '{\n      }\n    }\n  }\n}';
     expect(resourceLine(tf, 'azurerm_x.n')).toBe(9);
     expect(resourceLine(undefined, 'B')).toBe(1);
   });
@@ -144,14 +179,22 @@ describe('SARIF helpers', () => {
 
   it('puts an environment-wide finding at the stack of the environment that declares the resource', () => {
     const evaluation = smallEvaluation([{ control: 'DR-REGION', environment: 'prod', cloud: 'aws', resource: 'Replica1' }]);
-    const matrix = evaluation.matrix.map((c) => (c.status === 'fail' ? { ...c, findings: c.findings.map((f) => ({ ...f, stack: 'prod (aws stacks)' })) } : c));
+    const matrix = evaluation.matrix.map((c) =>
+      c.status === 'fail' ? { ...c, findings: c.findings.map((f) => ({ ...f, stack: 'prod (aws stacks)' })) } : c,
+    );
     const stacks = [
       { name: 'prod-aws-primary', cloud: 'aws' as const, environment: 'prod', file: 'cdk.out/prod-aws-primary.template.json' },
       { name: 'prod-aws-dr', cloud: 'aws' as const, environment: 'prod', file: 'cdk.out/prod-aws-dr.template.json' },
     ];
-    const texts: Record<string, string> = { 'cdk.out/prod-aws-primary.template.json': '{\n "Resources": {}\n}', 'cdk.out/prod-aws-dr.template.json': '{\n "Resources": {\n  "Replica1": {}\n }\n}' };
+    const texts: Record<string, string> = {
+      'cdk.out/prod-aws-primary.template.json': '{\n "Resources": {}\n}',
+      'cdk.out/prod-aws-dr.template.json': '{\n "Resources": {\n  "Replica1": {}\n }\n}',
+    };
     const log: any = buildSarif({ matrix, stacks, readText: (f) => texts[f], version: '0.0.0', root: '/repo' });
     expect(validate(log)).toEqual([]);
-    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'cdk.out/prod-aws-dr.template.json', uriBaseId: '%SRCROOT%' }, region: { startLine: 3 } });
+    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'cdk.out/prod-aws-dr.template.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 3 },
+    });
   });
 });

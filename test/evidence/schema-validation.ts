@@ -15,7 +15,9 @@ export const SCHEMA_DIR = path.join(__dirname, '..', '..', 'data', 'schemas');
 const cache = new Map<string, (doc: unknown) => string[]>();
 
 /** A validator for a vendored schema file: returns one line per error, empty when valid. */
-export function schemaValidator(file: 'oscal_assessment-results_schema.json' | 'oscal_component_schema.json' | 'sarif-schema-2.1.0.json'): (doc: unknown) => string[] {
+export function schemaValidator(
+  file: 'oscal_assessment-results_schema.json' | 'oscal_component_schema.json' | 'sarif-schema-2.1.0.json',
+): (doc: unknown) => string[] {
   const cached = cache.get(file);
   if (cached) return cached;
   // strict: false: the schemas are validated as published, not linted against Ajv's stricter
@@ -23,7 +25,10 @@ export function schemaValidator(file: 'oscal_assessment-results_schema.json' | '
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: !file.startsWith('sarif') });
   addFormats(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')));
-  const fn = (doc: unknown) => (validate(doc) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
+  const fn = (doc: unknown) =>
+    validate(doc)
+      ? []
+      : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
   cache.set(file, fn);
   return fn;
 }

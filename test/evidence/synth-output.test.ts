@@ -18,13 +18,22 @@ describe('classifyStack', () => {
       role: 'dr-database',
       marker: { environment: 'prod', role: 'dr-database', production: true, residency: 'eu' },
     });
-    expect(classifyStack('x', { '//': { baseline: { environment: 'staging', role: 'edge' } } })).toMatchObject({ environment: 'staging', role: 'edge' });
+    expect(classifyStack('x', { '//': { baseline: { environment: 'staging', role: 'edge' } } })).toMatchObject({
+      environment: 'staging',
+      role: 'edge',
+    });
   });
 
   it('never trusts a name: a stack named like a DR stack without a marker is its own environment', () => {
     expect(classifyStack('prod-aws-dr', { Resources: {} })).toEqual({ environment: 'prod-aws-dr', role: 'other' });
-    expect(classifyStack('prod-aws-primary', marked({ environment: 'Prod!', role: 'primary' }))).toEqual({ environment: 'prod-aws-primary', role: 'other' });
-    expect(classifyStack('prod-aws-primary', marked({ environment: 'prod', role: 'boss' }))).toEqual({ environment: 'prod-aws-primary', role: 'other' });
+    expect(classifyStack('prod-aws-primary', marked({ environment: 'Prod!', role: 'primary' }))).toEqual({
+      environment: 'prod-aws-primary',
+      role: 'other',
+    });
+    expect(classifyStack('prod-aws-primary', marked({ environment: 'prod', role: 'boss' }))).toEqual({
+      environment: 'prod-aws-primary',
+      role: 'other',
+    });
   });
 });
 
@@ -32,7 +41,17 @@ describe('terraformAccount', () => {
   it('reads the azurerm subscription and the Cloudflare account ids, never an interpolation', () => {
     expect(terraformAccount({ provider: { azurerm: [{ subscription_id: 'sub-1' }] } }, 'azure')).toBe('sub-1');
     expect(terraformAccount({ provider: { azurerm: [{ subscription_id: '${var.sub}' }] } }, 'azure')).toBeUndefined();
-    expect(terraformAccount({ resource: { cloudflare_load_balancer_pool: { a: { account_id: 'b' }, c: { account_id: 'a' } }, cloudflare_ruleset: { r: { zone_id: 'z' } } } }, 'cloudflare')).toBe('a,b');
+    expect(
+      terraformAccount(
+        {
+          resource: {
+            cloudflare_load_balancer_pool: { a: { account_id: 'b' }, c: { account_id: 'a' } },
+            cloudflare_ruleset: { r: { zone_id: 'z' } },
+          },
+        },
+        'cloudflare',
+      ),
+    ).toBe('a,b');
   });
 });
 
@@ -49,13 +68,28 @@ describe('readSynthOutput', () => {
     const out = dir();
     write(path.join(out, 'manifest.json'), {
       artifacts: {
-        'prod-aws-primary': { type: 'aws:cloudformation:stack', environment: 'aws://222222222222/eu-west-1', properties: { templateFile: 'prod-aws-primary.template.json' } },
+        'prod-aws-primary': {
+          type: 'aws:cloudformation:stack',
+          environment: 'aws://222222222222/eu-west-1',
+          properties: { templateFile: 'prod-aws-primary.template.json' },
+        },
         'prod-aws-primary.assets': { type: 'cdk:asset-manifest', properties: { file: 'x.json' } },
         Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Stage' } },
       },
     });
-    write(path.join(out, 'prod-aws-primary.template.json'), { Metadata: { baseline: { environment: 'prod', role: 'primary' } }, Resources: { A: { Type: 'AWS::S3::Bucket' } } });
-    write(path.join(out, 'assembly-Stage', 'manifest.json'), { artifacts: { 'dev-aws-edge': { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'dev.template.json' } } } });
+    write(path.join(out, 'prod-aws-primary.template.json'), {
+      Metadata: { baseline: { environment: 'prod', role: 'primary' } },
+      Resources: { A: { Type: 'AWS::S3::Bucket' } },
+    });
+    write(path.join(out, 'assembly-Stage', 'manifest.json'), {
+      artifacts: {
+        'dev-aws-edge': {
+          type: 'aws:cloudformation:stack',
+          environment: 'aws://unknown-account/unknown-region',
+          properties: { templateFile: 'dev.template.json' },
+        },
+      },
+    });
     write(path.join(out, 'assembly-Stage', 'dev.template.json'), { Resources: {} });
     const stacks = readSynthOutput(out);
     expect(stacks.map((s) => [s.name, s.cloud, s.environment, s.role, s.account, s.region])).toEqual([
@@ -71,7 +105,9 @@ describe('readSynthOutput', () => {
     write(path.join(out, 'stacks', 'prod-azure-primary', 'cdk.tf.json'), { provider: { azurerm: [{}] }, resource: {} });
     write(path.join(out, 'stacks', 'gcp', 'cdk.tf.json'), { provider: { google: [{}] }, resource: {} });
     expect(readSynthOutput(out).map((s) => `${s.name}:${s.cloud}`)).toEqual(['prod-azure-primary:azure', 'prod-cloudflare:cloudflare']);
-    write(path.join(out, 'manifest.json'), { stacks: { 'prod-cloudflare': { synthesizedStackPath: 'stacks/prod-cloudflare/cdk.tf.json' } } });
+    write(path.join(out, 'manifest.json'), {
+      stacks: { 'prod-cloudflare': { synthesizedStackPath: 'stacks/prod-cloudflare/cdk.tf.json' } },
+    });
     expect(readSynthOutput(out).map((s) => s.name)).toEqual(['prod-cloudflare']);
   });
 

@@ -15,7 +15,15 @@ describe('trust page in a browser', () => {
   it('shows one article per published claim, none for the claims a failing control withholds', async () => {
     const claims = parseClaims(claimsJson, 'data/claims.json');
     // DB-FROM-APP fails in prod on AWS: A10, A12 and B3 are withheld.
-    const evaluation = smallEvaluation([{ control: 'DB-FROM-APP', environment: 'prod', cloud: 'aws', resource: 'DatabaseF44359DD', message: 'PubliclyAccessible is true; expected false' }]);
+    const evaluation = smallEvaluation([
+      {
+        control: 'DB-FROM-APP',
+        environment: 'prod',
+        cloud: 'aws',
+        resource: 'DatabaseF44359DD',
+        message: 'PubliclyAccessible is true; expected false',
+      },
+    ]);
     const verdicts = judgeClaims(claims, JSON.parse(renderJson(buildReport({ evaluation }))));
     const published = verdicts.filter((v) => v.published).map((v) => v.claim.id);
     expect(published).not.toContain('A12');
@@ -30,7 +38,9 @@ describe('trust page in a browser', () => {
         return {
           dom: await page.content(),
           // What is rendered, whatever the markup says.
-          visible: await page.$$eval('article[data-claim]', (els) => els.filter((e) => e.checkVisibility()).map((e) => e.getAttribute('data-claim'))),
+          visible: await page.$$eval('article[data-claim]', (els) =>
+            els.filter((e) => e.checkVisibility()).map((e) => e.getAttribute('data-claim')),
+          ),
         };
       });
       expect(visible).toEqual(published);
@@ -44,7 +54,10 @@ describe('trust page in a browser', () => {
       expect(dom).toMatch(new RegExp(`<p class="lead" id="summary" data-published="${published.length}" data-claims="29">`));
       // Every published article lists the controls that make it true.
       const a7 = dom.split('<article id="claim-A7"')[1].split('</article>')[0];
-      expect(a7).toContain('<li data-control="EDGE-TLS">Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS <span>(EDGE-TLS, checked on AWS and Azure)</span></li>');
+      expect(a7).toContain(
+        '<li data-control="EDGE-TLS">Public endpoints accept TLS 1.2+ only, redirect HTTP to HTTPS and send HSTS ' +
+          '<span>(EDGE-TLS, checked on AWS and Azure)</span></li>',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

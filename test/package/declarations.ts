@@ -69,7 +69,11 @@ function statements(source: string): string[] {
     if (c === '{' || c === '(' || c === '[') depth++;
     else if (c === '}' || c === ')' || c === ']') {
       depth--;
-      if (depth === 0 && c === '}' && /^\s*(export\s+)?(declare\s+)?(abstract\s+)?(interface|class|enum|namespace|module)\b/.test(source.slice(start, i))) {
+      if (
+        depth === 0 &&
+        c === '}' &&
+        /^\s*(export\s+)?(declare\s+)?(abstract\s+)?(interface|class|enum|namespace|module)\b/.test(source.slice(start, i))
+      ) {
         out.push(source.slice(start, i + 1).trim());
         start = i + 1;
       }
@@ -97,26 +101,37 @@ export function readDeclarationFile(dir: string, file: string): DeclarationFile 
     offset += stmt.length;
     const from = /(['"])([^'"]*)\1\s*;?\s*$/.exec(original)?.[2];
     const names = (list: string) =>
-      list.split(',').map((s) => s.trim().replace(/^type\s+/, '')).filter(Boolean).map((s) => {
-        const [name, alias] = s.split(/\s+as\s+/);
-        return { name: name.trim(), local: (alias ?? name).trim() };
-      });
-    let m: RegExpExecArray | null;
-    if ((m = /^import\s+(?:type\s+)?\{([^}]*)\}\s+from/.exec(stmt)) && from) {
-      for (const n of names(m[1])) imports.set(n.local, { from, name: n.name });
-    } else if ((m = /^import\s+(?:type\s+)?\*\s+as\s+(\w+)\s+from/.exec(stmt)) && from) {
-      imports.set(m[1], { from, name: '*' });
-    } else if ((m = /^import\s+(?:type\s+)?(\w+)\s+from/.exec(stmt)) && from) {
-      imports.set(m[1], { from, name: 'default' });
-    } else if ((m = /^export\s+(?:type\s+)?\{([^}]*)\}\s+from/.exec(stmt)) && from) {
-      for (const n of names(m[1])) reexports.push({ exported: n.local, from, name: n.name });
+      list
+        .split(',')
+        .map((s) => s.trim().replace(/^type\s+/, ''))
+        .filter(Boolean)
+        .map((s) => {
+          const [name, alias] = s.split(/\s+as\s+/);
+          return { name: name.trim(), local: (alias ?? name).trim() };
+        });
+    const importNamed = /^import\s+(?:type\s+)?\{([^}]*)\}\s+from/.exec(stmt);
+    const importStar = /^import\s+(?:type\s+)?\*\s+as\s+(\w+)\s+from/.exec(stmt);
+    const importDefault = /^import\s+(?:type\s+)?(\w+)\s+from/.exec(stmt);
+    const exportFrom = /^export\s+(?:type\s+)?\{([^}]*)\}\s+from/.exec(stmt);
+    const exportLocal = /^export\s+(?:type\s+)?\{([^}]*)\}\s*;?$/.exec(stmt);
+    if (importNamed && from) {
+      for (const n of names(importNamed[1])) imports.set(n.local, { from, name: n.name });
+    } else if (importStar && from) {
+      imports.set(importStar[1], { from, name: '*' });
+    } else if (importDefault && from) {
+      imports.set(importDefault[1], { from, name: 'default' });
+    } else if (exportFrom && from) {
+      for (const n of names(exportFrom[1])) reexports.push({ exported: n.local, from, name: n.name });
     } else if (/^export\s+\*\s+from/.test(stmt) && from) {
       reexports.push({ exported: '*', from, name: '*' });
-    } else if ((m = /^export\s+(?:type\s+)?\{([^}]*)\}\s*;?$/.exec(stmt))) {
+    } else if (exportLocal) {
       // `export { a, b };` of local declarations
-      for (const n of names(m[1])) reexports.push({ exported: n.local, from: `./${path.basename(file, '.d.ts')}`, name: n.name });
+      for (const n of names(exportLocal[1])) reexports.push({ exported: n.local, from: `./${path.basename(file, '.d.ts')}`, name: n.name });
     } else {
-      const d = /^(export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:function|class|interface|type|const|let|var|enum|namespace)\s+(\w+)/.exec(stmt);
+      const d = new RegExp(
+        '^(export\\s+)?(?:default\\s+)?(?:declare\\s+)?(?:abstract\\s+)?(?:function|class|interface|type|const|let|var|enum|na' +
+          'mespace)\\s+(\\w+)',
+      ).exec(stmt);
       if (d) parsed.push({ text: stmt, raw: original, declares: [d[2]], exported: Boolean(d[1]) });
     }
   }

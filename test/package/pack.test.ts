@@ -31,9 +31,15 @@ beforeAll(() => {
       writeFileSync(`${base}.js`, '');
       writeFileSync(`${base}.d.ts`, '');
     }
-    const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: copy, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: copy,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
     expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
-    packed = JSON.parse(run.stdout)[0].files.map((f: { path: string }) => f.path).sort();
+    packed = JSON.parse(run.stdout)[0]
+      .files.map((f: { path: string }) => f.path)
+      .sort();
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
@@ -55,23 +61,38 @@ describe('npm pack', () => {
     expect(targets.filter((t) => !packed.includes(t))).toEqual([]);
   });
 
-  it('maps every subpath in "typesVersions" to the declarations of "exports" (for TypeScript without exports support, moduleResolution node10)', () => {
-    const subpaths = Object.entries<any>(pkg.exports).filter(([sub, t]) => sub !== '.' && typeof t === 'object');
-    expect(pkg.typesVersions['*']).toEqual(Object.fromEntries(subpaths.map(([sub, t]) => [sub.slice(2), [t.types.slice(2)]])));
-  });
+  it(
+    'maps every subpath in "typesVersions" to the declarations of "exports" (for TypeScript without exports support, ' +
+      'moduleResolution node10)',
+    () => {
+      const subpaths = Object.entries<any>(pkg.exports).filter(([sub, t]) => sub !== '.' && typeof t === 'object');
+      expect(pkg.typesVersions['*']).toEqual(Object.fromEntries(subpaths.map(([sub, t]) => [sub.slice(2), [t.types.slice(2)]])));
+    },
+  );
 
   it('ships the data files lib/ reads at run time (required as ../../<file> from lib/<dir>/ and dist/<dir>/)', () => {
     const required = new Set(
-      LIB.flatMap((f) => [...readFileSync(path.join(ROOT, 'lib', f), 'utf8').matchAll(/from '((?:\.\.\/)+[^']+\.json)'/g)].map((m) => path.posix.join('lib', path.posix.dirname(f), m[1]))),
+      LIB.flatMap((f) =>
+        [...readFileSync(path.join(ROOT, 'lib', f), 'utf8').matchAll(/from '((?:\.\.\/)+[^']+\.json)'/g)].map((m) =>
+          path.posix.join('lib', path.posix.dirname(f), m[1]),
+        ),
+      ),
     );
     expect(required.size).toBeGreaterThan(0);
     expect([...required].filter((f) => !packed.includes(f))).toEqual([]);
   });
 
   it('ships nothing else: no TypeScript sources, tests, stacks, scripts, examples, fixtures or example config', () => {
-    const allowed = /^(dist\/.+\.(js|d\.ts)|bin\/baseline-check\.js|data\/cloudflare-ip-ranges\.json|data\/frameworks\/nist-sp800-53r5\.json|config\/baseline\.schema\.json|package\.json|README\.md|LICENSE)$/;
+    const allowed = new RegExp(
+      '^(dist\\/.+\\.(js|d\\.ts)|bin\\/baseline-check\\.js|data\\/cloudflare-ip-ranges\\.json|data\\/frameworks\\/nist-sp800-5' +
+        '3r5\\.json|config\\/baseline\\.schema\\.json|package\\.json|README\\.md|LICENSE)$',
+    );
     expect(packed.filter((f) => !allowed.test(f))).toEqual([]);
-    expect(packed.filter((f) => /^(lib|test|stacks|scripts|examples|docs)\/|fixtures|\.test\.|^config\/baseline\.json$|^dist\/.*\.ts$(?<!\.d\.ts)/.test(f))).toEqual([]);
+    expect(
+      packed.filter((f) =>
+        /^(lib|test|stacks|scripts|examples|docs)\/|fixtures|\.test\.|^config\/baseline\.json$|^dist\/.*\.ts$(?<!\.d\.ts)/.test(f),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -89,7 +110,9 @@ describe('examples/', () => {
 
   it.each(examples)('%s imports the package by name and entry point only: no path into this repository', (name) => {
     const dir = path.join(ROOT, 'examples', name, 'src');
-    const imports = readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]));
+    const imports = readdirSync(dir).flatMap((f) =>
+      [...readFileSync(path.join(dir, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]),
+    );
     const ours = imports.filter((i) => i.startsWith(pkg.name));
     expect(ours.length).toBeGreaterThan(0);
     for (const i of ours) expect(Object.keys(pkg.exports)).toContain(`.${i.slice(pkg.name.length)}`);
@@ -97,7 +120,8 @@ describe('examples/', () => {
   });
 
   it('aws-consumer synthesizes with the feature flags the constructs are tested with (cdk.json)', () => {
-    const flags = (file: string) => Object.fromEntries(Object.entries(JSON.parse(readFileSync(file, 'utf8')).context).filter(([k]) => k.startsWith('@')));
+    const flags = (file: string) =>
+      Object.fromEntries(Object.entries(JSON.parse(readFileSync(file, 'utf8')).context).filter(([k]) => k.startsWith('@')));
     expect(flags(path.join(ROOT, 'examples', 'aws-consumer', 'cdk.json'))).toEqual(flags(path.join(ROOT, 'cdk.json')));
   });
 });

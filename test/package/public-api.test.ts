@@ -27,7 +27,10 @@ beforeAll(() => {
   // that cannot be written out) are still reported; the type errors it skips are reported over
   // the same files by the type check of npm test (tsc --noEmit) and by the build in .ci/run.
   // About 40% less CPU than a checked emit.
-  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--noCheck', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--noCheck', '--outDir', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({ status: 0, output: '' });
   files = new Map(declarationFiles(out).map((f) => [f, readDeclarationFile(out, f)]));
 }, 120_000);
@@ -66,8 +69,18 @@ function resolveName(file: string, name: string): Ref | undefined {
 
 describe('package entry points', () => {
   it('has one declaration file per entry point of package.json, and the subpaths the design names', () => {
-    expect(Object.keys(ENTRY_POINTS)).toEqual(['.', './aws', './azure', './cloudflare', './config', './controls', './evidence', './policy']);
-    for (const [subpath, types] of Object.entries(ENTRY_POINTS)) expect({ subpath, types, emitted: files.has(types) }).toEqual({ subpath, types, emitted: true });
+    expect(Object.keys(ENTRY_POINTS)).toEqual([
+      '.',
+      './aws',
+      './azure',
+      './cloudflare',
+      './config',
+      './controls',
+      './evidence',
+      './policy',
+    ]);
+    for (const [subpath, types] of Object.entries(ENTRY_POINTS))
+      expect({ subpath, types, emitted: files.has(types) }).toEqual({ subpath, types, emitted: true });
   });
 
   it('exports every type a public declaration names (no forgotten export)', () => {
@@ -79,9 +92,12 @@ describe('package entry points', () => {
         const { names, inline } = referencedNames(statement);
         const targets = [
           ...names.filter((n) => n !== name).map((n) => resolveName(file, n)),
-          ...inline.map((i) => resolveModule(file, i.from)).map((target, k) => (target ? exportsOf(target).get(inline[k].name) : undefined)),
+          ...inline
+            .map((i) => resolveModule(file, i.from))
+            .map((target, k) => (target ? exportsOf(target).get(inline[k].name) : undefined)),
         ];
-        for (const target of targets) if (target && !publicRefs.has(target)) problems.push(`${at} names ${target}, which no entry point exports`);
+        for (const target of targets)
+          if (target && !publicRefs.has(target)) problems.push(`${at} names ${target}, which no entry point exports`);
       }
     }
     expect([...new Set(problems)].sort()).toEqual([]);
@@ -89,7 +105,11 @@ describe('package entry points', () => {
 
   it('points only at declaration files the package ships (no JSON or source outside dist)', () => {
     const dangling = [...files.values()].flatMap((decl) =>
-      [...[...decl.imports.values()].map((i) => i.from), ...decl.reexports.map((r) => r.from), ...decl.statements.flatMap((s) => referencedNames(s).inline.map((i) => i.from))]
+      [
+        ...[...decl.imports.values()].map((i) => i.from),
+        ...decl.reexports.map((r) => r.from),
+        ...decl.statements.flatMap((s) => referencedNames(s).inline.map((i) => i.from)),
+      ]
         .map((from) => resolveModule(decl.file, from))
         .filter((target): target is string => target !== undefined && !existsSync(path.join(out, target)))
         .map((target) => `${decl.file} -> ${target}`),
@@ -100,33 +120,51 @@ describe('package entry points', () => {
   it('is all the reference apps use: stacks/ import from lib/ only what an entry point exports', () => {
     const publicRefs = new Set<Ref>(Object.values(ENTRY_POINTS).flatMap((f) => [...exportsOf(f).values()]));
     const stacks = path.join(ROOT, 'stacks');
-    const internal = readdirSync(stacks).filter((f) => f.endsWith('.ts')).flatMap((f) => {
-      const text = readFileSync(path.join(stacks, f), 'utf8');
-      return [...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'\.\.\/lib\/([^']+)'/g)].flatMap(([, list, module]) => {
-        const declarations = existsSync(path.join(out, `${module}.d.ts`)) ? `${module}.d.ts` : `${module}/index.d.ts`;
-        return list.split(',').map((n) => n.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]).filter(Boolean)
-          .filter((name) => { const at = exportsOf(declarations).get(name); return !at || !publicRefs.has(at); })
-          .map((name) => `stacks/${f}: ${name} from lib/${module}`);
+    const internal = readdirSync(stacks)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => {
+        const text = readFileSync(path.join(stacks, f), 'utf8');
+        return [...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'\.\.\/lib\/([^']+)'/g)].flatMap(([, list, module]) => {
+          const declarations = existsSync(path.join(out, `${module}.d.ts`)) ? `${module}.d.ts` : `${module}/index.d.ts`;
+          return list
+            .split(',')
+            .map(
+              (n) =>
+                n
+                  .trim()
+                  .replace(/^type\s+/, '')
+                  .split(/\s+as\s+/)[0],
+            )
+            .filter(Boolean)
+            .filter((name) => {
+              const at = exportsOf(declarations).get(name);
+              return !at || !publicRefs.has(at);
+            })
+            .map((name) => `stacks/${f}: ${name} from lib/${module}`);
+        });
       });
-    });
     expect(internal).toEqual([]);
   });
 
-  it('keeps CDK for Terraform out of the AWS entry points: `.`, ./aws, ./config, ./policy, ./controls and ./evidence load no cdktf module', () => {
-    const reaches = (file: string, seen = new Set<string>()): Set<string> => {
-      if (seen.has(file) || !files.has(file)) return seen;
-      seen.add(file);
-      const decl = files.get(file)!;
-      for (const from of [...[...decl.imports.values()].map((i) => i.from), ...decl.reexports.map((r) => r.from)]) {
-        const target = resolveModule(file, from);
-        if (target) reaches(target, seen);
-        else seen.add(`package:${from}`);
+  it(
+    'keeps CDK for Terraform out of the AWS entry points: `.`, ./aws, ./config, ./policy, ./controls and ./evidence load no ' +
+      'cdktf module',
+    () => {
+      const reaches = (file: string, seen = new Set<string>()): Set<string> => {
+        if (seen.has(file) || !files.has(file)) return seen;
+        seen.add(file);
+        const decl = files.get(file)!;
+        for (const from of [...[...decl.imports.values()].map((i) => i.from), ...decl.reexports.map((r) => r.from)]) {
+          const target = resolveModule(file, from);
+          if (target) reaches(target, seen);
+          else seen.add(`package:${from}`);
+        }
+        return seen;
+      };
+      for (const subpath of ['.', './aws', './config', './policy', './controls', './evidence']) {
+        const packages = [...reaches(ENTRY_POINTS[subpath])].filter((f) => f.startsWith('package:'));
+        expect({ subpath, cdktf: packages.filter((p) => /cdktf/.test(p)) }).toEqual({ subpath, cdktf: [] });
       }
-      return seen;
-    };
-    for (const subpath of ['.', './aws', './config', './policy', './controls', './evidence']) {
-      const packages = [...reaches(ENTRY_POINTS[subpath])].filter((f) => f.startsWith('package:'));
-      expect({ subpath, cdktf: packages.filter((p) => /cdktf/.test(p)) }).toEqual({ subpath, cdktf: [] });
-    }
-  });
+    },
+  );
 });

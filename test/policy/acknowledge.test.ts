@@ -1,6 +1,13 @@
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ACKNOWLEDGED_WARNING_METADATA, NAG_PACKS, acknowledge, acknowledgeDecision, guardRule, nagRule } from '../../lib/policy/acknowledge';
+import {
+  ACKNOWLEDGED_WARNING_METADATA,
+  NAG_PACKS,
+  acknowledge,
+  acknowledgeDecision,
+  guardRule,
+  nagRule,
+} from '../../lib/policy/acknowledge';
 import { registerEntry } from '../../lib/policy/acknowledgement-register';
 import { acknowledgements, idSource, testStack } from '../aws/support';
 
@@ -32,7 +39,10 @@ describe('acknowledge', () => {
     const target = new Construct(stack, id());
     acknowledge(target, REASON, ['AwsSolutions::AwsSolutions-EC23', guardRule('ec2_instance_no_public_ip_check')]);
     const entries = target.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
-    expect(entries.map((e) => e.data)).toEqual([{ 'AwsSolutions::AwsSolutions-EC23': REASON }, { 'cdk-validator-cfnguard::ec2_instance_no_public_ip_check': REASON }]);
+    expect(entries.map((e) => e.data)).toEqual([
+      { 'AwsSolutions::AwsSolutions-EC23': REASON },
+      { 'cdk-validator-cfnguard::ec2_instance_no_public_ip_check': REASON },
+    ]);
     expect(Validations.ACKNOWLEDGED_RULES_METADATA_KEY).toBe('aws:cdk:acknowledged-rules');
   });
 
@@ -44,13 +54,19 @@ describe('acknowledge', () => {
     expect(acknowledgements(child)).toEqual({ 'AwsSolutions::AwsSolutions-EC23': REASON });
   });
 
-  it.each(['', 'because', '   short reason padded with spaces         ', 'x'.repeat(39)])('fails when the reason is too short: %p', (reason) => {
-    const target = new Construct(stack, id());
-    expect(() => acknowledge(target, reason, ['AwsSolutions::AwsSolutions-EC23'])).toThrow(
-      new RegExp(`acknowledge\\(Test/${target.node.id}\\): the reason ".*" is too short; say which control compensates and why the rule does not fit`),
-    );
-    expect(acknowledgements(target)).toEqual({});
-  });
+  it.each(['', 'because', '   short reason padded with spaces         ', 'x'.repeat(39)])(
+    'fails when the reason is too short: %p',
+    (reason) => {
+      const target = new Construct(stack, id());
+      expect(() => acknowledge(target, reason, ['AwsSolutions::AwsSolutions-EC23'])).toThrow(
+        new RegExp(
+          `acknowledge\\(Test/${target.node.id}\\): the reason ".*" is too short; say which control compensates and why the ` +
+            `rule does not fit`,
+        ),
+      );
+      expect(acknowledgements(target)).toEqual({});
+    },
+  );
 
   it('accepts a reason of 40 characters', () => {
     const target = new Construct(stack, id());
@@ -71,7 +87,10 @@ describe('acknowledgeDecision', () => {
   it('fills the placeholders a finding id names (one rule id per value), and applies a subset when asked', () => {
     const policy = new Construct(stack, id());
     acknowledgeDecision(policy, 'replication-object-arns', { params: { objectArn: ['<A.Arn>/*', '<B.Arn>/*'] } });
-    expect(Object.keys(acknowledgements(policy))).toEqual(['AwsSolutions::AwsSolutions-IAM5[Resource::<A.Arn>/*]', 'AwsSolutions::AwsSolutions-IAM5[Resource::<B.Arn>/*]']);
+    expect(Object.keys(acknowledgements(policy))).toEqual([
+      'AwsSolutions::AwsSolutions-IAM5[Resource::<A.Arn>/*]',
+      'AwsSolutions::AwsSolutions-IAM5[Resource::<B.Arn>/*]',
+    ]);
     const replica = new Construct(stack, id());
     acknowledgeDecision(replica, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-RDS11'] });
     expect(Object.keys(acknowledgements(replica))).toEqual(['AwsSolutions::AwsSolutions-RDS11']);
@@ -81,14 +100,22 @@ describe('acknowledgeDecision', () => {
     const keys = new Construct(stack, id());
     acknowledgeDecision(keys, 'oac-key-policy-wildcard');
     expect(acknowledgements(keys)).toEqual({});
-    expect(keys.node.metadata.filter((m) => m.type === ACKNOWLEDGED_WARNING_METADATA).map((m) => m.data)).toEqual([{ 'Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac': registerEntry('oac-key-policy-wildcard').reason }]);
+    expect(keys.node.metadata.filter((m) => m.type === ACKNOWLEDGED_WARNING_METADATA).map((m) => m.data)).toEqual([
+      { 'Annotation::@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac': registerEntry('oac-key-policy-wildcard').reason },
+    ]);
   });
 
-  it('refuses an unknown decision, a missing placeholder value and a rule that is not the decision\'s', () => {
+  it("refuses an unknown decision, a missing placeholder value and a rule that is not the decision's", () => {
     const target = new Construct(stack, id());
-    expect(() => acknowledgeDecision(target, 'nope' as never)).toThrow(/acknowledgement register: no decision "nope"; add an entry to lib\/policy\/acknowledgement-register\.ts/);
-    expect(() => acknowledgeDecision(target, 'app-data-bucket-grant')).toThrow(/rule AwsSolutions::AwsSolutions-IAM5\[Resource::<\{dataBucket\}\.Arn>\/\{prefix\}\*\] needs params\.dataBucket/);
-    expect(() => acknowledgeDecision(target, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-EC23'] })).toThrow(/rule AwsSolutions::AwsSolutions-EC23 is not one of the decision's rules/);
+    expect(() => acknowledgeDecision(target, 'nope' as never)).toThrow(
+      /acknowledgement register: no decision "nope"; add an entry to lib\/policy\/acknowledgement-register\.ts/,
+    );
+    expect(() => acknowledgeDecision(target, 'app-data-bucket-grant')).toThrow(
+      /rule AwsSolutions::AwsSolutions-IAM5\[Resource::<\{dataBucket\}\.Arn>\/\{prefix\}\*\] needs params\.dataBucket/,
+    );
+    expect(() => acknowledgeDecision(target, 'postgres-standard-port', { rules: ['AwsSolutions::AwsSolutions-EC23'] })).toThrow(
+      /rule AwsSolutions::AwsSolutions-EC23 is not one of the decision's rules/,
+    );
     expect(acknowledgements(target)).toEqual({});
   });
 });

@@ -32,7 +32,8 @@ describe('applyBaselinePolicy', () => {
     const report = synthReport(app);
     // Both engines report: cdk-nag (server access logs) and Control Tower Guard (KMS encryption).
     expect(report).toContain('AwsSolutions::AwsSolutions-S1');
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321']) expect(report).toContain(`${pack}::${pack}-S3BucketLoggingEnabled`);
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R4', 'NIST.800.53.R5', 'PCI.DSS.321'])
+      expect(report).toContain(`${pack}::${pack}-S3BucketLoggingEnabled`);
     expect(report).toContain('CT.S3.PR.10');
   });
 
@@ -59,7 +60,9 @@ describe('applyBaselinePolicy', () => {
     applyBaselinePolicy(app);
     expect(() => applyBaselinePolicy(app)).toThrow(/the policy gates were already added to this app; call it once/);
     expect(() => applyBaselinePolicy(new App(), { nagPacks: [] })).toThrow(/nagPacks is empty; give some of AwsSolutions, HIPAA\.Security/);
-    expect(() => applyBaselinePolicy(new App(), { nagPacks: ['AwsSolution' as never] })).toThrow(/nagPacks names unknown packs \(AwsSolution\)/);
+    expect(() => applyBaselinePolicy(new App(), { nagPacks: ['AwsSolution' as never] })).toThrow(
+      /nagPacks names unknown packs \(AwsSolution\)/,
+    );
   });
 });
 
@@ -74,11 +77,15 @@ describe('controlTowerRulesFor', () => {
       writeFileSync(path.join(dir, rel), text);
     };
     rule('s3/ct-s3-1.guard', "# AWS::S3::Bucket\nrule a when %r !empty { Resources.*[ Type == 'AWS::S3::Bucket' ] }");
-    rule('dynamodb/ct-ddb-1.guard', "# AWS::DynamoDB::Table\nrule b {}");
-    rule('mixed/ct-mixed.guard', "# AWS::DynamoDB::Table and AWS::S3::Bucket\nrule c {}");
+    rule('dynamodb/ct-ddb-1.guard', '# AWS::DynamoDB::Table\nrule b {}');
+    rule('mixed/ct-mixed.guard', '# AWS::DynamoDB::Table and AWS::S3::Bucket\nrule c {}');
     rule('general/ct-any.guard', 'rule d {}');
     rule('s3/README.md', '# AWS::S3::Bucket');
-    expect(controlTowerRulesFor(app, dir).map((f) => path.relative(dir, f))).toEqual(['general/ct-any.guard', 'mixed/ct-mixed.guard', 's3/ct-s3-1.guard']);
+    expect(controlTowerRulesFor(app, dir).map((f) => path.relative(dir, f))).toEqual([
+      'general/ct-any.guard',
+      'mixed/ct-mixed.guard',
+      's3/ct-s3-1.guard',
+    ]);
   });
 
   it('selects from the shipped Control Tower rules: S3 rules in, rules of absent services out', () => {

@@ -45,9 +45,19 @@ describe('ruleScope', () => {
   });
 
   it.each([
-    ['type filters and a reference lookup', 'rule p(doc, id) { let ref = %doc.Resources[ keys == %id ]\n %ref not empty }\nrule r when %buckets not empty { %buckets.Properties { p(%INPUT_DOCUMENT, LoggingConfiguration.DestinationBucketName.Ref) } }'],
-    ['the hook input form', 'rule r when %INPUT_DOCUMENT.%BUCKET.resourceProperties exists { %INPUT_DOCUMENT.%BUCKET.resourceProperties.Foo exists }'],
-    ['a rule called inside a block that reads its own keys', 'rule p(x) { Resources exists\n Foo exists }\nrule r { %buckets.Properties { p(this) } }'],
+    [
+      'type filters and a reference lookup',
+      'rule p(doc, id) { let ref = %doc.Resources[ keys == %id ]\n %ref not empty }\nrule r when %buckets not empty { ' +
+        '%buckets.Properties { p(%INPUT_DOCUMENT, LoggingConfiguration.DestinationBucketName.Ref) } }',
+    ],
+    [
+      'the hook input form',
+      'rule r when %INPUT_DOCUMENT.%BUCKET.resourceProperties exists { %INPUT_DOCUMENT.%BUCKET.resourceProperties.Foo exists }',
+    ],
+    [
+      'a rule called inside a block that reads its own keys',
+      'rule p(x) { Resources exists\n Foo exists }\nrule r { %buckets.Properties { p(this) } }',
+    ],
     ['Type in a list', 'let TYPES = ["AWS::S3::Bucket", "AWS::SQS::Queue"]\nrule r { Resources.*[ Type in %TYPES ] not empty }'],
   ])('scopes a rule file that reads %s', (_what, rule) => {
     const scope = ruleScope(`${HEADER}${rule}\n`);
@@ -82,7 +92,13 @@ describe('ScopableTemplate', () => {
   });
 
   it('keeps every kept value at its line and column: hidden resources become blanks', () => {
-    for (const types of [['AWS::Lambda::Function'], ['AWS::SQS::Queue'], ['AWS::S3::Bucket'], [], ['AWS::Lambda::Function', 'AWS::IAM::ManagedPolicy', 'AWS::SQS::Queue']]) {
+    for (const types of [
+      ['AWS::Lambda::Function'],
+      ['AWS::SQS::Queue'],
+      ['AWS::S3::Bucket'],
+      [],
+      ['AWS::Lambda::Function', 'AWS::IAM::ManagedPolicy', 'AWS::SQS::Queue'],
+    ]) {
       const out = scoped(types);
       expect(out.length).toBe(text.length);
       expect(out.split('\n').length).toBe(text.split('\n').length);
@@ -91,7 +107,9 @@ describe('ScopableTemplate', () => {
         const end = text.indexOf('\n  }', at);
         expect(out.slice(at, end)).toBe(text.slice(at, end));
       }
-      expect(JSON.parse(out).Resources).toEqual(Object.fromEntries(Object.entries(template.Resources).filter(([, r]) => types.includes(r.Type))));
+      expect(JSON.parse(out).Resources).toEqual(
+        Object.fromEntries(Object.entries(template.Resources).filter(([, r]) => types.includes(r.Type))),
+      );
     }
   });
 

@@ -50,7 +50,8 @@ describe('parseTimeV', () => {
   });
 
   test('reads a failed command and an elapsed time over an hour', () => {
-    const text = `Command exited with non-zero status 3\n${TIME_V.replace('0:03.76', '1:02:03.50').replace('Exit status: 0', 'Exit status: 3')}`;
+    const text =
+      `Command exited with non-zero status 3\n` + `${TIME_V.replace('0:03.76', '1:02:03.50').replace('Exit status: 0', 'Exit status: 3')}`;
     const t = parseTimeV(text);
     expect(t.exitStatus).toBe(3);
     expect(t.wallSeconds).toBeCloseTo(3723.5, 6);
@@ -105,7 +106,10 @@ describe('stats and fits', () => {
     expect(quad.verdict).toBe('not linear');
     expect(quad.reason).toMatch(/ratio 4\.00/);
     // A fixed cost amortizing (the TF synth's seconds at 1, 4, 16 environments): 0.23/env, then 0.14/env.
-    expect(assessLinearity([1, 4, 16], [1.08, 1.77, 3.47])).toEqual({ verdict: 'sub-linear', reason: 'r² 0.991; per-env cost 0.23 over 1→4, 0.14 over 4→16 (ratio 0.62)' });
+    expect(assessLinearity([1, 4, 16], [1.08, 1.77, 3.47])).toEqual({
+      verdict: 'sub-linear',
+      reason: 'r² 0.991; per-env cost 0.23 over 1→4, 0.14 over 4→16 (ratio 0.62)',
+    });
     expect(assessLinearity([1, 4, 16], [10, 20, 21]).verdict).toBe('not linear');
   });
 
@@ -117,7 +121,13 @@ describe('stats and fits', () => {
 
 describe('parseArgs', () => {
   test('defaults: 3 runs, every section, 1/4/16 environments, BENCHMARKS.md', () => {
-    expect(parseArgs([])).toEqual({ runs: 3, quick: false, sections: ['import', 'synth', 'test', 'scale'], envCounts: [1, 4, 16], out: 'BENCHMARKS.md' });
+    expect(parseArgs([])).toEqual({
+      runs: 3,
+      quick: false,
+      sections: ['import', 'synth', 'test', 'scale'],
+      envCounts: [1, 4, 16],
+      out: 'BENCHMARKS.md',
+    });
   });
 
   test('--quick: one run, no npm test, no 16-environment point; --runs still wins', () => {
@@ -167,20 +177,26 @@ describe('/proc and tool output', () => {
     expect(classifyProcess(['npm test'])).toBe('npm');
     expect(classifyProcess(['sh', '-c', 'tsc --noEmit && jest'])).toBe('shell');
     expect(classifyProcess(['/bin/sh', '-c', 'node -r ./scripts/register.js stacks/aws-app.ts'])).toBe('shell');
-    expect(classifyProcess(['/usr/lib/chromium/chromium --type=renderer --user-data-dir=/tmp/report-profile --lang=en-US'])).toBe('chromium');
+    expect(classifyProcess(['/usr/lib/chromium/chromium --type=renderer --user-data-dir=/tmp/report-profile --lang=en-US'])).toBe(
+      'chromium',
+    );
     expect(classifyProcess(['/usr/bin/git', 'rev-parse', 'HEAD'])).toBe('git');
     expect(classifyProcess(['node', 'scripts/test.js', '--json'])).toBe('npm test runner');
     expect(classifyProcess(['node', 'scripts/synth.js'])).toBe('npm run synth runner');
-    expect(classifyProcess(['/usr/bin/node', '-r', './scripts/register.js', 'test/synth-cache-child.ts', 'awsGated', '/tmp/x'])).toBe('test synth (shared)');
+    expect(classifyProcess(['/usr/bin/node', '-r', './scripts/register.js', 'test/synth-cache-child.ts', 'awsGated', '/tmp/x'])).toBe(
+      'test synth (shared)',
+    );
   });
 
   test('cpuByProcess sums CPU per label, largest first', () => {
     const p = (label: string, cpuSeconds: number) => ({ label, peakKiB: 1, startSeconds: 0, lastSeenSeconds: 1, cpuSeconds });
-    expect(cpuByProcess(run(1, 1, 1, undefined, [p('aws app', 19.3), p('cfn-guard', 65.3), p('shell', 0), p('cdk CLI', 3.2), p('npx', 1)]))).toBe('cfn-guard 65.3 s, aws app 19.3 s, cdk CLI 3.20 s');
+    expect(
+      cpuByProcess(run(1, 1, 1, undefined, [p('aws app', 19.3), p('cfn-guard', 65.3), p('shell', 0), p('cdk CLI', 3.2), p('npx', 1)])),
+    ).toBe('cfn-guard 65.3 s, aws app 19.3 s, cdk CLI 3.20 s');
     expect(cpuByProcess(run(1, 1, 1))).toBe('-');
   });
 
-  test('jestSummary: jest\'s own time and the slowest files, relative to the repository', () => {
+  test("jestSummary: jest's own time and the slowest files, relative to the repository", () => {
     const result = {
       startTime: 1_000,
       numTotalTests: 40,
@@ -242,10 +258,12 @@ describe('generateConfig', () => {
     expect(() => generateConfig({ environments: {} }, 1)).toThrow(/no "staging"/);
   });
 
-  test('validateGenerated fails with the loader\'s message', () => {
+  test("validateGenerated fails with the loader's message", () => {
     const config = generateConfig(BASE, 2) as { environments: Record<string, any> };
     config.environments.env02.aws.account = config.environments.env01.aws.account;
-    expect(() => validateGenerated(config, 'gen.json')).toThrow(/generated config is invalid[\s\S]*gen\.json[\s\S]*is also used by environment "env01"/);
+    expect(() => validateGenerated(config, 'gen.json')).toThrow(
+      /generated config is invalid[\s\S]*gen\.json[\s\S]*is also used by environment "env01"/,
+    );
   });
 });
 
@@ -266,7 +284,16 @@ function report(): BenchReport {
     date: '2026-11-30T05:00:00Z',
     commit: 'abc1234',
     dirty: [],
-    machine: { cpuModel: 'AMD EPYC', cpuCount: 2, usableCpus: 2, memTotalKiB: 24683620, node: 'v20.20.2', npm: '11.19.1', os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0' },
+    machine: {
+      cpuModel: 'AMD EPYC',
+      cpuCount: 2,
+      usableCpus: 2,
+      memTotalKiB: 24683620,
+      node: 'v20.20.2',
+      npm: '11.19.1',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      kernel: '6.1.0',
+    },
     options: { runs: 3, quick: false, sections: ['import', 'synth', 'test', 'scale'], envCounts: [1, 4, 16], out: 'BENCHMARKS.md' },
     sampleMs: 200,
     loadStart: [1.5, 1.2, 1],
@@ -290,11 +317,21 @@ function report(): BenchReport {
       measurement('synth-tf', 'TF app synth', [run(2.5, 3, 300000, { stacks: 6 })]),
     ],
     test: measurement('npm-test', 'npm test', [
-      run(70, 120, 1600000, { jest: { seconds: 60, files: 50, tests: 400, failedTests: 0, slowest: [{ file: 'test/stacks/aws-app.test.ts', seconds: 30.25 }] } }, [worker(1600000), worker(1200000)]),
+      run(
+        70,
+        120,
+        1600000,
+        {
+          jest: { seconds: 60, files: 50, tests: 400, failedTests: 0, slowest: [{ file: 'test/stacks/aws-app.test.ts', seconds: 30.25 }] },
+        },
+        [worker(1600000), worker(1200000)],
+      ),
     ]),
     scale: [1, 4, 16].map((envs) => ({
       envs,
-      aws: measurement(`scale-aws-${envs}`, `AWS synth, ${envs} envs`, [run(10 + 5 * envs, 10 + 6 * envs, 300000 + 100000 * envs, { stacks: 4 * envs })]),
+      aws: measurement(`scale-aws-${envs}`, `AWS synth, ${envs} envs`, [
+        run(10 + 5 * envs, 10 + 6 * envs, 300000 + 100000 * envs, { stacks: 4 * envs }),
+      ]),
       tf: measurement(`scale-tf-${envs}`, `TF synth, ${envs} envs`, [run(2 + envs, 2 + envs, 150000 + 10000 * envs, { stacks: 3 * envs })]),
     })),
   };
@@ -305,13 +342,15 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(report())).toBe(renderMarkdown(report()));
   });
 
-  test('holds the machine, the commit, each section\'s table and the scaling slope', () => {
+  test("holds the machine, the commit, each section's table and the scaling slope", () => {
     const md = renderMarkdown(report());
     expect(md).toContain('| Date | 2026-11-30T05:00:00Z |');
     expect(md).toContain('| Commit | abc1234 (clean) |');
     expect(md).toContain('| CPU | AMD EPYC, 2 processors in /proc/cpuinfo, 2 usable |');
     expect(md).toContain('| Node / npm | v20.20.2 / 11.19.1 |');
-    expect(md).toContain('| CDK CLI start-up | `cmd cdk-cli` | 3 | 2.50 s (2.00 s–3.00 s) | 2.00 s (2.00 s–2.00 s) | 210 MB (205 MB–215 MB) | 1.50 |');
+    expect(md).toContain(
+      '| CDK CLI start-up | `cmd cdk-cli` | 3 | 2.50 s (2.00 s–3.00 s) | 2.00 s (2.00 s–2.00 s) | 210 MB (205 MB–215 MB) | 1.50 |',
+    );
     expect(md).toContain('| aws app | 1 | 922 MB | 3.0 s → 28.0 s | 25.0 s | 25.0 s |');
     expect(md).toContain('| test/stacks/aws-app.test.ts | 30.3 |');
     expect(md).toContain('| 16 | AWS (cdk synth) | 64 | 90.0 s | 106.0 s | - | 1946 MB | 1.50 |');
@@ -322,18 +361,31 @@ describe('renderMarkdown', () => {
 
   test('marks failed runs and lists uncommitted paths', () => {
     const r = report();
-    const failing = { ...r, dirty: ['lib/a.ts'], synth: [measurement('synth-aws', 'AWS app synth', [{ ...run(5, 5, 1000), exitStatus: 1 }]), r.synth![1]] };
+    const failing = {
+      ...r,
+      dirty: ['lib/a.ts'],
+      synth: [measurement('synth-aws', 'AWS app synth', [{ ...run(5, 5, 1000), exitStatus: 1 }]), r.synth![1]],
+    };
     const md = renderMarkdown(failing);
     expect(md).toContain('| Commit | abc1234 + uncommitted changes in 1 path: `lib/a.ts` |');
-    expect(renderMarkdown({ ...r, commitAtEnd: 'def5678' })).toContain('| Commit | abc1234 (clean); **HEAD moved to def5678 during the bench: later sections may have measured newer code** |');
+    expect(renderMarkdown({ ...r, commitAtEnd: 'def5678' })).toContain(
+      '| Commit | abc1234 (clean); **HEAD moved to def5678 during the bench: later sections may have measured newer code** |',
+    );
     expect(md).toContain('AWS app synth **FAILED 1/1 (exit 1)**');
     expect(summaryLine(failing)).toMatch(/\| FAILED: AWS app synth$/);
   });
 
   test('targets: npm run synth (both apps) at most 20 s, when the synth section measured it', () => {
     const r = report();
-    const both = (wall: number) => ({ ...r, synth: [measurement('synth-both', 'npm run synth (both apps)', [run(wall, 25, 900000, { stacks: 14 })]), ...r.synth!] });
-    expect(targets(both(18.5)).find((t) => t.target.startsWith('`npm run synth`'))).toEqual({ target: '`npm run synth` (both apps, default config) at most 20 s', measured: '18.5 s (median wall; CPU 25.0 s)', met: 'yes' });
+    const both = (wall: number) => ({
+      ...r,
+      synth: [measurement('synth-both', 'npm run synth (both apps)', [run(wall, 25, 900000, { stacks: 14 })]), ...r.synth!],
+    });
+    expect(targets(both(18.5)).find((t) => t.target.startsWith('`npm run synth`'))).toEqual({
+      target: '`npm run synth` (both apps, default config) at most 20 s',
+      measured: '18.5 s (median wall; CPU 25.0 s)',
+      met: 'yes',
+    });
     expect(targets(both(21)).find((t) => t.target.startsWith('`npm run synth`'))!.met).toBe('no: 1.00 s above');
     expect(targets(r).some((t) => t.target.startsWith('`npm run synth`'))).toBe(false);
     expect(summaryLine(both(18.5))).toContain('| synth both 18.5 s, aws 30.0 s, tf 2.50 s |');
@@ -349,7 +401,9 @@ describe('renderMarkdown', () => {
       'yes',
       'yes',
     ]);
-    expect(rows[0].measured).toBe('30.0 s = 8.3× the floor of 3.60 s (CDK CLI start 2.50 s + app imports 1.10 s); in CPU time 40.0 s = 13.3× the floor\'s 3.00 s');
+    expect(rows[0].measured).toBe(
+      "30.0 s = 8.3× the floor of 3.60 s (CDK CLI start 2.50 s + app imports 1.10 s); in CPU time 40.0 s = 13.3× the floor's 3.00 s",
+    );
     expect(rows[3].measured).toBe('1.64 GB (largest worker VmHWM over all runs)');
   });
 
@@ -359,28 +413,45 @@ describe('renderMarkdown', () => {
       ...r,
       synth: [
         ...r.synth!,
-        measurement('phases-aws-bare', 'AWS app phases, no gates', [run(4, 4, 500000, { phases: { importSeconds: 1, constructSeconds: 2, synthSeconds: 1 } })]),
-        measurement('phases-aws-gated', 'AWS app phases, every gate', [run(25, 30, 600000, { phases: { importSeconds: 1, constructSeconds: 2, synthSeconds: 20 } })]),
-        measurement('phases-tf', 'TF app phases', [run(2, 2, 200000, { phases: { importSeconds: 1.5, constructSeconds: 0.5, synthSeconds: 0.3 } })]),
+        measurement('phases-aws-bare', 'AWS app phases, no gates', [
+          run(4, 4, 500000, { phases: { importSeconds: 1, constructSeconds: 2, synthSeconds: 1 } }),
+        ]),
+        measurement('phases-aws-gated', 'AWS app phases, every gate', [
+          run(25, 30, 600000, { phases: { importSeconds: 1, constructSeconds: 2, synthSeconds: 20 } }),
+        ]),
+        measurement('phases-tf', 'TF app phases', [
+          run(2, 2, 200000, { phases: { importSeconds: 1.5, constructSeconds: 0.5, synthSeconds: 0.3 } }),
+        ]),
       ],
     };
     const rows = targets(withPhases);
     // AWS: 30 s against 1.5 × 3.60 s + (2 + 20) s = 27.4 s; TF: 2.5 s against 1.5 × 2.00 s + 0.8 s = 3.8 s.
     expect(rows[0].met).toBe('no: 2.60 s above the limit');
-    expect(rows[0].measured).toContain('; unavoidable work 22.0 s (construction 2.00 s + app.synth() 20.0 s with every gate), so the limit is 1.5 × 3.60 s + 22.0 s = 27.4 s');
+    expect(rows[0].measured).toContain(
+      '; unavoidable work 22.0 s (construction 2.00 s + app.synth() 20.0 s with every gate), so the limit is 1.5 × 3.60 s + ' +
+        '22.0 s = 27.4 s',
+    );
     expect(rows[1].met).toBe('yes (1.30 s below the limit)');
     expect(unavoidableWork(r, 'aws')).toBeUndefined();
     const md = renderMarkdown(withPhases);
-    expect(md).toContain('### Where the AWS synth\'s time goes');
+    expect(md).toContain("### Where the AWS synth's time goes");
     expect(md).toContain('| CDK CLI start | 2.50 s | 8% |');
-    expect(md).toContain('| Policy gates | 19.0 s | 63% | cdk-nag packs, Control Tower Guard and CDK\'s built-in CloudFormation validation (gated minus bare synthesis); cfn-guard used 9.50 s CPU in the CLI run |');
+    expect(md).toContain(
+      "| Policy gates | 19.0 s | 63% | cdk-nag packs, Control Tower Guard and CDK's built-in CloudFormation validation (gated " +
+        'minus bare synthesis); cfn-guard used 9.50 s CPU in the CLI run |',
+    );
     expect(md).toContain('| Rest | 4.50 s | 15% |');
     expect(renderMarkdown(r)).not.toContain('Where the AWS synth');
   });
 
   test('quick runs say what was not measured', () => {
     const r = report();
-    const quick: BenchReport = { ...r, options: { ...r.options, runs: 1, quick: true, envCounts: [1, 4] }, test: undefined, scale: r.scale!.slice(0, 2) };
+    const quick: BenchReport = {
+      ...r,
+      options: { ...r.options, runs: 1, quick: true, envCounts: [1, 4] },
+      test: undefined,
+      scale: r.scale!.slice(0, 2),
+    };
     const rows = targets(quick);
     expect(rows[2]).toEqual({ target: '`npm test` under 60 s on 2 cores', measured: '-', met: 'not measured in this run (--quick)' });
     expect(rows[4].met).toBe('undetermined (2 points)');
@@ -388,10 +459,16 @@ describe('renderMarkdown', () => {
   });
 
   test('the summary line', () => {
-    expect(summaryLine(report())).toBe('bench: import aws 1.10 s, tf 2.00 s, cdk CLI 2.50 s | synth aws 30.0 s, tf 2.50 s | npm test 70.0 s (peak worker 1.64 GB) | +1 env: aws +5.00 s, tf +1.00 s');
+    expect(summaryLine(report())).toBe(
+      'bench: import aws 1.10 s, tf 2.00 s, cdk CLI 2.50 s | synth aws 30.0 s, tf 2.50 s | npm test 70.0 s (peak worker 1.64 ' +
+        'GB) | +1 env: aws +5.00 s, tf +1.00 s',
+    );
     // A cost that fell with more environments (noise on a loaded machine) reads as a negative slope, not "+-".
     const r = report();
-    const falling = { ...r, scale: r.scale!.map((p) => ({ ...p, tf: { ...p.tf, runs: [{ ...p.tf.runs[0], wallSeconds: 3 - p.envs / 10 }] } })) };
+    const falling = {
+      ...r,
+      scale: r.scale!.map((p) => ({ ...p, tf: { ...p.tf, runs: [{ ...p.tf.runs[0], wallSeconds: 3 - p.envs / 10 }] } })),
+    };
     expect(summaryLine(falling)).toMatch(/tf -0\.10 s$/);
     expect(renderMarkdown(falling)).toContain('| TF | -0.10 s |');
   });

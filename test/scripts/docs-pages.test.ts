@@ -29,7 +29,12 @@ describe('generated docs pages', () => {
 
 describe('docs/controls.md', () => {
   const page = renderControlsPage();
-  const sections = new Map(page.split('\n## ').slice(1).map((s) => [s.split('\n')[0], s] as const));
+  const sections = new Map(
+    page
+      .split('\n## ')
+      .slice(1)
+      .map((s) => [s.split('\n')[0], s] as const),
+  );
 
   it('has one section per control of the catalogue, in catalogue order', () => {
     expect([...sections.keys()]).toEqual(CONTROLS.map((c) => c.id));
@@ -45,7 +50,7 @@ describe('docs/controls.md', () => {
     }
   });
 
-  it('says why a cloud without a check is not proven, from the catalogue\'s coverage', () => {
+  it("says why a cloud without a check is not proven, from the catalogue's coverage", () => {
     expect(sections.get('ADMIN-MFA')).toContain('- **Azure**: unchecked: Entra ID Conditional Access');
     expect(sections.get('NET-TIERS')).toContain('- **Cloudflare**: not applicable: the Cloudflare stacks hold zone settings');
     expect(sections.get('DR-REGION')).toContain('- **AWS**: checked across the stacks of each environment');
@@ -68,7 +73,9 @@ describe('docs/claims.md', () => {
 
 describe('the acknowledgement decisions table of docs/policy.md', () => {
   it('has one row per decision of the register, in register order', () => {
-    const rows = renderAcknowledgementTable().split('\n').filter((l) => l.startsWith('| `'));
+    const rows = renderAcknowledgementTable()
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
     expect(rows.map((r) => r.split('`')[1])).toEqual(ACKNOWLEDGEMENT_REGISTER.map((e) => e.id));
   });
 
@@ -78,9 +85,7 @@ describe('the acknowledgement decisions table of docs/policy.md', () => {
       'S3BucketReplicationEnabled (HIPAA, R4), `s3_bucket_logging_enabled_check` (Control Tower)',
     );
     const others = ['AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'CloudFormation-Validate::W3010', 'Annotation::@aws-cdk/x:y'];
-    expect(describeRules(others)).toBe(
-      '`AwsSolutions-IAM5[Resource::*]`, CloudFormation W3010, warning `@aws-cdk/x:y`',
-    );
+    expect(describeRules(others)).toBe('`AwsSolutions-IAM5[Resource::*]`, CloudFormation W3010, warning `@aws-cdk/x:y`');
   });
 });
 
@@ -90,7 +95,8 @@ describe('the config field table of docs/configuration.md', () => {
   it('lists nested fields with their constraints and defaults', () => {
     expect(table).toContain('| `environments.<name>.bastion.allowedCidrs` (required) |');
     expect(table).toMatch(/\| `guardrails.minRsaBits` \| integer, 3072-16384 \| `3072` \| Smallest RSA SSH key accepted. \|/);
-    const backendField = /\| `environments.<name>.azure.backend.storageAccountName` \(required\) \| [^|]+ \| {2}\| With `type` "azurerm"\. /;
+    const backendField =
+      /\| `environments.<name>.azure.backend.storageAccountName` \(required\) \| [^|]+ \| {2}\| With `type` "azurerm"\. /;
     expect(table).toMatch(backendField);
   });
 });

@@ -31,7 +31,7 @@ describe('failover runbook', () => {
     }
   });
 
-  it('states each environment\'s objectives and worst-case losses', () => {
+  it("states each environment's objectives and worst-case losses", () => {
     for (const [name, env] of Object.entries(config.environments)) {
       expect(markdown).toContain(`## Environment \`${name}\`: ${env.aws!.region} → ${env.aws!.drRegion}`);
       expect(markdown).toContain(`**RPO ${env.recovery.rpoMinutes} min, RTO ${env.recovery.rtoMinutes} min**`);
@@ -52,7 +52,9 @@ describe('failover runbook', () => {
   it('warns that the failover replica admits every distribution until aws.cdn.distributionId is set', () => {
     const raw = rawDefaultConfig();
     delete raw.environments.staging.aws.cdn.distributionId;
-    expect(renderFailoverRunbook(parseConfig(raw)).markdown).toContain('**every distribution of the account until `aws.cdn.distributionId` is set**');
+    expect(renderFailoverRunbook(parseConfig(raw)).markdown).toContain(
+      '**every distribution of the account until `aws.cdn.distributionId` is set**',
+    );
   });
 
   it('restores from the replicated backups when no replica is kept', () => {

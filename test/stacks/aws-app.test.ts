@@ -49,7 +49,9 @@ describe.each(['stacks/aws-app.ts', 'stacks/tf-app.ts'])('%s with an invalid con
 
   it('reports every problem of the file in one run, each naming its field, the value and the fix', () => {
     expect(result.stderr).toContain('(3 problems)');
-    expect(result.stderr).toContain('environments.prod.bastion.allowedCidrs[1]: received "10.0.0.0/8": is broader than the allowed maximum /24');
+    expect(result.stderr).toContain(
+      'environments.prod.bastion.allowedCidrs[1]: received "10.0.0.0/8": is broader than the allowed maximum /24',
+    );
     expect(result.stderr).toContain('environments.staging.aws.drRegion: received "us-east-1": is outside residency "eu"');
     expect(result.stderr).toContain('environments.prod.waf.typo: received true: is not a known setting');
   });
@@ -73,7 +75,9 @@ describe.each(['stacks/aws-app.ts', 'stacks/tf-app.ts'])('%s with least-privileg
     expect(result.written.filter((f) => f.endsWith('.json'))).toEqual([]);
     expect(result.stderr).toContain('(3 problems)');
     expect(result.stderr).toContain('environments.prod.bastion.users[0].publicKeys: received []: must hold at least one public key');
-    expect(result.stderr).toContain('environments.prod.egress.packageMirrors[0]: received "0.0.0.0/0": opens egress to the whole internet (/0 is never accepted)');
+    expect(result.stderr).toContain(
+      'environments.prod.egress.packageMirrors[0]: received "0.0.0.0/0": opens egress to the whole internet (/0 is never accepted)',
+    );
     expect(result.stderr).toContain('environments.prod.egress.packageMirrors[1]: received "https://mirror.example.com/ubuntu": ');
   });
 });

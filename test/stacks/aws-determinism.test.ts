@@ -17,21 +17,30 @@ import { synthAws } from './support';
 // SYNTH_DETERMINISM=1, next to the two `cdk synth` runs it compares byte for byte) rather than in
 // every `npm test`; run it with SYNTH_DETERMINISM=1 after changing the synth or test/synth-cache.ts.
 describe('AWS synth output', () => {
-  (process.env.SYNTH_DETERMINISM ? it : it.skip)('is byte-identical across two synths of the same commit (templates, asset manifests, assembly manifest)', () => {
-    // Fresh: never the run's shared output (test/synth-cache.ts).
-    const first = synthAws(undefined, { policy: false, fresh: true });
-    const shared = process.env.BASELINE_TEST_CDK_OUT !== undefined;
-    const second = shared ? synthAws(undefined, { policy: false }) : synthAws(undefined, { policy: false, fresh: true });
-    if (shared) expect(second.outdir).toBe(sharedOutput('aws'));
-    expect(Object.keys(second.templates)).toEqual(Object.keys(first.templates));
-    expect(second.templates).toEqual(first.templates);
-    // *.metadata.json and tree.json carry construction stack traces, which name the process that
-    // synthesized; everything that deploys is compared byte for byte.
-    const files = (dir: string) => readdirSync(dir).filter((f) => /\.(template|assets)\.json$|^manifest\.json$/.test(f)).sort();
-    expect(files(second.outdir)).toEqual(files(first.outdir));
-    expect(files(first.outdir).length).toBe(17);
-    for (const file of files(first.outdir)) {
-      expect({ file, text: readFileSync(path.join(second.outdir, file), 'utf8') }).toEqual({ file, text: readFileSync(path.join(first.outdir, file), 'utf8') });
-    }
-  });
+  (process.env.SYNTH_DETERMINISM ? it : it.skip)(
+    'is byte-identical across two synths of the same commit (templates, asset manifests, assembly manifest)',
+    () => {
+      // Fresh: never the run's shared output (test/synth-cache.ts).
+      const first = synthAws(undefined, { policy: false, fresh: true });
+      const shared = process.env.BASELINE_TEST_CDK_OUT !== undefined;
+      const second = shared ? synthAws(undefined, { policy: false }) : synthAws(undefined, { policy: false, fresh: true });
+      if (shared) expect(second.outdir).toBe(sharedOutput('aws'));
+      expect(Object.keys(second.templates)).toEqual(Object.keys(first.templates));
+      expect(second.templates).toEqual(first.templates);
+      // *.metadata.json and tree.json carry construction stack traces, which name the process that
+      // synthesized; everything that deploys is compared byte for byte.
+      const files = (dir: string) =>
+        readdirSync(dir)
+          .filter((f) => /\.(template|assets)\.json$|^manifest\.json$/.test(f))
+          .sort();
+      expect(files(second.outdir)).toEqual(files(first.outdir));
+      expect(files(first.outdir).length).toBe(17);
+      for (const file of files(first.outdir)) {
+        expect({ file, text: readFileSync(path.join(second.outdir, file), 'utf8') }).toEqual({
+          file,
+          text: readFileSync(path.join(first.outdir, file), 'utf8'),
+        });
+      }
+    },
+  );
 });

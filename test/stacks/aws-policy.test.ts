@@ -32,7 +32,9 @@ describe('AWS app with the default config', () => {
 
   it('lists every acknowledgement stamp of the templates, sorted, with its resource and reason', () => {
     const acks = acknowledgements(readSynthOutput(result.outdir));
-    const inTemplates = Object.values(result.templates).flatMap((t: any) => Object.values<any>(t.Resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []));
+    const inTemplates = Object.values(result.templates).flatMap((t: any) =>
+      Object.values<any>(t.Resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []),
+    );
     expect(acks).toHaveLength(inTemplates.length);
     const keys = acks.map((a) => `${a.stack}\u0000${a.resource}\u0000${a.rule}`);
     expect([...keys].sort()).toEqual(keys);
@@ -41,21 +43,36 @@ describe('AWS app with the default config', () => {
     expect(acks.filter((a) => /wildcardKeyPolicyForOac/.test(a.rule))).toEqual([]);
   });
 
-  it('passes the acknowledgement audit: every acknowledgement is a register decision, applied on the resource that carries its finding, none stale', () => {
-    // The gate of lib/evidence/acknowledgement-audit.ts on the gated synth's validation report.
-    const audit = auditAcknowledgements(readAssemblyAcknowledgements(result.outdir));
-    expect(audit.validated).toBe(true);
-    expect(audit.problems.map((p) => p.message)).toEqual([]);
-    // Findings and decisions, never stamps: each finding once per rule and resource.
-    const stamps = Object.values(result.templates).flatMap((t: any) => Object.values<any>(t.Resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [])).length;
-    expect(audit.findings).toBeGreaterThan(0);
-    expect(audit.findings).toBeLessThan(stamps + 1);
-    const applied = audit.decisions.filter((d) => d.placements.length > 0);
-    expect(applied.map((d) => d.id)).toEqual(expect.arrayContaining(['bastion-public-address', 'pinned-availability-zones', 'oac-key-policy-wildcard', 'replica-log-groups-key-from-dr-stack']));
-    // W3010 is acknowledged on the subnets and app groups that name a zone, never on a VPC or an instance.
-    const zones = audit.decisions.find((d) => d.id === 'pinned-availability-zones')!;
-    expect(zones.findingResources.every((r) => /\/(PublicSubnet|AppSubnet|DataSubnet)\d+\/Subnet$|\/App\/Resource\/ASG$/.test(r))).toBe(true);
-  });
+  it(
+    'passes the acknowledgement audit: every acknowledgement is a register decision, applied on the resource that carries its ' +
+      'finding, none stale',
+    () => {
+      // The gate of lib/evidence/acknowledgement-audit.ts on the gated synth's validation report.
+      const audit = auditAcknowledgements(readAssemblyAcknowledgements(result.outdir));
+      expect(audit.validated).toBe(true);
+      expect(audit.problems.map((p) => p.message)).toEqual([]);
+      // Findings and decisions, never stamps: each finding once per rule and resource.
+      const stamps = Object.values(result.templates).flatMap((t: any) =>
+        Object.values<any>(t.Resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []),
+      ).length;
+      expect(audit.findings).toBeGreaterThan(0);
+      expect(audit.findings).toBeLessThan(stamps + 1);
+      const applied = audit.decisions.filter((d) => d.placements.length > 0);
+      expect(applied.map((d) => d.id)).toEqual(
+        expect.arrayContaining([
+          'bastion-public-address',
+          'pinned-availability-zones',
+          'oac-key-policy-wildcard',
+          'replica-log-groups-key-from-dr-stack',
+        ]),
+      );
+      // W3010 is acknowledged on the subnets and app groups that name a zone, never on a VPC or an instance.
+      const zones = audit.decisions.find((d) => d.id === 'pinned-availability-zones')!;
+      expect(zones.findingResources.every((r) => /\/(PublicSubnet|AppSubnet|DataSubnet)\d+\/Subnet$|\/App\/Resource\/ASG$/.test(r))).toBe(
+        true,
+      );
+    },
+  );
 
   it.each(STACKS)('matches the reviewed snapshot of %s', (stack) => {
     expect(sanitize(result.templates[stack])).toMatchSnapshot();

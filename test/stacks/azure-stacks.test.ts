@@ -50,8 +50,16 @@ describe.each(['staging', 'prod'])('%s Azure stacks', (env) => {
   it('places each stack in its configured location, with its own resource groups', () => {
     for (const rg of Object.values(tfResources(primary, 'azurerm_resource_group'))) expect(rg.location).toBe(azure.location);
     for (const rg of Object.values(tfResources(dr, 'azurerm_resource_group'))) expect(rg.location).toBe(azure.drLocation);
-    expect(Object.values(tfResources(primary, 'azurerm_resource_group')).map((r: any) => r.name).sort()).toEqual(Object.values(primaryNames.resourceGroups).sort());
-    expect(primary.provider.azurerm[0]).toMatchObject({ subscription_id: azure.subscriptionId, tenant_id: azure.tenantId, storage_use_azuread: true });
+    expect(
+      Object.values(tfResources(primary, 'azurerm_resource_group'))
+        .map((r: any) => r.name)
+        .sort(),
+    ).toEqual(Object.values(primaryNames.resourceGroups).sort());
+    expect(primary.provider.azurerm[0]).toMatchObject({
+      subscription_id: azure.subscriptionId,
+      tenant_id: azure.tenantId,
+      storage_use_azuread: true,
+    });
   });
 
   it('applies the configured WAF limits, the same in both regions', () => {
@@ -60,7 +68,13 @@ describe.each(['staging', 'prod'])('%s Azure stacks', (env) => {
       // Behind the locked zone the gateway counts edge addresses: a per-edge safety net.
       const factor = cfg.cloudflare?.originLock ? cfg.cloudflare.azurePerEdgeRateFactor : 1;
       const global = toAzureRateLimit(cfg.waf.globalRateLimit.limit * factor, cfg.waf.globalRateLimit.windowSeconds);
-      expect(rules.find((r: any) => r.name === 'RateLimitAllTraffic')).toMatchObject({ rule_type: 'RateLimitRule', action: 'Block', rate_limit_threshold: global.threshold, rate_limit_duration: global.duration, group_rate_limit_by: 'ClientAddr' });
+      expect(rules.find((r: any) => r.name === 'RateLimitAllTraffic')).toMatchObject({
+        rule_type: 'RateLimitRule',
+        action: 'Block',
+        rate_limit_threshold: global.threshold,
+        rate_limit_duration: global.duration,
+        group_rate_limit_by: 'ClientAddr',
+      });
       cfg.waf.criticalPaths.forEach((p, i) => {
         const terms = toAzureRateLimit(p.limit * factor, p.windowSeconds);
         expect(rules[i]).toMatchObject({ rate_limit_threshold: terms.threshold, rate_limit_duration: terms.duration });
@@ -90,29 +104,52 @@ describe.each(['staging', 'prod'])('%s Azure stacks', (env) => {
     expect(tfOnly(primary, 'azurerm_linux_virtual_machine_scale_set').tags['baseline:standby']).toBeUndefined();
   });
 
-  it('keeps database PITR for the configured days, geo-backups under the DR region\'s key', () => {
+  it("keeps database PITR for the configured days, geo-backups under the DR region's key", () => {
     const server = tfOnly(primary, 'azurerm_postgresql_flexible_server');
-    expect(server).toMatchObject({ backup_retention_days: cfg.backup.databaseRetentionDays, geo_redundant_backup_enabled: true, sku_name: azure.database.skuName, storage_mb: azure.database.storageMb, public_network_access_enabled: false });
+    expect(server).toMatchObject({
+      backup_retention_days: cfg.backup.databaseRetentionDays,
+      geo_redundant_backup_enabled: true,
+      sku_name: azure.database.skuName,
+      storage_mb: azure.database.storageMb,
+      public_network_access_enabled: false,
+    });
     expect(server.customer_managed_key.geo_backup_key_vault_key_id).toBe(`https://${drNames.keyVault}.vault.azure.net/keys/database`);
-    expect(server.customer_managed_key.geo_backup_user_assigned_identity_id).toMatch(new RegExp(`/resourceGroups/${drNames.resourceGroups.security}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${drNames.identity('database')}$`));
+    expect(server.customer_managed_key.geo_backup_user_assigned_identity_id).toMatch(
+      new RegExp(
+        `/resourceGroups/${drNames.resourceGroups.security}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/` +
+          `${drNames.identity('database')}$`,
+      ),
+    );
     // The DR stack creates exactly that vault, key and identity.
     expect(tfOnly(dr, 'azurerm_key_vault').name).toBe(drNames.keyVault);
     expect(Object.values(tfResources(dr, 'azurerm_key_vault_key')).map((k: any) => k.name)).toContain('database');
-    expect(Object.values(tfResources(dr, 'azurerm_user_assigned_identity')).map((i: any) => i.name)).toContain(drNames.identity('database'));
+    expect(Object.values(tfResources(dr, 'azurerm_user_assigned_identity')).map((i: any) => i.name)).toContain(
+      drNames.identity('database'),
+    );
   });
 
   it('replicates the primary database into the DR region', () => {
     const replica = tfOnly(dr, 'azurerm_postgresql_flexible_server');
     expect(replica.create_mode).toBe('Replica');
-    expect(replica.source_server_id).toBe(`/subscriptions/${azure.subscriptionId}/resourceGroups/${primaryNames.resourceGroups.data}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${primaryNames.postgres}`);
+    expect(replica.source_server_id).toBe(
+      `/subscriptions/${azure.subscriptionId}/resourceGroups/${primaryNames.resourceGroups.data}/providers/Microsoft.DBforPost` +
+        `greSQL/flexibleServers/${primaryNames.postgres}`,
+    );
     expect(tfOnly(primary, 'azurerm_postgresql_flexible_server').name).toBe(primaryNames.postgres);
     expect(replica.location).toBe(azure.drLocation);
   });
 
   it('keeps logs for the configured retention and the Entra admin from config', () => {
     expect(tfOnly(primary, 'azurerm_log_analytics_workspace').retention_in_days).toBe(cfg.logging.retentionDays);
-    expect(tfOnly(primary, 'azurerm_network_watcher_flow_log').retention_policy).toEqual({ enabled: true, days: cfg.logging.retentionDays });
-    expect(tfOnly(primary, 'azurerm_postgresql_flexible_server_active_directory_administrator')).toMatchObject({ object_id: azure.database.entraAdmin.objectId, principal_name: azure.database.entraAdmin.principalName, principal_type: azure.database.entraAdmin.principalType });
+    expect(tfOnly(primary, 'azurerm_network_watcher_flow_log').retention_policy).toEqual({
+      enabled: true,
+      days: cfg.logging.retentionDays,
+    });
+    expect(tfOnly(primary, 'azurerm_postgresql_flexible_server_active_directory_administrator')).toMatchObject({
+      object_id: azure.database.entraAdmin.objectId,
+      principal_name: azure.database.entraAdmin.principalName,
+      principal_type: azure.database.entraAdmin.principalType,
+    });
   });
 
   it('alerts the configured on-call, and enables Defender once per subscription (primary only)', () => {
@@ -131,16 +168,34 @@ describe.each(['staging', 'prod'])('%s Azure DR parity', (env) => {
   const drNames = azureNames(config.project, env, azure.subscriptionId, azure.drLocation, 'dr');
   const primaryNames = azureNames(config.project, env, azure.subscriptionId, azure.location, 'primary');
 
-  it('reaches the customer files from the DR app subnet privately: primary and read-only secondary, in the DR network\'s own zone', () => {
+  it("reaches the customer files from the DR app subnet privately: primary and read-only secondary, in the DR network's own zone", () => {
     const endpoints = Object.values<any>(tfResources(primary, 'azurerm_private_endpoint')).filter((e) => e.location === azure.drLocation);
-    const drSubnet = `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/virtualNetworks/${drNames.vnet}/subnets/snet-app`;
-    const drZone = `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net`;
-    expect(endpoints.map((e) => [e.name, e.subnet_id, e.resource_group_name, e.private_service_connection.subresource_names, e.private_dns_zone_group.private_dns_zone_ids])).toEqual([
+    const drSubnet =
+      `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/virtu` +
+      `alNetworks/${drNames.vnet}/subnets/snet-app`;
+    const drZone =
+      `/subscriptions/${azure.subscriptionId}/resourceGroups/${drNames.resourceGroups.network}/providers/Microsoft.Network/priva` +
+      `teDnsZones/privatelink.blob.core.windows.net`;
+    expect(
+      endpoints.map((e) => [
+        e.name,
+        e.subnet_id,
+        e.resource_group_name,
+        e.private_service_connection.subresource_names,
+        e.private_dns_zone_group.private_dns_zone_ids,
+      ]),
+    ).toEqual([
       [`${primaryNames.dataStorage}-blob-dr-pe`, drSubnet, drNames.resourceGroups.network, ['blob'], [drZone]],
       [`${primaryNames.dataStorage}-blob-secondary-dr-pe`, drSubnet, drNames.resourceGroups.network, ['blob_secondary'], [drZone]],
     ]);
-    expect(tfResources(dr, 'azurerm_private_dns_zone_virtual_network_link').BlobPrivateDnsLink).toMatchObject({ private_dns_zone_name: '${azurerm_private_dns_zone.BlobPrivateDns.name}', virtual_network_id: expect.stringContaining('azurerm_virtual_network.Network'), registration_enabled: false });
-    expect(Object.values<any>(tfResources(dr, 'azurerm_private_dns_zone')).map((z) => z.name)).toContain('privatelink.blob.core.windows.net');
+    expect(tfResources(dr, 'azurerm_private_dns_zone_virtual_network_link').BlobPrivateDnsLink).toMatchObject({
+      private_dns_zone_name: '${azurerm_private_dns_zone.BlobPrivateDns.name}',
+      virtual_network_id: expect.stringContaining('azurerm_virtual_network.Network'),
+      registration_enabled: false,
+    });
+    expect(Object.values<any>(tfResources(dr, 'azurerm_private_dns_zone')).map((z) => z.name)).toContain(
+      'privatelink.blob.core.windows.net',
+    );
   });
 
   it('runs a bastion in the DR region with the same people, backed up there', () => {
@@ -157,14 +212,18 @@ describe.each(['staging', 'prod'])('%s Azure DR parity', (env) => {
 });
 
 describe('Azure stacks with other settings', () => {
-  it('promotes the DR replica with the primary\'s backup window and zone-redundant HA when azure.promoteReplica is set', () => {
+  it("promotes the DR replica with the primary's backup window and zone-redundant HA when azure.promoteReplica is set", () => {
     const raw = rawDefaultConfig();
     delete raw.environments.prod;
     raw.environments.staging.azure.promoteReplica = true;
     const parsed = parseConfig(raw);
     const out = synthAzureApp(parsed);
     const server = tfOnly(out['staging-azure-dr'], 'azurerm_postgresql_flexible_server');
-    expect(server).toMatchObject({ replication_role: 'None', backup_retention_days: parsed.environments.staging.backup.databaseRetentionDays, high_availability: { mode: 'ZoneRedundant', standby_availability_zone: '2' } });
+    expect(server).toMatchObject({
+      replication_role: 'None',
+      backup_retention_days: parsed.environments.staging.backup.databaseRetentionDays,
+      high_availability: { mode: 'ZoneRedundant', standby_availability_zone: '2' },
+    });
     // A promoted server is held to what a primary is: its backups stay in the DR region (geo-backup
     // cannot be added in place), which BACKUP reports, and the environment has no replica any more.
     const backup = checkAzure(out['staging-azure-dr'], {}).find((r) => r.control === 'BACKUP')!;
@@ -190,17 +249,29 @@ describe('Azure stacks with other settings', () => {
     const out = synthAzureApp(parseConfig(raw));
     for (const stack of Object.values<any>(out)) {
       expect(tfResources(stack, 'azurerm_management_lock')).toEqual({});
-      for (const sa of Object.values<any>(tfResources(stack, 'azurerm_storage_account'))) expect(sa.tags['baseline:delete-lock']).toBe('managed');
+      for (const sa of Object.values<any>(tfResources(stack, 'azurerm_storage_account')))
+        expect(sa.tags['baseline:delete-lock']).toBe('managed');
     }
   });
 
   it('stores state in the configured azurerm backend, one key per stack', () => {
     const raw = rawDefaultConfig();
     delete raw.environments.prod;
-    raw.environments.staging.azure.backend = { type: 'azurerm', resourceGroupName: 'rg-tfstate', storageAccountName: 'sttfstateacme', containerName: 'tfstate' };
+    raw.environments.staging.azure.backend = {
+      type: 'azurerm',
+      resourceGroupName: 'rg-tfstate',
+      storageAccountName: 'sttfstateacme',
+      containerName: 'tfstate',
+    };
     const out = synthAzureApp(parseConfig(raw));
     expect(out['staging-azure-primary'].terraform.backend).toEqual({
-      azurerm: { resource_group_name: 'rg-tfstate', storage_account_name: 'sttfstateacme', container_name: 'tfstate', key: 'staging-azure-primary.tfstate', use_azuread_auth: true },
+      azurerm: {
+        resource_group_name: 'rg-tfstate',
+        storage_account_name: 'sttfstateacme',
+        container_name: 'tfstate',
+        key: 'staging-azure-primary.tfstate',
+        use_azuread_auth: true,
+      },
     });
   });
 

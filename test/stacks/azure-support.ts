@@ -15,11 +15,16 @@ const cloudflareStacks = () => require('../../stacks/cloudflare-stacks') as type
  * The stacks `names` of the run's shared Terraform output (test/synth-cache.ts), in that order,
  * when `config` is the default one and the output has them all; else undefined (synthesize).
  */
-function sharedStacks(config: BaselineConfig, names: (env: string, settings: BaselineConfig['environments'][string]) => string[]): Record<string, any> | undefined {
+function sharedStacks(
+  config: BaselineConfig,
+  names: (env: string, settings: BaselineConfig['environments'][string]) => string[],
+): Record<string, any> | undefined {
   if (!isDeepStrictEqual(config, defaultConfig())) return undefined;
   const shared = sharedOutput('terraform');
   if (!shared) return undefined;
-  const files = Object.entries(config.environments).flatMap(([env, settings]) => names(env, settings)).map((name) => [name, path.join(shared, 'stacks', name, 'cdk.tf.json')]);
+  const files = Object.entries(config.environments)
+    .flatMap(([env, settings]) => names(env, settings))
+    .map((name) => [name, path.join(shared, 'stacks', name, 'cdk.tf.json')]);
   if (!files.every(([, file]) => existsSync(file))) return undefined;
   return Object.fromEntries(files.map(([name, file]) => [name, JSON.parse(readFileSync(file, 'utf8'))]));
 }
@@ -29,7 +34,9 @@ function sharedStacks(config: BaselineConfig, names: (env: string, settings: Bas
  * the stacks of the run's shared Terraform synth (the whole app: the same JSON) unless `fresh`.
  */
 export function synthAzureApp(config: BaselineConfig, options: { fresh?: boolean } = {}): Record<string, any> {
-  const shared = options.fresh ? undefined : sharedStacks(config, (env, settings) => (settings.azure ? [`${env}-azure-dr`, `${env}-azure-primary`] : []));
+  const shared = options.fresh
+    ? undefined
+    : sharedStacks(config, (env, settings) => (settings.azure ? [`${env}-azure-dr`, `${env}-azure-primary`] : []));
   if (shared) return shared;
   const outdir = mkdtempSync(path.join(tmpdir(), 'baseline-tf-'));
   const app = new (cdktf().App)({ outdir, skipValidation: false });
@@ -69,7 +76,10 @@ export function synthCloudflareApp(config: BaselineConfig, options: { fresh?: bo
   const stacks = cloudflareStacks().addCloudflareStacks(app, config);
   app.synth();
   return Object.fromEntries(
-    Object.values(stacks).map((stack) => [stack.node.id, JSON.parse(readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'))]),
+    Object.values(stacks).map((stack) => [
+      stack.node.id,
+      JSON.parse(readFileSync(path.join(outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8')),
+    ]),
   );
 }
 

@@ -6,7 +6,7 @@ import { configFile, DEFAULT_CONFIG_PATH, loadBaselineConfig } from '../../stack
 import { BASELINE_PATH, baseline } from '../config/support';
 
 // The reference apps' and scripts' choice of config file (the library has none: lib/config/load.ts).
-describe('the reference apps\' config file', () => {
+describe("the reference apps' config file", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'baseline-config-'));
@@ -39,7 +39,13 @@ describe('the reference apps\' config file', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).file).toBe(file);
-    expect((error as ConfigError).problems).toEqual([{ path: '(file)', received: JSON.stringify(file), message: 'cannot be read (ENOENT); give the path of an existing config file, or set BASELINE_CONFIG to one' }]);
+    expect((error as ConfigError).problems).toEqual([
+      {
+        path: '(file)',
+        received: JSON.stringify(file),
+        message: 'cannot be read (ENOENT); give the path of an existing config file, or set BASELINE_CONFIG to one',
+      },
+    ]);
   });
 
   test('reports an invalid file as the library does', () => {
@@ -47,6 +53,8 @@ describe('the reference apps\' config file', () => {
     config.environments.prod.backup.fileRetentionDays = 30;
     const file = path.join(dir, 'short-backups.json');
     writeFileSync(file, JSON.stringify(config));
-    expect(() => loadBaselineConfig({ BASELINE_CONFIG: file })).toThrow(/environments\.prod\.backup\.fileRetentionDays: received 30: must be at least 90/);
+    expect(() => loadBaselineConfig({ BASELINE_CONFIG: file })).toThrow(
+      /environments\.prod\.backup\.fileRetentionDays: received 30: must be at least 90/,
+    );
   });
 });

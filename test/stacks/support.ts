@@ -85,7 +85,12 @@ export function synthAws(config: BaselineConfig = defaultConfig(), options: Synt
   const { applyBaselinePolicy } = require('../../lib/policy/baseline-policy') as typeof import('../../lib/policy/baseline-policy');
   const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'));
   const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'baseline-synth-'));
-  const app = new App({ context: cdkJson.context, analyticsReporting: cdkJson.versionReporting, outdir, ...((options.policy === false && isDefault) || options.cfnValidation === false ? { builtinCloudFormationValidation: false } : {}) });
+  const app = new App({
+    context: cdkJson.context,
+    analyticsReporting: cdkJson.versionReporting,
+    outdir,
+    ...((options.policy === false && isDefault) || options.cfnValidation === false ? { builtinCloudFormationValidation: false } : {}),
+  });
   addAwsStacks(app, config);
   if (options.policy !== false) applyBaselinePolicy(app);
   return { outdir, templates: templatesOf(app.synth()) };

@@ -5,7 +5,12 @@ import { App, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AuditTrail, BaselineKeys, BaselineNetwork, markAwsStack, SecureBucket } from 'saas-security-baseline/aws';
-import { applyBaselinePolicy, acknowledgeGeneratedResources, acknowledgeLockedLogBucket, acknowledgeLogSink } from 'saas-security-baseline/policy';
+import {
+  applyBaselinePolicy,
+  acknowledgeGeneratedResources,
+  acknowledgeLockedLogBucket,
+  acknowledgeLogSink,
+} from 'saas-security-baseline/policy';
 
 const LOG_RETENTION_DAYS = 365;
 const ZONES = ['eu-west-1a', 'eu-west-1b'];

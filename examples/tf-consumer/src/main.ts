@@ -7,7 +7,13 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { BaselineKeyVault, DiagnosticSettings, lockStatefulResources, LogWorkspace, markTerraformStack } from 'saas-security-baseline/azure';
+import {
+  BaselineKeyVault,
+  DiagnosticSettings,
+  lockStatefulResources,
+  LogWorkspace,
+  markTerraformStack,
+} from 'saas-security-baseline/azure';
 import { EdgeRateLimits, EdgeWaf, ZoneHardening } from 'saas-security-baseline/cloudflare';
 
 const MARKER = { environment: 'prod', production: true, residency: 'eu' } as const;

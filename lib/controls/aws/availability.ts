@@ -32,14 +32,33 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       const p = asg.props;
       const subnets = list(p.VPCZoneIdentifier);
       const zones = zonesOf(subnets) ?? (subnets.length === 0 ? new Set(list(p.AvailabilityZones).map(String)) : undefined);
-      if (zones === undefined) out.fail(asg.id, `VPCZoneIdentifier ${show(p.VPCZoneIdentifier)} names subnets outside this template; expected subnets whose zones can be verified`);
-      else if (zones.size < POLICY_FLOORS.availability.minZones) out.fail(asg.id, `instances span ${zones.size} zone(s) (${[...zones].join(', ') || 'none'}); expected at least ${POLICY_FLOORS.availability.minZones}`);
+      if (zones === undefined)
+        out.fail(
+          asg.id,
+          `VPCZoneIdentifier ${show(p.VPCZoneIdentifier)} names subnets outside this template; expected subnets whose zones ` +
+            `can be verified`,
+        );
+      else if (zones.size < POLICY_FLOORS.availability.minZones)
+        out.fail(
+          asg.id,
+          `instances span ${zones.size} zone(s) (${[...zones].join(', ') || 'none'}); expected at least ` +
+            `${POLICY_FLOORS.availability.minZones}`,
+        );
       const min = asNumber(p.MinSize);
       if (tagsOf(asg)[STANDBY_TAG.key] === STANDBY_TAG.value) {
         const max = asNumber(p.MaxSize);
-        if (max === undefined || max < 2) out.fail(asg.id, `warm standby MaxSize is ${show(p.MaxSize)}; expected at least 2, so failover can run an instance in each of two zones`);
-      } else if (min === undefined || min < 2) out.fail(asg.id, `MinSize is ${show(p.MinSize)}; expected at least 2 (an instance per zone survives a zone loss)`);
-      if (p.HealthCheckType !== 'ELB') out.fail(asg.id, `HealthCheckType is ${show(p.HealthCheckType)}; expected "ELB" (replace instances the load balancer sees failing)`);
+        if (max === undefined || max < 2)
+          out.fail(
+            asg.id,
+            `warm standby MaxSize is ${show(p.MaxSize)}; expected at least 2, so failover can run an instance in each of two zones`,
+          );
+      } else if (min === undefined || min < 2)
+        out.fail(asg.id, `MinSize is ${show(p.MinSize)}; expected at least 2 (an instance per zone survives a zone loss)`);
+      if (p.HealthCheckType !== 'ELB')
+        out.fail(
+          asg.id,
+          `HealthCheckType is ${show(p.HealthCheckType)}; expected "ELB" (replace instances the load balancer sees failing)`,
+        );
     });
   }
 
@@ -54,7 +73,10 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
     out.within(cluster.id, () => {
       const members = instances.filter((i) => refTarget(i.props.DBClusterIdentifier) === cluster.id);
       if (members.length < 2 && cluster.props.EngineMode !== 'serverless') {
-        out.fail(cluster.id, `cluster has ${members.length} instance(s) in this template; expected at least 2 (a writer and a reader in another zone)`);
+        out.fail(
+          cluster.id,
+          `cluster has ${members.length} instance(s) in this template; expected at least 2 (a writer and a reader in another zone)`,
+        );
       }
     });
   }
@@ -64,7 +86,8 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       const subnets = [...list(lb.props.Subnets), ...list(lb.props.SubnetMappings).map((m) => m?.SubnetId)];
       const zones = zonesOf(subnets);
       const count = zones?.size ?? subnets.length;
-      if (count < POLICY_FLOORS.availability.minZones) out.fail(lb.id, `load balancer spans ${count} zone(s); expected at least ${POLICY_FLOORS.availability.minZones}`);
+      if (count < POLICY_FLOORS.availability.minZones)
+        out.fail(lb.id, `load balancer spans ${count} zone(s); expected at least ${POLICY_FLOORS.availability.minZones}`);
     });
   }
 
@@ -85,7 +108,11 @@ export function checkHaMultizone(template: CfnTemplate): CheckResult {
       }
       if (tiers.size === 0) out.fail(vpc.id, 'VPC has no subnets in this template; expected every tier in at least two zones');
       for (const [tier, zones] of tiers) {
-        if (zones.size < POLICY_FLOORS.availability.minZones) out.fail(vpc.id, `subnet tier ${show(tier)} spans ${zones.size} zone(s); expected at least ${POLICY_FLOORS.availability.minZones}`);
+        if (zones.size < POLICY_FLOORS.availability.minZones)
+          out.fail(
+            vpc.id,
+            `subnet tier ${show(tier)} spans ${zones.size} zone(s); expected at least ${POLICY_FLOORS.availability.minZones}`,
+          );
       }
     });
   }

@@ -18,11 +18,14 @@ export function logBuckets(template: CfnTemplate): Map<string, Set<LogRole>> {
   for (const lb of ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
     add(refTarget(attribute(lb.props.LoadBalancerAttributes, 'access_logs.s3.bucket')), 'alb-access-logs');
   }
-  for (const bucket of ofType(template, 'AWS::S3::Bucket')) add(refTarget(bucket.props.LoggingConfiguration?.DestinationBucketName), 's3-access-logs');
+  for (const bucket of ofType(template, 'AWS::S3::Bucket'))
+    add(refTarget(bucket.props.LoggingConfiguration?.DestinationBucketName), 's3-access-logs');
   for (const trail of ofType(template, 'AWS::CloudTrail::Trail')) add(refTarget(trail.props.S3BucketName), 'cloudtrail');
-  for (const d of ofType(template, 'AWS::CloudFront::Distribution')) add(refTarget(d.props.DistributionConfig?.Logging?.Bucket), 'cloudfront-logs');
+  for (const d of ofType(template, 'AWS::CloudFront::Distribution'))
+    add(refTarget(d.props.DistributionConfig?.Logging?.Bucket), 'cloudfront-logs');
   for (const f of ofType(template, 'AWS::EC2::FlowLog')) for (const id of refsIn(f.props.LogDestination)) add(id, 'flow-logs');
-  for (const l of ofType(template, 'AWS::WAFv2::LoggingConfiguration')) for (const id of refsIn(l.props.LogDestinationConfigs)) add(id, 'waf-logs');
+  for (const l of ofType(template, 'AWS::WAFv2::LoggingConfiguration'))
+    for (const id of refsIn(l.props.LogDestinationConfigs)) add(id, 'waf-logs');
   return roles;
 }
 

@@ -35,11 +35,15 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
   const alarms = ofType(template, 'AWS::CloudWatch::Alarm');
   const topics = ofType(template, 'AWS::SNS::Topic');
 
-  for (const d of detectors) out.within(d.id, () => {
-    if (!isTrue(d.props.Enable)) out.fail(d.id, `Enable is ${show(d.props.Enable)}; expected true`);
-  });
+  for (const d of detectors)
+    out.within(d.id, () => {
+      if (!isTrue(d.props.Enable)) out.fail(d.id, `Enable is ${show(d.props.Enable)}; expected true`);
+    });
   if (detectors.length === 0 && workload && options.guardDutyManaged !== true) {
-    out.fail(TEMPLATE, 'no AWS::GuardDuty::Detector; expected one with Enable true, or options.guardDutyManaged when a delegated administrator enables it');
+    out.fail(
+      TEMPLATE,
+      'no AWS::GuardDuty::Detector; expected one with Enable true, or options.guardDutyManaged when a delegated administrator enables it',
+    );
   }
 
   if (options.securityHubManaged !== true && (workload || hubs.length + standards.length > 0)) {
@@ -60,7 +64,11 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
       return /"service":"Inspector2"/.test(create) && /"action":"enable"/.test(create) && /"EC2"/.test(create);
     });
     if (enabler) out.carry(enabler.id);
-    else out.fail(TEMPLATE, 'no Custom::AWS call enabling Inspector2 for EC2; expected vulnerability scanning enabled here, or options.inspectorManaged');
+    else
+      out.fail(
+        TEMPLATE,
+        'no Custom::AWS call enabling Inspector2 for EC2; expected vulnerability scanning enabled here, or options.inspectorManaged',
+      );
   }
 
   // Security Hub's FSBP and CIS controls evaluate AWS Config items: a hub in a region without a
@@ -70,21 +78,33 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
     const recorders = ofType(template, 'AWS::Config::ConfigurationRecorder');
     const channels = ofType(template, 'AWS::Config::DeliveryChannel');
     if (recorders.length === 0) {
-      out.fail(TEMPLATE, 'Security Hub runs in this region but no AWS::Config::ConfigurationRecorder records it; its controls then report no data (expected a recorder of all supported resource types, or options.configManaged when the organization records this account centrally)');
+      out.fail(
+        TEMPLATE,
+        'Security Hub runs in this region but no AWS::Config::ConfigurationRecorder records it; its controls then report no ' +
+          'data (expected a recorder of all supported resource types, or options.configManaged when the organization records ' +
+          'this account centrally)',
+      );
     }
     for (const recorder of recorders) {
       out.within(recorder.id, () => {
         const group = recorder.props.RecordingGroup;
-        if (!isTrue(group?.AllSupported)) out.fail(recorder.id, `RecordingGroup.AllSupported is ${show(group?.AllSupported)}; expected true (every supported resource type, new ones included)`);
+        if (!isTrue(group?.AllSupported))
+          out.fail(
+            recorder.id,
+            `RecordingGroup.AllSupported is ${show(group?.AllSupported)}; expected true (every supported resource type, new ones included)`,
+          );
         if (!renderText(recorder.props.RoleARN)) out.fail(recorder.id, 'RoleARN is absent; expected the AWS Config service-linked role');
       });
     }
     if (recorders.length > 0) {
       const channel = channels.find((c) => renderText(c.props.S3BucketName) !== '');
-      if (!channel) out.fail(TEMPLATE, 'no AWS::Config::DeliveryChannel with an S3BucketName; a recorder without a delivery channel never starts');
-      else out.within(channel.id, () => {
-        if (!renderText(channel.props.S3KmsKeyArn)) out.fail(channel.id, 'S3KmsKeyArn is absent; expected configuration history encrypted under a customer-managed key');
-      });
+      if (!channel)
+        out.fail(TEMPLATE, 'no AWS::Config::DeliveryChannel with an S3BucketName; a recorder without a delivery channel never starts');
+      else
+        out.within(channel.id, () => {
+          if (!renderText(channel.props.S3KmsKeyArn))
+            out.fail(channel.id, 'S3KmsKeyArn is absent; expected configuration history encrypted under a customer-managed key');
+        });
     }
   }
 
@@ -109,7 +129,10 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
     });
   }
   if (workload && alertTopics.size === 0) {
-    out.fail(TEMPLATE, 'no SNS topic with KmsMasterKeyId and at least one AWS::SNS::Subscription; expected an encrypted alert topic that reaches on-call');
+    out.fail(
+      TEMPLATE,
+      'no SNS topic with KmsMasterKeyId and at least one AWS::SNS::Subscription; expected an encrypted alert topic that reaches on-call',
+    );
   }
 
   const wired: Res[] = [];
@@ -118,18 +141,36 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
       if (isFalse(alarm.props.ActionsEnabled)) out.fail(alarm.id, 'ActionsEnabled is false; expected alarms to notify');
       const targets = list(alarm.props.AlarmActions).map((a) => refTarget(a));
       if (!targets.some((t) => t !== undefined && alertTopics.has(t))) {
-        out.fail(alarm.id, `AlarmActions ${show(alarm.props.AlarmActions)} reach no alert topic of this template; expected a Ref to the encrypted, subscribed SNS topic`);
+        out.fail(
+          alarm.id,
+          `AlarmActions ${show(alarm.props.AlarmActions)} reach no alert topic of this template; expected a Ref to the ` +
+            `encrypted, subscribed SNS topic`,
+        );
       } else wired.push(alarm);
     });
   }
   const alarmed = (test: (m: Metric) => boolean) => wired.some((a) => metricsOf(a).some(test));
 
-  if (ofType(template, 'AWS::WAFv2::WebACL').some((a) => a.props.Scope === 'REGIONAL') && !alarmed((m) => m.namespace === 'AWS/WAFV2' && m.name === 'BlockedRequests')) {
-    out.fail(TEMPLATE, 'no alarm on WAF BlockedRequests; expected an AWS::CloudWatch::Alarm on Namespace "AWS/WAFV2" MetricName "BlockedRequests" notifying the alert topic');
+  if (
+    ofType(template, 'AWS::WAFv2::WebACL').some((a) => a.props.Scope === 'REGIONAL') &&
+    !alarmed((m) => m.namespace === 'AWS/WAFV2' && m.name === 'BlockedRequests')
+  ) {
+    out.fail(
+      TEMPLATE,
+      'no alarm on WAF BlockedRequests; expected an AWS::CloudWatch::Alarm on Namespace "AWS/WAFV2" MetricName ' +
+        '"BlockedRequests" notifying the alert topic',
+    );
   }
   if (ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').length > 0) {
-    if (!alarmed((m) => m.namespace === 'AWS/ApplicationELB' && (m.name === 'HTTPCode_ELB_5XX_Count' || m.name === 'HTTPCode_Target_5XX_Count'))) {
-      out.fail(TEMPLATE, 'no alarm on load balancer 5xx errors; expected an alarm on AWS/ApplicationELB HTTPCode_ELB_5XX_Count or HTTPCode_Target_5XX_Count');
+    if (
+      !alarmed(
+        (m) => m.namespace === 'AWS/ApplicationELB' && (m.name === 'HTTPCode_ELB_5XX_Count' || m.name === 'HTTPCode_Target_5XX_Count'),
+      )
+    ) {
+      out.fail(
+        TEMPLATE,
+        'no alarm on load balancer 5xx errors; expected an alarm on AWS/ApplicationELB HTTPCode_ELB_5XX_Count or HTTPCode_Target_5XX_Count',
+      );
     }
     if (!alarmed((m) => m.name === 'UnHealthyHostCount')) {
       out.fail(TEMPLATE, 'no alarm on UnHealthyHostCount; expected one notifying the alert topic');
@@ -145,13 +186,22 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
     const filters = ofType(template, 'AWS::Logs::MetricFilter').filter(
       (f) => trailGroups.includes(refTarget(f.props.LogGroupName) ?? '') && ROOT_PATTERN.test(renderText(f.props.FilterPattern)),
     );
-    const metrics = filters.flatMap((f) => list(f.props.MetricTransformations).map((m) => ({ filter: f.id, namespace: m?.MetricNamespace, name: m?.MetricName })));
+    const metrics = filters.flatMap((f) =>
+      list(f.props.MetricTransformations).map((m) => ({ filter: f.id, namespace: m?.MetricNamespace, name: m?.MetricName })),
+    );
     const hit = metrics.find((m) => alarmed((a) => a.namespace === m.namespace && a.name === m.name));
     if (hit) out.carry(hit.filter);
     else if (filters.length === 0) {
-      out.fail(TEMPLATE, 'no AWS::Logs::MetricFilter on the trail log group matching userIdentity.type = "Root"; expected one with an alarm to the alert topic');
+      out.fail(
+        TEMPLATE,
+        'no AWS::Logs::MetricFilter on the trail log group matching userIdentity.type = "Root"; expected one with an alarm to ' +
+          'the alert topic',
+      );
     } else {
-      out.fail(filters[0].id, 'no alarm notifies on the root-use metric; expected an AWS::CloudWatch::Alarm on its MetricNamespace and MetricName');
+      out.fail(
+        filters[0].id,
+        'no alarm notifies on the root-use metric; expected an AWS::CloudWatch::Alarm on its MetricNamespace and MetricName',
+      );
     }
   }
 
@@ -164,7 +214,8 @@ export function checkDetectThreats(template: CfnTemplate, options: CheckOptions 
         list(r.props.Targets).some((t) => alertTopics.has(refTarget(t?.Arn) ?? '')),
     );
     if (rule) out.carry(rule.id);
-    else out.fail(TEMPLATE, 'no enabled AWS::Events::Rule sends GuardDuty findings (source aws.guardduty) to the alert topic; expected one');
+    else
+      out.fail(TEMPLATE, 'no enabled AWS::Events::Rule sends GuardDuty findings (source aws.guardduty) to the alert topic; expected one');
   }
 
   const applicable = workload || detectors.length + hubs.length + standards.length + alarms.length > 0;

@@ -3,7 +3,22 @@ import { STANDBY_TAG } from './availability';
 import { bucketPolicyStatements, logBuckets } from './buckets';
 import { Outcome } from '../core/outcome';
 import { allowedActions, conditionText, crossStackResolver, instanceRoles, normalizeArn, resourcesOf, roleGrants, type Grant } from './iam';
-import { asNumber, isBastion, isFalse, launchTemplateOf, list, ofType, refTarget, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+import {
+  asNumber,
+  isBastion,
+  isFalse,
+  launchTemplateOf,
+  list,
+  ofType,
+  refTarget,
+  renderText,
+  show,
+  statements,
+  tagsOf,
+  TEMPLATE,
+  type CfnTemplate,
+  type Res,
+} from './template';
 
 /** Primary-origin responses that must send CloudFront to the failover origin (a regional S3 outage). */
 export const CDN_FAILOVER_CODES = [500, 502, 503, 504] as const;
@@ -36,7 +51,7 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
   const primary = templates.primary as CfnTemplate;
   const dr = templates.dr as CfnTemplate | undefined;
   if (!dr) {
-    out.fail(TEMPLATE, 'no DR-region template; expected the environment\'s DR stack next to its primary stack');
+    out.fail(TEMPLATE, "no DR-region template; expected the environment's DR stack next to its primary stack");
     return out.result();
   }
 
@@ -57,11 +72,29 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
         const dest = rule.Destination ?? {};
         const minutes = asNumber(dest.ReplicationTime?.Time?.Minutes);
         if (dest.ReplicationTime?.Status !== 'Enabled' || minutes === undefined || minutes > MAX_REPLICATION_MINUTES) {
-          out.fail(where, `replication rule ${show(rule.Id)} has ReplicationTime ${show(dest.ReplicationTime)}; expected Replication Time Control enabled at ${MAX_REPLICATION_MINUTES} minutes`);
+          out.fail(
+            where,
+            `replication rule ${show(rule.Id)} has ReplicationTime ${show(dest.ReplicationTime)}; expected Replication Time ` +
+              `Control enabled at ${MAX_REPLICATION_MINUTES} minutes`,
+          );
         }
-        if (dest.Metrics?.Status !== 'Enabled') out.fail(where, `replication rule ${show(rule.Id)} has Metrics ${show(dest.Metrics)}; expected replication metrics enabled (RTC needs them, and they feed the lag alarm)`);
-        if (rule.DeleteMarkerReplication?.Status !== 'Enabled') out.fail(where, `replication rule ${show(rule.Id)} has DeleteMarkerReplication ${show(rule.DeleteMarkerReplication)}; expected "Enabled"`);
-        if (!renderText(dest.EncryptionConfiguration?.ReplicaKmsKeyID)) out.fail(where, `replication rule ${show(rule.Id)} has no EncryptionConfiguration.ReplicaKmsKeyID; expected replicas encrypted under a DR-region key`);
+        if (dest.Metrics?.Status !== 'Enabled')
+          out.fail(
+            where,
+            `replication rule ${show(rule.Id)} has Metrics ${show(dest.Metrics)}; expected replication metrics enabled (RTC ` +
+              `needs them, and they feed the lag alarm)`,
+          );
+        if (rule.DeleteMarkerReplication?.Status !== 'Enabled')
+          out.fail(
+            where,
+            `replication rule ${show(rule.Id)} has DeleteMarkerReplication ${show(rule.DeleteMarkerReplication)}; expected "Enabled"`,
+          );
+        if (!renderText(dest.EncryptionConfiguration?.ReplicaKmsKeyID))
+          out.fail(
+            where,
+            `replication rule ${show(rule.Id)} has no EncryptionConfiguration.ReplicaKmsKeyID; expected replicas encrypted ` +
+              `under a DR-region key`,
+          );
         const name = renderText(dest.Bucket).replace(/^arn:[^:]*:s3:::/, '');
         const replica = drBuckets.get(name);
         if (!replica) {
@@ -71,19 +104,38 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
         replicaOf.set(bucket.id, replica);
         // Lag must page on-call before it exceeds the RPO: unseen, a region loss loses those writes.
         const lagAlarm = ofType(primary, 'AWS::CloudWatch::Alarm').find(
-          (a) => a.props.Namespace === 'AWS/S3' && a.props.MetricName === 'ReplicationLatency' && list(a.props.AlarmActions).length > 0
-            && list(a.props.Dimensions).some((d) => d?.Name === 'SourceBucket' && refTarget(d.Value) === bucket.id)
-            && list(a.props.Dimensions).some((d) => d?.Name === 'RuleId' && d.Value === rule.Id),
+          (a) =>
+            a.props.Namespace === 'AWS/S3' &&
+            a.props.MetricName === 'ReplicationLatency' &&
+            list(a.props.AlarmActions).length > 0 &&
+            list(a.props.Dimensions).some((d) => d?.Name === 'SourceBucket' && refTarget(d.Value) === bucket.id) &&
+            list(a.props.Dimensions).some((d) => d?.Name === 'RuleId' && d.Value === rule.Id),
         );
-        if (!lagAlarm) out.fail(where, `replication rule ${show(rule.Id)} has no ReplicationLatency alarm with an action (AWS/S3, SourceBucket and RuleId dimensions); expected on-call to learn when the DR copy falls behind`);
+        if (!lagAlarm)
+          out.fail(
+            where,
+            `replication rule ${show(rule.Id)} has no ReplicationLatency alarm with an action (AWS/S3, SourceBucket and ` +
+              `RuleId dimensions); expected on-call to learn when the DR copy falls behind`,
+          );
         else if (options.rpoMinutes !== undefined && !((asNumber(lagAlarm.props.Threshold) ?? Infinity) <= options.rpoMinutes * 60)) {
-          out.fail(at(PRIMARY, lagAlarm.id), `alarms at a ReplicationLatency of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO (${options.rpoMinutes * 60} s)`);
+          out.fail(
+            at(PRIMARY, lagAlarm.id),
+            `alarms at a ReplicationLatency of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO ` +
+              `(${options.rpoMinutes * 60} s)`,
+          );
         } else out.carry(at(PRIMARY, lagAlarm.id));
         out.within(at(DR, replica.id), () => {
-          if (replica.props.VersioningConfiguration?.Status !== 'Enabled') out.fail(at(DR, replica.id), `replica ${name} has VersioningConfiguration ${show(replica.props.VersioningConfiguration)}; expected "Enabled" (replication requires it)`);
+          if (replica.props.VersioningConfiguration?.Status !== 'Enabled')
+            out.fail(
+              at(DR, replica.id),
+              `replica ${name} has VersioningConfiguration ${show(replica.props.VersioningConfiguration)}; expected "Enabled" ` +
+                `(replication requires it)`,
+            );
           const sse = list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault;
-          if (sse?.SSEAlgorithm !== 'aws:kms' || !renderText(sse?.KMSMasterKeyID)) out.fail(at(DR, replica.id), `replica ${name} is encrypted with ${show(sse)}; expected SSE-KMS under a DR-region key`);
-          if (replica.resource.DeletionPolicy !== 'Retain') out.fail(at(DR, replica.id), `replica ${name} has DeletionPolicy ${show(replica.resource.DeletionPolicy)}; expected "Retain"`);
+          if (sse?.SSEAlgorithm !== 'aws:kms' || !renderText(sse?.KMSMasterKeyID))
+            out.fail(at(DR, replica.id), `replica ${name} is encrypted with ${show(sse)}; expected SSE-KMS under a DR-region key`);
+          if (replica.resource.DeletionPolicy !== 'Retain')
+            out.fail(at(DR, replica.id), `replica ${name} has DeletionPolicy ${show(replica.resource.DeletionPolicy)}; expected "Retain"`);
         });
       }
     });
@@ -91,20 +143,38 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
 
   // Database: automated backups replicated to the DR region, and a cross-region read replica.
   const replicaDbOf = new Map<string, Res>();
-  const sources = ofType(primary, 'AWS::RDS::DBInstance').filter((d) => d.props.SourceDBInstanceIdentifier === undefined && d.props.DBClusterIdentifier === undefined);
+  const sources = ofType(primary, 'AWS::RDS::DBInstance').filter(
+    (d) => d.props.SourceDBInstanceIdentifier === undefined && d.props.DBClusterIdentifier === undefined,
+  );
   for (const db of sources) {
     out.within(at(PRIMARY, db.id), () => {
       const where = at(PRIMARY, db.id);
       const region = renderText(db.props.AutomaticBackupReplicationRegion);
-      if (!region) out.fail(where, 'has no AutomaticBackupReplicationRegion; expected automated backups replicated to the DR region (point-in-time recovery after a region loss)');
-      else if (options.drRegion && region !== options.drRegion) out.fail(where, `replicates automated backups to ${region}; expected the DR region ${options.drRegion}`);
-      if (region && !renderText(db.props.AutomaticBackupReplicationKmsKeyId)) out.fail(where, 'has no AutomaticBackupReplicationKmsKeyId; expected the replicated backups encrypted under a DR-region key');
+      if (!region)
+        out.fail(
+          where,
+          'has no AutomaticBackupReplicationRegion; expected automated backups replicated to the DR region (point-in-time ' +
+            'recovery after a region loss)',
+        );
+      else if (options.drRegion && region !== options.drRegion)
+        out.fail(where, `replicates automated backups to ${region}; expected the DR region ${options.drRegion}`);
+      if (region && !renderText(db.props.AutomaticBackupReplicationKmsKeyId))
+        out.fail(where, 'has no AutomaticBackupReplicationKmsKeyId; expected the replicated backups encrypted under a DR-region key');
     });
     const identifier = renderText(db.props.DBInstanceIdentifier);
     const replicaTemplate = templates.drDatabase as CfnTemplate | undefined;
-    const replicas = replicaTemplate ? ofType(replicaTemplate, 'AWS::RDS::DBInstance').filter((r) => renderText(r.props.SourceDBInstanceIdentifier).endsWith(`:db:${identifier}`)) : [];
+    const replicas = replicaTemplate
+      ? ofType(replicaTemplate, 'AWS::RDS::DBInstance').filter((r) =>
+          renderText(r.props.SourceDBInstanceIdentifier).endsWith(`:db:${identifier}`),
+        )
+      : [];
     if (replicas.length === 0) {
-      if (options.databaseReplica !== false) out.fail(at(PRIMARY, db.id), `has no cross-region read replica (SourceDBInstanceIdentifier ending ":db:${identifier}") in the DR database template; expected one, or options.databaseReplica false when the recovery objectives allow a restore from backup`);
+      if (options.databaseReplica !== false)
+        out.fail(
+          at(PRIMARY, db.id),
+          `has no cross-region read replica (SourceDBInstanceIdentifier ending ":db:${identifier}") in the DR database ` +
+            `template; expected one, or options.databaseReplica false when the recovery objectives allow a restore from backup`,
+        );
       continue;
     }
     for (const replica of replicas) {
@@ -112,14 +182,28 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
       const where = at(DR_DATABASE, replica.id);
       out.within(where, () => {
         // A replica's encryption follows KmsKeyId (CloudFormation forbids StorageEncrypted on it).
-        if (replica.props.StorageEncrypted === false || !renderText(replica.props.KmsKeyId)) out.fail(where, `has StorageEncrypted ${show(replica.props.StorageEncrypted)} and KmsKeyId ${show(replica.props.KmsKeyId)}; expected encryption under a DR-region key`);
-        if (!isFalse(replica.props.PubliclyAccessible)) out.fail(where, `has PubliclyAccessible ${show(replica.props.PubliclyAccessible)}; expected false`);
-        if (replica.props.DeletionProtection !== true) out.fail(where, `has DeletionProtection ${show(replica.props.DeletionProtection)}; expected true`);
-        const lagAlarm = ofType(replicaTemplate!, 'AWS::CloudWatch::Alarm').find((a) => a.props.MetricName === 'ReplicaLag' && list(a.props.AlarmActions).length > 0);
-        if (!lagAlarm) out.fail(where, 'has no ReplicaLag alarm with an action; expected the on-call to learn when the replica falls behind the RPO');
+        if (replica.props.StorageEncrypted === false || !renderText(replica.props.KmsKeyId))
+          out.fail(
+            where,
+            `has StorageEncrypted ${show(replica.props.StorageEncrypted)} and KmsKeyId ${show(replica.props.KmsKeyId)}; ` +
+              `expected encryption under a DR-region key`,
+          );
+        if (!isFalse(replica.props.PubliclyAccessible))
+          out.fail(where, `has PubliclyAccessible ${show(replica.props.PubliclyAccessible)}; expected false`);
+        if (replica.props.DeletionProtection !== true)
+          out.fail(where, `has DeletionProtection ${show(replica.props.DeletionProtection)}; expected true`);
+        const lagAlarm = ofType(replicaTemplate!, 'AWS::CloudWatch::Alarm').find(
+          (a) => a.props.MetricName === 'ReplicaLag' && list(a.props.AlarmActions).length > 0,
+        );
+        if (!lagAlarm)
+          out.fail(where, 'has no ReplicaLag alarm with an action; expected the on-call to learn when the replica falls behind the RPO');
         else if (options.rpoMinutes !== undefined) {
           const threshold = asNumber(lagAlarm.props.Threshold);
-          if (threshold === undefined || threshold > options.rpoMinutes * 60) out.fail(at(DR_DATABASE, lagAlarm.id), `alarms at a ReplicaLag of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO (${options.rpoMinutes * 60} s)`);
+          if (threshold === undefined || threshold > options.rpoMinutes * 60)
+            out.fail(
+              at(DR_DATABASE, lagAlarm.id),
+              `alarms at a ReplicaLag of ${show(lagAlarm.props.Threshold)} s; expected at most the RPO (${options.rpoMinutes * 60} s)`,
+            );
         }
       });
     }
@@ -130,14 +214,22 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
   for (const v of ofType(dr, 'AWS::Backup::BackupVault')) drVaults.set(renderText(v.props.BackupVaultName), v);
   // Continuous-backup (PITR) plans stay in the region by design; the daily plan carries copies.
   const plans = ofType(primary, 'AWS::Backup::BackupPlan');
-  const copies = plans.flatMap((plan) => list(plan.props.BackupPlan?.BackupPlanRule).flatMap((r) => list(r?.CopyActions).map((copy) => ({ plan, copy }))));
-  if (plans.length > 0 && copies.length === 0) out.fail(at(PRIMARY, TEMPLATE), 'no backup plan rule has a copy action; expected daily backups copied to the DR region\'s locked vault');
+  const copies = plans.flatMap((plan) =>
+    list(plan.props.BackupPlan?.BackupPlanRule).flatMap((r) => list(r?.CopyActions).map((copy) => ({ plan, copy }))),
+  );
+  if (plans.length > 0 && copies.length === 0)
+    out.fail(at(PRIMARY, TEMPLATE), "no backup plan rule has a copy action; expected daily backups copied to the DR region's locked vault");
   for (const { plan, copy } of copies) {
     const arn = renderText(copy.DestinationBackupVaultArn);
     const vaultName = arn.split(':backup-vault:')[1] ?? '';
     const vault = drVaults.get(vaultName);
-    if (!vault) out.fail(at(PRIMARY, plan.id), `copies to ${show(copy.DestinationBackupVaultArn)}, which the DR template does not hold; expected the DR stack's vault`);
-    else if (!vault.props.LockConfiguration) out.fail(at(DR, vault.id), `DR vault ${vaultName} has no LockConfiguration; expected a vault lock so copies cannot be deleted early`);
+    if (!vault)
+      out.fail(
+        at(PRIMARY, plan.id),
+        `copies to ${show(copy.DestinationBackupVaultArn)}, which the DR template does not hold; expected the DR stack's vault`,
+      );
+    else if (!vault.props.LockConfiguration)
+      out.fail(at(DR, vault.id), `DR vault ${vaultName} has no LockConfiguration; expected a vault lock so copies cannot be deleted early`);
     else out.carry(at(PRIMARY, plan.id), at(DR, vault.id));
   }
 
@@ -149,17 +241,27 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
   // Admins reach the standby hosts after a failover without widening access in a hurry.
   if (ofType(primary, 'AWS::EC2::Instance').some(isBastion)) {
     const bastions = ofType(dr, 'AWS::EC2::Instance').filter(isBastion);
-    if (bastions.length === 0) out.fail(at(DR, TEMPLATE), 'has no bastion; expected one behind the same allowlist, or after a failover admins reach the standby hosts only by opening new paths');
+    if (bastions.length === 0)
+      out.fail(
+        at(DR, TEMPLATE),
+        'has no bastion; expected one behind the same allowlist, or after a failover admins reach the standby hosts only by ' +
+          'opening new paths',
+      );
     else out.carry(...bastions.map((b) => at(DR, b.id)));
   }
 
   // Warm standby: a tagged app group behind a load balancer protected by a web ACL.
   const standby = ofType(dr, 'AWS::AutoScaling::AutoScalingGroup').filter((g) => tagsOf(g)[STANDBY_TAG.key] === STANDBY_TAG.value);
-  if (standby.length === 0) out.fail(at(DR, TEMPLATE), `has no warm-standby app group (tag ${STANDBY_TAG.key}=${STANDBY_TAG.value}); expected failover to scale out existing infrastructure`);
+  if (standby.length === 0)
+    out.fail(
+      at(DR, TEMPLATE),
+      `has no warm-standby app group (tag ${STANDBY_TAG.key}=${STANDBY_TAG.value}); expected failover to scale out existing infrastructure`,
+    );
   else out.carry(...standby.map((g) => at(DR, g.id)));
   const lbs = ofType(dr, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
   if (lbs.length === 0) out.fail(at(DR, TEMPLATE), 'has no load balancer; expected the standby gateway in place before a failover');
-  if (ofType(dr, 'AWS::WAFv2::WebACLAssociation').length < lbs.length) out.fail(at(DR, TEMPLATE), 'has a load balancer without a web ACL association; expected the same WAF rules as the primary');
+  if (ofType(dr, 'AWS::WAFv2::WebACLAssociation').length < lbs.length)
+    out.fail(at(DR, TEMPLATE), 'has a load balancer without a web ACL association; expected the same WAF rules as the primary');
 
   checkStandbyDataAccess(out, templates, standby, replicaOf, replicaDbOf, options);
   return out.result();
@@ -171,17 +273,32 @@ export function checkDrRegion(templates: AwsEnvironmentTemplates, options: Check
  * policy lets IAM grant it), and IAM authentication to the replica database. A standby that
  * cannot read its data turns a failover into an outage (the RTO is lost).
  */
-function checkStandbyDataAccess(out: Outcome, templates: AwsEnvironmentTemplates, standby: Res[], replicaOf: Map<string, Res>, replicaDbOf: Map<string, Res>, options: CheckOptions): void {
+function checkStandbyDataAccess(
+  out: Outcome,
+  templates: AwsEnvironmentTemplates,
+  standby: Res[],
+  replicaOf: Map<string, Res>,
+  replicaDbOf: Map<string, Res>,
+  options: CheckOptions,
+): void {
   const primary = templates.primary as CfnTemplate;
   const dr = templates.dr as CfnTemplate;
   const drDatabase = templates.drDatabase as CfnTemplate | undefined;
-  const primaryGroups = ofType(primary, 'AWS::AutoScaling::AutoScalingGroup').filter((g) => tagsOf(g)[STANDBY_TAG.key] !== STANDBY_TAG.value);
-  const primaryGrants = primaryGroups.flatMap((g) => instanceRoles(primary, g, launchTemplateOf)).flatMap((role) => roleGrants(primary, role).grants);
+  const primaryGroups = ofType(primary, 'AWS::AutoScaling::AutoScalingGroup').filter(
+    (g) => tagsOf(g)[STANDBY_TAG.key] !== STANDBY_TAG.value,
+  );
+  const primaryGrants = primaryGroups
+    .flatMap((g) => instanceRoles(primary, g, launchTemplateOf))
+    .flatMap((role) => roleGrants(primary, role).grants);
   const others = drDatabase ? [{ template: drDatabase, resolve: crossStackResolver([dr]) }] : [];
   const drRoles = standby.flatMap((g) => instanceRoles(dr, g, launchTemplateOf));
   if (primaryGrants.length === 0) return; // the primary app reaches no data: nothing to carry over
   if (drRoles.length === 0) {
-    out.fail(at(DR, TEMPLATE), 'the warm-standby app group has no instance role; expected the standby to reach the DR data as the primary app reaches the primary data');
+    out.fail(
+      at(DR, TEMPLATE),
+      'the warm-standby app group has no instance role; expected the standby to reach the DR data as the primary app reaches ' +
+        'the primary data',
+    );
     return;
   }
   for (const role of drRoles) {
@@ -196,33 +313,92 @@ function checkStandbyDataAccess(out: Outcome, templates: AwsEnvironmentTemplates
           for (const resource of resourcesOf(statement)) {
             if (!resource.startsWith(sourceArn)) continue;
             const suffix = resource.slice(sourceArn.length);
-            const actions = allowedActions(statement, list(statement.Action).filter((a): a is string => typeof a === 'string'));
-            const missing = actions.filter((action) => !drGrants.some((g) => allowedActions(g.statement, [action]).length > 0 && resourcesOf(g.statement).some((r) => covers(r, replicaArn + suffix))));
-            if (missing.length > 0) out.fail(where, `cannot ${missing.join(', ')} on ${replica.props.BucketName ?? replica.id}${suffix}, which the primary app role may do on its source ${sourceId}; expected the standby app role to reach the replica after failover`);
+            const actions = allowedActions(
+              statement,
+              list(statement.Action).filter((a): a is string => typeof a === 'string'),
+            );
+            const missing = actions.filter(
+              (action) =>
+                !drGrants.some(
+                  (g) =>
+                    allowedActions(g.statement, [action]).length > 0 &&
+                    resourcesOf(g.statement).some((r) => covers(r, replicaArn + suffix)),
+                ),
+            );
+            if (missing.length > 0)
+              out.fail(
+                where,
+                `cannot ${missing.join(', ')} on ${replica.props.BucketName ?? replica.id}${suffix}, which the primary app ` +
+                  `role may do on its source ${sourceId}; expected the standby app role to reach the replica after failover`,
+              );
           }
         }
         // Keys: the same key actions on the key encrypting the replica.
         const source = ofType(primary, 'AWS::S3::Bucket').find((b) => b.id === sourceId);
-        const sourceKey = refTarget(list(source?.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID);
-        const keyActions = sourceKey === undefined ? [] : [...new Set(primaryGrants.filter((g) => resourcesOf(g.statement).some((r) => covers(r, `\${${sourceKey}.Arn}`))).flatMap((g) => list(g.statement.Action).filter((a) => typeof a === 'string' && /^kms:/i.test(a))))];
-        const replicaKey = refTarget(list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID);
+        const sourceKey = refTarget(
+          list(source?.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID,
+        );
+        const keyActions =
+          sourceKey === undefined
+            ? []
+            : [
+                ...new Set(
+                  primaryGrants
+                    .filter((g) => resourcesOf(g.statement).some((r) => covers(r, `\${${sourceKey}.Arn}`)))
+                    .flatMap((g) => list(g.statement.Action).filter((a) => typeof a === 'string' && /^kms:/i.test(a))),
+                ),
+              ];
+        const replicaKey = refTarget(
+          list(replica.props.BucketEncryption?.ServerSideEncryptionConfiguration)[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID,
+        );
         if (keyActions.length === 0) continue;
         if (!replicaKey) {
-          out.fail(at(DR, replica.id), `has no KMS key of the DR stack; expected the replica encrypted under a DR-region key the standby app role may use`);
+          out.fail(
+            at(DR, replica.id),
+            `has no KMS key of the DR stack; expected the replica encrypted under a DR-region key the standby app role may use`,
+          );
           continue;
         }
         const keyArn = `\${${replicaKey}.Arn}`;
         const keyGrants = drGrants.filter((g) => resourcesOf(g.statement).some((r) => covers(r, keyArn)));
-        const missingKey = keyActions.filter((action) => !keyGrants.some((g) => allowedActions(g.statement, [action]).length > 0 && keyConditionsFit(g, replicaArn, options.drRegion)));
-        if (missingKey.length > 0) out.fail(where, `cannot ${missingKey.join(', ')} with ${replicaKey}, the DR key of ${replica.props.BucketName ?? replica.id}${options.drRegion ? ` through s3.${options.drRegion}` : ''}; expected the same key use as the primary app role on its source`);
-        else if (!keyPolicyDelegates(dr, replicaKey, role.id)) out.fail(at(DR, replicaKey), `key policy neither lets IAM policies of the account grant it nor names ${role.id}; expected the standby app role to be able to use the replica's key`);
+        const missingKey = keyActions.filter(
+          (action) =>
+            !keyGrants.some((g) => allowedActions(g.statement, [action]).length > 0 && keyConditionsFit(g, replicaArn, options.drRegion)),
+        );
+        if (missingKey.length > 0)
+          out.fail(
+            where,
+            `cannot ${missingKey.join(', ')} with ${replicaKey}, the DR key of ` +
+              `${replica.props.BucketName ?? replica.id}${options.drRegion ? ` through s3.${options.drRegion}` : ''}; expected ` +
+              `the same key use as the primary app role on its source`,
+          );
+        else if (!keyPolicyDelegates(dr, replicaKey, role.id))
+          out.fail(
+            at(DR, replicaKey),
+            `key policy neither lets IAM policies of the account grant it nor names ${role.id}; expected the standby app role ` +
+              `to be able to use the replica's key`,
+          );
       }
       // Database: IAM authentication to the replica as the same user.
       for (const [sourceDb, replicaDb] of replicaDbOf) {
-        const users = primaryGrants.filter((g) => allowedActions(g.statement, ['rds-db:connect']).length > 0).flatMap((g) => resourcesOf(g.statement)).filter((r) => r.includes(`\${${sourceDb}.DbiResourceId}`)).map((r) => r.split(`\${${sourceDb}.DbiResourceId}`)[1]);
+        const users = primaryGrants
+          .filter((g) => allowedActions(g.statement, ['rds-db:connect']).length > 0)
+          .flatMap((g) => resourcesOf(g.statement))
+          .filter((r) => r.includes(`\${${sourceDb}.DbiResourceId}`))
+          .map((r) => r.split(`\${${sourceDb}.DbiResourceId}`)[1]);
         for (const user of users) {
-          const ok = drGrants.some((g) => g.declaredBy.startsWith('other:') && allowedActions(g.statement, ['rds-db:connect']).length > 0 && resourcesOf(g.statement).some((r) => r.includes(`\${${replicaDb.id}.DbiResourceId}${user}`)));
-          if (!ok) out.fail(where, `cannot rds-db:connect to the replica ${replicaDb.id} as ${user.replace(/^\//, '')}, as the primary app role can to ${sourceDb}; expected a grant beside the replica (DR database stack)`);
+          const ok = drGrants.some(
+            (g) =>
+              g.declaredBy.startsWith('other:') &&
+              allowedActions(g.statement, ['rds-db:connect']).length > 0 &&
+              resourcesOf(g.statement).some((r) => r.includes(`\${${replicaDb.id}.DbiResourceId}${user}`)),
+          );
+          if (!ok)
+            out.fail(
+              where,
+              `cannot rds-db:connect to the replica ${replicaDb.id} as ${user.replace(/^\//, '')}, as the primary app role ` +
+                `can to ${sourceDb}; expected a grant beside the replica (DR database stack)`,
+            );
         }
       }
     });
@@ -232,7 +408,12 @@ function checkStandbyDataAccess(out: Outcome, templates: AwsEnvironmentTemplates
 /** True when the resource pattern `pattern` (with `*` wildcards) covers the resource `resource`. */
 function covers(pattern: string, resource: string): boolean {
   if (pattern === '*') return true;
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(resource);
 }
 
@@ -260,9 +441,17 @@ function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: M
   const config = d.props.DistributionConfig ?? {};
   const origins = list(config.Origins);
   const groups = list(config.OriginGroups?.Items);
-  const failover = groups.find((g) => list(g?.Members?.Items).length === 2 && CDN_FAILOVER_CODES.every((c) => list(g?.FailoverCriteria?.StatusCodes?.Items).includes(c)));
+  const failover = groups.find(
+    (g) =>
+      list(g?.Members?.Items).length === 2 && CDN_FAILOVER_CODES.every((c) => list(g?.FailoverCriteria?.StatusCodes?.Items).includes(c)),
+  );
   if (!failover) {
-    out.fail(where, `has no origin group of two members failing over on ${CDN_FAILOVER_CODES.join(', ')} (OriginGroups ${show(config.OriginGroups)}); expected the DR replica of the assets as failover origin, or a regional S3 outage takes the static assets down`);
+    out.fail(
+      where,
+      `has no origin group of two members failing over on ${CDN_FAILOVER_CODES.join(', ')} (OriginGroups ` +
+        `${show(config.OriginGroups)}); expected the DR replica of the assets as failover origin, or a regional S3 outage takes ` +
+        `the static assets down`,
+    );
     return;
   }
   const secondaryId = list(failover.Members.Items)[1]?.OriginId;
@@ -274,12 +463,26 @@ function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: M
     out.fail(where, `failover origin ${show(secondaryId)} is ${show(secondary?.DomainName)}; expected a bucket of the DR stack`);
     return;
   }
-  if (!secondary.OriginAccessControlId) out.fail(where, `failover origin ${show(secondaryId)} has no OriginAccessControlId; expected origin access control (signed requests to a private bucket)`);
-  const grants = bucketPolicyStatements(dr, replica).map((p) => p.statement).filter(
-    (st) => st.Effect === 'Allow' && list(st.Principal?.Service).some((svc) => renderText(svc) === 'cloudfront.amazonaws.com') && list(st.Action).includes('s3:GetObject'),
-  );
+  if (!secondary.OriginAccessControlId)
+    out.fail(
+      where,
+      `failover origin ${show(secondaryId)} has no OriginAccessControlId; expected origin access control (signed requests to ` +
+        `a private bucket)`,
+    );
+  const grants = bucketPolicyStatements(dr, replica)
+    .map((p) => p.statement)
+    .filter(
+      (st) =>
+        st.Effect === 'Allow' &&
+        list(st.Principal?.Service).some((svc) => renderText(svc) === 'cloudfront.amazonaws.com') &&
+        list(st.Action).includes('s3:GetObject'),
+    );
   if (grants.length === 0) {
-    out.fail(at(DR, replica.id), `replica ${name} admits no CloudFront read (s3:GetObject for cloudfront.amazonaws.com); expected the failover origin readable by the distribution, or failover serves errors`);
+    out.fail(
+      at(DR, replica.id),
+      `replica ${name} admits no CloudFront read (s3:GetObject for cloudfront.amazonaws.com); expected the failover origin ` +
+        `readable by the distribution, or failover serves errors`,
+    );
     return;
   }
   const loose = grants.filter((st) => {
@@ -287,7 +490,12 @@ function cdnFailoverProblems(out: Outcome, d: Res, dr: CfnTemplate, drBuckets: M
     return arn === '' || arn.includes('*');
   });
   if (loose.length > 0) {
-    out.fail(at(DR, replica.id), `replica ${name} admits CloudFront reads without naming one distribution (${show(loose.map((st) => st.Condition))}); any distribution of the account could serve its objects. Expected StringEquals aws:SourceArn of the distribution (config aws.cdn.distributionId after the first deploy)`);
+    out.fail(
+      at(DR, replica.id),
+      `replica ${name} admits CloudFront reads without naming one distribution (${show(loose.map((st) => st.Condition))}); ` +
+        `any distribution of the account could serve its objects. Expected StringEquals aws:SourceArn of the distribution ` +
+        `(config aws.cdn.distributionId after the first deploy)`,
+    );
     return;
   }
   out.carry(at(DR, replica.id));

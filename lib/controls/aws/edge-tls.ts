@@ -22,7 +22,9 @@ export const ALB_TLS_POLICIES: readonly string[] = [
 ].filter((policy) => meetsTlsFloor(`1.${/TLS13-1-(\d)/.exec(policy)![1]}`));
 
 /** CloudFront viewer security policies whose oldest version meets the TLS floor. */
-export const CLOUDFRONT_TLS_VERSIONS: readonly string[] = ['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'].filter((policy) => meetsTlsFloor(policy.slice(4, 7)));
+export const CLOUDFRONT_TLS_VERSIONS: readonly string[] = ['TLSv1.2_2021', 'TLSv1.2_2025', 'TLSv1.3_2025'].filter((policy) =>
+  meetsTlsFloor(policy.slice(4, 7)),
+);
 
 const DESYNC_MODES = ['defensive', 'strictest'];
 
@@ -50,7 +52,11 @@ export function checkEdgeTls(template: CfnTemplate): CheckResult {
         if (!ALB_TLS_POLICIES.includes(p.SslPolicy)) {
           out.fail(listener.id, `SslPolicy is ${show(p.SslPolicy)}; expected one of ${ALB_TLS_POLICIES.join(', ')}`);
         }
-        checkListenerHsts(out, listener.id, attribute(p.ListenerAttributes, 'routing.http.response.strict_transport_security.header_value'));
+        checkListenerHsts(
+          out,
+          listener.id,
+          attribute(p.ListenerAttributes, 'routing.http.response.strict_transport_security.header_value'),
+        );
       } else if (p.Protocol === 'HTTP') {
         const actions = list(p.DefaultActions);
         if (actions.length === 0) out.fail(listener.id, 'HTTP listener has no default action; expected a redirect to HTTPS');
@@ -88,7 +94,11 @@ function checkListenerHsts(out: Outcome, id: string, value: unknown): void {
   const text = typeof value === 'string' ? value : '';
   const maxAge = Number(/max-age=(\d+)/i.exec(text)?.[1] ?? NaN);
   if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds) || !/includeSubDomains/i.test(text)) {
-    out.fail(id, `listener attribute routing.http.response.strict_transport_security.header_value is ${show(value)}; expected "max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more; includeSubDomains"`);
+    out.fail(
+      id,
+      `listener attribute routing.http.response.strict_transport_security.header_value is ${show(value)}; expected ` +
+        `"max-age=${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more; includeSubDomains"`,
+    );
   }
 }
 
@@ -96,7 +106,10 @@ function checkRedirect(out: Outcome, id: string, action: any): void {
   const type = action?.Type;
   const redirect = action?.RedirectConfig;
   if (type !== 'redirect' || redirect?.Protocol !== 'HTTPS' || redirect?.StatusCode !== 'HTTP_301') {
-    const found = type === 'redirect' ? `a redirect to Protocol ${show(redirect?.Protocol)} with StatusCode ${show(redirect?.StatusCode)}` : `of Type ${show(type)}`;
+    const found =
+      type === 'redirect'
+        ? `a redirect to Protocol ${show(redirect?.Protocol)} with StatusCode ${show(redirect?.StatusCode)}`
+        : `of Type ${show(type)}`;
     out.fail(id, `HTTP listener action is ${found}; expected only a redirect to Protocol "HTTPS" with StatusCode "HTTP_301"`);
   }
 }
@@ -109,23 +122,36 @@ export function checkViewerTls(out: Outcome, template: CfnTemplate, d: Res): voi
   const config = d.props.DistributionConfig ?? {};
   const cert = config.ViewerCertificate ?? {};
   if (!CLOUDFRONT_TLS_VERSIONS.includes(cert.MinimumProtocolVersion)) {
-    out.fail(d.id, `ViewerCertificate.MinimumProtocolVersion is ${show(cert.MinimumProtocolVersion)}; expected one of ${CLOUDFRONT_TLS_VERSIONS.join(', ')}`);
+    out.fail(
+      d.id,
+      `ViewerCertificate.MinimumProtocolVersion is ${show(cert.MinimumProtocolVersion)}; expected one of ` +
+        `${CLOUDFRONT_TLS_VERSIONS.join(', ')}`,
+    );
   }
   if (cert.SslSupportMethod !== 'sni-only') {
     out.fail(d.id, `ViewerCertificate.SslSupportMethod is ${show(cert.SslSupportMethod)}; expected "sni-only"`);
   }
   if (cert.CloudFrontDefaultCertificate === true || (cert.AcmCertificateArn === undefined && cert.IamCertificateId === undefined)) {
-    out.fail(d.id, 'ViewerCertificate has no AcmCertificateArn; expected an ACM certificate (the default *.cloudfront.net certificate allows TLS 1.0)');
+    out.fail(
+      d.id,
+      'ViewerCertificate has no AcmCertificateArn; expected an ACM certificate (the default *.cloudfront.net certificate allows TLS 1.0)',
+    );
   }
   const behaviours: Array<[string, any]> = [['DefaultCacheBehavior', config.DefaultCacheBehavior ?? {}]];
-  list(config.CacheBehaviors).forEach((b, i) => behaviours.push([`CacheBehaviors[${i}] (${b?.PathPattern ?? '?'})`, b ?? {}]));
+  list(config.CacheBehaviors).forEach((b, i) => {
+    behaviours.push([`CacheBehaviors[${i}] (${b?.PathPattern ?? '?'})`, b ?? {}]);
+  });
   for (const [where, b] of behaviours) {
     if (b.ViewerProtocolPolicy !== 'redirect-to-https' && b.ViewerProtocolPolicy !== 'https-only') {
       out.fail(d.id, `${where}.ViewerProtocolPolicy is ${show(b.ViewerProtocolPolicy)}; expected "redirect-to-https" or "https-only"`);
     }
     const policy = refTo(template, b.ResponseHeadersPolicyId, 'AWS::CloudFront::ResponseHeadersPolicy');
     if (!policy) {
-      out.fail(d.id, `${where}.ResponseHeadersPolicyId is ${show(b.ResponseHeadersPolicyId)}; expected a reference to an AWS::CloudFront::ResponseHeadersPolicy in this template that sends HSTS`);
+      out.fail(
+        d.id,
+        `${where}.ResponseHeadersPolicyId is ${show(b.ResponseHeadersPolicyId)}; expected a reference to an ` +
+          `AWS::CloudFront::ResponseHeadersPolicy in this template that sends HSTS`,
+      );
       continue;
     }
     out.within(policy.id, () => checkHsts(out, policy));
@@ -135,13 +161,23 @@ export function checkViewerTls(out: Outcome, template: CfnTemplate, d: Res): voi
 function checkHsts(out: Outcome, policy: Res): void {
   const hsts = policy.props.ResponseHeadersPolicyConfig?.SecurityHeadersConfig?.StrictTransportSecurity;
   if (!hsts) {
-    out.fail(policy.id, `SecurityHeadersConfig.StrictTransportSecurity is absent; expected max-age >= ${POLICY_FLOORS.tls.hstsMaxAgeSeconds}, IncludeSubdomains and Override true`);
+    out.fail(
+      policy.id,
+      `SecurityHeadersConfig.StrictTransportSecurity is absent; expected max-age >= ${POLICY_FLOORS.tls.hstsMaxAgeSeconds}, ` +
+        `IncludeSubdomains and Override true`,
+    );
     return;
   }
   const maxAge = typeof hsts.AccessControlMaxAgeSec === 'number' ? hsts.AccessControlMaxAgeSec : Number(hsts.AccessControlMaxAgeSec);
   if (!(maxAge >= POLICY_FLOORS.tls.hstsMaxAgeSeconds)) {
-    out.fail(policy.id, `StrictTransportSecurity.AccessControlMaxAgeSec is ${show(hsts.AccessControlMaxAgeSec)}; expected at least ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year)`);
+    out.fail(
+      policy.id,
+      `StrictTransportSecurity.AccessControlMaxAgeSec is ${show(hsts.AccessControlMaxAgeSec)}; expected at least ` +
+        `${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year)`,
+    );
   }
-  if (hsts.IncludeSubdomains !== true) out.fail(policy.id, `StrictTransportSecurity.IncludeSubdomains is ${show(hsts.IncludeSubdomains)}; expected true`);
-  if (hsts.Override !== true) out.fail(policy.id, `StrictTransportSecurity.Override is ${show(hsts.Override)}; expected true (the origin must not weaken HSTS)`);
+  if (hsts.IncludeSubdomains !== true)
+    out.fail(policy.id, `StrictTransportSecurity.IncludeSubdomains is ${show(hsts.IncludeSubdomains)}; expected true`);
+  if (hsts.Override !== true)
+    out.fail(policy.id, `StrictTransportSecurity.Override is ${show(hsts.Override)}; expected true (the origin must not weaken HSTS)`);
 }

@@ -49,13 +49,15 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
   for (const key of ofType(template, 'AWS::KMS::Key')) {
     count++;
     out.within(key.id, () => {
-      if (!isTrue(key.props.EnableKeyRotation)) out.fail(key.id, `EnableKeyRotation is ${show(key.props.EnableKeyRotation)}; expected true`);
+      if (!isTrue(key.props.EnableKeyRotation))
+        out.fail(key.id, `EnableKeyRotation is ${show(key.props.EnableKeyRotation)}; expected true`);
       statements(key.props.KeyPolicy).forEach((s, i) => {
         const problem = unboundServiceGrant(template, s, 'key');
         if (problem) out.fail(key.id, `KeyPolicy Statement[${i}]${s.Sid ? ` (${s.Sid})` : ''} ${problem}`);
       });
       const spec = key.props.KeySpec;
-      if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT') out.fail(key.id, `KeySpec is ${show(spec)}; expected SYMMETRIC_DEFAULT (AES-256)`);
+      if (spec !== undefined && spec !== 'SYMMETRIC_DEFAULT')
+        out.fail(key.id, `KeySpec is ${show(spec)}; expected SYMMETRIC_DEFAULT (AES-256)`);
     });
   }
 
@@ -64,16 +66,23 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     count++;
     out.within(bucket.id, () => {
       const rules = list(bucket.props.BucketEncryption?.ServerSideEncryptionConfiguration);
-      if (rules.length === 0) out.fail(bucket.id, 'BucketEncryption is absent; expected SSE-KMS (aws:kms) with a customer-managed key and BucketKeyEnabled');
+      if (rules.length === 0)
+        out.fail(bucket.id, 'BucketEncryption is absent; expected SSE-KMS (aws:kms) with a customer-managed key and BucketKeyEnabled');
       for (const rule of rules) {
         const sse = rule?.ServerSideEncryptionByDefault ?? {};
-        if (sse.SSEAlgorithm === 'AES256' && sseS3Only.has(bucket.id)) continue; // ALB and S3 access logs cannot be written to SSE-KMS buckets
+        // ALB and S3 access logs cannot be written to SSE-KMS buckets
+        if (sse.SSEAlgorithm === 'AES256' && sseS3Only.has(bucket.id)) continue;
         if (sse.SSEAlgorithm !== 'aws:kms' && sse.SSEAlgorithm !== 'aws:kms:dsse') {
-          out.fail(bucket.id, `SSEAlgorithm is ${show(sse.SSEAlgorithm)}; expected "aws:kms"${sseS3Only.has(bucket.id) ? ' or "AES256" (log sink)' : ''}`);
+          out.fail(
+            bucket.id,
+            `SSEAlgorithm is ${show(sse.SSEAlgorithm)}; expected "aws:kms"${sseS3Only.has(bucket.id) ? ' or "AES256" (log sink)' : ''}`,
+          );
           continue;
         }
-        if (!cmk(sse.KMSMasterKeyID)) out.fail(bucket.id, `KMSMasterKeyID is ${show(sse.KMSMasterKeyID)}; expected a customer-managed KMS key`);
-        if (sse.SSEAlgorithm === 'aws:kms' && rule.BucketKeyEnabled !== true) out.fail(bucket.id, `BucketKeyEnabled is ${show(rule.BucketKeyEnabled)}; expected true`);
+        if (!cmk(sse.KMSMasterKeyID))
+          out.fail(bucket.id, `KMSMasterKeyID is ${show(sse.KMSMasterKeyID)}; expected a customer-managed KMS key`);
+        if (sse.SSEAlgorithm === 'aws:kms' && rule.BucketKeyEnabled !== true)
+          out.fail(bucket.id, `BucketKeyEnabled is ${show(rule.BucketKeyEnabled)}; expected true`);
       }
     });
   }
@@ -86,7 +95,8 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
       // A read replica inherits encryption from its source and CloudFormation forbids
       // StorageEncrypted on it; its KmsKeyId (required cross-region) says which key it uses.
       const replica = db.props.SourceDBInstanceIdentifier !== undefined;
-      if (replica ? p.StorageEncrypted === false : !isTrue(p.StorageEncrypted)) out.fail(db.id, `StorageEncrypted is ${show(p.StorageEncrypted)}; expected true`);
+      if (replica ? p.StorageEncrypted === false : !isTrue(p.StorageEncrypted))
+        out.fail(db.id, `StorageEncrypted is ${show(p.StorageEncrypted)}; expected true`);
       if (!cmk(p.KmsKeyId)) out.fail(db.id, `KmsKeyId is ${show(p.KmsKeyId)}; expected a customer-managed KMS key`);
       if (isTrue(p.EnablePerformanceInsights) && !cmk(p.PerformanceInsightsKMSKeyId)) {
         out.fail(db.id, `PerformanceInsightsKMSKeyId is ${show(p.PerformanceInsightsKMSKeyId)}; expected a customer-managed KMS key`);
@@ -128,11 +138,18 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     out.within(instance.id, () => {
       const lt = launchTemplateOf(template, instance);
       const own = list(instance.props.BlockDeviceMappings);
-      own.forEach((m, i) => checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m));
+      own.forEach((m, i) => {
+        checkMapping(out, template, instance.id, `BlockDeviceMappings[${i}]`, m);
+      });
       // The template itself must encrypt too: anyone may launch another instance from it, and
       // an unencrypted template would then take the AMI or account default.
       if (lt) mustDefine.add(lt.id);
-      else if (own.length === 0) out.fail(instance.id, 'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
+      else if (own.length === 0)
+        out.fail(
+          instance.id,
+          'BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume ' +
+            'with a customer-managed key',
+        );
     });
   }
   for (const lt of ofType(template, 'AWS::EC2::LaunchTemplate')) {
@@ -140,9 +157,15 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     out.within(lt.id, () => {
       const mappings = list(lt.props.LaunchTemplateData?.BlockDeviceMappings);
       if (mappings.length === 0 && mustDefine.has(lt.id)) {
-        out.fail(lt.id, 'LaunchTemplateData.BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted EBS root volume with a customer-managed key');
+        out.fail(
+          lt.id,
+          'LaunchTemplateData.BlockDeviceMappings is absent, so the root volume takes the AMI default; expected an encrypted ' +
+            'EBS root volume with a customer-managed key',
+        );
       }
-      mappings.forEach((m, i) => checkMapping(out, template, lt.id, `LaunchTemplateData.BlockDeviceMappings[${i}]`, m));
+      mappings.forEach((m, i) => {
+        checkMapping(out, template, lt.id, `LaunchTemplateData.BlockDeviceMappings[${i}]`, m);
+      });
     });
   }
 
@@ -152,9 +175,15 @@ export function checkEncRest(template: CfnTemplate): CheckResult {
     out.within(role.id, () => {
       for (const { declaredBy, statement } of roleGrants(template, role).grants) {
         const beyond = actionsBeyond(statement, 'kms', INSTANCE_KEY_ACTIONS);
-        if (beyond.length > 0) out.fail(declaredBy, `grants instance role ${role.id} ${beyond.join(', ')}; expected only ${INSTANCE_KEY_ACTIONS.join(' and ')}`);
+        if (beyond.length > 0)
+          out.fail(declaredBy, `grants instance role ${role.id} ${beyond.join(', ')}; expected only ${INSTANCE_KEY_ACTIONS.join(' and ')}`);
         const usesKeys = list(statement.Action).some((a) => typeof a === 'string' && /^kms:/i.test(a));
-        if (usesKeys && resourcesOf(statement).includes('*')) out.fail(declaredBy, `grants instance role ${role.id} ${JSON.stringify(statement.Action)} on every key ("*"); expected the ARN of the one key it needs`);
+        if (usesKeys && resourcesOf(statement).includes('*'))
+          out.fail(
+            declaredBy,
+            `grants instance role ${role.id} ${JSON.stringify(statement.Action)} on every key ("*"); expected the ARN of the ` +
+              `one key it needs`,
+          );
       }
     });
   }
@@ -172,7 +201,8 @@ function checkMapping(out: Outcome, template: CfnTemplate, id: string, where: st
 
 function checkEbs(out: Outcome, template: CfnTemplate, id: string, where: string, ebs: any): void {
   if (!isTrue(ebs.Encrypted)) out.fail(id, `${where}.Encrypted is ${show(ebs.Encrypted)}; expected true`);
-  if (!isCustomerManagedKey(template, ebs.KmsKeyId)) out.fail(id, `${where}.KmsKeyId is ${show(ebs.KmsKeyId)}; expected a customer-managed KMS key`);
+  if (!isCustomerManagedKey(template, ebs.KmsKeyId))
+    out.fail(id, `${where}.KmsKeyId is ${show(ebs.KmsKeyId)}; expected a customer-managed KMS key`);
 }
 
 /** True for a statement denying every S3 action to everyone when the request is not over TLS. */
@@ -193,23 +223,34 @@ export function checkEncTransit(template: CfnTemplate): CheckResult {
     out.within(bucket.id, () => {
       const found = bucketPolicyStatements(template, bucket).find((s) => deniesInsecureTransport(s.statement));
       if (found) out.carry(found.policy);
-      else out.fail(bucket.id, 'no bucket policy denies requests without TLS; expected a Deny of s3:* to "*" with Condition Bool aws:SecureTransport "false"');
+      else
+        out.fail(
+          bucket.id,
+          'no bucket policy denies requests without TLS; expected a Deny of s3:* to "*" with Condition Bool aws:SecureTransport "false"',
+        );
     });
   }
   for (const policy of ofType(template, 'AWS::S3::BucketPolicy')) {
     if (!statements(policy.props.PolicyDocument).some(deniesInsecureTransport)) {
-      out.fail(policy.id, 'bucket policy has no statement denying requests without TLS; expected Deny s3:* with Condition Bool aws:SecureTransport "false"');
+      out.fail(
+        policy.id,
+        'bucket policy has no statement denying requests without TLS; expected Deny s3:* with Condition Bool aws:SecureTransport "false"',
+      );
     }
   }
 
   const tgs = ofType(template, 'AWS::ElasticLoadBalancingV2::TargetGroup').filter((tg) => tg.props.TargetType !== 'lambda');
   for (const tg of tgs) {
     out.within(tg.id, () => {
-      if (tg.props.Protocol !== 'HTTPS' && tg.props.Protocol !== 'TLS') out.fail(tg.id, `Protocol is ${show(tg.props.Protocol)}; expected "HTTPS"`);
+      if (tg.props.Protocol !== 'HTTPS' && tg.props.Protocol !== 'TLS')
+        out.fail(tg.id, `Protocol is ${show(tg.props.Protocol)}; expected "HTTPS"`);
     });
   }
 
-  const dbs: Res[] = [...ofType(template, 'AWS::RDS::DBCluster'), ...ofType(template, 'AWS::RDS::DBInstance').filter((d) => d.props.DBClusterIdentifier === undefined)];
+  const dbs: Res[] = [
+    ...ofType(template, 'AWS::RDS::DBCluster'),
+    ...ofType(template, 'AWS::RDS::DBInstance').filter((d) => d.props.DBClusterIdentifier === undefined),
+  ];
   for (const db of dbs) {
     out.within(db.id, () => {
       const tls = databaseTlsProblems(template, db);
@@ -219,7 +260,9 @@ export function checkEncTransit(template: CfnTemplate): CheckResult {
   }
 
   // CloudFront speaks at most TLS 1.2 to a custom origin: the floor and newer, of what it offers.
-  const originProtocols = tlsVersionsFrom().map((v) => `TLSv${v}`).filter((p) => (CLOUDFRONT_ORIGIN_SSL_PROTOCOLS as readonly string[]).includes(p));
+  const originProtocols = tlsVersionsFrom()
+    .map((v) => `TLSv${v}`)
+    .filter((p) => (CLOUDFRONT_ORIGIN_SSL_PROTOCOLS as readonly string[]).includes(p));
   const distributions = ofType(template, 'AWS::CloudFront::Distribution');
   for (const d of distributions) {
     out.within(d.id, () => {
@@ -227,11 +270,18 @@ export function checkEncTransit(template: CfnTemplate): CheckResult {
         const custom = origin?.CustomOriginConfig;
         if (!custom) return;
         if (custom.OriginProtocolPolicy !== 'https-only') {
-          out.fail(d.id, `Origins[${i}] (${show(origin.Id)}) OriginProtocolPolicy is ${show(custom.OriginProtocolPolicy)}; expected "https-only"`);
+          out.fail(
+            d.id,
+            `Origins[${i}] (${show(origin.Id)}) OriginProtocolPolicy is ${show(custom.OriginProtocolPolicy)}; expected "https-only"`,
+          );
         }
         const protocols = list(custom.OriginSSLProtocols);
         if (protocols.length === 0 || protocols.some((p) => !originProtocols.includes(p))) {
-          out.fail(d.id, `Origins[${i}] (${show(origin.Id)}) OriginSSLProtocols is ${show(custom.OriginSSLProtocols)}; expected ${show(originProtocols)}`);
+          out.fail(
+            d.id,
+            `Origins[${i}] (${show(origin.Id)}) OriginSSLProtocols is ${show(custom.OriginSSLProtocols)}; expected ` +
+              `${show(originProtocols)}`,
+          );
         }
       });
     });

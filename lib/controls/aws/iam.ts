@@ -27,7 +27,9 @@ export function crossStackResolver(others: readonly CfnTemplate[]): CrossStackRe
     for (const template of others) {
       const outputs = (template as any)?.Outputs ?? {};
       for (const [name, output] of Object.entries<any>(outputs)) {
-        const matches = (typeof outputName === 'string' && name === outputName) || (typeof exportName === 'string' && output?.Export?.Name === exportName);
+        const matches =
+          (typeof outputName === 'string' && name === outputName) ||
+          (typeof exportName === 'string' && output?.Export?.Name === exportName);
         if (!matches) continue;
         const id = refTarget(output.Value);
         if (id) return { template, id };
@@ -40,12 +42,16 @@ export function crossStackResolver(others: readonly CfnTemplate[]): CrossStackRe
 /** Roles whose trust policy admits an AWS service (ec2, lambda...) and no account principal. */
 export function isServiceRole(role: Res): boolean {
   const trust = statements(role.props.AssumeRolePolicyDocument).filter((s) => s.Effect === 'Allow');
-  return trust.length > 0 && trust.every((s) => s.Principal?.Service !== undefined && s.Principal?.AWS === undefined && s.Principal !== '*');
+  return (
+    trust.length > 0 && trust.every((s) => s.Principal?.Service !== undefined && s.Principal?.AWS === undefined && s.Principal !== '*')
+  );
 }
 
 /** True when the role's trust policy admits the given service principal (e.g. `ec2.amazonaws.com`). */
 export function trustsService(role: Res, service: string): boolean {
-  return statements(role.props.AssumeRolePolicyDocument).some((s) => s.Effect === 'Allow' && list(s.Principal?.Service).some((p) => renderText(p) === service));
+  return statements(role.props.AssumeRolePolicyDocument).some(
+    (s) => s.Effect === 'Allow' && list(s.Principal?.Service).some((p) => renderText(p) === service),
+  );
 }
 
 /**
@@ -54,7 +60,11 @@ export function trustsService(role: Res, service: string): boolean {
  * to it. Managed policies named by ARN (AWS managed) cannot be read and are returned in
  * `unreadable`.
  */
-export function roleGrants(template: CfnTemplate, role: Res, others: ReadonlyArray<{ template: CfnTemplate; resolve: CrossStackResolver }> = []): { grants: Grant[]; unreadable: string[] } {
+export function roleGrants(
+  template: CfnTemplate,
+  role: Res,
+  others: ReadonlyArray<{ template: CfnTemplate; resolve: CrossStackResolver }> = [],
+): { grants: Grant[]; unreadable: string[] } {
   const grants: Grant[] = [];
   const allow = (declaredBy: string, document: unknown) => {
     for (const statement of statements(document)) if (statement.Effect === 'Allow') grants.push({ declaredBy, statement });
@@ -68,10 +78,14 @@ export function roleGrants(template: CfnTemplate, role: Res, others: ReadonlyArr
   };
   scan(template, attachedHere, '');
   for (const other of others) {
-    scan(other.template, (value) => {
-      const target = other.resolve(value);
-      return target !== undefined && target.template === template && target.id === role.id;
-    }, 'other:');
+    scan(
+      other.template,
+      (value) => {
+        const target = other.resolve(value);
+        return target !== undefined && target.template === template && target.id === role.id;
+      },
+      'other:',
+    );
   }
   const unreadable = list(role.props.ManagedPolicyArns).map(renderText);
   for (const mp of list(role.props.ManagedPolicyArns)) {
@@ -84,7 +98,13 @@ export function roleGrants(template: CfnTemplate, role: Res, others: ReadonlyArr
 /** True when the IAM action pattern (`s3:Delete*`, `*`) covers `action`, case-insensitively. */
 export function actionMatches(pattern: unknown, action: string): boolean {
   if (typeof pattern !== 'string') return false;
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
   return re.test(action);
 }
 
@@ -131,7 +151,11 @@ export function conditionText(statement: any, key: string): string[] {
 /** The roles of the instances an auto scaling group or instance launches (via its instance profile). */
 export function instanceRoles(template: CfnTemplate, host: Res, launchTemplateOf: (t: CfnTemplate, r: Res) => Res | undefined): Res[] {
   const lt = launchTemplateOf(template, host);
-  const profileRefs = [host.props.IamInstanceProfile, lt?.props.LaunchTemplateData?.IamInstanceProfile?.Arn, lt?.props.LaunchTemplateData?.IamInstanceProfile?.Name];
+  const profileRefs = [
+    host.props.IamInstanceProfile,
+    lt?.props.LaunchTemplateData?.IamInstanceProfile?.Arn,
+    lt?.props.LaunchTemplateData?.IamInstanceProfile?.Name,
+  ];
   const roles: Res[] = [];
   for (const ref of profileRefs) {
     const profileId = refTarget(ref);

@@ -1,7 +1,19 @@
 import type { CheckResult } from '../types';
 import { Outcome } from '../core/outcome';
 import { allowedActions, roleGrants } from './iam';
-import { allResources, conditionValue, isTrue, list, ofType, renderText, show, statements, TEMPLATE, type CfnTemplate, type Res } from './template';
+import {
+  allResources,
+  conditionValue,
+  isTrue,
+  list,
+  ofType,
+  renderText,
+  show,
+  statements,
+  TEMPLATE,
+  type CfnTemplate,
+  type Res,
+} from './template';
 import { walk } from '../core/walk';
 
 /**
@@ -26,14 +38,25 @@ export function checkAdminMfa(template: CfnTemplate): CheckResult {
         if (allTrue(mfa)) {
           // required
         } else if (allTrue(ifExists)) {
-          out.fail(role.id, 'trust policy uses BoolIfExists aws:MultiFactorAuthPresent "true", which also admits callers without MFA context (long-term access keys); expected Bool');
+          out.fail(
+            role.id,
+            'trust policy uses BoolIfExists aws:MultiFactorAuthPresent "true", which also admits callers without MFA context ' +
+              '(long-term access keys); expected Bool',
+          );
         } else {
-          out.fail(role.id, `trust policy lets ${show(awsPrincipal(s))} assume the role without MFA; expected Condition Bool aws:MultiFactorAuthPresent "true"`);
+          out.fail(
+            role.id,
+            `trust policy lets ${show(awsPrincipal(s))} assume the role without MFA; expected Condition Bool ` +
+              `aws:MultiFactorAuthPresent "true"`,
+          );
         }
         const principals = list(awsPrincipal(s));
         const scoped = conditionValue(s, 'StringEquals', 'aws:PrincipalAccount') ?? conditionValue(s, 'StringEquals', 'aws:PrincipalOrgID');
         if (principals.includes('*') && scoped === undefined) {
-          out.fail(role.id, 'trust policy admits any AWS principal ("*"); expected this account (arn:aws:iam::<account>:root) or named principals');
+          out.fail(
+            role.id,
+            'trust policy admits any AWS principal ("*"); expected this account (arn:aws:iam::<account>:root) or named principals',
+          );
         }
       }
     });
@@ -51,17 +74,27 @@ export function checkAdminMfa(template: CfnTemplate): CheckResult {
       for (const s of trust) {
         const services = list(s.Principal?.Service).map(renderText);
         if (services.length > 0) {
-          out.fail(role.id, `holds admin-level permissions (${why}) and is assumable by ${services.join(', ')}; expected admin rights only on MFA-protected roles for people, and deployments through a role with a scoped execution policy (npm run bootstrap-policy)`);
+          out.fail(
+            role.id,
+            `holds admin-level permissions (${why}) and is assumable by ${services.join(', ')}; expected admin rights only on ` +
+              `MFA-protected roles for people, and deployments through a role with a scoped execution policy (npm run ` +
+              `bootstrap-policy)`,
+          );
         }
         const federated = list(s.Principal?.Federated).map(renderText);
         if (federated.length > 0 && !allTrue(conditionValue(s, 'Bool', 'aws:MultiFactorAuthPresent'))) {
-          out.fail(role.id, `holds admin-level permissions (${why}) and is assumable by ${federated.join(', ')} without MFA; expected admin rights only on MFA-protected roles for people`);
+          out.fail(
+            role.id,
+            `holds admin-level permissions (${why}) and is assumable by ${federated.join(', ')} without MFA; expected admin ` +
+              `rights only on MFA-protected roles for people`,
+          );
         }
       }
     });
   }
   const users = ofType(template, 'AWS::IAM::User').filter((u) => u.props.LoginProfile !== undefined);
-  for (const user of users) out.fail(user.id, 'IAM user with a console password (LoginProfile); expected people to sign in through an MFA-protected role');
+  for (const user of users)
+    out.fail(user.id, 'IAM user with a console password (LoginProfile); expected people to sign in through an MFA-protected role');
   const keys = ofType(template, 'AWS::IAM::AccessKey');
   for (const key of keys) out.fail(key.id, 'long-term access key; expected roles with MFA and temporary credentials');
   return out.result(humanRoles + users.length + keys.length > 0);
@@ -70,7 +103,18 @@ export function checkAdminMfa(template: CfnTemplate): CheckResult {
 /** AWS managed policies that give a role the account (or the means to take it). */
 export const ADMIN_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess', 'AWSCloudFormationFullAccess'];
 /** IAM actions that let a holder grant itself anything, on `*`. */
-const ESCALATION_ACTIONS = ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:CreatePolicyVersion', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:AttachUserPolicy', 'iam:PutUserPolicy'];
+const ESCALATION_ACTIONS = [
+  'iam:CreateRole',
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:CreatePolicyVersion',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:PassRole',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:AttachUserPolicy',
+  'iam:PutUserPolicy',
+];
 
 /** Why a role holds admin-level permissions, or undefined when it does not. */
 export function adminLevel(template: CfnTemplate, role: Res): string | undefined {
@@ -78,7 +122,8 @@ export function adminLevel(template: CfnTemplate, role: Res): string | undefined
     const text = renderText(arn);
     const name = ADMIN_MANAGED_POLICIES.find((p) => text.endsWith(`:policy/${p}`));
     if (name) return name;
-    if (/\$\{\?\}|\$\{[A-Za-z0-9]+\}$/.test(text) && !/:policy\//.test(text)) return `a managed policy given as ${text} (a parameter or condition; AdministratorAccess by default in the CDK bootstrap)`;
+    if (/\$\{\?\}|\$\{[A-Za-z0-9]+\}$/.test(text) && !/:policy\//.test(text))
+      return `a managed policy given as ${text} (a parameter or condition; AdministratorAccess by default in the CDK bootstrap)`;
   }
   for (const { statement } of roleGrants(template, role).grants) {
     const onAll = statement.NotResource !== undefined || list(statement.Resource).some((r) => renderText(r) === '*');
@@ -110,7 +155,8 @@ export const ACCESS_KEY_PATTERN = /(?<![A-Za-z0-9])(AKIA|ASIA)[0-9A-Z]{16}(?![A-
 /** PEM private keys of any kind. */
 export const PRIVATE_KEY_PATTERN = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/;
 /** Property names whose string value is a secret. */
-export const SECRET_PROPERTY = /(password|passwd|secretstring|authtoken|secretaccesskey|apikey|api_key|privatekey|private_key)$|(^|_)(secret|token)$/i;
+export const SECRET_PROPERTY =
+  /(password|passwd|secretstring|authtoken|secretaccesskey|apikey|api_key|privatekey|private_key)$|(^|_)(secret|token)$/i;
 /** Dynamic references resolved at deploy time; the template holds only the reference. */
 export const DYNAMIC_SECRET_REFERENCE = /^\{\{resolve:(secretsmanager|ssm-secure):/;
 
@@ -125,7 +171,8 @@ export function checkSecrets(template: CfnTemplate): CheckResult {
 
   // Literal secrets anywhere: resources (by logical id), outputs, parameters, metadata.
   for (const [section, body] of Object.entries(template as Record<string, unknown>)) {
-    const entries: Array<[string, unknown]> = section === 'Resources' || section === 'Outputs' || section === 'Parameters' ? Object.entries(body ?? {}) : [[TEMPLATE, body]];
+    const entries: Array<[string, unknown]> =
+      section === 'Resources' || section === 'Outputs' || section === 'Parameters' ? Object.entries(body ?? {}) : [[TEMPLATE, body]];
     for (const [id, value] of entries) {
       const where = section === 'Resources' ? id : id === TEMPLATE ? TEMPLATE : `${section}.${id}`;
       const reported = new Set<string>();
@@ -153,14 +200,19 @@ export function checkSecrets(template: CfnTemplate): CheckResult {
 
   for (const db of [...ofType(template, 'AWS::RDS::DBInstance'), ...ofType(template, 'AWS::RDS::DBCluster')]) {
     const p = db.props;
-    if (p.DBClusterIdentifier !== undefined || p.SourceDBInstanceIdentifier !== undefined || p.SourceDBClusterIdentifier !== undefined) continue;
+    if (p.DBClusterIdentifier !== undefined || p.SourceDBInstanceIdentifier !== undefined || p.SourceDBClusterIdentifier !== undefined)
+      continue;
     if (p.DBSnapshotIdentifier !== undefined || p.SnapshotIdentifier !== undefined) continue;
     out.within(db.id, () => {
       const managed = isTrue(p.ManageMasterUserPassword);
       const resolved = typeof p.MasterUserPassword === 'string' && DYNAMIC_SECRET_REFERENCE.test(p.MasterUserPassword);
       const dynamic = !managed && !resolved && /\{\{resolve:secretsmanager:/.test(renderText(p.MasterUserPassword));
       if (!managed && !resolved && !dynamic) {
-        out.fail(db.id, `ManageMasterUserPassword is ${show(p.ManageMasterUserPassword)} and MasterUserPassword is not a Secrets Manager reference; expected ManageMasterUserPassword true`);
+        out.fail(
+          db.id,
+          `ManageMasterUserPassword is ${show(p.ManageMasterUserPassword)} and MasterUserPassword is not a Secrets Manager ` +
+            `reference; expected ManageMasterUserPassword true`,
+        );
       }
     });
   }

@@ -3,7 +3,24 @@ import { POLICY_FLOORS } from '../../config/floors';
 import { logBuckets } from './buckets';
 import { isApplicationLoadBalancer } from './edge-tls';
 import { Outcome } from '../core/outcome';
-import { asNumber, attribute, isTrue, launchTemplateOf, list, ofType, refsIn, refTarget, refTo, renderText, show, statements, tagsOf, TEMPLATE, type CfnTemplate, type Res } from './template';
+import {
+  asNumber,
+  attribute,
+  isTrue,
+  launchTemplateOf,
+  list,
+  ofType,
+  refsIn,
+  refTarget,
+  refTo,
+  renderText,
+  show,
+  statements,
+  tagsOf,
+  TEMPLATE,
+  type CfnTemplate,
+  type Res,
+} from './template';
 import { LOG_CLASS_MARKER } from '../markers';
 
 /** Tag marking a log group whose events the claims require in tamper-proof storage. */
@@ -27,13 +44,24 @@ export function logClassGroups(template: CfnTemplate): Map<string, string> {
     const cls = tagsOf(group)[LOG_CLASS_TAG];
     if (cls) add(group.id, cls);
   }
-  for (const f of ofType(template, 'AWS::EC2::FlowLog')) for (const id of [...refsIn(f.props.LogGroupName), ...refsIn(f.props.LogDestination)]) add(id, 'network-flow');
-  for (const l of ofType(template, 'AWS::WAFv2::LoggingConfiguration')) for (const id of refsIn(l.props.LogDestinationConfigs)) add(id, 'waf');
-  const instanceRoles = new Set(ofType(template, 'AWS::IAM::Role').filter((r) => statements(r.props.AssumeRolePolicyDocument).some((st) => list(st.Principal?.Service).some((svc) => renderText(svc).startsWith('ec2.')))).map((r) => r.id));
+  for (const f of ofType(template, 'AWS::EC2::FlowLog'))
+    for (const id of [...refsIn(f.props.LogGroupName), ...refsIn(f.props.LogDestination)]) add(id, 'network-flow');
+  for (const l of ofType(template, 'AWS::WAFv2::LoggingConfiguration'))
+    for (const id of refsIn(l.props.LogDestinationConfigs)) add(id, 'waf');
+  const instanceRoles = new Set(
+    ofType(template, 'AWS::IAM::Role')
+      .filter((r) =>
+        statements(r.props.AssumeRolePolicyDocument).some((st) =>
+          list(st.Principal?.Service).some((svc) => renderText(svc).startsWith('ec2.')),
+        ),
+      )
+      .map((r) => r.id),
+  );
   for (const policy of ofType(template, 'AWS::IAM::Policy')) {
     if (!list(policy.props.Roles).some((r) => instanceRoles.has(refTarget(r) ?? ''))) continue;
     for (const st of statements(policy.props.PolicyDocument)) {
-      if (st.Effect === 'Allow' && list(st.Action).some((a) => /^logs:(PutLogEvents|\*)$/.test(String(a)))) for (const id of refsIn(st.Resource)) add(id, 'host-auth');
+      if (st.Effect === 'Allow' && list(st.Action).some((a) => /^logs:(PutLogEvents|\*)$/.test(String(a))))
+        for (const id of refsIn(st.Resource)) add(id, 'host-auth');
     }
   }
   return classes;
@@ -52,7 +80,9 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
   const lbs = ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter(isApplicationLoadBalancer);
   const acls = ofType(template, 'AWS::WAFv2::WebACL');
   const distributions = ofType(template, 'AWS::CloudFront::Distribution');
-  const dbs = ofType(template, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster').filter((d) => d.props.DBClusterIdentifier === undefined || d.type === 'AWS::RDS::DBCluster');
+  const dbs = ofType(template, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster').filter(
+    (d) => d.props.DBClusterIdentifier === undefined || d.type === 'AWS::RDS::DBCluster',
+  );
 
   for (const trail of trails) {
     out.within(trail.id, () => {
@@ -60,25 +90,42 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
       for (const flag of ['IsMultiRegionTrail', 'EnableLogFileValidation', 'IsLogging', 'IncludeGlobalServiceEvents']) {
         if (!isTrue(p[flag])) out.fail(trail.id, `${flag} is ${show(p[flag])}; expected true`);
       }
-      if (p.CloudWatchLogsLogGroupArn === undefined) out.fail(trail.id, 'CloudWatchLogsLogGroupArn is absent; expected the trail delivered to a CloudWatch log group (alarms on root use)');
+      if (p.CloudWatchLogsLogGroupArn === undefined)
+        out.fail(
+          trail.id,
+          'CloudWatchLogsLogGroupArn is absent; expected the trail delivered to a CloudWatch log group (alarms on root use)',
+        );
       const selectors = list(p.EventSelectors);
       if (selectors.length > 0 && !selectors.some((s) => s?.IncludeManagementEvents !== false && (s?.ReadWriteType ?? 'All') === 'All')) {
-        out.fail(trail.id, `EventSelectors ${show(selectors)} drop management events; expected IncludeManagementEvents true with ReadWriteType "All"`);
+        out.fail(
+          trail.id,
+          `EventSelectors ${show(selectors)} drop management events; expected IncludeManagementEvents true with ReadWriteType "All"`,
+        );
       }
     });
   }
   if (trails.length === 0 && vpcs.length > 0 && options.cloudTrailManaged !== true) {
-    out.fail(TEMPLATE, 'no AWS::CloudTrail::Trail; expected a multi-region trail, or options.cloudTrailManaged when an organization trail covers the account');
+    out.fail(
+      TEMPLATE,
+      'no AWS::CloudTrail::Trail; expected a multi-region trail, or options.cloudTrailManaged when an organization trail ' +
+        'covers the account',
+    );
   }
 
   const flowLogs = ofType(template, 'AWS::EC2::FlowLog');
   for (const vpc of vpcs) {
     out.within(vpc.id, () => {
       const own = flowLogs.filter((f) => list(f.props.ResourceIds ?? f.props.ResourceId).some((r) => refTarget(r) === vpc.id));
-      const good = own.filter((f) => f.props.TrafficType === 'ALL' && (f.props.LogGroupName !== undefined || f.props.LogDestination !== undefined));
+      const good = own.filter(
+        (f) => f.props.TrafficType === 'ALL' && (f.props.LogGroupName !== undefined || f.props.LogDestination !== undefined),
+      );
       if (good.length === 0) {
         const found = own.map((f) => `${f.id} TrafficType ${show(f.props.TrafficType)}`).join(', ');
-        out.fail(vpc.id, `no flow log of all traffic to a log destination${found ? ` (found ${found})` : ''}; expected an AWS::EC2::FlowLog with ResourceId the VPC and TrafficType "ALL"`);
+        out.fail(
+          vpc.id,
+          `no flow log of all traffic to a log destination${found ? ` (found ${found})` : ''}; expected an AWS::EC2::FlowLog ` +
+            `with ResourceId the VPC and TrafficType "ALL"`,
+        );
       } else out.carry(...good.map((f) => f.id));
     });
   }
@@ -106,7 +153,8 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
     out.within(d.id, () => {
       const legacy = d.props.DistributionConfig?.Logging?.Bucket !== undefined;
       const v2 = deliverySources.some((s) => refTarget(s.props.ResourceArn) === d.id);
-      if (!legacy && !v2) out.fail(d.id, 'DistributionConfig.Logging is absent; expected access logs (Logging.Bucket or a log delivery source)');
+      if (!legacy && !v2)
+        out.fail(d.id, 'DistributionConfig.Logging is absent; expected access logs (Logging.Bucket or a log delivery source)');
     });
   }
 
@@ -115,7 +163,11 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
     if (!engine.includes('postgres')) continue;
     out.within(db.id, () => {
       const exports = list(db.props.EnableCloudwatchLogsExports);
-      if (!exports.includes('postgresql')) out.fail(db.id, `EnableCloudwatchLogsExports is ${show(db.props.EnableCloudwatchLogsExports)}; expected it to include "postgresql"`);
+      if (!exports.includes('postgresql'))
+        out.fail(
+          db.id,
+          `EnableCloudwatchLogsExports is ${show(db.props.EnableCloudwatchLogsExports)}; expected it to include "postgresql"`,
+        );
     });
   }
 
@@ -123,16 +175,32 @@ export function checkLogCentral(template: CfnTemplate, options: CheckOptions = {
   // marked as the hosts' auth log: logins on a host nobody watches cannot be audited (claim A11).
   const hosts: Res[] = [
     ...ofType(template, 'AWS::EC2::Instance'),
-    ...ofType(template, 'AWS::AutoScaling::AutoScalingGroup').map((g) => launchTemplateOf(template, g)).filter((lt): lt is Res => lt !== undefined),
+    ...ofType(template, 'AWS::AutoScaling::AutoScalingGroup')
+      .map((g) => launchTemplateOf(template, g))
+      .filter((lt): lt is Res => lt !== undefined),
   ];
   for (const host of hosts) {
     out.within(host.id, () => {
       const lt = host.type === 'AWS::EC2::Instance' ? launchTemplateOf(template, host) : host;
-      const userData = renderText(host.type === 'AWS::EC2::Instance' ? (host.props.UserData ?? lt?.props.LaunchTemplateData?.UserData) : host.props.LaunchTemplateData?.UserData);
+      const userData = renderText(
+        host.type === 'AWS::EC2::Instance'
+          ? (host.props.UserData ?? lt?.props.LaunchTemplateData?.UserData)
+          : host.props.LaunchTemplateData?.UserData,
+      );
       const target = /"file_path":"\/var\/log\/secure","log_group_name":"\$\{([A-Za-z0-9]+)\}"/.exec(userData)?.[1];
       const group = target ? ofType(template, 'AWS::Logs::LogGroup').find((g) => g.id === target) : undefined;
-      if (!group) out.fail(host.id, 'UserData ships /var/log/secure to no log group of this template; expected the SSH authentication log sent to the hosts\' auth log group');
-      else if (tagsOf(group)[AUTH_LOG_TAG.key] !== AUTH_LOG_TAG.value) out.fail(group.id, `receives hosts' SSH logs but is not tagged ${AUTH_LOG_TAG.key}=${AUTH_LOG_TAG.value}; expected the marker that forwards and retains auth logs`);
+      if (!group)
+        out.fail(
+          host.id,
+          'UserData ships /var/log/secure to no log group of this template; expected the SSH authentication log sent to the ' +
+            "hosts' auth log group",
+        );
+      else if (tagsOf(group)[AUTH_LOG_TAG.key] !== AUTH_LOG_TAG.value)
+        out.fail(
+          group.id,
+          `receives hosts' SSH logs but is not tagged ${AUTH_LOG_TAG.key}=${AUTH_LOG_TAG.value}; expected the marker that ` +
+            `forwards and retains auth logs`,
+        );
       else out.carry(group.id);
     });
   }
@@ -155,9 +223,12 @@ export function checkLogRetention(template: CfnTemplate, options: CheckOptions =
     out.within(group.id, () => {
       const days = asNumber(group.props.RetentionInDays);
       const range = `at least ${min}${max !== undefined ? ` and at most ${max}` : ''} days`;
-      if (days === undefined || days < min || (max !== undefined && days > max)) out.fail(group.id, `RetentionInDays is ${show(group.props.RetentionInDays)}; expected ${range}`);
-      if (group.resource.DeletionPolicy !== 'Retain') out.fail(group.id, `DeletionPolicy is ${show(group.resource.DeletionPolicy)}; expected "Retain"`);
-      if (group.resource.UpdateReplacePolicy !== 'Retain') out.fail(group.id, `UpdateReplacePolicy is ${show(group.resource.UpdateReplacePolicy)}; expected "Retain"`);
+      if (days === undefined || days < min || (max !== undefined && days > max))
+        out.fail(group.id, `RetentionInDays is ${show(group.props.RetentionInDays)}; expected ${range}`);
+      if (group.resource.DeletionPolicy !== 'Retain')
+        out.fail(group.id, `DeletionPolicy is ${show(group.resource.DeletionPolicy)}; expected "Retain"`);
+      if (group.resource.UpdateReplacePolicy !== 'Retain')
+        out.fail(group.id, `UpdateReplacePolicy is ${show(group.resource.UpdateReplacePolicy)}; expected "Retain"`);
     });
   }
 
@@ -165,11 +236,18 @@ export function checkLogRetention(template: CfnTemplate, options: CheckOptions =
   for (const trail of trails) {
     const bucket = refTo(template, trail.props.S3BucketName, 'AWS::S3::Bucket');
     if (!bucket) {
-      out.fail(trail.id, `S3BucketName is ${show(trail.props.S3BucketName)}; expected a bucket of this template whose Object Lock can be verified`);
+      out.fail(
+        trail.id,
+        `S3BucketName is ${show(trail.props.S3BucketName)}; expected a bucket of this template whose Object Lock can be verified`,
+      );
       continue;
     }
     out.within(bucket.id, () => {
-      if (!isTrue(bucket.props.ObjectLockEnabled)) out.fail(bucket.id, `ObjectLockEnabled is ${show(bucket.props.ObjectLockEnabled)}; expected true (trail files must be tamper-proof)`);
+      if (!isTrue(bucket.props.ObjectLockEnabled))
+        out.fail(
+          bucket.id,
+          `ObjectLockEnabled is ${show(bucket.props.ObjectLockEnabled)}; expected true (trail files must be tamper-proof)`,
+        );
       lockProblems(out, bucket, min, true);
     });
   }
@@ -201,7 +279,14 @@ export function checkLogRetention(template: CfnTemplate, options: CheckOptions =
         return problem === undefined;
       });
       if (good) out.carry(good.id);
-      else out.fail(id, `${cls} logs have no copy in Object-Locked storage${problems.length ? ` (${problems.join('; ')})` : ''}; an administrator who deletes the log group deletes the evidence. Expected an AWS::Logs::SubscriptionFilter of every event (FilterPattern "") to a Firehose stream writing into a bucket with a COMPLIANCE Object Lock of at least ${min} days`);
+      else
+        out.fail(
+          id,
+          `${cls} logs have no copy in Object-Locked storage${problems.length ? ` (${problems.join('; ')})` : ''}; an ` +
+            `administrator who deletes the log group deletes the evidence. Expected an AWS::Logs::SubscriptionFilter of every ` +
+            `event (FilterPattern "") to a Firehose stream writing into a bucket with a COMPLIANCE Object Lock of at least ` +
+            `${min} days`,
+        );
     });
   }
 
@@ -210,16 +295,19 @@ export function checkLogRetention(template: CfnTemplate, options: CheckOptions =
 
 /** Why a subscription filter does not give an immutable copy, or undefined when it does. */
 function immutableCopyProblem(template: CfnTemplate, filter: Res, min: number): string | undefined {
-  if (renderText(filter.props.FilterPattern) !== '') return `FilterPattern is ${show(filter.props.FilterPattern)}, so events outside it are not copied; expected ""`;
+  if (renderText(filter.props.FilterPattern) !== '')
+    return `FilterPattern is ${show(filter.props.FilterPattern)}, so events outside it are not copied; expected ""`;
   const stream = refTo(template, filter.props.DestinationArn, 'AWS::KinesisFirehose::DeliveryStream');
   if (!stream) return `DestinationArn is ${show(filter.props.DestinationArn)}; expected a Firehose stream of this template`;
   const destination = stream.props.ExtendedS3DestinationConfiguration ?? stream.props.S3DestinationConfiguration;
   const bucket = refTo(template, destination?.BucketARN, 'AWS::S3::Bucket');
   if (!bucket) return `stream ${stream.id} writes to ${show(destination?.BucketARN)}; expected a bucket of this template`;
-  if (!isTrue(bucket.props.ObjectLockEnabled)) return `bucket ${bucket.id} has ObjectLockEnabled ${show(bucket.props.ObjectLockEnabled)}; expected true`;
+  if (!isTrue(bucket.props.ObjectLockEnabled))
+    return `bucket ${bucket.id} has ObjectLockEnabled ${show(bucket.props.ObjectLockEnabled)}; expected true`;
   const retention = bucket.props.ObjectLockConfiguration?.Rule?.DefaultRetention;
   const days = asNumber(retention?.Days) ?? (asNumber(retention?.Years) !== undefined ? asNumber(retention?.Years)! * 365 : undefined);
-  if (retention?.Mode !== 'COMPLIANCE' || days === undefined || days < min) return `bucket ${bucket.id} has Object Lock default retention ${show(retention)}; expected Mode "COMPLIANCE" for at least ${min} days`;
+  if (retention?.Mode !== 'COMPLIANCE' || days === undefined || days < min)
+    return `bucket ${bucket.id} has Object Lock default retention ${show(retention)}; expected Mode "COMPLIANCE" for at least ${min} days`;
   return undefined;
 }
 
@@ -227,10 +315,18 @@ function immutableCopyProblem(template: CfnTemplate, filter: Res, min: number): 
 function lockProblems(out: Outcome, bucket: Res, min: number, required: boolean): void {
   const retention = bucket.props.ObjectLockConfiguration?.Rule?.DefaultRetention;
   if (!retention) {
-    if (required) out.fail(bucket.id, `ObjectLockConfiguration.Rule.DefaultRetention is absent; expected Mode "COMPLIANCE" for at least ${min} days`);
+    if (required)
+      out.fail(bucket.id, `ObjectLockConfiguration.Rule.DefaultRetention is absent; expected Mode "COMPLIANCE" for at least ${min} days`);
     return;
   }
-  if (retention.Mode !== 'COMPLIANCE') out.fail(bucket.id, `Object Lock Mode is ${show(retention.Mode)}; expected "COMPLIANCE" (GOVERNANCE can be bypassed)`);
+  if (retention.Mode !== 'COMPLIANCE')
+    out.fail(bucket.id, `Object Lock Mode is ${show(retention.Mode)}; expected "COMPLIANCE" (GOVERNANCE can be bypassed)`);
   const days = asNumber(retention.Days) ?? (asNumber(retention.Years) !== undefined ? asNumber(retention.Years)! * 365 : undefined);
-  if (days === undefined || days < min) out.fail(bucket.id, `Object Lock DefaultRetention is ${retention.Days !== undefined ? `${show(retention.Days)} days` : `${show(retention.Years)} years`}; expected at least ${min} days`);
+  if (days === undefined || days < min)
+    out.fail(
+      bucket.id,
+      `Object Lock DefaultRetention is ` +
+        `${retention.Days !== undefined ? `${show(retention.Days)} days` : `${show(retention.Years)} years`}; expected at least ` +
+        `${min} days`,
+    );
 }

@@ -29,7 +29,6 @@ import {
 } from './template';
 import { cidrPrefix, DEFAULT_DATABASE_PORT, SSH_PORT } from '../core/network';
 
-
 /**
  * Control NET-TIERS: a VPC with public and private tiers, the default security group closed,
  * nothing public except internet-facing ALBs and bastions, and no security group sending to the
@@ -49,16 +48,24 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
     out.within(vpc.id, () => {
       const own = subnets.filter((s) => refTarget(s.props.VpcId) === vpc.id);
       if (own.length === 0) out.fail(vpc.id, 'VPC has no subnets in this template; expected public, app and data subnets');
-      else if (own.every((s) => pub.has(s.id))) out.fail(vpc.id, 'every subnet of the VPC is public; expected private app and data subnets');
+      else if (own.every((s) => pub.has(s.id)))
+        out.fail(vpc.id, 'every subnet of the VPC is public; expected private app and data subnets');
       const closer = customResources(template).find((r) => refTarget(r.props.DefaultSecurityGroupId) === vpc.id);
       if (closer) out.carry(closer.id);
-      else out.fail(vpc.id, 'the default security group is not restricted; expected restrictDefaultSecurityGroup (a Custom::VpcRestrictDefaultSG resource)');
+      else
+        out.fail(
+          vpc.id,
+          'the default security group is not restricted; expected restrictDefaultSecurityGroup (a Custom::VpcRestrictDefaultSG resource)',
+        );
     });
   }
 
   for (const subnet of subnets) {
     if (isTrue(subnet.props.MapPublicIpOnLaunch) && tagsOf(subnet)['aws-cdk:subnet-type'] !== 'Public') {
-      out.fail(subnet.id, 'MapPublicIpOnLaunch is true on a subnet not tagged aws-cdk:subnet-type Public; expected false outside the public tier');
+      out.fail(
+        subnet.id,
+        'MapPublicIpOnLaunch is true on a subnet not tagged aws-cdk:subnet-type Public; expected false outside the public tier',
+      );
     }
   }
 
@@ -71,10 +78,15 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
     if (isBastion(instance)) continue;
     out.within(instance.id, () => {
       const inPublic = subnetsOfInstance(instance).filter((s) => pub.has(s));
-      if (inPublic.length > 0) out.fail(instance.id, `instance is in public subnet(s) ${inPublic.join(', ')}; expected an app or data subnet (only bastions may be public)`);
+      if (inPublic.length > 0)
+        out.fail(
+          instance.id,
+          `instance is in public subnet(s) ${inPublic.join(', ')}; expected an app or data subnet (only bastions may be public)`,
+        );
       const lt = launchTemplateOf(template, instance);
       const nis = [...list(instance.props.NetworkInterfaces), ...list(lt?.props.LaunchTemplateData?.NetworkInterfaces)];
-      if (nis.some((ni) => isTrue(ni?.AssociatePublicIpAddress))) out.fail(instance.id, 'AssociatePublicIpAddress is true; expected no public IP (only bastions may be public)');
+      if (nis.some((ni) => isTrue(ni?.AssociatePublicIpAddress)))
+        out.fail(instance.id, 'AssociatePublicIpAddress is true; expected no public IP (only bastions may be public)');
       const eip = eipInstances.get(instance.id);
       if (eip) out.fail(eip, `Elastic IP attached to non-bastion instance ${instance.id}; expected none`);
     });
@@ -88,7 +100,10 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
     const nis = list(lt.props.LaunchTemplateData?.NetworkInterfaces);
     const bastionOnly = bastionTemplates.has(lt.id) && !nonBastionUsers.has(lt.id);
     if (!bastionOnly && nis.some((ni) => isTrue(ni?.AssociatePublicIpAddress))) {
-      out.fail(lt.id, 'LaunchTemplateData.NetworkInterfaces AssociatePublicIpAddress is true; expected false (only bastions may be public)');
+      out.fail(
+        lt.id,
+        'LaunchTemplateData.NetworkInterfaces AssociatePublicIpAddress is true; expected false (only bastions may be public)',
+      );
     }
   }
   for (const lc of ofType(template, 'AWS::AutoScaling::LaunchConfiguration')) {
@@ -97,15 +112,20 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
 
   for (const asg of asgs) {
     out.within(asg.id, () => {
-      const inPublic = list(asg.props.VPCZoneIdentifier).map((s) => refTarget(s) ?? show(s)).filter((s) => pub.has(s));
-      if (inPublic.length > 0) out.fail(asg.id, `VPCZoneIdentifier includes public subnet(s) ${inPublic.join(', ')}; expected app subnets only`);
+      const inPublic = list(asg.props.VPCZoneIdentifier)
+        .map((s) => refTarget(s) ?? show(s))
+        .filter((s) => pub.has(s));
+      if (inPublic.length > 0)
+        out.fail(asg.id, `VPCZoneIdentifier includes public subnet(s) ${inPublic.join(', ')}; expected app subnets only`);
     });
   }
 
   for (const db of dbs) {
     out.within(db.id, () => {
-      if (!isFalse(db.props.PubliclyAccessible)) out.fail(db.id, `PubliclyAccessible is ${show(db.props.PubliclyAccessible)}; expected false`);
-      for (const s of databaseSubnets(template, db).filter((s) => pub.has(s))) out.fail(db.id, `DB subnet group includes public subnet ${s}; expected isolated data subnets`);
+      if (!isFalse(db.props.PubliclyAccessible))
+        out.fail(db.id, `PubliclyAccessible is ${show(db.props.PubliclyAccessible)}; expected false`);
+      for (const s of databaseSubnets(template, db).filter((s) => pub.has(s)))
+        out.fail(db.id, `DB subnet group includes public subnet ${s}; expected isolated data subnets`);
     });
   }
 
@@ -113,7 +133,11 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
     out.within(lb.id, () => {
       const scheme = lb.props.Scheme ?? 'internet-facing';
       if (scheme === 'internet-facing' && !isApplicationLoadBalancer(lb)) {
-        out.fail(lb.id, `a ${show(lb.props.Type)} load balancer is internet-facing; expected Scheme "internal" (only the ALB, behind the WAF, is a public entry)`);
+        out.fail(
+          lb.id,
+          `a ${show(lb.props.Type)} load balancer is internet-facing; expected Scheme "internal" (only the ALB, behind the ` +
+            `WAF, is a public entry)`,
+        );
       }
     });
   }
@@ -122,19 +146,39 @@ export function checkNetTiers(template: CfnTemplate): CheckResult {
   // through VPC endpoints and package mirrors by their own ranges; an open egress rule is the
   // exfiltration path of a compromised host (claim A5: intrusion detection at egress points).
   const egress = new Map<string, Array<{ declaredBy: string; rule: any }>>();
-  for (const sg of ofType(template, 'AWS::EC2::SecurityGroup')) egress.set(sg.id, list(sg.props.SecurityGroupEgress).map((rule) => ({ declaredBy: sg.id, rule })));
+  for (const sg of ofType(template, 'AWS::EC2::SecurityGroup'))
+    egress.set(
+      sg.id,
+      list(sg.props.SecurityGroupEgress).map((rule) => ({ declaredBy: sg.id, rule })),
+    );
   for (const e of ofType(template, 'AWS::EC2::SecurityGroupEgress')) {
     const group = refTarget(e.props.GroupId);
     if (group && egress.has(group)) egress.get(group)!.push({ declaredBy: e.id, rule: e.props });
   }
   for (const [group, rules] of egress) {
     out.within(group, () => {
-      if (rules.length === 0) out.fail(group, 'has no egress rule, so AWS allows all outbound traffic; expected egress limited to the VPC endpoints, the tiers it talks to and package mirrors');
+      if (rules.length === 0)
+        out.fail(
+          group,
+          'has no egress rule, so AWS allows all outbound traffic; expected egress limited to the VPC endpoints, the tiers it ' +
+            'talks to and package mirrors',
+        );
       for (const { declaredBy, rule } of rules) {
         const cidr = rule.CidrIp ?? rule.CidrIpv6;
         const parsed = cidrPrefix(cidr);
-        if (cidr !== undefined && (parsed === undefined ? typeof cidr !== 'string' || cidr.trim() === '' : parsed.prefix < (parsed.family === 'ipv4' ? MIN_EGRESS_PREFIX.ipv4 : MIN_EGRESS_PREFIX.ipv6))) {
-          out.fail(declaredBy, `${group} sends ${String(rule.IpProtocol) === '-1' ? 'all traffic' : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`} to ${show(cidr)}; expected egress to VPC endpoints, tiers and package mirrors no broader than IPv4 /${MIN_EGRESS_PREFIX.ipv4} or IPv6 /${MIN_EGRESS_PREFIX.ipv6}`);
+        if (
+          cidr !== undefined &&
+          (parsed === undefined
+            ? typeof cidr !== 'string' || cidr.trim() === ''
+            : parsed.prefix < (parsed.family === 'ipv4' ? MIN_EGRESS_PREFIX.ipv4 : MIN_EGRESS_PREFIX.ipv6))
+        ) {
+          out.fail(
+            declaredBy,
+            `${group} sends ` +
+              (String(rule.IpProtocol) === '-1' ? 'all traffic' : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`) +
+              ` to ${show(cidr)}; expected egress to VPC endpoints, tiers and package mirrors no broader than IPv4 ` +
+              `/${MIN_EGRESS_PREFIX.ipv4} or IPv6 /${MIN_EGRESS_PREFIX.ipv6}`,
+          );
         }
       }
     });
@@ -161,12 +205,19 @@ export function databaseSubnets(template: CfnTemplate, db: Res): string[] {
 
 /** Security groups of the app tier: those of every auto scaling group and non-bastion instance. */
 export function appSecurityGroups(template: CfnTemplate): Set<string> {
-  const hosts = [...ofType(template, 'AWS::AutoScaling::AutoScalingGroup'), ...ofType(template, 'AWS::EC2::Instance').filter((i) => !isBastion(i))];
+  const hosts = [
+    ...ofType(template, 'AWS::AutoScaling::AutoScalingGroup'),
+    ...ofType(template, 'AWS::EC2::Instance').filter((i) => !isBastion(i)),
+  ];
   return new Set(hosts.flatMap((h) => securityGroupsOf(template, h)));
 }
 
 function bastionSecurityGroups(template: CfnTemplate): Set<string> {
-  return new Set(ofType(template, 'AWS::EC2::Instance').filter(isBastion).flatMap((b) => securityGroupsOf(template, b)));
+  return new Set(
+    ofType(template, 'AWS::EC2::Instance')
+      .filter(isBastion)
+      .flatMap((b) => securityGroupsOf(template, b)),
+  );
 }
 
 /**
@@ -177,7 +228,9 @@ export function checkAppFromGateway(template: CfnTemplate): CheckResult {
   const out = new Outcome('APP-FROM-GATEWAY');
   const asgs = ofType(template, 'AWS::AutoScaling::AutoScalingGroup');
   const gatewaySgs = new Set(
-    ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').flatMap((lb) => list(lb.props.SecurityGroups).map((s) => refTarget(s) ?? show(s))),
+    ofType(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').flatMap((lb) =>
+      list(lb.props.SecurityGroups).map((s) => refTarget(s) ?? show(s)),
+    ),
   );
   const bastionSgs = bastionSecurityGroups(template);
   const rules = ingressRules(template);
@@ -195,7 +248,8 @@ export function checkAppFromGateway(template: CfnTemplate): CheckResult {
           return;
         }
         out.within(tg.id, () => {
-          if (tg.props.Protocol !== 'HTTPS') out.fail(tg.id, `Protocol is ${show(tg.props.Protocol)}; expected "HTTPS" (TLS from the load balancer to the app)`);
+          if (tg.props.Protocol !== 'HTTPS')
+            out.fail(tg.id, `Protocol is ${show(tg.props.Protocol)}; expected "HTTPS" (TLS from the load balancer to the app)`);
         });
         const port = asNumber(tg.props.Port);
         if (port !== undefined) ports.push(port);
@@ -211,7 +265,8 @@ export function checkAppFromGateway(template: CfnTemplate): CheckResult {
 }
 
 function checkAppRule(out: Outcome, rule: IngressRule, gatewaySgs: Set<string>, bastionSgs: Set<string>, ports: number[]): void {
-  const expected = `expected only the load balancer's security group on port ${ports.join('/') || '(target port)'} and the bastion's on ${SSH_PORT}`;
+  const expected =
+    `expected only the load balancer's security group on port ${ports.join('/') || '(target port)'} and the bastion's on ` + `${SSH_PORT}`;
   if (hasAddressSource(rule)) {
     out.fail(rule.declaredBy, `${rule.group} admits ${describeRule(rule)}; ${expected}`);
   } else if (rule.sourceGroup !== undefined && gatewaySgs.has(rule.sourceGroup)) {
@@ -242,13 +297,15 @@ export function databaseTlsProblems(template: CfnTemplate, db: Res): { group?: s
   const problems: string[] = [];
   if (/mysql|mariadb/.test(engine)) {
     const v = String(params.require_secure_transport ?? '').toUpperCase();
-    if (v !== '1' && v !== 'ON') problems.push(`${group.id}: require_secure_transport is ${show(params.require_secure_transport)}; expected "1"`);
+    if (v !== '1' && v !== 'ON')
+      problems.push(`${group.id}: require_secure_transport is ${show(params.require_secure_transport)}; expected "1"`);
   } else {
     const v = params['rds.force_ssl'];
     if (!(v === 1 || v === '1')) problems.push(`${group.id}: rds.force_ssl is ${show(v)}; expected "1"`);
     const floor = params.ssl_min_protocol_version;
     const accepted = tlsVersionsFrom().map((v) => `TLSv${v}`);
-    if (floor !== undefined && !accepted.includes(floor)) problems.push(`${group.id}: ssl_min_protocol_version is ${show(floor)}; expected ${accepted.map((v) => `"${v}"`).join(' or ')}`);
+    if (floor !== undefined && !accepted.includes(floor))
+      problems.push(`${group.id}: ssl_min_protocol_version is ${show(floor)}; expected ${accepted.map((v) => `"${v}"`).join(' or ')}`);
   }
   return { group: group.id, problems };
 }
@@ -272,16 +329,27 @@ export function checkDbFromApp(template: CfnTemplate): CheckResult {
         out.fail(db.id, `PubliclyAccessible is ${show(db.props.PubliclyAccessible)}; expected false`);
       }
       if (member) return; // the cluster carries network, TLS and authentication settings
-      const sgs = list(db.type === 'AWS::RDS::DBCluster' ? db.props.VpcSecurityGroupIds : db.props.VPCSecurityGroups).map((s) => refTarget(s) ?? show(s));
+      const sgs = list(db.type === 'AWS::RDS::DBCluster' ? db.props.VpcSecurityGroupIds : db.props.VPCSecurityGroups).map(
+        (s) => refTarget(s) ?? show(s),
+      );
       if (sgs.length === 0) out.fail(db.id, 'no VPC security group; expected one admitting only the app tier');
       const port = asNumber(db.props.Port) ?? DEFAULT_DATABASE_PORT;
-      if (appSgs.size === 0) out.fail(db.id, 'no app tier (auto scaling group or instance) in this template to admit; expected the database to admit only the app security group');
+      if (appSgs.size === 0)
+        out.fail(
+          db.id,
+          'no app tier (auto scaling group or instance) in this template to admit; expected the database to admit only the ' +
+            'app security group',
+        );
       for (const sg of sgs) {
         out.within(sg, () => {
           for (const rule of rules.filter((r) => r.group === sg)) {
             const fromApp = !hasAddressSource(rule) && rule.sourceGroup !== undefined && appSgs.has(rule.sourceGroup);
             if (!fromApp || !onlyPort(rule, port)) {
-              out.fail(rule.declaredBy, `${sg} admits ${describeRule(rule)}; expected only the app security group (${[...appSgs].join(', ') || 'none found'}) on tcp ${port}`);
+              out.fail(
+                rule.declaredBy,
+                `${sg} admits ${describeRule(rule)}; expected only the app security group ` +
+                  `(${[...appSgs].join(', ') || 'none found'}) on tcp ${port}`,
+              );
             } else out.carry(rule.declaredBy);
           }
         });
@@ -293,8 +361,13 @@ export function checkDbFromApp(template: CfnTemplate): CheckResult {
         out.fail(db.id, `EnableIAMDatabaseAuthentication is ${show(db.props.EnableIAMDatabaseAuthentication)}; expected true`);
       }
       const subnets = databaseSubnets(template, db);
-      if (subnets.length === 0) out.fail(db.id, `DBSubnetGroupName is ${show(db.props.DBSubnetGroupName)}; expected a DB subnet group of this template over data subnets`);
-      for (const s of subnets.filter((s) => pub.has(s))) out.fail(db.id, `DB subnet group includes public subnet ${s}; expected isolated data subnets`);
+      if (subnets.length === 0)
+        out.fail(
+          db.id,
+          `DBSubnetGroupName is ${show(db.props.DBSubnetGroupName)}; expected a DB subnet group of this template over data subnets`,
+        );
+      for (const s of subnets.filter((s) => pub.has(s)))
+        out.fail(db.id, `DB subnet group includes public subnet ${s}; expected isolated data subnets`);
     });
   }
   return out.result(instances.length + clusters.length > 0);
@@ -316,9 +389,11 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
   const launchTemplates = ofType(template, 'AWS::EC2::LaunchTemplate');
   const keyPairs = ofType(template, 'AWS::EC2::KeyPair');
 
-  for (const kp of keyPairs) out.fail(kp.id, 'an AWS::EC2::KeyPair is a key shared by everyone who logs in; expected per-user keys installed on the bastion');
+  for (const kp of keyPairs)
+    out.fail(kp.id, 'an AWS::EC2::KeyPair is a key shared by everyone who logs in; expected per-user keys installed on the bastion');
   for (const r of [...instances, ...ofType(template, 'AWS::AutoScaling::LaunchConfiguration')]) {
-    if (r.props.KeyName !== undefined) out.fail(r.id, `KeyName is ${show(r.props.KeyName)}; expected no shared key pair (per-user keys only)`);
+    if (r.props.KeyName !== undefined)
+      out.fail(r.id, `KeyName is ${show(r.props.KeyName)}; expected no shared key pair (per-user keys only)`);
   }
   for (const lt of launchTemplates) {
     const key = lt.props.LaunchTemplateData?.KeyName;
@@ -352,16 +427,23 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
   }
   for (const instance of instances.filter((i) => !isBastion(i))) {
     const lt = launchTemplateOf(template, instance);
-    out.within(instance.id, () => checkHostLogin(out, instance.id, renderText(instance.props.UserData ?? lt?.props.LaunchTemplateData?.UserData)));
+    out.within(instance.id, () =>
+      checkHostLogin(out, instance.id, renderText(instance.props.UserData ?? lt?.props.LaunchTemplateData?.UserData)),
+    );
   }
-  for (const lt of hostTemplates.values()) out.within(lt.id, () => checkHostLogin(out, lt.id, renderText(lt.props.LaunchTemplateData?.UserData)));
+  for (const lt of hostTemplates.values())
+    out.within(lt.id, () => checkHostLogin(out, lt.id, renderText(lt.props.LaunchTemplateData?.UserData)));
 
   // Everything else admits SSH only from the bastion.
   for (const rule of rules.filter((r) => !bastionSgs.has(r.group) && admitsPort(r, SSH_PORT))) {
     if (hasAddressSource(rule)) {
       out.fail(rule.declaredBy, `${rule.group} admits SSH: ${describeRule(rule)}; expected SSH only from the bastion's security group`);
     } else if (rule.sourceGroup === undefined || !bastionSgs.has(rule.sourceGroup)) {
-      out.fail(rule.declaredBy, `${rule.group} admits SSH: ${describeRule(rule)}; expected SSH only from the bastion's security group (${[...bastionSgs].join(', ') || 'none'})`);
+      out.fail(
+        rule.declaredBy,
+        `${rule.group} admits SSH: ${describeRule(rule)}; expected SSH only from the bastion's security group ` +
+          `(${[...bastionSgs].join(', ') || 'none'})`,
+      );
     }
   }
 
@@ -370,7 +452,10 @@ export function checkBastionSsh(template: CfnTemplate, options: CheckOptions = {
 }
 
 /** A boot script line that removes EC2 Instance Connect (dnf, yum or apt). */
-const REMOVES_INSTANCE_CONNECT = /\b(dnf|yum)\s+(-y\s+)?(remove|erase)\s+(-y\s+)?ec2-instance-connect\b|\bapt(-get)?\s+(-y\s+)?(remove|purge)\s+(-y\s+)?ec2-instance-connect\b/;
+const REMOVES_INSTANCE_CONNECT = new RegExp(
+  '\\b(dnf|yum)\\s+(-y\\s+)?(remove|erase)\\s+(-y\\s+)?ec2-instance-connect\\b|\\bapt(-get)?\\s+(-y\\s+)?(remove|purge)\\s+(-y' +
+    '\\s+)?ec2-instance-connect\\b',
+);
 
 /**
  * The login rules of one host's boot script (control BASTION-SSH): sshd refuses passwords and
@@ -379,7 +464,10 @@ const REMOVES_INSTANCE_CONNECT = /\b(dnf|yum)\s+(-y\s+)?(remove|erase)\s+(-y\s+)
  */
 function checkHostLogin(out: Outcome, id: string, userData: string): void {
   if (userData.trim() === '') {
-    out.fail(id, 'has no user data; expected a boot script creating one account per person, hardening sshd and removing EC2 Instance Connect');
+    out.fail(
+      id,
+      'has no user data; expected a boot script creating one account per person, hardening sshd and removing EC2 Instance Connect',
+    );
     return;
   }
   for (const [setting, bad] of [
@@ -394,9 +482,14 @@ function checkHostLogin(out: Outcome, id: string, userData: string): void {
       out.fail(id, `UserData also sets ${key} to something other than "${value}"; expected only "${setting}"`);
     }
   }
-  if (!/^\s*AllowUsers\s+\S+/im.test(userData)) out.fail(id, 'UserData sets no sshd AllowUsers; expected only the named people\'s accounts admitted');
+  if (!/^\s*AllowUsers\s+\S+/im.test(userData))
+    out.fail(id, "UserData sets no sshd AllowUsers; expected only the named people's accounts admitted");
   if (!REMOVES_INSTANCE_CONNECT.test(userData)) {
-    out.fail(id, 'UserData does not remove EC2 Instance Connect (ec2-instance-connect); expected it removed at boot, or anyone with ec2-instance-connect:SendSSHPublicKey can push a key for any OS user');
+    out.fail(
+      id,
+      'UserData does not remove EC2 Instance Connect (ec2-instance-connect); expected it removed at boot, or anyone with ' +
+        'ec2-instance-connect:SendSSHPublicKey can push a key for any OS user',
+    );
   }
 }
 
@@ -407,7 +500,11 @@ function checkBastionRule(out: Outcome, rule: IngressRule, maxPrefix: { ipv4: nu
   }
   const cidr = rule.cidrIp ?? rule.cidrIpv6;
   if (cidr === undefined) {
-    out.fail(rule.declaredBy, `bastion group ${rule.group} admits ${describeRule(rule)}; expected only allowlisted CIDRs (IPv4 /${maxPrefix.ipv4} or narrower, IPv6 /${maxPrefix.ipv6} or narrower)`);
+    out.fail(
+      rule.declaredBy,
+      `bastion group ${rule.group} admits ${describeRule(rule)}; expected only allowlisted CIDRs (IPv4 /${maxPrefix.ipv4} or ` +
+        `narrower, IPv6 /${maxPrefix.ipv6} or narrower)`,
+    );
     return;
   }
   const parsed = cidrPrefix(cidr);
@@ -417,6 +514,10 @@ function checkBastionRule(out: Outcome, rule: IngressRule, maxPrefix: { ipv4: nu
   }
   const limit = maxPrefix[parsed.family];
   if (parsed.prefix === 0 || parsed.prefix < limit) {
-    out.fail(rule.declaredBy, `bastion group ${rule.group} admits SSH from ${show(cidr)}; expected ${parsed.family} prefixes of /${limit} or narrower, never the whole internet`);
+    out.fail(
+      rule.declaredBy,
+      `bastion group ${rule.group} admits SSH from ${show(cidr)}; expected ${parsed.family} prefixes of /${limit} or ` +
+        `narrower, never the whole internet`,
+    );
   }
 }

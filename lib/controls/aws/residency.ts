@@ -93,13 +93,18 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
   // Buckets by name across every AWS stack of the deployment: replication may target any of them.
   const bucketRegion = new Map<string, { stack: DeployedStack; id: string }>();
   for (const stack of deployment.stacks.filter((s) => s.cloud === 'aws')) {
-    for (const b of ofType(stack.template as CfnTemplate, 'AWS::S3::Bucket')) if (typeof b.props.BucketName === 'string') bucketRegion.set(b.props.BucketName, { stack, id: b.id });
+    for (const b of ofType(stack.template as CfnTemplate, 'AWS::S3::Bucket'))
+      if (typeof b.props.BucketName === 'string') bucketRegion.set(b.props.BucketName, { stack, id: b.id });
   }
 
   for (const stack of own) {
     const template = stack.template as CfnTemplate;
     if (stack.region === undefined) {
-      out.fail(at(stack, '(template)'), `stack ${stack.name} is not pinned to a region (environment-agnostic); pin env.region so its data's location is known and can be checked against residency "${residency}"`);
+      out.fail(
+        at(stack, '(template)'),
+        `stack ${stack.name} is not pinned to a region (environment-agnostic); pin env.region so its data's location is known ` +
+          `and can be checked against residency "${residency}"`,
+      );
       continue;
     }
     const regionOk = inResidency(stack.region);
@@ -110,7 +115,12 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
       }
       const exception = exceptionOf(res);
       if (exception) out.except(at(stack, res.id), `${res.type} in ${stack.region}, outside residency "${residency}": ${exception}`);
-      else out.fail(at(stack, res.id), `${res.type} is in ${stack.region} (stack ${stack.name}), outside residency "${residency}"; keep data stores and the compute that handles data in ${allowed}`);
+      else
+        out.fail(
+          at(stack, res.id),
+          `${res.type} is in ${stack.region} (stack ${stack.name}), outside residency "${residency}"; keep data stores and ` +
+            `the compute that handles data in ${allowed}`,
+        );
     }
 
     // Copies to other regions.
@@ -119,9 +129,17 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
         const name = bucketNameOf(rule?.Destination?.Bucket);
         const dest = name !== undefined ? bucketRegion.get(name) : undefined;
         if (!dest) {
-          out.fail(at(stack, bucket.id), `replicates to ${show(rule?.Destination?.Bucket)}, which is not a bucket of the synthesized stacks; its region cannot be verified against residency "${residency}"`);
+          out.fail(
+            at(stack, bucket.id),
+            `replicates to ${show(rule?.Destination?.Bucket)}, which is not a bucket of the synthesized stacks; its region ` +
+              `cannot be verified against residency "${residency}"`,
+          );
         } else if (!inResidency(dest.stack.region)) {
-          out.fail(at(stack, bucket.id), `replicates to bucket ${name} in ${dest.stack.region ?? 'an unpinned region'} (stack ${dest.stack.name}), outside residency "${residency}"; replicate to ${allowed}`);
+          out.fail(
+            at(stack, bucket.id),
+            `replicates to bucket ${name} in ${dest.stack.region ?? 'an unpinned region'} (stack ${dest.stack.name}), outside ` +
+              `residency "${residency}"; replicate to ${allowed}`,
+          );
         } else out.carry(at(dest.stack, dest.id));
       }
     }
@@ -129,24 +147,39 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
       for (const rule of list(plan.props.BackupPlan?.BackupPlanRule)) {
         for (const copy of list(rule?.CopyActions)) {
           const region = arnRegion(copy?.DestinationBackupVaultArn);
-          if (region === undefined) out.fail(at(stack, plan.id), `rule ${show(rule?.RuleName)} copies to ${show(copy?.DestinationBackupVaultArn)}, whose region cannot be read; name the vault by a literal ARN in ${allowed}`);
-          else if (!inResidency(region)) out.fail(at(stack, plan.id), `rule ${show(rule?.RuleName)} copies backups to ${region}, outside residency "${residency}"; copy to a vault in ${allowed}`);
+          if (region === undefined)
+            out.fail(
+              at(stack, plan.id),
+              `rule ${show(rule?.RuleName)} copies to ${show(copy?.DestinationBackupVaultArn)}, whose region cannot be read; ` +
+                `name the vault by a literal ARN in ${allowed}`,
+            );
+          else if (!inResidency(region))
+            out.fail(
+              at(stack, plan.id),
+              `rule ${show(rule?.RuleName)} copies backups to ${region}, outside residency "${residency}"; copy to a vault in ${allowed}`,
+            );
         }
       }
     }
     for (const db of ofType(template, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster')) {
       const replication = db.props.AutomaticBackupReplicationRegion;
       if (replication !== undefined && !inResidency(typeof replication === 'string' ? replication : undefined)) {
-        out.fail(at(stack, db.id), `AutomaticBackupReplicationRegion is ${show(replication)}, outside residency "${residency}"; replicate backups to ${allowed}`);
+        out.fail(
+          at(stack, db.id),
+          `AutomaticBackupReplicationRegion is ${show(replication)}, outside residency "${residency}"; replicate backups to ${allowed}`,
+        );
       }
-      const source = db.props.SourceRegion ?? (db.props.SourceDBInstanceIdentifier !== undefined ? arnRegion(db.props.SourceDBInstanceIdentifier) : undefined);
+      const source =
+        db.props.SourceRegion ??
+        (db.props.SourceDBInstanceIdentifier !== undefined ? arnRegion(db.props.SourceDBInstanceIdentifier) : undefined);
       if (source !== undefined && !inResidency(typeof source === 'string' ? source : undefined)) {
         out.fail(at(stack, db.id), `replicates from ${show(source)}, outside residency "${residency}"`);
       }
     }
     for (const table of ofType(template, 'AWS::DynamoDB::GlobalTable')) {
       for (const replica of list(table.props.Replicas)) {
-        if (!inResidency(typeof replica?.Region === 'string' ? replica.Region : undefined)) out.fail(at(stack, table.id), `has a replica in ${show(replica?.Region)}, outside residency "${residency}"`);
+        if (!inResidency(typeof replica?.Region === 'string' ? replica.Region : undefined))
+          out.fail(at(stack, table.id), `has a replica in ${show(replica?.Region)}, outside residency "${residency}"`);
       }
     }
   }
@@ -167,4 +200,3 @@ export function checkAwsResidency(deployment: Deployment, environment: string): 
 export function checkAwsSeparation(deployment: Deployment, environment: string): CheckResult {
   return checkSeparation(deployment, environment, 'aws', 'ENV-SEPARATION', { sameRegionOnly: true });
 }
-

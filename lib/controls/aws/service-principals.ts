@@ -12,11 +12,18 @@ export type ResourcePolicyKind = 'key' | 'bucket' | 'topic';
  * service sets, with the documented binding that replaces it. Every other service principal
  * needs `aws:SourceArn` as well as an account binding.
  */
-export const SOURCE_ARN_EXEMPTIONS: ReadonlyArray<{ readonly service: RegExp; readonly kind: ResourcePolicyKind; readonly why: string; readonly viaServiceSuffices?: boolean }> = [
+export const SOURCE_ARN_EXEMPTIONS: ReadonlyArray<{
+  readonly service: RegExp;
+  readonly kind: ResourcePolicyKind;
+  readonly why: string;
+  readonly viaServiceSuffices?: boolean;
+}> = [
   {
     service: /^logs\.[a-z0-9-]+\.amazonaws\.com$/,
     kind: 'key',
-    why: 'CloudWatch Logs binds its key use with the encryption context kms:EncryptionContext:aws:logs:arn (the log group ARN, which names the account)',
+    why:
+      'CloudWatch Logs binds its key use with the encryption context kms:EncryptionContext:aws:logs:arn (the log group ARN, ' +
+      'which names the account)',
   },
   {
     service: /^cloudwatch\.amazonaws\.com$/,
@@ -26,12 +33,17 @@ export const SOURCE_ARN_EXEMPTIONS: ReadonlyArray<{ readonly service: RegExp; re
   ...(['key', 'bucket'] as const).map((kind) => ({
     service: /^config\.amazonaws\.com$/,
     kind,
-    why: 'AWS Config\'s delivery-channel bucket and key policies are documented with aws:SourceAccount only (Permissions for the Amazon S3 Bucket for the AWS Config Delivery Channel); a recorder of another account cannot deliver here',
+    why:
+      "AWS Config's delivery-channel bucket and key policies are documented with aws:SourceAccount only (Permissions for the " +
+      'Amazon S3 Bucket for the AWS Config Delivery Channel); a recorder of another account cannot deliver here',
   })),
   {
     service: /^delivery\.logs\.amazonaws\.com$/,
     kind: 'key',
-    why: 'CloudFront standard logging (legacy) writes through the log-delivery service with no source keys in its documented model; the grant is limited to use through S3 (kms:ViaService), and only a distribution whose owner may change the bucket ACL can log into the bucket',
+    why:
+      'CloudFront standard logging (legacy) writes through the log-delivery service with no source keys in its documented ' +
+      'model; the grant is limited to use through S3 (kms:ViaService), and only a distribution whose owner may change the bucket ' +
+      'ACL can log into the bucket',
     viaServiceSuffices: true,
   },
 ];
@@ -60,7 +72,11 @@ export function unboundServiceGrant(template: CfnTemplate, statement: any, kind:
   const accountContext = ACCOUNT_CONTEXT_KEYS.flatMap(values);
   const bucketContext = values('kms:EncryptionContext:aws:s3:arn');
   const viaService = values('kms:ViaService');
-  const bucketIds = new Set(Object.entries(template?.Resources ?? {}).filter(([, r]) => r?.Type === 'AWS::S3::Bucket').map(([id]) => id));
+  const bucketIds = new Set(
+    Object.entries(template?.Resources ?? {})
+      .filter(([, r]) => r?.Type === 'AWS::S3::Bucket')
+      .map(([id]) => id),
+  );
   const ofOwnBucket = (v: unknown) => {
     const text = renderText(v);
     const m = /^\$\{([A-Za-z0-9]+)\.Arn\}/.exec(text);
@@ -76,12 +92,21 @@ export function unboundServiceGrant(template: CfnTemplate, statement: any, kind:
   const who = services.join(', ');
   if (!accountBound && viaServiceOnly) return undefined;
   if (!accountBound) {
-    return `grants ${who} ${show(statement.Action)} without binding it to this account; expected Condition aws:SourceAccount (or an aws:SourceArn naming the account), so another account's resources cannot use the grant (confused deputy)`;
+    return (
+      `grants ${who} ${show(statement.Action)} without binding it to this account; expected Condition aws:SourceAccount (or an ` +
+      `aws:SourceArn naming the account), so another account's resources cannot use the grant (confused deputy)`
+    );
   }
   const exempt = services.every((s) => exemption(s) !== undefined);
-  const arnBound = (sourceArn.length > 0 && sourceArn.every((v) => renderText(v) !== '*')) || accountContext.length > 0 || (kind === 'key' && bucketContext.length > 0 && bucketContext.every(ofOwnBucket));
+  const arnBound =
+    (sourceArn.length > 0 && sourceArn.every((v) => renderText(v) !== '*')) ||
+    accountContext.length > 0 ||
+    (kind === 'key' && bucketContext.length > 0 && bucketContext.every(ofOwnBucket));
   if (!arnBound && !exempt) {
-    return `grants ${who} ${show(statement.Action)} bound to the account only; expected Condition aws:SourceArn naming the ${kind === 'topic' ? 'alarms or rules' : 'resources'} that may use it (the service sets it)`;
+    return (
+      `grants ${who} ${show(statement.Action)} bound to the account only; expected Condition aws:SourceArn naming the ` +
+      `${kind === 'topic' ? 'alarms or rules' : 'resources'} that may use it (the service sets it)`
+    );
   }
   return undefined;
 }
@@ -99,7 +124,10 @@ function isConcreteAccount(value: unknown): boolean {
 
 /** An ARN (pattern) whose account field is a concrete account, not a wildcard. */
 function namesAccount(value: unknown): boolean {
-  const text = renderText(value).replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{AWS::Region\}/g, 'region').replace(/\$\{AWS::AccountId\}/g, 'this-account');
+  const text = renderText(value)
+    .replace(/\$\{AWS::Partition\}/g, 'aws')
+    .replace(/\$\{AWS::Region\}/g, 'region')
+    .replace(/\$\{AWS::AccountId\}/g, 'this-account');
   const parts = text.split(':');
   if (parts[4] === 'this-account') return parts[0] === 'arn';
   return parts.length >= 6 && parts[0] === 'arn' && isConcreteAccount(parts[4]);

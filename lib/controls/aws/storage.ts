@@ -4,7 +4,19 @@ import { logBuckets } from './buckets';
 import { allowedActions, isServiceRole, resourcesOf, roleGrants } from './iam';
 import { unboundServiceGrant } from './service-principals';
 import { Outcome } from '../core/outcome';
-import { asNumber, conditionValue, isPublicPrincipal, isTrue, list, ofType, renderText, show, statements, type CfnTemplate, type Res } from './template';
+import {
+  asNumber,
+  conditionValue,
+  isPublicPrincipal,
+  isTrue,
+  list,
+  ofType,
+  renderText,
+  show,
+  statements,
+  type CfnTemplate,
+  type Res,
+} from './template';
 
 const PUBLIC_ACCESS_FLAGS = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'] as const;
 /** Condition keys that restrict a `"*"` principal to one caller (a CloudFront distribution, an account). */
@@ -53,7 +65,11 @@ export function checkStoragePrivate(template: CfnTemplate): CheckResult {
           }),
         );
         if (!bound) {
-          out.fail(policy.id, `Statement[${i}] allows ${show(s.Action)} to everyone ("*"); expected a named principal, or a Condition on aws:SourceArn (CloudFront origin access control)`);
+          out.fail(
+            policy.id,
+            `Statement[${i}] allows ${show(s.Action)} to everyone ("*"); expected a named principal, or a Condition on ` +
+              `aws:SourceArn (CloudFront origin access control)`,
+          );
         }
       });
     });
@@ -65,7 +81,12 @@ export function checkStoragePrivate(template: CfnTemplate): CheckResult {
       for (const { declaredBy, statement } of roleGrants(template, role).grants) {
         const purge = allowedActions(statement, OBJECT_PURGE_ACTIONS);
         if (purge.length > 0) {
-          out.fail(declaredBy, `grants ${role.id} ${purge.join(', ')} on ${resourcesOf(statement).join(', ')}; expected workload roles to write and delete objects only (a delete marker), never to purge versions, lift retention or legal holds, or change bucket protection`);
+          out.fail(
+            declaredBy,
+            `grants ${role.id} ${purge.join(', ')} on ${resourcesOf(statement).join(', ')}; expected workload roles to write ` +
+              `and delete objects only (a delete marker), never to purge versions, lift retention or legal holds, or change ` +
+              `bucket protection`,
+          );
         }
       }
     });
@@ -111,14 +132,21 @@ export function checkBackup(template: CfnTemplate, options: CheckOptions = {}): 
   const out = new Outcome('BACKUP');
   const minDb = options.minDatabaseBackupDays ?? POLICY_FLOORS.retention.databaseBackupDays;
   const minFiles = options.minFileRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays;
-  const dbs: Res[] = [...ofType(template, 'AWS::RDS::DBCluster'), ...ofType(template, 'AWS::RDS::DBInstance').filter((d) => d.props.DBClusterIdentifier === undefined)];
+  const dbs: Res[] = [
+    ...ofType(template, 'AWS::RDS::DBCluster'),
+    ...ofType(template, 'AWS::RDS::DBInstance').filter((d) => d.props.DBClusterIdentifier === undefined),
+  ];
   for (const db of dbs) {
     out.within(db.id, () => {
       const days = asNumber(db.props.BackupRetentionPeriod);
       if (days === undefined || days < minDb) {
-        out.fail(db.id, `BackupRetentionPeriod is ${show(db.props.BackupRetentionPeriod)}; expected at least ${minDb} days of point-in-time recovery`);
+        out.fail(
+          db.id,
+          `BackupRetentionPeriod is ${show(db.props.BackupRetentionPeriod)}; expected at least ${minDb} days of point-in-time recovery`,
+        );
       }
-      if (!isTrue(db.props.DeletionProtection)) out.fail(db.id, `DeletionProtection is ${show(db.props.DeletionProtection)}; expected true`);
+      if (!isTrue(db.props.DeletionProtection))
+        out.fail(db.id, `DeletionProtection is ${show(db.props.DeletionProtection)}; expected true`);
       retained(out, db, ['Snapshot', 'Retain']);
     });
   }
@@ -130,15 +158,25 @@ export function checkBackup(template: CfnTemplate, options: CheckOptions = {}): 
       retained(out, bucket, ['Retain']);
       if (logs.has(bucket.id)) return; // log sinks: retention is LOG-RETENTION's concern
       if (bucket.props.VersioningConfiguration?.Status !== 'Enabled') {
-        out.fail(bucket.id, `VersioningConfiguration.Status is ${show(bucket.props.VersioningConfiguration?.Status)}; expected "Enabled" (old versions are the file backups)`);
+        out.fail(
+          bucket.id,
+          `VersioningConfiguration.Status is ${show(bucket.props.VersioningConfiguration?.Status)}; expected "Enabled" (old ` +
+            `versions are the file backups)`,
+        );
       }
       const rules = list(bucket.props.LifecycleConfiguration?.Rules).filter((r) => r?.Status === 'Enabled');
       for (const rule of rules) {
-        const nve = rule.NoncurrentVersionExpiration ?? (rule.NoncurrentVersionExpirationInDays !== undefined ? { NoncurrentDays: rule.NoncurrentVersionExpirationInDays } : undefined);
+        const nve =
+          rule.NoncurrentVersionExpiration ??
+          (rule.NoncurrentVersionExpirationInDays !== undefined ? { NoncurrentDays: rule.NoncurrentVersionExpirationInDays } : undefined);
         if (nve === undefined) continue;
         const days = asNumber(nve.NoncurrentDays);
         if (days === undefined || days < minFiles) {
-          out.fail(bucket.id, `lifecycle rule ${show(rule.Id)} expires noncurrent versions after ${show(nve.NoncurrentDays)} days; expected at least ${minFiles}`);
+          out.fail(
+            bucket.id,
+            `lifecycle rule ${show(rule.Id)} expires noncurrent versions after ${show(nve.NoncurrentDays)} days; expected at ` +
+              `least ${minFiles}`,
+          );
         }
       }
     });
@@ -152,6 +190,8 @@ export function checkBackup(template: CfnTemplate, options: CheckOptions = {}): 
 
 function retained(out: Outcome, res: Res, allowed: string[]): void {
   const expected = allowed.map((a) => `"${a}"`).join(' or ');
-  if (!allowed.includes(res.resource.DeletionPolicy ?? 'Delete')) out.fail(res.id, `DeletionPolicy is ${show(res.resource.DeletionPolicy)}; expected ${expected}`);
-  if (!allowed.includes(res.resource.UpdateReplacePolicy ?? 'Delete')) out.fail(res.id, `UpdateReplacePolicy is ${show(res.resource.UpdateReplacePolicy)}; expected ${expected}`);
+  if (!allowed.includes(res.resource.DeletionPolicy ?? 'Delete'))
+    out.fail(res.id, `DeletionPolicy is ${show(res.resource.DeletionPolicy)}; expected ${expected}`);
+  if (!allowed.includes(res.resource.UpdateReplacePolicy ?? 'Delete'))
+    out.fail(res.id, `UpdateReplacePolicy is ${show(res.resource.UpdateReplacePolicy)}; expected ${expected}`);
 }

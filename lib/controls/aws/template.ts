@@ -40,7 +40,8 @@ export const TEMPLATE = '(template)';
 /** Every resource of the template, in template order. */
 export function allResources(template: CfnTemplate): Res[] {
   const resources = (template && typeof template === 'object' && template.Resources) || {};
-  const all = () => Object.entries(resources).map(([id, resource]): Res => ({ id, type: resource?.Type, props: resource?.Properties ?? {}, resource }));
+  const all = () =>
+    Object.entries(resources).map(([id, resource]): Res => ({ id, type: resource?.Type, props: resource?.Properties ?? {}, resource }));
   return typeof resources === 'object' ? [...remembered(resources, '*', all)] : all();
 }
 
@@ -203,7 +204,10 @@ export function launchTemplateOf(template: CfnTemplate, res: Res): Res | undefin
   const p = res.props;
   const spec = p.LaunchTemplate ?? p.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
   if (!spec) return undefined;
-  return refTo(template, spec.LaunchTemplateId, 'AWS::EC2::LaunchTemplate') ?? refTo(template, spec.LaunchTemplateName, 'AWS::EC2::LaunchTemplate');
+  return (
+    refTo(template, spec.LaunchTemplateId, 'AWS::EC2::LaunchTemplate') ??
+    refTo(template, spec.LaunchTemplateName, 'AWS::EC2::LaunchTemplate')
+  );
 }
 
 /** Logical ids of the security groups an instance (with its launch template) or a launch template uses. */
@@ -337,11 +341,15 @@ export function hasAddressSource(rule: IngressRule): boolean {
 export function describeRule(rule: IngressRule): string {
   const ports = rule.protocol === '-1' ? 'all traffic' : `${rule.protocol} ${rule.fromPort ?? '?'}-${rule.toPort ?? '?'}`;
   const source =
-    rule.cidrIp !== undefined ? `CidrIp ${show(rule.cidrIp)}`
-    : rule.cidrIpv6 !== undefined ? `CidrIpv6 ${show(rule.cidrIpv6)}`
-    : rule.prefixList !== undefined ? `prefix list ${show(rule.prefixList)}`
-    : rule.sourceGroup !== undefined ? `security group ${rule.sourceGroup}`
-    : 'no source';
+    rule.cidrIp !== undefined
+      ? `CidrIp ${show(rule.cidrIp)}`
+      : rule.cidrIpv6 !== undefined
+        ? `CidrIpv6 ${show(rule.cidrIpv6)}`
+        : rule.prefixList !== undefined
+          ? `prefix list ${show(rule.prefixList)}`
+          : rule.sourceGroup !== undefined
+            ? `security group ${rule.sourceGroup}`
+            : 'no source';
   return `${ports} from ${source}`;
 }
 

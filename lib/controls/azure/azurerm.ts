@@ -7,7 +7,9 @@ import { ofType, type TfJson, type TfRes } from '../core/terraform';
  * not promoted (`replication_role` "None" makes it a read-write server, held to what a primary is).
  */
 export function isReplica(server: TfRes): boolean {
-  return String(server.args.create_mode ?? '').toLowerCase() === 'replica' && String(server.args.replication_role ?? '').toLowerCase() !== 'none';
+  return (
+    String(server.args.create_mode ?? '').toLowerCase() === 'replica' && String(server.args.replication_role ?? '').toLowerCase() !== 'none'
+  );
 }
 
 /** The PostgreSQL Flexible Servers of the stack. */
@@ -22,5 +24,10 @@ export function virtualMachines(tf: TfJson): TfRes[] {
 
 /** Linux, Windows and flexible-orchestration scale sets. */
 export function scaleSets(tf: TfJson): TfRes[] {
-  return ofType(tf, 'azurerm_linux_virtual_machine_scale_set', 'azurerm_windows_virtual_machine_scale_set', 'azurerm_orchestrated_virtual_machine_scale_set');
+  return ofType(
+    tf,
+    'azurerm_linux_virtual_machine_scale_set',
+    'azurerm_windows_virtual_machine_scale_set',
+    'azurerm_orchestrated_virtual_machine_scale_set',
+  );
 }

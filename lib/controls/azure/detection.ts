@@ -33,28 +33,54 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
 
   for (const p of pricings) {
     out.within(p.address, () => {
-      if (p.args.tier !== 'Standard') out.fail(p.address, `${show(p.args.resource_type)} tier is ${show(p.args.tier)}; expected "Standard"`);
-      if (p.args.resource_type === 'VirtualMachines' && p.args.subplan === 'P1') out.fail(p.address, 'VirtualMachines subplan is "P1"; expected "P2" (vulnerability assessment)');
+      if (p.args.tier !== 'Standard')
+        out.fail(p.address, `${show(p.args.resource_type)} tier is ${show(p.args.tier)}; expected "Standard"`);
+      if (p.args.resource_type === 'VirtualMachines' && p.args.subplan === 'P1')
+        out.fail(p.address, 'VirtualMachines subplan is "P1"; expected "P2" (vulnerability assessment)');
     });
   }
   if (!options.defenderManaged) {
     for (const plan of AZURE_DEFENDER_PLANS) {
-      if (!pricings.some((p) => p.args.resource_type === plan)) out.fail(TEMPLATE, `no azurerm_security_center_subscription_pricing for ${show(plan)}; expected tier "Standard" (or the defenderManaged option when Defender is managed elsewhere)`);
+      if (!pricings.some((p) => p.args.resource_type === plan))
+        out.fail(
+          TEMPLATE,
+          `no azurerm_security_center_subscription_pricing for ${show(plan)}; expected tier "Standard" (or the ` +
+            `defenderManaged option when Defender is managed elsewhere)`,
+        );
     }
     if (!contacts.some((c) => isTrue(c.args.alert_notifications) && typeof c.args.email === 'string' && c.args.email !== '')) {
-      out.fail(TEMPLATE, `security contacts ${show(contacts.map((c) => ({ email: c.args.email, alert_notifications: c.args.alert_notifications })))}; expected an azurerm_security_center_contact with an email and alert_notifications true`);
+      out.fail(
+        TEMPLATE,
+        'security contacts ' +
+          show(contacts.map((c) => ({ email: c.args.email, alert_notifications: c.args.alert_notifications }))) +
+          '; expected an azurerm_security_center_contact with an email and alert_notifications true',
+      );
     } else out.carry(...contacts.map((c) => c.address));
   }
 
-  const emailGroups = new Set(groups.filter((g) => !isFalse(g.args.enabled) && blocks(g.args.email_receiver).some((r) => r?.email_address)).map((g) => g.address));
+  const emailGroups = new Set(
+    groups.filter((g) => !isFalse(g.args.enabled) && blocks(g.args.email_receiver).some((r) => r?.email_address)).map((g) => g.address),
+  );
   for (const g of groups) {
-    if (!emailGroups.has(g.address)) out.fail(g.address, `email_receiver is ${show(g.args.email_receiver)} (enabled ${show(g.args.enabled)}); expected an enabled action group with at least one email receiver`);
+    if (!emailGroups.has(g.address))
+      out.fail(
+        g.address,
+        `email_receiver is ${show(g.args.email_receiver)} (enabled ${show(g.args.enabled)}); expected an enabled action group ` +
+          `with at least one email receiver`,
+      );
   }
   if (groups.length === 0) out.fail(TEMPLATE, 'no azurerm_monitor_action_group; expected one emailing on-call');
-  const routed = alerts.filter((a) => !isFalse(a.args.enabled) && blocks(a.args.action).some((x) => emailGroups.has(refTarget(x?.action_group_id)?.address ?? '')));
+  const routed = alerts.filter(
+    (a) => !isFalse(a.args.enabled) && blocks(a.args.action).some((x) => emailGroups.has(refTarget(x?.action_group_id)?.address ?? '')),
+  );
   const security = routed.find((a) => blocks(a.args.criteria).some((c) => c?.category === 'Security'));
   if (security) out.carry(...routed.map((a) => a.address), ...emailGroups);
-  else out.fail(TEMPLATE, `activity log alerts ${show(alerts.map((a) => a.args.name))}; expected an enabled alert on category "Security" notifying an action group with an email receiver`);
+  else
+    out.fail(
+      TEMPLATE,
+      `activity log alerts ${show(alerts.map((a) => a.args.name))}; expected an enabled alert on category "Security" ` +
+        `notifying an action group with an email receiver`,
+    );
 
   return out.result(true);
 }

@@ -32,17 +32,23 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
   const primary = stacks.primary;
   const dr = stacks.dr;
   if (!dr) {
-    out.fail(TEMPLATE, 'no DR-region stack; expected the environment\'s <env>-azure-dr stack next to its primary stack');
+    out.fail(TEMPLATE, "no DR-region stack; expected the environment's <env>-azure-dr stack next to its primary stack");
     return out.result();
   }
 
   const primaryLocations = locations(primary);
   const drLocations = locations(dr);
   const findingsBefore = out.count;
-  if (drLocations.length === 0) out.fail(at(DR, TEMPLATE), 'the DR stack has no resource group with a literal location; expected its resource groups in the DR region');
+  if (drLocations.length === 0)
+    out.fail(at(DR, TEMPLATE), 'the DR stack has no resource group with a literal location; expected its resource groups in the DR region');
   for (const location of drLocations) {
-    if (primaryLocations.includes(location)) out.fail(at(DR, 'azurerm_resource_group'), `location ${show(location)} is also a primary location; expected the DR stack in another (paired) region`);
-    if (options.drRegion !== undefined && location !== options.drRegion) out.fail(at(DR, 'azurerm_resource_group'), `location is ${show(location)}; expected the DR region ${show(options.drRegion)}`);
+    if (primaryLocations.includes(location))
+      out.fail(
+        at(DR, 'azurerm_resource_group'),
+        `location ${show(location)} is also a primary location; expected the DR stack in another (paired) region`,
+      );
+    if (options.drRegion !== undefined && location !== options.drRegion)
+      out.fail(at(DR, 'azurerm_resource_group'), `location is ${show(location)}; expected the DR region ${show(options.drRegion)}`);
   }
   if (out.count === findingsBefore) out.carry(...ofType(dr, 'azurerm_resource_group').map((rg) => at(DR, rg.address)));
 
@@ -54,34 +60,63 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
         const id = serverId(primary, server);
         const replica = replicas.find((r) => typeof r.args.source_server_id === 'string' && sameId(r.args.source_server_id, id));
         if (!replica) {
-          out.fail(where, `no replica in the DR stack has source_server_id ${show(id.full ?? `.../flexibleServers/${id.name}`)}; expected a cross-region read replica of this server (or the databaseReplica option false when the objectives allow a geo-restore)`);
+          out.fail(
+            where,
+            `no replica in the DR stack has source_server_id ${show(id.full ?? `.../flexibleServers/${id.name}`)}; expected a ` +
+              `cross-region read replica of this server (or the databaseReplica option false when the objectives allow a ` +
+              `geo-restore)`,
+          );
         } else {
           out.carry(at(DR, replica.address));
         }
       }
       const cmk = block(server.args.customer_managed_key);
       const key = typeof cmk?.geo_backup_key_vault_key_id === 'string' ? drKey(dr, cmk.geo_backup_key_vault_key_id) : undefined;
-      if (!key) out.fail(where, `customer_managed_key.geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)}; expected a key of a Key Vault the DR stack creates`);
-      const identity = typeof cmk?.geo_backup_user_assigned_identity_id === 'string' ? drIdentity(dr, cmk.geo_backup_user_assigned_identity_id) : undefined;
-      if (!identity) out.fail(where, `customer_managed_key.geo_backup_user_assigned_identity_id is ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected a user-assigned identity the DR stack creates`);
+      if (!key)
+        out.fail(
+          where,
+          `customer_managed_key.geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)}; expected a key of a ` +
+            `Key Vault the DR stack creates`,
+        );
+      const identity =
+        typeof cmk?.geo_backup_user_assigned_identity_id === 'string'
+          ? drIdentity(dr, cmk.geo_backup_user_assigned_identity_id)
+          : undefined;
+      if (!identity)
+        out.fail(
+          where,
+          `customer_managed_key.geo_backup_user_assigned_identity_id is ${show(cmk?.geo_backup_user_assigned_identity_id)}; ` +
+            `expected a user-assigned identity the DR stack creates`,
+        );
     });
   }
 
   // Can the DR region serve? Its app tier reaches the data privately (the accounts' public
   // endpoints are off), and admins can reach its hosts.
   const logAccounts = logStorageAccounts(primary);
-  for (const sa of ofType(primary, 'azurerm_storage_account').filter((a) => !logAccounts.has(a.address) && isFalse(a.args.public_network_access_enabled))) {
+  for (const sa of ofType(primary, 'azurerm_storage_account').filter(
+    (a) => !logAccounts.has(a.address) && isFalse(a.args.public_network_access_enabled),
+  )) {
     out.within(at(PRIMARY, sa.address), () => drPrivateAccessProblems(out, primary, dr, sa));
   }
   if (virtualMachines(primary).some(isBastionVm)) {
     const bastions = virtualMachines(dr).filter(isBastionVm);
-    if (bastions.length === 0) out.fail(at(DR, TEMPLATE), 'no bastion VM in the DR stack; expected one behind the same allowlist, or after a failover admins reach the standby only by opening new paths');
+    if (bastions.length === 0)
+      out.fail(
+        at(DR, TEMPLATE),
+        'no bastion VM in the DR stack; expected one behind the same allowlist, or after a failover admins reach the standby ' +
+          'only by opening new paths',
+      );
     else out.carry(...bastions.map((b) => at(DR, b.address)));
   }
 
   // The warm standby: a WAF-guarded gateway in front of a scale set, ready to take traffic.
   const guarded = applicationGateways(dr).filter((gw) => refTo(dr, gw.args.firewall_policy_id, 'azurerm_web_application_firewall_policy'));
-  if (guarded.length === 0) out.fail(at(DR, TEMPLATE), 'no application gateway with a WAF policy (firewall_policy_id) in the DR stack; expected a warm standby edge');
+  if (guarded.length === 0)
+    out.fail(
+      at(DR, TEMPLATE),
+      'no application gateway with a WAF policy (firewall_policy_id) in the DR stack; expected a warm standby edge',
+    );
   if (scaleSets(dr).length === 0) out.fail(at(DR, TEMPLATE), 'no scale set in the DR stack; expected a warm standby app tier');
   else if (guarded.length > 0) out.carry(...guarded.map((gw) => at(DR, gw.address)), ...scaleSets(dr).map((s) => at(DR, s.address)));
   return out.result();
@@ -89,7 +124,13 @@ export function checkAzureDrEnvironment(stacks: AzureEnvironmentStacks, options:
 
 /** The literal locations of a stack's resource groups. */
 function locations(tf: TfJson): string[] {
-  return [...new Set(ofType(tf, 'azurerm_resource_group').map((rg) => rg.args.location).filter((l): l is string => typeof l === 'string' && !l.includes('${')))];
+  return [
+    ...new Set(
+      ofType(tf, 'azurerm_resource_group')
+        .map((rg) => rg.args.location)
+        .filter((l): l is string => typeof l === 'string' && !l.includes('${')),
+    ),
+  ];
 }
 
 /** A literal value, or the literal `name` of the resource it references. */
@@ -110,8 +151,13 @@ interface ServerId {
 function serverId(tf: TfJson, server: TfRes): ServerId {
   const name = literalName(tf, server.args.name);
   const rg = literalName(tf, server.args.resource_group_name);
-  const subscription = blocks((tf as any).provider?.azurerm).map((p) => p?.subscription_id).find((s) => typeof s === 'string');
-  const full = name && rg && subscription ? `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}` : undefined;
+  const subscription = blocks((tf as any).provider?.azurerm)
+    .map((p) => p?.subscription_id)
+    .find((s) => typeof s === 'string');
+  const full =
+    name && rg && subscription
+      ? `/subscriptions/${subscription}/resourceGroups/${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${name}`
+      : undefined;
   return { name, full };
 }
 
@@ -135,7 +181,9 @@ function drIdentity(dr: TfJson, identityId: string): TfRes | undefined {
   const m = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i.exec(identityId);
   if (!m) return undefined;
   return ofType(dr, 'azurerm_user_assigned_identity').find(
-    (i) => String(i.args.name).toLowerCase() === m[2].toLowerCase() && literalName(dr, i.args.resource_group_name)?.toLowerCase() === m[1].toLowerCase(),
+    (i) =>
+      String(i.args.name).toLowerCase() === m[2].toLowerCase() &&
+      literalName(dr, i.args.resource_group_name)?.toLowerCase() === m[1].toLowerCase(),
   );
 }
 
@@ -153,24 +201,55 @@ function drPrivateAccessProblems(out: Outcome, primary: TfJson, dr: TfJson, sa: 
     const m = typeof subnetId === 'string' ? /\/virtualNetworks\/([^/]+)\/subnets\//i.exec(subnetId) : null;
     return m !== null && drVnetNames.includes(m[1].toLowerCase());
   };
-  const endpoints = [...ofType(primary, 'azurerm_private_endpoint').map((e) => ({ e, tf: primary })), ...ofType(dr, 'azurerm_private_endpoint').map((e) => ({ e, tf: dr }))].filter(({ e, tf }) => {
+  const endpoints = [
+    ...ofType(primary, 'azurerm_private_endpoint').map((e) => ({ e, tf: primary })),
+    ...ofType(dr, 'azurerm_private_endpoint').map((e) => ({ e, tf: dr })),
+  ].filter(({ e, tf }) => {
     const connection = block(e.args.private_service_connection);
     const resource = connection?.private_connection_resource_id;
-    const target = tf === primary ? refTarget(resource)?.address === sa.address : typeof resource === 'string' && resource.toLowerCase().endsWith(`/storageaccounts/${String(sa.args.name).toLowerCase()}`);
+    const target =
+      tf === primary
+        ? refTarget(resource)?.address === sa.address
+        : typeof resource === 'string' && resource.toLowerCase().endsWith(`/storageaccounts/${String(sa.args.name).toLowerCase()}`);
     return target && blocks(connection?.subresource_names).includes('blob') && inDrNetwork(e.args.subnet_id, tf);
   });
   if (endpoints.length === 0) {
-    out.fail(at(PRIMARY, sa.address), `public network access is off and no private endpoint (subresource blob) of this account is in the DR network (${drVnetNames.join(', ') || 'none'}); expected one in the DR app subnet, or the standby app tier cannot reach the files after a failover`);
+    out.fail(
+      at(PRIMARY, sa.address),
+      `public network access is off and no private endpoint (subresource blob) of this account is in the DR network ` +
+        `(${drVnetNames.join(', ') || 'none'}); expected one in the DR app subnet, or the standby app tier cannot reach the ` +
+        `files after a failover`,
+    );
     return;
   }
   const zones = ofType(dr, 'azurerm_private_dns_zone').filter((z) => /^privatelink\.blob\./.test(String(z.args.name)));
-  const linked = zones.filter((z) => ofType(dr, 'azurerm_private_dns_zone_virtual_network_link').some((l) => refTarget(l.args.private_dns_zone_name)?.address === z.address && drVnets.some((v) => refTarget(l.args.virtual_network_id)?.address === v.address)));
-  const registered = endpoints.find(({ e, tf }) => blocks(block(e.args.private_dns_zone_group)?.private_dns_zone_ids).some((id) => {
-    if (refTarget(id)) return tf === dr && linked.some((z) => refTarget(id)?.address === z.address);
-    return typeof id === 'string' && linked.some((z) => id.toLowerCase().endsWith(`/privatednszones/${String(z.args.name).toLowerCase()}`) && id.toLowerCase().includes(`/resourcegroups/${String(literalName(dr, z.args.resource_group_name)).toLowerCase()}/`));
-  }));
+  const linked = zones.filter((z) =>
+    ofType(dr, 'azurerm_private_dns_zone_virtual_network_link').some(
+      (l) =>
+        refTarget(l.args.private_dns_zone_name)?.address === z.address &&
+        drVnets.some((v) => refTarget(l.args.virtual_network_id)?.address === v.address),
+    ),
+  );
+  const registered = endpoints.find(({ e, tf }) =>
+    blocks(block(e.args.private_dns_zone_group)?.private_dns_zone_ids).some((id) => {
+      if (refTarget(id)) return tf === dr && linked.some((z) => refTarget(id)?.address === z.address);
+      return (
+        typeof id === 'string' &&
+        linked.some(
+          (z) =>
+            id.toLowerCase().endsWith(`/privatednszones/${String(z.args.name).toLowerCase()}`) &&
+            id.toLowerCase().includes(`/resourcegroups/${String(literalName(dr, z.args.resource_group_name)).toLowerCase()}/`),
+        )
+      );
+    }),
+  );
   if (!registered) {
-    out.fail(at(PRIMARY, sa.address), `its DR private endpoints ${endpoints.map(({ e, tf }) => at(tf === primary ? PRIMARY : DR, e.address)).join(', ')} register in no privatelink.blob zone of the DR stack linked to the DR network; expected one, or the DR hosts resolve the account to its closed public endpoint`);
+    out.fail(
+      at(PRIMARY, sa.address),
+      `its DR private endpoints ${endpoints.map(({ e, tf }) => at(tf === primary ? PRIMARY : DR, e.address)).join(', ')} ` +
+        `register in no privatelink.blob zone of the DR stack linked to the DR network; expected one, or the DR hosts resolve ` +
+        `the account to its closed public endpoint`,
+    );
     return;
   }
   out.carry(at(registered.tf === primary ? PRIMARY : DR, registered.e.address));

@@ -23,13 +23,26 @@ export function checkDrRegion(tf: TfJson, options: CheckOptions = {}): CheckResu
     out.within(server.address, () => {
       const cmk = block(server.args.customer_managed_key);
       if (isReplica(server)) {
-        if (typeof server.args.source_server_id !== 'string' || server.args.source_server_id === '') out.fail(server.address, `source_server_id is ${show(server.args.source_server_id)}; expected the primary server's id`);
-        if (!cmk?.key_vault_key_id) out.fail(server.address, `customer_managed_key.key_vault_key_id is ${show(cmk?.key_vault_key_id)}; expected the DR region's key`);
-        if (options.drRegion !== undefined && server.args.location !== options.drRegion) out.fail(server.address, `location is ${show(server.args.location)}; expected the DR region ${show(options.drRegion)}`);
+        if (typeof server.args.source_server_id !== 'string' || server.args.source_server_id === '')
+          out.fail(server.address, `source_server_id is ${show(server.args.source_server_id)}; expected the primary server's id`);
+        if (!cmk?.key_vault_key_id)
+          out.fail(server.address, `customer_managed_key.key_vault_key_id is ${show(cmk?.key_vault_key_id)}; expected the DR region's key`);
+        if (options.drRegion !== undefined && server.args.location !== options.drRegion)
+          out.fail(server.address, `location is ${show(server.args.location)}; expected the DR region ${show(options.drRegion)}`);
       } else {
-        if (!isTrue(server.args.geo_redundant_backup_enabled)) out.fail(server.address, `geo_redundant_backup_enabled is ${show(server.args.geo_redundant_backup_enabled)}; expected true (backups copied to the paired region)`);
+        if (!isTrue(server.args.geo_redundant_backup_enabled))
+          out.fail(
+            server.address,
+            `geo_redundant_backup_enabled is ${show(server.args.geo_redundant_backup_enabled)}; expected true (backups copied ` +
+              `to the paired region)`,
+          );
         if (!cmk?.geo_backup_key_vault_key_id || !cmk?.geo_backup_user_assigned_identity_id) {
-          out.fail(server.address, `customer_managed_key geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)} and geo_backup_user_assigned_identity_id ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected the paired region's key and identity`);
+          out.fail(
+            server.address,
+            `customer_managed_key geo_backup_key_vault_key_id is ${show(cmk?.geo_backup_key_vault_key_id)} and ` +
+              `geo_backup_user_assigned_identity_id ${show(cmk?.geo_backup_user_assigned_identity_id)}; expected the paired ` +
+              `region's key and identity`,
+          );
         }
       }
     });
@@ -38,22 +51,33 @@ export function checkDrRegion(tf: TfJson, options: CheckOptions = {}): CheckResu
     count++;
     out.within(sa.address, () => {
       if (!(AZURE_GEO_REPLICATION as readonly string[]).includes(sa.args.account_replication_type)) {
-        out.fail(sa.address, `account_replication_type is ${show(sa.args.account_replication_type)}; expected one of ${AZURE_GEO_REPLICATION.join(', ')} (a copy in the paired region)`);
+        out.fail(
+          sa.address,
+          `account_replication_type is ${show(sa.args.account_replication_type)}; expected one of ` +
+            `${AZURE_GEO_REPLICATION.join(', ')} (a copy in the paired region)`,
+        );
       }
     });
   }
   for (const vault of ofType(tf, 'azurerm_data_protection_backup_vault')) {
     count++;
     out.within(vault.address, () => {
-      if (vault.args.redundancy !== 'GeoRedundant') out.fail(vault.address, `redundancy is ${show(vault.args.redundancy)}; expected "GeoRedundant" (file backups readable in the paired region)`);
-      if (!isTrue(vault.args.cross_region_restore_enabled)) out.fail(vault.address, `cross_region_restore_enabled is ${show(vault.args.cross_region_restore_enabled)}; expected true`);
+      if (vault.args.redundancy !== 'GeoRedundant')
+        out.fail(
+          vault.address,
+          `redundancy is ${show(vault.args.redundancy)}; expected "GeoRedundant" (file backups readable in the paired region)`,
+        );
+      if (!isTrue(vault.args.cross_region_restore_enabled))
+        out.fail(vault.address, `cross_region_restore_enabled is ${show(vault.args.cross_region_restore_enabled)}; expected true`);
     });
   }
   for (const vault of ofType(tf, 'azurerm_recovery_services_vault')) {
     count++;
     out.within(vault.address, () => {
-      if (vault.args.storage_mode_type !== 'GeoRedundant') out.fail(vault.address, `storage_mode_type is ${show(vault.args.storage_mode_type)}; expected "GeoRedundant"`);
-      if (!isTrue(vault.args.cross_region_restore_enabled)) out.fail(vault.address, `cross_region_restore_enabled is ${show(vault.args.cross_region_restore_enabled)}; expected true`);
+      if (vault.args.storage_mode_type !== 'GeoRedundant')
+        out.fail(vault.address, `storage_mode_type is ${show(vault.args.storage_mode_type)}; expected "GeoRedundant"`);
+      if (!isTrue(vault.args.cross_region_restore_enabled))
+        out.fail(vault.address, `cross_region_restore_enabled is ${show(vault.args.cross_region_restore_enabled)}; expected true`);
     });
   }
   return out.result(count > 0);

@@ -14,9 +14,17 @@ function hostRuleBlocks(tf: TfJson, gw: TfRes, hosts: readonly string[]): boolea
     const conditions = blocks(rule.match_conditions);
     if (conditions.length !== 1) return false;
     const c = conditions[0];
-    const onHost = blocks(c?.match_variables).length > 0 && blocks(c.match_variables).every((v) => v?.variable_name === 'RequestHeaders' && String(v?.selector).toLowerCase() === 'host');
+    const onHost =
+      blocks(c?.match_variables).length > 0 &&
+      blocks(c.match_variables).every((v) => v?.variable_name === 'RequestHeaders' && String(v?.selector).toLowerCase() === 'host');
     const values = blocks(c?.match_values).map((v) => String(v).toLowerCase());
-    return onHost && isTrue(c.negation_condition) && c.operator === 'Equal' && values.length === hosts.length && hosts.every((h) => values.includes(h.toLowerCase()));
+    return (
+      onHost &&
+      isTrue(c.negation_condition) &&
+      c.operator === 'Equal' &&
+      values.length === hosts.length &&
+      hosts.every((h) => values.includes(h.toLowerCase()))
+    );
   });
 }
 
@@ -35,35 +43,60 @@ function checkListeners(out: Outcome, tf: TfJson, gw: TfRes, options: CheckOptio
     const where = `HTTPS listener ${show(listener.name)}`;
     const profile = profiles.find((p) => p?.name === listener.ssl_profile_name);
     if (!profile) {
-      out.fail(gw.address, `${where} has ssl_profile_name ${show(listener.ssl_profile_name)}; expected an SSL profile requiring a client certificate of this zone's CA: without it any Cloudflare customer's zone (or anyone inside Cloudflare's ranges) reaches the origin and skips this zone's WAF and rate limits`);
+      out.fail(
+        gw.address,
+        `${where} has ssl_profile_name ${show(listener.ssl_profile_name)}; expected an SSL profile requiring a client ` +
+          `certificate of this zone's CA: without it any Cloudflare customer's zone (or anyone inside Cloudflare's ranges) ` +
+          `reaches the origin and skips this zone's WAF and rate limits`,
+      );
     } else {
       const names = blocks(profile.trusted_client_certificate_names);
       const missing = names.filter((n) => !trusted.some((t) => t?.name === n));
       if (names.length === 0 || missing.length > 0) {
-        out.fail(gw.address, `${where} uses ssl_profile ${show(profile.name)} whose trusted_client_certificate_names are ${show(names)}; expected the zone's CA among the gateway's trusted_client_certificate blocks`);
+        out.fail(
+          gw.address,
+          `${where} uses ssl_profile ${show(profile.name)} whose trusted_client_certificate_names are ${show(names)}; ` +
+            `expected the zone's CA among the gateway's trusted_client_certificate blocks`,
+        );
       } else {
         const pems = names.map((n) => {
           const data = trusted.find((t) => t?.name === n)?.data;
           return typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : '';
         });
-        for (const problem of trustedCaProblems(pems, options.originPullCaCertificates)) out.fail(gw.address, `${where} (ssl_profile ${show(profile.name)}) ${problem}`);
+        for (const problem of trustedCaProblems(pems, options.originPullCaCertificates))
+          out.fail(gw.address, `${where} (ssl_profile ${show(profile.name)}) ${problem}`);
       }
     }
     const hostNames = [...blocks(listener.host_names), ...(typeof listener.host_name === 'string' ? [listener.host_name] : [])];
     const routes = rules.filter((r) => r?.http_listener_name === listener.name);
     const toApp = routes.some((r) => r?.backend_address_pool_name !== undefined || r?.url_path_map_name !== undefined);
     if (hostNames.length === 0) {
-      if (toApp) out.fail(gw.address, `${where} answers every host name and routes to a backend pool; expected host_names (the zone's hostnames), with other names only redirected and refused by the WAF`);
+      if (toApp)
+        out.fail(
+          gw.address,
+          `${where} answers every host name and routes to a backend pool; expected host_names (the zone's hostnames), with ` +
+            `other names only redirected and refused by the WAF`,
+        );
       continue;
     }
     for (const host of hostNames) {
-      if (typeof host !== 'string' || host.includes('*')) out.fail(gw.address, `${where} answers host ${show(host)}; expected literal hostnames without wildcards`);
-      else if (options.originHostnames && !options.originHostnames.includes(host.toLowerCase())) out.fail(gw.address, `${where} answers host ${show(host)}, which is not a hostname of the zone (${options.originHostnames.join(', ')}); expected only those`);
+      if (typeof host !== 'string' || host.includes('*'))
+        out.fail(gw.address, `${where} answers host ${show(host)}; expected literal hostnames without wildcards`);
+      else if (options.originHostnames && !options.originHostnames.includes(host.toLowerCase()))
+        out.fail(
+          gw.address,
+          `${where} answers host ${show(host)}, which is not a hostname of the zone (${options.originHostnames.join(', ')}); ` +
+            `expected only those`,
+        );
       else bound.add(host.toLowerCase());
     }
   }
   if (bound.size > 0 && !hostRuleBlocks(tf, gw, [...bound])) {
-    out.fail(gw.address, `its WAF policy has no enabled Block rule for a Host other than ${show([...bound])} (RequestHeaders Host, negated Equal); expected one, so a request for any other name gets a fixed 403`);
+    out.fail(
+      gw.address,
+      `its WAF policy has no enabled Block rule for a Host other than ${show([...bound])} (RequestHeaders Host, negated ` +
+        `Equal); expected one, so a request for any other name gets a fixed 403`,
+    );
   }
 }
 
@@ -74,7 +107,9 @@ function checkListeners(out: Outcome, tf: TfJson, gw: TfRes, options: CheckOptio
 export const AZURE_GATEWAY_PLATFORM_SOURCES: readonly string[] = ['AzureLoadBalancer', 'GatewayManager'];
 
 function fromEdgeOrPlatform(source: string): boolean {
-  return AZURE_GATEWAY_PLATFORM_SOURCES.some((tag) => tag.toLowerCase() === source.trim().toLowerCase()) || isCloudflareRange(source.trim());
+  return (
+    AZURE_GATEWAY_PLATFORM_SOURCES.some((tag) => tag.toLowerCase() === source.trim().toLowerCase()) || isCloudflareRange(source.trim())
+  );
 }
 
 /**
@@ -95,7 +130,9 @@ export function isGatewayLockedToEdge(tf: TfJson, gw: TfRes): boolean {
   const edgeOnly = inbound.every((r) => r.sources.length > 0 && r.sources.every(fromEdgeOrPlatform));
   const https = blocks(gw.args.http_listener).filter((l) => l?.protocol === 'Https');
   const profiles = blocks(gw.args.ssl_profile);
-  const mtls = https.length > 0 && https.every((l) => blocks(profiles.find((p) => p?.name === l.ssl_profile_name)?.trusted_client_certificate_names).length > 0);
+  const mtls =
+    https.length > 0 &&
+    https.every((l) => blocks(profiles.find((p) => p?.name === l.ssl_profile_name)?.trusted_client_certificate_names).length > 0);
   return edgeOnly && mtls;
 }
 
@@ -125,12 +162,20 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
       for (const config of blocks(gw.args.gateway_ip_configuration)) {
         const subnet = refTo(tf, config?.subnet_id, 'azurerm_subnet');
         if (!subnet) {
-          out.fail(gw.address, `gateway_ip_configuration ${show(config?.name)} has subnet_id ${show(config?.subnet_id)}; expected a subnet of this stack, whose NSG can be checked`);
+          out.fail(
+            gw.address,
+            `gateway_ip_configuration ${show(config?.name)} has subnet_id ${show(config?.subnet_id)}; expected a subnet of ` +
+              `this stack, whose NSG can be checked`,
+          );
           continue;
         }
         const nsg = t.nsgOf.get(subnet.address);
         if (!nsg) {
-          out.fail(gw.address, `subnet ${show(subnet.args.name)} of the gateway has no network security group association; expected an NSG admitting only Cloudflare's ranges`);
+          out.fail(
+            gw.address,
+            `subnet ${show(subnet.args.name)} of the gateway has no network security group association; expected an NSG ` +
+              `admitting only Cloudflare's ranges`,
+          );
           continue;
         }
         out.within(nsg, () => {
@@ -139,7 +184,10 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
             if (others.length > 0 || rule.sources.length === 0) {
               out.fail(
                 rule.declaredBy,
-                `${nsg} (of gateway ${gw.address}) admits ${show(rule.name)} (${rule.protocol} ${rule.ports.join(',') || '?'}) from ${others.join(', ') || 'no source'}; expected only Cloudflare's published ranges (lib/config/cloudflare-ranges.ts) and the AzureLoadBalancer/GatewayManager tags, so nobody bypasses the edge's WAF and rate limits`,
+                `${nsg} (of gateway ${gw.address}) admits ${show(rule.name)} (${rule.protocol} ` +
+                  `${rule.ports.join(',') || '?'}) from ${others.join(', ') || 'no source'}; expected only Cloudflare's ` +
+                  `published ranges (lib/config/cloudflare-ranges.ts) and the AzureLoadBalancer/GatewayManager tags, so nobody ` +
+                  `bypasses the edge's WAF and rate limits`,
               );
             }
           }

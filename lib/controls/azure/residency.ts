@@ -8,7 +8,11 @@ import { allResources, isFalse, isTrue, refTo, show, type TfJson, type TfRes } f
  * Resource types whose `location` "global" is where Azure keeps their definition (alert rules and
  * action groups): configuration, not data, so "global" is not a residency finding for them.
  */
-const GLOBAL_CONFIG_TYPES: ReadonlySet<string> = new Set(['azurerm_monitor_activity_log_alert', 'azurerm_monitor_action_group', 'azurerm_monitor_scheduled_query_rules_alert_v2']);
+const GLOBAL_CONFIG_TYPES: ReadonlySet<string> = new Set([
+  'azurerm_monitor_activity_log_alert',
+  'azurerm_monitor_action_group',
+  'azurerm_monitor_scheduled_query_rules_alert_v2',
+]);
 
 /** Storage replication types that keep a copy in the region pair. */
 const GEO_REPLICATION = new Set(['GRS', 'RAGRS', 'GZRS', 'RAGZRS']);
@@ -31,11 +35,15 @@ function pairedCopy(res: TfRes): string | undefined {
   const a = res.args;
   switch (res.type) {
     case 'azurerm_storage_account':
-      return GEO_REPLICATION.has(String(a.account_replication_type).toUpperCase()) ? `account_replication_type ${a.account_replication_type} keeps a copy in the region pair` : undefined;
+      return GEO_REPLICATION.has(String(a.account_replication_type).toUpperCase())
+        ? `account_replication_type ${a.account_replication_type} keeps a copy in the region pair`
+        : undefined;
     case 'azurerm_postgresql_flexible_server':
       return isTrue(a.geo_redundant_backup_enabled) ? 'geo_redundant_backup_enabled stores backups in the region pair' : undefined;
     case 'azurerm_recovery_services_vault':
-      return a.storage_mode_type === undefined || a.storage_mode_type === 'GeoRedundant' ? `storage_mode_type ${a.storage_mode_type ?? 'GeoRedundant (the default)'} stores backups in the region pair` : undefined;
+      return a.storage_mode_type === undefined || a.storage_mode_type === 'GeoRedundant'
+        ? `storage_mode_type ${a.storage_mode_type ?? 'GeoRedundant (the default)'} stores backups in the region pair`
+        : undefined;
     case 'azurerm_data_protection_backup_vault':
       return a.redundancy === 'GeoRedundant' ? 'redundancy GeoRedundant stores backups in the region pair' : undefined;
     case 'azurerm_key_vault':
@@ -50,12 +58,22 @@ function pairedCopy(res: TfRes): string | undefined {
  * pair is unknown (where the copy lives cannot be told) or outside the residency. `pairs` defaults
  * to Microsoft's pairs (lib/config/jurisdictions.ts).
  */
-export function pairedCopyProblem(res: TfRes, location: string, residency: Jurisdiction, pairs: Readonly<Record<string, string>> = AZURE_REGION_PAIRS): string | undefined {
+export function pairedCopyProblem(
+  res: TfRes,
+  location: string,
+  residency: Jurisdiction,
+  pairs: Readonly<Record<string, string>> = AZURE_REGION_PAIRS,
+): string | undefined {
   const copy = pairedCopy(res);
   if (!copy) return undefined;
   const pair = pairs[location];
-  if (pair === undefined) return `${copy}, but ${location} has no known pair, so where the copy lives cannot be verified against residency "${residency}"`;
-  if (!azureLocationInJurisdiction(pair, residency)) return `${copy}: ${pair}, outside residency "${residency}"; use locally or zone-redundant storage, or a location whose pair is in ${AZURE_JURISDICTIONS[residency].join(', ')}`;
+  if (pair === undefined)
+    return `${copy}, but ${location} has no known pair, so where the copy lives cannot be verified against residency "${residency}"`;
+  if (!azureLocationInJurisdiction(pair, residency))
+    return (
+      `${copy}: ${pair}, outside residency "${residency}"; use locally or zone-redundant storage, or a location whose pair is ` +
+      `in ${AZURE_JURISDICTIONS[residency].join(', ')}`
+    );
   return undefined;
 }
 
@@ -86,7 +104,11 @@ export function checkAzureResidency(deployment: Deployment, environment: string)
       out.within(at(stack, res), () => {
         const location = locationOf(tf, res);
         if (location === undefined) {
-          out.fail(at(stack, res), `location is ${show(res.args.location)}, which is not a literal location (or a reference to one in this stack); its residency cannot be verified`);
+          out.fail(
+            at(stack, res),
+            `location is ${show(res.args.location)}, which is not a literal location (or a reference to one in this stack); ` +
+              `its residency cannot be verified`,
+          );
           return;
         }
         if (location === 'global' && GLOBAL_CONFIG_TYPES.has(res.type)) return;

@@ -36,15 +36,25 @@ export function checkSecrets(tf: TfJson): CheckResult {
   for (const server of postgresServers(tf)) {
     out.within(server.address, () => {
       const auth = block(server.args.authentication);
-      if (!isFalse(auth?.password_auth_enabled)) out.fail(server.address, `authentication.password_auth_enabled is ${show(auth?.password_auth_enabled)}; expected false (Entra tokens only, no administrator password)`);
+      if (!isFalse(auth?.password_auth_enabled))
+        out.fail(
+          server.address,
+          `authentication.password_auth_enabled is ${show(auth?.password_auth_enabled)}; expected false (Entra tokens only, ` +
+            `no administrator password)`,
+        );
     });
   }
   for (const secret of ofType(tf, 'azurerm_key_vault_secret')) {
-    if (secret.args.value !== undefined) out.fail(secret.address, 'value is set in the stack; expected secrets written outside Terraform (value_wo or a pipeline)');
+    if (secret.args.value !== undefined)
+      out.fail(secret.address, 'value is set in the stack; expected secrets written outside Terraform (value_wo or a pipeline)');
   }
   for (const vault of ofType(tf, 'azurerm_key_vault')) {
     out.within(vault.address, () => {
-      if (!isTrue(vault.args.rbac_authorization_enabled)) out.fail(vault.address, `rbac_authorization_enabled is ${show(vault.args.rbac_authorization_enabled)}; expected true (Azure RBAC, not access policies)`);
+      if (!isTrue(vault.args.rbac_authorization_enabled))
+        out.fail(
+          vault.address,
+          `rbac_authorization_enabled is ${show(vault.args.rbac_authorization_enabled)}; expected true (Azure RBAC, not access policies)`,
+        );
     });
   }
   return out.result(resources.length > 0);

@@ -1,7 +1,22 @@
 import { Outcome } from '../core/outcome';
 import { POLICY_FLOORS } from '../../config/floors';
 import type { CheckOptions, CheckResult } from '../types';
-import { asNumber, block, blocks, isFalse, isoDurationDays, isTrue, ofType, preventsDestroy, refTarget, refTo, show, tagsOf, type TfJson, type TfRes } from '../core/terraform';
+import {
+  asNumber,
+  block,
+  blocks,
+  isFalse,
+  isoDurationDays,
+  isTrue,
+  ofType,
+  preventsDestroy,
+  refTarget,
+  refTo,
+  show,
+  tagsOf,
+  type TfJson,
+  type TfRes,
+} from '../core/terraform';
 import { isReplica, postgresServers } from './azurerm';
 
 /**
@@ -15,7 +30,9 @@ export const AZURE_MIN_BLOB_DELETE_RETENTION_DAYS = 7;
  * Their retention is a log-retention matter (LOG-RETENTION); every other account holds data.
  */
 export function logStorageAccounts(tf: TfJson): Set<string> {
-  const targets = ofType(tf, 'azurerm_network_watcher_flow_log', 'azurerm_monitor_diagnostic_setting').map((r) => refTarget(r.args.storage_account_id)?.address);
+  const targets = ofType(tf, 'azurerm_network_watcher_flow_log', 'azurerm_monitor_diagnostic_setting').map(
+    (r) => refTarget(r.args.storage_account_id)?.address,
+  );
   return new Set(targets.filter((a): a is string => a !== undefined));
 }
 /** Lowest daily retention (days) of a VM backup policy. */
@@ -63,11 +80,24 @@ export function checkStoragePrivate(tf: TfJson): CheckResult {
   for (const sa of accounts) {
     out.within(sa.address, () => {
       const a = sa.args;
-      if (!isFalse(a.allow_nested_items_to_be_public)) out.fail(sa.address, `allow_nested_items_to_be_public is ${show(a.allow_nested_items_to_be_public)}; expected false (no anonymous blob access)`);
-      if (!isFalse(a.shared_access_key_enabled)) out.fail(sa.address, `shared_access_key_enabled is ${show(a.shared_access_key_enabled)}; expected false (Entra authorization only)`);
-      const rules = block(a.network_rules) ?? separateRules.map((r) => r.args).find((r) => refTarget(r.storage_account_id)?.address === sa.address);
+      if (!isFalse(a.allow_nested_items_to_be_public))
+        out.fail(
+          sa.address,
+          `allow_nested_items_to_be_public is ${show(a.allow_nested_items_to_be_public)}; expected false (no anonymous blob access)`,
+        );
+      if (!isFalse(a.shared_access_key_enabled))
+        out.fail(
+          sa.address,
+          `shared_access_key_enabled is ${show(a.shared_access_key_enabled)}; expected false (Entra authorization only)`,
+        );
+      const rules =
+        block(a.network_rules) ?? separateRules.map((r) => r.args).find((r) => refTarget(r.storage_account_id)?.address === sa.address);
       if (!isFalse(a.public_network_access_enabled) && rules?.default_action !== 'Deny') {
-        out.fail(sa.address, `public_network_access_enabled is ${show(a.public_network_access_enabled)} and network_rules.default_action is ${show(rules?.default_action)}; expected public access off or a deny-by-default firewall`);
+        out.fail(
+          sa.address,
+          `public_network_access_enabled is ${show(a.public_network_access_enabled)} and network_rules.default_action is ` +
+            `${show(rules?.default_action)}; expected public access off or a deny-by-default firewall`,
+        );
       }
       const versioning = block(a.blob_properties)?.versioning_enabled;
       if (!isTrue(versioning)) out.fail(sa.address, `blob_properties.versioning_enabled is ${show(versioning)}; expected true`);
@@ -112,8 +142,14 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
     count++;
     out.within(server.address, () => {
       const days = asNumber(server.args.backup_retention_days);
-      if (days === undefined || days < minDbDays) out.fail(server.address, `backup_retention_days is ${show(server.args.backup_retention_days)}; expected at least ${minDbDays} (point-in-time recovery window)`);
-      if (!isTrue(server.args.geo_redundant_backup_enabled)) out.fail(server.address, `geo_redundant_backup_enabled is ${show(server.args.geo_redundant_backup_enabled)}; expected true`);
+      if (days === undefined || days < minDbDays)
+        out.fail(
+          server.address,
+          `backup_retention_days is ${show(server.args.backup_retention_days)}; expected at least ${minDbDays} (point-in-time ` +
+            `recovery window)`,
+        );
+      if (!isTrue(server.args.geo_redundant_backup_enabled))
+        out.fail(server.address, `geo_redundant_backup_enabled is ${show(server.args.geo_redundant_backup_enabled)}; expected true`);
     });
   }
 
@@ -130,9 +166,11 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
       for (const policy of ['delete_retention_policy', 'container_delete_retention_policy']) {
         const value = block(props?.[policy])?.days;
         const days = asNumber(value);
-        if (days === undefined || days < min) out.fail(sa.address, `blob_properties.${policy}.days is ${show(value)}; expected at least ${min} (${why})`);
+        if (days === undefined || days < min)
+          out.fail(sa.address, `blob_properties.${policy}.days is ${show(value)}; expected at least ${min} (${why})`);
       }
-      if (!isTrue(props?.versioning_enabled)) out.fail(sa.address, `blob_properties.versioning_enabled is ${show(props?.versioning_enabled)}; expected true`);
+      if (!isTrue(props?.versioning_enabled))
+        out.fail(sa.address, `blob_properties.versioning_enabled is ${show(props?.versioning_enabled)}; expected true`);
     });
   }
 
@@ -140,17 +178,29 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
   for (const vault of ofType(tf, 'azurerm_recovery_services_vault')) {
     count++;
     out.within(vault.address, () => {
-      if (!isTrue(vault.args.soft_delete_enabled)) out.fail(vault.address, `soft_delete_enabled is ${show(vault.args.soft_delete_enabled)}; expected true`);
-      if (vault.args.immutability !== 'Locked' && vault.args.immutability !== 'Unlocked') out.fail(vault.address, `immutability is ${show(vault.args.immutability)}; expected "Locked" (or "Unlocked")`);
-      const own = policies.filter((p) => refTarget(p.args.recovery_vault_name)?.address === vault.address || p.args.recovery_vault_name === vault.args.name);
+      if (!isTrue(vault.args.soft_delete_enabled))
+        out.fail(vault.address, `soft_delete_enabled is ${show(vault.args.soft_delete_enabled)}; expected true`);
+      if (vault.args.immutability !== 'Locked' && vault.args.immutability !== 'Unlocked')
+        out.fail(vault.address, `immutability is ${show(vault.args.immutability)}; expected "Locked" (or "Unlocked")`);
+      const own = policies.filter(
+        (p) => refTarget(p.args.recovery_vault_name)?.address === vault.address || p.args.recovery_vault_name === vault.args.name,
+      );
       const daily = own.find((p) => {
         const frequency = block(p.args.backup)?.frequency;
         const retention = asNumber(block(p.args.retention_daily)?.count);
-        return (frequency === 'Daily' || frequency === 'Hourly') && retention !== undefined && retention >= AZURE_MIN_VM_BACKUP_DAILY_RETENTION;
+        return (
+          (frequency === 'Daily' || frequency === 'Hourly') && retention !== undefined && retention >= AZURE_MIN_VM_BACKUP_DAILY_RETENTION
+        );
       });
       if (daily) out.carry(daily.address);
       else {
-        out.fail(vault.address, `VM backup policies ${show(own.map((p) => ({ frequency: block(p.args.backup)?.frequency, retention_daily: block(p.args.retention_daily)?.count })))}; expected an azurerm_backup_policy_vm backing up Daily with retention_daily.count of at least ${AZURE_MIN_VM_BACKUP_DAILY_RETENTION}`);
+        out.fail(
+          vault.address,
+          `VM backup policies ` +
+            show(own.map((p) => ({ frequency: block(p.args.backup)?.frequency, retention_daily: block(p.args.retention_daily)?.count }))) +
+            `; expected an azurerm_backup_policy_vm backing up Daily with retention_daily.count of at least ` +
+            `${AZURE_MIN_VM_BACKUP_DAILY_RETENTION}`,
+        );
       }
     });
   }
@@ -161,10 +211,16 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
     out.within(sa.address, () => {
       const own = instances.filter((i) => refTarget(i.args.storage_account_id)?.address === sa.address);
       if (own.length === 0) {
-        out.fail(sa.address, 'no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning live inside the account, where an Owner can switch them off and purge (expected a daily vaulted backup in a locked Backup vault)');
+        out.fail(
+          sa.address,
+          'no azurerm_data_protection_backup_instance_blob_storage protects this data account; soft delete and versioning ' +
+            'live inside the account, where an Owner can switch them off and purge (expected a daily vaulted backup in a locked ' +
+            'Backup vault)',
+        );
         return;
       }
-      for (const instance of own) vaultedBackupProblems(out, tf, sa, instance, options.minFileRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays);
+      for (const instance of own)
+        vaultedBackupProblems(out, tf, sa, instance, options.minFileRetentionDays ?? POLICY_FLOORS.retention.fileBackupDays);
     });
   }
   for (const vault of ofType(tf, 'azurerm_data_protection_backup_vault')) {
@@ -175,19 +231,34 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
   for (const res of ofType(tf, ...AZURE_STATEFUL_TYPES)) {
     count++;
     out.within(res.address, () => {
-      if (!preventsDestroy(res)) out.fail(res.address, `lifecycle.prevent_destroy is ${show(block(res.args.lifecycle)?.prevent_destroy)}; expected true (stateful: a destroy loses data or keys)`);
+      if (!preventsDestroy(res))
+        out.fail(
+          res.address,
+          `lifecycle.prevent_destroy is ${show(block(res.args.lifecycle)?.prevent_destroy)}; expected true (stateful: a ` +
+            `destroy loses data or keys)`,
+        );
     });
   }
 
-  const locks = ofType(tf, 'azurerm_management_lock').filter((l) => l.args.lock_level === 'CanNotDelete' || l.args.lock_level === 'ReadOnly');
+  const locks = ofType(tf, 'azurerm_management_lock').filter(
+    (l) => l.args.lock_level === 'CanNotDelete' || l.args.lock_level === 'ReadOnly',
+  );
   for (const res of ofType(tf, ...AZURE_DELETE_LOCK_TYPES)) {
     out.within(res.address, () => {
       if (options.deleteLocksManaged === true) return;
       const lock = locks.find((l) => refTarget(l.args.scope)?.address === res.address);
       if (lock) out.carry(lock.address);
       else {
-        const managed = tagsOf(res)[AZURE_DELETE_LOCK_TAG] === 'managed' ? ' (tagged baseline:delete-lock=managed, but the deleteLocksManaged option is not set)' : '';
-        out.fail(res.address, `no azurerm_management_lock with lock_level CanNotDelete has this resource as scope${managed}; expected one, so deleting it needs a separate, logged removal of the lock (or the deleteLocksManaged option when the organization applies the locks)`);
+        const managed =
+          tagsOf(res)[AZURE_DELETE_LOCK_TAG] === 'managed'
+            ? ' (tagged baseline:delete-lock=managed, but the deleteLocksManaged option is not set)'
+            : '';
+        out.fail(
+          res.address,
+          `no azurerm_management_lock with lock_level CanNotDelete has this resource as scope${managed}; expected one, so ` +
+            `deleting it needs a separate, logged removal of the lock (or the deleteLocksManaged option when the organization ` +
+            `applies the locks)`,
+        );
       }
     });
   }
@@ -198,17 +269,29 @@ export function checkBackup(tf: TfJson, options: CheckOptions = {}): CheckResult
 /** A Backup vault that an administrator cannot empty: locked immutability and soft delete kept. */
 function backupVaultProblems(out: Outcome, vault: TfRes): void {
   const a = vault.args;
-  if (a.immutability !== 'Locked') out.fail(vault.address, `immutability is ${show(a.immutability)}; expected "Locked" (an Owner can switch "Unlocked" off, then delete the backups)`);
-  if (a.soft_delete !== 'On' && a.soft_delete !== 'AlwaysOn') out.fail(vault.address, `soft_delete is ${show(a.soft_delete)}; expected "AlwaysOn" (or "On")`);
+  if (a.immutability !== 'Locked')
+    out.fail(
+      vault.address,
+      `immutability is ${show(a.immutability)}; expected "Locked" (an Owner can switch "Unlocked" off, then delete the backups)`,
+    );
+  if (a.soft_delete !== 'On' && a.soft_delete !== 'AlwaysOn')
+    out.fail(vault.address, `soft_delete is ${show(a.soft_delete)}; expected "AlwaysOn" (or "On")`);
   const days = asNumber(a.retention_duration_in_days) ?? AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS;
-  if (days < AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS) out.fail(vault.address, `retention_duration_in_days is ${show(a.retention_duration_in_days)}; expected at least ${AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS}`);
+  if (days < AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS)
+    out.fail(
+      vault.address,
+      `retention_duration_in_days is ${show(a.retention_duration_in_days)}; expected at least ${AZURE_MIN_BACKUP_VAULT_SOFT_DELETE_DAYS}`,
+    );
 }
 
 /** One backup instance of a data account: a locked vault, a daily policy, every container, the role. */
 function vaultedBackupProblems(out: Outcome, tf: TfJson, sa: TfRes, instance: TfRes, minDays: number): void {
   const vault = refTo(tf, instance.args.vault_id, 'azurerm_data_protection_backup_vault');
   if (!vault) {
-    out.fail(instance.address, `vault_id is ${show(instance.args.vault_id)}; expected a Backup vault of this stack whose immutability can be verified`);
+    out.fail(
+      instance.address,
+      `vault_id is ${show(instance.args.vault_id)}; expected a Backup vault of this stack whose immutability can be verified`,
+    );
   } else {
     const before = out.count;
     backupVaultProblems(out, vault);
@@ -219,20 +302,48 @@ function vaultedBackupProblems(out: Outcome, tf: TfJson, sa: TfRes, instance: Tf
     out.fail(instance.address, `backup_policy_id is ${show(instance.args.backup_policy_id)}; expected a blob backup policy of this stack`);
   } else {
     const vaulted = isoDurationDays(policy.args.vault_default_retention_duration);
-    if (vaulted === undefined || vaulted < minDays) out.fail(policy.address, `vault_default_retention_duration is ${show(policy.args.vault_default_retention_duration)}; expected at least P${minDays}D (claim B10: file backups kept ${minDays} days outside the account)`);
+    if (vaulted === undefined || vaulted < minDays)
+      out.fail(
+        policy.address,
+        `vault_default_retention_duration is ${show(policy.args.vault_default_retention_duration)}; expected at least ` +
+          `P${minDays}D (claim B10: file backups kept ${minDays} days outside the account)`,
+      );
     const intervals = blocks(policy.args.backup_repeating_time_intervals).map(String);
     const daily = intervals.length > 0 && intervals.every((i) => /\/(P1D|PT([1-9]|1\d|2[0-4])H)$/.test(i));
-    if (!daily) out.fail(policy.address, `backup_repeating_time_intervals is ${show(policy.args.backup_repeating_time_intervals)}; expected a daily (P1D) or more frequent schedule`);
+    if (!daily)
+      out.fail(
+        policy.address,
+        `backup_repeating_time_intervals is ${show(policy.args.backup_repeating_time_intervals)}; expected a daily (P1D) or ` +
+          `more frequent schedule`,
+      );
     else out.carry(policy.address);
   }
   const named = blocks(instance.args.storage_account_container_names).map(String);
-  if (named.length === 0) out.fail(instance.address, 'storage_account_container_names is empty; vaulted backup copies only the containers it names');
-  for (const container of ofType(tf, 'azurerm_storage_container').filter((c) => refTarget(c.args.storage_account_id)?.address === sa.address || refTarget(c.args.storage_account_name)?.address === sa.address)) {
-    if (!named.includes(String(container.args.name))) out.fail(container.address, `container ${show(container.args.name)} is not in ${instance.address}'s storage_account_container_names ${show(named)}; expected every container of the data account in the vaulted backup`);
+  if (named.length === 0)
+    out.fail(instance.address, 'storage_account_container_names is empty; vaulted backup copies only the containers it names');
+  for (const container of ofType(tf, 'azurerm_storage_container').filter(
+    (c) => refTarget(c.args.storage_account_id)?.address === sa.address || refTarget(c.args.storage_account_name)?.address === sa.address,
+  )) {
+    if (!named.includes(String(container.args.name)))
+      out.fail(
+        container.address,
+        `container ${show(container.args.name)} is not in ${instance.address}'s storage_account_container_names ` +
+          `${show(named)}; expected every container of the data account in the vaulted backup`,
+      );
   }
-  const role = vault && ofType(tf, 'azurerm_role_assignment').find(
-    (r) => refTarget(r.args.scope)?.address === sa.address && r.args.role_definition_name === AZURE_STORAGE_BACKUP_ROLE && refTarget(r.args.principal_id)?.address === vault.address,
-  );
-  if (vault && !role) out.fail(sa.address, `no azurerm_role_assignment gives ${vault.address}'s identity "${AZURE_STORAGE_BACKUP_ROLE}" on this account; expected one (without it every backup job fails)`);
+  const role =
+    vault &&
+    ofType(tf, 'azurerm_role_assignment').find(
+      (r) =>
+        refTarget(r.args.scope)?.address === sa.address &&
+        r.args.role_definition_name === AZURE_STORAGE_BACKUP_ROLE &&
+        refTarget(r.args.principal_id)?.address === vault.address,
+    );
+  if (vault && !role)
+    out.fail(
+      sa.address,
+      `no azurerm_role_assignment gives ${vault.address}'s identity "${AZURE_STORAGE_BACKUP_ROLE}" on this account; expected ` +
+        `one (without it every backup job fails)`,
+    );
   else if (role) out.carry(role.address, instance.address);
 }

@@ -38,10 +38,12 @@ function checkGatewayPolicies(out: Outcome, tf: TfJson): void {
   for (const gw of applicationGateways(tf)) {
     out.within(gw.address, () => {
       const tier = block(gw.args.sku)?.tier;
-      if (tier !== 'WAF_v2') out.fail(gw.address, `sku.tier is ${show(tier)}; expected "WAF_v2" (only WAF_v2 gateways enforce a WAF policy)`);
+      if (tier !== 'WAF_v2')
+        out.fail(gw.address, `sku.tier is ${show(tier)}; expected "WAF_v2" (only WAF_v2 gateways enforce a WAF policy)`);
       const id = gw.args.firewall_policy_id;
       const local = refTo(tf, id, POLICY);
-      const external = refTarget(id) === undefined && typeof id === 'string' && /\/ApplicationGatewayWebApplicationFirewallPolicies\//i.test(id);
+      const external =
+        refTarget(id) === undefined && typeof id === 'string' && /\/ApplicationGatewayWebApplicationFirewallPolicies\//i.test(id);
       if (!local && !external) out.fail(gw.address, `firewall_policy_id is ${show(id)}; expected a reference to an ${POLICY}`);
       if (!isTrue(gw.args.force_firewall_policy_association)) {
         out.fail(gw.address, `force_firewall_policy_association is ${show(gw.args.force_firewall_policy_association)}; expected true`);
@@ -82,8 +84,13 @@ export function checkWafManaged(tf: TfJson): CheckResult {
         out.fail(policy.address, 'policy_settings is absent; expected enabled true, mode "Prevention", request_body_check true');
       } else {
         if (!isTrue(s.enabled)) out.fail(policy.address, `policy_settings.enabled is ${show(s.enabled)}; expected true`);
-        if (s.mode !== 'Prevention') out.fail(policy.address, `policy_settings.mode is ${show(s.mode)}; expected "Prevention" (Detection only logs attacks)`);
-        if (!isTrue(s.request_body_check)) out.fail(policy.address, `policy_settings.request_body_check is ${show(s.request_body_check)}; expected true (bodies inspected for injection)`);
+        if (s.mode !== 'Prevention')
+          out.fail(policy.address, `policy_settings.mode is ${show(s.mode)}; expected "Prevention" (Detection only logs attacks)`);
+        if (!isTrue(s.request_body_check))
+          out.fail(
+            policy.address,
+            `policy_settings.request_body_check is ${show(s.request_body_check)}; expected true (bodies inspected for injection)`,
+          );
       }
       const sets = managedSets(policy);
       const core = sets.find((set) => {
@@ -91,7 +98,11 @@ export function checkWafManaged(tf: TfJson): CheckResult {
         return min !== undefined && typeof set.version === 'string' && compareVersions(set.version, min) >= 0;
       });
       if (!core) {
-        out.fail(policy.address, `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected Microsoft_DefaultRuleSet 2.1 or later (or OWASP 3.2 or later)`);
+        out.fail(
+          policy.address,
+          `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected ` +
+            `Microsoft_DefaultRuleSet 2.1 or later (or OWASP 3.2 or later)`,
+        );
       }
     });
   }
@@ -111,7 +122,11 @@ export function checkWafReputation(tf: TfJson): CheckResult {
     out.within(policy.address, () => {
       const sets = managedSets(policy);
       if (!sets.some((s) => s?.type === AZURE_BOT_MANAGER_RULE_SET)) {
-        out.fail(policy.address, `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected ${AZURE_BOT_MANAGER_RULE_SET} (bad bots and malicious IPs blocked)`);
+        out.fail(
+          policy.address,
+          `managed_rules.managed_rule_set is ${show(sets.map((x) => `${x?.type} ${x?.version}`))}; expected ` +
+            `${AZURE_BOT_MANAGER_RULE_SET} (bad bots and malicious IPs blocked)`,
+        );
       }
     });
   }
@@ -128,7 +143,12 @@ function asRateRule(rule: any): RateRule | undefined {
   if (rule?.rule_type !== 'RateLimitRule' || rule.action !== 'Block' || rule.group_rate_limit_by !== 'ClientAddr') return undefined;
   const threshold = asNumber(rule.rate_limit_threshold);
   const window = DURATION_SECONDS[rule.rate_limit_duration];
-  return { rule, name: String(rule.name), priority: asNumber(rule.priority), perSecond: threshold !== undefined && window ? threshold / window : undefined };
+  return {
+    rule,
+    name: String(rule.name),
+    priority: asNumber(rule.priority),
+    perSecond: threshold !== undefined && window ? threshold / window : undefined,
+  };
 }
 
 /**
@@ -164,18 +184,33 @@ function checkRateKey(out: Outcome, tf: TfJson, policy: TfRes, options: CheckOpt
   for (const rule of enabledCustomRules(policy).filter((r) => r?.rule_type === 'RateLimitRule')) {
     const by = String(rule.group_rate_limit_by ?? '');
     if (/XFF/i.test(by)) {
-      out.fail(policy.address, `custom rule ${show(rule.name)} has group_rate_limit_by ${show(by)}; expected "ClientAddr": the X-Forwarded-For address is written by the client (Cloudflare appends to the header it receives), so a fresh value per request escapes the limit`);
+      out.fail(
+        policy.address,
+        `custom rule ${show(rule.name)} has group_rate_limit_by ${show(by)}; expected "ClientAddr": the X-Forwarded-For ` +
+          `address is written by the client (Cloudflare appends to the header it receives), so a fresh value per request ` +
+          `escapes the limit`,
+      );
     }
   }
-  const key = (policy.args.tags ?? {})[AZURE_RATE_LIMIT_KEY_TAG];
+  const key = policy.args.tags?.[AZURE_RATE_LIMIT_KEY_TAG];
   // Fronted: the config says so, or a gateway enforcing this policy is locked to the edge.
   const gateways = applicationGateways(tf).filter((gw) => refTo(tf, gw.args.firewall_policy_id, POLICY)?.address === policy.address);
   const fronted = options.originLocked === true || (gateways.length > 0 && gateways.every((gw) => isGatewayLockedToEdge(tf, gw)));
   if (fronted && key !== AZURE_PER_EDGE_RATE_LIMIT_KEY) {
-    out.fail(policy.address, `tag ${AZURE_RATE_LIMIT_KEY_TAG} is ${show(key)}; expected "${AZURE_PER_EDGE_RATE_LIMIT_KEY}": behind Cloudflare the gateway counts the edge node's address, shared by many clients, so per-client thresholds would block everyone behind one busy node; the thresholds must be a per-edge safety net (cloudflare.azurePerEdgeRateFactor) while the edge counts real clients`);
+    out.fail(
+      policy.address,
+      `tag ${AZURE_RATE_LIMIT_KEY_TAG} is ${show(key)}; expected "${AZURE_PER_EDGE_RATE_LIMIT_KEY}": behind Cloudflare the ` +
+        `gateway counts the edge node's address, shared by many clients, so per-client thresholds would block everyone behind ` +
+        `one busy node; the thresholds must be a per-edge safety net (cloudflare.azurePerEdgeRateFactor) while the edge counts ` +
+        `real clients`,
+    );
   }
   if (!fronted && key === AZURE_PER_EDGE_RATE_LIMIT_KEY) {
-    out.fail(policy.address, `tag ${AZURE_RATE_LIMIT_KEY_TAG} is "${AZURE_PER_EDGE_RATE_LIMIT_KEY}" on a gateway clients reach directly; expected per-client thresholds, since per-edge ones are a multiple of them`);
+    out.fail(
+      policy.address,
+      `tag ${AZURE_RATE_LIMIT_KEY_TAG} is "${AZURE_PER_EDGE_RATE_LIMIT_KEY}" on a gateway clients reach directly; expected ` +
+        `per-client thresholds, since per-edge ones are a multiple of them`,
+    );
   }
 }
 
@@ -222,16 +257,30 @@ export function checkWafRateGlobal(tf: TfJson, options: CheckOptions = {}): Chec
       checkRateKey(out, tf, policy, options);
       const global = globalRule(policy);
       if (!global) {
-        out.fail(policy.address, `no custom rule limits all traffic per client IP (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a RateLimitRule with action Block, group_rate_limit_by ClientAddr and the match-all condition (RemoteAddr not IPMatch 255.255.255.255/32)`);
+        out.fail(
+          policy.address,
+          `no custom rule limits all traffic per client IP (rules: ` +
+            `${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a RateLimitRule with action Block, ` +
+            `group_rate_limit_by ClientAddr and the match-all condition (RemoteAddr not IPMatch 255.255.255.255/32)`,
+        );
         return;
       }
       if (global.perSecond === undefined) {
-        out.fail(policy.address, `custom rule ${show(global.name)} has rate_limit_threshold ${show(global.rule.rate_limit_threshold)} per ${show(global.rule.rate_limit_duration)}; expected a number per "OneMin" or "FiveMins"`);
+        out.fail(
+          policy.address,
+          `custom rule ${show(global.name)} has rate_limit_threshold ${show(global.rule.rate_limit_threshold)} per ` +
+            `${show(global.rule.rate_limit_duration)}; expected a number per "OneMin" or "FiveMins"`,
+        );
       }
       for (const allow of enabledCustomRules(policy).filter((r) => r.action === 'Allow')) {
         const p = asNumber(allow.priority);
         if (p === undefined || global.priority === undefined || p < global.priority) {
-          out.fail(policy.address, `custom rule ${show(allow.name)} (Allow, priority ${show(allow.priority)}) is evaluated before the global limit ${show(global.name)} (priority ${show(global.rule.priority)}); expected no Allow rule ahead of it, so every client is counted`);
+          out.fail(
+            policy.address,
+            `custom rule ${show(allow.name)} (Allow, priority ${show(allow.priority)}) is evaluated before the global limit ` +
+              `${show(global.name)} (priority ${show(global.rule.priority)}); expected no Allow rule ahead of it, so every ` +
+              `client is counted`,
+          );
         }
       }
     });
@@ -252,14 +301,23 @@ export function checkWafRateCritical(tf: TfJson, options: CheckOptions = {}): Ch
     out.within(policy.address, () => {
       checkRateKey(out, tf, policy, options);
       if (!hasNormalizationGuard(policy)) {
-        out.fail(policy.address, `no enabled Block rule refuses non-normalized paths (RequestUri Regex after UrlDecode matching ${NON_NORMALIZED_SAMPLES.map((p) => show(p)).join(', ')}); expected one, since Application Gateway cannot normalize paths and //login or /x/../login would escape the BeginsWith "/login" limits`);
+        out.fail(
+          policy.address,
+          `no enabled Block rule refuses non-normalized paths (RequestUri Regex after UrlDecode matching ` +
+            `${NON_NORMALIZED_SAMPLES.map((p) => show(p)).join(', ')}); expected one, since Application Gateway cannot normalize ` +
+            `paths and //login or /x/../login would escape the BeginsWith "/login" limits`,
+        );
       }
       const global = globalRule(policy);
       const critical = enabledCustomRules(policy)
         .map(asRateRule)
         .filter((r): r is RateRule => r !== undefined && blocks(r.rule.match_conditions).some(isPathCondition));
       if (critical.length === 0) {
-        out.fail(policy.address, `no rate-limit rule matches a critical path (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); expected a blocking per-IP RateLimitRule on RequestUri BeginsWith "/login" or similar`);
+        out.fail(
+          policy.address,
+          `no rate-limit rule matches a critical path (rules: ${show(blocks(policy.args.custom_rules).map((r) => r?.name))}); ` +
+            `expected a blocking per-IP RateLimitRule on RequestUri BeginsWith "/login" or similar`,
+        );
         return;
       }
       if (!global) out.fail(policy.address, 'no global per-IP rate limit to be stricter than; expected one (control WAF-RATE-GLOBAL)');
@@ -267,17 +325,33 @@ export function checkWafRateCritical(tf: TfJson, options: CheckOptions = {}): Ch
         const path = blocks(r.rule.match_conditions).find(isPathCondition);
         const values = blocks(path.match_values);
         if (!blocks(path.transforms).includes('Lowercase') || values.some((v) => typeof v !== 'string' || v !== v.toLowerCase())) {
-          out.fail(policy.address, `custom rule ${show(r.name)} matches ${show(values)} with transforms ${show(path.transforms)}; expected lower-case paths and the Lowercase transform, so /LOGIN cannot dodge the limit`);
+          out.fail(
+            policy.address,
+            `custom rule ${show(r.name)} matches ${show(values)} with transforms ${show(path.transforms)}; expected ` +
+              `lower-case paths and the Lowercase transform, so /LOGIN cannot dodge the limit`,
+          );
         }
         if (!blocks(path.transforms).includes('UrlDecode')) {
-          out.fail(policy.address, `custom rule ${show(r.name)} matches with transforms ${show(path.transforms)}; expected UrlDecode among them, so /%6Cogin cannot dodge the limit`);
+          out.fail(
+            policy.address,
+            `custom rule ${show(r.name)} matches with transforms ${show(path.transforms)}; expected UrlDecode among them, so ` +
+              `/%6Cogin cannot dodge the limit`,
+          );
         }
         if (!global) continue;
         if (r.perSecond === undefined || global.perSecond === undefined || !(r.perSecond < global.perSecond)) {
-          out.fail(policy.address, `custom rule ${show(r.name)} admits ${describeRate(r)}; expected fewer requests per second than the global limit ${show(global.name)} (${describeRate(global)})`);
+          out.fail(
+            policy.address,
+            `custom rule ${show(r.name)} admits ${describeRate(r)}; expected fewer requests per second than the global limit ` +
+              `${show(global.name)} (${describeRate(global)})`,
+          );
         }
         if (r.priority === undefined || global.priority === undefined || !(r.priority < global.priority)) {
-          out.fail(policy.address, `custom rule ${show(r.name)} has priority ${show(r.rule.priority)}; expected a lower number than the global limit ${show(global.name)} (${show(global.rule.priority)}), so it is evaluated first`);
+          out.fail(
+            policy.address,
+            `custom rule ${show(r.name)} has priority ${show(r.rule.priority)}; expected a lower number than the global limit ` +
+              `${show(global.name)} (${show(global.rule.priority)}), so it is evaluated first`,
+          );
         }
       }
     });

@@ -71,7 +71,8 @@ function destinations(tf: TfJson, policy: TfRes): { reached: string[]; webhooks:
     if (target) {
       const webhook = target.type === WEBHOOK ? byAddress(tf, target.address) : undefined;
       if (!webhook) ignored.push(`webhooks id ${show(id)} is not a ${WEBHOOK} of this stack`);
-      else if (typeof webhook.args.url !== 'string' || !webhook.args.url.startsWith('https://')) ignored.push(`webhook ${webhook.address} has url ${show(webhook.args.url)}, not https`);
+      else if (typeof webhook.args.url !== 'string' || !webhook.args.url.startsWith('https://'))
+        ignored.push(`webhook ${webhook.address} has url ${show(webhook.args.url)}, not https`);
       else {
         reached.push(webhook.address);
         webhooks.push(webhook.address);
@@ -104,46 +105,76 @@ function problemsOf(tf: TfJson, policy: TfRes, zones: readonly string[], pools: 
   if (isFalse(policy.args.enabled)) problems.push('enabled is false; expected true (a disabled policy pages nobody)');
   const { reached, ignored } = destinations(tf, policy);
   if (reached.length === 0) {
-    problems.push(`mechanisms ${show(policy.args.mechanisms)} reach no on-call destination${ignored.length > 0 ? ` (${ignored.join('; ')})` : ''}; expected an on-call e-mail address, a webhook of this stack with an https URL, or a PagerDuty service`);
+    problems.push(
+      `mechanisms ${show(policy.args.mechanisms)} reach no on-call ` +
+        `destination${ignored.length > 0 ? ` (${ignored.join('; ')})` : ''}; expected an on-call e-mail address, a webhook of ` +
+        `this stack with an https URL, or a PagerDuty service`,
+    );
   }
   const account = policy.args.account_id;
   if (typeof account === 'string' && !account.startsWith('${') && accounts.size > 0 && !accounts.has(account)) {
-    problems.push(`account_id ${show(account)} is not the account of this stack's resources (${[...accounts].map((a) => JSON.stringify(a)).join(', ')}); expected the account that holds the zone: another account's notifications never see its events`);
+    problems.push(
+      `account_id ${show(account)} is not the account of this stack's resources ` +
+        `(${[...accounts].map((a) => JSON.stringify(a)).join(', ')}); expected the account that holds the zone: another ` +
+        `account's notifications never see its events`,
+    );
   }
   const filters = block(policy.args.filters);
   for (const key of Object.keys(filters ?? {})) {
     if (filters[key] === undefined || filters[key] === null) continue;
-    if (!ALLOWED_FILTERS[type].includes(key)) problems.push(`filters.${key} is ${show(filters[key])}; expected no ${key} filter (it narrows the alert, dropping events on-call must see)`);
+    if (!ALLOWED_FILTERS[type].includes(key))
+      problems.push(
+        `filters.${key} is ${show(filters[key])}; expected no ${key} filter (it narrows the alert, dropping events on-call must see)`,
+      );
   }
   const zoneFilter = filterValues(filters, 'zones');
   if (zoneFilter === undefined) {
     if (type === TYPES.securityEvents || type === TYPES.advancedSecurityEvents) {
-      problems.push(`filters.zones is absent; expected the stack's zone${zones.length === 1 ? '' : 's'} ${zones.map((z) => JSON.stringify(z)).join(', ')} (Cloudflare requires the zones this alert watches)`);
+      problems.push(
+        `filters.zones is absent; expected the stack's zone${zones.length === 1 ? '' : 's'} ` +
+          `${zones.map((z) => JSON.stringify(z)).join(', ')} (Cloudflare requires the zones this alert watches)`,
+      );
     }
   } else {
     const missing = zones.filter((z) => !zoneFilter.includes(z));
     if (missing.length > 0) {
-      problems.push(`filters.zones is ${show(filters.zones)}, which leaves out ${missing.map((z) => JSON.stringify(z)).join(', ')}; expected every zone of this stack (events of a zone filtered out page nobody)`);
+      problems.push(
+        `filters.zones is ${show(filters.zones)}, which leaves out ${missing.map((z) => JSON.stringify(z)).join(', ')}; ` +
+          `expected every zone of this stack (events of a zone filtered out page nobody)`,
+      );
     }
   }
   if (type === TYPES.advancedSecurityEvents) {
     const services = (filterValues(filters, 'services') ?? []).map((s) => s.toLowerCase());
     const missing = ADVANCED_SECURITY_EVENTS_SERVICES.filter((s) => !services.includes(s.toLowerCase()));
-    if (missing.length > 0) problems.push(`filters.services is ${show(filters?.services)}; expected at least ${ADVANCED_SECURITY_EVENTS_SERVICES.map((s) => JSON.stringify(s)).join(', ')} (the managed WAF, custom rules and rate limits the edge runs)`);
+    if (missing.length > 0)
+      problems.push(
+        `filters.services is ${show(filters?.services)}; expected at least ` +
+          `${ADVANCED_SECURITY_EVENTS_SERVICES.map((s) => JSON.stringify(s)).join(', ')} (the managed WAF, custom rules and rate ` +
+          `limits the edge runs)`,
+      );
   }
   if (type === TYPES.loadBalancingHealth || type === TYPES.poolEnablement) {
     const poolFilter = filterValues(filters, 'pool_id');
     if (poolFilter !== undefined) {
       const covered = new Set(poolFilter.map((v) => refTarget(v)?.address).filter((a): a is string => a !== undefined));
       const missing = pools.filter((p) => !covered.has(p.address));
-      if (missing.length > 0) problems.push(`filters.pool_id is ${show(filters.pool_id)}, which leaves out ${missing.map((p) => p.address).join(', ')}; expected a reference to every pool of this stack`);
+      if (missing.length > 0)
+        problems.push(
+          `filters.pool_id is ${show(filters.pool_id)}, which leaves out ${missing.map((p) => p.address).join(', ')}; ` +
+            `expected a reference to every pool of this stack`,
+        );
     }
     const [key, needed, why] =
-      type === TYPES.loadBalancingHealth ? (['new_health', 'Unhealthy', 'a pool going down'] as const) : (['enabled', 'false', 'a pool being switched off'] as const);
+      type === TYPES.loadBalancingHealth
+        ? (['new_health', 'Unhealthy', 'a pool going down'] as const)
+        : (['enabled', 'false', 'a pool being switched off'] as const);
     const values = filterValues(filters, key);
-    if (values !== undefined && !values.includes(needed)) problems.push(`filters.${key} is ${show(filters[key])}; expected it to include "${needed}" (${why})`);
+    if (values !== undefined && !values.includes(needed))
+      problems.push(`filters.${key} is ${show(filters[key])}; expected it to include "${needed}" (${why})`);
     const sources = type === TYPES.loadBalancingHealth ? filterValues(filters, 'event_source') : undefined;
-    if (sources !== undefined && !sources.includes('pool')) problems.push(`filters.event_source is ${show(filters.event_source)}; expected it to include "pool" (a whole region failing over)`);
+    if (sources !== undefined && !sources.includes('pool'))
+      problems.push(`filters.event_source is ${show(filters.event_source)}; expected it to include "pool" (a whole region failing over)`);
   }
   return problems;
 }
@@ -173,7 +204,9 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
   const pools = ofType(tf, POOL);
   const accounts = new Set(
     cloudflareResources(tf)
-      .filter((r) => r.type !== POLICY && r.type !== WEBHOOK && typeof r.args.account_id === 'string' && !r.args.account_id.startsWith('${'))
+      .filter(
+        (r) => r.type !== POLICY && r.type !== WEBHOOK && typeof r.args.account_id === 'string' && !r.args.account_id.startsWith('${'),
+      )
       .map((r) => r.args.account_id as string),
   );
   const policies = ofType(tf, POLICY).filter((p) => typeof p.args.alert_type === 'string' && KIND_OF[p.args.alert_type] !== undefined);
@@ -196,20 +229,40 @@ export function checkDetectThreats(tf: TfJson, options: CheckOptions = {}): Chec
   for (const zone of zones) {
     const where = `zone ${JSON.stringify(zone)}`;
     if (!covered('ddos')) {
-      out.fail(TEMPLATE, `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED.ddos}; expected one reaching an on-call destination: an attack on the edge that nobody is paged for`);
+      out.fail(
+        TEMPLATE,
+        `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED.ddos}; expected one reaching an on-call ` +
+          `destination: an attack on the edge that nobody is paged for`,
+      );
     }
     if (!covered('security-events')) {
       if (plan !== undefined && !SECURITY_EVENTS_ALERT_PLAN_IDS.includes(plan)) {
-        out.except(TEMPLATE, `${where} is on the ${plan} plan: Cloudflare offers the Security Events Alert on Business and Enterprise only, so WAF blocks, challenges and rate-limit actions page nobody; only HTTP DDoS attacks (and pool health) alert on-call`);
+        out.except(
+          TEMPLATE,
+          `${where} is on the ${plan} plan: Cloudflare offers the Security Events Alert on Business and Enterprise only, so ` +
+            `WAF blocks, challenges and rate-limit actions page nobody; only HTTP DDoS attacks (and pool health) alert on-call`,
+        );
       } else {
-        out.fail(TEMPLATE, `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED['security-events']}; expected one filtered to the zone and reaching an on-call destination: WAF blocks and rate-limit actions page nobody without it${plan === undefined ? ' (a Free or Pro zone cannot have it: give the plan, config cloudflare.plan, and the check reports the gap as an exception)' : ''}`);
+        out.fail(
+          TEMPLATE,
+          `${where} has no enabled ${POLICY} alerting on-call on ${REQUIRED['security-events']}; expected one filtered to the ` +
+            `zone and reaching an on-call destination: WAF blocks and rate-limit actions page nobody without ` +
+            'it' +
+            (plan === undefined
+              ? ' (a Free or Pro zone cannot have it: give the plan, config cloudflare.plan, and the check reports the gap as an exception)'
+              : ''),
+        );
       }
     }
   }
   if (pools.length > 0) {
     for (const kind of ['pool-health', 'pool-enablement'] as const) {
       if (!covered(kind)) {
-        out.fail(TEMPLATE, `the stack's ${pools.length} ${POOL} have no enabled ${POLICY} alerting on-call on ${REQUIRED[kind]}; expected one covering every pool and reaching an on-call destination`);
+        out.fail(
+          TEMPLATE,
+          `the stack's ${pools.length} ${POOL} have no enabled ${POLICY} alerting on-call on ${REQUIRED[kind]}; expected one ` +
+            `covering every pool and reaching an on-call destination`,
+        );
       }
     }
   }

@@ -33,21 +33,34 @@ export function checkEdgeTls(tf: TfJson): CheckResult {
     requireZoneSettings(out, tf, zone, EDGE_TLS_ZONE_SETTINGS);
     const headers = inZone(tf, zone, ZONE_SETTING).filter((s) => s.args.setting_id === 'security_header');
     const expected = `HSTS enabled with max_age ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} or more, include_subdomains and nosniff`;
-    if (headers.length === 0) out.fail(TEMPLATE, `zone ${show(zone)} has no cloudflare_zone_setting "security_header"; expected ${expected}`);
+    if (headers.length === 0)
+      out.fail(TEMPLATE, `zone ${show(zone)} has no cloudflare_zone_setting "security_header"; expected ${expected}`);
     for (const header of headers) {
       out.within(header.address, () => {
         const hsts = block(block(header.args.value)?.strict_transport_security);
         if (!hsts) {
-          out.fail(header.address, `security_header value is ${show(header.args.value)}; expected strict_transport_security with ${expected}`);
+          out.fail(
+            header.address,
+            `security_header value is ${show(header.args.value)}; expected strict_transport_security with ${expected}`,
+          );
           return;
         }
         if (!isTrue(hsts.enabled)) out.fail(header.address, `strict_transport_security.enabled is ${show(hsts.enabled)}; expected true`);
         const maxAge = asNumber(hsts.max_age);
         if (maxAge === undefined || maxAge < POLICY_FLOORS.tls.hstsMaxAgeSeconds) {
-          out.fail(header.address, `strict_transport_security.max_age is ${show(hsts.max_age)}; expected ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one year) or more`);
+          out.fail(
+            header.address,
+            `strict_transport_security.max_age is ${show(hsts.max_age)}; expected ${POLICY_FLOORS.tls.hstsMaxAgeSeconds} (one ` +
+              `year) or more`,
+          );
         }
-        if (!isTrue(hsts.include_subdomains)) out.fail(header.address, `strict_transport_security.include_subdomains is ${show(hsts.include_subdomains)}; expected true`);
-        if (!isTrue(hsts.nosniff)) out.fail(header.address, `strict_transport_security.nosniff is ${show(hsts.nosniff)}; expected true (X-Content-Type-Options: nosniff)`);
+        if (!isTrue(hsts.include_subdomains))
+          out.fail(header.address, `strict_transport_security.include_subdomains is ${show(hsts.include_subdomains)}; expected true`);
+        if (!isTrue(hsts.nosniff))
+          out.fail(
+            header.address,
+            `strict_transport_security.nosniff is ${show(hsts.nosniff)}; expected true (X-Content-Type-Options: nosniff)`,
+          );
       });
     }
   }

@@ -33,21 +33,37 @@ export function checkDrRegion(tf: TfJson): CheckResult {
   for (const lb of balancers) {
     out.within(lb.address, () => {
       if (lb.args.steering_policy !== 'off') {
-        out.fail(lb.address, `steering_policy is ${show(lb.args.steering_policy)}; expected "off" (default_pools in failover order: primary region, then DR region)`);
+        out.fail(
+          lb.address,
+          `steering_policy is ${show(lb.args.steering_policy)}; expected "off" (default_pools in failover order: primary ` +
+            `region, then DR region)`,
+        );
       }
       const defaults = blocks(lb.args.default_pools);
       const keys = defaults.map(poolKey);
       if (new Set(keys).size < 2) {
-        out.fail(lb.address, `default_pools is ${show(lb.args.default_pools)}; expected at least 2 distinct pools (the primary region's, then the DR region's)`);
+        out.fail(
+          lb.address,
+          `default_pools is ${show(lb.args.default_pools)}; expected at least 2 distinct pools (the primary region's, then ` +
+            `the DR region's)`,
+        );
       }
       defaults.forEach((value, i) => {
-        if (!refTo(tf, value, POOL)) out.fail(lb.address, `default_pools[${i}] is ${show(value)}; expected a reference to a ${POOL} of this stack (its health check cannot be verified otherwise)`);
+        if (!refTo(tf, value, POOL))
+          out.fail(
+            lb.address,
+            `default_pools[${i}] is ${show(value)}; expected a reference to a ${POOL} of this stack (its health check cannot ` +
+              `be verified otherwise)`,
+          );
       });
       const fallback = lb.args.fallback_pool;
       if (fallback === undefined || fallback === null) {
         out.fail(lb.address, 'fallback_pool is absent; expected the DR pool, one of default_pools but not the first');
       } else if (!keys.includes(poolKey(fallback))) {
-        out.fail(lb.address, `fallback_pool ${show(fallback)} is not one of default_pools; expected the DR pool, one of default_pools but not the first`);
+        out.fail(
+          lb.address,
+          `fallback_pool ${show(fallback)} is not one of default_pools; expected the DR pool, one of default_pools but not the first`,
+        );
       } else if (keys[0] === poolKey(fallback)) {
         out.fail(lb.address, `fallback_pool ${show(fallback)} is the first of default_pools (the primary pool); expected the DR pool`);
       }
@@ -58,7 +74,11 @@ export function checkDrRegion(tf: TfJson): CheckResult {
       if (!isEnabled(pool.args.enabled)) out.fail(pool.address, `enabled is ${show(pool.args.enabled)}; expected true`);
       const monitor = refTo(tf, pool.args.monitor, MONITOR);
       if (!monitor) {
-        out.fail(pool.address, `monitor is ${show(pool.args.monitor)}; expected a reference to a ${MONITOR} of this stack with type "https" (an unmonitored pool never fails over)`);
+        out.fail(
+          pool.address,
+          `monitor is ${show(pool.args.monitor)}; expected a reference to a ${MONITOR} of this stack with type "https" (an ` +
+            `unmonitored pool never fails over)`,
+        );
       } else if (monitor.args.type !== 'https') {
         out.fail(pool.address, `monitor ${monitor.address} has type ${show(monitor.args.type)}; expected "https"`);
       } else {

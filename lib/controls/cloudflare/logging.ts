@@ -12,8 +12,30 @@ const JOB = 'cloudflare_logpush_job';
  * `EdgeLogpush` exports these and more (lib/cloudflare/edge-logpush.ts `EDGE_LOGPUSH_FIELDS`).
  */
 export const LOGPUSH_REQUIRED_FIELDS = {
-  http_requests: ['EdgeStartTimestamp', 'RayID', 'ClientIP', 'ClientRequestHost', 'ClientRequestMethod', 'ClientRequestURI', 'ClientRequestUserAgent', 'EdgeResponseStatus', 'SecurityAction', 'SecurityRuleID', 'SecuritySources'],
-  firewall_events: ['Datetime', 'RayID', 'ClientIP', 'Action', 'Source', 'RuleID', 'ClientRequestHost', 'ClientRequestPath', 'ClientRequestQuery'],
+  http_requests: [
+    'EdgeStartTimestamp',
+    'RayID',
+    'ClientIP',
+    'ClientRequestHost',
+    'ClientRequestMethod',
+    'ClientRequestURI',
+    'ClientRequestUserAgent',
+    'EdgeResponseStatus',
+    'SecurityAction',
+    'SecurityRuleID',
+    'SecuritySources',
+  ],
+  firewall_events: [
+    'Datetime',
+    'RayID',
+    'ClientIP',
+    'Action',
+    'Source',
+    'RuleID',
+    'ClientRequestHost',
+    'ClientRequestPath',
+    'ClientRequestQuery',
+  ],
 } as const;
 
 type Dataset = keyof typeof LOGPUSH_REQUIRED_FIELDS;
@@ -24,19 +46,29 @@ function problemsOf(job: TfRes, dataset: Dataset): string[] {
   const problems: string[] = [];
   if (isFalse(job.args.enabled)) problems.push('enabled is false; expected true (a disabled job pushes nothing)');
   const destination = job.args.destination_conf;
-  if (typeof destination !== 'string' || destination.trim() === '') problems.push(`destination_conf is ${show(destination)}; expected the bucket the logs go to`);
+  if (typeof destination !== 'string' || destination.trim() === '')
+    problems.push(`destination_conf is ${show(destination)}; expected the bucket the logs go to`);
   if (typeof job.args.filter === 'string' && job.args.filter.trim() !== '' && job.args.filter.trim() !== '{}') {
     problems.push(`filter is ${show(job.args.filter)}; expected none (a filter drops the events it leaves out)`);
   }
   const output = block(job.args.output_options);
   const rate = output?.sample_rate;
-  if (rate !== undefined && rate !== null && Number(rate) !== 1) problems.push(`output_options.sample_rate is ${show(rate)}; expected 1 (sampling drops events, the attack's among them)`);
+  if (rate !== undefined && rate !== null && Number(rate) !== 1)
+    problems.push(`output_options.sample_rate is ${show(rate)}; expected 1 (sampling drops events, the attack's among them)`);
   const fields: unknown = output?.field_names;
   if (!Array.isArray(fields)) {
-    problems.push(`output_options.field_names is ${show(fields)}; expected the fields to export (Cloudflare exports only the fields a job names), at least ${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')}`);
+    problems.push(
+      `output_options.field_names is ${show(fields)}; expected the fields to export (Cloudflare exports only the fields a job ` +
+        `names), at least ${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')}`,
+    );
   } else {
     const missing = LOGPUSH_REQUIRED_FIELDS[dataset].filter((f) => !fields.includes(f));
-    if (missing.length > 0) problems.push(`output_options.field_names leaves out ${missing.join(', ')}; expected at least ${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')} (when, which request, from where, what was asked, what the edge decided)`);
+    if (missing.length > 0)
+      problems.push(
+        `output_options.field_names leaves out ${missing.join(', ')}; expected at least ` +
+          `${LOGPUSH_REQUIRED_FIELDS[dataset].join(', ')} (when, which request, from where, what was asked, what the ` +
+          `edge decided)`,
+      );
   }
   return problems;
 }
@@ -63,7 +95,11 @@ export function checkLogCentral(tf: TfJson, options: CheckOptions = {}): CheckRe
     const own = jobs.filter((j) => zoneKey(j.args.zone_id) === zone);
     if (own.length === 0) {
       if (options.cloudflarePlan === 'enterprise') {
-        out.fail(TEMPLATE, `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job; expected enabled jobs pushing its ${DATASETS.join(' and ')} to a central store (the zone is on Enterprise, where Logpush is offered)`);
+        out.fail(
+          TEMPLATE,
+          `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job; expected enabled jobs pushing its ` +
+            `${DATASETS.join(' and ')} to a central store (the zone is on Enterprise, where Logpush is offered)`,
+        );
       } else {
         uncollected.push(zone);
       }
@@ -78,7 +114,12 @@ export function checkLogCentral(tf: TfJson, options: CheckOptions = {}): CheckRe
         for (const problem of problems) out.fail(job.address, `${dataset} job: ${problem}`);
         if (problems.length === 0) out.carry(job.address);
       }
-      if (candidates.length === 0) out.fail(TEMPLATE, `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job for ${dataset}; expected an enabled job pushing it, unsampled and unfiltered, to the central store`);
+      if (candidates.length === 0)
+        out.fail(
+          TEMPLATE,
+          `zone ${JSON.stringify(zone)} has no cloudflare_logpush_job for ${dataset}; expected an enabled job pushing it, ` +
+            `unsampled and unfiltered, to the central store`,
+        );
     }
   }
   const result = out.result(true);
@@ -86,6 +127,8 @@ export function checkLogCentral(tf: TfJson, options: CheckOptions = {}): CheckRe
   const plan = options.cloudflarePlan;
   return unchecked(
     'LOG-CENTRAL',
-    `the edge's WAF and HTTP request logs of zone ${uncollected.map((z) => JSON.stringify(z)).join(', ')} stay in Cloudflare's dashboard: no Logpush job exports them, and Logpush of a zone's HTTP requests and firewall events needs an Enterprise zone (${plan ? `cloudflare.plan is ${plan}` : 'the zone\'s plan is unknown'})`,
+    `the edge's WAF and HTTP request logs of zone ${uncollected.map((z) => JSON.stringify(z)).join(', ')} stay in ` +
+      `Cloudflare's dashboard: no Logpush job exports them, and Logpush of a zone's HTTP requests and firewall events needs an ` +
+      `Enterprise zone (${plan ? `cloudflare.plan is ${plan}` : "the zone's plan is unknown"})`,
   );
 }

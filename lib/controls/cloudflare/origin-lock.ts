@@ -28,20 +28,30 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
   for (const zone of zones) {
     const settings = inZone(tf, zone, ORIGIN_PULLS);
     if (settings.length === 0) {
-      out.fail(TEMPLATE, `zone ${show(zone)} has no ${ORIGIN_PULLS}; expected enabled true (Cloudflare presents its client certificate to the origins)`);
+      out.fail(
+        TEMPLATE,
+        `zone ${show(zone)} has no ${ORIGIN_PULLS}; expected enabled true (Cloudflare presents its client certificate to the origins)`,
+      );
     }
     for (const setting of settings) {
       out.within(setting.address, () => {
-        if (!isTrue(setting.args.enabled)) out.fail(setting.address, `enabled is ${show(setting.args.enabled)}; expected true (authenticated origin pulls)`);
+        if (!isTrue(setting.args.enabled))
+          out.fail(setting.address, `enabled is ${show(setting.args.enabled)}; expected true (authenticated origin pulls)`);
       });
     }
     const certificates = inZone(tf, zone, ORIGIN_PULL_CERTIFICATE);
     if (settings.length > 0 && certificates.length === 0) {
-      out.fail(TEMPLATE, `zone ${show(zone)} has no ${ORIGIN_PULL_CERTIFICATE}, so it presents Cloudflare's shared client certificate, which every Cloudflare zone presents: an attacker's zone pointed at the origins passes authenticated origin pulls; expected the zone's own certificate (cloudflare.originPull)`);
+      out.fail(
+        TEMPLATE,
+        `zone ${show(zone)} has no ${ORIGIN_PULL_CERTIFICATE}, so it presents Cloudflare's shared client certificate, which ` +
+          `every Cloudflare zone presents: an attacker's zone pointed at the origins passes authenticated origin pulls; expected ` +
+          `the zone's own certificate (cloudflare.originPull)`,
+      );
     }
     for (const certificate of certificates) {
       out.within(certificate.address, () => {
-        for (const problem of clientCertificateProblems(certificate.args.certificate, options.originPullCaCertificates)) out.fail(certificate.address, problem);
+        for (const problem of clientCertificateProblems(certificate.args.certificate, options.originPullCaCertificates))
+          out.fail(certificate.address, problem);
       });
     }
   }
@@ -49,7 +59,11 @@ export function checkOriginLock(tf: TfJson, options: CheckOptions = {}): CheckRe
   for (const lb of balancers) {
     out.within(lb.address, () => {
       if (!isTrue(lb.args.proxied)) {
-        out.fail(lb.address, `proxied is ${show(lb.args.proxied)}; expected true (DNS answers Cloudflare's addresses, so every request passes the edge and the origins stay hidden)`);
+        out.fail(
+          lb.address,
+          `proxied is ${show(lb.args.proxied)}; expected true (DNS answers Cloudflare's addresses, so every request passes ` +
+            `the edge and the origins stay hidden)`,
+        );
       }
     });
   }

@@ -36,14 +36,27 @@ function checkPerIpBlock(out: Outcome, ruleset: TfRes, rule: any, what: string):
   if (!isEnabled(rule.enabled)) out.fail(ruleset.address, `${name} has enabled ${show(rule.enabled)}; expected true`);
   if (rule.action !== 'block') out.fail(ruleset.address, `${name} has action ${show(rule.action)}; expected "block"`);
   if (!blocks(limit?.characteristics).includes(CLIENT_IP_CHARACTERISTIC)) {
-    out.fail(ruleset.address, `${name} has ratelimit.characteristics ${show(limit?.characteristics)}; expected "${CLIENT_IP_CHARACTERISTIC}" among them (counted per client IP)`);
+    out.fail(
+      ruleset.address,
+      `${name} has ratelimit.characteristics ${show(limit?.characteristics)}; expected "${CLIENT_IP_CHARACTERISTIC}" among ` +
+        `them (counted per client IP)`,
+    );
   }
-  if (asNumber(limit?.requests_per_period) === undefined) out.fail(ruleset.address, `${name} has ratelimit.requests_per_period ${show(limit?.requests_per_period)}; expected a number of requests`);
+  if (asNumber(limit?.requests_per_period) === undefined)
+    out.fail(
+      ruleset.address,
+      `${name} has ratelimit.requests_per_period ${show(limit?.requests_per_period)}; expected a number of requests`,
+    );
   const period = asNumber(limit?.period);
-  if (period === undefined || period <= 0) out.fail(ruleset.address, `${name} has ratelimit.period ${show(limit?.period)}; expected a number of seconds`);
+  if (period === undefined || period <= 0)
+    out.fail(ruleset.address, `${name} has ratelimit.period ${show(limit?.period)}; expected a number of seconds`);
   const timeout = asNumber(limit?.mitigation_timeout);
   if (timeout === undefined || timeout <= 0) {
-    out.fail(ruleset.address, `${name} has ratelimit.mitigation_timeout ${show(limit?.mitigation_timeout)}; expected more than 0 seconds (0 only throttles the excess instead of blocking the client)`);
+    out.fail(
+      ruleset.address,
+      `${name} has ratelimit.mitigation_timeout ${show(limit?.mitigation_timeout)}; expected more than 0 seconds (0 only ` +
+        `throttles the excess instead of blocking the client)`,
+    );
   }
 }
 
@@ -67,7 +80,11 @@ export function checkWafRateGlobal(tf: TfJson): CheckResult {
     for (const ruleset of rateLimitRulesets(out, tf, zone, 'a per-IP "block" rule on all traffic (expression "true")')) {
       out.within(ruleset.address, () => {
         const global = rulesOf(ruleset).filter((r) => matchesEverything(r.expression));
-        if (global.length === 0) out.fail(ruleset.address, 'has no rule on all traffic (expression "true"); expected a per-IP "block" rule counting every request');
+        if (global.length === 0)
+          out.fail(
+            ruleset.address,
+            'has no rule on all traffic (expression "true"); expected a per-IP "block" rule counting every request',
+          );
         for (const rule of global) checkPerIpBlock(out, ruleset, rule, 'all traffic');
       });
     }
@@ -92,12 +109,25 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
   for (const zone of zones) {
     const normalization = inZone(tf, zone, URL_NORMALIZATION);
     if (normalization.length === 0) {
-      out.fail(TEMPLATE, `zone ${show(zone)} has no ${URL_NORMALIZATION}; expected type "cloudflare" with scope "incoming" or "both", stated in the stack, so //login or /./login cannot escape the critical-path limits`);
+      out.fail(
+        TEMPLATE,
+        `zone ${show(zone)} has no ${URL_NORMALIZATION}; expected type "cloudflare" with scope "incoming" or "both", stated ` +
+          `in the stack, so //login or /./login cannot escape the critical-path limits`,
+      );
     }
     for (const setting of normalization) {
       out.within(setting.address, () => {
-        if (setting.args.type !== 'cloudflare') out.fail(setting.address, `type is ${show(setting.args.type)}; expected "cloudflare" (it also merges slashes and turns \\ into /, which RFC 3986 normalization leaves, so //login would escape)`);
-        if (!(NORMALIZING_SCOPES as readonly string[]).includes(setting.args.scope)) out.fail(setting.address, `scope is ${show(setting.args.scope)}; expected "incoming" or "both" (URLs normalized before the rules run)`);
+        if (setting.args.type !== 'cloudflare')
+          out.fail(
+            setting.address,
+            `type is ${show(setting.args.type)}; expected "cloudflare" (it also merges slashes and turns \\ into /, which RFC ` +
+              `3986 normalization leaves, so //login would escape)`,
+          );
+        if (!(NORMALIZING_SCOPES as readonly string[]).includes(setting.args.scope))
+          out.fail(
+            setting.address,
+            `scope is ${show(setting.args.scope)}; expected "incoming" or "both" (URLs normalized before the rules run)`,
+          );
       });
     }
     for (const ruleset of rateLimitRulesets(out, tf, zone, 'tighter per-IP "block" rules on critical paths (http.request.uri.path)')) {
@@ -105,22 +135,37 @@ export function checkWafRateCritical(tf: TfJson): CheckResult {
         const rules = rulesOf(ruleset);
         const critical = rules.filter((r) => typeof r?.expression === 'string' && /\bhttp\.request\.uri\.path\b/.test(r.expression));
         if (critical.length === 0) {
-          out.fail(ruleset.address, 'has no rate limiting rule scoped to a path (expression on http.request.uri.path); expected tighter per-IP limits on login, password reset and other critical endpoints');
+          out.fail(
+            ruleset.address,
+            'has no rate limiting rule scoped to a path (expression on http.request.uri.path); expected tighter per-IP limits ' +
+              'on login, password reset and other critical endpoints',
+          );
           return;
         }
         const globalRule = rules.find((r) => matchesEverything(r.expression) && isEnabled(r.enabled) && rateOf(r) !== undefined);
         const global = globalRule ? rateOf(globalRule) : undefined;
-        if (!global) out.fail(ruleset.address, 'has no enabled rule on all traffic (expression "true") with numeric requests_per_period and period; expected one to compare the critical limits with (WAF-RATE-GLOBAL)');
+        if (!global)
+          out.fail(
+            ruleset.address,
+            'has no enabled rule on all traffic (expression "true") with numeric requests_per_period and period; expected one ' +
+              'to compare the critical limits with (WAF-RATE-GLOBAL)',
+          );
         for (const rule of critical) {
           checkPerIpBlock(out, ruleset, rule, show(rule.expression));
           if (/\bhttp\.request\.uri\.path\b/.test(rule.expression.replace(/lower\(\s*http\.request\.uri\.path\s*\)/g, ''))) {
-            out.fail(ruleset.address, `${ruleName(ruleset, rule)} compares http.request.uri.path as sent (${show(rule.expression)}); expected lower(http.request.uri.path), so /Login or /LOGIN cannot escape the limit`);
+            out.fail(
+              ruleset.address,
+              `${ruleName(ruleset, rule)} compares http.request.uri.path as sent (${show(rule.expression)}); expected ` +
+                `lower(http.request.uri.path), so /Login or /LOGIN cannot escape the limit`,
+            );
           }
           const rate = rateOf(rule);
           if (global && rate && !stricter(rate, global)) {
             out.fail(
               ruleset.address,
-              `${ruleName(ruleset, rule)} allows ${rate.requests} requests per ${rate.periodSeconds} s, not fewer per second than the global rule (${global.requests} per ${global.periodSeconds} s); expected a tighter limit on the critical path`,
+              `${ruleName(ruleset, rule)} allows ${rate.requests} requests per ${rate.periodSeconds} s, not fewer per second ` +
+                `than the global rule (${global.requests} per ${global.periodSeconds} s); expected a tighter limit on the ` +
+                `critical path`,
             );
           }
         }

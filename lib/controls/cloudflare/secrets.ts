@@ -6,7 +6,15 @@ import { cloudflareResources } from './zone';
 /** Provider arguments that carry a Cloudflare credential. */
 export const CLOUDFLARE_CREDENTIAL_ARGS = ['api_token', 'api_key', 'api_user_service_key'] as const;
 /** Backend arguments that carry a credential (azurerm, s3, http, remote...). */
-const BACKEND_SECRET_ARGS = new Set(['access_key', 'sas_token', 'client_secret', 'client_certificate_password', 'secret_key', 'password', 'token']);
+const BACKEND_SECRET_ARGS = new Set([
+  'access_key',
+  'sas_token',
+  'client_secret',
+  'client_certificate_password',
+  'secret_key',
+  'password',
+  'token',
+]);
 /** Variable names that say they hold a credential. */
 const SECRET_NAME = /token|secret|password|api_?key|access_?key|private_?key/i;
 /**
@@ -60,7 +68,13 @@ export function checkSecrets(tf: TfJson): CheckResult {
   });
   const variables = isObject(tf?.variable) ? tf.variable : {};
   for (const [name, variable] of Object.entries(variables)) {
-    if (SECRET_NAME.test(name) && isObject(variable) && variable.default !== undefined && variable.default !== null && variable.default !== '') {
+    if (
+      SECRET_NAME.test(name) &&
+      isObject(variable) &&
+      variable.default !== undefined &&
+      variable.default !== null &&
+      variable.default !== ''
+    ) {
       out.fail(`variable.${name}`, 'has a default value; expected no default for a credential (it would be in the synthesized JSON)');
     }
   }
@@ -74,12 +88,28 @@ export function checkSecrets(tf: TfJson): CheckResult {
       const variable = typeof value === 'string' ? /^\$\{\s*var\.([A-Za-z0-9_-]+)\s*\}$/.exec(value.trim())?.[1] : undefined;
       const declared = variable !== undefined && isObject(variables[variable]) ? variables[variable] : undefined;
       if (variable === undefined) {
-        out.fail(res.address, `${arg} is ${isReference(value) ? show(value) : `literal text (the ${what === 'private key' ? 'key' : what} is in the synthesized JSON and the repository)`}; expected \${var.<name>} of a sensitive variable set from TF_VAR_<name> at deploy time`);
+        out.fail(
+          res.address,
+          `${arg} is ` +
+            (isReference(value)
+              ? show(value)
+              : `literal text (the ${what === 'private key' ? 'key' : what} is in the synthesized JSON and the repository)`) +
+            `; expected \${var.<name>} of a sensitive variable set from TF_VAR_<name> at deploy time`,
+        );
       } else if (!declared) {
-        out.fail(res.address, `${arg} reads var.${variable}, which the stack does not declare; expected a sensitive variable without default`);
+        out.fail(
+          res.address,
+          `${arg} reads var.${variable}, which the stack does not declare; expected a sensitive variable without default`,
+        );
       } else {
-        if (declared.sensitive !== true) out.fail(`variable.${variable}`, `holds ${res.address}.${arg} but sensitive is ${show(declared.sensitive)}; expected true, so Terraform never prints the ${what === 'private key' ? 'key' : what}`);
-        if (declared.default !== undefined && declared.default !== null) out.fail(`variable.${variable}`, `has a default value; expected none for a ${what} (it would be in the synthesized JSON)`);
+        if (declared.sensitive !== true)
+          out.fail(
+            `variable.${variable}`,
+            `holds ${res.address}.${arg} but sensitive is ${show(declared.sensitive)}; expected true, so Terraform never ` +
+              `prints the ${what === 'private key' ? 'key' : what}`,
+          );
+        if (declared.default !== undefined && declared.default !== null)
+          out.fail(`variable.${variable}`, `has a default value; expected none for a ${what} (it would be in the synthesized JSON)`);
       }
     });
   }
@@ -90,7 +120,12 @@ export function checkSecrets(tf: TfJson): CheckResult {
     const query = destination.includes('?') ? destination.slice(destination.indexOf('?') + 1) : '';
     const credentials = [...new URLSearchParams(query).keys()].filter((k) => DESTINATION_CREDENTIAL.test(k));
     if (credentials.length > 0) {
-      out.fail(job.address, `destination_conf carries ${credentials.map((k) => JSON.stringify(k)).join(', ')} (a credential in the synthesized JSON and the repository); expected a destination Cloudflare writes to through a grant on the bucket (s3://, gs://), or the whole destination from a sensitive variable`);
+      out.fail(
+        job.address,
+        `destination_conf carries ${credentials.map((k) => JSON.stringify(k)).join(', ')} (a credential in the synthesized ` +
+          `JSON and the repository); expected a destination Cloudflare writes to through a grant on the bucket (s3://, gs://), ` +
+          `or the whole destination from a sensitive variable`,
+      );
     }
   }
   const backends = isObject((tf?.terraform as any)?.backend) ? (tf.terraform as any).backend : {};
@@ -98,7 +133,10 @@ export function checkSecrets(tf: TfJson): CheckResult {
     for (const [arg, value] of Object.entries(isObject(config) ? config : {})) {
       // Terraform refuses references in a backend block: any value here is literal.
       if (BACKEND_SECRET_ARGS.has(arg) && value !== undefined && value !== null && value !== '') {
-        out.fail(`terraform.backend.${type}`, `${arg} is set in the stack; expected Entra ID or environment credentials (use_azuread_auth, ARM_* variables)`);
+        out.fail(
+          `terraform.backend.${type}`,
+          `${arg} is set in the stack; expected Entra ID or environment credentials (use_azuread_auth, ARM_* variables)`,
+        );
       }
     }
   }

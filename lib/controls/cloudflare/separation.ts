@@ -21,11 +21,21 @@ export function checkCloudflareSeparation(deployment: Deployment, environment: s
   for (const stack of own) {
     for (const zone of zoneIds(stack.template)) {
       if (zone.includes('${')) {
-        out.fail(`${stack.name}/(stack)`, `zone ${zone} is not a literal zone id; whether another environment shares it cannot be verified`);
+        out.fail(
+          `${stack.name}/(stack)`,
+          `zone ${zone} is not a literal zone id; whether another environment shares it cannot be verified`,
+        );
         continue;
       }
-      const sharing = deployment.stacks.filter((o) => o.cloud === 'cloudflare' && o.environment !== environment && zoneIds(o.template).includes(zone));
-      for (const other of sharing) out.fail(`${stack.name}/(stack)`, `zone ${zone} is also configured by environment ${other.environment} (${other.name}); give each environment its own zone, so one environment's edge settings never change another's`);
+      const sharing = deployment.stacks.filter(
+        (o) => o.cloud === 'cloudflare' && o.environment !== environment && zoneIds(o.template).includes(zone),
+      );
+      for (const other of sharing)
+        out.fail(
+          `${stack.name}/(stack)`,
+          `zone ${zone} is also configured by environment ${other.environment} (${other.name}); give each environment its own ` +
+            `zone, so one environment's edge settings never change another's`,
+        );
       if (sharing.length === 0) out.carry(`${stack.name}/(zone ${zone})`);
     }
   }

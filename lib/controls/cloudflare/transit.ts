@@ -5,7 +5,10 @@ import { EDGE_TLS_ZONE_SETTINGS } from './edge-tls';
 import { requireZoneSettings, zoneIds } from './zone';
 
 /** The zone settings that carry ENC-TRANSIT at the edge: TLS 1.2+ from clients, validated TLS to the origins. */
-export const ENC_TRANSIT_ZONE_SETTINGS = { ssl: EDGE_TLS_ZONE_SETTINGS.ssl, min_tls_version: EDGE_TLS_ZONE_SETTINGS.min_tls_version } as const;
+export const ENC_TRANSIT_ZONE_SETTINGS = {
+  ssl: EDGE_TLS_ZONE_SETTINGS.ssl,
+  min_tls_version: EDGE_TLS_ZONE_SETTINGS.min_tls_version,
+} as const;
 
 /**
  * Control ENC-TRANSIT (Cloudflare): the edge decrypts every request, so the hop from the edge to
@@ -23,7 +26,12 @@ export function checkEncTransit(tf: TfJson): CheckResult {
   const monitors = ofType(tf, 'cloudflare_load_balancer_monitor');
   for (const monitor of monitors) {
     out.within(monitor.address, () => {
-      if (monitor.args.type !== 'https') out.fail(monitor.address, `type is ${show(monitor.args.type)}; expected "https" (the health check reaches the origin over TLS like the traffic it stands for)`);
+      if (monitor.args.type !== 'https')
+        out.fail(
+          monitor.address,
+          `type is ${show(monitor.args.type)}; expected "https" (the health check reaches the origin over TLS like the ` +
+            `traffic it stands for)`,
+        );
     });
   }
   return out.result(zones.length > 0 || monitors.length > 0);

@@ -2,7 +2,18 @@ import { Outcome } from '../core/outcome';
 import { block, blocks, isFalse, ofType, show, TEMPLATE, type TfJson, type TfRes } from '../core/terraform';
 import type { CheckResult } from '../types';
 import { CLOUDFLARE_FREE_RATE_PLANS, CLOUDFLARE_MANAGED_RULESET_IDS, OWASP_ANOMALY_RULE_ID } from './ids';
-import { isEnabled, matchesEverything, PHASES, requireZoneSettings, ruleName, rulesOf, zoneIds, zoneKey, zoneRulesets, type RequiredZoneSetting } from './zone';
+import {
+  isEnabled,
+  matchesEverything,
+  PHASES,
+  requireZoneSettings,
+  ruleName,
+  rulesOf,
+  zoneIds,
+  zoneKey,
+  zoneRulesets,
+  type RequiredZoneSetting,
+} from './zone';
 
 /**
  * The zone settings WAF-REPUTATION requires (the same as `ZONE_HARDENING_SETTINGS` of
@@ -11,7 +22,10 @@ import { isEnabled, matchesEverything, PHASES, requireZoneSettings, ruleName, ru
  */
 export const WAF_REPUTATION_ZONE_SETTINGS: Readonly<Record<string, RequiredZoneSetting>> = {
   browser_check: { accepted: ['on'], why: 'Browser Integrity Check challenges requests with abusive-bot headers' },
-  security_level: { accepted: ['medium', 'high', 'under_attack'], why: 'off, essentially_off and low challenge fewer bad-reputation visitors' },
+  security_level: {
+    accepted: ['medium', 'high', 'under_attack'],
+    why: 'off, essentially_off and low challenge fewer bad-reputation visitors',
+  },
 };
 
 /** Rule actions that leave a request unblocked however it scores. */
@@ -30,7 +44,8 @@ const REPUTATION_SOURCE = /\$cf\.(anonymizer|open_proxies|vpn|malware|botnetcc)\
 export function freeZones(tf: TfJson): Set<string> {
   const free = new Set<string>();
   for (const sub of ofType(tf, 'cloudflare_zone_subscription')) {
-    if (sub.args.zone_id !== undefined && CLOUDFLARE_FREE_RATE_PLANS.includes(block(sub.args.rate_plan)?.id)) free.add(zoneKey(sub.args.zone_id));
+    if (sub.args.zone_id !== undefined && CLOUDFLARE_FREE_RATE_PLANS.includes(block(sub.args.rate_plan)?.id))
+      free.add(zoneKey(sub.args.zone_id));
   }
   for (const zone of ofType(tf, 'cloudflare_zone')) {
     if (zone.args.plan === 'free') free.add(`\${${zone.address}.id}`);
@@ -46,15 +61,22 @@ function executing(ruleset: TfRes, rulesetId: string): any[] {
 function requireExecuted(out: Outcome, ruleset: TfRes, rulesetId: string, label: string, hint = ''): any[] {
   const rules = executing(ruleset, rulesetId);
   if (rules.length === 0) {
-    out.fail(ruleset.address, `executes no rule with action_parameters.id ${show(rulesetId)} (${label}); expected an enabled "execute" rule on expression "true"${hint}`);
+    out.fail(
+      ruleset.address,
+      `executes no rule with action_parameters.id ${show(rulesetId)} (${label}); expected an enabled "execute" rule on ` +
+        `expression "true"${hint}`,
+    );
   }
   for (const rule of rules) {
     const name = `${ruleName(ruleset, rule)} executing the ${label}`;
     if (!isEnabled(rule.enabled)) out.fail(ruleset.address, `${name} has enabled ${show(rule.enabled)}; expected true`);
-    if (!matchesEverything(rule.expression)) out.fail(ruleset.address, `${name} has expression ${show(rule.expression)}; expected "true" (every request)`);
+    if (!matchesEverything(rule.expression))
+      out.fail(ruleset.address, `${name} has expression ${show(rule.expression)}; expected "true" (every request)`);
     const overrides = block(block(rule.action_parameters)?.overrides);
-    if (isFalse(overrides?.enabled)) out.fail(ruleset.address, `${name} has overrides.enabled false (every rule of the ruleset off); expected the rules enabled`);
-    if (NON_BLOCKING_OVERRIDE_ACTIONS.has(overrides?.action)) out.fail(ruleset.address, `${name} has overrides.action ${show(overrides.action)}; expected the rules' own actions (block)`);
+    if (isFalse(overrides?.enabled))
+      out.fail(ruleset.address, `${name} has overrides.enabled false (every rule of the ruleset off); expected the rules enabled`);
+    if (NON_BLOCKING_OVERRIDE_ACTIONS.has(overrides?.action))
+      out.fail(ruleset.address, `${name} has overrides.action ${show(overrides.action)}; expected the rules' own actions (block)`);
   }
   return rules;
 }
@@ -82,33 +104,54 @@ export function checkWafManaged(tf: TfJson): CheckResult {
   for (const zone of zones) {
     const rulesets = zoneRulesets(tf, zone, PHASES.managed);
     if (rulesets.length === 0) {
-      out.fail(TEMPLATE, `zone ${show(zone)} has no ${PHASES.managed} zone ruleset; expected one executing the Cloudflare Managed Ruleset and the Cloudflare OWASP Core Ruleset`);
+      out.fail(
+        TEMPLATE,
+        `zone ${show(zone)} has no ${PHASES.managed} zone ruleset; expected one executing the Cloudflare Managed Ruleset and ` +
+          `the Cloudflare OWASP Core Ruleset`,
+      );
     }
     for (const ruleset of rulesets) {
       out.within(ruleset.address, () => {
         for (const rule of rulesOf(ruleset)) {
           if (rule?.action === 'skip' && isEnabled(rule.enabled) && matchesEverything(rule.expression)) {
-            out.fail(ruleset.address, `${ruleName(ruleset, rule)} skips ${show(rule.action_parameters)} on every request (expression "true"); expected no blanket skip of the managed rules`);
+            out.fail(
+              ruleset.address,
+              `${ruleName(ruleset, rule)} skips ${show(rule.action_parameters)} on every request (expression "true"); ` +
+                `expected no blanket skip of the managed rules`,
+            );
           }
         }
-        const paid = executing(ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.managed).length + executing(ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.owasp).length > 0;
+        const paid =
+          executing(ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.managed).length +
+            executing(ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.owasp).length >
+          0;
         if (free.has(zone) && !paid) {
-          requireExecuted(out, ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.free, 'Cloudflare Free Managed Ruleset, the Free plan\'s only one');
+          requireExecuted(out, ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.free, "Cloudflare Free Managed Ruleset, the Free plan's only one");
           return;
         }
         const hint =
           executing(ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.free).length > 0
-            ? ' (the Cloudflare Free Managed Ruleset alone is accepted only when the stack shows the zone on the Free plan: a cloudflare_zone_subscription with rate_plan.id "free")'
+            ? ' (the Cloudflare Free Managed Ruleset alone is accepted only when the stack shows the zone on the Free plan: a ' +
+              'cloudflare_zone_subscription with rate_plan.id "free")'
             : '';
         requireExecuted(out, ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.managed, 'Cloudflare Managed Ruleset', hint);
         for (const rule of requireExecuted(out, ruleset, CLOUDFLARE_MANAGED_RULESET_IDS.owasp, 'Cloudflare OWASP Core Ruleset', hint)) {
           const name = `${ruleName(ruleset, rule)} executing the Cloudflare OWASP Core Ruleset`;
           const anomaly = blocks(block(block(rule.action_parameters)?.overrides)?.rules).find((r) => r?.id === OWASP_ANOMALY_RULE_ID);
           if (!anomaly) {
-            out.fail(ruleset.address, `${name} overrides no rule ${show(OWASP_ANOMALY_RULE_ID)} (Inbound Anomaly Score Exceeded); expected that rule's action set to "block" (the OWASP rules only score, that rule acts)`);
+            out.fail(
+              ruleset.address,
+              `${name} overrides no rule ${show(OWASP_ANOMALY_RULE_ID)} (Inbound Anomaly Score Exceeded); expected that ` +
+                `rule's action set to "block" (the OWASP rules only score, that rule acts)`,
+            );
           } else {
-            if (anomaly.action !== 'block') out.fail(ruleset.address, `${name} sets the anomaly score rule ${show(OWASP_ANOMALY_RULE_ID)} to action ${show(anomaly.action)}; expected "block"`);
-            if (isFalse(anomaly.enabled)) out.fail(ruleset.address, `${name} disables the anomaly score rule ${show(OWASP_ANOMALY_RULE_ID)}; expected it enabled`);
+            if (anomaly.action !== 'block')
+              out.fail(
+                ruleset.address,
+                `${name} sets the anomaly score rule ${show(OWASP_ANOMALY_RULE_ID)} to action ${show(anomaly.action)}; expected "block"`,
+              );
+            if (isFalse(anomaly.enabled))
+              out.fail(ruleset.address, `${name} disables the anomaly score rule ${show(OWASP_ANOMALY_RULE_ID)}; expected it enabled`);
           }
         }
       });
@@ -149,12 +192,28 @@ export function checkWafReputation(tf: TfJson): CheckResult {
     requireZoneSettings(out, tf, zone, WAF_REPUTATION_ZONE_SETTINGS);
     const rulesets = zoneRulesets(tf, zone, PHASES.custom);
     if (rulesets.length === 0) {
-      out.fail(TEMPLATE, `zone ${show(zone)} has no ${PHASES.custom} zone ruleset; expected rules blocking unexpected hosts and anonymizing or threat sources`);
+      out.fail(
+        TEMPLATE,
+        `zone ${show(zone)} has no ${PHASES.custom} zone ruleset; expected rules blocking unexpected hosts and anonymizing or ` +
+          `threat sources`,
+      );
     }
     for (const ruleset of rulesets) {
       out.within(ruleset.address, () => {
-        requireBlockRule(out, ruleset, UNEXPECTED_HOST, 'unexpected hosts (not http.host in {...})', 'for hostnames the zone does not serve');
-        requireBlockRule(out, ruleset, REPUTATION_SOURCE, 'anonymizing or threat sources ($cf.anonymizer, $cf.open_proxies, $cf.vpn, $cf.malware, $cf.botnetcc, Tor "T1")', 'for bad-reputation and anonymizing sources');
+        requireBlockRule(
+          out,
+          ruleset,
+          UNEXPECTED_HOST,
+          'unexpected hosts (not http.host in {...})',
+          'for hostnames the zone does not serve',
+        );
+        requireBlockRule(
+          out,
+          ruleset,
+          REPUTATION_SOURCE,
+          'anonymizing or threat sources ($cf.anonymizer, $cf.open_proxies, $cf.vpn, $cf.malware, $cf.botnetcc, Tor "T1")',
+          'for bad-reputation and anonymizing sources',
+        );
       });
     }
   }

@@ -31,7 +31,8 @@ export function zoneKey(value: unknown): string {
  */
 export function zoneIds(tf: TfJson): string[] {
   const found = new Set<string>();
-  for (const res of cloudflareResources(tf)) if (res.args.zone_id !== undefined && res.args.zone_id !== null) found.add(zoneKey(res.args.zone_id));
+  for (const res of cloudflareResources(tf))
+    if (res.args.zone_id !== undefined && res.args.zone_id !== null) found.add(zoneKey(res.args.zone_id));
   return [...found];
 }
 
@@ -93,7 +94,10 @@ export function requireZoneSettings(out: Outcome, tf: TfJson, zone: string, requ
   for (const [settingId, { accepted, why }] of Object.entries(required)) {
     const found = settings.filter((s) => s.args.setting_id === settingId);
     if (found.length === 0) {
-      out.fail(TEMPLATE, `zone ${show(zone)} has no cloudflare_zone_setting ${show(settingId)}; expected value ${expectedValues(accepted)} (${why})`);
+      out.fail(
+        TEMPLATE,
+        `zone ${show(zone)} has no cloudflare_zone_setting ${show(settingId)}; expected value ${expectedValues(accepted)} (${why})`,
+      );
     }
     for (const setting of found) {
       out.within(setting.address, () => {

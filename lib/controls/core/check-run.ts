@@ -23,7 +23,10 @@ export function duringChecks<T>(checks: () => T): T {
 export function remembered<T>(input: object, question: string, compute: () => T): T {
   if (!run) return compute();
   let answers = run.get(input);
-  if (!answers) run.set(input, (answers = new Map()));
+  if (!answers) {
+    answers = new Map();
+    run.set(input, answers);
+  }
   if (answers.has(question)) return answers.get(question) as T;
   const answer = compute();
   answers.set(question, answer);

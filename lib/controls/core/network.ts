@@ -15,7 +15,7 @@ export function cidrPrefix(value: unknown): { family: 'ipv4' | 'ipv6'; prefix: n
     return v4.slice(1, 5).every((o) => Number(o) <= 255) && prefix <= 32 ? { family: 'ipv4', prefix } : undefined;
   }
   const v6 = /^([0-9a-f:.]+)\/(\d{1,3})$/i.exec(value.trim());
-  if (v6 && v6[1].includes(':')) {
+  if (v6?.[1].includes(':')) {
     const prefix = Number(v6[2]);
     return prefix <= 128 ? { family: 'ipv6', prefix } : undefined;
   }

@@ -23,7 +23,8 @@ function certificatesOf(text: string): { certs: X509Certificate[]; unreadable: n
 }
 
 const subjectOf = (cert: X509Certificate) => cert.subject.replace(/\n/g, ', ');
-const isShared = (cert: X509Certificate) => cert.subject.includes(`CN=${CLOUDFLARE_SHARED_ORIGIN_PULL_CN}`) || cert.issuer.includes(`CN=${CLOUDFLARE_SHARED_ORIGIN_PULL_CN}`);
+const isShared = (cert: X509Certificate) =>
+  cert.subject.includes(`CN=${CLOUDFLARE_SHARED_ORIGIN_PULL_CN}`) || cert.issuer.includes(`CN=${CLOUDFLARE_SHARED_ORIGIN_PULL_CN}`);
 
 /**
  * Problems of the set of CAs an origin trusts for client certificates (each text may hold several
@@ -36,25 +37,39 @@ export function trustedCaProblems(texts: readonly string[], expected?: readonly 
   const found = new Map<string, X509Certificate>();
   for (const text of texts) {
     const { certs, unreadable } = certificatesOf(text);
-    if (unreadable > 0 || certs.length === 0) problems.push(`holds ${unreadable > 0 ? 'an unreadable PEM block' : 'no certificate'}; expected PEM CA certificates`);
+    if (unreadable > 0 || certs.length === 0)
+      problems.push(`holds ${unreadable > 0 ? 'an unreadable PEM block' : 'no certificate'}; expected PEM CA certificates`);
     for (const cert of certs) {
       if (isShared(cert)) {
-        problems.push(`trusts Cloudflare's shared origin-pull CA (${subjectOf(cert)}): every Cloudflare zone presents a certificate it issued, so an attacker's zone passes; expected only the CA of this zone's own client certificate`);
+        problems.push(
+          `trusts Cloudflare's shared origin-pull CA (${subjectOf(cert)}): every Cloudflare zone presents a certificate it ` +
+            `issued, so an attacker's zone passes; expected only the CA of this zone's own client certificate`,
+        );
       } else if (!cert.ca) {
-        problems.push(`trusts ${subjectOf(cert)}, which is not a CA certificate; expected the CA that issued the zone's client certificate`);
+        problems.push(
+          `trusts ${subjectOf(cert)}, which is not a CA certificate; expected the CA that issued the zone's client certificate`,
+        );
       }
       found.set(cert.fingerprint256, cert);
     }
   }
-  if (texts.length === 0) problems.push('trusts no CA; expected the CA of this zone\'s client certificate');
+  if (texts.length === 0) problems.push("trusts no CA; expected the CA of this zone's client certificate");
   if (expected) {
     const wanted = new Map<string, string>();
     for (const text of expected) for (const cert of certificatesOf(text).certs) wanted.set(cert.fingerprint256, subjectOf(cert));
     for (const [fingerprint, cert] of found) {
-      if (!wanted.has(fingerprint) && !isShared(cert)) problems.push(`trusts ${subjectOf(cert)} (SHA-256 ${fingerprint}), which is not a CA of cloudflare.originPull.caCertificates; expected only those`);
+      if (!wanted.has(fingerprint) && !isShared(cert))
+        problems.push(
+          `trusts ${subjectOf(cert)} (SHA-256 ${fingerprint}), which is not a CA of cloudflare.originPull.caCertificates; ` +
+            `expected only those`,
+        );
     }
     for (const [fingerprint, subject] of wanted) {
-      if (!found.has(fingerprint)) problems.push(`does not trust ${subject} (SHA-256 ${fingerprint}) of cloudflare.originPull.caCertificates; the zone's certificate would be refused`);
+      if (!found.has(fingerprint))
+        problems.push(
+          `does not trust ${subject} (SHA-256 ${fingerprint}) of cloudflare.originPull.caCertificates; the zone's certificate ` +
+            `would be refused`,
+        );
     }
   }
   return problems;
@@ -67,14 +82,23 @@ export function trustedCaProblems(texts: readonly string[], expected?: readonly 
 export function clientCertificateProblems(text: unknown, cas?: readonly string[]): string[] {
   if (typeof text !== 'string') return [`certificate is ${JSON.stringify(text)}; expected the zone's client certificate as literal PEM`];
   const { certs } = certificatesOf(text);
-  if (certs.length !== 1) return [`certificate holds ${certs.length} readable certificates; expected exactly the zone's client certificate`];
+  if (certs.length !== 1)
+    return [`certificate holds ${certs.length} readable certificates; expected exactly the zone's client certificate`];
   const cert = certs[0];
-  if (isShared(cert)) return [`certificate is issued by Cloudflare's shared origin-pull CA (${cert.issuer.replace(/\n/g, ', ')}), which every zone presents; expected one issued by the zone's own CA`];
-  if (cert.ca) return [`certificate ${subjectOf(cert)} is a CA certificate; expected the leaf certificate Cloudflare presents for this zone`];
+  if (isShared(cert))
+    return [
+      `certificate is issued by Cloudflare's shared origin-pull CA (${cert.issuer.replace(/\n/g, ', ')}), which every zone ` +
+        `presents; expected one issued by the zone's own CA`,
+    ];
+  if (cert.ca)
+    return [`certificate ${subjectOf(cert)} is a CA certificate; expected the leaf certificate Cloudflare presents for this zone`];
   if (cas) {
     const issuers = cas.flatMap((pem) => certificatesOf(pem).certs);
     if (!issuers.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
-      return [`certificate ${subjectOf(cert)} is not issued by any CA of cloudflare.originPull.caCertificates (issuer ${cert.issuer.replace(/\n/g, ', ')}); the origins would refuse it`];
+      return [
+        `certificate ${subjectOf(cert)} is not issued by any CA of cloudflare.originPull.caCertificates (issuer ` +
+          `${cert.issuer.replace(/\n/g, ', ')}); the origins would refuse it`,
+      ];
     }
   }
   return [];

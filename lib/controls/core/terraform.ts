@@ -40,11 +40,20 @@ export function ofType(tf: TfJson, ...types: string[]): TfRes[] {
   const byType = tf && typeof tf === 'object' && isObject(tf.resource) ? tf.resource : {};
   // Only the asked types' entries are built, and kept for the rest of a run of checks
   // (core/check-run.ts): the checks ask for one or two types many times per stack.
-  return [...remembered(byType, `type:${types.join(' ')}`, () => resourcesOf(Object.entries(byType).filter(([type]) => types.includes(type))))];
+  return [
+    ...remembered(byType, `type:${types.join(' ')}`, () => resourcesOf(Object.entries(byType).filter(([type]) => types.includes(type)))),
+  ];
 }
 
 function resourcesOf(byType: [string, unknown][]): TfRes[] {
-  return byType.flatMap(([type, named]) => Object.entries(isObject(named) ? named : {}).map(([name, args]) => ({ type, name, address: `${type}.${name}`, args: isObject(args) ? args : {} })));
+  return byType.flatMap(([type, named]) =>
+    Object.entries(isObject(named) ? named : {}).map(([name, args]) => ({
+      type,
+      name,
+      address: `${type}.${name}`,
+      args: isObject(args) ? args : {},
+    })),
+  );
 }
 
 /** The resource at `<type>.<name>`, if the stack has it. */
@@ -99,7 +108,8 @@ export function refsIn(value: unknown): string[] {
     if (typeof node !== 'string') return;
     for (const m of node.matchAll(/\$\{([^}]*)\}/g)) {
       for (const part of m[1].matchAll(/(?:^|[^A-Za-z0-9_.])([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)/g)) {
-        if (!['data', 'var', 'local', 'module', 'each', 'count', 'path', 'terraform', 'self'].includes(part[1])) found.add(`${part[1]}.${part[2]}`);
+        if (!['data', 'var', 'local', 'module', 'each', 'count', 'path', 'terraform', 'self'].includes(part[1]))
+          found.add(`${part[1]}.${part[2]}`);
       }
     }
   });

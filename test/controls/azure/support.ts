@@ -36,20 +36,37 @@ export { expectFinding, expectNotApplicable, expectPass } from '../support';
 const SUB = '00000000-0000-0000-0000-000000000000';
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const RG = 'rg-test';
-const identityId = (name: string) => `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+const identityId = (name: string) =>
+  `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
 
 /** The serving tier and logging both regions share (network, keys, WAF, gateway, scale set). */
 function region(s: Construct, role: 'primary' | 'dr', locked = false) {
   const location = role === 'primary' ? 'westeurope' : 'northeurope';
   const base = { resourceGroupName: RG, location };
   const workspace = new LogWorkspace(s, 'Logs', { ...base, name: `log-${role}`, retentionDays: 90 });
-  const vnet = new BaselineVnet(s, 'Network', { ...base, name: `vnet-${role}`, addressSpace: role === 'primary' ? '10.30.0.0/16' : '10.40.0.0/16', bastionAllowedCidrs: ['198.51.100.0/28'], ...(locked ? { gatewaySourceAddressPrefixes: [...CLOUDFLARE_IPV4_RANGES] } : {}) });
-  const keyVault = new BaselineKeyVault(s, 'KeyVault', { ...base, name: `kvacme${role}`, tenantId: TENANT, allowedSubnetIds: [vnet.appSubnetId] });
+  const vnet = new BaselineVnet(s, 'Network', {
+    ...base,
+    name: `vnet-${role}`,
+    addressSpace: role === 'primary' ? '10.30.0.0/16' : '10.40.0.0/16',
+    bastionAllowedCidrs: ['198.51.100.0/28'],
+    ...(locked ? { gatewaySourceAddressPrefixes: [...CLOUDFLARE_IPV4_RANGES] } : {}),
+  });
+  const keyVault = new BaselineKeyVault(s, 'KeyVault', {
+    ...base,
+    name: `kvacme${role}`,
+    tenantId: TENANT,
+    allowedSubnetIds: [vnet.appSubnetId],
+  });
   const identity = (purpose: string) => new WorkloadIdentity(s, `Identity-${purpose}`, { ...base, name: `id-${role}-${purpose}` });
   const storageId = identity('storage');
   const disksId = identity('disks');
   const gatewayId = identity('gateway');
-  const disks = new BaselineDiskEncryptionSet(s, 'DiskEncryption', { ...base, name: `des-${role}`, keyVaultKeyId: keyVault.versionlessKeyIds.disks, identityId: disksId.identityId });
+  const disks = new BaselineDiskEncryptionSet(s, 'DiskEncryption', {
+    ...base,
+    name: `des-${role}`,
+    keyVaultKeyId: keyVault.versionlessKeyIds.disks,
+    identityId: disksId.identityId,
+  });
   const flowLogStorage = new SecureStorageAccount(s, 'FlowLogStorage', {
     ...base,
     name: `stfl${role}`,
@@ -174,7 +191,12 @@ export function primaryStack(): any {
       entraLogs: true,
     });
     new DefenderPlans(s, 'Defender', { securityContactEmail: 'security@example.com' });
-    new SecurityAlerts(s, 'Alerts', { namePrefix: 'acme-prod', resourceGroupName: RG, emails: ['oncall@example.com'], subscriptionId: SUB });
+    new SecurityAlerts(s, 'Alerts', {
+      namePrefix: 'acme-prod',
+      resourceGroupName: RG,
+      emails: ['oncall@example.com'],
+      subscriptionId: SUB,
+    });
     lockStatefulResources(s);
   });
 }
@@ -196,7 +218,12 @@ export function drStack(): any {
       identityId: databaseId.identityId,
     });
     new DiagnosticSettings(s, 'DatabaseDiagnostics', { targetResourceId: replica.serverId, workspaceId: r.workspace.workspaceId });
-    new RecoveryVault(s, 'Backup', { ...r.base, name: 'rsv-dr', keyVaultKeyId: r.keyVault.versionlessKeyIds.backup, identityId: backupId.identityId });
+    new RecoveryVault(s, 'Backup', {
+      ...r.base,
+      name: 'rsv-dr',
+      keyVaultKeyId: r.keyVault.versionlessKeyIds.backup,
+      identityId: backupId.identityId,
+    });
     lockStatefulResources(s);
   });
 }
@@ -253,7 +280,9 @@ export function only(tf: any, type: string): { address: string; args: any } {
 
 /** The resource of `type` whose `name` argument (or Terraform name) matches `pattern`. */
 export function named(tf: any, type: string, pattern: RegExp): { address: string; args: any } {
-  const all = Object.entries<any>(tf.resource?.[type] ?? {}).filter(([name, args]) => pattern.test(String(args?.name ?? '')) || pattern.test(name));
+  const all = Object.entries<any>(tf.resource?.[type] ?? {}).filter(
+    ([name, args]) => pattern.test(String(args?.name ?? '')) || pattern.test(name),
+  );
   if (all.length !== 1) throw new Error(`fixture has ${all.length} ${type} matching ${pattern}; expected exactly one`);
   const [name, args] = all[0];
   return { address: `${type}.${name}`, args };

@@ -5,7 +5,19 @@ describe('checkCloudflare', () => {
   it('passes every Cloudflare control on the Enterprise edge stack with Logpush, each applying', () => {
     const results = checkCloudflare(logpushEdge(), { cloudflarePlan: 'enterprise' });
     expect(formatFindings(failures(results))).toBe('');
-    expect(results.map((r) => r.control)).toEqual(['EDGE-TLS', 'WAF-MANAGED', 'WAF-REPUTATION', 'WAF-RATE-GLOBAL', 'WAF-RATE-CRITICAL', 'ORIGIN-LOCK', 'ENC-TRANSIT', 'SECRETS', 'LOG-CENTRAL', 'DETECT-THREATS', 'DR-REGION']);
+    expect(results.map((r) => r.control)).toEqual([
+      'EDGE-TLS',
+      'WAF-MANAGED',
+      'WAF-REPUTATION',
+      'WAF-RATE-GLOBAL',
+      'WAF-RATE-CRITICAL',
+      'ORIGIN-LOCK',
+      'ENC-TRANSIT',
+      'SECRETS',
+      'LOG-CENTRAL',
+      'DETECT-THREATS',
+      'DR-REGION',
+    ]);
     expect(results.map((r) => r.control)).toEqual(CONTROLS.filter((c) => c.checks.cloudflare).map((c) => c.id));
     expect(results.every((r) => r.status === 'pass')).toBe(true);
     for (const r of results) expect(r.evidence.length).toBeGreaterThan(0);

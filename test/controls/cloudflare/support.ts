@@ -56,7 +56,13 @@ export function edgeStack(plan: Exclude<CloudflarePlan, 'free'> = 'business', mo
       primary: { name: 'acme-prod-aws-primary', address: 'alb-primary.example.net' },
       dr: { name: 'acme-prod-aws-dr', address: 'alb-dr.example.net' },
     });
-    new EdgeAlerts(s, 'Alerts', { accountId: ACCOUNT_ID, zoneId: ZONE_ID, plan, emails: [ONCALL], loadBalancerPoolIds: [failover.primaryPool.id, failover.drPool.id] });
+    new EdgeAlerts(s, 'Alerts', {
+      accountId: ACCOUNT_ID,
+      zoneId: ZONE_ID,
+      plan,
+      emails: [ONCALL],
+      loadBalancerPoolIds: [failover.primaryPool.id, failover.drPool.id],
+    });
     more?.(s);
   });
 }
@@ -74,7 +80,12 @@ export function logpushEdge(): any {
   cachedLogpush ??= JSON.stringify(
     edgeStack('enterprise', (s) => {
       const challenge = new TerraformVariable(s, 'logpush_ownership_challenge', { type: 'string', sensitive: true });
-      new EdgeLogpush(s, 'Logs', { zoneId: ZONE_ID, plan: 'enterprise', destination: LOGPUSH_DESTINATION, ownershipChallenge: challenge.stringValue });
+      new EdgeLogpush(s, 'Logs', {
+        zoneId: ZONE_ID,
+        plan: 'enterprise',
+        destination: LOGPUSH_DESTINATION,
+        ownershipChallenge: challenge.stringValue,
+      });
     }),
   );
   return JSON.parse(cachedLogpush);
