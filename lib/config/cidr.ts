@@ -22,6 +22,19 @@ export interface ParsedCidr {
  * author meant the host or the network.
  */
 export function parseCidr(text: string): ParsedCidr | { readonly error: string } {
+  // Pure and called for every CIDR of every config load and check; the answers are frozen and
+  // remembered (a bounded map: configs hold tens of blocks, not thousands).
+  let answer = parsedCidrs.get(text);
+  if (answer === undefined) {
+    answer = Object.freeze(parseCidrUncached(text));
+    if (parsedCidrs.size >= 4096) parsedCidrs.clear();
+    parsedCidrs.set(text, answer);
+  }
+  return answer;
+}
+const parsedCidrs = new Map<string, ParsedCidr | { readonly error: string }>();
+
+function parseCidrUncached(text: string): ParsedCidr | { readonly error: string } {
   if (!text.includes('/')) {
     return { error: 'is not in CIDR notation (address/prefix, e.g. 192.0.2.10/32)' };
   }

@@ -4,8 +4,22 @@
 import { X509Certificate } from 'node:crypto';
 import { CLOUDFLARE_SHARED_ORIGIN_PULL_CN, pemBlocks } from '../../config/origin-pull';
 
-/** SHA-256 fingerprint (as X509Certificate.fingerprint256 writes it) of each certificate in a PEM text. */
-function certificatesOf(text: string): { certs: X509Certificate[]; unreadable: number } {
+/** The certificates of a PEM text, and how many of its blocks are not readable certificates. */
+function certificatesOf(text: string): { readonly certs: readonly X509Certificate[]; readonly unreadable: number } {
+  // Every evaluation reads the same CA bundles again (one per load balancer and gateway): parsed
+  // once per text (X509Certificate is immutable; the answer is frozen).
+  let answer = parsedBundles.get(text);
+  if (answer === undefined) {
+    const { certs, unreadable } = parseBundle(text);
+    answer = Object.freeze({ certs: Object.freeze(certs), unreadable });
+    if (parsedBundles.size >= 256) parsedBundles.clear();
+    parsedBundles.set(text, answer);
+  }
+  return answer;
+}
+const parsedBundles = new Map<string, { readonly certs: readonly X509Certificate[]; readonly unreadable: number }>();
+
+function parseBundle(text: string): { certs: X509Certificate[]; unreadable: number } {
   const certs: X509Certificate[] = [];
   let unreadable = 0;
   for (const block of pemBlocks(text)) {
