@@ -84,7 +84,8 @@ export async function chromiumExecutable(): Promise<ChromiumExecutable> {
     );
   }
   const uid = process.getuid?.() ?? 'user';
-  const dir = path.join(tmpdir(), `baseline-chromium-${PACKAGE_VERSION}-${uid}`);
+  // In the system's temporary directory, not the run's (removed at its end): unpacked once, kept.
+  const dir = path.join(process.env.BASELINE_TEST_SYSTEM_TMPDIR ?? tmpdir(), `baseline-chromium-${PACKAGE_VERSION}-${uid}`);
   const ready = path.join(dir, 'ready');
   if (!existsSync(ready)) {
     const bin = path.join(PACKAGE_DIR, 'bin');

@@ -6,6 +6,9 @@ import { CACHE_ENV, type CacheKind } from './synth-cache';
 
 const ROOT = path.join(__dirname, '..');
 
+/** The system's temporary directory, for what outlives a run (test/browser.ts keeps the unpacked Chromium there). */
+export const SYSTEM_TMPDIR_ENV = 'BASELINE_TEST_SYSTEM_TMPDIR';
+
 /** The synths started here, for test/global-teardown.ts (both hooks run in jest's main process). */
 export const RUNNING = Symbol.for('baseline-test-synth-cache');
 /**
@@ -14,6 +17,8 @@ export const RUNNING = Symbol.for('baseline-test-synth-cache');
  */
 export const NEEDED = Symbol.for('baseline-test-synth-needed');
 export interface RunningSynths {
+  /** This run's temporary directory (TMPDIR of the workers), removed by test/global-teardown.ts. */
+  readonly tmp: string;
   readonly dir: string;
   readonly children: ChildProcess[];
 }
@@ -27,7 +32,14 @@ export interface RunningSynths {
  * it then synthesizes itself.
  */
 export default function globalSetup(): void {
-  const dir = mkdtempSync(path.join(tmpdir(), 'baseline-test-cache-'));
+  // One temporary directory per run, removed at its end: the tests (and the processes they start)
+  // create their scratch directories under os.tmpdir(), which reads TMPDIR, and the workers
+  // inherit it. Without it every run left ~150 MB of synth output behind in the system's /tmp.
+  const systemTmp = tmpdir();
+  const tmp = mkdtempSync(path.join(systemTmp, 'baseline-test-run-'));
+  process.env[SYSTEM_TMPDIR_ENV] = systemTmp;
+  process.env.TMPDIR = tmp;
+  const dir = mkdtempSync(path.join(tmp, 'baseline-test-cache-'));
   const children: ChildProcess[] = [];
   const needed: ReadonlySet<CacheKind> | undefined = (globalThis as any)[NEEDED];
   for (const kind of Object.keys(CACHE_ENV) as CacheKind[]) {
@@ -52,5 +64,5 @@ export default function globalSetup(): void {
     children.push(child);
     process.env[CACHE_ENV[kind]] = outdir;
   }
-  (globalThis as any)[RUNNING] = { dir, children } satisfies RunningSynths;
+  (globalThis as any)[RUNNING] = { tmp, dir, children } satisfies RunningSynths;
 }

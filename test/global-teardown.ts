@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { CACHE_ENV, digestDir, type CacheKind } from './synth-cache';
-import { RUNNING, type RunningSynths } from './global-setup';
+import { RUNNING, SYSTEM_TMPDIR_ENV, type RunningSynths } from './global-setup';
 
 /**
  * Stops a shared synth no test asked for, checks that no test wrote into the shared output (its
- * digest still matches the one written when the synth finished), and removes it.
+ * digest still matches the one written when the synth finished), and removes it with the rest of
+ * the run's temporary directory.
  */
 export default async function globalTeardown(): Promise<void> {
   const running: RunningSynths | undefined = (globalThis as any)[RUNNING];
@@ -24,7 +25,10 @@ export default async function globalTeardown(): Promise<void> {
     if (outdir && existsSync(`${outdir}.done`) && digestDir(outdir) !== readFileSync(`${outdir}.done`, 'utf8')) changed.push(outdir);
     delete process.env[CACHE_ENV[kind]];
   }
-  rmSync(running.dir, { recursive: true, force: true });
+  rmSync(running.tmp, { recursive: true, force: true });
+  const systemTmp = process.env[SYSTEM_TMPDIR_ENV];
+  if (systemTmp !== undefined) process.env.TMPDIR = systemTmp;
+  delete process.env[SYSTEM_TMPDIR_ENV];
   if (changed.length > 0) {
     throw new Error(
       `a test wrote into the shared default-config synth output ${changed.join(' and ')} (test/synth-cache.ts); copy it first ` +
