@@ -15,7 +15,15 @@ const ROOT = path.join(__dirname, '..');
 const bin = (pkg, file) => path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [ROOT] })), file);
 
 const tscOutput = [];
-const tsc = spawn(process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+// Incremental: the type check remembers what it proved per file (TypeScript's own .tsbuildinfo,
+// kept with the other tool caches in node_modules/.cache) and re-checks what a change can affect;
+// a warm run takes about half the CPU of a cold one (7.4 -> 3.6 s here). Errors are reported
+// every run all the same, those of unchanged files included.
+const TSC_CACHE = path.join(ROOT, 'node_modules', '.cache', 'saas-security-baseline', 'tsc.tsbuildinfo');
+const tsc = spawn(process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '--incremental', '--tsBuildInfoFile', TSC_CACHE], {
+  cwd: ROOT,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 tsc.stdout.on('data', (d) => tscOutput.push(d));
 tsc.stderr.on('data', (d) => tscOutput.push(d));
 try {
