@@ -3,10 +3,9 @@
 // (plain JavaScript: jest loads a sequencer without transforming it).
 //
 // jest's own order (files that failed last time first, then the longest first, else the largest)
-// within three groups: files that read no shared synth first (they run while the synths, started
-// in the background by test/global-setup.ts, are still writing), then the files reading the
-// ungated outputs, then those using the gated synth (every policy gate, the longest synth of the
-// suite), so no worker sits waiting for a synth while other files could run. It also tells test/global-setup.ts (jest sorts before it
+// with one change: files that use the gated synth (every policy gate, the longest synth of the
+// suite, started in the background by test/global-setup.ts) run last, so no worker sits waiting
+// for it while other files could run. It also tells test/global-setup.ts (jest sorts before it
 // runs the global setup, in the same process) which shared synths the selected files use, so
 // `npx jest test/aws/bastion.test.ts` starts none.
 const { readFileSync } = require('node:fs');
@@ -51,11 +50,7 @@ class BaselineSequencer extends Sequencer {
     const uses = new Map(sorted.map((t) => [t.path, sharedSynthsOf(t.path)]));
     globalThis[NEEDED] = new Set([...uses.values()].flatMap((kinds) => [...kinds]));
     const gated = (t) => uses.get(t.path).has('awsGated');
-    const shared = (t) => uses.get(t.path).size > 0;
-    // Files that read no shared synth first, while the synths run (a file that reads one would
-    // block its worker until it is written), then those reading the ungated outputs, then the
-    // ones waiting for the gated synth; jest's order (slowest first) within each group.
-    return [...sorted.filter((t) => !shared(t)), ...sorted.filter((t) => shared(t) && !gated(t)), ...sorted.filter(gated)];
+    return [...sorted.filter((t) => !gated(t)), ...sorted.filter(gated)];
   }
 }
 
