@@ -23,9 +23,31 @@ afterEach(() => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
+// CDK's built-in CloudFormation validation (a schema check; its wasm engine is ~5 s of CPU, the
+// largest part of this file) runs in CI (.ci/run runs this file with README_CFN_VALIDATION=1, and
+// `npm run synth` validates the reference apps); in `npm test` the example's App starts with it
+// off unless the example sets it. The policy gates the example applies run either way.
+function withoutCfnValidation(): void {
+  const real = jest.requireActual<typeof import('aws-cdk-lib')>('aws-cdk-lib');
+  class App extends real.App {
+    constructor(props: import('aws-cdk-lib').AppProps = {}) {
+      super({ builtinCloudFormationValidation: false, ...props });
+    }
+  }
+  jest.doMock('aws-cdk-lib', () => new Proxy(real, { get: (target, key) => (key === 'App' ? App : Reflect.get(target, key)) }));
+}
+
 describe('README examples', () => {
   it('AWS: synthesizes the stack with the keys, network, buckets and web ACL', () => {
-    jest.isolateModules(() => require('./readme-examples/aws'));
+    jest.isolateModules(() => {
+      if (!process.env.README_CFN_VALIDATION) withoutCfnValidation();
+      require('./readme-examples/aws');
+    });
+    // With the validation on (CI), its report lists it among the gates that ran.
+    const report = JSON.parse(readFileSync(path.join(outdir, 'cdk.out', 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.map((p: { pluginName: string }) => p.pluginName).includes('CloudFormation Validate')).toBe(
+      Boolean(process.env.README_CFN_VALIDATION),
+    );
     const template = JSON.parse(readFileSync(path.join(outdir, 'cdk.out', 'prod-storefront.template.json'), 'utf8'));
     const types = Object.values<any>(template.Resources).map((r) => r.Type);
     for (const t of ['AWS::KMS::Key', 'AWS::EC2::VPC', 'AWS::S3::Bucket', 'AWS::WAFv2::WebACL']) expect(types).toContain(t);

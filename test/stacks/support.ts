@@ -55,8 +55,7 @@ export interface SynthAwsOptions {
    * validation is a schema check, not a policy pack; its wasm engine was ~13 s of that synth's
    * 23 s CPU; and CI's `npm run synth` (`@aws-cdk/core:validateAgainstDefaultRules` in cdk.json)
    * runs it on the same config at every commit, where the report's acknowledgement audit also
-   * judges its acknowledgements (an audit judges only the gates that ran). The README example app
-   * (test/readme-examples.test.ts) keeps it in `npm test`.
+   * judges its acknowledgements (an audit judges only the gates that ran).
    */
   readonly cfnValidation?: boolean;
   /** Synthesize into this directory (implies a fresh synth). */
