@@ -1,3 +1,4 @@
+import { isPersonalLoginName } from '../config/login-names';
 import { LOG_CLASS_MARKER } from '../controls/markers';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
 
@@ -24,21 +25,6 @@ export interface LinuxHostAccessOptions {
   readonly role: HostRole;
 }
 
-/** Names that are system or shared accounts: a login under them would identify nobody. */
-const RESERVED_USERS = new Set([
-  'root',
-  'admin',
-  'ec2-user',
-  'ssm-user',
-  'ubuntu',
-  'nobody',
-  'sshd',
-  'bin',
-  'daemon',
-  'sys',
-  'ec2-instance-connect',
-]);
-
 /**
  * sshd settings every AWS host adds to {@link SSHD_HARDENING} (control BASTION-SSH):
  * `AuthorizedKeysCommand none` switches off the key lookup EC2 Instance Connect installs
@@ -60,7 +46,7 @@ export function validateHostUsers(users: readonly HostUser[], minRsaBits: number
   if (users.length === 0) throw new Error(`${where}.users: received an empty list; expected at least one person with a public key`);
   const names = new Set<string>();
   users.forEach((user, u) => {
-    if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_USERS.has(user.name)) {
+    if (!isPersonalLoginName(user.name)) {
       throw new Error(
         `${where}.users[${u}].name: received "${user.name}"; expected a personal Linux user name (lower case, not root or a ` +
           `shared account)`,

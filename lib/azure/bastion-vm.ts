@@ -1,3 +1,4 @@
+import { isPersonalLoginName } from '../config/login-names';
 import { LinuxVirtualMachine } from '@cdktf/provider-azurerm/lib/linux-virtual-machine';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
@@ -8,7 +9,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { POLICY_FLOORS } from '../config/floors';
 import { checkSshPublicKey, SSHD_HARDENING } from '../config/ssh-keys';
-import { AUTH_LOG_FACILITIES, AZURE_HOST_AUTH_LOG_TAG, hostCloudConfig } from './host-cloud-init';
+import { AUTH_LOG_FACILITIES, AZURE_HOST_AUTH_LOG_TAG, checkLoginUsers, hostCloudConfig } from './host-cloud-init';
 import { azureSshKeyProblem } from './app-scale-set';
 import { ROLE_MARKER } from '../controls/markers';
 
@@ -95,23 +96,6 @@ export const BASTION_VM_SSHD_HARDENING = SSHD_HARDENING;
 /** Syslog facilities shipped to the workspace: sshd and sudo log to auth and authpriv. */
 export const BASTION_VM_LOG_FACILITIES = AUTH_LOG_FACILITIES;
 
-/** Names that are system or shared accounts: a login under them would not identify a person. */
-const RESERVED_USERS = new Set([
-  'root',
-  'admin',
-  'administrator',
-  'azureuser',
-  'ubuntu',
-  'nobody',
-  'sshd',
-  'bin',
-  'daemon',
-  'sys',
-  'guest',
-  'user',
-  'test',
-]);
-
 /** Azure's custom_data ceiling, in bytes of base64. */
 const CUSTOM_DATA_MAX = 65535;
 
@@ -173,54 +157,14 @@ export class BastionVm extends Construct {
       throw new Error(`${where}: minRsaBits ${minRsaBits} is invalid; expected a whole number of at least 2048`);
     }
     const adminUsername = props.adminUsername ?? 'azureops';
-    if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(adminUsername) || RESERVED_USERS.has(adminUsername)) {
+    if (!isPersonalLoginName(adminUsername)) {
       throw new Error(
         `${where}: adminUsername "${adminUsername}" is invalid; expected a Linux user name (lower case letters, digits, _ and ` +
           `-, at most 32) that is not root, admin or another reserved name`,
       );
     }
-    if (props.users.length === 0) {
-      throw new Error(`${where}: users is empty; expected at least one person with a public key`);
-    }
-    const names = new Map<string, number>();
-    const fingerprints = new Map<string, string>();
-    props.users.forEach((user, u) => {
-      if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_USERS.has(user.name)) {
-        throw new Error(
-          `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, ` +
-            `digits, _ and -, at most 32), not root, admin or another shared account`,
-        );
-      }
-      if (user.name === adminUsername) {
-        throw new Error(
-          `${where}: users[${u}].name "${user.name}" is the adminUsername; sshd refuses the admin account, so pick another ` +
-            `adminUsername or user name`,
-        );
-      }
-      if (names.has(user.name)) {
-        throw new Error(
-          `${where}: users[${u}].name "${user.name}" duplicates users[${names.get(user.name)}]; merge their publicKeys into one entry`,
-        );
-      }
-      names.set(user.name, u);
-      if (user.publicKeys.length === 0) {
-        throw new Error(`${where}: users[${u}].publicKeys is empty; expected at least one public key`);
-      }
-      user.publicKeys.forEach((key, k) => {
-        const checked = checkSshPublicKey(key, minRsaBits);
-        if ('error' in checked) {
-          throw new Error(
-            `${where}: users[${u}].publicKeys[${k}] ${checked.error}; expected an ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ` +
-              `ssh-rsa (>= ${minRsaBits} bits) public key`,
-          );
-        }
-        const at = `users[${u}].publicKeys[${k}]`;
-        const first = fingerprints.get(checked.fingerprint);
-        if (first)
-          throw new Error(`${where}: ${at} is the same key as ${first} (${checked.fingerprint}); every person needs a key of their own`);
-        fingerprints.set(checked.fingerprint, at);
-      });
-    });
+    // The same rules as the app hosts' people (host-cloud-init.ts): personal names, no duplicates, a key of their own.
+    const fingerprints = checkLoginUsers(props.users, minRsaBits, adminUsername, where, checkSshPublicKey);
     const breakGlass = azureSshKeyProblem(props.breakGlassPublicKey, minRsaBits);
     if (typeof breakGlass === 'string') throw new Error(`${where}: breakGlassPublicKey ${breakGlass}`);
     const holder = fingerprints.get(breakGlass.fingerprint);

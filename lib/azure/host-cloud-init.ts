@@ -1,3 +1,4 @@
+import { isPersonalLoginName } from '../config/login-names';
 import { LOG_CLASS_MARKER } from '../controls/markers';
 import { SSHD_HARDENING } from '../config/ssh-keys';
 
@@ -125,23 +126,6 @@ export const AUTH_LOG_FACILITIES = ['auth', 'authpriv'] as const;
 /** Tag marking the data collection rules that ship hosts' authentication logs. */
 export const AZURE_HOST_AUTH_LOG_TAG = { key: LOG_CLASS_MARKER, value: 'host-auth' } as const;
 
-/** Names that are system or shared accounts: a login under them would not identify a person. */
-const RESERVED_LOGIN_NAMES = new Set([
-  'root',
-  'admin',
-  'administrator',
-  'azureuser',
-  'ubuntu',
-  'nobody',
-  'sshd',
-  'bin',
-  'daemon',
-  'sys',
-  'guest',
-  'user',
-  'test',
-]);
-
 /**
  * Checks the people of a host: personal Linux names (not the admin account), no duplicates, at
  * least one valid key each and no key shared between people. Throws naming `<where>: users[i]`;
@@ -158,7 +142,7 @@ export function checkLoginUsers(
   const names = new Map<string, number>();
   const fingerprints = new Map<string, string>();
   users.forEach((user, u) => {
-    if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name) || RESERVED_LOGIN_NAMES.has(user.name)) {
+    if (!isPersonalLoginName(user.name)) {
       throw new Error(
         `${where}: users[${u}].name "${user.name}" is invalid; expected a personal Linux user name (lower case letters, ` +
           `digits, _ and -, at most 32), not root, admin or another shared account`,

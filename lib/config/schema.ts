@@ -1,3 +1,4 @@
+import { LOGIN_NAME_PATTERN, RESERVED_LOGIN_NAMES } from './login-names';
 import { RESERVED_TAG_PREFIX } from '../controls/markers';
 import type { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -75,9 +76,6 @@ export const OPTIONAL_AWS_MANAGED_RULE_GROUPS = [
   'AWSManagedRulesACFPRuleSet',
   'AWSManagedRulesATPRuleSet',
 ] as const;
-
-/** User names the bastion must never create (system accounts, or the shared default user). */
-const RESERVED_USERS = new Set(['root', 'admin', 'ec2-user', 'ssm-user', 'ubuntu', 'nobody', 'sshd', 'bin', 'daemon', 'sys']);
 
 /**
  * Cross-field rules run even when other fields of the file failed (so every problem is reported
@@ -178,9 +176,9 @@ function bastionSchema(limits: AllowlistLimits, minRsaBits: number) {
           z.strictObject({
             name: z
               .string()
-              .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name (lower case letters, digits, _ and -, at most 32 characters)')
+              .regex(LOGIN_NAME_PATTERN, 'must be a Linux user name (lower case letters, digits, _ and -, at most 32 characters)')
               .refine(
-                (n) => !RESERVED_USERS.has(n),
+                (n) => !RESERVED_LOGIN_NAMES.has(n),
                 "is a reserved system or shared account; every login must be identifiable, so use the person's own name",
               )
               .describe('OS account name of one person.'),

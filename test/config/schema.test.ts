@@ -364,16 +364,35 @@ describe('configSchema', () => {
       ]);
     });
 
-    test.each(['root', 'ec2-user', 'admin', 'ubuntu'])('fails on the reserved user name %s', (name) => {
-      const config = baseline();
-      config.environments.prod.bastion.users[1].name = name;
-      expect(problemsOf(config)).toEqual([
-        problem(
-          'environments.prod.bastion.users[1].name',
-          /is a reserved system or shared account; .*use the person's own name/,
-          json(name),
-        ),
-      ]);
+    // The Azure image's default user and generic names too: the config refused only the AWS ones,
+    // so `azureuser` passed validation and failed later in the Azure construct, by construct path.
+    test.each(['root', 'ec2-user', 'admin', 'ubuntu', 'azureuser', 'administrator', 'ec2-instance-connect', 'guest', 'user', 'test'])(
+      'fails on the reserved user name %s',
+      (name) => {
+        const config = baseline();
+        config.environments.prod.bastion.users[1].name = name;
+        expect(problemsOf(config)).toEqual([
+          problem(
+            'environments.prod.bastion.users[1].name',
+            /is a reserved system or shared account; .*use the person's own name/,
+            json(name),
+          ),
+        ]);
+      },
+    );
+
+    test('refuses the same names in config and in every construct that creates host accounts (one list)', () => {
+      const { RESERVED_LOGIN_NAMES, isPersonalLoginName } = require('../../lib/config/login-names');
+      for (const name of RESERVED_LOGIN_NAMES) expect(isPersonalLoginName(name)).toBe(false);
+      for (const file of [
+        'lib/config/schema.ts',
+        'lib/aws/linux-host-access.ts',
+        'lib/azure/host-cloud-init.ts',
+        'lib/azure/bastion-vm.ts',
+      ]) {
+        const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', file), 'utf8');
+        expect({ file, ownList: /RESERVED_USERS|new Set\(\[\s*'root'/.test(text) }).toEqual({ file, ownList: false });
+      }
     });
 
     test('fails on a user name that is not a Linux user name', () => {
