@@ -19,6 +19,8 @@ export const NEEDED = Symbol.for('baseline-test-synth-needed');
 export interface RunningSynths {
   /** This run's temporary directory (TMPDIR of the workers), removed by test/global-teardown.ts. */
   readonly tmp: string;
+  /** TMPDIR as it was before the run (undefined: unset), restored by the teardown. */
+  readonly tmpdirBefore: string | undefined;
   readonly dir: string;
   readonly children: ChildProcess[];
 }
@@ -36,6 +38,7 @@ export default function globalSetup(): void {
   // create their scratch directories under os.tmpdir(), which reads TMPDIR, and the workers
   // inherit it. Without it every run left ~150 MB of synth output behind in the system's /tmp.
   const systemTmp = tmpdir();
+  const tmpdirBefore = process.env.TMPDIR;
   const tmp = mkdtempSync(path.join(systemTmp, 'baseline-test-run-'));
   process.env[SYSTEM_TMPDIR_ENV] = systemTmp;
   process.env.TMPDIR = tmp;
@@ -64,5 +67,5 @@ export default function globalSetup(): void {
     children.push(child);
     process.env[CACHE_ENV[kind]] = outdir;
   }
-  (globalThis as any)[RUNNING] = { tmp, dir, children } satisfies RunningSynths;
+  (globalThis as any)[RUNNING] = { tmp, tmpdirBefore, dir, children } satisfies RunningSynths;
 }

@@ -26,8 +26,8 @@ export default async function globalTeardown(): Promise<void> {
     delete process.env[CACHE_ENV[kind]];
   }
   rmSync(running.tmp, { recursive: true, force: true });
-  const systemTmp = process.env[SYSTEM_TMPDIR_ENV];
-  if (systemTmp !== undefined) process.env.TMPDIR = systemTmp;
+  if (running.tmpdirBefore === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = running.tmpdirBefore;
   delete process.env[SYSTEM_TMPDIR_ENV];
   if (changed.length > 0) {
     throw new Error(
