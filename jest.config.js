@@ -23,6 +23,9 @@ module.exports = {
   // files waiting for the gated synth last.
   // Plain-object stack traces (cdktf tokens, CDK metadata) without source mapping: see the file.
   setupFiles: ['<rootDir>/test/fast-stack-traces.js'],
+  // jest's runtime, with V8's code cache for node_modules: each test file still evaluates every
+  // package afresh, without parsing it again (test/code-cache-runtime.js).
+  runtime: '<rootDir>/test/code-cache-runtime.js',
   testSequencer: '<rootDir>/test/sequencer.js',
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
