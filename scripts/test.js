@@ -20,7 +20,11 @@ const tscOutput = [];
 // a warm run takes about half the CPU of a cold one (7.4 -> 3.6 s here). Errors are reported
 // every run all the same, those of unchanged files included.
 const TSC_CACHE = path.join(ROOT, 'node_modules', '.cache', 'saas-security-baseline', 'tsc.tsbuildinfo');
-const tsc = spawn(process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '--incremental', '--tsBuildInfoFile', TSC_CACHE], {
+// --singleThreaded: the native compiler otherwise checks on several threads, which on a machine
+// whose cores jest already keeps busy only adds their coordination (here 3.8 -> 3.0 s of CPU warm,
+// 7.8 -> 4.3 s cold, for the same errors).
+const tscArgs = ['--noEmit', '--incremental', '--tsBuildInfoFile', TSC_CACHE, '--singleThreaded'];
+const tsc = spawn(process.execPath, [bin('typescript', 'bin/tsc'), ...tscArgs], {
   cwd: ROOT,
   stdio: ['ignore', 'pipe', 'pipe'],
 });

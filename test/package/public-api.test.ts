@@ -26,8 +26,10 @@ beforeAll(() => {
   // --noCheck: the declarations are the same bytes, and declaration-emit errors (a public type
   // that cannot be written out) are still reported; the type errors it skips are reported over
   // the same files by the type check of npm test (tsc --noEmit) and by the build in .ci/run.
-  // About 40% less CPU than a checked emit.
-  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--noCheck', '--outDir', out], {
+  // About 40% less CPU than a checked emit. --singleThreaded: the jest workers keep the cores
+  // busy, so the compiler's own threads only add their coordination (3.6 -> 2.6 s of CPU).
+  const args = ['-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--noCheck', '--singleThreaded', '--outDir', out];
+  const run = spawnSync(process.execPath, [tsc, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
   });
